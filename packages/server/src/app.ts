@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
+import { createGraphQLEndpoint } from './http/graphql-handler.js';
+import { sendJson } from './http/http-util.js';
+import { TokenService } from './auth/token.js';
+import type { Config } from './config.js';
+
+export interface App {
+  server: Server;
+  tokens: TokenService;
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP server with both GraphQL endpoints. It does not listen yet and
+ * does not own the DataSource (the caller opens and closes it).
+ */
+export async function createApp(dataSource: DataSource, config: Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production'>): Promise<App> {
+  const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
+  const deps = { dataSource, tokens };
+  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
+  const staff = await createGraphQLEndpoint(staffSchema, deps, config);
+  const portal = await createGraphQLEndpoint(portalSchema, deps, config);
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const route = path === '/graphql' ? staff : path === '/portal/graphql' ? portal : null;
+    if (route) {
+      route.handle(req, res).catch((err: unknown) => {
+        console.error(err);
+        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else res.end();
+      });
+      return;
+    }
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    sendJson(res, 404, { error: 'not found' });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    tokens,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // In-flight requests get a moment to finish; then the rest are cut.
+      const cut = setTimeout(() => server.closeAllConnections(), 5000);
+      await closed;
+      clearTimeout(cut);
+      await Promise.all([staff.apollo.stop(), portal.apollo.stop()]);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Who may do what, apart from lifecycle edges (those are in
+ * modules/complaint/lifecycle.ts). docs/roles.md is this table in prose;
+ * src/auth/__tests__/roles.test.ts checks both against the running API.
+ */
+import { Role } from './roles.js';
+import { AppError } from '../graphql/errors.js';
+import type { Actor } from './actor.js';
+
+export enum Action {
+  READ_COMPLAINTS = 'READ_COMPLAINTS',
+  REGISTER_COMPLAINT = 'REGISTER_COMPLAINT',
+  ASSIGN_COMPLAINT = 'ASSIGN_COMPLAINT',
+  ADD_MESSAGE = 'ADD_MESSAGE',
+  MANAGE_CORRECTIVE_ACTIONS = 'MANAGE_CORRECTIVE_ACTIONS',
+  MANAGE_USERS = 'MANAGE_USERS',
+  MANAGE_DEPARTMENTS = 'MANAGE_DEPARTMENTS',
+  MANAGE_CATEGORIES = 'MANAGE_CATEGORIES',
+  MANAGE_SETTINGS = 'MANAGE_SETTINGS',
+}
+
+const { OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD, ADMIN } = Role;
+
+export const GRANTS: Readonly<Record<Action, readonly Role[]>> = {
+  [Action.READ_COMPLAINTS]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD, ADMIN],
+  [Action.REGISTER_COMPLAINT]: [OPERATOR, SPECIALIST, HEAD],
+  // OPERATOR: while RECEIVED or REGISTERED; SPECIALIST: only takes it (self, own department); HEAD: own departments.
+  [Action.ASSIGN_COMPLAINT]: [OPERATOR, SPECIALIST, HEAD],
+  [Action.ADD_MESSAGE]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD],
+  [Action.MANAGE_CORRECTIVE_ACTIONS]: [SPECIALIST, QUALITY_MANAGER, HEAD],
+  [Action.MANAGE_USERS]: [ADMIN],
+  [Action.MANAGE_DEPARTMENTS]: [ADMIN],
+  [Action.MANAGE_CATEGORIES]: [ADMIN, QUALITY_MANAGER],
+  [Action.MANAGE_SETTINGS]: [ADMIN],
+};
+
+export function can(actor: Pick<Actor, 'roles'>, action: Action): boolean {
+  return GRANTS[action].some((r) => actor.roles.includes(r));
+}
+
+export function authorize(actor: Pick<Actor, 'roles'>, action: Action): void {
+  if (!can(actor, action)) {
+    throw new AppError('FORBIDDEN', `${action} needs one of the roles ${GRANTS[action].join(', ')}`);
+  }
+}

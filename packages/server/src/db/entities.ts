@@ -1,0 +1,13 @@
+import { Tenant } from '../modules/tenant/tenant.entity.js';
+import { Department } from '../modules/department/department.entity.js';
+import { User, UserDepartment } from '../modules/user/user.entity.js';
+import { Category } from '../modules/category/category.entity.js';
+import { Customer } from '../modules/complaint/customer.entity.js';
+import { Complaint } from '../modules/complaint/complaint.entity.js';
+import { CorrectiveAction } from '../modules/complaint/corrective-action.entity.js';
+import { Message } from '../modules/message/message.entity.js';
+import { TimelineEvent } from '../modules/complaint/timeline-event.entity.js';
+
+export const entities = [
+  Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
+];

@@ -1,0 +1,103 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { UnitOfWork } from '../db/unit-of-work.js';
+import type { Actor } from '../auth/actor.js';
+import type { Role } from '../auth/roles.js';
+import { bearer, type TokenService } from '../auth/token.js';
+import { AppError } from './errors.js';
+import { Loaders } from './loaders.js';
+
+/**
+ * What every service method takes first: the tenant, the acting staff member
+ * (null for customers and for sign-up/login) and the transaction.
+ */
+export class RequestContext {
+  readonly loaders: Loaders;
+
+  constructor(readonly tenantId: string, readonly actor: Actor | null, readonly manager: EntityManager) {
+    this.loaders = new Loaders(manager);
+  }
+
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
+    return this.manager.query(sql, params);
+  }
+
+  /** The actor, for operations only staff may run. */
+  get staff(): Actor {
+    if (!this.actor) throw new AppError('UNAUTHENTICATED', 'staff sign-in required');
+    return this.actor;
+  }
+}
+
+export interface ServerDeps {
+  dataSource: DataSource;
+  tokens: TokenService;
+}
+
+interface ActorRow {
+  id: string;
+  roles: Role[];
+  active: boolean;
+  department_ids: string[];
+}
+
+/** The per-request GraphQL context of both endpoints. */
+export class GraphQLContext {
+  readonly uow: UnitOfWork;
+  /** Set when execution produced errors: the transaction is then rolled back. */
+  failed = false;
+  private staffCtx?: Promise<RequestContext>;
+  private tenantCtx?: Promise<RequestContext>;
+
+  constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string) {
+    this.uow = new UnitOfWork(deps.dataSource);
+  }
+
+  /** The signed-in staff member's context; UNAUTHENTICATED without a valid token. */
+  staff(): Promise<RequestContext> {
+    this.staffCtx ??= this.loadStaff();
+    return this.staffCtx;
+  }
+
+  /** A context for a tenant found from public input (sign-up, login, the portal), without an actor. */
+  forTenant(tenantId: string): Promise<RequestContext> {
+    this.tenantCtx ??= (async () => {
+      await this.uow.enterTenant(tenantId);
+      return new RequestContext(tenantId, null, await this.uow.manager());
+    })();
+    return this.tenantCtx;
+  }
+
+  /** The transaction before any tenant is known (to resolve a public slug or number). */
+  untenanted(): Promise<EntityManager> {
+    return this.uow.manager();
+  }
+
+  private async loadStaff(): Promise<RequestContext> {
+    const token = bearer(this.authorization);
+    if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+    const claims = await this.deps.tokens.verify(token);
+    // The ids are UUIDs checked by the token service; inlining them saves a round trip.
+    const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, `
+      SELECT u.id, u.roles, u.active,
+             ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
+        FROM users u WHERE u.id = '${claims.userId}'`);
+    if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
+    const actor: Actor = {
+      userId: row.id,
+      tenantId: claims.tenantId,
+      roles: parseArray(row.roles) as Role[],
+      departmentIds: parseArray(row.department_ids),
+    };
+    return new RequestContext(claims.tenantId, actor, await this.uow.manager());
+  }
+}
+
+/** Arrays come back parsed from pg, but as '{a,b}' text from a multi-statement simple query on some drivers. */
+function parseArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value as string[];
+  if (typeof value === 'string') {
+    const inner = value.replace(/^\{|\}$/g, '');
+    return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
+  }
+  return [];
+}

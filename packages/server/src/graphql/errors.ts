@@ -1,0 +1,74 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+/** An expected failure: its code and message reach the client as they are. */
+export class AppError extends GraphQLError {
+  constructor(readonly code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message, { extensions: { code, ...details } });
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const badInput = (message: string, details?: Record<string, unknown>) =>
+  new AppError('BAD_USER_INPUT', message, details);
+
+const PASS_THROUGH = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
+/** Codes that graphql-js and Apollo give to malformed requests: the caller's input is wrong. */
+const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND']);
+
+/**
+ * Maps every error to one of the contract's codes. Unexpected errors become
+ * INTERNAL_SERVER_ERROR with a generic message; their detail goes to the log only.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (e: unknown) => void = console.error): GraphQLFormattedError {
+  const code = String(formatted.extensions?.code ?? '');
+  if (code === 'BAD_USER_INPUT' && Array.isArray(formatted.extensions?.validationErrors)) return validationSummary(formatted);
+  if (PASS_THROUGH.has(code)) return withoutStack(formatted);
+  if (INPUT_CODES.has(code)) return { ...withoutStack(formatted), extensions: { code: 'BAD_USER_INPUT', reason: code } };
+  const original = error instanceof GraphQLError ? error.originalError ?? error : error;
+  const pgCode = (original as { driverError?: { code?: string }; code?: string } | undefined)?.driverError?.code
+    ?? (original as { code?: string } | undefined)?.code;
+  if (pgCode === '22P02' || pgCode === '22001' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') {
+    // invalid text representation, too long, bad date/time, out of range: input that slipped past validation
+    return { message: 'invalid input value', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'DUPLICATE' } };
+  if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE' } };
+  log(original);
+  return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+function withoutStack(f: GraphQLFormattedError): GraphQLFormattedError {
+  if (!f.extensions || !('stacktrace' in f.extensions)) return f;
+  const { stacktrace: _ignored, ...extensions } = f.extensions;
+  return { ...f, extensions };
+}
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/** class-validator's nested errors as `fields: [{ field: 'customer.email', messages }]`, without echoing the values. */
+function validationSummary(f: GraphQLFormattedError): GraphQLFormattedError {
+  const fields: Array<{ field: string; messages: string[] }> = [];
+  const walk = (errors: ValidationErrorLike[], prefix: string) => {
+    for (const e of errors) {
+      const field = prefix + e.property;
+      if (e.constraints) fields.push({ field, messages: Object.values(e.constraints) });
+      if (e.children?.length) walk(e.children, `${field}.`);
+    }
+  };
+  walk(f.extensions!.validationErrors as ValidationErrorLike[], '');
+  const message = fields.map((x) => x.messages.join(', ')).join('; ') || 'invalid input';
+  return { message, path: f.path, locations: f.locations, extensions: { code: 'BAD_USER_INPUT', fields } };
+}

@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
+import { formatError } from '../graphql/errors.js';
+import { queryLimits } from '../graphql/limits.js';
+import { readBody, sendJson, HttpError } from './http-util.js';
+
+/** Marks the request failed on any error, so that its transaction is rolled back. */
+const rollbackOnError: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ contextValue }) {
+        contextValue.failed = true;
+      },
+    };
+  },
+};
+
+export interface GraphQLEndpoint {
+  apollo: ApolloServer<GraphQLContext>;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/**
+ * One GraphQL endpoint on plain node:http. Each request runs in one
+ * transaction (opened lazily by the resolvers that need the database),
+ * committed after execution if there were no errors, rolled back otherwise.
+ */
+export async function createGraphQLEndpoint(schema: GraphQLSchema, deps: ServerDeps, options: { production: boolean }): Promise<GraphQLEndpoint> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError: (formatted, error) => formatError(formatted, error),
+    validationRules: [queryLimits()],
+    parseOptions: { maxTokens: 5000 },
+    introspection: true,
+    includeStacktraceInErrorResponses: !options.production,
+    csrfPrevention: true,
+    plugins: [rollbackOnError],
+  });
+  await apollo.start();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let body: unknown;
+    try {
+      body = req.method === 'POST' ? await readBody(req, 1024 * 1024) : undefined;
+    } catch (err) {
+      const status = err instanceof HttpError ? err.status : 400;
+      return sendJson(res, status, { errors: [{ message: (err as Error).message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const context = new GraphQLContext(deps, req.headers.authorization, req.socket.remoteAddress ?? '');
+    let response;
+    try {
+      response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => context,
+      });
+    } catch (err) {
+      await context.uow.finish(false).catch(() => undefined);
+      throw err;
+    }
+    try {
+      await context.uow.finish(!context.failed);
+    } catch (err) {
+      console.error('commit failed', err);
+      return sendJson(res, 500, { errors: [{ message: 'the change could not be saved; try again', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  return { apollo, handle };
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { loadConfig } from './config.js';
+import { createDataSource, migrate } from './db/data-source.js';
+import { createApp } from './app.js';
+import { seedDemoData } from './demo/seed.js';
+
+async function main() {
+  const config = loadConfig();
+  const { dataSource, mode } = await createDataSource(config);
+  console.log(`database: ${mode === 'embedded' ? `embedded PGlite (${config.pgliteDataDir ?? 'in memory'})` : 'PostgreSQL'}`);
+  if (config.migrateOnStart) {
+    const ran = await migrate(dataSource, mode);
+    if (ran.length) console.log(`migrations applied: ${ran.join(', ')}`);
+  } else if (await dataSource.showMigrations()) {
+    throw new Error('the database has pending migrations: run `pnpm migrate` first (or start with MIGRATE_ON_START=1)');
+  }
+  if (config.demoData) {
+    const seeded = await seedDemoData(dataSource);
+    if (seeded) console.log(`demo data: ${seeded}`);
+  }
+  const app = await createApp(dataSource, config);
+  await new Promise<void>((resolve) => app.server.listen(config.port, resolve));
+  console.log(`Reclaim listening on http://localhost:${config.port}  (staff API /graphql, portal API /portal/graphql)`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await app.close();
+    await dataSource.destroy();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

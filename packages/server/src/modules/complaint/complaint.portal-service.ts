@@ -1,0 +1,98 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
+import { badInput, notFound } from '../../graphql/errors.js';
+import { Complaint } from './complaint.entity.js';
+import { ActorKind, Channel, Stage, Visibility } from './complaint.enums.js';
+import { createComplaint } from './complaint.service.js';
+import { parseComplaintNumber } from './numbering.js';
+import { appendTimeline } from './timeline.js';
+import { addMessage } from '../message/message.service.js';
+import { Message } from '../message/message.entity.js';
+import { STAGE_LABELS, type PortalComplaint, type SubmitComplaintInput, type SubmittedComplaint } from './complaint.portal-types.js';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+
+export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, input: SubmitComplaintInput): Promise<SubmittedComplaint> {
+  const manager = await gql.untenanted();
+  const [tenant] = await manager.query('SELECT tenant_id_by_slug($1) AS id', [tenantSlug.trim().toLowerCase()]);
+  if (!tenant?.id) throw notFound('company');
+  const ctx = await gql.forTenant(tenant.id);
+  if (!input.customer.email && !input.customer.phone) {
+    throw badInput('give an e-mail or a phone number so that the company can reach you', {
+      fields: [{ field: 'customer.email', messages: ['an e-mail or a phone is required'] }],
+    });
+  }
+  // 256 random bits; only its hash is stored, so the database cannot give it back.
+  const accessToken = randomBytes(32).toString('base64url');
+  const complaint = await createComplaint(ctx, {
+    ...input, channel: Channel.WEB, accessTokenHash: hashToken(accessToken),
+    idempotencyKey: input.idempotencyKey ? `portal:${input.idempotencyKey}` : null,
+  });
+  if (!complaint.accessTokenHash?.equals(hashToken(accessToken))) {
+    // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
+    throw badInput('this submission was received already; use the tracking link you were given');
+  }
+  return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
+}
+
+/** The complaint behind a number and its token, or null; a wrong pair reveals nothing, not even existence. */
+export async function openByToken(gql: GraphQLContext, number: string, accessToken: string): Promise<{ ctx: RequestContext; complaint: Complaint } | null> {
+  const parsed = parseComplaintNumber(number);
+  if (!parsed || accessToken.length < 20 || accessToken.length > 200) return null;
+  const manager = await gql.untenanted();
+  const [tenant] = await manager.query('SELECT tenant_id_by_number_prefix($1) AS id', [parsed.prefix]);
+  if (!tenant?.id) return null;
+  const ctx = await gql.forTenant(tenant.id);
+  const complaint = await ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashToken(accessToken) });
+  return complaint ? { ctx, complaint } : null;
+}
+
+export async function complaintStatus(gql: GraphQLContext, number: string, accessToken: string): Promise<PortalComplaint | null> {
+  const found = await openByToken(gql, number, accessToken);
+  return found ? toPortal(found.ctx, found.complaint) : null;
+}
+
+async function requireByToken(gql: GraphQLContext, number: string, accessToken: string) {
+  const found = await openByToken(gql, number, accessToken);
+  if (!found) throw notFound('complaint');
+  return found;
+}
+
+export async function replyToComplaint(gql: GraphQLContext, number: string, accessToken: string, body: string) {
+  const { ctx, complaint } = await requireByToken(gql, number, accessToken);
+  if (complaint.stage === Stage.REJECTED) throw badInput('this complaint was declined; file a new one if needed');
+  const message = await addMessage(ctx, { complaintId: complaint.id, body, visibility: Visibility.PUBLIC }, ActorKind.CUSTOMER);
+  return toPortalMessage(message);
+}
+
+export async function rateComplaint(gql: GraphQLContext, number: string, accessToken: string, score: number, comment: string | null) {
+  const { ctx, complaint } = await requireByToken(gql, number, accessToken);
+  if (complaint.stage !== Stage.FEEDBACK) throw badInput('the outcome can be rated once the complaint awaits your feedback');
+  const update = { satisfaction: score, satisfactionComment: comment?.trim() || null, version: complaint.version + 1, updatedAt: new Date() };
+  await ctx.manager.update(Complaint, { id: complaint.id }, update);
+  await appendTimeline(ctx, { complaintId: complaint.id, type: 'RATED', data: { satisfaction: score } }, ActorKind.CUSTOMER);
+  return toPortal(ctx, { ...complaint, ...update });
+}
+
+export async function toPortal(ctx: RequestContext, c: Complaint): Promise<PortalComplaint> {
+  const [tenant] = await ctx.query<{ locale: 'ru' | 'en' }>('SELECT locale FROM tenants WHERE id = app_tenant_id()');
+  const messages = await ctx.manager.find(Message, {
+    where: { complaintId: c.id, visibility: Visibility.PUBLIC }, order: { createdAt: 'ASC', id: 'ASC' },
+  });
+  return {
+    number: c.number,
+    subject: c.subject,
+    stage: c.stage,
+    stageLabel: STAGE_LABELS[tenant?.locale ?? 'ru'][c.stage],
+    submittedAt: c.receivedAt,
+    expectedBy: c.legalDueAt,
+    messages: messages.map(toPortalMessage),
+    satisfaction: c.satisfaction,
+    satisfactionComment: c.satisfactionComment,
+    canRate: c.stage === Stage.FEEDBACK,
+  };
+}
+
+function toPortalMessage(m: Message) {
+  return { id: m.id, body: m.body, author: m.authorKind === ActorKind.CUSTOMER ? ActorKind.CUSTOMER : ActorKind.STAFF, createdAt: m.createdAt };
+}

@@ -1,0 +1,116 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { IsOptional, Matches, ValidateNested } from 'class-validator';
+import { ActorKind, ComplaintKind, Demand, Stage } from './complaint.enums.js';
+import { LocalDate } from '../../graphql/scalars.js';
+import { PlainText } from '../../graphql/validation.js';
+import { CustomerInput } from './dto/customer.input.js';
+
+@ObjectType({ description: 'A reply the customer can see: theirs, or a public one from staff' })
+export class PortalMessage {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  body!: string;
+
+  @Field(() => ActorKind, { description: 'CUSTOMER for the customer\'s own replies, STAFF for the company\'s' })
+  author!: ActorKind;
+
+  @Field()
+  createdAt!: Date;
+}
+
+@ObjectType({ description: 'What a customer may know of their complaint' })
+export class PortalComplaint {
+  @Field()
+  number!: string;
+
+  @Field()
+  subject!: string;
+
+  @Field(() => Stage)
+  stage!: Stage;
+
+  @Field({ description: 'The stage in plain words, in the company\'s language' })
+  stageLabel!: string;
+
+  @Field()
+  submittedAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'When the company has to have answered' })
+  expectedBy!: Date | null;
+
+  @Field(() => [PortalMessage])
+  messages!: PortalMessage[];
+
+  @Field(() => Int, { nullable: true })
+  satisfaction!: number | null;
+
+  @Field(() => String, { nullable: true })
+  satisfactionComment!: string | null;
+
+  @Field({ description: 'True while the customer can rate the outcome' })
+  canRate!: boolean;
+}
+
+@ObjectType()
+export class SubmittedComplaint {
+  @Field()
+  number!: string;
+
+  @Field({ description: 'Keep it: with the number it opens the complaint; it is shown only once' })
+  accessToken!: string;
+
+  @Field(() => PortalComplaint)
+  complaint!: PortalComplaint;
+}
+
+@InputType()
+export class SubmitComplaintInput {
+  @Field(() => ComplaintKind)
+  kind!: ComplaintKind;
+
+  @Field()
+  @PlainText({ max: 200, singleLine: true })
+  subject!: string;
+
+  @Field()
+  @PlainText({ max: 10_000 })
+  description!: string;
+
+  @Field(() => CustomerInput)
+  @ValidateNested()
+  customer!: CustomerInput;
+
+  @Field(() => Demand, { nullable: true })
+  demand?: Demand | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @PlainText({ max: 200, singleLine: true })
+  product?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @PlainText({ max: 100, singleLine: true })
+  orderRef?: string | null;
+
+  @Field(() => LocalDate, { nullable: true })
+  purchaseDate?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The same key twice returns the first submission' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'idempotencyKey must be 8 to 128 letters, digits, or . _ : -' })
+  idempotencyKey?: string | null;
+}
+
+export const STAGE_LABELS: Record<'ru' | 'en', Record<Stage, string>> = {
+  en: {
+    RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Under investigation', DECISION: 'Decision being made',
+    IMPLEMENTATION: 'Being carried out', FEEDBACK: 'Awaiting your feedback', CLOSED: 'Closed', REJECTED: 'Declined',
+  },
+  ru: {
+    RECEIVED: 'Получена', REGISTERED: 'Зарегистрирована', ANALYSIS: 'Проводится проверка', DECISION: 'Принимается решение',
+    IMPLEMENTATION: 'Решение исполняется', FEEDBACK: 'Ждём вашей оценки', CLOSED: 'Закрыта', REJECTED: 'Отклонена',
+  },
+};

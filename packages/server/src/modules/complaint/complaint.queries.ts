@@ -1,0 +1,106 @@
+import type { RequestContext } from '../../graphql/context.js';
+import { badInput } from '../../graphql/errors.js';
+import { Complaint } from './complaint.entity.js';
+import { OPEN_STAGES, type Stage } from './complaint.enums.js';
+import type { ComplaintFilter } from './dto/complaint-filter.input.js';
+
+/** SELECT list mapping complaint columns to entity property names, from the entity's own metadata. */
+let selectList: string | undefined;
+function complaintColumns(ctx: RequestContext): string {
+  selectList ??= ctx.manager.connection.getMetadata(Complaint).columns
+    .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
+  return selectList;
+}
+
+function toComplaint(row: Record<string, unknown>): Complaint {
+  const c = row as unknown as Complaint;
+  if (c.remedyAmount !== null && c.remedyAmount !== undefined) c.remedyAmount = Number(c.remedyAmount);
+  return c;
+}
+
+export async function findComplaint(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Complaint | null> {
+  if (!by.id === !by.number) throw badInput('give exactly one of id and number');
+  const [row] = by.id
+    ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1`, [by.id])
+    : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1`, [by.number!.trim().toUpperCase()]);
+  return row ? toComplaint(row) : null;
+}
+
+export interface ComplaintPage {
+  rows: Complaint[];
+  hasNextPage: boolean;
+  /** Counts all matches when asked for (the filter is kept for that). */
+  count: () => Promise<number>;
+}
+
+/**
+ * One page of complaints, by deadline (soonest first; no deadline last),
+ * keyset-paged on (due_at, id). The cursor is opaque to clients.
+ */
+export async function listComplaints(ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintPage> {
+  if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first must be between 1 and 200');
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (v: unknown) => `$${params.push(v)}`;
+  const f = filter ?? {};
+  if (f.stages?.length) {
+    where.push(`c.stage = ANY(${param(f.stages)}::text[])`);
+    // Lets the planner use the partial queue index.
+    if (f.stages.every((s: Stage) => OPEN_STAGES.includes(s))) where.push(`c.stage NOT IN ('CLOSED', 'REJECTED')`);
+  }
+  if (f.departmentId) where.push(`c.department_id = ${param(f.departmentId)}`);
+  if (f.assigneeId) where.push(`c.assignee_id = ${param(f.assigneeId)}`);
+  if (f.categoryId) where.push(`c.category_id = ${param(f.categoryId)}`);
+  if (f.slaState) where.push(`c.sla_state = ${param(f.slaState)}`);
+  if (f.channel) where.push(`c.channel = ${param(f.channel)}`);
+  if (f.priority) where.push(`c.priority = ${param(f.priority)}`);
+  if (f.receivedFrom) where.push(`c.received_at >= ${param(f.receivedFrom)}`);
+  if (f.receivedTo) where.push(`c.received_at < ${param(f.receivedTo)}`);
+  if (f.search) {
+    const query = toPrefixQuery(f.search);
+    const number = f.search.trim().toUpperCase();
+    where.push(query ? `(c.search @@ to_tsquery('simple', ${param(query)}) OR c.number = ${param(number)})` : `c.number = ${param(number)}`);
+  }
+  const filterSql = where.length ? where.join(' AND ') : 'true';
+  const filterParams = [...params];
+
+  if (after) {
+    const [dueAt, id] = decodeCursor(after);
+    where.push(`(c.due_at, c.id) > (${param(dueAt)}::timestamptz, ${param(id)}::uuid)`);
+  }
+  const rows = await ctx.query(
+    `SELECT ${complaintColumns(ctx)}, c.due_at AS "dueAt" FROM complaints c
+      WHERE ${where.length ? where.join(' AND ') : 'true'}
+      ORDER BY c.due_at, c.id LIMIT ${first + 1}`, params);
+  return {
+    rows: rows.slice(0, first).map(toComplaint),
+    hasNextPage: rows.length > first,
+    count: async () => {
+      const [r] = await ctx.query<{ n: string }>(`SELECT count(*) AS n FROM complaints c WHERE ${filterSql}`, filterParams);
+      return Number(r?.n ?? 0);
+    },
+  };
+}
+
+export function encodeCursor(row: Complaint & { dueAt?: Date | string }): string {
+  // No deadline is stored as 'infinity' (pg gives Infinity, PGlite an invalid Date).
+  const due = row.dueAt instanceof Date && Number.isFinite(row.dueAt.getTime()) ? row.dueAt.toISOString() : 'infinity';
+  return Buffer.from(JSON.stringify([due, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string'
+      && (value[0] === 'infinity' || !Number.isNaN(Date.parse(value[0]))) && /^[0-9a-f-]{36}$/.test(value[1])) {
+      return [value[0], value[1]];
+    }
+  } catch { /* fall through */ }
+  throw badInput('invalid cursor');
+}
+
+/** 'мятая короб' -> 'мятая:* & короб:*' (words of letters and digits only; prefix match). */
+export function toPrefixQuery(search: string): string | null {
+  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length ? words.slice(0, 8).map((w) => `${w}:*`).join(' & ') : null;
+}

@@ -1,0 +1,147 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { IsOptional, MaxLength } from 'class-validator';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { Action, authorize } from '../../auth/permissions.js';
+import { IsEntityId } from '../../graphql/validation.js';
+import { Complaint } from './complaint.entity.js';
+import { Stage } from './complaint.enums.js';
+import { Department } from '../department/department.entity.js';
+import { User } from '../user/user.entity.js';
+import { Category } from '../category/category.entity.js';
+import { Customer } from './customer.entity.js';
+import { TimelineEvent } from './timeline-event.entity.js';
+import { CorrectiveAction } from './corrective-action.entity.js';
+import { Message } from '../message/message.entity.js';
+import { ComplaintConnection } from './complaint.types.js';
+import { ComplaintFilter } from './dto/complaint-filter.input.js';
+import { RegisterComplaintInput } from './dto/register-complaint.input.js';
+import { AssignComplaintInput, TransitionComplaintInput } from './dto/transition-complaint.input.js';
+import { assignComplaint, registerComplaint, transitionComplaint } from './complaint.service.js';
+import { encodeCursor, findComplaint, listComplaints } from './complaint.queries.js';
+import { nextStages, refuseTransition } from './lifecycle.js';
+
+@ArgsType()
+class ComplaintArgs {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsEntityId()
+  id?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(60)
+  number?: string | null;
+}
+
+@ArgsType()
+class ComplaintsArgs {
+  @Field(() => ComplaintFilter, { nullable: true })
+  filter?: ComplaintFilter | null;
+
+  @Field(() => Int, { defaultValue: 50 })
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  after?: string | null;
+}
+
+@Resolver(() => Complaint)
+export class ComplaintResolver {
+  @Query(() => Complaint, { nullable: true, description: 'By id or by number; null when there is none in your tenant' })
+  async complaint(@Args() args: ComplaintArgs, @Ctx() gql: GraphQLContext): Promise<Complaint | null> {
+    const ctx = await gql.staff();
+    authorize(ctx.staff, Action.READ_COMPLAINTS);
+    return findComplaint(ctx, args);
+  }
+
+  @Query(() => ComplaintConnection, { description: 'Complaints by deadline (soonest first), keyset-paged' })
+  async complaints(@Args() { filter, first, after }: ComplaintsArgs, @Ctx() gql: GraphQLContext): Promise<ComplaintConnection> {
+    const ctx = await gql.staff();
+    authorize(ctx.staff, Action.READ_COMPLAINTS);
+    const page = await listComplaints(ctx, filter, first, after);
+    const edges = page.rows.map((node) => ({ cursor: encodeCursor(node), node }));
+    const connection = {
+      edges,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    } as ComplaintConnection;
+    Object.defineProperty(connection, 'totalCount', { get: () => page.count(), enumerable: true });
+    return connection;
+  }
+
+  @Mutation(() => Complaint)
+  async registerComplaint(@Arg('input') input: RegisterComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return registerComplaint(await gql.staff(), input);
+  }
+
+  @Mutation(() => Complaint)
+  async transitionComplaint(@Arg('input') input: TransitionComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return transitionComplaint(await gql.staff(), input);
+  }
+
+  @Mutation(() => Complaint)
+  async assignComplaint(@Arg('input') input: AssignComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return assignComplaint(await gql.staff(), input);
+  }
+
+  @FieldResolver(() => Department, { nullable: true })
+  async department(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    return c.departmentId ? (await gql.staff()).loaders.department.load(c.departmentId) : null;
+  }
+
+  @FieldResolver(() => User, { nullable: true })
+  async assignee(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    return c.assigneeId ? (await gql.staff()).loaders.user.load(c.assigneeId) : null;
+  }
+
+  @FieldResolver(() => Category, { nullable: true })
+  async category(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    return c.categoryId ? (await gql.staff()).loaders.category.load(c.categoryId) : null;
+  }
+
+  @FieldResolver(() => Customer)
+  async customer(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    return (await gql.staff()).loaders.customer.load(c.customerId);
+  }
+
+  @FieldResolver(() => [TimelineEvent], { description: 'Append-only, oldest first' })
+  async timeline(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    const ctx = await gql.staff();
+    return ctx.manager.find(TimelineEvent, { where: { complaintId: c.id }, order: { id: 'ASC' } });
+  }
+
+  @FieldResolver(() => [Message], { description: 'Public replies and internal notes, oldest first' })
+  async messages(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    const ctx = await gql.staff();
+    return ctx.manager.find(Message, { where: { complaintId: c.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  @FieldResolver(() => [CorrectiveAction])
+  async correctiveActions(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    const ctx = await gql.staff();
+    return ctx.manager.find(CorrectiveAction, { where: { complaintId: c.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  @FieldResolver(() => [Stage], { description: 'Stages the signed-in user may move this complaint to now' })
+  async allowedTransitions(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<Stage[]> {
+    const actor = (await gql.staff()).staff;
+    return nextStages(c.stage).filter((to) => !refuseTransition(c.stage, to, actor.roles, actor.departmentIds, c.departmentId));
+  }
+}
+
+@Resolver(() => CorrectiveAction)
+export class CorrectiveActionResolver {
+  @FieldResolver(() => Department)
+  async ownerDepartment(@Root() a: CorrectiveAction, @Ctx() gql: GraphQLContext) {
+    return (await gql.staff()).loaders.department.load(a.ownerDepartmentId);
+  }
+}
+
+@Resolver(() => TimelineEvent)
+export class TimelineEventResolver {
+  @FieldResolver(() => User, { nullable: true })
+  async actor(@Root() e: TimelineEvent, @Ctx() gql: GraphQLContext) {
+    return e.actorUserId ? (await gql.staff()).loaders.user.load(e.actorUserId) : null;
+  }
+}

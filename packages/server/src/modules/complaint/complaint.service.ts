@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestContext } from '../../graphql/context.js';
+import { AppError, badInput, notFound } from '../../graphql/errors.js';
+import { Action, authorize } from '../../auth/permissions.js';
+import { Role } from '../../auth/roles.js';
+import { Complaint } from './complaint.entity.js';
+import { CorrectiveAction } from './corrective-action.entity.js';
+import { Channel, Priority, SlaState, Stage, Validity } from './complaint.enums.js';
+import { TRANSITION_FIELDS, missingFields, refuseTransition } from './lifecycle.js';
+import { legalDueAt } from './legal-deadline.js';
+import { nextComplaintNumber } from './numbering.js';
+import { appendTimeline } from './timeline.js';
+import { findOrCreateCustomer } from './customer.service.js';
+import { requireAssignee, requireCategory, requireDepartment } from './references.js';
+import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
+import type { AssignComplaintInput, TransitionComplaintInput } from './dto/transition-complaint.input.js';
+
+/** Channels on which a staff member takes the complaint and can check it at once. */
+const STAFF_CHANNELS: readonly Channel[] = [Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.CHAT];
+
+export interface NewComplaint extends Omit<RegisterComplaintInput, 'idempotencyKey'> {
+  idempotencyKey?: string | null;
+  accessTokenHash?: Buffer | null;
+}
+
+/**
+ * Creates a complaint with its number and first timeline entries. Staff
+ * registering from a staff channel with a department lands it in REGISTERED;
+ * anything else (portal, API) lands in RECEIVED, to be checked.
+ */
+export async function createComplaint(ctx: RequestContext, input: NewComplaint): Promise<Complaint> {
+  if (input.idempotencyKey) {
+    // Serialises the same key; the second caller then finds the first complaint.
+    await ctx.query(`SELECT pg_advisory_xact_lock(hashtextextended(app_tenant_id()::text || ':' || $1, 0))`, [input.idempotencyKey]);
+    const existing = await ctx.manager.findOneBy(Complaint, { idempotencyKey: input.idempotencyKey });
+    if (existing) return existing;
+  }
+  if (input.departmentId) await requireDepartment(ctx, input.departmentId);
+  if (input.categoryId) await requireCategory(ctx, input.categoryId);
+  if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, input.departmentId ?? null);
+
+  const register = Boolean(ctx.actor && input.departmentId && STAFF_CHANNELS.includes(input.channel));
+  if (register) {
+    const missing = missingFields(Stage.REGISTERED, { from: Stage.RECEIVED, correctiveActions: [], ...input });
+    if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { fields: missing });
+  }
+  const customer = await findOrCreateCustomer(ctx, input.customer);
+  const now = new Date();
+  const complaint = ctx.manager.create(Complaint, {
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    number: await nextComplaintNumber(ctx),
+    kind: input.kind,
+    channel: input.channel,
+    stage: register ? Stage.REGISTERED : Stage.RECEIVED,
+    priority: input.priority ?? Priority.NORMAL,
+    demand: input.demand ?? null,
+    subject: input.subject.trim(),
+    description: input.description.trim(),
+    product: input.product?.trim() || null,
+    orderRef: input.orderRef?.trim() || null,
+    purchaseDate: input.purchaseDate ?? null,
+    customerId: customer.id,
+    customerName: customer.name,
+    categoryId: input.categoryId ?? null,
+    departmentId: input.departmentId ?? null,
+    assigneeId: input.assigneeId ?? null,
+    idempotencyKey: input.idempotencyKey ?? null,
+    accessTokenHash: input.accessTokenHash ?? null,
+    slaState: SlaState.NONE,
+    legalDueAt: legalDueAt(input.demand, now),
+    version: 1,
+    receivedAt: now,
+    stageEnteredAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await ctx.manager.insert(Complaint, complaint);
+  await appendTimeline(ctx, { complaintId: complaint.id, type: 'RECEIVED', toStage: Stage.RECEIVED, data: { channel: input.channel } });
+  if (register) {
+    await appendTimeline(ctx, {
+      complaintId: complaint.id, type: 'TRANSITIONED', fromStage: Stage.RECEIVED, toStage: Stage.REGISTERED,
+      data: pick(input, ['kind', 'categoryId', 'priority', 'demand', 'departmentId', 'assigneeId']),
+    });
+  }
+  return complaint;
+}
+
+export async function registerComplaint(ctx: RequestContext, input: RegisterComplaintInput): Promise<Complaint> {
+  authorize(ctx.staff, Action.REGISTER_COMPLAINT);
+  return createComplaint(ctx, input);
+}
+
+/** Loads a complaint for a change: locked, and at the version the caller saw. */
+export async function lockComplaint(ctx: RequestContext, id: string, expectedVersion: number): Promise<Complaint> {
+  const complaint = await ctx.manager.findOne(Complaint, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!complaint) throw notFound('complaint');
+  if (complaint.version !== expectedVersion) {
+    throw new AppError('CONFLICT', `the complaint was changed by someone else (version ${complaint.version}, you had ${expectedVersion}); reload and redo`, {
+      currentVersion: complaint.version,
+    });
+  }
+  return complaint;
+}
+
+export async function transitionComplaint(ctx: RequestContext, input: TransitionComplaintInput): Promise<Complaint> {
+  const actor = ctx.staff;
+  const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
+  const from = complaint.stage;
+  const to = input.to;
+  const departmentId = to === Stage.REGISTERED ? input.departmentId ?? complaint.departmentId : complaint.departmentId;
+
+  const refusal = refuseTransition(from, to, actor.roles, actor.departmentIds, departmentId);
+  if (refusal?.code === 'NOT_ALLOWED_EDGE') throw new AppError('BAD_USER_INPUT', refusal.message, { reason: 'TRANSITION_NOT_ALLOWED', from, to });
+  if (refusal) throw new AppError('FORBIDDEN', refusal.message);
+
+  const given = Object.entries(input)
+    .filter(([k, v]) => v !== null && v !== undefined && !['id', 'to', 'expectedVersion', 'note'].includes(k))
+    .map(([k]) => k);
+  const foreign = given.filter((k) => !TRANSITION_FIELDS[to].includes(k));
+  if (foreign.length) {
+    throw badInput(`${foreign.join(', ')} cannot be set when moving to ${to} (allowed: ${TRANSITION_FIELDS[to].join(', ') || 'note only'})`);
+  }
+  const changes = pick(input, given as Array<keyof TransitionComplaintInput>) as Partial<Complaint> & TransitionComplaintInput;
+  const merged = { ...complaint, ...changes };
+
+  if (to === Stage.REGISTERED) {
+    if (input.departmentId) await requireDepartment(ctx, input.departmentId);
+    if (input.categoryId) await requireCategory(ctx, input.categoryId);
+  }
+  if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, merged.departmentId);
+  for (const a of input.correctiveActions ?? []) await requireDepartment(ctx, a.ownerDepartmentId);
+
+  const actions = await ctx.manager.findBy(CorrectiveAction, { complaintId: complaint.id });
+  const completing = new Set(input.completedCorrectiveActionIds ?? []);
+  const unknown = [...completing].filter((id) => !actions.some((a) => a.id === id));
+  if (unknown.length) throw notFound('corrective action');
+
+  const missing = missingFields(to, {
+    ...merged,
+    from,
+    note: input.note,
+    correctiveActions: [
+      ...actions.map((a) => ({ done: Boolean(a.doneAt) || completing.has(a.id) })),
+      ...(input.correctiveActions ?? []).map(() => ({ done: false })),
+    ],
+  });
+  if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
+
+  const now = new Date();
+  const { correctiveActions: newActions, completedCorrectiveActionIds: _done, feedbackUnavailable: _fu, ...columns } = changes;
+  const update: Partial<Complaint> = {
+    ...(columns as Partial<Complaint>),
+    stage: to,
+    stageEnteredAt: now,
+    updatedAt: now,
+    version: complaint.version + 1,
+    closedAt: to === Stage.CLOSED || to === Stage.REJECTED ? now : null,
+  };
+  if (to === Stage.REJECTED && from === Stage.ANALYSIS) update.validity = Validity.UNFOUNDED;
+  if ('demand' in columns) update.legalDueAt = legalDueAt(columns.demand, complaint.receivedAt);
+  await ctx.manager.update(Complaint, { id: complaint.id }, update);
+
+  for (const a of newActions ?? []) {
+    await ctx.manager.insert(CorrectiveAction, {
+      tenantId: ctx.tenantId, id: randomUUID(), complaintId: complaint.id, description: a.description.trim(),
+      ownerDepartmentId: a.ownerDepartmentId, dueDate: a.dueDate, doneAt: null, createdAt: now,
+    });
+  }
+  if (completing.size) {
+    await ctx.query('UPDATE corrective_actions SET done_at = $2 WHERE complaint_id = $1 AND id = ANY($3) AND done_at IS NULL',
+      [complaint.id, now, [...completing]]);
+  }
+  await appendTimeline(ctx, {
+    complaintId: complaint.id, type: 'TRANSITIONED', fromStage: from, toStage: to,
+    data: { ...pick(input, given as Array<keyof TransitionComplaintInput>), ...(input.note ? { note: input.note } : {}) },
+  });
+  return { ...complaint, ...update } as Complaint;
+}
+
+export async function assignComplaint(ctx: RequestContext, input: AssignComplaintInput): Promise<Complaint> {
+  const actor = ctx.staff;
+  authorize(actor, Action.ASSIGN_COMPLAINT);
+  const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
+  if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) {
+    throw badInput(`a ${complaint.stage} complaint cannot be reassigned`);
+  }
+  const departmentId = input.departmentId === undefined || input.departmentId === null ? complaint.departmentId : input.departmentId;
+  const assigneeId = input.assigneeId ?? null;
+  refuseAssignment(ctx, complaint, departmentId, assigneeId);
+  if (departmentId !== complaint.departmentId && departmentId) await requireDepartment(ctx, departmentId);
+  if (assigneeId) await requireAssignee(ctx, assigneeId, departmentId);
+
+  const now = new Date();
+  const update = { departmentId, assigneeId, updatedAt: now, version: complaint.version + 1 };
+  await ctx.manager.update(Complaint, { id: complaint.id }, update);
+  await appendTimeline(ctx, {
+    complaintId: complaint.id, type: 'ASSIGNED',
+    data: { departmentId, assigneeId, previousDepartmentId: complaint.departmentId, previousAssigneeId: complaint.assigneeId },
+  });
+  return { ...complaint, ...update };
+}
+
+/**
+ * HEAD: complaints of their departments (or none yet), to anyone; OPERATOR:
+ * routing while RECEIVED or REGISTERED; SPECIALIST: takes an unowned or own
+ * complaint of their department for themselves.
+ */
+function refuseAssignment(ctx: RequestContext, c: Complaint, departmentId: string | null, assigneeId: string | null): void {
+  const actor = ctx.staff;
+  const inOwnDepartment = !c.departmentId || actor.departmentIds.includes(c.departmentId);
+  if (actor.roles.includes(Role.HEAD) && inOwnDepartment) return;
+  if (actor.roles.includes(Role.OPERATOR) && (c.stage === Stage.RECEIVED || c.stage === Stage.REGISTERED)) return;
+  if (actor.roles.includes(Role.SPECIALIST) && c.departmentId && inOwnDepartment
+    && departmentId === c.departmentId && assigneeId === actor.userId
+    && (c.assigneeId === null || c.assigneeId === actor.userId)) return;
+  throw new AppError('FORBIDDEN', 'you may not assign this complaint (see the roles table in docs/roles.md)');
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null) out[k] = o[k];
+  return out;
+}

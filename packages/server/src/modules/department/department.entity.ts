@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A department; its queue is its complaints in open stages' })
+@Entity('departments')
+export class Department {
+  @PrimaryColumn('uuid')
+  tenantId!: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Field()
+  @Column('text')
+  name!: string;
+
+  @Field()
+  @Column('timestamptz')
+  createdAt!: Date;
+}

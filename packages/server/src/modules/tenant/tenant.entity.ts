@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A company using Reclaim' })
+@Entity('tenants')
+export class Tenant {
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Field({ description: 'Public, URL-safe name, e.g. "acme"' })
+  @Column('text')
+  slug!: string;
+
+  @Field({ description: 'Prefix of complaint numbers, e.g. "ACME" in ACME-2026-000042' })
+  @Column('text')
+  numberPrefix!: string;
+
+  @Field()
+  @Column('text')
+  name!: string;
+
+  @Field()
+  @Column('text')
+  locale!: string;
+
+  @Field({ description: 'IANA time zone, e.g. Europe/Moscow' })
+  @Column('text')
+  timeZone!: string;
+
+  @Column('jsonb')
+  branding!: Record<string, string>;
+
+  @Field()
+  @Column('timestamptz')
+  createdAt!: Date;
+}

@@ -1,0 +1,100 @@
+import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { IsEmail, IsIn, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { notFound } from '../../graphql/errors.js';
+import { PlainText } from '../../graphql/validation.js';
+import { Tenant } from './tenant.entity.js';
+import { User } from '../user/user.entity.js';
+import { login, signUpTenant } from './tenant.service.js';
+
+@InputType()
+export class SignUpTenantInput {
+  @Field({ description: 'Lower-case letters, digits and hyphens, 1 to 40; it also prefixes complaint numbers' })
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, { message: 'slug must be 1 to 40 lower-case letters, digits or inner hyphens' })
+  slug!: string;
+
+  @Field()
+  @PlainText({ max: 200, singleLine: true })
+  name!: string;
+
+  @Field()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'adminEmail is not a valid e-mail address' })
+  adminEmail!: string;
+
+  @Field()
+  @Length(10, 200, { message: 'adminPassword must be 10 to 200 characters' })
+  adminPassword!: string;
+
+  @Field()
+  @PlainText({ max: 200, singleLine: true })
+  adminName!: string;
+
+  @Field(() => String, { nullable: true, description: 'ru (default) or en' })
+  @IsOptional()
+  @IsIn(['ru', 'en'], { message: 'locale must be ru or en' })
+  locale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone; Europe/Moscow by default' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string | null;
+}
+
+@InputType()
+export class LoginInput {
+  @Field()
+  @MaxLength(40)
+  tenantSlug!: string;
+
+  @Field()
+  @MaxLength(254)
+  email!: string;
+
+  @Field()
+  @MaxLength(200)
+  password!: string;
+}
+
+@ObjectType()
+export class AuthPayload {
+  @Field({ description: 'Send as Authorization: Bearer <token>; it expires' })
+  token!: string;
+
+  @Field(() => User)
+  user!: User;
+
+  @Field(() => Tenant)
+  tenant!: Tenant;
+}
+
+@Resolver()
+export class TenantResolver {
+  @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
+  async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
+    const session = await signUpTenant(gql, input);
+    return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id }) };
+  }
+
+  @Mutation(() => AuthPayload)
+  async login(@Arg('input') input: LoginInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
+    const session = await login(gql, input);
+    return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id }) };
+  }
+
+  @Query(() => User, { description: 'The signed-in staff member' })
+  async me(@Ctx() gql: GraphQLContext): Promise<User> {
+    const ctx = await gql.staff();
+    const user = await ctx.loaders.user.load(ctx.staff.userId);
+    if (!user) throw notFound('user');
+    return user;
+  }
+
+  @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })
+  async tenant(@Ctx() gql: GraphQLContext): Promise<Tenant> {
+    const ctx = await gql.staff();
+    const [tenant] = await ctx.manager.find(Tenant, { where: { id: ctx.tenantId } });
+    if (!tenant) throw notFound('tenant');
+    return tenant;
+  }
+}

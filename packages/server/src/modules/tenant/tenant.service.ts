@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
+import { AppError, badInput } from '../../graphql/errors.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../../auth/password.js';
+import { Role } from '../../auth/roles.js';
+import { Tenant } from './tenant.entity.js';
+import { User } from '../user/user.entity.js';
+
+export interface SignUp {
+  slug: string;
+  name: string;
+  adminEmail: string;
+  adminPassword: string;
+  adminName: string;
+  locale?: string | null;
+  timeZone?: string | null;
+}
+
+export interface Session {
+  tenant: Tenant;
+  user: User;
+}
+
+/** Creates a tenant and its first admin (roles ADMIN and HEAD) in one transaction. */
+export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<Session> {
+  const slug = input.slug.trim().toLowerCase();
+  const timeZone = input.timeZone ?? 'Europe/Moscow';
+  if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
+  const manager = await gql.untenanted();
+  const [taken] = await manager.query('SELECT tenant_id_by_slug($1) AS id', [slug]);
+  if (taken?.id) throw badInput('this slug is taken', { fields: [{ field: 'slug', messages: ['is taken'] }] });
+
+  const tenantId = randomUUID();
+  const ctx = await gql.forTenant(tenantId);
+  const tenant = ctx.manager.create(Tenant, {
+    id: tenantId, slug, numberPrefix: slug.toUpperCase(), name: input.name.trim(),
+    locale: input.locale ?? 'ru', timeZone, branding: {}, createdAt: new Date(),
+  });
+  await ctx.manager.insert(Tenant, tenant);
+  const user = await insertUser(ctx, {
+    email: input.adminEmail, name: input.adminName, password: input.adminPassword, roles: [Role.ADMIN, Role.HEAD],
+  });
+  return { tenant, user };
+}
+
+export async function insertUser(ctx: RequestContext, u: { email: string; name: string; password: string; roles: Role[] }): Promise<User> {
+  const user = ctx.manager.create(User, {
+    tenantId: ctx.tenantId, id: randomUUID(), email: u.email.trim().toLowerCase(), name: u.name.trim(),
+    passwordHash: await hashPassword(u.password), roles: [...new Set(u.roles)], active: true, createdAt: new Date(),
+  });
+  await ctx.manager.insert(User, user);
+  return user;
+}
+
+/** Same answer and about the same time for an unknown tenant, an unknown user and a wrong password. */
+export async function login(gql: GraphQLContext, input: { tenantSlug: string; email: string; password: string }): Promise<Session> {
+  const refuse = () => new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
+  const manager = await gql.untenanted();
+  const [found] = await manager.query('SELECT tenant_id_by_slug($1) AS id', [input.tenantSlug.trim().toLowerCase()]);
+  if (!found?.id) {
+    await verifyPassword(input.password, DUMMY_HASH);
+    throw refuse();
+  }
+  const ctx = await gql.forTenant(found.id);
+  const user = await ctx.manager.findOneBy(User, { email: input.email.trim().toLowerCase() });
+  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || !user.active) throw refuse();
+  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: found.id });
+  return { tenant, user };
+}
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,49 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Role } from '../../auth/roles.js';
+
+@ObjectType({ description: 'A staff member of one tenant' })
+@Entity('users')
+export class User {
+  @PrimaryColumn('uuid')
+  tenantId!: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Field()
+  @Column('text')
+  email!: string;
+
+  @Field()
+  @Column('text')
+  name!: string;
+
+  @Column('text')
+  passwordHash!: string;
+
+  @Field(() => [Role])
+  @Column('text', { array: true })
+  roles!: Role[];
+
+  @Field()
+  @Column('boolean')
+  active!: boolean;
+
+  @Field()
+  @Column('timestamptz')
+  createdAt!: Date;
+}
+
+@Entity('user_departments')
+export class UserDepartment {
+  @PrimaryColumn('uuid')
+  tenantId!: string;
+
+  @PrimaryColumn('uuid')
+  userId!: string;
+
+  @PrimaryColumn('uuid')
+  departmentId!: string;
+}

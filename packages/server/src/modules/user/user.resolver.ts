@@ -1,0 +1,97 @@
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { Role } from '../../auth/roles.js';
+import { IsEntityId, PlainText } from '../../graphql/validation.js';
+import { Department } from '../department/department.entity.js';
+import { User } from './user.entity.js';
+import { createUser, listUsers, updateUser } from './user.service.js';
+
+@InputType()
+export class CreateUserInput {
+  @Field()
+  @MaxLength(254)
+  @IsEmail({}, { message: 'email is not a valid e-mail address' })
+  email!: string;
+
+  @Field()
+  @PlainText({ max: 200, singleLine: true })
+  name!: string;
+
+  @Field()
+  @Length(10, 200, { message: 'password must be 10 to 200 characters' })
+  password!: string;
+
+  @Field(() => [Role])
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
+  @ArrayMaxSize(5)
+  roles!: Role[];
+
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @IsEntityId({ each: true })
+  departmentIds?: string[] | null;
+}
+
+@InputType()
+export class UpdateUserInput {
+  @Field(() => ID)
+  @IsEntityId()
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @PlainText({ max: 200, singleLine: true })
+  name?: string | null;
+
+  @Field(() => [Role], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1, { message: 'roles must name at least one role' })
+  @ArrayMaxSize(5)
+  roles?: Role[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Replaces the memberships' })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @IsEntityId({ each: true })
+  departmentIds?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'false signs the user out and refuses new sign-ins' })
+  active?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(10, 200, { message: 'password must be 10 to 200 characters' })
+  password?: string | null;
+}
+
+@Resolver(() => User)
+export class UserResolver {
+  @Query(() => [User], { description: 'Staff of your company, by name; optionally of one department' })
+  async users(
+    @Arg('departmentId', () => ID, { nullable: true }) departmentId: string | null,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<User[]> {
+    return listUsers(await gql.staff(), departmentId ?? null);
+  }
+
+  @Mutation(() => User)
+  async createUser(@Arg('input') input: CreateUserInput, @Ctx() gql: GraphQLContext): Promise<User> {
+    return createUser(await gql.staff(), input);
+  }
+
+  @Mutation(() => User)
+  async updateUser(@Arg('input') input: UpdateUserInput, @Ctx() gql: GraphQLContext): Promise<User> {
+    return updateUser(await gql.staff(), input);
+  }
+
+  @FieldResolver(() => [Department])
+  async departments(@Root() user: User, @Ctx() gql: GraphQLContext): Promise<Department[]> {
+    const ctx = await gql.staff();
+    return ctx.query(
+      `SELECT d.id, d.name, d.created_at AS "createdAt" FROM departments d
+         JOIN user_departments ud ON ud.tenant_id = d.tenant_id AND ud.department_id = d.id
+        WHERE ud.user_id = $1 ORDER BY d.name`, [user.id]);
+  }
+}

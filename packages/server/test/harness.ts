@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { createDataSource, migrate } from '../src/db/data-source.js';
+import { createApp, type App } from '../src/app.js';
+import { TEMPLATE_DB, withDatabase } from './global-setup.js';
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string; [k: string]: unknown } }>;
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  dataSource: DataSource;
+  /** 'postgres' when DATABASE_URL is set, 'embedded' (PGlite) otherwise. */
+  mode: 'postgres' | 'embedded';
+  staff<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
+  portal<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real server on a random port over a fresh database of its own: a copy
+ * of the migrated template on PostgreSQL, or an in-memory PGlite.
+ */
+export async function startTestServer(): Promise<TestServer> {
+  const url = process.env.DATABASE_URL;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let databaseUrl: string | undefined;
+  if (url) {
+    const name = `reclaim_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    databaseUrl = withDatabase(url, name);
+    dropDatabase = () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+  const { dataSource, mode } = await createDataSource({ databaseUrl, poolSize: 40 });
+  if (mode === 'embedded') await migrate(dataSource, mode);
+  const app = await createApp(dataSource, { jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false });
+  await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  const post = async (path: string, query: string, variables?: Record<string, unknown>, token?: string) => {
+    let req = request(base).post(path).set('content-type', 'application/json');
+    if (token) req = req.set('authorization', `Bearer ${token}`);
+    const res = await req.send({ query, variables });
+    return { status: res.status, data: res.body?.data, errors: res.body?.errors };
+  };
+  return {
+    url: base,
+    app,
+    dataSource,
+    mode,
+    staff: (query, variables, token) => post('/graphql', query, variables, token),
+    portal: (query, variables) => post('/portal/graphql', query, variables),
+    async close() {
+      await app.close();
+      await dataSource.destroy();
+      await dropDatabase?.();
+    },
+  };
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The data of a result that must have succeeded; fails with the errors otherwise. */
+export function ok<T>(result: GqlResult<T>): T {
+  if (result.errors?.length || !result.data) {
+    throw new Error(`expected success, got ${result.status}: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data;
+}
+
+/** The error code of a result that must have failed. */
+export function errorCode(result: GqlResult): string | undefined {
+  if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+  return result.errors[0]!.extensions?.code;
+}
