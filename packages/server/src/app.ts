@@ -4,6 +4,7 @@ import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
 import { sendJson } from './http/http-util.js';
 import { TokenService } from './auth/token.js';
+import { RateLimiter } from './http/rate-limiter.js';
 import type { Config } from './config.js';
 
 export interface App {
@@ -16,9 +17,16 @@ export interface App {
  * The HTTP server with both GraphQL endpoints. It does not listen yet and
  * does not own the DataSource (the caller opens and closes it).
  */
-export async function createApp(dataSource: DataSource, config: Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production'>): Promise<App> {
+export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>;
+
+export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
-  const deps = { dataSource, tokens };
+  const deps = {
+    dataSource,
+    tokens,
+    staffLimiter: new RateLimiter(config.rateLimitPerMinute),
+    anonymousLimiter: new RateLimiter(config.anonymousRateLimitPerMinute),
+  };
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   const portal = await createGraphQLEndpoint(portalSchema, deps, config);

@@ -13,8 +13,10 @@ export interface Config {
   /** Seed the demo tenants (default: on in embedded mode, off with DATABASE_URL). */
   demoData: boolean;
   migrateOnStart: boolean;
-  /** Requests per minute per tenant (staff API) and per client address (portal, login). */
+  /** Requests per minute per staff user (burst and sustained); 0 turns it off. */
   rateLimitPerMinute: number;
+  /** Requests per minute per client address without a staff token (login, sign-up, portal); 0 turns it off. */
+  anonymousRateLimitPerMinute: number;
   production: boolean;
 }
 
@@ -36,7 +38,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, 12 * 3600),
     demoData: env.DEMO_DATA ? env.DEMO_DATA === '1' : !databaseUrl,
     migrateOnStart: env.MIGRATE_ON_START ? env.MIGRATE_ON_START === '1' : true,
-    rateLimitPerMinute: intFrom(env.RATE_LIMIT_PER_MINUTE, 6000),
+    rateLimitPerMinute: intFrom(env.RATE_LIMIT_PER_MINUTE, 1200),
+    anonymousRateLimitPerMinute: intFrom(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE, 300),
     production,
   };
 }

@@ -5,7 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../src/db/data-source.js';
-import { createApp, type App } from '../src/app.js';
+import { createApp, type App, type AppConfig } from '../src/app.js';
 import { TEMPLATE_DB, withDatabase } from './global-setup.js';
 
 export interface GqlResult<T = any> {
@@ -29,7 +29,7 @@ export interface TestServer {
  * A real server on a random port over a fresh database of its own: a copy
  * of the migrated template on PostgreSQL, or an in-memory PGlite.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: Partial<AppConfig> = {}): Promise<TestServer> {
   const url = process.env.DATABASE_URL;
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
@@ -41,7 +41,11 @@ export async function startTestServer(): Promise<TestServer> {
   }
   const { dataSource, mode } = await createDataSource({ databaseUrl, poolSize: 40 });
   if (mode === 'embedded') await migrate(dataSource, mode);
-  const app = await createApp(dataSource, { jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false });
+  // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
+  const app = await createApp(dataSource, {
+    jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false,
+    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, ...options,
+  });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

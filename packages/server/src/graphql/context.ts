@@ -5,6 +5,7 @@ import type { Role } from '../auth/roles.js';
 import { bearer, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
+import type { RateLimiter } from '../http/rate-limiter.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -31,6 +32,10 @@ export class RequestContext {
 export interface ServerDeps {
   dataSource: DataSource;
   tokens: TokenService;
+  /** Per staff user. */
+  staffLimiter: RateLimiter;
+  /** Per client address, for requests without a staff token (sign-up, login, portal). */
+  anonymousLimiter: RateLimiter;
 }
 
 interface ActorRow {
@@ -61,6 +66,7 @@ export class GraphQLContext {
   /** A context for a tenant found from public input (sign-up, login, the portal), without an actor. */
   forTenant(tenantId: string): Promise<RequestContext> {
     this.tenantCtx ??= (async () => {
+      this.limitAnonymous();
       await this.uow.enterTenant(tenantId);
       return new RequestContext(tenantId, null, await this.uow.manager());
     })();
@@ -69,13 +75,22 @@ export class GraphQLContext {
 
   /** The transaction before any tenant is known (to resolve a public slug or number). */
   untenanted(): Promise<EntityManager> {
+    this.limitAnonymous();
     return this.uow.manager();
+  }
+
+  private anonymousCounted = false;
+  private limitAnonymous(): void {
+    if (this.anonymousCounted) return;
+    this.anonymousCounted = true;
+    if (!this.deps.anonymousLimiter.take(this.clientAddress)) throw rateLimited();
   }
 
   private async loadStaff(): Promise<RequestContext> {
     const token = bearer(this.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const claims = await this.deps.tokens.verify(token);
+    if (!this.deps.staffLimiter.take(claims.userId)) throw rateLimited();
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
     const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, `
       SELECT u.id, u.roles, u.active,
@@ -101,3 +116,5 @@ function parseArray(value: unknown): string[] {
   }
   return [];
 }
+
+const rateLimited = () => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly');
