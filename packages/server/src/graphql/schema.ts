@@ -5,7 +5,8 @@ import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
 import { DepartmentResolver } from '../modules/department/department.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import { CategoryResolver } from '../modules/category/category.resolver.js';
-import { ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver } from '../modules/complaint/complaint.resolver.js';
+import { ComplaintResolver, TimelineEventResolver } from '../modules/complaint/complaint.resolver.js';
+import { CorrectiveActionResolver } from '../modules/complaint/corrective-action.resolver.js';
 import { MessageResolver } from '../modules/message/message.resolver.js';
 import { ComplaintPortalResolver } from '../modules/complaint/complaint.portal-resolver.js';
 

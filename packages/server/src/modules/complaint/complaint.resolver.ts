@@ -130,14 +130,6 @@ export class ComplaintResolver {
   }
 }
 
-@Resolver(() => CorrectiveAction)
-export class CorrectiveActionResolver {
-  @FieldResolver(() => Department)
-  async ownerDepartment(@Root() a: CorrectiveAction, @Ctx() gql: GraphQLContext) {
-    return (await gql.staff()).loaders.department.load(a.ownerDepartmentId);
-  }
-}
-
 @Resolver(() => TimelineEvent)
 export class TimelineEventResolver {
   @FieldResolver(() => User, { nullable: true })

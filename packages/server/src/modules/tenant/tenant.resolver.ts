@@ -5,7 +5,7 @@ import { notFound } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from '../user/user.entity.js';
-import { login, signUpTenant } from './tenant.service.js';
+import { login, signUpTenant, updateTenant } from './tenant.service.js';
 
 @InputType()
 export class SignUpTenantInput {
@@ -68,6 +68,24 @@ export class AuthPayload {
   tenant!: Tenant;
 }
 
+@InputType()
+export class UpdateTenantInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @PlainText({ max: 200, singleLine: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ru or en' })
+  @IsOptional()
+  @IsIn(['ru', 'en'], { message: 'locale must be ru or en' })
+  locale?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string | null;
+}
+
 @Resolver()
 export class TenantResolver {
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
@@ -88,6 +106,11 @@ export class TenantResolver {
     const user = await ctx.loaders.user.load(ctx.staff.userId);
     if (!user) throw notFound('user');
     return user;
+  }
+
+  @Mutation(() => Tenant, { description: 'Company settings (ADMIN)' })
+  async updateTenant(@Arg('input') input: UpdateTenantInput, @Ctx() gql: GraphQLContext): Promise<Tenant> {
+    return updateTenant(await gql.staff(), input);
   }
 
   @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })

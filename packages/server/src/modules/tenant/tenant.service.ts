@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
-import { AppError, badInput } from '../../graphql/errors.js';
+import { AppError, badInput, notFound } from '../../graphql/errors.js';
+import { Action, authorize } from '../../auth/permissions.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../auth/password.js';
 import { Role } from '../../auth/roles.js';
 import { Tenant } from './tenant.entity.js';
@@ -76,4 +77,17 @@ export function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+export async function updateTenant(ctx: RequestContext, input: { name?: string | null; locale?: string | null; timeZone?: string | null }): Promise<Tenant> {
+  authorize(ctx.staff, Action.MANAGE_SETTINGS);
+  if (input.timeZone && !isTimeZone(input.timeZone)) throw badInput(`unknown time zone ${JSON.stringify(input.timeZone).slice(0, 60)}`);
+  const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
+  if (!tenant) throw notFound('tenant');
+  const changes: Partial<Tenant> = {};
+  if (input.name) changes.name = input.name.trim();
+  if (input.locale) changes.locale = input.locale;
+  if (input.timeZone) changes.timeZone = input.timeZone;
+  if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
+  return { ...tenant, ...changes };
 }
