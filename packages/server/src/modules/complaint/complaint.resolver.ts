@@ -107,20 +107,17 @@ export class ComplaintResolver {
 
   @FieldResolver(() => [TimelineEvent], { description: 'Append-only, oldest first' })
   async timeline(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
-    const ctx = await gql.staff();
-    return ctx.manager.find(TimelineEvent, { where: { complaintId: c.id }, order: { id: 'ASC' } });
+    return (await gql.staff()).loaders.timeline.load(c.id);
   }
 
   @FieldResolver(() => [Message], { description: 'Public replies and internal notes, oldest first' })
   async messages(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
-    const ctx = await gql.staff();
-    return ctx.manager.find(Message, { where: { complaintId: c.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return (await gql.staff()).loaders.messages.load(c.id);
   }
 
   @FieldResolver(() => [CorrectiveAction])
   async correctiveActions(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
-    const ctx = await gql.staff();
-    return ctx.manager.find(CorrectiveAction, { where: { complaintId: c.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return (await gql.staff()).loaders.correctiveActions.load(c.id);
   }
 
   @FieldResolver(() => [Stage], { description: 'Stages the signed-in user may move this complaint to now' })
