@@ -52,12 +52,12 @@ export class UnitOfWork {
     const runner = this.runner ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
     if (!runner) return;
     try {
-      if (commit) await runner.commitTransaction();
-      else await runner.rollbackTransaction();
+      await this.rawOn(runner, commit ? 'COMMIT' : 'ROLLBACK');
     } catch (err) {
-      if (commit) await runner.rollbackTransaction().catch(() => undefined);
+      if (commit) await this.rawOn(runner, 'ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      markTransaction(runner, false);
       await runner.release();
     }
   }
@@ -78,16 +78,21 @@ export class UnitOfWork {
     return rows;
   }
 
+  /**
+   * BEGIN, the role switch and `extra` go in one round trip. TypeORM is told
+   * that a transaction is active, so that its own operations (insert, save)
+   * join this one instead of opening another.
+   */
   private async begin(extra: string): Promise<{ runner: QueryRunner; rows: unknown[] }> {
     if (this.finished) throw new Error('unit of work already finished');
     const runner = this.dataSource.createQueryRunner();
     try {
-      await runner.startTransaction();
-      const rows = await this.rawOn(runner, `SET LOCAL ROLE ${APP_ROLE}${extra ? `; ${extra}` : ''}`);
+      const rows = await this.rawOn(runner, `BEGIN; SET LOCAL ROLE ${APP_ROLE}${extra ? `; ${extra}` : ''}`);
+      markTransaction(runner, true);
       this.runner = runner;
       return { runner, rows };
     } catch (err) {
-      await runner.rollbackTransaction().catch(() => undefined);
+      await this.rawOn(runner, 'ROLLBACK').catch(() => undefined);
       await runner.release();
       throw err;
     }
@@ -121,4 +126,8 @@ export async function inTenant<T>(dataSource: DataSource, tenantId: string, work
     await uow.finish(false).catch(() => undefined);
     throw err;
   }
+}
+
+function markTransaction(runner: QueryRunner, active: boolean): void {
+  (runner as { isTransactionActive: boolean }).isTransactionActive = active;
 }
