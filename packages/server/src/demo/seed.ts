@@ -1,7 +1,162 @@
-import type { DataSource } from 'typeorm';
+/**
+ * Demo data for embedded mode: two tenants with staff in every role and a
+ * few hundred complaints in every stage, written through row-level security
+ * (one unit of work per tenant) with one multi-row INSERT per table.
+ *
+ * Tenants (sign in with the tenant slug, the e-mail and the password `demo-password`):
+ *   acme       ООО «Акме Бытовая Техника», ru, Europe/Moscow, 180 complaints (ACME-<year>-000001...)
+ *   northwind  Northwind Appliances Ltd, en, Europe/London, 120 complaints (NORTHWIND-<year>-000001...)
+ *
+ * Staff, the same logins in both tenants (<login>@acme.demo, <login>@northwind.demo):
+ *   admin                       ADMIN
+ *   operator, operator2         OPERATOR (Customer care)
+ *   quality.manager             QUALITY_MANAGER (Quality)
+ *   head.<department>           HEAD of quality, service, logistics, sales, care
+ *   specialist.<department>     SPECIALIST in quality, service, logistics, sales, care
+ *   specialist2.service         SPECIALIST (Service centre)
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { hashPassword } from '../auth/password.js';
+import { inTenant } from '../db/unit-of-work.js';
+import { Channel, Stage } from '../modules/complaint/complaint.enums.js';
+import { generateTenantData, type TenantData } from './demo-generator.js';
+import type { Row } from './demo-organization.js';
+import type { DemoTexts } from './demo-texts.js';
+import { RU_TEXTS } from './demo-texts-ru.js';
+import { EN_TEXTS } from './demo-texts-en.js';
+
+export const DEMO_PASSWORD = 'demo-password';
+export const DEMO_TENANTS: ReadonlyArray<{ texts: DemoTexts; complaints: number }> = [
+  { texts: RU_TEXTS, complaints: 180 },
+  { texts: EN_TEXTS, complaints: 120 },
+];
+
+/** Column definitions of each table's rows as json_to_recordset reads them (tenant_id comes from the unit of work). */
+const COLUMNS = {
+  departments: 'id uuid, name text, created_at timestamptz',
+  categories: 'id uuid, name text, active boolean, created_at timestamptz',
+  users: 'id uuid, email text, name text, password_hash text, roles text[], active boolean, created_at timestamptz',
+  user_departments: 'user_id uuid, department_id uuid',
+  customers: 'id uuid, name text, email text, phone text, created_at timestamptz',
+  complaints: `id uuid, number text, kind text, channel text, stage text, priority text, demand text, subject text,
+    description text, product text, order_ref text, purchase_date date, customer_id uuid, customer_name text,
+    category_id uuid, department_id uuid, assignee_id uuid, validity text, root_cause text, remedy text,
+    remedy_amount numeric, decision_note text, rejection_reason text, satisfaction smallint, satisfaction_comment text,
+    access_token_hash bytea, sla_due_at timestamptz, sla_state text, legal_due_at timestamptz, version int,
+    received_at timestamptz, stage_entered_at timestamptz, closed_at timestamptz, created_at timestamptz, updated_at timestamptz`,
+  corrective_actions: `id uuid, complaint_id uuid, description text, owner_department_id uuid, due_date date,
+    done_at timestamptz, created_at timestamptz`,
+  messages: `id uuid, complaint_id uuid, visibility text, author_kind text, author_user_id uuid, body text,
+    created_at timestamptz`,
+  timeline_events: `complaint_id uuid, type text, from_stage text, to_stage text, actor_kind text, actor_user_id uuid,
+    data jsonb, at timestamptz`,
+} as const;
+
+interface Seeded {
+  texts: DemoTexts;
+  complaints: number;
+  portal: { number: string; token: string } | null;
+}
 
 /** Seeds the demo tenants into an empty database; returns a summary, or null when data exists. */
 export async function seedDemoData(dataSource: DataSource): Promise<string | null> {
-  void dataSource;
-  return null;
+  if (await anyTenantExists(dataSource)) return null;
+  const started = performance.now();
+  const passwordHash = await hashPassword(DEMO_PASSWORD); // once: scrypt is slow on purpose
+  const now = Date.now();
+  const seeded: Seeded[] = [];
+  for (const { texts, complaints } of DEMO_TENANTS) {
+    const data = generateTenantData({ texts, passwordHash, count: complaints, now });
+    const portal = issuePortalTokens(data);
+    const written = await inTenant(dataSource, randomUUID(), (manager) => writeTenant(manager, texts, data, now));
+    if (written) seeded.push({ texts, complaints: data.complaints.length, portal });
+  }
+  return seeded.length ? summary(seeded, performance.now() - started) : null;
+}
+
+/**
+ * Any tenant at all (read as the connecting role, which owns the tables: the
+ * tenants policy is not forced), or one of the demo slugs.
+ */
+async function anyTenantExists(dataSource: DataSource): Promise<boolean> {
+  const [row] = await dataSource.query(
+    `SELECT EXISTS (SELECT 1 FROM tenants) OR tenant_id_by_slug($1) IS NOT NULL OR tenant_id_by_slug($2) IS NOT NULL AS taken`,
+    DEMO_TENANTS.map((t) => t.texts.slug));
+  return row?.taken === true || row?.taken === 't';
+}
+
+/**
+ * Writes one tenant in the current unit of work. The tenant row goes first
+ * (the tenants policy admits the row of the current tenant); if another node
+ * seeded the same slug meanwhile, nothing is written and the result is false.
+ */
+async function writeTenant(manager: EntityManager, texts: DemoTexts, data: TenantData, now: number): Promise<boolean> {
+  const created = new Date(now - 120 * 24 * 3600 * 1000).toISOString();
+  const inserted = await manager.query(
+    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, branding, created_at)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, '{}', $6) ON CONFLICT DO NOTHING RETURNING id`,
+    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created]);
+  if (inserted.length === 0) return false;
+  const org = data.organization.rows;
+  await insertRows(manager, 'departments', org.departments);
+  await insertRows(manager, 'categories', org.categories);
+  await insertRows(manager, 'users', org.users);
+  await insertRows(manager, 'user_departments', org.user_departments);
+  await insertRows(manager, 'customers', data.customers);
+  await insertRows(manager, 'complaints', data.complaints);
+  await insertRows(manager, 'corrective_actions', data.corrective_actions);
+  await insertRows(manager, 'messages', data.messages);
+  // Identity ids follow `seq`, i.e. time order, as if the events had been appended live.
+  await insertRows(manager, 'timeline_events', data.timeline_events, 'seq');
+  await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
+    [data.counter.year, data.counter.lastValue]);
+  return true;
+}
+
+/** One INSERT ... SELECT over json_to_recordset for all rows of a table. */
+async function insertRows(manager: EntityManager, table: keyof typeof COLUMNS, rows: Row[], orderBy?: string): Promise<void> {
+  if (rows.length === 0) return;
+  const spec = COLUMNS[table].replace(/\s+/g, ' ');
+  const names = spec.split(', ').map((c) => c.split(' ')[0]).join(', ');
+  const order = orderBy ? `, ${orderBy} int` : '';
+  await manager.query(
+    `INSERT INTO ${table} (tenant_id, ${names})
+     SELECT app_tenant_id(), ${names} FROM json_to_recordset($1::json) AS r(${spec}${order})
+     ${orderBy ? `ORDER BY r.${orderBy}` : ''}`,
+    [JSON.stringify(rows)]);
+}
+
+/**
+ * Portal complaints get an access token, as submitComplaint gives them; only
+ * hashes are stored. One token is kept for the summary, to try the portal with.
+ */
+function issuePortalTokens(data: TenantData): { number: string; token: string } | null {
+  const tokens = new Map<Row, string>();
+  for (const c of data.complaints) {
+    if (c.channel !== Channel.WEB) continue;
+    const token = randomBytes(32).toString('base64url');
+    c.access_token_hash = `\\x${createHash('sha256').update(token).digest('hex')}`;
+    tokens.set(c, token);
+  }
+  const withMessages = new Set(data.messages.map((m) => m.complaint_id));
+  const web = [...tokens.keys()];
+  const example = web.find((c) => c.stage === Stage.ANALYSIS && !c.remedy && withMessages.has(c.id)) ?? web[0];
+  return example ? { number: example.number as string, token: tokens.get(example)! } : null;
+}
+
+function summary(seeded: Seeded[], ms: number): string {
+  const slugs = seeded.map((s) => s.texts.slug);
+  const byRole = new Map<string, string[]>();
+  for (const u of seeded[0]!.texts.staff) {
+    const role = u.roles.join('+');
+    byRole.set(role, [...(byRole.get(role) ?? []), u.login]);
+  }
+  const portal = seeded.filter((s) => s.portal).map((s) => `${s.portal!.number} (access token ${s.portal!.token})`);
+  return [
+    `${seeded.map((s) => `${s.texts.slug} (${s.complaints} complaints)`).join(', ')} in ${Math.round(ms)} ms`,
+    `  staff: tenant ${slugs.join(' or ')}, e-mail <login>@<tenant>.demo (e.g. admin@${slugs[0]}.demo), password "${DEMO_PASSWORD}"`,
+    ...[...byRole].map(([role, logins]) => `    ${role}: ${logins.join(', ')}`),
+    ...(portal.length ? [`  portal: ${portal.join(', ')}`] : []),
+  ].join('\n');
 }

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, startTestServer, type TestServer } from '../../../test/harness.js';
+import { inTenant } from '../../db/unit-of-work.js';
+import { Role } from '../../auth/roles.js';
+import { Stage, Validity, type Demand, type Remedy } from '../../modules/complaint/complaint.enums.js';
+import { findEdge, missingFields, refuseTransition } from '../../modules/complaint/lifecycle.js';
+import { legalDueAt } from '../../modules/complaint/legal-deadline.js';
+import { DEMO_PASSWORD, DEMO_TENANTS, seedDemoData } from '../seed.js';
+
+type Row = Record<string, any>;
+
+let server: TestServer;
+let summary: string | null;
+let seedMs: number;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const started = performance.now();
+  summary = await seedDemoData(server.dataSource);
+  seedMs = performance.now() - started;
+  console.log(`demo seed on ${server.mode}: ${Math.round(seedMs)} ms\n${summary}`);
+});
+afterAll(() => server?.close());
+
+async function tenantId(slug: string): Promise<string | null> {
+  const [row] = await server.dataSource.query('SELECT tenant_id_by_slug($1) AS id', [slug]);
+  return row?.id ?? null;
+}
+
+/** Reads through row-level security, as the application does. */
+async function read(slug: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const id = await tenantId(slug);
+  if (!id) throw new Error(`no tenant ${slug}`);
+  return inTenant(server.dataSource, id, (m) => m.query(sql, params));
+}
+
+async function login(slug: string, email: string): Promise<string> {
+  const data = ok(await server.staff(`mutation($input: LoginInput!) { login(input: $input) { token user { roles } } }`,
+    { input: { tenantSlug: slug, email, password: DEMO_PASSWORD } }));
+  return data.login.token;
+}
+
+interface Snapshot {
+  complaints: Row[];
+  actions: Row[];
+  events: Row[];
+  users: Row[];
+}
+
+async function snapshot(slug: string): Promise<Snapshot> {
+  const complaints = await read(slug, `SELECT *, remedy_amount::float8 AS amount FROM complaints ORDER BY number`);
+  const actions = await read(slug, 'SELECT * FROM corrective_actions');
+  const events = await read(slug, 'SELECT id::int8 AS seq, * FROM timeline_events ORDER BY id');
+  const users = await read(slug, `SELECT u.id, u.roles,
+    ARRAY(SELECT department_id FROM user_departments d WHERE d.user_id = u.id) AS departments FROM users u`);
+  return { complaints, actions, events, users };
+}
+
+describe('demo data', () => {
+  it('seeds both tenants, quickly', async () => {
+    expect(summary).toContain('admin@acme.demo');
+    expect(summary).toMatch(/acme \(180 complaints\), northwind \(120 complaints\)/);
+    for (const { texts } of DEMO_TENANTS) expect(await tenantId(texts.slug)).toBeTruthy();
+    expect(seedMs).toBeLessThan(15_000);
+  });
+
+  for (const { texts, complaints: expected } of DEMO_TENANTS) {
+    describe(texts.slug, () => {
+      let s: Snapshot;
+      beforeAll(async () => {
+        s = await snapshot(texts.slug);
+      });
+
+      it('has complaints in every stage, departments, categories and staff in every role', async () => {
+        expect(s.complaints).toHaveLength(expected);
+        for (const stage of Object.values(Stage)) {
+          expect(s.complaints.filter((c) => c.stage === stage).length, stage).toBeGreaterThan(0);
+        }
+        for (const role of Object.values(Role)) expect(s.users.some((u) => u.roles.includes(role)), role).toBe(true);
+        for (const u of s.users.filter((x) => x.roles.includes(Role.HEAD) || x.roles.includes(Role.SPECIALIST))) {
+          expect(u.departments.length).toBeGreaterThan(0);
+        }
+        const [counts] = await read(texts.slug, `SELECT (SELECT count(*) FROM departments)::int AS d,
+          (SELECT count(*) FROM categories)::int AS c, (SELECT count(*) FROM messages)::int AS m`);
+        expect(counts!.d).toBeGreaterThanOrEqual(4);
+        expect(counts!.c).toBeGreaterThanOrEqual(6);
+        expect(counts!.m).toBeGreaterThan(expected / 3);
+        const [tenant] = await read(texts.slug, 'SELECT locale, time_zone FROM tenants');
+        expect(tenant).toEqual({ locale: texts.locale, time_zone: texts.timeZone });
+      });
+
+      it('numbers complaints consecutively from 1 in order of receipt, matching the counter', async () => {
+        const [counter] = await read(texts.slug, 'SELECT year, last_value FROM complaint_counters');
+        expect(counter!.last_value).toBe(expected);
+        const byReceipt = [...s.complaints].sort((a, b) => a.received_at - b.received_at);
+        byReceipt.forEach((c, i) => {
+          expect(c.number).toBe(`${texts.slug.toUpperCase()}-${counter!.year}-${String(i + 1).padStart(6, '0')}`);
+        });
+      });
+
+      it('holds on every complaint what its stage requires', () => {
+        for (const c of s.complaints) {
+          const actions = s.actions.filter((a) => a.complaint_id === c.id);
+          const transitions = s.events.filter((e) => e.complaint_id === c.id && e.type === 'TRANSITIONED');
+          const last = transitions.at(-1);
+          const missing = missingFields(c.stage, {
+            from: last?.from_stage ?? Stage.RECEIVED, departmentId: c.department_id, categoryId: c.category_id,
+            demand: c.demand, assigneeId: c.assignee_id, validity: c.validity, rootCause: c.root_cause,
+            remedy: c.remedy as Remedy | null, remedyAmount: c.amount, satisfaction: c.satisfaction,
+            feedbackUnavailable: last?.data.feedbackUnavailable ?? null, rejectionReason: c.rejection_reason,
+            note: last?.data.note ?? null, correctiveActions: actions.map((a) => ({ done: a.done_at !== null })),
+          });
+          expect(missing, `${c.number} in ${c.stage}`).toEqual([]);
+          checkStageFields(c, actions, last);
+          expect(c.legal_due_at?.getTime() ?? null).toBe(legalDueAt(c.demand as Demand | null, c.received_at)?.getTime() ?? null);
+        }
+      });
+
+      it('gives every complaint a timeline along allowed edges, by allowed actors, in time order', () => {
+        const users = new Map(s.users.map((u) => [u.id, u]));
+        for (const c of s.complaints) {
+          const events = s.events.filter((e) => e.complaint_id === c.id);
+          expect(events[0]).toMatchObject({ type: 'RECEIVED', to_stage: Stage.RECEIVED });
+          let stage = Stage.RECEIVED;
+          for (const [i, e] of events.entries()) {
+            if (i > 0) expect(e.at.getTime()).toBeGreaterThanOrEqual(events[i - 1]!.at.getTime());
+            expect(e.at.getTime()).toBeLessThanOrEqual(Date.now());
+            if (e.type !== 'TRANSITIONED') continue;
+            expect(e.from_stage).toBe(stage);
+            expect(findEdge(e.from_stage, e.to_stage), `${c.number}: ${e.from_stage} -> ${e.to_stage}`).toBeTruthy();
+            const actor = users.get(e.actor_user_id)!;
+            expect(refuseTransition(e.from_stage, e.to_stage, actor.roles, actor.departments, c.department_id)).toBeNull();
+            stage = e.to_stage;
+          }
+          expect(stage, c.number).toBe(c.stage);
+          expect(c.stage_entered_at.getTime()).toBe(events.filter((e) => e.type !== 'MESSAGE_ADDED' && e.type !== 'CORRECTIVE_ACTION_DONE').at(-1)!.at.getTime());
+        }
+      });
+
+      it('keeps an SLA clock on open complaints, in several states', () => {
+        const open = s.complaints.filter((c) => c.stage !== Stage.CLOSED && c.stage !== Stage.REJECTED);
+        const states = new Set(open.filter((c) => c.sla_due_at).map((c) => c.sla_state));
+        expect([...states].sort()).toEqual(['AT_RISK', 'BREACHED', 'ON_TRACK']);
+        for (const c of open.filter((x) => x.sla_due_at)) {
+          const breached = c.sla_due_at.getTime() <= Date.now();
+          expect(c.sla_state === 'BREACHED', c.number).toBe(breached);
+        }
+        for (const c of s.complaints.filter((x) => !open.includes(x))) expect(c.sla_state).toBe('NONE');
+      });
+    });
+  }
+
+  it('continues the numbering through the API, with a demo operator', async () => {
+    const token = await login('acme', 'operator@acme.demo');
+    const refs = ok(await server.staff('{ departments { id name } categories { id name } }', {}, token));
+    const [counter] = await read('acme', 'SELECT year FROM complaint_counters');
+    const data = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { number stage } }`, {
+      input: {
+        kind: 'CLAIM', channel: 'PHONE', subject: 'Не включается чайник', description: 'Чайник не включается после покупки.',
+        customer: { name: 'Пётр Сидоров', phone: '+7 900 123-45-67' }, demand: 'REPLACEMENT',
+        departmentId: refs.departments[0].id, categoryId: refs.categories[0].id,
+      },
+    }, token));
+    expect(data.registerComplaint).toEqual({ number: `ACME-${counter!.year}-000181`, stage: 'REGISTERED' });
+  });
+
+  it('signs in the demo admin, who sees the queue', async () => {
+    const token = await login('acme', 'admin@acme.demo');
+    const data = ok(await server.staff('{ me { email roles } complaints(first: 5) { totalCount edges { node { number subject } } } }', {}, token));
+    expect(data.me).toEqual({ email: 'admin@acme.demo', roles: ['ADMIN'] });
+    expect(data.complaints.edges).toHaveLength(5);
+    expect(data.complaints.totalCount).toBe(181);
+  });
+
+  it('does nothing the second time', async () => {
+    const count = 'SELECT (SELECT count(*) FROM complaints)::int AS c, (SELECT count(*) FROM users)::int AS u, (SELECT count(*) FROM timeline_events)::int AS t';
+    const before = await read('acme', count);
+    expect(await seedDemoData(server.dataSource)).toBeNull();
+    expect(await read('acme', count)).toEqual(before);
+    const [tenants] = await server.dataSource.query('SELECT count(*)::int AS n FROM tenants');
+    expect(tenants.n).toBe(2);
+  });
+});
+
+/** The brief's stage rules, spelled out (missingFields checks only the arrival stage). */
+function checkStageFields(c: Row, actions: Row[], last: Row | undefined): void {
+  const order = [Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK, Stage.CLOSED];
+  const reached = (s: Stage) => c.stage !== Stage.REJECTED && order.indexOf(c.stage) >= order.indexOf(s);
+  if (reached(Stage.REGISTERED)) expect(c.department_id && c.category_id && c.demand, c.number).toBeTruthy();
+  const reopened = c.stage === Stage.ANALYSIS && c.remedy !== null;
+  if (reached(Stage.DECISION) || reopened) {
+    expect([Validity.OBJECTIVE, Validity.SUBJECTIVE]).toContain(c.validity);
+    expect(c.root_cause, c.number).toBeTruthy();
+  }
+  if (reached(Stage.IMPLEMENTATION)) {
+    expect(c.remedy, c.number).toBeTruthy();
+    if (['REFUND', 'DISCOUNT', 'COMPENSATION'].includes(c.remedy)) expect(c.amount).toBeGreaterThan(0);
+    if (c.validity === Validity.OBJECTIVE) expect(actions.length, c.number).toBeGreaterThan(0);
+  }
+  if (reached(Stage.FEEDBACK)) expect(actions.every((a) => a.done_at !== null), c.number).toBe(true);
+  if (c.stage === Stage.CLOSED) {
+    expect(c.satisfaction !== null || last?.data.feedbackUnavailable === true, c.number).toBe(true);
+    expect(c.closed_at).not.toBeNull();
+  }
+  if (c.stage === Stage.REJECTED) expect(c.rejection_reason && c.closed_at, c.number).toBeTruthy();
+}

@@ -1,0 +1,362 @@
+/** English demo texts: the tenant Northwind Appliances Ltd (northwind). */
+import { ComplaintKind, Demand } from '../modules/complaint/complaint.enums.js';
+import { demoStaff, type DemoTexts } from './demo-texts.js';
+
+const { CLAIM, COMPLAINT } = ComplaintKind;
+const { REPLACEMENT, REFUND, REPAIR, PRICE_REDUCTION, COMPENSATION, OTHER } = Demand;
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
+  'November', 'December'];
+
+export const EN_TEXTS: DemoTexts = {
+  slug: 'northwind',
+  tenantName: 'Northwind Appliances Ltd',
+  locale: 'en',
+  timeZone: 'Europe/London',
+  currencyStep: 1,
+  orderPrefix: 'NW-',
+  departments: {
+    quality: 'Quality',
+    service: 'Service Centre',
+    logistics: 'Logistics',
+    sales: 'Sales',
+    care: 'Customer Care',
+  },
+  categories: {
+    packaging: 'Packaging',
+    delivery: 'Delivery',
+    defect: 'Manufacturing defect',
+    wrongItem: 'Wrong item',
+    incomplete: 'Missing parts',
+    warranty: 'Warranty repair',
+    staff: 'Staff behaviour',
+    payment: 'Payments and refunds',
+  },
+  staff: demoStaff([
+    'Helen Carter', 'Oliver Bennett', 'Amelia Hughes', 'Grace Whitfield', 'James Thornton',
+    'Sophie Walsh', 'Thomas Reid', 'Daniel Price', 'Chloe Fraser', 'Mark Ellison',
+    'Emily Shaw', 'Richard Doyle', 'Hannah Moore', 'Laura Fenwick', 'Ben Harper',
+  ]),
+  products: [
+    { type: 'kettle', name: 'Northwind Aqua 1.7 L Kettle', price: 39 },
+    { type: 'washer', name: 'Northwind WashPro 8 kg Washing Machine', price: 449 },
+    { type: 'fridge', name: 'Northwind FrostFree 320 Fridge Freezer', price: 599 },
+    { type: 'vacuum', name: 'Northwind Cyclone V8 Vacuum Cleaner', price: 149 },
+    { type: 'microwave', name: 'Northwind Quick 800 W Microwave', price: 89 },
+    { type: 'dishwasher', name: 'Northwind CleanWave Dishwasher', price: 399 },
+    { type: 'coffee', name: 'Northwind Barista Coffee Machine', price: 329 },
+    { type: 'iron', name: 'Northwind SteamGlide Iron', price: 45 },
+    { type: 'toaster', name: 'Northwind Classic 4-Slice Toaster', price: 49 },
+    { type: 'blender', name: 'Northwind PowerBlend Blender', price: 69 },
+  ],
+  customers: {
+    maleFirst: [['James', 'james'], ['Oliver', 'oliver'], ['Harry', 'harry'], ['George', 'george'], ['Jack', 'jack'],
+      ['William', 'william'], ['Thomas', 'thomas'], ['Daniel', 'daniel'], ['Samuel', 'samuel'], ['Arthur', 'arthur'],
+      ['Ravi', 'ravi'], ['Connor', 'connor']],
+    femaleFirst: [['Olivia', 'olivia'], ['Amelia', 'amelia'], ['Isla', 'isla'], ['Emily', 'emily'], ['Sophie', 'sophie'],
+      ['Charlotte', 'charlotte'], ['Lucy', 'lucy'], ['Grace', 'grace'], ['Priya', 'priya'], ['Megan', 'megan'],
+      ['Freya', 'freya'], ['Ella', 'ella']],
+    surnames: [['Smith', 'Smith', 'smith'], ['Jones', 'Jones', 'jones'], ['Taylor', 'Taylor', 'taylor'],
+      ['Brown', 'Brown', 'brown'], ['Williams', 'Williams', 'williams'], ['Wilson', 'Wilson', 'wilson'],
+      ['Johnson', 'Johnson', 'johnson'], ['Davies', 'Davies', 'davies'], ['Robinson', 'Robinson', 'robinson'],
+      ['Wright', 'Wright', 'wright'], ['Thompson', 'Thompson', 'thompson'], ['Evans', 'Evans', 'evans'],
+      ['Walker', 'Walker', 'walker'], ['White', 'White', 'white'], ['Roberts', 'Roberts', 'roberts'],
+      ['Green', 'Green', 'green'], ['Hall', 'Hall', 'hall'], ['Patel', 'Patel', 'patel'], ['Khan', 'Khan', 'khan'],
+      ['Murphy', 'Murphy', 'murphy'], ['Campbell', 'Campbell', 'campbell'], ['Clarke', 'Clarke', 'clarke']],
+    emailDomains: ['example.com', 'example.net', 'example.org'],
+    // Ofcom reserves 07700 900000-900999 for fiction.
+    phone: (d) => `+44 7700 900${d.slice(0, 3)}`,
+  },
+  formatDate: (iso) => `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`,
+  scenarios: [
+    {
+      category: 'defect', department: 'service', kind: CLAIM, productTypes: ['kettle'], demands: [REPLACEMENT, REFUND],
+      subjects: ['Kettle leaks from the base', 'New kettle is leaking', 'Water leaking from kettle'],
+      openings: [
+        'I bought the {product} on {date} (order {order}). Within a week it started leaving a puddle on the worktop.',
+        'The {product} from order {order} leaks where the jug meets the base, even when it is switched off.',
+        'After a few boils water seeps out from under the kettle. Order {order}, bought on {date}.',
+      ],
+      details: [
+        'We never fill it above the MAX line and it stands on a level surface.',
+        'It feels unsafe, because the water runs onto the power base.',
+        'I have attached photos of the leak.',
+      ],
+      causes: ['Faulty heating element seal in batch 2409', 'Element flange under-tightened on the supplier\'s assembly line'],
+      actions: ['Leak-test the remaining stock of batch 2409', 'Raise a supplier complaint and request an 8D report on the seals',
+        'Add a sample leak test to goods-in inspection'],
+    },
+    {
+      category: 'delivery', department: 'logistics', kind: CLAIM, productTypes: ['washer', 'fridge', 'dishwasher'],
+      demands: [REPLACEMENT, PRICE_REDUCTION],
+      subjects: ['Dented on delivery', 'Appliance delivered damaged', 'Large dent in the side panel'],
+      openings: [
+        'The {product} from order {order} was delivered today. When we unpacked it there was a deep dent in the side panel.',
+        'The box for order {order} looked fine, but under the film the {product} had a dent and several scratches.',
+        'The {product} arrived with a dent the size of a hand in the top panel.',
+      ],
+      details: [
+        'The driver left before we opened the box, so we could not note the damage on the delivery slip.',
+        'It has not been plugged in and is still in its packaging.',
+        'Photos of the box and the damage are attached.',
+      ],
+      causes: ['Shipped without corner protectors', 'Damaged while loading at the carrier\'s depot: stacking plan not followed'],
+      actions: ['Brief warehouse staff on loading large appliances', 'Make a corner-protector check mandatory at dispatch',
+        'Raise a claim with the carrier'],
+    },
+    {
+      category: 'payment', department: 'sales', kind: COMPLAINT, productTypes: ['any'], demands: [REFUND, COMPENSATION],
+      subjects: ['Refund not received', 'Still waiting for my refund', 'Money for cancelled order not returned'],
+      openings: [
+        'I returned the {product} (order {order}) two weeks ago and the refund still has not reached my card.',
+        'Order {order} was cancelled and you confirmed the refund, but the money has not arrived.',
+        'The {product} was collected as a return and the collection note was signed, but no refund has been made.',
+      ],
+      details: [
+        'My bank says there has been no incoming payment from you.',
+        'Your helpline promised twice to call me back and never did.',
+        'It has now been well over the ten days I was told to expect.',
+      ],
+      causes: ['Refund stuck in the payment gateway after a reconciliation error',
+        'Return not passed to finance after the warehouse received the goods'],
+      actions: ['Set up a daily reconciliation of pending refunds', 'Notify finance automatically when a return is received'],
+    },
+    {
+      category: 'staff', department: 'logistics', kind: COMPLAINT, productTypes: ['any'], demands: [OTHER, COMPENSATION],
+      subjects: ['Rude delivery driver', 'Complaint about the courier', 'Courier refused to carry item upstairs'],
+      openings: [
+        'The driver who delivered order {order} was rude and raised his voice at me.',
+        'When delivering the {product} the courier refused to bring it upstairs, although I had paid for that service.',
+        'The courier was three hours late and, when I asked why, said it was "not his problem".',
+      ],
+      details: [
+        'He left the box at the front door and drove off without letting me check it.',
+        'Please speak to the driver and make sure this does not happen again.',
+        'The delivery was in the evening; the order number is above.',
+      ],
+      causes: ['Subcontracted driver had not completed the service standards induction',
+        'Route overloaded: the driver had twice the standard number of drops'],
+      actions: ['Retrain the subcontractor\'s drivers on service standards', 'Review route loading limits for peak days'],
+    },
+    {
+      category: 'defect', department: 'service', kind: CLAIM, productTypes: ['fridge'], demands: [REPAIR, REPLACEMENT, REFUND],
+      subjects: ['Fridge does not cool', 'Freezer stopped freezing', 'Fridge running warm'],
+      openings: [
+        'The {product} (order {order}, bought on {date}) has stopped cooling: the fridge is at 15 °C.',
+        'A month after purchase the fridge runs all the time, yet everything in the freezer is thawing.',
+        'The {product} never gets cold. The compressor runs, but the compartment stays warm.',
+      ],
+      details: [
+        'We had to throw away a week of shopping.',
+        'It was installed as the manual says, with the right gap to the wall.',
+        'A thick layer of frost builds up on the back wall.',
+      ],
+      causes: ['Refrigerant leak through a faulty capillary tube joint', 'Failed evaporator temperature sensor'],
+      actions: ['Tighten brazing inspection at the compressor supplier', 'Check evaporator sensors in the batch by serial number'],
+    },
+    {
+      category: 'wrongItem', department: 'logistics', kind: CLAIM, productTypes: ['any'], demands: [REPLACEMENT, REFUND],
+      subjects: ['Wrong item delivered', 'Received a different model', 'Not what I ordered'],
+      openings: [
+        'Order {order} was for the {product}, but a different model was delivered.',
+        'Instead of the {product} the box contained a different colour and specification.',
+        'The label on the box matches order {order}, but the product inside is something else entirely.',
+      ],
+      details: [
+        'It has not been unpacked and I have kept the box.',
+        'Please collect the wrong item at your cost.',
+        'I needed it for a specific date, so time is short.',
+      ],
+      causes: ['Picking error: neighbouring bins hold similar product codes', 'Box mislabelled by the supplier'],
+      actions: ['Move products with similar codes to separate warehouse zones', 'Scan each item\'s barcode when picking'],
+    },
+    {
+      category: 'warranty', department: 'service', kind: COMPLAINT, productTypes: ['washer', 'fridge', 'dishwasher', 'coffee', 'vacuum'],
+      demands: [REFUND, REPLACEMENT, COMPENSATION],
+      subjects: ['Warranty repair taking too long', 'Repair still not done after a month', 'No news about my repair'],
+      openings: [
+        'The {product} went to your service centre under warranty over a month ago and is still not repaired.',
+        'The warranty repair of the {product} (order {order}) has taken {days} days so far; the part is "on its way".',
+        'After the warranty repair of the {product} the same fault came back within days.',
+      ],
+      details: [
+        'Nobody tells me the status and my calls go unanswered.',
+        'I was told repairs are normally completed within a few weeks.',
+        'No replacement appliance was offered in the meantime.',
+      ],
+      causes: ['Spare parts delayed by the manufacturer', 'Job sheet not passed to an engineer after booking in'],
+      actions: ['Keep a safety stock of fast-moving spare parts', 'Review open job sheets weekly against their target dates'],
+    },
+    {
+      category: 'packaging', department: 'quality', kind: CLAIM, productTypes: ['any'], demands: [REPLACEMENT, PRICE_REDUCTION],
+      subjects: ['Damaged packaging', 'Box arrived torn', 'Product arrived in a crushed box'],
+      openings: [
+        'Order {order} arrived in a torn, wet box.',
+        'The box of the {product} was badly crushed and the foam inserts had crumbled.',
+        'The box of the {product} had been opened and resealed with ordinary tape.',
+      ],
+      details: [
+        'I suspect the item has been used before.',
+        'It was bought as a present and I cannot give it like this.',
+        'Photos of the packaging are attached.',
+      ],
+      causes: ['Weaker corrugated board in the new packaging batch', 'Returned stock repacked without a new box'],
+      actions: ['Go back to the previous board grade for large items', 'Stop reselling opened stock without a markdown'],
+    },
+    {
+      category: 'incomplete', department: 'quality', kind: CLAIM, productTypes: ['any'], demands: [REPLACEMENT, OTHER],
+      subjects: ['Parts missing from the box', 'No warranty card in the box', 'Accessories missing'],
+      openings: [
+        'The box of the {product} was missing some of the parts listed in the manual.',
+        'Order {order} came without a warranty card, so the service centre will not accept the item.',
+        'On unpacking the {product} we found the fixings and one attachment missing.',
+      ],
+      details: [
+        'It cannot be used without the missing parts.',
+        'Please send the missing parts or replace it with a complete set.',
+        'The box was factory sealed, so the parts were never packed.',
+      ],
+      causes: ['Packing line skipped the accessories step', 'Supplier\'s bill of materials was wrong'],
+      actions: ['Add a check-weigh of boxes at the end of the packing line', 'Correct the bill of materials and inform the warehouse'],
+    },
+    {
+      category: 'delivery', department: 'logistics', kind: COMPLAINT, productTypes: ['any'], demands: [COMPENSATION, OTHER, REFUND],
+      subjects: ['Missed delivery slot', 'Delivery rescheduled without notice', 'Order not delivered on time'],
+      openings: [
+        'Order {order} was due last Friday, but nobody came and nobody called.',
+        'Delivery of the {product} has been rescheduled three times, each time at the last minute.',
+        'I took a day off work to receive order {order} and the courier never turned up.',
+      ],
+      details: [
+        'Tracking has shown "out for delivery" for several days.',
+        'I paid for next-day delivery.',
+        'Customer service only sends template replies.',
+      ],
+      causes: ['Carrier integration failure: the order never reached a route sheet', 'Driver shortage in peak season without re-planning'],
+      actions: ['Alert on orders missing from route sheets', 'Contract a back-up carrier for peak periods'],
+    },
+    {
+      category: 'defect', department: 'quality', kind: CLAIM,
+      productTypes: ['vacuum', 'microwave', 'iron', 'blender', 'toaster', 'coffee'], demands: [REPAIR, REPLACEMENT, REFUND],
+      subjects: ['Stopped working after two weeks', 'Overheats and smells of burning', 'Faulty within the first month'],
+      openings: [
+        'The {product} (bought on {date}) stopped switching on after two weeks of use.',
+        'While running, the casing of the {product} gets very hot and there is a smell of burning.',
+        'The {product} cuts out by itself a few minutes after being switched on.',
+      ],
+      details: [
+        'It has been used exactly as the manual says and has no physical damage.',
+        'We are worried it could catch fire.',
+        'I still have the receipt and the warranty card.',
+      ],
+      causes: ['Control board defect: dry solder joint on the power connector', 'Motor seized because of a faulty bearing'],
+      actions: ['Require 100 % functional testing of control boards at the supplier', 'Quarantine the remaining batch until checked'],
+    },
+    {
+      category: 'payment', department: 'sales', kind: COMPLAINT, productTypes: ['any'], demands: [PRICE_REDUCTION, REFUND],
+      subjects: ['Promotion discount not applied', 'Charged more than the order total', 'Price at checkout differed from the website'],
+      openings: [
+        'When I placed order {order} for the {product} there was 15 % off, but I was charged the full price.',
+        'My card was charged more than the total in the confirmation for order {order}.',
+        'The website showed a lower price for the {product} than my final receipt.',
+      ],
+      details: [
+        'I kept a screenshot of the promotion page.',
+        'An agent on the phone agreed it was a mistake, but nothing happened.',
+        'The receipt from my account is attached.',
+      ],
+      causes: ['Promotion rules excluded clearance items by mistake', 'Website price updated later than the till system'],
+      actions: ['Reconcile website and till prices every 15 minutes', 'Test promotion rules automatically before launch'],
+    },
+    {
+      category: 'staff', department: 'care', kind: COMPLAINT, productTypes: ['any'], demands: [OTHER],
+      subjects: ['Cannot get through to the helpline', 'Agent hung up on me', 'No reply in live chat'],
+      openings: [
+        'For three days I have tried to call about order {order}: after 20 minutes on hold the call drops.',
+        'The helpline agent would not look into my question about order {order} and ended the call.',
+        'The website chat says you will reply "shortly", but nobody has answered for two days.',
+      ],
+      details: [
+        'It is a simple question, but nobody can answer it.',
+        'Please get back to me and look at how your support team works.',
+        'I can give you the order number and the times I called.',
+      ],
+      causes: ['Too few agents on evening shifts', 'Agent did not follow the script for difficult calls'],
+      actions: ['Rework the agent rota around peak hours', 'Review the call with the agent and run refresher training'],
+    },
+  ],
+  demandSentences: {
+    REPLACEMENT: ['Please replace it with a working one.', 'I would like a replacement.'],
+    REFUND: ['Please refund me in full.', 'I want to return it for a full refund.'],
+    REPAIR: ['Please repair it under warranty.', 'Please arrange a warranty repair.'],
+    PRICE_REDUCTION: ['I would keep it for a partial refund.', 'Please reduce the price accordingly.'],
+    COMPENSATION: ['Please compensate me for the costs.', 'I expect the delivery charge and my time to be refunded.'],
+    OTHER: ['Please look into this and reply.', 'Please make sure this does not happen again.'],
+  },
+  subjectiveCauses: {
+    CLAIM: [
+      'Fault not confirmed on inspection; the customer\'s expectations came from an unclear product page',
+      'The product meets its specification; the customer was not shown how to use it',
+      'Within the manufacturer\'s tolerances, but this was not made clear at the point of sale',
+    ],
+    COMPLAINT: [
+      'No breach of procedure found, but the customer was not kept informed of timescales and status',
+      'Contractual timescales were met; the customer\'s expectations came from an agent\'s verbal promise',
+    ],
+  },
+  decisionNotes: {
+    REPLACE: ['Replacement unit from stock.', 'Replacement delivered free of charge.'],
+    REFUND: ['Full refund to the customer\'s card.', 'Refund issued within ten days of the request.'],
+    REPAIR: ['Warranty repair at an authorised service centre.', 'Engineer visit, repair at our cost.'],
+    DISCOUNT: ['Partial refund agreed with the customer.'],
+    COMPENSATION: ['Delivery charge refunded plus a goodwill payment.', 'Costs reimbursed against receipts.'],
+    EXPLANATION: ['Detailed explanation and an apology sent to the customer.', 'Written explanation sent.'],
+  },
+  rejectionReasons: [
+    'Duplicate of a complaint already handled',
+    'Warranty period has expired',
+    'Fault caused by misuse (service centre report)',
+    'Product was not bought from us',
+    'Physical damage after delivery to the customer',
+    'Not a complaint: a usage question, answered directly',
+  ],
+  reopenReasons: [
+    'Customer reports the fault came back after the repair',
+    'Customer disputes the decision and sent an independent engineer\'s report',
+  ],
+  satisfactionComments: [
+    ['It took far too long.', 'I had to chase you again and again.', 'Not happy with the outcome.'],
+    ['Fine in the end, but slow.', 'Sorted, but communication could be better.'],
+    ['Thanks, sorted quickly!', 'Polite staff, replacement arrived the next day.', 'Thank you for the quick response.'],
+  ],
+  messages: {
+    customerQuestions: [
+      'Hello, is there any news on my complaint {number}?',
+      'I have attached some more photos. When can I expect a decision?',
+      'Do I need to bring the item in, or will a courier collect it?',
+      'It has been several days without a reply. Please can you speed this up?',
+    ],
+    staffAcknowledgements: [
+      'Hello {name}, your complaint is registered as {number}. We will be in touch once we have checked it.',
+      'Hello {name}, complaint {number} is now with our team and a specialist is looking into it.',
+    ],
+    staffAnswers: [
+      'Thanks {name}, I have passed this to the specialist and we will reply within two working days.',
+      'Hello {name}, a courier will collect the item free of charge; we will call you to agree a time.',
+      'Sorry for the wait, {name}. Our checks are nearly complete.',
+    ],
+    staffUpdates: [
+      '{name}, we have reached a decision on {number}; the details are in your e-mail.',
+      'Hello {name}, the work on {number} is done. Please let us know how we did.',
+    ],
+    internalNotes: [
+      'Asked the warehouse for dispatch photos.',
+      'Loyal customer, more than five orders this year. Suggest we resolve in their favour.',
+      'Contacted the supplier, waiting for their report on the batch.',
+      'Checked the call log: the customer called twice without an answer.',
+      'Similar complaints about this model came in last month.',
+    ],
+    rejectionNotices: [
+      'Sorry {name}, we cannot uphold complaint {number}. We have e-mailed you the reasons and how to appeal.',
+    ],
+  },
+};
