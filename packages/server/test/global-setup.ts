@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import pg from 'pg';
 import { createDataSource, migrate } from '../src/db/data-source.js';
 
-export const TEMPLATE_DB = 'reclaim_test_template';
+/** Per test run, so that concurrent runs on one PostgreSQL never share (or drop) each other's template. */
+export const templateDb = () => process.env.RECLAIM_TEST_TEMPLATE ?? 'reclaim_test_template';
 
 /**
  * With DATABASE_URL (CI, developer machines with PostgreSQL): migrates a
@@ -13,17 +14,28 @@ export const TEMPLATE_DB = 'reclaim_test_template';
 export async function setup() {
   const url = process.env.DATABASE_URL;
   if (!url) return;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  } finally {
-    await admin.end();
-  }
-  const { dataSource, mode } = await createDataSource({ databaseUrl: withDatabase(url, TEMPLATE_DB), poolSize: 2 });
+  // Test workers are forked after this runs and inherit the variable.
+  process.env.RECLAIM_TEST_TEMPLATE = `reclaim_test_template_${process.pid}`;
+  await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+  await admin(url, `CREATE DATABASE ${templateDb()}`);
+  const { dataSource, mode } = await createDataSource({ databaseUrl: withDatabase(url, templateDb()), poolSize: 2 });
   await migrate(dataSource, mode);
   await dataSource.destroy();
+}
+
+export async function teardown() {
+  const url = process.env.DATABASE_URL;
+  if (url) await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+}
+
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 export function withDatabase(url: string, database: string): string {

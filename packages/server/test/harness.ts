@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../src/db/data-source.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
-import { TEMPLATE_DB, withDatabase } from './global-setup.js';
+import { templateDb, withDatabase } from './global-setup.js';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -35,7 +35,7 @@ export async function startTestServer(options: Partial<AppConfig> = {}): Promise
   let databaseUrl: string | undefined;
   if (url) {
     const name = `reclaim_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
     databaseUrl = withDatabase(url, name);
     dropDatabase = () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }

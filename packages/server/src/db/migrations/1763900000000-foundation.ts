@@ -142,7 +142,9 @@ export class Foundation1763900000000 implements MigrationInterface {
         sla_due_at timestamptz,
         sla_state text NOT NULL DEFAULT 'NONE' CHECK (sla_state IN ('ON_TRACK', 'AT_RISK', 'BREACHED', 'PAUSED', 'NONE')),
         legal_due_at timestamptz,
-        due_at timestamptz GENERATED ALWAYS AS (coalesce(sla_due_at, legal_due_at, 'infinity'::timestamptz)) STORED,
+        -- The queue order: the operational deadline, else the legal one; finished complaints last.
+        due_at timestamptz GENERATED ALWAYS AS (CASE WHEN stage IN ('CLOSED', 'REJECTED') THEN 'infinity'::timestamptz
+          ELSE coalesce(sla_due_at, legal_due_at, 'infinity'::timestamptz) END) STORED,
         version int NOT NULL DEFAULT 1,
         received_at timestamptz NOT NULL DEFAULT now(),
         stage_entered_at timestamptz NOT NULL DEFAULT now(),
