@@ -36,6 +36,8 @@ export async function createGraphQLEndpoint(schema: GraphQLSchema, deps: ServerD
     introspection: true,
     includeStacktraceInErrorResponses: !options.production,
     csrfPrevention: true,
+    // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
+    stopOnTerminationSignals: false,
     plugins: [rollbackOnError],
   });
   await apollo.start();
