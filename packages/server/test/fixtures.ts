@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../src/auth/roles.js';
-import { ok, type TestServer } from './harness.js';
+import { expect } from 'vitest';
+import type { EntityManager } from 'typeorm';
+import { Role } from '../src/auth/roles.js';
+import { Stage } from '../src/modules/complaint/complaint.enums.js';
+import { EDGES } from '../src/modules/complaint/lifecycle.js';
+import { inTenant } from '../src/db/unit-of-work.js';
+import { ok, type GqlResult, type TestServer } from './harness.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -17,37 +22,219 @@ export interface StaffFixture {
   token: string;
 }
 
+/** A tenant with two departments, a category and one member of each role (SPECIALIST and HEAD in `dept`). */
+export interface World {
+  t: TenantFixture;
+  dept: string;
+  otherDept: string;
+  cat: string;
+  staff: Record<Role, StaffFixture>;
+}
+
+/** A complaint as the suites select it. */
+export interface ComplaintView {
+  id: string;
+  number: string;
+  stage: Stage;
+  version: number;
+  channel: string;
+  validity: string | null;
+  satisfaction: number | null;
+  rejectionReason: string | null;
+  closedAt: string | null;
+  department: { id: string } | null;
+  assignee: { id: string } | null;
+  timeline: Array<{ type: string; fromStage: Stage | null; toStage: Stage | null; actorKind: string; actor: { id: string } | null; data: Record<string, unknown> }>;
+  correctiveActions: Array<{ id: string; description: string; doneAt: string | null }>;
+}
+
+export const COMPLAINT_FIELDS = `id number stage version channel validity satisfaction rejectionReason closedAt
+  department { id } assignee { id }
+  timeline { type fromStage toStage actorKind actor { id } data }
+  correctiveActions { id description doneAt }`;
+
+export const Q = {
+  register: `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { ${COMPLAINT_FIELDS} } }`,
+  transition: `mutation($input: TransitionComplaintInput!) { transitionComplaint(input: $input) { ${COMPLAINT_FIELDS} } }`,
+  assign: `mutation($input: AssignComplaintInput!) { assignComplaint(input: $input) { id version department { id } assignee { id } } }`,
+  addMessage: `mutation($input: AddMessageInput!) { addMessage(input: $input) { id visibility body } }`,
+  complaint: `query($id: ID, $number: String) { complaint(id: $id, number: $number) { ${COMPLAINT_FIELDS} } }`,
+  createUser: `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+  updateUser: `mutation($input: UpdateUserInput!) { updateUser(input: $input) { id name } }`,
+  createDepartment: `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id } }`,
+  renameDepartment: `mutation($input: RenameDepartmentInput!) { renameDepartment(input: $input) { id name } }`,
+  createCategory: `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`,
+  updateCategory: `mutation($input: UpdateCategoryInput!) { updateCategory(input: $input) { id name } }`,
+  submit: `mutation($slug: String!, $input: SubmitComplaintInput!) {
+    submitComplaint(tenantSlug: $slug, input: $input) { number accessToken complaint { stage } } }`,
+  status: `query($number: String!, $token: String!) {
+    complaintStatus(number: $number, accessToken: $token) { number stage messages { body author } } }`,
+  reply: `mutation($number: String!, $token: String!, $body: String!) {
+    replyToComplaint(number: $number, accessToken: $token, body: $body) { id } }`,
+  rate: `mutation($number: String!, $token: String!, $score: Int!, $comment: String) {
+    rateComplaint(number: $number, accessToken: $token, score: $score, comment: $comment) { stage satisfaction } }`,
+} as const;
+
+/** Every table that holds tenant data, and the tenants themselves. */
+export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
+  'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events'] as const;
+export type Counts = Record<(typeof TABLES)[number], number>;
+const COUNT_SQL = `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
+const toCounts = (rows: Array<Record<string, unknown>>) => Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])])) as Counts;
+
+/** A valid RegisterComplaintInput; `overrides` replace (or, with undefined, drop) fields. */
+export function complaintInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    kind: 'CLAIM', channel: 'API', subject: 'Cracked kettle lid', description: 'The lid cracked on first use',
+    customer: { name: 'Ivan Petrov', email: 'ivan@example.com' }, ...overrides,
+  };
+  for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
+  return input;
+}
+
+/** Stages from RECEIVED to `to` along EDGES (shortest path, forward edges first). */
+export function pathTo(to: Stage): Stage[] {
+  const prev = new Map<Stage, Stage>();
+  const queue: Stage[] = [Stage.RECEIVED];
+  while (queue.length) {
+    const at = queue.shift()!;
+    if (at === to) break;
+    for (const e of EDGES) {
+      if (e.from === at && e.to !== Stage.RECEIVED && !prev.has(e.to)) {
+        prev.set(e.to, at);
+        queue.push(e.to);
+      }
+    }
+  }
+  const path: Stage[] = [];
+  for (let s: Stage | undefined = to; s && s !== Stage.RECEIVED; s = prev.get(s)) path.unshift(s);
+  return path;
+}
+
+/** The first error of a failed result, checked to carry `code` (and `reason` when given). */
+export function expectError(result: GqlResult, code: string, reason?: string) {
+  expect(result.errors, `expected ${code}, got data ${JSON.stringify(result.data)}`).toBeDefined();
+  const error = result.errors![0]!;
+  expect(error.extensions?.code, error.message).toBe(code);
+  if (reason) expect(error.extensions?.reason, error.message).toBe(reason);
+  return error;
+}
+
 /** Builders over the real API, so that fixtures go through the same checks as users do. */
 export class Fixtures {
   constructor(readonly server: TestServer) {}
 
-  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company'): Promise<TenantFixture> {
+  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`): Promise<TenantFixture> {
     const data = ok(await this.server.staff(
       `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token user { id } tenant { id } } }`,
-      { input: { slug, name, adminEmail: `admin@${slug}.test`, adminPassword: PASSWORD, adminName: 'Admin' } }));
+      { input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin' } }));
     return { slug, tenantId: data.signUpTenant.tenant.id, adminToken: data.signUpTenant.token, adminId: data.signUpTenant.user.id };
   }
 
   async department(t: TenantFixture, name = `Dept ${randomBytes(3).toString('hex')}`): Promise<string> {
-    const data = ok(await this.server.staff(
-      `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { id } }`, { input: { name } }, t.adminToken));
-    return data.createDepartment.id;
+    return ok(await this.server.staff(Q.createDepartment, { input: { name } }, t.adminToken)).createDepartment.id;
   }
 
   async category(t: TenantFixture, name = `Cat ${randomBytes(3).toString('hex')}`): Promise<string> {
-    const data = ok(await this.server.staff(
-      `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { id } }`, { input: { name } }, t.adminToken));
-    return data.createCategory.id;
+    return ok(await this.server.staff(Q.createCategory, { input: { name } }, t.adminToken)).createCategory.id;
   }
 
   async staff(t: TenantFixture, roles: Role[], departmentIds: string[] = [], email?: string): Promise<StaffFixture> {
     const address = email ?? `${roles.join('-').toLowerCase()}-${randomBytes(3).toString('hex')}@${t.slug}.test`;
-    const created = ok(await this.server.staff(
-      `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+    const created = ok(await this.server.staff(Q.createUser,
       { input: { email: address, name: `Staff ${roles.join(' ')}`, password: PASSWORD, roles, departmentIds } }, t.adminToken));
-    const login = ok(await this.server.staff(
-      `mutation($input: LoginInput!) { login(input: $input) { token } }`,
-      { input: { tenantSlug: t.slug, email: address, password: PASSWORD } }));
-    return { id: created.createUser.id, email: address, token: login.login.token };
+    return { id: created.createUser.id, email: address, token: await this.login(t.slug, address) };
+  }
+
+  async login(tenantSlug: string, email: string, password = PASSWORD): Promise<string> {
+    return ok(await this.server.staff(`mutation($input: LoginInput!) { login(input: $input) { token } }`,
+      { input: { tenantSlug, email, password } })).login.token;
+  }
+
+  /** A tenant with departments, a category and one single-role member of each role. */
+  async world(t?: TenantFixture): Promise<World> {
+    const tenant = t ?? await this.tenant();
+    const [dept, otherDept, cat] = await Promise.all([this.department(tenant), this.department(tenant), this.category(tenant)]);
+    const member = (role: Role) => (role === Role.SPECIALIST || role === Role.HEAD ? [dept] : []);
+    const roles = Object.values(Role);
+    const staff = await Promise.all(roles.map((r) => this.staff(tenant, [r], member(r))));
+    return { t: tenant, dept, otherDept, cat, staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, StaffFixture> };
+  }
+
+  async register(token: string, overrides: Record<string, unknown> = {}): Promise<ComplaintView> {
+    return ok(await this.server.staff(Q.register, { input: complaintInput(overrides) }, token)).registerComplaint;
+  }
+
+  transition(token: string, c: Pick<ComplaintView, 'id' | 'version'>, to: Stage, fields: Record<string, unknown> = {}): Promise<GqlResult> {
+    return this.server.staff(Q.transition, { input: { id: c.id, expectedVersion: c.version, to, ...fields } }, token);
+  }
+
+  async get(token: string, id: string): Promise<ComplaintView> {
+    return ok(await this.server.staff(Q.complaint, { id }, token)).complaint;
+  }
+
+  /** Fields that satisfy the requirements of moving `c` to `to` in world `w`. */
+  stageFields(w: World, c: ComplaintView, to: Stage): Record<string, unknown> {
+    switch (to) {
+      case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
+      case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
+      case Stage.DECISION: return { validity: 'OBJECTIVE', rootCause: 'a faulty seal batch' };
+      case Stage.IMPLEMENTATION: return {
+        remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
+        correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
+      };
+      case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
+      case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
+      case Stage.REJECTED: return { rejectionReason: 'the product was used against its manual' };
+      default: return {};
+    }
+  }
+
+  /** Moves `c` to `to` with the fields it needs (`extra` adds, replaces or with undefined drops some), as HEAD of `w.dept`. */
+  async advance(w: World, c: ComplaintView, to: Stage, extra: Record<string, unknown> = {}): Promise<ComplaintView> {
+    return ok(await this.transition(w.staff.HEAD.token, c, to, { ...this.stageFields(w, c, to), ...extra })).transitionComplaint;
+  }
+
+  /**
+   * A new complaint of `w` (received over the API, `input` overriding the registration) moved along
+   * EDGES to `stage`; `fields` adds to the fields of a step.
+   */
+  async complaintAt(w: World, stage: Stage, options: { input?: Record<string, unknown>; fields?: Partial<Record<Stage, Record<string, unknown>>> } = {}): Promise<ComplaintView> {
+    let c = await this.register(w.staff.OPERATOR.token, options.input);
+    for (const next of pathTo(stage)) c = await this.advance(w, c, next, options.fields?.[next]);
+    return c;
+  }
+
+  /** Rows per table over all tenants, read as the connecting (superuser) role, which bypasses row-level security. */
+  async counts(): Promise<Counts> {
+    return toCounts(await this.server.dataSource.query(COUNT_SQL));
+  }
+
+  /**
+   * Per table, its row count and a checksum of all its rows, read as the superuser (all tenants):
+   * any insert, update or delete anywhere changes it.
+   */
+  async state(): Promise<Record<string, string>> {
+    const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') FROM ${t} x) AS ${t}`);
+    const [row] = await this.server.dataSource.query(`SELECT ${sql.join(', ')}`);
+    return row;
+  }
+
+  /** Runs `work` inside a tenant's unit of work (role reclaim_app, app.tenant_id set). */
+  asTenant<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTenant(this.server.dataSource, tenantId, work);
+  }
+
+  /** Rows per table that tenant `tenantId` sees through row-level security. */
+  async tenantCounts(tenantId: string): Promise<Counts> {
+    return toCounts(await this.asTenant(tenantId, (m) => m.query(COUNT_SQL)));
+  }
+
+  /** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
+  async expectNoWrites<T>(attempt: () => Promise<T>): Promise<T> {
+    const before = await this.state();
+    const result = await attempt();
+    expect(await this.state()).toEqual(before);
+    return result;
   }
 }

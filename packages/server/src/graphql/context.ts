@@ -48,8 +48,6 @@ interface ActorRow {
 /** The per-request GraphQL context of both endpoints. */
 export class GraphQLContext {
   readonly uow: UnitOfWork;
-  /** Set when execution produced errors: the transaction is then rolled back. */
-  failed = false;
   private staffCtx?: Promise<RequestContext>;
   private tenantCtx?: Promise<RequestContext>;
 

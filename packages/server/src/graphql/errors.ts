@@ -32,12 +32,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const code = String(formatted.extensions?.code ?? '');
   if (code === 'BAD_USER_INPUT' && Array.isArray(formatted.extensions?.validationErrors)) return validationSummary(formatted);
   if (PASS_THROUGH.has(code)) return withoutStack(formatted);
-  if (INPUT_CODES.has(code)) return { ...withoutStack(formatted), extensions: { code: 'BAD_USER_INPUT', reason: code } };
+  if (INPUT_CODES.has(code)) {
+    // A rule's own reason (e.g. QUERY_LIMIT from the limits rule) is more precise than graphql-js's code.
+    const reason = typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : code;
+    return { ...withoutStack(formatted), extensions: { code: 'BAD_USER_INPUT', reason } };
+  }
   const original = error instanceof GraphQLError ? error.originalError ?? error : error;
   const pgCode = (original as { driverError?: { code?: string }; code?: string } | undefined)?.driverError?.code
     ?? (original as { code?: string } | undefined)?.code;
-  if (pgCode === '22P02' || pgCode === '22001' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003') {
-    // invalid text representation, too long, bad date/time, out of range: input that slipped past validation
+  if (pgCode === '22P02' || pgCode === '22001' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003' || pgCode === '22021') {
+    // invalid text representation, too long, bad date/time, out of range, a NUL or invalid byte: input that slipped past validation
     return { message: 'invalid input value', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'DUPLICATE' } };

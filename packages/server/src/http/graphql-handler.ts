@@ -2,16 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
+import type { UnitOfWork } from '../db/unit-of-work.js';
 import { formatError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { readBody, sendJson, HttpError } from './http-util.js';
+
+/**
+ * Units of work of requests that produced errors: their transaction is rolled
+ * back. Apollo hands plugins a shallow copy of the context object, so a flag
+ * set on that copy would never reach the handler; the unit of work is shared.
+ */
+const failedUnits = new WeakSet<UnitOfWork>();
 
 /** Marks the request failed on any error, so that its transaction is rolled back. */
 const rollbackOnError: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ contextValue }) {
-        contextValue.failed = true;
+        failedUnits.add(contextValue.uow);
       },
     };
   },
@@ -67,7 +75,7 @@ export async function createGraphQLEndpoint(schema: GraphQLSchema, deps: ServerD
       throw err;
     }
     try {
-      await context.uow.finish(!context.failed);
+      await context.uow.finish(!failedUnits.has(context.uow));
     } catch (err) {
       console.error('commit failed', err);
       return sendJson(res, 500, { errors: [{ message: 'the change could not be saved; try again', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });

@@ -42,7 +42,7 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
   const register = Boolean(ctx.actor && input.departmentId && STAFF_CHANNELS.includes(input.channel));
   if (register) {
     const missing = missingFields(Stage.REGISTERED, { from: Stage.RECEIVED, correctiveActions: [], ...input });
-    if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { fields: missing });
+    if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
   }
   const customer = await findOrCreateCustomer(ctx, input.customer);
   const now = new Date();
