@@ -1,7 +1,7 @@
 /**
  * Who may do what, apart from lifecycle edges (those are in
  * modules/complaint/lifecycle.ts). docs/roles.md is this table in prose;
- * src/auth/__tests__/roles.test.ts checks both against the running API.
+ * test/roles.test.ts checks both against the running API.
  */
 import { Role } from './roles.js';
 import { AppError } from '../graphql/errors.js';

@@ -64,6 +64,16 @@ describe('roles per edge', () => {
     }
   });
 
+  it('are the roles docs/roles.md promises (a change here is a policy change)', () => {
+    expect(Object.fromEntries(EDGES.map((e) => [`${e.from}>${e.to}`, [...e.roles].sort()]))).toEqual({
+      'RECEIVED>REGISTERED': ['HEAD', 'OPERATOR'], 'REGISTERED>ANALYSIS': ['HEAD', 'SPECIALIST'],
+      'ANALYSIS>DECISION': ['HEAD', 'SPECIALIST'], 'DECISION>IMPLEMENTATION': ['HEAD', 'SPECIALIST'],
+      'IMPLEMENTATION>FEEDBACK': ['HEAD', 'SPECIALIST'], 'FEEDBACK>CLOSED': ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
+      'RECEIVED>REJECTED': ['HEAD', 'OPERATOR'], 'REGISTERED>REJECTED': ['HEAD'], 'ANALYSIS>REJECTED': ['HEAD', 'SPECIALIST'],
+      'DECISION>REJECTED': ['HEAD'], 'CLOSED>ANALYSIS': ['HEAD', 'QUALITY_MANAGER'],
+    });
+  });
+
   it('gives ADMIN alone no edge, and every edge to HEAD', () => {
     expect(EDGES.filter((e) => e.roles.includes(Role.ADMIN))).toEqual([]);
     expect(EDGES.every((e) => e.roles.includes(Role.HEAD))).toBe(true);

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ok, startTestServer, type TestServer } from './harness.js';
+import { Fixtures, Q, complaintInput, type World } from './fixtures.js';
+
+let server: TestServer;
+let fx: Fixtures;
+let a: World;
+let b: World;
+beforeAll(async () => {
+  server = await startTestServer();
+  fx = new Fixtures(server);
+  [a, b] = await Promise.all([fx.world(), fx.world()]);
+});
+afterAll(() => server?.close());
+
+const register = (w: World, overrides: Record<string, unknown> = {}) =>
+  server.staff<{ registerComplaint: { id: string; number: string } }>(
+    `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`,
+    { input: complaintInput(overrides) }, w.staff.OPERATOR.token);
+
+/** The parts of ACME-2026-000042: prefix, year, sequence. */
+function parse(number: string): { prefix: string; year: number; seq: number } {
+  const m = /^(.+)-(\d{4})-(\d{6})$/.exec(number);
+  if (!m) throw new Error(`not a complaint number: ${number}`);
+  return { prefix: m[1]!, year: Number(m[2]), seq: Number(m[3]) };
+}
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const rowCount = async (w: World, sql: string, params: unknown[] = []) =>
+  Number((await fx.asTenant(w.t.tenantId, (m) => m.query(sql, params)))[0].n);
+
+describe('complaint numbers', () => {
+  it('100 concurrent registrations in each of two tenants get 1..100, per tenant, without gaps', async () => {
+    const [resultsA, resultsB] = await Promise.all([a, b].map((w) =>
+      Promise.all(range(100).map((i) => register(w, { subject: `Concurrent ${i}` })))));
+    for (const [w, results] of [[a, resultsA], [b, resultsB]] as const) {
+      const numbers = results!.map((r) => ok(r).registerComplaint.number);
+      expect(new Set(numbers).size).toBe(100);
+      const parts = numbers.map(parse);
+      expect(new Set(parts.map((p) => p.prefix))).toEqual(new Set([w.t.slug.toUpperCase()]));
+      expect(new Set(parts.map((p) => p.year)).size).toBe(1);
+      expect(parts.map((p) => p.seq).sort((x, y) => x - y)).toEqual(range(100));
+      expect(await rowCount(w, 'SELECT count(*) AS n FROM complaints')).toBe(100);
+      expect(await rowCount(w, 'SELECT last_value AS n FROM complaint_counters')).toBe(100);
+    }
+  });
+
+  it('continues after the last number, and a refused registration uses none', async () => {
+    const before = parse(ok(await register(a)).registerComplaint.number).seq;
+    const refused = await register(a, { departmentId: '00000000-0000-4000-8000-000000000000', channel: 'PHONE', categoryId: a.cat, demand: 'REFUND' });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(parse(ok(await register(a)).registerComplaint.number).seq).toBe(before + 1);
+  });
+});
+
+describe('idempotency keys', () => {
+  it('the same key twice gives the same complaint', async () => {
+    const key = `order-${randomBytes(6).toString('hex')}`;
+    const first = ok(await register(a, { idempotencyKey: key })).registerComplaint;
+    const second = ok(await register(a, { idempotencyKey: key, subject: 'A retry with other text' })).registerComplaint;
+    expect(second).toEqual(first);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [key])).toBe(1);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE subject = $1', ['A retry with other text'])).toBe(0);
+  });
+
+  it('the same key ten times at once gives one complaint', async () => {
+    const key = `burst-${randomBytes(6).toString('hex')}`;
+    const before = await rowCount(a, 'SELECT count(*) AS n FROM complaints');
+    const results = await Promise.all(range(10).map(() => register(a, { idempotencyKey: key })));
+    const complaints = results.map((r) => ok(r).registerComplaint);
+    expect(new Set(complaints.map((c) => c.id)).size).toBe(1);
+    expect(new Set(complaints.map((c) => c.number)).size).toBe(1);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [key])).toBe(1);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints')).toBe(before + 1);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM timeline_events WHERE complaint_id = $1', [complaints[0]!.id])).toBe(1);
+  });
+
+  it('keys are per tenant', async () => {
+    const key = `shared-${randomBytes(6).toString('hex')}`;
+    const [x, y] = await Promise.all([register(a, { idempotencyKey: key }), register(b, { idempotencyKey: key })]);
+    const [ca, cb] = [ok(x).registerComplaint, ok(y).registerComplaint];
+    expect(ca.id).not.toBe(cb.id);
+    expect(parse(ca.number).prefix).toBe(a.t.slug.toUpperCase());
+    expect(parse(cb.number).prefix).toBe(b.t.slug.toUpperCase());
+  });
+
+  it('different keys give different complaints', async () => {
+    const [x, y] = await Promise.all([`k1-${randomBytes(6).toString('hex')}`, `k2-${randomBytes(6).toString('hex')}`].map((k) => register(a, { idempotencyKey: k })));
+    expect(ok(x).registerComplaint.id).not.toBe(ok(y).registerComplaint.id);
+  });
+});
