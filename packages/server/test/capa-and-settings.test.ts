@@ -66,6 +66,21 @@ describe('corrective actions', () => {
     expect(errorCode(await server.staff(add, { input }, head.token))).toBe('BAD_USER_INPUT');
   });
 
+  it('keep the order in which they were entered', async () => {
+    // Five actions entered in one transition to IMPLEMENTATION.
+    const cat = await fx.category(t);
+    const fresh = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id version } }`, {
+      input: { kind: 'CLAIM', channel: 'PHONE', subject: 'Order test', description: 'x', customer: { name: 'C D', phone: '+7 900 1' },
+        departmentId: dept, categoryId: cat, demand: 'REPAIR' },
+    }, head.token)).registerComplaint;
+    let d = ok(await move(head.token, { id: fresh.id, to: 'ANALYSIS', expectedVersion: fresh.version, assigneeId: head.id })).transitionComplaint;
+    d = ok(await move(head.token, { id: d.id, to: 'DECISION', expectedVersion: d.version, validity: 'OBJECTIVE', rootCause: 'Seal' })).transitionComplaint;
+    const descriptions = ['first', 'second', 'third', 'fourth', 'fifth'];
+    const done = ok(await move(head.token, { id: d.id, to: 'IMPLEMENTATION', expectedVersion: d.version, remedy: 'REPAIR',
+      correctiveActions: descriptions.map((description) => ({ description, ownerDepartmentId: dept, dueDate: '2030-01-01' })) })).transitionComplaint;
+    expect(done.correctiveActions.map((a: { description: string }) => a.description)).toEqual(descriptions);
+  });
+
   it('refuses unknown ids and foreign departments', async () => {
     const c = await complaintInImplementation();
     const add = `mutation($input: AddCorrectiveActionInput!) { addCorrectiveAction(input: $input) { id } }`;
@@ -85,5 +100,18 @@ describe('tenant settings', () => {
     const changed = ok(await server.staff(update, { input: { name: 'Renamed Ltd', locale: 'en', timeZone: 'Asia/Yekaterinburg' } }, t.adminToken));
     expect(changed.updateTenant).toEqual({ name: 'Renamed Ltd', locale: 'en', timeZone: 'Asia/Yekaterinburg' });
     expect(ok(await server.staff('{ tenant { name } }', {}, head.token)).tenant.name).toBe('Renamed Ltd');
+  });
+});
+
+describe('registration by transition', () => {
+  it('gives NOT_FOUND for another tenant\'s department, for every role that may register', async () => {
+    const stranger = await fx.tenant();
+    const foreignDept = await fx.department(stranger);
+    const cat = await fx.category(t);
+    const received = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id version } }`, {
+      input: { kind: 'CLAIM', channel: 'API', subject: 'From the shop', description: 'x', customer: { name: 'E F', email: 'e@f.gh' } },
+    }, head.token)).registerComplaint;
+    const r = await move(head.token, { id: received.id, to: 'REGISTERED', expectedVersion: received.version, departmentId: foreignDept, categoryId: cat, demand: 'REFUND' });
+    expect(errorCode(r)).toBe('NOT_FOUND');
   });
 });

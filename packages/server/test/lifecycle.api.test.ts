@@ -74,6 +74,8 @@ describe('allowed edges', () => {
     if (edge.to === Stage.CLOSED) expect(stored).toMatchObject({ satisfaction: 4, closedAt: expect.any(String) });
     if (edge.from === Stage.CLOSED) {
       expect(stored.closedAt).toBeNull();
+      // The rating that closed it no longer stands: closing again needs a new one.
+      expect(stored.satisfaction).toBeNull();
       expect(stored.timeline.at(-1)!.data).toMatchObject({ note: 'the customer is not satisfied' });
     }
   });

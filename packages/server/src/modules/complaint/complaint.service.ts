@@ -104,78 +104,88 @@ export async function lockComplaint(ctx: RequestContext, id: string, expectedVer
 }
 
 export async function transitionComplaint(ctx: RequestContext, input: TransitionComplaintInput): Promise<Complaint> {
-  const actor = ctx.staff;
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
-  const from = complaint.stage;
-  const to = input.to;
-  const departmentId = to === Stage.REGISTERED ? input.departmentId ?? complaint.departmentId : complaint.departmentId;
+  const plan = await planTransition(ctx, complaint, input);
+  await applyTransition(ctx, complaint, plan, input);
+  return { ...complaint, ...plan.update } as Complaint;
+}
 
+interface TransitionPlan {
+  update: Partial<Complaint>;
+  newActions: TransitionComplaintInput['correctiveActions'];
+  completing: Set<string>;
+  /** The stage-specific fields the caller gave, for the timeline. */
+  given: Array<keyof TransitionComplaintInput>;
+}
+
+/** Every check of a transition, in the order a user can act on: what, who, which fields, whether complete. */
+async function planTransition(ctx: RequestContext, complaint: Complaint, input: TransitionComplaintInput): Promise<TransitionPlan> {
+  const actor = ctx.staff;
+  const { stage: from } = complaint;
+  const { to } = input;
+  const registering = to === Stage.REGISTERED;
+  // A foreign or unknown department is NOT_FOUND, before it could decide the department scope.
+  if (registering && input.departmentId) await requireDepartment(ctx, input.departmentId);
+  const departmentId = registering ? input.departmentId ?? complaint.departmentId : complaint.departmentId;
   const refusal = refuseTransition(from, to, actor.roles, actor.departmentIds, departmentId);
   if (refusal?.code === 'NOT_ALLOWED_EDGE') throw new AppError('BAD_USER_INPUT', refusal.message, { reason: 'TRANSITION_NOT_ALLOWED', from, to });
   if (refusal) throw new AppError('FORBIDDEN', refusal.message);
 
-  const given = Object.entries(input)
-    .filter(([k, v]) => v !== null && v !== undefined && !['id', 'to', 'expectedVersion', 'note'].includes(k))
-    .map(([k]) => k);
+  const given = (Object.keys(input) as Array<keyof TransitionComplaintInput>)
+    .filter((k) => input[k] !== null && input[k] !== undefined && !['id', 'to', 'expectedVersion', 'note'].includes(k));
   const foreign = given.filter((k) => !TRANSITION_FIELDS[to].includes(k));
   if (foreign.length) {
     throw badInput(`${foreign.join(', ')} cannot be set when moving to ${to} (allowed: ${TRANSITION_FIELDS[to].join(', ') || 'note only'})`);
   }
-  const changes = pick(input, given as Array<keyof TransitionComplaintInput>) as Partial<Complaint> & TransitionComplaintInput;
-  const merged = { ...complaint, ...changes };
-
-  if (to === Stage.REGISTERED) {
-    if (input.departmentId) await requireDepartment(ctx, input.departmentId);
-    if (input.categoryId) await requireCategory(ctx, input.categoryId);
-  }
-  if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, merged.departmentId);
-  for (const a of input.correctiveActions ?? []) await requireDepartment(ctx, a.ownerDepartmentId);
+  const { correctiveActions: newActions, completedCorrectiveActionIds, feedbackUnavailable: _f, ...columns } =
+    pick(input, given) as Partial<Complaint> & TransitionComplaintInput;
+  if (registering && input.categoryId) await requireCategory(ctx, input.categoryId);
+  if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, departmentId);
+  for (const a of newActions ?? []) await requireDepartment(ctx, a.ownerDepartmentId);
 
   const actions = await ctx.manager.findBy(CorrectiveAction, { complaintId: complaint.id });
-  const completing = new Set(input.completedCorrectiveActionIds ?? []);
-  const unknown = [...completing].filter((id) => !actions.some((a) => a.id === id));
-  if (unknown.length) throw notFound('corrective action');
-
+  const completing = new Set(completedCorrectiveActionIds ?? []);
+  if ([...completing].some((id) => !actions.some((a) => a.id === id))) throw notFound('corrective action');
   const missing = missingFields(to, {
-    ...merged,
-    from,
-    note: input.note,
+    ...complaint, ...columns, from, note: input.note, feedbackUnavailable: input.feedbackUnavailable,
     correctiveActions: [
       ...actions.map((a) => ({ done: Boolean(a.doneAt) || completing.has(a.id) })),
-      ...(input.correctiveActions ?? []).map(() => ({ done: false })),
+      ...(newActions ?? []).map(() => ({ done: false })),
     ],
   });
   if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
 
   const now = new Date();
-  const { correctiveActions: newActions, completedCorrectiveActionIds: _done, feedbackUnavailable: _fu, ...columns } = changes;
   const update: Partial<Complaint> = {
     ...(columns as Partial<Complaint>),
-    stage: to,
-    stageEnteredAt: now,
-    updatedAt: now,
-    version: complaint.version + 1,
+    stage: to, stageEnteredAt: now, updatedAt: now, version: complaint.version + 1,
     closedAt: to === Stage.CLOSED || to === Stage.REJECTED ? now : null,
   };
   if (to === Stage.REJECTED && from === Stage.ANALYSIS) update.validity = Validity.UNFOUNDED;
+  // Reopened because the customer is not satisfied: the old rating no longer stands (the timeline keeps it).
+  if (from === Stage.CLOSED) Object.assign(update, { satisfaction: null, satisfactionComment: null });
   if ('demand' in columns) update.legalDueAt = legalDueAt(columns.demand, complaint.receivedAt);
-  await ctx.manager.update(Complaint, { id: complaint.id }, update);
+  return { update, newActions, completing, given };
+}
 
-  for (const a of newActions ?? []) {
+async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: TransitionPlan, input: TransitionComplaintInput): Promise<void> {
+  const now = plan.update.updatedAt!;
+  await ctx.manager.update(Complaint, { id: complaint.id }, plan.update);
+  // Entry order is kept: one millisecond apart each (they would all share the transaction's time).
+  for (const [i, a] of (plan.newActions ?? []).entries()) {
     await ctx.manager.insert(CorrectiveAction, {
       tenantId: ctx.tenantId, id: randomUUID(), complaintId: complaint.id, description: a.description.trim(),
-      ownerDepartmentId: a.ownerDepartmentId, dueDate: a.dueDate, doneAt: null, createdAt: now,
+      ownerDepartmentId: a.ownerDepartmentId, dueDate: a.dueDate, doneAt: null, createdAt: new Date(now.getTime() + i),
     });
   }
-  if (completing.size) {
+  if (plan.completing.size) {
     await ctx.query('UPDATE corrective_actions SET done_at = $2 WHERE complaint_id = $1 AND id = ANY($3) AND done_at IS NULL',
-      [complaint.id, now, [...completing]]);
+      [complaint.id, now, [...plan.completing]]);
   }
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'TRANSITIONED', fromStage: from, toStage: to,
-    data: { ...pick(input, given as Array<keyof TransitionComplaintInput>), ...(input.note ? { note: input.note } : {}) },
+    complaintId: complaint.id, type: 'TRANSITIONED', fromStage: complaint.stage, toStage: input.to,
+    data: { ...pick(input, plan.given), ...(input.note ? { note: input.note } : {}) },
   });
-  return { ...complaint, ...update } as Complaint;
 }
 
 export async function assignComplaint(ctx: RequestContext, input: AssignComplaintInput): Promise<Complaint> {
