@@ -11,6 +11,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Signs and verifies staff tokens (HS256, expiring). The tenant comes from here and nowhere else. */
 export class TokenService {
   private readonly key: Uint8Array;
+  /**
+   * Tokens already verified, until they expire. Verifying (HMAC through
+   * WebCrypto) costs more than the rest of a small request's own work; the
+   * cache does not weaken sign-out, since every request still reads the
+   * user's active flag, roles and departments from the database.
+   */
+  private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
+  private static readonly CACHE_SIZE = 10_000;
 
   constructor(secret: string, private readonly ttlSeconds: number) {
     this.key = new TextEncoder().encode(secret);
@@ -27,6 +35,13 @@ export class TokenService {
   }
 
   async verify(token: string): Promise<TokenClaims> {
+    const cached = this.verified.get(token);
+    if (cached && cached.expiresAt > Date.now()) return cached.claims;
+    if (cached) this.verified.delete(token);
+    return this.verifySignature(token);
+  }
+
+  private async verifySignature(token: string): Promise<TokenClaims> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: 'reclaim-staff' });
       const userId = payload.sub;
@@ -34,12 +49,21 @@ export class TokenService {
       if (typeof userId !== 'string' || typeof tenantId !== 'string' || !UUID.test(userId) || !UUID.test(tenantId)) {
         throw new AppError('UNAUTHENTICATED', 'malformed token');
       }
+      this.remember(token, { userId, tenantId }, (payload.exp ?? 0) * 1000);
       return { userId, tenantId };
     } catch (err) {
       if (err instanceof AppError) throw err;
       const expired = err instanceof errors.JWTExpired;
       throw new AppError('UNAUTHENTICATED', expired ? 'token expired' : 'invalid token');
     }
+  }
+
+  private remember(token: string, claims: TokenClaims, expiresAt: number): void {
+    if (this.verified.size >= TokenService.CACHE_SIZE) {
+      // Maps keep insertion order: drop the oldest entry.
+      this.verified.delete(this.verified.keys().next().value!);
+    }
+    this.verified.set(token, { claims, expiresAt });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
@@ -46,7 +47,8 @@ export async function createGraphQLEndpoint(schema: GraphQLSchema, deps: ServerD
     csrfPrevention: true,
     // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
     stopOnTerminationSignals: false,
-    plugins: [rollbackOnError],
+    // Cache hints are unused (responses are per user); the default plugin wraps every field resolver.
+    plugins: [rollbackOnError, ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 

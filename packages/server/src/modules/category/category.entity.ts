@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A classification of complaints (e.g. "Packaging", "Delivery")' })
+@ObjectType({ simpleResolvers: true, description: 'A classification of complaints (e.g. "Packaging", "Delivery")' })
 @Entity('categories')
 export class Category {
   @PrimaryColumn('uuid')

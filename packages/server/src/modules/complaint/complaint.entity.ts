@@ -7,7 +7,7 @@ import { LocalDate } from '../../graphql/scalars.js';
  * A complaint or claim. Relations (department, assignee, customer, category,
  * timeline, messages) are resolved by ComplaintResolver through per-request loaders.
  */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity('complaints')
 export class Complaint {
   @PrimaryColumn('uuid')

@@ -5,7 +5,7 @@ import { LocalDate } from '../../graphql/scalars.js';
 import { PlainText } from '../../graphql/validation.js';
 import { CustomerInput } from './dto/customer.input.js';
 
-@ObjectType({ description: 'A reply the customer can see: theirs, or a public one from staff' })
+@ObjectType({ simpleResolvers: true, description: 'A reply the customer can see: theirs, or a public one from staff' })
 export class PortalMessage {
   @Field(() => ID)
   id!: string;
@@ -20,7 +20,7 @@ export class PortalMessage {
   createdAt!: Date;
 }
 
-@ObjectType({ description: 'What a customer may know of their complaint' })
+@ObjectType({ simpleResolvers: true, description: 'What a customer may know of their complaint' })
 export class PortalComplaint {
   @Field()
   number!: string;
@@ -53,7 +53,7 @@ export class PortalComplaint {
   canRate!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class SubmittedComplaint {
   @Field()
   number!: string;

@@ -61,10 +61,12 @@ export class ComplaintResolver {
     const ctx = await gql.staff();
     authorize(ctx.staff, Action.READ_COMPLAINTS);
     const page = await listComplaints(ctx, filter, first, after);
-    const edges = page.rows.map((node) => ({ cursor: encodeCursor(node), node }));
+    // Cursors are encoded only when selected (a console usually asks for endCursor alone).
+    const edges = page.rows.map((node) => ({ node, get cursor() { return encodeCursor(node); } }));
+    const last = page.rows.at(-1);
     const connection = {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last) : null },
     } as ComplaintConnection;
     Object.defineProperty(connection, 'totalCount', { get: () => page.count(), enumerable: true });
     return connection;

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Complaint } from './complaint.entity.js';
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ComplaintEdge {
   @Field()
   cursor!: string;
@@ -10,7 +10,7 @@ export class ComplaintEdge {
   node!: Complaint;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage!: boolean;
@@ -19,7 +19,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ComplaintConnection {
   @Field(() => [ComplaintEdge])
   edges!: ComplaintEdge[];

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../graphql/scalars.js';
 
-@ObjectType({ description: 'A corrective or preventive action (CAPA) taken because of a complaint' })
+@ObjectType({ simpleResolvers: true, description: 'A corrective or preventive action (CAPA) taken because of a complaint' })
 @Entity('corrective_actions')
 export class CorrectiveAction {
   @PrimaryColumn('uuid')

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'The person or company who complained' })
+@ObjectType({ simpleResolvers: true, description: 'The person or company who complained' })
 @Entity('customers')
 export class Customer {
   @PrimaryColumn('uuid')

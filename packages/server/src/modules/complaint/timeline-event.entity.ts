@@ -4,7 +4,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { ActorKind, Stage } from './complaint.enums.js';
 
 /** One entry of a complaint's append-only audit trail. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 @Entity('timeline_events')
 export class TimelineEvent {
   @PrimaryColumn('uuid')

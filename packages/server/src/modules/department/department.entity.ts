@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A department; its queue is its complaints in open stages' })
+@ObjectType({ simpleResolvers: true, description: 'A department; its queue is its complaints in open stages' })
 @Entity('departments')
 export class Department {
   @PrimaryColumn('uuid')

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ActorKind, Visibility } from '../complaint/complaint.enums.js';
 
-@ObjectType({ description: 'A public reply (the customer sees it) or an internal note' })
+@ObjectType({ simpleResolvers: true, description: 'A public reply (the customer sees it) or an internal note' })
 @Entity('messages')
 export class Message {
   @PrimaryColumn('uuid')

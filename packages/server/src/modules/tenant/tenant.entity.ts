@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'A company using Reclaim' })
+@ObjectType({ simpleResolvers: true, description: 'A company using Reclaim' })
 @Entity('tenants')
 export class Tenant {
   @Field(() => ID)

@@ -56,7 +56,7 @@ export class LoginInput {
   password!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class AuthPayload {
   @Field({ description: 'Send as Authorization: Bearer <token>; it expires' })
   token!: string;

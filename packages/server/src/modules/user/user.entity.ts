@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Role } from '../../auth/roles.js';
 
-@ObjectType({ description: 'A staff member of one tenant' })
+@ObjectType({ simpleResolvers: true, description: 'A staff member of one tenant' })
 @Entity('users')
 export class User {
   @PrimaryColumn('uuid')
