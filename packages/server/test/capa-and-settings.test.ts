@@ -18,17 +18,21 @@ async function move(token: string, input: Record<string, unknown>) {
   return server.staff(`mutation($input: TransitionComplaintInput!) { transitionComplaint(input: $input) { ${COMPLAINT} } }`, { input }, token);
 }
 
-/** A complaint of `dept` brought to IMPLEMENTATION by its head. */
-async function complaintInImplementation() {
+/** A complaint of `dept` brought to DECISION by its head, with the given validity. */
+async function complaintInDecision(validity: 'OBJECTIVE' | 'SUBJECTIVE') {
   const cat = await fx.category(t);
   const reg = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id version } }`, {
     input: { kind: 'CLAIM', channel: 'PHONE', subject: 'Treska v korpuse', description: 'Corpus cracked', customer: { name: 'A B', email: 'a@b.cd' },
       departmentId: dept, categoryId: cat, demand: 'REPAIR' },
   }, head.token)).registerComplaint;
-  let c = ok(await move(head.token, { id: reg.id, to: 'ANALYSIS', expectedVersion: reg.version, assigneeId: head.id })).transitionComplaint;
-  c = ok(await move(head.token, { id: c.id, to: 'DECISION', expectedVersion: c.version, validity: 'SUBJECTIVE', rootCause: 'Handling' })).transitionComplaint;
-  c = ok(await move(head.token, { id: c.id, to: 'IMPLEMENTATION', expectedVersion: c.version, remedy: 'REPAIR' })).transitionComplaint;
-  return c as { id: string; version: number };
+  const c = ok(await move(head.token, { id: reg.id, to: 'ANALYSIS', expectedVersion: reg.version, assigneeId: head.id })).transitionComplaint;
+  return ok(await move(head.token, { id: c.id, to: 'DECISION', expectedVersion: c.version, validity, rootCause: 'Handling' })).transitionComplaint as { id: string; version: number };
+}
+
+/** A complaint of `dept` brought to IMPLEMENTATION by its head. */
+async function complaintInImplementation() {
+  const c = await complaintInDecision('SUBJECTIVE');
+  return ok(await move(head.token, { id: c.id, to: 'IMPLEMENTATION', expectedVersion: c.version, remedy: 'REPAIR' })).transitionComplaint as { id: string; version: number };
 }
 
 beforeAll(async () => {
@@ -68,13 +72,7 @@ describe('corrective actions', () => {
 
   it('keep the order in which they were entered', async () => {
     // Five actions entered in one transition to IMPLEMENTATION.
-    const cat = await fx.category(t);
-    const fresh = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id version } }`, {
-      input: { kind: 'CLAIM', channel: 'PHONE', subject: 'Order test', description: 'x', customer: { name: 'C D', phone: '+7 900 1' },
-        departmentId: dept, categoryId: cat, demand: 'REPAIR' },
-    }, head.token)).registerComplaint;
-    let d = ok(await move(head.token, { id: fresh.id, to: 'ANALYSIS', expectedVersion: fresh.version, assigneeId: head.id })).transitionComplaint;
-    d = ok(await move(head.token, { id: d.id, to: 'DECISION', expectedVersion: d.version, validity: 'OBJECTIVE', rootCause: 'Seal' })).transitionComplaint;
+    const d = await complaintInDecision('OBJECTIVE');
     const descriptions = ['first', 'second', 'third', 'fourth', 'fifth'];
     const done = ok(await move(head.token, { id: d.id, to: 'IMPLEMENTATION', expectedVersion: d.version, remedy: 'REPAIR',
       correctiveActions: descriptions.map((description) => ({ description, ownerDepartmentId: dept, dueDate: '2030-01-01' })) })).transitionComplaint;
