@@ -59,7 +59,7 @@ describe('idempotency keys', () => {
     const first = ok(await register(a, { idempotencyKey: key })).registerComplaint;
     const second = ok(await register(a, { idempotencyKey: key, subject: 'A retry with other text' })).registerComplaint;
     expect(second).toEqual(first);
-    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [key])).toBe(1);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [`staff:${key}`])).toBe(1);
     expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE subject = $1', ['A retry with other text'])).toBe(0);
   });
 
@@ -70,7 +70,7 @@ describe('idempotency keys', () => {
     const complaints = results.map((r) => ok(r).registerComplaint);
     expect(new Set(complaints.map((c) => c.id)).size).toBe(1);
     expect(new Set(complaints.map((c) => c.number)).size).toBe(1);
-    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [key])).toBe(1);
+    expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [`staff:${key}`])).toBe(1);
     expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints')).toBe(before + 1);
     expect(await rowCount(a, 'SELECT count(*) AS n FROM timeline_events WHERE complaint_id = $1', [complaints[0]!.id])).toBe(1);
   });

@@ -69,6 +69,7 @@ export class PGliteClient extends EventEmitter {
   }
 
   async query(text: string, params?: unknown[] | ((err: Error | null, res?: unknown) => void)): Promise<unknown> {
+    if (this.released) throw new Error('query on a released PGlite client');
     const callback = typeof params === 'function' ? params : undefined;
     const values = Array.isArray(params) ? params : undefined;
     const run = values && values.length > 0

@@ -34,7 +34,7 @@ export class UnitOfWork {
    */
   async enterTenant<T = Record<string, unknown>>(tenantId: string, then?: string): Promise<T[]> {
     if (!UUID.test(tenantId)) throw new AppError('UNAUTHENTICATED', 'invalid tenant');
-    if (this.tenant && this.tenant !== tenantId) throw new Error('a unit of work cannot change tenant');
+    if (this.tenant && this.tenant !== tenantId) throw new AppError('BAD_USER_INPUT', 'one request can address only one company');
     const setTenant = `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
     if (this.runner || this.opening) {
       await this.open();
@@ -58,11 +58,14 @@ export class UnitOfWork {
       throw err;
     } finally {
       markTransaction(runner, false);
+      this.runner = undefined;
       await runner.release();
     }
   }
 
   private open(): Promise<QueryRunner> {
+    // A straggling resolver must never reach a connection that went back to the pool.
+    if (this.finished) return Promise.reject(new Error('unit of work already finished'));
     if (this.runner) return Promise.resolve(this.runner);
     if (!this.opening) this.opening = this.begin('').then((r) => r.runner);
     return this.opening;

@@ -50,6 +50,7 @@ export class GraphQLContext {
   readonly uow: UnitOfWork;
   private staffCtx?: Promise<RequestContext>;
   private tenantCtx?: Promise<RequestContext>;
+  private tenantCtxId?: string;
 
   constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string) {
     this.uow = new UnitOfWork(deps.dataSource);
@@ -63,12 +64,25 @@ export class GraphQLContext {
 
   /** A context for a tenant found from public input (sign-up, login, the portal), without an actor. */
   forTenant(tenantId: string): Promise<RequestContext> {
+    if (this.tenantCtxId && this.tenantCtxId !== tenantId) {
+      return Promise.reject(new AppError('BAD_USER_INPUT', 'one request can address only one company'));
+    }
+    this.tenantCtxId = tenantId;
     this.tenantCtx ??= (async () => {
       this.limitAnonymous();
       await this.uow.enterTenant(tenantId);
       return new RequestContext(tenantId, null, await this.uow.manager());
     })();
     return this.tenantCtx;
+  }
+
+  /**
+   * The context this request already works in (after sign-up or login, the
+   * new session's tenant), else the signed-in staff member's: for field
+   * resolvers of types that both return, such as User.
+   */
+  current(): Promise<RequestContext> {
+    return this.tenantCtx ?? this.staff();
   }
 
   /** The transaction before any tenant is known (to resolve a public slug or number). */

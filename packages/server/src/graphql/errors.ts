@@ -22,7 +22,8 @@ export const badInput = (message: string, details?: Record<string, unknown>) =>
 
 const PASS_THROUGH = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
 /** Codes that graphql-js and Apollo give to malformed requests: the caller's input is wrong. */
-const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND']);
+const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 /**
  * Maps every error to one of the contract's codes. Unexpected errors become
@@ -43,6 +44,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (pgCode === '22P02' || pgCode === '22001' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003' || pgCode === '22021') {
     // invalid text representation, too long, bad date/time, out of range, a NUL or invalid byte: input that slipped past validation
     return { message: 'invalid input value', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+  }
+  if (pgCode === '40001' || pgCode === '40P01') {
+    return { message: 'a concurrent change got in the way; retry', path: formatted.path, extensions: { code: 'CONFLICT', reason: 'RETRY' } };
   }
   if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'DUPLICATE' } };
   if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE' } };

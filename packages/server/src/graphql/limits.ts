@@ -41,7 +41,7 @@ export function queryLimits(limits: QueryLimits = DEFAULT_LIMITS): ValidationRul
         visit(op.selectionSet.selections, 1, new Set());
         if (aliases > limits.maxAliases) throw refuse(`more than ${limits.maxAliases} aliases`);
         if (fields > limits.maxFields) throw refuse(`more than ${limits.maxFields} fields`);
-        if (op.operation === 'mutation' && op.selectionSet.selections.length > 1) throw refuse('one mutation per request');
+        if (op.operation === 'mutation' && rootFields(op.selectionSet.selections, context) > 1) throw refuse('one mutation per request');
       } catch (err) {
         if (err instanceof GraphQLError) context.reportError(err);
         else throw err;
@@ -49,4 +49,18 @@ export function queryLimits(limits: QueryLimits = DEFAULT_LIMITS): ValidationRul
       return false;
     },
   });
+}
+
+/** Root fields of an operation, with inline fragments and fragment spreads expanded. */
+function rootFields(selections: readonly import('graphql').SelectionNode[], context: ValidationContext, seen = new Set<string>()): number {
+  let n = 0;
+  for (const s of selections) {
+    if (s.kind === Kind.FIELD) n += s.name.value === '__typename' ? 0 : 1;
+    else if (s.kind === Kind.INLINE_FRAGMENT) n += rootFields(s.selectionSet.selections, context, seen);
+    else if (!seen.has(s.name.value)) {
+      const fragment = context.getFragment(s.name.value);
+      if (fragment) n += rootFields(fragment.selectionSet.selections, context, new Set(seen).add(s.name.value));
+    }
+  }
+  return n;
 }

@@ -245,10 +245,10 @@ export class Foundation1763900000000 implements MigrationInterface {
       GRANT SELECT, INSERT, UPDATE ON tenants TO reclaim_app;
 
       CREATE FUNCTION tenant_id_by_slug(p_slug text) RETURNS uuid
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
         $$ SELECT id FROM tenants WHERE slug = p_slug $$;
       CREATE FUNCTION tenant_id_by_number_prefix(p_prefix text) RETURNS uuid
-        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS
         $$ SELECT id FROM tenants WHERE number_prefix = p_prefix $$;
       REVOKE ALL ON FUNCTION tenant_id_by_slug(text), tenant_id_by_number_prefix(text) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION app_tenant_id(), tenant_id_by_slug(text), tenant_id_by_number_prefix(text) TO reclaim_app;

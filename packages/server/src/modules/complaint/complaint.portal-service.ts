@@ -26,7 +26,9 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
   const accessToken = randomBytes(32).toString('base64url');
   const complaint = await createComplaint(ctx, {
     ...input, channel: Channel.WEB, accessTokenHash: hashToken(accessToken),
-    idempotencyKey: input.idempotencyKey ? `portal:${input.idempotencyKey}` : null,
+    // Scoped by the customer's contact, so a key reveals nothing about other customers' submissions.
+    idempotencyKey: input.idempotencyKey
+      ? `portal:${(input.customer.email ?? input.customer.phone ?? '').trim().toLowerCase()}:${input.idempotencyKey}` : null,
   });
   if (!complaint.accessTokenHash?.equals(hashToken(accessToken))) {
     // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
@@ -66,7 +68,9 @@ export async function replyToComplaint(gql: GraphQLContext, number: string, acce
 }
 
 export async function rateComplaint(gql: GraphQLContext, number: string, accessToken: string, score: number, comment: string | null) {
-  const { ctx, complaint } = await requireByToken(gql, number, accessToken);
+  const { ctx, complaint: found } = await requireByToken(gql, number, accessToken);
+  // Locked, so that a stage change by staff cannot slip in between the check and the update.
+  const complaint = await ctx.manager.findOneOrFail(Complaint, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   if (complaint.stage !== Stage.FEEDBACK) throw badInput('the outcome can be rated once the complaint awaits your feedback');
   const update = { satisfaction: score, satisfactionComment: comment?.trim() || null, version: complaint.version + 1, updatedAt: new Date() };
   await ctx.manager.update(Complaint, { id: complaint.id }, update);

@@ -88,7 +88,8 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
 
 export async function registerComplaint(ctx: RequestContext, input: RegisterComplaintInput): Promise<Complaint> {
   authorize(ctx.staff, Action.REGISTER_COMPLAINT);
-  return createComplaint(ctx, input);
+  // Staff and portal keys live in separate namespaces: neither side can replay the other's.
+  return createComplaint(ctx, { ...input, idempotencyKey: input.idempotencyKey ? `staff:${input.idempotencyKey}` : null });
 }
 
 /** Loads a complaint for a change: locked, and at the version the caller saw. */
