@@ -85,10 +85,21 @@ export class GraphQLContext {
     return this.tenantCtx ?? this.staff();
   }
 
-  /** The transaction before any tenant is known (to resolve a public slug or number). */
-  untenanted(): Promise<EntityManager> {
+  /** The tenant behind a public slug (sign-up, login, the portal), or null. */
+  tenantIdBySlug(slug: string): Promise<string | null> {
+    return this.lookUpTenant('tenant_id_by_slug', slug.trim().toLowerCase());
+  }
+
+  /** The tenant whose complaint numbers start with `prefix`, or null. */
+  tenantIdByNumberPrefix(prefix: string): Promise<string | null> {
+    return this.lookUpTenant('tenant_id_by_number_prefix', prefix);
+  }
+
+  /** Runs before any tenant is set, through the two SECURITY DEFINER functions that return an id only. */
+  private async lookUpTenant(fn: 'tenant_id_by_slug' | 'tenant_id_by_number_prefix', key: string): Promise<string | null> {
     this.limitAnonymous();
-    return this.uow.manager();
+    const [row] = await (await this.uow.manager()).query(`SELECT ${fn}($1) AS id`, [key]);
+    return row?.id ?? null;
   }
 
   private anonymousCounted = false;
@@ -112,21 +123,11 @@ export class GraphQLContext {
     const actor: Actor = {
       userId: row.id,
       tenantId: claims.tenantId,
-      roles: parseArray(row.roles) as Role[],
-      departmentIds: parseArray(row.department_ids),
+      roles: row.roles,
+      departmentIds: row.department_ids,
     };
     return new RequestContext(claims.tenantId, actor, await this.uow.manager());
   }
-}
-
-/** Arrays come back parsed from pg, but as '{a,b}' text from a multi-statement simple query on some drivers. */
-function parseArray(value: unknown): string[] {
-  if (Array.isArray(value)) return value as string[];
-  if (typeof value === 'string') {
-    const inner = value.replace(/^\{|\}$/g, '');
-    return inner ? inner.split(',').map((s) => s.replace(/^"|"$/g, '')) : [];
-  }
-  return [];
 }
 
 const rateLimited = () => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly');

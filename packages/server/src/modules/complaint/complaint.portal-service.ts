@@ -13,10 +13,9 @@ import { STAGE_LABELS, type PortalComplaint, type SubmitComplaintInput, type Sub
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
 export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, input: SubmitComplaintInput): Promise<SubmittedComplaint> {
-  const manager = await gql.untenanted();
-  const [tenant] = await manager.query('SELECT tenant_id_by_slug($1) AS id', [tenantSlug.trim().toLowerCase()]);
-  if (!tenant?.id) throw notFound('company');
-  const ctx = await gql.forTenant(tenant.id);
+  const tenantId = await gql.tenantIdBySlug(tenantSlug);
+  if (!tenantId) throw notFound('company');
+  const ctx = await gql.forTenant(tenantId);
   if (!input.customer.email && !input.customer.phone) {
     throw badInput('give an e-mail or a phone number so that the company can reach you', {
       fields: [{ field: 'customer.email', messages: ['an e-mail or a phone is required'] }],
@@ -41,10 +40,9 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
 export async function openByToken(gql: GraphQLContext, number: string, accessToken: string): Promise<{ ctx: RequestContext; complaint: Complaint } | null> {
   const parsed = parseComplaintNumber(number);
   if (!parsed || accessToken.length < 20 || accessToken.length > 200) return null;
-  const manager = await gql.untenanted();
-  const [tenant] = await manager.query('SELECT tenant_id_by_number_prefix($1) AS id', [parsed.prefix]);
-  if (!tenant?.id) return null;
-  const ctx = await gql.forTenant(tenant.id);
+  const tenantId = await gql.tenantIdByNumberPrefix(parsed.prefix);
+  if (!tenantId) return null;
+  const ctx = await gql.forTenant(tenantId);
   const complaint = await ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashToken(accessToken) });
   return complaint ? { ctx, complaint } : null;
 }

@@ -5,7 +5,7 @@ import { notFound } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from '../user/user.entity.js';
-import { login, signUpTenant, updateTenant } from './tenant.service.js';
+import { login, signUpTenant, updateTenant, type Session } from './tenant.service.js';
 
 @InputType()
 export class SignUpTenantInput {
@@ -90,14 +90,12 @@ export class UpdateTenantInput {
 export class TenantResolver {
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
   async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
-    const session = await signUpTenant(gql, input);
-    return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id }) };
+    return withToken(gql, await signUpTenant(gql, input));
   }
 
   @Mutation(() => AuthPayload)
   async login(@Arg('input') input: LoginInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
-    const session = await login(gql, input);
-    return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id }) };
+    return withToken(gql, await login(gql, input));
   }
 
   @Query(() => User, { description: 'The signed-in staff member' })
@@ -120,4 +118,8 @@ export class TenantResolver {
     if (!tenant) throw notFound('tenant');
     return tenant;
   }
+}
+
+async function withToken(gql: GraphQLContext, session: Session): Promise<AuthPayload> {
+  return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id }) };
 }

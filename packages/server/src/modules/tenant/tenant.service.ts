@@ -27,9 +27,7 @@ export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<
   const slug = input.slug.trim().toLowerCase();
   const timeZone = input.timeZone ?? 'Europe/Moscow';
   if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
-  const manager = await gql.untenanted();
-  const [taken] = await manager.query('SELECT tenant_id_by_slug($1) AS id', [slug]);
-  if (taken?.id) throw badInput('this slug is taken', { fields: [{ field: 'slug', messages: ['is taken'] }] });
+  if (await gql.tenantIdBySlug(slug)) throw badInput('this slug is taken', { fields: [{ field: 'slug', messages: ['is taken'] }] });
 
   const tenantId = randomUUID();
   const ctx = await gql.forTenant(tenantId);
@@ -56,17 +54,16 @@ export async function insertUser(ctx: RequestContext, u: { email: string; name: 
 /** Same answer and about the same time for an unknown tenant, an unknown user and a wrong password. */
 export async function login(gql: GraphQLContext, input: { tenantSlug: string; email: string; password: string }): Promise<Session> {
   const refuse = () => new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
-  const manager = await gql.untenanted();
-  const [found] = await manager.query('SELECT tenant_id_by_slug($1) AS id', [input.tenantSlug.trim().toLowerCase()]);
-  if (!found?.id) {
+  const tenantId = await gql.tenantIdBySlug(input.tenantSlug);
+  if (!tenantId) {
     await verifyPassword(input.password, DUMMY_HASH);
     throw refuse();
   }
-  const ctx = await gql.forTenant(found.id);
+  const ctx = await gql.forTenant(tenantId);
   const user = await ctx.manager.findOneBy(User, { email: input.email.trim().toLowerCase() });
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !ok || !user.active) throw refuse();
-  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: found.id });
+  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: tenantId });
   return { tenant, user };
 }
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Role } from '../../auth/roles.js';
@@ -66,13 +66,18 @@ export class UpdateUserInput {
   password?: string | null;
 }
 
+@ArgsType()
+class UsersArgs {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsEntityId()
+  departmentId?: string | null;
+}
+
 @Resolver(() => User)
 export class UserResolver {
   @Query(() => [User], { description: 'Staff of your company, by name; optionally of one department' })
-  async users(
-    @Arg('departmentId', () => ID, { nullable: true }) departmentId: string | null,
-    @Ctx() gql: GraphQLContext,
-  ): Promise<User[]> {
+  async users(@Args() { departmentId }: UsersArgs, @Ctx() gql: GraphQLContext): Promise<User[]> {
     return listUsers(await gql.staff(), departmentId ?? null);
   }
 
