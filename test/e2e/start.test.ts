@@ -34,6 +34,8 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, PORT: String(port) };
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.PUBSUB;
   delete env.DEMO_DATA;
   child = spawn(process.execPath, [serverMain], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));

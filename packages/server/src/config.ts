@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { PubSubKind } from './realtime/index.js';
 
 export interface Config {
   port: number;
@@ -8,6 +9,11 @@ export interface Config {
   pgliteDataDir?: string;
   dbPoolSize: number;
   redisUrl?: string;
+  /** How events reach other nodes: Redis with REDIS_URL, else LISTEN/NOTIFY with PostgreSQL, else in-process. */
+  pubsub: PubSubKind;
+  /** The outbox relay publishes events left unpublished this long (their node died or its publish failed). */
+  outboxGraceMs: number;
+  outboxRelayIntervalMs: number;
   jwtSecret: string;
   tokenTtlSeconds: number;
   /** Seed the demo tenants (default: on in embedded mode, off with DATABASE_URL). */
@@ -34,6 +40,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 20),
     redisUrl: env.REDIS_URL || undefined,
+    pubsub: pubsubFrom(env.PUBSUB, databaseUrl, env.REDIS_URL),
+    outboxGraceMs: intFrom(env.OUTBOX_GRACE_MS, 2000),
+    outboxRelayIntervalMs: intFrom(env.OUTBOX_RELAY_INTERVAL_MS, 500),
     jwtSecret,
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, 12 * 3600),
     demoData: env.DEMO_DATA ? env.DEMO_DATA === '1' : !databaseUrl,
@@ -49,4 +58,12 @@ function intFrom(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function pubsubFrom(value: string | undefined, databaseUrl: string | undefined, redisUrl: string | undefined): PubSubKind {
+  const kind = value || (redisUrl ? 'redis' : databaseUrl ? 'postgres' : 'memory');
+  if (kind !== 'memory' && kind !== 'postgres' && kind !== 'redis') throw new Error(`PUBSUB must be memory, postgres or redis, got ${JSON.stringify(value)}`);
+  if (kind === 'postgres' && !databaseUrl) throw new Error('PUBSUB=postgres needs DATABASE_URL');
+  if (kind === 'redis' && !redisUrl) throw new Error('PUBSUB=redis needs REDIS_URL');
+  return kind;
 }

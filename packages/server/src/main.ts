@@ -19,8 +19,13 @@ async function main() {
     if (seeded) console.log(`demo data: ${seeded}`);
   }
   const app = await createApp(dataSource, config);
+  if (process.env.RECLAIM_FAULT === 'sigkill-after-commit') {
+    // Fault injection for the crash test (test/e2e/multinode.test.ts): die between COMMIT and publishing.
+    console.log('fault injection: this node kills itself right after its first commit with events');
+    app.realtime.publisher.beforePublish = () => process.kill(process.pid, 'SIGKILL');
+  }
   await new Promise<void>((resolve) => app.server.listen(config.port, resolve));
-  console.log(`Reclaim listening on http://localhost:${config.port}  (staff API /graphql, portal API /portal/graphql)`);
+  console.log(`Reclaim listening on http://localhost:${config.port}  (staff API /graphql, portal API /portal/graphql, subscriptions on both over graphql-ws; pub/sub: ${config.pubsub})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -44,7 +44,9 @@ export async function startTestServer(options: Partial<AppConfig> = {}): Promise
   // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
   const app = await createApp(dataSource, {
     jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false,
-    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, ...options,
+    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0,
+    // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
+    pubsub: mode === 'postgres' ? 'postgres' : 'memory', databaseUrl, ...options,
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

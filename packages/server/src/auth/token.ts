@@ -4,6 +4,8 @@ import { AppError } from '../graphql/errors.js';
 export interface TokenClaims {
   userId: string;
   tenantId: string;
+  /** Milliseconds since the epoch (absent on claims being signed). */
+  expiresAt?: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -49,8 +51,9 @@ export class TokenService {
       if (typeof userId !== 'string' || typeof tenantId !== 'string' || !UUID.test(userId) || !UUID.test(tenantId)) {
         throw new AppError('UNAUTHENTICATED', 'malformed token');
       }
-      this.remember(token, { userId, tenantId }, (payload.exp ?? 0) * 1000);
-      return { userId, tenantId };
+      const claims = { userId, tenantId, expiresAt: (payload.exp ?? 0) * 1000 };
+      this.remember(token, claims, claims.expiresAt);
+      return claims;
     } catch (err) {
       if (err instanceof AppError) throw err;
       const expired = err instanceof errors.JWTExpired;

@@ -1,5 +1,11 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppError } from '../graphql/errors.js';
+import type { ComplaintEvent } from '../realtime/events.js';
+
+/** Receives the events a unit of work wrote to the outbox, once it has committed. */
+export interface CommittedEvents {
+  committed(events: readonly ComplaintEvent[]): void;
+}
 
 export const APP_ROLE = 'reclaim_app';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -16,8 +22,15 @@ export class UnitOfWork {
   private opening?: Promise<QueryRunner>;
   private tenant?: string;
   private finished = false;
+  private readonly recorded: ComplaintEvent[] = [];
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly dataSource: DataSource, private readonly publisher?: CommittedEvents) {}
+
+  /** An event this transaction wrote to the outbox: handed to the publisher after COMMIT, dropped on ROLLBACK. */
+  record(event: ComplaintEvent): void {
+    if (this.finished) throw new Error('unit of work already finished');
+    this.recorded.push(event);
+  }
 
   get tenantId(): string | undefined {
     return this.tenant;
@@ -60,6 +73,14 @@ export class UnitOfWork {
       markTransaction(runner, false);
       this.runner = undefined;
       await runner.release();
+    }
+    // Only now is the change visible to others; publishing never fails the request (the relay is the fallback).
+    if (commit && this.recorded.length && this.publisher) {
+      try {
+        this.publisher.committed(this.recorded);
+      } catch (err) {
+        console.error('publishing committed events failed; the outbox relay will retry', err);
+      }
     }
   }
 
@@ -118,8 +139,8 @@ export class UnitOfWork {
  * Runs `work` in its own unit of work for `tenantId` and commits it; rolls
  * back if `work` throws. For code outside a GraphQL request (seeding, jobs, tests).
  */
-export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  const uow = new UnitOfWork(dataSource);
+export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager) => Promise<T>, publisher?: CommittedEvents): Promise<T> {
+  const uow = new UnitOfWork(dataSource, publisher);
   try {
     await uow.enterTenant(tenantId);
     const result = await work(await uow.manager());

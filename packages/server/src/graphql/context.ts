@@ -6,6 +6,8 @@ import { bearer, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
+import type { ComplaintEvent } from '../realtime/events.js';
+import type { OutboxPublisher } from '../realtime/outbox.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -14,8 +16,19 @@ import type { RateLimiter } from '../http/rate-limiter.js';
 export class RequestContext {
   readonly loaders: Loaders;
 
-  constructor(readonly tenantId: string, readonly actor: Actor | null, readonly manager: EntityManager) {
+  constructor(
+    readonly tenantId: string,
+    readonly actor: Actor | null,
+    readonly manager: EntityManager,
+    private readonly uow?: UnitOfWork,
+  ) {
     this.loaders = new Loaders(manager);
+  }
+
+  /** Hands an event written to the outbox by this transaction to be published once it commits. */
+  recordEvent(event: ComplaintEvent): void {
+    if (!this.uow) throw new Error('this context has no unit of work to publish events from');
+    this.uow.record(event);
   }
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
@@ -36,6 +49,8 @@ export interface ServerDeps {
   staffLimiter: RateLimiter;
   /** Per client address, for requests without a staff token (sign-up, login, portal). */
   anonymousLimiter: RateLimiter;
+  /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
+  publisher?: OutboxPublisher;
 }
 
 interface ActorRow {
@@ -52,8 +67,28 @@ export class GraphQLContext {
   private tenantCtx?: Promise<RequestContext>;
   private tenantCtxId?: string;
 
-  constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string) {
-    this.uow = new UnitOfWork(deps.dataSource);
+  constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string, uow?: UnitOfWork) {
+    this.uow = uow ?? new UnitOfWork(deps.dataSource, deps.publisher);
+  }
+
+  /**
+   * The context in which a subscription's payload is computed for a group
+   * of subscribers: their tenant and (for staff) an actor with their common
+   * roles and departments, inside the delivering unit of work.
+   */
+  static forSubscription(deps: ServerDeps, uow: UnitOfWork, tenantId: string, actor: Actor | null): GraphQLContext {
+    const gql = new GraphQLContext(deps, undefined, 'subscription', uow);
+    const ready = (async () => {
+      await uow.enterTenant(tenantId);
+      return new RequestContext(tenantId, actor, await uow.manager());
+    })();
+    ready.catch(() => undefined); // awaited by the resolvers; never an unhandled rejection if none is
+    if (actor) gql.staffCtx = ready;
+    else {
+      gql.tenantCtx = ready;
+      gql.tenantCtxId = tenantId;
+    }
+    return gql;
   }
 
   /** The signed-in staff member's context; UNAUTHENTICATED without a valid token. */
@@ -71,7 +106,7 @@ export class GraphQLContext {
     this.tenantCtx ??= (async () => {
       this.limitAnonymous();
       await this.uow.enterTenant(tenantId);
-      return new RequestContext(tenantId, null, await this.uow.manager());
+      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow);
     })();
     return this.tenantCtx;
   }
@@ -126,7 +161,7 @@ export class GraphQLContext {
       roles: row.roles,
       departmentIds: row.department_ids,
     };
-    return new RequestContext(claims.tenantId, actor, await this.uow.manager());
+    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow);
   }
 }
 

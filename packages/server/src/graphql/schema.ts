@@ -9,9 +9,21 @@ import { ComplaintResolver, TimelineEventResolver } from '../modules/complaint/c
 import { CorrectiveActionResolver } from '../modules/complaint/corrective-action.resolver.js';
 import { MessageResolver } from '../modules/message/message.resolver.js';
 import { ComplaintPortalResolver } from '../modules/complaint/complaint.portal-resolver.js';
+import { ComplaintSubscriptionResolver, PortalSubscriptionResolver, StageChangeResolver } from '../modules/complaint/complaint.subscriptions.js';
+
+/**
+ * type-graphql insists on a pub/sub for schemas with subscriptions. Ours
+ * live in src/realtime (the hub executes each event once per group of
+ * subscribers), so type-graphql's must never be used.
+ */
+const unused = () => {
+  throw new Error('type-graphql pub/sub is not used: see src/realtime');
+};
+const notUsedPubSub = { publish: unused, subscribe: unused };
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
+  pubSub: notUsedPubSub,
   validate: { forbidUnknownValues: false },
   emitSchemaFile: false as const,
 };
@@ -21,11 +33,12 @@ export function buildStaffSchema(): Promise<GraphQLSchema> {
   const resolvers: NonEmptyArray<Function> = [
     TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
     ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
+    ComplaintSubscriptionResolver, StageChangeResolver,
   ];
   return buildSchema({ ...common, resolvers });
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */
 export function buildPortalSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver] });
+  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalSubscriptionResolver] });
 }

@@ -185,6 +185,7 @@ async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: 
   }
   await appendTimeline(ctx, {
     complaintId: complaint.id, type: 'TRANSITIONED', fromStage: complaint.stage, toStage: input.to,
+    previousDepartmentId: complaint.departmentId,
     data: { ...pick(input, plan.given), ...(input.note ? { note: input.note } : {}) },
   });
 }
@@ -206,7 +207,7 @@ export async function assignComplaint(ctx: RequestContext, input: AssignComplain
   const update = { departmentId, assigneeId, updatedAt: now, version: complaint.version + 1 };
   await ctx.manager.update(Complaint, { id: complaint.id }, update);
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'ASSIGNED',
+    complaintId: complaint.id, type: 'ASSIGNED', previousDepartmentId: complaint.departmentId,
     data: { departmentId, assigneeId, previousDepartmentId: complaint.departmentId, previousAssigneeId: complaint.assigneeId },
   });
   return { ...complaint, ...update };

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../graphql/context.js';
 import { ActorKind, type Stage } from './complaint.enums.js';
+import { eventFromRow, isPublicChange, type OutboxRow } from '../../realtime/events.js';
 
 export interface TimelineEntry {
   complaintId: string;
@@ -7,15 +8,42 @@ export interface TimelineEntry {
   fromStage?: Stage | null;
   toStage?: Stage | null;
   data?: Record<string, unknown>;
+  /** When the change moved the complaint between departments: where it was before. */
+  previousDepartmentId?: string | null;
+  /** Facts for subscribers beyond the stages and departments (kept small: it travels through pub/sub). */
+  detail?: Record<string, unknown>;
 }
 
-/** Appends to a complaint's timeline as the context's actor (staff), or as the customer/system. */
+/**
+ * Appends to a complaint's timeline as the context's actor (staff), or as
+ * the customer/system, and writes the matching outbox event, in one
+ * statement of the caller's transaction: the event commits or rolls back
+ * with the change. Bumping `event_seq` locks the complaint row, so one
+ * complaint's events are numbered, and committed, in order.
+ */
 export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, actorKind?: ActorKind): Promise<void> {
   const kind = actorKind ?? (ctx.actor ? ActorKind.STAFF : ActorKind.SYSTEM);
-  await ctx.query(
-    `INSERT INTO timeline_events (tenant_id, complaint_id, type, from_stage, to_stage, actor_kind, actor_user_id, data)
-     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $6, $7)`,
-    [entry.complaintId, entry.type, entry.fromStage ?? null, entry.toStage ?? null, kind,
-      kind === ActorKind.STAFF ? ctx.actor?.userId ?? null : null, JSON.stringify(entry.data ?? {})],
+  const actorUserId = kind === ActorKind.STAFF ? ctx.actor?.userId ?? null : null;
+  const moved = entry.previousDepartmentId !== undefined;
+  const [row] = await ctx.query<OutboxRow>(
+    `WITH c AS (
+       UPDATE complaints SET event_seq = event_seq + 1 WHERE id = $1
+       RETURNING tenant_id, id, event_seq, stage, department_id
+     ), t AS (
+       INSERT INTO timeline_events (tenant_id, complaint_id, type, from_stage, to_stage, actor_kind, actor_user_id, data)
+       SELECT c.tenant_id, c.id, $2, $3, $4, $5, $6, $7 FROM c
+       RETURNING at
+     )
+     INSERT INTO outbox_events (tenant_id, complaint_id, seq, type, stage, from_stage, department_id,
+                                previous_department_id, public, actor_kind, actor_user_id, detail, created_at)
+     SELECT c.tenant_id, c.id, c.event_seq, $2, coalesce($4, c.stage), $3, c.department_id,
+            CASE WHEN $8 THEN $9::uuid ELSE c.department_id END, $10, $5, $6, $11, t.at
+       FROM c, t
+     RETURNING *`,
+    [entry.complaintId, entry.type, entry.fromStage ?? null, entry.toStage ?? null, kind, actorUserId,
+      JSON.stringify(entry.data ?? {}), moved, entry.previousDepartmentId ?? null,
+      isPublicChange(entry.type, entry.data), JSON.stringify(entry.detail ?? {})],
   );
+  if (!row) throw new Error(`appendTimeline: complaint ${entry.complaintId} is not visible in this transaction`);
+  ctx.recordEvent(eventFromRow(row));
 }

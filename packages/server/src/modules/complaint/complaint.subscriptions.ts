@@ -1,0 +1,163 @@
+import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root, Subscription } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { notFound } from '../../graphql/errors.js';
+import type { ComplaintEvent } from '../../realtime/events.js';
+import { Complaint } from './complaint.entity.js';
+import { ActorKind, Stage } from './complaint.enums.js';
+import { findComplaint } from './complaint.queries.js';
+import { User } from '../user/user.entity.js';
+import { PortalComplaint } from './complaint.portal-types.js';
+import { complaintStatus } from './complaint.portal-service.js';
+
+export enum QueueChange { RECEIVED = 'RECEIVED', MOVED = 'MOVED', ASSIGNED = 'ASSIGNED' }
+export enum SlaEventKind { AT_RISK = 'AT_RISK', BREACHED = 'BREACHED' }
+export enum SlaClock { SLA = 'SLA', LEGAL = 'LEGAL' }
+registerEnumType(QueueChange, { name: 'QueueChange', description: 'What moved the complaint on the board' });
+registerEnumType(SlaEventKind, { name: 'SlaEventKind' });
+registerEnumType(SlaClock, { name: 'SlaClock', description: 'SLA: the operational clock; LEGAL: the statutory deadline' });
+
+const QUEUE_CHANGES: Record<string, QueueChange> = { RECEIVED: QueueChange.RECEIVED, TRANSITIONED: QueueChange.MOVED, ASSIGNED: QueueChange.ASSIGNED };
+
+@ObjectType({ simpleResolvers: true, description: 'A complaint entered, left or moved within a department\'s queue' })
+export class StageChange {
+  @Field(() => Complaint, { description: 'The complaint as it is now' })
+  complaint!: Complaint;
+
+  @Field(() => Stage, { nullable: true, description: 'Null when the complaint was just received' })
+  from!: Stage | null;
+
+  @Field(() => Stage, { description: 'Equal to `from` when the complaint was reassigned without changing stage' })
+  to!: Stage;
+
+  @Field(() => QueueChange)
+  change!: QueueChange;
+
+  @Field(() => ID, { nullable: true })
+  departmentId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Where it was before, when it moved between departments' })
+  previousDepartmentId!: string | null;
+
+  @Field()
+  at!: Date;
+
+  @Field(() => ActorKind)
+  actorKind!: ActorKind;
+
+  actorUserId!: string | null;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'A deadline is near (AT_RISK) or has passed (BREACHED)' })
+export class SlaEvent {
+  @Field(() => Complaint)
+  complaint!: Complaint;
+
+  @Field(() => SlaEventKind)
+  kind!: SlaEventKind;
+
+  @Field(() => SlaClock)
+  clock!: SlaClock;
+
+  @Field()
+  dueAt!: Date;
+
+  @Field()
+  at!: Date;
+}
+
+/** Never called: subscriptions are opened by the subscription hub (src/realtime), which runs these resolvers per event. */
+const servedByHub = (): never => {
+  throw new Error('subscriptions are served over graphql-ws by the subscription hub');
+};
+
+async function currentComplaint(gql: GraphQLContext, e: ComplaintEvent): Promise<Complaint> {
+  const complaint = await findComplaint(await gql.staff(), { id: e.complaintId });
+  if (!complaint) throw notFound('complaint');
+  return complaint;
+}
+
+/**
+ * Staff subscriptions. Each resolver turns one event (the root value) into
+ * the payload; who may open which subscription, and which events reach it,
+ * is decided in complaint.feeds.ts.
+ */
+@Resolver()
+export class ComplaintSubscriptionResolver {
+  @Subscription(() => StageChange, {
+    subscribe: servedByHub,
+    description: 'Live queue: complaints received, moved between stages or reassigned, in one department (or all)',
+  })
+  async complaintStageChanged(
+    @Root() e: ComplaintEvent,
+    @Arg('departmentId', () => ID, { nullable: true }) _departmentId: string | null,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<StageChange> {
+    return {
+      complaint: await currentComplaint(gql, e),
+      // A reassignment leaves the stage as it was.
+      from: e.type === 'RECEIVED' ? null : e.fromStage ?? e.stage,
+      to: e.stage,
+      change: QUEUE_CHANGES[e.type] ?? QueueChange.MOVED,
+      departmentId: e.departmentId,
+      previousDepartmentId: e.previousDepartmentId,
+      at: new Date(e.at),
+      actorKind: e.actorKind,
+      actorUserId: e.actorUserId,
+    };
+  }
+
+  @Subscription(() => SlaEvent, {
+    subscribe: servedByHub,
+    description: 'Deadlines at risk and breached, in one department (or all the subscriber watches)',
+  })
+  async slaBreached(
+    @Root() e: ComplaintEvent,
+    @Arg('departmentId', () => ID, { nullable: true }) _departmentId: string | null,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<SlaEvent> {
+    return {
+      complaint: await currentComplaint(gql, e),
+      kind: e.type === 'SLA_AT_RISK' ? SlaEventKind.AT_RISK : SlaEventKind.BREACHED,
+      clock: e.detail.clock === 'LEGAL' ? SlaClock.LEGAL : SlaClock.SLA,
+      dueAt: new Date(String(e.detail.dueAt ?? e.at)),
+      at: new Date(e.at),
+    };
+  }
+
+  @Subscription(() => Complaint, { subscribe: servedByHub, description: 'Every change to one complaint (the open complaint page)' })
+  async complaintUpdated(
+    @Root() e: ComplaintEvent,
+    @Arg('id', () => ID) _id: string,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<Complaint> {
+    return currentComplaint(gql, e);
+  }
+}
+
+@Resolver(() => StageChange)
+export class StageChangeResolver {
+  @FieldResolver(() => User, { nullable: true, description: 'The staff member who made the change' })
+  async actor(@Root() c: StageChange, @Ctx() gql: GraphQLContext) {
+    return c.actorUserId ? (await gql.staff()).loaders.user.load(c.actorUserId) : null;
+  }
+}
+
+/** The customer's subscription; the portal schema has only this one. */
+@Resolver()
+export class PortalSubscriptionResolver {
+  @Subscription(() => PortalComplaint, {
+    subscribe: servedByHub,
+    description: 'The complaint as the customer sees it, after every change they may see',
+  })
+  async complaintStatusChanged(
+    @Root() _e: ComplaintEvent,
+    @Arg('number') number: string,
+    @Arg('accessToken') accessToken: string,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<PortalComplaint> {
+    // The same read as the complaintStatus query: number and token are checked again on every event.
+    const status = await complaintStatus(gql, number, accessToken);
+    if (!status) throw notFound('complaint');
+    return status;
+  }
+}

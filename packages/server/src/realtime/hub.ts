@@ -1,0 +1,194 @@
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
+import { formatError } from '../graphql/errors.js';
+import { UnitOfWork } from '../db/unit-of-work.js';
+import type { Feed } from '../modules/complaint/complaint.feeds.js';
+import type { ComplaintEvent } from './events.js';
+
+/** What a subscriber asked for, already parsed and validated. */
+export interface SubscriptionRequest {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  /** The query text as sent, part of the group key. */
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/** Events queued for one subscriber beyond this mean it cannot keep up: it is ended with an error. */
+const MAX_BACKLOG = 1000;
+
+/**
+ * The subscribers that share one execution per event: same tenant, same
+ * document and variables, same audience (roles and departments, or
+ * "customer"), and so the same feed filter.
+ */
+class Group {
+  readonly subscribers = new Set<Subscriber>();
+  constructor(readonly key: string, readonly request: SubscriptionRequest, readonly feed: Feed) {}
+}
+
+/** One subscription as graphql-ws consumes it: an async generator fed by the hub. */
+export class Subscriber implements AsyncGenerator<ExecutionResult, undefined> {
+  private readonly backlog: ExecutionResult[] = [];
+  private waiting?: (r: IteratorResult<ExecutionResult, undefined>) => void;
+  private done = false;
+
+  constructor(private readonly leave: (s: Subscriber) => void) {}
+
+  push(result: ExecutionResult): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: result, done: false });
+      return;
+    }
+    if (this.backlog.length >= MAX_BACKLOG) {
+      this.backlog.length = 0;
+      this.backlog.push({ errors: [new GraphQLError('this subscriber fell too far behind and was ended; subscribe again', { extensions: { code: 'RATE_LIMITED' } })] });
+      this.end();
+      return;
+    }
+    this.backlog.push(result);
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    const value = this.backlog.shift();
+    if (value) return Promise.resolve({ value, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.backlog.length = 0;
+    this.end();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  throw(): Promise<IteratorResult<ExecutionResult, undefined>> {
+    return this.return();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
+  /** Stops after what is queued has been consumed. */
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    this.leave(this);
+    if (this.waiting && !this.backlog.length) {
+      const resolve = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: undefined, done: true });
+    }
+  }
+}
+
+export interface HubHooks {
+  /** The first subscriber of a tenant arrived on this node: start receiving its topic. */
+  watch(tenantId: string): void;
+  /** The last one left. */
+  unwatch(tenantId: string): void;
+}
+
+/**
+ * All subscriptions of this node, grouped so that each event is executed
+ * once per group rather than once per subscriber, in one read-only unit of
+ * work (row-level security applies: the payload is read as the group's
+ * tenant and actor).
+ */
+export class SubscriptionHub {
+  private readonly byTenant = new Map<string, Map<string, Group>>();
+  private subscriberCount = 0;
+  /** Executions per event delivered, for the benchmark and operations. */
+  readonly stats = { events: 0, executions: 0, pushed: 0 };
+
+  constructor(private readonly deps: ServerDeps, private readonly hooks: HubHooks) {}
+
+  get size(): number {
+    return this.subscriberCount;
+  }
+
+  subscribe(request: SubscriptionRequest, feed: Feed): Subscriber {
+    const key = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? {}, feed.audience]);
+    let groups = this.byTenant.get(feed.tenantId);
+    if (!groups) {
+      this.byTenant.set(feed.tenantId, (groups = new Map()));
+      this.hooks.watch(feed.tenantId);
+    }
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = new Group(key, request, feed)));
+    const joined = group;
+    const subscriber = new Subscriber((s) => this.leave(feed.tenantId, joined, s));
+    group.subscribers.add(subscriber);
+    this.subscriberCount++;
+    return subscriber;
+  }
+
+  /** Computes the event's payload once per interested group and hands it to every member. */
+  async deliver(event: ComplaintEvent): Promise<void> {
+    const groups = [...(this.byTenant.get(event.tenantId)?.values() ?? [])].filter((g) => g.feed.matches(event));
+    this.stats.events++;
+    if (!groups.length) return;
+    const uow = new UnitOfWork(this.deps.dataSource);
+    try {
+      for (const group of groups) {
+        const result = await this.run(group, event, uow);
+        this.stats.executions++;
+        for (const s of group.subscribers) s.push(result);
+        this.stats.pushed += group.subscribers.size;
+      }
+    } finally {
+      await uow.finish(false).catch(() => undefined);
+    }
+  }
+
+  /** Ends every subscription (shutdown): their clients get `complete` and may resubscribe elsewhere. */
+  endAll(): void {
+    for (const groups of this.byTenant.values()) {
+      for (const group of groups.values()) for (const s of [...group.subscribers]) s.end();
+    }
+  }
+
+  private async run(group: Group, event: ComplaintEvent, uow: UnitOfWork): Promise<ExecutionResult> {
+    const { request, feed } = group;
+    try {
+      const result = await execute({
+        schema: request.schema,
+        document: request.document,
+        operationName: request.operationName,
+        variableValues: request.variables,
+        rootValue: event,
+        contextValue: GraphQLContext.forSubscription(this.deps, uow, feed.tenantId, feed.actor),
+      });
+      return result.errors ? { ...result, errors: result.errors.map(coded) } : result;
+    } catch (err) {
+      return { errors: [coded(err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error }))] };
+    }
+  }
+
+  private leave(tenantId: string, group: Group, subscriber: Subscriber): void {
+    if (!group.subscribers.delete(subscriber)) return;
+    this.subscriberCount--;
+    if (group.subscribers.size) return;
+    const groups = this.byTenant.get(tenantId);
+    groups?.delete(group.key);
+    if (groups && !groups.size) {
+      this.byTenant.delete(tenantId);
+      this.hooks.unwatch(tenantId);
+    }
+  }
+}
+
+/** The same codes and messages as over HTTP (formatError), as GraphQLErrors for graphql-ws to serialise. */
+function coded(error: GraphQLError): GraphQLError {
+  const f = formatError(error.toJSON(), error);
+  return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
+}

@@ -1,0 +1,128 @@
+import type { Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { GraphQLSchema } from 'graphql';
+import type { ServerDeps } from '../graphql/context.js';
+import { RateLimiter } from '../http/rate-limiter.js';
+import { PORTAL_FEEDS, STAFF_FEEDS } from '../modules/complaint/complaint.feeds.js';
+import { EventDispatcher } from './dispatcher.js';
+import { parseEvent, topicOf } from './events.js';
+import { SubscriptionHub } from './hub.js';
+import { DEFAULT_RELAY, OutboxPublisher, OutboxRelay, publishedSince, type RelayOptions } from './outbox.js';
+import type { PubSub, PubSubListener } from './pubsub.js';
+import { MemoryPubSub } from './pubsub-memory.js';
+import { PostgresPubSub } from './pubsub-postgres.js';
+import { RedisPubSub } from './pubsub-redis.js';
+import { attachSubscriptions } from './ws-server.js';
+
+export type PubSubKind = 'memory' | 'postgres' | 'redis';
+
+export interface RealtimeConfig {
+  pubsub: PubSubKind;
+  databaseUrl?: string;
+  redisUrl?: string;
+  relay?: Partial<RelayOptions>;
+  /** How long an event waits for a missing predecessor before it is delivered anyway. */
+  holdMs?: number;
+}
+
+/**
+ * Everything between a commit and a socket, on one node: the outbox
+ * publisher and relay, the pub/sub transport, the dispatcher that restores
+ * each complaint's order, and the hub that runs subscriptions.
+ */
+export class Realtime {
+  readonly pubsub: PubSub;
+  readonly publisher: OutboxPublisher;
+  readonly relay: OutboxRelay;
+  readonly dispatcher: EventDispatcher;
+  hub?: SubscriptionHub;
+  private readonly watched = new Set<string>();
+  private sockets?: ReturnType<typeof attachSubscriptions>;
+
+  constructor(private readonly dataSource: DataSource, readonly config: RealtimeConfig) {
+    const listener: PubSubListener = {
+      message: (topic, payload) => {
+        const event = parseEvent(payload);
+        // A message on a tenant's topic that names another tenant is dropped, whoever sent it.
+        if (!event || topicOf(event.tenantId) !== topic) {
+          console.error(`dropped a malformed event on ${topic}`);
+          return;
+        }
+        this.dispatcher.accept(event);
+      },
+      gap: (since) => void this.replay(since),
+    };
+    this.pubsub = createPubSub(config, listener);
+    this.publisher = new OutboxPublisher(dataSource, this.pubsub);
+    this.relay = new OutboxRelay(dataSource, this.pubsub, { ...DEFAULT_RELAY, ...config.relay });
+    this.dispatcher = new EventDispatcher((event) => this.hub?.deliver(event) ?? Promise.resolve(), {
+      holdMs: config.holdMs ?? 2 * ((config.relay?.graceMs ?? DEFAULT_RELAY.graceMs) + (config.relay?.intervalMs ?? DEFAULT_RELAY.intervalMs)),
+      idleMs: 10 * 60_000,
+    });
+  }
+
+  /** Serves subscriptions on `server` (both endpoints) and starts the relay. */
+  attach(server: Server, deps: ServerDeps, schemas: { staff: GraphQLSchema; portal: GraphQLSchema }): void {
+    // Payloads are computed for many subscribers at once: no per-request rate limits there.
+    const hubDeps: ServerDeps = { ...deps, staffLimiter: new RateLimiter(0), anonymousLimiter: new RateLimiter(0) };
+    this.hub = new SubscriptionHub(hubDeps, {
+      watch: (tenantId) => {
+        this.watched.add(tenantId);
+        this.pubsub.listen(topicOf(tenantId)).catch((err) => console.error(`listen failed: ${(err as Error).message}`));
+      },
+      unwatch: (tenantId) => {
+        this.watched.delete(tenantId);
+        this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
+      },
+    });
+    this.sockets = attachSubscriptions(server, {
+      deps, hub: this.hub,
+      endpoints: [
+        { path: '/graphql', schema: schemas.staff, feeds: STAFF_FEEDS, staff: true },
+        { path: '/portal/graphql', schema: schemas.portal, feeds: PORTAL_FEEDS, staff: false },
+      ],
+    });
+    this.relay.start();
+  }
+
+  socketCount(): number {
+    return this.sockets?.socketCount() ?? 0;
+  }
+
+  /** Ends subscriptions and closes sockets (first step of a shutdown). */
+  async closeSockets(): Promise<void> {
+    await this.sockets?.close();
+  }
+
+  /** Publishes what was committed, stops the relay, closes the transport (after HTTP has drained). */
+  async close(): Promise<void> {
+    await this.publisher.flush();
+    await this.relay.stop();
+    await this.dispatcher.idle();
+    this.dispatcher.close();
+    await this.pubsub.close();
+  }
+
+  /** The transport lost messages since `since`: what the outbox says was published meanwhile goes through again (duplicates are dropped). */
+  private async replay(since: Date): Promise<void> {
+    try {
+      const events = await publishedSince(this.dataSource, [...this.watched], new Date(since.getTime() - 5000));
+      for (const event of events) this.dispatcher.accept(event);
+    } catch (err) {
+      console.error(`replay after a pub/sub outage failed: ${(err as Error).message}`);
+    }
+  }
+}
+
+function createPubSub(config: RealtimeConfig, listener: PubSubListener): PubSub {
+  switch (config.pubsub) {
+    case 'memory':
+      return new MemoryPubSub(listener);
+    case 'postgres':
+      if (!config.databaseUrl) throw new Error('PUBSUB=postgres needs DATABASE_URL');
+      return new PostgresPubSub(config.databaseUrl, listener);
+    case 'redis':
+      if (!config.redisUrl) throw new Error('PUBSUB=redis needs REDIS_URL');
+      return new RedisPubSub(config.redisUrl, listener);
+  }
+}
