@@ -278,3 +278,50 @@ describe('tenant isolation', () => {
     expect(open).toHaveLength(4);
   });
 });
+
+describe('transport outages', () => {
+  it.skipIf(server?.mode === 'embedded' || !process.env.DATABASE_URL)('replays from the outbox what LISTEN/NOTIFY dropped while its connection was down, once', async () => {
+    const client = await staffSocket(a.staff.QUALITY_MANAGER.token);
+    const id = client.subscribe(STAGE_SUB, {});
+    await client.settle();
+    const [killed] = await server.dataSource.query(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+      WHERE application_name = 'reclaim-listen' AND datname = current_database()`);
+    expect(Number(killed.n)).toBe(1);
+    // Committed and notified while this node is not listening.
+    const c = await fx.register(a.staff.OPERATOR.token);
+    const [change] = await client.waitForResults(id, 1, 10_000);
+    expect(change.data.complaintStageChanged.complaint.id).toBe(c.id);
+    await pause(500);
+    expect(client.results(id)).toHaveLength(1);
+  });
+});
+
+describe('socket lifetime', () => {
+  it('closes a staff socket with 4403 when its token expires', async () => {
+    const shortLived = await startTestServer({ tokenTtlSeconds: 1 });
+    try {
+      const sfx = new Fixtures(shortLived);
+      const t = await sfx.tenant();
+      const client = await WsClient.staff(shortLived.url, t.adminToken);
+      const started = Date.now();
+      const closed = await client.closed;
+      expect(closed.code).toBe(4403);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('on shutdown, completes subscriptions and closes sockets with 1001 so that clients go elsewhere', async () => {
+    const node = await startTestServer();
+    const nfx = new Fixtures(node);
+    const t = await nfx.tenant();
+    const client = await WsClient.staff(node.url, t.adminToken);
+    const id = client.subscribe(STAGE_SUB, {});
+    await client.settle();
+    const closing = node.close();
+    expect((await client.closed).code).toBe(1001);
+    await closing;
+    expect(client.messages.some((m) => m.id === id && m.type === 'complete')).toBe(true);
+  });
+});

@@ -17,6 +17,8 @@ export interface SubscriptionRequest {
 
 /** Events queued for one subscriber beyond this mean it cannot keep up: it is ended with an error. */
 const MAX_BACKLOG = 1000;
+/** Events executed at the same time (each holds a pooled connection): a burst must not starve HTTP requests of the pool. */
+const MAX_CONCURRENT_DELIVERIES = 4;
 
 /**
  * The subscribers that share one execution per event: same tenant, same
@@ -107,6 +109,8 @@ export interface HubHooks {
 export class SubscriptionHub {
   private readonly byTenant = new Map<string, Map<string, Group>>();
   private subscriberCount = 0;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
   /** Executions per event delivered, for the benchmark and operations. */
   readonly stats = { events: 0, executions: 0, pushed: 0 };
 
@@ -137,6 +141,9 @@ export class SubscriptionHub {
     const groups = [...(this.byTenant.get(event.tenantId)?.values() ?? [])].filter((g) => g.feed.matches(event));
     this.stats.events++;
     if (!groups.length) return;
+    // A finishing delivery hands its slot straight to the next waiting one.
+    if (this.running >= MAX_CONCURRENT_DELIVERIES) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
     const uow = new UnitOfWork(this.deps.dataSource);
     try {
       for (const group of groups) {
@@ -147,6 +154,9 @@ export class SubscriptionHub {
       }
     } finally {
       await uow.finish(false).catch(() => undefined);
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 
