@@ -20,14 +20,17 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { withDatabase } from './fill.js';
+import { Batcher } from '../realtime/pubsub.js';
 
 const { values: args } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,5000' },
     rounds: { type: 'string', default: '10' },
-    'write-seconds': { type: 'string', default: '5' },
+    'write-seconds': { type: 'string', default: '8' },
     'write-concurrency': { type: 'string', default: '16' },
     'no-docs': { type: 'boolean', default: false },
+    'fanout-only': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
   },
 });
 const SIZES = args.sizes!.split(',').map(Number);
@@ -50,8 +53,8 @@ async function admin(sql: string) {
   try { await c.query(sql); } finally { await c.end(); }
 }
 
-async function spawnServer(script: string, env: Record<string, string>, port: number): Promise<Proc> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnServer(script: string, env: Record<string, string>, port: number, flags: string[] = []): Promise<Proc> {
+  const child = spawn(process.execPath, [...flags, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -172,7 +175,9 @@ async function setUp(server: Proc) {
 async function fanout() {
   await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DB}`);
-  const server = await spawnServer(main, { DATABASE_URL: dbUrl, PUBSUB: 'postgres', DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64) }, 4711);
+  const server = await spawnServer(main, {
+    DATABASE_URL: dbUrl, PUBSUB: 'postgres', DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
+  }, 4711, args.profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/reclaim-fanout-profile'] : []);
   const world = await setUp(server);
   const baseline = await spawnServer(baselineMain, {}, 4712);
   const results: Array<{ n: number; reclaim: Dist; raw: Dist; reclaimKb: number; rawKb: number; executionsPerEvent: number; bytes: number }> = [];
@@ -236,7 +241,9 @@ async function writes() {
   const concurrency = Number(args['write-concurrency']);
   const out: Array<{ pubsub: string; perSecond: number; p99: number }> = [];
   const cleanups: Array<() => Promise<void>> = [];
-  for (const pubsub of ['memory', 'postgres', 'redis', 'postgres-in-transaction']) {
+  // Two passes, interleaved, so that drift on a shared machine hits every variant alike.
+  const variants = ['memory', 'postgres', 'redis', 'postgres-in-transaction'];
+  for (const pubsub of [...variants, ...variants]) {
     await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
     await admin(`CREATE DATABASE ${DB}`);
     const env: Record<string, string> = {
@@ -284,6 +291,50 @@ async function writes() {
   return out;
 }
 
+/**
+ * The database alone, no server: transactions per second of 16 writers
+ * (BEGIN; INSERT; COMMIT) with no NOTIFY, with NOTIFY inside each
+ * transaction, and with NOTIFY sent after commit from one connection,
+ * batched (what PostgresPubSub does).
+ */
+async function notifyLock() {
+  const seconds = Number(args['write-seconds']);
+  const concurrency = Number(args['write-concurrency']);
+  await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${DB}`);
+  const open = async () => {
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    return c;
+  };
+  const setup = await open();
+  await setup.query('CREATE TABLE bench_writes (id bigserial PRIMARY KEY, payload text NOT NULL); LISTEN bench');
+  setup.on('notification', () => undefined);
+  const writers = await Promise.all(Array.from({ length: concurrency }, open));
+  const notifier = await open();
+  const batcher = new Batcher<string>((payloads) => notifier.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', ['bench', payloads]).then(() => undefined));
+  const payload = JSON.stringify({ id: '123456', tenantId: '11111111-1111-4111-8111-111111111111', type: 'TRANSITIONED', stage: 'ANALYSIS' });
+  const out: Array<{ variant: string; perSecond: number }> = [];
+  const sent: Array<Promise<void>> = [];
+  for (const variant of ['no NOTIFY', 'NOTIFY inside the transaction', 'NOTIFY after commit, batched']) {
+    let count = 0;
+    const end = performance.now() + seconds * 1000;
+    await Promise.all(writers.map(async (c) => {
+      while (performance.now() < end) {
+        const notify = variant === 'NOTIFY inside the transaction' ? `; SELECT pg_notify('bench', '${payload}')` : '';
+        await c.query(`BEGIN; INSERT INTO bench_writes (payload) VALUES ('${payload}')${notify}; COMMIT`);
+        if (variant === 'NOTIFY after commit, batched') sent.push(batcher.add([payload]));
+        count++;
+      }
+    }));
+    await Promise.all(sent.splice(0));
+    out.push({ variant, perSecond: count / seconds });
+    log(`database alone, ${variant}: ${(count / seconds).toFixed(0)} transactions/s`);
+  }
+  await Promise.all([...writers, notifier, setup].map((c) => c.end()));
+  return out;
+}
+
 async function run() {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
@@ -292,7 +343,9 @@ async function run() {
   const machine = `${cpus()[0]?.model.trim()} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion}`;
   log(`machine: ${machine}`);
   const { results: fan, mutationMs, broadcastMs } = await fanout();
+  if (args['fanout-only']) return;
   const w = await writes();
+  const lock = await notifyLock();
   await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
 
   const ms = (x: number) => x.toFixed(1);
@@ -313,9 +366,17 @@ async function run() {
     lines.push(`| ${r.n} | Reclaim | ${ms(r.reclaim.p50)} | ${ms(r.reclaim.p99)} | ${ms(r.reclaim.max)} | ${ms(reclaimP99)} | ${r.reclaim.lost} | ${r.reclaimKb.toFixed(1)} KB | ${r.executionsPerEvent} | p99 ≤ ${target ?? '?'} ms and ≤ 2× raw: **${ok ? 'PASS' : 'FAIL'}** (${ratio.toFixed(2)}×) |`);
     lines.push(`| ${r.n} | raw ws | ${ms(r.raw.p50)} | ${ms(r.raw.p99)} | ${ms(r.raw.max)} | ${ms(rawP99)} | ${r.raw.lost} | ${r.rawKb.toFixed(1)} KB | – | same ${r.bytes}-byte message |`);
   }
-  const memory = w.find((x) => x.pubsub === 'memory')!.perSecond;
-  lines.push('', '| writes (internal notes, 16 concurrent) | mutations/s | vs no NOTIFY | p99 ms |', '|---|--:|--:|--:|');
-  for (const x of w) lines.push(`| ${x.pubsub} | ${x.perSecond.toFixed(0)} | ${((x.perSecond / memory) * 100).toFixed(0)} % | ${ms(x.p99)} |`);
+  const runs = (pubsub: string) => w.filter((x) => x.pubsub === pubsub);
+  const mean = (pubsub: string) => runs(pubsub).reduce((a, x) => a + x.perSecond, 0) / runs(pubsub).length;
+  const memory = mean('memory');
+  lines.push('', `| writes through the server (internal notes, ${args['write-concurrency']} concurrent, ${args['write-seconds']} s × 2 interleaved runs) | mutations/s (runs) | mean vs in-process | p99 ms (runs) |`, '|---|--:|--:|--:|');
+  for (const pubsub of new Set(w.map((x) => x.pubsub))) {
+    const label = pubsub === 'postgres-in-transaction' ? 'postgres, plus NOTIFY inside each transaction (the design avoided)' : pubsub;
+    lines.push(`| ${label} | ${runs(pubsub).map((x) => x.perSecond.toFixed(0)).join(' / ')} | ${((mean(pubsub) / memory) * 100).toFixed(0)} % | ${runs(pubsub).map((x) => ms(x.p99)).join(' / ')} |`);
+  }
+  const none = lock[0]!.perSecond;
+  lines.push('', `| the database alone (${args['write-concurrency']} writers: BEGIN; INSERT; COMMIT) | transactions/s | vs no NOTIFY |`, '|---|--:|--:|');
+  for (const x of lock) lines.push(`| ${x.variant} | ${x.perSecond.toFixed(0)} | ${((x.perSecond / none) * 100).toFixed(0)} % |`);
   const table = lines.join('\n');
   log(`\n${table}`);
   if (!args['no-docs']) {

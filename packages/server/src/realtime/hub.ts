@@ -15,10 +15,10 @@ export interface SubscriptionRequest {
   variables?: Record<string, unknown> | null;
 }
 
-/** Events queued for one subscriber beyond this mean it cannot keep up: it is ended with an error. */
-const MAX_BACKLOG = 1000;
 /** Events executed at the same time (each holds a pooled connection): a burst must not starve HTTP requests of the pool. */
 const MAX_CONCURRENT_DELIVERIES = 4;
+/** Bytes waiting in a subscriber's socket beyond this mean it cannot keep up: it is ended with an error. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
 
 /**
  * The subscribers that share one execution per event: same tenant, same
@@ -30,40 +30,55 @@ class Group {
   constructor(readonly key: string, readonly request: SubscriptionRequest, readonly feed: Feed) {}
 }
 
-/** One subscription as graphql-ws consumes it: an async generator fed by the hub. */
+/**
+ * Where a subscriber's results go: its socket and the subscription's id.
+ * The hub serialises a group's result once and writes it to every member's
+ * socket as a graphql-ws `next` frame, instead of having graphql-ws
+ * serialise it per subscriber through an async iterator.
+ */
+export interface DirectSink {
+  id: string;
+  socket: { send(data: string): void; readonly bufferedAmount: number; readonly readyState: number; readonly OPEN: number };
+}
+
+/**
+ * One subscription as graphql-ws sees it: an async generator that yields
+ * nothing until it ends (results go straight to the socket), then at most
+ * one error, so that graphql-ws sends `next` with it and `complete`.
+ */
 export class Subscriber implements AsyncGenerator<ExecutionResult, undefined> {
-  private readonly backlog: ExecutionResult[] = [];
+  private readonly prefix: string;
+  private final?: ExecutionResult;
   private waiting?: (r: IteratorResult<ExecutionResult, undefined>) => void;
   private done = false;
 
-  constructor(private readonly leave: (s: Subscriber) => void) {}
+  constructor(private readonly leave: (s: Subscriber) => void, private readonly sink: DirectSink) {
+    this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+  }
 
-  push(result: ExecutionResult): void {
-    if (this.done) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: result, done: false });
+  /** Writes one result, already serialised (once for the whole group) as `json`. */
+  push(json: string): void {
+    const { socket } = this.sink;
+    if (this.done || socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED) {
+      this.end(new GraphQLError('this subscriber fell too far behind and was ended; subscribe again', { extensions: { code: 'RATE_LIMITED' } }));
       return;
     }
-    if (this.backlog.length >= MAX_BACKLOG) {
-      this.backlog.length = 0;
-      this.backlog.push({ errors: [new GraphQLError('this subscriber fell too far behind and was ended; subscribe again', { extensions: { code: 'RATE_LIMITED' } })] });
-      this.end();
-      return;
-    }
-    this.backlog.push(result);
+    socket.send(`${this.prefix}${json}}`);
   }
 
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    const value = this.backlog.shift();
-    if (value) return Promise.resolve({ value, done: false });
+    const value = this.final;
+    if (value) {
+      this.final = undefined;
+      return Promise.resolve({ value, done: false });
+    }
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
   return(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    this.backlog.length = 0;
+    this.final = undefined;
     this.end();
     return Promise.resolve({ value: undefined, done: true });
   }
@@ -80,22 +95,22 @@ export class Subscriber implements AsyncGenerator<ExecutionResult, undefined> {
     await this.return();
   }
 
-  /** Stops after what is queued has been consumed. */
-  end(): void {
+  /** Leaves the hub; the client gets `error` (if given) and `complete`. */
+  end(error?: GraphQLError): void {
     if (this.done) return;
     this.done = true;
     this.leave(this);
-    if (this.waiting && !this.backlog.length) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      resolve({ value: undefined, done: true });
-    }
+    const final: ExecutionResult | undefined = error ? { errors: [error] } : undefined;
+    const resolve = this.waiting;
+    this.waiting = undefined;
+    if (!resolve) this.final = final;
+    else resolve(final ? { value: final, done: false } : { value: undefined, done: true });
   }
 }
 
 export interface HubHooks {
-  /** The first subscriber of a tenant arrived on this node: start receiving its topic. */
-  watch(tenantId: string): void;
+  /** The first subscriber of a tenant arrived on this node: start receiving its topic (resolves once listening). */
+  watch(tenantId: string): Promise<void>;
   /** The last one left. */
   unwatch(tenantId: string): void;
 }
@@ -110,6 +125,7 @@ export class SubscriptionHub {
   private readonly byTenant = new Map<string, Map<string, Group>>();
   private subscriberCount = 0;
   private running = 0;
+  private readonly listening = new Map<string, Promise<void>>();
   private readonly waiting: Array<() => void> = [];
   /** Executions per event delivered, for the benchmark and operations. */
   readonly stats = { events: 0, executions: 0, pushed: 0 };
@@ -120,19 +136,24 @@ export class SubscriptionHub {
     return this.subscriberCount;
   }
 
-  subscribe(request: SubscriptionRequest, feed: Feed): Subscriber {
+  /** Joins the subscriber to its group; resolves once this node receives the tenant's events. */
+  async subscribe(request: SubscriptionRequest, feed: Feed, sink: DirectSink): Promise<Subscriber> {
     const key = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? {}, feed.audience]);
     let groups = this.byTenant.get(feed.tenantId);
     if (!groups) {
       this.byTenant.set(feed.tenantId, (groups = new Map()));
-      this.hooks.watch(feed.tenantId);
+      this.listening.set(feed.tenantId, this.hooks.watch(feed.tenantId).catch((err) => {
+        // Not fatal: the transport retries, and replays what it missed once it listens.
+        console.error(`listening for tenant events failed: ${(err as Error).message}`);
+      }));
     }
     let group = groups.get(key);
     if (!group) groups.set(key, (group = new Group(key, request, feed)));
     const joined = group;
-    const subscriber = new Subscriber((s) => this.leave(feed.tenantId, joined, s));
+    const subscriber = new Subscriber((s) => this.leave(feed.tenantId, joined, s), sink);
     group.subscribers.add(subscriber);
     this.subscriberCount++;
+    await this.listening.get(feed.tenantId);
     return subscriber;
   }
 
@@ -148,8 +169,9 @@ export class SubscriptionHub {
     try {
       for (const group of groups) {
         const result = await this.run(group, event, uow);
+        const json = JSON.stringify(result);
         this.stats.executions++;
-        for (const s of group.subscribers) s.push(result);
+        for (const s of group.subscribers) s.push(json);
         this.stats.pushed += group.subscribers.size;
       }
     } finally {
@@ -192,6 +214,7 @@ export class SubscriptionHub {
     groups?.delete(group.key);
     if (groups && !groups.size) {
       this.byTenant.delete(tenantId);
+      this.listening.delete(tenantId);
       this.hooks.unwatch(tenantId);
     }
   }

@@ -68,7 +68,7 @@ export class Realtime {
     this.hub = new SubscriptionHub(hubDeps, {
       watch: (tenantId) => {
         this.watched.add(tenantId);
-        this.pubsub.listen(topicOf(tenantId)).catch((err) => console.error(`listen failed: ${(err as Error).message}`));
+        return this.pubsub.listen(topicOf(tenantId));
       },
       unwatch: (tenantId) => {
         this.watched.delete(tenantId);

@@ -39,7 +39,15 @@ export class PostgresPubSub implements PubSub {
   async listen(topic: string): Promise<void> {
     if (this.topics.has(topic)) return;
     this.topics.add(topic);
-    const client = await this.listening();
+    let client: pg.Client;
+    try {
+      client = await this.listening();
+    } catch (err) {
+      // The topic is kept: the reconnection LISTENs to it, and replays what was missed meanwhile.
+      this.lostAt ??= new Date();
+      this.reconnect(100);
+      throw err;
+    }
     await client.query(`LISTEN ${ident(topic)}`);
   }
 

@@ -11,7 +11,7 @@ import { AppError, formatError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { bearer, type TokenClaims } from '../auth/token.js';
 import type { Feed, FeedOpener } from '../modules/complaint/complaint.feeds.js';
-import type { SubscriptionHub, SubscriptionRequest } from './hub.js';
+import type { DirectSink, SubscriptionHub, SubscriptionRequest } from './hub.js';
 
 export interface SubscriptionEndpoint {
   path: string;
@@ -38,6 +38,7 @@ interface SocketState {
 interface HubArgs {
   request: SubscriptionRequest;
   feed: Feed;
+  sink: DirectSink;
 }
 
 const rules = [...specifiedRules, queryLimits()];
@@ -86,7 +87,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           return false;
         }
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx);
         if (state.open >= maxPerSocket) return [new AppError('RATE_LIMITED', `at most ${maxPerSocket} subscriptions per connection`)];
         const prepared = prepare(endpoint.schema, payload.query, payload.operationName, payload.variables);
@@ -108,15 +109,16 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           schema: endpoint.schema, document: prepared.document, query: payload.query,
           operationName: payload.operationName, variables: payload.variables,
         };
-        const hubArgs: HubArgs = { request, feed };
+        // Results are written to the socket as `next` frames by the hub, serialised once per group.
+        const hubArgs: HubArgs = { request, feed, sink: { id, socket: ctx.extra.socket } };
         return {
           schema: endpoint.schema, document: prepared.document, operationName: payload.operationName,
           variableValues: payload.variables, contextValue: hubArgs,
         } satisfies ExecutionArgs;
       },
       subscribe: (args) => {
-        const { request, feed } = args.contextValue as HubArgs;
-        return hub.subscribe(request, feed);
+        const { request, feed, sink } = args.contextValue as HubArgs;
+        return hub.subscribe(request, feed, sink);
       },
       onComplete: (ctx) => {
         stateOf(ctx).open--;
