@@ -107,6 +107,15 @@ describe('the graphql-ws protocol', () => {
     expect(client.socket.readyState).toBe(client.socket.OPEN);
   });
 
+  it('allows at most 50 subscriptions per socket, even when they arrive in one burst', async () => {
+    const client = await staffSocket(a.staff.OPERATOR.token);
+    const ids = Array.from({ length: 60 }, () => client.subscribe(STAGE_SUB, { d: a.dept }));
+    await client.settle(300);
+    const refused = client.messages.filter((m) => m.type === 'error' && ids.includes(m.id!));
+    expect(refused).toHaveLength(10);
+    expect(refused.every((m) => m.payload[0].extensions.code === 'RATE_LIMITED')).toBe(true);
+  });
+
   it('re-reads the user when subscribing: a deactivated user is refused on a socket opened before', async () => {
     const gone = await fx.staff(a.t, [Role.OPERATOR]);
     const client = await staffSocket(gone.token);

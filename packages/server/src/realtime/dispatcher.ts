@@ -68,6 +68,16 @@ export class EventDispatcher {
     s.holdTimer ??= setTimeout(() => this.giveUpWaiting(s), this.options.holdMs);
   }
 
+  /** Drops the streams of a tenant this node no longer listens to (what it misses meanwhile is not its to wait for). */
+  forget(tenantId: string): void {
+    for (const [key, s] of this.streams) {
+      if (key.startsWith(`${tenantId}/`)) {
+        clearTimeout(s.holdTimer);
+        this.streams.delete(key);
+      }
+    }
+  }
+
   /** Resolves when everything accepted so far has been delivered (for shutdown and tests). */
   async idle(): Promise<void> {
     await Promise.all([...this.streams.values()].map((s) => s.tail));

@@ -7,7 +7,7 @@ import { PORTAL_FEEDS, STAFF_FEEDS } from '../modules/complaint/complaint.feeds.
 import { EventDispatcher } from './dispatcher.js';
 import { parseEvent, topicOf } from './events.js';
 import { SubscriptionHub } from './hub.js';
-import { DEFAULT_RELAY, OutboxPublisher, OutboxRelay, publishedSince, type RelayOptions } from './outbox.js';
+import { DEFAULT_RELAY, OutboxPublisher, OutboxRelay, recentEvents, type RelayOptions } from './outbox.js';
 import type { PubSub, PubSubListener } from './pubsub.js';
 import { MemoryPubSub } from './pubsub-memory.js';
 import { PostgresPubSub } from './pubsub-postgres.js';
@@ -72,6 +72,8 @@ export class Realtime {
       },
       unwatch: (tenantId) => {
         this.watched.delete(tenantId);
+        // Events missed while not listening must not be waited for when the tenant is watched again.
+        this.dispatcher.forget(tenantId);
         this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
       },
     });
@@ -106,8 +108,9 @@ export class Realtime {
   /** The transport lost messages since `since`: what the outbox says was published meanwhile goes through again (duplicates are dropped). */
   private async replay(since: Date): Promise<void> {
     try {
-      const events = await publishedSince(this.dataSource, [...this.watched], new Date(since.getTime() - 5000));
-      for (const event of events) this.dispatcher.accept(event);
+      // The outage's length, not its start: the node's clock and the database's may differ.
+      const seconds = (Date.now() - since.getTime()) / 1000 + 5;
+      for await (const event of recentEvents(this.dataSource, [...this.watched], seconds)) this.dispatcher.accept(event);
     } catch (err) {
       console.error(`replay after a pub/sub outage failed: ${(err as Error).message}`);
     }

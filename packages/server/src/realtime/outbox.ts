@@ -101,13 +101,17 @@ export class OutboxRelay {
     }
   }
 
-  /** Deletes published events past the retention period, a batch at a time. */
+  /** Deletes published events past the retention period, 10,000 at a time until none are left. */
   async purge(): Promise<number> {
-    const rows = await this.dataSource.query(
-      `DELETE FROM outbox_events WHERE id IN (
-         SELECT id FROM outbox_events WHERE published_at < now() - make_interval(secs => $1::float8 / 1000) LIMIT 10000)
-       RETURNING id`, [this.options.retentionMs]);
-    return rows.length;
+    let total = 0;
+    for (;;) {
+      const rows = await this.dataSource.query(
+        `DELETE FROM outbox_events WHERE id IN (
+           SELECT id FROM outbox_events WHERE published_at < now() - make_interval(secs => $1::float8 / 1000) LIMIT 10000)
+         RETURNING id`, [this.options.retentionMs]);
+      total += rows.length;
+      if (rows.length < 10000 || this.stopped) return total;
+    }
   }
 
   private schedule(delay: number): void {
@@ -132,10 +136,22 @@ export class OutboxRelay {
   }
 }
 
-/** Events of `tenantIds` published since `since`, oldest first: what a node replays after a transport gap. */
-export async function publishedSince(dataSource: DataSource, tenantIds: string[], since: Date): Promise<ComplaintEvent[]> {
-  if (!tenantIds.length) return [];
-  const rows: OutboxRow[] = await dataSource.query(
-    'SELECT * FROM outbox_events WHERE tenant_id = ANY($1::uuid[]) AND published_at >= $2 ORDER BY id LIMIT 50000', [tenantIds, since]);
-  return rows.map(eventFromRow);
+/**
+ * Events of `tenantIds` published in the last `seconds` (on the database's
+ * clock), and those not marked published yet (possibly sent while this
+ * node was not listening, and marked later): what a node replays after a
+ * transport gap, oldest first, a page at a time.
+ */
+export async function* recentEvents(dataSource: DataSource, tenantIds: string[], seconds: number): AsyncGenerator<ComplaintEvent> {
+  if (!tenantIds.length) return;
+  let after = '0';
+  for (;;) {
+    const rows: OutboxRow[] = await dataSource.query(
+      `SELECT * FROM outbox_events WHERE tenant_id = ANY($1::uuid[]) AND id > $3::bigint
+          AND (published_at IS NULL OR published_at >= now() - make_interval(secs => $2::float8))
+        ORDER BY id LIMIT 5000`, [tenantIds, seconds, after]);
+    for (const row of rows) yield eventFromRow(row);
+    if (rows.length < 5000) return;
+    after = String(rows[rows.length - 1]!.id);
+  }
 }

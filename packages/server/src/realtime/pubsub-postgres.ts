@@ -78,7 +78,8 @@ export class PostgresPubSub implements PubSub {
   private notifying(): Promise<pg.Client> {
     if (this.notifier) return Promise.resolve(this.notifier);
     this.notifierConnecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.connectionString, application_name: 'reclaim-notify' });
+      // A hung NOTIFY must fail (the relay then publishes), not block the queue and shutdown forever.
+      const client = new pg.Client({ connectionString: this.connectionString, application_name: 'reclaim-notify', keepAlive: true, query_timeout: 10_000 });
       client.on('error', () => {
         if (this.notifier === client) this.notifier = undefined;
       });
@@ -100,7 +101,7 @@ export class PostgresPubSub implements PubSub {
   }
 
   private async connectListener(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'reclaim-listen' });
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'reclaim-listen', keepAlive: true, query_timeout: 10_000 });
     client.on('notification', (n) => {
       if (n.payload !== undefined && this.topics.has(n.channel)) this.sink.message(n.channel, n.payload);
     });
@@ -109,12 +110,25 @@ export class PostgresPubSub implements PubSub {
     await client.connect();
     for (const topic of this.topics) await client.query(`LISTEN ${ident(topic)}`);
     this.listener = client;
+    this.watchHealth(client);
     if (this.lostAt) {
       const since = this.lostAt;
       this.lostAt = undefined;
       this.sink.gap(since);
     }
     return client;
+  }
+
+  /**
+   * A connection cut silently (an idle timeout on the way, say) raises no
+   * error: a cheap query every 10 s finds out, and the outage is replayed.
+   */
+  private watchHealth(client: pg.Client): void {
+    const timer = setInterval(() => {
+      if (this.listener !== client) return clearInterval(timer);
+      client.query('SELECT 1').catch(() => this.lost(client));
+    }, 10_000);
+    timer.unref();
   }
 
   private lost(client: pg.Client): void {

@@ -51,7 +51,13 @@ export class RedisPubSub implements PubSub {
   async listen(topic: string): Promise<void> {
     if (this.topics.has(topic)) return;
     this.topics.add(topic);
-    await this.sub.subscribe(topic);
+    try {
+      await this.sub.subscribe(topic);
+    } catch (err) {
+      // Forgotten, so that the next subscriber of this tenant tries again.
+      this.topics.delete(topic);
+      throw err;
+    }
   }
 
   async unlisten(topic: string): Promise<void> {

@@ -76,6 +76,8 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         if (!token) return false;
         try {
           const claims = await deps.tokens.verify(token);
+          // Gone while the token was checked: no timer to leave behind.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           const state = stateOf(ctx);
           Object.assign(state, { claims, token });
           // The socket outlives nothing that the token does not: closed when it expires.
@@ -90,10 +92,16 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx);
         if (state.open >= maxPerSocket) return [new AppError('RATE_LIMITED', `at most ${maxPerSocket} subscriptions per connection`)];
+        // The slot is taken before any waiting, so that a burst of subscribe messages cannot pass the limit together.
+        state.open++;
+        const refuse = (errors: readonly GraphQLError[]) => {
+          state.open--;
+          return errors;
+        };
         const prepared = prepare(endpoint.schema, payload.query, payload.operationName, payload.variables);
-        if ('errors' in prepared) return prepared.errors.map(coded);
+        if ('errors' in prepared) return refuse(prepared.errors.map(coded));
         const opener = endpoint.feeds[prepared.field];
-        if (!opener) return [new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)];
+        if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
         const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request));
         let feed: Feed;
         try {
@@ -101,10 +109,9 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           await gql.uow.finish(true);
         } catch (err) {
           await gql.uow.finish(false).catch(() => undefined);
-          return [coded(err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error }))];
+          return refuse([coded(err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error }))]);
         }
-        if (!accepting) return [new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')];
-        state.open++;
+        if (!accepting) return refuse([new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')]);
         const request: SubscriptionRequest = {
           schema: endpoint.schema, document: prepared.document, query: payload.query,
           operationName: payload.operationName, variables: payload.variables,
@@ -149,7 +156,13 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       hub.endAll();
       // Lets the `complete` messages go out before the sockets close.
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await Promise.all(disposers.map((d) => d().catch(() => undefined)));
+      // Closing (1001) waits for each peer's close frame; a peer that never answers is cut after a second.
+      const disposed = Promise.all(disposers.map((d) => d().catch(() => undefined)));
+      const cut = setTimeout(() => {
+        for (const wss of byPath.values()) for (const client of wss.clients) client.terminate();
+      }, 1000);
+      await disposed;
+      clearTimeout(cut);
       server.off('upgrade', onUpgrade);
     },
   };
