@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsClient } from '../../packages/server/test/ws-client.js';
+import { gql as request, startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
  * Several server processes on one PostgreSQL database, as in production:
@@ -12,18 +11,11 @@ import { WsClient } from '../../packages/server/test/ws-client.js';
  * publishing loses nothing (another node's outbox relay publishes it).
  * Needs DATABASE_URL (and REDIS_URL for Redis); skipped without them.
  */
-const serverMain = new URL('../../packages/server/dist/main.js', import.meta.url).pathname;
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
 const JWT_SECRET = randomBytes(32).toString('hex');
 
-interface Node {
-  base: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-const nodes: Node[] = [];
+const nodes: ServerProcess[] = [];
 const sockets: WsClient[] = [];
 let databaseUrl: string;
 let database: string;
@@ -38,46 +30,18 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
+async function startNode(env: Record<string, string>): Promise<ServerProcess> {
+  const node = await startServerProcess({
+    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0',
+    OUTBOX_GRACE_MS: '500', OUTBOX_RELAY_INTERVAL_MS: '200', REDIS_URL: '', ...env,
   });
-}
-
-async function startNode(env: Record<string, string>): Promise<Node> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  let output = '';
-  const child = spawn(process.execPath, [serverMain], {
-    env: {
-      ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0',
-      OUTBOX_GRACE_MS: '500', OUTBOX_RELAY_INTERVAL_MS: '200', REDIS_URL: '', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const node = { base, child, output: () => output };
   nodes.push(node);
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`node exited early:\n${output}`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return node;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`node did not start:\n${output}`);
+  return node;
 }
 
-async function gql(node: Node, query: string, variables?: object, token?: string) {
-  const res = await fetch(`${node.base}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: any[] };
+/** The data of a staff request that must succeed. */
+async function gql(node: ServerProcess, query: string, variables?: object, token?: string) {
+  const body = await request(node.base, '/graphql', query, variables, token);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
 }
@@ -89,26 +53,19 @@ const complaint = (subject: string) => ({
   customer: { name: 'Ivan Petrov', email: 'ivan@example.com' },
 });
 
-async function signUp(node: Node) {
+async function signUp(node: ServerProcess) {
   const slug = `mn-${randomBytes(4).toString('hex')}`;
   const data = await gql(node, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`,
     { input: { slug, name: 'Multi Node Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'correct horse battery', adminName: 'Admin' } });
   return data.signUpTenant.token as string;
 }
 
-async function subscribe(node: Node, token: string) {
+async function subscribe(node: ServerProcess, token: string) {
   const socket = await WsClient.staff(node.base, token);
   sockets.push(socket);
   const id = socket.subscribe(STAGE_SUB);
   await socket.settle();
   return { socket, id };
-}
-
-async function stop(node: Node): Promise<void> {
-  if (node.child.exitCode !== null || node.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => node.child.once('exit', resolve));
-  node.child.kill('SIGTERM');
-  await exited;
 }
 
 describe.skipIf(!DATABASE_URL)('several server processes on one database', () => {
@@ -122,7 +79,7 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
 
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await Promise.all(nodes.map(stop));
+    await Promise.all(nodes.map((n) => n.stop()));
     if (database) await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
@@ -143,9 +100,7 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
       expect(change.data.complaintStageChanged).toEqual({ from: null, to: 'RECEIVED', complaint: { id: made.id, number: made.number, stage: 'RECEIVED' } });
       // Well inside the relay's grace period: this came through pub/sub, not through the relay.
       expect(Date.now() - started).toBeLessThan(500);
-      await Promise.all([stop(a), stop(b)]);
-      expect(a.child.exitCode).toBe(0);
-      expect(b.child.exitCode).toBe(0);
+      expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     });
   }
 

@@ -1,57 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql as request, startServerProcess, type ServerProcess } from './server-process.js';
 
 /**
  * The start command of the README, as a newcomer runs it: the built server
  * in embedded mode (no DATABASE_URL) with demo data, as a child process.
  */
-const serverMain = new URL('../../packages/server/dist/main.js', import.meta.url).pathname;
-let child: ChildProcess;
-let base: string;
-let output = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function gql(path: string, query: string, variables?: object, token?: string) {
-  const res = await fetch(base + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: any; errors?: any[] };
-}
+let server: ServerProcess;
+const gql = (path: string, query: string, variables?: object, token?: string) => request(server.base, path, query, variables, token);
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port) };
+  const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.PUBSUB;
   delete env.DEMO_DATA;
-  child = spawn(process.execPath, [serverMain], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-    if (up) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server did not answer /healthz within 90 s:\n${output}`);
+  server = await startServerProcess(env, 90_000);
 });
 
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
 });
 
 describe('the start command (embedded mode, demo data)', () => {
@@ -75,8 +42,6 @@ describe('the start command (embedded mode, demo data)', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
   });
 });

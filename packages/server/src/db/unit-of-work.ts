@@ -48,6 +48,11 @@ export class UnitOfWork {
   async enterTenant<T = Record<string, unknown>>(tenantId: string, then?: string): Promise<T[]> {
     if (!UUID.test(tenantId)) throw new AppError('UNAUTHENTICATED', 'invalid tenant');
     if (this.tenant && this.tenant !== tenantId) throw new AppError('BAD_USER_INPUT', 'one request can address only one company');
+    // Already set in this transaction (or being set, by the statement that opens it): nothing to send.
+    if (this.tenant === tenantId && !then) {
+      await this.open();
+      return [];
+    }
     const setTenant = `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
     if (this.runner || this.opening) {
       await this.open();
@@ -139,8 +144,8 @@ export class UnitOfWork {
  * Runs `work` in its own unit of work for `tenantId` and commits it; rolls
  * back if `work` throws. For code outside a GraphQL request (seeding, jobs, tests).
  */
-export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager) => Promise<T>, publisher?: CommittedEvents): Promise<T> {
-  const uow = new UnitOfWork(dataSource, publisher);
+export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const uow = new UnitOfWork(dataSource);
   try {
     await uow.enterTenant(tenantId);
     const result = await work(await uow.manager());

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { UnitOfWork } from '../db/unit-of-work.js';
+import { UnitOfWork, type CommittedEvents } from '../db/unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
 import type { Role } from '../auth/roles.js';
 import { bearer, type TokenService } from '../auth/token.js';
@@ -7,7 +7,6 @@ import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import type { ComplaintEvent } from '../realtime/events.js';
-import type { OutboxPublisher } from '../realtime/outbox.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -50,7 +49,7 @@ export interface ServerDeps {
   /** Per client address, for requests without a staff token (sign-up, login, portal). */
   anonymousLimiter: RateLimiter;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
-  publisher?: OutboxPublisher;
+  publisher?: CommittedEvents;
 }
 
 interface ActorRow {

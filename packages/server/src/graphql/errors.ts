@@ -54,6 +54,16 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
+/**
+ * Any error as a GraphQLError carrying the same code and message a client
+ * would get over HTTP (formatError): for errors that graphql-ws serialises.
+ */
+export function codedError(err: unknown): GraphQLError {
+  const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
+  const f = formatError(error.toJSON(), error);
+  return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
+}
+
 function withoutStack(f: GraphQLFormattedError): GraphQLFormattedError {
   if (!f.extensions || !('stacktrace' in f.extensions)) return f;
   const { stacktrace: _ignored, ...extensions } = f.extensions;

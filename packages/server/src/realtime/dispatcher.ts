@@ -37,7 +37,7 @@ export class EventDispatcher {
 
   constructor(
     private readonly deliver: (event: ComplaintEvent) => Promise<void>,
-    private readonly options: DispatcherOptions = { holdMs: 4000, idleMs: 10 * 60_000 },
+    private readonly options: DispatcherOptions,
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(options.idleMs, 60_000));
     this.sweeper.unref();

@@ -59,7 +59,7 @@ export interface OutboxRow {
   public: boolean;
   actor_kind: string;
   actor_user_id: string | null;
-  detail: Record<string, unknown> | string | null;
+  detail: Record<string, unknown> | null;
   created_at: Date | string;
 }
 
@@ -77,7 +77,7 @@ export function eventFromRow(row: OutboxRow): ComplaintEvent {
     public: Boolean(row.public),
     actorKind: row.actor_kind as ActorKind,
     actorUserId: row.actor_user_id ?? null,
-    detail: typeof row.detail === 'string' ? JSON.parse(row.detail) : row.detail ?? {},
+    detail: row.detail ?? {},
     at: new Date(row.created_at).toISOString(),
   };
 }

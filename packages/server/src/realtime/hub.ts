@@ -1,6 +1,6 @@
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
+import { codedError } from '../graphql/errors.js';
 import { UnitOfWork } from '../db/unit-of-work.js';
 import type { Feed } from '../modules/complaint/complaint.feeds.js';
 import type { ComplaintEvent } from './events.js';
@@ -123,7 +123,6 @@ export interface HubHooks {
  */
 export class SubscriptionHub {
   private readonly byTenant = new Map<string, Map<string, Group>>();
-  private subscriberCount = 0;
   private running = 0;
   private readonly listening = new Map<string, Promise<void>>();
   private readonly waiting: Array<() => void> = [];
@@ -132,8 +131,16 @@ export class SubscriptionHub {
 
   constructor(private readonly deps: ServerDeps, private readonly hooks: HubHooks) {}
 
+  /** Subscriptions on this node. */
   get size(): number {
-    return this.subscriberCount;
+    let n = 0;
+    for (const groups of this.byTenant.values()) for (const g of groups.values()) n += g.subscribers.size;
+    return n;
+  }
+
+  /** Tenants with subscribers on this node (whose topics it listens to). */
+  tenants(): string[] {
+    return [...this.byTenant.keys()];
   }
 
   /** Joins the subscriber to its group; resolves once this node receives the tenant's events. */
@@ -152,7 +159,6 @@ export class SubscriptionHub {
     const joined = group;
     const subscriber = new Subscriber((s) => this.leave(feed.tenantId, joined, s), sink);
     group.subscribers.add(subscriber);
-    this.subscriberCount++;
     await this.listening.get(feed.tenantId);
     return subscriber;
   }
@@ -200,16 +206,14 @@ export class SubscriptionHub {
         rootValue: event,
         contextValue: GraphQLContext.forSubscription(this.deps, uow, feed.tenantId, feed.actor),
       });
-      return result.errors ? { ...result, errors: result.errors.map(coded) } : result;
+      return result.errors ? { ...result, errors: result.errors.map(codedError) } : result;
     } catch (err) {
-      return { errors: [coded(err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error }))] };
+      return { errors: [codedError(err)] };
     }
   }
 
   private leave(tenantId: string, group: Group, subscriber: Subscriber): void {
-    if (!group.subscribers.delete(subscriber)) return;
-    this.subscriberCount--;
-    if (group.subscribers.size) return;
+    if (!group.subscribers.delete(subscriber) || group.subscribers.size) return;
     const groups = this.byTenant.get(tenantId);
     groups?.delete(group.key);
     if (groups && !groups.size) {
@@ -220,8 +224,3 @@ export class SubscriptionHub {
   }
 }
 
-/** The same codes and messages as over HTTP (formatError), as GraphQLErrors for graphql-ws to serialise. */
-function coded(error: GraphQLError): GraphQLError {
-  const f = formatError(error.toJSON(), error);
-  return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
-}

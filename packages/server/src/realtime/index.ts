@@ -21,8 +21,6 @@ export interface RealtimeConfig {
   databaseUrl?: string;
   redisUrl?: string;
   relay?: Partial<RelayOptions>;
-  /** How long an event waits for a missing predecessor before it is delivered anyway. */
-  holdMs?: number;
 }
 
 /**
@@ -36,7 +34,6 @@ export class Realtime {
   readonly relay: OutboxRelay;
   readonly dispatcher: EventDispatcher;
   hub?: SubscriptionHub;
-  private readonly watched = new Set<string>();
   private sockets?: ReturnType<typeof attachSubscriptions>;
 
   constructor(private readonly dataSource: DataSource, readonly config: RealtimeConfig) {
@@ -54,9 +51,11 @@ export class Realtime {
     };
     this.pubsub = createPubSub(config, listener);
     this.publisher = new OutboxPublisher(dataSource, this.pubsub);
-    this.relay = new OutboxRelay(dataSource, this.pubsub, { ...DEFAULT_RELAY, ...config.relay });
+    const relay = { ...DEFAULT_RELAY, ...config.relay };
+    this.relay = new OutboxRelay(dataSource, this.pubsub, relay);
+    // A missing predecessor is waited for as long as the relay takes to publish it, twice over.
     this.dispatcher = new EventDispatcher((event) => this.hub?.deliver(event) ?? Promise.resolve(), {
-      holdMs: config.holdMs ?? 2 * ((config.relay?.graceMs ?? DEFAULT_RELAY.graceMs) + (config.relay?.intervalMs ?? DEFAULT_RELAY.intervalMs)),
+      holdMs: 2 * (relay.graceMs + relay.intervalMs),
       idleMs: 10 * 60_000,
     });
   }
@@ -66,12 +65,8 @@ export class Realtime {
     // Payloads are computed for many subscribers at once: no per-request rate limits there.
     const hubDeps: ServerDeps = { ...deps, staffLimiter: new RateLimiter(0), anonymousLimiter: new RateLimiter(0) };
     this.hub = new SubscriptionHub(hubDeps, {
-      watch: (tenantId) => {
-        this.watched.add(tenantId);
-        return this.pubsub.listen(topicOf(tenantId));
-      },
+      watch: (tenantId) => this.pubsub.listen(topicOf(tenantId)),
       unwatch: (tenantId) => {
-        this.watched.delete(tenantId);
         // Events missed while not listening must not be waited for when the tenant is watched again.
         this.dispatcher.forget(tenantId);
         this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
@@ -110,7 +105,7 @@ export class Realtime {
     try {
       // The outage's length, not its start: the node's clock and the database's may differ.
       const seconds = (Date.now() - since.getTime()) / 1000 + 5;
-      for await (const event of recentEvents(this.dataSource, [...this.watched], seconds)) this.dispatcher.accept(event);
+      for await (const event of recentEvents(this.dataSource, this.hub?.tenants() ?? [], seconds)) this.dispatcher.accept(event);
     } catch (err) {
       console.error(`replay after a pub/sub outage failed: ${(err as Error).message}`);
     }

@@ -78,8 +78,7 @@ export class PostgresPubSub implements PubSub {
   private notifying(): Promise<pg.Client> {
     if (this.notifier) return Promise.resolve(this.notifier);
     this.notifierConnecting ??= (async () => {
-      // A hung NOTIFY must fail (the relay then publishes), not block the queue and shutdown forever.
-      const client = new pg.Client({ connectionString: this.connectionString, application_name: 'reclaim-notify', keepAlive: true, query_timeout: 10_000 });
+      const client = this.dedicatedClient('reclaim-notify');
       client.on('error', () => {
         if (this.notifier === client) this.notifier = undefined;
       });
@@ -94,6 +93,11 @@ export class PostgresPubSub implements PubSub {
     return this.notifierConnecting;
   }
 
+  /** A connection outside the pool; a hung query fails after 10 s (the relay then publishes) instead of blocking forever. */
+  private dedicatedClient(name: string): pg.Client {
+    return new pg.Client({ connectionString: this.connectionString, application_name: name, keepAlive: true, query_timeout: 10_000 });
+  }
+
   private listening(): Promise<pg.Client> {
     if (this.listener) return Promise.resolve(this.listener);
     this.connecting ??= this.connectListener().finally(() => (this.connecting = undefined));
@@ -101,7 +105,7 @@ export class PostgresPubSub implements PubSub {
   }
 
   private async connectListener(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: 'reclaim-listen', keepAlive: true, query_timeout: 10_000 });
+    const client = this.dedicatedClient('reclaim-listen');
     client.on('notification', (n) => {
       if (n.payload !== undefined && this.topics.has(n.channel)) this.sink.message(n.channel, n.payload);
     });

@@ -7,9 +7,9 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
-import { AppError, formatError } from '../graphql/errors.js';
+import { AppError, codedError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
-import { bearer, type TokenClaims } from '../auth/token.js';
+import { bearer } from '../auth/token.js';
 import type { Feed, FeedOpener } from '../modules/complaint/complaint.feeds.js';
 import type { DirectSink, SubscriptionHub, SubscriptionRequest } from './hub.js';
 
@@ -29,7 +29,6 @@ export interface SubscriptionServerOptions {
 }
 
 interface SocketState {
-  claims?: TokenClaims;
   token?: string;
   expiry?: NodeJS.Timeout;
   open: number;
@@ -54,7 +53,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
   const { deps, hub } = options;
   const maxPerSocket = options.maxSubscriptionsPerSocket ?? 50;
   const byPath = new Map<string, WebSocketServer>();
-  const disposers: Array<() => Promise<void>> = [];
+  const disposables: Array<{ dispose(): void | Promise<void> }> = [];
   let accepting = true;
 
   for (const endpoint of options.endpoints) {
@@ -79,7 +78,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           // Gone while the token was checked: no timer to leave behind.
           if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           const state = stateOf(ctx);
-          Object.assign(state, { claims, token });
+          state.token = token;
           // The socket outlives nothing that the token does not: closed when it expires.
           const left = (claims.expiresAt ?? 0) - Date.now();
           state.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'token expired'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
@@ -99,7 +98,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           return errors;
         };
         const prepared = prepare(endpoint.schema, payload.query, payload.operationName, payload.variables);
-        if ('errors' in prepared) return refuse(prepared.errors.map(coded));
+        if ('errors' in prepared) return refuse(prepared.errors.map(codedError));
         const opener = endpoint.feeds[prepared.field];
         if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
         const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request));
@@ -109,7 +108,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           await gql.uow.finish(true);
         } catch (err) {
           await gql.uow.finish(false).catch(() => undefined);
-          return refuse([coded(err instanceof GraphQLError ? err : new GraphQLError((err as Error).message, { originalError: err as Error }))]);
+          return refuse([codedError(err)]);
         }
         if (!accepting) return refuse([new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')]);
         const request: SubscriptionRequest = {
@@ -135,7 +134,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       },
     }, wss, 12_000);
     byPath.set(endpoint.path, wss);
-    disposers.push(async () => disposable.dispose());
+    disposables.push(disposable);
   }
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -157,7 +156,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       // Lets the `complete` messages go out before the sockets close.
       await new Promise((resolve) => setTimeout(resolve, 50));
       // Closing (1001) waits for each peer's close frame; a peer that never answers is cut after a second.
-      const disposed = Promise.all(disposers.map((d) => d().catch(() => undefined)));
+      const disposed = Promise.all(disposables.map(async (d) => d.dispose()));
       const cut = setTimeout(() => {
         for (const wss of byPath.values()) for (const client of wss.clients) client.terminate();
       }, 1000);
@@ -166,11 +165,6 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       server.off('upgrade', onUpgrade);
     },
   };
-
-  function coded(error: GraphQLError): GraphQLError {
-    const f = formatError(error.toJSON(), error);
-    return new GraphQLError(f.message, { extensions: f.extensions });
-  }
 }
 
 type Prepared =
