@@ -1,0 +1,47 @@
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'NETWORK';
+
+export interface FieldProblem {
+  field: string;
+  /** Either `messages` (validation) or `reason` (stage requirements) is given by the server. */
+  messages?: string[];
+  reason?: string;
+}
+
+/** What the UI needs to know about a failed request. */
+export interface RequestProblem {
+  code: ErrorCode;
+  message: string;
+  /** `TRANSITION_NOT_ALLOWED`, `STAGE_REQUIREMENTS`, `DUPLICATE`, `RETRY`, ... */
+  reason?: string;
+  fields: FieldProblem[];
+  /** For CONFLICT on a stale version. */
+  currentVersion?: number;
+}
+
+const KNOWN = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
+
+export function describeError(error: unknown): RequestProblem {
+  if (CombinedGraphQLErrors.is(error) && error.errors.length > 0) {
+    const first = error.errors[0]!;
+    const ext = (first.extensions ?? {}) as Record<string, unknown>;
+    const raw = String(ext.code ?? 'INTERNAL_SERVER_ERROR') as ErrorCode;
+    return {
+      code: KNOWN.has(raw) ? raw : 'INTERNAL_SERVER_ERROR',
+      message: first.message,
+      reason: typeof ext.reason === 'string' ? ext.reason : undefined,
+      fields: Array.isArray(ext.fields) ? (ext.fields as FieldProblem[]) : [],
+      currentVersion: typeof ext.currentVersion === 'number' ? ext.currentVersion : undefined,
+    };
+  }
+  return { code: 'NETWORK', message: error instanceof Error ? error.message : String(error), fields: [] };
+}

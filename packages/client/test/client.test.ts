@@ -1,0 +1,90 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CombinedGraphQLErrors } from '@apollo/client/errors';
+import { createReclaimClient, describeError, wsUrlFor } from '../src/index.js';
+import { SessionDocument } from '../src/staff/index.js';
+
+/** Records the sockets the client opens (Node 20 has no WebSocket of its own). */
+const opened: string[] = [];
+class FakeSocket {
+  static CONNECTING = 0;
+  static OPEN = 1;
+  static CLOSING = 2;
+  static CLOSED = 3;
+  constructor(url: string) { opened.push(url); }
+}
+
+function jsonResponse(body: unknown): Response {
+  return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+}
+
+describe('wsUrlFor', () => {
+  it('derives the socket URL from the page and the endpoint', () => {
+    expect(wsUrlFor('/graphql', { protocol: 'http:', host: 'localhost:4000' })).toBe('ws://localhost:4000/graphql');
+    expect(wsUrlFor('/portal/graphql', { protocol: 'https:', host: 'reclaim.example' })).toBe('wss://reclaim.example/portal/graphql');
+    expect(wsUrlFor('https://api.example/graphql')).toBe('wss://api.example/graphql');
+    expect(() => wsUrlFor('/graphql')).toThrow(/page location/);
+  });
+});
+
+describe('describeError', () => {
+  it('reads code, reason, fields and the current version from a GraphQL error', () => {
+    const error = new CombinedGraphQLErrors({
+      errors: [{ message: 'stale', extensions: { code: 'CONFLICT', currentVersion: 7 } }],
+    });
+    expect(describeError(error)).toMatchObject({ code: 'CONFLICT', currentVersion: 7, fields: [] });
+    const input = new CombinedGraphQLErrors({
+      errors: [{ message: 'missing', extensions: { code: 'BAD_USER_INPUT', reason: 'STAGE_REQUIREMENTS', fields: [{ field: 'rootCause', reason: 'REQUIRED' }] } }],
+    });
+    expect(describeError(input)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'STAGE_REQUIREMENTS', fields: [{ field: 'rootCause' }] });
+  });
+
+  it('calls anything that is not a GraphQL error a network problem', () => {
+    expect(describeError(new TypeError('Failed to fetch'))).toMatchObject({ code: 'NETWORK', message: 'Failed to fetch' });
+  });
+});
+
+describe('createReclaimClient', () => {
+  it('sends the token on HTTP and reports a refused token', async () => {
+    const onUnauthenticated = vi.fn();
+    const seen: (string | null)[] = [];
+    const fetchImpl = vi.fn(async (_url: RequestInfo | URL, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers).get('authorization'));
+      return jsonResponse({ errors: [{ message: 'token expired', extensions: { code: 'UNAUTHENTICATED' } }] });
+    });
+    const client = createReclaimClient({
+      httpUrl: 'http://127.0.0.1:1/graphql',
+      getToken: () => 'abc',
+      onUnauthenticated,
+      fetch: fetchImpl as typeof fetch,
+      webSocketImpl: FakeSocket,
+    });
+    await expect(client.apollo.query({ query: SessionDocument, fetchPolicy: 'network-only' })).rejects.toSatisfy((e) => describeError(e).code === 'UNAUTHENTICATED');
+    expect(seen).toEqual(['Bearer abc']);
+    expect(onUnauthenticated).toHaveBeenCalledTimes(1);
+    client.dispose();
+  });
+
+  it('reports network failures separately from GraphQL errors', async () => {
+    const onNetworkError = vi.fn();
+    const onUnauthenticated = vi.fn();
+    const client = createReclaimClient({
+      httpUrl: 'http://127.0.0.1:1/graphql',
+      onNetworkError,
+      onUnauthenticated,
+      fetch: (async () => { throw new TypeError('Failed to fetch'); }) as typeof fetch,
+      webSocketImpl: FakeSocket,
+    });
+    await expect(client.apollo.query({ query: SessionDocument, fetchPolicy: 'network-only' })).rejects.toThrow();
+    expect(onNetworkError).toHaveBeenCalledTimes(1);
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+    client.dispose();
+  });
+
+  it('does not open a socket before the first subscription', () => {
+    opened.length = 0;
+    const client = createReclaimClient({ httpUrl: 'http://127.0.0.1:1/graphql', webSocketImpl: FakeSocket });
+    expect(client.socket.connected).toBe(false);
+    expect(opened).toEqual([]);
+    client.dispose();
+  });
+});
