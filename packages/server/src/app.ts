@@ -3,15 +3,19 @@ import type { DataSource } from 'typeorm';
 import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
 import { sendJson } from './http/http-util.js';
+import { createConsoleStatic } from './http/static.js';
 import { TokenService } from './auth/token.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { Realtime } from './realtime/index.js';
 import type { Config } from './config.js';
+import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 
 export interface App {
   server: Server;
   tokens: TokenService;
   realtime: Realtime;
+  /** Fires SLA warnings and breaches; null when SLA_SCHEDULER=0. */
+  scheduler: SlaScheduler | null;
   /**
    * Graceful shutdown: stops accepting, ends subscriptions and closes
    * sockets, drains HTTP, publishes what was committed. The caller then
@@ -26,7 +30,7 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs'>>;
+  & Partial<Pick<Config, 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -46,10 +50,13 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     anonymousLimiter: new RateLimiter(config.anonymousRateLimitPerMinute),
     publisher: realtime.publisher,
   };
+  const scheduler = config.slaScheduler === false ? null
+    : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   const portal = await createGraphQLEndpoint(portalSchema, deps, config);
 
+  const serveConsole = createConsoleStatic();
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = path === '/graphql' ? staff : path === '/portal/graphql' ? portal : null;
@@ -65,17 +72,20 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       return sendJson(res, 200, {
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
+        sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
       });
     }
-    sendJson(res, 404, { error: 'not found' });
+    if (!serveConsole(req, res, path)) sendJson(res, 404, { error: 'not found' });
   });
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
+  scheduler?.start();
 
   return {
     server,
     tokens,
     realtime,
+    scheduler,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await realtime.closeSockets();
@@ -85,6 +95,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await closed;
       clearTimeout(cut);
       await Promise.all([staff.apollo.stop(), portal.apollo.stop()]);
+      // Before the publisher is flushed: what a last pass fires is published too.
+      await scheduler?.stop();
       await realtime.close();
     },
   };

@@ -14,6 +14,10 @@ export interface Config {
   /** The outbox relay publishes events left unpublished this long (their node died or its publish failed). */
   outboxGraceMs: number;
   outboxRelayIntervalMs: number;
+  /** Whether this node fires SLA warnings and breaches (every node may; each fires once). */
+  slaScheduler: boolean;
+  /** How often the SLA scheduler reads the next few seconds of deadlines. */
+  slaPollMs: number;
   jwtSecret: string;
   tokenTtlSeconds: number;
   /** Seed the demo tenants (default: on in embedded mode, off with DATABASE_URL). */
@@ -43,6 +47,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pubsub: pubsubFrom(env.PUBSUB, databaseUrl, env.REDIS_URL),
     outboxGraceMs: intFrom(env.OUTBOX_GRACE_MS, 2000),
     outboxRelayIntervalMs: intFrom(env.OUTBOX_RELAY_INTERVAL_MS, 500),
+    slaScheduler: env.SLA_SCHEDULER ? env.SLA_SCHEDULER === '1' : true,
+    slaPollMs: intFrom(env.SLA_POLL_MS, 1000),
     jwtSecret,
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, 12 * 3600),
     demoData: env.DEMO_DATA ? env.DEMO_DATA === '1' : !databaseUrl,

@@ -91,8 +91,36 @@ const PROBES: Record<Action, Probe> = {
     ],
   },
   [Action.MANAGE_SETTINGS]: {
-    run: async (u) => [await server.staff(`mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { id } }`,
-      { input: { name: `Company ${unique()}` } }, u.token)],
+    run: async (u) => [
+      await server.staff(`mutation($input: UpdateTenantInput!) { updateTenant(input: $input) { id } }`,
+        { input: { name: `Company ${unique()}` } }, u.token),
+      await server.staff(`mutation($input: BusinessCalendarInput!) { createBusinessCalendar(input: $input) { id } }`,
+        { input: { name: `Hours ${unique()}`, timeZone: 'Europe/Moscow', alwaysOpen: true } }, u.token),
+    ],
+  },
+  [Action.UPDATE_COMPLAINT]: {
+    prepare: () => fx.complaintAt(w, Stage.REGISTERED, { input: { departmentId: w.dept } }),
+    run: async (u, _r, c) => [await server.staff(
+      `mutation($input: UpdateComplaintInput!) { updateComplaint(input: $input) { id priority } }`,
+      { input: { id: c!.id, expectedVersion: c!.version, priority: 'URGENT' } }, u.token)],
+  },
+  [Action.HANDLE_ESCALATIONS]: {
+    // A breach of w.dept that notified its head, as the scheduler records one.
+    prepare: async () => {
+      const c = await fx.complaintAt(w, Stage.REGISTERED, { input: { departmentId: w.dept } });
+      await fx.asTenant(w.t.tenantId, (m) => m.query(
+        `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id, escalation)
+         VALUES (app_tenant_id(), gen_random_uuid(), $1, 'STAGE', 'REGISTERED', 'BREACHED', now(), now(), $2, $3)`,
+        [c.id, w.dept, JSON.stringify({ notifiedUserIds: [w.staff.HEAD.id] })]));
+      return c;
+    },
+    run: async (u, _r, c) => {
+      const [breach] = await fx.asTenant(w.t.tenantId, (m) => m.query('SELECT id FROM sla_breaches WHERE complaint_id = $1', [c!.id]));
+      return [
+        await server.staff(`query($d: ID) { escalations(departmentId: $d) { id complaint { id } } }`, { d: w.dept }, u.token),
+        await server.staff(`mutation($id: ID!) { acknowledgeEscalation(id: $id) { id acknowledgedAt } }`, { id: breach.id }, u.token),
+      ];
+    },
   },
 };
 
@@ -103,6 +131,7 @@ describe('GRANTS over the API', () => {
       REGISTER_COMPLAINT: ['HEAD', 'OPERATOR', 'SPECIALIST'], ASSIGN_COMPLAINT: ['HEAD', 'OPERATOR', 'SPECIALIST'],
       ADD_MESSAGE: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], MANAGE_CORRECTIVE_ACTIONS: ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
       MANAGE_USERS: ['ADMIN'], MANAGE_DEPARTMENTS: ['ADMIN'], MANAGE_CATEGORIES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SETTINGS: ['ADMIN'],
+      UPDATE_COMPLAINT: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], HANDLE_ESCALATIONS: ['HEAD', 'QUALITY_MANAGER'],
     });
   });
 

@@ -17,6 +17,8 @@ export enum Action {
   MANAGE_DEPARTMENTS = 'MANAGE_DEPARTMENTS',
   MANAGE_CATEGORIES = 'MANAGE_CATEGORIES',
   MANAGE_SETTINGS = 'MANAGE_SETTINGS',
+  UPDATE_COMPLAINT = 'UPDATE_COMPLAINT',
+  HANDLE_ESCALATIONS = 'HANDLE_ESCALATIONS',
 }
 
 const { OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD, ADMIN } = Role;
@@ -32,6 +34,10 @@ export const GRANTS: Readonly<Record<Action, readonly Role[]>> = {
   [Action.MANAGE_DEPARTMENTS]: [ADMIN],
   [Action.MANAGE_CATEGORIES]: [ADMIN, QUALITY_MANAGER],
   [Action.MANAGE_SETTINGS]: [ADMIN],
+  // Priority, category, demand, price: SPECIALIST and HEAD within their departments.
+  [Action.UPDATE_COMPLAINT]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD],
+  // HEAD: breaches of their departments; QUALITY_MANAGER: all.
+  [Action.HANDLE_ESCALATIONS]: [QUALITY_MANAGER, HEAD],
 };
 
 export function can(actor: Pick<Actor, 'roles'>, action: Action): boolean {

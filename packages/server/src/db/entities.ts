@@ -7,7 +7,12 @@ import { Complaint } from '../modules/complaint/complaint.entity.js';
 import { CorrectiveAction } from '../modules/complaint/corrective-action.entity.js';
 import { Message } from '../modules/message/message.entity.js';
 import { TimelineEvent } from '../modules/complaint/timeline-event.entity.js';
+import { BusinessCalendar } from '../modules/sla/business-calendar.entity.js';
+import { SlaPolicy } from '../modules/sla/sla-policy.entity.js';
+import { LegalPreset } from '../modules/sla/legal-preset.entity.js';
+import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
+  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach,
 ];

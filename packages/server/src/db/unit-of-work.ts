@@ -23,6 +23,7 @@ export class UnitOfWork {
   private tenant?: string;
   private finished = false;
   private readonly recorded: ComplaintEvent[] = [];
+  private readonly afterCommitHooks: Array<() => void> = [];
 
   constructor(private readonly dataSource: DataSource, private readonly publisher?: CommittedEvents) {}
 
@@ -30,6 +31,12 @@ export class UnitOfWork {
   record(event: ComplaintEvent): void {
     if (this.finished) throw new Error('unit of work already finished');
     this.recorded.push(event);
+  }
+
+  /** Runs `hook` once this unit of work has committed (never after a rollback). */
+  afterCommit(hook: () => void): void {
+    if (this.finished) throw new Error('unit of work already finished');
+    this.afterCommitHooks.push(hook);
   }
 
   get tenantId(): string | undefined {
@@ -85,6 +92,15 @@ export class UnitOfWork {
         this.publisher.committed(this.recorded);
       } catch (err) {
         console.error('publishing committed events failed; the outbox relay will retry', err);
+      }
+    }
+    if (commit) {
+      for (const hook of this.afterCommitHooks) {
+        try {
+          hook();
+        } catch (err) {
+          console.error('an after-commit hook failed', err);
+        }
       }
     }
   }

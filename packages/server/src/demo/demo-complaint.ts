@@ -8,7 +8,6 @@ import { Role } from '../auth/roles.js';
 import {
   ActorKind, Channel, Demand, Priority, Remedy, SlaState, Stage, Validity, Visibility,
 } from '../modules/complaint/complaint.enums.js';
-import { legalDueAt } from '../modules/complaint/legal-deadline.js';
 import { DAY, MINUTE, localDate, toOfficeHours, type Rng } from './demo-random.js';
 import { staffWith, type DemoUser, type Organization, type Row } from './demo-organization.js';
 import { fill, type DemoTexts, type ProductSpec, type Scenario } from './demo-texts.js';
@@ -67,7 +66,7 @@ export class DemoComplaint {
       priority: Priority.NORMAL, demand: draft.demand, subject: rng.pick(draft.scenario.subjects),
       description: this.describe(orderRef, purchase), product: draft.product.name, order_ref: orderRef,
       purchase_date: purchase, customer_id: customer.id, customer_name: customer.name,
-      sla_state: SlaState.NONE, legal_due_at: dueIso(draft.demand, received), version: 1,
+      sla_state: SlaState.NONE, legal_due_at: null, version: 1,
       received_at: iso(received), stage_entered_at: iso(received), created_at: iso(received), updated_at: iso(received),
     };
   }
@@ -131,7 +130,7 @@ export class DemoComplaint {
     };
     Object.assign(this.row, {
       category_id: fields.categoryId, priority, demand, department_id: fields.departmentId,
-      assignee_id: this.assignee?.id ?? null, legal_due_at: dueIso(demand, this.draft.times[0]!),
+      assignee_id: this.assignee?.id ?? null, legal_due_at: null,
     });
     return fields;
   }
@@ -294,9 +293,4 @@ export class DemoComplaint {
       actor_user_id: actor?.id ?? null, data, at: iso(at),
     });
   }
-}
-
-function dueIso(demand: Demand | null, receivedAt: number): string | null {
-  const due = legalDueAt(demand, new Date(receivedAt));
-  return due ? due.toISOString() : null;
 }

@@ -23,6 +23,8 @@ import { Channel, Stage } from '../modules/complaint/complaint.enums.js';
 import { generateTenantData, type TenantData } from './demo-generator.js';
 import type { Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
+import { RequestContext } from '../graphql/context.js';
+import { syncSla } from '../modules/sla/sla.service.js';
 import { RU_TEXTS } from './demo-texts-ru.js';
 import { EN_TEXTS } from './demo-texts-en.js';
 
@@ -111,7 +113,23 @@ async function writeTenant(manager: EntityManager, texts: DemoTexts, data: Tenan
   await insertRows(manager, 'timeline_events', data.timeline_events, 'seq');
   await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
     [data.counter.year, data.counter.lastValue]);
+  await seedSla(manager);
   return true;
+}
+
+/**
+ * The tenant's default SLA settings, and every complaint's clocks as if the
+ * scheduler had been running all along: passed thresholds are marked at their
+ * own instants, with their history, and publish nothing.
+ */
+async function seedSla(manager: EntityManager): Promise<void> {
+  await manager.query('SELECT install_sla_defaults()');
+  await manager.query(`UPDATE complaints c SET first_responded_at = (SELECT min(m.created_at) FROM messages m
+     WHERE m.complaint_id = c.id AND m.visibility = 'PUBLIC' AND m.author_kind = 'STAFF')`);
+  const [{ tenant }] = await manager.query('SELECT app_tenant_id() AS tenant');
+  const ctx = new RequestContext(tenant, null, manager);
+  const ids: Array<{ id: string }> = await manager.query('SELECT id FROM complaints ORDER BY id');
+  for (let i = 0; i < ids.length; i += 500) await syncSla(ctx, ids.slice(i, i + 500).map((c) => c.id), { backfill: true });
 }
 
 /** One INSERT ... SELECT over json_to_recordset for all rows of a table. */

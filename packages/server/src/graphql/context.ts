@@ -30,6 +30,11 @@ export class RequestContext {
     this.uow.record(event);
   }
 
+  /** Runs `hook` after this context's transaction commits; without a unit of work (seeding), never. */
+  afterCommit(hook: () => void): void {
+    this.uow?.afterCommit(hook);
+  }
+
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
     return this.manager.query(sql, params);
   }

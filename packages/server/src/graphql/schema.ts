@@ -21,6 +21,8 @@ const unused = () => {
 };
 const notUsedPubSub = { publish: unused, subscribe: unused };
 
+import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSettingsResolver } from '../modules/sla/sla.resolver.js';
+
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
   pubSub: notUsedPubSub,
@@ -34,6 +36,7 @@ export function buildStaffSchema(): Promise<GraphQLSchema> {
     TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
     ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
     ComplaintSubscriptionResolver, StageChangeResolver,
+    SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
   ];
   return buildSchema({ ...common, resolvers });
 }

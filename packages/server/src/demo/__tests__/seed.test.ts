@@ -4,7 +4,7 @@ import { inTenant } from '../../db/unit-of-work.js';
 import { Role } from '../../auth/roles.js';
 import { Stage, Validity, type Demand, type Remedy } from '../../modules/complaint/complaint.enums.js';
 import { findEdge, missingFields, refuseTransition } from '../../modules/complaint/lifecycle.js';
-import { legalDueAt } from '../../modules/complaint/legal-deadline.js';
+import { legalDueAt } from '../../modules/sla/sla-clock.js';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemoData } from '../seed.js';
 
 type Row = Record<string, any>;
@@ -45,6 +45,8 @@ interface Snapshot {
   actions: Row[];
   events: Row[];
   users: Row[];
+  legalDays: Map<Demand, number | null>;
+  timeZone: string;
 }
 
 async function snapshot(slug: string): Promise<Snapshot> {
@@ -53,7 +55,9 @@ async function snapshot(slug: string): Promise<Snapshot> {
   const events = await read(slug, 'SELECT id::int8 AS seq, * FROM timeline_events ORDER BY id');
   const users = await read(slug, `SELECT u.id, u.roles,
     ARRAY(SELECT department_id FROM user_departments d WHERE d.user_id = u.id) AS departments FROM users u`);
-  return { complaints, actions, events, users };
+  const presets = await read(slug, 'SELECT demand, days FROM legal_presets');
+  const [tenant] = await read(slug, 'SELECT time_zone FROM tenants');
+  return { complaints, actions, events, users, legalDays: new Map(presets.map((p) => [p.demand, p.days])), timeZone: tenant!.time_zone };
 }
 
 describe('demo data', () => {
@@ -112,7 +116,8 @@ describe('demo data', () => {
           });
           expect(missing, `${c.number} in ${c.stage}`).toEqual([]);
           checkStageFields(c, actions, last);
-          expect(c.legal_due_at?.getTime() ?? null).toBe(legalDueAt(c.demand as Demand | null, c.received_at)?.getTime() ?? null);
+          const days = s.legalDays.get(c.demand as Demand);
+          expect(c.legal_due_at?.getTime() ?? null).toBe(days ? legalDueAt(c.received_at, days, s.timeZone).getTime() : null);
         }
       });
 

@@ -61,6 +61,21 @@ export class Complaint {
   @Column('date', { nullable: true })
   purchaseDate!: string | null;
 
+  @Field(() => Float, { nullable: true, description: 'The price paid; the legal penalty is a percentage of it' })
+  @Column('numeric', { nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  productPrice!: number | null;
+
+  @Column('uuid', { nullable: true })
+  slaPolicyId!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'The first public reply by staff (stops the first-response clock)' })
+  @Column('timestamptz', { nullable: true })
+  firstRespondedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Set while the complaint waits for the customer: the SLA clocks are paused' })
+  @Column('timestamptz', { nullable: true })
+  awaitingCustomerSince!: Date | null;
+
   @Column('uuid')
   customerId!: string;
 
@@ -114,7 +129,7 @@ export class Complaint {
   @Column('bytea', { nullable: true })
   accessTokenHash!: Buffer | null;
 
-  @Field(() => Date, { nullable: true, description: 'Deadline of the operational SLA clock for the current stage' })
+  @Field(() => Date, { nullable: true, description: 'The soonest deadline of the operational SLA clocks (first response, resolution, current stage); null while paused' })
   @Column('timestamptz', { nullable: true })
   slaDueAt!: Date | null;
 

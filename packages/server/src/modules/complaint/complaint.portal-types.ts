@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { IsOptional, Matches, ValidateNested } from 'class-validator';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { ActorKind, ComplaintKind, Demand, Stage } from './complaint.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
 import { PlainText } from '../../graphql/validation.js';
@@ -97,6 +97,12 @@ export class SubmitComplaintInput {
 
   @Field(() => LocalDate, { nullable: true })
   purchaseDate?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'The price paid (the legal penalty for a late answer is a percentage of it)' })
+  @IsOptional()
+  @Min(0)
+  @Max(1_000_000_000)
+  productPrice?: number | null;
 
   @Field(() => String, { nullable: true, description: 'The same key twice returns the first submission' })
   @IsOptional()

@@ -2,7 +2,8 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Quer
 import { IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Action, authorize } from '../../auth/permissions.js';
-import { IsEntityId } from '../../graphql/validation.js';
+import { IsEntityId, UUID_PATTERN } from '../../graphql/validation.js';
+import { badInput } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { Stage } from './complaint.enums.js';
 import { Department } from '../department/department.entity.js';
@@ -15,8 +16,8 @@ import { Message } from '../message/message.entity.js';
 import { ComplaintConnection } from './complaint.types.js';
 import { ComplaintFilter } from './dto/complaint-filter.input.js';
 import { RegisterComplaintInput } from './dto/register-complaint.input.js';
-import { AssignComplaintInput, TransitionComplaintInput } from './dto/transition-complaint.input.js';
-import { assignComplaint, registerComplaint, transitionComplaint } from './complaint.service.js';
+import { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
+import { assignComplaint, registerComplaint, stopAwaitingCustomer, transitionComplaint, updateComplaint } from './complaint.service.js';
 import { encodeCursor, findComplaint, listComplaints } from './complaint.queries.js';
 import { nextStages, refuseTransition } from './lifecycle.js';
 
@@ -85,6 +86,17 @@ export class ComplaintResolver {
   @Mutation(() => Complaint)
   async assignComplaint(@Arg('input') input: AssignComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return assignComplaint(await gql.staff(), input);
+  }
+
+  @Mutation(() => Complaint, { description: 'Priority, category, demand or price, outside a stage change; the SLA clocks are recomputed' })
+  async updateComplaint(@Arg('input') input: UpdateComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return updateComplaint(await gql.staff(), input);
+  }
+
+  @Mutation(() => Complaint, { description: 'The customer answered another way (phone, e-mail): the paused SLA clocks run again' })
+  async stopAwaitingCustomer(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    if (!UUID_PATTERN.test(id)) throw badInput('id is not a valid id', { fields: [{ field: 'id', messages: ['is not a valid id'] }] });
+    return stopAwaitingCustomer(await gql.staff(), id.toLowerCase());
   }
 
   @FieldResolver(() => Department, { nullable: true })

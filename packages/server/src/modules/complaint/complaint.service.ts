@@ -7,13 +7,13 @@ import { Complaint } from './complaint.entity.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { Channel, Priority, SlaState, Stage, Validity } from './complaint.enums.js';
 import { TRANSITION_FIELDS, missingFields, refuseTransition } from './lifecycle.js';
-import { legalDueAt } from './legal-deadline.js';
+import { syncSla } from '../sla/sla.service.js';
 import { nextComplaintNumber } from './numbering.js';
 import { appendTimeline } from './timeline.js';
 import { findOrCreateCustomer } from './customer.service.js';
 import { requireAssignee, requireCategory, requireDepartment } from './references.js';
 import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
-import type { AssignComplaintInput, TransitionComplaintInput } from './dto/transition-complaint.input.js';
+import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 
 /** Channels on which a staff member takes the complaint and can check it at once. */
 const STAFF_CHANNELS: readonly Channel[] = [Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.CHAT];
@@ -60,6 +60,7 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     product: input.product?.trim() || null,
     orderRef: input.orderRef?.trim() || null,
     purchaseDate: input.purchaseDate ?? null,
+    productPrice: input.productPrice ?? null,
     customerId: customer.id,
     customerName: customer.name,
     categoryId: input.categoryId ?? null,
@@ -68,7 +69,7 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     idempotencyKey: input.idempotencyKey ?? null,
     accessTokenHash: input.accessTokenHash ?? null,
     slaState: SlaState.NONE,
-    legalDueAt: legalDueAt(input.demand, now),
+    legalDueAt: null,
     version: 1,
     receivedAt: now,
     stageEnteredAt: now,
@@ -83,7 +84,17 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
       data: pick(input, ['kind', 'categoryId', 'priority', 'demand', 'departmentId', 'assigneeId']),
     });
   }
-  return complaint;
+  return withClocks(ctx, complaint);
+}
+
+/** Recomputes a changed complaint's SLA clocks; returns it with the SLA columns as they now are. */
+async function withClocks(ctx: RequestContext, complaint: Complaint): Promise<Complaint> {
+  await syncSla(ctx, [complaint.id]);
+  const [sla] = await ctx.query<{ sla_due_at: Date | null; sla_state: SlaState; legal_due_at: Date | null; sla_policy_id: string | null }>(
+    'SELECT sla_due_at, sla_state, legal_due_at, sla_policy_id FROM complaints WHERE id = $1', [complaint.id]);
+  return Object.assign(complaint, {
+    slaDueAt: sla!.sla_due_at, slaState: sla!.sla_state, legalDueAt: sla!.legal_due_at, slaPolicyId: sla!.sla_policy_id,
+  });
 }
 
 export async function registerComplaint(ctx: RequestContext, input: RegisterComplaintInput): Promise<Complaint> {
@@ -108,7 +119,7 @@ export async function transitionComplaint(ctx: RequestContext, input: Transition
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
   const plan = await planTransition(ctx, complaint, input);
   await applyTransition(ctx, complaint, plan, input);
-  return { ...complaint, ...plan.update } as Complaint;
+  return withClocks(ctx, { ...complaint, ...plan.update } as Complaint);
 }
 
 interface TransitionPlan {
@@ -165,7 +176,6 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   if (to === Stage.REJECTED && from === Stage.ANALYSIS) update.validity = Validity.UNFOUNDED;
   // Reopened because the customer is not satisfied: the old rating no longer stands (the timeline keeps it).
   if (from === Stage.CLOSED) Object.assign(update, { satisfaction: null, satisfactionComment: null });
-  if ('demand' in columns) update.legalDueAt = legalDueAt(columns.demand, complaint.receivedAt);
   return { update, newActions, completing, given };
 }
 
@@ -227,6 +237,54 @@ function refuseAssignment(ctx: RequestContext, c: Complaint, departmentId: strin
     && departmentId === c.departmentId && assigneeId === actor.userId
     && (c.assigneeId === null || c.assigneeId === actor.userId)) return;
   throw new AppError('FORBIDDEN', 'you may not assign this complaint (see the roles table in docs/roles.md)');
+}
+
+/**
+ * Changes what the SLA depends on (priority, category, the customer's
+ * demand, the product's price) outside a stage change; the clocks are
+ * recomputed. Any staff member who may work on the complaint may do it.
+ */
+export async function updateComplaint(ctx: RequestContext, input: UpdateComplaintInput): Promise<Complaint> {
+  const actor = ctx.staff;
+  authorize(actor, Action.UPDATE_COMPLAINT);
+  const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
+  if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) throw badInput(`a ${complaint.stage} complaint cannot be changed`);
+  const scoped = !actor.roles.some((r) => r === Role.OPERATOR || r === Role.QUALITY_MANAGER);
+  if (scoped && complaint.departmentId && !actor.departmentIds.includes(complaint.departmentId)) {
+    throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
+  }
+  if (input.categoryId) await requireCategory(ctx, input.categoryId);
+  const fields = ['priority', 'categoryId', 'demand', 'productPrice'] as const;
+  const changes = pick(input, fields.filter((f) => input[f] !== undefined && input[f] !== null && input[f] !== complaint[f]));
+  if (!Object.keys(changes).length) return complaint;
+  await ctx.manager.update(Complaint, { id: complaint.id }, { ...(changes as Partial<Complaint>), version: complaint.version + 1, updatedAt: new Date() } as never);
+  await appendTimeline(ctx, {
+    complaintId: complaint.id, type: 'UPDATED',
+    data: { ...changes, previous: Object.fromEntries(Object.keys(changes).map((k) => [k, complaint[k as keyof Complaint] ?? null])) },
+  });
+  return withClocks(ctx, await ctx.manager.findOneByOrFail(Complaint, { id: complaint.id }));
+}
+
+/**
+ * Waiting for the customer (a staff reply asked them something): the SLA
+ * clocks pause until the customer answers or staff resume them. The legal
+ * deadline runs on.
+ */
+export async function setAwaitingCustomer(ctx: RequestContext, complaintId: string, awaiting: boolean, reason: string): Promise<void> {
+  const [c] = await ctx.query<{ stage: Stage; awaiting_customer_since: Date | null }>(
+    'SELECT stage, awaiting_customer_since FROM complaints WHERE id = $1 FOR UPDATE', [complaintId]);
+  if (!c) throw notFound('complaint');
+  if (awaiting === (c.awaiting_customer_since !== null)) return;
+  if (awaiting && (c.stage === Stage.CLOSED || c.stage === Stage.REJECTED)) throw badInput(`a ${c.stage} complaint does not wait for anyone`);
+  await ctx.query('UPDATE complaints SET awaiting_customer_since = $2, updated_at = now() WHERE id = $1', [complaintId, awaiting ? new Date() : null]);
+  await appendTimeline(ctx, { complaintId, type: awaiting ? 'SLA_PAUSED' : 'SLA_RESUMED', data: { reason } });
+  await syncSla(ctx, [complaintId]);
+}
+
+export async function stopAwaitingCustomer(ctx: RequestContext, id: string): Promise<Complaint> {
+  authorize(ctx.staff, Action.ADD_MESSAGE);
+  await setAwaitingCustomer(ctx, id, false, 'STAFF');
+  return ctx.manager.findOneByOrFail(Complaint, { id });
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<T> {

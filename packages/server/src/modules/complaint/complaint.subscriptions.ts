@@ -8,13 +8,12 @@ import { findComplaint } from './complaint.queries.js';
 import { User } from '../user/user.entity.js';
 import { PortalComplaint } from './complaint.portal-types.js';
 import { complaintStatus } from './complaint.portal-service.js';
+import { SlaClock, SlaEventKind } from '../sla/sla.enums.js';
+import { SlaTarget } from '../sla/sla-clock.js';
+import { SlaBreach } from '../sla/sla-breach.entity.js';
 
 export enum QueueChange { RECEIVED = 'RECEIVED', MOVED = 'MOVED', ASSIGNED = 'ASSIGNED' }
-export enum SlaEventKind { AT_RISK = 'AT_RISK', BREACHED = 'BREACHED' }
-export enum SlaClock { SLA = 'SLA', LEGAL = 'LEGAL' }
 registerEnumType(QueueChange, { name: 'QueueChange', description: 'What moved the complaint on the board' });
-registerEnumType(SlaEventKind, { name: 'SlaEventKind' });
-registerEnumType(SlaClock, { name: 'SlaClock', description: 'SLA: the operational clock; LEGAL: the statutory deadline' });
 
 const QUEUE_CHANGES: Record<string, QueueChange> = { RECEIVED: QueueChange.RECEIVED, TRANSITIONED: QueueChange.MOVED, ASSIGNED: QueueChange.ASSIGNED };
 
@@ -58,8 +57,14 @@ export class SlaEvent {
   @Field(() => SlaClock)
   clock!: SlaClock;
 
+  @Field(() => SlaTarget, { description: 'Which deadline: first response, resolution, the stage, or the legal one' })
+  target!: SlaTarget;
+
   @Field()
   dueAt!: Date;
+
+  @Field(() => SlaBreach, { nullable: true, description: 'The history entry, with what the breach escalated' })
+  breach!: SlaBreach | null;
 
   @Field()
   at!: Date;
@@ -119,7 +124,11 @@ export class ComplaintSubscriptionResolver {
       complaint: await currentComplaint(gql, e),
       kind: e.type === 'SLA_AT_RISK' ? SlaEventKind.AT_RISK : SlaEventKind.BREACHED,
       clock: e.detail.clock === 'LEGAL' ? SlaClock.LEGAL : SlaClock.SLA,
+      target: Object.values(SlaTarget).includes(e.detail.target as SlaTarget) ? e.detail.target as SlaTarget
+        : e.detail.clock === 'LEGAL' ? SlaTarget.LEGAL : SlaTarget.STAGE,
       dueAt: new Date(String(e.detail.dueAt ?? e.at)),
+      breach: typeof e.detail.breachId === 'string'
+        ? await (await gql.staff()).manager.findOneBy(SlaBreach, { id: e.detail.breachId }) : null,
       at: new Date(e.at),
     };
   }

@@ -18,6 +18,9 @@ export class AddMessageInput {
 
   @Field(() => Visibility)
   visibility!: Visibility;
+
+  @Field(() => Boolean, { nullable: true, description: 'A public reply that asks the customer something: the SLA clocks pause until they answer (the legal deadline runs on)' })
+  awaitCustomer?: boolean | null;
 }
 
 @Resolver(() => Message)

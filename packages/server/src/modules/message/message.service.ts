@@ -1,25 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
-import { notFound } from '../../graphql/errors.js';
+import { badInput, notFound } from '../../graphql/errors.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { ActorKind, Visibility } from '../complaint/complaint.enums.js';
 import { appendTimeline } from '../complaint/timeline.js';
+import { setAwaitingCustomer } from '../complaint/complaint.service.js';
+import { syncSla } from '../sla/sla.service.js';
 import { Message } from './message.entity.js';
 
 export interface NewMessage {
   complaintId: string;
   body: string;
   visibility: Visibility;
+  /** A public staff reply that asks the customer something: the SLA clocks pause until they answer. */
+  awaitCustomer?: boolean | null;
 }
 
 /** A staff reply or note; the complaint must be one of the tenant's. */
 export async function addStaffMessage(ctx: RequestContext, input: NewMessage): Promise<Message> {
   authorize(ctx.staff, Action.ADD_MESSAGE);
+  if (input.awaitCustomer && input.visibility !== Visibility.PUBLIC) {
+    throw badInput('only a public reply can wait for the customer (an internal note never reaches them)', {
+      fields: [{ field: 'awaitCustomer', messages: ['needs visibility PUBLIC'] }],
+    });
+  }
   return addMessage(ctx, input, ActorKind.STAFF);
 }
 
 export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind): Promise<Message> {
-  const [complaint] = await ctx.query('SELECT id FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
+  const [complaint] = await ctx.query<{ first_responded_at: Date | null; awaiting_customer_since: Date | null }>(
+    'SELECT first_responded_at, awaiting_customer_since FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
   if (!complaint) throw notFound('complaint');
   const message = ctx.manager.create(Message, {
     tenantId: ctx.tenantId,
@@ -37,5 +47,11 @@ export async function addMessage(ctx: RequestContext, input: NewMessage, author:
   await appendTimeline(ctx, {
     complaintId: input.complaintId, type: 'MESSAGE_ADDED', data: { messageId: message.id, visibility: input.visibility },
   }, author);
+  // The SLA: a first public reply stops the first-response clock; a question pauses the clocks, the answer resumes them.
+  const firstResponse = author === ActorKind.STAFF && input.visibility === Visibility.PUBLIC && !complaint.first_responded_at;
+  if (firstResponse) await ctx.query('UPDATE complaints SET first_responded_at = $2 WHERE id = $1', [input.complaintId, message.createdAt]);
+  if (input.awaitCustomer) await setAwaitingCustomer(ctx, input.complaintId, true, 'QUESTION');
+  else if (author === ActorKind.CUSTOMER && complaint.awaiting_customer_since) await setAwaitingCustomer(ctx, input.complaintId, false, 'CUSTOMER_ANSWERED');
+  else if (firstResponse) await syncSla(ctx, [input.complaintId]);
   return message;
 }

@@ -99,7 +99,7 @@ export function zonedInstant(timeZone: string, year: number, month: number, day:
 }
 
 /** The local calendar date of an instant, as [year, month, day]. */
-function localDate(timeZone: string, instant: number): [number, number, number] {
+export function localDate(timeZone: string, instant: number): [number, number, number] {
   const d = new Date(instant + offsetAt(timeZone, instant));
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
 }

@@ -1,5 +1,5 @@
-import { Field, ID, InputType } from 'type-graphql';
-import { IsOptional, Matches, ValidateNested } from 'class-validator';
+import { Field, Float, ID, InputType } from 'type-graphql';
+import { IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Channel, ComplaintKind, Demand, Priority } from '../complaint.enums.js';
 import { IsEntityId, PlainText } from '../../../graphql/validation.js';
 import { LocalDate } from '../../../graphql/scalars.js';
@@ -48,6 +48,12 @@ export class RegisterComplaintInput {
 
   @Field(() => LocalDate, { nullable: true })
   purchaseDate?: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'The price paid (the legal penalty for a late answer is a percentage of it)' })
+  @IsOptional()
+  @Min(0)
+  @Max(1_000_000_000)
+  productPrice?: number | null;
 
   @Field(() => ID, { nullable: true })
   @IsOptional()

@@ -148,3 +148,32 @@ export class AssignComplaintInput {
   @Min(1)
   expectedVersion!: number;
 }
+
+@InputType({ description: 'What the SLA depends on, changed outside a stage change; omitted fields stay as they are' })
+export class UpdateComplaintInput {
+  @Field(() => ID)
+  @IsEntityId()
+  id!: string;
+
+  @Field(() => Int)
+  @IsInt()
+  @Min(1)
+  expectedVersion!: number;
+
+  @Field(() => Priority, { nullable: true })
+  priority?: Priority | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @IsEntityId()
+  categoryId?: string | null;
+
+  @Field(() => Demand, { nullable: true })
+  demand?: Demand | null;
+
+  @Field(() => Float, { nullable: true, description: 'The price paid; the legal penalty is a percentage of it' })
+  @IsOptional()
+  @Min(0)
+  @Max(1_000_000_000)
+  productPrice?: number | null;
+}

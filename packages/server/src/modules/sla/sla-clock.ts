@@ -1,0 +1,255 @@
+/**
+ * The SLA clocks of one complaint, as plain data and functions (no I/O), so
+ * that every rule is unit tested directly. docs/sla.md is this file in prose.
+ *
+ * A complaint runs up to four clocks, one row each in sla_deadlines:
+ *   FIRST_RESPONSE  from receipt to the first public reply by staff;
+ *   RESOLUTION      from receipt to CLOSED or REJECTED;
+ *   STAGE           from entering the current stage to leaving it;
+ *   LEGAL           calendar days set by law for the customer's demand.
+ * The first three count working time in the policy's business calendar and
+ * pause while the complaint waits for the customer; LEGAL never pauses.
+ *
+ * An operational clock keeps the working time allowed (`budgetMs`) and the
+ * working time used up to `runningSince` (`consumedMs`); from those and the
+ * calendar follow its warning and due instants. Recomputing (a new policy,
+ * priority or category; a pause or resume) folds the time used so far into
+ * `consumedMs`, so a deadline moves by exactly the working time the clock
+ * was stopped, and a new budget applies to the time already used.
+ */
+import { addWorkingTime, localDate, workingTimeBetween, zonedInstant, type BusinessCalendar } from './business-time.js';
+import { OPEN_STAGES, Priority, SlaState, Stage } from '../complaint/complaint.enums.js';
+
+export enum SlaTarget { FIRST_RESPONSE = 'FIRST_RESPONSE', RESOLUTION = 'RESOLUTION', STAGE = 'STAGE', LEGAL = 'LEGAL' }
+
+export interface EscalationRule {
+  /** Record the breach for the department's heads (their escalations list). */
+  notifyHead?: boolean;
+  /** Raise the priority one step (LOW → NORMAL → HIGH → URGENT); the clocks are recomputed. */
+  raisePriority?: boolean;
+  /** Move the complaint to this department (unassigned). */
+  reassignToDepartmentId?: string | null;
+}
+
+export interface PolicyRules {
+  id: string;
+  isDefault: boolean;
+  /** Empty: any priority. */
+  priorities: readonly string[];
+  /** Empty: any category. */
+  categoryIds: readonly string[];
+  calendarId: string;
+  warnPercent: number;
+  firstResponseSeconds: number | null;
+  resolutionSeconds: number | null;
+  stageSeconds: Readonly<Partial<Record<Stage, number>>>;
+  escalation: EscalationRule;
+}
+
+export interface LegalPresetRules {
+  days: number | null;
+  penaltyPercentPerDay: number;
+}
+
+export interface SlaSettings {
+  /** In matching order: by position, the default last. */
+  policies: readonly PolicyRules[];
+  calendars: ReadonlyMap<string, BusinessCalendar>;
+  legal: ReadonlyMap<string, LegalPresetRules>;
+  /** The tenant's time zone: legal deadlines end at local midnight. */
+  timeZone: string;
+}
+
+/** What the clocks depend on. */
+export interface ClockSubject {
+  stage: Stage;
+  priority: string;
+  categoryId: string | null;
+  demand: string | null;
+  receivedAt: Date;
+  stageEnteredAt: Date;
+  firstRespondedAt: Date | null;
+  awaitingCustomerSince: Date | null;
+}
+
+export interface ClockRow {
+  clock: SlaTarget;
+  /** The stage a STAGE clock belongs to; null otherwise. */
+  stage: Stage | null;
+  startedAt: Date;
+  /** Working time allowed; null for LEGAL. */
+  budgetMs: number | null;
+  /** Working time used up to `runningSince` (or up to the pause). */
+  consumedMs: number;
+  /** Null while paused. */
+  runningSince: Date | null;
+  warnAt: Date | null;
+  /** Null while paused. */
+  dueAt: Date | null;
+  warnedAt: Date | null;
+  breachedAt: Date | null;
+}
+
+export interface ClockPlan {
+  policy: PolicyRules | null;
+  rows: ClockRow[];
+  legalDueAt: Date | null;
+}
+
+const DAY_MS = 86_400_000;
+const OPERATIONAL: readonly SlaTarget[] = [SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION, SlaTarget.STAGE];
+export const PRIORITY_ORDER: readonly Priority[] = [Priority.LOW, Priority.NORMAL, Priority.HIGH, Priority.URGENT];
+
+/** The first policy whose conditions the complaint meets (the default matches anything); null if there is none. */
+export function matchPolicy(policies: readonly PolicyRules[], s: Pick<ClockSubject, 'priority' | 'categoryId'>): PolicyRules | null {
+  return policies.find((p) => p.isDefault
+    || ((!p.priorities.length || p.priorities.includes(s.priority))
+      && (!p.categoryIds.length || (s.categoryId !== null && p.categoryIds.includes(s.categoryId))))) ?? null;
+}
+
+/**
+ * The legal deadline: `days` calendar days counted from the day after the
+ * demand was presented, ending at midnight (in the tenant's zone) after the
+ * last of them. Presented on 1 March with 10 days: due at the start of 12 March.
+ */
+export function legalDueAt(presentedAt: Date, days: number, timeZone: string): Date {
+  const [y, m, d] = localDate(timeZone, presentedAt.getTime());
+  return new Date(zonedInstant(timeZone, y, m, d + days + 1, 0));
+}
+
+/** The next priority up, or null at URGENT. */
+export function raisedPriority(p: string): Priority | null {
+  const i = PRIORITY_ORDER.indexOf(p as Priority);
+  return i >= 0 && i < PRIORITY_ORDER.length - 1 ? PRIORITY_ORDER[i + 1]! : null;
+}
+
+/** The working time a clock has used by `now`. */
+export function consumedBy(row: ClockRow, calendar: BusinessCalendar | undefined, now: Date): number {
+  if (!row.runningSince || !calendar || now <= row.runningSince) return row.consumedMs;
+  return row.consumedMs + workingTimeBetween(calendar, row.runningSince, now);
+}
+
+/**
+ * The clocks a complaint should run now, from the ones it runs (`existing`).
+ * Clocks that stay keep what they used; a STAGE clock of another stage is
+ * replaced. Warning and breach marks are kept unless the recomputed instant
+ * lies in the future (a longer budget): then the clock may warn and breach again.
+ */
+export function planClocks(s: ClockSubject, existing: readonly ClockRow[], settings: SlaSettings, now: Date): ClockPlan {
+  if (!OPEN_STAGES.includes(s.stage)) return { policy: matchPolicy(settings.policies, s), rows: [], legalDueAt: legalFor(s, settings) };
+  const policy = matchPolicy(settings.policies, s);
+  const calendar = policy ? settings.calendars.get(policy.calendarId) : undefined;
+  const rows: ClockRow[] = [];
+  const budgets: Array<[SlaTarget, number | null | undefined, Date]> = [
+    [SlaTarget.FIRST_RESPONSE, s.firstRespondedAt ? null : policy?.firstResponseSeconds, s.receivedAt],
+    [SlaTarget.RESOLUTION, policy?.resolutionSeconds, s.receivedAt],
+    [SlaTarget.STAGE, policy?.stageSeconds[s.stage], s.stageEnteredAt],
+  ];
+  for (const [clock, seconds, startedAt] of budgets) {
+    if (!seconds || !calendar || !policy) continue;
+    const prev = existing.find((r) => r.clock === clock && (clock !== SlaTarget.STAGE || r.stage === s.stage));
+    rows.push(operationalClock(prev, {
+      clock, stage: clock === SlaTarget.STAGE ? s.stage : null, startedAt, budgetMs: seconds * 1000,
+    }, calendar, policy.warnPercent, s.awaitingCustomerSince, now));
+  }
+  const legal = legalFor(s, settings);
+  if (legal) {
+    const prev = existing.find((r) => r.clock === SlaTarget.LEGAL);
+    const warnPercent = policy?.warnPercent ?? 80;
+    const warnAt = new Date(s.receivedAt.getTime() + Math.floor(((legal.getTime() - s.receivedAt.getTime()) * warnPercent) / 100));
+    rows.push({
+      clock: SlaTarget.LEGAL, stage: null, startedAt: s.receivedAt, budgetMs: null, consumedMs: 0, runningSince: s.receivedAt,
+      warnAt, dueAt: legal, ...marks(prev, warnAt, legal, now),
+    });
+  }
+  return { policy, rows, legalDueAt: legal };
+}
+
+function legalFor(s: ClockSubject, settings: SlaSettings): Date | null {
+  const days = s.demand ? settings.legal.get(s.demand)?.days : null;
+  return days ? legalDueAt(s.receivedAt, days, settings.timeZone) : null;
+}
+
+function operationalClock(
+  prev: ClockRow | undefined,
+  fresh: Pick<ClockRow, 'clock' | 'stage' | 'startedAt' | 'budgetMs'>,
+  calendar: BusinessCalendar,
+  warnPercent: number,
+  pausedSince: Date | null,
+  now: Date,
+): ClockRow {
+  const budget = fresh.budgetMs!;
+  // Time used so far: the existing clock's, folded up to now (or to the pause); a new clock counts from its start.
+  const until = pausedSince && pausedSince < now ? pausedSince : now;
+  const consumed = prev
+    ? consumedBy(prev, calendar, until)
+    : until > fresh.startedAt ? workingTimeBetween(calendar, fresh.startedAt, until) : 0;
+  const startedAt = prev?.startedAt ?? fresh.startedAt;
+  if (pausedSince) {
+    return { ...fresh, startedAt, consumedMs: consumed, runningSince: null, warnAt: null, dueAt: null,
+      warnedAt: prev?.warnedAt ?? null, breachedAt: prev?.breachedAt ?? null };
+  }
+  const at = (usedMs: number) => (usedMs > consumed ? addWorkingTime(calendar, now, usedMs - consumed) : now);
+  const dueAt = at(budget);
+  const warnAt = at(Math.floor((budget * warnPercent) / 100));
+  return { ...fresh, startedAt, consumedMs: consumed, runningSince: now, warnAt, dueAt, ...marks(prev, warnAt, dueAt, now) };
+}
+
+/** The previous warning and breach marks, unless the recomputed instant moved into the future. */
+function marks(prev: ClockRow | undefined, warnAt: Date, dueAt: Date, now: Date): Pick<ClockRow, 'warnedAt' | 'breachedAt'> {
+  return {
+    warnedAt: prev?.warnedAt && warnAt <= now ? prev.warnedAt : null,
+    breachedAt: prev?.breachedAt && dueAt <= now ? prev.breachedAt : null,
+  };
+}
+
+/** What firing a clock at `now` does: a warning, then (or only) a breach, each at most once. */
+export function dueSteps(row: Pick<ClockRow, 'warnAt' | 'dueAt' | 'warnedAt' | 'breachedAt'>, now: Date): Array<'AT_RISK' | 'BREACHED'> {
+  const steps: Array<'AT_RISK' | 'BREACHED'> = [];
+  if (!row.dueAt || row.breachedAt) return steps;
+  if (!row.warnedAt && row.warnAt && row.warnAt < row.dueAt && row.warnAt <= now) steps.push('AT_RISK');
+  if (row.dueAt <= now) steps.push('BREACHED');
+  return steps;
+}
+
+/** The complaint's summary of its operational clocks: the soonest deadline and the worst state. */
+export function summarize(rows: readonly ClockRow[], paused: boolean): { slaDueAt: Date | null; slaState: SlaState } {
+  const ops = rows.filter((r) => OPERATIONAL.includes(r.clock));
+  if (!ops.length) return { slaDueAt: null, slaState: SlaState.NONE };
+  if (paused) return { slaDueAt: null, slaState: SlaState.PAUSED };
+  const dues = ops.map((r) => r.dueAt).filter((d): d is Date => d !== null);
+  return {
+    slaDueAt: dues.length ? new Date(Math.min(...dues.map((d) => d.getTime()))) : null,
+    slaState: ops.some((r) => r.breachedAt) ? SlaState.BREACHED : ops.some((r) => r.warnedAt) ? SlaState.AT_RISK : SlaState.ON_TRACK,
+  };
+}
+
+/** The state of one clock, for display. */
+export function clockState(row: ClockRow): SlaState {
+  if (row.breachedAt) return SlaState.BREACHED;
+  if (!row.runningSince) return SlaState.PAUSED;
+  return row.warnedAt ? SlaState.AT_RISK : SlaState.ON_TRACK;
+}
+
+export interface PenaltyExposure {
+  price: number;
+  percentPerDay: number;
+  perDay: number;
+  /** Whole or started days past the legal deadline, up to now (or to closing). */
+  daysOverdue: number;
+  accrued: number;
+}
+
+/**
+ * The statutory penalty (art. 23: a percentage of the price per day late)
+ * accrued by `now`, or by the time the complaint was closed.
+ */
+export function penaltyExposure(price: number | null, percentPerDay: number, legalDue: Date | null, closedAt: Date | null, now: Date): PenaltyExposure | null {
+  if (price === null || !legalDue) return null;
+  const end = closedAt ?? now;
+  const daysOverdue = end > legalDue ? Math.ceil((end.getTime() - legalDue.getTime()) / DAY_MS) : 0;
+  const perDay = round2((price * percentPerDay) / 100);
+  return { price, percentPerDay, perDay, daysOverdue, accrued: round2(perDay * daysOverdue) };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -1,0 +1,161 @@
+import type { DataSource } from 'typeorm';
+import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { RequestContext } from '../../graphql/context.js';
+import { fireDueClocks } from './sla.service.js';
+import { onDeadlineWritten } from './sla.wakeup.js';
+
+export interface SchedulerOptions {
+  /** How far ahead the scheduler reads the instants at which clocks fire. */
+  lookaheadMs: number;
+  /** How often it reads them: other nodes' new deadlines, and what passed while it was busy or down. */
+  pollMs: number;
+  /** Clocks claimed per transaction. */
+  batchSize: number;
+  /** At most this many upcoming instants are held (a burst beyond it is read on the next look). */
+  maxUpcoming: number;
+}
+
+export const DEFAULT_SCHEDULER: SchedulerOptions = { lookaheadMs: 5000, pollMs: 1000, batchSize: 200, maxUpcoming: 20_000 };
+
+/**
+ * Fires SLA warnings and breaches, on every node. It holds only the instants
+ * of the next few seconds (read every `pollMs` through `sla_fire_times`) and
+ * one timer, for the earliest; never a timer per complaint. When the timer
+ * goes off it fires every due clock, tenant by tenant, in transactions that
+ * claim rows with FOR UPDATE SKIP LOCKED, so each warning and breach fires
+ * once across all nodes. On start, the first look finds whatever fell due
+ * while no node was running, and fires it at once.
+ */
+export class SlaScheduler {
+  private upcoming: number[] = [];
+  /** The database's clock minus this process's, measured at each look. */
+  private offsetMs = 0;
+  private pollTimer?: NodeJS.Timeout;
+  private fireTimer?: NodeJS.Timeout;
+  private firing?: Promise<void>;
+  private polling?: Promise<void>;
+  private again = false;
+  private stopped = true;
+  private unsubscribe?: () => void;
+  readonly stats = { claimed: 0, passes: 0, errors: 0 };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: CommittedEvents | undefined,
+    private readonly options: SchedulerOptions = DEFAULT_SCHEDULER,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.unsubscribe = onDeadlineWritten((at) => this.expect(at));
+    this.schedulePoll(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.fireTimer);
+    await Promise.all([this.polling, this.firing]);
+  }
+
+  /** How many instants it holds now. */
+  get held(): number {
+    return this.upcoming.length;
+  }
+
+  /** A clock committed on this node fires at `at` (database time): keep it if it falls in the window. */
+  expect(at: number): void {
+    if (this.stopped) return;
+    const local = at - this.offsetMs;
+    if (local > Date.now() + this.options.lookaheadMs) return;
+    const i = this.upcoming.findIndex((t) => t > local);
+    this.upcoming.splice(i < 0 ? this.upcoming.length : i, 0, local);
+    this.arm();
+  }
+
+  private schedulePoll(delay: number): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      this.polling = this.poll().finally(() => this.schedulePoll(this.options.pollMs));
+    }, delay);
+    this.pollTimer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const sent = Date.now();
+      const [row] = await this.dataSource.query(
+        `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now,
+                ARRAY(SELECT extract(epoch FROM fire_at) * 1000
+                        FROM sla_fire_times(clock_timestamp() + make_interval(secs => $1::float8 / 1000), $2)) AS times`,
+        [this.options.lookaheadMs, this.options.maxUpcoming]);
+      this.offsetMs = Number(row.now) - (sent + Date.now()) / 2;
+      this.upcoming = (row.times as Array<number | string>).map((t) => Number(t) - this.offsetMs);
+      this.arm();
+    } catch (err) {
+      this.stats.errors++;
+      if (!this.stopped) console.error(`SLA scheduler: ${(err as Error).message}`);
+    }
+  }
+
+  private arm(): void {
+    clearTimeout(this.fireTimer);
+    if (this.stopped || !this.upcoming.length) return;
+    this.fireTimer = setTimeout(() => this.fire(), Math.max(0, this.upcoming[0]! - Date.now()));
+    this.fireTimer.unref();
+  }
+
+  private fire(): void {
+    if (this.firing) {
+      this.again = true;
+      return;
+    }
+    this.firing = (async () => {
+      do {
+        this.again = false;
+        const started = Date.now();
+        await this.fireAll();
+        this.upcoming = this.upcoming.filter((t) => t > started);
+      } while (this.again && !this.stopped);
+    })().finally(() => {
+      this.firing = undefined;
+      this.arm();
+    });
+  }
+
+  /** Fires every due clock of every tenant; a failing tenant is logged and retried on the next look. */
+  async fireAll(): Promise<number> {
+    this.stats.passes++;
+    let total = 0;
+    let tenants: Array<{ tenant_id: string }>;
+    try {
+      tenants = await this.dataSource.query('SELECT tenant_id FROM sla_due_tenants($1)', [this.options.maxUpcoming]);
+    } catch (err) {
+      this.stats.errors++;
+      if (!this.stopped) console.error(`SLA scheduler: ${(err as Error).message}`);
+      return 0;
+    }
+    for (const { tenant_id: tenantId } of tenants) {
+      for (;;) {
+        const uow = new UnitOfWork(this.dataSource, this.publisher);
+        let claimed = 0;
+        try {
+          await uow.enterTenant(tenantId);
+          claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow), this.options.batchSize);
+          await uow.finish(true);
+        } catch (err) {
+          await uow.finish(false).catch(() => undefined);
+          this.stats.errors++;
+          if (!this.stopped) console.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);
+          break;
+        }
+        total += claimed;
+        if (claimed < this.options.batchSize || this.stopped) break;
+      }
+    }
+    this.stats.claimed += total;
+    return total;
+  }
+}
