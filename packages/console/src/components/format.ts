@@ -1,0 +1,49 @@
+/** Durations as staff read them on a card: 2d 4h, 3h 05m, 12:07. */
+export function formatDuration(ms: number, locale: string): string {
+  const total = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const [d, h, m] = locale === 'ru' ? ['д', 'ч', 'м'] : ['d', 'h', 'm'];
+  if (days > 0) return `${days}${d} ${hours}${h}`;
+  if (hours > 0) return `${hours}${h} ${String(minutes).padStart(2, '0')}${m}`;
+  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
+}
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  const key = `${locale}|${timeZone ?? ''}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone && { timeZone }) });
+    dateTimeFormats.set(key, format);
+  }
+  return format.format(new Date(iso));
+}
+
+export function formatDate(isoDate: string | null | undefined, locale: string): string {
+  if (!isoDate) return '—';
+  const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+}
+
+export function formatMoney(amount: number | null | undefined, locale: string): string {
+  if (amount === null || amount === undefined) return '—';
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
+}
+
+/** A `Date` value (YYYY-MM-DD) from a date picker's timestamp, in local time. */
+export function toDateValue(timestamp: number | null): string | null {
+  if (timestamp === null) return null;
+  const d = new Date(timestamp);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function fromDateValue(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(y!, m! - 1, d!).getTime();
+}

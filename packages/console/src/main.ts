@@ -1,0 +1,28 @@
+import { createApp } from 'vue';
+import { createReclaimClient } from '@reclaim/client';
+import App from './App.vue';
+import { createConsoleI18n } from './i18n/index.js';
+import { createConsoleRouter } from './router.js';
+import { createSession } from './session/session.js';
+import { ClientKey, SessionKey } from './apollo.js';
+
+const session = createSession();
+const client = createReclaimClient({
+  httpUrl: '/graphql',
+  getToken: () => session.state.token,
+  onUnauthenticated: () => session.expire(),
+});
+session.attach(client.apollo);
+session.onEnd(() => void client.reset());
+
+const i18n = createConsoleI18n();
+document.documentElement.lang = i18n.global.locale.value;
+const router = createConsoleRouter(session);
+session.onEnd(() => void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } }));
+
+createApp(App)
+  .provide(ClientKey, client)
+  .provide(SessionKey, session)
+  .use(i18n)
+  .use(router)
+  .mount('#app');
