@@ -1,0 +1,37 @@
+import { mount } from '@vue/test-utils';
+import type { Component } from 'vue';
+import type { ComplaintDetailFragment, ReferenceQuery } from '@reclaim/client/staff';
+import { createConsoleI18n } from '../src/i18n/index.js';
+
+export const reference: ReferenceQuery = {
+  departments: [
+    { id: 'd-service', name: 'Service', createdAt: '2026-01-01T00:00:00Z' },
+    { id: 'd-quality', name: 'Quality', createdAt: '2026-01-01T00:00:00Z' },
+  ],
+  categories: [
+    { id: 'c-defect', name: 'Defect', active: true, createdAt: '2026-01-01T00:00:00Z' },
+    { id: 'c-old', name: 'Retired', active: false, createdAt: '2026-01-01T00:00:00Z' },
+  ],
+  users: [
+    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service' }] },
+    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service' }] },
+    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality' }] },
+  ],
+};
+
+export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): ComplaintDetailFragment {
+  return {
+    id: 'cmp-1', number: 'ACME-2026-000042', subject: 'Kettle leaks', stage: 'RECEIVED', priority: 'NORMAL', channel: 'PHONE',
+    version: 3, slaDueAt: null, slaState: 'NONE', legalDueAt: null, receivedAt: '2026-11-20T10:00:00Z', stageEnteredAt: '2026-11-20T10:00:00Z',
+    customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' }, department: null, assignee: null,
+    kind: 'CLAIM', description: 'Water under the base', demand: null, product: 'KT-1720', orderRef: null, purchaseDate: null,
+    category: null, validity: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
+    satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',
+    allowedTransitions: [], correctiveActions: [], messages: [], timeline: [],
+    ...overrides,
+  };
+}
+
+export function mountWithI18n<T extends Component>(component: T, props: Record<string, unknown>, locale: 'ru' | 'en' = 'en') {
+  return mount(component, { props, global: { plugins: [createConsoleI18n(locale)] }, attachTo: document.body });
+}
