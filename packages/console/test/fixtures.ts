@@ -32,6 +32,6 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
   };
 }
 
-export function mountWithI18n<T extends Component>(component: T, props: Record<string, unknown>, locale: 'ru' | 'en' = 'en') {
-  return mount(component, { props, global: { plugins: [createConsoleI18n(locale)] }, attachTo: document.body });
+export function mountWithI18n(component: Component, props: Record<string, unknown>, locale: 'ru' | 'en' = 'en') {
+  return mount(component as never, { props: props as never, global: { plugins: [createConsoleI18n(locale)] }, attachTo: document.body });
 }
