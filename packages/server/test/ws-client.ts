@@ -12,6 +12,8 @@ export interface WsMessage {
  */
 export class WsClient {
   readonly messages: WsMessage[] = [];
+  /** When each message arrived (Date.now()), by index in `messages`. */
+  readonly arrivals: number[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   private readonly listeners = new Set<() => void>();
   private nextId = 1;
@@ -19,6 +21,7 @@ export class WsClient {
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
       this.messages.push(JSON.parse(String(data)));
+      this.arrivals.push(Date.now());
       for (const l of this.listeners) l();
     });
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => {
@@ -59,6 +62,11 @@ export class WsClient {
   }
 
   /** The `next` payloads received so far for subscription `id`. */
+  /** When each result of subscription `id` arrived (Date.now()), in order. */
+  resultTimes(id: string): number[] {
+    return this.messages.flatMap((m, i) => (m.id === id && m.type === 'next' ? [this.arrivals[i]!] : []));
+  }
+
   results(id: string): any[] {
     return this.messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload);
   }

@@ -36,6 +36,8 @@ export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<
     locale: input.locale ?? 'ru', timeZone, branding: {}, createdAt: new Date(),
   });
   await ctx.manager.insert(Tenant, tenant);
+  // Business hours, three SLA policies and the consumer-law presets, to change in the console.
+  await ctx.query('SELECT install_sla_defaults()');
   const user = await insertUser(ctx, {
     email: input.adminEmail, name: input.adminName, password: input.adminPassword, roles: [Role.ADMIN, Role.HEAD],
   });
