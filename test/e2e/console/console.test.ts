@@ -1,0 +1,319 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { choose, hasChromium, launch, screenshot, signIn, type ConsoleBrowser, type StaffPage } from './browser.js';
+
+/**
+ * The staff console in a real Chromium against the built server in embedded
+ * mode with demo data, as `pnpm start` runs it: nothing is mocked.
+ */
+const TENANT = 'northwind';
+const at = (login: string) => `${login}@${TENANT}.demo`;
+
+let server: ServerProcess;
+let chromium: ConsoleBrowser;
+let watcher: StaffPage; // head of the Service Centre, watching the board
+const gql = (query: string, variables?: object, token?: string) => request(server.base, '/graphql', query, variables, token);
+
+async function token(login: string): Promise<string> {
+  const res = await gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: at(login), password: 'demo-password' } });
+  return res.data.login.token;
+}
+async function reference(tok: string) {
+  const res = await gql('{ departments { id name } categories { id name } users { id name email } }', {}, tok);
+  return res.data as { departments: { id: string; name: string }[]; categories: { id: string; name: string }[]; users: { id: string; name: string; email: string }[] };
+}
+const stageOf = (page: Page) => page.locator('[data-test=stage]');
+const cardOn = (page: Page, stage: string, number: string) => page.locator(`[data-column=${stage}] [data-number="${number}"]`);
+
+beforeAll(async () => {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.PUBSUB;
+  delete env.DEMO_DATA;
+  server = await startServerProcess(env, 90_000);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+/** Raw HTTP, so that paths reach the server exactly as written (fetch would normalise `..`). */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET') {
+  const { hostname, port } = new URL(server.base);
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the console as the server serves it', () => {
+  it('answers every client route with index.html, revalidated on each visit', async () => {
+    for (const path of ['/', '/board', '/complaints/NORTHWIND-2026-000001', '/admin/users?x=1']) {
+      const res = await raw(path);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(res.body.toString()).toContain('<div id="app">');
+    }
+    const head = await raw('/board', {}, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('caches hashed assets for a year, compressed when the browser accepts it, with validators', async () => {
+    const html = (await raw('/')).body.toString();
+    const script = html.match(/src="(\/assets\/[^"]+\.js)"/)![1]!;
+    const plain = await raw(script);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(plain.headers['content-type']).toContain('text/javascript');
+    const zipped = await raw(script, { 'accept-encoding': 'gzip, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.body).equals(plain.body)).toBe(true);
+    const again = await raw(script, { 'if-none-match': String(plain.headers.etag) });
+    expect(again.status).toBe(304);
+  });
+
+  it('never leaves the build directory, and a missing asset is a 404', async () => {
+    for (const path of ['/../../package.json', '/..%2f..%2fpackage.json', '/assets/../../../server/package.json', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd']) {
+      const res = await raw(path);
+      expect(res.body.toString()).not.toContain('"name"');
+      expect(res.body.toString()).not.toContain('root:');
+    }
+    expect((await raw('/assets/not-built.js')).status).toBe(404);
+    expect((await raw('/favicon.ico')).status).toBe(404);
+  });
+
+  it('leaves the API and the health check alone', async () => {
+    const health = await raw('/healthz');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body.toString()).status).toBe('ok');
+    const res = await gql('{ __typename }');
+    expect(res.data).toEqual({ __typename: 'Query' });
+    expect((await raw('/graphql', {}, 'DELETE')).status).not.toBe(200);
+  });
+});
+
+describe.skipIf(!hasChromium)('staff console in Chromium', () => {
+  beforeAll(async () => {
+    chromium = await launch();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+  });
+
+  it('signs in in Russian by default and switches to English', async () => {
+    const context = await chromium.browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto('/board');
+    await page.waitForURL(/\/login/);
+    await expect.poll(() => page.locator('.n-card-header').textContent()).toContain('Вход в Reclaim');
+    await page.fill('input[name=tenant]', TENANT);
+    await page.fill('input[name=email]', at('head.service'));
+    await page.fill('input[name=password]', 'wrong-password');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('Неверная компания, почта или пароль');
+    await page.locator('label', { hasText: 'EN' }).click();
+    await page.fill('input[name=password]', 'demo-password');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/board/);
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Queue');
+    await expect.poll(() => page.locator('[data-column=ANALYSIS] h2').textContent()).toContain('Analysis');
+    await context.close();
+  });
+
+  it('registers a phone complaint and moves it through every stage to CLOSED, live on another board', async () => {
+    watcher = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
+    await watcher.page.locator('.board[data-ready=true]').waitFor();
+    const operator = await signIn(chromium.browser, server.base, TENANT, at('operator'));
+    const head = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
+    const latencies: Record<string, number> = {};
+
+    // Registration by phone, without a department: it waits in RECEIVED.
+    const o = operator.page;
+    await o.click('[data-test=nav-register]');
+    await o.fill('input[name=customerName]', 'Priya Shah');
+    await o.fill('input[name=phone]', '+44 20 7946 0958');
+    await o.fill('input[name=subject]', 'Kettle switch sticks after a week');
+    await o.fill('textarea[name=description]', 'The switch does not return; the kettle keeps boiling.');
+    await o.fill('input[name=product]', 'Northwind Aqua 1.7 L Kettle');
+    await o.locator('[data-field=departmentId]').hover();
+    await o.locator('[data-field=departmentId] .n-base-clear').click();
+    await o.click('[data-test=register-submit]');
+    const link = o.locator('[data-test=registered-link]');
+    await link.waitFor();
+    const number = (await link.textContent())!.match(/[A-Z]+-\d{4}-\d{6}/)![0];
+    await link.click();
+    await expect.poll(() => stageOf(o).textContent()).toBe('Received');
+
+    // The operator classifies and routes it to the Service Centre: it appears on that board.
+    await o.click('[data-transition=REGISTERED]');
+    await choose(o, 'categoryId', 'Manufacturing defect');
+    await choose(o, 'demand', 'Refund');
+    await choose(o, 'departmentId', 'Service Centre');
+    let t0 = Date.now();
+    await o.click('[data-test=stage-submit]');
+    await cardOn(watcher.page, 'REGISTERED', number).waitFor({ timeout: 5000 });
+    latencies.REGISTERED = Date.now() - t0;
+    await expect.poll(() => stageOf(o).textContent()).toBe('Registered');
+
+    // The head of the department takes it from here.
+    const h = head.page;
+    await h.goto(`/complaints/${number}`);
+    await expect.poll(() => stageOf(h).textContent()).toBe('Registered');
+    async function move(target: string, fill: () => Promise<void>, label: string) {
+      await h.click(`[data-transition=${target}]`);
+      await fill();
+      t0 = Date.now();
+      await h.click('[data-test=stage-submit]');
+      if (target === 'CLOSED') await watcher.page.locator(`[data-number="${number}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      else await cardOn(watcher.page, target, number).waitFor({ timeout: 5000 });
+      latencies[target] = Date.now() - t0;
+      await expect.poll(() => stageOf(h).textContent()).toBe(label);
+    }
+    await move('ANALYSIS', async () => {
+      await choose(h, 'assigneeId', 'Daniel Price');
+    }, 'Analysis');
+    await move('DECISION', async () => {
+      await h.locator('.n-radio', { hasText: 'Objective' }).click();
+      await h.fill('textarea[name=rootCause]', 'The switch spring is out of tolerance in batch 42.');
+    }, 'Decision');
+    await screenshot(h, 'complaint');
+    await move('IMPLEMENTATION', async () => {
+      await choose(h, 'remedy', 'Refund');
+      await h.fill('input[name=remedyAmount]', '39');
+      await h.click('[data-test=add-action]');
+      await h.fill('input[name=action-0-description]', 'Reject batch 42 springs at incoming inspection');
+      await h.locator('[data-action-row="0"] .n-date-picker input').fill('2030-01-31');
+      await h.locator('[data-action-row="0"] .n-date-picker input').press('Enter');
+      await h.keyboard.press('Escape');
+    }, 'Implementation');
+    await move('FEEDBACK', async () => {
+      await h.locator('[data-stage-form=FEEDBACK] .n-checkbox').first().click();
+    }, 'Feedback');
+    await screenshot(watcher.page, 'board');
+    await move('CLOSED', async () => {
+      await h.locator('[data-stage-form=CLOSED] .n-rate__item').nth(3).click();
+    }, 'Closed');
+
+    const timeline = await h.locator('.n-timeline-item').allTextContents();
+    for (const stage of ['Received', 'Registered', 'Analysis', 'Decision', 'Implementation', 'Feedback', 'Closed']) {
+      expect(timeline.some((entry) => entry.includes(stage))).toBe(true);
+    }
+    console.log(`board updated after each move (ms): ${JSON.stringify(latencies)}`);
+    expect(Object.keys(latencies)).toHaveLength(6);
+    for (const ms of Object.values(latencies)) expect(ms).toBeLessThan(1000);
+    await operator.context.close();
+    await head.context.close();
+  });
+
+  it('shows what someone else changed on a version conflict and lets the user redo', async () => {
+    const operatorToken = await token('operator');
+    const ref = await reference(operatorToken);
+    const service = ref.departments.find((d) => d.name === 'Service Centre')!;
+    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id number version } }`, {
+      i: {
+        kind: 'CLAIM', channel: 'PHONE', subject: 'Toaster burns one side', description: 'Left slot stays cold.',
+        customer: { name: 'Ella Brown', phone: '+44 161 496 0000' }, departmentId: service.id,
+        categoryId: ref.categories[0]!.id, demand: 'REPAIR',
+      },
+    }, operatorToken);
+    expect(created.errors).toBeUndefined();
+    const { id, number, version } = created.data.registerComplaint;
+
+    const head = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
+    await head.page.goto(`/complaints/${number}`);
+    await head.page.click('[data-transition=ANALYSIS]');
+    // Meanwhile another head assigns it.
+    const specialist = ref.users.find((u) => u.email === at('specialist2.service'))!;
+    const assigned = await gql(`mutation($i: AssignComplaintInput!) { assignComplaint(input: $i) { version } }`,
+      { i: { id, expectedVersion: version, assigneeId: specialist.id } }, await token('head.service'));
+    expect(assigned.errors).toBeUndefined();
+    await head.page.click('[data-test=stage-submit]');
+    const conflict = head.page.locator('[data-test=conflict]');
+    await conflict.waitFor();
+    expect(await conflict.locator('[data-changed=assignee]').textContent()).toContain(specialist.name);
+    await head.page.click('[data-test=conflict-redo]');
+    await expect.poll(() => stageOf(head.page).textContent()).toBe('Analysis');
+    await head.context.close();
+  });
+
+  it('does not offer actions a role may not take', async () => {
+    const qm = await signIn(chromium.browser, server.base, TENANT, at('quality.manager'));
+    expect(await qm.page.locator('[data-test=nav-register]').count()).toBe(0);
+    await qm.page.goto('/complaints?stages=RECEIVED');
+    const first = qm.page.locator('.n-data-table-td a').first();
+    await first.waitFor();
+    const number = (await first.textContent())!.trim();
+    await first.click();
+    await expect.poll(() => stageOf(qm.page).textContent()).toBe('Received');
+    await qm.page.locator('[data-test=no-actions]').waitFor();
+    expect(await qm.page.locator('[data-transition]').count()).toBe(0);
+    expect(await qm.page.locator('form textarea[name=message]').count()).toBe(1); // a quality manager may still write
+    await qm.context.close();
+
+    const specialist = await signIn(chromium.browser, server.base, TENANT, at('specialist.service'));
+    await specialist.page.goto(`/complaints/${number}`);
+    await expect.poll(() => stageOf(specialist.page).textContent()).toBe('Received');
+    expect(await specialist.page.locator('[data-transition=REGISTERED]').count()).toBe(0);
+    await specialist.context.close();
+
+    const admin = await signIn(chromium.browser, server.base, TENANT, at('admin'));
+    await admin.page.goto(`/complaints/${number}`);
+    await admin.page.locator('[data-test=no-actions]').waitFor();
+    expect(await admin.page.locator('form textarea[name=message]').count()).toBe(0);
+    await admin.page.click('[data-test=nav-admin]');
+    await admin.page.locator('.n-data-table-tr').nth(3).waitFor();
+    await screenshot(admin.page, 'admin-users');
+    await admin.context.close();
+  });
+
+  it('pops up a notification the moment a short SLA is breached', async () => {
+    const adminToken = await token('admin');
+    const category = await gql('mutation { createCategory(input: { name: "Quick SLA check" }) { id } }', {}, adminToken);
+    expect(category.errors).toBeUndefined();
+    const calendar = await gql('mutation { createBusinessCalendar(input: { name: "Around the clock", timeZone: "Europe/London", alwaysOpen: true }) { id } }', {}, adminToken);
+    expect(calendar.errors).toBeUndefined();
+    const policy = await gql(`mutation($i: SlaPolicyInput!) { createSlaPolicy(input: $i) { id } }`, {
+      i: {
+        name: 'Three seconds to analysis', calendarId: calendar.data.createBusinessCalendar.id,
+        categoryIds: [category.data.createCategory.id], stageTargets: [{ stage: 'REGISTERED', seconds: 3 }], warnPercent: 50,
+      },
+    }, adminToken);
+    expect(policy.errors).toBeUndefined();
+
+    await watcher.page.goto('/board');
+    await watcher.page.locator('.board[data-ready=true]').waitFor();
+    const operatorToken = await token('operator');
+    const service = (await reference(operatorToken)).departments.find((d) => d.name === 'Service Centre')!;
+    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number slaDueAt } }`, {
+      i: {
+        kind: 'COMPLAINT', channel: 'PHONE', subject: 'Engineer did not come', description: 'Nobody came for the repair visit.',
+        customer: { name: 'Arthur Jones', phone: '+44 113 496 0000' }, departmentId: service.id,
+        categoryId: category.data.createCategory.id, demand: 'OTHER',
+      },
+    }, operatorToken);
+    expect(created.errors).toBeUndefined();
+    const { number, slaDueAt } = created.data.registerComplaint;
+    expect(slaDueAt).not.toBeNull();
+
+    const alert = watcher.page.locator('.n-notification', { hasText: `SLA breached: ${number}` });
+    await alert.waitFor({ timeout: 10_000 });
+    const lateBy = Date.now() - Date.parse(slaDueAt);
+    console.log(`breach notification shown ${lateBy} ms after the deadline`);
+    expect(lateBy).toBeLessThan(3000);
+    expect(await watcher.page.locator('.n-notification', { hasText: `SLA at risk: ${number}` }).count()).toBe(1);
+    expect(await cardOn(watcher.page, 'REGISTERED', number).locator('[data-sla]').getAttribute('data-sla')).toBe('breached');
+    await watcher.context.close();
+  });
+});
