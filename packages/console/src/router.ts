@@ -22,6 +22,10 @@ const routes: RouteRecordRaw[] = [
       { path: 'complaints', name: 'complaints', component: () => import('./pages/list/ComplaintListPage.vue') },
       { path: 'complaints/:number', name: 'complaint', component: () => import('./pages/complaint/ComplaintPage.vue'), props: true },
       {
+        path: 'escalations', name: 'escalations', component: () => import('./pages/escalations/EscalationsPage.vue'),
+        meta: { roles: ['HEAD', 'QUALITY_MANAGER'] },
+      },
+      {
         path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
         meta: { roles: ['OPERATOR', 'SPECIALIST', 'HEAD'] },
       },
@@ -34,6 +38,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { roles: ['ADMIN'] } },
           { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { roles: ['ADMIN'] } },
           { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { roles: ['ADMIN', 'QUALITY_MANAGER'] } },
+          { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { roles: ['ADMIN'] } },
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { roles: ['ADMIN'] } },
         ],
       },

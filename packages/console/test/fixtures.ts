@@ -28,6 +28,7 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
     category: null, validity: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
     satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',
     allowedTransitions: [], correctiveActions: [], messages: [], timeline: [],
+    productPrice: null, awaitingCustomerSince: null, firstRespondedAt: null, penaltyExposure: null, slaClocks: [],
     ...overrides,
   };
 }

@@ -46,6 +46,8 @@ export type SubmitComplaintInput = {
   kind: ComplaintKind;
   orderRef?: string | null | undefined;
   product?: string | null | undefined;
+  /** The price paid (the legal penalty for a late answer is a percentage of it) */
+  productPrice?: number | null | undefined;
   purchaseDate?: string | null | undefined;
   subject: string;
 };

@@ -1,6 +1,6 @@
 export const en = {
   app: { name: 'Reclaim', skip: 'Skip to content' },
-  nav: { board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
+  nav: { escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
   login: {
     title: 'Sign in to Reclaim',
     tenant: 'Company',
@@ -113,8 +113,37 @@ export const en = {
     submit: 'Register', done: 'Registered as {number}', another: 'Register another',
     routingHint: 'With a department it is registered at once (category and demand are then required); without one it waits in Received.',
   },
+  slaPanel: {
+    title: 'Deadlines', target: 'Clock', state: 'State', due: 'Due', used: 'Used',
+    FIRST_RESPONSE: 'First response', RESOLUTION: 'Resolution', STAGE: 'Stage', LEGAL: 'Legal',
+    awaiting: 'Waiting for the customer since {at}: SLA clocks paused', stopAwaiting: 'Customer answered',
+    penalty: 'Legal penalty', penaltyLine: '{days} days late: {accrued} so far, {perDay} per further day ({percent} % of {price})',
+    noClocks: 'No SLA clocks run for this complaint.', resumed: 'SLA clocks run again',
+  },
+  edit: {
+    title: 'Classification', price: 'Price paid', save: 'Save changes', saved: 'Saved; deadlines recomputed',
+  },
+  awaitCustomer: 'This asks the customer something (SLA pauses until they answer)',
+  escalations: {
+    title: 'Escalations', empty: 'No open escalations', includeAcknowledged: 'Show acknowledged', acknowledge: 'Acknowledge',
+    fired: 'Fired', complaint: 'Complaint', kind: 'Kind', clock: 'Clock', stage: 'Stage', department: 'Department',
+    outcome: 'Escalation', raised: 'priority raised to {p}', moved: 'moved to {d}', acknowledgedBy: 'acknowledged by {name}',
+  },
+  slaAdmin: {
+    calendars: 'Business calendars', policies: 'SLA policies', legal: 'Legal deadlines',
+    newCalendar: 'New calendar', alwaysOpen: 'Open around the clock (24/7)', holidays: 'Holidays (YYYY-MM-DD, one per line)',
+    periods: 'Working hours', weekday: 'Day', start: 'From', end: 'To', addPeriod: 'Add hours', remove: 'Remove', delete: 'Delete',
+    weekdays: ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+    newPolicy: 'New policy', default: 'Default (matches everything, tried last)', calendar: 'Calendar',
+    priorities: 'Priorities (empty: any)', categories: 'Categories (empty: any)', warnPercent: 'At risk after (% of the target)',
+    firstResponse: 'First response (hours)', resolution: 'Resolution (hours)', stageTargets: 'Time per stage (working hours)',
+    escalation: 'On breach', notifyHead: 'List it in the department heads’ escalations', raisePriority: 'Raise the priority one step',
+    reassignTo: 'Move it to department', up: 'Up', down: 'Down', order: 'Order',
+    days: 'Days', penaltyPerDay: 'Penalty, % of the price per day', resetLegal: 'Back to the law’s presets', noDeadline: 'no deadline',
+    hoursHint: 'Working hours of the calendar; 0.5 = 30 minutes',
+  },
   admin: {
-    title: 'Administration', users: 'Users and roles', departments: 'Departments', categories: 'Categories', company: 'Company',
+    title: 'Administration', users: 'Users and roles', departments: 'Departments', categories: 'Categories', company: 'Company', sla: 'SLA',
     email: 'E-mail', roles: 'Roles', departmentsCol: 'Departments', password: 'Password', newPassword: 'New password (leave empty to keep)',
     newUser: 'New user', newDepartment: 'New department', newCategory: 'New category', rename: 'Rename',
     deactivate: 'Deactivate', activate: 'Activate', companyName: 'Company name', locale: 'Language', timeZone: 'Time zone',

@@ -2,7 +2,7 @@ import type { Messages } from './en.js';
 
 export const ru: Messages = {
   app: { name: 'Reclaim', skip: 'К содержимому' },
-  nav: { board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
+  nav: { escalations: 'Эскалации', board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
   login: {
     title: 'Вход в Reclaim',
     tenant: 'Компания',
@@ -115,8 +115,37 @@ export const ru: Messages = {
     submit: 'Зарегистрировать', done: 'Зарегистрировано под номером {number}', another: 'Зарегистрировать ещё',
     routingHint: 'С отделом обращение сразу зарегистрировано (тогда нужны категория и требование); без отдела оно ждёт в «Получено».',
   },
+  slaPanel: {
+    title: 'Сроки', target: 'Часы', state: 'Состояние', due: 'Срок', used: 'Израсходовано',
+    FIRST_RESPONSE: 'Первый ответ', RESOLUTION: 'Решение', STAGE: 'Стадия', LEGAL: 'По закону',
+    awaiting: 'Ждём ответа клиента с {at}: часы SLA остановлены', stopAwaiting: 'Клиент ответил',
+    penalty: 'Неустойка по закону', penaltyLine: 'Просрочка {days} дн.: уже {accrued}, далее {perDay} в день ({percent} % от {price})',
+    noClocks: 'Для этого обращения часы SLA не идут.', resumed: 'Часы SLA снова идут',
+  },
+  edit: {
+    title: 'Классификация', price: 'Цена товара', save: 'Сохранить изменения', saved: 'Сохранено, сроки пересчитаны',
+  },
+  awaitCustomer: 'Это вопрос клиенту (SLA на паузе до его ответа)',
+  escalations: {
+    title: 'Эскалации', empty: 'Открытых эскалаций нет', includeAcknowledged: 'Показать принятые', acknowledge: 'Принять',
+    fired: 'Когда', complaint: 'Обращение', kind: 'Вид', clock: 'Часы', stage: 'Стадия', department: 'Отдел',
+    outcome: 'Эскалация', raised: 'приоритет поднят до «{p}»', moved: 'передано в «{d}»', acknowledgedBy: 'принял(а) {name}',
+  },
+  slaAdmin: {
+    calendars: 'Рабочие календари', policies: 'Политики SLA', legal: 'Сроки по закону',
+    newCalendar: 'Новый календарь', alwaysOpen: 'Круглосуточно (24/7)', holidays: 'Выходные дни (ГГГГ-ММ-ДД, по одному в строке)',
+    periods: 'Рабочие часы', weekday: 'День', start: 'С', end: 'До', addPeriod: 'Добавить часы', remove: 'Убрать', delete: 'Удалить',
+    weekdays: ['', 'Понедельник', 'Вторник', 'Среда', 'Четверг', 'Пятница', 'Суббота', 'Воскресенье'],
+    newPolicy: 'Новая политика', default: 'По умолчанию (подходит всем, проверяется последней)', calendar: 'Календарь',
+    priorities: 'Приоритеты (пусто — любые)', categories: 'Категории (пусто — любые)', warnPercent: 'Под угрозой после (% срока)',
+    firstResponse: 'Первый ответ (часы)', resolution: 'Решение (часы)', stageTargets: 'Время на стадию (рабочие часы)',
+    escalation: 'При нарушении', notifyHead: 'Показать руководителям отдела в эскалациях', raisePriority: 'Поднять приоритет на ступень',
+    reassignTo: 'Передать в отдел', up: 'Выше', down: 'Ниже', order: 'Порядок',
+    days: 'Дней', penaltyPerDay: 'Неустойка, % цены в день', resetLegal: 'Вернуть сроки по закону', noDeadline: 'без срока',
+    hoursHint: 'Рабочие часы по календарю; 0,5 = 30 минут',
+  },
   admin: {
-    title: 'Администрирование', users: 'Пользователи и роли', departments: 'Отделы', categories: 'Категории', company: 'Компания',
+    title: 'Администрирование', users: 'Пользователи и роли', departments: 'Отделы', categories: 'Категории', company: 'Компания', sla: 'SLA',
     email: 'Эл. почта', roles: 'Роли', departmentsCol: 'Отделы', password: 'Пароль', newPassword: 'Новый пароль (пусто — не менять)',
     newUser: 'Новый пользователь', newDepartment: 'Новый отдел', newCategory: 'Новая категория', rename: 'Переименовать',
     deactivate: 'Отключить', activate: 'Включить', companyName: 'Название компании', locale: 'Язык', timeZone: 'Часовой пояс',

@@ -24,6 +24,13 @@ export const can = {
     return has(user, 'SPECIALIST') && !!complaint.department && inDepartment(user, complaint.department.id)
       && (!complaint.assignee || complaint.assignee.id === user.id);
   },
+  /** Priority, category, demand, price: tenant-wide for OPERATOR and QUALITY_MANAGER, own departments for the others. */
+  updateComplaint(user: User | null, complaint: Pick<ComplaintCardFragment, 'department'>): boolean {
+    if (!user) return false;
+    if (has(user, 'OPERATOR', 'QUALITY_MANAGER')) return true;
+    return has(user, 'SPECIALIST', 'HEAD') && inDepartment(user, complaint.department?.id);
+  },
+  handleEscalations: (user: User | null) => has(user, 'HEAD', 'QUALITY_MANAGER'),
   /** SPECIALIST may only take a complaint for themselves. */
   assignOnlySelf: (user: User | null) => !!user && !has(user, 'HEAD', 'OPERATOR') && has(user, 'SPECIALIST'),
 };
