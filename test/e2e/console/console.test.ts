@@ -300,9 +300,8 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await a.locator('.n-modal input[name=policyName]').click();
     await a.locator('.n-modal button[type=submit]').click();
     await a.locator('[data-policy="Seconds to analysis"]').waitFor();
-    await a.locator('.n-modal').waitFor({ state: 'detached' });
-    await a.evaluate(() => document.getElementById('main')?.scrollTo(0, 0));
-    await a.waitForTimeout(300);
+    await a.goto('/admin/sla');
+    await a.locator('[data-policy="Seconds to analysis"]').waitFor();
     await screenshot(a, 'admin-sla');
     await admin.context.close();
 
