@@ -248,6 +248,35 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await head.context.close();
   });
 
+  it('pauses the SLA while a public question waits for the customer, and resumes it', async () => {
+    const operatorToken = await token('operator');
+    const ref = await reference(operatorToken);
+    const service = ref.departments.find((d) => d.name === 'Service Centre')!;
+    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`, {
+      i: {
+        kind: 'CLAIM', channel: 'IN_PERSON', subject: 'Microwave door will not close', description: 'The latch is bent.',
+        customer: { name: 'Lucy Wilson', email: 'lucy@example.net' }, departmentId: service.id,
+        categoryId: ref.categories[0]!.id, demand: 'REPAIR', priority: 'HIGH',
+      },
+    }, operatorToken);
+    expect(created.errors).toBeUndefined();
+    const head = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
+    const h = head.page;
+    await h.goto(`/complaints/${created.data.registerComplaint.number}`);
+    await h.locator('[data-clock=STAGE]').waitFor();
+    await h.locator('.n-radio-button', { hasText: 'Public reply' }).click();
+    await h.fill('textarea[name=message]', 'Could you send a photo of the latch?');
+    await h.locator('[data-field=awaitCustomer]').click();
+    await h.locator('form', { has: h.locator('textarea[name=message]') }).locator('button[type=submit]').click();
+    await h.locator('[data-test=awaiting]').waitFor();
+    await expect.poll(() => h.locator('[data-clock=STAGE] [data-sla]').getAttribute('data-sla')).toBe('paused');
+    expect(await h.locator('[data-visibility=PUBLIC]', { hasText: 'photo of the latch' }).count()).toBe(1);
+    await h.click('[data-test=stop-awaiting]');
+    await h.locator('[data-test=awaiting]').waitFor({ state: 'detached' });
+    await expect.poll(() => h.locator('[data-clock=STAGE] [data-sla]').getAttribute('data-sla')).not.toBe('paused');
+    await head.context.close();
+  });
+
   it('does not offer actions a role may not take', async () => {
     const qm = await signIn(chromium.browser, server.base, TENANT, at('quality.manager'));
     expect(await qm.page.locator('[data-test=nav-register]').count()).toBe(0);
