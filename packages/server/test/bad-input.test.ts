@@ -242,6 +242,8 @@ describe('SQL in free text', () => {
     expect(read.complaint).toEqual({ subject, description, customer: { name: "O'Brien; DELETE FROM users" } });
     const after = await fx.counts();
     expect(after).toEqual({ ...before, complaints: before.complaints + 1, customers: before.customers + 1, timeline_events: before.timeline_events + 1, outbox_events: before.outbox_events + 1,
+      // Received over the API: first-response, resolution and stage clocks (no demand, so no legal one).
+      sla_deadlines: before.sla_deadlines + 3,
       complaint_counters: after.complaint_counters });
     const found = ok(await server.staff(`query($s: String) { complaints(filter: { search: $s }) { edges { node { id } } } }`, { s: 'Robert' }, a.staff.HEAD.token));
     expect(found.complaints.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created.id]);

@@ -35,6 +35,12 @@ beforeAll(async () => {
   // B has data of its own, so that "B sees nothing of A" is not "B sees nothing at all".
   const own = await fx.complaintAt(b, Stage.IMPLEMENTATION);
   ok(await server.staff(Q.addMessage, { input: { complaintId: own.id, body: 'B note', visibility: 'INTERNAL' } }, b.staff.HEAD.token));
+  // A warning in each tenant's SLA history, as the scheduler records one.
+  for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
+    await fx.asTenant(w.t.tenantId, (m) => m.query(
+      `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id)
+       VALUES (app_tenant_id(), gen_random_uuid(), $1, 'RESOLUTION', 'IMPLEMENTATION', 'AT_RISK', now(), now(), $2)`, [id, w.dept]));
+  }
 });
 afterAll(() => server?.close());
 

@@ -11,15 +11,13 @@
  * The server runs as the product runs (dist/main.js, PostgreSQL, PUBSUB=postgres)
  * in its own process; the subscribers live in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { withDatabase } from './fill.js';
+import { adminQuery, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
 import { Batcher } from '../realtime/pubsub.js';
 
 const { values: args } = parseArgs({
@@ -38,53 +36,14 @@ const ROUNDS = Number(args.rounds);
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'reclaim_bench_fanout';
 const dbUrl = withDatabase(adminUrl, DB);
-const main = fileURLToPath(new URL('../main.js', import.meta.url));
+const main = SERVER_MAIN;
 const baselineMain = fileURLToPath(new URL('./ws-baseline.js', import.meta.url));
 const log = (s: string) => console.log(s);
 const TARGETS: Record<number, number> = { 1000: 100, 5000: 250 };
 /** Triggers timed with nobody subscribed: what each trigger costs before its commit (Reclaim) or broadcast (raw). */
 const CALIBRATION = 10;
 
-interface Proc { child: ChildProcess; base: string }
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
-}
-
-async function spawnServer(script: string, env: Record<string, string>, port: number, flags: string[] = []): Promise<Proc> {
-  const child = spawn(process.execPath, [...flags, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(out);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { child, base };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`did not start: ${out}`);
-}
-
-async function stopProc(p: Proc) {
-  const exited = new Promise((r) => p.child.once('exit', r));
-  p.child.kill('SIGTERM');
-  await exited;
-}
-
-const rssOf = (p: Proc) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))![1]) * 1024;
-const health = async (p: Proc) => (await fetch(`${p.base}/healthz`)).json() as Promise<Record<string, number>>;
-
-async function gql(base: string, query: string, variables: object, token?: string) {
-  const res = await fetch(`${base}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: unknown };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
+const admin = (sql: string) => adminQuery(adminUrl, sql);
 
 /** A subscriber socket that only timestamps what arrives. */
 class Sub {
@@ -118,13 +77,6 @@ async function connectAll(n: number, make: (i: number) => Promise<Sub>): Promise
   const subs: Sub[] = [];
   for (let i = 0; i < n; i += 100) subs.push(...(await Promise.all(Array.from({ length: Math.min(100, n - i) }, (_, j) => make(i + j)))));
   return subs;
-}
-
-interface Dist { p50: number; p99: number; max: number; samples: number; lost: number }
-function dist(values: number[], lost: number): Dist {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  return { p50: at(0.5), p99: at(0.99), max: s[s.length - 1]!, samples: s.length, lost };
 }
 
 /** Fires `trigger` ROUNDS times; after each, waits until every subscriber has the message. */
@@ -336,11 +288,7 @@ async function notifyLock() {
 }
 
 async function run() {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  const pgVersion = (await c.query('SHOW server_version')).rows[0].server_version;
-  await c.end();
-  const machine = `${cpus()[0]?.model.trim()} × ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${pgVersion}`;
+  const machine = await machineLine(adminUrl);
   log(`machine: ${machine}`);
   const { results: fan, mutationMs, broadcastMs } = await fanout();
   if (args['fanout-only']) return;
@@ -380,12 +328,7 @@ async function run() {
   const table = lines.join('\n');
   log(`\n${table}`);
   if (!args['no-docs']) {
-    const path = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta.url));
-    const doc = readFileSync(path, 'utf8');
-    const start = '<!-- bench:fanout:start -->';
-    const endMark = '<!-- bench:fanout:end -->';
-    const block = `${start}\n${table}\n${endMark}`;
-    writeFileSync(path, doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*${endMark}`), block) : `${doc}\n## bench:fanout\n\n${block}\n`);
+    writeDocsBlock('fanout', table);
     log(`\nwritten to docs/benchmarks.md`);
   }
 }

@@ -189,7 +189,10 @@ function operationalClock(
     return { ...fresh, startedAt, consumedMs: consumed, runningSince: null, warnAt: null, dueAt: null,
       warnedAt: prev?.warnedAt ?? null, breachedAt: prev?.breachedAt ?? null };
   }
-  const at = (usedMs: number) => (usedMs > consumed ? addWorkingTime(calendar, now, usedMs - consumed) : now);
+  // Counted from the clock's last known point (its start, or where it last ran from), so that a
+  // threshold already passed gets its true instant in the past, not "now".
+  const base = prev ? { at: prev.runningSince ?? now, used: prev.consumedMs } : { at: fresh.startedAt, used: 0 };
+  const at = (usedMs: number) => (usedMs > base.used ? addWorkingTime(calendar, base.at, usedMs - base.used) : base.at);
   const dueAt = at(budget);
   const warnAt = at(Math.floor((budget * warnPercent) / 100));
   return { ...fresh, startedAt, consumedMs: consumed, runningSince: now, warnAt, dueAt, ...marks(prev, warnAt, dueAt, now) };

@@ -78,9 +78,19 @@ export class SlaScheduler {
   private schedulePoll(delay: number): void {
     if (this.stopped) return;
     this.pollTimer = setTimeout(() => {
-      this.polling = this.poll().finally(() => this.schedulePoll(this.options.pollMs));
+      this.polling = this.poll().finally(() => {
+        this.polling = undefined;
+        this.schedulePoll(this.options.pollMs);
+      });
     }, delay);
     this.pollTimer.unref();
+  }
+
+  /** Reads the window again in a moment, instead of at the next regular look. */
+  private pollSoon(): void {
+    if (this.stopped || this.polling) return;
+    clearTimeout(this.pollTimer);
+    this.schedulePoll(20);
   }
 
   private async poll(): Promise<void> {
@@ -116,8 +126,11 @@ export class SlaScheduler {
       do {
         this.again = false;
         const started = Date.now();
-        await this.fireAll();
+        const claimed = await this.fireAll();
+        const expected = this.upcoming.filter((t) => t <= started).length;
         this.upcoming = this.upcoming.filter((t) => t > started);
+        // Due here, not yet there (the clocks differ by a few ms), or held by a user's transaction: look again shortly.
+        if (expected > claimed) this.pollSoon();
       } while (this.again && !this.stopped);
     })().finally(() => {
       this.firing = undefined;

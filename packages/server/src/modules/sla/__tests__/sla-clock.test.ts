@@ -70,6 +70,14 @@ describe('legalDueAt: calendar days from the day after the demand, ending at loc
 });
 
 describe('planClocks', () => {
+  it('gives a clock opened late (a new policy, demo data) the true instants of thresholds already passed', () => {
+    // Received Monday 10:00, clocks first computed Wednesday 12:00: the 4 h first response ran out Monday 14:00.
+    const c = byClock(planClocks(subject(), [], settings(), at('2026-11-25T09:00:00Z')).rows);
+    expect(c.FIRST_RESPONSE!.dueAt).toEqual(at('2026-11-23T11:00:00Z'));
+    expect(c.FIRST_RESPONSE!.warnAt).toEqual(at('2026-11-23T10:12:00Z'));
+    expect(c.FIRST_RESPONSE!.consumedMs).toBe((8 + 9 + 3) * H);
+  });
+
   it('opens first response, resolution, stage and legal clocks in working time', () => {
     const { rows, policy: p, legalDueAt: legal } = planClocks(subject(), [], settings(), MON_10);
     expect(p?.id).toBe('default');
@@ -150,10 +158,13 @@ describe('planClocks', () => {
     // Urgent resolution is 8 working hours; 1 was used: due 7 working hours after Monday 11:00, i.e. 18:00.
     expect(urgent.RESOLUTION!.dueAt).toEqual(at('2026-11-23T15:00:00Z'));
     expect(urgent.RESOLUTION!.consumedMs).toBe(1 * H);
-    // First response: 1 hour allowed, 1 used: due at once. Warning and deadline coincide: a breach only, no warning.
+    // First response: 1 hour allowed, 1 used: both thresholds passed, at their true instants; the warning fires first.
     expect(urgent.FIRST_RESPONSE!.dueAt).toEqual(mon11);
-    expect(urgent.FIRST_RESPONSE!.warnAt).toEqual(mon11);
-    expect(dueSteps(urgent.FIRST_RESPONSE!, mon11)).toEqual(['BREACHED']);
+    expect(urgent.FIRST_RESPONSE!.warnAt).toEqual(at('2026-11-23T07:48:00Z'));
+    expect(dueSteps(urgent.FIRST_RESPONSE!, mon11)).toEqual(['AT_RISK', 'BREACHED']);
+    // Half an hour later, stricter still: the deadline is the instant the new target ran out, not the time of the change.
+    const later = byClock(planClocks(subject({ priority: 'URGENT' }), [], settings(), at('2026-11-23T09:00:00Z')).rows);
+    expect(later.RESOLUTION!.dueAt).toEqual(at('2026-11-23T15:00:00Z'));
   });
 
   it('a new stage starts a fresh stage clock; the resolution clock runs on', () => {
