@@ -132,6 +132,7 @@ export class Sla1764100000000 implements MigrationInterface {
       GRANT UPDATE (acknowledged_at, acknowledged_by) ON sla_breaches TO reclaim_app;
 
       -- For the scheduler, which runs outside any tenant: instants and tenant ids only, never a row.
+      -- "(SELECT clock_timestamp())" is computed once, so the index on next_fire_at serves the range.
       CREATE FUNCTION sla_fire_times(horizon timestamptz, max_rows int)
         RETURNS TABLE (tenant_id uuid, fire_at timestamptz)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
@@ -144,7 +145,7 @@ export class Sla1764100000000 implements MigrationInterface {
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           SELECT DISTINCT x.tenant_id FROM (
             SELECT d.tenant_id FROM sla_deadlines d
-             WHERE d.next_fire_at IS NOT NULL AND d.next_fire_at <= clock_timestamp()
+             WHERE d.next_fire_at IS NOT NULL AND d.next_fire_at <= (SELECT clock_timestamp())
              ORDER BY d.next_fire_at LIMIT max_rows) x
         $$;
       REVOKE ALL ON FUNCTION sla_fire_times(timestamptz, int), sla_due_tenants(int) FROM PUBLIC;
