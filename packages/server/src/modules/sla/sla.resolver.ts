@@ -12,10 +12,10 @@ import { BusinessCalendar } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
 import { SlaBreach } from './sla-breach.entity.js';
 import { SlaPolicyView } from './sla-policy.entity.js';
-import { clockState, consumedBy, penaltyExposure, SlaTarget, type ClockRow } from './sla-clock.js';
+import { clockState, consumedBy, penaltyExposure, SlaTarget } from './sla-clock.js';
 import { BusinessCalendarInput, LegalPresetInput, SlaPolicyInput } from './dto/sla.input.js';
 import * as settings from './sla-settings.service.js';
-import { loadSlaSettings } from './sla.service.js';
+import { clockRow, loadSlaSettings, type DeadlineRecord } from './sla.service.js';
 
 @ObjectType({ simpleResolvers: true, description: 'One running clock of a complaint' })
 export class SlaClockStatus {
@@ -83,19 +83,6 @@ class EscalationsArgs {
   @Min(1)
   @Max(200)
   first!: number;
-}
-
-interface DeadlineRecord {
-  clock: SlaTarget;
-  stage: Stage | null;
-  started_at: Date;
-  budget_ms: string | null;
-  consumed_ms: string;
-  running_since: Date | null;
-  warn_at: Date | null;
-  due_at: Date | null;
-  warned_at: Date | null;
-  breached_at: Date | null;
 }
 
 const CLOCK_ORDER = [SlaTarget.FIRST_RESPONSE, SlaTarget.STAGE, SlaTarget.RESOLUTION, SlaTarget.LEGAL];
@@ -238,11 +225,7 @@ export class ComplaintSlaResolver {
     return rows
       .sort((a, b) => CLOCK_ORDER.indexOf(a.clock) - CLOCK_ORDER.indexOf(b.clock))
       .map((d) => {
-        const row: ClockRow = {
-          clock: d.clock, stage: d.stage, startedAt: d.started_at, budgetMs: d.budget_ms === null ? null : Number(d.budget_ms),
-          consumedMs: Number(d.consumed_ms), runningSince: d.running_since, warnAt: d.warn_at, dueAt: d.due_at,
-          warnedAt: d.warned_at, breachedAt: d.breached_at,
-        };
+        const row = clockRow(d);
         const legal = row.clock === SlaTarget.LEGAL;
         return {
           target: row.clock, stage: row.stage, state: clockState(row), startedAt: row.startedAt, dueAt: row.dueAt, warnAt: row.warnAt,

@@ -51,7 +51,7 @@ export const policyRules = (p: SlaPolicy): PolicyRules => ({
   stageSeconds: p.stageSeconds, escalation: p.escalation,
 });
 
-interface DeadlineRecord {
+export interface DeadlineRecord {
   complaint_id: string;
   clock: SlaTarget;
   stage: Stage | null;
@@ -65,7 +65,7 @@ interface DeadlineRecord {
   breached_at: Date | null;
 }
 
-const clockRow = (d: DeadlineRecord): ClockRow => ({
+export const clockRow = (d: DeadlineRecord): ClockRow => ({
   clock: d.clock, stage: d.stage, startedAt: d.started_at, budgetMs: d.budget_ms === null ? null : Number(d.budget_ms),
   consumedMs: Number(d.consumed_ms), runningSince: d.running_since, warnAt: d.warn_at, dueAt: d.due_at,
   warnedAt: d.warned_at, breachedAt: d.breached_at,
