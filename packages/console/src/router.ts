@@ -38,6 +38,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { roles: ['ADMIN'] } },
           { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { roles: ['ADMIN'] } },
           { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { roles: ['ADMIN', 'QUALITY_MANAGER'] } },
+          { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { roles: ['ADMIN', 'QUALITY_MANAGER'] } },
           { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { roles: ['ADMIN'] } },
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { roles: ['ADMIN'] } },
         ],

@@ -3,9 +3,11 @@ import type { DataSource } from 'typeorm';
 import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
 import { sendJson } from './http/http-util.js';
-import { createConsoleStatic } from './http/static.js';
+import { CONSOLE_ROOT, PORTAL_ROOT, createSpaStatic } from './http/static.js';
 import { TokenService } from './auth/token.js';
-import { RateLimiter } from './http/rate-limiter.js';
+import { PortalLimits, RateLimiter } from './http/rate-limiter.js';
+import { FileLinks } from './modules/attachment/file-links.js';
+import { createFileRoutes } from './modules/attachment/attachment.http.js';
 import { Realtime } from './realtime/index.js';
 import type { Config } from './config.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
@@ -30,7 +32,7 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
+  & Partial<Pick<Config, 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -48,15 +50,24 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     tokens,
     staffLimiter: new RateLimiter(config.rateLimitPerMinute),
     anonymousLimiter: new RateLimiter(config.anonymousRateLimitPerMinute),
+    portalLimits: new PortalLimits({
+      submissionsPerHour: config.portalSubmissionsPerHour ?? 0,
+      submissionsPerHourPerTenant: config.portalSubmissionsPerHourPerTenant ?? 0,
+      uploadsPerHour: config.portalUploadsPerHour ?? 0,
+    }),
+    files: new FileLinks(config.jwtSecret),
     publisher: realtime.publisher,
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
-  const portal = await createGraphQLEndpoint(portalSchema, deps, config);
+  // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
+  const portal = await createGraphQLEndpoint(portalSchema, deps, { ...config, maxBodyBytes: 256 * 1024 });
 
-  const serveConsole = createConsoleStatic();
+  const serveFiles = createFileRoutes(deps);
+  const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
+  const serveConsole = createSpaStatic(CONSOLE_ROOT);
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = path === '/graphql' ? staff : path === '/portal/graphql' ? portal : null;
@@ -75,7 +86,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
       });
     }
-    if (!serveConsole(req, res, path)) sendJson(res, 404, { error: 'not found' });
+    if (serveFiles(req, res, path)) return;
+    if (!servePortal(req, res, path) && !serveConsole(req, res, path)) sendJson(res, 404, { error: 'not found' });
   });
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });

@@ -27,6 +27,12 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute per client address without a staff token (login, sign-up, portal); 0 turns it off. */
   anonymousRateLimitPerMinute: number;
+  /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
+  portalSubmissionsPerHour: number;
+  /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
+  portalSubmissionsPerHourPerTenant: number;
+  /** Files uploaded through the public portal per client address per hour; 0 turns it off. */
+  portalUploadsPerHour: number;
   production: boolean;
 }
 
@@ -55,6 +61,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: env.MIGRATE_ON_START ? env.MIGRATE_ON_START === '1' : true,
     rateLimitPerMinute: intFrom(env.RATE_LIMIT_PER_MINUTE, 1200),
     anonymousRateLimitPerMinute: intFrom(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE, 300),
+    portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
+    portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
+    portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
     production,
   };
 }

@@ -138,7 +138,8 @@ const OPS: Record<string, Op> = {
   addMessage: {
     doc: Q.addMessage, token: () => a.staff.HEAD.token,
     vars: () => ({ input: { complaintId: c.id, body: 'We called the customer', visibility: 'INTERNAL' } }),
-    bad: { 'input.complaintId': [...IDS, foreign(() => foreignComplaint.id)], 'input.body': TEXT, 'input.visibility': ENUM },
+    bad: { 'input.complaintId': [...IDS, foreign(() => foreignComplaint.id)], 'input.body': TEXT, 'input.visibility': ENUM,
+      'input.attachmentIds': [['an unknown upload', () => [randomUUID()]], ['not an id', ['x']], ['six files', () => Array.from({ length: 6 }, () => randomUUID())]] },
   },
   submitComplaint: {
     portal: true, doc: Q.submit,
@@ -150,6 +151,9 @@ const OPS: Record<string, Op> = {
       'input.kind': ENUM, 'input.demand': ENUM, 'input.subject': TEXT, 'input.description': TEXT, 'input.customer.name': TEXT,
       'input.customer.phone': [['none (and no e-mail)', null], ['letters', 'call me']], 'input.customer.email': EMAIL.filter(([l]) => l !== 'empty'),
       'input.purchaseDate': [['30 February', '2024-02-30'], ['SQL', SQL]],
+      'input.website': [['filled in (the honeypot)', 'https://cheap-pills.example']],
+      'input.attachmentIds': [['an unknown upload', () => [randomUUID()]], ['not an id', ['../../etc/passwd']], ['SQL', [SQL]],
+        ['six files', () => Array.from({ length: 6 }, () => randomUUID())], ['a string', 'x']],
     },
   },
   replyToComplaint: {
@@ -160,6 +164,7 @@ const OPS: Record<string, Op> = {
       token: [['SQL', SQL, 'NOT_FOUND'], ['empty', '', 'NOT_FOUND'], ['guessed', () => randomBytes(32).toString('base64url'), 'NOT_FOUND'],
         ['201 characters', 'x'.repeat(201)]],
       body: TEXT,
+      attachmentIds: [['an unknown upload', () => [randomUUID()]], ['not an id', ['x']], ['six files', () => Array.from({ length: 6 }, () => randomUUID())]],
     },
   },
   rateComplaint: {

@@ -69,8 +69,8 @@ export const Q = {
     submitComplaint(tenantSlug: $slug, input: $input) { number accessToken complaint { stage } } }`,
   status: `query($number: String!, $token: String!) {
     complaintStatus(number: $number, accessToken: $token) { number stage messages { body author } } }`,
-  reply: `mutation($number: String!, $token: String!, $body: String!) {
-    replyToComplaint(number: $number, accessToken: $token, body: $body) { id } }`,
+  reply: `mutation($number: String!, $token: String!, $body: String!, $attachmentIds: [ID!]) {
+    replyToComplaint(number: $number, accessToken: $token, body: $body, attachmentIds: $attachmentIds) { id } }`,
   rate: `mutation($number: String!, $token: String!, $score: Int!, $comment: String) {
     rateComplaint(number: $number, accessToken: $token, score: $score, comment: $comment) { stage satisfaction } }`,
 } as const;
@@ -78,7 +78,7 @@ export const Q = {
 /** Every table that holds tenant data, and the tenants themselves. */
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
-  'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches'] as const;
+  'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs'] as const;
 /** What a checksum covers of a row: all of it, except the outbox's publication time (set asynchronously after commit). */
 const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text' : 'x::text');
 export type Counts = Record<(typeof TABLES)[number], number>;

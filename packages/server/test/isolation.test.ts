@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitOfWork } from '../src/db/unit-of-work.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
@@ -16,12 +17,22 @@ let portalA2: { number: string; accessToken: string };
 const WORD = 'Zanzibarkettle';
 const INTERNAL_NOTE = 'Internal: supplier batch 7 is bad';
 
+/** A small JPEG-looking file uploaded to `path`; its id. */
+async function uploadPhoto(path: string, token?: string): Promise<string> {
+  let req = request(server.url).post(path).set('x-file-name', 'photo.jpg');
+  if (token) req = req.set('authorization', `Bearer ${token}`);
+  const res = await req.send(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]));
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   fx = new Fixtures(server);
   [a, b] = await Promise.all([fx.world(), fx.world()]);
   const submit = async (subject: string) => ok(await server.portal(Q.submit, { slug: a.t.slug, input: {
     kind: 'CLAIM', subject, description: 'It leaks', customer: { name: 'Pavel', email: `p-${randomBytes(3).toString('hex')}@example.com` },
+    attachmentIds: [await uploadPhoto(`/portal/uploads?tenant=${a.t.slug}`)],
   } })).submitComplaint;
   portalA = await submit(`${WORD} leaks`);
   portalA2 = await submit('Second kettle');
@@ -34,7 +45,12 @@ beforeAll(async () => {
   secret = await fx.get(a.staff.HEAD.token, c.id);
   // B has data of its own, so that "B sees nothing of A" is not "B sees nothing at all".
   const own = await fx.complaintAt(b, Stage.IMPLEMENTATION);
-  ok(await server.staff(Q.addMessage, { input: { complaintId: own.id, body: 'B note', visibility: 'INTERNAL' } }, b.staff.HEAD.token));
+  ok(await server.staff(Q.addMessage, { input: { complaintId: own.id, body: 'B note', visibility: 'INTERNAL',
+    attachmentIds: [await uploadPhoto('/uploads', b.staff.HEAD.token)] } }, b.staff.HEAD.token));
+  for (const w of [a, b]) {
+    ok(await server.staff(`mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }`,
+      { input: { name: 'Acknowledgement', body: 'We received {{number}}.' } }, w.t.adminToken));
+  }
   // A warning in each tenant's SLA history, as the scheduler records one.
   for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
     await fx.asTenant(w.t.tenantId, (m) => m.query(

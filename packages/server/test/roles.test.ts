@@ -13,6 +13,8 @@ let w: World;
 /** SPECIALIST and HEAD of `w.otherDept`; a second SPECIALIST of `w.dept`. */
 let outsider: Record<'SPECIALIST' | 'HEAD', StaffFixture>;
 let colleague: StaffFixture;
+/** A response template of `w`, written by its admin. */
+let template: string;
 beforeAll(async () => {
   server = await startTestServer();
   fx = new Fixtures(server);
@@ -22,6 +24,8 @@ beforeAll(async () => {
   ]);
   outsider = { SPECIALIST: spec, HEAD: head };
   colleague = spec2;
+  template = ok(await server.staff(`mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }`,
+    { input: { name: 'Acknowledgement', body: 'We received {{number}}.' } }, w.t.adminToken)).createResponseTemplate.id;
 });
 afterAll(() => server?.close());
 
@@ -82,6 +86,15 @@ const PROBES: Record<Action, Probe> = {
       await server.staff(Q.updateCategory, { input: { id: w.cat, name: `Cat ${unique()}` } }, u.token),
     ],
   },
+  [Action.MANAGE_TEMPLATES]: {
+    // Deleting is checked by role in templates.test.ts (it returns no id to match here).
+    run: async (u) => [
+      await server.staff(`mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }`,
+        { input: { name: `Reply ${unique()}`, locale: 'en', body: 'Your complaint {{number}} is with us.' } }, u.token),
+      await server.staff(`mutation($input: UpdateResponseTemplateInput!) { updateResponseTemplate(input: $input) { id } }`,
+        { input: { id: template, name: `Reply ${unique()}`, locale: null, body: 'Dear {{customer.name}},' } }, u.token),
+    ],
+  },
   [Action.MANAGE_CORRECTIVE_ACTIONS]: {
     prepare: () => fx.complaintAt(w, Stage.IMPLEMENTATION),
     run: async (u, _r, c) => [
@@ -131,6 +144,7 @@ describe('GRANTS over the API', () => {
       REGISTER_COMPLAINT: ['HEAD', 'OPERATOR', 'SPECIALIST'], ASSIGN_COMPLAINT: ['HEAD', 'OPERATOR', 'SPECIALIST'],
       ADD_MESSAGE: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], MANAGE_CORRECTIVE_ACTIONS: ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
       MANAGE_USERS: ['ADMIN'], MANAGE_DEPARTMENTS: ['ADMIN'], MANAGE_CATEGORIES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SETTINGS: ['ADMIN'],
+      MANAGE_TEMPLATES: ['ADMIN', 'QUALITY_MANAGER'],
       UPDATE_COMPLAINT: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], HANDLE_ESCALATIONS: ['HEAD', 'QUALITY_MANAGER'],
     });
   });

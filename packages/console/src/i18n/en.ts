@@ -1,5 +1,15 @@
 export const en = {
   app: { name: 'Reclaim', skip: 'Skip to content' },
+  attachments: {
+    title: 'Files', none: 'No files', fromSubmission: 'with the submission', withMessage: 'with a message', byCustomer: 'customer',
+    open: 'Open {name}', attach: 'Attach files', uploading: 'Uploading {name}…', remove: 'Remove {name}',
+    limits: 'Photos, PDF or video; up to 10 MB each, 5 per message', tooLarge: '{name} is larger than 10 MB', tooMany: 'At most 5 files per message',
+  },
+  branding: {
+    title: 'Customer portal', logo: 'Logo', logoHint: 'An https:// address, or pick a PNG, JPEG, WebP or SVG image up to 100 KB',
+    pickLogo: 'Choose an image', clearLogo: 'Remove logo', primaryColor: 'Main colour', accentColor: 'Accent colour',
+    intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
+  },
   nav: { escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
   login: {
     title: 'Sign in to Reclaim',
@@ -148,6 +158,21 @@ export const en = {
     newUser: 'New user', newDepartment: 'New department', newCategory: 'New category', rename: 'Rename',
     deactivate: 'Deactivate', activate: 'Activate', companyName: 'Company name', locale: 'Language', timeZone: 'Time zone',
     slug: 'Company code', prefix: 'Number prefix',
+    templates: 'Response templates',
+  },
+  templates: {
+    new: 'New template', hint: 'Canned replies with placeholders; staff insert them into a reply on the complaint page.',
+    language: 'Language', anyLanguage: 'Any', body: 'Text', updatedAt: 'Changed', delete: 'Delete',
+    confirmDelete: 'Delete the template “{name}”?', placeholders: 'Placeholders', preview: 'Preview with an example',
+    badPlaceholders: 'Unknown or unclosed placeholder: {list}', insert: 'Insert a template…',
+    placeholder: {
+      number: 'complaint number', subject: 'subject', customerName: 'customer name', stage: 'stage in plain words',
+      expectedBy: 'answer due by', agentName: 'your name', companyName: 'company name', departmentName: 'department',
+    },
+    example: {
+      number: 'ACME-2026-000042', subject: 'Kettle leaks', customerName: 'Daria Ivanova', stage: 'Under investigation',
+      expectedBy: '5 December 2026', agentName: 'Sam Porter', companyName: 'Acme Ltd', departmentName: 'Service centre',
+    },
   },
 };
 

@@ -2,6 +2,16 @@ import type { Messages } from './en.js';
 
 export const ru: Messages = {
   app: { name: 'Reclaim', skip: 'К содержимому' },
+  attachments: {
+    title: 'Файлы', none: 'Файлов нет', fromSubmission: 'при подаче', withMessage: 'в сообщении', byCustomer: 'клиент',
+    open: 'Открыть {name}', attach: 'Прикрепить файлы', uploading: 'Загрузка {name}…', remove: 'Убрать {name}',
+    limits: 'Фото, PDF или видео; до 10 МБ каждый, не больше 5 на сообщение', tooLarge: '{name} больше 10 МБ', tooMany: 'Не больше 5 файлов в сообщении',
+  },
+  branding: {
+    title: 'Портал для клиентов', logo: 'Логотип', logoHint: 'Адрес https:// или изображение PNG, JPEG, WebP или SVG до 100 КБ',
+    pickLogo: 'Выбрать изображение', clearLogo: 'Убрать логотип', primaryColor: 'Основной цвет', accentColor: 'Акцентный цвет',
+    intro: 'Текст над формой', open: 'Открыть портал', logoTooLarge: 'Изображение должно быть не больше 100 КБ', saved: 'Настройки портала сохранены',
+  },
   nav: { escalations: 'Эскалации', board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
   login: {
     title: 'Вход в Reclaim',
@@ -150,5 +160,20 @@ export const ru: Messages = {
     newUser: 'Новый пользователь', newDepartment: 'Новый отдел', newCategory: 'Новая категория', rename: 'Переименовать',
     deactivate: 'Отключить', activate: 'Включить', companyName: 'Название компании', locale: 'Язык', timeZone: 'Часовой пояс',
     slug: 'Код компании', prefix: 'Префикс номеров',
+    templates: 'Шаблоны ответов',
+  },
+  templates: {
+    new: 'Новый шаблон', hint: 'Готовые ответы с подстановками; сотрудник вставляет их в ответ на странице жалобы.',
+    language: 'Язык', anyLanguage: 'Любой', body: 'Текст', updatedAt: 'Изменён', delete: 'Удалить',
+    confirmDelete: 'Удалить шаблон «{name}»?', placeholders: 'Подстановки', preview: 'Предпросмотр на примере',
+    badPlaceholders: 'Неизвестная или незакрытая подстановка: {list}', insert: 'Вставить шаблон…',
+    placeholder: {
+      number: 'номер жалобы', subject: 'тема', customerName: 'имя клиента', stage: 'этап словами',
+      expectedBy: 'срок ответа', agentName: 'ваше имя', companyName: 'название компании', departmentName: 'отдел',
+    },
+    example: {
+      number: 'ACME-2026-000042', subject: 'Протекает чайник', customerName: 'Дарья Иванова', stage: 'Проводится проверка',
+      expectedBy: '5 декабря 2026 г.', agentName: 'Сергей Петров', companyName: 'ООО «Акме»', departmentName: 'Сервисный центр',
+    },
   },
 };

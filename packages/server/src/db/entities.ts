@@ -11,8 +11,10 @@ import { BusinessCalendar } from '../modules/sla/business-calendar.entity.js';
 import { SlaPolicy } from '../modules/sla/sla-policy.entity.js';
 import { LegalPreset } from '../modules/sla/legal-preset.entity.js';
 import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
+import { Attachment } from '../modules/attachment/attachment.entity.js';
+import { ResponseTemplate } from '../modules/template/template.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
-  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach,
+  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate,
 ];

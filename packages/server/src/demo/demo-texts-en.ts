@@ -9,6 +9,12 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 export const EN_TEXTS: DemoTexts = {
   slug: 'northwind',
+  branding: {
+    logoUrl: 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTQiIGZpbGw9IiMwYjNkOTEiLz48dGV4dCB4PSIzMiIgeT0iNDQiIGZvbnQtZmFtaWx5PSJBcmlhbCxIZWx2ZXRpY2Esc2Fucy1zZXJpZiIgZm9udC1zaXplPSIzNiIgZm9udC13ZWlnaHQ9IjcwMCIgdGV4dC1hbmNob3I9Im1pZGRsZSIgZmlsbD0iI2ZmZmZmZiI+TjwvdGV4dD48L3N2Zz4=',
+    primaryColor: '#0b3d91',
+    accentColor: '#2bb3a3',
+    intro: 'Tell us what went wrong with your purchase. You get a reference number at once and can follow every step here.',
+  },
   tenantName: 'Northwind Appliances Ltd',
   locale: 'en',
   timeZone: 'Europe/London',

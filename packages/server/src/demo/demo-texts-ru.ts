@@ -7,6 +7,12 @@ const { REPLACEMENT, REFUND, REPAIR, PRICE_REDUCTION, COMPENSATION, OTHER } = De
 
 export const RU_TEXTS: DemoTexts = {
   slug: 'acme',
+  branding: {
+    logoUrl: 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTQiIGZpbGw9IiNiMzI2MWUiLz48dGV4dCB4PSIzMiIgeT0iNDQiIGZvbnQtZmFtaWx5PSJBcmlhbCxIZWx2ZXRpY2Esc2Fucy1zZXJpZiIgZm9udC1zaXplPSIzNiIgZm9udC13ZWlnaHQ9IjcwMCIgdGV4dC1hbmNob3I9Im1pZGRsZSIgZmlsbD0iI2ZmZmZmZiI+QTwvdGV4dD48L3N2Zz4=',
+    primaryColor: '#b3261e',
+    accentColor: '#f2b8b5',
+    intro: 'Расскажите, что случилось с покупкой: мы зарегистрируем обращение, сообщим номер и будем держать вас в курсе на этой странице.',
+  },
   tenantName: 'ООО «Акме Бытовая Техника»',
   locale: 'ru',
   timeZone: 'Europe/Moscow',

@@ -86,6 +86,8 @@ export interface MessageTexts {
 export interface DemoTexts {
   slug: string;
   tenantName: string;
+  /** The portal's look (tenants.branding). */
+  branding: { logoUrl: string; primaryColor: string; accentColor: string; intro: string };
   locale: 'ru' | 'en';
   timeZone: string;
   currencyStep: number;

@@ -14,6 +14,8 @@
  *   head.<department>           HEAD of quality, service, logistics, sales, care
  *   specialist.<department>     SPECIALIST in quality, service, logistics, sales, care
  *   specialist2.service         SPECIALIST (Service centre)
+ *
+ * Each tenant also gets a few response templates in its language (demo-templates.ts).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -27,6 +29,7 @@ import { RequestContext } from '../graphql/context.js';
 import { syncSla } from '../modules/sla/sla.service.js';
 import { RU_TEXTS } from './demo-texts-ru.js';
 import { EN_TEXTS } from './demo-texts-en.js';
+import { DEMO_TEMPLATES } from './demo-templates.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_TENANTS: ReadonlyArray<{ texts: DemoTexts; complaints: number }> = [
@@ -53,6 +56,7 @@ const COLUMNS = {
     created_at timestamptz`,
   timeline_events: `complaint_id uuid, type text, from_stage text, to_stage text, actor_kind text, actor_user_id uuid,
     data jsonb, at timestamptz`,
+  response_templates: 'id uuid, name text, locale text, body text, created_at timestamptz, updated_at timestamptz',
 } as const;
 
 interface Seeded {
@@ -97,8 +101,8 @@ async function writeTenant(manager: EntityManager, texts: DemoTexts, data: Tenan
   const created = new Date(now - 120 * 24 * 3600 * 1000).toISOString();
   const inserted = await manager.query(
     `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, branding, created_at)
-     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, '{}', $6) ON CONFLICT DO NOTHING RETURNING id`,
-    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created]);
+     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $7, $6) ON CONFLICT DO NOTHING RETURNING id`,
+    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding)]);
   if (inserted.length === 0) return false;
   const org = data.organization.rows;
   await insertRows(manager, 'departments', org.departments);
@@ -113,6 +117,7 @@ async function writeTenant(manager: EntityManager, texts: DemoTexts, data: Tenan
   await insertRows(manager, 'timeline_events', data.timeline_events, 'seq');
   await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
     [data.counter.year, data.counter.lastValue]);
+  await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
   await seedSla(manager);
   return true;
 }

@@ -5,7 +5,8 @@ import type { Role } from '../auth/roles.js';
 import { bearer, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
-import type { RateLimiter } from '../http/rate-limiter.js';
+import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
+import type { FileLinks } from '../modules/attachment/file-links.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 
 /**
@@ -53,6 +54,10 @@ export interface ServerDeps {
   staffLimiter: RateLimiter;
   /** Per client address, for requests without a staff token (sign-up, login, portal). */
   anonymousLimiter: RateLimiter;
+  /** Accepted portal submissions and uploads, per address and per company. */
+  portalLimits: PortalLimits;
+  /** Signs and checks the download links of attachments. */
+  files: FileLinks;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
 }
@@ -169,4 +174,4 @@ export class GraphQLContext {
   }
 }
 
-const rateLimited = () => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly');
+export const rateLimited = () => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly');

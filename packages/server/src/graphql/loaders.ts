@@ -8,6 +8,7 @@ import { Category } from '../modules/category/category.entity.js';
 import { TimelineEvent } from '../modules/complaint/timeline-event.entity.js';
 import { Message } from '../modules/message/message.entity.js';
 import { CorrectiveAction } from '../modules/complaint/corrective-action.entity.js';
+import { Attachment } from '../modules/attachment/attachment.entity.js';
 
 /**
  * Batches the lookups of related rows within one request (a page of 50
@@ -23,6 +24,8 @@ export class Loaders {
   readonly timeline: DataLoader<string, TimelineEvent[]>;
   readonly messages: DataLoader<string, Message[]>;
   readonly correctiveActions: DataLoader<string, CorrectiveAction[]>;
+  /** The linked files of a complaint, oldest first. */
+  readonly attachments: DataLoader<string, Attachment[]>;
 
   constructor(manager: EntityManager) {
     this.department = byId(manager, Department);
@@ -32,6 +35,7 @@ export class Loaders {
     this.timeline = byComplaint(manager, TimelineEvent, { id: 'ASC' });
     this.messages = byComplaint(manager, Message, { createdAt: 'ASC', id: 'ASC' });
     this.correctiveActions = byComplaint(manager, CorrectiveAction, { createdAt: 'ASC', id: 'ASC' });
+    this.attachments = byComplaint(manager, Attachment as EntityTarget<Attachment & { complaintId: string }>, { createdAt: 'ASC', id: 'ASC' });
   }
 }
 

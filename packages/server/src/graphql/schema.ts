@@ -8,7 +8,8 @@ import { CategoryResolver } from '../modules/category/category.resolver.js';
 import { ComplaintResolver, TimelineEventResolver } from '../modules/complaint/complaint.resolver.js';
 import { CorrectiveActionResolver } from '../modules/complaint/corrective-action.resolver.js';
 import { MessageResolver } from '../modules/message/message.resolver.js';
-import { ComplaintPortalResolver } from '../modules/complaint/complaint.portal-resolver.js';
+import { ComplaintPortalResolver, PortalAttachmentResolver } from '../modules/complaint/complaint.portal-resolver.js';
+import { AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver } from '../modules/attachment/attachment.resolver.js';
 import { ComplaintSubscriptionResolver, PortalSubscriptionResolver, StageChangeResolver } from '../modules/complaint/complaint.subscriptions.js';
 
 /**
@@ -22,6 +23,7 @@ const unused = () => {
 const notUsedPubSub = { publish: unused, subscribe: unused };
 
 import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSettingsResolver } from '../modules/sla/sla.resolver.js';
+import { ResponseTemplateResolver } from '../modules/template/template.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -37,11 +39,13 @@ export function buildStaffSchema(): Promise<GraphQLSchema> {
     ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
     ComplaintSubscriptionResolver, StageChangeResolver,
     SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
+    ResponseTemplateResolver,
+    AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
   ];
   return buildSchema({ ...common, resolvers });
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */
 export function buildPortalSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalSubscriptionResolver] });
+  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver] });
 }

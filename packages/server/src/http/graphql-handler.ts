@@ -36,7 +36,10 @@ export interface GraphQLEndpoint {
  * transaction (opened lazily by the resolvers that need the database),
  * committed after execution if there were no errors, rolled back otherwise.
  */
-export async function createGraphQLEndpoint(schema: GraphQLSchema, deps: ServerDeps, options: { production: boolean }): Promise<GraphQLEndpoint> {
+export async function createGraphQLEndpoint(
+  schema: GraphQLSchema, deps: ServerDeps, options: { production: boolean; maxBodyBytes?: number },
+): Promise<GraphQLEndpoint> {
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: (formatted, error) => formatError(formatted, error),
@@ -56,7 +59,7 @@ export async function createGraphQLEndpoint(schema: GraphQLSchema, deps: ServerD
     const url = new URL(req.url ?? '/', 'http://localhost');
     let body: unknown;
     try {
-      body = req.method === 'POST' ? await readBody(req, 1024 * 1024) : undefined;
+      body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 400;
       return sendJson(res, status, { errors: [{ message: (err as Error).message, extensions: { code: 'BAD_USER_INPUT' } }] });

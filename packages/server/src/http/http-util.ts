@@ -6,18 +6,32 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads and parses a JSON body, refusing more than `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/**
+ * Reads a body of at most `limit` bytes. A larger one is refused with 413
+ * after the rest is read and dropped (up to a ceiling), so that the client
+ * gets the answer instead of a reset connection; past the ceiling the
+ * connection is cut.
+ */
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const refuse = () => new HttpError(413, `request body larger than ${limit} bytes`);
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size > limit + 64 * 1024 * 1024) {
+      req.destroy();
+      throw refuse();
+    }
+    if (size <= limit && declared <= limit) chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  if (size > limit || declared > limit) throw refuse();
+  return Buffer.concat(chunks);
+}
+
+/** Reads and parses a JSON body, refusing more than `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const text = (await readRawBody(req, limit)).toString('utf8');
   if (!text) return undefined;
   const type = req.headers['content-type'] ?? '';
   if (!type.includes('json')) return text;

@@ -6,9 +6,10 @@ import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * The built staff console (packages/console/dist), served at `/` with the
- * SPA fallback: a path that is not a file gets index.html, so the console's
- * own router answers it. Files are read once into memory; only names found
+ * A built single-page app served under a path prefix with the SPA fallback:
+ * the staff console (packages/console/dist) at `/`, the customer portal
+ * (packages/portal/dist) at `/p/`. A path that is not a file gets the app's
+ * index.html, so its own router answers it. Files are read once into memory; only names found
  * in the build can be served, so no request path reaches the file system
  * (no traversal by construction). Hashed assets are cached for a year,
  * index.html is revalidated on every visit. Without a build nothing is
@@ -36,7 +37,9 @@ const TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.map']);
 
-const defaultRoot = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+const builtApp = (name: string) => fileURLToPath(new URL(`../../../${name}/dist/`, import.meta.url));
+export const CONSOLE_ROOT = process.env.CONSOLE_DIST_DIR ?? builtApp('console');
+export const PORTAL_ROOT = process.env.PORTAL_DIST_DIR ?? builtApp('portal');
 
 function extension(name: string): string {
   const dot = name.lastIndexOf('.');
@@ -69,17 +72,21 @@ function loadBuild(root: string): Map<string, StaticFile> {
   return files;
 }
 
-/** Returns the handler; it answers `true` when it took the request. */
-export function createConsoleStatic(root: string = process.env.CONSOLE_DIST_DIR ?? defaultRoot) {
+/**
+ * Returns the handler of the app built into `root`, mounted at `prefix`
+ * ('' for the root, else like '/p'); it answers `true` when it took the request.
+ */
+export function createSpaStatic(root: string, prefix = '') {
   let files: Map<string, StaticFile> | null = null;
 
-  return function serveConsole(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  return function serveSpa(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    if (prefix && path !== prefix && !path.startsWith(`${prefix}/`)) return false;
     files ??= loadBuild(root);
     if (files.size === 0) return false;
     let name: string;
     try {
-      name = decodeURIComponent(path);
+      name = decodeURIComponent(path.slice(prefix.length)) || '/';
     } catch {
       return false;
     }

@@ -6,6 +6,7 @@ import { Stage, Validity, type Demand, type Remedy } from '../../modules/complai
 import { findEdge, missingFields, refuseTransition } from '../../modules/complaint/lifecycle.js';
 import { legalDueAt } from '../../modules/sla/sla-clock.js';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemoData } from '../seed.js';
+import { templateProblems } from '../../modules/template/placeholders.js';
 
 type Row = Record<string, any>;
 
@@ -167,6 +168,24 @@ describe('demo data', () => {
       },
     }, token));
     expect(data.registerComplaint).toEqual({ number: `ACME-${counter!.year}-000181`, stage: 'REGISTERED' });
+  });
+
+  it('gives each tenant response templates in its language that render for its complaints', async () => {
+    for (const [slug, locale] of [['acme', 'ru'], ['northwind', 'en']] as const) {
+      const token = await login(slug, `operator@${slug}.demo`);
+      const templates: Array<{ id: string; name: string; locale: string | null; body: string }> = ok(await server.staff(
+        `query($l: String) { responseTemplates(locale: $l) { id name locale body } }`, { l: locale }, token)).responseTemplates;
+      expect(templates.length).toBeGreaterThanOrEqual(3);
+      for (const t of templates) {
+        expect([locale, null]).toContain(t.locale);
+        expect(templateProblems(t.body), t.name).toEqual([]);
+      }
+      const [c] = await read(slug, `SELECT id, number FROM complaints WHERE stage = 'ANALYSIS' AND department_id IS NOT NULL LIMIT 1`);
+      const text: string = ok(await server.staff(`query($t: ID!, $c: ID!) { renderResponseTemplate(templateId: $t, complaintId: $c) }`,
+        { t: templates[0]!.id, c: c!.id }, token)).renderResponseTemplate;
+      expect(text).not.toContain('{{');
+      expect(text).toContain(c!.number);
+    }
   });
 
   it('signs in the demo admin, who sees the queue', async () => {

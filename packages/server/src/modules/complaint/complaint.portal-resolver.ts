@@ -1,9 +1,10 @@
-import { Arg, Args, ArgsType, Ctx, Field, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
+import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { PlainText } from '../../graphql/validation.js';
-import { PortalComplaint, PortalMessage, SubmitComplaintInput, SubmittedComplaint } from './complaint.portal-types.js';
-import { complaintStatus, rateComplaint, replyToComplaint, submitComplaint } from './complaint.portal-service.js';
+import { IsEntityId, PlainText } from '../../graphql/validation.js';
+import { PortalAttachment, PortalComplaint, PortalMessage, PortalTenant, SubmitComplaintInput, SubmittedComplaint } from './complaint.portal-types.js';
+import { complaintStatus, portalTenant, rateComplaint, replyToComplaint, submitComplaint } from './complaint.portal-service.js';
 
 @ArgsType()
 class TrackingArgs {
@@ -21,6 +22,12 @@ class ReplyArgs extends TrackingArgs {
   @Field()
   @PlainText({ max: 10_000 })
   body!: string;
+
+  @Field(() => [ID], { nullable: true, description: `Files uploaded to /portal/uploads for this reply; a complaint has at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} from the customer` })
+  @IsOptional()
+  @ArrayMaxSize(MAX_CUSTOMER_FILES_PER_COMPLAINT, { message: `attachmentIds: at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} files` })
+  @IsEntityId({ each: true })
+  attachmentIds?: string[] | null;
 }
 
 @ArgsType()
@@ -55,8 +62,21 @@ export class ComplaintPortalResolver {
   }
 
   @Mutation(() => PortalMessage)
-  async replyToComplaint(@Args() { number, accessToken, body }: ReplyArgs, @Ctx() gql: GraphQLContext) {
-    return replyToComplaint(gql, number, accessToken, body);
+  async replyToComplaint(@Args() { number, accessToken, body, attachmentIds }: ReplyArgs, @Ctx() gql: GraphQLContext) {
+    return replyToComplaint(gql, number, accessToken, body, attachmentIds);
+  }
+
+  @Query(() => PortalTenant, { nullable: true, description: 'The company\'s portal: its name, language and look; null for an unknown company' })
+  async portalTenant(@Arg('slug') slug: string, @Ctx() gql: GraphQLContext): Promise<PortalTenant | null> {
+    return portalTenant(gql, slug.slice(0, 60));
+  }
+}
+
+@Resolver(() => PortalAttachment)
+export class PortalAttachmentResolver {
+  @FieldResolver(() => String, { description: 'A download link of the customer\'s own, relative to the server, valid for at least an hour' })
+  url(@Root() a: PortalAttachment, @Ctx() gql: GraphQLContext): string {
+    return gql.deps.files.url(a.tenantId, a.id);
   }
 
   @Mutation(() => PortalComplaint)

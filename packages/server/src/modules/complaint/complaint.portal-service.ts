@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
+import { rateLimited, type GraphQLContext, type RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { ActorKind, Channel, Stage, Visibility } from './complaint.enums.js';
@@ -8,7 +8,13 @@ import { parseComplaintNumber } from './numbering.js';
 import { appendTimeline } from './timeline.js';
 import { addMessage } from '../message/message.service.js';
 import { Message } from '../message/message.entity.js';
-import { STAGE_LABELS, type PortalComplaint, type SubmitComplaintInput, type SubmittedComplaint } from './complaint.portal-types.js';
+import {
+  STAGE_LABELS, type PortalAttachment, type PortalComplaint, type PortalMessage, type PortalTenant, type SubmitComplaintInput, type SubmittedComplaint,
+} from './complaint.portal-types.js';
+import { Attachment } from '../attachment/attachment.entity.js';
+import { attachmentsOf, linkAttachments } from '../attachment/attachment.service.js';
+import { Tenant } from '../tenant/tenant.entity.js';
+import { brandingView } from '../tenant/branding.js';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
@@ -16,15 +22,19 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
   const tenantId = await gql.tenantIdBySlug(tenantSlug);
   if (!tenantId) throw notFound('company');
   const ctx = await gql.forTenant(tenantId);
+  // The honeypot: people never see the field, form-filling bots fill it in.
+  if (input.website?.trim()) throw badInput('this submission looks automated and was not accepted', { reason: 'AUTOMATED' });
   if (!input.customer.email && !input.customer.phone) {
     throw badInput('give an e-mail or a phone number so that the company can reach you', {
       fields: [{ field: 'customer.email', messages: ['an e-mail or a phone is required'] }],
     });
   }
+  if (!gql.deps.portalLimits.submission(gql.clientAddress, tenantId)) throw rateLimited();
   // 256 random bits; only its hash is stored, so the database cannot give it back.
   const accessToken = randomBytes(32).toString('base64url');
+  const { attachmentIds, website: _honeypot, ...fields } = input;
   const complaint = await createComplaint(ctx, {
-    ...input, channel: Channel.WEB, accessTokenHash: hashToken(accessToken),
+    ...fields, channel: Channel.WEB, accessTokenHash: hashToken(accessToken),
     // Scoped by the customer's contact, so a key reveals nothing about other customers' submissions.
     idempotencyKey: input.idempotencyKey
       ? `portal:${(input.customer.email ?? input.customer.phone ?? '').trim().toLowerCase()}:${input.idempotencyKey}` : null,
@@ -33,6 +43,7 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
     // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
     throw badInput('this submission was received already; use the tracking link you were given');
   }
+  await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }
 
@@ -58,11 +69,21 @@ async function requireByToken(gql: GraphQLContext, number: string, accessToken: 
   return found;
 }
 
-export async function replyToComplaint(gql: GraphQLContext, number: string, accessToken: string, body: string) {
+export async function replyToComplaint(gql: GraphQLContext, number: string, accessToken: string, body: string, attachmentIds?: string[] | null) {
   const { ctx, complaint } = await requireByToken(gql, number, accessToken);
   if (complaint.stage === Stage.REJECTED) throw badInput('this complaint was declined; file a new one if needed');
   const message = await addMessage(ctx, { complaintId: complaint.id, body, visibility: Visibility.PUBLIC }, ActorKind.CUSTOMER);
-  return toPortalMessage(message);
+  const files = await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: message.id, author: ActorKind.CUSTOMER });
+  return toPortalMessage(message, files.map(toPortalAttachment));
+}
+
+/** The public face of a company's portal, or null for an unknown slug. */
+export async function portalTenant(gql: GraphQLContext, slug: string): Promise<PortalTenant | null> {
+  const tenantId = await gql.tenantIdBySlug(slug);
+  if (!tenantId) return null;
+  const ctx = await gql.forTenant(tenantId);
+  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: tenantId });
+  return { slug: tenant.slug, name: tenant.name, locale: tenant.locale, ...brandingView(tenant.branding) };
 }
 
 export async function rateComplaint(gql: GraphQLContext, number: string, accessToken: string, score: number, comment: string | null) {
@@ -81,20 +102,34 @@ export async function toPortal(ctx: RequestContext, c: Complaint): Promise<Porta
   const messages = await ctx.manager.find(Message, {
     where: { complaintId: c.id, visibility: Visibility.PUBLIC }, order: { createdAt: 'ASC', id: 'ASC' },
   });
+  const files = (await attachmentsOf(ctx, c.id, true)).map(toPortalAttachment);
   return {
     number: c.number,
+    kind: c.kind,
+    demand: c.demand,
     subject: c.subject,
     stage: c.stage,
     stageLabel: STAGE_LABELS[tenant?.locale ?? 'ru'][c.stage],
     submittedAt: c.receivedAt,
     expectedBy: c.legalDueAt,
-    messages: messages.map(toPortalMessage),
+    messages: messages.map((m) => toPortalMessage(m, files.filter((f) => f.messageId === m.id))),
+    attachments: files,
+    awaitingReply: c.awaitingCustomerSince !== null,
     satisfaction: c.satisfaction,
     satisfactionComment: c.satisfactionComment,
     canRate: c.stage === Stage.FEEDBACK,
   };
 }
 
-function toPortalMessage(m: Message) {
-  return { id: m.id, body: m.body, author: m.authorKind === ActorKind.CUSTOMER ? ActorKind.CUSTOMER : ActorKind.STAFF, createdAt: m.createdAt };
+const asSide = (kind: ActorKind) => (kind === ActorKind.CUSTOMER ? ActorKind.CUSTOMER : ActorKind.STAFF);
+
+function toPortalMessage(m: Message, attachments: PortalAttachment[]): PortalMessage {
+  return { id: m.id, body: m.body, author: asSide(m.authorKind), createdAt: m.createdAt, attachments };
+}
+
+function toPortalAttachment(a: Attachment): PortalAttachment & { messageId: string | null } {
+  return {
+    tenantId: a.tenantId, id: a.id, fileName: a.fileName, contentType: a.contentType, size: a.size,
+    author: asSide(a.authorKind), createdAt: a.createdAt, messageId: a.messageId,
+  };
 }

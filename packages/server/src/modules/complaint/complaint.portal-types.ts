@@ -1,9 +1,34 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { IsOptional, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
 import { ActorKind, ComplaintKind, Demand, Stage } from './complaint.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
-import { PlainText } from '../../graphql/validation.js';
+import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { CustomerInput } from './dto/customer.input.js';
+
+@ObjectType({ simpleResolvers: true, description: 'A file the customer may see: one of theirs, or one attached to a public reply' })
+export class PortalAttachment {
+  /** For the download link; not a field. */
+  tenantId!: string;
+
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  fileName!: string;
+
+  @Field({ description: 'Sniffed from the bytes, e.g. image/jpeg, application/pdf, video/mp4' })
+  contentType!: string;
+
+  @Field(() => Int, { description: 'Bytes' })
+  size!: number;
+
+  @Field(() => ActorKind, { description: 'CUSTOMER for the customer\'s own files, STAFF for the company\'s' })
+  author!: ActorKind;
+
+  @Field()
+  createdAt!: Date;
+}
 
 @ObjectType({ simpleResolvers: true, description: 'A reply the customer can see: theirs, or a public one from staff' })
 export class PortalMessage {
@@ -18,12 +43,21 @@ export class PortalMessage {
 
   @Field()
   createdAt!: Date;
+
+  @Field(() => [PortalAttachment])
+  attachments!: PortalAttachment[];
 }
 
 @ObjectType({ simpleResolvers: true, description: 'What a customer may know of their complaint' })
 export class PortalComplaint {
   @Field()
   number!: string;
+
+  @Field(() => ComplaintKind)
+  kind!: ComplaintKind;
+
+  @Field(() => Demand, { nullable: true, description: 'What the customer asked for' })
+  demand!: Demand | null;
 
   @Field()
   subject!: string;
@@ -51,6 +85,36 @@ export class PortalComplaint {
 
   @Field({ description: 'True while the customer can rate the outcome' })
   canRate!: boolean;
+
+  @Field({ description: 'True while the company waits for the customer\'s answer to a question' })
+  awaitingReply!: boolean;
+
+  @Field(() => [PortalAttachment], { description: 'Every file the customer may see, oldest first (also listed on their messages)' })
+  attachments!: PortalAttachment[];
+}
+
+@ObjectType({ simpleResolvers: true, description: 'What the public portal shows of a company' })
+export class PortalTenant {
+  @Field()
+  slug!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'The portal\'s default language: ru or en' })
+  locale!: string;
+
+  @Field(() => String, { nullable: true, description: 'An https: or data:image URL' })
+  logoUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: '#rrggbb' })
+  primaryColor!: string | null;
+
+  @Field(() => String, { nullable: true, description: '#rrggbb' })
+  accentColor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A short text shown above the form' })
+  intro!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -103,6 +167,17 @@ export class SubmitComplaintInput {
   @Min(0)
   @Max(1_000_000_000)
   productPrice?: number | null;
+
+  @Field(() => [ID], { nullable: true, description: `Files uploaded to /portal/uploads for this submission; at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT}` })
+  @IsOptional()
+  @ArrayMaxSize(MAX_CUSTOMER_FILES_PER_COMPLAINT, { message: `attachmentIds: at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} files` })
+  @IsEntityId({ each: true })
+  attachmentIds?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Leave empty. The form hides this field from people; a value marks the submission as automated and refuses it' })
+  @IsOptional()
+  @MaxLength(500)
+  website?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The same key twice returns the first submission' })
   @IsOptional()

@@ -1,6 +1,8 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
+import { MAX_FILES_PER_MESSAGE } from '../attachment/file-types.js';
 import { Visibility } from '../complaint/complaint.enums.js';
 import { User } from '../user/user.entity.js';
 import { Message } from './message.entity.js';
@@ -21,6 +23,12 @@ export class AddMessageInput {
 
   @Field(() => Boolean, { nullable: true, description: 'A public reply that asks the customer something: the SLA clocks pause until they answer (the legal deadline runs on)' })
   awaitCustomer?: boolean | null;
+
+  @Field(() => [ID], { nullable: true, description: `Files uploaded to /uploads; at most ${MAX_FILES_PER_MESSAGE}` })
+  @IsOptional()
+  @ArrayMaxSize(MAX_FILES_PER_MESSAGE, { message: `attachmentIds: at most ${MAX_FILES_PER_MESSAGE} files` })
+  @IsEntityId({ each: true })
+  attachmentIds?: string[] | null;
 }
 
 @Resolver(() => Message)

@@ -7,6 +7,7 @@ import { appendTimeline } from '../complaint/timeline.js';
 import { setAwaitingCustomer } from '../complaint/complaint.service.js';
 import { syncSla } from '../sla/sla.service.js';
 import { Message } from './message.entity.js';
+import { linkAttachments } from '../attachment/attachment.service.js';
 
 export interface NewMessage {
   complaintId: string;
@@ -16,15 +17,17 @@ export interface NewMessage {
   awaitCustomer?: boolean | null;
 }
 
-/** A staff reply or note; the complaint must be one of the tenant's. */
-export async function addStaffMessage(ctx: RequestContext, input: NewMessage): Promise<Message> {
+/** A staff reply or note, with files uploaded to /uploads; the complaint must be one of the tenant's. */
+export async function addStaffMessage(ctx: RequestContext, input: NewMessage & { attachmentIds?: string[] | null }): Promise<Message> {
   authorize(ctx.staff, Action.ADD_MESSAGE);
   if (input.awaitCustomer && input.visibility !== Visibility.PUBLIC) {
     throw badInput('only a public reply can wait for the customer (an internal note never reaches them)', {
       fields: [{ field: 'awaitCustomer', messages: ['needs visibility PUBLIC'] }],
     });
   }
-  return addMessage(ctx, input, ActorKind.STAFF);
+  const message = await addMessage(ctx, input, ActorKind.STAFF);
+  await linkAttachments(ctx, input.attachmentIds, { complaintId: message.complaintId, messageId: message.id, author: ActorKind.STAFF });
+  return message;
 }
 
 export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind): Promise<Message> {

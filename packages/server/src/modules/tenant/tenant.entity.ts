@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { Branding } from './branding.js';
 
 @ObjectType({ simpleResolvers: true, description: 'A company using Reclaim' })
 @Entity('tenants')
@@ -28,8 +29,9 @@ export class Tenant {
   @Column('text')
   timeZone!: string;
 
+  /** The portal's look (branding.ts); GraphQL's Tenant.branding resolves it with every field present. */
   @Column('jsonb')
-  branding!: Record<string, string>;
+  branding!: Branding;
 
   @Field()
   @Column('timestamptz')

@@ -1,5 +1,6 @@
-import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { IsEmail, IsIn, IsOptional, Length, Matches, MaxLength } from 'class-validator';
+import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { BrandingInput, TenantBranding, brandingView } from './branding.js';
+import { IsEmail, IsIn, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { notFound } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
@@ -84,10 +85,20 @@ export class UpdateTenantInput {
   @IsOptional()
   @MaxLength(64)
   timeZone?: string | null;
+
+  @Field(() => BrandingInput, { nullable: true, description: 'The public portal\'s look' })
+  @IsOptional()
+  @ValidateNested()
+  branding?: BrandingInput | null;
 }
 
-@Resolver()
+@Resolver(() => Tenant)
 export class TenantResolver {
+  @FieldResolver(() => TenantBranding, { description: 'The public portal\'s look' })
+  branding(@Root() t: Tenant): TenantBranding {
+    return brandingView(t.branding);
+  }
+
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
   async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     return withToken(gql, await signUpTenant(gql, input));

@@ -5,6 +5,7 @@ import { Action, authorize } from '../../auth/permissions.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../../auth/password.js';
 import { Role } from '../../auth/roles.js';
 import { Tenant } from './tenant.entity.js';
+import { applyBranding, type Branding } from './branding.js';
 import { User } from '../user/user.entity.js';
 
 export interface SignUp {
@@ -78,7 +79,7 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export async function updateTenant(ctx: RequestContext, input: { name?: string | null; locale?: string | null; timeZone?: string | null }): Promise<Tenant> {
+export async function updateTenant(ctx: RequestContext, input: { name?: string | null; locale?: string | null; timeZone?: string | null; branding?: Branding | null }): Promise<Tenant> {
   authorize(ctx.staff, Action.MANAGE_SETTINGS);
   if (input.timeZone && !isTimeZone(input.timeZone)) throw badInput(`unknown time zone ${JSON.stringify(input.timeZone).slice(0, 60)}`);
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
@@ -87,6 +88,7 @@ export async function updateTenant(ctx: RequestContext, input: { name?: string |
   if (input.name) changes.name = input.name.trim();
   if (input.locale) changes.locale = input.locale;
   if (input.timeZone) changes.timeZone = input.timeZone;
+  if (input.branding) changes.branding = applyBranding(tenant.branding ?? {}, input.branding);
   if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
   return { ...tenant, ...changes };
 }

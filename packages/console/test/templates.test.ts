@@ -1,0 +1,118 @@
+import { describe, expect, it, vi } from 'vitest';
+import { defineComponent, h, nextTick } from 'vue';
+import { flushPromises, mount } from '@vue/test-utils';
+import { NMessageProvider, NSelect } from 'naive-ui';
+import type { ResponseTemplateFragment } from '@reclaim/client/staff';
+import ComplaintMessages from '../src/pages/complaint/ComplaintMessages.vue';
+import TemplateForm from '../src/pages/admin/templates/TemplateForm.vue';
+import { readTemplate } from '../src/pages/admin/templates/template-text.js';
+import { ClientKey } from '../src/apollo.js';
+import { createConsoleI18n } from '../src/i18n/index.js';
+import { complaint, mountWithI18n } from './fixtures.js';
+
+const TEMPLATES: ResponseTemplateFragment[] = [
+  { id: 't-ack', name: 'Acknowledgement', locale: 'en', body: 'Dear {{customer.name}}, we have {{number}}.', createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' },
+  { id: 't-photo', name: 'Photos needed', locale: null, body: 'Please send photos.', createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' },
+];
+
+/** A client whose list query answers TEMPLATES and whose render query answers what the server would. */
+function fakeClient(rendered: (vars: { templateId: string; complaintId: string }) => string) {
+  const query = vi.fn(async ({ variables }: { variables: { templateId: string; complaintId: string } }) => ({ data: { renderResponseTemplate: rendered(variables) } }));
+  const watchQuery = () => ({
+    subscribe({ next }: { next: (r: unknown) => void }) {
+      next({ data: { responseTemplates: TEMPLATES }, dataState: 'complete', loading: false });
+      return { unsubscribe() {} };
+    },
+    refetch: async () => undefined,
+  });
+  return { client: { apollo: { query, watchQuery, mutate: vi.fn() } }, query };
+}
+
+function mountMessages(client: unknown) {
+  const Host = defineComponent(() => () => h(NMessageProvider, () => h(ComplaintMessages, { complaint: complaint(), canWrite: true })));
+  const w = mount(Host, { global: { plugins: [createConsoleI18n('en')], provide: { [ClientKey as symbol]: client } }, attachTo: document.body });
+  return { w };
+}
+
+const textarea = (w: ReturnType<typeof mount>) => w.get('textarea[name=message]').element as HTMLTextAreaElement;
+const picker = (w: ReturnType<typeof mount>) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'template-picker')!;
+
+describe('template picker in the reply box', () => {
+  it('offers the company\'s templates and fills the box with the server\'s rendering for this complaint', async () => {
+    const { client, query } = fakeClient(({ templateId, complaintId }) => `rendered ${templateId} for ${complaintId}`);
+    const { w } = mountMessages(client);
+    await flushPromises();
+    expect((picker(w).props('options') as Array<{ value: string; label: string }>).map((o) => o.label)).toEqual(['Acknowledgement · EN', 'Photos needed']);
+    picker(w).vm.$emit('update:value', 't-ack');
+    await flushPromises();
+    expect(query).toHaveBeenCalledWith(expect.objectContaining({ variables: { templateId: 't-ack', complaintId: 'cmp-1' }, fetchPolicy: 'network-only' }));
+    expect(textarea(w).value).toBe('rendered t-ack for cmp-1');
+    // The picker resets, so the same template can be picked again.
+    expect(picker(w).props('value')).toBeNull();
+    w.unmount();
+  });
+
+  it('keeps what was typed and adds the template below it', async () => {
+    const { client } = fakeClient(() => 'Please send photos.');
+    const { w } = mountMessages(client);
+    await flushPromises();
+    await w.get('textarea[name=message]').setValue('Hello Daria,');
+    picker(w).vm.$emit('update:value', 't-photo');
+    await flushPromises();
+    expect(textarea(w).value).toBe('Hello Daria,\n\nPlease send photos.');
+    w.unmount();
+  });
+});
+
+describe('template form', () => {
+  it('refuses an empty name or body, and sends a valid template', async () => {
+    const w = mountWithI18n(TemplateForm, {});
+    await w.get('form').trigger('submit');
+    await nextTick();
+    expect(w.emitted('save')).toBeUndefined();
+    expect(w.findAll('.n-form-item-feedback').map((f) => f.text()).filter(Boolean)).toEqual(['Required', 'Required']);
+
+    await w.get('input[name=template-name]').setValue('  Acknowledgement ');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('save')).toBeUndefined();
+
+    await w.get('textarea[name=template-body]').setValue('Dear {{customer.name}}, about {{number}}');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('save')).toEqual([[{ name: 'Acknowledgement', locale: null, body: 'Dear {{customer.name}}, about {{number}}' }]]);
+    w.unmount();
+  });
+
+  it('flags unknown placeholders, shows a live preview and inserts a placeholder from the list', async () => {
+    const w = mountWithI18n(TemplateForm, {});
+    await w.get('input[name=template-name]').setValue('X');
+    await w.get('textarea[name=template-body]').setValue('Hi {{customer.phone}}');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('save')).toBeUndefined();
+    expect(w.text()).toContain('Unknown or unclosed placeholder: {{customer.phone}}');
+
+    await w.get('textarea[name=template-body]').setValue('Hi {{customer.name}}, re');
+    await w.get('[data-placeholder="number"]').trigger('click');
+    await nextTick();
+    expect((w.get('textarea[name=template-body]').element as HTMLTextAreaElement).value).toBe('Hi {{customer.name}}, re {{number}}');
+    expect(w.get('[data-test=template-preview]').text()).toContain('Hi Daria Ivanova, re ACME-2026-000042');
+    w.unmount();
+  });
+
+  it('edits an existing template', async () => {
+    const w = mountWithI18n(TemplateForm, { template: TEMPLATES[0] });
+    expect((w.get('input[name=template-name]').element as HTMLInputElement).value).toBe('Acknowledgement');
+    await w.get('form').trigger('submit');
+    expect(w.emitted('save')).toEqual([[{ name: 'Acknowledgement', locale: 'en', body: TEMPLATES[0]!.body }]]);
+    w.unmount();
+  });
+});
+
+describe('the placeholder grammar of the preview', () => {
+  it('agrees with the server\'s on unclosed and unknown placeholders', () => {
+    const values = { number: 'N', subject: 'S', 'customer.name': 'C', stage: 'St', expectedBy: 'E', 'agent.name': 'A', 'company.name': 'Co', 'department.name': 'D' };
+    expect(readTemplate('{{ number }} {{stage}}', values)).toEqual({ problems: [], preview: 'N St' });
+    expect(readTemplate('{{number', values).problems).toEqual(['{{number']);
+    expect(readTemplate('{{ {{number}}', values).problems).toEqual(['{{ ']);
+    expect(readTemplate('{{Number}}', values).problems).toEqual(['{{Number}}']);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The placeholders of response templates: `{{number}}` and friends. Pure
+ * functions, so that the admin page's checks, the save and the rendering all
+ * agree on one grammar: `{{`, optional spaces, a known name, optional
+ * spaces, `}}`. Anything else that opens with `{{` is refused at save time,
+ * so a stored template always renders.
+ */
+export const PLACEHOLDERS = [
+  'number', 'subject', 'customer.name', 'stage', 'expectedBy', 'agent.name', 'company.name', 'department.name',
+] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type PlaceholderValues = Record<Placeholder, string>;
+
+export type TemplatePart = { text: string } | { placeholder: Placeholder };
+
+export interface TemplateProblem {
+  /** Offset of the offending `{{` in the body. */
+  at: number;
+  /** What was written, e.g. `{{customer.phone}}` or `{{number`. */
+  written: string;
+  message: string;
+}
+
+const KNOWN = new Set<string>(PLACEHOLDERS);
+const OPEN = '{{';
+const CLOSE = '}}';
+
+/** The body split into text and placeholders, and every problem found (none: the body is valid). */
+export function parseTemplate(body: string): { parts: TemplatePart[]; problems: TemplateProblem[] } {
+  const parts: TemplatePart[] = [];
+  const problems: TemplateProblem[] = [];
+  let text = '';
+  let i = 0;
+  while (i < body.length) {
+    const open = body.indexOf(OPEN, i);
+    if (open < 0) break;
+    text += body.slice(i, open);
+    const close = body.indexOf(CLOSE, open + OPEN.length);
+    const nextOpen = body.indexOf(OPEN, open + OPEN.length);
+    if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
+      const written = body.slice(open, Math.min(open + 30, nextOpen >= 0 ? nextOpen : body.length)).split(/\r?\n/)[0]!;
+      problems.push({ at: open, written, message: `"${written}" opens a placeholder that is not closed with }}` });
+      text += OPEN;
+      i = open + OPEN.length;
+      continue;
+    }
+    const name = body.slice(open + OPEN.length, close).trim();
+    const written = body.slice(open, close + CLOSE.length);
+    if (KNOWN.has(name)) {
+      if (text) parts.push({ text });
+      text = '';
+      parts.push({ placeholder: name as Placeholder });
+    } else {
+      problems.push({ at: open, written, message: `unknown placeholder ${written.length > 60 ? `${written.slice(0, 57)}...` : written}` });
+      text += written;
+    }
+    i = close + CLOSE.length;
+  }
+  text += body.slice(i);
+  if (text) parts.push({ text });
+  return { parts, problems };
+}
+
+/** The problems of a body, as messages for the `body` field; empty when it is valid. */
+export function templateProblems(body: string): string[] {
+  return parseTemplate(body).problems.map((p) => p.message);
+}
+
+/** The body with every placeholder replaced; a body with problems renders them as written. */
+export function renderTemplate(body: string, values: PlaceholderValues): string {
+  return parseTemplate(body).parts.map((p) => ('text' in p ? p.text : values[p.placeholder])).join('');
+}
