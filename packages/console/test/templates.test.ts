@@ -6,7 +6,7 @@ import type { ResponseTemplateFragment } from '@reclaim/client/staff';
 import ComplaintMessages from '../src/pages/complaint/ComplaintMessages.vue';
 import TemplateForm from '../src/pages/admin/templates/TemplateForm.vue';
 import { readTemplate } from '../src/pages/admin/templates/template-text.js';
-import { ClientKey } from '../src/apollo.js';
+import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 import { complaint, mountWithI18n } from './fixtures.js';
 
@@ -30,7 +30,7 @@ function fakeClient(rendered: (vars: { templateId: string; complaintId: string }
 
 function mountMessages(client: unknown) {
   const Host = defineComponent(() => () => h(NMessageProvider, () => h(ComplaintMessages, { complaint: complaint(), canWrite: true })));
-  const w = mount(Host, { global: { plugins: [createConsoleI18n('en')], provide: { [ClientKey as symbol]: client } }, attachTo: document.body });
+  const w = mount(Host, { global: { plugins: [createConsoleI18n('en')], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: { state: { token: 'token' } } } }, attachTo: document.body });
   return { w };
 }
 

@@ -1,0 +1,90 @@
+/**
+ * Files for the upload routes (docs/attachments.md), shared by the console
+ * and the portal: the limits checked before sending (the server checks
+ * again, from the bytes) and the upload itself.
+ */
+
+/** What an upload route answers with 201. */
+export interface UploadedFile {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+}
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+/** Files per portal complaint (customer) and per staff message. */
+export const MAX_FILES = 5;
+
+export const ACCEPTED_TYPES = [
+  'image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/heif',
+  'application/pdf', 'video/mp4', 'video/webm', 'video/quicktime',
+] as const;
+/** Browsers often give HEIC and some videos no type: the extension decides then. */
+const ACCEPTED_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'heic', 'heif', 'pdf', 'mp4', 'webm', 'mov'];
+/** For `<input type="file" accept>`. */
+export const ACCEPT_ATTRIBUTE = [...ACCEPTED_TYPES, ...ACCEPTED_EXTENSIONS.map((e) => `.${e}`)].join(',');
+
+export type FileRefusal = 'empty' | 'tooLarge' | 'type';
+
+/** Why a chosen file would be refused, or null. */
+export function checkFile(file: Pick<File, 'name' | 'size' | 'type'>): FileRefusal | null {
+  if (file.size === 0) return 'empty';
+  if (file.size > MAX_FILE_BYTES) return 'tooLarge';
+  const extension = file.name.includes('.') ? file.name.split('.').pop()!.toLowerCase() : '';
+  const typeOk = file.type ? (ACCEPTED_TYPES as readonly string[]).includes(file.type) : ACCEPTED_EXTENSIONS.includes(extension);
+  return typeOk ? null : 'type';
+}
+
+export type UploadFailure = FileRefusal | 'rateLimited' | 'unauthenticated' | 'failed';
+
+export class UploadError extends Error {
+  constructor(readonly failure: UploadFailure, message: string) {
+    super(message);
+  }
+}
+
+const FAILURE_BY_STATUS: Record<number, UploadFailure> = { 401: 'unauthenticated', 413: 'tooLarge', 415: 'type', 429: 'rateLimited' };
+
+export interface UploadRequest {
+  /** `/portal/uploads?tenant=<slug>` or `/uploads`. */
+  url: string;
+  file: File;
+  /** E.g. the staff `authorization` header. */
+  headers?: Record<string, string>;
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Sends the raw bytes (not multipart), as the upload routes want them.
+ * XMLHttpRequest rather than fetch: only it reports upload progress.
+ */
+export function uploadFile({ url, file, headers = {}, onProgress }: UploadRequest): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
+    xhr.setRequestHeader('content-type', file.type || 'application/octet-stream');
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () => {
+      let body: { id?: string; error?: { code?: string; message?: string } } & Partial<UploadedFile> = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        // a proxy's HTML error page: the status says enough
+      }
+      if (xhr.status === 201 && body.id) {
+        onProgress?.(1);
+        resolve(body as UploadedFile);
+        return;
+      }
+      const failure = FAILURE_BY_STATUS[xhr.status] ?? (xhr.status === 400 && file.size === 0 ? 'empty' : 'failed');
+      reject(new UploadError(failure, body.error?.message ?? `upload answered ${xhr.status}`));
+    };
+    xhr.onerror = () => reject(new UploadError('failed', 'the upload did not reach the server'));
+    xhr.send(file);
+  });
+}
