@@ -87,7 +87,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       });
     }
     if (serveFiles(req, res, path)) return;
-    if (!servePortal(req, res, path) && !serveConsole(req, res, path)) sendJson(res, 404, { error: 'not found' });
+    const underPortal = path === '/p' || path.startsWith('/p/');
+    if (!(underPortal ? servePortal(req, res, path) : serveConsole(req, res, path))) sendJson(res, 404, { error: 'not found' });
   });
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });

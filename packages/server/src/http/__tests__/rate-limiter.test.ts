@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../rate-limiter.js';
+import { PortalLimits, RateLimiter } from '../rate-limiter.js';
 
 describe('RateLimiter', () => {
   it('allows a burst of perMinute, then refills at perMinute/60 per second', () => {
@@ -17,4 +17,34 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter(0);
     for (let i = 0; i < 1000; i++) expect(limiter.take('a')).toBe(true);
   });
+
+  it('refills over its window: 3 an hour is one every 20 minutes', () => {
+    let now = 0;
+    const limiter = new RateLimiter(3, () => now, 3600_000);
+    for (let i = 0; i < 3; i++) expect(limiter.take('a')).toBe(true);
+    expect(limiter.take('a')).toBe(false);
+    now += 19 * 60_000;
+    expect(limiter.take('a')).toBe(false);
+    now += 60_000;
+    expect(limiter.take('a')).toBe(true);
+    expect(limiter.take('a')).toBe(false);
+  });
 });
+
+describe('PortalLimits', () => {
+  it('stops one address, and a company flooded from many addresses', () => {
+    let now = 0;
+    const limits = new PortalLimits({ submissionsPerHour: 2, submissionsPerHourPerTenant: 3, uploadsPerHour: 1 }, () => now);
+    expect(limits.submission('1.1.1.1', 't1')).toBe(true);
+    expect(limits.submission('1.1.1.1', 't1')).toBe(true);
+    expect(limits.submission('1.1.1.1', 't1')).toBe(false);
+    expect(limits.submission('2.2.2.2', 't1')).toBe(true);
+    expect(limits.submission('3.3.3.3', 't1')).toBe(false);
+    expect(limits.submission('3.3.3.3', 't2')).toBe(true);
+    expect(limits.upload('1.1.1.1', 't1')).toBe(true);
+    expect(limits.upload('1.1.1.1', 't1')).toBe(false);
+    now += 3600_000;
+    expect(limits.submission('1.1.1.1', 't1')).toBe(true);
+  });
+});
+
