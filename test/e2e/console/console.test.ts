@@ -277,6 +277,42 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await head.context.close();
   });
 
+  it('fills a reply from a response template and sends it with a file, shown on the message and among the files', async () => {
+    const operatorToken = await token('operator');
+    const ref = await reference(operatorToken);
+    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`, {
+      i: {
+        kind: 'CLAIM', channel: 'PHONE', subject: 'Toaster sparks', description: 'Sparks from the slot.',
+        customer: { name: 'Omar Hale', email: 'omar@example.net' }, departmentId: ref.departments.find((d) => d.name === 'Service Centre')!.id,
+        categoryId: ref.categories[0]!.id, demand: 'REFUND',
+      },
+    }, operatorToken);
+    const number = created.data.registerComplaint.number as string;
+    const specialist = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
+    const p = specialist.page;
+    await p.goto(`/complaints/${number}`);
+    await p.locator('[data-field=template-picker]').click();
+    await p.locator('.n-base-select-option:visible').first().click();
+    // The server's rendering fills the box: the complaint's own number is in it, no placeholder left.
+    await expect.poll(() => p.inputValue('textarea[name=message]')).toContain(number);
+    expect(await p.inputValue('textarea[name=message]')).not.toContain('{{');
+    await p.setInputFiles('input[type=file][name=attachments]', {
+      name: 'care-instructions.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+    });
+    await p.locator('[data-test=chosen-files]', { hasText: 'care-instructions.pdf' }).waitFor();
+    await p.locator('.n-radio-button', { hasText: 'Public reply' }).click();
+    await p.locator('form', { has: p.locator('textarea[name=message]') }).locator('button[type=submit]').click();
+    const message = p.locator('[data-visibility=PUBLIC]', { hasText: number });
+    await message.locator('.message-files a', { hasText: 'care-instructions.pdf' }).waitFor();
+    await p.locator('[data-test=attachments]', { hasText: 'care-instructions.pdf' }).waitFor();
+    // The link is a real, signed download of the same bytes.
+    const href = await message.locator('.message-files a').getAttribute('href');
+    const file = await p.request.get(href!);
+    expect(file.status()).toBe(200);
+    expect((await file.body()).toString()).toBe('%PDF-1.4\n%%EOF\n');
+    await specialist.context.close();
+  });
+
   it('does not offer actions a role may not take', async () => {
     const qm = await signIn(chromium.browser, server.base, TENANT, at('quality.manager'));
     expect(await qm.page.locator('[data-test=nav-register]').count()).toBe(0);
