@@ -1,3 +1,3 @@
 export { createReclaimClient, wsUrlFor, type ReclaimClient, type ReclaimClientOptions, type SocketState } from './apollo.js';
 export { describeError, type ErrorCode, type FieldProblem, type RequestProblem } from './errors.js';
-export { ACCEPT_ATTRIBUTE, ACCEPTED_TYPES, MAX_FILE_BYTES, MAX_FILES, UploadError, checkFile, uploadFile, type FileRefusal, type UploadFailure, type UploadRequest, type UploadedFile } from './uploads.js';
+export { ACCEPT_ATTRIBUTE, ACCEPTED_TYPES, MAX_FILE_BYTES, MAX_FILES, UploadError, checkFile, formatFileSize, uploadFile, type FileRefusal, type UploadFailure, type UploadRequest, type UploadedFile } from './uploads.js';

@@ -88,3 +88,16 @@ export function uploadFile({ url, file, headers = {}, onProgress }: UploadReques
     xhr.send(file);
   });
 }
+
+/** A file size as people read it: 900 B, 239 KB, 1.5 MB (1,5 МБ). */
+export function formatFileSize(bytes: number, locale: string): string {
+  const units = locale === 'ru' ? ['Б', 'КБ', 'МБ'] : ['B', 'KB', 'MB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toLocaleString(locale === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: digits })} ${units[unit]}`;
+}

@@ -54,6 +54,6 @@ describe('the complaint\'s files', () => {
 });
 
 describe('formatFileSize', () => {
-  it.each([[0, 'en', '0 B'], [1023, 'en', '1023 B'], [1024, 'en', '1 KB'], [10 * 1024 * 1024, 'en', '10 MB'], [1_572_864, 'ru', '1,5 МБ']])(
+  it.each([[0, 'en', '0 B'], [1023, 'en', '1,023 B'], [1024, 'en', '1 KB'], [10 * 1024 * 1024, 'en', '10 MB'], [1_572_864, 'ru', '1,5 МБ']])(
     '%i bytes in %s: %s', (bytes, locale, text) => expect(formatFileSize(bytes, locale)).toBe(text));
 });

@@ -48,10 +48,5 @@ export function fromDateValue(value: string | null | undefined): number | null {
   return new Date(y!, m! - 1, d!).getTime();
 }
 
-/** A file size as people read it: 840 B, 12 KB, 3.4 MB. */
-export function formatFileSize(bytes: number, locale: string): string {
-  const [b, kb, mb] = locale === 'ru' ? ['Б', 'КБ', 'МБ'] : ['B', 'KB', 'MB'];
-  if (bytes < 1024) return `${bytes} ${b}`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} ${kb}`;
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)} ${mb}`;
-}
+
+export { formatFileSize } from '@reclaim/client';

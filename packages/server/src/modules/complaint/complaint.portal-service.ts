@@ -98,13 +98,14 @@ export async function rateComplaint(gql: GraphQLContext, number: string, accessT
 }
 
 export async function toPortal(ctx: RequestContext, c: Complaint): Promise<PortalComplaint> {
-  const [tenant] = await ctx.query<{ locale: 'ru' | 'en' }>('SELECT locale FROM tenants WHERE id = app_tenant_id()');
+  const [tenant] = await ctx.query<{ locale: 'ru' | 'en'; slug: string }>('SELECT locale, slug FROM tenants WHERE id = app_tenant_id()');
   const messages = await ctx.manager.find(Message, {
     where: { complaintId: c.id, visibility: Visibility.PUBLIC }, order: { createdAt: 'ASC', id: 'ASC' },
   });
   const files = (await attachmentsOf(ctx, c.id, true)).map(toPortalAttachment);
   return {
     number: c.number,
+    companySlug: tenant?.slug ?? '',
     kind: c.kind,
     demand: c.demand,
     subject: c.subject,

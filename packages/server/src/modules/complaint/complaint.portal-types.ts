@@ -53,6 +53,9 @@ export class PortalComplaint {
   @Field()
   number!: string;
 
+  @Field({ description: 'The slug of the company it was filed with: a portal opened under another company\'s address sends the customer to this one' })
+  companySlug!: string;
+
   @Field(() => ComplaintKind)
   kind!: ComplaintKind;
 

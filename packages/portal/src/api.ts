@@ -1,0 +1,88 @@
+import { inject, ref, type InjectionKey, type Ref } from 'vue';
+import { createReclaimClient, type ReclaimClient } from '@reclaim/client';
+import {
+  ComplaintStatusChangedDocument, ComplaintStatusDocument, PortalTenantDocument, RateComplaintDocument, ReplyToComplaintDocument,
+  SubmitComplaintDocument,
+  type PortalComplaintViewFragment, type PortalMessageViewFragment, type PortalTenantViewFragment, type SubmitComplaintInput,
+} from '@reclaim/client/portal';
+import { uploadFile, type UploadFn } from './uploads/upload.js';
+
+export type PortalComplaint = PortalComplaintViewFragment;
+export type PortalMessage = PortalMessageViewFragment;
+export type PortalTenant = PortalTenantViewFragment;
+
+/** A complaint is reached by its number and access token together, never by the number alone. */
+export interface ComplaintKey {
+  number: string;
+  accessToken: string;
+}
+
+/** Everything the portal asks of the server; components get it injected, tests give a fake. */
+export interface PortalApi {
+  /** True while the subscription socket is up. */
+  live: Ref<boolean>;
+  tenant(slug: string): Promise<PortalTenant | null>;
+  submit(slug: string, input: SubmitComplaintInput): Promise<ComplaintKey>;
+  /** Null for a wrong pair. */
+  status(key: ComplaintKey): Promise<PortalComplaint | null>;
+  /** Subscribes to the complaint, then runs `onReady` once the socket is up and after every reconnect; returns the unsubscriber. */
+  watch(key: ComplaintKey, onChange: (complaint: PortalComplaint) => void, onReady: () => void): () => void;
+  reply(key: ComplaintKey, body: string, attachmentIds: string[]): Promise<PortalMessage>;
+  rate(key: ComplaintKey, score: number, comment: string | null): Promise<PortalComplaint>;
+  upload: UploadFn;
+}
+
+export const ApiKey: InjectionKey<PortalApi> = Symbol('portal-api');
+
+export function createPortalApi(clientFactory: typeof createReclaimClient = createReclaimClient): PortalApi {
+  const live = ref(false);
+  const client: ReclaimClient = clientFactory({ httpUrl: '/portal/graphql', onSocketChange: (up) => (live.value = up) });
+  const { apollo, socket } = client;
+  return {
+    live,
+    async tenant(slug) {
+      const { data } = await apollo.query({ query: PortalTenantDocument, variables: { slug }, fetchPolicy: 'cache-first' });
+      return data?.portalTenant ?? null;
+    },
+    async submit(slug, input) {
+      const { data } = await apollo.mutate({ mutation: SubmitComplaintDocument, variables: { tenantSlug: slug, input } });
+      return { number: data!.submitComplaint.number, accessToken: data!.submitComplaint.accessToken };
+    },
+    async status(key) {
+      const { data } = await apollo.query({ query: ComplaintStatusDocument, variables: key, fetchPolicy: 'network-only' });
+      return data?.complaintStatus ?? null;
+    },
+    watch(key, onChange, onReady) {
+      const subscription = apollo.subscribe({ query: ComplaintStatusChangedDocument, variables: key }).subscribe({
+        next: (result) => {
+          if (result.data) onChange(result.data.complaintStatusChanged);
+        },
+        // A wrong pair is refused here too; the fetch tells the page so.
+        error: () => undefined,
+      });
+      const off = socket.onReady(onReady);
+      return () => {
+        subscription.unsubscribe();
+        off();
+      };
+    },
+    async reply(key, body, attachmentIds) {
+      const { data } = await apollo.mutate({
+        mutation: ReplyToComplaintDocument,
+        variables: { ...key, body, ...(attachmentIds.length > 0 && { attachmentIds }) },
+      });
+      return data!.replyToComplaint;
+    },
+    async rate(key, score, comment) {
+      const { data } = await apollo.mutate({ mutation: RateComplaintDocument, variables: { ...key, score, comment } });
+      return data!.rateComplaint;
+    },
+    upload: uploadFile,
+  };
+}
+
+export function useApi(): PortalApi {
+  const api = inject(ApiKey);
+  if (!api) throw new Error('the portal API is not provided');
+  return api;
+}
