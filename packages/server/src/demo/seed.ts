@@ -175,11 +175,11 @@ function summary(seeded: Seeded[], ms: number): string {
     const role = u.roles.join('+');
     byRole.set(role, [...(byRole.get(role) ?? []), u.login]);
   }
-  const portal = seeded.filter((s) => s.portal).map((s) => `${s.portal!.number} (access token ${s.portal!.token})`);
+  const portal = seeded.filter((s) => s.portal).map((s) => `/p/${s.texts.slug}/track/${s.portal!.number}#${s.portal!.token}`);
   return [
     `${seeded.map((s) => `${s.texts.slug} (${s.complaints} complaints)`).join(', ')} in ${Math.round(ms)} ms`,
     `  staff: tenant ${slugs.join(' or ')}, e-mail <login>@<tenant>.demo (e.g. admin@${slugs[0]}.demo), password "${DEMO_PASSWORD}"`,
     ...[...byRole].map(([role, logins]) => `    ${role}: ${logins.join(', ')}`),
-    ...(portal.length ? [`  portal: ${portal.join(', ')}`] : []),
+    ...(portal.length ? [`  portal: /p/${slugs.join('/ or /p/')}/; tracking links: ${portal.join(', ')}`] : []),
   ].join('\n');
 }
