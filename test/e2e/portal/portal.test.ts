@@ -2,13 +2,14 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
-import { hasChromium, launch, screenshot, type ConsoleBrowser } from '../console/browser.js';
+import { hasChromium, launch, screenshot, signIn, type ConsoleBrowser } from '../console/browser.js';
 import { gradientPng } from './png.js';
 
 /**
  * The customer portal in a real Chromium against the built server in
- * embedded mode with demo data; the company's side works through the staff
- * API, as the console does.
+ * embedded mode with demo data; the company asks its question and sees the
+ * answer and the rating in the staff console, and moves the stages through
+ * the staff API (the console's own tests drive every stage form).
  */
 const TENANT = 'northwind';
 const portalBuilt = existsSync(new URL('../../../packages/portal/dist/index.html', import.meta.url));
@@ -99,10 +100,18 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    // A public question from the company appears without a reload.
-    await staff('mutation($i: AddMessageInput!) { addMessage(input: $i) { id } }', {
-      i: { complaintId: complaint.id, body: 'Could you tell us the batch number printed under the base?', visibility: 'PUBLIC', awaitCustomer: true },
-    }, head);
+    // In the staff console, the department head sees the customer's photo and asks a public question;
+    // it appears on the customer's page without a reload.
+    const console_ = await signIn(chromium.browser, server.base, TENANT, `head.service@${TENANT}.demo`);
+    const c = console_.page;
+    await c.goto(`/complaints/${number}`);
+    const photo = c.locator('[data-test=attachments] img');
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(240);
+    await c.locator('.n-radio-button', { hasText: 'Public reply' }).click();
+    await c.fill('textarea[name=message]', 'Could you tell us the batch number printed under the base?');
+    await c.locator('[data-field=awaitCustomer]').click();
+    await c.locator('form', { has: c.locator('textarea[name=message]') }).locator('button[type=submit]').click();
+    await c.locator('[data-test=awaiting]').waitFor();
     await page.locator('[data-test=message][data-author=STAFF]', { hasText: 'batch number printed under the base' }).waitFor({ timeout: 5000 });
     await page.locator('[data-test=awaiting]').waitFor();
 
@@ -158,6 +167,10 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     complaint = await byNumber();
     expect(complaint.satisfaction).toBe(4);
     expect(complaint.satisfactionComment).toBe('Refund came quickly, thank you.');
+    // The console page, open all along, shows the customer's answer, its photo and the rating live.
+    await c.locator('[data-visibility=PUBLIC]', { hasText: 'The batch number is 42-B.' }).locator('.message-files a', { hasText: 'label.png' }).waitFor();
+    await expect.poll(async () => ((await c.locator('body').textContent()) ?? '').replace(/\s+/g, ' '), { timeout: 5000 }).toContain('★★★★☆ — Refund came quickly, thank you.');
+    await console_.context.close();
     await context.close();
   });
 
