@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { MAX_FILE_BYTES } from '../src/modules/attachment/file-types.js';
-import { readFile } from '../src/modules/attachment/attachment.service.js';
+import { linkedFile } from '../src/modules/attachment/attachment.service.js';
 import { RequestContext } from '../src/graphql/context.js';
 import { ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, Q, expectError, type World } from './fixtures.js';
@@ -91,6 +92,42 @@ describe('a customer attaches photos and documents', () => {
       .toEqual([[up.body.id, 'CUSTOMER', null, null], [doc.body.id, 'CUSTOMER', null, null]]);
     const again = await request(server.url).get(staffView.attachments[0].url);
     expect(again.status).toBe(200);
+  });
+
+  it('answers a revalidation with 304 and a HEAD with the headers only', async () => {
+    const up = await upload(png('etag'));
+    const url = ok(await server.portal(SUBMIT, submission([up.body.id]))).submitComplaint.complaint.attachments[0].url;
+    const first = await request(server.url).get(url);
+    const again = await request(server.url).get(url).set('if-none-match', first.headers.etag);
+    expect(again.status).toBe(304);
+    const head = await request(server.url).head(url);
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String(up.body.size));
+    expect(head.text ?? '').toBe('');
+  });
+
+  it('holds no database connection while a body is arriving: slow uploads stall nobody', async () => {
+    const open: ClientRequest[] = [];
+    const { port } = new URL(server.url);
+    // More slow uploads than the pool has connections (40), each declaring a megabyte and sending 20 bytes.
+    for (let i = 0; i < 45; i++) {
+      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `/portal/uploads?tenant=${a.t.slug}`,
+        headers: { 'content-length': '1000000', 'x-file-name': 'slow.png' } });
+      req.on('error', () => undefined);
+      req.write(png().subarray(0, 20));
+      open.push(req);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    try {
+      const answer = await Promise.race([
+        server.staff('{ departments { id } }', {}, a.t.adminToken),
+        new Promise<'stalled'>((r) => setTimeout(() => r('stalled'), 5000)),
+      ]);
+      expect(answer).not.toBe('stalled');
+      expect((answer as { errors?: unknown }).errors).toBeUndefined();
+    } finally {
+      for (const req of open) req.destroy();
+    }
   });
 
   it('serves byte ranges (video players ask for them) and answers 416 past the end', async () => {
@@ -211,8 +248,8 @@ describe('files reach only the right people', () => {
     otherFile.pathname = `/files/${randomUUID()}`;
     expect((await request(server.url).get(otherFile.pathname + otherFile.search)).status).toBe(404);
     // Row-level security: in tenant B's transaction the row does not exist.
-    expect(await fx.asTenant(b.t.tenantId, (m) => readFile(new RequestContext(b.t.tenantId, null, m), up.body.id))).toBeNull();
-    expect(await fx.asTenant(a.t.tenantId, (m) => readFile(new RequestContext(a.t.tenantId, null, m), up.body.id))).not.toBeNull();
+    expect(await fx.asTenant(b.t.tenantId, (m) => linkedFile(new RequestContext(b.t.tenantId, null, m), up.body.id))).toBeNull();
+    expect(await fx.asTenant(a.t.tenantId, (m) => linkedFile(new RequestContext(a.t.tenantId, null, m), up.body.id))).not.toBeNull();
     const seen = (tenantId: string) => fx.asTenant(tenantId, (m) => m.query(
       'SELECT (SELECT count(*)::int FROM attachments WHERE id = $1) AS files, (SELECT count(*)::int FROM attachment_blobs WHERE attachment_id = $1) AS blobs',
       [up.body.id]));
@@ -222,7 +259,7 @@ describe('files reach only the right people', () => {
 
   it('a pending (never submitted) upload has no link and cannot be read', async () => {
     const up = await upload(png('pending'));
-    expect(await fx.asTenant(a.t.tenantId, (m) => readFile(new RequestContext(a.t.tenantId, null, m), up.body.id))).toBeNull();
+    expect(await fx.asTenant(a.t.tenantId, (m) => linkedFile(new RequestContext(a.t.tenantId, null, m), up.body.id))).toBeNull();
   });
 });
 
@@ -275,9 +312,13 @@ describe('abuse protection on the public endpoint', () => {
       // A refused (invalid) submission does not use up the allowance.
       expectError(await limited.portal(Q.submit, { slug: t.slug, input: { ...input, customer: { name: 'Ann' } } }), 'BAD_USER_INPUT');
       ok(await limited.portal(Q.submit, { slug: t.slug, input }));
+      expectError(await limited.portal(Q.submit, { slug: t.slug, input: { ...input, attachmentIds: [randomUUID()] } }), 'BAD_USER_INPUT');
       ok(await limited.portal(Q.submit, { slug: t.slug, input }));
       expectError(await lfx.expectNoWrites(() => limited.portal(Q.submit, { slug: t.slug, input })), 'RATE_LIMITED');
+      // Refused submissions and uploads do not use up the allowance either.
+      expectError(await limited.portal(Q.submit, { slug: t.slug, input: { ...input, attachmentIds: [randomUUID()] } }), 'BAD_USER_INPUT');
       const send = () => request(limited.url).post(`/portal/uploads?tenant=${t.slug}`).set('x-file-name', 'p.png').send(png(randomUUID()));
+      expect((await request(limited.url).post(`/portal/uploads?tenant=${t.slug}`).set('x-file-name', 'p.html').send(Buffer.from('<html>'))).status).toBe(415);
       for (let i = 0; i < 3; i++) expect((await send()).status).toBe(201);
       const refused = await lfx.expectNoWrites(send);
       expect(refused.status).toBe(429);

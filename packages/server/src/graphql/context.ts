@@ -147,7 +147,8 @@ export class GraphQLContext {
   }
 
   private anonymousCounted = false;
-  private limitAnonymous(): void {
+  /** Counts this request against its client address's limit, once; RATE_LIMITED beyond it. */
+  limitAnonymous(): void {
     if (this.anonymousCounted) return;
     this.anonymousCounted = true;
     if (!this.deps.anonymousLimiter.take(this.clientAddress)) throw rateLimited();

@@ -2,12 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { GraphQLContext, rateLimited, RequestContext, type ServerDeps } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
+import { bearer } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { inTenant } from '../../db/unit-of-work.js';
 import { HttpError, readRawBody, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
-import { readFile, storeUpload, tooLarge } from './attachment.service.js';
-import { contentDisposition, MAX_FILE_BYTES } from './file-types.js';
+import { fileBytes, linkedFile, storeUpload, tooLarge } from './attachment.service.js';
+import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
+
+/** A file of 10 MB arrives in this time over 1 Mbit/s with room to spare. */
+const UPLOAD_DEADLINE_MS = 120_000;
 
 const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 };
 const REASON_STATUS: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED_TYPE: 415 };
@@ -25,15 +29,14 @@ export function createFileRoutes(deps: ServerDeps) {
     const gql = new GraphQLContext(deps, req.headers.authorization, req.socket.remoteAddress ?? '');
     let ok = false;
     try {
-      let ctx: RequestContext;
+      // Nothing touches the database until the whole body is here: a slow sender holds a socket, never a
+      // pooled connection. What needs no database is checked first: the token's signature, the address's limit.
       if (side === ActorKind.STAFF) {
-        ctx = await gql.staff();
-        authorize(ctx.staff, Action.ADD_MESSAGE);
+        const token = bearer(req.headers.authorization);
+        if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+        await deps.tokens.verify(token);
       } else {
-        const tenantId = await gql.tenantIdBySlug((url.searchParams.get('tenant') ?? '').slice(0, 60));
-        if (!tenantId) throw notFound('company');
-        if (!deps.portalLimits.upload(gql.clientAddress, tenantId)) throw rateLimited();
-        ctx = await gql.forTenant(tenantId);
+        gql.limitAnonymous();
       }
       let fileName: string;
       try {
@@ -43,17 +46,30 @@ export function createFileRoutes(deps: ServerDeps) {
       }
       let bytes: Buffer;
       try {
-        bytes = await readRawBody(req, MAX_FILE_BYTES);
+        bytes = await readRawBody(req, MAX_FILE_BYTES, { timeoutMs: UPLOAD_DEADLINE_MS });
       } catch (err) {
         if (err instanceof HttpError && err.status === 413) throw tooLarge();
         throw err;
       }
+      let ctx: RequestContext;
+      if (side === ActorKind.STAFF) {
+        ctx = await gql.staff();
+        authorize(ctx.staff, Action.ADD_MESSAGE);
+      } else {
+        const tenantId = await gql.tenantIdBySlug((url.searchParams.get('tenant') ?? '').slice(0, 60));
+        if (!tenantId) throw notFound('company');
+        ctx = await gql.forTenant(tenantId);
+      }
       const stored = await storeUpload(ctx, { fileName, bytes, author: side });
+      // Accepted uploads count; a refused one (its transaction rolled back) does not.
+      if (side === ActorKind.CUSTOMER && !deps.portalLimits.upload(gql.clientAddress, ctx.tenantId)) throw rateLimited();
       await gql.uow.finish(true);
       ok = true;
       sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });
     } catch (err) {
       if (!ok) await gql.uow.finish(false).catch(() => undefined);
+      // The client went away mid-upload: nobody to answer.
+      if (req.destroyed && !(err instanceof HttpError) && !(err instanceof GraphQLError)) return;
       // Whatever was not read yet is dropped, so that the answer reaches the client.
       if (!req.readableEnded) req.resume();
       sendError(res, err);
@@ -63,33 +79,37 @@ export function createFileRoutes(deps: ServerDeps) {
   async function download(req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
     const link = deps.files.verify(id, url.searchParams);
     if (!link) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'this link is wrong or has expired; reload the page' } });
-    const file = await inTenant(deps.dataSource, link.tenantId, (manager) => readFile(new RequestContext(link.tenantId, null, manager), link.attachmentId));
-    if (!file) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'file not found' } });
-    const etag = `"${file.attachment.sha256.toString('base64url')}"`;
-    res.setHeader('content-type', file.kind.contentType);
-    res.setHeader('content-disposition', contentDisposition(file.kind.inline ? 'inline' : 'attachment', file.attachment.fileName));
-    res.setHeader('x-content-type-options', 'nosniff');
-    // Never a document of ours: no scripts, no frames, no reading from other sites.
-    res.setHeader('content-security-policy', "default-src 'none'; sandbox");
-    res.setHeader('cross-origin-resource-policy', 'same-origin');
-    res.setHeader('cache-control', 'private, max-age=3600');
-    res.setHeader('accept-ranges', 'bytes');
-    res.setHeader('etag', etag);
-    if (req.headers['if-none-match'] === etag) {
-      res.statusCode = 304;
-      return void res.end();
-    }
-    const range = byteRange(req.headers.range, file.data.length);
-    if (range === 'unsatisfiable') {
-      res.statusCode = 416;
-      res.setHeader('content-range', `bytes */${file.data.length}`);
-      return void res.end();
-    }
-    const body = range ? file.data.subarray(range.start, range.end + 1) : file.data;
-    res.statusCode = range ? 206 : 200;
-    if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${file.data.length}`);
-    res.setHeader('content-length', body.length);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    // The record first: a revalidation or a HEAD never reads the bytes, a range reads only its part.
+    await inTenant(deps.dataSource, link.tenantId, async (manager) => {
+      const ctx = new RequestContext(link.tenantId, null, manager);
+      const file = await linkedFile(ctx, link.attachmentId);
+      if (!file) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'file not found' } });
+      const etag = `"${file.sha256.toString('base64url')}"`;
+      res.setHeader('content-type', file.contentType);
+      res.setHeader('content-disposition', contentDisposition(showsInline(file.contentType) ? 'inline' : 'attachment', file.fileName));
+      res.setHeader('x-content-type-options', 'nosniff');
+      // Never a document of ours: no scripts, no frames, no reading from other sites.
+      res.setHeader('content-security-policy', "default-src 'none'; sandbox");
+      res.setHeader('cross-origin-resource-policy', 'same-origin');
+      res.setHeader('cache-control', 'private, max-age=3600');
+      res.setHeader('accept-ranges', 'bytes');
+      res.setHeader('etag', etag);
+      if (req.headers['if-none-match'] === etag) {
+        res.statusCode = 304;
+        return void res.end();
+      }
+      const range = byteRange(req.headers.range, file.size);
+      if (range === 'unsatisfiable') {
+        res.statusCode = 416;
+        res.setHeader('content-range', `bytes */${file.size}`);
+        return void res.end();
+      }
+      res.statusCode = range ? 206 : 200;
+      if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${file.size}`);
+      res.setHeader('content-length', range ? range.end - range.start + 1 : file.size);
+      if (req.method === 'HEAD') return void res.end();
+      res.end(await fileBytes(ctx, file.id, range ?? undefined));
+    });
   }
 
   /** Answers `true` when the request was one of the file routes. */
@@ -117,6 +137,7 @@ export function createFileRoutes(deps: ServerDeps) {
 }
 
 function sendError(res: ServerResponse, err: unknown): void {
+  if (err instanceof HttpError) return sendJson(res, err.status, { error: { code: 'BAD_USER_INPUT', message: err.message } });
   const code = err instanceof GraphQLError ? String(err.extensions?.code ?? '') : '';
   const status = STATUS[code];
   if (!status) throw err;

@@ -4,9 +4,7 @@ import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import { Message } from '../message/message.entity.js';
 import { Attachment } from './attachment.entity.js';
-import {
-  MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, fileNameProblem, sniffFileKind, type FileKind,
-} from './file-types.js';
+import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, fileNameProblem, sniffContentType } from './file-types.js';
 
 export interface Upload {
   fileName: string;
@@ -25,8 +23,8 @@ export async function storeUpload(ctx: RequestContext, upload: Upload): Promise<
   if (nameProblem) throw badInput(nameProblem, { fields: [{ field: 'fileName', messages: [nameProblem] }] });
   if (upload.bytes.length === 0) throw badInput('the file is empty', { reason: 'EMPTY_FILE' });
   if (upload.bytes.length > MAX_FILE_BYTES) throw tooLarge();
-  const kind = sniffFileKind(upload.bytes);
-  if (!kind) throw unsupportedType();
+  const contentType = sniffContentType(upload.bytes);
+  if (!contentType) throw unsupportedType();
 
   await ctx.query(`DELETE FROM attachments WHERE complaint_id IS NULL AND created_at < now() - interval '1 day'`);
   const attachment = ctx.manager.create(Attachment, {
@@ -35,7 +33,7 @@ export async function storeUpload(ctx: RequestContext, upload: Upload): Promise<
     complaintId: null,
     messageId: null,
     fileName,
-    contentType: kind.contentType,
+    contentType,
     size: upload.bytes.length,
     sha256: createHash('sha256').update(upload.bytes).digest(),
     authorKind: upload.author,
@@ -100,22 +98,20 @@ export async function attachmentsOf(ctx: RequestContext, complaintId: string, cu
   return rows;
 }
 
-export interface StoredFile {
-  attachment: Attachment;
-  kind: FileKind;
-  data: Buffer;
+/** A linked file's record in the context's tenant; null when there is none (or it is still pending). */
+export async function linkedFile(ctx: RequestContext, attachmentId: string): Promise<Attachment | null> {
+  const attachment = await ctx.manager.findOneBy(Attachment, { id: attachmentId });
+  return attachment?.complaintId ? attachment : null;
 }
 
-/** A linked file and its bytes, in the context's tenant; null when there is none (or it is still pending). */
-export async function readFile(ctx: RequestContext, attachmentId: string): Promise<StoredFile | null> {
-  const attachment = await ctx.manager.findOneBy(Attachment, { id: attachmentId });
-  if (!attachment?.complaintId) return null;
-  const [blob] = await ctx.query<{ data: Buffer | Uint8Array }>('SELECT data FROM attachment_blobs WHERE attachment_id = $1', [attachmentId]);
-  if (!blob) return null;
-  const data = Buffer.isBuffer(blob.data) ? blob.data : Buffer.from(blob.data);
-  const kind = sniffFileKind(data);
-  if (!kind) throw notFound('file');
-  return { attachment, kind, data };
+/** Bytes `start` to `end` (inclusive) of a stored file, or all of it, cut out by the database. */
+export async function fileBytes(ctx: RequestContext, attachmentId: string, range?: { start: number; end: number }): Promise<Buffer> {
+  const [blob] = range
+    ? await ctx.query<{ data: Buffer | Uint8Array }>('SELECT substring(data FROM $2 FOR $3) AS data FROM attachment_blobs WHERE attachment_id = $1',
+      [attachmentId, range.start + 1, range.end - range.start + 1])
+    : await ctx.query<{ data: Buffer | Uint8Array }>('SELECT data FROM attachment_blobs WHERE attachment_id = $1', [attachmentId]);
+  if (!blob) throw notFound('file');
+  return Buffer.isBuffer(blob.data) ? blob.data : Buffer.from(blob.data);
 }
 
 export const tooLarge = () => new AppError('BAD_USER_INPUT', `a file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`, { reason: 'FILE_TOO_LARGE' });

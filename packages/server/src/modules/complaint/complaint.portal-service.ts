@@ -29,7 +29,6 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
       fields: [{ field: 'customer.email', messages: ['an e-mail or a phone is required'] }],
     });
   }
-  if (!gql.deps.portalLimits.submission(gql.clientAddress, tenantId)) throw rateLimited();
   // 256 random bits; only its hash is stored, so the database cannot give it back.
   const accessToken = randomBytes(32).toString('base64url');
   const { attachmentIds, website: _honeypot, ...fields } = input;
@@ -44,6 +43,8 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
     throw badInput('this submission was received already; use the tracking link you were given');
   }
   await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
+  // Accepted submissions count (this one is refused, and rolled back, when over the limit); refused ones do not.
+  if (!gql.deps.portalLimits.submission(gql.clientAddress, tenantId)) throw rateLimited();
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }
 

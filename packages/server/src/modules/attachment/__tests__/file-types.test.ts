@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { contentDisposition, fileNameProblem, sniffFileKind } from '../file-types.js';
+import { contentDisposition, fileNameProblem, showsInline, sniffContentType } from '../file-types.js';
 
 const bytes = (...parts: Array<string | number[]>) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 
-describe('sniffFileKind', () => {
+describe('sniffContentType', () => {
   it.each([
     ['JPEG', bytes([0xff, 0xd8, 0xff, 0xe0], 'JFIF'), 'image/jpeg', true],
     ['PNG', bytes([0x89], 'PNG\r\n', [0x1a], '\n', [0, 0, 0, 13]), 'image/png', true],
@@ -18,7 +18,8 @@ describe('sniffFileKind', () => {
     ['QuickTime', bytes([0, 0, 0, 0x14], 'ftypqt  '), 'video/quicktime', true],
     ['HEIC photo', bytes([0, 0, 0, 0x18], 'ftypheic'), 'image/heic', true],
   ])('%s', (_name, data, contentType, inline) => {
-    expect(sniffFileKind(data)).toEqual({ contentType, inline });
+    expect(sniffContentType(data)).toBe(contentType);
+    expect(showsInline(contentType)).toBe(inline);
   });
 
   it.each([
@@ -32,7 +33,7 @@ describe('sniffFileKind', () => {
     ['too short to tell', bytes([0xff, 0xd8])],
     ['empty', bytes()],
   ])('refuses %s', (_name, data) => {
-    expect(sniffFileKind(data)).toBeNull();
+    expect(sniffContentType(data)).toBeNull();
   });
 });
 
@@ -48,6 +49,10 @@ describe('fileNameProblem', () => {
     ['a\\b.png', 'the file name has characters that are not allowed'],
     ['photo\u202Egpj.exe', 'the file name has characters that are not allowed'],
     ['new\nline.png', 'the file name has characters that are not allowed'],
+    ['a C1 control \u0085.png', 'the file name has characters that are not allowed'],
+    ['a line separator \u2028.png', 'the file name has characters that are not allowed'],
+    ['a right-to-left mark \u200F.png', 'the file name has characters that are not allowed'],
+    ['a zero-width space \u200B.png', 'the file name has characters that are not allowed'],
   ])('refuses %j', (name, problem) => {
     expect(fileNameProblem(name)).toBe(problem);
   });
@@ -57,5 +62,10 @@ describe('contentDisposition', () => {
   it('gives an ASCII fallback and the exact UTF-8 name', () => {
     expect(contentDisposition('inline', 'Фото "1".jpg')).toBe(
       `inline; filename="____ _1_.jpg"; filename*=UTF-8''${encodeURIComponent('Фото "1".jpg')}`);
+  });
+
+  it('escapes what RFC 8187 does not allow bare in filename*', () => {
+    expect(contentDisposition('attachment', "it's (1)*!.pdf")).toBe(
+      `attachment; filename="it's (1)*!.pdf"; filename*=UTF-8''it%27s%20%281%29%2A%21.pdf`);
   });
 });
