@@ -33,6 +33,8 @@ export interface Config {
   portalSubmissionsPerHourPerTenant: number;
   /** Files uploaded through the public portal per client address per hour; 0 turns it off. */
   portalUploadsPerHour: number;
+  /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
+  trustedProxies: number;
   production: boolean;
 }
 
@@ -64,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
+    trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
     production,
   };
 }

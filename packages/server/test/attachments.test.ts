@@ -328,6 +328,23 @@ describe('abuse protection on the public endpoint', () => {
     }
   });
 
+  it('behind a trusted load balancer, counts each customer by the address the balancer saw', async () => {
+    const limited = await startTestServer({ portalSubmissionsPerHour: 1, portalSubmissionsPerHourPerTenant: 100, trustedProxies: 1 });
+    try {
+      const t = await new Fixtures(limited).tenant();
+      const submit = (forwardedFor: string) => request(limited.url).post('/portal/graphql').set('content-type', 'application/json')
+        .set('x-forwarded-for', forwardedFor)
+        .send({ query: Q.submit, variables: { slug: t.slug, input: { kind: 'COMPLAINT', subject: 'Late', description: 'Late delivery', customer: { name: 'Ann', phone: '+44 20 7946 0000' } } } });
+      expect((await submit('203.0.113.7')).body.errors).toBeUndefined();
+      expect((await submit('203.0.113.8')).body.errors).toBeUndefined();
+      expect((await submit('203.0.113.7')).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+      // A client cannot pose as someone else by writing the header itself: the balancer appends what it saw.
+      expect((await submit('198.51.100.1, 203.0.113.8')).body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses a portal request body over the limit with 413', async () => {
     const res = await request(server.url).post('/portal/graphql').set('content-type', 'application/json')
       .send(JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(300 * 1024) } }));

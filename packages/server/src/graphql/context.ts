@@ -58,6 +58,8 @@ export interface ServerDeps {
   portalLimits: PortalLimits;
   /** Signs and checks the download links of attachments. */
   files: FileLinks;
+  /** Proxies in front of the server whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies: number;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
 }

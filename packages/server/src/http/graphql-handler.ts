@@ -6,7 +6,7 @@ import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { formatError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
-import { readBody, sendJson, HttpError } from './http-util.js';
+import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
 
 /**
  * Units of work of requests that produced errors: their transaction is rolled
@@ -68,7 +68,7 @@ export async function createGraphQLEndpoint(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = new GraphQLContext(deps, req.headers.authorization, req.socket.remoteAddress ?? '');
+    const context = new GraphQLContext(deps, req.headers.authorization, clientAddress(req, deps.trustedProxies));
     let response;
     try {
       response = await apollo.executeHTTPGraphQLRequest({

@@ -61,3 +61,19 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body));
 }
+
+/**
+ * The client's address for rate limits. With `trustedProxies` load balancers
+ * or proxies in front (TRUSTED_PROXIES), each appends the address it got the
+ * request from to X-Forwarded-For; the client is the one the outermost
+ * trusted proxy saw. Addresses further left were written by the client
+ * itself and are never believed. Without proxies, the socket's peer.
+ */
+export function clientAddress(req: IncomingMessage, trustedProxies: number): string {
+  const peer = req.socket.remoteAddress ?? '';
+  if (trustedProxies <= 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const chain = [...forwarded, peer];
+  return chain[Math.max(0, chain.length - 1 - trustedProxies)]!;
+}

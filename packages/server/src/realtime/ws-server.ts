@@ -10,6 +10,7 @@ import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import { AppError, codedError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { bearer } from '../auth/token.js';
+import { clientAddress } from '../http/http-util.js';
 import type { Feed, FeedOpener } from '../modules/complaint/complaint.feeds.js';
 import type { DirectSink, SubscriptionHub, SubscriptionRequest } from './hub.js';
 
@@ -101,7 +102,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         if ('errors' in prepared) return refuse(prepared.errors.map(codedError));
         const opener = endpoint.feeds[prepared.field];
         if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
-        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request));
+        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request, deps.trustedProxies));
         let feed: Feed;
         try {
           feed = await opener(gql, prepared.args);
@@ -199,6 +200,3 @@ function prepare(schema: GraphQLSchema, query: string, operationName?: string | 
   return { document, field, args: getArgumentValues(definition, node as FieldNode, coerced.coerced) };
 }
 
-function clientAddress(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? '';
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PortalLimits, RateLimiter } from '../rate-limiter.js';
+import { clientAddress } from '../http-util.js';
 
 describe('RateLimiter', () => {
   it('allows a burst of perMinute, then refills at perMinute/60 per second', () => {
@@ -48,3 +49,19 @@ describe('PortalLimits', () => {
   });
 });
 
+
+describe('clientAddress', () => {
+  const req = (peer: string, forwarded?: string) =>
+    ({ socket: { remoteAddress: peer }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as never;
+
+  it.each([
+    ['no proxies: the peer, whatever the header says', req('10.0.0.5', '1.2.3.4'), 0, '10.0.0.5'],
+    ['one load balancer: the address it saw', req('10.0.0.5', '203.0.113.7'), 1, '203.0.113.7'],
+    ['one load balancer, a header forged by the client: still the address the balancer saw', req('10.0.0.5', '6.6.6.6, 203.0.113.7'), 1, '203.0.113.7'],
+    ['two proxies', req('10.0.0.5', '6.6.6.6, 203.0.113.7, 10.0.0.9'), 2, '203.0.113.7'],
+    ['trusted proxies but no header (a direct request): the peer', req('10.0.0.5'), 1, '10.0.0.5'],
+    ['more proxies trusted than hops: the leftmost there is', req('10.0.0.5', '203.0.113.7'), 3, '203.0.113.7'],
+  ])('%s', (_label, request, proxies, address) => {
+    expect(clientAddress(request, proxies)).toBe(address);
+  });
+});

@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../graphql/errors.js';
 import { bearer } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { inTenant } from '../../db/unit-of-work.js';
-import { HttpError, readRawBody, sendJson } from '../../http/http-util.js';
+import { HttpError, clientAddress, readRawBody, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import { fileBytes, linkedFile, storeUpload, tooLarge } from './attachment.service.js';
 import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
@@ -26,7 +26,7 @@ const REASON_STATUS: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED
  */
 export function createFileRoutes(deps: ServerDeps) {
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL, side: ActorKind.CUSTOMER | ActorKind.STAFF): Promise<void> {
-    const gql = new GraphQLContext(deps, req.headers.authorization, req.socket.remoteAddress ?? '');
+    const gql = new GraphQLContext(deps, req.headers.authorization, clientAddress(req, deps.trustedProxies));
     let ok = false;
     try {
       // Nothing touches the database until the whole body is here: a slow sender holds a socket, never a
