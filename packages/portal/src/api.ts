@@ -1,15 +1,17 @@
 import { inject, ref, type InjectionKey, type Ref } from 'vue';
-import { createReclaimClient, type ReclaimClient } from '@reclaim/client';
+import { createReclaimClient, uploadFile, type ReclaimClient, type UploadedFile } from '@reclaim/client';
 import {
   ComplaintStatusChangedDocument, ComplaintStatusDocument, PortalTenantDocument, RateComplaintDocument, ReplyToComplaintDocument,
   SubmitComplaintDocument,
   type PortalComplaintViewFragment, type PortalMessageViewFragment, type PortalTenantViewFragment, type SubmitComplaintInput,
 } from '@reclaim/client/portal';
-import { uploadFile, type UploadFn } from './uploads/upload.js';
 
 export type PortalComplaint = PortalComplaintViewFragment;
 export type PortalMessage = PortalMessageViewFragment;
 export type PortalTenant = PortalTenantViewFragment;
+
+/** Sends a customer's file to the company's upload route. */
+export type UploadFn = (slug: string, file: File, onProgress: (fraction: number) => void) => Promise<UploadedFile>;
 
 /** A complaint is reached by its number and access token together, never by the number alone. */
 export interface ComplaintKey {
@@ -77,7 +79,7 @@ export function createPortalApi(clientFactory: typeof createReclaimClient = crea
       const { data } = await apollo.mutate({ mutation: RateComplaintDocument, variables: { ...key, score, comment } });
       return data!.rateComplaint;
     },
-    upload: uploadFile,
+    upload: (slug, file, onProgress) => uploadFile({ url: `/portal/uploads?tenant=${encodeURIComponent(slug)}`, file, onProgress }),
   };
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, ref } from 'vue';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import FileUploader from '../src/uploads/FileUploader.vue';
-import { UploadError, type UploadedFile } from '../src/uploads/upload.js';
+import { UploadError, type UploadedFile } from '@reclaim/client';
 import { uploadedIds, type UploadItem } from '../src/uploads/upload-items.js';
 import { choose, fakeApi, file, mountWith } from './helpers.js';
 

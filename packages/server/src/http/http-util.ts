@@ -33,8 +33,7 @@ export async function readRawBody(req: IncomingMessage, limit: number, options: 
       if (size <= limit && declared <= limit) chunks.push(chunk as Buffer);
     }
   } catch (err) {
-    if (late) throw new HttpError(408, 'the request body did not arrive in time');
-    throw err;
+    if (!late) throw err;
   } finally {
     if (deadline) clearTimeout(deadline);
   }

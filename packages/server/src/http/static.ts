@@ -74,14 +74,14 @@ function loadBuild(root: string): Map<string, StaticFile> {
 
 /**
  * Returns the handler of the app built into `root`, mounted at `prefix`
- * ('' for the root, else like '/p'); it answers `true` when it took the request.
+ * ('' for the root, else like '/p'; the caller hands it only paths under
+ * it); it answers `true` when it took the request.
  */
 export function createSpaStatic(root: string, prefix = '') {
   let files: Map<string, StaticFile> | null = null;
 
   return function serveSpa(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    if (prefix && path !== prefix && !path.startsWith(`${prefix}/`)) return false;
     files ??= loadBuild(root);
     if (files.size === 0) return false;
     let name: string;

@@ -68,22 +68,20 @@ export function createFileRoutes(deps: ServerDeps) {
       sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });
     } catch (err) {
       if (!ok) await gql.uow.finish(false).catch(() => undefined);
-      // The client went away mid-upload: nobody to answer.
-      if (req.destroyed && !(err instanceof HttpError) && !(err instanceof GraphQLError)) return;
       // Whatever was not read yet is dropped, so that the answer reaches the client.
       if (!req.readableEnded) req.resume();
-      sendError(res, err);
+      throw err;
     }
   }
 
   async function download(req: IncomingMessage, res: ServerResponse, url: URL, id: string): Promise<void> {
     const link = deps.files.verify(id, url.searchParams);
-    if (!link) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'this link is wrong or has expired; reload the page' } });
+    if (!link) throw new AppError('NOT_FOUND', 'this link is wrong or has expired; reload the page');
     // The record first: a revalidation or a HEAD never reads the bytes, a range reads only its part.
     await inTenant(deps.dataSource, link.tenantId, async (manager) => {
       const ctx = new RequestContext(link.tenantId, null, manager);
       const file = await linkedFile(ctx, link.attachmentId);
-      if (!file) return sendJson(res, 404, { error: { code: 'NOT_FOUND', message: 'file not found' } });
+      if (!file) throw notFound('file');
       const etag = `"${file.sha256.toString('base64url')}"`;
       res.setHeader('content-type', file.contentType);
       res.setHeader('content-disposition', contentDisposition(showsInline(file.contentType) ? 'inline' : 'attachment', file.fileName));
@@ -108,7 +106,7 @@ export function createFileRoutes(deps: ServerDeps) {
       if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${file.size}`);
       res.setHeader('content-length', range ? range.end - range.start + 1 : file.size);
       if (req.method === 'HEAD') return void res.end();
-      res.end(await fileBytes(ctx, file.id, range ?? undefined));
+      res.end(await fileBytes(ctx, file.id, range ?? { start: 0, end: file.size - 1 }));
     });
   }
 
@@ -128,24 +126,33 @@ export function createFileRoutes(deps: ServerDeps) {
     }
     if (!work) return false;
     work.catch((err: unknown) => {
-      console.error(err);
-      if (!res.headersSent) sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal server error' } });
-      else res.end();
+      // The client went away (mid-upload, or cut at the deadline): nobody to answer.
+      if (req.socket.destroyed) return;
+      if (res.headersSent) return void res.end();
+      if (!sendError(res, err)) {
+        console.error(err);
+        sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal server error' } });
+      }
     });
     return true;
   };
 }
 
-function sendError(res: ServerResponse, err: unknown): void {
-  if (err instanceof HttpError) return sendJson(res, err.status, { error: { code: 'BAD_USER_INPUT', message: err.message } });
+/** Answers an expected failure (a coded error) with its status; false for anything else. */
+function sendError(res: ServerResponse, err: unknown): boolean {
+  if (err instanceof HttpError) {
+    sendJson(res, err.status, { error: { code: 'BAD_USER_INPUT', message: err.message } });
+    return true;
+  }
   const code = err instanceof GraphQLError ? String(err.extensions?.code ?? '') : '';
   const status = STATUS[code];
-  if (!status) throw err;
+  if (!status) return false;
   const reason = err instanceof GraphQLError ? err.extensions?.reason : undefined;
   const fields = err instanceof GraphQLError ? err.extensions?.fields : undefined;
   sendJson(res, (typeof reason === 'string' && REASON_STATUS[reason]) || status, {
     error: { code, message: (err as Error).message, ...(reason ? { reason } : {}), ...(fields ? { fields } : {}) },
   });
+  return true;
 }
 
 /** One `bytes=a-b` range (the kind video players ask for), null for the whole file. */

@@ -87,15 +87,14 @@ export async function linkAttachments(ctx: RequestContext, ids: readonly string[
   return ctx.manager.find(Attachment, { where: wanted.map((id) => ({ id })), order: { createdAt: 'ASC', id: 'ASC' } });
 }
 
-/** The files of a complaint, oldest first; `customerVisible` leaves out what staff attached to internal notes. */
-export async function attachmentsOf(ctx: RequestContext, complaintId: string, customerVisible = false): Promise<Attachment[]> {
-  const rows = await ctx.manager.createQueryBuilder(Attachment, 'a')
+/** The files of a complaint the customer may see, oldest first: all but those of internal notes. (Staff read them through the loader.) */
+export function customerVisibleFiles(ctx: RequestContext, complaintId: string): Promise<Attachment[]> {
+  return ctx.manager.createQueryBuilder(Attachment, 'a')
     .leftJoin(Message, 'm', 'm.tenantId = a.tenantId AND m.id = a.messageId')
     .where('a.complaintId = :complaintId', { complaintId })
-    .andWhere(customerVisible ? `(a.messageId IS NULL OR m.visibility = 'PUBLIC')` : 'TRUE')
+    .andWhere(`(a.messageId IS NULL OR m.visibility = 'PUBLIC')`)
     .orderBy('a.createdAt', 'ASC').addOrderBy('a.id', 'ASC')
     .getMany();
-  return rows;
 }
 
 /** A linked file's record in the context's tenant; null when there is none (or it is still pending). */
@@ -104,12 +103,11 @@ export async function linkedFile(ctx: RequestContext, attachmentId: string): Pro
   return attachment?.complaintId ? attachment : null;
 }
 
-/** Bytes `start` to `end` (inclusive) of a stored file, or all of it, cut out by the database. */
-export async function fileBytes(ctx: RequestContext, attachmentId: string, range?: { start: number; end: number }): Promise<Buffer> {
-  const [blob] = range
-    ? await ctx.query<{ data: Buffer | Uint8Array }>('SELECT substring(data FROM $2 FOR $3) AS data FROM attachment_blobs WHERE attachment_id = $1',
-      [attachmentId, range.start + 1, range.end - range.start + 1])
-    : await ctx.query<{ data: Buffer | Uint8Array }>('SELECT data FROM attachment_blobs WHERE attachment_id = $1', [attachmentId]);
+/** Bytes `start` to `end` (inclusive) of a stored file, cut out by the database. */
+export async function fileBytes(ctx: RequestContext, attachmentId: string, range: { start: number; end: number }): Promise<Buffer> {
+  const [blob] = await ctx.query<{ data: Buffer | Uint8Array }>(
+    'SELECT substring(data FROM $2 FOR $3) AS data FROM attachment_blobs WHERE attachment_id = $1',
+    [attachmentId, range.start + 1, range.end - range.start + 1]);
   if (!blob) throw notFound('file');
   return Buffer.isBuffer(blob.data) ? blob.data : Buffer.from(blob.data);
 }

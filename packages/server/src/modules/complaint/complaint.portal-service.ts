@@ -12,7 +12,7 @@ import {
   STAGE_LABELS, type PortalAttachment, type PortalComplaint, type PortalMessage, type PortalTenant, type SubmitComplaintInput, type SubmittedComplaint,
 } from './complaint.portal-types.js';
 import { Attachment } from '../attachment/attachment.entity.js';
-import { attachmentsOf, linkAttachments } from '../attachment/attachment.service.js';
+import { customerVisibleFiles, linkAttachments } from '../attachment/attachment.service.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { brandingView } from '../tenant/branding.js';
 
@@ -73,8 +73,7 @@ async function requireByToken(gql: GraphQLContext, number: string, accessToken: 
 export async function replyToComplaint(gql: GraphQLContext, number: string, accessToken: string, body: string, attachmentIds?: string[] | null) {
   const { ctx, complaint } = await requireByToken(gql, number, accessToken);
   if (complaint.stage === Stage.REJECTED) throw badInput('this complaint was declined; file a new one if needed');
-  const message = await addMessage(ctx, { complaintId: complaint.id, body, visibility: Visibility.PUBLIC }, ActorKind.CUSTOMER);
-  const files = await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: message.id, author: ActorKind.CUSTOMER });
+  const { message, files } = await addMessage(ctx, { complaintId: complaint.id, body, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
   return toPortalMessage(message, files.map(toPortalAttachment));
 }
 
@@ -103,7 +102,7 @@ export async function toPortal(ctx: RequestContext, c: Complaint): Promise<Porta
   const messages = await ctx.manager.find(Message, {
     where: { complaintId: c.id, visibility: Visibility.PUBLIC }, order: { createdAt: 'ASC', id: 'ASC' },
   });
-  const files = (await attachmentsOf(ctx, c.id, true)).map(toPortalAttachment);
+  const files = (await customerVisibleFiles(ctx, c.id)).map(toPortalAttachment);
   return {
     number: c.number,
     companySlug: tenant?.slug ?? '',

@@ -5,6 +5,7 @@ import { ActorKind, ComplaintKind, Demand, Stage } from './complaint.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { CustomerInput } from './dto/customer.input.js';
+import { TenantBranding } from '../tenant/branding.js';
 
 @ObjectType({ simpleResolvers: true, description: 'A file the customer may see: one of theirs, or one attached to a public reply' })
 export class PortalAttachment {
@@ -96,8 +97,9 @@ export class PortalComplaint {
   attachments!: PortalAttachment[];
 }
 
+/** Who the company is, and its branding fields (the type staff read as Tenant.branding). */
 @ObjectType({ simpleResolvers: true, description: 'What the public portal shows of a company' })
-export class PortalTenant {
+export class PortalTenant extends TenantBranding {
   @Field()
   slug!: string;
 
@@ -106,18 +108,6 @@ export class PortalTenant {
 
   @Field({ description: 'The portal\'s default language: ru or en' })
   locale!: string;
-
-  @Field(() => String, { nullable: true, description: 'An https: or data:image URL' })
-  logoUrl!: string | null;
-
-  @Field(() => String, { nullable: true, description: '#rrggbb' })
-  primaryColor!: string | null;
-
-  @Field(() => String, { nullable: true, description: '#rrggbb' })
-  accentColor!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'A short text shown above the form' })
-  intro!: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -8,6 +8,7 @@ import { setAwaitingCustomer } from '../complaint/complaint.service.js';
 import { syncSla } from '../sla/sla.service.js';
 import { Message } from './message.entity.js';
 import { linkAttachments } from '../attachment/attachment.service.js';
+import type { Attachment } from '../attachment/attachment.entity.js';
 
 export interface NewMessage {
   complaintId: string;
@@ -15,22 +16,27 @@ export interface NewMessage {
   visibility: Visibility;
   /** A public staff reply that asks the customer something: the SLA clocks pause until they answer. */
   awaitCustomer?: boolean | null;
+  /** Pending uploads of the same side (the staff member's own, or the customer's) that the message carries. */
+  attachmentIds?: string[] | null;
+}
+
+export interface AddedMessage {
+  message: Message;
+  files: Attachment[];
 }
 
 /** A staff reply or note, with files uploaded to /uploads; the complaint must be one of the tenant's. */
-export async function addStaffMessage(ctx: RequestContext, input: NewMessage & { attachmentIds?: string[] | null }): Promise<Message> {
+export async function addStaffMessage(ctx: RequestContext, input: NewMessage): Promise<Message> {
   authorize(ctx.staff, Action.ADD_MESSAGE);
   if (input.awaitCustomer && input.visibility !== Visibility.PUBLIC) {
     throw badInput('only a public reply can wait for the customer (an internal note never reaches them)', {
       fields: [{ field: 'awaitCustomer', messages: ['needs visibility PUBLIC'] }],
     });
   }
-  const message = await addMessage(ctx, input, ActorKind.STAFF);
-  await linkAttachments(ctx, input.attachmentIds, { complaintId: message.complaintId, messageId: message.id, author: ActorKind.STAFF });
-  return message;
+  return (await addMessage(ctx, input, ActorKind.STAFF)).message;
 }
 
-export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind): Promise<Message> {
+export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind.CUSTOMER | ActorKind.STAFF): Promise<AddedMessage> {
   const [complaint] = await ctx.query<{ first_responded_at: Date | null; awaiting_customer_since: Date | null }>(
     'SELECT first_responded_at, awaiting_customer_since FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
   if (!complaint) throw notFound('complaint');
@@ -56,5 +62,6 @@ export async function addMessage(ctx: RequestContext, input: NewMessage, author:
   if (input.awaitCustomer) await setAwaitingCustomer(ctx, input.complaintId, true, 'QUESTION');
   else if (author === ActorKind.CUSTOMER && complaint.awaiting_customer_since) await setAwaitingCustomer(ctx, input.complaintId, false, 'CUSTOMER_ANSWERED');
   else if (firstResponse) await syncSla(ctx, [input.complaintId]);
-  return message;
+  const files = await linkAttachments(ctx, input.attachmentIds, { complaintId: input.complaintId, messageId: message.id, author });
+  return { message, files };
 }

@@ -20,21 +20,16 @@ function checkBody(body: string): void {
   if (problems.length) throw badInput(problems.join('; '), { fields: [{ field: 'body', messages: problems }] });
 }
 
-async function checkNameFree(ctx: RequestContext, name: string, exceptId: string | null): Promise<void> {
-  const [taken] = await ctx.query('SELECT id FROM response_templates WHERE lower(name) = lower($1) AND id IS DISTINCT FROM $2', [name, exceptId]);
-  if (taken) throw duplicateName(name);
-}
-
 const duplicateName = (name: string) =>
   new AppError('CONFLICT', `a template named ${JSON.stringify(name)} exists already`, { reason: 'DUPLICATE', fields: [{ field: 'name', messages: ['is taken'] }] });
 
-/** A concurrent save of the same name passes the check but not the unique index: still CONFLICT, not a generic error. */
+/** A taken name (the unique index on lower(name) decides, also between concurrent saves) is CONFLICT, not a generic error. */
 async function unlessDuplicate<T>(name: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    const code = (error as { driverError?: { code?: string } }).driverError?.code;
-    if (code === '23505') throw duplicateName(name);
+    const e = error as { driverError?: { code?: string }; code?: string };
+    if ((e.driverError?.code ?? e.code) === '23505') throw duplicateName(name);
     throw error;
   }
 }
@@ -47,7 +42,6 @@ export async function createTemplate(ctx: RequestContext, input: CreateResponseT
   authorize(ctx.staff, Action.MANAGE_TEMPLATES);
   const v = values(input);
   checkBody(v.body);
-  await checkNameFree(ctx, v.name, null);
   const now = new Date();
   const template = ctx.manager.create(ResponseTemplate, { tenantId: ctx.tenantId, id: randomUUID(), ...v, createdAt: now, updatedAt: now });
   await unlessDuplicate(v.name, () => ctx.manager.insert(ResponseTemplate, template));
@@ -60,7 +54,6 @@ export async function updateTemplate(ctx: RequestContext, input: UpdateResponseT
   if (!existing) throw notFound('response template');
   const v = values(input);
   checkBody(v.body);
-  await checkNameFree(ctx, v.name, existing.id);
   const changed = { ...v, updatedAt: new Date() };
   await unlessDuplicate(v.name, () => ctx.manager.update(ResponseTemplate, { id: existing.id }, changed));
   return { ...existing, ...changed };
