@@ -31,7 +31,7 @@ async function sql<T = any>(url: string, text: string, params: unknown[] = []): 
 
 async function startNode(env: Record<string, string> = {}): Promise<ServerProcess> {
   const node = await startServerProcess({
-    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0', PUBSUB: 'postgres', REDIS_URL: '', ...env,
+    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0', PUBSUB: 'postgres', REDIS_URL: '', SLA_MIN_TARGET_SECONDS: '1', ...env,
   });
   nodes.push(node);
   return node;

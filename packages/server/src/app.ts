@@ -32,7 +32,7 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
+  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs' | 'slaClaimsPerCompany' | 'slaMinTargetSeconds'>>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -57,10 +57,15 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     }),
     files: new FileLinks(config.jwtSecret),
     trustedProxies: config.trustedProxies ?? 0,
+    slaMinTargetSeconds: config.slaMinTargetSeconds ?? 60,
     publisher: realtime.publisher,
   };
   const scheduler = config.slaScheduler === false ? null
-    : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });
+    : new SlaScheduler(dataSource, realtime.publisher, {
+      ...DEFAULT_SCHEDULER,
+      pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
+      perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,
+    });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.

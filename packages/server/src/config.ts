@@ -18,6 +18,10 @@ export interface Config {
   slaScheduler: boolean;
   /** How often the SLA scheduler reads the next few seconds of deadlines. */
   slaPollMs: number;
+  /** Clocks of one company the SLA scheduler fires per pass before the other companies' turn (at least 1). */
+  slaClaimsPerCompany: number;
+  /** The shortest target, in working seconds, that an SLA policy may set. */
+  slaMinTargetSeconds: number;
   jwtSecret: string;
   tokenTtlSeconds: number;
   /** Seed the demo tenants (default: on in embedded mode, off with DATABASE_URL). */
@@ -57,6 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxRelayIntervalMs: intFrom(env.OUTBOX_RELAY_INTERVAL_MS, 500),
     slaScheduler: env.SLA_SCHEDULER ? env.SLA_SCHEDULER === '1' : true,
     slaPollMs: intFrom(env.SLA_POLL_MS, 1000),
+    slaClaimsPerCompany: atLeastOne(intFrom(env.SLA_CLAIMS_PER_COMPANY, 25), 'SLA_CLAIMS_PER_COMPANY'),
+    slaMinTargetSeconds: atLeastOne(intFrom(env.SLA_MIN_TARGET_SECONDS, 60), 'SLA_MIN_TARGET_SECONDS'),
     jwtSecret,
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, 12 * 3600),
     demoData: env.DEMO_DATA ? env.DEMO_DATA === '1' : !databaseUrl,
@@ -75,6 +81,11 @@ function intFrom(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function atLeastOne(n: number, name: string): number {
+  if (n < 1) throw new Error(`${name} must be at least 1`);
   return n;
 }
 

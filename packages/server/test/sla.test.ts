@@ -33,7 +33,8 @@ const socket = async (token: string) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Targets of a second or two, so that warnings and breaches happen within a test.
+  server = await startTestServer({ slaMinTargetSeconds: 1 });
   fx = new Fixtures(server);
   [a, b] = await Promise.all([fx.world(), fx.world()]);
 });

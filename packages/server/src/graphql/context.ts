@@ -60,6 +60,8 @@ export interface ServerDeps {
   files: FileLinks;
   /** Proxies in front of the server whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
   trustedProxies: number;
+  /** The shortest target an SLA policy may set, in working seconds (SLA_MIN_TARGET_SECONDS). */
+  slaMinTargetSeconds: number;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
 }

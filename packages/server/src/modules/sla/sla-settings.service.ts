@@ -72,7 +72,26 @@ export async function listPolicies(ctx: RequestContext): Promise<SlaPolicyView[]
   return policies.map(policyView);
 }
 
-async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefault: boolean) {
+/**
+ * Refuses targets shorter than `minSeconds` (SLA_MIN_TARGET_SECONDS): a deadline every few seconds for
+ * each complaint is no service level, and would fill the scheduler's passes. Targets saved before the
+ * minimum was raised stay until the policy is next saved.
+ */
+function checkTargets(input: SlaPolicyInput, minSeconds: number): void {
+  const short = [
+    ...(input.firstResponseSeconds != null && input.firstResponseSeconds < minSeconds ? ['firstResponseSeconds'] : []),
+    ...(input.resolutionSeconds != null && input.resolutionSeconds < minSeconds ? ['resolutionSeconds'] : []),
+    ...input.stageTargets.filter((t) => t.seconds < minSeconds).map((t) => `stageTargets.${t.stage}`),
+  ];
+  if (!short.length) return;
+  const message = `a target must be at least ${minSeconds} seconds`;
+  throw new AppError('BAD_USER_INPUT', `${message}: ${short.join(', ')}`, {
+    reason: 'TARGET_TOO_SHORT', minSeconds, fields: short.map((name) => ({ field: name, messages: [message] })),
+  });
+}
+
+async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefault: boolean, minTargetSeconds: number) {
+  checkTargets(input, minTargetSeconds);
   if (isDefault && (input.priorities.length || input.categoryIds.length)) {
     throw badInput('the default policy matches every complaint; it takes no priorities or categories', field('priorities', ['must be empty for the default policy']));
   }
@@ -97,9 +116,9 @@ async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefaul
   };
 }
 
-export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput): Promise<SlaPolicyView> {
+export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
   authorize(ctx.staff, Action.MANAGE_SETTINGS);
-  const values = await policyValues(ctx, input, false);
+  const values = await policyValues(ctx, input, false, minTargetSeconds);
   // Serialises concurrent creations, so positions stay distinct.
   await ctx.query('SELECT id FROM sla_policies WHERE is_default FOR UPDATE');
   const [{ next }] = await ctx.query<{ next: number }>('SELECT coalesce(max(position), 0) + 1 AS next FROM sla_policies WHERE NOT is_default');
@@ -111,11 +130,11 @@ export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput): 
   return policyView(policy);
 }
 
-export async function updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput): Promise<SlaPolicyView> {
+export async function updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
   authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
-  const values = await policyValues(ctx, input, existing.isDefault);
+  const values = await policyValues(ctx, input, existing.isDefault, minTargetSeconds);
   await ctx.manager.update(SlaPolicy, { id }, values);
   await recomputeOpen(ctx);
   return policyView({ ...existing, ...values });

@@ -117,12 +117,12 @@ export class SlaSettingsResolver {
 
   @Mutation(() => SlaPolicyView, { description: 'Added before the default; open complaints have their clocks recomputed' })
   async createSlaPolicy(@Arg('input') input: SlaPolicyInput, @Ctx() gql: GraphQLContext) {
-    return settings.createPolicy(await gql.staff(), input);
+    return settings.createPolicy(await gql.staff(), input, gql.deps.slaMinTargetSeconds);
   }
 
   @Mutation(() => SlaPolicyView, { description: 'Open complaints have their clocks recomputed (time already used is kept)' })
   async updateSlaPolicy(@Arg('id', () => ID) id: string, @Arg('input') input: SlaPolicyInput, @Ctx() gql: GraphQLContext) {
-    return settings.updatePolicy(await gql.staff(), checkedId(id), input);
+    return settings.updatePolicy(await gql.staff(), checkedId(id), input, gql.deps.slaMinTargetSeconds);
   }
 
   @Mutation(() => Boolean)

@@ -9,21 +9,24 @@ export interface SchedulerOptions {
   lookaheadMs: number;
   /** How often it reads them: other nodes' new deadlines, and what passed while it was busy or down. */
   pollMs: number;
-  /** Clocks claimed per transaction. */
-  batchSize: number;
+  /** Clocks of one company claimed per pass (one transaction); the other due companies get their turn before its next ones. */
+  perCompany: number;
   /** At most this many upcoming instants are held (a burst beyond it is read on the next look). */
   maxUpcoming: number;
 }
 
-export const DEFAULT_SCHEDULER: SchedulerOptions = { lookaheadMs: 5000, pollMs: 1000, batchSize: 200, maxUpcoming: 20_000 };
+export const DEFAULT_SCHEDULER: SchedulerOptions = { lookaheadMs: 5000, pollMs: 1000, perCompany: 25, maxUpcoming: 20_000 };
 
 /**
  * Fires SLA warnings and breaches, on every node. It holds only the instants
  * of the next few seconds (read every `pollMs` through `sla_fire_times`) and
  * one timer, for the earliest; never a timer per complaint. When the timer
- * goes off it fires every due clock, tenant by tenant, in transactions that
- * claim rows with FOR UPDATE SKIP LOCKED, so each warning and breach fires
- * once across all nodes. On start, the first look finds whatever fell due
+ * goes off it fires every due clock in passes: each pass gives every company
+ * with due clocks, the longest waiting first, one transaction that claims
+ * at most `perCompany` of its clocks (FOR UPDATE SKIP LOCKED, so each
+ * warning and breach fires once across all nodes). A company with thousands
+ * of clocks due thus delays another company's clock by one such transaction,
+ * never by its whole backlog. On start, the first look finds whatever fell due
  * while no node was running, and fires it at once.
  */
 export class SlaScheduler {
@@ -138,37 +141,50 @@ export class SlaScheduler {
     });
   }
 
-  /** Fires every due clock of every tenant; a failing tenant is logged and retried on the next look. */
+  /** Fires every due clock of every tenant, in passes; a failing tenant is logged and retried on the next look. */
   async fireAll(): Promise<number> {
-    this.stats.passes++;
     let total = 0;
-    let tenants: Array<{ tenant_id: string }>;
-    try {
-      tenants = await this.dataSource.query('SELECT tenant_id FROM sla_due_tenants($1)', [this.options.maxUpcoming]);
-    } catch (err) {
-      this.stats.errors++;
-      if (!this.stopped) console.error(`SLA scheduler: ${(err as Error).message}`);
-      return 0;
-    }
-    for (const { tenant_id: tenantId } of tenants) {
-      for (;;) {
-        const uow = new UnitOfWork(this.dataSource, this.publisher);
-        let claimed = 0;
-        try {
-          await uow.enterTenant(tenantId);
-          claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow), this.options.batchSize);
-          await uow.finish(true);
-        } catch (err) {
-          await uow.finish(false).catch(() => undefined);
-          this.stats.errors++;
-          if (!this.stopped) console.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);
-          break;
-        }
+    for (let more = true; more && !this.stopped;) {
+      this.stats.passes++;
+      more = false;
+      for (const tenantId of await this.dueTenants()) {
+        const claimed = await this.fireTenant(tenantId);
         total += claimed;
-        if (claimed < this.options.batchSize || this.stopped) break;
+        // Its turn is over; it goes again in the next pass, after the others.
+        if (claimed >= this.options.perCompany) more = true;
+        if (this.stopped) break;
       }
     }
     this.stats.claimed += total;
     return total;
+  }
+
+  /** Companies with due clocks, the one whose clock has waited longest first. */
+  private async dueTenants(): Promise<string[]> {
+    try {
+      const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
+        'SELECT tenant_id FROM sla_due_tenants($1)', [this.options.maxUpcoming]);
+      return rows.map((r) => r.tenant_id);
+    } catch (err) {
+      this.stats.errors++;
+      if (!this.stopped) console.error(`SLA scheduler: ${(err as Error).message}`);
+      return [];
+    }
+  }
+
+  /** One transaction of `tenantId` that fires up to `perCompany` of its due clocks; how many it claimed. */
+  private async fireTenant(tenantId: string): Promise<number> {
+    const uow = new UnitOfWork(this.dataSource, this.publisher);
+    try {
+      await uow.enterTenant(tenantId);
+      const claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow), this.options.perCompany);
+      await uow.finish(true);
+      return claimed;
+    } catch (err) {
+      await uow.finish(false).catch(() => undefined);
+      this.stats.errors++;
+      if (!this.stopped) console.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);
+      return 0;
+    }
   }
 }
