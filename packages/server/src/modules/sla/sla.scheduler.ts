@@ -11,7 +11,10 @@ export interface SchedulerOptions {
   pollMs: number;
   /** Clocks of one company claimed per pass (one transaction); the other due companies get their turn before its next ones. */
   perCompany: number;
-  /** At most this many upcoming instants are held (a burst beyond it is read on the next look). */
+  /**
+   * At most this many upcoming instants are held (a burst beyond it is read on the next look); also how many due
+   * clocks are read, in deadline order, to find the due companies (beyond it, each company is looked up).
+   */
   maxUpcoming: number;
 }
 
@@ -25,8 +28,8 @@ export const DEFAULT_SCHEDULER: SchedulerOptions = { lookaheadMs: 5000, pollMs: 
  * with due clocks, the longest waiting first, one transaction that claims
  * at most `perCompany` of its clocks (FOR UPDATE SKIP LOCKED, so each
  * warning and breach fires once across all nodes). A company with thousands
- * of clocks due thus delays another company's clock by one such transaction,
- * never by its whole backlog. On start, the first look finds whatever fell due
+ * of clocks due thus delays another company's clock by a turn or two, never
+ * by its whole backlog. On start, the first look finds whatever fell due
  * while no node was running, and fires it at once.
  */
 export class SlaScheduler {
