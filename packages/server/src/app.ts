@@ -73,7 +73,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
 
   const serveFiles = createFileRoutes(deps);
   const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
-  const serveConsole = createSpaStatic(CONSOLE_ROOT);
+  const serveConsole = createSpaStatic(CONSOLE_ROOT, '', { inlineStyles: true });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = path === '/graphql' ? staff : path === '/portal/graphql' ? portal : null;

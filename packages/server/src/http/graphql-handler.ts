@@ -4,7 +4,8 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLContext, rateLimited, type ServerDeps } from '../graphql/context.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
-import { formatError } from '../graphql/errors.js';
+import { badInput, formatError } from '../graphql/errors.js';
+import { hiddenTextIn } from '../graphql/validation.js';
 import { queryLimits, type QueryLimits } from '../graphql/limits.js';
 import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
 
@@ -47,6 +48,22 @@ const countRefusals: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/** Text with hidden characters is refused in every input, before anything runs (see hasHiddenCharacters). */
+const refuseHiddenText: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document }) {
+        const where = hiddenTextIn(request.variables, document);
+        if (where) {
+          throw badInput(`${where} contains control or invisible characters (zero-width, bidi controls); remove them`, {
+            reason: 'INVISIBLE_CHARACTERS', http: { status: 400 },
+          });
+        }
+      },
+    };
+  },
+};
+
 export interface GraphQLEndpoint {
   apollo: ApolloServer<GraphQLContext>;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -80,7 +97,7 @@ export async function createGraphQLEndpoint(
     // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Cache hints are unused (responses are per user); the default plugin wraps every field resolver.
-    plugins: [rollbackOnError, countRefusals, ApolloServerPluginCacheControlDisabled()],
+    plugins: [rollbackOnError, countRefusals, refuseHiddenText, ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
