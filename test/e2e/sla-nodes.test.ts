@@ -29,9 +29,11 @@ async function sql<T = any>(url: string, text: string, params: unknown[] = []): 
   }
 }
 
+const OPERATOR_TOKEN = 'sla-nodes-operator';
+
 async function startNode(env: Record<string, string> = {}): Promise<ServerProcess> {
   const node = await startServerProcess({
-    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0', PUBSUB: 'postgres', REDIS_URL: '', SLA_MIN_TARGET_SECONDS: '1', ...env,
+    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0', PUBSUB: 'postgres', REDIS_URL: '', SLA_MIN_TARGET_SECONDS: '1', OPERATOR_TOKEN, ...env,
   });
   nodes.push(node);
   return node;
@@ -151,7 +153,8 @@ describe.skipIf(!DATABASE_URL)('the SLA scheduler on server processes sharing on
     const history = await sql(databaseUrl, `SELECT kind, count(*)::int AS n, count(DISTINCT (complaint_id, clock, kind))::int AS distinct_n FROM sla_breaches GROUP BY kind ORDER BY kind`);
     expect(history).toEqual([{ kind: 'AT_RISK', n: 60, distinct_n: 60 }, { kind: 'BREACHED', n: 60, distinct_n: 60 }]);
     // Both nodes took part in firing.
-    const claimed = await Promise.all([a, b].map(async (n) => (await (await fetch(`${n.base}/healthz`)).json()).sla.claimed));
+    const details = (n: ServerProcess) => fetch(`${n.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+    const claimed = await Promise.all([a, b].map(async (n) => (await (await details(n)).json()).sla.claimed));
     expect(claimed.every((n) => n > 0)).toBe(true);
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
   });

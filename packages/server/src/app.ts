@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
-import { sendJson } from './http/http-util.js';
+import { isOperator, sendJson } from './http/http-util.js';
+import { PORTAL_LIMITS } from './graphql/limits.js';
 import { CONSOLE_ROOT, PORTAL_ROOT, createSpaStatic } from './http/static.js';
 import { TokenService } from './auth/token.js';
 import { PortalLimits, RateLimiter } from './http/rate-limiter.js';
@@ -32,7 +33,8 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs' | 'slaClaimsPerCompany' | 'slaMinTargetSeconds'>>;
+  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs' | 'slaClaimsPerCompany' | 'slaMinTargetSeconds'
+    | 'queryLimits' | 'portalMaxRootFields' | 'graphqlIntrospection' | 'graphqlBodyTimeoutMs' | 'operatorToken'>>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -58,6 +60,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     files: new FileLinks(config.jwtSecret),
     trustedProxies: config.trustedProxies ?? 0,
     slaMinTargetSeconds: config.slaMinTargetSeconds ?? 60,
+    queryLimits: config.queryLimits,
     publisher: realtime.publisher,
   };
   const scheduler = config.slaScheduler === false ? null
@@ -69,11 +72,13 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
-  const portal = await createGraphQLEndpoint(portalSchema, deps, { ...config, maxBodyBytes: 256 * 1024 });
+  const portal = await createGraphQLEndpoint(portalSchema, deps, {
+    ...config, maxBodyBytes: 256 * 1024, limits: { maxRootFields: config.portalMaxRootFields ?? PORTAL_LIMITS.maxRootFields },
+  });
 
   const serveFiles = createFileRoutes(deps);
   const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
-  const serveConsole = createSpaStatic(CONSOLE_ROOT);
+  const serveConsole = createSpaStatic(CONSOLE_ROOT, '', { inlineStyles: true });
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const route = path === '/graphql' ? staff : path === '/portal/graphql' ? portal : null;
@@ -85,7 +90,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       });
       return;
     }
-    if (path === '/healthz') {
+    // Public: the status only. The figures of all companies are for operators.
+    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/healthz/details' && isOperator(req, config.operatorToken)) {
       return sendJson(res, 200, {
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),

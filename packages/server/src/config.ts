@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PubSubKind } from './realtime/index.js';
+import { DEFAULT_LIMITS, PORTAL_LIMITS, type QueryLimits } from './graphql/limits.js';
 
 export interface Config {
   port: number;
@@ -39,6 +40,16 @@ export interface Config {
   portalUploadsPerHour: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
+  /** What one GraphQL document may ask for, on both endpoints and over WebSocket (GRAPHQL_MAX_*). */
+  queryLimits: QueryLimits;
+  /** Root fields per request on the public portal endpoint, so that aliases cannot multiply lookups. */
+  portalMaxRootFields: number;
+  /** Schema introspection and "did you mean" suggestions in errors (default: on outside production). */
+  graphqlIntrospection: boolean;
+  /** A GraphQL request body not fully arrived after this long is refused (408) and its connection closed. */
+  graphqlBodyTimeoutMs: number;
+  /** Bearer token of the operators' figures at /healthz/details; unset: that endpoint does not exist. */
+  operatorToken?: string;
   production: boolean;
 }
 
@@ -73,6 +84,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
+    queryLimits: {
+      maxDepth: intFrom(env.GRAPHQL_MAX_DEPTH, DEFAULT_LIMITS.maxDepth),
+      maxAliases: intFrom(env.GRAPHQL_MAX_ALIASES, DEFAULT_LIMITS.maxAliases),
+      maxFields: intFrom(env.GRAPHQL_MAX_FIELDS, DEFAULT_LIMITS.maxFields),
+      maxCost: intFrom(env.GRAPHQL_MAX_COST, DEFAULT_LIMITS.maxCost),
+      maxSpreads: intFrom(env.GRAPHQL_MAX_FRAGMENT_SPREADS, DEFAULT_LIMITS.maxSpreads),
+      maxRootFields: DEFAULT_LIMITS.maxRootFields,
+    },
+    portalMaxRootFields: intFrom(env.PORTAL_MAX_ROOT_FIELDS, PORTAL_LIMITS.maxRootFields!),
+    graphqlIntrospection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === '1' : !production,
+    graphqlBodyTimeoutMs: intFrom(env.GRAPHQL_BODY_TIMEOUT_MS, 30_000),
+    operatorToken: env.OPERATOR_TOKEN || undefined,
     production,
   };
 }

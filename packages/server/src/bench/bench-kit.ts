@@ -20,9 +20,13 @@ export async function adminQuery(url: string, sql: string): Promise<void> {
   try { await c.query(sql); } finally { await c.end(); }
 }
 
+const OPERATOR_TOKEN = 'bench-operator-token';
+
 /** Starts `script` on `port` with `env` and waits until /healthz answers. */
 export async function spawnServer(script: string, env: Record<string, string>, port: number, flags: string[] = []): Promise<Proc> {
-  const child = spawn(process.execPath, [...flags, script], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...flags, script], {
+    env: { ...process.env, OPERATOR_TOKEN, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -43,7 +47,9 @@ export async function stopProc(p: Proc): Promise<void> {
 
 /** Resident memory of a child process (Linux), in bytes. */
 export const rssOf = (p: Proc) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))![1]) * 1024;
-export const health = async (p: Proc) => (await fetch(`${p.base}/healthz`)).json() as Promise<Record<string, any>>;
+/** The operators' figures of a server that spawnServer started (sockets, subscriptions, SLA counters, RSS). */
+export const health = async (p: Proc) =>
+  (await fetch(`${p.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).json() as Promise<Record<string, any>>;
 
 export async function gql(base: string, query: string, variables: object, token?: string) {
   const res = await fetch(`${base}/graphql`, {

@@ -8,6 +8,7 @@ import { Loaders } from './loaders.js';
 import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
 import type { FileLinks } from '../modules/attachment/file-links.js';
 import type { ComplaintEvent } from '../realtime/events.js';
+import type { QueryLimits } from './limits.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -62,6 +63,8 @@ export interface ServerDeps {
   trustedProxies: number;
   /** The shortest target an SLA policy may set, in working seconds (SLA_MIN_TARGET_SECONDS). */
   slaMinTargetSeconds: number;
+  /** What one document may ask for (DEFAULT_LIMITS where not given), over HTTP and WebSocket alike. */
+  queryLimits?: Partial<QueryLimits>;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
 }
@@ -153,9 +156,28 @@ export class GraphQLContext {
   private anonymousCounted = false;
   /** Counts this request against its client address's limit, once; RATE_LIMITED beyond it. */
   limitAnonymous(): void {
-    if (this.anonymousCounted) return;
+    if (!this.anonymousCounted) this.countLookup();
+  }
+
+  /**
+   * Counts one public lookup (a tracking number and its token) against the
+   * client address's limit, however many one request makes; RATE_LIMITED beyond it.
+   */
+  countLookup(): void {
     this.anonymousCounted = true;
     if (!this.deps.anonymousLimiter.take(this.clientAddress)) throw rateLimited();
+  }
+
+  /**
+   * A request refused before it ran (unparsable, invalid, past the query
+   * limits) touches no database, so nothing else counts it: it counts
+   * against its staff user's limit with a valid token, else its address's.
+   */
+  async countRefused(): Promise<void> {
+    const token = bearer(this.authorization);
+    const claims = token ? await this.deps.tokens.verify(token).catch(() => null) : null;
+    if (claims) this.deps.staffLimiter.take(claims.userId);
+    else this.deps.anonymousLimiter.take(this.clientAddress);
   }
 
   private async loadStaff(): Promise<RequestContext> {

@@ -33,16 +33,17 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const code = String(formatted.extensions?.code ?? '');
   if (code === 'BAD_USER_INPUT' && Array.isArray(formatted.extensions?.validationErrors)) return validationSummary(formatted);
   if (PASS_THROUGH.has(code)) return withoutStack(formatted);
-  if (INPUT_CODES.has(code)) {
+  if (INPUT_CODES.has(code) || isRequestError(error)) {
     // A rule's own reason (e.g. QUERY_LIMIT from the limits rule) is more precise than graphql-js's code.
-    const reason = typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : code;
+    const reason = typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : INPUT_CODES.has(code) ? code : 'BAD_REQUEST';
     return { ...withoutStack(formatted), extensions: { code: 'BAD_USER_INPUT', reason } };
   }
   const original = error instanceof GraphQLError ? error.originalError ?? error : error;
   const pgCode = (original as { driverError?: { code?: string }; code?: string } | undefined)?.driverError?.code
     ?? (original as { code?: string } | undefined)?.code;
-  if (pgCode === '22P02' || pgCode === '22001' || pgCode === '22007' || pgCode === '22008' || pgCode === '22003' || pgCode === '22021') {
-    // invalid text representation, too long, bad date/time, out of range, a NUL or invalid byte: input that slipped past validation
+  if (pgCode?.startsWith('22')) {
+    // Class 22, data exception (invalid text representation, too long, bad date/time, out of range, a NUL
+    // or invalid byte...): input that slipped past validation, not a fault of the server.
     return { message: 'invalid input value', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   if (pgCode === '40001' || pgCode === '40P01') {
@@ -62,6 +63,16 @@ export function codedError(err: unknown): GraphQLError {
   const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
   const f = formatError(error.toJSON(), error);
   return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
+}
+
+/**
+ * An error Apollo raised about the request itself, before running it (a
+ * persisted query's hash that does not match its text, a malformed body):
+ * it carries a 4xx HTTP status but no code of its own.
+ */
+function isRequestError(error: unknown): boolean {
+  const status = (error instanceof GraphQLError ? (error.extensions?.http as { status?: number } | undefined)?.status : undefined) ?? 0;
+  return status >= 400 && status < 500;
 }
 
 function withoutStack(f: GraphQLFormattedError): GraphQLFormattedError {

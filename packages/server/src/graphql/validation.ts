@@ -1,9 +1,59 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+import { Kind, visit, type DocumentNode } from 'graphql';
 
 /** Markup that a browser would treat as a tag, comment or entity-encoded tag. */
 const MARKUP = /<\s*[a-z!/?]|&lt;\s*[a-z!/]|javascript:/i;
-// C0 controls other than tab and newlines, DEL, and bidi overrides used to disguise text.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Characters that are invisible or change how the text around them is shown:
+ * controls (C0, C1, DEL), format characters (zero-width spaces and joiners,
+ * bidi marks, embeddings, overrides and isolates, the byte order mark), and
+ * line and paragraph separators. A reviewer cannot see them, and they
+ * disguise names, links and file extensions.
+ */
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/** A zero-width joiner between emoji (👩‍💻) is how such emoji are written, not a disguise. */
+const EMOJI_JOINER = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+
+/** Whether `text` has hidden characters; with `lineBreaks`, tabs and line breaks are allowed. */
+export function hasHiddenCharacters(text: string, options: { lineBreaks?: boolean } = {}): boolean {
+  const shown = text.replace(EMOJI_JOINER, '');
+  return HIDDEN.test(options.lineBreaks ? shown.replace(/[\t\r\n]/g, '') : shown);
+}
+
+/**
+ * Where a request carries text with hidden characters (tabs and line
+ * breaks aside): a variable's path (`$input.subject`) or `a string literal`;
+ * null when nowhere. Every text argument of the API comes from one or the other.
+ */
+export function hiddenTextIn(variables: Record<string, unknown> | undefined, document: DocumentNode): string | null {
+  const walk = (value: unknown, path: string): string | null => {
+    if (typeof value === 'string') return hasHiddenCharacters(value, { lineBreaks: true }) ? path : null;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const found = walk(value[i], `${path}[${i}]`);
+        if (found) return found;
+      }
+    } else if (value && typeof value === 'object') {
+      for (const [key, v] of Object.entries(value)) {
+        const found = walk(v, `${path}.${key}`);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    const found = walk(value, `$${name}`);
+    if (found) return found;
+  }
+  let literal: string | null = null;
+  visit(document, {
+    [Kind.STRING](node) {
+      if (hasHiddenCharacters(node.value, { lineBreaks: true })) literal = 'a string literal';
+    },
+  });
+  return literal;
+}
 
 export interface TextRules {
   max: number;
@@ -18,7 +68,7 @@ export function plainTextProblem(value: unknown, rules: TextRules): string | nul
   const trimmed = value.trim();
   if (trimmed.length < (rules.min ?? 1)) return rules.min && rules.min > 1 ? `must be at least ${rules.min} characters` : 'must not be empty';
   if (value.length > rules.max) return `must be at most ${rules.max} characters`;
-  if (CONTROL.test(value)) return 'must not contain control characters';
+  if (hasHiddenCharacters(value, { lineBreaks: true })) return 'must not contain control or invisible characters';
   if (rules.singleLine && /[\r\n]/.test(value)) return 'must be a single line';
   if (MARKUP.test(value)) return 'must be plain text (no HTML tags or scripts)';
   return null;

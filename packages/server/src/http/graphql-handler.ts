@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
+import { GraphQLContext, rateLimited, type ServerDeps } from '../graphql/context.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
-import { formatError } from '../graphql/errors.js';
-import { queryLimits } from '../graphql/limits.js';
+import { badInput, formatError } from '../graphql/errors.js';
+import { hiddenTextIn } from '../graphql/validation.js';
+import { queryLimits, type QueryLimits } from '../graphql/limits.js';
 import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
 
 /**
@@ -26,6 +27,43 @@ const rollbackOnError: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/**
+ * Requests refused before they ran (parse and validation errors, the query
+ * limits) count against their caller's request limit, like any other.
+ */
+const countRefusals: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async parsingDidStart({ contextValue }) {
+        return async (err) => {
+          if (err) await contextValue.countRefused();
+        };
+      },
+      async validationDidStart({ contextValue }) {
+        return async (errors) => {
+          if (errors?.length) await contextValue.countRefused();
+        };
+      },
+    };
+  },
+};
+
+/** Text with hidden characters is refused in every input, before anything runs (see hasHiddenCharacters). */
+const refuseHiddenText: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document }) {
+        const where = hiddenTextIn(request.variables, document);
+        if (where) {
+          throw badInput(`${where} contains control or invisible characters (zero-width, bidi controls); remove them`, {
+            reason: 'INVISIBLE_CHARACTERS', http: { status: 400 },
+          });
+        }
+      },
+    };
+  },
+};
+
 export interface GraphQLEndpoint {
   apollo: ApolloServer<GraphQLContext>;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -37,38 +75,53 @@ export interface GraphQLEndpoint {
  * committed after execution if there were no errors, rolled back otherwise.
  */
 export async function createGraphQLEndpoint(
-  schema: GraphQLSchema, deps: ServerDeps, options: { production: boolean; maxBodyBytes?: number },
+  schema: GraphQLSchema, deps: ServerDeps, options: {
+    production: boolean; maxBodyBytes?: number; limits?: Partial<QueryLimits>;
+    /** Introspection and "did you mean" suggestions (GRAPHQL_INTROSPECTION); default: outside production. */
+    graphqlIntrospection?: boolean;
+    /** GRAPHQL_BODY_TIMEOUT_MS. */
+    graphqlBodyTimeoutMs?: number;
+  },
 ): Promise<GraphQLEndpoint> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const introspection = options.graphqlIntrospection ?? !options.production;
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError: (formatted, error) => formatError(formatted, error),
-    validationRules: [queryLimits()],
+    validationRules: [queryLimits({ ...deps.queryLimits, ...options.limits })],
     parseOptions: { maxTokens: 5000 },
-    introspection: true,
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
     includeStacktraceInErrorResponses: !options.production,
     csrfPrevention: true,
     // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Cache hints are unused (responses are per user); the default plugin wraps every field resolver.
-    plugins: [rollbackOnError, ApolloServerPluginCacheControlDisabled()],
+    plugins: [rollbackOnError, countRefusals, refuseHiddenText, ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const address = clientAddress(req, deps.trustedProxies);
+    // An anonymous caller past its limit is refused before its body is read or parsed.
+    if (!req.headers.authorization && !deps.anonymousLimiter.allows(address)) {
+      return sendJson(res, 429, { errors: [{ message: rateLimited().message, extensions: { code: 'RATE_LIMITED' } }] });
+    }
     let body: unknown;
     try {
-      body = req.method === 'POST' ? await readBody(req, maxBodyBytes) : undefined;
+      body = req.method === 'POST' ? await readBody(req, maxBodyBytes, options.graphqlBodyTimeoutMs ?? 30_000) : undefined;
     } catch (err) {
       const status = err instanceof HttpError ? err.status : 400;
+      // The rest of a late body is not waited for.
+      if (status === 408) res.setHeader('connection', 'close');
       return sendJson(res, status, { errors: [{ message: (err as Error).message, extensions: { code: 'BAD_USER_INPUT' } }] });
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context = new GraphQLContext(deps, req.headers.authorization, clientAddress(req, deps.trustedProxies));
+    const context = new GraphQLContext(deps, req.headers.authorization, address);
     let response;
     try {
       response = await apollo.executeHTTPGraphQLRequest({

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class HttpError extends Error {
@@ -42,9 +43,25 @@ export async function readRawBody(req: IncomingMessage, limit: number, options: 
   return Buffer.concat(chunks);
 }
 
-/** Reads and parses a JSON body, refusing more than `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const text = (await readRawBody(req, limit)).toString('utf8');
+/**
+ * Reads and parses a JSON body, refusing more than `limit` bytes, and with
+ * 408 one that has not fully arrived within `timeoutMs` (0: no deadline).
+ * The caller answers the 408 with `Connection: close`, which ends the read.
+ */
+export async function readBody(req: IncomingMessage, limit: number, timeoutMs = 0): Promise<unknown> {
+  const reading = readRawBody(req, limit);
+  let deadline: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    if (timeoutMs > 0) deadline = setTimeout(() => reject(new HttpError(408, 'the request body did not arrive in time')), timeoutMs);
+  });
+  reading.catch(() => undefined); // once late, its end (the connection closed) is of no interest
+  let raw: Buffer;
+  try {
+    raw = await Promise.race([reading, late]);
+  } finally {
+    clearTimeout(deadline);
+  }
+  const text = raw.toString('utf8');
   if (!text) return undefined;
   const type = req.headers['content-type'] ?? '';
   if (!type.includes('json')) return text;
@@ -75,4 +92,13 @@ export function clientAddress(req: IncomingMessage, trustedProxies: number): str
   const forwarded = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((a) => a.trim()).filter(Boolean);
   const chain = [...forwarded, peer];
   return chain[Math.max(0, chain.length - 1 - trustedProxies)]!;
+}
+
+/** Whether the request carries the operators' token (OPERATOR_TOKEN); never without one configured. */
+export function isOperator(req: IncomingMessage, operatorToken: string | undefined): boolean {
+  const given = req.headers.authorization;
+  if (!operatorToken || !given) return false;
+  // Compared as digests: equal lengths, and no timing that tells how much of the token matched.
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(`Bearer ${operatorToken}`));
 }

@@ -16,9 +16,7 @@ export class RateLimiter {
     if (this.limit <= 0) return true;
     const now = this.now();
     const rate = this.limit / this.windowMs;
-    const bucket = this.buckets.get(key) ?? { tokens: this.limit, at: now };
-    bucket.tokens = Math.min(this.limit, bucket.tokens + (now - bucket.at) * rate);
-    bucket.at = now;
+    const bucket = this.refilled(key, now);
     if (++this.sweeps % 10_000 === 0) this.sweep(now, rate);
     if (bucket.tokens < 1) {
       this.buckets.set(key, bucket);
@@ -27,6 +25,18 @@ export class RateLimiter {
     bucket.tokens -= 1;
     this.buckets.set(key, bucket);
     return true;
+  }
+
+  /** True when `key` has a request left, without spending it. */
+  allows(key: string): boolean {
+    return this.limit <= 0 || this.refilled(key, this.now()).tokens >= 1;
+  }
+
+  private refilled(key: string, now: number): { tokens: number; at: number } {
+    const bucket = this.buckets.get(key) ?? { tokens: this.limit, at: now };
+    bucket.tokens = Math.min(this.limit, bucket.tokens + (now - bucket.at) * (this.limit / this.windowMs));
+    bucket.at = now;
+    return bucket;
   }
 
   /** Forgets buckets that have refilled, so idle keys do not accumulate. */

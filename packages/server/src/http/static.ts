@@ -73,11 +73,29 @@ function loadBuild(root: string): Map<string, StaticFile> {
 }
 
 /**
+ * The Content-Security-Policy of an app's pages: scripts, styles, fonts and
+ * connections of this origin only (the WebSocket of live updates at the
+ * host the page came from); images also from https: and data: URLs (a
+ * company's logo); no plugins, no framing, no <base>. The console's
+ * component library injects <style> elements at run time, hence
+ * `inlineStyles` for it; the portal needs none.
+ */
+export function contentSecurityPolicy(host: string | undefined, inlineStyles: boolean): string {
+  // The Host the browser used; anything unusual is left out rather than echoed.
+  const sockets = host && /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'self'", "script-src 'self'", `style-src 'self'${inlineStyles ? " 'unsafe-inline'" : ''}`,
+    "img-src 'self' data: blob: https:", "media-src 'self' blob:", "font-src 'self' data:", `connect-src 'self'${sockets}`,
+    "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
  * Returns the handler of the app built into `root`, mounted at `prefix`
  * ('' for the root, else like '/p'; the caller hands it only paths under
  * it); it answers `true` when it took the request.
  */
-export function createSpaStatic(root: string, prefix = '') {
+export function createSpaStatic(root: string, prefix = '', options: { inlineStyles?: boolean } = {}) {
   let files: Map<string, StaticFile> | null = null;
 
   return function serveSpa(req: IncomingMessage, res: ServerResponse, path: string): boolean {
@@ -99,7 +117,12 @@ export function createSpaStatic(root: string, prefix = '') {
     res.setHeader('etag', file.etag);
     res.setHeader('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     res.setHeader('x-content-type-options', 'nosniff');
-    if (file.type.startsWith('text/html')) res.setHeader('x-frame-options', 'DENY');
+    if (file.type.startsWith('text/html')) {
+      res.setHeader('x-frame-options', 'DENY');
+      res.setHeader('content-security-policy', contentSecurityPolicy(req.headers.host, options.inlineStyles ?? false));
+      // Portal addresses carry tracking tokens: no page tells another site where it was.
+      res.setHeader('referrer-policy', 'no-referrer');
+    }
     res.setHeader('vary', 'accept-encoding');
     if (req.headers['if-none-match'] === file.etag) {
       res.statusCode = 304;

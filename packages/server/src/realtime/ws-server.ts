@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
   GraphQLError, getArgumentValues, getOperationAST, getVariableValues, parse, specifiedRules, validate,
-  type DocumentNode, type ExecutionArgs, type FieldNode, type GraphQLSchema, type OperationDefinitionNode,
+  type DocumentNode, type ExecutionArgs, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -41,8 +41,6 @@ interface HubArgs {
   sink: DirectSink;
 }
 
-const rules = [...specifiedRules, queryLimits()];
-
 /**
  * graphql-ws on the HTTP server's port, at the same paths as the GraphQL
  * endpoints. Staff authenticate once in `connection_init` (token in
@@ -52,6 +50,8 @@ const rules = [...specifiedRules, queryLimits()];
  */
 export function attachSubscriptions(server: Server, options: SubscriptionServerOptions) {
   const { deps, hub } = options;
+  // The same rules as over HTTP.
+  const rules = [...specifiedRules, queryLimits(deps.queryLimits)];
   const maxPerSocket = options.maxSubscriptionsPerSocket ?? 50;
   const byPath = new Map<string, WebSocketServer>();
   const disposables: Array<{ dispose(): void | Promise<void> }> = [];
@@ -98,11 +98,14 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           state.open--;
           return errors;
         };
-        const prepared = prepare(endpoint.schema, payload.query, payload.operationName, payload.variables);
-        if ('errors' in prepared) return refuse(prepared.errors.map(codedError));
+        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request, deps.trustedProxies));
+        const prepared = prepare(endpoint.schema, rules, payload.query, payload.operationName, payload.variables);
+        if ('errors' in prepared) {
+          await gql.countRefused();
+          return refuse(prepared.errors.map(codedError));
+        }
         const opener = endpoint.feeds[prepared.field];
         if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
-        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request, deps.trustedProxies));
         let feed: Feed;
         try {
           feed = await opener(gql, prepared.args);
@@ -173,7 +176,7 @@ type Prepared =
   | { errors: readonly GraphQLError[] };
 
 /** Parses and validates a subscription, and reads its one root field's arguments. */
-function prepare(schema: GraphQLSchema, query: string, operationName?: string | null, variables?: Record<string, unknown> | null): Prepared {
+function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query: string, operationName?: string | null, variables?: Record<string, unknown> | null): Prepared {
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: 5000 });

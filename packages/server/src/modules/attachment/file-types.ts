@@ -4,6 +4,8 @@
  * videos. Pure, so that the rules are table-tested.
  */
 
+import { hasHiddenCharacters } from '../../graphql/validation.js';
+
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 /** Files a customer may attach to one complaint, over the submission and all their replies. */
 export const MAX_CUSTOMER_FILES_PER_COMPLAINT = 5;
@@ -44,9 +46,8 @@ export const showsInline = (contentType: string) => contentType.startsWith('imag
 export function fileNameProblem(name: string): string | null {
   if (!name.trim()) return 'the file needs a name';
   if (name.length > 200) return 'the file name must be at most 200 characters';
-  // Control and format characters (C0, C1, bidi marks and overrides that disguise an extension, zero-width
-  // characters), line and paragraph separators, and path separators.
-  if (/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\]/u.test(name)) return 'the file name has characters that are not allowed';
+  // Hidden characters (such as bidi overrides that disguise an extension) and path separators.
+  if (hasHiddenCharacters(name) || /[/\\]/.test(name)) return 'the file name has characters that are not allowed';
   return null;
 }
 

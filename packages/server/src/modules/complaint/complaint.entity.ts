@@ -126,6 +126,10 @@ export class Complaint {
   @Column('text', { nullable: true })
   idempotencyKey!: string | null;
 
+  /** SHA-256 of the normalised submission that came with the key: a different one under the same key is a CONFLICT. */
+  @Column('bytea', { nullable: true })
+  idempotencyHash!: Buffer | null;
+
   @Column('bytea', { nullable: true })
   accessTokenHash!: Buffer | null;
 

@@ -88,11 +88,17 @@ export function encodeCursor(row: Complaint & { dueAt?: Date | string }): string
   return Buffer.from(JSON.stringify([due, row.id])).toString('base64url');
 }
 
+/** A deadline as encodeCursor writes it (ISO 8601, UTC), within years 1970 to 9999: what PostgreSQL and every client read alike. */
+function isCursorDate(text: string): boolean {
+  const time = Date.parse(text);
+  return time >= 0 && time < Date.UTC(10_000, 0, 1) && new Date(time).toISOString() === text;
+}
+
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string'
-      && (value[0] === 'infinity' || !Number.isNaN(Date.parse(value[0]))) && /^[0-9a-f-]{36}$/.test(value[1])) {
+      && (value[0] === 'infinity' || isCursorDate(value[0])) && /^[0-9a-f-]{36}$/.test(value[1])) {
       return [value[0], value[1]];
     }
   } catch { /* fall through */ }

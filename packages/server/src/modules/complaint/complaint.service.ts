@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { Action, authorize } from '../../auth/permissions.js';
@@ -33,6 +33,11 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     // Serialises the same key; the second caller then finds the first complaint.
     await ctx.query(`SELECT pg_advisory_xact_lock(hashtextextended(app_tenant_id()::text || ':' || $1, 0))`, [input.idempotencyKey]);
     const existing = await ctx.manager.findOneBy(Complaint, { idempotencyKey: input.idempotencyKey });
+    if (existing?.idempotencyHash && !existing.idempotencyHash.equals(payloadHash(input))) {
+      throw new AppError('CONFLICT', 'this idempotency key was used for a different complaint; send a new key with a new complaint', {
+        reason: 'IDEMPOTENCY_KEY_REUSED',
+      });
+    }
     if (existing) return existing;
   }
   if (input.departmentId) await requireDepartment(ctx, input.departmentId);
@@ -67,6 +72,7 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     departmentId: input.departmentId ?? null,
     assigneeId: input.assigneeId ?? null,
     idempotencyKey: input.idempotencyKey ?? null,
+    idempotencyHash: input.idempotencyKey ? payloadHash(input) : null,
     accessTokenHash: input.accessTokenHash ?? null,
     slaState: SlaState.NONE,
     legalDueAt: null,
@@ -85,6 +91,26 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     });
   }
   return withClocks(ctx, complaint);
+}
+
+/**
+ * What a submission says, however its JSON was written: keys sorted, text
+ * trimmed, absent and null alike. The key itself and the portal's fresh
+ * access token are not part of it.
+ */
+function payloadHash(input: NewComplaint): Buffer {
+  const { idempotencyKey: _key, accessTokenHash: _token, ...payload } = input;
+  const normalise = (value: unknown): unknown => {
+    if (typeof value === 'string') return value.trim();
+    if (Array.isArray(value)) return value.map(normalise);
+    if (value instanceof Date) return value.toISOString();
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, normalise(v)]));
+    }
+    return value;
+  };
+  return createHash('sha256').update(JSON.stringify(normalise(payload))).digest();
 }
 
 /** Recomputes a changed complaint's SLA clocks; returns it with the SLA columns as they now are. */
