@@ -22,7 +22,7 @@ export class RequestContext {
     readonly manager: EntityManager,
     private readonly uow?: UnitOfWork,
   ) {
-    this.loaders = new Loaders(manager);
+    this.loaders = new Loaders(manager, tenantId);
   }
 
   /** Hands an event written to the outbox by this transaction to be published once it commits. */
