@@ -162,10 +162,12 @@ export class GraphQLContext {
     const claims = await this.deps.tokens.verify(token);
     if (!this.deps.staffLimiter.take(claims.userId)) throw rateLimited();
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
-    const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, `
-      SELECT u.id, u.roles, u.active,
-             ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
-        FROM users u WHERE u.id = '${claims.userId}'`);
+    const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, {
+      userId: claims.userId,
+      then: `SELECT u.id, u.roles, u.active,
+                    ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
+               FROM users u WHERE u.id = '${claims.userId}'`,
+    });
     if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
     const actor: Actor = {
       userId: row.id,
