@@ -49,11 +49,18 @@ export class UnitOfWork {
   private readonly afterCommitHooks: Array<() => void> = [];
 
   /**
-   * `job` names work the service does for every company (the SLA scheduler,
-   * live delivery): it takes its turn for a connection under that name, so
-   * that a company using its whole share never holds up a job that serves all.
+   * Whose turn it takes for a connection: `job` names work the service does
+   * for every company (the SLA scheduler, live delivery), so that a company
+   * using its whole share never holds up a job that serves all;
+   * `clientAddress`, the caller of a request whose company is not known yet
+   * (the portal, sign-in), so that anonymous callers share one company's
+   * share and each address a user's.
    */
-  constructor(private readonly dataSource: DataSource, private readonly publisher?: CommittedEvents, private readonly job?: string) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher?: CommittedEvents,
+    private readonly turn: { job?: string; clientAddress?: string } = {},
+  ) {}
 
   /** An event this transaction wrote to the outbox: handed to the publisher after COMMIT, dropped on ROLLBACK. */
   record(event: ComplaintEvent): void {
@@ -162,7 +169,9 @@ export class UnitOfWork {
   private async begin(extra: string): Promise<{ runner: QueryRunner; rows: unknown[] }> {
     if (this.finished) throw new Error('unit of work already finished');
     const limits = limitsOf.get(this.dataSource);
-    const holder: Holder = this.job ? { company: `job:${this.job}` } : { company: this.tenant ?? '', user: this.user };
+    const holder: Holder = this.turn.job ? { company: `job:${this.turn.job}` }
+      : this.tenant ? { company: this.tenant, user: this.user }
+        : { company: 'anonymous', user: this.turn.clientAddress };
     this.giveBack = await limits?.shares?.acquire(holder);
     const runner = this.dataSource.createQueryRunner();
     try {

@@ -79,7 +79,7 @@ export class GraphQLContext {
   private tenantCtxId?: string;
 
   constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string, uow?: UnitOfWork) {
-    this.uow = uow ?? new UnitOfWork(deps.dataSource, deps.publisher);
+    this.uow = uow ?? new UnitOfWork(deps.dataSource, deps.publisher, { clientAddress });
   }
 
   /**

@@ -152,7 +152,7 @@ export class SlaScheduler {
     }
     for (const { tenant_id: tenantId } of tenants) {
       for (;;) {
-        const uow = new UnitOfWork(this.dataSource, this.publisher, 'sla-scheduler');
+        const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'sla-scheduler' });
         let claimed = 0;
         try {
           await uow.enterTenant(tenantId);
