@@ -161,3 +161,26 @@ describe('the statement timeout', () => {
     }
   });
 });
+
+describe('waiting for a connection', () => {
+  let small: TestServer;
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('is bounded: with the pool taken (here from outside the application), a request is refused with RATE_LIMITED (BUSY)', async () => {
+    small = await startTestServer({ slaScheduler: false }, { dbPoolSize: 2, dbPoolWaitMs: 400 });
+    const sfx = new Fixtures(small);
+    const t = await sfx.tenant();
+    const taken = [small.dataSource.createQueryRunner(), small.dataSource.createQueryRunner()];
+    try {
+      await Promise.all(taken.map((r) => r.connect()));
+      const { ms, result } = await timed(() => small.staff(ME, {}, t.adminToken));
+      expectError(result, 'RATE_LIMITED', 'BUSY');
+      expect(ms).toBeLessThan(2000);
+    } finally {
+      await Promise.all(taken.map((r) => r.release()));
+    }
+    ok(await small.staff(ME, {}, t.adminToken));
+  });
+});

@@ -176,6 +176,11 @@ export class UnitOfWork {
     const runner = this.dataSource.createQueryRunner();
     try {
       await connect(runner);
+    } catch (err) {
+      await this.release(runner);
+      throw err;
+    }
+    try {
       const timeouts = limits ? `; SET LOCAL statement_timeout = ${limits.statementTimeoutMs}; SET LOCAL lock_timeout = ${limits.lockTimeoutMs}` : '';
       const rows = await this.rawOn(runner, `BEGIN; SET LOCAL ROLE ${APP_ROLE}${timeouts}${extra ? `; ${extra}` : ''}`);
       markTransaction(runner, true);
