@@ -9,6 +9,18 @@ export interface Config {
   /** Where embedded PGlite keeps its files; in memory when absent. */
   pgliteDataDir?: string;
   dbPoolSize: number;
+  /** A statement running longer is cancelled (RATE_LIMITED, reason QUERY_TIMEOUT) and its unit of work rolled back; 0 turns it off. */
+  dbStatementTimeoutMs: number;
+  /** Waiting longer for a row lock cancels the statement (RATE_LIMITED, reason LOCK_TIMEOUT); 0 turns it off. */
+  dbLockTimeoutMs: number;
+  /** PostgreSQL ends a session whose transaction sits idle this long (a stuck node never holds locks for ever); 0 turns it off. */
+  dbIdleInTransactionTimeoutMs: number;
+  /** The longest a unit of work waits for a pooled connection before RATE_LIMITED (reason BUSY). */
+  dbPoolWaitMs: number;
+  /** Pooled connections one company may hold at once (default: half the pool). */
+  dbCompanyConnections?: number;
+  /** Pooled connections one user may hold at once (default: a quarter of the pool). */
+  dbUserConnections?: number;
   redisUrl?: string;
   /** How events reach other nodes: Redis with REDIS_URL, else LISTEN/NOTIFY with PostgreSQL, else in-process. */
   pubsub: PubSubKind;
@@ -66,6 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
     dbPoolSize: intFrom(env.DB_POOL_SIZE, 20),
+    dbStatementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, 5000),
+    dbLockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, 2000),
+    dbIdleInTransactionTimeoutMs: intFrom(env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, 30_000),
+    dbPoolWaitMs: intFrom(env.DB_POOL_WAIT_MS, 5000),
+    dbCompanyConnections: env.DB_COMPANY_CONNECTIONS ? intFrom(env.DB_COMPANY_CONNECTIONS, 0) : undefined,
+    dbUserConnections: env.DB_USER_CONNECTIONS ? intFrom(env.DB_USER_CONNECTIONS, 0) : undefined,
     redisUrl: env.REDIS_URL || undefined,
     pubsub: pubsubFrom(env.PUBSUB, databaseUrl, env.REDIS_URL),
     outboxGraceMs: intFrom(env.OUTBOX_GRACE_MS, 2000),

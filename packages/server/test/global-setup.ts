@@ -18,7 +18,7 @@ export async function setup() {
   process.env.RECLAIM_TEST_TEMPLATE = `reclaim_test_template_${process.pid}`;
   await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
   await admin(url, `CREATE DATABASE ${templateDb()}`);
-  const { dataSource, mode } = await createDataSource({ databaseUrl: withDatabase(url, templateDb()), poolSize: 2 });
+  const { dataSource, mode } = await createDataSource({ databaseUrl: withDatabase(url, templateDb()), dbPoolSize: 2 });
   await migrate(dataSource, mode);
   await dataSource.destroy();
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { createDataSource, migrate } from '../src/db/data-source.js';
+import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
 import { templateDb, withDatabase } from './global-setup.js';
 
@@ -27,9 +27,10 @@ export interface TestServer {
 
 /**
  * A real server on a random port over a fresh database of its own: a copy
- * of the migrated template on PostgreSQL, or an in-memory PGlite.
+ * of the migrated template on PostgreSQL, or an in-memory PGlite;
+ * `database` sets the pool and its limits.
  */
-export async function startTestServer(options: Partial<AppConfig> = {}): Promise<TestServer> {
+export async function startTestServer(options: Partial<AppConfig> = {}, database: DatabaseOptions = {}): Promise<TestServer> {
   const url = process.env.DATABASE_URL;
   let dropDatabase: (() => Promise<void>) | undefined;
   let databaseUrl: string | undefined;
@@ -39,7 +40,7 @@ export async function startTestServer(options: Partial<AppConfig> = {}): Promise
     databaseUrl = withDatabase(url, name);
     dropDatabase = () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
-  const { dataSource, mode } = await createDataSource({ databaseUrl, poolSize: 40 });
+  const { dataSource, mode } = await createDataSource({ dbPoolSize: 40, ...database, databaseUrl });
   if (mode === 'embedded') await migrate(dataSource, mode);
   // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
   const app = await createApp(dataSource, {

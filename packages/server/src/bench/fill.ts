@@ -99,7 +99,7 @@ export async function ensureBenchDatabase(adminUrl: string, fresh: boolean, log:
 }
 
 async function migrateBench(benchUrl: string): Promise<void> {
-  const { dataSource, mode } = await createDataSource({ databaseUrl: benchUrl, poolSize: 2 });
+  const { dataSource, mode } = await createDataSource({ databaseUrl: benchUrl, dbPoolSize: 2 });
   try {
     await migrate(dataSource, mode);
   } finally {

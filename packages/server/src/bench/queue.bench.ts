@@ -46,7 +46,7 @@ const PROFILE_DIR = join(tmpdir(), 'reclaim-bench-profiles');
 
 /** The SQL and parameters listComplaints runs for the queue page (captured, not run). */
 async function queueSql(benchUrl: string, departmentId: string): Promise<QueueSql> {
-  const { dataSource } = await createDataSource({ databaseUrl: benchUrl, poolSize: 1 });
+  const { dataSource } = await createDataSource({ databaseUrl: benchUrl, dbPoolSize: 1 });
   try {
     let captured: QueueSql | undefined;
     const ctx = {

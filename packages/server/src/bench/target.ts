@@ -52,7 +52,7 @@ async function start(options: TargetOptions): Promise<{ server: Server; close():
   if (options.mode === 'baseline') {
     return createBaseline(options.databaseUrl, options.poolSize, options.queue!, options.first!);
   }
-  const { dataSource } = await createDataSource({ databaseUrl: options.databaseUrl, poolSize: options.poolSize });
+  const { dataSource } = await createDataSource({ databaseUrl: options.databaseUrl, dbPoolSize: options.poolSize });
   // Production settings, except that the rate limits (per user and per address) are out of reach: one
   // benchmark user makes far more requests than a person would. The limiter's code still runs.
   const config = { ...loadConfig({}), jwtSecret: randomBytes(32).toString('hex'), production: true,

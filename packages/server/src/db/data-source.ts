@@ -6,17 +6,15 @@ import { PGlitePool, pgCompatibleParsers } from './pglite-pool.js';
 import { entities } from './entities.js';
 import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming.js';
+import { ConnectionShares, sharesOf } from './connection-shares.js';
+import { limitUnitsOfWork } from './unit-of-work.js';
+import type { Config } from '../config.js';
 
 // `date` columns stay 'YYYY-MM-DD' strings (pg would make local-midnight Dates).
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-export interface DatabaseOptions {
-  databaseUrl?: string;
-  pgliteDataDir?: string;
-  poolSize?: number;
-  /** Only for throw-away test databases. */
-  synchronize?: false;
-}
+export type DatabaseOptions = Partial<Pick<Config, 'databaseUrl' | 'pgliteDataDir' | 'dbPoolSize' | 'dbStatementTimeoutMs'
+  | 'dbLockTimeoutMs' | 'dbIdleInTransactionTimeoutMs' | 'dbPoolWaitMs' | 'dbCompanyConnections' | 'dbUserConnections'>>;
 
 export type DatabaseMode = 'postgres' | 'embedded';
 
@@ -25,8 +23,16 @@ export async function createDataSource(options: DatabaseOptions): Promise<{ data
     type: 'postgres' as const, entities, migrations, synchronize: false,
     migrationsTransactionMode: 'each' as const, namingStrategy: new SnakeNamingStrategy(),
   };
+  const size = options.dbPoolSize ?? 20;
+  const waitMs = options.dbPoolWaitMs ?? 5000;
+  const idleMs = options.dbIdleInTransactionTimeoutMs ?? 30_000;
   if (options.databaseUrl) {
-    const dataSource = new DataSource({ ...common, url: options.databaseUrl, poolSize: options.poolSize ?? 20 });
+    const dataSource = new DataSource({
+      ...common, url: options.databaseUrl, poolSize: size,
+      // Sent when each connection starts: SET LOCAL ROLE does not apply a role's own settings.
+      extra: { connectionTimeoutMillis: waitMs, ...(idleMs > 0 && { idle_in_transaction_session_timeout: idleMs }) },
+    });
+    limitUnitsOfWork(dataSource, unitLimits(options, size, waitMs));
     return { dataSource: await dataSource.initialize(), mode: 'postgres' };
   }
   const db = await PGlite.create({ dataDir: options.pgliteDataDir, parsers: pgCompatibleParsers });
@@ -36,7 +42,22 @@ export async function createDataSource(options: DatabaseOptions): Promise<{ data
     }
   }
   const dataSource = new DataSource({ ...common, driver: { Pool: EmbeddedPool } });
+  // PGlite is one session that serves one transaction at a time: units of work take turns on it, round-robin across companies.
+  limitUnitsOfWork(dataSource, unitLimits(options, 1, waitMs));
   return { dataSource: await dataSource.initialize(), mode: 'embedded' };
+}
+
+function unitLimits(options: DatabaseOptions, size: number, waitMs: number) {
+  const shares = sharesOf(size);
+  return {
+    shares: new ConnectionShares({
+      size, waitMs,
+      perCompany: Math.min(size, options.dbCompanyConnections || shares.perCompany),
+      perUser: Math.min(size, options.dbUserConnections || shares.perUser),
+    }),
+    statementTimeoutMs: options.dbStatementTimeoutMs ?? 5000,
+    lockTimeoutMs: options.dbLockTimeoutMs ?? 2000,
+  };
 }
 
 /** Runs pending migrations; an advisory lock keeps nodes that start together from racing. */

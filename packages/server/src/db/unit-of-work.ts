@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppError } from '../graphql/errors.js';
 import type { ComplaintEvent } from '../realtime/events.js';
+import { poolBusy, type ConnectionShares, type Holder } from './connection-shares.js';
 
 /** Receives the events a unit of work wrote to the outbox, once it has committed. */
 export interface CommittedEvents {
@@ -10,22 +11,56 @@ export interface CommittedEvents {
 export const APP_ROLE = 'reclaim_app';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** What every unit of work over a data source is held to (docs/security.md, "Queries and the connection pool"). */
+export interface UnitLimits {
+  /** Who may take a pooled connection now; none: no gate (a data source made outside createDataSource). */
+  shares?: ConnectionShares;
+  /** SET LOCAL statement_timeout and lock_timeout of every transaction; 0 leaves PostgreSQL's (none). */
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+const limitsOf = new WeakMap<DataSource, UnitLimits>();
+
+/** Sets the limits of the units of work over `dataSource` (createDataSource does, from the configuration). */
+export function limitUnitsOfWork(dataSource: DataSource, limits: UnitLimits): void {
+  limitsOf.set(dataSource, limits);
+}
+
 /**
  * One transaction for one unit of work (a GraphQL request, a job step),
  * opened lazily. Inside it the session runs as the unprivileged role
  * `reclaim_app`, so row-level security applies even when the connection is
  * a superuser's, and `app.tenant_id` names the one tenant whose rows are
  * visible. The tenant can be set once and never changed.
+ *
+ * Its connection is taken from the company's share of the pool (or the
+ * user's, or the job's), and every statement runs under the statement and
+ * lock timeouts; one that runs out is cancelled and the transaction rolled back.
  */
 export class UnitOfWork {
   private runner?: QueryRunner;
   private opening?: Promise<QueryRunner>;
   private tenant?: string;
+  private user?: string;
+  private giveBack?: () => void;
   private finished = false;
   private readonly recorded: ComplaintEvent[] = [];
   private readonly afterCommitHooks: Array<() => void> = [];
 
-  constructor(private readonly dataSource: DataSource, private readonly publisher?: CommittedEvents) {}
+  /**
+   * Whose turn it takes for a connection: `job` names work the service does
+   * for every company (the SLA scheduler, live delivery), so that a company
+   * using its whole share never holds up a job that serves all;
+   * `clientAddress`, the caller of a request whose company is not known yet
+   * (the portal, sign-in), so that anonymous callers share one company's
+   * share and each address a user's.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher?: CommittedEvents,
+    private readonly turn: { job?: string; clientAddress?: string } = {},
+  ) {}
 
   /** An event this transaction wrote to the outbox: handed to the publisher after COMMIT, dropped on ROLLBACK. */
   record(event: ComplaintEvent): void {
@@ -50,9 +85,10 @@ export class UnitOfWork {
 
   /**
    * Sets the tenant of this unit of work, opening the transaction if needed.
-   * `then` is an optional statement run in the same round trip (e.g. loading the actor).
+   * `then` is an optional statement run in the same round trip (e.g. loading
+   * the actor); `userId`, the user it works for, whose share of the pool it takes.
    */
-  async enterTenant<T = Record<string, unknown>>(tenantId: string, then?: string): Promise<T[]> {
+  async enterTenant<T = Record<string, unknown>>(tenantId: string, { then, userId }: { then?: string; userId?: string } = {}): Promise<T[]> {
     if (!UUID.test(tenantId)) throw new AppError('UNAUTHENTICATED', 'invalid tenant');
     if (this.tenant && this.tenant !== tenantId) throw new AppError('BAD_USER_INPUT', 'one request can address only one company');
     // Already set in this transaction (or being set, by the statement that opens it): nothing to send.
@@ -67,6 +103,7 @@ export class UnitOfWork {
       return this.raw<T>(then ? `${setTenant}; ${then}` : setTenant);
     }
     this.tenant = tenantId;
+    this.user = userId;
     return this.rawOpen<T>(`${setTenant}${then ? `; ${then}` : ''}`);
   }
 
@@ -84,7 +121,7 @@ export class UnitOfWork {
     } finally {
       markTransaction(runner, false);
       this.runner = undefined;
-      await runner.release();
+      await this.release(runner);
     }
     // Only now is the change visible to others; publishing never fails the request (the relay is the fallback).
     if (commit && this.recorded.length && this.publisher) {
@@ -124,22 +161,45 @@ export class UnitOfWork {
   }
 
   /**
-   * BEGIN, the role switch and `extra` go in one round trip. TypeORM is told
-   * that a transaction is active, so that its own operations (insert, save)
-   * join this one instead of opening another.
+   * Waits for this unit of work's turn (its company's or job's share of the
+   * pool), then sends BEGIN, the role switch, the timeouts and `extra` in one
+   * round trip. TypeORM is told that a transaction is active, so that its own
+   * operations (insert, save) join this one instead of opening another.
    */
   private async begin(extra: string): Promise<{ runner: QueryRunner; rows: unknown[] }> {
     if (this.finished) throw new Error('unit of work already finished');
+    const limits = limitsOf.get(this.dataSource);
+    const holder: Holder = this.turn.job ? { company: `job:${this.turn.job}` }
+      : this.tenant ? { company: this.tenant, user: this.user }
+        : { company: 'anonymous', user: this.turn.clientAddress };
+    this.giveBack = await limits?.shares?.acquire(holder);
     const runner = this.dataSource.createQueryRunner();
     try {
-      const rows = await this.rawOn(runner, `BEGIN; SET LOCAL ROLE ${APP_ROLE}${extra ? `; ${extra}` : ''}`);
+      await connect(runner);
+    } catch (err) {
+      await this.release(runner);
+      throw err;
+    }
+    try {
+      const timeouts = limits ? `; SET LOCAL statement_timeout = ${limits.statementTimeoutMs}; SET LOCAL lock_timeout = ${limits.lockTimeoutMs}` : '';
+      const rows = await this.rawOn(runner, `BEGIN; SET LOCAL ROLE ${APP_ROLE}${timeouts}${extra ? `; ${extra}` : ''}`);
       markTransaction(runner, true);
       this.runner = runner;
       return { runner, rows };
     } catch (err) {
       await this.rawOn(runner, 'ROLLBACK').catch(() => undefined);
-      await runner.release();
+      await this.release(runner);
       throw err;
+    }
+  }
+
+  private async release(runner: QueryRunner): Promise<void> {
+    try {
+      unserialize(runner);
+      await runner.release();
+    } finally {
+      this.giveBack?.();
+      this.giveBack = undefined;
     }
   }
 
@@ -171,6 +231,39 @@ export async function inTenant<T>(dataSource: DataSource, tenantId: string, work
     await uow.finish(false).catch(() => undefined);
     throw err;
   }
+}
+
+type Query = (...args: unknown[]) => Promise<unknown>;
+const ownQuery = new WeakMap<QueryRunner, { client: { query: Query }; query: Query }>();
+
+/**
+ * Takes the runner's connection from the pool (RATE_LIMITED, reason BUSY,
+ * if none comes in time) and makes its statements run one after another:
+ * resolvers running side by side (data loaders of one level of a query) share
+ * the connection, and pg no longer queues for them.
+ */
+async function connect(runner: QueryRunner): Promise<void> {
+  let client: { query: Query };
+  try {
+    client = (await runner.connect()) as { query: Query };
+  } catch (err) {
+    if (/timeout exceeded when trying to connect|connection timeout/i.test((err as Error).message)) throw poolBusy();
+    throw err;
+  }
+  const query = client.query;
+  let tail: Promise<unknown> = Promise.resolve();
+  client.query = (...args: unknown[]) => {
+    const run = tail.then(() => query.apply(client, args));
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  ownQuery.set(runner, { client, query });
+}
+
+function unserialize(runner: QueryRunner): void {
+  const own = ownQuery.get(runner);
+  if (own) own.client.query = own.query;
+  ownQuery.delete(runner);
 }
 
 function markTransaction(runner: QueryRunner, active: boolean): void {

@@ -23,7 +23,7 @@ export class RequestContext {
     readonly manager: EntityManager,
     private readonly uow?: UnitOfWork,
   ) {
-    this.loaders = new Loaders(manager);
+    this.loaders = new Loaders(manager, tenantId);
   }
 
   /** Hands an event written to the outbox by this transaction to be published once it commits. */
@@ -84,7 +84,7 @@ export class GraphQLContext {
   private tenantCtxId?: string;
 
   constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string, uow?: UnitOfWork) {
-    this.uow = uow ?? new UnitOfWork(deps.dataSource, deps.publisher);
+    this.uow = uow ?? new UnitOfWork(deps.dataSource, deps.publisher, { clientAddress });
   }
 
   /**
@@ -186,10 +186,12 @@ export class GraphQLContext {
     const claims = await this.deps.tokens.verify(token);
     if (!this.deps.staffLimiter.take(claims.userId)) throw rateLimited();
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
-    const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, `
-      SELECT u.id, u.roles, u.active,
-             ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
-        FROM users u WHERE u.id = '${claims.userId}'`);
+    const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, {
+      userId: claims.userId,
+      then: `SELECT u.id, u.roles, u.active,
+                    ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
+               FROM users u WHERE u.id = '${claims.userId}'`,
+    });
     if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
     const actor: Actor = {
       userId: row.id,

@@ -49,6 +49,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (pgCode === '40001' || pgCode === '40P01') {
     return { message: 'a concurrent change got in the way; retry', path: formatted.path, extensions: { code: 'CONFLICT', reason: 'RETRY' } };
   }
+  // The unit of work's statement_timeout and lock_timeout (docs/security.md): the transaction is rolled back.
+  if (pgCode === '57014') {
+    return { message: 'the request took longer than the service allows; ask for fewer rows or retry later', path: formatted.path, extensions: { code: 'RATE_LIMITED', reason: 'QUERY_TIMEOUT' } };
+  }
+  if (pgCode === '55P03') {
+    return { message: 'a record is being changed by someone else; retry shortly', path: formatted.path, extensions: { code: 'RATE_LIMITED', reason: 'LOCK_TIMEOUT' } };
+  }
   if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'DUPLICATE' } };
   if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE' } };
   log(original);

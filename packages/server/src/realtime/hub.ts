@@ -171,7 +171,7 @@ export class SubscriptionHub {
     // A finishing delivery hands its slot straight to the next waiting one.
     if (this.running >= MAX_CONCURRENT_DELIVERIES) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
-    const uow = new UnitOfWork(this.deps.dataSource);
+    const uow = new UnitOfWork(this.deps.dataSource, undefined, { job: 'live-delivery' });
     try {
       for (const group of groups) {
         const result = await this.run(group, event, uow);

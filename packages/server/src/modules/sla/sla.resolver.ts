@@ -11,11 +11,11 @@ import { User } from '../user/user.entity.js';
 import { BusinessCalendar } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
 import { SlaBreach } from './sla-breach.entity.js';
-import { SlaPolicyView } from './sla-policy.entity.js';
+import { SlaPolicyView, policyView } from './sla-policy.entity.js';
 import { clockState, consumedBy, penaltyExposure, SlaTarget } from './sla-clock.js';
 import { BusinessCalendarInput, LegalPresetInput, SlaPolicyInput } from './dto/sla.input.js';
 import * as settings from './sla-settings.service.js';
-import { clockRow, loadSlaSettings, type DeadlineRecord } from './sla.service.js';
+import { clockRow, loadSlaSettings } from './sla.service.js';
 
 @ObjectType({ simpleResolvers: true, description: 'One running clock of a complaint' })
 export class SlaClockStatus {
@@ -166,7 +166,7 @@ export class SlaSettingsResolver {
 export class SlaPolicyViewResolver {
   @FieldResolver(() => BusinessCalendar)
   async calendar(@Root() p: SlaPolicyView, @Ctx() gql: GraphQLContext) {
-    return (await gql.staff()).manager.findOneBy(BusinessCalendar, { id: p.calendarId });
+    return (await gql.staff()).loaders.calendar.load(p.calendarId);
   }
 
   @FieldResolver(() => [Category])
@@ -180,7 +180,7 @@ export class SlaPolicyViewResolver {
 export class SlaBreachResolver {
   @FieldResolver(() => Complaint)
   async complaint(@Root() b: SlaBreach, @Ctx() gql: GraphQLContext) {
-    return (await gql.staff()).manager.findOneBy(Complaint, { id: b.complaintId });
+    return (await gql.staff()).loaders.complaint.load(b.complaintId);
   }
 
   @FieldResolver(() => Department, { nullable: true, description: 'The department the complaint was in' })
@@ -217,12 +217,12 @@ export class ComplaintSlaResolver {
   @FieldResolver(() => [SlaClockStatus], { description: 'The clocks running now (none once closed)' })
   async slaClocks(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<SlaClockStatus[]> {
     const ctx = await gql.staff();
-    const rows = await ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = $1', [c.id]);
+    const rows = await ctx.loaders.slaDeadlines.load(c.id);
     const s = await loadSlaSettings(ctx);
     const policy = s.policies.find((p) => p.id === c.slaPolicyId);
     const calendar = policy ? s.calendars.get(policy.calendarId) : undefined;
     const now = new Date();
-    return rows
+    return [...rows]
       .sort((a, b) => CLOCK_ORDER.indexOf(a.clock) - CLOCK_ORDER.indexOf(b.clock))
       .map((d) => {
         const row = clockRow(d);
@@ -238,13 +238,14 @@ export class ComplaintSlaResolver {
 
   @FieldResolver(() => [SlaBreach], { description: 'Every warning and breach, oldest first, with what each escalated' })
   async slaBreaches(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
-    return (await gql.staff()).manager.find(SlaBreach, { where: { complaintId: c.id }, order: { firedAt: 'ASC', id: 'ASC' } });
+    return (await gql.staff()).loaders.slaBreaches.load(c.id);
   }
 
   @FieldResolver(() => SlaPolicyView, { nullable: true, description: 'The policy whose targets apply' })
   async slaPolicy(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
     if (!c.slaPolicyId) return null;
-    return (await settings.listPolicies(await gql.staff())).find((p) => p.id === c.slaPolicyId) ?? null;
+    const policy = await (await gql.staff()).loaders.slaPolicy.load(c.slaPolicyId);
+    return policy && policyView(policy);
   }
 
   @FieldResolver(() => PenaltyExposure, { nullable: true, description: 'Null without a price or a legal deadline' })

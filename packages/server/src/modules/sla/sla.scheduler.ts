@@ -177,7 +177,7 @@ export class SlaScheduler {
 
   /** One transaction of `tenantId` that fires up to `perCompany` of its due clocks; how many it claimed. */
   private async fireTenant(tenantId: string): Promise<number> {
-    const uow = new UnitOfWork(this.dataSource, this.publisher);
+    const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'sla-scheduler' });
     try {
       await uow.enterTenant(tenantId);
       const claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow), this.options.perCompany);

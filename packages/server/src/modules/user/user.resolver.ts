@@ -93,10 +93,6 @@ export class UserResolver {
 
   @FieldResolver(() => [Department])
   async departments(@Root() user: User, @Ctx() gql: GraphQLContext): Promise<Department[]> {
-    const ctx = await gql.current();
-    return ctx.query(
-      `SELECT d.id, d.name, d.created_at AS "createdAt" FROM departments d
-         JOIN user_departments ud ON ud.tenant_id = d.tenant_id AND ud.department_id = d.id
-        WHERE ud.user_id = $1 ORDER BY d.name`, [user.id]);
+    return (await gql.current()).loaders.userDepartments.load(user.id);
   }
 }

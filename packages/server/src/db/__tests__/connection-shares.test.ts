@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionShares, sharesOf, type Holder } from '../connection-shares.js';
+
+const shares = (size: number, perCompany = size, perUser = size, waitMs = 60_000) => new ConnectionShares({ size, perCompany, perUser, waitMs });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Queues `holders` in order and records the order in which they are granted, releasing each at once. */
+async function grantOrder(gate: ConnectionShares, holders: Array<Holder & { name: string }>, release: () => void): Promise<string[]> {
+  const order: string[] = [];
+  const done = holders.map((h) => gate.acquire(h).then((giveBack) => {
+    order.push(h.name);
+    setImmediate(giveBack);
+  }));
+  await tick();
+  release();
+  await Promise.all(done);
+  return order;
+}
+
+describe('ConnectionShares', () => {
+  it('serves waiting companies round-robin, not first come first served', async () => {
+    const gate = shares(1);
+    const first = await gate.acquire({ company: 'A' });
+    const order = await grantOrder(gate, [
+      { name: 'A1', company: 'A' }, { name: 'A2', company: 'A' }, { name: 'A3', company: 'A' }, { name: 'A4', company: 'A' },
+      { name: 'B1', company: 'B' }, { name: 'C1', company: 'C' }, { name: 'B2', company: 'B' },
+    ], first);
+    expect(order).toEqual(['A1', 'B1', 'C1', 'A2', 'B2', 'A3', 'A4']);
+  });
+
+  it('a company that arrives late is served within one round, ahead of the earlier company\'s backlog', async () => {
+    const gate = shares(1);
+    const held = await gate.acquire({ company: 'A' });
+    const order: string[] = [];
+    const backlog = [1, 2, 3, 4, 5].map((i) => gate.acquire({ company: 'A' }).then((r) => { order.push(`A${i}`); setImmediate(r); }));
+    await tick();
+    const late = gate.acquire({ company: 'B' }).then((r) => { order.push('B'); setImmediate(r); });
+    held();
+    await Promise.all([...backlog, late]);
+    expect(order.indexOf('B')).toBeLessThanOrEqual(1);
+  });
+
+  it('holds a company to its share and a user to theirs, even with connections free', async () => {
+    const gate = shares(8, 3, 1);
+    const a = await Promise.all([gate.acquire({ company: 'A', user: 'u1' }), gate.acquire({ company: 'A', user: 'u2' }), gate.acquire({ company: 'A', user: 'u3' })]);
+    let fourth = false;
+    void gate.acquire({ company: 'A', user: 'u4' }).then(() => { fourth = true; });
+    let secondOfU1 = false;
+    void gate.acquire({ company: 'B', user: 'u1' }).then(() => { secondOfU1 = true; });
+    await tick();
+    expect(gate.holding).toBe(4); // A's three and B's u1 (another company's user of that id)
+    expect(fourth).toBe(false);
+    expect(secondOfU1).toBe(true);
+    let sameUser = false;
+    void gate.acquire({ company: 'B', user: 'u1' }).then(() => { sameUser = true; });
+    await tick();
+    expect(sameUser).toBe(false);
+    a[0]!();
+    await tick();
+    expect(fourth).toBe(true);
+  });
+
+  it('a waiter whose company is at its share does not block another company', async () => {
+    const gate = shares(4, 2, 4);
+    await Promise.all([gate.acquire({ company: 'A' }), gate.acquire({ company: 'A' })]);
+    const waiting = gate.acquire({ company: 'A' });
+    const other = await Promise.race([gate.acquire({ company: 'B' }).then(() => 'granted'), new Promise((r) => setTimeout(() => r('blocked'), 50))]);
+    expect(other).toBe('granted');
+    expect(gate.waiting).toBe(1);
+    void waiting.catch(() => undefined);
+  });
+
+  it('gives up after the wait with RATE_LIMITED (BUSY), and the queue forgets the waiter', async () => {
+    const gate = shares(1, 1, 1, 30);
+    const held = await gate.acquire({ company: 'A' });
+    await expect(gate.acquire({ company: 'B' })).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } });
+    expect(gate.waiting).toBe(0);
+    held();
+    held(); // giving back twice counts once
+    expect(gate.holding).toBe(0);
+    const again = await gate.acquire({ company: 'B' });
+    expect(gate.holding).toBe(1);
+    again();
+  });
+
+  it('derives the shares from the pool size', () => {
+    expect(sharesOf(20)).toEqual({ perCompany: 10, perUser: 5 });
+    expect(sharesOf(6)).toEqual({ perCompany: 3, perUser: 1 });
+    expect(sharesOf(1)).toEqual({ perCompany: 1, perUser: 1 });
+  });
+});

@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QueryRunner } from 'typeorm';
+import { Role } from '../src/auth/roles.js';
+import { startTestServer, ok, type GqlResult, type TestServer } from './harness.js';
+import { Fixtures, expectError, type StaffFixture, type World } from './fixtures.js';
+
+/**
+ * Heavy but allowed work of one company (here: twenty requests each held up
+ * by a row lock, which keeps its connection busy as a slow statement would)
+ * must not take the pool from another company: a company holds at most its
+ * share of the connections, waiters are served round-robin across companies,
+ * and every statement runs under a statement and a lock timeout.
+ */
+const ME = '{ me { id } }';
+const REGISTER = `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`;
+const ADD_MESSAGE = `mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`;
+
+let server: TestServer;
+let fx: Fixtures;
+let victim: World;
+let hostile: World;
+let hostileStaff: StaffFixture[];
+
+beforeAll(async () => {
+  // A small pool, so that twenty requests would take all of it: a company may hold 3, a user 1.
+  // The fixtures create users in parallel with one admin (password hashing holds the connection): a long wait for them.
+  server = await startTestServer({ slaScheduler: false }, { dbPoolSize: 6, dbPoolWaitMs: 30_000 });
+  fx = new Fixtures(server);
+  [victim, hostile] = await Promise.all([fx.world(), fx.world()]);
+  const more = await Promise.all([1, 2, 3].map(() => fx.staff(hostile.t, [Role.OPERATOR])));
+  hostileStaff = [hostile.staff.OPERATOR, hostile.staff.HEAD, hostile.staff.QUALITY_MANAGER, ...more];
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+async function complaintOf(s: TestServer, w: { token: string; dept?: string }) {
+  return ok(await s.staff(REGISTER, { input: {
+    kind: 'CLAIM', channel: 'API', subject: 'Kettle', description: 'Leaks', customer: { name: 'Ivan', email: 'ivan@example.com' },
+    ...(w.dept && { departmentId: w.dept }),
+  } }, w.token)).registerComplaint.id as string;
+}
+
+/** Locks a complaint row from outside the application (as a long transaction of another node would). */
+async function lockComplaint(s: TestServer, id: string): Promise<QueryRunner> {
+  const runner = s.dataSource.createQueryRunner();
+  await runner.startTransaction();
+  await runner.query('SELECT 1 FROM complaints WHERE id = $1 FOR UPDATE', [id]);
+  return runner;
+}
+
+async function unlock(runner: QueryRunner) {
+  if (runner.isReleased) return;
+  await runner.rollbackTransaction().catch(() => undefined);
+  await runner.release();
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const started = performance.now();
+  const result = await work();
+  return { ms: performance.now() - started, result };
+}
+
+describe('the connection pool, shared between companies', () => {
+  it('every unit of work runs under a statement timeout, a lock timeout and an idle-in-transaction timeout', async () => {
+    const [row] = await fx.asTenant(victim.t.tenantId, (m) => m.query(
+      `SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock,
+              current_setting('idle_in_transaction_session_timeout') AS idle`));
+    expect(row).toEqual({ statement: '5s', lock: '2s', idle: '30s' });
+  });
+
+  it('a statement that waits for a lock longer than the lock timeout is refused (RATE_LIMITED, LOCK_TIMEOUT) and writes nothing', async () => {
+    const id = await complaintOf(server, { token: victim.staff.OPERATOR.token, dept: victim.dept });
+    const locker = await lockComplaint(server, id);
+    const release = setTimeout(() => void unlock(locker), 5000);
+    try {
+      const { ms, result } = await timed(() => fx.expectNoWrites(() => server.staff(ADD_MESSAGE,
+        { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, victim.staff.OPERATOR.token)));
+      expectError(result, 'RATE_LIMITED', 'LOCK_TIMEOUT');
+      expect(ms).toBeGreaterThan(1500);
+      expect(ms).toBeLessThan(4000);
+    } finally {
+      clearTimeout(release);
+      await unlock(locker);
+    }
+    // The connection went back to the pool in a clean state.
+    ok(await server.staff(ADD_MESSAGE, { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, victim.staff.OPERATOR.token));
+  });
+
+  it("twenty held-up requests of one company leave another company's requests fast", async () => {
+    const victimToken = victim.staff.OPERATOR.token;
+    const me = () => timed(() => server.staff(ME, {}, victimToken));
+    const quiet: number[] = [];
+    for (let i = 0; i < 10; i++) quiet.push((await me()).ms);
+    const quietMs = quiet.sort((x, y) => x - y)[5]!;
+
+    const target = await complaintOf(server, { token: hostile.staff.OPERATOR.token, dept: hostile.dept });
+    const locker = await lockComplaint(server, target);
+    // Old behaviour for comparison: without the shares the victim waited until this lock went away.
+    const release = setTimeout(() => void unlock(locker), 4000);
+    let attack: Array<Promise<GqlResult>> = [];
+    const underAttack: number[] = [];
+    let waitingOnLock = 0;
+    const started = performance.now();
+    try {
+      attack = Array.from({ length: 20 }, (_, i) => server.staff(ADD_MESSAGE,
+        { input: { complaintId: target, body: `flood ${i}`, visibility: 'INTERNAL' } }, hostileStaff[i % hostileStaff.length]!.token));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Through the locking session's own connection: the pool is what is under attack.
+      const [row] = await locker.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+      waitingOnLock = row.n;
+      for (let i = 0; i < 10; i++) {
+        const { ms, result } = await me();
+        expect(ok(result).me.id).toBe(victim.staff.OPERATOR.id);
+        underAttack.push(ms);
+      }
+      // Long enough for the first hostile requests' lock waits to run out.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 2500 - performance.now())));
+    } finally {
+      clearTimeout(release);
+      await unlock(locker);
+    }
+    const results = await Promise.all(attack);
+    const worst = Math.max(...underAttack);
+    console.info(`victim me: quiet median ${quietMs.toFixed(1)} ms; under attack worst ${worst.toFixed(1)} ms; hostile connections waiting on the lock: ${waitingOnLock}`);
+    // The hostile company held its share (half the pool of 6), not all of it.
+    expect(waitingOnLock).toBeGreaterThan(0);
+    expect(waitingOnLock).toBeLessThanOrEqual(3);
+    expect(worst).toBeLessThan(Math.max(1000, 5 * quietMs));
+    // Every hostile request either got through or was refused with a code: its lock wait, or its wait for a connection, ran out.
+    for (const r of results) {
+      if (r.errors) expect(['LOCK_TIMEOUT', 'BUSY']).toContain(r.errors[0]!.extensions?.reason);
+    }
+    expect(results.some((r) => r.errors?.[0]?.extensions?.reason === 'LOCK_TIMEOUT')).toBe(true);
+  });
+});
+
+describe('the statement timeout', () => {
+  let slow: TestServer;
+  afterAll(async () => {
+    await slow?.close();
+  });
+
+  it('a statement that runs longer is cancelled (RATE_LIMITED, QUERY_TIMEOUT) and its unit of work rolled back', async () => {
+    slow = await startTestServer({ slaScheduler: false }, { dbStatementTimeoutMs: 300, dbLockTimeoutMs: 0 });
+    const sfx = new Fixtures(slow);
+    const t = await sfx.tenant();
+    const operator = await sfx.staff(t, [Role.OPERATOR]);
+    const id = await complaintOf(slow, { token: operator.token });
+    const locker = await lockComplaint(slow, id);
+    const release = setTimeout(() => void unlock(locker), 5000);
+    try {
+      const { ms, result } = await timed(() => sfx.expectNoWrites(() => slow.staff(ADD_MESSAGE,
+        { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, operator.token)));
+      expectError(result, 'RATE_LIMITED', 'QUERY_TIMEOUT');
+      expect(ms).toBeLessThan(2000);
+    } finally {
+      clearTimeout(release);
+      await unlock(locker);
+    }
+  });
+});
+
+describe('waiting for a connection', () => {
+  let small: TestServer;
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('is bounded: with the pool taken (here from outside the application), a request is refused with RATE_LIMITED (BUSY)', async () => {
+    small = await startTestServer({ slaScheduler: false }, { dbPoolSize: 2, dbPoolWaitMs: 400 });
+    const sfx = new Fixtures(small);
+    const t = await sfx.tenant();
+    const taken = [small.dataSource.createQueryRunner(), small.dataSource.createQueryRunner()];
+    try {
+      await Promise.all(taken.map((r) => r.connect()));
+      const { ms, result } = await timed(() => small.staff(ME, {}, t.adminToken));
+      expectError(result, 'RATE_LIMITED', 'BUSY');
+      expect(ms).toBeLessThan(2000);
+    } finally {
+      await Promise.all(taken.map((r) => r.release()));
+    }
+    ok(await small.staff(ME, {}, t.adminToken));
+  });
+});
