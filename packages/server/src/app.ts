@@ -8,9 +8,13 @@ import { TokenService } from './auth/token.js';
 import { PortalLimits, RateLimiter } from './http/rate-limiter.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
+import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
+import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
 import type { Config } from './config.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
+
+const MB = 1024 * 1024;
 
 export interface App {
   server: Server;
@@ -18,6 +22,8 @@ export interface App {
   realtime: Realtime;
   /** Fires SLA warnings and breaches; null when SLA_SCHEDULER=0. */
   scheduler: SlaScheduler | null;
+  /** Deletes uploads never linked in time. */
+  uploadPurge: PendingUploadPurge;
   /**
    * Graceful shutdown: stops accepting, ends subscriptions and closes
    * sockets, drains HTTP, publishes what was committed. The caller then
@@ -32,7 +38,9 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
+  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'
+    | 'uploadDeadlineMs' | 'uploadsPerAddress' | 'uploadsPerUser' | 'uploadsPerNode' | 'uploadPendingTtlMs' | 'uploadPendingBytesPerAddress'
+    | 'uploadPendingBytesPerTenant'>>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -45,6 +53,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(config.outboxRelayIntervalMs !== undefined && { intervalMs: config.outboxRelayIntervalMs }),
     },
   });
+  const uploadDeadlineMs = config.uploadDeadlineMs ?? 120_000;
   const deps = {
     dataSource,
     tokens,
@@ -56,11 +65,23 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       uploadsPerHour: config.portalUploadsPerHour ?? 0,
     }),
     files: new FileLinks(config.jwtSecret),
+    uploads: {
+      slots: new UploadSlots({ perAddress: config.uploadsPerAddress ?? 4, perUser: config.uploadsPerUser ?? 8, perNode: config.uploadsPerNode ?? 64 }),
+      deadlineMs: uploadDeadlineMs,
+      pendingBytesPerAddress: config.uploadPendingBytesPerAddress ?? 100 * MB,
+      pendingBytesPerTenant: config.uploadPendingBytesPerTenant ?? 2000 * MB,
+    },
     trustedProxies: config.trustedProxies ?? 0,
     publisher: realtime.publisher,
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });
+  const uploadPurge = new PendingUploadPurge(dataSource, {
+    pendingTtlMs: config.uploadPendingTtlMs ?? 3600_000,
+    unfinishedAfterMs: uploadDeadlineMs + 60_000,
+    intervalMs: 60_000,
+    batchSize: 200,
+  });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
@@ -94,12 +115,14 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
   scheduler?.start();
+  uploadPurge.start();
 
   return {
     server,
     tokens,
     realtime,
     scheduler,
+    uploadPurge,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await realtime.closeSockets();
@@ -111,6 +134,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await Promise.all([staff.apollo.stop(), portal.apollo.stop()]);
       // Before the publisher is flushed: what a last pass fires is published too.
       await scheduler?.stop();
+      await uploadPurge.stop();
       await realtime.close();
     },
   };

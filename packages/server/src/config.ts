@@ -33,6 +33,17 @@ export interface Config {
   portalSubmissionsPerHourPerTenant: number;
   /** Files uploaded through the public portal per client address per hour; 0 turns it off. */
   portalUploadsPerHour: number;
+  /** An upload's body must have arrived this long after the request began; a slower one is cut and nothing is stored. */
+  uploadDeadlineMs: number;
+  /** Uploads receiving at once, per client address, per staff user and per node (each holds at most one part in memory); 0 turns one off. */
+  uploadsPerAddress: number;
+  uploadsPerUser: number;
+  uploadsPerNode: number;
+  /** An upload not linked to a complaint or message within this time is purged. */
+  uploadPendingTtlMs: number;
+  /** Bytes of pending (not yet linked) uploads one client address, and one company, may hold; 0 turns one off. */
+  uploadPendingBytesPerAddress: number;
+  uploadPendingBytesPerTenant: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
   production: boolean;
@@ -66,10 +77,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
+    uploadDeadlineMs: intFrom(env.UPLOAD_DEADLINE_SECONDS, 120) * 1000,
+    uploadsPerAddress: intFrom(env.UPLOADS_PER_ADDRESS, 4),
+    uploadsPerUser: intFrom(env.UPLOADS_PER_USER, 8),
+    uploadsPerNode: intFrom(env.UPLOADS_PER_NODE, 64),
+    uploadPendingTtlMs: intFrom(env.UPLOAD_PENDING_TTL_SECONDS, 3600) * 1000,
+    uploadPendingBytesPerAddress: intFrom(env.UPLOAD_PENDING_MB_PER_ADDRESS, 100) * MB,
+    uploadPendingBytesPerTenant: intFrom(env.UPLOAD_PENDING_MB_PER_TENANT, 2000) * MB,
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
     production,
   };
 }
+
+const MB = 1024 * 1024;
 
 function intFrom(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
