@@ -58,7 +58,8 @@ export function createFileRoutes(deps: ServerDeps) {
       const { tenantId, actor } = await uploader(req, url, side, address);
       await inTenant(deps.dataSource, tenantId, (m) => checkPendingQuota(new RequestContext(tenantId, actor, m), address, Math.max(declared, 1), uploads));
 
-      const file = await receiveFile(deps.dataSource, tenantId, req);
+      // Not destroyed when the receipt stops early (too large, wrong type): the rest is dropped, the client answered.
+      const file = await receiveFile(deps.dataSource, tenantId, req.iterator({ destroyOnReturn: false }));
       clearTimeout(deadline);
       let stored;
       try {
@@ -161,7 +162,7 @@ export function createFileRoutes(deps: ServerDeps) {
     if (!work) return false;
     work.catch((err: unknown) => {
       // The client went away (mid-upload, or cut at the deadline): nobody to answer.
-      if (req.socket.destroyed) return;
+      if (!req.socket || req.socket.destroyed) return;
       if (res.headersSent) return void res.end();
       if (!sendError(res, err)) {
         console.error(err);
