@@ -83,11 +83,12 @@ export async function storeUpload(ctx: RequestContext, upload: Upload): Promise<
  * Their bytes go with them (a trigger).
  */
 export async function purgeExpiredUploads(ctx: RequestContext, before: Date, limit: number): Promise<number> {
-  const rows = await ctx.query(`
+  const [{ deleted }] = await ctx.query<{ deleted: number }>(`
     WITH doomed AS (
-      SELECT id FROM attachments WHERE complaint_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-    DELETE FROM attachments a USING doomed WHERE a.id = doomed.id RETURNING a.id`, [before, limit]);
-  return rows.length;
+      SELECT id FROM attachments WHERE complaint_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+    gone AS (DELETE FROM attachments a USING doomed WHERE a.id = doomed.id RETURNING a.id)
+    SELECT count(*)::int AS deleted FROM gone`, [before, limit]);
+  return deleted;
 }
 
 /** Deletes the bytes of uploads that never finished (their node stopped mid-body) written before `before`. */
