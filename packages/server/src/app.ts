@@ -11,10 +11,8 @@ import { createFileRoutes } from './modules/attachment/attachment.http.js';
 import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
-import type { Config } from './config.js';
+import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
-
-const MB = 1024 * 1024;
 
 export interface App {
   server: Server;
@@ -53,7 +51,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(config.outboxRelayIntervalMs !== undefined && { intervalMs: config.outboxRelayIntervalMs }),
     },
   });
-  const uploadDeadlineMs = config.uploadDeadlineMs ?? 120_000;
+  const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   const deps = {
     dataSource,
     tokens,
@@ -66,10 +64,14 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     }),
     files: new FileLinks(config.jwtSecret),
     uploads: {
-      slots: new UploadSlots({ perAddress: config.uploadsPerAddress ?? 4, perUser: config.uploadsPerUser ?? 8, perNode: config.uploadsPerNode ?? 64 }),
+      slots: new UploadSlots({
+        perAddress: config.uploadsPerAddress ?? UPLOAD_DEFAULTS.uploadsPerAddress,
+        perUser: config.uploadsPerUser ?? UPLOAD_DEFAULTS.uploadsPerUser,
+        perNode: config.uploadsPerNode ?? UPLOAD_DEFAULTS.uploadsPerNode,
+      }),
       deadlineMs: uploadDeadlineMs,
-      pendingBytesPerAddress: config.uploadPendingBytesPerAddress ?? 100 * MB,
-      pendingBytesPerTenant: config.uploadPendingBytesPerTenant ?? 2000 * MB,
+      pendingBytesPerAddress: config.uploadPendingBytesPerAddress ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress,
+      pendingBytesPerTenant: config.uploadPendingBytesPerTenant ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant,
     },
     trustedProxies: config.trustedProxies ?? 0,
     publisher: realtime.publisher,
@@ -77,7 +79,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });
   const uploadPurge = new PendingUploadPurge(dataSource, {
-    pendingTtlMs: config.uploadPendingTtlMs ?? 3600_000,
+    pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs,
     unfinishedAfterMs: uploadDeadlineMs + 60_000,
     intervalMs: 60_000,
     batchSize: 200,
@@ -139,3 +141,4 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
   };
 }
+

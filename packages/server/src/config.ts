@@ -49,6 +49,19 @@ export interface Config {
   production: boolean;
 }
 
+const MB = 1024 * 1024;
+
+/** The upload limits' defaults (docs/security.md, "Request bodies and uploads"). */
+export const UPLOAD_DEFAULTS = {
+  uploadDeadlineMs: 120_000,
+  uploadsPerAddress: 4,
+  uploadsPerUser: 8,
+  uploadsPerNode: 64,
+  uploadPendingTtlMs: 3600_000,
+  uploadPendingBytesPerAddress: 100 * MB,
+  uploadPendingBytesPerTenant: 2000 * MB,
+} satisfies Partial<Config>;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
   const production = env.NODE_ENV === 'production';
@@ -77,19 +90,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
-    uploadDeadlineMs: intFrom(env.UPLOAD_DEADLINE_SECONDS, 120) * 1000,
-    uploadsPerAddress: intFrom(env.UPLOADS_PER_ADDRESS, 4),
-    uploadsPerUser: intFrom(env.UPLOADS_PER_USER, 8),
-    uploadsPerNode: intFrom(env.UPLOADS_PER_NODE, 64),
-    uploadPendingTtlMs: intFrom(env.UPLOAD_PENDING_TTL_SECONDS, 3600) * 1000,
-    uploadPendingBytesPerAddress: intFrom(env.UPLOAD_PENDING_MB_PER_ADDRESS, 100) * MB,
-    uploadPendingBytesPerTenant: intFrom(env.UPLOAD_PENDING_MB_PER_TENANT, 2000) * MB,
+    uploadDeadlineMs: intFrom(env.UPLOAD_DEADLINE_SECONDS, UPLOAD_DEFAULTS.uploadDeadlineMs / 1000) * 1000,
+    uploadsPerAddress: intFrom(env.UPLOADS_PER_ADDRESS, UPLOAD_DEFAULTS.uploadsPerAddress),
+    uploadsPerUser: intFrom(env.UPLOADS_PER_USER, UPLOAD_DEFAULTS.uploadsPerUser),
+    uploadsPerNode: intFrom(env.UPLOADS_PER_NODE, UPLOAD_DEFAULTS.uploadsPerNode),
+    uploadPendingTtlMs: intFrom(env.UPLOAD_PENDING_TTL_SECONDS, UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
+    uploadPendingBytesPerAddress: intFrom(env.UPLOAD_PENDING_MB_PER_ADDRESS, UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
+    uploadPendingBytesPerTenant: intFrom(env.UPLOAD_PENDING_MB_PER_TENANT, UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
     production,
   };
 }
-
-const MB = 1024 * 1024;
 
 function intFrom(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;

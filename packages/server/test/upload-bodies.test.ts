@@ -56,7 +56,7 @@ describe('bodies that never finish', () => {
   const DEADLINE_MS = 3000;
 
   beforeAll(async () => {
-    server = await startTestServer({ uploadDeadlineMs: DEADLINE_MS } as object);
+    server = await startTestServer({ uploadDeadlineMs: DEADLINE_MS });
     slug = (await new Fixtures(server).tenant()).slug;
   });
   afterAll(() => server?.close());
@@ -219,7 +219,7 @@ describe('caps on uploads receiving at once', () => {
   let server: TestServer;
   let a: World;
   beforeAll(async () => {
-    server = await startTestServer({ trustedProxies: 1, uploadsPerAddress: 2, uploadsPerUser: 2, uploadsPerNode: 5, rateLimitPerMinute: 0 } as object);
+    server = await startTestServer({ trustedProxies: 1, uploadsPerAddress: 2, uploadsPerUser: 2, uploadsPerNode: 5, rateLimitPerMinute: 0 });
     a = await new Fixtures(server).world();
   });
   afterAll(() => server?.close());

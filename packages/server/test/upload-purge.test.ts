@@ -95,7 +95,7 @@ describe('the quota of pending bytes', () => {
   let t1: TenantFixture;
   let t2: TenantFixture;
   beforeAll(async () => {
-    server = await startTestServer({ trustedProxies: 1, uploadPendingBytesPerAddress: 5000, uploadPendingBytesPerTenant: 7000 } as object);
+    server = await startTestServer({ trustedProxies: 1, uploadPendingBytesPerAddress: 5000, uploadPendingBytesPerTenant: 7000 });
     fx = new Fixtures(server);
     [t1, t2] = await Promise.all([fx.tenant(), fx.tenant()]);
   });
