@@ -8,7 +8,8 @@ import { Action, authorize } from '../../auth/permissions.js';
 import { inTenant } from '../../db/unit-of-work.js';
 import { HttpError, clientAddress, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
-import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota } from './attachment.service.js';
+import type { Attachment } from './attachment.entity.js';
+import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota, type Upload } from './attachment.service.js';
 import { dropReceived, receiveFile } from './attachment.upload.js';
 import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
 import type { UploadSlots } from './upload-slots.js';
@@ -55,26 +56,12 @@ export function createFileRoutes(deps: ServerDeps) {
       const fileName = uploadedFileName(req.headers['x-file-name']);
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > MAX_FILE_BYTES) throw tooLarge();
-      const { tenantId, actor } = await uploader(req, url, side, address);
-      await inTenant(deps.dataSource, tenantId, (m) => checkPendingQuota(new RequestContext(tenantId, actor, m), address, Math.max(declared, 1), uploads));
+      const { tenantId, actor } = await admit(req, url, side, address, Math.max(declared, 1));
 
       // Not destroyed when the receipt stops early (too large, wrong type): the rest is dropped, the client answered.
       const file = await receiveFile(deps.dataSource, tenantId, req.iterator({ destroyOnReturn: false }));
       clearTimeout(deadline);
-      let stored;
-      try {
-        stored = await inTenant(deps.dataSource, tenantId, async (manager) => {
-          const ctx = new RequestContext(tenantId, actor, manager);
-          await checkPendingQuota(ctx, address, file.size, uploads);
-          const attachment = await storeUpload(ctx, { ...file, fileName, author: side, clientAddress: address });
-          // Accepted uploads count; a refused one (its transaction rolled back) does not.
-          if (side === ActorKind.CUSTOMER && !deps.portalLimits.upload(address, tenantId)) throw rateLimited();
-          return attachment;
-        });
-      } catch (err) {
-        await dropReceived(deps.dataSource, tenantId, file.id).catch(() => undefined);
-        throw err;
-      }
+      const stored = await record(tenantId, actor, { ...file, fileName, author: side, clientAddress: address });
       sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });
     } catch (err) {
       if (late) throw new HttpError(408, 'the request body did not arrive in time');
@@ -89,23 +76,43 @@ export function createFileRoutes(deps: ServerDeps) {
   /**
    * Who uploads, into which company: the staff member behind the token (their
    * request limit, their role) or the company of the portal's slug (the
-   * address's request limit). One short transaction, closed before the body
+   * address's request limit); and whether `declared` bytes more fit in the
+   * quota of pending uploads. One short transaction, closed before the body
    * is read, so slow senders hold sockets, never pooled connections.
    */
-  async function uploader(req: IncomingMessage, url: URL, side: ActorKind, address: string): Promise<{ tenantId: string; actor: Actor | null }> {
+  async function admit(req: IncomingMessage, url: URL, side: ActorKind, address: string, declared: number): Promise<{ tenantId: string; actor: Actor | null }> {
     const gql = new GraphQLContext(deps, req.headers.authorization, address);
     try {
+      let ctx: RequestContext;
       if (side === ActorKind.STAFF) {
-        const ctx = await gql.staff();
+        ctx = await gql.staff();
         authorize(ctx.staff, Action.ADD_MESSAGE);
-        return { tenantId: ctx.tenantId, actor: ctx.staff };
+      } else {
+        const tenantId = await gql.tenantIdBySlug((url.searchParams.get('tenant') ?? '').slice(0, 60));
+        if (!tenantId) throw notFound('company');
+        ctx = await gql.forTenant(tenantId);
       }
-      gql.limitAnonymous();
-      const tenantId = await gql.tenantIdBySlug((url.searchParams.get('tenant') ?? '').slice(0, 60));
-      if (!tenantId) throw notFound('company');
-      return { tenantId, actor: null };
+      await checkPendingQuota(ctx, address, declared, uploads);
+      return { tenantId: ctx.tenantId, actor: ctx.actor };
     } finally {
       await gql.uow.finish(false).catch(() => undefined);
+    }
+  }
+
+  /** Records a received file as a pending upload; if it may not be, its bytes are deleted. */
+  async function record(tenantId: string, actor: Actor | null, upload: Upload): Promise<Attachment> {
+    try {
+      return await inTenant(deps.dataSource, tenantId, async (manager) => {
+        const ctx = new RequestContext(tenantId, actor, manager);
+        await checkPendingQuota(ctx, upload.clientAddress, upload.size, uploads);
+        const attachment = await storeUpload(ctx, upload);
+        // Accepted uploads count; a refused one (its transaction rolled back) does not.
+        if (upload.author === ActorKind.CUSTOMER && !deps.portalLimits.upload(upload.clientAddress, tenantId)) throw rateLimited();
+        return attachment;
+      });
+    } catch (err) {
+      await dropReceived(deps.dataSource, tenantId, upload.id).catch(() => undefined);
+      throw err;
     }
   }
 
