@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,8 +50,10 @@ describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
         RETURNING id)
       INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data)
       SELECT $1, id, o, '\\x01' FROM made, generate_series(0, 1) o`, [t.tenantId]);
-    await server.dataSource.query(`INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data, created_at)
-      VALUES ($1, gen_random_uuid(), 0, '\\x01', now() - interval '2 hours')`, [t.tenantId]);
+    await server.dataSource.query(`
+      WITH receipt AS (INSERT INTO upload_receipts (tenant_id, attachment_id, started_at) VALUES ($1, $2, now() - interval '2 hours'))
+      INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES ($1, $2, 0, '\\x01'), ($1, $2, 1, '\\x02')`,
+    [t.tenantId, randomUUID()]);
     await server.dataSource.query(`UPDATE attachments SET created_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [[linked.id, expiring.id]]);
 
     const second = await secondNode(server);
@@ -64,9 +66,10 @@ describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
     }
     const left = await server.dataSource.query('SELECT id FROM attachments ORDER BY id');
     expect(left.map((r: { id: string }) => r.id).sort()).toEqual([linked.id, recent.id].sort());
-    const [{ parts }] = await server.dataSource.query(`SELECT count(*)::int AS parts FROM attachment_blobs b
-      WHERE NOT EXISTS (SELECT FROM attachments a WHERE a.tenant_id = b.tenant_id AND a.id = b.attachment_id)`);
-    expect(parts).toBe(0);
+    const [{ parts, receipts }] = await server.dataSource.query(`SELECT (SELECT count(*)::int FROM attachment_blobs b
+      WHERE NOT EXISTS (SELECT FROM attachments a WHERE a.tenant_id = b.tenant_id AND a.id = b.attachment_id)) AS parts,
+      (SELECT count(*)::int FROM upload_receipts) AS receipts`);
+    expect({ parts, receipts }).toEqual({ parts: 0, receipts: 0 });
     // The expired one cannot be attached any more; the recent one can.
     expectError(await server.portal(Q.submit, submission(t.slug, [expiring.id])), 'BAD_USER_INPUT');
     ok(await server.portal(Q.submit, submission(t.slug, [recent.id])));

@@ -9,8 +9,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   to a few hundred KiB, each written in its own short transaction while the
  *   body arrives. Parts exist before their file's attachments row (written
  *   once the whole body is in), so they reference the tenant, not the row; a
- *   trigger deletes the parts of a deleted attachment, and the purge deletes
- *   parts whose upload never finished.
+ *   trigger deletes the parts of a deleted attachment.
+ * - upload_receipts: the uploads being received (a row from the first part
+ *   until the file is recorded or dropped), so that the purge finds the parts
+ *   of bodies that never finished (their node stopped) without reading the
+ *   parts of every stored file.
  * - attachments.client_address: who uploaded a pending file, for the quota
  *   of pending bytes per address.
  * - Two SECURITY DEFINER functions for work outside any tenant (the quota
@@ -25,11 +28,21 @@ export class UploadParts1764440000000 implements MigrationInterface {
         DROP CONSTRAINT attachment_blobs_tenant_id_attachment_id_fkey,
         DROP CONSTRAINT attachment_blobs_pkey,
         ADD COLUMN byte_offset bigint NOT NULL DEFAULT 0 CHECK (byte_offset >= 0),
-        ADD COLUMN created_at timestamptz NOT NULL DEFAULT now(),
         ADD PRIMARY KEY (tenant_id, attachment_id, byte_offset),
         ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE;
       ALTER TABLE attachment_blobs ALTER COLUMN byte_offset DROP DEFAULT;
-      CREATE INDEX attachment_blobs_created ON attachment_blobs (created_at);
+
+      CREATE TABLE upload_receipts (
+        tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+        attachment_id uuid NOT NULL,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, attachment_id)
+      );
+      CREATE INDEX upload_receipts_started ON upload_receipts (started_at);
+      ALTER TABLE upload_receipts ENABLE ROW LEVEL SECURITY;
+      ALTER TABLE upload_receipts FORCE ROW LEVEL SECURITY;
+      CREATE POLICY tenant_isolation ON upload_receipts USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
+      GRANT SELECT, INSERT, DELETE ON upload_receipts TO reclaim_app;
 
       CREATE FUNCTION delete_attachment_blobs() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -46,14 +59,12 @@ export class UploadParts1764440000000 implements MigrationInterface {
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           SELECT coalesce(sum(size_bytes), 0)::bigint FROM attachments WHERE complaint_id IS NULL AND client_address = address
         $$;
-      CREATE FUNCTION expired_upload_tenants(pending_before timestamptz, parts_before timestamptz)
+      CREATE FUNCTION expired_upload_tenants(pending_before timestamptz, started_before timestamptz)
         RETURNS TABLE (tenant_id uuid)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           SELECT a.tenant_id FROM attachments a WHERE a.complaint_id IS NULL AND a.created_at < pending_before
           UNION
-          SELECT b.tenant_id FROM attachment_blobs b
-           WHERE b.created_at < parts_before
-             AND NOT EXISTS (SELECT FROM attachments a WHERE a.tenant_id = b.tenant_id AND a.id = b.attachment_id)
+          SELECT r.tenant_id FROM upload_receipts r WHERE r.started_at < started_before
         $$;
       REVOKE ALL ON FUNCTION pending_upload_bytes(text), expired_upload_tenants(timestamptz, timestamptz) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION pending_upload_bytes(text) TO reclaim_app;
@@ -64,6 +75,7 @@ export class UploadParts1764440000000 implements MigrationInterface {
     await q.query(`
       DROP FUNCTION expired_upload_tenants(timestamptz, timestamptz);
       DROP FUNCTION pending_upload_bytes(text);
+      DROP TABLE upload_receipts;
       DROP TRIGGER attachments_delete_blobs ON attachments;
       DROP FUNCTION delete_attachment_blobs();
       ALTER TABLE attachments DROP COLUMN client_address;
@@ -72,7 +84,7 @@ export class UploadParts1764440000000 implements MigrationInterface {
         SELECT tenant_id, attachment_id, string_agg(data, ''::bytea ORDER BY byte_offset) AS data FROM attachment_blobs GROUP BY 1, 2;
       DELETE FROM attachment_blobs;
       ALTER TABLE attachment_blobs DROP CONSTRAINT attachment_blobs_pkey, DROP CONSTRAINT attachment_blobs_tenant_id_fkey,
-        DROP COLUMN byte_offset, DROP COLUMN created_at,
+        DROP COLUMN byte_offset,
         ADD PRIMARY KEY (tenant_id, attachment_id),
         ADD FOREIGN KEY (tenant_id, attachment_id) REFERENCES attachments (tenant_id, id) ON DELETE CASCADE;
       INSERT INTO attachment_blobs SELECT * FROM whole;

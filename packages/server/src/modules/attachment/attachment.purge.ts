@@ -1,12 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
-import { purgeExpiredUploads, purgeUnfinishedParts } from './attachment.service.js';
+import { purgeExpiredUploads, purgeUnfinishedUploads } from './attachment.service.js';
 
 export interface PurgeOptions {
   /** Pending uploads older than this are deleted. */
   pendingTtlMs: number;
-  /** Parts of a body that never finished are deleted this long after they were written (longer than an upload's deadline). */
+  /** The parts of a body that never finished are deleted this long after it began (longer than an upload's deadline). */
   unfinishedAfterMs: number;
   /** How often each node looks. */
   intervalMs: number;
@@ -73,7 +73,7 @@ export class PendingUploadPurge {
         try {
           await uow.enterTenant(tenantId);
           const ctx = new RequestContext(tenantId, null, await uow.manager(), uow);
-          if (first) await purgeUnfinishedParts(ctx, unfinishedBefore);
+          if (first) await purgeUnfinishedUploads(ctx, unfinishedBefore);
           deleted = await purgeExpiredUploads(ctx, pendingBefore, this.options.batchSize);
           await uow.finish(true);
         } catch (err) {

@@ -73,6 +73,7 @@ export async function storeUpload(ctx: RequestContext, upload: Upload): Promise<
     clientAddress: upload.clientAddress,
   });
   await ctx.manager.insert(Attachment, attachment);
+  await ctx.query('DELETE FROM upload_receipts WHERE attachment_id = $1', [upload.id]);
   return attachment;
 }
 
@@ -91,11 +92,11 @@ export async function purgeExpiredUploads(ctx: RequestContext, before: Date, lim
   return deleted;
 }
 
-/** Deletes the bytes of uploads that never finished (their node stopped mid-body) written before `before`. */
-export async function purgeUnfinishedParts(ctx: RequestContext, before: Date): Promise<void> {
+/** Deletes the bytes of uploads whose receipt began before `before` and never finished (their node stopped mid-body). */
+export async function purgeUnfinishedUploads(ctx: RequestContext, before: Date): Promise<void> {
   await ctx.query(`
-    DELETE FROM attachment_blobs b
-     WHERE b.created_at < $1 AND NOT EXISTS (SELECT FROM attachments a WHERE a.tenant_id = b.tenant_id AND a.id = b.attachment_id)`, [before]);
+    WITH gone AS (DELETE FROM upload_receipts WHERE started_at < $1 RETURNING attachment_id)
+    DELETE FROM attachment_blobs WHERE attachment_id IN (SELECT attachment_id FROM gone)`, [before]);
 }
 
 export interface LinkTarget {

@@ -24,7 +24,8 @@ export interface ReceivedFile {
  * enforced as the bytes arrive and the type is sniffed from the first part,
  * before it is written. On any failure (too large, wrong type, a body cut
  * at its deadline or by the client) the parts written are deleted; parts
- * left by a node that stopped mid-body are deleted by the purge.
+ * left by a node that stopped mid-body are deleted by the purge (through
+ * upload_receipts, whose row storeUpload deletes when the file is recorded).
  */
 export async function receiveFile(dataSource: DataSource, tenantId: string, body: AsyncIterable<Buffer>): Promise<ReceivedFile> {
   const id = randomUUID();
@@ -40,8 +41,10 @@ export async function receiveFile(dataSource: DataSource, tenantId: string, body
     heldBytes = 0;
     if (written === 0) contentType = sniffContentType(data);
     if (!contentType) throw unsupportedType();
-    await inTenant(dataSource, tenantId, (m) => m.query(
-      'INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES ($1, $2, $3, $4)', [tenantId, id, written, data]));
+    // The first part opens a receipt, so that the purge finds the parts if this node stops before the end.
+    await inTenant(dataSource, tenantId, (m) => m.query(`
+      ${written === 0 ? 'WITH receipt AS (INSERT INTO upload_receipts (tenant_id, attachment_id) VALUES ($1, $2))' : ''}
+      INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES ($1, $2, $3, $4)`, [tenantId, id, written, data]));
     written += data.length;
   };
   try {
@@ -64,5 +67,7 @@ export async function receiveFile(dataSource: DataSource, tenantId: string, body
 
 /** Deletes the bytes of a received file that is not going to be recorded. */
 export async function dropReceived(dataSource: DataSource, tenantId: string, id: string): Promise<void> {
-  await inTenant(dataSource, tenantId, (m) => m.query('DELETE FROM attachment_blobs WHERE attachment_id = $1', [id]));
+  await inTenant(dataSource, tenantId, (m) => m.query(`
+    WITH receipt AS (DELETE FROM upload_receipts WHERE attachment_id = $1)
+    DELETE FROM attachment_blobs WHERE attachment_id = $1`, [id]));
 }
