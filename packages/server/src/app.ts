@@ -9,8 +9,10 @@ import { TokenService } from './auth/token.js';
 import { PortalLimits, RateLimiter } from './http/rate-limiter.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
+import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
+import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
-import type { Config } from './config.js';
+import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 
 export interface App {
@@ -19,6 +21,8 @@ export interface App {
   realtime: Realtime;
   /** Fires SLA warnings and breaches; null when SLA_SCHEDULER=0. */
   scheduler: SlaScheduler | null;
+  /** Deletes uploads never linked in time. */
+  uploadPurge: PendingUploadPurge;
   /**
    * Graceful shutdown: stops accepting, ends subscriptions and closes
    * sockets, drains HTTP, publishes what was committed. The caller then
@@ -33,8 +37,7 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs' | 'slaClaimsPerCompany' | 'slaMinTargetSeconds'
-    | 'queryLimits' | 'portalMaxRootFields' | 'graphqlIntrospection' | 'graphqlBodyTimeoutMs' | 'operatorToken'>>;
+  & Partial<Config>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -47,6 +50,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(config.outboxRelayIntervalMs !== undefined && { intervalMs: config.outboxRelayIntervalMs }),
     },
   });
+  const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   const deps = {
     dataSource,
     tokens,
@@ -58,6 +62,16 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       uploadsPerHour: config.portalUploadsPerHour ?? 0,
     }),
     files: new FileLinks(config.jwtSecret),
+    uploads: {
+      slots: new UploadSlots({
+        perAddress: config.uploadsPerAddress ?? UPLOAD_DEFAULTS.uploadsPerAddress,
+        perUser: config.uploadsPerUser ?? UPLOAD_DEFAULTS.uploadsPerUser,
+        perNode: config.uploadsPerNode ?? UPLOAD_DEFAULTS.uploadsPerNode,
+      }),
+      deadlineMs: uploadDeadlineMs,
+      pendingBytesPerAddress: config.uploadPendingBytesPerAddress ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress,
+      pendingBytesPerTenant: config.uploadPendingBytesPerTenant ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant,
+    },
     trustedProxies: config.trustedProxies ?? 0,
     slaMinTargetSeconds: config.slaMinTargetSeconds ?? 60,
     queryLimits: config.queryLimits,
@@ -69,6 +83,12 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
       perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,
     });
+  const uploadPurge = new PendingUploadPurge(dataSource, {
+    pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs,
+    unfinishedAfterMs: uploadDeadlineMs + 60_000,
+    intervalMs: 60_000,
+    batchSize: 200,
+  });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
@@ -106,12 +126,14 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
   scheduler?.start();
+  uploadPurge.start();
 
   return {
     server,
     tokens,
     realtime,
     scheduler,
+    uploadPurge,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await realtime.closeSockets();
@@ -123,7 +145,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await Promise.all([staff.apollo.stop(), portal.apollo.stop()]);
       // Before the publisher is flushed: what a last pass fires is published too.
       await scheduler?.stop();
+      await uploadPurge.stop();
       await realtime.close();
     },
   };
 }
+

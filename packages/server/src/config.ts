@@ -50,6 +50,17 @@ export interface Config {
   portalSubmissionsPerHourPerTenant: number;
   /** Files uploaded through the public portal per client address per hour; 0 turns it off. */
   portalUploadsPerHour: number;
+  /** An upload's body must have arrived this long after the request began; a slower one is cut and nothing is stored. */
+  uploadDeadlineMs: number;
+  /** Uploads receiving at once, per client address, per staff user and per node (each holds at most one part in memory); 0 turns one off. */
+  uploadsPerAddress: number;
+  uploadsPerUser: number;
+  uploadsPerNode: number;
+  /** An upload not linked to a complaint or message within this time is purged. */
+  uploadPendingTtlMs: number;
+  /** Bytes of pending (not yet linked) uploads one client address, and one company, may hold; 0 turns one off. */
+  uploadPendingBytesPerAddress: number;
+  uploadPendingBytesPerTenant: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
   /** What one GraphQL document may ask for, on both endpoints and over WebSocket (GRAPHQL_MAX_*). */
@@ -64,6 +75,19 @@ export interface Config {
   operatorToken?: string;
   production: boolean;
 }
+
+const MB = 1024 * 1024;
+
+/** The upload limits' defaults (docs/security.md, "Request bodies and uploads"). */
+export const UPLOAD_DEFAULTS = {
+  uploadDeadlineMs: 120_000,
+  uploadsPerAddress: 4,
+  uploadsPerUser: 8,
+  uploadsPerNode: 64,
+  uploadPendingTtlMs: 3600_000,
+  uploadPendingBytesPerAddress: 100 * MB,
+  uploadPendingBytesPerTenant: 2000 * MB,
+} satisfies Partial<Config>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL || undefined;
@@ -101,6 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
+    uploadDeadlineMs: intFrom(env.UPLOAD_DEADLINE_SECONDS, UPLOAD_DEFAULTS.uploadDeadlineMs / 1000) * 1000,
+    uploadsPerAddress: intFrom(env.UPLOADS_PER_ADDRESS, UPLOAD_DEFAULTS.uploadsPerAddress),
+    uploadsPerUser: intFrom(env.UPLOADS_PER_USER, UPLOAD_DEFAULTS.uploadsPerUser),
+    uploadsPerNode: intFrom(env.UPLOADS_PER_NODE, UPLOAD_DEFAULTS.uploadsPerNode),
+    uploadPendingTtlMs: intFrom(env.UPLOAD_PENDING_TTL_SECONDS, UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
+    uploadPendingBytesPerAddress: intFrom(env.UPLOAD_PENDING_MB_PER_ADDRESS, UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
+    uploadPendingBytesPerTenant: intFrom(env.UPLOAD_PENDING_MB_PER_TENANT, UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
     queryLimits: {
       maxDepth: intFrom(env.GRAPHQL_MAX_DEPTH, DEFAULT_LIMITS.maxDepth),

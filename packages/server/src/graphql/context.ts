@@ -7,6 +7,7 @@ import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
 import type { FileLinks } from '../modules/attachment/file-links.js';
+import type { UploadPolicy } from '../modules/attachment/attachment.http.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 import type { QueryLimits } from './limits.js';
 
@@ -59,6 +60,8 @@ export interface ServerDeps {
   portalLimits: PortalLimits;
   /** Signs and checks the download links of attachments. */
   files: FileLinks;
+  /** Caps on uploads being received, their deadline and the quota of pending bytes. */
+  uploads: UploadPolicy;
   /** Proxies in front of the server whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
   trustedProxies: number;
   /** The shortest target an SLA policy may set, in working seconds (SLA_MIN_TARGET_SECONDS). */

@@ -47,4 +47,8 @@ export class Attachment {
 
   @Column('timestamptz', { nullable: true })
   linkedAt!: Date | null;
+
+  /** The uploader's address, for the quota of pending bytes per address. */
+  @Column('text', { nullable: true })
+  clientAddress!: string | null;
 }

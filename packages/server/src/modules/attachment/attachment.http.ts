@@ -2,16 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { GraphQLContext, rateLimited, RequestContext, type ServerDeps } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
+import type { Actor } from '../../auth/actor.js';
 import { bearer } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { inTenant } from '../../db/unit-of-work.js';
-import { HttpError, clientAddress, readRawBody, sendJson } from '../../http/http-util.js';
+import { HttpError, clientAddress, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
-import { fileBytes, linkedFile, storeUpload, tooLarge } from './attachment.service.js';
+import type { Attachment } from './attachment.entity.js';
+import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota, type Upload } from './attachment.service.js';
+import { dropReceived, receiveFile } from './attachment.upload.js';
 import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
+import type { UploadSlots } from './upload-slots.js';
 
-/** A file of 10 MB arrives in this time over 1 Mbit/s with room to spare. */
-const UPLOAD_DEADLINE_MS = 120_000;
+/** How uploads share a node (docs/security.md, "Request bodies and uploads"). */
+export interface UploadPolicy extends PendingQuota {
+  slots: UploadSlots;
+  /** The body must have arrived this long after the request began. */
+  deadlineMs: number;
+}
 
 const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 };
 const REASON_STATUS: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED_TYPE: 415 };
@@ -25,32 +33,56 @@ const REASON_STATUS: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED
  * Answers are `{ id, fileName, contentType, size }` or `{ error: { code, message } }`.
  */
 export function createFileRoutes(deps: ServerDeps) {
+  const { uploads } = deps;
+
   async function upload(req: IncomingMessage, res: ServerResponse, url: URL, side: ActorKind.CUSTOMER | ActorKind.STAFF): Promise<void> {
-    const gql = new GraphQLContext(deps, req.headers.authorization, clientAddress(req, deps.trustedProxies));
-    let ok = false;
+    const address = clientAddress(req, deps.trustedProxies);
+    let release: (() => void) | null = null;
+    let late = false;
+    const deadline = setTimeout(() => {
+      late = true;
+      req.destroy();
+    }, uploads.deadlineMs);
     try {
-      // Nothing touches the database until the whole body is here: a slow sender holds a socket, never a
-      // pooled connection. What needs no database is checked first: the token's signature, the address's limit.
+      // Before any of the body is read: the token's signature, a slot for the address (and user), the name.
+      let userId: string | null = null;
       if (side === ActorKind.STAFF) {
         const token = bearer(req.headers.authorization);
         if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
-        await deps.tokens.verify(token);
-      } else {
-        gql.limitAnonymous();
+        userId = (await deps.tokens.verify(token)).userId;
       }
-      let fileName: string;
-      try {
-        fileName = decodeURIComponent(String(req.headers['x-file-name'] ?? ''));
-      } catch {
-        throw new AppError('BAD_USER_INPUT', 'x-file-name must be the URL-encoded file name');
-      }
-      let bytes: Buffer;
-      try {
-        bytes = await readRawBody(req, MAX_FILE_BYTES, { timeoutMs: UPLOAD_DEADLINE_MS });
-      } catch (err) {
-        if (err instanceof HttpError && err.status === 413) throw tooLarge();
-        throw err;
-      }
+      release = uploads.slots.take(address, userId);
+      if (!release) throw new AppError('RATE_LIMITED', 'too many uploads at once; wait for one to finish', { reason: 'CONCURRENT_UPLOADS' });
+      const fileName = uploadedFileName(req.headers['x-file-name']);
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > MAX_FILE_BYTES) throw tooLarge();
+      const { tenantId, actor } = await admit(req, url, side, address, Math.max(declared, 1));
+
+      // Not destroyed when the receipt stops early (too large, wrong type): the rest is dropped, the client answered.
+      const file = await receiveFile(deps.dataSource, tenantId, req.iterator({ destroyOnReturn: false }));
+      clearTimeout(deadline);
+      const stored = await record(tenantId, actor, { ...file, fileName, author: side, clientAddress: address });
+      sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });
+    } catch (err) {
+      if (late) throw new HttpError(408, 'the request body did not arrive in time');
+      if (!req.readableEnded) dropRest(req);
+      throw err;
+    } finally {
+      clearTimeout(deadline);
+      release?.();
+    }
+  }
+
+  /**
+   * Who uploads, into which company: the staff member behind the token (their
+   * request limit, their role) or the company of the portal's slug (the
+   * address's request limit); and whether `declared` bytes more fit in the
+   * quota of pending uploads. One short transaction, closed before the body
+   * is read, so slow senders hold sockets, never pooled connections.
+   */
+  async function admit(req: IncomingMessage, url: URL, side: ActorKind, address: string, declared: number): Promise<{ tenantId: string; actor: Actor | null }> {
+    const gql = new GraphQLContext(deps, req.headers.authorization, address);
+    try {
       let ctx: RequestContext;
       if (side === ActorKind.STAFF) {
         ctx = await gql.staff();
@@ -60,16 +92,26 @@ export function createFileRoutes(deps: ServerDeps) {
         if (!tenantId) throw notFound('company');
         ctx = await gql.forTenant(tenantId);
       }
-      const stored = await storeUpload(ctx, { fileName, bytes, author: side });
-      // Accepted uploads count; a refused one (its transaction rolled back) does not.
-      if (side === ActorKind.CUSTOMER && !deps.portalLimits.upload(gql.clientAddress, ctx.tenantId)) throw rateLimited();
-      await gql.uow.finish(true);
-      ok = true;
-      sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });
+      await checkPendingQuota(ctx, address, declared, uploads);
+      return { tenantId: ctx.tenantId, actor: ctx.actor };
+    } finally {
+      await gql.uow.finish(false).catch(() => undefined);
+    }
+  }
+
+  /** Records a received file as a pending upload; if it may not be, its bytes are deleted. */
+  async function record(tenantId: string, actor: Actor | null, upload: Upload): Promise<Attachment> {
+    try {
+      return await inTenant(deps.dataSource, tenantId, async (manager) => {
+        const ctx = new RequestContext(tenantId, actor, manager);
+        await checkPendingQuota(ctx, upload.clientAddress, upload.size, uploads);
+        const attachment = await storeUpload(ctx, upload);
+        // Accepted uploads count; a refused one (its transaction rolled back) does not.
+        if (upload.author === ActorKind.CUSTOMER && !deps.portalLimits.upload(upload.clientAddress, tenantId)) throw rateLimited();
+        return attachment;
+      });
     } catch (err) {
-      if (!ok) await gql.uow.finish(false).catch(() => undefined);
-      // Whatever was not read yet is dropped, so that the answer reaches the client.
-      if (!req.readableEnded) req.resume();
+      await dropReceived(deps.dataSource, tenantId, upload.id).catch(() => undefined);
       throw err;
     }
   }
@@ -127,7 +169,7 @@ export function createFileRoutes(deps: ServerDeps) {
     if (!work) return false;
     work.catch((err: unknown) => {
       // The client went away (mid-upload, or cut at the deadline): nobody to answer.
-      if (req.socket.destroyed) return;
+      if (!req.socket || req.socket.destroyed) return;
       if (res.headersSent) return void res.end();
       if (!sendError(res, err)) {
         console.error(err);
@@ -136,6 +178,21 @@ export function createFileRoutes(deps: ServerDeps) {
     });
     return true;
   };
+}
+
+/**
+ * Reads and drops what is left of a refused body, so that the client gets
+ * the answer instead of a reset connection; past a ceiling the connection
+ * is cut instead.
+ */
+function dropRest(req: IncomingMessage, ceiling = 16 * 1024 * 1024): void {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_FILE_BYTES + ceiling) return void req.destroy();
+  let left = ceiling;
+  req.on('data', (chunk: Buffer) => {
+    left -= chunk.length;
+    if (left < 0) req.destroy();
+  });
+  req.resume();
 }
 
 /** Answers an expected failure (a coded error) with its status; false for anything else. */

@@ -1,49 +1,102 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import { Message } from '../message/message.entity.js';
 import { Attachment } from './attachment.entity.js';
-import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, fileNameProblem, sniffContentType } from './file-types.js';
+import type { ReceivedFile } from './attachment.upload.js';
+import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, MAX_FILES_PER_MESSAGE, fileNameProblem } from './file-types.js';
 
-export interface Upload {
+export interface Upload extends ReceivedFile {
   fileName: string;
-  bytes: Buffer;
   author: ActorKind.CUSTOMER | ActorKind.STAFF;
+  clientAddress: string;
+}
+
+/** The name a client sent for its file, ready to store; BAD_USER_INPUT when it cannot be a file name. */
+export function uploadedFileName(header: string | string[] | undefined): string {
+  let fileName: string;
+  try {
+    fileName = decodeURIComponent(String(header ?? '')).normalize('NFC').trim();
+  } catch {
+    throw badInput('x-file-name must be the URL-encoded file name');
+  }
+  const nameProblem = fileNameProblem(fileName);
+  if (nameProblem) throw badInput(nameProblem, { fields: [{ field: 'fileName', messages: [nameProblem] }] });
+  return fileName;
+}
+
+export interface PendingQuota {
+  /** Bytes of pending uploads per client address (over all companies) and per company; 0: no quota. */
+  pendingBytesPerAddress: number;
+  pendingBytesPerTenant: number;
 }
 
 /**
- * Stores an uploaded file, not yet part of anything (pending). Its id is
- * the capability to attach it: a random UUID, unguessable, handed only to
- * the uploader. Pending files older than a day go with the next upload.
+ * Refuses (RATE_LIMITED, reason PENDING_UPLOADS) an upload of `adding` bytes
+ * that would take the client address's or the company's pending uploads,
+ * those not yet part of a complaint, over their quota.
+ */
+export async function checkPendingQuota(ctx: RequestContext, address: string, adding: number, quota: PendingQuota): Promise<void> {
+  const [row] = await ctx.query<{ address_bytes: string; tenant_bytes: string }>(`
+    SELECT pending_upload_bytes($1) AS address_bytes,
+           (SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE complaint_id IS NULL)::bigint AS tenant_bytes`, [address]);
+  const over = (limit: number, used: string) => limit > 0 && Number(used) + adding > limit;
+  if (over(quota.pendingBytesPerAddress, row!.address_bytes)) {
+    throw new AppError('RATE_LIMITED', `files uploaded from this address and not yet sent may add up to ${mb(quota.pendingBytesPerAddress)} MB: `
+      + 'send them with a complaint or reply, or wait until the unsent ones expire', { reason: 'PENDING_UPLOADS' });
+  }
+  if (over(quota.pendingBytesPerTenant, row!.tenant_bytes)) {
+    throw new AppError('RATE_LIMITED', 'this company has too many files uploaded and not yet sent; try again later', { reason: 'PENDING_UPLOADS' });
+  }
+}
+
+/**
+ * Records a received file (its bytes are in attachment_blobs already) as a
+ * pending upload, not yet part of anything. Its id is the capability to
+ * attach it: a random UUID, unguessable, handed only to the uploader.
+ * Pending uploads not linked in time are purged (attachment.purge.ts).
  */
 export async function storeUpload(ctx: RequestContext, upload: Upload): Promise<Attachment> {
-  const fileName = upload.fileName.normalize('NFC').trim();
-  const nameProblem = fileNameProblem(fileName);
-  if (nameProblem) throw badInput(nameProblem, { fields: [{ field: 'fileName', messages: [nameProblem] }] });
-  if (upload.bytes.length === 0) throw badInput('the file is empty', { reason: 'EMPTY_FILE' });
-  if (upload.bytes.length > MAX_FILE_BYTES) throw tooLarge();
-  const contentType = sniffContentType(upload.bytes);
-  if (!contentType) throw unsupportedType();
-
-  await ctx.query(`DELETE FROM attachments WHERE complaint_id IS NULL AND created_at < now() - interval '1 day'`);
   const attachment = ctx.manager.create(Attachment, {
     tenantId: ctx.tenantId,
-    id: randomUUID(),
+    id: upload.id,
     complaintId: null,
     messageId: null,
-    fileName,
-    contentType,
-    size: upload.bytes.length,
-    sha256: createHash('sha256').update(upload.bytes).digest(),
+    fileName: upload.fileName,
+    contentType: upload.contentType,
+    size: upload.size,
+    sha256: upload.sha256,
     authorKind: upload.author,
     authorUserId: upload.author === ActorKind.STAFF ? ctx.staff.userId : null,
     createdAt: new Date(),
     linkedAt: null,
+    clientAddress: upload.clientAddress,
   });
   await ctx.manager.insert(Attachment, attachment);
-  await ctx.query('INSERT INTO attachment_blobs (tenant_id, attachment_id, data) VALUES ($1, $2, $3)', [ctx.tenantId, attachment.id, upload.bytes]);
+  await ctx.query('DELETE FROM upload_receipts WHERE attachment_id = $1', [upload.id]);
   return attachment;
+}
+
+/**
+ * Deletes up to `limit` pending uploads created before `before`, claimed with
+ * SKIP LOCKED so that nodes purging at once delete each upload once, and one
+ * being linked right now is left to its link; answers how many it deleted.
+ * Their bytes go with them (a trigger).
+ */
+export async function purgeExpiredUploads(ctx: RequestContext, before: Date, limit: number): Promise<number> {
+  const [{ deleted }] = await ctx.query<{ deleted: number }>(`
+    WITH doomed AS (
+      SELECT id FROM attachments WHERE complaint_id IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+    gone AS (DELETE FROM attachments a USING doomed WHERE a.id = doomed.id RETURNING a.id)
+    SELECT count(*)::int AS deleted FROM gone`, [before, limit]);
+  return deleted;
+}
+
+/** Deletes the bytes of uploads whose receipt began before `before` and never finished (their node stopped mid-body). */
+export async function purgeUnfinishedUploads(ctx: RequestContext, before: Date): Promise<void> {
+  await ctx.query(`
+    WITH gone AS (DELETE FROM upload_receipts WHERE started_at < $1 RETURNING attachment_id)
+    DELETE FROM attachment_blobs WHERE attachment_id IN (SELECT attachment_id FROM gone)`, [before]);
 }
 
 export interface LinkTarget {
@@ -103,15 +156,20 @@ export async function linkedFile(ctx: RequestContext, attachmentId: string): Pro
   return attachment?.complaintId ? attachment : null;
 }
 
-/** Bytes `start` to `end` (inclusive) of a stored file, cut out by the database. */
+/** Bytes `start` to `end` (inclusive) of a stored file, cut out of its parts by the database. */
 export async function fileBytes(ctx: RequestContext, attachmentId: string, range: { start: number; end: number }): Promise<Buffer> {
-  const [blob] = await ctx.query<{ data: Buffer | Uint8Array }>(
-    'SELECT substring(data FROM $2 FOR $3) AS data FROM attachment_blobs WHERE attachment_id = $1',
-    [attachmentId, range.start + 1, range.end - range.start + 1]);
-  if (!blob) throw notFound('file');
-  return Buffer.isBuffer(blob.data) ? blob.data : Buffer.from(blob.data);
+  const parts = await ctx.query<{ data: Buffer | Uint8Array }>(`
+    SELECT substring(data FROM (greatest($2::bigint, byte_offset) - byte_offset + 1)::int
+                          FOR (least($3::bigint, byte_offset + length(data) - 1) - greatest($2::bigint, byte_offset) + 1)::int) AS data
+      FROM attachment_blobs
+     WHERE attachment_id = $1 AND byte_offset <= $3 AND byte_offset + length(data) > $2
+     ORDER BY byte_offset`, [attachmentId, range.start, range.end]);
+  if (!parts.length) throw notFound('file');
+  return Buffer.concat(parts.map((p) => (Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data))));
 }
 
 export const tooLarge = () => new AppError('BAD_USER_INPUT', `a file may be at most ${MAX_FILE_BYTES / 1024 / 1024} MB`, { reason: 'FILE_TOO_LARGE' });
-const unsupportedType = () => new AppError('BAD_USER_INPUT',
+export const unsupportedType = () => new AppError('BAD_USER_INPUT',
   'this type of file is not accepted: attach photos (JPEG, PNG, WebP, GIF, HEIC), PDF documents or videos (MP4, WebM, MOV)', { reason: 'UNSUPPORTED_TYPE' });
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
