@@ -5,7 +5,9 @@ import { createGraphQLEndpoint } from './http/graphql-handler.js';
 import { sendJson } from './http/http-util.js';
 import { CONSOLE_ROOT, PORTAL_ROOT, createSpaStatic } from './http/static.js';
 import { TokenService } from './auth/token.js';
-import { PortalLimits, RateLimiter } from './http/rate-limiter.js';
+import { PortalLimits, RateLimitStore } from './http/rate-limiter.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { PasswordHashing } from './auth/password.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
 import { Realtime } from './realtime/index.js';
@@ -32,7 +34,9 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
+  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'
+    | 'rateLimitPrefix' | 'loginFailuresPerAccount' | 'loginLockoutSeconds' | 'loginMaxLockoutSeconds' | 'loginFailuresPerAddressPerHour'
+    | 'passwordHashConcurrency' | 'passwordHashWaitMs' | 'signUpsPerHourPerAddress'>>;
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -45,23 +49,33 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(config.outboxRelayIntervalMs !== undefined && { intervalMs: config.outboxRelayIntervalMs }),
     },
   });
+  // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
+  const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
   const deps = {
     dataSource,
     tokens,
-    staffLimiter: new RateLimiter(config.rateLimitPerMinute),
-    anonymousLimiter: new RateLimiter(config.anonymousRateLimitPerMinute),
-    portalLimits: new PortalLimits({
+    staffLimiter: limits.limiter('staff', config.rateLimitPerMinute, 60),
+    anonymousLimiter: limits.limiter('address', config.anonymousRateLimitPerMinute, 60),
+    portalLimits: new PortalLimits(limits, {
       submissionsPerHour: config.portalSubmissionsPerHour ?? 0,
       submissionsPerHourPerTenant: config.portalSubmissionsPerHourPerTenant ?? 0,
       uploadsPerHour: config.portalUploadsPerHour ?? 0,
     }),
+    signUps: limits.limiter('sign-ups', config.signUpsPerHourPerAddress ?? 0, 3600),
+    logins: new LoginThrottle(limits, {
+      failuresPerAccount: config.loginFailuresPerAccount ?? 0,
+      lockoutSeconds: config.loginLockoutSeconds ?? 2,
+      maxLockoutSeconds: config.loginMaxLockoutSeconds ?? 900,
+      failuresPerAddressPerHour: config.loginFailuresPerAddressPerHour ?? 0,
+    }),
+    passwords: new PasswordHashing(config.passwordHashConcurrency ?? 0, config.passwordHashWaitMs ?? 500),
     files: new FileLinks(config.jwtSecret),
     trustedProxies: config.trustedProxies ?? 0,
     publisher: realtime.publisher,
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });
-  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
+  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema(), limits.ready()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
   const portal = await createGraphQLEndpoint(portalSchema, deps, { ...config, maxBodyBytes: 256 * 1024 });
@@ -112,6 +126,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       // Before the publisher is flushed: what a last pass fires is published too.
       await scheduler?.stop();
       await realtime.close();
+      await limits.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { PubSubKind } from './realtime/index.js';
 
 export interface Config {
@@ -33,6 +34,22 @@ export interface Config {
   portalSubmissionsPerHourPerTenant: number;
   /** Files uploaded through the public portal per client address per hour; 0 turns it off. */
   portalUploadsPerHour: number;
+  /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
+  rateLimitPrefix: string;
+  /** Failed sign-ins of one account (company and e-mail) before each further try must wait; 0 turns it off. */
+  loginFailuresPerAccount: number;
+  /** The first wait after those failures; it doubles with each further failure. */
+  loginLockoutSeconds: number;
+  /** The longest wait between two sign-in tries of one account. */
+  loginMaxLockoutSeconds: number;
+  /** Failed sign-ins per client address per hour, whatever the account; 0 turns it off. */
+  loginFailuresPerAddressPerHour: number;
+  /** Password hashes this node computes at once (sign-in, sign-up, password changes); 0 turns the cap off. */
+  passwordHashConcurrency: number;
+  /** How long a request may wait for a hashing slot before RATE_LIMITED. */
+  passwordHashWaitMs: number;
+  /** Companies signed up per client address per hour; 0 turns it off. */
+  signUpsPerHourPerAddress: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
   production: boolean;
@@ -66,6 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
+    rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'reclaim',
+    loginFailuresPerAccount: intFrom(env.LOGIN_FAILURES_PER_ACCOUNT, 5),
+    loginLockoutSeconds: intFrom(env.LOGIN_LOCKOUT_SECONDS, 2),
+    loginMaxLockoutSeconds: intFrom(env.LOGIN_MAX_LOCKOUT_SECONDS, 900),
+    loginFailuresPerAddressPerHour: intFrom(env.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR, 100),
+    passwordHashConcurrency: intFrom(env.PASSWORD_HASH_CONCURRENCY, 2 * availableParallelism()),
+    passwordHashWaitMs: intFrom(env.PASSWORD_HASH_WAIT_MS, 500),
+    signUpsPerHourPerAddress: intFrom(env.SIGN_UPS_PER_HOUR_PER_ADDRESS, 3),
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
     production,
   };

@@ -6,6 +6,8 @@ import { bearer, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { hashPassword, type PasswordHashing } from '../auth/password.js';
 import type { FileLinks } from '../modules/attachment/file-links.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 
@@ -21,6 +23,8 @@ export class RequestContext {
     readonly actor: Actor | null,
     readonly manager: EntityManager,
     private readonly uow?: UnitOfWork,
+    /** Hashes a new password; in a request, within the node's hashing slots (RATE_LIMITED when none is free). */
+    readonly hashPassword: (password: string) => Promise<string> = hashPassword,
   ) {
     this.loaders = new Loaders(manager);
   }
@@ -56,6 +60,12 @@ export interface ServerDeps {
   anonymousLimiter: RateLimiter;
   /** Accepted portal submissions and uploads, per address and per company. */
   portalLimits: PortalLimits;
+  /** Companies signed up per client address. */
+  signUps: RateLimiter;
+  /** Failed sign-ins per account and per address, with growing waits. */
+  logins: LoginThrottle;
+  /** The node's password-hashing slots, at most one per client address. */
+  passwords: PasswordHashing;
   /** Signs and checks the download links of attachments. */
   files: FileLinks;
   /** Proxies in front of the server whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
@@ -115,9 +125,9 @@ export class GraphQLContext {
     }
     this.tenantCtxId = tenantId;
     this.tenantCtx ??= (async () => {
-      this.limitAnonymous();
+      await this.limitAnonymous();
       await this.uow.enterTenant(tenantId);
-      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow);
+      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
     })();
     return this.tenantCtx;
   }
@@ -143,24 +153,31 @@ export class GraphQLContext {
 
   /** Runs before any tenant is set, through the two SECURITY DEFINER functions that return an id only. */
   private async lookUpTenant(fn: 'tenant_id_by_slug' | 'tenant_id_by_number_prefix', key: string): Promise<string | null> {
-    this.limitAnonymous();
+    await this.limitAnonymous();
     const [row] = await (await this.uow.manager()).query(`SELECT ${fn}($1) AS id`, [key]);
     return row?.id ?? null;
   }
 
   private anonymousCounted = false;
   /** Counts this request against its client address's limit, once; RATE_LIMITED beyond it. */
-  limitAnonymous(): void {
+  async limitAnonymous(): Promise<void> {
     if (this.anonymousCounted) return;
     this.anonymousCounted = true;
-    if (!this.deps.anonymousLimiter.take(this.clientAddress)) throw rateLimited();
+    await this.deps.anonymousLimiter.take(this.clientAddress);
   }
+
+  /** Runs a password hash (or check) in one of the node's hashing slots, at most one per client address. */
+  withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.deps.passwords.run(this.clientAddress, work);
+  }
+
+  private readonly hashPasswordInSlot = (password: string) => this.withHashingSlot(() => hashPassword(password));
 
   private async loadStaff(): Promise<RequestContext> {
     const token = bearer(this.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const claims = await this.deps.tokens.verify(token);
-    if (!this.deps.staffLimiter.take(claims.userId)) throw rateLimited();
+    await this.deps.staffLimiter.take(claims.userId);
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
     const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, `
       SELECT u.id, u.roles, u.active,
@@ -173,8 +190,6 @@ export class GraphQLContext {
       roles: row.roles,
       departmentIds: row.department_ids,
     };
-    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow);
+    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
   }
 }
-
-export const rateLimited = () => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly');

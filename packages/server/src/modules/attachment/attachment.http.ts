@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { GraphQLContext, rateLimited, RequestContext, type ServerDeps } from '../../graphql/context.js';
+import { GraphQLContext, RequestContext, type ServerDeps } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
 import { bearer } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
@@ -36,7 +36,7 @@ export function createFileRoutes(deps: ServerDeps) {
         if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
         await deps.tokens.verify(token);
       } else {
-        gql.limitAnonymous();
+        await gql.limitAnonymous();
       }
       let fileName: string;
       try {
@@ -62,7 +62,7 @@ export function createFileRoutes(deps: ServerDeps) {
       }
       const stored = await storeUpload(ctx, { fileName, bytes, author: side });
       // Accepted uploads count; a refused one (its transaction rolled back) does not.
-      if (side === ActorKind.CUSTOMER && !deps.portalLimits.upload(gql.clientAddress, ctx.tenantId)) throw rateLimited();
+      if (side === ActorKind.CUSTOMER) await deps.portalLimits.upload(gql.clientAddress, ctx.tenantId);
       await gql.uow.finish(true);
       ok = true;
       sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rateLimited, type GraphQLContext, type RequestContext } from '../../graphql/context.js';
+import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { ActorKind, Channel, Stage, Visibility } from './complaint.enums.js';
@@ -44,7 +44,7 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
   }
   await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
   // Accepted submissions count (this one is refused, and rolled back, when over the limit); refused ones do not.
-  if (!gql.deps.portalLimits.submission(gql.clientAddress, tenantId)) throw rateLimited();
+  await gql.deps.portalLimits.submission(gql.clientAddress, tenantId);
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }
 
