@@ -7,7 +7,7 @@ import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
-import { hashPassword, type PasswordHashing } from '../auth/password.js';
+import { hashPassword as scryptHash, type PasswordHashing } from '../auth/password.js';
 import type { FileLinks } from '../modules/attachment/file-links.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 
@@ -24,7 +24,7 @@ export class RequestContext {
     readonly manager: EntityManager,
     private readonly uow?: UnitOfWork,
     /** Hashes a new password; in a request, within the node's hashing slots (RATE_LIMITED when none is free). */
-    readonly hashPassword: (password: string) => Promise<string> = hashPassword,
+    readonly hashPassword: (password: string) => Promise<string> = scryptHash,
   ) {
     this.loaders = new Loaders(manager);
   }
@@ -171,7 +171,7 @@ export class GraphQLContext {
     return this.deps.passwords.run(this.clientAddress, work);
   }
 
-  private readonly hashPasswordInSlot = (password: string) => this.withHashingSlot(() => hashPassword(password));
+  private readonly hashPasswordInSlot = (password: string) => this.withHashingSlot(() => scryptHash(password));
 
   private async loadStaff(): Promise<RequestContext> {
     const token = bearer(this.authorization);

@@ -72,14 +72,15 @@ export async function login(gql: GraphQLContext, input: { tenantSlug: string; em
   const slug = input.tenantSlug.trim().toLowerCase();
   const email = input.email.trim().toLowerCase();
   await gql.limitAnonymous();
-  const session = await gql.deps.logins.attempt(gql.clientAddress, `${slug}:${email}`, async () => {
+  // The hashing slot is taken before the look-ups: a request waiting for one holds no pooled connection.
+  const session = await gql.deps.logins.attempt(gql.clientAddress, `${slug}:${email}`, () => gql.withHashingSlot(async () => {
     const tenantId = await gql.tenantIdBySlug(slug);
     const ctx = tenantId ? await gql.forTenant(tenantId) : null;
     const user = ctx ? await ctx.manager.findOneBy(User, { email }) : null;
-    const matches = await gql.withHashingSlot(() => verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH));
+    const matches = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
     if (!ctx || !user?.active || !matches) return null;
     return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
-  });
+  }));
   if (!session) throw new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
   return session;
 }
