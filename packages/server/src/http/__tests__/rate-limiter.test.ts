@@ -53,6 +53,21 @@ describe('RateLimiter', () => {
   });
 });
 
+describe('RateLimitStore with Redis', () => {
+  it('still limits, per node and without waiting, while Redis cannot be reached', async () => {
+    vi.useRealTimers();
+    const unreachable = new RateLimitStore({ redisUrl: 'redis://127.0.0.1:1', prefix: `test-${Math.random()}` });
+    try {
+      const limiter = unreachable.limiter('test', 2, 60);
+      const started = Date.now();
+      expect([await allowed(limiter, 'a'), await allowed(limiter, 'a'), await allowed(limiter, 'a')]).toEqual([true, true, false]);
+      expect(Date.now() - started).toBeLessThan(500);
+    } finally {
+      await unreachable.close();
+    }
+  });
+});
+
 describe('PortalLimits', () => {
   it('stops one address, and a company flooded from many addresses', async () => {
     const limits = new PortalLimits(store, { submissionsPerHour: 2, submissionsPerHourPerTenant: 3, uploadsPerHour: 1 });
