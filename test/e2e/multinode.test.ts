@@ -30,10 +30,13 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+/** With Redis the nodes share their limits: under a prefix of this run's own, so that runs never count against each other. */
+const limitsPrefix = `test-${randomBytes(6).toString('hex')}`;
+
 async function startNode(env: Record<string, string>): Promise<ServerProcess> {
   const node = await startServerProcess({
     ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0',
-    OUTBOX_GRACE_MS: '500', OUTBOX_RELAY_INTERVAL_MS: '200', REDIS_URL: '', ...env,
+    OUTBOX_GRACE_MS: '500', OUTBOX_RELAY_INTERVAL_MS: '200', REDIS_URL: '', RATE_LIMIT_PREFIX: limitsPrefix, ...env,
   });
   nodes.push(node);
   return node;

@@ -21,11 +21,13 @@ export interface FieldProblem {
 export interface RequestProblem {
   code: ErrorCode;
   message: string;
-  /** `TRANSITION_NOT_ALLOWED`, `STAGE_REQUIREMENTS`, `DUPLICATE`, `RETRY`, ... */
+  /** `TRANSITION_NOT_ALLOWED`, `STAGE_REQUIREMENTS`, `DUPLICATE`, `RETRY`, `WEAK_PASSWORD`, ... */
   reason?: string;
   fields: FieldProblem[];
   /** For CONFLICT on a stale version. */
   currentVersion?: number;
+  /** For RATE_LIMITED: how long to wait before trying again. */
+  retryAfterSeconds?: number;
 }
 
 const KNOWN = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
@@ -41,6 +43,7 @@ export function describeError(error: unknown): RequestProblem {
       reason: typeof ext.reason === 'string' ? ext.reason : undefined,
       fields: Array.isArray(ext.fields) ? (ext.fields as FieldProblem[]) : [],
       currentVersion: typeof ext.currentVersion === 'number' ? ext.currentVersion : undefined,
+      retryAfterSeconds: typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : undefined,
     };
   }
   return { code: 'NETWORK', message: error instanceof Error ? error.message : String(error), fields: [] };

@@ -6,7 +6,9 @@ import { isOperator, sendJson } from './http/http-util.js';
 import { PORTAL_LIMITS } from './graphql/limits.js';
 import { CONSOLE_ROOT, PORTAL_ROOT, createSpaStatic } from './http/static.js';
 import { TokenService } from './auth/token.js';
-import { PortalLimits, RateLimiter } from './http/rate-limiter.js';
+import { PortalLimits, RateLimitStore } from './http/rate-limiter.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { PasswordHashing } from './auth/password.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
 import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
@@ -51,16 +53,26 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
   });
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
+  // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
+  const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
   const deps = {
     dataSource,
     tokens,
-    staffLimiter: new RateLimiter(config.rateLimitPerMinute),
-    anonymousLimiter: new RateLimiter(config.anonymousRateLimitPerMinute),
-    portalLimits: new PortalLimits({
+    staffLimiter: limits.limiter('staff', config.rateLimitPerMinute, 60),
+    anonymousLimiter: limits.limiter('address', config.anonymousRateLimitPerMinute, 60),
+    portalLimits: new PortalLimits(limits, {
       submissionsPerHour: config.portalSubmissionsPerHour ?? 0,
       submissionsPerHourPerTenant: config.portalSubmissionsPerHourPerTenant ?? 0,
       uploadsPerHour: config.portalUploadsPerHour ?? 0,
     }),
+    signUps: limits.limiter('sign-ups', config.signUpsPerHourPerAddress ?? 0, 3600),
+    logins: new LoginThrottle(limits, {
+      failuresPerAccount: config.loginFailuresPerAccount ?? 0,
+      lockoutSeconds: config.loginLockoutSeconds ?? 2,
+      maxLockoutSeconds: config.loginMaxLockoutSeconds ?? 900,
+      failuresPerAddressPerHour: config.loginFailuresPerAddressPerHour ?? 0,
+    }),
+    passwords: new PasswordHashing(config.passwordHashConcurrency ?? 0, config.passwordHashWaitMs ?? 500),
     files: new FileLinks(config.jwtSecret),
     uploads: {
       slots: new UploadSlots({
@@ -89,7 +101,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     intervalMs: 60_000,
     batchSize: 200,
   });
-  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
+  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema(), limits.ready()]);
   const staff = await createGraphQLEndpoint(staffSchema, deps, config);
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
   const portal = await createGraphQLEndpoint(portalSchema, deps, {
@@ -147,6 +159,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await scheduler?.stop();
       await uploadPurge.stop();
       await realtime.close();
+      await limits.close();
     },
   };
 }

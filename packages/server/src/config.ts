@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { PubSubKind } from './realtime/index.js';
 import { DEFAULT_LIMITS, PORTAL_LIMITS, type QueryLimits } from './graphql/limits.js';
 
@@ -61,6 +62,22 @@ export interface Config {
   /** Bytes of pending (not yet linked) uploads one client address, and one company, may hold; 0 turns one off. */
   uploadPendingBytesPerAddress: number;
   uploadPendingBytesPerTenant: number;
+  /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
+  rateLimitPrefix: string;
+  /** Failed sign-ins of one account (company and e-mail) before each further try must wait; 0 turns it off. */
+  loginFailuresPerAccount: number;
+  /** The first wait after those failures; it doubles with each further failure. */
+  loginLockoutSeconds: number;
+  /** The longest wait between two sign-in tries of one account. */
+  loginMaxLockoutSeconds: number;
+  /** Failed sign-ins per client address per hour, whatever the account; 0 turns it off. */
+  loginFailuresPerAddressPerHour: number;
+  /** Password hashes this node computes at once (sign-in, sign-up, password changes); 0 turns the cap off. */
+  passwordHashConcurrency: number;
+  /** How long a request may wait for a hashing slot before RATE_LIMITED. */
+  passwordHashWaitMs: number;
+  /** Companies signed up per client address per hour; 0 turns it off. */
+  signUpsPerHourPerAddress: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
   /** What one GraphQL document may ask for, on both endpoints and over WebSocket (GRAPHQL_MAX_*). */
@@ -132,6 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingTtlMs: intFrom(env.UPLOAD_PENDING_TTL_SECONDS, UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
     uploadPendingBytesPerAddress: intFrom(env.UPLOAD_PENDING_MB_PER_ADDRESS, UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: intFrom(env.UPLOAD_PENDING_MB_PER_TENANT, UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
+    rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'reclaim',
+    loginFailuresPerAccount: intFrom(env.LOGIN_FAILURES_PER_ACCOUNT, 5),
+    loginLockoutSeconds: intFrom(env.LOGIN_LOCKOUT_SECONDS, 2),
+    loginMaxLockoutSeconds: intFrom(env.LOGIN_MAX_LOCKOUT_SECONDS, 900),
+    loginFailuresPerAddressPerHour: intFrom(env.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR, 100),
+    passwordHashConcurrency: intFrom(env.PASSWORD_HASH_CONCURRENCY, 2 * availableParallelism()),
+    passwordHashWaitMs: intFrom(env.PASSWORD_HASH_WAIT_MS, 500),
+    signUpsPerHourPerAddress: intFrom(env.SIGN_UPS_PER_HOUR_PER_ADDRESS, 3),
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
     queryLimits: {
       maxDepth: intFrom(env.GRAPHQL_MAX_DEPTH, DEFAULT_LIMITS.maxDepth),

@@ -20,6 +20,7 @@ export const en = {
     submit: 'Sign in',
     failed: 'Wrong company, e-mail or password.',
     expired: 'Your session has ended. Please sign in again.',
+    wait: 'Too many attempts. Try again in {seconds} s.',
   },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…', none: '—',
@@ -40,6 +41,7 @@ export const en = {
     STAGE_REQUIREMENTS: 'Fill in what this stage needs: {fields}.',
     DUPLICATE: 'This already exists.',
     RETRY: 'Another change got in the way. Try again.',
+    WEAK_PASSWORD: 'Choose a stronger password: at least 10 characters, not only spaces, not the e-mail address and not a common password.',
   },
   stage: {
     RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Analysis', DECISION: 'Decision',

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { rateLimited } from '../graphql/errors.js';
 
 /**
  * Passwords are hashed with scrypt (memory-hard): N=2^15, r=8, p=1 uses
@@ -31,3 +32,61 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** A hash of nothing, verified against when a login names an unknown user, so that timing does not tell. */
 export const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+interface Waiter {
+  address: string;
+  admit(): void;
+}
+
+/**
+ * Caps the password hashes this node computes at once (each holds a thread
+ * of libuv's pool and 32 MiB for about 60 ms), fairly: a client address
+ * holds at most one slot or one place in the queue; when every slot is
+ * busy a request waits at most `waitMs` in a queue as long as the slots,
+ * and is refused with RATE_LIMITED after that, or at once when the queue
+ * is full. `slots = 0` turns the cap off.
+ */
+export class PasswordHashing {
+  private running = 0;
+  private readonly queue: Waiter[] = [];
+  private readonly addresses = new Set<string>();
+
+  constructor(private readonly slots: number, private readonly waitMs: number) {}
+
+  /** Runs `work` (a hash) in a slot for `address`; RATE_LIMITED when none is free in time. */
+  async run<T>(address: string, work: () => Promise<T>): Promise<T> {
+    if (this.slots <= 0) return work();
+    if (this.addresses.has(address)) throw rateLimited();
+    this.addresses.add(address);
+    try {
+      if (this.running >= this.slots) await this.waitForSlot(address);
+      else this.running++;
+      try {
+        return await work();
+      } finally {
+        this.release();
+      }
+    } finally {
+      this.addresses.delete(address);
+    }
+  }
+
+  private waitForSlot(address: string): Promise<void> {
+    if (this.queue.length >= this.slots) return Promise.reject(rateLimited());
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { address, admit: () => { clearTimeout(timer); resolve(); } };
+      const timer = setTimeout(() => {
+        this.queue.splice(this.queue.indexOf(waiter), 1);
+        reject(rateLimited(this.waitMs));
+      }, this.waitMs);
+      this.queue.push(waiter);
+    });
+  }
+
+  /** Hands the slot to the longest waiting request, or frees it. */
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next.admit();
+    else this.running--;
+  }
+}

@@ -98,6 +98,9 @@ async function rounds(subs: Sub[], trigger: (round: number) => Promise<void>): P
 const STAGE_SUB = `subscription Queue($d: ID) { complaintStageChanged(departmentId: $d) {
   from to change at complaint { id number subject stage priority version slaDueAt slaState assignee { id name } department { id name } } } }`;
 
+/** The set-up signs in twenty users at once from one address, and signs up a company per run. */
+const SETUP_LIMITS_OFF = { PASSWORD_HASH_CONCURRENCY: '0', SIGN_UPS_PER_HOUR_PER_ADDRESS: '0' };
+
 async function setUp(server: Proc) {
   const slug = `fanout-${Date.now()}`;
   const signUp = await gql(server.base, `mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token } }`,
@@ -128,7 +131,7 @@ async function fanout() {
   await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DB}`);
   const server = await spawnServer(main, {
-    DATABASE_URL: dbUrl, PUBSUB: 'postgres', DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
+    DATABASE_URL: dbUrl, PUBSUB: 'postgres', DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', ...SETUP_LIMITS_OFF, NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
   }, 4711, args.profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/reclaim-fanout-profile'] : []);
   const world = await setUp(server);
   const baseline = await spawnServer(baselineMain, {}, 4712);
@@ -200,7 +203,7 @@ async function writes() {
     await admin(`CREATE DATABASE ${DB}`);
     const env: Record<string, string> = {
       DATABASE_URL: dbUrl, PUBSUB: pubsub === 'postgres-in-transaction' ? 'postgres' : pubsub, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-      DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
+      DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', ...SETUP_LIMITS_OFF, NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
     };
     const server = await spawnServer(main, env, 4713);
     if (pubsub === 'postgres-in-transaction') {

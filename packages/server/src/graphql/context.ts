@@ -6,6 +6,8 @@ import { bearer, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+import { hashPassword as scryptHash, type PasswordHashing } from '../auth/password.js';
 import type { FileLinks } from '../modules/attachment/file-links.js';
 import type { UploadPolicy } from '../modules/attachment/attachment.http.js';
 import type { ComplaintEvent } from '../realtime/events.js';
@@ -23,6 +25,8 @@ export class RequestContext {
     readonly actor: Actor | null,
     readonly manager: EntityManager,
     private readonly uow?: UnitOfWork,
+    /** Hashes a new password; in a request, within the node's hashing slots (RATE_LIMITED when none is free). */
+    readonly hashPassword: (password: string) => Promise<string> = scryptHash,
   ) {
     this.loaders = new Loaders(manager, tenantId);
   }
@@ -58,6 +62,12 @@ export interface ServerDeps {
   anonymousLimiter: RateLimiter;
   /** Accepted portal submissions and uploads, per address and per company. */
   portalLimits: PortalLimits;
+  /** Companies signed up per client address. */
+  signUps: RateLimiter;
+  /** Failed sign-ins per account and per address, with growing waits. */
+  logins: LoginThrottle;
+  /** The node's password-hashing slots, at most one per client address. */
+  passwords: PasswordHashing;
   /** Signs and checks the download links of attachments. */
   files: FileLinks;
   /** Caps on uploads being received, their deadline and the quota of pending bytes. */
@@ -123,9 +133,9 @@ export class GraphQLContext {
     }
     this.tenantCtxId = tenantId;
     this.tenantCtx ??= (async () => {
-      this.limitAnonymous();
+      await this.limitAnonymous();
       await this.uow.enterTenant(tenantId);
-      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow);
+      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
     })();
     return this.tenantCtx;
   }
@@ -151,24 +161,24 @@ export class GraphQLContext {
 
   /** Runs before any tenant is set, through the two SECURITY DEFINER functions that return an id only. */
   private async lookUpTenant(fn: 'tenant_id_by_slug' | 'tenant_id_by_number_prefix', key: string): Promise<string | null> {
-    this.limitAnonymous();
+    await this.limitAnonymous();
     const [row] = await (await this.uow.manager()).query(`SELECT ${fn}($1) AS id`, [key]);
     return row?.id ?? null;
   }
 
   private anonymousCounted = false;
   /** Counts this request against its client address's limit, once; RATE_LIMITED beyond it. */
-  limitAnonymous(): void {
-    if (!this.anonymousCounted) this.countLookup();
+  async limitAnonymous(): Promise<void> {
+    if (!this.anonymousCounted) await this.countLookup();
   }
 
   /**
    * Counts one public lookup (a tracking number and its token) against the
    * client address's limit, however many one request makes; RATE_LIMITED beyond it.
    */
-  countLookup(): void {
+  async countLookup(): Promise<void> {
     this.anonymousCounted = true;
-    if (!this.deps.anonymousLimiter.take(this.clientAddress)) throw rateLimited();
+    await this.deps.anonymousLimiter.take(this.clientAddress);
   }
 
   /**
@@ -179,15 +189,23 @@ export class GraphQLContext {
   async countRefused(): Promise<void> {
     const token = bearer(this.authorization);
     const claims = token ? await this.deps.tokens.verify(token).catch(() => null) : null;
-    if (claims) this.deps.staffLimiter.take(claims.userId);
-    else this.deps.anonymousLimiter.take(this.clientAddress);
+    // Counted only: the refusal the caller gets is the one it earned.
+    if (claims) await this.deps.staffLimiter.spend(claims.userId);
+    else await this.deps.anonymousLimiter.spend(this.clientAddress);
   }
+
+  /** Runs a password hash (or check) in one of the node's hashing slots, at most one per client address. */
+  withHashingSlot<T>(work: () => Promise<T>): Promise<T> {
+    return this.deps.passwords.run(this.clientAddress, work);
+  }
+
+  private readonly hashPasswordInSlot = (password: string) => this.withHashingSlot(() => scryptHash(password));
 
   private async loadStaff(): Promise<RequestContext> {
     const token = bearer(this.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const claims = await this.deps.tokens.verify(token);
-    if (!this.deps.staffLimiter.take(claims.userId)) throw rateLimited();
+    await this.deps.staffLimiter.take(claims.userId);
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
     const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, {
       userId: claims.userId,
@@ -202,8 +220,6 @@ export class GraphQLContext {
       roles: row.roles,
       departmentIds: row.department_ids,
     };
-    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow);
+    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
   }
 }
-
-export const rateLimited = () => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly');

@@ -19,6 +19,9 @@ export class AppError extends GraphQLError {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const badInput = (message: string, details?: Record<string, unknown>) =>
   new AppError('BAD_USER_INPUT', message, details);
+/** Over a limit; `retryAfterMs` becomes `extensions.retryAfterSeconds` (at least 1). */
+export const rateLimited = (retryAfterMs = 1000) => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly',
+  { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 
 const PASS_THROUGH = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
 /** Codes that graphql-js and Apollo give to malformed requests: the caller's input is wrong. */

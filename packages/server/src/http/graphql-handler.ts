@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import { GraphQLContext, rateLimited, type ServerDeps } from '../graphql/context.js';
+import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
-import { badInput, formatError } from '../graphql/errors.js';
+import { badInput, formatError, rateLimited } from '../graphql/errors.js';
 import { hiddenTextIn } from '../graphql/validation.js';
 import { queryLimits, type QueryLimits } from '../graphql/limits.js';
 import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
@@ -105,7 +105,7 @@ export async function createGraphQLEndpoint(
     const url = new URL(req.url ?? '/', 'http://localhost');
     const address = clientAddress(req, deps.trustedProxies);
     // An anonymous caller past its limit is refused before its body is read or parsed.
-    if (!req.headers.authorization && !deps.anonymousLimiter.allows(address)) {
+    if (!req.headers.authorization && !(await deps.anonymousLimiter.peek(address)).allowed) {
       return sendJson(res, 429, { errors: [{ message: rateLimited().message, extensions: { code: 'RATE_LIMITED' } }] });
     }
     let body: unknown;

@@ -63,7 +63,7 @@ export class Realtime {
   /** Serves subscriptions on `server` (both endpoints) and starts the relay. */
   attach(server: Server, deps: ServerDeps, schemas: { staff: GraphQLSchema; portal: GraphQLSchema }): void {
     // Payloads are computed for many subscribers at once: no per-request rate limits there.
-    const hubDeps: ServerDeps = { ...deps, staffLimiter: new RateLimiter(0), anonymousLimiter: new RateLimiter(0) };
+    const hubDeps: ServerDeps = { ...deps, staffLimiter: RateLimiter.off, anonymousLimiter: RateLimiter.off };
     this.hub = new SubscriptionHub(hubDeps, {
       watch: (tenantId) => this.pubsub.listen(topicOf(tenantId)),
       unwatch: (tenantId) => {

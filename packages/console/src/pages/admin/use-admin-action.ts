@@ -3,6 +3,9 @@ import { useI18n } from 'vue-i18n';
 import { useMessage } from 'naive-ui';
 import { describeError } from '@reclaim/client';
 
+/** Reasons the console words itself (the server's detail is English). */
+const REASONS_WITH_TEXT = new Set(['DUPLICATE', 'WEAK_PASSWORD']);
+
 /** Runs an admin mutation: busy flag, "saved" on success, the server's reason on failure. */
 export function useAdminAction() {
   const { t } = useI18n();
@@ -17,7 +20,8 @@ export function useAdminAction() {
     } catch (error) {
       const p = describeError(error);
       const detail = p.fields.length ? p.fields.map((f) => `${f.field}: ${f.messages?.join(', ') ?? f.reason}`).join('; ') : p.message;
-      toast.error(p.reason === 'DUPLICATE' ? t('errors.DUPLICATE') : t(`errors.${p.code}`, { message: detail }), { duration: 6000 });
+      const ownText = p.reason && REASONS_WITH_TEXT.has(p.reason);
+      toast.error(ownText ? t(`errors.${p.reason}`) : t(`errors.${p.code}`, { message: detail }), { duration: 6000 });
       return false;
     } finally {
       busy.value = false;

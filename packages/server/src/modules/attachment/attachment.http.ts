@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { GraphQLContext, rateLimited, RequestContext, type ServerDeps } from '../../graphql/context.js';
+import { GraphQLContext, RequestContext, type ServerDeps } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
 import type { Actor } from '../../auth/actor.js';
 import { bearer } from '../../auth/token.js';
@@ -107,7 +107,7 @@ export function createFileRoutes(deps: ServerDeps) {
         await checkPendingQuota(ctx, upload.clientAddress, upload.size, uploads);
         const attachment = await storeUpload(ctx, upload);
         // Accepted uploads count; a refused one (its transaction rolled back) does not.
-        if (upload.author === ActorKind.CUSTOMER && !deps.portalLimits.upload(upload.clientAddress, tenantId)) throw rateLimited();
+        if (upload.author === ActorKind.CUSTOMER) await deps.portalLimits.upload(upload.clientAddress, tenantId);
         return attachment;
       });
     } catch (err) {

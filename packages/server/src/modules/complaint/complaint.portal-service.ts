@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { rateLimited, type GraphQLContext, type RequestContext } from '../../graphql/context.js';
+import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { ActorKind, Channel, Stage, Visibility } from './complaint.enums.js';
@@ -44,14 +44,14 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
   }
   await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
   // Accepted submissions count (this one is refused, and rolled back, when over the limit); refused ones do not.
-  if (!gql.deps.portalLimits.submission(gql.clientAddress, tenantId)) throw rateLimited();
+  await gql.deps.portalLimits.submission(gql.clientAddress, tenantId);
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }
 
 /** The complaint behind a number and its token, or null; a wrong pair reveals nothing, not even existence. */
 export async function openByToken(gql: GraphQLContext, number: string, accessToken: string): Promise<{ ctx: RequestContext; complaint: Complaint } | null> {
   // Every guess counts, also those in aliases of one request and those refused at sight.
-  gql.countLookup();
+  await gql.countLookup();
   const parsed = parseComplaintNumber(number);
   if (!parsed || accessToken.length < 20 || accessToken.length > 200) return null;
   const tenantId = await gql.tenantIdByNumberPrefix(parsed.prefix);

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { BrandingInput, TenantBranding, brandingView } from './branding.js';
-import { IsEmail, IsIn, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { notFound } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
@@ -24,7 +24,7 @@ export class SignUpTenantInput {
   adminEmail!: string;
 
   @Field()
-  @Length(10, 200, { message: 'adminPassword must be 10 to 200 characters' })
+  @MaxLength(200, { message: 'adminPassword must be at most 200 characters' })
   adminPassword!: string;
 
   @Field()

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { Action, authorize } from '../../auth/permissions.js';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../../auth/password.js';
+import { DUMMY_HASH, verifyPassword } from '../../auth/password.js';
+import { checkPassword } from '../../auth/password-policy.js';
 import { Role } from '../../auth/roles.js';
 import { Tenant } from './tenant.entity.js';
 import { applyBranding, type Branding } from './branding.js';
 import { User } from '../user/user.entity.js';
+import { RESERVED_SLUGS } from './reserved-slugs.js';
 
 export interface SignUp {
   slug: string;
@@ -23,12 +25,18 @@ export interface Session {
   user: User;
 }
 
-/** Creates a tenant and its first admin (roles ADMIN and HEAD) in one transaction. */
+/**
+ * Creates a tenant and its first admin (roles ADMIN and HEAD) in one
+ * transaction; each client address may create a few an hour.
+ */
 export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<Session> {
   const slug = input.slug.trim().toLowerCase();
   const timeZone = input.timeZone ?? 'Europe/Moscow';
   if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
+  if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
+  checkPassword(input.adminPassword, input.adminEmail, 'adminPassword');
   if (await gql.tenantIdBySlug(slug)) throw badInput('this slug is taken', { fields: [{ field: 'slug', messages: ['is taken'] }] });
+  await gql.deps.signUps.take(gql.clientAddress);
 
   const tenantId = randomUUID();
   const ctx = await gql.forTenant(tenantId);
@@ -46,28 +54,35 @@ export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<
 }
 
 export async function insertUser(ctx: RequestContext, u: { email: string; name: string; password: string; roles: Role[] }): Promise<User> {
+  checkPassword(u.password, u.email);
   const user = ctx.manager.create(User, {
     tenantId: ctx.tenantId, id: randomUUID(), email: u.email.trim().toLowerCase(), name: u.name.trim(),
-    passwordHash: await hashPassword(u.password), roles: [...new Set(u.roles)], active: true, createdAt: new Date(),
+    passwordHash: await ctx.hashPassword(u.password), roles: [...new Set(u.roles)], active: true, createdAt: new Date(),
   });
   await ctx.manager.insert(User, user);
   return user;
 }
 
-/** Same answer and about the same time for an unknown tenant, an unknown user and a wrong password. */
+/**
+ * Same answer, about the same time and the same throttling for an unknown
+ * tenant, an unknown user and a wrong password. Tries are throttled per
+ * account (slug and e-mail) and per address before any password is hashed.
+ */
 export async function login(gql: GraphQLContext, input: { tenantSlug: string; email: string; password: string }): Promise<Session> {
-  const refuse = () => new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
-  const tenantId = await gql.tenantIdBySlug(input.tenantSlug);
-  if (!tenantId) {
-    await verifyPassword(input.password, DUMMY_HASH);
-    throw refuse();
-  }
-  const ctx = await gql.forTenant(tenantId);
-  const user = await ctx.manager.findOneBy(User, { email: input.email.trim().toLowerCase() });
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !ok || !user.active) throw refuse();
-  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: tenantId });
-  return { tenant, user };
+  const slug = input.tenantSlug.trim().toLowerCase();
+  const email = input.email.trim().toLowerCase();
+  await gql.limitAnonymous();
+  // The hashing slot is taken before the look-ups: a request waiting for one holds no pooled connection.
+  const session = await gql.deps.logins.attempt(gql.clientAddress, `${slug}:${email}`, () => gql.withHashingSlot(async () => {
+    const tenantId = await gql.tenantIdBySlug(slug);
+    const ctx = tenantId ? await gql.forTenant(tenantId) : null;
+    const user = ctx ? await ctx.manager.findOneBy(User, { email }) : null;
+    const matches = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
+    if (!ctx || !user?.active || !matches) return null;
+    return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
+  }));
+  if (!session) throw new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
+  return session;
 }
 
 export function isTimeZone(tz: string): boolean {

@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Role } from '../../auth/roles.js';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
@@ -19,7 +19,7 @@ export class CreateUserInput {
   name!: string;
 
   @Field()
-  @Length(10, 200, { message: 'password must be 10 to 200 characters' })
+  @MaxLength(200, { message: 'password must be at most 200 characters' })
   password!: string;
 
   @Field(() => [Role])
@@ -62,7 +62,7 @@ export class UpdateUserInput {
 
   @Field(() => String, { nullable: true })
   @IsOptional()
-  @Length(10, 200, { message: 'password must be 10 to 200 characters' })
+  @MaxLength(200, { message: 'password must be at most 200 characters' })
   password?: string | null;
 }
 

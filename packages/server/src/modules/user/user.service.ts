@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { Action, authorize } from '../../auth/permissions.js';
-import { hashPassword } from '../../auth/password.js';
+import { checkPassword } from '../../auth/password-policy.js';
 import { Role } from '../../auth/roles.js';
 import { insertUser } from '../tenant/tenant.service.js';
 import { User } from './user.entity.js';
@@ -38,7 +38,10 @@ export async function updateUser(ctx: RequestContext, input: UpdateUserInput): P
   if (input.name) changes.name = input.name.trim();
   if (input.roles) changes.roles = [...new Set(input.roles)];
   if (input.active !== null && input.active !== undefined) changes.active = input.active;
-  if (input.password) changes.passwordHash = await hashPassword(input.password);
+  if (input.password !== null && input.password !== undefined) {
+    checkPassword(input.password, user.email);
+    changes.passwordHash = await ctx.hashPassword(input.password);
+  }
   if (Object.keys(changes).length) await ctx.manager.update(User, { id: user.id }, changes);
   if (input.departmentIds) await setDepartments(ctx, user.id, input.departmentIds);
   return { ...user, ...changes };
