@@ -14,6 +14,19 @@ describe('RateLimiter', () => {
     expect(limiter.take('a')).toBe(false);
   });
 
+  it('tells whether a key has a request left without spending it', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    expect(limiter.allows('a')).toBe(true);
+    expect(limiter.allows('a')).toBe(true);
+    limiter.take('a');
+    limiter.take('a');
+    expect(limiter.allows('a')).toBe(false);
+    now += 30_000;
+    expect(limiter.allows('a')).toBe(true);
+    expect(new RateLimiter(0).allows('a')).toBe(true);
+  });
+
   it('is off at 0', () => {
     const limiter = new RateLimiter(0);
     for (let i = 0; i < 1000; i++) expect(limiter.take('a')).toBe(true);
