@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, expectError, type TenantFixture } from './fixtures.js';
+import { WsClient } from './ws-client.js';
 
 let server: TestServer;
 let fx: Fixtures;
@@ -28,6 +29,14 @@ describe('in production', () => {
     expectError(await production.portal('{ __type(name: "PortalComplaint") { name } }'), 'BAD_USER_INPUT');
     const typo = await production.portal('{ complaintStatu(number: "x", accessToken: "y") { stage } }');
     expect(expectError(typo, 'BAD_USER_INPUT').message).not.toMatch(/did you mean|complaintStatus/i);
+    const ws = await WsClient.open(production.url, '/portal/graphql', null);
+    try {
+      const id = ws.subscribe('subscription { complaintStatusChange(number: "x", accessToken: "y") { stage } }');
+      const error = await ws.waitFor((m) => m.id === id && m.type === 'error');
+      expect(error.payload[0].message).not.toMatch(/did you mean|complaintStatusChanged/i);
+    } finally {
+      ws.close();
+    }
   });
 
   it('allows both with GRAPHQL_INTROSPECTION=1, as outside production', async () => {

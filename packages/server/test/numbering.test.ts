@@ -54,11 +54,13 @@ describe('complaint numbers', () => {
 });
 
 describe('idempotency keys', () => {
-  it('the same key twice gives the same complaint', async () => {
+  it('the same key twice gives the same complaint; with another complaint it is a CONFLICT', async () => {
     const key = `order-${randomBytes(6).toString('hex')}`;
     const first = ok(await register(a, { idempotencyKey: key })).registerComplaint;
-    const second = ok(await register(a, { idempotencyKey: key, subject: 'A retry with other text' })).registerComplaint;
+    const second = ok(await register(a, { idempotencyKey: key })).registerComplaint;
     expect(second).toEqual(first);
+    const other = await register(a, { idempotencyKey: key, subject: 'A retry with other text' });
+    expect(other.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'IDEMPOTENCY_KEY_REUSED' });
     expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE idempotency_key = $1', [`staff:${key}`])).toBe(1);
     expect(await rowCount(a, 'SELECT count(*) AS n FROM complaints WHERE subject = $1', ['A retry with other text'])).toBe(0);
   });

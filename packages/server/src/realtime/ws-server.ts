@@ -185,7 +185,8 @@ function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query:
   }
   const invalid = validate(schema, document, rules);
   if (invalid.length) {
-    return { errors: invalid.map((e) => new GraphQLError(e.message, { extensions: { code: 'BAD_USER_INPUT', reason: e.extensions?.reason ?? 'GRAPHQL_VALIDATION_FAILED' } })) };
+    // No "did you mean" hints here in any mode: subscriptions come from our clients, exploring goes over HTTP.
+    return { errors: invalid.map((e) => new GraphQLError(e.message.replace(/ ?Did you mean(.+?)\?$/, ''), { extensions: { code: 'BAD_USER_INPUT', reason: e.extensions?.reason ?? 'GRAPHQL_VALIDATION_FAILED' } })) };
   }
   const operation = getOperationAST(document, operationName) as OperationDefinitionNode | null;
   if (!operation) return { errors: [new AppError('BAD_USER_INPUT', 'name the operation to run (operationName)')] };

@@ -27,6 +27,17 @@ describe('RateLimiter', () => {
     expect(await allowed(limiter, 'a')).toBe(true);
   });
 
+  it('tells whether a key has a request left without spending it', async () => {
+    const limiter = store.limiter('peek', 2, 60);
+    expect((await limiter.peek('a')).allowed).toBe(true);
+    expect((await limiter.peek('a')).allowed).toBe(true);
+    await limiter.take('a');
+    await limiter.take('a');
+    expect((await limiter.peek('a')).allowed).toBe(false);
+    vi.advanceTimersByTime(60_000);
+    expect((await limiter.peek('a')).allowed).toBe(true);
+  });
+
   it('is off at 0', async () => {
     const limiter = store.limiter('test', 0, 60);
     for (let i = 0; i < 1000; i++) expect(await allowed(limiter, 'a')).toBe(true);
