@@ -10,7 +10,7 @@ import { HttpError, clientAddress, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import type { Attachment } from './attachment.entity.js';
 import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota, type Upload } from './attachment.service.js';
-import { dropReceived, receiveFile } from './attachment.upload.js';
+import { PART_BYTES, dropReceived, receiveFile } from './attachment.upload.js';
 import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
 import type { UploadSlots } from './upload-slots.js';
 
@@ -120,7 +120,7 @@ export function createFileRoutes(deps: ServerDeps) {
     const link = deps.files.verify(id, url.searchParams);
     if (!link) throw new AppError('NOT_FOUND', 'this link is wrong or has expired; reload the page');
     // The record first: a revalidation or a HEAD never reads the bytes, a range reads only its part.
-    await inTenant(deps.dataSource, link.tenantId, async (manager) => {
+    const send = await inTenant(deps.dataSource, link.tenantId, async (manager): Promise<{ start: number; end: number } | null> => {
       const ctx = new RequestContext(link.tenantId, null, manager);
       const file = await linkedFile(ctx, link.attachmentId);
       if (!file) throw notFound('file');
@@ -136,22 +136,48 @@ export function createFileRoutes(deps: ServerDeps) {
       res.setHeader('etag', etag);
       if (req.headers['if-none-match'] === etag) {
         res.statusCode = 304;
-        return void res.end();
+        res.end();
+        return null;
       }
       const range = byteRange(req.headers.range, file.size);
       if (range === 'unsatisfiable') {
         res.statusCode = 416;
         res.setHeader('content-range', `bytes */${file.size}`);
-        return void res.end();
+        res.end();
+        return null;
       }
       res.statusCode = range ? 206 : 200;
       if (range) res.setHeader('content-range', `bytes ${range.start}-${range.end}/${file.size}`);
       res.setHeader('content-length', range ? range.end - range.start + 1 : file.size);
-      if (req.method === 'HEAD') return void res.end();
-      res.end(await fileBytes(ctx, file.id, range ?? { start: 0, end: file.size - 1 }));
+      if (req.method === 'HEAD') {
+        res.end();
+        return null;
+      }
+      return range ?? { start: 0, end: file.size - 1 };
     });
+    if (send) await sendBytes(res, link.tenantId, link.attachmentId, send);
   }
 
+  /**
+   * Writes bytes `start` to `end` of a file a part at a time, each read in its
+   * own short transaction and written when the client has taken the last: a
+   * download holds one part in memory and no pooled connection while a slow
+   * client reads.
+   */
+  async function sendBytes(res: ServerResponse, tenantId: string, attachmentId: string, range: { start: number; end: number }): Promise<void> {
+    try {
+      for (let at = range.start; at <= range.end && !res.destroyed; at += PART_BYTES) {
+        const part = { start: at, end: Math.min(range.end, at + PART_BYTES - 1) };
+        const bytes = await inTenant(deps.dataSource, tenantId, (manager) => fileBytes(new RequestContext(tenantId, null, manager), attachmentId, part));
+        if (!res.write(bytes)) await drained(res);
+      }
+      res.end();
+    } catch (err) {
+      // The length is promised already: a file gone mid-way (its complaint deleted) or a failed read cuts the answer.
+      res.destroy();
+      if (!(err instanceof AppError)) console.error(err);
+    }
+  }
   /** Answers `true` when the request was one of the file routes. */
   return function handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -178,6 +204,19 @@ export function createFileRoutes(deps: ServerDeps) {
     });
     return true;
   };
+}
+
+/** Resolves when `res` can take more, or is closed. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /**
