@@ -131,7 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxRelayIntervalMs: intFrom(env.OUTBOX_RELAY_INTERVAL_MS, 500),
     slaScheduler: env.SLA_SCHEDULER ? env.SLA_SCHEDULER === '1' : true,
     slaPollMs: intFrom(env.SLA_POLL_MS, 1000),
-    slaClaimsPerCompany: atLeastOne(intFrom(env.SLA_CLAIMS_PER_COMPANY, 25), 'SLA_CLAIMS_PER_COMPANY'),
+    slaClaimsPerCompany: atLeastOne(intFrom(env.SLA_CLAIMS_PER_COMPANY, 10), 'SLA_CLAIMS_PER_COMPANY'),
     slaMinTargetSeconds: atLeastOne(intFrom(env.SLA_MIN_TARGET_SECONDS, 60), 'SLA_MIN_TARGET_SECONDS'),
     jwtSecret,
     tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, 12 * 3600),

@@ -148,6 +148,8 @@ async function watcher(victim: Company) {
 }
 
 interface Figures { queue: number[]; queueErrors: number; events: number[]; eventsLost: number; breaches: number[]; breachesLost: number;
+  /** Of the breach lag, until the scheduler claimed the clock (database time): the scheduler's part, before delivery. */
+  claims: number[];
   logins: number[]; rssBefore: number; rssPeak: number; attack: AttackStats | null; seconds: number }
 
 const BOARD = `query BoardComplaints($filter: ComplaintFilter, $first: Int!) { complaints(filter: $filter, first: $first) {
@@ -202,9 +204,11 @@ async function victimPhase(v: Victim, server: Proc, end: number): Promise<Omit<F
   ]);
   await sleep(VICTIM.graceMs);
   clearInterval(sampler);
+  const claims = (await db.query<{ ms: number }>(`SELECT extract(epoch FROM fired_at - due_at) * 1000 AS ms FROM sla_breaches
+    WHERE kind = 'BREACHED' AND complaint_id = ANY($1::uuid[])`, [clocks])).rows.map((r) => Number(r.ms));
   const events = [...sent].map(([id, at]) => (v.watch.stage.has(id) ? v.watch.stage.get(id)! - at : NaN));
   const breaches = clocks.map((id, i) => (v.watch.breach.has(id) ? v.watch.breach.get(id)! - (dues[i]! - v.offsetMs) : NaN));
-  return { ...f, events: events.filter((x) => !Number.isNaN(x)), eventsLost: events.filter(Number.isNaN).length,
+  return { ...f, claims, events: events.filter((x) => !Number.isNaN(x)), eventsLost: events.filter(Number.isNaN).length,
     breaches: breaches.filter((x) => !Number.isNaN(x)), breachesLost: breaches.filter(Number.isNaN).length };
 }
 
@@ -243,7 +247,10 @@ async function drain(h: Company, end: number, stats: AttackStats): Promise<void>
   const atStart = await due();
   while (Date.now() < end + 60_000 && (await due()) > 0) await sleep(250);
   const fired = Number((await db.query(`SELECT count(*) AS n FROM sla_breaches WHERE tenant_id = $1 AND kind = 'BREACHED'`, [h.tenantId])).rows[0].n);
-  stats.notes.push(`${fired} hostile breaches fired, ${atStart} clocks due at the start, drained in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const left = await due();
+  const sla = (await fetch(`${base}/healthz`).then((r) => r.json()).catch(() => ({})) as { sla?: { errors?: number } }).sla;
+  stats.notes.push(`${fired} hostile breaches fired, ${atStart} clocks due at the start, ${left ? `${left} still due after` : 'drained in'} `
+    + `${((Date.now() - t0) / 1000).toFixed(1)} s; scheduler errors so far: ${sla?.errors ?? '?'}`);
 }
 
 /** Waits (at most 45 s) until the server has finished what an attack left behind: 3 board queries in a row as fast as quiet ones. */
@@ -310,17 +317,17 @@ async function run(): Promise<void> {
       log(`  ${summary(results.get(key)!)}`);
       log(`  settled in ${(await settle(w.victim, results.get('quiet')!)).toFixed(1)} s`);
     }
+    const load = `load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
+    const table = report(`${machine}; ${load}`, results);
+    log(`\n${table}`);
+    if (!args['no-docs']) {
+      writeDocsBlock('neighbours', table);
+      log('\nwritten to docs/benchmarks.md');
+    }
   } finally {
-    await db.end();
+    await db.end().catch(() => undefined);
     await stopProc(server);
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  }
-  const load = `load average (1 min) ${loadBefore.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`;
-  const table = report(`${machine}; ${load}`, results);
-  log(`\n${table}`);
-  if (!args['no-docs']) {
-    writeDocsBlock('neighbours', table);
-    log('\nwritten to docs/benchmarks.md');
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch((err) => log(`could not drop ${DB}: ${err.message}`));
   }
 }
 
@@ -331,7 +338,7 @@ const pct = (values: number[], q: number) => {
 };
 const ms = (x: number) => (Number.isNaN(x) ? '–' : Math.round(x).toLocaleString('en'));
 const summary = (f: Figures) => `queue p50/p99 ${ms(pct(f.queue, 0.5))}/${ms(pct(f.queue, 0.99))} ms, event lag p99 ${ms(pct(f.events, 0.99))} ms (lost ${f.eventsLost}), `
-  + `breach lag p99 ${ms(pct(f.breaches, 0.99))} ms (lost ${f.breachesLost}), RSS ${ms(f.rssBefore / MB)} → ${ms(f.rssPeak / MB)} MB`
+  + `breach lag p99 ${ms(pct(f.breaches, 0.99))} ms (lost ${f.breachesLost}, claimed p99 ${ms(pct(f.claims, 0.99))} ms), RSS ${ms(f.rssBefore / MB)} → ${ms(f.rssPeak / MB)} MB`
   + (f.attack ? `; attack: ${f.attack.sent} sent, ${f.attack.ok} answered, ${f.attack.refused} refused, ${f.attack.failed} failed ${f.attack.notes.join('; ')}` : '');
 
 function report(machine: string, results: Map<string, Figures>): string {
@@ -346,7 +353,7 @@ function report(machine: string, results: Map<string, Figures>): string {
     const growth = (f.rssPeak - f.rssBefore) / MB;
     rows.push(`| ${name} | ${ms(pct(f.queue, 0.5))} / ${ms(pct(f.queue, 0.99))}${f.queueErrors ? ` (${f.queueErrors} failed)` : ''} | ${key === 'quiet' ? '1' : ratio.toFixed(1)}× `
       + `| ${ms(pct(f.events, 0.5))} / ${ms(pct(f.events, 0.99))}${f.eventsLost ? ` (${f.eventsLost} lost)` : ''} `
-      + `| ${ms(pct(f.breaches, 0.5))} / ${ms(pct(f.breaches, 0.99))}${f.breachesLost ? ` (${f.breachesLost} lost)` : ''} `
+      + `| ${ms(pct(f.breaches, 0.5))} / ${ms(pct(f.breaches, 0.99))}${f.breachesLost ? ` (${f.breachesLost} lost)` : ''} | ${ms(pct(f.claims, 0.99))} `
       + `| ${ms(pct(f.logins, 0.5))} / ${ms(pct(f.logins, 0.99))} | ${ms(f.rssBefore / MB)} → ${ms(f.rssPeak / MB)} `
       + `| ${f.attack ? `${f.attack.sent} / ${f.attack.ok} / ${f.attack.refused} / ${f.attack.failed}` : ''} `
       + `| ${f.attack ? [`p50 ${ms(pct(f.attack.durations, 0.5))} ms`, ...f.attack.notes].join('; ') : ''} |`);
@@ -362,8 +369,8 @@ function report(machine: string, results: Map<string, Figures>): string {
     `Published limits read from the server's defaults: ${LIMITS.rateLimitPerMinute} requests/min per staff user, ${LIMITS.anonymousRateLimitPerMinute}/min per anonymous address, `
       + `query limits ${DEFAULT_LIMITS.maxAliases} aliases / ${DEFAULT_LIMITS.maxFields} fields / depth ${DEFAULT_LIMITS.maxDepth}, shortest SLA target ${LIMITS.slaMinTargetSeconds} s.`,
     '',
-    '| phase | victim queue p50 / p99 ms | p99 vs quiet | event lag p50 / p99 ms | breach lag p50 / p99 ms | victim login p50 / p99 ms | server RSS MB, start → peak | attack: sent / answered / refused / failed | attack notes |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|---|',
+    '| phase | victim queue p50 / p99 ms | p99 vs quiet | event lag p50 / p99 ms | breach lag p50 / p99 ms | of which claimed, p99 ms | victim login p50 / p99 ms | server RSS MB, start → peak | attack: sent / answered / refused / failed | attack notes |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
     ...rows,
     '',
     '| attack | queue | live events | SLA alerts | memory |',

@@ -18,7 +18,7 @@ export interface SchedulerOptions {
   maxUpcoming: number;
 }
 
-export const DEFAULT_SCHEDULER: SchedulerOptions = { lookaheadMs: 5000, pollMs: 1000, perCompany: 25, maxUpcoming: 20_000 };
+export const DEFAULT_SCHEDULER: SchedulerOptions = { lookaheadMs: 5000, pollMs: 1000, perCompany: 10, maxUpcoming: 20_000 };
 
 /**
  * Fires SLA warnings and breaches, on every node. It holds only the instants
