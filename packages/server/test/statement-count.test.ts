@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { parse, print, separateOperations } from 'graphql';
 import { Role } from '../src/auth/roles.js';
+import { DEFAULT_LIMITS } from '../src/graphql/limits.js';
 import { startTestServer, ok, type TestServer } from './harness.js';
 import { Fixtures, complaintInput, type World } from './fixtures.js';
 import { countStatements, type StatementCounter } from './statement-counter.js';
@@ -34,7 +35,8 @@ let counter: StatementCounter;
 const complaints: Array<{ id: string }> = [];
 
 beforeAll(async () => {
-  server = await startTestServer({ slaScheduler: false });
+  // The detail page is heavier than the console ever asks for (it is the N+1 probe): past the default cost limit.
+  server = await startTestServer({ slaScheduler: false, queryLimits: { ...DEFAULT_LIMITS, maxCost: 1_000_000 } });
   fx = new Fixtures(server);
   w = await fx.world();
   counter = countStatements(server.dataSource);
