@@ -10,6 +10,7 @@ import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
 import { Realtime } from './realtime/index.js';
 import type { Config } from './config.js';
+import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 
 export interface App {
@@ -32,7 +33,8 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>;
+  & Partial<Pick<Config, 'trustedProxies' | 'portalSubmissionsPerHour' | 'portalSubmissionsPerHourPerTenant' | 'portalUploadsPerHour' | 'pubsub' | 'databaseUrl' | 'redisUrl' | 'outboxGraceMs' | 'outboxRelayIntervalMs' | 'slaScheduler' | 'slaPollMs'>>
+  & { live?: Partial<LiveLimits> };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -44,6 +46,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(config.outboxGraceMs !== undefined && { graceMs: config.outboxGraceMs }),
       ...(config.outboxRelayIntervalMs !== undefined && { intervalMs: config.outboxRelayIntervalMs }),
     },
+    limits: config.live,
   });
   const deps = {
     dataSource,
@@ -58,6 +61,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     files: new FileLinks(config.jwtSecret),
     trustedProxies: config.trustedProxies ?? 0,
     publisher: realtime.publisher,
+    sessions: realtime,
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, realtime.publisher, { ...DEFAULT_SCHEDULER, pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { PubSubKind } from './realtime/index.js';
+import { DEFAULT_LIVE_LIMITS as LIVE, type LiveLimits } from './realtime/live-limits.js';
 
 export interface Config {
   port: number;
@@ -35,6 +36,8 @@ export interface Config {
   portalUploadsPerHour: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
+  /** Live delivery's caps and budgets (WS_*; docs/security.md, "Live delivery"). */
+  live: LiveLimits;
   production: boolean;
 }
 
@@ -67,6 +70,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
     portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
     trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
+    live: {
+      socketsPerAddress: intFrom(env.WS_SOCKETS_PER_ADDRESS, LIVE.socketsPerAddress),
+      socketsPerUser: intFrom(env.WS_SOCKETS_PER_USER, LIVE.socketsPerUser),
+      socketsPerTenant: intFrom(env.WS_SOCKETS_PER_TENANT, LIVE.socketsPerTenant),
+      subscriptionsPerSocket: intFrom(env.WS_SUBSCRIPTIONS_PER_SOCKET, LIVE.subscriptionsPerSocket),
+      subscriptionsPerUser: intFrom(env.WS_SUBSCRIPTIONS_PER_USER, LIVE.subscriptionsPerUser),
+      subscriptionsPerAddress: intFrom(env.WS_SUBSCRIPTIONS_PER_ADDRESS, LIVE.subscriptionsPerAddress),
+      subscriptionsPerTenant: intFrom(env.WS_SUBSCRIPTIONS_PER_TENANT, LIVE.subscriptionsPerTenant),
+      groupsPerTenant: intFrom(env.WS_GROUPS_PER_TENANT, LIVE.groupsPerTenant),
+      groupsPerAddress: intFrom(env.WS_GROUPS_PER_ADDRESS, LIVE.groupsPerAddress),
+      pendingExecutionsPerTenant: intFrom(env.WS_PENDING_EXECUTIONS_PER_TENANT, LIVE.pendingExecutionsPerTenant),
+      unsentBytesPerSocket: intFrom(env.WS_UNSENT_BYTES_PER_SOCKET, LIVE.unsentBytesPerSocket),
+      unsentBytesPerAddress: intFrom(env.WS_UNSENT_BYTES_PER_ADDRESS, LIVE.unsentBytesPerAddress),
+      unsentBytesTotal: intFrom(env.WS_UNSENT_BYTES_TOTAL, LIVE.unsentBytesTotal),
+      stallMs: intFrom(env.WS_STALL_MS, LIVE.stallMs),
+    },
     production,
   };
 }

@@ -62,12 +62,19 @@ export interface ServerDeps {
   trustedProxies: number;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
+  /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
+  sessions?: SessionEnder;
+}
+
+export interface SessionEnder {
+  ended(tenantId: string, userId: string, credentialsVersion: number): void;
 }
 
 interface ActorRow {
   id: string;
   roles: Role[];
   active: boolean;
+  credentials_version: number;
   department_ids: string[];
 }
 
@@ -163,10 +170,13 @@ export class GraphQLContext {
     if (!this.deps.staffLimiter.take(claims.userId)) throw rateLimited();
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
     const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, `
-      SELECT u.id, u.roles, u.active,
+      SELECT u.id, u.roles, u.active, u.credentials_version,
              ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
         FROM users u WHERE u.id = '${claims.userId}'`);
     if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
+    if (row.credentials_version !== (claims.credentialsVersion ?? 0)) {
+      throw new AppError('UNAUTHENTICATED', 'this session ended: the password, roles or departments changed; sign in again');
+    }
     const actor: Actor = {
       userId: row.id,
       tenantId: claims.tenantId,

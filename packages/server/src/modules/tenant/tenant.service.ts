@@ -48,7 +48,7 @@ export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<
 export async function insertUser(ctx: RequestContext, u: { email: string; name: string; password: string; roles: Role[] }): Promise<User> {
   const user = ctx.manager.create(User, {
     tenantId: ctx.tenantId, id: randomUUID(), email: u.email.trim().toLowerCase(), name: u.name.trim(),
-    passwordHash: await hashPassword(u.password), roles: [...new Set(u.roles)], active: true, createdAt: new Date(),
+    passwordHash: await hashPassword(u.password), roles: [...new Set(u.roles)], active: true, credentialsVersion: 0, createdAt: new Date(),
   });
   await ctx.manager.insert(User, user);
   return user;
