@@ -3,9 +3,12 @@ import { startTestServer, ok, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, type World } from './fixtures.js';
 import { WsClient, type WsMessage } from './ws-client.js';
 
-const STAGE_SUB = 'subscription { complaintStageChanged { to complaint { id } } }';
+const STAGE_SUB = 'subscription { complaintStageChanged { to at complaint { id } } }';
 /** The same subscription under a different alias: a distinct document, as an attacker would vary it. */
 const aliased = (i: number) => `subscription { complaintStageChanged { a${i}: to complaint { id } } }`;
+/** A heavier alias variant: the whole card, timeline and allowed transitions, as the console's queue might ask. */
+const heavy = (i: number) => `subscription { complaintStageChanged { a${i}: to complaint {
+  id number stage version allowedTransitions department { id name } timeline { type fromStage toStage actor { id name } } } } }`;
 const PORTAL_SUB = `subscription($n: String!, $t: String!) { complaintStatusChanged(number: $n, accessToken: $t) {
   number stage messages { body author } } }`;
 
@@ -41,30 +44,40 @@ describe('one company flooding live delivery', () => {
     const tokens = Object.values(hostile.staff).map((s) => s.token);
     const flood = await Promise.all(tokens.flatMap((token) => Array.from({ length: 8 }, () => track(WsClient.staff(server.url, token)))));
     flood.forEach((client, s) => {
-      for (let j = 0; j < 50; j++) client.subscribe(aliased(s * 50 + j));
+      for (let j = 0; j < 50; j++) client.subscribe(heavy(s * 50 + j));
     });
-    await Promise.all(flood.map((client) => client.settle(300, 120_000)));
+    // graphql-ws answers nothing to an accepted subscription: wait until every one is either in the hub or refused.
+    const deadline = Date.now() + 150_000;
+    while (hub.size + flood.flatMap(errorsOf).length < 2000 && Date.now() < deadline) await pause(100);
+    await pause(300);
     const refused = flood.flatMap(errorsOf);
     expect(refused.every((m) => m.payload[0].extensions.code === 'RATE_LIMITED')).toBe(true);
     expect(2000 - refused.length).toBe(200);
+    expect(hub.size).toBe(200);
     expect(refused.some((m) => /per company/.test(m.payload[0].message))).toBe(true);
 
     const watcher = await track(WsClient.staff(server.url, victim.staff.QUALITY_MANAGER.token));
     const watchId = watcher.subscribe(STAGE_SUB);
     await watcher.settle();
 
-    // Each hostile intake is two queue events, each executed for 200 groups.
-    const before = hub.stats.executions;
-    const intakes = Promise.all(Array.from({ length: 12 }, () => fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile))));
+    // Each hostile intake is two queue events, each executed for 200 groups; four staff keep taking calls.
+    let flooding = true;
+    const intakes = Promise.all(Array.from({ length: 4 }, async () => {
+      while (flooding) await fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile));
+    }));
     const started = Date.now();
-    while (hub.stats.executions - before < 50 && Date.now() - started < 10_000) await pause(10);
+    while (hub.stats.executions < 400 && Date.now() - started < 30_000) await pause(10);
+    let backlog = 0;
+    const sampler = setInterval(() => (backlog = Math.max(backlog, hub.pending)), 5);
     const c = await fx.register(victim.staff.OPERATOR.token, phoneIntake(victim));
-    const committed = Date.now();
-    const arrived = await watcher.waitFor((m) => m.id === watchId && m.payload?.data?.complaintStageChanged?.complaint?.id === c.id, 5000);
-    const lag = watcher.arrivals[watcher.messages.indexOf(arrived)]! - committed;
-    console.log(`victim event lag under the flood: ${lag} ms; hostile executions so far ${hub.stats.executions - before}, dropped ${hub.stats.dropped}`);
-    expect(lag).toBeLessThan(1000);
+    const arrived = await watcher.waitFor((m) => m.id === watchId && m.payload?.data?.complaintStageChanged?.complaint?.id === c.id, 30_000);
+    clearInterval(sampler);
+    // From the moment the change was written (the database's clock, on this machine) to the moment it arrived.
+    const lag = watcher.arrivals[watcher.messages.indexOf(arrived)]! - Date.parse(arrived.payload.data.complaintStageChanged.at);
+    flooding = false;
     await intakes;
+    console.log(`victim event lag under the flood: ${lag} ms; up to ${backlog} hostile executions waiting meanwhile; executed ${hub.stats.executions}, dropped ${hub.stats.dropped}`);
+    expect(lag).toBeLessThan(1000);
 
     // More hostile events, then every hostile socket closes while their executions wait.
     await Promise.all(Array.from({ length: 6 }, () => fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile))));
@@ -79,14 +92,14 @@ describe('one company flooding live delivery', () => {
     await fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile));
     await pause(500);
     expect(hub.stats.executions).toBe(quiet);
-  }, 180_000);
+  }, 300_000);
 
   it('shares one group among documents that differ only in formatting, comments or operation name; alias variants get their own shape', async () => {
     const hub = server.app.realtime.hub!;
     const w = await fx.world();
     const plain = await track(WsClient.staff(server.url, w.staff.HEAD.token));
     const variants = [
-      STAGE_SUB,
+      'subscription { complaintStageChanged { to complaint { id } } }',
       '# the queue\nsubscription Queue {\n  complaintStageChanged {\n    to\n    complaint { id }\n  }\n}',
       'subscription Other { complaintStageChanged { to complaint { id } } }',
     ];

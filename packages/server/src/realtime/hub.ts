@@ -173,6 +173,11 @@ export class SubscriptionHub {
     return n;
   }
 
+  /** Executions waiting for their company's turn. */
+  get pending(): number {
+    return this.queue.pending;
+  }
+
   /** Tenants with subscribers on this node (whose topics it listens to). */
   tenants(): string[] {
     return [...this.byTenant.keys()];

@@ -41,7 +41,9 @@ export class UnsentBytes {
     this.sweeper.unref();
   }
 
+  /** Starts counting a socket's unsent bytes against `address` (again, under a new key, after a staff sign-in). */
   track(socket: LiveSocket, address: string): void {
+    this.untrack(socket);
     this.sockets.set(socket, { address, known: 0, progressAt: Date.now() });
   }
 
