@@ -68,18 +68,18 @@ export interface DirectSink {
  * one error, so that graphql-ws sends `next` with it and `complete`.
  */
 export class Subscriber implements AsyncGenerator<ExecutionResult, undefined> {
-  private readonly prefix: string;
+  private readonly prefix: Buffer;
   private final?: ExecutionResult;
   private waiting?: (r: IteratorResult<ExecutionResult, undefined>) => void;
   private done = false;
 
   constructor(private readonly leave: (s: Subscriber) => void, private readonly sink: DirectSink, private readonly unsent: UnsentBytes) {
-    this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(sink.id)},"type":"next","payload":`);
   }
 
-  /** Writes one result, already serialised (once for the whole group) as `json`, within the unsent-bytes budgets. */
-  push(json: string): void {
-    if (!this.done) this.unsent.send(this.sink.socket, `${this.prefix}${json}}`);
+  /** Writes one result, serialised once for the whole group as `payload`, within the unsent-bytes budgets. */
+  push(payload: Buffer): void {
+    if (!this.done) this.unsent.send(this.sink.socket, this.prefix, payload);
   }
 
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
@@ -269,7 +269,7 @@ export class SubscriptionHub {
           continue;
         }
         uow ??= new UnitOfWork(this.deps.dataSource);
-        const json = JSON.stringify(await this.run(group, event, uow));
+        const json = Buffer.from(JSON.stringify(await this.run(group, event, uow)));
         this.stats.executions++;
         for (const s of group.subscribers) s.push(json);
         this.stats.pushed += group.subscribers.size;

@@ -1,12 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
+
+const json = (text: string) => Buffer.from(text);
 import { Subscriber } from '../hub.js';
 import { DEFAULT_LIVE_LIMITS } from '../live-limits.js';
 import { UnsentBytes } from '../unsent-bytes.js';
 
+/** Records each message once its last fragment is written. */
 function fakeSocket() {
+  let fragments: Buffer[] = [];
   return {
     OPEN: 1, readyState: 1, bufferedAmount: 0, sent: [] as string[], closedWith: undefined as number | undefined,
-    send(data: string) { this.sent.push(data); },
+    send(data: Buffer, options: { binary: boolean; fin: boolean }) {
+      expect(options.binary).toBe(false);
+      fragments.push(data);
+      if (options.fin) {
+        this.sent.push(Buffer.concat(fragments).toString());
+        fragments = [];
+      }
+    },
     close(code?: number) { this.closedWith = code; this.readyState = 2; },
     terminate() { this.readyState = 3; },
   };
@@ -24,7 +35,7 @@ describe('Subscriber', () => {
   it('writes each result as a graphql-ws next frame around the group\'s serialised payload', () => {
     const socket = fakeSocket();
     const s = new Subscriber(() => undefined, { id: 'q"1', socket }, budget());
-    s.push('{"data":{"n":1}}');
+    s.push(json('{"data":{"n":1}}'));
     expect(socket.sent).toEqual(['{"id":"q\\"1","type":"next","payload":{"data":{"n":1}}}']);
     expect(JSON.parse(socket.sent[0]!)).toEqual({ id: 'q"1', type: 'next', payload: { data: { n: 1 } } });
   });
@@ -35,10 +46,10 @@ describe('Subscriber', () => {
     unsent.track(socket, '10.0.0.1');
     const s = new Subscriber(() => undefined, { id: '1', socket }, unsent);
     socket.bufferedAmount = 900;
-    s.push('{"data":2}');
+    s.push(json('{"data":2}'));
     expect(socket.sent).toHaveLength(1);
     socket.bufferedAmount = 990;
-    s.push('{"data":3}');
+    s.push(json('{"data":3}'));
     expect(socket.sent).toHaveLength(1);
     expect(socket.closedWith).toBe(4408);
     expect(unsent.closed).toBe(1);
@@ -51,12 +62,12 @@ describe('Subscriber', () => {
     unsent.track(b, '10.0.0.1');
     unsent.track(elsewhere, '10.0.0.2');
     a.bufferedAmount = 900;
-    expect(unsent.send(a, 'x')).toBe(true);
+    expect(unsent.send(a, json('{'), json('1'))).toBe(true);
     b.bufferedAmount = 600;
-    expect(unsent.send(b, 'x')).toBe(false);
+    expect(unsent.send(b, json('{'), json('1'))).toBe(false);
     expect(b.closedWith).toBe(4408);
     elsewhere.bufferedAmount = 900;
-    expect(unsent.send(elsewhere, 'x')).toBe(true);
+    expect(unsent.send(elsewhere, json('{'), json('1'))).toBe(true);
   });
 
   it('leaves once, and writes nothing after the client completed it or the socket closed', async () => {
@@ -66,12 +77,12 @@ describe('Subscriber', () => {
     const s = new Subscriber(() => left++, { id: '1', socket }, unsent);
     await s.return();
     await s.return();
-    s.push('{"data":1}');
+    s.push(json('{"data":1}'));
     expect(left).toBe(1);
     expect(socket.sent).toEqual([]);
     const closed = fakeSocket();
     closed.readyState = 3;
-    new Subscriber(() => undefined, { id: '2', socket: closed }, unsent).push('{"data":1}');
+    new Subscriber(() => undefined, { id: '2', socket: closed }, unsent).push(json('{"data":1}'));
     expect(closed.sent).toEqual([]);
   });
 });
