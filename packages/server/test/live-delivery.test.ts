@@ -136,6 +136,21 @@ describe('anonymous portal sockets', () => {
   });
 });
 
+describe('staff sockets', () => {
+  it('accepts at most 20 per user (4429 at connection_init beyond), and signed-in sockets do not use up their address', async () => {
+    const token = victim.staff.SPECIALIST.token;
+    const open = await Promise.all(Array.from({ length: 20 }, () => track(WsClient.staff(server.url, token))));
+    const extra = await track(WsClient.open(server.url, '/graphql'));
+    extra.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+    expect((await extra.closed).code).toBe(4429);
+    // Twenty signed-in sockets from 127.0.0.1, yet a portal socket from there is still accepted.
+    const portal = await track(WsClient.open(server.url, '/portal/graphql', null));
+    expect(portal.socket.readyState).toBe(portal.socket.OPEN);
+    for (const client of [...open, portal]) client.close();
+    await Promise.all([...open, portal].map((client) => client.closed));
+  });
+});
+
 describe('sockets that stop reading', () => {
   it('closes 200 portal sockets that stop reading long public replies, and keeps RSS growth bounded', async () => {
     // Behind a trusted proxy, each socket has an address of its own: only the per-socket and node budgets stop them.
