@@ -15,6 +15,7 @@ import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
 import { UPLOAD_DEFAULTS, type Config } from './config.js';
+import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 
 export interface App {
@@ -39,7 +40,7 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Config>;
+  & Partial<Omit<Config, 'live'>> & { live?: Partial<LiveLimits> };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -51,6 +52,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(config.outboxGraceMs !== undefined && { graceMs: config.outboxGraceMs }),
       ...(config.outboxRelayIntervalMs !== undefined && { intervalMs: config.outboxRelayIntervalMs }),
     },
+    limits: config.live,
   });
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
@@ -88,6 +90,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     slaMinTargetSeconds: config.slaMinTargetSeconds ?? 60,
     queryLimits: config.queryLimits,
     publisher: realtime.publisher,
+    sessions: realtime,
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, realtime.publisher, {

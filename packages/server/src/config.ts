@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { PubSubKind } from './realtime/index.js';
 import { DEFAULT_LIMITS, PORTAL_LIMITS, type QueryLimits } from './graphql/limits.js';
+import { DEFAULT_LIVE_LIMITS as LIVE, type LiveLimits } from './realtime/live-limits.js';
 
 export interface Config {
   port: number;
@@ -90,6 +91,8 @@ export interface Config {
   graphqlBodyTimeoutMs: number;
   /** Bearer token of the operators' figures at /healthz/details; unset: that endpoint does not exist. */
   operatorToken?: string;
+  /** Live delivery's caps and budgets (WS_*; docs/security.md, "Live delivery"). */
+  live: LiveLimits;
   production: boolean;
 }
 
@@ -170,6 +173,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     graphqlIntrospection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === '1' : !production,
     graphqlBodyTimeoutMs: intFrom(env.GRAPHQL_BODY_TIMEOUT_MS, 30_000),
     operatorToken: env.OPERATOR_TOKEN || undefined,
+    live: {
+      socketsPerAddress: intFrom(env.WS_SOCKETS_PER_ADDRESS, LIVE.socketsPerAddress),
+      socketsPerUser: intFrom(env.WS_SOCKETS_PER_USER, LIVE.socketsPerUser),
+      socketsPerTenant: intFrom(env.WS_SOCKETS_PER_TENANT, LIVE.socketsPerTenant),
+      subscriptionsPerSocket: intFrom(env.WS_SUBSCRIPTIONS_PER_SOCKET, LIVE.subscriptionsPerSocket),
+      subscriptionsPerUser: intFrom(env.WS_SUBSCRIPTIONS_PER_USER, LIVE.subscriptionsPerUser),
+      subscriptionsPerAddress: intFrom(env.WS_SUBSCRIPTIONS_PER_ADDRESS, LIVE.subscriptionsPerAddress),
+      subscriptionsPerTenant: intFrom(env.WS_SUBSCRIPTIONS_PER_TENANT, LIVE.subscriptionsPerTenant),
+      groupsPerTenant: intFrom(env.WS_GROUPS_PER_TENANT, LIVE.groupsPerTenant),
+      groupsPerAddress: intFrom(env.WS_GROUPS_PER_ADDRESS, LIVE.groupsPerAddress),
+      pendingExecutionsPerTenant: intFrom(env.WS_PENDING_EXECUTIONS_PER_TENANT, LIVE.pendingExecutionsPerTenant),
+      unsentBytesPerSocket: intFrom(env.WS_UNSENT_BYTES_PER_SOCKET, LIVE.unsentBytesPerSocket),
+      unsentBytesPerAddress: intFrom(env.WS_UNSENT_BYTES_PER_ADDRESS, LIVE.unsentBytesPerAddress),
+      unsentBytesTotal: intFrom(env.WS_UNSENT_BYTES_TOTAL, LIVE.unsentBytesTotal),
+      stallMs: intFrom(env.WS_STALL_MS, LIVE.stallMs),
+    },
     production,
   };
 }

@@ -93,7 +93,8 @@ const OPS: Record<string, Op> = {
   },
   updateUser: {
     doc: Q.updateUser, token: admin,
-    vars: () => ({ input: { id: a.staff.OPERATOR.id, name: 'Renamed Person', roles: ['OPERATOR'], departmentIds: [a.otherDept], active: true } }),
+    // Not a user whose token later tests use: moving departments ends the user's session.
+    vars: () => ({ input: { id: a.staff.QUALITY_MANAGER.id, name: 'Renamed Person', roles: ['QUALITY_MANAGER'], departmentIds: [a.otherDept], active: true } }),
     bad: {
       'input.id': [...IDS, foreign(() => b.staff.OPERATOR.id), ['oneself, dropping ADMIN', () => a.t.adminId]],
       'input.name': TEXT, 'input.roles': [['none', []], ['unknown', ['ROOT']]], 'input.active': [['a string', 'no']],

@@ -20,6 +20,8 @@ export interface TestServer {
   dataSource: DataSource;
   /** 'postgres' when DATABASE_URL is set, 'embedded' (PGlite) otherwise. */
   mode: 'postgres' | 'embedded';
+  /** The server's own database (PostgreSQL mode), for a second node on it. */
+  databaseUrl?: string;
   staff<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   portal<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
     app,
     dataSource,
     mode,
+    databaseUrl,
     staff: (query, variables, token) => post('/graphql', query, variables, token),
     portal: (query, variables) => post('/portal/graphql', query, variables),
     async close() {

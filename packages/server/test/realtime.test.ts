@@ -116,12 +116,15 @@ describe('the graphql-ws protocol', () => {
     expect(refused.every((m) => m.payload[0].extensions.code === 'RATE_LIMITED')).toBe(true);
   });
 
-  it('re-reads the user when subscribing: a deactivated user is refused on a socket opened before', async () => {
+  it('closes the socket of a user deactivated meanwhile with 4403', async () => {
     const gone = await fx.staff(a.t, [Role.OPERATOR]);
     const client = await staffSocket(gone.token);
     ok(await server.staff(Q.updateUser, { input: { id: gone.id, active: false } }, a.t.adminToken));
-    const id = client.subscribe(STAGE_SUB, {});
-    expect((await client.waitFor((m) => m.id === id && m.type === 'error')).payload[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await client.closed).code).toBe(4403);
+    // A new socket with the same token is refused at connection_init.
+    const again = await track(WsClient.open(server.url, '/graphql'));
+    again.send({ type: 'connection_init', payload: { authorization: `Bearer ${gone.token}` } });
+    expect((await again.closed).code).toBe(4403);
   });
 });
 

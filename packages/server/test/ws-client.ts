@@ -31,8 +31,8 @@ export class WsClient {
   }
 
   /** Opens a socket; with `init`, sends connection_init and waits for the ack. */
-  static async open(baseUrl: string, path: string, init?: Record<string, unknown> | null): Promise<WsClient> {
-    const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, 'graphql-transport-ws');
+  static async open(baseUrl: string, path: string, init?: Record<string, unknown> | null, headers?: Record<string, string>): Promise<WsClient> {
+    const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, 'graphql-transport-ws', { headers });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -61,12 +61,12 @@ export class WsClient {
     return id;
   }
 
-  /** The `next` payloads received so far for subscription `id`. */
   /** When each result of subscription `id` arrived (Date.now()), in order. */
   resultTimes(id: string): number[] {
     return this.messages.flatMap((m, i) => (m.id === id && m.type === 'next' ? [this.arrivals[i]!] : []));
   }
 
+  /** The `next` payloads received so far for subscription `id`. */
   results(id: string): any[] {
     return this.messages.filter((m) => m.id === id && m.type === 'next').map((m) => m.payload);
   }
@@ -88,10 +88,10 @@ export class WsClient {
    * message shows the server has processed it (messages are handled in order
    * per socket only up to the async subscribe check, hence also a short wait).
    */
-  async settle(ms = 150): Promise<void> {
+  async settle(ms = 150, timeoutMs = 5000): Promise<void> {
     const before = this.messages.filter((m) => m.type === 'pong').length;
     this.send({ type: 'ping' });
-    await this.until(() => (this.messages.filter((m) => m.type === 'pong').length > before ? true : undefined), 5000, 'pong');
+    await this.until(() => (this.messages.filter((m) => m.type === 'pong').length > before ? true : undefined), timeoutMs, 'pong');
     await new Promise((resolve) => setTimeout(resolve, ms));
   }
 

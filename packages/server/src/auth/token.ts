@@ -4,6 +4,8 @@ import { AppError } from '../graphql/errors.js';
 export interface TokenClaims {
   userId: string;
   tenantId: string;
+  /** The user's credentials version when the token was signed: a password, role, department or status change ends older tokens. */
+  credentialsVersion?: number;
   /** Milliseconds since the epoch (absent on claims being signed). */
   expiresAt?: number;
 }
@@ -17,7 +19,7 @@ export class TokenService {
    * Tokens already verified, until they expire. Verifying (HMAC through
    * WebCrypto) costs more than the rest of a small request's own work; the
    * cache does not weaken sign-out, since every request still reads the
-   * user's active flag, roles and departments from the database.
+   * user's active flag, credentials version, roles and departments from the database.
    */
   private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
   private static readonly CACHE_SIZE = 10_000;
@@ -27,7 +29,7 @@ export class TokenService {
   }
 
   sign(claims: TokenClaims): Promise<string> {
-    return new SignJWT({ tid: claims.tenantId })
+    return new SignJWT({ tid: claims.tenantId, cv: claims.credentialsVersion ?? 0 })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuedAt()
@@ -51,7 +53,9 @@ export class TokenService {
       if (typeof userId !== 'string' || typeof tenantId !== 'string' || !UUID.test(userId) || !UUID.test(tenantId)) {
         throw new AppError('UNAUTHENTICATED', 'malformed token');
       }
-      const claims = { userId, tenantId, expiresAt: (payload.exp ?? 0) * 1000 };
+      // Tokens signed before credentials had versions carry none: version 0, as every user had then.
+      const credentialsVersion = typeof payload.cv === 'number' && Number.isInteger(payload.cv) ? payload.cv : 0;
+      const claims = { userId, tenantId, credentialsVersion, expiresAt: (payload.exp ?? 0) * 1000 };
       this.remember(token, claims, claims.expiresAt);
       return claims;
     } catch (err) {

@@ -80,12 +80,19 @@ export interface ServerDeps {
   queryLimits?: Partial<QueryLimits>;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
+  /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
+  sessions?: SessionEnder;
+}
+
+export interface SessionEnder {
+  ended(tenantId: string, userId: string, credentialsVersion: number): void;
 }
 
 interface ActorRow {
   id: string;
   roles: Role[];
   active: boolean;
+  credentials_version: number;
   department_ids: string[];
 }
 
@@ -209,11 +216,14 @@ export class GraphQLContext {
     // The ids are UUIDs checked by the token service; inlining them saves a round trip.
     const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, {
       userId: claims.userId,
-      then: `SELECT u.id, u.roles, u.active,
+      then: `SELECT u.id, u.roles, u.active, u.credentials_version,
                     ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
                FROM users u WHERE u.id = '${claims.userId}'`,
     });
     if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
+    if (row.credentials_version !== (claims.credentialsVersion ?? 0)) {
+      throw new AppError('UNAUTHENTICATED', 'this session ended: the password, roles or departments changed; sign in again');
+    }
     const actor: Actor = {
       userId: row.id,
       tenantId: claims.tenantId,

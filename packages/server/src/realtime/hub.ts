@@ -1,24 +1,38 @@
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
-import { codedError } from '../graphql/errors.js';
+import { AppError, codedError } from '../graphql/errors.js';
 import { UnitOfWork } from '../db/unit-of-work.js';
 import type { Feed } from '../modules/complaint/complaint.feeds.js';
 import type { ComplaintEvent } from './events.js';
+import { FairQueue } from './fair-queue.js';
+import { Tally, over, tooMany, type LiveLimits } from './live-limits.js';
+import type { LiveSocket, UnsentBytes } from './unsent-bytes.js';
 
-/** What a subscriber asked for, already parsed and validated. */
+/** What a subscriber asked for, already parsed, validated and normalised. */
 export interface SubscriptionRequest {
   schema: GraphQLSchema;
+  /** The one operation to run, unnamed, with its fragments. */
   document: DocumentNode;
-  /** The query text as sent, part of the group key. */
-  query: string;
-  operationName?: string | null;
+  /** The document printed (formatting, comments and the operation's name gone; aliases kept): part of the group key. */
+  normalised: string;
   variables?: Record<string, unknown> | null;
+  /** The variables' values after coercion, in the document's order: part of the group key. */
+  coercedVariables: Record<string, unknown>;
 }
+
+/** Who holds a subscription: a staff member (caps per user and per company) or an anonymous portal visitor (caps per address). */
+export interface SubscriptionOwner {
+  userId: string | null;
+  address: string;
+}
+
+/** Staff count per user, anonymous visitors per client address: a whole office behind one address is not one caller. */
+const ownerKey = (o: SubscriptionOwner) => (o.userId ? `user:${o.userId}` : `address:${o.address}`);
 
 /** Events executed at the same time (each holds a pooled connection): a burst must not starve HTTP requests of the pool. */
 const MAX_CONCURRENT_DELIVERIES = 4;
-/** Bytes waiting in a subscriber's socket beyond this mean it cannot keep up: it is ended with an error. */
-const MAX_BUFFERED = 4 * 1024 * 1024;
+/** Executions one company runs per turn, in one unit of work, before the next company's turn. */
+const QUANTUM = 8;
 
 /**
  * The subscribers that share one execution per event: same tenant, same
@@ -30,6 +44,13 @@ class Group {
   constructor(readonly key: string, readonly request: SubscriptionRequest, readonly feed: Feed) {}
 }
 
+/** One execution waiting for its company's turn: a group's payload for one event. */
+interface Job {
+  group: Group;
+  event: ComplaintEvent;
+  done(): void;
+}
+
 /**
  * Where a subscriber's results go: its socket and the subscription's id.
  * The hub serialises a group's result once and writes it to every member's
@@ -38,7 +59,7 @@ class Group {
  */
 export interface DirectSink {
   id: string;
-  socket: { send(data: string): void; readonly bufferedAmount: number; readonly readyState: number; readonly OPEN: number };
+  socket: LiveSocket;
 }
 
 /**
@@ -47,24 +68,18 @@ export interface DirectSink {
  * one error, so that graphql-ws sends `next` with it and `complete`.
  */
 export class Subscriber implements AsyncGenerator<ExecutionResult, undefined> {
-  private readonly prefix: string;
+  private readonly prefix: Buffer;
   private final?: ExecutionResult;
   private waiting?: (r: IteratorResult<ExecutionResult, undefined>) => void;
   private done = false;
 
-  constructor(private readonly leave: (s: Subscriber) => void, private readonly sink: DirectSink) {
-    this.prefix = `{"id":${JSON.stringify(sink.id)},"type":"next","payload":`;
+  constructor(private readonly leave: (s: Subscriber) => void, private readonly sink: DirectSink, private readonly unsent: UnsentBytes) {
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(sink.id)},"type":"next","payload":`);
   }
 
-  /** Writes one result, already serialised (once for the whole group) as `json`. */
-  push(json: string): void {
-    const { socket } = this.sink;
-    if (this.done || socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > MAX_BUFFERED) {
-      this.end(new GraphQLError('this subscriber fell too far behind and was ended; subscribe again', { extensions: { code: 'RATE_LIMITED' } }));
-      return;
-    }
-    socket.send(`${this.prefix}${json}}`);
+  /** Writes one result, serialised once for the whole group as `payload`, within the unsent-bytes budgets. */
+  push(payload: Buffer): void {
+    if (!this.done) this.unsent.send(this.sink.socket, this.prefix, payload);
   }
 
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
@@ -119,17 +134,37 @@ export interface HubHooks {
  * All subscriptions of this node, grouped so that each event is executed
  * once per group rather than once per subscriber, in one read-only unit of
  * work (row-level security applies: the payload is read as the group's
- * tenant and actor).
+ * tenant and actor). Executions wait in a queue per company and take
+ * delivery slots round-robin across companies (FairQueue).
  */
 export class SubscriptionHub {
   private readonly byTenant = new Map<string, Map<string, Group>>();
-  private running = 0;
   private readonly listening = new Map<string, Promise<void>>();
-  private readonly waiting: Array<() => void> = [];
-  /** Executions per event delivered, for the benchmark and operations. */
-  readonly stats = { events: 0, executions: 0, pushed: 0 };
+  private readonly queue: FairQueue<Job>;
+  /** Staff subscriptions and staff groups per company (portal visitors are counted per address instead, see admit). */
+  private readonly staffSubscriptions = new Tally();
+  private readonly staffGroups = new Tally();
+  private readonly perOwner = new Tally();
+  /** Per owner, the groups its subscriptions are in (and how many of them in each). */
+  private readonly ownerGroups = new Map<string, Tally>();
+  /**
+   * Per event delivered: executions run, results pushed, executions skipped
+   * because every subscriber of the group had left, executions refused
+   * because the company's queue was full (their subscribers are ended).
+   */
+  readonly stats = { events: 0, executions: 0, pushed: 0, skipped: 0, dropped: 0 };
 
-  constructor(private readonly deps: ServerDeps, private readonly hooks: HubHooks) {}
+  constructor(
+    private readonly deps: ServerDeps,
+    private readonly hooks: HubHooks,
+    private readonly limits: LiveLimits,
+    private readonly unsent: UnsentBytes,
+  ) {
+    this.queue = new FairQueue<Job>(
+      { slots: MAX_CONCURRENT_DELIVERIES, quantum: QUANTUM, maxPending: limits.pendingExecutionsPerTenant },
+      (tenantId, jobs) => this.runTurn(jobs),
+    );
+  }
 
   /** Subscriptions on this node. */
   get size(): number {
@@ -138,54 +173,49 @@ export class SubscriptionHub {
     return n;
   }
 
+  /** Executions waiting for their company's turn. */
+  get pending(): number {
+    return this.queue.pending;
+  }
+
   /** Tenants with subscribers on this node (whose topics it listens to). */
   tenants(): string[] {
     return [...this.byTenant.keys()];
   }
 
-  /** Joins the subscriber to its group; resolves once this node receives the tenant's events. */
-  async subscribe(request: SubscriptionRequest, feed: Feed, sink: DirectSink): Promise<Subscriber> {
-    const key = JSON.stringify([request.query, request.operationName ?? null, request.variables ?? {}, feed.audience]);
-    let groups = this.byTenant.get(feed.tenantId);
-    if (!groups) {
-      this.byTenant.set(feed.tenantId, (groups = new Map()));
-      this.listening.set(feed.tenantId, this.hooks.watch(feed.tenantId).catch((err) => {
-        // Not fatal: the transport retries, and replays what it missed once it listens.
-        console.error(`listening for tenant events failed: ${(err as Error).message}`);
-      }));
-    }
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = new Group(key, request, feed)));
-    const joined = group;
-    const subscriber = new Subscriber((s) => this.leave(feed.tenantId, joined, s), sink);
-    group.subscribers.add(subscriber);
-    await this.listening.get(feed.tenantId);
-    return subscriber;
+  /**
+   * Joins the subscriber to its group at once (RATE_LIMITED past a cap);
+   * `ready` resolves once this node receives the tenant's events.
+   */
+  subscribe(request: SubscriptionRequest, feed: Feed, sink: DirectSink, owner: SubscriptionOwner): { subscriber: Subscriber; ready: Promise<Subscriber> } {
+    const { tenantId } = feed;
+    const key = JSON.stringify([request.normalised, request.coercedVariables, feed.audience]);
+    const who = ownerKey(owner);
+    const group = this.byTenant.get(tenantId)?.get(key);
+    let ownGroups = this.ownerGroups.get(who);
+    this.admit(tenantId, owner, !group, !ownGroups?.get(key));
+    const joined = group ?? this.openGroup(key, request, feed);
+    const subscriber = new Subscriber((s) => this.leave(tenantId, joined, s, who), sink, this.unsent);
+    joined.subscribers.add(subscriber);
+    if (owner.userId) this.staffSubscriptions.add(tenantId);
+    this.perOwner.add(who);
+    if (!ownGroups) this.ownerGroups.set(who, (ownGroups = new Tally()));
+    ownGroups.add(key);
+    return { subscriber, ready: this.listening.get(tenantId)!.then(() => subscriber) };
   }
 
-  /** Computes the event's payload once per interested group and hands it to every member. */
+  /** Queues the event's execution for every interested group, in its company's queue. */
   async deliver(event: ComplaintEvent): Promise<void> {
     const groups = [...(this.byTenant.get(event.tenantId)?.values() ?? [])].filter((g) => g.feed.matches(event));
     this.stats.events++;
-    if (!groups.length) return;
-    // A finishing delivery hands its slot straight to the next waiting one.
-    if (this.running >= MAX_CONCURRENT_DELIVERIES) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    const uow = new UnitOfWork(this.deps.dataSource, undefined, { job: 'live-delivery' });
-    try {
-      for (const group of groups) {
-        const result = await this.run(group, event, uow);
-        const json = JSON.stringify(result);
-        this.stats.executions++;
-        for (const s of group.subscribers) s.push(json);
-        this.stats.pushed += group.subscribers.size;
-      }
-    } finally {
-      await uow.finish(false).catch(() => undefined);
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
+    await Promise.all(groups.map((group) => new Promise<void>((done) => {
+      if (this.queue.offer(event.tenantId, { group, event, done })) return;
+      // Refused rather than silently lost: the subscribers learn that they missed events and resubscribe to catch up.
+      this.stats.dropped++;
+      const behind = new AppError('RATE_LIMITED', 'live updates of this company are too far behind; subscribe again to catch up', { reason: 'LIVE_QUEUE_FULL' });
+      for (const s of [...group.subscribers]) s.end(behind);
+      done();
+    })));
   }
 
   /** Ends every subscription (shutdown): their clients get `complete` and may resubscribe elsewhere. */
@@ -195,13 +225,67 @@ export class SubscriptionHub {
     }
   }
 
+  /**
+   * Throws RATE_LIMITED if one more subscription (in a new group, or one
+   * new to its owner) passes a cap. The company's caps count its staff only:
+   * anonymous visitors, capped per address, cannot use up a company's share.
+   */
+  private admit(tenantId: string, owner: SubscriptionOwner, newGroup: boolean, newToOwner: boolean): void {
+    const l = this.limits;
+    const mine = this.perOwner.get(ownerKey(owner));
+    if (owner.userId) {
+      if (over(l.subscriptionsPerUser, mine)) throw tooMany('subscriptions', l.subscriptionsPerUser, 'per user');
+      if (over(l.subscriptionsPerTenant, this.staffSubscriptions.get(tenantId))) throw tooMany('subscriptions', l.subscriptionsPerTenant, 'per company');
+      if (newGroup && over(l.groupsPerTenant, this.staffGroups.get(tenantId))) throw tooMany('distinct subscription documents', l.groupsPerTenant, 'per company');
+      return;
+    }
+    if (over(l.subscriptionsPerAddress, mine)) throw tooMany('subscriptions', l.subscriptionsPerAddress, 'per client address');
+    const groups = this.ownerGroups.get(ownerKey(owner))?.size ?? 0;
+    if (newToOwner && over(l.groupsPerAddress, groups)) throw tooMany('distinct subscription documents', l.groupsPerAddress, 'per client address');
+  }
+
+  private openGroup(key: string, request: SubscriptionRequest, feed: Feed): Group {
+    let groups = this.byTenant.get(feed.tenantId);
+    if (!groups) {
+      this.byTenant.set(feed.tenantId, (groups = new Map()));
+      this.listening.set(feed.tenantId, this.hooks.watch(feed.tenantId).catch((err) => {
+        // Not fatal: the transport retries, and replays what it missed once it listens.
+        console.error(`listening for tenant events failed: ${(err as Error).message}`);
+      }));
+    }
+    const group = new Group(key, request, feed);
+    groups.set(key, group);
+    if (feed.actor) this.staffGroups.add(feed.tenantId);
+    return group;
+  }
+
+  /** One company's turn: its next few executions, in one unit of work; groups everyone has left are skipped. */
+  private async runTurn(jobs: Job[]): Promise<void> {
+    let uow: UnitOfWork | undefined;
+    try {
+      for (const { group, event } of jobs) {
+        if (!group.subscribers.size) {
+          this.stats.skipped++;
+          continue;
+        }
+        uow ??= new UnitOfWork(this.deps.dataSource, undefined, { job: 'live-delivery' });
+        const json = Buffer.from(JSON.stringify(await this.run(group, event, uow)));
+        this.stats.executions++;
+        for (const s of group.subscribers) s.push(json);
+        this.stats.pushed += group.subscribers.size;
+      }
+    } finally {
+      await uow?.finish(false).catch(() => undefined);
+      for (const job of jobs) job.done();
+    }
+  }
+
   private async run(group: Group, event: ComplaintEvent, uow: UnitOfWork): Promise<ExecutionResult> {
     const { request, feed } = group;
     try {
       const result = await execute({
         schema: request.schema,
         document: request.document,
-        operationName: request.operationName,
         variableValues: request.variables,
         rootValue: event,
         contextValue: GraphQLContext.forSubscription(this.deps, uow, feed.tenantId, feed.actor),
@@ -212,8 +296,15 @@ export class SubscriptionHub {
     }
   }
 
-  private leave(tenantId: string, group: Group, subscriber: Subscriber): void {
-    if (!group.subscribers.delete(subscriber) || group.subscribers.size) return;
+  private leave(tenantId: string, group: Group, subscriber: Subscriber, who: string): void {
+    if (!group.subscribers.delete(subscriber)) return;
+    if (group.feed.actor) this.staffSubscriptions.add(tenantId, -1);
+    this.perOwner.add(who, -1);
+    const ownGroups = this.ownerGroups.get(who);
+    ownGroups?.add(group.key, -1);
+    if (ownGroups && !ownGroups.size) this.ownerGroups.delete(who);
+    if (group.subscribers.size) return;
+    if (group.feed.actor) this.staffGroups.add(tenantId, -1);
     const groups = this.byTenant.get(tenantId);
     groups?.delete(group.key);
     if (groups && !groups.size) {
@@ -223,4 +314,3 @@ export class SubscriptionHub {
     }
   }
 }
-

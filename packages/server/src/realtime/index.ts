@@ -1,12 +1,14 @@
 import type { Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
-import type { ServerDeps } from '../graphql/context.js';
+import type { ServerDeps, SessionEnder } from '../graphql/context.js';
 import { RateLimiter } from '../http/rate-limiter.js';
 import { PORTAL_FEEDS, STAFF_FEEDS } from '../modules/complaint/complaint.feeds.js';
 import { EventDispatcher } from './dispatcher.js';
 import { parseEvent, topicOf } from './events.js';
 import { SubscriptionHub } from './hub.js';
+import { DEFAULT_LIVE_LIMITS, type LiveLimits } from './live-limits.js';
+import { UnsentBytes } from './unsent-bytes.js';
 import { DEFAULT_RELAY, OutboxPublisher, OutboxRelay, recentEvents, type RelayOptions } from './outbox.js';
 import type { PubSub, PubSubListener } from './pubsub.js';
 import { MemoryPubSub } from './pubsub-memory.js';
@@ -21,6 +23,16 @@ export interface RealtimeConfig {
   databaseUrl?: string;
   redisUrl?: string;
   relay?: Partial<RelayOptions>;
+  limits?: Partial<LiveLimits>;
+}
+
+/** Every node listens here: a user's credentials changed, and their sockets are to be closed. */
+const SESSIONS_TOPIC = 'reclaim_sessions';
+
+interface SessionEnded {
+  tenantId: string;
+  userId: string;
+  credentialsVersion: number;
 }
 
 /**
@@ -28,8 +40,10 @@ export interface RealtimeConfig {
  * publisher and relay, the pub/sub transport, the dispatcher that restores
  * each complaint's order, and the hub that runs subscriptions.
  */
-export class Realtime {
+export class Realtime implements SessionEnder {
   readonly pubsub: PubSub;
+  readonly limits: LiveLimits;
+  readonly unsent: UnsentBytes;
   readonly publisher: OutboxPublisher;
   readonly relay: OutboxRelay;
   readonly dispatcher: EventDispatcher;
@@ -37,8 +51,14 @@ export class Realtime {
   private sockets?: ReturnType<typeof attachSubscriptions>;
 
   constructor(private readonly dataSource: DataSource, readonly config: RealtimeConfig) {
+    this.limits = { ...DEFAULT_LIVE_LIMITS, ...config.limits };
+    this.unsent = new UnsentBytes(this.limits);
     const listener: PubSubListener = {
       message: (topic, payload) => {
+        if (topic === SESSIONS_TOPIC) {
+          this.endSession(payload);
+          return;
+        }
         const event = parseEvent(payload);
         // A message on a tenant's topic that names another tenant is dropped, whoever sent it.
         if (!event || topicOf(event.tenantId) !== topic) {
@@ -71,15 +91,23 @@ export class Realtime {
         this.dispatcher.forget(tenantId);
         this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
       },
-    });
+    }, this.limits, this.unsent);
+    this.pubsub.listen(SESSIONS_TOPIC).catch((err) => console.error(`listening for ended sessions failed: ${(err as Error).message}`));
     this.sockets = attachSubscriptions(server, {
-      deps, hub: this.hub,
+      deps, hub: this.hub, limits: this.limits, unsent: this.unsent,
       endpoints: [
         { path: '/graphql', schema: schemas.staff, feeds: STAFF_FEEDS, staff: true },
         { path: '/portal/graphql', schema: schemas.portal, feeds: PORTAL_FEEDS, staff: false },
       ],
     });
     this.relay.start();
+  }
+
+  /** A user's credentials changed (committed): their sockets on every node are closed with 4403. */
+  ended(tenantId: string, userId: string, credentialsVersion: number): void {
+    const message: SessionEnded = { tenantId, userId, credentialsVersion };
+    this.pubsub.publish([{ topic: SESSIONS_TOPIC, payload: JSON.stringify(message) }])
+      .catch((err) => console.error(`announcing an ended session failed: ${(err as Error).message}`));
   }
 
   socketCount(): number {
@@ -97,7 +125,22 @@ export class Realtime {
     await this.relay.stop();
     await this.dispatcher.idle();
     this.dispatcher.close();
+    this.unsent.close();
     await this.pubsub.close();
+  }
+
+  private endSession(payload: string): void {
+    let m: SessionEnded;
+    try {
+      m = JSON.parse(payload);
+    } catch {
+      m = {} as SessionEnded;
+    }
+    if (typeof m.tenantId !== 'string' || typeof m.userId !== 'string' || !Number.isInteger(m.credentialsVersion)) {
+      console.error('dropped a malformed session message');
+      return;
+    }
+    this.sockets?.endSession(m.tenantId, m.userId, m.credentialsVersion);
   }
 
   /** The transport lost messages since `since`: what the outbox says was published meanwhile goes through again (duplicates are dropped). */

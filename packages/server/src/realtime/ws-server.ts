@@ -1,18 +1,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  GraphQLError, getArgumentValues, getOperationAST, getVariableValues, parse, specifiedRules, validate,
-  type DocumentNode, type ExecutionArgs, type FieldNode, type GraphQLSchema, type OperationDefinitionNode, type ValidationRule,
+  GraphQLError, Kind, getArgumentValues, getOperationAST, getVariableValues, parse, print, specifiedRules, validate,
+  type DocumentNode, type ExecutionArgs, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
+  type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import { AppError, codedError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
-import { bearer } from '../auth/token.js';
+import { bearer, type TokenClaims } from '../auth/token.js';
 import { clientAddress } from '../http/http-util.js';
 import type { Feed, FeedOpener } from '../modules/complaint/complaint.feeds.js';
-import type { DirectSink, SubscriptionHub, SubscriptionRequest } from './hub.js';
+import type { Subscriber, SubscriptionHub, SubscriptionRequest } from './hub.js';
+import { CloseCode, Tally, over, tooMany, type LiveLimits } from './live-limits.js';
+import type { UnsentBytes } from './unsent-bytes.js';
 
 export interface SubscriptionEndpoint {
   path: string;
@@ -26,7 +29,8 @@ export interface SubscriptionServerOptions {
   deps: ServerDeps;
   hub: SubscriptionHub;
   endpoints: SubscriptionEndpoint[];
-  maxSubscriptionsPerSocket?: number;
+  limits: LiveLimits;
+  unsent: UnsentBytes;
 }
 
 interface SocketState {
@@ -36,26 +40,87 @@ interface SocketState {
 }
 
 interface HubArgs {
-  request: SubscriptionRequest;
-  feed: Feed;
-  sink: DirectSink;
+  ready: Promise<Subscriber>;
+}
+
+/** A signed-in staff socket, closed when its user's credentials change. */
+interface StaffSocket {
+  socket: WebSocket;
+  credentialsVersion: number;
 }
 
 /**
  * graphql-ws on the HTTP server's port, at the same paths as the GraphQL
  * endpoints. Staff authenticate once in `connection_init` (token in
- * `authorization: "Bearer …"` or `token`); each subscription is then checked
- * against the user's current roles and departments, read from the database,
- * before it joins the hub.
+ * `authorization: "Bearer …"` or `token`), checked against the user's
+ * current credentials in the database; each subscription is then checked
+ * against the user's current roles and departments before it joins the hub.
+ * Sockets are capped per client address (until signed in as staff), per
+ * user and per company (close code 4429); subscriptions per socket, user,
+ * address and company (RATE_LIMITED).
  */
 export function attachSubscriptions(server: Server, options: SubscriptionServerOptions) {
-  const { deps, hub } = options;
+  const { deps, hub, limits, unsent } = options;
   // The same rules as over HTTP.
   const rules = [...specifiedRules, queryLimits(deps.queryLimits)];
-  const maxPerSocket = options.maxSubscriptionsPerSocket ?? 50;
   const byPath = new Map<string, WebSocketServer>();
   const disposables: Array<{ dispose(): void | Promise<void> }> = [];
+  /** Sockets not signed in as staff, per client address. */
+  const anonymousByAddress = new Tally();
+  const signedIn = new WeakSet<WebSocket>();
+  const staffByUser = new Tally();
+  const staffByTenant = new Tally();
+  /** Signed-in sockets by `tenant/user`, for ending sessions. */
+  const sessions = new Map<string, Set<StaffSocket>>();
   let accepting = true;
+
+  /** Checks the token and the caps, and counts the socket as its user's instead of its address's; false to refuse. */
+  const signIn = async (socket: WebSocket, address: string, token: string, state: SocketState): Promise<boolean> => {
+    let claims: TokenClaims;
+    try {
+      claims = await deps.tokens.verify(token);
+    } catch {
+      return false;
+    }
+    if (over(limits.socketsPerUser, staffByUser.get(claims.userId)) || over(limits.socketsPerTenant, staffByTenant.get(claims.tenantId))) {
+      socket.close(CloseCode.TooManySockets, 'too many connections of this user or company');
+      return false;
+    }
+    // Registered before the credentials are read: a change committed after the read is announced after it, and closes this socket.
+    const key = `${claims.tenantId}/${claims.userId}`;
+    const entry: StaffSocket = { socket, credentialsVersion: claims.credentialsVersion ?? 0 };
+    let own = sessions.get(key);
+    if (!own) sessions.set(key, (own = new Set()));
+    own.add(entry);
+    staffByUser.add(claims.userId);
+    staffByTenant.add(claims.tenantId);
+    signedIn.add(socket);
+    anonymousByAddress.add(address, -1);
+    socket.once('close', () => {
+      own.delete(entry);
+      if (!own.size && sessions.get(key) === own) sessions.delete(key);
+      staffByUser.add(claims.userId, -1);
+      staffByTenant.add(claims.tenantId, -1);
+    });
+    const gql = new GraphQLContext(deps, `Bearer ${token}`, address);
+    try {
+      await gql.staff();
+      await gql.uow.finish(true);
+    } catch {
+      await gql.uow.finish(false).catch(() => undefined);
+      return false;
+    }
+    // Gone while the token was checked: no timer to leave behind.
+    if (socket.readyState !== socket.OPEN) return false;
+    state.token = token;
+    // A slow staff member's unsent bytes count against their own budget, not their office's shared address.
+    unsent.track(socket, `user:${claims.userId}`);
+    // The socket outlives nothing that the token does not: closed when it expires.
+    const left = (claims.expiresAt ?? 0) - Date.now();
+    state.expiry = setTimeout(() => socket.close(CloseCode.SessionEnded, 'token expired'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
+    state.expiry.unref();
+    return true;
+  };
 
   for (const endpoint of options.endpoints) {
     const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
@@ -65,6 +130,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       if (!s) states.set(ctx, (s = { open: 0 }));
       return s;
     };
+    const addressOf = (ctx: { extra: { request: IncomingMessage } }) => clientAddress(ctx.extra.request, deps.trustedProxies);
     const disposable = useServer<Record<string, unknown>>({
       schema: endpoint.schema,
       connectionInitWaitTimeout: 5000,
@@ -73,32 +139,20 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         const params = ctx.connectionParams ?? {};
         const token = bearer(typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : null)
           ?? (typeof params.token === 'string' ? params.token : null);
-        if (!token) return false;
-        try {
-          const claims = await deps.tokens.verify(token);
-          // Gone while the token was checked: no timer to leave behind.
-          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-          const state = stateOf(ctx);
-          state.token = token;
-          // The socket outlives nothing that the token does not: closed when it expires.
-          const left = (claims.expiresAt ?? 0) - Date.now();
-          state.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'token expired'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
-          state.expiry.unref();
-          return true;
-        } catch {
-          return false;
-        }
+        return token ? signIn(ctx.extra.socket, addressOf(ctx), token, stateOf(ctx)) : false;
       },
       onSubscribe: async (ctx, id, payload) => {
         const state = stateOf(ctx);
-        if (state.open >= maxPerSocket) return [new AppError('RATE_LIMITED', `at most ${maxPerSocket} subscriptions per connection`)];
+        const maxPerSocket = limits.subscriptionsPerSocket;
+        if (over(maxPerSocket, state.open)) return [tooMany('subscriptions', maxPerSocket, 'per connection')];
         // The slot is taken before any waiting, so that a burst of subscribe messages cannot pass the limit together.
         state.open++;
         const refuse = (errors: readonly GraphQLError[]) => {
           state.open--;
           return errors;
         };
-        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, clientAddress(ctx.extra.request, deps.trustedProxies));
+        const address = addressOf(ctx);
+        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, address);
         const prepared = prepare(endpoint.schema, rules, payload.query, payload.operationName, payload.variables);
         if ('errors' in prepared) {
           await gql.countRefused();
@@ -116,20 +170,23 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         }
         if (!accepting) return refuse([new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')]);
         const request: SubscriptionRequest = {
-          schema: endpoint.schema, document: prepared.document, query: payload.query,
-          operationName: payload.operationName, variables: payload.variables,
+          schema: endpoint.schema, document: prepared.document, normalised: prepared.normalised,
+          variables: payload.variables, coercedVariables: prepared.coerced,
         };
-        // Results are written to the socket as `next` frames by the hub, serialised once per group.
-        const hubArgs: HubArgs = { request, feed, sink: { id, socket: ctx.extra.socket } };
+        let joined: ReturnType<SubscriptionHub['subscribe']>;
+        try {
+          // Results are written to the socket as `next` frames by the hub, serialised once per group.
+          joined = hub.subscribe(request, feed, { id, socket: ctx.extra.socket }, { userId: feed.actor?.userId ?? null, address });
+        } catch (err) {
+          return refuse([codedError(err)]);
+        }
+        const hubArgs: HubArgs = { ready: joined.ready };
         return {
-          schema: endpoint.schema, document: prepared.document, operationName: payload.operationName,
+          schema: endpoint.schema, document: prepared.document,
           variableValues: payload.variables, contextValue: hubArgs,
         } satisfies ExecutionArgs;
       },
-      subscribe: (args) => {
-        const { request, feed, sink } = args.contextValue as HubArgs;
-        return hub.subscribe(request, feed, sink);
-      },
+      subscribe: (args) => (args.contextValue as HubArgs).ready,
       onComplete: (ctx) => {
         stateOf(ctx).open--;
       },
@@ -147,12 +204,33 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       socket.end(`HTTP/1.1 ${accepting ? '404 Not Found' : '503 Service Unavailable'}\r\nConnection: close\r\n\r\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    const address = clientAddress(req, deps.trustedProxies);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // Refused after the handshake, so that the client sees a close code it can act on.
+      if (over(limits.socketsPerAddress, anonymousByAddress.get(address))) {
+        ws.close(CloseCode.TooManySockets, 'too many connections from this address');
+        return;
+      }
+      anonymousByAddress.add(address);
+      unsent.track(ws, address);
+      ws.once('close', () => {
+        unsent.untrack(ws);
+        // Signing in moved the socket from its address's count to its user's (see signIn).
+        if (!signedIn.has(ws)) anonymousByAddress.add(address, -1);
+      });
+      wss.emit('connection', ws, req);
+    });
   };
   server.on('upgrade', onUpgrade);
 
   return {
     socketCount: () => [...byPath.values()].reduce((n, wss) => n + wss.clients.size, 0),
+    /** Closes (4403) the open sockets of a user whose credentials changed to `version`. */
+    endSession(tenantId: string, userId: string, version: number): void {
+      for (const s of sessions.get(`${tenantId}/${userId}`) ?? []) {
+        if (s.credentialsVersion < version) s.socket.close(CloseCode.SessionEnded, 'session ended: sign in again');
+      }
+    },
     /** Refuses new sockets and subscriptions; ends every subscription and closes every socket (1001). */
     async close(): Promise<void> {
       accepting = false;
@@ -172,10 +250,10 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
 }
 
 type Prepared =
-  | { document: DocumentNode; field: string; args: Record<string, unknown> }
+  | { document: DocumentNode; normalised: string; field: string; args: Record<string, unknown>; coerced: Record<string, unknown> }
   | { errors: readonly GraphQLError[] };
 
-/** Parses and validates a subscription, and reads its one root field's arguments. */
+/** Parses and validates a subscription, reads its one root field's arguments, and normalises it (see normalise). */
 function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query: string, operationName?: string | null, variables?: Record<string, unknown> | null): Prepared {
   let document: DocumentNode;
   try {
@@ -201,6 +279,24 @@ function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query:
   const field = (node as FieldNode).name.value;
   const definition = schema.getSubscriptionType()?.getFields()[field];
   if (!definition) return { errors: [new AppError('BAD_USER_INPUT', `no such subscription: ${field}`)] };
-  return { document, field, args: getArgumentValues(definition, node as FieldNode, coerced.coerced) };
+  return {
+    ...normalise(document, operation), field, coerced: coerced.coerced,
+    args: getArgumentValues(definition, node as FieldNode, coerced.coerced),
+  };
 }
 
+/**
+ * The operation alone, unnamed, with its fragments in name order, and its
+ * printed text: documents that differ only in formatting, comments, the
+ * operation's name or other operations beside it share one group. Aliases
+ * stay: they shape the result, and each alias variant gets its own shape
+ * (the caps on groups per company and per address bound how many variants
+ * one caller can make).
+ */
+function normalise(document: DocumentNode, operation: OperationDefinitionNode): { document: DocumentNode; normalised: string } {
+  const fragments = document.definitions
+    .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+    .sort((a, b) => a.name.value.localeCompare(b.name.value));
+  const normalisedDocument: DocumentNode = { kind: Kind.DOCUMENT, definitions: [{ ...operation, name: undefined }, ...fragments] };
+  return { document: normalisedDocument, normalised: print(normalisedDocument) };
+}

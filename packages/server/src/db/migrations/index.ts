@@ -4,6 +4,7 @@ import { Sla1764100000000 } from './1764100000000-sla.js';
 import { Attachments1764200000000 } from './1764200000000-attachments.js';
 import { Templates1764300000000 } from './1764300000000-templates.js';
 import { IdempotencyPayload1764400000000 } from './1764400000000-idempotency-payload.js';
+import { CredentialsVersion1764420000000 } from './1764420000000-credentials-version.js';
 import { UploadParts1764440000000 } from './1764440000000-upload-parts.js';
 import { SlaFairPasses1764450000000 } from './1764450000000-sla-fair-passes.js';
 
@@ -15,6 +16,7 @@ export const migrations = [
   Attachments1764200000000,
   Templates1764300000000,
   IdempotencyPayload1764400000000,
+  CredentialsVersion1764420000000,
   UploadParts1764440000000,
   SlaFairPasses1764450000000,
 ];

@@ -132,5 +132,5 @@ export class TenantResolver {
 }
 
 async function withToken(gql: GraphQLContext, session: Session): Promise<AuthPayload> {
-  return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id }) };
+  return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id, credentialsVersion: session.user.credentialsVersion }) };
 }

@@ -57,7 +57,7 @@ export async function insertUser(ctx: RequestContext, u: { email: string; name: 
   checkPassword(u.password, u.email);
   const user = ctx.manager.create(User, {
     tenantId: ctx.tenantId, id: randomUUID(), email: u.email.trim().toLowerCase(), name: u.name.trim(),
-    passwordHash: await ctx.hashPassword(u.password), roles: [...new Set(u.roles)], active: true, createdAt: new Date(),
+    passwordHash: await ctx.hashPassword(u.password), roles: [...new Set(u.roles)], active: true, credentialsVersion: 0, createdAt: new Date(),
   });
   await ctx.manager.insert(User, user);
   return user;

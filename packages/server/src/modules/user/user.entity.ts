@@ -31,6 +31,10 @@ export class User {
   @Column('boolean')
   active!: boolean;
 
+  /** Raised by a password, role, department or status change: tokens signed with an older one are refused. */
+  @Column('int')
+  credentialsVersion!: number;
+
   @Field()
   @Column('timestamptz')
   createdAt!: Date;

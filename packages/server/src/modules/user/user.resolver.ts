@@ -88,7 +88,10 @@ export class UserResolver {
 
   @Mutation(() => User)
   async updateUser(@Arg('input') input: UpdateUserInput, @Ctx() gql: GraphQLContext): Promise<User> {
-    return updateUser(await gql.staff(), input);
+    const ctx = await gql.staff();
+    const { user, sessionEnded } = await updateUser(ctx, input);
+    if (sessionEnded) ctx.afterCommit(() => gql.deps.sessions?.ended(ctx.tenantId, user.id, user.credentialsVersion));
+    return user;
   }
 
   @FieldResolver(() => [Department])

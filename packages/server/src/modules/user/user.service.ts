@@ -27,7 +27,13 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
   return user;
 }
 
-export async function updateUser(ctx: RequestContext, input: UpdateUserInput): Promise<User> {
+/**
+ * Changes a user. A new password, other roles or departments, or a change
+ * of status raise the user's credentials version: their tokens signed
+ * before stop working, and `sessionEnded` says that their open sockets are
+ * to be closed once this commits.
+ */
+export async function updateUser(ctx: RequestContext, input: UpdateUserInput): Promise<{ user: User; sessionEnded: boolean }> {
   authorize(ctx.staff, Action.MANAGE_USERS);
   const user = await ctx.manager.findOne(User, { where: { id: input.id }, lock: { mode: 'pessimistic_write' } });
   if (!user) throw notFound('user');
@@ -42,9 +48,26 @@ export async function updateUser(ctx: RequestContext, input: UpdateUserInput): P
     checkPassword(input.password, user.email);
     changes.passwordHash = await ctx.hashPassword(input.password);
   }
+  const departmentsChanged = input.departmentIds ? !sameSet(input.departmentIds, await departmentIdsOf(ctx, user.id)) : false;
+  const sessionEnded = changes.passwordHash !== undefined || departmentsChanged
+    || (changes.roles !== undefined && !sameSet(changes.roles, user.roles))
+    || (changes.active !== undefined && changes.active !== user.active);
+  // The row is locked: no other change can raise the version in between.
+  if (sessionEnded) changes.credentialsVersion = user.credentialsVersion + 1;
   if (Object.keys(changes).length) await ctx.manager.update(User, { id: user.id }, changes);
   if (input.departmentIds) await setDepartments(ctx, user.id, input.departmentIds);
-  return { ...user, ...changes };
+  return { user: { ...user, ...changes }, sessionEnded };
+}
+
+const sameSet = <T>(a: readonly T[], b: readonly T[]) => {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((v) => y.has(v));
+};
+
+async function departmentIdsOf(ctx: RequestContext, userId: string): Promise<string[]> {
+  const rows = await ctx.query<{ department_id: string }>('SELECT department_id FROM user_departments WHERE user_id = $1', [userId]);
+  return rows.map((r) => r.department_id);
 }
 
 async function setDepartments(ctx: RequestContext, userId: string, departmentIds: string[]): Promise<void> {

@@ -1,47 +1,88 @@
-import { describe, expect, it } from 'vitest';
-import { Subscriber } from '../hub.js';
+import { afterEach, describe, expect, it } from 'vitest';
 
+const json = (text: string) => Buffer.from(text);
+import { Subscriber } from '../hub.js';
+import { DEFAULT_LIVE_LIMITS } from '../live-limits.js';
+import { UnsentBytes } from '../unsent-bytes.js';
+
+/** Records each message once its last fragment is written. */
 function fakeSocket() {
-  return { OPEN: 1, readyState: 1, bufferedAmount: 0, sent: [] as string[], send(data: string) { this.sent.push(data); } };
+  let fragments: Buffer[] = [];
+  return {
+    OPEN: 1, readyState: 1, bufferedAmount: 0, sent: [] as string[], closedWith: undefined as number | undefined,
+    send(data: Buffer, options: { binary: boolean; fin: boolean }) {
+      expect(options.binary).toBe(false);
+      fragments.push(data);
+      if (options.fin) {
+        this.sent.push(Buffer.concat(fragments).toString());
+        fragments = [];
+      }
+    },
+    close(code?: number) { this.closedWith = code; this.readyState = 2; },
+    terminate() { this.readyState = 3; },
+  };
 }
+
+const budgets: UnsentBytes[] = [];
+function budget(limits: Partial<typeof DEFAULT_LIVE_LIMITS> = {}) {
+  const b = new UnsentBytes({ ...DEFAULT_LIVE_LIMITS, ...limits });
+  budgets.push(b);
+  return b;
+}
+afterEach(() => budgets.splice(0).forEach((b) => b.close()));
 
 describe('Subscriber', () => {
   it('writes each result as a graphql-ws next frame around the group\'s serialised payload', () => {
     const socket = fakeSocket();
-    const s = new Subscriber(() => undefined, { id: 'q"1', socket });
-    s.push('{"data":{"n":1}}');
+    const s = new Subscriber(() => undefined, { id: 'q"1', socket }, budget());
+    s.push(json('{"data":{"n":1}}'));
     expect(socket.sent).toEqual(['{"id":"q\\"1","type":"next","payload":{"data":{"n":1}}}']);
     expect(JSON.parse(socket.sent[0]!)).toEqual({ id: 'q"1', type: 'next', payload: { data: { n: 1 } } });
   });
 
-  it('ends a subscriber whose socket does not drain with a RATE_LIMITED error, then completes', async () => {
+  it('closes a socket that does not drain with 4408 once its unsent bytes would pass the budget', () => {
+    const unsent = budget({ unsentBytesPerSocket: 1000 });
     const socket = fakeSocket();
-    let left = 0;
-    const s = new Subscriber(() => left++, { id: '1', socket });
-    const pending = s.next();
-    socket.bufferedAmount = 5 * 1024 * 1024;
-    s.push('{"data":2}');
-    expect(socket.sent).toEqual([]);
-    expect(left).toBe(1);
-    const { value } = await pending;
-    expect(value?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
-    expect(await s.next()).toEqual({ value: undefined, done: true });
-    s.push('{"data":3}');
-    expect(socket.sent).toEqual([]);
+    unsent.track(socket, '10.0.0.1');
+    const s = new Subscriber(() => undefined, { id: '1', socket }, unsent);
+    socket.bufferedAmount = 900;
+    s.push(json('{"data":2}'));
+    expect(socket.sent).toHaveLength(1);
+    socket.bufferedAmount = 990;
+    s.push(json('{"data":3}'));
+    expect(socket.sent).toHaveLength(1);
+    expect(socket.closedWith).toBe(4408);
+    expect(unsent.closed).toBe(1);
+  });
+
+  it('counts the unsent bytes of one address together: a second slow socket from it is closed sooner', () => {
+    const unsent = budget({ unsentBytesPerSocket: 1000, unsentBytesPerAddress: 1500 });
+    const [a, b, elsewhere] = [fakeSocket(), fakeSocket(), fakeSocket()];
+    unsent.track(a, '10.0.0.1');
+    unsent.track(b, '10.0.0.1');
+    unsent.track(elsewhere, '10.0.0.2');
+    a.bufferedAmount = 900;
+    expect(unsent.send(a, json('{'), json('1'))).toBe(true);
+    b.bufferedAmount = 600;
+    expect(unsent.send(b, json('{'), json('1'))).toBe(false);
+    expect(b.closedWith).toBe(4408);
+    elsewhere.bufferedAmount = 900;
+    expect(unsent.send(elsewhere, json('{'), json('1'))).toBe(true);
   });
 
   it('leaves once, and writes nothing after the client completed it or the socket closed', async () => {
     const socket = fakeSocket();
     let left = 0;
-    const s = new Subscriber(() => left++, { id: '1', socket });
+    const unsent = budget();
+    const s = new Subscriber(() => left++, { id: '1', socket }, unsent);
     await s.return();
     await s.return();
-    s.push('{"data":1}');
+    s.push(json('{"data":1}'));
     expect(left).toBe(1);
     expect(socket.sent).toEqual([]);
     const closed = fakeSocket();
     closed.readyState = 3;
-    new Subscriber(() => undefined, { id: '2', socket: closed }).push('{"data":1}');
+    new Subscriber(() => undefined, { id: '2', socket: closed }, unsent).push(json('{"data":1}'));
     expect(closed.sent).toEqual([]);
   });
 });

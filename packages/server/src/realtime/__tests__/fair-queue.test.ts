@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { FairQueue } from '../fair-queue.js';
+
+describe('FairQueue', () => {
+  it('gives a company that queued one job a turn right after the running one, however many another queued', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const queue = new FairQueue<string>({ slots: 1, quantum: 2, maxPending: 0 }, async (tenant, jobs) => {
+      await gate;
+      order.push(...jobs.map((j) => `${tenant}:${j}`));
+    });
+    for (let i = 0; i < 6; i++) queue.offer('hostile', String(i));
+    queue.offer('victim', 'x');
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first job started alone; the next turn takes two, then the victim's turn comes before the rest.
+    expect(order).toEqual(['hostile:0', 'hostile:1', 'hostile:2', 'victim:x', 'hostile:3', 'hostile:4', 'hostile:5']);
+  });
+
+  it('refuses a job beyond the company\'s pending cap, and only that company\'s', () => {
+    const queue = new FairQueue<number>({ slots: 0, quantum: 1, maxPending: 2 }, async () => undefined);
+    expect([queue.offer('a', 1), queue.offer('a', 2), queue.offer('a', 3), queue.offer('b', 1)]).toEqual([true, true, false, true]);
+    expect(queue.pending).toBe(3);
+  });
+});

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, ok, type TestServer } from './harness.js';
+import { Fixtures, Q, complaintInput, type World } from './fixtures.js';
+import { WsClient, type WsMessage } from './ws-client.js';
+
+const STAGE_SUB = 'subscription { complaintStageChanged { to at complaint { id } } }';
+/** The same subscription under a different alias: a distinct document, as an attacker would vary it. */
+const aliased = (i: number) => `subscription { complaintStageChanged { a${i}: to complaint { id } } }`;
+/** A heavier alias variant: the whole card, timeline and allowed transitions, as the console's queue might ask. */
+const heavy = (i: number) => `subscription { complaintStageChanged { a${i}: to complaint {
+  id number stage version allowedTransitions department { id name } timeline { type fromStage toStage actor { id name } } } } }`;
+const PORTAL_SUB = `subscription($n: String!, $t: String!) { complaintStatusChanged(number: $n, accessToken: $t) {
+  number stage messages { body author } } }`;
+
+let server: TestServer;
+let fx: Fixtures;
+let hostile: World;
+let victim: World;
+const sockets: WsClient[] = [];
+const track = async (c: Promise<WsClient>) => {
+  const client = await c;
+  sockets.push(client);
+  return client;
+};
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const errorsOf = (c: WsClient) => c.messages.filter((m) => m.type === 'error');
+const phoneIntake = (w: World) => ({ channel: 'PHONE', departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  fx = new Fixtures(server);
+  [hostile, victim] = await Promise.all([fx.world(), fx.world()]);
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await server?.close();
+});
+
+describe('one company flooding live delivery', () => {
+  it('caps a company at 200 distinct documents out of 2,000 alias variants; another company\'s event still arrives within a second; executions stop when the sockets close', async () => {
+    const hub = server.app.realtime.hub!;
+    // 5 staff members × 8 sockets × 50 alias-distinct subscriptions.
+    const tokens = Object.values(hostile.staff).map((s) => s.token);
+    const flood = await Promise.all(tokens.flatMap((token) => Array.from({ length: 8 }, () => track(WsClient.staff(server.url, token)))));
+    flood.forEach((client, s) => {
+      for (let j = 0; j < 50; j++) client.subscribe(heavy(s * 50 + j));
+    });
+    // graphql-ws answers nothing to an accepted subscription: wait until every one is either in the hub or refused.
+    const deadline = Date.now() + 150_000;
+    while (hub.size + flood.flatMap(errorsOf).length < 2000 && Date.now() < deadline) await pause(100);
+    await pause(300);
+    const refused = flood.flatMap(errorsOf);
+    expect(refused.every((m) => m.payload[0].extensions.code === 'RATE_LIMITED')).toBe(true);
+    expect(2000 - refused.length).toBe(200);
+    expect(hub.size).toBe(200);
+    expect(refused.some((m) => /per company/.test(m.payload[0].message))).toBe(true);
+
+    const watcher = await track(WsClient.staff(server.url, victim.staff.QUALITY_MANAGER.token));
+    const watchId = watcher.subscribe(STAGE_SUB);
+    await watcher.settle();
+
+    // Each hostile intake is two queue events, each executed for 200 groups; four staff keep taking calls.
+    let flooding = true;
+    const intakes = Promise.all(Array.from({ length: 4 }, async () => {
+      while (flooding) await fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile));
+    }));
+    const started = Date.now();
+    while (hub.stats.executions < 400 && Date.now() - started < 30_000) await pause(10);
+    let backlog = 0;
+    const sampler = setInterval(() => (backlog = Math.max(backlog, hub.pending)), 5);
+    const c = await fx.register(victim.staff.OPERATOR.token, phoneIntake(victim));
+    const arrived = await watcher.waitFor((m) => m.id === watchId && m.payload?.data?.complaintStageChanged?.complaint?.id === c.id, 30_000);
+    clearInterval(sampler);
+    // From the moment the change was written (the database's clock, on this machine) to the moment it arrived.
+    const lag = watcher.arrivals[watcher.messages.indexOf(arrived)]! - Date.parse(arrived.payload.data.complaintStageChanged.at);
+    flooding = false;
+    await intakes;
+    console.log(`victim event lag under the flood: ${lag} ms; up to ${backlog} hostile executions waiting meanwhile; executed ${hub.stats.executions}, dropped ${hub.stats.dropped}`);
+    expect(lag).toBeLessThan(1000);
+
+    // More hostile events, then every hostile socket closes while their executions wait.
+    await Promise.all(Array.from({ length: 6 }, () => fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile))));
+    for (const client of flood) client.close();
+    await Promise.all(flood.map((client) => client.closed));
+    // The server has seen every close: only the victim's watcher is left in the hub.
+    for (const until = Date.now() + 5000; hub.size > 1 && Date.now() < until;) await pause(20);
+    expect(hub.size).toBe(1);
+    const atClose = hub.stats.executions;
+    await pause(1000);
+    // At most the turns already running when the sockets closed (4 slots of 8).
+    expect(hub.stats.executions - atClose).toBeLessThanOrEqual(32);
+    const quiet = hub.stats.executions;
+    await fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile));
+    await pause(500);
+    expect(hub.stats.executions).toBe(quiet);
+  }, 300_000);
+
+  it('shares one group among documents that differ only in formatting, comments or operation name; alias variants get their own shape', async () => {
+    const hub = server.app.realtime.hub!;
+    const w = await fx.world();
+    const plain = await track(WsClient.staff(server.url, w.staff.HEAD.token));
+    const variants = [
+      'subscription { complaintStageChanged { to complaint { id } } }',
+      '# the queue\nsubscription Queue {\n  complaintStageChanged {\n    to\n    complaint { id }\n  }\n}',
+      'subscription Other { complaintStageChanged { to complaint { id } } }',
+    ];
+    const ids = variants.map((q) => plain.subscribe(q));
+    const aliasId = plain.subscribe(aliased(1));
+    await plain.settle();
+    expect(errorsOf(plain)).toEqual([]);
+    const before = hub.stats.executions;
+    const c = await fx.register(w.staff.OPERATOR.token);
+    const results = await Promise.all(ids.map((id) => plain.waitForResults(id, 1)));
+    const [aliasResult] = await plain.waitForResults(aliasId, 1);
+    for (const [r] of results) expect(r.data.complaintStageChanged).toEqual({ to: 'RECEIVED', complaint: { id: c.id } });
+    expect(aliasResult.data.complaintStageChanged).toEqual({ a1: 'RECEIVED', complaint: { id: c.id } });
+    // One execution for the three spellings, one for the alias variant.
+    expect(hub.stats.executions - before).toBe(2);
+  });
+});
+
+describe('anonymous portal sockets', () => {
+  it('accepts at most 20 sockets from one address (4429 beyond), and one more once one closes', async () => {
+    const open = await Promise.all(Array.from({ length: 20 }, () => track(WsClient.open(server.url, '/portal/graphql', null))));
+    const extra = await track(WsClient.open(server.url, '/portal/graphql'));
+    const closed = await extra.closed;
+    expect(closed).toEqual({ code: 4429, reason: 'too many connections from this address' });
+    open[0]!.close();
+    await open[0]!.closed;
+    await pause(50);
+    const again = await track(WsClient.open(server.url, '/portal/graphql', null));
+    expect(again.socket.readyState).toBe(again.socket.OPEN);
+    for (const client of [...open, again]) client.close();
+    await Promise.all([...open, again].map((client) => client.closed));
+  });
+});
+
+describe('staff sockets', () => {
+  it('accepts at most 20 per user (4429 at connection_init beyond), and signed-in sockets do not use up their address', async () => {
+    const token = victim.staff.SPECIALIST.token;
+    const open = await Promise.all(Array.from({ length: 20 }, () => track(WsClient.staff(server.url, token))));
+    const extra = await track(WsClient.open(server.url, '/graphql'));
+    extra.send({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+    expect((await extra.closed).code).toBe(4429);
+    // Twenty signed-in sockets from 127.0.0.1, yet a portal socket from there is still accepted.
+    const portal = await track(WsClient.open(server.url, '/portal/graphql', null));
+    expect(portal.socket.readyState).toBe(portal.socket.OPEN);
+    for (const client of [...open, portal]) client.close();
+    await Promise.all([...open, portal].map((client) => client.closed));
+  });
+});
+
+describe('sockets that stop reading', () => {
+  it('closes 200 portal sockets that stop reading long public replies, and keeps RSS growth bounded', async () => {
+    // Behind a trusted proxy, each socket has an address of its own: only the per-socket and node budgets stop them.
+    const node = await startTestServer({ trustedProxies: 1 });
+    const clients: WsClient[] = [];
+    try {
+      const nfx = new Fixtures(node);
+      const w = await nfx.world();
+      const input = { ...complaintInput({ channel: undefined }), customer: { name: 'Anna', email: 'anna@example.com' } };
+      const submitted = ok(await node.portal(Q.submit, { slug: w.t.slug, input })).submitComplaint;
+      const [complaint] = await node.dataSource.query('SELECT id FROM complaints WHERE number = $1', [submitted.number]);
+      for (let i = 0; i < 200; i += 20) {
+        clients.push(...await Promise.all(Array.from({ length: 20 }, (_, k) =>
+          WsClient.open(node.url, '/portal/graphql', null, { 'x-forwarded-for': `10.9.${i}.${k + 1}` }))));
+      }
+      const ids = clients.map((client) => client.subscribe(PORTAL_SUB, { n: submitted.number, t: submitted.accessToken }));
+      await Promise.all(clients.map((client) => client.settle(0, 60_000)));
+      expect(clients.flatMap(errorsOf) as WsMessage[]).toEqual([]);
+      // They stop reading: what the server sends piles up in its buffers.
+      for (const client of clients) (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const rssBefore = process.memoryUsage.rss();
+      let rssPeak = rssBefore;
+      const body = 'Please find the details of our decision below. '.repeat(210).slice(0, 10_000);
+      let replies = 0;
+      const t0 = Date.now();
+      // Ten replies at a time, as a busy team would post them: faster than the keep-alive notices anything.
+      for (; replies < 40 && node.app.realtime.socketCount() > 0; replies += 10) {
+        await Promise.all(Array.from({ length: 10 }, async () => ok(await node.staff(Q.addMessage,
+          { input: { complaintId: complaint.id, body, visibility: 'PUBLIC' } }, w.staff.OPERATOR.token))));
+        rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+      }
+      // What the kernel's socket buffers took is invisible to the server: those sockets go when they miss the keep-alive pong (12 s).
+      const deadline = Date.now() + 40_000;
+      while (node.app.realtime.socketCount() > 0 && Date.now() < deadline) {
+        rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+        await pause(100);
+      }
+      const growth = rssPeak - rssBefore;
+      console.log(`slow readers: ${replies} replies, ${node.app.realtime.unsent.closed} closed for unsent bytes, all closed after ${Date.now() - t0} ms; RSS growth at peak ${(growth / 2 ** 20).toFixed(0)} MiB`);
+      expect(node.app.realtime.socketCount()).toBe(0);
+      expect(node.app.realtime.unsent.closed).toBeGreaterThan(0);
+      // The node's budget of unsent bytes is 64 MiB; with the serialised payloads and garbage not yet
+      // collected, growth stays well under 160 MiB (without the budgets, 200 readers held over 500 MiB).
+      expect(growth).toBeLessThan(160 * 2 ** 20);
+      expect(ids).toHaveLength(200);
+    } finally {
+      for (const client of clients) client.socket.terminate();
+      await node.close();
+    }
+  }, 180_000);
+});
