@@ -301,7 +301,9 @@ async function run(): Promise<void> {
     JWT_SECRET: 'bench-neighbours-secret-0123456789abcdef', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
   const server = await spawnServer(SERVER_MAIN, env, PORT);
   base = server.base;
-  db = new pg.Pool({ connectionString: dbUrl, max: 4 });
+  // Connections held from the start: on a shared PostgreSQL, a new one may be refused mid-run (too many clients).
+  db = new pg.Pool({ connectionString: dbUrl, max: 3, idleTimeoutMillis: 0 });
+  await Promise.all([1, 2, 3].map(async () => (await db.connect()))).then((clients) => clients.forEach((c) => c.release()));
   const results = new Map<string, Figures>();
   try {
     const w = await setUp(server);
@@ -310,10 +312,15 @@ async function run(): Promise<void> {
     for (const key of order.filter((k) => k === 'quiet' || !only || only.includes(k))) {
       const stats = key === 'quiet' ? null : newStats();
       log(`${key === 'quiet' ? 'quiet' : ATTACKS[key].name}: ${PHASE_MS / 1000} s`);
-      if (key === 'f') await startFlood(w.hostile, stats!);
-      const end = Date.now() + PHASE_MS;
-      const [victim] = await Promise.all([victimPhase(w.victim, server, end), key === 'quiet' ? null : attack(key, w, end, stats!)]);
-      results.set(key, { ...victim, attack: stats, seconds: PHASE_MS / 1000 });
+      try {
+        if (key === 'f') await startFlood(w.hostile, stats!);
+        const end = Date.now() + PHASE_MS;
+        const [victim] = await Promise.all([victimPhase(w.victim, server, end), key === 'quiet' ? null : attack(key, w, end, stats!)]);
+        results.set(key, { ...victim, attack: stats, seconds: PHASE_MS / 1000 });
+      } catch (err) {
+        log(`  this phase failed, and is left out: ${(err as Error).message}`);
+        continue;
+      }
       log(`  ${summary(results.get(key)!)}`);
       log(`  settled in ${(await settle(w.victim, results.get('quiet')!)).toFixed(1)} s`);
     }
