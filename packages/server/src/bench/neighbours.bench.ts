@@ -128,10 +128,8 @@ async function clone(templateId: string, count: number, overrides: Record<string
 const dbNow = async () => Number((await db.query('SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now')).rows[0].now);
 
 /** The victim's colleague: a live queue and SLA alerts; first arrival per complaint id. */
-async function watcher(victim: Company) {
+async function watcher(victim: Company, stage = new Map<string, number>(), breach = new Map<string, number>()) {
   const ws = (await socket(`${base.replace('http', 'ws')}/graphql`, { authorization: `Bearer ${victim.tokens.QUALITY_MANAGER}` }))!;
-  const stage = new Map<string, number>();
-  const breach = new Map<string, number>();
   ws.on('message', (d) => {
     const m = JSON.parse(String(d));
     if (m.type !== 'next') return;
@@ -313,6 +311,12 @@ async function run(): Promise<void> {
       const stats = key === 'quiet' ? null : newStats();
       log(`${key === 'quiet' ? 'quiet' : ATTACKS[key].name}: ${PHASE_MS / 1000} s`);
       try {
+        // As the console does: a colleague whose socket the server closed during the last attack reconnects.
+        if (w.victim.watch.ws.readyState !== w.victim.watch.ws.OPEN) {
+          w.victim.watch = await watcher(w.victim.c, w.victim.watch.stage, w.victim.watch.breach);
+          log('  the victim\'s live socket had been closed: reconnected');
+          stats?.notes.push('victim socket reconnected');
+        }
         if (key === 'f') await startFlood(w.hostile, stats!);
         const end = Date.now() + PHASE_MS;
         const [victim] = await Promise.all([victimPhase(w.victim, server, end), key === 'quiet' ? null : attack(key, w, end, stats!)]);
