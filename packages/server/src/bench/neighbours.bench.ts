@@ -128,10 +128,8 @@ async function clone(templateId: string, count: number, overrides: Record<string
 const dbNow = async () => Number((await db.query('SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now')).rows[0].now);
 
 /** The victim's colleague: a live queue and SLA alerts; first arrival per complaint id. */
-async function watcher(victim: Company) {
+async function watcher(victim: Company, stage = new Map<string, number>(), breach = new Map<string, number>()) {
   const ws = (await socket(`${base.replace('http', 'ws')}/graphql`, { authorization: `Bearer ${victim.tokens.QUALITY_MANAGER}` }))!;
-  const stage = new Map<string, number>();
-  const breach = new Map<string, number>();
   ws.on('message', (d) => {
     const m = JSON.parse(String(d));
     if (m.type !== 'next') return;
@@ -301,7 +299,9 @@ async function run(): Promise<void> {
     JWT_SECRET: 'bench-neighbours-secret-0123456789abcdef', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) };
   const server = await spawnServer(SERVER_MAIN, env, PORT);
   base = server.base;
-  db = new pg.Pool({ connectionString: dbUrl, max: 4 });
+  // Connections held from the start: on a shared PostgreSQL, a new one may be refused mid-run (too many clients).
+  db = new pg.Pool({ connectionString: dbUrl, max: 3, idleTimeoutMillis: 0 });
+  await Promise.all([1, 2, 3].map(async () => (await db.connect()))).then((clients) => clients.forEach((c) => c.release()));
   const results = new Map<string, Figures>();
   try {
     const w = await setUp(server);
@@ -310,10 +310,21 @@ async function run(): Promise<void> {
     for (const key of order.filter((k) => k === 'quiet' || !only || only.includes(k))) {
       const stats = key === 'quiet' ? null : newStats();
       log(`${key === 'quiet' ? 'quiet' : ATTACKS[key].name}: ${PHASE_MS / 1000} s`);
-      if (key === 'f') await startFlood(w.hostile, stats!);
-      const end = Date.now() + PHASE_MS;
-      const [victim] = await Promise.all([victimPhase(w.victim, server, end), key === 'quiet' ? null : attack(key, w, end, stats!)]);
-      results.set(key, { ...victim, attack: stats, seconds: PHASE_MS / 1000 });
+      try {
+        // As the console does: a colleague whose socket the server closed during the last attack reconnects.
+        if (w.victim.watch.ws.readyState !== w.victim.watch.ws.OPEN) {
+          w.victim.watch = await watcher(w.victim.c, w.victim.watch.stage, w.victim.watch.breach);
+          log('  the victim\'s live socket had been closed: reconnected');
+          stats?.notes.push('victim socket reconnected');
+        }
+        if (key === 'f') await startFlood(w.hostile, stats!);
+        const end = Date.now() + PHASE_MS;
+        const [victim] = await Promise.all([victimPhase(w.victim, server, end), key === 'quiet' ? null : attack(key, w, end, stats!)]);
+        results.set(key, { ...victim, attack: stats, seconds: PHASE_MS / 1000 });
+      } catch (err) {
+        log(`  this phase failed, and is left out: ${(err as Error).message}`);
+        continue;
+      }
       log(`  ${summary(results.get(key)!)}`);
       log(`  settled in ${(await settle(w.victim, results.get('quiet')!)).toFixed(1)} s`);
     }
