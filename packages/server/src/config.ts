@@ -19,9 +19,9 @@ export interface Config {
   dbIdleInTransactionTimeoutMs: number;
   /** The longest a unit of work waits for a pooled connection before RATE_LIMITED (reason BUSY). */
   dbPoolWaitMs: number;
-  /** Pooled connections one company may hold at once (default: half the pool). */
+  /** Pooled connections one company may hold at once (default: a fifth of the pool, at least 2). */
   dbCompanyConnections?: number;
-  /** Pooled connections one user may hold at once (default: a quarter of the pool). */
+  /** Pooled connections one user may hold at once (default: a tenth of the pool, at least 1). */
   dbUserConnections?: number;
   redisUrl?: string;
   /** How events reach other nodes: Redis with REDIS_URL, else LISTEN/NOTIFY with PostgreSQL, else in-process. */
@@ -184,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       groupsPerTenant: intFrom(env.WS_GROUPS_PER_TENANT, LIVE.groupsPerTenant),
       groupsPerAddress: intFrom(env.WS_GROUPS_PER_ADDRESS, LIVE.groupsPerAddress),
       pendingExecutionsPerTenant: intFrom(env.WS_PENDING_EXECUTIONS_PER_TENANT, LIVE.pendingExecutionsPerTenant),
+      executionsPerSecondPerTenant: intFrom(env.WS_EXECUTIONS_PER_SECOND_PER_TENANT, LIVE.executionsPerSecondPerTenant),
       unsentBytesPerSocket: intFrom(env.WS_UNSENT_BYTES_PER_SOCKET, LIVE.unsentBytesPerSocket),
       unsentBytesPerAddress: intFrom(env.WS_UNSENT_BYTES_PER_ADDRESS, LIVE.unsentBytesPerAddress),
       unsentBytesTotal: intFrom(env.WS_UNSENT_BYTES_TOTAL, LIVE.unsentBytesTotal),

@@ -86,8 +86,17 @@ export function heavyDocument(aliases: number, first: number): string {
 }
 
 export async function heavyQueries(base: string, hostile: Company, p: { concurrency: number; perSecond: number; aliases: number; first: number; max: number }, end: number, stats: AttackStats) {
-  const doc = heavyDocument(p.aliases, p.first);
   const tokens = hostile.crowd;
+  // At the limit: the heaviest page size the server still accepts for this document (the issue's own, first 200, is refused).
+  let first = p.first;
+  let doc = heavyDocument(p.aliases, first);
+  for (;;) {
+    const probe = await post(base, '/graphql', doc, {}, null, { authorization: `Bearer ${tokens[0]}` });
+    if (probe.body?.errors?.[0]?.extensions?.reason !== 'QUERY_LIMIT' || first === 1) break;
+    first = Math.max(1, Math.floor(first / 2));
+    doc = heavyDocument(p.aliases, first);
+  }
+  console.log(`    heavy document: ${p.aliases} aliases of complaints(first: ${first}) (the largest page the limits accept)`);
   await loops(p.concurrency, p.perSecond, end, p.max, (client) =>
     post(base, '/graphql', doc, {}, stats, { authorization: `Bearer ${tokens[client % tokens.length]}` }));
 }

@@ -17,9 +17,15 @@ export interface ShareLimits {
   waitMs: number;
 }
 
-/** The defaults for a pool of `size`: a company may hold half of it, a user a quarter (at least one each). */
+/**
+ * The defaults for a pool of `size`: a company may hold a fifth of it (at
+ * least two), a user a tenth (at least one). Each connection a request holds
+ * is also a request executing on the node's CPU; bench:neighbours showed a
+ * company at half the pool (10 of 20) slowing another company's queue 4.3×,
+ * at a fifth 2.1× (docs/benchmarks.md).
+ */
 export function sharesOf(size: number): Pick<ShareLimits, 'perCompany' | 'perUser'> {
-  return { perCompany: Math.max(1, Math.floor(size / 2)), perUser: Math.max(1, Math.floor(size / 4)) };
+  return { perCompany: Math.min(size, Math.max(2, Math.floor(size / 5))), perUser: Math.max(1, Math.floor(size / 10)) };
 }
 
 interface Waiter {

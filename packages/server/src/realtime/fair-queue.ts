@@ -3,16 +3,23 @@
  * with thousands of waiting jobs delays another's next job by at most one
  * turn (`quantum` jobs per slot), never by its whole backlog. Each turn takes
  * one slot; the slots bound the pooled connections the work holds at once.
+ * With `perSecond`, each company may also start at most that many jobs a
+ * second (a bucket that holds one second's worth): its jobs beyond that wait
+ * in its queue, so one company's flood of work cannot take the node's CPU
+ * from the others even while the slots are free.
  */
 export class FairQueue<J> {
   private readonly queues = new Map<string, J[]>();
   /** Companies with waiting jobs, in turn order. */
   private readonly ring: string[] = [];
   private running = 0;
+  private readonly budgets = new Map<string, { tokens: number; at: number }>();
+  private wake?: NodeJS.Timeout;
 
   constructor(
-    private readonly options: { slots: number; quantum: number; maxPending: number },
+    private readonly options: { slots: number; quantum: number; maxPending: number; perSecond?: number },
     private readonly work: (tenantId: string, jobs: J[]) => Promise<void>,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Queues a job; false when the company already has `maxPending` waiting (0: no cap). */
@@ -35,11 +42,44 @@ export class FairQueue<J> {
     return n;
   }
 
+  /** Stops the timer that waits for a company's budget to refill. */
+  close(): void {
+    clearTimeout(this.wake);
+  }
+
+  /** How many jobs `tenantId` may start now (at most `want`), spending them from its budget. */
+  private allowance(tenantId: string, want: number): number {
+    const rate = this.options.perSecond ?? 0;
+    if (rate <= 0) return want;
+    const now = this.now();
+    const budget = this.budgets.get(tenantId) ?? { tokens: rate, at: now };
+    budget.tokens = Math.min(rate, budget.tokens + ((now - budget.at) * rate) / 1000);
+    budget.at = now;
+    const n = Math.min(want, Math.floor(budget.tokens));
+    budget.tokens -= n;
+    this.budgets.set(tenantId, budget);
+    if (this.budgets.size > 10_000) this.forgetFull(now, rate);
+    return n;
+  }
+
+  /** Forgets budgets that have refilled, so that idle companies do not accumulate. */
+  private forgetFull(now: number, rate: number): void {
+    for (const [id, b] of this.budgets) if (b.tokens + ((now - b.at) * rate) / 1000 >= rate) this.budgets.delete(id);
+  }
+
   private pump(): void {
-    while (this.running < this.options.slots && this.ring.length) {
+    // Companies passed over in this round because their budget is spent: they keep their place for the next.
+    let passed = 0;
+    while (this.running < this.options.slots && this.ring.length > passed) {
       const tenantId = this.ring.shift()!;
       const queue = this.queues.get(tenantId)!;
-      const turn = queue.splice(0, this.options.quantum);
+      const allowed = this.allowance(tenantId, Math.min(this.options.quantum, queue.length));
+      if (!allowed) {
+        this.ring.push(tenantId);
+        passed++;
+        continue;
+      }
+      const turn = queue.splice(0, allowed);
       // Back of the line while its turn runs: every other waiting company goes first.
       if (queue.length) this.ring.push(tenantId);
       else this.queues.delete(tenantId);
@@ -51,6 +91,14 @@ export class FairQueue<J> {
           this.running--;
           this.pump();
         });
+    }
+    // Work is waiting only for budgets to refill: look again when one job's worth has.
+    if (passed && this.running < this.options.slots && !this.wake) {
+      this.wake = setTimeout(() => {
+        this.wake = undefined;
+        this.pump();
+      }, Math.ceil(1000 / this.options.perSecond!));
+      this.wake.unref();
     }
   }
 }

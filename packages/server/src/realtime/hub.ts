@@ -161,7 +161,10 @@ export class SubscriptionHub {
     private readonly unsent: UnsentBytes,
   ) {
     this.queue = new FairQueue<Job>(
-      { slots: MAX_CONCURRENT_DELIVERIES, quantum: QUANTUM, maxPending: limits.pendingExecutionsPerTenant },
+      {
+        slots: MAX_CONCURRENT_DELIVERIES, quantum: QUANTUM,
+        maxPending: limits.pendingExecutionsPerTenant, perSecond: limits.executionsPerSecondPerTenant,
+      },
       (tenantId, jobs) => this.runTurn(jobs),
     );
   }

@@ -18,6 +18,8 @@ export interface LiveLimits {
   groupsPerAddress: number;
   /** Executions waiting for a delivery slot, per company. */
   pendingExecutionsPerTenant: number;
+  /** Executions one company may start per second on one node; beyond, they wait in its queue. */
+  executionsPerSecondPerTenant: number;
   /** Bytes written to sockets and not yet taken by the peer. */
   unsentBytesPerSocket: number;
   unsentBytesPerAddress: number;
@@ -37,6 +39,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   groupsPerTenant: 200,
   groupsPerAddress: 50,
   pendingExecutionsPerTenant: 1000,
+  executionsPerSecondPerTenant: 50,
   unsentBytesPerSocket: 1024 * 1024,
   unsentBytesPerAddress: 4 * 1024 * 1024,
   unsentBytesTotal: 64 * 1024 * 1024,

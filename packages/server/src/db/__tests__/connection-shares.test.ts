@@ -84,8 +84,9 @@ describe('ConnectionShares', () => {
   });
 
   it('derives the shares from the pool size', () => {
-    expect(sharesOf(20)).toEqual({ perCompany: 10, perUser: 5 });
-    expect(sharesOf(6)).toEqual({ perCompany: 3, perUser: 1 });
+    expect(sharesOf(20)).toEqual({ perCompany: 4, perUser: 2 });
+    expect(sharesOf(40)).toEqual({ perCompany: 8, perUser: 4 });
+    expect(sharesOf(6)).toEqual({ perCompany: 2, perUser: 1 });
     expect(sharesOf(1)).toEqual({ perCompany: 1, perUser: 1 });
   });
 });

@@ -23,4 +23,22 @@ describe('FairQueue', () => {
     expect([queue.offer('a', 1), queue.offer('a', 2), queue.offer('a', 3), queue.offer('b', 1)]).toEqual([true, true, false, true]);
     expect(queue.pending).toBe(3);
   });
+
+  it('starts at most perSecond jobs a second per company; another company keeps its own budget', async () => {
+    let now = 0;
+    const started: string[] = [];
+    const queue = new FairQueue<number>({ slots: 4, quantum: 8, maxPending: 0, perSecond: 3 }, async (tenant, jobs) => {
+      started.push(...jobs.map((j) => `${tenant}:${j}`));
+    }, () => now);
+    for (let i = 0; i < 10; i++) queue.offer('hostile', i);
+    queue.offer('victim', 0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(started).toEqual(['hostile:0', 'hostile:1', 'hostile:2', 'victim:0']);
+    expect(queue.pending).toBe(7);
+    now += 1000;
+    queue.offer('victim', 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(started.slice(4)).toEqual(['hostile:3', 'hostile:4', 'hostile:5', 'victim:1']);
+    queue.close();
+  });
 });
