@@ -127,7 +127,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     }
     // Public: the status only. The figures of all companies are for operators.
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/healthz/details' && isOperator(req, config.operatorToken)) {
+    if (path === '/healthz/details') {
+      // Never the console's page either: without the operators' token this path does not exist.
+      if (!isOperator(req, config.operatorToken)) return sendJson(res, 404, { error: 'not found' });
       return sendJson(res, 200, {
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
