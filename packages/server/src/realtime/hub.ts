@@ -207,6 +207,23 @@ export class SubscriptionHub {
     return { subscriber, ready: this.listening.get(tenantId)!.then(() => subscriber) };
   }
 
+  /**
+   * Throws what `subscribe` would surely throw for this document and these
+   * variables, before the caller opens the feed: a subscription past a cap
+   * costs no database work. (One that might join an existing group, of
+   * another audience, is left to `subscribe`.)
+   */
+  precheck(owner: SubscriptionOwner, tenantId: string | null, normalised: string, variables: Record<string, unknown>): void {
+    const prefix = `${JSON.stringify([normalised, variables]).slice(0, -1)},`;
+    const like = (keys: Iterable<string>) => {
+      for (const k of keys) if (k.startsWith(prefix)) return true;
+      return false;
+    };
+    const newGroup = !tenantId || !like(this.byTenant.get(tenantId)?.keys() ?? []);
+    const newToOwner = !like(this.ownerGroups.get(ownerKey(owner))?.keys() ?? []);
+    this.admit(tenantId ?? '', owner, newGroup, newToOwner);
+  }
+
   /** Queues the event's execution for every interested group, in its company's queue. */
   async deliver(event: ComplaintEvent): Promise<void> {
     const groups = [...(this.byTenant.get(event.tenantId)?.values() ?? [])].filter((g) => g.feed.matches(event));

@@ -67,6 +67,11 @@ export class Tally {
     return this.counts.get(key) ?? 0;
   }
 
+  /** The keys counted (above zero). */
+  keys(): IterableIterator<string> {
+    return this.counts.keys();
+  }
+
   /** Keys counted (above zero). */
   get size(): number {
     return this.counts.size;

@@ -35,6 +35,8 @@ export interface SubscriptionServerOptions {
 
 interface SocketState {
   token?: string;
+  /** Whose socket it is, once signed in as staff. */
+  staff?: { tenantId: string; userId: string };
   expiry?: NodeJS.Timeout;
   open: number;
 }
@@ -113,6 +115,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
     // Gone while the token was checked: no timer to leave behind.
     if (socket.readyState !== socket.OPEN) return false;
     state.token = token;
+    state.staff = { tenantId: claims.tenantId, userId: claims.userId };
     // A slow staff member's unsent bytes count against their own budget, not their office's shared address.
     unsent.track(socket, `user:${claims.userId}`);
     // The socket outlives nothing that the token does not: closed when it expires.
@@ -160,6 +163,13 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         }
         const opener = endpoint.feeds[prepared.field];
         if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
+        try {
+          // Past a cap, refused before the feed is opened: a flood of refused subscriptions does no database work.
+          hub.precheck({ userId: state.staff?.userId ?? null, address }, state.staff?.tenantId ?? null, prepared.normalised, prepared.coerced);
+        } catch (err) {
+          await gql.countRefused();
+          return refuse([codedError(err)]);
+        }
         let feed: Feed;
         try {
           feed = await opener(gql, prepared.args);
