@@ -48,7 +48,7 @@ export async function stopProc(p: Proc): Promise<void> {
 /** Resident memory of a child process (Linux), in bytes. */
 export const rssOf = (p: Proc) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))![1]) * 1024;
 /** The operators' figures of a server that spawnServer started (sockets, subscriptions, SLA counters, RSS). */
-export const health = async (p: Proc) =>
+export const health = async (p: Pick<Proc, 'base'>) =>
   (await fetch(`${p.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).json() as Promise<Record<string, any>>;
 
 export async function gql(base: string, query: string, variables: object, token?: string) {

@@ -22,7 +22,7 @@ import pg from 'pg';
 import { loadConfig } from '../config.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
 import { withDatabase } from './fill.js';
-import { adminQuery, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Proc } from './bench-kit.js';
+import { adminQuery, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Proc } from './bench-kit.js';
 import {
   address, aliasSubscriptions, doublingFragments, guessesAndSignUps, heavyQueries, newStats, post, slowPortalReaders, socket, stalledUploads,
   type AttackStats, type Company,
@@ -246,7 +246,7 @@ async function drain(h: Company, end: number, stats: AttackStats): Promise<void>
   while (Date.now() < end + 60_000 && (await due()) > 0) await sleep(250);
   const fired = Number((await db.query(`SELECT count(*) AS n FROM sla_breaches WHERE tenant_id = $1 AND kind = 'BREACHED'`, [h.tenantId])).rows[0].n);
   const left = await due();
-  const sla = (await fetch(`${base}/healthz`).then((r) => r.json()).catch(() => ({})) as { sla?: { errors?: number } }).sla;
+  const sla = (await health({ base }).catch(() => ({})) as { sla?: { errors?: number } }).sla;
   stats.notes.push(`${fired} hostile breaches fired, ${atStart} clocks due at the start, ${left ? `${left} still due after` : 'drained in'} `
     + `${((Date.now() - t0) / 1000).toFixed(1)} s; scheduler errors so far: ${sla?.errors ?? '?'}`);
 }
@@ -296,9 +296,10 @@ async function run(): Promise<void> {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await adminQuery(adminUrl, `CREATE DATABASE ${DB}`);
   const env: Record<string, string> = { DATABASE_URL: dbUrl, DEMO_DATA: '0', NODE_ENV: 'production', TRUSTED_PROXIES: '1',
-    JWT_SECRET: 'bench-neighbours-secret-0123456789abcdef', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-    // Limits to try other than the defaults, e.g. DB_COMPANY_CONNECTIONS=4 pnpm bench:neighbours --only quiet,a
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(DB_|WS_|GRAPHQL_|SLA_|UPLOAD|LOGIN_|PASSWORD_|SIGN_UPS|RATE_LIMIT|ANONYMOUS_)/.test(k))) };
+    JWT_SECRET: 'bench-neighbours-secret-0123456789abcdef',
+    // Each run counts its own sign-ups and sign-ins (with REDIS_URL they outlive the server).
+    RATE_LIMIT_PREFIX: `bench-neighbours-${Date.now()}`, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  };
   const server = await spawnServer(SERVER_MAIN, env, PORT);
   base = server.base;
   // Connections held from the start: on a shared PostgreSQL, a new one may be refused mid-run (too many clients).
