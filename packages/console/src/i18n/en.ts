@@ -42,6 +42,8 @@ export const en = {
     DUPLICATE: 'This already exists.',
     RETRY: 'Another change got in the way. Try again.',
     WEAK_PASSWORD: 'Choose a stronger password: at least 10 characters, not only spaces, not the e-mail address and not a common password.',
+    TARGET_TOO_SHORT: 'A target is shorter than this service allows (by default, one minute).',
+    INVISIBLE_CHARACTERS: 'The text contains invisible or control characters (for example, zero-width spaces or direction marks, often pasted by accident). Remove them and save again.',
   },
   stage: {
     RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Analysis', DECISION: 'Decision',

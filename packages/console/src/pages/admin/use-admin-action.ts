@@ -4,7 +4,7 @@ import { useMessage } from 'naive-ui';
 import { describeError } from '@reclaim/client';
 
 /** Reasons the console words itself (the server's detail is English). */
-const REASONS_WITH_TEXT = new Set(['DUPLICATE', 'WEAK_PASSWORD']);
+const REASONS_WITH_TEXT = new Set(['DUPLICATE', 'WEAK_PASSWORD', 'TARGET_TOO_SHORT', 'INVISIBLE_CHARACTERS']);
 
 /** Runs an admin mutation: busy flag, "saved" on success, the server's reason on failure. */
 export function useAdminAction() {
