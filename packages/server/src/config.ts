@@ -98,6 +98,15 @@ export interface Config {
 
 const MB = 1024 * 1024;
 
+/** The connection pool's defaults (docs/security.md, "Queries and the connection pool"). */
+export const DB_DEFAULTS = {
+  dbPoolSize: 20,
+  dbStatementTimeoutMs: 5000,
+  dbLockTimeoutMs: 2000,
+  dbIdleInTransactionTimeoutMs: 30_000,
+  dbPoolWaitMs: 5000,
+} satisfies Partial<Config>;
+
 /** The upload limits' defaults (docs/security.md, "Request bodies and uploads"). */
 export const UPLOAD_DEFAULTS = {
   uploadDeadlineMs: 120_000,
@@ -121,11 +130,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: intFrom(env.PORT, 4000),
     databaseUrl,
     pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
-    dbPoolSize: intFrom(env.DB_POOL_SIZE, 20),
-    dbStatementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, 5000),
-    dbLockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, 2000),
-    dbIdleInTransactionTimeoutMs: intFrom(env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, 30_000),
-    dbPoolWaitMs: intFrom(env.DB_POOL_WAIT_MS, 5000),
+    dbPoolSize: intFrom(env.DB_POOL_SIZE, DB_DEFAULTS.dbPoolSize),
+    dbStatementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, DB_DEFAULTS.dbStatementTimeoutMs),
+    dbLockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, DB_DEFAULTS.dbLockTimeoutMs),
+    dbIdleInTransactionTimeoutMs: intFrom(env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, DB_DEFAULTS.dbIdleInTransactionTimeoutMs),
+    dbPoolWaitMs: intFrom(env.DB_POOL_WAIT_MS, DB_DEFAULTS.dbPoolWaitMs),
     dbCompanyConnections: env.DB_COMPANY_CONNECTIONS ? intFrom(env.DB_COMPANY_CONNECTIONS, 0) : undefined,
     dbUserConnections: env.DB_USER_CONNECTIONS ? intFrom(env.DB_USER_CONNECTIONS, 0) : undefined,
     redisUrl: env.REDIS_URL || undefined,

@@ -298,7 +298,7 @@ async function run(): Promise<void> {
   const env: Record<string, string> = { DATABASE_URL: dbUrl, DEMO_DATA: '0', NODE_ENV: 'production', TRUSTED_PROXIES: '1',
     JWT_SECRET: 'bench-neighbours-secret-0123456789abcdef',
     // Each run counts its own sign-ups and sign-ins (with REDIS_URL they outlive the server).
-    RATE_LIMIT_PREFIX: `bench-neighbours-${Date.now()}`, ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    RATE_LIMIT_PREFIX: `bench-neighbours-${Date.now()}`,
   };
   const server = await spawnServer(SERVER_MAIN, env, PORT);
   base = server.base;

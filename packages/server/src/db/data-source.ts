@@ -8,7 +8,7 @@ import { migrations } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming.js';
 import { ConnectionShares, sharesOf } from './connection-shares.js';
 import { limitUnitsOfWork } from './unit-of-work.js';
-import type { Config } from '../config.js';
+import { DB_DEFAULTS, type Config } from '../config.js';
 
 // `date` columns stay 'YYYY-MM-DD' strings (pg would make local-midnight Dates).
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
@@ -23,9 +23,9 @@ export async function createDataSource(options: DatabaseOptions): Promise<{ data
     type: 'postgres' as const, entities, migrations, synchronize: false,
     migrationsTransactionMode: 'each' as const, namingStrategy: new SnakeNamingStrategy(),
   };
-  const size = options.dbPoolSize ?? 20;
-  const waitMs = options.dbPoolWaitMs ?? 5000;
-  const idleMs = options.dbIdleInTransactionTimeoutMs ?? 30_000;
+  const size = options.dbPoolSize ?? DB_DEFAULTS.dbPoolSize;
+  const waitMs = options.dbPoolWaitMs ?? DB_DEFAULTS.dbPoolWaitMs;
+  const idleMs = options.dbIdleInTransactionTimeoutMs ?? DB_DEFAULTS.dbIdleInTransactionTimeoutMs;
   if (options.databaseUrl) {
     const dataSource = new DataSource({
       ...common, url: options.databaseUrl, poolSize: size,
@@ -55,8 +55,8 @@ function unitLimits(options: DatabaseOptions, size: number, waitMs: number) {
       perCompany: Math.min(size, options.dbCompanyConnections || shares.perCompany),
       perUser: Math.min(size, options.dbUserConnections || shares.perUser),
     }),
-    statementTimeoutMs: options.dbStatementTimeoutMs ?? 5000,
-    lockTimeoutMs: options.dbLockTimeoutMs ?? 2000,
+    statementTimeoutMs: options.dbStatementTimeoutMs ?? DB_DEFAULTS.dbStatementTimeoutMs,
+    lockTimeoutMs: options.dbLockTimeoutMs ?? DB_DEFAULTS.dbLockTimeoutMs,
   };
 }
 

@@ -13,32 +13,19 @@ export class HttpError extends Error {
  * gets the answer instead of a reset connection; past the ceiling the
  * connection is cut.
  */
-export async function readRawBody(req: IncomingMessage, limit: number, options: { timeoutMs?: number } = {}): Promise<Buffer> {
+async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const refuse = () => new HttpError(413, `request body larger than ${limit} bytes`);
   const declared = Number(req.headers['content-length'] ?? 0);
   const chunks: Buffer[] = [];
   let size = 0;
-  // A body that trickles in is cut at the deadline (408), so that a slow sender cannot hold on for ever.
-  let late = false;
-  const deadline = options.timeoutMs ? setTimeout(() => {
-    late = true;
-    req.destroy();
-  }, options.timeoutMs) : null;
-  try {
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > limit + 16 * 1024 * 1024) {
-        req.destroy();
-        throw refuse();
-      }
-      if (size <= limit && declared <= limit) chunks.push(chunk as Buffer);
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit + 16 * 1024 * 1024) {
+      req.destroy();
+      throw refuse();
     }
-  } catch (err) {
-    if (!late) throw err;
-  } finally {
-    if (deadline) clearTimeout(deadline);
+    if (size <= limit && declared <= limit) chunks.push(chunk as Buffer);
   }
-  if (late) throw new HttpError(408, 'the request body did not arrive in time');
   if (size > limit || declared > limit) throw refuse();
   return Buffer.concat(chunks);
 }

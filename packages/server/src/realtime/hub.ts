@@ -5,7 +5,8 @@ import { UnitOfWork } from '../db/unit-of-work.js';
 import type { Feed } from '../modules/complaint/complaint.feeds.js';
 import type { ComplaintEvent } from './events.js';
 import { FairQueue } from './fair-queue.js';
-import { Tally, over, tooMany, type LiveLimits } from './live-limits.js';
+import { Tally, over } from '../http/tally.js';
+import { tooMany, type LiveLimits } from './live-limits.js';
 import type { LiveSocket, UnsentBytes } from './unsent-bytes.js';
 
 /** What a subscriber asked for, already parsed, validated and normalised. */

@@ -56,33 +56,5 @@ export const CloseCode = {
   TooManySockets: 4429,
 } as const;
 
-/** Whether `count` more would pass `cap` (0: no cap). */
-export const over = (cap: number, count: number) => cap > 0 && count >= cap;
-
-/** Counts of something per key (address, user, company), forgetting keys that reach zero. */
-export class Tally {
-  private readonly counts = new Map<string, number>();
-
-  get(key: string): number {
-    return this.counts.get(key) ?? 0;
-  }
-
-  /** The keys counted (above zero). */
-  keys(): IterableIterator<string> {
-    return this.counts.keys();
-  }
-
-  /** Keys counted (above zero). */
-  get size(): number {
-    return this.counts.size;
-  }
-
-  add(key: string, n = 1): void {
-    const next = this.get(key) + n;
-    if (next > 0) this.counts.set(key, next);
-    else this.counts.delete(key);
-  }
-}
-
 export const tooMany = (what: string, cap: number, whose: string) =>
   new AppError('RATE_LIMITED', `at most ${cap} ${what} ${whose}; close some first`, { reason: 'LIVE_LIMIT' });

@@ -1,4 +1,5 @@
-import { CloseCode, Tally, type LiveLimits } from './live-limits.js';
+import { Tally } from '../http/tally.js';
+import { CloseCode, type LiveLimits } from './live-limits.js';
 
 /** What the budget needs of a ws socket. */
 export interface LiveSocket {

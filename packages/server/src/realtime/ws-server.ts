@@ -14,7 +14,8 @@ import { bearer, type TokenClaims } from '../auth/token.js';
 import { clientAddress } from '../http/http-util.js';
 import type { Feed, FeedOpener } from '../modules/complaint/complaint.feeds.js';
 import type { Subscriber, SubscriptionHub, SubscriptionRequest } from './hub.js';
-import { CloseCode, Tally, over, tooMany, type LiveLimits } from './live-limits.js';
+import { Tally, over } from '../http/tally.js';
+import { CloseCode, tooMany, type LiveLimits } from './live-limits.js';
 import type { UnsentBytes } from './unsent-bytes.js';
 
 export interface SubscriptionEndpoint {

@@ -1,3 +1,5 @@
+import { Tally, over } from '../../http/tally.js';
+
 export interface UploadSlotLimits {
   /** Uploads receiving at once from one client address (0: no cap). */
   perAddress: number;
@@ -15,28 +17,27 @@ export interface UploadSlotLimits {
  * buffered (docs/security.md, "Request bodies and uploads").
  */
 export class UploadSlots {
-  private readonly byAddress = new Map<string, number>();
-  private readonly byUser = new Map<string, number>();
+  private readonly byAddress = new Tally();
+  private readonly byUser = new Tally();
   private total = 0;
 
   constructor(private readonly limits: UploadSlotLimits) {}
 
   /** A release function, or null when a cap is reached (nothing taken then). */
   take(address: string, userId: string | null): (() => void) | null {
-    const full = (limit: number, used: number) => limit > 0 && used >= limit;
-    if (full(this.limits.perNode, this.total)) return null;
-    if (full(this.limits.perAddress, this.byAddress.get(address) ?? 0)) return null;
-    if (userId !== null && full(this.limits.perUser, this.byUser.get(userId) ?? 0)) return null;
+    if (over(this.limits.perNode, this.total)) return null;
+    if (over(this.limits.perAddress, this.byAddress.get(address))) return null;
+    if (userId !== null && over(this.limits.perUser, this.byUser.get(userId))) return null;
     this.total++;
-    bump(this.byAddress, address, 1);
-    if (userId !== null) bump(this.byUser, userId, 1);
+    this.byAddress.add(address);
+    if (userId !== null) this.byUser.add(userId);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.total--;
-      bump(this.byAddress, address, -1);
-      if (userId !== null) bump(this.byUser, userId, -1);
+      this.byAddress.add(address, -1);
+      if (userId !== null) this.byUser.add(userId, -1);
     };
   }
 
@@ -44,10 +45,4 @@ export class UploadSlots {
   get active(): number {
     return this.total;
   }
-}
-
-function bump(counts: Map<string, number>, key: string, by: number): void {
-  const n = (counts.get(key) ?? 0) + by;
-  if (n > 0) counts.set(key, n);
-  else counts.delete(key);
 }
