@@ -164,4 +164,16 @@ describe('the complaint form', () => {
     expect(document.activeElement).toBe(input('email').element);
     expect(wrapper.emitted('submitted')).toBeUndefined();
   });
+
+  it('says in the visitor’s language that pasted text carries invisible characters, on that field', async () => {
+    const refused = new CombinedGraphQLErrors({
+      errors: [{ message: '$input.description contains control or invisible characters', extensions: {
+        code: 'BAD_USER_INPUT', reason: 'INVISIBLE_CHARACTERS', fields: [{ field: 'input.description', reason: 'INVISIBLE_CHARACTERS' }] } }],
+    });
+    setup(fakeApi({ submit: vi.fn(async () => Promise.reject(refused)) }));
+    await fill({ ...minimal, email: 'priya@example.net' });
+    await submit();
+    expect(describedErrors('description')).toContain('invisible characters');
+    expect(document.activeElement).toBe(input('description').element);
+  });
 });

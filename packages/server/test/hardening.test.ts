@@ -78,6 +78,7 @@ describe('text with hidden characters', () => {
       ['orderRef', '\uFEFFSO-17']] as const) {
       const res = await server.staff(Q.register, { input: complaintInput({ [field]: text }) }, t.adminToken);
       expect(expectError(res, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').message).toContain(`$input.${field}`);
+      expect(expectError(res, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').extensions?.fields).toEqual([{ field: `input.${field}`, reason: 'INVISIBLE_CHARACTERS' }]);
     }
     const literal = await server.staff('mutation { createDepartment(input: { name: "Sales\u200D" }) { id } }', {}, t.adminToken);
     expect(expectError(literal, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').message).toContain('a string literal');

@@ -67,6 +67,7 @@ export const en = {
     email: 'This does not look like an e-mail address.',
     phone: 'Use digits, spaces, +, - or brackets (5 to 25 characters).',
     futureDate: 'The date of purchase cannot be in the future.',
+    invisible: 'This text contains invisible characters (for example, zero-width spaces or direction marks, often pasted by accident). Please retype or remove them.',
     server: 'The company did not accept this value: {message}',
   },
   files: {

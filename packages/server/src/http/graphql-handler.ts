@@ -55,8 +55,10 @@ const refuseHiddenText: ApolloServerPlugin<GraphQLContext> = {
       async didResolveOperation({ request, document }) {
         const where = hiddenTextIn(request.variables, document);
         if (where) {
+          // A variable's path names the field, so that forms can show the problem on it.
+          const fields = where.startsWith('$') ? [{ field: where.slice(1), reason: 'INVISIBLE_CHARACTERS' }] : [];
           throw badInput(`${where} contains control or invisible characters (zero-width, bidi controls); remove them`, {
-            reason: 'INVISIBLE_CHARACTERS', http: { status: 400 },
+            reason: 'INVISIBLE_CHARACTERS', fields, http: { status: 400 },
           });
         }
       },

@@ -100,7 +100,9 @@ export function serverErrors(fields: FieldProblem[]): FieldErrors {
   for (const problem of fields) {
     const name = problem.field.split('.').pop() as DraftField;
     if (FIELD_ORDER.includes(name)) {
-      errors[name] = { key: 'error.server', params: { message: problem.messages?.join('; ') ?? problem.reason ?? '' } };
+      errors[name] = problem.reason === 'INVISIBLE_CHARACTERS'
+        ? { key: 'error.invisible' }
+        : { key: 'error.server', params: { message: problem.messages?.join('; ') ?? problem.reason ?? '' } };
     }
   }
   return errors;
