@@ -31,6 +31,8 @@ export function sharesOf(size: number): Pick<ShareLimits, 'perCompany' | 'perUse
 interface Waiter {
   holder: Holder;
   grant: (release: () => void) => void;
+  /** Still in its queue: neither granted nor timed out. */
+  waiting: boolean;
 }
 
 export const poolBusy = () => new AppError('RATE_LIMITED', 'the service is busy; retry shortly', { reason: 'BUSY' });
@@ -47,9 +49,16 @@ export const poolBusy = () => new AppError('RATE_LIMITED', 'the service is busy;
 export class ConnectionShares {
   private held = 0;
   private readonly heldBy = new Map<string, number>();
-  /** Waiters by company; the map's order is the ring that `next` walks. */
-  private readonly queues = new Map<string, Waiter[]>();
+  /**
+   * Waiters by company, and within a company by user (key '' for none). The
+   * outer map's order is the ring that `next` walks; a user just served
+   * moves to the end of their company's map. A dispatch looks at each
+   * company and each waiting user once, never at each waiter: a company
+   * with thousands of requests waiting costs no more than one with one.
+   */
+  private readonly queues = new Map<string, Map<string, Waiter[]>>();
   private next = 0;
+  private count = 0;
 
   constructor(readonly limits: ShareLimits) {}
 
@@ -58,9 +67,7 @@ export class ConnectionShares {
   }
 
   get waiting(): number {
-    let n = 0;
-    for (const q of this.queues.values()) n += q.length;
-    return n;
+    return this.count;
   }
 
   /** Resolves with the function that gives the connection back, once `holder` may take one. */
@@ -69,16 +76,21 @@ export class ConnectionShares {
       let timer: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         holder,
+        waiting: true,
         grant: (release) => {
           clearTimeout(timer);
           resolve(release);
         },
       };
-      const queue = this.queues.get(holder.company);
+      let users = this.queues.get(holder.company);
+      if (!users) this.queues.set(holder.company, (users = new Map()));
+      const user = holder.user ?? '';
+      const queue = users.get(user);
       if (queue) queue.push(waiter);
-      else this.queues.set(holder.company, [waiter]);
+      else users.set(user, [waiter]);
+      this.count++;
       this.dispatch();
-      if (!this.isWaiting(waiter)) return;
+      if (!waiter.waiting) return;
       timer = setTimeout(() => {
         this.remove(waiter);
         reject(poolBusy());
@@ -94,17 +106,22 @@ export class ConnectionShares {
       let granted = false;
       for (let i = 0; i < companies.length && !granted; i++) {
         const at = (this.next + i) % companies.length;
-        const queue = this.queues.get(companies[at]!)!;
-        const index = queue.findIndex((w) => this.fits(w.holder));
-        if (index < 0) continue;
-        const [waiter] = queue.splice(index, 1);
-        if (!queue.length) {
-          this.queues.delete(companies[at]!);
+        const company = companies[at]!;
+        if ((this.heldBy.get(companyKey(company)) ?? 0) >= this.limits.perCompany) continue;
+        const users = this.queues.get(company)!;
+        const user = [...users.keys()].find((u) => !u || (this.heldBy.get(userKey(company, u)) ?? 0) < this.limits.perUser);
+        if (user === undefined) continue;
+        const queue = users.get(user)!;
+        const waiter = queue.shift()!;
+        users.delete(user);
+        if (queue.length) users.set(user, queue); // to the end: the company's next turn serves another user first
+        if (!users.size) {
+          this.queues.delete(company);
           this.next = at; // the company after it has moved into this place
         } else {
           this.next = at + 1;
         }
-        this.take(waiter!);
+        this.take(waiter);
         granted = true;
       }
       if (!granted) return;
@@ -112,7 +129,9 @@ export class ConnectionShares {
   }
 
   private take(waiter: Waiter): void {
-    const keys = this.keysOf(waiter.holder);
+    const keys = keysOf(waiter.holder);
+    waiter.waiting = false;
+    this.count--;
     this.held++;
     for (const k of keys) this.heldBy.set(k, (this.heldBy.get(k) ?? 0) + 1);
     let released = false;
@@ -129,31 +148,24 @@ export class ConnectionShares {
     });
   }
 
-  private fits(holder: Holder): boolean {
-    const [company, user] = this.keysOf(holder);
-    return (this.heldBy.get(company!) ?? 0) < this.limits.perCompany
-      && (!user || (this.heldBy.get(user) ?? 0) < this.limits.perUser);
-  }
-
-  private keysOf(holder: Holder): string[] {
-    const company = `c:${holder.company}`;
-    return holder.user ? [company, `u:${holder.company}/${holder.user}`] : [company];
-  }
-
-  private isWaiting(waiter: Waiter): boolean {
-    return this.queues.get(waiter.holder.company)?.includes(waiter) ?? false;
-  }
-
   private remove(waiter: Waiter): void {
-    const companies = [...this.queues.keys()];
-    const at = companies.indexOf(waiter.holder.company);
-    const queue = this.queues.get(waiter.holder.company);
-    if (!queue) return;
-    const index = queue.indexOf(waiter);
-    if (index >= 0) queue.splice(index, 1);
-    if (!queue.length) {
-      this.queues.delete(waiter.holder.company);
-      if (at < this.next) this.next--;
-    }
+    if (!waiter.waiting) return;
+    waiter.waiting = false;
+    this.count--;
+    const { company } = waiter.holder;
+    const user = waiter.holder.user ?? '';
+    const users = this.queues.get(company)!;
+    const queue = users.get(user)!;
+    queue.splice(queue.indexOf(waiter), 1);
+    if (queue.length) return;
+    users.delete(user);
+    if (users.size) return;
+    const at = [...this.queues.keys()].indexOf(company);
+    this.queues.delete(company);
+    if (at < this.next) this.next--;
   }
 }
+
+const companyKey = (company: string) => `c:${company}`;
+const userKey = (company: string, user: string) => `u:${company}/${user}`;
+const keysOf = (holder: Holder) => holder.user ? [companyKey(holder.company), userKey(holder.company, holder.user)] : [companyKey(holder.company)];

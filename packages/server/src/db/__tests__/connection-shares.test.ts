@@ -28,6 +28,30 @@ describe('ConnectionShares', () => {
     expect(order).toEqual(['A1', 'B1', 'C1', 'A2', 'B2', 'A3', 'A4']);
   });
 
+  it('within a company, users waiting take turns, so one user\'s backlog does not hold up a colleague', async () => {
+    const gate = shares(1);
+    const first = await gate.acquire({ company: 'A', user: 'crowd' });
+    const order = await grantOrder(gate, [
+      ...[1, 2, 3, 4].map((i) => ({ name: `crowd${i}`, company: 'A', user: 'crowd' })),
+      { name: 'colleague', company: 'A', user: 'colleague' },
+    ], first);
+    expect(order).toEqual(['crowd1', 'colleague', 'crowd2', 'crowd3', 'crowd4']);
+  });
+
+  it('a user at their share does not stop the same company\'s other users behind them in the queue', async () => {
+    const gate = shares(4, 4, 1);
+    const held = await gate.acquire({ company: 'A', user: 'u1' });
+    const waiting = [1, 2, 3].map(() => gate.acquire({ company: 'A', user: 'u1' }));
+    let other = false;
+    void gate.acquire({ company: 'A', user: 'u2' }).then(() => { other = true; });
+    await tick();
+    expect(other).toBe(true);
+    expect(gate.waiting).toBe(3);
+    held();
+    await waiting[0];
+    expect(gate.waiting).toBe(2);
+  });
+
   it('a company that arrives late is served within one round, ahead of the earlier company\'s backlog', async () => {
     const gate = shares(1);
     const held = await gate.acquire({ company: 'A' });
