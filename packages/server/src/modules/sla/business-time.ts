@@ -47,7 +47,7 @@ const HORIZON_DAYS = 3 * 366;
 export function calendarProblems(c: BusinessCalendar): string[] {
   const problems: string[] = [];
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: c.timeZone });
+    formatter(c.timeZone);
   } catch {
     problems.push(`unknown time zone ${JSON.stringify(c.timeZone)}`);
   }
@@ -80,8 +80,30 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Offsets already computed, per zone and instant. Formatting a date in a zone
+ * is the costly step of this module (a few microseconds each, a dozen per
+ * day of a clock), and the instants asked for repeat: the same local days'
+ * periods, for every clock and every request. Bounded: a zone's entries are
+ * dropped when they pass OFFSETS_PER_ZONE.
+ */
+const offsets = new Map<string, Map<number, number>>();
+const OFFSETS_PER_ZONE = 100_000;
+
 /** The zone's offset from UTC at `instant`, in ms (positive east of Greenwich). */
 function offsetAt(timeZone: string, instant: number): number {
+  let known = offsets.get(timeZone);
+  if (!known) offsets.set(timeZone, (known = new Map()));
+  let offset = known.get(instant);
+  if (offset === undefined) {
+    if (known.size >= OFFSETS_PER_ZONE) known.clear();
+    offset = computeOffset(timeZone, instant);
+    known.set(instant, offset);
+  }
+  return offset;
+}
+
+function computeOffset(timeZone: string, instant: number): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(instant))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
