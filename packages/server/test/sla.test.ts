@@ -300,6 +300,34 @@ describe('breaches', () => {
       .toEqual([{ id: list[0].id, acknowledgedBy: { id: w.staff.HEAD.id } }]);
   });
 
+  it('a settings change that does not concern an overdue complaint leaves its due time and the board order as they were', async () => {
+    const w = await fx.world();
+    await setDefaultPolicy(w, { warnPercent: 50, stageTargets: [{ stage: 'REGISTERED', seconds: 1 }], resolutionSeconds: 2 }, true);
+    const first = await registered(w);
+    const second = await registered(w);
+    const overdue = async () => {
+      const list = await Promise.all([first.id, second.id].map((id) => getComplaint(w, id)));
+      return list.every((c) => c.slaState === 'BREACHED') ? list : null;
+    };
+    let before: any[] | null = null;
+    for (let i = 0; i < 50 && !before; i++) {
+      await pause(200);
+      before = await overdue();
+    }
+    expect(before).not.toBeNull();
+    const dues = (list: any[]) => list.map((c) => ({ slaDueAt: c.slaDueAt, clocks: c.slaClocks.map((k: any) => [k.target, k.dueAt, k.warnAt]) }));
+    // A policy that matches only a new, empty category, then its deletion: each recomputes every open complaint.
+    const category = await fx.category(w.t, `Empty ${randomUUID().slice(0, 6)}`);
+    const policy = ok(await staff(w, CREATE_POLICY, { input: { name: 'Only the empty category', calendarId: (await defaultPolicy(w)).calendarId, categoryIds: [category], resolutionSeconds: 60 } })).createSlaPolicy;
+    await pause(1100);
+    const afterCreate = await Promise.all([first.id, second.id].map((id) => getComplaint(w, id)));
+    ok(await staff(w, 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: policy.id }));
+    const afterDelete = await Promise.all([first.id, second.id].map((id) => getComplaint(w, id)));
+    expect(dues(afterCreate)).toEqual(dues(before!));
+    expect(dues(afterDelete)).toEqual(dues(before!));
+    expect(Date.parse(afterDelete[0].slaDueAt)).toBeLessThan(Date.parse(afterDelete[1].slaDueAt));
+  });
+
   it('moves a breached complaint to the department the policy names; both departments hear of it', async () => {
     const w = await fx.world();
     await setDefaultPolicy(w, { stageTargets: [{ stage: 'REGISTERED', seconds: 1 }], escalation: { notifyHead: false, reassignToDepartmentId: w.otherDept } });

@@ -192,9 +192,18 @@ function operationalClock(
   // Counted from the clock's last known point (its start, or where it last ran from), so that a
   // threshold already passed gets its true instant in the past, not "now".
   const base = prev ? { at: prev.runningSince ?? now, used: prev.consumedMs } : { at: fresh.startedAt, used: 0 };
-  const at = (usedMs: number) => (usedMs > base.used ? addWorkingTime(calendar, base.at, usedMs - base.used) : base.at);
-  const dueAt = at(budget);
-  const warnAt = at(Math.floor((budget * warnPercent) / 100));
+  const sameBudget = prev?.budgetMs === budget;
+  const at = (usedMs: number, known: Date | null | undefined): Date => {
+    if (usedMs > base.used) return addWorkingTime(calendar, base.at, usedMs - base.used);
+    // Passed before the clock's last known point (an earlier recompute or a pause folded the time used past it):
+    // the instant it was passed stays, rather than becoming the moment of this recompute.
+    if (sameBudget && known) return known;
+    // A new, shorter target already used up: counted from the clock's start (pauses before the last known point are not kept).
+    const fromStart = addWorkingTime(calendar, startedAt, usedMs);
+    return fromStart < base.at ? fromStart : base.at;
+  };
+  const dueAt = at(budget, prev?.dueAt ?? prev?.breachedAt);
+  const warnAt = at(Math.floor((budget * warnPercent) / 100), prev?.warnAt ?? prev?.warnedAt);
   return { ...fresh, startedAt, consumedMs: consumed, runningSince: now, warnAt, dueAt, ...marks(prev, warnAt, dueAt, now) };
 }
 

@@ -178,6 +178,35 @@ describe('planClocks', () => {
     expect(next.RESOLUTION!.dueAt).toEqual(byClock(start).RESOLUTION!.dueAt);
   });
 
+  it('recomputing an overdue clock again and again keeps its due time (a settings change does not move it to the moment of recalculation)', () => {
+    const start = byClock(planClocks(subject(), [], settings(), MON_10).rows);
+    const fired = Object.values(start).map((r) => ({ ...r, warnedAt: r.warnAt, breachedAt: r.dueAt }));
+    // A first change of settings long after the breach folds the time used up to then, a second one recomputes from that fold.
+    const first = planClocks(subject(), fired, settings(), at('2026-12-07T08:00:00Z')).rows;
+    const second = byClock(planClocks(subject(), first, settings(), at('2026-12-08T08:00:00Z')).rows);
+    for (const clock of [SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION, SlaTarget.STAGE]) {
+      expect({ clock, dueAt: second[clock]!.dueAt, warnAt: second[clock]!.warnAt }).toEqual({ clock, dueAt: start[clock]!.dueAt, warnAt: start[clock]!.warnAt });
+    }
+    expect(summarize(Object.values(second), false).slaDueAt).toEqual(summarize(Object.values(start), false).slaDueAt);
+  });
+
+  it('a clock paused after its breach and resumed keeps the due time it missed', () => {
+    const start = byClock(planClocks(subject(), [], settings(), MON_10).rows);
+    const fired = Object.values(start).map((r) => ({ ...r, warnedAt: r.warnAt, breachedAt: r.dueAt }));
+    const pausedAt = at('2026-12-07T08:00:00Z');
+    const paused = planClocks(subject({ awaitingCustomerSince: pausedAt }), fired, settings(), pausedAt).rows;
+    const resumed = byClock(planClocks(subject(), paused, settings(), at('2026-12-09T08:00:00Z')).rows);
+    expect(resumed.RESOLUTION!.dueAt).toEqual(start.RESOLUTION!.dueAt);
+  });
+
+  it('a shorter target for a clock folded past it is due when the new target ran out, counted from the clock\'s start', () => {
+    const start = planClocks(subject(), [], settings(), MON_10).rows;
+    const folded = planClocks(subject(), start, settings(), at('2026-12-07T08:00:00Z')).rows;
+    const urgent = byClock(planClocks(subject({ priority: 'URGENT' }), folded, settings(), at('2026-12-08T08:00:00Z')).rows);
+    // Urgent resolution: 8 working hours from Monday 10:00, i.e. Monday 18:00.
+    expect(urgent.RESOLUTION!.dueAt).toEqual(at('2026-11-23T15:00:00Z'));
+  });
+
   it('keeps warning and breach marks unless the recomputed instant moves into the future', () => {
     const start = planClocks(subject(), [], settings(), MON_10).rows;
     const fired = start.map((r) => ({ ...r, warnedAt: r.warnAt, breachedAt: r.dueAt }));
