@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, ok, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, type World } from './fixtures.js';
 import { WsClient, type WsMessage } from './ws-client.js';
+import { countStatements } from './statement-counter.js';
 
 const STAGE_SUB = 'subscription { complaintStageChanged { to at complaint { id } } }';
 /** The same subscription under a different alias: a distinct document, as an attacker would vary it. */
@@ -117,6 +118,29 @@ describe('one company flooding live delivery', () => {
     expect(aliasResult.data.complaintStageChanged).toEqual({ a1: 'RECEIVED', complaint: { id: c.id } });
     // One execution for the three spellings, one for the alias variant.
     expect(hub.stats.executions - before).toBe(2);
+  });
+});
+
+describe('a burst of subscribe messages', () => {
+  it('opens the feeds of only as many subscriptions as the caps admit, though all arrive before any has joined', async () => {
+    const node = await startTestServer({ slaScheduler: false, live: { groupsPerTenant: 5 } });
+    try {
+      const w = await new Fixtures(node).world();
+      const client = await WsClient.staff(node.url, w.staff.HEAD.token);
+      const counter = countStatements(node.dataSource);
+      // Sent in one go: each feed opens in a unit of work, so none has joined the hub when the last one arrives.
+      for (let i = 0; i < 40; i++) client.subscribe(aliased(i));
+      const hub = node.app.realtime.hub!;
+      for (const until = Date.now() + 20_000; hub.size + errorsOf(client).length < 40 && Date.now() < until;) await pause(20);
+      expect({ joined: hub.size, refused: errorsOf(client).length }).toEqual({ joined: 5, refused: 35 });
+      // Units of work begun: one per feed opened (the five admitted), none for the refused.
+      const units = counter.texts.filter((t) => /^BEGIN; SET LOCAL ROLE/.test(t)).length;
+      counter.stop();
+      expect(units).toBe(5);
+      client.close();
+    } finally {
+      await node.close();
+    }
   });
 });
 

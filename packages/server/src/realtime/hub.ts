@@ -30,6 +30,12 @@ export interface SubscriptionOwner {
 /** Staff count per user, anonymous visitors per client address: a whole office behind one address is not one caller. */
 const ownerKey = (o: SubscriptionOwner) => (o.userId ? `user:${o.userId}` : `address:${o.address}`);
 
+const tallyOf = (map: Map<string, Tally>, key: string): Tally => {
+  let tally = map.get(key);
+  if (!tally) map.set(key, (tally = new Tally()));
+  return tally;
+};
+
 /** Events executed at the same time (each holds a pooled connection): a burst must not starve HTTP requests of the pool. */
 const MAX_CONCURRENT_DELIVERIES = 4;
 /** Executions one company runs per turn, in one unit of work, before the next company's turn. */
@@ -148,6 +154,12 @@ export class SubscriptionHub {
   private readonly perOwner = new Tally();
   /** Per owner, the groups its subscriptions are in (and how many of them in each). */
   private readonly ownerGroups = new Map<string, Tally>();
+  /** Subscriptions that passed `precheck` and are opening their feed, counted against the caps as if joined (see precheck). */
+  private readonly openingSubscriptions = new Tally();
+  private readonly openingStaff = new Tally();
+  /** Documents (by group-key prefix) being opened that would be new groups, per company and per owner. */
+  private readonly openingGroups = new Map<string, Tally>();
+  private readonly openingOwnerGroups = new Map<string, Tally>();
   /**
    * Per event delivered: executions run, results pushed, executions skipped
    * because every subscriber of the group had left, executions refused
@@ -212,17 +224,34 @@ export class SubscriptionHub {
    * Throws what `subscribe` would surely throw for this document and these
    * variables, before the caller opens the feed: a subscription past a cap
    * costs no database work. (One that might join an existing group, of
-   * another audience, is left to `subscribe`.)
+   * another audience, is left to `subscribe`.) Passing reserves its place
+   * under the caps until the returned function is called, which the caller
+   * does just before `subscribe` or when it gives up: a burst of subscribe
+   * messages whose feeds are still opening cannot pass a cap together.
    */
-  precheck(owner: SubscriptionOwner, tenantId: string | null, normalised: string, variables: Record<string, unknown>): void {
+  precheck(owner: SubscriptionOwner, tenantId: string | null, normalised: string, variables: Record<string, unknown>): () => void {
     const prefix = `${JSON.stringify([normalised, variables]).slice(0, -1)},`;
     const like = (keys: Iterable<string>) => {
       for (const k of keys) if (k.startsWith(prefix)) return true;
       return false;
     };
-    const newGroup = !tenantId || !like(this.byTenant.get(tenantId)?.keys() ?? []);
-    const newToOwner = !like(this.ownerGroups.get(ownerKey(owner))?.keys() ?? []);
-    this.admit(tenantId ?? '', owner, newGroup, newToOwner);
+    const who = ownerKey(owner);
+    const tenant = tenantId ?? '';
+    const newGroup = !tenantId || (!like(this.byTenant.get(tenantId)?.keys() ?? []) && !this.openingGroups.get(tenant)?.get(prefix));
+    const newToOwner = !like(this.ownerGroups.get(who)?.keys() ?? []) && !this.openingOwnerGroups.get(who)?.get(prefix);
+    this.admit(tenant, owner, newGroup, newToOwner);
+    const counts: Array<[Tally, string]> = [[this.openingSubscriptions, who]];
+    if (owner.userId) counts.push([this.openingStaff, tenant]);
+    if (owner.userId && newGroup) counts.push([tallyOf(this.openingGroups, tenant), prefix]);
+    if (newToOwner) counts.push([tallyOf(this.openingOwnerGroups, who), prefix]);
+    for (const [tally, key] of counts) tally.add(key);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const [tally, key] of counts) tally.add(key, -1);
+      for (const map of [this.openingGroups, this.openingOwnerGroups]) for (const [k, t] of map) if (!t.size) map.delete(k);
+    };
   }
 
   /** Queues the event's execution for every interested group, in its company's queue. */
@@ -253,15 +282,18 @@ export class SubscriptionHub {
    */
   private admit(tenantId: string, owner: SubscriptionOwner, newGroup: boolean, newToOwner: boolean): void {
     const l = this.limits;
-    const mine = this.perOwner.get(ownerKey(owner));
+    const who = ownerKey(owner);
+    const mine = this.perOwner.get(who) + this.openingSubscriptions.get(who);
     if (owner.userId) {
       if (over(l.subscriptionsPerUser, mine)) throw tooMany('subscriptions', l.subscriptionsPerUser, 'per user');
-      if (over(l.subscriptionsPerTenant, this.staffSubscriptions.get(tenantId))) throw tooMany('subscriptions', l.subscriptionsPerTenant, 'per company');
-      if (newGroup && over(l.groupsPerTenant, this.staffGroups.get(tenantId))) throw tooMany('distinct subscription documents', l.groupsPerTenant, 'per company');
+      const staff = this.staffSubscriptions.get(tenantId) + this.openingStaff.get(tenantId);
+      if (over(l.subscriptionsPerTenant, staff)) throw tooMany('subscriptions', l.subscriptionsPerTenant, 'per company');
+      const groups = this.staffGroups.get(tenantId) + (this.openingGroups.get(tenantId)?.size ?? 0);
+      if (newGroup && over(l.groupsPerTenant, groups)) throw tooMany('distinct subscription documents', l.groupsPerTenant, 'per company');
       return;
     }
     if (over(l.subscriptionsPerAddress, mine)) throw tooMany('subscriptions', l.subscriptionsPerAddress, 'per client address');
-    const groups = this.ownerGroups.get(ownerKey(owner))?.size ?? 0;
+    const groups = (this.ownerGroups.get(who)?.size ?? 0) + (this.openingOwnerGroups.get(who)?.size ?? 0);
     if (newToOwner && over(l.groupsPerAddress, groups)) throw tooMany('distinct subscription documents', l.groupsPerAddress, 'per client address');
   }
 

@@ -151,8 +151,10 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         if (over(maxPerSocket, state.open)) return [tooMany('subscriptions', maxPerSocket, 'per connection')];
         // The slot is taken before any waiting, so that a burst of subscribe messages cannot pass the limit together.
         state.open++;
+        let release = () => {};
         const refuse = (errors: readonly GraphQLError[]) => {
           state.open--;
+          release();
           return errors;
         };
         const address = addressOf(ctx);
@@ -166,7 +168,8 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
         try {
           // Past a cap, refused before the feed is opened: a flood of refused subscriptions does no database work.
-          hub.precheck({ userId: state.staff?.userId ?? null, address }, state.staff?.tenantId ?? null, prepared.normalised, prepared.coerced);
+          // Its place under the caps is held while the feed opens (released just before joining, or on refusal).
+          release = hub.precheck({ userId: state.staff?.userId ?? null, address }, state.staff?.tenantId ?? null, prepared.normalised, prepared.coerced);
         } catch (err) {
           await gql.countRefused();
           return refuse([codedError(err)]);
@@ -185,6 +188,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           variables: payload.variables, coercedVariables: prepared.coerced,
         };
         let joined: ReturnType<SubscriptionHub['subscribe']>;
+        release();
         try {
           // Results are written to the socket as `next` frames by the hub, serialised once per group.
           joined = hub.subscribe(request, feed, { id, socket: ctx.extra.socket }, { userId: feed.actor?.userId ?? null, address });
