@@ -47,6 +47,24 @@ describe('registration', () => {
     expect(c.timeline.map((e) => [e.type, e.fromStage, e.toStage])).toEqual([['RECEIVED', null, 'RECEIVED']]);
   });
 
+  it('a complaint filed on the portal under an existing customer\'s e-mail changes nothing of theirs: what it said stays on it', async () => {
+    const email = `returning-${randomUUID().slice(0, 8)}@example.com`;
+    const first = await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE', customer: { name: 'Пётр Иванов', email, phone: '+7 916 555-12-34' } });
+    const customerOf = async (id: string) => ok(await server.staff('query($id: ID) { complaint(id: $id) { customer { id name email phone } } }', { id }, w.staff.HEAD.token)).complaint.customer;
+    const before = await customerOf(first.id);
+    const submitted = ok(await server.portal(Q.submit, { slug: w.t.slug, input: {
+      kind: 'COMPLAINT', subject: 'Someone else', description: 'Filed with another person\'s e-mail',
+      customer: { name: 'Mallory', email: email.toUpperCase(), phone: '+1 555 0100' },
+    } })).submitComplaint;
+    const [second] = await fx.asTenant(w.t.tenantId, (m) => m.query('SELECT id FROM complaints WHERE number = $1', [submitted.number]));
+    expect(await customerOf(first.id)).toEqual(before);
+    expect(before).toMatchObject({ name: 'Пётр Иванов', email, phone: '+7 916 555-12-34' });
+    // The new complaint shows what it said, and is linked to the same customer (their other complaints).
+    expect(await customerOf(second.id)).toEqual({ id: before.id, name: 'Mallory', email, phone: '+1 555 0100' });
+    const [record] = await fx.asTenant(w.t.tenantId, (m) => m.query('SELECT name, phone FROM customers WHERE id = $1', [before.id]));
+    expect(record).toEqual({ name: 'Пётр Иванов', phone: '+7 916 555-12-34' });
+  });
+
   it('by phone without a department lands in RECEIVED', async () => {
     expect((await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE' })).stage).toBe('RECEIVED');
   });

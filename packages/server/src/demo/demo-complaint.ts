@@ -37,6 +37,8 @@ export interface CustomerRef {
   id: string;
   name: string;
   firstName: string;
+  email: string | null;
+  phone: string | null;
 }
 
 const REMEDY_FOR: Readonly<Record<Demand, Remedy>> = {
@@ -66,6 +68,7 @@ export class DemoComplaint {
       priority: Priority.NORMAL, demand: draft.demand, subject: rng.pick(draft.scenario.subjects),
       description: this.describe(orderRef, purchase), product: draft.product.name, order_ref: orderRef,
       purchase_date: purchase, customer_id: customer.id, customer_name: customer.name,
+      customer_email: customer.email, customer_phone: customer.phone,
       sla_state: SlaState.NONE, legal_due_at: null, version: 1,
       received_at: iso(received), stage_entered_at: iso(received), created_at: iso(received), updated_at: iso(received),
     };

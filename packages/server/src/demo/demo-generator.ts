@@ -97,7 +97,7 @@ class CustomerPool {
     const hasEmail = rng.chance(0.85);
     const email = hasEmail ? this.uniqueEmail(`${latinFirst}.${latinSurname}`, rng.pick(c.emailDomains)) : null;
     const phone = !hasEmail || rng.chance(0.7) ? c.phone(rng.digits(9)) : null;
-    const ref = { id: rng.uuid(), name, firstName: first };
+    const ref = { id: rng.uuid(), name, firstName: first, email, phone };
     this.refs.push(ref);
     this.rows.push({ id: ref.id, name, email, phone, created_at: new Date(at).toISOString() });
     return ref;

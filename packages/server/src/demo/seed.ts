@@ -46,6 +46,7 @@ const COLUMNS = {
   customers: 'id uuid, name text, email text, phone text, created_at timestamptz',
   complaints: `id uuid, number text, kind text, channel text, stage text, priority text, demand text, subject text,
     description text, product text, order_ref text, purchase_date date, customer_id uuid, customer_name text,
+    customer_email text, customer_phone text,
     category_id uuid, department_id uuid, assignee_id uuid, validity text, root_cause text, remedy text,
     remedy_amount numeric, decision_note text, rejection_reason text, satisfaction smallint, satisfaction_comment text,
     access_token_hash bytea, sla_due_at timestamptz, sla_state text, legal_due_at timestamptz, version int,

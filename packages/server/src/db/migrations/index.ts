@@ -7,6 +7,7 @@ import { IdempotencyPayload1764400000000 } from './1764400000000-idempotency-pay
 import { CredentialsVersion1764420000000 } from './1764420000000-credentials-version.js';
 import { UploadParts1764440000000 } from './1764440000000-upload-parts.js';
 import { SlaFairPasses1764450000000 } from './1764450000000-sla-fair-passes.js';
+import { ComplaintContact1764460000000 } from './1764460000000-complaint-contact.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   CredentialsVersion1764420000000,
   UploadParts1764440000000,
   SlaFairPasses1764450000000,
+  ComplaintContact1764460000000,
 ];

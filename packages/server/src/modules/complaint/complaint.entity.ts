@@ -79,8 +79,15 @@ export class Complaint {
   @Column('uuid')
   customerId!: string;
 
+  /** The customer's name, e-mail and phone as this complaint gave them (the customer's record is not changed by them). */
   @Column('text')
   customerName!: string;
+
+  @Column('text', { nullable: true })
+  customerEmail!: string | null;
+
+  @Column('text', { nullable: true })
+  customerPhone!: string | null;
 
   @Column('uuid', { nullable: true })
   categoryId!: string | null;

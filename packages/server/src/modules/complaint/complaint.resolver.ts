@@ -114,9 +114,13 @@ export class ComplaintResolver {
     return c.categoryId ? (await gql.staff()).loaders.category.load(c.categoryId) : null;
   }
 
-  @FieldResolver(() => Customer)
-  async customer(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
-    return (await gql.staff()).loaders.customer.load(c.customerId);
+  @FieldResolver(() => Customer, { description: 'The customer as this complaint gave them (name, e-mail, phone when filed); `id` is their one record, shared by complaints with the same e-mail' })
+  async customer(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<Customer> {
+    const record = await (await gql.staff()).loaders.customer.load(c.customerId);
+    return {
+      tenantId: c.tenantId, id: c.customerId, createdAt: record?.createdAt ?? c.createdAt,
+      name: c.customerName, email: c.customerEmail ?? record?.email ?? null, phone: c.customerPhone,
+    };
   }
 
   @FieldResolver(() => [TimelineEvent], { description: 'Append-only, oldest first' })

@@ -10,7 +10,7 @@ import { TRANSITION_FIELDS, missingFields, refuseTransition } from './lifecycle.
 import { syncSla } from '../sla/sla.service.js';
 import { nextComplaintNumber } from './numbering.js';
 import { appendTimeline } from './timeline.js';
-import { findOrCreateCustomer } from './customer.service.js';
+import { findOrCreateCustomer, statedContact } from './customer.service.js';
 import { requireAssignee, requireCategory, requireDepartment } from './references.js';
 import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
@@ -50,6 +50,7 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
   }
   const customer = await findOrCreateCustomer(ctx, input.customer);
+  const stated = statedContact(input.customer);
   const now = new Date();
   const complaint = ctx.manager.create(Complaint, {
     tenantId: ctx.tenantId,
@@ -67,7 +68,9 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     purchaseDate: input.purchaseDate ?? null,
     productPrice: input.productPrice ?? null,
     customerId: customer.id,
-    customerName: customer.name,
+    customerName: stated.name,
+    customerEmail: stated.email,
+    customerPhone: stated.phone,
     categoryId: input.categoryId ?? null,
     departmentId: input.departmentId ?? null,
     assigneeId: input.assigneeId ?? null,
