@@ -57,6 +57,7 @@ const RSS_ATTACKS: AttackKey[] = ['c', 'd', 'e'];
 
 const { values: args } = parseArgs({ options: {
   seconds: { type: 'string', default: '15' }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
 } });
 const PHASE_MS = Number(args.seconds) * 1000;
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -300,7 +301,7 @@ async function run(): Promise<void> {
     // Each run counts its own sign-ups and sign-ins (with REDIS_URL they outlive the server).
     RATE_LIMIT_PREFIX: `bench-neighbours-${Date.now()}`,
   };
-  const server = await spawnServer(SERVER_MAIN, env, PORT);
+  const server = await spawnServer(SERVER_MAIN, env, PORT, args.profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/reclaim-neighbours-profile'] : []);
   base = server.base;
   // Connections held from the start: on a shared PostgreSQL, a new one may be refused mid-run (too many clients).
   db = new pg.Pool({ connectionString: dbUrl, max: 3, idleTimeoutMillis: 0 });
