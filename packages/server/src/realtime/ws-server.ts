@@ -17,6 +17,7 @@ import type { Subscriber, SubscriptionHub, SubscriptionRequest } from './hub.js'
 import { Tally, over } from '../http/tally.js';
 import { CloseCode, tooMany, type LiveLimits } from './live-limits.js';
 import type { UnsentBytes } from './unsent-bytes.js';
+import { FairQueue } from './fair-queue.js';
 
 export interface SubscriptionEndpoint {
   path: string;
@@ -76,6 +77,17 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
   /** Signed-in sockets by `tenant/user`, for ending sessions. */
   const sessions = new Map<string, Set<StaffSocket>>();
   let accepting = true;
+  /**
+   * Subscribe messages wait here for their turn to be parsed and validated:
+   * one per turn of the event loop, round-robin across companies (staff)
+   * and client addresses (portal). A burst of thousands, which a socket
+   * delivers in one read, would otherwise be parsed in one go while
+   * everything else on the node waits.
+   */
+  const preparing = new FairQueue<() => void>({ slots: 1, quantum: 1, maxPending: 0 }, async (_key, [turn]) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    turn!();
+  });
 
   /** Checks the token and the caps, and counts the socket as its user's instead of its address's; false to refuse. */
   const signIn = async (socket: WebSocket, address: string, token: string, state: SocketState): Promise<boolean> => {
@@ -158,6 +170,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           return errors;
         };
         const address = addressOf(ctx);
+        await new Promise<void>((turn) => preparing.offer(state.staff?.tenantId ?? `address:${address}`, turn));
         const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, address);
         const prepared = prepare(endpoint.schema, rules, payload.query, payload.operationName, payload.variables);
         if ('errors' in prepared) {
