@@ -21,7 +21,11 @@ let victim: World;
 let hostile: World;
 let hostileStaff: StaffFixture[];
 
+/** PostgreSQL's own pool and timeouts: embedded PGlite is one session without them (docs/security.md). */
+const postgres = Boolean(process.env.DATABASE_URL);
+
 beforeAll(async () => {
+  if (!postgres) return;
   // A small pool, so that twenty requests would take all of it: a company may hold 3, a user 1.
   // The fixtures create users in parallel with one admin (password hashing holds the connection): a long wait for them.
   server = await startTestServer({ slaScheduler: false }, { dbPoolSize: 6, dbPoolWaitMs: 30_000 });
@@ -61,7 +65,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
   return { ms: performance.now() - started, result };
 }
 
-describe('the connection pool, shared between companies', () => {
+describe.runIf(postgres)('the connection pool, shared between companies', () => {
   it('every unit of work runs under a statement timeout, a lock timeout and an idle-in-transaction timeout', async () => {
     const [row] = await fx.asTenant(victim.t.tenantId, (m) => m.query(
       `SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock,
@@ -136,7 +140,37 @@ describe('the connection pool, shared between companies', () => {
   });
 });
 
-describe('the statement timeout', () => {
+describe.runIf(postgres)('the cost share', () => {
+  it("holds one company's requests to its estimated cost at once (DB_COMPANY_COST), whatever connections are free; another company's run", async () => {
+    // Every request costs more than 1: one of the company's at a time, where its connection share alone would allow 2.
+    const costly = await startTestServer({ slaScheduler: false }, { dbPoolSize: 6, dbPoolWaitMs: 30_000, dbCompanyCost: 1 });
+    try {
+      const cfx = new Fixtures(costly);
+      const [mine, theirs] = await Promise.all([cfx.world(), cfx.world()]);
+      const target = await complaintOf(costly, { token: mine.staff.OPERATOR.token, dept: mine.dept });
+      const locker = await lockComplaint(costly, target);
+      const writers = [mine.staff.OPERATOR, mine.staff.HEAD, mine.staff.QUALITY_MANAGER];
+      let held: Array<Promise<GqlResult>> = [];
+      let waitingOnLock = -1;
+      try {
+        held = writers.map((w, i) => costly.staff(ADD_MESSAGE, { input: { complaintId: target, body: `held ${i}`, visibility: 'INTERNAL' } }, w.token));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const [row] = await locker.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        waitingOnLock = row.n;
+        expect(ok(await costly.staff(ME, {}, theirs.staff.OPERATOR.token)).me.id).toBe(theirs.staff.OPERATOR.id);
+      } finally {
+        await unlock(locker);
+      }
+      expect(waitingOnLock).toBe(1);
+      for (const r of await Promise.all(held)) ok(r);
+    } finally {
+      await costly.close();
+    }
+  });
+});
+
+describe.runIf(postgres)('the statement timeout', () => {
   let slow: TestServer;
   afterAll(async () => {
     await slow?.close();
@@ -162,7 +196,7 @@ describe('the statement timeout', () => {
   });
 });
 
-describe('waiting for a connection', () => {
+describe.runIf(postgres)('waiting for a connection', () => {
   let small: TestServer;
   afterAll(async () => {
     await small?.close();

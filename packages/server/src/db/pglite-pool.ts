@@ -95,9 +95,14 @@ function toPgResult(text: string, r: Results<unknown>) {
   return { command, rows: r.rows, rowCount: r.affectedRows ?? r.rows.length, fields: r.fields };
 }
 
-/** Parsers that make PGlite return what `pg` returns (int8 and numeric as strings, dates as 'YYYY-MM-DD'). */
+/**
+ * Parsers that make PGlite return what `pg` returns: int8 and numeric as
+ * strings, dates as 'YYYY-MM-DD', bytea as a Buffer (PGlite's own Uint8Array
+ * has no `equals`, which the idempotency check calls).
+ */
 export const pgCompatibleParsers = {
   [types.INT8]: (v: string) => v,
   [types.NUMERIC]: (v: string) => v,
   [types.DATE]: (v: string) => v,
+  [types.BYTEA]: (v: string) => Buffer.from(v.slice(2), 'hex'),
 };
