@@ -105,7 +105,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     batchSize: 200,
   });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema(), limits.ready()]);
-  const staff = await createGraphQLEndpoint(staffSchema, deps, config);
+  // Staff requests count their cost against their company's cost share (DB_COMPANY_COST); portal requests only their connections.
+  const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true });
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
   const portal = await createGraphQLEndpoint(portalSchema, deps, {
     ...config, maxBodyBytes: 256 * 1024, limits: { maxRootFields: config.portalMaxRootFields ?? PORTAL_LIMITS.maxRootFields },

@@ -23,6 +23,8 @@ export interface Config {
   dbCompanyConnections?: number;
   /** Pooled connections one user may hold at once (default: a tenth of the pool, at least 1). */
   dbUserConnections?: number;
+  /** Estimated GraphQL cost (graphql/limits.ts) one company's requests may hold at once; 0 turns it off. */
+  dbCompanyCost: number;
   redisUrl?: string;
   /** How events reach other nodes: Redis with REDIS_URL, else LISTEN/NOTIFY with PostgreSQL, else in-process. */
   pubsub: PubSubKind;
@@ -105,6 +107,8 @@ export const DB_DEFAULTS = {
   dbLockTimeoutMs: 2000,
   dbIdleInTransactionTimeoutMs: 30_000,
   dbPoolWaitMs: 5000,
+  /** One request at the most costly the query limits accept, or several cheaper ones, per company at once. */
+  dbCompanyCost: DEFAULT_LIMITS.maxCost,
 } satisfies Partial<Config>;
 
 /** The upload limits' defaults (docs/security.md, "Request bodies and uploads"). */
@@ -137,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolWaitMs: intFrom(env.DB_POOL_WAIT_MS, DB_DEFAULTS.dbPoolWaitMs),
     dbCompanyConnections: env.DB_COMPANY_CONNECTIONS ? intFrom(env.DB_COMPANY_CONNECTIONS, 0) : undefined,
     dbUserConnections: env.DB_USER_CONNECTIONS ? intFrom(env.DB_USER_CONNECTIONS, 0) : undefined,
+    dbCompanyCost: intFrom(env.DB_COMPANY_COST, DB_DEFAULTS.dbCompanyCost),
     redisUrl: env.REDIS_URL || undefined,
     pubsub: pubsubFrom(env.PUBSUB, databaseUrl, env.REDIS_URL),
     outboxGraceMs: intFrom(env.OUTBOX_GRACE_MS, 2000),

@@ -122,7 +122,8 @@ describe('one company flooding live delivery', () => {
 });
 
 describe('a burst of subscribe messages', () => {
-  it('opens the feeds of only as many subscriptions as the caps admit, though all arrive before any has joined', async () => {
+  // The statements are counted on the pg pool's connections (embedded PGlite has none).
+  it.runIf(process.env.DATABASE_URL)('opens the feeds of only as many subscriptions as the caps admit, though all arrive before any has joined', async () => {
     const node = await startTestServer({ slaScheduler: false, live: { groupsPerTenant: 5 } });
     try {
       const w = await new Fixtures(node).world();

@@ -4,6 +4,8 @@ import { AppError } from '../graphql/errors.js';
 export interface Holder {
   company: string;
   user?: string;
+  /** What the work is estimated to cost (a GraphQL request's cost, see graphql/limits.ts); 0 when unknown. */
+  weight?: number;
 }
 
 export interface ShareLimits {
@@ -15,6 +17,12 @@ export interface ShareLimits {
   perUser: number;
   /** How long a unit of work waits for its turn before RATE_LIMITED (BUSY). */
   waitMs: number;
+  /**
+   * At most this much estimated cost held by one company at once (0: no
+   * bound); a company holding nothing may always start one unit, however
+   * costly. Cheap requests are bound by the connections, costly ones by this.
+   */
+  costPerCompany?: number;
 }
 
 /**
@@ -49,6 +57,8 @@ export const poolBusy = () => new AppError('RATE_LIMITED', 'the service is busy;
 export class ConnectionShares {
   private held = 0;
   private readonly heldBy = new Map<string, number>();
+  /** Estimated cost held, per company. */
+  private readonly costBy = new Map<string, number>();
   /**
    * Waiters by company, and within a company by user (key '' for none). The
    * outer map's order is the ring that `next` walks; a user just served
@@ -110,7 +120,8 @@ export class ConnectionShares {
         if ((this.heldBy.get(companyKey(company)) ?? 0) >= this.limits.perCompany) continue;
         const users = this.queues.get(company)!;
         const user = [...users.keys()].find((u) => !u || (this.heldBy.get(userKey(company, u)) ?? 0) < this.limits.perUser);
-        if (user === undefined) continue;
+        // Past its cost share the company waits, its lighter work included: a costly request is not overtaken for ever.
+        if (user === undefined || !this.affordable(company, users.get(user)![0]!.holder.weight ?? 0)) continue;
         const queue = users.get(user)!;
         const waiter = queue.shift()!;
         users.delete(user);
@@ -128,17 +139,32 @@ export class ConnectionShares {
     }
   }
 
+  /** Whether `company` may start work of `weight` now: within its cost share, or holding nothing. */
+  private affordable(company: string, weight: number): boolean {
+    const cap = this.limits.costPerCompany ?? 0;
+    const held = this.costBy.get(company) ?? 0;
+    return cap <= 0 || held === 0 || held + weight <= cap;
+  }
+
   private take(waiter: Waiter): void {
     const keys = keysOf(waiter.holder);
+    const { company } = waiter.holder;
+    const weight = waiter.holder.weight ?? 0;
     waiter.waiting = false;
     this.count--;
     this.held++;
     for (const k of keys) this.heldBy.set(k, (this.heldBy.get(k) ?? 0) + 1);
+    if (weight) this.costBy.set(company, (this.costBy.get(company) ?? 0) + weight);
     let released = false;
     waiter.grant(() => {
       if (released) return;
       released = true;
       this.held--;
+      if (weight) {
+        const left = this.costBy.get(company)! - weight;
+        if (left > 0) this.costBy.set(company, left);
+        else this.costBy.delete(company);
+      }
       for (const k of keys) {
         const n = this.heldBy.get(k)! - 1;
         if (n) this.heldBy.set(k, n);

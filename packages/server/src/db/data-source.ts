@@ -14,7 +14,7 @@ import { DB_DEFAULTS, type Config } from '../config.js';
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export type DatabaseOptions = Partial<Pick<Config, 'databaseUrl' | 'pgliteDataDir' | 'dbPoolSize' | 'dbStatementTimeoutMs'
-  | 'dbLockTimeoutMs' | 'dbIdleInTransactionTimeoutMs' | 'dbPoolWaitMs' | 'dbCompanyConnections' | 'dbUserConnections'>>;
+  | 'dbLockTimeoutMs' | 'dbIdleInTransactionTimeoutMs' | 'dbPoolWaitMs' | 'dbCompanyConnections' | 'dbUserConnections' | 'dbCompanyCost'>>;
 
 export type DatabaseMode = 'postgres' | 'embedded';
 
@@ -54,6 +54,7 @@ function unitLimits(options: DatabaseOptions, size: number, waitMs: number) {
       size, waitMs,
       perCompany: Math.min(size, options.dbCompanyConnections || shares.perCompany),
       perUser: Math.min(size, options.dbUserConnections || shares.perUser),
+      costPerCompany: options.dbCompanyCost ?? DB_DEFAULTS.dbCompanyCost,
     }),
     statementTimeoutMs: options.dbStatementTimeoutMs ?? DB_DEFAULTS.dbStatementTimeoutMs,
     lockTimeoutMs: options.dbLockTimeoutMs ?? DB_DEFAULTS.dbLockTimeoutMs,

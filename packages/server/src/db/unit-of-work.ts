@@ -44,6 +44,8 @@ export class UnitOfWork {
   private tenant?: string;
   private user?: string;
   private giveBack?: () => void;
+  /** The estimated cost of the request this unit serves (graphql/limits.ts), counted against its company's cost share; 0 (not counted) unless set. */
+  weight = 0;
   private finished = false;
   private readonly recorded: ComplaintEvent[] = [];
   private readonly afterCommitHooks: Array<() => void> = [];
@@ -170,7 +172,8 @@ export class UnitOfWork {
     if (this.finished) throw new Error('unit of work already finished');
     const limits = limitsOf.get(this.dataSource);
     const holder: Holder = this.turn.job ? { company: `job:${this.turn.job}` }
-      : this.tenant ? { company: this.tenant, user: this.user }
+      : this.tenant ? { company: this.tenant, user: this.user, weight: this.weight }
+        // Not weighed: callers not yet known to a company share it, and one address's costly request must not hold up every other's.
         : { company: 'anonymous', user: this.turn.clientAddress };
     this.giveBack = await limits?.shares?.acquire(holder);
     const runner = this.dataSource.createQueryRunner();

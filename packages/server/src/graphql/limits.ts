@@ -1,7 +1,7 @@
 import {
   GraphQLError, Kind, getNamedType, getNullableType, isInterfaceType, isListType, isObjectType,
-  type ASTVisitor, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
-  type SelectionSetNode, type ValidationContext, type ValidationRule,
+  type ASTVisitor, type FieldNode, type OperationDefinitionNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
+  type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
 
 export interface QueryLimits {
@@ -62,6 +62,8 @@ export class OperationMeter {
     private readonly schema: GraphQLSchema,
     private readonly fragment: (name: string) => FragmentDefinitionNode | null | undefined,
     private readonly limits: QueryLimits,
+    /** The request's variables, when known: a `first` given by a variable then counts at its value. */
+    private readonly variables?: Readonly<Record<string, unknown>>,
   ) {}
 
   /** The figures of an operation on `rootType`; throws a QUERY_LIMIT error past a limit. */
@@ -105,7 +107,7 @@ export class OperationMeter {
     const own: Measure = { fields: 1, aliases: node.alias ? 1 : 0, depth: 1, cost: 1, roots: node.name.value === '__typename' ? 0 : 1 };
     if (!node.selectionSet) return this.check(own);
     const inner = this.selection(node.selectionSet, definition ? getNamedType(definition.type) : null);
-    const times = definition ? multiplier(definition, node, parent!) : 1;
+    const times = definition ? multiplier(definition, node, parent!, this.variables) : 1;
     return this.check({
       fields: own.fields + inner.fields, aliases: own.aliases + inner.aliases, depth: 1 + inner.depth,
       cost: own.cost + times * inner.cost, roots: own.roots,
@@ -138,12 +140,14 @@ export class OperationMeter {
  * other lists except those of a connection (its `first` counted already),
  * else once.
  */
-function multiplier(definition: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLNamedType): number {
+function multiplier(definition: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLNamedType, variables?: Readonly<Record<string, unknown>>): number {
   const first = definition.args.find((a) => a.name === 'first');
   if (first) {
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
+    const known = given?.kind === Kind.VARIABLE && variables ? variables[given.name.value] : undefined;
     const value = !given ? Number(first.defaultValue ?? LIST_SIZE)
-      : given.kind === Kind.INT ? Number(given.value) : FIRST_CEILING;
+      : given.kind === Kind.INT ? Number(given.value)
+        : typeof known === 'number' ? known : known === null ? Number(first.defaultValue ?? LIST_SIZE) : FIRST_CEILING;
     return Math.min(Math.max(Number.isFinite(value) ? value : FIRST_CEILING, 1), FIRST_CEILING);
   }
   if (!isListType(getNullableType(definition.type))) return 1;
@@ -175,4 +179,28 @@ export function queryLimits(overrides: Partial<QueryLimits> = {}): ValidationRul
       },
     };
   };
+}
+
+const UNBOUNDED: QueryLimits = {
+  maxDepth: Infinity, maxAliases: Infinity, maxFields: Infinity, maxCost: Infinity, maxSpreads: Infinity, maxRootFields: Infinity,
+};
+
+/**
+ * The cost (as the limits count it) of the operation a request runs, with
+ * its variables (a `first` given by a variable counts at its value), for
+ * the connection shares (db/connection-shares.ts): a company's requests may
+ * hold only so much cost at once. A walk of the document, without limits.
+ */
+export function operationCost(
+  schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables?: Readonly<Record<string, unknown>>,
+): number {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  let operation: OperationDefinitionNode | undefined;
+  for (const d of document.definitions) {
+    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    else if (d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName)) operation ??= d;
+  }
+  if (!operation) return 0;
+  const meter = new OperationMeter(schema, (name) => fragments.get(name), UNBOUNDED, variables);
+  return meter.measure(operation.selectionSet, schema.getRootType(operation.operation)).cost;
 }

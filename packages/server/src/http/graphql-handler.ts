@@ -6,7 +6,7 @@ import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import type { UnitOfWork } from '../db/unit-of-work.js';
 import { badInput, formatError, rateLimited } from '../graphql/errors.js';
 import { hiddenTextIn } from '../graphql/validation.js';
-import { queryLimits, type QueryLimits } from '../graphql/limits.js';
+import { operationCost, queryLimits, type QueryLimits } from '../graphql/limits.js';
 import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
 
 /**
@@ -66,6 +66,23 @@ const refuseHiddenText: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/**
+ * A request's cost, as the query limits count it, goes with its unit of work:
+ * a company's requests may hold only so much cost at once (DB_COMPANY_COST),
+ * so a few costly queries cannot take the node's CPU from other companies.
+ * Staff requests only: a portal visitor holding one complaint's token must
+ * not be able to use up that company's share.
+ */
+const weighRequests: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, document, operationName, schema, request }) {
+        contextValue.uow.weight = operationCost(schema, document, operationName, request.variables);
+      },
+    };
+  },
+};
+
 export interface GraphQLEndpoint {
   apollo: ApolloServer<GraphQLContext>;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -83,6 +100,8 @@ export async function createGraphQLEndpoint(
     graphqlIntrospection?: boolean;
     /** GRAPHQL_BODY_TIMEOUT_MS. */
     graphqlBodyTimeoutMs?: number;
+    /** Requests count their cost against their company's cost share (staff; see weighRequests). */
+    weighed?: boolean;
   },
 ): Promise<GraphQLEndpoint> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -99,7 +118,7 @@ export async function createGraphQLEndpoint(
     // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Cache hints are unused (responses are per user); the default plugin wraps every field resolver.
-    plugins: [rollbackOnError, countRefusals, refuseHiddenText, ApolloServerPluginCacheControlDisabled()],
+    plugins: [rollbackOnError, countRefusals, refuseHiddenText, ...(options.weighed ? [weighRequests] : []), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 

@@ -52,6 +52,35 @@ describe('ConnectionShares', () => {
     expect(gate.waiting).toBe(2);
   });
 
+  it('holds a company to its cost share: costly requests one after another, another company\'s at once', async () => {
+    const gate = new ConnectionShares({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
+    const first = await gate.acquire({ company: 'A', user: 'u1', weight: 800 });
+    let second = false;
+    void gate.acquire({ company: 'A', user: 'u2', weight: 800 }).then(() => { second = true; });
+    let other = false;
+    void gate.acquire({ company: 'B', user: 'v1', weight: 800 }).then(() => { other = true; });
+    await tick();
+    expect({ second, other }).toEqual({ second: false, other: true });
+    first();
+    await tick();
+    expect(second).toBe(true);
+  });
+
+  it('lets a company holding nothing start a request costlier than its share, and its lighter work wait behind it', async () => {
+    const gate = new ConnectionShares({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
+    const light = await gate.acquire({ company: 'A', user: 'u1', weight: 100 });
+    const order: string[] = [];
+    const huge = gate.acquire({ company: 'A', user: 'u2', weight: 5000 }).then((r) => { order.push('huge'); return r; });
+    const later = gate.acquire({ company: 'A', user: 'u3', weight: 100 }).then((r) => { order.push('later'); return r; });
+    await tick();
+    // Not overtaken by lighter work that came after it, though that would fit.
+    expect(order).toEqual([]);
+    light();
+    (await huge)();
+    await later;
+    expect(order).toEqual(['huge', 'later']);
+  });
+
   it('a company that arrives late is served within one round, ahead of the earlier company\'s backlog', async () => {
     const gate = shares(1);
     const held = await gate.acquire({ company: 'A' });
