@@ -33,11 +33,11 @@ async function admin(sql: string): Promise<void> {
 /** With Redis the nodes share their limits: under a prefix of this run's own, so that runs never count against each other. */
 const limitsPrefix = `test-${randomBytes(6).toString('hex')}`;
 
-async function startNode(env: Record<string, string>): Promise<ServerProcess> {
+async function startNode(env: Record<string, string>, script?: string): Promise<ServerProcess> {
   const node = await startServerProcess({
     ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0',
     OUTBOX_GRACE_MS: '500', OUTBOX_RELAY_INTERVAL_MS: '200', REDIS_URL: '', RATE_LIMIT_PREFIX: limitsPrefix, ...env,
-  });
+  }, undefined, script);
   nodes.push(node);
   return node;
 }
@@ -109,7 +109,7 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
 
   it('publishes through another node what a node killed (SIGKILL) right after COMMIT never published', async () => {
     const survivor = await startNode({ PUBSUB: 'postgres' });
-    const doomed = await startNode({ PUBSUB: 'postgres', RECLAIM_FAULT: 'sigkill-after-commit' });
+    const doomed = await startNode({ PUBSUB: 'postgres' }, 'testing/crash-after-commit.js');
     const token = await signUp(survivor);
     const { socket, id } = await subscribe(survivor, token);
 

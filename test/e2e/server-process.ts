@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** The built server, as `pnpm start` and the Docker image run it. */
-const serverMain = new URL('../../packages/server/dist/main.js', import.meta.url).pathname;
+const serverDist = new URL('../../packages/server/dist/', import.meta.url).pathname;
 
 export interface ServerProcess {
   base: string;
@@ -23,11 +23,12 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `dist/main.js` with `env` (on a free port) and waits until /healthz answers. */
-export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
+/** Starts the built server (`script`: its entry under packages/server/dist, e.g. a test-only one from src/testing/). */
+export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000, script = 'main.js'): Promise<ServerProcess> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let output = '';
-  const child = spawn(process.execPath, [serverMain], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [serverDist + script], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

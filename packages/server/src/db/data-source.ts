@@ -10,8 +10,16 @@ import { ConnectionShares, sharesOf } from './connection-shares.js';
 import { limitUnitsOfWork } from './unit-of-work.js';
 import { DB_DEFAULTS, type Config } from '../config.js';
 
-// `date` columns stay 'YYYY-MM-DD' strings (pg would make local-midnight Dates).
-pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+/**
+ * The pool's type parsers: pg's, except that `date` columns stay
+ * 'YYYY-MM-DD' strings (pg would make local-midnight Dates). Given to this
+ * pool only, not set on pg for the whole process.
+ */
+const PG_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    return oid === pg.types.builtins.DATE && format !== 'binary' ? (v: string) => v : pg.types.getTypeParser(oid, format as 'text');
+  },
+};
 
 export type DatabaseOptions = Partial<Pick<Config, 'databaseUrl' | 'pgliteDataDir' | 'dbPoolSize' | 'dbStatementTimeoutMs'
   | 'dbLockTimeoutMs' | 'dbIdleInTransactionTimeoutMs' | 'dbPoolWaitMs' | 'dbCompanyConnections' | 'dbUserConnections' | 'dbCompanyCost'>>;
@@ -30,7 +38,7 @@ export async function createDataSource(options: DatabaseOptions): Promise<{ data
     const dataSource = new DataSource({
       ...common, url: options.databaseUrl, poolSize: size,
       // Sent when each connection starts: SET LOCAL ROLE does not apply a role's own settings.
-      extra: { connectionTimeoutMillis: waitMs, ...(idleMs > 0 && { idle_in_transaction_session_timeout: idleMs }) },
+      extra: { types: PG_TYPES, connectionTimeoutMillis: waitMs, ...(idleMs > 0 && { idle_in_transaction_session_timeout: idleMs }) },
     });
     limitUnitsOfWork(dataSource, unitLimits(options, size, waitMs));
     return { dataSource: await dataSource.initialize(), mode: 'postgres' };
