@@ -5,6 +5,7 @@ import { TokenService } from '../src/auth/token.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, PASSWORD, Q, complaintInput, expectError, type ComplaintView, type World } from './fixtures.js';
+import { WsClient } from './ws-client.js';
 
 const SECRET = randomBytes(32).toString('hex');
 let server: TestServer;
@@ -303,5 +304,35 @@ describe('tokens', () => {
     expect(ok(await me(temp.token)).me.id).toBe(temp.id);
     ok(await server.staff(Q.updateUser, { input: { id: temp.id, active: false } }, a.t.adminToken));
     expectError(await me(temp.token), 'UNAUTHENTICATED');
+  });
+});
+
+describe('ids read by hand', () => {
+  const refusedOn = (r: GqlResult, field: string) => {
+    const e = expectError(r, 'BAD_USER_INPUT');
+    expect({ message: e.message, fields: e.extensions?.fields }).toEqual({
+      message: `${field} is not a valid id`, fields: [{ field, messages: ['is not a valid id'] }],
+    });
+  };
+
+  it('are checked one way: BAD_USER_INPUT naming the field, nothing written', async () => {
+    refusedOn(await fx.expectNoWrites(() => server.staff('mutation($id: ID!) { stopAwaitingCustomer(id: $id) { id } }', { id: SQL }, a.staff.HEAD.token)), 'id');
+    refusedOn(await fx.expectNoWrites(() => server.staff('mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: '../../etc' }, admin())), 'id');
+    refusedOn(await fx.expectNoWrites(() => server.staff('mutation($ids: [ID!]!) { reorderSlaPolicies(ids: $ids) { id } }',
+      { ids: [randomUUID(), "1' OR '1'='1"] }, admin())), 'ids.1');
+  });
+
+  it('in a subscription\'s arguments too', async () => {
+    const client = await WsClient.staff(server.url, a.staff.HEAD.token);
+    try {
+      client.subscribe('subscription($d: ID) { complaintStageChanged(departmentId: $d) { to } }', { d: SQL });
+      const error = await client.waitFor((m) => m.type === 'error');
+      expect(error.payload[0]).toMatchObject({
+        message: 'departmentId is not a valid id',
+        extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'departmentId', messages: ['is not a valid id'] }] },
+      });
+    } finally {
+      client.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { Kind, visit, type DocumentNode } from 'graphql';
+import { badInput } from './errors.js';
 
 /** Markup that a browser would treat as a tag, comment or entity-encoded tag. */
 const MARKUP = /<\s*[a-z!/?]|&lt;\s*[a-z!/]|javascript:/i;
@@ -90,6 +91,24 @@ export function PlainText(rules: TextRules, options?: ValidationOptions) {
 }
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Ids are checked one way: `@IsEntityId()` on the fields of input classes
+ * and on `@Arg`s (class-validator), `entityId` where a value is read by
+ * hand (a subscription's arguments, a list of ids). Either way the answer
+ * is BAD_USER_INPUT naming the field: "<field> is not a valid id".
+ */
+export function entityId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) {
+    throw badInput(`${field} is not a valid id`, { fields: [{ field, messages: ['is not a valid id'] }] });
+  }
+  return value.toLowerCase();
+}
+
+/** As entityId, for an id that may be absent (null or undefined gives null). */
+export function optionalEntityId(value: unknown, field: string): string | null {
+  return value === null || value === undefined ? null : entityId(value, field);
+}
 
 /** class-validator decorator for ID arguments: a UUID (or an array of them). */
 export function IsEntityId(options?: ValidationOptions) {

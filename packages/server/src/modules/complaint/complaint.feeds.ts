@@ -2,7 +2,7 @@ import type { Actor } from '../../auth/actor.js';
 import { Role } from '../../auth/roles.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
-import { UUID_PATTERN } from '../../graphql/validation.js';
+import { optionalEntityId } from '../../graphql/validation.js';
 import { QUEUE_EVENT_TYPES, SLA_EVENT_TYPES, type ComplaintEvent } from '../../realtime/events.js';
 import { findComplaint } from './complaint.queries.js';
 import { openByToken } from './complaint.portal-service.js';
@@ -23,12 +23,6 @@ export interface Feed {
 /** Checks, inside the subscribing unit of work, that the subscriber may open the feed; throws a coded AppError if not. */
 export type FeedOpener = (gql: GraphQLContext, args: Record<string, unknown>) => Promise<Feed>;
 
-function optionalId(args: Record<string, unknown>, name: string): string | null {
-  const value = args[name];
-  if (value === null || value === undefined) return null;
-  if (typeof value !== 'string' || !UUID_PATTERN.test(value)) throw badInput(`${name} is not a valid id`);
-  return value.toLowerCase();
-}
 
 /** Roles and departments: all that payload resolvers read of a staff actor (allowedTransitions, for one). */
 const audienceOf = (a: Actor) => `${[...a.roles].sort().join(',')}|${[...a.departmentIds].sort().join(',')}`;
@@ -44,7 +38,7 @@ const inDepartment = (departmentId: string) => (e: ComplaintEvent) =>
 export const STAFF_FEEDS: Record<string, FeedOpener> = {
   /** Any staff member reads every complaint of the tenant, so may watch any department's queue. */
   async complaintStageChanged(gql, args) {
-    const departmentId = optionalId(args, 'departmentId');
+    const departmentId = optionalEntityId(args.departmentId, 'departmentId');
     const ctx = await gql.staff();
     if (departmentId) await requireDepartment(ctx, departmentId);
     const scope = departmentId ? inDepartment(departmentId) : () => true;
@@ -57,7 +51,7 @@ export const STAFF_FEEDS: Record<string, FeedOpener> = {
    * member receives the alerts of all their departments.
    */
   async slaBreached(gql, args) {
-    const departmentId = optionalId(args, 'departmentId');
+    const departmentId = optionalEntityId(args.departmentId, 'departmentId');
     const ctx = await gql.staff();
     const actor = ctx.staff;
     const overseer = actor.roles.includes(Role.QUALITY_MANAGER);
@@ -73,7 +67,7 @@ export const STAFF_FEEDS: Record<string, FeedOpener> = {
   },
 
   async complaintUpdated(gql, args) {
-    const id = optionalId(args, 'id');
+    const id = optionalEntityId(args.id, 'id');
     if (!id) throw badInput('id is required');
     if (!(await findComplaint(await gql.staff(), { id }))) throw notFound('complaint');
     return staffFeed(gql, (e) => e.complaintId === id);

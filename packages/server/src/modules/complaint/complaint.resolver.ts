@@ -2,8 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Quer
 import { IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Action, authorize } from '../../auth/permissions.js';
-import { IsEntityId, UUID_PATTERN } from '../../graphql/validation.js';
-import { badInput } from '../../graphql/errors.js';
+import { IsEntityId, entityId } from '../../graphql/validation.js';
 import { Complaint } from './complaint.entity.js';
 import { Stage } from './complaint.enums.js';
 import { Department } from '../department/department.entity.js';
@@ -95,8 +94,7 @@ export class ComplaintResolver {
 
   @Mutation(() => Complaint, { description: 'The customer answered another way (phone, e-mail): the paused SLA clocks run again' })
   async stopAwaitingCustomer(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
-    if (!UUID_PATTERN.test(id)) throw badInput('id is not a valid id', { fields: [{ field: 'id', messages: ['is not a valid id'] }] });
-    return stopAwaitingCustomer(await gql.staff(), id.toLowerCase());
+    return stopAwaitingCustomer(await gql.staff(), entityId(id, 'id'));
   }
 
   @FieldResolver(() => Department, { nullable: true })

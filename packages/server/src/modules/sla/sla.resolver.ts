@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { IsEntityId, UUID_PATTERN } from '../../graphql/validation.js';
+import { IsEntityId, entityId } from '../../graphql/validation.js';
 import { badInput } from '../../graphql/errors.js';
 import { Complaint } from '../complaint/complaint.entity.js';
 import { Priority, SlaState, Stage } from '../complaint/complaint.enums.js';
@@ -102,12 +102,12 @@ export class SlaSettingsResolver {
 
   @Mutation(() => BusinessCalendar, { description: 'Open complaints have their clocks recomputed' })
   async updateBusinessCalendar(@Arg('id', () => ID) id: string, @Arg('input') input: BusinessCalendarInput, @Ctx() gql: GraphQLContext) {
-    return settings.saveCalendar(await gql.staff(), checkedId(id), input);
+    return settings.saveCalendar(await gql.staff(), entityId(id, 'id'), input);
   }
 
   @Mutation(() => Boolean, { description: 'Refused (IN_USE) while a policy uses the calendar' })
   async deleteBusinessCalendar(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
-    return settings.deleteCalendar(await gql.staff(), checkedId(id));
+    return settings.deleteCalendar(await gql.staff(), entityId(id, 'id'));
   }
 
   @Query(() => [SlaPolicyView], { description: 'In matching order: the first whose priorities and categories fit wins; the default is last' })
@@ -122,18 +122,18 @@ export class SlaSettingsResolver {
 
   @Mutation(() => SlaPolicyView, { description: 'Open complaints have their clocks recomputed (time already used is kept)' })
   async updateSlaPolicy(@Arg('id', () => ID) id: string, @Arg('input') input: SlaPolicyInput, @Ctx() gql: GraphQLContext) {
-    return settings.updatePolicy(await gql.staff(), checkedId(id), input, gql.deps.slaMinTargetSeconds);
+    return settings.updatePolicy(await gql.staff(), entityId(id, 'id'), input, gql.deps.slaMinTargetSeconds);
   }
 
   @Mutation(() => Boolean)
   async deleteSlaPolicy(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
-    return settings.deletePolicy(await gql.staff(), checkedId(id));
+    return settings.deletePolicy(await gql.staff(), entityId(id, 'id'));
   }
 
   @Mutation(() => [SlaPolicyView], { description: 'Every policy but the default, in the order they are tried' })
   async reorderSlaPolicies(@Arg('ids', () => [ID]) ids: string[], @Ctx() gql: GraphQLContext) {
     if (ids.length > 200) throw settingsInputError('ids', 'at most 200');
-    return settings.reorderPolicies(await gql.staff(), ids.map(checkedId));
+    return settings.reorderPolicies(await gql.staff(), ids.map((id, i) => entityId(id, `ids.${i}`)));
   }
 
   @Query(() => [LegalPreset])
@@ -158,7 +158,7 @@ export class SlaSettingsResolver {
 
   @Mutation(() => SlaBreach)
   async acknowledgeEscalation(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
-    return settings.acknowledgeEscalation(await gql.staff(), checkedId(id));
+    return settings.acknowledgeEscalation(await gql.staff(), entityId(id, 'id'));
   }
 }
 
@@ -256,9 +256,5 @@ export class ComplaintSlaResolver {
   }
 }
 
-function checkedId(id: string): string {
-  if (!UUID_PATTERN.test(id)) throw settingsInputError('id', 'is not a valid id');
-  return id.toLowerCase();
-}
 
 const settingsInputError = (name: string, message: string) => badInput(`${name} ${message}`, { fields: [{ field: name, messages: [message] }] });
