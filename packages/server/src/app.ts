@@ -17,6 +17,7 @@ import { Realtime } from './realtime/index.js';
 import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
+import type { CommittedEvents } from './db/unit-of-work.js';
 
 export interface App {
   server: Server;
@@ -54,6 +55,11 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
     limits: config.live,
   });
+  /** What this node's units of work tell it after they commit: their events to publish, their nearest deadline to its scheduler. */
+  const afterCommit: CommittedEvents = {
+    committed: (events) => realtime.publisher.committed(events),
+    deadlineWritten: (at) => scheduler?.expect(at),
+  };
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
@@ -89,11 +95,11 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     trustedProxies: config.trustedProxies ?? 0,
     slaMinTargetSeconds: config.slaMinTargetSeconds ?? 60,
     queryLimits: config.queryLimits,
-    publisher: realtime.publisher,
+    publisher: afterCommit,
     sessions: realtime,
   };
   const scheduler = config.slaScheduler === false ? null
-    : new SlaScheduler(dataSource, realtime.publisher, {
+    : new SlaScheduler(dataSource, afterCommit, {
       ...DEFAULT_SCHEDULER,
       pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
       perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,

@@ -328,6 +328,21 @@ describe('breaches', () => {
     expect(Date.parse(afterDelete[0].slaDueAt)).toBeLessThan(Date.parse(afterDelete[1].slaDueAt));
   });
 
+  it("a deadline written through one node is told to that node's scheduler, not to another app in the same process", async () => {
+    // Polls at start, then not for a minute: only a wake-up could make it hold the new instant.
+    const other = await startTestServer({ slaMinTargetSeconds: 1, slaPollMs: 60_000 });
+    try {
+      const w = await fx.world();
+      await setDefaultPolicy(w, { stageTargets: [{ stage: 'REGISTERED', seconds: 3 }] }, true);
+      await pause(300);
+      const before = { mine: server.app.scheduler!.held, theirs: other.app.scheduler!.held };
+      await registered(w);
+      expect({ mine: server.app.scheduler!.held > before.mine, theirs: other.app.scheduler!.held }).toEqual({ mine: true, theirs: before.theirs });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('moves a breached complaint to the department the policy names; both departments hear of it', async () => {
     const w = await fx.world();
     await setDefaultPolicy(w, { stageTargets: [{ stage: 'REGISTERED', seconds: 1 }], escalation: { notifyHead: false, reassignToDepartmentId: w.otherDept } });

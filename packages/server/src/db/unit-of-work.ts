@@ -3,9 +3,12 @@ import { AppError } from '../graphql/errors.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 import { poolBusy, type ConnectionShares, type Holder } from './connection-shares.js';
 
-/** Receives the events a unit of work wrote to the outbox, once it has committed. */
+/** What a unit of work tells its node once it has committed. */
 export interface CommittedEvents {
+  /** The events it wrote to the outbox. */
   committed(events: readonly ComplaintEvent[]): void;
+  /** The nearest SLA deadline it wrote (ms since the epoch), so that this node's scheduler fires it on time. */
+  deadlineWritten?(at: number): void;
 }
 
 export const APP_ROLE = 'reclaim_app';
@@ -49,6 +52,7 @@ export class UnitOfWork {
   private finished = false;
   private readonly recorded: ComplaintEvent[] = [];
   private readonly afterCommitHooks: Array<() => void> = [];
+  private nearestDeadline?: number;
 
   /**
    * Whose turn it takes for a connection: `job` names work the service does
@@ -68,6 +72,12 @@ export class UnitOfWork {
   record(event: ComplaintEvent): void {
     if (this.finished) throw new Error('unit of work already finished');
     this.recorded.push(event);
+  }
+
+  /** A clock this transaction wrote fires at `at`: told to the publisher's node after COMMIT (the nearest one), dropped on ROLLBACK. */
+  deadline(at: number): void {
+    if (this.finished) throw new Error('unit of work already finished');
+    this.nearestDeadline = Math.min(this.nearestDeadline ?? Infinity, at);
   }
 
   /** Runs `hook` once this unit of work has committed (never after a rollback). */
@@ -133,6 +143,7 @@ export class UnitOfWork {
         console.error('publishing committed events failed; the outbox relay will retry', err);
       }
     }
+    if (commit && this.nearestDeadline !== undefined) this.publisher?.deadlineWritten?.(this.nearestDeadline);
     if (commit) {
       for (const hook of this.afterCommitHooks) {
         try {

@@ -37,6 +37,11 @@ export class RequestContext {
     this.uow.record(event);
   }
 
+  /** A clock written in this transaction fires at `at` (see UnitOfWork.deadline); without a unit of work (seeding), nobody is told. */
+  deadlineWritten(at: number): void {
+    this.uow?.deadline(at);
+  }
+
   /** Runs `hook` after this context's transaction commits; without a unit of work (seeding), never. */
   afterCommit(hook: () => void): void {
     this.uow?.afterCommit(hook);

@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { fireDueClocks } from './sla.service.js';
-import { onDeadlineWritten } from './sla.wakeup.js';
 
 export interface SchedulerOptions {
   /** How far ahead the scheduler reads the instants at which clocks fire. */
@@ -42,7 +41,6 @@ export class SlaScheduler {
   private polling?: Promise<void>;
   private again = false;
   private stopped = true;
-  private unsubscribe?: () => void;
   readonly stats = { claimed: 0, passes: 0, errors: 0 };
 
   constructor(
@@ -54,13 +52,11 @@ export class SlaScheduler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubscribe = onDeadlineWritten((at) => this.expect(at));
     this.schedulePoll(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
     clearTimeout(this.pollTimer);
     clearTimeout(this.fireTimer);
     await Promise.all([this.polling, this.firing]);
@@ -71,7 +67,7 @@ export class SlaScheduler {
     return this.upcoming.length;
   }
 
-  /** A clock committed on this node fires at `at` (database time): keep it if it falls in the window. */
+  /** A clock committed on this node fires at `at` (database time; told by the node's units of work): keep it if it falls in the window. */
   expect(at: number): void {
     if (this.stopped) return;
     const local = at - this.offsetMs;

@@ -11,7 +11,6 @@ import {
   type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type SlaSettings,
 } from './sla-clock.js';
 import { clockOf } from './sla.enums.js';
-import { deadlineWritten } from './sla.wakeup.js';
 
 const settingsCache = new WeakMap<RequestContext, Promise<SlaSettings>>();
 
@@ -147,7 +146,7 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
   await writeSummaries(ctx, summaries);
   if (history.length) await insertBreaches(ctx, history);
   const next = Math.min(...rows.map(nextFire).filter((t): t is number => t !== null));
-  if (Number.isFinite(next)) ctx.afterCommit(() => deadlineWritten(next));
+  if (Number.isFinite(next)) ctx.deadlineWritten(next);
 }
 
 /** When the scheduler should next look at a clock (as the database's `next_fire_at` computes it). */
