@@ -49,6 +49,8 @@ export class UnitOfWork {
   private giveBack?: () => void;
   /** The estimated cost of the request this unit serves (graphql/limits.ts), counted against its company's cost share; 0 (not counted) unless set. */
   weight = 0;
+  /** Set when the request produced an error: its handler then rolls it back. */
+  failed = false;
   private finished = false;
   private readonly recorded: ComplaintEvent[] = [];
   private readonly afterCommitHooks: Array<() => void> = [];

@@ -3,25 +3,21 @@ import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
-import type { UnitOfWork } from '../db/unit-of-work.js';
 import { badInput, formatError, rateLimited } from '../graphql/errors.js';
 import { hiddenTextIn } from '../graphql/validation.js';
 import { operationCost, queryLimits, type QueryLimits } from '../graphql/limits.js';
 import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
 
 /**
- * Units of work of requests that produced errors: their transaction is rolled
+ * Marks the request failed on any error, so that its transaction is rolled
  * back. Apollo hands plugins a shallow copy of the context object, so a flag
  * set on that copy would never reach the handler; the unit of work is shared.
  */
-const failedUnits = new WeakSet<UnitOfWork>();
-
-/** Marks the request failed on any error, so that its transaction is rolled back. */
 const rollbackOnError: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ contextValue }) {
-        failedUnits.add(contextValue.uow);
+        contextValue.uow.failed = true;
       },
     };
   },
@@ -154,7 +150,7 @@ export async function createGraphQLEndpoint(
       throw err;
     }
     try {
-      await context.uow.finish(!failedUnits.has(context.uow));
+      await context.uow.finish(!context.uow.failed);
     } catch (err) {
       console.error('commit failed', err);
       return sendJson(res, 500, { errors: [{ message: 'the change could not be saved; try again', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
