@@ -102,9 +102,9 @@ describe.runIf(postgres)('the connection pool, shared between companies', () => 
     const locker = await lockComplaint(server, target);
     // Old behaviour for comparison: without the shares the victim waited until this lock went away.
     const release = setTimeout(() => void unlock(locker), 4000);
-    let attack: Array<Promise<GqlResult>> = [];
+    let attack: Array<Promise<GqlResult>>;
     const underAttack: number[] = [];
-    let waitingOnLock = 0;
+    let waitingOnLock: number;
     const started = performance.now();
     try {
       attack = Array.from({ length: 20 }, (_, i) => server.staff(ADD_MESSAGE,

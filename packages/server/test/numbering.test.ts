@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from './harness.js';
-import { Fixtures, Q, complaintInput, type World } from './fixtures.js';
+import { Fixtures, complaintInput, type World } from './fixtures.js';
 
 let server: TestServer;
 let fx: Fixtures;

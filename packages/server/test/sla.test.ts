@@ -43,7 +43,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-const admin = (w: World) => w.staff.ADMIN.token;
 const staff = (w: World, query: string, variables: Record<string, unknown> = {}, role: Role = Role.ADMIN) =>
   server.staff(query, variables, w.staff[role].token);
 const getComplaint = async (w: World, id: string) => ok(await staff(w, GET, { id }, Role.HEAD)).complaint;

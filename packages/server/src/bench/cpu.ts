@@ -25,7 +25,7 @@ export function processCpuMs(pid: number): number {
 /** CPU ms so far of the PostgreSQL backends connected to `database` (by their process titles). */
 export function backendsCpuMs(database: string): number {
   let total = 0;
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
   } catch {

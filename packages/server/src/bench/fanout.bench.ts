@@ -89,7 +89,10 @@ async function rounds(subs: Sub[], trigger: (round: number) => Promise<void>): P
     await trigger(r);
     const deadline = Date.now() + 10_000;
     while (subs.some((s) => s.arrived < 0) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 2));
-    for (const s of subs) s.arrived < 0 ? lost++ : latencies.push(s.arrived - t0);
+    for (const s of subs) {
+      if (s.arrived < 0) lost++;
+      else latencies.push(s.arrived - t0);
+    }
     await new Promise((res) => setTimeout(res, 200));
   }
   return dist(latencies, lost);

@@ -83,6 +83,7 @@ export class ConnectionShares {
   /** Resolves with the function that gives the connection back, once `holder` may take one. */
   acquire(holder: Holder): Promise<() => void> {
     return new Promise((resolve, reject) => {
+      // eslint-disable-next-line prefer-const -- grant() may run inside dispatch() below, before the timer is set; a const would still be in its temporal dead zone.
       let timer: NodeJS.Timeout | undefined;
       const waiter: Waiter = {
         holder,

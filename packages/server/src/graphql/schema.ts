@@ -1,4 +1,4 @@
-import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { DateTime } from './scalars.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
@@ -34,15 +34,17 @@ const common = {
 
 /** Staff and integrations: /graphql. */
 export function buildStaffSchema(): Promise<GraphQLSchema> {
-  const resolvers: NonEmptyArray<Function> = [
-    TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
-    ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
-    ComplaintSubscriptionResolver, StageChangeResolver,
-    SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-    ResponseTemplateResolver,
-    AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
-  ];
-  return buildSchema({ ...common, resolvers });
+  return buildSchema({
+    ...common,
+    resolvers: [
+      TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
+      ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
+      ComplaintSubscriptionResolver, StageChangeResolver,
+      SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
+      ResponseTemplateResolver,
+      AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
+    ],
+  });
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */

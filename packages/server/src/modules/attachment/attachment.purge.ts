@@ -69,7 +69,7 @@ export class PendingUploadPurge {
     for (const { tenant_id: tenantId } of tenants) {
       for (let first = true; ; first = false) {
         const uow = new UnitOfWork(this.dataSource);
-        let deleted = 0;
+        let deleted: number;
         try {
           await uow.enterTenant(tenantId);
           const ctx = new RequestContext(tenantId, null, await uow.manager(), uow);
