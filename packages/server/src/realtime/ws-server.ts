@@ -171,6 +171,9 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
         };
         const address = addressOf(ctx);
         await new Promise<void>((turn) => preparing.offer(state.staff?.tenantId ?? `address:${address}`, turn));
+        // Closed while it waited (a client that sent a burst and left): nothing to prepare, nobody to answer.
+        const gone = () => ctx.extra.socket.readyState !== ctx.extra.socket.OPEN;
+        if (gone()) return refuse([new AppError('BAD_USER_INPUT', 'the connection closed')]);
         const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, address);
         const prepared = prepare(endpoint.schema, rules, payload.query, payload.operationName, payload.variables);
         if ('errors' in prepared) {
@@ -196,6 +199,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           return refuse([codedError(err)]);
         }
         if (!accepting) return refuse([new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')]);
+        if (gone()) return refuse([new AppError('BAD_USER_INPUT', 'the connection closed')]);
         const request: SubscriptionRequest = {
           schema: endpoint.schema, document: prepared.document, normalised: prepared.normalised,
           variables: payload.variables, coercedVariables: prepared.coerced,
