@@ -201,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       executionsPerSecondPerTenant: intFrom(env.WS_EXECUTIONS_PER_SECOND_PER_TENANT, LIVE.executionsPerSecondPerTenant),
       unsentBytesPerSocket: intFrom(env.WS_UNSENT_BYTES_PER_SOCKET, LIVE.unsentBytesPerSocket),
       unsentBytesPerAddress: intFrom(env.WS_UNSENT_BYTES_PER_ADDRESS, LIVE.unsentBytesPerAddress),
+      sentBytesPerSecondPerAddress: intFrom(env.WS_SENT_BYTES_PER_SECOND_PER_ADDRESS, LIVE.sentBytesPerSecondPerAddress),
       unsentBytesTotal: intFrom(env.WS_UNSENT_BYTES_TOTAL, LIVE.unsentBytesTotal),
       stallMs: intFrom(env.WS_STALL_MS, LIVE.stallMs),
     },

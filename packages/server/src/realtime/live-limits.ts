@@ -24,6 +24,14 @@ export interface LiveLimits {
   unsentBytesPerSocket: number;
   unsentBytesPerAddress: number;
   unsentBytesTotal: number;
+  /**
+   * Bytes written per second to the sockets of one client address (portal)
+   * or user (staff). Unsent bytes are counted only once they pile up in the
+   * node; before that, each socket's kernel buffer takes megabytes that a
+   * peer which stops reading never takes, so a budget of writes is what
+   * bounds them.
+   */
+  sentBytesPerSecondPerAddress: number;
   /** A socket with unsent bytes that takes none of them for this long is closed. */
   stallMs: number;
 }
@@ -43,6 +51,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
   unsentBytesPerSocket: 1024 * 1024,
   unsentBytesPerAddress: 4 * 1024 * 1024,
   unsentBytesTotal: 64 * 1024 * 1024,
+  sentBytesPerSecondPerAddress: 2 * 1024 * 1024,
   stallMs: 15_000,
 };
 
@@ -50,7 +59,7 @@ export const DEFAULT_LIVE_LIMITS: LiveLimits = {
 export const CloseCode = {
   /** The token expired, or the user's credentials changed (password, roles, departments, deactivation). */
   SessionEnded: 4403,
-  /** The peer takes its data too slowly: unsent bytes over a budget, or none taken for WS_STALL_MS. */
+  /** The peer takes its data too slowly: unsent bytes over a budget, writes over the per-second budget of its address, or none taken for WS_STALL_MS. */
   TooSlow: 4408,
   /** Too many sockets from this address, of this user or of this company. */
   TooManySockets: 4429,

@@ -36,6 +36,9 @@ const BEHIND = 64 * 1024;
 export class UnsentBytes {
   private readonly sockets = new Map<LiveSocket, Entry>();
   private readonly byAddress = new Tally();
+  /** Bytes written per address (or user) in the current second. */
+  private written = new Tally();
+  private writtenSince = Date.now();
   private total = 0;
   private readonly sweeper: NodeJS.Timeout;
   /** Sockets closed for being too slow (for operations and tests). */
@@ -82,6 +85,10 @@ export class UnsentBytes {
         this.cut(socket, 'too far behind: unsent data over the limit');
         return false;
       }
+      if (!this.mayWrite(entry.address, bytes)) {
+        this.cut(socket, 'too much data too fast for this address: subscribe again and refetch');
+        return false;
+      }
     }
     socket.send(prefix, FRAGMENT);
     socket.send(payload, FRAGMENT);
@@ -97,6 +104,21 @@ export class UnsentBytes {
 
   close(): void {
     clearInterval(this.sweeper);
+  }
+
+  /** Spends `bytes` of the address's writes for this second; false past the budget (a socket's first message always goes). */
+  private mayWrite(address: string, bytes: number): boolean {
+    const cap = this.limits.sentBytesPerSecondPerAddress;
+    if (cap <= 0) return true;
+    const now = Date.now();
+    if (now - this.writtenSince >= 1000) {
+      this.written = new Tally();
+      this.writtenSince = now;
+    }
+    const spent = this.written.get(address);
+    if (spent > 0 && spent + bytes > cap) return false;
+    this.written.add(address, bytes);
+    return true;
   }
 
   private refresh(entry: Entry, socket: LiveSocket): void {

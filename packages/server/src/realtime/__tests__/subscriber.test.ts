@@ -55,6 +55,31 @@ describe('Subscriber', () => {
     expect(unsent.closed).toBe(1);
   });
 
+  it('closes the socket whose write would pass its address\'s bytes per second, though the kernel took everything so far', () => {
+    const unsent = budget({ sentBytesPerSecondPerAddress: 1000 });
+    const [a, b, elsewhere] = [fakeSocket(), fakeSocket(), fakeSocket()];
+    unsent.track(a, '10.0.0.1');
+    unsent.track(b, '10.0.0.1');
+    unsent.track(elsewhere, '10.0.0.2');
+    const payload = json('x'.repeat(400));
+    // Nothing piles up in the node (bufferedAmount stays 0): only the writes are counted.
+    expect(unsent.send(a, json('{'), payload)).toBe(true);
+    expect(unsent.send(b, json('{'), payload)).toBe(true);
+    expect(unsent.send(a, json('{'), payload)).toBe(false);
+    expect(a.closedWith).toBe(4408);
+    expect(unsent.send(elsewhere, json('{'), payload)).toBe(true);
+  });
+
+  it('lets an address write again in the next second', async () => {
+    const unsent = budget({ sentBytesPerSecondPerAddress: 1000 });
+    const [a, b] = [fakeSocket(), fakeSocket()];
+    unsent.track(a, '10.0.0.1');
+    unsent.track(b, '10.0.0.1');
+    expect(unsent.send(a, json('{'), json('x'.repeat(900)))).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    expect(unsent.send(b, json('{'), json('x'.repeat(900)))).toBe(true);
+  });
+
   it('counts the unsent bytes of one address together: a second slow socket from it is closed sooner', () => {
     const unsent = budget({ unsentBytesPerSocket: 1000, unsentBytesPerAddress: 1500 });
     const [a, b, elsewhere] = [fakeSocket(), fakeSocket(), fakeSocket()];
