@@ -61,6 +61,11 @@ export class ComplaintPortalResolver {
     return complaintStatus(gql, number, accessToken);
   }
 
+  @Mutation(() => PortalComplaint)
+  async rateComplaint(@Args() { number, accessToken, score, comment }: RateArgs, @Ctx() gql: GraphQLContext) {
+    return rateComplaint(gql, number, accessToken, score, comment ?? null);
+  }
+
   @Mutation(() => PortalMessage)
   async replyToComplaint(@Args() { number, accessToken, body, attachmentIds }: ReplyArgs, @Ctx() gql: GraphQLContext) {
     return replyToComplaint(gql, number, accessToken, body, attachmentIds);
@@ -77,10 +82,5 @@ export class PortalAttachmentResolver {
   @FieldResolver(() => String, { description: 'A download link of the customer\'s own, relative to the server, valid for at least an hour' })
   url(@Root() a: PortalAttachment, @Ctx() gql: GraphQLContext): string {
     return gql.deps.files.url(a.tenantId, a.id);
-  }
-
-  @Mutation(() => PortalComplaint)
-  async rateComplaint(@Args() { number, accessToken, score, comment }: RateArgs, @Ctx() gql: GraphQLContext) {
-    return rateComplaint(gql, number, accessToken, score, comment ?? null);
   }
 }
