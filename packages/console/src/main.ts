@@ -1,7 +1,7 @@
-import { createApp } from 'vue';
+import { createApp, watch } from 'vue';
 import { createReclaimClient } from '@reclaim/client';
 import App from './App.vue';
-import { createConsoleI18n } from './i18n/index.js';
+import { applyLocale, createConsoleI18n, resolveLocale } from './i18n/index.js';
 import { createConsoleRouter } from './router.js';
 import { createSession } from './session/session.js';
 import { ClientKey, SessionKey } from './apollo.js';
@@ -17,6 +17,8 @@ session.onEnd(() => void client.reset());
 
 const i18n = createConsoleI18n();
 document.documentElement.lang = i18n.global.locale.value;
+// Signed in (or restored): the company's language, unless the user chose one.
+watch(() => session.state.tenant?.locale, (companyLocale) => applyLocale(i18n.global, resolveLocale(companyLocale)));
 const router = createConsoleRouter(session);
 session.onEnd(() => void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } }));
 

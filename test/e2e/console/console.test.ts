@@ -114,8 +114,9 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await chromium?.close();
   });
 
-  it('signs in in Russian by default and switches to English', async () => {
-    const context = await chromium.browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 720 } });
+  it("speaks the browser's language before sign-in, the company's after it, and the user's own choice over both", async () => {
+    // A Russian browser, no choice made: the sign-in page in Russian.
+    const context = await chromium.browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 720 }, locale: 'ru-RU' });
     const page = await context.newPage();
     await page.goto('/board');
     await page.waitForURL(/\/login/);
@@ -125,13 +126,28 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await page.fill('input[name=password]', 'wrong-password');
     await page.click('button[type=submit]');
     await expect.poll(() => page.locator('[role=alert]').textContent()).toContain('Неверная компания, почта или пароль');
-    await page.locator('label', { hasText: 'EN' }).click();
+    // Signed in to an English company without choosing: the company's language.
     await page.fill('input[name=password]', 'demo-password');
     await page.click('button[type=submit]');
     await page.waitForURL(/\/board/);
     await expect.poll(() => page.locator('h1').first().textContent()).toBe('Queue');
-    await expect.poll(() => page.locator('[data-column=ANALYSIS] h2').textContent()).toContain('Analysis');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
     await context.close();
+
+    // An English browser whose user chooses Russian on the sign-in page: Russian, in an English company too.
+    const chooser = await chromium.browser.newContext({ baseURL: server.base, viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
+    const other = await chooser.newPage();
+    await other.goto('/login');
+    await expect.poll(() => other.locator('.n-card-header').textContent()).toContain('Sign in to Reclaim');
+    await other.locator('label', { hasText: 'RU' }).click();
+    await other.fill('input[name=tenant]', TENANT);
+    await other.fill('input[name=email]', at('head.service'));
+    await other.fill('input[name=password]', 'demo-password');
+    await other.click('button[type=submit]');
+    await other.waitForURL(/\/board/);
+    await expect.poll(() => other.locator('h1').first().textContent()).toBe('Очередь');
+    await expect.poll(() => other.locator('[data-column=ANALYSIS] h2').textContent()).toContain('Анализ');
+    await chooser.close();
   });
 
   it('registers a phone complaint and moves it through every stage to CLOSED, live on another board', async () => {
