@@ -43,7 +43,8 @@ const routes: RouteRecordRaw[] = [
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { roles: ['ADMIN'] } },
         ],
       },
-      { path: ':pathMatch(.*)*', redirect: { name: 'board' } },
+      // An address the console does not know says so, instead of sending the user elsewhere without a word.
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./pages/NotFoundPage.vue') },
     ],
   },
 ];

@@ -11,6 +11,7 @@ export const en = {
     intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
   },
   nav: { escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
+  notFound: { title: 'Page not found', text: 'There is no page at {path} in the console.', back: 'Go to the board' },
   login: {
     title: 'Sign in to Reclaim',
     tenant: 'Company',

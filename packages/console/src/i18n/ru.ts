@@ -13,6 +13,7 @@ export const ru: Messages = {
     intro: 'Текст над формой', open: 'Открыть портал', logoTooLarge: 'Изображение должно быть не больше 100 КБ', saved: 'Настройки портала сохранены',
   },
   nav: { escalations: 'Эскалации', board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
+  notFound: { title: 'Страница не найдена', text: 'В консоли нет страницы по адресу {path}.', back: 'Перейти к доске' },
   login: {
     title: 'Вход в Reclaim',
     tenant: 'Компания',
