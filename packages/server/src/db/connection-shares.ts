@@ -105,6 +105,8 @@ export class ConnectionShares {
       timer = setTimeout(() => {
         this.remove(waiter);
         reject(poolBusy());
+        // It may have been a costly request that held its company's lighter ones back.
+        this.dispatch();
       }, this.limits.waitMs);
       timer.unref?.();
     });
@@ -131,7 +133,7 @@ export class ConnectionShares {
           this.queues.delete(company);
           this.next = at; // the company after it has moved into this place
         } else {
-          this.next = at + 1;
+          this.next = (at + 1) % companies.length;
         }
         this.take(waiter);
         granted = true;

@@ -145,7 +145,13 @@ export class UnitOfWork {
         console.error('publishing committed events failed; the outbox relay will retry', err);
       }
     }
-    if (commit && this.nearestDeadline !== undefined) this.publisher?.deadlineWritten?.(this.nearestDeadline);
+    if (commit && this.nearestDeadline !== undefined) {
+      try {
+        this.publisher?.deadlineWritten?.(this.nearestDeadline);
+      } catch (err) {
+        console.error('telling the scheduler of a deadline failed; its next look at the database finds it', err);
+      }
+    }
     if (commit) {
       for (const hook of this.afterCommitHooks) {
         try {

@@ -106,7 +106,11 @@ export class UnsentBytes {
     clearInterval(this.sweeper);
   }
 
-  /** Spends `bytes` of the address's writes for this second; false past the budget (a socket's first message always goes). */
+  /**
+   * Spends `bytes` of the address's writes for this second (a fixed window,
+   * so up to twice the budget around its edge); false past the budget. The
+   * first write of an address in a window always goes, however large.
+   */
   private mayWrite(address: string, bytes: number): boolean {
     const cap = this.limits.sentBytesPerSecondPerAddress;
     if (cap <= 0) return true;

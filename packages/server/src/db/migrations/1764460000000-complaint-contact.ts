@@ -15,8 +15,14 @@ export class ComplaintContact1764460000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE complaints ADD COLUMN customer_email text, ADD COLUMN customer_phone text;
+      -- Row security is FORCEd on both tables, and the role that migrates need not bypass it:
+      -- the backfill of every tenant's rows runs with it relaxed, in this migration's transaction only.
+      ALTER TABLE complaints NO FORCE ROW LEVEL SECURITY;
+      ALTER TABLE customers NO FORCE ROW LEVEL SECURITY;
       UPDATE complaints c SET customer_email = k.email, customer_phone = k.phone
         FROM customers k WHERE k.tenant_id = c.tenant_id AND k.id = c.customer_id;
+      ALTER TABLE complaints FORCE ROW LEVEL SECURITY;
+      ALTER TABLE customers FORCE ROW LEVEL SECURITY;
     `);
   }
 

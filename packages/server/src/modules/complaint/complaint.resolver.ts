@@ -117,7 +117,7 @@ export class ComplaintResolver {
     const record = await (await gql.staff()).loaders.customer.load(c.customerId);
     return {
       tenantId: c.tenantId, id: c.customerId, createdAt: record?.createdAt ?? c.createdAt,
-      name: c.customerName, email: c.customerEmail ?? record?.email ?? null, phone: c.customerPhone,
+      name: c.customerName, email: c.customerEmail ?? record?.email ?? null, phone: c.customerPhone ?? record?.phone ?? null,
     };
   }
 

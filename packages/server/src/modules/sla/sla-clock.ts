@@ -197,7 +197,8 @@ function operationalClock(
     if (usedMs > base.used) return addWorkingTime(calendar, base.at, usedMs - base.used);
     // Passed before the clock's last known point (an earlier recompute or a pause folded the time used past it):
     // the instant it was passed stays, rather than becoming the moment of this recompute.
-    if (sameBudget && known) return known;
+    // (Only an instant at or before that point: a kept warning of another warnPercent could lie ahead.)
+    if (sameBudget && known && known <= base.at) return known;
     // A new, shorter target already used up: counted from the clock's start (pauses before the last known point are not kept).
     const fromStart = addWorkingTime(calendar, startedAt, usedMs);
     return fromStart < base.at ? fromStart : base.at;

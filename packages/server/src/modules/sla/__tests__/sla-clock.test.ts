@@ -190,6 +190,18 @@ describe('planClocks', () => {
     expect(summarize(Object.values(second), false).slaDueAt).toEqual(summarize(Object.values(start), false).slaDueAt);
   });
 
+  it('a lower warning percentage on a clock folded past it warns at once, not at the old instant', () => {
+    // Resolution: 40 working hours from Monday 10:00; folded on Wednesday 17:00 with 24 of them used (60 %).
+    const start = planClocks(subject(), [], settings(), MON_10).rows;
+    const folded = planClocks(subject(), start, settings(), at('2026-11-25T14:00:00Z')).rows;
+    const lower = settings({ policies: [policy({ warnPercent: 50 })] });
+    const now = at('2026-11-25T14:30:00Z');
+    const r = byClock(planClocks(subject(), folded, lower, now).rows).RESOLUTION!;
+    // 50 % of 40 h = 20 working hours from Monday 10:00: Wednesday 12:00 Moscow, already past.
+    expect(r.warnAt).toEqual(at('2026-11-25T09:00:00Z'));
+    expect(dueSteps(r, now)).toEqual(['AT_RISK']);
+  });
+
   it('a clock paused after its breach and resumed keeps the due time it missed', () => {
     const start = byClock(planClocks(subject(), [], settings(), MON_10).rows);
     const fired = Object.values(start).map((r) => ({ ...r, warnedAt: r.warnAt, breachedAt: r.dueAt }));
