@@ -149,6 +149,7 @@ export const en = {
     newCalendar: 'New calendar', alwaysOpen: 'Open around the clock (24/7)', holidays: 'Holidays (YYYY-MM-DD, one per line)',
     periods: 'Working hours', weekday: 'Day', start: 'From', end: 'To', addPeriod: 'Add hours', remove: 'Remove', delete: 'Delete',
     weekdays: ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+    weekdaysShort: ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
     newPolicy: 'New policy', default: 'Default (matches everything, tried last)', calendar: 'Calendar',
     priorities: 'Priorities (empty: any)', categories: 'Categories (empty: any)', warnPercent: 'At risk after (% of the target)',
     firstResponse: 'First response (hours)', resolution: 'Resolution (hours)', stageTargets: 'Time per stage (working hours)',
