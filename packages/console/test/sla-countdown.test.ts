@@ -67,3 +67,13 @@ describe('formatDuration', () => {
     expect(formatDuration(-65_000, 'en')).toBe('01:05');
   });
 });
+
+describe('working-time targets and hours in the user\'s language', () => {
+  it('uses Russian units in Russian and English ones in English ("0 h / 2 h" was English in both)', async () => {
+    const { formatHours, formatSpan } = await import('../src/components/format.js');
+    expect([formatHours(0, 'ru'), formatHours(7200, 'ru'), formatHours(9000, 'ru')]).toEqual(['0 ч', '2 ч', '2,5 ч']);
+    expect([formatHours(0, 'en'), formatHours(9000, 'en'), formatHours(null, 'en')]).toEqual(['0 hr', '2.5 hr', '—']);
+    expect([formatSpan(30, 'ru'), formatSpan(2700, 'ru'), formatSpan(5400, 'ru')]).toEqual(['30 с', '45 мин', '1,5 ч']);
+    expect([formatSpan(30, 'en'), formatSpan(2700, 'en'), formatSpan(5400, 'en')]).toEqual(['30 sec', '45 min', '1.5 hr']);
+  });
+});

@@ -11,6 +11,26 @@ export function formatDuration(ms: number, locale: string): string {
   return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
 }
 
+const unitFormats = new Map<string, Intl.NumberFormat>();
+function unit(locale: string, name: 'second' | 'minute' | 'hour'): Intl.NumberFormat {
+  const key = `${locale}/${name}`;
+  let f = unitFormats.get(key);
+  if (!f) unitFormats.set(key, (f = new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 1 })));
+  return f;
+}
+
+/** A working-time target in the user's language: "30 с", "45 мин", "1,5 ч"; "30 sec", "45 min", "1.5 hr". */
+export function formatSpan(seconds: number, locale: string): string {
+  if (seconds < 60) return unit(locale, 'second').format(seconds);
+  if (seconds < 3600) return unit(locale, 'minute').format(Math.round(seconds / 60));
+  return unit(locale, 'hour').format(Math.round((seconds / 3600) * 10) / 10);
+}
+
+/** Hours of working time in the user's language ("63 ч", "2.5 hr"); a dash for none. */
+export function formatHours(seconds: number | null, locale: string): string {
+  return seconds === null ? '—' : unit(locale, 'hour').format(Math.round((seconds / 3600) * 10) / 10);
+}
+
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
