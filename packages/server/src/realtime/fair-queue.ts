@@ -1,3 +1,5 @@
+import { RateBuckets } from './rate-buckets.js';
+
 /**
  * Work queued per company and run round-robin across companies: a company
  * with thousands of waiting jobs delays another's next job by at most one
@@ -13,14 +15,17 @@ export class FairQueue<J> {
   /** Companies with waiting jobs, in turn order. */
   private readonly ring: string[] = [];
   private running = 0;
-  private readonly budgets = new Map<string, { tokens: number; at: number }>();
+  /** Each company's jobs a second, when `perSecond` is set. */
+  private readonly budgets?: RateBuckets;
   private wake?: NodeJS.Timeout;
 
   constructor(
     private readonly options: { slots: number; quantum: number; maxPending: number; perSecond?: number },
     private readonly work: (tenantId: string, jobs: J[]) => Promise<void>,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    if (options.perSecond && options.perSecond > 0) this.budgets = new RateBuckets(options.perSecond, now);
+  }
 
   /** Queues a job; false when the company already has `maxPending` waiting (0: no cap). */
   offer(tenantId: string, job: J): boolean {
@@ -49,22 +54,7 @@ export class FairQueue<J> {
 
   /** How many jobs `tenantId` may start now (at most `want`), spending them from its budget. */
   private allowance(tenantId: string, want: number): number {
-    const rate = this.options.perSecond ?? 0;
-    if (rate <= 0) return want;
-    const now = this.now();
-    const budget = this.budgets.get(tenantId) ?? { tokens: rate, at: now };
-    budget.tokens = Math.min(rate, budget.tokens + ((now - budget.at) * rate) / 1000);
-    budget.at = now;
-    const n = Math.min(want, Math.floor(budget.tokens));
-    budget.tokens -= n;
-    this.budgets.set(tenantId, budget);
-    if (this.budgets.size > 10_000) this.forgetFull(now, rate);
-    return n;
-  }
-
-  /** Forgets budgets that have refilled, so that idle companies do not accumulate. */
-  private forgetFull(now: number, rate: number): void {
-    for (const [id, b] of this.budgets) if (b.tokens + ((now - b.at) * rate) / 1000 >= rate) this.budgets.delete(id);
+    return this.budgets ? this.budgets.takeUpTo(tenantId, want) : want;
   }
 
   private pump(): void {

@@ -1,4 +1,5 @@
 import { Tally } from '../http/tally.js';
+import { RateBuckets } from './rate-buckets.js';
 import { CloseCode, type LiveLimits } from './live-limits.js';
 
 /** What the budget needs of a ws socket. */
@@ -36,15 +37,15 @@ const BEHIND = 64 * 1024;
 export class UnsentBytes {
   private readonly sockets = new Map<LiveSocket, Entry>();
   private readonly byAddress = new Tally();
-  /** Bytes written per address (or user) in the current second. */
-  private written = new Tally();
-  private writtenSince = Date.now();
+  /** Bytes each address (or user) may write a second; none when the budget is off. */
+  private readonly writes?: RateBuckets;
   private total = 0;
   private readonly sweeper: NodeJS.Timeout;
   /** Sockets closed for being too slow (for operations and tests). */
   closed = 0;
 
   constructor(private readonly limits: LiveLimits) {
+    if (limits.sentBytesPerSecondPerAddress > 0) this.writes = new RateBuckets(limits.sentBytesPerSecondPerAddress);
     this.sweeper = setInterval(() => this.sweep(), Math.max(100, Math.min(1000, limits.stallMs / 4 || 1000)));
     this.sweeper.unref();
   }
@@ -85,7 +86,7 @@ export class UnsentBytes {
         this.cut(socket, 'too far behind: unsent data over the limit');
         return false;
       }
-      if (!this.mayWrite(entry.address, bytes)) {
+      if (this.writes && !this.writes.take(entry.address, bytes)) {
         this.cut(socket, 'too much data too fast for this address: subscribe again and refetch');
         return false;
       }
@@ -104,25 +105,6 @@ export class UnsentBytes {
 
   close(): void {
     clearInterval(this.sweeper);
-  }
-
-  /**
-   * Spends `bytes` of the address's writes for this second (a fixed window,
-   * so up to twice the budget around its edge); false past the budget. The
-   * first write of an address in a window always goes, however large.
-   */
-  private mayWrite(address: string, bytes: number): boolean {
-    const cap = this.limits.sentBytesPerSecondPerAddress;
-    if (cap <= 0) return true;
-    const now = Date.now();
-    if (now - this.writtenSince >= 1000) {
-      this.written = new Tally();
-      this.writtenSince = now;
-    }
-    const spent = this.written.get(address);
-    if (spent > 0 && spent + bytes > cap) return false;
-    this.written.add(address, bytes);
-    return true;
   }
 
   private refresh(entry: Entry, socket: LiveSocket): void {

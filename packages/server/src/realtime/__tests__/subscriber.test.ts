@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const json = (text: string) => Buffer.from(text);
 import { Subscriber } from '../hub.js';
@@ -78,6 +78,25 @@ describe('Subscriber', () => {
     expect(unsent.send(a, json('{'), json('x'.repeat(900)))).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1050));
     expect(unsent.send(b, json('{'), json('x'.repeat(900)))).toBe(true);
+  });
+
+  it('paces an address\'s writes evenly: no double budget around the edge of a second', () => {
+    vi.useFakeTimers();
+    try {
+      const unsent = budget({ sentBytesPerSecondPerAddress: 1000 });
+      const [a, b] = [fakeSocket(), fakeSocket()];
+      unsent.track(a, '10.0.0.1');
+      unsent.track(b, '10.0.0.1');
+      expect(unsent.send(a, json('{'), json('x'))).toBe(true);
+      vi.advanceTimersByTime(990);
+      expect(unsent.send(a, json('{'), json('x'.repeat(900)))).toBe(true);
+      vi.advanceTimersByTime(10);
+      // 1,800 bytes within 10 ms would be twice the budget: refused, the writer closed.
+      expect(unsent.send(b, json('{'), json('x'.repeat(900)))).toBe(false);
+      expect(b.closedWith).toBe(4408);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts the unsent bytes of one address together: a second slow socket from it is closed sooner', () => {
