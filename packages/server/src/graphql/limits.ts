@@ -1,5 +1,5 @@
 import {
-  GraphQLError, Kind, getNamedType, getNullableType, isInterfaceType, isListType, isObjectType,
+  GraphQLError, Kind, getNamedType, getVariableValues, getNullableType, isInterfaceType, isListType, isObjectType,
   type ASTVisitor, type FieldNode, type OperationDefinitionNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
   type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
@@ -187,20 +187,18 @@ const UNBOUNDED: QueryLimits = {
 
 /**
  * The cost (as the limits count it) of the operation a request runs, with
- * its variables (a `first` given by a variable counts at its value), for
- * the connection shares (db/connection-shares.ts): a company's requests may
+ * its variables (a `first` given by a variable counts at its value, or at
+ * the variable's default when the request leaves it out), for the
+ * connection shares (db/connection-shares.ts): a company's requests may
  * hold only so much cost at once. A walk of the document, without limits.
  */
 export function operationCost(
-  schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables?: Readonly<Record<string, unknown>>,
+  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables?: Readonly<Record<string, unknown>>,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  let operation: OperationDefinitionNode | undefined;
-  for (const d of document.definitions) {
-    if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-    else if (d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName)) operation ??= d;
-  }
-  if (!operation) return 0;
-  const meter = new OperationMeter(schema, (name) => fragments.get(name), UNBOUNDED, variables);
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  // With defaults filled in; values that do not coerce fail the request anyway, and then count at the ceiling.
+  const values = getVariableValues(schema, operation.variableDefinitions ?? [], { ...variables }).coerced;
+  const meter = new OperationMeter(schema, (name) => fragments.get(name), UNBOUNDED, values);
   return meter.measure(operation.selectionSet, schema.getRootType(operation.operation)).cost;
 }

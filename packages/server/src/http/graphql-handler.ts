@@ -72,8 +72,8 @@ const refuseHiddenText: ApolloServerPlugin<GraphQLContext> = {
 const weighRequests: ApolloServerPlugin<GraphQLContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, document, operationName, schema, request }) {
-        contextValue.uow.weight = operationCost(schema, document, operationName, request.variables);
+      async didResolveOperation({ contextValue, document, operation, schema, request }) {
+        if (operation) contextValue.uow.weight = operationCost(schema, document, operation, request.variables);
       },
     };
   },

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { buildSchema, parse, separateOperations, specifiedRules, validate, type GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, FIRST_CEILING, LIST_SIZE, PORTAL_LIMITS, queryLimits, type QueryLimits } from '../limits.js';
+import { DEFAULT_LIMITS, FIRST_CEILING, LIST_SIZE, PORTAL_LIMITS, operationCost, queryLimits, type QueryLimits } from '../limits.js';
 
 const repo = new URL('../../../../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, repo), 'utf8');
@@ -108,5 +108,18 @@ describe('the documents the clients ship', () => {
       const halfRoom = { ...limits, maxCost: Math.floor((DEFAULT_LIMITS.maxCost * 2) / 3) };
       expect(validate(schema, document, [queryLimits(halfRoom)]), name).toEqual([]);
     }
+  });
+});
+
+describe('operationCost: what a request weighs against its company\'s cost share', () => {
+  const doc = parse('query List($first: Int = 50) { complaints(first: $first) { edges { node { id number } } } }');
+  const operation = doc.definitions[0] as Parameters<typeof operationCost>[2];
+  const cost = (variables?: Record<string, unknown>) => operationCost(staff, doc, operation, variables);
+
+  it('counts a variable first at its value, at its default when left out, at the ceiling only when it cannot tell', () => {
+    expect(cost({ first: 20 })).toBeLessThan(cost({ first: 50 }));
+    expect(cost({})).toBe(cost({ first: 50 }));
+    expect(cost(undefined)).toBe(cost({ first: 50 }));
+    expect(cost({ first: 'many' })).toBe(cost({ first: FIRST_CEILING }));
   });
 });

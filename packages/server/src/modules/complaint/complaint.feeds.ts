@@ -1,8 +1,8 @@
 import type { Actor } from '../../auth/actor.js';
 import { Role } from '../../auth/roles.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { AppError, badInput, notFound } from '../../graphql/errors.js';
-import { optionalEntityId } from '../../graphql/validation.js';
+import { AppError, notFound } from '../../graphql/errors.js';
+import { entityId, optionalEntityId } from '../../graphql/validation.js';
 import { QUEUE_EVENT_TYPES, SLA_EVENT_TYPES, type ComplaintEvent } from '../../realtime/events.js';
 import { findComplaint } from './complaint.queries.js';
 import { openByToken } from './complaint.portal-service.js';
@@ -22,7 +22,6 @@ export interface Feed {
 
 /** Checks, inside the subscribing unit of work, that the subscriber may open the feed; throws a coded AppError if not. */
 export type FeedOpener = (gql: GraphQLContext, args: Record<string, unknown>) => Promise<Feed>;
-
 
 /** Roles and departments: all that payload resolvers read of a staff actor (allowedTransitions, for one). */
 const audienceOf = (a: Actor) => `${[...a.roles].sort().join(',')}|${[...a.departmentIds].sort().join(',')}`;
@@ -67,8 +66,7 @@ export const STAFF_FEEDS: Record<string, FeedOpener> = {
   },
 
   async complaintUpdated(gql, args) {
-    const id = optionalEntityId(args.id, 'id');
-    if (!id) throw badInput('id is required');
+    const id = entityId(args.id, 'id');
     if (!(await findComplaint(await gql.staff(), { id }))) throw notFound('complaint');
     return staffFeed(gql, (e) => e.complaintId === id);
   },
