@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, ok, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, type World } from './fixtures.js';
-import { WsClient, type WsMessage } from './ws-client.js';
+import { OpenSockets, WsClient, closeAndWait, type WsMessage } from './ws-client.js';
 import { countStatements } from './statement-counter.js';
 
 const STAGE_SUB = 'subscription { complaintStageChanged { to at complaint { id } } }';
@@ -17,12 +17,8 @@ let server: TestServer;
 let fx: Fixtures;
 let hostile: World;
 let victim: World;
-const sockets: WsClient[] = [];
-const track = async (c: Promise<WsClient>) => {
-  const client = await c;
-  sockets.push(client);
-  return client;
-};
+const sockets = new OpenSockets();
+const track = (c: Promise<WsClient>) => sockets.track(c);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const errorsOf = (c: WsClient) => c.messages.filter((m) => m.type === 'error');
 const phoneIntake = (w: World) => ({ channel: 'PHONE', departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' });
@@ -34,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  sockets.closeAll();
   await server?.close();
 });
 
@@ -82,8 +78,7 @@ describe('one company flooding live delivery', () => {
 
     // More hostile events, then every hostile socket closes while their executions wait.
     await Promise.all(Array.from({ length: 6 }, () => fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile))));
-    for (const client of flood) client.close();
-    await Promise.all(flood.map((client) => client.closed));
+    await closeAndWait(flood);
     // The server has seen every close: only the victim's watcher is left in the hub.
     for (const until = Date.now() + 5000; hub.size > 1 && Date.now() < until;) await pause(20);
     expect(hub.size).toBe(1);
@@ -156,8 +151,7 @@ describe('anonymous portal sockets', () => {
     await pause(50);
     const again = await track(WsClient.open(server.url, '/portal/graphql', null));
     expect(again.socket.readyState).toBe(again.socket.OPEN);
-    for (const client of [...open, again]) client.close();
-    await Promise.all([...open, again].map((client) => client.closed));
+    await closeAndWait([...open, again]);
   });
 });
 
@@ -171,8 +165,7 @@ describe('staff sockets', () => {
     // Twenty signed-in sockets from 127.0.0.1, yet a portal socket from there is still accepted.
     const portal = await track(WsClient.open(server.url, '/portal/graphql', null));
     expect(portal.socket.readyState).toBe(portal.socket.OPEN);
-    for (const client of [...open, portal]) client.close();
-    await Promise.all([...open, portal].map((client) => client.closed));
+    await closeAndWait([...open, portal]);
   });
 });
 

@@ -8,7 +8,7 @@ import { transitionComplaint } from '../src/modules/complaint/complaint.service.
 import { appendTimeline } from '../src/modules/complaint/timeline.js';
 import { startTestServer, ok, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, pathTo, type ComplaintView, type World } from './fixtures.js';
-import { WsClient } from './ws-client.js';
+import { OpenSockets, WsClient } from './ws-client.js';
 
 const STAGE_SUB = `subscription($d: ID) { complaintStageChanged(departmentId: $d) {
   from to change departmentId previousDepartmentId actorKind actor { id }
@@ -22,12 +22,8 @@ let server: TestServer;
 let fx: Fixtures;
 let a: World;
 let b: World;
-const sockets: WsClient[] = [];
-const track = async (c: Promise<WsClient>) => {
-  const client = await c;
-  sockets.push(client);
-  return client;
-};
+const sockets = new OpenSockets();
+const track = (c: Promise<WsClient>) => sockets.track(c);
 const staffSocket = (token: string) => track(WsClient.staff(server.url, token));
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  sockets.closeAll();
   await server?.close();
 });
 

@@ -5,7 +5,7 @@ import { startTestServer, errorCode, ok, type TestServer } from './harness.js';
 import { createApp, type App } from '../src/app.js';
 import { Role } from '../src/auth/roles.js';
 import { Fixtures, Q, type World } from './fixtures.js';
-import { WsClient } from './ws-client.js';
+import { OpenSockets, WsClient } from './ws-client.js';
 
 const ME = '{ me { id } }';
 const STAGE_SUB = 'subscription { complaintStageChanged { to complaint { id } } }';
@@ -13,7 +13,7 @@ const STAGE_SUB = 'subscription { complaintStageChanged { to complaint { id } } 
 let server: TestServer;
 let fx: Fixtures;
 let w: World;
-const sockets: WsClient[] = [];
+const sockets = new OpenSockets();
 const jwtSecret = randomBytes(32).toString('hex');
 
 beforeAll(async () => {
@@ -23,15 +23,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.close();
+  sockets.closeAll();
   await server?.close();
 });
 
-const socket = async (url: string, token: string) => {
-  const client = await WsClient.staff(url, token);
-  sockets.push(client);
-  return client;
-};
+const socket = (url: string, token: string) => sockets.track(WsClient.staff(url, token));
 
 describe('tokens end when credentials change', () => {
   it('refuses the token signed before a password change; a new sign-in works', async () => {
@@ -64,8 +60,7 @@ describe('tokens end when credentials change', () => {
     ok(await server.staff(Q.updateUser, { input: { id: user.id, password: 'another long passphrase' } }, w.t.adminToken));
     expect((await one.closed).code).toBe(4403);
     expect((await two.closed).code).toBe(4403);
-    const again = await WsClient.open(server.url, '/graphql');
-    sockets.push(again);
+    const again = await sockets.track(WsClient.open(server.url, '/graphql'));
     again.send({ type: 'connection_init', payload: { authorization: `Bearer ${user.token}` } });
     expect((await again.closed).code).toBe(4403);
     // Someone else's socket is untouched.

@@ -124,3 +124,25 @@ export class WsClient {
     });
   }
 }
+
+/** The sockets a test file opens, closed after its last test (`closeAll` in afterAll). */
+export class OpenSockets {
+  private readonly all: WsClient[] = [];
+
+  /** Keeps the client to be closed at the end; returns it. */
+  async track(client: WsClient | Promise<WsClient>): Promise<WsClient> {
+    const ready = await client;
+    this.all.push(ready);
+    return ready;
+  }
+
+  closeAll(): void {
+    for (const client of this.all.splice(0)) client.close();
+  }
+}
+
+/** Closes the clients and waits until each has seen its socket close. */
+export async function closeAndWait(clients: readonly WsClient[]): Promise<void> {
+  for (const client of clients) client.close();
+  await Promise.all(clients.map((client) => client.closed));
+}

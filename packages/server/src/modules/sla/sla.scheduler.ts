@@ -41,7 +41,8 @@ export class SlaScheduler {
   private polling?: Promise<void>;
   private again = false;
   private stopped = true;
-  readonly stats = { claimed: 0, passes: 0, errors: 0 };
+  /** Clocks claimed, firing passes, looks at the database (polls) and errors, for operators and tests. */
+  readonly stats = { claimed: 0, passes: 0, polls: 0, errors: 0 };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -105,6 +106,7 @@ export class SlaScheduler {
         [this.options.lookaheadMs, this.options.maxUpcoming]);
       this.offsetMs = Number(row.now) - (sent + Date.now()) / 2;
       this.upcoming = (row.times as Array<number | string>).map((t) => Number(t) - this.offsetMs);
+      this.stats.polls++;
       this.arm();
     } catch (err) {
       this.stats.errors++;
