@@ -16,9 +16,8 @@ session.attach(client.apollo);
 session.onEnd(() => void client.reset());
 
 const i18n = createConsoleI18n();
-document.documentElement.lang = i18n.global.locale.value;
-// Signed in (or restored): the company's language, unless the user chose one.
-watch(() => session.state.tenant?.locale, (companyLocale) => applyLocale(i18n.global, resolveLocale(companyLocale)));
+// The user's choice, else (once signed in or restored) the company's language, else the browser's.
+watch(() => session.state.tenant?.locale, (companyLocale) => applyLocale(i18n.global, resolveLocale(companyLocale)), { immediate: true });
 const router = createConsoleRouter(session);
 session.onEnd(() => void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } }));
 

@@ -46,9 +46,8 @@ export type ConsoleI18n = ReturnType<typeof createConsoleI18n>;
 
 /** Switches the language of a global composer (`useI18n({ useScope: 'global' })`) and remembers it. */
 export function setLocale(composer: { locale: { value: string } }, locale: Locale): void {
-  composer.locale.value = locale;
+  applyLocale(composer, locale);
   localStorage.setItem(STORAGE_KEY, locale);
-  document.documentElement.lang = locale;
 }
 
 /** Speaks `locale` without remembering it as the user's choice (the company's or the browser's language). */
