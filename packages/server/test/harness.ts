@@ -33,17 +33,7 @@ export interface TestServer {
  * `database` sets the pool and its limits.
  */
 export async function startTestServer(options: Partial<AppConfig> = {}, database: DatabaseOptions = {}): Promise<TestServer> {
-  const url = process.env.DATABASE_URL;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  if (url) {
-    const name = `reclaim_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
-    databaseUrl = withDatabase(url, name);
-    dropDatabase = () => adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-  const { dataSource, mode } = await createDataSource({ dbPoolSize: 40, ...database, databaseUrl });
-  if (mode === 'embedded') await migrate(dataSource, mode);
+  const { dataSource, mode, databaseUrl, drop } = await testDatabase(database);
   // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
   const app = await createApp(dataSource, {
     jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false,
@@ -70,8 +60,36 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
     portal: (query, variables) => post('/portal/graphql', query, variables),
     async close() {
       await app.close();
+      await drop();
+    },
+  };
+}
+
+export interface TestDatabase {
+  dataSource: DataSource;
+  mode: 'postgres' | 'embedded';
+  databaseUrl?: string;
+  /** Closes the data source and drops the database. */
+  drop(): Promise<void>;
+}
+
+/** A fresh migrated database: a copy of the template on PostgreSQL (DATABASE_URL), an in-memory PGlite otherwise. */
+export async function testDatabase(database: DatabaseOptions = {}): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  let databaseUrl: string | undefined;
+  let name: string | undefined;
+  if (url) {
+    name = `reclaim_test_${randomBytes(6).toString('hex')}`;
+    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
+    databaseUrl = withDatabase(url, name);
+  }
+  const { dataSource, mode } = await createDataSource({ dbPoolSize: 40, ...database, databaseUrl });
+  if (mode === 'embedded') await migrate(dataSource, mode);
+  return {
+    dataSource, mode, databaseUrl,
+    async drop() {
       await dataSource.destroy();
-      await dropDatabase?.();
+      if (url && name) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
 }

@@ -130,7 +130,7 @@ describe('a burst of subscribe messages', () => {
       for (const until = Date.now() + 20_000; hub.size + errorsOf(client).length < 40 && Date.now() < until;) await pause(20);
       expect({ joined: hub.size, refused: errorsOf(client).length }).toEqual({ joined: 5, refused: 35 });
       // Units of work begun: one per feed opened (the five admitted), none for the refused.
-      const units = counter.texts.filter((t) => /^BEGIN; SET LOCAL ROLE/.test(t)).length;
+      const units = counter.texts.filter((t) => /^START TRANSACTION/.test(t)).length;
       counter.stop();
       expect(units).toBe(5);
       client.close();

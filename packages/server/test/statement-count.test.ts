@@ -72,7 +72,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** SQL round trips the request's unit of work sent (BEGIN to COMMIT), with the request's data. */
+/**
+ * SQL round trips the request's unit of work sent (START TRANSACTION to COMMIT, both counted), with the request's
+ * data. The ceilings below grew by one when the transaction came to be opened through TypeORM (START TRANSACTION
+ * on its own, where BEGIN had gone with the role switch).
+ */
 async function statements(query: string, variables: Record<string, unknown>, role: Role = Role.QUALITY_MANAGER) {
   counter.reset();
   const data = ok(await server.staff(query, variables, w.staff[role].token));
@@ -87,7 +91,7 @@ describe('SQL statements per request of the console documents', () => {
       expect(small.data.complaints.edges).toHaveLength(10);
       expect(large.data.complaints.edges).toHaveLength(PAGE);
       expect(large.count, name).toBe(small.count);
-      expect(large.count, name).toBeLessThanOrEqual(8);
+      expect(large.count, name).toBeLessThanOrEqual(9);
     }
   });
 
@@ -101,7 +105,7 @@ describe('SQL statements per request of the console documents', () => {
     expect(nodes.every((n: any) => n.penaltyExposure && n.slaPolicy?.calendar && n.allowedTransitions)).toBe(true);
     expect(nodes.some((n: any) => n.messages[0].author.departments.length === 1)).toBe(true);
     expect(large.count, large.texts.join('\n')).toBe(small.count);
-    expect(large.count).toBeLessThanOrEqual(30);
+    expect(large.count).toBeLessThanOrEqual(31);
   });
 
   it('the complaint page does not grow with its messages and timeline', async () => {
@@ -114,17 +118,17 @@ describe('SQL statements per request of the console documents', () => {
     const many = await statements(doc('Complaint'), { id: c.id });
     expect(many.data.complaint.messages.length).toBeGreaterThan(10);
     expect(many.count, many.texts.join('\n')).toBe(one.count);
-    expect(many.count).toBeLessThanOrEqual(20);
+    expect(many.count).toBeLessThanOrEqual(21);
   });
 
   it('the SLA pages: escalations with their complaints, and the settings, in a fixed number of statements', async () => {
     const escalations = await statements(doc('Escalations'), { includeAcknowledged: true });
     expect(escalations.data.escalations.length).toBe(PAGE);
     expect(escalations.data.escalations.every((e: any) => e.complaint?.number)).toBe(true);
-    expect(escalations.count).toBeLessThanOrEqual(8);
+    expect(escalations.count).toBeLessThanOrEqual(9);
     const settings = await statements(doc('SlaSettings'), {}, Role.ADMIN);
     expect(settings.data.slaPolicies.length).toBeGreaterThanOrEqual(5);
-    expect(settings.count).toBeLessThanOrEqual(8);
+    expect(settings.count).toBeLessThanOrEqual(9);
   });
 
   it('the staff list: the same count with more users', async () => {

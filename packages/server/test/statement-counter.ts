@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 export interface StatementCounter {
-  /** Round trips sent by units of work (from their BEGIN to their COMMIT or ROLLBACK) since the last reset. */
+  /** Round trips sent by units of work (from their START TRANSACTION to their COMMIT or ROLLBACK) since the last reset. */
   readonly count: number;
   /** Their SQL, first line each: shown when a count is off. */
   readonly texts: string[];
@@ -25,13 +25,22 @@ export function countStatements(dataSource: DataSource): StatementCounter {
   let texts: string[] = [];
   const wrapped = new WeakSet<PgClient>();
   const inUnit = new WeakMap<PgClient, boolean>();
+  const opening = new WeakMap<PgClient, string>();
   const onAcquire = (client: PgClient) => {
     if (wrapped.has(client)) return;
     wrapped.add(client);
     const original = client.query;
     client.query = function (this: unknown, ...args: unknown[]) {
       const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text ?? '';
-      if (/^BEGIN; SET LOCAL ROLE/.test(text)) inUnit.set(client, true);
+      // A unit of work is a transaction whose first statement switches the role (other jobs open theirs through TypeORM too).
+      const opened = opening.get(client);
+      opening.delete(client);
+      if (opened !== undefined && /^SET LOCAL ROLE/.test(text)) {
+        inUnit.set(client, true);
+        count++;
+        texts.push(opened);
+      }
+      if (/^START TRANSACTION/.test(text)) opening.set(client, text);
       if (inUnit.get(client)) {
         count++;
         texts.push(text.replace(/\s+/g, ' ').slice(0, 160));

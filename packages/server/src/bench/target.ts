@@ -39,7 +39,7 @@ pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unkn
   const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text ?? '?';
   let key = keys.get(text);
   if (key === undefined) {
-    // 'BEGIN; SET LOCAL ROLE reclaim_app; SELECT set_config(...)' -> 'BEGIN; SET LOCAL; SELECT set_config'
+    // 'SET LOCAL ROLE reclaim_app; SELECT set_config(...)' -> 'SET LOCAL; SELECT set_config'
     key = text.split(';').map((stmt) => stmt.trim().split(/[\s(]+/).slice(0, 2).join(' ')).filter(Boolean).join('; ');
     if (keys.size < 1000) keys.set(text, key);
   }

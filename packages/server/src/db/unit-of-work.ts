@@ -128,12 +128,12 @@ export class UnitOfWork {
     const runner = this.runner ?? (this.opening ? await this.opening.catch(() => undefined) : undefined);
     if (!runner) return;
     try {
-      await this.rawOn(runner, commit ? 'COMMIT' : 'ROLLBACK');
+      if (commit) await runner.commitTransaction();
+      else await runner.rollbackTransaction();
     } catch (err) {
-      if (commit) await this.rawOn(runner, 'ROLLBACK').catch(() => undefined);
+      if (commit) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
-      markTransaction(runner, false);
       this.runner = undefined;
       await this.release(runner);
     }
@@ -183,9 +183,9 @@ export class UnitOfWork {
 
   /**
    * Waits for this unit of work's turn (its company's or job's share of the
-   * pool), then sends BEGIN, the role switch, the timeouts and `extra` in one
-   * round trip. TypeORM is told that a transaction is active, so that its own
-   * operations (insert, save) join this one instead of opening another.
+   * pool), opens the transaction through TypeORM (so that its own operations,
+   * insert and save, join it instead of opening another), then sends the role
+   * switch, the timeouts and `extra` in one round trip.
    */
   private async begin(extra: string): Promise<{ runner: QueryRunner; rows: unknown[] }> {
     if (this.finished) throw new Error('unit of work already finished');
@@ -204,12 +204,12 @@ export class UnitOfWork {
     }
     try {
       const timeouts = limits ? `; SET LOCAL statement_timeout = ${limits.statementTimeoutMs}; SET LOCAL lock_timeout = ${limits.lockTimeoutMs}` : '';
-      const rows = await this.rawOn(runner, `BEGIN; SET LOCAL ROLE ${APP_ROLE}${timeouts}${extra ? `; ${extra}` : ''}`);
-      markTransaction(runner, true);
+      await runner.startTransaction();
+      const rows = await this.rawOn(runner, `SET LOCAL ROLE ${APP_ROLE}${timeouts}${extra ? `; ${extra}` : ''}`);
       this.runner = runner;
       return { runner, rows };
     } catch (err) {
-      await this.rawOn(runner, 'ROLLBACK').catch(() => undefined);
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       await this.release(runner);
       throw err;
     }
@@ -286,8 +286,4 @@ function unserialize(runner: QueryRunner): void {
   const own = ownQuery.get(runner);
   if (own) own.client.query = own.query;
   ownQuery.delete(runner);
-}
-
-function markTransaction(runner: QueryRunner, active: boolean): void {
-  (runner as { isTransactionActive: boolean }).isTransactionActive = active;
 }

@@ -62,7 +62,7 @@ export class Complaint {
   purchaseDate!: string | null;
 
   @Field(() => Float, { nullable: true, description: 'The price paid; the legal penalty is a percentage of it' })
-  @Column('numeric', { nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
   productPrice!: number | null;
 
   @Column('uuid', { nullable: true })
@@ -111,7 +111,7 @@ export class Complaint {
   remedy!: Remedy | null;
 
   @Field(() => Float, { nullable: true })
-  @Column('numeric', { nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
   remedyAmount!: number | null;
 
   @Field(() => String, { nullable: true })

@@ -17,6 +17,6 @@ export class LegalPreset {
   days!: number | null;
 
   @Field(() => Float, { description: 'Percent of the price per day late (art. 23: 1)' })
-  @Column('numeric', { transformer: { to: (v) => v, from: (v) => Number(v) } })
+  @Column('numeric', { precision: 6, scale: 3, transformer: { to: (v) => v, from: (v) => Number(v) } })
   penaltyPercentPerDay!: number;
 }

@@ -30,12 +30,11 @@ export function forgetSlaSettings(ctx: RequestContext): void {
 }
 
 async function readSettings(ctx: RequestContext): Promise<SlaSettings> {
-  const [policies, calendars, presets, [tenant]] = await Promise.all([
-    ctx.manager.find(SlaPolicy, { order: { isDefault: 'ASC', position: 'ASC' } }),
-    ctx.manager.find(BusinessCalendar),
-    ctx.manager.find(LegalPreset),
-    ctx.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = app_tenant_id()'),
-  ]);
+  // One after another: the statements of a transaction share its connection.
+  const policies = await ctx.manager.find(SlaPolicy, { order: { isDefault: 'ASC', position: 'ASC' } });
+  const calendars = await ctx.manager.find(BusinessCalendar);
+  const presets = await ctx.manager.find(LegalPreset);
+  const [tenant] = await ctx.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = app_tenant_id()');
   return {
     policies: policies.map(policyRules),
     calendars: new Map(calendars.map((c) => [c.id, calendarRules(c)])),
@@ -107,12 +106,10 @@ export interface SyncOptions {
 export async function syncSla(ctx: RequestContext, complaintIds: readonly string[], options: SyncOptions = {}): Promise<void> {
   if (!complaintIds.length) return;
   const ids = [...new Set(complaintIds)];
-  const [settings, complaints, existing] = await Promise.all([
-    loadSlaSettings(ctx),
-    ctx.query<SubjectRecord>(`SELECT ${SUBJECT_COLUMNS} FROM complaints WHERE id = ANY($1::uuid[])`, [ids]),
-    // Locked: a scheduler firing one of these clocks right now finishes first, and its marks are read here.
-    ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[]) FOR UPDATE', [ids]),
-  ]);
+  const settings = await loadSlaSettings(ctx);
+  const complaints = await ctx.query<SubjectRecord>(`SELECT ${SUBJECT_COLUMNS} FROM complaints WHERE id = ANY($1::uuid[])`, [ids]);
+  // Locked: a scheduler firing one of these clocks right now finishes first, and its marks are read here.
+  const existing = await ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[]) FOR UPDATE', [ids]);
   const now = new Date();
   const rows: Array<ClockRow & { complaintId: string }> = [];
   const summaries: Array<Record<string, unknown>> = [];
@@ -275,11 +272,9 @@ export async function fireDueClocks(ctx: RequestContext, limit: number): Promise
 /** Recomputes the summary columns from the clocks as they are (after firing). */
 async function refreshSummaries(ctx: RequestContext, ids: string[]): Promise<void> {
   if (!ids.length) return;
-  const [deadlines, paused] = await Promise.all([
-    ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[])', [ids]),
-    ctx.query<{ id: string; legal_due_at: Date | null; sla_policy_id: string | null; paused: boolean }>(
-      'SELECT id, legal_due_at, sla_policy_id, awaiting_customer_since IS NOT NULL AS paused FROM complaints WHERE id = ANY($1::uuid[])', [ids]),
-  ]);
+  const deadlines = await ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[])', [ids]);
+  const paused = await ctx.query<{ id: string; legal_due_at: Date | null; sla_policy_id: string | null; paused: boolean }>(
+    'SELECT id, legal_due_at, sla_policy_id, awaiting_customer_since IS NOT NULL AS paused FROM complaints WHERE id = ANY($1::uuid[])', [ids]);
   await writeSummaries(ctx, paused.map((c) => ({
     id: c.id, legal_due_at: c.legal_due_at, policy_id: c.sla_policy_id,
     ...toColumns(summarize(deadlines.filter((d) => d.complaint_id === c.id).map(clockRow), c.paused)),
