@@ -1,10 +1,8 @@
 // ESLint flat config for the whole workspace: packages/server, packages/client,
 // packages/console, packages/portal and the cross-package tests in test/.
 //
-// typescript-eslint needs the classic TypeScript compiler API. packages/server builds
-// with TypeScript 7 (the native compiler), which does not ship that API, so the root
-// package.json pins typescript@~5.9.3 as a dev dependency for the linter only; each
-// package keeps its own TypeScript for building and type checking.
+// typescript-eslint needs the classic TypeScript compiler API: every package is on
+// TypeScript 5.9 (docs/architecture.md, "One TypeScript").
 //
 // Only rules that need no type information are enabled, so the whole repository lints
 // in seconds.
