@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../src/auth/roles.js';
@@ -250,6 +251,35 @@ describe('the portal subscription', () => {
     await pause(300);
     expect(customer.results(id)).toHaveLength(2); // the internal note announced nothing
     expect(JSON.stringify(customer.messages)).not.toContain('SECRET');
+  });
+});
+
+describe('the portal subscription under the anonymous request limit', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ anonymousRateLimitPerMinute: 30, trustedProxies: 1 });
+  });
+  afterAll(() => limited?.close());
+
+  it('delivers every change: the payload of each event is not a request of the customer, nor of anyone else', async () => {
+    const w = await new Fixtures(limited).world();
+    const input = { ...complaintInput({ channel: undefined }), customer: { name: 'Anna', email: 'anna@example.com' } };
+    // From an address of its own: two requests, the submission and the subscription.
+    const headers = { 'x-forwarded-for': '203.0.113.40' };
+    const submitted = await request(limited.url).post('/portal/graphql').set(headers).send({ query: Q.submit, variables: { slug: w.t.slug, input } });
+    const mine = submitted.body.data.submitComplaint;
+    const customer = await track(WsClient.open(limited.url, '/portal/graphql', null, headers));
+    const id = customer.subscribe(PORTAL_SUB, { n: mine.number, t: mine.accessToken });
+    await customer.settle();
+    const [complaint] = await limited.dataSource.query('SELECT id FROM complaints WHERE number = $1', [mine.number]);
+    // More changes than any one address may make requests in a minute.
+    const changes = 35;
+    for (let i = 1; i <= changes; i++) {
+      ok(await limited.staff(Q.addMessage, { input: { complaintId: complaint.id, body: `Answer ${i}`, visibility: 'PUBLIC' } }, w.staff.OPERATOR.token));
+    }
+    const results = await customer.waitForResults(id, changes);
+    expect(results.filter((r) => r.errors)).toEqual([]);
+    expect(results[changes - 1].data.complaintStatusChanged.messages).toHaveLength(changes);
   });
 });
 

@@ -5,6 +5,7 @@ import type { Role } from '../auth/roles.js';
 import { bearer, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
+import { parseComplaintNumber } from '../modules/complaint/numbering.js';
 import type { PortalLimits, RateLimiter } from '../http/rate-limiter.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
 import { hashPassword as scryptHash, type PasswordHashing } from '../auth/password.js';
@@ -159,6 +160,29 @@ export class GraphQLContext {
    */
   current(): Promise<RequestContext> {
     return this.tenantCtx ?? this.staff();
+  }
+
+  /** The context of the company behind a public slug (the portal), or null for an unknown one. */
+  async forSlug(slug: string): Promise<RequestContext | null> {
+    const tenantId = await this.tenantIdBySlug(slug.slice(0, 60));
+    return tenantId ? this.forTenant(tenantId) : null;
+  }
+
+  /**
+   * The context of the company whose complaint numbers `number` carries, or
+   * null. Every call counts against the client address's limit, also those
+   * in aliases of one request and those refused at sight: each is a guess.
+   */
+  async forTrackingNumber(number: string): Promise<RequestContext | null> {
+    await this.countLookup();
+    const parsed = parseComplaintNumber(number);
+    const tenantId = parsed ? await this.tenantIdByNumberPrefix(parsed.prefix) : null;
+    return tenantId ? this.forTenant(tenantId) : null;
+  }
+
+  /** Counts an accepted portal submission against the address's and the company's hourly quotas; RATE_LIMITED beyond them. */
+  countSubmission(tenantId: string): Promise<void> {
+    return this.deps.portalLimits.submission(this.clientAddress, tenantId);
   }
 
   /** The tenant behind a public slug (sign-up, login, the portal), or null. */

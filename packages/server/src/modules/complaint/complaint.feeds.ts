@@ -5,7 +5,7 @@ import { AppError, notFound } from '../../graphql/errors.js';
 import { entityId, optionalEntityId } from '../../graphql/validation.js';
 import { QUEUE_EVENT_TYPES, SLA_EVENT_TYPES, type ComplaintEvent } from '../../realtime/events.js';
 import { findComplaint } from './complaint.queries.js';
-import { openByToken } from './complaint.portal-service.js';
+import { findByToken } from './complaint.portal-service.js';
 import { requireDepartment } from './references.js';
 
 /**
@@ -75,10 +75,10 @@ export const STAFF_FEEDS: Record<string, FeedOpener> = {
 export const PORTAL_FEEDS: Record<string, FeedOpener> = {
   /** Number and token, as for complaintStatus; then only changes the customer may see. */
   async complaintStatusChanged(gql, args) {
-    const found = typeof args.number === 'string' && typeof args.accessToken === 'string'
-      ? await openByToken(gql, args.number, args.accessToken) : null;
-    if (!found) throw notFound('complaint');
-    const { complaint, ctx } = found;
+    const { number, accessToken } = args;
+    const ctx = typeof number === 'string' && typeof accessToken === 'string' ? await gql.forTrackingNumber(number) : null;
+    const complaint = ctx ? await findByToken(ctx, number as string, accessToken as string) : null;
+    if (!ctx || !complaint) throw notFound('complaint');
     return { tenantId: ctx.tenantId, actor: null, audience: 'customer', matches: (e) => e.complaintId === complaint.id && e.public };
   },
 };

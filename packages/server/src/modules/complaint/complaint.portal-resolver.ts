@@ -2,6 +2,7 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Quer
 import { ArrayMaxSize, IsInt, IsOptional, Max, MaxLength, Min } from 'class-validator';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { notFound } from '../../graphql/errors.js';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { PortalAttachment, PortalComplaint, PortalMessage, PortalTenant, SubmitComplaintInput, SubmittedComplaint } from './complaint.portal-types.js';
 import { complaintStatus, portalTenant, rateComplaint, replyToComplaint, submitComplaint } from './complaint.portal-service.js';
@@ -44,7 +45,12 @@ class RateArgs extends TrackingArgs {
   comment?: string | null;
 }
 
-/** The customer's side: reachable only at /portal/graphql, with its own schema. */
+/**
+ * The customer's side: reachable only at /portal/graphql, with its own
+ * schema. Each operation finds the company (by its slug, or by the prefix
+ * of a tracking number, which counts as a guess against the address's
+ * limit), then calls one service function in its context.
+ */
 @Resolver()
 export class ComplaintPortalResolver {
   @Mutation(() => SubmittedComplaint)
@@ -53,28 +59,42 @@ export class ComplaintPortalResolver {
     @Arg('input') input: SubmitComplaintInput,
     @Ctx() gql: GraphQLContext,
   ): Promise<SubmittedComplaint> {
-    return submitComplaint(gql, tenantSlug.slice(0, 60), input);
+    const ctx = await gql.forSlug(tenantSlug);
+    if (!ctx) throw notFound('company');
+    const submitted = await submitComplaint(ctx, input);
+    // Accepted submissions count (this one is refused, and rolled back, when over the quota); refused ones do not.
+    await gql.countSubmission(ctx.tenantId);
+    return submitted;
   }
 
   @Query(() => PortalComplaint, { nullable: true, description: 'Null for a wrong number/token pair' })
   async complaintStatus(@Args() { number, accessToken }: TrackingArgs, @Ctx() gql: GraphQLContext): Promise<PortalComplaint | null> {
-    return complaintStatus(gql, number, accessToken);
+    const ctx = await gql.forTrackingNumber(number);
+    return ctx ? complaintStatus(ctx, number, accessToken) : null;
   }
 
   @Mutation(() => PortalComplaint)
   async rateComplaint(@Args() { number, accessToken, score, comment }: RateArgs, @Ctx() gql: GraphQLContext) {
-    return rateComplaint(gql, number, accessToken, score, comment ?? null);
+    return rateComplaint(await tracked(gql, number), number, accessToken, score, comment ?? null);
   }
 
   @Mutation(() => PortalMessage)
   async replyToComplaint(@Args() { number, accessToken, body, attachmentIds }: ReplyArgs, @Ctx() gql: GraphQLContext) {
-    return replyToComplaint(gql, number, accessToken, body, attachmentIds);
+    return replyToComplaint(await tracked(gql, number), number, accessToken, body, attachmentIds);
   }
 
   @Query(() => PortalTenant, { nullable: true, description: 'The company\'s portal: its name, language and look; null for an unknown company' })
   async portalTenant(@Arg('slug') slug: string, @Ctx() gql: GraphQLContext): Promise<PortalTenant | null> {
-    return portalTenant(gql, slug.slice(0, 60));
+    const ctx = await gql.forSlug(slug);
+    return ctx ? portalTenant(ctx) : null;
   }
+}
+
+/** The context of the company behind a tracking number; NOT_FOUND (complaint) when there is none, as for a wrong token. */
+async function tracked(gql: GraphQLContext, number: string) {
+  const ctx = await gql.forTrackingNumber(number);
+  if (!ctx) throw notFound('complaint');
+  return ctx;
 }
 
 @Resolver(() => PortalAttachment)

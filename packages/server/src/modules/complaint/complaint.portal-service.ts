@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
+import type { RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { ActorKind, Channel, Stage, Visibility } from './complaint.enums.js';
 import { createComplaint } from './complaint.service.js';
-import { parseComplaintNumber } from './numbering.js';
 import { appendTimeline } from './timeline.js';
 import { addMessage } from '../message/message.service.js';
 import { Message } from '../message/message.entity.js';
@@ -16,12 +15,16 @@ import { customerVisibleFiles, linkAttachments } from '../attachment/attachment.
 import { Tenant } from '../tenant/tenant.entity.js';
 import { brandingView } from '../tenant/branding.js';
 
+/**
+ * The customer's side of a complaint. Each function works in the context of
+ * the company the request found (`GraphQLContext.forSlug`,
+ * `forTrackingNumber`): finding it, and counting the request against the
+ * address's limits, are the resolver's part.
+ */
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
-export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, input: SubmitComplaintInput): Promise<SubmittedComplaint> {
-  const tenantId = await gql.tenantIdBySlug(tenantSlug);
-  if (!tenantId) throw notFound('company');
-  const ctx = await gql.forTenant(tenantId);
+export async function submitComplaint(ctx: RequestContext, input: SubmitComplaintInput): Promise<SubmittedComplaint> {
   // The honeypot: people never see the field, form-filling bots fill it in.
   if (input.website?.trim()) throw badInput('this submission looks automated and was not accepted', { reason: 'AUTOMATED' });
   if (!input.customer.email && !input.customer.phone) {
@@ -43,53 +46,41 @@ export async function submitComplaint(gql: GraphQLContext, tenantSlug: string, i
     throw badInput('this submission was received already; use the tracking link you were given');
   }
   await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
-  // Accepted submissions count (this one is refused, and rolled back, when over the limit); refused ones do not.
-  await gql.deps.portalLimits.submission(gql.clientAddress, tenantId);
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }
 
 /** The complaint behind a number and its token, or null; a wrong pair reveals nothing, not even existence. */
-export async function openByToken(gql: GraphQLContext, number: string, accessToken: string): Promise<{ ctx: RequestContext; complaint: Complaint } | null> {
-  // Every guess counts, also those in aliases of one request and those refused at sight.
-  await gql.countLookup();
-  const parsed = parseComplaintNumber(number);
-  if (!parsed || accessToken.length < 20 || accessToken.length > 200) return null;
-  const tenantId = await gql.tenantIdByNumberPrefix(parsed.prefix);
-  if (!tenantId) return null;
-  const ctx = await gql.forTenant(tenantId);
-  const complaint = await ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashToken(accessToken) });
-  return complaint ? { ctx, complaint } : null;
+export async function findByToken(ctx: RequestContext, number: string, accessToken: string): Promise<Complaint | null> {
+  if (accessToken.length < 20 || accessToken.length > 200) return null;
+  return ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashToken(accessToken) });
 }
 
-export async function complaintStatus(gql: GraphQLContext, number: string, accessToken: string): Promise<PortalComplaint | null> {
-  const found = await openByToken(gql, number, accessToken);
-  return found ? toPortal(found.ctx, found.complaint) : null;
+async function requireByToken(ctx: RequestContext, number: string, accessToken: string): Promise<Complaint> {
+  const complaint = await findByToken(ctx, number, accessToken);
+  if (!complaint) throw notFound('complaint');
+  return complaint;
 }
 
-async function requireByToken(gql: GraphQLContext, number: string, accessToken: string) {
-  const found = await openByToken(gql, number, accessToken);
-  if (!found) throw notFound('complaint');
-  return found;
+export async function complaintStatus(ctx: RequestContext, number: string, accessToken: string): Promise<PortalComplaint | null> {
+  const complaint = await findByToken(ctx, number, accessToken);
+  return complaint ? toPortal(ctx, complaint) : null;
 }
 
-export async function replyToComplaint(gql: GraphQLContext, number: string, accessToken: string, body: string, attachmentIds?: string[] | null) {
-  const { ctx, complaint } = await requireByToken(gql, number, accessToken);
+export async function replyToComplaint(ctx: RequestContext, number: string, accessToken: string, body: string, attachmentIds?: string[] | null) {
+  const complaint = await requireByToken(ctx, number, accessToken);
   if (complaint.stage === Stage.REJECTED) throw badInput('this complaint was declined; file a new one if needed');
   const { message, files } = await addMessage(ctx, { complaintId: complaint.id, body, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
   return toPortalMessage(message, files.map(toPortalAttachment));
 }
 
-/** The public face of a company's portal, or null for an unknown slug. */
-export async function portalTenant(gql: GraphQLContext, slug: string): Promise<PortalTenant | null> {
-  const tenantId = await gql.tenantIdBySlug(slug);
-  if (!tenantId) return null;
-  const ctx = await gql.forTenant(tenantId);
-  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: tenantId });
+/** The public face of the company's portal. */
+export async function portalTenant(ctx: RequestContext): Promise<PortalTenant> {
+  const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId });
   return { slug: tenant.slug, name: tenant.name, locale: tenant.locale, ...brandingView(tenant.branding) };
 }
 
-export async function rateComplaint(gql: GraphQLContext, number: string, accessToken: string, score: number, comment: string | null) {
-  const { ctx, complaint: found } = await requireByToken(gql, number, accessToken);
+export async function rateComplaint(ctx: RequestContext, number: string, accessToken: string, score: number, comment: string | null) {
+  const found = await requireByToken(ctx, number, accessToken);
   // Locked, so that a stage change by staff cannot slip in between the check and the update.
   const complaint = await ctx.manager.findOneOrFail(Complaint, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   if (complaint.stage !== Stage.FEEDBACK) throw badInput('the outcome can be rated once the complaint awaits your feedback');

@@ -164,8 +164,9 @@ export class PortalSubscriptionResolver {
     @Arg('accessToken') accessToken: string,
     @Ctx() gql: GraphQLContext,
   ): Promise<PortalComplaint> {
-    // The same read as the complaintStatus query: number and token are checked again on every event.
-    const status = await complaintStatus(gql, number, accessToken);
+    // The same read as the complaintStatus query: number and token are checked again on every event,
+    // in the company the subscription was opened in (an event is not a request: no address's limit counts it).
+    const status = await complaintStatus(await gql.current(), number, accessToken);
     if (!status) throw notFound('complaint');
     return status;
   }

@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { BrandingInput, TenantBranding, brandingView } from './branding.js';
 import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { notFound } from '../../graphql/errors.js';
+import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from '../user/user.entity.js';
-import { login, signUpTenant, updateTenant, type Session } from './tenant.service.js';
+import { checkCredentials, checkSignUp, createTenant, updateTenant, type Session } from './tenant.service.js';
 
 @InputType()
 export class SignUpTenantInput {
@@ -99,14 +100,30 @@ export class TenantResolver {
     return brandingView(t.branding);
   }
 
+  /** Each client address may create a few companies an hour (SIGN_UPS_PER_HOUR_PER_ADDRESS). */
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
   async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
-    return withToken(gql, await signUpTenant(gql, input));
+    const signUp = checkSignUp(input);
+    if (await gql.tenantIdBySlug(signUp.slug)) throw badInput('this slug is taken', { fields: [{ field: 'slug', messages: ['is taken'] }] });
+    await gql.deps.signUps.take(gql.clientAddress);
+    return withToken(gql, await createTenant(await gql.forTenant(randomUUID()), signUp));
   }
 
+  /**
+   * Same answer, about the same time and the same throttling for an unknown
+   * company, an unknown user and a wrong password. Tries are throttled per
+   * account (slug and e-mail) and per address before any password is hashed;
+   * the hashing slot is taken before the look-ups, so a request waiting for
+   * one holds no pooled connection.
+   */
   @Mutation(() => AuthPayload)
-  async login(@Arg('input') input: LoginInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
-    return withToken(gql, await login(gql, input));
+  async login(@Arg('input') { tenantSlug, email, password }: LoginInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
+    const account = `${tenantSlug.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
+    await gql.limitAnonymous();
+    const session = await gql.deps.logins.attempt(gql.clientAddress, account,
+      () => gql.withHashingSlot(async () => checkCredentials(await gql.forSlug(tenantSlug), email, password)));
+    if (!session) throw new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
+    return withToken(gql, session);
   }
 
   @Query(() => User, { description: 'The signed-in staff member' })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLContext, RequestContext } from '../../graphql/context.js';
-import { AppError, badInput, notFound } from '../../graphql/errors.js';
+import type { RequestContext } from '../../graphql/context.js';
+import { badInput, notFound } from '../../graphql/errors.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { DUMMY_HASH, verifyPassword } from '../../auth/password.js';
 import { checkPassword } from '../../auth/password-policy.js';
@@ -25,24 +25,27 @@ export interface Session {
   user: User;
 }
 
-/**
- * Creates a tenant and its first admin (roles ADMIN and HEAD) in one
- * transaction; each client address may create a few an hour.
- */
-export async function signUpTenant(gql: GraphQLContext, input: SignUp): Promise<Session> {
+/** A sign-up whose own fields passed their checks: the slug and time zone as they will be stored. */
+export interface CheckedSignUp extends SignUp {
+  slug: string;
+  timeZone: string;
+}
+
+/** Checks a sign-up's own fields (BAD_USER_INPUT), before any look-up is made or quota spent. */
+export function checkSignUp(input: SignUp): CheckedSignUp {
   const slug = input.slug.trim().toLowerCase();
   const timeZone = input.timeZone ?? 'Europe/Moscow';
   if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
   if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
   checkPassword(input.adminPassword, input.adminEmail, 'adminPassword');
-  if (await gql.tenantIdBySlug(slug)) throw badInput('this slug is taken', { fields: [{ field: 'slug', messages: ['is taken'] }] });
-  await gql.deps.signUps.take(gql.clientAddress);
+  return { ...input, slug, timeZone };
+}
 
-  const tenantId = randomUUID();
-  const ctx = await gql.forTenant(tenantId);
+/** Creates the company of `ctx` (a new id) and its first admin (roles ADMIN and HEAD), with default SLA settings. */
+export async function createTenant(ctx: RequestContext, input: CheckedSignUp): Promise<Session> {
   const tenant = ctx.manager.create(Tenant, {
-    id: tenantId, slug, numberPrefix: slug.toUpperCase(), name: input.name.trim(),
-    locale: input.locale ?? 'ru', timeZone, branding: {}, createdAt: new Date(),
+    id: ctx.tenantId, slug: input.slug, numberPrefix: input.slug.toUpperCase(), name: input.name.trim(),
+    locale: input.locale ?? 'ru', timeZone: input.timeZone, branding: {}, createdAt: new Date(),
   });
   await ctx.manager.insert(Tenant, tenant);
   // Business hours, three SLA policies and the consumer-law presets, to change in the console.
@@ -64,25 +67,16 @@ export async function insertUser(ctx: RequestContext, u: { email: string; name: 
 }
 
 /**
- * Same answer, about the same time and the same throttling for an unknown
- * tenant, an unknown user and a wrong password. Tries are throttled per
- * account (slug and e-mail) and per address before any password is hashed.
+ * The session of `email` in the company of `ctx` if `password` is theirs,
+ * else null. An unknown company (`ctx` null), an unknown or deactivated
+ * user and a wrong password take the same time: a password is checked in
+ * each case (against a dummy hash when there is no user).
  */
-export async function login(gql: GraphQLContext, input: { tenantSlug: string; email: string; password: string }): Promise<Session> {
-  const slug = input.tenantSlug.trim().toLowerCase();
-  const email = input.email.trim().toLowerCase();
-  await gql.limitAnonymous();
-  // The hashing slot is taken before the look-ups: a request waiting for one holds no pooled connection.
-  const session = await gql.deps.logins.attempt(gql.clientAddress, `${slug}:${email}`, () => gql.withHashingSlot(async () => {
-    const tenantId = await gql.tenantIdBySlug(slug);
-    const ctx = tenantId ? await gql.forTenant(tenantId) : null;
-    const user = ctx ? await ctx.manager.findOneBy(User, { email }) : null;
-    const matches = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!ctx || !user?.active || !matches) return null;
-    return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
-  }));
-  if (!session) throw new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
-  return session;
+export async function checkCredentials(ctx: RequestContext | null, email: string, password: string): Promise<Session | null> {
+  const user = ctx ? await ctx.manager.findOneBy(User, { email: email.trim().toLowerCase() }) : null;
+  const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!ctx || !user?.active || !matches) return null;
+  return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
 }
 
 export function isTimeZone(tz: string): boolean {
