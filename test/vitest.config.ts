@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['e2e/**/*.test.ts'],
+    include: ['e2e/**/*.test.ts', 'contracts/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

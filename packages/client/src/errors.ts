@@ -12,8 +12,10 @@ export type ErrorCode =
 
 export interface FieldProblem {
   field: string;
-  /** Either `messages` (validation) or `reason` (stage requirements) is given by the server. */
+  /** Either `messages` and `constraints` (validation) or `reason` (stage requirements, invisible characters) is given by the server. */
   messages?: string[];
+  /** The validation rules it broke, by name (`maxLength`, `isEmail`, …): put into words by `fieldText`. */
+  constraints?: string[];
   reason?: string;
 }
 
@@ -21,7 +23,7 @@ export interface FieldProblem {
 export interface RequestProblem {
   code: ErrorCode;
   message: string;
-  /** `TRANSITION_NOT_ALLOWED`, `STAGE_REQUIREMENTS`, `DUPLICATE`, `RETRY`, `WEAK_PASSWORD`, ... */
+  /** One of the server's reasons (`REASON_TEXTS` has a text for each), when it gave one. */
   reason?: string;
   fields: FieldProblem[];
   /** For CONFLICT on a stale version. */

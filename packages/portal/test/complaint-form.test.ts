@@ -153,14 +153,15 @@ describe('the complaint form', () => {
     expect(wrapper.emitted('submitted')).toEqual([[{ number: 'NORTHWIND-2026-000124', accessToken: 'tok-124' }]]);
   });
 
-  it('puts the server’s field problems on the fields', async () => {
+  it('puts the server’s field problems on the fields, in the visitor’s words rather than the server’s', async () => {
     const refused = new CombinedGraphQLErrors({
-      errors: [{ message: 'bad input', extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'customer.email', messages: ['email is not a valid e-mail address'] }] } }],
+      errors: [{ message: 'bad input', extensions: { code: 'BAD_USER_INPUT',
+        fields: [{ field: 'customer.email', messages: ['email is not a valid e-mail address'], constraints: ['isEmail'] }] } }],
     });
     setup(fakeApi({ submit: vi.fn(async () => Promise.reject(refused)) }));
     await fill({ ...minimal, email: 'priya@example.net' });
     await submit();
-    expect(describedErrors('email')).toBe('The company did not accept this value: email is not a valid e-mail address');
+    expect(describedErrors('email')).toBe('The company did not accept this value: not an e-mail address');
     expect(document.activeElement).toBe(input('email').element);
     expect(wrapper.emitted('submitted')).toBeUndefined();
   });

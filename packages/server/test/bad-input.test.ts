@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-type Code = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN';
+type Code = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'CONFLICT';
 /** A labelled value; a function is evaluated when the case runs (after the fixtures exist). */
 type V = [label: string, value: unknown, code?: Code];
 
@@ -75,7 +75,7 @@ const OPS: Record<string, Op> = {
     },
   },
   createDepartment: { doc: Q.createDepartment, token: admin, vars: () => ({ input: { name: `Dept ${hex()}` } }),
-    bad: { 'input.name': [...TEXT, ['101 characters', 'x'.repeat(101)], ['taken (other case, padded)', '  QUALITY  ']] } },
+    bad: { 'input.name': [...TEXT, ['101 characters', 'x'.repeat(101)], ['taken (other case, padded)', '  QUALITY  ', 'CONFLICT']] } },
   renameDepartment: { doc: Q.renameDepartment, token: admin, vars: () => ({ input: { id: a.otherDept, name: `Dept ${hex()}` } }),
     bad: { 'input.id': [...IDS, foreign(() => b.dept)], 'input.name': TEXT } },
   createCategory: { doc: Q.createCategory, token: admin, vars: () => ({ input: { name: `Cat ${hex()}` } }), bad: { 'input.name': TEXT } },

@@ -9,15 +9,83 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
+/**
+ * Every `extensions.reason` the server sends, each with the one code it
+ * comes under. The clients hold a text in Russian and in English for each
+ * (packages/client/src/error-text.ts; test/error-reasons.test.ts keeps the
+ * two lists equal), so that a person reads the reason in their language
+ * rather than the server's English message.
+ */
+export const ERROR_REASONS = {
+  // The lifecycle and the forms.
+  TRANSITION_NOT_ALLOWED: 'BAD_USER_INPUT',
+  STAGE_REQUIREMENTS: 'BAD_USER_INPUT',
+  WEAK_PASSWORD: 'BAD_USER_INPUT',
+  SLUG_RESERVED: 'BAD_USER_INPUT',
+  INVISIBLE_CHARACTERS: 'BAD_USER_INPUT',
+  TARGET_TOO_SHORT: 'BAD_USER_INPUT',
+  DEFAULT_POLICY: 'BAD_USER_INPUT',
+  IN_USE: 'BAD_USER_INPUT',
+  REFERENCE: 'BAD_USER_INPUT',
+  AUTOMATED: 'BAD_USER_INPUT',
+  // Files.
+  FILE_TOO_LARGE: 'BAD_USER_INPUT',
+  UNSUPPORTED_TYPE: 'BAD_USER_INPUT',
+  EMPTY_FILE: 'BAD_USER_INPUT',
+  // Requests that are malformed or over the query limits.
+  QUERY_LIMIT: 'BAD_USER_INPUT',
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
+  // Someone or something else got there first.
+  DUPLICATE: 'CONFLICT',
+  RETRY: 'CONFLICT',
+  IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+  // Shared resources (docs/security.md).
+  CONCURRENT_UPLOADS: 'RATE_LIMITED',
+  PENDING_UPLOADS: 'RATE_LIMITED',
+  QUERY_TIMEOUT: 'RATE_LIMITED',
+  LOCK_TIMEOUT: 'RATE_LIMITED',
+  LIVE_QUEUE_FULL: 'RATE_LIMITED',
+  LIVE_LIMIT: 'RATE_LIMITED',
+  BUSY: 'RATE_LIMITED',
+} as const satisfies Record<string, ErrorCode>;
+
+export type ErrorReason = keyof typeof ERROR_REASONS;
+
+/** What a field of the input got wrong: `messages` (validation) or a `reason` of its own. */
+export interface FieldProblem {
+  field: string;
+  messages?: string[];
+  /** The names of the validation rules it broke (`maxLength`, `isEmail`, …). */
+  constraints?: string[];
+  reason?: string;
+}
+
+export interface ErrorDetails {
+  reason?: ErrorReason;
+  fields?: FieldProblem[];
+  [detail: string]: unknown;
+}
+
+/** A reason's extensions: the code comes from the reason. */
+export const reasoned = (reason: ErrorReason) => ({ code: ERROR_REASONS[reason], reason });
+
 /** An expected failure: its code and message reach the client as they are. */
 export class AppError extends GraphQLError {
-  constructor(readonly code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(readonly code: ErrorCode, message: string, details?: ErrorDetails) {
+    if (details?.reason && ERROR_REASONS[details.reason] !== code) {
+      throw new Error(`reason ${details.reason} comes under ${ERROR_REASONS[details.reason]}, not ${code}`);
+    }
     super(message, { extensions: { code, ...details } });
   }
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const badInput = (message: string, details?: Record<string, unknown>) =>
+export const badInput = (message: string, details?: ErrorDetails) =>
   new AppError('BAD_USER_INPUT', message, details);
 /** Over a limit; `retryAfterMs` becomes `extensions.retryAfterSeconds` (at least 1). */
 export const rateLimited = (retryAfterMs = 1000) => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly',
@@ -50,17 +118,17 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { message: 'invalid input value', path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   if (pgCode === '40001' || pgCode === '40P01') {
-    return { message: 'a concurrent change got in the way; retry', path: formatted.path, extensions: { code: 'CONFLICT', reason: 'RETRY' } };
+    return { message: 'a concurrent change got in the way; retry', path: formatted.path, extensions: reasoned('RETRY') };
   }
   // The unit of work's statement_timeout and lock_timeout (docs/security.md): the transaction is rolled back.
   if (pgCode === '57014') {
-    return { message: 'the request took longer than the service allows; ask for fewer rows or retry later', path: formatted.path, extensions: { code: 'RATE_LIMITED', reason: 'QUERY_TIMEOUT' } };
+    return { message: 'the request took longer than the service allows; ask for fewer rows or retry later', path: formatted.path, extensions: reasoned('QUERY_TIMEOUT') };
   }
   if (pgCode === '55P03') {
-    return { message: 'a record is being changed by someone else; retry shortly', path: formatted.path, extensions: { code: 'RATE_LIMITED', reason: 'LOCK_TIMEOUT' } };
+    return { message: 'a record is being changed by someone else; retry shortly', path: formatted.path, extensions: reasoned('LOCK_TIMEOUT') };
   }
-  if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'DUPLICATE' } };
-  if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: { code: 'BAD_USER_INPUT', reason: 'REFERENCE' } };
+  if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: reasoned('DUPLICATE') };
+  if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: reasoned('REFERENCE') };
   log(original);
   return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
@@ -97,13 +165,18 @@ interface ValidationErrorLike {
   children?: ValidationErrorLike[];
 }
 
-/** class-validator's nested errors as `fields: [{ field: 'customer.email', messages }]`, without echoing the values. */
+/**
+ * class-validator's nested errors as `fields: [{ field: 'customer.email',
+ * messages, constraints }]`, without echoing the values: `constraints` are
+ * the rules' names (`maxLength`, `isEmail`, `plainText`, …), which the
+ * clients put in the reader's language; `messages` are the server's English.
+ */
 function validationSummary(f: GraphQLFormattedError): GraphQLFormattedError {
-  const fields: Array<{ field: string; messages: string[] }> = [];
+  const fields: Array<{ field: string; messages: string[]; constraints: string[] }> = [];
   const walk = (errors: ValidationErrorLike[], prefix: string) => {
     for (const e of errors) {
       const field = prefix + e.property;
-      if (e.constraints) fields.push({ field, messages: Object.values(e.constraints) });
+      if (e.constraints) fields.push({ field, messages: Object.values(e.constraints), constraints: Object.keys(e.constraints) });
       if (e.children?.length) walk(e.children, `${field}.`);
     }
   };

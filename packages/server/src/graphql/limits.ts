@@ -3,6 +3,7 @@ import {
   type ASTVisitor, type FieldNode, type OperationDefinitionNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
   type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
+import { reasoned } from './errors.js';
 
 export interface QueryLimits {
   /** Levels of nested fields. */
@@ -28,7 +29,7 @@ export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 30, maxFi
 /** The public endpoint: three root fields per request, so that thirty aliased guesses of a tracking number are not one request. */
 export const PORTAL_LIMITS: Partial<QueryLimits> = { maxRootFields: 3 };
 
-const refuse = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', reason: 'QUERY_LIMIT' } });
+const refuse = (message: string) => new GraphQLError(message, { extensions: reasoned('QUERY_LIMIT') });
 
 /** What a selection set asks for, fragments expanded: the figures the limits bound. */
 interface Measure {

@@ -8,7 +8,7 @@ import {
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
-import { AppError, codedError } from '../graphql/errors.js';
+import { AppError, codedError, reasoned } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { bearer, type TokenClaims } from '../auth/token.js';
 import { clientAddress } from '../http/http-util.js';
@@ -291,7 +291,7 @@ function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query:
   try {
     document = parse(query, { maxTokens: 5000 });
   } catch (err) {
-    return { errors: [new GraphQLError((err as Error).message, { extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_PARSE_FAILED' } })] };
+    return { errors: [new GraphQLError((err as Error).message, { extensions: reasoned('GRAPHQL_PARSE_FAILED') })] };
   }
   const invalid = validate(schema, document, rules);
   if (invalid.length) {

@@ -1,6 +1,6 @@
 import type { ComplaintKind, Demand, SubmitComplaintInput } from '@reclaim/client/portal';
-import type { FieldProblem } from '@reclaim/client';
-import type { MessageKey, Params } from '../../i18n/index.js';
+import { fieldText, type FieldProblem } from '@reclaim/client';
+import type { Locale, MessageKey, Params } from '../../i18n/index.js';
 
 /** The form as the customer fills it in: every field a string, as the inputs hold it. */
 export interface ComplaintDraft {
@@ -95,14 +95,15 @@ export function toSubmitInput(draft: ComplaintDraft, attachmentIds: string[], id
 }
 
 /** The server's field problems (`customer.email`, `subject`, ...) on the form's fields. */
-export function serverErrors(fields: FieldProblem[]): FieldErrors {
+export function serverErrors(fields: FieldProblem[], locale: Locale): FieldErrors {
   const errors: FieldErrors = {};
   for (const problem of fields) {
     const name = problem.field.split('.').pop() as DraftField;
     if (FIELD_ORDER.includes(name)) {
+      // What the company refused, in the customer's language (never the server's English).
       errors[name] = problem.reason === 'INVISIBLE_CHARACTERS'
         ? { key: 'error.invisible' }
-        : { key: 'error.server', params: { message: problem.messages?.join('; ') ?? problem.reason ?? '' } };
+        : { key: 'error.server', params: { message: fieldText(problem, locale) } };
     }
   }
   return errors;

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it, vi } from 'vitest';
-import { formatError } from '../errors.js';
+import { AppError, ERROR_REASONS, formatError } from '../errors.js';
 
 const pgError = (code: string) => new GraphQLError('boom', { originalError: Object.assign(new Error('pg'), { driverError: { code } }) });
 
@@ -26,5 +26,17 @@ describe('formatError', () => {
     const log = vi.fn();
     expect(formatError({ message: 'secret detail' }, new Error('secret detail'), log)).toEqual({ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(log).toHaveBeenCalledOnce();
+  });
+
+  it('a unique value taken is CONFLICT with reason DUPLICATE, as when a service finds it first', () => {
+    expect(formatError(pgError('23505').toJSON(), pgError('23505'), vi.fn()).extensions).toEqual({ code: 'CONFLICT', reason: 'DUPLICATE' });
+    expect(ERROR_REASONS.DUPLICATE).toBe('CONFLICT');
+  });
+});
+
+describe('reasons', () => {
+  it('each comes under one code: an error that pairs a reason with another code fails where it is made', () => {
+    expect(() => new AppError('BAD_USER_INPUT', 'taken', { reason: 'DUPLICATE' })).toThrow(/DUPLICATE comes under CONFLICT/);
+    expect(new AppError('CONFLICT', 'taken', { reason: 'DUPLICATE' }).extensions).toEqual({ code: 'CONFLICT', reason: 'DUPLICATE' });
   });
 });

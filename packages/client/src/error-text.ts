@@ -1,0 +1,129 @@
+import type { ErrorCode, FieldProblem, RequestProblem } from './errors.js';
+
+/** The languages of the console and the portal. */
+export type Locale = 'ru' | 'en';
+
+type Texts = Record<Locale, string>;
+
+/** What the person reads for each code when no reason says more. `{detail}`: the fields at fault, if any. */
+export const CODE_TEXTS: Record<ErrorCode, Texts> = {
+  BAD_USER_INPUT: { ru: 'Проверьте форму: {detail}', en: 'Please check the form: {detail}' },
+  UNAUTHENTICATED: { ru: 'Сеанс завершён. Войдите снова.', en: 'Your session has ended. Please sign in again.' },
+  FORBIDDEN: { ru: 'Ваша роль не позволяет это действие.', en: 'Your role does not allow this action.' },
+  NOT_FOUND: { ru: 'Не найдено: возможно, запись удалена или относится к другому отделу.', en: 'Not found: it may have been removed or belongs to another department.' },
+  CONFLICT: { ru: 'Кто-то другой уже изменил эту запись.', en: 'Someone else changed this in the meantime.' },
+  RATE_LIMITED: { ru: 'Слишком много запросов. Подождите немного и повторите.', en: 'Too many requests. Wait a moment and try again.' },
+  INTERNAL_SERVER_ERROR: { ru: 'Сервер не смог выполнить действие. Повторите позже.', en: 'The server could not do this. Try again later.' },
+  NETWORK: { ru: 'Сервер недоступен. Проверьте соединение и повторите.', en: 'The server cannot be reached. Check the connection and try again.' },
+};
+
+/**
+ * A text for every reason the server sends (its `ERROR_REASONS`, in
+ * packages/server/src/graphql/errors.ts; test/error-reasons.test.ts keeps
+ * the two lists equal). `{detail}`: the fields at fault.
+ */
+export const REASON_TEXTS = {
+  TRANSITION_NOT_ALLOWED: { ru: 'Этот шаг невозможен из текущей стадии.', en: 'This step is not possible from the current stage.' },
+  STAGE_REQUIREMENTS: { ru: 'Заполните то, что нужно для этой стадии: {detail}.', en: 'Fill in what this stage needs: {detail}.' },
+  WEAK_PASSWORD: {
+    ru: 'Выберите пароль надёжнее: не короче 10 символов, не только пробелы, не адрес почты и не распространённый пароль.',
+    en: 'Choose a stronger password: at least 10 characters, not only spaces, not the e-mail address and not a common password.',
+  },
+  SLUG_RESERVED: { ru: 'Этот адрес зарезервирован; выберите другой.', en: 'This address is reserved; choose another.' },
+  INVISIBLE_CHARACTERS: {
+    ru: 'В тексте есть невидимые или управляющие символы (например, пробелы нулевой ширины или метки направления, часто попадающие при вставке). Удалите их и сохраните снова.',
+    en: 'The text contains invisible or control characters (for example, zero-width spaces or direction marks, often pasted by accident). Remove them and save again.',
+  },
+  TARGET_TOO_SHORT: { ru: 'Срок короче, чем допускает сервис (по умолчанию одна минута).', en: 'A target is shorter than this service allows (by default, one minute).' },
+  DEFAULT_POLICY: { ru: 'Политику по умолчанию нельзя удалить; измените её сроки.', en: 'The default policy cannot be deleted; change its targets instead.' },
+  IN_USE: { ru: 'Запись используется в других настройках; сначала уберите её оттуда.', en: 'This is in use elsewhere in the settings; remove it there first.' },
+  REFERENCE: { ru: 'Запись связана с другими или ссылается на несуществующую.', en: 'This is referenced elsewhere, or refers to something that does not exist.' },
+  AUTOMATED: { ru: 'Обращение похоже на автоматическое и не принято.', en: 'This submission looks automated and was not accepted.' },
+  FILE_TOO_LARGE: { ru: 'Файл больше 10 МБ.', en: 'The file is larger than 10 MB.' },
+  UNSUPPORTED_TYPE: {
+    ru: 'Такой тип файла не принимается: прикрепите фото (JPEG, PNG, WebP, GIF, HEIC), PDF или видео (MP4, WebM, MOV).',
+    en: 'This type of file is not accepted: attach photos (JPEG, PNG, WebP, GIF, HEIC), PDF documents or videos (MP4, WebM, MOV).',
+  },
+  EMPTY_FILE: { ru: 'Файл пуст.', en: 'The file is empty.' },
+  QUERY_LIMIT: { ru: 'Запрос слишком велик. Запросите меньше за раз.', en: 'The request is too large. Ask for less at a time.' },
+  GRAPHQL_PARSE_FAILED: { ru: 'Запрос не разобран: обновите страницу.', en: 'The request could not be read: reload the page.' },
+  GRAPHQL_VALIDATION_FAILED: { ru: 'Запрос не подходит к серверу: обновите страницу.', en: 'The request does not fit the server: reload the page.' },
+  BAD_REQUEST: { ru: 'Неверный запрос: обновите страницу.', en: 'A malformed request: reload the page.' },
+  PERSISTED_QUERY_NOT_FOUND: { ru: 'Запрос не найден на сервере: обновите страницу.', en: 'The server does not know this request: reload the page.' },
+  PERSISTED_QUERY_NOT_SUPPORTED: { ru: 'Сервер не принимает сохранённые запросы: обновите страницу.', en: 'The server does not take stored requests: reload the page.' },
+  OPERATION_RESOLUTION_FAILURE: { ru: 'Неясно, какую операцию выполнить: обновите страницу.', en: 'It is not clear which operation to run: reload the page.' },
+  DUPLICATE: { ru: 'Такая запись уже есть.', en: 'This already exists.' },
+  RETRY: { ru: 'Помешало другое изменение. Повторите.', en: 'Another change got in the way. Try again.' },
+  IDEMPOTENCY_KEY_REUSED: { ru: 'Этот ключ уже использован для другого обращения.', en: 'This key was already used for a different complaint.' },
+  CONCURRENT_UPLOADS: { ru: 'Слишком много файлов загружается одновременно; дождитесь окончания.', en: 'Too many files are uploading at once; wait for one to finish.' },
+  PENDING_UPLOADS: { ru: 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.', en: 'Too many files uploaded and not yet sent; send them or wait.' },
+  QUERY_TIMEOUT: { ru: 'Запрос выполнялся слишком долго; запросите меньше или повторите позже.', en: 'The request took too long; ask for less or try again later.' },
+  LOCK_TIMEOUT: { ru: 'Запись сейчас меняет кто-то другой; повторите через минуту.', en: 'Someone else is changing this right now; try again shortly.' },
+  LIVE_QUEUE_FULL: { ru: 'Обновления в реальном времени отстали; страница переподключится.', en: 'Live updates fell behind; the page reconnects.' },
+  LIVE_LIMIT: { ru: 'Открыто слишком много live-подписок; закройте лишние вкладки.', en: 'Too many live views are open; close some tabs.' },
+  BUSY: { ru: 'Сервис сейчас загружен; повторите через несколько секунд.', en: 'The service is busy; try again in a few seconds.' },
+} as const satisfies Record<string, Texts>;
+
+export type ErrorReason = keyof typeof REASON_TEXTS;
+
+/** What a broken validation rule means, in words (class-validator's rule names, as the server sends them). */
+export const CONSTRAINT_TEXTS: Record<string, Texts> = {
+  maxLength: { ru: 'слишком длинно', en: 'too long' },
+  minLength: { ru: 'слишком коротко', en: 'too short' },
+  isEmail: { ru: 'не похоже на адрес e-mail', en: 'not an e-mail address' },
+  isIn: { ru: 'недопустимое значение', en: 'not an allowed value' },
+  isInt: { ru: 'нужно целое число', en: 'a whole number is needed' },
+  min: { ru: 'слишком мало', en: 'too small' },
+  max: { ru: 'слишком много', en: 'too large' },
+  matches: { ru: 'неверный формат', en: 'wrong format' },
+  arrayMaxSize: { ru: 'слишком много элементов', en: 'too many items' },
+  arrayMinSize: { ru: 'слишком мало элементов', en: 'too few items' },
+  plainText: { ru: 'недопустимая длина или символы', en: 'wrong length or characters' },
+  isEntityId: { ru: 'неверная ссылка', en: 'not a valid reference' },
+};
+
+const fill = (text: string, detail: string) => text.replace('{detail}', detail);
+
+const isReason = (reason: string | undefined): reason is ErrorReason => !!reason && reason in REASON_TEXTS;
+
+const constraintsText = (f: FieldProblem, locale: Locale) =>
+  (f.constraints ?? []).map((c) => (CONSTRAINT_TEXTS[c] ?? CONSTRAINT_TEXTS.matches!)[locale]).join(', ');
+
+/**
+ * What went wrong with one field, in the reader's language, for showing
+ * under its input: its reason's text, or the rules it broke, or, for the
+ * requirements of a stage, that it is needed.
+ */
+export function fieldText(f: FieldProblem, locale: Locale, requestReason?: string): string {
+  if (isReason(f.reason)) return REASON_TEXTS[f.reason][locale];
+  if (f.constraints?.length) return constraintsText(f, locale);
+  if (requestReason === 'STAGE_REQUIREMENTS') return locale === 'ru' ? 'нужно для этой стадии' : 'needed for this stage';
+  if (isReason(requestReason)) return REASON_TEXTS[requestReason][locale];
+  return locale === 'ru' ? 'проверьте значение' : 'check the value';
+}
+
+/**
+ * A failed request in the reader's language: the reason's text when the
+ * server gave one, else the code's, with the fields at fault (named by
+ * `labels`, else by their path, and what rules they broke). The server's
+ * own message, in English, is shown only where nothing else says what
+ * happened (a code without a reason or fields).
+ */
+export function errorText(problem: RequestProblem, locale: Locale, labels: Record<string, string> = {}): string {
+  const detail = problem.fields.length
+    ? problem.fields.map((f) => {
+      const label = labels[f.field] ?? labels[f.field.split('.').pop()!] ?? f.field;
+      const rules = constraintsText(f, locale);
+      return rules ? `${label} (${rules})` : label;
+    }).join('; ')
+    : problem.message;
+  if (isReason(problem.reason)) return fill(REASON_TEXTS[problem.reason][locale], detail);
+  return fill(CODE_TEXTS[problem.code][locale], detail);
+}
+
+/** The fields at fault as `{ field: text }` (the last part of the path), for showing each under its input. */
+export function fieldErrors(problem: RequestProblem, locale: Locale): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const f of problem.fields) errors[f.field.split('.').pop()!] = fieldText(f, locale, problem.reason);
+  return errors;
+}

@@ -1,0 +1,22 @@
+import { useI18n } from 'vue-i18n';
+import { errorText, fieldErrors, type Locale, type RequestProblem } from '@reclaim/client';
+
+/**
+ * The one way the console puts a failed request into words: the client's
+ * texts (packages/client/src/error-text.ts) in the console's language, with
+ * the fields named as the form names them (`form.*` labels).
+ */
+export function useErrorText() {
+  const { t, te, locale } = useI18n();
+  const lang = () => (locale.value === 'en' ? 'en' : 'ru') as Locale;
+  const labels = (p: RequestProblem) => Object.fromEntries(p.fields.map((f) => {
+    const name = f.field.split('.').pop()!;
+    return [f.field, te(`form.${name}`) ? t(`form.${name}`) : name];
+  }));
+  return {
+    /** The whole problem as one sentence. */
+    problemText: (p: RequestProblem) => errorText(p, lang(), labels(p)),
+    /** Each field's own problem, for the feedback line under its input. */
+    fieldProblems: (p: RequestProblem) => fieldErrors(p, lang()),
+  };
+}
