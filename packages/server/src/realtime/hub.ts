@@ -2,7 +2,7 @@ import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type Gr
 import { GraphQLContext, type ServerDeps } from '../graphql/context.js';
 import { AppError, codedError } from '../graphql/errors.js';
 import { UnitOfWork } from '../db/unit-of-work.js';
-import type { Feed } from '../modules/complaint/complaint.feeds.js';
+import type { Feed } from './feeds.js';
 import type { ComplaintEvent } from './events.js';
 import { FairQueue } from './fair-queue.js';
 import { Tally, over } from '../http/tally.js';

@@ -3,7 +3,6 @@ import type { DataSource } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import type { ServerDeps, SessionEnder } from '../graphql/context.js';
 import { RateLimiter } from '../http/rate-limiter.js';
-import { PORTAL_FEEDS, STAFF_FEEDS } from '../modules/complaint/complaint.feeds.js';
 import { EventDispatcher } from './dispatcher.js';
 import { parseEvent, topicOf } from './events.js';
 import { SubscriptionHub } from './hub.js';
@@ -96,8 +95,8 @@ export class Realtime implements SessionEnder {
     this.sockets = attachSubscriptions(server, {
       deps, hub: this.hub, limits: this.limits, unsent: this.unsent,
       endpoints: [
-        { path: '/graphql', schema: schemas.staff, feeds: STAFF_FEEDS, staff: true },
-        { path: '/portal/graphql', schema: schemas.portal, feeds: PORTAL_FEEDS, staff: false },
+        { path: '/graphql', schema: schemas.staff, staff: true },
+        { path: '/portal/graphql', schema: schemas.portal, staff: false },
       ],
     });
     this.relay.start();

@@ -12,7 +12,7 @@ import { AppError, codedError, reasoned } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { bearer, type TokenClaims } from '../auth/token.js';
 import { clientAddress } from '../http/http-util.js';
-import type { Feed, FeedOpener } from '../modules/complaint/complaint.feeds.js';
+import { feedsOf, type Feed } from './feeds.js';
 import type { Subscriber, SubscriptionHub, SubscriptionRequest } from './hub.js';
 import { Tally, over } from '../http/tally.js';
 import { CloseCode, tooMany, type LiveLimits } from './live-limits.js';
@@ -21,8 +21,8 @@ import { FairQueue } from './fair-queue.js';
 
 export interface SubscriptionEndpoint {
   path: string;
+  /** Its subscriptions, each with its @LiveFeed. */
   schema: GraphQLSchema;
-  feeds: Record<string, FeedOpener>;
   /** Staff: a valid token in connection_init, or the socket is closed with 4403. */
   staff: boolean;
 }
@@ -139,6 +139,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
   };
 
   for (const endpoint of options.endpoints) {
+    const feeds = feedsOf(endpoint.schema);
     const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
     const states = new WeakMap<object, SocketState>();
     const stateOf = (ctx: object) => {
@@ -180,7 +181,7 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
           await gql.countRefused();
           return refuse(prepared.errors.map(codedError));
         }
-        const opener = endpoint.feeds[prepared.field];
+        const opener = feeds[prepared.field];
         if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
         try {
           // Past a cap, refused before the feed is opened: a flood of refused subscriptions does no database work.

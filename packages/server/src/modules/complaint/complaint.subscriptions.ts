@@ -1,13 +1,18 @@
 import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root, Subscription } from 'type-graphql';
+import type { Actor } from '../../auth/actor.js';
+import { Role } from '../../auth/roles.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { notFound } from '../../graphql/errors.js';
-import type { ComplaintEvent } from '../../realtime/events.js';
+import { AppError, notFound } from '../../graphql/errors.js';
+import { entityId, optionalEntityId } from '../../graphql/validation.js';
+import { QUEUE_EVENT_TYPES, SLA_EVENT_TYPES, type ComplaintEvent } from '../../realtime/events.js';
+import { LiveFeed, servedByHub, type Feed, type FeedOpener } from '../../realtime/feeds.js';
+import { requireDepartment } from './references.js';
 import { Complaint } from './complaint.entity.js';
 import { ActorKind, Stage } from './complaint.enums.js';
 import { findComplaint } from './complaint.queries.js';
 import { User } from '../user/user.entity.js';
 import { PortalComplaint } from './complaint.portal-types.js';
-import { complaintStatus } from './complaint.portal-service.js';
+import { complaintStatus, findByToken } from './complaint.portal-service.js';
 import { SlaClock, SlaEventKind } from '../sla/sla.enums.js';
 import { SlaTarget } from '../sla/sla-clock.js';
 import { SlaBreach } from '../sla/sla-breach.entity.js';
@@ -70,9 +75,64 @@ export class SlaEvent {
   at!: Date;
 }
 
-/** Never called: subscriptions are opened by the subscription hub (src/realtime), which runs these resolvers per event. */
-const servedByHub = (): never => {
-  throw new Error('subscriptions are served over graphql-ws by the subscription hub');
+/*
+ * Who may open each subscription and which events reach it (its @LiveFeed).
+ */
+
+/** Roles and departments: all that payload resolvers read of a staff actor (allowedTransitions, for one). */
+const audienceOf = (a: Actor) => `${[...a.roles].sort().join(',')}|${[...a.departmentIds].sort().join(',')}`;
+
+async function staffFeed(gql: GraphQLContext, matches: (e: ComplaintEvent) => boolean): Promise<Feed> {
+  const actor = (await gql.staff()).staff;
+  return { tenantId: actor.tenantId, actor, audience: audienceOf(actor), matches };
+}
+
+const inDepartment = (departmentId: string) => (e: ComplaintEvent) =>
+  e.departmentId === departmentId || e.previousDepartmentId === departmentId;
+
+/** Any staff member reads every complaint of the tenant, so may watch any department's queue. */
+const stageFeed: FeedOpener = async (gql, args) => {
+  const departmentId = optionalEntityId(args.departmentId, 'departmentId');
+  const ctx = await gql.staff();
+  if (departmentId) await requireDepartment(ctx, departmentId);
+  const scope = departmentId ? inDepartment(departmentId) : () => true;
+  return staffFeed(gql, (e) => QUEUE_EVENT_TYPES.has(e.type) && scope(e));
+};
+
+/**
+ * Alerts are for those who act on them: members of the department, and
+ * QUALITY_MANAGER for every department. Without a department id, a
+ * member receives the alerts of all their departments.
+ */
+const slaFeed: FeedOpener = async (gql, args) => {
+  const departmentId = optionalEntityId(args.departmentId, 'departmentId');
+  const ctx = await gql.staff();
+  const actor = ctx.staff;
+  const overseer = actor.roles.includes(Role.QUALITY_MANAGER);
+  if (departmentId) await requireDepartment(ctx, departmentId);
+  if (departmentId && !overseer && !actor.departmentIds.includes(departmentId)) {
+    throw new AppError('FORBIDDEN', 'SLA alerts of a department go to its members and to quality managers');
+  }
+  if (!departmentId && !overseer && !actor.departmentIds.length) {
+    throw new AppError('FORBIDDEN', 'you belong to no department; name one you may watch, or ask for the QUALITY_MANAGER role');
+  }
+  const scope = departmentId ? [departmentId] : overseer ? null : actor.departmentIds;
+  return staffFeed(gql, (e) => SLA_EVENT_TYPES.has(e.type) && (!scope || scope.includes(e.departmentId ?? '')));
+};
+
+const complaintFeed: FeedOpener = async (gql, args) => {
+  const id = entityId(args.id, 'id');
+  if (!(await findComplaint(await gql.staff(), { id }))) throw notFound('complaint');
+  return staffFeed(gql, (e) => e.complaintId === id);
+};
+
+/** Number and token, as for complaintStatus; then only changes the customer may see. */
+const customerFeed: FeedOpener = async (gql, args) => {
+  const { number, accessToken } = args;
+  const ctx = typeof number === 'string' && typeof accessToken === 'string' ? await gql.forTrackingNumber(number) : null;
+  const complaint = ctx ? await findByToken(ctx, number as string, accessToken as string) : null;
+  if (!ctx || !complaint) throw notFound('complaint');
+  return { tenantId: ctx.tenantId, actor: null, audience: 'customer', matches: (e) => e.complaintId === complaint.id && e.public };
 };
 
 async function currentComplaint(gql: GraphQLContext, e: ComplaintEvent): Promise<Complaint> {
@@ -83,8 +143,7 @@ async function currentComplaint(gql: GraphQLContext, e: ComplaintEvent): Promise
 
 /**
  * Staff subscriptions. Each resolver turns one event (the root value) into
- * the payload; who may open which subscription, and which events reach it,
- * is decided in complaint.feeds.ts.
+ * the payload; its @LiveFeed says who may open it and which events reach it.
  */
 @Resolver()
 export class ComplaintSubscriptionResolver {
@@ -92,6 +151,7 @@ export class ComplaintSubscriptionResolver {
     subscribe: servedByHub,
     description: 'Live queue: complaints received, moved between stages or reassigned, in one department (or all)',
   })
+  @LiveFeed(stageFeed)
   async complaintStageChanged(
     @Root() e: ComplaintEvent,
     @Arg('departmentId', () => ID, { nullable: true }) _departmentId: string | null,
@@ -115,6 +175,7 @@ export class ComplaintSubscriptionResolver {
     subscribe: servedByHub,
     description: 'Deadlines at risk and breached, in one department (or all the subscriber watches)',
   })
+  @LiveFeed(slaFeed)
   async slaBreached(
     @Root() e: ComplaintEvent,
     @Arg('departmentId', () => ID, { nullable: true }) _departmentId: string | null,
@@ -134,6 +195,7 @@ export class ComplaintSubscriptionResolver {
   }
 
   @Subscription(() => Complaint, { subscribe: servedByHub, description: 'Every change to one complaint (the open complaint page)' })
+  @LiveFeed(complaintFeed)
   async complaintUpdated(
     @Root() e: ComplaintEvent,
     @Arg('id', () => ID) _id: string,
@@ -158,6 +220,7 @@ export class PortalSubscriptionResolver {
     subscribe: servedByHub,
     description: 'The complaint as the customer sees it, after every change they may see',
   })
+  @LiveFeed(customerFeed)
   async complaintStatusChanged(
     @Root() _e: ComplaintEvent,
     @Arg('number') number: string,
