@@ -1,4 +1,5 @@
 import { buildSchema } from 'type-graphql';
+import { guardOperations } from '../auth/allow.js';
 import type { GraphQLSchema } from 'graphql';
 import { DateTime } from './scalars.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
@@ -33,8 +34,8 @@ const common = {
 };
 
 /** Staff and integrations: /graphql. */
-export function buildStaffSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildStaffSchema(): Promise<GraphQLSchema> {
+  return guardOperations(await buildSchema({
     ...common,
     resolvers: [
       TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
@@ -44,7 +45,7 @@ export function buildStaffSchema(): Promise<GraphQLSchema> {
       ResponseTemplateResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
-  });
+  }));
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */

@@ -1,7 +1,8 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Allow, STAFF } from '../../auth/allow.js';
 import { IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { Action, authorize } from '../../auth/permissions.js';
+import { Action } from '../../auth/permissions.js';
 import { IsEntityId, entityId } from '../../graphql/validation.js';
 import { Complaint } from './complaint.entity.js';
 import { Stage } from './complaint.enums.js';
@@ -49,17 +50,17 @@ class ComplaintsArgs {
 
 @Resolver(() => Complaint)
 export class ComplaintResolver {
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => Complaint, { nullable: true, description: 'By id or by number; null when there is none in your tenant' })
   async complaint(@Args() args: ComplaintArgs, @Ctx() gql: GraphQLContext): Promise<Complaint | null> {
     const ctx = await gql.staff();
-    authorize(ctx.staff, Action.READ_COMPLAINTS);
     return findComplaint(ctx, args);
   }
 
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => ComplaintConnection, { description: 'Complaints by deadline (soonest first), keyset-paged' })
   async complaints(@Args() { filter, first, after }: ComplaintsArgs, @Ctx() gql: GraphQLContext): Promise<ComplaintConnection> {
     const ctx = await gql.staff();
-    authorize(ctx.staff, Action.READ_COMPLAINTS);
     const page = await listComplaints(ctx, filter, first, after);
     // Cursors are encoded only when selected (a console usually asks for endCursor alone).
     const edges = page.rows.map((node) => ({ node, get cursor() { return encodeCursor(node); } }));
@@ -72,26 +73,31 @@ export class ComplaintResolver {
     return connection;
   }
 
+  @Allow(Action.REGISTER_COMPLAINT)
   @Mutation(() => Complaint)
   async registerComplaint(@Arg('input') input: RegisterComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return registerComplaint(await gql.staff(), input);
   }
 
+  @Allow(STAFF)
   @Mutation(() => Complaint)
   async transitionComplaint(@Arg('input') input: TransitionComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return transitionComplaint(await gql.staff(), input);
   }
 
+  @Allow(Action.ASSIGN_COMPLAINT)
   @Mutation(() => Complaint)
   async assignComplaint(@Arg('input') input: AssignComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return assignComplaint(await gql.staff(), input);
   }
 
+  @Allow(Action.UPDATE_COMPLAINT)
   @Mutation(() => Complaint, { description: 'Priority, category, demand or price, outside a stage change; the SLA clocks are recomputed' })
   async updateComplaint(@Arg('input') input: UpdateComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return updateComplaint(await gql.staff(), input);
   }
 
+  @Allow(Action.ADD_MESSAGE)
   @Mutation(() => Complaint, { description: 'The customer answered another way (phone, e-mail): the paused SLA clocks run again' })
   async stopAwaitingCustomer(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return stopAwaitingCustomer(await gql.staff(), entityId(id, 'id'));

@@ -1,4 +1,6 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
+import { Action } from '../../auth/permissions.js';
+import { Allow } from '../../auth/allow.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
@@ -33,6 +35,7 @@ export class AddMessageInput {
 
 @Resolver(() => Message)
 export class MessageResolver {
+  @Allow(Action.ADD_MESSAGE)
   @Mutation(() => Message, { description: 'A public reply (the customer sees it) or an internal note' })
   async addMessage(@Arg('input') input: AddMessageInput, @Ctx() gql: GraphQLContext): Promise<Message> {
     return addStaffMessage(await gql.staff(), input);

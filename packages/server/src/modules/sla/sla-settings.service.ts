@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
-import { Action, authorize } from '../../auth/permissions.js';
 import { Role } from '../../auth/roles.js';
 import { OPEN_STAGES } from '../complaint/complaint.enums.js';
 import { requireCategory, requireDepartment } from '../complaint/references.js';
@@ -35,7 +34,6 @@ function checkCalendar(input: BusinessCalendarInput): void {
 }
 
 export async function saveCalendar(ctx: RequestContext, id: string | null, input: BusinessCalendarInput): Promise<BusinessCalendar> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   checkCalendar(input);
   const values = {
     name: input.name.trim(), timeZone: input.timeZone.trim(), alwaysOpen: input.alwaysOpen,
@@ -55,7 +53,6 @@ export async function saveCalendar(ctx: RequestContext, id: string | null, input
 }
 
 export async function deleteCalendar(ctx: RequestContext, id: string): Promise<boolean> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const [calendar] = await ctx.query('SELECT id FROM business_calendars WHERE id = $1 FOR UPDATE', [id]);
   if (!calendar) throw notFound('calendar');
   const users = await ctx.query<{ name: string }>('SELECT name FROM sla_policies WHERE calendar_id = $1 ORDER BY position', [id]);
@@ -117,7 +114,6 @@ async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefaul
 }
 
 export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const values = await policyValues(ctx, input, false, minTargetSeconds);
   // Serialises concurrent creations, so positions stay distinct.
   await ctx.query('SELECT id FROM sla_policies WHERE is_default FOR UPDATE');
@@ -131,7 +127,6 @@ export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput, m
 }
 
 export async function updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
   const values = await policyValues(ctx, input, existing.isDefault, minTargetSeconds);
@@ -141,7 +136,6 @@ export async function updatePolicy(ctx: RequestContext, id: string, input: SlaPo
 }
 
 export async function deletePolicy(ctx: RequestContext, id: string): Promise<boolean> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
   if (existing.isDefault) throw new AppError('BAD_USER_INPUT', 'the default policy cannot be deleted; change its targets instead', { reason: 'DEFAULT_POLICY' });
@@ -153,7 +147,6 @@ export async function deletePolicy(ctx: RequestContext, id: string): Promise<boo
 
 /** Sets the matching order: `ids` lists every policy but the default, first tried first. */
 export async function reorderPolicies(ctx: RequestContext, ids: string[]): Promise<SlaPolicyView[]> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const current = await ctx.manager.find(SlaPolicy, { where: { isDefault: false }, lock: { mode: 'pessimistic_write' } });
   const known = new Set(current.map((p) => p.id));
   if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((id) => !known.has(id))) {
@@ -170,7 +163,6 @@ export function listLegalPresets(ctx: RequestContext): Promise<LegalPreset[]> {
 }
 
 export async function setLegalPreset(ctx: RequestContext, input: LegalPresetInput): Promise<LegalPreset> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   const preset = { tenantId: ctx.tenantId, demand: input.demand, days: input.days ?? null, penaltyPercentPerDay: input.penaltyPercentPerDay };
   await ctx.manager.upsert(LegalPreset, preset, ['tenantId', 'demand']);
   await recomputeOpen(ctx);
@@ -179,7 +171,6 @@ export async function setLegalPreset(ctx: RequestContext, input: LegalPresetInpu
 
 /** Back to the presets of Russian consumer law (design.md section 6). */
 export async function resetLegalPresets(ctx: RequestContext): Promise<LegalPreset[]> {
-  authorize(ctx.staff, Action.MANAGE_SETTINGS);
   await ctx.query('SELECT reset_legal_presets()');
   await recomputeOpen(ctx);
   return listLegalPresets(ctx);
@@ -197,7 +188,6 @@ export interface EscalationFilter {
  */
 export async function listEscalations(ctx: RequestContext, filter: EscalationFilter): Promise<SlaBreach[]> {
   const actor = ctx.staff;
-  authorize(actor, Action.HANDLE_ESCALATIONS);
   if (filter.departmentId) await requireDepartment(ctx, filter.departmentId);
   const overseer = actor.roles.includes(Role.QUALITY_MANAGER);
   const departments = filter.departmentId ? [filter.departmentId] : overseer ? null : actor.departmentIds;
@@ -215,7 +205,6 @@ export async function listEscalations(ctx: RequestContext, filter: EscalationFil
 
 export async function acknowledgeEscalation(ctx: RequestContext, id: string): Promise<SlaBreach> {
   const actor = ctx.staff;
-  authorize(actor, Action.HANDLE_ESCALATIONS);
   const breach = await ctx.manager.findOneBy(SlaBreach, { id });
   if (!breach) throw notFound('escalation');
   if (!actor.roles.includes(Role.QUALITY_MANAGER) && !(breach.departmentId && actor.departmentIds.includes(breach.departmentId))) {

@@ -1,4 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Float, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Action } from '../../auth/permissions.js';
+import { Allow } from '../../auth/allow.js';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { IsEntityId, entityId } from '../../graphql/validation.js';
@@ -90,72 +92,86 @@ const CLOCK_ORDER = [SlaTarget.FIRST_RESPONSE, SlaTarget.STAGE, SlaTarget.RESOLU
 /** Business calendars, SLA policies, legal presets and escalations; reading is open to all staff, changing to ADMIN. */
 @Resolver()
 export class SlaSettingsResolver {
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => [BusinessCalendar])
   async businessCalendars(@Ctx() gql: GraphQLContext) {
     return settings.listCalendars(await gql.staff());
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => BusinessCalendar)
   async createBusinessCalendar(@Arg('input') input: BusinessCalendarInput, @Ctx() gql: GraphQLContext) {
     return settings.saveCalendar(await gql.staff(), null, input);
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => BusinessCalendar, { description: 'Open complaints have their clocks recomputed' })
   async updateBusinessCalendar(@Arg('id', () => ID) id: string, @Arg('input') input: BusinessCalendarInput, @Ctx() gql: GraphQLContext) {
     return settings.saveCalendar(await gql.staff(), entityId(id, 'id'), input);
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => Boolean, { description: 'Refused (IN_USE) while a policy uses the calendar' })
   async deleteBusinessCalendar(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
     return settings.deleteCalendar(await gql.staff(), entityId(id, 'id'));
   }
 
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => [SlaPolicyView], { description: 'In matching order: the first whose priorities and categories fit wins; the default is last' })
   async slaPolicies(@Ctx() gql: GraphQLContext) {
     return settings.listPolicies(await gql.staff());
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => SlaPolicyView, { description: 'Added before the default; open complaints have their clocks recomputed' })
   async createSlaPolicy(@Arg('input') input: SlaPolicyInput, @Ctx() gql: GraphQLContext) {
     return settings.createPolicy(await gql.staff(), input, gql.deps.slaMinTargetSeconds);
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => SlaPolicyView, { description: 'Open complaints have their clocks recomputed (time already used is kept)' })
   async updateSlaPolicy(@Arg('id', () => ID) id: string, @Arg('input') input: SlaPolicyInput, @Ctx() gql: GraphQLContext) {
     return settings.updatePolicy(await gql.staff(), entityId(id, 'id'), input, gql.deps.slaMinTargetSeconds);
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => Boolean)
   async deleteSlaPolicy(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
     return settings.deletePolicy(await gql.staff(), entityId(id, 'id'));
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => [SlaPolicyView], { description: 'Every policy but the default, in the order they are tried' })
   async reorderSlaPolicies(@Arg('ids', () => [ID]) ids: string[], @Ctx() gql: GraphQLContext) {
     if (ids.length > 200) throw settingsInputError('ids', 'at most 200');
     return settings.reorderPolicies(await gql.staff(), ids.map((id, i) => entityId(id, `ids.${i}`)));
   }
 
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => [LegalPreset])
   async legalPresets(@Ctx() gql: GraphQLContext) {
     return settings.listLegalPresets(await gql.staff());
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => LegalPreset)
   async setLegalPreset(@Arg('input') input: LegalPresetInput, @Ctx() gql: GraphQLContext) {
     return settings.setLegalPreset(await gql.staff(), input);
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => [LegalPreset], { description: 'Back to the presets of Russian consumer law (refund 10 days, replacement 7, repair 45; 1 % a day)' })
   async resetLegalPresets(@Ctx() gql: GraphQLContext) {
     return settings.resetLegalPresets(await gql.staff());
   }
 
+  @Allow(Action.HANDLE_ESCALATIONS)
   @Query(() => [SlaBreach], { description: "Breaches escalated to department heads, newest first (HEAD: own departments; QUALITY_MANAGER: all)" })
   async escalations(@Args() args: EscalationsArgs, @Ctx() gql: GraphQLContext) {
     return settings.listEscalations(await gql.staff(), args);
   }
 
+  @Allow(Action.HANDLE_ESCALATIONS)
   @Mutation(() => SlaBreach)
   async acknowledgeEscalation(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
     return settings.acknowledgeEscalation(await gql.staff(), entityId(id, 'id'));

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
-import { Action, authorize } from '../../auth/permissions.js';
 import { Complaint } from '../complaint/complaint.entity.js';
 import { STAGE_LABELS } from '../complaint/complaint.portal-types.js';
 import { renderTemplate, templateProblems, type PlaceholderValues } from './placeholders.js';
@@ -39,7 +38,6 @@ function values(input: CreateResponseTemplateInput) {
 }
 
 export async function createTemplate(ctx: RequestContext, input: CreateResponseTemplateInput): Promise<ResponseTemplate> {
-  authorize(ctx.staff, Action.MANAGE_TEMPLATES);
   const v = values(input);
   checkBody(v.body);
   const now = new Date();
@@ -49,7 +47,6 @@ export async function createTemplate(ctx: RequestContext, input: CreateResponseT
 }
 
 export async function updateTemplate(ctx: RequestContext, input: UpdateResponseTemplateInput): Promise<ResponseTemplate> {
-  authorize(ctx.staff, Action.MANAGE_TEMPLATES);
   const existing = await ctx.manager.findOne(ResponseTemplate, { where: { id: input.id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('response template');
   const v = values(input);
@@ -60,7 +57,6 @@ export async function updateTemplate(ctx: RequestContext, input: UpdateResponseT
 }
 
 export async function deleteTemplate(ctx: RequestContext, id: string): Promise<boolean> {
-  authorize(ctx.staff, Action.MANAGE_TEMPLATES);
   const { affected } = await ctx.manager.delete(ResponseTemplate, { id });
   if (!affected) throw notFound('response template');
   return true;
@@ -88,7 +84,6 @@ export function formatTemplateDate(at: Date | null, locale: 'ru' | 'en', timeZon
  */
 export async function renderForComplaint(ctx: RequestContext, templateId: string, complaintId: string): Promise<string> {
   const actor = ctx.staff;
-  authorize(actor, Action.READ_COMPLAINTS);
   const template = await ctx.manager.findOneBy(ResponseTemplate, { id: templateId });
   if (!template) throw notFound('response template');
   const complaint = await ctx.manager.findOneBy(Complaint, { id: complaintId });

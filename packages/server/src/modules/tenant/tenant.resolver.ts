@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Action } from '../../auth/permissions.js';
+import { Allow, PUBLIC } from '../../auth/allow.js';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { BrandingInput, TenantBranding, brandingView } from './branding.js';
 import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
@@ -101,6 +103,7 @@ export class TenantResolver {
   }
 
   /** Each client address may create a few companies an hour (SIGN_UPS_PER_HOUR_PER_ADDRESS). */
+  @Allow(PUBLIC)
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
   async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const signUp = checkSignUp(input);
@@ -116,6 +119,7 @@ export class TenantResolver {
    * the hashing slot is taken before the look-ups, so a request waiting for
    * one holds no pooled connection.
    */
+  @Allow(PUBLIC)
   @Mutation(() => AuthPayload)
   async login(@Arg('input') { tenantSlug, email, password }: LoginInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const account = `${tenantSlug.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
@@ -126,6 +130,7 @@ export class TenantResolver {
     return withToken(gql, session);
   }
 
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => User, { description: 'The signed-in staff member' })
   async me(@Ctx() gql: GraphQLContext): Promise<User> {
     const ctx = await gql.staff();
@@ -134,11 +139,13 @@ export class TenantResolver {
     return user;
   }
 
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => Tenant, { description: 'Company settings (ADMIN)' })
   async updateTenant(@Arg('input') input: UpdateTenantInput, @Ctx() gql: GraphQLContext): Promise<Tenant> {
     return updateTenant(await gql.staff(), input);
   }
 
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })
   async tenant(@Ctx() gql: GraphQLContext): Promise<Tenant> {
     const ctx = await gql.staff();

@@ -1,4 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Action } from '../../auth/permissions.js';
+import { Allow } from '../../auth/allow.js';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Role } from '../../auth/roles.js';
@@ -76,16 +78,19 @@ class UsersArgs {
 
 @Resolver(() => User)
 export class UserResolver {
+  @Allow(Action.READ_COMPLAINTS)
   @Query(() => [User], { description: 'Staff of your company, by name; optionally of one department' })
   async users(@Args() { departmentId }: UsersArgs, @Ctx() gql: GraphQLContext): Promise<User[]> {
     return listUsers(await gql.staff(), departmentId ?? null);
   }
 
+  @Allow(Action.MANAGE_USERS)
   @Mutation(() => User)
   async createUser(@Arg('input') input: CreateUserInput, @Ctx() gql: GraphQLContext): Promise<User> {
     return createUser(await gql.staff(), input);
   }
 
+  @Allow(Action.MANAGE_USERS)
   @Mutation(() => User)
   async updateUser(@Arg('input') input: UpdateUserInput, @Ctx() gql: GraphQLContext): Promise<User> {
     const ctx = await gql.staff();
