@@ -1,13 +1,13 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
-import type { Role } from '@reclaim/client/staff';
+import type { StaffAction } from '@reclaim/client/staff';
 import type { Session } from './session/session.js';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Pages open to anyone (the sign-in page). */
     public?: boolean;
-    /** Any of these roles may open the page. */
-    roles?: Role[];
+    /** A user whose roles allow any of these actions (the server's `me.can`) may open the page. */
+    allowed?: StaffAction[];
   }
 }
 
@@ -23,24 +23,24 @@ const routes: RouteRecordRaw[] = [
       { path: 'complaints/:number', name: 'complaint', component: () => import('./pages/complaint/ComplaintPage.vue'), props: true },
       {
         path: 'escalations', name: 'escalations', component: () => import('./pages/escalations/EscalationsPage.vue'),
-        meta: { roles: ['HEAD', 'QUALITY_MANAGER'] },
+        meta: { allowed: ['HANDLE_ESCALATIONS'] },
       },
       {
         path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
-        meta: { roles: ['OPERATOR', 'SPECIALIST', 'HEAD'] },
+        meta: { allowed: ['REGISTER_COMPLAINT'] },
       },
       {
         path: 'admin',
         component: () => import('./pages/admin/AdminLayout.vue'),
-        meta: { roles: ['ADMIN', 'QUALITY_MANAGER'] },
+        meta: { allowed: ['MANAGE_USERS', 'MANAGE_CATEGORIES', 'MANAGE_TEMPLATES'] },
         children: [
           { path: '', name: 'admin', redirect: { name: 'admin-users' } },
-          { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { roles: ['ADMIN'] } },
-          { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { roles: ['ADMIN'] } },
-          { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { roles: ['ADMIN', 'QUALITY_MANAGER'] } },
-          { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { roles: ['ADMIN', 'QUALITY_MANAGER'] } },
-          { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { roles: ['ADMIN'] } },
-          { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { roles: ['ADMIN'] } },
+          { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { allowed: ['MANAGE_USERS'] } },
+          { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { allowed: ['MANAGE_DEPARTMENTS'] } },
+          { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
+          { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { allowed: ['MANAGE_TEMPLATES'] } },
+          { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
+          { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
         ],
       },
       // An address the console does not know says so, instead of sending the user elsewhere without a word.
@@ -55,11 +55,12 @@ export function createConsoleRouter(session: Session) {
     if (to.meta.public) return true;
     await session.restore();
     if (!session.signedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
-    // Every matched record's roles must allow it (a nested admin page narrows its parent).
+    // Every matched record needs one of its actions, as the server reports them for the user (a nested admin page
+    // narrows its parent); what the user may do is the server's to say (docs/roles.md).
     for (const record of to.matched) {
-      const roles = record.meta.roles as Role[] | undefined;
-      if (roles && !session.hasRole(...roles)) {
-        if (record.path === '/admin' || !session.hasRole('QUALITY_MANAGER')) return { name: 'board' };
+      const allowed = record.meta.allowed as StaffAction[] | undefined;
+      if (allowed && !allowed.some((action) => session.may(action))) {
+        if (record.path === '/admin' || !session.may('MANAGE_CATEGORIES')) return { name: 'board' };
         return { name: 'admin-categories' };
       }
     }

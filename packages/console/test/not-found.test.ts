@@ -5,7 +5,7 @@ import { createConsoleI18n } from '../src/i18n/index.js';
 import type { Session } from '../src/session/session.js';
 import NotFoundPage from '../src/pages/NotFoundPage.vue';
 
-const signedIn = { restore: async () => undefined, signedIn: true, hasRole: () => true } as unknown as Session;
+const signedIn = { restore: async () => undefined, signedIn: true, may: () => true } as unknown as Session;
 
 describe('an address the console does not know', () => {
   it('shows a page that says so, instead of going to the board without a word', async () => {

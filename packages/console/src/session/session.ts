@@ -1,6 +1,6 @@
 import { reactive, readonly } from 'vue';
 import type { ApolloClient } from '@apollo/client';
-import { LoginDocument, SessionDocument, type Role, type StaffUserFragment } from '@reclaim/client/staff';
+import { LoginDocument, SessionDocument, type StaffAction, type StaffUserFragment } from '@reclaim/client/staff';
 
 export interface TenantInfo {
   id: string;
@@ -13,7 +13,8 @@ export interface TenantInfo {
 
 interface SessionState {
   token: string | null;
-  user: StaffUserFragment | null;
+  /** The signed-in user, with what their roles allow across the company (`can`, from the server). */
+  user: (StaffUserFragment & { can: StaffAction[] }) | null;
   tenant: TenantInfo | null;
   /** Set when the server refused the token; the sign-in page says so. */
   expired: boolean;
@@ -56,8 +57,9 @@ export function createSession() {
     get signedIn() {
       return state.token !== null && state.user !== null;
     },
-    hasRole(...roles: Role[]) {
-      return !!state.user && state.user.roles.some((r) => roles.includes(r));
+    /** Whether the server says the user's roles allow `action` (docs/roles.md). */
+    may(action: StaffAction) {
+      return !!state.user && state.user.can.includes(action);
     },
     async signIn(tenantSlug: string, email: string, password: string) {
       const { data } = await apollo!.mutate({ mutation: LoginDocument, variables: { input: { tenantSlug, email, password } } });

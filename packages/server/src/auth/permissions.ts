@@ -3,6 +3,7 @@
  * modules/complaint/lifecycle.ts). docs/roles.md is this table in prose;
  * test/roles.test.ts checks both against the running API.
  */
+import { registerEnumType } from 'type-graphql';
 import { Role } from './roles.js';
 import { AppError } from '../graphql/errors.js';
 import type { Actor } from './actor.js';
@@ -21,6 +22,8 @@ export enum Action {
   UPDATE_COMPLAINT = 'UPDATE_COMPLAINT',
   HANDLE_ESCALATIONS = 'HANDLE_ESCALATIONS',
 }
+
+registerEnumType(Action, { name: 'StaffAction', description: 'What a role allows across the company (docs/roles.md)' });
 
 const { OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD, ADMIN } = Role;
 

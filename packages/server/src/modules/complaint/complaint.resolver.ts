@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Allow, STAFF } from '../../auth/allow.js';
 import { IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -20,6 +20,25 @@ import { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } 
 import { assignComplaint, registerComplaint, stopAwaitingCustomer, transitionComplaint, updateComplaint } from './complaint.service.js';
 import { encodeCursor, findComplaint, listComplaints } from './complaint.queries.js';
 import { nextStages, refuseTransition } from './lifecycle.js';
+import { abilitiesOn, type ComplaintAbilities } from './abilities.js';
+
+@ObjectType('ComplaintAbilities', { simpleResolvers: true, description: 'What the signed-in user may do with a complaint now; the server applies the same rules when they do it' })
+class ComplaintAbilitiesView implements ComplaintAbilities {
+  @Field({ description: 'Assign or reassign it (see assignOnlySelf)' })
+  assign!: boolean;
+
+  @Field({ description: 'Only take it for oneself, within its department' })
+  assignOnlySelf!: boolean;
+
+  @Field({ description: 'Change priority, category, demand and price (updateComplaint)' })
+  update!: boolean;
+
+  @Field({ description: 'Write a public reply or an internal note; stop waiting for the customer' })
+  reply!: boolean;
+
+  @Field({ description: 'Add and complete corrective actions' })
+  manageCorrectiveActions!: boolean;
+}
 
 @ArgsType()
 class ComplaintArgs {
@@ -140,6 +159,11 @@ export class ComplaintResolver {
   @FieldResolver(() => [CorrectiveAction])
   async correctiveActions(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
     return (await gql.staff()).loaders.correctiveActions.load(c.id);
+  }
+
+  @FieldResolver(() => ComplaintAbilitiesView, { description: 'What the signed-in user may do with this complaint now (besides moving it: allowedTransitions)' })
+  async abilities(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<ComplaintAbilities> {
+    return abilitiesOn((await gql.staff()).staff, c);
   }
 
   @FieldResolver(() => [Stage], { description: 'Stages the signed-in user may move this complaint to now' })

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
-import { Role } from '../../auth/roles.js';
 import { Complaint } from './complaint.entity.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { Channel, Priority, SlaState, Stage, Validity } from './complaint.enums.js';
@@ -13,6 +12,7 @@ import { findOrCreateCustomer, statedContact } from './customer.service.js';
 import { requireAssignee, requireCategory, requireDepartment } from './references.js';
 import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
+import { assignScope, mayUpdate } from './abilities.js';
 
 /** Channels on which a staff member takes the complaint and can check it at once. */
 const STAFF_CHANNELS: readonly Channel[] = [Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.CHAT];
@@ -248,19 +248,11 @@ export async function assignComplaint(ctx: RequestContext, input: AssignComplain
   return { ...complaint, ...update };
 }
 
-/**
- * HEAD: complaints of their departments (or none yet), to anyone; OPERATOR:
- * routing while RECEIVED or REGISTERED; SPECIALIST: takes an unowned or own
- * complaint of their department for themselves.
- */
+/** The assignment rules (`assignScope`): SELF means into the complaint's own department, to oneself. */
 function refuseAssignment(ctx: RequestContext, c: Complaint, departmentId: string | null, assigneeId: string | null): void {
-  const actor = ctx.staff;
-  const inOwnDepartment = !c.departmentId || actor.departmentIds.includes(c.departmentId);
-  if (actor.roles.includes(Role.HEAD) && inOwnDepartment) return;
-  if (actor.roles.includes(Role.OPERATOR) && (c.stage === Stage.RECEIVED || c.stage === Stage.REGISTERED)) return;
-  if (actor.roles.includes(Role.SPECIALIST) && c.departmentId && inOwnDepartment
-    && departmentId === c.departmentId && assigneeId === actor.userId
-    && (c.assigneeId === null || c.assigneeId === actor.userId)) return;
+  const scope = assignScope(ctx.staff, c);
+  if (scope === 'ANYONE') return;
+  if (scope === 'SELF' && departmentId === c.departmentId && assigneeId === ctx.staff.userId) return;
   throw new AppError('FORBIDDEN', 'you may not assign this complaint (see the roles table in docs/roles.md)');
 }
 
@@ -273,10 +265,7 @@ export async function updateComplaint(ctx: RequestContext, input: UpdateComplain
   const actor = ctx.staff;
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
   if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) throw badInput(`a ${complaint.stage} complaint cannot be changed`);
-  const scoped = !actor.roles.some((r) => r === Role.OPERATOR || r === Role.QUALITY_MANAGER);
-  if (scoped && complaint.departmentId && !actor.departmentIds.includes(complaint.departmentId)) {
-    throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
-  }
+  if (!mayUpdate(actor, complaint)) throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
   if (input.categoryId) await requireCategory(ctx, input.categoryId);
   const fields = ['priority', 'categoryId', 'demand', 'productPrice'] as const;
   const changes = pick(input, fields.filter((f) => input[f] !== undefined && input[f] !== null && input[f] !== complaint[f]));

@@ -1,5 +1,5 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Action } from '../../auth/permissions.js';
+import { Action, can } from '../../auth/permissions.js';
 import { Allow } from '../../auth/allow.js';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -97,6 +97,11 @@ export class UserResolver {
     const { user, sessionEnded } = await updateUser(ctx, input);
     if (sessionEnded) ctx.afterCommit(() => gql.deps.sessions?.ended(ctx.tenantId, user.id, user.credentialsVersion));
     return user;
+  }
+
+  @FieldResolver(() => [Action], { description: 'What the roles allow across the company (docs/roles.md); per complaint, Complaint.abilities says more' })
+  can(@Root() u: User): Action[] {
+    return Object.values(Action).filter((action) => can(u, action));
   }
 
   @FieldResolver(() => [Department])
