@@ -8,6 +8,7 @@ import { CredentialsVersion1764420000000 } from './1764420000000-credentials-ver
 import { UploadParts1764440000000 } from './1764440000000-upload-parts.js';
 import { SlaFairPasses1764450000000 } from './1764450000000-sla-fair-passes.js';
 import { ComplaintContact1764460000000 } from './1764460000000-complaint-contact.js';
+import { SearchNormalised1764470000000 } from './1764470000000-search-normalised.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   UploadParts1764440000000,
   SlaFairPasses1764450000000,
   ComplaintContact1764460000000,
+  SearchNormalised1764470000000,
 ];

@@ -57,7 +57,7 @@ export async function listComplaints(ctx: RequestContext, filter: ComplaintFilte
   if (f.receivedFrom) where.push(`c.received_at >= ${param(f.receivedFrom)}`);
   if (f.receivedTo) where.push(`c.received_at < ${param(f.receivedTo)}`);
   if (f.search) {
-    const query = toPrefixQuery(f.search);
+    const query = toSearchQuery(f.search);
     const number = f.search.trim().toUpperCase();
     where.push(query ? `(c.search @@ to_tsquery('simple', ${param(query)}) OR c.number = ${param(number)})` : `c.number = ${param(number)}`);
   }
@@ -105,8 +105,17 @@ function decodeCursor(cursor: string): [string, string] {
   throw badInput('invalid cursor');
 }
 
-/** 'мятая короб' -> 'мятая:* & короб:*' (words of letters and digits only; prefix match). */
-export function toPrefixQuery(search: string): string | null {
-  const words = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length ? words.slice(0, 8).map((w) => `${w}:*`).join(' & ') : null;
+/**
+ * 'мятая короб' -> 'мятая:* & короб:*' (words of letters and digits only; prefix match);
+ * '+7 (916) 555-12-34' -> '(7:* & 916:* & …) | 9165551234:*'.
+ */
+export function toSearchQuery(search: string): string | null {
+  // As the stored text (search_text in the migrations): lower case, ё as е; words are runs of letters and digits.
+  const words = search.toLowerCase().replace(/ё/g, 'е').match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (!words.length) return null;
+  const all = words.slice(0, 8).map((w) => `${w}:*`).join(' & ');
+  // Something that looks like a phone number is also looked for by its last ten digits (+7 or 8 in front or not).
+  const digits = search.replace(/\D/g, '');
+  const phone = /^[\d\s()+\-.]+$/.test(search.trim()) && digits.length >= 7 ? `${digits.slice(-10)}:*` : null;
+  return phone ? `(${all}) | ${phone}` : all;
 }
