@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoardCards, type Card } from '../src/pages/board/board-state.js';
+import { BoardCards, defaultBoard, type Card } from '../src/pages/board/board-state.js';
 import { changesBetween } from '../src/pages/complaint/conflict.js';
 import { complaint } from './fixtures.js';
 
@@ -54,5 +54,17 @@ describe('changesBetween', () => {
       { field: 'rootCause', before: null, after: 'Seal', enumPrefix: undefined },
     ]);
     expect(changesBetween(before, before)).toEqual([]);
+  });
+});
+
+describe('defaultBoard: the queue a user opens on', () => {
+  const dept = (id: string) => ({ id });
+  it('the whole company for an operator, who sorts new complaints (portal ones arrive without a department)', () => {
+    expect(defaultBoard({ roles: ['OPERATOR'], departments: [dept('d1')] })).toBeNull();
+    expect(defaultBoard({ roles: ['OPERATOR', 'HEAD'], departments: [dept('d1')] })).toBeNull();
+  });
+  it('their first department for the others, the whole company for someone in none', () => {
+    expect(defaultBoard({ roles: ['SPECIALIST'], departments: [dept('d1'), dept('d2')] })).toBe('d1');
+    expect(defaultBoard({ roles: ['QUALITY_MANAGER'], departments: [] })).toBeNull();
   });
 });

@@ -155,6 +155,9 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await watcher.page.locator('.board[data-ready=true]').waitFor();
     const operator = await signIn(chromium.browser, server.base, TENANT, at('operator'));
     const head = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
+    // Another operator watches the board they open on: the whole company, where new complaints arrive.
+    const sorter = await signIn(chromium.browser, server.base, TENANT, at('operator'));
+    await sorter.page.locator('.board[data-ready=true]').waitFor();
     const latencies: Record<string, number> = {};
 
     // Registration by phone, without a department: it waits in RECEIVED.
@@ -171,6 +174,10 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     const link = o.locator('[data-test=registered-link]');
     await link.waitFor();
     const number = (await link.textContent())!.match(/[A-Z]+-\d{4}-\d{6}/)![0];
+    // Without a department, it is in front of the people who sort complaints, and says it has come.
+    await cardOn(sorter.page, 'RECEIVED', number).waitFor({ timeout: 5000 });
+    await sorter.page.getByText(`New complaint: ${number}`).waitFor({ timeout: 5000 });
+    await sorter.context.close();
     await link.click();
     await expect.poll(() => stageOf(o).textContent()).toBe('Received');
 

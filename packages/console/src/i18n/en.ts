@@ -56,7 +56,7 @@ export const en = {
   board: {
     title: 'Queue', department: 'Department', allDepartments: 'All departments', empty: 'Nothing here',
     count: '{n} complaints', live: 'Live', connecting: 'Connecting…', unassigned: 'Unassigned',
-    moved: '{number} moved to {stage}',
+    arrived: 'New complaint: {number}', moved: '{number} moved to {stage}',
   },
   list: {
     title: 'Complaints', search: 'Number, subject, customer, product…', stages: 'Stages', department: 'Department',

@@ -58,7 +58,7 @@ export const ru: Messages = {
   board: {
     title: 'Очередь', department: 'Отдел', allDepartments: 'Все отделы', empty: 'Пусто',
     count: 'Обращений: {n}', live: 'В реальном времени', connecting: 'Подключение…', unassigned: 'Не назначено',
-    moved: '{number} → {stage}',
+    arrived: 'Новое обращение: {number}', moved: '{number} → {stage}',
   },
   list: {
     title: 'Обращения', search: 'Номер, тема, клиент, товар…', stages: 'Стадии', department: 'Отдел',

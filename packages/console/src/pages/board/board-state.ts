@@ -51,3 +51,14 @@ const deadlineOf = (card: Card) => {
 export function byDeadline(a: Card, b: Card): number {
   return deadlineOf(a) - deadlineOf(b) || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0);
 }
+
+/**
+ * The board a user opens on: the whole company for those who sort new
+ * complaints (OPERATOR routes them across departments, and portal
+ * complaints arrive without one) and for a user in no department; else
+ * their first department.
+ */
+export function defaultBoard(user: { roles: readonly string[]; departments: readonly { id: string }[] }): string | null {
+  if (user.roles.includes('OPERATOR') || !user.departments.length) return null;
+  return user.departments[0]!.id;
+}
