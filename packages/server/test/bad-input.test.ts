@@ -55,7 +55,7 @@ const OPS: Record<string, Op> = {
     vars: () => ({ input: { slug: `new-${hex()}`, name: 'New Co', adminEmail: 'boss@new.test', adminPassword: PASSWORD, adminName: 'Boss', timeZone: 'Asia/Omsk' } }),
     bad: {
       'input.slug': [['empty', ''], ['upper case', 'ACME'], ['SQL', SQL], ['../../etc', '../../etc'], ['41 characters', 'a'.repeat(41)],
-        ['taken', () => a.t.slug], ...SCRIPTS],
+        ['taken', () => a.t.slug, 'CONFLICT'], ...SCRIPTS],
       'input.name': TEXT, 'input.adminName': TEXT, 'input.adminEmail': EMAIL,
       'input.adminPassword': [['empty', ''], ['9 characters', 'x'.repeat(9)], ['10_001 characters', 'x'.repeat(10_001)], ['a number', 1234567890]],
       'input.timeZone': [['unknown', 'Mars/Olympus'], ['SQL', SQL], ['NUL', 'Europe/Moscow\u0000'], ['too long', 'x'.repeat(65)]],
@@ -85,7 +85,7 @@ const OPS: Record<string, Op> = {
     doc: Q.createUser, token: admin,
     vars: () => ({ input: { email: `u-${hex()}@example.com`, name: 'New Person', password: PASSWORD, roles: ['SPECIALIST'], departmentIds: [a.dept] } }),
     bad: {
-      'input.email': [...EMAIL, ['taken', () => a.staff.HEAD.email]], 'input.name': TEXT,
+      'input.email': [...EMAIL, ['taken', () => a.staff.HEAD.email, 'CONFLICT']], 'input.name': TEXT,
       'input.password': [['9 characters', 'x'.repeat(9)], ['201 characters', 'x'.repeat(201)]],
       'input.roles': [['none', []], ['unknown', ['ROOT']], ['SQL', [SQL]], ['not a list of enums', 'ADMIN, HEAD']],
       'input.departmentIds': [['a malformed id', ["1' OR '1'='1"]], ['../../etc', ['../../etc']], ['a random UUID', () => [randomUUID()], 'NOT_FOUND'],

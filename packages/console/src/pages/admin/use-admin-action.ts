@@ -4,25 +4,32 @@ import { useMessage } from 'naive-ui';
 import { describeError } from '@reclaim/client';
 import { useErrorText } from '../../components/use-error-text.js';
 
-/** Reasons the console words itself (the server's detail is English). */
-/** Runs an admin mutation: busy flag, "saved" on success, the server's reason on failure. */
+/**
+ * Runs an admin mutation: busy flag, "saved" on success, the server's reason
+ * on failure; what it found wrong with a field is also in `fields`, for the
+ * form to show under that field.
+ */
 export function useAdminAction() {
   const { t } = useI18n();
-  const { problemText } = useErrorText();
+  const { problemText, fieldProblems } = useErrorText();
   const toast = useMessage();
   const busy = ref(false);
+  const fields = ref<Record<string, string>>({});
   async function run(work: () => Promise<unknown>): Promise<boolean> {
     busy.value = true;
+    fields.value = {};
     try {
       await work();
       toast.success(t('common.saved'));
       return true;
     } catch (error) {
-      toast.error(problemText(describeError(error)), { duration: 6000 });
+      const problem = describeError(error);
+      fields.value = fieldProblems(problem);
+      toast.error(problemText(problem), { duration: 6000 });
       return false;
     } finally {
       busy.value = false;
     }
   }
-  return { busy, run };
+  return { busy, run, fields };
 }

@@ -20,7 +20,7 @@ function checkBody(body: string): void {
 }
 
 const duplicateName = (name: string) =>
-  new AppError('CONFLICT', `a template named ${JSON.stringify(name)} exists already`, { reason: 'DUPLICATE', fields: [{ field: 'name', messages: ['is taken'] }] });
+  new AppError('CONFLICT', `a template named ${JSON.stringify(name)} exists already`, { reason: 'DUPLICATE', fields: [{ field: 'name', messages: ['is taken'], reason: 'DUPLICATE' }] });
 
 /** A taken name (the unique index on lower(name) decides, also between concurrent saves) is CONFLICT, not a generic error. */
 async function unlessDuplicate<T>(name: string, write: () => Promise<T>): Promise<T> {

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context.js';
-import { AppError, badInput, notFound } from '../../graphql/errors.js';
+import { AppError, notFound } from '../../graphql/errors.js';
 import { checkPassword } from '../../auth/password-policy.js';
 import { Role } from '../../auth/roles.js';
 import { insertUser } from '../tenant/tenant.service.js';
@@ -18,7 +18,7 @@ export async function listUsers(ctx: RequestContext, departmentId: string | null
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
   const email = input.email.trim().toLowerCase();
   if (await ctx.manager.findOneBy(User, { email })) {
-    throw badInput('a user with this e-mail exists already', { fields: [{ field: 'email', messages: ['is taken'] }] });
+    throw new AppError('CONFLICT', 'a user with this e-mail exists already', { reason: 'DUPLICATE', fields: [{ field: 'email', messages: ['is taken'], reason: 'DUPLICATE' }] });
   }
   const user = await insertUser(ctx, input);
   await setDepartments(ctx, user.id, input.departmentIds ?? []);
