@@ -65,7 +65,7 @@ export const en = {
     customer: 'Customer', stage: 'Stage', deadline: 'Deadline',
   },
   complaint: {
-    details: 'Details', timeline: 'Timeline', messages: 'Messages', correctiveActions: 'Corrective actions',
+    noDepartment: 'no department', noAssignee: 'nobody', details: 'Details', timeline: 'Timeline', messages: 'Messages', correctiveActions: 'Corrective actions',
     kind: 'Type', channel: 'Channel', stage: 'Stage', priority: 'Priority', demand: 'Customer demand',
     category: 'Category', department: 'Department', assignee: 'Assignee', customer: 'Customer', product: 'Product',
     orderRef: 'Order', purchaseDate: 'Purchase date', receivedAt: 'Received', description: 'Description',

@@ -67,7 +67,7 @@ export const ru: Messages = {
     customer: 'Клиент', stage: 'Стадия', deadline: 'Срок',
   },
   complaint: {
-    details: 'Сведения', timeline: 'История', messages: 'Переписка', correctiveActions: 'Корректирующие действия',
+    noDepartment: 'без отдела', noAssignee: 'не назначен', details: 'Сведения', timeline: 'История', messages: 'Переписка', correctiveActions: 'Корректирующие действия',
     kind: 'Тип', channel: 'Канал', stage: 'Стадия', priority: 'Приоритет', demand: 'Требование клиента',
     category: 'Категория', department: 'Отдел', assignee: 'Исполнитель', customer: 'Клиент', product: 'Товар',
     orderRef: 'Заказ', purchaseDate: 'Дата покупки', receivedAt: 'Получено', description: 'Описание',

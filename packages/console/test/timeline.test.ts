@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import ComplaintTimeline from '../src/pages/complaint/ComplaintTimeline.vue';
+import { mountWithI18n } from './fixtures.js';
+
+const reference = {
+  departments: [{ id: 'd1', name: 'Сервисный центр' }, { id: 'd2', name: 'Отдел качества' }],
+  users: [{ id: 'u1', name: 'Анна Смирнова' }, { id: 'u2', name: 'Олег Петров' }],
+};
+const event = (over: Record<string, unknown>) => ({
+  id: String(Math.random()), type: 'ASSIGNED', at: '2026-12-01T10:00:00Z', actorKind: 'STAFF', actor: { id: 'h', name: 'Глава' },
+  fromStage: null, toStage: null, data: {}, ...over,
+});
+
+describe('the timeline (issue 14, items 13 and 19)', () => {
+  it('an assignment says from whom to whom: department and person, before and after', () => {
+    const w = mountWithI18n(ComplaintTimeline, { reference, timeline: [event({
+      data: { previousDepartmentId: 'd1', departmentId: 'd2', previousAssigneeId: 'u1', assigneeId: 'u2' },
+    }), event({ data: { previousDepartmentId: 'd1', departmentId: 'd1', previousAssigneeId: null, assigneeId: 'u1' } })] }, 'ru');
+    const text = w.text();
+    expect(text).toContain('Отдел: Сервисный центр → Отдел качества');
+    expect(text).toContain('Исполнитель: Анна Смирнова → Олег Петров');
+    expect(text).toContain('Исполнитель: не назначен → Анна Смирнова');
+    w.unmount();
+  });
+
+  it('receiving does not repeat itself ("Получено: Получено")', () => {
+    const w = mountWithI18n(ComplaintTimeline, { reference, timeline: [event({ type: 'RECEIVED', toStage: 'RECEIVED' })] }, 'ru');
+    expect(w.text()).not.toContain('Получено: Получено');
+    w.unmount();
+  });
+});
