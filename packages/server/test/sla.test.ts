@@ -182,6 +182,9 @@ describe('the clocks of a complaint', () => {
 
     const asked = Date.now();
     ok(await staff(w, Q.addMessage, { input: { complaintId: c.id, body: 'Which model is it?', visibility: 'PUBLIC', awaitCustomer: true } }, Role.SPECIALIST));
+    // The message says it is a question (issue 14, item 14); a plain reply does not.
+    const said = ok(await staff(w, 'query($id: ID) { complaint(id: $id) { messages { body asksCustomer } } }', { id: c.id }, Role.SPECIALIST));
+    expect(said.complaint.messages).toEqual([{ body: 'Which model is it?', asksCustomer: true }]);
     const paused = await getComplaint(w, c.id);
     expect(paused).toMatchObject({ slaState: 'PAUSED', slaDueAt: null, legalDueAt: start.legalDueAt });
     expect(paused.awaitingCustomerSince).not.toBeNull();

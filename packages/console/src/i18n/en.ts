@@ -51,6 +51,7 @@ export const en = {
     alertBreached: 'SLA breached: {number}', alertAtRisk: 'SLA at risk: {number}',
     alertLegalBreached: 'Legal deadline passed: {number}', alertLegalAtRisk: 'Legal deadline near: {number}',
   },
+  messageKind: { customer: 'From the customer', question: 'Question to the customer — deadlines wait for the answer' },
   visibility: { PUBLIC: 'Public reply', INTERNAL: 'Internal note' },
   actor: { CUSTOMER: 'Customer', STAFF: 'Staff', SYSTEM: 'System' },
   board: {

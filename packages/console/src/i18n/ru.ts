@@ -53,6 +53,7 @@ export const ru: Messages = {
     alertBreached: 'Нарушен SLA: {number}', alertAtRisk: 'SLA под угрозой: {number}',
     alertLegalBreached: 'Истёк срок по закону: {number}', alertLegalAtRisk: 'Подходит срок по закону: {number}',
   },
+  messageKind: { customer: 'Сообщение клиента', question: 'Вопрос клиенту — сроки ждут ответа' },
   visibility: { PUBLIC: 'Ответ клиенту', INTERNAL: 'Внутренняя заметка' },
   actor: { CUSTOMER: 'Клиент', STAFF: 'Сотрудник', SYSTEM: 'Система' },
   board: {

@@ -9,6 +9,7 @@ import { UploadParts1764440000000 } from './1764440000000-upload-parts.js';
 import { SlaFairPasses1764450000000 } from './1764450000000-sla-fair-passes.js';
 import { ComplaintContact1764460000000 } from './1764460000000-complaint-contact.js';
 import { SearchNormalised1764470000000 } from './1764470000000-search-normalised.js';
+import { MessageQuestion1764480000000 } from './1764480000000-message-question.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   SlaFairPasses1764450000000,
   ComplaintContact1764460000000,
   SearchNormalised1764470000000,
+  MessageQuestion1764480000000,
 ];

@@ -31,6 +31,10 @@ export class Message {
   @Column('text')
   body!: string;
 
+  @Field({ description: 'A public reply that asks the customer something: the SLA clocks wait for their answer' })
+  @Column('boolean')
+  asksCustomer!: boolean;
+
   @Field()
   @Column('timestamptz')
   createdAt!: Date;

@@ -46,6 +46,7 @@ export async function addMessage(ctx: RequestContext, input: NewMessage, author:
     authorKind: author,
     authorUserId: author === ActorKind.STAFF ? ctx.staff.userId : null,
     body: input.body.trim(),
+    asksCustomer: !!input.awaitCustomer,
     createdAt: new Date(),
   });
   await ctx.manager.insert(Message, message);
