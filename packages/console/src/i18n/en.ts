@@ -7,7 +7,7 @@ export const en = {
   },
   branding: {
     title: 'Customer portal', logo: 'Logo', logoHint: 'An https:// address, or pick a PNG, JPEG, WebP or SVG image up to 100 KB',
-    pickLogo: 'Choose an image', clearLogo: 'Remove logo', primaryColor: 'Main colour', accentColor: 'Accent colour',
+    embedded: 'Uploaded image, {size}', pickLogo: 'Choose an image', clearLogo: 'Remove logo', primaryColor: 'Main colour', accentColor: 'Accent colour',
     intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
   },
   nav: { escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },

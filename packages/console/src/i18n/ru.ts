@@ -9,7 +9,7 @@ export const ru: Messages = {
   },
   branding: {
     title: 'Портал для клиентов', logo: 'Логотип', logoHint: 'Адрес https:// или изображение PNG, JPEG, WebP или SVG до 100 КБ',
-    pickLogo: 'Выбрать изображение', clearLogo: 'Убрать логотип', primaryColor: 'Основной цвет', accentColor: 'Акцентный цвет',
+    embedded: 'Загруженное изображение, {size}', pickLogo: 'Выбрать изображение', clearLogo: 'Убрать логотип', primaryColor: 'Основной цвет', accentColor: 'Акцентный цвет',
     intro: 'Текст над формой', open: 'Открыть портал', logoTooLarge: 'Изображение должно быть не больше 100 КБ', saved: 'Настройки портала сохранены',
   },
   nav: { escalations: 'Эскалации', board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
