@@ -22,3 +22,15 @@ describe('the console\'s language', () => {
     expect(browserLocale([])).toBe('en');
   });
 });
+
+describe('one word for one thing in Russian (issue 14, item 13)', () => {
+  it('a complaint is «обращение» everywhere in the console, «жалоба» only as one of its kinds', async () => {
+    const { ru } = await import('../src/i18n/ru.js');
+    const texts: string[] = [];
+    const walk = (v: unknown) => (typeof v === 'string' ? texts.push(v) : v && typeof v === 'object' && Object.values(v).forEach(walk));
+    // The kinds: «рекламация» (a claim about a product) and «жалоба» (about the service).
+    const { kind: _kinds, ...rest } = ru;
+    walk(rest);
+    expect(texts.filter((text) => /жалоб/i.test(text))).toEqual([]);
+  });
+});

@@ -153,12 +153,12 @@ export const ru: Messages = {
     templates: 'Шаблоны ответов',
   },
   templates: {
-    new: 'Новый шаблон', hint: 'Готовые ответы с подстановками; сотрудник вставляет их в ответ на странице жалобы.',
+    new: 'Новый шаблон', hint: 'Готовые ответы с подстановками; сотрудник вставляет их в ответ на странице обращения.',
     language: 'Язык', anyLanguage: 'Любой', body: 'Текст', updatedAt: 'Изменён', delete: 'Удалить',
     confirmDelete: 'Удалить шаблон «{name}»?', placeholders: 'Подстановки', preview: 'Предпросмотр на примере',
     badPlaceholders: 'Неизвестная или незакрытая подстановка: {list}', insert: 'Вставить шаблон…',
     placeholder: {
-      number: 'номер жалобы', subject: 'тема', customerName: 'имя клиента', stage: 'этап словами',
+      number: 'номер обращения', subject: 'тема', customerName: 'имя клиента', stage: 'этап словами',
       expectedBy: 'срок ответа', agentName: 'ваше имя', companyName: 'название компании', departmentName: 'отдел',
     },
     example: {
