@@ -17,6 +17,14 @@ export const CODE_TEXTS: Record<ErrorCode, Texts> = {
   NETWORK: { ru: 'Сервер недоступен. Проверьте соединение и повторите.', en: 'The server cannot be reached. Check the connection and try again.' },
 };
 
+/** The password rule (packages/server/src/auth/password-policy.ts), for forms to show before saving and for the refusal. */
+export const PASSWORD_RULE: Texts = {
+  ru: 'Не короче 10 символов, не только пробелы, не адрес почты и не распространённый пароль',
+  en: 'At least 10 characters, not only spaces, not the e-mail address and not a common password',
+};
+
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 /**
  * A text for every reason the server sends (its `ERROR_REASONS`, in
  * packages/server/src/graphql/errors.ts; test/error-reasons.test.ts keeps
@@ -26,8 +34,8 @@ export const REASON_TEXTS = {
   TRANSITION_NOT_ALLOWED: { ru: 'Этот шаг невозможен из текущей стадии.', en: 'This step is not possible from the current stage.' },
   STAGE_REQUIREMENTS: { ru: 'Заполните то, что нужно для этой стадии: {detail}.', en: 'Fill in what this stage needs: {detail}.' },
   WEAK_PASSWORD: {
-    ru: 'Выберите пароль надёжнее: не короче 10 символов, не только пробелы, не адрес почты и не распространённый пароль.',
-    en: 'Choose a stronger password: at least 10 characters, not only spaces, not the e-mail address and not a common password.',
+    ru: `Выберите пароль надёжнее: ${lowerFirst(PASSWORD_RULE.ru)}.`,
+    en: `Choose a stronger password: ${lowerFirst(PASSWORD_RULE.en)}.`,
   },
   SLUG_RESERVED: { ru: 'Этот адрес зарезервирован; выберите другой.', en: 'This address is reserved; choose another.' },
   INVISIBLE_CHARACTERS: {
@@ -82,7 +90,8 @@ export const CONSTRAINT_TEXTS: Record<string, Texts> = {
   isEntityId: { ru: 'неверная ссылка', en: 'not a valid reference' },
 };
 
-const fill = (text: string, detail: string) => text.replace('{detail}', detail);
+/** `{detail}` filled in; with no detail, the sentence ends where it began ("Проверьте форму."). */
+const fill = (text: string, detail: string) => (detail ? text.replace('{detail}', detail) : text.replace(/: \{detail\}\.?$/, '.'));
 
 const isReason = (reason: string | undefined): reason is ErrorReason => !!reason && reason in REASON_TEXTS;
 
@@ -106,8 +115,8 @@ export function fieldText(f: FieldProblem, locale: Locale, requestReason?: strin
  * A failed request in the reader's language: the reason's text when the
  * server gave one, else the code's, with the fields at fault (named by
  * `labels`, else by their path, and what rules they broke). The server's
- * own message, in English, is shown only where nothing else says what
- * happened (a code without a reason or fields).
+ * own message is English: it is added for English readers only, where
+ * nothing else says what happened (a code without a reason or fields).
  */
 export function errorText(problem: RequestProblem, locale: Locale, labels: Record<string, string> = {}): string {
   const detail = problem.fields.length
@@ -116,7 +125,7 @@ export function errorText(problem: RequestProblem, locale: Locale, labels: Recor
       const rules = constraintsText(f, locale);
       return rules ? `${label} (${rules})` : label;
     }).join('; ')
-    : problem.message;
+    : locale === 'en' ? problem.message : '';
   if (isReason(problem.reason)) return fill(REASON_TEXTS[problem.reason][locale], detail);
   return fill(CODE_TEXTS[problem.code][locale], detail);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, fieldErrors, type RequestProblem } from '../src/index.js';
+import { PASSWORD_RULE, REASON_TEXTS, errorText, fieldErrors, type RequestProblem } from '../src/index.js';
 
 const problem = (p: Partial<RequestProblem>): RequestProblem => ({ code: 'BAD_USER_INPUT', message: 'server English', fields: [], ...p });
 
@@ -23,6 +23,11 @@ describe('errorText: a failed request in the reader\'s language', () => {
     expect(errorText(problem({ code: 'RATE_LIMITED', reason: 'BUSY' }), 'ru')).toMatch(/загружен/);
   });
 
+  it('never puts the server\'s English in a Russian sentence: a code without a reason or fields stands alone', () => {
+    expect(errorText(problem({ message: 'a CLOSED complaint cannot be reassigned' }), 'ru')).toBe('Проверьте форму.');
+    expect(errorText(problem({ code: 'FORBIDDEN', message: 'you may not assign this complaint' }), 'ru')).toBe('Ваша роль не позволяет это действие.');
+  });
+
   it('a code without a reason or fields falls back to the code\'s text, with the server\'s message as the detail', () => {
     expect(errorText(problem({ code: 'NETWORK', message: 'Failed to fetch' }), 'ru')).toBe('Сервер недоступен. Проверьте соединение и повторите.');
     expect(errorText(problem({ message: 'invalid input value' }), 'en')).toBe('Please check the form: invalid input value');
@@ -36,5 +41,9 @@ describe('errorText: a failed request in the reader\'s language', () => {
     expect(fieldErrors(p, 'ru')).toEqual({ email: 'не похоже на адрес e-mail', subject: expect.stringMatching(/^В тексте есть невидимые/) });
     expect(fieldErrors(problem({ reason: 'STAGE_REQUIREMENTS', fields: [{ field: 'rootCause', reason: 'required' }] }), 'en'))
       .toEqual({ rootCause: 'needed for this stage' });
+  });
+
+  it('the password rule is said the same way before saving and in the refusal', () => {
+    for (const locale of ['ru', 'en'] as const) expect(REASON_TEXTS.WEAK_PASSWORD[locale].toLowerCase()).toContain(PASSWORD_RULE[locale].toLowerCase());
   });
 });

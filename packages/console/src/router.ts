@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationMatched, type RouteRecordRaw } from 'vue-router';
 import type { StaffAction } from '@reclaim/client/staff';
 import type { Session } from './session/session.js';
 
@@ -49,22 +49,28 @@ const routes: RouteRecordRaw[] = [
   },
 ];
 
+/**
+ * Whether the user may open a page: every matched record needs one of its
+ * `allowed` actions, as the server reports them for the user (a nested
+ * admin page narrows its parent). The guard and the navigation both ask this.
+ */
+export function mayOpen(session: Pick<Session, 'may'>, matched: readonly RouteLocationMatched[]): boolean {
+  return matched.every((record) => {
+    const allowed = record.meta.allowed as StaffAction[] | undefined;
+    return !allowed || allowed.some((action) => session.may(action));
+  });
+}
+
 export function createConsoleRouter(session: Session) {
   const router = createRouter({ history: createWebHistory(), routes });
   router.beforeEach(async (to) => {
     if (to.meta.public) return true;
     await session.restore();
     if (!session.signedIn) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
-    // Every matched record needs one of its actions, as the server reports them for the user (a nested admin page
-    // narrows its parent); what the user may do is the server's to say (docs/roles.md).
-    for (const record of to.matched) {
-      const allowed = record.meta.allowed as StaffAction[] | undefined;
-      if (allowed && !allowed.some((action) => session.may(action))) {
-        if (record.path === '/admin' || !session.may('MANAGE_CATEGORIES')) return { name: 'board' };
-        return { name: 'admin-categories' };
-      }
-    }
-    return true;
+    if (mayOpen(session, to.matched)) return true;
+    // An admin page this user may not open: the admin pages they may, else the board.
+    const inAdmin = to.matched.some((record) => record.path === '/admin');
+    return inAdmin && mayOpen(session, router.resolve({ name: 'admin-categories' }).matched) ? { name: 'admin-categories' } : { name: 'board' };
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { useI18n } from 'vue-i18n';
-import { errorText, fieldErrors, type Locale, type RequestProblem } from '@reclaim/client';
+import { PASSWORD_RULE, errorText, fieldErrors, type Locale, type RequestProblem } from '@reclaim/client';
 
 /**
  * The one way the console puts a failed request into words: the client's
@@ -18,5 +18,7 @@ export function useErrorText() {
     problemText: (p: RequestProblem) => errorText(p, lang(), labels(p)),
     /** Each field's own problem, for the feedback line under its input. */
     fieldProblems: (p: RequestProblem) => fieldErrors(p, lang()),
+    /** The password rule, said as the refusal (WEAK_PASSWORD) says it, to show before saving. */
+    passwordRule: () => PASSWORD_RULE[lang()],
   };
 }

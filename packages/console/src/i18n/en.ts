@@ -144,7 +144,7 @@ export const en = {
   },
   admin: {
     title: 'Administration', users: 'Users and roles', departments: 'Departments', categories: 'Categories', company: 'Company', sla: 'SLA',
-    email: 'E-mail', roles: 'Roles', departmentsCol: 'Departments', password: 'Password', passwordRule: 'At least 10 characters, not only spaces, not the e-mail address and not a common password', personName: 'Name', newPassword: 'New password (leave empty to keep)',
+    email: 'E-mail', roles: 'Roles', departmentsCol: 'Departments', password: 'Password', personName: 'Name', newPassword: 'New password (leave empty to keep)',
     newUser: 'New user', newDepartment: 'New department', newCategory: 'New category', rename: 'Rename',
     deactivate: 'Deactivate', activate: 'Activate', companyName: 'Company name', locale: 'Language', timeZone: 'Time zone',
     slug: 'Company code', prefix: 'Number prefix',

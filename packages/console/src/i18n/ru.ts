@@ -146,7 +146,7 @@ export const ru: Messages = {
   },
   admin: {
     title: 'Администрирование', users: 'Пользователи и роли', departments: 'Отделы', categories: 'Категории', company: 'Компания', sla: 'SLA',
-    email: 'Эл. почта', roles: 'Роли', departmentsCol: 'Отделы', password: 'Пароль', passwordRule: 'Не короче 10 символов, не только пробелы, не адрес почты и не распространённый пароль', personName: 'Имя', newPassword: 'Новый пароль (пусто — не менять)',
+    email: 'Эл. почта', roles: 'Роли', departmentsCol: 'Отделы', password: 'Пароль', personName: 'Имя', newPassword: 'Новый пароль (пусто — не менять)',
     newUser: 'Новый пользователь', newDepartment: 'Новый отдел', newCategory: 'Новая категория', rename: 'Переименовать',
     deactivate: 'Отключить', activate: 'Включить', companyName: 'Название компании', locale: 'Язык', timeZone: 'Часовой пояс',
     slug: 'Код компании', prefix: 'Префикс номеров',

@@ -41,7 +41,7 @@ export function guardOperations(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/** Each operation's declaration, by name: for docs/roles.md's test and the schema test. */
+/** Each operation's declaration, by name: what docs/roles.md's table is tested against. */
 export function allowances(schema: GraphQLSchema): Record<string, Allowance> {
   const all: Record<string, Allowance> = {};
   for (const type of [schema.getQueryType(), schema.getMutationType()]) {

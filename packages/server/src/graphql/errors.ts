@@ -85,6 +85,9 @@ export class AppError extends GraphQLError {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+/** A value that must be unique in the company (a slug, an e-mail, a name) is taken: CONFLICT, reason DUPLICATE, on the field too. */
+export const taken = (field: string, message: string) =>
+  new AppError('CONFLICT', message, { reason: 'DUPLICATE', fields: [{ field, messages: ['is taken'], reason: 'DUPLICATE' }] });
 export const badInput = (message: string, details?: ErrorDetails) =>
   new AppError('BAD_USER_INPUT', message, details);
 /** Over a limit; `retryAfterMs` becomes `extensions.retryAfterSeconds` (at least 1). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
-import { AppError, badInput, notFound } from '../../graphql/errors.js';
+import { badInput, notFound, taken } from '../../graphql/errors.js';
 import { Complaint } from '../complaint/complaint.entity.js';
 import { STAGE_LABELS } from '../complaint/complaint.portal-types.js';
 import { renderTemplate, templateProblems, type PlaceholderValues } from './placeholders.js';
@@ -20,7 +20,7 @@ function checkBody(body: string): void {
 }
 
 const duplicateName = (name: string) =>
-  new AppError('CONFLICT', `a template named ${JSON.stringify(name)} exists already`, { reason: 'DUPLICATE', fields: [{ field: 'name', messages: ['is taken'], reason: 'DUPLICATE' }] });
+  taken('name', `a template named ${JSON.stringify(name)} exists already`);
 
 /** A taken name (the unique index on lower(name) decides, also between concurrent saves) is CONFLICT, not a generic error. */
 async function unlessDuplicate<T>(name: string, write: () => Promise<T>): Promise<T> {

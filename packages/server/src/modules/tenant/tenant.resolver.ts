@@ -5,7 +5,7 @@ import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query,
 import { BrandingInput, TenantBranding, brandingView } from './branding.js';
 import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { AppError, notFound } from '../../graphql/errors.js';
+import { AppError, notFound, taken } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from '../user/user.entity.js';
@@ -107,7 +107,7 @@ export class TenantResolver {
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
   async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const signUp = checkSignUp(input);
-    if (await gql.tenantIdBySlug(signUp.slug)) throw new AppError('CONFLICT', 'this slug is taken', { reason: 'DUPLICATE', fields: [{ field: 'slug', messages: ['is taken'], reason: 'DUPLICATE' }] });
+    if (await gql.tenantIdBySlug(signUp.slug)) throw taken('slug', 'this slug is taken');
     await gql.deps.signUps.take(gql.clientAddress);
     return withToken(gql, await createTenant(await gql.forTenant(randomUUID()), signUp));
   }

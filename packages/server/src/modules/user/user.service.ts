@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../graphql/context.js';
-import { AppError, notFound } from '../../graphql/errors.js';
+import { AppError, notFound, taken } from '../../graphql/errors.js';
 import { checkPassword } from '../../auth/password-policy.js';
 import { Role } from '../../auth/roles.js';
 import { insertUser } from '../tenant/tenant.service.js';
@@ -18,7 +18,7 @@ export async function listUsers(ctx: RequestContext, departmentId: string | null
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
   const email = input.email.trim().toLowerCase();
   if (await ctx.manager.findOneBy(User, { email })) {
-    throw new AppError('CONFLICT', 'a user with this e-mail exists already', { reason: 'DUPLICATE', fields: [{ field: 'email', messages: ['is taken'], reason: 'DUPLICATE' }] });
+    throw taken('email', 'a user with this e-mail exists already');
   }
   const user = await insertUser(ctx, input);
   await setDepartments(ctx, user.id, input.departmentIds ?? []);
