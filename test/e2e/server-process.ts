@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** The built server, as `pnpm start` and the Docker image run it. */
-const serverDist = new URL('../../packages/server/dist/', import.meta.url).pathname;
+export const serverDist = new URL('../../packages/server/dist/', import.meta.url).pathname;
 
 export interface ServerProcess {
   base: string;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
@@ -18,6 +18,9 @@ import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
+import { Health } from './ops/health.js';
+import { Metrics, type Endpoint } from './ops/metrics.js';
+import { accessLog, log, requestScope, serveInScope } from './ops/log.js';
 
 export interface App {
   server: Server;
@@ -27,6 +30,10 @@ export interface App {
   scheduler: SlaScheduler | null;
   /** Deletes uploads never linked in time. */
   uploadPurge: PendingUploadPurge;
+  /** Liveness and readiness (/livez, /readyz). */
+  health: Health;
+  /** The node's figures for Prometheus (/metrics, METRICS_PORT). */
+  metrics: Metrics;
   /**
    * Graceful shutdown: stops accepting, ends subscriptions and closes
    * sockets, drains HTTP, publishes what was committed. The caller then
@@ -47,7 +54,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
   const realtime = new Realtime(dataSource, {
     pubsub: config.pubsub ?? 'memory',
-    databaseUrl: config.databaseUrl,
+    // LISTEN needs a session of its own: a direct connection when DATABASE_URL goes through PgBouncer in transaction mode.
+    databaseUrl: config.databaseListenUrl ?? config.databaseUrl,
     redisUrl: config.redisUrl,
     relay: {
       ...(config.outboxGraceMs !== undefined && { graceMs: config.outboxGraceMs }),
@@ -110,33 +118,42 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     intervalMs: 60_000,
     batchSize: 200,
   });
+  const health = new Health(dataSource, () => realtime.pubsub);
+  const metrics = new Metrics({ dataSource, realtime, scheduler });
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema(), limits.ready()]);
   // Staff requests count their cost against their company's cost share (DB_COMPANY_COST); portal requests only their connections.
-  const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true });
+  const countErrors = (codes: string[]) => metrics.countErrors(codes);
+  const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true, countErrors });
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
   const portal = await createGraphQLEndpoint(portalSchema, deps, {
-    ...config, maxBodyBytes: 256 * 1024, limits: { maxRootFields: config.portalMaxRootFields ?? PORTAL_LIMITS.maxRootFields },
+    ...config, countErrors, maxBodyBytes: 256 * 1024, limits: { maxRootFields: config.portalMaxRootFields ?? PORTAL_LIMITS.maxRootFields },
   });
 
+  const httpLog = accessLog();
   const serveFiles = createFileRoutes(deps);
   const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
   const serveConsole = createSpaStatic(CONSOLE_ROOT, '', { inlineStyles: true });
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0]!;
     const route = path === '/graphql' ? staff : path === '/portal/graphql' ? portal : null;
     if (route) {
       route.handle(req, res).catch((err: unknown) => {
-        console.error(err);
+        log.error({ err }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();
       });
       return;
     }
-    // Public: the status only. The figures of all companies are for operators.
-    if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (path === '/healthz/details') {
-      // Never the console's page either: without the operators' token this path does not exist.
+    // Public: whether the process answers (liveness) and whether it may be sent work (readiness). The figures are for operators.
+    if (path === '/livez' || path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz') {
+      void health.readiness().then((r) => sendJson(res, r.ready ? 200 : 503, { status: r.ready ? 'ok' : 'unavailable', ...r.checks }));
+      return;
+    }
+    // Never the console's page either: without the operators' token these paths do not exist.
+    if (path === '/metrics' || path === '/healthz/details') {
       if (!isOperator(req, config.operatorToken)) return sendJson(res, 404, { error: 'not found' });
+      if (path === '/metrics') return void serveMetrics(res);
       return sendJson(res, 200, {
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
@@ -146,7 +163,26 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     if (serveFiles(req, res, path)) return;
     const underPortal = path === '/p' || path.startsWith('/p/');
     if (!(underPortal ? servePortal(req, res, path) : serveConsole(req, res, path))) sendJson(res, 404, { error: 'not found' });
-  });
+  };
+  const serveMetrics = async (res: ServerResponse) => {
+    res.setHeader('content-type', metrics.contentType);
+    res.end(await metrics.exposition());
+  };
+  const server = createServer((req, res) => serveInScope(req, res, () => {
+    const started = performance.now();
+    const scope = requestScope();
+    httpLog(req, res);
+    res.once('finish', () => {
+      metrics.observeRequest(endpointOf(req.url ?? '/'), scope?.operation, res.statusCode, (performance.now() - started) / 1000);
+    });
+    serve(req, res);
+  }));
+  // A second port with the figures only, for a scraper on a private network (METRICS_PORT): no token there.
+  const metricsServer = config.metricsPort ? createServer((req, res) => {
+    if ((req.url ?? '/').split('?')[0] === '/metrics') void serveMetrics(res);
+    else sendJson(res, 404, { error: 'not found' });
+  }) : null;
+  if (metricsServer) metricsServer.listen(config.metricsPort);
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
   scheduler?.start();
@@ -158,7 +194,11 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     realtime,
     scheduler,
     uploadPurge,
+    health,
+    metrics,
     async close() {
+      health.beginShutdown();
+      metricsServer?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await realtime.closeSockets();
       server.closeIdleConnections();
@@ -176,3 +216,12 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   };
 }
 
+
+function endpointOf(url: string): Endpoint {
+  const path = url.split('?')[0]!;
+  if (path === '/graphql') return 'staff';
+  if (path === '/portal/graphql') return 'portal';
+  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads')) return 'files';
+  if (/^\/(livez|readyz|healthz|metrics)(\/|$)/.test(path)) return 'ops';
+  return 'app';
+}

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { z } from 'zod';
 import type { PubSubKind } from './realtime/index.js';
 import { DEFAULT_LIMITS, PORTAL_LIMITS, type QueryLimits } from './graphql/limits.js';
 import { DEFAULT_LIVE_LIMITS as LIVE, type LiveLimits } from './realtime/live-limits.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
   port: number;
@@ -91,8 +94,20 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** A GraphQL request body not fully arrived after this long is refused (408) and its connection closed. */
   graphqlBodyTimeoutMs: number;
-  /** Bearer token of the operators' figures at /healthz/details; unset: that endpoint does not exist. */
+  /** Bearer token of the operators' endpoints (/healthz/details, /metrics); unset: they do not exist on the main port. */
   operatorToken?: string;
+  /** A second port that serves only /metrics, without a token (for a scraper on a private network); unset: none. */
+  metricsPort?: number;
+  /** PostgreSQL connection for LISTEN/NOTIFY, which needs a session of its own (direct, not through PgBouncer in transaction mode). */
+  databaseListenUrl?: string;
+  /** pino's level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
+  /** Human-readable log lines instead of JSON (default: on in embedded mode). */
+  logPretty: boolean;
+  /** On SIGTERM, readiness is red this long before the drain begins, so that the load balancer stops sending first. */
+  shutdownReadyDelayMs: number;
+  /** The process exits this long after SIGTERM whatever is still running. */
+  shutdownDeadlineMs: number;
   /** Live delivery's caps and budgets (WS_*; docs/security.md, "Live delivery"). */
   live: LiveLimits;
   production: boolean;
@@ -122,109 +137,241 @@ export const UPLOAD_DEFAULTS = {
   uploadPendingBytesPerTenant: 2000 * MB,
 } satisfies Partial<Config>;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const databaseUrl = env.DATABASE_URL || undefined;
-  const production = env.NODE_ENV === 'production';
-  let jwtSecret = env.JWT_SECRET;
-  if (!jwtSecret) {
-    if (production) throw new Error('JWT_SECRET must be set when NODE_ENV=production');
-    jwtSecret = randomBytes(32).toString('hex');
+/** A setting's value is refused: each problem names its variable. */
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`wrong settings:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'SettingsError';
   }
+}
+
+/** A whole number from `min` to `max`. */
+const whole = (min = 0, max = 2 ** 31 - 1) => z.string()
+  .regex(/^\s*\d+\s*$/, { error: min === 0 ? 'expected a whole number, 0 or more' : `expected a whole number from ${min}` })
+  .transform(Number)
+  .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+/** A switch: 1/0, true/false, yes/no, on/off, any case. */
+const flag = z.string()
+  .transform((v) => v.trim().toLowerCase())
+  .refine((v) => TRUE.includes(v) || FALSE.includes(v), { error: 'expected true or false (1 or 0)' })
+  .transform((v) => TRUE.includes(v));
+
+const url = (...protocols: string[]) => z.string().refine((v) => {
+  try {
+    return protocols.includes(new URL(v).protocol);
+  } catch {
+    return false;
+  }
+}, { error: `expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} address` });
+
+const postgresUrl = url('postgres:', 'postgresql:');
+const text = z.string();
+
+/**
+ * Every environment variable the server reads, with its type and range.
+ * docs/operations.md lists exactly these (test/settings.test.ts checks it).
+ */
+export const SETTINGS = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']),
+  PORT: whole(1, 65535),
+  DATABASE_URL: postgresUrl,
+  DATABASE_LISTEN_URL: postgresUrl,
+  PGLITE_DATA_DIR: text,
+  DB_POOL_SIZE: whole(1, 1000),
+  DB_STATEMENT_TIMEOUT_MS: whole(),
+  DB_LOCK_TIMEOUT_MS: whole(),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: whole(),
+  DB_POOL_WAIT_MS: whole(),
+  DB_COMPANY_CONNECTIONS: whole(1),
+  DB_USER_CONNECTIONS: whole(1),
+  DB_COMPANY_COST: whole(),
+  REDIS_URL: url('redis:', 'rediss:'),
+  PUBSUB: z.enum(['memory', 'postgres', 'redis'], { error: 'expected memory, postgres or redis' }),
+  OUTBOX_GRACE_MS: whole(),
+  OUTBOX_RELAY_INTERVAL_MS: whole(10),
+  SLA_SCHEDULER: flag,
+  SLA_POLL_MS: whole(10),
+  SLA_CLAIMS_PER_COMPANY: whole(1),
+  SLA_MIN_TARGET_SECONDS: whole(1),
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
+  TOKEN_TTL_SECONDS: whole(60),
+  DEMO_DATA: flag,
+  MIGRATE_ON_START: flag,
+  RATE_LIMIT_PER_MINUTE: whole(),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: whole(),
+  PORTAL_SUBMISSIONS_PER_HOUR: whole(),
+  PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
+  PORTAL_UPLOADS_PER_HOUR: whole(),
+  UPLOAD_DEADLINE_SECONDS: whole(1),
+  UPLOADS_PER_ADDRESS: whole(),
+  UPLOADS_PER_USER: whole(),
+  UPLOADS_PER_NODE: whole(),
+  UPLOAD_PENDING_TTL_SECONDS: whole(60),
+  UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
+  UPLOAD_PENDING_MB_PER_TENANT: whole(),
+  RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
+  LOGIN_FAILURES_PER_ACCOUNT: whole(),
+  LOGIN_LOCKOUT_SECONDS: whole(1),
+  LOGIN_MAX_LOCKOUT_SECONDS: whole(1),
+  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: whole(),
+  PASSWORD_HASH_CONCURRENCY: whole(),
+  PASSWORD_HASH_WAIT_MS: whole(),
+  SIGN_UPS_PER_HOUR_PER_ADDRESS: whole(),
+  TRUSTED_PROXIES: whole(0, 10),
+  CONSOLE_DIST_DIR: text,
+  PORTAL_DIST_DIR: text,
+  GRAPHQL_MAX_DEPTH: whole(1),
+  GRAPHQL_MAX_ALIASES: whole(),
+  GRAPHQL_MAX_FIELDS: whole(1),
+  GRAPHQL_MAX_COST: whole(1),
+  GRAPHQL_MAX_FRAGMENT_SPREADS: whole(),
+  PORTAL_MAX_ROOT_FIELDS: whole(1),
+  GRAPHQL_INTROSPECTION: flag,
+  GRAPHQL_BODY_TIMEOUT_MS: whole(1000),
+  OPERATOR_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
+  METRICS_PORT: whole(1, 65535),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' }),
+  LOG_PRETTY: flag,
+  SHUTDOWN_READY_DELAY_MS: whole(),
+  SHUTDOWN_DEADLINE_MS: whole(1000),
+  WS_SOCKETS_PER_ADDRESS: whole(),
+  WS_SOCKETS_PER_USER: whole(),
+  WS_SOCKETS_PER_TENANT: whole(),
+  WS_SUBSCRIPTIONS_PER_SOCKET: whole(),
+  WS_SUBSCRIPTIONS_PER_USER: whole(),
+  WS_SUBSCRIPTIONS_PER_ADDRESS: whole(),
+  WS_SUBSCRIPTIONS_PER_TENANT: whole(),
+  WS_GROUPS_PER_TENANT: whole(),
+  WS_GROUPS_PER_ADDRESS: whole(),
+  WS_PENDING_EXECUTIONS_PER_TENANT: whole(),
+  WS_EXECUTIONS_PER_SECOND_PER_TENANT: whole(),
+  WS_UNSENT_BYTES_PER_SOCKET: whole(),
+  WS_UNSENT_BYTES_PER_ADDRESS: whole(),
+  WS_SENT_BYTES_PER_SECOND_PER_ADDRESS: whole(),
+  WS_UNSENT_BYTES_TOTAL: whole(),
+  WS_STALL_MS: whole(),
+}).partial();
+
+export type Settings = z.infer<typeof SETTINGS>;
+
+/**
+ * Reads and checks the environment: every wrong value is reported at once,
+ * each with its variable's name (SettingsError). An empty variable counts as unset.
+ */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const given = Object.fromEntries(Object.keys(SETTINGS.shape)
+    .filter((name) => env[name] !== undefined && env[name] !== '')
+    .map((name) => [name, env[name]]));
+  const parsed = SETTINGS.safeParse(given);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
+    const name = String(issue.path[0]);
+    const secret = name === 'JWT_SECRET' || name === 'OPERATOR_TOKEN' || name.endsWith('_URL');
+    return `${name}: ${issue.message}${secret ? '' : `, got ${JSON.stringify(given[name])}`}`;
+  });
+  const s = parsed.success ? parsed.data : ({} as Settings);
+  if (parsed.success) {
+    if (s.NODE_ENV === 'production' && !s.JWT_SECRET) problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
+    const pubsub = s.PUBSUB;
+    if (pubsub === 'postgres' && !s.DATABASE_URL) problems.push('PUBSUB: postgres needs DATABASE_URL');
+    if (pubsub === 'redis' && !s.REDIS_URL) problems.push('PUBSUB: redis needs REDIS_URL');
+    if (s.DATABASE_LISTEN_URL && !s.DATABASE_URL) problems.push('DATABASE_LISTEN_URL: needs DATABASE_URL');
+    if (s.LOGIN_MAX_LOCKOUT_SECONDS !== undefined && s.LOGIN_MAX_LOCKOUT_SECONDS < (s.LOGIN_LOCKOUT_SECONDS ?? 2)) {
+      problems.push('LOGIN_MAX_LOCKOUT_SECONDS: must be at least LOGIN_LOCKOUT_SECONDS');
+    }
+    if (s.METRICS_PORT !== undefined && s.METRICS_PORT === (s.PORT ?? 4000)) problems.push('METRICS_PORT: must differ from PORT');
+  }
+  if (problems.length) throw new SettingsError(problems);
+  return s;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const s = readSettings(env);
+  const databaseUrl = s.DATABASE_URL;
+  const production = s.NODE_ENV === 'production';
   return {
-    port: intFrom(env.PORT, 4000),
+    port: s.PORT ?? 4000,
     databaseUrl,
-    pgliteDataDir: env.PGLITE_DATA_DIR || undefined,
-    dbPoolSize: intFrom(env.DB_POOL_SIZE, DB_DEFAULTS.dbPoolSize),
-    dbStatementTimeoutMs: intFrom(env.DB_STATEMENT_TIMEOUT_MS, DB_DEFAULTS.dbStatementTimeoutMs),
-    dbLockTimeoutMs: intFrom(env.DB_LOCK_TIMEOUT_MS, DB_DEFAULTS.dbLockTimeoutMs),
-    dbIdleInTransactionTimeoutMs: intFrom(env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS, DB_DEFAULTS.dbIdleInTransactionTimeoutMs),
-    dbPoolWaitMs: intFrom(env.DB_POOL_WAIT_MS, DB_DEFAULTS.dbPoolWaitMs),
-    dbCompanyConnections: env.DB_COMPANY_CONNECTIONS ? intFrom(env.DB_COMPANY_CONNECTIONS, 0) : undefined,
-    dbUserConnections: env.DB_USER_CONNECTIONS ? intFrom(env.DB_USER_CONNECTIONS, 0) : undefined,
-    dbCompanyCost: intFrom(env.DB_COMPANY_COST, DB_DEFAULTS.dbCompanyCost),
-    redisUrl: env.REDIS_URL || undefined,
-    pubsub: pubsubFrom(env.PUBSUB, databaseUrl, env.REDIS_URL),
-    outboxGraceMs: intFrom(env.OUTBOX_GRACE_MS, 2000),
-    outboxRelayIntervalMs: intFrom(env.OUTBOX_RELAY_INTERVAL_MS, 500),
-    slaScheduler: env.SLA_SCHEDULER ? env.SLA_SCHEDULER === '1' : true,
-    slaPollMs: intFrom(env.SLA_POLL_MS, 1000),
-    slaClaimsPerCompany: atLeastOne(intFrom(env.SLA_CLAIMS_PER_COMPANY, 10), 'SLA_CLAIMS_PER_COMPANY'),
-    slaMinTargetSeconds: atLeastOne(intFrom(env.SLA_MIN_TARGET_SECONDS, 60), 'SLA_MIN_TARGET_SECONDS'),
-    jwtSecret,
-    tokenTtlSeconds: intFrom(env.TOKEN_TTL_SECONDS, 12 * 3600),
-    demoData: env.DEMO_DATA ? env.DEMO_DATA === '1' : !databaseUrl,
-    migrateOnStart: env.MIGRATE_ON_START ? env.MIGRATE_ON_START === '1' : true,
-    rateLimitPerMinute: intFrom(env.RATE_LIMIT_PER_MINUTE, 1200),
-    anonymousRateLimitPerMinute: intFrom(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE, 300),
-    portalSubmissionsPerHour: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR, 30),
-    portalSubmissionsPerHourPerTenant: intFrom(env.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT, 1000),
-    portalUploadsPerHour: intFrom(env.PORTAL_UPLOADS_PER_HOUR, 150),
-    uploadDeadlineMs: intFrom(env.UPLOAD_DEADLINE_SECONDS, UPLOAD_DEFAULTS.uploadDeadlineMs / 1000) * 1000,
-    uploadsPerAddress: intFrom(env.UPLOADS_PER_ADDRESS, UPLOAD_DEFAULTS.uploadsPerAddress),
-    uploadsPerUser: intFrom(env.UPLOADS_PER_USER, UPLOAD_DEFAULTS.uploadsPerUser),
-    uploadsPerNode: intFrom(env.UPLOADS_PER_NODE, UPLOAD_DEFAULTS.uploadsPerNode),
-    uploadPendingTtlMs: intFrom(env.UPLOAD_PENDING_TTL_SECONDS, UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
-    uploadPendingBytesPerAddress: intFrom(env.UPLOAD_PENDING_MB_PER_ADDRESS, UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
-    uploadPendingBytesPerTenant: intFrom(env.UPLOAD_PENDING_MB_PER_TENANT, UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
-    rateLimitPrefix: env.RATE_LIMIT_PREFIX || 'reclaim',
-    loginFailuresPerAccount: intFrom(env.LOGIN_FAILURES_PER_ACCOUNT, 5),
-    loginLockoutSeconds: intFrom(env.LOGIN_LOCKOUT_SECONDS, 2),
-    loginMaxLockoutSeconds: intFrom(env.LOGIN_MAX_LOCKOUT_SECONDS, 900),
-    loginFailuresPerAddressPerHour: intFrom(env.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR, 100),
-    passwordHashConcurrency: intFrom(env.PASSWORD_HASH_CONCURRENCY, 2 * availableParallelism()),
-    passwordHashWaitMs: intFrom(env.PASSWORD_HASH_WAIT_MS, 500),
-    signUpsPerHourPerAddress: intFrom(env.SIGN_UPS_PER_HOUR_PER_ADDRESS, 3),
-    trustedProxies: intFrom(env.TRUSTED_PROXIES, 0),
+    databaseListenUrl: s.DATABASE_LISTEN_URL,
+    pgliteDataDir: s.PGLITE_DATA_DIR,
+    dbPoolSize: s.DB_POOL_SIZE ?? DB_DEFAULTS.dbPoolSize,
+    dbStatementTimeoutMs: s.DB_STATEMENT_TIMEOUT_MS ?? DB_DEFAULTS.dbStatementTimeoutMs,
+    dbLockTimeoutMs: s.DB_LOCK_TIMEOUT_MS ?? DB_DEFAULTS.dbLockTimeoutMs,
+    dbIdleInTransactionTimeoutMs: s.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? DB_DEFAULTS.dbIdleInTransactionTimeoutMs,
+    dbPoolWaitMs: s.DB_POOL_WAIT_MS ?? DB_DEFAULTS.dbPoolWaitMs,
+    dbCompanyConnections: s.DB_COMPANY_CONNECTIONS,
+    dbUserConnections: s.DB_USER_CONNECTIONS,
+    dbCompanyCost: s.DB_COMPANY_COST ?? DB_DEFAULTS.dbCompanyCost,
+    redisUrl: s.REDIS_URL,
+    pubsub: s.PUBSUB ?? (s.REDIS_URL ? 'redis' : databaseUrl ? 'postgres' : 'memory'),
+    outboxGraceMs: s.OUTBOX_GRACE_MS ?? 2000,
+    outboxRelayIntervalMs: s.OUTBOX_RELAY_INTERVAL_MS ?? 500,
+    slaScheduler: s.SLA_SCHEDULER ?? true,
+    slaPollMs: s.SLA_POLL_MS ?? 1000,
+    slaClaimsPerCompany: s.SLA_CLAIMS_PER_COMPANY ?? 10,
+    slaMinTargetSeconds: s.SLA_MIN_TARGET_SECONDS ?? 60,
+    jwtSecret: s.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    tokenTtlSeconds: s.TOKEN_TTL_SECONDS ?? 12 * 3600,
+    demoData: s.DEMO_DATA ?? !databaseUrl,
+    migrateOnStart: s.MIGRATE_ON_START ?? true,
+    rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE ?? 1200,
+    anonymousRateLimitPerMinute: s.ANONYMOUS_RATE_LIMIT_PER_MINUTE ?? 300,
+    portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
+    portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,
+    portalUploadsPerHour: s.PORTAL_UPLOADS_PER_HOUR ?? 150,
+    uploadDeadlineMs: (s.UPLOAD_DEADLINE_SECONDS ?? UPLOAD_DEFAULTS.uploadDeadlineMs / 1000) * 1000,
+    uploadsPerAddress: s.UPLOADS_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadsPerAddress,
+    uploadsPerUser: s.UPLOADS_PER_USER ?? UPLOAD_DEFAULTS.uploadsPerUser,
+    uploadsPerNode: s.UPLOADS_PER_NODE ?? UPLOAD_DEFAULTS.uploadsPerNode,
+    uploadPendingTtlMs: (s.UPLOAD_PENDING_TTL_SECONDS ?? UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
+    uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
+    uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
+    rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
+    loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,
+    loginLockoutSeconds: s.LOGIN_LOCKOUT_SECONDS ?? 2,
+    loginMaxLockoutSeconds: s.LOGIN_MAX_LOCKOUT_SECONDS ?? 900,
+    loginFailuresPerAddressPerHour: s.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR ?? 100,
+    passwordHashConcurrency: s.PASSWORD_HASH_CONCURRENCY ?? 2 * availableParallelism(),
+    passwordHashWaitMs: s.PASSWORD_HASH_WAIT_MS ?? 500,
+    signUpsPerHourPerAddress: s.SIGN_UPS_PER_HOUR_PER_ADDRESS ?? 3,
+    trustedProxies: s.TRUSTED_PROXIES ?? 0,
     queryLimits: {
-      maxDepth: intFrom(env.GRAPHQL_MAX_DEPTH, DEFAULT_LIMITS.maxDepth),
-      maxAliases: intFrom(env.GRAPHQL_MAX_ALIASES, DEFAULT_LIMITS.maxAliases),
-      maxFields: intFrom(env.GRAPHQL_MAX_FIELDS, DEFAULT_LIMITS.maxFields),
-      maxCost: intFrom(env.GRAPHQL_MAX_COST, DEFAULT_LIMITS.maxCost),
-      maxSpreads: intFrom(env.GRAPHQL_MAX_FRAGMENT_SPREADS, DEFAULT_LIMITS.maxSpreads),
+      maxDepth: s.GRAPHQL_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,
+      maxAliases: s.GRAPHQL_MAX_ALIASES ?? DEFAULT_LIMITS.maxAliases,
+      maxFields: s.GRAPHQL_MAX_FIELDS ?? DEFAULT_LIMITS.maxFields,
+      maxCost: s.GRAPHQL_MAX_COST ?? DEFAULT_LIMITS.maxCost,
+      maxSpreads: s.GRAPHQL_MAX_FRAGMENT_SPREADS ?? DEFAULT_LIMITS.maxSpreads,
       maxRootFields: DEFAULT_LIMITS.maxRootFields,
     },
-    portalMaxRootFields: intFrom(env.PORTAL_MAX_ROOT_FIELDS, PORTAL_LIMITS.maxRootFields!),
-    graphqlIntrospection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === '1' : !production,
-    graphqlBodyTimeoutMs: intFrom(env.GRAPHQL_BODY_TIMEOUT_MS, 30_000),
-    operatorToken: env.OPERATOR_TOKEN || undefined,
+    portalMaxRootFields: s.PORTAL_MAX_ROOT_FIELDS ?? PORTAL_LIMITS.maxRootFields!,
+    graphqlIntrospection: s.GRAPHQL_INTROSPECTION ?? !production,
+    graphqlBodyTimeoutMs: s.GRAPHQL_BODY_TIMEOUT_MS ?? 30_000,
+    operatorToken: s.OPERATOR_TOKEN,
+    metricsPort: s.METRICS_PORT,
+    logLevel: s.LOG_LEVEL ?? 'info',
+    logPretty: s.LOG_PRETTY ?? !databaseUrl,
+    shutdownReadyDelayMs: s.SHUTDOWN_READY_DELAY_MS ?? (production ? 5000 : 0),
+    shutdownDeadlineMs: s.SHUTDOWN_DEADLINE_MS ?? 30_000,
     live: {
-      socketsPerAddress: intFrom(env.WS_SOCKETS_PER_ADDRESS, LIVE.socketsPerAddress),
-      socketsPerUser: intFrom(env.WS_SOCKETS_PER_USER, LIVE.socketsPerUser),
-      socketsPerTenant: intFrom(env.WS_SOCKETS_PER_TENANT, LIVE.socketsPerTenant),
-      subscriptionsPerSocket: intFrom(env.WS_SUBSCRIPTIONS_PER_SOCKET, LIVE.subscriptionsPerSocket),
-      subscriptionsPerUser: intFrom(env.WS_SUBSCRIPTIONS_PER_USER, LIVE.subscriptionsPerUser),
-      subscriptionsPerAddress: intFrom(env.WS_SUBSCRIPTIONS_PER_ADDRESS, LIVE.subscriptionsPerAddress),
-      subscriptionsPerTenant: intFrom(env.WS_SUBSCRIPTIONS_PER_TENANT, LIVE.subscriptionsPerTenant),
-      groupsPerTenant: intFrom(env.WS_GROUPS_PER_TENANT, LIVE.groupsPerTenant),
-      groupsPerAddress: intFrom(env.WS_GROUPS_PER_ADDRESS, LIVE.groupsPerAddress),
-      pendingExecutionsPerTenant: intFrom(env.WS_PENDING_EXECUTIONS_PER_TENANT, LIVE.pendingExecutionsPerTenant),
-      executionsPerSecondPerTenant: intFrom(env.WS_EXECUTIONS_PER_SECOND_PER_TENANT, LIVE.executionsPerSecondPerTenant),
-      unsentBytesPerSocket: intFrom(env.WS_UNSENT_BYTES_PER_SOCKET, LIVE.unsentBytesPerSocket),
-      unsentBytesPerAddress: intFrom(env.WS_UNSENT_BYTES_PER_ADDRESS, LIVE.unsentBytesPerAddress),
-      sentBytesPerSecondPerAddress: intFrom(env.WS_SENT_BYTES_PER_SECOND_PER_ADDRESS, LIVE.sentBytesPerSecondPerAddress),
-      unsentBytesTotal: intFrom(env.WS_UNSENT_BYTES_TOTAL, LIVE.unsentBytesTotal),
-      stallMs: intFrom(env.WS_STALL_MS, LIVE.stallMs),
+      socketsPerAddress: s.WS_SOCKETS_PER_ADDRESS ?? LIVE.socketsPerAddress,
+      socketsPerUser: s.WS_SOCKETS_PER_USER ?? LIVE.socketsPerUser,
+      socketsPerTenant: s.WS_SOCKETS_PER_TENANT ?? LIVE.socketsPerTenant,
+      subscriptionsPerSocket: s.WS_SUBSCRIPTIONS_PER_SOCKET ?? LIVE.subscriptionsPerSocket,
+      subscriptionsPerUser: s.WS_SUBSCRIPTIONS_PER_USER ?? LIVE.subscriptionsPerUser,
+      subscriptionsPerAddress: s.WS_SUBSCRIPTIONS_PER_ADDRESS ?? LIVE.subscriptionsPerAddress,
+      subscriptionsPerTenant: s.WS_SUBSCRIPTIONS_PER_TENANT ?? LIVE.subscriptionsPerTenant,
+      groupsPerTenant: s.WS_GROUPS_PER_TENANT ?? LIVE.groupsPerTenant,
+      groupsPerAddress: s.WS_GROUPS_PER_ADDRESS ?? LIVE.groupsPerAddress,
+      pendingExecutionsPerTenant: s.WS_PENDING_EXECUTIONS_PER_TENANT ?? LIVE.pendingExecutionsPerTenant,
+      executionsPerSecondPerTenant: s.WS_EXECUTIONS_PER_SECOND_PER_TENANT ?? LIVE.executionsPerSecondPerTenant,
+      unsentBytesPerSocket: s.WS_UNSENT_BYTES_PER_SOCKET ?? LIVE.unsentBytesPerSocket,
+      unsentBytesPerAddress: s.WS_UNSENT_BYTES_PER_ADDRESS ?? LIVE.unsentBytesPerAddress,
+      sentBytesPerSecondPerAddress: s.WS_SENT_BYTES_PER_SECOND_PER_ADDRESS ?? LIVE.sentBytesPerSecondPerAddress,
+      unsentBytesTotal: s.WS_UNSENT_BYTES_TOTAL ?? LIVE.unsentBytesTotal,
+      stallMs: s.WS_STALL_MS ?? LIVE.stallMs,
     },
     production,
   };
-}
-
-function intFrom(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function atLeastOne(n: number, name: string): number {
-  if (n < 1) throw new Error(`${name} must be at least 1`);
-  return n;
-}
-
-function pubsubFrom(value: string | undefined, databaseUrl: string | undefined, redisUrl: string | undefined): PubSubKind {
-  const kind = value || (redisUrl ? 'redis' : databaseUrl ? 'postgres' : 'memory');
-  if (kind !== 'memory' && kind !== 'postgres' && kind !== 'redis') throw new Error(`PUBSUB must be memory, postgres or redis, got ${JSON.stringify(value)}`);
-  if (kind === 'postgres' && !databaseUrl) throw new Error('PUBSUB=postgres needs DATABASE_URL');
-  if (kind === 'redis' && !redisUrl) throw new Error('PUBSUB=redis needs REDIS_URL');
-  return kind;
 }

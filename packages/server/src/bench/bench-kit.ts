@@ -25,7 +25,7 @@ const OPERATOR_TOKEN = 'bench-operator-token';
 /** Starts `script` on `port` with `env` and waits until /healthz answers. */
 export async function spawnServer(script: string, env: Record<string, string>, port: number, flags: string[] = []): Promise<Proc> {
   const child = spawn(process.execPath, [...flags, script], {
-    env: { ...process.env, OPERATOR_TOKEN, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OPERATOR_TOKEN, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));

@@ -29,7 +29,7 @@ import {
 } from './neighbours-attacks.js';
 
 /** The published limits: the server's own defaults. */
-const LIMITS = loadConfig({ JWT_SECRET: 'only-the-defaults-are-read' });
+const LIMITS = loadConfig({});
 const ANONYMOUS_PER_S = LIMITS.anonymousRateLimitPerMinute / 60;
 const STAFF_PER_S = LIMITS.rateLimitPerMinute / 60;
 const HEAVY_FIELDS_PER_ALIAS = 21;

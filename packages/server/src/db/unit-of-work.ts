@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppError } from '../graphql/errors.js';
 import type { ComplaintEvent } from '../realtime/events.js';
+import { log, outsideRequest, requestScope } from '../ops/log.js';
 import { poolBusy, type ConnectionShares, type Holder } from './connection-shares.js';
 
 /** What a unit of work tells its node once it has committed. */
@@ -24,6 +25,11 @@ export interface UnitLimits {
 }
 
 const limitsOf = new WeakMap<DataSource, UnitLimits>();
+
+/** The limits of the units of work over `dataSource` (the pool's figures for metrics), if set. */
+export function unitLimitsOf(dataSource: DataSource): UnitLimits | undefined {
+  return limitsOf.get(dataSource);
+}
 
 /** Sets the limits of the units of work over `dataSource` (createDataSource does, from the configuration). */
 export function limitUnitsOfWork(dataSource: DataSource, limits: UnitLimits): void {
@@ -110,6 +116,11 @@ export class UnitOfWork {
       await this.open();
       return [];
     }
+    const scope = requestScope();
+    if (scope) {
+      scope.company ??= tenantId;
+      if (userId) scope.user ??= userId;
+    }
     const setTenant = `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
     if (this.runner || this.opening) {
       await this.open();
@@ -138,27 +149,30 @@ export class UnitOfWork {
       await this.release(runner);
     }
     // Only now is the change visible to others; publishing never fails the request (the relay is the fallback).
-    if (commit && this.recorded.length && this.publisher) {
+    if (commit) outsideRequest(() => this.committed());
+  }
+
+  /** Tells the node what committed: its events, its nearest deadline, its hooks (outside the request's log scope: they outlive it). */
+  private committed(): void {
+    if (this.recorded.length && this.publisher) {
       try {
         this.publisher.committed(this.recorded);
       } catch (err) {
-        console.error('publishing committed events failed; the outbox relay will retry', err);
+        log.error({ err }, 'publishing committed events failed; the outbox relay will retry');
       }
     }
-    if (commit && this.nearestDeadline !== undefined) {
+    if (this.nearestDeadline !== undefined) {
       try {
         this.publisher?.deadlineWritten?.(this.nearestDeadline);
       } catch (err) {
-        console.error('telling the scheduler of a deadline failed; its next look at the database finds it', err);
+        log.error({ err }, 'telling the scheduler of a deadline failed; its next look at the database finds it');
       }
     }
-    if (commit) {
-      for (const hook of this.afterCommitHooks) {
-        try {
-          hook();
-        } catch (err) {
-          console.error('an after-commit hook failed', err);
-        }
+    for (const hook of this.afterCommitHooks) {
+      try {
+        hook();
+      } catch (err) {
+        log.error({ err }, 'an after-commit hook failed');
       }
     }
   }

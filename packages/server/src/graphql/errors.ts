@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { log } from '../ops/log.js';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -99,11 +100,14 @@ const PASS_THROUGH = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORB
 const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
+/** An unexpected error goes to the log once, with the request's id, company and operation (its scope). */
+const unexpected = (err: unknown) => log.error({ err }, 'unexpected error');
+
 /**
  * Maps every error to one of the contract's codes. Unexpected errors become
  * INTERNAL_SERVER_ERROR with a generic message; their detail goes to the log only.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, log: (e: unknown) => void = console.error): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, report: (e: unknown) => void = unexpected): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? '');
   if (code === 'BAD_USER_INPUT' && Array.isArray(formatted.extensions?.validationErrors)) return validationSummary(formatted);
   if (PASS_THROUGH.has(code)) return withoutStack(formatted);
@@ -132,7 +136,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   }
   if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: reasoned('DUPLICATE') };
   if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: reasoned('REFERENCE') };
-  log(original);
+  report(original);
   return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 

@@ -7,6 +7,7 @@ import { badInput, formatError, rateLimited } from '../graphql/errors.js';
 import { hiddenTextIn } from '../graphql/validation.js';
 import { operationCost, queryLimits, type QueryLimits } from '../graphql/limits.js';
 import { clientAddress, readBody, sendJson, HttpError } from './http-util.js';
+import { log, requestScope } from '../ops/log.js';
 
 /**
  * Marks the request failed on any error, so that its transaction is rolled
@@ -79,6 +80,27 @@ const weighRequests: ApolloServerPlugin<GraphQLContext> = {
   },
 };
 
+/**
+ * Names the request's operation in its log scope (and so in its log lines
+ * and metrics) as its type and first root field, a name from the schema:
+ * "mutation moveComplaint". Counts the answer's errors by code.
+ */
+const observe = (countErrors?: (codes: string[]) => void): ApolloServerPlugin<GraphQLContext> => ({
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        const scope = requestScope();
+        const first = operation?.selectionSet.selections.find((s) => s.kind === 'Field');
+        if (scope && operation && first?.kind === 'Field') scope.operation = `${operation.operation} ${first.name.value}`;
+      },
+      async willSendResponse({ response }) {
+        const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+        if (errors?.length) countErrors?.(errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')));
+      },
+    };
+  },
+});
+
 export interface GraphQLEndpoint {
   apollo: ApolloServer<GraphQLContext>;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -98,6 +120,8 @@ export async function createGraphQLEndpoint(
     graphqlBodyTimeoutMs?: number;
     /** Requests count their cost against their company's cost share (staff; see weighRequests). */
     weighed?: boolean;
+    /** Told the error codes of each answer that has errors (metrics). */
+    countErrors?: (codes: string[]) => void;
   },
 ): Promise<GraphQLEndpoint> {
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -114,7 +138,7 @@ export async function createGraphQLEndpoint(
     // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Cache hints are unused (responses are per user); the default plugin wraps every field resolver.
-    plugins: [rollbackOnError, countRefusals, refuseHiddenText, ...(options.weighed ? [weighRequests] : []), ApolloServerPluginCacheControlDisabled()],
+    plugins: [observe(options.countErrors), rollbackOnError, countRefusals, refuseHiddenText, ...(options.weighed ? [weighRequests] : []), ApolloServerPluginCacheControlDisabled()],
   });
   await apollo.start();
 
@@ -152,7 +176,7 @@ export async function createGraphQLEndpoint(
     try {
       await context.uow.finish(!context.uow.failed);
     } catch (err) {
-      console.error('commit failed', err);
+      log.error({ err }, 'commit failed');
       return sendJson(res, 500, { errors: [{ message: 'the change could not be saved; try again', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
     }
     res.statusCode = response.status ?? 200;

@@ -38,8 +38,8 @@ const TYPES: Record<string, string> = {
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.map']);
 
 const builtApp = (name: string) => fileURLToPath(new URL(`../../../${name}/dist/`, import.meta.url));
-export const CONSOLE_ROOT = process.env.CONSOLE_DIST_DIR ?? builtApp('console');
-export const PORTAL_ROOT = process.env.PORTAL_DIST_DIR ?? builtApp('portal');
+export const CONSOLE_ROOT = process.env.CONSOLE_DIST_DIR || builtApp('console');
+export const PORTAL_ROOT = process.env.PORTAL_DIST_DIR || builtApp('portal');
 
 function extension(name: string): string {
   const dot = name.lastIndexOf('.');

@@ -1,4 +1,5 @@
 import type { ComplaintEvent } from './events.js';
+import { log } from '../ops/log.js';
 
 interface ComplaintStream {
   /** The highest sequence number handed on. */
@@ -92,7 +93,7 @@ export class EventDispatcher {
     s.seen.add(event.seq);
     if (event.seq > s.last) s.last = event.seq;
     if (s.seen.size > 2 * WINDOW) for (const n of s.seen) if (n <= s.last - WINDOW) s.seen.delete(n);
-    s.tail = s.tail.then(() => this.deliver(event)).catch((err) => console.error('event delivery failed', err));
+    s.tail = s.tail.then(() => this.deliver(event)).catch((err) => log.error({ err: err }, 'event delivery failed'));
   }
 
   private drain(s: ComplaintStream): void {

@@ -1,4 +1,5 @@
 import { RateBuckets } from './rate-buckets.js';
+import { log } from '../ops/log.js';
 
 /**
  * Work queued per company and run round-robin across companies: a company
@@ -76,7 +77,7 @@ export class FairQueue<J> {
       if (!turn.length) continue;
       this.running++;
       this.work(tenantId, turn)
-        .catch((err) => console.error('live delivery failed', err))
+        .catch((err) => log.error({ err: err }, 'live delivery failed'))
         .finally(() => {
           this.running--;
           this.pump();

@@ -8,6 +8,7 @@ import { FairQueue } from './fair-queue.js';
 import { Tally, over } from '../http/tally.js';
 import { tooMany, type LiveLimits } from './live-limits.js';
 import type { LiveSocket, UnsentBytes } from './unsent-bytes.js';
+import { log } from '../ops/log.js';
 
 /** What a subscriber asked for, already parsed, validated and normalised. */
 export interface SubscriptionRequest {
@@ -303,7 +304,7 @@ export class SubscriptionHub {
       this.byTenant.set(feed.tenantId, (groups = new Map()));
       this.listening.set(feed.tenantId, this.hooks.watch(feed.tenantId).catch((err) => {
         // Not fatal: the transport retries, and replays what it missed once it listens.
-        console.error(`listening for tenant events failed: ${(err as Error).message}`);
+        log.error(`listening for tenant events failed: ${(err as Error).message}`);
       }));
     }
     const group = new Group(key, request, feed);

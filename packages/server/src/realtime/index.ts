@@ -14,6 +14,7 @@ import { MemoryPubSub } from './pubsub-memory.js';
 import { PostgresPubSub } from './pubsub-postgres.js';
 import { RedisPubSub } from './pubsub-redis.js';
 import { attachSubscriptions } from './ws-server.js';
+import { log } from '../ops/log.js';
 
 export type PubSubKind = 'memory' | 'postgres' | 'redis';
 
@@ -61,7 +62,7 @@ export class Realtime implements SessionEnder {
         const event = parseEvent(payload);
         // A message on a tenant's topic that names another tenant is dropped, whoever sent it.
         if (!event || topicOf(event.tenantId) !== topic) {
-          console.error(`dropped a malformed event on ${topic}`);
+          log.error(`dropped a malformed event on ${topic}`);
           return;
         }
         this.dispatcher.accept(event);
@@ -91,7 +92,7 @@ export class Realtime implements SessionEnder {
         this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
       },
     }, this.limits, this.unsent);
-    this.pubsub.listen(SESSIONS_TOPIC).catch((err) => console.error(`listening for ended sessions failed: ${(err as Error).message}`));
+    this.pubsub.listen(SESSIONS_TOPIC).catch((err) => log.error(`listening for ended sessions failed: ${(err as Error).message}`));
     this.sockets = attachSubscriptions(server, {
       deps, hub: this.hub, limits: this.limits, unsent: this.unsent,
       endpoints: [
@@ -106,7 +107,7 @@ export class Realtime implements SessionEnder {
   ended(tenantId: string, userId: string, credentialsVersion: number): void {
     const message: SessionEnded = { tenantId, userId, credentialsVersion };
     this.pubsub.publish([{ topic: SESSIONS_TOPIC, payload: JSON.stringify(message) }])
-      .catch((err) => console.error(`announcing an ended session failed: ${(err as Error).message}`));
+      .catch((err) => log.error(`announcing an ended session failed: ${(err as Error).message}`));
   }
 
   socketCount(): number {
@@ -136,7 +137,7 @@ export class Realtime implements SessionEnder {
       m = {} as SessionEnded;
     }
     if (typeof m.tenantId !== 'string' || typeof m.userId !== 'string' || !Number.isInteger(m.credentialsVersion)) {
-      console.error('dropped a malformed session message');
+      log.error('dropped a malformed session message');
       return;
     }
     this.sockets?.endSession(m.tenantId, m.userId, m.credentialsVersion);
@@ -149,7 +150,7 @@ export class Realtime implements SessionEnder {
       const seconds = (Date.now() - since.getTime()) / 1000 + 5;
       for await (const event of recentEvents(this.dataSource, this.hub?.tenants() ?? [], seconds)) this.dispatcher.accept(event);
     } catch (err) {
-      console.error(`replay after a pub/sub outage failed: ${(err as Error).message}`);
+      log.error(`replay after a pub/sub outage failed: ${(err as Error).message}`);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { CommittedEvents } from '../db/unit-of-work.js';
 import { eventFromRow, topicOf, type ComplaintEvent, type OutboxRow } from './events.js';
 import { Batcher, type PubSub } from './pubsub.js';
+import { log } from '../ops/log.js';
 
 const asMessage = (e: ComplaintEvent) => ({ topic: topicOf(e.tenantId), payload: JSON.stringify(e) });
 
@@ -24,7 +25,7 @@ export class OutboxPublisher implements CommittedEvents {
     this.beforePublish?.();
     const done = this.pubsub.publish(events.map(asMessage))
       .then(() => this.marker.add(events.map((e) => e.id)))
-      .catch((err) => console.error(`publishing ${events.length} event(s) failed; the outbox relay will retry: ${(err as Error).message}`))
+      .catch((err) => log.error(`publishing ${events.length} event(s) failed; the outbox relay will retry: ${(err as Error).message}`))
       .finally(() => this.inFlight.delete(done));
     this.inFlight.add(done);
   }
@@ -131,7 +132,7 @@ export class OutboxRelay {
         await this.purge();
       }
     } catch (err) {
-      console.error(`outbox relay: ${(err as Error).message}`);
+      log.error(`outbox relay: ${(err as Error).message}`);
     }
   }
 }

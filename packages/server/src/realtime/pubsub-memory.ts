@@ -6,6 +6,7 @@ const listening = new Map<string, Set<MemoryPubSub>>();
 /** One process, no network: embedded mode. Instances in one process hear each other (as nodes would). */
 export class MemoryPubSub implements PubSub {
   readonly kind = 'memory' as const;
+  readonly connected = true;
   private readonly topics = new Set<string>();
 
   constructor(private readonly listener: PubSubListener) {}

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { Batcher, type PubSub, type PubSubListener, type PubSubMessage } from './pubsub.js';
+import { log } from '../ops/log.js';
 
 /** NOTIFY refuses payloads of 8000 bytes or more. */
 const MAX_PAYLOAD = 7999;
@@ -28,6 +29,11 @@ export class PostgresPubSub implements PubSub {
   private retry?: NodeJS.Timeout;
 
   constructor(private readonly connectionString: string, private readonly sink: PubSubListener) {}
+
+  /** No LISTEN connection lost and not yet back (before the first LISTEN there is nothing to lose). */
+  get connected(): boolean {
+    return !this.lostAt && !this.closed;
+  }
 
   publish(messages: readonly PubSubMessage[]): Promise<void> {
     for (const m of messages) {
@@ -149,7 +155,7 @@ export class PostgresPubSub implements PubSub {
     this.retry = setTimeout(() => {
       if (this.closed || this.listener) return;
       this.listening().catch((err) => {
-        console.error(`LISTEN connection failed (${(err as Error).message}); retrying`);
+        log.error(`LISTEN connection failed (${(err as Error).message}); retrying`);
         this.reconnect(Math.min(delay * 2, 5000));
       });
     }, delay);

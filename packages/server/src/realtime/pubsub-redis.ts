@@ -44,6 +44,10 @@ export class RedisPubSub implements PubSub {
     this.pub.on('error', () => undefined);
   }
 
+  get connected(): boolean {
+    return this.sub.status === 'ready' && this.pub.status === 'ready';
+  }
+
   publish(messages: readonly PubSubMessage[]): Promise<void> {
     return this.batcher.add(messages);
   }

@@ -22,6 +22,8 @@ export interface PubSubListener {
 
 export interface PubSub {
   readonly kind: 'memory' | 'postgres' | 'redis';
+  /** Whether messages from other nodes can arrive now (no outage in progress); readiness asks it. */
+  readonly connected: boolean;
   /** Resolves once the transport has accepted every message (for NOTIFY: committed). */
   publish(messages: readonly PubSubMessage[]): Promise<void>;
   /** Starts receiving `topic` (idempotent). */

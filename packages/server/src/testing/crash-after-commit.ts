@@ -1,4 +1,5 @@
 import { runAsMain } from '../node.js';
+import { log } from '../ops/log.js';
 
 /**
  * A node that kills itself (SIGKILL) right after its first commit with
@@ -7,6 +8,6 @@ import { runAsMain } from '../node.js';
  * nothing in the product imports it.
  */
 runAsMain((app) => {
-  console.log('fault injection: this node kills itself right after its first commit with events');
+  log.warn('fault injection: this node kills itself right after its first commit with events');
   app.realtime.publisher.beforePublish = () => process.kill(process.pid, 'SIGKILL');
 });

@@ -13,6 +13,7 @@ import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, upload
 import { PART_BYTES, dropReceived, receiveFile } from './attachment.upload.js';
 import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
 import type { UploadSlots } from './upload-slots.js';
+import { log } from '../../ops/log.js';
 
 /** How uploads share a node (docs/security.md, "Request bodies and uploads"). */
 export interface UploadPolicy extends PendingQuota {
@@ -175,7 +176,7 @@ export function createFileRoutes(deps: ServerDeps) {
     } catch (err) {
       // The length is promised already: a file gone mid-way (its complaint deleted) or a failed read cuts the answer.
       res.destroy();
-      if (!(err instanceof AppError)) console.error(err);
+      if (!(err instanceof AppError)) log.error({ err: err }, 'unexpected error');
     }
   }
   /** Answers `true` when the request was one of the file routes. */
@@ -198,7 +199,7 @@ export function createFileRoutes(deps: ServerDeps) {
       if (!req.socket || req.socket.destroyed) return;
       if (res.headersSent) return void res.end();
       if (!sendError(res, err)) {
-        console.error(err);
+        log.error({ err: err }, 'unexpected error');
         sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal server error' } });
       }
     });

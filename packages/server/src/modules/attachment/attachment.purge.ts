@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { purgeExpiredUploads, purgeUnfinishedUploads } from './attachment.service.js';
+import { log } from '../../ops/log.js';
 
 export interface PurgeOptions {
   /** Pending uploads older than this are deleted. */
@@ -91,6 +92,6 @@ export class PendingUploadPurge {
 
   private failed(tenantId: string | null, err: unknown): void {
     this.stats.errors++;
-    if (!this.stopped) console.error(`upload purge${tenantId ? `, tenant ${tenantId}` : ''}: ${(err as Error).message}`);
+    if (!this.stopped) log.error(`upload purge${tenantId ? `, tenant ${tenantId}` : ''}: ${(err as Error).message}`);
   }
 }

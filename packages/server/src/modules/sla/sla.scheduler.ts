@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { fireDueClocks } from './sla.service.js';
+import { log } from '../../ops/log.js';
 
 export interface SchedulerOptions {
   /** How far ahead the scheduler reads the instants at which clocks fire. */
@@ -110,7 +111,7 @@ export class SlaScheduler {
       this.arm();
     } catch (err) {
       this.stats.errors++;
-      if (!this.stopped) console.error(`SLA scheduler: ${(err as Error).message}`);
+      if (!this.stopped) log.error(`SLA scheduler: ${(err as Error).message}`);
     }
   }
 
@@ -168,7 +169,7 @@ export class SlaScheduler {
       return rows.map((r) => r.tenant_id);
     } catch (err) {
       this.stats.errors++;
-      if (!this.stopped) console.error(`SLA scheduler: ${(err as Error).message}`);
+      if (!this.stopped) log.error(`SLA scheduler: ${(err as Error).message}`);
       return [];
     }
   }
@@ -184,7 +185,7 @@ export class SlaScheduler {
     } catch (err) {
       await uow.finish(false).catch(() => undefined);
       this.stats.errors++;
-      if (!this.stopped) console.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);
+      if (!this.stopped) log.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);
       return 0;
     }
   }

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SETTINGS, SettingsError, loadConfig } from '../config.js';
+
+const refusal = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof SettingsError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('settings', () => {
+  it.each([
+    ['PORT', 'abc'], ['PORT', '70000'], ['PORT', '0'], ['PORT', '-1'], ['PORT', '4000.5'],
+    ['DB_POOL_SIZE', '0'], ['DB_STATEMENT_TIMEOUT_MS', '5s'], ['SLA_CLAIMS_PER_COMPANY', '0'],
+    ['SLA_SCHEDULER', 'maybe'], ['DEMO_DATA', '2'], ['GRAPHQL_INTROSPECTION', 'enabled'],
+    ['DATABASE_URL', 'mysql://localhost/x'], ['DATABASE_URL', 'not a url'], ['REDIS_URL', 'http://localhost'],
+    ['PUBSUB', 'kafka'], ['JWT_SECRET', 'short'], ['OPERATOR_TOKEN', 'abc'], ['LOG_LEVEL', 'verbose'],
+    ['NODE_ENV', 'prod'], ['TRUSTED_PROXIES', '11'], ['RATE_LIMIT_PREFIX', 'has space'], ['METRICS_PORT', 'x'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    const problems = refusal({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('never repeats a secret in its refusal', () => {
+    const [problem] = refusal({ JWT_SECRET: 'hunter2-is-short' });
+    expect(problem).not.toContain('hunter2');
+    expect(refusal({ DATABASE_URL: 'mysql://admin:pa55word@db/x' })[0]).not.toContain('pa55word');
+  });
+
+  it('reports every wrong variable at once', () => {
+    const problems = refusal({ PORT: 'x', DB_POOL_SIZE: 'y', SLA_SCHEDULER: 'z' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DB_POOL_SIZE', 'PORT', 'SLA_SCHEDULER']);
+  });
+
+  it('checks settings that depend on each other', () => {
+    expect(refusal({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: must be set/)]);
+    expect(refusal({ PUBSUB: 'postgres' })).toEqual([expect.stringMatching(/^PUBSUB: postgres needs DATABASE_URL/)]);
+    expect(refusal({ PUBSUB: 'redis' })).toEqual([expect.stringMatching(/^PUBSUB: redis needs REDIS_URL/)]);
+    expect(refusal({ METRICS_PORT: '4000' })).toEqual([expect.stringMatching(/^METRICS_PORT: /)]);
+    expect(refusal({ LOGIN_LOCKOUT_SECONDS: '60', LOGIN_MAX_LOCKOUT_SECONDS: '30' })).toHaveLength(1);
+  });
+
+  it('reads switches as people write them', () => {
+    for (const on of ['1', 'true', 'TRUE', 'yes', 'on', ' True ']) expect(loadConfig({ SLA_SCHEDULER: on }).slaScheduler).toBe(true);
+    for (const off of ['0', 'false', 'False', 'no', 'off']) expect(loadConfig({ SLA_SCHEDULER: off }).slaScheduler).toBe(false);
+  });
+
+  it('takes an empty variable as unset and gives the documented defaults', () => {
+    const config = loadConfig({ PORT: '', SLA_SCHEDULER: '' });
+    expect(config.port).toBe(4000);
+    expect(config.slaScheduler).toBe(true);
+    expect(config.demoData).toBe(true);
+    expect(config.pubsub).toBe('memory');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h/db' })).toMatchObject({ demoData: false, pubsub: 'postgres', logPretty: false });
+    expect(loadConfig({ UPLOAD_PENDING_MB_PER_ADDRESS: '7' }).uploadPendingBytesPerAddress).toBe(7 * 1024 * 1024);
+  });
+
+  it('is documented in docs/operations.md, variable for variable', () => {
+    const doc = readFileSync(new URL('../../../../docs/operations.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Settings'), doc.indexOf('\n## ', doc.indexOf('## Settings') + 1));
+    const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)]
+      .flatMap(([, cell]) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])));
+    expect([...documented].sort()).toEqual(Object.keys(SETTINGS.shape).sort());
+  });
+});
