@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { SETTINGS } from '../../packages/server/src/config.js';
 
 /**
  * No Docker engine runs where the tests run; what can be checked without one
@@ -10,23 +11,35 @@ const root = new URL('../../', import.meta.url);
 
 describe('docker/compose.yaml', () => {
   const compose = parse(readFileSync(new URL('docker/compose.yaml', root), 'utf8'), { merge: true }) as {
-    services: Record<string, { build?: { dockerfile: string }; environment?: Record<string, string>; depends_on?: object; image?: string }>;
+    services: Record<string, {
+      build?: { dockerfile: string }; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>;
+      image?: string; command?: string[]; restart?: string; deploy?: { resources?: { limits?: object } };
+    }>;
   };
 
-  it('runs PostgreSQL, Redis and two Reclaim nodes built from docker/Dockerfile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['postgres', 'reclaim-1', 'reclaim-2', 'redis']);
+  it('runs the balancer, two nodes built from docker/Dockerfile, PgBouncer, PostgreSQL, Redis and a migration job', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['balancer', 'migrate', 'pgbouncer', 'postgres', 'reclaim-1', 'reclaim-2', 'redis']);
     expect(compose.services.postgres!.image).toMatch(/^postgres:1[5-9]/);
+    expect(compose.services.migrate!.command).toEqual(['node', '--enable-source-maps', 'dist/db/migrate.js']);
+    expect(compose.services.migrate!.environment!.DATABASE_URL).toMatch(/@postgres:5432\//);
     for (const node of ['reclaim-1', 'reclaim-2']) {
       const service = compose.services[node]!;
       expect(service.build?.dockerfile).toBe('docker/Dockerfile');
-      expect(Object.keys(service.environment ?? {})).toEqual(expect.arrayContaining(['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL', 'PORT']));
-      expect(service.environment!.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+      expect(service.environment).toMatchObject({ MIGRATE_ON_START: '0', TRUSTED_PROXIES: '1', PORT: '4000' });
+      // Requests through PgBouncer, LISTEN straight to PostgreSQL.
+      expect(service.environment!.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@pgbouncer:6432\//);
+      expect(service.environment!.DATABASE_LISTEN_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+      expect(service.depends_on!.migrate).toEqual({ condition: 'service_completed_successfully' });
+      expect(service.restart).toBe('unless-stopped');
+      expect(service.deploy?.resources?.limits).toBeDefined();
     }
+    const haproxy = readFileSync(new URL('docker/haproxy.cfg', root), 'utf8');
+    expect(haproxy).toMatch(/option httpchk GET \/readyz/);
+    expect(haproxy).toMatch(/server reclaim-1 reclaim-1:4000 check/);
   });
 
   it('names only variables the server reads', () => {
-    const config = readFileSync(new URL('packages/server/src/config.ts', root), 'utf8');
-    for (const name of Object.keys(compose.services['reclaim-1']!.environment ?? {})) expect(config).toContain(`env.${name}`);
+    for (const name of Object.keys(compose.services['reclaim-1']!.environment ?? {})) expect(Object.keys(SETTINGS.shape)).toContain(name);
   });
 
   it('builds the files the Dockerfile copies', () => {
