@@ -331,6 +331,8 @@ export type UpdateResponseTemplateInput = {
 export type UpdateTenantInput = {
   /** The public portal's look */
   branding?: BrandingInput | null | undefined;
+  /** ISO 4217 currency code of the company's amounts, e.g. RUB, EUR */
+  currency?: string | null | undefined;
   /** ru or en */
   locale?: string | null | undefined;
   name?: string | null | undefined;
