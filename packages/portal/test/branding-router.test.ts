@@ -56,7 +56,7 @@ describe('language', () => {
 
   it('remembers the visitor’s choice', () => {
     const i18n = createPortalI18n('ru');
-    expect(i18n.t('stage.REJECTED')).toBe('Отклонена');
+    expect(i18n.t('stage.REJECTED')).toBe('Отклонено');
     i18n.setLocale('en');
     expect(i18n.t('stage.REJECTED')).toBe('Declined');
     expect(localStorage.getItem('reclaim.portal.locale')).toBe('en');

@@ -57,7 +57,7 @@ export function complaint(overrides: Partial<PortalComplaint> = {}): PortalCompl
   return {
     number: 'NORTHWIND-2026-000123', companySlug: 'northwind', kind: 'CLAIM', subject: 'Kettle leaks', demand: 'REFUND', stage: 'ANALYSIS', stageLabel: 'Under investigation',
     submittedAt: '2026-11-20T10:00:00Z', expectedBy: '2026-11-30T10:00:00Z', awaitingReply: false, satisfaction: null,
-    satisfactionComment: null, canRate: false, messages: [], attachments: [],
+    satisfactionComment: null, canRate: false, decision: null, messages: [], attachments: [],
     ...overrides,
   };
 }

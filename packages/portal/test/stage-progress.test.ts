@@ -49,6 +49,20 @@ describe('the progress line', () => {
     expect(steps.some((s) => s.stage === 'CLOSED')).toBe(false);
   });
 
+  it('gives each stage a list item of its own, read as its name and then its state, a word apart', () => {
+    render('FEEDBACK', 'ru');
+    // What a screen reader reads of each item: its text without the decorative (aria-hidden) tick.
+    const read = wrapper.findAll('.progress ol > li').map((li) => {
+      const copy = li.element.cloneNode(true) as HTMLElement;
+      copy.querySelectorAll('[aria-hidden=true]').forEach((el) => el.remove());
+      return copy.textContent;
+    });
+    expect(read).toEqual([
+      'Получено (пройден)', 'Зарегистрировано, проверяется (пройден)', 'Проводится проверка (пройден)', 'Принимается решение (пройден)',
+      'Решение исполняется (пройден)', 'Ждём вашей оценки (текущий этап)', 'Закрыто (впереди)',
+    ]);
+  });
+
   it('speaks Russian on a Russian page', () => {
     const steps = render('DECISION', 'ru');
     expect(steps.find((s) => s.stage === 'DECISION')!.text).toBe('Принимается решение');

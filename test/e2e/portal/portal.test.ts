@@ -154,11 +154,14 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     // The rating step arrived live; the customer rates 4 with a comment, keyboard only.
     const rating = page.locator('[data-test=rating]');
     await rating.waitFor({ timeout: 5000 });
+    // Before rating, the customer is told what was decided, in plain words, and nothing of the staff's own notes.
+    expect(await page.locator('[data-test=decision-remedy]').textContent()).toBe('We refunded you £39.00.');
+    expect(await page.locator('body').textContent()).not.toContain('Limescale');
     await rating.locator('input[name=score]').first().focus();
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
     expect(await rating.locator('input[name=score]:checked').getAttribute('value')).toBe('4');
     await page.fill('#rating-comment', 'Refund came quickly, thank you.');
-    await rating.scrollIntoViewIfNeeded();
+    await page.locator('[data-test=decision]').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshot(page, 'portal-rating');
     await page.click('[data-test=rating-submit]');
     await expect.poll(() => page.locator('[data-test=rated]').textContent()).toContain('4 of 5');

@@ -147,6 +147,8 @@ export const en = {
     email: 'E-mail', roles: 'Roles', departmentsCol: 'Departments', password: 'Password', personName: 'Name', newPassword: 'New password (leave empty to keep)',
     newUser: 'New user', newDepartment: 'New department', newCategory: 'New category', rename: 'Rename',
     deactivate: 'Deactivate', activate: 'Activate', companyName: 'Company name', locale: 'Language', timeZone: 'Time zone',
+    currency: 'Currency', currencyUnset: 'Not set: amounts are shown without a currency',
+    currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',
     slug: 'Company code', prefix: 'Number prefix',
     templates: 'Response templates',
   },

@@ -149,6 +149,8 @@ export const ru: Messages = {
     email: 'Эл. почта', roles: 'Роли', departmentsCol: 'Отделы', password: 'Пароль', personName: 'Имя', newPassword: 'Новый пароль (пусто — не менять)',
     newUser: 'Новый пользователь', newDepartment: 'Новый отдел', newCategory: 'Новая категория', rename: 'Переименовать',
     deactivate: 'Отключить', activate: 'Включить', companyName: 'Название компании', locale: 'Язык', timeZone: 'Часовой пояс',
+    currency: 'Валюта', currencyUnset: 'Не задана: суммы показываются без валюты',
+    currencyHint: 'Валюта возвратов, снижений цены и компенсаций; в ней портал для клиентов показывает суммы.',
     slug: 'Код компании', prefix: 'Префикс номеров',
     templates: 'Шаблоны ответов',
   },

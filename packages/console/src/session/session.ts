@@ -8,6 +8,8 @@ export interface TenantInfo {
   name: string;
   locale: string;
   timeZone: string;
+  /** ISO 4217; null until an admin sets it. */
+  currency?: string | null;
   numberPrefix: string;
 }
 

@@ -117,6 +117,32 @@ export const en = {
     open: 'Open',
     newComplaint: 'File a new complaint',
   },
+  decision: {
+    title: 'What we did',
+    remedy: {
+      REPLACE: 'We replaced the product.',
+      REFUND: 'We refunded your money.',
+      REPAIR: 'We repaired the product.',
+      DISCOUNT: 'We reduced the price.',
+      COMPENSATION: 'We compensated you.',
+      EXPLANATION: 'We explained the result of our check in the messages below.',
+    },
+    remedyAmount: {
+      REFUND: 'We refunded you {amount}.',
+      DISCOUNT: 'We reduced the price by {amount}.',
+      COMPENSATION: 'We paid you {amount} in compensation.',
+    },
+    finding: {
+      DEFECT_CONFIRMED: 'Our check confirmed the problem: the product did not meet its specification.',
+      EXPECTATIONS_NOT_MET: 'Our check found that the product meets its specification, but we understand that it did not meet your expectations.',
+    },
+    measures: {
+      one: 'So that this does not happen again, we also carried out {count} corrective measure.',
+      few: 'So that this does not happen again, we also carried out {count} corrective measures.',
+      many: 'So that this does not happen again, we also carried out {count} corrective measures.',
+      other: 'So that this does not happen again, we also carried out {count} corrective measures.',
+    },
+  },
   rating: {
     change: 'Change my rating',
     title: 'How satisfied are you with the result?',

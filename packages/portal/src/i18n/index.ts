@@ -19,6 +19,10 @@ export interface PortalI18n {
   list(key: MessageKey): readonly string[];
   setLocale(locale: Locale): void;
   formatDate(iso: string, withTime?: boolean): string;
+  /** An amount with its currency (ISO 4217), or as a plain number when the company set none. */
+  formatMoney(amount: number, currency: string | null): string;
+  /** The plural category of `count` in the current language (one, few, many, other). */
+  plural(count: number): 'one' | 'few' | 'many' | 'other';
 }
 
 export const I18nKey: InjectionKey<PortalI18n> = Symbol('portal-i18n');
@@ -36,6 +40,8 @@ export function companyLocale(tenantLocale: string | null | undefined): Locale {
 function lookup(messages: Messages, key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), messages);
 }
+
+const regional = (locale: Locale) => (locale === 'ru' ? 'ru-RU' : 'en-GB');
 
 export function createPortalI18n(initial: Locale, chosenAlready = false): PortalI18n {
   const locale = ref<Locale>(initial);
@@ -61,7 +67,17 @@ export function createPortalI18n(initial: Locale, chosenAlready = false): Portal
       const options: Intl.DateTimeFormatOptions = withTime
         ? { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }
         : { day: 'numeric', month: 'long', year: 'numeric' };
-      return new Intl.DateTimeFormat(locale.value === 'ru' ? 'ru-RU' : 'en-GB', options).format(new Date(iso));
+      return new Intl.DateTimeFormat(regional(locale.value), options).format(new Date(iso));
+    },
+    formatMoney(amount, currency) {
+      const options: Intl.NumberFormatOptions = currency
+        ? { style: 'currency', currency }
+        : { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+      return new Intl.NumberFormat(regional(locale.value), options).format(amount);
+    },
+    plural(count) {
+      const category = new Intl.PluralRules(regional(locale.value)).select(count);
+      return category === 'one' || category === 'few' || category === 'many' ? category : 'other';
     },
   };
 }

@@ -90,6 +90,8 @@ export interface DemoTexts {
   branding: { logoUrl: string; primaryColor: string; accentColor: string; intro: string };
   locale: 'ru' | 'en';
   timeZone: string;
+  /** ISO 4217: the company's currency. */
+  currency: string;
   currencyStep: number;
   orderPrefix: string;
   departments: Record<DepartmentKey, string>;

@@ -101,9 +101,9 @@ async function anyTenantExists(dataSource: DataSource): Promise<boolean> {
 async function writeTenant(manager: EntityManager, texts: DemoTexts, data: TenantData, now: number): Promise<boolean> {
   const created = new Date(now - 120 * 24 * 3600 * 1000).toISOString();
   const inserted = await manager.query(
-    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, branding, created_at)
-     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $7, $6) ON CONFLICT DO NOTHING RETURNING id`,
-    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding)]);
+    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, branding, created_at, currency)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $7, $6, $8) ON CONFLICT DO NOTHING RETURNING id`,
+    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding), texts.currency]);
   if (inserted.length === 0) return false;
   const org = data.organization.rows;
   await insertRows(manager, 'departments', org.departments);

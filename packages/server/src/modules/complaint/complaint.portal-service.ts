@@ -2,13 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
-import { ActorKind, Channel, Stage, Visibility } from './complaint.enums.js';
+import { ActorKind, Channel, Stage, Validity, Visibility } from './complaint.enums.js';
+import { MONETARY_REMEDIES } from './lifecycle.js';
 import { createComplaint } from './complaint.service.js';
 import { appendTimeline } from './timeline.js';
 import { addMessage } from '../message/message.service.js';
 import { Message } from '../message/message.entity.js';
 import {
-  STAGE_LABELS, type PortalAttachment, type PortalComplaint, type PortalMessage, type PortalTenant, type SubmitComplaintInput, type SubmittedComplaint,
+  DecisionFinding, STAGE_LABELS, type PortalAttachment, type PortalDecision, type PortalComplaint, type PortalMessage, type PortalTenant, type SubmitComplaintInput, type SubmittedComplaint,
 } from './complaint.portal-types.js';
 import { Attachment } from '../attachment/attachment.entity.js';
 import { customerVisibleFiles, linkAttachments } from '../attachment/attachment.service.js';
@@ -91,7 +92,8 @@ export async function rateComplaint(ctx: RequestContext, number: string, accessT
 }
 
 export async function toPortal(ctx: RequestContext, c: Complaint): Promise<PortalComplaint> {
-  const [tenant] = await ctx.query<{ locale: 'ru' | 'en'; slug: string }>('SELECT locale, slug FROM tenants WHERE id = app_tenant_id()');
+  const [tenant] = await ctx.query<{ locale: 'ru' | 'en'; slug: string; currency: string | null }>(
+    'SELECT locale, slug, currency FROM tenants WHERE id = app_tenant_id()');
   const messages = await ctx.manager.find(Message, {
     where: { complaintId: c.id, visibility: Visibility.PUBLIC }, order: { createdAt: 'ASC', id: 'ASC' },
   });
@@ -112,6 +114,33 @@ export async function toPortal(ctx: RequestContext, c: Complaint): Promise<Porta
     satisfaction: c.satisfaction,
     satisfactionComment: c.satisfactionComment,
     canRate: c.stage === Stage.FEEDBACK,
+    decision: await toPortalDecision(ctx, c, tenant?.currency ?? null),
+  };
+}
+
+/** Stages in which the customer has been told the outcome (design.md: FEEDBACK tells it and asks for the rating). */
+const DECISION_TOLD: readonly Stage[] = [Stage.FEEDBACK, Stage.CLOSED];
+const FINDINGS: Partial<Record<Validity, DecisionFinding>> = {
+  [Validity.OBJECTIVE]: DecisionFinding.DEFECT_CONFIRMED,
+  [Validity.SUBJECTIVE]: DecisionFinding.EXPECTATIONS_NOT_MET,
+};
+
+/**
+ * The decision in the customer's terms: the remedy, the sum for a monetary one, what the check found and how many
+ * corrective measures were carried out. Not the root cause, the decision note or the actions' texts: staff write
+ * those for each other (names, internal cause codes). A reopened complaint shows none until it is decided again.
+ */
+async function toPortalDecision(ctx: RequestContext, c: Complaint, currency: string | null): Promise<PortalDecision | null> {
+  if (!DECISION_TOLD.includes(c.stage) || !c.remedy) return null;
+  const [{ done }] = await ctx.query<{ done: number }>(
+    'SELECT count(*)::int AS done FROM corrective_actions WHERE complaint_id = $1 AND done_at IS NOT NULL', [c.id]);
+  const monetary = MONETARY_REMEDIES.includes(c.remedy) && c.remedyAmount !== null;
+  return {
+    remedy: c.remedy,
+    amount: monetary ? c.remedyAmount : null,
+    currency: monetary ? currency : null,
+    finding: (c.validity && FINDINGS[c.validity]) ?? null,
+    measuresTaken: done ?? 0,
   };
 }
 

@@ -1,7 +1,7 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
-import { ActorKind, ComplaintKind, Demand, Stage } from './complaint.enums.js';
+import { ActorKind, ComplaintKind, Demand, Remedy, Stage } from './complaint.enums.js';
 import { LocalDate } from '../../graphql/scalars.js';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { CustomerInput } from './dto/customer.input.js';
@@ -49,6 +49,37 @@ export class PortalMessage {
   attachments!: PortalAttachment[];
 }
 
+/** What the check found, in the customer's terms (the staff's validity, without its internal wording). */
+export enum DecisionFinding {
+  /** The product does not meet its documents (validity OBJECTIVE). */
+  DEFECT_CONFIRMED = 'DEFECT_CONFIRMED',
+  /** The product meets its documents, but not what the customer expected (validity SUBJECTIVE). */
+  EXPECTATIONS_NOT_MET = 'EXPECTATIONS_NOT_MET',
+}
+registerEnumType(DecisionFinding, { name: 'DecisionFinding', description: 'What the company\'s check found' });
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The company\'s decision as the customer is told it. Staff\'s own words (the root cause, the decision note, '
+    + 'the descriptions of corrective actions) and who decided stay with the company',
+})
+export class PortalDecision {
+  @Field(() => Remedy, { description: 'What the company did: replaced, refunded, repaired, reduced the price, compensated, or explained' })
+  remedy!: Remedy;
+
+  @Field(() => Float, { nullable: true, description: 'The sum refunded, the price reduction or the compensation; null for other remedies' })
+  amount!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217 code of the amount (the company\'s currency); null when the company has not set one' })
+  currency!: string | null;
+
+  @Field(() => DecisionFinding, { nullable: true })
+  finding!: DecisionFinding | null;
+
+  @Field(() => Int, { description: 'How many corrective measures the company carried out so that it does not happen again' })
+  measuresTaken!: number;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'What a customer may know of their complaint' })
 export class PortalComplaint {
   @Field()
@@ -86,6 +117,9 @@ export class PortalComplaint {
 
   @Field(() => String, { nullable: true })
   satisfactionComment!: string | null;
+
+  @Field(() => PortalDecision, { nullable: true, description: 'The decision and the measures taken, once the customer is told them (FEEDBACK and CLOSED)' })
+  decision!: PortalDecision | null;
 
   @Field({ description: 'True while the customer can rate the outcome' })
   canRate!: boolean;

@@ -71,7 +71,8 @@ export interface StageState {
   note?: string | null;
 }
 
-const MONETARY_REMEDIES: readonly Remedy[] = [Remedy.REFUND, Remedy.DISCOUNT, Remedy.COMPENSATION];
+/** Remedies that are a sum of money: they need an amount. */
+export const MONETARY_REMEDIES: readonly Remedy[] = [Remedy.REFUND, Remedy.DISCOUNT, Remedy.COMPENSATION];
 
 /**
  * The fields missing for arrival in `to`, each with the reason; empty when

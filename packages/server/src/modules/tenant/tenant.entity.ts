@@ -29,6 +29,10 @@ export class Tenant {
   @Column('text')
   timeZone!: string;
 
+  @Field(() => String, { nullable: true, description: 'ISO 4217 code of the currency amounts are in (remedy amounts, prices), e.g. RUB; null when not set' })
+  @Column('text', { nullable: true })
+  currency!: string | null;
+
   /** The portal's look (branding.ts); GraphQL's Tenant.branding resolves it with every field present. */
   @Column('jsonb')
   branding!: Branding;

@@ -43,6 +43,11 @@ export class SignUpTenantInput {
   @IsOptional()
   @MaxLength(64)
   timeZone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency code of the company\'s amounts, e.g. RUB, EUR; RUB by default for ru, unset otherwise' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB or EUR' })
+  currency?: string | null;
 }
 
 @InputType()
@@ -88,6 +93,11 @@ export class UpdateTenantInput {
   @IsOptional()
   @MaxLength(64)
   timeZone?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'ISO 4217 currency code of the company\'s amounts, e.g. RUB, EUR' })
+  @IsOptional()
+  @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB or EUR' })
+  currency?: string | null;
 
   @Field(() => BrandingInput, { nullable: true, description: 'The public portal\'s look' })
   @IsOptional()

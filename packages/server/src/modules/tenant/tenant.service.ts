@@ -17,6 +17,7 @@ export interface SignUp {
   adminName: string;
   locale?: string | null;
   timeZone?: string | null;
+  currency?: string | null;
 }
 
 export interface Session {
@@ -35,6 +36,7 @@ export function checkSignUp(input: SignUp): CheckedSignUp {
   const slug = input.slug.trim().toLowerCase();
   const timeZone = input.timeZone ?? 'Europe/Moscow';
   if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
+  if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
   if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
   checkPassword(input.adminPassword, input.adminEmail, 'adminPassword');
   return { ...input, slug, timeZone };
@@ -45,6 +47,8 @@ export async function createTenant(ctx: RequestContext, input: CheckedSignUp): P
   const tenant = ctx.manager.create(Tenant, {
     id: ctx.tenantId, slug: input.slug, numberPrefix: input.slug.toUpperCase(), name: input.name.trim(),
     locale: input.locale ?? 'ru', timeZone: input.timeZone, branding: {}, createdAt: new Date(),
+    // A company working in Russian deals in roubles unless it says otherwise; for others there is no safe guess.
+    currency: input.currency ?? ((input.locale ?? 'ru') === 'ru' ? 'RUB' : null),
   });
   await ctx.manager.insert(Tenant, tenant);
   // Business hours, three SLA policies and the consumer-law presets, to change in the console.
@@ -87,15 +91,27 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export async function updateTenant(ctx: RequestContext, input: { name?: string | null; locale?: string | null; timeZone?: string | null; branding?: Branding | null }): Promise<Tenant> {
+export async function updateTenant(ctx: RequestContext, input: {
+  name?: string | null; locale?: string | null; timeZone?: string | null; currency?: string | null; branding?: Branding | null;
+}): Promise<Tenant> {
   if (input.timeZone && !isTimeZone(input.timeZone)) throw badInput(`unknown time zone ${JSON.stringify(input.timeZone).slice(0, 60)}`);
+  if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
   if (!tenant) throw notFound('tenant');
   const changes: Partial<Tenant> = {};
   if (input.name) changes.name = input.name.trim();
   if (input.locale) changes.locale = input.locale;
   if (input.timeZone) changes.timeZone = input.timeZone;
+  if (input.currency) changes.currency = input.currency;
   if (input.branding) changes.branding = applyBranding(tenant.branding ?? {}, input.branding);
   if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
   return { ...tenant, ...changes };
 }
+
+/** An ISO 4217 code that Intl can format (the portal shows amounts with it). */
+function isCurrency(code: string): boolean {
+  return Intl.supportedValuesOf('currency').includes(code);
+}
+
+const unknownCurrency = (code: string) =>
+  badInput(`unknown currency ${JSON.stringify(code).slice(0, 20)}`, { fields: [{ field: 'currency', messages: ['is not an ISO 4217 currency code'] }] });

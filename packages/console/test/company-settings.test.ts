@@ -1,0 +1,42 @@
+import { describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount } from '@vue/test-utils';
+import { defineComponent, h } from 'vue';
+import { NMessageProvider } from 'naive-ui';
+import CompanyPage from '../src/pages/admin/CompanyPage.vue';
+import { ClientKey, SessionKey } from '../src/apollo.js';
+import { createConsoleI18n } from '../src/i18n/index.js';
+
+function render(currency: string | null) {
+  const tenant = { id: 't', slug: 'acme', name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency, numberPrefix: 'ACME' };
+  const mutate = vi.fn(async ({ variables }: { variables: { input: Record<string, unknown> } }) => ({ data: { updateTenant: { ...tenant, ...variables.input } } }));
+  const apollo = {
+    mutate,
+    watchQuery: () => ({ subscribe: () => ({ unsubscribe() {} }), refetch: async () => undefined }),
+  };
+  const session = { state: { tenant }, setTenant: vi.fn() };
+  const Host = defineComponent(() => () => h(NMessageProvider, () => h(CompanyPage)));
+  const wrapper = mount(Host, { attachTo: document.body, global: { plugins: [createConsoleI18n('ru')], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
+  return { wrapper, mutate, session };
+}
+
+describe('the company settings', () => {
+  it('show the company\'s currency by its code and name, and keep it on saving', async () => {
+    const { wrapper, mutate, session } = render('RUB');
+    expect(wrapper.get('[data-field=currency]').text()).toContain('RUB — российский рубль');
+    expect(wrapper.text()).toContain('в ней портал для клиентов показывает суммы');
+    await wrapper.get('form.company').trigger('submit');
+    await flushPromises();
+    expect(mutate.mock.calls[0]![0].variables.input).toEqual({ name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency: 'RUB' });
+    expect(session.setTenant).toHaveBeenCalledWith(expect.objectContaining({ currency: 'RUB' }));
+    wrapper.unmount();
+  });
+
+  it('say that no currency is set, and send none until one is picked', async () => {
+    const { wrapper, mutate } = render(null);
+    expect(wrapper.get('[data-field=currency]').text()).toContain('Не задана: суммы показываются без валюты');
+    await wrapper.get('form.company').trigger('submit');
+    await flushPromises();
+    expect(mutate.mock.calls[0]![0].variables.input).not.toHaveProperty('currency');
+    wrapper.unmount();
+  });
+});
