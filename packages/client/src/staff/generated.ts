@@ -45,12 +45,14 @@ export type BrandingInput = {
 export type BusinessCalendarInput = {
   /** Open around the clock (periods and holidays are then ignored) */
   alwaysOpen?: boolean;
-  /** Local dates 'YYYY-MM-DD' without working time */
-  holidays?: Array<string>;
+  /** Local dates 'YYYY-MM-DD' without working time. Omitted: a new calendar gets the public holidays of the company's country for this year and next; a changed one keeps its own */
+  holidays?: Array<string> | null | undefined;
   name: string;
   periods?: Array<WorkingPeriodInput>;
   /** IANA time zone, e.g. Europe/Moscow */
   timeZone: string;
+  /** Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days). Omitted: as for holidays */
+  workingDays?: Array<string> | null | undefined;
 };
 
 export type Channel =
@@ -331,6 +333,8 @@ export type UpdateResponseTemplateInput = {
 export type UpdateTenantInput = {
   /** The public portal's look */
   branding?: BrandingInput | null | undefined;
+  /** ISO 3166-1 alpha-2 country; calendars and legal presets stay as they are */
+  country?: string | null | undefined;
   /** ru or en */
   locale?: string | null | undefined;
   name?: string | null | undefined;

@@ -18,6 +18,7 @@ export const EN_TEXTS: DemoTexts = {
   tenantName: 'Northwind Appliances Ltd',
   locale: 'en',
   timeZone: 'Europe/London',
+  country: 'GB',
   currencyStep: 1,
   orderPrefix: 'NW-',
   departments: {

@@ -16,6 +16,7 @@ export const RU_TEXTS: DemoTexts = {
   tenantName: 'ООО «Акме Бытовая Техника»',
   locale: 'ru',
   timeZone: 'Europe/Moscow',
+  country: 'RU',
   currencyStep: 10,
   orderPrefix: 'A-',
   departments: {

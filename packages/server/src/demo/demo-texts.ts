@@ -90,6 +90,8 @@ export interface DemoTexts {
   branding: { logoUrl: string; primaryColor: string; accentColor: string; intro: string };
   locale: 'ru' | 'en';
   timeZone: string;
+  /** ISO 3166-1 alpha-2: the public holidays, and for RU the consumer-law deadlines. */
+  country: string;
   currencyStep: number;
   orderPrefix: string;
   departments: Record<DepartmentKey, string>;
