@@ -8,6 +8,8 @@ export interface TenantInfo {
   name: string;
   locale: string;
   timeZone: string;
+  /** ISO 3166-1 alpha-2: the public holidays offered, and for RU the consumer-law deadlines. */
+  country: string;
   numberPrefix: string;
 }
 
