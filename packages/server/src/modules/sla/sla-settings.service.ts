@@ -65,7 +65,8 @@ function checkCalendar(values: { timeZone: string; alwaysOpen: boolean; periods:
 export async function saveCalendar(ctx: RequestContext, id: string | null, input: BusinessCalendarInput): Promise<BusinessCalendar> {
   const existing = id ? await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
   if (id && !existing) throw notFound('calendar');
-  const preset = existing ?? (input.holidays && input.workingDays ? null : countryDays(await tenantOf(ctx), thisAndNextYear(await tenantOf(ctx))));
+  const tenant = existing || (input.holidays && input.workingDays) ? null : await tenantOf(ctx);
+  const preset = existing ?? (tenant ? countryDays(tenant, thisAndNextYear(tenant)) : null);
   const values = {
     name: input.name.trim(), timeZone: input.timeZone.trim(), alwaysOpen: input.alwaysOpen,
     periods: input.periods.map((p) => ({ weekday: p.weekday, start: p.start, end: p.end })),
