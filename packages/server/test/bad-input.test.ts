@@ -60,6 +60,7 @@ const OPS: Record<string, Op> = {
       'input.adminPassword': [['empty', ''], ['9 characters', 'x'.repeat(9)], ['10_001 characters', 'x'.repeat(10_001)], ['a number', 1234567890]],
       'input.timeZone': [['unknown', 'Mars/Olympus'], ['SQL', SQL], ['NUL', 'Europe/Moscow\u0000'], ['too long', 'x'.repeat(65)]],
       'input.locale': [['unknown', 'de'], ['SQL', SQL]],
+      'input.country': [['unknown', 'XX'], ['three letters', 'GBR'], ['a name', 'Russia'], ['SQL', SQL], ['a number', 7]],
     },
   },
   login: {

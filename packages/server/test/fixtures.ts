@@ -127,10 +127,11 @@ export function expectError(result: GqlResult, code: string, reason?: string) {
 export class Fixtures {
   constructor(readonly server: TestServer) {}
 
-  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`): Promise<TenantFixture> {
+  /** A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country). */
+  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {}): Promise<TenantFixture> {
     const data = ok(await this.server.staff(
       `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token user { id } tenant { id } } }`,
-      { input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin' } }));
+      { input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin', ...extra } }));
     return { slug, tenantId: data.signUpTenant.tenant.id, adminToken: data.signUpTenant.token, adminId: data.signUpTenant.user.id };
   }
 

@@ -55,6 +55,19 @@ export function formatMoney(amount: number | null | undefined, locale: string): 
   return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
 }
 
+/** The locale's numeric date pattern for a date picker: "dd.MM.yyyy" in Russian, "M/d/yyyy" in English. */
+export function datePattern(locale: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' }).formatToParts(Date.UTC(2026, 0, 5));
+  const token = (value: string, long: string, short: string) => (value.length > 1 ? long : short);
+  return parts.map((p) => (p.type === 'year' ? 'yyyy' : p.type === 'month' ? token(p.value, 'MM', 'M') : p.type === 'day' ? token(p.value, 'dd', 'd') : p.value)).join('');
+}
+
+/** The pattern as a person reads it in an empty field, with the letters of `letters` (day, month, year): "дд.мм.гггг". */
+export function datePlaceholder(locale: string, letters: string): string {
+  const [d, m, y] = [...letters];
+  return datePattern(locale).replace(/d+/, d!.repeat(2)).replace(/M+/, m!.repeat(2)).replace(/y+/, y!.repeat(4));
+}
+
 /** A `Date` value (YYYY-MM-DD) from a date picker's timestamp, in local time. */
 export function toDateValue(timestamp: number | null): string | null {
   if (timestamp === null) return null;

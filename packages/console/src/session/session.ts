@@ -10,6 +10,8 @@ export interface TenantInfo {
   timeZone: string;
   /** ISO 4217; null until an admin sets it. */
   currency?: string | null;
+  /** ISO 3166-1 alpha-2: the public holidays offered, and for RU the consumer-law deadlines. */
+  country: string;
   numberPrefix: string;
 }
 

@@ -19,6 +19,7 @@ export const EN_TEXTS: DemoTexts = {
   locale: 'en',
   timeZone: 'Europe/London',
   currency: 'GBP',
+  country: 'GB',
   currencyStep: 1,
   orderPrefix: 'NW-',
   departments: {

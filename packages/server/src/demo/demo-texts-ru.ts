@@ -17,6 +17,7 @@ export const RU_TEXTS: DemoTexts = {
   locale: 'ru',
   timeZone: 'Europe/Moscow',
   currency: 'RUB',
+  country: 'RU',
   currencyStep: 10,
   orderPrefix: 'A-',
   departments: {

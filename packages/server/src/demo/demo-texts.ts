@@ -92,6 +92,8 @@ export interface DemoTexts {
   timeZone: string;
   /** ISO 4217: the company's currency. */
   currency: string;
+  /** ISO 3166-1 alpha-2: the public holidays, and for RU the consumer-law deadlines. */
+  country: string;
   currencyStep: number;
   orderPrefix: string;
   departments: Record<DepartmentKey, string>;

@@ -27,6 +27,7 @@ import type { Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
 import { syncSla } from '../modules/sla/sla.service.js';
+import { installSlaDefaults } from '../modules/sla/sla-settings.service.js';
 import { RU_TEXTS } from './demo-texts-ru.js';
 import { EN_TEXTS } from './demo-texts-en.js';
 import { DEMO_TEMPLATES } from './demo-templates.js';
@@ -101,9 +102,9 @@ async function anyTenantExists(dataSource: DataSource): Promise<boolean> {
 async function writeTenant(manager: EntityManager, texts: DemoTexts, data: TenantData, now: number): Promise<boolean> {
   const created = new Date(now - 120 * 24 * 3600 * 1000).toISOString();
   const inserted = await manager.query(
-    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, branding, created_at, currency)
-     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $7, $6, $8) ON CONFLICT DO NOTHING RETURNING id`,
-    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding), texts.currency]);
+    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, currency)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $8, $7, $6, $9) ON CONFLICT DO NOTHING RETURNING id`,
+    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding), texts.country, texts.currency]);
   if (inserted.length === 0) return false;
   const org = data.organization.rows;
   await insertRows(manager, 'departments', org.departments);
@@ -129,11 +130,11 @@ async function writeTenant(manager: EntityManager, texts: DemoTexts, data: Tenan
  * own instants, with their history, and publish nothing.
  */
 async function seedSla(manager: EntityManager): Promise<void> {
-  await manager.query('SELECT install_sla_defaults()');
-  await manager.query(`UPDATE complaints c SET first_responded_at = (SELECT min(m.created_at) FROM messages m
-     WHERE m.complaint_id = c.id AND m.visibility = 'PUBLIC' AND m.author_kind = 'STAFF')`);
   const [{ tenant }] = await manager.query('SELECT app_tenant_id() AS tenant');
   const ctx = new RequestContext(tenant, null, manager);
+  await installSlaDefaults(ctx);
+  await manager.query(`UPDATE complaints c SET first_responded_at = (SELECT min(m.created_at) FROM messages m
+     WHERE m.complaint_id = c.id AND m.visibility = 'PUBLIC' AND m.author_kind = 'STAFF')`);
   const ids: Array<{ id: string }> = await manager.query('SELECT id FROM complaints ORDER BY id');
   for (let i = 0; i < ids.length; i += 500) await syncSla(ctx, ids.slice(i, i + 500).map((c) => c.id), { backfill: true });
 }

@@ -11,6 +11,7 @@ import { ComplaintContact1764460000000 } from './1764460000000-complaint-contact
 import { SearchNormalised1764470000000 } from './1764470000000-search-normalised.js';
 import { MessageQuestion1764480000000 } from './1764480000000-message-question.js';
 import { TenantCurrency1764490000000 } from './1764490000000-tenant-currency.js';
+import { CountryHolidays1764500000000 } from './1764500000000-country-holidays.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   SearchNormalised1764470000000,
   MessageQuestion1764480000000,
   TenantCurrency1764490000000,
+  CountryHolidays1764500000000,
 ];

@@ -90,8 +90,23 @@ describe('demo data', () => {
         expect(counts!.d).toBeGreaterThanOrEqual(4);
         expect(counts!.c).toBeGreaterThanOrEqual(6);
         expect(counts!.m).toBeGreaterThan(expected / 3);
-        const [tenant] = await read(texts.slug, 'SELECT locale, time_zone FROM tenants');
-        expect(tenant).toEqual({ locale: texts.locale, time_zone: texts.timeZone });
+        const [tenant] = await read(texts.slug, 'SELECT locale, time_zone, country FROM tenants');
+        expect(tenant).toEqual({ locale: texts.locale, time_zone: texts.timeZone, country: texts.country });
+      });
+
+      it('follows the law and the public holidays of its country', async () => {
+        const withDeadline = [...s.legalDays.values()].filter((d) => d !== null);
+        const [calendar] = await read(texts.slug, 'SELECT holidays FROM business_calendars');
+        const year = new Date().getUTCFullYear() + 1;
+        if (texts.country === 'RU') {
+          expect(s.legalDays.get('REPAIR' as Demand)).toBe(45);
+          expect(calendar!.holidays).toEqual(expect.arrayContaining([`${year}-01-01`, `${year}-01-08`]));
+        } else {
+          expect(withDeadline).toEqual([]);
+          expect(s.complaints.filter((c) => c.legal_due_at !== null)).toEqual([]);
+          expect(calendar!.holidays).toContain(`${year}-12-25`);
+          expect(calendar!.holidays).not.toContain(`${year}-01-08`);
+        }
       });
 
       it('numbers complaints consecutively from 1 in order of receipt, matching the counter', async () => {

@@ -14,7 +14,7 @@ export class WorkingPeriod implements PeriodRules {
   end!: string;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'When SLA time runs: a time zone, working periods per weekday and holidays; or 24/7' })
+@ObjectType({ simpleResolvers: true, description: 'When SLA time runs: a time zone, working periods per weekday, holidays and transferred working days; or 24/7' })
 @Entity('business_calendars')
 export class BusinessCalendar {
   @PrimaryColumn('uuid')
@@ -44,10 +44,14 @@ export class BusinessCalendar {
   @Column('jsonb')
   holidays!: string[];
 
+  @Field(() => [String], { description: "Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days); they take the periods of the first weekday that has any" })
+  @Column('jsonb')
+  workingDays!: string[];
+
   @Field()
   @Column('timestamptz')
   createdAt!: Date;
 }
 
 export const calendarRules = (c: BusinessCalendar): CalendarRules =>
-  ({ timeZone: c.timeZone, alwaysOpen: c.alwaysOpen, periods: c.periods, holidays: c.holidays });
+  ({ timeZone: c.timeZone, alwaysOpen: c.alwaysOpen, periods: c.periods, holidays: c.holidays, workingDays: c.workingDays });

@@ -7,7 +7,9 @@
  *
  * Periods are local wall-clock times. A period whose end is not after its
  * start runs past midnight into the next day, and belongs to the day it
- * starts on (a holiday cancels the periods that start on it). Across a
+ * starts on (a holiday cancels the periods that start on it). A transferred
+ * working day (a Saturday made a working day, say) has the periods of the
+ * first weekday, Monday on, that has any. Across a
  * daylight-saving change, a period lasts what the clock says: 01:00–04:00 on
  * the night the clocks go forward is two hours of real time. A local time
  * that does not exist (in the gap) is taken as the moment after the gap;
@@ -30,6 +32,8 @@ export interface BusinessCalendar {
   periods: readonly WorkingPeriod[];
   /** Local dates 'YYYY-MM-DD' without working periods. */
   holidays?: readonly string[];
+  /** Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days). */
+  workingDays?: readonly string[];
 }
 
 /** A span of time (ms since the epoch), [start, end). */
@@ -57,8 +61,17 @@ export function calendarProblems(c: BusinessCalendar): string[] {
     if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) problems.push(`weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
     for (const t of [p.start, p.end]) if (minutesOf(t) === null) problems.push(`a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
   }
-  for (const h of c.holidays ?? []) if (!/^\d{4}-\d{2}-\d{2}$/.test(h) || Number.isNaN(Date.parse(`${h}T00:00:00Z`))) problems.push(`a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
+  for (const h of c.holidays ?? []) if (!isLocalDate(h)) problems.push(`a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
+  for (const w of c.workingDays ?? []) if (!isLocalDate(w)) problems.push(`a working day must be YYYY-MM-DD, got ${JSON.stringify(w)}`);
+  const holidays = new Set(c.holidays ?? []);
+  for (const w of c.workingDays ?? []) if (holidays.has(w)) problems.push(`${w} cannot be both a holiday and a working day`);
   return problems;
+}
+
+/** A real calendar date 'YYYY-MM-DD' (2027-02-30 is not one). */
+export function isLocalDate(s: string): boolean {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
+  return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
 }
 
 function minutesOf(hhmm: string): number | null {
@@ -145,13 +158,15 @@ export function* workingSpans(c: BusinessCalendar, from: number): Generator<Span
     byWeekday.set(p.weekday, list);
   }
   for (const list of byWeekday.values()) list.sort((a, b) => a.start - b.start);
+  const workingDays = new Set(c.workingDays ?? []);
+  const firstWorkingWeekday = [1, 2, 3, 4, 5, 6, 7].find((w) => byWeekday.has(w)) ?? 1;
   // From the day before: a period of yesterday may run past midnight into `from`.
   const [y, m, d] = localDate(c.timeZone, from);
   let pending: Span[] = [];
   for (let i = -1; i <= HORIZON_DAYS; i++) {
     const date = new Date(Date.UTC(y, m - 1, d + i));
     const iso = date.toISOString().slice(0, 10);
-    const weekday = date.getUTCDay() === 0 ? 7 : date.getUTCDay();
+    const weekday = workingDays.has(iso) ? firstWorkingWeekday : date.getUTCDay() === 0 ? 7 : date.getUTCDay();
     const today: Span[] = [];
     if (!holidays.has(iso)) {
       for (const p of byWeekday.get(weekday) ?? []) {

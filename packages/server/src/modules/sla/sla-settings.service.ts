@@ -4,7 +4,9 @@ import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { Role } from '../../auth/roles.js';
 import { OPEN_STAGES } from '../complaint/complaint.enums.js';
 import { requireCategory, requireDepartment } from '../complaint/references.js';
-import { calendarProblems } from './business-time.js';
+import { calendarProblems, localDate } from './business-time.js';
+import { publicYear, type Language } from './public-holidays.js';
+import { Tenant } from '../tenant/tenant.entity.js';
 import { BusinessCalendar } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
 import { SlaBreach } from './sla-breach.entity.js';
@@ -28,28 +30,76 @@ export function listCalendars(ctx: RequestContext): Promise<BusinessCalendar[]> 
   return ctx.manager.find(BusinessCalendar, { order: { name: 'ASC' } });
 }
 
-function checkCalendar(input: BusinessCalendarInput): void {
-  const problems = calendarProblems({ timeZone: input.timeZone, alwaysOpen: input.alwaysOpen, periods: input.periods, holidays: input.holidays });
+/** The years a new calendar is loaded with: this one in the company's time zone, and the next. */
+function thisAndNextYear(tenant: Tenant): number[] {
+  const [year] = localDate(tenant.timeZone, Date.now());
+  return [year, year + 1];
+}
+
+/** The public holidays and transferred working days of the company's country in `years`. */
+function countryDays(tenant: Tenant, years: number[]): { holidays: string[]; workingDays: string[] } {
+  const loaded = years.map((y) => publicYear(tenant.country, y, tenant.locale as Language));
+  return { holidays: loaded.flatMap((y) => y.holidays.map((h) => h.date)), workingDays: loaded.flatMap((y) => y.workingDays.map((w) => w.date)) };
+}
+
+const tenantOf = (ctx: RequestContext) => ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId });
+
+/**
+ * A new company's SLA settings: business hours, three policies and the legal
+ * presets of its country (the SQL function install_sla_defaults), its
+ * calendar loaded with the public holidays of this year and the next.
+ */
+export async function installSlaDefaults(ctx: RequestContext): Promise<void> {
+  await ctx.query('SELECT install_sla_defaults()');
+  const tenant = await tenantOf(ctx);
+  const days = countryDays(tenant, thisAndNextYear(tenant));
+  await ctx.query('UPDATE business_calendars SET holidays = $1, working_days = $2',
+    [JSON.stringify(days.holidays.sort()), JSON.stringify(days.workingDays.sort())]);
+}
+
+function checkCalendar(values: { timeZone: string; alwaysOpen: boolean; periods: BusinessCalendarInput['periods']; holidays: string[]; workingDays: string[] }): void {
+  const problems = calendarProblems(values);
   if (problems.length) throw badInput(problems.join('; '), field('periods', problems));
 }
 
 export async function saveCalendar(ctx: RequestContext, id: string | null, input: BusinessCalendarInput): Promise<BusinessCalendar> {
-  checkCalendar(input);
+  const existing = id ? await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
+  if (id && !existing) throw notFound('calendar');
+  const tenant = existing || (input.holidays && input.workingDays) ? null : await tenantOf(ctx);
+  const preset = existing ?? (tenant ? countryDays(tenant, thisAndNextYear(tenant)) : null);
   const values = {
     name: input.name.trim(), timeZone: input.timeZone.trim(), alwaysOpen: input.alwaysOpen,
     periods: input.periods.map((p) => ({ weekday: p.weekday, start: p.start, end: p.end })),
-    holidays: [...new Set(input.holidays)].sort(),
+    holidays: [...new Set(input.holidays ?? preset!.holidays)].sort(),
+    workingDays: [...new Set(input.workingDays ?? preset!.workingDays)].sort(),
   };
-  if (id) {
-    const existing = await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!existing) throw notFound('calendar');
-    await ctx.manager.update(BusinessCalendar, { id }, values);
+  checkCalendar(values);
+  if (existing) {
+    await ctx.manager.update(BusinessCalendar, { id: existing.id }, values);
     await recomputeOpen(ctx);
     return { ...existing, ...values };
   }
   const calendar = ctx.manager.create(BusinessCalendar, { tenantId: ctx.tenantId, id: randomUUID(), ...values, createdAt: new Date() });
   await ctx.manager.insert(BusinessCalendar, calendar);
   return calendar;
+}
+
+/**
+ * Adds the public holidays and transferred working days of the company's
+ * country in `year` to a calendar; the dates it already has stay, except that
+ * a date the year makes a working day is no longer a holiday, and the reverse.
+ */
+export async function loadPublicHolidays(ctx: RequestContext, id: string, year: number): Promise<BusinessCalendar> {
+  const existing = await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!existing) throw notFound('calendar');
+  const days = countryDays(await tenantOf(ctx), [year]);
+  const values = {
+    holidays: [...new Set([...existing.holidays.filter((d) => !days.workingDays.includes(d)), ...days.holidays])].sort(),
+    workingDays: [...new Set([...existing.workingDays.filter((d) => !days.holidays.includes(d)), ...days.workingDays])].sort(),
+  };
+  await ctx.manager.update(BusinessCalendar, { id }, values);
+  await recomputeOpen(ctx);
+  return { ...existing, ...values };
 }
 
 export async function deleteCalendar(ctx: RequestContext, id: string): Promise<boolean> {
@@ -169,7 +219,7 @@ export async function setLegalPreset(ctx: RequestContext, input: LegalPresetInpu
   return preset;
 }
 
-/** Back to the presets of Russian consumer law (design.md section 6). */
+/** Back to the law of the company's country: Russian consumer law (design.md section 6) for RU, no legal deadline elsewhere. */
 export async function resetLegalPresets(ctx: RequestContext): Promise<LegalPreset[]> {
   await ctx.query('SELECT reset_legal_presets()');
   await recomputeOpen(ctx);

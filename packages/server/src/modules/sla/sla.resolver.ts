@@ -111,6 +111,15 @@ export class SlaSettingsResolver {
   }
 
   @Allow(Action.MANAGE_SETTINGS)
+  @Mutation(() => BusinessCalendar, {
+    description: "Adds the public holidays and transferred working days of the company's country in `year` (2000 to 2100) to the calendar; open complaints have their clocks recomputed",
+  })
+  async loadPublicHolidays(@Arg('id', () => ID) id: string, @Arg('year', () => Int) year: number, @Ctx() gql: GraphQLContext) {
+    if (year < 2000 || year > 2100) throw badInput('year must be 2000 to 2100', { fields: [{ field: 'year', messages: ['must be 2000 to 2100'] }] });
+    return settings.loadPublicHolidays(await gql.staff(), entityId(id, 'id'), year);
+  }
+
+  @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => Boolean, { description: 'Refused (IN_USE) while a policy uses the calendar' })
   async deleteBusinessCalendar(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext) {
     return settings.deleteCalendar(await gql.staff(), entityId(id, 'id'));
@@ -160,7 +169,7 @@ export class SlaSettingsResolver {
   }
 
   @Allow(Action.MANAGE_SETTINGS)
-  @Mutation(() => [LegalPreset], { description: 'Back to the presets of Russian consumer law (refund 10 days, replacement 7, repair 45; 1 % a day)' })
+  @Mutation(() => [LegalPreset], { description: "Back to the law of the company's country: for RU, Russian consumer law (refund 10 days, replacement 7, repair 45; 1 % a day); elsewhere no legal deadline" })
   async resetLegalPresets(@Ctx() gql: GraphQLContext) {
     return settings.resetLegalPresets(await gql.staff());
   }

@@ -25,6 +25,10 @@ export class Tenant {
   @Column('text')
   locale!: string;
 
+  @Field({ description: 'ISO 3166-1 alpha-2 country, e.g. RU or GB: its public holidays, and for RU the consumer-law deadlines' })
+  @Column('text')
+  country!: string;
+
   @Field({ description: 'IANA time zone, e.g. Europe/Moscow' })
   @Column('text')
   timeZone!: string;

@@ -11,6 +11,8 @@ import { Tenant } from './tenant.entity.js';
 import { User } from '../user/user.entity.js';
 import { checkCredentials, checkSignUp, createTenant, updateTenant, type Session } from './tenant.service.js';
 
+const COUNTRY = /^[A-Za-z]{2}$/;
+
 @InputType()
 export class SignUpTenantInput {
   @Field({ description: 'Lower-case letters, digits and hyphens, 1 to 40; it also prefixes complaint numbers' })
@@ -48,6 +50,13 @@ export class SignUpTenantInput {
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB or EUR' })
   currency?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO 3166-1 alpha-2 country (RU, GB, ...). By default the country of the time zone given, else RU for ru and GB for en',
+  })
+  @IsOptional()
+  @Matches(COUNTRY, { message: 'country must be a two-letter ISO 3166-1 code' })
+  country?: string | null;
 }
 
 @InputType()
@@ -98,6 +107,10 @@ export class UpdateTenantInput {
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB or EUR' })
   currency?: string | null;
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 country; calendars and legal presets stay as they are' })
+  @IsOptional()
+  @Matches(COUNTRY, { message: 'country must be a two-letter ISO 3166-1 code' })
+  country?: string | null;
 
   @Field(() => BrandingInput, { nullable: true, description: 'The public portal\'s look' })
   @IsOptional()

@@ -8,6 +8,8 @@ import { Tenant } from './tenant.entity.js';
 import { applyBranding, type Branding } from './branding.js';
 import { User } from '../user/user.entity.js';
 import { RESERVED_SLUGS } from './reserved-slugs.js';
+import { defaultCountry, isCountryCode } from '../sla/public-holidays.js';
+import { installSlaDefaults } from '../sla/sla-settings.service.js';
 
 export interface SignUp {
   slug: string;
@@ -18,6 +20,7 @@ export interface SignUp {
   locale?: string | null;
   timeZone?: string | null;
   currency?: string | null;
+  country?: string | null;
 }
 
 export interface Session {
@@ -25,10 +28,11 @@ export interface Session {
   user: User;
 }
 
-/** A sign-up whose own fields passed their checks: the slug and time zone as they will be stored. */
+/** A sign-up whose own fields passed their checks: the slug, time zone and country as they will be stored. */
 export interface CheckedSignUp extends SignUp {
   slug: string;
   timeZone: string;
+  country: string;
 }
 
 /** Checks a sign-up's own fields (BAD_USER_INPUT), before any look-up is made or quota spent. */
@@ -38,21 +42,29 @@ export function checkSignUp(input: SignUp): CheckedSignUp {
   if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
   if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
   if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
+  const country = input.country ? checkCountry(input.country) : defaultCountry(input.locale ?? 'ru', input.timeZone);
   checkPassword(input.adminPassword, input.adminEmail, 'adminPassword');
-  return { ...input, slug, timeZone };
+  return { ...input, slug, timeZone, country };
+}
+
+/** The country as stored (upper case), or BAD_USER_INPUT. */
+function checkCountry(country: string): string {
+  const code = country.trim().toUpperCase();
+  if (!isCountryCode(code)) throw badInput(`unknown country ${JSON.stringify(country).slice(0, 20)}`, { fields: [{ field: 'country', messages: ['is not an ISO 3166-1 country code'] }] });
+  return code;
 }
 
 /** Creates the company of `ctx` (a new id) and its first admin (roles ADMIN and HEAD), with default SLA settings. */
 export async function createTenant(ctx: RequestContext, input: CheckedSignUp): Promise<Session> {
   const tenant = ctx.manager.create(Tenant, {
     id: ctx.tenantId, slug: input.slug, numberPrefix: input.slug.toUpperCase(), name: input.name.trim(),
-    locale: input.locale ?? 'ru', timeZone: input.timeZone, branding: {}, createdAt: new Date(),
+    locale: input.locale ?? 'ru', timeZone: input.timeZone, country: input.country, branding: {}, createdAt: new Date(),
     // A company working in Russian deals in roubles unless it says otherwise; for others there is no safe guess.
     currency: input.currency ?? ((input.locale ?? 'ru') === 'ru' ? 'RUB' : null),
   });
   await ctx.manager.insert(Tenant, tenant);
-  // Business hours, three SLA policies and the consumer-law presets, to change in the console.
-  await ctx.query('SELECT install_sla_defaults()');
+  // Business hours with the country's public holidays, three SLA policies and, in Russia, the consumer-law presets.
+  await installSlaDefaults(ctx);
   const user = await insertUser(ctx, {
     email: input.adminEmail, name: input.adminName, password: input.adminPassword, roles: [Role.ADMIN, Role.HEAD],
   });
@@ -91,11 +103,19 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-export async function updateTenant(ctx: RequestContext, input: {
-  name?: string | null; locale?: string | null; timeZone?: string | null; currency?: string | null; branding?: Branding | null;
-}): Promise<Tenant> {
+export interface TenantChanges {
+  name?: string | null;
+  locale?: string | null;
+  timeZone?: string | null;
+  country?: string | null;
+  currency?: string | null;
+  branding?: Branding | null;
+}
+
+export async function updateTenant(ctx: RequestContext, input: TenantChanges): Promise<Tenant> {
   if (input.timeZone && !isTimeZone(input.timeZone)) throw badInput(`unknown time zone ${JSON.stringify(input.timeZone).slice(0, 60)}`);
   if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
+  const country = input.country ? checkCountry(input.country) : null;
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
   if (!tenant) throw notFound('tenant');
   const changes: Partial<Tenant> = {};
@@ -103,6 +123,7 @@ export async function updateTenant(ctx: RequestContext, input: {
   if (input.locale) changes.locale = input.locale;
   if (input.timeZone) changes.timeZone = input.timeZone;
   if (input.currency) changes.currency = input.currency;
+  if (country) changes.country = country;
   if (input.branding) changes.branding = applyBranding(tenant.branding ?? {}, input.branding);
   if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
   return { ...tenant, ...changes };

@@ -42,10 +42,23 @@ export class BusinessCalendarInput {
   @ValidateNested({ each: true })
   periods!: WorkingPeriodInput[];
 
-  @Field(() => [String], { defaultValue: [], description: "Local dates 'YYYY-MM-DD' without working time" })
+  @Field(() => [String], {
+    nullable: true,
+    description: "Local dates 'YYYY-MM-DD' without working time. Omitted: a new calendar gets the public holidays of the company's country for this year and next; a changed one keeps its own",
+  })
+  @IsOptional()
   @ArrayMaxSize(400)
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'a holiday must be YYYY-MM-DD' })
-  holidays!: string[];
+  holidays?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: "Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days). Omitted: as for holidays",
+  })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { each: true, message: 'a working day must be YYYY-MM-DD' })
+  workingDays?: string[] | null;
 }
 
 @InputType()
