@@ -31,23 +31,55 @@ export function formatHours(seconds: number | null, locale: string): string {
   return seconds === null ? '—' : unit(locale, 'hour').format(Math.round((seconds / 3600) * 10) / 10);
 }
 
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
-export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
-  if (!iso) return '—';
-  const key = `${locale}|${timeZone ?? ''}`;
-  let format = dateTimeFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone && { timeZone }) });
-    dateTimeFormats.set(key, format);
-  }
-  return format.format(new Date(iso));
+/**
+ * The locale dates are written in: the reader's language, and for English the
+ * company's side of the Atlantic (its time zone: "America/..." writes US
+ * dates, "Dec 1, 2026"; anywhere else British ones, "1 Dec 2026"). Never the
+ * browser's default.
+ */
+export function dateLocale(language: string, timeZone?: string | null): string {
+  if (language !== 'en') return 'ru-RU';
+  return timeZone && /^(America|US)\/|^Pacific\/Honolulu$/.test(timeZone) ? 'en-US' : 'en-GB';
 }
 
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions, timeZone?: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone ?? ''}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(locale, { ...options, ...(timeZone && { timeZone }) })));
+  return format;
+}
+
+/** An instant in `timeZone` (the company's), as `locale` (from `dateLocale`) writes it. */
+export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(new Date(iso));
+}
+
+/** An instant's day in `timeZone` (the company's), as `locale` writes it. */
+export function formatDay(iso: string | null | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  return dateTimeFormat(locale, { dateStyle: 'medium' }, timeZone).format(new Date(iso));
+}
+
+/** A calendar date (YYYY-MM-DD, no time zone), as `locale` writes it. */
 export function formatDate(isoDate: string | null | undefined, locale: string): string {
   if (!isoDate) return '—';
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+  return dateTimeFormat(locale, { dateStyle: 'medium' }, 'UTC').format(new Date(Date.UTC(y!, m! - 1, d!)));
+}
+
+/**
+ * The pattern (date-fns tokens, as naive-ui's date pickers take them) of a
+ * numeric date in `locale`: "dd.MM.yyyy" in Russian, "dd/MM/yyyy" in
+ * British English, "MM/dd/yyyy" in US English.
+ */
+export function datePattern(locale: string): string {
+  const token = { day: 'dd', month: 'MM', year: 'yyyy' } as Record<string, string>;
+  return new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' })
+    .formatToParts(new Date(Date.UTC(2026, 11, 20)))
+    .map((part) => token[part.type] ?? (/[a-z]/i.test(part.value) ? `'${part.value.replace(/'/g, "''")}'` : part.value))
+    .join('');
 }
 
 export function formatMoney(amount: number | null | undefined, locale: string): string {
