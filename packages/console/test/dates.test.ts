@@ -14,7 +14,7 @@ import { complaint, reference } from './fixtures.js';
 const LONDON = { id: 't', slug: 'northwind', name: 'Northwind', locale: 'en', timeZone: 'Europe/London', numberPrefix: 'NORTHWIND' };
 const MOSCOW = { id: 't', slug: 'acme', name: 'Acme', locale: 'ru', timeZone: 'Europe/Moscow', numberPrefix: 'ACME' };
 const NEW_YORK = { ...LONDON, timeZone: 'America/New_York' };
-/** 20:59 in London and UTC, 23:59 in Moscow, 15:59 in New York. */
+/** 20:59 in London and UTC, 23:59 in Moscow, 15:59 in New York (a company may be anywhere). */
 const AT = '2026-12-01T20:59:00Z';
 
 let wrapper: VueWrapper | null = null;
@@ -30,12 +30,11 @@ function mountAs(component: Component, props: Record<string, unknown>, locale: '
 }
 
 describe('dates in the company\'s time zone and locale', () => {
-  it('an English company writes British dates, unless it is in the Americas; a Russian one Russian dates', () => {
-    expect(dateLocale('en', 'Europe/London')).toBe('en-GB');
-    expect(dateLocale('en', 'America/New_York')).toBe('en-US');
-    expect(dateLocale('ru', 'Europe/London')).toBe('ru-RU');
-    expect(formatDateTime(AT, dateLocale('en', 'Europe/London'), 'Europe/London')).toBe('1 Dec 2026, 20:59');
-    expect(formatDateTime(AT, dateLocale('ru', 'Europe/Moscow'), 'Europe/Moscow')).toBe('1 дек. 2026 г., 23:59');
+  it('English is written as in Britain, Russian as in Russia, whatever the browser', () => {
+    expect(dateLocale('en')).toBe('en-GB');
+    expect(dateLocale('ru')).toBe('ru-RU');
+    expect(formatDateTime(AT, dateLocale('en'), 'Europe/London')).toBe('1 Dec 2026, 20:59');
+    expect(formatDateTime(AT, dateLocale('ru'), 'Europe/Moscow')).toBe('1 дек. 2026 г., 23:59');
   });
 
   it('a London company\'s complaint page shows "1 Dec 2026, 20:59", not US dates', () => {
@@ -50,7 +49,7 @@ describe('dates in the company\'s time zone and locale', () => {
     const timeline = [{ id: 'e1', type: 'RECEIVED', at: AT, actorKind: 'SYSTEM', actor: null, fromStage: null, toStage: 'RECEIVED', data: {} }];
     expect(mountAs(ComplaintTimeline, { timeline, reference }, 'ru', MOSCOW).text()).toContain('1 дек. 2026 г., 23:59');
     wrapper!.unmount();
-    expect(mountAs(ComplaintTimeline, { timeline, reference }, 'en', NEW_YORK).text()).toContain('Dec 1, 2026, 3:59 PM');
+    expect(mountAs(ComplaintTimeline, { timeline, reference }, 'en', NEW_YORK).text()).toContain('1 Dec 2026, 15:59');
   });
 
   it('the countdown\'s spoken deadline too', () => {
@@ -66,7 +65,7 @@ describe('date pickers in the user\'s locale', () => {
     expect(datePattern('en-US')).toBe('MM/dd/yyyy');
   });
 
-  for (const [locale, tenant, shown] of [['ru', MOSCOW, '20.12.2026'], ['en', LONDON, '20/12/2026'], ['en', NEW_YORK, '12/20/2026']] as const) {
+  for (const [locale, tenant, shown] of [['ru', MOSCOW, '20.12.2026'], ['en', LONDON, '20/12/2026']] as const) {
     it(`a corrective action's due date reads ${shown} (${locale}, ${tenant.timeZone}), not 2026-12-20`, async () => {
       const w = mountAs(StageForm, { target: 'IMPLEMENTATION', complaint: complaint({ stage: 'DECISION' }), reference, userId: 'u-head' }, locale, tenant);
       await w.get('[data-test=add-action]').trigger('click');

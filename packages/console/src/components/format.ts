@@ -32,14 +32,13 @@ export function formatHours(seconds: number | null, locale: string): string {
 }
 
 /**
- * The locale dates are written in: the reader's language, and for English the
- * company's side of the Atlantic (its time zone: "America/..." writes US
- * dates, "Dec 1, 2026"; anywhere else British ones, "1 Dec 2026"). Never the
- * browser's default.
+ * The locale dates are written in, from the reader's language: "1 дек. 2026 г."
+ * in Russian, British English ("1 Dec 2026", 24-hour clock) in English, as the
+ * server writes them in response templates and the portal shows them. Never the
+ * browser's default (a US browser would say "Dec 1, 2026, 8:59 PM").
  */
-export function dateLocale(language: string, timeZone?: string | null): string {
-  if (language !== 'en') return 'ru-RU';
-  return timeZone && /^(America|US)\/|^Pacific\/Honolulu$/.test(timeZone) ? 'en-US' : 'en-GB';
+export function dateLocale(language: string): string {
+  return language === 'en' ? 'en-GB' : 'ru-RU';
 }
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();

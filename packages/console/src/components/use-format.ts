@@ -4,17 +4,17 @@ import { SessionKey } from '../apollo.js';
 import { dateLocale, datePattern, formatDate, formatDateTime, formatDay } from './format.js';
 
 /**
- * The one way a page writes dates: in the reader's language, in the
- * company's time zone and its locale (`dateLocale`), never the browser's.
+ * The one way a page writes dates: in the company's time zone and the
+ * locale of the reader's language (`dateLocale`), never the browser's.
  * Before sign-in (no company yet) the browser's time zone is all there is.
  */
 export function useFormat() {
   const { locale: language } = useI18n();
   const session = inject(SessionKey, null);
   const timeZone = computed(() => session?.state.tenant?.timeZone ?? undefined);
-  const locale = computed(() => dateLocale(language.value, timeZone.value));
+  const locale = computed(() => dateLocale(language.value));
   return {
-    /** The BCP 47 locale dates are written in ("ru-RU", "en-GB", "en-US"). */
+    /** The BCP 47 locale dates are written in ("ru-RU" or "en-GB"). */
     locale,
     timeZone,
     dateTime: (iso: string | null | undefined) => formatDateTime(iso, locale.value, timeZone.value),
