@@ -43,22 +43,35 @@ const DAY = 86_400_000;
 /** How far ahead a deadline is searched for before the calendar is deemed to have no working time. */
 const HORIZON_DAYS = 3 * 366;
 
+/** What is wrong with a calendar, and in which of its fields. */
+export interface CalendarProblem {
+  field: 'timeZone' | 'periods' | 'holidays';
+  message: string;
+}
+
 /** Checks a calendar; returns the problems (empty when valid). */
-export function calendarProblems(c: BusinessCalendar): string[] {
-  const problems: string[] = [];
+export function calendarProblems(c: BusinessCalendar): CalendarProblem[] {
+  const problems: CalendarProblem[] = [];
+  const add = (field: CalendarProblem['field'], message: string) => problems.push({ field, message });
   try {
     formatter(c.timeZone);
   } catch {
-    problems.push(`unknown time zone ${JSON.stringify(c.timeZone)}`);
+    add('timeZone', `unknown time zone ${JSON.stringify(c.timeZone)}`);
   }
   if (c.alwaysOpen) return problems;
-  if (!c.periods.length) problems.push('a calendar needs at least one working period, or alwaysOpen');
+  if (!c.periods.length) add('periods', 'a calendar needs at least one working period, or alwaysOpen');
   for (const p of c.periods) {
-    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) problems.push(`weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
-    for (const t of [p.start, p.end]) if (minutesOf(t) === null) problems.push(`a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
+    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) add('periods', `weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
+    for (const t of [p.start, p.end]) if (minutesOf(t) === null) add('periods', `a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
   }
-  for (const h of c.holidays ?? []) if (!/^\d{4}-\d{2}-\d{2}$/.test(h) || Number.isNaN(Date.parse(`${h}T00:00:00Z`))) problems.push(`a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
+  for (const h of c.holidays ?? []) if (!isCalendarDate(h)) add('holidays', `a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
   return problems;
+}
+
+/** YYYY-MM-DD of a day that exists (not 2026-02-31, which Date.parse rolls over to 3 March). */
+function isCalendarDate(day: string): boolean {
+  const at = Date.parse(`${day}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(at) && new Date(at).toISOString().slice(0, 10) === day;
 }
 
 function minutesOf(hhmm: string): number | null {
@@ -133,7 +146,7 @@ export function* workingSpans(c: BusinessCalendar, from: number): Generator<Span
     return;
   }
   const problems = calendarProblems(c);
-  if (problems.length) throw new RangeError(problems.join('; '));
+  if (problems.length) throw new RangeError(problems.map((p) => p.message).join('; '));
   const holidays = new Set(c.holidays ?? []);
   const byWeekday = new Map<number, Array<{ start: number; end: number }>>();
   for (const p of c.periods) {

@@ -30,7 +30,10 @@ export function listCalendars(ctx: RequestContext): Promise<BusinessCalendar[]> 
 
 function checkCalendar(input: BusinessCalendarInput): void {
   const problems = calendarProblems({ timeZone: input.timeZone, alwaysOpen: input.alwaysOpen, periods: input.periods, holidays: input.holidays });
-  if (problems.length) throw badInput(problems.join('; '), field('periods', problems));
+  if (!problems.length) return;
+  // Each problem on its own field (time zone, periods, holidays), so that a form shows it there.
+  const fields = [...new Set(problems.map((p) => p.field))].map((name) => ({ field: name, messages: problems.filter((p) => p.field === name).map((p) => p.message) }));
+  throw badInput(problems.map((p) => p.message).join('; '), { fields });
 }
 
 export async function saveCalendar(ctx: RequestContext, id: string | null, input: BusinessCalendarInput): Promise<BusinessCalendar> {

@@ -34,7 +34,7 @@ export interface CheckedSignUp extends SignUp {
 export function checkSignUp(input: SignUp): CheckedSignUp {
   const slug = input.slug.trim().toLowerCase();
   const timeZone = input.timeZone ?? 'Europe/Moscow';
-  if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
+  if (!isTimeZone(timeZone)) throw unknownTimeZone(timeZone);
   if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
   checkPassword(input.adminPassword, input.adminEmail, 'adminPassword');
   return { ...input, slug, timeZone };
@@ -78,6 +78,9 @@ export async function checkCredentials(ctx: RequestContext | null, email: string
   return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
 }
 
+const unknownTimeZone = (tz: string) =>
+  badInput(`unknown time zone ${JSON.stringify(tz).slice(0, 60)}`, { fields: [{ field: 'timeZone', messages: ['unknown time zone'] }] });
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -88,7 +91,7 @@ export function isTimeZone(tz: string): boolean {
 }
 
 export async function updateTenant(ctx: RequestContext, input: { name?: string | null; locale?: string | null; timeZone?: string | null; branding?: Branding | null }): Promise<Tenant> {
-  if (input.timeZone && !isTimeZone(input.timeZone)) throw badInput(`unknown time zone ${JSON.stringify(input.timeZone).slice(0, 60)}`);
+  if (input.timeZone && !isTimeZone(input.timeZone)) throw unknownTimeZone(input.timeZone);
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
   if (!tenant) throw notFound('tenant');
   const changes: Partial<Tenant> = {};
