@@ -41,31 +41,36 @@ export function dateLocale(language: string): string {
   return language === 'en' ? 'en-GB' : 'ru-RU';
 }
 
+const STYLES = {
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+  date: { dateStyle: 'medium' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions, timeZone?: string): Intl.DateTimeFormat {
-  const key = `${locale}|${timeZone ?? ''}|${JSON.stringify(options)}`;
+/** One formatter per style, locale and zone, kept: a board's countdowns ask every second. */
+function dateTimeFormat(style: keyof typeof STYLES, locale: string, timeZone?: string): Intl.DateTimeFormat {
+  const key = `${style}|${locale}|${timeZone ?? ''}`;
   let format = dateTimeFormats.get(key);
-  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(locale, { ...options, ...(timeZone && { timeZone }) })));
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(locale, { ...STYLES[style], ...(timeZone && { timeZone }) })));
   return format;
 }
 
 /** An instant in `timeZone` (the company's), as `locale` (from `dateLocale`) writes it. */
 export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
   if (!iso) return '—';
-  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }, timeZone).format(new Date(iso));
+  return dateTimeFormat('dateTime', locale, timeZone).format(new Date(iso));
 }
 
 /** An instant's day in `timeZone` (the company's), as `locale` writes it. */
 export function formatDay(iso: string | null | undefined, locale: string, timeZone?: string): string {
   if (!iso) return '—';
-  return dateTimeFormat(locale, { dateStyle: 'medium' }, timeZone).format(new Date(iso));
+  return dateTimeFormat('date', locale, timeZone).format(new Date(iso));
 }
 
 /** A calendar date (YYYY-MM-DD, no time zone), as `locale` writes it. */
 export function formatDate(isoDate: string | null | undefined, locale: string): string {
   if (!isoDate) return '—';
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
-  return dateTimeFormat(locale, { dateStyle: 'medium' }, 'UTC').format(new Date(Date.UTC(y!, m! - 1, d!)));
+  return dateTimeFormat('date', locale, 'UTC').format(new Date(Date.UTC(y!, m! - 1, d!)));
 }
 
 /**
