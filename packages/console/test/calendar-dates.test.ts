@@ -39,7 +39,7 @@ describe('the holiday editor of a business calendar', () => {
 describe('dates and countries in the user\'s language', () => {
   it('gives the date picker the locale\'s pattern', () => {
     expect(datePattern('ru')).toBe('dd.MM.yyyy');
-    expect(datePattern('en')).toBe('M/d/yyyy');
+    expect(datePattern('en-US')).toBe('MM/dd/yyyy');
     expect(datePattern('en-GB')).toBe('dd/MM/yyyy');
   });
 

@@ -114,5 +114,8 @@ describe('the placeholder grammar of the preview', () => {
     expect(readTemplate('{{number', values).problems).toEqual(['{{number']);
     expect(readTemplate('{{ {{number}}', values).problems).toEqual(['{{ ']);
     expect(readTemplate('{{Number}}', values).problems).toEqual(['{{Number}}']);
+    // A date ending in "г." and the sentence's period: one period, as the server renders it.
+    expect(readTemplate('Ответим до {{expectedBy}}.', { ...values, expectedBy: '5 декабря 2026 г.' }).preview).toBe('Ответим до 5 декабря 2026 г.');
+    expect(readTemplate('By {{expectedBy}}.', values).preview).toBe('By E.');
   });
 });

@@ -119,6 +119,12 @@ describe('SLA settings', () => {
       expect({ name, code: result.errors?.[0]?.extensions?.code, reason: reason ? result.errors?.[0]?.extensions?.reason : undefined })
         .toEqual({ name, code, reason });
     }
+    // A calendar's problems name the field they are about, so that the console shows each under its input.
+    const fieldsOf = async (input: Record<string, unknown>) =>
+      ((await staff(a, CREATE_CALENDAR, { input })).errors?.[0]?.extensions?.fields as Array<{ field: string }>).map((f) => f.field);
+    expect(await fieldsOf(calendar({ timeZone: 'Mars/Olympus' }))).toEqual(['timeZone']);
+    expect(await fieldsOf(calendar({ periods: [] }))).toEqual(['periods']);
+    expect(await fieldsOf(calendar({ holidays: ['2026-02-31'] }))).toEqual(['holidays']);
     // Settings are the admin's: a quality manager may read them, not change them.
     expectError(await staff(a, CREATE_POLICY, { input: good }, Role.QUALITY_MANAGER), 'FORBIDDEN');
     expect(ok(await staff(a, POLICIES, {}, Role.SPECIALIST)).slaPolicies.length).toBeGreaterThan(0);

@@ -219,10 +219,12 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
       await h.fill('input[name=remedyAmount]', '39');
       await h.click('[data-test=add-action]');
       await h.fill('input[name=action-0-description]', 'Reject batch 42 springs at incoming inspection');
-      await h.locator('[data-action-row="0"] .n-date-picker input').fill('2030-01-31');
+      // The picker takes dates as the company writes them (British: day/month/year).
+      await h.locator('[data-action-row="0"] .n-date-picker input').fill('31/01/2030');
       await h.locator('[data-action-row="0"] .n-date-picker input').press('Enter');
       await h.keyboard.press('Escape');
     }, 'Implementation');
+    await h.locator('td', { hasText: /^31 Jan 2030$/ }).waitFor({ timeout: 5000 });
     await move('FEEDBACK', async () => {
       await h.locator('[data-stage-form=FEEDBACK] .n-checkbox').first().click();
     }, 'Feedback');

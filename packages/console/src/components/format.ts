@@ -31,35 +31,64 @@ export function formatHours(seconds: number | null, locale: string): string {
   return seconds === null ? '—' : unit(locale, 'hour').format(Math.round((seconds / 3600) * 10) / 10);
 }
 
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-
-export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
-  if (!iso) return '—';
-  const key = `${locale}|${timeZone ?? ''}`;
-  let format = dateTimeFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...(timeZone && { timeZone }) });
-    dateTimeFormats.set(key, format);
-  }
-  return format.format(new Date(iso));
+/**
+ * The locale dates are written in, from the reader's language: "1 дек. 2026 г."
+ * in Russian, British English ("1 Dec 2026", 24-hour clock) in English, as the
+ * server writes them in response templates and the portal shows them. Never the
+ * browser's default (a US browser would say "Dec 1, 2026, 8:59 PM").
+ */
+export function dateLocale(language: string): string {
+  return language === 'en' ? 'en-GB' : 'ru-RU';
 }
 
+const STYLES = {
+  dateTime: { dateStyle: 'medium', timeStyle: 'short' },
+  date: { dateStyle: 'medium' },
+} as const satisfies Record<string, Intl.DateTimeFormatOptions>;
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+/** One formatter per style, locale and zone, kept: a board's countdowns ask every second. */
+function dateTimeFormat(style: keyof typeof STYLES, locale: string, timeZone?: string): Intl.DateTimeFormat {
+  const key = `${style}|${locale}|${timeZone ?? ''}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(locale, { ...STYLES[style], ...(timeZone && { timeZone }) })));
+  return format;
+}
+
+/** An instant in `timeZone` (the company's), as `locale` (from `dateLocale`) writes it. */
+export function formatDateTime(iso: string | null | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  return dateTimeFormat('dateTime', locale, timeZone).format(new Date(iso));
+}
+
+/** An instant's day in `timeZone` (the company's), as `locale` writes it. */
+export function formatDay(iso: string | null | undefined, locale: string, timeZone?: string): string {
+  if (!iso) return '—';
+  return dateTimeFormat('date', locale, timeZone).format(new Date(iso));
+}
+
+/** A calendar date (YYYY-MM-DD, no time zone), as `locale` writes it. */
 export function formatDate(isoDate: string | null | undefined, locale: string): string {
   if (!isoDate) return '—';
   const [y, m, d] = isoDate.slice(0, 10).split('-').map(Number);
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+  return dateTimeFormat('date', locale, 'UTC').format(new Date(Date.UTC(y!, m! - 1, d!)));
+}
+
+/**
+ * The pattern (date-fns tokens, as naive-ui's date pickers take them) of a
+ * numeric date in `locale`: "dd.MM.yyyy" in Russian, "dd/MM/yyyy" in
+ * British English, "MM/dd/yyyy" in US English.
+ */
+export function datePattern(locale: string): string {
+  const token = { day: 'dd', month: 'MM', year: 'yyyy' } as Record<string, string>;
+  return new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' })
+    .formatToParts(new Date(Date.UTC(2026, 11, 20)))
+    .map((part) => token[part.type] ?? (/[a-z]/i.test(part.value) ? `'${part.value.replace(/'/g, "''")}'` : part.value))
+    .join('');
 }
 
 export function formatMoney(amount: number | null | undefined, locale: string): string {
   if (amount === null || amount === undefined) return '—';
   return new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
-}
-
-/** The locale's numeric date pattern for a date picker: "dd.MM.yyyy" in Russian, "M/d/yyyy" in English. */
-export function datePattern(locale: string): string {
-  const parts = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'UTC' }).formatToParts(Date.UTC(2026, 0, 5));
-  const token = (value: string, long: string, short: string) => (value.length > 1 ? long : short);
-  return parts.map((p) => (p.type === 'year' ? 'yyyy' : p.type === 'month' ? token(p.value, 'MM', 'M') : p.type === 'day' ? token(p.value, 'dd', 'd') : p.value)).join('');
 }
 
 /** The pattern as a person reads it in an empty field, with the letters of `letters` (day, month, year): "дд.мм.гггг". */

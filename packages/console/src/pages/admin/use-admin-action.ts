@@ -6,8 +6,9 @@ import { useErrorText } from '../../components/use-error-text.js';
 
 /**
  * Runs an admin mutation: busy flag, "saved" on success, the server's reason
- * on failure; what it found wrong with a field is also in `fields`, for the
- * form to show under that field.
+ * on failure; what it found wrong with a field is also in `fields` (by the
+ * field's name, in the user's language), which `onField` puts under that
+ * field's input.
  */
 export function useAdminAction() {
   const { t } = useI18n();
@@ -31,5 +32,15 @@ export function useAdminAction() {
       busy.value = false;
     }
   }
-  return { busy, run, fields };
+  /**
+   * An NFormItem's feedback for the field `name` (`v-bind="onField('name')"`):
+   * the server's word on it, else `hint` (a rule to show before saving).
+   */
+  const onField = (name: string, hint?: string) => ({
+    feedback: fields.value[name] ?? hint,
+    validationStatus: fields.value[name] ? ('error' as const) : undefined,
+  });
+  /** Forgets what the server said (a form opened afresh). */
+  const clearFields = () => { fields.value = {}; };
+  return { busy, run, fields, onField, clearFields };
 }

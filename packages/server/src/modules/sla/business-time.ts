@@ -47,28 +47,35 @@ const DAY = 86_400_000;
 /** How far ahead a deadline is searched for before the calendar is deemed to have no working time. */
 const HORIZON_DAYS = 3 * 366;
 
+/** What is wrong with a calendar, and in which of its fields. */
+export interface CalendarProblem {
+  field: 'timeZone' | 'periods' | 'holidays' | 'workingDays';
+  message: string;
+}
+
 /** Checks a calendar; returns the problems (empty when valid). */
-export function calendarProblems(c: BusinessCalendar): string[] {
-  const problems: string[] = [];
+export function calendarProblems(c: BusinessCalendar): CalendarProblem[] {
+  const problems: CalendarProblem[] = [];
+  const add = (field: CalendarProblem['field'], message: string) => problems.push({ field, message });
   try {
     formatter(c.timeZone);
   } catch {
-    problems.push(`unknown time zone ${JSON.stringify(c.timeZone)}`);
+    add('timeZone', `unknown time zone ${JSON.stringify(c.timeZone)}`);
   }
   if (c.alwaysOpen) return problems;
-  if (!c.periods.length) problems.push('a calendar needs at least one working period, or alwaysOpen');
+  if (!c.periods.length) add('periods', 'a calendar needs at least one working period, or alwaysOpen');
   for (const p of c.periods) {
-    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) problems.push(`weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
-    for (const t of [p.start, p.end]) if (minutesOf(t) === null) problems.push(`a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
+    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) add('periods', `weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
+    for (const t of [p.start, p.end]) if (minutesOf(t) === null) add('periods', `a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
   }
-  for (const h of c.holidays ?? []) if (!isLocalDate(h)) problems.push(`a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
-  for (const w of c.workingDays ?? []) if (!isLocalDate(w)) problems.push(`a working day must be YYYY-MM-DD, got ${JSON.stringify(w)}`);
+  for (const h of c.holidays ?? []) if (!isLocalDate(h)) add('holidays', `a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
+  for (const w of c.workingDays ?? []) if (!isLocalDate(w)) add('workingDays', `a working day must be YYYY-MM-DD, got ${JSON.stringify(w)}`);
   const holidays = new Set(c.holidays ?? []);
-  for (const w of c.workingDays ?? []) if (holidays.has(w)) problems.push(`${w} cannot be both a holiday and a working day`);
+  for (const w of c.workingDays ?? []) if (holidays.has(w)) add('workingDays', `${w} cannot be both a holiday and a working day`);
   return problems;
 }
 
-/** A real calendar date 'YYYY-MM-DD' (2027-02-30 is not one). */
+/** A real calendar date 'YYYY-MM-DD' (not 2026-02-31, which Date.parse rolls over to 3 March). */
 export function isLocalDate(s: string): boolean {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : NaN;
   return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
@@ -146,7 +153,7 @@ export function* workingSpans(c: BusinessCalendar, from: number): Generator<Span
     return;
   }
   const problems = calendarProblems(c);
-  if (problems.length) throw new RangeError(problems.join('; '));
+  if (problems.length) throw new RangeError(problems.map((p) => p.message).join('; '));
   const holidays = new Set(c.holidays ?? []);
   const byWeekday = new Map<number, Array<{ start: number; end: number }>>();
   for (const p of c.periods) {

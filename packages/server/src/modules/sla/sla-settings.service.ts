@@ -59,7 +59,10 @@ export async function installSlaDefaults(ctx: RequestContext): Promise<void> {
 
 function checkCalendar(values: { timeZone: string; alwaysOpen: boolean; periods: BusinessCalendarInput['periods']; holidays: string[]; workingDays: string[] }): void {
   const problems = calendarProblems(values);
-  if (problems.length) throw badInput(problems.join('; '), field('periods', problems));
+  if (!problems.length) return;
+  // Each problem on its own field (time zone, periods, holidays, working days), so that a form shows it there.
+  const fields = [...new Set(problems.map((p) => p.field))].map((name) => ({ field: name, messages: problems.filter((p) => p.field === name).map((p) => p.message) }));
+  throw badInput(problems.map((p) => p.message).join('; '), { fields });
 }
 
 export async function saveCalendar(ctx: RequestContext, id: string | null, input: BusinessCalendarInput): Promise<BusinessCalendar> {

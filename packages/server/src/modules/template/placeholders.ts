@@ -66,7 +66,23 @@ export function templateProblems(body: string): string[] {
   return parseTemplate(body).problems.map((p) => p.message);
 }
 
-/** The body with every placeholder replaced; a body with problems renders them as written. */
+/**
+ * The body with every placeholder replaced; a body with problems renders them
+ * as written. A value that ends with a period (a Russian date, "5 декабря
+ * 2026 г.") followed by the sentence's own period gives one period, not "г..".
+ */
 export function renderTemplate(body: string, values: PlaceholderValues): string {
-  return parseTemplate(body).parts.map((p) => ('text' in p ? p.text : values[p.placeholder])).join('');
+  let out = '';
+  let afterValueWithPeriod = false;
+  for (const part of parseTemplate(body).parts) {
+    if ('text' in part) {
+      out += afterValueWithPeriod && part.text.startsWith('.') ? part.text.slice(1) : part.text;
+      afterValueWithPeriod = false;
+    } else {
+      const value = values[part.placeholder];
+      out += value;
+      afterValueWithPeriod = value.endsWith('.');
+    }
+  }
+  return out;
 }

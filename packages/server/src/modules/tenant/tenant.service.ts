@@ -39,7 +39,7 @@ export interface CheckedSignUp extends SignUp {
 export function checkSignUp(input: SignUp): CheckedSignUp {
   const slug = input.slug.trim().toLowerCase();
   const timeZone = input.timeZone ?? 'Europe/Moscow';
-  if (!isTimeZone(timeZone)) throw badInput(`unknown time zone ${JSON.stringify(timeZone).slice(0, 60)}`);
+  if (!isTimeZone(timeZone)) throw unknownTimeZone(timeZone);
   if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
   if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
   const country = input.country ? checkCountry(input.country) : defaultCountry(input.locale ?? 'ru', input.timeZone);
@@ -94,6 +94,9 @@ export async function checkCredentials(ctx: RequestContext | null, email: string
   return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
 }
 
+const unknownTimeZone = (tz: string) =>
+  badInput(`unknown time zone ${JSON.stringify(tz).slice(0, 60)}`, { fields: [{ field: 'timeZone', messages: ['unknown time zone'] }] });
+
 export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -113,7 +116,7 @@ export interface TenantChanges {
 }
 
 export async function updateTenant(ctx: RequestContext, input: TenantChanges): Promise<Tenant> {
-  if (input.timeZone && !isTimeZone(input.timeZone)) throw badInput(`unknown time zone ${JSON.stringify(input.timeZone).slice(0, 60)}`);
+  if (input.timeZone && !isTimeZone(input.timeZone)) throw unknownTimeZone(input.timeZone);
   if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
   const country = input.country ? checkCountry(input.country) : null;
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });

@@ -29,12 +29,16 @@ export function readTemplate(body: string, values: Record<Placeholder, string>):
     }
     const written = body.slice(open, close + 2);
     const name = written.slice(2, -2).trim();
-    if (KNOWN.has(name)) preview += values[name as Placeholder];
-    else {
+    i = close + 2;
+    if (KNOWN.has(name)) {
+      const value = values[name as Placeholder];
+      preview += value;
+      // As the server renders it: "… 2026 г." and the sentence's period make one period.
+      if (value.endsWith('.') && body[i] === '.') i += 1;
+    } else {
       problems.push(written);
       preview += written;
     }
-    i = close + 2;
   }
   return { problems, preview: preview + body.slice(i) };
 }

@@ -107,6 +107,10 @@ describe('local times', () => {
 
   it('reports what is wrong with a calendar', () => {
     expect(calendarProblems(moscow)).toEqual([]);
-    expect(calendarProblems({ timeZone: 'Mars/Olympus', periods: [{ weekday: 8, start: '9:00', end: '25:00' }], holidays: ['2026-13-01'] })).toHaveLength(5);
+    const problems = calendarProblems({ timeZone: 'Mars/Olympus', periods: [{ weekday: 8, start: '9:00', end: '25:00' }], holidays: ['2026-13-01'] });
+    // Each on the field it is about, for the form to show it there.
+    expect(problems.map((p) => p.field)).toEqual(['timeZone', 'periods', 'periods', 'periods', 'holidays']);
+    expect(calendarProblems({ ...moscow, holidays: ['2026-02-31'] }).map((p) => p.message)).toEqual(['a holiday must be YYYY-MM-DD, got "2026-02-31"']);
+    expect(calendarProblems({ ...moscow, holidays: ['2028-02-29'] })).toEqual([]);
   });
 });

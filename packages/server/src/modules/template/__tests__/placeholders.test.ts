@@ -33,6 +33,18 @@ describe('response template placeholders', () => {
     expect(templateProblems('{{number}} and {{stage}}')).toEqual([]);
   });
 
+  it('a date that ends with "г." ends the sentence with one period, not "г.."', () => {
+    const ru = { ...VALUES, expectedBy: formatTemplateDate(new Date('2026-12-20T09:00:00Z'), 'ru', 'Europe/Moscow') };
+    expect(ru.expectedBy).toBe('20 декабря 2026 г.');
+    expect(renderTemplate('Ответим не позднее {{expectedBy}}.', ru)).toBe('Ответим не позднее 20 декабря 2026 г.');
+    expect(renderTemplate('Срок — {{expectedBy}}.\nС уважением', ru)).toBe('Срок — 20 декабря 2026 г.\nС уважением');
+    // Only a period right after such a value goes; other text, and a value without a period, stay as written.
+    expect(renderTemplate('до {{expectedBy}}, затем {{expectedBy}}!', ru)).toBe('до 20 декабря 2026 г., затем 20 декабря 2026 г.!');
+    expect(renderTemplate('We answer by {{expectedBy}}.', VALUES)).toBe('We answer by 5 December 2026.');
+    expect(renderTemplate('г.. {{number}}.', VALUES)).toBe('г.. ACME-2026-000042.');
+    expect(renderTemplate('{{expectedBy}}...', ru)).toBe('20 декабря 2026 г...');
+  });
+
   it('splits a body into text and placeholders', () => {
     expect(parseTemplate('A {{stage}} B').parts).toEqual([{ text: 'A ' }, { placeholder: 'stage' }, { text: ' B' }]);
   });
