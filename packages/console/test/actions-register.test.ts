@@ -16,15 +16,15 @@ const ROWS: Node[] = [
   {
     ...action({
       id: 'a-done', kind: 'PREVENTIVE', description: 'Check every lid of the batch', dueDate: '2026-12-10', status: 'DONE',
-      doneAt: '2026-11-30T21:30:00Z', doneBy: { id: 'u-qual', name: 'Quinn Quality' }, owner: { id: 'u-qual', name: 'Quinn Quality' },
+      doneAt: '2026-11-30T21:30:00Z', doneBy: { name: 'Quinn Quality' }, owner: { id: 'u-qual', name: 'Quinn Quality' },
     }),
     complaint: complaintRef,
   },
   {
     ...action({
       id: 'a-checked', description: 'Replace the kettle', dueDate: '2026-12-20', status: 'VERIFIED_EFFECTIVE', doneAt: '2026-11-25T08:00:00Z',
-      doneBy: { id: 'u-spec', name: 'Sam Specialist' },
-      effectivenessCheck: { result: 'EFFECTIVE', checkedAt: '2026-11-29T19:15:00Z', note: 'No repeats', checkedBy: { id: 'u-qm', name: 'Vera Quality' } },
+      doneBy: { name: 'Sam Specialist' },
+      effectivenessCheck: { result: 'EFFECTIVE', checkedAt: '2026-11-29T19:15:00Z', note: 'No repeats', checkedBy: { name: 'Vera Quality' } },
     }),
     complaint: complaintRef,
   },

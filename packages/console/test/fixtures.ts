@@ -37,7 +37,7 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
 /** An open CORRECTION of the Quality department, due on 1 December 2026; `overrides` change it. */
 export function action(overrides: Partial<CorrectiveActionRowFragment> = {}): CorrectiveActionRowFragment {
   return {
-    id: 'ca-1', kind: 'CORRECTION', description: 'New seal', dueDate: '2026-12-01', doneAt: null, createdAt: '2026-11-20T10:00:00Z',
+    id: 'ca-1', kind: 'CORRECTION', description: 'New seal', dueDate: '2026-12-01', doneAt: null,
     status: 'OPEN', overdue: false, followUpOfId: null, ownerDepartment: { id: 'd-quality', name: 'Quality' }, owner: null, doneBy: null,
     effectivenessCheck: null, ...overrides,
   };
