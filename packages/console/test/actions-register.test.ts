@@ -76,7 +76,8 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-describe('actions register page', () => {
+// Each test mounts the whole page with Naive UI: on a loaded machine that takes seconds.
+describe('actions register page', { timeout: 20_000 }, () => {
   it('lists actions by due date with their kind, owner and status, overdue ones marked in words and colour', async () => {
     const { w } = mountPage(['MANAGE_CORRECTIVE_ACTIONS']);
     await flushPromises();
