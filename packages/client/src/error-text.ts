@@ -47,6 +47,12 @@ export const REASON_TEXTS = {
   IN_USE: { ru: 'Запись используется в других настройках; сначала уберите её оттуда.', en: 'This is in use elsewhere in the settings; remove it there first.' },
   REFERENCE: { ru: 'Запись связана с другими или ссылается на несуществующую.', en: 'This is referenced elsewhere, or refers to something that does not exist.' },
   AUTOMATED: { ru: 'Обращение похоже на автоматическое и не принято.', en: 'This submission looks automated and was not accepted.' },
+  ACTION_NOT_DONE: { ru: 'Результативность проверяют после выполнения мероприятия.', en: 'Effectiveness is checked after the action is done.' },
+  FOLLOW_UP_REQUIRED: {
+    ru: 'Мероприятие нерезультативно: назначьте повторное мероприятие (описание, отдел, срок).',
+    en: 'The action was not effective: set a follow-up action (description, department, due date).',
+  },
+  ALREADY_CHECKED: { ru: 'Результативность этого мероприятия уже проверена.', en: 'This action has been checked already.' },
   FILE_TOO_LARGE: { ru: 'Файл больше 10 МБ.', en: 'The file is larger than 10 MB.' },
   UNSUPPORTED_TYPE: {
     ru: 'Такой тип файла не принимается: прикрепите фото (JPEG, PNG, WebP, GIF, HEIC), PDF или видео (MP4, WebM, MOV).',

@@ -26,6 +26,10 @@ const routes: RouteRecordRaw[] = [
         meta: { allowed: ['HANDLE_ESCALATIONS'] },
       },
       {
+        path: 'actions', name: 'actions', component: () => import('./pages/actions/ActionsRegisterPage.vue'),
+        meta: { allowed: ['MANAGE_CORRECTIVE_ACTIONS'] },
+      },
+      {
         path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
         meta: { allowed: ['REGISTER_COMPLAINT'] },
       },

@@ -1,6 +1,6 @@
 import { mount } from '@vue/test-utils';
 import type { Component } from 'vue';
-import type { ComplaintDetailFragment, ReferenceQuery } from '@reclaim/client/staff';
+import type { ComplaintDetailFragment, CorrectiveActionRowFragment, ReferenceQuery } from '@reclaim/client/staff';
 import { createConsoleI18n } from '../src/i18n/index.js';
 
 export const reference: ReferenceQuery = {
@@ -31,6 +31,15 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
     correctiveActions: [], messages: [], timeline: [], attachments: [],
     productPrice: null, awaitingCustomerSince: null, firstRespondedAt: null, penaltyExposure: null, slaClocks: [],
     ...overrides,
+  };
+}
+
+/** An open CORRECTION of the Quality department, due on 1 December 2026; `overrides` change it. */
+export function action(overrides: Partial<CorrectiveActionRowFragment> = {}): CorrectiveActionRowFragment {
+  return {
+    id: 'ca-1', kind: 'CORRECTION', description: 'New seal', dueDate: '2026-12-01', doneAt: null,
+    status: 'OPEN', overdue: false, followUpOfId: null, ownerDepartment: { id: 'd-quality', name: 'Quality' }, owner: null, doneBy: null,
+    effectivenessCheck: null, ...overrides,
   };
 }
 

@@ -5,7 +5,7 @@ import { NCheckbox, NDatePicker, NInputNumber, NRate, NSelect } from 'naive-ui';
 import type { Stage } from '@reclaim/client/staff';
 import StageForm from '../src/pages/complaint/stage-forms/StageForm.vue';
 import type { StageFields } from '../src/pages/complaint/stage-forms/stage-fields.js';
-import { complaint, mountWithI18n, reference } from './fixtures.js';
+import { action, complaint, mountWithI18n, reference } from './fixtures.js';
 
 type C = ReturnType<typeof complaint>;
 function form(target: Stage, c: C, userId = 'u-spec') {
@@ -101,8 +101,12 @@ describe('stage forms', () => {
     await nextTick();
     expect(await submit(w)).toEqual({
       remedy: 'REFUND', remedyAmount: 1999.9,
-      correctiveActions: [{ description: 'Change the seal supplier', ownerDepartmentId: 'd-service', dueDate: '2026-12-15' }],
+      correctiveActions: [{ kind: 'CORRECTION', description: 'Change the seal supplier', ownerDepartmentId: 'd-service', dueDate: '2026-12-15' }],
     });
+    // A long-term action is marked as such: it will not hold the feedback.
+    select(w, 'action-0-kind', 'CORRECTIVE');
+    await nextTick();
+    expect((await submit(w) as { correctiveActions: Array<{ kind: string }> }).correctiveActions[0]!.kind).toBe('CORRECTIVE');
     w.unmount();
   });
 
@@ -114,15 +118,17 @@ describe('stage forms', () => {
     w.unmount();
   });
 
-  it('feedback: every corrective action must be done', async () => {
+  it('feedback: every correction must be done; corrective and preventive actions go on', async () => {
     const actions = [
-      { id: 'ca-1', description: 'New seal', dueDate: '2026-12-01', doneAt: null, createdAt: '2026-11-20T10:00:00Z', ownerDepartment: { id: 'd-quality', name: 'Quality' } },
-      { id: 'ca-2', description: 'Train staff', dueDate: '2026-12-01', doneAt: '2026-11-21T10:00:00Z', createdAt: '2026-11-20T10:00:00Z', ownerDepartment: { id: 'd-quality', name: 'Quality' } },
+      action({ id: 'ca-1', description: 'New seal' }),
+      action({ id: 'ca-2', description: 'Train staff', doneAt: '2026-11-21T10:00:00Z', status: 'DONE' }),
+      action({ id: 'ca-3', kind: 'CORRECTIVE', description: 'Change the seal supplier', dueDate: '2026-12-22' }),
     ];
     const w = form('FEEDBACK', complaint({ stage: 'IMPLEMENTATION', validity: 'OBJECTIVE', correctiveActions: actions }));
     expect(w.findAllComponents(NCheckbox)).toHaveLength(1);
+    expect(w.get('[data-test=ongoing-actions]').text()).toContain('Corrective action: Change the seal supplier (Quality, Dec 22, 2026)');
     expect(await submit(w)).toBeUndefined();
-    expect(requiredErrors(w)).toEqual(['Every corrective action must be done first']);
+    expect(requiredErrors(w)).toEqual(['Every correction must be done first']);
     await w.get('.n-checkbox').trigger('click');
     expect(await submit(w)).toEqual({ completedCorrectiveActionIds: ['ca-1'] });
     w.unmount();
@@ -130,7 +136,7 @@ describe('stage forms', () => {
 
   it('feedback: an objective complaint without corrective actions cannot go on', async () => {
     const w = form('FEEDBACK', complaint({ stage: 'IMPLEMENTATION', validity: 'OBJECTIVE' }));
-    expect(w.get('[role=alert]').text()).toContain('at least one corrective action');
+    expect(w.get('[role=alert]').text()).toContain('at least one action');
     expect(await submit(w)).toBeUndefined();
     w.unmount();
     const subjective = form('FEEDBACK', complaint({ stage: 'IMPLEMENTATION', validity: 'SUBJECTIVE' }));

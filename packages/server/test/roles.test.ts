@@ -101,7 +101,19 @@ const PROBES: Record<Action, Probe> = {
       await server.staff(`mutation($input: AddCorrectiveActionInput!) { addCorrectiveAction(input: $input) { id } }`,
         { input: { complaintId: c!.id, description: 'Recalibrate the press', ownerDepartmentId: w.dept, dueDate: '2030-06-30' } }, u.token),
       await server.staff(`mutation($id: ID!) { completeCorrectiveAction(id: $id) { id } }`, { id: c!.correctiveActions[0]!.id }, u.token),
+      await server.staff(`{ correctiveActions(first: 10) { edges { node { id } } } }`, {}, u.token),
     ],
+  },
+  [Action.VERIFY_CORRECTIVE_ACTIONS]: {
+    // A done action, ready for its check.
+    prepare: async () => {
+      const c = await fx.complaintAt(w, Stage.IMPLEMENTATION);
+      ok(await server.staff(`mutation($id: ID!) { completeCorrectiveAction(id: $id) { id } }`, { id: c.correctiveActions[0]!.id }, w.staff.HEAD.token));
+      return c;
+    },
+    run: async (u, _r, c) => [await server.staff(
+      `mutation($input: CheckEffectivenessInput!) { checkCorrectiveActionEffectiveness(input: $input) { id status } }`,
+      { input: { id: c!.correctiveActions[0]!.id, result: 'EFFECTIVE', note: 'No repeat in a month' } }, u.token)],
   },
   [Action.MANAGE_SETTINGS]: {
     run: async (u) => [
@@ -143,6 +155,7 @@ describe('GRANTS over the API', () => {
       READ_COMPLAINTS: ['ADMIN', 'HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'],
       REGISTER_COMPLAINT: ['HEAD', 'OPERATOR', 'SPECIALIST'], ASSIGN_COMPLAINT: ['HEAD', 'OPERATOR', 'SPECIALIST'],
       ADD_MESSAGE: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], MANAGE_CORRECTIVE_ACTIONS: ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
+      VERIFY_CORRECTIVE_ACTIONS: ['QUALITY_MANAGER'],
       MANAGE_USERS: ['ADMIN'], MANAGE_DEPARTMENTS: ['ADMIN'], MANAGE_CATEGORIES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SETTINGS: ['ADMIN'],
       MANAGE_TEMPLATES: ['ADMIN', 'QUALITY_MANAGER'],
       UPDATE_COMPLAINT: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], HANDLE_ESCALATIONS: ['HEAD', 'QUALITY_MANAGER'],

@@ -58,6 +58,14 @@ beforeAll(async () => {
      SELECT c.tenant_id, gen_random_uuid(), c.id, 'RESOLUTION', c.stage, k.kind, now(), now() - (k.n || ' minutes')::interval,
             c.department_id, jsonb_build_object('notifiedUserIds', jsonb_build_array($1::text))
        FROM complaints c CROSS JOIN (VALUES ('AT_RISK', 2), ('BREACHED', 1)) AS k (kind, n)`, [w.staff.HEAD.id]));
+  // An action per complaint, done and checked, with its owner, for the actions register (not on complaints[4], whose
+  // page below counts what its messages cost: its users would be found in the loader's cache or not by chance).
+  await fx.asTenant(w.t.tenantId, (m) => m.query(
+    `INSERT INTO corrective_actions (tenant_id, id, complaint_id, kind, description, owner_department_id, owner_user_id, due_date,
+                                     done_at, done_by_user_id, effectiveness, effectiveness_checked_at, effectiveness_checked_by_user_id, created_at)
+     SELECT c.tenant_id, gen_random_uuid(), c.id, 'CORRECTIVE', 'check the seals', c.department_id, $1, current_date,
+            now(), $1, 'EFFECTIVE', now(), $2, now() FROM complaints c WHERE c.id <> $3`,
+    [w.staff.SPECIALIST.id, w.staff.QUALITY_MANAGER.id, complaints[4]!.id]));
   // More policies (each with its calendar) for the SLA settings page.
   for (let i = 0; i < 4; i++) {
     const calendar = ok(await server.staff(`mutation($input: BusinessCalendarInput!) { createBusinessCalendar(input: $input) { id } }`,
@@ -93,6 +101,15 @@ describe('SQL statements per request of the console documents', () => {
       expect(large.count, name).toBe(small.count);
       expect(large.count, name).toBeLessThanOrEqual(9);
     }
+  });
+
+  it('the actions register: the same count for 10 and for 50 actions, with their complaints, owners and checks', async () => {
+    const small = await statements(doc('CorrectiveActionRegister'), { first: 10 });
+    const large = await statements(doc('CorrectiveActionRegister'), { first: PAGE });
+    expect(small.data.correctiveActions.edges).toHaveLength(10);
+    expect(large.data.correctiveActions.edges).toHaveLength(PAGE);
+    expect(large.data.correctiveActions.edges.every((e: any) => e.node.complaint.number && e.node.owner && e.node.effectivenessCheck.checkedBy)).toBe(true);
+    expect(large.count, large.texts.join('\n')).toBe(small.count);
   });
 
   it('a page of 50 complaints with their whole detail (timeline, messages, clocks, files, breaches, authors and their departments)', async () => {

@@ -370,6 +370,39 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await admin.context.close();
   });
 
+  it('keeps the actions register: overdue ones marked, changes shown live, the effectiveness checked by the quality manager', async () => {
+    const qmToken = await token('quality.manager');
+    const quality = await signIn(chromium.browser, server.base, TENANT, at('quality.manager'));
+    const q = quality.page;
+    await q.click('[data-test=nav-actions]');
+    await q.waitForURL(/\/actions/);
+    await q.locator('.actions-page tbody tr').first().waitFor();
+    await q.click('[data-test=overdue-only]');
+    // The demo's long-term corrective actions of older complaints are past their due dates.
+    await expect.poll(() => q.locator('.actions-page tbody tr.overdue').count()).toBeGreaterThan(0);
+    expect(await q.locator('.actions-page tbody tr:not(.overdue)').count()).toBe(0);
+    await screenshot(q, 'actions');
+
+    // The earliest overdue action, completed elsewhere, leaves the overdue list on this page by itself.
+    const found = await gql(`{ correctiveActions(filter: { overdue: true }, first: 1) { edges { node { id description complaint { number } } } } }`, {}, qmToken);
+    const target = found.data.correctiveActions.edges[0].node as { id: string; description: string; complaint: { number: string } };
+    const row = q.locator('.actions-page tbody tr', { hasText: target.complaint.number }).filter({ hasText: target.description });
+    await row.first().waitFor();
+    expect((await gql(`mutation($id: ID!) { completeCorrectiveAction(id: $id) { id } }`, { id: target.id }, qmToken)).errors).toBeUndefined();
+    await row.first().waitFor({ state: 'detached', timeout: 5000 });
+
+    // On the complaint page the done action waits for its check; the quality manager records it.
+    await q.goto(`/complaints/${target.complaint.number}`);
+    const action = q.locator(`[data-action="${target.id}"]`);
+    await action.locator('[data-test=check-effectiveness]').click();
+    await q.locator('[data-test=result-effective]').click();
+    await q.fill('textarea[name=effectiveness-note]', 'No repeat in the next batches');
+    await q.click('[data-test=effectiveness-submit]');
+    await expect.poll(() => action.locator('[data-test=action-check]').textContent()).toContain('Effective: checked by');
+    expect(await action.locator('[data-test=action-status]').textContent()).toBe('Effective');
+    await quality.context.close();
+  });
+
   it('pops up a notification the moment a short SLA is breached', async () => {
     const adminToken = await token('admin');
     const category = await gql('mutation { createCategory(input: { name: "Quick SLA check" }) { id } }', {}, adminToken);

@@ -8,6 +8,7 @@ import { Role } from '../auth/roles.js';
 import {
   ActorKind, Channel, Demand, Priority, Remedy, SlaState, Stage, Validity, Visibility,
 } from '../modules/complaint/complaint.enums.js';
+import { CorrectiveActionKind } from '../modules/complaint/corrective-action.enums.js';
 import { DAY, MINUTE, localDate, toOfficeHours, type Rng } from './demo-random.js';
 import { staffWith, type DemoUser, type Organization, type Row } from './demo-organization.js';
 import { fill, type DemoTexts, type ProductSpec, type Scenario } from './demo-texts.js';
@@ -105,6 +106,8 @@ export class DemoComplaint {
       stage: to, stage_entered_at: iso(at), updated_at: iso(at),
       closed_at: to === Stage.CLOSED || to === Stage.REJECTED ? iso(at) : null,
     });
+    // Corrections ticked in the move to FEEDBACK were completed by whoever moved it.
+    if (to === Stage.FEEDBACK) for (const a of this.actions) if (a.done_at === iso(at)) a.done_by_user_id = actor?.id ?? null;
     this.event(at, 'TRANSITIONED', from, to, actor, data);
   }
 
@@ -168,15 +171,18 @@ export class DemoComplaint {
     const remedyAmount = this.amountFor(remedy);
     const decisionNote = rng.pick(texts.decisionNotes[remedy]);
     const count = objective ? (rng.chance(0.35) ? 2 : 1) : (rng.chance(0.5) ? 1 : 0);
+    // The first puts this customer's case right (done before feedback); a second, the quality department's,
+    // removes the cause and runs on for weeks after the complaint is closed.
     const correctiveActions = rng.shuffle([...this.draft.scenario.actions]).slice(0, count).map((description, i) => ({
+      kind: i === 0 ? CorrectiveActionKind.CORRECTION : CorrectiveActionKind.CORRECTIVE,
       description,
       ownerDepartmentId: this.gen.org.departmentIds[i === 0 ? this.draft.scenario.department : 'quality'],
-      dueDate: localDate(at + rng.int(7, 30) * DAY, texts.timeZone),
+      dueDate: localDate(at + (i === 0 ? 0 : 14) * DAY + rng.int(7, 30) * DAY, texts.timeZone),
     }));
     for (const a of correctiveActions) {
       this.actions.push({
-        id: rng.uuid(), complaint_id: this.row.id, description: a.description, owner_department_id: a.ownerDepartmentId,
-        due_date: a.dueDate, done_at: null, created_at: iso(at),
+        id: rng.uuid(), complaint_id: this.row.id, kind: a.kind, description: a.description, owner_department_id: a.ownerDepartmentId,
+        due_date: a.dueDate, done_at: null, done_by_user_id: null, created_at: iso(at),
       });
     }
     Object.assign(this.row, { remedy, remedy_amount: remedyAmount, decision_note: decisionNote });
@@ -196,10 +202,13 @@ export class DemoComplaint {
     return null;
   }
 
-  /** Some actions were finished during IMPLEMENTATION (completeCorrectiveAction); FEEDBACK completes the rest. */
+  /**
+   * Some actions were finished during IMPLEMENTATION (completeCorrectiveAction); FEEDBACK completes the
+   * other corrections. Corrective actions still open go on after the complaint is closed.
+   */
   private completeActions(at: number): Record<string, unknown> {
     this.finishSomeActions(this.draft.path.indexOf(Stage.IMPLEMENTATION), 0.5);
-    const rest = this.actions.filter((a) => a.done_at === null);
+    const rest = this.actions.filter((a) => a.done_at === null && a.kind === CorrectiveActionKind.CORRECTION);
     for (const a of rest) a.done_at = iso(at);
     return rest.length ? { completedCorrectiveActionIds: rest.map((a) => a.id) } : {};
   }
@@ -209,6 +218,7 @@ export class DemoComplaint {
       if (a.done_at !== null || !this.gen.rng.chance(p)) continue;
       const at = this.within(stageIndex, 0.3, 0.9, true);
       a.done_at = iso(at);
+      a.done_by_user_id = this.assignee?.id ?? null;
       this.event(at, 'CORRECTIVE_ACTION_DONE', null, null, this.assignee, { correctiveActionId: a.id });
     }
   }

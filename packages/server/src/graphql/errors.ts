@@ -29,6 +29,9 @@ export const ERROR_REASONS = {
   IN_USE: 'BAD_USER_INPUT',
   REFERENCE: 'BAD_USER_INPUT',
   AUTOMATED: 'BAD_USER_INPUT',
+  // Corrective actions: effectiveness is checked once, after completion; a failed one is followed up.
+  ACTION_NOT_DONE: 'BAD_USER_INPUT',
+  FOLLOW_UP_REQUIRED: 'BAD_USER_INPUT',
   // Files.
   FILE_TOO_LARGE: 'BAD_USER_INPUT',
   UNSUPPORTED_TYPE: 'BAD_USER_INPUT',
@@ -45,6 +48,7 @@ export const ERROR_REASONS = {
   DUPLICATE: 'CONFLICT',
   RETRY: 'CONFLICT',
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
+  ALREADY_CHECKED: 'CONFLICT',
   // Shared resources (docs/security.md).
   CONCURRENT_UPLOADS: 'RATE_LIMITED',
   PENDING_UPLOADS: 'RATE_LIMITED',

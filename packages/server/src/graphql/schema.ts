@@ -7,7 +7,7 @@ import { DepartmentResolver } from '../modules/department/department.resolver.js
 import { UserResolver } from '../modules/user/user.resolver.js';
 import { CategoryResolver } from '../modules/category/category.resolver.js';
 import { ComplaintResolver, TimelineEventResolver } from '../modules/complaint/complaint.resolver.js';
-import { CorrectiveActionResolver } from '../modules/complaint/corrective-action.resolver.js';
+import { CorrectiveActionResolver, EffectivenessCheckResolver } from '../modules/complaint/corrective-action.resolver.js';
 import { MessageResolver } from '../modules/message/message.resolver.js';
 import { ComplaintPortalResolver, PortalAttachmentResolver } from '../modules/complaint/complaint.portal-resolver.js';
 import { AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver } from '../modules/attachment/attachment.resolver.js';
@@ -39,7 +39,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
     ...common,
     resolvers: [
       TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
-      ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
+      ComplaintResolver, CorrectiveActionResolver, EffectivenessCheckResolver, TimelineEventResolver, MessageResolver,
       ComplaintSubscriptionResolver, StageChangeResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver,

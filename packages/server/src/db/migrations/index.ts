@@ -12,6 +12,7 @@ import { SearchNormalised1764470000000 } from './1764470000000-search-normalised
 import { MessageQuestion1764480000000 } from './1764480000000-message-question.js';
 import { TenantCurrency1764490000000 } from './1764490000000-tenant-currency.js';
 import { CountryHolidays1764500000000 } from './1764500000000-country-holidays.js';
+import { CapaRegister1764530000000 } from './1764530000000-capa-register.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   MessageQuestion1764480000000,
   TenantCurrency1764490000000,
   CountryHolidays1764500000000,
+  CapaRegister1764530000000,
 ];

@@ -3,6 +3,8 @@ import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
+import { CorrectiveActionKind } from './corrective-action.enums.js';
+import { actionDetail, insertAction, requireActionOwner } from './corrective-action.service.js';
 import { Channel, Priority, SlaState, Stage, Validity } from './complaint.enums.js';
 import { TRANSITION_FIELDS, missingFields, refuseTransition } from './lifecycle.js';
 import { syncSla } from '../sla/sla.service.js';
@@ -153,6 +155,8 @@ interface TransitionPlan {
   update: Partial<Complaint>;
   newActions: TransitionComplaintInput['correctiveActions'];
   completing: Set<string>;
+  /** The actions this transition completes (not done before). */
+  completed: CorrectiveAction[];
   /** The stage-specific fields the caller gave, for the timeline. */
   given: Array<keyof TransitionComplaintInput>;
 }
@@ -180,7 +184,7 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
     pick(input, given) as Partial<Complaint> & TransitionComplaintInput;
   if (registering && input.categoryId) await requireCategory(ctx, input.categoryId);
   if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, departmentId);
-  for (const a of newActions ?? []) await requireDepartment(ctx, a.ownerDepartmentId);
+  for (const a of newActions ?? []) await requireActionOwner(ctx, a);
 
   const actions = await ctx.manager.findBy(CorrectiveAction, { complaintId: complaint.id });
   const completing = new Set(completedCorrectiveActionIds ?? []);
@@ -188,8 +192,8 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   const missing = missingFields(to, {
     ...complaint, ...columns, from, note: input.note, feedbackUnavailable: input.feedbackUnavailable,
     correctiveActions: [
-      ...actions.map((a) => ({ done: Boolean(a.doneAt) || completing.has(a.id) })),
-      ...(newActions ?? []).map(() => ({ done: false })),
+      ...actions.map((a) => ({ kind: a.kind, done: Boolean(a.doneAt) || completing.has(a.id) })),
+      ...(newActions ?? []).map((a) => ({ kind: a.kind ?? CorrectiveActionKind.CORRECTION, done: false })),
     ],
   });
   if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
@@ -203,27 +207,25 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   if (to === Stage.REJECTED && from === Stage.ANALYSIS) update.validity = Validity.UNFOUNDED;
   // Reopened because the customer is not satisfied: the old rating no longer stands (the timeline keeps it).
   if (from === Stage.CLOSED) Object.assign(update, { satisfaction: null, satisfactionComment: null });
-  return { update, newActions, completing, given };
+  return { update, newActions, completing, completed: actions.filter((a) => completing.has(a.id) && !a.doneAt), given };
 }
 
 async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: TransitionPlan, input: TransitionComplaintInput): Promise<void> {
   const now = plan.update.updatedAt!;
   await ctx.manager.update(Complaint, { id: complaint.id }, plan.update);
   // Entry order is kept: one millisecond apart each (they would all share the transaction's time).
-  for (const [i, a] of (plan.newActions ?? []).entries()) {
-    await ctx.manager.insert(CorrectiveAction, {
-      tenantId: ctx.tenantId, id: randomUUID(), complaintId: complaint.id, description: a.description.trim(),
-      ownerDepartmentId: a.ownerDepartmentId, dueDate: a.dueDate, doneAt: null, createdAt: new Date(now.getTime() + i),
-    });
-  }
+  const added: CorrectiveAction[] = [];
+  for (const [i, a] of (plan.newActions ?? []).entries()) added.push(await insertAction(ctx, complaint.id, a, new Date(now.getTime() + i)));
   if (plan.completing.size) {
-    await ctx.query('UPDATE corrective_actions SET done_at = $2 WHERE complaint_id = $1 AND id = ANY($3) AND done_at IS NULL',
-      [complaint.id, now, [...plan.completing]]);
+    await ctx.query('UPDATE corrective_actions SET done_at = $2, done_by_user_id = $4 WHERE complaint_id = $1 AND id = ANY($3) AND done_at IS NULL',
+      [complaint.id, now, [...plan.completing], ctx.staff.userId]);
   }
+  const changedActions = [...added, ...plan.completed];
   await appendTimeline(ctx, {
     complaintId: complaint.id, type: 'TRANSITIONED', fromStage: complaint.stage, toStage: input.to,
     previousDepartmentId: complaint.departmentId,
     data: { ...pick(input, plan.given), ...(input.note ? { note: input.note } : {}) },
+    ...(changedActions.length > 0 && { detail: actionDetail(changedActions) }),
   });
 }
 

@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import { Arg, Ctx, Field, FieldResolver, ID, ObjectType, registerEnumType, Resolver, Root, Subscription } from 'type-graphql';
 import type { Actor } from '../../auth/actor.js';
 import { Role } from '../../auth/roles.js';
@@ -16,6 +17,9 @@ import { complaintStatus, findByToken } from './complaint.portal-service.js';
 import { SlaClock, SlaEventKind } from '../sla/sla.enums.js';
 import { SlaTarget } from '../sla/sla-clock.js';
 import { SlaBreach } from '../sla/sla-breach.entity.js';
+import { Action, authorize } from '../../auth/permissions.js';
+import { CorrectiveAction } from './corrective-action.entity.js';
+import { involves } from './corrective-action.service.js';
 
 export enum QueueChange { RECEIVED = 'RECEIVED', MOVED = 'MOVED', ASSIGNED = 'ASSIGNED' }
 registerEnumType(QueueChange, { name: 'QueueChange', description: 'What moved the complaint on the board' });
@@ -75,6 +79,18 @@ export class SlaEvent {
   at!: Date;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'Actions of one complaint were added, completed or checked' })
+export class CorrectiveActionsChange {
+  @Field(() => Complaint)
+  complaint!: Complaint;
+
+  @Field(() => [CorrectiveAction], { description: 'The actions that changed, as they are now' })
+  actions!: CorrectiveAction[];
+
+  @Field()
+  at!: Date;
+}
+
 /*
  * Who may open each subscription and which events reach it (its @LiveFeed).
  */
@@ -124,6 +140,26 @@ const complaintFeed: FeedOpener = async (gql, args) => {
   const id = entityId(args.id, 'id');
   if (!(await findComplaint(await gql.staff(), { id }))) throw notFound('complaint');
   return staffFeed(gql, (e) => e.complaintId === id);
+};
+
+const actionIdsOf = (e: ComplaintEvent): string[] =>
+  (Array.isArray(e.detail.correctiveActionIds) ? e.detail.correctiveActionIds : []).filter((id): id is string => typeof id === 'string');
+const ownersOf = (e: ComplaintEvent): string[] =>
+  (Array.isArray(e.detail.ownerDepartmentIds) ? e.detail.ownerDepartmentIds : []).filter((id): id is string => typeof id === 'string');
+
+/**
+ * The register's live feed: changes to actions the subscriber's register
+ * covers (QUALITY_MANAGER: all; others: owned by or on complaints of their
+ * departments), optionally of one owner department.
+ */
+const actionFeed: FeedOpener = async (gql, args) => {
+  const ownerDepartmentId = optionalEntityId(args.ownerDepartmentId, 'ownerDepartmentId');
+  const ctx = await gql.staff();
+  authorize(ctx.staff, Action.MANAGE_CORRECTIVE_ACTIONS);
+  if (ownerDepartmentId) await requireDepartment(ctx, ownerDepartmentId);
+  const actor = ctx.staff;
+  return staffFeed(gql, (e) => actionIdsOf(e).length > 0 && involves(actor, [e.departmentId, ...ownersOf(e)])
+    && (!ownerDepartmentId || ownersOf(e).includes(ownerDepartmentId)));
 };
 
 /** Number and token, as for complaintStatus; then only changes the customer may see. */
@@ -202,6 +238,21 @@ export class ComplaintSubscriptionResolver {
     @Ctx() gql: GraphQLContext,
   ): Promise<Complaint> {
     return currentComplaint(gql, e);
+  }
+
+  @Subscription(() => CorrectiveActionsChange, {
+    subscribe: servedByHub,
+    description: 'The actions register: actions added, completed or checked, of one owner department (or all the subscriber covers)',
+  })
+  @LiveFeed(actionFeed)
+  async correctiveActionsChanged(
+    @Root() e: ComplaintEvent,
+    @Arg('ownerDepartmentId', () => ID, { nullable: true }) _ownerDepartmentId: string | null,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<CorrectiveActionsChange> {
+    const ctx = await gql.staff();
+    const actions = await ctx.manager.find(CorrectiveAction, { where: { id: In(actionIdsOf(e)) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return { complaint: await currentComplaint(gql, e), actions, at: new Date(e.at) };
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { Role } from '../../auth/roles.js';
 import { Remedy, Stage, Validity } from './complaint.enums.js';
+import { CorrectiveActionKind } from './corrective-action.enums.js';
 
 export interface Edge {
   from: Stage;
@@ -64,7 +65,7 @@ export interface StageState {
   rootCause?: string | null;
   remedy?: Remedy | null;
   remedyAmount?: number | null;
-  correctiveActions: ReadonlyArray<{ done: boolean }>;
+  correctiveActions: ReadonlyArray<{ kind: CorrectiveActionKind; done: boolean }>;
   satisfaction?: number | null;
   feedbackUnavailable?: boolean | null;
   rejectionReason?: string | null;
@@ -107,9 +108,11 @@ export function missingFields(to: Stage, s: StageState): Array<{ field: string; 
       break;
     case Stage.FEEDBACK:
       if (s.validity === Validity.OBJECTIVE) {
-        need(s.correctiveActions.length > 0, 'correctiveActions', 'an objective defect needs at least one corrective action');
+        need(s.correctiveActions.length > 0, 'correctiveActions', 'an objective defect needs at least one action (a correction, corrective or preventive action)');
       }
-      need(s.correctiveActions.every((a) => a.done), 'completedCorrectiveActionIds', 'every corrective action must be done');
+      // Only the correction of the customer's case comes before asking them; corrective and preventive actions go on after.
+      need(s.correctiveActions.every((a) => a.done || a.kind !== CorrectiveActionKind.CORRECTION), 'completedCorrectiveActionIds',
+        'every correction must be done (corrective and preventive actions may go on after closing)');
       break;
     case Stage.CLOSED:
       need(s.satisfaction || s.feedbackUnavailable, 'satisfaction',

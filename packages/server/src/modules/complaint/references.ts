@@ -16,7 +16,7 @@ export async function requireCategory(ctx: RequestContext, id: string, forNewUse
   if (forNewUse && !category.active) throw new AppError('BAD_USER_INPUT', 'this category is no longer in use');
 }
 
-/** The assignee must be an active staff member and, when a department is given, belong to it. */
+/** The assignee (or an action's owner) must be an active staff member and, when a department is given, belong to it. */
 export async function requireAssignee(ctx: RequestContext, userId: string, departmentId: string | null): Promise<void> {
   const user = await ctx.loaders.user.load(userId);
   if (!user) throw notFound('user');
@@ -24,6 +24,6 @@ export async function requireAssignee(ctx: RequestContext, userId: string, depar
   if (departmentId) {
     const [member] = await ctx.query(
       'SELECT 1 FROM user_departments WHERE user_id = $1 AND department_id = $2', [userId, departmentId]);
-    if (!member) throw new AppError('BAD_USER_INPUT', 'the assignee is not a member of the complaint\'s department');
+    if (!member) throw new AppError('BAD_USER_INPUT', 'this user is not a member of that department');
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Role } from '../../../auth/roles.js';
+import { CorrectiveActionKind } from '../corrective-action.enums.js';
 import { Remedy, Stage, Validity } from '../complaint.enums.js';
 import {
   DEPARTMENT_SCOPED_ROLES, EDGES, TRANSITION_FIELDS, findEdge, missingFields, nextStages, refuseTransition, type StageState,
@@ -9,6 +10,7 @@ const STAGES = Object.values(Stage);
 const ROLES = Object.values(Role);
 const ALL_PAIRS = STAGES.flatMap((from) => STAGES.map((to) => ({ from, to })));
 const DEPT = 'dept-a';
+const { CORRECTION, CORRECTIVE, PREVENTIVE } = CorrectiveActionKind;
 const OTHER = 'dept-b';
 
 /** The process of design.md section 2, written out independently of EDGES. */
@@ -158,8 +160,9 @@ describe('missingFields', () => {
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.DISCOUNT, remedyAmount: 0 }, fields: ['remedyAmount'] },
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.COMPENSATION, remedyAmount: undefined }, fields: ['remedyAmount'] },
     { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [] }, fields: ['correctiveActions'] },
-    { to: Stage.FEEDBACK, change: { correctiveActions: [{ done: true }, { done: false }] }, fields: ['completedCorrectiveActionIds'] },
-    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ done: false }] }, fields: ['completedCorrectiveActionIds'] },
+    { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTION, done: true }, { kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
+    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
+    { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTIVE, done: false }, { kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: null }, fields: ['satisfaction'] },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: false }, fields: ['satisfaction'] },
     { to: Stage.REJECTED, change: { rejectionReason: null }, fields: ['rejectionReason'] },
@@ -173,7 +176,10 @@ describe('missingFields', () => {
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.REPAIR, remedyAmount: null } },
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.EXPLANATION, remedyAmount: undefined } },
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.REPLACE, remedyAmount: 0 } },
-    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ done: true }] } },
+    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTION, done: true }] } },
+    // Corrective and preventive actions go on after closing: they hold nothing, and count as the action an objective defect needs.
+    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTIVE, done: false }, { kind: PREVENTIVE, done: false }] } },
+    { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTION, done: true }, { kind: CORRECTIVE, done: false }] } },
     { to: Stage.FEEDBACK, change: { validity: Validity.SUBJECTIVE, correctiveActions: [] } },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: true } },
     { to: Stage.CLOSED, change: { satisfaction: 1 } },

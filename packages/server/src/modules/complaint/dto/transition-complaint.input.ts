@@ -3,9 +3,16 @@ import { ArrayMaxSize, IsInt, IsOptional, Max, Min, ValidateNested } from 'class
 import { ComplaintKind, Demand, Priority, Remedy, Stage, Validity } from '../complaint.enums.js';
 import { IsEntityId, PlainText } from '../../../graphql/validation.js';
 import { LocalDate } from '../../../graphql/scalars.js';
+import { CorrectiveActionKind } from '../corrective-action.enums.js';
 
-@InputType({ description: 'A corrective action decided with the remedy' })
+@InputType({ description: 'A correction, corrective or preventive action decided with the remedy' })
 export class CorrectiveActionInput {
+  @Field(() => CorrectiveActionKind, {
+    defaultValue: CorrectiveActionKind.CORRECTION,
+    description: 'CORRECTION (the default) must be done before FEEDBACK; CORRECTIVE and PREVENTIVE go on after closing',
+  })
+  kind!: CorrectiveActionKind;
+
   @Field()
   @PlainText({ max: 2000 })
   description!: string;
@@ -13,6 +20,11 @@ export class CorrectiveActionInput {
   @Field(() => ID)
   @IsEntityId()
   ownerDepartmentId!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The person answerable for it: an active member of the owner department' })
+  @IsOptional()
+  @IsEntityId()
+  ownerUserId?: string | null;
 
   @Field(() => LocalDate)
   dueDate!: string;
