@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
@@ -6,7 +7,7 @@ import type { ComplaintFilter } from './dto/complaint-filter.input.js';
 
 /** SELECT list mapping complaint columns to entity property names, from the entity's own metadata. */
 let selectList: string | undefined;
-function complaintColumns(ctx: RequestContext): string {
+function complaintColumns(ctx: Pick<RequestContext, 'manager'>): string {
   selectList ??= ctx.manager.connection.getMetadata(Complaint).columns
     .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
   return selectList;
@@ -24,6 +25,36 @@ export async function findComplaint(ctx: RequestContext, by: { id?: string | nul
     ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1`, [by.id])
     : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1`, [by.number!.trim().toUpperCase()]);
   return row ? toComplaint(row) : null;
+}
+
+/** How many of a customer's other complaints a complaint shows, newest first. */
+export const CUSTOMER_COMPLAINTS_SHOWN = 50;
+
+/**
+ * Each complaint's customer's other complaints, newest first: those of the
+ * same customer record, or with the same e-mail (case aside), or the same
+ * phone however it was written (`contact_phone`: its last ten digits); a
+ * complaint's e-mail and phone are those it stated, else its record's. Every
+ * staff member reads every complaint of the company (docs/roles.md), so
+ * row-level security is the whole scope, as for the complaint list.
+ */
+export async function customerComplaintsOf(manager: EntityManager, ids: readonly string[]): Promise<Array<Complaint & { forId: string }>> {
+  const rows = await manager.query(
+    `WITH me AS (
+       SELECT c.id, c.customer_id, lower(coalesce(c.customer_email, k.email)) AS email, contact_phone(coalesce(c.customer_phone, k.phone)) AS phone
+         FROM complaints c JOIN customers k ON k.tenant_id = c.tenant_id AND k.id = c.customer_id
+        WHERE c.id = ANY($1::uuid[])
+     )
+     SELECT me.id AS "forId", r.* FROM me CROSS JOIN LATERAL (
+       SELECT ${complaintColumns({ manager })} FROM complaints c
+        WHERE c.id <> me.id
+          AND (c.customer_id = me.customer_id OR lower(c.customer_email) = me.email OR contact_phone(c.customer_phone) = me.phone
+            -- A complaint that stated no e-mail or phone has its customer record's.
+            OR c.customer_email IS NULL AND c.customer_id IN (SELECT k.id FROM customers k WHERE k.email = me.email)
+            OR c.customer_phone IS NULL AND c.customer_id IN (SELECT k.id FROM customers k WHERE contact_phone(k.phone) = me.phone))
+        ORDER BY c.received_at DESC, c.id DESC LIMIT ${CUSTOMER_COMPLAINTS_SHOWN}
+     ) r`, [ids]);
+  return rows.map(toComplaint);
 }
 
 export interface ComplaintPage {

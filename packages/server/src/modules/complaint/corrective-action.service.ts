@@ -6,7 +6,7 @@ import { Complaint } from './complaint.entity.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { Stage } from './complaint.enums.js';
 import { appendTimeline } from './timeline.js';
-import { requireDepartment } from './references.js';
+import { requireActiveDepartment } from './references.js';
 
 const ADD_STAGES: readonly Stage[] = [Stage.IMPLEMENTATION];
 /** Actions may be finished after the complaint moved on: CAPA outlives the case. */
@@ -22,7 +22,7 @@ export interface NewCorrectiveAction {
 export async function addCorrectiveAction(ctx: RequestContext, input: NewCorrectiveAction): Promise<CorrectiveAction> {
   const complaint = await lockForCapa(ctx, input.complaintId, [input.ownerDepartmentId]);
   if (!ADD_STAGES.includes(complaint.stage)) throw badInput(`corrective actions are added during IMPLEMENTATION (this complaint is ${complaint.stage})`);
-  await requireDepartment(ctx, input.ownerDepartmentId);
+  await requireActiveDepartment(ctx, input.ownerDepartmentId, 'input.ownerDepartmentId');
   const action = ctx.manager.create(CorrectiveAction, {
     tenantId: ctx.tenantId, id: randomUUID(), complaintId: complaint.id, description: input.description.trim(),
     ownerDepartmentId: input.ownerDepartmentId, dueDate: input.dueDate, doneAt: null, createdAt: new Date(),
