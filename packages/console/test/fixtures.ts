@@ -18,9 +18,9 @@ export const reference: ReferenceQuery = {
     { id: 'c-old', name: 'Retired', active: false, createdAt: '2026-01-01T00:00:00Z' },
   ],
   users: [
-    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service' }] },
-    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service' }] },
-    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality' }] },
+    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
+    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
+    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality', archivedAt: null }] },
   ],
 };
 

@@ -22,7 +22,8 @@ describe('archiving a department', () => {
   beforeAll(async () => {
     server = await startTestServer();
     fx = new Fixtures(server);
-    [w, other] = await Promise.all([fx.world(), fx.world()]);
+    w = await fx.world();
+    other = await fx.world();
   });
   afterAll(() => server?.close());
 

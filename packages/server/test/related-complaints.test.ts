@@ -24,7 +24,8 @@ describe("a complaint's related complaints", () => {
   beforeAll(async () => {
     server = await startTestServer();
     fx = new Fixtures(server);
-    [w, other] = await Promise.all([fx.world(), fx.world()]);
+    w = await fx.world();
+    other = await fx.world();
   });
   const sockets = new OpenSockets();
   afterAll(async () => {
