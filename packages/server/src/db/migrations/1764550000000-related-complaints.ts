@@ -7,7 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - `contact_phone`: a phone as its last ten digits (a Russian number with
  *   +7 or 8 in front, spaces, brackets or hyphens, is the same number), as
  *   search reads phones (1764470000000); fewer than seven digits is no phone.
- *   Indexes find a customer's complaints by record, e-mail and phone.
+ *   Stored as `complaints.customer_phone_key` and `customers.phone_key`;
+ *   indexes find a customer's complaints by record, e-mail and phone.
  * - `complaint_links`: REPEAT (the same problem came back) or DUPLICATE (the
  *   same case filed twice) between two complaints of one company; one row a
  *   pair, the smaller id first, so a pair can be linked once.
@@ -23,10 +24,15 @@ export class RelatedComplaints1764550000000 implements MigrationInterface {
         SELECT CASE WHEN length(d) >= 7 THEN right(d, 10) END
           FROM (SELECT regexp_replace(coalesce(t, ''), '[^0-9]', '', 'g') AS d) digits
       $$;
+      -- Stored, so that lookups compare plain text: under row-level security PostgreSQL uses an index only for
+      -- leakproof comparisons, which a call of contact_phone() is not (an expression index went unused).
+      ALTER TABLE complaints ADD COLUMN customer_phone_key text GENERATED ALWAYS AS (contact_phone(customer_phone)) STORED;
+      ALTER TABLE customers ADD COLUMN phone_key text GENERATED ALWAYS AS (contact_phone(phone)) STORED;
       CREATE INDEX complaints_customer ON complaints (tenant_id, customer_id);
-      CREATE INDEX complaints_customer_email ON complaints (tenant_id, lower(customer_email)) WHERE customer_email IS NOT NULL;
-      CREATE INDEX complaints_customer_phone ON complaints (tenant_id, contact_phone(customer_phone)) WHERE customer_phone IS NOT NULL;
-      CREATE INDEX customers_phone ON customers (tenant_id, contact_phone(phone)) WHERE phone IS NOT NULL;
+      -- E-mails are stored in lower case (statedContact, findOrCreateCustomer).
+      CREATE INDEX complaints_customer_email ON complaints (tenant_id, customer_email) WHERE customer_email IS NOT NULL;
+      CREATE INDEX complaints_customer_phone ON complaints (tenant_id, customer_phone_key) WHERE customer_phone_key IS NOT NULL;
+      CREATE INDEX customers_phone ON customers (tenant_id, phone_key) WHERE phone_key IS NOT NULL;
 
       CREATE TABLE complaint_links (
         tenant_id uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
@@ -59,6 +65,8 @@ export class RelatedComplaints1764550000000 implements MigrationInterface {
       DROP INDEX complaints_customer_phone;
       DROP INDEX complaints_customer_email;
       DROP INDEX complaints_customer;
+      ALTER TABLE customers DROP COLUMN phone_key;
+      ALTER TABLE complaints DROP COLUMN customer_phone_key;
       DROP FUNCTION contact_phone(text);
     `);
   }
