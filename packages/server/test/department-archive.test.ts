@@ -92,6 +92,22 @@ describe('archiving a department', () => {
     expect(ok(await server.staff(ARCHIVE, { id: dept }, admin())).archiveDepartment.archivedAt).toEqual(expect.any(String));
   });
 
+  it('a registration racing the archiving is either counted as open or refused, never left in an archived department', async () => {
+    for (let i = 0; i < 12; i++) {
+      const dept = await fx.department(w.t);
+      const [registered, archived] = await Promise.all([
+        server.staff(Q.register, { input: complaintInput({ channel: 'PHONE', departmentId: dept, categoryId: w.cat, demand: 'REFUND' }) }, w.staff.OPERATOR.token),
+        server.staff(ARCHIVE, { id: dept }, admin()),
+      ]);
+      const [r, a] = [registered.errors?.[0]?.extensions?.reason ?? 'ok', archived.errors?.[0]?.extensions?.reason ?? 'ok'];
+      expect([['ok', 'OPEN_COMPLAINTS'], ['DEPARTMENT_ARCHIVED', 'ok']]).toContainEqual([r, a]);
+      const [row] = await fx.asTenant(w.t.tenantId, (m) => m.query(
+        `SELECT d.archived_at IS NOT NULL AS archived, count(c.id)::int AS open FROM departments d
+           LEFT JOIN complaints c ON c.department_id = d.id AND c.stage NOT IN ('CLOSED', 'REJECTED') WHERE d.id = $1 GROUP BY d.tenant_id, d.id`, [dept]));
+      expect(row.archived && row.open > 0).toBe(false);
+    }
+  });
+
   it("another company's department is not found", async () => {
     for (const query of [ARCHIVE, RESTORE]) {
       await fx.expectNoWrites(async () => expectError(await server.staff(query, { id: other.otherDept }, admin()), 'NOT_FOUND'));
