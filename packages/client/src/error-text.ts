@@ -53,6 +53,12 @@ export const REASON_TEXTS = {
     en: 'The action was not effective: set a follow-up action (description, department, due date).',
   },
   ALREADY_CHECKED: { ru: 'Результативность этого мероприятия уже проверена.', en: 'This action has been checked already.' },
+  DEPARTMENT_ARCHIVED: { ru: 'Этот отдел в архиве: выберите другой.', en: 'This department is archived: choose another.' },
+  OPEN_COMPLAINTS: {
+    ru: 'В отделе есть открытые обращения ({count}). Передайте их в другие отделы или завершите, затем отправьте отдел в архив.',
+    en: 'The department still has open complaints ({count}). Move them to other departments or finish them, then archive it.',
+  },
+  SELF_LINK: { ru: 'Обращение нельзя связать с самим собой.', en: 'A complaint cannot be linked to itself.' },
   FILE_TOO_LARGE: { ru: 'Файл больше 10 МБ.', en: 'The file is larger than 10 MB.' },
   UNSUPPORTED_TYPE: {
     ru: 'Такой тип файла не принимается: прикрепите фото (JPEG, PNG, WebP, GIF, HEIC), PDF или видео (MP4, WebM, MOV).',
@@ -69,6 +75,7 @@ export const REASON_TEXTS = {
   DUPLICATE: { ru: 'Такая запись уже есть.', en: 'This already exists.' },
   RETRY: { ru: 'Помешало другое изменение. Повторите.', en: 'Another change got in the way. Try again.' },
   IDEMPOTENCY_KEY_REUSED: { ru: 'Этот ключ уже использован для другого обращения.', en: 'This key was already used for a different complaint.' },
+  ALREADY_LINKED: { ru: 'Эти обращения уже связаны по-другому; сначала уберите связь.', en: 'These complaints are already linked another way; remove that link first.' },
   CONCURRENT_UPLOADS: { ru: 'Слишком много файлов загружается одновременно; дождитесь окончания.', en: 'Too many files are uploading at once; wait for one to finish.' },
   PENDING_UPLOADS: { ru: 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.', en: 'Too many files uploaded and not yet sent; send them or wait.' },
   QUERY_TIMEOUT: { ru: 'Запрос выполнялся слишком долго; запросите меньше или повторите позже.', en: 'The request took too long; ask for less or try again later.' },
@@ -96,8 +103,9 @@ export const CONSTRAINT_TEXTS: Record<string, Texts> = {
   isEntityId: { ru: 'неверная ссылка', en: 'not a valid reference' },
 };
 
-/** `{detail}` filled in; with no detail, the sentence ends where it began ("Проверьте форму."). */
-const fill = (text: string, detail: string) => (detail ? text.replace('{detail}', detail) : text.replace(/: \{detail\}\.?$/, '.'));
+/** `{detail}` filled in; with no detail, the sentence ends where it began ("Проверьте форму."). `{count}`: the problem's count. */
+const fill = (text: string, detail: string, count?: number) =>
+  (detail ? text.replace('{detail}', detail) : text.replace(/: \{detail\}\.?$/, '.')).replace('{count}', String(count ?? '?'));
 
 const isReason = (reason: string | undefined): reason is ErrorReason => !!reason && reason in REASON_TEXTS;
 
@@ -132,7 +140,7 @@ export function errorText(problem: RequestProblem, locale: Locale, labels: Recor
       return rules ? `${label} (${rules})` : label;
     }).join('; ')
     : locale === 'en' ? problem.message : '';
-  if (isReason(problem.reason)) return fill(REASON_TEXTS[problem.reason][locale], detail);
+  if (isReason(problem.reason)) return fill(REASON_TEXTS[problem.reason][locale], detail, problem.count);
   return fill(CODE_TEXTS[problem.code][locale], detail);
 }
 

@@ -30,6 +30,8 @@ export interface RequestProblem {
   currentVersion?: number;
   /** For RATE_LIMITED: how long to wait before trying again. */
   retryAfterSeconds?: number;
+  /** How many records stand in the way (OPEN_COMPLAINTS: the department's open complaints). */
+  count?: number;
 }
 
 const KNOWN = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
@@ -46,6 +48,7 @@ export function describeError(error: unknown): RequestProblem {
       fields: Array.isArray(ext.fields) ? (ext.fields as FieldProblem[]) : [],
       currentVersion: typeof ext.currentVersion === 'number' ? ext.currentVersion : undefined,
       retryAfterSeconds: typeof ext.retryAfterSeconds === 'number' ? ext.retryAfterSeconds : undefined,
+      count: typeof ext.openComplaints === 'number' ? ext.openComplaints : undefined,
     };
   }
   return { code: 'NETWORK', message: error instanceof Error ? error.message : String(error), fields: [] };

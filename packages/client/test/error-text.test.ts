@@ -23,6 +23,12 @@ describe('errorText: a failed request in the reader\'s language', () => {
     expect(errorText(problem({ code: 'RATE_LIMITED', reason: 'BUSY' }), 'ru')).toMatch(/загружен/);
   });
 
+  it('a refusal that counts what stands in the way says the number (the open complaints of a department being archived)', () => {
+    const p = problem({ reason: 'OPEN_COMPLAINTS', message: 'the department has 4 open complaint(s)', count: 4 });
+    expect(errorText(p, 'ru')).toBe('В отделе есть открытые обращения (4). Передайте их в другие отделы или завершите, затем отправьте отдел в архив.');
+    expect(errorText(p, 'en')).toBe('The department still has open complaints (4). Move them to other departments or finish them, then archive it.');
+  });
+
   it('never puts the server\'s English in a Russian sentence: a code without a reason or fields stands alone', () => {
     expect(errorText(problem({ message: 'a CLOSED complaint cannot be reassigned' }), 'ru')).toBe('Проверьте форму.');
     expect(errorText(problem({ code: 'FORBIDDEN', message: 'you may not assign this complaint' }), 'ru')).toBe('Ваша роль не позволяет это действие.');

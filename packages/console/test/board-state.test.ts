@@ -66,5 +66,8 @@ describe('defaultBoard: the queue a user opens on', () => {
   it('their first department for the others, the whole company for someone in none', () => {
     expect(defaultBoard({ roles: ['SPECIALIST'], departments: [dept('d1'), dept('d2')] })).toBe('d1');
     expect(defaultBoard({ roles: ['QUALITY_MANAGER'], departments: [] })).toBeNull();
+    // An archived department's queue is empty: the next one, or the whole company.
+    expect(defaultBoard({ roles: ['HEAD'], departments: [{ id: 'd0', archivedAt: '2026-11-01T00:00:00Z' }, dept('d2')] })).toBe('d2');
+    expect(defaultBoard({ roles: ['HEAD'], departments: [{ id: 'd0', archivedAt: '2026-11-01T00:00:00Z' }] })).toBeNull();
   });
 });

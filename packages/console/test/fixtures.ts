@@ -8,14 +8,19 @@ export const reference: ReferenceQuery = {
     { id: 'd-service', name: 'Service', createdAt: '2026-01-01T00:00:00Z' },
     { id: 'd-quality', name: 'Quality', createdAt: '2026-01-01T00:00:00Z' },
   ],
+  allDepartments: [
+    { id: 'd-service', name: 'Service', archivedAt: null },
+    { id: 'd-quality', name: 'Quality', archivedAt: null },
+    { id: 'd-old', name: 'Old returns desk', archivedAt: '2026-11-01T00:00:00Z' },
+  ],
   categories: [
     { id: 'c-defect', name: 'Defect', active: true, createdAt: '2026-01-01T00:00:00Z' },
     { id: 'c-old', name: 'Retired', active: false, createdAt: '2026-01-01T00:00:00Z' },
   ],
   users: [
-    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service' }] },
-    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service' }] },
-    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality' }] },
+    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
+    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
+    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality', archivedAt: null }] },
   ],
 };
 
@@ -28,7 +33,7 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
     category: null, validity: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
     satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',
     allowedTransitions: [], abilities: { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false },
-    correctiveActions: [], messages: [], timeline: [], attachments: [],
+    correctiveActions: [], messages: [], timeline: [], attachments: [], customerComplaints: [], links: [],
     productPrice: null, awaitingCustomerSince: null, firstRespondedAt: null, penaltyExposure: null, slaClocks: [],
     ...overrides,
   };

@@ -51,6 +51,13 @@ beforeAll(async () => {
     ok(await server.staff(`mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }`,
       { input: { name: 'Acknowledgement', body: 'We received {{number}}.' } }, w.t.adminToken));
   }
+  // A link between two complaints in each tenant.
+  const [a2] = await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT id FROM complaints WHERE number = $1', [portalA2.number]));
+  const b2 = await fx.register(b.staff.OPERATOR.token);
+  for (const [w, one, other] of [[a, secret.id, a2.id], [b, own.id, b2.id]] as const) {
+    ok(await server.staff(`mutation($input: LinkComplaintsInput!) { linkComplaints(input: $input) { id } }`,
+      { input: { complaintId: one, otherComplaintId: other, kind: 'DUPLICATE' } }, w.staff.HEAD.token));
+  }
   // A warning in each tenant's SLA history, as the scheduler records one.
   for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
     await fx.asTenant(w.t.tenantId, (m) => m.query(
@@ -73,8 +80,9 @@ describe('reads with another tenant\'s token', () => {
   it('list and search only B\'s complaints', async () => {
     const list = `query($filter: ComplaintFilter) { complaints(filter: $filter, first: 200) { totalCount edges { node { id tenantNumber: number } } } }`;
     const all = ok(await server.staff(list, {}, b.staff.HEAD.token)).complaints;
-    expect(all.totalCount).toBe(1);
-    expect(all.edges[0].node.tenantNumber.startsWith(b.t.slug.toUpperCase())).toBe(true);
+    // B's two: one moved to IMPLEMENTATION, one linked to it.
+    expect(all.totalCount).toBe(2);
+    for (const edge of all.edges) expect(edge.node.tenantNumber.startsWith(b.t.slug.toUpperCase())).toBe(true);
     for (const filter of [{ search: WORD }, { search: secret.number }, { departmentId: a.dept }, { assigneeId: a.staff.SPECIALIST.id }]) {
       expect(ok(await server.staff(list, { filter }, b.staff.HEAD.token)).complaints).toEqual({ totalCount: 0, edges: [] });
     }

@@ -42,6 +42,8 @@ interface Probe {
   run: (user: StaffFixture, role: Role, c: ComplaintView | undefined) => Promise<GqlResult[]>;
 }
 const registered = () => fx.complaintAt(w, Stage.REGISTERED);
+/** The complaint a LINK_COMPLAINTS probe links to (made in its prepare). */
+let linkTarget = '';
 const PROBES: Record<Action, Probe> = {
   [Action.READ_COMPLAINTS]: {
     prepare: registered,
@@ -78,6 +80,8 @@ const PROBES: Record<Action, Probe> = {
     run: async (u) => [
       await server.staff(Q.createDepartment, { input: { name: `Dept ${unique()}` } }, u.token),
       await server.staff(Q.renameDepartment, { input: { id: w.otherDept, name: `Other ${unique()}` } }, u.token),
+      await server.staff(`mutation($id: ID!) { archiveDepartment(id: $id) { id archivedAt } }`, { id: w.otherDept }, u.token),
+      await server.staff(`mutation($id: ID!) { restoreDepartment(id: $id) { id archivedAt } }`, { id: w.otherDept }, u.token),
     ],
   },
   [Action.MANAGE_CATEGORIES]: {
@@ -147,6 +151,18 @@ const PROBES: Record<Action, Probe> = {
       ];
     },
   },
+  [Action.LINK_COMPLAINTS]: {
+    prepare: async () => {
+      linkTarget = (await fx.register(w.staff.OPERATOR.token)).id;
+      return fx.register(w.staff.OPERATOR.token);
+    },
+    run: async (u, _r, c) => [
+      await server.staff(`mutation($input: LinkComplaintsInput!) { linkComplaints(input: $input) { id links { kind } } }`,
+        { input: { complaintId: c!.id, otherComplaintId: linkTarget, kind: 'REPEAT' } }, u.token),
+      await server.staff(`mutation($input: UnlinkComplaintsInput!) { unlinkComplaints(input: $input) { id links { kind } } }`,
+        { input: { complaintId: c!.id, otherComplaintId: linkTarget } }, u.token),
+    ],
+  },
 };
 
 describe('GRANTS over the API', () => {
@@ -159,6 +175,7 @@ describe('GRANTS over the API', () => {
       MANAGE_USERS: ['ADMIN'], MANAGE_DEPARTMENTS: ['ADMIN'], MANAGE_CATEGORIES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SETTINGS: ['ADMIN'],
       MANAGE_TEMPLATES: ['ADMIN', 'QUALITY_MANAGER'],
       UPDATE_COMPLAINT: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], HANDLE_ESCALATIONS: ['HEAD', 'QUALITY_MANAGER'],
+      LINK_COMPLAINTS: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'],
     });
   });
 

@@ -13,8 +13,10 @@ const ONLY_IN_MIGRATIONS = [
   /^ALTER TABLE "[a-z_]+" ALTER COLUMN "[a-z_]+" DROP DEFAULT$/,
   // Kept by PostgreSQL, never read through an entity: the deadline the queue orders by (generated from the SLA and
   // legal deadlines),
-  // the search vector (a generated column) and the per-complaint event sequence of the outbox.
-  /^ALTER TABLE "complaints" DROP COLUMN "(due_at|search|event_seq)"$/,
+  // the search vector (a generated column) and the per-complaint event sequence of the outbox; the phone as a key
+  // for finding a customer's complaints (generated).
+  /^ALTER TABLE "complaints" DROP COLUMN "(due_at|search|event_seq|customer_phone_key)"$/,
+  /^ALTER TABLE "customers" DROP COLUMN "phone_key"$/,
   // TypeORM's bookkeeping of those generated columns.
   /^DELETE FROM "typeorm_metadata"/,
 ];

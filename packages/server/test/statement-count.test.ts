@@ -36,7 +36,7 @@ const complaints: Array<{ id: string }> = [];
 
 beforeAll(async () => {
   // The detail page is heavier than the console ever asks for (it is the N+1 probe): past the default cost limit.
-  server = await startTestServer({ slaScheduler: false, queryLimits: { ...DEFAULT_LIMITS, maxCost: 1_000_000 } });
+  server = await startTestServer({ slaScheduler: false, queryLimits: { ...DEFAULT_LIMITS, maxCost: 2_000_000 } });
   fx = new Fixtures(server);
   w = await fx.world();
   counter = countStatements(server.dataSource);

@@ -22,6 +22,7 @@ export enum Action {
   MANAGE_SETTINGS = 'MANAGE_SETTINGS',
   UPDATE_COMPLAINT = 'UPDATE_COMPLAINT',
   HANDLE_ESCALATIONS = 'HANDLE_ESCALATIONS',
+  LINK_COMPLAINTS = 'LINK_COMPLAINTS',
 }
 
 registerEnumType(Action, { name: 'StaffAction', description: 'What a role allows across the company (docs/roles.md)' });
@@ -46,6 +47,8 @@ export const GRANTS: Readonly<Record<Action, readonly Role[]>> = {
   [Action.UPDATE_COMPLAINT]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD],
   // HEAD: breaches of their departments; QUALITY_MANAGER: all.
   [Action.HANDLE_ESCALATIONS]: [QUALITY_MANAGER, HEAD],
+  // Marking repeats and duplicates: whoever handles complaints, across the company.
+  [Action.LINK_COMPLAINTS]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD],
 };
 
 export function can(actor: Pick<Actor, 'roles'>, action: Action): boolean {

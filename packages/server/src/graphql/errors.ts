@@ -32,6 +32,9 @@ export const ERROR_REASONS = {
   // Corrective actions: effectiveness is checked once, after completion; a failed one is followed up.
   ACTION_NOT_DONE: 'BAD_USER_INPUT',
   FOLLOW_UP_REQUIRED: 'BAD_USER_INPUT',
+  DEPARTMENT_ARCHIVED: 'BAD_USER_INPUT',
+  OPEN_COMPLAINTS: 'BAD_USER_INPUT',
+  SELF_LINK: 'BAD_USER_INPUT',
   // Files.
   FILE_TOO_LARGE: 'BAD_USER_INPUT',
   UNSUPPORTED_TYPE: 'BAD_USER_INPUT',
@@ -49,6 +52,7 @@ export const ERROR_REASONS = {
   RETRY: 'CONFLICT',
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   ALREADY_CHECKED: 'CONFLICT',
+  ALREADY_LINKED: 'CONFLICT',
   // Shared resources (docs/security.md).
   CONCURRENT_UPLOADS: 'RATE_LIMITED',
   PENDING_UPLOADS: 'RATE_LIMITED',

@@ -14,6 +14,8 @@ import { BusinessCalendar } from '../modules/sla/business-calendar.entity.js';
 import { SlaPolicy } from '../modules/sla/sla-policy.entity.js';
 import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
 import type { DeadlineRecord } from '../modules/sla/sla.service.js';
+import { customerComplaintsOf } from '../modules/complaint/complaint.queries.js';
+import { linksOf, type LinkSeen } from '../modules/complaint/complaint-link.service.js';
 
 type Order = Record<string, 'ASC' | 'DESC'>;
 
@@ -43,6 +45,10 @@ export class Loaders {
   readonly slaBreaches: DataLoader<string, SlaBreach[]>;
   /** The running clocks of a complaint, as stored. */
   readonly slaDeadlines: DataLoader<string, DeadlineRecord[]>;
+  /** The complaints a complaint is linked to (REPEAT, DUPLICATE), oldest link first. */
+  readonly links: DataLoader<string, LinkSeen[]>;
+  /** The other complaints of the same customer (record, e-mail or phone), newest first. */
+  readonly customerComplaints: DataLoader<string, Complaint[]>;
 
   constructor(manager: EntityManager, tenantId: string) {
     const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) => new DataLoader<string, T | null>(async (ids) => {
@@ -61,7 +67,7 @@ export class Loaders {
     this.calendar = byId(BusinessCalendar);
     this.slaPolicy = byId(SlaPolicy);
     this.userDepartments = grouped((ids) => manager.query(
-      `SELECT ud.user_id AS "userId", d.id, d.name, d.created_at AS "createdAt" FROM departments d
+      `SELECT ud.user_id AS "userId", d.id, d.name, d.created_at AS "createdAt", d.archived_at AS "archivedAt" FROM departments d
          JOIN user_departments ud ON ud.tenant_id = d.tenant_id AND ud.department_id = d.id
         WHERE ud.tenant_id = $1 AND ud.user_id = ANY($2::uuid[]) ORDER BY d.name, d.id`, [tenantId, ids]) as Promise<Array<Department & { userId: string }>>,
     (r) => r.userId);
@@ -73,6 +79,8 @@ export class Loaders {
     this.slaDeadlines = grouped((ids) => manager.query(
       'SELECT * FROM sla_deadlines WHERE tenant_id = $1 AND complaint_id = ANY($2::uuid[])', [tenantId, ids]) as Promise<DeadlineRecord[]>,
     (r) => r.complaint_id);
+    this.links = grouped((ids) => linksOf(manager, ids), (r) => r.forId);
+    this.customerComplaints = grouped<Complaint & { forId: string }>((ids) => customerComplaintsOf(manager, ids), (r) => r.forId);
   }
 }
 

@@ -8,6 +8,7 @@ import { UserResolver } from '../modules/user/user.resolver.js';
 import { CategoryResolver } from '../modules/category/category.resolver.js';
 import { ComplaintResolver, TimelineEventResolver } from '../modules/complaint/complaint.resolver.js';
 import { CorrectiveActionResolver, EffectivenessCheckResolver } from '../modules/complaint/corrective-action.resolver.js';
+import { ComplaintLinkResolver, RelatedComplaintsResolver } from '../modules/complaint/complaint-link.resolver.js';
 import { MessageResolver } from '../modules/message/message.resolver.js';
 import { ComplaintPortalResolver, PortalAttachmentResolver } from '../modules/complaint/complaint.portal-resolver.js';
 import { AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver } from '../modules/attachment/attachment.resolver.js';
@@ -40,6 +41,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
     resolvers: [
       TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
       ComplaintResolver, CorrectiveActionResolver, EffectivenessCheckResolver, TimelineEventResolver, MessageResolver,
+      RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver,

@@ -55,10 +55,11 @@ export function byDeadline(a: Card, b: Card): number {
 /**
  * The board a user opens on: the whole company for those who sort new
  * complaints (OPERATOR routes them across departments, and portal
- * complaints arrive without one) and for a user in no department; else
- * their first department.
+ * complaints arrive without one) and for a user in no department (archived
+ * ones aside: their queues are empty); else their first department.
  */
-export function defaultBoard(user: { roles: readonly string[]; departments: readonly { id: string }[] }): string | null {
-  if (user.roles.includes('OPERATOR') || !user.departments.length) return null;
-  return user.departments[0]!.id;
+export function defaultBoard(user: { roles: readonly string[]; departments: readonly { id: string; archivedAt?: string | null }[] }): string | null {
+  const current = user.departments.filter((d) => !d.archivedAt);
+  if (user.roles.includes('OPERATOR') || !current.length) return null;
+  return current[0]!.id;
 }

@@ -13,6 +13,7 @@ import { MessageQuestion1764480000000 } from './1764480000000-message-question.j
 import { TenantCurrency1764490000000 } from './1764490000000-tenant-currency.js';
 import { CountryHolidays1764500000000 } from './1764500000000-country-holidays.js';
 import { CapaRegister1764530000000 } from './1764530000000-capa-register.js';
+import { RelatedComplaints1764550000000 } from './1764550000000-related-complaints.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   TenantCurrency1764490000000,
   CountryHolidays1764500000000,
   CapaRegister1764530000000,
+  RelatedComplaints1764550000000,
 ];

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
@@ -6,7 +7,7 @@ import type { ComplaintFilter } from './dto/complaint-filter.input.js';
 
 /** SELECT list mapping complaint columns to entity property names, from the entity's own metadata. */
 let selectList: string | undefined;
-function complaintColumns(ctx: RequestContext): string {
+function complaintColumns(ctx: Pick<RequestContext, 'manager'>): string {
   selectList ??= ctx.manager.connection.getMetadata(Complaint).columns
     .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
   return selectList;
@@ -24,6 +25,50 @@ export async function findComplaint(ctx: RequestContext, by: { id?: string | nul
     ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1`, [by.id])
     : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1`, [by.number!.trim().toUpperCase()]);
   return row ? toComplaint(row) : null;
+}
+
+/** How many of a customer's other complaints a complaint shows, newest first. */
+export const CUSTOMER_COMPLAINTS_SHOWN = 50;
+
+/**
+ * Each complaint's customer's other complaints, newest first: those of the
+ * same customer record, or with the same e-mail (stored in lower case), or
+ * the same phone however it was written (`contact_phone`: its last ten
+ * digits, stored as customer_phone_key and phone_key); a
+ * complaint's e-mail and phone are those it stated, else its record's. Every
+ * staff member reads every complaint of the company (docs/roles.md), so
+ * row-level security is the whole scope, as for the complaint list.
+ */
+export async function customerComplaintsOf(manager: EntityManager, ids: readonly string[]): Promise<Array<Complaint & { forId: string }>> {
+  // One branch per way of being the same customer, each on its own index (an OR of them scanned every complaint), comparing
+  // stored keys: row-level security lets an index serve only leakproof comparisons, such as text equality.
+  const rows = await manager.query(
+    `WITH me AS (
+       SELECT c.id, c.customer_id, coalesce(c.customer_email, k.email) AS email, CASE WHEN c.customer_phone IS NULL THEN k.phone_key ELSE c.customer_phone_key END AS phone
+         FROM complaints c JOIN customers k ON k.tenant_id = c.tenant_id AND k.id = c.customer_id
+        WHERE c.id = ANY($1::uuid[])
+     ), same AS (
+       SELECT me.id AS for_id, c.id FROM me JOIN complaints c ON c.customer_id = me.customer_id
+       UNION
+       SELECT me.id, c.id FROM me JOIN complaints c ON c.customer_email = me.email
+       UNION
+       SELECT me.id, c.id FROM me JOIN complaints c ON c.customer_phone_key = me.phone
+       UNION -- a complaint that stated no e-mail or phone has its customer record's
+       SELECT me.id, c.id FROM me JOIN customers k ON k.email = me.email
+         JOIN complaints c ON c.customer_id = k.id AND c.customer_email IS NULL
+       UNION
+       SELECT me.id, c.id FROM me JOIN customers k ON k.phone_key = me.phone
+         JOIN complaints c ON c.customer_id = k.id AND c.customer_phone IS NULL
+     ), ranked AS (
+       SELECT s.for_id, c.id, row_number() OVER (PARTITION BY s.for_id ORDER BY c.received_at DESC, c.id DESC) AS n
+         FROM same s JOIN complaints c ON c.id = s.id
+        WHERE s.id <> s.for_id
+     )
+     SELECT r.for_id AS "forId", ${complaintColumns({ manager })}
+       FROM ranked r JOIN complaints c ON c.id = r.id
+      WHERE r.n <= ${CUSTOMER_COMPLAINTS_SHOWN}
+      ORDER BY r.for_id, r.n`, [ids]);
+  return rows.map(toComplaint);
 }
 
 export interface ComplaintPage {

@@ -11,7 +11,7 @@ import { syncSla } from '../sla/sla.service.js';
 import { nextComplaintNumber } from './numbering.js';
 import { appendTimeline } from './timeline.js';
 import { findOrCreateCustomer, statedContact } from './customer.service.js';
-import { requireAssignee, requireCategory, requireDepartment } from './references.js';
+import { requireActiveDepartment, requireAssignee, requireCategory } from './references.js';
 import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 import { assignScope, mayUpdate } from './abilities.js';
@@ -41,7 +41,7 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     }
     if (existing) return existing;
   }
-  if (input.departmentId) await requireDepartment(ctx, input.departmentId);
+  if (input.departmentId) await requireActiveDepartment(ctx, input.departmentId);
   if (input.categoryId) await requireCategory(ctx, input.categoryId);
   if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, input.departmentId ?? null);
 
@@ -168,7 +168,7 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   const { to } = input;
   const registering = to === Stage.REGISTERED;
   // A foreign or unknown department is NOT_FOUND, before it could decide the department scope.
-  if (registering && input.departmentId) await requireDepartment(ctx, input.departmentId);
+  if (registering && input.departmentId) await requireActiveDepartment(ctx, input.departmentId);
   const departmentId = registering ? input.departmentId ?? complaint.departmentId : complaint.departmentId;
   const refusal = refuseTransition(from, to, actor.roles, actor.departmentIds, departmentId);
   if (refusal?.code === 'NOT_ALLOWED_EDGE') throw new AppError('BAD_USER_INPUT', refusal.message, { reason: 'TRANSITION_NOT_ALLOWED', from, to });
@@ -184,7 +184,7 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
     pick(input, given) as Partial<Complaint> & TransitionComplaintInput;
   if (registering && input.categoryId) await requireCategory(ctx, input.categoryId);
   if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, departmentId);
-  for (const a of newActions ?? []) await requireActionOwner(ctx, a);
+  for (const [i, a] of (newActions ?? []).entries()) await requireActionOwner(ctx, a, `input.correctiveActions.${i}.ownerDepartmentId`);
 
   const actions = await ctx.manager.findBy(CorrectiveAction, { complaintId: complaint.id });
   const completing = new Set(completedCorrectiveActionIds ?? []);
@@ -237,7 +237,7 @@ export async function assignComplaint(ctx: RequestContext, input: AssignComplain
   const departmentId = input.departmentId === undefined || input.departmentId === null ? complaint.departmentId : input.departmentId;
   const assigneeId = input.assigneeId ?? null;
   refuseAssignment(ctx, complaint, departmentId, assigneeId);
-  if (departmentId !== complaint.departmentId && departmentId) await requireDepartment(ctx, departmentId);
+  if (departmentId !== complaint.departmentId && departmentId) await requireActiveDepartment(ctx, departmentId);
   if (assigneeId) await requireAssignee(ctx, assigneeId, departmentId);
 
   const now = new Date();

@@ -8,7 +8,7 @@ import { CorrectiveAction } from './corrective-action.entity.js';
 import { CorrectiveActionKind, Effectiveness } from './corrective-action.enums.js';
 import { Stage } from './complaint.enums.js';
 import { appendTimeline } from './timeline.js';
-import { requireAssignee, requireDepartment } from './references.js';
+import { requireActiveDepartment, requireAssignee } from './references.js';
 
 const ADD_STAGES: readonly Stage[] = [Stage.IMPLEMENTATION];
 /** Actions may be finished after the complaint moved on: CAPA outlives the case. */
@@ -44,9 +44,9 @@ export function involves(actor: Pick<Actor, 'roles' | 'departmentIds'>, departme
   return !scope || departmentIds.some((d) => d !== null && scope.includes(d));
 }
 
-/** The owner department exists in the company, and the owner person, when named, is an active member of it. */
-export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAction): Promise<void> {
-  await requireDepartment(ctx, a.ownerDepartmentId);
+/** The owner department exists in the company and is not archived, and the owner person, when named, is an active member of it. */
+export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAction, field = 'input.ownerDepartmentId'): Promise<void> {
+  await requireActiveDepartment(ctx, a.ownerDepartmentId, field);
   if (a.ownerUserId) await requireAssignee(ctx, a.ownerUserId, a.ownerDepartmentId);
 }
 
@@ -114,7 +114,7 @@ export async function checkEffectiveness(ctx: RequestContext, input: Effectivene
     });
   }
   if (!failed && input.followUp) throw badInput('a follow-up is given only for an action found not effective');
-  if (input.followUp) await requireActionOwner(ctx, input.followUp);
+  if (input.followUp) await requireActionOwner(ctx, input.followUp, 'input.followUp.ownerDepartmentId');
 
   const now = new Date();
   const check = {

@@ -10,6 +10,21 @@ export async function requireDepartment(ctx: RequestContext, id: string): Promis
   if (!(await ctx.loaders.department.load(id))) throw notFound('department');
 }
 
+/**
+ * A department for new work (registering, assigning, moving, owning a
+ * corrective action, an SLA escalation's target): it exists and is not
+ * archived. The row is share-locked until the transaction ends, so a
+ * department being archived meanwhile either waits for this work (and then
+ * counts it) or is seen archived here (archiveDepartment).
+ */
+export async function requireActiveDepartment(ctx: RequestContext, id: string, field = 'input.departmentId'): Promise<void> {
+  const [row] = await ctx.query<{ archived_at: Date | null }>('SELECT archived_at FROM departments WHERE id = $1 FOR SHARE', [id]);
+  if (!row) throw notFound('department');
+  if (row.archived_at) {
+    throw new AppError('BAD_USER_INPUT', 'this department is archived; choose another', { reason: 'DEPARTMENT_ARCHIVED', fields: [{ field, reason: 'DEPARTMENT_ARCHIVED' }] });
+  }
+}
+
 export async function requireCategory(ctx: RequestContext, id: string, forNewUse = true): Promise<void> {
   const category = await ctx.loaders.category.load(id);
   if (!category) throw notFound('category');

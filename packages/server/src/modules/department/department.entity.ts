@@ -18,4 +18,8 @@ export class Department {
   @Field()
   @Column('timestamptz')
   createdAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Set while archived: offered for no new work; its complaints and history keep it' })
+  @Column('timestamptz', { nullable: true })
+  archivedAt!: Date | null;
 }

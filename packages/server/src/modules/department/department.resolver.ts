@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Allow } from '../../auth/allow.js';
-import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { notFound } from '../../graphql/errors.js';
 import { Action } from '../../auth/permissions.js';
-import { IsEntityId, PlainText } from '../../graphql/validation.js';
+import { IsEntityId, PlainText, entityId } from '../../graphql/validation.js';
 import { Department } from './department.entity.js';
+import { archiveDepartment, createDepartment, listDepartments, renameDepartment, restoreDepartment } from './department.service.js';
 
 @InputType()
 export class CreateDepartmentInput {
@@ -25,32 +24,41 @@ export class RenameDepartmentInput {
   name!: string;
 }
 
+@ArgsType()
+class DepartmentsArgs {
+  @Field({ defaultValue: false, description: 'Archived departments too (the administration page; naming old work)' })
+  includeArchived!: boolean;
+}
+
 @Resolver(() => Department)
 export class DepartmentResolver {
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => [Department], { description: 'All departments of your company, by name' })
-  async departments(@Ctx() gql: GraphQLContext): Promise<Department[]> {
-    const ctx = await gql.staff();
-    return ctx.manager.find(Department, { order: { name: 'ASC' } });
+  @Query(() => [Department], { description: 'Departments of your company by name: those offered for new work, or with includeArchived all of them' })
+  async departments(@Args() { includeArchived }: DepartmentsArgs, @Ctx() gql: GraphQLContext): Promise<Department[]> {
+    return listDepartments(await gql.staff(), includeArchived);
   }
 
   @Allow(Action.MANAGE_DEPARTMENTS)
   @Mutation(() => Department)
   async createDepartment(@Arg('input') input: CreateDepartmentInput, @Ctx() gql: GraphQLContext): Promise<Department> {
-    const ctx = await gql.staff();
-    const department = ctx.manager.create(Department, { tenantId: ctx.tenantId, id: randomUUID(), name: input.name.trim(), createdAt: new Date() });
-    await ctx.manager.insert(Department, department);
-    return department;
+    return createDepartment(await gql.staff(), input.name);
   }
 
   @Allow(Action.MANAGE_DEPARTMENTS)
   @Mutation(() => Department)
   async renameDepartment(@Arg('input') input: RenameDepartmentInput, @Ctx() gql: GraphQLContext): Promise<Department> {
-    const ctx = await gql.staff();
-    const department = await ctx.manager.findOneBy(Department, { id: input.id });
-    if (!department) throw notFound('department');
-    department.name = input.name.trim();
-    await ctx.manager.update(Department, { id: input.id }, { name: department.name });
-    return department;
+    return renameDepartment(await gql.staff(), input.id, input.name);
+  }
+
+  @Allow(Action.MANAGE_DEPARTMENTS)
+  @Mutation(() => Department, { description: 'Offered for no new work from now on; refused while it has open complaints (OPEN_COMPLAINTS, with openComplaints) or an SLA policy escalates into it (IN_USE)' })
+  async archiveDepartment(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Department> {
+    return archiveDepartment(await gql.staff(), entityId(id, 'id'));
+  }
+
+  @Allow(Action.MANAGE_DEPARTMENTS)
+  @Mutation(() => Department, { description: 'Offered for new work again' })
+  async restoreDepartment(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Department> {
+    return restoreDepartment(await gql.staff(), entityId(id, 'id'));
   }
 }

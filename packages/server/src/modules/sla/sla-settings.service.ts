@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { Role } from '../../auth/roles.js';
 import { OPEN_STAGES } from '../complaint/complaint.enums.js';
-import { requireCategory, requireDepartment } from '../complaint/references.js';
+import { requireActiveDepartment, requireCategory, requireDepartment } from '../complaint/references.js';
 import { calendarProblems, localDate } from './business-time.js';
 import { publicYear, type Language } from './public-holidays.js';
 import { Tenant } from '../tenant/tenant.entity.js';
@@ -148,7 +148,7 @@ async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefaul
   if (!(await ctx.manager.existsBy(BusinessCalendar, { id: input.calendarId }))) throw notFound('calendar');
   for (const id of new Set(input.categoryIds)) await requireCategory(ctx, id);
   const reassign = input.escalation?.reassignToDepartmentId ?? null;
-  if (reassign) await requireDepartment(ctx, reassign);
+  if (reassign) await requireActiveDepartment(ctx, reassign, 'input.escalation.reassignToDepartmentId');
   const stageSeconds: Record<string, number> = {};
   for (const t of input.stageTargets) {
     if (!OPEN_STAGES.includes(t.stage)) throw badInput(`${t.stage} is final: no time runs in it`, field('stageTargets', [`${t.stage} is final`]));
