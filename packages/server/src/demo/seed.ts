@@ -17,7 +17,7 @@
  *
  * Each tenant also gets a few response templates in its language (demo-templates.ts).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/password.js';
 import { inTenant } from '../db/unit-of-work.js';
@@ -27,6 +27,7 @@ import type { Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
 import { syncSla } from '../modules/sla/sla.service.js';
+import { newTrackingToken, trackingPath } from '../modules/complaint/tracking.js';
 import { RU_TEXTS } from './demo-texts-ru.js';
 import { EN_TEXTS } from './demo-texts-en.js';
 import { DEMO_TEMPLATES } from './demo-templates.js';
@@ -75,7 +76,7 @@ export async function seedDemoData(dataSource: DataSource): Promise<string | nul
   const seeded: Seeded[] = [];
   for (const { texts, complaints } of DEMO_TENANTS) {
     const data = generateTenantData({ texts, passwordHash, count: complaints, now });
-    const portal = issuePortalTokens(data);
+    const portal = issueTrackingTokens(data);
     const written = await inTenant(dataSource, randomUUID(), (manager) => writeTenant(manager, texts, data, now));
     if (written) seeded.push({ texts, complaints: data.complaints.length, portal });
   }
@@ -152,19 +153,19 @@ async function insertRows(manager: EntityManager, table: keyof typeof COLUMNS, r
 }
 
 /**
- * Portal complaints get an access token, as submitComplaint gives them; only
- * hashes are stored. One token is kept for the summary, to try the portal with.
+ * Every complaint gets a tracking token, as submitComplaint and
+ * registerComplaint give them; only hashes are stored. One portal
+ * complaint's token is kept for the summary, to try the portal with.
  */
-function issuePortalTokens(data: TenantData): { number: string; token: string } | null {
+function issueTrackingTokens(data: TenantData): { number: string; token: string } | null {
   const tokens = new Map<Row, string>();
   for (const c of data.complaints) {
-    if (c.channel !== Channel.WEB) continue;
-    const token = randomBytes(32).toString('base64url');
-    c.access_token_hash = `\\x${createHash('sha256').update(token).digest('hex')}`;
+    const { token, hash } = newTrackingToken();
+    c.access_token_hash = `\\x${hash.toString('hex')}`;
     tokens.set(c, token);
   }
   const withMessages = new Set(data.messages.map((m) => m.complaint_id));
-  const web = [...tokens.keys()];
+  const web = [...tokens.keys()].filter((c) => c.channel === Channel.WEB);
   const example = web.find((c) => c.stage === Stage.ANALYSIS && !c.remedy && withMessages.has(c.id)) ?? web[0];
   return example ? { number: example.number as string, token: tokens.get(example)! } : null;
 }
@@ -176,7 +177,7 @@ function summary(seeded: Seeded[], ms: number): string {
     const role = u.roles.join('+');
     byRole.set(role, [...(byRole.get(role) ?? []), u.login]);
   }
-  const portal = seeded.filter((s) => s.portal).map((s) => `/p/${s.texts.slug}/track/${s.portal!.number}#${s.portal!.token}`);
+  const portal = seeded.filter((s) => s.portal).map((s) => trackingPath(s.texts.slug, s.portal!.number, s.portal!.token));
   return [
     `${seeded.map((s) => `${s.texts.slug} (${s.complaints} complaints)`).join(', ')} in ${Math.round(ms)} ms`,
     `  staff: tenant ${slugs.join(' or ')}, e-mail <login>@<tenant>.demo (e.g. admin@${slugs[0]}.demo), password "${DEMO_PASSWORD}"`,
