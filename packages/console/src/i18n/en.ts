@@ -88,6 +88,9 @@ export const en = {
       RECEIVED: 'Received', REGISTERED: 'Registered', TRANSITIONED: 'Stage changed', ASSIGNED: 'Assigned',
       MESSAGE_ADDED: 'Message', CORRECTIVE_ACTION_ADDED: 'Corrective action added',
       CORRECTIVE_ACTION_COMPLETED: 'Corrective action done', RATED: 'Rated by the customer',
+      SLA_AT_RISK: 'Deadline at risk', SLA_BREACHED: 'Deadline missed', ESCALATED: 'Escalated',
+      PRIORITY_CHANGED: 'Priority changed', SLA_PAUSED: 'Waiting for the customer', SLA_RESUMED: 'Deadlines running again',
+      TRACKING_LINK_ISSUED: 'Tracking link issued',
     },
   },
   form: {
@@ -102,6 +105,18 @@ export const en = {
     customerRated: 'The customer rated it {score} of 5.',
     rejectionReason: 'Reason', submit: 'Confirm', amountNeeded: 'An amount above zero is needed for this remedy',
     required: 'Required', mustBeDone: 'Every corrective action must be done first',
+  },
+  tracking: {
+    title: 'Tracking link', link: 'The customer\'s tracking link', copy: 'Copy', copied: 'Copied',
+    print: 'Print a slip', slip: 'Slip for the customer',
+    onceHint: 'Shown only now: give it to the customer. Later, a new link can be issued (the old one then stops working).',
+    slipNumber: 'Complaint No. {number}', slipText: 'Follow your complaint and answer us at this address:',
+    slipNote: 'Keep this slip: the link is the key to your complaint. Anyone who has it can read the complaint.',
+    issuedAt: 'Issued {at}', qrAlt: 'QR code of the tracking link of complaint {number}',
+    none: 'The customer has no tracking link yet.',
+    given: 'The customer was given a tracking link. It is shown only once; if they lost it, issue a new one.',
+    issue: 'Issue a tracking link', issueNew: 'Issue a new link',
+    replaceWarning: 'The customer\'s current link will stop working. Issue a new one?',
   },
   register: {
     title: 'Register a complaint', hint: 'Taken by phone or in person. Ctrl+Enter saves.',
