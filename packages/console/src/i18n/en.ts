@@ -107,6 +107,7 @@ export const en = {
     required: 'Required', mustBeDone: 'Every corrective action must be done first',
   },
   tracking: {
+    replyWithoutLink: 'The customer has no tracking link and will not see this reply on the portal: issue one (Tracking link) and give it to them.',
     title: 'Tracking link', link: 'The customer\'s tracking link', copy: 'Copy', copied: 'Copied',
     print: 'Print a slip', slip: 'Slip for the customer',
     onceHint: 'Shown only now: give it to the customer. Later, a new link can be issued (the old one then stops working).',

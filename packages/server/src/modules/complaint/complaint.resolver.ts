@@ -34,7 +34,7 @@ class ComplaintAbilitiesView implements ComplaintAbilities {
   @Field({ description: 'Change priority, category, demand and price (updateComplaint)' })
   update!: boolean;
 
-  @Field({ description: 'Write a public reply or an internal note; stop waiting for the customer' })
+  @Field({ description: 'Write a public reply or an internal note; stop waiting for the customer; issue a new tracking link' })
   reply!: boolean;
 
   @Field({ description: 'Add and complete corrective actions' })
