@@ -36,6 +36,11 @@ describe('the tracking slip for a customer', () => {
     expect(svg).toMatch(/^<svg[^>]*viewBox="0 0 (\d+) \1"/);
     // The code is of the whole link (not of the path or the token alone).
     expect(svg).toBe(await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }));
+    // The copy that printing shows sits directly in <body>, with the same number, link and code.
+    const printed = document.body.querySelector(':scope > .tracking-slip-print')!;
+    expect(printed.querySelector('[data-test=slip-number]')!.textContent).toBe('Complaint No. ACME-2026-000042');
+    expect(printed.querySelector('[data-test=slip-url]')!.textContent).toBe(url);
+    expect(printed.querySelector('[data-test=slip-qr]')!.getAttribute('src')).toBe(src);
     w.unmount();
   });
 
