@@ -67,8 +67,8 @@ describe('demo data', () => {
     expect(summary).toMatch(/acme \(180 complaints\), northwind \(120 complaints\)/);
     for (const { texts } of DEMO_TENANTS) expect(await tenantId(texts.slug)).toBeTruthy();
     // Most of it is the SLA scheduler's pass over the past (a few hundred warnings, breaches and escalations, each
-    // fired as live); a few seconds on an idle machine, but it must not keep a demo server from starting for long.
-    expect(seedMs).toBeLessThan(60_000);
+    // fired as live): about 25 s on PGlite on a busy two-core machine; it must not keep a demo server from starting for long.
+    expect(seedMs).toBeLessThan(90_000);
   });
 
   for (const { texts, complaints: expected } of DEMO_TENANTS) {
