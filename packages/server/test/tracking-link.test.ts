@@ -79,6 +79,12 @@ describe('tracking links for complaints registered by staff', () => {
     expect(await status(registered.trackingLink.number, registered.trackingLink.accessToken)).not.toBeNull();
   });
 
+  it('refuses an id that is not one, writing nothing', async () => {
+    await fx.expectNoWrites(async () => {
+      expectError(await server.staff(ISSUE, { id: "1' OR '1'='1" }, a.staff.OPERATOR.token), 'BAD_USER_INPUT');
+    });
+  });
+
   it('is refused to a role that does not talk to customers', async () => {
     const registered = await fx.register(a.staff.OPERATOR.token, { channel: 'PHONE' });
     expectError(await server.staff(ISSUE, { id: registered.id }, a.staff.ADMIN.token), 'FORBIDDEN');
