@@ -28,7 +28,7 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
   return {
     id: 'cmp-1', number: 'ACME-2026-000042', subject: 'Kettle leaks', stage: 'RECEIVED', priority: 'NORMAL', channel: 'PHONE',
     version: 3, slaDueAt: null, slaState: 'NONE', legalDueAt: null, receivedAt: '2026-11-20T10:00:00Z', stageEnteredAt: '2026-11-20T10:00:00Z',
-    customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' }, department: null, assignee: null,
+    customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' }, hasTrackingLink: true, department: null, assignee: null,
     kind: 'CLAIM', description: 'Water under the base', demand: null, product: 'KT-1720', orderRef: null, purchaseDate: null,
     category: null, validity: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
     satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',

@@ -256,11 +256,11 @@ export class UnitOfWork {
  * Runs `work` in its own unit of work for `tenantId` and commits it; rolls
  * back if `work` throws. For code outside a GraphQL request (seeding, jobs, tests).
  */
-export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>): Promise<T> {
   const uow = new UnitOfWork(dataSource);
   try {
     await uow.enterTenant(tenantId);
-    const result = await work(await uow.manager());
+    const result = await work(await uow.manager(), uow);
     await uow.finish(true);
     return result;
   } catch (err) {

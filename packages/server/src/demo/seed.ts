@@ -17,7 +17,7 @@
  *
  * Each tenant also gets a few response templates in its language (demo-templates.ts).
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/password.js';
 import { inTenant } from '../db/unit-of-work.js';
@@ -26,7 +26,8 @@ import { generateTenantData, type TenantData } from './demo-generator.js';
 import type { Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
-import { syncSla } from '../modules/sla/sla.service.js';
+import { fireDueClocks, syncSla } from '../modules/sla/sla.service.js';
+import { newTrackingToken, trackingPath } from '../modules/complaint/tracking.js';
 import { installSlaDefaults } from '../modules/sla/sla-settings.service.js';
 import { RU_TEXTS } from './demo-texts-ru.js';
 import { EN_TEXTS } from './demo-texts-en.js';
@@ -76,8 +77,10 @@ export async function seedDemoData(dataSource: DataSource): Promise<string | nul
   const seeded: Seeded[] = [];
   for (const { texts, complaints } of DEMO_TENANTS) {
     const data = generateTenantData({ texts, passwordHash, count: complaints, now });
-    const portal = issuePortalTokens(data);
-    const written = await inTenant(dataSource, randomUUID(), (manager) => writeTenant(manager, texts, data, now));
+    const portal = issueTrackingTokens(data);
+    const tenantId = randomUUID();
+    const written = await inTenant(dataSource, tenantId, (manager, uow) =>
+      writeTenant(new RequestContext(tenantId, null, manager, uow), texts, data, now));
     if (written) seeded.push({ texts, complaints: data.complaints.length, portal });
   }
   return seeded.length ? summary(seeded, performance.now() - started) : null;
@@ -99,7 +102,8 @@ async function anyTenantExists(dataSource: DataSource): Promise<boolean> {
  * (the tenants policy admits the row of the current tenant); if another node
  * seeded the same slug meanwhile, nothing is written and the result is false.
  */
-async function writeTenant(manager: EntityManager, texts: DemoTexts, data: TenantData, now: number): Promise<boolean> {
+async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantData, now: number): Promise<boolean> {
+  const { manager } = ctx;
   const created = new Date(now - 120 * 24 * 3600 * 1000).toISOString();
   const inserted = await manager.query(
     `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, currency)
@@ -115,28 +119,46 @@ async function writeTenant(manager: EntityManager, texts: DemoTexts, data: Tenan
   await insertRows(manager, 'complaints', data.complaints);
   await insertRows(manager, 'corrective_actions', data.corrective_actions);
   await insertRows(manager, 'messages', data.messages);
-  // Identity ids follow `seq`, i.e. time order, as if the events had been appended live.
-  await insertRows(manager, 'timeline_events', data.timeline_events, 'seq');
   await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
     [data.counter.year, data.counter.lastValue]);
   await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
-  await seedSla(manager);
+  await seedSla(ctx, data.timeline_events, new Date(now));
   return true;
 }
 
 /**
- * The tenant's default SLA settings, and every complaint's clocks as if the
- * scheduler had been running all along: passed thresholds are marked at their
- * own instants, with their history, and publish nothing.
+ * The tenant's default SLA settings and every complaint's clocks, then the
+ * SLA scheduler's own pass (`fireDueClocks`) run over the past as if it had
+ * been running all along: at each instant a clock warned or breached, it
+ * fires what was due then, with its history, timeline entries and the
+ * escalations the policies ask for (the heads notified, the priority
+ * raised). The timeline's seeded entries are written as time reaches them,
+ * so its identity order stays its time order. Events are left to the outbox
+ * relay, as after a node that stopped before publishing.
  */
-async function seedSla(manager: EntityManager): Promise<void> {
-  const [{ tenant }] = await manager.query('SELECT app_tenant_id() AS tenant');
-  const ctx = new RequestContext(tenant, null, manager);
+async function seedSla(ctx: RequestContext, timeline: Row[], now: Date): Promise<void> {
+  const { manager } = ctx;
   await installSlaDefaults(ctx);
   await manager.query(`UPDATE complaints c SET first_responded_at = (SELECT min(m.created_at) FROM messages m
      WHERE m.complaint_id = c.id AND m.visibility = 'PUBLIC' AND m.author_kind = 'STAFF')`);
   const ids: Array<{ id: string }> = await manager.query('SELECT id FROM complaints ORDER BY id');
-  for (let i = 0; i < ids.length; i += 500) await syncSla(ctx, ids.slice(i, i + 500).map((c) => c.id), { backfill: true });
+  for (let i = 0; i < ids.length; i += 500) await syncSla(ctx, ids.slice(i, i + 500).map((c) => c.id), { now });
+  let written = 0;
+  let last = 0;
+  for (;;) {
+    const [next] = await manager.query<Array<{ at: Date | null }>>(
+      'SELECT min(next_fire_at) AS at FROM sla_deadlines WHERE next_fire_at <= $1', [now]);
+    // An escalation's recompute may leave a deadline already passed: live, it fires at once, i.e. now in the replay.
+    const until = next?.at ? Math.max(next.at.getTime(), last) : Infinity;
+    let end = written;
+    while (end < timeline.length && Date.parse(timeline[end]!.at as string) <= until) end++;
+    // Identity ids follow `seq`, i.e. time order, as if the events had been appended live.
+    await insertRows(manager, 'timeline_events', timeline.slice(written, end), 'seq');
+    written = end;
+    if (!next?.at) break;
+    if (await fireDueClocks(ctx, 1000, { asOf: new Date(until) }) === 0) throw new Error(`SLA replay: nothing fired at ${new Date(until).toISOString()}`);
+    last = until;
+  }
 }
 
 /** One INSERT ... SELECT over json_to_recordset for all rows of a table. */
@@ -153,19 +175,19 @@ async function insertRows(manager: EntityManager, table: keyof typeof COLUMNS, r
 }
 
 /**
- * Portal complaints get an access token, as submitComplaint gives them; only
- * hashes are stored. One token is kept for the summary, to try the portal with.
+ * Every complaint gets a tracking token, as submitComplaint and
+ * registerComplaint give them; only hashes are stored. One portal
+ * complaint's token is kept for the summary, to try the portal with.
  */
-function issuePortalTokens(data: TenantData): { number: string; token: string } | null {
+function issueTrackingTokens(data: TenantData): { number: string; token: string } | null {
   const tokens = new Map<Row, string>();
   for (const c of data.complaints) {
-    if (c.channel !== Channel.WEB) continue;
-    const token = randomBytes(32).toString('base64url');
-    c.access_token_hash = `\\x${createHash('sha256').update(token).digest('hex')}`;
+    const { token, hash } = newTrackingToken();
+    c.access_token_hash = `\\x${hash.toString('hex')}`;
     tokens.set(c, token);
   }
   const withMessages = new Set(data.messages.map((m) => m.complaint_id));
-  const web = [...tokens.keys()];
+  const web = [...tokens.keys()].filter((c) => c.channel === Channel.WEB);
   const example = web.find((c) => c.stage === Stage.ANALYSIS && !c.remedy && withMessages.has(c.id)) ?? web[0];
   return example ? { number: example.number as string, token: tokens.get(example)! } : null;
 }
@@ -177,7 +199,7 @@ function summary(seeded: Seeded[], ms: number): string {
     const role = u.roles.join('+');
     byRole.set(role, [...(byRole.get(role) ?? []), u.login]);
   }
-  const portal = seeded.filter((s) => s.portal).map((s) => `/p/${s.texts.slug}/track/${s.portal!.number}#${s.portal!.token}`);
+  const portal = seeded.filter((s) => s.portal).map((s) => trackingPath(s.texts.slug, s.portal!.number, s.portal!.token));
   return [
     `${seeded.map((s) => `${s.texts.slug} (${s.complaints} complaints)`).join(', ')} in ${Math.round(ms)} ms`,
     `  staff: tenant ${slugs.join(' or ')}, e-mail <login>@<tenant>.demo (e.g. admin@${slugs[0]}.demo), password "${DEMO_PASSWORD}"`,

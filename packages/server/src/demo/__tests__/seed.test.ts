@@ -66,7 +66,9 @@ describe('demo data', () => {
     expect(summary).toContain('admin@acme.demo');
     expect(summary).toMatch(/acme \(180 complaints\), northwind \(120 complaints\)/);
     for (const { texts } of DEMO_TENANTS) expect(await tenantId(texts.slug)).toBeTruthy();
-    expect(seedMs).toBeLessThan(15_000);
+    // Most of it is the SLA scheduler's pass over the past (a few hundred warnings, breaches and escalations, each
+    // fired as live): about 25 s on PGlite on a busy two-core machine; it must not keep a demo server from starting for long.
+    expect(seedMs).toBeLessThan(90_000);
   });
 
   for (const { texts, complaints: expected } of DEMO_TENANTS) {
@@ -154,7 +156,7 @@ describe('demo data', () => {
             stage = e.to_stage;
           }
           expect(stage, c.number).toBe(c.stage);
-          expect(c.stage_entered_at.getTime()).toBe(events.filter((e) => e.type !== 'MESSAGE_ADDED' && e.type !== 'CORRECTIVE_ACTION_DONE').at(-1)!.at.getTime());
+          expect(c.stage_entered_at.getTime()).toBe(events.filter((e) => e.type === 'RECEIVED' || e.type === 'TRANSITIONED').at(-1)!.at.getTime());
         }
       });
 

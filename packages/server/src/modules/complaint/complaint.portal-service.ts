@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
@@ -6,6 +5,7 @@ import { ActorKind, Channel, Stage, Validity, Visibility } from './complaint.enu
 import { MONETARY_REMEDIES } from './lifecycle.js';
 import { createComplaint } from './complaint.service.js';
 import { appendTimeline } from './timeline.js';
+import { hashTrackingToken, newTrackingToken } from './tracking.js';
 import { addMessage } from '../message/message.service.js';
 import { Message } from '../message/message.entity.js';
 import {
@@ -23,8 +23,6 @@ import { brandingView } from '../tenant/branding.js';
  * address's limits, are the resolver's part.
  */
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest();
-
 export async function submitComplaint(ctx: RequestContext, input: SubmitComplaintInput): Promise<SubmittedComplaint> {
   // The honeypot: people never see the field, form-filling bots fill it in.
   if (input.website?.trim()) throw badInput('this submission looks automated and was not accepted', { reason: 'AUTOMATED' });
@@ -33,16 +31,15 @@ export async function submitComplaint(ctx: RequestContext, input: SubmitComplain
       fields: [{ field: 'customer.email', messages: ['an e-mail or a phone is required'] }],
     });
   }
-  // 256 random bits; only its hash is stored, so the database cannot give it back.
-  const accessToken = randomBytes(32).toString('base64url');
+  const { token: accessToken, hash } = newTrackingToken();
   const { attachmentIds, website: _honeypot, ...fields } = input;
   const complaint = await createComplaint(ctx, {
-    ...fields, channel: Channel.WEB, accessTokenHash: hashToken(accessToken),
+    ...fields, channel: Channel.WEB, accessTokenHash: hash,
     // Scoped by the customer's contact, so a key reveals nothing about other customers' submissions.
     idempotencyKey: input.idempotencyKey
       ? `portal:${(input.customer.email ?? input.customer.phone ?? '').trim().toLowerCase()}:${input.idempotencyKey}` : null,
   });
-  if (!complaint.accessTokenHash?.equals(hashToken(accessToken))) {
+  if (!complaint.accessTokenHash?.equals(hash)) {
     // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
     throw badInput('this submission was received already; use the tracking link you were given');
   }
@@ -53,7 +50,7 @@ export async function submitComplaint(ctx: RequestContext, input: SubmitComplain
 /** The complaint behind a number and its token, or null; a wrong pair reveals nothing, not even existence. */
 export async function findByToken(ctx: RequestContext, number: string, accessToken: string): Promise<Complaint | null> {
   if (accessToken.length < 20 || accessToken.length > 200) return null;
-  return ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashToken(accessToken) });
+  return ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashTrackingToken(accessToken) });
 }
 
 async function requireByToken(ctx: RequestContext, number: string, accessToken: string): Promise<Complaint> {

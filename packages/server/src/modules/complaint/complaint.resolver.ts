@@ -21,6 +21,7 @@ import { assignComplaint, registerComplaint, stopAwaitingCustomer, transitionCom
 import { encodeCursor, findComplaint, listComplaints } from './complaint.queries.js';
 import { nextStages, refuseTransition } from './lifecycle.js';
 import { abilitiesOn, type ComplaintAbilities } from './abilities.js';
+import { issueTrackingLink, TrackingLink, type WithTrackingLink } from './tracking.js';
 
 @ObjectType('ComplaintAbilities', { simpleResolvers: true, description: 'What the signed-in user may do with a complaint now; the server applies the same rules when they do it' })
 class ComplaintAbilitiesView implements ComplaintAbilities {
@@ -33,7 +34,7 @@ class ComplaintAbilitiesView implements ComplaintAbilities {
   @Field({ description: 'Change priority, category, demand and price (updateComplaint)' })
   update!: boolean;
 
-  @Field({ description: 'Write a public reply or an internal note; stop waiting for the customer' })
+  @Field({ description: 'Write a public reply or an internal note; stop waiting for the customer; issue a new tracking link' })
   reply!: boolean;
 
   @Field({ description: 'Add and complete corrective actions' })
@@ -98,6 +99,14 @@ export class ComplaintResolver {
     return registerComplaint(await gql.staff(), input);
   }
 
+  @Allow(Action.ADD_MESSAGE)
+  @Mutation(() => Complaint, {
+    description: 'A new tracking link for the customer, returned once in trackingLink; the old link stops working (recorded on the timeline)',
+  })
+  async issueTrackingLink(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return issueTrackingLink(await gql.staff(), entityId(id, 'id'));
+  }
+
   @Allow(STAFF)
   @Mutation(() => Complaint)
   async transitionComplaint(@Arg('input') input: TransitionComplaintInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
@@ -120,6 +129,19 @@ export class ComplaintResolver {
   @Mutation(() => Complaint, { description: 'The customer answered another way (phone, e-mail): the paused SLA clocks run again' })
   async stopAwaitingCustomer(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return stopAwaitingCustomer(await gql.staff(), entityId(id, 'id'));
+  }
+
+  @FieldResolver(() => TrackingLink, {
+    nullable: true,
+    description: 'Only in the answer of registerComplaint and issueTrackingLink (only a hash of the token is kept); null elsewhere',
+  })
+  trackingLink(@Root() c: WithTrackingLink): TrackingLink | null {
+    return c.trackingLink ?? null;
+  }
+
+  @FieldResolver(() => Boolean, { description: 'Whether the customer has a tracking link (issueTrackingLink gives one, or a new one)' })
+  hasTrackingLink(@Root() c: Complaint): boolean {
+    return c.accessTokenHash !== null && c.accessTokenHash !== undefined;
   }
 
   @FieldResolver(() => Department, { nullable: true })

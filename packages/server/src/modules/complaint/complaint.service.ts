@@ -15,6 +15,7 @@ import { requireActiveDepartment, requireAssignee, requireCategory } from './ref
 import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 import { assignScope, mayUpdate } from './abilities.js';
+import { newTrackingToken, trackingLink, type WithTrackingLink } from './tracking.js';
 
 /** Channels on which a staff member takes the complaint and can check it at once. */
 const STAFF_CHANNELS: readonly Channel[] = [Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.CHAT];
@@ -127,9 +128,20 @@ async function withClocks(ctx: RequestContext, complaint: Complaint): Promise<Co
   });
 }
 
-export async function registerComplaint(ctx: RequestContext, input: RegisterComplaintInput): Promise<Complaint> {
+/**
+ * A complaint taken by staff (phone, in person, e-mail...) gets a tracking
+ * token as a portal submission does, and the answer carries its link, once.
+ * A replay of an idempotency key returns the first complaint without a link
+ * (its token is not recoverable); `issueTrackingLink` gives a new one.
+ */
+export async function registerComplaint(ctx: RequestContext, input: RegisterComplaintInput): Promise<WithTrackingLink> {
+  const { token, hash } = newTrackingToken();
   // Staff and portal keys live in separate namespaces: neither side can replay the other's.
-  return createComplaint(ctx, { ...input, idempotencyKey: input.idempotencyKey ? `staff:${input.idempotencyKey}` : null });
+  const complaint = await createComplaint(ctx, {
+    ...input, accessTokenHash: hash, idempotencyKey: input.idempotencyKey ? `staff:${input.idempotencyKey}` : null,
+  });
+  if (!complaint.accessTokenHash?.equals(hash)) return complaint;
+  return Object.assign(complaint, { trackingLink: await trackingLink(ctx, complaint, token) });
 }
 
 /** Loads a complaint for a change: locked, and at the version the caller saw. */

@@ -12,6 +12,8 @@ export interface TimelineEntry {
   previousDepartmentId?: string | null;
   /** Facts for subscribers beyond the stages and departments (kept small: it travels through pub/sub). */
   detail?: Record<string, unknown>;
+  /** When it happened: now (the transaction's time) unless the SLA scheduler replays the past (demo data). */
+  at?: Date;
 }
 
 /**
@@ -30,8 +32,8 @@ export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, 
        UPDATE complaints SET event_seq = event_seq + 1 WHERE id = $1
        RETURNING tenant_id, id, event_seq, stage, department_id
      ), t AS (
-       INSERT INTO timeline_events (tenant_id, complaint_id, type, from_stage, to_stage, actor_kind, actor_user_id, data)
-       SELECT c.tenant_id, c.id, $2, $3, $4, $5, $6, $7 FROM c
+       INSERT INTO timeline_events (tenant_id, complaint_id, type, from_stage, to_stage, actor_kind, actor_user_id, data, at)
+       SELECT c.tenant_id, c.id, $2, $3, $4, $5, $6, $7, coalesce($12::timestamptz, now()) FROM c
        RETURNING at
      )
      INSERT INTO outbox_events (tenant_id, complaint_id, seq, type, stage, from_stage, department_id,
@@ -42,7 +44,7 @@ export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, 
      RETURNING *`,
     [entry.complaintId, entry.type, entry.fromStage ?? null, entry.toStage ?? null, kind, actorUserId,
       JSON.stringify(entry.data ?? {}), moved, entry.previousDepartmentId ?? null,
-      isPublicChange(entry.type, entry.data), JSON.stringify(entry.detail ?? {})],
+      isPublicChange(entry.type, entry.data), JSON.stringify(entry.detail ?? {}), entry.at ?? null],
   );
   if (!row) throw new Error(`appendTimeline: complaint ${entry.complaintId} is not visible in this transaction`);
   ctx.recordEvent(eventFromRow(row));

@@ -123,9 +123,14 @@ export function raisedPriority(p: string): Priority | null {
   return i >= 0 && i < PRIORITY_ORDER.length - 1 ? PRIORITY_ORDER[i + 1]! : null;
 }
 
-/** The working time a clock has used by `now`. */
+/**
+ * The working time a clock has used by `now`. An instant before the clock's
+ * last known point (a replay of the past: the demo data's scheduler pass)
+ * counts back from it, the clock having run in between.
+ */
 export function consumedBy(row: ClockRow, calendar: BusinessCalendar | undefined, now: Date): number {
-  if (!row.runningSince || !calendar || now <= row.runningSince) return row.consumedMs;
+  if (!row.runningSince || !calendar || now.getTime() === row.runningSince.getTime()) return row.consumedMs;
+  if (now < row.runningSince) return Math.max(0, row.consumedMs - workingTimeBetween(calendar, now, row.runningSince));
   return row.consumedMs + workingTimeBetween(calendar, row.runningSince, now);
 }
 

@@ -88,12 +88,8 @@ const subject = (c: SubjectRecord): ClockSubject => ({
 });
 
 export interface SyncOptions {
-  /**
-   * Demo data only: thresholds that already passed count as warned and
-   * breached at their own instants, with their history, and no events (as
-   * if the scheduler had been running all along).
-   */
-  backfill?: boolean;
+  /** The instant to compute the clocks at: now, unless the scheduler replays the past (see `fireDueClocks`). */
+  now?: Date;
 }
 
 /**
@@ -110,14 +106,12 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
   const complaints = await ctx.query<SubjectRecord>(`SELECT ${SUBJECT_COLUMNS} FROM complaints WHERE id = ANY($1::uuid[])`, [ids]);
   // Locked: a scheduler firing one of these clocks right now finishes first, and its marks are read here.
   const existing = await ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[]) FOR UPDATE', [ids]);
-  const now = new Date();
+  const now = options.now ?? new Date();
   const rows: Array<ClockRow & { complaintId: string }> = [];
   const summaries: Array<Record<string, unknown>> = [];
-  const history: Array<Record<string, unknown>> = [];
   for (const c of complaints) {
     const mine = existing.filter((d) => d.complaint_id === c.id).map(clockRow);
     const plan = planClocks(subject(c), mine, settings, now);
-    if (options.backfill) history.push(...backfill(plan.rows, now).map((h) => ({ ...h, complaint_id: c.id, stage: c.stage })));
     rows.push(...plan.rows.map((r) => ({ ...r, complaintId: c.id })));
     const { slaDueAt, slaState } = summarize(plan.rows, c.awaiting_customer_since !== null);
     summaries.push({ id: c.id, sla_due_at: slaDueAt, sla_state: slaState, legal_due_at: plan.legalDueAt, policy_id: plan.policy?.id ?? null });
@@ -141,7 +135,6 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
     [JSON.stringify(rows.map(record)), ids],
   );
   await writeSummaries(ctx, summaries);
-  if (history.length) await insertBreaches(ctx, history);
   const next = Math.min(...rows.map(nextFire).filter((t): t is number => t !== null));
   if (Number.isFinite(next)) ctx.deadlineWritten(next);
 }
@@ -158,19 +151,6 @@ function record(r: ClockRow & { complaintId: string }) {
     consumed_ms: Math.round(r.consumedMs), running_since: r.runningSince, warn_at: r.warnAt, due_at: r.dueAt,
     warned_at: r.warnedAt, breached_at: r.breachedAt,
   };
-}
-
-function backfill(rows: ClockRow[], now: Date): Array<Record<string, unknown>> {
-  const history: Array<Record<string, unknown>> = [];
-  for (const r of rows) {
-    for (const step of dueSteps(r, now)) {
-      const at = step === 'AT_RISK' ? r.warnAt! : r.dueAt!;
-      if (step === 'AT_RISK') r.warnedAt = at;
-      else r.breachedAt = at;
-      history.push({ id: randomUUID(), clock: r.clock, kind: step, due_at: r.dueAt, fired_at: at, escalation: {} });
-    }
-  }
-  return history;
 }
 
 async function writeSummaries(ctx: RequestContext, summaries: Array<Record<string, unknown>>): Promise<void> {
@@ -199,6 +179,15 @@ interface ClaimedRecord extends DeadlineRecord {
   now: Date;
 }
 
+export interface FireOptions {
+  /**
+   * Fire as of this past instant instead of now: the clocks due by then, each
+   * step at that instant (timeline, history, escalation). Only for replaying
+   * the past over data written without the scheduler (the demo data).
+   */
+  asOf?: Date;
+}
+
 interface LockedComplaint {
   id: string;
   stage: Stage;
@@ -219,11 +208,13 @@ interface LockedComplaint {
  * deadlocks with a user; that transaction recomputes the clocks itself,
  * or the next pass fires them.
  */
-export async function fireDueClocks(ctx: RequestContext, limit: number): Promise<number> {
-  // "(SELECT clock_timestamp())" is evaluated once (an init plan), so the range uses the index; a bare volatile call would not.
+export async function fireDueClocks(ctx: RequestContext, limit: number, options: FireOptions = {}): Promise<number> {
+  // "(SELECT ...)" is evaluated once (an init plan), so the range uses the index; a bare volatile call would not.
   const claimed = await ctx.query<ClaimedRecord>(
-    `SELECT d.*, clock_timestamp() AS now FROM sla_deadlines d
-      WHERE d.next_fire_at <= (SELECT clock_timestamp()) ORDER BY d.next_fire_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+    `SELECT d.*, coalesce($2::timestamptz, clock_timestamp()) AS now FROM sla_deadlines d
+      WHERE d.next_fire_at <= (SELECT coalesce($2::timestamptz, clock_timestamp())) ORDER BY d.next_fire_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit, options.asOf ?? null]);
+  const at = options.asOf;
   if (!claimed.length) return 0;
   const ids = [...new Set(claimed.map((d) => d.complaint_id))];
   const complaints = new Map((await ctx.query<LockedComplaint>(
@@ -253,9 +244,9 @@ export async function fireDueClocks(ctx: RequestContext, limit: number): Promise
       await appendTimeline(ctx, {
         complaintId: c.id, type: `SLA_${kind}`,
         data: { clock: row.clock, stage: c.stage, dueAt: row.dueAt!.toISOString(), breachId },
-        detail: { clock: clockOf(row.clock), target: row.clock, dueAt: row.dueAt!.toISOString(), breachId },
+        detail: { clock: clockOf(row.clock), target: row.clock, dueAt: row.dueAt!.toISOString(), breachId }, at,
       }, ActorKind.SYSTEM);
-      const escalation = kind === 'BREACHED' ? await escalate(ctx, c, row.clock) : {};
+      const escalation = kind === 'BREACHED' ? await escalate(ctx, c, row.clock, at) : {};
       history.push({
         id: breachId, complaint_id: c.id, clock: row.clock, stage: c.stage, kind, due_at: row.dueAt, fired_at: d.now,
         department_id: c.department_id, escalation,
@@ -289,7 +280,7 @@ const toColumns = (s: ReturnType<typeof summarize>) => ({ sla_due_at: s.slaDueAt
  * priority goes up a step (and the clocks are recomputed), the complaint
  * moves to another department. Each action has its timeline entry.
  */
-async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarget): Promise<EscalationOutcome> {
+async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarget, at: Date | undefined): Promise<EscalationOutcome> {
   const policy = (await loadSlaSettings(ctx)).policies.find((p) => p.id === c.sla_policy_id);
   const rule: EscalationRule = policy?.escalation ?? {};
   const outcome: EscalationOutcome = {};
@@ -301,9 +292,9 @@ async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarge
   }
   const raised = rule.raisePriority ? raisedPriority(c.priority) : null;
   if (raised) {
-    await ctx.query('UPDATE complaints SET priority = $2, version = version + 1, updated_at = now() WHERE id = $1', [c.id, raised]);
+    await ctx.query('UPDATE complaints SET priority = $2, version = version + 1, updated_at = coalesce($3, now()) WHERE id = $1', [c.id, raised, at ?? null]);
     await appendTimeline(ctx, {
-      complaintId: c.id, type: 'PRIORITY_CHANGED', data: { from: c.priority, to: raised, reason: 'SLA_ESCALATION', clock },
+      complaintId: c.id, type: 'PRIORITY_CHANGED', data: { from: c.priority, to: raised, reason: 'SLA_ESCALATION', clock }, at,
     }, ActorKind.SYSTEM);
     outcome.priorityRaisedTo = raised as EscalationOutcome['priorityRaisedTo'];
     c.priority = raised;
@@ -313,17 +304,18 @@ async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarge
     const [exists] = await ctx.query('SELECT 1 FROM departments WHERE id = $1', [target]);
     if (exists) {
       const [before] = await ctx.query<{ assignee_id: string | null }>('SELECT assignee_id FROM complaints WHERE id = $1', [c.id]);
-      await ctx.query('UPDATE complaints SET department_id = $2, assignee_id = NULL, version = version + 1, updated_at = now() WHERE id = $1', [c.id, target]);
+      await ctx.query('UPDATE complaints SET department_id = $2, assignee_id = NULL, version = version + 1, updated_at = coalesce($3, now()) WHERE id = $1',
+        [c.id, target, at ?? null]);
       await appendTimeline(ctx, {
-        complaintId: c.id, type: 'ASSIGNED', previousDepartmentId: c.department_id,
+        complaintId: c.id, type: 'ASSIGNED', previousDepartmentId: c.department_id, at,
         data: { departmentId: target, assigneeId: null, previousDepartmentId: c.department_id, previousAssigneeId: before?.assignee_id ?? null, reason: 'SLA_ESCALATION' },
       }, ActorKind.SYSTEM);
       outcome.reassignedToDepartmentId = target;
     }
   }
   if (Object.keys(outcome).length) {
-    await appendTimeline(ctx, { complaintId: c.id, type: 'ESCALATED', data: { clock, ...outcome } }, ActorKind.SYSTEM);
+    await appendTimeline(ctx, { complaintId: c.id, type: 'ESCALATED', data: { clock, ...outcome }, at }, ActorKind.SYSTEM);
   }
-  if (raised) await syncSla(ctx, [c.id]);
+  if (raised) await syncSla(ctx, [c.id], { now: at });
   return outcome;
 }

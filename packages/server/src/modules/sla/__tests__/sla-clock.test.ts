@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SlaState, Stage } from '../../complaint/complaint.enums.js';
 import type { BusinessCalendar } from '../business-time.js';
 import {
-  dueSteps, legalDueAt, matchPolicy, penaltyExposure, planClocks, raisedPriority, summarize, SlaTarget,
+  consumedBy, dueSteps, legalDueAt, matchPolicy, penaltyExposure, planClocks, raisedPriority, summarize, SlaTarget,
   type ClockRow, type ClockSubject, type PolicyRules, type SlaSettings,
 } from '../sla-clock.js';
 
@@ -275,6 +275,21 @@ describe('penaltyExposure: 1 % of the price per started day late', () => {
   it('is null without a price or a legal deadline', () => {
     expect(penaltyExposure(null, 1, due, null, due)).toBeNull();
     expect(penaltyExposure(100, 1, null, null, due)).toBeNull();
+  });
+});
+
+describe('the working time used by an instant', () => {
+  const row: ClockRow = {
+    clock: SlaTarget.STAGE, stage: Stage.ANALYSIS, startedAt: MON_10, budgetMs: 8 * H, consumedMs: 3 * H,
+    runningSince: at('2026-11-23T10:00:00Z'), warnAt: null, dueAt: null, warnedAt: null, breachedAt: null,
+  };
+
+  it('adds the working time since the clock last ran, and counts back for an earlier instant (a replay of the past)', () => {
+    expect(consumedBy(row, MOSCOW_HOURS, at('2026-11-23T12:00:00Z'))).toBe(5 * H);
+    expect(consumedBy(row, MOSCOW_HOURS, at('2026-11-23T08:00:00Z'))).toBe(1 * H);
+    expect(consumedBy(row, MOSCOW_HOURS, MON_10)).toBe(0);
+    expect(consumedBy(row, MOSCOW_HOURS, row.runningSince!)).toBe(3 * H);
+    expect(consumedBy({ ...row, runningSince: null }, MOSCOW_HOURS, MON_10)).toBe(3 * H);
   });
 });
 
