@@ -47,6 +47,7 @@ export const REASON_TEXTS = {
   IN_USE: { ru: 'Запись используется в других настройках; сначала уберите её оттуда.', en: 'This is in use elsewhere in the settings; remove it there first.' },
   REFERENCE: { ru: 'Запись связана с другими или ссылается на несуществующую.', en: 'This is referenced elsewhere, or refers to something that does not exist.' },
   AUTOMATED: { ru: 'Обращение похоже на автоматическое и не принято.', en: 'This submission looks automated and was not accepted.' },
+  VIEW_LIMIT: { ru: 'Сохранённых видов слишком много: удалите ненужный и сохраните снова.', en: 'You have too many saved views: delete one you no longer need and save again.' },
   FILE_TOO_LARGE: { ru: 'Файл больше 10 МБ.', en: 'The file is larger than 10 MB.' },
   UNSUPPORTED_TYPE: {
     ru: 'Такой тип файла не принимается: прикрепите фото (JPEG, PNG, WebP, GIF, HEIC), PDF или видео (MP4, WebM, MOV).',

@@ -13,8 +13,9 @@ import { LegalPreset } from '../modules/sla/legal-preset.entity.js';
 import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
 import { Attachment } from '../modules/attachment/attachment.entity.js';
 import { ResponseTemplate } from '../modules/template/template.entity.js';
+import { SavedView } from '../modules/saved-view/saved-view.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
-  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate,
+  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, SavedView,
 ];

@@ -25,6 +25,8 @@ const notUsedPubSub = { publish: unused, subscribe: unused };
 
 import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSettingsResolver } from '../modules/sla/sla.resolver.js';
 import { ResponseTemplateResolver } from '../modules/template/template.resolver.js';
+import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
+import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -42,7 +44,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       ComplaintResolver, CorrectiveActionResolver, TimelineEventResolver, MessageResolver,
       ComplaintSubscriptionResolver, StageChangeResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver,
+      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));

@@ -10,6 +10,7 @@ import { SlaFairPasses1764450000000 } from './1764450000000-sla-fair-passes.js';
 import { ComplaintContact1764460000000 } from './1764460000000-complaint-contact.js';
 import { SearchNormalised1764470000000 } from './1764470000000-search-normalised.js';
 import { MessageQuestion1764480000000 } from './1764480000000-message-question.js';
+import { SavedViews1764520000000 } from './1764520000000-saved-views.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   ComplaintContact1764460000000,
   SearchNormalised1764470000000,
   MessageQuestion1764480000000,
+  SavedViews1764520000000,
 ];
