@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, expectError, type World } from './fixtures.js';
+import type { RequestContext } from '../src/graphql/context.js';
+import { listComplaints } from '../src/modules/complaint/complaint.queries.js';
+import { ComplaintSortField, SortDirection } from '../src/modules/complaint/complaint.order.js';
+import { OPEN_STAGES } from '../src/modules/complaint/complaint.enums.js';
 
 /** Working the queue: filters, orders, saved views and bulk changes (docs/api.md, "The queue"). */
 
@@ -105,6 +109,24 @@ describe('the queue', () => {
         after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : undefined;
       } while (after);
       expect(paged).toEqual(all.map((r) => r.number));
+    });
+
+    it.each(['DUE_AT', 'RECEIVED_AT', 'NUMBER', 'PRIORITY', 'STAGE'])('by %s is read in index order, not sorted', async (field) => {
+      // The SQL the list runs (captured, not run), planned in the company's transaction with sorting made a last resort.
+      let captured: { sql: string; params: unknown[] } | undefined;
+      const ctx = {
+        manager: server.dataSource.manager, staff: { userId: w.staff.HEAD.id, departmentIds: [w.dept] },
+        query: async (sql: string, params: unknown[]) => { captured = { sql, params }; return []; },
+      } as unknown as RequestContext;
+      await listComplaints(ctx, { stages: [...OPEN_STAGES] }, 50, null, { field: field as ComplaintSortField, direction: SortDirection.DESC });
+      const plan = await fx.asTenant(w.t.tenantId, async (m) => {
+        await m.query('SET LOCAL enable_sort = off');
+        await m.query('SET LOCAL enable_seqscan = off');
+        return (await m.query(`EXPLAIN ${captured!.sql}`, captured!.params)).map((r: Record<string, string>) => Object.values(r)[0]).join('\n');
+      });
+      expect(plan).toMatch(/Index Scan/);
+      // NUMBER is unique: an incremental sort of its equal keys by id costs nothing.
+      expect(plan).not.toMatch(/(^|-> +)Sort\b/m);
     });
 
     it('by deadline when no order is asked for; a cursor of another order is refused', async () => {

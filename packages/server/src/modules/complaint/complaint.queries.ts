@@ -52,7 +52,7 @@ export async function listComplaints(
   const sort = orderSql(order, param, after);
   if (sort.condition) where.push(sort.condition);
   const rows = await ctx.query(
-    `SELECT ${complaintColumns(ctx)}, ${sort.select} FROM complaints c
+    `SELECT ${complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
       WHERE ${where.length ? where.join(' AND ') : 'true'}
       ORDER BY ${sort.orderBy} LIMIT ${first + 1}`, params);
   return {
