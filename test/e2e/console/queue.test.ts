@@ -51,6 +51,9 @@ describe.skipIf(!hasChromium)('working the queue in Chromium', () => {
     // Three letters was all a name had beside the priority and the countdown; now about twenty fit.
     for (const n of names) expect(n.width, n.text).toBeGreaterThan(120);
     expect(names.filter((n) => n.text.length <= 16 && n.cut)).toEqual([]);
+    // Nor does the name take the number's room: a card's number reads in full.
+    const cardNumbers = await page.$$eval('.board-card .number', (els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+    expect(cardNumbers).toEqual([]);
 
     await page.goto('/complaints');
     await page.locator('.list-page .n-data-table-tr .num').first().waitFor();
