@@ -59,6 +59,18 @@ export const en = {
     count: '{n} complaints', live: 'Live', connecting: 'Connecting…', unassigned: 'Unassigned',
     arrived: 'New complaint: {number}', moved: '{number} moved to {stage}',
   },
+  queue: {
+    views: 'View', viewPlaceholder: 'Pick a view', builtIn: { MY_QUEUE: 'My queue', OVERDUE_IN_MY_DEPARTMENTS: 'Overdue in my departments' },
+    saveView: 'Save view…', renameView: 'Rename', deleteView: 'Delete view', viewName: 'Name of the view',
+    viewSaved: 'View saved', viewDeleted: 'View deleted', deleteConfirm: 'Delete the view «{name}»?',
+    assignee: 'Assignee', me: 'Me', nobody: 'Unassigned', myDepartments: 'My departments',
+    priority: 'Priority', slaState: 'SLA state', filters: 'Filters',
+    sortBy: 'Sort by {column}', sortedAsc: 'ascending', sortedDesc: 'descending',
+    select: 'Select {number}', selectPage: 'Select all on this page', selected: 'Selected: {n}',
+    clearSelection: 'Clear selection', bulkAssign: 'Assign to…', bulkMove: 'Move to department…', bulkPriority: 'Set priority…',
+    apply: 'Apply', bulkDone: 'Changed: {n}', bulkRefused: 'Nothing was changed: {n} could not be changed',
+    bulkFailure: '{number}: {text}', unknownComplaint: 'an unknown complaint', bulkTarget: 'To',
+  },
   list: {
     title: 'Complaints', search: 'Number, subject, customer, product…', stages: 'Stages', department: 'Department',
     assignee: 'Assignee', slaState: 'SLA', channel: 'Channel', category: 'Category', priority: 'Priority',

@@ -61,6 +61,18 @@ export const ru: Messages = {
     count: 'Обращений: {n}', live: 'В реальном времени', connecting: 'Подключение…', unassigned: 'Не назначено',
     arrived: 'Новое обращение: {number}', moved: '{number} → {stage}',
   },
+  queue: {
+    views: 'Вид', viewPlaceholder: 'Выберите вид', builtIn: { MY_QUEUE: 'Мои обращения', OVERDUE_IN_MY_DEPARTMENTS: 'Просроченные в моих отделах' },
+    saveView: 'Сохранить вид…', renameView: 'Переименовать', deleteView: 'Удалить вид', viewName: 'Название вида',
+    viewSaved: 'Вид сохранён', viewDeleted: 'Вид удалён', deleteConfirm: 'Удалить вид «{name}»?',
+    assignee: 'Исполнитель', me: 'Я', nobody: 'Не назначено', myDepartments: 'Мои отделы',
+    priority: 'Приоритет', slaState: 'Состояние SLA', filters: 'Фильтры',
+    sortBy: 'Сортировать по столбцу «{column}»', sortedAsc: 'по возрастанию', sortedDesc: 'по убыванию',
+    select: 'Выбрать {number}', selectPage: 'Выбрать все на странице', selected: 'Выбрано: {n}',
+    clearSelection: 'Снять выбор', bulkAssign: 'Назначить…', bulkMove: 'Передать в отдел…', bulkPriority: 'Изменить приоритет…',
+    apply: 'Применить', bulkDone: 'Изменено: {n}', bulkRefused: 'Ничего не изменено: нельзя изменить {n}',
+    bulkFailure: '{number}: {text}', unknownComplaint: 'неизвестное обращение', bulkTarget: 'Кому',
+  },
   list: {
     title: 'Обращения', search: 'Номер, тема, клиент, товар…', stages: 'Стадии', department: 'Отдел',
     assignee: 'Исполнитель', slaState: 'SLA', channel: 'Канал', category: 'Категория', priority: 'Приоритет',

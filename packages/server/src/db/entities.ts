@@ -14,8 +14,9 @@ import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
 import { Attachment } from '../modules/attachment/attachment.entity.js';
 import { ResponseTemplate } from '../modules/template/template.entity.js';
 import { ComplaintLink } from '../modules/complaint/complaint-link.entity.js';
+import { SavedView } from '../modules/saved-view/saved-view.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
-  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink,
+  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink, SavedView,
 ];

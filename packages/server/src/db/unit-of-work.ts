@@ -121,7 +121,9 @@ export class UnitOfWork {
       scope.company ??= tenantId;
       if (userId) scope.user ??= userId;
     }
-    const setTenant = `SELECT set_config('app.tenant_id', '${tenantId}', true)`;
+    if (userId !== undefined && !UUID.test(userId)) throw new AppError('UNAUTHENTICATED', 'invalid user');
+    // The staff member it works for: row-level security keeps their own rows (saved views) to them.
+    const setTenant = `SELECT set_config('app.tenant_id', '${tenantId}', true)${userId ? `, set_config('app.user_id', '${userId}', true)` : ''}`;
     if (this.runner || this.opening) {
       await this.open();
       this.tenant = tenantId;

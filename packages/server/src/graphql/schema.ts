@@ -26,6 +26,8 @@ const notUsedPubSub = { publish: unused, subscribe: unused };
 
 import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSettingsResolver } from '../modules/sla/sla.resolver.js';
 import { ResponseTemplateResolver } from '../modules/template/template.resolver.js';
+import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
+import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -44,7 +46,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver,
+      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));

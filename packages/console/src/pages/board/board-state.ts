@@ -11,10 +11,11 @@ export class BoardCards {
   readonly cards = new Map<string, Card>();
   private readonly versions = new Map<string, number>();
 
-  constructor(readonly departmentId: string | null) {}
+  /** `matches`: the board's other filters (assignee, priority, SLA state), which live changes are checked against too. */
+  constructor(readonly departmentId: string | null, private readonly matches: (card: Card) => boolean = () => true) {}
 
   belongs(card: Card): boolean {
-    return OPEN_STAGES.includes(card.stage) && (this.departmentId === null || card.department?.id === this.departmentId);
+    return OPEN_STAGES.includes(card.stage) && (this.departmentId === null || card.department?.id === this.departmentId) && this.matches(card);
   }
 
   /** Applies one complaint as it is now; says what happened to the board. */

@@ -14,6 +14,7 @@ import { TenantCurrency1764490000000 } from './1764490000000-tenant-currency.js'
 import { CountryHolidays1764500000000 } from './1764500000000-country-holidays.js';
 import { CapaRegister1764530000000 } from './1764530000000-capa-register.js';
 import { RelatedComplaints1764550000000 } from './1764550000000-related-complaints.js';
+import { SavedViews1764520000000 } from './1764520000000-saved-views.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CountryHolidays1764500000000,
   CapaRegister1764530000000,
   RelatedComplaints1764550000000,
+  SavedViews1764520000000,
 ];

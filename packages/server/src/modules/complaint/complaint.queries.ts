@@ -4,6 +4,7 @@ import { badInput } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { OPEN_STAGES, type Stage } from './complaint.enums.js';
 import type { ComplaintFilter } from './dto/complaint-filter.input.js';
+import { DEFAULT_ORDER, orderSql, type ComplaintOrdering } from './complaint.order.js';
 
 /** SELECT list mapping complaint columns to entity property names, from the entity's own metadata. */
 let selectList: string | undefined;
@@ -79,22 +80,49 @@ export interface ComplaintPage {
 }
 
 /**
- * One page of complaints, by deadline (soonest first; no deadline last),
- * keyset-paged on (due_at, id). The cursor is opaque to clients.
+ * One page of complaints in `order` (by deadline, soonest first, unless
+ * asked otherwise), keyset-paged on (the order's key, id). The cursor is
+ * opaque to clients and belongs to its order.
  */
-export async function listComplaints(ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null): Promise<ComplaintPage> {
+export async function listComplaints(
+  ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null, order: ComplaintOrdering = DEFAULT_ORDER,
+): Promise<ComplaintPage> {
   if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first must be between 1 and 200');
-  const where: string[] = [];
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
-  const f = filter ?? {};
+  const where = filterConditions(ctx, filter ?? {}, param);
+  const filterSql = where.length ? where.join(' AND ') : 'true';
+  const filterParams = [...params];
+
+  const sort = orderSql(order, param, after);
+  if (sort.condition) where.push(sort.condition);
+  const rows = await ctx.query(
+    `SELECT ${complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
+      WHERE ${where.length ? where.join(' AND ') : 'true'}
+      ORDER BY ${sort.orderBy} LIMIT ${first + 1}`, params);
+  return {
+    rows: rows.slice(0, first).map(toComplaint),
+    hasNextPage: rows.length > first,
+    count: async () => {
+      const [r] = await ctx.query<{ n: string }>(`SELECT count(*) AS n FROM complaints c WHERE ${filterSql}`, filterParams);
+      return Number(r?.n ?? 0);
+    },
+  };
+}
+
+/** The filter as SQL conditions on `complaints c`; "me" and "my departments" are the signed-in staff member's. */
+function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: unknown) => string): string[] {
+  const where: string[] = [];
   if (f.stages?.length) {
     where.push(`c.stage = ANY(${param(f.stages)}::text[])`);
     // Lets the planner use the partial queue index.
     if (f.stages.every((s: Stage) => OPEN_STAGES.includes(s))) where.push(`c.stage NOT IN ('CLOSED', 'REJECTED')`);
   }
   if (f.departmentId) where.push(`c.department_id = ${param(f.departmentId)}`);
+  if (f.inMyDepartments) where.push(`c.department_id = ANY(${param(ctx.staff.departmentIds)}::uuid[])`);
   if (f.assigneeId) where.push(`c.assignee_id = ${param(f.assigneeId)}`);
+  if (f.assignedToMe) where.push(`c.assignee_id = ${param(ctx.staff.userId)}`);
+  if (f.unassigned) where.push('c.assignee_id IS NULL');
   if (f.categoryId) where.push(`c.category_id = ${param(f.categoryId)}`);
   if (f.slaState) where.push(`c.sla_state = ${param(f.slaState)}`);
   if (f.channel) where.push(`c.channel = ${param(f.channel)}`);
@@ -106,48 +134,7 @@ export async function listComplaints(ctx: RequestContext, filter: ComplaintFilte
     const number = f.search.trim().toUpperCase();
     where.push(query ? `(c.search @@ to_tsquery('simple', ${param(query)}) OR c.number = ${param(number)})` : `c.number = ${param(number)}`);
   }
-  const filterSql = where.length ? where.join(' AND ') : 'true';
-  const filterParams = [...params];
-
-  if (after) {
-    const [dueAt, id] = decodeCursor(after);
-    where.push(`(c.due_at, c.id) > (${param(dueAt)}::timestamptz, ${param(id)}::uuid)`);
-  }
-  const rows = await ctx.query(
-    `SELECT ${complaintColumns(ctx)}, c.due_at AS "dueAt" FROM complaints c
-      WHERE ${where.length ? where.join(' AND ') : 'true'}
-      ORDER BY c.due_at, c.id LIMIT ${first + 1}`, params);
-  return {
-    rows: rows.slice(0, first).map(toComplaint),
-    hasNextPage: rows.length > first,
-    count: async () => {
-      const [r] = await ctx.query<{ n: string }>(`SELECT count(*) AS n FROM complaints c WHERE ${filterSql}`, filterParams);
-      return Number(r?.n ?? 0);
-    },
-  };
-}
-
-export function encodeCursor(row: Complaint & { dueAt?: Date | string }): string {
-  // No deadline is stored as 'infinity' (pg gives Infinity, PGlite an invalid Date).
-  const due = row.dueAt instanceof Date && Number.isFinite(row.dueAt.getTime()) ? row.dueAt.toISOString() : 'infinity';
-  return Buffer.from(JSON.stringify([due, row.id])).toString('base64url');
-}
-
-/** A deadline as encodeCursor writes it (ISO 8601, UTC), within years 1970 to 9999: what PostgreSQL and every client read alike. */
-function isCursorDate(text: string): boolean {
-  const time = Date.parse(text);
-  return time >= 0 && time < Date.UTC(10_000, 0, 1) && new Date(time).toISOString() === text;
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string'
-      && (value[0] === 'infinity' || isCursorDate(value[0])) && /^[0-9a-f-]{36}$/.test(value[1])) {
-      return [value[0], value[1]];
-    }
-  } catch { /* fall through */ }
-  throw badInput('invalid cursor');
+  return where;
 }
 
 /**

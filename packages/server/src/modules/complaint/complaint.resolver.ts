@@ -14,11 +14,12 @@ import { TimelineEvent } from './timeline-event.entity.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { Message } from '../message/message.entity.js';
 import { ComplaintConnection } from './complaint.types.js';
-import { ComplaintFilter } from './dto/complaint-filter.input.js';
+import { ComplaintFilter, ComplaintOrder } from './dto/complaint-filter.input.js';
 import { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 import { assignComplaint, registerComplaint, stopAwaitingCustomer, transitionComplaint, updateComplaint } from './complaint.service.js';
-import { encodeCursor, findComplaint, listComplaints } from './complaint.queries.js';
+import { findComplaint, listComplaints } from './complaint.queries.js';
+import { DEFAULT_ORDER, encodeCursor } from './complaint.order.js';
 import { nextStages, refuseTransition } from './lifecycle.js';
 import { abilitiesOn, type ComplaintAbilities } from './abilities.js';
 import { issueTrackingLink, TrackingLink, type WithTrackingLink } from './tracking.js';
@@ -59,6 +60,9 @@ class ComplaintsArgs {
   @Field(() => ComplaintFilter, { nullable: true })
   filter?: ComplaintFilter | null;
 
+  @Field(() => ComplaintOrder, { nullable: true, description: 'By deadline, soonest first, when absent' })
+  orderBy?: ComplaintOrder | null;
+
   @Field(() => Int, { defaultValue: 50 })
   first!: number;
 
@@ -78,16 +82,17 @@ export class ComplaintResolver {
   }
 
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => ComplaintConnection, { description: 'Complaints by deadline (soonest first), keyset-paged' })
-  async complaints(@Args() { filter, first, after }: ComplaintsArgs, @Ctx() gql: GraphQLContext): Promise<ComplaintConnection> {
+  @Query(() => ComplaintConnection, { description: 'Complaints in the order asked for (by deadline, soonest first, by default), keyset-paged: a cursor belongs to its order' })
+  async complaints(@Args() { filter, orderBy, first, after }: ComplaintsArgs, @Ctx() gql: GraphQLContext): Promise<ComplaintConnection> {
     const ctx = await gql.staff();
-    const page = await listComplaints(ctx, filter, first, after);
+    const order = { ...DEFAULT_ORDER, ...orderBy };
+    const page = await listComplaints(ctx, filter, first, after, order);
     // Cursors are encoded only when selected (a console usually asks for endCursor alone).
-    const edges = page.rows.map((node) => ({ node, get cursor() { return encodeCursor(node); } }));
+    const edges = page.rows.map((node) => ({ node, get cursor() { return encodeCursor(order, node); } }));
     const last = page.rows.at(-1);
     const connection = {
       edges,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(last) : null },
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(order, last) : null },
     } as ComplaintConnection;
     Object.defineProperty(connection, 'totalCount', { get: () => page.count(), enumerable: true });
     return connection;

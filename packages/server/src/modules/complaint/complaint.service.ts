@@ -243,6 +243,16 @@ async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: 
 
 export async function assignComplaint(ctx: RequestContext, input: AssignComplaintInput): Promise<Complaint> {
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
+  return applyAssignment(ctx, complaint, await planAssignment(ctx, complaint, input));
+}
+
+export interface Assignment {
+  departmentId: string | null;
+  assigneeId: string | null;
+}
+
+/** Every check of an assignment (throws the refusal); what the complaint's department and assignee become. */
+export async function planAssignment(ctx: RequestContext, complaint: Complaint, input: { departmentId?: string | null; assigneeId?: string | null }): Promise<Assignment> {
   if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) {
     throw badInput(`a ${complaint.stage} complaint cannot be reassigned`);
   }
@@ -251,7 +261,10 @@ export async function assignComplaint(ctx: RequestContext, input: AssignComplain
   refuseAssignment(ctx, complaint, departmentId, assigneeId);
   if (departmentId !== complaint.departmentId && departmentId) await requireActiveDepartment(ctx, departmentId);
   if (assigneeId) await requireAssignee(ctx, assigneeId, departmentId);
+  return { departmentId, assigneeId };
+}
 
+export async function applyAssignment(ctx: RequestContext, complaint: Complaint, { departmentId, assigneeId }: Assignment): Promise<Complaint> {
   const now = new Date();
   const update = { departmentId, assigneeId, updatedAt: now, version: complaint.version + 1 };
   await ctx.manager.update(Complaint, { id: complaint.id }, update);
@@ -276,20 +289,31 @@ function refuseAssignment(ctx: RequestContext, c: Complaint, departmentId: strin
  * recomputed. Any staff member who may work on the complaint may do it.
  */
 export async function updateComplaint(ctx: RequestContext, input: UpdateComplaintInput): Promise<Complaint> {
-  const actor = ctx.staff;
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
+  const changes = await planUpdate(ctx, complaint, input);
+  if (!Object.keys(changes).length) return complaint;
+  await applyUpdate(ctx, complaint, changes);
+  return withClocks(ctx, await ctx.manager.findOneByOrFail(Complaint, { id: complaint.id }));
+}
+
+type UpdateFields = Pick<UpdateComplaintInput, 'priority' | 'categoryId' | 'demand' | 'productPrice'>;
+
+/** Every check of an update (throws the refusal); the fields that change. */
+export async function planUpdate(ctx: RequestContext, complaint: Complaint, input: UpdateFields): Promise<Partial<Complaint>> {
   if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) throw badInput(`a ${complaint.stage} complaint cannot be changed`);
-  if (!mayUpdate(actor, complaint)) throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
+  if (!mayUpdate(ctx.staff, complaint)) throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
   if (input.categoryId) await requireCategory(ctx, input.categoryId);
   const fields = ['priority', 'categoryId', 'demand', 'productPrice'] as const;
-  const changes = pick(input, fields.filter((f) => input[f] !== undefined && input[f] !== null && input[f] !== complaint[f]));
-  if (!Object.keys(changes).length) return complaint;
-  await ctx.manager.update(Complaint, { id: complaint.id }, { ...(changes as Partial<Complaint>), version: complaint.version + 1, updatedAt: new Date() } as never);
+  return pick(input, fields.filter((f) => input[f] !== undefined && input[f] !== null && input[f] !== complaint[f])) as Partial<Complaint>;
+}
+
+/** Writes an update's changes and its timeline entry; the caller recomputes the SLA clocks (syncSla). */
+export async function applyUpdate(ctx: RequestContext, complaint: Complaint, changes: Partial<Complaint>): Promise<void> {
+  await ctx.manager.update(Complaint, { id: complaint.id }, { ...changes, version: complaint.version + 1, updatedAt: new Date() } as never);
   await appendTimeline(ctx, {
     complaintId: complaint.id, type: 'UPDATED',
     data: { ...changes, previous: Object.fromEntries(Object.keys(changes).map((k) => [k, complaint[k as keyof Complaint] ?? null])) },
   });
-  return withClocks(ctx, await ctx.manager.findOneByOrFail(Complaint, { id: complaint.id }));
 }
 
 /**

@@ -2,8 +2,9 @@ import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Channel, Priority, SlaState, Stage } from '../complaint.enums.js';
 import { IsEntityId, PlainText } from '../../../graphql/validation.js';
+import { ComplaintSortField, SortDirection } from '../complaint.order.js';
 
-@InputType()
+@InputType({ description: 'All given conditions hold (an empty filter: every complaint)' })
 export class ComplaintFilter {
   @Field(() => [Stage], { nullable: true, description: 'Any of these stages; all stages when absent' })
   @IsOptional()
@@ -15,10 +16,19 @@ export class ComplaintFilter {
   @IsEntityId()
   departmentId?: string | null;
 
+  @Field(() => Boolean, { nullable: true, description: 'Only those of the departments the signed-in user is a member of' })
+  inMyDepartments?: boolean | null;
+
   @Field(() => ID, { nullable: true })
   @IsOptional()
   @IsEntityId()
   assigneeId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only those assigned to the signed-in user' })
+  assignedToMe?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only those assigned to nobody' })
+  unassigned?: boolean | null;
 
   @Field(() => ID, { nullable: true })
   @IsOptional()
@@ -44,4 +54,13 @@ export class ComplaintFilter {
   @IsOptional()
   @PlainText({ max: 200, singleLine: true })
   search?: string | null;
+}
+
+@InputType({ description: 'How complaints are ordered; the id breaks ties, so pages never overlap' })
+export class ComplaintOrder {
+  @Field(() => ComplaintSortField, { defaultValue: ComplaintSortField.DUE_AT })
+  field!: ComplaintSortField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.ASC })
+  direction!: SortDirection;
 }
