@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { EDGES } from '../src/modules/complaint/lifecycle.js';
@@ -123,6 +123,30 @@ export function expectError(result: GqlResult, code: string, reason?: string) {
   return error;
 }
 
+/**
+ * Fields that satisfy the requirements of moving `c` to `to` in world `w`
+ * (over the API or in the service tier: what both worlds and complaints share).
+ */
+export function stageFields(
+  w: { dept: string; cat: string; staff: { SPECIALIST: { id: string } } },
+  c: { stage: Stage; correctiveActions: Array<{ id: string; doneAt: unknown }> },
+  to: Stage,
+): Record<string, unknown> {
+  switch (to) {
+    case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
+    case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
+    case Stage.DECISION: return { validity: 'OBJECTIVE', rootCause: 'a faulty seal batch' };
+    case Stage.IMPLEMENTATION: return {
+      remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
+      correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
+    };
+    case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
+    case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
+    case Stage.REJECTED: return { rejectionReason: 'the product was used against its manual' };
+    default: return {};
+  }
+}
+
 /** Builders over the real API, so that fixtures go through the same checks as users do. */
 export class Fixtures {
   constructor(readonly server: TestServer) {}
@@ -178,19 +202,7 @@ export class Fixtures {
 
   /** Fields that satisfy the requirements of moving `c` to `to` in world `w`. */
   stageFields(w: World, c: ComplaintView, to: Stage): Record<string, unknown> {
-    switch (to) {
-      case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
-      case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
-      case Stage.DECISION: return { validity: 'OBJECTIVE', rootCause: 'a faulty seal batch' };
-      case Stage.IMPLEMENTATION: return {
-        remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
-        correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
-      };
-      case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
-      case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
-      case Stage.REJECTED: return { rejectionReason: 'the product was used against its manual' };
-      default: return {};
-    }
+    return stageFields(w, c, to);
   }
 
   /** Moves `c` to `to` with the fields it needs (`extra` adds, replaces or with undefined drops some), as HEAD of `w.dept`. */
@@ -217,10 +229,8 @@ export class Fixtures {
    * Per table, its row count and a checksum of all its rows, read as the superuser (all tenants):
    * any insert, update or delete anywhere changes it.
    */
-  async state(): Promise<Record<string, string>> {
-    const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x) AS ${t}`);
-    const [row] = await this.server.dataSource.query(`SELECT ${sql.join(', ')}`);
-    return row;
+  state(): Promise<Record<string, string>> {
+    return dbState(this.server.dataSource);
   }
 
   /** Runs `work` inside a tenant's unit of work (role reclaim_app, app.tenant_id set). */
@@ -234,10 +244,25 @@ export class Fixtures {
   }
 
   /** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
-  async expectNoWrites<T>(attempt: () => Promise<T>): Promise<T> {
-    const before = await this.state();
-    const result = await attempt();
-    expect(await this.state()).toEqual(before);
-    return result;
+  expectNoWrites<T>(attempt: () => Promise<T>): Promise<T> {
+    return expectNoWritesIn(this.server.dataSource, attempt);
   }
+}
+
+/**
+ * Per table, its row count and a checksum of all its rows, read as the superuser (all tenants):
+ * any insert, update or delete anywhere changes it.
+ */
+export async function dbState(dataSource: DataSource): Promise<Record<string, string>> {
+  const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x) AS ${t}`);
+  const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`);
+  return row;
+}
+
+/** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
+export async function expectNoWritesIn<T>(dataSource: DataSource, attempt: () => Promise<T>): Promise<T> {
+  const before = await dbState(dataSource);
+  const result = await attempt();
+  expect(await dbState(dataSource)).toEqual(before);
+  return result;
 }
