@@ -6,6 +6,7 @@ import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { EDGES } from '../src/modules/complaint/lifecycle.js';
 import { inTenant } from '../src/db/unit-of-work.js';
 import { ok, type GqlResult, type TestServer } from './harness.js';
+import { Builders } from './builders.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -147,9 +148,19 @@ export function stageFields(
   }
 }
 
-/** Builders over the real API, so that fixtures go through the same checks as users do. */
+/**
+ * What the HTTP tier's tests start from. Companies sign up over the API;
+ * their staff are inserted directly (test/builders.ts) and hold tokens the
+ * server itself signs, as a sign-in would give them: sign-in and user
+ * management have tests of their own, and a password hashed and checked for
+ * every fixture cost more than most tests.
+ */
 export class Fixtures {
-  constructor(readonly server: TestServer) {}
+  readonly build: Builders;
+
+  constructor(readonly server: TestServer) {
+    this.build = new Builders(server.dataSource);
+  }
 
   async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`): Promise<TenantFixture> {
     const data = ok(await this.server.staff(
@@ -159,18 +170,18 @@ export class Fixtures {
   }
 
   async department(t: TenantFixture, name = `Dept ${randomBytes(3).toString('hex')}`): Promise<string> {
-    return ok(await this.server.staff(Q.createDepartment, { input: { name } }, t.adminToken)).createDepartment.id;
+    return this.build.newDepartment(t.tenantId, name);
   }
 
   async category(t: TenantFixture, name = `Cat ${randomBytes(3).toString('hex')}`): Promise<string> {
-    return ok(await this.server.staff(Q.createCategory, { input: { name } }, t.adminToken)).createCategory.id;
+    return this.build.newCategory(t.tenantId, name);
   }
 
+  /** An active staff member with `roles` in `departmentIds` (password PASSWORD) and a token the server signed for them. */
   async staff(t: TenantFixture, roles: Role[], departmentIds: string[] = [], email?: string): Promise<StaffFixture> {
-    const address = email ?? `${roles.join('-').toLowerCase()}-${randomBytes(3).toString('hex')}@${t.slug}.test`;
-    const created = ok(await this.server.staff(Q.createUser,
-      { input: { email: address, name: `Staff ${roles.join(' ')}`, password: PASSWORD, roles, departmentIds } }, t.adminToken));
-    return { id: created.createUser.id, email: address, token: await this.login(t.slug, address) };
+    const member = await this.build.newUser(t.tenantId, t.slug, roles, departmentIds, email);
+    const token = await this.server.app.tokens.sign({ userId: member.id, tenantId: t.tenantId, credentialsVersion: 0 });
+    return { id: member.id, email: member.email, token };
   }
 
   async login(tenantSlug: string, email: string, password = PASSWORD): Promise<string> {
