@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/** The slow tier: floods, hundreds of requests at once, a PGlite of its own (docs/architecture.md, "Tests"). */
+const SLOW = '**/*.slow.test.ts';
+
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module); Node loads the CJS one for
@@ -10,7 +13,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // Migrates the template database once per run, for every tier.
     globalSetup: ['test/global-setup.ts'],
     // Access lines of every test request would bury the report; warnings and errors still show.
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
@@ -18,5 +21,12 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // `pnpm test` runs the first three; `pnpm test:slow` the last.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: [SLOW] } },
+      { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], exclude: [SLOW] } },
+      { extends: true, test: { name: 'http', include: ['test/**/*.test.ts'], exclude: ['test/service/**', SLOW] } },
+      { extends: true, test: { name: 'slow', include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'] } },
+    ],
   },
 });

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { EDGES } from '../src/modules/complaint/lifecycle.js';
 import { inTenant } from '../src/db/unit-of-work.js';
 import { ok, type GqlResult, type TestServer } from './harness.js';
+import { Builders } from './builders.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -124,9 +125,43 @@ export function expectError(result: GqlResult, code: string, reason?: string) {
   return error;
 }
 
-/** Builders over the real API, so that fixtures go through the same checks as users do. */
+/**
+ * Fields that satisfy the requirements of moving `c` to `to` in world `w`
+ * (over the API or in the service tier: what both worlds and complaints share).
+ */
+export function stageFields(
+  w: { dept: string; cat: string; staff: { SPECIALIST: { id: string } } },
+  c: { stage: Stage; correctiveActions: Array<{ id: string; doneAt: unknown }> },
+  to: Stage,
+): Record<string, unknown> {
+  switch (to) {
+    case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
+    case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
+    case Stage.DECISION: return { validity: 'OBJECTIVE', rootCause: 'a faulty seal batch' };
+    case Stage.IMPLEMENTATION: return {
+      remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
+      correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
+    };
+    case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
+    case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
+    case Stage.REJECTED: return { rejectionReason: 'the product was used against its manual' };
+    default: return {};
+  }
+}
+
+/**
+ * What the HTTP tier's tests start from. Companies sign up over the API;
+ * their staff are inserted directly (test/builders.ts) and hold tokens the
+ * server itself signs, as a sign-in would give them: sign-in and user
+ * management have tests of their own, and a password hashed and checked for
+ * every fixture cost more than most tests.
+ */
 export class Fixtures {
-  constructor(readonly server: TestServer) {}
+  readonly build: Builders;
+
+  constructor(readonly server: TestServer) {
+    this.build = new Builders(server.dataSource);
+  }
 
   /** A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country). */
   async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {}): Promise<TenantFixture> {
@@ -137,18 +172,18 @@ export class Fixtures {
   }
 
   async department(t: TenantFixture, name = `Dept ${randomBytes(3).toString('hex')}`): Promise<string> {
-    return ok(await this.server.staff(Q.createDepartment, { input: { name } }, t.adminToken)).createDepartment.id;
+    return this.build.newDepartment(t.tenantId, name);
   }
 
   async category(t: TenantFixture, name = `Cat ${randomBytes(3).toString('hex')}`): Promise<string> {
-    return ok(await this.server.staff(Q.createCategory, { input: { name } }, t.adminToken)).createCategory.id;
+    return this.build.newCategory(t.tenantId, name);
   }
 
+  /** An active staff member with `roles` in `departmentIds` (password PASSWORD) and a token the server signed for them. */
   async staff(t: TenantFixture, roles: Role[], departmentIds: string[] = [], email?: string): Promise<StaffFixture> {
-    const address = email ?? `${roles.join('-').toLowerCase()}-${randomBytes(3).toString('hex')}@${t.slug}.test`;
-    const created = ok(await this.server.staff(Q.createUser,
-      { input: { email: address, name: `Staff ${roles.join(' ')}`, password: PASSWORD, roles, departmentIds } }, t.adminToken));
-    return { id: created.createUser.id, email: address, token: await this.login(t.slug, address) };
+    const member = await this.build.newUser(t.tenantId, t.slug, roles, departmentIds, email);
+    const token = await this.server.app.tokens.sign({ userId: member.id, tenantId: t.tenantId, credentialsVersion: 0 });
+    return { id: member.id, email: member.email, token };
   }
 
   async login(tenantSlug: string, email: string, password = PASSWORD): Promise<string> {
@@ -180,19 +215,7 @@ export class Fixtures {
 
   /** Fields that satisfy the requirements of moving `c` to `to` in world `w`. */
   stageFields(w: World, c: ComplaintView, to: Stage): Record<string, unknown> {
-    switch (to) {
-      case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
-      case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
-      case Stage.DECISION: return { validity: 'OBJECTIVE', rootCause: 'a faulty seal batch' };
-      case Stage.IMPLEMENTATION: return {
-        remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
-        correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
-      };
-      case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
-      case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
-      case Stage.REJECTED: return { rejectionReason: 'the product was used against its manual' };
-      default: return {};
-    }
+    return stageFields(w, c, to);
   }
 
   /** Moves `c` to `to` with the fields it needs (`extra` adds, replaces or with undefined drops some), as HEAD of `w.dept`. */
@@ -219,10 +242,8 @@ export class Fixtures {
    * Per table, its row count and a checksum of all its rows, read as the superuser (all tenants):
    * any insert, update or delete anywhere changes it.
    */
-  async state(): Promise<Record<string, string>> {
-    const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x) AS ${t}`);
-    const [row] = await this.server.dataSource.query(`SELECT ${sql.join(', ')}`);
-    return row;
+  state(): Promise<Record<string, string>> {
+    return dbState(this.server.dataSource);
   }
 
   /** Runs `work` inside a tenant's unit of work (role reclaim_app, app.tenant_id set). */
@@ -236,10 +257,25 @@ export class Fixtures {
   }
 
   /** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
-  async expectNoWrites<T>(attempt: () => Promise<T>): Promise<T> {
-    const before = await this.state();
-    const result = await attempt();
-    expect(await this.state()).toEqual(before);
-    return result;
+  expectNoWrites<T>(attempt: () => Promise<T>): Promise<T> {
+    return expectNoWritesIn(this.server.dataSource, attempt);
   }
+}
+
+/**
+ * Per table, its row count and a checksum of all its rows, read as the superuser (all tenants):
+ * any insert, update or delete anywhere changes it.
+ */
+export async function dbState(dataSource: DataSource): Promise<Record<string, string>> {
+  const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x) AS ${t}`);
+  const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`);
+  return row;
+}
+
+/** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
+export async function expectNoWritesIn<T>(dataSource: DataSource, attempt: () => Promise<T>): Promise<T> {
+  const before = await dbState(dataSource);
+  const result = await attempt();
+  expect(await dbState(dataSource)).toEqual(before);
+  return result;
 }

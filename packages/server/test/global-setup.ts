@@ -11,9 +11,17 @@ export const templateDb = () => process.env.RECLAIM_TEST_TEMPLATE ?? 'reclaim_te
  * (CREATE DATABASE ... TEMPLATE), which takes milliseconds. Without it, each
  * test file starts its own in-memory PGlite and needs nothing here.
  */
-export async function setup() {
+export function setup(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) return;
+  if (!url) return Promise.resolve();
+  // Each project (tier) of vitest.config.ts calls this, each with its own copy of this module: the first
+  // call migrates the template and the others wait for the same migration.
+  const shared = globalThis as { reclaimTemplate?: Promise<void> };
+  shared.reclaimTemplate ??= migrateTemplate(url);
+  return shared.reclaimTemplate;
+}
+
+async function migrateTemplate(url: string): Promise<void> {
   // Test workers are forked after this runs and inherit the variable.
   process.env.RECLAIM_TEST_TEMPLATE = `reclaim_test_template_${process.pid}`;
   await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
@@ -25,7 +33,11 @@ export async function setup() {
 
 export async function teardown() {
   const url = process.env.DATABASE_URL;
-  if (url) await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+  const shared = globalThis as { reclaimTemplate?: Promise<void> };
+  // Once, by the first project to end (vitest ends them all after the last test).
+  if (!url || !shared.reclaimTemplate) return;
+  shared.reclaimTemplate = undefined;
+  await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
 }
 
 async function admin(url: string, sql: string): Promise<void> {

@@ -83,7 +83,10 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
     await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
     databaseUrl = withDatabase(url, name);
   }
-  const { dataSource, mode } = await createDataSource({ dbPoolSize: 40, ...database, databaseUrl });
+  // A request waits up to 30 s for its share of the pool (5 s in production): on a loaded 2-core machine a fixture's
+  // requests (five users created at once, each holding its connection while its password is hashed) outwait 5 s.
+  // Tests of the wait itself set their own.
+  const { dataSource, mode } = await createDataSource({ dbPoolSize: 40, dbPoolWaitMs: 30_000, ...database, databaseUrl });
   if (mode === 'embedded') await migrate(dataSource, mode);
   return {
     dataSource, mode, databaseUrl,

@@ -34,21 +34,6 @@ const rowCount = async (w: World, sql: string, params: unknown[] = []) =>
   Number((await fx.asTenant(w.t.tenantId, (m) => m.query(sql, params)))[0].n);
 
 describe('complaint numbers', () => {
-  it('100 concurrent registrations in each of two tenants get 1..100, per tenant, without gaps', async () => {
-    const [resultsA, resultsB] = await Promise.all([a, b].map((w) =>
-      Promise.all(range(100).map((i) => register(w, { subject: `Concurrent ${i}` })))));
-    for (const [w, results] of [[a, resultsA], [b, resultsB]] as const) {
-      const numbers = results!.map((r) => ok(r).registerComplaint.number);
-      expect(new Set(numbers).size).toBe(100);
-      const parts = numbers.map(parse);
-      expect(new Set(parts.map((p) => p.prefix))).toEqual(new Set([w.t.slug.toUpperCase()]));
-      expect(new Set(parts.map((p) => p.year)).size).toBe(1);
-      expect(parts.map((p) => p.seq).sort((x, y) => x - y)).toEqual(range(100));
-      expect(await rowCount(w, 'SELECT count(*) AS n FROM complaints')).toBe(100);
-      expect(await rowCount(w, 'SELECT last_value AS n FROM complaint_counters')).toBe(100);
-    }
-  });
-
   it('continues after the last number, and a refused registration uses none', async () => {
     const before = parse(ok(await register(a)).registerComplaint.number).seq;
     const refused = await register(a, { departmentId: '00000000-0000-4000-8000-000000000000', channel: 'PHONE', categoryId: a.cat, demand: 'REFUND' });

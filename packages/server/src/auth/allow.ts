@@ -1,6 +1,7 @@
 import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { Extensions } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
+import type { Actor } from './actor.js';
 import { Action, authorize } from './permissions.js';
 
 /** Anyone, signed in or not (signing up, signing in). */
@@ -32,13 +33,17 @@ export function guardOperations(schema: GraphQLSchema): GraphQLSchema {
       if (allowance === PUBLIC) continue;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = async (root, args, gql: GraphQLContext, info) => {
-        const ctx = await gql.staff();
-        if (allowance !== STAFF) authorize(ctx.staff, allowance);
+        admit(allowance, (await gql.staff()).staff);
         return resolve(root, args, gql, info);
       };
     }
   }
   return schema;
+}
+
+/** The guard's rule for a signed-in staff member: FORBIDDEN unless `allowance` admits them (the service tests apply it too). */
+export function admit(allowance: Exclude<Allowance, typeof PUBLIC>, actor: Actor): void {
+  if (allowance !== STAFF) authorize(actor, allowance);
 }
 
 /** Each operation's declaration, by name: what docs/roles.md's table is tested against. */

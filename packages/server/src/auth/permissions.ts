@@ -1,7 +1,8 @@
 /**
  * Who may do what, apart from lifecycle edges (those are in
  * modules/complaint/lifecycle.ts). docs/roles.md is this table in prose;
- * test/roles.test.ts checks both against the running API.
+ * test/service/roles.test.ts checks every cell against the services, and
+ * test/roles.test.ts each operation once allowed and once refused through the API.
  */
 import { registerEnumType } from 'type-graphql';
 import { Role } from './roles.js';

@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { UnitOfWork, type CommittedEvents } from '../db/unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
 import type { Role } from '../auth/roles.js';
-import { bearer, type TokenService } from '../auth/token.js';
+import { bearer, type TokenClaims, type TokenService } from '../auth/token.js';
 import { AppError } from './errors.js';
 import { Loaders } from './loaders.js';
 import { parseComplaintNumber } from '../modules/complaint/numbering.js';
@@ -242,23 +242,27 @@ export class GraphQLContext {
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const claims = await this.deps.tokens.verify(token);
     await this.deps.staffLimiter.take(claims.userId);
-    // The ids are UUIDs checked by the token service; inlining them saves a round trip.
-    const [row] = await this.uow.enterTenant<ActorRow>(claims.tenantId, {
-      userId: claims.userId,
-      then: `SELECT u.id, u.roles, u.active, u.credentials_version,
-                    ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
-               FROM users u WHERE u.id = '${claims.userId}'`,
-    });
-    if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
-    if (row.credentials_version !== (claims.credentialsVersion ?? 0)) {
-      throw new AppError('UNAUTHENTICATED', 'this session ended: the password, roles or departments changed; sign in again');
-    }
-    const actor: Actor = {
-      userId: row.id,
-      tenantId: claims.tenantId,
-      roles: row.roles,
-      departmentIds: row.department_ids,
-    };
+    const actor = await enterAsStaff(this.uow, claims);
     return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
   }
+}
+
+/**
+ * Opens `uow` in the claims' company and, in the same round trip, loads the
+ * staff member they name (roles, departments); UNAUTHENTICATED for an
+ * unknown or deactivated account, or a session older than its credentials.
+ */
+export async function enterAsStaff(uow: UnitOfWork, claims: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'>): Promise<Actor> {
+  // The ids are UUIDs checked by the token service; inlining them saves a round trip.
+  const [row] = await uow.enterTenant<ActorRow>(claims.tenantId, {
+    userId: claims.userId,
+    then: `SELECT u.id, u.roles, u.active, u.credentials_version,
+                  ARRAY(SELECT ud.department_id FROM user_departments ud WHERE ud.user_id = u.id) AS department_ids
+             FROM users u WHERE u.id = '${claims.userId}'`,
+  });
+  if (!row || !row.active) throw new AppError('UNAUTHENTICATED', 'this account no longer exists or is deactivated');
+  if (row.credentials_version !== (claims.credentialsVersion ?? 0)) {
+    throw new AppError('UNAUTHENTICATED', 'this session ended: the password, roles or departments changed; sign in again');
+  }
+  return { userId: row.id, tenantId: claims.tenantId, roles: row.roles, departmentIds: row.department_ids };
 }
