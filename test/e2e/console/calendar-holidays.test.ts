@@ -73,9 +73,9 @@ describe.skipIf(!hasChromium)('holidays of a business calendar in the console', 
     await page.goto('/admin/sla');
     await page.locator('[data-calendar="Business hours"]').getByRole('button', { name: 'Edit' }).click();
     const holidays = page.locator('.n-modal [data-test=dates-holidays]');
-    await holidays.getByText('Dec 25, 2026').waitFor();
-    expect(await holidays.textContent()).not.toContain('Jan 8, 2027');
-    expect(await page.locator('.n-modal [data-test=pick-holidays] input').getAttribute('placeholder')).toBe('mm/dd/yyyy');
+    await holidays.getByText('25 Dec 2026').waitFor();
+    expect(await holidays.textContent()).not.toContain('8 Jan 2027');
+    expect(await page.locator('.n-modal [data-test=pick-holidays] input').getAttribute('placeholder')).toBe('dd/mm/yyyy');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/calendar-en.png` });
     await context.close();
   });
