@@ -242,6 +242,7 @@ export type FollowUpActionInput = {
   description: string;
   dueDate: string;
   ownerDepartmentId: string | number;
+  /** The person answerable for it: an active member of the owner department */
   ownerUserId?: string | number | null | undefined;
 };
 

@@ -1,9 +1,8 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { ArrayMaxSize, IsOptional, ValidateNested } from 'class-validator';
 import { IsEntityId, PlainText } from '../../../graphql/validation.js';
-import { LocalDate } from '../../../graphql/scalars.js';
 import { CorrectiveActionKind, CorrectiveActionStatus, Effectiveness } from '../corrective-action.enums.js';
-import { CorrectiveActionInput } from './transition-complaint.input.js';
+import { ActionFields, CorrectiveActionInput } from './transition-complaint.input.js';
 
 @InputType()
 export class AddCorrectiveActionInput extends CorrectiveActionInput {
@@ -34,23 +33,7 @@ export class CorrectiveActionFilter {
 }
 
 @InputType({ description: 'Another action instead of one found not effective; it takes the kind of the one it follows up' })
-export class FollowUpActionInput {
-  @Field()
-  @PlainText({ max: 2000 })
-  description!: string;
-
-  @Field(() => ID)
-  @IsEntityId()
-  ownerDepartmentId!: string;
-
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @IsEntityId()
-  ownerUserId?: string | null;
-
-  @Field(() => LocalDate)
-  dueDate!: string;
-}
+export class FollowUpActionInput extends ActionFields {}
 
 @InputType()
 export class CheckEffectivenessInput {

@@ -5,14 +5,9 @@ import { IsEntityId, PlainText } from '../../../graphql/validation.js';
 import { LocalDate } from '../../../graphql/scalars.js';
 import { CorrectiveActionKind } from '../corrective-action.enums.js';
 
-@InputType({ description: 'A correction, corrective or preventive action decided with the remedy' })
-export class CorrectiveActionInput {
-  @Field(() => CorrectiveActionKind, {
-    defaultValue: CorrectiveActionKind.CORRECTION,
-    description: 'CORRECTION (the default) must be done before FEEDBACK; CORRECTIVE and PREVENTIVE go on after closing',
-  })
-  kind!: CorrectiveActionKind;
-
+/** What every action states: what is done, by which department (and person), by when (the fields of the input types below). */
+@InputType()
+export abstract class ActionFields {
   @Field()
   @PlainText({ max: 2000 })
   description!: string;
@@ -28,6 +23,15 @@ export class CorrectiveActionInput {
 
   @Field(() => LocalDate)
   dueDate!: string;
+}
+
+@InputType({ description: 'A correction, corrective or preventive action decided with the remedy' })
+export class CorrectiveActionInput extends ActionFields {
+  @Field(() => CorrectiveActionKind, {
+    defaultValue: CorrectiveActionKind.CORRECTION,
+    description: 'CORRECTION (the default) must be done before FEEDBACK; CORRECTIVE and PREVENTIVE go on after closing',
+  })
+  kind!: CorrectiveActionKind;
 }
 
 /**
