@@ -22,7 +22,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `dist/main.js` with `env` (on a free port) and waits until /healthz answers. */
 /** Starts the built server (`script`: its entry under packages/server/dist, e.g. a test-only one from src/testing/). */
 export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_000, script = 'main.js'): Promise<ServerProcess> {
   const port = await freePort();
@@ -60,3 +59,20 @@ export async function gql(base: string, path: string, query: string, variables?:
   });
   return (await res.json()) as { data?: any; errors?: any[] };
 }
+
+/**
+ * The environment of the README's start command: embedded mode (no
+ * DATABASE_URL, Redis or pub/sub settings of the test run) with the demo
+ * data, plus `extra`.
+ */
+export function embeddedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.PUBSUB;
+  delete env.DEMO_DATA;
+  return { ...env, ...extra };
+}
+
+/** The built server as the README starts it (embeddedEnv), once it answers. */
+export const startDemoServer = (extra: NodeJS.ProcessEnv = {}) => startServerProcess(embeddedEnv(extra), 90_000);

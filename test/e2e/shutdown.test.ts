@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { gql, serverDist, startServerProcess } from './server-process.js';
+import { embeddedEnv, gql, serverDist, startServerProcess } from './server-process.js';
 
 /**
  * The node's start and stop as an operator sees them, on the built server
@@ -8,13 +8,7 @@ import { gql, serverDist, startServerProcess } from './server-process.js';
  * a SIGTERM that turns readiness red before the drain while the node still
  * answers, then exits.
  */
-const embedded = () => {
-  const env = { ...process.env, DEMO_DATA: '0', LOG_LEVEL: 'info', LOG_PRETTY: '0' };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  delete env.PUBSUB;
-  return env;
-};
+const embedded = () => embeddedEnv({ DEMO_DATA: '0', LOG_LEVEL: 'info', LOG_PRETTY: '0' });
 
 describe('start', () => {
   it('refuses wrong settings, naming each variable, before anything starts', async () => {

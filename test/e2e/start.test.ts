@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startServerProcess, type ServerProcess } from './server-process.js';
+import { gql as request, startDemoServer, type ServerProcess } from './server-process.js';
 
 /**
  * The start command of the README, as a newcomer runs it: the built server
@@ -9,12 +9,7 @@ let server: ServerProcess;
 const gql = (path: string, query: string, variables?: object, token?: string) => request(server.base, path, query, variables, token);
 
 beforeAll(async () => {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  delete env.PUBSUB;
-  delete env.DEMO_DATA;
-  server = await startServerProcess(env, 90_000);
+  server = await startDemoServer();
 });
 
 afterAll(() => {

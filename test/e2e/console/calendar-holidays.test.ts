@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -18,12 +18,7 @@ async function calendars(tenant: string) {
 }
 
 beforeAll(async () => {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  delete env.PUBSUB;
-  delete env.DEMO_DATA;
-  server = await startServerProcess(env, 90_000);
+  server = await startDemoServer();
   if (hasChromium) chromium = await launch();
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startServerProcess, type ServerProcess } from '../server-process.js';
+import { startDemoServer, type ServerProcess } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -27,12 +27,7 @@ const placeholdersFit = (page: Page, selector: string) => page.$$eval(selector, 
 
 describe.skipIf(!hasChromium)('working the queue in Chromium', () => {
   beforeAll(async () => {
-    const env = { ...process.env };
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
-    delete env.PUBSUB;
-    delete env.DEMO_DATA;
-    server = await startServerProcess(env, 90_000);
+    server = await startDemoServer();
     chromium = await launch();
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -11,12 +11,7 @@ let server: ServerProcess;
 let chromium: ConsoleBrowser;
 
 beforeAll(async () => {
-  const env = { ...process.env };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  delete env.PUBSUB;
-  delete env.DEMO_DATA;
-  server = await startServerProcess(env, 90_000);
+  server = await startDemoServer();
   if (hasChromium) chromium = await launch();
 }, 120_000);
 

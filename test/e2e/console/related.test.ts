@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -17,9 +17,7 @@ async function token(login: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBSUB', 'DEMO_DATA']) delete env[name];
-  server = await startServerProcess(env, 90_000);
+  server = await startDemoServer();
 });
 afterAll(async () => {
   await server?.stop();

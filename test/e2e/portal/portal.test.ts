@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { hasChromium, launch, screenshot, signIn, type ConsoleBrowser } from '../console/browser.js';
 import { gradientPng } from './png.js';
 
@@ -33,9 +33,7 @@ async function customerPage(viewport = { width: 1280, height: 720 }): Promise<{ 
 }
 
 beforeAll(async () => {
-  const env = { ...process.env, RATE_LIMIT_PER_MINUTE: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000' };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'PUBSUB', 'DEMO_DATA']) delete env[key];
-  server = await startServerProcess(env, 90_000);
+  server = await startDemoServer({ RATE_LIMIT_PER_MINUTE: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000' });
 });
 
 afterAll(async () => {
