@@ -108,7 +108,7 @@ export const en = {
       LINKED: 'Linked', UNLINKED: 'Link removed',
       SLA_AT_RISK: 'Deadline at risk', SLA_BREACHED: 'Deadline missed', ESCALATED: 'Escalated',
       PRIORITY_CHANGED: 'Priority changed', SLA_PAUSED: 'Waiting for the customer', SLA_RESUMED: 'Deadlines running again',
-      TRACKING_LINK_ISSUED: 'Tracking link issued',
+      TRACKING_LINK_ISSUED: 'Tracking link issued', UPDATED: 'Details changed',
     },
   },
   related: {

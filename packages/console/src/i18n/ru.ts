@@ -110,7 +110,7 @@ export const ru: Messages = {
       LINKED: 'Связь добавлена', UNLINKED: 'Связь удалена',
       SLA_AT_RISK: 'Срок под угрозой', SLA_BREACHED: 'Срок нарушен', ESCALATED: 'Эскалация',
       PRIORITY_CHANGED: 'Смена приоритета', SLA_PAUSED: 'Ожидание ответа клиента', SLA_RESUMED: 'Сроки снова идут',
-      TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания',
+      TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания', UPDATED: 'Изменены данные обращения',
     },
   },
   related: {
