@@ -138,6 +138,8 @@ export const ru: Messages = {
     customerRated: 'Клиент поставил оценку {score} из 5.',
     rejectionReason: 'Причина', submit: 'Подтвердить', amountNeeded: 'Для этого решения нужна сумма больше нуля',
     required: 'Обязательно', mustBeDone: 'Сначала должны быть выполнены все коррекции',
+    subject: 'Тема', description: 'Описание', product: 'Товар', orderRef: 'Номер заказа', purchaseDate: 'Дата покупки',
+    productPrice: 'Цена товара', channel: 'Канал', phone: 'Телефон', email: 'Эл. почта', dueDate: 'Срок',
   },
   tracking: {
     replyWithoutLink: 'У клиента нет ссылки для отслеживания, и на портале он этот ответ не увидит: выдайте ссылку (блок «Ссылка для клиента») и передайте её клиенту.',
