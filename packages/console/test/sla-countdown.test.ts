@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
 import SlaCountdown from '../src/components/SlaCountdown.vue';
-import { formatDuration } from '../src/components/format.js';
 import { mountWithI18n } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
@@ -33,7 +32,10 @@ describe('SlaCountdown', () => {
   it('is amber when the server says at risk, red when it says breached', () => {
     const risk = mountWithI18n(SlaCountdown, { dueAt: inSeconds(3 * 3600 + 5 * 60), state: 'AT_RISK' });
     expect(risk.get('.sla-countdown').attributes('data-sla')).toBe('at-risk');
-    expect(risk.get('.sla-countdown').text()).toBe('3h 05m');
+    expect(risk.get('.sla-countdown').text()).toBe('3 h 05 min');
+    const ru = mountWithI18n(SlaCountdown, { dueAt: inSeconds(27 * 3600), state: 'ON_TRACK' }, 'ru');
+    expect(ru.get('.sla-countdown').text()).toBe('1 д 3 ч');
+    ru.unmount();
     const breached = mountWithI18n(SlaCountdown, { dueAt: inSeconds(600), state: 'BREACHED' });
     expect(breached.get('.sla-countdown').attributes('data-sla')).toBe('breached');
     risk.unmount();
@@ -56,24 +58,5 @@ describe('SlaCountdown', () => {
     expect(vi.getTimerCount() - before).toBe(1);
     for (const w of many) w.unmount();
     expect(vi.getTimerCount()).toBe(before);
-  });
-});
-
-describe('formatDuration', () => {
-  it('reads as days and hours, hours and minutes, or minutes and seconds', () => {
-    expect(formatDuration((2 * 86_400 + 4 * 3600 + 59) * 1000, 'en')).toBe('2d 4h');
-    expect(formatDuration((2 * 86_400 + 4 * 3600) * 1000, 'ru')).toBe('2д 4ч');
-    expect(formatDuration((3600 + 65) * 1000, 'en')).toBe('1h 01m');
-    expect(formatDuration(-65_000, 'en')).toBe('01:05');
-  });
-});
-
-describe('working-time targets and hours in the user\'s language', () => {
-  it('uses Russian units in Russian and English ones in English ("0 h / 2 h" was English in both)', async () => {
-    const { formatHours, formatSpan } = await import('../src/components/format.js');
-    expect([formatHours(0, 'ru'), formatHours(7200, 'ru'), formatHours(9000, 'ru')]).toEqual(['0 ч', '2 ч', '2,5 ч']);
-    expect([formatHours(0, 'en'), formatHours(9000, 'en'), formatHours(null, 'en')]).toEqual(['0 hr', '2.5 hr', '—']);
-    expect([formatSpan(30, 'ru'), formatSpan(2700, 'ru'), formatSpan(5400, 'ru')]).toEqual(['30 с', '45 мин', '1,5 ч']);
-    expect([formatSpan(30, 'en'), formatSpan(2700, 'en'), formatSpan(5400, 'en')]).toEqual(['30 sec', '45 min', '1.5 hr']);
   });
 });

@@ -29,3 +29,12 @@ describe('the timeline (issue 14, items 13 and 19)', () => {
     w.unmount();
   });
 });
+
+describe('the timeline in the user\'s language', () => {
+  it('names a change of the complaint\'s details in Russian, not by the server\'s code ("UPDATED")', () => {
+    const w = mountWithI18n(ComplaintTimeline, { reference, timeline: [event({ type: 'UPDATED', data: { priority: 'HIGH', previous: { priority: 'NORMAL' } } })] }, 'ru');
+    expect(w.text()).toContain('Изменены данные обращения');
+    expect(w.text()).not.toContain('UPDATED');
+    w.unmount();
+  });
+});

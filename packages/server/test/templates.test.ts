@@ -48,9 +48,9 @@ afterAll(() => server?.close());
 describe('response templates', () => {
   it('are created, listed by name, filtered by language, updated and deleted', async () => {
     const token = a.staff.QUALITY_MANAGER.token;
-    const ru = await create(token, { name: `  Ответ ${hex()}  `, locale: 'ru', body: '  Здравствуйте, {{customer.name}}!\nВаша жалоба {{ number }} принята.  ' });
+    const ru = await create(token, { name: `  Ответ ${hex()}  `, locale: 'ru', body: '  Здравствуйте, {{customer.name}}!\nВаше обращение {{ number }} принято.  ' });
     expect(ru.name).toMatch(/^Ответ [0-9a-f]{6}$/);
-    expect(ru.body).toBe('Здравствуйте, {{customer.name}}!\nВаша жалоба {{ number }} принята.');
+    expect(ru.body).toBe('Здравствуйте, {{customer.name}}!\nВаше обращение {{ number }} принято.');
     const en = await create(token, { name: `Answer ${hex()}`, locale: 'en', body: 'Dear {{customer.name}},' });
     const any = await create(token, { name: `Any ${hex()}`, body: '{{number}}' });
     expect(any.locale).toBeNull();

@@ -1,34 +1,35 @@
-/** Durations as staff read them on a card: 2d 4h, 3h 05m, 12:07. */
-export function formatDuration(ms: number, locale: string): string {
-  const total = Math.floor(Math.abs(ms) / 1000);
+/** Unit abbreviations by language: the same in both, a number and its unit apart ("1 д 3 ч", "1 d 3 h"). */
+const DURATION_UNITS = {
+  ru: { d: 'д', h: 'ч', min: 'мин', s: 'с' },
+  en: { d: 'd', h: 'h', min: 'min', s: 's' },
+} as const;
+
+/**
+ * The one way the console writes a length of time, in the reader's language
+ * (`language` is "ru"/"en" or a locale such as "ru-RU"): the two largest units,
+ * a zero one dropped ("1 д 3 ч", "2 ч 30 мин", "45 мин", "30 с", "0 ч"; a dash
+ * for none). As a `clock` (a countdown that ticks every second): minutes and
+ * seconds under an hour ("12:07"), both units always over it ("3 ч 05 мин").
+ */
+export function formatDuration(seconds: number | null | undefined, language: string, style: 'span' | 'clock' = 'span'): string {
+  if (seconds === null || seconds === undefined) return '—';
+  const u = DURATION_UNITS[language.toLowerCase().startsWith('ru') ? 'ru' : 'en'];
+  const total = Math.floor(Math.abs(seconds));
   const days = Math.floor(total / 86_400);
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const [d, h, m] = locale === 'ru' ? ['д', 'ч', 'м'] : ['d', 'h', 'm'];
-  if (days > 0) return `${days}${d} ${hours}${h}`;
-  if (hours > 0) return `${hours}${h} ${String(minutes).padStart(2, '0')}${m}`;
-  return `${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')}`;
-}
-
-const unitFormats = new Map<string, Intl.NumberFormat>();
-function unit(locale: string, name: 'second' | 'minute' | 'hour'): Intl.NumberFormat {
-  const key = `${locale}/${name}`;
-  let f = unitFormats.get(key);
-  if (!f) unitFormats.set(key, (f = new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: 1 })));
-  return f;
-}
-
-/** A working-time target in the user's language: "30 с", "45 мин", "1,5 ч"; "30 sec", "45 min", "1.5 hr". */
-export function formatSpan(seconds: number, locale: string): string {
-  if (seconds < 60) return unit(locale, 'second').format(seconds);
-  if (seconds < 3600) return unit(locale, 'minute').format(Math.round(seconds / 60));
-  return unit(locale, 'hour').format(Math.round((seconds / 3600) * 10) / 10);
-}
-
-/** Hours of working time in the user's language ("63 ч", "2.5 hr"); a dash for none. */
-export function formatHours(seconds: number | null, locale: string): string {
-  return seconds === null ? '—' : unit(locale, 'hour').format(Math.round((seconds / 3600) * 10) / 10);
+  const secs = total % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (style === 'clock') {
+    if (days > 0) return `${days} ${u.d} ${hours} ${u.h}`;
+    if (hours > 0) return `${hours} ${u.h} ${two(minutes)} ${u.min}`;
+    return `${two(minutes)}:${two(secs)}`;
+  }
+  const parts = days > 0 ? [[days, u.d], [hours, u.h]] as const
+    : hours > 0 ? [[hours, u.h], [minutes, u.min]] as const
+      : minutes > 0 ? [[minutes, u.min]] as const
+        : secs > 0 ? [[secs, u.s]] as const : [[0, u.h]] as const;
+  return parts.filter(([n], i) => i === 0 || n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ');
 }
 
 /**

@@ -9,9 +9,11 @@ import { PASSWORD_RULE, errorText, fieldErrors, type Locale, type RequestProblem
 export function useErrorText() {
   const { t, te, locale } = useI18n();
   const lang = () => (locale.value === 'en' ? 'en' : 'ru') as Locale;
+  /** A field's label: `form.<name>`, a reference by the thing it names (departmentId: `form.department`). */
   const labels = (p: RequestProblem) => Object.fromEntries(p.fields.map((f) => {
     const name = f.field.split('.').pop()!;
-    return [f.field, te(`form.${name}`) ? t(`form.${name}`) : name];
+    const key = [name, name.replace(/Ids?$/, '')].find((k) => te(`form.${k}`));
+    return [f.field, key ? t(`form.${key}`) : name];
   }));
   return {
     /** The whole problem as one sentence. */

@@ -1,10 +1,10 @@
 import { computed, inject } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { SessionKey } from '../apollo.js';
-import { dateLocale, datePattern, formatDate, formatDateTime, formatDay } from './format.js';
+import { dateLocale, datePattern, formatDate, formatDateTime, formatDay, formatDuration } from './format.js';
 
 /**
- * The one way a page writes dates: in the company's time zone and the
+ * The one way a page writes dates and lengths of time: in the company's time zone and the
  * locale of the reader's language (`dateLocale`), never the browser's.
  * Before sign-in (no company yet) the browser's time zone is all there is.
  */
@@ -22,6 +22,8 @@ export function useFormat() {
     date: (isoDate: string | null | undefined) => formatDate(isoDate, locale.value),
     /** The day of an instant, in the company's time zone. */
     day: (iso: string | null | undefined) => formatDay(iso, locale.value, timeZone.value),
+    /** A length of time in seconds, in the reader's language ("1 д 3 ч", "2 ч 30 мин"; `clock`: "12:07"). */
+    duration: (seconds: number | null | undefined, style?: 'span' | 'clock') => formatDuration(seconds, locale.value, style),
     /** The `format` of a date picker: numeric, in the same locale ("20.12.2026", "20/12/2026"). */
     pickerFormat: computed(() => datePattern(locale.value)),
   };

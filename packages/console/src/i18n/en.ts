@@ -108,7 +108,7 @@ export const en = {
       LINKED: 'Linked', UNLINKED: 'Link removed',
       SLA_AT_RISK: 'Deadline at risk', SLA_BREACHED: 'Deadline missed', ESCALATED: 'Escalated',
       PRIORITY_CHANGED: 'Priority changed', SLA_PAUSED: 'Waiting for the customer', SLA_RESUMED: 'Deadlines running again',
-      TRACKING_LINK_ISSUED: 'Tracking link issued',
+      TRACKING_LINK_ISSUED: 'Tracking link issued', UPDATED: 'Details changed',
     },
   },
   related: {
@@ -136,6 +136,8 @@ export const en = {
     customerRated: 'The customer rated it {score} of 5.',
     rejectionReason: 'Reason', submit: 'Confirm', amountNeeded: 'An amount above zero is needed for this remedy',
     required: 'Required', mustBeDone: 'Every correction must be done first',
+    subject: 'Subject', description: 'Description', product: 'Product', orderRef: 'Order number', purchaseDate: 'Purchase date',
+    productPrice: 'Product price', channel: 'Channel', phone: 'Phone', email: 'Email', dueDate: 'Due date',
   },
   tracking: {
     replyWithoutLink: 'The customer has no tracking link and will not see this reply on the portal: issue one (Tracking link) and give it to them.',

@@ -110,7 +110,7 @@ export const ru: Messages = {
       LINKED: 'Связь добавлена', UNLINKED: 'Связь удалена',
       SLA_AT_RISK: 'Срок под угрозой', SLA_BREACHED: 'Срок нарушен', ESCALATED: 'Эскалация',
       PRIORITY_CHANGED: 'Смена приоритета', SLA_PAUSED: 'Ожидание ответа клиента', SLA_RESUMED: 'Сроки снова идут',
-      TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания',
+      TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания', UPDATED: 'Изменены данные обращения',
     },
   },
   related: {
@@ -138,6 +138,8 @@ export const ru: Messages = {
     customerRated: 'Клиент поставил оценку {score} из 5.',
     rejectionReason: 'Причина', submit: 'Подтвердить', amountNeeded: 'Для этого решения нужна сумма больше нуля',
     required: 'Обязательно', mustBeDone: 'Сначала должны быть выполнены все коррекции',
+    subject: 'Тема', description: 'Описание', product: 'Товар', orderRef: 'Номер заказа', purchaseDate: 'Дата покупки',
+    productPrice: 'Цена товара', channel: 'Канал', phone: 'Телефон', email: 'Эл. почта', dueDate: 'Срок',
   },
   tracking: {
     replyWithoutLink: 'У клиента нет ссылки для отслеживания, и на портале он этот ответ не увидит: выдайте ссылку (блок «Ссылка для клиента») и передайте её клиенту.',

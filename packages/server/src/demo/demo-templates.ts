@@ -2,7 +2,7 @@
 export const DEMO_TEMPLATES: Record<'ru' | 'en', ReadonlyArray<{ name: string; locale: 'ru' | 'en' | null; body: string }>> = {
   ru: [
     {
-      name: 'Жалоба получена', locale: 'ru',
+      name: 'Обращение получено', locale: 'ru',
       body: 'Здравствуйте, {{customer.name}}!\n\nМы получили ваше обращение «{{subject}}» и зарегистрировали его под номером {{number}}. '
         + 'Ответим не позднее {{expectedBy}}.\n\nС уважением,\n{{agent.name}}\n{{company.name}}',
     },
