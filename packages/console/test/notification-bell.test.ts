@@ -7,6 +7,7 @@ import type { MyNotificationsSubscription } from '@reclaim/client/staff';
 import NotificationBell from '../src/layout/NotificationBell.vue';
 import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
+import { announceArrivalOnce } from '../src/components/arrivals.js';
 
 type Item = MyNotificationsSubscription['myNotifications'];
 
@@ -42,9 +43,9 @@ async function mountBell(locale: 'ru' | 'en' = 'en') {
 }
 
 const note = (over: Partial<Item>): Item => ({
-  __typename: 'StaffNotification', id: '1', kind: 'ASSIGNED_TO_ME', at: '2026-12-01T19:30:00Z',
-  actor: { __typename: 'User', id: 'u-head', name: 'Hanna Head' },
-  complaint: { __typename: 'Complaint', id: 'c-1', number: 'ACME-2026-000042', subject: 'Kettle leaks' },
+  id: '1', kind: 'ASSIGNED_TO_ME', at: '2026-12-01T19:30:00Z',
+  actor: { id: 'u-head', name: 'Hanna Head' },
+  complaint: { id: 'c-1', number: 'ACME-2026-000042', subject: 'Kettle leaks' },
   ...over,
 } as Item);
 
@@ -62,7 +63,7 @@ describe('the notification bell', { timeout: 20_000 }, () => {
     expect(bell().getAttribute('aria-expanded')).toBe('false');
 
     await fire(note({}));
-    await fire(note({ id: '2', kind: 'MENTIONED', complaint: { __typename: 'Complaint', id: 'c-2', number: 'ACME-2026-000043', subject: 'Lid cracked' } }));
+    await fire(note({ id: '2', kind: 'MENTIONED', complaint: { id: 'c-2', number: 'ACME-2026-000043', subject: 'Lid cracked' } }));
     await fire(note({})); // the same event again is neither counted nor toasted twice
     expect(bell().getAttribute('aria-label')).toBe('Notifications, 2 unread');
     const toasts = [...document.querySelectorAll('.n-notification')].map((n) => n.textContent);
@@ -101,6 +102,21 @@ describe('the notification bell', { timeout: 20_000 }, () => {
     await flushPromises();
     expect(document.querySelector('[data-test="notifications-panel"]')).toBeNull();
     expect(bell().getAttribute('aria-expanded')).toBe('false');
+    w.unmount();
+  });
+
+  it('does not pop up a new complaint the board has just announced, but still lists and counts it', async () => {
+    const { w, fire } = await mountBell();
+    let boardToasts = 0;
+    announceArrivalOnce('c-board', () => boardToasts++);
+    await fire(note({ id: '10', kind: 'NEW_IN_INBOX', actor: null, complaint: { id: 'c-board', number: 'ACME-2026-000050', subject: 'Seen' } }));
+    await fire(note({ id: '11', kind: 'NEW_IN_INBOX', actor: null, complaint: { id: 'c-new', number: 'ACME-2026-000051', subject: 'Unseen' } }));
+    expect(boardToasts).toBe(1);
+    expect([...document.querySelectorAll('.n-notification')].map((n) => n.textContent)).toEqual([expect.stringContaining('New complaint: ACME-2026-000051')]);
+    expect(bell().getAttribute('aria-label')).toBe('Notifications, 2 unread');
+    // …and the board, in turn, does not announce what the bell has.
+    announceArrivalOnce('c-new', () => boardToasts++);
+    expect(boardToasts).toBe(1);
     w.unmount();
   });
 });
