@@ -11,6 +11,11 @@ export const en = {
     intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
   },
   nav: { actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
+  notifications: {
+    title: 'Notifications', unread: 'Notifications, {n} unread', empty: 'Nothing yet: assignments, mentions, customers\' answers and new complaints appear here while the console is open',
+    ASSIGNED_TO_ME: '{number} is assigned to you', MENTIONED: 'You were mentioned on {number}',
+    CUSTOMER_REPLIED: 'The customer answered on {number}', NEW_IN_INBOX: 'New complaint: {number}', by: 'by {name}',
+  },
   notFound: { title: 'Page not found', text: 'There is no page at {path} in the console.', back: 'Go to the board' },
   login: {
     title: 'Sign in to Reclaim',

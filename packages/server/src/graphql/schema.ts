@@ -12,7 +12,7 @@ import { ComplaintLinkResolver, RelatedComplaintsResolver } from '../modules/com
 import { MessageResolver } from '../modules/message/message.resolver.js';
 import { ComplaintPortalResolver, PortalAttachmentResolver } from '../modules/complaint/complaint.portal-resolver.js';
 import { AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver } from '../modules/attachment/attachment.resolver.js';
-import { ComplaintSubscriptionResolver, PortalSubscriptionResolver, StageChangeResolver } from '../modules/complaint/complaint.subscriptions.js';
+import { ComplaintSubscriptionResolver, PortalSubscriptionResolver, StaffNotificationResolver, StageChangeResolver } from '../modules/complaint/complaint.subscriptions.js';
 
 /**
  * type-graphql insists on a pub/sub for schemas with subscriptions. Ours
@@ -44,7 +44,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
       ComplaintResolver, CorrectiveActionResolver, EffectivenessCheckResolver, TimelineEventResolver, MessageResolver,
       RelatedComplaintsResolver, ComplaintLinkResolver,
-      ComplaintSubscriptionResolver, StageChangeResolver,
+      ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,

@@ -88,7 +88,10 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     updatedAt: now,
   });
   await ctx.manager.insert(Complaint, complaint);
-  await appendTimeline(ctx, { complaintId: complaint.id, type: 'RECEIVED', toStage: Stage.RECEIVED, data: { channel: input.channel } });
+  await appendTimeline(ctx, {
+    complaintId: complaint.id, type: 'RECEIVED', toStage: Stage.RECEIVED, data: { channel: input.channel },
+    ...(input.assigneeId && { detail: { assigneeId: input.assigneeId, previousAssigneeId: null } }),
+  });
   if (register) {
     await appendTimeline(ctx, {
       complaintId: complaint.id, type: 'TRANSITIONED', fromStage: Stage.RECEIVED, toStage: Stage.REGISTERED,
@@ -237,7 +240,10 @@ async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: 
     complaintId: complaint.id, type: 'TRANSITIONED', fromStage: complaint.stage, toStage: input.to,
     previousDepartmentId: complaint.departmentId,
     data: { ...pick(input, plan.given), ...(input.note ? { note: input.note } : {}) },
-    ...(changedActions.length > 0 && { detail: actionDetail(changedActions) }),
+    detail: {
+      ...(changedActions.length > 0 && actionDetail(changedActions)),
+      ...(input.assigneeId && input.assigneeId !== complaint.assigneeId && { assigneeId: input.assigneeId, previousAssigneeId: complaint.assigneeId }),
+    },
   });
 }
 
@@ -271,6 +277,7 @@ export async function applyAssignment(ctx: RequestContext, complaint: Complaint,
   await appendTimeline(ctx, {
     complaintId: complaint.id, type: 'ASSIGNED', previousDepartmentId: complaint.departmentId,
     data: { departmentId, assigneeId, previousDepartmentId: complaint.departmentId, previousAssigneeId: complaint.assigneeId },
+    detail: { assigneeId, previousAssigneeId: complaint.assigneeId },
   });
   return { ...complaint, ...update };
 }

@@ -20,6 +20,7 @@ import { SlaBreach } from '../sla/sla-breach.entity.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { involves } from './corrective-action.service.js';
+import { NotificationKind, notificationFor } from '../notification/notification.js';
 
 export enum QueueChange { RECEIVED = 'RECEIVED', MOVED = 'MOVED', ASSIGNED = 'ASSIGNED' }
 registerEnumType(QueueChange, { name: 'QueueChange', description: 'What moved the complaint on the board' });
@@ -91,6 +92,23 @@ export class CorrectiveActionsChange {
   at!: Date;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'Something that happened to a complaint that concerns the signed-in staff member' })
+export class StaffNotification {
+  @Field(() => ID, { description: 'The event\'s id: the same change is never announced twice under one id' })
+  id!: string;
+
+  @Field(() => NotificationKind)
+  kind!: NotificationKind;
+
+  @Field(() => Complaint, { description: 'The complaint as it is now' })
+  complaint!: Complaint;
+
+  @Field()
+  at!: Date;
+
+  actorUserId!: string | null;
+}
+
 /*
  * Who may open each subscription and which events reach it (its @LiveFeed).
  */
@@ -160,6 +178,15 @@ const actionFeed: FeedOpener = async (gql, args) => {
   const actor = ctx.staff;
   return staffFeed(gql, (e) => actionIdsOf(e).length > 0 && involves(actor, [e.departmentId, ...ownersOf(e)])
     && (!ownerDepartmentId || ownersOf(e).includes(ownerDepartmentId)));
+};
+
+/**
+ * The signed-in user's own notifications (notificationFor): each subscriber
+ * is an audience of their own, as what an event means depends on who they are.
+ */
+const personalFeed: FeedOpener = async (gql) => {
+  const actor = (await gql.staff()).staff;
+  return { tenantId: actor.tenantId, actor, audience: `user:${actor.userId}|${audienceOf(actor)}`, matches: (e) => notificationFor(actor, e) !== null };
 };
 
 /** Number and token, as for complaintStatus; then only changes the customer may see. */
@@ -253,6 +280,25 @@ export class ComplaintSubscriptionResolver {
     const ctx = await gql.staff();
     const actions = await ctx.manager.find(CorrectiveAction, { where: { id: In(actionIdsOf(e)) }, order: { createdAt: 'ASC', id: 'ASC' } });
     return { complaint: await currentComplaint(gql, e), actions, at: new Date(e.at) };
+  }
+}
+
+@Resolver(() => StaffNotification)
+export class StaffNotificationResolver {
+  @Subscription(() => StaffNotification, {
+    subscribe: servedByHub,
+    description: 'The signed-in user\'s notifications: assigned to them, mentioned in a note, a customer answered them, a new complaint in their inbox',
+  })
+  @LiveFeed(personalFeed)
+  async myNotifications(@Root() e: ComplaintEvent, @Ctx() gql: GraphQLContext): Promise<StaffNotification> {
+    const kind = notificationFor((await gql.staff()).staff, e);
+    if (!kind) throw notFound('notification');
+    return { id: e.id, kind, complaint: await currentComplaint(gql, e), at: new Date(e.at), actorUserId: e.actorUserId };
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The staff member who made the change; null for the customer or the system' })
+  async actor(@Root() n: StaffNotification, @Ctx() gql: GraphQLContext) {
+    return n.actorUserId ? (await gql.staff()).loaders.user.load(n.actorUserId) : null;
   }
 }
 

@@ -8,6 +8,7 @@ import { syncSla } from '../sla/sla.service.js';
 import { Message } from './message.entity.js';
 import { linkAttachments } from '../attachment/attachment.service.js';
 import type { Attachment } from '../attachment/attachment.entity.js';
+import { answeredUserIds, mentionedUserIds } from '../notification/notification.js';
 
 export interface NewMessage {
   complaintId: string;
@@ -52,8 +53,11 @@ export async function addMessage(ctx: RequestContext, input: NewMessage, author:
   await ctx.manager.insert(Message, message);
   // Messages do not bump the complaint's version: they never conflict with a stage change.
   await ctx.query('UPDATE complaints SET updated_at = now() WHERE id = $1', [input.complaintId]);
+  // Who is told (ids only): those the customer answers, or the colleagues a note mentions.
+  const detail = author === ActorKind.CUSTOMER ? { answeredUserIds: await answeredUserIds(ctx, input.complaintId) }
+    : input.visibility === Visibility.INTERNAL ? { mentionedUserIds: await mentionedUserIds(ctx, message.body) } : {};
   await appendTimeline(ctx, {
-    complaintId: input.complaintId, type: 'MESSAGE_ADDED', data: { messageId: message.id, visibility: input.visibility },
+    complaintId: input.complaintId, type: 'MESSAGE_ADDED', data: { messageId: message.id, visibility: input.visibility }, detail,
   }, author);
   // The SLA: a first public reply stops the first-response clock; a question pauses the clocks, the answer resumes them.
   const firstResponse = author === ActorKind.STAFF && input.visibility === Visibility.PUBLIC && !complaint.first_responded_at;
