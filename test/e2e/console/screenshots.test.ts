@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launch, screenshot, signIn, type ConsoleBrowser } from './browser.js';
+import { startDemoServer, type ServerProcess } from '../server-process.js';
+
+/**
+ * The console in English, as the demo's London company sees it: board,
+ * complaint list and a complaint page, written to docs/screenshots/*-en.png
+ * (the Russian ones are written by console.test.ts). Each page is checked
+ * to be in English with British dates before it is taken.
+ */
+let server: ServerProcess;
+let chromium: ConsoleBrowser;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  if (hasChromium) chromium = await launch();
+}, 120_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await server?.stop();
+});
+
+describe.skipIf(!hasChromium)('the console in English', () => {
+  it('shows a London head of service the board, the list and a complaint in English', async () => {
+    const { context, page } = await signIn(chromium.browser, server.base, 'northwind', 'head.service@northwind.demo', 'en');
+    await page.locator('[data-column] [data-number]').first().waitFor();
+    expect(await page.locator('nav').textContent()).toContain('Board');
+    await screenshot(page, 'board-en');
+
+    await page.goto('/complaints');
+    const first = page.locator('a[href^="/complaints/NORTHWIND-"]').first();
+    await first.waitFor();
+    expect(await page.locator('main').textContent()).toMatch(/\d{1,2} [A-Z][a-z]{2} \d{4}/);
+    await screenshot(page, 'list-en');
+
+    await first.click();
+    await page.locator('[data-test=stage]').waitFor();
+    expect(await page.locator('main').textContent()).not.toMatch(/Обращение|Получено/);
+    await screenshot(page, 'complaint-en');
+    await context.close();
+  });
+});
