@@ -40,6 +40,15 @@ async function openComplaintIn(page: Page, stage: string) {
   return text;
 }
 
+/** Presses Tab until the focus is on an element matching the selector; fails if it never gets there. */
+async function tabTo(page: Page, selector: string, most = 80) {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${most} presses of Tab never reached ${selector}`);
+}
+
 async function signedIn(browser: Browser, login: string, locale: 'ru' | 'en') {
   return signIn(browser, server.base, TENANT, at(login), locale);
 }
@@ -110,4 +119,46 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await context.close();
     });
   }
+
+  it('signs in, opens the list and a complaint, and picks a rating with the keyboard alone', async () => {
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.base, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.locator('input[name=tenant]').waitFor();
+    await tabTo(page, 'input[name=tenant]');
+    await page.keyboard.type(TENANT);
+    await tabTo(page, 'input[name=email]');
+    await page.keyboard.type(at('head.service'));
+    await tabTo(page, 'input[name=password]');
+    await page.keyboard.type('demo-password');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/board/);
+    await page.locator('.board[data-ready=true]').waitFor();
+
+    await tabTo(page, 'nav a[href="/complaints"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/complaints$|\/complaints\?/);
+    await page.locator('.list-page .num').first().waitFor();
+    await tabTo(page, '.list-page a.num');
+    const number = (await page.evaluate(() => document.activeElement!.textContent))!.trim();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/complaints/${number}$`));
+    await page.locator('h1 .number', { hasText: number }).waitFor();
+
+    // A complaint awaiting the customer's rating: staff close it with stars chosen by arrow keys.
+    await page.goto('/complaints?department=mine&stages=FEEDBACK&sort=NUMBER&dir=ASC');
+    await page.locator('.list-page .num').first().waitFor();
+    await tabTo(page, '.list-page a.num');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-transition=CLOSED]').waitFor();
+    await tabTo(page, '[data-transition=CLOSED]');
+    await page.keyboard.press('Enter');
+    const stars = page.locator('[data-stage-form=CLOSED] input[name=satisfaction]');
+    await stars.first().waitFor({ state: 'attached' });
+    await tabTo(page, '[data-stage-form=CLOSED] input[name=satisfaction]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('[data-stage-form=CLOSED] input[name=satisfaction]:checked').getAttribute('value')).toBe('3');
+    await context.close();
+  });
 });
