@@ -23,7 +23,8 @@ let counter = 0;
 function named(el: Element): boolean {
   if (el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby')) return true;
   const id = el.getAttribute('id');
-  return !!id && !!el.ownerDocument.querySelector(`label[for="${CSS.escape(id)}"]`) || !!el.closest('label');
+  if (id && el.ownerDocument.querySelector(`label[for="${CSS.escape(id)}"]`)) return true;
+  return !!el.closest('label');
 }
 
 function repair(root: ParentNode, texts: NaiveA11yTexts) {
