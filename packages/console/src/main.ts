@@ -4,6 +4,7 @@ import App from './App.vue';
 import { applyLocale, createConsoleI18n, resolveLocale } from './i18n/index.js';
 import { createConsoleRouter } from './router.js';
 import { createSession } from './session/session.js';
+import { installNaiveA11y } from './components/naive-a11y.js';
 import { ClientKey, SessionKey } from './apollo.js';
 
 const session = createSession();
@@ -27,3 +28,7 @@ createApp(App)
   .use(i18n)
   .use(router)
   .mount('#app');
+installNaiveA11y(document.getElementById('app')!, {
+  increase: () => i18n.global.t('common.increase'),
+  decrease: () => i18n.global.t('common.decrease'),
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
 import type { VueWrapper } from '@vue/test-utils';
-import { NCheckbox, NDatePicker, NInputNumber, NRate, NSelect } from 'naive-ui';
+import { NCheckbox, NDatePicker, NInputNumber, NSelect } from 'naive-ui';
 import type { Stage } from '@reclaim/client/staff';
 import StageForm from '../src/pages/complaint/stage-forms/StageForm.vue';
 import type { StageFields } from '../src/pages/complaint/stage-forms/stage-fields.js';
@@ -147,7 +147,7 @@ describe('stage forms', () => {
   it('close: a rating, or the customer could not be reached', async () => {
     const w = form('CLOSED', complaint({ stage: 'FEEDBACK' }));
     expect(await submit(w)).toBeUndefined();
-    w.findComponent(NRate).vm.$emit('update:value', 4);
+    await w.get('input[name=satisfaction][value="4"]').setValue(true);
     await w.get('input[name=satisfactionComment]').setValue('Fine now');
     expect(await submit(w)).toEqual({ satisfaction: 4, satisfactionComment: 'Fine now' });
     w.unmount();
@@ -162,6 +162,9 @@ describe('stage forms', () => {
     const w = form('CLOSED', complaint({ stage: 'FEEDBACK', satisfaction: 5, satisfactionComment: 'Great' }));
     expect(w.text()).toContain('The customer rated it 5 of 5.');
     expect(await submit(w)).toEqual({});
+    // The customer's stars are shown, not changeable.
+    expect(w.findAll('input[name=satisfaction]').map((i) => [(i.element as HTMLInputElement).checked, (i.element as HTMLInputElement).disabled]))
+      .toEqual([[false, true], [false, true], [false, true], [false, true], [true, true]]);
     w.unmount();
   });
 

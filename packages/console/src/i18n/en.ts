@@ -29,6 +29,7 @@ export const en = {
     wait: 'Too many attempts. Try again in {seconds} s.',
   },
   common: {
+    increase: 'Increase', decrease: 'Decrease', stars: '{n} of 5',
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…', none: '—',
     all: 'All', yes: 'Yes', no: 'No', required: 'Required', retry: 'Try again', search: 'Search', reset: 'Reset',
     next: 'Next', previous: 'Previous', saved: 'Saved', open: 'Open', offline: 'Connection lost, reconnecting…',

@@ -31,6 +31,7 @@ export const ru: Messages = {
     wait: 'Слишком много попыток. Повторите через {seconds} с.',
   },
   common: {
+    increase: 'Увеличить', decrease: 'Уменьшить', stars: '{n} из 5',
     save: 'Сохранить', cancel: 'Отмена', create: 'Создать', edit: 'Изменить', close: 'Закрыть', loading: 'Загрузка…', none: '—',
     all: 'Все', yes: 'Да', no: 'Нет', required: 'Обязательно', retry: 'Повторить', search: 'Найти', reset: 'Сбросить',
     next: 'Далее', previous: 'Назад', saved: 'Сохранено', open: 'Открыть', offline: 'Связь потеряна, переподключаемся…',

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServerProcess, type ServerProcess } from '../server-process.js';
+import { describe as describeViolations, violations } from '../axe.js';
+import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
+
+/**
+ * Every console page, in both languages, checked by axe-core against WCAG
+ * 2.1 AA: no critical and no serious violation. A complaint is checked with
+ * its stage forms open (the close form with its star rating, the
+ * implementation form with its amount), where most controls are.
+ */
+const TENANT = 'northwind';
+const at = (login: string) => `${login}@${TENANT}.demo`;
+
+let server: ServerProcess;
+let chromium: ConsoleBrowser;
+
+/** The page once it has drawn its data: no loading spinner left, fonts laid out. */
+async function settled(page: Page, ready: string) {
+  await page.locator(ready).first().waitFor();
+  await page.locator('.n-spin-container .n-spin, .n-base-loading').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page.evaluate(() => document.fonts.ready);
+}
+
+async function expectClean(page: Page, what: string) {
+  const found = await violations(page);
+  // Soft: one run lists every page that fails, not only the first.
+  expect.soft(found, `${what}:\n${describeViolations(found)}`).toEqual([]);
+}
+
+/** The first complaint of the department in a stage, opened from the list. */
+async function openComplaintIn(page: Page, stage: string) {
+  await page.goto(`/complaints?department=mine&stages=${stage}&sort=NUMBER&dir=ASC`);
+  const number = page.locator('.list-page .num').first();
+  await number.waitFor();
+  const text = (await number.textContent())!.trim();
+  await page.goto(`/complaints/${text}`);
+  await settled(page, `[data-transition]`);
+  return text;
+}
+
+/** Presses Tab until the focus is on an element matching the selector; fails if it never gets there. */
+async function tabTo(page: Page, selector: string, most = 80) {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${most} presses of Tab never reached ${selector}`);
+}
+
+async function signedIn(browser: Browser, login: string, locale: 'ru' | 'en') {
+  return signIn(browser, server.base, TENANT, at(login), locale);
+}
+
+describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
+  beforeAll(async () => {
+    const env = { ...process.env };
+    for (const key of ['DATABASE_URL', 'REDIS_URL', 'PUBSUB', 'DEMO_DATA']) delete env[key];
+    server = await startServerProcess(env, 90_000);
+    chromium = await launch();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await server?.stop();
+  });
+
+  for (const locale of ['en', 'ru'] as const) {
+    it(`sign-in page (${locale})`, async () => {
+      const context = await chromium.browser.newContext({ baseURL: server.base, locale: locale === 'ru' ? 'ru-RU' : 'en-GB' });
+      await context.addInitScript((l) => localStorage.setItem('reclaim.locale', l), locale);
+      const page = await context.newPage();
+      await page.goto('/login');
+      await settled(page, 'input[name=tenant]');
+      await expectClean(page, 'login');
+      await context.close();
+    });
+
+    it(`the department head's pages: board, list, register, escalations, actions (${locale})`, async () => {
+      const { page, context } = await signedIn(chromium.browser, 'head.service', locale);
+      const pages: [string, string][] = [
+        ['/board', '.board[data-ready=true]'],
+        ['/complaints', '.list-page .num'],
+        ['/register', 'form'],
+        ['/escalations', 'main'],
+        ['/actions', 'main'],
+      ];
+      for (const [path, ready] of pages) {
+        await page.goto(path);
+        await settled(page, ready);
+        await expectClean(page, path);
+      }
+      await context.close();
+    });
+
+    it(`a complaint with its stage forms open (${locale})`, async () => {
+      const { page, context } = await signedIn(chromium.browser, 'head.service', locale);
+      await openComplaintIn(page, 'FEEDBACK');
+      await expectClean(page, 'complaint in FEEDBACK');
+      await page.click('[data-transition=CLOSED]');
+      await page.locator('[data-field=satisfaction]').waitFor();
+      await expectClean(page, 'complaint in FEEDBACK, close form open');
+
+      await openComplaintIn(page, 'DECISION');
+      await page.click('[data-transition=IMPLEMENTATION]');
+      await page.locator('form button[type=submit]').first().waitFor();
+      await expectClean(page, 'complaint in DECISION, implementation form open');
+      await context.close();
+    });
+
+    it(`administration pages (${locale})`, async () => {
+      const { page, context } = await signedIn(chromium.browser, 'admin', locale);
+      for (const section of ['users', 'departments', 'categories', 'templates', 'sla', 'company']) {
+        await page.goto(`/admin/${section}`);
+        await settled(page, 'main h1, main h2');
+        await expectClean(page, `/admin/${section}`);
+      }
+      await context.close();
+    });
+  }
+
+  it('signs in, opens the list and a complaint, and picks a rating with the keyboard alone', async () => {
+    const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.base, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.locator('input[name=tenant]').waitFor();
+    await tabTo(page, 'input[name=tenant]');
+    await page.keyboard.type(TENANT);
+    await tabTo(page, 'input[name=email]');
+    await page.keyboard.type(at('head.service'));
+    await tabTo(page, 'input[name=password]');
+    await page.keyboard.type('demo-password');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/board/);
+    await page.locator('.board[data-ready=true]').waitFor();
+
+    await tabTo(page, 'nav a[href="/complaints"]');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/complaints$|\/complaints\?/);
+    await page.locator('.list-page .num').first().waitFor();
+    await tabTo(page, '.list-page a.num');
+    const number = (await page.evaluate(() => document.activeElement!.textContent))!.trim();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`/complaints/${number}$`));
+    await page.locator('h1 .number', { hasText: number }).waitFor();
+
+    // A complaint awaiting the customer's rating: staff close it with stars chosen by arrow keys.
+    await page.goto('/complaints?department=mine&stages=FEEDBACK&sort=NUMBER&dir=ASC');
+    await page.locator('.list-page .num').first().waitFor();
+    await tabTo(page, '.list-page a.num');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-transition=CLOSED]').waitFor();
+    await tabTo(page, '[data-transition=CLOSED]');
+    await page.keyboard.press('Enter');
+    const stars = page.locator('[data-stage-form=CLOSED] input[name=satisfaction]');
+    await stars.first().waitFor({ state: 'attached' });
+    await tabTo(page, '[data-stage-form=CLOSED] input[name=satisfaction]');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('[data-stage-form=CLOSED] input[name=satisfaction]:checked').getAttribute('value')).toBe('3');
+    await context.close();
+  });
+});
