@@ -76,3 +76,10 @@ export function embeddedEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 /** The built server as the README starts it (embeddedEnv), once it answers. */
 export const startDemoServer = (extra: NodeJS.ProcessEnv = {}) => startServerProcess(embeddedEnv(extra), 90_000);
+
+/** A demo staff member's token (`<login>@<tenant>.demo`, the demo password), signed in over the API. */
+export async function demoToken(base: string, tenant: string, login: string): Promise<string> {
+  const res = await gql(base, '/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }',
+    { i: { tenantSlug: tenant, email: `${login}@${tenant}.demo`, password: 'demo-password' } });
+  return res.data.login.token;
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startServerProcess, type ServerProcess } from '../server-process.js';
+import { startDemoServer, type ServerProcess } from '../server-process.js';
 import { describe as describeViolations, violations } from '../axe.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
@@ -55,9 +55,7 @@ async function signedIn(browser: Browser, login: string, locale: 'ru' | 'en') {
 
 describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
   beforeAll(async () => {
-    const env = { ...process.env };
-    for (const key of ['DATABASE_URL', 'REDIS_URL', 'PUBSUB', 'DEMO_DATA']) delete env[key];
-    server = await startServerProcess(env, 90_000);
+    server = await startDemoServer();
     chromium = await launch();
   });
 

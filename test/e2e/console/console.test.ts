@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess, demoToken } from '../server-process.js';
 import { choose, hasChromium, launch, screenshot, signIn, type ConsoleBrowser, type StaffPage } from './browser.js';
 
 /**
@@ -17,10 +17,7 @@ let chromium: ConsoleBrowser;
 let watcher: StaffPage; // head of the Service Centre, watching the board
 const gql = (query: string, variables?: object, token?: string) => request(server.base, '/graphql', query, variables, token);
 
-async function token(login: string): Promise<string> {
-  const res = await gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: at(login), password: 'demo-password' } });
-  return res.data.login.token;
-}
+const token = (login: string) => demoToken(server.base, TENANT, login);
 async function reference(tok: string) {
   const res = await gql('{ departments { id name } categories { id name } users { id name email } }', {}, tok);
   return res.data as { departments: { id: string; name: string }[]; categories: { id: string; name: string }[]; users: { id: string; name: string; email: string }[] };

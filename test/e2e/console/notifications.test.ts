@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess, demoToken } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -12,15 +12,10 @@ const at = (login: string) => `${login}@${TENANT}.demo`;
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
 const gql = (query: string, variables?: object, token?: string) => request(server.base, '/graphql', query, variables, token);
-async function token(login: string): Promise<string> {
-  const res = await gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: at(login), password: 'demo-password' } });
-  return res.data.login.token;
-}
+const token = (login: string) => demoToken(server.base, TENANT, login);
 
 beforeAll(async () => {
-  const env = { ...process.env };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'PUBSUB', 'DEMO_DATA']) delete env[name];
-  server = await startServerProcess(env, 90_000);
+  server = await startDemoServer();
 });
 afterAll(async () => {
   await server?.stop();

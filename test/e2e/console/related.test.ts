@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess, demoToken } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -11,10 +11,7 @@ const at = (login: string) => `${login}@${TENANT}.demo`;
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
 const gql = (query: string, variables?: object, token?: string) => request(server.base, '/graphql', query, variables, token);
-async function token(login: string): Promise<string> {
-  const res = await gql('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: at(login), password: 'demo-password' } });
-  return res.data.login.token;
-}
+const token = (login: string) => demoToken(server.base, TENANT, login);
 
 beforeAll(async () => {
   server = await startDemoServer();

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { gql as request, startServerProcess, type ServerProcess } from '../server-process.js';
+import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { describe as describeViolations, violations } from '../axe.js';
 import { hasChromium, launch, type ConsoleBrowser } from '../console/browser.js';
 
@@ -60,9 +60,7 @@ describe.skipIf(!hasChromium || !portalBuilt)('portal accessibility (axe-core, W
   let tracking = '';
 
   beforeAll(async () => {
-    const env = { ...process.env, RATE_LIMIT_PER_MINUTE: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000' };
-    for (const key of ['DATABASE_URL', 'REDIS_URL', 'PUBSUB', 'DEMO_DATA']) delete env[key];
-    server = await startServerProcess(env, 90_000);
+    server = await startDemoServer({ RATE_LIMIT_PER_MINUTE: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000' });
     chromium = await launch();
     tracking = await complaintAwaitingRating();
   });
