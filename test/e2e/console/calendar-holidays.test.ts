@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
+import { demoToken, gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
@@ -11,9 +11,8 @@ let chromium: ConsoleBrowser;
 const SHOTS = process.env.HOLIDAY_SHOTS; // a folder to keep screenshots in, when looking at the pages
 
 async function calendars(tenant: string) {
-  const login = await request(server.base, '/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }',
-    { i: { tenantSlug: tenant, email: `admin@${tenant}.demo`, password: 'demo-password' } });
-  const res = await request(server.base, '/graphql', '{ businessCalendars { name holidays workingDays } }', {}, login.data.login.token);
+  const token = await demoToken(server.base, tenant, 'admin');
+  const res = await request(server.base, '/graphql', '{ businessCalendars { name holidays workingDays } }', {}, token);
   return res.data.businessCalendars as Array<{ name: string; holidays: string[]; workingDays: string[] }>;
 }
 
