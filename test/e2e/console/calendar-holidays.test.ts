@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoToken, gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
-import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
+import { demoToken, gql as request, type ServerProcess } from '../server-process.js';
+import { hasChromium, startDemoConsole, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
  * The company's country and the holidays of a business calendar, in a real
@@ -8,6 +8,7 @@ import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
  */
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
+let stop: () => Promise<void>;
 const SHOTS = process.env.HOLIDAY_SHOTS; // a folder to keep screenshots in, when looking at the pages
 
 async function calendars(tenant: string) {
@@ -17,12 +18,10 @@ async function calendars(tenant: string) {
 }
 
 beforeAll(async () => {
-  server = await startDemoServer();
-  if (hasChromium) chromium = await launch();
+  ({ server, chromium, stop } = await startDemoConsole());
 });
 afterAll(async () => {
-  await chromium?.close();
-  await server?.stop();
+  await stop?.();
 });
 
 describe.skipIf(!hasChromium)('holidays of a business calendar in the console', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { demoToken, gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
-import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
+import { demoToken, gql as request, type ServerProcess } from '../server-process.js';
+import { hasChromium, startDemoConsole, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
  * What people read on a complaint page, laid out by a real Chromium against
@@ -9,15 +9,13 @@ import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
  */
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  server = await startDemoServer();
-  if (hasChromium) chromium = await launch();
-}, 120_000);
-
+  ({ server, chromium, stop } = await startDemoConsole());
+});
 afterAll(async () => {
-  await chromium?.close();
-  await server?.stop();
+  await stop?.();
 });
 
 /** A complaint of `tenant` that has reached a decision (so its details show the validity). */
