@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { CapaRegister1764530000000 } from '../src/db/migrations/1764530000000-capa-register.js';
-import { ok, startTestServer, type TestServer } from './harness.js';
-import { Fixtures, type World } from './fixtures.js';
+import { ok, type TestServer } from './harness.js';
+import { startWorld, type Fixtures, type World } from './fixtures.js';
 
 let server: TestServer;
 let fx: Fixtures;
 let w: World;
 beforeAll(async () => {
-  server = await startTestServer();
-  fx = new Fixtures(server);
-  w = await fx.world();
+  ({ server, fx, w } = await startWorld());
 });
 afterAll(() => server?.close());
 

@@ -5,7 +5,7 @@ import { Role } from '../src/auth/roles.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { EDGES } from '../src/modules/complaint/lifecycle.js';
 import { inTenant } from '../src/db/unit-of-work.js';
-import { ok, type GqlResult, type TestServer } from './harness.js';
+import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Builders } from './builders.js';
 
 export const PASSWORD = 'correct horse battery';
@@ -266,6 +266,13 @@ export class Fixtures {
  * Per table, its row count and a checksum of all its rows, read as the superuser (all tenants):
  * any insert, update or delete anywhere changes it.
  */
+/** A test server with its Fixtures and one World in it, as most suites start: `({ server, fx, w } = await startWorld())`. */
+export async function startWorld(options: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; fx: Fixtures; w: World }> {
+  const server = await startTestServer(options);
+  const fx = new Fixtures(server);
+  return { server, fx, w: await fx.world() };
+}
+
 export async function dbState(dataSource: DataSource): Promise<Record<string, string>> {
   const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x) AS ${t}`);
   const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`);

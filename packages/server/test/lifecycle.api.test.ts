@@ -2,17 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { EDGES } from '../src/modules/complaint/lifecycle.js';
-import { ok, startTestServer, type TestServer } from './harness.js';
-import { Fixtures, Q, complaintInput, expectError, type ComplaintView, type World } from './fixtures.js';
+import { ok, type TestServer } from './harness.js';
+import { Q, complaintInput, expectError, startWorld, type ComplaintView, type Fixtures, type World } from './fixtures.js';
 
 /** The lifecycle over the API; the refusals of edges that do not exist and of fields of another stage are in test/service/lifecycle.test.ts. */
 let server: TestServer;
 let fx: Fixtures;
 let w: World;
 beforeAll(async () => {
-  server = await startTestServer();
-  fx = new Fixtures(server);
-  w = await fx.world();
+  ({ server, fx, w } = await startWorld());
 });
 afterAll(() => server?.close());
 

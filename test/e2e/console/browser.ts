@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDemoServer, type ServerProcess } from '../server-process.js';
 
 /** Debian's chromium (toolchain.md); CI installs it, a machine without it skips the console tests. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +28,34 @@ export async function launch(): Promise<ConsoleBrowser> {
     browser,
     async close() {
       await browser.close();
+    },
+  };
+}
+
+export interface DemoConsole {
+  server: ServerProcess;
+  /** Absent on a machine without Chromium (its tests are skipped). */
+  chromium: ConsoleBrowser;
+  /** Closes the browser, then stops the server. */
+  stop(): Promise<void>;
+}
+
+/** The built demo server (startDemoServer) and, where Chromium is installed, a browser for it. */
+export async function startDemoConsole(): Promise<DemoConsole> {
+  const server = await startDemoServer();
+  let browser: ConsoleBrowser | undefined;
+  try {
+    browser = hasChromium ? await launch() : undefined;
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return {
+    server,
+    chromium: browser!,
+    async stop() {
+      await browser?.close();
+      await server.stop();
     },
   };
 }

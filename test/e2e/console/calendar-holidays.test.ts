@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
-import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
+import { demoToken, gql as request, type ServerProcess } from '../server-process.js';
+import { hasChromium, startDemoConsole, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
  * The company's country and the holidays of a business calendar, in a real
@@ -8,22 +8,20 @@ import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
  */
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
+let stop: () => Promise<void>;
 const SHOTS = process.env.HOLIDAY_SHOTS; // a folder to keep screenshots in, when looking at the pages
 
 async function calendars(tenant: string) {
-  const login = await request(server.base, '/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }',
-    { i: { tenantSlug: tenant, email: `admin@${tenant}.demo`, password: 'demo-password' } });
-  const res = await request(server.base, '/graphql', '{ businessCalendars { name holidays workingDays } }', {}, login.data.login.token);
+  const token = await demoToken(server.base, tenant, 'admin');
+  const res = await request(server.base, '/graphql', '{ businessCalendars { name holidays workingDays } }', {}, token);
   return res.data.businessCalendars as Array<{ name: string; holidays: string[]; workingDays: string[] }>;
 }
 
 beforeAll(async () => {
-  server = await startDemoServer();
-  if (hasChromium) chromium = await launch();
+  ({ server, chromium, stop } = await startDemoConsole());
 });
 afterAll(async () => {
-  await chromium?.close();
-  await server?.stop();
+  await stop?.();
 });
 
 describe.skipIf(!hasChromium)('holidays of a business calendar in the console', () => {

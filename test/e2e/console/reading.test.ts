@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
-import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
+import { demoToken, gql as request, type ServerProcess } from '../server-process.js';
+import { hasChromium, startDemoConsole, signIn, type ConsoleBrowser } from './browser.js';
 
 /**
  * What people read on a complaint page, laid out by a real Chromium against
@@ -9,22 +9,18 @@ import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
  */
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  server = await startDemoServer();
-  if (hasChromium) chromium = await launch();
-}, 120_000);
-
+  ({ server, chromium, stop } = await startDemoConsole());
+});
 afterAll(async () => {
-  await chromium?.close();
-  await server?.stop();
+  await stop?.();
 });
 
 /** A complaint of `tenant` that has reached a decision (so its details show the validity). */
 async function decidedComplaint(tenant: string): Promise<string> {
-  const login = await request(server.base, '/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }',
-    { i: { tenantSlug: tenant, email: `admin@${tenant}.demo`, password: 'demo-password' } });
-  const token = login.data.login.token as string;
+  const token = await demoToken(server.base, tenant, 'admin');
   const res = await request(server.base, '/graphql', '{ complaints(first: 50, filter: { stages: [IMPLEMENTATION, FEEDBACK, CLOSED] }) { edges { node { number validity } } } }', {}, token);
   const found = (res.data.complaints.edges as Array<{ node: { number: string; validity: string | null } }>).find((e) => e.node.validity);
   if (!found) throw new Error(`no decided complaint in ${tenant}'s demo data`);

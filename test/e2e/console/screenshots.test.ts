@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launch, screenshot, signIn, type ConsoleBrowser } from './browser.js';
-import { startDemoServer, type ServerProcess } from '../server-process.js';
+import { hasChromium, startDemoConsole, screenshot, signIn, type ConsoleBrowser } from './browser.js';
+import type { ServerProcess } from '../server-process.js';
 
 /**
  * The console in English, as the demo's London company sees it: board,
@@ -10,15 +10,13 @@ import { startDemoServer, type ServerProcess } from '../server-process.js';
  */
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  server = await startDemoServer();
-  if (hasChromium) chromium = await launch();
-}, 120_000);
-
+  ({ server, chromium, stop } = await startDemoConsole());
+});
 afterAll(async () => {
-  await chromium?.close();
-  await server?.stop();
+  await stop?.();
 });
 
 describe.skipIf(!hasChromium)('the console in English', () => {
