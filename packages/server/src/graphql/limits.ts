@@ -3,7 +3,7 @@ import {
   type ASTVisitor, type FieldNode, type OperationDefinitionNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
   type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
 } from 'graphql';
-import { reasoned } from './errors.js';
+import { badInput, reasoned } from './errors.js';
 
 export interface QueryLimits {
   /** Levels of nested fields. */
@@ -21,6 +21,10 @@ export interface QueryLimits {
 
 /** A list field's `first` beyond this counts as this (no list serves more per page). */
 export const FIRST_CEILING = 200;
+/** A page size as the lists serve it: 1 to FIRST_CEILING, else BAD_USER_INPUT. */
+export function checkFirst(first: number): void {
+  if (!Number.isInteger(first) || first < 1 || first > FIRST_CEILING) throw badInput(`first must be between 1 and ${FIRST_CEILING}`);
+}
 /** What a list without a `first` argument (a complaint's timeline, a user's departments) is assumed to hold. */
 export const LIST_SIZE = 10;
 

@@ -31,6 +31,12 @@ export interface ComplaintEvent {
   at: string;
 }
 
+/** The ids listed under `key` of an event's detail (none when absent or malformed: detail arrives over pub/sub). */
+export function detailIds(e: Pick<ComplaintEvent, 'detail'>, key: string): string[] {
+  const value = e.detail[key];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
 /** Changes that move a complaint on a department's board. */
 export const QUEUE_EVENT_TYPES: ReadonlySet<string> = new Set(['RECEIVED', 'TRANSITIONED', 'ASSIGNED']);
 export const SLA_EVENT_TYPES: ReadonlySet<string> = new Set(['SLA_AT_RISK', 'SLA_BREACHED']);

@@ -1,7 +1,7 @@
 import type { Actor } from '../../auth/actor.js';
 import { Action, can } from '../../auth/permissions.js';
 import { Role } from '../../auth/roles.js';
-import { Stage } from './complaint.enums.js';
+import { OPEN_STAGES, Stage } from './complaint.enums.js';
 
 /** What of a complaint the rules below read. */
 export interface ComplaintScope {
@@ -12,7 +12,7 @@ export interface ComplaintScope {
 
 type Who = Pick<Actor, 'userId' | 'roles' | 'departmentIds'>;
 
-const isOpen = (c: ComplaintScope) => c.stage !== Stage.CLOSED && c.stage !== Stage.REJECTED;
+const isOpen = (c: ComplaintScope) => OPEN_STAGES.includes(c.stage);
 
 /**
  * Whom `actor` may assign the complaint to: anyone (HEAD in the complaint's

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
+import { checkFirst } from '../../graphql/limits.js';
 import { Complaint } from './complaint.entity.js';
 import { OPEN_STAGES, type Stage } from './complaint.enums.js';
 import type { ComplaintFilter } from './dto/complaint-filter.input.js';
@@ -87,7 +88,7 @@ export interface ComplaintPage {
 export async function listComplaints(
   ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null, order: ComplaintOrdering = DEFAULT_ORDER,
 ): Promise<ComplaintPage> {
-  if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first must be between 1 and 200');
+  checkFirst(first);
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const where = filterConditions(ctx, filter ?? {}, param);

@@ -5,7 +5,7 @@ import { Role } from '../../auth/roles.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
 import { entityId, optionalEntityId } from '../../graphql/validation.js';
-import { QUEUE_EVENT_TYPES, SLA_EVENT_TYPES, type ComplaintEvent } from '../../realtime/events.js';
+import { detailIds, QUEUE_EVENT_TYPES, SLA_EVENT_TYPES, type ComplaintEvent } from '../../realtime/events.js';
 import { LiveFeed, servedByHub, type Feed, type FeedOpener } from '../../realtime/feeds.js';
 import { requireDepartment } from './references.js';
 import { Complaint } from './complaint.entity.js';
@@ -160,10 +160,8 @@ const complaintFeed: FeedOpener = async (gql, args) => {
   return staffFeed(gql, (e) => e.complaintId === id);
 };
 
-const actionIdsOf = (e: ComplaintEvent): string[] =>
-  (Array.isArray(e.detail.correctiveActionIds) ? e.detail.correctiveActionIds : []).filter((id): id is string => typeof id === 'string');
-const ownersOf = (e: ComplaintEvent): string[] =>
-  (Array.isArray(e.detail.ownerDepartmentIds) ? e.detail.ownerDepartmentIds : []).filter((id): id is string => typeof id === 'string');
+const actionIdsOf = (e: ComplaintEvent) => detailIds(e, 'correctiveActionIds');
+const ownersOf = (e: ComplaintEvent) => detailIds(e, 'ownerDepartmentIds');
 
 /**
  * The register's live feed: changes to actions the subscriber's register

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput } from '../../graphql/errors.js';
+import { checkFirst } from '../../graphql/limits.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { CorrectiveActionStatus } from './corrective-action.enums.js';
 import type { CorrectiveActionFilter } from './dto/corrective-action.input.js';
@@ -46,7 +47,7 @@ export interface ActionPage {
 export async function listCorrectiveActions(
   ctx: RequestContext, filter: CorrectiveActionFilter | null | undefined, first: number, after?: string | null,
 ): Promise<ActionPage> {
-  if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first must be between 1 and 200');
+  checkFirst(first);
   const f = filter ?? {};
   const scope = capaDepartments(ctx.staff);
   const query = ctx.manager.createQueryBuilder(CorrectiveAction, 'a')

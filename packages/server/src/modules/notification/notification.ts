@@ -2,7 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import type { Actor } from '../../auth/actor.js';
 import { Role } from '../../auth/roles.js';
 import type { RequestContext } from '../../graphql/context.js';
-import type { ComplaintEvent } from '../../realtime/events.js';
+import { detailIds, type ComplaintEvent } from '../../realtime/events.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 
 export enum NotificationKind {
@@ -24,8 +24,6 @@ registerEnumType(NotificationKind, {
  * - `mentionedUserIds`: an internal note: the active users it mentions.
  */
 
-const ids = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
 /**
  * What `event` means to `user`, or null when it is nothing for them. One's
  * own changes never notify; one event gives one notification, the most
@@ -35,8 +33,8 @@ export function notificationFor(user: Actor, e: ComplaintEvent): NotificationKin
   if (e.actorUserId === user.userId) return null;
   const d = e.detail;
   if (d.assigneeId === user.userId && d.previousAssigneeId !== user.userId) return NotificationKind.ASSIGNED_TO_ME;
-  if (e.type === 'MESSAGE_ADDED' && ids(d.mentionedUserIds).includes(user.userId)) return NotificationKind.MENTIONED;
-  if (e.type === 'MESSAGE_ADDED' && e.actorKind === ActorKind.CUSTOMER && ids(d.answeredUserIds).includes(user.userId)) {
+  if (e.type === 'MESSAGE_ADDED' && detailIds(e, 'mentionedUserIds').includes(user.userId)) return NotificationKind.MENTIONED;
+  if (e.type === 'MESSAGE_ADDED' && e.actorKind === ActorKind.CUSTOMER && detailIds(e, 'answeredUserIds').includes(user.userId)) {
     return NotificationKind.CUSTOMER_REPLIED;
   }
   if (e.type === 'RECEIVED') {
