@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import QRCode from 'qrcode';
 import TrackingSlip from '../src/pages/complaint/tracking/TrackingSlip.vue';
+import { SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 
 const link = {
@@ -11,8 +12,8 @@ const link = {
 
 function mountSlip(locale: 'ru' | 'en') {
   return mount(TrackingSlip, {
-    props: { link, companyName: 'ООО «Акме»', timeZone: 'Europe/Moscow' },
-    global: { plugins: [createConsoleI18n(locale)] },
+    props: { link, companyName: 'ООО «Акме»' },
+    global: { plugins: [createConsoleI18n(locale)], provide: { [SessionKey as symbol]: { state: { tenant: { timeZone: 'Europe/Moscow' } } } } },
     attachTo: document.body,
   });
 }

@@ -178,3 +178,19 @@ describe('the complaint form', () => {
     expect(document.activeElement).toBe(input('description').element);
   });
 });
+
+describe('the purchase date', () => {
+  const zone = process.env.TZ;
+  afterEach(() => {
+    vi.useRealTimers();
+    process.env.TZ = zone;
+  });
+
+  it('may be today in the customer\'s own day, also just after their midnight', async () => {
+    process.env.TZ = 'Europe/Moscow';
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-12-01T22:30:00Z')); // 01:30 on 2 December in Moscow
+    setup();
+    expect(input('purchaseDate').attributes('max')).toBe('2026-12-02');
+  });
+});

@@ -1,4 +1,4 @@
-/** Countries (ISO 3166-1 alpha-2) with their names in the user's language, as the server accepts them. */
+/** Countries (ISO 3166-1 alpha-2) with their names in the user's language, as the server accepts them; and the other lists `Intl` knows. */
 const NOT_COUNTRIES = new Set(['EU', 'UN', 'UK', 'EZ', 'QO', 'XA', 'XB', 'ZZ']);
 const lists = new Map<string, Array<{ label: string; value: string }>>();
 
@@ -22,4 +22,9 @@ export function countryOptions(locale: string): Array<{ label: string; value: st
 
 export function countryName(code: string, locale: string): string {
   return new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(code) ?? code;
+}
+
+/** The time zones or currencies this browser knows (older browsers: `fallback`). */
+export function supportedValues(kind: 'timeZone' | 'currency', fallback: string[]): string[] {
+  return typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf(kind) : fallback;
 }

@@ -105,11 +105,4 @@ export function toDateValue(timestamp: number | null): string | null {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-export function fromDateValue(value: string | null | undefined): number | null {
-  if (!value) return null;
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(y!, m! - 1, d!).getTime();
-}
-
-
 export { formatFileSize } from '@reclaim/client';

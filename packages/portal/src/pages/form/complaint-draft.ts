@@ -46,7 +46,8 @@ export function emptyDraft(): ComplaintDraft {
   return { kind: 'CLAIM', subject: '', description: '', product: '', orderRef: '', purchaseDate: '', demand: '', name: '', email: '', phone: '', website: '' };
 }
 
-function isoDay(date: Date): string {
+/** The calendar day (YYYY-MM-DD) of `date` in the customer's own time zone, as a date input gives it. */
+export function isoDay(date: Date): string {
   return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 }
 
