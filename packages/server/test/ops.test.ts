@@ -135,6 +135,17 @@ describe('metrics', () => {
     expect((await request(server.url).get('/metrics').set('authorization', 'Bearer wrong')).status).toBe(404);
   });
 
+  it('is not collected on a node where no one can read it (no OPERATOR_TOKEN, no METRICS_PORT)', async () => {
+    const closed = await startTestServer();
+    try {
+      expect(closed.app.metrics).toBeNull();
+      expect((await request(closed.url).get('/metrics')).status).toBe(404);
+      expect((await request(closed.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status).toBe(200);
+    } finally {
+      await closed.close();
+    }
+  });
+
   it('parses as Prometheus text, with help texts, and its counters move with requests', async () => {
     const before = await scrape();
     for (const f of before) expect(f.help, f.name).not.toBe('');
