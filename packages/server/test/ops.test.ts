@@ -70,6 +70,9 @@ describe('health', () => {
       const down = await request(other.url).get('/readyz');
       expect(down.status).toBe(503);
       expect(down.body.database).toMatch(/unreachable/);
+      // /readyz is public: the driver's message (database, host, user names) goes to the log, not to the caller.
+      expect(down.body.database).not.toContain(name);
+      expect(lines.some((l) => l.msg === 'readiness check failed' && String(l.err?.message).includes(name))).toBe(true);
       expect((await request(other.url).get('/livez')).status).toBe(200);
       await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
       let again = await request(other.url).get('/readyz');
