@@ -32,8 +32,8 @@ export interface App {
   uploadPurge: PendingUploadPurge;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
-  /** The node's figures for Prometheus (/metrics, METRICS_PORT). */
-  metrics: Metrics;
+  /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
+  metrics: Metrics | null;
   /**
    * Graceful shutdown: stops accepting, ends subscriptions and closes
    * sockets, drains HTTP, publishes what was committed. The caller then
@@ -119,10 +119,11 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     batchSize: 200,
   });
   const health = new Health(dataSource, () => realtime.pubsub);
-  const metrics = new Metrics({ dataSource, realtime, scheduler });
+  // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.
+  const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler }) : null;
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema(), limits.ready()]);
   // Staff requests count their cost against their company's cost share (DB_COMPANY_COST); portal requests only their connections.
-  const countErrors = (codes: string[]) => metrics.countErrors(codes);
+  const countErrors = metrics ? (codes: string[]) => metrics.countErrors(codes) : undefined;
   const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true, countErrors });
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
   const portal = await createGraphQLEndpoint(portalSchema, deps, {
@@ -153,7 +154,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     // Never the console's page either: without the operators' token these paths do not exist.
     if (path === '/metrics' || path === '/healthz/details') {
       if (!isOperator(req, config.operatorToken)) return sendJson(res, 404, { error: 'not found' });
-      if (path === '/metrics') return void serveMetrics(res);
+      if (path === '/metrics') return metrics ? void serveMetrics(metrics, res) : sendJson(res, 404, { error: 'not found' });
       return sendJson(res, 200, {
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
@@ -164,7 +165,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     const underPortal = path === '/p' || path.startsWith('/p/');
     if (!(underPortal ? servePortal(req, res, path) : serveConsole(req, res, path))) sendJson(res, 404, { error: 'not found' });
   };
-  const serveMetrics = async (res: ServerResponse) => {
+  const serveMetrics = async (metrics: Metrics, res: ServerResponse) => {
     res.setHeader('content-type', metrics.contentType);
     res.end(await metrics.exposition());
   };
@@ -172,14 +173,16 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     const started = performance.now();
     const scope = requestScope();
     httpLog(req, res);
-    res.once('finish', () => {
-      metrics.observeRequest(endpointOf(req.url ?? '/'), scope?.operation, res.statusCode, (performance.now() - started) / 1000);
-    });
+    if (metrics) {
+      res.once('finish', () => {
+        metrics.observeRequest(endpointOf(req.url ?? '/'), scope?.operation, res.statusCode, (performance.now() - started) / 1000);
+      });
+    }
     serve(req, res);
   }));
   // A second port with the figures only, for a scraper on a private network (METRICS_PORT): no token there.
-  const metricsServer = config.metricsPort ? createServer((req, res) => {
-    if ((req.url ?? '/').split('?')[0] === '/metrics') void serveMetrics(res);
+  const metricsServer = metrics && config.metricsPort ? createServer((req, res) => {
+    if ((req.url ?? '/').split('?')[0] === '/metrics') void serveMetrics(metrics, res);
     else sendJson(res, 404, { error: 'not found' });
   }) : null;
   if (metricsServer) metricsServer.listen(config.metricsPort);

@@ -70,6 +70,9 @@ describe('health', () => {
       const down = await request(other.url).get('/readyz');
       expect(down.status).toBe(503);
       expect(down.body.database).toMatch(/unreachable/);
+      // /readyz is public: the driver's message (database, host, user names) goes to the log, not to the caller.
+      expect(down.body.database).not.toContain(name);
+      expect(lines.some((l) => l.msg === 'readiness check failed' && String(l.err?.message).includes(name))).toBe(true);
       expect((await request(other.url).get('/livez')).status).toBe(200);
       await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
       let again = await request(other.url).get('/readyz');
@@ -135,6 +138,17 @@ describe('metrics', () => {
   it('exists for the operators\' token only', async () => {
     expect((await request(server.url).get('/metrics')).status).toBe(404);
     expect((await request(server.url).get('/metrics').set('authorization', 'Bearer wrong')).status).toBe(404);
+  });
+
+  it('is not collected on a node where no one can read it (no OPERATOR_TOKEN, no METRICS_PORT)', async () => {
+    const closed = await startTestServer();
+    try {
+      expect(closed.app.metrics).toBeNull();
+      expect((await request(closed.url).get('/metrics')).status).toBe(404);
+      expect((await request(closed.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status).toBe(200);
+    } finally {
+      await closed.close();
+    }
   });
 
   it('parses as Prometheus text, with help texts, and its counters move with requests', async () => {

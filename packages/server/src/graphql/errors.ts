@@ -98,6 +98,20 @@ export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not
 /** A value that must be unique in the company (a slug, an e-mail, a name) is taken: CONFLICT, reason DUPLICATE, on the field too. */
 export const taken = (field: string, message: string) =>
   new AppError('CONFLICT', message, { reason: 'DUPLICATE', fields: [{ field, messages: ['is taken'], reason: 'DUPLICATE' }] });
+
+/**
+ * Runs a write that a unique index guards (also between concurrent writes):
+ * a unique violation becomes `taken(field, message)` instead of a generic error.
+ */
+export async function unlessTaken<T>(field: string, message: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const e = error as { driverError?: { code?: string }; code?: string };
+    if ((e.driverError?.code ?? e.code) === '23505') throw taken(field, message);
+    throw error;
+  }
+}
 export const badInput = (message: string, details?: ErrorDetails) =>
   new AppError('BAD_USER_INPUT', message, details);
 /** Over a limit; `retryAfterMs` becomes `extensions.retryAfterSeconds` (at least 1). */

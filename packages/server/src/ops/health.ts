@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { PubSub } from '../realtime/pubsub.js';
+import { log } from './log.js';
 
 export interface Readiness {
   ready: boolean;
@@ -52,5 +53,10 @@ function within(check: Promise<string>): Promise<string> {
   const late = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS);
   });
-  return Promise.race([check.catch((err: Error) => `unreachable: ${err.message}`), late]).finally(() => clearTimeout(timer));
+  // /readyz is public: the driver's message (database, host and user names) goes to the log only.
+  const failed = (err: unknown) => {
+    log.warn({ err }, 'readiness check failed');
+    return 'unreachable';
+  };
+  return Promise.race([check.catch(failed), late]).finally(() => clearTimeout(timer));
 }

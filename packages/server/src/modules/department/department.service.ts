@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
+import { OPEN_STAGES } from '../complaint/complaint.enums.js';
 import { Department } from './department.entity.js';
 
 /** The company's departments by name; archived ones only when asked for (pickers for new work leave them out). */
@@ -38,7 +39,7 @@ export async function archiveDepartment(ctx: RequestContext, id: string): Promis
     'WITH d AS (UPDATE departments SET archived_at = coalesce(archived_at, now()) WHERE id = $1 RETURNING id) SELECT id FROM d', [id]);
   if (!updated) throw notFound('department');
   const [open] = await ctx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM complaints WHERE department_id = $1 AND stage NOT IN ('CLOSED', 'REJECTED')`, [id]);
+    'SELECT count(*)::int AS n FROM complaints WHERE department_id = $1 AND stage = ANY($2)', [id, OPEN_STAGES]);
   if (open!.n > 0) {
     throw new AppError('BAD_USER_INPUT', `the department has ${open!.n} open complaint(s); move them to another department or finish them first`, {
       reason: 'OPEN_COMPLAINTS', openComplaints: open!.n,

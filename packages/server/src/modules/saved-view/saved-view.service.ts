@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
-import { badInput, notFound, taken } from '../../graphql/errors.js';
+import { badInput, notFound, unlessTaken } from '../../graphql/errors.js';
 import { OPEN_STAGES, SlaState } from '../complaint/complaint.enums.js';
 import { DEFAULT_ORDER, type ComplaintOrdering } from '../complaint/complaint.order.js';
 import type { ComplaintFilter } from '../complaint/dto/complaint-filter.input.js';
@@ -48,15 +48,8 @@ export async function listViews(ctx: RequestContext): Promise<QueueView[]> {
 }
 
 /** A name in use (the unique index decides, also between concurrent saves) is CONFLICT with reason DUPLICATE. */
-async function unlessDuplicate<T>(name: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const e = error as { driverError?: { code?: string }; code?: string };
-    if ((e.driverError?.code ?? e.code) === '23505') throw taken('name', `you have a view named ${JSON.stringify(name)} already`);
-    throw error;
-  }
-}
+const unlessDuplicate = <T>(name: string, write: () => Promise<T>) =>
+  unlessTaken('name', `you have a view named ${JSON.stringify(name)} already`, write);
 
 export async function saveView(ctx: RequestContext, input: SaveViewInput): Promise<QueueView> {
   const userId = ctx.staff.userId;

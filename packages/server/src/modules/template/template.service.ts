@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
-import { badInput, notFound, taken } from '../../graphql/errors.js';
+import { badInput, notFound, unlessTaken } from '../../graphql/errors.js';
 import { Complaint } from '../complaint/complaint.entity.js';
 import { STAGE_LABELS } from '../complaint/complaint.portal-types.js';
 import { renderTemplate, templateProblems, type PlaceholderValues } from './placeholders.js';
@@ -19,19 +19,9 @@ function checkBody(body: string): void {
   if (problems.length) throw badInput(problems.join('; '), { fields: [{ field: 'body', messages: problems }] });
 }
 
-const duplicateName = (name: string) =>
-  taken('name', `a template named ${JSON.stringify(name)} exists already`);
-
 /** A taken name (the unique index on lower(name) decides, also between concurrent saves) is CONFLICT, not a generic error. */
-async function unlessDuplicate<T>(name: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const e = error as { driverError?: { code?: string }; code?: string };
-    if ((e.driverError?.code ?? e.code) === '23505') throw duplicateName(name);
-    throw error;
-  }
-}
+const unlessDuplicate = <T>(name: string, write: () => Promise<T>) =>
+  unlessTaken('name', `a template named ${JSON.stringify(name)} exists already`, write);
 
 function values(input: CreateResponseTemplateInput) {
   return { name: input.name.trim(), locale: input.locale ?? null, body: input.body.trim() };
