@@ -11,7 +11,8 @@ import { freePort, serverDist, startServerProcess, type ServerProcess } from '..
  * database on the local PostgreSQL, migrated once by a one-off job
  * (`node dist/db/migrate.js`, directly); PgBouncer in transaction mode in
  * front of it; two Reclaim nodes that reach the database through PgBouncer
- * and LISTEN on a direct connection (DATABASE_LISTEN_URL); HAProxy in front
+ * and LISTEN on a direct connection (DATABASE_LISTEN_URL), as a login role
+ * that is a member of reclaim_node and owns nothing; HAProxy in front
  * of the nodes, checking /readyz, passing WebSocket upgrades, without
  * sticky sessions. docker/compose.yaml describes the same for Docker.
  *
@@ -27,8 +28,10 @@ export interface Topology {
   /** The balancer's address: what clients use. */
   base: string;
   nodes: ServerProcess[];
-  /** Direct connection string of the database (for checks). */
+  /** Direct connection string of the database, as its owner (for checks). */
   databaseUrl: string;
+  /** The login role the nodes connect as: a member of reclaim_node that owns nothing. */
+  nodeRole: string;
   /** Stops everything and drops the database. */
   stop(): Promise<void>;
 }
@@ -55,21 +58,27 @@ export async function startTopology(options: { nodeEnv?: Record<string, string> 
   const dir = mkdtempSync(join(tmpdir(), 'reclaim-topology-'));
   chmodSync(dir, 0o777);
   const nodes: ServerProcess[] = [];
+  // The nodes' login role: a member of reclaim_node, owning nothing (docs/operations.md, "Database roles").
+  const nodeRole = `${database}_node`;
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     for (const c of children) c.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
     rmSync(dir, { recursive: true, force: true });
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin(`DROP ROLE IF EXISTS ${nodeRole}`);
   };
   try {
     // Migrations: a one-off job as the owner, straight to PostgreSQL (their advisory lock needs a session).
     await run(process.execPath, [`${serverDist}db/migrate.js`], { ...process.env, DATABASE_URL: databaseUrl, LOG_PRETTY: '0' });
+    await admin(`CREATE ROLE ${nodeRole} LOGIN IN ROLE reclaim_node`);
+    const asNode = new URL(databaseUrl);
+    asNode.username = nodeRole;
+    asNode.password = '';
 
     // PgBouncer, transaction mode. The pg client's startup parameter for idle transactions is not one PgBouncer passes on.
     const bouncerPort = await freePort();
-    const user = direct.username || 'postgres';
-    writeFileSync(join(dir, 'users.txt'), `"${user}" ""\n`);
+    writeFileSync(join(dir, 'users.txt'), `"${nodeRole}" ""\n`);
     writeFileSync(join(dir, 'pgbouncer.ini'), [
       '[databases]',
       `reclaim = host=${direct.hostname} port=${direct.port || 5432} dbname=${database}`,
@@ -85,16 +94,16 @@ export async function startTopology(options: { nodeEnv?: Record<string, string> 
     const asRoot = process.getuid?.() === 0;
     children.push(spawn(PGBOUNCER, [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], { stdio: 'ignore' }));
     await waitFor(async () => {
-      const c = new pg.Client({ connectionString: `postgres://${user}@127.0.0.1:${bouncerPort}/reclaim` });
+      const c = new pg.Client({ connectionString: `postgres://${nodeRole}@127.0.0.1:${bouncerPort}/reclaim` });
       await c.connect();
       await c.end();
     }, 'PgBouncer', () => readIf(join(dir, 'pgbouncer.log')));
-    const pooled = `postgres://${user}@127.0.0.1:${bouncerPort}/reclaim`;
+    const pooled = `postgres://${nodeRole}@127.0.0.1:${bouncerPort}/reclaim`;
 
-    // Two nodes through PgBouncer; LISTEN directly.
+    // Two nodes through PgBouncer; LISTEN directly; both as the role that owns nothing.
     for (let i = 0; i < 2; i++) {
       nodes.push(await startServerProcess({
-        ...process.env, DATABASE_URL: pooled, DATABASE_LISTEN_URL: databaseUrl, PUBSUB: 'postgres', REDIS_URL: '',
+        ...process.env, DATABASE_URL: pooled, DATABASE_LISTEN_URL: asNode.toString(), PUBSUB: 'postgres', REDIS_URL: '',
         MIGRATE_ON_START: '0', DEMO_DATA: '0', JWT_SECRET, TRUSTED_PROXIES: '1', LOG_PRETTY: '0',
         RATE_LIMIT_PREFIX: `topology-${randomBytes(4).toString('hex')}`, ...options.nodeEnv,
       }));
@@ -117,7 +126,7 @@ export async function startTopology(options: { nodeEnv?: Record<string, string> 
       const r = await fetch(`${base}/readyz`);
       if (!r.ok) throw new Error(String(r.status));
     }, 'HAProxy');
-    return { base, nodes, databaseUrl, stop };
+    return { base, nodes, databaseUrl, nodeRole, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
