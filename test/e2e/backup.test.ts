@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { adminQuery } from '../../packages/server/src/bench/bench-kit.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoToken, gql as request, serverDist, startServerProcess, type ServerProcess } from './server-process.js';
+import { demoToken, serverDist, startServerProcess, type ServerProcess, staffData as gql } from './server-process.js';
 
 /**
  * The backup and restore of docs/operations.md ("Backups and restore"), as
@@ -29,15 +30,7 @@ const dir = mkdtempSync(join(tmpdir(), 'reclaim-backup-'));
 const nodes: ServerProcess[] = [];
 const available = () => Boolean(ADMIN_URL) && existsSync('/usr/bin/pg_dump') && existsSync('/usr/bin/pg_restore');
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(ADMIN_URL!, sql);
 
 function urlOf(database: string, user: string): string {
   const url = new URL(ADMIN_URL!);
@@ -56,11 +49,6 @@ async function startNode(database: string, env: Record<string, string> = {}): Pr
   return node;
 }
 
-async function gql(node: ServerProcess, query: string, variables?: object, token?: string) {
-  const body = await request(node.base, '/graphql', query, variables, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 const REGISTER = `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`;
 const complaint = (subject: string) => ({

@@ -53,6 +53,13 @@ export async function gql(base: string, path: string, query: string, variables?:
   return (await res.json()) as { data?: any; errors?: any[] };
 }
 
+/** The data of a staff request (POST /graphql at a node or the balancer) that must succeed; its errors are thrown. */
+export async function staffData(at: string | { base: string }, query: string, variables?: object, token?: string) {
+  const body = await gql(typeof at === 'string' ? at : at.base, '/graphql', query, variables, token);
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
 /**
  * The environment of the README's start command: embedded mode (no
  * DATABASE_URL, Redis or pub/sub settings of the test run) with the demo

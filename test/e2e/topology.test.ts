@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsClient } from '../../packages/server/test/ws-client.js';
 import { available, startTopology, type Topology } from '../topology/topology.js';
-import { gql as request } from './server-process.js';
+import { staffData as gql } from './server-process.js';
 
 /**
  * The production topology started from Debian's packages
@@ -20,11 +20,6 @@ const complaint = (subject: string) => ({
 let topology: Topology;
 const sockets: WsClient[] = [];
 
-async function gql(base: string, query: string, variables?: object, token?: string) {
-  const body = await request(base, '/graphql', query, variables, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function signUp(): Promise<string> {
   const slug = `topo-${Math.random().toString(36).slice(2, 8)}`;

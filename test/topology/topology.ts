@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { adminQuery } from '../../packages/server/src/bench/bench-kit.js';
 import { HAPROXY, PGBOUNCER, startHaproxy, startPgBouncer, type Daemon } from '../../packages/server/src/bench/topology.js';
 import { serverDist, startServerProcess, type ServerProcess } from '../e2e/server-process.js';
 
@@ -36,15 +36,7 @@ const JWT_SECRET = randomBytes(32).toString('hex');
 export async function startTopology(options: { nodeEnv?: Record<string, string> } = {}): Promise<Topology> {
   const adminUrl = process.env.DATABASE_URL!;
   const database = `reclaim_topology_${randomBytes(5).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (sql: string) => adminQuery(adminUrl, sql);
   await admin(`CREATE DATABASE ${database}`);
   const direct = new URL(adminUrl);
   direct.pathname = `/${database}`;
