@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createRole, grantRole } from './roles.js';
 
 /**
  * `reclaim_node`: what a node may do outside any company, so that in
@@ -22,20 +23,9 @@ export class NodeRole1764560000000 implements MigrationInterface {
   name = 'NodeRole1764560000000';
 
   async up(q: QueryRunner): Promise<void> {
-    // Created here unless a DBA created it beforehand (then the owner needs no CREATEROLE), as reclaim_app is.
-    await q.query(`
-      DO $$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reclaim_node') THEN
-          CREATE ROLE reclaim_node NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-        END IF;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END $$;
-      DO $$ BEGIN
-        IF NOT pg_has_role('reclaim_node', 'reclaim_app', 'MEMBER') THEN
-          GRANT reclaim_app TO reclaim_node;
-        END IF;
-      END $$;
-    `);
+    await q.query(createRole('reclaim_node'));
+    // A member of reclaim_app, so that its members can SET ROLE reclaim_app in every unit of work.
+    await q.query(grantRole('reclaim_app', "'reclaim_node'"));
     await q.query(`
       GRANT SELECT, DELETE ON outbox_events TO reclaim_node;
       GRANT UPDATE (published_at) ON outbox_events TO reclaim_node;
