@@ -89,6 +89,17 @@ export async function listComplaints(
   ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null, order: ComplaintOrdering = DEFAULT_ORDER,
 ): Promise<ComplaintPage> {
   checkFirst(first);
+  return readComplaintPage(ctx, filter, first, after, order);
+}
+
+/**
+ * listComplaints without the API's ceiling on `first`: the export
+ * (modules/export) reads the same filter and order in larger pages, each in
+ * its own short transaction.
+ */
+export async function readComplaintPage(
+  ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after: string | null | undefined, order: ComplaintOrdering,
+): Promise<ComplaintPage> {
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const where = filterConditions(ctx, filter ?? {}, param);
