@@ -233,4 +233,24 @@ describe('complaint export', () => {
     const wrongMethod = await request(server.url).post('/exports/complaints.csv').set('authorization', `Bearer ${token}`);
     expect(wrongMethod.status).toBe(405);
   });
+  it('pages the list and the export without repeating rows whose times share a millisecond', async () => {
+    // Times written by now() carry microseconds; a cursor that kept only milliseconds started the next page before them.
+    await fx.asTenant(ru.t.tenantId, (m) => m.query(`UPDATE complaints c SET received_at = timestamptz '2026-11-30 10:00:00.123' + make_interval(secs => n / 1e6)
+      FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM complaints) r WHERE r.id = c.id`));
+    const token = ru.staff.OPERATOR.token;
+    const orderBy = { field: 'RECEIVED_AT', direction: 'DESC' };
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = ok(await server.staff(`query($orderBy: ComplaintOrder, $after: String) {
+        complaints(orderBy: $orderBy, first: 3, after: $after) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`, { orderBy, after }, token)).complaints;
+      seen.push(...page.edges.map((e: any) => e.node.number));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen.length).toBe(8);
+    expect(new Set(seen).size).toBe(8);
+    const { rows } = await csv(token, { orderBy });
+    expect(rows.slice(1).map((r) => r[0])).toEqual(seen);
+    expect(rows[1]![10]).toBe('2026-11-30 13:00');
+  });
 });

@@ -12,8 +12,8 @@ import type { ComplaintFilter } from '../complaint/dto/complaint-filter.input.js
 import type { ExportLanguage } from './export.params.js';
 import type { TableColumn } from './table-writer.js';
 
-/** Rows read per transaction: large enough that 100,000 rows take 100 short transactions, small enough that one holds little memory. */
-export const EXPORT_PAGE = 1000;
+/** Rows read per transaction: 100,000 rows take 50 short transactions (about 10 ms of the database each), and a page holds about 2 MB. */
+export const EXPORT_PAGE = 2000;
 
 /** A complaint of the list with the names its row shows. */
 export interface ComplaintExportRow {
@@ -67,17 +67,43 @@ export const LABELS: Record<ExportLanguage, Labels> = {
 };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The zone's offset from UTC (ms) per zone and quarter hour of UTC time: every zone changes its offset on a quarter hour. */
+const offsets = new Map<string, number>();
+const QUARTER_MS = 900_000;
 
-/** `2026-12-02 15:04` in `timeZone`: sortable as text, and read the same in both languages. */
-export function localDateTime(at: Date | null, timeZone: string): string | null {
-  if (!at || !Number.isFinite(at.getTime())) return null;
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, format);
+function offsetAt(time: number, timeZone: string): number {
+  const quarter = Math.floor(time / QUARTER_MS);
+  const key = `${timeZone} ${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    let format = formatters.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-GB', {
+        timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+      });
+      formatters.set(timeZone, format);
+    }
+    const at = quarter * QUARTER_MS;
+    const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, Number(x.value)]));
+    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - at;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, offset);
   }
-  const p = Object.fromEntries(format.formatToParts(at).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return offset;
+}
+
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * `2026-12-02 15:04` in `timeZone`: sortable as text, and read the same in
+ * both languages. Intl gives the zone's offset once per quarter hour of time
+ * (formatting each of 200,000 times through Intl took seconds).
+ */
+export function localDateTime(at: Date | null, timeZone: string): string | null {
+  const time = at?.getTime();
+  if (time === undefined || !Number.isFinite(time)) return null;
+  const local = new Date(time + offsetAt(time, timeZone));
+  return `${local.getUTCFullYear()}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
 }
 
 /** The list's columns (and its channel and category filters), headed in `lang`, times in the company's zone. */
@@ -99,6 +125,11 @@ export function complaintColumns(lang: ExportLanguage, timeZone: string): Array<
     { header: l.columns.receivedAt, width: 18, value: (r) => localDateTime(r.complaint.receivedAt, timeZone) },
   ];
 }
+
+/** What the columns read of a complaint: only these are selected. */
+const SHOWN: ReadonlyArray<keyof Complaint> = [
+  'number', 'subject', 'customerName', 'stage', 'priority', 'channel', 'categoryId', 'departmentId', 'assigneeId', 'slaDueAt', 'receivedAt',
+];
 
 export interface CompanySettings {
   locale: ExportLanguage;
@@ -125,6 +156,7 @@ export async function complaintPages(
   filter: ComplaintFilter | null, order: ComplaintOrdering, pageSize = EXPORT_PAGE,
 ): Promise<ComplaintPages> {
   let company: CompanySettings | null = null;
+  const names: Names = new Map();
   const readPage = async (after: string | null) => {
     const uow = new UnitOfWork(dataSource, undefined, { clientAddress });
     try {
@@ -135,8 +167,8 @@ export async function complaintPages(
         const [row] = await ctx.query<{ locale: string; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [claims.tenantId]);
         company = { locale: row?.locale === 'en' ? 'en' : 'ru', timeZone: row?.time_zone ?? 'UTC' };
       }
-      const page = await readComplaintPage(ctx, filter, pageSize, after, order);
-      const rows = await withNames(ctx, page.rows);
+      const page = await readComplaintPage(ctx, filter, pageSize, after, order, SHOWN);
+      const rows = await withNames(ctx, page.rows, names);
       await uow.finish(true);
       const last = page.rows.at(-1);
       return { rows, next: page.hasNextPage && last ? encodeCursor(order, last) : null };
@@ -145,34 +177,45 @@ export async function complaintPages(
       throw err;
     }
   };
-  const first = await readPage(null);
+  let first: Awaited<ReturnType<typeof readPage>> | null = await readPage(null);
   async function* batches(): AsyncGenerator<ComplaintExportRow[]> {
-    let page = first;
-    yield page.rows;
-    while (page.next) {
-      page = await readPage(page.next);
+    let next = first!.next;
+    const rows = first!.rows;
+    first = null;
+    yield rows;
+    // Each page is let go before the next is read (a binding per turn), so that its rows die young instead of being
+    // promoted by the collector.
+    while (next) {
+      const page = await readPage(next);
+      next = page.next;
       yield page.rows;
     }
   }
   return { company: company!, batches: batches() };
 }
 
-/** The names a row shows, through the request's loaders: one statement each for the page's departments, assignees and categories. */
-async function withNames(ctx: RequestContext, complaints: Complaint[]): Promise<ComplaintExportRow[]> {
-  const ids = (pick: (c: Complaint) => string | null) => [...new Set(complaints.map(pick).filter((id): id is string => !!id))];
-  const names = async (loader: { loadMany(keys: string[]): Promise<Array<{ id: string; name: string } | null | Error>> }, keys: string[]) => {
-    const found = new Map<string, string>();
-    for (const row of await loader.loadMany(keys)) if (row && !(row instanceof Error)) found.set(row.id, row.name);
-    return found;
+/** Names of departments, users and categories by id, kept across the pages of one export (a company has few of them). */
+type Names = Map<string, string | null>;
+
+/**
+ * The names a row shows, through the page's loaders: one statement each for
+ * the departments, assignees and categories not met on an earlier page.
+ */
+async function withNames(ctx: RequestContext, complaints: Complaint[], names: Names): Promise<ComplaintExportRow[]> {
+  const missing = (pick: (c: Complaint) => string | null) => [...new Set(complaints.map(pick).filter((id): id is string => !!id && !names.has(id)))];
+  const load = async (loader: { loadMany(keys: string[]): Promise<Array<{ id: string; name: string } | null | Error>> }, keys: string[]) => {
+    const rows = await loader.loadMany(keys);
+    keys.forEach((id, i) => {
+      const row = rows[i];
+      names.set(id, row && !(row instanceof Error) ? row.name : null);
+    });
   };
   // One after another: the statements of a unit of work share its one connection.
-  const departments = await names(ctx.loaders.department, ids((c) => c.departmentId));
-  const users = await names(ctx.loaders.user, ids((c) => c.assigneeId));
-  const categories = await names(ctx.loaders.category, ids((c) => c.categoryId));
+  await load(ctx.loaders.department, missing((c) => c.departmentId));
+  await load(ctx.loaders.user, missing((c) => c.assigneeId));
+  await load(ctx.loaders.category, missing((c) => c.categoryId));
+  const name = (id: string | null) => (id ? names.get(id) ?? null : null);
   return complaints.map((complaint) => ({
-    complaint,
-    department: complaint.departmentId ? departments.get(complaint.departmentId) ?? null : null,
-    assignee: complaint.assigneeId ? users.get(complaint.assigneeId) ?? null : null,
-    category: complaint.categoryId ? categories.get(complaint.categoryId) ?? null : null,
+    complaint, department: name(complaint.departmentId), assignee: name(complaint.assigneeId), category: name(complaint.categoryId),
   }));
 }

@@ -86,7 +86,7 @@ async function writeXlsx<R>(out: Writable, { columns, batches, sheetName = 'Shee
   for await (const batch of batches) {
     if (out.destroyed) break;
     for (const row of batch) sheet.addRow(columns.map((c) => neutralise(c.value(row) ?? ''))).commit();
-    await drained(zip, out);
+    await drained(sheetPipes(sheet), zip, out);
   }
   if (out.destroyed) {
     zip.destroy();
@@ -103,13 +103,32 @@ async function send(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await whenDrained(out);
 }
 
-/** Waits until what exceljs has written so far has left the pass-through and `out` wants more. */
-async function drained(zip: PassThrough, out: Writable): Promise<void> {
-  // The zip's deflate runs asynchronously: give it a turn, then wait while bytes are queued.
-  await new Promise((resolve) => setImmediate(resolve));
-  while (!out.destroyed && (zip.readableLength > zip.readableHighWaterMark || zip.writableNeedDrain || out.writableNeedDrain)) {
-    if (out.writableNeedDrain) await whenDrained(out);
-    else await new Promise((resolve) => setImmediate(resolve));
+/**
+ * Where exceljs's worksheet buffer writes its bytes: the zip entry's
+ * compressor. exceljs writes there without waiting (its StreamBuf ignores
+ * `write()` returning false), so this is where a slow compressor or a slow
+ * client shows first. Read from exceljs's internals (4.4: archiver's input
+ * stream for the entry, from readable-stream 3); none if they change.
+ */
+function sheetPipes(sheet: ExcelJS.Worksheet): QueuedWriter[] {
+  const pipes = (sheet as unknown as { stream?: { pipes?: unknown } }).stream?.pipes;
+  return Array.isArray(pipes) ? pipes.filter((p): p is QueuedWriter => typeof (p as QueuedWriter)?._writableState?.length === 'number') : [];
+}
+
+/** A writable of readable-stream 3 (archiver's), which has no writableLength or writableNeedDrain: its state says how much waits. */
+type QueuedWriter = Writable & { _writableState: { length: number; highWaterMark: number } };
+
+/** Waits until what exceljs has written so far has been compressed, has left the pass-through and `out` wants more. */
+async function drained(pipes: QueuedWriter[], zip: PassThrough, out: Writable): Promise<void> {
+  for (;;) {
+    // The zip's deflate runs asynchronously: give it a turn before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (out.destroyed) return;
+    const behind = pipes.find((p) => p._writableState.length >= p._writableState.highWaterMark && !p.destroyed);
+    if (behind) await whenDrained(behind);
+    else if (out.writableNeedDrain) await whenDrained(out);
+    else if (zip.writableNeedDrain || zip.readableLength > zip.readableHighWaterMark) continue;
+    else return;
   }
 }
 
