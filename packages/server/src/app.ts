@@ -133,7 +133,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
 
   const httpLog = accessLog();
   const serveFiles = createFileRoutes(deps);
-  const serveExports = createExportRoutes(deps, staffSchema);
+  const serveExports = createExportRoutes(deps, staffSchema, { perCompany: config.exportsPerCompany ?? 0 });
   const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
   const serveConsole = createSpaStatic(CONSOLE_ROOT, '', { inlineStyles: true });
   const serve = (req: IncomingMessage, res: ServerResponse) => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { get, type ClientRequest } from 'node:http';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +19,12 @@ const gc = runInNewContext('gc') as () => void;
 const MB = 2 ** 20;
 
 let server: TestServer;
+let fx: Fixtures;
 let token: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  const fx = new Fixtures(server);
+  server = await startTestServer({ exportsPerCompany: 1 });
+  fx = new Fixtures(server);
   const t = await fx.tenant();
   const [departmentId, categoryId] = await Promise.all([fx.department(t), fx.category(t)]);
   const specialist = await fx.staff(t, [Role.SPECIALIST], [departmentId]);
@@ -88,3 +90,39 @@ it(`streams ${ROWS.toLocaleString('en')} rows as CSV and as XLSX with flat memor
   // A loose bound for a loaded 2-core machine; bench:export measures the 10-s target.
   expect(csv.seconds).toBeLessThan(60);
 }, 300_000);
+
+it('streams one export of a company at a time on a node (EXPORTS_PER_COMPANY=1), whatever other companies do', async () => {
+  const other = await fx.tenant();
+  const otherToken = (await fx.staff(other, [Role.OPERATOR])).token;
+  const status = (path: string, bearer: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+    get(`${server.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+  // A client that takes the first bytes and then stops reading: its export waits on it, holding the company's one slot.
+  const held = await new Promise<ClientRequest>((resolve, reject) => {
+    const req = get(`${server.url}/exports/complaints.csv`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      expect(res.statusCode).toBe(200);
+      res.once('data', () => {
+        res.pause();
+        resolve(req);
+      });
+    });
+    req.on('error', () => undefined).on('error', reject);
+  });
+  const refused = await status('/exports/complaints.xlsx', token);
+  expect(refused.status).toBe(429);
+  expect(JSON.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMITED', reason: 'CONCURRENT_EXPORTS', retryAfterSeconds: 5 });
+  expect((await status('/exports/complaints.csv', otherToken)).status).toBe(200);
+
+  held.destroy();
+  const deadline = Date.now() + 10_000;
+  let again = await status('/exports/complaints.csv?filter=%7B%22priority%22%3A%22URGENT%22%7D', token);
+  while (again.status === 429 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    again = await status('/exports/complaints.csv?filter=%7B%22priority%22%3A%22URGENT%22%7D', token);
+  }
+  expect(again.status).toBe(200);
+}, 120_000);

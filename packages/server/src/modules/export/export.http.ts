@@ -18,12 +18,35 @@ const ROUTE = /^\/exports\/complaints\.(csv|xlsx)$/;
  * bearer token, READ_COMPLAINTS, one request against the user's request
  * limit, row-level security in every page's unit of work.
  */
-export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema) {
+export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema, limits: { perCompany: number }) {
+  /** Exports streaming now, per company (this node): formatting takes CPU that the pool's shares do not count. */
+  const running = new Map<string, number>();
+  function takeSlot(tenantId: string, res: ServerResponse): void {
+    const now = running.get(tenantId) ?? 0;
+    if (limits.perCompany > 0 && now >= limits.perCompany) {
+      throw new AppError('RATE_LIMITED', `your company already runs ${now} exports at once; wait for one to finish`, {
+        reason: 'CONCURRENT_EXPORTS', retryAfterSeconds: 5,
+      });
+    }
+    running.set(tenantId, now + 1);
+    let released = false;
+    // 'finish': the last bytes went to the socket (the client may still be reading them); 'close': cut, or refused.
+    const release = () => {
+      if (released) return;
+      released = true;
+      const left = (running.get(tenantId) ?? 1) - 1;
+      if (left > 0) running.set(tenantId, left);
+      else running.delete(tenantId);
+    };
+    res.once('finish', release).once('close', release);
+  }
+
   async function exportComplaints(req: IncomingMessage, res: ServerResponse, format: TableFormat, url: URL): Promise<void> {
     const token = bearer(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const claims = await deps.tokens.verify(token);
     await deps.staffLimiter.take(claims.userId);
+    takeSlot(claims.tenantId, res);
     const ask = await parseComplaintExport(staffSchema, format, url.searchParams);
     // The first page is read (and the member authorised) before a byte is sent: a refusal is a plain error answer.
     const { company, batches } = await complaintPages(deps.dataSource, claims, clientAddress(req, deps.trustedProxies), ask.filter, ask.order);
