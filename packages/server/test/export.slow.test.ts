@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Role } from '../src/auth/roles.js';
 import { fillComplaints } from '../src/bench/export-fill.js';
 import { startTestServer, type TestServer } from './harness.js';
-import { Fixtures } from './fixtures.js';
+import { Fixtures, type TenantFixture } from './fixtures.js';
 
 const ROWS = 100_000;
 /** A full collection, to tell garbage from memory kept: V8's own, reached without starting the worker with --expose-gc. */
@@ -21,11 +21,14 @@ const MB = 2 ** 20;
 let server: TestServer;
 let fx: Fixtures;
 let token: string;
+/** The company that holds the rows. */
+let company: TenantFixture;
 
 beforeAll(async () => {
   server = await startTestServer({ exportsPerCompany: 1 });
   fx = new Fixtures(server);
   const t = await fx.tenant();
+  company = t;
   const [departmentId, categoryId] = await Promise.all([fx.department(t), fx.category(t)]);
   const specialist = await fx.staff(t, [Role.SPECIALIST], [departmentId]);
   token = specialist.token;
@@ -125,4 +128,27 @@ it('streams one export of a company at a time on a node (EXPORTS_PER_COMPANY=1),
     again = await status('/exports/complaints.csv?filter=%7B%22priority%22%3A%22URGENT%22%7D', token);
   }
   expect(again.status).toBe(200);
+}, 120_000);
+
+it('cuts a download when its member is deactivated mid-way: every page loads the member again', async () => {
+  const leaver = await fx.staff(company, [Role.QUALITY_MANAGER]);
+  const outcome = await new Promise<{ ended: boolean; lines: number }>((resolve, reject) => {
+    get(`${server.url}/exports/complaints.csv`, { headers: { authorization: `Bearer ${leaver.token}` } }, (res) => {
+      expect(res.statusCode).toBe(200);
+      let lines = 0;
+      let deactivated = false;
+      res.on('data', (chunk: Buffer) => {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+        if (deactivated) return;
+        deactivated = true;
+        res.pause();
+        void fx.asTenant(company.tenantId, (m) => m.query('UPDATE users SET active = false WHERE id = $1', [leaver.id])).then(() => res.resume(), reject);
+      });
+      res.on('end', () => resolve({ ended: res.complete, lines }));
+      res.on('error', () => resolve({ ended: false, lines }));
+      res.on('aborted', () => resolve({ ended: false, lines }));
+    }).on('error', () => undefined);
+  });
+  expect(outcome.ended).toBe(false);
+  expect(outcome.lines).toBeLessThan(ROWS + 1);
 }, 120_000);
