@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { RequestContext } from '../../graphql/context.js';
-import { enterAsStaff } from '../../graphql/context.js';
+import { RequestContext, enterAsStaff } from '../../graphql/context.js';
 import type { TokenClaims } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { UnitOfWork } from '../../db/unit-of-work.js';
@@ -183,8 +182,7 @@ export async function complaintPages(
     const rows = first!.rows;
     first = null;
     yield rows;
-    // Each page is let go before the next is read (a binding per turn), so that its rows die young instead of being
-    // promoted by the collector.
+    // Each page is let go before the next is read (a binding per turn): an export holds one page at a time.
     while (next) {
       const page = await readPage(next);
       next = page.next;
