@@ -78,6 +78,7 @@ export const REASON_TEXTS = {
   IDEMPOTENCY_KEY_REUSED: { ru: 'Этот ключ уже использован для другого обращения.', en: 'This key was already used for a different complaint.' },
   ALREADY_LINKED: { ru: 'Эти обращения уже связаны по-другому; сначала уберите связь.', en: 'These complaints are already linked another way; remove that link first.' },
   CONCURRENT_UPLOADS: { ru: 'Слишком много файлов загружается одновременно; дождитесь окончания.', en: 'Too many files are uploading at once; wait for one to finish.' },
+  CONCURRENT_EXPORTS: { ru: 'Ваша компания уже скачивает несколько списков; дождитесь, пока один из них загрузится.', en: 'Your company is already downloading several lists; wait for one to finish.' },
   PENDING_UPLOADS: { ru: 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.', en: 'Too many files uploaded and not yet sent; send them or wait.' },
   QUERY_TIMEOUT: { ru: 'Запрос выполнялся слишком долго; запросите меньше или повторите позже.', en: 'The request took too long; ask for less or try again later.' },
   LOCK_TIMEOUT: { ru: 'Запись сейчас меняет кто-то другой; повторите через минуту.', en: 'Someone else is changing this right now; try again shortly.' },

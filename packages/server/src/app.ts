@@ -11,6 +11,7 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHashing } from './auth/password.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
+import { createExportRoutes } from './modules/export/export.http.js';
 import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
@@ -132,6 +133,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
 
   const httpLog = accessLog();
   const serveFiles = createFileRoutes(deps);
+  const serveExports = createExportRoutes(deps, staffSchema, { perCompany: config.exportsPerCompany ?? 0 });
   const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
   const serveConsole = createSpaStatic(CONSOLE_ROOT, '', { inlineStyles: true });
   const serve = (req: IncomingMessage, res: ServerResponse) => {
@@ -161,7 +163,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
       });
     }
-    if (serveFiles(req, res, path)) return;
+    if (serveFiles(req, res, path) || serveExports(req, res, path)) return;
     const underPortal = path === '/p' || path.startsWith('/p/');
     if (!(underPortal ? servePortal(req, res, path) : serveConsole(req, res, path))) sendJson(res, 404, { error: 'not found' });
   };
@@ -224,7 +226,7 @@ function endpointOf(url: string): Endpoint {
   const path = url.split('?')[0]!;
   if (path === '/graphql') return 'staff';
   if (path === '/portal/graphql') return 'portal';
-  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads')) return 'files';
+  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads') || path.startsWith('/exports/')) return 'files';
   if (/^\/(livez|readyz|healthz|metrics)(\/|$)/.test(path)) return 'ops';
   return 'app';
 }

@@ -68,6 +68,8 @@ export interface Config {
   /** Bytes of pending (not yet linked) uploads one client address, and one company, may hold; 0 turns one off. */
   uploadPendingBytesPerAddress: number;
   uploadPendingBytesPerTenant: number;
+  /** Exports (GET /exports/…) streaming at once per company, per node; 0 turns the cap off. */
+  exportsPerCompany: number;
   /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
   rateLimitPrefix: string;
   /** Failed sign-ins of one account (company and e-mail) before each further try must wait; 0 turns it off. */
@@ -212,6 +214,7 @@ export const SETTINGS = z.object({
   UPLOAD_PENDING_TTL_SECONDS: whole(60),
   UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
   UPLOAD_PENDING_MB_PER_TENANT: whole(),
+  EXPORTS_PER_COMPANY: whole(),
   RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
   LOGIN_FAILURES_PER_ACCOUNT: whole(),
   LOGIN_LOCKOUT_SECONDS: whole(1),
@@ -328,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingTtlMs: (s.UPLOAD_PENDING_TTL_SECONDS ?? UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
     uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
+    exportsPerCompany: s.EXPORTS_PER_COMPANY ?? 2,
     rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
     loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,
     loginLockoutSeconds: s.LOGIN_LOCKOUT_SECONDS ?? 2,

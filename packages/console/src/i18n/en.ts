@@ -82,6 +82,8 @@ export const en = {
     assignee: 'Assignee', slaState: 'SLA', channel: 'Channel', category: 'Category', priority: 'Priority',
     received: 'Received between', total: '{n} found', page: 'Page {n}', number: 'Number', subject: 'Subject',
     customer: 'Customer', stage: 'Stage', deadline: 'Deadline',
+    exportCsv: 'Download CSV', exportXlsx: 'Download Excel', exportGroup: 'Download the list with the filters and order shown',
+    exporting: 'Preparing the file…', exported: '{file} downloaded',
   },
   complaint: {
     noDepartment: 'no department', noAssignee: 'nobody', details: 'Details', timeline: 'Timeline', messages: 'Messages', correctiveActions: 'Actions (CAPA)',

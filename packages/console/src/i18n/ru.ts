@@ -84,6 +84,8 @@ export const ru: Messages = {
     assignee: 'Исполнитель', slaState: 'SLA', channel: 'Канал', category: 'Категория', priority: 'Приоритет',
     received: 'Получено в период', total: 'Найдено: {n}', page: 'Страница {n}', number: 'Номер', subject: 'Тема',
     customer: 'Клиент', stage: 'Стадия', deadline: 'Срок',
+    exportCsv: 'Скачать CSV', exportXlsx: 'Скачать Excel', exportGroup: 'Скачать список с текущими фильтрами и сортировкой',
+    exporting: 'Готовим файл…', exported: 'Файл {file} скачан',
   },
   complaint: {
     noDepartment: 'без отдела', noAssignee: 'не назначен', details: 'Сведения', timeline: 'История', messages: 'Переписка', correctiveActions: 'Мероприятия (CAPA)',

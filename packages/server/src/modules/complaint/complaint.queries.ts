@@ -15,6 +15,14 @@ function complaintColumns(ctx: Pick<RequestContext, 'manager'>): string {
   return selectList;
 }
 
+/** A SELECT list of only `properties` (and the id), for readers that need a few columns of many rows (the export). */
+function someComplaintColumns(ctx: Pick<RequestContext, 'manager'>, properties: readonly (keyof Complaint)[]): string {
+  const wanted = new Set<string>(['id', ...properties]);
+  return ctx.manager.connection.getMetadata(Complaint).columns
+    .filter((c) => wanted.has(c.propertyName))
+    .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
+}
+
 function toComplaint(row: Record<string, unknown>): Complaint {
   const c = row as unknown as Complaint;
   if (c.remedyAmount !== null && c.remedyAmount !== undefined) c.remedyAmount = Number(c.remedyAmount);
@@ -89,6 +97,19 @@ export async function listComplaints(
   ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null, order: ComplaintOrdering = DEFAULT_ORDER,
 ): Promise<ComplaintPage> {
   checkFirst(first);
+  return readComplaintPage(ctx, filter, first, after, order);
+}
+
+/**
+ * listComplaints without the API's ceiling on `first`: the export
+ * (modules/export) reads the same filter and order in larger pages, each in
+ * its own short transaction, and only the `properties` it shows (the rest
+ * of the row is then absent).
+ */
+export async function readComplaintPage(
+  ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after: string | null | undefined, order: ComplaintOrdering,
+  properties?: readonly (keyof Complaint)[],
+): Promise<ComplaintPage> {
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const where = filterConditions(ctx, filter ?? {}, param);
@@ -98,7 +119,7 @@ export async function listComplaints(
   const sort = orderSql(order, param, after);
   if (sort.condition) where.push(sort.condition);
   const rows = await ctx.query(
-    `SELECT ${complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
+    `SELECT ${properties ? someComplaintColumns(ctx, properties) : complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
       WHERE ${where.length ? where.join(' AND ') : 'true'}
       ORDER BY ${sort.orderBy} LIMIT ${first + 1}`, params);
   return {
