@@ -76,6 +76,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     tokens,
     staffLimiter: limits.limiter('staff', config.rateLimitPerMinute, 60),
     anonymousLimiter: limits.limiter('address', config.anonymousRateLimitPerMinute, 60),
+    integrationLimiter: limits.limiter('integration', config.integrationRateLimitPerMinute ?? 0, 60),
     portalLimits: new PortalLimits(limits, {
       submissionsPerHour: config.portalSubmissionsPerHour ?? 0,
       submissionsPerHourPerTenant: config.portalSubmissionsPerHourPerTenant ?? 0,

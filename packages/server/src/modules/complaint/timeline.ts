@@ -24,16 +24,20 @@ export interface TimelineEntry {
  * complaint's events are numbered, and committed, in order.
  */
 export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, actorKind?: ActorKind): Promise<void> {
-  const kind = actorKind ?? (ctx.actor ? ActorKind.STAFF : ActorKind.SYSTEM);
+  const integration = ctx.actor?.integration;
+  // What an integration does through the staff API is recorded under its name.
+  const kind = integration && actorKind !== ActorKind.CUSTOMER && actorKind !== ActorKind.SYSTEM ? ActorKind.INTEGRATION
+    : actorKind ?? (ctx.actor ? ActorKind.STAFF : ActorKind.SYSTEM);
   const actorUserId = kind === ActorKind.STAFF ? ctx.actor?.userId ?? null : null;
+  const actorIntegrationId = kind === ActorKind.INTEGRATION ? integration!.id : null;
   const moved = entry.previousDepartmentId !== undefined;
   const [row] = await ctx.query<OutboxRow>(
     `WITH c AS (
        UPDATE complaints SET event_seq = event_seq + 1 WHERE id = $1
        RETURNING tenant_id, id, event_seq, stage, department_id
      ), t AS (
-       INSERT INTO timeline_events (tenant_id, complaint_id, type, from_stage, to_stage, actor_kind, actor_user_id, data, at)
-       SELECT c.tenant_id, c.id, $2, $3, $4, $5, $6, $7, coalesce($12::timestamptz, now()) FROM c
+       INSERT INTO timeline_events (tenant_id, complaint_id, type, from_stage, to_stage, actor_kind, actor_user_id, actor_integration_id, data, at)
+       SELECT c.tenant_id, c.id, $2, $3, $4, $5, $6, $13, $7, coalesce($12::timestamptz, now()) FROM c
        RETURNING at
      )
      INSERT INTO outbox_events (tenant_id, complaint_id, seq, type, stage, from_stage, department_id,
@@ -44,7 +48,7 @@ export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, 
      RETURNING *`,
     [entry.complaintId, entry.type, entry.fromStage ?? null, entry.toStage ?? null, kind, actorUserId,
       JSON.stringify(entry.data ?? {}), moved, entry.previousDepartmentId ?? null,
-      isPublicChange(entry.type, entry.data), JSON.stringify(entry.detail ?? {}), entry.at ?? null],
+      isPublicChange(entry.type, entry.data), JSON.stringify(entry.detail ?? {}), entry.at ?? null, actorIntegrationId],
   );
   if (!row) throw new Error(`appendTimeline: complaint ${entry.complaintId} is not visible in this transaction`);
   ctx.recordEvent(eventFromRow(row));
