@@ -15,6 +15,7 @@ import type { ComplaintEvent } from '../realtime/events.js';
 import type { QueryLimits } from './limits.js';
 import { looksLikeApiKey } from '../modules/integration/api-key.js';
 import { enterAsIntegration } from '../modules/integration/integration.service.js';
+import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -68,6 +69,8 @@ export interface ServerDeps {
   staffLimiter: RateLimiter;
   /** Per integration API key (by its prefix). */
   integrationLimiter?: RateLimiter;
+  /** How webhook endpoint URLs are checked when saved (WEBHOOKS_ALLOW_INSECURE; tests give their own resolver). */
+  webhookUrls?: WebhookUrlPolicy;
   /** Per client address, for requests without a staff token (sign-up, login, portal). */
   anonymousLimiter: RateLimiter;
   /** Accepted portal submissions and uploads, per address and per company. */

@@ -29,6 +29,7 @@ import { ResponseTemplateResolver } from '../modules/template/template.resolver.
 import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
 import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
 import { IntegrationResolver } from '../modules/integration/integration.resolver.js';
+import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -48,6 +49,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
+      WebhookResolver, WebhookDeliveryResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));
