@@ -5,6 +5,7 @@ import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, Q, expectError, type World } from './fixtures.js';
 import { WebhookReceiver, eventually, type Received } from './webhook-receiver.js';
+import { DEFAULT_WEBHOOK_WORKER, WebhookWorker } from '../src/modules/webhook/webhook.worker.js';
 
 /**
  * Webhooks end to end: a real receiver on 127.0.0.1 (the server allows
@@ -162,6 +163,41 @@ describe('webhook deliveries', () => {
     await fx.register(b.staff.OPERATOR.token);
     await eventually(() => receiver.at('prompt').length >= 1, 5000, 'B\'s delivery');
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+});
+
+describe('webhook workers on several nodes', () => {
+  it('never send one delivery twice, and a node that died holding one loses nothing', async () => {
+    const second = new WebhookWorker(server.dataSource, {
+      ...DEFAULT_WEBHOOK_WORKER, pollMs: 50, retryDelaysMs: [RETRY_MS], rules: { allowInsecure: true },
+    });
+    second.start();
+    try {
+      const hook = await endpoint(a, receiver.path('two-nodes'), ['COMPLAINT_RECEIVED']);
+      for (let i = 0; i < 15; i++) await fx.register(a.staff.OPERATOR.token);
+      await eventually(() => new Set(receiver.at('two-nodes').map((r) => r.headers['webhook-id'])).size >= 15, 10_000, '15 deliveries');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(receiver.at('two-nodes')).toHaveLength(15);
+      expect(second.stats.delivered).toBeGreaterThan(0);
+
+      // A node claimed a delivery (its lease: 800 ms) and died before sending it: committed, claimed, never sent.
+      await Promise.all([server.app.webhooks.stop(), second.stop()]);
+      const c = await fx.register(a.staff.OPERATOR.token);
+      await server.dataSource.query(
+        `UPDATE webhook_deliveries SET attempts = 1, next_attempt_at = now() + interval '800 milliseconds' WHERE complaint_id = $1`, [c.id]);
+      const claimedAt = Date.now();
+      server.app.webhooks.start();
+      const [got] = await eventually(() => receiver.at('two-nodes').length >= 16 && receiver.at('two-nodes').slice(15), 5000, 'the lost delivery');
+      expect(got!.at - claimedAt).toBeGreaterThanOrEqual(700);
+      expect(dataOf(got!).complaintId).toBe(c.id);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.at('two-nodes')).toHaveLength(16);
+      const [delivery] = ok(await server.staff(LOG, { id: hook.id }, a.t.adminToken)).webhookDeliveries;
+      expect(delivery).toMatchObject({ status: 'DELIVERED', attempts: 2 });
+    } finally {
+      await second.stop();
+      server.app.webhooks.start();
+    }
   });
 });
 

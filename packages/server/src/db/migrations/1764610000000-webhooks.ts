@@ -52,6 +52,7 @@ export class Webhooks1764610000000 implements MigrationInterface {
         FOREIGN KEY (tenant_id, endpoint_id) REFERENCES webhook_endpoints (tenant_id, id) ON DELETE CASCADE
       );
       CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING';
+      CREATE INDEX webhook_deliveries_tenant_due ON webhook_deliveries (tenant_id, next_attempt_at) WHERE status = 'PENDING';
       CREATE INDEX webhook_deliveries_order ON webhook_deliveries (tenant_id, endpoint_id, complaint_id, seq) WHERE status = 'PENDING';
       CREATE INDEX webhook_deliveries_log ON webhook_deliveries (tenant_id, endpoint_id, created_at DESC);
 
@@ -85,15 +86,26 @@ export class Webhooks1764610000000 implements MigrationInterface {
       GRANT SELECT, INSERT, UPDATE ON webhook_deliveries TO reclaim_app;
       GRANT SELECT, INSERT ON webhook_attempts TO reclaim_app;
 
-      -- The companies with deliveries due, the longest waiting first (ids only).
-      CREATE FUNCTION webhook_due_tenants(p_limit int)
-        RETURNS TABLE (tenant_id uuid)
+      -- The companies with deliveries due, the longest waiting first (ids only). As sla_due_tenants: the due
+      -- range of the index shows most; when it holds more than head_rows (one company's backlog behind a dead
+      -- endpoint), every company's earliest due delivery is looked up as well, so no backlog hides another company.
+      CREATE FUNCTION webhook_due_tenants(head_rows int)
+        RETURNS TABLE (tenant_id uuid, first_due timestamptz)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-          SELECT d.tenant_id FROM (
-            SELECT tenant_id, next_attempt_at FROM webhook_deliveries
-             WHERE status = 'PENDING' AND next_attempt_at <= (SELECT clock_timestamp())
-             ORDER BY next_attempt_at LIMIT p_limit
-          ) d GROUP BY d.tenant_id ORDER BY min(d.next_attempt_at)
+          WITH head AS MATERIALIZED (
+            SELECT d.tenant_id, d.next_attempt_at FROM webhook_deliveries d
+             WHERE d.status = 'PENDING' AND d.next_attempt_at <= (SELECT clock_timestamp())
+             ORDER BY d.next_attempt_at LIMIT head_rows
+          )
+          SELECT h.tenant_id, min(h.next_attempt_at) FROM head h GROUP BY h.tenant_id
+          UNION ALL
+          SELECT t.id, x.next_attempt_at FROM tenants t CROSS JOIN LATERAL (
+            SELECT d.next_attempt_at FROM webhook_deliveries d
+             WHERE d.tenant_id = t.id AND d.status = 'PENDING' ORDER BY d.next_attempt_at LIMIT 1) x
+           WHERE (SELECT count(*) FROM head) >= head_rows
+             AND x.next_attempt_at <= (SELECT clock_timestamp())
+             AND t.id NOT IN (SELECT h.tenant_id FROM head h)
+          ORDER BY 2
         $$;
       REVOKE ALL ON FUNCTION webhook_due_tenants(int) FROM PUBLIC;
     `);

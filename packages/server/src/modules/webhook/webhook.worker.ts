@@ -46,6 +46,8 @@ const returned = <T>(result: unknown[]): T[] => (Array.isArray(result[0]) ? resu
 interface Claimed {
   id: string;
   endpoint_id: string;
+  complaint_id: string;
+  seq: number;
   event_id: string;
   payload: string;
   attempts: number;
@@ -143,34 +145,35 @@ export class WebhookWorker {
     const uow = new UnitOfWork(this.dataSource, undefined, { job: 'webhooks' });
     try {
       await uow.enterTenant(tenantId);
-      const result: unknown[] = await (await uow.manager()).query(
-        `WITH due AS (
-           SELECT d.id FROM webhook_deliveries d
-             JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
-            WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL ($2::uuid[])
-              AND NOT EXISTS (
-                SELECT 1 FROM webhook_deliveries p
-                 WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.complaint_id = d.complaint_id
-                   AND p.status = 'PENDING' AND (p.seq < d.seq OR (p.seq = d.seq AND p.created_at < d.created_at)))
-            ORDER BY d.next_attempt_at, d.seq
-            LIMIT $1
-            FOR UPDATE OF d SKIP LOCKED
-         )
-         UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + make_interval(secs => $3::float8 / 1000), attempts = d.attempts + 1
-           FROM due, webhook_endpoints e
-          WHERE d.id = due.id AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-         RETURNING d.id, d.endpoint_id, d.event_id::text, d.payload, d.attempts, e.url, e.secret, e.previous_secret, e.previous_secret_until`,
-        [limit, busy, this.options.leaseMs]);
+      const m = await uow.manager();
+      const due: Array<{ id: string; endpoint_id: string }> = await m.query(
+        `SELECT d.id, d.endpoint_id FROM webhook_deliveries d
+           JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
+          WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL ($2::uuid[])
+            AND NOT EXISTS (
+              SELECT 1 FROM webhook_deliveries p
+               WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.complaint_id = d.complaint_id
+                 AND p.status = 'PENDING' AND (p.seq < d.seq OR (p.seq = d.seq AND p.created_at < d.created_at)))
+          ORDER BY d.next_attempt_at, d.seq
+          LIMIT $1
+          FOR UPDATE OF d SKIP LOCKED`, [limit, busy]);
+      // An endpoint gets what it has room for on this node; the other rows stay as they are (unlocked at commit).
+      const room = new Map<string, number>();
+      const chosen = due.filter((r) => {
+        const left = room.get(r.endpoint_id) ?? this.options.perEndpoint - (this.byEndpoint.get(r.endpoint_id) ?? 0);
+        room.set(r.endpoint_id, left - 1);
+        return left > 0;
+      }).map((r) => r.id);
+      const result: unknown[] = chosen.length ? await m.query(
+        `UPDATE webhook_deliveries d
+            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), attempts = d.attempts + 1
+           FROM webhook_endpoints e
+          WHERE d.id = ANY ($1::uuid[]) AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+         RETURNING d.id, d.endpoint_id, d.complaint_id, d.seq, d.event_id::text, d.payload, d.attempts,
+                   e.url, e.secret, e.previous_secret, e.previous_secret_until`,
+        [chosen, this.options.leaseMs]) : [];
       await uow.finish(true);
-      const rows = returned<Claimed>(result);
-      // An endpoint's rows beyond its room on this node wait for the next look (their lease then runs out).
-      const taken = new Map<string, number>();
-      return rows.filter((r) => {
-        const n = (taken.get(r.endpoint_id) ?? 0) + (this.byEndpoint.get(r.endpoint_id) ?? 0);
-        taken.set(r.endpoint_id, (taken.get(r.endpoint_id) ?? 0) + 1);
-        return n < this.options.perEndpoint;
-      });
+      return returned<Claimed>(result);
     } catch (err) {
       await uow.finish(false).catch(() => undefined);
       throw err;
@@ -233,6 +236,13 @@ export class WebhookWorker {
                   disabled_reason = CASE WHEN NOT $2 AND enabled AND coalesce(failing_since, now()) <= now() - make_interval(secs => $3::float8 / 1000)
                                          THEN 'FAILING' ELSE disabled_reason END
             WHERE id = $1`, [d.endpoint_id, ok, this.options.disableAfterMs]);
+        // The complaint's later deliveries to this endpoint wait behind this one: not due before its retry.
+        if (!ok && retryIn !== undefined) {
+          await m.query(
+            `UPDATE webhook_deliveries SET next_attempt_at = greatest(next_attempt_at, now() + make_interval(secs => $4::float8 / 1000))
+              WHERE endpoint_id = $1 AND complaint_id = $2 AND seq > $3 AND status = 'PENDING'`,
+            [d.endpoint_id, d.complaint_id, d.seq, retryIn]);
+        }
         if (ok) this.stats.delivered++;
         else this.stats.failed++;
       }
