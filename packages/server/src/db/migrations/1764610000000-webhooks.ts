@@ -86,34 +86,35 @@ export class Webhooks1764610000000 implements MigrationInterface {
       GRANT SELECT, INSERT, UPDATE ON webhook_deliveries TO reclaim_app;
       GRANT SELECT, INSERT ON webhook_attempts TO reclaim_app;
 
-      -- The companies with deliveries due, the longest waiting first (ids only). As sla_due_tenants: the due
-      -- range of the index shows most; when it holds more than head_rows (one company's backlog behind a dead
-      -- endpoint), every company's earliest due delivery is looked up as well, so no backlog hides another company.
-      CREATE FUNCTION webhook_due_tenants(head_rows int)
+      -- The companies with deliveries due, the longest waiting first (ids only), leaving out the endpoints the
+      -- asking node has no room for (busy). As sla_due_tenants: the due range of the index shows most; when it
+      -- holds more than head_rows (one company's backlog behind a dead endpoint), every company's earliest due
+      -- delivery is looked up as well, so no backlog hides another company.
+      CREATE FUNCTION webhook_due_tenants(head_rows int, busy uuid[])
         RETURNS TABLE (tenant_id uuid, first_due timestamptz)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
           WITH head AS MATERIALIZED (
             SELECT d.tenant_id, d.next_attempt_at FROM webhook_deliveries d
-             WHERE d.status = 'PENDING' AND d.next_attempt_at <= (SELECT clock_timestamp())
+             WHERE d.status = 'PENDING' AND d.next_attempt_at <= (SELECT clock_timestamp()) AND d.endpoint_id <> ALL (busy)
              ORDER BY d.next_attempt_at LIMIT head_rows
           )
           SELECT h.tenant_id, min(h.next_attempt_at) FROM head h GROUP BY h.tenant_id
           UNION ALL
           SELECT t.id, x.next_attempt_at FROM tenants t CROSS JOIN LATERAL (
             SELECT d.next_attempt_at FROM webhook_deliveries d
-             WHERE d.tenant_id = t.id AND d.status = 'PENDING' ORDER BY d.next_attempt_at LIMIT 1) x
+             WHERE d.tenant_id = t.id AND d.status = 'PENDING' AND d.endpoint_id <> ALL (busy) ORDER BY d.next_attempt_at LIMIT 1) x
            WHERE (SELECT count(*) FROM head) >= head_rows
              AND x.next_attempt_at <= (SELECT clock_timestamp())
              AND t.id NOT IN (SELECT h.tenant_id FROM head h)
           ORDER BY 2
         $$;
-      REVOKE ALL ON FUNCTION webhook_due_tenants(int) FROM PUBLIC;
+      REVOKE ALL ON FUNCTION webhook_due_tenants(int, uuid[]) FROM PUBLIC;
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      DROP FUNCTION webhook_due_tenants(int);
+      DROP FUNCTION webhook_due_tenants(int, uuid[]);
       DROP TABLE webhook_attempts, webhook_deliveries, webhook_endpoints;
     `);
   }

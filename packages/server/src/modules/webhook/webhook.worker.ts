@@ -1,11 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { log } from '../../ops/log.js';
-import { delivered, postWebhook, type AttemptResult } from './sender.js';
+import { delivered, postWebhook } from './sender.js';
+import { DeliveryRecorder } from './webhook.recorder.js';
 import { signatureHeader } from './signature.js';
 import { systemResolver, type Resolver, type UrlRules } from './ssrf.js';
 
 const SECOND = 1000;
+/** How long a wake waits to gather others: commits and finished attempts come in bursts. */
+const WAKE_DELAY_MS = 10;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
@@ -40,8 +43,7 @@ export const DEFAULT_WEBHOOK_WORKER: WebhookWorkerOptions = {
   retryDelaysMs: RETRY_DELAYS_MS, disableAfterMs: 5 * 24 * HOUR, rules: { allowInsecure: false }, resolve: systemResolver,
 };
 
-/** The rows an UPDATE … RETURNING gave (TypeORM answers an UPDATE with [rows, count]). */
-const returned = <T>(result: unknown[]): T[] => (Array.isArray(result[0]) ? result[0] : result) as T[];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Claimed {
   id: string;
@@ -74,13 +76,19 @@ export class WebhookWorker {
   private timer?: NodeJS.Timeout;
   private looking?: Promise<void>;
   private again = false;
+  /** A look is due within WAKE_DELAY_MS. */
+  private soon = false;
   private stopped = true;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly byTenant = new Map<string, number>();
   private readonly byEndpoint = new Map<string, number>();
   readonly stats = { claimed: 0, delivered: 0, failed: 0, errors: 0 };
 
-  constructor(private readonly dataSource: DataSource, private readonly options: WebhookWorkerOptions = DEFAULT_WEBHOOK_WORKER) {}
+  private readonly recorder: DeliveryRecorder;
+
+  constructor(private readonly dataSource: DataSource, private readonly options: WebhookWorkerOptions = DEFAULT_WEBHOOK_WORKER) {
+    this.recorder = new DeliveryRecorder(dataSource, options.disableAfterMs);
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -96,15 +104,23 @@ export class WebhookWorker {
     await Promise.all([...this.inFlight]);
   }
 
-  /** Something was committed on this node (perhaps deliveries): look now rather than at the next poll. */
+  /**
+   * Something was committed on this node (perhaps deliveries), or an attempt
+   * ended: look in a moment rather than at the next poll. Wakes within a few
+   * milliseconds make one look.
+   */
   wake(): void {
     if (this.stopped) return;
     if (this.looking) this.again = true;
-    else this.schedule(0);
+    else if (!this.soon) {
+      this.soon = true;
+      this.schedule(WAKE_DELAY_MS);
+    }
   }
 
   private schedule(delay: number): void {
     clearTimeout(this.timer);
+    this.soon = delay <= WAKE_DELAY_MS;
     if (this.stopped) return;
     this.timer = setTimeout(() => this.look(), delay);
     this.timer.unref();
@@ -131,7 +147,8 @@ export class WebhookWorker {
 
   /** One turn for every company with due deliveries. */
   private async claimAll(): Promise<void> {
-    const tenants: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1)', [1000]);
+    this.soon = false;
+    const tenants: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1, $2)', [1000, this.busy()]);
     for (const { tenant_id: tenantId } of tenants) {
       if (this.stopped || this.inFlight.size >= this.options.perNode) return;
       const room = Math.min(this.options.perTenant - (this.byTenant.get(tenantId) ?? 0), this.options.perNode - this.inFlight.size);
@@ -140,45 +157,57 @@ export class WebhookWorker {
     }
   }
 
+  /** The endpoints that have no room for another attempt on this node. */
+  private busy(): string[] {
+    return [...this.byEndpoint].filter(([, n]) => n >= this.options.perEndpoint).map(([id]) => id);
+  }
+
+  /**
+   * One transaction of the company, one statement after BEGIN: locks up to
+   * `limit` due deliveries (SKIP LOCKED), keeps of each endpoint what it has
+   * room for on this node (the other rows are unlocked at commit) and leases
+   * them. The values are inlined (UUIDs this node holds, integers), so the
+   * statement goes with setting the tenant: three round trips in all.
+   */
   private async claim(tenantId: string, limit: number): Promise<Claimed[]> {
-    const busy = [...this.byEndpoint].filter(([, n]) => n >= this.options.perEndpoint).map(([id]) => id);
+    const used = [...this.byEndpoint];
+    const uuids = (ids: string[]) => `ARRAY[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
+    if (!used.every(([id]) => UUID.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
     const uow = new UnitOfWork(this.dataSource, undefined, { job: 'webhooks' });
     try {
-      await uow.enterTenant(tenantId);
-      const m = await uow.manager();
-      const due: Array<{ id: string; endpoint_id: string }> = await m.query(
-        `SELECT d.id, d.endpoint_id FROM webhook_deliveries d
-           JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
-          WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL ($2::uuid[])
-            AND NOT EXISTS (
-              SELECT 1 FROM webhook_deliveries p
-               WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.complaint_id = d.complaint_id
-                 AND p.status = 'PENDING' AND (p.seq < d.seq OR (p.seq = d.seq AND p.created_at < d.created_at)))
-          ORDER BY d.next_attempt_at, d.seq
-          LIMIT $1
-          FOR UPDATE OF d SKIP LOCKED`, [limit, busy]);
-      // An endpoint gets what it has room for on this node; the other rows stay as they are (unlocked at commit).
-      const room = new Map<string, number>();
-      const chosen = due.filter((r) => {
-        const left = room.get(r.endpoint_id) ?? this.options.perEndpoint - (this.byEndpoint.get(r.endpoint_id) ?? 0);
-        room.set(r.endpoint_id, left - 1);
-        return left > 0;
-      }).map((r) => r.id);
-      const result: unknown[] = chosen.length ? await m.query(
-        `UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + make_interval(secs => $2::float8 / 1000), attempts = d.attempts + 1
-           FROM webhook_endpoints e
-          WHERE d.id = ANY ($1::uuid[]) AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
-         RETURNING d.id, d.endpoint_id, d.complaint_id, d.seq, d.event_id::text, d.payload, d.attempts,
-                   e.url, e.secret, e.previous_secret, e.previous_secret_until`,
-        [chosen, this.options.leaseMs]) : [];
+      const rows = await uow.enterTenant<Claimed>(tenantId, {
+        then: `WITH due AS (
+                 SELECT d.id, d.endpoint_id, d.next_attempt_at, d.seq FROM webhook_deliveries d
+                   JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
+                  WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL (${uuids(this.busy())})
+                    AND NOT EXISTS (
+                      SELECT 1 FROM webhook_deliveries p
+                       WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.complaint_id = d.complaint_id
+                         AND p.status = 'PENDING' AND (p.seq < d.seq OR (p.seq = d.seq AND p.created_at < d.created_at)))
+                  ORDER BY d.next_attempt_at, d.seq
+                  LIMIT ${Math.trunc(limit)}
+                  FOR UPDATE OF d SKIP LOCKED
+               ), ranked AS (
+                 SELECT due.id, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.next_attempt_at, due.seq) AS n,
+                        ${Math.trunc(this.options.perEndpoint)} - coalesce(u.used, 0) AS room
+                   FROM due LEFT JOIN unnest(${uuids(used.map(([id]) => id))}, ARRAY[${used.map(([, n]) => Math.trunc(n)).join(',')}]::int[])
+                        AS u(endpoint_id, used) ON u.endpoint_id = due.endpoint_id
+               )
+               UPDATE webhook_deliveries d
+                  SET next_attempt_at = now() + make_interval(secs => ${Math.trunc(this.options.leaseMs)}::float8 / 1000), attempts = d.attempts + 1
+                 FROM ranked k, webhook_endpoints e
+                WHERE d.id = k.id AND k.n <= k.room AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
+               RETURNING d.id, d.endpoint_id, d.complaint_id, d.seq, d.event_id::text, d.payload, d.attempts,
+                         e.url, e.secret, e.previous_secret, e.previous_secret_until`,
+      });
       await uow.finish(true);
-      return returned<Claimed>(result);
+      return rows;
     } catch (err) {
       await uow.finish(false).catch(() => undefined);
       throw err;
     }
   }
+
 
   private attempt(tenantId: string, d: Claimed): void {
     this.stats.claimed++;
@@ -189,6 +218,13 @@ export class WebhookWorker {
     };
     count(this.byTenant, tenantId, 1);
     count(this.byEndpoint, d.endpoint_id, 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      count(this.byTenant, tenantId, -1);
+      count(this.byEndpoint, d.endpoint_id, -1);
+    };
     const run = (async () => {
       const id = `evt_${d.event_id}`;
       const timestamp = Math.floor(Date.now() / 1000);
@@ -196,60 +232,22 @@ export class WebhookWorker {
         ? [d.secret, d.previous_secret] : [d.secret];
       const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(secrets, id, timestamp, d.payload) };
       const result = await postWebhook(d.url, headers, d.payload, this.options);
-      await this.record(tenantId, d, result);
+      // The slot is free once the endpoint answered: the delivery stays leased (and its complaint's next one
+      // waits) until the outcome is recorded.
+      release();
+      const recorded = await this.recorder.record(tenantId, {
+        deliveryId: d.id, attempts: d.attempts, result, retryInMs: this.options.retryDelaysMs[d.attempts - 1],
+      });
+      if (recorded && delivered(result)) this.stats.delivered++;
+      else if (recorded) this.stats.failed++;
     })().catch((err) => {
       this.stats.errors++;
-      log.error(`webhooks: recording delivery ${d.id}: ${(err as Error).message}`);
+      log.error(`webhooks: delivery ${d.id}: ${(err as Error).message}`);
     }).finally(() => {
+      release();
       this.inFlight.delete(run);
-      count(this.byTenant, tenantId, -1);
-      count(this.byEndpoint, d.endpoint_id, -1);
       this.wake();
     });
     this.inFlight.add(run);
-  }
-
-  /** The attempt and what follows from it, in one transaction; nothing when the lease was lost meanwhile (another node retried it). */
-  private async record(tenantId: string, d: Claimed, result: AttemptResult): Promise<void> {
-    const ok = delivered(result);
-    const retryIn = this.options.retryDelaysMs[d.attempts - 1];
-    const uow = new UnitOfWork(this.dataSource, undefined, { job: 'webhooks' });
-    try {
-      await uow.enterTenant(tenantId);
-      const m = await uow.manager();
-      const [updated] = await m.query(
-        `UPDATE webhook_deliveries
-            SET status = CASE WHEN $3 THEN 'DELIVERED' WHEN $4::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
-                delivered_at = CASE WHEN $3 THEN now() END,
-                next_attempt_at = CASE WHEN $3 OR $4::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $4::float8 / 1000) END
-          WHERE id = $1 AND attempts = $2 AND status = 'PENDING'
-         RETURNING id`, [d.id, d.attempts, ok, ok ? null : retryIn ?? null]).then((r: unknown[]) => returned(r));
-      if (updated) {
-        await m.query(
-          `INSERT INTO webhook_attempts (tenant_id, id, delivery_id, at, duration_ms, status_code, error, response_body)
-           VALUES (app_tenant_id(), gen_random_uuid(), $1, now() - make_interval(secs => $2::float8 / 1000), $2, $3, $4, $5)`,
-          [d.id, result.durationMs, result.statusCode, result.error?.slice(0, 500) ?? null, result.responseBody]);
-        await m.query(
-          `UPDATE webhook_endpoints
-              SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, now()) END,
-                  enabled = enabled AND ($2 OR coalesce(failing_since, now()) > now() - make_interval(secs => $3::float8 / 1000)),
-                  disabled_reason = CASE WHEN NOT $2 AND enabled AND coalesce(failing_since, now()) <= now() - make_interval(secs => $3::float8 / 1000)
-                                         THEN 'FAILING' ELSE disabled_reason END
-            WHERE id = $1`, [d.endpoint_id, ok, this.options.disableAfterMs]);
-        // The complaint's later deliveries to this endpoint wait behind this one: not due before its retry.
-        if (!ok && retryIn !== undefined) {
-          await m.query(
-            `UPDATE webhook_deliveries SET next_attempt_at = greatest(next_attempt_at, now() + make_interval(secs => $4::float8 / 1000))
-              WHERE endpoint_id = $1 AND complaint_id = $2 AND seq > $3 AND status = 'PENDING'`,
-            [d.endpoint_id, d.complaint_id, d.seq, retryIn]);
-        }
-        if (ok) this.stats.delivered++;
-        else this.stats.failed++;
-      }
-      await uow.finish(true);
-    } catch (err) {
-      await uow.finish(false).catch(() => undefined);
-      throw err;
-    }
   }
 }
