@@ -174,6 +174,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
+        webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
       });
     }
     if (serveFiles(req, res, path)) return;

@@ -104,6 +104,11 @@ export class WebhookWorker {
     await Promise.all([...this.inFlight]);
   }
 
+  /** Attempts in flight on this node (or waiting to be recorded). */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
   /**
    * Something was committed on this node (perhaps deliveries), or an attempt
    * ended: look in a moment rather than at the next poll. Wakes within a few
