@@ -45,6 +45,14 @@ const routes: RouteRecordRaw[] = [
           { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { allowed: ['MANAGE_TEMPLATES'] } },
           { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
+          {
+            path: 'integrations', name: 'admin-integrations', component: () => import('./pages/admin/integrations/IntegrationsPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
+          {
+            path: 'webhooks', name: 'admin-webhooks', component: () => import('./pages/admin/integrations/WebhooksPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
         ],
       },
       // An address the console does not know says so, instead of sending the user elsewhere without a word.

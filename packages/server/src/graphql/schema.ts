@@ -28,6 +28,8 @@ import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSett
 import { ResponseTemplateResolver } from '../modules/template/template.resolver.js';
 import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
 import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
+import { IntegrationResolver } from '../modules/integration/integration.resolver.js';
+import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -46,7 +48,8 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver,
+      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
+      WebhookResolver, WebhookDeliveryResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));

@@ -29,11 +29,18 @@ function toComplaint(row: Record<string, unknown>): Complaint {
   return c;
 }
 
+/** The departments an integration's key is limited to, or null (staff, or an integration of the whole company). */
+const integrationDepartments = (ctx: RequestContext): string[] | null =>
+  ctx.actor?.integration && ctx.actor.departmentIds.length ? ctx.actor.departmentIds : null;
+
 export async function findComplaint(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Complaint | null> {
   if (!by.id === !by.number) throw badInput('give exactly one of id and number');
+  const limited = integrationDepartments(ctx);
+  const within = limited ? ' AND c.department_id = ANY($2::uuid[])' : '';
   const [row] = by.id
-    ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1`, [by.id])
-    : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1`, [by.number!.trim().toUpperCase()]);
+    ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1${within}`, limited ? [by.id, limited] : [by.id])
+    : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1${within}`,
+      limited ? [by.number!.trim().toUpperCase(), limited] : [by.number!.trim().toUpperCase()]);
   return row ? toComplaint(row) : null;
 }
 
@@ -140,6 +147,8 @@ function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: un
     // Lets the planner use the partial queue index.
     if (f.stages.every((s: Stage) => OPEN_STAGES.includes(s))) where.push(`c.stage NOT IN ('CLOSED', 'REJECTED')`);
   }
+  const limited = integrationDepartments(ctx);
+  if (limited) where.push(`c.department_id = ANY(${param(limited)}::uuid[])`);
   if (f.departmentId) where.push(`c.department_id = ${param(f.departmentId)}`);
   if (f.inMyDepartments) where.push(`c.department_id = ANY(${param(ctx.staff.departmentIds)}::uuid[])`);
   if (f.assigneeId) where.push(`c.assignee_id = ${param(f.assigneeId)}`);
