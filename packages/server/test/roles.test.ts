@@ -89,6 +89,17 @@ const PROBES: Record<Action, Probe> = {
     run: async (u) => [
       await server.staff(Q.createCategory, { input: { name: `Cat ${unique()}` } }, u.token),
       await server.staff(Q.updateCategory, { input: { id: w.cat, name: `Cat ${unique()}` } }, u.token),
+      await server.staff(`mutation($input: CreateCauseInput!) { createCause(input: $input) { id } }`,
+        { input: { group: 'METHOD', code: `C${unique()}`, nameRu: 'Причина', nameEn: 'Cause' } }, u.token),
+      await server.staff(`mutation($input: UpdateCodedEntryInput!) { updateCause(input: $input) { id } }`, { input: { id: w.cause, nameEn: `Supplier ${unique()}` } }, u.token),
+      await server.staff(`mutation($id: ID!) { archiveCause(id: $id) { id } }`, { id: w.cause }, u.token),
+      await server.staff(`mutation($id: ID!) { restoreCause(id: $id) { id } }`, { id: w.cause }, u.token),
+      await server.staff(`mutation($input: CodedEntryInput!) { createRejectionReason(input: $input) { id } }`,
+        { input: { code: `R${unique()}`, nameRu: 'Причина', nameEn: 'Reason' } }, u.token),
+      await server.staff(`mutation($input: UpdateCodedEntryInput!) { updateRejectionReason(input: $input) { id } }`,
+        { input: { id: w.rejectionReason, nameRu: `Нарушение ${unique()}` } }, u.token),
+      await server.staff(`mutation($id: ID!) { archiveRejectionReason(id: $id) { id } }`, { id: w.rejectionReason }, u.token),
+      await server.staff(`mutation($id: ID!) { restoreRejectionReason(id: $id) { id } }`, { id: w.rejectionReason }, u.token),
     ],
   },
   [Action.MANAGE_TEMPLATES]: {

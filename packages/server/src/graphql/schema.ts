@@ -28,6 +28,7 @@ import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSett
 import { ResponseTemplateResolver } from '../modules/template/template.resolver.js';
 import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
 import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
+import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -46,7 +47,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver,
+      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, CauseResolver, RejectionReasonResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));

@@ -14,6 +14,8 @@ import { addStaffMessage } from '../../src/modules/message/message.service.js';
 import { createUser, updateUser } from '../../src/modules/user/user.service.js';
 import { archiveDepartment, createDepartment, renameDepartment, restoreDepartment } from '../../src/modules/department/department.service.js';
 import { createCategory, updateCategory } from '../../src/modules/category/category.service.js';
+import { Cause, CauseGroup, RejectionReason } from '../../src/modules/cause/cause.entity.js';
+import { createCause, createRejectionReason, renameEntry, setArchived } from '../../src/modules/cause/cause.service.js';
 import { createTemplate, updateTemplate } from '../../src/modules/template/template.service.js';
 import { updateTenant } from '../../src/modules/tenant/tenant.service.js';
 import { acknowledgeEscalation, listEscalations, saveCalendar } from '../../src/modules/sla/sla-settings.service.js';
@@ -112,6 +114,14 @@ const PROBES: Record<Action, Probe> = {
     run: async (u) => [
       await run(u, 'createCategory', (ctx) => createCategory(ctx, { name: `Cat ${unique()}` })),
       await run(u, 'updateCategory', (ctx) => updateCategory(ctx, { id: w.cat, name: `Cat ${unique()}` })),
+      await run(u, 'createCause', (ctx) => createCause(ctx, { group: CauseGroup.METHOD, code: `C${unique()}`, nameRu: 'Причина', nameEn: 'Cause' })),
+      await run(u, 'updateCause', (ctx) => renameEntry(ctx, Cause, { id: w.cause, nameEn: `Supplier ${unique()}` })),
+      await run(u, 'archiveCause', (ctx) => setArchived(ctx, Cause, w.cause, true)),
+      await run(u, 'restoreCause', (ctx) => setArchived(ctx, Cause, w.cause, false)),
+      await run(u, 'createRejectionReason', (ctx) => createRejectionReason(ctx, { code: `R${unique()}`, nameRu: 'Причина', nameEn: 'Reason' })),
+      await run(u, 'updateRejectionReason', (ctx) => renameEntry(ctx, RejectionReason, { id: w.rejectionReason, nameRu: `Нарушение ${unique()}` })),
+      await run(u, 'archiveRejectionReason', (ctx) => setArchived(ctx, RejectionReason, w.rejectionReason, true)),
+      await run(u, 'restoreRejectionReason', (ctx) => setArchived(ctx, RejectionReason, w.rejectionReason, false)),
     ],
   },
   [Action.MANAGE_TEMPLATES]: {

@@ -129,7 +129,7 @@ describe('demo data', () => {
             from: last?.from_stage ?? Stage.RECEIVED, departmentId: c.department_id, categoryId: c.category_id,
             demand: c.demand, assigneeId: c.assignee_id, validity: c.validity, rootCause: c.root_cause,
             remedy: c.remedy as Remedy | null, remedyAmount: c.amount, satisfaction: c.satisfaction,
-            feedbackUnavailable: last?.data.feedbackUnavailable ?? null, rejectionReason: c.rejection_reason,
+            feedbackUnavailable: last?.data.feedbackUnavailable ?? null, rejectionReasonId: c.rejection_reason_id, causeId: c.cause_id,
             note: last?.data.note ?? null, correctiveActions: actions.map((a) => ({ kind: a.kind, done: a.done_at !== null })),
           });
           expect(missing, `${c.number} in ${c.stage}`).toEqual([]);
