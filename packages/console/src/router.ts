@@ -42,6 +42,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { allowed: ['MANAGE_USERS'] } },
           { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { allowed: ['MANAGE_DEPARTMENTS'] } },
           { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
+          { path: 'causes', name: 'admin-causes', component: () => import('./pages/admin/CausesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
           { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { allowed: ['MANAGE_TEMPLATES'] } },
           { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },

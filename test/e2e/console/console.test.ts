@@ -202,6 +202,7 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     }, 'Analysis');
     await move('DECISION', async () => {
       await h.locator('.n-radio', { hasText: 'Objective' }).click();
+      await choose(h, 'causeId', 'SUPPLIER_DEFECT — Supplier material defect');
       await h.fill('textarea[name=rootCause]', 'The switch spring is out of tolerance in batch 42.');
     }, 'Decision');
     await screenshot(h, 'complaint');
