@@ -46,6 +46,16 @@ const registered = () => fx.complaintAt(w, Stage.REGISTERED);
 /** The complaint a LINK_COMPLAINTS probe links to (made in its prepare). */
 let linkTarget = '';
 const PROBES: Record<Action, Probe> = {
+  [Action.VIEW_ANALYSIS]: {
+    prepare: () => fx.complaintAt(w, Stage.DECISION),
+    // Every analysis query in one request: refused, each answers FORBIDDEN.
+    run: async (u) => [await server.staff(`query($f: AnalysisFilterInput!) {
+      funnel(filter: $f) { stage entered } pareto(filter: $f, by: CAUSE) { total bars { key cause { id } } }
+      causeEffect(filter: $f) { group causes { cause { id } count } } slaCompliance(filter: $f) { clock total }
+      stageDurations(filter: $f) { stage visits } satisfactionTrend(filter: $f) { closed }
+      legalCompliance(filter: $f) { total } repeats(filter: $f, by: CUSTOMER) { complaints } }`,
+    { f: { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() } }, u.token)],
+  },
   [Action.READ_COMPLAINTS]: {
     prepare: registered,
     run: async (u, _r, c) => [

@@ -29,6 +29,7 @@ import { ResponseTemplateResolver } from '../modules/template/template.resolver.
 import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
 import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
 import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
+import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -47,7 +48,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, CauseResolver, RejectionReasonResolver,
+      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));
