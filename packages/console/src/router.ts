@@ -30,6 +30,11 @@ const routes: RouteRecordRaw[] = [
         meta: { allowed: ['MANAGE_CORRECTIVE_ACTIONS'] },
       },
       {
+        // Its own chunk (ECharts with it): loaded when the page is opened, never with the console's first load.
+        path: 'analysis', name: 'analysis', component: () => import('./pages/analysis/AnalysisPage.vue'),
+        meta: { allowed: ['VIEW_ANALYSIS'] },
+      },
+      {
         path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
         meta: { allowed: ['REGISTER_COMPLAINT'] },
       },
