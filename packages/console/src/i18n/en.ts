@@ -276,7 +276,7 @@ export const en = {
     repeatsNote: '{repeats} of {complaints} complaints repeat an earlier one within {days} days.',
     repeatKey: 'Repeats of the same', within: 'Repeat within', withinDays: '{n} days',
     repeatBy: { CUSTOMER: 'Customer', PRODUCT: 'Product', CAUSE: 'Cause' },
-    empty: 'No complaints in this period and filter.', table: 'Figures as a table',
+    empty: 'Nothing to show for this period and these filters.', table: 'Figures as a table',
     rejectedHere: '{n} rejected here', stage: 'Stage', entered: 'Entered', rejected: 'Rejected', reasons: 'Rejection reasons',
     cumulative: 'Cumulative share', complaints: 'Complaints', share: 'Share', vital: 'Within 80 %', yes: 'yes',
     effect: 'Complaints with a cause: {n}', moreCauses: '+{n} more', group: 'Group', cause: 'Cause', allCauses: 'all causes',

@@ -278,7 +278,7 @@ export const ru: Messages = {
     repeatsNote: '{repeats} из {complaints} обращений повторяют прежнее в пределах {days} дн.',
     repeatKey: 'Повторы того же', within: 'Повтор в пределах', withinDays: '{n} дн.',
     repeatBy: { CUSTOMER: 'Клиент', PRODUCT: 'Товар', CAUSE: 'Причина' },
-    empty: 'За этот период и с этим фильтром обращений нет.', table: 'Цифры таблицей',
+    empty: 'За этот период с этими фильтрами показать нечего.', table: 'Цифры таблицей',
     rejectedHere: 'отклонено здесь: {n}', stage: 'Этап', entered: 'Вошло', rejected: 'Отклонено', reasons: 'Причины отклонения',
     cumulative: 'Накопленная доля', complaints: 'Обращения', share: 'Доля', vital: 'В пределах 80 %', yes: 'да',
     effect: 'Обращения с причиной: {n}', moreCauses: 'ещё {n}', group: 'Группа', cause: 'Причина', allCauses: 'все причины',

@@ -205,7 +205,7 @@ export function durationsFigure(rows: AnalysisTimesQuery['stageDurations'], time
       { name: w.t('analysis.median'), kind: 'bar', values: stages.map((s) => hours(median(row(s)))) },
       { name: w.t('analysis.p90'), kind: 'bar', values: stages.map((s) => hours(p90(row(s)))) },
     ],
-    [{ format: (v) => w.duration(v * 3600) }],
+    [{ format: (v) => w.duration(v * 3600), fractional: true }],
   );
   return {
     option,
@@ -240,7 +240,7 @@ export function satisfactionFigure(points: AnalysisOverviewQuery['satisfactionTr
       { name: w.t('analysis.satisfied'), kind: 'line', axis: 1, values: points.map((p) => pct(p.satisfiedShare)) },
       { name: w.t('analysis.responseRate'), kind: 'line', axis: 1, values: points.map((p) => pct(p.responseRate)) },
     ],
-    [{ format: (v) => w.rating(v) }, { format: (v) => `${v} %` }],
+    [{ format: (v) => w.rating(v), fractional: true }, { format: (v) => `${v} %` }],
   );
   return {
     option,

@@ -16,7 +16,11 @@ export type ChartOption = EChartsCoreOption;
 /** Colours with at least 3:1 against white, told apart also by position and labels. */
 export const COLORS = ['#2f5bd3', '#c2410c', '#15803d', '#7e22ce', '#b42318', '#0e7490', '#a16207', '#475569'];
 const TEXT = '#1f2937';
-const base = { color: COLORS, textStyle: { color: TEXT, fontFamily: 'inherit' }, animationDuration: 300 };
+/** The console's font, named (not `inherit`): ECharts measures labels with it before the SVG draws them. */
+const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
+const base = { color: COLORS, textStyle: { color: TEXT, fontFamily: FONT }, animationDuration: 300 };
+/** Category labels turn when there are more than a few, so that long names do not run into each other. */
+const categoryLabels = (count: number) => ({ interval: 0, rotate: count > 4 ? 30 : 0, width: 110, overflow: 'truncate' });
 
 export interface Named { name: string; value: number; label: string; tooltip?: string }
 
@@ -50,11 +54,11 @@ export function paretoOption(p: ParetoBars): ChartOption {
   return {
     ...base,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { top: 0, data: [p.valueLabel, p.cumulativeLabel] },
-    grid: { left: 56, right: 48, top: 36, bottom: 84 },
-    xAxis: { type: 'category', data: p.names, axisLabel: { interval: 0, rotate: p.names.length > 5 ? 35 : 0, width: 110, overflow: 'truncate' } },
+    legend: { top: 0, type: 'scroll', data: [p.valueLabel, p.cumulativeLabel] },
+    grid: { left: 64, right: 48, top: 36, bottom: 84 },
+    xAxis: { type: 'category', data: p.names, axisLabel: categoryLabels(p.names.length) },
     yAxis: [
-      { type: 'value', name: '', axisLabel: { formatter: (v: number) => p.format(v) } },
+      { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => p.format(v) } },
       { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value} %' }, splitLine: { show: false } },
     ],
     series: [
@@ -68,7 +72,7 @@ export function paretoOption(p: ParetoBars): ChartOption {
         tooltip: { valueFormatter: (v: number) => `${v.toFixed(1)} %` },
         markLine: {
           silent: true, symbol: 'none', lineStyle: { color: COLORS[4], type: 'dashed' },
-          label: { formatter: p.markLabel, color: COLORS[4] }, data: [{ yAxis: 80 }],
+          label: { formatter: p.markLabel, color: COLORS[4], position: 'insideStartTop' }, data: [{ yAxis: 80 }],
         },
       },
     ],
@@ -127,7 +131,7 @@ export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel
   return {
     ...base,
     series: [{
-      type: 'graph', layout: 'none', silent: true, left: 120, right: 150, top: 40, bottom: 40,
+      type: 'graph', layout: 'none', silent: true, left: 130, right: 230, top: 40, bottom: 40,
       lineStyle: { color: '#334155', width: 3, opacity: 1 }, data: nodes, links,
     }],
   };
@@ -136,14 +140,16 @@ export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel
 export interface Series { name: string; values: readonly (number | null)[]; kind: 'bar' | 'line'; axis?: 0 | 1; stack?: string }
 
 /** Bars and lines over categories (stages, clocks, periods); a second axis for shares when asked. */
-export function seriesOption(categories: readonly string[], series: readonly Series[], axes: { format(v: number): string }[]): ChartOption {
+export function seriesOption(categories: readonly string[], series: readonly Series[], axes: { format(v: number): string; fractional?: boolean }[]): ChartOption {
   return {
     ...base,
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 64, right: axes.length > 1 ? 56 : 16, top: 36, bottom: 40 },
-    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, width: 96, overflow: 'truncate' } },
-    yAxis: axes.map((axis, i) => ({ type: 'value', axisLabel: { formatter: (v: number) => axis.format(v) }, splitLine: { show: i === 0 } })),
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 72, right: axes.length > 1 ? 72 : 16, top: 36, bottom: categories.length > 4 ? 80 : 40 },
+    xAxis: { type: 'category', data: categories, axisLabel: categoryLabels(categories.length) },
+    yAxis: axes.map((axis, i) => ({
+      type: 'value', minInterval: axis.fractional ? 0 : 1, axisLabel: { formatter: (v: number) => axis.format(v) }, splitLine: { show: i === 0 },
+    })),
     series: series.map((s) => ({
       name: s.name, type: s.kind, data: s.values, yAxisIndex: s.axis ?? 0, connectNulls: true,
       ...(s.stack && { stack: s.stack }),
