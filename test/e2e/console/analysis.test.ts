@@ -59,9 +59,11 @@ describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
     await expect.poll(() => figure(page, 'funnel', 'ANALYSIS', 'entered'), { timeout: 5000, interval: 100 }).toBe(before + 1);
     console.log(`funnel followed the move in ${Date.now() - started} ms`);
 
+    await screenshotWhole(page, 'analysis');
+    // Every chart's table open, so that axe-core measures them too.
+    await page.locator('details').evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
     const found = await violations(page);
     expect(found, describeViolations(found)).toEqual([]);
-    await screenshotWhole(page, 'analysis');
     await context.close();
   });
 
@@ -89,6 +91,17 @@ describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
     expect(url.searchParams.get('category')).toBeTruthy();
     expect(url.searchParams.get('from')).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await expect.poll(async () => page.locator('[data-test=list-total]').textContent()).toBe(`${complaints} found`);
+
+    // Without a mouse: Tab to the Pareto's table, open it, Tab to the first row's link and follow it.
+    await page.goBack();
+    await page.locator('[data-test=pareto] tbody tr').first().waitFor({ state: 'attached' });
+    await tabTo(page, '[data-test=pareto] summary');
+    await page.keyboard.press('Enter');
+    await tabTo(page, '[data-test=pareto] tbody a');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe(`${rowLink.pathname}${rowLink.search}`);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/complaints\?/);
+    expect(new URL(page.url()).searchParams.get('category')).toBe(rowLink.searchParams.get('category'));
     await context.close();
   });
 
@@ -111,6 +124,15 @@ async function largestBar(page: Page): Promise<{ x: number; y: number }> {
   const bars = boxes.filter((b) => b.fill?.toLowerCase() === '#2f5bd3' && b.width > 4 && b.height > 4);
   bars.sort((a, b) => b.height - a.height);
   return bars[0]!;
+}
+
+/** Presses Tab until the focus is on an element matching the selector; fails if it never gets there. */
+async function tabTo(page: Page, selector: string, most = 80) {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+  }
+  throw new Error(`${most} presses of Tab never reached ${selector}`);
 }
 
 /** The whole page (all charts), not only the window. */
