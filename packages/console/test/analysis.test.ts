@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineComponent, h } from 'vue';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createMemoryHistory, createRouter } from 'vue-router';
-import { NMessageProvider } from 'naive-ui';
+import { NAlert, NMessageProvider, NSelect } from 'naive-ui';
+import { CombinedGraphQLErrors } from '@apollo/client';
 import type { AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisRepeatsQuery, AnalysisTimesQuery } from '@reclaim/client/staff';
 import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
 import {
@@ -102,17 +103,23 @@ const PARETO = (by: AnalysisParetoQuery['pareto']['by']): AnalysisParetoQuery =>
   },
 });
 
-function fakeClient(by: AnalysisParetoQuery['pareto']['by'] = 'CATEGORY') {
+/** An answer that has not come yet. */
+const PENDING = Symbol('pending');
+
+function fakeClient(by: AnalysisParetoQuery['pareto']['by'] = 'CATEGORY', override: Record<string, unknown> = {}) {
   const calls: Record<string, Array<Record<string, unknown>>> = {};
   const refetches = vi.fn(async () => undefined);
   const live: Array<() => void> = [];
-  const answers: Record<string, unknown> = { Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(by) };
+  const answers: Record<string, unknown> = { Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(by), ...override };
   const watchQuery = ({ query, variables }: { query: { definitions: Array<{ name?: { value: string } }> }; variables: Record<string, unknown> }) => {
     const name = query.definitions[0]!.name!.value;
     (calls[name] ??= []).push(variables);
     return {
       subscribe({ next }: { next: (r: unknown) => void }) {
-        next({ data: answers[name], dataState: 'complete', loading: false });
+        const answer = answers[name];
+        if (answer instanceof Error) next({ data: undefined, dataState: 'empty', loading: false, error: answer });
+        else if (answer === PENDING) next({ data: undefined, dataState: 'empty', loading: true });
+        else next({ data: answer, dataState: 'complete', loading: false });
         return { unsubscribe() {} };
       },
       refetch: refetches,
@@ -122,8 +129,9 @@ function fakeClient(by: AnalysisParetoQuery['pareto']['by'] = 'CATEGORY') {
   return { client: { apollo: { watchQuery, subscribe }, socket: { onReady: () => () => undefined } }, calls, refetches, live };
 }
 
-async function mountPage(url: string, locale: 'ru' | 'en' = 'en', by?: AnalysisParetoQuery['pareto']['by']) {
-  const fake = fakeClient(by);
+interface Options { by?: AnalysisParetoQuery['pareto']['by']; answers?: Record<string, unknown>; user?: { id: string; roles: string[]; departments: { id: string; name: string }[] } }
+async function mountPage(url: string, locale: 'ru' | 'en' = 'en', options: Options = {}) {
+  const fake = fakeClient(options.by, options.answers);
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -133,7 +141,7 @@ async function mountPage(url: string, locale: 'ru' | 'en' = 'en', by?: AnalysisP
   });
   await router.push(url);
   const session = {
-    state: { token: 'token', tenant: { timeZone: ZONE, currency: 'RUB' }, user: { id: 'u-qm', roles: ['QUALITY_MANAGER'], departments: [] } },
+    state: { token: 'token', tenant: { timeZone: ZONE, currency: 'RUB' }, user: options.user ?? { id: 'u-qm', roles: ['QUALITY_MANAGER'], departments: [] } },
     may: () => true,
   };
   const Host = defineComponent(() => () => h(NMessageProvider, () => h(AnalysisPage)));
@@ -184,7 +192,7 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     const { w } = await mountPage('/analysis?period=last30&by=CATEGORY');
     const link = w.find('[data-test=pareto] tr[data-row=c-defect] a');
     expect(link.attributes('href')).toMatch(/^\/complaints\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&category=c-defect$/);
-    const causes = await mountPage('/analysis?by=CAUSE', 'en', 'CAUSE');
+    const causes = await mountPage('/analysis?by=CAUSE', 'en', { by: 'CAUSE' });
     expect(causes.w.findAll('[data-test=pareto] tbody a')).toHaveLength(0);
   });
 
@@ -201,5 +209,24 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(refetches).toHaveBeenCalledTimes(4);
     await vi.advanceTimersByTimeAsync(200);
     expect(refetches).toHaveBeenCalledTimes(8); // the next two, gathered into one
+  });
+
+  it('offers a head only their departments, and a quality manager every one', async () => {
+    const options = (w: ReturnType<typeof mount>) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'department')!
+      .props('options') as { label: string }[]).map((o) => o.label);
+    const head = await mountPage('/analysis', 'en', { user: { id: 'u-head', roles: ['HEAD'], departments: [{ id: 'd-service', name: 'Service' }] } });
+    expect(options(head.w)).toEqual(['Service']);
+    const qm = await mountPage('/analysis');
+    expect(options(qm.w)).toEqual(['Service', 'Quality', 'Old returns desk (archived)']);
+  });
+
+  it('says a refusal in words, and shows loading and empty charts as such', async () => {
+    const refused = new CombinedGraphQLErrors({ errors: [{ message: 'not yours', extensions: { code: 'FORBIDDEN' } }] });
+    const empty: AnalysisTimesQuery = { slaCompliance: [], stageDurations: [] };
+    const { w } = await mountPage('/analysis', 'en', { answers: { AnalysisPareto: refused, AnalysisOverview: PENDING, AnalysisTimes: empty } });
+    expect(w.findComponent(NAlert).text()).toBe('Your role does not allow this action.');
+    expect(w.find('[data-test=funnel]').text()).toContain('Loading…');
+    expect(w.find('[data-test=sla]').text()).toContain('Nothing to show for this period and these filters.');
+    expect(w.find('[data-test=sla] table').exists()).toBe(false);
   });
 });
