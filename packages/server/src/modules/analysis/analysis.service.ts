@@ -63,13 +63,14 @@ const DIMENSIONS: Record<ParetoDimension, { key: string; label: string; join: st
   [ParetoDimension.REJECTION_REASON]: { key: 'r.id::text', label: 'r.code', join: 'JOIN rejection_reasons r ON r.id = c.rejection_reason_id' },
 };
 
-/** A complaint's statutory penalty: that of its last legal outcome (the amount accrued by its last closing). */
-const PENALTY = `(SELECT o.penalty FROM clock_outcomes o WHERE o.complaint_id = c.id AND o.clock = 'LEGAL' ORDER BY o.ended_at DESC LIMIT 1)`;
 const MEASURES: Record<ParetoMeasure, string> = {
   [ParetoMeasure.COUNT]: '1',
   [ParetoMeasure.REMEDY_AMOUNT]: 'coalesce(c.remedy_amount, 0)',
-  [ParetoMeasure.PENALTY]: `coalesce(${PENALTY}, 0)`,
+  [ParetoMeasure.PENALTY]: 'coalesce(lp.penalty, 0)',
 };
+/** A complaint's statutory penalty: that of its last legal outcome (the amount accrued by its last closing). */
+const LAST_PENALTY = `LEFT JOIN (SELECT DISTINCT ON (o.complaint_id) o.complaint_id, o.penalty FROM clock_outcomes o WHERE o.clock = 'LEGAL'
+  ORDER BY o.complaint_id, o.ended_at DESC) lp ON lp.complaint_id = c.id`;
 
 /** Complaints received in the period with a value for `by`, grouped by it, largest first, with the cumulative share. */
 export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, by: ParetoDimension, measure: ParetoMeasure): Promise<Pareto> {
@@ -79,7 +80,7 @@ export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, b
   const rows = await ctx.query<{ key: string; label: string; complaints: number; value: number }>(
     `SELECT ${d.key} AS key, ${d.label === 'min(c.product)' ? d.label : `min(${d.label})`} AS label, count(*) FILTER (WHERE ${MEASURES[measure]} > 0)::int AS complaints,
             sum(${MEASURES[measure]})::float8 AS value
-       FROM complaints c ${d.join}
+       FROM complaints c ${d.join} ${measure === ParetoMeasure.PENALTY ? LAST_PENALTY : ''}
       WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where} ${product}
       GROUP BY 1 HAVING sum(${MEASURES[measure]}) > 0 ORDER BY value DESC, label, key`, s.params.values);
   const total = rows.reduce((n, r) => n + r.value, 0);
@@ -185,12 +186,14 @@ export async function repeats(ctx: RequestContext, filter: AnalysisFilterInput, 
   const k = REPEAT_KEYS[by];
   const days = s.params.add(withinDays);
   const rows = await ctx.query<{ key: string; label: string; complaints: number; repeats: number }>(
+    // The complaint just before, by receipt, of the same key: if any earlier one is within the window, that one is.
     `WITH pool AS (
-       SELECT c.id, c.received_at, ${k.key} AS k, ${k.label} AS label FROM complaints c
-        WHERE c.received_at >= ${s.from}::timestamptz - make_interval(days => ${days}) AND c.received_at < ${s.to} AND ${s.where}
+       SELECT c.received_at, ${k.key} AS k, ${k.label} AS label,
+              lag(c.received_at) OVER (PARTITION BY ${k.key} ORDER BY c.received_at, c.id) AS previous
+         FROM complaints c
+        WHERE c.received_at >= ${s.from} - make_interval(days => ${days}) AND c.received_at < ${s.to} AND ${s.where}
      ), flagged AS (
-       SELECT p.k, p.label, EXISTS (SELECT 1 FROM pool q WHERE q.k = p.k AND (q.received_at, q.id) < (p.received_at, p.id)
-                                      AND q.received_at >= p.received_at - make_interval(days => ${days})) AS repeat
+       SELECT p.k, p.label, coalesce(p.previous >= p.received_at - make_interval(days => ${days}), false) AS repeat
          FROM pool p WHERE p.k IS NOT NULL AND p.received_at >= ${s.from}
      )
      SELECT k AS key, min(label) AS label, count(*)::int AS complaints, count(*) FILTER (WHERE repeat)::int AS repeats
