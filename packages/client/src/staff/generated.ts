@@ -145,15 +145,23 @@ export type ComplaintFilter = {
   assignedToMe?: boolean | null | undefined;
   assigneeId?: string | number | null | undefined;
   categoryId?: string | number | null | undefined;
+  /** A cause of this cause-and-effect group */
+  causeGroup?: CauseGroup | null | undefined;
+  /** The coded cause (the analysis's drill-down) */
+  causeId?: string | number | null | undefined;
   channel?: Channel | null | undefined;
   departmentId?: string | number | null | undefined;
   /** Only those of the departments the signed-in user is a member of */
   inMyDepartments?: boolean | null | undefined;
   priority?: Priority | null | undefined;
+  /** The product as written, case aside (exact, not a search) */
+  product?: string | null | undefined;
   /** Received at or after */
   receivedFrom?: string | null | undefined;
   /** Received before */
   receivedTo?: string | null | undefined;
+  /** The coded rejection reason */
+  rejectionReasonId?: string | number | null | undefined;
   /** Words of the number, subject, description, customer, product or order */
   search?: string | null | undefined;
   slaState?: SlaState | null | undefined;

@@ -147,6 +147,9 @@ describe('pareto', () => {
     expect(qm.causes.bars.map((x) => [x.label, x.complaints, x.value])).toEqual(perCause.map((r: { code: string; n: number }) => [r.code, r.n, r.n]));
     expect(qm.causes.bars.map((x) => [x.cause?.code, x.group])).toEqual([['SUPPLIER_DEFECT', 'MATERIAL'], ['TRANSPORT_DAMAGE', 'ENVIRONMENT']]);
     expect(qm.causes.total).toBe(4);
+    // Each bar's complaints are the list's, filtered by the bar (the drill-down).
+    for (const bar of qm.causes.bars) expect(await listed(w.staff.QUALITY_MANAGER, { causeId: bar.key })).toBe(bar.complaints);
+    expect(await listed(w.staff.QUALITY_MANAGER, { causeGroup: 'MATERIAL' })).toBe(3);
     expect(qm.causes.bars.map((x) => [x.share, x.cumulativeShare, x.vital])).toEqual([[0.75, 0.75, true], [0.25, 1, true]]);
   });
 
@@ -155,6 +158,7 @@ describe('pareto', () => {
       'SELECT department_id::text AS key, sum(remedy_amount)::float8 AS v FROM complaints WHERE remedy_amount > 0 GROUP BY 1 ORDER BY v DESC, key'));
     expect(qm.money.bars.map((x) => [x.key, x.value])).toEqual(paid.map((r: { key: string; v: number }) => [r.key, r.v]));
     expect(qm.reasons.bars.map((x) => [x.rejectionReason?.code, x.value])).toEqual([['MISUSE', 1], ['WARRANTY_EXPIRED', 1]]);
+    for (const bar of qm.reasons.bars) expect(await listed(w.staff.QUALITY_MANAGER, { rejectionReasonId: bar.key })).toBe(bar.complaints);
     // 2.5 days late = 3 started days of 1 % of the price (10,000).
     expect(qm.penalty).toMatchObject({ total: 300, bars: [{ key: 'MATERIAL', value: 300, complaints: 1, cumulativeShare: 1 }] });
   });
@@ -196,9 +200,10 @@ describe('the other figures', () => {
     expect(qm.legal).toEqual([{ period: null, total: 4, met: 3, late: 1, penaltyAccrued: 300 }]);
   });
 
-  it('repeats: the same customer again within 90 days; the same product written either way', () => {
+  it('repeats: the same customer again within 90 days; the same product written either way', async () => {
     expect([qm.customers.complaints, qm.customers.repeats]).toEqual([6, 5]);
     expect(qm.products).toMatchObject({ complaints: 2, repeats: 1, top: [{ key: 'kt-1720', complaints: 2, repeats: 1 }] });
+    expect(await listed(w.staff.QUALITY_MANAGER, { product: 'Kt-1720' })).toBe(2);
   });
 
   it('a grouping splits the same figures into months in the company\'s time zone', async () => {
