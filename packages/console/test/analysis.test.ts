@@ -10,6 +10,8 @@ import {
   analysisFilter, choiceFromQuery, listLinkOfBar, presetDays, queryFromChoice, type AnalysisChoice,
 } from '../src/pages/analysis/analysis-filter.js';
 import { funnelTotals } from '../src/pages/analysis/analysis-figures.js';
+import { filterFromQuery } from '../src/pages/queue/queue-query.js';
+import DrillDownFilters from '../src/pages/list/DrillDownFilters.vue';
 import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 import { reference } from './fixtures.js';
@@ -58,11 +60,22 @@ describe('click-through from a Pareto bar to the complaint list', () => {
     expect(listLinkOfBar(c, 'CATEGORY', 'c-defect', NOW, ZONE)).toEqual({ name: 'complaints', query: { ...days, department: 'd-service', category: 'c-defect' } });
     expect(listLinkOfBar(choice({ period: 'last30', categoryId: 'c-defect' }), 'DEPARTMENT', 'd-quality', NOW, ZONE))
       .toEqual({ name: 'complaints', query: { ...days, department: 'd-quality', category: 'c-defect' } });
-    expect(listLinkOfBar(choice({ period: 'last30' }), 'PRODUCT', 'kt-1720', NOW, ZONE)).toEqual({ name: 'complaints', query: { ...days, q: 'kt-1720' } });
+    expect(listLinkOfBar(choice({ period: 'last30' }), 'PRODUCT', 'kt-1720', NOW, ZONE)).toEqual({ name: 'complaints', query: { ...days, product: 'kt-1720' } });
   });
 
-  it('offers no link where the list cannot filter (causes, groups, rejection reasons)', () => {
-    for (const by of ['CAUSE', 'CAUSE_GROUP', 'REJECTION_REASON'] as const) expect(listLinkOfBar(choice(), by, 'x', NOW, ZONE)).toBeNull();
+  it('links causes, groups and rejection reasons by the list\'s own keys, which the list sends as its filter', () => {
+    const c = choice({ period: 'last30', product: 'KT-1720' });
+    const links = (['CAUSE', 'CAUSE_GROUP', 'REJECTION_REASON'] as const).map((by) => listLinkOfBar(c, by, by === 'CAUSE_GROUP' ? 'MATERIAL' : 'k-1', NOW, ZONE));
+    expect(links).toEqual([
+      { name: 'complaints', query: { ...days, product: 'KT-1720', cause: 'k-1' } },
+      { name: 'complaints', query: { ...days, product: 'KT-1720', causeGroup: 'MATERIAL' } },
+      { name: 'complaints', query: { ...days, product: 'KT-1720', reason: 'k-1' } },
+    ]);
+    const query = { ...days, product: 'KT-1720', cause: 'k-1', causeGroup: 'MATERIAL', reason: 'r-1' };
+    expect(filterFromQuery(query, ZONE)).toEqual({
+      receivedFrom: '2026-11-03T19:00:00.000Z', receivedTo: '2026-12-03T19:00:00.000Z',
+      product: 'KT-1720', causeId: 'k-1', causeGroup: 'MATERIAL', rejectionReasonId: 'r-1',
+    });
   });
 });
 
@@ -188,12 +201,12 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(w.find('[data-test=fishbone] tbody').text()).toContain('SUPPLIER_DEFECT — Дефект материала поставщика');
   });
 
-  it('links each Pareto row the list can filter by to the list, and none for causes', async () => {
+  it('links each Pareto row to the list', async () => {
     const { w } = await mountPage('/analysis?period=last30&by=CATEGORY');
     const link = w.find('[data-test=pareto] tr[data-row=c-defect] a');
     expect(link.attributes('href')).toMatch(/^\/complaints\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&category=c-defect$/);
     const causes = await mountPage('/analysis?by=CAUSE', 'en', { by: 'CAUSE' });
-    expect(causes.w.findAll('[data-test=pareto] tbody a')).toHaveLength(0);
+    expect(causes.w.find('[data-test=pareto] tr[data-row=c-defect] a').attributes('href')).toMatch(/&cause=c-defect$/);
   });
 
   it('refreshes on complaint events at most once per three seconds', async () => {
@@ -228,5 +241,21 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(w.find('[data-test=funnel]').text()).toContain('Loading…');
     expect(w.find('[data-test=sla]').text()).toContain('Nothing to show for this period and these filters.');
     expect(w.find('[data-test=sla] table').exists()).toBe(false);
+  });
+});
+
+describe('the list\'s drill-down filters', () => {
+  it('says each in words, and a button removes it from the URL', async () => {
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/complaints', name: 'complaints', component: { render: () => null } }] });
+    await router.push('/complaints?from=2026-11-01&to=2026-11-30&cause=k-supplier&causeGroup=MATERIAL&product=KT-1720');
+    const w = mount(DrillDownFilters, { props: { reference }, global: { plugins: [createConsoleI18n('en'), router] }, attachTo: document.body });
+    expect(w.findAll('li').map((li) => li.find('span').text())).toEqual([
+      'Cause: SUPPLIER_DEFECT — Supplier material defect', 'Cause group: Material', 'Product: KT-1720',
+    ]);
+    const remove = w.find('[data-drill=cause] button');
+    expect(remove.attributes('aria-label')).toBe('Remove the filter Cause: SUPPLIER_DEFECT — Supplier material defect');
+    await remove.trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ from: '2026-11-01', to: '2026-11-30', causeGroup: 'MATERIAL', product: 'KT-1720' });
   });
 });

@@ -79,6 +79,7 @@ export const en = {
     bulkFailure: '{number}: {text}', unknownComplaint: 'an unknown complaint', bulkTarget: 'To',
   },
   list: {
+    drill: { title: 'Filters from the analysis', cause: 'Cause', causeGroup: 'Cause group', reason: 'Rejection reason', product: 'Product', remove: 'Remove the filter {name}' },
     title: 'Complaints', search: 'Number, subject, customer, product…', stages: 'Stages', department: 'Department',
     assignee: 'Assignee', slaState: 'SLA', channel: 'Channel', category: 'Category', priority: 'Priority',
     received: 'Received between', total: '{n} found', page: 'Page {n}', number: 'Number', subject: 'Subject',

@@ -81,6 +81,7 @@ export const ru: Messages = {
     bulkFailure: '{number}: {text}', unknownComplaint: 'неизвестное обращение', bulkTarget: 'Кому',
   },
   list: {
+    drill: { title: 'Фильтры из анализа', cause: 'Причина', causeGroup: 'Группа причин', reason: 'Причина отклонения', product: 'Товар', remove: 'Убрать фильтр {name}' },
     title: 'Обращения', search: 'Номер, тема, клиент, товар…', stages: 'Стадии', department: 'Отдел',
     assignee: 'Исполнитель', slaState: 'SLA', channel: 'Канал', category: 'Категория', priority: 'Приоритет',
     received: 'Получено в период', total: 'Найдено: {n}', page: 'Страница {n}', number: 'Номер', subject: 'Тема',

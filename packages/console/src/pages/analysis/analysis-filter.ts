@@ -119,26 +119,22 @@ export function analysisFilter(choice: AnalysisChoice, now: number, timeZone?: s
   };
 }
 
-/** Pareto dimensions the complaint list can filter by (causes, groups and rejection reasons it cannot). */
-export const LINKED_DIMENSIONS: readonly ParetoDimension[] = ['CATEGORY', 'DEPARTMENT', 'PRODUCT'];
+/** The complaint list's URL key (queue-query.ts) of each Pareto dimension. */
+const LIST_KEY: Record<ParetoDimension, string> = {
+  CAUSE: 'cause', CAUSE_GROUP: 'causeGroup', CATEGORY: 'category', PRODUCT: 'product', DEPARTMENT: 'department', REJECTION_REASON: 'reason',
+};
 
 /**
  * The complaint list behind a Pareto bar: received on the same days, with the
- * page's filters and the bar's key (category or department id; a product is
- * searched for, as the list has no exact product filter). Null for the
- * dimensions the list cannot filter by.
+ * page's filters and the bar's key (a cause, group, category, product,
+ * department or rejection reason, each a filter of the list).
  */
-export function listLinkOfBar(
-  choice: AnalysisChoice, by: ParetoDimension, key: string, now: number, timeZone?: string,
-): RouteLocationRaw | null {
-  if (!LINKED_DIMENSIONS.includes(by)) return null;
+export function listLinkOfBar(choice: AnalysisChoice, by: ParetoDimension, key: string, now: number, timeZone?: string): RouteLocationRaw {
   const days = choiceDays(choice, now, timeZone);
   const query: LocationQueryRaw = { from: days.from, to: days.to };
   if (choice.departmentId) query.department = choice.departmentId;
   if (choice.categoryId) query.category = choice.categoryId;
-  if (choice.product) query.q = choice.product;
-  if (by === 'CATEGORY') query.category = key;
-  if (by === 'DEPARTMENT') query.department = key;
-  if (by === 'PRODUCT') query.q = key;
+  if (choice.product) query.product = choice.product;
+  query[LIST_KEY[by]] = key;
   return { name: 'complaints', query };
 }
