@@ -54,6 +54,7 @@ export const REASON_TEXTS = {
   },
   ALREADY_CHECKED: { ru: 'Результативность этого мероприятия уже проверена.', en: 'This action has been checked already.' },
   DEPARTMENT_ARCHIVED: { ru: 'Этот отдел в архиве: выберите другой.', en: 'This department is archived: choose another.' },
+  CODE_ARCHIVED: { ru: 'Этот код в архиве: выберите другой.', en: 'This code is archived: choose another.' },
   OPEN_COMPLAINTS: {
     ru: 'В отделе есть открытые обращения ({count}). Передайте их в другие отделы или завершите, затем отправьте отдел в архив.',
     en: 'The department still has open complaints ({count}). Move them to other departments or finish them, then archive it.',

@@ -30,6 +30,11 @@ const routes: RouteRecordRaw[] = [
         meta: { allowed: ['MANAGE_CORRECTIVE_ACTIONS'] },
       },
       {
+        // Its own chunk (ECharts with it): loaded when the page is opened, never with the console's first load.
+        path: 'analysis', name: 'analysis', component: () => import('./pages/analysis/AnalysisPage.vue'),
+        meta: { allowed: ['VIEW_ANALYSIS'] },
+      },
+      {
         path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
         meta: { allowed: ['REGISTER_COMPLAINT'] },
       },
@@ -42,6 +47,7 @@ const routes: RouteRecordRaw[] = [
           { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { allowed: ['MANAGE_USERS'] } },
           { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { allowed: ['MANAGE_DEPARTMENTS'] } },
           { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
+          { path: 'causes', name: 'admin-causes', component: () => import('./pages/admin/CausesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
           { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { allowed: ['MANAGE_TEMPLATES'] } },
           { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },

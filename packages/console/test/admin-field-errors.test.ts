@@ -6,6 +6,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { CalendarFieldsFragment, PolicyFieldsFragment, SlaSettingsQuery } from '@reclaim/client/staff';
 import DepartmentsPage from '../src/pages/admin/DepartmentsPage.vue';
 import CategoriesPage from '../src/pages/admin/CategoriesPage.vue';
+import CausesPage from '../src/pages/admin/CausesPage.vue';
 import CompanyPage from '../src/pages/admin/CompanyPage.vue';
 import BrandingSection from '../src/pages/admin/BrandingSection.vue';
 import TemplatesPage from '../src/pages/admin/templates/TemplatesPage.vue';
@@ -115,6 +116,26 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
     field('input[name=rename]').dispatchEvent(new Event('blur'));
     await flush();
     expect(apollo.mutate).toHaveBeenCalledOnce();
+  });
+
+  it('causes: a taken code stays in the new cause\'s code field with the reason under it (Russian), names in both languages are sent', async () => {
+    const apollo = mountPage(CausesPage, refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
+    await flush();
+    const causes = '[data-test=causes]';
+    await type(`${causes} input[name=code]`, 'supplier_defect');
+    await type(`${causes} input[name=nameRu]`, 'Брак поставщика');
+    await type(`${causes} input[name=nameEn]`, 'Supplier defect');
+    await submit(`${causes} form`);
+    expect(apollo.mutate).toHaveBeenCalledOnce();
+    expect((apollo.mutate.mock.calls[0] as unknown as [{ variables: unknown }])[0].variables).toEqual({
+      input: { group: 'MATERIAL', code: 'supplier_defect', nameRu: 'Брак поставщика', nameEn: 'Supplier defect' },
+    });
+    expect(feedbackOf(`${causes} input[name=code]`).error).toBe(true);
+    expect(feedbackOf(`${causes} input[name=code]`).text).not.toBe('');
+    expect(field(`${causes} input[name=code]`).value).toBe('supplier_defect');
+    // The table lists the causes under their groups, in the reader's language, archived ones marked.
+    expect(document.querySelector(causes)!.textContent).toContain('Материал');
+    expect(document.querySelector(causes)!.textContent).toContain('архив');
   });
 
   it('company settings: the name\'s rule under the name', async () => {

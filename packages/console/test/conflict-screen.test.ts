@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { defineComponent, h, nextTick } from 'vue';
-import { NDialogProvider, NMessageProvider, NNotificationProvider } from 'naive-ui';
+import { NDialogProvider, NMessageProvider, NNotificationProvider, NSelect } from 'naive-ui';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { ComplaintDocument, ReferenceDocument, type ComplaintDetailFragment } from '@reclaim/client/staff';
 import ComplaintPage from '../src/pages/complaint/ComplaintPage.vue';
@@ -67,10 +67,11 @@ async function type(selector: string, value: string) {
   await flush();
 }
 
-/** Opens the rejection form, types a reason and a note, and sends it into the conflict. */
-async function rejectIntoConflict() {
+/** Opens the rejection form, picks the coded reason, types the explanation and a note, and sends it into the conflict. */
+async function rejectIntoConflict(w: VueWrapper) {
   (el('[data-transition=REJECTED]') as HTMLButtonElement).click();
   await flush();
+  w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'rejectionReasonId')!.vm.$emit('update:value', 'r-misuse');
   await type('textarea[name=rejectionReason]', 'Клиент отказался от претензии');
   await type('textarea[name=note]', 'Звонил клиенту 1 декабря, он согласен');
   (el('form[data-stage-form=REJECTED]') as HTMLFormElement).dispatchEvent(new Event('submit'));
@@ -92,7 +93,7 @@ describe('the edit-conflict screen', () => {
     const { w, apollo } = mountPage(opened, { ...opened, version: 4, stage: 'REJECTED', rejectionReason: 'Дубликат', allowedTransitions: ['ANALYSIS'] });
     wrapper = w;
     await flush();
-    await rejectIntoConflict();
+    await rejectIntoConflict(w);
     expect(el('[data-test=conflict-redo]')).toBeNull();
     expect(el('[data-test=conflict-blocked]')!.textContent).toBe('Обращение уже на стадии «Отклонено»: этот шаг сделал кто-то другой.');
     expect(el('[data-test=conflict]')!.textContent).toContain('Введённое осталось в форме ниже');
@@ -113,7 +114,7 @@ describe('the edit-conflict screen', () => {
     const { w } = mountPage(opened, { ...opened, version: 4, assignee: { id: 'u-qual', name: 'Quinn Quality' }, allowedTransitions: [] });
     wrapper = w;
     await flush();
-    await rejectIntoConflict();
+    await rejectIntoConflict(w);
     expect(el('[data-test=conflict-redo]')).toBeNull();
     expect(el('[data-test=conflict-blocked]')!.textContent).toContain('вам больше недоступен');
     expect(el<HTMLTextAreaElement>('textarea[name=note]')!.value).toBe('Звонил клиенту 1 декабря, он согласен');
@@ -123,14 +124,14 @@ describe('the edit-conflict screen', () => {
     const { w, apollo } = mountPage(opened, { ...opened, version: 4, assignee: { id: 'u-spec', name: 'Sam Specialist' } });
     wrapper = w;
     await flush();
-    await rejectIntoConflict();
+    await rejectIntoConflict(w);
     expect(el('[data-test=conflict-blocked]')).toBeNull();
     expect(el('[data-changed=assignee]')!.textContent).toContain('Sam Specialist');
     (el('[data-test=conflict-redo]') as HTMLButtonElement).click();
     await flush();
     expect(apollo.mutate).toHaveBeenCalledTimes(2);
     expect(apollo.mutate.mock.calls[1]![0]).toMatchObject({
-      variables: { input: { id: 'cmp-1', to: 'REJECTED', expectedVersion: 4, rejectionReason: 'Клиент отказался от претензии', note: 'Звонил клиенту 1 декабря, он согласен' } },
+      variables: { input: { id: 'cmp-1', to: 'REJECTED', expectedVersion: 4, rejectionReasonId: 'r-misuse', rejectionReason: 'Клиент отказался от претензии', note: 'Звонил клиенту 1 декабря, он согласен' } },
     });
   });
 });

@@ -17,6 +17,15 @@ export const reference: ReferenceQuery = {
     { id: 'c-defect', name: 'Defect', active: true, createdAt: '2026-01-01T00:00:00Z' },
     { id: 'c-old', name: 'Retired', active: false, createdAt: '2026-01-01T00:00:00Z' },
   ],
+  causes: [
+    { id: 'k-supplier', group: 'MATERIAL', code: 'SUPPLIER_DEFECT', nameRu: 'Дефект материала поставщика', nameEn: 'Supplier material defect', archivedAt: null },
+    { id: 'k-transport', group: 'ENVIRONMENT', code: 'TRANSPORT_DAMAGE', nameRu: 'Повреждение при перевозке', nameEn: 'Damaged in transit', archivedAt: null },
+    { id: 'k-old', group: 'PEOPLE', code: 'OLD', nameRu: 'Старое', nameEn: 'Old', archivedAt: '2026-11-01T00:00:00Z' },
+  ],
+  rejectionReasons: [
+    { id: 'r-misuse', code: 'MISUSE', nameRu: 'Нарушение правил эксплуатации', nameEn: 'Used against the manual', archivedAt: null },
+    { id: 'r-old', code: 'OLD', nameRu: 'Старое', nameEn: 'Old', archivedAt: '2026-11-01T00:00:00Z' },
+  ],
   users: [
     { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
     { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
@@ -30,7 +39,7 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
     version: 3, slaDueAt: null, slaState: 'NONE', legalDueAt: null, receivedAt: '2026-11-20T10:00:00Z', stageEnteredAt: '2026-11-20T10:00:00Z',
     customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' }, hasTrackingLink: true, department: null, assignee: null,
     kind: 'CLAIM', description: 'Water under the base', demand: null, product: 'KT-1720', orderRef: null, purchaseDate: null,
-    category: null, validity: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
+    category: null, validity: null, cause: null, codedRejectionReason: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
     satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',
     allowedTransitions: [], abilities: { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false },
     correctiveActions: [], messages: [], timeline: [], attachments: [], customerComplaints: [], links: [],

@@ -74,15 +74,19 @@ describe('stage forms', () => {
     w.unmount();
   });
 
-  it('decision: validity (objective or subjective) and root cause', async () => {
+  it('decision: validity (objective or subjective), the coded cause and the root cause in words', async () => {
     const w = form('DECISION', complaint({ stage: 'ANALYSIS' }));
-    expect(labels(w)).toEqual(['Validity', 'Root cause', 'Comment (optional)']);
+    expect(labels(w)).toEqual(['Validity', 'Cause (coded)', 'Root cause', 'Comment (optional)']);
     expect(w.findAll('input[type=radio]').map((r) => r.attributes('value'))).toEqual(['OBJECTIVE', 'SUBJECTIVE']);
+    // Active causes only, under their cause-and-effect groups.
+    const groups = w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'causeId')!.props('options') as Array<{ label: string; children: Array<{ value: string }> }>;
+    expect(groups.map((g) => [g.label, g.children.map((c) => c.value)])).toEqual([['Material', ['k-supplier']], ['Environment', ['k-transport']]]);
     expect(await submit(w)).toBeUndefined();
-    expect(requiredErrors(w)).toHaveLength(2);
+    expect(requiredErrors(w)).toEqual(['Required', 'Required', 'Required']);
     await w.get('input[value=OBJECTIVE]').setValue(true);
+    select(w, 'causeId', 'k-supplier');
     await w.get('textarea[name=rootCause]').setValue('  Seal glued badly  ');
-    expect(await submit(w)).toEqual({ validity: 'OBJECTIVE', rootCause: 'Seal glued badly' });
+    expect(await submit(w)).toEqual({ validity: 'OBJECTIVE', causeId: 'k-supplier', rootCause: 'Seal glued badly' });
     w.unmount();
   });
 
@@ -168,12 +172,18 @@ describe('stage forms', () => {
     w.unmount();
   });
 
-  it('reject: a reason is required', async () => {
+  it('reject: a coded reason is required, the explanation is optional', async () => {
     const w = form('REJECTED', complaint({ stage: 'RECEIVED' }));
-    expect(labels(w)).toEqual(['Reason', 'Comment (optional)']);
+    expect(labels(w)).toEqual(['Reason (coded)', 'Explanation (optional)', 'Comment (optional)']);
     expect(await submit(w)).toBeUndefined();
+    expect(requiredErrors(w)).toEqual(['Required']);
+    const options = w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'rejectionReasonId')!.props('options') as Array<{ value: string }>;
+    expect(options.map((o) => o.value)).toEqual(['r-misuse']);
+    select(w, 'rejectionReasonId', 'r-misuse');
+    await nextTick();
+    expect(await submit(w)).toEqual({ rejectionReasonId: 'r-misuse' });
     await w.get('textarea[name=rejectionReason]').setValue('Not our product');
-    expect(await submit(w)).toEqual({ rejectionReason: 'Not our product' });
+    expect(await submit(w)).toEqual({ rejectionReasonId: 'r-misuse', rejectionReason: 'Not our product' });
     w.unmount();
   });
 

@@ -252,6 +252,8 @@ describe('SQL in free text', () => {
     expect(after).toEqual({ ...before, complaints: before.complaints + 1, customers: before.customers + 1, timeline_events: before.timeline_events + 1, outbox_events: before.outbox_events + 1,
       // Received over the API: first-response, resolution and stage clocks (no demand, so no legal one).
       sla_deadlines: before.sla_deadlines + 3,
+      // Its first stay in a stage (RECEIVED).
+      stage_visits: before.stage_visits + 1,
       complaint_counters: after.complaint_counters });
     const found = ok(await server.staff(`query($s: String) { complaints(filter: { search: $s }) { edges { node { id } } } }`, { s: 'Robert' }, a.staff.HEAD.token));
     expect(found.complaints.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created.id]);

@@ -29,6 +29,9 @@ export interface ServiceWorld {
   dept: string;
   otherDept: string;
   cat: string;
+  /** The default cause SUPPLIER_DEFECT (MATERIAL) and rejection reason MISUSE, as sign-up installs them. */
+  cause: string;
+  rejectionReason: string;
   staff: Record<Role, Member>;
 }
 
@@ -53,6 +56,7 @@ export class Builders {
       await m.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
                      VALUES ($1, $2, upper($2), $3, 'ru', 'Europe/Moscow', 'RU', 'RUB', '{}', now())`, [tenantId, slug, name]);
       await m.query('SELECT install_sla_defaults()');
+      await m.query('SELECT install_cause_defaults()');
     });
     const admin = await this.newUser(tenantId, slug, [Role.ADMIN, Role.HEAD], [], `admin@${slug}.test`);
     return { tenantId, slug, admin };
@@ -68,6 +72,14 @@ export class Builders {
     const id = randomUUID();
     await this.inTenant(tenantId, (m) => m.query('INSERT INTO categories (tenant_id, id, name, active, created_at) VALUES (app_tenant_id(), $1, $2, true, now())', [id, name]));
     return id;
+  }
+
+  /** The ids of a cause and a rejection reason of the company, by code (the defaults: SUPPLIER_DEFECT, MISUSE). */
+  async codes(tenantId: string, cause = 'SUPPLIER_DEFECT', rejectionReason = 'MISUSE'): Promise<{ cause: string; rejectionReason: string }> {
+    const [row] = await this.inTenant(tenantId, (m) => m.query(
+      'SELECT (SELECT id FROM causes WHERE code = $1) AS cause, (SELECT id FROM rejection_reasons WHERE code = $2) AS "rejectionReason"',
+      [cause, rejectionReason]));
+    return row;
   }
 
   /** An active staff member with `roles` in `departmentIds`; their password is PASSWORD (hashed once per run). */
@@ -93,7 +105,7 @@ export class Builders {
     const member = (role: Role) => (role === Role.SPECIALIST || role === Role.HEAD ? [dept] : []);
     const roles = Object.values(Role);
     const staff = await Promise.all(roles.map((r) => this.newUser(t.tenantId, t.slug, [r], member(r))));
-    return { t, dept, otherDept, cat, staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, Member> };
+    return { t, dept, otherDept, cat, ...await this.codes(t.tenantId), staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, Member> };
   }
 
   /**
@@ -120,9 +132,9 @@ export class Builders {
         `INSERT INTO complaints (tenant_id, id, number, kind, channel, stage, priority, demand, subject, description, customer_id,
            customer_name, customer_email, category_id, department_id, assignee_id, validity, root_cause, remedy, remedy_amount,
            decision_note, rejection_reason, satisfaction, satisfaction_comment, sla_state, version, received_at, stage_entered_at,
-           closed_at, created_at, updated_at)
+           closed_at, created_at, updated_at, cause_id, rejection_reason_id)
          VALUES (app_tenant_id(), $1, $2, $3, $4, $5, 'NORMAL', $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-           'NONE', $23, now(), now(), $24, now(), now())`,
+           'NONE', $23, now(), now(), $24, now(), now(), $25, $26)`,
         [id, await nextComplaintNumber(ctx), input.kind, input.channel, stage,
           reached(Stage.REGISTERED) ? 'REFUND' : null, input.subject, input.description, customerId, input.customer.name, input.customer.email,
           reached(Stage.REGISTERED) ? w.cat : null,
@@ -133,7 +145,8 @@ export class Builders {
           reached(Stage.IMPLEMENTATION) ? 'full refund' : null,
           stage === Stage.REJECTED ? 'the product was used against its manual' : null,
           stage === Stage.CLOSED ? 4 : null, stage === Stage.CLOSED ? 'fine' : null,
-          1 + path.length, closed ? new Date() : null]);
+          1 + path.length, closed ? new Date() : null,
+          reached(Stage.DECISION) ? w.cause : null, stage === Stage.REJECTED ? w.rejectionReason : null]);
       if (reached(Stage.IMPLEMENTATION)) {
         await m.query(`INSERT INTO corrective_actions (tenant_id, id, complaint_id, kind, description, owner_department_id, due_date, done_at, done_by_user_id, created_at)
                        VALUES (app_tenant_id(), $1, $2, 'CORRECTION', 'replace the seal supplier', $3, '2030-01-31', $4, $5, now())`,
@@ -146,6 +159,14 @@ export class Builders {
                 'STAFF', CASE WHEN s.i = 1 THEN $3::uuid ELSE $4::uuid END, '{}', now() - (cardinality($2::text[]) - s.i) * interval '1 ms'
            FROM unnest($2::text[]) WITH ORDINALITY AS s (stage, i) ORDER BY s.i`,
         [id, steps, w.staff.OPERATOR.id, w.staff.HEAD.id]);
+      // One stage visit per step, as the transitions write them (each step 1 ms, as the timeline's entries).
+      await m.query(
+        `INSERT INTO stage_visits (tenant_id, complaint_id, seq, stage, entered_at, left_at, next_stage, working_ms, calendar_ms)
+         SELECT app_tenant_id(), $1, s.i, s.stage, now() - (cardinality($2::text[]) - s.i) * interval '1 ms',
+                CASE WHEN s.i < cardinality($2::text[]) THEN now() - (cardinality($2::text[]) - s.i - 1) * interval '1 ms' END,
+                ($2::text[])[s.i + 1], CASE WHEN s.i < cardinality($2::text[]) THEN 0 END, CASE WHEN s.i < cardinality($2::text[]) THEN 1 END
+           FROM unnest($2::text[]) WITH ORDINALITY AS s (stage, i)`,
+        [id, steps]);
       return this.complaint(m, id);
     });
   }

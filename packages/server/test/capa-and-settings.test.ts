@@ -26,7 +26,7 @@ async function complaintInDecision(validity: 'OBJECTIVE' | 'SUBJECTIVE') {
       departmentId: dept, categoryId: cat, demand: 'REPAIR' },
   }, head.token)).registerComplaint;
   const c = ok(await move(head.token, { id: reg.id, to: 'ANALYSIS', expectedVersion: reg.version, assigneeId: head.id })).transitionComplaint;
-  return ok(await move(head.token, { id: c.id, to: 'DECISION', expectedVersion: c.version, validity, rootCause: 'Handling' })).transitionComplaint as { id: string; version: number };
+  return ok(await move(head.token, { id: c.id, to: 'DECISION', expectedVersion: c.version, validity, causeId: (await fx.build.codes(t.tenantId)).cause, rootCause: 'Handling' })).transitionComplaint as { id: string; version: number };
 }
 
 /** A complaint of `dept` brought to IMPLEMENTATION by its head. */

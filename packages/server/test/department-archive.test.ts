@@ -41,7 +41,7 @@ describe('archiving a department', () => {
     const dept = await fx.department(w.t, 'Returns desk');
     const head = await fx.staff(w.t, [Role.HEAD], [dept]);
     const registeredThere = await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE', departmentId: dept, categoryId: w.cat, demand: 'REFUND' });
-    const closed = ok(await fx.transition(head.token, registeredThere, Stage.REJECTED, { rejectionReason: 'not ours' })).transitionComplaint;
+    const closed = ok(await fx.transition(head.token, registeredThere, Stage.REJECTED, { rejectionReasonId: w.rejectionReason, rejectionReason: 'not ours' })).transitionComplaint;
     const archived = ok(await server.staff(ARCHIVE, { id: dept }, admin())).archiveDepartment;
     expect(archived).toEqual({ id: dept, name: 'Returns desk', archivedAt: expect.any(String) });
 

@@ -29,6 +29,9 @@ export interface World {
   dept: string;
   otherDept: string;
   cat: string;
+  /** The default cause SUPPLIER_DEFECT and rejection reason MISUSE (signUpTenant installs them). */
+  cause: string;
+  rejectionReason: string;
   staff: Record<Role, StaffFixture>;
 }
 
@@ -80,7 +83,7 @@ export const Q = {
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
   'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
-  'complaint_links'] as const;
+  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes'] as const;
 /** What a checksum covers of a row: all of it, except the outbox's publication time (set asynchronously after commit). */
 const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text' : 'x::text');
 export type Counts = Record<(typeof TABLES)[number], number>;
@@ -130,21 +133,21 @@ export function expectError(result: GqlResult, code: string, reason?: string) {
  * (over the API or in the service tier: what both worlds and complaints share).
  */
 export function stageFields(
-  w: { dept: string; cat: string; staff: { SPECIALIST: { id: string } } },
+  w: { dept: string; cat: string; cause: string; rejectionReason: string; staff: { SPECIALIST: { id: string } } },
   c: { stage: Stage; correctiveActions: Array<{ id: string; doneAt: unknown }> },
   to: Stage,
 ): Record<string, unknown> {
   switch (to) {
     case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
     case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
-    case Stage.DECISION: return { validity: 'OBJECTIVE', rootCause: 'a faulty seal batch' };
+    case Stage.DECISION: return { validity: 'OBJECTIVE', causeId: w.cause, rootCause: 'a faulty seal batch' };
     case Stage.IMPLEMENTATION: return {
       remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
       correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
     };
     case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
     case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
-    case Stage.REJECTED: return { rejectionReason: 'the product was used against its manual' };
+    case Stage.REJECTED: return { rejectionReasonId: w.rejectionReason, rejectionReason: 'the product was used against its manual' };
     default: return {};
   }
 }
@@ -198,7 +201,7 @@ export class Fixtures {
     const member = (role: Role) => (role === Role.SPECIALIST || role === Role.HEAD ? [dept] : []);
     const roles = Object.values(Role);
     const staff = await Promise.all(roles.map((r) => this.staff(tenant, [r], member(r))));
-    return { t: tenant, dept, otherDept, cat, staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, StaffFixture> };
+    return { t: tenant, dept, otherDept, cat, ...await this.build.codes(tenant.tenantId), staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, StaffFixture> };
   }
 
   async register(token: string, overrides: Record<string, unknown> = {}): Promise<ComplaintView> {

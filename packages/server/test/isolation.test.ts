@@ -118,7 +118,7 @@ describe('reads with another tenant\'s token', () => {
 describe('writes with another tenant\'s ids', () => {
   const attempts: Array<[string, () => Promise<GqlResult>]> = [
     ['transition A\'s complaint', () => fx.transition(b.staff.HEAD.token, secret, Stage.FEEDBACK, { completedCorrectiveActionIds: secret.correctiveActions.map((x) => x.id) })],
-    ['reject A\'s complaint', () => fx.transition(b.staff.HEAD.token, secret, Stage.REJECTED, { rejectionReason: 'mine now' })],
+    ['reject A\'s complaint', () => fx.transition(b.staff.HEAD.token, secret, Stage.REJECTED, { rejectionReasonId: b.rejectionReason, rejectionReason: 'mine now' })],
     ['assign A\'s complaint', () => server.staff(Q.assign, { input: { id: secret.id, expectedVersion: secret.version, assigneeId: b.staff.SPECIALIST.id } }, b.staff.HEAD.token)],
     ['message A\'s complaint', () => server.staff(Q.addMessage, { input: { complaintId: secret.id, body: 'hello', visibility: 'PUBLIC' } }, b.staff.HEAD.token)],
     ['create a user in A\'s department', () => server.staff(Q.createUser, { input: { email: `x-${randomBytes(3).toString('hex')}@b.test`, name: 'X', password: PASSWORD, roles: ['HEAD'], departmentIds: [a.dept] } }, b.t.adminToken)],
@@ -163,7 +163,7 @@ describe('writes with another tenant\'s ids', () => {
     const guess = randomUUID();
     await fx.expectNoWrites(async () => {
       expect(ok(await server.staff(Q.complaint, { id: guess }, a.staff.HEAD.token)).complaint).toBeNull();
-      expectError(await fx.transition(a.staff.HEAD.token, { id: guess, version: 1 }, Stage.REJECTED, { rejectionReason: 'x' }), 'NOT_FOUND');
+      expectError(await fx.transition(a.staff.HEAD.token, { id: guess, version: 1 }, Stage.REJECTED, { rejectionReasonId: a.rejectionReason, rejectionReason: 'x' }), 'NOT_FOUND');
       expectError(await server.staff(Q.assign, { input: { id: guess, expectedVersion: 1 } }, a.staff.HEAD.token), 'NOT_FOUND');
       expectError(await server.staff(Q.addMessage, { input: { complaintId: guess, body: 'x', visibility: 'PUBLIC' } }, a.staff.HEAD.token), 'NOT_FOUND');
       expectError(await server.staff(Q.updateUser, { input: { id: guess, name: 'x' } }, a.t.adminToken), 'NOT_FOUND');

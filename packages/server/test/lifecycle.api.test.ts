@@ -141,7 +141,8 @@ describe('stage requirements', () => {
     { name: 'FEEDBACK on an objective defect without corrective actions', from: Stage.IMPLEMENTATION, to: Stage.FEEDBACK,
       change: {}, field: 'correctiveActions', setup: { remedy: 'REPAIR', remedyAmount: undefined, correctiveActions: undefined } },
     { name: 'CLOSED without a rating', from: Stage.FEEDBACK, to: Stage.CLOSED, change: { satisfaction: undefined, satisfactionComment: undefined }, field: 'satisfaction' },
-    { name: 'REJECTED without a reason', from: Stage.RECEIVED, to: Stage.REJECTED, change: drop('rejectionReason'), field: 'rejectionReason' },
+    { name: 'DECISION without a cause code', from: Stage.ANALYSIS, to: Stage.DECISION, change: drop('causeId'), field: 'causeId' },
+    { name: 'REJECTED without a coded reason', from: Stage.RECEIVED, to: Stage.REJECTED, change: drop('rejectionReasonId'), field: 'rejectionReasonId' },
   ];
 
   it.each(cases)('$name: STAGE_REQUIREMENTS names $field, nothing changes', async ({ from, to, change, field, setup }) => {

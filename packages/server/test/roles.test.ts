@@ -46,6 +46,16 @@ const registered = () => fx.complaintAt(w, Stage.REGISTERED);
 /** The complaint a LINK_COMPLAINTS probe links to (made in its prepare). */
 let linkTarget = '';
 const PROBES: Record<Action, Probe> = {
+  [Action.VIEW_ANALYSIS]: {
+    prepare: () => fx.complaintAt(w, Stage.DECISION),
+    // Every analysis query in one request: refused, each answers FORBIDDEN.
+    run: async (u) => [await server.staff(`query($f: AnalysisFilterInput!) {
+      funnel(filter: $f) { stage entered } pareto(filter: $f, by: CAUSE) { total bars { key cause { id } } }
+      causeEffect(filter: $f) { group causes { cause { id } count } } slaCompliance(filter: $f) { clock total }
+      stageDurations(filter: $f) { stage visits } satisfactionTrend(filter: $f) { closed }
+      legalCompliance(filter: $f) { total } repeats(filter: $f, by: CUSTOMER) { complaints } }`,
+    { f: { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() } }, u.token)],
+  },
   [Action.READ_COMPLAINTS]: {
     prepare: registered,
     run: async (u, _r, c) => [
@@ -89,6 +99,17 @@ const PROBES: Record<Action, Probe> = {
     run: async (u) => [
       await server.staff(Q.createCategory, { input: { name: `Cat ${unique()}` } }, u.token),
       await server.staff(Q.updateCategory, { input: { id: w.cat, name: `Cat ${unique()}` } }, u.token),
+      await server.staff(`mutation($input: CreateCauseInput!) { createCause(input: $input) { id } }`,
+        { input: { group: 'METHOD', code: `C${unique()}`, nameRu: 'Причина', nameEn: 'Cause' } }, u.token),
+      await server.staff(`mutation($input: UpdateCodedEntryInput!) { updateCause(input: $input) { id } }`, { input: { id: w.cause, nameEn: `Supplier ${unique()}` } }, u.token),
+      await server.staff(`mutation($id: ID!) { archiveCause(id: $id) { id } }`, { id: w.cause }, u.token),
+      await server.staff(`mutation($id: ID!) { restoreCause(id: $id) { id } }`, { id: w.cause }, u.token),
+      await server.staff(`mutation($input: CodedEntryInput!) { createRejectionReason(input: $input) { id } }`,
+        { input: { code: `R${unique()}`, nameRu: 'Причина', nameEn: 'Reason' } }, u.token),
+      await server.staff(`mutation($input: UpdateCodedEntryInput!) { updateRejectionReason(input: $input) { id } }`,
+        { input: { id: w.rejectionReason, nameRu: `Нарушение ${unique()}` } }, u.token),
+      await server.staff(`mutation($id: ID!) { archiveRejectionReason(id: $id) { id } }`, { id: w.rejectionReason }, u.token),
+      await server.staff(`mutation($id: ID!) { restoreRejectionReason(id: $id) { id } }`, { id: w.rejectionReason }, u.token),
     ],
   },
   [Action.MANAGE_TEMPLATES]: {

@@ -104,6 +104,11 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await page.locator('[data-field=satisfaction]').waitFor();
       await expectClean(page, 'complaint in FEEDBACK, close form open');
 
+      await openComplaintIn(page, 'ANALYSIS');
+      await page.click('[data-transition=DECISION]');
+      await page.locator('[data-field=causeId]').waitFor();
+      await expectClean(page, 'complaint in ANALYSIS, decision form open (the coded cause)');
+
       await openComplaintIn(page, 'DECISION');
       await page.click('[data-transition=IMPLEMENTATION]');
       await page.locator('form button[type=submit]').first().waitFor();
@@ -113,7 +118,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
 
     it(`administration pages (${locale})`, async () => {
       const { page, context } = await signedIn(chromium.browser, 'admin', locale);
-      for (const section of ['users', 'departments', 'categories', 'templates', 'sla', 'company']) {
+      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'sla', 'company']) {
         await page.goto(`/admin/${section}`);
         await settled(page, 'main h1, main h2');
         await expectClean(page, `/admin/${section}`);

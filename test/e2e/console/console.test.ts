@@ -202,6 +202,10 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     }, 'Analysis');
     await move('DECISION', async () => {
       await h.locator('.n-radio', { hasText: 'Objective' }).click();
+      // The coded cause: typed to filter the grouped list (the list scrolls virtually).
+      await h.locator('[data-field="causeId"]').click();
+      await h.keyboard.type('SUPPLIER');
+      await h.locator('.n-base-select-option:visible', { hasText: 'SUPPLIER_DEFECT — Supplier material defect' }).first().click();
       await h.fill('textarea[name=rootCause]', 'The switch spring is out of tolerance in batch 42.');
     }, 'Decision');
     await screenshot(h, 'complaint');

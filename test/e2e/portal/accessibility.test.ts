@@ -39,13 +39,13 @@ async function complaintAwaitingRating(): Promise<string> {
   const { number, accessToken } = filed.data.submitComplaint as { number: string; accessToken: string };
   const head = await login('head.service');
   const operator = await login('operator');
-  const reference = await staff('{ departments { id name } categories { id name } users { id email } }', {}, operator);
+  const reference = await staff('{ departments { id name } categories { id name } users { id email } causes { id } }', {}, operator);
   const service = reference.departments.find((d: { name: string }) => d.name === 'Service Centre').id;
   const specialist = reference.users.find((u: { email: string }) => u.email === `specialist.service@${TENANT}.demo`).id;
   const moves: [string, string, object][] = [
     ['REGISTERED', operator, { departmentId: service, categoryId: reference.categories[0].id, demand: 'REPAIR' }],
     ['ANALYSIS', head, { assigneeId: specialist }],
-    ['DECISION', head, { validity: 'SUBJECTIVE', rootCause: 'Bread placed off-centre.' }],
+    ['DECISION', head, { validity: 'SUBJECTIVE', causeId: reference.causes[0].id, rootCause: 'Bread placed off-centre.' }],
     ['IMPLEMENTATION', head, { remedy: 'EXPLANATION' }],
     ['FEEDBACK', head, {}],
   ];

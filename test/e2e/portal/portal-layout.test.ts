@@ -34,12 +34,12 @@ async function complaintAtFeedback(tenant: string, subject: string): Promise<str
   const login = async (who: string) => (await staff('mutation($i: LoginInput!) { login(input: $i) { token } }',
     { i: { tenantSlug: tenant, email: `${who}@${tenant}.demo`, password: 'demo-password' } })).login.token as string;
   const head = await login('head.service');
-  const ref = await staff('{ me { departments { id } } categories { id } users { id email } }', {}, head);
+  const ref = await staff('{ me { departments { id } } categories { id } users { id email } causes { id } }', {}, head);
   const specialist = ref.users.find((u: { email: string }) => u.email === `specialist.service@${tenant}.demo`).id;
   const moves: [string, object][] = [
     ['REGISTERED', { departmentId: ref.me.departments[0].id, categoryId: ref.categories[0].id, demand: 'REFUND' }],
     ['ANALYSIS', { assigneeId: specialist }],
-    ['DECISION', { validity: 'OBJECTIVE', rootCause: 'Seal batch SB-7731, cause code RC-042' }],
+    ['DECISION', { validity: 'OBJECTIVE', causeId: ref.causes[0].id, rootCause: 'Seal batch SB-7731, cause code RC-042' }],
     ['IMPLEMENTATION', { remedy: 'REFUND', remedyAmount: 1499.5, decisionNote: 'Approved over the limit',
       correctiveActions: [{ description: 'Retrain line 3 on torque settings', ownerDepartmentId: ref.me.departments[0].id, dueDate: '2030-01-31' }] }],
     ['FEEDBACK', {}],

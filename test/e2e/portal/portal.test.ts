@@ -127,13 +127,13 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
       .toContainEqual(['PUBLIC', 'The batch number is 42-B.', ['label.png']]);
 
     // The company works it through; the customer's page follows each stage.
-    const reference = await staff('{ departments { id name } categories { id name } users { id email } }', {}, operator);
+    const reference = await staff('{ departments { id name } categories { id name } users { id email } causes { id } }', {}, operator);
     const service = reference.departments.find((d: { name: string }) => d.name === 'Service Centre').id;
     const specialist = reference.users.find((u: { email: string }) => u.email === `specialist.service@${TENANT}.demo`).id;
     const moves: [string, string, object, string][] = [
       ['REGISTERED', operator, { departmentId: service, categoryId: reference.categories[0].id, demand: 'REFUND' }, 'Registered, being checked'],
       ['ANALYSIS', head, { assigneeId: specialist }, 'Under investigation'],
-      ['DECISION', head, { validity: 'SUBJECTIVE', rootCause: 'Limescale under the seal ring.' }, 'Decision being made'],
+      ['DECISION', head, { validity: 'SUBJECTIVE', causeId: reference.causes[0].id, rootCause: 'Limescale under the seal ring.' }, 'Decision being made'],
       ['IMPLEMENTATION', head, { remedy: 'REFUND', remedyAmount: 39 }, 'Being carried out'],
       ['FEEDBACK', head, {}, 'Waiting for your rating'],
     ];

@@ -10,7 +10,7 @@ export const en = {
     embedded: 'Uploaded image, {size}', pickLogo: 'Choose an image', clearLogo: 'Remove logo', primaryColor: 'Main colour', accentColor: 'Accent colour',
     intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
   },
-  nav: { actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
+  nav: { analysis: 'Analysis', actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
   notifications: {
     title: 'Notifications', unread: 'Notifications, {n} unread', empty: 'Nothing yet: assignments, mentions, customers\' answers and new complaints appear here while the console is open',
     ASSIGNED_TO_ME: '{number} is assigned to you', MENTIONED: 'You were mentioned on {number}',
@@ -48,6 +48,7 @@ export const en = {
   kind: { CLAIM: 'Claim', COMPLAINT: 'Complaint' },
   demand: { REPLACEMENT: 'Replacement', REFUND: 'Refund', REPAIR: 'Repair', PRICE_REDUCTION: 'Price reduction', COMPENSATION: 'Compensation', OTHER: 'Other' },
   remedy: { REPLACE: 'Replace', REFUND: 'Refund', REPAIR: 'Repair', DISCOUNT: 'Discount', COMPENSATION: 'Compensation', EXPLANATION: 'Explanation only' },
+  causeGroup: { PEOPLE: 'People', EQUIPMENT: 'Equipment', METHOD: 'Method', MATERIAL: 'Material', MEASUREMENT: 'Measurement', ENVIRONMENT: 'Environment' },
   validity: { OBJECTIVE: 'Objective (product does not meet its documents)', SUBJECTIVE: 'Subjective (does not meet expectations)', UNFOUNDED: 'Unfounded' },
   role: { OPERATOR: 'Operator', SPECIALIST: 'Specialist', QUALITY_MANAGER: 'Quality manager', HEAD: 'Department head', ADMIN: 'Administrator' },
   sla: {
@@ -78,6 +79,7 @@ export const en = {
     bulkFailure: '{number}: {text}', unknownComplaint: 'an unknown complaint', bulkTarget: 'To',
   },
   list: {
+    drill: { title: 'Filters from the analysis', cause: 'Cause', causeGroup: 'Cause group', reason: 'Rejection reason', product: 'Product', remove: 'Remove the filter {name}' },
     title: 'Complaints', search: 'Number, subject, customer, product…', stages: 'Stages', department: 'Department',
     assignee: 'Assignee', slaState: 'SLA', channel: 'Channel', category: 'Category', priority: 'Priority',
     received: 'Received between', total: '{n} found', page: 'Page {n}', number: 'Number', subject: 'Subject',
@@ -91,6 +93,7 @@ export const en = {
     category: 'Category', department: 'Department', assignee: 'Assignee', customer: 'Customer', product: 'Product',
     orderRef: 'Order', purchaseDate: 'Purchase date', receivedAt: 'Received', description: 'Description',
     validity: 'Validity', rootCause: 'Root cause', remedy: 'Remedy', remedyAmount: 'Amount', decisionNote: 'Decision note',
+    cause: 'Cause code', rejectionCode: 'Rejection reason code',
     rejectionReason: 'Reason for rejection', satisfaction: 'Satisfaction', satisfactionComment: 'Customer comment',
     version: 'Version {n}', notFound: 'There is no such complaint in your company.',
     actions: 'Next step', noActions: 'Your role has no next step for this complaint at this stage.',
@@ -142,6 +145,8 @@ export const en = {
     needsAction: 'An objective complaint needs at least one action (a correction, corrective or preventive action): add it while implementing.',
     satisfaction: 'Customer satisfaction', satisfactionComment: 'Customer comment', feedbackUnavailable: 'The customer could not be reached',
     customerRated: 'The customer rated it {score} of 5.',
+    cause: 'Cause (coded)', causeHint: 'The cause as the company codes it; the root cause below explains it in words.',
+    rejectionCode: 'Reason (coded)', rejectionNote: 'Explanation (optional)',
     rejectionReason: 'Reason', submit: 'Confirm', amountNeeded: 'An amount above zero is needed for this remedy',
     required: 'Required', mustBeDone: 'Every correction must be done first',
     subject: 'Subject', description: 'Description', product: 'Product', orderRef: 'Order number', purchaseDate: 'Purchase date',
@@ -222,6 +227,11 @@ export const en = {
     hoursHint: 'Working hours of the calendar; 0.5 = 30 minutes',
   },
   admin: {
+    causes: 'Causes', causeTree: 'Cause tree', rejectionReasons: 'Rejection reasons', group: 'Group', code: 'Code',
+    nameRu: 'Name in Russian', nameEn: 'Name in English', newCause: 'New cause', newReason: 'New rejection reason',
+    codeHint: '2–32 latin letters, digits, “_” or “-”; unique in the company and never changed (reports count by it).',
+    causesHint: 'Causes are coded under the six cause-and-effect groups; a complaint gets one on the way to a decision. Archived codes stay on old complaints but are not offered for new ones.',
+    noCauses: 'No causes in this group yet.',
     title: 'Administration', users: 'Users and roles', departments: 'Departments', categories: 'Categories', company: 'Company', sla: 'SLA',
     email: 'E-mail', roles: 'Roles', departmentsCol: 'Departments', password: 'Password', personName: 'Name', newPassword: 'New password (leave empty to keep)',
     newUser: 'New user', newDepartment: 'New department', newCategory: 'New category', rename: 'Rename',

@@ -12,7 +12,7 @@ export const ru: Messages = {
     embedded: 'Загруженное изображение, {size}', pickLogo: 'Выбрать изображение', clearLogo: 'Убрать логотип', primaryColor: 'Основной цвет', accentColor: 'Акцентный цвет',
     intro: 'Текст над формой', open: 'Открыть портал', logoTooLarge: 'Изображение должно быть не больше 100 КБ', saved: 'Настройки портала сохранены',
   },
-  nav: { actions: 'Реестр мероприятий', escalations: 'Эскалации', board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
+  nav: { analysis: 'Анализ', actions: 'Реестр мероприятий', escalations: 'Эскалации', board: 'Доска', list: 'Обращения', register: 'Регистрация', admin: 'Администрирование', signOut: 'Выйти', language: 'Язык' },
   notifications: {
     title: 'Уведомления', unread: 'Уведомления, непрочитанных: {n}', empty: 'Пока ничего: назначения, упоминания, ответы клиентов и новые обращения появятся здесь, пока консоль открыта',
     ASSIGNED_TO_ME: 'Обращение {number} назначено вам', MENTIONED: 'Вас упомянули в обращении {number}',
@@ -50,6 +50,7 @@ export const ru: Messages = {
   kind: { CLAIM: 'Рекламация', COMPLAINT: 'Жалоба' },
   demand: { REPLACEMENT: 'Замена', REFUND: 'Возврат денег', REPAIR: 'Ремонт', PRICE_REDUCTION: 'Уценка', COMPENSATION: 'Компенсация', OTHER: 'Другое' },
   remedy: { REPLACE: 'Замена', REFUND: 'Возврат денег', REPAIR: 'Ремонт', DISCOUNT: 'Скидка', COMPENSATION: 'Компенсация', EXPLANATION: 'Только разъяснение' },
+  causeGroup: { PEOPLE: 'Человек', EQUIPMENT: 'Оборудование', METHOD: 'Метод', MATERIAL: 'Материал', MEASUREMENT: 'Измерение', ENVIRONMENT: 'Среда' },
   validity: { OBJECTIVE: 'Обоснованная (товар не соответствует документам)', SUBJECTIVE: 'Субъективная (не оправдал ожиданий)', UNFOUNDED: 'Необоснованная' },
   role: { OPERATOR: 'Оператор', SPECIALIST: 'Специалист', QUALITY_MANAGER: 'Менеджер по качеству', HEAD: 'Руководитель отдела', ADMIN: 'Администратор' },
   sla: {
@@ -80,6 +81,7 @@ export const ru: Messages = {
     bulkFailure: '{number}: {text}', unknownComplaint: 'неизвестное обращение', bulkTarget: 'Кому',
   },
   list: {
+    drill: { title: 'Фильтры из анализа', cause: 'Причина', causeGroup: 'Группа причин', reason: 'Причина отклонения', product: 'Товар', remove: 'Убрать фильтр {name}' },
     title: 'Обращения', search: 'Номер, тема, клиент, товар…', stages: 'Стадии', department: 'Отдел',
     assignee: 'Исполнитель', slaState: 'SLA', channel: 'Канал', category: 'Категория', priority: 'Приоритет',
     received: 'Получено в период', total: 'Найдено: {n}', page: 'Страница {n}', number: 'Номер', subject: 'Тема',
@@ -93,6 +95,7 @@ export const ru: Messages = {
     category: 'Категория', department: 'Отдел', assignee: 'Исполнитель', customer: 'Клиент', product: 'Товар',
     orderRef: 'Заказ', purchaseDate: 'Дата покупки', receivedAt: 'Получено', description: 'Описание',
     validity: 'Обоснованность', rootCause: 'Коренная причина', remedy: 'Решение', remedyAmount: 'Сумма', decisionNote: 'Пояснение к решению',
+    cause: 'Код причины', rejectionCode: 'Код причины отклонения',
     rejectionReason: 'Причина отклонения', satisfaction: 'Оценка', satisfactionComment: 'Комментарий клиента',
     version: 'Версия {n}', notFound: 'В вашей компании нет такого обращения.',
     actions: 'Следующий шаг', noActions: 'На этой стадии вашей роли нечего делать с обращением.',
@@ -144,6 +147,8 @@ export const ru: Messages = {
     needsAction: 'Для обоснованной рекламации нужно хотя бы одно мероприятие (коррекция, корректирующее или предупреждающее): добавьте его на стадии исполнения.',
     satisfaction: 'Оценка клиента', satisfactionComment: 'Комментарий клиента', feedbackUnavailable: 'Связаться с клиентом не удалось',
     customerRated: 'Клиент поставил оценку {score} из 5.',
+    cause: 'Причина (код)', causeHint: 'Причина по классификатору компании; коренная причина ниже поясняет её словами.',
+    rejectionCode: 'Причина отклонения (код)', rejectionNote: 'Пояснение (необязательно)',
     rejectionReason: 'Причина', submit: 'Подтвердить', amountNeeded: 'Для этого решения нужна сумма больше нуля',
     required: 'Обязательно', mustBeDone: 'Сначала должны быть выполнены все коррекции',
     subject: 'Тема', description: 'Описание', product: 'Товар', orderRef: 'Номер заказа', purchaseDate: 'Дата покупки',
@@ -224,6 +229,11 @@ export const ru: Messages = {
     hoursHint: 'Рабочие часы по календарю; 0,5 = 30 минут',
   },
   admin: {
+    causes: 'Причины', causeTree: 'Дерево причин', rejectionReasons: 'Причины отклонения', group: 'Группа', code: 'Код',
+    nameRu: 'Название по-русски', nameEn: 'Название по-английски', newCause: 'Новая причина', newReason: 'Новая причина отклонения',
+    codeHint: '2–32 латинские буквы, цифры, «_» или «-»; уникален в компании и не меняется (по нему считаются отчёты).',
+    causesHint: 'Причины кодируются в шести группах диаграммы «причина — следствие»; обращение получает код на пути к решению. Коды в архиве остаются на старых обращениях, но не предлагаются для новых.',
+    noCauses: 'В этой группе пока нет причин.',
     title: 'Администрирование', users: 'Пользователи и роли', departments: 'Отделы', categories: 'Категории', company: 'Компания', sla: 'SLA',
     email: 'Эл. почта', roles: 'Роли', departmentsCol: 'Отделы', password: 'Пароль', personName: 'Имя', newPassword: 'Новый пароль (пусто — не менять)',
     newUser: 'Новый пользователь', newDepartment: 'Новый отдел', newCategory: 'Новая категория', rename: 'Переименовать',

@@ -24,6 +24,7 @@ export enum Action {
   UPDATE_COMPLAINT = 'UPDATE_COMPLAINT',
   HANDLE_ESCALATIONS = 'HANDLE_ESCALATIONS',
   LINK_COMPLAINTS = 'LINK_COMPLAINTS',
+  VIEW_ANALYSIS = 'VIEW_ANALYSIS',
 }
 
 registerEnumType(Action, { name: 'StaffAction', description: 'What a role allows across the company (docs/roles.md)' });
@@ -50,6 +51,8 @@ export const GRANTS: Readonly<Record<Action, readonly Role[]>> = {
   [Action.HANDLE_ESCALATIONS]: [QUALITY_MANAGER, HEAD],
   // Marking repeats and duplicates: whoever handles complaints, across the company.
   [Action.LINK_COMPLAINTS]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD],
+  // Effectiveness analysis: QUALITY_MANAGER the whole company, HEAD the complaints of their departments.
+  [Action.VIEW_ANALYSIS]: [QUALITY_MANAGER, HEAD],
 };
 
 export function can(actor: Pick<Actor, 'roles'>, action: Action): boolean {

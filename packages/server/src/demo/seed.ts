@@ -32,6 +32,7 @@ import { installSlaDefaults } from '../modules/sla/sla-settings.service.js';
 import { RU_TEXTS } from './demo-texts-ru.js';
 import { EN_TEXTS } from './demo-texts-en.js';
 import { DEMO_TEMPLATES } from './demo-templates.js';
+import { seedAnalysis } from './demo-analysis.js';
 
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_TENANTS: ReadonlyArray<{ texts: DemoTexts; complaints: number }> = [
@@ -120,6 +121,7 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
     [data.counter.year, data.counter.lastValue]);
   await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
   await seedSla(ctx, data.timeline_events, new Date(now));
+  await seedAnalysis(ctx);
   return true;
 }
 

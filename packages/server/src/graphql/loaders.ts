@@ -15,6 +15,7 @@ import { SlaPolicy } from '../modules/sla/sla-policy.entity.js';
 import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
 import { Integration } from '../modules/integration/integration.entity.js';
 import { WebhookAttempt } from '../modules/webhook/webhook.entity.js';
+import { Cause, RejectionReason } from '../modules/cause/cause.entity.js';
 import type { DeadlineRecord } from '../modules/sla/sla.service.js';
 import { customerComplaintsOf } from '../modules/complaint/complaint.queries.js';
 import { linksOf, type LinkSeen } from '../modules/complaint/complaint-link.service.js';
@@ -33,6 +34,8 @@ export class Loaders {
   readonly user: DataLoader<string, User | null>;
   readonly customer: DataLoader<string, Customer | null>;
   readonly category: DataLoader<string, Category | null>;
+  readonly cause: DataLoader<string, Cause | null>;
+  readonly rejectionReason: DataLoader<string, RejectionReason | null>;
   readonly complaint: DataLoader<string, Complaint | null>;
   readonly calendar: DataLoader<string, BusinessCalendar | null>;
   readonly slaPolicy: DataLoader<string, SlaPolicy | null>;
@@ -68,6 +71,8 @@ export class Loaders {
     this.user = byId(User);
     this.customer = byId(Customer);
     this.category = byId(Category);
+    this.cause = byId(Cause);
+    this.rejectionReason = byId(RejectionReason);
     this.complaint = byId(Complaint);
     this.calendar = byId(BusinessCalendar);
     this.slaPolicy = byId(SlaPolicy);

@@ -30,6 +30,8 @@ import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js'
 import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
 import { IntegrationResolver } from '../modules/integration/integration.resolver.js';
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/webhook.resolver.js';
+import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
+import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -49,7 +51,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
-      WebhookResolver, WebhookDeliveryResolver,
+      WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));

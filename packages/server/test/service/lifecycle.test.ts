@@ -64,6 +64,7 @@ describe('fields of another stage', () => {
     validity: 'SUBJECTIVE', rootCause: 'handling', remedy: 'REPAIR', remedyAmount: 10, decisionNote: 'repair it',
     correctiveActions: [{ description: 'train couriers', ownerDepartmentId: w.dept, dueDate: '2030-01-01' }],
     completedCorrectiveActionIds: [randomUUID()], satisfaction: 5, satisfactionComment: 'ok', feedbackUnavailable: true, rejectionReason: 'no',
+    causeId: w.cause, rejectionReasonId: w.rejectionReason,
   });
   const allFields = [...new Set(Object.values(TRANSITION_FIELDS).flat())];
 

@@ -14,10 +14,14 @@ import { addStaffMessage } from '../../src/modules/message/message.service.js';
 import { createUser, updateUser } from '../../src/modules/user/user.service.js';
 import { archiveDepartment, createDepartment, renameDepartment, restoreDepartment } from '../../src/modules/department/department.service.js';
 import { createCategory, updateCategory } from '../../src/modules/category/category.service.js';
+import { Cause, CauseGroup, RejectionReason } from '../../src/modules/cause/cause.entity.js';
+import { createCause, createRejectionReason, renameEntry, setArchived } from '../../src/modules/cause/cause.service.js';
 import { createTemplate, updateTemplate } from '../../src/modules/template/template.service.js';
 import { updateTenant } from '../../src/modules/tenant/tenant.service.js';
 import { acknowledgeEscalation, listEscalations, saveCalendar } from '../../src/modules/sla/sla-settings.service.js';
 import { ok, type GqlResult } from '../harness.js';
+import { causeEffect, pareto } from '../../src/modules/analysis/analysis.service.js';
+import { ParetoDimension, ParetoMeasure } from '../../src/modules/analysis/analysis.types.js';
 import { PASSWORD, complaintInput, expectError, stageFields } from '../fixtures.js';
 import { startServiceTier, timelineOf, type ComplaintRow, type Member, type ServiceTier, type ServiceWorld } from './tier.js';
 
@@ -68,7 +72,17 @@ interface Probe {
 const registered = () => at(Stage.REGISTERED);
 /** The complaint a LINK_COMPLAINTS probe links to (made in its prepare). */
 let linkTarget = '';
+/** The last day and the next: a period holding the complaints a probe makes. */
+const recent = () => ({ from: new Date(Date.now() - 86_400_000), to: new Date(Date.now() + 86_400_000) });
 const PROBES: Record<Action, Probe> = {
+  [Action.VIEW_ANALYSIS]: {
+    // Every analysis query is checked by role in test/service/analysis.test.ts; these two answer with ids to match here.
+    prepare: () => at(Stage.DECISION),
+    run: async (u) => [
+      await run(u, 'causeEffect', (ctx) => causeEffect(ctx, recent())),
+      await run(u, 'pareto', (ctx) => pareto(ctx, recent(), ParetoDimension.CAUSE, ParetoMeasure.COUNT)),
+    ],
+  },
   [Action.READ_COMPLAINTS]: {
     prepare: registered,
     run: async (u, _r, c) => [
@@ -112,6 +126,14 @@ const PROBES: Record<Action, Probe> = {
     run: async (u) => [
       await run(u, 'createCategory', (ctx) => createCategory(ctx, { name: `Cat ${unique()}` })),
       await run(u, 'updateCategory', (ctx) => updateCategory(ctx, { id: w.cat, name: `Cat ${unique()}` })),
+      await run(u, 'createCause', (ctx) => createCause(ctx, { group: CauseGroup.METHOD, code: `C${unique()}`, nameRu: 'Причина', nameEn: 'Cause' })),
+      await run(u, 'updateCause', (ctx) => renameEntry(ctx, Cause, { id: w.cause, nameEn: `Supplier ${unique()}` })),
+      await run(u, 'archiveCause', (ctx) => setArchived(ctx, Cause, w.cause, true)),
+      await run(u, 'restoreCause', (ctx) => setArchived(ctx, Cause, w.cause, false)),
+      await run(u, 'createRejectionReason', (ctx) => createRejectionReason(ctx, { code: `R${unique()}`, nameRu: 'Причина', nameEn: 'Reason' })),
+      await run(u, 'updateRejectionReason', (ctx) => renameEntry(ctx, RejectionReason, { id: w.rejectionReason, nameRu: `Нарушение ${unique()}` })),
+      await run(u, 'archiveRejectionReason', (ctx) => setArchived(ctx, RejectionReason, w.rejectionReason, true)),
+      await run(u, 'restoreRejectionReason', (ctx) => setArchived(ctx, RejectionReason, w.rejectionReason, false)),
     ],
   },
   [Action.MANAGE_TEMPLATES]: {
@@ -192,7 +214,7 @@ describe('GRANTS in the services', () => {
       MANAGE_USERS: ['ADMIN'], MANAGE_DEPARTMENTS: ['ADMIN'], MANAGE_CATEGORIES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SETTINGS: ['ADMIN'],
       MANAGE_TEMPLATES: ['ADMIN', 'QUALITY_MANAGER'],
       UPDATE_COMPLAINT: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], HANDLE_ESCALATIONS: ['HEAD', 'QUALITY_MANAGER'],
-      LINK_COMPLAINTS: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'],
+      LINK_COMPLAINTS: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], VIEW_ANALYSIS: ['HEAD', 'QUALITY_MANAGER'],
     });
   });
 

@@ -1,7 +1,7 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import { dayIn, dayStartIn, toDateValue } from '../../components/format.js';
 import type {
-  Channel, ComplaintCardFragment, ComplaintFilter, ComplaintOrder, ComplaintSortField, Priority, SlaState, Stage,
+  CauseGroup, Channel, ComplaintCardFragment, ComplaintFilter, ComplaintOrder, ComplaintSortField, Priority, SlaState, Stage,
 } from '@reclaim/client/staff';
 
 /**
@@ -12,6 +12,8 @@ import type {
  *   department mine | all | a department id (the board opens on a default one when absent)
  *   priority, sla, channel, category, stages (comma-separated), q (search),
  *   from, to   received from and to, both days included (YYYY-MM-DD, days in the company's time zone)
+ *   cause, causeGroup, reason, product   the analysis's drill-down (the list shows them as removable filters):
+ *              a coded cause's id, a cause-and-effect group, a coded rejection reason's id, a product as written
  *   sort, dir  a ComplaintSortField and ASC | DESC (the list; by deadline when absent)
  *   view       the saved view picked last (only to show it in the picker)
  */
@@ -19,7 +21,10 @@ export const ME = 'me';
 export const NOBODY = 'none';
 export const MY_DEPARTMENTS = 'mine';
 export const ALL_DEPARTMENTS = 'all';
-export const FILTER_KEYS = ['view', 'assignee', 'department', 'priority', 'sla', 'channel', 'category', 'stages', 'q', 'from', 'to', 'sort', 'dir'] as const;
+export const FILTER_KEYS = [
+  'view', 'assignee', 'department', 'priority', 'sla', 'channel', 'category', 'stages', 'q', 'from', 'to', 'sort', 'dir',
+  'cause', 'causeGroup', 'reason', 'product',
+] as const;
 export const SORT_FIELDS: readonly ComplaintSortField[] = ['NUMBER', 'RECEIVED_AT', 'PRIORITY', 'DUE_AT', 'ASSIGNEE', 'STAGE'];
 export const PRIORITIES: readonly Priority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
 export const SLA_STATES: readonly SlaState[] = ['ON_TRACK', 'AT_RISK', 'BREACHED', 'PAUSED', 'NONE'];
@@ -56,6 +61,10 @@ export function filterFromQuery(q: LocationQuery, timeZone?: string): ComplaintF
     ...(s('priority') && { priority: s('priority') as Priority }),
     ...(from && to && { receivedFrom: new Date(dayStartIn(from, timeZone)).toISOString(), receivedTo: new Date(dayStartIn(to, timeZone, 1)).toISOString() }),
     ...(s('q') && { search: s('q') }),
+    ...(s('cause') && { causeId: s('cause') }),
+    ...(s('causeGroup') && { causeGroup: s('causeGroup') as CauseGroup }),
+    ...(s('reason') && { rejectionReasonId: s('reason') }),
+    ...(s('product') && { product: s('product') }),
   };
 }
 
@@ -82,6 +91,10 @@ export function queryFromView(view: { id: string; filter: Record<string, unknown
   set('category', f.categoryId);
   set('stages', Array.isArray(f.stages) && f.stages.length ? f.stages.join(',') : null);
   set('q', f.search);
+  set('cause', f.causeId);
+  set('causeGroup', f.causeGroup);
+  set('reason', f.rejectionReasonId);
+  set('product', f.product);
   if (typeof f.receivedFrom === 'string' && typeof f.receivedTo === 'string') {
     set('from', dayIn(Date.parse(f.receivedFrom), timeZone));
     set('to', dayIn(Date.parse(f.receivedTo) - 1, timeZone));

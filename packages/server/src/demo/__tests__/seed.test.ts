@@ -129,7 +129,7 @@ describe('demo data', () => {
             from: last?.from_stage ?? Stage.RECEIVED, departmentId: c.department_id, categoryId: c.category_id,
             demand: c.demand, assigneeId: c.assignee_id, validity: c.validity, rootCause: c.root_cause,
             remedy: c.remedy as Remedy | null, remedyAmount: c.amount, satisfaction: c.satisfaction,
-            feedbackUnavailable: last?.data.feedbackUnavailable ?? null, rejectionReason: c.rejection_reason,
+            feedbackUnavailable: last?.data.feedbackUnavailable ?? null, rejectionReasonId: c.rejection_reason_id, causeId: c.cause_id,
             note: last?.data.note ?? null, correctiveActions: actions.map((a) => ({ kind: a.kind, done: a.done_at !== null })),
           });
           expect(missing, `${c.number} in ${c.stage}`).toEqual([]);
@@ -169,6 +169,19 @@ describe('demo data', () => {
           expect(c.sla_state === 'BREACHED', c.number).toBe(breached);
         }
         for (const c of s.complaints.filter((x) => !open.includes(x))) expect(c.sla_state).toBe('NONE');
+      });
+
+      it('codes causes and rejection reasons with a few vital ones dominating, and keeps each complaint\'s stage visits', async () => {
+        const coded = s.complaints.filter((c) => c.root_cause !== null);
+        expect(coded.every((c) => c.cause_id !== null)).toBe(true);
+        expect(s.complaints.filter((c) => c.stage === Stage.REJECTED).every((c) => c.rejection_reason_id !== null)).toBe(true);
+        const counts = [...coded.reduce((m, c) => m.set(c.cause_id, (m.get(c.cause_id) ?? 0) + 1), new Map<string, number>()).values()].sort((a, b) => b - a);
+        // The three biggest causes make well over half, and the biggest at least three times the median cause.
+        expect((counts[0]! + counts[1]! + counts[2]!) / coded.length).toBeGreaterThan(0.55);
+        expect(counts[0]!).toBeGreaterThanOrEqual(3 * counts[Math.floor(counts.length / 2)]!);
+        const [visits] = await read(texts.slug, `SELECT count(*)::int AS n, count(*) FILTER (WHERE left_at IS NOT NULL AND working_ms IS NULL)::int AS unworked,
+          (SELECT count(*)::int FROM timeline_events WHERE type IN ('RECEIVED', 'TRANSITIONED')) AS entries FROM stage_visits`);
+        expect(visits).toEqual({ n: visits!.entries, unworked: 0, entries: visits!.entries });
       });
     });
   }

@@ -102,9 +102,14 @@ export class Complaint {
   @Column('text', { nullable: true })
   validity!: Validity | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The explanation of the cause, in words' })
   @Column('text', { nullable: true })
   rootCause!: string | null;
+
+  /** The coded cause (set on the way to DECISION); `Complaint.cause`. */
+  @Field(() => ID, { nullable: true })
+  @Column('uuid', { nullable: true })
+  causeId!: string | null;
 
   @Field(() => Remedy, { nullable: true })
   @Column('text', { nullable: true })
@@ -118,9 +123,14 @@ export class Complaint {
   @Column('text', { nullable: true })
   decisionNote!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The explanation of a rejection, in words' })
   @Column('text', { nullable: true })
   rejectionReason!: string | null;
+
+  /** The coded rejection reason (set on the way to REJECTED); `Complaint.codedRejectionReason`. */
+  @Field(() => ID, { nullable: true })
+  @Column('uuid', { nullable: true })
+  rejectionReasonId!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Customer satisfaction, 1 to 5' })
   @Column('smallint', { nullable: true })

@@ -155,6 +155,10 @@ function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: un
   if (f.assignedToMe) where.push(`c.assignee_id = ${param(ctx.staff.userId)}`);
   if (f.unassigned) where.push('c.assignee_id IS NULL');
   if (f.categoryId) where.push(`c.category_id = ${param(f.categoryId)}`);
+  if (f.causeId) where.push(`c.cause_id = ${param(f.causeId)}`);
+  if (f.causeGroup) where.push(`c.cause_id IN (SELECT k.id FROM causes k WHERE k.cause_group = ${param(f.causeGroup)})`);
+  if (f.rejectionReasonId) where.push(`c.rejection_reason_id = ${param(f.rejectionReasonId)}`);
+  if (f.product?.trim()) where.push(`lower(c.product) = lower(${param(f.product.trim())})`);
   if (f.slaState) where.push(`c.sla_state = ${param(f.slaState)}`);
   if (f.channel) where.push(`c.channel = ${param(f.channel)}`);
   if (f.priority) where.push(`c.priority = ${param(f.priority)}`);

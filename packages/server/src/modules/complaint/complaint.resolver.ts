@@ -5,6 +5,7 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { Action } from '../../auth/permissions.js';
 import { IsEntityId, entityId } from '../../graphql/validation.js';
 import { Complaint } from './complaint.entity.js';
+import { Cause, RejectionReason } from '../cause/cause.entity.js';
 import { Stage } from './complaint.enums.js';
 import { Department } from '../department/department.entity.js';
 import { User } from '../user/user.entity.js';
@@ -162,6 +163,16 @@ export class ComplaintResolver {
   @FieldResolver(() => Category, { nullable: true })
   async category(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
     return c.categoryId ? (await gql.staff()).loaders.category.load(c.categoryId) : null;
+  }
+
+  @FieldResolver(() => Cause, { nullable: true, description: 'The coded cause (from DECISION on); `rootCause` explains it' })
+  async cause(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    return c.causeId ? (await gql.staff()).loaders.cause.load(c.causeId) : null;
+  }
+
+  @FieldResolver(() => RejectionReason, { nullable: true, description: 'The coded reason of a rejected complaint; `rejectionReason` explains it' })
+  async codedRejectionReason(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
+    return c.rejectionReasonId ? (await gql.staff()).loaders.rejectionReason.load(c.rejectionReasonId) : null;
   }
 
   @FieldResolver(() => Customer, { description: 'The customer as this complaint gave them (name, e-mail, phone when filed); `id` is their one record, shared by complaints with the same e-mail' })

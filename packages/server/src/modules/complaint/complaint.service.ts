@@ -17,6 +17,9 @@ import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInp
 import { assignScope, mayUpdate } from './abilities.js';
 import { newTrackingToken, trackingLink, type WithTrackingLink } from './tracking.js';
 import { requireReachable } from '../integration/integration.service.js';
+import { Cause, RejectionReason } from '../cause/cause.entity.js';
+import { requireActiveEntry } from '../cause/cause.service.js';
+import { enterStage } from '../analysis/stage-visits.js';
 
 /** Channels on which a staff member takes the complaint and can check it at once. */
 const STAFF_CHANNELS: readonly Channel[] = [Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.CHAT];
@@ -89,6 +92,8 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
     updatedAt: now,
   });
   await ctx.manager.insert(Complaint, complaint);
+  await enterStage(ctx, complaint.id, Stage.RECEIVED, now);
+  if (register) await enterStage(ctx, complaint.id, Stage.REGISTERED, now);
   await appendTimeline(ctx, {
     complaintId: complaint.id, type: 'RECEIVED', toStage: Stage.RECEIVED, data: { channel: input.channel },
     ...(input.assigneeId && { detail: { assigneeId: input.assigneeId, previousAssigneeId: null } }),
@@ -215,6 +220,8 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   const { correctiveActions: newActions, completedCorrectiveActionIds, feedbackUnavailable: _f, ...columns } =
     pick(input, given) as Partial<Complaint> & TransitionComplaintInput;
   if (registering && input.categoryId) await requireCategory(ctx, input.categoryId);
+  if (input.causeId) await requireActiveEntry(ctx, Cause, input.causeId, 'input.causeId');
+  if (input.rejectionReasonId) await requireActiveEntry(ctx, RejectionReason, input.rejectionReasonId, 'input.rejectionReasonId');
   if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, departmentId);
   for (const [i, a] of (newActions ?? []).entries()) await requireActionOwner(ctx, a, `input.correctiveActions.${i}.ownerDepartmentId`);
 
@@ -245,6 +252,7 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
 async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: TransitionPlan, input: TransitionComplaintInput): Promise<void> {
   const now = plan.update.updatedAt!;
   await ctx.manager.update(Complaint, { id: complaint.id }, plan.update);
+  await enterStage(ctx, complaint.id, input.to, now);
   // Entry order is kept: one millisecond apart each (they would all share the transaction's time).
   const added: CorrectiveAction[] = [];
   for (const [i, a] of (plan.newActions ?? []).entries()) added.push(await insertAction(ctx, complaint.id, a, new Date(now.getTime() + i)));

@@ -47,11 +47,11 @@ export const TRANSITION_FIELDS: Readonly<Record<Stage, readonly string[]>> = {
   [Stage.RECEIVED]: [],
   [Stage.REGISTERED]: ['kind', 'categoryId', 'priority', 'demand', 'departmentId', 'assigneeId'],
   [Stage.ANALYSIS]: ['assigneeId'],
-  [Stage.DECISION]: ['validity', 'rootCause'],
+  [Stage.DECISION]: ['validity', 'causeId', 'rootCause'],
   [Stage.IMPLEMENTATION]: ['remedy', 'remedyAmount', 'decisionNote', 'correctiveActions'],
   [Stage.FEEDBACK]: ['completedCorrectiveActionIds'],
   [Stage.CLOSED]: ['satisfaction', 'satisfactionComment', 'feedbackUnavailable'],
-  [Stage.REJECTED]: ['rejectionReason'],
+  [Stage.REJECTED]: ['rejectionReasonId', 'rejectionReason'],
 };
 
 /** What the stage rules look at: the complaint as it would be after the transition. */
@@ -63,12 +63,13 @@ export interface StageState {
   assigneeId?: string | null;
   validity?: Validity | null;
   rootCause?: string | null;
+  causeId?: string | null;
   remedy?: Remedy | null;
   remedyAmount?: number | null;
   correctiveActions: ReadonlyArray<{ kind: CorrectiveActionKind; done: boolean }>;
   satisfaction?: number | null;
   feedbackUnavailable?: boolean | null;
-  rejectionReason?: string | null;
+  rejectionReasonId?: string | null;
   note?: string | null;
 }
 
@@ -97,6 +98,7 @@ export function missingFields(to: Stage, s: StageState): Array<{ field: string; 
     case Stage.DECISION:
       need(s.validity && s.validity !== Validity.UNFOUNDED, 'validity',
         'validity must be OBJECTIVE or SUBJECTIVE (an unfounded complaint is rejected instead)');
+      need(s.causeId, 'causeId', 'the cause is coded before a decision (one of the company\'s causes)');
       need(s.rootCause?.trim(), 'rootCause', 'the root cause is found before a decision');
       break;
     case Stage.IMPLEMENTATION:
@@ -119,7 +121,7 @@ export function missingFields(to: Stage, s: StageState): Array<{ field: string; 
         "closing needs the customer's rating (1-5) or feedbackUnavailable");
       break;
     case Stage.REJECTED:
-      need(s.rejectionReason?.trim(), 'rejectionReason', 'a rejection states its reason');
+      need(s.rejectionReasonId, 'rejectionReasonId', 'a rejection states its coded reason');
       break;
     case Stage.RECEIVED:
       break;

@@ -271,3 +271,49 @@ export function penaltyExposure(price: number | null, percentPerDay: number, leg
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** How a clock ended: kept after it stops, for analysis (`clock_outcomes`). */
+export interface ClockOutcome {
+  clock: SlaTarget;
+  stage: Stage | null;
+  startedAt: Date;
+  endedAt: Date;
+  /** Null for LEGAL (calendar days, not working time). */
+  budgetMs: number | null;
+  consumedMs: number | null;
+  dueAt: Date | null;
+  /** When it breached: the scheduler's mark, else its due instant if it ended past it; null if met. */
+  breachedAt: Date | null;
+  met: boolean;
+  /** LEGAL only: the statutory penalty accrued by the end (null without a price). */
+  penalty: number | null;
+}
+
+/**
+ * The clocks of `existing` that `next` no longer runs — a STAGE clock of a
+ * stage left, FIRST_RESPONSE once answered, every clock when the complaint
+ * closes or is rejected — each with its outcome at `now`. An operational
+ * clock is met when it never breached and used at most its budget (time
+ * paused for the customer not counted); LEGAL when it ended by its deadline.
+ */
+export function stoppedClocks(
+  existing: readonly ClockRow[],
+  next: readonly ClockRow[],
+  calendar: BusinessCalendar | undefined,
+  now: Date,
+  legal: { price: number | null; percentPerDay: number },
+): ClockOutcome[] {
+  const stays = (r: ClockRow) => next.some((n) => n.clock === r.clock && n.stage === r.stage);
+  return existing.filter((r) => !stays(r)).map((r) => {
+    if (r.clock === SlaTarget.LEGAL) {
+      const late = r.dueAt !== null && now > r.dueAt;
+      const penalty = penaltyExposure(legal.price, legal.percentPerDay, r.dueAt, now, now);
+      return { clock: r.clock, stage: null, startedAt: r.startedAt, endedAt: now, budgetMs: null, consumedMs: null, dueAt: r.dueAt,
+        breachedAt: late ? r.breachedAt ?? r.dueAt : null, met: !late, penalty: penalty?.accrued ?? null };
+    }
+    const consumed = Math.round(consumedBy(r, calendar, now));
+    const met = !r.breachedAt && (r.budgetMs === null || consumed <= r.budgetMs);
+    return { clock: r.clock, stage: r.stage, startedAt: r.startedAt, endedAt: now, budgetMs: r.budgetMs, consumedMs: consumed, dueAt: r.dueAt,
+      breachedAt: met ? null : r.breachedAt ?? r.dueAt, met, penalty: null };
+  });
+}

@@ -7,8 +7,8 @@ import { LegalPreset } from './legal-preset.entity.js';
 import { SlaPolicy } from './sla-policy.entity.js';
 import type { EscalationOutcome } from './sla-breach.entity.js';
 import {
-  dueSteps, planClocks, raisedPriority, summarize, SlaTarget,
-  type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type SlaSettings,
+  dueSteps, planClocks, raisedPriority, stoppedClocks, summarize, SlaTarget,
+  type ClockOutcome, type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type SlaSettings,
 } from './sla-clock.js';
 import { clockOf } from './sla.enums.js';
 
@@ -79,9 +79,10 @@ interface SubjectRecord {
   stage_entered_at: Date;
   first_responded_at: Date | null;
   awaiting_customer_since: Date | null;
+  product_price: string | null;
 }
 
-const SUBJECT_COLUMNS = 'id, stage, priority, category_id, demand, received_at, stage_entered_at, first_responded_at, awaiting_customer_since';
+const SUBJECT_COLUMNS = 'id, stage, priority, category_id, demand, received_at, stage_entered_at, first_responded_at, awaiting_customer_since, product_price';
 const subject = (c: SubjectRecord): ClockSubject => ({
   stage: c.stage, priority: c.priority, categoryId: c.category_id, demand: c.demand, receivedAt: c.received_at,
   stageEnteredAt: c.stage_entered_at, firstRespondedAt: c.first_responded_at, awaitingCustomerSince: c.awaiting_customer_since,
@@ -109,10 +110,14 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
   const now = options.now ?? new Date();
   const rows: Array<ClockRow & { complaintId: string }> = [];
   const summaries: Array<Record<string, unknown>> = [];
+  const outcomes: Array<ClockOutcome & { complaintId: string }> = [];
   for (const c of complaints) {
     const mine = existing.filter((d) => d.complaint_id === c.id).map(clockRow);
     const plan = planClocks(subject(c), mine, settings, now);
     rows.push(...plan.rows.map((r) => ({ ...r, complaintId: c.id })));
+    const calendar = plan.policy ? settings.calendars.get(plan.policy.calendarId) : undefined;
+    const legal = { price: c.product_price === null ? null : Number(c.product_price), percentPerDay: (c.demand && settings.legal.get(c.demand)?.penaltyPercentPerDay) || 0 };
+    outcomes.push(...stoppedClocks(mine, plan.rows, calendar, now, legal).map((o) => ({ ...o, complaintId: c.id })));
     const { slaDueAt, slaState } = summarize(plan.rows, c.awaiting_customer_since !== null);
     summaries.push({ id: c.id, sla_due_at: slaDueAt, sla_state: slaState, legal_due_at: plan.legalDueAt, policy_id: plan.policy?.id ?? null });
   }
@@ -135,6 +140,7 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
     [JSON.stringify(rows.map(record)), ids],
   );
   await writeSummaries(ctx, summaries);
+  await insertOutcomes(ctx, outcomes);
   const next = Math.min(...rows.map(nextFire).filter((t): t is number => t !== null));
   if (Number.isFinite(next)) ctx.deadlineWritten(next);
 }
@@ -151,6 +157,21 @@ function record(r: ClockRow & { complaintId: string }) {
     consumed_ms: Math.round(r.consumedMs), running_since: r.runningSince, warn_at: r.warnAt, due_at: r.dueAt,
     warned_at: r.warnedAt, breached_at: r.breachedAt,
   };
+}
+
+/** Kept for analysis: how each stopped clock ended (docs/api.md#analysis). */
+async function insertOutcomes(ctx: RequestContext, outcomes: Array<ClockOutcome & { complaintId: string }>): Promise<void> {
+  if (!outcomes.length) return;
+  await ctx.query(
+    `INSERT INTO clock_outcomes (tenant_id, id, complaint_id, clock, stage, started_at, ended_at, budget_ms, consumed_ms, due_at, breached_at, met, penalty)
+     SELECT app_tenant_id(), gen_random_uuid(), x.* FROM jsonb_to_recordset($1::jsonb) AS x (complaint_id uuid, clock text, stage text,
+       started_at timestamptz, ended_at timestamptz, budget_ms bigint, consumed_ms bigint, due_at timestamptz, breached_at timestamptz,
+       met boolean, penalty numeric)`,
+    [JSON.stringify(outcomes.map((o) => ({
+      complaint_id: o.complaintId, clock: o.clock, stage: o.stage, started_at: o.startedAt, ended_at: o.endedAt, budget_ms: o.budgetMs,
+      consumed_ms: o.consumedMs, due_at: o.dueAt, breached_at: o.breachedAt, met: o.met, penalty: o.penalty,
+    })))],
+  );
 }
 
 async function writeSummaries(ctx: RequestContext, summaries: Array<Record<string, unknown>>): Promise<void> {

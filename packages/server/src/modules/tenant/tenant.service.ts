@@ -65,6 +65,8 @@ export async function createTenant(ctx: RequestContext, input: CheckedSignUp): P
   await ctx.manager.insert(Tenant, tenant);
   // Business hours with the country's public holidays, three SLA policies and, in Russia, the consumer-law presets.
   await installSlaDefaults(ctx);
+  // The coded causes under the six cause-and-effect groups, and the rejection reasons, in both languages.
+  await ctx.query('SELECT install_cause_defaults()');
   const user = await insertUser(ctx, {
     email: input.adminEmail, name: input.adminName, password: input.adminPassword, roles: [Role.ADMIN, Role.HEAD],
   });

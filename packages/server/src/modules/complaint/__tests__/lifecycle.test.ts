@@ -127,8 +127,8 @@ describe('missingFields', () => {
   /** A state that satisfies every stage; each case removes or spoils one thing. */
   const complete: StageState = {
     from: Stage.RECEIVED, departmentId: DEPT, categoryId: 'cat', demand: 'REFUND', assigneeId: 'user',
-    validity: Validity.SUBJECTIVE, rootCause: 'seal', remedy: Remedy.REPLACE, remedyAmount: null,
-    correctiveActions: [], satisfaction: 5, feedbackUnavailable: null, rejectionReason: 'used wrongly', note: null,
+    validity: Validity.SUBJECTIVE, causeId: 'cause', rootCause: 'seal', remedy: Remedy.REPLACE, remedyAmount: null,
+    correctiveActions: [], satisfaction: 5, feedbackUnavailable: null, rejectionReasonId: 'misuse', note: null,
   };
   const missing = (to: Stage, change: Partial<StageState> = {}) => missingFields(to, { ...complete, ...change }).map((m) => m.field);
 
@@ -153,6 +153,8 @@ describe('missingFields', () => {
     { to: Stage.ANALYSIS, change: { from: Stage.CLOSED, note: '   ' }, fields: ['note'] },
     { to: Stage.DECISION, change: { validity: null }, fields: ['validity'] },
     { to: Stage.DECISION, change: { validity: Validity.UNFOUNDED }, fields: ['validity'] },
+    { to: Stage.DECISION, change: { causeId: null }, fields: ['causeId'] },
+    { to: Stage.DECISION, change: { causeId: undefined, rootCause: null }, fields: ['causeId', 'rootCause'] },
     { to: Stage.DECISION, change: { rootCause: null }, fields: ['rootCause'] },
     { to: Stage.DECISION, change: { rootCause: ' \n ' }, fields: ['rootCause'] },
     { to: Stage.IMPLEMENTATION, change: { remedy: null }, fields: ['remedy'] },
@@ -165,8 +167,7 @@ describe('missingFields', () => {
     { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTIVE, done: false }, { kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: null }, fields: ['satisfaction'] },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: false }, fields: ['satisfaction'] },
-    { to: Stage.REJECTED, change: { rejectionReason: null }, fields: ['rejectionReason'] },
-    { to: Stage.REJECTED, change: { rejectionReason: '\t ' }, fields: ['rejectionReason'] },
+    { to: Stage.REJECTED, change: { rejectionReasonId: null }, fields: ['rejectionReasonId'] },
   ] as Array<{ to: Stage; change: Partial<StageState>; fields: string[] }>)('$to refuses $change: missing $fields', ({ to, change, fields }) => {
     expect(missing(to, change)).toEqual(fields);
   });
@@ -194,16 +195,16 @@ describe('missingFields', () => {
     const needs = Object.fromEntries(STAGES.map((to) => [to, missingFields(to, { ...empty, from: to === Stage.ANALYSIS ? Stage.REGISTERED : Stage.RECEIVED }).map((m) => m.field)]));
     expect(needs).toEqual({
       RECEIVED: [], REGISTERED: ['departmentId', 'categoryId', 'demand'], ANALYSIS: ['assigneeId'],
-      DECISION: ['validity', 'rootCause'], IMPLEMENTATION: ['remedy'], FEEDBACK: [], CLOSED: ['satisfaction'],
-      REJECTED: ['rejectionReason'],
+      DECISION: ['validity', 'causeId', 'rootCause'], IMPLEMENTATION: ['remedy'], FEEDBACK: [], CLOSED: ['satisfaction'],
+      REJECTED: ['rejectionReasonId'],
     });
   });
 
   it('lets each target stage carry the fields it requires', () => {
     const carriers: Partial<Record<Stage, string[]>> = {
-      REGISTERED: ['departmentId', 'categoryId', 'demand'], ANALYSIS: ['assigneeId'], DECISION: ['validity', 'rootCause'],
+      REGISTERED: ['departmentId', 'categoryId', 'demand'], ANALYSIS: ['assigneeId'], DECISION: ['validity', 'causeId', 'rootCause'],
       IMPLEMENTATION: ['remedy', 'remedyAmount', 'correctiveActions'], FEEDBACK: ['completedCorrectiveActionIds'],
-      CLOSED: ['satisfaction', 'feedbackUnavailable'], REJECTED: ['rejectionReason'],
+      CLOSED: ['satisfaction', 'feedbackUnavailable'], REJECTED: ['rejectionReasonId', 'rejectionReason'],
     };
     for (const [stage, fields] of Object.entries(carriers)) expect(TRANSITION_FIELDS[stage as Stage]).toEqual(expect.arrayContaining(fields!));
     expect(TRANSITION_FIELDS.RECEIVED).toEqual([]);

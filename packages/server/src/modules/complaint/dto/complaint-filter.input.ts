@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsOptional } from 'class-validator';
 import { Channel, Priority, SlaState, Stage } from '../complaint.enums.js';
 import { IsEntityId, PlainText } from '../../../graphql/validation.js';
 import { ComplaintSortField, SortDirection } from '../complaint.order.js';
+import { CauseGroup } from '../../cause/cause.entity.js';
 
 @InputType({ description: 'All given conditions hold (an empty filter: every complaint)' })
 export class ComplaintFilter {
@@ -34,6 +35,24 @@ export class ComplaintFilter {
   @IsOptional()
   @IsEntityId()
   categoryId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'The coded cause (the analysis\'s drill-down)' })
+  @IsOptional()
+  @IsEntityId()
+  causeId?: string | null;
+
+  @Field(() => CauseGroup, { nullable: true, description: 'A cause of this cause-and-effect group' })
+  causeGroup?: CauseGroup | null;
+
+  @Field(() => ID, { nullable: true, description: 'The coded rejection reason' })
+  @IsOptional()
+  @IsEntityId()
+  rejectionReasonId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The product as written, case aside (exact, not a search)' })
+  @IsOptional()
+  @PlainText({ max: 200, singleLine: true })
+  product?: string | null;
 
   @Field(() => SlaState, { nullable: true })
   slaState?: SlaState | null;

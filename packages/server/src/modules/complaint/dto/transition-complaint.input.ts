@@ -92,6 +92,11 @@ export class TransitionComplaintInput {
   @PlainText({ max: 5000 })
   rootCause?: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'The coded cause (`causes`), required for DECISION; `rootCause` explains it' })
+  @IsOptional()
+  @IsEntityId()
+  causeId?: string | null;
+
   // IMPLEMENTATION: the decision
   @Field(() => Remedy, { nullable: true })
   remedy?: Remedy | null;
@@ -137,7 +142,12 @@ export class TransitionComplaintInput {
   feedbackUnavailable?: boolean | null;
 
   // REJECTED
-  @Field(() => String, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The coded reason (`rejectionReasons`), required for REJECTED' })
+  @IsOptional()
+  @IsEntityId()
+  rejectionReasonId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The reason in words, for the file (optional beside the coded reason)' })
   @IsOptional()
   @PlainText({ max: 5000 })
   rejectionReason?: string | null;

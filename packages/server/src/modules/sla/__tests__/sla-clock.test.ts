@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SlaState, Stage } from '../../complaint/complaint.enums.js';
 import type { BusinessCalendar } from '../business-time.js';
 import {
-  consumedBy, dueSteps, legalDueAt, matchPolicy, penaltyExposure, planClocks, raisedPriority, summarize, SlaTarget,
+  consumedBy, dueSteps, legalDueAt, matchPolicy, penaltyExposure, planClocks, raisedPriority, stoppedClocks, summarize, SlaTarget,
   type ClockRow, type ClockSubject, type PolicyRules, type SlaSettings,
 } from '../sla-clock.js';
 
@@ -308,3 +308,33 @@ function workingHours(a: Date, b: Date): number {
   }
   return total / H;
 }
+
+describe('stoppedClocks (the outcomes kept for analysis)', () => {
+  const running = planClocks(subject(), [], settings(), MON_10).rows;
+  const legal = { price: 10_000, percentPerDay: 1 };
+
+  it('keeps nothing for clocks that go on, and the outcome of each clock that stops', () => {
+    expect(stoppedClocks(running, running, MOSCOW_HOURS, at('2026-11-23T09:00:00Z'), legal)).toEqual([]);
+    // Moved on to ANALYSIS two working hours later: the REGISTERED stage clock stops, met.
+    const next = planClocks(subject({ stage: Stage.ANALYSIS, stageEnteredAt: at('2026-11-23T09:00:00Z') }), running, settings(), at('2026-11-23T09:00:00Z')).rows;
+    expect(stoppedClocks(running, next, MOSCOW_HOURS, at('2026-11-23T09:00:00Z'), legal)).toEqual([expect.objectContaining({
+      clock: SlaTarget.STAGE, stage: Stage.REGISTERED, budgetMs: 8 * H, consumedMs: 2 * H, met: true, breachedAt: null, penalty: null,
+    })]);
+  });
+
+  it('at closing: a clock over its budget is missed, breached when it fell due; the legal deadline late with its penalty', () => {
+    // Closed 12 days later (the refund's 10 days ended at the start of 4 December): 2 started days late.
+    const closedAt = at('2026-12-05T09:00:00Z');
+    const outcomes = Object.fromEntries(stoppedClocks(running, [], MOSCOW_HOURS, closedAt, legal).map((o) => [o.clock, o]));
+    const stage = running.find((r) => r.clock === SlaTarget.STAGE)!;
+    expect(outcomes.STAGE).toMatchObject({ met: false, breachedAt: stage.dueAt, budgetMs: 8 * H });
+    expect(outcomes.STAGE!.consumedMs).toBeGreaterThan(8 * H);
+    expect(outcomes.LEGAL).toMatchObject({ met: false, breachedAt: legalDueAt(MON_10, 10, 'Europe/Moscow'), consumedMs: null, penalty: 200 });
+  });
+
+  it('a paused clock counts only the time it ran, whenever it stops', () => {
+    const paused = planClocks(subject({ awaitingCustomerSince: at('2026-11-23T08:00:00Z') }), running, settings(), at('2026-11-23T08:00:00Z')).rows;
+    const [resolution] = stoppedClocks(paused.filter((r) => r.clock === SlaTarget.RESOLUTION), [], MOSCOW_HOURS, at('2026-12-20T00:00:00Z'), legal);
+    expect(resolution).toMatchObject({ consumedMs: H, met: true });
+  });
+});

@@ -9,8 +9,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * under row-level security. Timeline entries and messages of an integration
  * name it (actor/author kind INTEGRATION).
  */
-export class Integrations1764600000000 implements MigrationInterface {
-  name = 'Integrations1764600000000';
+export class Integrations1764590000000 implements MigrationInterface {
+  name = 'Integrations1764590000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stage } from '../src/modules/complaint/complaint.enums.js';
+import { Analysis1764600000000 } from '../src/db/migrations/1764600000000-analysis.js';
+import { ok, type TestServer } from './harness.js';
+import { expectError, startWorld, type Fixtures, type World } from './fixtures.js';
+
+/**
+ * The analysis over the API (the figures themselves are checked in
+ * test/service/analysis.test.ts), and the migration's backfill of stage
+ * visits and legal outcomes from what complaints recorded before.
+ */
+let server: TestServer;
+let fx: Fixtures;
+let w: World;
+let other: World;
+beforeAll(async () => {
+  ({ server, fx, w } = await startWorld());
+  other = await fx.world();
+});
+afterAll(() => server?.close());
+
+const FIGURES = `query($f: AnalysisFilterInput!) {
+  funnel(filter: $f) { stage entered rejected rejectedBy { count rejectionReason { code nameRu nameEn } } }
+  pareto(filter: $f, by: CAUSE, measure: COUNT) { total bars { label value cumulativeShare vital cause { code group } } }
+  legalCompliance(filter: $f) { total met late penaltyAccrued }
+}`;
+const period = () => ({ from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() });
+
+describe('analysis over the API', () => {
+  it('the quality manager counts the company\'s complaints, a HEAD their department\'s, another company none of them', async () => {
+    await fx.complaintAt(w, Stage.DECISION);
+    await fx.complaintAt(w, Stage.REJECTED);
+    const f = period();
+    const mine = ok(await server.staff(FIGURES, { f }, w.staff.QUALITY_MANAGER.token));
+    const entered = (data: typeof mine, stage: string) => data.funnel.find((r: { stage: string }) => r.stage === stage);
+    expect(entered(mine, 'RECEIVED').entered).toBe(2);
+    expect(entered(mine, 'RECEIVED')).toMatchObject({ rejected: 1, rejectedBy: [{ count: 1, rejectionReason: { code: 'MISUSE', nameRu: 'Нарушение правил эксплуатации', nameEn: 'Used against the manual' } }] });
+    expect(mine.pareto).toEqual({ total: 1, bars: [{ label: 'SUPPLIER_DEFECT', value: 1, cumulativeShare: 1, vital: true, cause: { code: 'SUPPLIER_DEFECT', group: 'MATERIAL' } }] });
+    // The head of the complaints' department sees the one that reached it (the other was rejected before it had one).
+    const head = ok(await server.staff(FIGURES, { f }, w.staff.HEAD.token));
+    expect(entered(head, 'RECEIVED').entered).toBe(1);
+    const theirs = ok(await server.staff(FIGURES, { f }, other.staff.QUALITY_MANAGER.token));
+    expect(entered(theirs, 'RECEIVED').entered).toBe(0);
+    expect(theirs.pareto.bars).toEqual([]);
+    expectError(await server.staff(FIGURES, { f }, w.staff.SPECIALIST.token), 'FORBIDDEN');
+    expectError(await server.staff(FIGURES, { f: { ...f, departmentId: w.otherDept } }, w.staff.HEAD.token), 'FORBIDDEN');
+    expectError(await server.staff(FIGURES, { f: { from: f.to, to: f.from } }, w.staff.QUALITY_MANAGER.token), 'BAD_USER_INPUT');
+  });
+});
+
+describe('the migration\'s backfill', () => {
+  /** Stage visits and legal outcomes of `ids`, as the comparison needs them. */
+  const kept = (ids: string[]) => fx.asTenant(w.t.tenantId, async (m) => ({
+    visits: await m.query(`SELECT complaint_id, seq, stage, next_stage, left_at IS NULL AS open FROM stage_visits WHERE complaint_id = ANY($1) ORDER BY complaint_id, seq`, [ids]),
+    legal: await m.query(`SELECT complaint_id, met, penalty::float8 AS penalty FROM clock_outcomes WHERE clock = 'LEGAL' AND complaint_id = ANY($1) ORDER BY complaint_id`, [ids]),
+  }));
+
+  it('rebuilds from the timeline the visits the transitions wrote, and the legal outcome of each closed complaint, late ones with their penalty', async () => {
+    const open = await fx.complaintAt(w, Stage.IMPLEMENTATION);
+    const reopened = await fx.advance(w, await fx.complaintAt(w, Stage.CLOSED), Stage.ANALYSIS);
+    // Received 12 days ago with a 10-day legal deadline, then closed: late by two or three started days.
+    const late = await fx.complaintAt(w, Stage.FEEDBACK, { input: { productPrice: 20_000 } });
+    await fx.asTenant(w.t.tenantId, (m) => m.query(`UPDATE complaints SET received_at = received_at - interval '12 days' WHERE id = $1`, [late.id]));
+    ok(await server.staff(`mutation($i: UpdateComplaintInput!) { updateComplaint(input: $i) { version } }`,
+      { i: { id: late.id, expectedVersion: late.version, priority: 'HIGH' } }, w.staff.HEAD.token));
+    // (The scheduler may escalate the now breached clocks meanwhile: the version is read again.)
+    const current = async () => (await fx.get(w.staff.HEAD.token, late.id));
+    await expect.poll(async () => (await fx.transition(w.staff.HEAD.token, await current(), Stage.CLOSED, { satisfaction: 3 })).errors, { timeout: 5000 }).toBeUndefined();
+    const ids = [open.id, reopened.id, late.id];
+    const live = await kept(ids);
+    expect(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id)).toMatchObject({ met: false });
+    expect([200 * 2, 200 * 3]).toContain(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id).penalty);
+
+    // As on a database from before: the tables gone (and the codes with them), then the migration again.
+    const runner = server.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await new Analysis1764600000000().down(runner);
+      await new Analysis1764600000000().up(runner);
+      await runner.commitTransaction();
+    } finally {
+      await runner.release();
+    }
+    const rebuilt = await kept(ids);
+    expect(rebuilt.visits).toEqual(live.visits);
+    // Complaints closed now get theirs; a reopened complaint's earlier closing left nothing on the complaint to rebuild it from.
+    expect(rebuilt.legal).toEqual(live.legal.filter((o: { complaint_id: string }) => o.complaint_id === late.id));
+    const [{ unworked }] = await fx.asTenant(w.t.tenantId, (m) => m.query(
+      `SELECT count(*)::int AS unworked FROM stage_visits WHERE complaint_id = ANY($1) AND left_at IS NOT NULL AND working_ms IS NULL`, [ids]));
+    expect(unworked).toBeGreaterThan(0);
+  });
+});
