@@ -94,7 +94,10 @@ describe('health', () => {
       expect(down.body.database).toMatch(/unreachable/);
       // /readyz is public: the driver's message (database, host, user names) goes to the log, not to the caller.
       expect(down.body.database).not.toContain(name);
-      expect(lines.some((l) => l.msg === 'readiness check failed' && String(l.err?.message).includes(name))).toBe(true);
+      // Which message the driver gives depends on timing (the database refusing, or the pooled connection terminated).
+      const failure = lines.find((l) => l.msg === 'readiness check failed');
+      expect(String(failure?.err?.message ?? '')).not.toBe('');
+      expect(JSON.stringify(down.body)).not.toContain(String(failure!.err.message));
       expect((await request(other.url).get('/livez')).status).toBe(200);
       await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
       let again = await request(other.url).get('/readyz');

@@ -180,13 +180,15 @@ describe('delivery', () => {
 
     expect(Number((await server.dataSource.query('SELECT count(*) AS n FROM outbox_events'))[0].n)).toBe(before);
     await pause(800);
-    expect(client.results(id)).toEqual([]);
+    // Only the rolled-back change counts: the registration's own event may still arrive late on a loaded machine.
+    const analysis = () => client.results(id).filter((r) => r.data.complaintUpdated.stage === 'ANALYSIS');
+    expect(analysis()).toEqual([]);
     // The same change committed is delivered, once.
     await fx.advance(a, c, Stage.ANALYSIS);
-    const [update] = await client.waitForResults(id, 1);
-    expect(update.data.complaintUpdated.stage).toBe('ANALYSIS');
+    for (let i = 0; i < 50 && !analysis().length; i++) await pause(100);
+    expect(analysis()).toHaveLength(1);
     await pause(300);
-    expect(client.results(id)).toHaveLength(1);
+    expect(analysis()).toHaveLength(1);
   });
 
   it('delivers SLA alerts to the department\'s members and quality managers, not to other departments', async () => {
