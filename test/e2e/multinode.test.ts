@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { adminQuery } from '../../packages/server/src/bench/bench-kit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,11 +96,24 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
     });
   }
 
-  it('publishes through another node what a node killed (SIGKILL) right after COMMIT never published', async () => {
-    const survivor = await startNode({ PUBSUB: 'postgres' });
-    const doomed = await startNode({ PUBSUB: 'postgres' }, 'testing/crash-after-commit.js');
+  it('publishes through another node, and delivers its webhook once, what a node killed (SIGKILL) right after COMMIT never published', async () => {
+    // Webhooks to a receiver on this machine (loopback and http allowed for the test).
+    const survivor = await startNode({ PUBSUB: 'postgres', WEBHOOKS_ALLOW_INSECURE: '1' });
+    const doomed = await startNode({ PUBSUB: 'postgres', WEBHOOKS_ALLOW_INSECURE: '1' }, 'testing/crash-after-commit.js');
     const token = await signUp(survivor);
     const { socket, id } = await subscribe(survivor, token);
+    const hooks: Array<{ id: string; body: any }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        hooks.push({ id: String(req.headers['webhook-id']), body: JSON.parse(body) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    await gql(survivor, 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }',
+      { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventTypes: ['COMPLAINT_RECEIVED'] } }, token);
 
     const exited = new Promise((resolve) => doomed.child.once('exit', (code, signal) => resolve(signal)));
     const response = await gql(doomed, REGISTER, { input: complaint('lost in a crash?') }, token).then(() => 'answered', (e: Error) => e.message);
@@ -119,5 +134,14 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
     const { rows } = await client.query('SELECT count(*) FILTER (WHERE published_at IS NULL) AS unpublished FROM outbox_events');
     await client.end();
     expect(Number(rows[0].unpublished)).toBe(0);
+
+    // The webhook delivery was written in the same transaction: the survivor's worker sends it, once.
+    const listedId = (await gql(survivor, '{ complaints(first: 1) { edges { node { id } } } }', {}, token)).complaints.edges[0].node.id;
+    for (let i = 0; i < 100 && !hooks.length; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500));
+    receiver.close();
+    expect(hooks).toHaveLength(1);
+    expect(hooks[0]!.body).toMatchObject({ type: 'complaint.received' });
+    expect(JSON.stringify(hooks[0]!.body)).toContain(listedId);
   });
 });
