@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
-import { Analysis1764620000000 } from '../src/db/migrations/1764620000000-analysis.js';
+import { Analysis1764600000000 } from '../src/db/migrations/1764600000000-analysis.js';
 import { ok, type TestServer } from './harness.js';
 import { expectError, startWorld, type Fixtures, type World } from './fixtures.js';
 
@@ -75,8 +75,8 @@ describe('the migration\'s backfill', () => {
     const runner = server.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
-      await new Analysis1764620000000().down(runner);
-      await new Analysis1764620000000().up(runner);
+      await new Analysis1764600000000().down(runner);
+      await new Analysis1764600000000().up(runner);
       await runner.commitTransaction();
     } finally {
       await runner.release();

@@ -15,7 +15,7 @@ import { CountryHolidays1764500000000 } from './1764500000000-country-holidays.j
 import { CapaRegister1764530000000 } from './1764530000000-capa-register.js';
 import { RelatedComplaints1764550000000 } from './1764550000000-related-complaints.js';
 import { SavedViews1764520000000 } from './1764520000000-saved-views.js';
-import { Analysis1764620000000 } from './1764620000000-analysis.js';
+import { Analysis1764600000000 } from './1764600000000-analysis.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -36,5 +36,5 @@ export const migrations = [
   CapaRegister1764530000000,
   RelatedComplaints1764550000000,
   SavedViews1764520000000,
-  Analysis1764620000000,
+  Analysis1764600000000,
 ];

@@ -22,8 +22,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * null), and the LEGAL outcome of every complaint already closed with a
  * legal deadline. Every company gets the default causes and reasons.
  */
-export class Analysis1764620000000 implements MigrationInterface {
-  name = 'Analysis1764620000000';
+export class Analysis1764600000000 implements MigrationInterface {
+  name = 'Analysis1764600000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
