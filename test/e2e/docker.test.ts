@@ -38,6 +38,22 @@ describe('docker/compose.yaml', () => {
     expect(haproxy).toMatch(/server reclaim-1 reclaim-1:4000 check/);
   });
 
+  it('migrates as the owner and runs the nodes as a role that owns nothing, both made by the first start', () => {
+    const user = (url: string) => new URL(url).username;
+    const owner = user(compose.services.migrate!.environment!.DATABASE_URL!);
+    const script = readFileSync(new URL('docker/initdb/10-roles.sh', root), 'utf8');
+    expect((compose.services.postgres as { volumes?: string[] }).volumes).toContain('./initdb:/docker-entrypoint-initdb.d:ro');
+    expect(script).toContain(`CREATE DATABASE reclaim OWNER ${owner}`);
+    for (const node of ['reclaim-1', 'reclaim-2']) {
+      const env = compose.services[node]!.environment!;
+      const login = user(env.DATABASE_URL!);
+      expect(login).not.toBe(owner);
+      expect(user(env.DATABASE_LISTEN_URL!)).toBe(login);
+      expect(script).toMatch(new RegExp(`CREATE ROLE ${login} LOGIN PASSWORD :'\\w+' IN ROLE reclaim_node;`));
+    }
+    expect(compose.services.pgbouncer!.environment!.DB_USER).toBe(user(compose.services['reclaim-1']!.environment!.DATABASE_URL!));
+  });
+
   it('names only variables the server reads', () => {
     for (const name of Object.keys(compose.services['reclaim-1']!.environment ?? {})) expect(Object.keys(SETTINGS.shape)).toContain(name);
   });

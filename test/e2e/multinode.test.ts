@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { adminQuery } from '../../packages/server/src/bench/bench-kit.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsClient } from '../../packages/server/test/ws-client.js';
-import { gql as request, startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess, staffData as gql } from './server-process.js';
 
 /**
  * Several server processes on one PostgreSQL database, as in production:
@@ -20,15 +21,7 @@ const sockets: WsClient[] = [];
 let databaseUrl: string;
 let database: string;
 
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const admin = (sql: string) => adminQuery(DATABASE_URL!, sql);
 
 /** With Redis the nodes share their limits: under a prefix of this run's own, so that runs never count against each other. */
 const limitsPrefix = `test-${randomBytes(6).toString('hex')}`;
@@ -42,12 +35,6 @@ async function startNode(env: Record<string, string>, script?: string): Promise<
   return node;
 }
 
-/** The data of a staff request that must succeed. */
-async function gql(node: ServerProcess, query: string, variables?: object, token?: string) {
-  const body = await request(node.base, '/graphql', query, variables, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 const REGISTER = `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`;
 const STAGE_SUB = 'subscription { complaintStageChanged { from to complaint { id number stage } } }';

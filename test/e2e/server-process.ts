@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../packages/server/src/bench/topology.js';
+
+export { freePort };
 
 /** The built server, as `pnpm start` and the Docker image run it. */
 export const serverDist = new URL('../../packages/server/dist/', import.meta.url).pathname;
@@ -11,15 +13,6 @@ export interface ServerProcess {
   output(): string;
   /** SIGTERM, and the exit code once it has exited. */
   stop(): Promise<number | null>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts the built server (`script`: its entry under packages/server/dist, e.g. a test-only one from src/testing/). */
@@ -58,6 +51,13 @@ export async function gql(base: string, path: string, query: string, variables?:
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as { data?: any; errors?: any[] };
+}
+
+/** The data of a staff request (POST /graphql at a node or the balancer) that must succeed; its errors are thrown. */
+export async function staffData(at: string | { base: string }, query: string, variables?: object, token?: string) {
+  const body = await gql(typeof at === 'string' ? at : at.base, '/graphql', query, variables, token);
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WsClient } from '../../packages/server/test/ws-client.js';
-import { gql as request, startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess, staffData as gql } from './server-process.js';
 
 /**
  * The SLA scheduler as it runs in production: built server processes on one
@@ -39,11 +39,6 @@ async function startNode(env: Record<string, string> = {}): Promise<ServerProces
   return node;
 }
 
-async function gql(node: ServerProcess, query: string, variables?: object, token?: string) {
-  const body = await request(node.base, '/graphql', query, variables, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 const SLA_SUB = 'subscription { slaBreached { kind target dueAt at complaint { id } } }';
 

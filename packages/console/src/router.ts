@@ -30,6 +30,11 @@ const routes: RouteRecordRaw[] = [
         meta: { allowed: ['MANAGE_CORRECTIVE_ACTIONS'] },
       },
       {
+        // Its own chunk (ECharts with it): loaded when the page is opened, never with the console's first load.
+        path: 'analysis', name: 'analysis', component: () => import('./pages/analysis/AnalysisPage.vue'),
+        meta: { allowed: ['VIEW_ANALYSIS'] },
+      },
+      {
         path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
         meta: { allowed: ['REGISTER_COMPLAINT'] },
       },
@@ -46,6 +51,14 @@ const routes: RouteRecordRaw[] = [
           { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { allowed: ['MANAGE_TEMPLATES'] } },
           { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
           { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
+          {
+            path: 'integrations', name: 'admin-integrations', component: () => import('./pages/admin/integrations/IntegrationsPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
+          {
+            path: 'webhooks', name: 'admin-webhooks', component: () => import('./pages/admin/integrations/WebhooksPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
         ],
       },
       // An address the console does not know says so, instead of sending the user elsewhere without a word.

@@ -40,7 +40,7 @@ describe('the complaint\'s files', () => {
 
   it('lists a message\'s files under the message, and offers attaching to one being written', () => {
     const c = complaint({
-      messages: [{ id: 'm1', body: 'See the manual', visibility: 'PUBLIC', asksCustomer: false, authorKind: 'STAFF', author: { id: 'u1', name: 'Sam' }, createdAt: '2026-11-20T11:00:00Z' }],
+      messages: [{ id: 'm1', body: 'See the manual', visibility: 'PUBLIC', asksCustomer: false, authorKind: 'STAFF', author: { id: 'u1', name: 'Sam' }, integrationName: null, createdAt: '2026-11-20T11:00:00Z' }],
       attachments: [file({ id: 'f2', fileName: 'manual.pdf', contentType: 'application/pdf', messageId: 'm1' }), file({ id: 'f9', fileName: 'other.jpg' })],
     });
     const Host = defineComponent(() => () => h(NMessageProvider, () => h(ComplaintMessages, { complaint: c, canWrite: true })));

@@ -11,7 +11,7 @@ import { complaint } from './fixtures.js';
 type Message = ComplaintDetailFragment['messages'][number];
 const message = (over: Partial<Message>): Message => ({
   id: String(Math.random()), body: 'text', visibility: 'PUBLIC', asksCustomer: false, authorKind: 'STAFF',
-  author: { id: 'u1', name: 'Sam' }, createdAt: '2026-11-20T11:00:00Z', ...over,
+  author: { id: 'u1', name: 'Sam' }, integrationName: null, createdAt: '2026-11-20T11:00:00Z', ...over,
 });
 
 describe('messages say what they are (issue 14, item 14)', () => {

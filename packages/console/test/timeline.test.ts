@@ -23,6 +23,14 @@ describe('the timeline (issue 14, items 13 and 19)', () => {
     w.unmount();
   });
 
+  it('names the integration that did it', () => {
+    const w = mountWithI18n(ComplaintTimeline, { reference, timeline: [event({
+      type: 'RECEIVED', toStage: 'RECEIVED', actorKind: 'INTEGRATION', actor: null, integrationName: 'Интернет-магазин',
+    })] }, 'ru');
+    expect(w.text()).toContain('Интернет-магазин');
+    w.unmount();
+  });
+
   it('receiving does not repeat itself ("Получено: Получено")', () => {
     const w = mountWithI18n(ComplaintTimeline, { reference, timeline: [event({ type: 'RECEIVED', toStage: 'RECEIVED' })] }, 'ru');
     expect(w.text()).not.toContain('Получено: Получено');

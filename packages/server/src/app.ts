@@ -11,12 +11,14 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { PasswordHashing } from './auth/password.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
+import { createExportRoutes } from './modules/export/export.http.js';
 import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
 import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
+import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -30,6 +32,8 @@ export interface App {
   scheduler: SlaScheduler | null;
   /** Deletes uploads never linked in time. */
   uploadPurge: PendingUploadPurge;
+  /** Sends webhook deliveries (docs/integrations.md). */
+  webhooks: WebhookWorker;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
   /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
@@ -48,7 +52,7 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Omit<Config, 'live'>> & { live?: Partial<LiveLimits> };
+  & Partial<Omit<Config, 'live'>> & { live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions> };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -63,9 +67,19 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
     limits: config.live,
   });
-  /** What this node's units of work tell it after they commit: their events to publish, their nearest deadline to its scheduler. */
+  const webhookOptions: WebhookWorkerOptions = {
+    ...DEFAULT_WEBHOOK_WORKER, rules: { allowInsecure: config.webhooksAllowInsecure ?? false }, ...config.webhooks,
+  };
+  const webhooks = new WebhookWorker(dataSource, webhookOptions);
+  /**
+   * What this node's units of work tell it after they commit: their events to publish (and perhaps webhook
+   * deliveries to send), their nearest deadline to its scheduler.
+   */
   const afterCommit: CommittedEvents = {
-    committed: (events) => realtime.publisher.committed(events),
+    committed: (events) => {
+      realtime.publisher.committed(events);
+      webhooks.wake();
+    },
     deadlineWritten: (at) => scheduler?.expect(at),
   };
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
@@ -76,6 +90,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     tokens,
     staffLimiter: limits.limiter('staff', config.rateLimitPerMinute, 60),
     anonymousLimiter: limits.limiter('address', config.anonymousRateLimitPerMinute, 60),
+    integrationLimiter: limits.limiter('integration', config.integrationRateLimitPerMinute ?? 0, 60),
     portalLimits: new PortalLimits(limits, {
       submissionsPerHour: config.portalSubmissionsPerHour ?? 0,
       submissionsPerHourPerTenant: config.portalSubmissionsPerHourPerTenant ?? 0,
@@ -105,6 +120,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     queryLimits: config.queryLimits,
     publisher: afterCommit,
     sessions: realtime,
+    webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {
@@ -132,6 +148,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
 
   const httpLog = accessLog();
   const serveFiles = createFileRoutes(deps);
+  const serveExports = createExportRoutes(deps, staffSchema, { perCompany: config.exportsPerCompany ?? 0 });
   const servePortal = createSpaStatic(PORTAL_ROOT, '/p');
   const serveConsole = createSpaStatic(CONSOLE_ROOT, '', { inlineStyles: true });
   const serve = (req: IncomingMessage, res: ServerResponse) => {
@@ -159,9 +176,10 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
+        webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
       });
     }
-    if (serveFiles(req, res, path)) return;
+    if (serveFiles(req, res, path) || serveExports(req, res, path)) return;
     const underPortal = path === '/p' || path.startsWith('/p/');
     if (!(underPortal ? servePortal(req, res, path) : serveConsole(req, res, path))) sendJson(res, 404, { error: 'not found' });
   };
@@ -190,6 +208,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
   scheduler?.start();
   uploadPurge.start();
+  webhooks.start();
 
   return {
     server,
@@ -197,6 +216,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     realtime,
     scheduler,
     uploadPurge,
+    webhooks,
     health,
     metrics,
     async close() {
@@ -213,6 +233,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       // Before the publisher is flushed: what a last pass fires is published too.
       await scheduler?.stop();
       await uploadPurge.stop();
+      await webhooks.stop();
       await realtime.close();
       await limits.close();
     },
@@ -224,7 +245,7 @@ function endpointOf(url: string): Endpoint {
   const path = url.split('?')[0]!;
   if (path === '/graphql') return 'staff';
   if (path === '/portal/graphql') return 'portal';
-  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads')) return 'files';
+  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads') || path.startsWith('/exports/')) return 'files';
   if (/^\/(livez|readyz|healthz|metrics)(\/|$)/.test(path)) return 'ops';
   return 'app';
 }

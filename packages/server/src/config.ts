@@ -51,6 +51,10 @@ export interface Config {
   rateLimitPerMinute: number;
   /** Requests per minute per client address without a staff token (login, sign-up, portal); 0 turns it off. */
   anonymousRateLimitPerMinute: number;
+  /** Requests per integration API key per minute; 0 turns it off. */
+  integrationRateLimitPerMinute: number;
+  /** Webhooks may go to http:// and to loopback and private addresses: for development and tests only. */
+  webhooksAllowInsecure: boolean;
   /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
   portalSubmissionsPerHour: number;
   /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
@@ -68,6 +72,8 @@ export interface Config {
   /** Bytes of pending (not yet linked) uploads one client address, and one company, may hold; 0 turns one off. */
   uploadPendingBytesPerAddress: number;
   uploadPendingBytesPerTenant: number;
+  /** Exports (GET /exports/…) streaming at once per company, per node; 0 turns the cap off. */
+  exportsPerCompany: number;
   /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
   rateLimitPrefix: string;
   /** Failed sign-ins of one account (company and e-mail) before each further try must wait; 0 turns it off. */
@@ -202,6 +208,8 @@ export const SETTINGS = z.object({
   MIGRATE_ON_START: flag,
   RATE_LIMIT_PER_MINUTE: whole(),
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: whole(),
+  INTEGRATION_RATE_LIMIT_PER_MINUTE: whole(),
+  WEBHOOKS_ALLOW_INSECURE: flag,
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
   PORTAL_UPLOADS_PER_HOUR: whole(),
@@ -212,6 +220,7 @@ export const SETTINGS = z.object({
   UPLOAD_PENDING_TTL_SECONDS: whole(60),
   UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
   UPLOAD_PENDING_MB_PER_TENANT: whole(),
+  EXPORTS_PER_COMPANY: whole(),
   RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
   LOGIN_FAILURES_PER_ACCOUNT: whole(),
   LOGIN_LOCKOUT_SECONDS: whole(1),
@@ -273,6 +282,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   });
   const s = parsed.success ? parsed.data : ({} as Settings);
   if (parsed.success) {
+    if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE) problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
     if (s.NODE_ENV === 'production' && !s.JWT_SECRET) problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
     const pubsub = s.PUBSUB;
     if (pubsub === 'postgres' && !s.DATABASE_URL) problems.push('PUBSUB: postgres needs DATABASE_URL');
@@ -318,6 +328,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrateOnStart: s.MIGRATE_ON_START ?? true,
     rateLimitPerMinute: s.RATE_LIMIT_PER_MINUTE ?? 1200,
     anonymousRateLimitPerMinute: s.ANONYMOUS_RATE_LIMIT_PER_MINUTE ?? 300,
+    integrationRateLimitPerMinute: s.INTEGRATION_RATE_LIMIT_PER_MINUTE ?? 600,
+    webhooksAllowInsecure: s.WEBHOOKS_ALLOW_INSECURE ?? false,
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,
     portalUploadsPerHour: s.PORTAL_UPLOADS_PER_HOUR ?? 150,
@@ -328,6 +340,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingTtlMs: (s.UPLOAD_PENDING_TTL_SECONDS ?? UPLOAD_DEFAULTS.uploadPendingTtlMs / 1000) * 1000,
     uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
+    exportsPerCompany: s.EXPORTS_PER_COMPANY ?? 2,
     rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
     loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,
     loginLockoutSeconds: s.LOGIN_LOCKOUT_SECONDS ?? 2,

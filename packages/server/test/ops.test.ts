@@ -2,7 +2,9 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Health } from '../src/ops/health.js';
 import { configureLog } from '../src/ops/log.js';
+import { MemoryPubSub } from '../src/realtime/pubsub-memory.js';
 import { Fixtures, PASSWORD, type TenantFixture } from './fixtures.js';
 import { startTestServer, type TestServer } from './harness.js';
 
@@ -58,6 +60,26 @@ describe('health', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('asks the database once per freshness period, however often and however many at once ask it', async () => {
+    let looks = 0;
+    const counted = new Proxy(server.dataSource, {
+      get: (target, key) => key === 'query'
+        ? (sql: string, ...rest: unknown[]) => {
+          if (sql === 'SELECT 1') looks++;
+          return target.query(sql, ...(rest as []));
+        }
+        : Reflect.get(target, key),
+    });
+    const health = new Health(counted, () => new MemoryPubSub({ message: () => undefined, gap: () => undefined }), 300);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => health.readiness()));
+    expect(answers.every((a) => a.ready)).toBe(true);
+    await health.readiness();
+    expect(looks).toBe(1);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await health.readiness()).ready).toBe(true);
+    expect(looks).toBe(2);
   });
 
   it.runIf(process.env.DATABASE_URL)('goes unready while the database refuses connections, and ready again after', async () => {

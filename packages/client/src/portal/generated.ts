@@ -5,6 +5,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type ActorKind =
   | 'CUSTOMER'
+  | 'INTEGRATION'
   | 'STAFF'
   | 'SYSTEM';
 

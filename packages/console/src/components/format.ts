@@ -105,4 +105,41 @@ export function toDateValue(timestamp: number | null): string | null {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** A date picker's timestamp (local midnight) for a `Date` value (YYYY-MM-DD): the inverse of toDateValue. */
+export function fromDateValue(isoDate: string | null): number | null {
+  const m = isoDate && /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime() : null;
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
+export function dayIn(instant: number, timeZone?: string): string {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone && { timeZone }) })
+    .formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/**
+ * The instant a calendar date (YYYY-MM-DD) begins in `timeZone` (the
+ * company's), whatever the browser's zone; `plusDays` days later (a day of
+ * 23 or 25 hours where the clocks change counts as one day).
+ */
+export function dayStartIn(isoDate: string, timeZone?: string, plusDays = 0): number {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const wall = Date.UTC(y!, m! - 1, d! + plusDays);
+  if (!timeZone) return new Date(y!, m! - 1, d! + plusDays).getTime();
+  // The zone's offset at a guess, then again at the corrected instant (the offset may differ across a change).
+  let at = wall - offsetAt(wall, timeZone);
+  at = wall - offsetAt(at, timeZone);
+  return at;
+}
+
+/** How far ahead of UTC the wall clock of `timeZone` is at `instant`, in ms. */
+function offsetAt(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
 export { formatFileSize } from '@reclaim/client';

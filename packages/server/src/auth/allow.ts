@@ -3,6 +3,7 @@ import { Extensions } from 'type-graphql';
 import type { GraphQLContext } from '../graphql/context.js';
 import type { Actor } from './actor.js';
 import { Action, authorize } from './permissions.js';
+import { authorizeScope } from './scopes.js';
 
 /** Anyone, signed in or not (signing up, signing in). */
 export const PUBLIC = 'PUBLIC';
@@ -41,9 +42,14 @@ export function guardOperations(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/** The guard's rule for a signed-in staff member: FORBIDDEN unless `allowance` admits them (the service tests apply it too). */
+/**
+ * The guard's rule for a signed-in staff member (by their roles) or an
+ * integration (by its key's scopes): FORBIDDEN unless `allowance` admits
+ * them (the service tests apply it too).
+ */
 export function admit(allowance: Exclude<Allowance, typeof PUBLIC>, actor: Actor): void {
-  if (allowance !== STAFF) authorize(actor, allowance);
+  if (actor.integration) authorizeScope(actor.integration, allowance === STAFF ? null : allowance);
+  else if (allowance !== STAFF) authorize(actor, allowance);
 }
 
 /** Each operation's declaration, by name: what docs/roles.md's table is tested against. */

@@ -15,10 +15,12 @@ import { Attachment } from '../modules/attachment/attachment.entity.js';
 import { ResponseTemplate } from '../modules/template/template.entity.js';
 import { ComplaintLink } from '../modules/complaint/complaint-link.entity.js';
 import { SavedView } from '../modules/saved-view/saved-view.entity.js';
+import { Integration } from '../modules/integration/integration.entity.js';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/webhook/webhook.entity.js';
 import { Cause, RejectionReason } from '../modules/cause/cause.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
-  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink, SavedView,
-  Cause, RejectionReason,
+  BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink, SavedView, Integration,
+  WebhookEndpoint, WebhookDelivery, WebhookAttempt, Cause, RejectionReason,
 ];

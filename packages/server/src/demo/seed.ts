@@ -87,13 +87,10 @@ export async function seedDemoData(dataSource: DataSource): Promise<string | nul
   return seeded.length ? summary(seeded, performance.now() - started) : null;
 }
 
-/**
- * Any tenant at all (read as the connecting role, which owns the tables: the
- * tenants policy is not forced), or one of the demo slugs.
- */
+/** Any tenant at all, or one of the demo slugs (through functions: the nodes' role sees no company's rows outside a unit of work). */
 async function anyTenantExists(dataSource: DataSource): Promise<boolean> {
   const [row] = await dataSource.query(
-    `SELECT EXISTS (SELECT 1 FROM tenants) OR tenant_id_by_slug($1) IS NOT NULL OR tenant_id_by_slug($2) IS NOT NULL AS taken`,
+    `SELECT any_tenant_exists() OR tenant_id_by_slug($1) IS NOT NULL OR tenant_id_by_slug($2) IS NOT NULL AS taken`,
     DEMO_TENANTS.map((t) => t.texts.slug));
   return row?.taken === true || row?.taken === 't';
 }

@@ -13,6 +13,9 @@ import type { FileLinks } from '../modules/attachment/file-links.js';
 import type { UploadPolicy } from '../modules/attachment/attachment.http.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 import type { QueryLimits } from './limits.js';
+import { looksLikeApiKey } from '../modules/integration/api-key.js';
+import { enterAsIntegration } from '../modules/integration/integration.service.js';
+import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -64,6 +67,10 @@ export interface ServerDeps {
   tokens: TokenService;
   /** Per staff user. */
   staffLimiter: RateLimiter;
+  /** Per integration API key (by its prefix). */
+  integrationLimiter?: RateLimiter;
+  /** How webhook endpoint URLs are checked when saved (WEBHOOKS_ALLOW_INSECURE; tests give their own resolver). */
+  webhookUrls?: WebhookUrlPolicy;
   /** Per client address, for requests without a staff token (sign-up, login, portal). */
   anonymousLimiter: RateLimiter;
   /** Accepted portal submissions and uploads, per address and per company. */
@@ -224,6 +231,10 @@ export class GraphQLContext {
    */
   async countRefused(): Promise<void> {
     const token = bearer(this.authorization);
+    if (token && looksLikeApiKey(token) && this.deps.integrationLimiter) {
+      await this.deps.integrationLimiter.spend(token.slice(0, 19));
+      return;
+    }
     const claims = token ? await this.deps.tokens.verify(token).catch(() => null) : null;
     // Counted only: the refusal the caller gets is the one it earned.
     if (claims) await this.deps.staffLimiter.spend(claims.userId);
@@ -240,10 +251,18 @@ export class GraphQLContext {
   private async loadStaff(): Promise<RequestContext> {
     const token = bearer(this.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
+    if (looksLikeApiKey(token)) return this.loadIntegration(token);
     const claims = await this.deps.tokens.verify(token);
     await this.deps.staffLimiter.take(claims.userId);
     const actor = await enterAsStaff(this.uow, claims);
     return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
+  }
+
+  /** An integration's request: its key's budget first (by the key's prefix, before the database), then the key itself. */
+  private async loadIntegration(key: string): Promise<RequestContext> {
+    await this.deps.integrationLimiter?.take(key.slice(0, 19));
+    const actor = await enterAsIntegration(this.uow, key, this.clientAddress);
+    return new RequestContext(actor.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
   }
 }
 

@@ -13,6 +13,8 @@ import { Attachment } from '../modules/attachment/attachment.entity.js';
 import { BusinessCalendar } from '../modules/sla/business-calendar.entity.js';
 import { SlaPolicy } from '../modules/sla/sla-policy.entity.js';
 import { SlaBreach } from '../modules/sla/sla-breach.entity.js';
+import { Integration } from '../modules/integration/integration.entity.js';
+import { WebhookAttempt } from '../modules/webhook/webhook.entity.js';
 import { Cause, RejectionReason } from '../modules/cause/cause.entity.js';
 import type { DeadlineRecord } from '../modules/sla/sla.service.js';
 import { customerComplaintsOf } from '../modules/complaint/complaint.queries.js';
@@ -37,6 +39,9 @@ export class Loaders {
   readonly complaint: DataLoader<string, Complaint | null>;
   readonly calendar: DataLoader<string, BusinessCalendar | null>;
   readonly slaPolicy: DataLoader<string, SlaPolicy | null>;
+  readonly integration: DataLoader<string, Integration | null>;
+  /** The attempts of a webhook delivery, oldest first. */
+  readonly webhookAttempts: DataLoader<string, WebhookAttempt[]>;
   /** By user id, by name. */
   readonly userDepartments: DataLoader<string, Department[]>;
   /** By complaint id, oldest first. */
@@ -71,6 +76,8 @@ export class Loaders {
     this.complaint = byId(Complaint);
     this.calendar = byId(BusinessCalendar);
     this.slaPolicy = byId(SlaPolicy);
+    this.integration = byId(Integration);
+    this.webhookAttempts = grouped((ids) => manager.find(WebhookAttempt, { where: { tenantId, deliveryId: In(ids) }, order: { at: 'ASC' } }), (r) => r.deliveryId);
     this.userDepartments = grouped((ids) => manager.query(
       `SELECT ud.user_id AS "userId", d.id, d.name, d.created_at AS "createdAt", d.archived_at AS "archivedAt" FROM departments d
          JOIN user_departments ud ON ud.tenant_id = d.tenant_id AND ud.department_id = d.id

@@ -28,6 +28,8 @@ import { ComplaintSlaResolver, SlaBreachResolver, SlaPolicyViewResolver, SlaSett
 import { ResponseTemplateResolver } from '../modules/template/template.resolver.js';
 import { SavedViewResolver } from '../modules/saved-view/saved-view.resolver.js';
 import { ComplaintBulkResolver } from '../modules/complaint/complaint.bulk-resolver.js';
+import { IntegrationResolver } from '../modules/integration/integration.resolver.js';
+import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 
@@ -48,7 +50,8 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
+      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
+      WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
   }));

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
 
 export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
@@ -109,4 +110,32 @@ export function isOperator(req: IncomingMessage, operatorToken: string | undefin
   // Compared as digests: equal lengths, and no timing that tells how much of the token matched.
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(given), digest(`Bearer ${operatorToken}`));
+}
+
+const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 };
+const REASON_STATUS: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED_TYPE: 415 };
+
+/**
+ * Answers an expected failure (a coded error) of the routes beside GraphQL
+ * (files, exports) with its status and `{ error: { code, message, reason?, fields? } }`;
+ * false for anything else.
+ */
+export function sendError(res: ServerResponse, err: unknown): boolean {
+  if (err instanceof HttpError) {
+    sendJson(res, err.status, { error: { code: 'BAD_USER_INPUT', message: err.message } });
+    return true;
+  }
+  const code = err instanceof GraphQLError ? String(err.extensions?.code ?? '') : '';
+  const status = STATUS[code];
+  if (!status) return false;
+  const reason = err instanceof GraphQLError ? err.extensions?.reason : undefined;
+  const fields = err instanceof GraphQLError ? err.extensions?.fields : undefined;
+  const retryAfterSeconds = err instanceof GraphQLError ? err.extensions?.retryAfterSeconds : undefined;
+  sendJson(res, (typeof reason === 'string' && REASON_STATUS[reason]) || status, {
+    error: {
+      code, message: (err as Error).message, ...(reason ? { reason } : {}), ...(fields ? { fields } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    },
+  });
+  return true;
 }

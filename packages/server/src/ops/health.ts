@@ -18,8 +18,14 @@ const CHECK_TIMEOUT_MS = 2000;
 export class Health {
   private stopping = false;
   private migrated = false;
+  private databaseChecks?: { at: number; result: Promise<{ database: string; migrations: string }> };
 
-  constructor(private readonly dataSource: DataSource, private readonly pubsub: () => PubSub) {}
+  /**
+   * `freshMs`: how long one look at the database answers every /readyz
+   * (public, and asked by each balancer every second or faster), so that
+   * those calls cost the database one statement per node per `freshMs`.
+   */
+  constructor(private readonly dataSource: DataSource, private readonly pubsub: () => PubSub, private readonly freshMs = 1000) {}
 
   /** Readiness goes red from now on (the first step of a shutdown), so that the load balancer stops sending work here. */
   beginShutdown(): void {
@@ -31,13 +37,11 @@ export class Health {
   }
 
   async readiness(): Promise<Readiness> {
-    const [database, migrations] = await Promise.all([
-      within(this.dataSource.query('SELECT 1').then(() => 'ok')),
-      this.migrated ? 'ok' : within(this.dataSource.showMigrations().then((pending) => {
-        this.migrated = !pending;
-        return pending ? 'pending migrations' : 'ok';
-      })),
-    ]);
+    const now = performance.now();
+    if (!this.databaseChecks || now - this.databaseChecks.at >= this.freshMs) {
+      this.databaseChecks = { at: now, result: this.lookAtDatabase() };
+    }
+    const { database, migrations } = await this.databaseChecks.result;
     const checks = {
       shutdown: this.stopping ? 'shutting down' : 'ok',
       database,
@@ -45,6 +49,17 @@ export class Health {
       pubsub: this.pubsub().connected ? 'ok' : `${this.pubsub().kind} disconnected`,
     };
     return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+  }
+
+  private async lookAtDatabase(): Promise<{ database: string; migrations: string }> {
+    const [database, migrations] = await Promise.all([
+      within(this.dataSource.query('SELECT 1').then(() => 'ok')),
+      this.migrated ? 'ok' : within(this.dataSource.showMigrations().then((pending) => {
+        this.migrated = !pending;
+        return pending ? 'pending migrations' : 'ok';
+      })),
+    ]);
+    return { database, migrations };
   }
 }
 

@@ -1,6 +1,7 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
+import { dayIn, dayStartIn, toDateValue } from '../../components/format.js';
 import type {
-  Channel, ComplaintCardFragment, ComplaintFilter, ComplaintOrder, ComplaintSortField, Priority, SlaState, Stage,
+  CauseGroup, Channel, ComplaintCardFragment, ComplaintFilter, ComplaintOrder, ComplaintSortField, Priority, SlaState, Stage,
 } from '@reclaim/client/staff';
 
 /**
@@ -9,7 +10,10 @@ import type {
  *
  *   assignee   me | none | a user id
  *   department mine | all | a department id (the board opens on a default one when absent)
- *   priority, sla, channel, category, stages (comma-separated), q (search), from, to (days, epoch ms)
+ *   priority, sla, channel, category, stages (comma-separated), q (search),
+ *   from, to   received from and to, both days included (YYYY-MM-DD, days in the company's time zone)
+ *   cause, causeGroup, reason, product   the analysis's drill-down (the list shows them as removable filters):
+ *              a coded cause's id, a cause-and-effect group, a coded rejection reason's id, a product as written
  *   sort, dir  a ComplaintSortField and ASC | DESC (the list; by deadline when absent)
  *   view       the saved view picked last (only to show it in the picker)
  */
@@ -17,22 +21,36 @@ export const ME = 'me';
 export const NOBODY = 'none';
 export const MY_DEPARTMENTS = 'mine';
 export const ALL_DEPARTMENTS = 'all';
-export const FILTER_KEYS = ['view', 'assignee', 'department', 'priority', 'sla', 'channel', 'category', 'stages', 'q', 'from', 'to', 'sort', 'dir'] as const;
+export const FILTER_KEYS = [
+  'view', 'assignee', 'department', 'priority', 'sla', 'channel', 'category', 'stages', 'q', 'from', 'to', 'sort', 'dir',
+  'cause', 'causeGroup', 'reason', 'product',
+] as const;
 export const SORT_FIELDS: readonly ComplaintSortField[] = ['NUMBER', 'RECEIVED_AT', 'PRIORITY', 'DUE_AT', 'ASSIGNEE', 'STAGE'];
 export const PRIORITIES: readonly Priority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
 export const SLA_STATES: readonly SlaState[] = ['ON_TRACK', 'AT_RISK', 'BREACHED', 'PAUSED', 'NONE'];
-const DAY = 86_400_000;
 
 export const queryText = (v: LocationQuery[string] | undefined) => (typeof v === 'string' && v ? v : null);
 
-/** What the URL asks for, as the server's ComplaintFilter (a department absent or `all`: every department). */
-export function filterFromQuery(q: LocationQuery): ComplaintFilter {
+/** A day of the URL (YYYY-MM-DD; an older link's epoch ms is read as its local day). */
+export function queryDay(raw: LocationQuery[string] | undefined): string | null {
+  const value = queryText(raw);
+  if (!value) return null;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+  return /^\d+$/.test(value) ? toDateValue(Number(value)) : null;
+}
+
+/**
+ * What the URL asks for, as the server's ComplaintFilter (a department absent
+ * or `all`: every department); the received days are the company's
+ * (`timeZone`), from the start of `from` to the start of the day after `to`.
+ */
+export function filterFromQuery(q: LocationQuery, timeZone?: string): ComplaintFilter {
   const s = (key: string) => queryText(q[key]);
   const assignee = s('assignee');
   const department = s('department');
   const stages = s('stages');
-  const from = Number(s('from'));
-  const to = Number(s('to'));
+  const from = queryDay(q.from);
+  const to = queryDay(q.to);
   return {
     ...(stages && { stages: stages.split(',') as Stage[] }),
     ...(department === MY_DEPARTMENTS ? { inMyDepartments: true } : department && department !== ALL_DEPARTMENTS ? { departmentId: department } : {}),
@@ -41,8 +59,12 @@ export function filterFromQuery(q: LocationQuery): ComplaintFilter {
     ...(s('channel') && { channel: s('channel') as Channel }),
     ...(s('category') && { categoryId: s('category') }),
     ...(s('priority') && { priority: s('priority') as Priority }),
-    ...(from && to && { receivedFrom: new Date(from).toISOString(), receivedTo: new Date(to + DAY).toISOString() }),
+    ...(from && to && { receivedFrom: new Date(dayStartIn(from, timeZone)).toISOString(), receivedTo: new Date(dayStartIn(to, timeZone, 1)).toISOString() }),
     ...(s('q') && { search: s('q') }),
+    ...(s('cause') && { causeId: s('cause') }),
+    ...(s('causeGroup') && { causeGroup: s('causeGroup') as CauseGroup }),
+    ...(s('reason') && { rejectionReasonId: s('reason') }),
+    ...(s('product') && { product: s('product') }),
   };
 }
 
@@ -55,7 +77,7 @@ export function orderFromQuery(q: LocationQuery): ComplaintOrder {
 }
 
 /** The URL keys of a saved view (its filter as the server keeps it, and its order); `view` remembers which one. */
-export function queryFromView(view: { id: string; filter: Record<string, unknown>; orderBy: ComplaintOrder }): LocationQueryRaw {
+export function queryFromView(view: { id: string; filter: Record<string, unknown>; orderBy: ComplaintOrder }, timeZone?: string): LocationQueryRaw {
   const f = view.filter as ComplaintFilter;
   const query: LocationQueryRaw = { view: view.id };
   const set = (key: string, value: unknown) => {
@@ -69,9 +91,13 @@ export function queryFromView(view: { id: string; filter: Record<string, unknown
   set('category', f.categoryId);
   set('stages', Array.isArray(f.stages) && f.stages.length ? f.stages.join(',') : null);
   set('q', f.search);
+  set('cause', f.causeId);
+  set('causeGroup', f.causeGroup);
+  set('reason', f.rejectionReasonId);
+  set('product', f.product);
   if (typeof f.receivedFrom === 'string' && typeof f.receivedTo === 'string') {
-    set('from', Date.parse(f.receivedFrom));
-    set('to', Date.parse(f.receivedTo) - DAY);
+    set('from', dayIn(Date.parse(f.receivedFrom), timeZone));
+    set('to', dayIn(Date.parse(f.receivedTo) - 1, timeZone));
   }
   if (view.orderBy.field !== 'DUE_AT' || view.orderBy.direction !== 'ASC') {
     set('sort', view.orderBy.field);

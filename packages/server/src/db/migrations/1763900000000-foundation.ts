@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { createRole, grantRole } from './roles.js';
 
 /**
  * Tenants, staff, departments, categories, customers, complaints and their
@@ -15,24 +16,9 @@ export class Foundation1763900000000 implements MigrationInterface {
   name = 'Foundation1763900000000';
 
   async up(q: QueryRunner): Promise<void> {
-    // The role may have been created by a DBA beforehand (then the migrating
-    // user needs no CREATEROLE), or by an earlier database of the same cluster.
-    await q.query(`
-      DO $$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reclaim_app') THEN
-          CREATE ROLE reclaim_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-        END IF;
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-      END $$;
-    `);
+    await q.query(createRole('reclaim_app'));
     // The user that runs the server must be able to SET ROLE reclaim_app.
-    await q.query(`
-      DO $$ BEGIN
-        IF NOT pg_has_role(current_user, 'reclaim_app', 'MEMBER') THEN
-          EXECUTE format('GRANT reclaim_app TO %I', current_user);
-        END IF;
-      END $$;
-    `);
+    await q.query(grantRole('reclaim_app', 'current_user'));
     await q.query(`
       CREATE FUNCTION app_tenant_id() RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE AS
         $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;

@@ -15,7 +15,10 @@ import { CountryHolidays1764500000000 } from './1764500000000-country-holidays.j
 import { CapaRegister1764530000000 } from './1764530000000-capa-register.js';
 import { RelatedComplaints1764550000000 } from './1764550000000-related-complaints.js';
 import { SavedViews1764520000000 } from './1764520000000-saved-views.js';
+import { NodeRole1764560000000 } from './1764560000000-node-role.js';
+import { Integrations1764590000000 } from './1764590000000-integrations.js';
 import { Analysis1764600000000 } from './1764600000000-analysis.js';
+import { Webhooks1764610000000 } from './1764610000000-webhooks.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -36,5 +39,8 @@ export const migrations = [
   CapaRegister1764530000000,
   RelatedComplaints1764550000000,
   SavedViews1764520000000,
+  NodeRole1764560000000,
+  Integrations1764590000000,
   Analysis1764600000000,
+  Webhooks1764610000000,
 ];

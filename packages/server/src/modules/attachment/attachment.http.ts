@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError } from 'graphql';
 import { GraphQLContext, RequestContext, type ServerDeps } from '../../graphql/context.js';
 import { AppError, notFound } from '../../graphql/errors.js';
 import type { Actor } from '../../auth/actor.js';
 import { bearer } from '../../auth/token.js';
 import { Action, authorize } from '../../auth/permissions.js';
 import { inTenant } from '../../db/unit-of-work.js';
-import { HttpError, clientAddress, lingeringClose, sendJson } from '../../http/http-util.js';
+import { HttpError, clientAddress, lingeringClose, sendError, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import type { Attachment } from './attachment.entity.js';
 import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota, type Upload } from './attachment.service.js';
@@ -21,9 +20,6 @@ export interface UploadPolicy extends PendingQuota {
   /** The body must have arrived this long after the request began. */
   deadlineMs: number;
 }
-
-const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, RATE_LIMITED: 429 };
-const REASON_STATUS: Record<string, number> = { FILE_TOO_LARGE: 413, UNSUPPORTED_TYPE: 415 };
 
 /**
  * The file routes beside the GraphQL endpoints (docs/attachments.md):
@@ -218,23 +214,6 @@ function drained(res: ServerResponse): Promise<void> {
     res.on('drain', done);
     res.on('close', done);
   });
-}
-
-/** Answers an expected failure (a coded error) with its status; false for anything else. */
-function sendError(res: ServerResponse, err: unknown): boolean {
-  if (err instanceof HttpError) {
-    sendJson(res, err.status, { error: { code: 'BAD_USER_INPUT', message: err.message } });
-    return true;
-  }
-  const code = err instanceof GraphQLError ? String(err.extensions?.code ?? '') : '';
-  const status = STATUS[code];
-  if (!status) return false;
-  const reason = err instanceof GraphQLError ? err.extensions?.reason : undefined;
-  const fields = err instanceof GraphQLError ? err.extensions?.fields : undefined;
-  sendJson(res, (typeof reason === 'string' && REASON_STATUS[reason]) || status, {
-    error: { code, message: (err as Error).message, ...(reason ? { reason } : {}), ...(fields ? { fields } : {}) },
-  });
-  return true;
 }
 
 /** One `bytes=a-b` range (the kind video players ask for), null for the whole file. */

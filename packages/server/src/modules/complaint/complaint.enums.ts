@@ -37,7 +37,7 @@ export enum Remedy {
   EXPLANATION = 'EXPLANATION',
 }
 export enum Visibility { PUBLIC = 'PUBLIC', INTERNAL = 'INTERNAL' }
-export enum ActorKind { STAFF = 'STAFF', CUSTOMER = 'CUSTOMER', SYSTEM = 'SYSTEM' }
+export enum ActorKind { STAFF = 'STAFF', CUSTOMER = 'CUSTOMER', SYSTEM = 'SYSTEM', INTEGRATION = 'INTEGRATION' }
 
 registerEnumType(Stage, { name: 'Stage' });
 registerEnumType(ComplaintKind, { name: 'ComplaintKind' });

@@ -58,24 +58,34 @@ export function orderSql(order: ComplaintOrdering, param: (v: unknown) => string
     const [value, id] = decodeCursor(after, order);
     condition = `(${key.sql}, c.id) ${dir === 'DESC' ? '<' : '>'} (${param(value)}::${CAST[key.type]}, ${param(id)}::uuid)`;
   }
-  return { select: `${key.sql} AS "sortKey"`, join: key.join ?? '', orderBy: `${key.sql} ${dir}, c.id ${dir}`, condition };
+  // A time is read back as text with its microseconds: as a JS Date it would lose them, and the next page would start
+  // before rows that share the millisecond, repeating them (rows written with now() have microseconds).
+  const select = key.type === 'timestamp'
+    ? `CASE WHEN isfinite(${key.sql}) THEN to_char(${key.sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE 'infinity' END`
+    : key.sql;
+  return { select: `${select} AS "sortKey"`, join: key.join ?? '', orderBy: `${key.sql} ${dir}, c.id ${dir}`, condition };
 }
 
 /** A row's place in its order, opaque to clients: the order itself, its key and the id. */
 export function encodeCursor(order: ComplaintOrdering, row: { id: string; sortKey?: unknown }): string {
   let value = row.sortKey;
   // No deadline is stored as 'infinity' (pg gives Infinity, PGlite an invalid Date).
-  if (KEYS[order.field].type === 'timestamp') {
+  if (KEYS[order.field].type === 'timestamp' && !(typeof value === 'string' && isCursorDate(value))) {
     value = value instanceof Date && Number.isFinite(value.getTime()) ? value.toISOString() : 'infinity';
   }
   if (KEYS[order.field].type === 'int') value = Number(value);
   return Buffer.from(JSON.stringify([order.field, order.direction, value, row.id])).toString('base64url');
 }
 
-/** A deadline as encodeCursor writes it (ISO 8601, UTC), within years 1970 to 9999: what PostgreSQL and every client read alike. */
+/**
+ * A time as encodeCursor writes it (ISO 8601, UTC, with milliseconds or microseconds), within years 1970 to 9999:
+ * what PostgreSQL and every client read alike.
+ */
 function isCursorDate(text: string): boolean {
-  const time = Date.parse(text);
-  return time >= 0 && time < Date.UTC(10_000, 0, 1) && new Date(time).toISOString() === text;
+  const m = /^(.*\.\d{3})(\d{3})?Z$/.exec(text);
+  if (!m) return false;
+  const time = Date.parse(`${m[1]}Z`);
+  return time >= 0 && time < Date.UTC(10_000, 0, 1) && new Date(time).toISOString() === `${m[1]}Z`;
 }
 
 function validKey(type: KeyType, value: unknown): boolean {

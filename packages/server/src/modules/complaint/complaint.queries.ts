@@ -15,17 +15,32 @@ function complaintColumns(ctx: Pick<RequestContext, 'manager'>): string {
   return selectList;
 }
 
+/** A SELECT list of only `properties` (and the id), for readers that need a few columns of many rows (the export). */
+function someComplaintColumns(ctx: Pick<RequestContext, 'manager'>, properties: readonly (keyof Complaint)[]): string {
+  const wanted = new Set<string>(['id', ...properties]);
+  return ctx.manager.connection.getMetadata(Complaint).columns
+    .filter((c) => wanted.has(c.propertyName))
+    .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
+}
+
 function toComplaint(row: Record<string, unknown>): Complaint {
   const c = row as unknown as Complaint;
   if (c.remedyAmount !== null && c.remedyAmount !== undefined) c.remedyAmount = Number(c.remedyAmount);
   return c;
 }
 
+/** The departments an integration's key is limited to, or null (staff, or an integration of the whole company). */
+const integrationDepartments = (ctx: RequestContext): string[] | null =>
+  ctx.actor?.integration && ctx.actor.departmentIds.length ? ctx.actor.departmentIds : null;
+
 export async function findComplaint(ctx: RequestContext, by: { id?: string | null; number?: string | null }): Promise<Complaint | null> {
   if (!by.id === !by.number) throw badInput('give exactly one of id and number');
+  const limited = integrationDepartments(ctx);
+  const within = limited ? ' AND c.department_id = ANY($2::uuid[])' : '';
   const [row] = by.id
-    ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1`, [by.id])
-    : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1`, [by.number!.trim().toUpperCase()]);
+    ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1${within}`, limited ? [by.id, limited] : [by.id])
+    : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1${within}`,
+      limited ? [by.number!.trim().toUpperCase(), limited] : [by.number!.trim().toUpperCase()]);
   return row ? toComplaint(row) : null;
 }
 
@@ -89,6 +104,19 @@ export async function listComplaints(
   ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null, order: ComplaintOrdering = DEFAULT_ORDER,
 ): Promise<ComplaintPage> {
   checkFirst(first);
+  return readComplaintPage(ctx, filter, first, after, order);
+}
+
+/**
+ * listComplaints without the API's ceiling on `first`: the export
+ * (modules/export) reads the same filter and order in larger pages, each in
+ * its own short transaction, and only the `properties` it shows (the rest
+ * of the row is then absent).
+ */
+export async function readComplaintPage(
+  ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after: string | null | undefined, order: ComplaintOrdering,
+  properties?: readonly (keyof Complaint)[],
+): Promise<ComplaintPage> {
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const where = filterConditions(ctx, filter ?? {}, param);
@@ -98,7 +126,7 @@ export async function listComplaints(
   const sort = orderSql(order, param, after);
   if (sort.condition) where.push(sort.condition);
   const rows = await ctx.query(
-    `SELECT ${complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
+    `SELECT ${properties ? someComplaintColumns(ctx, properties) : complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
       WHERE ${where.length ? where.join(' AND ') : 'true'}
       ORDER BY ${sort.orderBy} LIMIT ${first + 1}`, params);
   return {
@@ -119,6 +147,8 @@ function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: un
     // Lets the planner use the partial queue index.
     if (f.stages.every((s: Stage) => OPEN_STAGES.includes(s))) where.push(`c.stage NOT IN ('CLOSED', 'REJECTED')`);
   }
+  const limited = integrationDepartments(ctx);
+  if (limited) where.push(`c.department_id = ANY(${param(limited)}::uuid[])`);
   if (f.departmentId) where.push(`c.department_id = ${param(f.departmentId)}`);
   if (f.inMyDepartments) where.push(`c.department_id = ANY(${param(ctx.staff.departmentIds)}::uuid[])`);
   if (f.assigneeId) where.push(`c.assignee_id = ${param(f.assigneeId)}`);

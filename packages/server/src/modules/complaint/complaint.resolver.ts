@@ -217,4 +217,9 @@ export class TimelineEventResolver {
   async actor(@Root() e: TimelineEvent, @Ctx() gql: GraphQLContext) {
     return e.actorUserId ? (await gql.staff()).loaders.user.load(e.actorUserId) : null;
   }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The integration that did it (actorKind INTEGRATION)' })
+  async integrationName(@Root() e: TimelineEvent, @Ctx() gql: GraphQLContext): Promise<string | null> {
+    return e.actorIntegrationId ? (await (await gql.staff()).loaders.integration.load(e.actorIntegrationId))?.name ?? null : null;
+  }
 }

@@ -16,6 +16,7 @@ import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 import { assignScope, mayUpdate } from './abilities.js';
 import { newTrackingToken, trackingLink, type WithTrackingLink } from './tracking.js';
+import { requireReachable } from '../integration/integration.service.js';
 import { Cause, RejectionReason } from '../cause/cause.entity.js';
 import { requireActiveEntry } from '../cause/cause.service.js';
 import { enterStage } from '../analysis/stage-visits.js';
@@ -143,13 +144,29 @@ async function withClocks(ctx: RequestContext, complaint: Complaint): Promise<Co
  * (its token is not recoverable); `issueTrackingLink` gives a new one.
  */
 export async function registerComplaint(ctx: RequestContext, input: RegisterComplaintInput): Promise<WithTrackingLink> {
+  const integration = ctx.staff.integration;
+  if (integration) requireIntegrationInput(ctx, input);
   const { token, hash } = newTrackingToken();
-  // Staff and portal keys live in separate namespaces: neither side can replay the other's.
+  // Staff, portal and each integration's keys live in separate namespaces: none can replay another's.
+  const namespace = integration ? `api:${integration.id}` : 'staff';
   const complaint = await createComplaint(ctx, {
-    ...input, accessTokenHash: hash, idempotencyKey: input.idempotencyKey ? `staff:${input.idempotencyKey}` : null,
+    ...input, accessTokenHash: hash, idempotencyKey: input.idempotencyKey ? `${namespace}:${input.idempotencyKey}` : null,
   });
   if (!complaint.accessTokenHash?.equals(hash)) return complaint;
   return Object.assign(complaint, { trackingLink: await trackingLink(ctx, complaint, token) });
+}
+
+/** An integration registers on the API channel, into one of its departments when it is limited to some. */
+function requireIntegrationInput(ctx: RequestContext, input: RegisterComplaintInput): void {
+  if (input.channel !== Channel.API) {
+    throw badInput('an integration registers complaints on the API channel', { fields: [{ field: 'channel', messages: ['must be API'] }] });
+  }
+  const limited = ctx.staff.departmentIds;
+  if (limited.length && (!input.departmentId || !limited.includes(input.departmentId))) {
+    throw badInput('this integration registers complaints only into its departments', {
+      fields: [{ field: 'departmentId', messages: [`must be one of ${limited.join(', ')}`] }],
+    });
+  }
 }
 
 /** Loads a complaint for a change: locked, and at the version the caller saw. */
@@ -348,6 +365,7 @@ export async function setAwaitingCustomer(ctx: RequestContext, complaintId: stri
 }
 
 export async function stopAwaitingCustomer(ctx: RequestContext, id: string): Promise<Complaint> {
+  if (ctx.actor?.integration) requireReachable(ctx, (await ctx.manager.findOneBy(Complaint, { id }))?.departmentId ?? null);
   await setAwaitingCustomer(ctx, id, false, 'STAFF');
   return ctx.manager.findOneByOrFail(Complaint, { id });
 }

@@ -36,6 +36,9 @@ export class TimelineEvent {
   @Column('uuid', { nullable: true })
   actorUserId!: string | null;
 
+  @Column('uuid', { nullable: true })
+  actorIntegrationId!: string | null;
+
   @Field(() => GraphQLJSONObject, { description: 'What changed, e.g. {"assigneeId": ..., "note": ...}' })
   @Column('jsonb')
   data!: Record<string, unknown>;

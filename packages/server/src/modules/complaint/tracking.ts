@@ -1,9 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashSecret } from '../../auth/secret.js';
 import { Field, ObjectType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { notFound } from '../../graphql/errors.js';
 import { Complaint } from './complaint.entity.js';
 import { appendTimeline } from './timeline.js';
+import { requireReachable } from '../integration/integration.service.js';
 
 /**
  * A complaint's tracking token: with the number it opens the complaint on the
@@ -17,7 +19,7 @@ export interface TrackingToken {
   hash: Buffer;
 }
 
-export const hashTrackingToken = (token: string): Buffer => createHash('sha256').update(token).digest();
+export const hashTrackingToken = hashSecret;
 
 /** 256 random bits, URL-safe. */
 export function newTrackingToken(): TrackingToken {
@@ -59,6 +61,7 @@ export async function trackingLink(ctx: RequestContext, complaint: Pick<Complain
 export async function issueTrackingLink(ctx: RequestContext, id: string): Promise<WithTrackingLink> {
   const complaint = await ctx.manager.findOne(Complaint, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!complaint) throw notFound('complaint');
+  requireReachable(ctx, complaint.departmentId);
   const { token, hash } = newTrackingToken();
   const replaced = complaint.accessTokenHash !== null;
   const updatedAt = new Date();

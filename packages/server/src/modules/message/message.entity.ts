@@ -27,6 +27,9 @@ export class Message {
   @Column('uuid', { nullable: true })
   authorUserId!: string | null;
 
+  @Column('uuid', { nullable: true })
+  authorIntegrationId!: string | null;
+
   @Field()
   @Column('text')
   body!: string;

@@ -45,4 +45,9 @@ export class MessageResolver {
   async author(@Root() m: Message, @Ctx() gql: GraphQLContext) {
     return m.authorUserId ? (await gql.staff()).loaders.user.load(m.authorUserId) : null;
   }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The integration that wrote it (authorKind INTEGRATION)' })
+  async integrationName(@Root() m: Message, @Ctx() gql: GraphQLContext): Promise<string | null> {
+    return m.authorIntegrationId ? (await (await gql.staff()).loaders.integration.load(m.authorIntegrationId))?.name ?? null : null;
+  }
 }

@@ -9,6 +9,7 @@ import { Message } from './message.entity.js';
 import { linkAttachments } from '../attachment/attachment.service.js';
 import type { Attachment } from '../attachment/attachment.entity.js';
 import { answeredUserIds, mentionedUserIds } from '../notification/notification.js';
+import { requireReachable } from '../integration/integration.service.js';
 
 export interface NewMessage {
   complaintId: string;
@@ -36,16 +37,19 @@ export async function addStaffMessage(ctx: RequestContext, input: NewMessage): P
 }
 
 export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind.CUSTOMER | ActorKind.STAFF): Promise<AddedMessage> {
-  const [complaint] = await ctx.query<{ first_responded_at: Date | null; awaiting_customer_since: Date | null }>(
-    'SELECT first_responded_at, awaiting_customer_since FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
+  const [complaint] = await ctx.query<{ first_responded_at: Date | null; awaiting_customer_since: Date | null; department_id: string | null }>(
+    'SELECT first_responded_at, awaiting_customer_since, department_id FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
   if (!complaint) throw notFound('complaint');
+  const integration = author === ActorKind.STAFF ? ctx.staff.integration : undefined;
+  if (integration) requireReachable(ctx, complaint.department_id);
   const message = ctx.manager.create(Message, {
     tenantId: ctx.tenantId,
     id: randomUUID(),
     complaintId: input.complaintId,
     visibility: input.visibility,
-    authorKind: author,
-    authorUserId: author === ActorKind.STAFF ? ctx.staff.userId : null,
+    authorKind: integration ? ActorKind.INTEGRATION : author,
+    authorUserId: author === ActorKind.STAFF && !integration ? ctx.staff.userId : null,
+    authorIntegrationId: integration?.id ?? null,
     body: input.body.trim(),
     asksCustomer: !!input.awaitCustomer,
     createdAt: new Date(),

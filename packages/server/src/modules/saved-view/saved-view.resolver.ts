@@ -1,7 +1,6 @@
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Action } from '../../auth/permissions.js';
-import { Allow } from '../../auth/allow.js';
+import { Allow, STAFF } from '../../auth/allow.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { entityId } from '../../graphql/validation.js';
 import { ComplaintSortField, SortDirection } from '../complaint/complaint.order.js';
@@ -40,25 +39,25 @@ class SavedViewType implements QueueView {
 /** Saved views: every staff member keeps their own; nobody else (not even an ADMIN) sees them. */
 @Resolver(() => SavedViewType)
 export class SavedViewResolver {
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Query(() => [SavedViewType], { description: 'The built-in views, then the signed-in user\'s own by name' })
   async savedViews(@Ctx() gql: GraphQLContext): Promise<QueueView[]> {
     return listViews(await gql.staff());
   }
 
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Mutation(() => SavedViewType, { description: 'CONFLICT (DUPLICATE) for a name the user has already; BAD_USER_INPUT (VIEW_LIMIT) past 50 views' })
   async saveView(@Arg('input') input: SaveViewInput, @Ctx() gql: GraphQLContext): Promise<QueueView> {
     return saveView(await gql.staff(), input);
   }
 
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Mutation(() => SavedViewType, { description: 'NOT_FOUND for another user\'s view; a built-in view\'s id is not one (BAD_USER_INPUT)' })
   async renameView(@Arg('input') input: RenameViewInput, @Ctx() gql: GraphQLContext): Promise<QueueView> {
     return renameView(await gql.staff(), input);
   }
 
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Mutation(() => Boolean, { description: 'NOT_FOUND for another user\'s view; a built-in view\'s id is not one (BAD_USER_INPUT)' })
   async deleteView(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<boolean> {
     return deleteView(await gql.staff(), entityId(id, 'id'));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Action } from '../../auth/permissions.js';
-import { Allow, PUBLIC } from '../../auth/allow.js';
+import { Allow, PUBLIC, STAFF } from '../../auth/allow.js';
 import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { BrandingInput, TenantBranding, brandingView } from './branding.js';
 import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
@@ -153,7 +153,7 @@ export class TenantResolver {
     return withToken(gql, session);
   }
 
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Query(() => User, { description: 'The signed-in staff member' })
   async me(@Ctx() gql: GraphQLContext): Promise<User> {
     const ctx = await gql.staff();

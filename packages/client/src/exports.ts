@@ -1,0 +1,80 @@
+import type { ErrorCode, FieldProblem, RequestProblem } from './errors.js';
+
+/**
+ * Downloads of the staff list as a spreadsheet (docs/api.md, "Exports"):
+ * `GET /exports/complaints.csv|xlsx` with the list's filter and order. The
+ * route takes the staff bearer token in a header, so the file is fetched
+ * and handed to the browser as a blob rather than opened as a link.
+ */
+export type ExportFormat = 'csv' | 'xlsx';
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** The `complaints` query's `filter` and `orderBy`, as the list sends them. */
+  filter?: object | null;
+  orderBy?: object | null;
+  /** The headers' language; the company's when absent. */
+  lang?: 'ru' | 'en';
+}
+
+export function exportPath({ format, filter, orderBy, lang }: ExportRequest): string {
+  const params = new URLSearchParams();
+  if (filter && Object.keys(filter).length) params.set('filter', JSON.stringify(filter));
+  if (orderBy) params.set('orderBy', JSON.stringify(orderBy));
+  if (lang) params.set('lang', lang);
+  const query = params.toString();
+  return `/exports/complaints.${format}${query ? `?${query}` : ''}`;
+}
+
+export class ExportError extends Error {
+  constructor(readonly problem: RequestProblem) {
+    super(problem.message);
+  }
+}
+
+const CODES = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
+
+/** The route's `{ error: { code, message, reason?, fields?, retryAfterSeconds? } }` as the clients describe any failure. */
+export function exportProblem(status: number, body: unknown): RequestProblem {
+  const error = (body as { error?: Record<string, unknown> } | null)?.error ?? {};
+  const code = String(error.code ?? '') as ErrorCode;
+  return {
+    code: CODES.has(code) ? code : status === 429 ? 'RATE_LIMITED' : 'INTERNAL_SERVER_ERROR',
+    message: typeof error.message === 'string' ? error.message : `HTTP ${status}`,
+    reason: typeof error.reason === 'string' ? error.reason : undefined,
+    fields: Array.isArray(error.fields) ? (error.fields as FieldProblem[]) : [],
+    retryAfterSeconds: typeof error.retryAfterSeconds === 'number' ? error.retryAfterSeconds : undefined,
+  };
+}
+
+/** Fetches an export with the staff token; ExportError (with the server's code) when refused or cut off. */
+export async function downloadExport(request: ExportRequest & { token: string }, fetchImpl: typeof fetch = fetch): Promise<{ blob: Blob; fileName: string }> {
+  let res: Response;
+  let blob: Blob;
+  try {
+    res = await fetchImpl(exportPath(request), { headers: { authorization: `Bearer ${request.token}` } });
+    if (!res.ok) {
+      const body = await res.json().catch(() => null);
+      throw new ExportError(exportProblem(res.status, body));
+    }
+    blob = await res.blob();
+  } catch (err) {
+    if (err instanceof ExportError) throw err;
+    throw new ExportError({ code: 'NETWORK', message: err instanceof Error ? err.message : String(err), fields: [] });
+  }
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
+  return { blob, fileName: named?.[1] ?? `complaints.${request.format}` };
+}
+
+/** Hands a blob to the browser as a download named `fileName`. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

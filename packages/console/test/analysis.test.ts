@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h } from 'vue';
+import { flushPromises, mount } from '@vue/test-utils';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { NAlert, NMessageProvider, NSelect } from 'naive-ui';
+import { CombinedGraphQLErrors } from '@apollo/client';
+import type { AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisRepeatsQuery, AnalysisTimesQuery } from '@reclaim/client/staff';
+import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
+import {
+  analysisFilter, choiceFromQuery, listLinkOfBar, presetDays, queryFromChoice, type AnalysisChoice,
+} from '../src/pages/analysis/analysis-filter.js';
+import { funnelTotals } from '../src/pages/analysis/analysis-figures.js';
+import { filterFromQuery } from '../src/pages/queue/queue-query.js';
+import DrillDownFilters from '../src/pages/list/DrillDownFilters.vue';
+import { ClientKey, SessionKey } from '../src/apollo.js';
+import { createConsoleI18n } from '../src/i18n/index.js';
+import { reference } from './fixtures.js';
+
+const ZONE = 'Asia/Yekaterinburg'; // UTC+5, no clock changes
+const NOW = Date.parse('2026-12-02T20:30:00Z'); // 3 December already, in Yekaterinburg
+const choice = (patch: Partial<AnalysisChoice> = {}): AnalysisChoice => ({ ...choiceFromQuery({}), ...patch });
+
+describe('the analysis filter', () => {
+  it('counts presets from the company\'s day, from its midnight to the midnight after the last day', () => {
+    expect(presetDays('last30', '2026-12-03')).toEqual({ from: '2026-11-04', to: '2026-12-03' });
+    expect(presetDays('thisMonth', '2026-12-03')).toEqual({ from: '2026-12-01', to: '2026-12-03' });
+    expect(presetDays('lastMonth', '2026-01-15')).toEqual({ from: '2025-12-01', to: '2025-12-31' });
+    expect(presetDays('last12m', '2026-12-03')).toEqual({ from: '2026-01-01', to: '2026-12-03' });
+    expect(presetDays('thisYear', '2026-12-03')).toEqual({ from: '2026-01-01', to: '2026-12-03' });
+    expect(analysisFilter(choice({ period: 'thisMonth' }), NOW, ZONE)).toEqual({
+      from: '2026-11-30T19:00:00.000Z', to: '2026-12-03T19:00:00.000Z',
+    });
+  });
+
+  it('sends a custom period, the grouping of the series and the filters chosen, nothing else', () => {
+    const q = { period: 'custom', from: '2026-11-01', to: '2026-11-30', grouping: 'WEEK', department: 'd-service', category: 'c-defect', product: ' KT-1720 ' };
+    const c = choiceFromQuery(q);
+    expect(analysisFilter(c, NOW, ZONE, c.grouping)).toEqual({
+      from: '2026-10-31T19:00:00.000Z', to: '2026-11-30T19:00:00.000Z', grouping: 'WEEK',
+      departmentId: 'd-service', categoryId: 'c-defect', product: 'KT-1720',
+    });
+    // A custom period with days missing or reversed falls back to the default preset.
+    expect(choiceFromQuery({ period: 'custom', from: '2026-11-30', to: '2026-11-01' }).period).toBe('last90');
+    expect(choiceFromQuery({ by: 'NONSENSE', measure: 'PENALTY' })).toMatchObject({ by: 'CAUSE', measure: 'PENALTY' });
+  });
+
+  it('keeps the choice in the URL without its defaults, and reads it back', () => {
+    const c = choice({ period: 'custom', from: '2026-11-01', to: '2026-11-30', by: 'CATEGORY', departmentId: 'd-quality' });
+    const query = queryFromChoice(c, { other: 'kept' });
+    expect(query).toEqual({ other: 'kept', period: 'custom', from: '2026-11-01', to: '2026-11-30', department: 'd-quality', by: 'CATEGORY' });
+    expect(choiceFromQuery(query as never)).toEqual(c);
+    expect(queryFromChoice(choice())).toEqual({});
+  });
+});
+
+describe('click-through from a Pareto bar to the complaint list', () => {
+  const days = { from: '2026-11-04', to: '2026-12-03' };
+  it('opens the list on the same days with the bar\'s category or department and the page\'s filters', () => {
+    const c = choice({ period: 'last30', departmentId: 'd-service' });
+    expect(listLinkOfBar(c, 'CATEGORY', 'c-defect', NOW, ZONE)).toEqual({ name: 'complaints', query: { ...days, department: 'd-service', category: 'c-defect' } });
+    expect(listLinkOfBar(choice({ period: 'last30', categoryId: 'c-defect' }), 'DEPARTMENT', 'd-quality', NOW, ZONE))
+      .toEqual({ name: 'complaints', query: { ...days, department: 'd-quality', category: 'c-defect' } });
+    expect(listLinkOfBar(choice({ period: 'last30' }), 'PRODUCT', 'kt-1720', NOW, ZONE)).toEqual({ name: 'complaints', query: { ...days, product: 'kt-1720' } });
+  });
+
+  it('links causes, groups and rejection reasons by the list\'s own keys, which the list sends as its filter', () => {
+    const c = choice({ period: 'last30', product: 'KT-1720' });
+    const links = (['CAUSE', 'CAUSE_GROUP', 'REJECTION_REASON'] as const).map((by) => listLinkOfBar(c, by, by === 'CAUSE_GROUP' ? 'MATERIAL' : 'k-1', NOW, ZONE));
+    expect(links).toEqual([
+      { name: 'complaints', query: { ...days, product: 'KT-1720', cause: 'k-1' } },
+      { name: 'complaints', query: { ...days, product: 'KT-1720', causeGroup: 'MATERIAL' } },
+      { name: 'complaints', query: { ...days, product: 'KT-1720', reason: 'k-1' } },
+    ]);
+    const query = { ...days, product: 'KT-1720', cause: 'k-1', causeGroup: 'MATERIAL', reason: 'r-1' };
+    expect(filterFromQuery(query, ZONE)).toEqual({
+      receivedFrom: '2026-11-03T19:00:00.000Z', receivedTo: '2026-12-03T19:00:00.000Z',
+      product: 'KT-1720', causeId: 'k-1', causeGroup: 'MATERIAL', rejectionReasonId: 'r-1',
+    });
+  });
+});
+
+describe('the funnel over a period split into weeks', () => {
+  it('adds the weeks up, reasons too', () => {
+    const reason = reference.rejectionReasons[0]!;
+    const totals = funnelTotals([
+      { period: '2026-11-02T19:00:00Z', stage: 'RECEIVED', entered: 3, rejected: 1, rejectedBy: [{ count: 1, rejectionReason: reason }] },
+      { period: '2026-11-09T19:00:00Z', stage: 'RECEIVED', entered: 2, rejected: 2, rejectedBy: [{ count: 2, rejectionReason: reason }] },
+    ]);
+    expect(totals.find((s) => s.stage === 'RECEIVED')).toEqual({ stage: 'RECEIVED', entered: 5, rejected: 3, rejectedBy: [{ count: 3, rejectionReason: reason }] });
+    expect(totals.find((s) => s.stage === 'CLOSED')).toMatchObject({ entered: 0, rejected: 0 });
+  });
+});
+
+const cause = reference.causes[0]!;
+const OVERVIEW: AnalysisOverviewQuery = {
+  funnel: [
+    { period: null, stage: 'RECEIVED', entered: 1234, rejected: 4, rejectedBy: [{ count: 4, rejectionReason: reference.rejectionReasons[0]! }] },
+    { period: null, stage: 'REGISTERED', entered: 1200, rejected: 0, rejectedBy: [] },
+  ],
+  causeEffect: [{ group: 'MATERIAL', count: 7, causes: [{ count: 7, cause }] }],
+  satisfactionTrend: [{ period: '2026-11-30T19:00:00Z', closed: 10, rated: 8, average: 4.25, satisfiedShare: 0.75, responseRate: 0.8 }],
+  legalCompliance: [{ period: '2026-11-30T19:00:00Z', total: 5, met: 4, late: 1, penaltyAccrued: 1500 }],
+};
+const TIMES: AnalysisTimesQuery = {
+  slaCompliance: [{ period: null, clock: 'RESOLUTION', departmentId: 'd-service', total: 4, met: 3, missed: 1, compliance: 0.75 }],
+  stageDurations: [{ period: null, stage: 'ANALYSIS', visits: 3, medianWorkingSeconds: 7200, p90WorkingSeconds: 90000, medianCalendarSeconds: 86400, p90CalendarSeconds: 172800 }],
+};
+const REPEATS: AnalysisRepeatsQuery = { repeats: { by: 'CUSTOMER', withinDays: 90, complaints: 20, repeats: 2, top: [{ key: 'cu-1', label: 'Daria', complaints: 3, repeats: 2 }] } };
+const PARETO = (by: AnalysisParetoQuery['pareto']['by']): AnalysisParetoQuery => ({
+  pareto: {
+    by, measure: 'COUNT', total: 10,
+    bars: [
+      { key: 'c-defect', label: 'Defect', group: null, complaints: 8, value: 8, share: 0.8, cumulativeShare: 0.8, vital: true, cause: null, rejectionReason: null },
+      { key: 'c-old', label: 'Retired', group: null, complaints: 2, value: 2, share: 0.2, cumulativeShare: 1, vital: false, cause: null, rejectionReason: null },
+    ],
+  },
+});
+
+/** An answer that has not come yet. */
+const PENDING = Symbol('pending');
+
+function fakeClient(by: AnalysisParetoQuery['pareto']['by'] = 'CATEGORY', override: Record<string, unknown> = {}) {
+  const calls: Record<string, Array<Record<string, unknown>>> = {};
+  const refetches = vi.fn(async () => undefined);
+  const live: Array<() => void> = [];
+  const answers: Record<string, unknown> = { Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(by), ...override };
+  const watchQuery = ({ query, variables }: { query: { definitions: Array<{ name?: { value: string } }> }; variables: Record<string, unknown> }) => {
+    const name = query.definitions[0]!.name!.value;
+    (calls[name] ??= []).push(variables);
+    return {
+      subscribe({ next }: { next: (r: unknown) => void }) {
+        const answer = answers[name];
+        if (answer instanceof Error) next({ data: undefined, dataState: 'empty', loading: false, error: answer });
+        else if (answer === PENDING) next({ data: undefined, dataState: 'empty', loading: true });
+        else next({ data: answer, dataState: 'complete', loading: false });
+        return { unsubscribe() {} };
+      },
+      refetch: refetches,
+    };
+  };
+  const subscribe = () => ({ subscribe: ({ next }: { next: () => void }) => (live.push(next), { unsubscribe() {} }) });
+  return { client: { apollo: { watchQuery, subscribe }, socket: { onReady: () => () => undefined } }, calls, refetches, live };
+}
+
+interface Options { by?: AnalysisParetoQuery['pareto']['by']; answers?: Record<string, unknown>; user?: { id: string; roles: string[]; departments: { id: string; name: string }[] } }
+async function mountPage(url: string, locale: 'ru' | 'en' = 'en', options: Options = {}) {
+  const fake = fakeClient(options.by, options.answers);
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/analysis', name: 'analysis', component: { render: () => null } },
+      { path: '/complaints', name: 'complaints', component: { render: () => null } },
+    ],
+  });
+  await router.push(url);
+  const session = {
+    state: { token: 'token', tenant: { timeZone: ZONE, currency: 'RUB' }, user: options.user ?? { id: 'u-qm', roles: ['QUALITY_MANAGER'], departments: [] } },
+    may: () => true,
+  };
+  const Host = defineComponent(() => () => h(NMessageProvider, () => h(AnalysisPage)));
+  const w = mount(Host, {
+    global: {
+      plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: fake.client, [SessionKey as symbol]: session },
+      stubs: { AnalysisChart: { props: ['option'], template: '<div class="chart-stub" />' } },
+    },
+    attachTo: document.body,
+  });
+  await flushPromises();
+  return { w, router, ...fake };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  document.body.innerHTML = '';
+});
+
+describe('the Analysis page', { timeout: 20_000 }, () => {
+  it('asks for the URL\'s period and filters: totals without grouping, the overview\'s series by it', async () => {
+    const { calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY');
+    const filter = { from: '2026-10-31T19:00:00.000Z', to: '2026-11-30T19:00:00.000Z', categoryId: 'c-defect' };
+    expect(calls.AnalysisOverview!.at(-1)).toEqual({ filter: { ...filter, grouping: 'WEEK' } });
+    expect(calls.AnalysisTimes!.at(-1)).toEqual({ filter });
+    expect(calls.AnalysisPareto!.at(-1)).toEqual({ filter, by: 'CATEGORY', measure: 'PENALTY' });
+    expect(calls.AnalysisRepeats!.at(-1)).toEqual({ filter, by: 'CUSTOMER', withinDays: 90 });
+  });
+
+  it('gives every chart a table with a caption, header cells and the figures in the locale (Russian)', async () => {
+    const { w } = await mountPage('/analysis?by=CATEGORY', 'ru');
+    const tables = w.findAll('table');
+    expect(tables.map((t) => t.find('caption').text())).toEqual([
+      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на этапе', 'Удовлетворённость', 'Законные сроки', 'Повторы',
+    ]);
+    for (const t of tables) expect(t.findAll('thead th[scope=col]').length).toBeGreaterThan(1);
+    const funnel = w.find('[data-test=funnel] tr[data-row=RECEIVED]');
+    expect(funnel.find('[data-column=entered]').text()).toBe('1\u00a0234');
+    expect(funnel.find('[data-column=reasons]').text()).toBe('MISUSE — Нарушение правил эксплуатации: 4');
+    expect(w.find('[data-test=sla] [data-column=compliance]').text()).toBe('75\u00a0%');
+    expect(w.find('[data-test=durations] [data-column=medianWorking]').text()).toBe('2 ч');
+    expect(w.find('[data-test=legal] [data-column=penalty]').text()).toMatch(/^1\s500\s₽$/);
+    expect(w.find('[data-test=legal] tbody th').text()).toBe('дек. 2026 г.');
+    expect(w.find('[data-test=fishbone] tbody').text()).toContain('SUPPLIER_DEFECT — Дефект материала поставщика');
+  });
+
+  it('links each Pareto row to the list', async () => {
+    const { w } = await mountPage('/analysis?period=last30&by=CATEGORY');
+    const link = w.find('[data-test=pareto] tr[data-row=c-defect] a');
+    expect(link.attributes('href')).toMatch(/^\/complaints\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&category=c-defect$/);
+    const causes = await mountPage('/analysis?by=CAUSE', 'en', { by: 'CAUSE' });
+    expect(causes.w.find('[data-test=pareto] tr[data-row=c-defect] a').attributes('href')).toMatch(/&cause=c-defect$/);
+  });
+
+  it('refreshes on complaint events at most once per three seconds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const { live, refetches } = await mountPage('/analysis');
+    const fire = () => live.forEach((next) => next());
+    fire();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(refetches).toHaveBeenCalledTimes(4); // the four queries, at once for the first change
+    fire();
+    fire();
+    await vi.advanceTimersByTimeAsync(2900);
+    expect(refetches).toHaveBeenCalledTimes(4);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(refetches).toHaveBeenCalledTimes(8); // the next two, gathered into one
+  });
+
+  it('offers a head only their departments, and a quality manager every one', async () => {
+    const options = (w: ReturnType<typeof mount>) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'department')!
+      .props('options') as { label: string }[]).map((o) => o.label);
+    const head = await mountPage('/analysis', 'en', { user: { id: 'u-head', roles: ['HEAD'], departments: [{ id: 'd-service', name: 'Service' }] } });
+    expect(options(head.w)).toEqual(['Service']);
+    const qm = await mountPage('/analysis');
+    expect(options(qm.w)).toEqual(['Service', 'Quality', 'Old returns desk (archived)']);
+  });
+
+  it('says a refusal in words, and shows loading and empty charts as such', async () => {
+    const refused = new CombinedGraphQLErrors({ errors: [{ message: 'not yours', extensions: { code: 'FORBIDDEN' } }] });
+    const empty: AnalysisTimesQuery = { slaCompliance: [], stageDurations: [] };
+    const { w } = await mountPage('/analysis', 'en', { answers: { AnalysisPareto: refused, AnalysisOverview: PENDING, AnalysisTimes: empty } });
+    expect(w.findComponent(NAlert).text()).toBe('Your role does not allow this action.');
+    expect(w.find('[data-test=funnel]').text()).toContain('Loading…');
+    expect(w.find('[data-test=sla]').text()).toContain('Nothing to show for this period and these filters.');
+    expect(w.find('[data-test=sla] table').exists()).toBe(false);
+  });
+});
+
+describe('the list\'s drill-down filters', () => {
+  it('says each in words, and a button removes it from the URL', async () => {
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/complaints', name: 'complaints', component: { render: () => null } }] });
+    await router.push('/complaints?from=2026-11-01&to=2026-11-30&cause=k-supplier&causeGroup=MATERIAL&product=KT-1720');
+    const w = mount(DrillDownFilters, { props: { reference }, global: { plugins: [createConsoleI18n('en'), router] }, attachTo: document.body });
+    expect(w.findAll('li').map((li) => li.find('span').text())).toEqual([
+      'Cause: SUPPLIER_DEFECT — Supplier material defect', 'Cause group: Material', 'Product: KT-1720',
+    ]);
+    const remove = w.find('[data-drill=cause] button');
+    expect(remove.attributes('aria-label')).toBe('Remove the filter Cause: SUPPLIER_DEFECT — Supplier material defect');
+    await remove.trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ from: '2026-11-01', to: '2026-11-30', causeGroup: 'MATERIAL', product: 'KT-1720' });
+  });
+});

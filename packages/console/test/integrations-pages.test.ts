@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { defineComponent, h, type Component } from 'vue';
+import { NDialogProvider, NMessageProvider } from 'naive-ui';
+import IntegrationsPage from '../src/pages/admin/integrations/IntegrationsPage.vue';
+import WebhooksPage from '../src/pages/admin/integrations/WebhooksPage.vue';
+import DeliveryLog from '../src/pages/admin/integrations/DeliveryLog.vue';
+import { ClientKey, SessionKey } from '../src/apollo.js';
+import { createConsoleI18n } from '../src/i18n/index.js';
+import { reference } from './fixtures.js';
+
+const KEY = `rk_0123456789abcdef_${'A'.repeat(43)}`;
+const INTEGRATION = {
+  id: 'int-1', name: 'Web shop', scopes: ['READ_COMPLAINTS'], departmentIds: [], ipAllowlist: [], expiresAt: null, keyPrefix: '0123456789abcdef',
+  createdAt: '2026-12-01T10:00:00Z', revokedAt: null, lastUsedAt: null, lastUsedAddress: null,
+};
+const ENDPOINT = {
+  id: 'ep-1', url: 'https://shop.example.com/hooks', description: '', eventTypes: ['COMPLAINT_RECEIVED'], enabled: false, disabledReason: 'FAILING',
+  failingSince: '2026-11-26T10:00:00Z', previousSecretUntil: null, createdAt: '2026-11-20T10:00:00Z',
+};
+const DELIVERY = {
+  id: 'del-1', eventType: 'COMPLAINT_RECEIVED', status: 'DELIVERED', attempts: 2, seq: 1, complaintId: 'c-1', createdAt: '2026-12-01T10:00:00Z',
+  deliveredAt: '2026-12-01T10:00:06Z', nextAttemptAt: null, replayOf: null, payload: '{"type":"complaint.received"}',
+  attemptLog: [
+    { id: 'a1', at: '2026-12-01T10:00:00Z', durationMs: 40, statusCode: 500, error: null, responseBody: 'boom' },
+    { id: 'a2', at: '2026-12-01T10:00:05Z', durationMs: 30, statusCode: 200, error: null, responseBody: 'ok' },
+  ],
+};
+const DATA = { ...reference, integrations: [INTEGRATION], webhookEndpoints: [ENDPOINT], webhookDeliveries: [DELIVERY] };
+
+let wrapper: VueWrapper | null = null;
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+  document.body.innerHTML = '';
+});
+
+function mountPage(page: Component, locale: 'ru' | 'en', answers: Record<string, unknown>, props: Record<string, unknown> = {}) {
+  const mutate = vi.fn(async ({ variables }: { variables: unknown }) => ({ data: answers, variables }));
+  const apollo = {
+    watchQuery: () => ({
+      subscribe({ next }: { next: (r: unknown) => void }) { next({ data: DATA, dataState: 'complete', loading: false }); return { unsubscribe() {} }; },
+      refetch: async () => undefined,
+    }),
+    mutate,
+  };
+  const Host = defineComponent(() => () => h(NMessageProvider, null, { default: () => h(NDialogProvider, null, { default: () => h(page, props) }) }));
+  wrapper = mount(Host, {
+    attachTo: document.body,
+    global: { plugins: [createConsoleI18n(locale)], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' } } } } },
+  });
+  return { mutate };
+}
+
+describe('the integrations page', () => {
+  it('lists keys by their prefix and shows a new key once, after creating it', async () => {
+    const { mutate } = mountPage(IntegrationsPage, 'ru', { createIntegration: { key: KEY, integration: { ...INTEGRATION, name: 'CRM' } } });
+    await flushPromises();
+    expect(document.body.textContent).toContain('rk_0123456789abcdef_…');
+    expect(document.body.textContent).toContain('Читать обращения');
+    expect(document.body.textContent).not.toContain(KEY);
+    await wrapper!.get('[data-test=new-integration]').trigger('click');
+    await flushPromises();
+    const name = document.querySelector<HTMLInputElement>('[data-test=integration-form] input[name=name]')!;
+    name.value = 'CRM';
+    name.dispatchEvent(new Event('input'));
+    await flushPromises();
+    document.querySelector<HTMLFormElement>('[data-test=integration-form]')!.dispatchEvent(new Event('submit'));
+    await flushPromises();
+    expect(mutate.mock.calls[0]![0].variables).toEqual({ input: { name: 'CRM', scopes: ['REGISTER_COMPLAINTS', 'READ_COMPLAINTS'], departmentIds: [], ipAllowlist: [] } });
+    const shown = document.querySelector('[data-test=shown-once]')!;
+    expect(shown.textContent).toContain('показывается только один раз');
+    expect(shown.querySelector<HTMLInputElement>('input')!.value).toBe(KEY);
+  });
+});
+
+describe('the webhooks page', () => {
+  it('says an endpoint was disabled for failing', async () => {
+    mountPage(WebhooksPage, 'en', {});
+    await flushPromises();
+    expect(document.querySelector('[data-endpoint-state="https://shop.example.com/hooks"]')!.textContent).toBe('Disabled: it kept failing');
+  });
+
+  it('shows each delivery\'s last answer and sends one again on request', async () => {
+    const { mutate } = mountPage(DeliveryLog, 'ru', { replayWebhookDelivery: { id: 'del-2', status: 'PENDING' } }, { endpointId: 'ep-1' });
+    await flushPromises();
+    expect(document.body.textContent).toContain('Доставлено');
+    expect(document.body.textContent).toContain('HTTP 200');
+    await wrapper!.get('[data-replay=del-1]').trigger('click');
+    await flushPromises();
+    expect(mutate.mock.calls[0]![0].variables).toEqual({ id: 'del-1' });
+  });
+});

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
+import type { Actor } from '../../auth/actor.js';
+import { secretMatches } from '../../auth/secret.js';
+import type { IntegrationScope } from '../../auth/scopes.js';
+import type { UnitOfWork } from '../../db/unit-of-work.js';
+import type { RequestContext } from '../../graphql/context.js';
+import { AppError, badInput, notFound, unlessTaken } from '../../graphql/errors.js';
+import { apiKeyPrefix, newApiKey } from './api-key.js';
+import { addressAllowed, allowlistEntryProblem } from './ip-allowlist.js';
+import { Integration } from './integration.entity.js';
+import type { CreateIntegrationInput } from './dto/integration.input.js';
+
+/** A new integration and its key, which is shown this once. */
+export interface IssuedIntegration {
+  integration: Integration;
+  key: string;
+}
+
+export function listIntegrations(ctx: RequestContext): Promise<Integration[]> {
+  return ctx.manager.find(Integration, { order: { revokedAt: { direction: 'DESC', nulls: 'FIRST' }, createdAt: 'DESC' } });
+}
+
+export async function createIntegration(ctx: RequestContext, input: CreateIntegrationInput): Promise<IssuedIntegration> {
+  const problems = input.ipAllowlist
+    .map((entry, i) => ({ field: `ipAllowlist.${i}`, problem: allowlistEntryProblem(entry) }))
+    .filter((p) => p.problem);
+  if (problems.length) throw badInput(problems.map((p) => `${p.field}: ${p.problem}`).join('; '), {
+    fields: problems.map((p) => ({ field: p.field, messages: [p.problem!] })),
+  });
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
+    throw badInput('expiresAt must be in the future', { fields: [{ field: 'expiresAt', messages: ['must be in the future'] }] });
+  }
+  const departmentIds = [...new Set(input.departmentIds ?? [])];
+  if (departmentIds.length) {
+    const [{ found }] = await ctx.query<{ found: number }>('SELECT count(*)::int AS found FROM departments WHERE id = ANY($1::uuid[])', [departmentIds]);
+    if (found !== departmentIds.length) throw badInput('a department does not exist', { reason: 'REFERENCE', fields: [{ field: 'departmentIds', reason: 'REFERENCE' }] });
+  }
+  const { key, prefix, hash } = newApiKey();
+  const integration = ctx.manager.create(Integration, {
+    tenantId: ctx.tenantId, id: randomUUID(), name: input.name.trim(), scopes: [...new Set(input.scopes)], departmentIds,
+    ipAllowlist: input.ipAllowlist.map((e) => e.trim()), expiresAt: input.expiresAt ?? null, keyPrefix: prefix, keyHash: hash,
+    createdBy: ctx.staff.userId, createdAt: new Date(), revokedAt: null, lastUsedAt: null, lastUsedAddress: null,
+  });
+  await unlessTaken('name', 'an integration with this name exists', () => ctx.manager.insert(Integration, integration));
+  return { integration, key };
+}
+
+/** Revokes the key: refused from the next request on (every request reads it). Revoking twice changes nothing. */
+export async function revokeIntegration(ctx: RequestContext, id: string): Promise<Integration> {
+  const integration = await ctx.manager.findOne(Integration, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!integration) throw notFound('integration');
+  if (!integration.revokedAt) {
+    integration.revokedAt = new Date();
+    await ctx.manager.update(Integration, { id, revokedAt: IsNull() }, { revokedAt: integration.revokedAt });
+  }
+  return integration;
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  scopes: IntegrationScope[];
+  department_ids: string[];
+  ip_allowlist: string[];
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  key_hash: Buffer;
+}
+
+/**
+ * Opens `uow` in the company of an API key and gives the integration as
+ * the actor: UNAUTHENTICATED for an unknown, revoked or expired key,
+ * FORBIDDEN from an address outside its allowlist. Read on every request,
+ * so a revocation holds from the next one. Records the last use (at most
+ * once a minute, in the request's transaction).
+ */
+export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string): Promise<Actor> {
+  const prefix = apiKeyPrefix(key);
+  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
+  const [found] = await (await uow.manager()).query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
+  if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+  // The prefix is 16 hex digits (checked above): inlining it saves a round trip.
+  const [row] = await uow.enterTenant<KeyRow>(found.id, {
+    then: `SELECT id, name, scopes, department_ids, ip_allowlist, expires_at, revoked_at, key_hash FROM integrations WHERE key_prefix = '${prefix}'`,
+  });
+  if (!row || !secretMatches(key, row.key_hash)) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+  if (row.revoked_at) throw new AppError('UNAUTHENTICATED', 'this API key was revoked', { reason: 'KEY_REVOKED' });
+  if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new AppError('UNAUTHENTICATED', 'this API key has expired', { reason: 'KEY_EXPIRED' });
+  if (!addressAllowed(row.ip_allowlist, address)) {
+    throw new AppError('FORBIDDEN', 'this API key may not be used from this address', { reason: 'ADDRESS_NOT_ALLOWED' });
+  }
+  await (await uow.manager()).query(
+    `UPDATE integrations SET last_used_at = now(), last_used_address = $2
+      WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.id, address]);
+  return {
+    userId: row.id, tenantId: found.id, roles: [], departmentIds: row.department_ids,
+    integration: { id: row.id, name: row.name, scopes: row.scopes },
+  };
+}
+
+/**
+ * An integration limited to departments reaches only their complaints:
+ * another department's complaint is NOT_FOUND to it, as another company's.
+ */
+export function requireReachable(ctx: RequestContext, departmentId: string | null): void {
+  const actor = ctx.actor;
+  if (!actor?.integration || !actor.departmentIds.length) return;
+  if (!departmentId || !actor.departmentIds.includes(departmentId)) throw notFound('complaint');
+}
