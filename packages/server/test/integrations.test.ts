@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, expectError, type World } from './fixtures.js';
 
@@ -89,6 +90,20 @@ describe('integration keys', () => {
     const seen = ok(await server.staff(`query($id: ID) { complaint(id: $id) { messages { authorKind author { id } integrationName body } } }`,
       { id: c.id }, a.staff.OPERATOR.token)).complaint;
     expect(seen.messages).toEqual([{ authorKind: 'INTEGRATION', author: null, integrationName: 'CRM', body: 'Courier picked it up' }]);
+  });
+
+  it('read the analysis with READ_ANALYSIS: the whole company, or the departments the key is limited to', async () => {
+    const FUNNEL = `query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage entered } }`;
+    const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
+    await fx.complaintAt(a, Stage.REGISTERED);
+    const received = (data: { funnel: Array<{ stage: string; entered: number }> }) => data.funnel.find((r) => r.stage === 'RECEIVED')!.entered;
+    const all = received(ok(await server.staff(FUNNEL, { f }, a.staff.QUALITY_MANAGER.token)));
+    const analyst = await integration(a, { scopes: ['READ_ANALYSIS'] });
+    expect(received(ok(await server.staff(FUNNEL, { f }, analyst.key)))).toBe(all);
+    const limited = await integration(a, { scopes: ['READ_ANALYSIS'], departmentIds: [a.otherDept] });
+    expect(received(ok(await server.staff(FUNNEL, { f }, limited.key)))).toBe(0);
+    const reader = await integration(a, { scopes: ['READ_COMPLAINTS'] });
+    expect(expectError(await server.staff(FUNNEL, { f }, reader.key), 'FORBIDDEN', 'SCOPE_MISSING').extensions?.scope).toBe('READ_ANALYSIS');
   });
 
   it('without the scope are refused with SCOPE_MISSING and nothing is written', async () => {

@@ -11,7 +11,7 @@ export enum IntegrationScope {
   REGISTER_COMPLAINTS = 'REGISTER_COMPLAINTS',
   READ_COMPLAINTS = 'READ_COMPLAINTS',
   ADD_MESSAGES = 'ADD_MESSAGES',
-  /** Statistics and analysis; the API has no analysis operations yet, so it admits none today. */
+  /** The analysis queries (docs/api.md#analysis): the whole company, or the integration's departments when it is limited to some. */
   READ_ANALYSIS = 'READ_ANALYSIS',
 }
 registerEnumType(IntegrationScope, { name: 'IntegrationScope', description: 'What an integration\'s API key may do (docs/integrations.md)' });
@@ -20,7 +20,7 @@ export const SCOPE_ACTIONS: Readonly<Record<IntegrationScope, readonly Action[]>
   [IntegrationScope.REGISTER_COMPLAINTS]: [Action.REGISTER_COMPLAINT],
   [IntegrationScope.READ_COMPLAINTS]: [Action.READ_COMPLAINTS],
   [IntegrationScope.ADD_MESSAGES]: [Action.ADD_MESSAGE],
-  [IntegrationScope.READ_ANALYSIS]: [],
+  [IntegrationScope.READ_ANALYSIS]: [Action.VIEW_ANALYSIS],
 };
 
 /** The integration behind a request made with an API key. */

@@ -37,7 +37,9 @@ export async function analysisScope(ctx: RequestContext, filter: AnalysisFilterI
   const actor = ctx.staff;
   const params = new Params();
   const where: string[] = [];
-  if (!actor.roles.includes(Role.QUALITY_MANAGER)) {
+  // An integration limited to departments sees theirs; one that is not, the whole company, as a quality manager.
+  const wholeCompany = actor.roles.includes(Role.QUALITY_MANAGER) || (Boolean(actor.integration) && !actor.departmentIds.length);
+  if (!wholeCompany) {
     if (filter.departmentId && !actor.departmentIds.includes(filter.departmentId)) {
       throw new AppError('FORBIDDEN', 'a department head analyses the complaints of their own departments');
     }
