@@ -91,3 +91,40 @@ describe('the webhooks page', () => {
     expect(mutate.mock.calls[0]![0].variables).toEqual({ id: 'del-1' });
   });
 });
+
+describe('the alert that a webhook endpoint was turned off', () => {
+  it('tells, above every page, which endpoint stopped and since when, with a way to the webhooks page', async () => {
+    const { default: WebhookAlert } = await import('../src/layout/WebhookAlert.vue');
+    const { createRouter, createMemoryHistory } = await import('vue-router');
+    const router = createRouter({ history: createMemoryHistory(), routes: [
+      { path: '/', component: { render: () => null } },
+      { path: '/admin/webhooks', name: 'admin-webhooks', component: { render: () => null } },
+    ] });
+    for (const [locale, title, line] of [
+      ['en', 'A webhook endpoint was turned off', 'https://shop.example.com/hooks: its deliveries kept failing since 26 Nov 2026'],
+      ['ru', 'Адрес вебхуков выключен', 'https://shop.example.com/hooks: доставки не проходили с 26 нояб. 2026'],
+    ] as const) {
+      const apollo = { watchQuery: () => ({ subscribe({ next }: { next: (r: unknown) => void }) { next({ data: DATA, dataState: 'complete', loading: false }); return { unsubscribe() {} }; }, refetch: async () => undefined }) };
+      wrapper = mount(WebhookAlert, { attachTo: document.body, global: { plugins: [createConsoleI18n(locale), router],
+        provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' }, tenant: { timeZone: 'Europe/London' } } } } } });
+      await flushPromises();
+      const alert = document.querySelector('[data-test="webhook-alert"]')!;
+      expect(alert.getAttribute('role')).toBe('alert');
+      expect(alert.textContent).toContain(title);
+      expect(alert.textContent).toContain(line);
+      expect(alert.querySelector('a')!.getAttribute('href')).toBe('/admin/webhooks');
+      wrapper.unmount();
+      wrapper = null;
+    }
+  });
+
+  it('says nothing while every endpoint works or was turned off by hand', async () => {
+    const { default: WebhookAlert } = await import('../src/layout/WebhookAlert.vue');
+    const quiet = { ...DATA, webhookEndpoints: [{ ...ENDPOINT, enabled: true, disabledReason: null }, { ...ENDPOINT, id: 'ep-2', disabledReason: 'BY_ADMIN' }] };
+    const apollo = { watchQuery: () => ({ subscribe({ next }: { next: (r: unknown) => void }) { next({ data: quiet, dataState: 'complete', loading: false }); return { unsubscribe() {} }; }, refetch: async () => undefined }) };
+    wrapper = mount(WebhookAlert, { attachTo: document.body, global: { plugins: [createConsoleI18n('en')],
+      provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' } } } }, stubs: { RouterLink: true } } });
+    await flushPromises();
+    expect(document.querySelector('[data-test="webhook-alert"]')).toBeNull();
+  });
+});

@@ -260,6 +260,9 @@ export const en = {
     },
   },
   webhooks: {
+    alertTitle: 'A webhook endpoint was turned off | {n} webhook endpoints were turned off',
+    alertLine: '{url}: its deliveries kept failing since {at}; nothing more is sent to it until it is enabled again',
+    alertOpen: 'Open webhooks',
     hint: 'Events are sent to your HTTPS address, signed per Standard Webhooks; failed deliveries are retried for about three days.',
     new: 'New endpoint', url: 'Address', urlHint: 'https:// only, on the internet (not a private network)', description: 'Description', events: 'Events',
     enabled: 'Enabled', disabled: 'Disabled', disabledFailing: 'Disabled: it kept failing', failingSince: 'Failing since {at}',
