@@ -163,6 +163,23 @@ describe('integration keys', () => {
     ok(await server.staff(REGISTER, { input: complaintInput({ departmentId: a.otherDept }) }, elsewhere.key));
   });
 
+  it('limited to departments: a complaint\'s related complaints show none of other departments', async () => {
+    const email = `shared-${Date.now()}@example.com`;
+    const key = await integration(a, { scopes: ['READ_COMPLAINTS', 'REGISTER_COMPLAINTS'], departmentIds: [a.otherDept] });
+    const mine = ok(await server.staff(REGISTER, { input: complaintInput({ departmentId: a.otherDept, customer: { name: 'Anna', email } }) }, key.key)).registerComplaint;
+    const theirs = ok(await server.staff(REGISTER, { input: complaintInput({ departmentId: a.dept, customer: { name: 'Anna', email } }) }, a.staff.HEAD.token)).registerComplaint;
+    ok(await server.staff(`mutation($input: LinkComplaintsInput!) { linkComplaints(input: $input) { id } }`,
+      { input: { complaintId: mine.id, otherComplaintId: theirs.id, kind: 'REPEAT' } }, a.staff.HEAD.token));
+    const RELATED = `query($id: ID) { complaint(id: $id) { customerComplaints { id } links { complaint { id } } } }`;
+    // Staff see both ways of being related…
+    const seen = ok(await server.staff(RELATED, { id: mine.id }, a.staff.HEAD.token)).complaint;
+    expect(seen.customerComplaints.map((c: { id: string }) => c.id)).toContain(theirs.id);
+    expect(seen.links.map((l: { complaint: { id: string } }) => l.complaint.id)).toContain(theirs.id);
+    // …the key limited to the other department sees neither.
+    const viaKey = ok(await server.staff(RELATED, { id: mine.id }, key.key)).complaint;
+    expect(viaKey).toEqual({ customerComplaints: [], links: [] });
+  });
+
   it('of another company: see nothing of this one', async () => {
     const aKey = await integration(a, { scopes: ['READ_COMPLAINTS'] });
     const bKey = await integration(b, { scopes: ['READ_COMPLAINTS', 'ADD_MESSAGES'] });

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { Allow } from '../../auth/allow.js';
 import { Action } from '../../auth/permissions.js';
+import { isReachable } from '../integration/integration.service.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { IsEntityId } from '../../graphql/validation.js';
 import { User } from '../user/user.entity.js';
@@ -51,14 +52,19 @@ export class ComplaintLinkResolver {
 export class RelatedComplaintsResolver {
   @FieldResolver(() => [ComplaintLinkView], { description: 'Complaints linked to this one (REPEAT, DUPLICATE), oldest link first' })
   async links(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<LinkSeen[]> {
-    return (await gql.staff()).loaders.links.load(c.id);
+    const ctx = await gql.staff();
+    const links = await ctx.loaders.links.load(c.id);
+    // A key limited to some departments sees no link to a complaint outside them.
+    const others = await Promise.all(links.map((l) => ctx.loaders.complaint.load(l.otherId)));
+    return links.filter((_, i) => others[i] && isReachable(ctx, others[i]!.departmentId));
   }
 
   @FieldResolver(() => [Complaint], {
     description: "The customer's other complaints (the same customer record, e-mail or phone however written), newest first, at most 50",
   })
   async customerComplaints(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<Complaint[]> {
-    return (await gql.staff()).loaders.customerComplaints.load(c.id);
+    const ctx = await gql.staff();
+    return (await ctx.loaders.customerComplaints.load(c.id)).filter((other) => isReachable(ctx, other.departmentId));
   }
 
   @Allow(Action.LINK_COMPLAINTS)

@@ -104,7 +104,12 @@ export async function enterAsIntegration(uow: UnitOfWork, key: string, address: 
  * another department's complaint is NOT_FOUND to it, as another company's.
  */
 export function requireReachable(ctx: RequestContext, departmentId: string | null): void {
+  if (!isReachable(ctx, departmentId)) throw notFound('complaint');
+}
+
+/** Whether a complaint of `departmentId` is visible to the caller: always for staff and whole-company keys, else only in the key's departments. */
+export function isReachable(ctx: RequestContext, departmentId: string | null): boolean {
   const actor = ctx.actor;
-  if (!actor?.integration || !actor.departmentIds.length) return;
-  if (!departmentId || !actor.departmentIds.includes(departmentId)) throw notFound('complaint');
+  if (!actor?.integration || !actor.departmentIds.length) return true;
+  return departmentId !== null && actor.departmentIds.includes(departmentId);
 }
