@@ -188,7 +188,7 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     const { w } = await mountPage('/analysis?by=CATEGORY', 'ru');
     const tables = w.findAll('table');
     expect(tables.map((t) => t.find('caption').text())).toEqual([
-      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на этапе', 'Удовлетворённость', 'Законные сроки', 'Повторы',
+      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Законные сроки', 'Повторы',
     ]);
     for (const t of tables) expect(t.findAll('thead th[scope=col]').length).toBeGreaterThan(1);
     const funnel = w.find('[data-test=funnel] tr[data-row=RECEIVED]');

@@ -118,11 +118,17 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
 
     it(`administration pages (${locale})`, async () => {
       const { page, context } = await signedIn(chromium.browser, 'admin', locale);
-      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'sla', 'company']) {
+      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'sla', 'company', 'integrations', 'webhooks']) {
         await page.goto(`/admin/${section}`);
         await settled(page, 'main h1, main h2');
         await expectClean(page, `/admin/${section}`);
       }
+      // The new integration's form: its allowed addresses are added with a named button.
+      await page.goto('/admin/integrations');
+      await settled(page, 'main h1, main h2');
+      await page.locator('[data-test=new-integration]').click();
+      await page.locator('[data-test=integration-form]').waitFor();
+      await expectClean(page, 'the new integration form');
       await context.close();
     });
   }

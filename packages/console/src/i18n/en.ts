@@ -248,6 +248,7 @@ export const en = {
     archiveHint: 'A department with open complaints cannot be archived: move them to another department or finish them first.',
   },
   integrations: {
+    addAddress: 'Add an address',
     hint: 'A shop or CRM calls the API with its own key instead of a person’s password. Give it only the scopes it needs; the key is shown once, after creating.',
     new: 'New integration', key: 'Key', scopes: 'Scopes', departments: 'Departments', allDepartments: 'All departments',
     departmentsHint: 'Limit it to these departments’ complaints (it registers only into them)',
@@ -260,6 +261,7 @@ export const en = {
     },
   },
   webhooks: {
+    took: '{ms} ms',
     alertTitle: 'A webhook endpoint was turned off | {n} webhook endpoints were turned off',
     alertLine: '{url}: its deliveries kept failing since {at}; nothing more is sent to it until it is enabled again',
     alertOpen: 'Open webhooks',

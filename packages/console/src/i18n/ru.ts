@@ -250,6 +250,7 @@ export const ru: Messages = {
     archiveHint: 'Отдел с открытыми обращениями нельзя отправить в архив: сначала передайте их в другие отделы или завершите.',
   },
   integrations: {
+    addAddress: 'Добавить адрес',
     hint: 'Магазин или CRM обращается к API со своим ключом, а не с паролем сотрудника. Дайте ему только нужные права; ключ показывается один раз, сразу после создания.',
     new: 'Новая интеграция', key: 'Ключ', scopes: 'Права', departments: 'Отделы', allDepartments: 'Все отделы',
     departmentsHint: 'Только обращения этих отделов (и регистрирует только в них)',
@@ -262,6 +263,7 @@ export const ru: Messages = {
     },
   },
   webhooks: {
+    took: '{ms} мс',
     alertTitle: 'Адрес вебхуков выключен | Выключены адреса вебхуков: {n}',
     alertLine: '{url}: доставки не проходили с {at}; пока адрес не включат снова, на него ничего не отправляется',
     alertOpen: 'Открыть вебхуки',
@@ -275,7 +277,7 @@ export const ru: Messages = {
     next: 'Следующая попытка', replay: 'Отправить снова', replayed: 'повтор',
     status: { PENDING: 'Ожидает', DELIVERED: 'Доставлено', FAILED: 'Не доставлено' },
     event: {
-      title: 'Событие', COMPLAINT_RECEIVED: 'Обращение получено', STAGE_CHANGED: 'Смена этапа', ASSIGNED: 'Назначение', PUBLIC_MESSAGE: 'Публичное сообщение',
+      title: 'Событие', COMPLAINT_RECEIVED: 'Обращение получено', STAGE_CHANGED: 'Смена стадии', ASSIGNED: 'Назначение', PUBLIC_MESSAGE: 'Публичное сообщение',
       SLA_AT_RISK: 'Угроза нарушения SLA', SLA_BREACHED: 'SLA нарушен', LEGAL_DEADLINE_BREACHED: 'Нарушен срок по закону',
     },
   },
