@@ -60,6 +60,7 @@ export const REASON_TEXTS = {
     en: 'The department still has open complaints ({count}). Move them to other departments or finish them, then archive it.',
   },
   SELF_LINK: { ru: 'Обращение нельзя связать с самим собой.', en: 'A complaint cannot be linked to itself.' },
+  ENDPOINT_LIMIT: { ru: 'Адресов вебхуков уже 20: удалите ненужный и добавьте снова.', en: 'The company already has 20 webhook endpoints: delete one you no longer need and add again.' },
   VIEW_LIMIT: { ru: 'Сохранённых видов слишком много: удалите ненужный и сохраните снова.', en: 'You have too many saved views: delete one you no longer need and save again.' },
   FILE_TOO_LARGE: { ru: 'Файл больше 10 МБ.', en: 'The file is larger than 10 MB.' },
   UNSUPPORTED_TYPE: {

@@ -207,6 +207,13 @@ describe('webhook endpoints', () => {
     expectError(await server.staff(CREATE, { input: { url: receiver.path('x'), eventTypes: [] } }, a.t.adminToken), 'BAD_USER_INPUT');
     expectError(await server.staff(CREATE, { input: { url: 'ftp://example.com/x', eventTypes: ALL } }, a.t.adminToken), 'BAD_USER_INPUT', 'UNSAFE_URL');
   });
+
+  it('are at most 20 a company: the next one is ENDPOINT_LIMIT and nothing is written', async () => {
+    const w = await fx.world();
+    for (let i = 0; i < 20; i++) await endpoint(w, receiver.path(`cap-${i}`));
+    expectError(await server.staff(CREATE, { input: { url: receiver.path('cap-20'), eventTypes: ALL } }, w.t.adminToken), 'BAD_USER_INPUT', 'ENDPOINT_LIMIT');
+    expect(ok(await server.staff('{ webhookEndpoints { id } }', {}, w.t.adminToken)).webhookEndpoints).toHaveLength(20);
+  });
 });
 
 describe('the SSRF guard (loopback and http not allowed)', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkFirst } from '../../graphql/limits.js';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
 import { newWebhookSecret } from './signature.js';
@@ -32,7 +33,7 @@ export async function createEndpoint(ctx: RequestContext, input: CreateWebhookEn
   // Serialises creations of one company, so the cap holds under concurrent requests.
   await ctx.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || app_tenant_id()::text, 0))`);
   const [{ n }] = await ctx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_endpoints');
-  if (n >= MAX_ENDPOINTS) throw badInput(`a company has at most ${MAX_ENDPOINTS} webhook endpoints`);
+  if (n >= MAX_ENDPOINTS) throw badInput(`a company has at most ${MAX_ENDPOINTS} webhook endpoints; delete one first`, { reason: 'ENDPOINT_LIMIT' });
   const now = new Date();
   const secret = newWebhookSecret();
   const endpoint = ctx.manager.create(WebhookEndpoint, {
@@ -79,11 +80,9 @@ export async function deleteEndpoint(ctx: RequestContext, id: string): Promise<b
   return true;
 }
 
-export const DELIVERY_PAGE = 100;
-
 /** The delivery log of an endpoint, newest first. */
 export async function listDeliveries(ctx: RequestContext, endpointId: string, first: number, status?: WebhookDeliveryStatus | null): Promise<WebhookDelivery[]> {
-  if (first < 1 || first > DELIVERY_PAGE) throw badInput(`first must be between 1 and ${DELIVERY_PAGE}`);
+  checkFirst(first);
   if (!await ctx.manager.existsBy(WebhookEndpoint, { id: endpointId })) throw notFound('webhook endpoint');
   return ctx.manager.find(WebhookDelivery, {
     where: { endpointId, ...(status ? { status } : {}) }, order: { createdAt: 'DESC', id: 'ASC' }, take: first,

@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '../../graphql/validation.js';
 import type { DataSource } from 'typeorm';
 import { UnitOfWork } from '../../db/unit-of-work.js';
 import { log } from '../../ops/log.js';
@@ -42,8 +43,6 @@ export const DEFAULT_WEBHOOK_WORKER: WebhookWorkerOptions = {
   pollMs: 500, timeoutMs: 15 * SECOND, leaseMs: 60 * SECOND, perTenant: 8, perEndpoint: 2, perNode: 64,
   retryDelaysMs: RETRY_DELAYS_MS, disableAfterMs: 5 * 24 * HOUR, rules: { allowInsecure: false }, resolve: systemResolver,
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface Claimed {
   id: string;
@@ -177,7 +176,7 @@ export class WebhookWorker {
   private async claim(tenantId: string, limit: number): Promise<Claimed[]> {
     const used = [...this.byEndpoint];
     const uuids = (ids: string[]) => `ARRAY[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
-    if (!used.every(([id]) => UUID.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
+    if (!used.every(([id]) => UUID_PATTERN.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
     const uow = new UnitOfWork(this.dataSource, undefined, { job: 'webhooks' });
     try {
       const rows = await uow.enterTenant<Claimed>(tenantId, {
