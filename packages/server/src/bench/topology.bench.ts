@@ -68,7 +68,7 @@ async function load(setup: Setup, body: string, token: string, expectBody: strin
 
 const versionOf = (bin: string, flag: string, pattern: RegExp) =>
   `${bin.split('/').pop()} ${pattern.exec(execFileSync(bin, [flag], { encoding: 'utf8' }))?.[1] ?? '?'}`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => dist(xs, 0).p50;
 
 async function main(): Promise<void> {
   log(`bench:topology — ${CONNECTIONS} connections, ${ROUNDS} rounds of ${DURATION} s per set-up`);

@@ -1,3 +1,4 @@
+import { Tally, over } from '../../http/tally.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { ServerDeps } from '../../graphql/context.js';
@@ -20,23 +21,21 @@ const ROUTE = /^\/exports\/complaints\.(csv|xlsx)$/;
  */
 export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema, limits: { perCompany: number }) {
   /** Exports streaming now, per company (this node): formatting takes CPU that the pool's shares do not count. */
-  const running = new Map<string, number>();
+  const running = new Tally();
   function takeSlot(tenantId: string, res: ServerResponse): void {
-    const now = running.get(tenantId) ?? 0;
-    if (limits.perCompany > 0 && now >= limits.perCompany) {
+    const now = running.get(tenantId);
+    if (over(limits.perCompany, now)) {
       throw new AppError('RATE_LIMITED', `your company already runs ${now} exports at once; wait for one to finish`, {
         reason: 'CONCURRENT_EXPORTS', retryAfterSeconds: 5,
       });
     }
-    running.set(tenantId, now + 1);
+    running.add(tenantId);
     let released = false;
     // 'finish': the last bytes went to the socket (the client may still be reading them); 'close': cut, or refused.
     const release = () => {
       if (released) return;
       released = true;
-      const left = (running.get(tenantId) ?? 1) - 1;
-      if (left > 0) running.set(tenantId, left);
-      else running.delete(tenantId);
+      running.add(tenantId, -1);
     };
     res.once('finish', release).once('close', release);
   }
