@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { Analysis1764600000000 } from '../src/db/migrations/1764600000000-analysis.js';
+import { AnalysisSpeed1764612000000 } from '../src/db/migrations/1764612000000-analysis-speed.js';
 import { ok, type TestServer } from './harness.js';
 import { expectError, startWorld, type Fixtures, type World } from './fixtures.js';
 
@@ -53,10 +54,12 @@ describe('the migration\'s backfill', () => {
   const kept = (ids: string[]) => fx.asTenant(w.t.tenantId, async (m) => ({
     visits: await m.query(`SELECT complaint_id, seq, stage, next_stage, left_at IS NULL AS open FROM stage_visits WHERE complaint_id = ANY($1) ORDER BY complaint_id, seq`, [ids]),
     legal: await m.query(`SELECT complaint_id, met, penalty::float8 AS penalty FROM clock_outcomes WHERE clock = 'LEGAL' AND complaint_id = ANY($1) ORDER BY complaint_id`, [ids]),
+    bits: await m.query(`SELECT id, stages_entered, rejected_from FROM complaints WHERE id = ANY($1) ORDER BY id`, [ids]),
   }));
 
-  it('rebuilds from the timeline the visits the transitions wrote, and the legal outcome of each closed complaint, late ones with their penalty', async () => {
+  it('rebuilds from the timeline the visits the transitions wrote, the funnel\'s bit sets, and the legal outcome of each closed complaint, late ones with their penalty', async () => {
     const open = await fx.complaintAt(w, Stage.IMPLEMENTATION);
+    const rejected = await fx.complaintAt(w, Stage.REJECTED);
     const reopened = await fx.advance(w, await fx.complaintAt(w, Stage.CLOSED), Stage.ANALYSIS);
     // Received 12 days ago with a 10-day legal deadline, then closed: late by two or three started days.
     const late = await fx.complaintAt(w, Stage.FEEDBACK, { input: { productPrice: 20_000 } });
@@ -66,23 +69,32 @@ describe('the migration\'s backfill', () => {
     // (The scheduler may escalate the now breached clocks meanwhile: the version is read again.)
     const current = async () => (await fx.get(w.staff.HEAD.token, late.id));
     await expect.poll(async () => (await fx.transition(w.staff.HEAD.token, await current(), Stage.CLOSED, { satisfaction: 3 })).errors, { timeout: 5000 }).toBeUndefined();
-    const ids = [open.id, reopened.id, late.id];
+    const ids = [open.id, reopened.id, late.id, rejected.id];
     const live = await kept(ids);
+    const bit = (...stages: Stage[]) => stages.reduce((n, stage) => n | (1 << Object.values(Stage).indexOf(stage)), 0);
+    expect(live.bits.find((b: { id: string }) => b.id === reopened.id)).toMatchObject({
+      stages_entered: bit(Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK, Stage.CLOSED), rejected_from: 0,
+    });
+    const rejectedFrom = live.visits.find((v: { complaint_id: string; next_stage: string }) => v.complaint_id === rejected.id && v.next_stage === Stage.REJECTED);
+    expect(live.bits.find((b: { id: string }) => b.id === rejected.id)?.rejected_from).toBe(bit(rejectedFrom.stage));
     expect(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id)).toMatchObject({ met: false });
     expect([200 * 2, 200 * 3]).toContain(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id).penalty);
 
-    // As on a database from before: the tables gone (and the codes with them), then the migration again.
+    // As on a database from before: the tables gone (and the codes and bit sets with them), then the migrations again.
     const runner = server.dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
+      await new AnalysisSpeed1764612000000().down(runner);
       await new Analysis1764600000000().down(runner);
       await new Analysis1764600000000().up(runner);
+      await new AnalysisSpeed1764612000000().up(runner);
       await runner.commitTransaction();
     } finally {
       await runner.release();
     }
     const rebuilt = await kept(ids);
     expect(rebuilt.visits).toEqual(live.visits);
+    expect(rebuilt.bits).toEqual(live.bits);
     // Complaints closed now get theirs; a reopened complaint's earlier closing left nothing on the complaint to rebuild it from.
     expect(rebuilt.legal).toEqual(live.legal.filter((o: { complaint_id: string }) => o.complaint_id === late.id));
     const [{ unworked }] = await fx.asTenant(w.t.tenantId, (m) => m.query(

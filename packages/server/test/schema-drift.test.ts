@@ -14,8 +14,9 @@ const ONLY_IN_MIGRATIONS = [
   // Kept by PostgreSQL, never read through an entity: the deadline the queue orders by (generated from the SLA and
   // legal deadlines),
   // the search vector (a generated column) and the per-complaint event sequence of the outbox; the phone as a key
-  // for finding a customer's complaints (generated).
-  /^ALTER TABLE "complaints" DROP COLUMN "(due_at|search|event_seq|customer_phone_key)"$/,
+  // for finding a customer's complaints (generated); the bit sets of stages entered and rejected from that the funnel
+  // counts (written by SQL in enterStage).
+  /^ALTER TABLE "complaints" DROP COLUMN "(due_at|search|event_seq|customer_phone_key|stages_entered|rejected_from)"$/,
   /^ALTER TABLE "customers" DROP COLUMN "phone_key"$/,
   // TypeORM's bookkeeping of those generated columns.
   /^DELETE FROM "typeorm_metadata"/,

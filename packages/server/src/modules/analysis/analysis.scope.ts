@@ -18,6 +18,8 @@ export interface Scope {
   params: Params;
   /** Conditions on `c` (department scope, category, product); the period is applied by each query to its own instant. */
   where: string;
+  /** Whether `where` holds any condition: without one, a query over visits or outcomes need not join the complaints. */
+  filtered: boolean;
   from: string;
   to: string;
   /** The start of an instant's week or month in the company's zone, or NULL without grouping. */
@@ -54,6 +56,7 @@ export async function analysisScope(ctx: RequestContext, filter: AnalysisFilterI
   return {
     params,
     where: where.length ? where.join(' AND ') : 'true',
+    filtered: where.length > 0,
     from: `${params.add(filter.from)}::timestamptz`,
     to: `${params.add(filter.to)}::timestamptz`,
     // Parameters added where used: PostgreSQL refuses a parameter that no expression types.

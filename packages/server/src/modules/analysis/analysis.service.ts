@@ -24,31 +24,29 @@ const periodKey = (d: Date | null) => (d ? d.getTime() : 0);
 
 /**
  * Complaints received in the period (the cohort), and for each stage how many
- * of them entered it at least once and how many were rejected from it.
+ * of them entered it at least once and how many were rejected from it: the
+ * complaints' bit sets of stages entered and rejected from (kept by
+ * `enterStage`), counted in one pass over the cohort.
  */
 export async function funnel(ctx: RequestContext, filter: AnalysisFilterInput): Promise<FunnelStage[]> {
   const s = await analysisScope(ctx, filter);
-  const rows = await ctx.query<{ period: Date | null; stage: Stage; reason: string | null; entered: number; rejected: number }>(
-    `WITH cohort AS (
-       SELECT c.id, c.rejection_reason_id, ${s.bucket('c.received_at')} AS period FROM complaints c
-        WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where}
-     ), per AS (
-       SELECT k.period, k.id, v.stage, bool_or(v.next_stage = 'REJECTED') AS rejected, k.rejection_reason_id
-         FROM cohort k JOIN stage_visits v ON v.complaint_id = k.id GROUP BY k.period, k.id, v.stage, k.rejection_reason_id
-     )
-     SELECT period, stage, CASE WHEN rejected THEN rejection_reason_id END AS reason, count(*)::int AS entered,
-            count(*) FILTER (WHERE rejected)::int AS rejected
-       FROM per GROUP BY period, stage, 3`, s.params.values);
+  const counts = (set: string) => `ARRAY[${FUNNEL_STAGES.map((stage) => `count(*) FILTER (WHERE c.${set} & analysis_stage_bit('${stage}') <> 0)`).join(', ')}]::int[]`;
+  const rows = await ctx.query<{ period: Date | null; reason: string | null; entered: number[]; rejected: number[] }>(
+    `SELECT ${s.bucket('c.received_at')} AS period, CASE WHEN c.rejected_from <> 0 THEN c.rejection_reason_id END AS reason,
+            ${counts('stages_entered')} AS entered, ${counts('rejected_from')} AS rejected
+       FROM complaints c
+      WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where}
+      GROUP BY 1, 2`, s.params.values);
   const reasons = new Map((await ctx.manager.find(RejectionReason)).map((r) => [r.id, r]));
   const periods = [...new Map(rows.map((r) => [periodKey(r.period), r.period])).values()].sort((a, b) => periodKey(a) - periodKey(b));
-  return (periods.length ? periods : [null]).flatMap((period) => FUNNEL_STAGES.map((stage) => {
-    const mine = rows.filter((r) => periodKey(r.period) === periodKey(period) && r.stage === stage);
+  return (periods.length ? periods : [null]).flatMap((period) => FUNNEL_STAGES.map((stage, i) => {
+    const mine = rows.filter((r) => periodKey(r.period) === periodKey(period));
     return {
       period, stage,
-      entered: mine.reduce((n, r) => n + r.entered, 0),
-      rejected: mine.reduce((n, r) => n + r.rejected, 0),
-      rejectedBy: mine.filter((r) => r.rejected > 0).sort((a, b) => b.rejected - a.rejected)
-        .map((r) => ({ rejectionReason: r.reason ? reasons.get(r.reason) ?? null : null, count: r.rejected })),
+      entered: mine.reduce((n, r) => n + r.entered[i]!, 0),
+      rejected: mine.reduce((n, r) => n + r.rejected[i]!, 0),
+      rejectedBy: mine.filter((r) => r.rejected[i]! > 0).sort((a, b) => b.rejected[i]! - a.rejected[i]!)
+        .map((r) => ({ rejectionReason: r.reason ? reasons.get(r.reason) ?? null : null, count: r.rejected[i]! })),
     };
   }));
 }
@@ -137,7 +135,7 @@ export async function stageDurations(ctx: RequestContext, filter: AnalysisFilter
             (percentile_cont(0.9) WITHIN GROUP (ORDER BY v.working_ms) / 1000)::float8 AS "p90WorkingSeconds",
             (percentile_cont(0.5) WITHIN GROUP (ORDER BY v.calendar_ms) / 1000)::float8 AS "medianCalendarSeconds",
             (percentile_cont(0.9) WITHIN GROUP (ORDER BY v.calendar_ms) / 1000)::float8 AS "p90CalendarSeconds"
-       FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
+       FROM stage_visits v ${s.filtered ? 'JOIN complaints c ON c.id = v.complaint_id' : ''}
       WHERE v.left_at >= ${s.from} AND v.left_at < ${s.to} AND v.stage NOT IN ('CLOSED', 'REJECTED') AND ${s.where}
       GROUP BY 1, 2`, s.params.values);
   return rows.sort((a, b) => periodKey(a.period) - periodKey(b.period) || FUNNEL_STAGES.indexOf(a.stage) - FUNNEL_STAGES.indexOf(b.stage));

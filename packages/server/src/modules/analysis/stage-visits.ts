@@ -8,11 +8,13 @@ import type { SlaSettings } from '../sla/sla-clock.js';
  * A complaint enters `stage` at `at`: the visit it is in (if any) ends there,
  * with the working time (in the business calendar of the complaint's SLA
  * policy, the default policy's if it has none yet) and the calendar time it
- * lasted, and a new visit begins. Called in the transaction of the change.
+ * lasted, and a new visit begins; the complaint's bit sets of stages entered
+ * and rejected from (what the funnel counts) take the stage in the same
+ * statement. Called in the transaction of the change.
  */
 export async function enterStage(ctx: RequestContext, complaintId: string, stage: Stage, at: Date): Promise<void> {
-  const [open] = await ctx.query<{ seq: number; entered_at: Date; sla_policy_id: string | null }>(
-    `SELECT v.seq, v.entered_at, c.sla_policy_id FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
+  const [open] = await ctx.query<{ seq: number; stage: Stage; entered_at: Date; sla_policy_id: string | null }>(
+    `SELECT v.seq, v.stage, v.entered_at, c.sla_policy_id FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
       WHERE v.complaint_id = $1 ORDER BY v.seq DESC LIMIT 1`, [complaintId]);
   if (open) {
     const from = new Date(open.entered_at);
@@ -22,8 +24,12 @@ export async function enterStage(ctx: RequestContext, complaintId: string, stage
         WHERE complaint_id = $1 AND seq = $2 AND left_at IS NULL`,
       [complaintId, open.seq, at, stage, working, at.getTime() - from.getTime()]);
   }
-  await ctx.query('INSERT INTO stage_visits (tenant_id, complaint_id, seq, stage, entered_at) VALUES (app_tenant_id(), $1, $2, $3, $4)',
-    [complaintId, (open?.seq ?? 0) + 1, stage, at]);
+  await ctx.query(
+    `WITH visit AS (INSERT INTO stage_visits (tenant_id, complaint_id, seq, stage, entered_at) VALUES (app_tenant_id(), $1, $2, $3, $4))
+     UPDATE complaints SET stages_entered = stages_entered | analysis_stage_bit($3),
+            rejected_from = rejected_from | CASE WHEN $3 = 'REJECTED' THEN coalesce(analysis_stage_bit($5), 0) ELSE 0 END
+      WHERE id = $1`,
+    [complaintId, (open?.seq ?? 0) + 1, stage, at, open?.stage ?? null]);
 }
 
 /**
