@@ -76,8 +76,12 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
   /** Answers `true` when the request was an export route. */
   return function handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const route = ROUTE.exec(path);
-    const source = route && SOURCES.get(route[1]!);
-    if (!route || !source) return false;
+    if (!route) return false;
+    const source = SOURCES.get(route[1]!);
+    if (!source) {
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no table ${route[1]} to export; see docs/api.md, "Exports"` } });
+      return true;
+    }
     if (req.method !== 'GET') {
       res.setHeader('allow', 'GET');
       sendJson(res, 405, { error: { code: 'BAD_USER_INPUT', message: 'GET the export' } });
