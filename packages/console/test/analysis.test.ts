@@ -244,6 +244,56 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
   });
 });
 
+describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
+  it('offer every card as CSV and Excel, named for screen readers, each with the arguments its query was given', async () => {
+    const { w, calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY', 'ru');
+    const groups = w.findAll('.figure-card [role=group]');
+    expect(groups.map((g) => g.attributes('aria-label'))).toEqual([
+      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Законные сроки', 'Повторы',
+    ].map((title) => `Скачать таблицу «${title}» с текущими фильтрами`));
+    for (const g of groups) expect(g.findAll('button').map((b) => b.text())).toEqual(['Скачать CSV', 'Скачать Excel']);
+
+    const fetch = vi.fn(async () => new Response('\uFEFF', { status: 200, headers: { 'content-disposition': 'attachment; filename="analysis-x-2026-12-03.csv"' } }));
+    vi.stubGlobal('fetch', fetch);
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined }));
+    const asked = async (card: string, format: 'csv' | 'xlsx') => {
+      fetch.mockClear();
+      await w.find(`[data-test=${card}] [data-test=export-${format}]`).trigger('click');
+      await flushPromises();
+      expect(fetch).toHaveBeenCalledOnce();
+      const [path, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+      expect(init).toEqual({ headers: { authorization: 'Bearer token' } });
+      const url = new URL(path, 'http://x');
+      return { path: url.pathname, params: Object.fromEntries([...url.searchParams].map(([k, v]) => [k, k === 'filter' ? JSON.parse(v) : v])) };
+    };
+    const series = calls.AnalysisOverview!.at(-1)!.filter;
+    const whole = calls.AnalysisTimes!.at(-1)!.filter;
+    expect(await asked('funnel', 'csv')).toEqual({ path: '/exports/analysis/funnel.csv', params: { filter: series, lang: 'ru' } });
+    expect(await asked('fishbone', 'xlsx')).toEqual({ path: '/exports/analysis/cause-effect.xlsx', params: { filter: series, lang: 'ru' } });
+    expect(await asked('sla', 'csv')).toEqual({ path: '/exports/analysis/sla-compliance.csv', params: { filter: whole, lang: 'ru' } });
+    expect(await asked('pareto', 'xlsx')).toEqual({ path: '/exports/analysis/pareto.xlsx', params: { filter: whole, by: 'CATEGORY', measure: 'PENALTY', lang: 'ru' } });
+    expect(await asked('repeats', 'csv')).toEqual({ path: '/exports/analysis/repeats.csv', params: { filter: whole, by: 'CUSTOMER', withinDays: '90', lang: 'ru' } });
+    expect(series).toMatchObject({ grouping: 'WEEK', categoryId: 'c-defect' });
+    expect(w.find('[data-test=repeats] [role=status]').text()).toBe('Файл analysis-x-2026-12-03.csv скачан');
+    vi.unstubAllGlobals();
+  });
+
+  it('are buttons a keyboard reaches, and say a refusal in words', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'FORBIDDEN', message: 'VIEW_ANALYSIS needs one of the roles' } }),
+      { status: 403, headers: { 'content-type': 'application/json' } })));
+    const { w } = await mountPage('/analysis');
+    const button = w.find('[data-test=legal] [data-test=export-xlsx]');
+    expect(button.element.tagName).toBe('BUTTON');
+    expect(button.attributes('tabindex') ?? '0').not.toBe('-1');
+    await button.trigger('click');
+    await flushPromises();
+    const status = w.find('[data-test=legal] [role=status]');
+    expect(status.text()).toBe('Your role does not allow this action.');
+    expect(status.classes()).toContain('failed');
+    vi.unstubAllGlobals();
+  });
+});
+
 describe('the list\'s drill-down filters', () => {
   it('says each in words, and a button removes it from the URL', async () => {
     const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/complaints', name: 'complaints', component: { render: () => null } }] });
