@@ -9,7 +9,7 @@ import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
 import {
   analysisFilter, choiceFromQuery, listLinkOfBar, presetDays, queryFromChoice, type AnalysisChoice,
 } from '../src/pages/analysis/analysis-filter.js';
-import { funnelTotals } from '../src/pages/analysis/analysis-figures.js';
+import { funnelFigure, funnelTotals, paretoFigure, type Words } from '../src/pages/analysis/analysis-figures.js';
 import { filterFromQuery } from '../src/pages/queue/queue-query.js';
 import DrillDownFilters from '../src/pages/list/DrillDownFilters.vue';
 import { ClientKey, SessionKey } from '../src/apollo.js';
@@ -241,6 +241,33 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(w.find('[data-test=funnel]').text()).toContain('Loading…');
     expect(w.find('[data-test=sla]').text()).toContain('Nothing to show for this period and these filters.');
     expect(w.find('[data-test=sla] table').exists()).toBe(false);
+  });
+});
+
+describe('the Pareto chart by cause', () => {
+  it('names the bars under the axis by the cause\'s name, with its code at the head of the tooltip, escaped', () => {
+    const words = {
+      t: (key: string) => key, count: String, percent: String, money: String, rating: String, duration: String, period: () => '',
+      causeName: (c: { nameEn: string }) => c.nameEn, reasonName: () => '', departmentName: String,
+    } as unknown as Words;
+    const odd = { ...cause, id: 'k-odd', code: 'ODD', nameEn: '<img src=x onerror=alert(1)>' };
+    const bar = (c: typeof cause, value: number, cumulativeShare: number) =>
+      ({ key: c.id, label: c.code, group: c.group, complaints: value, value, share: value / 4, cumulativeShare, vital: true, cause: c, rejectionReason: null });
+    const figure = paretoFigure({ by: 'CAUSE', measure: 'COUNT', total: 4, bars: [bar(cause, 3, 0.75), bar(odd, 1, 1)] }, words, () => null);
+    const option = figure.option as { xAxis: { data: string[] }; tooltip: { formatter: (items: unknown[]) => string } };
+    expect(option.xAxis.data).toEqual(['Supplier material defect', '<img src=x onerror=alert(1)>']);
+    const tooltip = option.tooltip.formatter([
+      { dataIndex: 1, seriesIndex: 0, marker: '•', seriesName: 'Complaints', value: 1 }, { dataIndex: 1, seriesIndex: 1, marker: '•', seriesName: 'Cumulative', value: 100 },
+    ]);
+    expect(tooltip).toBe('ODD — &lt;img src=x onerror=alert(1)&gt;<br>•Complaints: 1<br>•Cumulative: 100.0 %');
+    expect(figure.table.rows.map((r) => r.cells.name!.text)).toEqual(['SUPPLIER_DEFECT — Supplier material defect', 'ODD — <img src=x onerror=alert(1)>']);
+
+    // The funnel's tooltip names rejection reasons: escaped too.
+    const reason = { ...reference.rejectionReasons[0]!, code: '<b>' };
+    const funnel = funnelFigure([{ period: null, stage: 'RECEIVED', entered: 2, rejected: 1, rejectedBy: [{ count: 1, rejectionReason: reason }] }],
+      { ...words, reasonName: (r: { code: string }) => r.code } as unknown as Words);
+    const data = (funnel.option as { series: Array<{ data: Array<{ tooltip: string }> }> }).series[0]!.data[0]!;
+    expect(data.tooltip).toBe('stage.RECEIVED: 2<br>analysis.rejectedHere — &lt;b&gt;: 1');
   });
 });
 
