@@ -1,29 +1,40 @@
 import type { ErrorCode, FieldProblem, RequestProblem } from './errors.js';
 
 /**
- * Downloads of the staff list as a spreadsheet (docs/api.md, "Exports"):
- * `GET /exports/complaints.csv|xlsx` with the list's filter and order. The
- * route takes the staff bearer token in a header, so the file is fetched
- * and handed to the browser as a blob rather than opened as a link.
+ * Downloads of staff tables as spreadsheets (docs/api.md, "Exports"):
+ * `GET /exports/<table>.csv|xlsx` with the arguments of the table's query —
+ * the complaint list with its filter and order, an analysis table with its
+ * filter and options. The route takes the staff bearer token in a header,
+ * so the file is fetched and handed to the browser as a blob rather than
+ * opened as a link.
  */
 export type ExportFormat = 'csv' | 'xlsx';
 
+export type AnalysisExportTable =
+  'funnel' | 'pareto' | 'cause-effect' | 'sla-compliance' | 'stage-durations' | 'satisfaction-trend' | 'legal-compliance' | 'repeats';
+export type ExportTable = 'complaints' | `analysis/${AnalysisExportTable}`;
+
 export interface ExportRequest {
   format: ExportFormat;
-  /** The `complaints` query's `filter` and `orderBy`, as the list sends them. */
+  /** The complaint list (when absent) or an analysis table. */
+  table?: ExportTable;
+  /** The query's `filter` (and the list's `orderBy`), as the page sends them. */
   filter?: object | null;
   orderBy?: object | null;
+  /** The query's other arguments, as they are: `by`, `measure`, `withinDays`. */
+  options?: Record<string, string | number | null | undefined>;
   /** The headers' language; the company's when absent. */
   lang?: 'ru' | 'en';
 }
 
-export function exportPath({ format, filter, orderBy, lang }: ExportRequest): string {
+export function exportPath({ format, table = 'complaints', filter, orderBy, options, lang }: ExportRequest): string {
   const params = new URLSearchParams();
   if (filter && Object.keys(filter).length) params.set('filter', JSON.stringify(filter));
   if (orderBy) params.set('orderBy', JSON.stringify(orderBy));
+  for (const [name, value] of Object.entries(options ?? {})) if (value !== null && value !== undefined) params.set(name, String(value));
   if (lang) params.set('lang', lang);
   const query = params.toString();
-  return `/exports/complaints.${format}${query ? `?${query}` : ''}`;
+  return `/exports/${table}.${format}${query ? `?${query}` : ''}`;
 }
 
 export class ExportError extends Error {
@@ -63,7 +74,7 @@ export async function downloadExport(request: ExportRequest & { token: string },
     throw new ExportError({ code: 'NETWORK', message: err instanceof Error ? err.message : String(err), fields: [] });
   }
   const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
-  return { blob, fileName: named?.[1] ?? `complaints.${request.format}` };
+  return { blob, fileName: named?.[1] ?? `${(request.table ?? 'complaints').replace('/', '-')}.${request.format}` };
 }
 
 /** Hands a blob to the browser as a download named `fileName`. */

@@ -3,4 +3,4 @@ export { describeError, type ErrorCode, type FieldProblem, type RequestProblem }
 export { CODE_TEXTS, CONSTRAINT_TEXTS, PASSWORD_RULE, REASON_TEXTS, errorText, fieldErrors, fieldText, type ErrorReason, type Locale } from './error-text.js';
 export { ACCEPT_ATTRIBUTE, ACCEPTED_TYPES, MAX_FILE_BYTES, MAX_FILES, UploadError, checkFile, formatFileSize, uploadFile, type FileRefusal, type UploadFailure, type UploadRequest, type UploadedFile } from './uploads.js';
 export { copyText } from './clipboard.js';
-export { ExportError, downloadExport, exportPath, exportProblem, saveBlob, type ExportFormat, type ExportRequest } from './exports.js';
+export { ExportError, downloadExport, exportPath, exportProblem, saveBlob, type AnalysisExportTable, type ExportFormat, type ExportRequest, type ExportTable } from './exports.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { createReclaimClient, describeError, wsUrlFor } from '../src/index.js';
+import { createReclaimClient, describeError, exportPath, wsUrlFor } from '../src/index.js';
 import { SessionDocument } from '../src/staff/index.js';
 
 /** Records the sockets the client opens (Node 20 has no WebSocket of its own). */
@@ -86,5 +86,18 @@ describe('createReclaimClient', () => {
     expect(client.socket.connected).toBe(false);
     expect(opened).toEqual([]);
     client.dispose();
+  });
+});
+
+describe('exportPath', () => {
+  it('addresses the list by default and an analysis table by name, with the query\'s arguments', () => {
+    expect(exportPath({ format: 'csv', filter: { stages: ['ANALYSIS'] }, lang: 'ru' }))
+      .toBe(`/exports/complaints.csv?filter=${encodeURIComponent('{"stages":["ANALYSIS"]}')}&lang=ru`);
+    const path = exportPath({ format: 'xlsx', table: 'analysis/pareto', filter: { from: 'a', to: 'b' }, options: { by: 'CAUSE', measure: 'COUNT', withinDays: undefined }, lang: 'en' });
+    const url = new URL(path, 'http://x');
+    expect(url.pathname).toBe('/exports/analysis/pareto.xlsx');
+    const params: Record<string, string> = {};
+    url.searchParams.forEach((value, key) => { params[key] = value; });
+    expect(params).toEqual({ filter: '{"from":"a","to":"b"}', by: 'CAUSE', measure: 'COUNT', lang: 'en' });
   });
 });

@@ -9,7 +9,7 @@ import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
 import {
   analysisFilter, choiceFromQuery, listLinkOfBar, presetDays, queryFromChoice, type AnalysisChoice,
 } from '../src/pages/analysis/analysis-filter.js';
-import { funnelTotals } from '../src/pages/analysis/analysis-figures.js';
+import { funnelFigure, funnelTotals, paretoFigure, type Words } from '../src/pages/analysis/analysis-figures.js';
 import { filterFromQuery } from '../src/pages/queue/queue-query.js';
 import DrillDownFilters from '../src/pages/list/DrillDownFilters.vue';
 import { ClientKey, SessionKey } from '../src/apollo.js';
@@ -241,6 +241,83 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(w.find('[data-test=funnel]').text()).toContain('Loading…');
     expect(w.find('[data-test=sla]').text()).toContain('Nothing to show for this period and these filters.');
     expect(w.find('[data-test=sla] table').exists()).toBe(false);
+  });
+});
+
+describe('the Pareto chart by cause', () => {
+  it('names the bars under the axis by the cause\'s name, with its code at the head of the tooltip, escaped', () => {
+    const words = {
+      t: (key: string) => key, count: String, percent: String, money: String, rating: String, duration: String, period: () => '',
+      causeName: (c: { nameEn: string }) => c.nameEn, reasonName: () => '', departmentName: String,
+    } as unknown as Words;
+    const odd = { ...cause, id: 'k-odd', code: 'ODD', nameEn: '<img src=x onerror=alert(1)>' };
+    const bar = (c: typeof cause, value: number, cumulativeShare: number) =>
+      ({ key: c.id, label: c.code, group: c.group, complaints: value, value, share: value / 4, cumulativeShare, vital: true, cause: c, rejectionReason: null });
+    const figure = paretoFigure({ by: 'CAUSE', measure: 'COUNT', total: 4, bars: [bar(cause, 3, 0.75), bar(odd, 1, 1)] }, words, () => null);
+    const option = figure.option as { xAxis: { data: string[] }; tooltip: { formatter: (items: unknown[]) => string } };
+    expect(option.xAxis.data).toEqual(['Supplier material defect', '<img src=x onerror=alert(1)>']);
+    const tooltip = option.tooltip.formatter([
+      { dataIndex: 1, seriesIndex: 0, marker: '•', seriesName: 'Complaints', value: 1 }, { dataIndex: 1, seriesIndex: 1, marker: '•', seriesName: 'Cumulative', value: 100 },
+    ]);
+    expect(tooltip).toBe('ODD — &lt;img src=x onerror=alert(1)&gt;<br>•Complaints: 1<br>•Cumulative: 100.0 %');
+    expect(figure.table.rows.map((r) => r.cells.name!.text)).toEqual(['SUPPLIER_DEFECT — Supplier material defect', 'ODD — <img src=x onerror=alert(1)>']);
+
+    // The funnel's tooltip names rejection reasons: escaped too.
+    const reason = { ...reference.rejectionReasons[0]!, code: '<b>' };
+    const funnel = funnelFigure([{ period: null, stage: 'RECEIVED', entered: 2, rejected: 1, rejectedBy: [{ count: 1, rejectionReason: reason }] }],
+      { ...words, reasonName: (r: { code: string }) => r.code } as unknown as Words);
+    const data = (funnel.option as { series: Array<{ data: Array<{ tooltip: string }> }> }).series[0]!.data[0]!;
+    expect(data.tooltip).toBe('stage.RECEIVED: 2<br>analysis.rejectedHere — &lt;b&gt;: 1');
+  });
+});
+
+describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
+  it('offer every card as CSV and Excel, named for screen readers, each with the arguments its query was given', async () => {
+    const { w, calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY', 'ru');
+    const groups = w.findAll('.figure-card [role=group]');
+    expect(groups.map((g) => g.attributes('aria-label'))).toEqual([
+      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Законные сроки', 'Повторы',
+    ].map((title) => `Скачать таблицу «${title}» с текущими фильтрами`));
+    for (const g of groups) expect(g.findAll('button').map((b) => b.text())).toEqual(['Скачать CSV', 'Скачать Excel']);
+
+    const fetch = vi.fn(async () => new Response('\uFEFF', { status: 200, headers: { 'content-disposition': 'attachment; filename="analysis-x-2026-12-03.csv"' } }));
+    vi.stubGlobal('fetch', fetch);
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined }));
+    const asked = async (card: string, format: 'csv' | 'xlsx') => {
+      fetch.mockClear();
+      await w.find(`[data-test=${card}] [data-test=export-${format}]`).trigger('click');
+      await flushPromises();
+      expect(fetch).toHaveBeenCalledOnce();
+      const [path, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+      expect(init).toEqual({ headers: { authorization: 'Bearer token' } });
+      const url = new URL(path, 'http://x');
+      return { path: url.pathname, params: Object.fromEntries([...url.searchParams].map(([k, v]) => [k, k === 'filter' ? JSON.parse(v) : v])) };
+    };
+    const series = calls.AnalysisOverview!.at(-1)!.filter;
+    const whole = calls.AnalysisTimes!.at(-1)!.filter;
+    expect(await asked('funnel', 'csv')).toEqual({ path: '/exports/analysis/funnel.csv', params: { filter: series, lang: 'ru' } });
+    expect(await asked('fishbone', 'xlsx')).toEqual({ path: '/exports/analysis/cause-effect.xlsx', params: { filter: series, lang: 'ru' } });
+    expect(await asked('sla', 'csv')).toEqual({ path: '/exports/analysis/sla-compliance.csv', params: { filter: whole, lang: 'ru' } });
+    expect(await asked('pareto', 'xlsx')).toEqual({ path: '/exports/analysis/pareto.xlsx', params: { filter: whole, by: 'CATEGORY', measure: 'PENALTY', lang: 'ru' } });
+    expect(await asked('repeats', 'csv')).toEqual({ path: '/exports/analysis/repeats.csv', params: { filter: whole, by: 'CUSTOMER', withinDays: '90', lang: 'ru' } });
+    expect(series).toMatchObject({ grouping: 'WEEK', categoryId: 'c-defect' });
+    expect(w.find('[data-test=repeats] [role=status]').text()).toBe('Файл analysis-x-2026-12-03.csv скачан');
+    vi.unstubAllGlobals();
+  });
+
+  it('are buttons a keyboard reaches, and say a refusal in words', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'FORBIDDEN', message: 'VIEW_ANALYSIS needs one of the roles' } }),
+      { status: 403, headers: { 'content-type': 'application/json' } })));
+    const { w } = await mountPage('/analysis');
+    const button = w.find('[data-test=legal] [data-test=export-xlsx]');
+    expect(button.element.tagName).toBe('BUTTON');
+    expect(button.attributes('tabindex') ?? '0').not.toBe('-1');
+    await button.trigger('click');
+    await flushPromises();
+    const status = w.find('[data-test=legal] [role=status]');
+    expect(status.text()).toBe('Your role does not allow this action.');
+    expect(status.classes()).toContain('failed');
+    vi.unstubAllGlobals();
   });
 });
 

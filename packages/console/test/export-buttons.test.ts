@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mount } from '@vue/test-utils';
 import { nextTick } from 'vue';
 import { CODE_TEXTS, exportPath } from '@reclaim/client';
-import ExportButtons from '../src/pages/list/ExportButtons.vue';
+import ExportButtons from '../src/components/ExportButtons.vue';
 import { SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 
@@ -12,7 +12,7 @@ const orderBy = { field: 'NUMBER' as const, direction: 'DESC' as const };
 
 function mountButtons(locale: 'ru' | 'en') {
   return mount(ExportButtons, {
-    props: { filter, orderBy },
+    props: { request: { filter, orderBy }, label: locale === 'ru' ? 'Скачать список с текущими фильтрами и сортировкой' : 'Download the list' },
     global: { plugins: [createConsoleI18n(locale)], provide: { [SessionKey as symbol]: { state: { token: 'staff-token', user: { id: 'u' } } } } },
     attachTo: document.body,
   });

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -79,6 +80,14 @@ describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
     const found = await violations(page);
     expect(found, describeViolations(found)).toEqual([]);
     await screenshotWhole(page, 'analysis-en');
+
+    // The card's table downloads with the page's choice, in the reader's language.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=pareto] [data-test=export-csv]').click()]);
+    expect(file.suggestedFilename()).toMatch(/^analysis-pareto-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = (await readFile((await file.path())!)).toString('utf8').replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('Category,Complaints,Complaints,Share,Cumulative share,Within 80 %');
+    expect(lines.length).toBe(1 + await page.locator('[data-test=pareto] tbody tr').count());
+    expect(Number(lines[1]!.split(',').at(-5))).toBe(complaints);
 
     // The table's row links where the bar leads.
     const rowLink = new URL((await firstRow.locator('a').getAttribute('href'))!, server.base);

@@ -29,6 +29,7 @@ export const en = {
     wait: 'Too many attempts. Try again in {seconds} s.',
   },
   common: {
+    downloadCsv: 'Download CSV', downloadXlsx: 'Download Excel', preparingFile: 'Preparing the file…', downloaded: '{file} downloaded',
     increase: 'Increase', decrease: 'Decrease', stars: '{n} of 5',
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…', none: '—',
     all: 'All', yes: 'Yes', no: 'No', required: 'Required', retry: 'Try again', search: 'Search', reset: 'Reset',
@@ -84,8 +85,7 @@ export const en = {
     assignee: 'Assignee', slaState: 'SLA', channel: 'Channel', category: 'Category', priority: 'Priority',
     received: 'Received between', total: '{n} found', page: 'Page {n}', number: 'Number', subject: 'Subject',
     customer: 'Customer', stage: 'Stage', deadline: 'Deadline',
-    exportCsv: 'Download CSV', exportXlsx: 'Download Excel', exportGroup: 'Download the list with the filters and order shown',
-    exporting: 'Preparing the file…', exported: '{file} downloaded',
+    exportGroup: 'Download the list with the filters and order shown',
   },
   complaint: {
     noDepartment: 'no department', noAssignee: 'nobody', details: 'Details', timeline: 'Timeline', messages: 'Messages', correctiveActions: 'Actions (CAPA)',

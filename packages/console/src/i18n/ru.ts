@@ -31,6 +31,7 @@ export const ru: Messages = {
     wait: 'Слишком много попыток. Повторите через {seconds} с.',
   },
   common: {
+    downloadCsv: 'Скачать CSV', downloadXlsx: 'Скачать Excel', preparingFile: 'Готовим файл…', downloaded: 'Файл {file} скачан',
     increase: 'Увеличить', decrease: 'Уменьшить', stars: '{n} из 5',
     save: 'Сохранить', cancel: 'Отмена', create: 'Создать', edit: 'Изменить', close: 'Закрыть', loading: 'Загрузка…', none: '—',
     all: 'Все', yes: 'Да', no: 'Нет', required: 'Обязательно', retry: 'Повторить', search: 'Найти', reset: 'Сбросить',
@@ -86,8 +87,7 @@ export const ru: Messages = {
     assignee: 'Исполнитель', slaState: 'SLA', channel: 'Канал', category: 'Категория', priority: 'Приоритет',
     received: 'Получено в период', total: 'Найдено: {n}', page: 'Страница {n}', number: 'Номер', subject: 'Тема',
     customer: 'Клиент', stage: 'Стадия', deadline: 'Срок',
-    exportCsv: 'Скачать CSV', exportXlsx: 'Скачать Excel', exportGroup: 'Скачать список с текущими фильтрами и сортировкой',
-    exporting: 'Готовим файл…', exported: 'Файл {file} скачан',
+    exportGroup: 'Скачать список с текущими фильтрами и сортировкой',
   },
   complaint: {
     noDepartment: 'без отдела', noAssignee: 'не назначен', details: 'Сведения', timeline: 'История', messages: 'Переписка', correctiveActions: 'Мероприятия (CAPA)',

@@ -4,7 +4,7 @@ import type {
 } from '@reclaim/client/staff';
 import { ALL_STAGES } from '@reclaim/client/staff';
 import { CAUSE_GROUPS } from '../../components/use-coded-names.js';
-import { fishboneOption, funnelOption, paretoOption, seriesOption, type ChartOption } from './charts.js';
+import { escapeHtml, fishboneOption, funnelOption, paretoOption, seriesOption, type ChartOption } from './charts.js';
 
 /**
  * Each chart of the Analysis page with its table: the same figures drawn and
@@ -27,7 +27,8 @@ export interface Words {
   duration(seconds: number | null): string;
   /** The start of a week or month (an instant), as that period's name. */
   period(iso: string | null, grouping: AnalysisGrouping): string;
-  causeName(cause: CodedCauseFragment): string;
+  /** A coded cause's or reason's name in the reader's language (without its code). */
+  causeName(cause: Pick<CodedCauseFragment, 'nameRu' | 'nameEn'>): string;
   reasonName(reason: CodedReasonFragment | null): string;
   departmentName(id: string | null): string;
 }
@@ -64,8 +65,9 @@ export function funnelFigure(funnel: AnalysisOverviewQuery['funnel'], w: Words):
   const flow = stages.filter((s) => s.stage !== 'REJECTED');
   const option = funnelOption(flow.map((s) => {
     const label = `${w.t(`stage.${s.stage}`)}: ${w.count(s.entered)}`;
-    const rejected = s.rejected ? `<br>${w.t('analysis.rejectedHere', { n: w.count(s.rejected) })}${reasons(s) ? ` — ${reasons(s)}` : ''}` : '';
-    return { name: s.stage, value: s.entered, label, tooltip: `${label}${rejected}` };
+    // The tooltip is HTML: reasons' names (typed by people) are escaped.
+    const rejected = s.rejected ? `<br>${escapeHtml(`${w.t('analysis.rejectedHere', { n: w.count(s.rejected) })}${reasons(s) ? ` — ${reasons(s)}` : ''}`)}` : '';
+    return { name: s.stage, value: s.entered, label, tooltip: `${escapeHtml(label)}${rejected}` };
   }));
   return {
     option,
@@ -85,12 +87,21 @@ export function funnelFigure(funnel: AnalysisOverviewQuery['funnel'], w: Words):
   };
 }
 
-/** A Pareto bar's name: the cause's code and name, the group's or reason's name, else the server's label. */
-export function barName(bar: AnalysisParetoQuery['pareto']['bars'][number], w: Words): string {
+type Bar = AnalysisParetoQuery['pareto']['bars'][number];
+
+/** A Pareto bar's full name (its table row, its tooltip): the cause's code and name, the group's or reason's name, else the server's label. */
+export function barName(bar: Bar, w: Words): string {
   if (bar.cause) return `${bar.cause.code} — ${w.causeName(bar.cause)}`;
   if (bar.rejectionReason) return w.reasonName(bar.rejectionReason);
   if (bar.group) return w.t(`causeGroup.${bar.group}`);
   return bar.label;
+}
+
+/** A Pareto bar's name under the axis, where room is short: a cause's or reason's name without its code. */
+export function barShortName(bar: Bar, w: Words): string {
+  if (bar.cause) return w.causeName(bar.cause);
+  if (bar.rejectionReason) return w.causeName(bar.rejectionReason);
+  return barName(bar, w);
 }
 
 export function paretoFigure(
@@ -99,7 +110,7 @@ export function paretoFigure(
   const value = pareto.measure === 'COUNT' ? w.count : w.money;
   const names = pareto.bars.map((b) => barName(b, w));
   const option = paretoOption({
-    names, values: pareto.bars.map((b) => b.value), cumulative: pareto.bars.map((b) => Math.round(b.cumulativeShare * 1000) / 10),
+    names: pareto.bars.map((b) => barShortName(b, w)), titles: names, values: pareto.bars.map((b) => b.value), cumulative: pareto.bars.map((b) => Math.round(b.cumulativeShare * 1000) / 10),
     vital: pareto.bars.map((b) => b.vital), valueLabel: w.t(`analysis.measure.${pareto.measure}`), cumulativeLabel: w.t('analysis.cumulative'),
     markLabel: '80 %', format: value,
   });

@@ -30,6 +30,7 @@ export const en = {
   average: 'Average rating', satisfied: 'Rated 4–5', responseRate: 'Response rate', closed: 'Closed', rated: 'Rated',
   late: 'Late', penalty: 'Penalty accrued', legalTotal: 'Deadlines', repeatsCount: 'Repeats',
   wholePeriod: 'Whole period', weekOf: 'Week of {day}', uncodedReason: 'No coded reason',
+  exportGroup: 'Download the table “{title}” with the filters shown',
 };
 
 export const ru: typeof en = {
@@ -59,6 +60,7 @@ export const ru: typeof en = {
   average: 'Средняя оценка', satisfied: 'Оценки 4–5', responseRate: 'Доля ответивших', closed: 'Закрыто', rated: 'Оценено',
   late: 'С опозданием', penalty: 'Начисленная неустойка', legalTotal: 'Сроков', repeatsCount: 'Повторы',
   wholePeriod: 'Весь период', weekOf: 'Неделя с {day}', uncodedReason: 'Без кода причины',
+  exportGroup: 'Скачать таблицу «{title}» с текущими фильтрами',
 };
 
 /** Adds the texts to the console's messages (once is enough; again is harmless). */

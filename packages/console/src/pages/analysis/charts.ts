@@ -4,7 +4,7 @@
  * drawn as SVG. Each builder turns the figures into an option; the texts come
  * in already translated and formatted.
  */
-import { use, type EChartsCoreOption } from 'echarts/core';
+import { format as echartsFormat, use, type EChartsCoreOption } from 'echarts/core';
 import { BarChart, FunnelChart, GraphChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
@@ -12,6 +12,9 @@ import { SVGRenderer } from 'echarts/renderers';
 use([BarChart, FunnelChart, GraphChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
 export type ChartOption = EChartsCoreOption;
+
+/** Text for a tooltip, which ECharts shows as HTML. */
+export const escapeHtml = (text: string): string => echartsFormat.encodeHTML(text);
 
 /** Colours with at least 3:1 against white, told apart also by position and labels. */
 export const COLORS = ['#2f5bd3', '#c2410c', '#15803d', '#7e22ce', '#b42318', '#0e7490', '#a16207', '#475569'];
@@ -38,7 +41,10 @@ export function funnelOption(stages: readonly Named[]): ChartOption {
 }
 
 export interface ParetoBars {
+  /** The bars' names under the axis: short (a cause's name, not its code), as a reader knows them. */
   names: readonly string[];
+  /** Each bar's full name at the head of its tooltip (a cause's code and name). */
+  titles: readonly string[];
   values: readonly number[];
   /** Cumulative share, 0 to 100. */
   cumulative: readonly number[];
@@ -53,7 +59,14 @@ export interface ParetoBars {
 export function paretoOption(p: ParetoBars): ChartOption {
   return {
     ...base,
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: {
+      trigger: 'axis', axisPointer: { type: 'shadow' },
+      // The tooltip is HTML: the names (typed by people) are escaped.
+      formatter: (items: ReadonlyArray<{ dataIndex: number; seriesIndex: number; marker: string; seriesName: string; value: number }>) => [
+        escapeHtml(p.titles[items[0]?.dataIndex ?? 0] ?? ''),
+        ...items.map((it) => `${it.marker}${escapeHtml(it.seriesName)}: ${it.seriesIndex === 0 ? p.format(it.value) : `${it.value.toFixed(1)} %`}`),
+      ].join('<br>'),
+    },
     legend: { top: 0, type: 'scroll', data: [p.valueLabel, p.cumulativeLabel] },
     grid: { left: 64, right: 48, top: 36, bottom: 84 },
     xAxis: { type: 'category', data: p.names, axisLabel: categoryLabels(p.names.length) },
@@ -65,11 +78,9 @@ export function paretoOption(p: ParetoBars): ChartOption {
       {
         name: p.valueLabel, type: 'bar', cursor: 'pointer',
         data: p.values.map((value, i) => ({ value, itemStyle: { color: p.vital[i] ? COLORS[0] : '#94a3b8' } })),
-        tooltip: { valueFormatter: (v: number) => p.format(v) },
       },
       {
         name: p.cumulativeLabel, type: 'line', yAxisIndex: 1, data: p.cumulative, symbolSize: 6, itemStyle: { color: COLORS[1] },
-        tooltip: { valueFormatter: (v: number) => `${v.toFixed(1)} %` },
         markLine: {
           silent: true, symbol: 'none', lineStyle: { color: COLORS[4], type: 'dashed' },
           label: { formatter: p.markLabel, color: COLORS[4], position: 'insideStartTop' }, data: [{ yAxis: 80 }],

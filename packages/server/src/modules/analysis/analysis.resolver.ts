@@ -2,7 +2,6 @@ import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { Allow } from '../../auth/allow.js';
 import { Action } from '../../auth/permissions.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { badInput } from '../../graphql/errors.js';
 import {
   AnalysisFilterInput, CauseEffectBranch, FunnelStage, LegalComplianceRow, Pareto, ParetoDimension, ParetoMeasure, RepeatKey, Repeats,
   SatisfactionPoint, SlaComplianceRow, StageDurationRow,
@@ -67,9 +66,6 @@ export class AnalysisResolver {
     @Arg('withinDays', () => Int, { defaultValue: 90, description: '1 to 730' }) withinDays: number,
     @Ctx() gql: GraphQLContext,
   ): Promise<Repeats> {
-    if (!Number.isInteger(withinDays) || withinDays < 1 || withinDays > 730) {
-      throw badInput('withinDays must be 1 to 730', { fields: [{ field: 'withinDays', messages: ['must be 1 to 730'] }] });
-    }
     return analysis.repeats(await gql.staff(), filter, by, withinDays);
   }
 }

@@ -9,6 +9,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { Stage } from '../complaint/complaint.enums.js';
 import { Cause, CAUSE_GROUPS, CauseGroup, RejectionReason } from '../cause/cause.entity.js';
 import type { SlaTarget } from '../sla/sla-clock.js';
+import { badInput } from '../../graphql/errors.js';
 import { analysisScope } from './analysis.scope.js';
 import {
   ParetoDimension, ParetoMeasure, RepeatKey,
@@ -180,6 +181,9 @@ const REPEAT_KEYS: Record<RepeatKey, { key: string; label: string }> = {
  * repeat an earlier complaint (same filters, any time up to `withinDays` before).
  */
 export async function repeats(ctx: RequestContext, filter: AnalysisFilterInput, by: RepeatKey, withinDays: number): Promise<Repeats> {
+  if (!Number.isInteger(withinDays) || withinDays < 1 || withinDays > 730) {
+    throw badInput('withinDays must be 1 to 730', { fields: [{ field: 'withinDays', messages: ['must be 1 to 730'] }] });
+  }
   const s = await analysisScope(ctx, filter);
   const k = REPEAT_KEYS[by];
   const days = s.params.add(withinDays);

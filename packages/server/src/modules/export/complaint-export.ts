@@ -1,14 +1,11 @@
-import type { DataSource } from 'typeorm';
-import { RequestContext, enterAsStaff } from '../../graphql/context.js';
-import type { TokenClaims } from '../../auth/token.js';
-import { Action, authorize } from '../../auth/permissions.js';
-import { UnitOfWork } from '../../db/unit-of-work.js';
+import type { RequestContext } from '../../graphql/context.js';
 import type { Complaint } from '../complaint/complaint.entity.js';
 import { Channel, Priority, Stage } from '../complaint/complaint.enums.js';
 import { readComplaintPage } from '../complaint/complaint.queries.js';
 import { encodeCursor, type ComplaintOrdering } from '../complaint/complaint.order.js';
 import type { ComplaintFilter } from '../complaint/dto/complaint-filter.input.js';
-import type { ExportLanguage } from './export.params.js';
+import { parseComplaintExport, type ComplaintExportRequest, type ExportLanguage } from './export.params.js';
+import { companySettings, inStaffUnit, type CompanySettings, type ExportReader, type ExportSource, type ExportedTable } from './export.source.js';
 import type { TableColumn } from './table-writer.js';
 import { wallClock } from '../sla/business-time.js';
 
@@ -101,52 +98,27 @@ const SHOWN: ReadonlyArray<keyof Complaint> = [
   'number', 'subject', 'customerName', 'stage', 'priority', 'channel', 'categoryId', 'departmentId', 'assigneeId', 'slaDueAt', 'receivedAt',
 ];
 
-export interface CompanySettings {
-  locale: ExportLanguage;
-  timeZone: string;
-}
-
-export interface ComplaintPages {
-  company: CompanySettings;
-  /** The pages, the first one read already (so that a refusal is answered before the file begins). */
-  batches: AsyncIterable<ComplaintExportRow[]>;
-}
-
 /**
  * The complaints of the list with `filter` in `order`, a page of
- * EXPORT_PAGE at a time, each page in its own short unit of work: the
- * signed-in member loaded again (a member deactivated mid-export stops it),
- * READ_COMPLAINTS checked as the `complaints` query checks it, row-level
- * security through the company's role, and a connection taken from the
- * company's and the user's shares and given back before the client has
- * read the page. Pages follow each other by the list's own keyset cursor.
+ * EXPORT_PAGE at a time, each page in its own short unit of work
+ * (`inStaffUnit`: the member loaded again, so that one deactivated
+ * mid-export stops it; the `complaints` query's declaration applied; a
+ * connection taken from the company's and the user's shares and given back
+ * before the client has read the page). Pages follow each other by the
+ * list's own keyset cursor.
  */
 export async function complaintPages(
-  dataSource: DataSource, claims: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'>, clientAddress: string,
-  filter: ComplaintFilter | null, order: ComplaintOrdering, pageSize = EXPORT_PAGE,
-): Promise<ComplaintPages> {
+  reader: ExportReader, filter: ComplaintFilter | null, order: ComplaintOrdering, pageSize = EXPORT_PAGE,
+): Promise<{ company: CompanySettings; batches: AsyncIterable<ComplaintExportRow[]> }> {
   let company: CompanySettings | null = null;
   const names: Names = new Map();
-  const readPage = async (after: string | null) => {
-    const uow = new UnitOfWork(dataSource, undefined, { clientAddress });
-    try {
-      const actor = await enterAsStaff(uow, claims);
-      authorize(actor, Action.READ_COMPLAINTS);
-      const ctx = new RequestContext(claims.tenantId, actor, await uow.manager(), uow);
-      if (!company) {
-        const [row] = await ctx.query<{ locale: string; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [claims.tenantId]);
-        company = { locale: row?.locale === 'en' ? 'en' : 'ru', timeZone: row?.time_zone ?? 'UTC' };
-      }
-      const page = await readComplaintPage(ctx, filter, pageSize, after, order, SHOWN);
-      const rows = await withNames(ctx, page.rows, names);
-      await uow.finish(true);
-      const last = page.rows.at(-1);
-      return { rows, next: page.hasNextPage && last ? encodeCursor(order, last) : null };
-    } catch (err) {
-      await uow.finish(false).catch(() => undefined);
-      throw err;
-    }
-  };
+  const readPage = (after: string | null) => inStaffUnit(reader, async (ctx) => {
+    company ??= await companySettings(ctx);
+    const page = await readComplaintPage(ctx, filter, pageSize, after, order, SHOWN);
+    const rows = await withNames(ctx, page.rows, names);
+    const last = page.rows.at(-1);
+    return { rows, next: page.hasNextPage && last ? encodeCursor(order, last) : null };
+  });
   let first: Awaited<ReturnType<typeof readPage>> | null = await readPage(null);
   async function* batches(): AsyncGenerator<ComplaintExportRow[]> {
     let next = first!.next;
@@ -162,6 +134,17 @@ export async function complaintPages(
   }
   return { company: company!, batches: batches() };
 }
+
+/** `GET /exports/complaints.csv|xlsx`: the staff list with the `complaints` query's filter and order. */
+export const complaintSource: ExportSource<ComplaintExportRequest> = {
+  query: 'complaints',
+  parse: parseComplaintExport,
+  async read(reader, ask) {
+    const { company, batches } = await complaintPages(reader, ask.filter, ask.order);
+    const lang = ask.lang ?? company.locale;
+    return { company, name: 'complaints', sheetName: LABELS[lang].sheet, columns: complaintColumns(lang, company.timeZone), batches } as ExportedTable;
+  },
+};
 
 /** Names of departments, users and categories by id, kept across the pages of one export (a company has few of them). */
 type Names = Map<string, string | null>;

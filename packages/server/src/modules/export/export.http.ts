@@ -6,20 +6,28 @@ import { AppError, codedError } from '../../graphql/errors.js';
 import { bearer } from '../../auth/token.js';
 import { clientAddress, sendError, sendJson } from '../../http/http-util.js';
 import { log } from '../../ops/log.js';
-import { complaintColumns, complaintPages, localDateTime, LABELS } from './complaint-export.js';
-import { parseComplaintExport } from './export.params.js';
+import { complaintSource, localDateTime } from './complaint-export.js';
+import { ANALYSIS_SOURCES } from './analysis-export.js';
+import { allowanceOf, type ExportSource } from './export.source.js';
 import { CONTENT_TYPES, writeTable, type TableFormat } from './table-writer.js';
 
-const ROUTE = /^\/exports\/complaints\.(csv|xlsx)$/;
+/** Every downloadable table, by its path under /exports/ (docs/api.md, "Exports"). */
+const SOURCES: ReadonlyMap<string, ExportSource<never>> = new Map<string, ExportSource<never>>([
+  ['complaints', complaintSource as ExportSource<never>],
+  ...Object.entries(ANALYSIS_SOURCES).map(([table, source]) => [`analysis/${table}`, source as ExportSource<never>] as const),
+]);
+const ROUTE = /^\/exports\/([a-z]+(?:\/[a-z-]+)?)\.(csv|xlsx)$/;
 
 /**
- * `GET /exports/complaints.csv` and `GET /exports/complaints.xlsx`
- * (docs/api.md, "Exports"): the staff complaint list with the `complaints`
- * query's filter and order, streamed. Authorised as that query: the staff
- * bearer token, READ_COMPLAINTS, one request against the user's request
- * limit, row-level security in every page's unit of work.
+ * `GET /exports/<table>.csv|.xlsx` (docs/api.md, "Exports"): the staff
+ * complaint list and every analysis table, streamed. Each is authorised as
+ * its staff query (the bearer token, the query's `@Allow`, row-level
+ * security in every unit of work), takes that query's arguments, counts as
+ * one request against the user's request limit and holds one of the
+ * company's export slots on this node while it streams.
  */
 export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema, limits: { perCompany: number }) {
+  const allowance = new Map([...SOURCES.values()].map((s) => [s.query, allowanceOf(staffSchema, s.query)]));
   /** Exports streaming now, per company (this node): formatting takes CPU that the pool's shares do not count. */
   const running = new Tally();
   function takeSlot(tenantId: string, res: ServerResponse): void {
@@ -40,28 +48,28 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
     res.once('finish', release).once('close', release);
   }
 
-  async function exportComplaints(req: IncomingMessage, res: ServerResponse, format: TableFormat, url: URL): Promise<void> {
+  async function exportTable(req: IncomingMessage, res: ServerResponse, source: ExportSource<never>, format: TableFormat, url: URL): Promise<void> {
     const token = bearer(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const claims = await deps.tokens.verify(token);
     await deps.staffLimiter.take(claims.userId);
     takeSlot(claims.tenantId, res);
-    const ask = await parseComplaintExport(staffSchema, format, url.searchParams);
-    // The first page is read (and the member authorised) before a byte is sent: a refusal is a plain error answer.
-    const { company, batches } = await complaintPages(deps.dataSource, claims, clientAddress(req, deps.trustedProxies), ask.filter, ask.order);
-    const lang = ask.lang ?? company.locale;
-    const day = localDateTime(new Date(), company.timeZone)!.slice(0, 10);
+    const ask = await source.parse(staffSchema, url.searchParams);
+    // The first rows are read (and the member authorised) before a byte is sent: a refusal is a plain error answer.
+    const reader = { dataSource: deps.dataSource, claims, clientAddress: clientAddress(req, deps.trustedProxies), allowance: allowance.get(source.query)! };
+    const table = await source.read(reader, ask);
+    const day = localDateTime(new Date(), table.company.timeZone)!.slice(0, 10);
     res.statusCode = 200;
     res.setHeader('content-type', CONTENT_TYPES[format]);
-    res.setHeader('content-disposition', `attachment; filename="complaints-${day}.${format}"`);
+    res.setHeader('content-disposition', `attachment; filename="${table.name}-${day}.${format}"`);
     res.setHeader('cache-control', 'no-store');
     res.setHeader('x-content-type-options', 'nosniff');
     await writeTable(res, {
       format,
-      columns: complaintColumns(lang, company.timeZone),
-      batches,
-      separator: company.locale === 'ru' ? ';' : ',',
-      sheetName: LABELS[lang].sheet,
+      columns: table.columns,
+      batches: table.batches,
+      separator: table.company.locale === 'ru' ? ';' : ',',
+      sheetName: table.sheetName,
     });
   }
 
@@ -69,13 +77,18 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
   return function handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     const route = ROUTE.exec(path);
     if (!route) return false;
+    const source = SOURCES.get(route[1]!);
+    if (!source) {
+      sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `no table ${route[1]} to export; see docs/api.md, "Exports"` } });
+      return true;
+    }
     if (req.method !== 'GET') {
       res.setHeader('allow', 'GET');
       sendJson(res, 405, { error: { code: 'BAD_USER_INPUT', message: 'GET the export' } });
       return true;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
-    exportComplaints(req, res, route[1] as TableFormat, url).catch((err: unknown) => {
+    exportTable(req, res, source, route[2] as TableFormat, url).catch((err: unknown) => {
       if (res.headersSent) {
         // Mid-file: cut the answer, so that the client sees a failed download rather than a short file that looks whole.
         if (!(err instanceof AppError)) log.error({ err }, 'export failed');

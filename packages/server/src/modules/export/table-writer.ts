@@ -8,12 +8,15 @@ export const CONTENT_TYPES: Record<TableFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
+/** A cell: text (neutralised when written), a number (a number cell in XLSX), or empty. */
+export type Cell = string | number | null;
+
 /** A column of an exported table: its header (already in the reader's language) and how a row gives its cell. */
 export interface TableColumn<R> {
   header: string;
   /** Width in characters in the spreadsheet. */
   width?: number;
-  value: (row: R) => string | null;
+  value: (row: R) => Cell;
 }
 
 export interface Table<R> {
@@ -43,6 +46,15 @@ export function csvField(text: string, separator: string): string {
   return safe.includes(separator) || /["\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/**
+ * A number in CSV: with a decimal comma where the separator is `;` (what
+ * Excel in a Russian locale reads as a number), a point otherwise.
+ */
+export function csvNumber(n: number, separator: string): string {
+  const text = Number.isFinite(n) ? String(n) : '';
+  return separator === ';' ? text.replace('.', ',') : text;
+}
+
 const BOM = '\uFEFF';
 
 /**
@@ -59,7 +71,8 @@ export async function writeTable<R>(out: Writable, table: Table<R>): Promise<voi
 }
 
 async function writeCsv<R>(out: Writable, { columns, batches, separator = ',' }: Table<R>): Promise<void> {
-  const line = (cells: Array<string | null>) => cells.map((c) => csvField(c ?? '', separator)).join(separator) + '\r\n';
+  const field = (c: Cell) => (typeof c === 'number' ? csvNumber(c, separator) : csvField(c ?? '', separator));
+  const line = (cells: Cell[]) => cells.map(field).join(separator) + '\r\n';
   await send(out, BOM + line(columns.map((c) => c.header)));
   for await (const batch of batches) {
     if (out.destroyed) return;
@@ -85,7 +98,7 @@ async function writeXlsx<R>(out: Writable, { columns, batches, sheetName = 'Shee
   sheet.addRow(columns.map((c) => c.header)).commit();
   for await (const batch of batches) {
     if (out.destroyed) break;
-    for (const row of batch) sheet.addRow(columns.map((c) => neutralise(c.value(row) ?? ''))).commit();
+    for (const row of batch) sheet.addRow(columns.map((c) => xlsxCell(c.value(row)))).commit();
     await drained(sheetPipes(sheet), zip, out);
   }
   if (out.destroyed) {
@@ -96,6 +109,9 @@ async function writeXlsx<R>(out: Writable, { columns, batches, sheetName = 'Shee
   await workbook.commit();
   await new Promise<void>((resolve) => (out.writableFinished || out.destroyed ? resolve() : out.once('finish', resolve).once('close', resolve)));
 }
+
+/** Numbers stay numbers (a spreadsheet sums them); text is neutralised. */
+const xlsxCell = (c: Cell) => (typeof c === 'number' ? (Number.isFinite(c) ? c : '') : neutralise(c ?? ''));
 
 /** Writes `text` and resolves once `out` can take more (or is closed). */
 async function send(out: Writable, text: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { csvField, neutralise, writeTable } from '../table-writer.js';
+import { csvField, csvNumber, neutralise, writeTable } from '../table-writer.js';
 import { LABELS, localDateTime } from '../complaint-export.js';
+import { ANALYSIS_LABELS } from '../analysis-export.labels.js';
 
 describe('neutralise', () => {
   it('prefixes what a spreadsheet would run as a formula, and nothing else', () => {
@@ -18,6 +19,15 @@ describe('csvField', () => {
     expect(csvField('say "hi"', ',')).toBe('"say ""hi"""');
     expect(csvField('two\nlines', ',')).toBe('"two\nlines"');
     expect(csvField('=1,2', ',')).toBe('"\'=1,2"');
+  });
+});
+
+describe('csvNumber', () => {
+  it('writes a decimal comma where the separator is ; (Russian Excel), a point otherwise', () => {
+    expect(csvNumber(0.4286, ';')).toBe('0,4286');
+    expect(csvNumber(0.4286, ',')).toBe('0.4286');
+    expect(csvNumber(12, ';')).toBe('12');
+    expect(csvNumber(Number.NaN, ',')).toBe('');
   });
 });
 
@@ -72,6 +82,30 @@ describe('LABELS', () => {
       expect(l.stage).toEqual(console.stage);
       expect(l.priority).toEqual(console.priority);
       expect(l.channel).toEqual(console.channel);
+    }
+  });
+});
+
+describe('ANALYSIS_LABELS', () => {
+  it('are the words of the console\'s Analysis page, cause groups and clocks', async () => {
+    const pagePath = fileURLToPath(new URL('../../../../../console/src/pages/analysis/analysis-i18n.ts', import.meta.url));
+    const page = await import(/* @vite-ignore */ pagePath);
+    for (const lang of ['en', 'ru'] as const) {
+      const console = (await import(/* @vite-ignore */ fileURLToPath(new URL(`../../../../../console/src/i18n/${lang}.ts`, import.meta.url))))[lang];
+      const words = page[lang];
+      const l = ANALYSIS_LABELS[lang];
+      const { hours: _unit, code: _code, total: _total, noDepartment, ...shared } = l.words;
+      for (const [key, label] of Object.entries(shared)) expect(label, key).toBe(words[key]);
+      expect(noDepartment).toBe(console.complaint.noDepartment);
+      expect(l.titles).toEqual({
+        funnel: words.funnel, pareto: words.pareto, 'cause-effect': words.fishbone, 'sla-compliance': words.sla, 'stage-durations': words.durations,
+        'satisfaction-trend': words.satisfaction, 'legal-compliance': words.legal, repeats: words.repeats,
+      });
+      expect(l.dimension).toEqual(words.dimension);
+      expect(l.measure).toEqual(words.measure);
+      expect(l.repeatBy).toEqual(words.repeatBy);
+      expect(l.causeGroup).toEqual(console.causeGroup);
+      for (const [clock, label] of Object.entries(l.clock)) expect(label, clock).toBe(console.slaPanel[clock]);
     }
   });
 });

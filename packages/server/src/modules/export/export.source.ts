@@ -1,0 +1,74 @@
+import type { DataSource } from 'typeorm';
+import type { GraphQLSchema } from 'graphql';
+import { RequestContext, enterAsStaff } from '../../graphql/context.js';
+import type { TokenClaims } from '../../auth/token.js';
+import { PUBLIC, admit, allowances, type Allowance } from '../../auth/allow.js';
+import { UnitOfWork } from '../../db/unit-of-work.js';
+import type { ExportLanguage } from './export.params.js';
+import type { TableColumn } from './table-writer.js';
+
+export interface CompanySettings {
+  locale: ExportLanguage;
+  timeZone: string;
+}
+
+/** Who reads an export, and under which declaration: the staff query's own `@Allow`. */
+export interface ExportReader {
+  dataSource: DataSource;
+  claims: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'>;
+  clientAddress: string;
+  allowance: Exclude<Allowance, typeof PUBLIC>;
+}
+
+/** A table ready to be written: its first rows already read (so that a refusal is answered before the file begins). */
+export interface ExportedTable<R = unknown> {
+  company: CompanySettings;
+  /** The file's name before its date: `complaints`, `analysis-funnel`. */
+  name: string;
+  sheetName: string;
+  columns: ReadonlyArray<TableColumn<R>>;
+  batches: AsyncIterable<readonly R[]>;
+}
+
+/** One downloadable table: the staff query it is, and how its file is read. */
+export interface ExportSource<A = unknown> {
+  /** The staff query whose declaration (`@Allow`) authorises the export. */
+  query: string;
+  /** Reads the query string: BAD_USER_INPUT for anything the query would refuse. */
+  parse(schema: GraphQLSchema, params: URLSearchParams): Promise<A>;
+  read(reader: ExportReader, ask: A): Promise<ExportedTable>;
+}
+
+/** The declaration of `query` in the staff schema, for the guard's rule (`admit`). */
+export function allowanceOf(schema: GraphQLSchema, query: string): Exclude<Allowance, typeof PUBLIC> {
+  const allowance = allowances(schema)[query];
+  if (!allowance || allowance === PUBLIC) throw new Error(`an export needs a signed-in query; ${query} is ${allowance ?? 'undeclared'}`);
+  return allowance;
+}
+
+/**
+ * Runs `work` in one short unit of work of the reader's company, as the
+ * staff endpoint runs the query: the member loaded again (a member
+ * deactivated or signed out is UNAUTHENTICATED), the query's declaration
+ * applied by the guard's own rule (FORBIDDEN), row-level security through
+ * the company's role; committed when it succeeds.
+ */
+export async function inStaffUnit<T>(reader: ExportReader, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+  const uow = new UnitOfWork(reader.dataSource, undefined, { clientAddress: reader.clientAddress });
+  try {
+    const actor = await enterAsStaff(uow, reader.claims);
+    admit(reader.allowance, actor);
+    const result = await work(new RequestContext(reader.claims.tenantId, actor, await uow.manager(), uow));
+    await uow.finish(true);
+    return result;
+  } catch (err) {
+    await uow.finish(false).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The company's language and time zone, which the headers and times follow. */
+export async function companySettings(ctx: RequestContext): Promise<CompanySettings> {
+  const [row] = await ctx.query<{ locale: string; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [ctx.tenantId]);
+  return { locale: row?.locale === 'en' ? 'en' : 'ru', timeZone: row?.time_zone ?? 'UTC' };
+}
