@@ -50,7 +50,10 @@ export async function analysisScope(ctx: RequestContext, filter: AnalysisFilterI
   if (filter.departmentId) where.push(`c.department_id = ${params.add(filter.departmentId)}`);
   if (filter.categoryId) where.push(`c.category_id = ${params.add(filter.categoryId)}`);
   if (filter.product?.trim()) where.push(`lower(c.product) = lower(${params.add(filter.product.trim())})`);
-  const [tenant] = await ctx.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = app_tenant_id()');
+  // For the rest of this transaction: sorts of a year's rows in memory rather than on disk, and no JIT compilation,
+  // which costs these queries more than it saves them (docs/benchmarks.md, bench:analytics).
+  const [tenant] = await ctx.query<{ time_zone: string }>(
+    `SELECT time_zone, set_config('work_mem', '32MB', true), set_config('jit', 'off', true) FROM tenants WHERE id = app_tenant_id()`);
   const zone = tenant?.time_zone ?? 'UTC';
   const unit = filter.grouping?.toLowerCase();
   return {

@@ -52,14 +52,18 @@ export async function funnel(ctx: RequestContext, filter: AnalysisFilterInput): 
   }));
 }
 
-/** What a Pareto groups by: a key and a label over `complaints c` (joined as needed). */
-const DIMENSIONS: Record<ParetoDimension, { key: string; label: string; join: string }> = {
-  [ParetoDimension.CAUSE]: { key: 'k.id::text', label: 'k.code', join: 'JOIN causes k ON k.id = c.cause_id' },
-  [ParetoDimension.CAUSE_GROUP]: { key: 'k.cause_group', label: 'k.cause_group', join: 'JOIN causes k ON k.id = c.cause_id' },
-  [ParetoDimension.CATEGORY]: { key: 'g.id::text', label: 'g.name', join: 'JOIN categories g ON g.id = c.category_id' },
-  [ParetoDimension.PRODUCT]: { key: 'lower(c.product)', label: 'min(c.product)', join: '' },
-  [ParetoDimension.DEPARTMENT]: { key: 'd.id::text', label: 'd.name', join: 'JOIN departments d ON d.id = c.department_id' },
-  [ParetoDimension.REJECTION_REASON]: { key: 'r.id::text', label: 'r.code', join: 'JOIN rejection_reasons r ON r.id = c.rejection_reason_id' },
+/**
+ * What a Pareto groups by: the complaints' column (`id`, grouped first, over
+ * the receipt index alone), then the key and label of each group (over `g`,
+ * joined to the coded table when there is one).
+ */
+const DIMENSIONS: Record<ParetoDimension, { id: string; key: string; label: string; join: string }> = {
+  [ParetoDimension.CAUSE]: { id: 'c.cause_id', key: 'x.id::text', label: 'min(x.code)', join: 'JOIN causes x ON x.id = g.id' },
+  [ParetoDimension.CAUSE_GROUP]: { id: 'c.cause_id', key: 'x.cause_group', label: 'min(x.cause_group)', join: 'JOIN causes x ON x.id = g.id' },
+  [ParetoDimension.CATEGORY]: { id: 'c.category_id', key: 'x.id::text', label: 'min(x.name)', join: 'JOIN categories x ON x.id = g.id' },
+  [ParetoDimension.PRODUCT]: { id: 'lower(c.product)', key: 'g.id', label: 'min(g.product)', join: '' },
+  [ParetoDimension.DEPARTMENT]: { id: 'c.department_id', key: 'x.id::text', label: 'min(x.name)', join: 'JOIN departments x ON x.id = g.id' },
+  [ParetoDimension.REJECTION_REASON]: { id: 'c.rejection_reason_id', key: 'x.id::text', label: 'min(x.code)', join: 'JOIN rejection_reasons x ON x.id = g.id' },
 };
 
 const MEASURES: Record<ParetoMeasure, string> = {
@@ -77,11 +81,13 @@ export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, b
   const d = DIMENSIONS[by];
   const product = by === ParetoDimension.PRODUCT ? `AND nullif(trim(c.product), '') IS NOT NULL` : '';
   const rows = await ctx.query<{ key: string; label: string; complaints: number; value: number }>(
-    `SELECT ${d.key} AS key, ${d.label === 'min(c.product)' ? d.label : `min(${d.label})`} AS label, count(*) FILTER (WHERE ${MEASURES[measure]} > 0)::int AS complaints,
-            sum(${MEASURES[measure]})::float8 AS value
-       FROM complaints c ${d.join} ${measure === ParetoMeasure.PENALTY ? LAST_PENALTY : ''}
-      WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where} ${product}
-      GROUP BY 1 HAVING sum(${MEASURES[measure]}) > 0 ORDER BY value DESC, label, key`, s.params.values);
+    `SELECT ${d.key} AS key, ${d.label} AS label, sum(g.complaints)::int AS complaints, sum(g.value)::float8 AS value
+       FROM (SELECT ${d.id} AS id, min(c.product) AS product, count(*) FILTER (WHERE ${MEASURES[measure]} > 0) AS complaints,
+                    sum(${MEASURES[measure]}) AS value
+               FROM complaints c ${measure === ParetoMeasure.PENALTY ? LAST_PENALTY : ''}
+              WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where} AND ${d.id} IS NOT NULL ${product}
+              GROUP BY 1) g ${d.join}
+      GROUP BY 1 HAVING sum(g.value) > 0 ORDER BY value DESC, label, key`, s.params.values);
   const total = rows.reduce((n, r) => n + r.value, 0);
   const causes = by === ParetoDimension.CAUSE ? new Map((await ctx.manager.find(Cause)).map((c) => [c.id, c])) : null;
   const reasons = by === ParetoDimension.REJECTION_REASON ? new Map((await ctx.manager.find(RejectionReason)).map((r) => [r.id, r])) : null;
@@ -164,17 +170,24 @@ export async function legalCompliance(ctx: RequestContext, filter: AnalysisFilte
     `SELECT period, count(*)::int AS total, count(*) FILTER (WHERE met)::int AS met, count(*) FILTER (WHERE NOT met)::int AS late,
             coalesce(sum(penalty), 0)::float8 AS "penaltyAccrued"
        FROM (SELECT DISTINCT ON (o.complaint_id) ${s.bucket('o.ended_at')} AS period, o.met, o.penalty
-               FROM clock_outcomes o JOIN complaints c ON c.id = o.complaint_id
+               FROM clock_outcomes o ${s.filtered ? 'JOIN complaints c ON c.id = o.complaint_id' : ''}
               WHERE o.clock = 'LEGAL' AND o.ended_at >= ${s.from} AND o.ended_at < ${s.to} AND ${s.where}
               ORDER BY o.complaint_id, o.ended_at DESC) last
       GROUP BY 1 ORDER BY 1`, s.params.values);
 }
 
+/**
+ * A repeat's key over `complaints c`, and the label of a key `t.key` (looked
+ * up for the top keys only). Keys keep their own type (an id compared as
+ * text could not use the index under row-level security) and text sorts
+ * bytewise: the order within a key does not matter, only the grouping.
+ */
 const REPEAT_KEYS: Record<RepeatKey, { key: string; label: string }> = {
-  [RepeatKey.CUSTOMER]: { key: 'c.customer_id::text', label: 'c.customer_name' },
-  [RepeatKey.PRODUCT]: { key: `lower(nullif(trim(c.product), ''))`, label: 'c.product' },
-  [RepeatKey.CAUSE]: { key: 'c.cause_id::text', label: '(SELECT code FROM causes k WHERE k.id = c.cause_id)' },
+  [RepeatKey.CUSTOMER]: { key: 'c.customer_id', label: '(SELECT u.name FROM customers u WHERE u.id = t.key)' },
+  [RepeatKey.PRODUCT]: { key: `lower(nullif(trim(c.product), '')) COLLATE "C"`, label: 't.product' },
+  [RepeatKey.CAUSE]: { key: 'c.cause_id', label: '(SELECT x.code FROM causes x WHERE x.id = t.key)' },
 };
+const TOP_REPEATS = 20;
 
 /**
  * Complaints received in the period with the key, and those among them that
@@ -187,24 +200,29 @@ export async function repeats(ctx: RequestContext, filter: AnalysisFilterInput, 
   const s = await analysisScope(ctx, filter);
   const k = REPEAT_KEYS[by];
   const days = s.params.add(withinDays);
-  const rows = await ctx.query<{ key: string; label: string; complaints: number; repeats: number }>(
+  const rows = await ctx.query<{ key: string | null; label: string | null; complaints: number; repeats: number; all_complaints: number; all_repeats: number }>(
     // The complaint just before, by receipt, of the same key: if any earlier one is within the window, that one is.
+    // The totals ride on every row; a row with no key carries them when no key repeats.
     `WITH pool AS (
-       SELECT c.received_at, ${k.key} AS k, ${k.label} AS label,
+       SELECT c.received_at, ${k.key} AS k, c.product,
               lag(c.received_at) OVER (PARTITION BY ${k.key} ORDER BY c.received_at, c.id) AS previous
          FROM complaints c
         WHERE c.received_at >= ${s.from} - make_interval(days => ${days}) AND c.received_at < ${s.to} AND ${s.where}
-     ), flagged AS (
-       SELECT p.k, p.label, coalesce(p.previous >= p.received_at - make_interval(days => ${days}), false) AS repeat
-         FROM pool p WHERE p.k IS NOT NULL AND p.received_at >= ${s.from}
+     ), per AS (
+       SELECT p.k AS key, min(p.product) AS product, count(*)::int AS complaints,
+              count(*) FILTER (WHERE p.previous >= p.received_at - make_interval(days => ${days}))::int AS repeats
+         FROM pool p WHERE p.k IS NOT NULL AND p.received_at >= ${s.from} GROUP BY p.k
+     ), top AS (
+       SELECT per.*, sum(complaints) OVER ()::int AS all_complaints, sum(repeats) OVER ()::int AS all_repeats FROM per
+        ORDER BY repeats DESC, complaints DESC, key LIMIT ${TOP_REPEATS}
      )
-     SELECT k AS key, min(label) AS label, count(*)::int AS complaints, count(*) FILTER (WHERE repeat)::int AS repeats
-       FROM flagged GROUP BY k ORDER BY repeats DESC, complaints DESC, k`, s.params.values);
+     SELECT t.key::text, ${k.label} AS label, t.complaints, t.repeats, t.all_complaints, t.all_repeats FROM top t
+      ORDER BY t.repeats DESC, t.complaints DESC, t.key`, s.params.values);
   return {
     by, withinDays,
-    complaints: rows.reduce((n, r) => n + r.complaints, 0),
-    repeats: rows.reduce((n, r) => n + r.repeats, 0),
-    top: rows.filter((r) => r.repeats > 0).slice(0, 20).map((r) => ({ ...r, label: r.label ?? r.key })),
+    complaints: rows[0]?.all_complaints ?? 0,
+    repeats: rows[0]?.all_repeats ?? 0,
+    top: rows.filter((r) => r.repeats > 0).map((r) => ({ key: r.key!, complaints: r.complaints, repeats: r.repeats, label: r.label ?? r.key! })),
   };
 }
 
