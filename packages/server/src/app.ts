@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
+import { SharedResults } from './graphql/shared-results.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
 import { isOperator, sendJson } from './http/http-util.js';
 import { PORTAL_LIMITS } from './graphql/limits.js';
@@ -137,7 +138,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.
   const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler }) : null;
-  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(), buildPortalSchema(), limits.ready()]);
+  // The analysis, asked again by every open Analysis page of a company when a complaint moves, is computed once a moment.
+  const shared = new SharedResults(config.sharedResultsMs ?? 0);
+  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(shared), buildPortalSchema(), limits.ready()]);
   // Staff requests count their cost against their company's cost share (DB_COMPANY_COST); portal requests only their connections.
   const countErrors = metrics ? (codes: string[]) => metrics.countErrors(codes) : undefined;
   const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true, countErrors });

@@ -74,6 +74,8 @@ export interface Config {
   uploadPendingBytesPerTenant: number;
   /** Exports (GET /exports/…) streaming at once per company, per node; 0 turns the cap off. */
   exportsPerCompany: number;
+  /** How long (ms) a node shares the answer of a `@Shared` query (the analysis) between callers who see the same; 0: never. */
+  sharedResultsMs?: number;
   /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
   rateLimitPrefix: string;
   /** Failed sign-ins of one account (company and e-mail) before each further try must wait; 0 turns it off. */
@@ -221,6 +223,7 @@ export const SETTINGS = z.object({
   UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
   UPLOAD_PENDING_MB_PER_TENANT: whole(),
   EXPORTS_PER_COMPANY: whole(),
+  SHARED_RESULTS_SECONDS: whole(0, 60),
   RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
   LOGIN_FAILURES_PER_ACCOUNT: whole(),
   LOGIN_LOCKOUT_SECONDS: whole(1),
@@ -341,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
     exportsPerCompany: s.EXPORTS_PER_COMPANY ?? 2,
+    sharedResultsMs: (s.SHARED_RESULTS_SECONDS ?? 2) * 1000,
     rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
     loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,
     loginLockoutSeconds: s.LOGIN_LOCKOUT_SECONDS ?? 2,

@@ -49,6 +49,39 @@ describe('analysis over the API', () => {
   });
 });
 
+describe('shared answers (SHARED_RESULTS_SECONDS)', () => {
+  it('are shared between callers of one company who see the same history, never across a change, a company or a narrower view', async () => {
+    const sharing = await startWorld({ sharedResultsMs: 60_000 });
+    try {
+      const { fx: sfx, w: a } = sharing;
+      const b = await sfx.world();
+      const f = period();
+      const received = async (token: string) => ok(await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage entered } }`, { f }, token))
+        .funnel.find((r: { stage: string }) => r.stage === 'RECEIVED').entered as number;
+      const moved = await sfx.complaintAt(a, Stage.DECISION);
+      expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
+      expect(await received(b.staff.QUALITY_MANAGER.token)).toBe(0);
+      // Rows changed behind the history's back (no timeline event, as no product path does): the quality manager is
+      // answered what was computed for the same history; the head, who sees less, computes their own.
+      await sfx.asTenant(a.t.tenantId, (m) => m.query(`UPDATE complaints SET received_at = received_at - interval '1 day' WHERE id = $1`, [moved.id]));
+      expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
+      expect(await received(a.staff.HEAD.token)).toBe(0);
+      // A change of the company's history: the next caller is answered anew, well within the minute.
+      await sfx.complaintAt(a, Stage.RECEIVED); // no department: the head does not see it
+      expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
+      expect(await received(a.staff.HEAD.token)).toBe(0);
+      // Another company's change neither reaches the first's answer nor is answered from it.
+      await sfx.complaintAt(b, Stage.RECEIVED);
+      expect(await received(b.staff.QUALITY_MANAGER.token)).toBe(1);
+      expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
+      // A caller refused by the guard is refused, shared answer or not.
+      expectError(await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage } }`, { f }, a.staff.SPECIALIST.token), 'FORBIDDEN');
+    } finally {
+      await sharing.server.close();
+    }
+  });
+});
+
 describe('the migration\'s backfill', () => {
   /** Stage visits and legal outcomes of `ids`, as the comparison needs them. */
   const kept = (ids: string[]) => fx.asTenant(w.t.tenantId, async (m) => ({

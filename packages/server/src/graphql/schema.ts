@@ -1,5 +1,6 @@
 import { buildSchema } from 'type-graphql';
 import { guardOperations } from '../auth/allow.js';
+import { shareResults, type SharedResults } from './shared-results.js';
 import type { GraphQLSchema } from 'graphql';
 import { DateTime } from './scalars.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
@@ -40,9 +41,9 @@ const common = {
   emitSchemaFile: false as const,
 };
 
-/** Staff and integrations: /graphql. */
-export async function buildStaffSchema(): Promise<GraphQLSchema> {
-  return guardOperations(await buildSchema({
+/** Staff and integrations: /graphql. `shared`: where the `@Shared` queries share their answers (none: not shared). */
+export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLSchema> {
+  return guardOperations(shareResults(await buildSchema({
     ...common,
     resolvers: [
       TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
@@ -54,7 +55,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
     ],
-  }));
+  }), shared));
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */
