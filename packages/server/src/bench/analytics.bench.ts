@@ -14,6 +14,7 @@
  *   pnpm bench:analytics [--fresh] [--clients 8] [--duration 10] [--warmup 2] [--rounds 5]
  */
 import 'reflect-metadata';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { BENCH_DB, BENCH_PASSWORD, ensureBenchDatabase, withDatabase } from './fill.js';
@@ -222,7 +223,7 @@ function report(m: Awaited<ReturnType<typeof machine>>, tenant: { slug: string; 
   size: { complaints: number; visits: number; outcomes: number }, rows: Array<{ name: string; reclaim: Figures; own: Figures; baseline: Figures }>, fresh: number[]): string {
   const ok = (good: boolean) => (good ? 'met' : '**missed**');
   return [
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(m)}.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineLine(m)}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(', ')}.`,
     `Company ${tenant.slug}: ${tenant.complaints.toLocaleString('en')} complaints; the last 12 months hold ${size.complaints.toLocaleString('en')} received, `
       + `${size.visits.toLocaleString('en')} stage visits ended and ${size.outcomes.toLocaleString('en')} clock outcomes. `
       + `${CLIENTS} clients in closed loops, ${args.warmup} s warm-up + ${args.duration} s per query; the baseline is the same figure by a plain GROUP BY `

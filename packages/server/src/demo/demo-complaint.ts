@@ -67,7 +67,7 @@ export class DemoComplaint {
     this.row = {
       id: rng.uuid(), number, kind: draft.scenario.kind, channel: draft.channel, stage: Stage.RECEIVED,
       priority: Priority.NORMAL, demand: draft.demand, subject: rng.pick(draft.scenario.subjects),
-      description: this.describe(orderRef, purchase), product: draft.product.name, order_ref: orderRef,
+      description: this.describe(orderRef, purchase), product: draft.product.name, product_price: draft.product.price, order_ref: orderRef,
       purchase_date: purchase, customer_id: customer.id, customer_name: customer.name,
       customer_email: customer.email, customer_phone: customer.phone,
       sla_state: SlaState.NONE, legal_due_at: null, version: 1,

@@ -48,7 +48,7 @@ const COLUMNS = {
   user_departments: 'user_id uuid, department_id uuid',
   customers: 'id uuid, name text, email text, phone text, created_at timestamptz',
   complaints: `id uuid, number text, kind text, channel text, stage text, priority text, demand text, subject text,
-    description text, product text, order_ref text, purchase_date date, customer_id uuid, customer_name text,
+    description text, product text, product_price numeric, order_ref text, purchase_date date, customer_id uuid, customer_name text,
     customer_email text, customer_phone text,
     category_id uuid, department_id uuid, assignee_id uuid, validity text, root_cause text, remedy text,
     remedy_amount numeric, decision_note text, rejection_reason text, satisfaction smallint, satisfaction_comment text,

@@ -182,6 +182,16 @@ describe('demo data', () => {
         const [visits] = await read(texts.slug, `SELECT count(*)::int AS n, count(*) FILTER (WHERE left_at IS NOT NULL AND working_ms IS NULL)::int AS unworked,
           (SELECT count(*)::int FROM timeline_events WHERE type IN ('RECEIVED', 'TRANSITIONED')) AS entries FROM stage_visits`);
         expect(visits).toEqual({ n: visits!.entries, unworked: 0, entries: visits!.entries });
+        // The funnel's bit sets agree with the visits; legal deadlines missed carry their penalty (the products have prices).
+        const [bits] = await read(texts.slug, `SELECT count(*) FILTER (WHERE c.stages_entered <> v.entered OR c.rejected_from <> v.rejected)::int AS wrong
+          FROM complaints c JOIN (SELECT complaint_id, bit_or(analysis_stage_bit(stage)) AS entered,
+            coalesce(bit_or(analysis_stage_bit(stage)) FILTER (WHERE next_stage = 'REJECTED'), 0) AS rejected FROM stage_visits GROUP BY 1) v ON v.complaint_id = c.id`);
+        expect(bits).toEqual({ wrong: 0 });
+        const [legal] = await read(texts.slug, `SELECT count(*) FILTER (WHERE NOT met)::int AS late, count(*) FILTER (WHERE NOT met AND penalty > 0)::int AS priced
+          FROM clock_outcomes WHERE clock = 'LEGAL'`);
+        // (Legal terms and penalties are those of Russian consumer law: the English company has none.)
+        if (texts.slug === 'acme') expect(legal!.late).toBeGreaterThan(0);
+        expect(legal!.priced).toBe(legal!.late);
       });
     });
   }
