@@ -29,8 +29,8 @@ const QUEUE_CHANGES: Record<string, QueueChange> = { RECEIVED: QueueChange.RECEI
 
 @ObjectType({ simpleResolvers: true, description: 'A complaint entered, left or moved within a department\'s queue' })
 export class StageChange {
-  @Field(() => Complaint, { description: 'The complaint as it is now' })
-  complaint!: Complaint;
+  /** Loaded only when a subscriber selects `complaint` (StageChangeResolver). */
+  complaintId!: string;
 
   @Field(() => Stage, { nullable: true, description: 'Null when the complaint was just received' })
   from!: Stage | null;
@@ -196,8 +196,8 @@ const customerFeed: FeedOpener = async (gql, args) => {
   return { tenantId: ctx.tenantId, actor: null, audience: 'customer', matches: (e) => e.complaintId === complaint.id && e.public };
 };
 
-async function currentComplaint(gql: GraphQLContext, e: ComplaintEvent): Promise<Complaint> {
-  const complaint = await findComplaint(await gql.staff(), { id: e.complaintId });
+async function currentComplaint(gql: GraphQLContext, complaintId: string): Promise<Complaint> {
+  const complaint = await findComplaint(await gql.staff(), { id: complaintId });
   if (!complaint) throw notFound('complaint');
   return complaint;
 }
@@ -213,13 +213,12 @@ export class ComplaintSubscriptionResolver {
     description: 'Live queue: complaints received, moved between stages or reassigned, in one department (or all)',
   })
   @LiveFeed(stageFeed)
-  async complaintStageChanged(
+  complaintStageChanged(
     @Root() e: ComplaintEvent,
     @Arg('departmentId', () => ID, { nullable: true }) _departmentId: string | null,
-    @Ctx() gql: GraphQLContext,
-  ): Promise<StageChange> {
+  ): StageChange {
     return {
-      complaint: await currentComplaint(gql, e),
+      complaintId: e.complaintId,
       // A reassignment leaves the stage as it was.
       from: e.type === 'RECEIVED' ? null : e.fromStage ?? e.stage,
       to: e.stage,
@@ -243,7 +242,7 @@ export class ComplaintSubscriptionResolver {
     @Ctx() gql: GraphQLContext,
   ): Promise<SlaEvent> {
     return {
-      complaint: await currentComplaint(gql, e),
+      complaint: await currentComplaint(gql, e.complaintId),
       kind: e.type === 'SLA_AT_RISK' ? SlaEventKind.AT_RISK : SlaEventKind.BREACHED,
       clock: e.detail.clock === 'LEGAL' ? SlaClock.LEGAL : SlaClock.SLA,
       target: Object.values(SlaTarget).includes(e.detail.target as SlaTarget) ? e.detail.target as SlaTarget
@@ -262,7 +261,7 @@ export class ComplaintSubscriptionResolver {
     @Arg('id', () => ID) _id: string,
     @Ctx() gql: GraphQLContext,
   ): Promise<Complaint> {
-    return currentComplaint(gql, e);
+    return currentComplaint(gql, e.complaintId);
   }
 
   @Subscription(() => CorrectiveActionsChange, {
@@ -277,7 +276,7 @@ export class ComplaintSubscriptionResolver {
   ): Promise<CorrectiveActionsChange> {
     const ctx = await gql.staff();
     const actions = await ctx.manager.find(CorrectiveAction, { where: { id: In(actionIdsOf(e)) }, order: { createdAt: 'ASC', id: 'ASC' } });
-    return { complaint: await currentComplaint(gql, e), actions, at: new Date(e.at) };
+    return { complaint: await currentComplaint(gql, e.complaintId), actions, at: new Date(e.at) };
   }
 }
 
@@ -291,7 +290,7 @@ export class StaffNotificationResolver {
   async myNotifications(@Root() e: ComplaintEvent, @Ctx() gql: GraphQLContext): Promise<StaffNotification> {
     const kind = notificationFor((await gql.staff()).staff, e);
     if (!kind) throw notFound('notification');
-    return { id: e.id, kind, complaint: await currentComplaint(gql, e), at: new Date(e.at), actorUserId: e.actorUserId };
+    return { id: e.id, kind, complaint: await currentComplaint(gql, e.complaintId), at: new Date(e.at), actorUserId: e.actorUserId };
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The staff member who made the change; null for the customer or the system' })
@@ -302,6 +301,11 @@ export class StaffNotificationResolver {
 
 @Resolver(() => StageChange)
 export class StageChangeResolver {
+  @FieldResolver(() => Complaint, { description: 'The complaint as it is now' })
+  async complaint(@Root() c: StageChange, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return currentComplaint(gql, c.complaintId);
+  }
+
   @FieldResolver(() => User, { nullable: true, description: 'The staff member who made the change' })
   async actor(@Root() c: StageChange, @Ctx() gql: GraphQLContext) {
     return c.actorUserId ? (await gql.staff()).loaders.user.load(c.actorUserId) : null;
