@@ -121,6 +121,20 @@ describe('integration keys', () => {
       'FORBIDDEN', 'SCOPE_MISSING');
   });
 
+  it('with READ_COMPLAINTS read the departments\' names, never the staff (names, e-mails, roles) or the company\'s settings', async () => {
+    const reader = await integration(a, { scopes: ['READ_COMPLAINTS'] });
+    // Complaints name their departments: their names are part of reading complaints.
+    const names = ok(await server.staff('{ departments { id name } }', {}, reader.key)).departments.map((d: { id: string }) => d.id);
+    expect(names).toContain(a.dept);
+    for (const query of ['{ users { id name email roles } }', '{ tenant { id name slug locale } }']) {
+      const refused = await server.staff(query, {}, reader.key);
+      expect(refused.data ?? null).toBeNull();
+      expect(expectError(refused, 'FORBIDDEN', 'SCOPE_MISSING').extensions?.scope).toBeNull();
+    }
+    // Staff still read both.
+    expect(ok(await server.staff('{ users { email } tenant { slug } }', {}, a.staff.OPERATOR.token)).tenant.slug).toBe(a.t.slug);
+  });
+
   it('revoked: refused from the next request on', async () => {
     const shop = await integration(a, { scopes: ['READ_COMPLAINTS', 'REGISTER_COMPLAINTS'] });
     ok(await server.staff('{ complaints(first: 1) { totalCount } }', {}, shop.key));

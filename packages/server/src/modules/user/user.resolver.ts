@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Action, can } from '../../auth/permissions.js';
-import { Allow } from '../../auth/allow.js';
+import { Allow, STAFF } from '../../auth/allow.js';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Role } from '../../auth/roles.js';
@@ -78,7 +78,7 @@ class UsersArgs {
 
 @Resolver(() => User)
 export class UserResolver {
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Query(() => [User], { description: 'Staff of your company, by name; optionally of one department' })
   async users(@Args() { departmentId }: UsersArgs, @Ctx() gql: GraphQLContext): Promise<User[]> {
     return listUsers(await gql.staff(), departmentId ?? null);
