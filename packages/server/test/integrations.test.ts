@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, expectError, type World } from './fixtures.js';
+import { WsClient } from './ws-client.js';
 
 /**
  * Integrations over HTTP: a key shown once and stored as a hash, its scopes
@@ -175,6 +176,18 @@ describe('integration keys', () => {
       'NOT_FOUND');
     await refusedWithoutWrites(() => server.staff(REGISTER, { input: complaintInput({ departmentId: a.dept }) }, elsewhere.key), 'BAD_USER_INPUT');
     ok(await server.staff(REGISTER, { input: complaintInput({ departmentId: a.otherDept }) }, elsewhere.key));
+  });
+
+  it('cannot open a live socket (graphql-ws), limited to departments or not: events reach integrations by webhook', async () => {
+    for (const departmentIds of [[a.otherDept], []]) {
+      const reader = await integration(a, { scopes: ['READ_COMPLAINTS'], departmentIds });
+      for (const init of [{ authorization: `Bearer ${reader.key}` }, { token: reader.key }]) {
+        const socket = await WsClient.open(server.url, '/graphql');
+        socket.send({ type: 'connection_init', payload: init });
+        expect((await socket.closed).code).toBe(4403);
+        expect(socket.messages.map((m) => m.type)).not.toContain('connection_ack');
+      }
+    }
   });
 
   it('limited to departments: a complaint\'s related complaints show none of other departments', async () => {
