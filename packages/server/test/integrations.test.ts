@@ -136,6 +136,22 @@ describe('integration keys', () => {
     expect(ok(await server.staff('{ users { email } tenant { slug } }', {}, a.staff.OPERATOR.token)).tenant.slug).toBe(a.t.slug);
   });
 
+  it('with READ_COMPLAINTS see who acted on a complaint by name, never their e-mail, roles or departments', async () => {
+    const reader = await integration(a, { scopes: ['READ_COMPLAINTS'] });
+    const c = await fx.register(a.staff.OPERATOR.token);
+    const actorOf = (fields: string) => server.staff(`query($id: ID) { complaint(id: $id) { id timeline { actor { ${fields} } } } }`, { id: c.id }, reader.key);
+    const named = ok(await actorOf('id name')).complaint.timeline[0].actor;
+    expect(named).toEqual({ id: a.staff.OPERATOR.id, name: expect.any(String) });
+    for (const field of ['email', 'roles', 'can', 'departments { id }']) {
+      const refused = await actorOf(`id ${field}`);
+      expect(JSON.stringify(refused.data)).not.toContain(a.staff.OPERATOR.email);
+      expect(expectError(refused, 'FORBIDDEN', 'SCOPE_MISSING').extensions?.scope).toBeNull();
+    }
+    // Staff read them.
+    expect(ok(await server.staff(`query($id: ID) { complaint(id: $id) { timeline { actor { email roles } } } }`, { id: c.id }, a.staff.HEAD.token))
+      .complaint.timeline[0].actor.email).toBe(a.staff.OPERATOR.email);
+  });
+
   it('revoked: refused from the next request on', async () => {
     const shop = await integration(a, { scopes: ['READ_COMPLAINTS', 'REGISTER_COMPLAINTS'] });
     ok(await server.staff('{ complaints(first: 1) { totalCount } }', {}, shop.key));
