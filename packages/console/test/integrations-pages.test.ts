@@ -118,6 +118,32 @@ describe('the delivery log\'s errors', () => {
   });
 });
 
+describe('the delivery log\'s expand column', () => {
+  it.each([
+    ['ru', 'Попытки и тело события', 'Показать попытки и тело события №2'],
+    ['en', 'Attempts and body', 'Show the attempts and body of event 2'],
+  ] as const)('has a named header and, on each row, a button the keyboard reaches that says whether it is open (%s)', async (locale, header, label) => {
+    mountPage(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    await flushPromises();
+    const th = document.querySelector('th[data-col-key="__n_expand__"]')!;
+    expect(th.textContent?.trim()).toBe(header);
+    const toggles = [...document.querySelectorAll<HTMLButtonElement>('tbody button[aria-expanded]')];
+    expect(toggles).toHaveLength(2);
+    const toggle = toggles.find((b) => b.getAttribute('aria-label') === label)!;
+    expect(toggle.type).toBe('button');
+    expect(toggle.tabIndex).toBe(0);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    toggle.focus();
+    toggle.click();
+    await flushPromises();
+    expect(document.querySelector('.n-data-table-tr--expanded')!.nextElementSibling!.textContent).toContain('complaint.received');
+    // The same button, still focused, now says it is open.
+    expect(toggle.isConnected).toBe(true);
+    expect(document.activeElement).toBe(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+  });
+});
+
 describe('the alert that a webhook endpoint was turned off', () => {
   it('tells, above every page, which endpoint stopped and since when, with a way to the webhooks page', async () => {
     const { default: WebhookAlert } = await import('../src/layout/WebhookAlert.vue');

@@ -282,6 +282,7 @@ export const en = {
       OTHER: 'Sending failed',
     },
     errorDetail: 'Technical detail',
+    expandTitle: 'Attempts and body', expand: 'Show the attempts and body of event {seq}',
     event: {
       title: 'Event', COMPLAINT_RECEIVED: 'Complaint received', STAGE_CHANGED: 'Stage changed', ASSIGNED: 'Assigned', PUBLIC_MESSAGE: 'Public message',
       SLA_AT_RISK: 'SLA at risk', SLA_BREACHED: 'SLA breached', LEGAL_DEADLINE_BREACHED: 'Legal deadline breached',

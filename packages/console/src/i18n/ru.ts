@@ -284,6 +284,7 @@ export const ru: Messages = {
       OTHER: 'Отправка не удалась',
     },
     errorDetail: 'Техническая подробность',
+    expandTitle: 'Попытки и тело события', expand: 'Показать попытки и тело события №{seq}',
     event: {
       title: 'Событие', COMPLAINT_RECEIVED: 'Обращение получено', STAGE_CHANGED: 'Смена стадии', ASSIGNED: 'Назначение', PUBLIC_MESSAGE: 'Публичное сообщение',
       SLA_AT_RISK: 'Угроза нарушения SLA', SLA_BREACHED: 'SLA нарушен', LEGAL_DEADLINE_BREACHED: 'Нарушен срок по закону',
