@@ -8,7 +8,7 @@ import { SlaPolicy } from './sla-policy.entity.js';
 import type { EscalationOutcome } from './sla-breach.entity.js';
 import {
   dueSteps, planClocks, raisedPriority, stoppedClocks, summarize, SlaTarget,
-  type ClockOutcome, type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type SlaSettings,
+  type ClockOutcome, type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type RanOn, type SlaSettings,
 } from './sla-clock.js';
 import { clockOf } from './sla.enums.js';
 
@@ -100,9 +100,10 @@ export interface SyncOptions {
 }
 
 /** The calendar of the policy a complaint's clocks ran under, if that policy is among `settings`. */
-function calendarOfPolicy(settings: SlaSettings, policyId: string | null) {
+function calendarOfPolicy(settings: SlaSettings, policyId: string | null): RanOn | undefined {
   const policy = policyId ? settings.policies.find((p) => p.id === policyId) : undefined;
-  return policy ? settings.calendars.get(policy.calendarId) : undefined;
+  const calendar = policy ? settings.calendars.get(policy.calendarId) : undefined;
+  return policy && calendar ? { calendarId: policy.calendarId, calendar } : undefined;
 }
 
 /**
@@ -125,11 +126,12 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
   const outcomes: Array<ClockOutcome & { complaintId: string }> = [];
   for (const c of complaints) {
     const mine = existing.filter((d) => d.complaint_id === c.id).map(clockRow);
-    const plan = planClocks(subject(c), mine, settings, now);
-    rows.push(...plan.rows.map((r) => ({ ...r, complaintId: c.id })));
-    // A stopped clock is measured as it ran: on its policy's calendar (the new policy's only when that one is unknown).
+    // Clocks are measured as they ran: on their policy's calendar up to now (the new policy's only when that one is unknown).
     const ranUnder = options.ranUnder ?? settings;
-    const calendar = calendarOfPolicy(ranUnder, c.sla_policy_id) ?? (plan.policy ? settings.calendars.get(plan.policy.calendarId) : undefined);
+    const ranOn = calendarOfPolicy(ranUnder, c.sla_policy_id);
+    const plan = planClocks(subject(c), mine, settings, now, ranOn);
+    rows.push(...plan.rows.map((r) => ({ ...r, complaintId: c.id })));
+    const calendar = ranOn?.calendar ?? (plan.policy ? settings.calendars.get(plan.policy.calendarId) : undefined);
     const legal = { price: c.product_price === null ? null : Number(c.product_price), percentPerDay: (c.demand && ranUnder.legal.get(c.demand)?.penaltyPercentPerDay) || 0 };
     outcomes.push(...stoppedClocks(mine, plan.rows, calendar, now, legal).map((o) => ({ ...o, complaintId: c.id })));
     const { slaDueAt, slaState } = summarize(plan.rows, c.awaiting_customer_since !== null);
