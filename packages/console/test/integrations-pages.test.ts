@@ -22,11 +22,17 @@ const DELIVERY = {
   id: 'del-1', eventType: 'COMPLAINT_RECEIVED', status: 'DELIVERED', attempts: 2, seq: 1, complaintId: 'c-1', createdAt: '2026-12-01T10:00:00Z',
   deliveredAt: '2026-12-01T10:00:06Z', nextAttemptAt: null, replayOf: null, payload: '{"type":"complaint.received"}',
   attemptLog: [
-    { id: 'a1', at: '2026-12-01T10:00:00Z', durationMs: 40, statusCode: 500, error: null, responseBody: 'boom' },
-    { id: 'a2', at: '2026-12-01T10:00:05Z', durationMs: 30, statusCode: 200, error: null, responseBody: 'ok' },
+    { id: 'a1', at: '2026-12-01T10:00:00Z', durationMs: 40, statusCode: 500, errorCode: 'HTTP_STATUS', errorDetail: null, responseBody: 'boom' },
+    { id: 'a2', at: '2026-12-01T10:00:05Z', durationMs: 30, statusCode: 200, errorCode: null, errorDetail: null, responseBody: 'ok' },
   ],
 };
-const DATA = { ...reference, integrations: [INTEGRATION], webhookEndpoints: [ENDPOINT], webhookDeliveries: [DELIVERY] };
+const REFUSED = {
+  ...DELIVERY, id: 'del-3', status: 'PENDING', attempts: 1, seq: 2, deliveredAt: null, nextAttemptAt: '2026-12-01T10:05:00Z',
+  attemptLog: [
+    { id: 'a3', at: '2026-12-01T10:00:00Z', durationMs: 3, statusCode: null, errorCode: 'CONNECTION_REFUSED', errorDetail: 'connect ECONNREFUSED 203.0.113.9:443', responseBody: null },
+  ],
+};
+const DATA = { ...reference, integrations: [INTEGRATION], webhookEndpoints: [ENDPOINT], webhookDeliveries: [DELIVERY, REFUSED] };
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {
@@ -89,6 +95,52 @@ describe('the webhooks page', () => {
     await wrapper!.get('[data-replay=del-1]').trigger('click');
     await flushPromises();
     expect(mutate.mock.calls[0]![0].variables).toEqual({ id: 'del-1' });
+  });
+});
+
+describe('the delivery log\'s errors', () => {
+  it.each([
+    ['ru', 'Соединение отклонено: по этому адресу никто не принимает', 'Техническая подробность'],
+    ['en', 'Connection refused: nothing listens at this address', 'Technical detail'],
+  ] as const)('are worded in the reader\'s language (%s), the technical detail kept as it came', async (locale, text, detail) => {
+    mountPage(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    await flushPromises();
+    const row = [...document.querySelectorAll('tbody tr')].find((r) => r.textContent?.includes(locale === 'ru' ? 'Ожидает' : 'Pending'))!;
+    expect(row.textContent).toContain(text);
+    expect(row.textContent).not.toContain('ECONNREFUSED');
+    row.querySelector<HTMLElement>('.n-data-table-expand-trigger')!.click();
+    await flushPromises();
+    // The attempts show in the row after the expanded one.
+    const expanded = document.querySelector('.n-data-table-tr--expanded')!.nextElementSibling!;
+    expect(expanded.textContent).toContain(text);
+    expect(expanded.textContent).toContain(detail);
+    expect(expanded.querySelector('code[lang=en]')!.textContent).toBe('connect ECONNREFUSED 203.0.113.9:443');
+  });
+});
+
+describe('the delivery log\'s expand column', () => {
+  it.each([
+    ['ru', 'Попытки и тело события', 'Показать попытки и тело события №2'],
+    ['en', 'Attempts and body', 'Show the attempts and body of event 2'],
+  ] as const)('has a named header and, on each row, a button the keyboard reaches that says whether it is open (%s)', async (locale, header, label) => {
+    mountPage(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    await flushPromises();
+    const th = document.querySelector('th[data-col-key="__n_expand__"]')!;
+    expect(th.textContent?.trim()).toBe(header);
+    const toggles = [...document.querySelectorAll<HTMLButtonElement>('tbody button[aria-expanded]')];
+    expect(toggles).toHaveLength(2);
+    const toggle = toggles.find((b) => b.getAttribute('aria-label') === label)!;
+    expect(toggle.type).toBe('button');
+    expect(toggle.tabIndex).toBe(0);
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    toggle.focus();
+    toggle.click();
+    await flushPromises();
+    expect(document.querySelector('.n-data-table-tr--expanded')!.nextElementSibling!.textContent).toContain('complaint.received');
+    // The same button, still focused, now says it is open.
+    expect(toggle.isConnected).toBe(true);
+    expect(document.activeElement).toBe(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
   });
 });
 

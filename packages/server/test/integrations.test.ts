@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, Q, complaintInput, expectError, type World } from './fixtures.js';
+import { WsClient } from './ws-client.js';
 
 /**
  * Integrations over HTTP: a key shown once and stored as a hash, its scopes
@@ -121,6 +122,36 @@ describe('integration keys', () => {
       'FORBIDDEN', 'SCOPE_MISSING');
   });
 
+  it('with READ_COMPLAINTS read the departments\' names, never the staff (names, e-mails, roles) or the company\'s settings', async () => {
+    const reader = await integration(a, { scopes: ['READ_COMPLAINTS'] });
+    // Complaints name their departments: their names are part of reading complaints.
+    const names = ok(await server.staff('{ departments { id name } }', {}, reader.key)).departments.map((d: { id: string }) => d.id);
+    expect(names).toContain(a.dept);
+    for (const query of ['{ users { id name email roles } }', '{ tenant { id name slug locale } }']) {
+      const refused = await server.staff(query, {}, reader.key);
+      expect(refused.data ?? null).toBeNull();
+      expect(expectError(refused, 'FORBIDDEN', 'SCOPE_MISSING').extensions?.scope).toBeNull();
+    }
+    // Staff still read both.
+    expect(ok(await server.staff('{ users { email } tenant { slug } }', {}, a.staff.OPERATOR.token)).tenant.slug).toBe(a.t.slug);
+  });
+
+  it('with READ_COMPLAINTS see who acted on a complaint by name, never their e-mail, roles or departments', async () => {
+    const reader = await integration(a, { scopes: ['READ_COMPLAINTS'] });
+    const c = await fx.register(a.staff.OPERATOR.token);
+    const actorOf = (fields: string) => server.staff(`query($id: ID) { complaint(id: $id) { id timeline { actor { ${fields} } } } }`, { id: c.id }, reader.key);
+    const named = ok(await actorOf('id name')).complaint.timeline[0].actor;
+    expect(named).toEqual({ id: a.staff.OPERATOR.id, name: expect.any(String) });
+    for (const field of ['email', 'roles', 'can', 'departments { id }']) {
+      const refused = await actorOf(`id ${field}`);
+      expect(JSON.stringify(refused.data)).not.toContain(a.staff.OPERATOR.email);
+      expect(expectError(refused, 'FORBIDDEN', 'SCOPE_MISSING').extensions?.scope).toBeNull();
+    }
+    // Staff read them.
+    expect(ok(await server.staff(`query($id: ID) { complaint(id: $id) { timeline { actor { email roles } } } }`, { id: c.id }, a.staff.HEAD.token))
+      .complaint.timeline[0].actor.email).toBe(a.staff.OPERATOR.email);
+  });
+
   it('revoked: refused from the next request on', async () => {
     const shop = await integration(a, { scopes: ['READ_COMPLAINTS', 'REGISTER_COMPLAINTS'] });
     ok(await server.staff('{ complaints(first: 1) { totalCount } }', {}, shop.key));
@@ -161,6 +192,18 @@ describe('integration keys', () => {
       'NOT_FOUND');
     await refusedWithoutWrites(() => server.staff(REGISTER, { input: complaintInput({ departmentId: a.dept }) }, elsewhere.key), 'BAD_USER_INPUT');
     ok(await server.staff(REGISTER, { input: complaintInput({ departmentId: a.otherDept }) }, elsewhere.key));
+  });
+
+  it('cannot open a live socket (graphql-ws), limited to departments or not: events reach integrations by webhook', async () => {
+    for (const departmentIds of [[a.otherDept], []]) {
+      const reader = await integration(a, { scopes: ['READ_COMPLAINTS'], departmentIds });
+      for (const init of [{ authorization: `Bearer ${reader.key}` }, { token: reader.key }]) {
+        const socket = await WsClient.open(server.url, '/graphql');
+        socket.send({ type: 'connection_init', payload: init });
+        expect((await socket.closed).code).toBe(4403);
+        expect(socket.messages.map((m) => m.type)).not.toContain('connection_ack');
+      }
+    }
   });
 
   it('limited to departments: a complaint\'s related complaints show none of other departments', async () => {

@@ -22,7 +22,7 @@ const RETRY_MS = 400;
 const CREATE = `mutation($input: CreateWebhookEndpointInput!) {
   createWebhookEndpoint(input: $input) { secret endpoint { id url eventTypes enabled disabledReason } } }`;
 const LOG = `query($id: ID!) { webhookDeliveries(endpointId: $id) {
-  id eventType status attempts seq replayOf payload attemptLog { statusCode error responseBody durationMs at } } }`;
+  id eventType status attempts seq replayOf payload attemptLog { statusCode errorCode errorDetail responseBody durationMs at } } }`;
 const ALL = ['COMPLAINT_RECEIVED', 'STAGE_CHANGED', 'ASSIGNED', 'PUBLIC_MESSAGE', 'SLA_AT_RISK', 'SLA_BREACHED', 'LEGAL_DEADLINE_BREACHED'];
 
 async function endpoint(w: World, url: string, eventTypes = ALL): Promise<{ id: string; secret: string }> {
@@ -92,6 +92,8 @@ describe('webhook deliveries', () => {
     }, 5000, 'the log');
     expect(delivery.attempts).toBe(3);
     expect(delivery.attemptLog.map((t: { statusCode: number }) => t.statusCode)).toEqual([500, 500, 200]);
+    // A failed answer is an HTTP_STATUS error; the delivered one has none.
+    expect(delivery.attemptLog.map((t: { errorCode: string | null }) => t.errorCode)).toEqual(['HTTP_STATUS', 'HTTP_STATUS', null]);
     expect(delivery.attemptLog[0].responseBody).toBe('failed with 500');
   });
 
@@ -140,6 +142,20 @@ describe('webhook deliveries', () => {
     const seen = await fx.asTenant(b.t.tenantId, (m) => m.query('SELECT DISTINCT tenant_id FROM webhook_endpoints'));
     expect(seen).toEqual([{ tenant_id: b.t.tenantId }]);
     expectError(await server.staff(LOG, { id: (await endpoint(a, receiver.path('a-only'))).id }, b.t.adminToken), 'NOT_FOUND');
+  });
+
+  it('that fail without an answer are logged with a typed error code and the technical detail', async () => {
+    // A port nobody listens on: the connection is refused.
+    const closed = await new WebhookReceiver().start();
+    const url = closed.path('gone');
+    await closed.close();
+    const hook = await endpoint(a, url, ['COMPLAINT_RECEIVED']);
+    await fx.register(a.staff.OPERATOR.token);
+    const [delivery] = await eventually(async () => {
+      const log = ok(await server.staff(LOG, { id: hook.id }, a.t.adminToken)).webhookDeliveries;
+      return log[0]?.attemptLog.length >= 1 && log;
+    }, 10_000, 'an attempt');
+    expect(delivery.attemptLog[0]).toMatchObject({ statusCode: null, errorCode: 'CONNECTION_REFUSED', errorDetail: expect.stringContaining('ECONNREFUSED') });
   });
 
   it('do not follow redirects', async () => {
@@ -264,7 +280,9 @@ describe('the SSRF guard (loopback and http not allowed)', () => {
         const log = ok(await guarded.staff(LOG, { id: made.endpoint.id }, g.t.adminToken)).webhookDeliveries;
         return log[0]?.attemptLog.length >= 1 && log;
       }, 5000, 'an attempt');
-      expect(delivery.attemptLog[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/127\.0\.0\.1.*may not reach/) });
+      expect(delivery.attemptLog[0]).toMatchObject({
+        statusCode: null, errorCode: 'ADDRESS_NOT_ALLOWED', errorDetail: expect.stringMatching(/127\.0\.0\.1.*may not reach/),
+      });
       // Still failing past disableAfterMs: disabled, and the admin sees why.
       const disabled = await eventually(async () => {
         const [e] = ok(await guarded.staff('{ webhookEndpoints { id enabled disabledReason } }', {}, g.t.adminToken)).webhookEndpoints;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startDemoServer, type ServerProcess } from '../server-process.js';
+import { createServer } from 'node:net';
+import { demoToken, startDemoServer, staffData, type ServerProcess } from '../server-process.js';
 import { describe as describeViolations, violations } from '../axe.js';
 import { hasChromium, launch, signIn, type ConsoleBrowser } from './browser.js';
 
@@ -59,7 +60,8 @@ async function signedIn(browser: Browser, login: string, locale: 'ru' | 'en') {
 
 describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', () => {
   beforeAll(async () => {
-    server = await startDemoServer();
+    // Webhooks to a loopback port (the delivery log's check below).
+    server = await startDemoServer({ WEBHOOKS_ALLOW_INSECURE: '1' });
     chromium = await launch();
   });
 
@@ -132,6 +134,38 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await context.close();
     });
   }
+
+  it('opens a webhook delivery\'s attempts with the keyboard alone, and the open log is clean', async () => {
+    // A port nobody listens on: the delivery's attempts fail, so the log has rows (and errors) to show.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const url = `http://127.0.0.1:${port}/hook`;
+    await staffData(server, `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+      { input: { url, eventTypes: ['COMPLAINT_RECEIVED'] } }, await demoToken(server.base, TENANT, 'admin'));
+    await staffData(server, 'mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }', { input: {
+      kind: 'CLAIM', channel: 'PHONE', subject: 'Webhook check', description: 'For the delivery log', customer: { name: 'Anna Smirnova', email: 'anna@example.com' },
+    } }, await demoToken(server.base, TENANT, 'operator'));
+    for (const locale of ['en', 'ru'] as const) {
+      const { page, context } = await signedIn(chromium.browser, 'admin', locale);
+      await page.goto('/admin/webhooks');
+      await settled(page, 'main h1, main h2');
+      await page.locator(`[data-log="${url}"]`).click();
+      const toggle = page.locator('button.expand[aria-expanded]').first();
+      await toggle.waitFor();
+      await tabTo(page, 'button.expand[aria-expanded]');
+      await page.keyboard.press('Enter');
+      await page.locator('.n-data-table-tr--expanded').first().waitFor();
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-expanded'))).toBe('true');
+      await expectClean(page, `the delivery log with a delivery open (${locale})`);
+      await page.keyboard.press(' ');
+      await page.locator('.n-data-table-tr--expanded').waitFor({ state: 'detached' });
+      await context.close();
+    }
+  });
 
   it('signs in, opens the list and a complaint, and picks a rating with the keyboard alone', async () => {
     const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.base, locale: 'en-GB' });

@@ -274,6 +274,15 @@ export const en = {
     logTitle: 'Delivery log', refresh: 'Refresh', sequence: 'Sequence', statusTitle: 'Status', attempts: 'Attempts', lastAnswer: 'Last answer',
     next: 'Next attempt', replay: 'Send again', replayed: 'replay',
     status: { PENDING: 'Pending', DELIVERED: 'Delivered', FAILED: 'Failed' },
+    attemptError: {
+      TIMEOUT: 'No answer in time', CONNECTION_REFUSED: 'Connection refused: nothing listens at this address',
+      CONNECTION_RESET: 'The receiver closed the connection before answering', UNREACHABLE: 'The address cannot be reached from here',
+      DNS: 'The host name does not resolve', TLS: 'Secure connection failed: check the certificate',
+      ADDRESS_NOT_ALLOWED: 'The address is in a private network: webhooks may not reach it', HTTP_STATUS: 'Answered with an error status',
+      OTHER: 'Sending failed',
+    },
+    errorDetail: 'Technical detail',
+    expandTitle: 'Attempts and body', expand: 'Show the attempts and body of event {seq}',
     event: {
       title: 'Event', COMPLAINT_RECEIVED: 'Complaint received', STAGE_CHANGED: 'Stage changed', ASSIGNED: 'Assigned', PUBLIC_MESSAGE: 'Public message',
       SLA_AT_RISK: 'SLA at risk', SLA_BREACHED: 'SLA breached', LEGAL_DEADLINE_BREACHED: 'Legal deadline breached',

@@ -276,6 +276,15 @@ export const ru: Messages = {
     logTitle: 'Журнал доставок', refresh: 'Обновить', sequence: 'Номер события', statusTitle: 'Статус', attempts: 'Попытки', lastAnswer: 'Последний ответ',
     next: 'Следующая попытка', replay: 'Отправить снова', replayed: 'повтор',
     status: { PENDING: 'Ожидает', DELIVERED: 'Доставлено', FAILED: 'Не доставлено' },
+    attemptError: {
+      TIMEOUT: 'Ответ не пришёл вовремя', CONNECTION_REFUSED: 'Соединение отклонено: по этому адресу никто не принимает',
+      CONNECTION_RESET: 'Получатель закрыл соединение, не ответив', UNREACHABLE: 'Адрес недоступен из сети сервиса',
+      DNS: 'Имя хоста не находится в DNS', TLS: 'Не удалось установить защищённое соединение: проверьте сертификат',
+      ADDRESS_NOT_ALLOWED: 'Адрес во внутренней сети: вебхуки туда не отправляются', HTTP_STATUS: 'Ответ с кодом ошибки',
+      OTHER: 'Отправка не удалась',
+    },
+    errorDetail: 'Техническая подробность',
+    expandTitle: 'Попытки и тело события', expand: 'Показать попытки и тело события №{seq}',
     event: {
       title: 'Событие', COMPLAINT_RECEIVED: 'Обращение получено', STAGE_CHANGED: 'Смена стадии', ASSIGNED: 'Назначение', PUBLIC_MESSAGE: 'Публичное сообщение',
       SLA_AT_RISK: 'Угроза нарушения SLA', SLA_BREACHED: 'SLA нарушен', LEGAL_DEADLINE_BREACHED: 'Нарушен срок по закону',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../../src/modules/complaint/complaint.enums.js';
 import { registerComplaint, setAwaitingCustomer, transitionComplaint } from '../../src/modules/complaint/complaint.service.js';
 import { workingTimeBetween } from '../../src/modules/sla/business-time.js';
+import { createPolicy, listPolicies, reorderPolicies, saveCalendar } from '../../src/modules/sla/sla-settings.service.js';
 import { loadSlaSettings } from '../../src/modules/sla/sla.service.js';
 import { complaintInput, pathTo, stageFields } from '../fixtures.js';
 import { startServiceTier, type Member, type ServiceTier, type ServiceWorld } from './tier.js';
@@ -114,5 +115,68 @@ describe('clock outcomes', () => {
     expect(stage.met).toBe(false);
     expect(stage.consumedMs).toBe(stage.budgetMs + 60000);
     expect(stage.breachedAt).toEqual(breached);
+  });
+  it('a clock stopped by a change of policy is measured on the calendar of the policy it ran under', async () => {
+    const v = await tier.build.world();
+    const admin = v.staff.ADMIN;
+    const [roundTheClock, office] = await tier.as(admin, 'createBusinessCalendar', async (ctx) => [
+      await saveCalendar(ctx, null, { name: 'Round the clock', timeZone: 'Europe/Moscow', alwaysOpen: true, periods: [], holidays: [], workingDays: [] }),
+      // One working minute a week: on this calendar two hours just gone hold almost no working time.
+      await saveCalendar(ctx, null, { name: 'Office', timeZone: 'Europe/Moscow', alwaysOpen: false, periods: [{ weekday: 1, start: '03:00', end: '03:01' }], holidays: [], workingDays: [] }),
+    ]);
+    const policy = (name: string, calendarId: string, firstResponseSeconds: number | null) => ({
+      name, priorities: [], categoryIds: [], calendarId, warnPercent: 80, firstResponseSeconds, resolutionSeconds: null, stageTargets: [],
+    });
+    const first = await tier.as(admin, 'createSlaPolicy', (ctx) => createPolicy(ctx, policy('Answer within 10 h', roundTheClock.id, 36_000) as never, 60));
+    const second = await tier.as(admin, 'createSlaPolicy', (ctx) => createPolicy(ctx, policy('No targets', office.id, null) as never, 60));
+    const c = await tier.as(v.staff.OPERATOR, 'registerComplaint', (ctx) => registerComplaint(ctx, complaintInput({ channel: 'PHONE' }) as never));
+    const [{ policyId }] = await tier.build.inTenant(v.t.tenantId, (m) => m.query('SELECT sla_policy_id AS "policyId" FROM complaints WHERE id = $1', [c.id]));
+    expect(policyId).toBe(first.id);
+    // The first response clock has run for two hours, on the round-the-clock calendar.
+    const ranFrom = new Date(Date.now() - 2 * 3600_000);
+    await tier.build.inTenant(v.t.tenantId, (m) => m.query(
+      `UPDATE sla_deadlines SET started_at = $2, running_since = $2, consumed_ms = 0 WHERE complaint_id = $1 AND clock = 'FIRST_RESPONSE'`, [c.id, ranFrom]));
+    // The policy without targets, on the office calendar, now comes first: the clock stops.
+    await tier.as(admin, 'reorderSlaPolicies', async (ctx) => {
+      const others = (await listPolicies(ctx)).filter((p) => !p.isDefault && p.id !== second.id).map((p) => p.id);
+      return reorderPolicies(ctx, [second.id, ...others]);
+    });
+    const outcomes = await tier.build.inTenant(v.t.tenantId, (m) => m.query(
+      `SELECT consumed_ms::float8 AS "consumedMs", ended_at AS "endedAt", met FROM clock_outcomes WHERE complaint_id = $1 AND clock = 'FIRST_RESPONSE'`, [c.id]));
+    expect(outcomes).toHaveLength(1);
+    const [outcome] = outcomes;
+    expect(outcome.met).toBe(true);
+    expect(outcome.consumedMs).toBeGreaterThanOrEqual(outcome.endedAt.getTime() - ranFrom.getTime() - 1);
+    expect(outcome.consumedMs).toBeLessThanOrEqual(outcome.endedAt.getTime() - ranFrom.getTime() + 1);
+  });
+  it('a clock that goes on under a policy on another calendar keeps the time it used on the calendar it ran on', async () => {
+    const v = await tier.build.world();
+    const admin = v.staff.ADMIN;
+    const [roundTheClock, office] = await tier.as(admin, 'createBusinessCalendar', async (ctx) => [
+      await saveCalendar(ctx, null, { name: 'Round the clock', timeZone: 'Europe/Moscow', alwaysOpen: true, periods: [], holidays: [], workingDays: [] }),
+      // One working minute a day: two hours just gone hold almost no working time on it.
+      await saveCalendar(ctx, null, { name: 'Office', timeZone: 'Europe/Moscow', alwaysOpen: false, holidays: [], workingDays: [],
+        periods: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '03:00', end: '03:01' })) }),
+    ]);
+    const policy = (name: string, calendarId: string) => ({
+      name, priorities: [], categoryIds: [], calendarId, warnPercent: 80, firstResponseSeconds: 36_000, resolutionSeconds: null, stageTargets: [],
+    });
+    const first = await tier.as(admin, 'createSlaPolicy', (ctx) => createPolicy(ctx, policy('Round the clock, 10 h', roundTheClock.id) as never, 60));
+    const second = await tier.as(admin, 'createSlaPolicy', (ctx) => createPolicy(ctx, policy('Office, 10 h', office.id) as never, 60));
+    const c = await tier.as(v.staff.OPERATOR, 'registerComplaint', (ctx) => registerComplaint(ctx, complaintInput({ channel: 'PHONE' }) as never));
+    const policyOf = async () => (await tier.build.inTenant(v.t.tenantId, (m) => m.query('SELECT sla_policy_id AS "policyId" FROM complaints WHERE id = $1', [c.id])))[0].policyId;
+    expect(await policyOf()).toBe(first.id);
+    const ranFrom = new Date(Date.now() - 2 * 3600_000);
+    await tier.build.inTenant(v.t.tenantId, (m) => m.query(
+      `UPDATE sla_deadlines SET started_at = $2, running_since = $2, consumed_ms = 0 WHERE complaint_id = $1 AND clock = 'FIRST_RESPONSE'`, [c.id, ranFrom]));
+    await tier.as(admin, 'reorderSlaPolicies', async (ctx) => {
+      const others = (await listPolicies(ctx)).filter((p) => !p.isDefault && p.id !== second.id).map((p) => p.id);
+      return reorderPolicies(ctx, [second.id, ...others]);
+    });
+    expect(await policyOf()).toBe(second.id);
+    const [clock] = await tier.build.inTenant(v.t.tenantId, (m) => m.query(
+      `SELECT consumed_ms::float8 AS "consumedMs", running_since AS "runningSince" FROM sla_deadlines WHERE complaint_id = $1 AND clock = 'FIRST_RESPONSE'`, [c.id]));
+    // The two hours it ran on the round-the-clock calendar, up to the change; from then on it counts on the office calendar.
+    expect(Math.abs(clock.consumedMs - (clock.runningSince.getTime() - ranFrom.getTime()))).toBeLessThanOrEqual(1);
   });
 });

@@ -20,6 +20,7 @@ import { Integrations1764590000000 } from './1764590000000-integrations.js';
 import { Analysis1764600000000 } from './1764600000000-analysis.js';
 import { Webhooks1764610000000 } from './1764610000000-webhooks.js';
 import { AnalysisSpeed1764612000000 } from './1764612000000-analysis-speed.js';
+import { WebhookAttemptErrors1764630000000 } from './1764630000000-webhook-attempt-errors.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   Analysis1764600000000,
   Webhooks1764610000000,
   AnalysisSpeed1764612000000,
+  WebhookAttemptErrors1764630000000,
 ];

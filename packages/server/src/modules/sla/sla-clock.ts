@@ -90,6 +90,12 @@ export interface ClockRow {
   breachedAt: Date | null;
 }
 
+/** The calendar a complaint's clocks ran on until now: its previous policy's. */
+export interface RanOn {
+  calendarId: string;
+  calendar: BusinessCalendar;
+}
+
 export interface ClockPlan {
   policy: PolicyRules | null;
   rows: ClockRow[];
@@ -140,10 +146,12 @@ export function consumedBy(row: ClockRow, calendar: BusinessCalendar | undefined
  * replaced. Warning and breach marks are kept unless the recomputed instant
  * lies in the future (a longer budget): then the clock may warn and breach again.
  */
-export function planClocks(s: ClockSubject, existing: readonly ClockRow[], settings: SlaSettings, now: Date): ClockPlan {
+export function planClocks(s: ClockSubject, existing: readonly ClockRow[], settings: SlaSettings, now: Date, ranOn?: RanOn): ClockPlan {
   if (!OPEN_STAGES.includes(s.stage)) return { policy: matchPolicy(settings.policies, s), rows: [], legalDueAt: legalFor(s, settings) };
   const policy = matchPolicy(settings.policies, s);
   const calendar = policy ? settings.calendars.get(policy.calendarId) : undefined;
+  // Clocks that ran on another calendar until now (the complaint's previous policy had another) count their time so far on it.
+  const previous = ranOn && policy && ranOn.calendarId !== policy.calendarId ? ranOn.calendar : undefined;
   const rows: ClockRow[] = [];
   const budgets: Array<[SlaTarget, number | null | undefined, Date]> = [
     [SlaTarget.FIRST_RESPONSE, s.firstRespondedAt ? null : policy?.firstResponseSeconds, s.receivedAt],
@@ -155,7 +163,7 @@ export function planClocks(s: ClockSubject, existing: readonly ClockRow[], setti
     const prev = existing.find((r) => r.clock === clock && (clock !== SlaTarget.STAGE || r.stage === s.stage));
     rows.push(operationalClock(prev, {
       clock, stage: clock === SlaTarget.STAGE ? s.stage : null, startedAt, budgetMs: seconds * 1000,
-    }, calendar, policy.warnPercent, s.awaitingCustomerSince, now));
+    }, calendar, policy.warnPercent, s.awaitingCustomerSince, now, previous));
   }
   const legal = legalFor(s, settings);
   if (legal) {
@@ -182,12 +190,13 @@ function operationalClock(
   warnPercent: number,
   pausedSince: Date | null,
   now: Date,
+  ranOn?: BusinessCalendar,
 ): ClockRow {
   const budget = fresh.budgetMs!;
-  // Time used so far: the existing clock's, folded up to now (or to the pause); a new clock counts from its start.
+  // Time used so far: the existing clock's, folded up to now (or to the pause) on the calendar it ran on; a new clock counts from its start.
   const until = pausedSince && pausedSince < now ? pausedSince : now;
   const consumed = prev
-    ? consumedBy(prev, calendar, until)
+    ? consumedBy(prev, ranOn ?? calendar, until)
     : until > fresh.startedAt ? workingTimeBetween(calendar, fresh.startedAt, until) : 0;
   const startedAt = prev?.startedAt ?? fresh.startedAt;
   if (pausedSince) {
@@ -196,7 +205,9 @@ function operationalClock(
   }
   // Counted from the clock's last known point (its start, or where it last ran from), so that a
   // threshold already passed gets its true instant in the past, not "now".
-  const base = prev ? { at: prev.runningSince ?? now, used: prev.consumedMs } : { at: fresh.startedAt, used: 0 };
+  // A clock that ran on another calendar goes on on this one from now, with the time it used there.
+  const base = prev && ranOn ? { at: now, used: consumed }
+    : prev ? { at: prev.runningSince ?? now, used: prev.consumedMs } : { at: fresh.startedAt, used: 0 };
   const sameBudget = prev?.budgetMs === budget;
   const at = (usedMs: number, known: Date | null | undefined): Date => {
     if (usedMs > base.used) return addWorkingTime(calendar, base.at, usedMs - base.used);

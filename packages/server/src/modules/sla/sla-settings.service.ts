@@ -11,7 +11,8 @@ import { BusinessCalendar } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
 import { SlaBreach } from './sla-breach.entity.js';
 import { SlaPolicy, policyView, type SlaPolicyView } from './sla-policy.entity.js';
-import { forgetSlaSettings, syncSla } from './sla.service.js';
+import { forgetSlaSettings, loadSlaSettings, syncSla } from './sla.service.js';
+import type { SlaSettings } from './sla-clock.js';
 import type { BusinessCalendarInput, LegalPresetInput, SlaPolicyInput } from './dto/sla.input.js';
 
 const field = (name: string, messages: string[]) => ({ fields: [{ field: name, messages }] });
@@ -19,11 +20,13 @@ const field = (name: string, messages: string[]) => ({ fields: [{ field: name, m
 /**
  * After any change to the settings: every open complaint of the tenant gets
  * its clocks recomputed in this transaction (time already used is kept).
+ * `before` is the settings as they were before the change (`loadSlaSettings`
+ * before it), so that a clock the change stops is measured as it ran.
  */
-async function recomputeOpen(ctx: RequestContext): Promise<void> {
+async function recomputeOpen(ctx: RequestContext, before: SlaSettings): Promise<void> {
   forgetSlaSettings(ctx);
   const open = await ctx.query<{ id: string }>('SELECT id FROM complaints WHERE stage = ANY($1) ORDER BY id', [OPEN_STAGES]);
-  for (let i = 0; i < open.length; i += 500) await syncSla(ctx, open.slice(i, i + 500).map((c) => c.id));
+  for (let i = 0; i < open.length; i += 500) await syncSla(ctx, open.slice(i, i + 500).map((c) => c.id), { ranUnder: before });
 }
 
 export function listCalendars(ctx: RequestContext): Promise<BusinessCalendar[]> {
@@ -66,6 +69,7 @@ function checkCalendar(values: { timeZone: string; alwaysOpen: boolean; periods:
 }
 
 export async function saveCalendar(ctx: RequestContext, id: string | null, input: BusinessCalendarInput): Promise<BusinessCalendar> {
+  const before = await loadSlaSettings(ctx);
   const existing = id ? await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
   if (id && !existing) throw notFound('calendar');
   const tenant = existing || (input.holidays && input.workingDays) ? null : await tenantOf(ctx);
@@ -79,7 +83,7 @@ export async function saveCalendar(ctx: RequestContext, id: string | null, input
   checkCalendar(values);
   if (existing) {
     await ctx.manager.update(BusinessCalendar, { id: existing.id }, values);
-    await recomputeOpen(ctx);
+    await recomputeOpen(ctx, before);
     return { ...existing, ...values };
   }
   const calendar = ctx.manager.create(BusinessCalendar, { tenantId: ctx.tenantId, id: randomUUID(), ...values, createdAt: new Date() });
@@ -93,6 +97,7 @@ export async function saveCalendar(ctx: RequestContext, id: string | null, input
  * a date the year makes a working day is no longer a holiday, and the reverse.
  */
 export async function loadPublicHolidays(ctx: RequestContext, id: string, year: number): Promise<BusinessCalendar> {
+  const before = await loadSlaSettings(ctx);
   const existing = await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('calendar');
   const days = countryDays(await tenantOf(ctx), [year]);
@@ -101,7 +106,7 @@ export async function loadPublicHolidays(ctx: RequestContext, id: string, year: 
     workingDays: [...new Set([...existing.workingDays.filter((d) => !days.holidays.includes(d)), ...days.workingDays])].sort(),
   };
   await ctx.manager.update(BusinessCalendar, { id }, values);
-  await recomputeOpen(ctx);
+  await recomputeOpen(ctx, before);
   return { ...existing, ...values };
 }
 
@@ -167,6 +172,7 @@ async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefaul
 }
 
 export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
+  const before = await loadSlaSettings(ctx);
   const values = await policyValues(ctx, input, false, minTargetSeconds);
   // Serialises concurrent creations, so positions stay distinct.
   await ctx.query('SELECT id FROM sla_policies WHERE is_default FOR UPDATE');
@@ -175,31 +181,35 @@ export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput, m
     tenantId: ctx.tenantId, id: randomUUID(), position: Number(next), isDefault: false, ...values, createdAt: new Date(),
   });
   await ctx.manager.insert(SlaPolicy, policy);
-  await recomputeOpen(ctx);
+  await recomputeOpen(ctx, before);
   return policyView(policy);
 }
 
 export async function updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
+  const before = await loadSlaSettings(ctx);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
   const values = await policyValues(ctx, input, existing.isDefault, minTargetSeconds);
   await ctx.manager.update(SlaPolicy, { id }, values);
-  await recomputeOpen(ctx);
+  await recomputeOpen(ctx, before);
   return policyView({ ...existing, ...values });
 }
 
 export async function deletePolicy(ctx: RequestContext, id: string): Promise<boolean> {
+  const before = await loadSlaSettings(ctx);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
   if (existing.isDefault) throw new AppError('BAD_USER_INPUT', 'the default policy cannot be deleted; change its targets instead', { reason: 'DEFAULT_POLICY' });
-  await ctx.query('UPDATE complaints SET sla_policy_id = NULL WHERE sla_policy_id = $1', [id]);
   await ctx.manager.delete(SlaPolicy, { id });
-  await recomputeOpen(ctx);
+  // The open complaints move to another policy; those that ran under this one keep it until then, to be measured on its calendar.
+  await recomputeOpen(ctx, before);
+  await ctx.query('UPDATE complaints SET sla_policy_id = NULL WHERE sla_policy_id = $1', [id]);
   return true;
 }
 
 /** Sets the matching order: `ids` lists every policy but the default, first tried first. */
 export async function reorderPolicies(ctx: RequestContext, ids: string[]): Promise<SlaPolicyView[]> {
+  const before = await loadSlaSettings(ctx);
   const current = await ctx.manager.find(SlaPolicy, { where: { isDefault: false }, lock: { mode: 'pessimistic_write' } });
   const known = new Set(current.map((p) => p.id));
   if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((id) => !known.has(id))) {
@@ -207,7 +217,7 @@ export async function reorderPolicies(ctx: RequestContext, ids: string[]): Promi
   }
   await ctx.query(
     'UPDATE sla_policies p SET position = x.n FROM unnest($1::uuid[]) WITH ORDINALITY AS x (id, n) WHERE p.id = x.id', [ids]);
-  await recomputeOpen(ctx);
+  await recomputeOpen(ctx, before);
   return listPolicies(ctx);
 }
 
@@ -216,16 +226,18 @@ export function listLegalPresets(ctx: RequestContext): Promise<LegalPreset[]> {
 }
 
 export async function setLegalPreset(ctx: RequestContext, input: LegalPresetInput): Promise<LegalPreset> {
+  const before = await loadSlaSettings(ctx);
   const preset = { tenantId: ctx.tenantId, demand: input.demand, days: input.days ?? null, penaltyPercentPerDay: input.penaltyPercentPerDay };
   await ctx.manager.upsert(LegalPreset, preset, ['tenantId', 'demand']);
-  await recomputeOpen(ctx);
+  await recomputeOpen(ctx, before);
   return preset;
 }
 
 /** Back to the law of the company's country: Russian consumer law (design.md section 6) for RU, no legal deadline elsewhere. */
 export async function resetLegalPresets(ctx: RequestContext): Promise<LegalPreset[]> {
+  const before = await loadSlaSettings(ctx);
   await ctx.query('SELECT reset_legal_presets()');
-  await recomputeOpen(ctx);
+  await recomputeOpen(ctx, before);
   return listLegalPresets(ctx);
 }
 

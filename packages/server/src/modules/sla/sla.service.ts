@@ -8,7 +8,7 @@ import { SlaPolicy } from './sla-policy.entity.js';
 import type { EscalationOutcome } from './sla-breach.entity.js';
 import {
   dueSteps, planClocks, raisedPriority, stoppedClocks, summarize, SlaTarget,
-  type ClockOutcome, type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type SlaSettings,
+  type ClockOutcome, type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type RanOn, type SlaSettings,
 } from './sla-clock.js';
 import { clockOf } from './sla.enums.js';
 
@@ -80,9 +80,10 @@ interface SubjectRecord {
   first_responded_at: Date | null;
   awaiting_customer_since: Date | null;
   product_price: string | null;
+  sla_policy_id: string | null;
 }
 
-const SUBJECT_COLUMNS = 'id, stage, priority, category_id, demand, received_at, stage_entered_at, first_responded_at, awaiting_customer_since, product_price';
+const SUBJECT_COLUMNS = 'id, stage, priority, category_id, demand, received_at, stage_entered_at, first_responded_at, awaiting_customer_since, product_price, sla_policy_id';
 const subject = (c: SubjectRecord): ClockSubject => ({
   stage: c.stage, priority: c.priority, categoryId: c.category_id, demand: c.demand, receivedAt: c.received_at,
   stageEnteredAt: c.stage_entered_at, firstRespondedAt: c.first_responded_at, awaitingCustomerSince: c.awaiting_customer_since,
@@ -91,6 +92,18 @@ const subject = (c: SubjectRecord): ClockSubject => ({
 export interface SyncOptions {
   /** The instant to compute the clocks at: now, unless the scheduler replays the past (see `fireDueClocks`). */
   now?: Date;
+  /**
+   * The settings the clocks ran under until now, when this transaction has just changed them (read before the
+   * change): a clock the change stops is measured on the calendar and presets it ran under. The current ones otherwise.
+   */
+  ranUnder?: SlaSettings;
+}
+
+/** The calendar of the policy a complaint's clocks ran under, if that policy is among `settings`. */
+function calendarOfPolicy(settings: SlaSettings, policyId: string | null): RanOn | undefined {
+  const policy = policyId ? settings.policies.find((p) => p.id === policyId) : undefined;
+  const calendar = policy ? settings.calendars.get(policy.calendarId) : undefined;
+  return policy && calendar ? { calendarId: policy.calendarId, calendar } : undefined;
 }
 
 /**
@@ -113,10 +126,13 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
   const outcomes: Array<ClockOutcome & { complaintId: string }> = [];
   for (const c of complaints) {
     const mine = existing.filter((d) => d.complaint_id === c.id).map(clockRow);
-    const plan = planClocks(subject(c), mine, settings, now);
+    // Clocks are measured as they ran: on their policy's calendar up to now (the new policy's only when that one is unknown).
+    const ranUnder = options.ranUnder ?? settings;
+    const ranOn = calendarOfPolicy(ranUnder, c.sla_policy_id);
+    const plan = planClocks(subject(c), mine, settings, now, ranOn);
     rows.push(...plan.rows.map((r) => ({ ...r, complaintId: c.id })));
-    const calendar = plan.policy ? settings.calendars.get(plan.policy.calendarId) : undefined;
-    const legal = { price: c.product_price === null ? null : Number(c.product_price), percentPerDay: (c.demand && settings.legal.get(c.demand)?.penaltyPercentPerDay) || 0 };
+    const calendar = ranOn?.calendar ?? (plan.policy ? settings.calendars.get(plan.policy.calendarId) : undefined);
+    const legal = { price: c.product_price === null ? null : Number(c.product_price), percentPerDay: (c.demand && ranUnder.legal.get(c.demand)?.penaltyPercentPerDay) || 0 };
     outcomes.push(...stoppedClocks(mine, plan.rows, calendar, now, legal).map((o) => ({ ...o, complaintId: c.id })));
     const { slaDueAt, slaState } = summarize(plan.rows, c.awaiting_customer_since !== null);
     summaries.push({ id: c.id, sla_due_at: slaDueAt, sla_state: slaState, legal_due_at: plan.legalDueAt, policy_id: plan.policy?.id ?? null });

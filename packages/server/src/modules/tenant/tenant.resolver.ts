@@ -168,7 +168,7 @@ export class TenantResolver {
     return updateTenant(await gql.staff(), input);
   }
 
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })
   async tenant(@Ctx() gql: GraphQLContext): Promise<Tenant> {
     const ctx = await gql.staff();

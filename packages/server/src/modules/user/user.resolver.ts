@@ -1,6 +1,7 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Action, can } from '../../auth/permissions.js';
-import { Allow } from '../../auth/allow.js';
+import { Allow, STAFF } from '../../auth/allow.js';
+import { authorizeScope } from '../../auth/scopes.js';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Role } from '../../auth/roles.js';
@@ -76,9 +77,19 @@ class UsersArgs {
   departmentId?: string | null;
 }
 
+/**
+ * A staff member's e-mail, roles and departments are for staff: an API key
+ * that reads complaints sees who acted on them by name only (FORBIDDEN,
+ * SCOPE_MISSING, as an operation no scope admits; docs/integrations.md).
+ */
+async function staffOnly(gql: GraphQLContext): Promise<void> {
+  const integration = (await gql.current()).actor?.integration;
+  if (integration) authorizeScope(integration, null);
+}
+
 @Resolver(() => User)
 export class UserResolver {
-  @Allow(Action.READ_COMPLAINTS)
+  @Allow(STAFF)
   @Query(() => [User], { description: 'Staff of your company, by name; optionally of one department' })
   async users(@Args() { departmentId }: UsersArgs, @Ctx() gql: GraphQLContext): Promise<User[]> {
     return listUsers(await gql.staff(), departmentId ?? null);
@@ -99,13 +110,27 @@ export class UserResolver {
     return user;
   }
 
+  @FieldResolver(() => String)
+  async email(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<string> {
+    await staffOnly(gql);
+    return u.email;
+  }
+
+  @FieldResolver(() => [Role])
+  async roles(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<Role[]> {
+    await staffOnly(gql);
+    return u.roles;
+  }
+
   @FieldResolver(() => [Action], { description: 'What the roles allow across the company (docs/roles.md); per complaint, Complaint.abilities says more' })
-  can(@Root() u: User): Action[] {
+  async can(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<Action[]> {
+    await staffOnly(gql);
     return Object.values(Action).filter((action) => can(u, action));
   }
 
   @FieldResolver(() => [Department])
   async departments(@Root() user: User, @Ctx() gql: GraphQLContext): Promise<Department[]> {
+    await staffOnly(gql);
     return (await gql.current()).loaders.userDepartments.load(user.id);
   }
 }

@@ -1,12 +1,16 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { attemptError, ERROR_DETAIL_CHARS, WebhookAttemptError } from './attempt-error.js';
 import { checkUrlForm, guardedLookup, type Resolver, type UrlRules } from './ssrf.js';
 
 /** What one attempt got: the response's status and the start of its body, or the error that stopped it. */
 export interface AttemptResult {
   statusCode: number | null;
   responseBody: string | null;
-  error: string | null;
+  /** Why it failed (HTTP_STATUS for an answer other than 2xx); null when it delivered. */
+  errorCode: WebhookAttemptError | null;
+  /** The technical detail of an error without an answer, as the system gave it. */
+  errorDetail: string | null;
   durationMs: number;
 }
 
@@ -27,7 +31,8 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
     try {
       target = checkUrlForm(url, options.rules);
     } catch (err) {
-      done(result({ statusCode: null, responseBody: null, error: (err as Error).message }));
+      const detail = (err as Error).message.slice(0, ERROR_DETAIL_CHARS);
+      done(result({ statusCode: null, responseBody: null, errorCode: WebhookAttemptError.ADDRESS_NOT_ALLOWED, errorDetail: detail }));
       return;
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -35,7 +40,7 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       method: 'POST', agent: false, lookup: guardedLookup(options.resolve, options.rules),
       headers: { 'content-type': 'application/json', 'user-agent': 'Reclaim-Webhooks/1', ...headers, 'content-length': String(Buffer.byteLength(body)) },
     });
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -47,7 +52,9 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       const finish = () => {
         clearTimeout(timer);
         const text = Buffer.concat(chunks).subarray(0, RESPONSE_BODY_BYTES).toString('utf8');
-        done(result({ statusCode: res.statusCode ?? null, responseBody: text, error: null }));
+        const statusCode = res.statusCode ?? null;
+        const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+        done(result({ statusCode, responseBody: text, errorCode: ok ? null : WebhookAttemptError.HTTP_STATUS, errorDetail: null }));
       };
       res.on('end', finish);
       res.on('close', finish);
@@ -55,7 +62,8 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
     });
     req.on('error', (err) => {
       clearTimeout(timer);
-      done(result({ statusCode: null, responseBody: null, error: err.message }));
+      const { code, detail } = attemptError(err);
+      done(result({ statusCode: null, responseBody: null, errorCode: code, errorDetail: detail }));
     });
     req.end(body);
   });

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { WebhookEventType } from './webhook.events.js';
+import { WebhookAttemptError } from './attempt-error.js';
 
 export enum WebhookDeliveryStatus { PENDING = 'PENDING', DELIVERED = 'DELIVERED', FAILED = 'FAILED' }
 registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'PENDING: to be sent or retried; FAILED: every retry failed' });
@@ -147,9 +148,13 @@ export class WebhookAttempt {
   @Column('integer', { nullable: true })
   statusCode!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why no answer came: a timeout, a refused address, a connection error' })
+  @Field(() => WebhookAttemptError, { nullable: true, description: 'Why the attempt failed (HTTP_STATUS: an answer other than 2xx); null when it delivered' })
   @Column('text', { nullable: true })
-  error!: string | null;
+  errorCode!: WebhookAttemptError | null;
+
+  @Field(() => String, { nullable: true, description: 'The technical detail of an error without an answer, as the system gave it (English, at most 500 characters)' })
+  @Column('text', { nullable: true })
+  errorDetail!: string | null;
 
   @Field(() => String, { nullable: true, description: 'The start of the answer (at most 2 KiB)' })
   @Column('text', { nullable: true })

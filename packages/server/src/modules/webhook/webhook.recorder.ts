@@ -61,8 +61,8 @@ export class DeliveryRecorder {
       const column = <T>(f: (a: FinishedAttempt) => T) => attempts.map(f);
       const rows: Array<{ id: string }> = await (await uow.manager()).query(
         `WITH r AS (
-           SELECT * FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::float8[], $5::int[], $6::int[], $7::text[], $8::text[])
-             AS r(id, attempts, ok, retry_ms, duration_ms, status_code, error, body)
+           SELECT * FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::float8[], $5::int[], $6::int[], $7::text[], $8::text[], $10::text[])
+             AS r(id, attempts, ok, retry_ms, duration_ms, status_code, error_detail, body, error_code)
          ), d AS (
            UPDATE webhook_deliveries w
               SET status = CASE WHEN r.ok THEN 'DELIVERED' WHEN r.retry_ms IS NULL THEN 'FAILED' ELSE 'PENDING' END,
@@ -70,11 +70,11 @@ export class DeliveryRecorder {
                   next_attempt_at = CASE WHEN r.ok OR r.retry_ms IS NULL THEN NULL ELSE now() + make_interval(secs => r.retry_ms / 1000) END
              FROM r
             WHERE w.id = r.id AND w.attempts = r.attempts AND w.status = 'PENDING'
-           RETURNING w.id, w.endpoint_id, w.complaint_id, w.seq, r.ok, r.retry_ms, r.duration_ms, r.status_code, r.error, r.body
+           RETURNING w.id, w.endpoint_id, w.complaint_id, w.seq, r.ok, r.retry_ms, r.duration_ms, r.status_code, r.error_code, r.error_detail, r.body
          ), attempt AS (
-           INSERT INTO webhook_attempts (tenant_id, id, delivery_id, at, duration_ms, status_code, error, response_body)
+           INSERT INTO webhook_attempts (tenant_id, id, delivery_id, at, duration_ms, status_code, error_code, error_detail, response_body)
            SELECT app_tenant_id(), gen_random_uuid(), d.id, now() - make_interval(secs => d.duration_ms::float8 / 1000),
-                  d.duration_ms, d.status_code, d.error, d.body
+                  d.duration_ms, d.status_code, d.error_code, d.error_detail, d.body
              FROM d
          ), endpoint AS (
            UPDATE webhook_endpoints e
@@ -93,7 +93,8 @@ export class DeliveryRecorder {
          SELECT id FROM d`,
         [column((a) => a.deliveryId), column((a) => a.attempts), column((a) => delivered(a.result)),
           column((a) => (delivered(a.result) ? null : a.retryInMs ?? null)), column((a) => a.result.durationMs), column((a) => a.result.statusCode),
-          column((a) => a.result.error?.slice(0, 500) ?? null), column((a) => a.result.responseBody), this.disableAfterMs]);
+          column((a) => a.result.errorDetail), column((a) => a.result.responseBody), this.disableAfterMs,
+          column((a) => a.result.errorCode)]);
       await uow.finish(true);
       return new Set(rows.map((r) => r.id));
     } catch (err) {
