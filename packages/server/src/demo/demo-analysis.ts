@@ -27,7 +27,8 @@ function byWeight(weights: ReadonlyArray<[string, number]>, bucket: string): str
  * After the demo's complaints and timeline are written: the default causes
  * and reasons, a code on every complaint that reached DECISION or was
  * rejected, the stage visits rebuilt from the timeline with their working
- * time, and the legal outcome of each complaint already closed.
+ * time (and the complaints' bit sets of stages entered), and the legal
+ * outcome of each complaint already closed.
  */
 export async function seedAnalysis(ctx: RequestContext): Promise<void> {
   await ctx.query('SELECT install_cause_defaults()');
@@ -37,6 +38,7 @@ export async function seedAnalysis(ctx: RequestContext): Promise<void> {
   await ctx.query(`UPDATE complaints c SET rejection_reason_id = r.id FROM rejection_reasons r
      WHERE c.stage = 'REJECTED' AND r.code = ${byWeight(REJECTION_WEIGHTS, bucket)}`);
   await ctx.query('SELECT backfill_stage_visits()');
+  await ctx.query('SELECT refresh_stage_bits()');
   await fillWorkingTimes(ctx);
   await ctx.query('SELECT backfill_legal_outcomes()');
 }

@@ -25,7 +25,8 @@ export class AnalysisSpeed1764612000000 implements MigrationInterface {
       $$;
       ALTER TABLE complaints ADD COLUMN stages_entered int NOT NULL DEFAULT 0, ADD COLUMN rejected_from int NOT NULL DEFAULT 0;
 
-      -- The bit sets of the current company's complaints from their visits (visits rebuilt in bulk: this migration, the demo data).
+      -- The bit sets of the current company's complaints from their visits (visits written in bulk: this migration's
+      -- backfill, the demo data after backfill_stage_visits()).
       CREATE FUNCTION refresh_stage_bits() RETURNS void LANGUAGE sql AS $$
         UPDATE complaints c SET stages_entered = v.entered, rejected_from = v.rejected
           FROM (SELECT complaint_id, bit_or(analysis_stage_bit(stage)) AS entered,
@@ -34,7 +35,6 @@ export class AnalysisSpeed1764612000000 implements MigrationInterface {
          WHERE c.tenant_id = app_tenant_id() AND c.id = v.complaint_id
            AND (c.stages_entered, c.rejected_from) IS DISTINCT FROM (v.entered, v.rejected);
       $$;
-      ${backfillStageVisits('SELECT refresh_stage_bits();')}
       DO $$
       DECLARE t record;
       BEGIN
@@ -67,7 +67,6 @@ export class AnalysisSpeed1764612000000 implements MigrationInterface {
       DROP INDEX complaints_by_closed;
       DROP INDEX complaints_by_received;
       CREATE INDEX complaints_by_received ON complaints (tenant_id, received_at, id);
-      ${backfillStageVisits('')}
       DROP FUNCTION refresh_stage_bits();
       ALTER TABLE complaints DROP COLUMN stages_entered, DROP COLUMN rejected_from;
       DROP FUNCTION analysis_stage_bit(text);
@@ -75,17 +74,3 @@ export class AnalysisSpeed1764612000000 implements MigrationInterface {
   }
 }
 
-/** `backfill_stage_visits()` of the analysis migration (visits from the timeline), then `then` (this migration: the bit sets too). */
-const backfillStageVisits = (then: string) => `
-  CREATE OR REPLACE FUNCTION backfill_stage_visits() RETURNS void LANGUAGE sql AS $$
-    INSERT INTO stage_visits (tenant_id, complaint_id, seq, stage, entered_at, left_at, next_stage, working_ms, calendar_ms)
-    SELECT tenant_id, complaint_id, seq, to_stage, at, next_at, next_stage, NULL,
-           CASE WHEN next_at IS NOT NULL THEN (extract(epoch FROM next_at - at) * 1000)::bigint END
-      FROM (SELECT tenant_id, complaint_id, to_stage, at,
-                   row_number() OVER w AS seq, lead(at) OVER w AS next_at, lead(to_stage) OVER w AS next_stage
-              FROM timeline_events
-             WHERE tenant_id = app_tenant_id() AND type IN ('RECEIVED', 'TRANSITIONED') AND to_stage IS NOT NULL
-            WINDOW w AS (PARTITION BY tenant_id, complaint_id ORDER BY id)) e
-    ON CONFLICT DO NOTHING;
-    ${then}
-  $$;`;
