@@ -59,6 +59,7 @@ const routes: RouteRecordRaw[] = [
             path: 'webhooks', name: 'admin-webhooks', component: () => import('./pages/admin/integrations/WebhooksPage.vue'),
             meta: { allowed: ['MANAGE_SETTINGS'] },
           },
+          { path: 'mail', name: 'admin-mail', component: () => import('./pages/admin/MailPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
         ],
       },
       // An address the console does not know says so, instead of sending the user elsewhere without a word.

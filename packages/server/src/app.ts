@@ -19,6 +19,7 @@ import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
+import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -34,6 +35,8 @@ export interface App {
   uploadPurge: PendingUploadPurge;
   /** Sends webhook deliveries (docs/integrations.md). */
   webhooks: WebhookWorker;
+  /** Sends outbound mail, or keeps it in the development mailbox without SMTP_URL (docs/email.md). */
+  mail: MailWorker;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
   /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
@@ -52,7 +55,9 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Omit<Config, 'live'>> & { live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions> };
+  & Partial<Omit<Config, 'live'>> & {
+    live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions>; mail?: Partial<MailWorkerOptions>;
+  };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -73,15 +78,19 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const webhooks = new WebhookWorker(dataSource, webhookOptions);
   /**
    * What this node's units of work tell it after they commit: their events to publish (and perhaps webhook
-   * deliveries to send), their nearest deadline to its scheduler.
+   * deliveries and mail to send), their nearest deadline to its scheduler.
    */
   const afterCommit: CommittedEvents = {
     committed: (events) => {
       realtime.publisher.committed(events);
       webhooks.wake();
+      mail.wake();
     },
     deadlineWritten: (at) => scheduler?.expect(at),
   };
+  const mail = new MailWorker(dataSource, {
+    smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret,
+  }, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
@@ -121,6 +130,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     publisher: afterCommit,
     sessions: realtime,
     webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
+    mailTransport: mail.sender.kind,
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {
@@ -177,6 +187,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
         webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
+        mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
       });
     }
     if (serveFiles(req, res, path) || serveExports(req, res, path)) return;
@@ -209,6 +220,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   scheduler?.start();
   uploadPurge.start();
   webhooks.start();
+  mail.start();
 
   return {
     server,
@@ -217,6 +229,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     scheduler,
     uploadPurge,
     webhooks,
+    mail,
     health,
     metrics,
     async close() {
@@ -234,6 +247,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await scheduler?.stop();
       await uploadPurge.stop();
       await webhooks.stop();
+      await mail.close();
       await realtime.close();
       await limits.close();
     },

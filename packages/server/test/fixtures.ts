@@ -83,7 +83,7 @@ export const Q = {
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
   'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
-  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes'] as const;
+  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails'] as const;
 /** What a checksum covers of a row: all of it, except the outbox's publication time (set asynchronously after commit). */
 const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text' : 'x::text');
 export type Counts = Record<(typeof TABLES)[number], number>;

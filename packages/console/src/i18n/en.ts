@@ -112,6 +112,7 @@ export const en = {
     liveChanged: 'This complaint was just changed by someone else.',
     caDescription: 'Action', caKind: 'Kind', caOwner: 'Owner', caDue: 'Due', caStatus: 'Status', caComplete: 'Mark done',
     caAdd: 'Add action', caNone: 'No actions', caRegister: 'All actions in the register',
+    mailFailedTo: 'to {to}; the mail server said: {error}',
     timelineType: {
       RECEIVED: 'Received', REGISTERED: 'Registered', TRANSITIONED: 'Stage changed', ASSIGNED: 'Assigned',
       MESSAGE_ADDED: 'Message', CORRECTIVE_ACTION_ADDED: 'Action added',
@@ -120,6 +121,7 @@ export const en = {
       SLA_AT_RISK: 'Deadline at risk', SLA_BREACHED: 'Deadline missed', ESCALATED: 'Escalated',
       PRIORITY_CHANGED: 'Priority changed', SLA_PAUSED: 'Waiting for the customer', SLA_RESUMED: 'Deadlines running again',
       TRACKING_LINK_ISSUED: 'Tracking link issued', UPDATED: 'Details changed',
+      MAIL_FAILED: 'Mail not delivered',
     },
   },
   related: {
@@ -240,7 +242,7 @@ export const en = {
     currency: 'Currency', currencyUnset: 'Not set: amounts are shown without a currency',
     currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',
     slug: 'Company code', prefix: 'Number prefix',
-    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks',
+    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail',
     archive: 'Archive', restore: 'Restore', archived: 'Archived departments', archivedAt: 'Archived', archivedMark: 'archived',
     noArchived: 'No archived departments.', showOpen: 'Show its open complaints',
     confirmArchive: 'Archive “{name}”? It will no longer be offered for new complaints, assignments or SLA escalations; its complaints and history keep its name.',
@@ -259,6 +261,15 @@ export const en = {
     scope: {
       REGISTER_COMPLAINTS: 'Register complaints', READ_COMPLAINTS: 'Read complaints', ADD_MESSAGES: 'Add messages', READ_ANALYSIS: 'Read analysis',
     },
+  },
+  mail: {
+    title: 'Mail to customers', mailboxTitle: 'Development mailbox',
+    mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
+    smtpHint: 'Mail to customers as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
+    to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
+    messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
+    kind: { PUBLIC_REPLY: 'Public reply' },
+    status: { PENDING: 'Waiting', SENT: 'Sent', FAILED: 'Failed' },
   },
   webhooks: {
     took: '{ms} ms',

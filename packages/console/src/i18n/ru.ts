@@ -114,6 +114,7 @@ export const ru: Messages = {
     liveChanged: 'Обращение только что изменил другой сотрудник.',
     caDescription: 'Мероприятие', caKind: 'Вид', caOwner: 'Ответственный', caDue: 'Срок', caStatus: 'Статус', caComplete: 'Отметить выполненным',
     caAdd: 'Добавить мероприятие', caNone: 'Мероприятий нет', caRegister: 'Все мероприятия в реестре',
+    mailFailedTo: 'на {to}; почтовый сервер ответил: {error}',
     timelineType: {
       RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', TRANSITIONED: 'Смена стадии', ASSIGNED: 'Назначение',
       MESSAGE_ADDED: 'Сообщение', CORRECTIVE_ACTION_ADDED: 'Добавлено мероприятие',
@@ -122,6 +123,7 @@ export const ru: Messages = {
       SLA_AT_RISK: 'Срок под угрозой', SLA_BREACHED: 'Срок нарушен', ESCALATED: 'Эскалация',
       PRIORITY_CHANGED: 'Смена приоритета', SLA_PAUSED: 'Ожидание ответа клиента', SLA_RESUMED: 'Сроки снова идут',
       TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания', UPDATED: 'Изменены данные обращения',
+      MAIL_FAILED: 'Письмо не доставлено',
     },
   },
   related: {
@@ -242,7 +244,7 @@ export const ru: Messages = {
     currency: 'Валюта', currencyUnset: 'Не задана: суммы показываются без валюты',
     currencyHint: 'Валюта возвратов, снижений цены и компенсаций; в ней портал для клиентов показывает суммы.',
     slug: 'Код компании', prefix: 'Префикс номеров',
-    templates: 'Шаблоны ответов', integrations: 'Интеграции', webhooks: 'Вебхуки',
+    templates: 'Шаблоны ответов', integrations: 'Интеграции', webhooks: 'Вебхуки', mail: 'Почта',
     archive: 'В архив', restore: 'Вернуть из архива', archived: 'Отделы в архиве', archivedAt: 'В архиве с', archivedMark: 'в архиве',
     noArchived: 'Отделов в архиве нет.', showOpen: 'Показать его открытые обращения',
     confirmArchive: 'Отправить «{name}» в архив? Его больше не будут предлагать для новых обращений, назначений и эскалаций SLA; его обращения и история сохранят название.',
@@ -261,6 +263,15 @@ export const ru: Messages = {
     scope: {
       REGISTER_COMPLAINTS: 'Регистрировать обращения', READ_COMPLAINTS: 'Читать обращения', ADD_MESSAGES: 'Добавлять сообщения', READ_ANALYSIS: 'Читать аналитику',
     },
+  },
+  mail: {
+    title: 'Письма клиентам', mailboxTitle: 'Почтовый ящик для разработки',
+    mailboxHint: 'SMTP-сервер не задан (SMTP_URL), поэтому письма не отправляются: они хранятся здесь в том виде, в каком ушли бы.',
+    smtpHint: 'Письма клиентам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
+    to: 'Кому', subject: 'Тема', complaint: 'Обращение', kindTitle: 'Повод', statusTitle: 'Статус', attempts: 'Попытки',
+    messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', refresh: 'Обновить',
+    kind: { PUBLIC_REPLY: 'Публичный ответ' },
+    status: { PENDING: 'Ожидает', SENT: 'Отправлено', FAILED: 'Не доставлено' },
   },
   webhooks: {
     took: '{ms} мс',

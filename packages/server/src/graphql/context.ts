@@ -1,3 +1,4 @@
+import type { MailTransport } from '../modules/mail/mail.entity.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { UnitOfWork, type CommittedEvents } from '../db/unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
@@ -93,6 +94,8 @@ export interface ServerDeps {
   queryLimits?: Partial<QueryLimits>;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
+  /** How this node sends mail (SMTP_URL, or the development mailbox). */
+  mailTransport?: MailTransport;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
   sessions?: SessionEnder;
 }

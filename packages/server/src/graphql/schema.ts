@@ -32,6 +32,7 @@ import { IntegrationResolver } from '../modules/integration/integration.resolver
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
+import { MailResolver } from '../modules/mail/mail.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -52,7 +53,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
-      AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
+      AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
     ],
   }));
 }

@@ -19,6 +19,7 @@ import { NodeRole1764560000000 } from './1764560000000-node-role.js';
 import { Integrations1764590000000 } from './1764590000000-integrations.js';
 import { Analysis1764600000000 } from './1764600000000-analysis.js';
 import { Webhooks1764610000000 } from './1764610000000-webhooks.js';
+import { Mail1764620000000 } from './1764620000000-mail.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   Integrations1764590000000,
   Analysis1764600000000,
   Webhooks1764610000000,
+  Mail1764620000000,
 ];
