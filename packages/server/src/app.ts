@@ -20,6 +20,7 @@ import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
 import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
+import { MailLinks } from './modules/mail/mail-links.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -131,6 +132,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     sessions: realtime,
     webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
     mailTransport: mail.sender.kind,
+    mailLinks: new MailLinks(config.mailTagSecret ?? config.jwtSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`),
   };
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {

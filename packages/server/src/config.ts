@@ -60,8 +60,10 @@ export interface Config {
   smtpUrl?: string;
   /** The mail domain: companies send from <slug>@ it, reply addresses and our Message-IDs are under it. */
   mailDomain: string;
-  /** Keys the reply addresses' HMAC; the same on every node (default: derived from JWT_SECRET). */
+  /** Keys the reply addresses' HMAC and the tracking links of mail; the same on every node (default: derived from JWT_SECRET). */
   mailTagSecret: string;
+  /** Where customers reach this service: the tracking links in mail start with it. */
+  publicUrl: string;
   /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
   portalSubmissionsPerHour: number;
   /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
@@ -219,6 +221,7 @@ export const SETTINGS = z.object({
   WEBHOOKS_ALLOW_INSECURE: flag,
   SMTP_URL: url('smtp:', 'smtps:'),
   MAIL_DOMAIN: z.string().regex(MAIL_DOMAIN_PATTERN, { error: 'expected a domain name, e.g. mail.example.com' }),
+  PUBLIC_URL: url('http:', 'https:'),
   MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
@@ -344,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooksAllowInsecure: s.WEBHOOKS_ALLOW_INSECURE ?? false,
     smtpUrl: s.SMTP_URL,
     mailDomain: (s.MAIL_DOMAIN ?? 'localhost').toLowerCase(),
+    publicUrl: s.PUBLIC_URL ?? `http://localhost:${s.PORT ?? 4000}`,
     mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,

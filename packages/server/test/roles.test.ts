@@ -147,7 +147,6 @@ const PROBES: Record<Action, Probe> = {
         { input: { name: `Company ${unique()}` } }, u.token),
       await server.staff(`mutation($input: BusinessCalendarInput!) { createBusinessCalendar(input: $input) { id } }`,
         { input: { name: `Hours ${unique()}`, timeZone: 'Europe/Moscow', alwaysOpen: true } }, u.token),
-      await server.staff('{ outboundMails(first: 1) { transport mails { id } } }', {}, u.token),
     ],
   },
   [Action.UPDATE_COMPLAINT]: {

@@ -242,7 +242,7 @@ export const en = {
     currency: 'Currency', currencyUnset: 'Not set: amounts are shown without a currency',
     currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',
     slug: 'Company code', prefix: 'Number prefix',
-    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail',
+    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Customer mail',
     archive: 'Archive', restore: 'Restore', archived: 'Archived departments', archivedAt: 'Archived', archivedMark: 'archived',
     noArchived: 'No archived departments.', showOpen: 'Show its open complaints',
     confirmArchive: 'Archive “{name}”? It will no longer be offered for new complaints, assignments or SLA escalations; its complaints and history keep its name.',
@@ -262,13 +262,26 @@ export const en = {
       REGISTER_COMPLAINTS: 'Register complaints', READ_COMPLAINTS: 'Read complaints', ADD_MESSAGES: 'Add messages', READ_ANALYSIS: 'Read analysis',
     },
   },
+  customerMail: {
+    title: 'Mail to customers', eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
+    hint: 'What customers are told by e-mail, in the company\'s language; the complaint\'s number in brackets is put before every subject. Reply mails carry the reply as {\'{{\'}message{\'}}\'}.',
+    previewProblem: 'The text has a placeholder that is not known or not closed.',
+    event: {
+      REGISTERED: 'Received (with the tracking link)', QUESTION: 'A question to the customer', PUBLIC_REPLY: 'A public reply',
+      DECISION: 'Decision (remedy and amount)', FEEDBACK: 'Done: please rate (rating link)', CLOSED: 'Closed or rejected',
+    },
+    placeholder: {
+      agentName: 'who replied', message: 'the reply\'s text', remedy: 'the decision in words, with its amount',
+      amount: 'the amount alone', trackingLink: 'the complaint\'s page', ratingLink: 'where to rate it',
+    },
+  },
   mail: {
-    title: 'Mail to customers', mailboxTitle: 'Development mailbox',
+    title: 'Sent mail', mailboxTitle: 'Development mailbox',
     mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
     smtpHint: 'Mail to customers as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
     to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
     messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
-    kind: { PUBLIC_REPLY: 'Public reply' },
+    kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed' },
     status: { PENDING: 'Waiting', SENT: 'Sent', FAILED: 'Failed' },
   },
   webhooks: {

@@ -20,7 +20,7 @@ describe('settings', () => {
     ['DATABASE_URL', 'mysql://localhost/x'], ['DATABASE_URL', 'not a url'], ['REDIS_URL', 'http://localhost'],
     ['PUBSUB', 'kafka'], ['JWT_SECRET', 'short'], ['OPERATOR_TOKEN', 'abc'], ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'prod'], ['TRUSTED_PROXIES', '11'], ['RATE_LIMIT_PREFIX', 'has space'], ['METRICS_PORT', 'x'],
-    ['SMTP_URL', 'http://mail.example.com'], ['MAIL_DOMAIN', 'not a domain'], ['MAIL_DOMAIN', "x'; DROP TABLE t; --"], ['MAIL_TAG_SECRET', 'short'],
+    ['SMTP_URL', 'http://mail.example.com'], ['MAIL_DOMAIN', 'not a domain'], ['MAIL_DOMAIN', "x'; DROP TABLE t; --"], ['MAIL_TAG_SECRET', 'short'], ['PUBLIC_URL', 'ftp://example.com'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = refusal({ [name]: value });
     expect(problems).toHaveLength(1);

@@ -33,6 +33,7 @@ import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/web
 import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
+import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -54,6 +55,7 @@ export async function buildStaffSchema(): Promise<GraphQLSchema> {
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
+      NotificationTemplateResolver,
     ],
   }));
 }

@@ -20,6 +20,7 @@ import { Integrations1764590000000 } from './1764590000000-integrations.js';
 import { Analysis1764600000000 } from './1764600000000-analysis.js';
 import { Webhooks1764610000000 } from './1764610000000-webhooks.js';
 import { Mail1764620000000 } from './1764620000000-mail.js';
+import { NotificationTemplates1764630000000 } from './1764630000000-notification-templates.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   Analysis1764600000000,
   Webhooks1764610000000,
   Mail1764620000000,
+  NotificationTemplates1764630000000,
 ];

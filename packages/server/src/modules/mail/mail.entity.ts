@@ -1,11 +1,9 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { NotificationEvent } from './notification-texts.js';
 
 export enum OutboundMailStatus { PENDING = 'PENDING', SENT = 'SENT', FAILED = 'FAILED' }
 registerEnumType(OutboundMailStatus, { name: 'OutboundMailStatus', description: 'PENDING: to be sent or retried; FAILED: every retry failed' });
-
-export enum OutboundMailKind { PUBLIC_REPLY = 'PUBLIC_REPLY' }
-registerEnumType(OutboundMailKind, { name: 'OutboundMailKind', description: 'Why the mail was written (docs/email.md)' });
 
 export enum MailTransport { SMTP = 'SMTP', MAILBOX = 'MAILBOX' }
 registerEnumType(MailTransport, {
@@ -27,9 +25,9 @@ export class OutboundMail {
   @Column('uuid', { nullable: true })
   complaintId!: string | null;
 
-  @Field(() => OutboundMailKind)
+  @Field(() => NotificationEvent, { description: 'Why the mail was written (docs/email.md)' })
   @Column('text')
-  kind!: OutboundMailKind;
+  kind!: NotificationEvent;
 
   @Field({ description: 'The recipient' })
   @Column('text')

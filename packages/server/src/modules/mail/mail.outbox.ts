@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../graphql/context.js';
-import { OutboundMailKind } from './mail.entity.js';
+import type { NotificationEvent } from './notification-texts.js';
 
 export interface ComplaintMail {
   complaintId: string;
-  kind: OutboundMailKind;
+  kind: NotificationEvent;
   /** The subject without the number: `[ACME-2026-000042] ` is put before it. */
   subject: string;
   text: string;
@@ -24,13 +24,4 @@ export async function queueComplaintMail(ctx: RequestContext, mail: ComplaintMai
      RETURNING id`,
     [mail.complaintId, mail.kind, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text]);
   return rows.length > 0;
-}
-
-/** The texts around a staff member's public reply, in the company's language. */
-export function publicReplyMail(locale: string, input: { company: string; subject: string; number: string; body: string }): { subject: string; text: string } {
-  const ru = locale === 'ru';
-  return {
-    subject: ru ? `Ответ по обращению: ${input.subject}` : `Reply to your complaint: ${input.subject}`,
-    text: `${input.body}\n\n-- \n${input.company}\n${ru ? `Обращение ${input.number}` : `Complaint ${input.number}`}\n`,
-  };
 }

@@ -10,8 +10,8 @@ import { linkAttachments } from '../attachment/attachment.service.js';
 import type { Attachment } from '../attachment/attachment.entity.js';
 import { answeredUserIds, mentionedUserIds } from '../notification/notification.js';
 import { requireReachable } from '../integration/integration.service.js';
-import { OutboundMailKind } from '../mail/mail.entity.js';
-import { publicReplyMail, queueComplaintMail } from '../mail/mail.outbox.js';
+import { NotificationEvent } from '../mail/notification-texts.js';
+import { notifyCustomer } from '../mail/notifications.js';
 
 export interface NewMessage {
   complaintId: string;
@@ -40,11 +40,9 @@ export async function addStaffMessage(ctx: RequestContext, input: NewMessage): P
 
 export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind.CUSTOMER | ActorKind.STAFF): Promise<AddedMessage> {
   const [complaint] = await ctx.query<{
-    first_responded_at: Date | null; awaiting_customer_since: Date | null; department_id: string | null;
-    number: string; subject: string; customer_email: string | null; locale: string; company: string;
+    first_responded_at: Date | null; awaiting_customer_since: Date | null; department_id: string | null; customer_email: string | null;
   }>(
-    `SELECT c.first_responded_at, c.awaiting_customer_since, c.department_id, c.number, c.subject, c.customer_email, t.locale, t.name AS company
-       FROM complaints c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1 FOR UPDATE OF c`, [input.complaintId]);
+    'SELECT first_responded_at, awaiting_customer_since, department_id, customer_email FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
   if (!complaint) throw notFound('complaint');
   const integration = author === ActorKind.STAFF ? ctx.staff.integration : undefined;
   if (integration) requireReachable(ctx, complaint.department_id);
@@ -78,8 +76,7 @@ export async function addMessage(ctx: RequestContext, input: NewMessage, author:
   const files = await linkAttachments(ctx, input.attachmentIds, { complaintId: input.complaintId, messageId: message.id, author });
   // A public reply of the staff goes to the customer by mail too, written with the reply (docs/email.md).
   if (author === ActorKind.STAFF && input.visibility === Visibility.PUBLIC && complaint.customer_email) {
-    const mail = publicReplyMail(complaint.locale, { company: complaint.company, subject: complaint.subject, number: complaint.number, body: message.body });
-    await queueComplaintMail(ctx, { complaintId: input.complaintId, kind: OutboundMailKind.PUBLIC_REPLY, ...mail });
+    await notifyCustomer(ctx, input.complaintId, input.awaitCustomer ? NotificationEvent.QUESTION : NotificationEvent.PUBLIC_REPLY, { message: message.body });
   }
   return { message, files };
 }
