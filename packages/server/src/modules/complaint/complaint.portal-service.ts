@@ -46,7 +46,7 @@ export async function submitComplaint(ctx: RequestContext, input: SubmitComplain
     // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
     throw badInput('this submission was received already; use the tracking link you were given');
   }
-  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED, { token: accessToken });
+  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
   await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }

@@ -155,7 +155,7 @@ export async function registerComplaint(ctx: RequestContext, input: RegisterComp
     ...input, accessTokenHash: hash, idempotencyKey: input.idempotencyKey ? `${namespace}:${input.idempotencyKey}` : null,
   });
   if (!complaint.accessTokenHash?.equals(hash)) return complaint;
-  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED, { token });
+  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
   return Object.assign(complaint, { trackingLink: await trackingLink(ctx, complaint, token) });
 }
 

@@ -4,8 +4,8 @@ import { trackingPath } from '../complaint/tracking.js';
 const PREFIX = 'm1.';
 
 /**
- * Tracking links for mail written after the complaint's token was shown
- * (only its hash is stored, so it cannot be put in a later mail): a token
+ * Tracking links for mail (only the complaint token's hash is stored, and
+ * no mail text kept in the outbox should hold a live token): a token
  * `m1.<HMAC>` signed with a server key over the company, the number and the
  * hash of the complaint's current token. It opens the complaint on the
  * portal as the token does, and stops working with it: `issueTrackingLink`

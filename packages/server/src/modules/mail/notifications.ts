@@ -45,12 +45,12 @@ export function renderNotification(text: NotificationText, values: PlaceholderVa
  * Tells the complaint's customer by mail, in the caller's transaction (it
  * is sent once that commits), from the company's text for the event in its
  * language, or the built-in one. Nothing when the complaint has no e-mail
- * address. `token`: the tracking token just issued (registration), shown
- * as it is; later mails carry a signed link (MailLinks). `message`: the
- * reply's text, for reply mails.
+ * address. Tracking links are signed (MailLinks), never the complaint's
+ * token itself, so no mail text stored in the outbox holds a token.
+ * `message`: the reply's text, for reply mails.
  */
 export async function notifyCustomer(ctx: RequestContext, complaintId: string, event: NotificationEvent,
-  extra: { token?: string; message?: string } = {}): Promise<boolean> {
+  extra: { message?: string } = {}): Promise<boolean> {
   const [f] = await ctx.query<Facts>(`
     SELECT c.number, c.subject, c.customer_name, c.customer_email, c.stage, c.legal_due_at, c.sla_due_at, c.remedy, c.remedy_amount,
            c.access_token_hash, t.locale, t.time_zone, t.name AS company, t.slug, t.currency,
@@ -64,7 +64,7 @@ export async function notifyCustomer(ctx: RequestContext, complaintId: string, e
   const locale: NotificationLocale = f.locale === 'en' ? 'en' : 'ru';
   const links = ctx.mailLinks;
   if (!links) throw new Error('notifyCustomer: this context has no mail links (MailLinks) to write tracking links with');
-  const token = extra.token ?? (f.access_token_hash ? links.token(ctx.tenantId, f.number, f.access_token_hash) : null);
+  const token = f.access_token_hash ? links.token(ctx.tenantId, f.number, f.access_token_hash) : null;
   const link = token ? links.url(f.slug, f.number, token) : '';
   const amount = formatAmount(f.remedy_amount === null ? null : Number(f.remedy_amount), locale, f.currency);
   const values: PlaceholderValues = {
