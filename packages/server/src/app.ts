@@ -21,6 +21,7 @@ import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js'
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
 import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
 import { MailLinks } from './modules/mail/mail-links.js';
+import { MailReceiver } from './modules/mail/mail.receiver.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -38,6 +39,8 @@ export interface App {
   webhooks: WebhookWorker;
   /** Sends outbound mail, or keeps it in the development mailbox without SMTP_URL (docs/email.md). */
   mail: MailWorker;
+  /** The SMTP receiver (SMTP_PORT), not listening yet; null when there is none. */
+  mailReceiver: MailReceiver | null;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
   /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
@@ -89,9 +92,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
     deadlineWritten: (at) => scheduler?.expect(at),
   };
-  const mail = new MailWorker(dataSource, {
-    smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret,
-  }, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
+  const mailSettings = { smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret };
+  const mail = new MailWorker(dataSource, mailSettings, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
+  const mailLinks = new MailLinks(mailSettings.tagSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`);
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
@@ -132,8 +135,13 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     sessions: realtime,
     webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
     mailTransport: mail.sender.kind,
-    mailLinks: new MailLinks(config.mailTagSecret ?? config.jwtSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`),
+    mailLinks,
   };
+  const mailReceiver = config.smtpPort === undefined ? null : new MailReceiver(dataSource, afterCommit, mailLinks, mailSettings, {
+    port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
+    perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
+    perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
+  });
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {
       ...DEFAULT_SCHEDULER,
@@ -232,11 +240,13 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     uploadPurge,
     webhooks,
     mail,
+    mailReceiver,
     health,
     metrics,
     async close() {
       health.beginShutdown();
       metricsServer?.close();
+      await mailReceiver?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await realtime.closeSockets();
       server.closeIdleConnections();

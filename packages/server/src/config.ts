@@ -64,6 +64,15 @@ export interface Config {
   mailTagSecret: string;
   /** Where customers reach this service: the tracking links in mail start with it. */
   publicUrl: string;
+  /** The SMTP receiver's port (embedded mode: 2525 on 127.0.0.1); unset with DATABASE_URL: no receiver. */
+  smtpPort?: number;
+  /** The address the receiver listens on. */
+  smtpHost: string;
+  /** A received mail larger than this is refused. */
+  mailMaxBytes: number;
+  /** Mails received per sender address per company, and per company, per hour; 0 turns one off. */
+  mailPerSenderPerHour: number;
+  mailPerCompanyPerHour: number;
   /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
   portalSubmissionsPerHour: number;
   /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
@@ -222,6 +231,11 @@ export const SETTINGS = z.object({
   SMTP_URL: url('smtp:', 'smtps:'),
   MAIL_DOMAIN: z.string().regex(MAIL_DOMAIN_PATTERN, { error: 'expected a domain name, e.g. mail.example.com' }),
   PUBLIC_URL: url('http:', 'https:'),
+  SMTP_PORT: whole(1, 65535),
+  SMTP_HOST: text,
+  MAIL_MAX_MB: whole(1, 100),
+  MAIL_PER_SENDER_PER_HOUR: whole(),
+  MAIL_PER_COMPANY_PER_HOUR: whole(),
   MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
@@ -348,6 +362,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: s.SMTP_URL,
     mailDomain: (s.MAIL_DOMAIN ?? 'localhost').toLowerCase(),
     publicUrl: s.PUBLIC_URL ?? `http://localhost:${s.PORT ?? 4000}`,
+    smtpPort: s.SMTP_PORT ?? (databaseUrl ? undefined : 2525),
+    smtpHost: s.SMTP_HOST ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
+    mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
+    mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,
     mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,

@@ -112,6 +112,7 @@ export const en = {
     liveChanged: 'This complaint was just changed by someone else.',
     caDescription: 'Action', caKind: 'Kind', caOwner: 'Owner', caDue: 'Due', caStatus: 'Status', caComplete: 'Mark done',
     caAdd: 'Add action', caNone: 'No actions', caRegister: 'All actions in the register',
+    mailMentions: 'it names {number}: check whether it is about that complaint',
     mailFailedTo: 'to {to}; the mail server said: {error}',
     timelineType: {
       RECEIVED: 'Received', REGISTERED: 'Registered', TRANSITIONED: 'Stage changed', ASSIGNED: 'Assigned',
@@ -122,6 +123,7 @@ export const en = {
       PRIORITY_CHANGED: 'Priority changed', SLA_PAUSED: 'Waiting for the customer', SLA_RESUMED: 'Deadlines running again',
       TRACKING_LINK_ISSUED: 'Tracking link issued', UPDATED: 'Details changed',
       MAIL_FAILED: 'Mail not delivered',
+      MAIL_MENTIONS: 'The mail names another complaint',
     },
   },
   related: {

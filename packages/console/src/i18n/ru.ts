@@ -114,6 +114,7 @@ export const ru: Messages = {
     liveChanged: 'Обращение только что изменил другой сотрудник.',
     caDescription: 'Мероприятие', caKind: 'Вид', caOwner: 'Ответственный', caDue: 'Срок', caStatus: 'Статус', caComplete: 'Отметить выполненным',
     caAdd: 'Добавить мероприятие', caNone: 'Мероприятий нет', caRegister: 'Все мероприятия в реестре',
+    mailMentions: 'в нём указан номер {number}: проверьте, не о том ли обращении речь',
     mailFailedTo: 'на {to}; почтовый сервер ответил: {error}',
     timelineType: {
       RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', TRANSITIONED: 'Смена стадии', ASSIGNED: 'Назначение',
@@ -124,6 +125,7 @@ export const ru: Messages = {
       PRIORITY_CHANGED: 'Смена приоритета', SLA_PAUSED: 'Ожидание ответа клиента', SLA_RESUMED: 'Сроки снова идут',
       TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания', UPDATED: 'Изменены данные обращения',
       MAIL_FAILED: 'Письмо не доставлено',
+      MAIL_MENTIONS: 'В письме упомянуто другое обращение',
     },
   },
   related: {

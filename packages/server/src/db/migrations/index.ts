@@ -21,6 +21,7 @@ import { Analysis1764600000000 } from './1764600000000-analysis.js';
 import { Webhooks1764610000000 } from './1764610000000-webhooks.js';
 import { Mail1764620000000 } from './1764620000000-mail.js';
 import { NotificationTemplates1764630000000 } from './1764630000000-notification-templates.js';
+import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   Webhooks1764610000000,
   Mail1764620000000,
   NotificationTemplates1764630000000,
+  InboundMail1764640000000,
 ];

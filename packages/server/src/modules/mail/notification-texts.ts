@@ -25,22 +25,22 @@ export const DEFAULT_NOTIFICATION_TEXTS: Record<NotificationEvent, Record<Notifi
     en: {
       subject: 'Your complaint is received: {{subject}}',
       body: 'Hello {{customer.name}},\n\nwe have received your complaint "{{subject}}" and registered it under number {{number}}.\n'
-        + 'You can follow it, answer our questions and add photos here:\n{{trackingLink}}\n\n{{company.name}}',
+        + 'You can follow it, answer our questions and add photos here:\n{{trackingLink}}\n\nTo write to us, simply reply to this e-mail.\n\n{{company.name}}',
     },
     ru: {
       subject: 'Ваше обращение получено: {{subject}}',
       body: 'Здравствуйте, {{customer.name}}!\n\nМы получили ваше обращение «{{subject}}» и зарегистрировали его под номером {{number}}.\n'
-        + 'Следить за ним, отвечать на вопросы и добавлять фотографии можно здесь:\n{{trackingLink}}\n\n{{company.name}}',
+        + 'Следить за ним, отвечать на вопросы и добавлять фотографии можно здесь:\n{{trackingLink}}\n\nЧтобы написать нам, просто ответьте на это письмо.\n\n{{company.name}}',
     },
   },
   QUESTION: {
     en: {
       subject: 'A question about your complaint {{number}}',
-      body: '{{message}}\n\nPlease answer on the complaint\'s page:\n{{trackingLink}}\n\n{{agent.name}}\n{{company.name}}',
+      body: '{{message}}\n\nPlease answer by replying to this e-mail or on the complaint\'s page:\n{{trackingLink}}\n\n{{agent.name}}\n{{company.name}}',
     },
     ru: {
       subject: 'Вопрос по вашему обращению {{number}}',
-      body: '{{message}}\n\nОтветьте, пожалуйста, на странице обращения:\n{{trackingLink}}\n\n{{agent.name}}\n{{company.name}}',
+      body: '{{message}}\n\nОтветьте, пожалуйста, на это письмо или на странице обращения:\n{{trackingLink}}\n\n{{agent.name}}\n{{company.name}}',
     },
   },
   PUBLIC_REPLY: {
