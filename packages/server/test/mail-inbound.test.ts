@@ -6,6 +6,7 @@ import { ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, Q, type World } from './fixtures.js';
 import { eventually } from './webhook-receiver.js';
 import { SmtpSink, type SunkMail } from './smtp-sink.js';
+import { FIXTURES, type Thread } from './mail-fixtures.js';
 
 /**
  * Inbound mail over real sockets: nodemailer plays the customer's mail
@@ -259,5 +260,57 @@ describe('limits', () => {
     await lclient.sendMail({ from: customer(), to, subject: 'another sender', text: 'hello' });
     await expect(lclient.sendMail({ from: customer(), to, subject: 'past the company share', text: 'hello' })).rejects.toThrow(/451/);
     await lclient.sendMail({ from: flood, to: `${y.t.slug}@${DOMAIN}`, subject: 'to another company', text: 'hello' });
+  });
+});
+
+describe('the fixture set (test/mail-fixtures.ts): each mail program\'s format, with what must become of it', () => {
+  const messagesOf = async (id: string) => ok(await server.staff(MESSAGES, { id }, a.staff.HEAD.token)).complaint;
+
+  it.each(FIXTURES.map((f) => [f.name, f] as const))('%s', async (_name, fixture) => {
+    // The complaint the mail may belong to, and our "received" mail to its customer.
+    const mine = customer();
+    const c = await fx.register(a.staff.OPERATOR.token, { customer: { name: 'Olga', email: mine } });
+    const ours = await eventually(() => sink.to(mine)[0], 10_000, 'our mail');
+    const thread: Thread = {
+      customer: mine, number: c.number, ourMessageId: ours.parsed.messageId!, company: company(a), replyAddress: ours.parsed.replyTo!.value[0]!.address!,
+    };
+    const id = marker();
+    const built = fixture.build(thread, id);
+    const to = built.to ?? /^To: (.*)$/m.exec(built.raw.toString('latin1'))![1]!.replace(/.*</, '').replace(/>.*/, '').trim();
+    await send({ envelope: { from: built.from ?? mine, to }, raw: built.raw });
+    const [row] = await eventually(async () => {
+      const rows = await inboundRows(a, `<${id}@mail.example.com>`);
+      return rows.length > 0 && rows;
+    }, 10_000, 'the mail recorded');
+    const expected = fixture.expected;
+    expect(row.outcome).toBe(expected.outcome);
+    const own = await messagesOf(c.id);
+    const answers = own.messages.filter((m: any) => m.authorKind === 'CUSTOMER');
+    if (expected.outcome === 'THREADED') {
+      expect(row).toMatchObject({ complaint_id: c.id, threaded_by: expected.by });
+      expect(answers).toHaveLength(1);
+      expect(answers[0].body).toContain(expected.text);
+      if (expected.notText) expect(answers[0].body).not.toContain(expected.notText);
+      return;
+    }
+    // Anything else never touches the complaint.
+    expect(answers).toEqual([]);
+    if (expected.outcome === 'NEW_COMPLAINT') {
+      expect(row.complaint_id).not.toBe(c.id);
+      const created = await messagesOf(row.complaint_id);
+      expect(created.channel).toBe('EMAIL');
+      expect(created.description).toContain(expected.text);
+      if (expected.notText) expect(created.description).not.toContain(expected.notText);
+      if (expected.subject) expect(created.subject).toBe(expected.subject);
+      expect(created.timeline.some((e: any) => e.type === 'MAIL_MENTIONS')).toBe(!!expected.mentions);
+    } else {
+      expect(row.complaint_id).toBeNull();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(sink.to(built.from ?? mine)).toHaveLength(built.from === undefined ? 1 : 0);
+    }
+  });
+
+  it('holds at least 20 mails', () => {
+    expect(FIXTURES.length).toBeGreaterThanOrEqual(20);
   });
 });

@@ -47,8 +47,9 @@ export function automaticKind(parsed: ParsedMail): 'AUTOMATIC' | 'BOUNCE' | null
   const auto = header(parsed, 'auto-submitted').toLowerCase();
   if (auto && auto !== 'no') return 'AUTOMATIC';
   if (/^(bulk|junk|list|auto_reply)$/i.test(header(parsed, 'precedence').trim())) return 'AUTOMATIC';
-  if (parsed.headers.has('x-loop') || parsed.headers.has('x-auto-response-suppress') || parsed.headers.has('list-id')) return 'AUTOMATIC';
-  if (parsed.headers.has('x-autoreply') || parsed.headers.has('x-autorespond')) return 'AUTOMATIC';
+  // By the raw header names: mailparser folds the List-* headers into one `list` entry.
+  const names = new Set(parsed.headerLines.map((h) => h.key.toLowerCase()));
+  if (['x-loop', 'x-auto-response-suppress', 'list-id', 'list-unsubscribe', 'x-autoreply', 'x-autorespond'].some((n) => names.has(n))) return 'AUTOMATIC';
   return null;
 }
 
