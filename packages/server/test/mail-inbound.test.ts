@@ -314,3 +314,44 @@ describe('the fixture set (test/mail-fixtures.ts): each mail program\'s format, 
     expect(FIXTURES.length).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe('attachments', () => {
+  const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2048)]);
+  const FILES = `query($id: ID!) { complaint(id: $id) { id attachments { fileName contentType size } messages { authorKind attachments { fileName } }
+    timeline { type data } } }`;
+
+  it('go through the upload checks: photos are kept on the complaint, other types and empty files are listed as refused', async () => {
+    const from = customer();
+    const word = marker();
+    await send({
+      from, to: company(a), subject: `With photos ${word}`, text: `See attached ${word}.`,
+      attachments: [
+        { filename: 'kettle.jpg', content: JPEG, contentType: 'image/jpeg' },
+        { filename: 'invoice.exe', content: Buffer.from('MZ this is not a photo'), contentType: 'application/octet-stream' },
+        { filename: 'photo.jpg', content: Buffer.from('<html>pretending</html>'), contentType: 'image/jpeg' },
+      ],
+    });
+    const [c] = await eventually(async () => (await complaintsWith(a, word)).length > 0 && complaintsWith(a, word), 10_000, 'the complaint');
+    const got = ok(await server.staff(FILES, { id: c!.id }, a.staff.HEAD.token)).complaint;
+    expect(got.attachments).toEqual([{ fileName: 'kettle.jpg', contentType: 'image/jpeg', size: JPEG.length }]);
+    expect(got.timeline).toContainEqual({ type: 'MAIL_FILES_REFUSED', data: { files: [
+      { fileName: 'invoice.exe', reason: 'UNSUPPORTED_TYPE' }, { fileName: 'photo.jpg', reason: 'UNSUPPORTED_TYPE' }] } });
+    // A reply's photo goes with the customer's message; past five customer files a complaint takes no more.
+    const received = await eventually(() => sink.to(from)[0], 10_000, 'the received mail');
+    await send({
+      from, to: received.parsed.replyTo!.value[0]!.address!, subject: 'more', text: 'Five more photos.',
+      attachments: Array.from({ length: 5 }, (_, i) => ({ filename: `more-${i}.jpg`, content: JPEG, contentType: 'image/jpeg' })),
+    });
+    const after = await eventually(async () => {
+      const x = ok(await server.staff(FILES, { id: c!.id }, a.staff.HEAD.token)).complaint;
+      return x.messages.some((m: any) => m.authorKind === 'CUSTOMER') && x;
+    }, 10_000, 'the reply');
+    expect(after.attachments).toHaveLength(5);
+    expect(after.messages.find((m: any) => m.authorKind === 'CUSTOMER').attachments.map((f: any) => f.fileName).sort()).toEqual(['more-0.jpg', 'more-1.jpg', 'more-2.jpg', 'more-3.jpg']);
+    expect(after.timeline.filter((e: any) => e.type === 'MAIL_FILES_REFUSED').at(-1).data).toEqual({ files: [{ fileName: 'more-4.jpg', reason: 'TOO_MANY_FILES' }] });
+    // The bytes of files that became nothing are not kept.
+    const [{ orphans }] = await server.dataSource.query(
+      'SELECT count(*)::int AS orphans FROM attachment_blobs b WHERE NOT EXISTS (SELECT 1 FROM attachments x WHERE x.tenant_id = b.tenant_id AND x.id = b.attachment_id)');
+    expect(orphans).toBe(0);
+  });
+});

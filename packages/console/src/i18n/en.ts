@@ -112,6 +112,7 @@ export const en = {
     liveChanged: 'This complaint was just changed by someone else.',
     caDescription: 'Action', caKind: 'Kind', caOwner: 'Owner', caDue: 'Due', caStatus: 'Status', caComplete: 'Mark done',
     caAdd: 'Add action', caNone: 'No actions', caRegister: 'All actions in the register',
+    fileRefused: { FILE_TOO_LARGE: 'over 10 MB', UNSUPPORTED_TYPE: 'not a photo, PDF or video', EMPTY_FILE: 'empty', TOO_MANY_FILES: 'the complaint has five files from the customer already' },
     mailMentions: 'it names {number}: check whether it is about that complaint',
     mailFailedTo: 'to {to}; the mail server said: {error}',
     timelineType: {
@@ -124,6 +125,7 @@ export const en = {
       TRACKING_LINK_ISSUED: 'Tracking link issued', UPDATED: 'Details changed',
       MAIL_FAILED: 'Mail not delivered',
       MAIL_MENTIONS: 'The mail names another complaint',
+      MAIL_FILES_REFUSED: 'Files of a mail not kept',
     },
   },
   related: {

@@ -114,6 +114,7 @@ export const ru: Messages = {
     liveChanged: 'Обращение только что изменил другой сотрудник.',
     caDescription: 'Мероприятие', caKind: 'Вид', caOwner: 'Ответственный', caDue: 'Срок', caStatus: 'Статус', caComplete: 'Отметить выполненным',
     caAdd: 'Добавить мероприятие', caNone: 'Мероприятий нет', caRegister: 'Все мероприятия в реестре',
+    fileRefused: { FILE_TOO_LARGE: 'больше 10 МБ', UNSUPPORTED_TYPE: 'не фото, не PDF и не видео', EMPTY_FILE: 'пустой файл', TOO_MANY_FILES: 'у обращения уже пять файлов от клиента' },
     mailMentions: 'в нём указан номер {number}: проверьте, не о том ли обращении речь',
     mailFailedTo: 'на {to}; почтовый сервер ответил: {error}',
     timelineType: {
@@ -126,6 +127,7 @@ export const ru: Messages = {
       TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания', UPDATED: 'Изменены данные обращения',
       MAIL_FAILED: 'Письмо не доставлено',
       MAIL_MENTIONS: 'В письме упомянуто другое обращение',
+      MAIL_FILES_REFUSED: 'Файлы из письма не сохранены',
     },
   },
   related: {

@@ -9,6 +9,9 @@ import { createComplaint } from '../complaint/complaint.service.js';
 import { appendTimeline } from '../complaint/timeline.js';
 import { newTrackingToken } from '../complaint/tracking.js';
 import { addMessage } from '../message/message.service.js';
+import { linkAttachments, storeUpload } from '../attachment/attachment.service.js';
+import { dropReceived, receiveFile, type ReceivedFile } from '../attachment/attachment.upload.js';
+import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, sniffContentType } from '../attachment/file-types.js';
 import type { MailLinks } from './mail-links.js';
 import { NotificationEvent } from './notification-texts.js';
 import { notifyCustomer } from './notifications.js';
@@ -22,6 +25,38 @@ export interface InboundMail {
   taggedNumber: string | null;
   parsed: ParsedMail;
   raw: Buffer;
+  /** Its attachments: received into the company's file store (the checks of uploads passed), or refused and why. */
+  files: InboundFile[];
+}
+
+export interface InboundFile {
+  fileName: string;
+  received?: ReceivedFile;
+  refused?: 'FILE_TOO_LARGE' | 'UNSUPPORTED_TYPE' | 'EMPTY_FILE' | 'TOO_MANY_FILES';
+}
+
+/**
+ * A mail's attachments through the checks every upload passes (the size
+ * limit, the type sniffed from the bytes), each written to the company's
+ * file store in its own short transactions before the mail's transaction;
+ * refused ones are kept by name and reason.
+ */
+export async function receiveFiles(dataSource: DataSource, tenantId: string, parsed: ParsedMail): Promise<InboundFile[]> {
+  const files: InboundFile[] = [];
+  for (const [i, a] of parsed.attachments.entries()) {
+    if (a.contentType === 'message/delivery-status' || a.contentType === 'text/rfc822-headers') continue;
+    const fileName = oneLine(a.filename ?? `attachment-${i + 1}`, 200) || `attachment-${i + 1}`;
+    if (a.size === 0 || a.content.length === 0) files.push({ fileName, refused: 'EMPTY_FILE' });
+    else if (a.content.length > MAX_FILE_BYTES) files.push({ fileName, refused: 'FILE_TOO_LARGE' });
+    else if (!sniffContentType(a.content)) files.push({ fileName, refused: 'UNSUPPORTED_TYPE' });
+    else files.push({ fileName, received: await receiveFile(dataSource, tenantId, (async function* () { yield a.content; })()) });
+  }
+  return files;
+}
+
+/** The bytes of received files that did not become attachments (an automatic mail, a duplicate, a failure). */
+export async function dropFiles(dataSource: DataSource, tenantId: string, files: InboundFile[]): Promise<void> {
+  for (const f of files) if (f.received) await dropReceived(dataSource, tenantId, f.received.id).catch(() => undefined);
 }
 
 const NUMBER = /\b([A-Z0-9](?:[A-Z0-9-]{0,38}[A-Z0-9])?-\d{4}-\d{6,})\b/i;
@@ -84,16 +119,46 @@ export async function receiveMail(dataSource: DataSource, publisher: CommittedEv
   try {
     await uow.enterTenant(mail.tenantId);
     const ctx = new RequestContext(mail.tenantId, null, await uow.manager(), uow, undefined, links);
-    const outcome = await receiveIn(ctx, mail);
+    const { outcome, kept } = await receiveIn(ctx, mail);
     await uow.finish(outcome !== 'DUPLICATE');
+    await dropFiles(dataSource, mail.tenantId, mail.files.filter((f) => f.received && !kept.has(f.received.id)));
     return outcome;
   } catch (err) {
     await uow.finish(false).catch(() => undefined);
+    await dropFiles(dataSource, mail.tenantId, mail.files);
     throw err;
   }
 }
 
-async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<InboundOutcome> {
+async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<{ outcome: InboundOutcome; kept: Set<string> }> {
+  const kept = new Set<string>();
+  const outcome = await handle(ctx, mail, kept);
+  return { outcome, kept };
+}
+
+/** Records the files the complaint has room for as the customer's uploads; the ids to link, and the refused ones on its timeline. */
+async function attachFiles(ctx: RequestContext, complaintId: string, files: InboundFile[], kept: Set<string>): Promise<string[]> {
+  const [{ count }] = await ctx.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM attachments WHERE complaint_id = $1 AND author_kind = 'CUSTOMER'`, [complaintId]);
+  let room = MAX_CUSTOMER_FILES_PER_COMPLAINT - count;
+  const ids: string[] = [];
+  const refused = files.filter((f) => f.refused).map((f) => ({ fileName: f.fileName, reason: f.refused! }));
+  for (const f of files) {
+    if (!f.received) continue;
+    if (room <= 0) {
+      refused.push({ fileName: f.fileName, reason: 'TOO_MANY_FILES' });
+      continue;
+    }
+    await storeUpload(ctx, { ...f.received, fileName: f.fileName, author: ActorKind.CUSTOMER, clientAddress: 'mail' });
+    kept.add(f.received.id);
+    ids.push(f.received.id);
+    room--;
+  }
+  if (refused.length) await appendTimeline(ctx, { complaintId, type: 'MAIL_FILES_REFUSED', data: { files: refused } }, ActorKind.SYSTEM);
+  return ids;
+}
+
+async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>): Promise<InboundOutcome> {
   const { parsed } = mail;
   const messageId = (parsed.messageId ?? `<sha256.${createHash('sha256').update(mail.raw).digest('hex')}@reclaim.invalid>`).slice(0, 1000);
   const from = parsed.from?.value[0];
@@ -119,7 +184,8 @@ async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<Inboun
   const text = writtenText(parsed) || subject || '—';
   const target = await threadOf(ctx, mail, fromAddress, subject);
   if (target) {
-    await addMessage(ctx, { complaintId: target.id, body: text, visibility: Visibility.PUBLIC }, ActorKind.CUSTOMER);
+    const attachmentIds = await attachFiles(ctx, target.id, mail.files, kept);
+    await addMessage(ctx, { complaintId: target.id, body: text, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
     await record('THREADED', target.id, target.by);
     return 'THREADED';
   }
@@ -128,6 +194,8 @@ async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<Inboun
     kind: ComplaintKind.COMPLAINT, channel: Channel.EMAIL, subject: subject || text.slice(0, 80).replace(/\s+/g, ' '), description: text,
     customer: { name: oneLine(from?.name || fromAddress, 200), email: fromAddress }, accessTokenHash: hash,
   });
+  const fileIds = await attachFiles(ctx, complaint.id, mail.files, kept);
+  await linkAttachments(ctx, fileIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
   const mentioned = NUMBER.exec(subject)?.[1] ?? NUMBER.exec(text)?.[1];
   if (mentioned) {
     await appendTimeline(ctx, { complaintId: complaint.id, type: 'MAIL_MENTIONS', data: { number: mentioned.toUpperCase() } }, ActorKind.SYSTEM);

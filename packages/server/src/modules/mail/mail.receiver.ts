@@ -6,7 +6,7 @@ import type { CommittedEvents } from '../../db/unit-of-work.js';
 import type { RateLimiter } from '../../http/rate-limiter.js';
 import { log } from '../../ops/log.js';
 import type { MailLinks } from './mail-links.js';
-import { receiveMail } from './mail.inbound.js';
+import { receiveFiles, receiveMail } from './mail.inbound.js';
 import type { MailSettings } from './mail.worker.js';
 import { verifyReplyAddress } from './reply-tag.js';
 
@@ -119,7 +119,8 @@ export class MailReceiver {
       }
     }
     for (const r of companies) {
-      await receiveMail(this.dataSource, this.publisher, this.links, { tenantId: r.tenantId, taggedNumber: r.taggedNumber, parsed, raw });
+      const files = await receiveFiles(this.dataSource, r.tenantId, parsed);
+      await receiveMail(this.dataSource, this.publisher, this.links, { tenantId: r.tenantId, taggedNumber: r.taggedNumber, parsed, raw, files });
     }
     this.stats.accepted++;
   }
