@@ -59,6 +59,11 @@ const routes: RouteRecordRaw[] = [
             path: 'webhooks', name: 'admin-webhooks', component: () => import('./pages/admin/integrations/WebhooksPage.vue'),
             meta: { allowed: ['MANAGE_SETTINGS'] },
           },
+          {
+            path: 'notifications', name: 'admin-notifications', component: () => import('./pages/admin/templates/NotificationsPage.vue'),
+            meta: { allowed: ['MANAGE_TEMPLATES'] },
+          },
+          { path: 'mail', name: 'admin-mail', component: () => import('./pages/admin/MailPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
         ],
       },
       // An address the console does not know says so, instead of sending the user elsewhere without a word.

@@ -20,6 +20,9 @@ import { UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
+import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
+import { MailLinks } from './modules/mail/mail-links.js';
+import { MailReceiver } from './modules/mail/mail.receiver.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -35,6 +38,10 @@ export interface App {
   uploadPurge: PendingUploadPurge;
   /** Sends webhook deliveries (docs/integrations.md). */
   webhooks: WebhookWorker;
+  /** Sends outbound mail, or keeps it in the development mailbox without SMTP_URL (docs/email.md). */
+  mail: MailWorker;
+  /** The SMTP receiver (SMTP_PORT), not listening yet; null when there is none. */
+  mailReceiver: MailReceiver | null;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
   /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
@@ -53,7 +60,9 @@ export interface App {
  * own the DataSource (the caller opens and closes it).
  */
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Omit<Config, 'live'>> & { live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions> };
+  & Partial<Omit<Config, 'live'>> & {
+    live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions>; mail?: Partial<MailWorkerOptions>;
+  };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
@@ -74,15 +83,19 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const webhooks = new WebhookWorker(dataSource, webhookOptions);
   /**
    * What this node's units of work tell it after they commit: their events to publish (and perhaps webhook
-   * deliveries to send), their nearest deadline to its scheduler.
+   * deliveries and mail to send), their nearest deadline to its scheduler.
    */
   const afterCommit: CommittedEvents = {
     committed: (events) => {
       realtime.publisher.committed(events);
       webhooks.wake();
+      mail.wake();
     },
     deadlineWritten: (at) => scheduler?.expect(at),
   };
+  const mailSettings = { smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret };
+  const mail = new MailWorker(dataSource, mailSettings, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
+  const mailLinks = new MailLinks(mailSettings.tagSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`);
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
@@ -122,7 +135,14 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     publisher: afterCommit,
     sessions: realtime,
     webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
+    mailTransport: mail.sender.kind,
+    mailLinks,
   };
+  const mailReceiver = config.smtpPort === undefined ? null : new MailReceiver(dataSource, afterCommit, mailLinks, mailSettings, {
+    port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
+    perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
+    perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
+  });
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {
       ...DEFAULT_SCHEDULER,
@@ -180,6 +200,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
         webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
+        mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
       });
     }
     if (serveFiles(req, res, path) || serveExports(req, res, path)) return;
@@ -212,6 +233,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   scheduler?.start();
   uploadPurge.start();
   webhooks.start();
+  mail.start();
 
   return {
     server,
@@ -220,11 +242,14 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     scheduler,
     uploadPurge,
     webhooks,
+    mail,
+    mailReceiver,
     health,
     metrics,
     async close() {
       health.beginShutdown();
       metricsServer?.close();
+      await mailReceiver?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await realtime.closeSockets();
       server.closeIdleConnections();
@@ -237,6 +262,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await scheduler?.stop();
       await uploadPurge.stop();
       await webhooks.stop();
+      await mail.close();
       await realtime.close();
       await limits.close();
     },

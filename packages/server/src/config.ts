@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './realtime/index.js';
 import { DEFAULT_LIMITS, PORTAL_LIMITS, type QueryLimits } from './graphql/limits.js';
 import { DEFAULT_LIVE_LIMITS as LIVE, type LiveLimits } from './realtime/live-limits.js';
+import { MAIL_DOMAIN_PATTERN } from './modules/mail/reply-tag.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -55,6 +56,23 @@ export interface Config {
   integrationRateLimitPerMinute: number;
   /** Webhooks may go to http:// and to loopback and private addresses: for development and tests only. */
   webhooksAllowInsecure: boolean;
+  /** Outbound mail goes to this SMTP server (smtp:// or smtps://, with user and password); without it, to the development mailbox. */
+  smtpUrl?: string;
+  /** The mail domain: companies send from <slug>@ it, reply addresses and our Message-IDs are under it. */
+  mailDomain: string;
+  /** Keys the reply addresses' HMAC and the tracking links of mail; the same on every node (default: derived from JWT_SECRET). */
+  mailTagSecret: string;
+  /** Where customers reach this service: the tracking links in mail start with it. */
+  publicUrl: string;
+  /** The SMTP receiver's port (embedded mode: 2525 on 127.0.0.1); unset with DATABASE_URL: no receiver. */
+  smtpPort?: number;
+  /** The address the receiver listens on. */
+  smtpHost: string;
+  /** A received mail larger than this is refused. */
+  mailMaxBytes: number;
+  /** Mails received per sender address per company, and per company, per hour; 0 turns one off. */
+  mailPerSenderPerHour: number;
+  mailPerCompanyPerHour: number;
   /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
   portalSubmissionsPerHour: number;
   /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
@@ -212,6 +230,15 @@ export const SETTINGS = z.object({
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: whole(),
   INTEGRATION_RATE_LIMIT_PER_MINUTE: whole(),
   WEBHOOKS_ALLOW_INSECURE: flag,
+  SMTP_URL: url('smtp:', 'smtps:'),
+  MAIL_DOMAIN: z.string().regex(MAIL_DOMAIN_PATTERN, { error: 'expected a domain name, e.g. mail.example.com' }),
+  PUBLIC_URL: url('http:', 'https:'),
+  SMTP_PORT: whole(1, 65535),
+  SMTP_HOST: text,
+  MAIL_MAX_MB: whole(1, 100),
+  MAIL_PER_SENDER_PER_HOUR: whole(),
+  MAIL_PER_COMPANY_PER_HOUR: whole(),
+  MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
   PORTAL_UPLOADS_PER_HOUR: whole(),
@@ -280,12 +307,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = SETTINGS.safeParse(given);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
     const name = String(issue.path[0]);
-    const secret = name === 'JWT_SECRET' || name === 'OPERATOR_TOKEN' || name.endsWith('_URL');
+    const secret = name === 'JWT_SECRET' || name === 'OPERATOR_TOKEN' || name === 'MAIL_TAG_SECRET' || name.endsWith('_URL');
     return `${name}: ${issue.message}${secret ? '' : `, got ${JSON.stringify(given[name])}`}`;
   });
   const s = parsed.success ? parsed.data : ({} as Settings);
   if (parsed.success) {
     if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE) problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
+    if (s.SMTP_URL && !s.MAIL_DOMAIN) problems.push('MAIL_DOMAIN: must be set with SMTP_URL (the domain the companies send from)');
     if (s.NODE_ENV === 'production' && !s.JWT_SECRET) problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
     const pubsub = s.PUBSUB;
     if (pubsub === 'postgres' && !s.DATABASE_URL) problems.push('PUBSUB: postgres needs DATABASE_URL');
@@ -304,6 +332,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const s = readSettings(env);
   const databaseUrl = s.DATABASE_URL;
   const production = s.NODE_ENV === 'production';
+  const jwtSecret = s.JWT_SECRET ?? randomBytes(32).toString('hex');
   return {
     port: s.PORT ?? 4000,
     databaseUrl,
@@ -325,7 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaPollMs: s.SLA_POLL_MS ?? 1000,
     slaClaimsPerCompany: s.SLA_CLAIMS_PER_COMPANY ?? 10,
     slaMinTargetSeconds: s.SLA_MIN_TARGET_SECONDS ?? 60,
-    jwtSecret: s.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    jwtSecret,
     tokenTtlSeconds: s.TOKEN_TTL_SECONDS ?? 12 * 3600,
     demoData: s.DEMO_DATA ?? !databaseUrl,
     migrateOnStart: s.MIGRATE_ON_START ?? true,
@@ -333,6 +362,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     anonymousRateLimitPerMinute: s.ANONYMOUS_RATE_LIMIT_PER_MINUTE ?? 300,
     integrationRateLimitPerMinute: s.INTEGRATION_RATE_LIMIT_PER_MINUTE ?? 600,
     webhooksAllowInsecure: s.WEBHOOKS_ALLOW_INSECURE ?? false,
+    smtpUrl: s.SMTP_URL,
+    mailDomain: (s.MAIL_DOMAIN ?? 'localhost').toLowerCase(),
+    publicUrl: s.PUBLIC_URL ?? `http://localhost:${s.PORT ?? 4000}`,
+    smtpPort: s.SMTP_PORT ?? (databaseUrl ? undefined : 2525),
+    smtpHost: s.SMTP_HOST ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
+    mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
+    mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,
+    mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,
     portalUploadsPerHour: s.PORTAL_UPLOADS_PER_HOUR ?? 150,

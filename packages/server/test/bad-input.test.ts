@@ -254,6 +254,8 @@ describe('SQL in free text', () => {
       sla_deadlines: before.sla_deadlines + 3,
       // Its first stay in a stage (RECEIVED).
       stage_visits: before.stage_visits + 1,
+      // The customer is told the number by mail.
+      outbound_mails: before.outbound_mails + 1,
       complaint_counters: after.complaint_counters });
     const found = ok(await server.staff(`query($s: String) { complaints(filter: { search: $s }) { edges { node { id } } } }`, { s: 'Robert' }, a.staff.HEAD.token));
     expect(found.complaints.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([created.id]);

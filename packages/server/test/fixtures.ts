@@ -83,9 +83,13 @@ export const Q = {
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
   'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
-  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes'] as const;
-/** What a checksum covers of a row: all of it, except the outbox's publication time (set asynchronously after commit). */
-const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text' : 'x::text');
+  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates'] as const;
+/**
+ * What a checksum covers of a row: all of it, except what workers change asynchronously after commit (the outbox's
+ * publication time; an outbound mail's sending state).
+ */
+const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text'
+  : t === 'outbound_mails' ? '(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, x.body_text, x.created_at)::text' : 'x::text');
 export type Counts = Record<(typeof TABLES)[number], number>;
 const COUNT_SQL = `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
 const toCounts = (rows: Array<Record<string, unknown>>) => Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])])) as Counts;

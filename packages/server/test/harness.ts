@@ -16,6 +16,8 @@ export interface GqlResult<T = any> {
 
 export interface TestServer {
   url: string;
+  /** The SMTP receiver's port, when the server was given `smtpPort`. */
+  smtpPort?: number;
   app: App;
   dataSource: DataSource;
   /** 'postgres' when DATABASE_URL is set, 'embedded' (PGlite) otherwise. */
@@ -43,6 +45,7 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const smtpPort = app.mailReceiver ? await app.mailReceiver.listen() : undefined;
 
   const post = async (path: string, query: string, variables?: Record<string, unknown>, token?: string) => {
     let req = request(base).post(path).set('content-type', 'application/json');
@@ -52,6 +55,7 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
   };
   return {
     url: base,
+    smtpPort,
     app,
     dataSource,
     mode,

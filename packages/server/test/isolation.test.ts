@@ -47,6 +47,13 @@ beforeAll(async () => {
   const own = await fx.complaintAt(b, Stage.IMPLEMENTATION);
   ok(await server.staff(Q.addMessage, { input: { complaintId: own.id, body: 'B note', visibility: 'INTERNAL',
     attachmentIds: [await uploadPhoto('/uploads', b.staff.HEAD.token)] } }, b.staff.HEAD.token));
+  // A public reply of B's, so that B has outbound mail too.
+  ok(await server.staff(Q.addMessage, { input: { complaintId: own.id, body: 'B reply', visibility: 'PUBLIC' } }, b.staff.HEAD.token));
+  // Each company's own text of a notification.
+  for (const w of [a, b]) {
+    ok(await server.staff(`mutation($input: NotificationTemplateInput!) { saveNotificationTemplate(input: $input) { custom } }`,
+      { input: { event: 'CLOSED', locale: 'ru', subject: 'Закрыто: {{number}}', body: 'Обращение {{number}} закрыто.' } }, w.t.adminToken));
+  }
   for (const w of [a, b]) {
     ok(await server.staff(`mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }`,
       { input: { name: 'Acknowledgement', body: 'We received {{number}}.' } }, w.t.adminToken));

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { MailLinks } from '../src/modules/mail/mail-links.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../src/auth/roles.js';
@@ -44,7 +45,7 @@ async function asStaff(w: World, role: Role, departmentIds: string[] = []) {
   const uow = new UnitOfWork(server.dataSource, server.app.realtime.publisher);
   await uow.enterTenant(w.t.tenantId);
   const actor = { userId: w.staff[role].id, tenantId: w.t.tenantId, roles: [role], departmentIds };
-  return { uow, ctx: new RequestContext(w.t.tenantId, actor, await uow.manager(), uow) };
+  return { uow, ctx: new RequestContext(w.t.tenantId, actor, await uow.manager(), uow, undefined, new MailLinks('x'.repeat(32), server.url)) };
 }
 
 async function registered(w: World): Promise<ComplaintView> {

@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
 
     it(`administration pages (${locale})`, async () => {
       const { page, context } = await signedIn(chromium.browser, 'admin', locale);
-      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'sla', 'company', 'integrations', 'webhooks']) {
+      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'notifications', 'sla', 'company', 'integrations', 'webhooks', 'mail']) {
         await page.goto(`/admin/${section}`);
         await settled(page, 'main h1, main h2');
         await expectClean(page, `/admin/${section}`);
@@ -131,6 +131,12 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await page.locator('[data-test=new-integration]').click();
       await page.locator('[data-test=integration-form]').waitFor();
       await expectClean(page, 'the new integration form');
+      // A customer notification's editor with the server's preview.
+      await page.goto('/admin/notifications');
+      await settled(page, 'main h1, main h2');
+      await page.locator('[data-edit=DECISION-ru]').click();
+      await page.locator('[data-test=notification-preview] .subject').waitFor();
+      await expectClean(page, 'the notification editor');
       await context.close();
     });
   }

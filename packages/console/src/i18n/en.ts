@@ -112,6 +112,9 @@ export const en = {
     liveChanged: 'This complaint was just changed by someone else.',
     caDescription: 'Action', caKind: 'Kind', caOwner: 'Owner', caDue: 'Due', caStatus: 'Status', caComplete: 'Mark done',
     caAdd: 'Add action', caNone: 'No actions', caRegister: 'All actions in the register',
+    fileRefused: { FILE_TOO_LARGE: 'over 10 MB', UNSUPPORTED_TYPE: 'not a photo, PDF or video', EMPTY_FILE: 'empty', TOO_MANY_FILES: 'the complaint has five files from the customer already' },
+    mailMentions: 'it names {number}: check whether it is about that complaint',
+    mailFailedTo: 'to {to}; the mail server said: {error}',
     timelineType: {
       RECEIVED: 'Received', REGISTERED: 'Registered', TRANSITIONED: 'Stage changed', ASSIGNED: 'Assigned',
       MESSAGE_ADDED: 'Message', CORRECTIVE_ACTION_ADDED: 'Action added',
@@ -120,6 +123,9 @@ export const en = {
       SLA_AT_RISK: 'Deadline at risk', SLA_BREACHED: 'Deadline missed', ESCALATED: 'Escalated',
       PRIORITY_CHANGED: 'Priority changed', SLA_PAUSED: 'Waiting for the customer', SLA_RESUMED: 'Deadlines running again',
       TRACKING_LINK_ISSUED: 'Tracking link issued', UPDATED: 'Details changed',
+      MAIL_FAILED: 'Mail not delivered',
+      MAIL_MENTIONS: 'The mail names another complaint',
+      MAIL_FILES_REFUSED: 'Files of a mail not kept',
     },
   },
   related: {
@@ -240,7 +246,7 @@ export const en = {
     currency: 'Currency', currencyUnset: 'Not set: amounts are shown without a currency',
     currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',
     slug: 'Company code', prefix: 'Number prefix',
-    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks',
+    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Customer mail',
     archive: 'Archive', restore: 'Restore', archived: 'Archived departments', archivedAt: 'Archived', archivedMark: 'archived',
     noArchived: 'No archived departments.', showOpen: 'Show its open complaints',
     confirmArchive: 'Archive “{name}”? It will no longer be offered for new complaints, assignments or SLA escalations; its complaints and history keep its name.',
@@ -259,6 +265,28 @@ export const en = {
     scope: {
       REGISTER_COMPLAINTS: 'Register complaints', READ_COMPLAINTS: 'Read complaints', ADD_MESSAGES: 'Add messages', READ_ANALYSIS: 'Read analysis',
     },
+  },
+  customerMail: {
+    title: 'Mail to customers', eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
+    hint: 'What customers are told by e-mail, in the company\'s language; the complaint\'s number in brackets is put before every subject. Reply mails carry the reply as {\'{{\'}message{\'}}\'}.',
+    previewProblem: 'The text has a placeholder that is not known or not closed.',
+    event: {
+      REGISTERED: 'Received (with the tracking link)', QUESTION: 'A question to the customer', PUBLIC_REPLY: 'A public reply',
+      DECISION: 'Decision (remedy and amount)', FEEDBACK: 'Done: please rate (rating link)', CLOSED: 'Closed or rejected',
+    },
+    placeholder: {
+      agentName: 'who replied', message: 'the reply\'s text', remedy: 'the decision in words, with its amount',
+      amount: 'the amount alone', trackingLink: 'the complaint\'s page', ratingLink: 'where to rate it',
+    },
+  },
+  mail: {
+    title: 'Sent mail', mailboxTitle: 'Development mailbox',
+    mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
+    smtpHint: 'Mail to customers as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
+    to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
+    messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
+    kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed' },
+    status: { PENDING: 'Waiting', SENT: 'Sent', FAILED: 'Failed' },
   },
   webhooks: {
     took: '{ms} ms',

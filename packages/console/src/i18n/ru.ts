@@ -114,6 +114,9 @@ export const ru: Messages = {
     liveChanged: 'Обращение только что изменил другой сотрудник.',
     caDescription: 'Мероприятие', caKind: 'Вид', caOwner: 'Ответственный', caDue: 'Срок', caStatus: 'Статус', caComplete: 'Отметить выполненным',
     caAdd: 'Добавить мероприятие', caNone: 'Мероприятий нет', caRegister: 'Все мероприятия в реестре',
+    fileRefused: { FILE_TOO_LARGE: 'больше 10 МБ', UNSUPPORTED_TYPE: 'не фото, не PDF и не видео', EMPTY_FILE: 'пустой файл', TOO_MANY_FILES: 'у обращения уже пять файлов от клиента' },
+    mailMentions: 'в нём указан номер {number}: проверьте, не о том ли обращении речь',
+    mailFailedTo: 'на {to}; почтовый сервер ответил: {error}',
     timelineType: {
       RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', TRANSITIONED: 'Смена стадии', ASSIGNED: 'Назначение',
       MESSAGE_ADDED: 'Сообщение', CORRECTIVE_ACTION_ADDED: 'Добавлено мероприятие',
@@ -122,6 +125,9 @@ export const ru: Messages = {
       SLA_AT_RISK: 'Срок под угрозой', SLA_BREACHED: 'Срок нарушен', ESCALATED: 'Эскалация',
       PRIORITY_CHANGED: 'Смена приоритета', SLA_PAUSED: 'Ожидание ответа клиента', SLA_RESUMED: 'Сроки снова идут',
       TRACKING_LINK_ISSUED: 'Выдана ссылка для отслеживания', UPDATED: 'Изменены данные обращения',
+      MAIL_FAILED: 'Письмо не доставлено',
+      MAIL_MENTIONS: 'В письме упомянуто другое обращение',
+      MAIL_FILES_REFUSED: 'Файлы из письма не сохранены',
     },
   },
   related: {
@@ -242,7 +248,7 @@ export const ru: Messages = {
     currency: 'Валюта', currencyUnset: 'Не задана: суммы показываются без валюты',
     currencyHint: 'Валюта возвратов, снижений цены и компенсаций; в ней портал для клиентов показывает суммы.',
     slug: 'Код компании', prefix: 'Префикс номеров',
-    templates: 'Шаблоны ответов', integrations: 'Интеграции', webhooks: 'Вебхуки',
+    templates: 'Шаблоны ответов', integrations: 'Интеграции', webhooks: 'Вебхуки', mail: 'Почта', notifications: 'Письма клиентам',
     archive: 'В архив', restore: 'Вернуть из архива', archived: 'Отделы в архиве', archivedAt: 'В архиве с', archivedMark: 'в архиве',
     noArchived: 'Отделов в архиве нет.', showOpen: 'Показать его открытые обращения',
     confirmArchive: 'Отправить «{name}» в архив? Его больше не будут предлагать для новых обращений, назначений и эскалаций SLA; его обращения и история сохранят название.',
@@ -261,6 +267,28 @@ export const ru: Messages = {
     scope: {
       REGISTER_COMPLAINTS: 'Регистрировать обращения', READ_COMPLAINTS: 'Читать обращения', ADD_MESSAGES: 'Добавлять сообщения', READ_ANALYSIS: 'Читать аналитику',
     },
+  },
+  customerMail: {
+    title: 'Письма клиентам', eventTitle: 'Когда', textTitle: 'Текст', builtIn: 'Стандартный', own: 'Свой, {at}', reset: 'Вернуть стандартный',
+    hint: 'О чём клиенту сообщают по почте, на языке компании; перед темой каждого письма ставится номер обращения в скобках. В письмах с ответом сам ответ — {\'{{\'}message{\'}}\'}.',
+    previewProblem: 'В тексте есть неизвестная или незакрытая подстановка.',
+    event: {
+      REGISTERED: 'Получено (со ссылкой для отслеживания)', QUESTION: 'Вопрос клиенту', PUBLIC_REPLY: 'Публичный ответ',
+      DECISION: 'Решение (мера и сумма)', FEEDBACK: 'Выполнено: просьба оценить (ссылка для оценки)', CLOSED: 'Закрыто или отклонено',
+    },
+    placeholder: {
+      agentName: 'кто ответил', message: 'текст ответа', remedy: 'решение словами, с суммой',
+      amount: 'только сумма', trackingLink: 'страница обращения', ratingLink: 'где поставить оценку',
+    },
+  },
+  mail: {
+    title: 'Отправленные письма', mailboxTitle: 'Почтовый ящик для разработки',
+    mailboxHint: 'SMTP-сервер не задан (SMTP_URL), поэтому письма не отправляются: они хранятся здесь в том виде, в каком ушли бы.',
+    smtpHint: 'Письма клиентам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
+    to: 'Кому', subject: 'Тема', complaint: 'Обращение', kindTitle: 'Повод', statusTitle: 'Статус', attempts: 'Попытки',
+    messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', refresh: 'Обновить',
+    kind: { REGISTERED: 'Получено', QUESTION: 'Вопрос', PUBLIC_REPLY: 'Публичный ответ', DECISION: 'Решение', FEEDBACK: 'Просьба оценить', CLOSED: 'Закрыто' },
+    status: { PENDING: 'Ожидает', SENT: 'Отправлено', FAILED: 'Не доставлено' },
   },
   webhooks: {
     took: '{ms} мс',

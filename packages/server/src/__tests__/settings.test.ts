@@ -20,6 +20,7 @@ describe('settings', () => {
     ['DATABASE_URL', 'mysql://localhost/x'], ['DATABASE_URL', 'not a url'], ['REDIS_URL', 'http://localhost'],
     ['PUBSUB', 'kafka'], ['JWT_SECRET', 'short'], ['OPERATOR_TOKEN', 'abc'], ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'prod'], ['TRUSTED_PROXIES', '11'], ['RATE_LIMIT_PREFIX', 'has space'], ['METRICS_PORT', 'x'],
+    ['SMTP_URL', 'http://mail.example.com'], ['MAIL_DOMAIN', 'not a domain'], ['MAIL_DOMAIN', "x'; DROP TABLE t; --"], ['MAIL_TAG_SECRET', 'short'], ['PUBLIC_URL', 'ftp://example.com'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = refusal({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -43,6 +44,16 @@ describe('settings', () => {
     expect(refusal({ PUBSUB: 'redis' })).toEqual([expect.stringMatching(/^PUBSUB: redis needs REDIS_URL/)]);
     expect(refusal({ METRICS_PORT: '4000' })).toEqual([expect.stringMatching(/^METRICS_PORT: /)]);
     expect(refusal({ LOGIN_LOCKOUT_SECONDS: '60', LOGIN_MAX_LOCKOUT_SECONDS: '30' })).toHaveLength(1);
+    expect(refusal({ SMTP_URL: 'smtp://mail.example.com' })).toEqual([expect.stringMatching(/^MAIL_DOMAIN: must be set with SMTP_URL/)]);
+  });
+
+  it('keys the reply addresses with the same secret on every node that shares JWT_SECRET, and never with JWT_SECRET itself', () => {
+    const jwt = 'x'.repeat(40);
+    const one = loadConfig({ JWT_SECRET: jwt });
+    expect(one.mailTagSecret).toBe(loadConfig({ JWT_SECRET: jwt }).mailTagSecret);
+    expect(one.mailTagSecret).not.toBe(jwt);
+    expect(loadConfig({ JWT_SECRET: jwt, MAIL_TAG_SECRET: 'y'.repeat(32) }).mailTagSecret).toBe('y'.repeat(32));
+    expect(loadConfig({ MAIL_DOMAIN: 'Mail.Example.COM' }).mailDomain).toBe('mail.example.com');
   });
 
   it('reads switches as people write them', () => {

@@ -1,3 +1,5 @@
+import type { MailTransport } from '../modules/mail/mail.entity.js';
+import type { MailLinks } from '../modules/mail/mail-links.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { UnitOfWork, type CommittedEvents } from '../db/unit-of-work.js';
 import type { Actor } from '../auth/actor.js';
@@ -31,6 +33,8 @@ export class RequestContext {
     private readonly uow?: UnitOfWork,
     /** Hashes a new password; in a request, within the node's hashing slots (RATE_LIMITED when none is free). */
     readonly hashPassword: (password: string) => Promise<string> = scryptHash,
+    /** Signs and checks the tracking links that mail carries (PUBLIC_URL, MAIL_TAG_SECRET); absent where no mail is written. */
+    readonly mailLinks?: MailLinks,
   ) {
     this.loaders = new Loaders(manager, tenantId);
   }
@@ -93,6 +97,10 @@ export interface ServerDeps {
   queryLimits?: Partial<QueryLimits>;
   /** Publishes committed events at once; without it the outbox relay publishes them after its grace period. */
   publisher?: CommittedEvents;
+  /** How this node sends mail (SMTP_URL, or the development mailbox). */
+  mailTransport?: MailTransport;
+  /** The tracking links of mail (PUBLIC_URL); every request's context carries it. */
+  mailLinks?: MailLinks;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
   sessions?: SessionEnder;
 }
@@ -129,7 +137,7 @@ export class GraphQLContext {
     const gql = new GraphQLContext(deps, undefined, 'subscription', uow);
     const ready = (async () => {
       await uow.enterTenant(tenantId);
-      return new RequestContext(tenantId, actor, await uow.manager());
+      return new RequestContext(tenantId, actor, await uow.manager(), undefined, undefined, deps.mailLinks);
     })();
     ready.catch(() => undefined); // awaited by the resolvers; never an unhandled rejection if none is
     if (actor) gql.staffCtx = ready;
@@ -155,7 +163,7 @@ export class GraphQLContext {
     this.tenantCtx ??= (async () => {
       await this.limitAnonymous();
       await this.uow.enterTenant(tenantId);
-      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
+      return new RequestContext(tenantId, null, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
     })();
     return this.tenantCtx;
   }
@@ -255,14 +263,14 @@ export class GraphQLContext {
     const claims = await this.deps.tokens.verify(token);
     await this.deps.staffLimiter.take(claims.userId);
     const actor = await enterAsStaff(this.uow, claims);
-    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
+    return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
 
   /** An integration's request: its key's budget first (by the key's prefix, before the database), then the key itself. */
   private async loadIntegration(key: string): Promise<RequestContext> {
     await this.deps.integrationLimiter?.take(key.slice(0, 19));
     const actor = await enterAsIntegration(this.uow, key, this.clientAddress);
-    return new RequestContext(actor.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot);
+    return new RequestContext(actor.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
 }
 

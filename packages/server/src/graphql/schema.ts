@@ -33,6 +33,8 @@ import { IntegrationResolver } from '../modules/integration/integration.resolver
 import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/webhook.resolver.js';
 import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
+import { MailResolver } from '../modules/mail/mail.resolver.js';
+import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -53,7 +55,8 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
-      AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver,
+      AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
+      NotificationTemplateResolver,
     ],
   }), shared));
 }

@@ -8,6 +8,10 @@ import { buildStaffSchema } from '../../src/graphql/schema.js';
 import { testDatabase, type GqlResult, type TestDatabase } from '../harness.js';
 import { expectNoWritesIn } from '../fixtures.js';
 import { Builders, type Member } from '../builders.js';
+import { MailLinks } from '../../src/modules/mail/mail-links.js';
+
+/** The tracking links of the mail that operations write, as a node signs them. */
+const MAIL_LINKS = new MailLinks('a service-tier secret of at least 32 characters', 'http://localhost:4000');
 
 export { Builders, timelineOf, type ComplaintRow, type Member, type ServiceWorld, type TenantRow } from '../builders.js';
 
@@ -72,7 +76,7 @@ export async function asStaff<T>(dataSource: DataSource, user: Member, operation
   try {
     const actor = await enterAsStaff(uow, { tenantId: user.tenantId, userId: user.id });
     if (allowance !== PUBLIC) admit(allowance, actor);
-    const result = await work(new RequestContext(user.tenantId, actor, await uow.manager(), uow));
+    const result = await work(new RequestContext(user.tenantId, actor, await uow.manager(), uow, undefined, MAIL_LINKS));
     await uow.finish(true);
     return result;
   } catch (err) {

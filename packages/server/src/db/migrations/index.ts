@@ -21,6 +21,9 @@ import { Analysis1764600000000 } from './1764600000000-analysis.js';
 import { Webhooks1764610000000 } from './1764610000000-webhooks.js';
 import { AnalysisSpeed1764612000000 } from './1764612000000-analysis-speed.js';
 import { WebhookAttemptErrors1764630000000 } from './1764630000000-webhook-attempt-errors.js';
+import { Mail1764620000000 } from './1764620000000-mail.js';
+import { NotificationTemplates1764635000000 } from './1764635000000-notification-templates.js';
+import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -46,5 +49,8 @@ export const migrations = [
   Analysis1764600000000,
   Webhooks1764610000000,
   AnalysisSpeed1764612000000,
+  Mail1764620000000,
   WebhookAttemptErrors1764630000000,
+  NotificationTemplates1764635000000,
+  InboundMail1764640000000,
 ];

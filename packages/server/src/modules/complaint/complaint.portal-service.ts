@@ -6,6 +6,9 @@ import { MONETARY_REMEDIES } from './lifecycle.js';
 import { createComplaint } from './complaint.service.js';
 import { appendTimeline } from './timeline.js';
 import { hashTrackingToken, newTrackingToken } from './tracking.js';
+import { MailLinks } from '../mail/mail-links.js';
+import { NotificationEvent } from '../mail/notification-texts.js';
+import { notifyCustomer } from '../mail/notifications.js';
 import { addMessage } from '../message/message.service.js';
 import { Message } from '../message/message.entity.js';
 import {
@@ -43,6 +46,7 @@ export async function submitComplaint(ctx: RequestContext, input: SubmitComplain
     // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
     throw badInput('this submission was received already; use the tracking link you were given');
   }
+  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
   await linkAttachments(ctx, attachmentIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
   return { number: complaint.number, accessToken, complaint: await toPortal(ctx, complaint) };
 }
@@ -50,6 +54,11 @@ export async function submitComplaint(ctx: RequestContext, input: SubmitComplain
 /** The complaint behind a number and its token, or null; a wrong pair reveals nothing, not even existence. */
 export async function findByToken(ctx: RequestContext, number: string, accessToken: string): Promise<Complaint | null> {
   if (accessToken.length < 20 || accessToken.length > 200) return null;
+  if (MailLinks.isSigned(accessToken)) {
+    // A link from a mail: signed over the complaint's current token hash (modules/mail/mail-links.ts).
+    const complaint = await ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase() });
+    return complaint && ctx.mailLinks?.verify(ctx.tenantId, complaint.number, accessToken, complaint.accessTokenHash) ? complaint : null;
+  }
   return ctx.manager.findOneBy(Complaint, { number: number.trim().toUpperCase(), accessTokenHash: hashTrackingToken(accessToken) });
 }
 

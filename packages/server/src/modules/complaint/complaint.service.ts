@@ -16,6 +16,8 @@ import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 import { assignScope, mayUpdate } from './abilities.js';
 import { newTrackingToken, trackingLink, type WithTrackingLink } from './tracking.js';
+import { NotificationEvent } from '../mail/notification-texts.js';
+import { notifyCustomer } from '../mail/notifications.js';
 import { requireReachable } from '../integration/integration.service.js';
 import { Cause, RejectionReason } from '../cause/cause.entity.js';
 import { requireActiveEntry } from '../cause/cause.service.js';
@@ -153,6 +155,7 @@ export async function registerComplaint(ctx: RequestContext, input: RegisterComp
     ...input, accessTokenHash: hash, idempotencyKey: input.idempotencyKey ? `${namespace}:${input.idempotencyKey}` : null,
   });
   if (!complaint.accessTokenHash?.equals(hash)) return complaint;
+  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
   return Object.assign(complaint, { trackingLink: await trackingLink(ctx, complaint, token) });
 }
 
@@ -270,7 +273,17 @@ async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: 
       ...(input.assigneeId && input.assigneeId !== complaint.assigneeId && { assigneeId: input.assigneeId, previousAssigneeId: complaint.assigneeId }),
     },
   });
+  // The customer is told of the decision, asked to rate the outcome, and told the complaint is closed (docs/email.md).
+  const told = CUSTOMER_TOLD[input.to];
+  if (told && complaint.customerEmail) await notifyCustomer(ctx, complaint.id, told);
 }
+
+const CUSTOMER_TOLD: Partial<Record<Stage, NotificationEvent>> = {
+  [Stage.IMPLEMENTATION]: NotificationEvent.DECISION,
+  [Stage.FEEDBACK]: NotificationEvent.FEEDBACK,
+  [Stage.CLOSED]: NotificationEvent.CLOSED,
+  [Stage.REJECTED]: NotificationEvent.CLOSED,
+};
 
 export async function assignComplaint(ctx: RequestContext, input: AssignComplaintInput): Promise<Complaint> {
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);

@@ -10,6 +10,8 @@ import { linkAttachments } from '../attachment/attachment.service.js';
 import type { Attachment } from '../attachment/attachment.entity.js';
 import { answeredUserIds, mentionedUserIds } from '../notification/notification.js';
 import { requireReachable } from '../integration/integration.service.js';
+import { NotificationEvent } from '../mail/notification-texts.js';
+import { notifyCustomer } from '../mail/notifications.js';
 
 export interface NewMessage {
   complaintId: string;
@@ -37,8 +39,10 @@ export async function addStaffMessage(ctx: RequestContext, input: NewMessage): P
 }
 
 export async function addMessage(ctx: RequestContext, input: NewMessage, author: ActorKind.CUSTOMER | ActorKind.STAFF): Promise<AddedMessage> {
-  const [complaint] = await ctx.query<{ first_responded_at: Date | null; awaiting_customer_since: Date | null; department_id: string | null }>(
-    'SELECT first_responded_at, awaiting_customer_since, department_id FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
+  const [complaint] = await ctx.query<{
+    first_responded_at: Date | null; awaiting_customer_since: Date | null; department_id: string | null; customer_email: string | null;
+  }>(
+    'SELECT first_responded_at, awaiting_customer_since, department_id, customer_email FROM complaints WHERE id = $1 FOR UPDATE', [input.complaintId]);
   if (!complaint) throw notFound('complaint');
   const integration = author === ActorKind.STAFF ? ctx.staff.integration : undefined;
   if (integration) requireReachable(ctx, complaint.department_id);
@@ -70,5 +74,9 @@ export async function addMessage(ctx: RequestContext, input: NewMessage, author:
   else if (author === ActorKind.CUSTOMER && complaint.awaiting_customer_since) await setAwaitingCustomer(ctx, input.complaintId, false, 'CUSTOMER_ANSWERED');
   else if (firstResponse) await syncSla(ctx, [input.complaintId]);
   const files = await linkAttachments(ctx, input.attachmentIds, { complaintId: input.complaintId, messageId: message.id, author });
+  // A public reply of the staff goes to the customer by mail too, written with the reply (docs/email.md).
+  if (author === ActorKind.STAFF && input.visibility === Visibility.PUBLIC && complaint.customer_email) {
+    await notifyCustomer(ctx, input.complaintId, input.awaitCustomer ? NotificationEvent.QUESTION : NotificationEvent.PUBLIC_REPLY, { message: message.body });
+  }
   return { message, files };
 }

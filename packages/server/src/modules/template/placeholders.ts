@@ -8,8 +8,10 @@
 export const PLACEHOLDERS = [
   'number', 'subject', 'customer.name', 'stage', 'expectedBy', 'agent.name', 'company.name', 'department.name',
 ] as const;
-export type Placeholder = (typeof PLACEHOLDERS)[number];
-export type PlaceholderValues = Record<Placeholder, string>;
+/** Customer notifications by mail (modules/mail) know a few more: the decision, and the portal links. */
+export const NOTIFICATION_PLACEHOLDERS = [...PLACEHOLDERS, 'message', 'remedy', 'amount', 'trackingLink', 'ratingLink'] as const;
+export type Placeholder = (typeof NOTIFICATION_PLACEHOLDERS)[number];
+export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
 export type TemplatePart = { text: string } | { placeholder: Placeholder };
 
@@ -21,12 +23,12 @@ export interface TemplateProblem {
   message: string;
 }
 
-const KNOWN = new Set<string>(PLACEHOLDERS);
+const RESPONSE_KNOWN: ReadonlySet<string> = new Set<string>(PLACEHOLDERS);
 const OPEN = '{{';
 const CLOSE = '}}';
 
 /** The body split into text and placeholders, and every problem found (none: the body is valid). */
-export function parseTemplate(body: string): { parts: TemplatePart[]; problems: TemplateProblem[] } {
+export function parseTemplate(body: string, known: ReadonlySet<string> = RESPONSE_KNOWN): { parts: TemplatePart[]; problems: TemplateProblem[] } {
   const parts: TemplatePart[] = [];
   const problems: TemplateProblem[] = [];
   let text = '';
@@ -46,7 +48,7 @@ export function parseTemplate(body: string): { parts: TemplatePart[]; problems: 
     }
     const name = body.slice(open + OPEN.length, close).trim();
     const written = body.slice(open, close + CLOSE.length);
-    if (KNOWN.has(name)) {
+    if (known.has(name)) {
       if (text) parts.push({ text });
       text = '';
       parts.push({ placeholder: name as Placeholder });
@@ -62,8 +64,8 @@ export function parseTemplate(body: string): { parts: TemplatePart[]; problems: 
 }
 
 /** The problems of a body, as messages for the `body` field; empty when it is valid. */
-export function templateProblems(body: string): string[] {
-  return parseTemplate(body).problems.map((p) => p.message);
+export function templateProblems(body: string, known?: ReadonlySet<string>): string[] {
+  return parseTemplate(body, known).problems.map((p) => p.message);
 }
 
 /**
@@ -71,15 +73,15 @@ export function templateProblems(body: string): string[] {
  * as written. A value that ends with a period (a Russian date, "5 декабря
  * 2026 г.") followed by the sentence's own period gives one period, not "г..".
  */
-export function renderTemplate(body: string, values: PlaceholderValues): string {
+export function renderTemplate(body: string, values: PlaceholderValues, known?: ReadonlySet<string>): string {
   let out = '';
   let afterValueWithPeriod = false;
-  for (const part of parseTemplate(body).parts) {
+  for (const part of parseTemplate(body, known).parts) {
     if ('text' in part) {
       out += afterValueWithPeriod && part.text.startsWith('.') ? part.text.slice(1) : part.text;
       afterValueWithPeriod = false;
     } else {
-      const value = values[part.placeholder];
+      const value = values[part.placeholder] ?? '';
       out += value;
       afterValueWithPeriod = value.endsWith('.');
     }

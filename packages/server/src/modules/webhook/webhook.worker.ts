@@ -1,15 +1,12 @@
 import { UUID_PATTERN } from '../../graphql/validation.js';
 import type { DataSource } from 'typeorm';
-import { UnitOfWork } from '../../db/unit-of-work.js';
-import { log } from '../../ops/log.js';
+import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
 import { delivered, postWebhook } from './sender.js';
 import { DeliveryRecorder } from './webhook.recorder.js';
 import { signatureHeader } from './signature.js';
 import { systemResolver, type Resolver, type UrlRules } from './ssrf.js';
 
 const SECOND = 1000;
-/** How long a wake waits to gather others: commits and finished attempts come in bursts. */
-const WAKE_DELAY_MS = 10;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
@@ -59,131 +56,52 @@ interface Claimed {
 }
 
 /**
- * Sends webhook deliveries, on every node. Each look asks which companies
- * have deliveries due (the longest waiting first) and gives each a turn: one
- * short transaction of that company claims what it may send now
- * (FOR UPDATE SKIP LOCKED, so no two nodes take the same row) and leases it
- * for `leaseMs`; the attempts then run outside any transaction, each
- * recorded in a transaction of its own. A company, and an endpoint, has a
- * bounded number of attempts in flight on a node, so a hanging endpoint
- * holds its own slots for at most `timeoutMs` and never those of another
- * endpoint or company. A complaint's deliveries to an endpoint go one at a
- * time, in sequence: the next is claimed once the one before is delivered
- * or has failed for good.
+ * Sends webhook deliveries, on every node, with the outbox workers'
+ * machinery (db/claiming-worker.ts): one short transaction of a company
+ * claims what it may send now and leases it for `leaseMs`; the attempts run
+ * outside any transaction and are recorded together (DeliveryRecorder). An
+ * endpoint has at most `perEndpoint` attempts in flight on a node, so a
+ * hanging endpoint holds its own slots for at most `timeoutMs` and never
+ * those of another endpoint or company. A complaint's deliveries to an
+ * endpoint go one at a time, in sequence: the next is claimed once the one
+ * before is delivered or has failed for good.
  */
-export class WebhookWorker {
-  private timer?: NodeJS.Timeout;
-  private looking?: Promise<void>;
-  private again = false;
-  /** A look is due within WAKE_DELAY_MS. */
-  private soon = false;
-  private stopped = true;
-  private readonly inFlight = new Set<Promise<void>>();
-  private readonly byTenant = new Map<string, number>();
-  private readonly byEndpoint = new Map<string, number>();
-  readonly stats = { claimed: 0, delivered: 0, failed: 0, errors: 0 };
-
+export class WebhookWorker extends ClaimingWorker<Claimed> {
   private readonly recorder: DeliveryRecorder;
 
   constructor(private readonly dataSource: DataSource, private readonly options: WebhookWorkerOptions = DEFAULT_WEBHOOK_WORKER) {
+    super('webhooks', { pollMs: options.pollMs, perTenant: options.perTenant, perNode: options.perNode, perKey: options.perEndpoint });
     this.recorder = new DeliveryRecorder(dataSource, options.disableAfterMs);
   }
 
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.schedule(0);
+  protected async dueTenants(): Promise<string[]> {
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1, $2)', [1000, this.busyKeys()]);
+    return rows.map((r) => r.tenant_id);
   }
 
-  /** Stops looking and waits for the attempts in flight (each ends within `timeoutMs`). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.looking;
-    await Promise.all([...this.inFlight]);
+  protected keyOf(d: Claimed): string {
+    return d.endpoint_id;
   }
 
-  /** Attempts in flight on this node (or waiting to be recorded). */
-  get inFlightCount(): number {
-    return this.inFlight.size;
+  protected describe(d: Claimed): string {
+    return `delivery ${d.id}`;
   }
 
   /**
-   * Something was committed on this node (perhaps deliveries), or an attempt
-   * ended: look in a moment rather than at the next poll. Wakes within a few
-   * milliseconds make one look.
+   * One statement after BEGIN: locks up to `limit` due deliveries (SKIP
+   * LOCKED), keeps of each endpoint what it has room for on this node (the
+   * other rows are unlocked at commit) and leases them. The values are
+   * inlined (UUIDs this node holds, integers), so the statement goes with
+   * setting the tenant.
    */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.looking) this.again = true;
-    else if (!this.soon) {
-      this.soon = true;
-      this.schedule(WAKE_DELAY_MS);
-    }
-  }
-
-  private schedule(delay: number): void {
-    clearTimeout(this.timer);
-    this.soon = delay <= WAKE_DELAY_MS;
-    if (this.stopped) return;
-    this.timer = setTimeout(() => this.look(), delay);
-    this.timer.unref();
-  }
-
-  private look(): void {
-    if (this.looking) {
-      this.again = true;
-      return;
-    }
-    this.looking = (async () => {
-      do {
-        this.again = false;
-        await this.claimAll();
-      } while (this.again && !this.stopped);
-    })().catch((err) => {
-      this.stats.errors++;
-      if (!this.stopped) log.error(`webhooks: ${(err as Error).message}`);
-    }).finally(() => {
-      this.looking = undefined;
-      this.schedule(this.options.pollMs);
-    });
-  }
-
-  /** One turn for every company with due deliveries. */
-  private async claimAll(): Promise<void> {
-    this.soon = false;
-    const tenants: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1, $2)', [1000, this.busy()]);
-    for (const { tenant_id: tenantId } of tenants) {
-      if (this.stopped || this.inFlight.size >= this.options.perNode) return;
-      const room = Math.min(this.options.perTenant - (this.byTenant.get(tenantId) ?? 0), this.options.perNode - this.inFlight.size);
-      if (room <= 0) continue;
-      for (const claimed of await this.claim(tenantId, room)) this.attempt(tenantId, claimed);
-    }
-  }
-
-  /** The endpoints that have no room for another attempt on this node. */
-  private busy(): string[] {
-    return [...this.byEndpoint].filter(([, n]) => n >= this.options.perEndpoint).map(([id]) => id);
-  }
-
-  /**
-   * One transaction of the company, one statement after BEGIN: locks up to
-   * `limit` due deliveries (SKIP LOCKED), keeps of each endpoint what it has
-   * room for on this node (the other rows are unlocked at commit) and leases
-   * them. The values are inlined (UUIDs this node holds, integers), so the
-   * statement goes with setting the tenant: three round trips in all.
-   */
-  private async claim(tenantId: string, limit: number): Promise<Claimed[]> {
-    const used = [...this.byEndpoint];
+  protected claim(tenantId: string, limit: number): Promise<Claimed[]> {
+    const used = this.keysInUse();
     const uuids = (ids: string[]) => `ARRAY[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
     if (!used.every(([id]) => UUID_PATTERN.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
-    const uow = new UnitOfWork(this.dataSource, undefined, { job: 'webhooks' });
-    try {
-      const rows = await uow.enterTenant<Claimed>(tenantId, {
-        then: `WITH due AS (
+    return claimInTenant<Claimed>(this.dataSource, tenantId, 'webhooks', `WITH due AS (
                  SELECT d.id, d.endpoint_id, d.next_attempt_at, d.seq FROM webhook_deliveries d
                    JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
-                  WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL (${uuids(this.busy())})
+                  WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL (${uuids(this.busyKeys())})
                     AND NOT EXISTS (
                       SELECT 1 FROM webhook_deliveries p
                        WHERE p.tenant_id = d.tenant_id AND p.endpoint_id = d.endpoint_id AND p.complaint_id = d.complaint_id
@@ -202,56 +120,22 @@ export class WebhookWorker {
                  FROM ranked k, webhook_endpoints e
                 WHERE d.id = k.id AND k.n <= k.room AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
                RETURNING d.id, d.endpoint_id, d.complaint_id, d.seq, d.event_id::text, d.payload, d.attempts,
-                         e.url, e.secret, e.previous_secret, e.previous_secret_until`,
-      });
-      await uow.finish(true);
-      return rows;
-    } catch (err) {
-      await uow.finish(false).catch(() => undefined);
-      throw err;
-    }
+                         e.url, e.secret, e.previous_secret, e.previous_secret_until`);
   }
 
-
-  private attempt(tenantId: string, d: Claimed): void {
-    this.stats.claimed++;
-    const count = (map: Map<string, number>, key: string, by: number) => {
-      const n = (map.get(key) ?? 0) + by;
-      if (n) map.set(key, n);
-      else map.delete(key);
-    };
-    count(this.byTenant, tenantId, 1);
-    count(this.byEndpoint, d.endpoint_id, 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      count(this.byTenant, tenantId, -1);
-      count(this.byEndpoint, d.endpoint_id, -1);
-    };
-    const run = (async () => {
-      const id = `evt_${d.event_id}`;
-      const timestamp = Math.floor(Date.now() / 1000);
-      const secrets = d.previous_secret && d.previous_secret_until && d.previous_secret_until.getTime() > Date.now()
-        ? [d.secret, d.previous_secret] : [d.secret];
-      const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(secrets, id, timestamp, d.payload) };
-      const result = await postWebhook(d.url, headers, d.payload, this.options);
-      // The slot is free once the endpoint answered: the delivery stays leased (and its complaint's next one
-      // waits) until the outcome is recorded.
-      release();
-      const recorded = await this.recorder.record(tenantId, {
-        deliveryId: d.id, attempts: d.attempts, result, retryInMs: this.options.retryDelaysMs[d.attempts - 1],
-      });
-      if (recorded && delivered(result)) this.stats.delivered++;
-      else if (recorded) this.stats.failed++;
-    })().catch((err) => {
-      this.stats.errors++;
-      log.error(`webhooks: delivery ${d.id}: ${(err as Error).message}`);
-    }).finally(() => {
-      release();
-      this.inFlight.delete(run);
-      this.wake();
+  protected async send(tenantId: string, d: Claimed, release: () => void): Promise<SendOutcome> {
+    const id = `evt_${d.event_id}`;
+    const timestamp = Math.floor(Date.now() / 1000);
+    const secrets = d.previous_secret && d.previous_secret_until && d.previous_secret_until.getTime() > Date.now()
+      ? [d.secret, d.previous_secret] : [d.secret];
+    const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(secrets, id, timestamp, d.payload) };
+    const result = await postWebhook(d.url, headers, d.payload, this.options);
+    // The slot is free once the endpoint answered: the delivery stays leased (and its complaint's next one
+    // waits) until the outcome is recorded.
+    release();
+    const recorded = await this.recorder.record(tenantId, {
+      deliveryId: d.id, attempts: d.attempts, result, retryInMs: this.options.retryDelaysMs[d.attempts - 1],
     });
-    this.inFlight.add(run);
+    return !recorded ? null : delivered(result) ? 'delivered' : 'failed';
   }
 }

@@ -1,0 +1,251 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ParsedMail } from 'mailparser';
+import EmailReplyParser from 'email-reply-parser';
+import type { DataSource } from 'typeorm';
+import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { RequestContext } from '../../graphql/context.js';
+import { ActorKind, Channel, ComplaintKind, Stage, Visibility } from '../complaint/complaint.enums.js';
+import { createComplaint } from '../complaint/complaint.service.js';
+import { appendTimeline } from '../complaint/timeline.js';
+import { newTrackingToken } from '../complaint/tracking.js';
+import { addMessage } from '../message/message.service.js';
+import { linkAttachments, storeUpload } from '../attachment/attachment.service.js';
+import { dropReceived, receiveFile, type ReceivedFile } from '../attachment/attachment.upload.js';
+import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, sniffContentType } from '../attachment/file-types.js';
+import type { MailLinks } from './mail-links.js';
+import { NotificationEvent } from './notification-texts.js';
+import { notifyCustomer } from './notifications.js';
+
+/** What became of a mail. */
+export type InboundOutcome = 'THREADED' | 'NEW_COMPLAINT' | 'AUTOMATIC' | 'BOUNCE' | 'DUPLICATE';
+
+export interface InboundMail {
+  tenantId: string;
+  /** The complaint number of a verified reply address it was sent to, if any. */
+  taggedNumber: string | null;
+  parsed: ParsedMail;
+  raw: Buffer;
+  /** Its attachments: received into the company's file store (the checks of uploads passed), or refused and why. */
+  files: InboundFile[];
+}
+
+export interface InboundFile {
+  fileName: string;
+  received?: ReceivedFile;
+  refused?: 'FILE_TOO_LARGE' | 'UNSUPPORTED_TYPE' | 'EMPTY_FILE' | 'TOO_MANY_FILES';
+}
+
+/**
+ * A mail's attachments through the checks every upload passes (the size
+ * limit, the type sniffed from the bytes), each written to the company's
+ * file store in its own short transactions before the mail's transaction;
+ * refused ones are kept by name and reason.
+ */
+export async function receiveFiles(dataSource: DataSource, tenantId: string, parsed: ParsedMail): Promise<InboundFile[]> {
+  const files: InboundFile[] = [];
+  for (const [i, a] of parsed.attachments.entries()) {
+    if (a.contentType === 'message/delivery-status' || a.contentType === 'text/rfc822-headers') continue;
+    const fileName = oneLine(a.filename ?? `attachment-${i + 1}`, 200) || `attachment-${i + 1}`;
+    if (a.size === 0 || a.content.length === 0) files.push({ fileName, refused: 'EMPTY_FILE' });
+    else if (a.content.length > MAX_FILE_BYTES) files.push({ fileName, refused: 'FILE_TOO_LARGE' });
+    else if (!sniffContentType(a.content)) files.push({ fileName, refused: 'UNSUPPORTED_TYPE' });
+    else files.push({ fileName, received: await receiveFile(dataSource, tenantId, (async function* () { yield a.content; })()) });
+  }
+  return files;
+}
+
+/** The bytes of received files that did not become attachments (an automatic mail, a duplicate, a failure). */
+export async function dropFiles(dataSource: DataSource, tenantId: string, files: InboundFile[]): Promise<void> {
+  for (const f of files) if (f.received) await dropReceived(dataSource, tenantId, f.received.id).catch(() => undefined);
+}
+
+const NUMBER = /\b([A-Z0-9](?:[A-Z0-9-]{0,38}[A-Z0-9])?-\d{4}-\d{6,})\b/i;
+const OUR_ID = /<([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@[^>\s]+>/gi;
+
+const header = (parsed: ParsedMail, name: string): string => {
+  const v = parsed.headers.get(name);
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object' && 'value' in v) return String((v as { value: unknown }).value);
+  return String(v);
+};
+
+/**
+ * Mail that no person wrote, never to create a complaint nor to be answered
+ * (RFC 3834 and the usual conventions): auto-replies, lists and bulk mail,
+ * loops, and delivery reports (DSN), which are bounces.
+ */
+export function automaticKind(parsed: ParsedMail): 'AUTOMATIC' | 'BOUNCE' | null {
+  const contentType = header(parsed, 'content-type').toLowerCase();
+  const report = contentType.includes('multipart/report') || parsed.attachments.some((a) => a.contentType === 'message/delivery-status');
+  if (report) return 'BOUNCE';
+  const auto = header(parsed, 'auto-submitted').toLowerCase();
+  if (auto && auto !== 'no') return 'AUTOMATIC';
+  if (/^(bulk|junk|list|auto_reply)$/i.test(header(parsed, 'precedence').trim())) return 'AUTOMATIC';
+  // By the raw header names: mailparser folds the List-* headers into one `list` entry.
+  const names = new Set(parsed.headerLines.map((h) => h.key.toLowerCase()));
+  if (['x-loop', 'x-auto-response-suppress', 'list-id', 'list-unsubscribe', 'x-autoreply', 'x-autorespond'].some((n) => names.has(n))) return 'AUTOMATIC';
+  return null;
+}
+
+/** The text a person wrote: HTML turned to text by mailparser, quoted history and signature dropped, control characters removed. */
+export function writtenText(parsed: ParsedMail): string {
+  const full = (parsed.text ?? '').replace(/\r\n/g, '\n');
+  let visible: string;
+  try {
+    visible = new EmailReplyParser().parseReply(full);
+  } catch {
+    visible = full;
+  }
+  // eslint-disable-next-line no-control-regex
+  return (visible.trim() || full.trim()).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').slice(0, 10_000);
+}
+
+// eslint-disable-next-line no-control-regex
+const oneLine = (s: string, max: number) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
+
+/**
+ * Receives one mail for a company, in one transaction of that company:
+ * written once per Message-ID (a second copy is DUPLICATE and changes
+ * nothing), then, unless no person wrote it, threaded in this order: a
+ * verified reply address, `In-Reply-To`/`References` against the Message-IDs
+ * of the company's mail, the number in the subject when the sender is that
+ * complaint's customer; else it becomes a new RECEIVED complaint on the
+ * EMAIL channel, flagged when it names a number. A bounce marks the mail it
+ * reports on as failed.
+ */
+export async function receiveMail(dataSource: DataSource, publisher: CommittedEvents | undefined, links: MailLinks, mail: InboundMail): Promise<InboundOutcome> {
+  const uow = new UnitOfWork(dataSource, publisher, { job: 'mail' });
+  try {
+    await uow.enterTenant(mail.tenantId);
+    const ctx = new RequestContext(mail.tenantId, null, await uow.manager(), uow, undefined, links);
+    const { outcome, kept } = await receiveIn(ctx, mail);
+    await uow.finish(outcome !== 'DUPLICATE');
+    await dropFiles(dataSource, mail.tenantId, mail.files.filter((f) => f.received && !kept.has(f.received.id)));
+    return outcome;
+  } catch (err) {
+    await uow.finish(false).catch(() => undefined);
+    await dropFiles(dataSource, mail.tenantId, mail.files);
+    throw err;
+  }
+}
+
+async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<{ outcome: InboundOutcome; kept: Set<string> }> {
+  const kept = new Set<string>();
+  const outcome = await handle(ctx, mail, kept);
+  return { outcome, kept };
+}
+
+/** Records the files the complaint has room for as the customer's uploads; the ids to link, and the refused ones on its timeline. */
+async function attachFiles(ctx: RequestContext, complaintId: string, files: InboundFile[], kept: Set<string>): Promise<string[]> {
+  const [{ count }] = await ctx.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM attachments WHERE complaint_id = $1 AND author_kind = 'CUSTOMER'`, [complaintId]);
+  let room = MAX_CUSTOMER_FILES_PER_COMPLAINT - count;
+  const ids: string[] = [];
+  const refused = files.filter((f) => f.refused).map((f) => ({ fileName: f.fileName, reason: f.refused! }));
+  for (const f of files) {
+    if (!f.received) continue;
+    if (room <= 0) {
+      refused.push({ fileName: f.fileName, reason: 'TOO_MANY_FILES' });
+      continue;
+    }
+    await storeUpload(ctx, { ...f.received, fileName: f.fileName, author: ActorKind.CUSTOMER, clientAddress: 'mail' });
+    kept.add(f.received.id);
+    ids.push(f.received.id);
+    room--;
+  }
+  if (refused.length) await appendTimeline(ctx, { complaintId, type: 'MAIL_FILES_REFUSED', data: { files: refused } }, ActorKind.SYSTEM);
+  return ids;
+}
+
+async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>): Promise<InboundOutcome> {
+  const { parsed } = mail;
+  const messageId = (parsed.messageId ?? `<sha256.${createHash('sha256').update(mail.raw).digest('hex')}@reclaim.invalid>`).slice(0, 1000);
+  const from = parsed.from?.value[0];
+  const fromAddress = (from?.address ?? '').toLowerCase();
+  const subject = oneLine(parsed.subject ?? '', 200);
+  const id = randomUUID();
+  const [row] = await ctx.query<{ id: string }>(
+    `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, 'AUTOMATIC') ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING id`,
+    [id, messageId, fromAddress, subject]);
+  if (!row) return 'DUPLICATE';
+  const record = (outcome: InboundOutcome, complaintId: string | null, by: string | null) => ctx.query(
+    'UPDATE inbound_mails SET outcome = $2, complaint_id = $3, threaded_by = $4 WHERE id = $1', [id, outcome, complaintId, by]);
+
+  const automatic = automaticKind(parsed);
+  if (automatic === 'BOUNCE') {
+    await markBounced(ctx, mail.raw.toString('latin1'));
+    await record('BOUNCE', null, null);
+    return 'BOUNCE';
+  }
+  if (automatic || !fromAddress) return 'AUTOMATIC';
+
+  const text = writtenText(parsed) || subject || '—';
+  const target = await threadOf(ctx, mail, fromAddress, subject);
+  if (target) {
+    const attachmentIds = await attachFiles(ctx, target.id, mail.files, kept);
+    await addMessage(ctx, { complaintId: target.id, body: text, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
+    await record('THREADED', target.id, target.by);
+    return 'THREADED';
+  }
+  const { hash } = newTrackingToken();
+  const complaint = await createComplaint(ctx, {
+    kind: ComplaintKind.COMPLAINT, channel: Channel.EMAIL, subject: subject || text.slice(0, 80).replace(/\s+/g, ' '), description: text,
+    customer: { name: oneLine(from?.name || fromAddress, 200), email: fromAddress }, accessTokenHash: hash,
+  });
+  const fileIds = await attachFiles(ctx, complaint.id, mail.files, kept);
+  await linkAttachments(ctx, fileIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
+  const mentioned = NUMBER.exec(subject)?.[1] ?? NUMBER.exec(text)?.[1];
+  if (mentioned) {
+    await appendTimeline(ctx, { complaintId: complaint.id, type: 'MAIL_MENTIONS', data: { number: mentioned.toUpperCase() } }, ActorKind.SYSTEM);
+  }
+  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
+  await record('NEW_COMPLAINT', complaint.id, null);
+  return 'NEW_COMPLAINT';
+}
+
+const OPEN = `stage NOT IN ('${Stage.CLOSED}', '${Stage.REJECTED}')`;
+
+async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string): Promise<{ id: string; by: string } | null> {
+  if (mail.taggedNumber) {
+    const [c] = await ctx.query<{ id: string }>(`SELECT id FROM complaints WHERE number = $1 AND ${OPEN}`, [mail.taggedNumber]);
+    if (c) return { id: c.id, by: 'REPLY_ADDRESS' };
+  }
+  const refs = [...new Set([mail.parsed.inReplyTo ?? '', ...[mail.parsed.references ?? []].flat()].flatMap((r) => r.split(/\s+/)).filter(Boolean))].slice(0, 50);
+  if (refs.length) {
+    const [c] = await ctx.query<{ id: string }>(
+      `SELECT c.id FROM complaints c
+        WHERE c.${OPEN} AND c.id IN (SELECT complaint_id FROM outbound_mails WHERE message_id = ANY($1)
+                                     UNION SELECT complaint_id FROM inbound_mails WHERE message_id = ANY($1) AND complaint_id IS NOT NULL)
+        ORDER BY c.created_at DESC LIMIT 1`, [refs]);
+    if (c) return { id: c.id, by: 'REFERENCES' };
+  }
+  const number = NUMBER.exec(subject)?.[1];
+  if (number) {
+    // Only the complaint's own customer threads by the number: anyone can write a number in a subject.
+    const [c] = await ctx.query<{ id: string }>(
+      `SELECT id FROM complaints WHERE number = $1 AND lower(customer_email) = $2 AND ${OPEN}`, [number.toUpperCase(), fromAddress]);
+    if (c) return { id: c.id, by: 'SUBJECT' };
+  }
+  return null;
+}
+
+/** A delivery report names the mail it reports on by its Message-ID (ours: `<mail id@domain>`): that mail has failed, on its complaint too. */
+async function markBounced(ctx: RequestContext, raw: string): Promise<void> {
+  const ids = [...raw.matchAll(OUR_ID)].map((m) => m[1]!.toLowerCase());
+  if (!ids.length) return;
+  const failed = await ctx.query<{ id: string; complaint_id: string | null; to_address: string }>(
+    `WITH f AS (
+       UPDATE outbound_mails SET status = 'FAILED', next_attempt_at = NULL, last_error = 'bounced: the receiving server reported it undeliverable'
+        WHERE id = ANY($1::uuid[]) AND status <> 'FAILED'
+       RETURNING id, complaint_id, to_address
+     ) SELECT * FROM f`, [[...new Set(ids)]]);
+  for (const m of failed) {
+    if (m.complaint_id) {
+      await appendTimeline(ctx, {
+        complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, error: 'bounced: reported undeliverable' },
+      }, ActorKind.SYSTEM);
+    }
+  }
+}

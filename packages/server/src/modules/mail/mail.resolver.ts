@@ -1,0 +1,30 @@
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Allow } from '../../auth/allow.js';
+import { Action } from '../../auth/permissions.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { MailTransport, OutboundMail, OutboundMailStatus } from './mail.entity.js';
+import { listOutboundMails } from './mail.service.js';
+
+@ObjectType({ simpleResolvers: true })
+class OutboundMailLog {
+  @Field(() => MailTransport, { description: 'How this server sends mail now: SMTP, or MAILBOX (kept here, the development mailbox)' })
+  transport!: MailTransport;
+
+  @Field(() => [OutboundMail], { description: 'Newest first' })
+  mails!: OutboundMail[];
+}
+
+/** The company's outbound mail: read by ADMIN, as the company's other settings and logs. */
+@Resolver()
+export class MailResolver {
+  @Allow(Action.MANAGE_SETTINGS)
+  @Query(() => OutboundMailLog, { description: 'Mail sent to customers, newest first (docs/email.md)' })
+  async outboundMails(
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('status', () => OutboundMailStatus, { nullable: true }) status: OutboundMailStatus | null,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<OutboundMailLog> {
+    const mails = await listOutboundMails(await gql.staff(), first, status);
+    return { transport: gql.deps.mailTransport ?? MailTransport.MAILBOX, mails };
+  }
+}

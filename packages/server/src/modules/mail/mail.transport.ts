@@ -1,0 +1,65 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import { MailTransport } from './mail.entity.js';
+
+/** A mail as the worker hands it to the transport. */
+export interface OutgoingMail {
+  from: { name: string; address: string };
+  to: string;
+  replyTo: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  inReplyTo?: string;
+  references: string[];
+}
+
+/** What one attempt came to: sent, or an error, permanent when the SMTP server refused for good (5xx). */
+export interface MailResult {
+  ok: boolean;
+  permanent: boolean;
+  error: string | null;
+}
+
+/**
+ * Nodemailer over SMTP_URL, or, without it (embedded mode), nodemailer's
+ * stream transport: the mail is built as it would be sent and kept in the
+ * outbox, where admins read it (the development mailbox).
+ */
+export class MailSender {
+  readonly kind: MailTransport;
+  private readonly transporter: Transporter;
+
+  constructor(smtpUrl: string | undefined, timeoutMs: number) {
+    this.kind = smtpUrl ? MailTransport.SMTP : MailTransport.MAILBOX;
+    this.transporter = smtpUrl
+      ? nodemailer.createTransport({
+        url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+      })
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  }
+
+  async send(mail: OutgoingMail): Promise<MailResult> {
+    try {
+      await this.transporter.sendMail({
+        from: mail.from,
+        to: mail.to,
+        replyTo: mail.replyTo,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+        ...(mail.inReplyTo && { inReplyTo: mail.inReplyTo }),
+        ...(mail.references.length && { references: mail.references }),
+        // RFC 3834: a mail program's auto-responder answers nothing marked so; mail loops never start.
+        headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
+      });
+      return { ok: true, permanent: false, error: null };
+    } catch (err) {
+      const e = err as Error & { responseCode?: number };
+      return { ok: false, permanent: !!e.responseCode && e.responseCode >= 500, error: (e.message || String(err)).slice(0, 500) };
+    }
+  }
+
+  close(): void {
+    this.transporter.close();
+  }
+}
