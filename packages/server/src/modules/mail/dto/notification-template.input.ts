@@ -1,5 +1,6 @@
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { Field, InputType } from 'type-graphql';
+import { PlainText } from '../../../graphql/validation.js';
 import { NotificationEvent, type NotificationLocale } from '../notification-texts.js';
 
 @InputType()
@@ -12,11 +13,11 @@ export class NotificationTemplateInput {
   locale!: NotificationLocale;
 
   @Field()
-  @IsString() @MinLength(1) @MaxLength(200)
+  @PlainText({ min: 1, max: 200, singleLine: true })
   subject!: string;
 
   @Field()
-  @IsString() @MinLength(1) @MaxLength(10_000)
+  @PlainText({ min: 1, max: 10_000 })
   body!: string;
 }
 
