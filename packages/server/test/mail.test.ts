@@ -7,6 +7,9 @@ import { eventually } from './webhook-receiver.js';
 import { SmtpSink, type SunkMail } from './smtp-sink.js';
 import { DEFAULT_MAIL_WORKER, MailWorker } from '../src/modules/mail/mail.worker.js';
 import { verifyReplyAddress } from '../src/modules/mail/reply-tag.js';
+import { MailKind, queueMail } from '../src/modules/mail/mail.outbox.js';
+import { UnitOfWork } from '../src/db/unit-of-work.js';
+import { RequestContext } from '../src/graphql/context.js';
 
 /**
  * Outbound mail end to end: the server sends over SMTP to a sink this test
@@ -263,6 +266,26 @@ describe('sending', () => {
       await second.close();
       server.app.mail.start();
     }
+  });
+  it('sends mail that is about no complaint from the company\'s address, and blanks a one-time link once it is sent', async () => {
+    const to = `staff-${randomBytes(4).toString('hex')}@example.com`;
+    const uow = new UnitOfWork(server.dataSource);
+    await uow.enterTenant(a.t.tenantId);
+    const ctx = new RequestContext(a.t.tenantId, null, await uow.manager(), uow);
+    const id = await queueMail(ctx, { kind: MailKind.PASSWORD_RESET, to, subject: 'Reset\r\nBcc: x@example.com', text: 'https://reclaim.example.com/reset#secret-token', secret: true });
+    await expect(queueMail(ctx, { kind: MailKind.INVITATION, to: 'not an address', subject: 's', text: 't' })).rejects.toThrow(/not an address/);
+    await uow.finish(true);
+    const [got] = await eventually(() => sink.to(to).length >= 1 && sink.to(to), 10_000, 'the mail');
+    expect(got!.parsed.subject).toBe('Reset Bcc: x@example.com');
+    expect(got!.parsed.text).toContain('secret-token');
+    expect(header(got!, 'reply-to')).toMatchObject({ value: [{ address: expect.stringMatching(new RegExp(`@${DOMAIN}$`)) }] });
+    const row = await eventually(async () => {
+      const [r] = await server.dataSource.query(`SELECT status, body_text, kind FROM outbound_mails WHERE id = $1`, [id]);
+      return r.status === 'SENT' && r;
+    }, 5000, 'the recorded outcome');
+    expect(row).toEqual({ status: 'SENT', body_text: '', kind: 'PASSWORD_RESET' });
+    const entry = ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails.mails.find((m: any) => m.id === id);
+    expect(entry).toMatchObject({ kind: 'PASSWORD_RESET', complaintId: null, complaintNumber: null, bodyText: '' });
   });
 });
 

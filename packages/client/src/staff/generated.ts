@@ -346,6 +346,22 @@ export type LoginInput = {
   tenantSlug: string;
 };
 
+/** The customer notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; STAFF_ASSIGNED, STAFF_SLA, STAFF_NEW_IN_INBOX: staff notifications; SURVEY_INVITATION: a satisfaction survey */
+export type MailKind =
+  | 'ADDRESS_CONFIRMATION'
+  | 'CLOSED'
+  | 'DECISION'
+  | 'FEEDBACK'
+  | 'INVITATION'
+  | 'PASSWORD_RESET'
+  | 'PUBLIC_REPLY'
+  | 'QUESTION'
+  | 'REGISTERED'
+  | 'STAFF_ASSIGNED'
+  | 'STAFF_NEW_IN_INBOX'
+  | 'STAFF_SLA'
+  | 'SURVEY_INVITATION';
+
 /** SMTP: handed to the SMTP server (SMTP_URL); MAILBOX: kept in the development mailbox (no SMTP_URL) */
 export type MailTransport =
   | 'MAILBOX'
@@ -1145,7 +1161,7 @@ export type OutboundMailsQueryVariables = Exact<{
 }>;
 
 
-export type OutboundMailsQuery = { outboundMails: { transport: MailTransport, mails: Array<{ id: string, kind: NotificationEvent, toAddress: string, subject: string, bodyText: string, messageId: string | null, status: OutboundMailStatus, attempts: number, transport: MailTransport | null, lastError: string | null, sentAt: string | null, createdAt: string, complaintNumber: string | null }> } };
+export type OutboundMailsQuery = { outboundMails: { transport: MailTransport, mails: Array<{ id: string, kind: MailKind, toAddress: string, subject: string, bodyText: string, messageId: string | null, status: OutboundMailStatus, attempts: number, transport: MailTransport | null, lastError: string | null, sentAt: string | null, createdAt: string, complaintNumber: string | null }> } };
 
 export type NotificationTemplateFragment = { event: NotificationEvent, locale: string, subject: string, body: string, custom: boolean, updatedAt: string | null };
 

@@ -285,7 +285,7 @@ export const en = {
     smtpHint: 'Mail to customers as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
     to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
     messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
-    kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed' },
+    kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed', INVITATION: 'Invitation', PASSWORD_RESET: 'Password reset', ADDRESS_CONFIRMATION: 'Address confirmation', STAFF_ASSIGNED: 'Assigned to you', STAFF_SLA: 'Deadline at risk or breached', STAFF_NEW_IN_INBOX: 'New in the inbox', SURVEY_INVITATION: 'Survey' },
     status: { PENDING: 'Waiting', SENT: 'Sent', FAILED: 'Failed' },
   },
   webhooks: {

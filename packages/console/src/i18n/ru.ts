@@ -287,7 +287,7 @@ export const ru: Messages = {
     smtpHint: 'Письма клиентам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
     to: 'Кому', subject: 'Тема', complaint: 'Обращение', kindTitle: 'Повод', statusTitle: 'Статус', attempts: 'Попытки',
     messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', refresh: 'Обновить',
-    kind: { REGISTERED: 'Получено', QUESTION: 'Вопрос', PUBLIC_REPLY: 'Публичный ответ', DECISION: 'Решение', FEEDBACK: 'Просьба оценить', CLOSED: 'Закрыто' },
+    kind: { REGISTERED: 'Получено', QUESTION: 'Вопрос', PUBLIC_REPLY: 'Публичный ответ', DECISION: 'Решение', FEEDBACK: 'Просьба оценить', CLOSED: 'Закрыто', INVITATION: 'Приглашение', PASSWORD_RESET: 'Сброс пароля', ADDRESS_CONFIRMATION: 'Подтверждение адреса', STAFF_ASSIGNED: 'Назначено вам', STAFF_SLA: 'Срок под угрозой или нарушен', STAFF_NEW_IN_INBOX: 'Новое во входящих', SURVEY_INVITATION: 'Опрос' },
     status: { PENDING: 'Ожидает', SENT: 'Отправлено', FAILED: 'Не доставлено' },
   },
   webhooks: {

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { NotificationEvent } from './notification-texts.js';
+import { MailKind } from './mail.outbox.js';
 
 export enum OutboundMailStatus { PENDING = 'PENDING', SENT = 'SENT', FAILED = 'FAILED' }
 registerEnumType(OutboundMailStatus, { name: 'OutboundMailStatus', description: 'PENDING: to be sent or retried; FAILED: every retry failed' });
@@ -10,7 +10,7 @@ registerEnumType(MailTransport, {
   name: 'MailTransport', description: 'SMTP: handed to the SMTP server (SMTP_URL); MAILBOX: kept in the development mailbox (no SMTP_URL)',
 });
 
-/** A mail to a customer, written with the change that causes it and sent by the mail worker (docs/email.md). */
+/** A mail to a customer or a staff member, written with the change that causes it and sent by the mail worker (docs/email.md). */
 @ObjectType({ simpleResolvers: true })
 @Entity('outbound_mails')
 export class OutboundMail {
@@ -25,9 +25,9 @@ export class OutboundMail {
   @Column('uuid', { nullable: true })
   complaintId!: string | null;
 
-  @Field(() => NotificationEvent, { description: 'Why the mail was written (docs/email.md)' })
+  @Field(() => MailKind, { description: 'Why the mail was written (docs/email.md)' })
   @Column('text')
-  kind!: NotificationEvent;
+  kind!: MailKind;
 
   @Field({ description: 'The recipient' })
   @Column('text')
@@ -40,6 +40,10 @@ export class OutboundMail {
   @Field({ description: 'The plain text sent' })
   @Column('text')
   bodyText!: string;
+
+  /** The body holds a one-time link, blanked once the mail is sent or has failed. */
+  @Column('boolean')
+  bodySecret!: boolean;
 
   @Field(() => String, { nullable: true, description: 'Our Message-ID, fixed when the mail is first taken for sending' })
   @Column('text', { nullable: true })

@@ -1,5 +1,32 @@
+import { registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import type { NotificationEvent } from './notification-texts.js';
+
+/**
+ * Why a mail was written: the customer notifications (NotificationEvent,
+ * the same names), the account mails and the staff notifications. The
+ * outbox checks only a kind's form; this enum is the list.
+ */
+export enum MailKind {
+  REGISTERED = 'REGISTERED',
+  QUESTION = 'QUESTION',
+  PUBLIC_REPLY = 'PUBLIC_REPLY',
+  DECISION = 'DECISION',
+  FEEDBACK = 'FEEDBACK',
+  CLOSED = 'CLOSED',
+  INVITATION = 'INVITATION',
+  PASSWORD_RESET = 'PASSWORD_RESET',
+  ADDRESS_CONFIRMATION = 'ADDRESS_CONFIRMATION',
+  STAFF_ASSIGNED = 'STAFF_ASSIGNED',
+  STAFF_SLA = 'STAFF_SLA',
+  STAFF_NEW_IN_INBOX = 'STAFF_NEW_IN_INBOX',
+  SURVEY_INVITATION = 'SURVEY_INVITATION',
+}
+registerEnumType(MailKind, {
+  name: 'MailKind',
+  description: 'The customer notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; '
+    + 'STAFF_ASSIGNED, STAFF_SLA, STAFF_NEW_IN_INBOX: staff notifications; SURVEY_INVITATION: a satisfaction survey',
+});
 
 export interface ComplaintMail {
   complaintId: string;
@@ -24,4 +51,33 @@ export async function queueComplaintMail(ctx: RequestContext, mail: ComplaintMai
      RETURNING id`,
     [mail.complaintId, mail.kind, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text]);
   return rows.length > 0;
+}
+
+export interface StaffMail {
+  kind: MailKind;
+  /** The recipient's address as given; it is trimmed and checked for its form only. */
+  to: string;
+  subject: string;
+  text: string;
+  /** The complaint the mail is about, if any (its number goes before the subject). */
+  complaintId?: string | null;
+  /** The body holds a one-time link: it is blanked once the mail is sent or has failed for good. */
+  secret?: boolean;
+}
+
+/**
+ * Writes a mail to any address (a staff member, an invited user) into the
+ * outbox, in the caller's transaction, as queueComplaintMail does for the
+ * customer. Returns the mail's id.
+ */
+export async function queueMail(ctx: RequestContext, mail: StaffMail): Promise<string> {
+  const to = mail.to.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(to) || to.length > 320) throw new Error(`queueMail: ${JSON.stringify(to.slice(0, 40))} is not an address`);
+  const [row] = await ctx.query<{ id: string }>(
+    `INSERT INTO outbound_mails (tenant_id, id, complaint_id, kind, to_address, subject, body_text, body_secret, next_attempt_at, created_at)
+     SELECT app_tenant_id(), gen_random_uuid(), $1::uuid, $2, $3,
+            left(coalesce((SELECT '[' || c.number || '] ' FROM complaints c WHERE c.id = $1::uuid), '') || $4, 998), $5, $6, now(), now()
+     RETURNING id`,
+    [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false]);
+  return row!.id;
 }
