@@ -9,7 +9,7 @@ import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
 import {
   analysisFilter, choiceFromQuery, listLinkOfBar, presetDays, queryFromChoice, type AnalysisChoice,
 } from '../src/pages/analysis/analysis-filter.js';
-import { funnelFigure, funnelTotals, paretoFigure, type Words } from '../src/pages/analysis/analysis-figures.js';
+import { fishboneFigure, funnelFigure, funnelTotals, paretoFigure, type Words } from '../src/pages/analysis/analysis-figures.js';
 import { filterFromQuery } from '../src/pages/queue/queue-query.js';
 import DrillDownFilters from '../src/pages/list/DrillDownFilters.vue';
 import { ClientKey, SessionKey } from '../src/apollo.js';
@@ -268,6 +268,22 @@ describe('the Pareto chart by cause', () => {
       { ...words, reasonName: (r: { code: string }) => r.code } as unknown as Words);
     const data = (funnel.option as { series: Array<{ data: Array<{ tooltip: string }> }> }).series[0]!.data[0]!;
     expect(data.tooltip).toBe('stage.RECEIVED: 2<br>analysis.rejectedHere — &lt;b&gt;: 1');
+  });
+});
+
+describe('the cause-and-effect chart', () => {
+  it('names the causes on the bones by their names (shortened, with their counts), printed as written', () => {
+    const words = {
+      t: (key: string, v?: Record<string, unknown>) => (v ? `${key} ${JSON.stringify(v)}` : key), count: String, percent: String,
+      causeName: (c: { nameEn: string }) => c.nameEn,
+    } as unknown as Words;
+    const long = { ...cause, id: 'k-long', code: 'LONG', nameEn: 'Packaging line {b} settings drifted between two shifts' };
+    const figure = fishboneFigure([{ group: cause.group, count: 5, causes: [{ count: 4, cause: long }, { count: 1, cause }, { count: 0, cause: { ...cause, id: 'k-none' } }] }], words);
+    const nodes = (figure.option as { series: Array<{ data: Array<{ name: string; label: { show: boolean; formatter?: () => string } }> }> }).series[0]!.data;
+    const ribs = nodes.filter((n) => n.name.startsWith('rib-')).map((n) => n.label.formatter!());
+    expect(ribs).toEqual(['Packaging line {b} settings… (4)', 'Supplier material defect (1)']);
+    expect(nodes.find((n) => n.name === 'bone-0' || n.name.startsWith('bone-'))!.label.formatter!()).toMatch(/\(\d+\)$/);
+    expect(figure.table.rows.map((r) => r.cells.cause!.text)).toContain('LONG — Packaging line {b} settings drifted between two shifts');
   });
 });
 

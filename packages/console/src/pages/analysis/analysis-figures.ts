@@ -137,6 +137,12 @@ export function paretoFigure(
   };
 }
 
+/** `name` cut to `max` characters with an ellipsis: the fishbone's ribs have little room; the table beside it names them whole. */
+export function shorten(name: string, max: number): string {
+  const chars = [...name.trim()];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
 export function fishboneFigure(branches: AnalysisOverviewQuery['causeEffect'], w: Words): Figure {
   const byGroup = new Map(branches.map((b) => [b.group, b]));
   const ordered = CAUSE_GROUPS.map((group: CauseGroup) => byGroup.get(group) ?? { group, count: 0, causes: [] });
@@ -146,7 +152,7 @@ export function fishboneFigure(branches: AnalysisOverviewQuery['causeEffect'], w
     ordered.map((b) => ({
       name: b.group,
       label: `${w.t(`causeGroup.${b.group}`)} (${w.count(b.count)})`,
-      causes: b.causes.filter((c) => c.count > 0).map((c) => ({ label: `${c.cause.code} ${w.count(c.count)}` })),
+      causes: b.causes.filter((c) => c.count > 0).map((c) => ({ label: `${shorten(w.causeName(c.cause), 28)} (${w.count(c.count)})` })),
     })),
     (n) => w.t('analysis.moreCauses', { n }),
   );

@@ -96,6 +96,8 @@ export interface Bone { name: string; label: string; causes: readonly { label: s
  * The fishbone: a spine to the effect on the right, three bones above and
  * three below, each named by its group with its count, and its causes (with
  * counts) along it. A graph with fixed positions, so it reads as the diagram.
+ * Labels are given as functions: a string would be read as ECharts' label
+ * template, where `{b}` or `{a|…}` in a cause's name would not print as written.
  */
 export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel: (n: number) => string, perBone = 4): ChartOption {
   type Node = { name: string; x: number; y: number; symbolSize: number; label: Record<string, unknown>; itemStyle?: Record<string, unknown> };
@@ -123,7 +125,7 @@ export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel
     const top = `bone-${i}`;
     nodes.push({
       name: top, ...head, symbolSize: 0,
-      label: { show: true, position: side < 0 ? 'top' : 'bottom', formatter: bone.label, fontWeight: 'bold', color: TEXT },
+      label: { show: true, position: side < 0 ? 'top' : 'bottom', formatter: () => bone.label, fontWeight: 'bold', color: TEXT },
     });
     links.push({ source: top, target: `spine-${column}`, lineStyle: { width: 2 } });
     const shown = bone.causes.slice(0, perBone);
@@ -134,7 +136,7 @@ export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel
       const at = { x: head.x + (join.x - head.x) * t, y: head.y + (join.y - head.y) * t };
       const rib = `rib-${i}-${k}`;
       const point = `cause-${i}-${k}`;
-      nodes.push({ name: rib, x: at.x - 6, y: at.y, symbolSize: 0, label: { show: true, position: 'left', formatter: cause.label, fontSize: 11, color: TEXT } });
+      nodes.push({ name: rib, x: at.x - 6, y: at.y, symbolSize: 0, label: { show: true, position: 'left', formatter: () => cause.label, fontSize: 11, color: TEXT } });
       nodes.push({ name: point, ...at, symbolSize: 4, itemStyle: { color: '#475569' }, label: { show: false } });
       links.push({ source: rib, target: point, lineStyle: { width: 1, color: '#94a3b8' } });
     });
