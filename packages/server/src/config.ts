@@ -73,6 +73,10 @@ export interface Config {
   /** Mails received per sender address per company, and per company, per hour; 0 turns one off. */
   mailPerSenderPerHour: number;
   mailPerCompanyPerHour: number;
+  /** How often a company's own mailbox is read over IMAP, in seconds. */
+  imapPollSeconds: number;
+  /** Mailboxes may be on loopback and private addresses and read without encryption: for development and tests only. */
+  mailboxesAllowInsecure: boolean;
   /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
   portalSubmissionsPerHour: number;
   /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
@@ -238,6 +242,8 @@ export const SETTINGS = z.object({
   MAIL_MAX_MB: whole(1, 100),
   MAIL_PER_SENDER_PER_HOUR: whole(),
   MAIL_PER_COMPANY_PER_HOUR: whole(),
+  IMAP_POLL_SECONDS: whole(10, 86400),
+  MAILBOXES_ALLOW_INSECURE: flag,
   MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
@@ -313,6 +319,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const s = parsed.success ? parsed.data : ({} as Settings);
   if (parsed.success) {
     if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE) problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
+    if (s.NODE_ENV === 'production' && s.MAILBOXES_ALLOW_INSECURE) problems.push('MAILBOXES_ALLOW_INSECURE: must be off when NODE_ENV=production');
     if (s.SMTP_URL && !s.MAIL_DOMAIN) problems.push('MAIL_DOMAIN: must be set with SMTP_URL (the domain the companies send from)');
     if (s.NODE_ENV === 'production' && !s.JWT_SECRET) problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
     const pubsub = s.PUBSUB;
@@ -370,6 +377,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
     mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
     mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,
+    imapPollSeconds: s.IMAP_POLL_SECONDS ?? 60,
+    mailboxesAllowInsecure: s.MAILBOXES_ALLOW_INSECURE ?? false,
     mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,
