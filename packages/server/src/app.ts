@@ -100,7 +100,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
     deadlineWritten: (at) => scheduler?.expect(at),
   };
-  const mailSettings = { smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret };
+  const mailSettings = {
+    smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret, dkim: config.mailDkim,
+  };
   const mail = new MailWorker(dataSource, mailSettings, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
   const mailLinks = new MailLinks(mailSettings.tagSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`);
   const mailboxes: MailboxAccess = {
