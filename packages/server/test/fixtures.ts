@@ -170,11 +170,16 @@ export class Fixtures {
     this.build = new Builders(server.dataSource);
   }
 
-  /** A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country). */
-  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {}): Promise<TenantFixture> {
+  /**
+   * A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country), its admin address
+   * confirmed (`unconfirmed`: left as sign-up leaves it).
+   */
+  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {},
+    options: { unconfirmed?: boolean } = {}): Promise<TenantFixture> {
     const data = ok(await this.server.staff(
       `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token user { id } tenant { id } } }`,
       { input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin', ...extra } }));
+    if (!options.unconfirmed) await this.build.confirmAddress(data.signUpTenant.tenant.id);
     return { slug, tenantId: data.signUpTenant.tenant.id, adminToken: data.signUpTenant.token, adminId: data.signUpTenant.user.id };
   }
 

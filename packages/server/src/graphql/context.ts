@@ -18,6 +18,8 @@ import type { QueryLimits } from './limits.js';
 import { looksLikeApiKey } from '../modules/integration/api-key.js';
 import { enterAsIntegration } from '../modules/integration/integration.service.js';
 import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
+import type { AccountSettings } from '../modules/account/account.service.js';
+import type { PasswordResetLimits } from '../modules/account/reset-limits.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -101,6 +103,10 @@ export interface ServerDeps {
   mailTransport?: MailTransport;
   /** The tracking links of mail (PUBLIC_URL); every request's context carries it. */
   mailLinks?: MailLinks;
+  /** How long account links work (invitations, password resets, address confirmations). */
+  accounts: AccountSettings;
+  /** "Forgot password?" requests per account and per address, and the answer's minimum time. */
+  passwordResets: PasswordResetLimits;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
   sessions?: SessionEnder;
 }

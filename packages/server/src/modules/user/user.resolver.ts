@@ -110,6 +110,11 @@ export class UserResolver {
     return user;
   }
 
+  @FieldResolver(() => Boolean, { description: 'Invited by mail and has not set a password yet: cannot sign in' })
+  invited(@Root() u: User): boolean {
+    return Boolean(u.invitedAt);
+  }
+
   @FieldResolver(() => String)
   async email(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<string> {
     await staffOnly(gql);
