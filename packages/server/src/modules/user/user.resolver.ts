@@ -111,7 +111,8 @@ export class UserResolver {
   }
 
   @FieldResolver(() => Boolean, { description: 'Invited by mail and has not set a password yet: cannot sign in' })
-  invited(@Root() u: User): boolean {
+  async invited(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<boolean> {
+    await staffOnly(gql);
     return Boolean(u.invitedAt);
   }
 
