@@ -83,7 +83,7 @@ export const Q = {
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
   'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
-  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates'] as const;
+  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates', 'account_links'] as const;
 /**
  * What a checksum covers of a row: all of it, except what workers change asynchronously after commit (the outbox's
  * publication time; an outbound mail's sending state).
