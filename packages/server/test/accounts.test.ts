@@ -307,3 +307,25 @@ describe('password reset limits', () => {
     ok(await from('203.0.113.10', t.slug, 'someone-else@example.com'));
   });
 });
+
+describe('without SMTP_URL', () => {
+  let embedded: TestServer;
+  beforeAll(async () => {
+    embedded = await startTestServer({ mail: { pollMs: 100 }, publicUrl: PUBLIC_URL });
+  });
+  afterAll(async () => {
+    await embedded?.close();
+  });
+
+  it('the development mailbox keeps an invitation\'s link readable for the admin, who reads the mail there', async () => {
+    const t = await new Fixtures(embedded).tenant();
+    const email = address();
+    ok(await embedded.staff(INVITE, { input: { email, name: 'Mila Mailbox', roles: ['OPERATOR'] } }, t.adminToken));
+    const mail = await eventually(async () => ok(await embedded.staff(`{ outboundMails { mails { kind toAddress status transport bodyText } } }`, {}, t.adminToken))
+      .outboundMails.mails.find((m: { toAddress: string; status: string }) => m.toAddress === email && m.status === 'SENT'), 10_000, 'the invitation in the mailbox');
+    expect(mail).toMatchObject({ kind: 'INVITATION', transport: 'MAILBOX' });
+    const token = new RegExp(`${PUBLIC_URL.replace(/\./g, '\\.')}/invitation/${t.slug}#([A-Za-z0-9_-]{43})`).exec(mail.bodyText)?.[1];
+    expect(token, mail.bodyText).toBeDefined();
+    ok(await embedded.staff(ACCEPT, { input: { tenantSlug: t.slug, token, password: NEW_PASSWORD } }));
+  });
+});
