@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium)('invitations in Chromium', () => {
     await context.close();
   });
 
-  it('"forgot password?" answers the same for any address, in both languages', async () => {
+  it('"forgot password?" answers the same for any address, in both languages; a refused link says why', async () => {
     const { context, page } = await newPage('en');
     await page.goto('/login');
     await page.getByRole('link', { name: 'Forgot password?' }).click();
@@ -119,6 +119,10 @@ describe.skipIf(!hasChromium)('invitations in Chromium', () => {
     await page.locator('input[name=email]').fill('nobody@example.com');
     await page.keyboard.press('Enter');
     await page.locator('[role=status]', { hasText: 'If nobody@example.com has an account' }).waitFor();
+    // A link that does not work says why, on an accessible page.
+    await page.goto(`/confirm-address/${TENANT}#${'x'.repeat(43)}`);
+    await page.locator('[role=alert]', { hasText: 'This link is not valid' }).waitFor();
+    await expectClean(page, 'the confirm-address page with a refused link');
     await context.close();
     const ru = await newPage('ru');
     await ru.page.goto('/forgot-password');
