@@ -13,6 +13,20 @@ declare module 'vue-router' {
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
+  // The pages the account mails link to (the token in the fragment), and "forgot password?".
+  { path: '/forgot-password', name: 'forgot-password', component: () => import('./pages/account/ForgotPasswordPage.vue'), meta: { public: true } },
+  {
+    path: '/invitation/:tenant', name: 'invitation', component: () => import('./pages/account/SetPasswordPage.vue'),
+    props: (to) => ({ purpose: 'invitation', tenant: String(to.params.tenant) }), meta: { public: true },
+  },
+  {
+    path: '/reset-password/:tenant', name: 'reset-password', component: () => import('./pages/account/SetPasswordPage.vue'),
+    props: (to) => ({ purpose: 'reset', tenant: String(to.params.tenant) }), meta: { public: true },
+  },
+  {
+    path: '/confirm-address/:tenant', name: 'confirm-address', component: () => import('./pages/account/ConfirmAddressPage.vue'),
+    props: true, meta: { public: true },
+  },
   {
     path: '/',
     component: () => import('./layout/AppLayout.vue'),

@@ -27,9 +27,9 @@ export const reference: ReferenceQuery = {
     { id: 'r-old', code: 'OLD', nameRu: 'Старое', nameEn: 'Old', archivedAt: '2026-11-01T00:00:00Z' },
   ],
   users: [
-    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
-    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
-    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality', archivedAt: null }] },
+    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, invited: false, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
+    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, invited: false, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
+    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, invited: false, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality', archivedAt: null }] },
   ],
 };
 

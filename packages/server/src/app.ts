@@ -22,6 +22,8 @@ import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js'
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
 import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
 import { MailLinks } from './modules/mail/mail-links.js';
+import { ACCOUNT_DEFAULTS } from './modules/account/account.service.js';
+import { PasswordResetLimits } from './modules/account/reset-limits.js';
 import { MailReceiver } from './modules/mail/mail.receiver.js';
 import { DEFAULT_MAILBOX_READER, MailboxReader, type MailboxReaderOptions } from './modules/mail/mailbox.reader.js';
 import type { MailboxAccess } from './modules/mail/mailbox.service.js';
@@ -151,6 +153,16 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     mailTransport: mail.sender.kind,
     mailLinks,
     mailboxes,
+    accounts: {
+      invitationTtlSeconds: config.invitationTtlSeconds ?? ACCOUNT_DEFAULTS.invitationTtlSeconds,
+      passwordResetTtlSeconds: config.passwordResetTtlSeconds ?? ACCOUNT_DEFAULTS.passwordResetTtlSeconds,
+      addressConfirmationTtlSeconds: config.addressConfirmationTtlSeconds ?? ACCOUNT_DEFAULTS.addressConfirmationTtlSeconds,
+    },
+    passwordResets: new PasswordResetLimits(limits, {
+      perAccountPerHour: config.passwordResetsPerAccountPerHour ?? 0,
+      perAddressPerHour: config.passwordResetsPerAddressPerHour ?? 0,
+      minAnswerMs: config.passwordResetMinAnswerMs ?? 0,
+    }),
   };
   const mailReceiver = config.smtpPort === undefined ? null : new MailReceiver(dataSource, afterCommit, mailLinks, mailSettings, {
     port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,

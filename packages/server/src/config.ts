@@ -1,5 +1,6 @@
 import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { RESET_DEFAULTS } from './modules/account/reset-limits.js';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './realtime/index.js';
@@ -117,6 +118,15 @@ export interface Config {
   passwordHashWaitMs: number;
   /** Companies signed up per client address per hour; 0 turns it off. */
   signUpsPerHourPerAddress: number;
+  /** How long the links of account mails work: an invitation, a password reset, an address confirmation. */
+  invitationTtlSeconds: number;
+  passwordResetTtlSeconds: number;
+  addressConfirmationTtlSeconds: number;
+  /** "Forgot password?" requests per account (company and e-mail) and per client address, per hour; 0 turns one off. */
+  passwordResetsPerAccountPerHour: number;
+  passwordResetsPerAddressPerHour: number;
+  /** The least time a "forgot password?" request takes to answer, so that existing and unknown addresses answer alike. */
+  passwordResetMinAnswerMs: number;
   /** Load balancers or proxies in front whose X-Forwarded-For is believed for the client's address (0: none). */
   trustedProxies: number;
   /** What one GraphQL document may ask for, on both endpoints and over WebSocket (GRAPHQL_MAX_*). */
@@ -270,6 +280,12 @@ export const SETTINGS = z.object({
   PASSWORD_HASH_CONCURRENCY: whole(),
   PASSWORD_HASH_WAIT_MS: whole(),
   SIGN_UPS_PER_HOUR_PER_ADDRESS: whole(),
+  INVITATION_TTL_HOURS: whole(1, 24 * 90),
+  PASSWORD_RESET_TTL_MINUTES: whole(5, 24 * 60),
+  ADDRESS_CONFIRMATION_TTL_HOURS: whole(1, 24 * 90),
+  PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR: whole(),
+  PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: whole(),
+  PASSWORD_RESET_MIN_ANSWER_MS: whole(0, 5000),
   TRUSTED_PROXIES: whole(0, 10),
   CONSOLE_DIST_DIR: text,
   PORTAL_DIST_DIR: text,
@@ -421,6 +437,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     passwordHashConcurrency: s.PASSWORD_HASH_CONCURRENCY ?? 2 * availableParallelism(),
     passwordHashWaitMs: s.PASSWORD_HASH_WAIT_MS ?? 500,
     signUpsPerHourPerAddress: s.SIGN_UPS_PER_HOUR_PER_ADDRESS ?? 3,
+    invitationTtlSeconds: (s.INVITATION_TTL_HOURS ?? 7 * 24) * 3600,
+    passwordResetTtlSeconds: (s.PASSWORD_RESET_TTL_MINUTES ?? 60) * 60,
+    addressConfirmationTtlSeconds: (s.ADDRESS_CONFIRMATION_TTL_HOURS ?? 7 * 24) * 3600,
+    passwordResetsPerAccountPerHour: s.PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR ?? RESET_DEFAULTS.perAccountPerHour,
+    passwordResetsPerAddressPerHour: s.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR ?? RESET_DEFAULTS.perAddressPerHour,
+    passwordResetMinAnswerMs: s.PASSWORD_RESET_MIN_ANSWER_MS ?? RESET_DEFAULTS.minAnswerMs,
     trustedProxies: s.TRUSTED_PROXIES ?? 0,
     queryLimits: {
       maxDepth: s.GRAPHQL_MAX_DEPTH ?? DEFAULT_LIMITS.maxDepth,

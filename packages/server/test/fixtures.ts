@@ -83,7 +83,7 @@ export const Q = {
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
   'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
-  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates'] as const;
+  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates', 'account_links'] as const;
 /**
  * What a checksum covers of a row: all of it, except what workers change asynchronously after commit (the outbox's
  * publication time; an outbound mail's sending state).
@@ -170,11 +170,16 @@ export class Fixtures {
     this.build = new Builders(server.dataSource);
   }
 
-  /** A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country). */
-  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {}): Promise<TenantFixture> {
+  /**
+   * A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country), its admin address
+   * confirmed (`unconfirmed`: left as sign-up leaves it).
+   */
+  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {},
+    options: { unconfirmed?: boolean } = {}): Promise<TenantFixture> {
     const data = ok(await this.server.staff(
       `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token user { id } tenant { id } } }`,
       { input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin', ...extra } }));
+    if (!options.unconfirmed) await this.build.confirmAddress(data.signUpTenant.tenant.id);
     return { slug, tenantId: data.signUpTenant.tenant.id, adminToken: data.signUpTenant.token, adminId: data.signUpTenant.user.id };
   }
 

@@ -13,6 +13,8 @@ export interface TenantInfo {
   /** ISO 3166-1 alpha-2: the public holidays offered, and for RU the consumer-law deadlines. */
   country: string;
   numberPrefix: string;
+  /** Whether the first admin confirmed their address (until then: no invitations, no mail in). */
+  addressConfirmed: boolean;
 }
 
 interface SessionState {
@@ -67,7 +69,10 @@ export function createSession() {
     },
     async signIn(tenantSlug: string, email: string, password: string) {
       const { data } = await apollo!.mutate({ mutation: LoginDocument, variables: { input: { tenantSlug, email, password } } });
-      const login = data!.login;
+      this.adopt(data!.login);
+    },
+    /** Takes the session a sign-in, an accepted invitation or a password reset gave. */
+    adopt(login: { token: string; user: StaffUserFragment & { can: StaffAction[] }; tenant: TenantInfo }) {
       state.token = login.token;
       state.user = login.user;
       state.tenant = login.tenant;

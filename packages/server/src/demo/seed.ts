@@ -104,8 +104,9 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
   const { manager } = ctx;
   const created = new Date(now - 120 * 24 * 3600 * 1000).toISOString();
   const inserted = await manager.query(
-    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, currency)
-     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $8, $7, $6, $9) ON CONFLICT DO NOTHING RETURNING id`,
+    // The demo companies' addresses count as confirmed: they can invite staff and receive mail at once.
+    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, currency, address_confirmed_at)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $8, $7, $6, $9, $6) ON CONFLICT DO NOTHING RETURNING id`,
     [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding), texts.country, texts.currency]);
   if (inserted.length === 0) return false;
   const org = data.organization.rows;

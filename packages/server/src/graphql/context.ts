@@ -19,6 +19,8 @@ import type { QueryLimits } from './limits.js';
 import { looksLikeApiKey } from '../modules/integration/api-key.js';
 import { enterAsIntegration } from '../modules/integration/integration.service.js';
 import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
+import type { AccountSettings } from '../modules/account/account.service.js';
+import type { PasswordResetLimits } from '../modules/account/reset-limits.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -104,6 +106,10 @@ export interface ServerDeps {
   mailLinks?: MailLinks;
   /** How company mailboxes are reached and their passwords sealed (MAILBOXES_ALLOW_INSECURE, MAIL_TAG_SECRET). */
   mailboxes?: MailboxAccess;
+  /** How long account links work (invitations, password resets, address confirmations). */
+  accounts: AccountSettings;
+  /** "Forgot password?" requests per account and per address, and the answer's minimum time. */
+  passwordResets: PasswordResetLimits;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
   sessions?: SessionEnder;
 }

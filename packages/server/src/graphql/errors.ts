@@ -77,6 +77,13 @@ export const ERROR_REASONS = {
   LIVE_QUEUE_FULL: 'RATE_LIMITED',
   LIVE_LIMIT: 'RATE_LIMITED',
   BUSY: 'RATE_LIMITED',
+  // Accounts by mail (docs/security.md, "One-time account links").
+  LINK_INVALID: 'BAD_USER_INPUT',
+  LINK_EXPIRED: 'BAD_USER_INPUT',
+  LINK_USED: 'BAD_USER_INPUT',
+  LINK_REVOKED: 'BAD_USER_INPUT',
+  ADDRESS_UNCONFIRMED: 'FORBIDDEN',
+  NOT_INVITED: 'BAD_USER_INPUT',
 } as const satisfies Record<string, ErrorCode>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

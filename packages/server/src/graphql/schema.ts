@@ -6,6 +6,7 @@ import { DateTime } from './scalars.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
 import { DepartmentResolver } from '../modules/department/department.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
+import { AccountResolver } from '../modules/account/account.resolver.js';
 import { CategoryResolver } from '../modules/category/category.resolver.js';
 import { ComplaintResolver, TimelineEventResolver } from '../modules/complaint/complaint.resolver.js';
 import { CorrectiveActionResolver, EffectivenessCheckResolver } from '../modules/complaint/corrective-action.resolver.js';
@@ -49,7 +50,7 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
   return guardOperations(shareResults(await buildSchema({
     ...common,
     resolvers: [
-      TenantResolver, DepartmentResolver, UserResolver, CategoryResolver,
+      TenantResolver, DepartmentResolver, UserResolver, AccountResolver, CategoryResolver,
       ComplaintResolver, CorrectiveActionResolver, EffectivenessCheckResolver, TimelineEventResolver, MessageResolver,
       RelatedComplaintsResolver, ComplaintLinkResolver,
       ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,

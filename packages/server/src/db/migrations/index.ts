@@ -26,6 +26,7 @@ import { NotificationTemplates1764635000000 } from './1764635000000-notification
 import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
+import { AccountMail1764650000000 } from './1764650000000-account-mail.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -56,5 +57,6 @@ export const migrations = [
   NotificationTemplates1764635000000,
   InboundMail1764640000000,
   MailKinds1764645000000,
+  AccountMail1764650000000,
   Mailboxes1764690000000,
 ];

@@ -98,7 +98,8 @@ export class MailReceiver {
     const tagged = local.includes('+') ? verifyReplyAddress(this.settings.tagSecret, address, this.settings.domain) : null;
     if (local.includes('+') && !tagged) return null;
     const slug = tagged?.slug ?? local;
-    const [row] = await this.dataSource.query<Array<{ id: string | null }>>('SELECT tenant_id_by_slug($1) AS id', [slug]);
+    // A company whose admin address is not confirmed has no mail address yet: refused at RCPT TO, as an unknown one.
+    const [row] = await this.dataSource.query<Array<{ id: string | null }>>('SELECT mail_tenant_id_by_slug($1) AS id', [slug]);
     return row?.id ? { tenantId: row.id, taggedNumber: tagged?.number ?? null } : null;
   }
 

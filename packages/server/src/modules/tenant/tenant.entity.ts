@@ -44,4 +44,8 @@ export class Tenant {
   @Field()
   @Column('timestamptz')
   createdAt!: Date;
+
+  /** When the first admin confirmed their address (ADDRESS_CONFIRMATION); until then the company cannot invite staff nor receive mail. */
+  @Column('timestamptz', { nullable: true })
+  addressConfirmedAt!: Date | null;
 }

@@ -132,7 +132,7 @@ export class TenantResolver {
     const signUp = checkSignUp(input);
     if (await gql.tenantIdBySlug(signUp.slug)) throw taken('slug', 'this slug is taken');
     await gql.deps.signUps.take(gql.clientAddress);
-    return withToken(gql, await createTenant(await gql.forTenant(randomUUID()), signUp));
+    return withToken(gql, await createTenant(await gql.forTenant(randomUUID()), signUp, gql.deps.accounts));
   }
 
   /**
@@ -168,6 +168,11 @@ export class TenantResolver {
     return updateTenant(await gql.staff(), input);
   }
 
+  @FieldResolver(() => Boolean, { description: 'Whether the first admin confirmed their address; until then the company cannot invite staff nor receive mail' })
+  addressConfirmed(@Root() t: Tenant): boolean {
+    return t.addressConfirmedAt !== null && t.addressConfirmedAt !== undefined;
+  }
+
   @Allow(STAFF)
   @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })
   async tenant(@Ctx() gql: GraphQLContext): Promise<Tenant> {
@@ -178,6 +183,6 @@ export class TenantResolver {
   }
 }
 
-async function withToken(gql: GraphQLContext, session: Session): Promise<AuthPayload> {
+export async function withToken(gql: GraphQLContext, session: Session): Promise<AuthPayload> {
   return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id, credentialsVersion: session.user.credentialsVersion }) };
 }

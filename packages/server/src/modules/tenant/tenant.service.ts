@@ -10,6 +10,7 @@ import { User } from '../user/user.entity.js';
 import { RESERVED_SLUGS } from './reserved-slugs.js';
 import { defaultCountry, isCountryCode } from '../sla/public-holidays.js';
 import { installSlaDefaults } from '../sla/sla-settings.service.js';
+import { sendAddressConfirmation, type AccountSettings } from '../account/account.service.js';
 
 export interface SignUp {
   slug: string;
@@ -54,11 +55,14 @@ function checkCountry(country: string): string {
   return code;
 }
 
-/** Creates the company of `ctx` (a new id) and its first admin (roles ADMIN and HEAD), with default SLA settings. */
-export async function createTenant(ctx: RequestContext, input: CheckedSignUp): Promise<Session> {
+/**
+ * Creates the company of `ctx` (a new id) and its first admin (roles ADMIN and HEAD), with default SLA settings,
+ * and writes the mail that asks the admin to confirm their address (the company cannot invite nor receive mail before).
+ */
+export async function createTenant(ctx: RequestContext, input: CheckedSignUp, accounts: AccountSettings): Promise<Session> {
   const tenant = ctx.manager.create(Tenant, {
     id: ctx.tenantId, slug: input.slug, numberPrefix: input.slug.toUpperCase(), name: input.name.trim(),
-    locale: input.locale ?? 'ru', timeZone: input.timeZone, country: input.country, branding: {}, createdAt: new Date(),
+    locale: input.locale ?? 'ru', timeZone: input.timeZone, country: input.country, branding: {}, createdAt: new Date(), addressConfirmedAt: null,
     // A company working in Russian deals in roubles unless it says otherwise; for others there is no safe guess.
     currency: input.currency ?? ((input.locale ?? 'ru') === 'ru' ? 'RUB' : null),
   });
@@ -70,14 +74,17 @@ export async function createTenant(ctx: RequestContext, input: CheckedSignUp): P
   const user = await insertUser(ctx, {
     email: input.adminEmail, name: input.adminName, password: input.adminPassword, roles: [Role.ADMIN, Role.HEAD],
   });
+  await sendAddressConfirmation(ctx, user, accounts);
   return { tenant, user };
 }
 
-export async function insertUser(ctx: RequestContext, u: { email: string; name: string; password: string; roles: Role[] }): Promise<User> {
-  checkPassword(u.password, u.email);
+/** A new active user; without a password (null) an invited one, who sets it through their invitation's link. */
+export async function insertUser(ctx: RequestContext, u: { email: string; name: string; password: string | null; roles: Role[] }): Promise<User> {
+  if (u.password !== null) checkPassword(u.password, u.email);
   const user = ctx.manager.create(User, {
     tenantId: ctx.tenantId, id: randomUUID(), email: u.email.trim().toLowerCase(), name: u.name.trim(),
-    passwordHash: await ctx.hashPassword(u.password), roles: [...new Set(u.roles)], active: true, credentialsVersion: 0, createdAt: new Date(),
+    passwordHash: u.password === null ? null : await ctx.hashPassword(u.password), invitedAt: u.password === null ? new Date() : null,
+    roles: [...new Set(u.roles)], active: true, credentialsVersion: 0, createdAt: new Date(),
   });
   await ctx.manager.insert(User, user);
   return user;
@@ -87,12 +94,13 @@ export async function insertUser(ctx: RequestContext, u: { email: string; name: 
  * The session of `email` in the company of `ctx` if `password` is theirs,
  * else null. An unknown company (`ctx` null), an unknown or deactivated
  * user and a wrong password take the same time: a password is checked in
- * each case (against a dummy hash when there is no user).
+ * each case (against a dummy hash when there is no user). An invited user
+ * who has not set a password yet cannot sign in.
  */
 export async function checkCredentials(ctx: RequestContext | null, email: string, password: string): Promise<Session | null> {
   const user = ctx ? await ctx.manager.findOneBy(User, { email: email.trim().toLowerCase() }) : null;
   const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-  if (!ctx || !user?.active || !matches) return null;
+  if (!ctx || !user?.active || !user.passwordHash || !matches) return null;
   return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
 }
 

@@ -20,8 +20,13 @@ export class User {
   @Column('text')
   name!: string;
 
-  @Column('text')
-  passwordHash!: string;
+  /** Null while the user is invited and has not set a password yet: they cannot sign in. */
+  @Column('text', { nullable: true })
+  passwordHash!: string | null;
+
+  /** When the user was invited by mail; null once they set their password (or for a user created with one). */
+  @Column('timestamptz', { nullable: true })
+  invitedAt!: Date | null;
 
   @Field(() => [Role])
   @Column('text', { array: true })

@@ -110,6 +110,12 @@ export class UserResolver {
     return user;
   }
 
+  @FieldResolver(() => Boolean, { description: 'Invited by mail and has not set a password yet: cannot sign in' })
+  async invited(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<boolean> {
+    await staffOnly(gql);
+    return Boolean(u.invitedAt);
+  }
+
   @FieldResolver(() => String)
   async email(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<string> {
     await staffOnly(gql);

@@ -3,6 +3,8 @@ import { AppError, notFound, taken } from '../../graphql/errors.js';
 import { checkPassword } from '../../auth/password-policy.js';
 import { Role } from '../../auth/roles.js';
 import { insertUser } from '../tenant/tenant.service.js';
+import { requireConfirmedAddress } from '../account/account.service.js';
+import { LinkPurpose, revokeLinks } from '../account/account-links.js';
 import { User } from './user.entity.js';
 import type { CreateUserInput, UpdateUserInput } from './user.resolver.js';
 
@@ -15,14 +17,19 @@ export async function listUsers(ctx: RequestContext, departmentId: string | null
     .getMany();
 }
 
+/** A user with a password, as an admin or the API creates one; refused (ADDRESS_UNCONFIRMED) until the company's address is confirmed. */
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
-  const email = input.email.trim().toLowerCase();
-  if (await ctx.manager.findOneBy(User, { email })) {
-    throw taken('email', 'a user with this e-mail exists already');
-  }
+  await requireConfirmedAddress(ctx);
+  await refuseTakenEmail(ctx, input.email);
   const user = await insertUser(ctx, input);
   await setDepartments(ctx, user.id, input.departmentIds ?? []);
   return user;
+}
+
+export async function refuseTakenEmail(ctx: RequestContext, email: string): Promise<void> {
+  if (await ctx.manager.findOneBy(User, { email: email.trim().toLowerCase() })) {
+    throw taken('email', 'a user with this e-mail exists already');
+  }
 }
 
 /**
@@ -44,6 +51,11 @@ export async function updateUser(ctx: RequestContext, input: UpdateUserInput): P
   if (input.password !== null && input.password !== undefined) {
     checkPassword(input.password, user.email);
     changes.passwordHash = await ctx.hashPassword(input.password);
+    // An invited user given a password by an admin is no longer invited: the invitation's link stops working.
+    if (user.invitedAt) {
+      changes.invitedAt = null;
+      await revokeLinks(ctx, LinkPurpose.INVITATION, user.id);
+    }
   }
   const departmentsChanged = input.departmentIds ? !sameSet(input.departmentIds, await departmentIdsOf(ctx, user.id)) : false;
   const sessionEnded = changes.passwordHash !== undefined || departmentsChanged
@@ -67,7 +79,7 @@ async function departmentIdsOf(ctx: RequestContext, userId: string): Promise<str
   return rows.map((r) => r.department_id);
 }
 
-async function setDepartments(ctx: RequestContext, userId: string, departmentIds: string[]): Promise<void> {
+export async function setDepartments(ctx: RequestContext, userId: string, departmentIds: string[]): Promise<void> {
   const ids = [...new Set(departmentIds)];
   if (ids.length) {
     const found = await ctx.query<{ id: string }>('SELECT id FROM departments WHERE id = ANY($1::uuid[])', [ids]);
