@@ -182,7 +182,9 @@ async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>)
   if (automatic || !fromAddress) return 'AUTOMATIC';
 
   const text = writtenText(parsed) || subject || '—';
-  const target = await threadOf(ctx, mail, fromAddress, subject);
+  const threading = await threadOf(ctx, mail, fromAddress, subject);
+  const closed = threading.target && (threading.target.stage === Stage.CLOSED || threading.target.stage === Stage.REJECTED);
+  const target = closed ? null : threading.target;
   if (target) {
     const attachmentIds = await attachFiles(ctx, target.id, mail.files, kept);
     await addMessage(ctx, { complaintId: target.id, body: text, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
@@ -196,7 +198,7 @@ async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>)
   });
   const fileIds = await attachFiles(ctx, complaint.id, mail.files, kept);
   await linkAttachments(ctx, fileIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
-  const mentioned = NUMBER.exec(subject)?.[1] ?? NUMBER.exec(text)?.[1];
+  const mentioned = NUMBER.exec(subject)?.[1] ?? NUMBER.exec(text)?.[1] ?? threading.mentions ?? threading.target?.number;
   if (mentioned) {
     await appendTimeline(ctx, { complaintId: complaint.id, type: 'MAIL_MENTIONS', data: { number: mentioned.toUpperCase() } }, ActorKind.SYSTEM);
   }
@@ -205,30 +207,52 @@ async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>)
   return 'NEW_COMPLAINT';
 }
 
-const OPEN = `stage NOT IN ('${Stage.CLOSED}', '${Stage.REJECTED}')`;
+/** A complaint a mail threads onto, how, and what the staff need to judge it. */
+export interface ThreadTarget {
+  id: string;
+  number: string;
+  by: 'REPLY_ADDRESS' | 'REFERENCES' | 'SUBJECT';
+  stage: Stage;
+  closedAt: Date | null;
+}
 
-async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string): Promise<{ id: string; by: string } | null> {
+/** Where the mail threads, and, when it does not, the number of a complaint it points at for the operator. */
+interface Threading { target: ThreadTarget | null; mentions: string | null }
+
+const TARGET = 'SELECT id, number, stage, closed_at AS "closedAt" FROM complaints';
+
+/**
+ * Threads in this order: the verified reply address; `In-Reply-To` and
+ * `References` against the Message-IDs of the company's mail, only when the
+ * sender is that complaint's customer (a Message-ID travels with forwarded
+ * mail, so knowing one proves nothing); the number in the subject, again
+ * only from the complaint's customer. A complaint found by references or
+ * the subject but written by someone else is mentioned, never threaded onto.
+ */
+export async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string): Promise<Threading> {
   if (mail.taggedNumber) {
-    const [c] = await ctx.query<{ id: string }>(`SELECT id FROM complaints WHERE number = $1 AND ${OPEN}`, [mail.taggedNumber]);
-    if (c) return { id: c.id, by: 'REPLY_ADDRESS' };
+    const [c] = await ctx.query<Omit<ThreadTarget, 'by'>>(`${TARGET} WHERE number = $1`, [mail.taggedNumber]);
+    if (c) return { target: { ...c, by: 'REPLY_ADDRESS' }, mentions: null };
   }
+  let mentions: string | null = null;
   const refs = [...new Set([mail.parsed.inReplyTo ?? '', ...[mail.parsed.references ?? []].flat()].flatMap((r) => r.split(/\s+/)).filter(Boolean))].slice(0, 50);
   if (refs.length) {
-    const [c] = await ctx.query<{ id: string }>(
-      `SELECT c.id FROM complaints c
-        WHERE c.${OPEN} AND c.id IN (SELECT complaint_id FROM outbound_mails WHERE message_id = ANY($1)
-                                     UNION SELECT complaint_id FROM inbound_mails WHERE message_id = ANY($1) AND complaint_id IS NOT NULL)
-        ORDER BY c.created_at DESC LIMIT 1`, [refs]);
-    if (c) return { id: c.id, by: 'REFERENCES' };
+    const found = await ctx.query<Omit<ThreadTarget, 'by'> & { own: boolean }>(
+      `${TARGET.replace(' FROM', ', lower(customer_email) = $2 AS own FROM')}
+        WHERE id IN (SELECT complaint_id FROM outbound_mails WHERE message_id = ANY($1)
+                     UNION SELECT complaint_id FROM inbound_mails WHERE message_id = ANY($1) AND complaint_id IS NOT NULL)
+        ORDER BY own DESC, created_at DESC LIMIT 1`, [refs, fromAddress]);
+    const [c] = found;
+    if (c?.own) return { target: { id: c.id, number: c.number, stage: c.stage, closedAt: c.closedAt, by: 'REFERENCES' }, mentions: null };
+    if (c) mentions = c.number;
   }
   const number = NUMBER.exec(subject)?.[1];
   if (number) {
     // Only the complaint's own customer threads by the number: anyone can write a number in a subject.
-    const [c] = await ctx.query<{ id: string }>(
-      `SELECT id FROM complaints WHERE number = $1 AND lower(customer_email) = $2 AND ${OPEN}`, [number.toUpperCase(), fromAddress]);
-    if (c) return { id: c.id, by: 'SUBJECT' };
+    const [c] = await ctx.query<Omit<ThreadTarget, 'by'>>(`${TARGET} WHERE number = $1 AND lower(customer_email) = $2`, [number.toUpperCase(), fromAddress]);
+    if (c) return { target: { ...c, by: 'SUBJECT' }, mentions: null };
   }
-  return null;
+  return { target: null, mentions };
 }
 
 /** A delivery report names the mail it reports on by its Message-ID (ours: `<mail id@domain>`): that mail has failed, on its complaint too. */
