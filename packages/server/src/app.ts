@@ -23,6 +23,7 @@ import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from
 import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
 import { MailLinks } from './modules/mail/mail-links.js';
 import { MailReceiver } from './modules/mail/mail.receiver.js';
+import { MailAuthenticator } from './modules/mail/mail.auth.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -142,6 +143,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
     perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
     perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
+    authenticator: config.mailAuth ? new MailAuthenticator({ timeoutMs: config.mailAuthTimeoutMs ?? 2000, servers: config.mailAuthDns ?? [] }) : null,
   });
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {

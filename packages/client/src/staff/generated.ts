@@ -154,6 +154,8 @@ export type ComplaintFilter = {
   departmentId?: string | number | null | undefined;
   /** Only those of the departments the signed-in user is a member of */
   inMyDepartments?: boolean | null | undefined;
+  /** Only those the customer wrote to by mail after closing, not yet cleared (mailAfterClosingAt set) */
+  mailAfterClosing?: boolean | null | undefined;
   priority?: Priority | null | undefined;
   /** The product as written, case aside (exact, not a search) */
   product?: string | null | undefined;
@@ -640,6 +642,8 @@ export type UpdateTenantInput = {
   currency?: string | null | undefined;
   /** ru or en */
   locale?: string | null | undefined;
+  /** Days after closing within which a reply by mail is attached to the complaint and flagged, 0 to 365 */
+  mailAfterClosingDays?: number | null | undefined;
   name?: string | null | undefined;
   /** IANA time zone */
   timeZone?: string | null | undefined;

@@ -25,6 +25,7 @@ import { Mail1764620000000 } from './1764620000000-mail.js';
 import { NotificationTemplates1764635000000 } from './1764635000000-notification-templates.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
+import { InboundClosed1764670000000 } from './1764670000000-inbound-closed.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   NotificationTemplates1764635000000,
   InboundMail1764640000000,
   MailKinds1764645000000,
+  InboundClosed1764670000000,
 ];
