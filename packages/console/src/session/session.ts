@@ -13,6 +13,8 @@ export interface TenantInfo {
   /** ISO 3166-1 alpha-2: the public holidays offered, and for RU the consumer-law deadlines. */
   country: string;
   numberPrefix: string;
+  /** Days after closing within which a customer's mail is attached to the complaint and flagged. */
+  mailAfterClosingDays?: number;
 }
 
 interface SessionState {
