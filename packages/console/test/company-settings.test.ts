@@ -7,7 +7,7 @@ import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 
 function render(currency: string | null) {
-  const tenant = { id: 't', slug: 'acme', name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency, numberPrefix: 'ACME' };
+  const tenant = { id: 't', slug: 'acme', name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency, numberPrefix: 'ACME', mailAfterClosingDays: 45 };
   const mutate = vi.fn(async ({ variables }: { variables: { input: Record<string, unknown> } }) => ({ data: { updateTenant: { ...tenant, ...variables.input } } }));
   const apollo = {
     mutate,
@@ -26,7 +26,7 @@ describe('the company settings', () => {
     expect(wrapper.text()).toContain('в ней портал для клиентов показывает суммы');
     await wrapper.get('form.company').trigger('submit');
     await flushPromises();
-    expect(mutate.mock.calls[0]![0].variables.input).toEqual({ name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency: 'RUB' });
+    expect(mutate.mock.calls[0]![0].variables.input).toEqual({ name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency: 'RUB', mailAfterClosingDays: 45 });
     expect(session.setTenant).toHaveBeenCalledWith(expect.objectContaining({ currency: 'RUB' }));
     wrapper.unmount();
   });
@@ -37,6 +37,19 @@ describe('the company settings', () => {
     await wrapper.get('form.company').trigger('submit');
     await flushPromises();
     expect(mutate.mock.calls[0]![0].variables.input).not.toHaveProperty('currency');
+    wrapper.unmount();
+  });
+
+  it('show the window for replies after closing, with what it does, and send the days an admin types', async () => {
+    const { wrapper, mutate } = render('RUB');
+    const days = wrapper.get('input[name=mailAfterClosingDays]');
+    expect((days.element as HTMLInputElement).value).toBe('45');
+    expect(wrapper.text()).toContain('становится новым обращением, связанным как повторное');
+    await days.setValue('10');
+    await days.trigger('blur');
+    await wrapper.get('form.company').trigger('submit');
+    await flushPromises();
+    expect(mutate.mock.calls[0]![0].variables.input).toMatchObject({ mailAfterClosingDays: 10 });
     wrapper.unmount();
   });
 });

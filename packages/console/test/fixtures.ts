@@ -36,7 +36,7 @@ export const reference: ReferenceQuery = {
 export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): ComplaintDetailFragment {
   return {
     id: 'cmp-1', number: 'ACME-2026-000042', subject: 'Kettle leaks', stage: 'RECEIVED', priority: 'NORMAL', channel: 'PHONE',
-    version: 3, slaDueAt: null, slaState: 'NONE', legalDueAt: null, receivedAt: '2026-11-20T10:00:00Z', stageEnteredAt: '2026-11-20T10:00:00Z',
+    version: 3, slaDueAt: null, slaState: 'NONE', legalDueAt: null, receivedAt: '2026-11-20T10:00:00Z', stageEnteredAt: '2026-11-20T10:00:00Z', mailAfterClosingAt: null,
     customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' }, hasTrackingLink: true, department: null, assignee: null,
     kind: 'CLAIM', description: 'Water under the base', demand: null, product: 'KT-1720', orderRef: null, purchaseDate: null,
     category: null, validity: null, cause: null, codedRejectionReason: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,

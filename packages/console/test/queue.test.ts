@@ -76,6 +76,9 @@ describe('the queue in the URL', () => {
     expect(queryFromView({ id: 'v', filter: filter as Record<string, unknown>, orderBy: orderFromQuery(query) })).toEqual({ view: 'v', ...query });
     expect(filterFromQuery({ assignee: 'none', department: 'all' })).toEqual({ unassigned: true });
     expect(filterFromQuery({ assignee: 'u-spec', department: 'd-quality' })).toEqual({ assigneeId: 'u-spec', departmentId: 'd-quality' });
+    const afterClosing = { department: 'all', afterClosing: '1' };
+    expect(filterFromQuery(afterClosing)).toEqual({ mailAfterClosing: true });
+    expect(queryFromView({ id: 'v', filter: { mailAfterClosing: true }, orderBy: orderFromQuery({}) })).toMatchObject({ afterClosing: '1' });
     // An unknown order is the default one.
     expect(orderFromQuery({ sort: 'DROP TABLE', dir: 'sideways' })).toEqual({ field: 'DUE_AT', direction: 'ASC' });
   });
@@ -87,6 +90,8 @@ describe('the queue in the URL', () => {
     expect(cardMatches({ unassigned: true }, card, me)).toBe(false);
     expect(cardMatches({ inMyDepartments: true }, { ...card, department: null }, me)).toBe(false);
     expect(cardMatches({ slaState: 'BREACHED' }, card, me)).toBe(false);
+    expect(cardMatches({ mailAfterClosing: true }, card, me)).toBe(false);
+    expect(cardMatches({ mailAfterClosing: true }, { ...card, mailAfterClosingAt: '2026-11-20T09:30:00Z' }, me)).toBe(true);
     // A card that stops matching (reassigned to someone else) leaves a "mine" board live.
     const board = new BoardCards(null, (c) => cardMatches({ assignedToMe: true }, c, me));
     expect(board.apply(card)).toBe('added');

@@ -29,6 +29,7 @@ import { DEFAULT_MAILBOX_READER, MailboxReader, type MailboxReaderOptions } from
 import type { MailboxAccess } from './modules/mail/mailbox.service.js';
 import { SecretBox } from './auth/secret-box.js';
 import { systemResolver } from './modules/webhook/ssrf.js';
+import { MailAuthenticator } from './modules/mail/mail.auth.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -168,6 +169,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
     perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
     perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
+    authenticator: config.mailAuth ? new MailAuthenticator({ timeoutMs: config.mailAuthTimeoutMs ?? 2000, servers: config.mailAuthDns ?? [] }) : null,
   });
   const mailboxReader = new MailboxReader(dataSource, afterCommit, mailLinks, mailSettings, mailboxes.box, mailboxes.policy,
     limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),

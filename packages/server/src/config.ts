@@ -72,6 +72,12 @@ export interface Config {
   smtpHost: string;
   /** A received mail larger than this is refused. */
   mailMaxBytes: number;
+  /** Check SPF, DKIM and DMARC of received mail (MAIL_AUTH; default on with DATABASE_URL, off embedded). */
+  mailAuth: boolean;
+  /** Each DNS query's timeout for those checks (MAIL_AUTH_TIMEOUT_MS); the whole check waits at most four times it. */
+  mailAuthTimeoutMs: number;
+  /** DNS servers for those checks (MAIL_AUTH_DNS, comma-separated `host` or `host:port`); the system's when empty. */
+  mailAuthDns: string[];
   /** Mails received per sender address per company, and per company, per hour; 0 turns one off. */
   mailPerSenderPerHour: number;
   mailPerCompanyPerHour: number;
@@ -259,6 +265,9 @@ export const SETTINGS = z.object({
   MAIL_DKIM_KEY_FILE: text,
   IMAP_POLL_SECONDS: whole(10, 86400),
   MAILBOXES_ALLOW_INSECURE: flag,
+  MAIL_AUTH: flag,
+  MAIL_AUTH_TIMEOUT_MS: whole(100, 30_000),
+  MAIL_AUTH_DNS: text,
   MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
@@ -416,6 +425,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(s.MAIL_DKIM_SELECTOR && s.MAIL_DKIM_KEY_FILE && { mailDkim: { selector: s.MAIL_DKIM_SELECTOR, privateKey: readFileSync(s.MAIL_DKIM_KEY_FILE, 'utf8') } }),
     imapPollSeconds: s.IMAP_POLL_SECONDS ?? 60,
     mailboxesAllowInsecure: s.MAILBOXES_ALLOW_INSECURE ?? false,
+    mailAuth: s.MAIL_AUTH ?? !!databaseUrl,
+    mailAuthTimeoutMs: s.MAIL_AUTH_TIMEOUT_MS ?? 2000,
+    mailAuthDns: (s.MAIL_AUTH_DNS ?? '').split(',').map((v) => v.trim()).filter(Boolean),
     mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,

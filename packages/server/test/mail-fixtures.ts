@@ -218,4 +218,17 @@ export const FIXTURES: Fixture[] = [
       'Writing from my work address: Friday is fine.\n') }),
     expected: { outcome: 'THREADED', by: 'REPLY_ADDRESS', text: 'Writing from my work address: Friday is fine.' },
   },
+  {
+    name: 'Gmail: a third party forwards the customer\'s mail to the company, References kept, no number anywhere',
+    build: (t, id) => ({ from: 'neighbour@gmail.example', raw: mail([...base('Neighbour <neighbour@gmail.example>', t.company, 'Fwd: about the kettle', id, reply(t)),
+      ['Content-Type', 'text/plain; charset="UTF-8"']],
+    'Please look at my kettle too, it is the same model.\n\n---------- Forwarded message ---------\nFrom: Olga\nSubject: Re: about the kettle\n\nIt still leaks.\n') }),
+    expected: { outcome: 'NEW_COMPLAINT', text: 'Please look at my kettle too', mentions: true },
+  },
+  {
+    name: 'Outlook: a colleague of the customer replies from another address, In-Reply-To and References kept',
+    build: (t, id) => ({ from: 'colleague@corp.example', raw: mail([...base('"Petrov, Ivan" <colleague@corp.example>', t.company, `RE: [${t.number}] A question`, id, reply(t)),
+      ['Content-Type', 'text/plain; charset="utf-8"']], 'I am answering for Olga: the receipt is attached to her order.\n') }),
+    expected: { outcome: 'NEW_COMPLAINT', text: 'I am answering for Olga', mentions: true },
+  },
 ];

@@ -303,6 +303,7 @@ describe('the fixture set (test/mail-fixtures.ts): each mail program\'s format, 
       if (expected.notText) expect(created.description).not.toContain(expected.notText);
       if (expected.subject) expect(created.subject).toBe(expected.subject);
       expect(created.timeline.some((e: any) => e.type === 'MAIL_MENTIONS')).toBe(!!expected.mentions);
+      if (expected.mentions) expect(created.timeline).toContainEqual({ type: 'MAIL_MENTIONS', data: { number: c.number } });
     } else {
       expect(row.complaint_id).toBeNull();
       await new Promise((r) => setTimeout(r, 200));

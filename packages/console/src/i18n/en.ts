@@ -139,6 +139,7 @@ export const en = {
     fileRefused: { FILE_TOO_LARGE: 'over 10 MB', UNSUPPORTED_TYPE: 'not a photo, PDF or video', EMPTY_FILE: 'empty', TOO_MANY_FILES: 'the complaint has five files from the customer already' },
     mailMentions: 'it names {number}: check whether it is about that complaint',
     mailFailedTo: 'to {to}; the mail server said: {error}',
+    mailUnverified: 'from {from}, which failed DMARC ({policy} policy): it was not added to an existing complaint, the sender is not proven',
     timelineType: {
       RECEIVED: 'Received', REGISTERED: 'Registered', TRANSITIONED: 'Stage changed', ASSIGNED: 'Assigned',
       MESSAGE_ADDED: 'Message', CORRECTIVE_ACTION_ADDED: 'Action added',
@@ -150,7 +151,16 @@ export const en = {
       MAIL_FAILED: 'Mail not delivered',
       MAIL_MENTIONS: 'The mail names another complaint',
       MAIL_FILES_REFUSED: 'Files of a mail not kept',
+      MAIL_AFTER_CLOSING: 'The customer wrote after closing',
+      MAIL_AFTER_CLOSING_CLEARED: 'Mail after closing looked at',
+      MAIL_UNVERIFIED: 'Sender not verified',
     },
+  },
+  mailAfterClosing: {
+    title: 'The customer wrote after closing',
+    text: 'A mail came on {at}; it is among the messages. The complaint stays as it is unless you reopen it.',
+    clear: 'Mark as looked at', cleared: 'Marked as looked at',
+    tag: 'mail after closing', filter: 'Mail after closing',
   },
   related: {
     title: 'Related complaints', linked: 'Linked complaints', customer: "This customer's other complaints",
@@ -271,6 +281,8 @@ export const en = {
     countryHint: 'Decides the public holidays offered for business calendars and, in Russia, the consumer-law deadlines of new companies. Changing it does not change calendars or legal deadlines already set.',
     currency: 'Currency', currencyUnset: 'Not set: amounts are shown without a currency',
     currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',
+    mailAfterClosingDays: 'Replies after closing (days)',
+    mailAfterClosingDaysHint: 'A customer\'s mail this many days after a complaint is closed or rejected is added to it and marked for review; later mail becomes a new complaint linked as a repeat. 0 to 365.',
     slug: 'Company code', prefix: 'Number prefix',
     templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Customer mail',
     archive: 'Archive', restore: 'Restore', archived: 'Archived departments', archivedAt: 'Archived', archivedMark: 'archived',

@@ -15,6 +15,8 @@ export interface TenantInfo {
   numberPrefix: string;
   /** Whether the first admin confirmed their address (until then: no invitations, no mail in). */
   addressConfirmed: boolean;
+  /** Days after closing within which a customer's mail is attached to the complaint and flagged. */
+  mailAfterClosingDays?: number;
 }
 
 interface SessionState {

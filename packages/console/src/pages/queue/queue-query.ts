@@ -14,6 +14,7 @@ import type {
  *   from, to   received from and to, both days included (YYYY-MM-DD, days in the company's time zone)
  *   cause, causeGroup, reason, product   the analysis's drill-down (the list shows them as removable filters):
  *              a coded cause's id, a cause-and-effect group, a coded rejection reason's id, a product as written
+ *   afterClosing  1: only those the customer wrote to by mail after closing, not yet cleared
  *   sort, dir  a ComplaintSortField and ASC | DESC (the list; by deadline when absent)
  *   view       the saved view picked last (only to show it in the picker)
  */
@@ -23,7 +24,7 @@ export const MY_DEPARTMENTS = 'mine';
 export const ALL_DEPARTMENTS = 'all';
 export const FILTER_KEYS = [
   'view', 'assignee', 'department', 'priority', 'sla', 'channel', 'category', 'stages', 'q', 'from', 'to', 'sort', 'dir',
-  'cause', 'causeGroup', 'reason', 'product',
+  'cause', 'causeGroup', 'reason', 'product', 'afterClosing',
 ] as const;
 export const SORT_FIELDS: readonly ComplaintSortField[] = ['NUMBER', 'RECEIVED_AT', 'PRIORITY', 'DUE_AT', 'ASSIGNEE', 'STAGE'];
 export const PRIORITIES: readonly Priority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
@@ -65,6 +66,7 @@ export function filterFromQuery(q: LocationQuery, timeZone?: string): ComplaintF
     ...(s('causeGroup') && { causeGroup: s('causeGroup') as CauseGroup }),
     ...(s('reason') && { rejectionReasonId: s('reason') }),
     ...(s('product') && { product: s('product') }),
+    ...(s('afterClosing') === '1' && { mailAfterClosing: true }),
   };
 }
 
@@ -95,6 +97,7 @@ export function queryFromView(view: { id: string; filter: Record<string, unknown
   set('causeGroup', f.causeGroup);
   set('reason', f.rejectionReasonId);
   set('product', f.product);
+  set('afterClosing', f.mailAfterClosing ? '1' : null);
   if (typeof f.receivedFrom === 'string' && typeof f.receivedTo === 'string') {
     set('from', dayIn(Date.parse(f.receivedFrom), timeZone));
     set('to', dayIn(Date.parse(f.receivedTo) - 1, timeZone));
@@ -134,5 +137,6 @@ export function cardMatches(filter: ComplaintFilter, card: ComplaintCardFragment
   if (filter.inMyDepartments && !user.departmentIds.includes(card.department?.id ?? '')) return false;
   if (filter.priority && card.priority !== filter.priority) return false;
   if (filter.slaState && card.slaState !== filter.slaState) return false;
+  if (filter.mailAfterClosing && !card.mailAfterClosingAt) return false;
   return true;
 }

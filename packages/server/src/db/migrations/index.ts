@@ -27,6 +27,7 @@ import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
 import { AccountMail1764650000000 } from './1764650000000-account-mail.js';
+import { InboundClosed1764670000000 } from './1764670000000-inbound-closed.js';
 
 /** Every migration, oldest first. */
 export const migrations = [
@@ -58,5 +59,6 @@ export const migrations = [
   InboundMail1764640000000,
   MailKinds1764645000000,
   AccountMail1764650000000,
+  InboundClosed1764670000000,
   Mailboxes1764690000000,
 ];

@@ -49,7 +49,8 @@ async function recordOnBoth(ctx: RequestContext, type: 'LINKED' | 'UNLINKED', pa
  * Links two complaints of the company as REPEAT or DUPLICATE. The link
  * shows on both. Linking a linked pair again with the same kind changes
  * nothing (a retry is harmless); with the other kind it is CONFLICT
- * (ALREADY_LINKED): remove the link first.
+ * (ALREADY_LINKED): remove the link first. Without a staff member (a
+ * repeat received by mail links itself) the link has no author.
  */
 export async function linkComplaints(ctx: RequestContext, input: LinkPair & { kind: ComplaintLinkKind }): Promise<Complaint> {
   const { low, high, numbers } = await lockPair(ctx, input);
@@ -61,7 +62,7 @@ export async function linkComplaints(ctx: RequestContext, input: LinkPair & { ki
   if (!existing) {
     await ctx.query(
       'INSERT INTO complaint_links (tenant_id, complaint_id, linked_id, kind, created_by, created_at) VALUES (app_tenant_id(), $1, $2, $3, $4, now())',
-      [low, high, input.kind, ctx.staff.userId]);
+      [low, high, input.kind, ctx.actor?.userId ?? null]);
     await recordOnBoth(ctx, 'LINKED', input, numbers, input.kind);
   }
   return ctx.manager.findOneByOrFail(Complaint, { id: input.complaintId });

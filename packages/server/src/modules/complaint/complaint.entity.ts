@@ -178,6 +178,13 @@ export class Complaint {
   @Column('timestamptz', { nullable: true })
   closedAt!: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the customer wrote by mail after the complaint was closed or rejected (within the company\'s mailAfterClosingDays); set until the staff clear it',
+  })
+  @Column('timestamptz', { nullable: true })
+  mailAfterClosingAt!: Date | null;
+
   @Field()
   @Column('timestamptz')
   createdAt!: Date;

@@ -161,6 +161,7 @@ function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: un
   if (f.product?.trim()) where.push(`lower(c.product) = lower(${param(f.product.trim())})`);
   if (f.slaState) where.push(`c.sla_state = ${param(f.slaState)}`);
   if (f.channel) where.push(`c.channel = ${param(f.channel)}`);
+  if (f.mailAfterClosing !== null && f.mailAfterClosing !== undefined) where.push(`c.mail_after_closing_at IS ${f.mailAfterClosing ? 'NOT ' : ''}NULL`);
   if (f.priority) where.push(`c.priority = ${param(f.priority)}`);
   if (f.receivedFrom) where.push(`c.received_at >= ${param(f.receivedFrom)}`);
   if (f.receivedTo) where.push(`c.received_at < ${param(f.receivedTo)}`);

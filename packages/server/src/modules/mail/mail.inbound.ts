@@ -13,6 +13,8 @@ import { linkAttachments, storeUpload } from '../attachment/attachment.service.j
 import { dropReceived, receiveFile, type ReceivedFile } from '../attachment/attachment.upload.js';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, sniffContentType } from '../attachment/file-types.js';
 import type { MailLinks } from './mail-links.js';
+import { flagMailAfterClosing, isClosed, linkRepeat, withinWindow } from './mail.after-closing.js';
+import { failsDmarc, type MailAuth } from './mail.auth.js';
 import { NotificationEvent } from './notification-texts.js';
 import { notifyCustomer } from './notifications.js';
 
@@ -25,6 +27,8 @@ export interface InboundMail {
   taggedNumber: string | null;
   parsed: ParsedMail;
   raw: Buffer;
+  /** What SPF, DKIM and DMARC said of it (mail.auth.ts); null when they were not checked. */
+  auth: MailAuth | null;
   /** Its attachments: received into the company's file store (the checks of uploads passed), or refused and why. */
   files: InboundFile[];
 }
@@ -107,12 +111,13 @@ const oneLine = (s: string, max: number) => s.replace(/[\s\u0000-\u001f\u007f]+/
 /**
  * Receives one mail for a company, in one transaction of that company:
  * written once per Message-ID (a second copy is DUPLICATE and changes
- * nothing), then, unless no person wrote it, threaded in this order: a
- * verified reply address, `In-Reply-To`/`References` against the Message-IDs
- * of the company's mail, the number in the subject when the sender is that
- * complaint's customer; else it becomes a new RECEIVED complaint on the
- * EMAIL channel, flagged when it names a number. A bounce marks the mail it
- * reports on as failed.
+ * nothing), with what SPF, DKIM and DMARC said of it; then, unless no person
+ * wrote it, threaded (threadOf) unless it fails DMARC under a reject or
+ * quarantine policy. Onto a closed or rejected complaint it is attached and
+ * the complaint flagged within the company's window after closing, and
+ * after it is a new complaint linked as a REPEAT. Anything else becomes a new
+ * RECEIVED complaint on the EMAIL channel, flagged when it names a number. A
+ * bounce marks the mail it reports on as failed.
  */
 export async function receiveMail(dataSource: DataSource, publisher: CommittedEvents | undefined, links: MailLinks, mail: InboundMail): Promise<InboundOutcome> {
   const uow = new UnitOfWork(dataSource, publisher, { job: 'mail' });
@@ -159,19 +164,18 @@ async function attachFiles(ctx: RequestContext, complaintId: string, files: Inbo
 }
 
 async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>): Promise<InboundOutcome> {
-  const { parsed } = mail;
+  const { parsed, auth } = mail;
   const messageId = (parsed.messageId ?? `<sha256.${createHash('sha256').update(mail.raw).digest('hex')}@reclaim.invalid>`).slice(0, 1000);
-  const from = parsed.from?.value[0];
-  const fromAddress = (from?.address ?? '').toLowerCase();
+  const fromAddress = (parsed.from?.value[0]?.address ?? '').toLowerCase();
   const subject = oneLine(parsed.subject ?? '', 200);
   const id = randomUUID();
   const [row] = await ctx.query<{ id: string }>(
-    `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
-     VALUES (app_tenant_id(), $1, $2, $3, $4, 'AUTOMATIC') ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING id`,
-    [id, messageId, fromAddress, subject]);
+    `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome, spf, dkim, dmarc, dmarc_policy)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, 'AUTOMATIC', $5, $6, $7, $8) ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING id`,
+    [id, messageId, fromAddress, subject, auth?.spf ?? null, auth?.dkim ?? null, auth?.dmarc ?? null, auth?.dmarcPolicy ?? null]);
   if (!row) return 'DUPLICATE';
-  const record = (outcome: InboundOutcome, complaintId: string | null, by: string | null) => ctx.query(
-    'UPDATE inbound_mails SET outcome = $2, complaint_id = $3, threaded_by = $4 WHERE id = $1', [id, outcome, complaintId, by]);
+  const record = (outcome: InboundOutcome, complaintId: string | null, by: string | null, afterClosing = false) => ctx.query(
+    'UPDATE inbound_mails SET outcome = $2, complaint_id = $3, threaded_by = $4, after_closing = $5 WHERE id = $1', [id, outcome, complaintId, by, afterClosing]);
 
   const automatic = automaticKind(parsed);
   if (automatic === 'BOUNCE') {
@@ -182,53 +186,89 @@ async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>)
   if (automatic || !fromAddress) return 'AUTOMATIC';
 
   const text = writtenText(parsed) || subject || '—';
-  const target = await threadOf(ctx, mail, fromAddress, subject);
-  if (target) {
+  // A sender whose domain says "refuse or quarantine what fails DMARC", and this mail fails it, proves nothing: never threaded.
+  const unverified = failsDmarc(auth);
+  const threading = unverified ? { target: null, mentions: null } : await threadOf(ctx, mail, fromAddress, subject);
+  const target = threading.target;
+  const late = target && isClosed(target.stage) && !(await withinWindow(ctx, target.id));
+  if (target && !late) {
     const attachmentIds = await attachFiles(ctx, target.id, mail.files, kept);
     await addMessage(ctx, { complaintId: target.id, body: text, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
-    await record('THREADED', target.id, target.by);
+    const afterClosing = isClosed(target.stage);
+    if (afterClosing) await flagMailAfterClosing(ctx, target.id, target.stage);
+    await record('THREADED', target.id, target.by, afterClosing);
     return 'THREADED';
   }
-  const { hash } = newTrackingToken();
-  const complaint = await createComplaint(ctx, {
-    kind: ComplaintKind.COMPLAINT, channel: Channel.EMAIL, subject: subject || text.slice(0, 80).replace(/\s+/g, ' '), description: text,
-    customer: { name: oneLine(from?.name || fromAddress, 200), email: fromAddress }, accessTokenHash: hash,
-  });
-  const fileIds = await attachFiles(ctx, complaint.id, mail.files, kept);
-  await linkAttachments(ctx, fileIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
-  const mentioned = NUMBER.exec(subject)?.[1] ?? NUMBER.exec(text)?.[1];
-  if (mentioned) {
-    await appendTimeline(ctx, { complaintId: complaint.id, type: 'MAIL_MENTIONS', data: { number: mentioned.toUpperCase() } }, ActorKind.SYSTEM);
+  const complaintId = await newComplaint(ctx, mail, fromAddress, subject, text, kept);
+  if (late) await linkRepeat(ctx, complaintId, target.id);
+  const mentioned = NUMBER.exec(subject)?.[1] ?? NUMBER.exec(text)?.[1] ?? threading.mentions;
+  if (mentioned && !late) {
+    await appendTimeline(ctx, { complaintId, type: 'MAIL_MENTIONS', data: { number: mentioned.toUpperCase() } }, ActorKind.SYSTEM);
   }
-  await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
-  await record('NEW_COMPLAINT', complaint.id, null);
+  if (unverified) await appendTimeline(ctx, { complaintId, type: 'MAIL_UNVERIFIED', data: { from: fromAddress, dmarc: auth!.dmarc, policy: auth!.dmarcPolicy } }, ActorKind.SYSTEM);
+  await notifyCustomer(ctx, complaintId, NotificationEvent.REGISTERED);
+  await record('NEW_COMPLAINT', complaintId, late ? target.by : null, !!late);
   return 'NEW_COMPLAINT';
 }
 
-const OPEN = `stage NOT IN ('${Stage.CLOSED}', '${Stage.REJECTED}')`;
+/** A new RECEIVED complaint on the EMAIL channel from a mail, with the files it has room for; its id. */
+async function newComplaint(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string, text: string, kept: Set<string>): Promise<string> {
+  const { hash } = newTrackingToken();
+  const complaint = await createComplaint(ctx, {
+    kind: ComplaintKind.COMPLAINT, channel: Channel.EMAIL, subject: subject || text.slice(0, 80).replace(/\s+/g, ' '), description: text,
+    customer: { name: oneLine(mail.parsed.from?.value[0]?.name || fromAddress, 200), email: fromAddress }, accessTokenHash: hash,
+  });
+  const fileIds = await attachFiles(ctx, complaint.id, mail.files, kept);
+  await linkAttachments(ctx, fileIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
+  return complaint.id;
+}
 
-async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string): Promise<{ id: string; by: string } | null> {
+/** A complaint a mail threads onto, how, and what the staff need to judge it. */
+export interface ThreadTarget {
+  id: string;
+  number: string;
+  by: 'REPLY_ADDRESS' | 'REFERENCES' | 'SUBJECT';
+  stage: Stage;
+  closedAt: Date | null;
+}
+
+/** Where the mail threads, and, when it does not, the number of a complaint it points at for the operator. */
+interface Threading { target: ThreadTarget | null; mentions: string | null }
+
+const TARGET = 'SELECT id, number, stage, closed_at AS "closedAt" FROM complaints';
+
+/**
+ * Threads in this order: the verified reply address; `In-Reply-To` and
+ * `References` against the Message-IDs of the company's mail, only when the
+ * sender is that complaint's customer (a Message-ID travels with forwarded
+ * mail, so knowing one proves nothing); the number in the subject, again
+ * only from the complaint's customer. A complaint found by references or
+ * the subject but written by someone else is mentioned, never threaded onto.
+ */
+export async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string): Promise<Threading> {
   if (mail.taggedNumber) {
-    const [c] = await ctx.query<{ id: string }>(`SELECT id FROM complaints WHERE number = $1 AND ${OPEN}`, [mail.taggedNumber]);
-    if (c) return { id: c.id, by: 'REPLY_ADDRESS' };
+    const [c] = await ctx.query<Omit<ThreadTarget, 'by'>>(`${TARGET} WHERE number = $1`, [mail.taggedNumber]);
+    if (c) return { target: { ...c, by: 'REPLY_ADDRESS' }, mentions: null };
   }
+  let mentions: string | null = null;
   const refs = [...new Set([mail.parsed.inReplyTo ?? '', ...[mail.parsed.references ?? []].flat()].flatMap((r) => r.split(/\s+/)).filter(Boolean))].slice(0, 50);
   if (refs.length) {
-    const [c] = await ctx.query<{ id: string }>(
-      `SELECT c.id FROM complaints c
-        WHERE c.${OPEN} AND c.id IN (SELECT complaint_id FROM outbound_mails WHERE message_id = ANY($1)
-                                     UNION SELECT complaint_id FROM inbound_mails WHERE message_id = ANY($1) AND complaint_id IS NOT NULL)
-        ORDER BY c.created_at DESC LIMIT 1`, [refs]);
-    if (c) return { id: c.id, by: 'REFERENCES' };
+    const found = await ctx.query<Omit<ThreadTarget, 'by'> & { own: boolean }>(
+      `${TARGET.replace(' FROM', ', lower(customer_email) = $2 AS own FROM')}
+        WHERE id IN (SELECT complaint_id FROM outbound_mails WHERE message_id = ANY($1)
+                     UNION SELECT complaint_id FROM inbound_mails WHERE message_id = ANY($1) AND complaint_id IS NOT NULL)
+        ORDER BY own DESC, created_at DESC LIMIT 1`, [refs, fromAddress]);
+    const [c] = found;
+    if (c?.own) return { target: { id: c.id, number: c.number, stage: c.stage, closedAt: c.closedAt, by: 'REFERENCES' }, mentions: null };
+    if (c) mentions = c.number;
   }
   const number = NUMBER.exec(subject)?.[1];
   if (number) {
     // Only the complaint's own customer threads by the number: anyone can write a number in a subject.
-    const [c] = await ctx.query<{ id: string }>(
-      `SELECT id FROM complaints WHERE number = $1 AND lower(customer_email) = $2 AND ${OPEN}`, [number.toUpperCase(), fromAddress]);
-    if (c) return { id: c.id, by: 'SUBJECT' };
+    const [c] = await ctx.query<Omit<ThreadTarget, 'by'>>(`${TARGET} WHERE number = $1 AND lower(customer_email) = $2`, [number.toUpperCase(), fromAddress]);
+    if (c) return { target: { ...c, by: 'SUBJECT' }, mentions: null };
   }
-  return null;
+  return { target: null, mentions };
 }
 
 /** A delivery report names the mail it reports on by its Message-ID (ours: `<mail id@domain>`): that mail has failed, on its complaint too. */

@@ -6,6 +6,7 @@ import type { CommittedEvents } from '../../db/unit-of-work.js';
 import type { RateLimiter } from '../../http/rate-limiter.js';
 import { log } from '../../ops/log.js';
 import type { MailLinks } from './mail-links.js';
+import type { MailAuthenticator } from './mail.auth.js';
 import { receiveFiles, receiveMail } from './mail.inbound.js';
 import type { MailSettings } from './mail.worker.js';
 import { verifyReplyAddress } from './reply-tag.js';
@@ -19,6 +20,8 @@ export interface ReceiverOptions {
   /** Mails accepted per sender address, and per company, per hour (RATE_LIMITED beyond: a temporary refusal, 451). */
   perSender: RateLimiter;
   perCompany: RateLimiter;
+  /** SPF/DKIM/DMARC of each mail (MAIL_AUTH); null: not checked. */
+  authenticator: MailAuthenticator | null;
 }
 
 interface Recipient { tenantId: string; taggedNumber: string | null }
@@ -107,6 +110,10 @@ export class MailReceiver {
     const recipients = session.recipients ?? [];
     const sender = (session.envelope.mailFrom && session.envelope.mailFrom.address.toLowerCase()) || '<>';
     const parsed = await simpleParser(raw);
+    // Checked once for all recipients, before any transaction: DNS time never holds a database connection.
+    const auth = await this.options.authenticator?.check(raw, {
+      ip: session.remoteAddress, helo: session.hostNameAppearsAs ?? '', sender: sender === '<>' ? '' : sender,
+    }) ?? null;
     // Each company counts once per mail; one sender's flood, or one company's, waits (451) without touching the others.
     const companies = [...new Map(recipients.map((r) => [r.tenantId, r])).values()];
     for (const r of companies) {
@@ -121,7 +128,7 @@ export class MailReceiver {
     }
     for (const r of companies) {
       const files = await receiveFiles(this.dataSource, r.tenantId, parsed);
-      await receiveMail(this.dataSource, this.publisher, this.links, { tenantId: r.tenantId, taggedNumber: r.taggedNumber, parsed, raw, files });
+      await receiveMail(this.dataSource, this.publisher, this.links, { tenantId: r.tenantId, taggedNumber: r.taggedNumber, parsed, raw, files, auth });
     }
     this.stats.accepted++;
   }

@@ -1,7 +1,11 @@
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { Allow } from '../../auth/allow.js';
 import { Action } from '../../auth/permissions.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import { entityId } from '../../graphql/validation.js';
+import { Complaint } from '../complaint/complaint.entity.js';
+import { clearMailAfterClosing } from './mail.after-closing.js';
+import { InboundMailView, listInboundMails } from './mail.inbound-log.js';
 import { MailTransport, OutboundMail, OutboundMailStatus } from './mail.entity.js';
 import { listOutboundMails } from './mail.service.js';
 
@@ -26,5 +30,19 @@ export class MailResolver {
   ): Promise<OutboundMailLog> {
     const mails = await listOutboundMails(await gql.staff(), first, status);
     return { transport: gql.deps.mailTransport ?? MailTransport.MAILBOX, mails };
+  }
+
+  @Allow(Action.MANAGE_SETTINGS)
+  @Query(() => [InboundMailView], { description: 'Mail received for the company, newest first, with its SPF, DKIM and DMARC results (docs/email.md)' })
+  async inboundMails(@Arg('first', () => Int, { defaultValue: 50 }) first: number, @Ctx() gql: GraphQLContext): Promise<InboundMailView[]> {
+    return listInboundMails(await gql.staff(), first);
+  }
+
+  @Allow(Action.HANDLE_ESCALATIONS)
+  @Mutation(() => Complaint, {
+    description: 'The mail the customer wrote after closing has been looked at: mailAfterClosingAt is cleared (on the timeline); on an unmarked complaint nothing changes',
+  })
+  async clearMailAfterClosing(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
+    return clearMailAfterClosing(await gql.staff(), entityId(id, 'id'));
   }
 }

@@ -174,7 +174,8 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
     const raw = message.source;
     const parsed = await simpleParser(raw);
     const files = await receiveFiles(this.dataSource, tenantId, parsed);
-    await receiveMail(this.dataSource, this.publisher, this.links, { tenantId, taggedNumber: this.taggedNumber(m.slug, parsed), parsed, raw, files });
+    // SPF needs the address that delivered the mail, which only the company's own mail server saw: its checks stand, none are made here.
+    await receiveMail(this.dataSource, this.publisher, this.links, { tenantId, taggedNumber: this.taggedNumber(m.slug, parsed), parsed, raw, files, auth: null });
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
   }
 

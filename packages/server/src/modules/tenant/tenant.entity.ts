@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { Branding } from './branding.js';
 
 @ObjectType({ simpleResolvers: true, description: 'A company using Reclaim' })
@@ -36,6 +36,10 @@ export class Tenant {
   @Field(() => String, { nullable: true, description: 'ISO 4217 code of the currency amounts are in (remedy amounts, prices), e.g. RUB; null when not set' })
   @Column('text', { nullable: true })
   currency!: string | null;
+
+  @Field(() => Int, { description: 'Days after closing (or rejection) within which a customer\'s reply by mail is still attached to the complaint and flagged; later it becomes a new complaint linked as a REPEAT' })
+  @Column('int')
+  mailAfterClosingDays!: number;
 
   /** The portal's look (branding.ts); GraphQL's Tenant.branding resolves it with every field present. */
   @Column('jsonb')

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Action } from '../../auth/permissions.js';
 import { Allow, PUBLIC, STAFF } from '../../auth/allow.js';
-import { Arg, Ctx, Field, FieldResolver, InputType, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { BrandingInput, TenantBranding, brandingView } from './branding.js';
-import { IsEmail, IsIn, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { AppError, notFound, taken } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
@@ -111,6 +111,13 @@ export class UpdateTenantInput {
   @IsOptional()
   @Matches(COUNTRY, { message: 'country must be a two-letter ISO 3166-1 code' })
   country?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Days after closing within which a reply by mail is attached to the complaint and flagged, 0 to 365' })
+  @IsOptional()
+  @IsInt({ message: 'mailAfterClosingDays must be a whole number' })
+  @Min(0)
+  @Max(365)
+  mailAfterClosingDays?: number | null;
 
   @Field(() => BrandingInput, { nullable: true, description: 'The public portal\'s look' })
   @IsOptional()

@@ -62,7 +62,7 @@ function checkCountry(country: string): string {
 export async function createTenant(ctx: RequestContext, input: CheckedSignUp, accounts: AccountSettings): Promise<Session> {
   const tenant = ctx.manager.create(Tenant, {
     id: ctx.tenantId, slug: input.slug, numberPrefix: input.slug.toUpperCase(), name: input.name.trim(),
-    locale: input.locale ?? 'ru', timeZone: input.timeZone, country: input.country, branding: {}, createdAt: new Date(), addressConfirmedAt: null,
+    locale: input.locale ?? 'ru', timeZone: input.timeZone, country: input.country, branding: {}, createdAt: new Date(), addressConfirmedAt: null, mailAfterClosingDays: 30,
     // A company working in Russian deals in roubles unless it says otherwise; for others there is no safe guess.
     currency: input.currency ?? ((input.locale ?? 'ru') === 'ru' ? 'RUB' : null),
   });
@@ -123,6 +123,7 @@ export interface TenantChanges {
   country?: string | null;
   currency?: string | null;
   branding?: Branding | null;
+  mailAfterClosingDays?: number | null;
 }
 
 export async function updateTenant(ctx: RequestContext, input: TenantChanges): Promise<Tenant> {
@@ -137,6 +138,7 @@ export async function updateTenant(ctx: RequestContext, input: TenantChanges): P
   if (input.timeZone) changes.timeZone = input.timeZone;
   if (input.currency) changes.currency = input.currency;
   if (country) changes.country = country;
+  if (input.mailAfterClosingDays !== null && input.mailAfterClosingDays !== undefined) changes.mailAfterClosingDays = input.mailAfterClosingDays;
   if (input.branding) changes.branding = applyBranding(tenant.branding ?? {}, input.branding);
   if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
   return { ...tenant, ...changes };

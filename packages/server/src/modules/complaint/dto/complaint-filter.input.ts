@@ -60,6 +60,9 @@ export class ComplaintFilter {
   @Field(() => Channel, { nullable: true })
   channel?: Channel | null;
 
+  @Field(() => Boolean, { nullable: true, description: 'Only those the customer wrote to by mail after closing, not yet cleared (mailAfterClosingAt set)' })
+  mailAfterClosing?: boolean | null;
+
   @Field(() => Priority, { nullable: true })
   priority?: Priority | null;
 
