@@ -20,10 +20,13 @@ const DOMAIN = 'mail.reclaim.test';
 const SENDER_DOMAIN = 'kettle-owner.test';
 const keys = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const forgedKeys = generateKeyPairSync('rsa', { modulusLength: 1024 });
+/** The key this service signs its own mail with (MAIL_DKIM_SELECTOR rc1), published for MAIL_DOMAIN. */
+const ownKeys = generateKeyPairSync('rsa', { modulusLength: 1024 });
 const RECORDS: Record<string, string> = {
   [SENDER_DOMAIN]: 'v=spf1 ip4:127.0.0.1 -all',
   [`sel._domainkey.${SENDER_DOMAIN}`]: `v=DKIM1; k=rsa; p=${keys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
   [`_dmarc.${SENDER_DOMAIN}`]: 'v=DMARC1; p=reject',
+  [`rc1._domainkey.${DOMAIN}`]: `v=DKIM1; k=rsa; p=${ownKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`,
 };
 const { Packet } = dns2;
 
@@ -52,6 +55,7 @@ beforeAll(async () => {
     smtpUrl: sink.url, mailDomain: DOMAIN, publicUrl: 'https://reclaim.example.com', smtpPort: 0, smtpHost: '127.0.0.1',
     mailMaxBytes: 200 * 1024, mailPerSenderPerHour: 0, mailPerCompanyPerHour: 0, mail: { pollMs: 100 },
     mailAuth: true, mailAuthDns: [`127.0.0.1:${dnsPort}`], mailAuthTimeoutMs: 1000,
+    mailDkim: { selector: 'rc1', privateKey: ownKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
   });
   const smtp = { host: '127.0.0.1', port: server.smtpPort!, secure: false, ignoreTLS: true } as const;
   honest = nodemailer.createTransport({ ...smtp, dkim: { domainName: SENDER_DOMAIN, keySelector: 'sel', privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } });
@@ -82,6 +86,12 @@ describe('SPF, DKIM and DMARC of received mail', () => {
     const created = await recorded(first);
     expect(created).toMatchObject({ outcome: 'NEW_COMPLAINT', spf: 'pass', dkim: 'pass', dmarc: 'pass', dmarc_policy: 'reject' });
     const ours = await eventually(() => sink.to(from)[0], 10_000, 'the received mail');
+    // The service's own mail is DKIM-signed for MAIL_DOMAIN, and the signature verifies against the published key.
+    const signed = await new MailAuthenticator({ timeoutMs: 1000, servers: [`127.0.0.1:${dnsPort}`] })
+      .check(ours.raw, { ip: '127.0.0.1', helo: DOMAIN, sender: `${a.t.slug}@${DOMAIN}` });
+    expect(signed?.dkim).toBe('pass');
+    const signature = ours.raw.toString().split(/\r?\n(?=\S)/).find((h) => h.startsWith('DKIM-Signature:')) ?? '';
+    expect(signature.replace(/\s+/g, '')).toMatch(new RegExp(`d=${DOMAIN.replace(/\./g, '\\.')};.*s=rc1;|s=rc1;.*d=${DOMAIN.replace(/\./g, '\\.')};`));
 
     const reply = `<${randomBytes(6).toString('hex')}@${SENDER_DOMAIN}>`;
     await honest.sendMail({ from, to: `${a.t.slug}@${DOMAIN}`, subject: `Re: ${ours.parsed.subject}`, text: 'Here is the receipt.',
