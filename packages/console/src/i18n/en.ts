@@ -317,6 +317,12 @@ export const en = {
       amount: 'the amount alone', trackingLink: 'the complaint\'s page', ratingLink: 'where to rate it',
     },
   },
+  received: {
+    title: 'Received mail', at: 'Received', from: 'From', outcomeTitle: 'What became of it', checks: 'SPF · DKIM · DMARC',
+    notChecked: 'not checked', afterClosing: 'after closing',
+    outcome: { THREADED: 'Added to the complaint', NEW_COMPLAINT: 'New complaint', AUTOMATIC: 'Automatic, ignored', BOUNCE: 'Delivery report' },
+    threadedBy: { REPLY_ADDRESS: 'by the reply address', REFERENCES: 'as a reply to our mail', SUBJECT: 'by the number in the subject' },
+  },
   mailbox: {
     title: 'The company\'s own mailbox (IMAP)',
     hint: 'Mail that arrives in this mailbox becomes complaints, as mail sent to the company\'s address here does. It is read every minute; unseen mail is taken the first time, then everything that arrives, and each mail taken is marked as read.',
