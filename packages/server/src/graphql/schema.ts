@@ -35,6 +35,7 @@ import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.r
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
+import { NotificationSettingsResolver } from '../modules/mail/notification-settings.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -57,6 +58,7 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
       NotificationTemplateResolver,
+      NotificationSettingsResolver,
     ],
   }), shared));
 }
