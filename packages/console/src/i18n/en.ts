@@ -10,7 +10,7 @@ export const en = {
     embedded: 'Uploaded image, {size}', pickLogo: 'Choose an image', clearLogo: 'Remove logo', primaryColor: 'Main colour', accentColor: 'Accent colour',
     intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
   },
-  nav: { analysis: 'Analysis', actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
+  nav: { analysis: 'Analysis', actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', myNotifications: 'Your mail notifications', language: 'Language' },
   notifications: {
     title: 'Notifications', unread: 'Notifications, {n} unread', empty: 'Nothing yet: assignments, mentions, customers\' answers and new complaints appear here while the console is open',
     ASSIGNED_TO_ME: '{number} is assigned to you', MENTIONED: 'You were mentioned on {number}',
@@ -270,14 +270,31 @@ export const en = {
     title: 'Mail to customers', eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
     hint: 'What customers are told by e-mail, in the company\'s language; the complaint\'s number in brackets is put before every subject. Reply mails carry the reply as {\'{{\'}message{\'}}\'}.',
     previewProblem: 'The text has a placeholder that is not known or not closed.',
+    customerSection: 'To the customer', staffSection: 'To staff',
+    staffHint: 'What staff are told by e-mail, each as they chose in their own settings; the complaint\'s number in brackets is put before every subject.',
+    pageTitle: 'Mail notifications',
     event: {
       REGISTERED: 'Received (with the tracking link)', QUESTION: 'A question to the customer', PUBLIC_REPLY: 'A public reply',
       DECISION: 'Decision (remedy and amount)', FEEDBACK: 'Done: please rate (rating link)', CLOSED: 'Closed or rejected',
+      STAFF_ASSIGNED: 'A complaint is assigned to them by someone else', STAFF_SLA: 'A deadline is at risk or breached',
+      STAFF_NEW_IN_INBOX: 'A new complaint in their inbox',
     },
     placeholder: {
       agentName: 'who replied', message: 'the reply\'s text', remedy: 'the decision in words, with its amount',
       amount: 'the amount alone', trackingLink: 'the complaint\'s page', ratingLink: 'where to rate it',
+      changedBy: 'who made the change', complaintLink: 'the complaint in the console', slaState: 'at risk / breached', dueAt: 'when the deadline is due',
     },
+  },
+  myNotifications: {
+    title: 'Mail notifications',
+    hint: 'Which mail you get at {email}, in the company\'s language. Changes are saved as you make them.',
+    event: { STAFF_ASSIGNED: 'Assigned to me', STAFF_SLA: 'Deadlines at risk or breached', STAFF_NEW_IN_INBOX: 'New complaints in my inbox' },
+    detail: {
+      STAFF_ASSIGNED: 'When someone else assigns a complaint to you.',
+      STAFF_SLA: 'When a deadline of a complaint of your department (as head or quality manager) or assigned to you is near or has passed.',
+      STAFF_NEW_IN_INBOX: 'When a complaint arrives in your department, or, for operators, without a department yet.',
+    },
+    defaultOn: 'On by default for your roles.', defaultOff: 'Off by default for your roles.',
   },
   mail: {
     title: 'Sent mail', mailboxTitle: 'Development mailbox',
