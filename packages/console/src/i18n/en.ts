@@ -246,7 +246,7 @@ export const en = {
     currency: 'Currency', currencyUnset: 'Not set: amounts are shown without a currency',
     currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',
     slug: 'Company code', prefix: 'Number prefix',
-    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Customer mail',
+    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Mail notifications',
     archive: 'Archive', restore: 'Restore', archived: 'Archived departments', archivedAt: 'Archived', archivedMark: 'archived',
     noArchived: 'No archived departments.', showOpen: 'Show its open complaints',
     confirmArchive: 'Archive “{name}”? It will no longer be offered for new complaints, assignments or SLA escalations; its complaints and history keep its name.',
@@ -299,7 +299,7 @@ export const en = {
   mail: {
     title: 'Sent mail', mailboxTitle: 'Development mailbox',
     mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
-    smtpHint: 'Mail to customers as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
+    smtpHint: 'Mail to customers and staff as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
     to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
     messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
     kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed', INVITATION: 'Invitation', PASSWORD_RESET: 'Password reset', ADDRESS_CONFIRMATION: 'Address confirmation', STAFF_ASSIGNED: 'Assigned to you', STAFF_SLA: 'Deadline at risk or breached', STAFF_NEW_IN_INBOX: 'New in the inbox', SURVEY_INVITATION: 'Survey' },

@@ -248,7 +248,7 @@ export const ru: Messages = {
     currency: 'Валюта', currencyUnset: 'Не задана: суммы показываются без валюты',
     currencyHint: 'Валюта возвратов, снижений цены и компенсаций; в ней портал для клиентов показывает суммы.',
     slug: 'Код компании', prefix: 'Префикс номеров',
-    templates: 'Шаблоны ответов', integrations: 'Интеграции', webhooks: 'Вебхуки', mail: 'Почта', notifications: 'Письма клиентам',
+    templates: 'Шаблоны ответов', integrations: 'Интеграции', webhooks: 'Вебхуки', mail: 'Почта', notifications: 'Уведомления по почте',
     archive: 'В архив', restore: 'Вернуть из архива', archived: 'Отделы в архиве', archivedAt: 'В архиве с', archivedMark: 'в архиве',
     noArchived: 'Отделов в архиве нет.', showOpen: 'Показать его открытые обращения',
     confirmArchive: 'Отправить «{name}» в архив? Его больше не будут предлагать для новых обращений, назначений и эскалаций SLA; его обращения и история сохранят название.',
@@ -301,7 +301,7 @@ export const ru: Messages = {
   mail: {
     title: 'Отправленные письма', mailboxTitle: 'Почтовый ящик для разработки',
     mailboxHint: 'SMTP-сервер не задан (SMTP_URL), поэтому письма не отправляются: они хранятся здесь в том виде, в каком ушли бы.',
-    smtpHint: 'Письма клиентам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
+    smtpHint: 'Письма клиентам и сотрудникам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
     to: 'Кому', subject: 'Тема', complaint: 'Обращение', kindTitle: 'Повод', statusTitle: 'Статус', attempts: 'Попытки',
     messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', refresh: 'Обновить',
     kind: { REGISTERED: 'Получено', QUESTION: 'Вопрос', PUBLIC_REPLY: 'Публичный ответ', DECISION: 'Решение', FEEDBACK: 'Просьба оценить', CLOSED: 'Закрыто', INVITATION: 'Приглашение', PASSWORD_RESET: 'Сброс пароля', ADDRESS_CONFIRMATION: 'Подтверждение адреса', STAFF_ASSIGNED: 'Назначено вам', STAFF_SLA: 'Срок под угрозой или нарушен', STAFF_NEW_IN_INBOX: 'Новое во входящих', SURVEY_INVITATION: 'Опрос' },
