@@ -24,7 +24,6 @@ export interface SlaFiring {
 
 interface Facts {
   number: string; subject: string; customer_name: string; stage: string; legal_due_at: Date | null; sla_due_at: Date | null;
-  department_id: string | null; assignee_id: string | null;
   locale: string; time_zone: string; company: string; department: string | null; agent: string | null; custom: NotificationText | null;
 }
 
@@ -40,15 +39,15 @@ interface Candidate { id: string; email: string; roles: Role[]; enabled: boolean
  * Read inside the company's transaction, so row-level security leaves no
  * other company's user among them.
  */
-async function candidates(ctx: RequestContext, event: StaffEvent, departmentId: string | null, assigneeId: string | null): Promise<Candidate[]> {
+async function candidates(ctx: RequestContext, event: StaffEvent, complaintId: string, sla: SlaFiring | undefined): Promise<Candidate[]> {
   const [ids, params] = event === NotificationEvent.STAFF_ASSIGNED
-    ? ['SELECT $2::uuid', [assigneeId]]
+    ? ['SELECT c.assignee_id FROM complaints c WHERE c.id = $2', [complaintId]]
     : event === NotificationEvent.STAFF_SLA
       ? [`SELECT ud.user_id FROM user_departments ud JOIN users m ON m.id = ud.user_id
            WHERE ud.department_id = $2::uuid AND m.roles && ARRAY['HEAD', 'QUALITY_MANAGER']
-          UNION SELECT $3::uuid`, [departmentId, assigneeId]]
-      : [`SELECT ud.user_id FROM user_departments ud WHERE ud.department_id = $2::uuid
-          UNION SELECT m.id FROM users m WHERE $2::uuid IS NULL AND 'OPERATOR' = ANY (m.roles)`, [departmentId]];
+          UNION SELECT $3::uuid`, [sla?.departmentId ?? null, sla?.assigneeId ?? null]]
+      : [`SELECT ud.user_id FROM complaints c JOIN user_departments ud ON ud.department_id = c.department_id WHERE c.id = $2
+          UNION SELECT m.id FROM complaints c JOIN users m ON 'OPERATOR' = ANY (m.roles) WHERE c.id = $2 AND c.department_id IS NULL`, [complaintId]];
   return ctx.query<Candidate>(
     `SELECT u.id, u.email, u.roles, s.enabled FROM users u
        LEFT JOIN staff_notification_settings s ON s.user_id = u.id AND s.event = $1
@@ -74,21 +73,20 @@ export async function notifyStaff(ctx: RequestContext, complaintId: string, even
   const publicUrl = ctx.mailLinks?.publicUrl;
   if (!publicUrl) return 0;
   const actorId = ctx.actor && !ctx.actor.integration ? ctx.actor.userId : null;
+  // Whom first: most changes concern nobody who wants mail, and then this is the only statement.
+  const recipients = (await candidates(ctx, event, complaintId, sla)).filter((u) => u.id !== actorId && !except.includes(u.id)
+    && can(u, Action.READ_COMPLAINTS) && (u.enabled ?? defaultEnabled(event, u.roles)));
+  if (!recipients.length) return 0;
   const [f] = await ctx.query<Facts>(`
-    SELECT c.number, c.subject, c.customer_name, c.stage, c.legal_due_at, c.sla_due_at, c.department_id, c.assignee_id,
+    SELECT c.number, c.subject, c.customer_name, c.stage, c.legal_due_at, c.sla_due_at,
            t.locale, t.time_zone, t.name AS company,
-           (SELECT d.name FROM departments d WHERE d.id = coalesce($4, c.department_id)) AS department,
+           (SELECT d.name FROM departments d WHERE d.id = CASE WHEN $5 THEN $4::uuid ELSE c.department_id END) AS department,
            (SELECT u.name FROM users u WHERE u.id = $3) AS agent,
            (SELECT jsonb_build_object('subject', n.subject, 'body', n.body) FROM notification_templates n
              WHERE n.event = $2 AND n.locale = t.locale) AS custom
       FROM complaints c JOIN tenants t ON t.id = c.tenant_id
-     WHERE c.id = $1`, [complaintId, event, actorId, sla?.departmentId ?? null]);
+     WHERE c.id = $1`, [complaintId, event, actorId, sla?.departmentId ?? null, !!sla]);
   if (!f) return 0;
-  const departmentId = sla ? sla.departmentId : f.department_id;
-  const assigneeId = sla ? sla.assigneeId : f.assignee_id;
-  const recipients = (await candidates(ctx, event, departmentId, assigneeId)).filter((u) => u.id !== actorId && !except.includes(u.id)
-    && can(u, Action.READ_COMPLAINTS) && (u.enabled ?? defaultEnabled(event, u.roles)));
-  if (!recipients.length) return 0;
 
   const locale: NotificationLocale = f.locale === 'en' ? 'en' : 'ru';
   const values: PlaceholderValues = {
