@@ -267,7 +267,7 @@ export const en = {
     },
   },
   customerMail: {
-    title: 'Mail to customers', eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
+    eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
     hint: 'What customers are told by e-mail, in the company\'s language; the complaint\'s number in brackets is put before every subject. Reply mails carry the reply as {\'{{\'}message{\'}}\'}.',
     previewProblem: 'The text has a placeholder that is not known or not closed.',
     customerSection: 'To the customer', staffSection: 'To staff',
