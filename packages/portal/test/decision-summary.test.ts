@@ -12,8 +12,8 @@ const decision = (d: Partial<Decision> = {}): Decision => ({ remedy: 'REFUND', a
 /** Text as read, with the no-break spaces of number formats made plain. */
 const text = (selector: string) => wrapper.find(selector).text().replace(/[\u00a0\u202f]/g, ' ');
 
-function render(d: Decision, locale: 'en' | 'ru' = 'en') {
-  ({ wrapper } = mountWith(DecisionSummary, { props: { decision: d }, locale }));
+function render(d: Decision, locale: 'en' | 'ru' = 'en', done = true) {
+  ({ wrapper } = mountWith(DecisionSummary, { props: { decision: d, done }, locale }));
 }
 
 describe('the decision the customer is told', () => {
@@ -45,6 +45,16 @@ describe('the decision the customer is told', () => {
     expect(text('[data-test=decision-remedy]')).toBe('We reduced the price by 120.00.');
   });
 
+  it('says what will be done while the decision is being carried out', () => {
+    render(decision({ currency: 'GBP', amount: 39, measuresTaken: 0 }), 'en', false);
+    expect(wrapper.find('h2').text()).toBe('What we decided');
+    expect(text('[data-test=decision-remedy]')).toBe('We will refund you £39.00.');
+    expect(text('[data-test=decision-finding]')).toBe('Our check confirmed the problem: the product did not meet its specification.');
+    render(decision({ remedy: 'REPAIR', amount: null, currency: null }), 'ru', false);
+    expect(wrapper.find('h2').text()).toBe('Наше решение');
+    expect(text('[data-test=decision-remedy]')).toBe('Мы отремонтируем товар.');
+  });
+
   it('comes before the rating step on the tracking page, and not before the company has decided', async () => {
     let ready: () => void = () => undefined;
     let push: (c: PortalComplaint) => void = () => undefined;
@@ -61,6 +71,9 @@ describe('the decision the customer is told', () => {
     ready();
     await flushPromises();
     expect(wrapper.find('[data-test=decision]').exists()).toBe(false);
+    push(complaint({ stage: 'IMPLEMENTATION', decision: decision({ currency: 'GBP', amount: 39 }) }));
+    await flushPromises();
+    expect(text('[data-test=decision-remedy]')).toBe('We will refund you £39.00.');
     push(complaint({ stage: 'FEEDBACK', canRate: true, decision: decision({ currency: 'GBP', amount: 39 }) }));
     await flushPromises();
     const sections = wrapper.findAll('[data-test=decision], [data-test=rating]').map((s) => s.attributes('data-test'));

@@ -23,6 +23,10 @@ import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from
 import { DEFAULT_MAIL_WORKER, MailWorker, type MailWorkerOptions } from './modules/mail/mail.worker.js';
 import { MailLinks } from './modules/mail/mail-links.js';
 import { MailReceiver } from './modules/mail/mail.receiver.js';
+import { DEFAULT_MAILBOX_READER, MailboxReader, type MailboxReaderOptions } from './modules/mail/mailbox.reader.js';
+import type { MailboxAccess } from './modules/mail/mailbox.service.js';
+import { SecretBox } from './auth/secret-box.js';
+import { systemResolver } from './modules/webhook/ssrf.js';
 import type { CommittedEvents } from './db/unit-of-work.js';
 import { Health } from './ops/health.js';
 import { Metrics, type Endpoint } from './ops/metrics.js';
@@ -42,6 +46,8 @@ export interface App {
   mail: MailWorker;
   /** The SMTP receiver (SMTP_PORT), not listening yet; null when there is none. */
   mailReceiver: MailReceiver | null;
+  /** Reads the companies' own mailboxes over IMAP (docs/email.md). */
+  mailboxReader: MailboxReader;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
   /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
@@ -62,6 +68,7 @@ export interface App {
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
   & Partial<Omit<Config, 'live'>> & {
     live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions>; mail?: Partial<MailWorkerOptions>;
+    mailbox?: Partial<MailboxReaderOptions>;
   };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
@@ -93,9 +100,15 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     },
     deadlineWritten: (at) => scheduler?.expect(at),
   };
-  const mailSettings = { smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret };
+  const mailSettings = {
+    smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret, dkim: config.mailDkim,
+  };
   const mail = new MailWorker(dataSource, mailSettings, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
   const mailLinks = new MailLinks(mailSettings.tagSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`);
+  const mailboxes: MailboxAccess = {
+    box: new SecretBox(mailSettings.tagSecret, 'mailbox password'),
+    policy: { allowInsecure: config.mailboxesAllowInsecure ?? false, resolve: systemResolver, timeoutMs: 15_000, maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024 },
+  };
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
@@ -137,12 +150,16 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
     mailTransport: mail.sender.kind,
     mailLinks,
+    mailboxes,
   };
   const mailReceiver = config.smtpPort === undefined ? null : new MailReceiver(dataSource, afterCommit, mailLinks, mailSettings, {
     port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
     perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
     perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
   });
+  const mailboxReader = new MailboxReader(dataSource, afterCommit, mailLinks, mailSettings, mailboxes.box, mailboxes.policy,
+    limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
+    { ...DEFAULT_MAILBOX_READER, intervalMs: (config.imapPollSeconds ?? 60) * 1000, ...config.mailbox });
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {
       ...DEFAULT_SCHEDULER,
@@ -201,6 +218,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
         webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
         mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
+        mailboxes: { inFlight: mailboxReader.inFlightCount, ...mailboxReader.stats },
       });
     }
     if (serveFiles(req, res, path) || serveExports(req, res, path)) return;
@@ -234,6 +252,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   uploadPurge.start();
   webhooks.start();
   mail.start();
+  mailboxReader.start();
 
   return {
     server,
@@ -244,6 +263,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     webhooks,
     mail,
     mailReceiver,
+    mailboxReader,
     health,
     metrics,
     async close() {
@@ -263,6 +283,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await uploadPurge.stop();
       await webhooks.stop();
       await mail.close();
+      await mailboxReader.stop();
       await realtime.close();
       await limits.close();
     },

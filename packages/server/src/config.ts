@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './realtime/index.js';
@@ -73,6 +74,12 @@ export interface Config {
   /** Mails received per sender address per company, and per company, per hour; 0 turns one off. */
   mailPerSenderPerHour: number;
   mailPerCompanyPerHour: number;
+  /** Outbound mail is DKIM-signed for MAIL_DOMAIN with this selector and the PEM private key read from MAIL_DKIM_KEY_FILE. */
+  mailDkim?: { selector: string; privateKey: string };
+  /** How often a company's own mailbox is read over IMAP, in seconds. */
+  imapPollSeconds: number;
+  /** Mailboxes may be on loopback and private addresses and read without encryption: for development and tests only. */
+  mailboxesAllowInsecure: boolean;
   /** Complaints accepted from the public portal per client address per hour; 0 turns it off. */
   portalSubmissionsPerHour: number;
   /** Complaints accepted from the public portal per company per hour (any address); 0 turns it off. */
@@ -238,6 +245,10 @@ export const SETTINGS = z.object({
   MAIL_MAX_MB: whole(1, 100),
   MAIL_PER_SENDER_PER_HOUR: whole(),
   MAIL_PER_COMPANY_PER_HOUR: whole(),
+  MAIL_DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, { error: 'expected a DNS label, e.g. reclaim2026' }),
+  MAIL_DKIM_KEY_FILE: text,
+  IMAP_POLL_SECONDS: whole(10, 86400),
+  MAILBOXES_ALLOW_INSECURE: flag,
   MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
   PORTAL_SUBMISSIONS_PER_HOUR: whole(),
   PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
@@ -313,6 +324,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const s = parsed.success ? parsed.data : ({} as Settings);
   if (parsed.success) {
     if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE) problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
+    if (s.NODE_ENV === 'production' && s.MAILBOXES_ALLOW_INSECURE) problems.push('MAILBOXES_ALLOW_INSECURE: must be off when NODE_ENV=production');
     if (s.SMTP_URL && !s.MAIL_DOMAIN) problems.push('MAIL_DOMAIN: must be set with SMTP_URL (the domain the companies send from)');
     if (s.NODE_ENV === 'production' && !s.JWT_SECRET) problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
     const pubsub = s.PUBSUB;
@@ -323,9 +335,24 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       problems.push('LOGIN_MAX_LOCKOUT_SECONDS: must be at least LOGIN_LOCKOUT_SECONDS');
     }
     if (s.METRICS_PORT !== undefined && s.METRICS_PORT === (s.PORT ?? 4000)) problems.push('METRICS_PORT: must differ from PORT');
+    if (Boolean(s.MAIL_DKIM_SELECTOR) !== Boolean(s.MAIL_DKIM_KEY_FILE)) problems.push('MAIL_DKIM_SELECTOR: set it together with MAIL_DKIM_KEY_FILE');
+    if (s.MAIL_DKIM_KEY_FILE) {
+      const problem = dkimKeyProblem(s.MAIL_DKIM_KEY_FILE);
+      if (problem) problems.push(`MAIL_DKIM_KEY_FILE: ${problem}`);
+    }
   }
   if (problems.length) throw new SettingsError(problems);
   return s;
+}
+
+/** Why the file cannot be the DKIM private key (a PEM RSA or Ed25519 private key), or null. */
+function dkimKeyProblem(path: string): string | null {
+  try {
+    const key = createPrivateKey(readFileSync(path, 'utf8'));
+    return key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'ed25519' ? null : `expected an RSA or Ed25519 key, got ${key.asymmetricKeyType}`;
+  } catch (err) {
+    return `cannot read a PEM private key from ${path} (${(err as NodeJS.ErrnoException).code ?? 'invalid'})`;
+  }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -370,6 +397,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
     mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
     mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,
+    ...(s.MAIL_DKIM_SELECTOR && s.MAIL_DKIM_KEY_FILE && { mailDkim: { selector: s.MAIL_DKIM_SELECTOR, privateKey: readFileSync(s.MAIL_DKIM_KEY_FILE, 'utf8') } }),
+    imapPollSeconds: s.IMAP_POLL_SECONDS ?? 60,
+    mailboxesAllowInsecure: s.MAILBOXES_ALLOW_INSECURE ?? false,
     mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,

@@ -46,7 +46,7 @@ async function staffView(world: World, number: string): Promise<ComplaintView> {
 const status = async (number: string, token: string) => ok(await server.portal(STATUS, { number, token })).complaintStatus;
 
 describe('the decision on the portal', () => {
-  it('is told at FEEDBACK and CLOSED in the customer\'s terms, with the company\'s currency, and nothing of staff\'s own words', async () => {
+  it('is told from IMPLEMENTATION (when the decision mail tells it) through CLOSED in the customer\'s terms, with the company\'s currency, and nothing of staff\'s own words', async () => {
     const { number, accessToken } = await filed(w);
     let c = await staffView(w, number);
     for (const to of [Stage.REGISTERED, Stage.ANALYSIS]) c = await fx.advance(w, c, to);
@@ -58,8 +58,10 @@ describe('the decision on the portal', () => {
         { description: 'Change the seal supplier', ownerDepartmentId: w.otherDept, dueDate: '2030-02-28' },
       ],
     });
-    // Decided, but not yet told: the portal says nothing of it while it is being carried out.
-    expect(await status(number, accessToken)).toMatchObject({ stage: 'IMPLEMENTATION', decision: null });
+    // Decided: the customer is told by mail, and the page the mail links to shows it while it is being carried out.
+    expect(await status(number, accessToken)).toMatchObject({
+      stage: 'IMPLEMENTATION', decision: { remedy: 'REFUND', amount: 1499.5, currency: 'RUB', finding: 'DEFECT_CONFIRMED', measuresTaken: 0 },
+    });
 
     await fx.advance(w, c, Stage.FEEDBACK);
     expect(await status(number, accessToken)).toEqual({

@@ -296,6 +296,21 @@ export const en = {
     },
     defaultOn: 'On by default for your roles.', defaultOff: 'Off by default for your roles.',
   },
+  mailbox: {
+    title: 'The company\'s own mailbox (IMAP)',
+    hint: 'Mail that arrives in this mailbox becomes complaints, as mail sent to the company\'s address here does. It is read every minute; unseen mail is taken the first time, then everything that arrives, and each mail taken is marked as read.',
+    host: 'IMAP server', port: 'Port', securityTitle: 'Encryption', username: 'User name', password: 'Password', folder: 'Folder',
+    passwordKept: 'Leave empty to keep the saved password.', enabled: 'Read this mailbox',
+    security: { TLS: 'TLS (IMAPS, port 993)', STARTTLS: 'STARTTLS (port 143)', NONE: 'None (development only)' },
+    save: 'Check and save', readNow: 'Read now', remove: 'Disconnect', confirmRemove: 'Stop reading this mailbox and forget its password?',
+    lastRead: 'Last read {at}; {count} mails taken so far.', notReadYet: 'Not read yet.', nextRead: 'Next read {at}.', paused: 'Not being read.',
+    error: {
+      UNREACHABLE: 'The last read failed: the server could not be reached.', TLS: 'The last read failed: no encrypted connection.',
+      LOGIN_FAILED: 'The last read failed: the server refused the user name or password.', FOLDER_MISSING: 'The last read failed: the folder does not exist.',
+      ADDRESS_NOT_ALLOWED: 'The last read failed: the server is in a private network.',
+      KEY_CHANGED: 'The last read failed: enter the password again (the service\'s key changed).', OTHER: 'The last read failed.',
+    },
+  },
   mail: {
     title: 'Sent mail', mailboxTitle: 'Development mailbox',
     mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',

@@ -118,6 +118,22 @@ export const en = {
     newComplaint: 'File a new complaint',
   },
   decision: {
+    planned: {
+      title: 'What we decided',
+      remedy: {
+        REPLACE: 'We will replace the product.',
+        REFUND: 'We will refund your money.',
+        REPAIR: 'We will repair the product.',
+        DISCOUNT: 'We will reduce the price.',
+        COMPENSATION: 'We will compensate you.',
+        EXPLANATION: 'We explain the result of our check in the messages below.',
+      },
+      remedyAmount: {
+        REFUND: 'We will refund you {amount}.',
+        DISCOUNT: 'We will reduce the price by {amount}.',
+        COMPENSATION: 'We will pay you {amount} in compensation.',
+      },
+    },
     title: 'What we did',
     remedy: {
       REPLACE: 'We replaced the product.',

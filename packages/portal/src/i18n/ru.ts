@@ -120,6 +120,22 @@ export const ru: Messages = {
     newComplaint: 'Подать новое обращение',
   },
   decision: {
+    planned: {
+      title: 'Наше решение',
+      remedy: {
+        REPLACE: 'Мы заменим товар.',
+        REFUND: 'Мы вернём вам деньги.',
+        REPAIR: 'Мы отремонтируем товар.',
+        DISCOUNT: 'Мы снизим цену.',
+        COMPENSATION: 'Мы возместим вам ущерб.',
+        EXPLANATION: 'Результат проверки мы объясняем в сообщениях ниже.',
+      },
+      remedyAmount: {
+        REFUND: 'Мы вернём вам {amount}.',
+        DISCOUNT: 'Мы снизим цену на {amount}.',
+        COMPENSATION: 'Мы выплатим вам компенсацию: {amount}.',
+      },
+    },
     title: 'Что мы сделали',
     remedy: {
       REPLACE: 'Мы заменили товар.',

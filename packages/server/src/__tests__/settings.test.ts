@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SETTINGS, SettingsError, loadConfig } from '../config.js';
 
@@ -54,6 +57,21 @@ describe('settings', () => {
     expect(one.mailTagSecret).not.toBe(jwt);
     expect(loadConfig({ JWT_SECRET: jwt, MAIL_TAG_SECRET: 'y'.repeat(32) }).mailTagSecret).toBe('y'.repeat(32));
     expect(loadConfig({ MAIL_DOMAIN: 'Mail.Example.COM' }).mailDomain).toBe('mail.example.com');
+  });
+
+  it('signs mail with a DKIM key only when the selector and a readable private key come together', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dkim-'));
+    const good = join(dir, 'dkim.pem');
+    writeFileSync(good, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const notKey = join(dir, 'not-a-key.pem');
+    writeFileSync(notKey, 'hello');
+    expect(loadConfig({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: good }).mailDkim).toMatchObject({ selector: 'reclaim1', privateKey: expect.stringContaining('PRIVATE KEY') });
+    expect(loadConfig({}).mailDkim).toBeUndefined();
+    expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1' })).toEqual(['MAIL_DKIM_SELECTOR: set it together with MAIL_DKIM_KEY_FILE']);
+    expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: notKey })[0]).toMatch(/^MAIL_DKIM_KEY_FILE: cannot read a PEM private key/);
+    expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: join(dir, 'missing.pem') })[0]).toMatch(/ENOENT/);
+    expect(refusal({ MAIL_DKIM_SELECTOR: 'has space', MAIL_DKIM_KEY_FILE: good })[0]).toMatch(/^MAIL_DKIM_SELECTOR: expected a DNS label/);
+    rmSync(dir, { recursive: true });
   });
 
   it('reads switches as people write them', () => {

@@ -1,4 +1,5 @@
 import type { MailTransport } from '../modules/mail/mail.entity.js';
+import type { MailboxAccess } from '../modules/mail/mailbox.service.js';
 import type { MailLinks } from '../modules/mail/mail-links.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { UnitOfWork, type CommittedEvents } from '../db/unit-of-work.js';
@@ -101,6 +102,8 @@ export interface ServerDeps {
   mailTransport?: MailTransport;
   /** The tracking links of mail (PUBLIC_URL); every request's context carries it. */
   mailLinks?: MailLinks;
+  /** How company mailboxes are reached and their passwords sealed (MAILBOXES_ALLOW_INSECURE, MAIL_TAG_SECRET). */
+  mailboxes?: MailboxAccess;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
   sessions?: SessionEnder;
 }

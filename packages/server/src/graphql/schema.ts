@@ -34,6 +34,7 @@ import { WebhookDeliveryResolver, WebhookResolver } from '../modules/webhook/web
 import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.resolver.js';
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
+import { MailboxResolver } from '../modules/mail/mailbox.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
 import { NotificationSettingsResolver } from '../modules/mail/notification-settings.resolver.js';
 
@@ -57,7 +58,7 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
-      NotificationTemplateResolver,
+      NotificationTemplateResolver, MailboxResolver,
       NotificationSettingsResolver,
     ],
   }), shared));

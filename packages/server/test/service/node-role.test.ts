@@ -99,9 +99,10 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
     expect(kept.n).toBe(0);
   });
 
-  it('runs the scheduler\'s, the webhook and mail workers\', the upload purge\'s and the demo data\'s queries across companies', async () => {
+  it('runs the scheduler\'s, the webhook and mail workers\' and the mailbox reader\'s, the upload purge\'s and the demo data\'s queries across companies', async () => {
     await expect(node.query('SELECT * FROM webhook_due_tenants(10, $1)', [[]])).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM mail_due_tenants(10)')).resolves.toBeDefined();
+    await expect(node.query('SELECT * FROM mailbox_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM sla_fire_times(now() + interval \'1 year\', 10)')).resolves.not.toHaveLength(0);
     await expect(node.query('SELECT * FROM sla_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM expired_upload_tenants(now(), now())')).resolves.toBeDefined();

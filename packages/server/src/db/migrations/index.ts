@@ -23,6 +23,7 @@ import { AnalysisSpeed1764612000000 } from './1764612000000-analysis-speed.js';
 import { WebhookAttemptErrors1764630000000 } from './1764630000000-webhook-attempt-errors.js';
 import { Mail1764620000000 } from './1764620000000-mail.js';
 import { NotificationTemplates1764635000000 } from './1764635000000-notification-templates.js';
+import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
@@ -57,4 +58,5 @@ export const migrations = [
   InboundMail1764640000000,
   MailKinds1764645000000,
   StaffNotifications1764660000000,
+  Mailboxes1764690000000,
 ];

@@ -124,8 +124,11 @@ export async function toPortal(ctx: RequestContext, c: Complaint): Promise<Porta
   };
 }
 
-/** Stages in which the customer has been told the outcome (design.md: FEEDBACK tells it and asks for the rating). */
-const DECISION_TOLD: readonly Stage[] = [Stage.FEEDBACK, Stage.CLOSED];
+/**
+ * Stages in which the customer has been told the decision: the DECISION mail tells it when the complaint moves to
+ * IMPLEMENTATION (docs/email.md), so the page the mail links to shows it from then on; FEEDBACK says it was carried out.
+ */
+const DECISION_TOLD: readonly Stage[] = [Stage.IMPLEMENTATION, Stage.FEEDBACK, Stage.CLOSED];
 const FINDINGS: Partial<Record<Validity, DecisionFinding>> = {
   [Validity.OBJECTIVE]: DecisionFinding.DEFECT_CONFIRMED,
   [Validity.SUBJECTIVE]: DecisionFinding.EXPECTATIONS_NOT_MET,

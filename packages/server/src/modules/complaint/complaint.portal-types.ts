@@ -118,7 +118,7 @@ export class PortalComplaint {
   @Field(() => String, { nullable: true })
   satisfactionComment!: string | null;
 
-  @Field(() => PortalDecision, { nullable: true, description: 'The decision and the measures taken, once the customer is told them (FEEDBACK and CLOSED)' })
+  @Field(() => PortalDecision, { nullable: true, description: 'The decision and the measures taken, once the customer is told them (IMPLEMENTATION: decided, being carried out; FEEDBACK and CLOSED: carried out)' })
   decision!: PortalDecision | null;
 
   @Field({ description: 'True while the customer can rate the outcome' })

@@ -20,22 +20,32 @@ export interface MailResult {
   error: string | null;
 }
 
+/** DKIM signing of every mail sent (MAIL_DKIM_SELECTOR, MAIL_DKIM_KEY_FILE): the domain is MAIL_DOMAIN, which mail is sent from. */
+export interface DkimKey {
+  domainName: string;
+  keySelector: string;
+  /** A PEM private key (RSA or Ed25519). */
+  privateKey: string;
+}
+
 /**
  * Nodemailer over SMTP_URL, or, without it (embedded mode), nodemailer's
  * stream transport: the mail is built as it would be sent and kept in the
- * outbox, where admins read it (the development mailbox).
+ * outbox, where admins read it (the development mailbox). With a DKIM key,
+ * nodemailer signs each mail (its headers and body) before it is handed on.
  */
 export class MailSender {
   readonly kind: MailTransport;
   private readonly transporter: Transporter;
 
-  constructor(smtpUrl: string | undefined, timeoutMs: number) {
+  constructor(smtpUrl: string | undefined, timeoutMs: number, dkim?: DkimKey) {
     this.kind = smtpUrl ? MailTransport.SMTP : MailTransport.MAILBOX;
+    const signing = dkim ? { dkim: { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: dkim.privateKey } } : {};
     this.transporter = smtpUrl
       ? nodemailer.createTransport({
-        url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs,
+        url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, ...signing,
       })
-      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+      : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...signing });
   }
 
   async send(mail: OutgoingMail): Promise<MailResult> {

@@ -40,6 +40,8 @@ export interface MailSettings {
   domain: string;
   /** MAIL_TAG_SECRET: keys the reply addresses' HMAC. */
   tagSecret: string;
+  /** MAIL_DKIM_SELECTOR and the key of MAIL_DKIM_KEY_FILE: every mail is signed for `domain` with it. */
+  dkim?: { selector: string; privateKey: string };
 }
 
 interface ClaimedMail {
@@ -76,7 +78,8 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
   ) {
     super('mail', { pollMs: options.pollMs, perTenant: options.perTenant, perNode: options.perNode });
     if (!MAIL_DOMAIN_PATTERN.test(settings.domain)) throw new Error(`mail: ${JSON.stringify(settings.domain)} is not a domain`);
-    this.sender = new MailSender(settings.smtpUrl, options.timeoutMs);
+    this.sender = new MailSender(settings.smtpUrl, options.timeoutMs,
+      settings.dkim && { domainName: settings.domain, keySelector: settings.dkim.selector, privateKey: settings.dkim.privateKey });
   }
 
   /** Stops for good: waits for the sends in flight, then closes the SMTP connections (stop alone keeps them for a restart). */
