@@ -34,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       { path: '', redirect: { name: 'board' } },
       { path: 'board', name: 'board', component: () => import('./pages/board/BoardPage.vue') },
       { path: 'complaints', name: 'complaints', component: () => import('./pages/list/ComplaintListPage.vue') },
+      { path: 'me/notifications', name: 'my-notifications', component: () => import('./pages/me/MyNotificationsPage.vue') },
       { path: 'complaints/:number', name: 'complaint', component: () => import('./pages/complaint/ComplaintPage.vue'), props: true },
       {
         path: 'escalations', name: 'escalations', component: () => import('./pages/escalations/EscalationsPage.vue'),

@@ -179,7 +179,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...DEFAULT_SCHEDULER,
       pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
       perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,
-    });
+    }, mailLinks);
   const uploadPurge = new PendingUploadPurge(dataSource, {
     pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs,
     unfinishedAfterMs: uploadDeadlineMs + 60_000,

@@ -89,6 +89,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
         ['/register', 'form'],
         ['/escalations', 'main'],
         ['/actions', 'main'],
+        ['/me/notifications', '[data-test=my-notifications] [role=switch]'],
       ];
       for (const [path, ready] of pages) {
         await page.goto(path);
@@ -130,6 +131,8 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await settled(page, 'main h1, main h2');
       await page.locator('[data-test=new-integration]').click();
       await page.locator('[data-test=integration-form]').waitFor();
+      // Its hints fade in (naive-ui): measured mid-fade they read as too pale.
+      await page.waitForTimeout(400);
       await expectClean(page, 'the new integration form');
       // A customer notification's editor with the server's preview.
       await page.goto('/admin/notifications');
@@ -137,6 +140,13 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await page.locator('[data-edit=DECISION-ru]').click();
       await page.locator('[data-test=notification-preview] .subject').waitFor();
       await expectClean(page, 'the notification editor');
+      // A staff notification's editor, from the staff section, with its own placeholders.
+      await page.goto('/admin/notifications');
+      await settled(page, '[data-audience=STAFF] [data-edit]');
+      await page.locator('[data-edit=STAFF_SLA-ru]').click();
+      await page.locator('[data-placeholder=complaintLink]').waitFor();
+      await page.locator('[data-test=notification-preview] .subject').waitFor();
+      await expectClean(page, 'the staff notification editor');
       await context.close();
     });
   }
@@ -171,6 +181,22 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await page.locator('.n-data-table-tr--expanded').waitFor({ state: 'detached' });
       await context.close();
     }
+  });
+
+  it('turns one\'s own mail notification on with the keyboard alone, and it stays on', async () => {
+    const { page, context } = await signedIn(chromium.browser, 'operator', 'en');
+    await tabTo(page, '[data-test=user-name]');
+    await page.keyboard.press('Enter');
+    await settled(page, '[data-switch=STAFF_NEW_IN_INBOX]');
+    const inbox = page.locator('[data-switch=STAFF_NEW_IN_INBOX]');
+    expect(await inbox.getAttribute('aria-checked')).toBe('false');
+    await tabTo(page, '[data-switch=STAFF_NEW_IN_INBOX]');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('[data-switch=STAFF_NEW_IN_INBOX]')?.getAttribute('aria-checked') === 'true');
+    await page.reload();
+    await settled(page, '[data-switch=STAFF_NEW_IN_INBOX]');
+    expect(await inbox.getAttribute('aria-checked')).toBe('true');
+    await context.close();
   });
 
   it('signs in, opens the list and a complaint, and picks a rating with the keyboard alone', async () => {

@@ -10,7 +10,7 @@ export const en = {
     embedded: 'Uploaded image, {size}', pickLogo: 'Choose an image', clearLogo: 'Remove logo', primaryColor: 'Main colour', accentColor: 'Accent colour',
     intro: 'Text above the form', open: 'Open the portal', logoTooLarge: 'The image must be at most 100 KB', saved: 'Portal settings saved',
   },
-  nav: { analysis: 'Analysis', actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', language: 'Language' },
+  nav: { analysis: 'Analysis', actions: 'Actions register', escalations: 'Escalations', board: 'Board', list: 'Complaints', register: 'Register', admin: 'Administration', signOut: 'Sign out', myNotifications: 'Your mail notifications', language: 'Language' },
   notifications: {
     title: 'Notifications', unread: 'Notifications, {n} unread', empty: 'Nothing yet: assignments, mentions, customers\' answers and new complaints appear here while the console is open',
     ASSIGNED_TO_ME: '{number} is assigned to you', MENTIONED: 'You were mentioned on {number}',
@@ -284,7 +284,7 @@ export const en = {
     mailAfterClosingDays: 'Replies after closing (days)',
     mailAfterClosingDaysHint: 'A customer\'s mail this many days after a complaint is closed or rejected is added to it and marked for review; later mail becomes a new complaint linked as a repeat. 0 to 365.',
     slug: 'Company code', prefix: 'Number prefix',
-    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Customer mail',
+    templates: 'Response templates', integrations: 'Integrations', webhooks: 'Webhooks', mail: 'Mail', notifications: 'Mail notifications',
     archive: 'Archive', restore: 'Restore', archived: 'Archived departments', archivedAt: 'Archived', archivedMark: 'archived',
     noArchived: 'No archived departments.', showOpen: 'Show its open complaints',
     confirmArchive: 'Archive “{name}”? It will no longer be offered for new complaints, assignments or SLA escalations; its complaints and history keep its name.',
@@ -305,16 +305,22 @@ export const en = {
     },
   },
   customerMail: {
-    title: 'Mail to customers', eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
+    eventTitle: 'When', textTitle: 'Text', builtIn: 'Built-in', own: 'Your own, {at}', reset: 'Back to built-in',
     hint: 'What customers are told by e-mail, in the company\'s language; the complaint\'s number in brackets is put before every subject. Reply mails carry the reply as {\'{{\'}message{\'}}\'}.',
     previewProblem: 'The text has a placeholder that is not known or not closed.',
+    customerSection: 'To the customer', staffSection: 'To staff',
+    staffHint: 'What staff are told by e-mail, each as they chose in their own settings; the complaint\'s number in brackets is put before every subject.',
+    pageTitle: 'Mail notifications',
     event: {
       REGISTERED: 'Received (with the tracking link)', QUESTION: 'A question to the customer', PUBLIC_REPLY: 'A public reply',
       DECISION: 'Decision (remedy and amount)', FEEDBACK: 'Done: please rate (rating link)', CLOSED: 'Closed or rejected',
+      STAFF_ASSIGNED: 'A complaint is assigned to them by someone else', STAFF_SLA: 'A deadline is at risk or breached',
+      STAFF_NEW_IN_INBOX: 'A new complaint in their inbox',
     },
     placeholder: {
       agentName: 'who replied', message: 'the reply\'s text', remedy: 'the decision in words, with its amount',
       amount: 'the amount alone', trackingLink: 'the complaint\'s page', ratingLink: 'where to rate it',
+      changedBy: 'who made the change', complaintLink: 'the complaint in the console', slaState: 'at risk / breached', dueAt: 'when the deadline is due',
     },
   },
   received: {
@@ -322,6 +328,17 @@ export const en = {
     notChecked: 'not checked', afterClosing: 'after closing',
     outcome: { THREADED: 'Added to the complaint', NEW_COMPLAINT: 'New complaint', AUTOMATIC: 'Automatic, ignored', BOUNCE: 'Delivery report' },
     threadedBy: { REPLY_ADDRESS: 'by the reply address', REFERENCES: 'as a reply to our mail', SUBJECT: 'by the number in the subject' },
+  },
+  myNotifications: {
+    title: 'Mail notifications',
+    hint: 'Which mail you get at {email}, in the company\'s language. Changes are saved as you make them.',
+    event: { STAFF_ASSIGNED: 'Assigned to me', STAFF_SLA: 'Deadlines at risk or breached', STAFF_NEW_IN_INBOX: 'New complaints in my inbox' },
+    detail: {
+      STAFF_ASSIGNED: 'When someone else assigns a complaint to you.',
+      STAFF_SLA: 'When a deadline of a complaint of your department (as head or quality manager) or assigned to you is near or has passed.',
+      STAFF_NEW_IN_INBOX: 'When a complaint arrives in your department, or, for operators, without a department yet.',
+    },
+    defaultOn: 'On by default for your roles.', defaultOff: 'Off by default for your roles.',
   },
   mailbox: {
     title: 'The company\'s own mailbox (IMAP)',
@@ -341,7 +358,7 @@ export const en = {
   mail: {
     title: 'Sent mail', mailboxTitle: 'Development mailbox',
     mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
-    smtpHint: 'Mail to customers as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
+    smtpHint: 'Mail to customers and staff as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
     to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
     messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
     kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed', INVITATION: 'Invitation', PASSWORD_RESET: 'Password reset', ADDRESS_CONFIRMATION: 'Address confirmation', STAFF_ASSIGNED: 'Assigned to you', STAFF_SLA: 'Deadline at risk or breached', STAFF_NEW_IN_INBOX: 'New in the inbox', SURVEY_INVITATION: 'Survey' },

@@ -21,9 +21,10 @@ import { Cause, RejectionReason } from '../modules/cause/cause.entity.js';
 import { OutboundMail } from '../modules/mail/mail.entity.js';
 import { MailMailbox } from '../modules/mail/mailbox.entity.js';
 import { NotificationTemplateRow } from '../modules/mail/notification-template.entity.js';
+import { StaffNotificationSettingRow } from '../modules/mail/staff-notification-setting.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
   BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink, SavedView, Integration,
-  WebhookEndpoint, WebhookDelivery, WebhookAttempt, Cause, RejectionReason, OutboundMail, MailMailbox, NotificationTemplateRow,
+  WebhookEndpoint, WebhookDelivery, WebhookAttempt, Cause, RejectionReason, OutboundMail, MailMailbox, NotificationTemplateRow, StaffNotificationSettingRow,
 ];

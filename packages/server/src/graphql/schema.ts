@@ -37,6 +37,7 @@ import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { MailboxResolver } from '../modules/mail/mailbox.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
+import { NotificationSettingsResolver } from '../modules/mail/notification-settings.resolver.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -59,6 +60,7 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
       NotificationTemplateResolver, MailboxResolver,
+      NotificationSettingsResolver,
     ],
   }), shared));
 }

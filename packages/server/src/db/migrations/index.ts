@@ -25,6 +25,7 @@ import { Mail1764620000000 } from './1764620000000-mail.js';
 import { NotificationTemplates1764635000000 } from './1764635000000-notification-templates.js';
 import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
+import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
 import { AccountMail1764650000000 } from './1764650000000-account-mail.js';
 import { InboundClosed1764670000000 } from './1764670000000-inbound-closed.js';
@@ -59,6 +60,7 @@ export const migrations = [
   InboundMail1764640000000,
   MailKinds1764645000000,
   AccountMail1764650000000,
+  StaffNotifications1764660000000,
   InboundClosed1764670000000,
   Mailboxes1764690000000,
 ];

@@ -16,8 +16,9 @@ import type { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import type { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
 import { assignScope, mayUpdate } from './abilities.js';
 import { newTrackingToken, trackingLink, type WithTrackingLink } from './tracking.js';
-import { NotificationEvent } from '../mail/notification-texts.js';
+import { NotificationEvent, type CustomerEvent } from '../mail/notification-texts.js';
 import { notifyCustomer } from '../mail/notifications.js';
+import { notifyAssigned, notifyNewComplaint } from '../mail/staff-notifications.js';
 import { requireReachable } from '../integration/integration.service.js';
 import { Cause, RejectionReason } from '../cause/cause.entity.js';
 import { requireActiveEntry } from '../cause/cause.service.js';
@@ -106,7 +107,9 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
       data: pick(input, ['kind', 'categoryId', 'priority', 'demand', 'departmentId', 'assigneeId']),
     });
   }
-  return withClocks(ctx, complaint);
+  const created = await withClocks(ctx, complaint);
+  await notifyNewComplaint(ctx, created.id, created.assigneeId);
+  return created;
 }
 
 /**
@@ -188,7 +191,9 @@ export async function transitionComplaint(ctx: RequestContext, input: Transition
   const complaint = await lockComplaint(ctx, input.id, input.expectedVersion);
   const plan = await planTransition(ctx, complaint, input);
   await applyTransition(ctx, complaint, plan, input);
-  return withClocks(ctx, { ...complaint, ...plan.update } as Complaint);
+  const moved = await withClocks(ctx, { ...complaint, ...plan.update } as Complaint);
+  await notifyAssigned(ctx, complaint.id, input.assigneeId ?? null, complaint.assigneeId);
+  return moved;
 }
 
 interface TransitionPlan {
@@ -278,7 +283,7 @@ async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: 
   if (told && complaint.customerEmail) await notifyCustomer(ctx, complaint.id, told);
 }
 
-const CUSTOMER_TOLD: Partial<Record<Stage, NotificationEvent>> = {
+const CUSTOMER_TOLD: Partial<Record<Stage, CustomerEvent>> = {
   [Stage.IMPLEMENTATION]: NotificationEvent.DECISION,
   [Stage.FEEDBACK]: NotificationEvent.FEEDBACK,
   [Stage.CLOSED]: NotificationEvent.CLOSED,
@@ -317,6 +322,7 @@ export async function applyAssignment(ctx: RequestContext, complaint: Complaint,
     data: { departmentId, assigneeId, previousDepartmentId: complaint.departmentId, previousAssigneeId: complaint.assigneeId },
     detail: { assigneeId, previousAssigneeId: complaint.assigneeId },
   });
+  await notifyAssigned(ctx, complaint.id, assigneeId, complaint.assigneeId);
   return { ...complaint, ...update };
 }
 

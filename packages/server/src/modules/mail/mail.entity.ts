@@ -45,6 +45,10 @@ export class OutboundMail {
   @Column('boolean')
   bodySecret!: boolean;
 
+  /** Written at most once per company under this key (queueMailOnce); null for every other mail. */
+  @Column('text', { nullable: true })
+  onceKey!: string | null;
+
   @Field(() => String, { nullable: true, description: 'Our Message-ID, fixed when the mail is first taken for sending' })
   @Column('text', { nullable: true })
   messageId!: string | null;

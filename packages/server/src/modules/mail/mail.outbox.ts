@@ -1,6 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
-import type { NotificationEvent } from './notification-texts.js';
+import type { CustomerEvent } from './notification-texts.js';
 
 /**
  * Why a mail was written: the customer notifications (NotificationEvent,
@@ -30,7 +30,7 @@ registerEnumType(MailKind, {
 
 export interface ComplaintMail {
   complaintId: string;
-  kind: NotificationEvent;
+  kind: CustomerEvent;
   /** The subject without the number: `[ACME-2026-000042] ` is put before it. */
   subject: string;
   text: string;
@@ -80,4 +80,23 @@ export async function queueMail(ctx: RequestContext, mail: StaffMail): Promise<s
      RETURNING id`,
     [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false]);
   return row!.id;
+}
+
+/**
+ * queueMail, at most once under `onceKey` in the company: a second call
+ * with the same key, in this transaction or any other, on any node, writes
+ * nothing (null). For a mail that must not repeat when its cause is seen
+ * again (an SLA warning on a later pass of the scheduler).
+ */
+export async function queueMailOnce(ctx: RequestContext, mail: StaffMail, onceKey: string): Promise<string | null> {
+  const to = mail.to.trim();
+  if (!/^[^\s@]+@[^\s@]+$/.test(to) || to.length > 320) throw new Error(`queueMailOnce: ${JSON.stringify(to.slice(0, 40))} is not an address`);
+  const rows = await ctx.query<{ id: string }>(
+    `INSERT INTO outbound_mails (tenant_id, id, complaint_id, kind, to_address, subject, body_text, body_secret, once_key, next_attempt_at, created_at)
+     SELECT app_tenant_id(), gen_random_uuid(), $1::uuid, $2, $3,
+            left(coalesce((SELECT '[' || c.number || '] ' FROM complaints c WHERE c.id = $1::uuid), '') || $4, 998), $5, $6, $7, now(), now()
+     ON CONFLICT (tenant_id, once_key) WHERE once_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false, onceKey]);
+  return rows[0]?.id ?? null;
 }

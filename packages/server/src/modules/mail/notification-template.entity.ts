@@ -1,8 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { NotificationEvent } from './notification-texts.js';
+import { NotificationAudience, NotificationEvent } from './notification-texts.js';
 
-/** A company's own text of a customer notification, in one language; where there is none the built-in text is used. */
+/** A company's own text of a notification (to the customer or to staff), in one language; where there is none the built-in text is used. */
 @Entity('notification_templates')
 export class NotificationTemplateRow {
   @PrimaryColumn('uuid')
@@ -24,10 +24,13 @@ export class NotificationTemplateRow {
   updatedAt!: Date;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'The text a customer notification is written from (docs/email.md)' })
+@ObjectType({ simpleResolvers: true, description: 'The text a notification to the customer or to staff is written from (docs/email.md)' })
 export class NotificationTemplate {
   @Field(() => NotificationEvent)
   event!: NotificationEvent;
+
+  @Field(() => NotificationAudience, { description: 'Whom it is written for; each audience has its own placeholders (docs/email.md)' })
+  audience!: NotificationAudience;
 
   @Field({ description: 'ru or en: the company\'s language decides which is sent' })
   locale!: string;

@@ -7,11 +7,11 @@ import { NotificationTemplateInput } from './dto/notification-template.input.js'
 import { listNotificationTemplates, previewNotificationTemplate, resetNotificationTemplate, saveNotificationTemplate } from './notification-template.service.js';
 import { NotificationEvent, type NotificationLocale } from './notification-texts.js';
 
-/** The texts of customer notifications: edited by those who edit response templates. */
+/** The texts of notifications to customers and to staff: edited by those who edit response templates. */
 @Resolver()
 export class NotificationTemplateResolver {
   @Allow(Action.MANAGE_TEMPLATES)
-  @Query(() => [NotificationTemplate], { description: 'Every customer notification in both languages (docs/email.md)' })
+  @Query(() => [NotificationTemplate], { description: 'Every notification, to the customer and to staff, in both languages (docs/email.md)' })
   async notificationTemplates(@Ctx() gql: GraphQLContext): Promise<NotificationTemplate[]> {
     return listNotificationTemplates(await gql.staff());
   }

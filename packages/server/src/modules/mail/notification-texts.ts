@@ -1,7 +1,11 @@
 import { registerEnumType } from 'type-graphql';
 import type { Remedy } from '../complaint/complaint.enums.js';
 
-/** What a customer is told by mail (docs/email.md); each is also the kind of the mail it writes. */
+/**
+ * What a customer or a staff member is told by mail (docs/email.md); each is
+ * also the kind of the mail it writes. The STAFF_ events go to staff
+ * (modules/mail/staff-notifications.ts), the others to the customer.
+ */
 export enum NotificationEvent {
   REGISTERED = 'REGISTERED',
   QUESTION = 'QUESTION',
@@ -9,12 +13,27 @@ export enum NotificationEvent {
   DECISION = 'DECISION',
   FEEDBACK = 'FEEDBACK',
   CLOSED = 'CLOSED',
+  STAFF_ASSIGNED = 'STAFF_ASSIGNED',
+  STAFF_SLA = 'STAFF_SLA',
+  STAFF_NEW_IN_INBOX = 'STAFF_NEW_IN_INBOX',
 }
 registerEnumType(NotificationEvent, {
   name: 'NotificationEvent',
-  description: 'REGISTERED: received (with the tracking link); QUESTION / PUBLIC_REPLY: a public reply that asks something or not; '
-    + 'DECISION: decided (remedy, amount); FEEDBACK: carried out, please rate (rating link); CLOSED: closed or rejected',
+  description: 'To the customer: REGISTERED: received (with the tracking link); QUESTION / PUBLIC_REPLY: a public reply that asks something or not; '
+    + 'DECISION: decided (remedy, amount); FEEDBACK: carried out, please rate (rating link); CLOSED: closed or rejected. '
+    + 'To staff: STAFF_ASSIGNED: a complaint is assigned to them by someone else; STAFF_SLA: a deadline of a complaint of their department is at risk or breached; '
+    + 'STAFF_NEW_IN_INBOX: a new complaint in their inbox',
 });
+
+export type StaffEvent = NotificationEvent.STAFF_ASSIGNED | NotificationEvent.STAFF_SLA | NotificationEvent.STAFF_NEW_IN_INBOX;
+export type CustomerEvent = Exclude<NotificationEvent, StaffEvent>;
+export const STAFF_EVENTS: readonly StaffEvent[] = [NotificationEvent.STAFF_ASSIGNED, NotificationEvent.STAFF_SLA, NotificationEvent.STAFF_NEW_IN_INBOX];
+export const isStaffEvent = (e: NotificationEvent): e is StaffEvent => (STAFF_EVENTS as readonly NotificationEvent[]).includes(e);
+
+/** Whom a notification's text is written for: the admin page lists the two in sections of their own, and each knows its own placeholders. */
+export enum NotificationAudience { CUSTOMER = 'CUSTOMER', STAFF = 'STAFF' }
+registerEnumType(NotificationAudience, { name: 'NotificationAudience', description: 'CUSTOMER: mail to the complaint\'s customer; STAFF: mail to staff members' });
+export const audienceOf = (e: NotificationEvent): NotificationAudience => (isStaffEvent(e) ? NotificationAudience.STAFF : NotificationAudience.CUSTOMER);
 
 export type NotificationLocale = 'ru' | 'en';
 export interface NotificationText { subject: string; body: string }
@@ -83,6 +102,46 @@ export const DEFAULT_NOTIFICATION_TEXTS: Record<NotificationEvent, Record<Notifi
         + 'Оно остаётся на своей странице:\n{{trackingLink}}\n\n{{company.name}}',
     },
   },
+  STAFF_ASSIGNED: {
+    en: {
+      subject: 'Assigned to you: {{subject}}',
+      body: '{{agent.name}} has assigned the complaint {{number}} "{{subject}}" to you.\n\nCustomer: {{customer.name}}\nDepartment: {{department.name}}\n'
+        + 'Stage: {{stage}}\nDue: {{expectedBy}}\n\n{{complaintLink}}',
+    },
+    ru: {
+      subject: 'Вам назначено обращение: {{subject}}',
+      body: '{{agent.name}} назначает вам обращение {{number}} «{{subject}}».\n\nКлиент: {{customer.name}}\nПодразделение: {{department.name}}\n'
+        + 'Этап: {{stage}}\nСрок: {{expectedBy}}\n\n{{complaintLink}}',
+    },
+  },
+  STAFF_SLA: {
+    en: {
+      subject: 'Deadline {{slaState}}: {{subject}}',
+      body: 'The deadline of the complaint {{number}} "{{subject}}" ({{department.name}}, stage {{stage}}) is {{slaState}} (due {{dueAt}}).\n\n'
+        + 'Customer: {{customer.name}}\n\n{{complaintLink}}',
+    },
+    ru: {
+      subject: 'Срок {{slaState}}: {{subject}}',
+      body: 'Срок по обращению {{number}} «{{subject}}» ({{department.name}}, этап «{{stage}}») {{slaState}} (срок — {{dueAt}}).\n\n'
+        + 'Клиент: {{customer.name}}\n\n{{complaintLink}}',
+    },
+  },
+  STAFF_NEW_IN_INBOX: {
+    en: {
+      subject: 'New complaint: {{subject}}',
+      body: 'A new complaint {{number}} "{{subject}}" from {{customer.name}} has arrived.\nDepartment: {{department.name}}\n\n{{complaintLink}}',
+    },
+    ru: {
+      subject: 'Новое обращение: {{subject}}',
+      body: 'Поступило новое обращение {{number}} «{{subject}}» от клиента {{customer.name}}.\nПодразделение: {{department.name}}\n\n{{complaintLink}}',
+    },
+  },
+};
+
+/** `{{slaState}}`: how a deadline stands when it fires. */
+export const SLA_STATE_PHRASES: Record<NotificationLocale, Record<'AT_RISK' | 'BREACHED', string>> = {
+  en: { AT_RISK: 'at risk', BREACHED: 'breached' },
+  ru: { AT_RISK: 'под угрозой', BREACHED: 'нарушен' },
 };
 
 /** `{{remedy}}`: the decision as a phrase, with its amount where it has one (`{{amount}}` alone is the sum). */
@@ -100,3 +159,18 @@ export const REMEDY_PHRASES: Record<NotificationLocale, Record<Remedy, (amount: 
     EXPLANATION: () => 'мы дали разъяснение на странице обращения',
   },
 };
+
+/** `{{stage}}` in staff mail: the stages as the console names them. */
+export const STAFF_STAGE_LABELS: Record<NotificationLocale, Record<string, string>> = {
+  en: {
+    RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Analysis', DECISION: 'Decision',
+    IMPLEMENTATION: 'Implementation', FEEDBACK: 'Feedback', CLOSED: 'Closed', REJECTED: 'Rejected',
+  },
+  ru: {
+    RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', ANALYSIS: 'Анализ', DECISION: 'Решение',
+    IMPLEMENTATION: 'Исполнение', FEEDBACK: 'Обратная связь', CLOSED: 'Закрыто', REJECTED: 'Отклонено',
+  },
+};
+
+/** `{{department.name}}` in staff mail for a complaint without a department yet. */
+export const NO_DEPARTMENT: Record<NotificationLocale, string> = { en: 'not yet chosen', ru: 'ещё не выбрано' };

@@ -1,12 +1,17 @@
 import type { RequestContext } from '../../graphql/context.js';
 import type { Remedy, Stage } from '../complaint/complaint.enums.js';
 import { STAGE_LABELS } from '../complaint/complaint.portal-types.js';
-import { NOTIFICATION_PLACEHOLDERS, renderTemplate, type PlaceholderValues } from '../template/placeholders.js';
+import { NOTIFICATION_PLACEHOLDERS, STAFF_NOTIFICATION_PLACEHOLDERS, renderTemplate, type PlaceholderValues } from '../template/placeholders.js';
 import { formatTemplateDate } from '../template/template.service.js';
 import { queueComplaintMail } from './mail.outbox.js';
-import { DEFAULT_NOTIFICATION_TEXTS, NotificationEvent, REMEDY_PHRASES, type NotificationLocale, type NotificationText } from './notification-texts.js';
+import {
+  DEFAULT_NOTIFICATION_TEXTS, REMEDY_PHRASES, SLA_STATE_PHRASES, STAFF_STAGE_LABELS, isStaffEvent, type CustomerEvent, type NotificationEvent, type NotificationLocale, type NotificationText,
+} from './notification-texts.js';
 
 export const NOTIFICATION_KNOWN: ReadonlySet<string> = new Set<string>(NOTIFICATION_PLACEHOLDERS);
+export const STAFF_NOTIFICATION_KNOWN: ReadonlySet<string> = new Set<string>(STAFF_NOTIFICATION_PLACEHOLDERS);
+/** The placeholders an event's text may use. */
+export const knownFor = (event: NotificationEvent): ReadonlySet<string> => (isStaffEvent(event) ? STAFF_NOTIFICATION_KNOWN : NOTIFICATION_KNOWN);
 
 interface Facts {
   number: string; subject: string; customer_name: string; customer_email: string | null; stage: Stage;
@@ -23,22 +28,30 @@ export function formatAmount(amount: number | null, locale: NotificationLocale, 
     : new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(amount);
 }
 
-/** The placeholders' values shown in the admin's preview, in the language being edited. */
-export function sampleValues(locale: NotificationLocale, company: string): PlaceholderValues {
+/** The placeholders' values shown in the admin's preview, in the language being edited (staff texts name the stages as the console does). */
+export function sampleValues(locale: NotificationLocale, company: string, staff = false): PlaceholderValues {
   const ru = locale === 'ru';
   const amount = formatAmount(1500, locale, ru ? 'RUB' : 'EUR');
   return {
     number: 'ACME-2026-000042', subject: ru ? 'Треснула крышка чайника' : 'Cracked kettle lid', 'customer.name': ru ? 'Иван Петров' : 'Ivan Petrov',
-    stage: STAGE_LABELS[locale].ANALYSIS, expectedBy: formatTemplateDate(new Date(Date.now() + 10 * 86400_000), locale, 'UTC'),
+    stage: (staff ? STAFF_STAGE_LABELS : STAGE_LABELS)[locale].ANALYSIS, expectedBy: formatTemplateDate(new Date(Date.now() + 10 * 86400_000), locale, 'UTC'),
     'agent.name': ru ? 'Мария Соколова' : 'Maria Sokolova', 'company.name': company, 'department.name': ru ? 'Сервис' : 'Service',
     message: ru ? 'Пришлите, пожалуйста, фотографию крышки.' : 'Could you send us a photo of the lid?',
     remedy: REMEDY_PHRASES[locale].REFUND(amount), amount,
     trackingLink: 'https://reclaim.example/p/acme/track/ACME-2026-000042#…', ratingLink: 'https://reclaim.example/p/acme/track/ACME-2026-000042#…',
+    complaintLink: 'https://reclaim.example/complaints/ACME-2026-000042', slaState: SLA_STATE_PHRASES[locale].AT_RISK,
+    dueAt: formatTemplateDateTime(new Date(Date.now() + 4 * 3600_000), locale, 'UTC'),
   };
 }
 
-export function renderNotification(text: NotificationText, values: PlaceholderValues): NotificationText {
-  return { subject: renderTemplate(text.subject, values, NOTIFICATION_KNOWN).replace(/\s+/g, ' ').trim(), body: renderTemplate(text.body, values, NOTIFICATION_KNOWN) };
+export function renderNotification(text: NotificationText, values: PlaceholderValues, known: ReadonlySet<string> = NOTIFICATION_KNOWN): NotificationText {
+  return { subject: renderTemplate(text.subject, values, known).replace(/\s+/g, ' ').trim(), body: renderTemplate(text.body, values, known) };
+}
+
+/** A moment as a staff mail gives it: the date and the time of day in the company's time zone. */
+export function formatTemplateDateTime(at: Date | null, locale: NotificationLocale, timeZone: string): string {
+  if (!at) return '';
+  return new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(at);
 }
 
 /**
@@ -49,7 +62,7 @@ export function renderNotification(text: NotificationText, values: PlaceholderVa
  * token itself, so no mail text stored in the outbox holds a token.
  * `message`: the reply's text, for reply mails.
  */
-export async function notifyCustomer(ctx: RequestContext, complaintId: string, event: NotificationEvent,
+export async function notifyCustomer(ctx: RequestContext, complaintId: string, event: CustomerEvent,
   extra: { message?: string } = {}): Promise<boolean> {
   const [f] = await ctx.query<Facts>(`
     SELECT c.number, c.subject, c.customer_name, c.customer_email, c.stage, c.legal_due_at, c.sla_due_at, c.remedy, c.remedy_amount,

@@ -3,6 +3,7 @@ import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { fireDueClocks } from './sla.service.js';
 import { log } from '../../ops/log.js';
+import type { MailLinks } from '../mail/mail-links.js';
 
 export interface SchedulerOptions {
   /** How far ahead the scheduler reads the instants at which clocks fire. */
@@ -49,6 +50,8 @@ export class SlaScheduler {
     private readonly dataSource: DataSource,
     private readonly publisher: CommittedEvents | undefined,
     private readonly options: SchedulerOptions = DEFAULT_SCHEDULER,
+    /** For the staff mail a warning or breach writes (its console link); without it, none is written. */
+    private readonly mailLinks?: MailLinks,
   ) {}
 
   start(): void {
@@ -179,7 +182,7 @@ export class SlaScheduler {
     const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'sla-scheduler' });
     try {
       await uow.enterTenant(tenantId);
-      const claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow), this.options.perCompany);
+      const claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow, undefined, this.mailLinks), this.options.perCompany);
       await uow.finish(true);
       return claimed;
     } catch (err) {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { ActorKind, OPEN_STAGES, type Stage } from '../complaint/complaint.enums.js';
 import { appendTimeline } from '../complaint/timeline.js';
+import { notifyStaff } from '../mail/staff-notifications.js';
+import { NotificationEvent } from '../mail/notification-texts.js';
 import { BusinessCalendar, calendarRules } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
 import { SlaPolicy } from './sla-policy.entity.js';
@@ -229,6 +231,7 @@ interface LockedComplaint {
   id: string;
   stage: Stage;
   department_id: string | null;
+  assignee_id: string | null;
   priority: string;
   sla_policy_id: string | null;
 }
@@ -255,7 +258,7 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
   if (!claimed.length) return 0;
   const ids = [...new Set(claimed.map((d) => d.complaint_id))];
   const complaints = new Map((await ctx.query<LockedComplaint>(
-    'SELECT id, stage, department_id, priority, sla_policy_id FROM complaints WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED', [ids],
+    'SELECT id, stage, department_id, assignee_id, priority, sla_policy_id FROM complaints WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED', [ids],
   )).map((c) => [c.id, c]));
   const touched = new Set<string>();
   const history: Array<Record<string, unknown>> = [];
@@ -283,13 +286,17 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
         data: { clock: row.clock, stage: c.stage, dueAt: row.dueAt!.toISOString(), breachId },
         detail: { clock: clockOf(row.clock), target: row.clock, dueAt: row.dueAt!.toISOString(), breachId }, at,
       }, ActorKind.SYSTEM);
+      // The department's heads and quality managers and the assignee, as they opted in; once per clock, stage and state.
+      await notifyStaff(ctx, c.id, NotificationEvent.STAFF_SLA, {
+        sla: { clock: row.clock, stage: c.stage, state: kind, dueAt: row.dueAt!, departmentId: c.department_id, assigneeId: c.assignee_id },
+      });
       const escalation = kind === 'BREACHED' ? await escalate(ctx, c, row.clock, at) : {};
       history.push({
         id: breachId, complaint_id: c.id, clock: row.clock, stage: c.stage, kind, due_at: row.dueAt, fired_at: d.now,
         department_id: c.department_id, escalation,
       });
       // The department that breached is recorded; an escalation may have moved the complaint since.
-      if (escalation.reassignedToDepartmentId) c.department_id = escalation.reassignedToDepartmentId;
+      if (escalation.reassignedToDepartmentId) Object.assign(c, { department_id: escalation.reassignedToDepartmentId, assignee_id: null });
     }
   }
   if (history.length) await insertBreaches(ctx, history);
