@@ -20,9 +20,11 @@ import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../modules/web
 import { Cause, RejectionReason } from '../modules/cause/cause.entity.js';
 import { OutboundMail } from '../modules/mail/mail.entity.js';
 import { NotificationTemplateRow } from '../modules/mail/notification-template.entity.js';
+import { Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveyVersion } from '../modules/survey/survey.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
   BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink, SavedView, Integration,
   WebhookEndpoint, WebhookDelivery, WebhookAttempt, Cause, RejectionReason, OutboundMail, NotificationTemplateRow,
+  Survey, SurveyVersion, SurveyQuestion, SurveyInvitation, SurveyResponse, SurveyAnswer,
 ];

@@ -35,6 +35,8 @@ import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.r
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
+import { SurveyPortalResolver, SurveyResolver, SurveyResponseResolver, SurveyVersionResolver } from '../modules/survey/survey.resolver.js';
+import { SurveySubscriptionResolver } from '../modules/survey/survey.subscriptions.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -56,12 +58,12 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
-      NotificationTemplateResolver,
+      NotificationTemplateResolver, SurveyResolver, SurveyVersionResolver, SurveyResponseResolver, SurveySubscriptionResolver,
     ],
   }), shared));
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */
 export function buildPortalSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver] });
+  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver, SurveyPortalResolver] });
 }

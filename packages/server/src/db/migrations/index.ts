@@ -24,6 +24,7 @@ import { WebhookAttemptErrors1764630000000 } from './1764630000000-webhook-attem
 import { Mail1764620000000 } from './1764620000000-mail.js';
 import { NotificationTemplates1764635000000 } from './1764635000000-notification-templates.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
+import { Surveys1764680000000 } from './1764680000000-surveys.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
 
 /** Every migration, oldest first. */
@@ -55,4 +56,5 @@ export const migrations = [
   NotificationTemplates1764635000000,
   InboundMail1764640000000,
   MailKinds1764645000000,
+  Surveys1764680000000,
 ];
