@@ -27,6 +27,10 @@ const ACTIVATE = `mutation($id: ID!) { activateSurvey(id: $id) { id afterResolut
 const READ = `query($slug: String!, $token: String!, $locale: String) { surveyInvitation(slug: $slug, token: $token, locale: $locale) {
   locale title complaintNumber tenant { slug name } questions { id type parameter text required multiple min max options { code label } } } }`;
 const ANSWER = `mutation($slug: String!, $token: String!, $answers: [SurveyAnswerInput!]!) { answerSurvey(slug: $slug, token: $token, answers: $answers) { answeredAt } }`;
+const PAGE = `query($number: String!, $accessToken: String!, $locale: String) { complaintSurvey(number: $number, accessToken: $accessToken, locale: $locale) {
+  answered locale title complaintNumber questions { id type } } }`;
+const ON_PAGE = `mutation($number: String!, $accessToken: String!, $answers: [SurveyAnswerInput!]!) {
+  answerComplaintSurvey(number: $number, accessToken: $accessToken, answers: $answers) { answeredAt } }`;
 const RESPONSES = `query($id: ID!) { complaintSurveyResponses(id: $id) { id channel detractor version enteredBy { id }
   answers { questionId type parameter score optionCodes text } } }`;
 const PHONE = `mutation($input: EnterPhoneSurveyResponseInput!) { enterPhoneSurveyResponse(input: $input) { id channel detractor enteredBy { id } } }`;
@@ -150,6 +154,28 @@ describe('a survey after resolution', () => {
     ok(await server.portal(Q.rate, { number: c.number, token: decodeURIComponent(new URL(url).hash.slice(1)), score: 3, comment: null }));
     expect((await fx.get(b.staff.QUALITY_MANAGER.token, c.id)).satisfaction).toBe(3);
     expect(await fx.asTenant(b.t.tenantId, (m) => m.query('SELECT count(*)::int AS n FROM survey_invitations'))).toEqual([{ n: 0 }]);
+  });
+
+  it('on the complaint\'s page the survey replaces the rating: answered once (PORTAL), and the invitation\'s link then refuses', async () => {
+    const { c, to, mail } = await atFeedback(a);
+    const link = surveyLinkIn(mail);
+    const tracked = sink.to(to).map((m) => /https:\/\/reclaim\.example\.com\/p\/[^\s]+\/track\/[^\s]+/.exec(m.parsed.text ?? '')?.[0]).find(Boolean)!;
+    const key = { number: c.number, accessToken: decodeURIComponent(new URL(tracked).hash.slice(1)) };
+    const page = ok(await server.portal(PAGE, { ...key, locale: 'en' })).complaintSurvey;
+    expect(page).toMatchObject({ answered: false, locale: 'en', title: 'After resolution', complaintNumber: c.number });
+    const wrongPair = ok(await server.portal(PAGE, { ...key, accessToken: randomBytes(32).toString('base64url') })).complaintSurvey;
+    expect(wrongPair).toBeNull();
+    ok(await server.portal(ON_PAGE, { ...key, answers: answers(page.questions, { 1: { score: 5 }, 2: { score: 10 } }) }));
+    expectError(await fx.expectNoWrites(() => server.portal(ON_PAGE, { ...key, answers: answers(page.questions, { 1: { score: 1 }, 2: { score: 1 } }) })),
+      'CONFLICT', 'SURVEY_ANSWERED');
+    expect(ok(await server.portal(PAGE, key)).complaintSurvey).toMatchObject({ answered: true });
+    expectError(await server.portal(READ, link), 'CONFLICT', 'SURVEY_ANSWERED');
+    const [response] = ok(await server.staff(RESPONSES, { id: c.id }, a.staff.OPERATOR.token)).complaintSurveyResponses;
+    expect(response).toMatchObject({ channel: 'PORTAL', detractor: false });
+    // Company B has no survey: its FEEDBACK page keeps the rating.
+    const other = await atFeedback(b);
+    const otherTracked = sink.to(other.to).map((m) => /https:\/\/reclaim\.example\.com\/p\/[^\s]+/.exec(m.parsed.text ?? '')?.[0]).find(Boolean)!;
+    expect(ok(await server.portal(PAGE, { number: other.c.number, accessToken: decodeURIComponent(new URL(otherTracked).hash.slice(1)) })).complaintSurvey).toBeNull();
   });
 
   it('a detractor\'s answer reaches the company\'s quality manager and the department head within 5 s; company B\'s QM gets nothing', async () => {

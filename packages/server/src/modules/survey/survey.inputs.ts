@@ -164,3 +164,35 @@ export class SurveyIdArgs {
   @IsEntityId()
   id!: string;
 }
+
+@ArgsType()
+export class ComplaintSurveyArgs {
+  @Field()
+  @MaxLength(60)
+  number!: string;
+
+  @Field()
+  @MaxLength(200)
+  accessToken!: string;
+
+  @Field(() => String, { nullable: true, description: '"ru" or "en"; the company\'s language when absent' })
+  @IsOptional()
+  @IsIn(['ru', 'en'])
+  locale?: string | null;
+}
+
+@ArgsType()
+export class AnswerComplaintSurveyArgs {
+  @Field()
+  @MaxLength(60)
+  number!: string;
+
+  @Field()
+  @MaxLength(200)
+  accessToken!: string;
+
+  @Field(() => [SurveyAnswerInput])
+  @ArrayMaxSize(MAX_QUESTIONS)
+  @ValidateNested()
+  answers!: SurveyAnswerInput[];
+}

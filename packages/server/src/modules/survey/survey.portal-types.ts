@@ -58,8 +58,11 @@ export class PortalSurvey {
   @Field()
   complaintSubject!: string;
 
-  @Field({ description: 'Until when it can be answered' })
-  expiresAt!: Date;
+  @Field(() => Date, { nullable: true, description: 'Until when the link can be answered; null on the complaint\'s page without one' })
+  expiresAt!: Date | null;
+
+  @Field({ description: 'Answered already (on the complaint\'s page; a link that was answered is refused instead)' })
+  answered!: boolean;
 
   @Field(() => [PortalSurveyQuestion])
   questions!: PortalSurveyQuestion[];

@@ -7,10 +7,11 @@ import { Complaint } from '../complaint/complaint.entity.js';
 import { findComplaint } from '../complaint/complaint.queries.js';
 import { User } from '../user/user.entity.js';
 import { Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyVersion } from './survey.entity.js';
-import { AnswerSurveyArgs, CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, PublishSurveyVersionInput, SurveyLocaleArgs } from './survey.inputs.js';
+import { AnswerComplaintSurveyArgs, AnswerSurveyArgs, ComplaintSurveyArgs, CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, PublishSurveyVersionInput, SurveyLocaleArgs } from './survey.inputs.js';
 import { PortalSurvey, SurveyAnswered } from './survey.portal-types.js';
 import { createSurvey, listSurveys, publishSurveyVersion, questionsOf, setAfterResolution, versionsOf } from './survey.service.js';
-import { answerInvitation, complaintSurveyResponses, enterPhoneResponse, readInvitation } from './survey.responses.js';
+import { findByToken } from '../complaint/complaint.portal-service.js';
+import { answerComplaintSurvey, answerInvitation, complaintSurvey, complaintSurveyResponses, enterPhoneResponse, readInvitation } from './survey.responses.js';
 
 @Resolver(() => Survey)
 export class SurveyResolver {
@@ -119,6 +120,24 @@ export class SurveyPortalResolver {
   @Mutation(() => SurveyAnswered, { description: 'Answers the survey once; the link then refuses' })
   async answerSurvey(@Args() { slug, token, answers }: AnswerSurveyArgs, @Ctx() gql: GraphQLContext): Promise<SurveyAnswered> {
     return answerInvitation(await companyOf(gql, slug), token, answers);
+  }
+
+  @Query(() => PortalSurvey, {
+    nullable: true,
+    description: 'The survey on the complaint\'s page while it awaits feedback, in place of the single rating; null when none applies or for a wrong pair',
+  })
+  async complaintSurvey(@Args() { number, accessToken, locale }: ComplaintSurveyArgs, @Ctx() gql: GraphQLContext): Promise<PortalSurvey | null> {
+    const ctx = await gql.forTrackingNumber(number);
+    const complaint = ctx && await findByToken(ctx, number, accessToken);
+    return ctx && complaint ? complaintSurvey(ctx, complaint, locale ?? null) : null;
+  }
+
+  @Mutation(() => SurveyAnswered, { description: 'Answers the complaint\'s survey on its page (PORTAL), once' })
+  async answerComplaintSurvey(@Args() { number, accessToken, answers }: AnswerComplaintSurveyArgs, @Ctx() gql: GraphQLContext): Promise<SurveyAnswered> {
+    const ctx = await gql.forTrackingNumber(number);
+    const complaint = ctx && await findByToken(ctx, number, accessToken);
+    if (!ctx || !complaint) throw notFound('complaint');
+    return answerComplaintSurvey(ctx, complaint, answers);
   }
 }
 

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound } from '../../graphql/errors.js';
 import { hashSecret } from '../../auth/secret.js';
 import { Complaint } from '../complaint/complaint.entity.js';
-import { ActorKind } from '../complaint/complaint.enums.js';
+import { ActorKind, Stage } from '../complaint/complaint.enums.js';
 import { findComplaint } from '../complaint/complaint.queries.js';
 import { appendTimeline } from '../complaint/timeline.js';
 import { portalTenant } from '../complaint/complaint.portal-service.js';
@@ -55,15 +55,20 @@ async function invitationByToken(ctx: RequestContext, token: string, lock: boole
 /** The survey behind an invitation, in `locale` (the company's language when absent), with the company's branding. */
 export async function readInvitation(ctx: RequestContext, token: string, locale: string | null): Promise<PortalSurvey> {
   const invitation = await invitationByToken(ctx, token, false);
-  const tenant = await portalTenant(ctx);
-  const lang = locale === 'en' || locale === 'ru' ? locale : tenant.locale === 'en' ? 'en' : 'ru';
   const survey = await ctx.manager.findOneByOrFail(Survey, { id: invitation.surveyId });
   const complaint = await ctx.manager.findOneByOrFail(Complaint, { id: invitation.complaintId });
+  return portalSurvey(ctx, survey, invitation.versionId, complaint, locale, { expiresAt: invitation.expiresAt, answered: false });
+}
+
+async function portalSurvey(ctx: RequestContext, survey: Survey, versionId: string, complaint: Complaint, locale: string | null,
+  state: { expiresAt: Date | null; answered: boolean }): Promise<PortalSurvey> {
+  const tenant = await portalTenant(ctx);
+  const lang = locale === 'en' || locale === 'ru' ? locale : tenant.locale === 'en' ? 'en' : 'ru';
   const ru = lang === 'ru';
   return {
     tenant, locale: lang, title: ru ? survey.nameRu : survey.nameEn, complaintNumber: complaint.number, complaintSubject: complaint.subject,
-    expiresAt: invitation.expiresAt,
-    questions: (await questionsOf(ctx, invitation.versionId)).map((q) => ({
+    ...state,
+    questions: (await questionsOf(ctx, versionId)).map((q) => ({
       id: q.id, type: q.type, parameter: q.parameter, text: ru ? q.textRu : q.textEn, required: q.required, multiple: q.multiple,
       min: SCALES[q.type]?.min ?? null, max: SCALES[q.type]?.max ?? null,
       options: q.options.map((o) => ({ code: o.code, label: ru ? o.labelRu : o.labelEn })),
@@ -81,29 +86,73 @@ export async function answerInvitation(ctx: RequestContext, token: string, answe
   return { answeredAt: response.createdAt };
 }
 
+/** What a complaint's answers go to: its latest invitation's survey and version, else the after-resolution survey as it is now. */
+interface Target {
+  survey: Survey;
+  versionId: string;
+  /** The invitation the answers use up (its link then refuses); null when there is none still answerable. */
+  invitation: SurveyInvitation | null;
+  answered: boolean;
+}
+
+async function targetOf(ctx: RequestContext, complaintId: string, lock: boolean): Promise<Target | null> {
+  const [latest] = await ctx.manager.find(SurveyInvitation, {
+    where: { complaintId }, order: { createdAt: 'DESC' }, take: 1, ...(lock && { lock: { mode: 'pessimistic_write' as const } }),
+  });
+  const survey = latest ? await ctx.manager.findOneByOrFail(Survey, { id: latest.surveyId }) : await ctx.manager.findOneBy(Survey, { afterResolution: true });
+  if (!survey || survey.currentVersion === 0) return null;
+  const answered = Boolean(latest?.answeredAt)
+    || await ctx.manager.existsBy(SurveyResponse, { complaintId, surveyId: survey.id, ...(latest && { invitationId: latest.id }) });
+  const invitation = latest && !latest.answeredAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
+  const versionId = latest?.versionId
+    ?? (await ctx.manager.findOneByOrFail(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion })).id;
+  return { survey, versionId, invitation, answered };
+}
+
+const alreadyAnswered = () => new AppError('CONFLICT', 'this complaint\'s survey was answered already', { reason: 'SURVEY_ANSWERED' });
+
 /**
  * Answers a customer gave by phone, entered by staff: to the complaint's
- * open invitation (which then refuses its link), else to the company's
+ * invitation (which then refuses its link), else to the company's
  * after-resolution survey as it is now. Once per complaint and survey.
  */
 export async function enterPhoneResponse(ctx: RequestContext, input: EnterPhoneSurveyResponseInput): Promise<SurveyResponse> {
   const complaint = await findComplaint(ctx, { id: input.complaintId });
   if (!complaint) throw notFound('complaint');
-  const [open] = await ctx.manager.find(SurveyInvitation, {
-    where: { complaintId: complaint.id }, order: { createdAt: 'DESC' }, take: 1, lock: { mode: 'pessimistic_write' },
-  });
-  const survey = open ? await ctx.manager.findOneByOrFail(Survey, { id: open.surveyId }) : await ctx.manager.findOneBy(Survey, { afterResolution: true });
-  if (!survey || survey.currentVersion === 0) {
-    throw badInput('the company sends no survey after resolution; activate one first', { reason: 'NO_SURVEY' });
-  }
-  const answered = open?.answeredAt || await ctx.manager.existsBy(SurveyResponse, { complaintId: complaint.id, surveyId: survey.id, ...(open && { invitationId: open.id }) });
-  if (answered) throw new AppError('CONFLICT', 'this complaint\'s survey was answered already', { reason: 'SURVEY_ANSWERED' });
-  const usable = open && open.expiresAt.getTime() > Date.now() ? open : null;
-  const versionId = usable?.versionId
-    ?? (await ctx.manager.findOneByOrFail(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion })).id;
+  const target = await targetOf(ctx, complaint.id, true);
+  if (!target) throw badInput('the company sends no survey after resolution; activate one first', { reason: 'NO_SURVEY' });
+  if (target.answered) throw alreadyAnswered();
   return recordResponse(ctx, {
-    invitation: usable, surveyId: survey.id, versionId, complaintId: complaint.id, channel: ResponseChannel.PHONE, answers: input.answers,
+    invitation: target.invitation, surveyId: target.survey.id, versionId: target.versionId, complaintId: complaint.id,
+    channel: ResponseChannel.PHONE, answers: input.answers,
   });
+}
+
+/**
+ * The survey on the complaint's portal page, in place of the single rating:
+ * while the complaint awaits feedback and the company has a survey for it
+ * (null otherwise: the page asks for the rating as before).
+ */
+export async function complaintSurvey(ctx: RequestContext, complaint: Complaint, locale: string | null): Promise<PortalSurvey | null> {
+  if (complaint.stage !== Stage.FEEDBACK) return null;
+  const target = await targetOf(ctx, complaint.id, false);
+  if (!target) return null;
+  return portalSurvey(ctx, target.survey, target.versionId, complaint, locale, {
+    expiresAt: target.invitation?.expiresAt ?? null, answered: target.answered,
+  });
+}
+
+/** The customer's answers on the complaint's page (PORTAL): once, and only while the complaint awaits feedback. */
+export async function answerComplaintSurvey(ctx: RequestContext, complaint: Complaint, answers: GivenAnswer[]): Promise<SurveyAnswered> {
+  if (complaint.stage !== Stage.FEEDBACK) throw badInput('the survey can be answered once the complaint awaits your feedback');
+  const target = await targetOf(ctx, complaint.id, true);
+  if (!target) throw badInput('the company asks for no survey; rate the outcome instead', { reason: 'NO_SURVEY' });
+  if (target.answered) throw alreadyAnswered();
+  const response = await recordResponse(ctx, {
+    invitation: target.invitation, surveyId: target.survey.id, versionId: target.versionId, complaintId: complaint.id,
+    channel: ResponseChannel.PORTAL, answers,
+  });
+  return { answeredAt: response.createdAt };
 }
 
 interface NewResponse {

@@ -27,19 +27,23 @@ export function checkAnswers(questions: readonly SurveyQuestion[], given: readon
   const answers: CheckedAnswer[] = [];
   const byId = new Map(questions.map((q) => [q.id, q]));
   const seen = new Set<string>();
-  given.forEach((a, i) => {
+  /** Answered wrongly: told once, under the answer, not again as missing. */
+  const refused = new Set<string>();
+  for (const [i, a] of given.entries()) {
     const field = `answers.${i}`;
     const q = byId.get(a.questionId.toLowerCase());
-    if (!q) return problems.push({ field, messages: ['is not a question of this survey'] });
-    if (seen.has(q.id)) return problems.push({ field, messages: ['answers a question already answered'] });
-    seen.add(q.id);
-    const problem = answerProblem(q, a);
-    if (problem) return problems.push({ field, messages: [problem] });
-    const answer = normalised(q, a);
+    const problem = !q ? 'is not a question of this survey' : seen.has(q.id) ? 'answers a question already answered' : answerProblem(q, a);
+    if (q) seen.add(q.id);
+    if (problem) {
+      problems.push({ field, messages: [problem] });
+      if (q) refused.add(q.id);
+      continue;
+    }
+    const answer = normalised(q!, a);
     if (answer) answers.push(answer);
-  });
+  }
   for (const q of questions) {
-    if (q.required && !answers.some((a) => a.question.id === q.id)) {
+    if (q.required && !refused.has(q.id) && !answers.some((a) => a.question.id === q.id)) {
       problems.push({ field: `answers`, messages: [`question ${q.position} is required`] });
     }
   }
