@@ -256,6 +256,9 @@ describe('a survey after resolution', () => {
     const surveys = ok(await server.staff(`{ surveys { id currentVersion versions { number questions { position type parameter } } } }`, {}, a.staff.QUALITY_MANAGER.token)).surveys;
     expect(surveys).toEqual([expect.objectContaining({ id: surveyA, currentVersion: 2 })]);
     expect(surveys[0].versions.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    const current = ok(await server.staff(`query($id: ID!) { survey(id: $id) { currentVersion questions { type parameter } } }`, { id: surveyA }, a.staff.ADMIN.token)).survey;
+    expect(current.questions).toEqual([{ type: 'NPS', parameter: 'OVERALL' }, { type: 'CSAT', parameter: 'OVERALL' }, { type: 'CES', parameter: 'DELIVERY' }]);
+    expect(ok(await server.staff(`query($id: ID!) { survey(id: $id) { id } }`, { id: surveyA }, b.staff.ADMIN.token)).survey).toBeNull();
   });
 
   it('only quality managers and admins manage surveys; bad questions are refused and change nothing', async () => {

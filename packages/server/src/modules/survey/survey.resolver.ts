@@ -9,7 +9,7 @@ import { User } from '../user/user.entity.js';
 import { Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyVersion } from './survey.entity.js';
 import { AnswerComplaintSurveyArgs, AnswerSurveyArgs, ComplaintSurveyArgs, CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, PublishSurveyVersionInput, SurveyLocaleArgs } from './survey.inputs.js';
 import { PortalSurvey, SurveyAnswered } from './survey.portal-types.js';
-import { createSurvey, listSurveys, publishSurveyVersion, questionsOf, setAfterResolution, versionsOf } from './survey.service.js';
+import { createSurvey, currentQuestionsOf, findSurvey, listSurveys, publishSurveyVersion, questionsOf, setAfterResolution, versionsOf } from './survey.service.js';
 import { findByToken } from '../complaint/complaint.portal-service.js';
 import { answerComplaintSurvey, answerInvitation, complaintSurvey, complaintSurveyResponses, enterPhoneResponse, readInvitation } from './survey.responses.js';
 
@@ -19,6 +19,12 @@ export class SurveyResolver {
   @Query(() => [Survey], { description: 'The company\'s satisfaction surveys with their versions, newest first' })
   async surveys(@Ctx() gql: GraphQLContext): Promise<Survey[]> {
     return listSurveys(await gql.staff());
+  }
+
+  @Allow(Action.MANAGE_SURVEYS)
+  @Query(() => Survey, { nullable: true, description: 'One survey of the company (null for an unknown id)' })
+  async survey(@Args() { id }: SurveyIdArgs, @Ctx() gql: GraphQLContext): Promise<Survey | null> {
+    return findSurvey(await gql.staff(), id);
   }
 
   @Allow(Action.MANAGE_SURVEYS)
@@ -61,6 +67,11 @@ export class SurveyResolver {
   @FieldResolver(() => [SurveyVersion], { description: 'Every published version, oldest first' })
   async versions(@Root() s: Survey, @Ctx() gql: GraphQLContext): Promise<SurveyVersion[]> {
     return versionsOf(await gql.staff(), s.id);
+  }
+
+  @FieldResolver(() => [SurveyQuestion], { description: 'The current version\'s questions, in order' })
+  async questions(@Root() s: Survey, @Ctx() gql: GraphQLContext): Promise<SurveyQuestion[]> {
+    return currentQuestionsOf(await gql.staff(), s);
   }
 }
 

@@ -11,6 +11,16 @@ export function listSurveys(ctx: RequestContext): Promise<Survey[]> {
   return ctx.manager.find(Survey, { order: { createdAt: 'DESC', id: 'ASC' } });
 }
 
+export function findSurvey(ctx: RequestContext, id: string): Promise<Survey | null> {
+  return ctx.manager.findOneBy(Survey, { id });
+}
+
+/** The questions new invitations get: the current version's. */
+export async function currentQuestionsOf(ctx: RequestContext, survey: Survey): Promise<SurveyQuestion[]> {
+  const version = await ctx.manager.findOneBy(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion });
+  return version ? questionsOf(ctx, version.id) : [];
+}
+
 export function versionsOf(ctx: RequestContext, surveyId: string): Promise<SurveyVersion[]> {
   return ctx.manager.find(SurveyVersion, { where: { surveyId }, order: { number: 'ASC' } });
 }
