@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
 import { describe as describeViolations, violations } from '../axe.js';
-import { hasChromium, launch, type ConsoleBrowser } from '../console/browser.js';
+import { consoleBuilt, hasChromium, launch, signIn, type ConsoleBrowser } from '../console/browser.js';
 import { SmtpSink } from '../../../packages/server/test/smtp-sink.js';
 
 /**
@@ -161,8 +161,10 @@ describe.skipIf(!hasChromium || !portalBuilt)('the satisfaction survey in Chromi
     await context.close();
   });
 
-  it('replaces the single rating on the complaint\'s page at FEEDBACK, in Russian too', async () => {
+  it('replaces the single rating on the complaint\'s page at FEEDBACK, in Russian too; a detractor\'s answer shows the QM a toast within 5 s', async () => {
     const { number, accessToken } = await complaintAtFeedback(`ana-${randomBytes(4).toString('hex')}@example.net`);
+    // The quality manager has the console open.
+    const staffPage = consoleBuilt ? await signIn(chromium.browser, server.base, TENANT, `quality.manager@${TENANT}.demo`) : null;
     const context = await chromium.browser.newContext({ viewport: { width: 360, height: 740 }, baseURL: server.base, locale: 'ru-RU' });
     const page = await context.newPage();
     await page.goto(`/p/${TENANT}/track/${number}#${accessToken}`);
@@ -173,10 +175,18 @@ describe.skipIf(!hasChromium || !portalBuilt)('the satisfaction survey in Chromi
     await expect.poll(() => step.locator('h2').textContent()).toBe('Как мы справились?');
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await expectClean(page, 'the complaint page with the survey (ru)');
-    await step.locator('[data-type=CSAT] [data-score="5"]').click();
-    await step.locator('[data-type=NPS] [data-score="10"]').click();
+    await step.locator('[data-type=CSAT] [data-score="2"]').click();
+    await step.locator('[data-type=NPS] [data-score="3"]').click();
     await step.locator('[data-test=survey-submit]').click();
+    const answeredAt = Date.now();
     await page.locator('[data-test=survey-answered]').waitFor();
     await context.close();
+    if (staffPage) {
+      const toast = staffPage.page.locator(`[data-test=detractor-alert][data-number="${number}"]`);
+      await toast.waitFor({ timeout: 5000 });
+      expect(Date.now() - answeredAt).toBeLessThan(5000);
+      expect(await toast.textContent()).toContain('CSAT 2 · NPS 3');
+      await staffPage.context.close();
+    }
   });
 });

@@ -233,6 +233,7 @@ export const en = {
     hoursHint: 'Working hours of the calendar; 0.5 = 30 minutes',
   },
   surveys: {
+    alertTitle: 'Dissatisfied customer: {number}', reasonOption: 'chose {code}',
     title: 'Satisfaction surveys',
     hint: 'The survey sent after resolution replaces the single rating: the FEEDBACK mail carries a one-time link to it, and the complaint’s portal page asks it. Changing the questions publishes a new version; answers keep theirs and compare by parameter.',
     none: 'No surveys yet.',
