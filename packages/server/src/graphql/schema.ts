@@ -35,7 +35,8 @@ import { CauseResolver, RejectionReasonResolver } from '../modules/cause/cause.r
 import { AnalysisResolver } from '../modules/analysis/analysis.resolver.js';
 import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
-import { SurveyPortalResolver, SurveyResolver, SurveyResponseResolver, SurveyVersionResolver } from '../modules/survey/survey.resolver.js';
+import { SurveyResolver, SurveyResponseResolver, SurveyVersionResolver } from '../modules/survey/survey.resolver.js';
+import { SurveyPortalResolver } from '../modules/survey/survey.portal-resolver.js';
 import { SurveySubscriptionResolver } from '../modules/survey/survey.subscriptions.js';
 
 const common = {

@@ -3,7 +3,7 @@ import { Stage } from '../../src/modules/complaint/complaint.enums.js';
 import { transitionComplaint } from '../../src/modules/complaint/complaint.service.js';
 import { QuestionType, SurveyParameter } from '../../src/modules/survey/survey.entity.js';
 import { createSurvey, listSurveys, publishSurveyVersion, setAfterResolution } from '../../src/modules/survey/survey.service.js';
-import { answerInvitation, complaintSurveyResponses, enterPhoneResponse, readInvitation } from '../../src/modules/survey/survey.responses.js';
+import { answerInvitation, complaintSurveyResponses, enterPhoneResponse, inviteAfterResolution, readInvitation } from '../../src/modules/survey/survey.responses.js';
 import { ok } from '../harness.js';
 import { expectError, stageFields } from '../fixtures.js';
 import { startServiceTier, type ComplaintRow, type ServiceTier, type ServiceWorld } from './tier.js';
@@ -73,6 +73,15 @@ describe('the invitation after resolution', () => {
     const theirs = await tier.build.newComplaint(other, Stage.FEEDBACK);
     expectError(await tier.attempt(other.staff.OPERATOR, 'enterPhoneSurveyResponse',
       (ctx) => enterPhoneResponse(ctx, { complaintId: theirs.id, answers: [] } as never)), 'BAD_USER_INPUT', 'NO_SURVEY');
+  });
+
+  it('asked again (a reopened complaint back at FEEDBACK), the earlier unanswered link ends', async () => {
+    const c = await tier.build.newComplaint(w, Stage.IMPLEMENTATION);
+    ok(await toFeedback(c));
+    const first = await tokenOf(c.id);
+    const second = await tier.as(w.staff.HEAD, 'transitionComplaint', (ctx) => inviteAfterResolution(ctx, c.id));
+    expectError(await tier.attempt(w.staff.OPERATOR, 'complaint', (ctx) => readInvitation(ctx, first, null)), 'NOT_FOUND', 'SURVEY_LINK_EXPIRED');
+    expect((await tier.as(w.staff.OPERATOR, 'complaint', (ctx) => readInvitation(ctx, second!, null))).complaintNumber).toBe(c.number);
   });
 });
 

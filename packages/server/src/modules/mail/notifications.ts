@@ -80,7 +80,7 @@ export async function notifyCustomer(ctx: RequestContext, complaintId: string, e
   const mail = renderNotification(f.custom ?? DEFAULT_NOTIFICATION_TEXTS[event][locale], values);
   if (survey) {
     // The survey link answers once: the body is blanked once sent, as other one-time links are.
-    await queueMail(ctx, { kind: event as string as MailKind, to: f.customer_email!, complaintId, subject: mail.subject, text: mail.body, secret: true });
+    await queueMail(ctx, { kind: MailKind.FEEDBACK, to: f.customer_email!, complaintId, subject: mail.subject, text: mail.body, secret: true });
     return true;
   }
   return queueComplaintMail(ctx, { complaintId, kind: event, subject: mail.subject, text: mail.body });

@@ -30,6 +30,8 @@ export async function inviteAfterResolution(ctx: RequestContext, complaintId: st
   if (!survey || !version) return null;
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
+  // A reopened complaint asked again: the earlier, unanswered link ends, so one cycle is answered once.
+  await ctx.query('UPDATE survey_invitations SET expires_at = $2 WHERE complaint_id = $1 AND answered_at IS NULL AND expires_at > $2', [complaintId, now]);
   await ctx.manager.insert(SurveyInvitation, {
     tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, versionId: version.id, complaintId,
     tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + survey.answerDays * 86_400_000), answeredAt: null, createdAt: now,
