@@ -78,6 +78,7 @@ const routes: RouteRecordRaw[] = [
             path: 'notifications', name: 'admin-notifications', component: () => import('./pages/admin/templates/NotificationsPage.vue'),
             meta: { allowed: ['MANAGE_TEMPLATES'] },
           },
+          { path: 'surveys', name: 'admin-surveys', component: () => import('./pages/admin/surveys/SurveysPage.vue'), meta: { allowed: ['MANAGE_SURVEYS'] } },
           { path: 'mail', name: 'admin-mail', component: () => import('./pages/admin/MailPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
         ],
       },

@@ -1,14 +1,23 @@
 import { inject, ref, type InjectionKey, type Ref } from 'vue';
 import { createReclaimClient, uploadFile, type ReclaimClient, type UploadedFile } from '@reclaim/client';
 import {
-  ComplaintStatusChangedDocument, ComplaintStatusDocument, PortalTenantDocument, RateComplaintDocument, ReplyToComplaintDocument,
-  SubmitComplaintDocument,
-  type PortalComplaintViewFragment, type PortalMessageViewFragment, type PortalTenantViewFragment, type SubmitComplaintInput,
+  AnswerComplaintSurveyDocument, AnswerSurveyDocument, ComplaintStatusChangedDocument, ComplaintStatusDocument, ComplaintSurveyDocument,
+  PortalTenantDocument, RateComplaintDocument, ReplyToComplaintDocument, SubmitComplaintDocument, SurveyInvitationDocument,
+  type PortalComplaintViewFragment, type PortalMessageViewFragment, type PortalSurveyViewFragment, type PortalTenantViewFragment,
+  type SubmitComplaintInput, type SurveyAnswerInput,
 } from '@reclaim/client/portal';
 
 export type PortalComplaint = PortalComplaintViewFragment;
 export type PortalMessage = PortalMessageViewFragment;
 export type PortalTenant = PortalTenantViewFragment;
+export type PortalSurvey = PortalSurveyViewFragment;
+export type SurveyAnswer = SurveyAnswerInput;
+
+/** A one-time survey link: the company's slug and the token from the mail. */
+export interface SurveyKey {
+  slug: string;
+  token: string;
+}
 
 /** Sends a customer's file to the company's upload route. */
 export type UploadFn = (slug: string, file: File, onProgress: (fraction: number) => void) => Promise<UploadedFile>;
@@ -32,6 +41,12 @@ export interface PortalApi {
   reply(key: ComplaintKey, body: string, attachmentIds: string[]): Promise<PortalMessage>;
   rate(key: ComplaintKey, score: number, comment: string | null): Promise<PortalComplaint>;
   upload: UploadFn;
+  /** The survey behind a one-time link; throws the server's typed refusal for a wrong, answered or expired one. */
+  survey(key: SurveyKey, locale: string): Promise<PortalSurvey>;
+  answerSurvey(key: SurveyKey, answers: SurveyAnswer[]): Promise<void>;
+  /** The survey on the complaint's page while it awaits feedback; null where the company asks for the single rating. */
+  complaintSurvey(key: ComplaintKey, locale: string): Promise<PortalSurvey | null>;
+  answerComplaintSurvey(key: ComplaintKey, answers: SurveyAnswer[]): Promise<void>;
 }
 
 export const ApiKey: InjectionKey<PortalApi> = Symbol('portal-api');
@@ -78,6 +93,20 @@ export function createPortalApi(clientFactory: typeof createReclaimClient = crea
     async rate(key, score, comment) {
       const { data } = await apollo.mutate({ mutation: RateComplaintDocument, variables: { ...key, score, comment } });
       return data!.rateComplaint;
+    },
+    async survey(key, locale) {
+      const { data } = await apollo.query({ query: SurveyInvitationDocument, variables: { ...key, locale }, fetchPolicy: 'network-only' });
+      return data!.surveyInvitation;
+    },
+    async answerSurvey(key, answers) {
+      await apollo.mutate({ mutation: AnswerSurveyDocument, variables: { ...key, answers } });
+    },
+    async complaintSurvey(key, locale) {
+      const { data } = await apollo.query({ query: ComplaintSurveyDocument, variables: { ...key, locale }, fetchPolicy: 'network-only' });
+      return data?.complaintSurvey ?? null;
+    },
+    async answerComplaintSurvey(key, answers) {
+      await apollo.mutate({ mutation: AnswerComplaintSurveyDocument, variables: { ...key, answers } });
     },
     upload: (slug, file, onProgress) => uploadFile({ url: `/portal/uploads?tenant=${encodeURIComponent(slug)}`, file, onProgress }),
   };

@@ -1,7 +1,7 @@
 import { inject, shallowRef, type InjectionKey, type ShallowRef } from 'vue';
 
 /**
- * The portal has three screens, so a router library would cost more than it
+ * The portal has four screens, so a router library would cost more than it
  * gives: the path names the company and the complaint, the fragment holds the
  * access token (a fragment never reaches the server's logs or a Referer).
  */
@@ -9,7 +9,8 @@ export type Route =
   | { name: 'none' }
   | { name: 'form'; slug: string }
   | { name: 'lookup'; slug: string; number: string }
-  | { name: 'track'; slug: string; number: string; token: string };
+  | { name: 'track'; slug: string; number: string; token: string }
+  | { name: 'survey'; slug: string; token: string };
 
 export const BASE = '/p/';
 
@@ -25,6 +26,7 @@ export function parseRoute(pathname: string, hash: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : '';
   const [slug, section, number] = rest.split('/').map(decode);
   if (!slug) return { name: 'none' };
+  if (section === 'survey') return { name: 'survey', slug, token: decode(hash.replace(/^#/, '')).trim() };
   if (section !== 'track') return { name: 'form', slug };
   const token = decode(hash.replace(/^#/, '')).trim();
   if (number && token) return { name: 'track', slug, number, token };
@@ -37,6 +39,11 @@ export function formPath(slug: string): string {
 
 export function trackPath(slug: string, number: string, token: string): string {
   return `${BASE}${encodeURIComponent(slug)}/track/${encodeURIComponent(number)}#${encodeURIComponent(token)}`;
+}
+
+/** The survey page of a one-time link, as the FEEDBACK mail gives it (modules/survey on the server). */
+export function surveyPath(slug: string, token: string): string {
+  return `${BASE}${encodeURIComponent(slug)}/survey#${encodeURIComponent(token)}`;
 }
 
 export interface PortalRouter {

@@ -14,6 +14,12 @@ export function fakeApi(overrides: Partial<PortalApi> = {}): PortalApi {
     watch: vi.fn(() => () => undefined),
     reply: vi.fn(),
     rate: vi.fn(),
+    survey: vi.fn(async () => {
+      throw new Error('no survey in this test');
+    }),
+    answerSurvey: vi.fn(async () => undefined),
+    complaintSurvey: vi.fn(async () => null),
+    answerComplaintSurvey: vi.fn(async () => undefined),
     upload: vi.fn(async (_slug: string, file: File) => ({ id: `id-${file.name}`, fileName: file.name, contentType: file.type, size: file.size })),
     ...overrides,
   };

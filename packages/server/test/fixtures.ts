@@ -89,7 +89,9 @@ export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'c
  * publication time; an outbound mail's sending state).
  */
 const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text'
-  : t === 'outbound_mails' ? '(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, x.body_text, x.created_at)::text' : 'x::text');
+  // A mail's delivery (its status, attempts and, for a one-time link, its blanked body) is the mail worker's write, not the attempt's.
+  : t === 'outbound_mails' ? '(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, CASE WHEN x.body_secret THEN \'\' ELSE x.body_text END, x.created_at)::text'
+    : 'x::text');
 export type Counts = Record<(typeof TABLES)[number], number>;
 const COUNT_SQL = `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
 const toCounts = (rows: Array<Record<string, unknown>>) => Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])])) as Counts;

@@ -112,6 +112,20 @@ const PROBES: Record<Action, Probe> = {
       await server.staff(`mutation($id: ID!) { restoreRejectionReason(id: $id) { id } }`, { id: w.rejectionReason }, u.token),
     ],
   },
+  [Action.MANAGE_SURVEYS]: {
+    run: async (u) => {
+      const questions = [{ type: 'CSAT', parameter: 'OVERALL', textRu: 'Довольны?', textEn: 'Satisfied?' }];
+      const created = await server.staff(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { id } }`,
+        { input: { nameRu: 'Опрос', nameEn: 'Survey', questions } }, u.token);
+      const id = created.data?.createSurvey?.id ?? w.dept;
+      return [created,
+        await server.staff(`mutation($input: PublishSurveyVersionInput!) { publishSurveyVersion(input: $input) { id currentVersion } }`,
+          { input: { surveyId: id, questions } }, u.token),
+        await server.staff(`mutation($id: ID!) { activateSurvey(id: $id) { id afterResolution } }`, { id }, u.token),
+        await server.staff(`mutation($id: ID!) { deactivateSurvey(id: $id) { id afterResolution } }`, { id }, u.token),
+        await server.staff(`{ surveys { id versions { number questions { id } } } }`, {}, u.token)];
+    },
+  },
   [Action.MANAGE_TEMPLATES]: {
     // Deleting is checked by role in templates.test.ts (it returns no id to match here).
     run: async (u) => [

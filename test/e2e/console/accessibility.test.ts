@@ -121,7 +121,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
 
     it(`administration pages (${locale})`, async () => {
       const { page, context } = await signedIn(chromium.browser, 'admin', locale);
-      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'notifications', 'sla', 'company', 'integrations', 'webhooks', 'mail']) {
+      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'notifications', 'sla', 'company', 'integrations', 'webhooks', 'mail', 'surveys']) {
         await page.goto(`/admin/${section}`);
         await settled(page, 'main h1, main h2');
         await expectClean(page, `/admin/${section}`);
@@ -147,6 +147,18 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await page.locator('[data-placeholder=complaintLink]').waitFor();
       await page.locator('[data-test=notification-preview] .subject').waitFor();
       await expectClean(page, 'the staff notification editor');
+
+      // The survey builder with a choice question and its coded options.
+      await page.goto('/admin/surveys');
+      await settled(page, 'main h1, main h2');
+      await page.locator('[data-test=new-survey]').click();
+      await page.locator('[data-test=survey-builder]').waitFor();
+      await page.locator('[data-test=add-question]').click();
+      await page.locator('[data-test=question-2] [data-field=type]').click();
+      await page.locator('.n-base-select-option').nth(3).click();
+      await page.locator('[data-test=question-2] [data-test=add-option]').waitFor();
+      await page.locator('.n-base-select-menu').waitFor({ state: 'hidden' });
+      await expectClean(page, 'the survey builder');
       await context.close();
     });
   }

@@ -25,6 +25,7 @@ export enum Action {
   HANDLE_ESCALATIONS = 'HANDLE_ESCALATIONS',
   LINK_COMPLAINTS = 'LINK_COMPLAINTS',
   VIEW_ANALYSIS = 'VIEW_ANALYSIS',
+  MANAGE_SURVEYS = 'MANAGE_SURVEYS',
 }
 
 registerEnumType(Action, { name: 'StaffAction', description: 'What a role allows across the company (docs/roles.md)' });
@@ -53,6 +54,8 @@ export const GRANTS: Readonly<Record<Action, readonly Role[]>> = {
   [Action.LINK_COMPLAINTS]: [OPERATOR, SPECIALIST, QUALITY_MANAGER, HEAD],
   // Effectiveness analysis: QUALITY_MANAGER the whole company, HEAD the complaints of their departments.
   [Action.VIEW_ANALYSIS]: [QUALITY_MANAGER, HEAD],
+  // Building satisfaction surveys and choosing the one sent after resolution (docs/surveys.md).
+  [Action.MANAGE_SURVEYS]: [QUALITY_MANAGER, ADMIN],
 };
 
 export function can(actor: Pick<Actor, 'roles'>, action: Action): boolean {

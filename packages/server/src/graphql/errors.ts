@@ -56,6 +56,11 @@ export const ERROR_REASONS = {
   IDEMPOTENCY_KEY_REUSED: 'CONFLICT',
   ALREADY_CHECKED: 'CONFLICT',
   ALREADY_LINKED: 'CONFLICT',
+  // Satisfaction surveys (docs/surveys.md): a link that is wrong, expired or already answered; no survey to enter answers to.
+  SURVEY_ANSWERED: 'CONFLICT',
+  SURVEY_LINK_INVALID: 'NOT_FOUND',
+  SURVEY_LINK_EXPIRED: 'NOT_FOUND',
+  NO_SURVEY: 'BAD_USER_INPUT',
   // Integrations (docs/integrations.md).
   SCOPE_MISSING: 'FORBIDDEN',
   ADDRESS_NOT_ALLOWED: 'FORBIDDEN',

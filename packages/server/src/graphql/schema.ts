@@ -38,6 +38,9 @@ import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { MailboxResolver } from '../modules/mail/mailbox.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
 import { NotificationSettingsResolver } from '../modules/mail/notification-settings.resolver.js';
+import { SurveyResolver, SurveyResponseResolver, SurveyVersionResolver } from '../modules/survey/survey.resolver.js';
+import { SurveyPortalResolver } from '../modules/survey/survey.portal-resolver.js';
+import { SurveySubscriptionResolver } from '../modules/survey/survey.subscriptions.js';
 
 const common = {
   scalarsMap: [{ type: Date, scalar: DateTime }],
@@ -60,12 +63,12 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
       NotificationTemplateResolver, MailboxResolver,
-      NotificationSettingsResolver,
+      NotificationSettingsResolver, SurveyResolver, SurveyVersionResolver, SurveyResponseResolver, SurveySubscriptionResolver,
     ],
   }), shared));
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */
 export function buildPortalSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver] });
+  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver, SurveyPortalResolver] });
 }

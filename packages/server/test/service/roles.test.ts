@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuestionType, SurveyParameter } from '../../src/modules/survey/survey.entity.js';
+import { createSurvey, publishSurveyVersion, setAfterResolution } from '../../src/modules/survey/survey.service.js';
 import { Role } from '../../src/auth/roles.js';
 import { Action, GRANTS } from '../../src/auth/permissions.js';
 import type { RequestContext } from '../../src/graphql/context.js';
@@ -136,6 +138,16 @@ const PROBES: Record<Action, Probe> = {
       await run(u, 'restoreRejectionReason', (ctx) => setArchived(ctx, RejectionReason, w.rejectionReason, false)),
     ],
   },
+  [Action.MANAGE_SURVEYS]: {
+    run: async (u) => {
+      const questions = [{ type: QuestionType.CSAT, parameter: SurveyParameter.OVERALL, textRu: 'Довольны?', textEn: 'Satisfied?', required: true, multiple: false }];
+      const created = await run(u, 'createSurvey', (ctx) => createSurvey(ctx, { nameRu: 'Опрос', nameEn: 'Survey', answerDays: 14, questions } as never));
+      const id = created.data?.id ?? w.dept;
+      return [created, await run(u, 'publishSurveyVersion', (ctx) => publishSurveyVersion(ctx, { surveyId: id, questions } as never)),
+        await run(u, 'activateSurvey', (ctx) => setAfterResolution(ctx, id, true)),
+        await run(u, 'deactivateSurvey', (ctx) => setAfterResolution(ctx, id, false))];
+    },
+  },
   [Action.MANAGE_TEMPLATES]: {
     // Deleting is checked by role in templates.test.ts (it returns no id to match here).
     run: async (u) => [
@@ -212,7 +224,7 @@ describe('GRANTS in the services', () => {
       ADD_MESSAGE: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], MANAGE_CORRECTIVE_ACTIONS: ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
       VERIFY_CORRECTIVE_ACTIONS: ['QUALITY_MANAGER'],
       MANAGE_USERS: ['ADMIN'], MANAGE_DEPARTMENTS: ['ADMIN'], MANAGE_CATEGORIES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SETTINGS: ['ADMIN'],
-      MANAGE_TEMPLATES: ['ADMIN', 'QUALITY_MANAGER'],
+      MANAGE_TEMPLATES: ['ADMIN', 'QUALITY_MANAGER'], MANAGE_SURVEYS: ['ADMIN', 'QUALITY_MANAGER'],
       UPDATE_COMPLAINT: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], HANDLE_ESCALATIONS: ['HEAD', 'QUALITY_MANAGER'],
       LINK_COMPLAINTS: ['HEAD', 'OPERATOR', 'QUALITY_MANAGER', 'SPECIALIST'], VIEW_ANALYSIS: ['HEAD', 'QUALITY_MANAGER'],
     });

@@ -26,6 +26,7 @@ import { NotificationTemplates1764635000000 } from './1764635000000-notification
 import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
+import { Surveys1764680000000 } from './1764680000000-surveys.js';
 import { InboundMail1764640000000 } from './1764640000000-inbound-mail.js';
 import { AccountMail1764650000000 } from './1764650000000-account-mail.js';
 import { InboundClosed1764670000000 } from './1764670000000-inbound-closed.js';
@@ -62,5 +63,6 @@ export const migrations = [
   AccountMail1764650000000,
   StaffNotifications1764660000000,
   InboundClosed1764670000000,
+  Surveys1764680000000,
   Mailboxes1764690000000,
 ];

@@ -3,9 +3,11 @@ import type { Remedy, Stage } from '../complaint/complaint.enums.js';
 import { STAGE_LABELS } from '../complaint/complaint.portal-types.js';
 import { NOTIFICATION_PLACEHOLDERS, STAFF_NOTIFICATION_PLACEHOLDERS, renderTemplate, type PlaceholderValues } from '../template/placeholders.js';
 import { formatTemplateDate } from '../template/template.service.js';
-import { queueComplaintMail } from './mail.outbox.js';
+import { MailKind, queueComplaintMail, queueMail } from './mail.outbox.js';
+import { inviteAfterResolution, surveyPath } from '../survey/survey.responses.js';
 import {
-  DEFAULT_NOTIFICATION_TEXTS, REMEDY_PHRASES, SLA_STATE_PHRASES, STAFF_STAGE_LABELS, isStaffEvent, type CustomerEvent, type NotificationEvent, type NotificationLocale, type NotificationText,
+  DEFAULT_NOTIFICATION_TEXTS, NotificationEvent, REMEDY_PHRASES, SLA_STATE_PHRASES, STAFF_STAGE_LABELS, isStaffEvent, type CustomerEvent,
+  type NotificationLocale, type NotificationText,
 } from './notification-texts.js';
 
 export const NOTIFICATION_KNOWN: ReadonlySet<string> = new Set<string>(NOTIFICATION_PLACEHOLDERS);
@@ -79,14 +81,21 @@ export async function notifyCustomer(ctx: RequestContext, complaintId: string, e
   if (!links) throw new Error('notifyCustomer: this context has no mail links (MailLinks) to write tracking links with');
   const token = f.access_token_hash ? links.token(ctx.tenantId, f.number, f.access_token_hash) : null;
   const link = token ? links.url(f.slug, f.number, token) : '';
+  // With an after-resolution survey, the rating link is the survey's one-time link (docs/surveys.md).
+  const survey = event === NotificationEvent.FEEDBACK ? await inviteAfterResolution(ctx, complaintId) : null;
   const amount = formatAmount(f.remedy_amount === null ? null : Number(f.remedy_amount), locale, f.currency);
   const values: PlaceholderValues = {
     number: f.number, subject: f.subject, 'customer.name': f.customer_name, stage: STAGE_LABELS[locale][f.stage],
     expectedBy: formatTemplateDate(f.legal_due_at ?? f.sla_due_at, locale, f.time_zone),
     'agent.name': f.agent ?? '', 'company.name': f.company, 'department.name': f.department ?? '',
     message: extra.message ?? '', remedy: f.remedy ? REMEDY_PHRASES[locale][f.remedy](amount) : '', amount,
-    trackingLink: link, ratingLink: link,
+    trackingLink: link, ratingLink: survey ? new URL(surveyPath(f.slug, survey), links.publicUrl).toString() : link,
   };
   const mail = renderNotification(f.custom ?? DEFAULT_NOTIFICATION_TEXTS[event][locale], values);
+  if (survey) {
+    // The survey link answers once: the body is blanked once sent, as other one-time links are.
+    await queueMail(ctx, { kind: MailKind.FEEDBACK, to: f.customer_email!, complaintId, subject: mail.subject, text: mail.body, secret: true });
+    return true;
+  }
   return queueComplaintMail(ctx, { complaintId, kind: event, subject: mail.subject, text: mail.body });
 }
