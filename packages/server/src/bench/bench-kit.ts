@@ -51,6 +51,21 @@ export const rssOf = (p: Proc) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/pr
 export const health = async (p: Pick<Proc, 'base'>) =>
   (await fetch(`${p.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).json() as Promise<Record<string, any>>;
 
+/**
+ * Marks a bench company's admin address confirmed, as the link in its
+ * confirmation mail does (the benches read no mail): only then may it invite
+ * staff and receive mail. Setup, not measured.
+ */
+export async function confirmCompany(databaseUrl: string, slug: string): Promise<void> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query('UPDATE tenants SET address_confirmed_at = now() WHERE slug = $1 AND address_confirmed_at IS NULL', [slug]);
+  } finally {
+    await db.end();
+  }
+}
+
 export async function gql(base: string, query: string, variables: object, token?: string) {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { withDatabase } from './fill.js';
-import { adminQuery, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
+import { adminQuery, confirmCompany, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
 import { Batcher } from '../realtime/pubsub.js';
 
 const { values: args } = parseArgs({
@@ -109,6 +109,7 @@ async function setUp(server: Proc) {
   const signUp = await gql(server.base, `mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token } }`,
     { i: { slug, name: 'Fanout Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'bench-password-1', adminName: 'Admin' } });
   const adminToken = signUp.signUpTenant.token;
+  await confirmCompany(dbUrl, slug);
   const dept = (await gql(server.base, `mutation { createDepartment(input: { name: "Quality" }) { id } }`, {}, adminToken)).createDepartment.id;
   const cat = (await gql(server.base, `mutation { createCategory(input: { name: "Defect" }) { id } }`, {}, adminToken)).createCategory.id;
   const user = async (role: string, i: number) => {

@@ -27,7 +27,7 @@ import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
 import { withDatabase } from './fill.js';
-import { adminQuery, gql, machineLine, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock } from './bench-kit.js';
+import { adminQuery, confirmCompany, gql, machineLine, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock } from './bench-kit.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,6 +90,7 @@ async function main() {
     const { token } = (await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
       input: { slug: 'bench-mail', name: 'Bench Mail', locale: 'en', adminEmail: 'admin@bench-mail.test', adminPassword: 'bench-password-1', adminName: 'Admin' },
     })).signUpTenant;
+    await confirmCompany(withDatabase(adminUrl, DB), 'bench-mail');
     const send = async (i: number): Promise<number> => {
       const t0 = Date.now();
       await client.sendMail({ from: `c${i}@customers.example`, to: `bench-mail@${DOMAIN}`, subject: `Broken kettle ${i}`, text: `Mail ${i}: the kettle broke.` });

@@ -22,7 +22,7 @@ import pg from 'pg';
 import { loadConfig } from '../config.js';
 import { DEFAULT_LIMITS } from '../graphql/limits.js';
 import { withDatabase } from './fill.js';
-import { adminQuery, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Proc } from './bench-kit.js';
+import { adminQuery, confirmCompany, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Proc } from './bench-kit.js';
 import {
   address, aliasSubscriptions, doublingFragments, guessesAndSignUps, heavyQueries, newStats, post, slowPortalReaders, socket, stalledUploads,
   type AttackStats, type Company,
@@ -85,6 +85,7 @@ async function company(slug: string, crowd: number): Promise<Company> {
   const signUp = (await staff('mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token tenant { id } } }',
     { i: { slug, name: slug, adminEmail, adminPassword: PASSWORD, adminName: 'Admin' } })).signUpTenant;
   const admin = signUp.token;
+  await confirmCompany(dbUrl, slug);
   const dept = (await staff('mutation { createDepartment(input: { name: "Quality" }) { id } }', {}, admin)).createDepartment.id;
   const cat = (await staff('mutation { createCategory(input: { name: "Defects" }) { id } }', {}, admin)).createCategory.id;
   const user = async (role: string, i: number) => {

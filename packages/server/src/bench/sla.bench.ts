@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { withDatabase } from './fill.js';
-import { adminQuery, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
+import { adminQuery, confirmCompany, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -61,6 +61,7 @@ async function setUp(server: Proc): Promise<Tenant> {
     input: { slug: 'bench-sla', name: 'Bench SLA', adminEmail: 'admin@bench-sla.test', adminPassword: 'bench-password-1', adminName: 'Admin' },
   })).signUpTenant;
   const token = signUp.token;
+  await confirmCompany(dbUrl, 'bench-sla');
   const departmentId = (await gql(server.base, 'mutation { createDepartment(input: { name: "Quality" }) { id } }', {}, token)).createDepartment.id;
   const categoryId = (await gql(server.base, 'mutation { createCategory(input: { name: "Defects" }) { id } }', {}, token)).createCategory.id;
   await gql(server.base, `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
