@@ -57,6 +57,8 @@ async function company(node: ServerProcess, seconds: number): Promise<Company> {
   const slug = `sla-${randomBytes(4).toString('hex')}`;
   const admin = (await gql(node, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`,
     { input: { slug, name: 'Deadline Ltd', adminEmail: `admin@${slug}.test`, adminPassword: PASSWORD, adminName: 'Admin' } })).signUpTenant.token;
+  // The admin's address confirmed, as the link in the sign-up mail does: only then may the company invite staff.
+  await sql(databaseUrl, 'UPDATE tenants SET address_confirmed_at = now() WHERE slug = $1', [slug]);
   const departmentId = (await gql(node, `mutation { createDepartment(input: { name: "Quality" }) { id } }`, {}, admin)).createDepartment.id;
   const categoryId = (await gql(node, `mutation { createCategory(input: { name: "Defects" }) { id } }`, {}, admin)).createCategory.id;
   const email = `qm@${slug}.test`;
