@@ -2,39 +2,21 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, InputType, Mutation
 import { Action, can } from '../../auth/permissions.js';
 import { Allow, STAFF } from '../../auth/allow.js';
 import { authorizeScope } from '../../auth/scopes.js';
-import { ArrayMaxSize, ArrayMinSize, IsEmail, IsOptional, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Role } from '../../auth/roles.js';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { Department } from '../department/department.entity.js';
 import { User } from './user.entity.js';
+import { InviteUserInput } from '../account/account.resolver.js';
 import { createUser, listUsers, updateUser } from './user.service.js';
 
+/** A staff member created with a password set by the admin (the API; the console invites by mail: InviteUserInput). */
 @InputType()
-export class CreateUserInput {
-  @Field()
-  @MaxLength(254)
-  @IsEmail({}, { message: 'email is not a valid e-mail address' })
-  email!: string;
-
-  @Field()
-  @PlainText({ max: 200, singleLine: true })
-  name!: string;
-
+export class CreateUserInput extends InviteUserInput {
   @Field()
   @MaxLength(200, { message: 'password must be at most 200 characters' })
   password!: string;
-
-  @Field(() => [Role])
-  @ArrayMinSize(1, { message: 'roles must name at least one role' })
-  @ArrayMaxSize(5)
-  roles!: Role[];
-
-  @Field(() => [ID], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(100)
-  @IsEntityId({ each: true })
-  departmentIds?: string[] | null;
 }
 
 @InputType()
