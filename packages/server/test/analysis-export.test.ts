@@ -350,4 +350,15 @@ describe('survey figures exports', () => {
     expect(body(scores.rows).map((r) => r[4])).toEqual(data.surveyScores.map((r: any) => r.answers));
     expect(data.surveyScores.map((r: any) => r.answers)).toEqual([2, 2, 2]);
   });
+
+  it('give an API key limited to a department that department\'s figures only (the files are for staff sign-ins)', async () => {
+    const made = await gql(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+      { input: { name: 'BI', scopes: ['READ_ANALYSIS'], departmentIds: [w.otherDept] } }, w.t.adminToken);
+    const key = made.createIntegration.key;
+    const data = await gql(FIGURES, { f, by: 'COMPANY' }, key);
+    expect(data.surveyScores.map((r: any) => [r.parameter, r.type, r.answers, r.average])).toEqual([
+      ['OVERALL', 'CSAT', 1, 4], ['OVERALL', 'NPS', 1, 8], ['SUPPORT_LINE', 'CES', 1, 5]]);
+    expect(data.surveyResponseRates.map((r: any) => r.responses)).toEqual([1]);
+    expect((await download('/exports/analysis/survey-scores.csv', key, { filter: f })).status).toBe(401);
+  });
 });
