@@ -345,6 +345,7 @@ export function surveyResponsesFigure(rows: AnalysisSurveysQuery['surveyResponse
     [
       { name: w.t('analysis.invited'), kind: 'bar', values: rows.map((r) => r.invited) },
       { name: w.t('analysis.answered'), kind: 'bar', values: rows.map((r) => r.answered) },
+      { name: w.t('analysis.responses'), kind: 'bar', values: rows.map((r) => r.responses) },
       { name: w.t('analysis.responseRate'), kind: 'line', axis: 1, values: rows.map((r) => (r.responseRate === null ? null : Math.round(r.responseRate * 1000) / 10)) },
     ],
     [{ format: (v) => w.count(v) }, { format: (v) => `${v} %` }],
