@@ -73,9 +73,9 @@ beforeAll(async () => {
   const phoned = await tier.build.newComplaint(w, Stage.FEEDBACK, { departmentId: w.otherDept });
   await tier.build.inTenant(w.t.tenantId, (m) => m.query('UPDATE complaints SET category_id = $1 WHERE id = $2', [secondCategory, phoned.id]));
   const response = await tier.as(w.staff.QUALITY_MANAGER, 'enterPhoneSurveyResponse', async (ctx) => {
-    const [, questions] = [null, await ctx.query<{ id: string; type: QuestionType; parameter: SurveyParameter }>(
+    const questions = await ctx.query<{ id: string; type: QuestionType; parameter: SurveyParameter }>(
       `SELECT q.id, q.type, q.parameter FROM survey_questions q JOIN surveys s ON s.id = $1 JOIN survey_versions v ON v.survey_id = s.id AND v.number = s.current_version
-        WHERE q.version_id = v.id ORDER BY q.position`, [surveyId])];
+        WHERE q.version_id = v.id ORDER BY q.position`, [surveyId]);
     const scores = [9, 5, 1];
     questions.forEach((x, i) => given.push({ department: w.otherDept, category: secondCategory, parameter: x.parameter, type: x.type, score: scores[i]! }));
     return enterPhoneResponse(ctx, { complaintId: phoned.id, answers: questions.map((x, i) => ({ questionId: x.id, score: scores[i]! })) } as never);
