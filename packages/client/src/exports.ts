@@ -11,7 +11,8 @@ import type { ErrorCode, FieldProblem, RequestProblem } from './errors.js';
 export type ExportFormat = 'csv' | 'xlsx';
 
 export type AnalysisExportTable =
-  'funnel' | 'pareto' | 'cause-effect' | 'sla-compliance' | 'stage-durations' | 'satisfaction-trend' | 'legal-compliance' | 'repeats';
+  'funnel' | 'pareto' | 'cause-effect' | 'sla-compliance' | 'stage-durations' | 'satisfaction-trend' | 'legal-compliance' | 'repeats'
+  | 'survey-responses' | 'survey-scores';
 export type ExportTable = 'complaints' | `analysis/${AnalysisExportTable}`;
 
 export interface ExportRequest {

@@ -4,7 +4,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { NAlert, NMessageProvider, NSelect } from 'naive-ui';
 import { CombinedGraphQLErrors } from '@apollo/client';
-import type { AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisRepeatsQuery, AnalysisTimesQuery } from '@reclaim/client/staff';
+import type { AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisRepeatsQuery, AnalysisSurveysQuery, AnalysisTimesQuery } from '@reclaim/client/staff';
 import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
 import {
   analysisFilter, choiceFromQuery, listLinkOfBar, presetDays, queryFromChoice, type AnalysisChoice,
@@ -116,6 +116,19 @@ const PARETO = (by: AnalysisParetoQuery['pareto']['by']): AnalysisParetoQuery =>
   },
 });
 
+const score = (patch: Partial<AnalysisSurveysQuery['surveyScores'][number]>): AnalysisSurveysQuery['surveyScores'][number] => ({
+  period: null, key: null, label: null, parameter: 'OVERALL', type: 'CSAT', answers: 40, average: 4.2, satisfiedShare: 0.8,
+  promoterShare: null, passiveShare: null, detractorShare: null, nps: null, lowSample: false, ...patch,
+});
+const SURVEYS: AnalysisSurveysQuery = {
+  surveyResponseRates: [{ period: '2026-11-30T19:00:00Z', invited: 120, answered: 48, responseRate: 0.4, responses: 50, lowSample: false }],
+  surveyScores: [
+    score({}),
+    score({ type: 'NPS', answers: 40, average: 8.1, satisfiedShare: null, promoterShare: 0.5, passiveShare: 0.3, detractorShare: 0.2, nps: 30 }),
+    score({ parameter: 'STAFF', answers: 12, average: 3.5, satisfiedShare: 0.5, lowSample: true }),
+  ],
+};
+
 /** An answer that has not come yet. */
 const PENDING = Symbol('pending');
 
@@ -123,7 +136,7 @@ function fakeClient(by: AnalysisParetoQuery['pareto']['by'] = 'CATEGORY', overri
   const calls: Record<string, Array<Record<string, unknown>>> = {};
   const refetches = vi.fn(async () => undefined);
   const live: Array<() => void> = [];
-  const answers: Record<string, unknown> = { Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(by), ...override };
+  const answers: Record<string, unknown> = { Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(by), AnalysisSurveys: SURVEYS, ...override };
   const watchQuery = ({ query, variables }: { query: { definitions: Array<{ name?: { value: string } }> }; variables: Record<string, unknown> }) => {
     const name = query.definitions[0]!.name!.value;
     (calls[name] ??= []).push(variables);
@@ -188,7 +201,8 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     const { w } = await mountPage('/analysis?by=CATEGORY', 'ru');
     const tables = w.findAll('table');
     expect(tables.map((t) => t.find('caption').text())).toEqual([
-      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Законные сроки', 'Повторы',
+      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Ответы на опросы', 'Оценки в опросах',
+      'Законные сроки', 'Повторы',
     ]);
     for (const t of tables) expect(t.findAll('thead th[scope=col]').length).toBeGreaterThan(1);
     const funnel = w.find('[data-test=funnel] tr[data-row=RECEIVED]');
@@ -199,6 +213,47 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(w.find('[data-test=legal] [data-column=penalty]').text()).toMatch(/^1\s500\s₽$/);
     expect(w.find('[data-test=legal] tbody th').text()).toBe('дек. 2026 г.');
     expect(w.find('[data-test=fishbone] tbody').text()).toContain('SUPPLIER_DEFECT — Дефект материала поставщика');
+  });
+
+  it('shows the survey figures in words, with the warning when too few answers back one, in both languages', async () => {
+    const { w, calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=MONTH', 'en');
+    const filter = { from: '2026-10-31T19:00:00.000Z', to: '2026-11-30T19:00:00.000Z' };
+    expect(calls.AnalysisSurveys!.at(-1)).toEqual({ series: { ...filter, grouping: 'MONTH' }, filter, by: 'COMPANY' });
+    const responses = w.find('[data-test=survey-responses]');
+    expect(responses.find('caption').text()).toBe('Survey responses');
+    expect(responses.find('[data-column=invited]').text()).toBe('120');
+    expect(responses.find('[data-column=responseRate]').text()).toBe('40%');
+    expect(responses.find('.note').text()).not.toContain('Too few answers');
+    const scores = w.find('[data-test=survey-scores]');
+    expect(scores.findAll('thead th').map((th) => th.text())).toEqual([
+      'Parameter', 'Scale', 'Answers', 'Average score', 'Scored 4–5', 'Promoters', 'Passives', 'Detractors', 'NPS', 'Too few answers']);
+    expect(scores.find('tr[data-row=all-OVERALL-NPS] [data-column=nps]').text()).toBe('30.0');
+    expect(scores.find('tr[data-row=all-OVERALL-NPS] [data-column=promoters]').text()).toBe('50%');
+    expect(scores.find('tr[data-row=all-STAFF-CSAT]').text()).toContain('Staff');
+    expect(scores.find('tr[data-row=all-STAFF-CSAT] [data-column=lowSample]').text()).toBe('yes');
+    expect(scores.find('tr[data-row=all-OVERALL-CSAT] [data-column=lowSample]').text()).toBe('');
+    expect(scores.find('.note').text()).toContain('Figures marked “Too few answers” rest on fewer than 30 answers');
+    expect(scores.find('footer').exists()).toBe(true);
+
+    const ru = await mountPage('/analysis', 'ru', { answers: { AnalysisSurveys: { ...SURVEYS, surveyResponseRates: [{ ...SURVEYS.surveyResponseRates[0]!, invited: 9, lowSample: true }] } } });
+    const ruScores = ru.w.find('[data-test=survey-scores]');
+    expect(ruScores.find('caption').text()).toBe('Оценки в опросах');
+    expect(ruScores.find('tr[data-row=all-STAFF-CSAT]').text()).toContain('Сотрудники');
+    expect(ruScores.find('.note').text()).toContain('Цифры с отметкой «Мало ответов» основаны менее чем на 30 ответах');
+    expect(ru.w.find('[data-test=survey-responses] .note').text()).toContain('Мало ответов');
+    expect(ru.w.find('[data-test=survey-responses] [data-column=lowSample]').text()).toBe('да');
+  });
+
+  it('asks the survey scores by department when chosen, naming each', async () => {
+    const byDepartment: AnalysisSurveysQuery = { ...SURVEYS, surveyScores: [score({ key: 'd-service', label: 'Service', lowSample: true, answers: 3 })] };
+    const { w, calls } = await mountPage('/analysis', 'en', { answers: { AnalysisSurveys: byDepartment } });
+    const select = w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'survey-by')!;
+    select.vm.$emit('update:value', 'DEPARTMENT');
+    await flushPromises();
+    expect(calls.AnalysisSurveys!.at(-1)).toMatchObject({ by: 'DEPARTMENT' });
+    const scores = w.find('[data-test=survey-scores]');
+    expect(scores.find('thead th').text()).toBe('Department');
+    expect(scores.find('tbody th').text()).toBe('Service');
   });
 
   it('links each Pareto row to the list', async () => {
@@ -215,13 +270,13 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     const fire = () => live.forEach((next) => next());
     fire();
     await vi.advanceTimersByTimeAsync(0);
-    expect(refetches).toHaveBeenCalledTimes(4); // the four queries, at once for the first change
+    expect(refetches).toHaveBeenCalledTimes(5); // the five queries, at once for the first change
     fire();
     fire();
     await vi.advanceTimersByTimeAsync(2900);
-    expect(refetches).toHaveBeenCalledTimes(4);
+    expect(refetches).toHaveBeenCalledTimes(5);
     await vi.advanceTimersByTimeAsync(200);
-    expect(refetches).toHaveBeenCalledTimes(8); // the next two, gathered into one
+    expect(refetches).toHaveBeenCalledTimes(10); // the next two, gathered into one
   });
 
   it('offers a head only their departments, and a quality manager every one', async () => {
@@ -292,7 +347,8 @@ describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
     const { w, calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY', 'ru');
     const groups = w.findAll('.figure-card [role=group]');
     expect(groups.map((g) => g.attributes('aria-label'))).toEqual([
-      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Законные сроки', 'Повторы',
+      'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Ответы на опросы', 'Оценки в опросах',
+      'Законные сроки', 'Повторы',
     ].map((title) => `Скачать таблицу «${title}» с текущими фильтрами`));
     for (const g of groups) expect(g.findAll('button').map((b) => b.text())).toEqual(['Скачать CSV', 'Скачать Excel']);
 
@@ -316,6 +372,8 @@ describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
     expect(await asked('sla', 'csv')).toEqual({ path: '/exports/analysis/sla-compliance.csv', params: { filter: whole, lang: 'ru' } });
     expect(await asked('pareto', 'xlsx')).toEqual({ path: '/exports/analysis/pareto.xlsx', params: { filter: whole, by: 'CATEGORY', measure: 'PENALTY', lang: 'ru' } });
     expect(await asked('repeats', 'csv')).toEqual({ path: '/exports/analysis/repeats.csv', params: { filter: whole, by: 'CUSTOMER', withinDays: '90', lang: 'ru' } });
+    expect(await asked('survey-responses', 'csv')).toEqual({ path: '/exports/analysis/survey-responses.csv', params: { filter: series, lang: 'ru' } });
+    expect(await asked('survey-scores', 'xlsx')).toEqual({ path: '/exports/analysis/survey-scores.xlsx', params: { filter: whole, by: 'COMPANY', lang: 'ru' } });
     expect(series).toMatchObject({ grouping: 'WEEK', categoryId: 'c-defect' });
     expect(w.find('[data-test=repeats] [role=status]').text()).toBe('Файл analysis-x-2026-12-03.csv скачан');
     vi.unstubAllGlobals();

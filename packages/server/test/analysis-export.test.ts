@@ -288,3 +288,77 @@ describe('analysis exports', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('survey figures exports', () => {
+  const Q = (type: string, parameter: string, textEn: string) => ({ type, parameter, textRu: `${textEn} (ru)`, textEn });
+  const SURVEY = `mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { id versions { questions { id } } } }`;
+  const PHONE = `mutation($input: EnterPhoneSurveyResponseInput!) { enterPhoneSurveyResponse(input: $input) { id } }`;
+  /** A survey of the company, active, answered by phone for a complaint of each department with `scores` (CSAT, NPS, CES). */
+  async function answered(world: World, answers: Array<{ departmentId: string; scores: number[] }>) {
+    const token = world.staff.QUALITY_MANAGER.token;
+    const survey = (await gql(SURVEY, { input: { nameRu: 'Опрос', nameEn: 'Survey', questions: [
+      Q('CSAT', 'OVERALL', 'Satisfied?'), Q('NPS', 'OVERALL', 'Recommend?'), Q('CES', 'SUPPORT_LINE', 'Easy?')] } }, token)).createSurvey;
+    await gql(`mutation($id: ID!) { activateSurvey(id: $id) { id } }`, { id: survey.id }, world.staff.ADMIN.token);
+    const questions = survey.versions[0].questions.map((q: { id: string }) => q.id);
+    for (const a of answers) {
+      const c = await fx.register(world.staff.OPERATOR.token, { channel: 'PHONE', departmentId: a.departmentId, categoryId: world.cat, demand: 'REFUND', product: 'Опрос' });
+      await gql(PHONE, { input: { complaintId: c.id, answers: questions.map((questionId: string, i: number) => ({ questionId, score: a.scores[i] })) } }, token);
+    }
+  }
+  const FIGURES = `query($f: AnalysisFilterInput!, $by: SurveyBreakdown!) {
+    surveyResponseRates(filter: $f, by: $by) { period key label invited answered responseRate responses lowSample }
+    surveyScores(filter: $f, by: $by) { period key label parameter type answers average satisfiedShare promoterShare passiveShare detractorShare nps lowSample } }`;
+  const PARAMETER_RU: Record<string, string> = { OVERALL: 'В целом', SUPPORT_LINE: 'Линия поддержки' };
+  const SCALE: Record<string, string> = { CSAT: 'CSAT (1–5)', NPS: 'NPS (0–10)', CES: 'CES (1–7)' };
+  const whose = (by: string, r: { label: string | null }) => (by === 'COMPANY' ? 'Вся компания' : r.label ?? 'без отдела');
+
+  beforeAll(async () => {
+    await answered(w, [{ departmentId: w.dept, scores: [5, 10, 7] }, { departmentId: w.dept, scores: [2, 3, 2] }, { departmentId: w.otherDept, scores: [4, 8, 5] }]);
+    await answered(other, [{ departmentId: other.dept, scores: [1, 0, 1] }]);
+  });
+
+  it('are the response rates and the scores of the queries, for the company, by department and by category, in CSV and XLSX', async () => {
+    for (const [filter, by] of [[f, 'COMPANY'], [{ ...f, grouping: 'MONTH' }, 'DEPARTMENT'], [f, 'CATEGORY']] as const) {
+      const data = await gql(FIGURES, { f: filter, by });
+      const label = `${JSON.stringify(filter)} ${by}`;
+      expect(data.surveyScores.length, label).toBeGreaterThan(0);
+      const rates = await csv('survey-responses', { filter, by });
+      expect(rates.rows[0]).toEqual(['Период', by === 'COMPANY' ? 'Вся компания' : by === 'DEPARTMENT' ? 'Отдел' : 'Категория',
+        'Приглашено', 'Ответило', 'Доля ответивших', 'Получено ответов', 'Мало ответов']);
+      expect(body(rates.rows), label).toEqual(data.surveyResponseRates.map((r: any) => [
+        period(r.period), whose(by, r), r.invited, r.answered, share(r.responseRate), r.responses, r.lowSample ? 'да' : null]));
+      const scores = await csv('survey-scores', { filter, by });
+      expect(scores.rows[0]!.slice(2)).toEqual(['Параметр', 'Шкала', 'Ответов', 'Средний балл', 'Оценки 4–5', 'Сторонники', 'Нейтральные', 'Критики', 'NPS', 'Мало ответов']);
+      const expected = data.surveyScores.map((r: any) => [
+        period(r.period), whose(by, r), PARAMETER_RU[r.parameter], SCALE[r.type], r.answers, r.average,
+        share(r.satisfiedShare), share(r.promoterShare), share(r.passiveShare), share(r.detractorShare), r.nps, r.lowSample ? 'да' : null]);
+      expect(body(scores.rows), label).toEqual(expected);
+      expect(await xlsx('survey-scores', { filter, by }), label).toEqual([scores.rows[0], ...expected.map((r: unknown[]) => r.map((x) => x ?? undefined))]
+        .map((r) => { const row = [...r]; while (row.length && row[row.length - 1] === undefined) row.pop(); return row; }));
+    }
+    // The company's three phone answers (the other company's never), whole period.
+    const company = await gql(FIGURES, { f, by: 'COMPANY' });
+    expect(company.surveyScores.map((r: any) => [r.parameter, r.type, r.answers, r.average])).toEqual([
+      ['OVERALL', 'CSAT', 3, 3.67], ['OVERALL', 'NPS', 3, 7], ['SUPPORT_LINE', 'CES', 3, 4.67]]);
+    expect(company.surveyScores.find((r: any) => r.type === 'NPS')).toMatchObject({ nps: 0, promoterShare: 1 / 3, detractorShare: 1 / 3, lowSample: true });
+  });
+
+  it('show a HEAD their departments only', async () => {
+    const data = await gql(FIGURES, { f, by: 'DEPARTMENT' }, w.staff.HEAD.token);
+    expect(data.surveyScores.every((r: any) => r.key === w.dept)).toBe(true);
+    const scores = await csv('survey-scores', { filter: f, by: 'DEPARTMENT' }, w.staff.HEAD.token);
+    expect(body(scores.rows).map((r) => r[4])).toEqual(data.surveyScores.map((r: any) => r.answers));
+    expect(data.surveyScores.map((r: any) => r.answers)).toEqual([2, 2, 2]);
+  });
+
+  it('give an API key limited to a department that department\'s figures only (the files are for staff sign-ins)', async () => {
+    const made = await gql(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+      { input: { name: 'BI', scopes: ['READ_ANALYSIS'], departmentIds: [w.otherDept] } }, w.t.adminToken);
+    const key = made.createIntegration.key;
+    const data = await gql(FIGURES, { f, by: 'COMPANY' }, key);
+    expect(data.surveyScores.map((r: any) => [r.parameter, r.type, r.answers, r.average])).toEqual([
+      ['OVERALL', 'CSAT', 1, 4], ['OVERALL', 'NPS', 1, 8], ['SUPPORT_LINE', 'CES', 1, 5]]);
+    expect(data.surveyResponseRates.map((r: any) => r.responses)).toEqual([1]);
+    expect((await download('/exports/analysis/survey-scores.csv', key, { filter: f })).status).toBe(401);
+  });
+});

@@ -53,7 +53,8 @@ const PROBES: Record<Action, Probe> = {
       funnel(filter: $f) { stage entered } pareto(filter: $f, by: CAUSE) { total bars { key cause { id } } }
       causeEffect(filter: $f) { group causes { cause { id } count } } slaCompliance(filter: $f) { clock total }
       stageDurations(filter: $f) { stage visits } satisfactionTrend(filter: $f) { closed }
-      legalCompliance(filter: $f) { total } repeats(filter: $f, by: CUSTOMER) { complaints } }`,
+      legalCompliance(filter: $f) { total } repeats(filter: $f, by: CUSTOMER) { complaints }
+      surveyResponseRates(filter: $f, by: DEPARTMENT) { invited } surveyScores(filter: $f) { answers } }`,
     { f: { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() } }, u.token)],
   },
   [Action.READ_COMPLAINTS]: {

@@ -37,8 +37,27 @@ async function openAnalysis(page: Page) {
 
 describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
   it('shows the quality manager a funnel that follows a complaint moved elsewhere within 5 s', async () => {
+    // Survey answers given by phone to a survey of the company, so that the survey cards have figures (a few: too few to rely on).
+    const qm = await demoToken(server.base, 'acme', 'quality.manager');
+    const q = (type: string, parameter: string, textEn: string) => ({ type, parameter, textRu: `${textEn} (ru)`, textEn });
+    const survey = await gql(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { id versions { questions { id } } } }`, { input: {
+      nameRu: 'После решения', nameEn: 'After resolution', questions: [q('CSAT', 'OVERALL', 'Satisfied?'), q('NPS', 'OVERALL', 'Recommend?')] } }, qm);
+    expect(survey.errors).toBeUndefined();
+    expect((await gql('mutation($id: ID!) { activateSurvey(id: $id) { id } }', { id: survey.data.createSurvey.id }, qm)).errors)
+      .toBeUndefined();
+    const questions: Array<{ id: string }> = survey.data.createSurvey.versions[0].questions;
+    const complaints = (await gql('{ complaints(first: 3) { edges { node { id } } } }', {}, qm)).data.complaints.edges;
+    for (const [i, { node }] of complaints.entries()) {
+      const phoned = await gql('mutation($input: EnterPhoneSurveyResponseInput!) { enterPhoneSurveyResponse(input: $input) { id } }',
+        { input: { complaintId: node.id, answers: [{ questionId: questions[0]!.id, score: 3 + i }, { questionId: questions[1]!.id, score: 6 + i }] } }, qm);
+      expect(phoned.errors).toBeUndefined();
+    }
+
     const { context, page } = await signIn(chromium.browser, server.base, 'acme', 'quality.manager@acme.demo', 'ru');
     await openAnalysis(page);
+    await page.locator('[data-test=survey-scores] tr[data-row=all-OVERALL-NPS]').waitFor({ state: 'attached' });
+    expect(await figure(page, 'survey-scores', 'all-OVERALL-CSAT', 'answers')).toBe(complaints.length);
+    expect(await page.locator('[data-test=survey-scores] .note').textContent()).toContain('Мало ответов');
     const before = await figure(page, 'funnel', 'ANALYSIS', 'entered');
     expect(await figure(page, 'funnel', 'RECEIVED', 'entered')).toBeGreaterThan(0);
 

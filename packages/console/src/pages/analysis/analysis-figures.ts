@@ -1,6 +1,6 @@
 import type { RouteLocationRaw } from 'vue-router';
 import type {
-  AnalysisGrouping, AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisRepeatsQuery, AnalysisTimesQuery, CauseGroup, CodedCauseFragment, CodedReasonFragment, SlaTarget,
+  AnalysisGrouping, AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisSurveysQuery, SurveyBreakdown, AnalysisRepeatsQuery, AnalysisTimesQuery, CauseGroup, CodedCauseFragment, CodedReasonFragment, SlaTarget,
 } from '@reclaim/client/staff';
 import { ALL_STAGES } from '@reclaim/client/staff';
 import { CAUSE_GROUPS } from '../../components/use-coded-names.js';
@@ -330,6 +330,76 @@ export function repeatsFigure(repeats: AnalysisRepeatsQuery['repeats'], w: Words
       ],
       rows: repeats.top.map((g) => ({
         key: g.key, cells: { label: text(g.label), complaints: text(w.count(g.complaints)), repeats: text(w.count(g.repeats)) },
+      })),
+    },
+  };
+}
+
+/** Fewer answers (or invitations) than this back a survey figure too thinly (the server's `lowSample`; docs/surveys.md). */
+export const SURVEY_LOW_SAMPLE = 30;
+
+/** Invitations and answers per period: bars of invited and answered, the response rate as a line. */
+export function surveyResponsesFigure(rows: AnalysisSurveysQuery['surveyResponseRates'], grouping: AnalysisGrouping, w: Words): Figure {
+  const option = seriesOption(
+    rows.map((r) => w.period(r.period, grouping)),
+    [
+      { name: w.t('analysis.invited'), kind: 'bar', values: rows.map((r) => r.invited) },
+      { name: w.t('analysis.answered'), kind: 'bar', values: rows.map((r) => r.answered) },
+      { name: w.t('analysis.responses'), kind: 'bar', values: rows.map((r) => r.responses) },
+      { name: w.t('analysis.responseRate'), kind: 'line', axis: 1, values: rows.map((r) => (r.responseRate === null ? null : Math.round(r.responseRate * 1000) / 10)) },
+    ],
+    [{ format: (v) => w.count(v) }, { format: (v) => `${v} %` }],
+  );
+  return {
+    option,
+    empty: rows.every((r) => r.invited === 0 && r.responses === 0),
+    table: {
+      columns: [
+        { key: 'period', label: w.t('analysis.period') }, { key: 'invited', label: w.t('analysis.invited'), numeric: true },
+        { key: 'answered', label: w.t('analysis.answered'), numeric: true }, { key: 'responseRate', label: w.t('analysis.responseRate'), numeric: true },
+        { key: 'responses', label: w.t('analysis.responses'), numeric: true }, { key: 'lowSample', label: w.t('analysis.lowSample') },
+      ],
+      rows: rows.map((r) => ({
+        key: r.period ?? 'all',
+        cells: {
+          period: text(w.period(r.period, grouping)), invited: text(w.count(r.invited)), answered: text(w.count(r.answered)),
+          responseRate: text(w.percent(r.responseRate)), responses: text(w.count(r.responses)), lowSample: text(r.lowSample ? w.t('analysis.yes') : ''),
+        },
+      })),
+    },
+  };
+}
+
+/**
+ * Scores by parameter (and department or category): the average of each as a
+ * bar; the table adds CSAT's share of 4–5 and NPS with its three shares.
+ */
+export function surveyScoresFigure(rows: AnalysisSurveysQuery['surveyScores'], by: SurveyBreakdown, w: Words): Figure {
+  const whose = (r: (typeof rows)[number]) => (by === 'COMPANY' ? '' : r.label ?? (by === 'DEPARTMENT' ? w.departmentName(null) : '—'));
+  const name = (r: (typeof rows)[number]) => [whose(r), w.t(`surveys.parameterName.${r.parameter}`), r.type].filter(Boolean).join(' · ');
+  const option = seriesOption(rows.map(name), [{ name: w.t('analysis.scoreAverage'), kind: 'bar', values: rows.map((r) => r.average) }],
+    [{ format: (v) => w.rating(v), fractional: true }]);
+  const nps = (v: number | null) => (v === null ? '—' : w.rating(v));
+  return {
+    option,
+    empty: rows.length === 0,
+    table: {
+      columns: [
+        ...(by === 'COMPANY' ? [] : [{ key: 'whose', label: w.t(`analysis.surveyBy.${by}`) }]),
+        { key: 'parameter', label: w.t('analysis.parameter') }, { key: 'scale', label: w.t('analysis.scale') },
+        { key: 'answers', label: w.t('analysis.answers'), numeric: true }, { key: 'average', label: w.t('analysis.scoreAverage'), numeric: true },
+        { key: 'satisfied', label: w.t('analysis.csatSatisfied'), numeric: true }, { key: 'promoters', label: w.t('analysis.promoters'), numeric: true },
+        { key: 'passives', label: w.t('analysis.passives'), numeric: true }, { key: 'detractors', label: w.t('analysis.detractors'), numeric: true },
+        { key: 'nps', label: w.t('analysis.nps'), numeric: true }, { key: 'lowSample', label: w.t('analysis.lowSample') },
+      ],
+      rows: rows.map((r) => ({
+        key: `${r.key ?? 'all'}-${r.parameter}-${r.type}`,
+        cells: {
+          whose: text(whose(r)), parameter: text(w.t(`surveys.parameterName.${r.parameter}`)), scale: text(w.t(`analysis.scaleName.${r.type}`)),
+          answers: text(w.count(r.answers)), average: text(w.rating(r.average)), satisfied: text(w.percent(r.satisfiedShare)),
+          promoters: text(w.percent(r.promoterShare)), passives: text(w.percent(r.passiveShare)), detractors: text(w.percent(r.detractorShare)),
+          nps: text(nps(r.nps)), lowSample: text(r.lowSample ? w.t('analysis.yes') : ''),
+        },
       })),
     },
   };

@@ -31,6 +31,16 @@ export const en = {
   late: 'Late', penalty: 'Penalty accrued', legalTotal: 'Deadlines', repeatsCount: 'Repeats',
   wholePeriod: 'Whole period', weekOf: 'Week of {day}', uncodedReason: 'No coded reason',
   exportGroup: 'Download the table “{title}” with the filters shown',
+  surveyResponses: 'Survey responses', surveyScores: 'Survey scores',
+  surveyResponsesNote: 'Invitations written in the period (with the mail after resolution) and how many were answered, by any channel.',
+  surveyScoresNote: 'Answers received in the period, by parameter: every survey version counts alike.',
+  lowSampleNote: 'Figures marked “Too few answers” rest on fewer than {n} answers (the response rate: on fewer than {n} invitations); read them with care.',
+  surveyByTitle: 'Survey scores for',
+  surveyBy: { COMPANY: 'Whole company', DEPARTMENT: 'Department', CATEGORY: 'Category' },
+  invited: 'Invited', answered: 'Answered', responses: 'Responses received', parameter: 'Parameter', scale: 'Scale', answers: 'Answers',
+  scoreAverage: 'Average score', csatSatisfied: 'Scored 4–5', promoters: 'Promoters', passives: 'Passives', detractors: 'Detractors', nps: 'NPS',
+  lowSample: 'Too few answers', company: 'Whole company',
+  scaleName: { CSAT: 'CSAT (1–5)', NPS: 'NPS (0–10)', CES: 'CES (1–7)' },
 };
 
 export const ru: typeof en = {
@@ -61,6 +71,16 @@ export const ru: typeof en = {
   late: 'С опозданием', penalty: 'Начисленная неустойка', legalTotal: 'Сроков', repeatsCount: 'Повторы',
   wholePeriod: 'Весь период', weekOf: 'Неделя с {day}', uncodedReason: 'Без кода причины',
   exportGroup: 'Скачать таблицу «{title}» с текущими фильтрами',
+  surveyResponses: 'Ответы на опросы', surveyScores: 'Оценки в опросах',
+  surveyResponsesNote: 'Приглашения, отправленные за период (с письмом после решения), и сколько из них получили ответ любым способом.',
+  surveyScoresNote: 'Ответы, полученные за период, по параметрам: все версии опроса считаются вместе.',
+  lowSampleNote: 'Цифры с отметкой «Мало ответов» основаны менее чем на {n} ответах (доля ответивших — менее чем на {n} приглашениях); относитесь к ним осторожно.',
+  surveyByTitle: 'Оценки в опросах по',
+  surveyBy: { COMPANY: 'Вся компания', DEPARTMENT: 'Отдел', CATEGORY: 'Категория' },
+  invited: 'Приглашено', answered: 'Ответило', responses: 'Получено ответов', parameter: 'Параметр', scale: 'Шкала', answers: 'Ответов',
+  scoreAverage: 'Средний балл', csatSatisfied: 'Оценки 4–5', promoters: 'Сторонники', passives: 'Нейтральные', detractors: 'Критики', nps: 'NPS',
+  lowSample: 'Мало ответов', company: 'Вся компания',
+  scaleName: { CSAT: 'CSAT (1–5)', NPS: 'NPS (0–10)', CES: 'CES (1–7)' },
 };
 
 /** Adds the texts to the console's messages (once is enough; again is harmless). */

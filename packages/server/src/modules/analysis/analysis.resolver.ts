@@ -5,9 +5,10 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { Shared } from '../../graphql/shared-results.js';
 import {
   AnalysisFilterInput, CauseEffectBranch, FunnelStage, LegalComplianceRow, Pareto, ParetoDimension, ParetoMeasure, RepeatKey, Repeats,
-  SatisfactionPoint, SlaComplianceRow, StageDurationRow,
+  SatisfactionPoint, SlaComplianceRow, StageDurationRow, SurveyBreakdown, SurveyResponseRow, SurveyScoreRow,
 } from './analysis.types.js';
 import * as analysis from './analysis.service.js';
+import * as surveys from './survey-figures.js';
 
 /**
  * Effectiveness analysis (docs/api.md#analysis): QUALITY_MANAGER the whole
@@ -80,5 +81,27 @@ export class AnalysisResolver {
     @Ctx() gql: GraphQLContext,
   ): Promise<Repeats> {
     return analysis.repeats(await gql.staff(), filter, by, withinDays);
+  }
+
+  @Allow(Action.VIEW_ANALYSIS)
+  @Shared()
+  @Query(() => [SurveyResponseRow], { description: 'Survey invitations written in the period, answered, response rate (docs/surveys.md#figures)' })
+  async surveyResponseRates(
+    @Arg('filter') filter: AnalysisFilterInput,
+    @Arg('by', () => SurveyBreakdown, { defaultValue: SurveyBreakdown.COMPANY }) by: SurveyBreakdown,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<SurveyResponseRow[]> {
+    return surveys.surveyResponseRates(await gql.staff(), filter, by);
+  }
+
+  @Allow(Action.VIEW_ANALYSIS)
+  @Shared()
+  @Query(() => [SurveyScoreRow], { description: 'Survey scores (CSAT, NPS, CES) of responses received in the period, by parameter across versions' })
+  async surveyScores(
+    @Arg('filter') filter: AnalysisFilterInput,
+    @Arg('by', () => SurveyBreakdown, { defaultValue: SurveyBreakdown.COMPANY }) by: SurveyBreakdown,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<SurveyScoreRow[]> {
+    return surveys.surveyScores(await gql.staff(), filter, by);
   }
 }

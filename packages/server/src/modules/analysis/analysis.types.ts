@@ -4,6 +4,7 @@ import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { Stage } from '../complaint/complaint.enums.js';
 import { SlaTarget } from '../sla/sla-clock.js';
 import { Cause, CauseGroup, RejectionReason } from '../cause/cause.entity.js';
+import { QuestionType, SurveyParameter } from '../survey/survey.entity.js';
 
 export enum AnalysisGrouping { WEEK = 'WEEK', MONTH = 'MONTH' }
 export enum ParetoDimension {
@@ -258,4 +259,79 @@ export class Repeats {
 
   @Field(() => [RepeatGroup], { description: 'Keys with at least one repeat, most repeats first (at most 20)' })
   top!: RepeatGroup[];
+}
+
+export enum SurveyBreakdown { COMPANY = 'COMPANY', DEPARTMENT = 'DEPARTMENT', CATEGORY = 'CATEGORY' }
+registerEnumType(SurveyBreakdown, { name: 'SurveyBreakdown', description: 'Survey figures for the whole company (within the filter), or per department or category of the complaint' });
+
+/** Fewer answers (or invitations) than this back a survey figure too thinly to read it (docs/surveys.md, "Figures"). */
+export const SURVEY_LOW_SAMPLE = 30;
+
+@ObjectType({ description: 'Survey invitations written in the period and how many of them were answered' })
+export class SurveyResponseRow {
+  @Field(() => Date, { nullable: true, description: 'The start of the week or month (invitation written in it); null without grouping' })
+  period!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The department\'s or category\'s id; null for the company (or a complaint without one)' })
+  key!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The department\'s or category\'s name' })
+  label!: string | null;
+
+  @Field(() => Int, { description: 'Invitations written in the period (with the FEEDBACK mail that carries the link)' })
+  invited!: number;
+
+  @Field(() => Int, { description: 'Of them, answered (by the link, on the portal or by phone)' })
+  answered!: number;
+
+  @Field(() => Float, { nullable: true, description: 'answered / invited' })
+  responseRate!: number | null;
+
+  @Field(() => Int, { description: 'Responses received in the period by any channel (phone answers without an invitation too)' })
+  responses!: number;
+
+  @Field({ description: 'Fewer than 30 invitations back the response rate' })
+  lowSample!: boolean;
+}
+
+@ObjectType({ description: 'Scored answers (CSAT, NPS, CES) of responses received in the period, for one parameter and type, across survey versions' })
+export class SurveyScoreRow {
+  @Field(() => Date, { nullable: true, description: 'The start of the week or month (response received in it); null without grouping' })
+  period!: Date | null;
+
+  @Field(() => String, { nullable: true })
+  key!: string | null;
+
+  @Field(() => String, { nullable: true })
+  label!: string | null;
+
+  @Field(() => SurveyParameter)
+  parameter!: SurveyParameter;
+
+  @Field(() => QuestionType, { description: 'CSAT, NPS or CES' })
+  type!: QuestionType;
+
+  @Field(() => Int)
+  answers!: number;
+
+  @Field(() => Float, { description: 'Average score (CSAT 1-5, NPS 0-10, CES 1-7)' })
+  average!: number;
+
+  @Field(() => Float, { nullable: true, description: 'CSAT: share scored 4 or 5' })
+  satisfiedShare!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'NPS: share scored 9 or 10' })
+  promoterShare!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'NPS: share scored 7 or 8' })
+  passiveShare!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'NPS: share scored 0 to 6' })
+  detractorShare!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'NPS: (promoters - detractors) / answers × 100, from -100 to 100' })
+  nps!: number | null;
+
+  @Field({ description: 'Fewer than 30 answers back the figure' })
+  lowSample!: boolean;
 }

@@ -2,8 +2,9 @@ import type { GraphQLSchema } from 'graphql';
 import type { RequestContext } from '../../graphql/context.js';
 import { Cause, type CodedEntry } from '../cause/cause.entity.js';
 import * as analysis from '../analysis/analysis.service.js';
+import * as surveys from '../analysis/survey-figures.js';
 import {
-  AnalysisFilterInput, ParetoDimension, RepeatKey, type ParetoBar, type ParetoMeasure,
+  AnalysisFilterInput, ParetoDimension, RepeatKey, SurveyBreakdown, type ParetoBar, type ParetoMeasure,
 } from '../analysis/analysis.types.js';
 import { LABELS, localDateTime } from './complaint-export.js';
 import { ANALYSIS_LABELS, ANALYSIS_TABLES, type AnalysisLabels, type AnalysisTable } from './analysis-export.labels.js';
@@ -158,7 +159,41 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       };
     },
   },
+  'survey-responses': {
+    query: 'surveyResponseRates',
+    async read(ctx, ask, w) {
+      const t = w.l.words;
+      const by = ask.values.by as SurveyBreakdown;
+      const rows = await surveys.surveyResponseRates(ctx, filterOf(ask), by);
+      return {
+        headers: [t.period, [w.l.surveyBy[by], 28], t.invited, t.answered, t.responseRate, t.responses, t.lowSample],
+        rows: rows.map((r) => [w.period(r.period), surveyKey(by, r, t), r.invited, r.answered, share(r.responseRate), r.responses, r.lowSample ? t.yes : null]),
+      };
+    },
+  },
+  'survey-scores': {
+    query: 'surveyScores',
+    async read(ctx, ask, w) {
+      const t = w.l.words;
+      const by = ask.values.by as SurveyBreakdown;
+      const rows = await surveys.surveyScores(ctx, filterOf(ask), by);
+      return {
+        headers: [t.period, [w.l.surveyBy[by], 28], [t.parameter, 22], t.scale, t.answers, t.scoreAverage, t.csatSatisfied,
+          t.promoters, t.passives, t.detractors, t.nps, t.lowSample],
+        rows: rows.map((r) => [
+          w.period(r.period), surveyKey(by, r, t), w.l.parameter[r.parameter], w.l.scale[r.type as 'CSAT'], r.answers, r.average,
+          share(r.satisfiedShare), share(r.promoterShare), share(r.passiveShare), share(r.detractorShare), r.nps, r.lowSample ? t.yes : null,
+        ]),
+      };
+    },
+  },
 };
+
+/** A survey row's department or category as the reader reads it: the whole company, or its name (`noDepartment` without one). */
+function surveyKey(by: SurveyBreakdown, row: { key: string | null; label: string | null }, t: AnalysisLabels['words']): string {
+  if (by === SurveyBreakdown.COMPANY) return t.company;
+  return row.label ?? row.key ?? (by === SurveyBreakdown.DEPARTMENT ? t.noDepartment : '—');
+}
 
 /** A Pareto bar as the reader names it: a cause or reason by its name (its code has a column), a group by its word, else the label. */
 function barName(bar: ParetoBar, w: Words): string {

@@ -100,7 +100,11 @@ describe('ANALYSIS_LABELS', () => {
       expect(l.titles).toEqual({
         funnel: words.funnel, pareto: words.pareto, 'cause-effect': words.fishbone, 'sla-compliance': words.sla, 'stage-durations': words.durations,
         'satisfaction-trend': words.satisfaction, 'legal-compliance': words.legal, repeats: words.repeats,
+        'survey-responses': words.surveyResponses, 'survey-scores': words.surveyScores,
       });
+      expect(l.surveyBy).toEqual(words.surveyBy);
+      expect(l.scale).toEqual(words.scaleName);
+      expect(l.parameter).toEqual(console.surveys.parameterName);
       expect(l.dimension).toEqual(words.dimension);
       expect(l.measure).toEqual(words.measure);
       expect(l.repeatBy).toEqual(words.repeatBy);
