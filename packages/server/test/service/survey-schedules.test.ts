@@ -106,6 +106,16 @@ describe('a scheduled run', () => {
     expect(after.nextRunAt.getTime()).toBeGreaterThan(Date.now());
   });
 
+  it('skips an address the outbox would refuse and invites the others', async () => {
+    const world = await tier.build.world();
+    const surveyId = await newSurvey(world);
+    const [bad, good] = await Promise.all([tier.build.newComplaint(world, Stage.CLOSED), tier.build.newComplaint(world, Stage.CLOSED)]);
+    await tier.build.inTenant(world.t.tenantId, (m) => m.query(`UPDATE complaints SET customer_email = 'ivan petrov@example.com' WHERE id = $1`, [bad.id]));
+    const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
+    expect(await runNow(world, s.id)).toBe(1);
+    expect((await invitedOf(world, surveyId)).map((r: { complaint_id: string }) => r.complaint_id)).toEqual([good.id]);
+  });
+
   it('samples its share of 200 eligible customers, no customer twice; limits to its departments', async () => {
     const world = await tier.build.world();
     const surveyId = await newSurvey(world);

@@ -85,6 +85,9 @@ const TEXTS = {
   }),
 };
 
+/** The form queueMail accepts. */
+const MAILABLE = /^[^\s@]+@[^\s@]+$/;
+
 interface Eligible {
   complaint_id: string;
   customer_id: string;
@@ -132,7 +135,9 @@ export async function runSchedule(ctx: RequestContext, scheduleId: string, lease
     const locale = tenant.locale === 'en' ? 'en' : 'ru';
     const now = new Date();
     const expiresAt = new Date(now.getTime() + survey.answerDays * 86_400_000);
-    for (const customer of eligible.filter((c) => sampled(c.customer_id, runKey, schedule.sharePercent))) {
+    // An address the outbox would refuse (a customer typed it on the phone) is skipped rather than failing the run for everyone.
+    const mailable = eligible.filter((c) => MAILABLE.test(c.customer_email.trim()) && c.customer_email.trim().length <= 320);
+    for (const customer of mailable.filter((c) => sampled(c.customer_id, runKey, schedule.sharePercent))) {
       const token = randomBytes(32).toString('base64url');
       await ctx.manager.insert(SurveyInvitation, {
         tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, versionId: version.id, complaintId: customer.complaint_id,
