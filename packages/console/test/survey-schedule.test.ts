@@ -25,7 +25,7 @@ describe('the survey schedule\'s draft', () => {
 
   it('starts from the saved schedule (a daily one gets Monday should it become weekly)', () => {
     const draft = fromSchedule({
-      __typename: 'SurveySchedule', id: 'x', surveyId: 's-1', active: false, cadence: 'DAILY', weekday: null, time: '09:30', closedWithinDays: 14,
+      id: 'x', surveyId: 's-1', active: false, cadence: 'DAILY', weekday: null, time: '09:30', closedWithinDays: 14,
       departmentIds: [], categoryIds: ['c-1'], sharePercent: 30, cooldownDays: 60, nextRunAt: null, lastRunAt: null, lastRunInvited: null,
     });
     expect(draft).toEqual({
@@ -46,11 +46,11 @@ describe('the schedule form', () => {
     await w.find('input[name=time]').setValue('8:00');
     expect((w.emitted('change')!.at(-1)![0] as ScheduleDraft).time).toBe('8:00');
     for (const input of w.findAll('input[id^=schedule-]')) expect(w.find(`label[for=${input.attributes('id')}]`).exists()).toBe(true);
-    await w.setProps({ draft: { ...newSchedule(), time: '8:00' } });
+    await w.setProps({ draft: { ...newSchedule(), time: '8:00' } } as never);
     await w.find('form').trigger('submit');
     expect(w.emitted('save')).toBeUndefined();
     expect(w.find('[data-test=schedule-problems]').text()).toContain('ЧЧ:ММ');
-    await w.setProps({ draft: { ...newSchedule(), time: '08:00' } });
+    await w.setProps({ draft: { ...newSchedule(), time: '08:00' } } as never);
     await w.find('form').trigger('submit');
     expect(w.emitted('save')![0]![0]).toMatchObject({ time: '08:00', cadence: 'WEEKLY' });
     w.unmount();
@@ -59,7 +59,7 @@ describe('the schedule form', () => {
   it('shows the weekday only for a weekly schedule, and the next run', async () => {
     const w = mountIt({ ...newSchedule(), cadence: 'DAILY' });
     expect(w.find('label[for=schedule-weekday]').exists()).toBe(false);
-    await w.setProps({ draft: newSchedule(), nextRun: '07.12.2026, 10:00' });
+    await w.setProps({ draft: newSchedule(), nextRun: '07.12.2026, 10:00' } as never);
     expect(w.find('label[for=schedule-weekday]').exists()).toBe(true);
     expect(w.find('[data-test=schedule-next]').text()).toBe('Next run: 07.12.2026, 10:00');
     w.unmount();
