@@ -25,6 +25,7 @@ import { MailLinks } from './modules/mail/mail-links.js';
 import { ACCOUNT_DEFAULTS } from './modules/account/account.service.js';
 import { PasswordResetLimits } from './modules/account/reset-limits.js';
 import { MailReceiver } from './modules/mail/mail.receiver.js';
+import { DEFAULT_SURVEY_SCHEDULER, SurveyScheduler, type SurveySchedulerOptions } from './modules/survey/survey.scheduler.js';
 import { DEFAULT_MAILBOX_READER, MailboxReader, type MailboxReaderOptions } from './modules/mail/mailbox.reader.js';
 import type { MailboxAccess } from './modules/mail/mailbox.service.js';
 import { SecretBox } from './auth/secret-box.js';
@@ -51,6 +52,8 @@ export interface App {
   mailReceiver: MailReceiver | null;
   /** Reads the companies' own mailboxes over IMAP (docs/email.md). */
   mailboxReader: MailboxReader;
+  /** Runs scheduled surveys (docs/surveys.md#schedules). */
+  surveyScheduler: SurveyScheduler;
   /** Liveness and readiness (/livez, /readyz). */
   health: Health;
   /** The node's figures for Prometheus (/metrics, METRICS_PORT); null when neither OPERATOR_TOKEN nor METRICS_PORT lets anyone read them. */
@@ -71,7 +74,7 @@ export interface App {
 export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
   & Partial<Omit<Config, 'live'>> & {
     live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions>; mail?: Partial<MailWorkerOptions>;
-    mailbox?: Partial<MailboxReaderOptions>;
+    mailbox?: Partial<MailboxReaderOptions>; surveySchedules?: Partial<SurveySchedulerOptions>;
   };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
@@ -174,6 +177,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const mailboxReader = new MailboxReader(dataSource, afterCommit, mailLinks, mailSettings, mailboxes.box, mailboxes.policy,
     limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
     { ...DEFAULT_MAILBOX_READER, intervalMs: (config.imapPollSeconds ?? 60) * 1000, ...config.mailbox });
+  const surveyScheduler = new SurveyScheduler(dataSource, afterCommit, mailLinks, { ...DEFAULT_SURVEY_SCHEDULER, ...config.surveySchedules });
   const scheduler = config.slaScheduler === false ? null
     : new SlaScheduler(dataSource, afterCommit, {
       ...DEFAULT_SCHEDULER,
@@ -233,6 +237,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
         mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
         mailboxes: { inFlight: mailboxReader.inFlightCount, ...mailboxReader.stats },
+        surveySchedules: surveyScheduler.stats,
       });
     }
     if (serveFiles(req, res, path) || serveExports(req, res, path)) return;
@@ -267,6 +272,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   webhooks.start();
   mail.start();
   mailboxReader.start();
+  surveyScheduler.start();
 
   return {
     server,
@@ -278,6 +284,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     mail,
     mailReceiver,
     mailboxReader,
+    surveyScheduler,
     health,
     metrics,
     async close() {
@@ -298,6 +305,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await webhooks.stop();
       await mail.close();
       await mailboxReader.stop();
+      await surveyScheduler.stop();
       await realtime.close();
       await limits.close();
     },

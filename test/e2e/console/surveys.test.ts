@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoToken, staffData } from '../server-process.js';
+import { describe as describeViolations, violations } from '../axe.js';
 import { consoleBuilt, hasChromium, signIn, startDemoConsole, type DemoConsole } from './browser.js';
 
 /**
  * Administration → Surveys in Chromium: the quality manager builds a survey
  * with a choice question whose option alerts and points to a cause, creates
  * it, sends it after resolution, then publishes changed questions as
- * version 2; the API shows what the page did.
+ * version 2, and schedules it weekly to a share of the customers; the API
+ * shows what the page did.
  */
 const TENANT = 'northwind';
 let demo: DemoConsole;
@@ -19,7 +21,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
-  it('creates a survey, activates it and publishes version 2', async () => {
+  it('creates a survey, activates it, publishes version 2 and schedules it (the schedule form axe-clean)', async () => {
     const { page, context } = await signIn(demo.chromium.browser, demo.server.base, TENANT, `quality.manager@${TENANT}.demo`);
     await page.goto('/admin/surveys');
     await page.locator('[data-test=new-survey]').click();
@@ -64,6 +66,21 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await page.fill('[data-test=question-0] input[name=textEn]', 'How satisfied are you with the outcome?');
     await page.locator('[data-test=save-survey]').click();
     await builder.waitFor({ state: 'detached' });
+
+    // A weekly schedule: a time that is not HH:MM is held back; saved, the survey is marked scheduled.
+    await page.locator('[data-test=schedule]').click();
+    const form = page.locator('[data-test=survey-schedule]');
+    await form.waitFor();
+    await page.fill('input[name=time]', '9:5');
+    await page.locator('[data-test=save-schedule]').click();
+    await expect.poll(() => page.locator('[data-test=schedule-problems]').textContent()).toContain('HH:MM');
+    const found = await violations(page);
+    expect(found, describeViolations(found)).toEqual([]);
+    await page.fill('input[name=time]', '09:30');
+    await page.fill('input[name=sharePercent]', '30');
+    await page.locator('[data-test=save-schedule]').click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.n-tag', { hasText: 'scheduled' }).waitFor();
     await context.close();
 
     const token = await demoToken(demo.server.base, TENANT, 'quality.manager');
@@ -78,5 +95,8 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
       ['CHOICE', 'DELIVERY', 'What went wrong with delivery?'],
     ]);
     expect(survey.questions[2].options).toEqual([{ code: 'LATE', alerting: false }, { code: 'RUDE', alerting: true }]);
+    const { surveySchedules } = await staffData(demo.server, '{ surveySchedules { surveyId active cadence weekday time sharePercent nextRunAt } }', {}, token);
+    expect(surveySchedules).toEqual([expect.objectContaining({ surveyId: surveys[0].id, active: true, cadence: 'WEEKLY', weekday: 1, time: '09:30', sharePercent: 30 })]);
+    expect(surveySchedules[0].nextRunAt).not.toBeNull();
   });
 });

@@ -266,6 +266,18 @@ export const en = {
     legalHint: 'Russian companies start with the deadlines of the consumer protection law; companies elsewhere start without legal deadlines. Set days for a demand if your law has one.', noDeadline: 'no deadline',
     hoursHint: 'Working hours of the calendar; 0.5 = 30 minutes',
   },
+  schedule: {
+    open: 'Schedule', title: 'Schedule of “{name}”',
+    hint: 'Sends the survey on a schedule to the customers whose complaints closed lately: each run invites each customer once (about their latest closed complaint), a share of them, skipping anyone invited to a survey within the cooldown. The link stays open for the survey’s days to answer.',
+    active: 'Send on this schedule', cadenceLabel: 'How often', cadence: { DAILY: 'Every day', WEEKLY: 'Every week' },
+    weekdayLabel: 'On', weekday: { 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday', 7: 'Sunday' },
+    time: 'At (company time, HH:MM)', closedWithinDays: 'Complaints closed in the last (days)', sharePercent: 'Share invited (%)',
+    cooldownDays: 'Skip customers invited in the last (days)', departments: 'Departments', categories: 'Categories', all: 'All',
+    nextRun: 'Next run: {at}', notRunning: 'Not running: paused or not saved yet.', save: 'Save schedule', saved: 'Schedule saved',
+    scheduled: 'scheduled',
+    needTime: 'Give the time as HH:MM.', needWindow: 'The window is 1 to 365 days.', needShare: 'The share is 1 to 100 %.',
+    needCooldown: 'The cooldown is 0 to 365 days.',
+  },
   surveys: {
     alertTitle: 'Dissatisfied customer: {number}', reasonOption: 'chose {code}',
     title: 'Satisfaction surveys',

@@ -23,10 +23,11 @@ import { MailMailbox } from '../modules/mail/mailbox.entity.js';
 import { NotificationTemplateRow } from '../modules/mail/notification-template.entity.js';
 import { StaffNotificationSettingRow } from '../modules/mail/staff-notification-setting.entity.js';
 import { Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveyVersion } from '../modules/survey/survey.entity.js';
+import { SurveySchedule } from '../modules/survey/survey-schedule.entity.js';
 
 export const entities = [
   Tenant, Department, User, UserDepartment, Category, Customer, Complaint, CorrectiveAction, Message, TimelineEvent,
   BusinessCalendar, SlaPolicy, LegalPreset, SlaBreach, Attachment, ResponseTemplate, ComplaintLink, SavedView, Integration,
   WebhookEndpoint, WebhookDelivery, WebhookAttempt, Cause, RejectionReason, OutboundMail, MailMailbox, NotificationTemplateRow, StaffNotificationSettingRow,
-  Survey, SurveyVersion, SurveyQuestion, SurveyInvitation, SurveyResponse, SurveyAnswer,
+  Survey, SurveyVersion, SurveyQuestion, SurveyInvitation, SurveyResponse, SurveyAnswer, SurveySchedule,
 ];

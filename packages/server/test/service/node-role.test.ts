@@ -103,6 +103,7 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
     await expect(node.query('SELECT * FROM webhook_due_tenants(10, $1)', [[]])).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM mail_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM mailbox_due_tenants(10)')).resolves.toBeDefined();
+    await expect(node.query('SELECT * FROM survey_schedule_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM sla_fire_times(now() + interval \'1 year\', 10)')).resolves.not.toHaveLength(0);
     await expect(node.query('SELECT * FROM sla_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM expired_upload_tenants(now(), now())')).resolves.toBeDefined();

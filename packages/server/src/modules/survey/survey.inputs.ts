@@ -2,6 +2,7 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { QuestionType, SurveyParameter } from './survey.entity.js';
+import { ScheduleCadence } from './survey-schedule.entity.js';
 
 export const MAX_QUESTIONS = 30;
 export const MAX_OPTIONS = 20;
@@ -195,4 +196,56 @@ export class AnswerComplaintSurveyArgs {
   @ArrayMaxSize(MAX_QUESTIONS)
   @ValidateNested()
   answers!: SurveyAnswerInput[];
+}
+
+@InputType({ description: 'A survey\'s schedule: whom it goes to, how often and to how many (docs/surveys.md#schedules)' })
+export class SaveSurveyScheduleInput {
+  @Field(() => ID)
+  @IsEntityId()
+  surveyId!: string;
+
+  @Field({ defaultValue: true, description: 'False pauses it' })
+  active!: boolean;
+
+  @Field(() => ScheduleCadence)
+  cadence!: ScheduleCadence;
+
+  @Field(() => Int, { nullable: true, description: 'WEEKLY only: 1 Monday … 7 Sunday' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  weekday?: number | null;
+
+  @Field({ description: '"HH:MM" in the company\'s time zone' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'time must be HH:MM' })
+  time!: string;
+
+  @Field(() => Int, { description: '1-365' })
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  closedWithinDays!: number;
+
+  @Field(() => [ID], { defaultValue: [] })
+  @ArrayMaxSize(100)
+  @IsEntityId({ each: true })
+  departmentIds!: string[];
+
+  @Field(() => [ID], { defaultValue: [] })
+  @ArrayMaxSize(100)
+  @IsEntityId({ each: true })
+  categoryIds!: string[];
+
+  @Field(() => Int, { defaultValue: 100, description: '1-100' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  sharePercent!: number;
+
+  @Field(() => Int, { defaultValue: 30, description: '0-365; 0 for none' })
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  cooldownDays!: number;
 }

@@ -7,7 +7,9 @@ import { Complaint } from '../complaint/complaint.entity.js';
 import { findComplaint } from '../complaint/complaint.queries.js';
 import { User } from '../user/user.entity.js';
 import { Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyVersion } from './survey.entity.js';
-import { CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, PublishSurveyVersionInput } from './survey.inputs.js';
+import { CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, PublishSurveyVersionInput, SaveSurveyScheduleInput } from './survey.inputs.js';
+import { SurveySchedule } from './survey-schedule.entity.js';
+import { listSchedules, saveSchedule } from './survey.schedules.js';
 import { createSurvey, currentQuestionsOf, findSurvey, listSurveys, publishSurveyVersion, questionsOf, setAfterResolution, versionsOf } from './survey.service.js';
 import { complaintSurveyResponses, enterPhoneResponse } from './survey.responses.js';
 
@@ -47,6 +49,18 @@ export class SurveyResolver {
   @Mutation(() => Survey, { description: 'Stops sending this survey after resolution: the single rating is asked for again' })
   async deactivateSurvey(@Args() { id }: SurveyIdArgs, @Ctx() gql: GraphQLContext): Promise<Survey> {
     return setAfterResolution(await gql.staff(), id, false);
+  }
+
+  @Allow(Action.MANAGE_SURVEYS)
+  @Query(() => [SurveySchedule], { description: 'The company\'s survey schedules (one per survey at most)' })
+  async surveySchedules(@Ctx() gql: GraphQLContext): Promise<SurveySchedule[]> {
+    return listSchedules(await gql.staff());
+  }
+
+  @Allow(Action.MANAGE_SURVEYS)
+  @Mutation(() => SurveySchedule, { description: 'Creates or changes a survey\'s schedule; active: false pauses it' })
+  async saveSurveySchedule(@Arg('input') input: SaveSurveyScheduleInput, @Ctx() gql: GraphQLContext): Promise<SurveySchedule> {
+    return saveSchedule(await gql.staff(), input);
   }
 
   @Allow(Action.READ_COMPLAINTS)

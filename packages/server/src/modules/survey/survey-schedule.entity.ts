@@ -1,0 +1,86 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum ScheduleCadence {
+  DAILY = 'DAILY',
+  WEEKLY = 'WEEKLY',
+}
+registerEnumType(ScheduleCadence, { name: 'SurveyScheduleCadence', description: 'Every day, or one day a week, at a time of the company\'s day' });
+
+@ObjectType({ description: 'A survey sent on a schedule to the customers whose complaints closed lately (docs/surveys.md#schedules)' })
+@Entity('survey_schedules')
+export class SurveySchedule {
+  @PrimaryColumn('uuid')
+  tenantId!: string;
+
+  @Field(() => ID)
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Field(() => ID)
+  @Column('uuid')
+  surveyId!: string;
+
+  @Field({ description: 'False while paused: nothing is sent' })
+  @Column('boolean')
+  active!: boolean;
+
+  @Field(() => ScheduleCadence)
+  @Column('text')
+  cadence!: ScheduleCadence;
+
+  @Field(() => Int, { nullable: true, description: 'WEEKLY: 1 Monday … 7 Sunday' })
+  @Column('integer', { nullable: true })
+  weekday!: number | null;
+
+  @Column('integer')
+  atMinute!: number;
+
+  @Field({ description: '"HH:MM" in the company\'s time zone' })
+  get time(): string {
+    return timeOfDay(this.atMinute);
+  }
+
+  @Field(() => Int, { description: 'Customers whose complaints closed in the last this many days' })
+  @Column('integer')
+  closedWithinDays!: number;
+
+  @Field(() => [ID], { description: 'Only complaints of these departments (all when empty)' })
+  @Column('uuid', { array: true })
+  departmentIds!: string[];
+
+  @Field(() => [ID], { description: 'Only complaints of these categories (all when empty)' })
+  @Column('uuid', { array: true })
+  categoryIds!: string[];
+
+  @Field(() => Int, { description: 'The share of the eligible customers invited on each run, 1-100 %' })
+  @Column('integer')
+  sharePercent!: number;
+
+  @Field(() => Int, { description: 'A customer invited to any survey in the last this many days is skipped' })
+  @Column('integer')
+  cooldownDays!: number;
+
+  @Field(() => Date, { nullable: true, description: 'The next run; null while paused' })
+  @Column('timestamptz', { nullable: true })
+  nextRunAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  @Column('timestamptz', { nullable: true })
+  lastRunAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Customers invited by the last run' })
+  @Column('integer', { nullable: true })
+  lastRunInvited!: number | null;
+
+  @Column('timestamptz')
+  createdAt!: Date;
+
+  @Column('timestamptz')
+  updatedAt!: Date;
+}
+
+/** "HH:MM" of a minute of the day. */
+export function timeOfDay(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,76 @@
+import type { DataSource } from 'typeorm';
+import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
+import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { RequestContext } from '../../graphql/context.js';
+import type { MailLinks } from '../mail/mail-links.js';
+import { runSchedule } from './survey.schedules.js';
+
+export interface SurveySchedulerOptions {
+  /** How often a node looks for schedules due. */
+  pollMs: number;
+  /** A schedule being run is another node's again after this (its node died); longer than a run. */
+  leaseMs: number;
+  /** Runs at once on this node. */
+  perNode: number;
+}
+
+export const DEFAULT_SURVEY_SCHEDULER: SurveySchedulerOptions = { pollMs: 30_000, leaseMs: 10 * 60_000, perNode: 2 };
+
+interface ClaimedSchedule {
+  id: string;
+  /** The lease as the database wrote it: the run happens only while it holds. */
+  lease: string;
+}
+
+/**
+ * Runs scheduled surveys (docs/surveys.md#schedules) on every node, with
+ * the outbox workers' machinery: the companies with a run due come from
+ * `survey_schedule_due_tenants`; a due schedule is leased by one node (FOR
+ * UPDATE SKIP LOCKED, its next run moved to the lease's end), which then
+ * runs it in one transaction of the company that checks the lease is still
+ * its own and writes the invitations, their mails (outbox) and the next
+ * run together. A node that dies mid-run wrote nothing; when the lease runs
+ * out another node runs the schedule.
+ */
+export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: CommittedEvents | undefined,
+    private readonly links: MailLinks,
+    private readonly options: SurveySchedulerOptions = DEFAULT_SURVEY_SCHEDULER,
+  ) {
+    super('survey schedules', { pollMs: options.pollMs, perTenant: 1, perNode: options.perNode });
+  }
+
+  protected async dueTenants(): Promise<string[]> {
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM survey_schedule_due_tenants($1)', [100]);
+    return rows.map((r) => r.tenant_id);
+  }
+
+  protected describe(s: ClaimedSchedule): string {
+    return `survey schedule ${s.id}`;
+  }
+
+  protected claim(tenantId: string, limit: number): Promise<ClaimedSchedule[]> {
+    return claimInTenant<ClaimedSchedule>(this.dataSource, tenantId, 'survey-schedule', `WITH due AS (
+        SELECT s.id FROM survey_schedules s WHERE s.active AND s.next_run_at <= now()
+         ORDER BY s.next_run_at LIMIT ${Math.trunc(limit)} FOR UPDATE SKIP LOCKED
+      )
+      UPDATE survey_schedules s SET next_run_at = now() + make_interval(secs => ${Math.trunc(this.options.leaseMs)}::float8 / 1000)
+        FROM due WHERE s.id = due.id
+      RETURNING s.id, s.next_run_at::text AS lease`);
+  }
+
+  protected async send(tenantId: string, s: ClaimedSchedule): Promise<SendOutcome> {
+    const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'survey-schedule' });
+    try {
+      await uow.enterTenant(tenantId);
+      const invited = await runSchedule(new RequestContext(tenantId, null, await uow.manager(), uow, undefined, this.links), s.id, s.lease, this.links.publicUrl);
+      await uow.finish(true);
+      return invited === null ? null : 'delivered';
+    } catch (err) {
+      await uow.finish(false).catch(() => undefined);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stage } from '../../src/modules/complaint/complaint.enums.js';
+import { QuestionType, SurveyParameter } from '../../src/modules/survey/survey.entity.js';
+import { ScheduleCadence } from '../../src/modules/survey/survey-schedule.entity.js';
+import { createSurvey } from '../../src/modules/survey/survey.service.js';
+import { listSchedules, runSchedule, sampled, saveSchedule } from '../../src/modules/survey/survey.schedules.js';
+import { RequestContext } from '../../src/graphql/context.js';
+import { UnitOfWork } from '../../src/db/unit-of-work.js';
+import { expectError } from '../fixtures.js';
+import { startServiceTier, type ServiceTier, type ServiceWorld } from './tier.js';
+
+/**
+ * Scheduled surveys in the services: whom a run invites (the window, the
+ * departments, the cooldown, the sample), that a run happens only under its
+ * own lease, and that a company's schedule never reaches another's
+ * customers.
+ */
+let tier: ServiceTier;
+let w: ServiceWorld;
+let other: ServiceWorld;
+const PUBLIC_URL = 'https://reclaim.example.com';
+const question = { type: QuestionType.CSAT, parameter: SurveyParameter.OVERALL, textRu: 'Довольны?', textEn: 'Satisfied?', required: true, multiple: false };
+
+async function newSurvey(world: ServiceWorld): Promise<string> {
+  return (await tier.as(world.staff.QUALITY_MANAGER, 'createSurvey', (ctx) => createSurvey(ctx, {
+    nameRu: 'Ежемесячный опрос', nameEn: 'Monthly survey', answerDays: 10, questions: [question],
+  } as never))).id;
+}
+const schedule = (surveyId: string, extra: Record<string, unknown> = {}) => ({
+  surveyId, active: true, cadence: ScheduleCadence.DAILY, weekday: null, time: '09:30', closedWithinDays: 30,
+  departmentIds: [], categoryIds: [], sharePercent: 100, cooldownDays: 30, ...extra,
+});
+/** Makes the schedule due now and runs it as a node would (leased, then run in one transaction of the company). */
+async function runNow(world: ServiceWorld, scheduleId: string): Promise<number | null> {
+  const [[row]] = await tier.build.inTenant(world.t.tenantId, (m) => m.query(
+    `UPDATE survey_schedules SET next_run_at = now() + interval '1 minute' WHERE id = $1 RETURNING next_run_at::text AS lease`, [scheduleId]));
+  return runWithLease(world, scheduleId, row.lease);
+}
+async function runWithLease(world: ServiceWorld, scheduleId: string, lease: string): Promise<number | null> {
+  const uow = new UnitOfWork(tier.dataSource, undefined, { job: 'test' });
+  try {
+    await uow.enterTenant(world.t.tenantId);
+    const n = await runSchedule(new RequestContext(world.t.tenantId, null, await uow.manager(), uow), scheduleId, lease, PUBLIC_URL);
+    await uow.finish(true);
+    return n;
+  } catch (err) {
+    await uow.finish(false).catch(() => undefined);
+    throw err;
+  }
+}
+const invitedOf = (world: ServiceWorld, surveyId: string) => tier.build.inTenant(world.t.tenantId, (m) => m.query(
+  `SELECT c.customer_id, c.customer_email, i.complaint_id, i.expires_at - i.created_at AS window
+     FROM survey_invitations i JOIN complaints c ON c.id = i.complaint_id WHERE i.survey_id = $1`, [surveyId]));
+const mailsOf = (world: ServiceWorld) => tier.build.inTenant(world.t.tenantId, (m) => m.query(
+  `SELECT to_address, complaint_id, body_text, body_secret FROM outbound_mails WHERE kind = 'SURVEY_INVITATION'`));
+
+beforeAll(async () => {
+  tier = await startServiceTier();
+  [w, other] = await Promise.all([tier.build.world(), tier.build.world()]);
+});
+afterAll(() => tier?.close());
+
+describe('sampling', () => {
+  it('is the same for a customer in one run and within its share over many', () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `customer-${i}`);
+    const picked = ids.filter((id) => sampled(id, 'run-1', 30));
+    expect(picked.length).toBeGreaterThan(2800);
+    expect(picked.length).toBeLessThan(3200);
+    expect(ids.filter((id) => sampled(id, 'run-1', 30))).toEqual(picked);
+    expect(ids.filter((id) => sampled(id, 'run-2', 30))).not.toEqual(picked);
+    expect(ids.every((id) => sampled(id, 'run-1', 100))).toBe(true);
+  });
+});
+
+describe('a scheduled run', () => {
+  it('invites each customer whose complaint closed in the window once, for the latest complaint, and then the cooldown holds', async () => {
+    const surveyId = await newSurvey(w);
+    const closed = await Promise.all([1, 2, 3].map(() => tier.build.newComplaint(w, Stage.CLOSED)));
+    const open = await tier.build.newComplaint(w, Stage.IMPLEMENTATION);
+    // A second, later closed complaint of the first customer: the invitation is about it.
+    const later = await tier.build.newComplaint(w, Stage.CLOSED);
+    const old = await tier.build.newComplaint(w, Stage.CLOSED);
+    await tier.build.inTenant(w.t.tenantId, async (m) => {
+      await m.query(`UPDATE complaints SET customer_id = $1, customer_email = $2, closed_at = now() - interval '1 minute' WHERE id = $3`,
+        [closed[0]!.customerId, closed[0]!.customerEmail, later.id]);
+      await m.query(`UPDATE complaints SET closed_at = now() - interval '1 hour' WHERE id = $1`, [closed[0]!.id]);
+      await m.query(`UPDATE complaints SET closed_at = now() - interval '40 days' WHERE id = $1`, [old.id]);
+    });
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
+    expect(await runNow(w, s.id)).toBe(3);
+    const invited = await invitedOf(w, surveyId);
+    expect(invited.map((r: { complaint_id: string }) => r.complaint_id).sort()).toEqual([later.id, closed[1]!.id, closed[2]!.id].sort());
+    expect(invited[0].window).toMatchObject({ days: 10 });
+    expect(invited.some((r: { complaint_id: string }) => r.complaint_id === open.id || r.complaint_id === old.id)).toBe(false);
+    const mails = (await mailsOf(w)).filter((m: { complaint_id: string }) => invited.some((r: { complaint_id: string }) => r.complaint_id === m.complaint_id));
+    expect(mails).toHaveLength(3);
+    for (const m of mails) {
+      expect(m.body_secret).toBe(true);
+      expect(m.body_text).toMatch(new RegExp(`${PUBLIC_URL}/p/${w.t.slug}/survey#\\S{40,}`));
+    }
+    // The next run, right away: everyone was invited within the cooldown.
+    expect(await runNow(w, s.id)).toBe(0);
+    expect(await invitedOf(w, surveyId)).toHaveLength(3);
+    const [after] = await listSchedulesOf(w);
+    expect(after).toMatchObject({ lastRunInvited: 0 });
+    expect(after.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('skips an address the outbox would refuse and invites the others', async () => {
+    const world = await tier.build.world();
+    const surveyId = await newSurvey(world);
+    const [bad, good] = await Promise.all([tier.build.newComplaint(world, Stage.CLOSED), tier.build.newComplaint(world, Stage.CLOSED)]);
+    await tier.build.inTenant(world.t.tenantId, (m) => m.query(`UPDATE complaints SET customer_email = 'ivan petrov@example.com' WHERE id = $1`, [bad.id]));
+    const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
+    expect(await runNow(world, s.id)).toBe(1);
+    expect((await invitedOf(world, surveyId)).map((r: { complaint_id: string }) => r.complaint_id)).toEqual([good.id]);
+  });
+
+  it('samples its share of 200 eligible customers, no customer twice; limits to its departments', async () => {
+    const world = await tier.build.world();
+    const surveyId = await newSurvey(world);
+    const department = await tier.build.newDepartment(world.t.tenantId);
+    for (let i = 0; i < 200; i += 20) await Promise.all(Array.from({ length: 20 }, () => tier.build.newComplaint(world, Stage.CLOSED, { departmentId: department })));
+    const elsewhere = await tier.build.newComplaint(world, Stage.CLOSED);
+    const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { sharePercent: 30, departmentIds: [department] }) as never));
+    const n = await runNow(world, s.id);
+    expect(n).toBeGreaterThanOrEqual(45);
+    expect(n).toBeLessThanOrEqual(75);
+    const invited = await invitedOf(world, surveyId);
+    expect(invited).toHaveLength(n!);
+    expect(new Set(invited.map((r: { customer_id: string }) => r.customer_id)).size).toBe(n);
+    expect(invited.some((r: { complaint_id: string }) => r.complaint_id === elsewhere.id)).toBe(false);
+    expect(await mailsOf(world)).toHaveLength(n!);
+  });
+
+  it('runs only under its own lease, never while paused, and never reaches another company\'s customers', async () => {
+    const surveyId = await newSurvey(other);
+    await tier.build.newComplaint(other, Stage.CLOSED);
+    const s = await tier.as(other.staff.ADMIN, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
+    expect(await runWithLease(other, s.id, '2020-01-01 00:00:00+00')).toBeNull();
+    await tier.as(other.staff.ADMIN, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { active: false }) as never));
+    const [paused] = await listSchedulesOf(other);
+    expect(paused).toMatchObject({ active: false, nextRunAt: null });
+    expect(await runNow(other, s.id)).toBeNull();
+    expect(await invitedOf(other, surveyId)).toEqual([]);
+    await tier.as(other.staff.ADMIN, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
+    expect(await runNow(other, s.id)).toBe(1);
+    const all = await tier.dataSource.query('SELECT tenant_id, complaint_id FROM survey_invitations WHERE survey_id = $1', [surveyId]);
+    expect(all).toHaveLength(1);
+    const [{ tenant_id: owner }] = await tier.dataSource.query('SELECT tenant_id FROM complaints WHERE id = $1', [all[0].complaint_id]);
+    expect(owner).toBe(other.t.tenantId);
+    // Another company sees none of its schedules.
+    expect((await listSchedulesOf(w)).some((x) => x.id === s.id)).toBe(false);
+  });
+});
+
+describe('saving a schedule', () => {
+  it('refuses a weekly schedule without its weekday, a foreign department and an unknown survey, writing nothing', async () => {
+    const surveyId = await newSurvey(w);
+    const foreign = await tier.build.newDepartment(other.t.tenantId);
+    const save = (input: Record<string, unknown>) => tier.expectNoWrites(() => tier.attempt(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, input as never)));
+    expectError(await save(schedule(surveyId, { cadence: ScheduleCadence.WEEKLY })), 'BAD_USER_INPUT');
+    expectError(await save(schedule(surveyId, { departmentIds: [foreign] })), 'BAD_USER_INPUT');
+    expectError(await save(schedule('00000000-0000-4000-8000-000000000000')), 'NOT_FOUND');
+  });
+
+  it('sets the next run at the time of the company\'s day, on the weekday when weekly', async () => {
+    const surveyId = await newSurvey(w);
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { cadence: ScheduleCadence.WEEKLY, weekday: 3, time: '07:15' }) as never));
+    const [row] = await tier.build.inTenant(w.t.tenantId, (m) => m.query(
+      `SELECT extract(isodow FROM s.next_run_at AT TIME ZONE t.time_zone) AS dow, to_char(s.next_run_at AT TIME ZONE t.time_zone, 'HH24:MI') AS at,
+              s.next_run_at > now() AND s.next_run_at <= now() + interval '7 days' AS within
+         FROM survey_schedules s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1`, [s.id]));
+    expect(row).toMatchObject({ at: '07:15', within: true });
+    expect(Number(row.dow)).toBe(3);
+    expect(s.time).toBe('07:15');
+  });
+});
+
+function listSchedulesOf(world: ServiceWorld) {
+  return tier.as(world.staff.QUALITY_MANAGER, 'surveySchedules', (ctx) => listSchedules(ctx));
+}
