@@ -24,6 +24,7 @@ import { WebhookAttemptErrors1764630000000 } from './1764630000000-webhook-attem
 import { Mail1764620000000 } from './1764620000000-mail.js';
 import { NotificationTemplates1764635000000 } from './1764635000000-notification-templates.js';
 import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
+import { SurveyFollowUp1764720000000 } from './1764720000000-survey-follow-up.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { Surveys1764680000000 } from './1764680000000-surveys.js';
@@ -65,4 +66,5 @@ export const migrations = [
   InboundClosed1764670000000,
   Surveys1764680000000,
   Mailboxes1764690000000,
+  SurveyFollowUp1764720000000,
 ];
