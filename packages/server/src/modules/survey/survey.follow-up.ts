@@ -4,7 +4,8 @@ import { Complaint } from '../complaint/complaint.entity.js';
 import { CorrectiveAction } from '../complaint/corrective-action.entity.js';
 import { CorrectiveActionKind } from '../complaint/corrective-action.enums.js';
 import { companyToday } from '../complaint/corrective-action.queries.js';
-import { actionDetail, insertAction, involves } from '../complaint/corrective-action.service.js';
+import { actionDetail, insertAction } from '../complaint/corrective-action.service.js';
+import { mayFollowUpSurvey } from '../complaint/abilities.js';
 import { appendTimeline } from '../complaint/timeline.js';
 import { SurveyResponse } from './survey.entity.js';
 
@@ -36,7 +37,7 @@ export async function openSurveyFollowUp(ctx: RequestContext, input: { responseI
   if (!response) throw notFound('survey response');
   const complaint = await ctx.manager.findOne(Complaint, { where: { id: response.complaintId }, lock: { mode: 'pessimistic_write' } });
   if (!complaint) throw notFound('complaint');
-  if (!involves(ctx.staff, [complaint.departmentId])) {
+  if (!mayFollowUpSurvey(ctx.staff, complaint)) {
     throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
   }
   const existing = await followUpOf(ctx, response.id);
