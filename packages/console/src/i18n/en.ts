@@ -274,7 +274,7 @@ export const en = {
     scoreOf: '{score} on the {type} scale {min}–{max}',
     openFollowUp: 'Open a follow-up', followUpOpened: 'Follow-up opened: a correction on {number}',
     followUpDescription: 'Get back to the customer about their survey answers ({reasons})',
-    followUpState: '{description}; due {date}', followUpDone: 'done {at}', noFollowUp: 'None',
+    followUpOfResponse: 'the follow-up of a survey response', followUpState: '{description}; due {date}', followUpDone: 'done {at}', noFollowUp: 'None',
     alertTitle: 'Dissatisfied customer: {number}', reasonOption: 'chose {code}',
     title: 'Satisfaction surveys',
     hint: 'The survey sent after resolution replaces the single rating: the FEEDBACK mail carries a one-time link to it, and the complaint’s portal page asks it. Changing the questions publishes a new version; answers keep theirs and compare by parameter.',

@@ -276,7 +276,7 @@ export const ru: Messages = {
     scoreOf: '{score} по шкале {type} {min}–{max}',
     openFollowUp: 'Открыть отработку', followUpOpened: 'Отработка открыта: коррекция по {number}',
     followUpDescription: 'Связаться с клиентом по его ответам на опрос ({reasons})',
-    followUpState: '{description}; срок {date}', followUpDone: 'выполнено {at}', noFollowUp: 'Нет',
+    followUpOfResponse: 'отработка ответа на опрос', followUpState: '{description}; срок {date}', followUpDone: 'выполнено {at}', noFollowUp: 'Нет',
     alertTitle: 'Недовольный клиент: {number}', reasonOption: 'выбран вариант {code}',
     title: 'Опросы удовлетворённости',
     hint: 'Опрос после решения заменяет единственную оценку: письмо на этапе «Обратная связь» ведёт к нему по одноразовой ссылке, и его же показывает страница обращения на портале. Изменение вопросов публикует новую версию; ответы сохраняют свою и сравниваются по параметрам.',
