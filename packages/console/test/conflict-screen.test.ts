@@ -10,7 +10,7 @@ import { createConsoleI18n } from '../src/i18n/index.js';
 import { complaint, reference } from './fixtures.js';
 
 const conflictError = () => new CombinedGraphQLErrors({ errors: [{ message: 'version conflict', extensions: { code: 'CONFLICT', currentVersion: 4 } }] });
-const ABILITIES = { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false };
+const ABILITIES = { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false };
 
 /**
  * The page with a client whose complaint is `before` until the page fetches it

@@ -41,7 +41,7 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
     kind: 'CLAIM', description: 'Water under the base', demand: null, product: 'KT-1720', orderRef: null, purchaseDate: null,
     category: null, validity: null, cause: null, codedRejectionReason: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
     satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',
-    allowedTransitions: [], abilities: { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false },
+    allowedTransitions: [], abilities: { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false },
     correctiveActions: [], messages: [], timeline: [], attachments: [], customerComplaints: [], links: [],
     productPrice: null, awaitingCustomerSince: null, firstRespondedAt: null, penaltyExposure: null, slaClocks: [],
     ...overrides,

@@ -45,4 +45,15 @@ describe('the timeline in the user\'s language', () => {
     expect(w.text()).not.toContain('UPDATED');
     w.unmount();
   });
+
+  it('an action opened as the follow-up of a survey response says so, in both languages', () => {
+    for (const [locale, text] of [['ru', 'отработка ответа на опрос'], ['en', 'the follow-up of a survey response']] as const) {
+      const w = mountWithI18n(ComplaintTimeline, { reference, timeline: [
+        event({ type: 'CORRECTIVE_ACTION_ADDED', data: { correctiveActionId: 'a1', kind: 'CORRECTION', surveyResponseId: 'r1' } }),
+        event({ type: 'CORRECTIVE_ACTION_ADDED', data: { correctiveActionId: 'a2', kind: 'CORRECTIVE' } }),
+      ] }, locale);
+      expect(w.findAll('[data-test=survey-follow-up]').map((x) => x.text())).toEqual([`— ${text}`]);
+      w.unmount();
+    }
+  });
 });

@@ -186,6 +186,18 @@ describe.skipIf(!hasChromium || !portalBuilt)('the satisfaction survey in Chromi
       await toast.waitFor({ timeout: 5000 });
       expect(Date.now() - answeredAt).toBeLessThan(5000);
       expect(await toast.textContent()).toContain('CSAT 2 · NPS 3');
+      // The follow-up from the toast: opened once, then said so.
+      await toast.locator('[data-test=open-follow-up]').click();
+      await staffPage.page.locator('[data-test=follow-up-opened]').waitFor();
+      // The response on the complaint's page, with its follow-up, axe-clean.
+      await staffPage.page.goto(`/complaints/${number}`);
+      const responses = staffPage.page.locator('[data-test=survey-responses]');
+      await responses.waitFor();
+      expect(await responses.locator('tbody tr').count()).toBe(2);
+      expect(await responses.locator('tbody tr[data-alerts=true]').count()).toBe(2);
+      expect(await responses.locator('[data-test=open-follow-up]').count()).toBe(0);
+      expect(await responses.locator('[data-test=follow-up]').textContent()).toMatch(/NPS 3/);
+      await expectClean(staffPage.page, 'the complaint page with the survey response and its follow-up');
       await staffPage.context.close();
     }
   });

@@ -38,7 +38,7 @@ import { MailResolver } from '../modules/mail/mail.resolver.js';
 import { MailboxResolver } from '../modules/mail/mailbox.resolver.js';
 import { NotificationTemplateResolver } from '../modules/mail/notification-template.resolver.js';
 import { NotificationSettingsResolver } from '../modules/mail/notification-settings.resolver.js';
-import { SurveyResolver, SurveyResponseResolver, SurveyVersionResolver } from '../modules/survey/survey.resolver.js';
+import { SurveyAnswerResolver, SurveyResolver, SurveyResponseResolver, SurveyVersionResolver } from '../modules/survey/survey.resolver.js';
 import { SurveyPortalResolver } from '../modules/survey/survey.portal-resolver.js';
 import { SurveySubscriptionResolver } from '../modules/survey/survey.subscriptions.js';
 
@@ -63,7 +63,7 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
       NotificationTemplateResolver, MailboxResolver,
-      NotificationSettingsResolver, SurveyResolver, SurveyVersionResolver, SurveyResponseResolver, SurveySubscriptionResolver,
+      NotificationSettingsResolver, SurveyResolver, SurveyVersionResolver, SurveyResponseResolver, SurveyAnswerResolver, SurveySubscriptionResolver,
     ],
   }), shared));
 }

@@ -37,6 +37,16 @@ export function mayUpdate(actor: Who, c: ComplaintScope): boolean {
   return !scoped || !c.departmentId || actor.departmentIds.includes(c.departmentId);
 }
 
+/**
+ * Opening the follow-up of a survey response (docs/surveys.md#follow-up):
+ * those who handle escalations, QUALITY_MANAGER on any complaint, HEAD on
+ * those of their departments.
+ */
+export function mayFollowUpSurvey(actor: Who, c: Pick<ComplaintScope, 'departmentId'>): boolean {
+  if (!can(actor, Action.HANDLE_ESCALATIONS)) return false;
+  return actor.roles.includes(Role.QUALITY_MANAGER) || (c.departmentId !== null && actor.departmentIds.includes(c.departmentId));
+}
+
 /** What the signed-in staff member may do with one complaint now, for the console to offer (the services apply the same rules). */
 export interface ComplaintAbilities {
   assign: boolean;
@@ -44,6 +54,7 @@ export interface ComplaintAbilities {
   update: boolean;
   reply: boolean;
   manageCorrectiveActions: boolean;
+  followUpSurveys: boolean;
 }
 
 export function abilitiesOn(actor: Who, c: ComplaintScope): ComplaintAbilities {
@@ -54,5 +65,6 @@ export function abilitiesOn(actor: Who, c: ComplaintScope): ComplaintAbilities {
     update: mayUpdate(actor, c),
     reply: can(actor, Action.ADD_MESSAGE),
     manageCorrectiveActions: can(actor, Action.MANAGE_CORRECTIVE_ACTIONS),
+    followUpSurveys: mayFollowUpSurvey(actor, c),
   };
 }

@@ -41,6 +41,9 @@ class ComplaintAbilitiesView implements ComplaintAbilities {
 
   @Field({ description: 'Add and complete corrective actions' })
   manageCorrectiveActions!: boolean;
+
+  @Field({ description: 'Open the follow-up of a survey response (openSurveyFollowUp)' })
+  followUpSurveys!: boolean;
 }
 
 @ArgsType()

@@ -73,6 +73,10 @@ export class CorrectiveAction {
   @Column('uuid', { nullable: true })
   followUpOfId!: string | null;
 
+  /** The survey response this action follows up (docs/surveys.md#follow-up); at most one action per response. */
+  @Column('uuid', { nullable: true })
+  surveyResponseId!: string | null;
+
   @Field()
   @Column('timestamptz')
   createdAt!: Date;

@@ -53,12 +53,13 @@ export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAc
 /** Inserts one action (the owner checked by the caller); `createdAt` keeps the order of actions entered together. */
 export async function insertAction(
   ctx: RequestContext, complaintId: string, a: NewCorrectiveAction, createdAt: Date, followUpOfId: string | null = null,
+  surveyResponseId: string | null = null,
 ): Promise<CorrectiveAction> {
   const action = ctx.manager.create(CorrectiveAction, {
     tenantId: ctx.tenantId, id: randomUUID(), complaintId, kind: a.kind ?? CorrectiveActionKind.CORRECTION,
     description: a.description.trim(), ownerDepartmentId: a.ownerDepartmentId, ownerUserId: a.ownerUserId ?? null,
     dueDate: a.dueDate, doneAt: null, doneByUserId: null, effectiveness: null, effectivenessCheckedAt: null,
-    effectivenessCheckedByUserId: null, effectivenessNote: null, followUpOfId, createdAt,
+    effectivenessCheckedByUserId: null, effectivenessNote: null, followUpOfId, surveyResponseId, createdAt,
   });
   await ctx.manager.insert(CorrectiveAction, action);
   return action;

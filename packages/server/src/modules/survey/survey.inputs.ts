@@ -249,3 +249,14 @@ export class SaveSurveyScheduleInput {
   @Max(365)
   cooldownDays!: number;
 }
+
+@InputType({ description: 'Opens the follow-up of a survey response: a correction on its complaint (docs/surveys.md#follow-up)' })
+export class OpenSurveyFollowUpInput {
+  @Field(() => ID)
+  @IsEntityId()
+  responseId!: string;
+
+  @Field({ description: 'What is to be done, e.g. "Call the customer back about their answers"' })
+  @PlainText({ max: 2000 })
+  description!: string;
+}

@@ -7,9 +7,11 @@ import { Complaint } from '../complaint/complaint.entity.js';
 import { findComplaint } from '../complaint/complaint.queries.js';
 import { User } from '../user/user.entity.js';
 import { Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyVersion } from './survey.entity.js';
-import { CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, PublishSurveyVersionInput, SaveSurveyScheduleInput } from './survey.inputs.js';
+import { CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, OpenSurveyFollowUpInput, PublishSurveyVersionInput, SaveSurveyScheduleInput } from './survey.inputs.js';
 import { SurveySchedule } from './survey-schedule.entity.js';
 import { listSchedules, saveSchedule } from './survey.schedules.js';
+import { followUpOf, openSurveyFollowUp } from './survey.follow-up.js';
+import { CorrectiveAction } from '../complaint/corrective-action.entity.js';
 import { createSurvey, currentQuestionsOf, findSurvey, listSurveys, publishSurveyVersion, questionsOf, setAfterResolution, versionsOf } from './survey.service.js';
 import { complaintSurveyResponses, enterPhoneResponse } from './survey.responses.js';
 
@@ -76,6 +78,15 @@ export class SurveyResolver {
     return enterPhoneResponse(await gql.staff(), input);
   }
 
+  // Those who handle escalations react to a detractor: QUALITY_MANAGER on any complaint, HEAD on their departments'.
+  @Allow(Action.HANDLE_ESCALATIONS)
+  @Mutation(() => CorrectiveAction, {
+    description: 'Opens the follow-up of a survey response (a CORRECTION on its complaint); once per response: again, it returns the same action',
+  })
+  async openSurveyFollowUp(@Arg('input') input: OpenSurveyFollowUpInput, @Ctx() gql: GraphQLContext): Promise<CorrectiveAction> {
+    return openSurveyFollowUp(await gql.staff(), input);
+  }
+
   @FieldResolver(() => [SurveyVersion], { description: 'Every published version, oldest first' })
   async versions(@Root() s: Survey, @Ctx() gql: GraphQLContext): Promise<SurveyVersion[]> {
     return versionsOf(await gql.staff(), s.id);
@@ -123,8 +134,21 @@ export class SurveyResponseResolver {
     return complaint;
   }
 
+  @FieldResolver(() => CorrectiveAction, { nullable: true, description: 'The follow-up opened on it (openSurveyFollowUp), if any' })
+  async followUp(@Root() r: SurveyResponse, @Ctx() gql: GraphQLContext): Promise<CorrectiveAction | null> {
+    return followUpOf(await gql.staff(), r.id);
+  }
+
   @FieldResolver(() => User, { nullable: true, description: 'Who entered a PHONE response' })
   async enteredBy(@Root() r: SurveyResponse, @Ctx() gql: GraphQLContext) {
     return r.enteredByUserId ? (await gql.staff()).loaders.user.load(r.enteredByUserId) : null;
+  }
+}
+
+@Resolver(() => SurveyAnswer)
+export class SurveyAnswerResolver {
+  @FieldResolver(() => SurveyQuestion, { description: 'The question answered, with its wording in both languages and its options' })
+  async question(@Root() a: SurveyAnswer, @Ctx() gql: GraphQLContext): Promise<SurveyQuestion> {
+    return (await gql.staff()).manager.findOneByOrFail(SurveyQuestion, { id: a.questionId });
   }
 }

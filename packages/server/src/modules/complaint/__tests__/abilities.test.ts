@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Role } from '../../../auth/roles.js';
 import { Stage } from '../complaint.enums.js';
-import { abilitiesOn, assignScope, mayUpdate } from '../abilities.js';
+import { abilitiesOn, assignScope, mayFollowUpSurvey, mayUpdate } from '../abilities.js';
 
 const D1 = 'd1';
 const D2 = 'd2';
@@ -33,10 +33,18 @@ describe('what a staff member may do with a complaint (the services and Complain
 
   it('abilities put them together with the grants', () => {
     expect(abilitiesOn(who([Role.SPECIALIST]), complaint(Stage.ANALYSIS))).toEqual({
-      assign: true, assignOnlySelf: true, update: true, reply: true, manageCorrectiveActions: true,
+      assign: true, assignOnlySelf: true, update: true, reply: true, manageCorrectiveActions: true, followUpSurveys: false,
     });
     expect(abilitiesOn(who([Role.ADMIN]), complaint(Stage.ANALYSIS))).toEqual({
-      assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false,
+      assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false,
     });
+  });
+
+  it('the follow-up of a survey response: QUALITY_MANAGER on any complaint, HEAD on their departments\', nobody else', () => {
+    expect(mayFollowUpSurvey(who([Role.QUALITY_MANAGER], []), complaint(Stage.CLOSED, D2))).toBe(true);
+    expect(mayFollowUpSurvey(who([Role.HEAD]), complaint(Stage.FEEDBACK, D1))).toBe(true);
+    expect(mayFollowUpSurvey(who([Role.HEAD]), complaint(Stage.FEEDBACK, D2))).toBe(false);
+    expect(mayFollowUpSurvey(who([Role.HEAD]), complaint(Stage.FEEDBACK, null))).toBe(false);
+    for (const role of [Role.OPERATOR, Role.SPECIALIST, Role.ADMIN]) expect(mayFollowUpSurvey(who([role]), complaint(Stage.FEEDBACK, D1))).toBe(false);
   });
 });
