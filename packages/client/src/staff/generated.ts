@@ -381,7 +381,7 @@ export type LoginInput = {
   tenantSlug: string;
 };
 
-/** The customer notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; STAFF_ASSIGNED, STAFF_SLA, STAFF_NEW_IN_INBOX: staff notifications; SURVEY_INVITATION: a satisfaction survey */
+/** The notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; SURVEY_INVITATION: a scheduled satisfaction survey */
 export type MailKind =
   | 'ADDRESS_CONFIRMATION'
   | 'CLOSED'

@@ -1,6 +1,6 @@
 import { MailKind } from '../mail/mail.outbox.js';
 
-export type AccountMailKind = MailKind.INVITATION | MailKind.PASSWORD_RESET | MailKind.ADDRESS_CONFIRMATION;
+export type AccountMailKind = typeof MailKind.INVITATION | typeof MailKind.PASSWORD_RESET | typeof MailKind.ADDRESS_CONFIRMATION;
 
 export interface AccountMailValues {
   /** The recipient's name. */

@@ -1,31 +1,24 @@
 import { registerEnumType } from 'type-graphql';
 import type { RequestContext } from '../../graphql/context.js';
-import type { CustomerEvent } from './notification-texts.js';
+import { NotificationEvent, type CustomerEvent } from './notification-texts.js';
 
 /**
- * Why a mail was written: the customer notifications (NotificationEvent,
- * the same names), the account mails and the staff notifications. The
- * outbox checks only a kind's form; this enum is the list.
+ * Why a mail was written: the notifications (NotificationEvent, the same
+ * names), the account mails and the survey invitations. The outbox checks
+ * only a kind's form; this is the list.
  */
-export enum MailKind {
-  REGISTERED = 'REGISTERED',
-  QUESTION = 'QUESTION',
-  PUBLIC_REPLY = 'PUBLIC_REPLY',
-  DECISION = 'DECISION',
-  FEEDBACK = 'FEEDBACK',
-  CLOSED = 'CLOSED',
-  INVITATION = 'INVITATION',
-  PASSWORD_RESET = 'PASSWORD_RESET',
-  ADDRESS_CONFIRMATION = 'ADDRESS_CONFIRMATION',
-  STAFF_ASSIGNED = 'STAFF_ASSIGNED',
-  STAFF_SLA = 'STAFF_SLA',
-  STAFF_NEW_IN_INBOX = 'STAFF_NEW_IN_INBOX',
-  SURVEY_INVITATION = 'SURVEY_INVITATION',
-}
+export const MailKind = {
+  ...NotificationEvent,
+  INVITATION: 'INVITATION',
+  PASSWORD_RESET: 'PASSWORD_RESET',
+  ADDRESS_CONFIRMATION: 'ADDRESS_CONFIRMATION',
+  SURVEY_INVITATION: 'SURVEY_INVITATION',
+} as const;
+export type MailKind = (typeof MailKind)[keyof typeof MailKind];
 registerEnumType(MailKind, {
   name: 'MailKind',
-  description: 'The customer notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; '
-    + 'STAFF_ASSIGNED, STAFF_SLA, STAFF_NEW_IN_INBOX: staff notifications; SURVEY_INVITATION: a satisfaction survey',
+  description: 'The notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; '
+    + 'SURVEY_INVITATION: a scheduled satisfaction survey',
 });
 
 export interface ComplaintMail {
