@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { gql as request, startDemoServer, type ServerProcess } from '../server-process.js';
+import { startDemoServer, type ServerProcess } from '../server-process.js';
 import { describe as describeViolations, violations } from '../axe.js';
 import { hasChromium, launch, type ConsoleBrowser } from '../console/browser.js';
+import { demoComplaintAtFeedback } from './demo-feedback.js';
 
 /**
  * The customer portal's pages, in both languages, checked by axe-core against
@@ -16,14 +17,6 @@ const portalBuilt = existsSync(new URL('../../../packages/portal/dist/index.html
 let server: ServerProcess;
 let chromium: ConsoleBrowser;
 
-const staff = async (query: string, variables?: object, token?: string) => {
-  const res = await request(server.base, '/graphql', query, variables, token);
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data;
-};
-const login = async (who: string) =>
-  (await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: `${who}@${TENANT}.demo`, password: 'demo-password' } })).login.token as string;
-
 async function expectClean(page: Page, what: string) {
   await page.evaluate(() => document.fonts.ready);
   const found = await violations(page);
@@ -32,27 +25,7 @@ async function expectClean(page: Page, what: string) {
 
 /** A complaint filed through the portal and moved by staff to the customer's rating step; its tracking address. */
 async function complaintAwaitingRating(): Promise<string> {
-  const filed = await request(server.base, '/portal/graphql', `mutation($s: String!, $i: SubmitComplaintInput!) { submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`, {
-    s: TENANT, i: { kind: 'COMPLAINT', subject: 'Toaster burns one side', description: 'The left slot stays pale.', customer: { name: 'Ana Costa', email: 'ana.costa@example.net' } },
-  });
-  expect(filed.errors).toBeUndefined();
-  const { number, accessToken } = filed.data.submitComplaint as { number: string; accessToken: string };
-  const head = await login('head.service');
-  const operator = await login('operator');
-  const reference = await staff('{ departments { id name } categories { id name } users { id email } causes { id } }', {}, operator);
-  const service = reference.departments.find((d: { name: string }) => d.name === 'Service Centre').id;
-  const specialist = reference.users.find((u: { email: string }) => u.email === `specialist.service@${TENANT}.demo`).id;
-  const moves: [string, string, object][] = [
-    ['REGISTERED', operator, { departmentId: service, categoryId: reference.categories[0].id, demand: 'REPAIR' }],
-    ['ANALYSIS', head, { assigneeId: specialist }],
-    ['DECISION', head, { validity: 'SUBJECTIVE', causeId: reference.causes[0].id, rootCause: 'Bread placed off-centre.' }],
-    ['IMPLEMENTATION', head, { remedy: 'EXPLANATION' }],
-    ['FEEDBACK', head, {}],
-  ];
-  for (const [to, token, fields] of moves) {
-    const { id, version } = (await staff('query($n: String!) { complaint(number: $n) { id version } }', { n: number }, head)).complaint;
-    await staff('mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }', { i: { id, to, expectedVersion: version, ...fields } }, token);
-  }
+  const { number, accessToken } = await demoComplaintAtFeedback(server, TENANT, 'ana.costa@example.net');
   return `/p/${TENANT}/track/${number}#${accessToken}`;
 }
 

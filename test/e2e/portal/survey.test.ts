@@ -6,6 +6,7 @@ import { gql as request, startDemoServer, type ServerProcess } from '../server-p
 import { describe as describeViolations, violations } from '../axe.js';
 import { consoleBuilt, hasChromium, launch, signIn, type ConsoleBrowser } from '../console/browser.js';
 import { SmtpSink } from '../../../packages/server/test/smtp-sink.js';
+import { demoComplaintAtFeedback } from './demo-feedback.js';
 
 /**
  * The satisfaction survey end to end: the company's quality manager sets up
@@ -51,30 +52,7 @@ async function activateSurvey() {
 }
 
 /** A complaint filed through the portal by `email` and moved by staff to FEEDBACK; its number and tracking token. */
-async function complaintAtFeedback(email: string): Promise<{ number: string; accessToken: string }> {
-  const filed = await request(server.base, '/portal/graphql', `mutation($s: String!, $i: SubmitComplaintInput!) { submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`, {
-    s: TENANT, i: { kind: 'COMPLAINT', subject: 'Toaster burns one side', description: 'The left slot stays pale.', customer: { name: 'Ana Costa', email } },
-  });
-  expect(filed.errors).toBeUndefined();
-  const { number, accessToken } = filed.data.submitComplaint as { number: string; accessToken: string };
-  const head = await login('head.service');
-  const operator = await login('operator');
-  const reference = await staff('{ departments { id name } categories { id name } users { id email } causes { id } }', {}, operator);
-  const service = reference.departments.find((d: { name: string }) => d.name === 'Service Centre').id;
-  const specialist = reference.users.find((u: { email: string }) => u.email === `specialist.service@${TENANT}.demo`).id;
-  const moves: [string, string, object][] = [
-    ['REGISTERED', operator, { departmentId: service, categoryId: reference.categories[0].id, demand: 'REPAIR' }],
-    ['ANALYSIS', head, { assigneeId: specialist }],
-    ['DECISION', head, { validity: 'SUBJECTIVE', causeId: reference.causes[0].id, rootCause: 'Bread placed off-centre.' }],
-    ['IMPLEMENTATION', head, { remedy: 'EXPLANATION' }],
-    ['FEEDBACK', head, {}],
-  ];
-  for (const [to, token, fields] of moves) {
-    const { id, version } = (await staff('query($n: String!) { complaint(number: $n) { id version } }', { n: number }, head)).complaint;
-    await staff('mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }', { i: { id, to, expectedVersion: version, ...fields } }, token);
-  }
-  return { number, accessToken };
-}
+const complaintAtFeedback = (email: string) => demoComplaintAtFeedback(server, TENANT, email);
 
 /** The survey link in the newest mail to `email` that has one, as a path with its fragment (the sink's mail names PUBLIC_URL). */
 async function surveyLinkMailedTo(email: string): Promise<string> {
