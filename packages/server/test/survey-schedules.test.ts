@@ -36,7 +36,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const surveyMails = (to: string) => sink.to(to).filter((m) => m.parsed.subject?.includes('Quarterly check'));
 /** Makes a schedule due now (past row-level security, as the suite's owner). */
 const dueNow = (id: string) => server.dataSource.query('UPDATE survey_schedules SET next_run_at = now() WHERE id = $1', [id]);
-const lastRun = async (id: string) => (await server.dataSource.query('SELECT last_run_at, next_run_at > now() AS later FROM survey_schedules WHERE id = $1', [id]))[0];
+const lastRun = async (id: string) => (await server.dataSource.query('SELECT last_run_at::text AS last_run_at, next_run_at > now() AS later FROM survey_schedules WHERE id = $1', [id]))[0];
 
 /** Closed complaints of `w`, each of its own customer. */
 async function closedFor(w: World, n: number) {
@@ -88,9 +88,15 @@ describe('a scheduled survey on two nodes', () => {
       expect(read.surveyInvitation).toMatchObject({ title: 'Quarterly check', complaintNumber: c.number, tenant: { slug: a.t.slug } });
     }
     // Due again, three times over, on both nodes: everyone is within the cooldown.
+    // Each run is awaited to its end (its last run time changes), not only to
+    // its claim: making the schedule due again mid-run would take its lease away.
     for (let i = 0; i < 3; i++) {
+      const previous = (await lastRun(s.id)).last_run_at;
       await dueNow(s.id);
-      await eventually(async () => (await lastRun(s.id)).later, 10_000, 'the run');
+      await eventually(async () => {
+        const run = await lastRun(s.id);
+        return run.later && run.last_run_at !== previous;
+      }, 10_000, 'the run');
     }
     await pause(1000);
     for (const c of customers) expect(surveyMails(c.email)).toHaveLength(1);
