@@ -84,7 +84,7 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
   let name: string | undefined;
   if (url) {
     name = `reclaim_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}`);
+    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}${await fileCopy(url)}`);
     databaseUrl = withDatabase(url, name);
   }
   // A request waits up to 30 s for its share of the pool (5 s in production): on a loaded 2-core machine a fixture's
@@ -99,6 +99,25 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
       if (url && name) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * PostgreSQL 15 copies a template block by block through the WAL by default; copying its files
+ * (with a checkpoint) takes a third of the time for a database this small.
+ */
+let strategy: Promise<string> | undefined;
+function fileCopy(url: string): Promise<string> {
+  strategy ??= (async () => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const [{ v }] = (await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)).rows;
+      return v >= 150000 ? ' STRATEGY FILE_COPY' : '';
+    } finally {
+      await client.end();
+    }
+  })();
+  return strategy;
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {
