@@ -25,6 +25,8 @@ export default defineConfig({
     // suite's CPU time was those imports). The server keeps no state in its modules (each app and data
     // source holds its own), and each file still gets its own database and server.
     isolate: false,
+    // Files share a process, so a spy (on console.error, say) must not outlive its test.
+    restoreMocks: true,
     // `pnpm test` runs the first three; `pnpm test:slow` the last.
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: [SLOW] } },
