@@ -8,8 +8,8 @@ import type { StageFields } from '../src/pages/complaint/stage-forms/stage-field
 import { action, complaint, mountWithI18n, reference } from './fixtures.js';
 
 type C = ReturnType<typeof complaint>;
-function form(target: Stage, c: C, userId = 'u-spec') {
-  return mountWithI18n(StageForm, { target, complaint: c, reference, userId });
+function form(target: Stage, c: C, userId = 'u-spec', ref = reference) {
+  return mountWithI18n(StageForm, { target, complaint: c, reference: ref, userId });
 }
 async function submit(w: VueWrapper): Promise<StageFields | undefined> {
   await w.get('form').trigger('submit');
@@ -46,6 +46,19 @@ describe('stage forms', () => {
     const w = form('REGISTERED', complaint({ stage: 'RECEIVED' }));
     const options = (field: string) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === field)!.props('options') as { value: string }[]).map((o) => o.value);
     expect(options('categoryId')).toEqual(['c-defect']);
+    select(w, 'departmentId', 'd-quality');
+    await nextTick();
+    expect(options('assigneeId')).toEqual(['u-qual']);
+    w.unmount();
+  });
+
+  it('offers as assignee nobody who cannot work: not a deactivated member, nor one invited who has not set a password yet', async () => {
+    const quality = reference.users.find((u) => u.id === 'u-qual')!;
+    const withUnavailable = { ...reference, users: [...reference.users,
+      { ...quality, id: 'u-invited', name: 'Ivy Invited', invited: true },
+      { ...quality, id: 'u-gone', name: 'Gus Gone', active: false }] };
+    const w = form('REGISTERED', complaint({ stage: 'RECEIVED' }), 'u-spec', withUnavailable);
+    const options = (field: string) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === field)!.props('options') as { value: string }[]).map((o) => o.value);
     select(w, 'departmentId', 'd-quality');
     await nextTick();
     expect(options('assigneeId')).toEqual(['u-qual']);

@@ -28,6 +28,7 @@ export const ERROR_REASONS = {
   DEFAULT_POLICY: 'BAD_USER_INPUT',
   IN_USE: 'BAD_USER_INPUT',
   REFERENCE: 'BAD_USER_INPUT',
+  ASSIGNEE_UNAVAILABLE: 'BAD_USER_INPUT',
   AUTOMATED: 'BAD_USER_INPUT',
   // Corrective actions: effectiveness is checked once, after completion; a failed one is followed up.
   ACTION_NOT_DONE: 'BAD_USER_INPUT',

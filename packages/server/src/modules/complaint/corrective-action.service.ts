@@ -47,7 +47,7 @@ export function involves(actor: Pick<Actor, 'roles' | 'departmentIds'>, departme
 /** The owner department exists in the company and is not archived, and the owner person, when named, is an active member of it. */
 export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAction, field = 'input.ownerDepartmentId'): Promise<void> {
   await requireActiveDepartment(ctx, a.ownerDepartmentId, field);
-  if (a.ownerUserId) await requireAssignee(ctx, a.ownerUserId, a.ownerDepartmentId);
+  if (a.ownerUserId) await requireAssignee(ctx, a.ownerUserId, a.ownerDepartmentId, field.replace(/ownerDepartmentId$/, 'ownerUserId'));
 }
 
 /** Inserts one action (the owner checked by the caller); `createdAt` keeps the order of actions entered together. */

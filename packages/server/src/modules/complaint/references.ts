@@ -31,14 +31,21 @@ export async function requireCategory(ctx: RequestContext, id: string, forNewUse
   if (forNewUse && !category.active) throw new AppError('BAD_USER_INPUT', 'this category is no longer in use');
 }
 
-/** The assignee (or an action's owner) must be an active staff member and, when a department is given, belong to it. */
-export async function requireAssignee(ctx: RequestContext, userId: string, departmentId: string | null): Promise<void> {
+/**
+ * The assignee (or an action's owner) must be a staff member who can work:
+ * active, able to sign in (an invited user who has not set a password yet
+ * cannot) and, when a department is given, a member of it. Any other is
+ * refused on `field` with ASSIGNEE_UNAVAILABLE.
+ */
+export async function requireAssignee(ctx: RequestContext, userId: string, departmentId: string | null, field = 'input.assigneeId'): Promise<void> {
   const user = await ctx.loaders.user.load(userId);
   if (!user) throw notFound('user');
-  if (!user.active) throw new AppError('BAD_USER_INPUT', 'this user is deactivated');
+  const refuse = (message: string) => new AppError('BAD_USER_INPUT', message, { reason: 'ASSIGNEE_UNAVAILABLE', fields: [{ field, reason: 'ASSIGNEE_UNAVAILABLE' }] });
+  if (!user.active) throw refuse('this user is deactivated');
+  if (!user.passwordHash) throw refuse('this user has not accepted the invitation yet');
   if (departmentId) {
     const [member] = await ctx.query(
       'SELECT 1 FROM user_departments WHERE user_id = $1 AND department_id = $2', [userId, departmentId]);
-    if (!member) throw new AppError('BAD_USER_INPUT', 'this user is not a member of that department');
+    if (!member) throw refuse('this user is not a member of that department');
   }
 }
