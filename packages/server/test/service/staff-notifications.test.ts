@@ -6,6 +6,7 @@ import { NotificationEvent } from '../../src/modules/mail/notification-texts.js'
 import { myNotificationSettings, setMyNotificationSettings } from '../../src/modules/mail/staff-notification-settings.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from '../../src/modules/sla/sla.scheduler.js';
 import { complaintInput, expectError } from '../fixtures.js';
+import { eventually } from '../webhook-receiver.js';
 import { startServiceTier, type Member, type ServiceTier, type ServiceWorld } from './tier.js';
 
 /**
@@ -132,9 +133,15 @@ function node(): SlaScheduler {
   running.push(scheduler);
   return scheduler;
 }
+/**
+ * Breaches the STAGE clock of a complaint now. Another test's schedulers still poll, and may claim the clock
+ * first: the breach (and its mails, written in the same transaction) is awaited, whichever node commits it.
+ */
 async function fireBreach(complaintId: string) {
   await makeDue(complaintId);
   await node().fireAll();
+  await eventually(async () => (await tier.build.inTenant(w.t.tenantId, (m) => m.query(
+    `SELECT 1 FROM timeline_events WHERE complaint_id = $1 AND type = 'SLA_BREACHED' AND data->>'clock' = 'STAGE'`, [complaintId]))).length > 0, 5000, 'the breach');
 }
 
 describe('deadlines', () => {
