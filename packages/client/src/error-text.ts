@@ -45,8 +45,8 @@ export const REASON_TEXTS = {
   TARGET_TOO_SHORT: { ru: 'Срок короче, чем допускает сервис (по умолчанию одна минута).', en: 'A target is shorter than this service allows (by default, one minute).' },
   DEFAULT_POLICY: { ru: 'Политику по умолчанию нельзя удалить; измените её сроки.', en: 'The default policy cannot be deleted; change its targets instead.' },
   IN_USE: { ru: 'Запись используется в других настройках; сначала уберите её оттуда.', en: 'This is in use elsewhere in the settings; remove it there first.' },
-  ASSIGNEE_UNAVAILABLE: { ru: 'Этому сотруднику нельзя поручить работу: он отключён, ещё не принял приглашение или не состоит в этом отделе.', en: 'This staff member cannot be given work: they are deactivated, have not accepted their invitation yet, or are not in this department.' },
   REFERENCE: { ru: 'Запись связана с другими или ссылается на несуществующую.', en: 'This is referenced elsewhere, or refers to something that does not exist.' },
+  ASSIGNEE_UNAVAILABLE: { ru: 'Этому сотруднику нельзя поручить работу: он отключён, ещё не принял приглашение или не состоит в этом отделе.', en: 'This staff member cannot be given work: they are deactivated, have not accepted their invitation yet, or are not in this department.' },
   AUTOMATED: { ru: 'Обращение похоже на автоматическое и не принято.', en: 'This submission looks automated and was not accepted.' },
   ACTION_NOT_DONE: { ru: 'Результативность проверяют после выполнения мероприятия.', en: 'Effectiveness is checked after the action is done.' },
   FOLLOW_UP_REQUIRED: {

@@ -193,11 +193,15 @@ export class Fixtures {
     return this.build.newCategory(t.tenantId, name);
   }
 
+  /** A token the server signs now for a user of `t` whose credentials never changed. */
+  token(t: Pick<TenantFixture, 'tenantId'>, userId: string): Promise<string> {
+    return this.server.app.tokens.sign({ userId, tenantId: t.tenantId, credentialsVersion: 0 });
+  }
+
   /** An active staff member with `roles` in `departmentIds` (password PASSWORD) and a token the server signed for them. */
   async staff(t: TenantFixture, roles: Role[], departmentIds: string[] = [], email?: string): Promise<StaffFixture> {
     const member = await this.build.newUser(t.tenantId, t.slug, roles, departmentIds, email);
-    const token = await this.server.app.tokens.sign({ userId: member.id, tenantId: t.tenantId, credentialsVersion: 0 });
-    return { id: member.id, email: member.email, token };
+    return { id: member.id, email: member.email, token: await this.token(t, member.id) };
   }
 
   async login(tenantSlug: string, email: string, password = PASSWORD): Promise<string> {

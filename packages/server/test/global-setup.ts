@@ -24,8 +24,8 @@ export function setup(): Promise<void> {
 async function migrateTemplate(url: string): Promise<void> {
   // Test workers are forked after this runs and inherit the variable.
   process.env.RECLAIM_TEST_TEMPLATE = `reclaim_test_template_${process.pid}`;
-  await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
-  await admin(url, `CREATE DATABASE ${templateDb()}`);
+  await adminQuery(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+  await adminQuery(url, `CREATE DATABASE ${templateDb()}`);
   const { dataSource, mode } = await createDataSource({ databaseUrl: withDatabase(url, templateDb()), dbPoolSize: 2 });
   await migrate(dataSource, mode);
   await dataSource.destroy();
@@ -37,14 +37,15 @@ export async function teardown() {
   // Once, by the first project to end (vitest ends them all after the last test).
   if (!url || !shared.reclaimTemplate) return;
   shared.reclaimTemplate = undefined;
-  await admin(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+  await adminQuery(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
 }
 
-async function admin(url: string, sql: string): Promise<void> {
+/** One statement on its own connection, as the suite's owner (creating and dropping databases); its rows. */
+export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query<T>(sql)).rows;
   } finally {
     await client.end();
   }

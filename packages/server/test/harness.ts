@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
-import { templateDb, withDatabase } from './global-setup.js';
+import { adminQuery, templateDb, withDatabase } from './global-setup.js';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -106,29 +105,8 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
  * (with a checkpoint) takes a third of the time for a database this small.
  */
 let strategy: Promise<string> | undefined;
-function fileCopy(url: string): Promise<string> {
-  strategy ??= (async () => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      const [{ v }] = (await client.query<{ v: number }>(`SELECT current_setting('server_version_num')::int AS v`)).rows;
-      return v >= 150000 ? ' STRATEGY FILE_COPY' : '';
-    } finally {
-      await client.end();
-    }
-  })();
-  return strategy;
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const fileCopy = (url: string) => strategy ??= adminQuery<{ v: number }>(url, `SELECT current_setting('server_version_num')::int AS v`)
+  .then(([row]) => (row!.v >= 150000 ? ' STRATEGY FILE_COPY' : ''));
 
 /** The data of a result that must have succeeded; fails with the errors otherwise. */
 export function ok<T>(result: GqlResult<T>): T {

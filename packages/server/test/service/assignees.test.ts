@@ -45,15 +45,10 @@ describe('an assignee', () => {
       expect(error.extensions?.fields).toEqual([{ field: 'input.assigneeId', reason: 'ASSIGNEE_UNAVAILABLE' }]);
     });
 
-  it('who has accepted the invitation is taken', async () => {
-    await tier.build.inTenant(w.t.tenantId, (m) => m.query(
-      'UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE id = $2), invited_at = NULL WHERE id = $1', [invited.id, w.staff.SPECIALIST.id]));
-    try {
-      const result = await assign(await tier.build.newComplaint(w, Stage.ANALYSIS), invited.id);
-      expect(result.errors).toBeUndefined();
-    } finally {
-      await tier.build.inTenant(w.t.tenantId, (m) => m.query('UPDATE users SET password_hash = NULL, invited_at = now() WHERE id = $1', [invited.id]));
-    }
+  it('who can sign in (an invitation accepted leaves them so) is taken', async () => {
+    const accepted = await tier.build.newUser(w.t.tenantId, w.t.slug, [Role.SPECIALIST], [w.dept]);
+    const result = await assign(await tier.build.newComplaint(w, Stage.ANALYSIS), accepted.id);
+    expect(result.errors).toBeUndefined();
   });
 
   it('of a corrective action is refused the same way, on the owner field', async () => {

@@ -231,7 +231,7 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   if (input.causeId) await requireActiveEntry(ctx, Cause, input.causeId, 'input.causeId');
   if (input.rejectionReasonId) await requireActiveEntry(ctx, RejectionReason, input.rejectionReasonId, 'input.rejectionReasonId');
   if (input.assigneeId) await requireAssignee(ctx, input.assigneeId, departmentId);
-  for (const [i, a] of (newActions ?? []).entries()) await requireActionOwner(ctx, a, `input.correctiveActions.${i}.ownerDepartmentId`);
+  for (const [i, a] of (newActions ?? []).entries()) await requireActionOwner(ctx, a, `input.correctiveActions.${i}`);
 
   const actions = await ctx.manager.findBy(CorrectiveAction, { complaintId: complaint.id });
   const completing = new Set(completedCorrectiveActionIds ?? []);

@@ -44,10 +44,13 @@ export function involves(actor: Pick<Actor, 'roles' | 'departmentIds'>, departme
   return !scope || departmentIds.some((d) => d !== null && scope.includes(d));
 }
 
-/** The owner department exists in the company and is not archived, and the owner person, when named, is an active member of it. */
-export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAction, field = 'input.ownerDepartmentId'): Promise<void> {
-  await requireActiveDepartment(ctx, a.ownerDepartmentId, field);
-  if (a.ownerUserId) await requireAssignee(ctx, a.ownerUserId, a.ownerDepartmentId, field.replace(/ownerDepartmentId$/, 'ownerUserId'));
+/**
+ * The owner department exists in the company and is not archived, and the owner person, when named, can be given
+ * work in it (`requireAssignee`); a refusal names the field under `at`, the action's path in the input.
+ */
+export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAction, at = 'input'): Promise<void> {
+  await requireActiveDepartment(ctx, a.ownerDepartmentId, `${at}.ownerDepartmentId`);
+  if (a.ownerUserId) await requireAssignee(ctx, a.ownerUserId, a.ownerDepartmentId, `${at}.ownerUserId`);
 }
 
 /** Inserts one action (the owner checked by the caller); `createdAt` keeps the order of actions entered together. */
@@ -115,7 +118,7 @@ export async function checkEffectiveness(ctx: RequestContext, input: Effectivene
     });
   }
   if (!failed && input.followUp) throw badInput('a follow-up is given only for an action found not effective');
-  if (input.followUp) await requireActionOwner(ctx, input.followUp, 'input.followUp.ownerDepartmentId');
+  if (input.followUp) await requireActionOwner(ctx, input.followUp, 'input.followUp');
 
   const now = new Date();
   const check = {
