@@ -10,6 +10,7 @@ import {
 } from '../modules/complaint/complaint.enums.js';
 import { CorrectiveActionKind } from '../modules/complaint/corrective-action.enums.js';
 import { DAY, MINUTE, localDate, toOfficeHours, type Rng } from './demo-random.js';
+import type { BusinessCalendar } from '../modules/sla/business-time.js';
 import { staffWith, type DemoUser, type Organization, type Row } from './demo-organization.js';
 import { fill, type DemoTexts, type ProductSpec, type Scenario } from './demo-texts.js';
 
@@ -18,6 +19,8 @@ export interface Generation {
   org: Organization;
   rng: Rng;
   now: number;
+  /** The company's default business calendar (as install_sla_defaults gives it). */
+  calendar: BusinessCalendar;
 }
 
 /** What was decided about a complaint before it is written out. */

@@ -9,7 +9,7 @@ import { formatComplaintNumber } from '../modules/complaint/numbering.js';
 import { DAY, Rng, localYear } from './demo-random.js';
 import { buildOrganization, type Organization, type Row } from './demo-organization.js';
 import { DemoComplaint, type CustomerRef, type Draft, type Generation } from './demo-complaint.js';
-import { STAFF_CHANNELS, planChannel, planPaths, planTiming } from './demo-plan.js';
+import { STAFF_CHANNELS, defaultCalendar, planChannel, planPaths, planTiming } from './demo-plan.js';
 import type { DemoTexts } from './demo-texts.js';
 
 export interface TenantData {
@@ -36,7 +36,7 @@ export function generateTenantData(options: GenerateOptions): TenantData {
   const { texts, now, count } = options;
   const rng = new Rng(options.seed ?? `reclaim-demo:${texts.slug}`);
   const org = buildOrganization(texts, options.passwordHash, now - 120 * DAY, rng);
-  const gen: Generation = { texts, org, rng, now };
+  const gen: Generation = { texts, org, rng, now, calendar: defaultCalendar(texts.timeZone, texts.country, texts.locale, now) };
   const drafts = planPaths(count, rng).map((path) => draft(gen, path)).sort((a, b) => a.times[0]! - b.times[0]!);
   const year = localYear(now, texts.timeZone);
   const customers = new CustomerPool(texts, rng);
@@ -68,7 +68,7 @@ function draft(gen: Generation, path: Stage[]): Draft {
   const priority = registered
     ? rng.weighted([[Priority.LOW, 15], [Priority.NORMAL, 55], [Priority.HIGH, 22], [Priority.URGENT, 8]] as const)
     : Priority.NORMAL;
-  const timing = planTiming(path, priority, registeredAtOnce, gen.now, texts.timeZone, rng);
+  const timing = planTiming(path, priority, registeredAtOnce, gen.now, gen.calendar, rng);
   const scenario = rng.pick(texts.scenarios);
   const fitting = texts.products.filter((p) => scenario.productTypes.includes('any') || scenario.productTypes.includes(p.type));
   const demand = registered || rng.chance(0.6) ? rng.pick(scenario.demands) : null;

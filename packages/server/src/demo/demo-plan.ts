@@ -3,6 +3,8 @@
  * through, when, and how its SLA clock stands now. Pure functions of a PRNG.
  */
 import { Channel, Priority, SlaState, Stage } from '../modules/complaint/complaint.enums.js';
+import { localDate, workingTimeBetween, type BusinessCalendar } from '../modules/sla/business-time.js';
+import { countryDays, type Language } from '../modules/sla/public-holidays.js';
 import { DAY, HOUR, MINUTE, toOfficeHours, type Rng } from './demo-random.js';
 
 const MAIN_PATH: readonly Stage[] = [Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION,
@@ -73,6 +75,28 @@ export function stageBudget(stage: Stage, priority: Priority): number {
   return (STAGE_HOURS[stage] ?? 0) * HOUR * PRIORITY_FACTOR[priority];
 }
 
+/**
+ * The business calendar and stage targets (working hours) a new company is
+ * given by install_sla_defaults: Monday to Friday 09:00-18:00 with its
+ * country's days off, and the Urgent, High and Standard policies. The
+ * seed test holds these to what the database installs.
+ */
+export function defaultCalendar(timeZone: string, country: string, language: Language, now: number): BusinessCalendar {
+  const [year] = localDate(timeZone, now);
+  const periods = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' }));
+  return { timeZone, periods, ...countryDays(country, language, [year, year + 1]) };
+}
+
+const STANDARD_TARGET_HOURS: Readonly<Partial<Record<Stage, number>>> = {
+  [Stage.RECEIVED]: 4, [Stage.REGISTERED]: 8, [Stage.ANALYSIS]: 27, [Stage.DECISION]: 18, [Stage.IMPLEMENTATION]: 45, [Stage.FEEDBACK]: 27,
+};
+export const DEFAULT_STAGE_TARGET_HOURS: Readonly<Record<Priority, Readonly<Partial<Record<Stage, number>>>>> = {
+  [Priority.URGENT]: { [Stage.RECEIVED]: 1, [Stage.REGISTERED]: 2, [Stage.ANALYSIS]: 9, [Stage.DECISION]: 4, [Stage.IMPLEMENTATION]: 9, [Stage.FEEDBACK]: 9 },
+  [Priority.HIGH]: { [Stage.RECEIVED]: 2, [Stage.REGISTERED]: 4, [Stage.ANALYSIS]: 18, [Stage.DECISION]: 9, [Stage.IMPLEMENTATION]: 18, [Stage.FEEDBACK]: 18 },
+  [Priority.NORMAL]: STANDARD_TARGET_HOURS,
+  [Priority.LOW]: STANDARD_TARGET_HOURS,
+};
+
 export interface Timing {
   /** When each stage of the path was entered; times[0] is when the complaint was received. */
   times: number[];
@@ -84,12 +108,20 @@ export interface Timing {
  * When each step happened. Open complaints are timed back from now (time in
  * the current stage is drawn so that SLA states mix); finished ones are
  * spread over the last ~90 days. Staff steps fall in office hours.
+ *
+ * "At risk" is a narrow band (the last fifth of a target) of a clock that
+ * runs in working time, which calendar hours miss at some hours of the day
+ * (at 10:00, say, when little working time has passed since the night). So
+ * a complaint drawn at risk enters its stage at the instant from which that
+ * share of the stage's target in `calendar` has passed by now, within
+ * working hours by construction, and that entry is not moved.
  */
-export function planTiming(path: readonly Stage[], priority: Priority, registeredAtOnce: boolean, now: number, timeZone: string, rng: Rng): Timing {
+export function planTiming(path: readonly Stage[], priority: Priority, registeredAtOnce: boolean, now: number, calendar: BusinessCalendar, rng: Rng): Timing {
   const current = path.at(-1)!;
   const durations = path.slice(0, -1).map((stage, i) => stepDuration(stage, i, priority, registeredAtOnce, rng));
   let total = durations.reduce((a, b) => a + b, 0);
   let end: number;
+  let atRisk = false;
   if (isFinal(current)) {
     if (total > MAX_AGE - DAY) durations.forEach((d, i) => (durations[i] = (d * (MAX_AGE - DAY)) / total));
     total = Math.min(total, MAX_AGE - DAY);
@@ -98,12 +130,14 @@ export function planTiming(path: readonly Stage[], priority: Priority, registere
     const budget = stageBudget(current, priority);
     const elapsed = rng.weighted([[0, 55], [1, 20], [2, 25]] as const);
     const fraction = [rng.between(0.05, 0.75), rng.between(0.8, 0.97), rng.between(1.05, 2.5)][elapsed]!;
-    end = now - Math.min(fraction * budget, MAX_AGE / 2);
+    atRisk = elapsed === 1;
+    end = atRisk ? workingTimeBack(calendar, now, fraction * (DEFAULT_STAGE_TARGET_HOURS[priority][current] ?? 0) * HOUR)
+      : now - Math.min(fraction * budget, MAX_AGE / 2);
     if (end - total < now - MAX_AGE) durations.forEach((d, i) => (durations[i] = (d * (end - now + MAX_AGE)) / total));
   }
   const times = [end];
   for (let i = durations.length - 1; i >= 0; i--) times.unshift(times[0]! - durations[i]!);
-  const officeTimes = inOfficeHours(times, registeredAtOnce, now, timeZone);
+  const officeTimes = inOfficeHours(times, registeredAtOnce, now, calendar.timeZone, atRisk);
   return { times: officeTimes, ...slaNow(current, priority, officeTimes.at(-1)!, now, rng) };
 }
 
@@ -115,16 +149,32 @@ function stepDuration(stage: Stage, i: number, priority: Priority, registeredAtO
   return Math.max(20 * MINUTE, stageBudget(stage, priority) * (late ? rng.between(1.05, 1.8) : rng.between(0.15, 0.9)));
 }
 
-/** Staff steps moved into office hours, order kept; unchanged if that would reach past now. */
-function inOfficeHours(times: readonly number[], registeredAtOnce: boolean, now: number, timeZone: string): number[] {
+/**
+ * Staff steps moved into office hours, order kept, the last one left where it
+ * is when `keepLast`; unchanged if that would reach past now or past the kept step.
+ */
+function inOfficeHours(times: readonly number[], registeredAtOnce: boolean, now: number, timeZone: string, keepLast: boolean): number[] {
   const out: number[] = [];
   times.forEach((t, i) => {
-    const byStaff = i > 0 || registeredAtOnce;
+    const byStaff = (i > 0 || registeredAtOnce) && !(keepLast && i === times.length - 1);
     const moved = byStaff ? toOfficeHours(t, timeZone) : t;
     const sameMoment = i === 1 && registeredAtOnce;
     out.push(i === 0 ? moved : Math.max(moved, out[i - 1]! + (sameMoment ? 0 : 10 * MINUTE)));
   });
-  return out.at(-1)! < now - MINUTE ? out : [...times];
+  const kept = !keepLast || out.at(-1) === times.at(-1);
+  return kept && out.at(-1)! < now - MINUTE ? out : [...times];
+}
+
+/** The latest instant from which `ms` of working time in `calendar` has passed by `now` (to the second). */
+function workingTimeBack(calendar: BusinessCalendar, now: number, ms: number): number {
+  const until = new Date(now);
+  let [lo, hi] = [now - 60 * DAY, now];
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (workingTimeBetween(calendar, new Date(mid), until) >= ms) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The SLA clock of the current stage: most open complaints have one; finished ones stop it. */

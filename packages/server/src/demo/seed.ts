@@ -70,11 +70,10 @@ interface Seeded {
 }
 
 /** Seeds the demo tenants into an empty database; returns a summary, or null when data exists. */
-export async function seedDemoData(dataSource: DataSource): Promise<string | null> {
+export async function seedDemoData(dataSource: DataSource, now = Date.now()): Promise<string | null> {
   if (await anyTenantExists(dataSource)) return null;
   const started = performance.now();
   const passwordHash = await hashPassword(DEMO_PASSWORD); // once: scrypt is slow on purpose
-  const now = Date.now();
   const seeded: Seeded[] = [];
   for (const { texts, complaints } of DEMO_TENANTS) {
     const data = generateTenantData({ texts, passwordHash, count: complaints, now });
@@ -138,7 +137,7 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
  */
 async function seedSla(ctx: RequestContext, timeline: Row[], now: Date): Promise<void> {
   const { manager } = ctx;
-  await installSlaDefaults(ctx);
+  await installSlaDefaults(ctx, now.getTime());
   await manager.query(`UPDATE complaints c SET first_responded_at = (SELECT min(m.created_at) FROM messages m
      WHERE m.complaint_id = c.id AND m.visibility = 'PUBLIC' AND m.author_kind = 'STAFF')`);
   const ids: Array<{ id: string }> = await manager.query('SELECT id FROM complaints ORDER BY id');

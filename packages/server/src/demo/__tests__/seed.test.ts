@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from '../../../test/harness.js';
 import { inTenant } from '../../db/unit-of-work.js';
 import { Role } from '../../auth/roles.js';
-import { Stage, Validity, type Demand, type Remedy } from '../../modules/complaint/complaint.enums.js';
+import { Priority, Stage, Validity, type Demand, type Remedy } from '../../modules/complaint/complaint.enums.js';
 import { findEdge, missingFields, refuseTransition } from '../../modules/complaint/lifecycle.js';
 import { legalDueAt } from '../../modules/sla/sla-clock.js';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemoData } from '../seed.js';
+import { DEFAULT_STAGE_TARGET_HOURS, defaultCalendar } from '../demo-plan.js';
 import { templateProblems } from '../../modules/template/placeholders.js';
 
 type Row = Record<string, any>;
@@ -169,6 +170,20 @@ describe('demo data', () => {
           expect(c.sla_state === 'BREACHED', c.number).toBe(breached);
         }
         for (const c of s.complaints.filter((x) => !open.includes(x))) expect(c.sla_state).toBe('NONE');
+      });
+
+      // The plan places at-risk entries by the calendar and stage targets a company is given; they must be the database's.
+      it('plans with the business calendar and stage targets the database installs', async () => {
+        const [calendar] = await read(texts.slug, 'SELECT time_zone, periods, holidays, working_days FROM business_calendars');
+        const planned = defaultCalendar(texts.timeZone, texts.country, texts.locale, Date.now());
+        expect({ timeZone: calendar!.time_zone, periods: calendar!.periods, holidays: calendar!.holidays, workingDays: calendar!.working_days })
+          .toEqual({ ...planned, holidays: [...planned.holidays!].sort(), workingDays: [...planned.workingDays!].sort() });
+        const policies = await read(texts.slug, 'SELECT priorities, is_default, stage_seconds FROM sla_policies');
+        for (const priority of Object.values(Priority)) {
+          const policy = policies.find((p) => p.priorities.includes(priority)) ?? policies.find((p) => p.is_default);
+          const hours = Object.fromEntries(Object.entries(policy!.stage_seconds as Record<string, number>).map(([stage, s]) => [stage, s / 3600]));
+          expect(hours, priority).toEqual(DEFAULT_STAGE_TARGET_HOURS[priority]);
+        }
       });
 
       it('codes causes and rejection reasons with a few vital ones dominating, and keeps each complaint\'s stage visits', async () => {

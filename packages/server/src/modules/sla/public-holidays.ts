@@ -54,6 +54,12 @@ export function publicYear(country: string, year: number, language: Language): P
   return { holidays: [...days].map(([date, name]) => ({ date, name })).sort(byDate), workingDays };
 }
 
+/** The public holidays and transferred working days of `country` in `years`, as a calendar keeps them (dates only). */
+export function countryDays(country: string, language: Language, years: readonly number[]): { holidays: string[]; workingDays: string[] } {
+  const loaded = years.map((y) => publicYear(country, y, language));
+  return { holidays: loaded.flatMap((y) => y.holidays.map((h) => h.date)), workingDays: loaded.flatMap((y) => y.workingDays.map((w) => w.date)) };
+}
+
 const byDate = (a: PublicDay, b: PublicDay) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
 function addDays(iso: string, n: number): string {

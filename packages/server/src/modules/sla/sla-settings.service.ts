@@ -5,7 +5,7 @@ import { Role } from '../../auth/roles.js';
 import { OPEN_STAGES } from '../complaint/complaint.enums.js';
 import { requireActiveDepartment, requireCategory, requireDepartment } from '../complaint/references.js';
 import { calendarProblems, localDate } from './business-time.js';
-import { publicYear, type Language } from './public-holidays.js';
+import { countryDays, type Language } from './public-holidays.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { BusinessCalendar } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
@@ -34,16 +34,13 @@ export function listCalendars(ctx: RequestContext): Promise<BusinessCalendar[]> 
 }
 
 /** The years a new calendar is loaded with: this one in the company's time zone, and the next. */
-function thisAndNextYear(tenant: Tenant): number[] {
-  const [year] = localDate(tenant.timeZone, Date.now());
+function thisAndNextYear(tenant: Tenant, now = Date.now()): number[] {
+  const [year] = localDate(tenant.timeZone, now);
   return [year, year + 1];
 }
 
 /** The public holidays and transferred working days of the company's country in `years`. */
-function countryDays(tenant: Tenant, years: number[]): { holidays: string[]; workingDays: string[] } {
-  const loaded = years.map((y) => publicYear(tenant.country, y, tenant.locale as Language));
-  return { holidays: loaded.flatMap((y) => y.holidays.map((h) => h.date)), workingDays: loaded.flatMap((y) => y.workingDays.map((w) => w.date)) };
-}
+const tenantDays = (tenant: Tenant, years: number[]) => countryDays(tenant.country, tenant.locale as Language, years);
 
 const tenantOf = (ctx: RequestContext) => ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId });
 
@@ -52,10 +49,10 @@ const tenantOf = (ctx: RequestContext) => ctx.manager.findOneByOrFail(Tenant, { 
  * presets of its country (the SQL function install_sla_defaults), its
  * calendar loaded with the public holidays of this year and the next.
  */
-export async function installSlaDefaults(ctx: RequestContext): Promise<void> {
+export async function installSlaDefaults(ctx: RequestContext, now = Date.now()): Promise<void> {
   await ctx.query('SELECT install_sla_defaults()');
   const tenant = await tenantOf(ctx);
-  const days = countryDays(tenant, thisAndNextYear(tenant));
+  const days = tenantDays(tenant, thisAndNextYear(tenant, now));
   await ctx.query('UPDATE business_calendars SET holidays = $1, working_days = $2',
     [JSON.stringify(days.holidays.sort()), JSON.stringify(days.workingDays.sort())]);
 }
@@ -73,7 +70,7 @@ export async function saveCalendar(ctx: RequestContext, id: string | null, input
   const existing = id ? await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } }) : null;
   if (id && !existing) throw notFound('calendar');
   const tenant = existing || (input.holidays && input.workingDays) ? null : await tenantOf(ctx);
-  const preset = existing ?? (tenant ? countryDays(tenant, thisAndNextYear(tenant)) : null);
+  const preset = existing ?? (tenant ? tenantDays(tenant, thisAndNextYear(tenant)) : null);
   const values = {
     name: input.name.trim(), timeZone: input.timeZone.trim(), alwaysOpen: input.alwaysOpen,
     periods: input.periods.map((p) => ({ weekday: p.weekday, start: p.start, end: p.end })),
@@ -100,7 +97,7 @@ export async function loadPublicHolidays(ctx: RequestContext, id: string, year: 
   const before = await loadSlaSettings(ctx);
   const existing = await ctx.manager.findOne(BusinessCalendar, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('calendar');
-  const days = countryDays(await tenantOf(ctx), [year]);
+  const days = tenantDays(await tenantOf(ctx), [year]);
   const values = {
     holidays: [...new Set([...existing.holidays.filter((d) => !days.workingDays.includes(d)), ...days.holidays])].sort(),
     workingDays: [...new Set([...existing.workingDays.filter((d) => !days.holidays.includes(d)), ...days.workingDays])].sort(),
