@@ -20,11 +20,3 @@ export const REMEDIES_WITH_AMOUNT = ['REFUND', 'DISCOUNT', 'COMPENSATION'] as co
 
 /** The transition is a reopening (CLOSED -> ANALYSIS): a reason is required. */
 export const isReopen = (from: Stage, to: Stage) => from === 'CLOSED' && to === 'ANALYSIS';
-
-/**
- * The people who can be given work (a complaint, a corrective action) in `departmentId`, or in any department:
- * active, and able to sign in (not invited and still without a password). The server refuses anyone else.
- */
-export function usersOfDepartment(reference: Pick<ReferenceQuery, 'users'>, departmentId: string | null | undefined) {
-  return reference.users.filter((u) => u.active && !u.invited && (!departmentId || u.departments.some((d) => d.id === departmentId)));
-}
