@@ -122,4 +122,14 @@ describe('operationCost: what a request weighs against its company\'s cost share
     expect(cost(undefined)).toBe(cost({ first: 50 }));
     expect(cost({ first: 'many' })).toBe(cost({ first: FIRST_CEILING }));
   });
+
+  it('counts the list of a page (a connection\'s, the mail log\'s) at the page\'s `first`, not again at the list size', () => {
+    const of = (source: string) => {
+      const d = parse(source);
+      return operationCost(staff, d, d.definitions[0] as Parameters<typeof operationCost>[2], {});
+    };
+    // 1 for outboundMails, then 100 times its selection: 1 for mails and 1 for each of its two fields, once per item.
+    expect(of('query { outboundMails(first: 100) { mails { id subject } } }')).toBe(1 + 100 * (1 + 2));
+    expect(of('query { complaints(first: 100) { edges { node { id } } } }')).toBe(1 + 100 * (1 + 1 + 1));
+  });
 });
