@@ -56,4 +56,26 @@ describe('the timeline in the user\'s language', () => {
       w.unmount();
     }
   });
+
+  it('a mail that failed says why in the reader\'s language, the server\'s own words beside it marked as English', () => {
+    const failed = [
+      event({ type: 'MAIL_FAILED', actorKind: 'SYSTEM', actor: null, data: { to: 'c@example.com', code: 'BOUNCED', detail: 'smtp; 550 5.1.1 User unknown' } }),
+      event({ type: 'MAIL_FAILED', actorKind: 'SYSTEM', actor: null, data: { to: 'd@example.com', code: 'DEFERRED', detail: '451 4.7.1 Try again later' } }),
+      // Written before the reasons had codes: the server's words are all there is.
+      event({ type: 'MAIL_FAILED', actorKind: 'SYSTEM', actor: null, data: { to: 'e@example.com', error: '550 No such user' } }),
+    ];
+    for (const [locale, lines] of [
+      ['ru', ['— на c@example.com: вернулось как недоставленное (Техническая подробность: smtp; 550 5.1.1 User unknown)',
+        '— на d@example.com: почтовый сервер получателя попросил повторить позже (Техническая подробность: 451 4.7.1 Try again later)',
+        '— на e@example.com; почтовый сервер ответил: 550 No such user']],
+      ['en', ['— to c@example.com: returned as undeliverable (Technical detail: smtp; 550 5.1.1 User unknown)',
+        '— to d@example.com: the receiving mail server asked to try later (Technical detail: 451 4.7.1 Try again later)',
+        '— to e@example.com; the mail server said: 550 No such user']],
+    ] as const) {
+      const w = mountWithI18n(ComplaintTimeline, { reference, timeline: failed }, locale);
+      expect(w.findAll('[data-test=mail-failed]').map((x) => x.text().replace(/\s+/g, ' '))).toEqual(lines);
+      expect(w.findAll('[data-test=mail-failed] code').map((x) => x.attributes('lang'))).toEqual(['en', 'en']);
+      w.unmount();
+    }
+  });
 });

@@ -188,7 +188,8 @@ describe('mail no person wrote', () => {
       `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`, '',
       `--${boundary}`, 'Content-Type: text/plain', '', 'Your message could not be delivered.', '',
       `--${boundary}`, 'Content-Type: message/delivery-status', '', 'Reporting-MTA: dns; mx.example.com', '',
-      `Final-Recipient: rfc822; ${from}`, 'Action: failed', 'Status: 5.1.1', '',
+      `Final-Recipient: rfc822; ${from}`, 'Action: failed', 'Status: 5.1.1',
+      `Diagnostic-Code: smtp; 550 5.1.1 <${from}>: Recipient address rejected: User unknown`, '',
       `--${boundary}`, 'Content-Type: text/rfc822-headers', '', `Message-ID: ${received.parsed.messageId}`, `To: ${from}`, '',
       `--${boundary}--`, '',
     ].join('\r\n');
@@ -197,9 +198,12 @@ describe('mail no person wrote', () => {
       const t = ok(await server.staff(MESSAGES, { id: c!.id }, a.staff.HEAD.token)).complaint.timeline;
       return t.some((e: any) => e.type === 'MAIL_FAILED') && t;
     }, 10_000, 'the bounce on the timeline');
-    expect(timeline.find((e: any) => e.type === 'MAIL_FAILED').data.to).toBe(from);
-    const [row] = await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT status FROM outbound_mails WHERE message_id = $1', [received.parsed.messageId]));
-    expect(row.status).toBe('FAILED');
+    // Why, as a code the console words, and what the report said of the recipient.
+    const detail = `smtp; 550 5.1.1 <${from}>: Recipient address rejected: User unknown`;
+    expect(timeline.find((e: any) => e.type === 'MAIL_FAILED').data).toMatchObject({ to: from, code: 'BOUNCED', detail });
+    const [row] = await fx.asTenant(a.t.tenantId, (m) => m.query(
+      'SELECT status, last_error_code, last_error_detail FROM outbound_mails WHERE message_id = $1', [received.parsed.messageId]));
+    expect(row).toEqual({ status: 'FAILED', last_error_code: 'BOUNCED', last_error_detail: detail });
   });
 });
 

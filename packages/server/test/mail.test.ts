@@ -28,7 +28,7 @@ const RETRY_MS = 300;
 const PUBLIC_URL = 'https://reclaim.example.com';
 
 const LOG = `query($status: OutboundMailStatus) { outboundMails(status: $status) {
-  transport mails { id kind toAddress subject bodyText messageId status attempts transport lastError sentAt complaintId complaintNumber } } }`;
+  transport mails { id kind toAddress subject bodyText messageId status attempts transport lastErrorCode lastErrorDetail sentAt complaintId complaintNumber } } }`;
 const reply = (w: World, complaintId: string, body: string, visibility = 'PUBLIC') =>
   server.staff(Q.addMessage, { input: { complaintId, body, visibility } }, w.staff.OPERATOR.token);
 const customer = () => `c-${randomBytes(4).toString('hex')}@example.com`;
@@ -101,7 +101,7 @@ describe('customer notifications', () => {
     }, 10_000, 'the recorded outcome');
     expect(log.transport).toBe('SMTP');
     const entry = log.mails.find((m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY');
-    expect(entry).toMatchObject({ toAddress: to, status: 'SENT', attempts: 1, transport: 'SMTP', complaintNumber: c.number, lastError: null });
+    expect(entry).toMatchObject({ toAddress: to, status: 'SENT', attempts: 1, transport: 'SMTP', complaintNumber: c.number, lastErrorCode: null, lastErrorDetail: null });
     expect(mail.messageId).toBe(entry.messageId);
     expect(entry.messageId).toMatch(new RegExp(`^<${entry.id}@${DOMAIN.replace(/\./g, '\\.')}>$`));
 
@@ -207,8 +207,8 @@ describe('sending', () => {
     await eventually(() => mails(to, REPLY).length >= 1, 10_000, 'the mail after two refusals');
     const entry = await eventually(async () => ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails.mails
       .find((m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY' && m.status === 'SENT'), 10_000, 'the recorded outcome');
-    expect(entry).toMatchObject({ status: 'SENT', attempts: 3 });
-    expect(entry.lastError).toMatch(/451/);
+    expect(entry).toMatchObject({ status: 'SENT', attempts: 3, lastErrorCode: 'DEFERRED' });
+    expect(entry.lastErrorDetail).toMatch(/451/);
     expect(mails(to, REPLY)).toHaveLength(1);
   });
 
@@ -219,13 +219,15 @@ describe('sending', () => {
     sink.answer(busy, 451, 451, 451);
     ok(await reply(a, c1.id, 'To an address that does not exist.'));
     ok(await reply(a, c2.id, 'To a mailbox that is always busy.'));
-    for (const [c, attempts, code] of [[c1, 1, /550/], [c2, 3, /451/]] as const) {
+    for (const [c, attempts, status, code] of [[c1, 1, /550/, 'REFUSED'], [c2, 3, /451/, 'DEFERRED']] as const) {
       const failed = await eventually(async () => (await fx.get(a.staff.OPERATOR.token, c.id)).timeline.find((e) => e.type === 'MAIL_FAILED'),
         10_000, 'the failure on the timeline');
       expect(failed.actorKind).toBe('SYSTEM');
-      expect(failed.data.error).toMatch(code);
+      expect(failed.data.code).toBe(code);
+      expect(failed.data.detail).toMatch(status);
       const entry = ok(await server.staff(LOG, { status: 'FAILED' }, a.t.adminToken)).outboundMails.mails.find((m: any) => m.complaintId === c.id);
-      expect(entry).toMatchObject({ kind: 'PUBLIC_REPLY', status: 'FAILED', attempts, sentAt: null });
+      expect(entry).toMatchObject({ kind: 'PUBLIC_REPLY', status: 'FAILED', attempts, sentAt: null, lastErrorCode: code });
+      expect(entry.lastErrorDetail).toMatch(status);
     }
     expect(mails(gone, REPLY)).toHaveLength(0);
     expect(mails(busy, REPLY)).toHaveLength(0);

@@ -138,6 +138,7 @@ export const en = {
     caAdd: 'Add action', caNone: 'No actions', caRegister: 'All actions in the register',
     fileRefused: { FILE_TOO_LARGE: 'over 10 MB', UNSUPPORTED_TYPE: 'not a photo, PDF or video', EMPTY_FILE: 'empty', TOO_MANY_FILES: 'the complaint has five files from the customer already' },
     mailMentions: 'it names {number}: check whether it is about that complaint',
+    mailFailedWhy: 'to {to}: {reason}',
     mailFailedTo: 'to {to}; the mail server said: {error}',
     mailUnverified: 'from {from}, which failed DMARC ({policy} policy): it was not added to an existing complaint, the sender is not proven',
     timelineType: {
@@ -404,7 +405,12 @@ export const en = {
     mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
     smtpHint: 'Mail to customers and staff as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
     to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
-    messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
+    messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', errorDetail: 'Technical detail', refresh: 'Refresh',
+    error: {
+      REFUSED: 'the receiving mail server refused it', DEFERRED: 'the receiving mail server asked to try later',
+      CONNECTION: 'no connection to the mail server', AUTH: 'the mail server refused this service\'s sign-in (SMTP_URL)',
+      BOUNCED: 'returned as undeliverable', OTHER: 'an unexpected error',
+    },
     kind: { REGISTERED: 'Received', QUESTION: 'Question', PUBLIC_REPLY: 'Public reply', DECISION: 'Decision', FEEDBACK: 'Please rate', CLOSED: 'Closed', INVITATION: 'Invitation', PASSWORD_RESET: 'Password reset', ADDRESS_CONFIRMATION: 'Address confirmation', STAFF_ASSIGNED: 'Assigned to you', STAFF_SLA: 'Deadline at risk or breached', STAFF_NEW_IN_INBOX: 'New in the inbox', SURVEY_INVITATION: 'Survey' },
     status: { PENDING: 'Waiting', SENT: 'Sent', FAILED: 'Failed' },
   },

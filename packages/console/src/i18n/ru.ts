@@ -141,6 +141,7 @@ export const ru: Messages = {
     fileRefused: { FILE_TOO_LARGE: 'больше 10 МБ', UNSUPPORTED_TYPE: 'не фото, не PDF и не видео', EMPTY_FILE: 'пустой файл', TOO_MANY_FILES: 'у обращения уже пять файлов от клиента' },
     mailMentions: 'в нём указан номер {number}: проверьте, не о том ли обращении речь',
     mailUnverified: 'от {from}, не прошло проверку DMARC (политика {policy}): к существующему обращению не добавлено, отправитель не подтверждён',
+    mailFailedWhy: 'на {to}: {reason}',
     mailFailedTo: 'на {to}; почтовый сервер ответил: {error}',
     timelineType: {
       RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', TRANSITIONED: 'Смена стадии', ASSIGNED: 'Назначение',
@@ -406,7 +407,12 @@ export const ru: Messages = {
     mailboxHint: 'SMTP-сервер не задан (SMTP_URL), поэтому письма не отправляются: они хранятся здесь в том виде, в каком ушли бы.',
     smtpHint: 'Письма клиентам и сотрудникам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
     to: 'Кому', subject: 'Тема', complaint: 'Обращение', kindTitle: 'Повод', statusTitle: 'Статус', attempts: 'Попытки',
-    messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', refresh: 'Обновить',
+    messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', errorDetail: 'Техническая подробность', refresh: 'Обновить',
+    error: {
+      REFUSED: 'почтовый сервер получателя отказался его принять', DEFERRED: 'почтовый сервер получателя попросил повторить позже',
+      CONNECTION: 'нет соединения с почтовым сервером', AUTH: 'почтовый сервер не принял вход этого сервиса (SMTP_URL)',
+      BOUNCED: 'вернулось как недоставленное', OTHER: 'непредвиденная ошибка',
+    },
     kind: { REGISTERED: 'Получено', QUESTION: 'Вопрос', PUBLIC_REPLY: 'Публичный ответ', DECISION: 'Решение', FEEDBACK: 'Просьба оценить', CLOSED: 'Закрыто', INVITATION: 'Приглашение', PASSWORD_RESET: 'Сброс пароля', ADDRESS_CONFIRMATION: 'Подтверждение адреса', STAFF_ASSIGNED: 'Назначено вам', STAFF_SLA: 'Срок под угрозой или нарушен', STAFF_NEW_IN_INBOX: 'Новое во входящих', SURVEY_INVITATION: 'Опрос' },
     status: { PENDING: 'Ожидает', SENT: 'Отправлено', FAILED: 'Не доставлено' },
   },

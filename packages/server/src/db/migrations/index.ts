@@ -27,6 +27,7 @@ import { Mailboxes1764690000000 } from './1764690000000-mailboxes.js';
 import { SurveySchedules1764700000000 } from './1764700000000-survey-schedules.js';
 import { SurveyFigures1764710000000 } from './1764710000000-survey-figures.js';
 import { SurveyFollowUp1764720000000 } from './1764720000000-survey-follow-up.js';
+import { MailErrors1764730000000 } from './1764730000000-mail-errors.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { Surveys1764680000000 } from './1764680000000-surveys.js';
@@ -71,4 +72,5 @@ export const migrations = [
   SurveySchedules1764700000000,
   SurveyFigures1764710000000,
   SurveyFollowUp1764720000000,
+  MailErrors1764730000000,
 ];

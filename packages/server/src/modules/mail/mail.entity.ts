@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { MailKind } from './mail.outbox.js';
+import { MailError } from './mail-error.js';
 
 export enum OutboundMailStatus { PENDING = 'PENDING', SENT = 'SENT', FAILED = 'FAILED' }
 registerEnumType(OutboundMailStatus, { name: 'OutboundMailStatus', description: 'PENDING: to be sent or retried; FAILED: every retry failed' });
@@ -68,9 +69,13 @@ export class OutboundMail {
   @Column('text', { nullable: true })
   transport!: MailTransport | null;
 
-  @Field(() => String, { nullable: true, description: 'What the last failed attempt was told (in English, as the SMTP server said it)' })
+  @Field(() => MailError, { nullable: true, description: 'Why the last failed attempt failed (a bounce included)' })
   @Column('text', { nullable: true })
-  lastError!: string | null;
+  lastErrorCode!: MailError | null;
+
+  @Field(() => String, { nullable: true, description: 'What the last failed attempt was told (in English, as the mail server or the system said it)' })
+  @Column('text', { nullable: true })
+  lastErrorDetail!: string | null;
 
   @Field(() => Date, { nullable: true })
   @Column('timestamptz', { nullable: true })

@@ -13,6 +13,7 @@ import { linkAttachments, storeUpload } from '../attachment/attachment.service.j
 import { dropReceived, receiveFile, type ReceivedFile } from '../attachment/attachment.upload.js';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, sniffContentType } from '../attachment/file-types.js';
 import type { MailLinks } from './mail-links.js';
+import { MailError } from './mail-error.js';
 import { flagMailAfterClosing, isClosed, linkRepeat, withinWindow } from './mail.after-closing.js';
 import { failsDmarc, type MailAuth } from './mail.auth.js';
 import { NotificationEvent } from './notification-texts.js';
@@ -271,20 +272,25 @@ export async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddre
   return { target: null, mentions };
 }
 
-/** A delivery report names the mail it reports on by its Message-ID (ours: `<mail id@domain>`): that mail has failed, on its complaint too. */
+/**
+ * A delivery report names the mail it reports on by its Message-ID (ours: `<mail id@domain>`): that mail has failed,
+ * on its complaint too; the detail is what the report says of the recipient (its Diagnostic-Code, else its Status).
+ */
 async function markBounced(ctx: RequestContext, raw: string): Promise<void> {
   const ids = [...raw.matchAll(OUR_ID)].map((m) => m[1]!.toLowerCase());
   if (!ids.length) return;
+  const said = /^Diagnostic-Code:[ \t]*(.+)$/im.exec(raw)?.[1] ?? /^(Status:[ \t]*\S+)/im.exec(raw)?.[1];
+  const detail = said ? said.trim().slice(0, 500) : null;
   const failed = await ctx.query<{ id: string; complaint_id: string | null; to_address: string }>(
     `WITH f AS (
-       UPDATE outbound_mails SET status = 'FAILED', next_attempt_at = NULL, last_error = 'bounced: the receiving server reported it undeliverable'
+       UPDATE outbound_mails SET status = 'FAILED', next_attempt_at = NULL, last_error_code = 'BOUNCED', last_error_detail = $2
         WHERE id = ANY($1::uuid[]) AND status <> 'FAILED'
        RETURNING id, complaint_id, to_address
-     ) SELECT * FROM f`, [[...new Set(ids)]]);
+     ) SELECT * FROM f`, [[...new Set(ids)], detail]);
   for (const m of failed) {
     if (m.complaint_id) {
       await appendTimeline(ctx, {
-        complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, error: 'bounced: reported undeliverable' },
+        complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, code: MailError.BOUNCED, detail },
       }, ActorKind.SYSTEM);
     }
   }

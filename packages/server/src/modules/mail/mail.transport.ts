@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { MailTransport } from './mail.entity.js';
+import { mailFailure, type MailFailure } from './mail-error.js';
 
 /** A mail as the worker hands it to the transport. */
 export interface OutgoingMail {
@@ -13,12 +14,8 @@ export interface OutgoingMail {
   references: string[];
 }
 
-/** What one attempt came to: sent, or an error, permanent when the SMTP server refused for good (5xx). */
-export interface MailResult {
-  ok: boolean;
-  permanent: boolean;
-  error: string | null;
-}
+/** What one attempt came to: sent, or why not (permanent when the SMTP server refused for good, a 5xx). */
+export type MailResult = { ok: true; failure: null } | { ok: false; failure: MailFailure };
 
 /** DKIM signing of every mail sent (MAIL_DKIM_SELECTOR, MAIL_DKIM_KEY_FILE): the domain is MAIL_DOMAIN, which mail is sent from. */
 export interface DkimKey {
@@ -62,10 +59,9 @@ export class MailSender {
         // RFC 3834: a mail program's auto-responder answers nothing marked so; mail loops never start.
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All' },
       });
-      return { ok: true, permanent: false, error: null };
+      return { ok: true, failure: null };
     } catch (err) {
-      const e = err as Error & { responseCode?: number };
-      return { ok: false, permanent: !!e.responseCode && e.responseCode >= 500, error: (e.message || String(err)).slice(0, 500) };
+      return { ok: false, failure: mailFailure(err) };
     }
   }
 

@@ -133,7 +133,7 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
       references,
     });
     release();
-    const retryInMs = result.ok || result.permanent ? undefined : this.options.retryDelaysMs[m.attempts - 1];
+    const retryInMs = result.ok || result.failure.permanent ? undefined : this.options.retryDelaysMs[m.attempts - 1];
     return this.record(tenantId, m, result, retryInMs);
   }
 
@@ -147,7 +147,8 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
         `WITH u AS (
          UPDATE outbound_mails
             SET status = CASE WHEN $3 THEN 'SENT' WHEN $4::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
-                sent_at = CASE WHEN $3 THEN now() END, transport = CASE WHEN $3 THEN $6 END, last_error = coalesce($5, last_error),
+                sent_at = CASE WHEN $3 THEN now() END, transport = CASE WHEN $3 THEN $6 END,
+                last_error_code = coalesce($5, last_error_code), last_error_detail = CASE WHEN $5 IS NULL THEN last_error_detail ELSE $7 END,
                 next_attempt_at = CASE WHEN $3 OR $4::float8 IS NULL THEN NULL ELSE now() + make_interval(secs => $4::float8 / 1000) END,
                 -- Kept in the development mailbox, which is where its reader (an admin, who may set any password anyway) finds the link.
                 body_text = CASE WHEN body_secret AND ($3 OR $4::float8 IS NULL) AND $6 <> 'MAILBOX' THEN '' ELSE body_text END
@@ -155,10 +156,10 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
           RETURNING status
          )
          SELECT status FROM u`,
-        [m.id, m.attempts, result.ok, retryInMs ?? null, result.error, this.sender.kind]);
+        [m.id, m.attempts, result.ok, retryInMs ?? null, result.failure?.code ?? null, this.sender.kind, result.failure?.detail ?? null]);
       if (row?.status === 'FAILED' && m.complaint_id) {
         await appendTimeline(ctx, {
-          complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, error: result.error },
+          complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, code: result.failure?.code, detail: result.failure?.detail },
         }, ActorKind.SYSTEM);
       }
       await uow.finish(true);
