@@ -62,6 +62,7 @@ const EMPTY: Measure = { fields: 0, aliases: 0, depth: 0, cost: 0, roots: 0 };
 export class OperationMeter {
   private readonly fragments = new Map<string, Measure | 'measuring'>();
   private spreads = 0;
+  private readonly pages: ReadonlySet<string>;
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -69,7 +70,9 @@ export class OperationMeter {
     private readonly limits: QueryLimits,
     /** The request's variables, when known: a `first` given by a variable then counts at its value. */
     private readonly variables?: Readonly<Record<string, unknown>>,
-  ) {}
+  ) {
+    this.pages = pagesOf(schema);
+  }
 
   /** The figures of an operation on `rootType`; throws a QUERY_LIMIT error past a limit. */
   measure(selectionSet: SelectionSetNode, rootType: GraphQLNamedType | null | undefined): Measure {
@@ -112,7 +115,7 @@ export class OperationMeter {
     const own: Measure = { fields: 1, aliases: node.alias ? 1 : 0, depth: 1, cost: 1, roots: node.name.value === '__typename' ? 0 : 1 };
     if (!node.selectionSet) return this.check(own);
     const inner = this.selection(node.selectionSet, definition ? getNamedType(definition.type) : null);
-    const times = definition ? multiplier(definition, node, parent!, this.schema, this.variables) : 1;
+    const times = definition ? multiplier(definition, node, parent!, this.pages, this.variables) : 1;
     return this.check({
       fields: own.fields + inner.fields, aliases: own.aliases + inner.aliases, depth: 1 + inner.depth,
       cost: own.cost + times * inner.cost, roots: own.roots,
@@ -141,11 +144,11 @@ export class OperationMeter {
 
 /**
  * The types that hold one page of a list: returned, not as a list, by a
- * field with `first` (a connection, or a log such as OutboundMailLog with
- * its `mails`). Their lists hold that page, already counted at `first`.
+ * field with `first` (a connection with its `edges`, the mail log with its
+ * `mails`). Their lists hold that page, already counted at `first`.
  */
 const pageTypes = new WeakMap<GraphQLSchema, Set<string>>();
-function pagesOf(schema: GraphQLSchema): Set<string> {
+function pagesOf(schema: GraphQLSchema): ReadonlySet<string> {
   let pages = pageTypes.get(schema);
   if (!pages) {
     pages = new Set();
@@ -163,10 +166,9 @@ function pagesOf(schema: GraphQLSchema): Set<string> {
 /**
  * How many times a field's selection runs: its `first` (a literal, else
  * the argument's default; a variable counts at the ceiling), LIST_SIZE for
- * other lists except those of a page (a connection's: its `first` counted
- * already), else once.
+ * other lists except those of a page (its `first` counted already), else once.
  */
-function multiplier(definition: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLNamedType, schema: GraphQLSchema, variables?: Readonly<Record<string, unknown>>): number {
+function multiplier(definition: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLNamedType, pages: ReadonlySet<string>, variables?: Readonly<Record<string, unknown>>): number {
   const first = definition.args.find((a) => a.name === 'first');
   if (first) {
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
@@ -177,7 +179,7 @@ function multiplier(definition: GraphQLField<unknown, unknown>, node: FieldNode,
     return Math.min(Math.max(Number.isFinite(value) ? value : FIRST_CEILING, 1), FIRST_CEILING);
   }
   if (!isListType(getNullableType(definition.type))) return 1;
-  return parent.name.endsWith('Connection') || pagesOf(schema).has(parent.name) ? 1 : LIST_SIZE;
+  return pages.has(parent.name) ? 1 : LIST_SIZE;
 }
 
 /**
