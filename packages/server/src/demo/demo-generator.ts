@@ -34,15 +34,20 @@ export interface GenerateOptions {
 
 export function generateTenantData(options: GenerateOptions): TenantData {
   const { texts, now, count } = options;
-  const rng = new Rng(options.seed ?? `reclaim-demo:${texts.slug}`);
+  const seed = options.seed ?? `reclaim-demo:${texts.slug}`;
+  const rng = new Rng(seed);
   const org = buildOrganization(texts, options.passwordHash, now - 120 * DAY, rng);
   const gen: Generation = { texts, org, rng, now, calendar: defaultCalendar(texts.timeZone, texts.country, texts.locale, now) };
-  const drafts = planPaths(count, rng).map((path) => draft(gen, path)).sort((a, b) => a.times[0]! - b.times[0]!);
+  // Each complaint draws from a stream of its own, named by its place in the plan: the order of their
+  // times (which the hour of seeding moves) decides their numbers, not what they say or what was found.
+  const drafts = planPaths(count, rng)
+    .map((path, i) => ({ ...draft(gen, path), rng: new Rng(`${seed}:${i}`), customerRng: new Rng(`${seed}:${i}:customer`) }))
+    .sort((a, b) => a.times[0]! - b.times[0]!);
   const year = localYear(now, texts.timeZone);
-  const customers = new CustomerPool(texts, rng);
+  const customers = new CustomerPool(texts);
   const complaints = drafts.map((d, i) => {
     const number = formatComplaintNumber(texts.slug.toUpperCase(), year, i + 1);
-    return new DemoComplaint(gen, d, number, customers.next(d.times[0]!)).build();
+    return new DemoComplaint({ ...gen, rng: d.rng }, d, number, customers.next(d.times[0]!, d.customerRng)).build();
   });
   const timeline = complaints.flatMap((c) => c.events)
     .map((e, i) => ({ e, i, at: Date.parse(e.at as string) }))
@@ -84,11 +89,10 @@ class CustomerPool {
   private readonly refs: CustomerRef[] = [];
   private readonly emails = new Set<string>();
 
-  constructor(private readonly texts: DemoTexts, private readonly rng: Rng) {}
+  constructor(private readonly texts: DemoTexts) {}
 
-  next(at: number): CustomerRef {
-    if (this.refs.length > 5 && this.rng.chance(0.2)) return this.rng.pick(this.refs);
-    const { rng } = this;
+  next(at: number, rng: Rng): CustomerRef {
+    if (this.refs.length > 5 && rng.chance(0.2)) return rng.pick(this.refs);
     const c = this.texts.customers;
     const female = rng.chance(0.5);
     const [first, latinFirst] = rng.pick(female ? c.femaleFirst : c.maleFirst);

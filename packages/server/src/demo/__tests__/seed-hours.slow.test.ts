@@ -7,14 +7,17 @@ import { DEMO_TENANTS, seedDemoData } from '../seed.js';
  * The demo shows open complaints on track, at risk and breached whenever it
  * is seeded: at-risk is the last fifth of a target in working time, which a
  * plan in calendar hours missed at some hours (none at 10:11 UTC on a
- * Thursday for the English company). Seeded at fixed instants, so the
- * outcome does not depend on when the suite runs.
+ * Thursday for the English company). Its breach history spreads over many
+ * instants (working days' edges gather some), never the one of seeding.
+ * Seeded at fixed instants, so the outcome does not depend on when the
+ * suite runs.
  */
 const INSTANTS = [
   '2026-12-03T10:11:00Z', // a Thursday morning, an hour into the working day
   '2026-12-05T23:00:00Z', // a Saturday night
   '2027-01-05T09:00:00Z', // the Russian New Year holidays
   '2027-01-11T07:00:00Z', // the Monday morning after them
+  '2026-12-03T15:36:00Z', // a Thursday afternoon
 ];
 
 type Row = Record<string, any>;
@@ -37,6 +40,17 @@ describe.each(INSTANTS)('demo data seeded at %s', (instant) => {
       const rows = await read(texts.slug, `SELECT sla_state, count(*)::int AS n FROM complaints
         WHERE stage NOT IN ('CLOSED', 'REJECTED') AND sla_due_at IS NOT NULL GROUP BY 1 ORDER BY 1`);
       expect(rows.map((r) => r.sla_state)).toEqual(['AT_RISK', 'BREACHED', 'ON_TRACK']);
+    });
+
+    it(`spreads ${texts.slug}'s breach history over many instants, as a running scheduler would`, async () => {
+      const [h] = await read(texts.slug, `SELECT count(*)::int AS n, count(*) FILTER (WHERE fired_at = due_at)::int AS at_due,
+          count(DISTINCT fired_at)::int AS instants,
+          (SELECT max(k) FROM (SELECT count(*)::int AS k FROM sla_breaches WHERE kind = 'BREACHED' GROUP BY fired_at) g) AS largest
+        FROM sla_breaches WHERE kind = 'BREACHED'`);
+      expect(h!.n).toBeGreaterThan(10);
+      expect(h!.at_due).toBeGreaterThan(h!.n / 2);
+      expect(h!.largest).toBeLessThan(h!.n / 4);
+      expect(h!.instants).toBeGreaterThan(h!.n / 3);
     });
   }
 });

@@ -105,7 +105,12 @@ describe('demo data through the SLA scheduler', () => {
           expect(b.fired_at.getTime()).toBeLessThan(now);
         }
         expect(history.filter((b) => b.fired_at.getTime() === b.due_at.getTime()).length).toBeGreaterThan(history.length / 2);
-        expect(new Set(history.map((b) => b.fired_at.getTime())).size).toBeGreaterThan(history.length / 2);
+        // Deadlines in working time gather where working days begin and end (a clock started overnight runs
+        // out at the same hour as its neighbours'), so many breaches share an instant, as they would live;
+        // none holds a quarter of them, as the one instant of seeding would.
+        const perInstant = history.reduce((m, b) => m.set(b.fired_at.getTime(), (m.get(b.fired_at.getTime()) ?? 0) + 1), new Map<number, number>());
+        expect(Math.max(...perInstant.values())).toBeLessThan(history.length / 4);
+        expect(perInstant.size).toBeGreaterThan(history.length / 3);
       });
 
       it('writes the breaches and escalations on the timeline, in time order', async () => {
