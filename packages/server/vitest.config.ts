@@ -20,7 +20,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Four processes on two cores: at two, the test processes sat 70 % idle (a CPU profile of the HTTP tier),
+    // waiting on PostgreSQL and on timers, and the cores a third idle; at four they stay busy
+    // (docs/benchmarks.md, "Test suite wall time"). RECLAIM_TEST_WORKERS sets another count.
+    maxWorkers: Number(process.env.RECLAIM_TEST_WORKERS ?? 4),
     // A worker imports the server's modules once for all its files, not once per file (most of the
     // suite's CPU time was those imports). The server keeps no state in its modules (each app and data
     // source holds its own), and each file still gets its own database and server.
