@@ -3,9 +3,6 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
-/** The slow tier: floods, hundreds of requests at once, a PGlite of its own (docs/architecture.md, "Tests"). */
-const SLOW = '**/*.slow.test.ts';
-
 export default defineConfig({
   resolve: {
     // graphql 16 ships CJS (main) and ESM (module); Node loads the CJS one for
@@ -30,12 +27,10 @@ export default defineConfig({
     isolate: false,
     // Files share a process, so a spy (on console.error, say) must not outlive its test.
     restoreMocks: true,
-    // `pnpm test` runs the first three; `pnpm test:slow` the last.
-    projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: [SLOW] } },
-      { extends: true, test: { name: 'service', include: ['test/service/**/*.test.ts'], exclude: [SLOW] } },
-      { extends: true, test: { name: 'http', include: ['test/**/*.test.ts'], exclude: ['test/service/**', SLOW] } },
-      { extends: true, test: { name: 'slow', include: ['src/**/*.slow.test.ts', 'test/**/*.slow.test.ts'] } },
-    ],
+    // One project for every tier (docs/architecture.md, "Tests"): vitest keeps a worker for the next file only
+    // when that file is of the same project, so four projects (as the tiers were) stopped a worker and imported
+    // the server again in a new one at every change of tier in the queue. The tiers are folders and a suffix:
+    // `pnpm test:fast` leaves out *.slow.test.ts, `pnpm test:slow` runs only those.
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
   },
 });

@@ -11,14 +11,9 @@ export const templateDb = () => process.env.RECLAIM_TEST_TEMPLATE ?? 'reclaim_te
  * (CREATE DATABASE ... TEMPLATE), which takes milliseconds. Without it, each
  * test file starts its own in-memory PGlite and needs nothing here.
  */
-export function setup(): Promise<void> {
+export async function setup(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  if (!url) return Promise.resolve();
-  // Each project (tier) of vitest.config.ts calls this, each with its own copy of this module: the first
-  // call migrates the template and the others wait for the same migration.
-  const shared = globalThis as { reclaimTemplate?: Promise<void> };
-  shared.reclaimTemplate ??= migrateTemplate(url);
-  return shared.reclaimTemplate;
+  if (url) await migrateTemplate(url);
 }
 
 async function migrateTemplate(url: string): Promise<void> {
@@ -33,11 +28,7 @@ async function migrateTemplate(url: string): Promise<void> {
 
 export async function teardown() {
   const url = process.env.DATABASE_URL;
-  const shared = globalThis as { reclaimTemplate?: Promise<void> };
-  // Once, by the first project to end (vitest ends them all after the last test).
-  if (!url || !shared.reclaimTemplate) return;
-  shared.reclaimTemplate = undefined;
-  await adminQuery(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
+  if (url) await adminQuery(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
 }
 
 /** One statement on its own connection, as the suite's owner (creating and dropping databases); its rows. */
