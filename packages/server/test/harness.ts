@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import type { DataSource } from 'typeorm';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
 import { adminQuery, templateDb, withDatabase } from './global-setup.js';
@@ -98,6 +98,23 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
       if (url && name) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+/**
+ * What a migration makes of rows written before it: a fresh database with
+ * `migration` undone, where `test` writes the old rows through `runner`,
+ * runs `migration.up(runner)` and checks; the database is dropped after.
+ */
+export async function withMigrationUndone(migration: MigrationInterface, test: (runner: QueryRunner) => Promise<void>): Promise<void> {
+  const db = await testDatabase();
+  const runner = db.dataSource.createQueryRunner();
+  try {
+    await migration.down(runner);
+    await test(runner);
+  } finally {
+    await runner.release();
+    await db.drop();
+  }
 }
 
 /**

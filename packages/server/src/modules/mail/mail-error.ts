@@ -21,12 +21,15 @@ export enum MailError {
 }
 registerEnumType(MailError, { name: 'MailError', description: 'Why an outbound mail failed' });
 
+/** The technical detail kept with a failure (a mail's, a mailbox's), at most. */
+export const ERROR_DETAIL_CHARS = 500;
+
 const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROXY', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND']);
 const AUTH_CODES = new Set(['EAUTH', 'ENOAUTH']);
 
 export interface MailFailure {
   code: MailError;
-  /** The text the server or the system gave (English), at most 500 characters. */
+  /** The text the server or the system gave (English), at most ERROR_DETAIL_CHARS characters. */
   detail: string;
   /** Trying again will not help (the server said so with a 5xx). */
   permanent: boolean;
@@ -35,7 +38,7 @@ export interface MailFailure {
 /** What an error thrown by nodemailer's sendMail says, as a code, its detail, and whether it is final. */
 export function mailFailure(err: unknown): MailFailure {
   const e = err as Error & { responseCode?: number; code?: string };
-  const detail = (e?.message || String(err)).slice(0, 500);
+  const detail = (e?.message || String(err)).slice(0, ERROR_DETAIL_CHARS);
   const status = typeof e?.responseCode === 'number' ? e.responseCode : 0;
   const permanent = status >= 500;
   if (AUTH_CODES.has(e?.code ?? '')) return { code: MailError.AUTH, detail, permanent };

@@ -13,7 +13,7 @@ import { linkAttachments, storeUpload } from '../attachment/attachment.service.j
 import { dropReceived, receiveFile, type ReceivedFile } from '../attachment/attachment.upload.js';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT, MAX_FILE_BYTES, sniffContentType } from '../attachment/file-types.js';
 import type { MailLinks } from './mail-links.js';
-import { MailError } from './mail-error.js';
+import { ERROR_DETAIL_CHARS, MailError } from './mail-error.js';
 import { flagMailAfterClosing, isClosed, linkRepeat, withinWindow } from './mail.after-closing.js';
 import { failsDmarc, type MailAuth } from './mail.auth.js';
 import { NotificationEvent } from './notification-texts.js';
@@ -280,7 +280,7 @@ async function markBounced(ctx: RequestContext, raw: string): Promise<void> {
   const ids = [...raw.matchAll(OUR_ID)].map((m) => m[1]!.toLowerCase());
   if (!ids.length) return;
   const said = /^Diagnostic-Code:[ \t]*(.+)$/im.exec(raw)?.[1] ?? /^(Status:[ \t]*\S+)/im.exec(raw)?.[1];
-  const detail = said ? said.trim().slice(0, 500) : null;
+  const detail = said ? said.trim().slice(0, ERROR_DETAIL_CHARS) : null;
   const failed = await ctx.query<{ id: string; complaint_id: string | null; to_address: string }>(
     `WITH f AS (
        UPDATE outbound_mails SET status = 'FAILED', next_attempt_at = NULL, last_error_code = 'BOUNCED', last_error_detail = $2

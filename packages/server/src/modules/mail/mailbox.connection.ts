@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { isForbiddenAddress, type Resolver } from '../webhook/ssrf.js';
 import { MailboxError, MailboxSecurity } from './mailbox.entity.js';
+import { ERROR_DETAIL_CHARS } from './mail-error.js';
 
 /** How mailboxes may be reached (MAILBOXES_ALLOW_INSECURE; tests give their own resolver). */
 export interface MailboxPolicy {
@@ -35,7 +36,7 @@ const TLS_CODES = /^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_(GET
 export function mailboxFailure(err: unknown): MailboxFailure {
   if (err instanceof MailboxFailure) return err;
   const e = err as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string };
-  const detail = [e.code, e.responseText ?? e.message].filter(Boolean).join(': ').slice(0, 500) || 'unknown error';
+  const detail = [e.code, e.responseText ?? e.message].filter(Boolean).join(': ').slice(0, ERROR_DETAIL_CHARS) || 'unknown error';
   if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED') return new MailboxFailure(MailboxError.LOGIN_FAILED, detail);
   if ((e.code && TLS_CODES.test(e.code)) || /STARTTLS|certificate|\bTLS\b|\bSSL\b/i.test(e.message ?? '')) return new MailboxFailure(MailboxError.TLS, detail);
   if (e.serverResponseCode === 'NONEXISTENT' || /mailbox doesn't exist|unknown mailbox|no such mailbox/i.test(`${e.responseText} ${e.message}`)) {
