@@ -1,7 +1,11 @@
-import { mount } from '@vue/test-utils';
-import type { Component } from 'vue';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { defineComponent, h, type Component } from 'vue';
+import { NMessageProvider } from 'naive-ui';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { ComplaintDetailFragment, CorrectiveActionRowFragment, ReferenceQuery } from '@reclaim/client/staff';
 import { createConsoleI18n } from '../src/i18n/index.js';
+import { ClientKey, SessionKey } from '../src/apollo.js';
 
 export const reference: ReferenceQuery = {
   departments: [
@@ -59,4 +63,29 @@ export function action(overrides: Partial<CorrectiveActionRowFragment> = {}): Co
 
 export function mountWithI18n(component: Component, props: Record<string, unknown>, locale: 'ru' | 'en' = 'en') {
   return mount(component as never, { props: props as never, global: { plugins: [createConsoleI18n(locale)] }, attachTo: document.body });
+}
+
+/**
+ * Mounts a page of the console as signed in to a company whose language is `locale`: each query it watches is
+ * answered once with `answers[its operation name]` (nothing when absent), and links to complaints resolve.
+ */
+export async function mountPage(page: Component, answers: Record<string, unknown>, locale: 'ru' | 'en'): Promise<VueWrapper> {
+  const name = (query: DocumentNode) => (query.definitions[0] as OperationDefinitionNode).name?.value ?? '';
+  const apollo = {
+    watchQuery: ({ query }: { query: DocumentNode }) => ({
+      subscribe({ next }: { next: (r: unknown) => void }) {
+        next({ data: answers[name(query)] ?? {}, dataState: 'complete', loading: false });
+        return { unsubscribe() {} };
+      },
+      refetch: async () => undefined,
+    }),
+  };
+  const router = createRouter({ history: createMemoryHistory(), routes: [
+    { path: '/', component: { render: () => null } }, { path: '/complaints/:number', name: 'complaint', component: { render: () => null } },
+  ] });
+  const session = { state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' } } };
+  const Host = defineComponent(() => () => h(NMessageProvider, () => h(page)));
+  const wrapper = mount(Host, { global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
+  await flushPromises();
+  return wrapper;
 }

@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h } from 'vue';
-import { NMessageProvider } from 'naive-ui';
-import { createMemoryHistory, createRouter } from 'vue-router';
-import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import type { OutboundMailsQuery } from '@reclaim/client/staff';
 import MailPage from '../src/pages/admin/MailPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 type Mail = OutboundMailsQuery['outboundMails']['mails'][number];
 const mail = (m: Partial<Mail>): Mail => ({
@@ -24,20 +19,7 @@ afterEach(() => {
 
 /** The page with its sent mail; the mailbox and received-mail sections get nothing. */
 async function render(mails: Mail[], locale: 'ru' | 'en') {
-  const data = (query: DocumentNode) => ({
-    OutboundMails: { outboundMails: { transport: 'SMTP', mails } }, Mailbox: { mailbox: null }, InboundMails: { inboundMails: [] },
-  } as Record<string, unknown>)[(query.definitions[0] as OperationDefinitionNode).name?.value ?? ''] ?? {};
-  const apollo = {
-    watchQuery: ({ query }: { query: DocumentNode }) => ({
-      subscribe({ next }: { next: (r: unknown) => void }) { next({ data: data(query), dataState: 'complete', loading: false }); return { unsubscribe() {} }; },
-      refetch: async () => undefined,
-    }),
-  };
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { render: () => null } }, { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }] });
-  const session = { state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' } } };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(MailPage)));
-  wrapper = mount(Host, { global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
-  await flushPromises();
+  wrapper = await mountPage(MailPage, { OutboundMails: { outboundMails: { transport: 'SMTP', mails } }, Mailbox: { mailbox: null }, InboundMails: { inboundMails: [] } }, locale);
   for (const button of wrapper.findAll('.mail-log .n-data-table-expand-trigger')) await button.trigger('click');
   await flushPromises();
   return wrapper.findAll('.mail-log .mail dl').map((dl) => dl.text());

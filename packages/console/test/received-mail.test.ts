@@ -1,12 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h } from 'vue';
-import { NMessageProvider } from 'naive-ui';
-import { createMemoryHistory, createRouter } from 'vue-router';
+import type { VueWrapper } from '@vue/test-utils';
 import type { InboundMailsQuery } from '@reclaim/client/staff';
 import ReceivedMailSection from '../src/pages/admin/ReceivedMailSection.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 type Received = InboundMailsQuery['inboundMails'][number];
 const mail = (m: Partial<Received>): Received => ({
@@ -21,17 +17,7 @@ afterEach(() => {
 });
 
 async function render(mails: Received[], locale: 'ru' | 'en') {
-  const apollo = {
-    watchQuery: () => ({
-      subscribe({ next }: { next: (r: unknown) => void }) { next({ data: { inboundMails: mails }, dataState: 'complete', loading: false }); return { unsubscribe() {} }; },
-      refetch: async () => undefined,
-    }),
-  };
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', component: { render: () => null } }, { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }] });
-  const session = { state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' } } };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(ReceivedMailSection)));
-  wrapper = mount(Host, { global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
-  await flushPromises();
+  wrapper = await mountPage(ReceivedMailSection, { InboundMails: { inboundMails: mails } }, locale);
   return wrapper.findAll('tbody tr').map((r) => r.findAll('td').map((c) => c.text()));
 }
 
