@@ -1,7 +1,21 @@
-import { describe, expect, it } from 'vitest';
-import { ConnectionShares, sharesOf, type Holder } from '../connection-shares.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionShares, sharesOf, type Holder, type ShareLimits } from '../connection-shares.js';
 
-const shares = (size: number, perCompany = size, perUser = size, waitMs = 60_000) => new ConnectionShares({ size, perCompany, perUser, waitMs });
+/**
+ * The gates a test made: each must end with nobody waiting. A waiter left
+ * behind is rejected (BUSY) when its wait runs out, long after its test, in
+ * whichever file the worker runs then, as an unhandled rejection.
+ */
+const gates: ConnectionShares[] = [];
+const newGate = (limits: ShareLimits) => {
+  const gate = new ConnectionShares(limits);
+  gates.push(gate);
+  return gate;
+};
+const shares = (size: number, perCompany = size, perUser = size, waitMs = 60_000) => newGate({ size, perCompany, perUser, waitMs });
+afterEach(() => {
+  for (const gate of gates.splice(0)) expect(gate.waiting, 'a waiter left behind').toBe(0);
+});
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Queues `holders` in order and records the order in which they are granted, releasing each at once. */
@@ -48,12 +62,15 @@ describe('ConnectionShares', () => {
     expect(other).toBe(true);
     expect(gate.waiting).toBe(3);
     held();
-    await waiting[0];
+    const next = await waiting[0]!;
     expect(gate.waiting).toBe(2);
+    next();
+    (await waiting[1]!)();
+    (await waiting[2]!)();
   });
 
   it('holds a company to its cost share: costly requests one after another, another company\'s at once', async () => {
-    const gate = new ConnectionShares({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
+    const gate = newGate({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
     const first = await gate.acquire({ company: 'A', user: 'u1', weight: 800 });
     let second = false;
     void gate.acquire({ company: 'A', user: 'u2', weight: 800 }).then(() => { second = true; });
@@ -67,7 +84,7 @@ describe('ConnectionShares', () => {
   });
 
   it('lets a company holding nothing start a request costlier than its share, and its lighter work wait behind it', async () => {
-    const gate = new ConnectionShares({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
+    const gate = newGate({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
     const light = await gate.acquire({ company: 'A', user: 'u1', weight: 100 });
     const order: string[] = [];
     const huge = gate.acquire({ company: 'A', user: 'u2', weight: 5000 }).then((r) => { order.push('huge'); return r; });
@@ -98,12 +115,12 @@ describe('ConnectionShares', () => {
     const a = await Promise.all([gate.acquire({ company: 'A', user: 'u1' }), gate.acquire({ company: 'A', user: 'u2' }), gate.acquire({ company: 'A', user: 'u3' })]);
     let fourth = false;
     void gate.acquire({ company: 'A', user: 'u4' }).then(() => { fourth = true; });
-    let secondOfU1 = false;
-    void gate.acquire({ company: 'B', user: 'u1' }).then(() => { secondOfU1 = true; });
+    let secondOfU1: (() => void) | undefined;
+    void gate.acquire({ company: 'B', user: 'u1' }).then((release) => { secondOfU1 = release; });
     await tick();
     expect(gate.holding).toBe(4); // A's three and B's u1 (another company's user of that id)
     expect(fourth).toBe(false);
-    expect(secondOfU1).toBe(true);
+    expect(secondOfU1).toBeDefined();
     let sameUser = false;
     void gate.acquire({ company: 'B', user: 'u1' }).then(() => { sameUser = true; });
     await tick();
@@ -111,16 +128,20 @@ describe('ConnectionShares', () => {
     a[0]!();
     await tick();
     expect(fourth).toBe(true);
+    secondOfU1!();
+    await tick();
+    expect(sameUser).toBe(true);
   });
 
   it('a waiter whose company is at its share does not block another company', async () => {
     const gate = shares(4, 2, 4);
-    await Promise.all([gate.acquire({ company: 'A' }), gate.acquire({ company: 'A' })]);
+    const [held] = await Promise.all([gate.acquire({ company: 'A' }), gate.acquire({ company: 'A' })]);
     const waiting = gate.acquire({ company: 'A' });
     const other = await Promise.race([gate.acquire({ company: 'B' }).then(() => 'granted'), new Promise((r) => setTimeout(() => r('blocked'), 50))]);
     expect(other).toBe('granted');
     expect(gate.waiting).toBe(1);
-    void waiting.catch(() => undefined);
+    held!();
+    (await waiting)();
   });
 
   it('gives up after the wait with RATE_LIMITED (BUSY), and the queue forgets the waiter', async () => {
