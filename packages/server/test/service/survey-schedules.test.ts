@@ -3,7 +3,7 @@ import { Stage } from '../../src/modules/complaint/complaint.enums.js';
 import { QuestionType, SurveyParameter } from '../../src/modules/survey/survey.entity.js';
 import { ScheduleCadence } from '../../src/modules/survey/survey-schedule.entity.js';
 import { createSurvey } from '../../src/modules/survey/survey.service.js';
-import { listSchedules, runSchedule, sampled, saveSchedule } from '../../src/modules/survey/survey.schedules.js';
+import { listSchedules, runSchedule, sampleShare, saveSchedule } from '../../src/modules/survey/survey.schedules.js';
 import { RequestContext } from '../../src/graphql/context.js';
 import { UnitOfWork } from '../../src/db/unit-of-work.js';
 import { expectError } from '../fixtures.js';
@@ -61,14 +61,31 @@ beforeAll(async () => {
 afterAll(() => tier?.close());
 
 describe('sampling', () => {
-  it('is the same for a customer in one run and within its share over many', () => {
-    const ids = Array.from({ length: 10_000 }, (_, i) => `customer-${i}`);
-    const picked = ids.filter((id) => sampled(id, 'run-1', 30));
-    expect(picked.length).toBeGreaterThan(2800);
-    expect(picked.length).toBeLessThan(3200);
-    expect(ids.filter((id) => sampled(id, 'run-1', 30))).toEqual(picked);
-    expect(ids.filter((id) => sampled(id, 'run-2', 30))).not.toEqual(picked);
-    expect(ids.every((id) => sampled(id, 'run-1', 100))).toBe(true);
+  const customers = (n: number) => Array.from({ length: n }, (_, i) => ({ customer_id: `customer-${i}` }));
+
+  it('takes exactly the share, the same customers in one run, others in another', () => {
+    const all = customers(10_000);
+    const picked = sampleShare(all, 'run-1', 30);
+    expect(picked).toHaveLength(3000);
+    expect(sampleShare(all, 'run-1', 30)).toEqual(picked);
+    expect(sampleShare(all, 'run-2', 30)).toHaveLength(3000);
+    expect(sampleShare(all, 'run-2', 30)).not.toEqual(picked);
+    expect(sampleShare(all, 'run-1', 100)).toEqual(all);
+    expect(sampleShare(all.slice(0, 200), 'run-3', 30)).toHaveLength(60);
+    // In the given order: a subsequence.
+    const order = picked.map((c) => Number(c.customer_id.slice('customer-'.length)));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('rounds a fraction of a customer up in that share of runs, so small runs still invite over time', () => {
+    const one = customers(1);
+    const runs = Array.from({ length: 2000 }, (_, i) => sampleShare(one, `run-${i}`, 30).length);
+    expect(new Set(runs)).toEqual(new Set([0, 1]));
+    const share = runs.filter((n) => n === 1).length / runs.length;
+    expect(share).toBeGreaterThan(0.25);
+    expect(share).toBeLessThan(0.35);
+    const seven = Array.from({ length: 2000 }, (_, i) => sampleShare(customers(7), `run-${i}`, 30).length);
+    expect(new Set(seven)).toEqual(new Set([2, 3]));
   });
 });
 
@@ -124,8 +141,7 @@ describe('a scheduled run', () => {
     const elsewhere = await tier.build.newComplaint(world, Stage.CLOSED);
     const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { sharePercent: 30, departmentIds: [department] }) as never));
     const n = await runNow(world, s.id);
-    expect(n).toBeGreaterThanOrEqual(45);
-    expect(n).toBeLessThanOrEqual(75);
+    expect(n).toBe(60);
     const invited = await invitedOf(world, surveyId);
     expect(invited).toHaveLength(n!);
     expect(new Set(invited.map((r: { customer_id: string }) => r.customer_id)).size).toBe(n);

@@ -62,14 +62,26 @@ export async function saveSchedule(ctx: RequestContext, input: SaveSurveySchedul
 }
 
 /**
- * Whether a customer is in a run's sample: a hash of the customer and the
- * run, read as a number in [0, 1), below the share. The same run samples
- * the same customers; another run draws again.
+ * A run's sample: `sharePercent` of `customers`, exactly (of 200 at 30 %,
+ * 60); when the share is not a whole number of customers, the fraction is
+ * one more customer with that probability (of 1 at 30 %, one run in three
+ * or so), so that small runs still invite their share over time. Customers
+ * are ranked by the SHA-256 of the run and the customer, read as a number
+ * in [0, 1): the same run samples the same customers, another run draws
+ * again. Returned in their given order.
  */
-export function sampled(customerId: string, runKey: string, sharePercent: number): boolean {
-  if (sharePercent >= 100) return true;
-  const draw = createHash('sha256').update(`${runKey}|${customerId}`).digest().readUInt32BE(0) / 0x1_0000_0000;
-  return draw < sharePercent / 100;
+export function sampleShare<T extends { customer_id: string }>(customers: readonly T[], runKey: string, sharePercent: number): T[] {
+  if (sharePercent >= 100) return [...customers];
+  const exact = (customers.length * sharePercent) / 100;
+  const count = Math.floor(exact) + (draw(runKey) < exact - Math.floor(exact) ? 1 : 0);
+  const picked = new Set(customers.map((c) => ({ c, at: draw(`${runKey}|${c.customer_id}`) }))
+    .sort((a, b) => a.at - b.at).slice(0, count).map((x) => x.c));
+  return customers.filter((c) => picked.has(c));
+}
+
+/** A hash of `key` read as a number in [0, 1). */
+function draw(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt32BE(0) / 0x1_0000_0000;
 }
 
 const TEXTS = {
@@ -137,7 +149,7 @@ export async function runSchedule(ctx: RequestContext, scheduleId: string, lease
     const expiresAt = new Date(now.getTime() + survey.answerDays * 86_400_000);
     // An address the outbox would refuse (a customer typed it on the phone) is skipped rather than failing the run for everyone.
     const mailable = eligible.filter((c) => MAILABLE.test(c.customer_email.trim()) && c.customer_email.trim().length <= 320);
-    for (const customer of mailable.filter((c) => sampled(c.customer_id, runKey, schedule.sharePercent))) {
+    for (const customer of sampleShare(mailable, runKey, schedule.sharePercent)) {
       const token = randomBytes(32).toString('base64url');
       await ctx.manager.insert(SurveyInvitation, {
         tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, versionId: version.id, complaintId: customer.complaint_id,
