@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h, nextTick, type Component } from 'vue';
-import { NMessageProvider } from 'naive-ui';
-import { createMemoryHistory, createRouter } from 'vue-router';
+import { type VueWrapper } from '@vue/test-utils';
+import { nextTick, type Component } from 'vue';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { InviteUserDocument } from '@reclaim/client/staff';
 import UsersPage from '../src/pages/admin/UsersPage.vue';
 import SetPasswordPage from '../src/pages/account/SetPasswordPage.vue';
 import ForgotPasswordPage from '../src/pages/account/ForgotPasswordPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
 const refusal = (code: string, reason: string) => new CombinedGraphQLErrors({ errors: [{ message: 'the server\'s English', extensions: { code, reason } }] });
@@ -32,27 +29,15 @@ type Mutate = ReturnType<typeof vi.fn<(options: { mutation: unknown; variables?:
 /** The first mutation's options. */
 const firstCall = (mutate: Mutate) => mutate.mock.calls[0]![0] as { mutation: unknown; variables: { input: Record<string, unknown> } };
 
-async function mountPage(page: Component, mutate: Mutate, locale: 'ru' | 'en', path = '/', props: Record<string, unknown> = {}) {
-  const apollo = { watchQuery: () => ({ subscribe: () => ({ unsubscribe() {} }), refetch: async () => undefined }), mutate };
-  const router = createRouter({ history: createMemoryHistory(), routes: [
-    { path: '/:p(.*)*', component: { render: () => null } }, { path: '/login', name: 'login', component: { render: () => null } },
-  ] });
-  await router.push(path);
-  const Host = defineComponent(() => () => h(NMessageProvider, null, { default: () => h(page, props) }));
-  wrapper = mount(Host, {
-    global: {
-      plugins: [createConsoleI18n(locale), router],
-      provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' } }, adopt: vi.fn() } },
-    },
-    attachTo: document.body,
-  });
+async function mountAccountPage(page: Component, mutate: Mutate, locale: 'ru' | 'en', path = '/', props: Record<string, unknown> = {}) {
+  wrapper = await mountPage(page, {}, locale, { mutate, path, props, session: { state: { user: { id: 'admin' } }, adopt: vi.fn() }, attach: true });
   await flush();
 }
 
 describe('accounts by mail in the console', () => {
   it('invites without a password, and says in the user\'s language why an unconfirmed company may not', async () => {
     const mutate: Mutate = vi.fn(async () => Promise.reject(refusal('FORBIDDEN', 'ADDRESS_UNCONFIRMED')));
-    await mountPage(UsersPage, mutate, 'ru');
+    await mountAccountPage(UsersPage, mutate, 'ru');
     (document.querySelector('[data-test=invite-user]') as HTMLElement).click();
     await flush();
     expect(input('password')).toBeNull();
@@ -71,7 +56,7 @@ describe('accounts by mail in the console', () => {
 
   it('sets a password with the token of the link\'s fragment, and words a link that no longer works', async () => {
     const mutate: Mutate = vi.fn(async () => Promise.reject(refusal('BAD_USER_INPUT', 'LINK_EXPIRED')));
-    await mountPage(SetPasswordPage, mutate, 'en', '/invitation/acme#tok3n', { purpose: 'invitation', tenant: 'acme' });
+    await mountAccountPage(SetPasswordPage, mutate, 'en', '/invitation/acme#tok3n', { purpose: 'invitation', tenant: 'acme' });
     type('password', 'a long passphrase');
     type('repeated', 'a long passphrase!');
     await flush();
@@ -88,14 +73,14 @@ describe('accounts by mail in the console', () => {
   });
 
   it('without a token says to open the mail\'s link again', async () => {
-    await mountPage(SetPasswordPage, vi.fn(async () => undefined), 'ru', '/reset-password/acme', { purpose: 'reset', tenant: 'acme' });
+    await mountAccountPage(SetPasswordPage, vi.fn(async () => undefined), 'ru', '/reset-password/acme', { purpose: 'reset', tenant: 'acme' });
     expect(document.querySelector('[role=alert]')?.textContent).toContain('Эта страница открывается по ссылке из письма');
     expect(input('password')).toBeNull();
   });
 
   it('"forgot password?" says the same whatever the server knows of the address', async () => {
     const mutate: Mutate = vi.fn(async () => ({ data: { requestPasswordReset: true } }));
-    await mountPage(ForgotPasswordPage, mutate, 'en');
+    await mountAccountPage(ForgotPasswordPage, mutate, 'en');
     type('tenant', 'Acme');
     type('email', 'someone@example.com');
     await flush();

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { defineComponent, h } from 'vue';
-import { mount } from '@vue/test-utils';
-import { NMessageProvider } from 'naive-ui';
 import type { AttachmentViewFragment } from '@reclaim/client/staff';
 import ComplaintAttachments from '../src/pages/complaint/ComplaintAttachments.vue';
 import ComplaintMessages from '../src/pages/complaint/ComplaintMessages.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
 import { formatFileSize } from '../src/components/format.js';
-import { complaint, mountWithI18n } from './fixtures.js';
+import { complaint, mountPage, mountWithI18n } from './fixtures.js';
 
 const file = (over: Partial<AttachmentViewFragment>): AttachmentViewFragment => ({
   id: 'f1', fileName: 'photo.jpg', contentType: 'image/jpeg', size: 245_000, url: '/files/f1?t=x&e=1&s=y', author: 'CUSTOMER',
@@ -38,13 +33,12 @@ describe('the complaint\'s files', () => {
     expect(mountWithI18n(ComplaintAttachments, { attachments: [] }).text()).toBe('No files');
   });
 
-  it('lists a message\'s files under the message, and offers attaching to one being written', () => {
+  it('lists a message\'s files under the message, and offers attaching to one being written', async () => {
     const c = complaint({
       messages: [{ id: 'm1', body: 'See the manual', visibility: 'PUBLIC', asksCustomer: false, authorKind: 'STAFF', author: { id: 'u1', name: 'Sam' }, integrationName: null, createdAt: '2026-11-20T11:00:00Z' }],
       attachments: [file({ id: 'f2', fileName: 'manual.pdf', contentType: 'application/pdf', messageId: 'm1' }), file({ id: 'f9', fileName: 'other.jpg' })],
     });
-    const Host = defineComponent(() => () => h(NMessageProvider, () => h(ComplaintMessages, { complaint: c, canWrite: true })));
-    const w = mount(Host, { global: { plugins: [createConsoleI18n('en')], provide: { [ClientKey as symbol]: { apollo: { watchQuery: () => ({ subscribe: () => ({ unsubscribe() {} }), refetch: async () => undefined }) } }, [SessionKey as symbol]: { state: { token: 't' } } } } });
+    const w = await mountPage(ComplaintMessages, {}, 'en', { props: { complaint: c, canWrite: true }, session: { state: { token: 't' } } });
     const message = w.get('article[data-visibility=PUBLIC]');
     expect(message.findAll('.message-files a').map((a) => a.text())).toEqual(['manual.pdf']);
     const input = w.get('input[type=file][name=attachments]');

@@ -1,27 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount } from '@vue/test-utils';
-import { defineComponent, h } from 'vue';
-import { NMessageProvider } from 'naive-ui';
+import { flushPromises } from '@vue/test-utils';
 import CompanyPage from '../src/pages/admin/CompanyPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
-function render(currency: string | null) {
+async function render(currency: string | null) {
   const tenant = { id: 't', slug: 'acme', name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency, numberPrefix: 'ACME', mailAfterClosingDays: 45 };
   const mutate = vi.fn(async ({ variables }: { variables: { input: Record<string, unknown> } }) => ({ data: { updateTenant: { ...tenant, ...variables.input } } }));
-  const apollo = {
-    mutate,
-    watchQuery: () => ({ subscribe: () => ({ unsubscribe() {} }), refetch: async () => undefined }),
-  };
   const session = { state: { tenant }, setTenant: vi.fn() };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(CompanyPage)));
-  const wrapper = mount(Host, { attachTo: document.body, global: { plugins: [createConsoleI18n('ru')], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
+  const wrapper = await mountPage(CompanyPage, {}, 'ru', { mutate, session, attach: true });
   return { wrapper, mutate, session };
 }
 
 describe('the company settings', () => {
   it('show the company\'s currency by its code and name, and keep it on saving', async () => {
-    const { wrapper, mutate, session } = render('RUB');
+    const { wrapper, mutate, session } = await render('RUB');
     expect(wrapper.get('[data-field=currency]').text()).toContain('RUB — российский рубль');
     expect(wrapper.text()).toContain('в ней портал для клиентов показывает суммы');
     await wrapper.get('form.company').trigger('submit');
@@ -32,7 +24,7 @@ describe('the company settings', () => {
   });
 
   it('say that no currency is set, and send none until one is picked', async () => {
-    const { wrapper, mutate } = render(null);
+    const { wrapper, mutate } = await render(null);
     expect(wrapper.get('[data-field=currency]').text()).toContain('Не задана: суммы показываются без валюты');
     await wrapper.get('form.company').trigger('submit');
     await flushPromises();
@@ -41,7 +33,7 @@ describe('the company settings', () => {
   });
 
   it('show the window for replies after closing, with what it does, and send the days an admin types', async () => {
-    const { wrapper, mutate } = render('RUB');
+    const { wrapper, mutate } = await render('RUB');
     const days = wrapper.get('input[name=mailAfterClosingDays]');
     expect((days.element as HTMLInputElement).value).toBe('45');
     expect(wrapper.text()).toContain('становится новым обращением, связанным как повторное');

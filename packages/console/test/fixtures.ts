@@ -65,27 +65,51 @@ export function mountWithI18n(component: Component, props: Record<string, unknow
   return mount(component as never, { props: props as never, global: { plugins: [createConsoleI18n(locale)] }, attachTo: document.body });
 }
 
+export interface PageOptions {
+  /** The client's `mutate` (a spy, say); none: a page that sends nothing. */
+  mutate?: (options: any) => Promise<unknown>;
+  /** The client's one-off `query` (a template rendered, say). */
+  query?: (options: any) => Promise<unknown>;
+  /** Where the router is when the page mounts (its hash: a link's token). */
+  path?: string;
+  /** The session beyond the company: its state (the user, the token) and methods (setTenant). */
+  session?: { state?: Record<string, unknown>; [method: string]: unknown };
+  /** The component's props. */
+  props?: Record<string, unknown>;
+  /** Attached to document.body (for what is found by id, or teleported popups); unmount it after. */
+  attach?: boolean;
+}
+
 /**
- * Mounts a page of the console as signed in to a company whose language is `locale`: each query it watches is
- * answered once with `answers[its operation name]` (nothing when absent), and links to complaints resolve.
+ * Mounts a page (or section) of the console as signed in to a company whose language is `locale`: each query it
+ * watches is answered once with `answers[its operation name]` (never, when absent: it stays loading), and links to
+ * complaints resolve.
  */
-export async function mountPage(page: Component, answers: Record<string, unknown>, locale: 'ru' | 'en'): Promise<VueWrapper> {
+export async function mountPage(page: Component, answers: Record<string, unknown>, locale: 'ru' | 'en', options: PageOptions = {}): Promise<VueWrapper> {
   const name = (query: DocumentNode) => (query.definitions[0] as OperationDefinitionNode).name?.value ?? '';
   const apollo = {
     watchQuery: ({ query }: { query: DocumentNode }) => ({
       subscribe({ next }: { next: (r: unknown) => void }) {
-        next({ data: answers[name(query)] ?? {}, dataState: 'complete', loading: false });
+        const data = answers[name(query)];
+        if (data !== undefined) next({ data, dataState: 'complete', loading: false });
         return { unsubscribe() {} };
       },
       refetch: async () => undefined,
     }),
+    mutate: options.mutate ?? (async () => { throw new Error('this page was not expected to send anything'); }),
+    query: options.query ?? (async () => { throw new Error('this page was not expected to query once'); }),
   };
   const router = createRouter({ history: createMemoryHistory(), routes: [
-    { path: '/', component: { render: () => null } }, { path: '/complaints/:number', name: 'complaint', component: { render: () => null } },
+    { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }, { path: '/login', name: 'login', component: { render: () => null } },
+    { path: '/:p(.*)*', component: { render: () => null } },
   ] });
-  const session = { state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' } } };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(page)));
-  const wrapper = mount(Host, { global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
+  await router.push(options.path ?? '/');
+  const session = { ...options.session, state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' }, ...options.session?.state } };
+  const Host = defineComponent(() => () => h(NMessageProvider, () => h(page, options.props)));
+  const wrapper = mount(Host, {
+    attachTo: options.attach ? document.body : undefined,
+    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } },
+  });
   await flushPromises();
   return wrapper;
 }

@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h } from 'vue';
-import { NMessageProvider } from 'naive-ui';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { MailboxFragment } from '@reclaim/client/staff';
 import MailboxSection from '../src/pages/admin/MailboxSection.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 const SAVED: MailboxFragment = {
   host: 'imap.acme.ru', port: 993, security: 'TLS', username: 'claims@acme.ru', folder: 'INBOX', enabled: true, failures: 2,
@@ -21,17 +18,8 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function render(mailbox: MailboxFragment | null, locale: 'ru' | 'en', mutate = vi.fn()) {
-  const apollo = {
-    mutate,
-    watchQuery: () => ({
-      subscribe({ next }: { next: (r: unknown) => void }) { next({ data: { mailbox }, dataState: 'complete', loading: false }); return { unsubscribe() {} }; },
-      refetch: async () => undefined,
-    }),
-  };
-  const session = { state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' } } };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(MailboxSection)));
-  wrapper = mount(Host, { attachTo: document.body, global: { plugins: [createConsoleI18n(locale)], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } } });
+async function render(mailbox: MailboxFragment | null, locale: 'ru' | 'en', mutate: (options: { variables?: unknown }) => Promise<unknown>) {
+  wrapper = await mountPage(MailboxSection, { Mailbox: { mailbox } }, locale, { mutate, attach: true });
   return wrapper;
 }
 
@@ -41,7 +29,7 @@ describe('the company\'s own mailbox', () => {
       throw new CombinedGraphQLErrors({ errors: [{ message: 'the mailbox cannot be read', extensions: {
         code: 'BAD_USER_INPUT', reason: 'MAILBOX_LOGIN_FAILED', fields: [{ field: 'password', messages: ['Authentication failed.'], reason: 'MAILBOX_LOGIN_FAILED' }] } }] });
     });
-    const w = render(null, 'ru', mutate);
+    const w = await render(null, 'ru', mutate);
     await flushPromises();
     expect(w.text()).toContain('Собственный почтовый ящик компании (IMAP)');
     await w.get('input[name=host]').setValue('imap.acme.ru');
@@ -57,7 +45,7 @@ describe('the company\'s own mailbox', () => {
 
   it('says when it was read, what it gave and why the last read failed, and keeps the saved password unless a new one is typed', async () => {
     const mutate = vi.fn(async (_options: { variables?: unknown }) => ({ data: { saveMailbox: { ...SAVED, lastErrorCode: null, lastErrorDetail: null, failures: 0 } } }));
-    const w = render(SAVED, 'en', mutate);
+    const w = await render(SAVED, 'en', mutate);
     await flushPromises();
     expect(w.get('[data-test=mailbox-status]').text()).toMatch(/Last read .+; 41 mails taken so far\. Next read /);
     expect(w.get('[data-test=mailbox-error]').text()).toBe('The last read failed: the server refused the user name or password. (Authentication failed.)');

@@ -1,11 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
-import { flushPromises, mount } from '@vue/test-utils';
-import { NMessageProvider } from 'naive-ui';
+import { flushPromises } from '@vue/test-utils';
 import type { StaffNotificationSettingFragment } from '@reclaim/client/staff';
 import MyNotificationsPage from '../src/pages/me/MyNotificationsPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 const SETTINGS: StaffNotificationSettingFragment[] = [
   { event: 'STAFF_ASSIGNED', enabled: true, defaultEnabled: true, custom: false },
@@ -13,28 +10,18 @@ const SETTINGS: StaffNotificationSettingFragment[] = [
   { event: 'STAFF_NEW_IN_INBOX', enabled: false, defaultEnabled: false, custom: false },
 ];
 
-function render(locale: 'ru' | 'en') {
+async function render(locale: 'ru' | 'en') {
   const mutate = vi.fn(async ({ variables }: { variables: { input: { settings: Array<{ event: string; enabled: boolean }> } } }) => ({
     data: { setMyNotificationSettings: SETTINGS.map((s) => ({ ...s, ...variables.input.settings.find((x) => x.event === s.event) })) },
   }));
-  const watchQuery = () => ({
-    subscribe({ next }: { next: (r: unknown) => void }) {
-      next({ data: { myNotificationSettings: SETTINGS }, dataState: 'complete', loading: false });
-      return { unsubscribe() {} };
-    },
-    refetch: async () => undefined,
-  });
   const session = { state: { token: 't', user: { id: 'u', email: 'anna@acme.test', name: 'Anna' } } };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(MyNotificationsPage)));
-  const w = mount(Host, { attachTo: document.body, global: {
-    plugins: [createConsoleI18n(locale)], provide: { [ClientKey as symbol]: { apollo: { watchQuery, mutate } }, [SessionKey as symbol]: session },
-  } });
+  const w = await mountPage(MyNotificationsPage, { MyNotificationSettings: { myNotificationSettings: SETTINGS } }, locale, { mutate, session, attach: true });
   return { w, mutate };
 }
 
 describe('the user\'s own mail notifications', () => {
   it('show a named switch per staff event, as set, with the roles\' default', async () => {
-    const { w } = render('ru');
+    const { w } = await render('ru');
     await flushPromises();
     expect(w.get('h1').text()).toBe('Уведомления по почте');
     expect(w.text()).toContain('anna@acme.test');
@@ -47,7 +34,7 @@ describe('the user\'s own mail notifications', () => {
   });
 
   it('saves a switch as it is turned, that event alone', async () => {
-    const { w, mutate } = render('en');
+    const { w, mutate } = await render('en');
     await flushPromises();
     await w.get('[data-switch=STAFF_NEW_IN_INBOX]').trigger('click');
     await flushPromises();

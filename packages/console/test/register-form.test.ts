@@ -1,33 +1,18 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mount } from '@vue/test-utils';
 import { nextTick } from 'vue';
 import RegisterPage from '../src/pages/register/RegisterPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 /** The page with a client that answers nothing and a signed-in user in no department. */
-function mountPage(apolloMutate = vi.fn()) {
-  const apollo = {
-    watchQuery: () => ({ subscribe: () => ({ unsubscribe() {} }), refetch: async () => undefined }),
-    mutate: apolloMutate,
-  };
-  const session = { state: { user: { id: 'u1', departments: [] } } };
-  return mount(RegisterPage, {
-    global: {
-      plugins: [createConsoleI18n('en')],
-      provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session },
-      stubs: { RouterLink: true },
-    },
-    attachTo: document.body,
-  });
-}
+const mountRegister = (mutate: () => Promise<unknown>) =>
+  mountPage(RegisterPage, {}, 'en', { mutate, session: { state: { user: { id: 'u1', departments: [] } } }, attach: true });
 
 const flush = async () => { for (let i = 0; i < 3; i++) await nextTick(); };
 
 describe('the registration form (issue 14, item 16)', () => {
   it('a field filled in after a refused submit is no longer marked, and nothing was sent', async () => {
     const mutate = vi.fn();
-    const w = mountPage(mutate);
+    const w = await mountRegister(mutate);
     await w.find('[data-test=register-submit]').trigger('click');
     await flush();
     expect(w.text()).toContain('A phone or an e-mail is needed');

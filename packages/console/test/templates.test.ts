@@ -1,47 +1,32 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defineComponent, h, nextTick } from 'vue';
-import { flushPromises, mount } from '@vue/test-utils';
-import { NMessageProvider, NSelect } from 'naive-ui';
+import { nextTick } from 'vue';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { NSelect } from 'naive-ui';
 import type { ResponseTemplateFragment } from '@reclaim/client/staff';
 import ComplaintMessages from '../src/pages/complaint/ComplaintMessages.vue';
 import TemplateForm from '../src/pages/admin/templates/TemplateForm.vue';
 import { readTemplate } from '../src/pages/admin/templates/template-text.js';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
-import { complaint, mountWithI18n } from './fixtures.js';
+import { complaint, mountPage, mountWithI18n } from './fixtures.js';
 
 const TEMPLATES: ResponseTemplateFragment[] = [
   { id: 't-ack', name: 'Acknowledgement', locale: 'en', body: 'Dear {{customer.name}}, we have {{number}}.', createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' },
   { id: 't-photo', name: 'Photos needed', locale: null, body: 'Please send photos.', createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-01T00:00:00Z' },
 ];
 
-/** A client whose list query answers TEMPLATES and whose render query answers what the server would. */
-function fakeClient(rendered: (vars: { templateId: string; complaintId: string }) => string) {
+/** The reply box of a complaint, whose template list answers TEMPLATES and whose render query answers what the server would. */
+async function mountMessages(rendered: (vars: { templateId: string; complaintId: string }) => string) {
   const query = vi.fn(async ({ variables }: { variables: { templateId: string; complaintId: string } }) => ({ data: { renderResponseTemplate: rendered(variables) } }));
-  const watchQuery = () => ({
-    subscribe({ next }: { next: (r: unknown) => void }) {
-      next({ data: { responseTemplates: TEMPLATES }, dataState: 'complete', loading: false });
-      return { unsubscribe() {} };
-    },
-    refetch: async () => undefined,
-  });
-  return { client: { apollo: { query, watchQuery, mutate: vi.fn() } }, query };
+  const w = await mountPage(ComplaintMessages, { ResponseTemplates: { responseTemplates: TEMPLATES } }, 'en',
+    { query, props: { complaint: complaint(), canWrite: true }, session: { state: { token: 'token' } }, attach: true });
+  return { w, query };
 }
 
-function mountMessages(client: unknown) {
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(ComplaintMessages, { complaint: complaint(), canWrite: true })));
-  const w = mount(Host, { global: { plugins: [createConsoleI18n('en')], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: { state: { token: 'token' } } } }, attachTo: document.body });
-  return { w };
-}
-
-const textarea = (w: ReturnType<typeof mount>) => w.get('textarea[name=message]').element as HTMLTextAreaElement;
-const picker = (w: ReturnType<typeof mount>) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'template-picker')!;
+const textarea = (w: VueWrapper) => w.get('textarea[name=message]').element as HTMLTextAreaElement;
+const picker = (w: VueWrapper) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'template-picker')!;
 
 describe('template picker in the reply box', () => {
   it('offers the company\'s templates and fills the box with the server\'s rendering for this complaint', async () => {
-    const { client, query } = fakeClient(({ templateId, complaintId }) => `rendered ${templateId} for ${complaintId}`);
-    const { w } = mountMessages(client);
-    await flushPromises();
+    const { w, query } = await mountMessages(({ templateId, complaintId }) => `rendered ${templateId} for ${complaintId}`);
     expect((picker(w).props('options') as Array<{ value: string; label: string }>).map((o) => o.label)).toEqual(['Acknowledgement · EN', 'Photos needed']);
     picker(w).vm.$emit('update:value', 't-ack');
     await flushPromises();
@@ -53,9 +38,7 @@ describe('template picker in the reply box', () => {
   });
 
   it('keeps what was typed and adds the template below it', async () => {
-    const { client } = fakeClient(() => 'Please send photos.');
-    const { w } = mountMessages(client);
-    await flushPromises();
+    const { w } = await mountMessages(() => 'Please send photos.');
     await w.get('textarea[name=message]').setValue('Hello Daria,');
     picker(w).vm.$emit('update:value', 't-photo');
     await flushPromises();

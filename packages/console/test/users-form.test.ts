@@ -1,11 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mount } from '@vue/test-utils';
-import { defineComponent, h, nextTick } from 'vue';
-import { NMessageProvider } from 'naive-ui';
+import { nextTick } from 'vue';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import UsersPage from '../src/pages/admin/UsersPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { mountPage } from './fixtures.js';
 
 const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
 
@@ -13,18 +10,8 @@ describe('the user form (issue 14, item 12)', () => {
   it('says the password rule before saving, and puts the server\'s refusal on the field in the user\'s language', async () => {
     const refused = new CombinedGraphQLErrors({ errors: [{ message: 'password is too common', extensions: {
       code: 'BAD_USER_INPUT', reason: 'WEAK_PASSWORD', fields: [{ field: 'password', messages: ['is too common'] }] } }] });
-    const apollo = {
-      watchQuery: () => ({ subscribe: () => ({ unsubscribe() {} }), refetch: async () => undefined }),
-      mutate: vi.fn(async () => Promise.reject(refused)),
-    };
-    const Page = defineComponent(() => () => h(NMessageProvider, null, { default: () => h(UsersPage) }));
-    const w = mount(Page, {
-      global: {
-        plugins: [createConsoleI18n('ru')],
-        provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' } } } },
-      },
-      attachTo: document.body,
-    });
+    const mutate = vi.fn(async () => Promise.reject(refused));
+    const w = await mountPage(UsersPage, {}, 'ru', { mutate, session: { state: { user: { id: 'admin' } } }, attach: true });
     await w.find('[data-test=new-user]').trigger('click');
     await flush();
     const body = () => document.body.textContent ?? '';
@@ -38,7 +25,7 @@ describe('the user form (issue 14, item 12)', () => {
     await flush();
     (document.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
     await flush();
-    expect(apollo.mutate).toHaveBeenCalledOnce();
+    expect(mutate).toHaveBeenCalledOnce();
     // Under the password field, in Russian: the reason's text, not the server's English.
     const passwordItem = input('password').closest('.n-form-item')!;
     expect(passwordItem.textContent).toContain('Выберите пароль надёжнее');
