@@ -3,6 +3,7 @@ import { AppError } from '../graphql/errors.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 import { log, outsideRequest, requestScope } from '../ops/log.js';
 import { poolBusy, type ConnectionShares, type Holder } from './connection-shares.js';
+import { oneStatementAtATime } from './one-at-a-time.js';
 
 /** What a unit of work tells its node once it has committed. */
 export interface CommittedEvents {
@@ -271,8 +272,7 @@ export async function inTenant<T>(dataSource: DataSource, tenantId: string, work
   }
 }
 
-type Query = (...args: unknown[]) => Promise<unknown>;
-const ownQuery = new WeakMap<QueryRunner, { client: { query: Query }; query: Query }>();
+const undoSerial = new WeakMap<QueryRunner, () => void>();
 
 /**
  * Takes the runner's connection from the pool (RATE_LIMITED, reason BUSY,
@@ -281,25 +281,17 @@ const ownQuery = new WeakMap<QueryRunner, { client: { query: Query }; query: Que
  * the connection, and pg no longer queues for them.
  */
 async function connect(runner: QueryRunner): Promise<void> {
-  let client: { query: Query };
+  let client: { query: (...args: unknown[]) => Promise<unknown> };
   try {
-    client = (await runner.connect()) as { query: Query };
+    client = (await runner.connect()) as typeof client;
   } catch (err) {
     if (/timeout exceeded when trying to connect|connection timeout/i.test((err as Error).message)) throw poolBusy();
     throw err;
   }
-  const query = client.query;
-  let tail: Promise<unknown> = Promise.resolve();
-  client.query = (...args: unknown[]) => {
-    const run = tail.then(() => query.apply(client, args));
-    tail = run.catch(() => undefined);
-    return run;
-  };
-  ownQuery.set(runner, { client, query });
+  undoSerial.set(runner, oneStatementAtATime(client));
 }
 
 function unserialize(runner: QueryRunner): void {
-  const own = ownQuery.get(runner);
-  if (own) own.client.query = own.query;
-  ownQuery.delete(runner);
+  undoSerial.get(runner)?.();
+  undoSerial.delete(runner);
 }

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Batcher, type PubSub, type PubSubListener, type PubSubMessage } from './pubsub.js';
 import { log } from '../ops/log.js';
+import { oneStatementAtATime } from '../db/one-at-a-time.js';
 
 /** NOTIFY refuses payloads of 8000 bytes or more. */
 const MAX_PAYLOAD = 7999;
@@ -101,7 +102,10 @@ export class PostgresPubSub implements PubSub {
 
   /** A connection outside the pool; a hung query fails after 10 s (the relay then publishes) instead of blocking forever. */
   private dedicatedClient(name: string): pg.Client {
-    return new pg.Client({ connectionString: this.connectionString, application_name: name, keepAlive: true, query_timeout: 10_000 });
+    const client = new pg.Client({ connectionString: this.connectionString, application_name: name, keepAlive: true, query_timeout: 10_000 });
+    // LISTEN, UNLISTEN and the health check come from different callers at once.
+    oneStatementAtATime(client as unknown as Parameters<typeof oneStatementAtATime>[0]);
+    return client;
   }
 
   private listening(): Promise<pg.Client> {
