@@ -114,7 +114,9 @@ export class AccountResolver {
 
   /**
    * Always true, in about the same time, whether the company and the
-   * address exist or not; a mail goes only to an active account. Counted
+   * address exist or not (the commit included); a mail goes only to an
+   * active account. Its unit of work ends here: nothing may follow it in
+   * the same request. Counted
    * per address and per account before any look-up (RATE_LIMITED beyond).
    */
   @Allow(PUBLIC)
@@ -122,7 +124,11 @@ export class AccountResolver {
   async requestPasswordReset(@Arg('input') { tenantSlug, email }: PasswordResetRequestInput, @Ctx() gql: GraphQLContext): Promise<boolean> {
     await gql.limitAnonymous();
     await gql.deps.passwordResets.take(gql.clientAddress, `${tenantSlug.trim().toLowerCase()}:${email.trim().toLowerCase()}`);
-    await gql.deps.passwordResets.padded(async () => requestPasswordReset(await gql.forSlug(tenantSlug), email, gql.deps.accounts));
+    await gql.deps.passwordResets.padded(async () => {
+      await requestPasswordReset(await gql.forSlug(tenantSlug), email, gql.deps.accounts);
+      // Committed inside the floor: only an account's request writes (and its commit flushes), which must not show in the time.
+      await gql.uow.finish(true);
+    });
     return true;
   }
 
