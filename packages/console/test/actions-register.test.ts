@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
-import { flushPromises, mount } from '@vue/test-utils';
-import { createMemoryHistory, createRouter } from 'vue-router';
-import { NCheckbox, NDatePicker, NMessageProvider, NSelect } from 'naive-ui';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { NCheckbox, NDatePicker, NSelect } from 'naive-ui';
 import type { CorrectiveActionRegisterQuery, StaffAction } from '@reclaim/client/staff';
 import ActionsRegisterPage from '../src/pages/actions/ActionsRegisterPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
-import { action, reference } from './fixtures.js';
+import { action, FakeClient, mountPage, reference } from './fixtures.js';
 
 type Node = CorrectiveActionRegisterQuery['correctiveActions']['edges'][number]['node'];
 const complaintRef = { id: 'cmp-1', number: 'ACME-2026-000042', subject: 'Kettle leaks', stage: 'CLOSED' as const };
@@ -30,47 +26,20 @@ const ROWS: Node[] = [
   },
 ];
 
-/** A client whose register query answers ROWS (recording its variables), whose live feed the test fires, and whose mutations are recorded. */
-function fakeClient() {
-  const registerCalls: Array<Record<string, unknown>> = [];
-  const refetches = vi.fn(async () => undefined);
-  const live: Array<(event: unknown) => void> = [];
-  const watchQuery = ({ query, variables }: { query: { definitions: Array<{ name?: { value: string } }> }; variables: Record<string, unknown> }) => {
-    const name = query.definitions[0]!.name!.value;
-    if (name === 'CorrectiveActionRegister') registerCalls.push(variables);
-    const data = name === 'Reference' ? reference
-      : { correctiveActions: { totalCount: ROWS.length, edges: ROWS.map((node) => ({ node })), pageInfo: { hasNextPage: false, endCursor: null } } };
-    return {
-      subscribe({ next }: { next: (r: unknown) => void }) {
-        next({ data, dataState: 'complete', loading: false });
-        return { unsubscribe() {} };
-      },
-      refetch: name === 'CorrectiveActionRegister' ? refetches : async () => undefined,
-    };
-  };
-  const subscribe = () => ({ subscribe: ({ next }: { next: (e: unknown) => void }) => (live.push(next), { unsubscribe() {} }) });
-  const mutate = vi.fn(async () => ({ data: {} }));
-  const client = { apollo: { watchQuery, subscribe, mutate }, socket: { onReady: () => () => undefined } };
-  return { client, registerCalls, refetches, live, mutate };
-}
+const REGISTER = { correctiveActions: { totalCount: ROWS.length, edges: ROWS.map((node) => ({ node })), pageInfo: { hasNextPage: false, endCursor: null } } };
 
-function mountPage(can: StaffAction[], locale: 'ru' | 'en' = 'en') {
-  const fake = fakeClient();
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/', component: { render: () => null } }, { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }],
-  });
+/** The page for a user who may take `can`, over a client whose register query answers ROWS; in Yekaterinburg (UTC+5). */
+async function mountRegister(can: StaffAction[], locale: 'ru' | 'en' = 'en') {
+  const mutate = vi.fn(async (_options: unknown) => ({ data: {} }));
+  const client = new FakeClient({ Reference: reference, CorrectiveActionRegister: REGISTER }, { mutate });
   const session = { state: { token: 'token', tenant: { timeZone: 'Asia/Yekaterinburg' } }, may: (a: StaffAction) => can.includes(a) };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(ActionsRegisterPage)));
-  const w = mount(Host, {
-    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: fake.client, [SessionKey as symbol]: session } },
-    attachTo: document.body,
-  });
-  return { w, ...fake };
+  const w = await mountPage(ActionsRegisterPage, client, locale, { session, attach: true });
+  const registerCalls = () => client.watched.filter((q) => q.name === 'CorrectiveActionRegister').map((q) => q.variables);
+  return { w, client, registerCalls, mutate };
 }
 
-const rowOf = (w: ReturnType<typeof mount>, text: string) => w.findAll('tbody tr').find((r) => r.text().includes(text))!;
-const select = (w: ReturnType<typeof mount>, field: string) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === field)!;
+const rowOf = (w: VueWrapper, text: string) => w.findAll('tbody tr').find((r) => r.text().includes(text))!;
+const select = (w: VueWrapper, field: string) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === field)!;
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -79,8 +48,7 @@ afterEach(() => {
 // Each test mounts the whole page with Naive UI: on a loaded machine that takes seconds.
 describe('actions register page', { timeout: 20_000 }, () => {
   it('lists actions by due date with their kind, owner and status, overdue ones marked in words and colour', async () => {
-    const { w } = mountPage(['MANAGE_CORRECTIVE_ACTIONS']);
-    await flushPromises();
+    const { w } = await mountRegister(['MANAGE_CORRECTIVE_ACTIONS']);
     expect(w.get('h1').text()).toBe('Actions register');
     const late = rowOf(w, 'Change the seal supplier');
     expect(late.classes()).toContain('overdue');
@@ -99,15 +67,14 @@ describe('actions register page', { timeout: 20_000 }, () => {
   });
 
   it('sends the filters to the server and starts again from the first page', async () => {
-    const { w, registerCalls } = mountPage(['MANAGE_CORRECTIVE_ACTIONS']);
-    await flushPromises();
-    expect(registerCalls.at(-1)).toEqual({ filter: {}, first: 50, after: null });
+    const { w, registerCalls } = await mountRegister(['MANAGE_CORRECTIVE_ACTIONS']);
+    expect(registerCalls().at(-1)).toEqual({ filter: {}, first: 50, after: null });
     select(w, 'owner').vm.$emit('update:value', 'd-quality');
     select(w, 'statuses').vm.$emit('update:value', ['OPEN', 'DONE']);
     select(w, 'kinds').vm.$emit('update:value', ['CORRECTIVE']);
     w.findAllComponents(NCheckbox).find((c) => c.attributes('data-test') === 'overdue-only')!.vm.$emit('update:checked', true);
     await flushPromises();
-    expect(registerCalls.at(-1)).toEqual({
+    expect(registerCalls().at(-1)).toEqual({
       filter: { ownerDepartmentId: 'd-quality', statuses: ['OPEN', 'DONE'], kinds: ['CORRECTIVE'], overdue: true }, first: 50, after: null,
     });
     w.unmount();
@@ -116,13 +83,12 @@ describe('actions register page', { timeout: 20_000 }, () => {
   it('fetches again when another console changes an action', async () => {
     vi.useFakeTimers();
     try {
-      const { w, live, refetches } = mountPage(['MANAGE_CORRECTIVE_ACTIONS']);
-      await flushPromises();
-      expect(live).toHaveLength(1);
-      live[0]!({ data: { correctiveActionsChanged: { at: '2026-12-01T10:00:00Z' } } });
-      live[0]!({ data: { correctiveActionsChanged: { at: '2026-12-01T10:00:00Z' } } });
+      const { w, client } = await mountRegister(['MANAGE_CORRECTIVE_ACTIONS']);
+      expect(client.subscriptions).toBe(1);
+      client.push({ data: { correctiveActionsChanged: { at: '2026-12-01T10:00:00Z' } } });
+      client.push({ data: { correctiveActionsChanged: { at: '2026-12-01T10:00:00Z' } } });
       await vi.advanceTimersByTimeAsync(200);
-      expect(refetches).toHaveBeenCalledTimes(1);
+      expect(client.refetched.mock.calls).toEqual([['CorrectiveActionRegister']]);
       w.unmount();
     } finally {
       vi.useRealTimers();
@@ -130,8 +96,7 @@ describe('actions register page', { timeout: 20_000 }, () => {
   });
 
   it('offers the effectiveness check on done actions to a quality manager, and asks for a follow-up when not effective', async () => {
-    const { w, mutate } = mountPage(['MANAGE_CORRECTIVE_ACTIONS', 'VERIFY_CORRECTIVE_ACTIONS']);
-    await flushPromises();
+    const { w, mutate } = await mountRegister(['MANAGE_CORRECTIVE_ACTIONS', 'VERIFY_CORRECTIVE_ACTIONS']);
     expect(w.findAll('[data-test=check-effectiveness]')).toHaveLength(1);
     await rowOf(w, 'Check every lid').get('[data-test=check-effectiveness]').trigger('click');
     await flushPromises();
@@ -159,8 +124,7 @@ describe('actions register page', { timeout: 20_000 }, () => {
   });
 
   it('shows a user without the check no check button, and speaks Russian', async () => {
-    const { w } = mountPage(['MANAGE_CORRECTIVE_ACTIONS'], 'ru');
-    await flushPromises();
+    const { w } = await mountRegister(['MANAGE_CORRECTIVE_ACTIONS'], 'ru');
     expect(w.get('h1').text()).toBe('Реестр мероприятий');
     expect(w.findAll('[data-test=check-effectiveness]')).toHaveLength(0);
     expect(rowOf(w, 'Change the seal supplier').text()).toContain('Просрочено');

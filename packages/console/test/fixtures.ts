@@ -1,7 +1,8 @@
+import { vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { defineComponent, h, type Component } from 'vue';
-import { NMessageProvider } from 'naive-ui';
-import { createMemoryHistory, createRouter } from 'vue-router';
+import { NDialogProvider, NMessageProvider, NNotificationProvider } from 'naive-ui';
+import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { ComplaintDetailFragment, CorrectiveActionRowFragment, ReferenceQuery } from '@reclaim/client/staff';
 import { createConsoleI18n } from '../src/i18n/index.js';
@@ -65,6 +66,65 @@ export function mountWithI18n(component: Component, props: Record<string, unknow
   return mount(component as never, { props: props as never, global: { plugins: [createConsoleI18n(locale)] }, attachTo: document.body });
 }
 
+type Variables = Record<string, unknown>;
+/** What a query is answered with, by its operation name: data, or a function of its variables read at each (re)fetch. */
+export type Answers = Record<string, unknown>;
+
+const operationName = (query: DocumentNode) => (query.definitions.find((d) => (d as OperationDefinitionNode).name) as OperationDefinitionNode | undefined)?.name?.value ?? '';
+
+/**
+ * The console's client as a page under test sees it. Each query the page watches is answered with
+ * `answers[its operation name]` (a function is called with the variables, again at each refetch; an absent answer
+ * leaves the query loading); what it watched and refetched is recorded; live events are the test's to push.
+ */
+export class FakeClient {
+  /** Each query watched, in order: its operation name and variables. */
+  readonly watched: Array<{ name: string; variables: Variables }> = [];
+  /** Called with the operation name at each refetch. */
+  readonly refetched = vi.fn((_name: string) => undefined);
+  private readonly live: Array<(event: unknown) => void> = [];
+  readonly socket = { onReady: () => () => undefined };
+  readonly apollo: Record<string, unknown>;
+
+  constructor(answers: Answers, { mutate, query }: Pick<PageOptions, 'mutate' | 'query'> = {}) {
+    this.apollo = {
+      watchQuery: ({ query: document, variables = {} }: { query: DocumentNode; variables?: Variables }) => {
+        const name = operationName(document);
+        this.watched.push({ name, variables });
+        let next: ((result: unknown) => void) | undefined;
+        const answer = () => {
+          const data = answers[name];
+          if (data !== undefined) next?.({ data: typeof data === 'function' ? data(variables) : data, dataState: 'complete', loading: false });
+        };
+        return {
+          subscribe(observer: { next: (result: unknown) => void }) {
+            next = observer.next;
+            answer();
+            return { unsubscribe: () => (next = undefined) };
+          },
+          refetch: async () => {
+            this.refetched(name);
+            answer();
+          },
+        };
+      },
+      subscribe: () => ({ subscribe: ({ next }: { next: (event: unknown) => void }) => (this.live.push(next), { unsubscribe() {} }) }),
+      mutate: mutate ?? (async () => { throw new Error('this page was not expected to send anything'); }),
+      query: query ?? (async () => { throw new Error('this page was not expected to query once'); }),
+    };
+  }
+
+  /** How many live subscriptions the page opened. */
+  get subscriptions(): number {
+    return this.live.length;
+  }
+
+  /** Sends a live event to every subscription the page holds. */
+  push(event: unknown): void {
+    for (const next of this.live) next(event);
+  }
+}
+
 export interface PageOptions {
   /** The client's `mutate` (a spy, say); none: a page that sends nothing. */
   mutate?: (options: any) => Promise<unknown>;
@@ -78,37 +138,26 @@ export interface PageOptions {
   props?: Record<string, unknown>;
   /** Attached to document.body (for what is found by id, or teleported popups); unmount it after. */
   attach?: boolean;
+  /** The router the page reads its route from (a queue's filters in the URL, say). */
+  router?: Router;
 }
 
 /**
- * Mounts a page (or section) of the console as signed in to a company whose language is `locale`: each query it
- * watches is answered once with `answers[its operation name]` (never, when absent: it stays loading), and links to
- * complaints resolve.
+ * Mounts a page (or section) of the console as signed in to a company whose language is `locale`, over a FakeClient
+ * (given, or made of `answers`); links to complaints resolve (or `options.router` routes).
  */
-export async function mountPage(page: Component, answers: Record<string, unknown>, locale: 'ru' | 'en', options: PageOptions = {}): Promise<VueWrapper> {
-  const name = (query: DocumentNode) => (query.definitions[0] as OperationDefinitionNode).name?.value ?? '';
-  const apollo = {
-    watchQuery: ({ query }: { query: DocumentNode }) => ({
-      subscribe({ next }: { next: (r: unknown) => void }) {
-        const data = answers[name(query)];
-        if (data !== undefined) next({ data, dataState: 'complete', loading: false });
-        return { unsubscribe() {} };
-      },
-      refetch: async () => undefined,
-    }),
-    mutate: options.mutate ?? (async () => { throw new Error('this page was not expected to send anything'); }),
-    query: options.query ?? (async () => { throw new Error('this page was not expected to query once'); }),
-  };
-  const router = createRouter({ history: createMemoryHistory(), routes: [
+export async function mountPage(page: Component, answers: Answers | FakeClient, locale: 'ru' | 'en', options: PageOptions = {}): Promise<VueWrapper> {
+  const client = answers instanceof FakeClient ? answers : new FakeClient(answers, options);
+  const router = options.router ?? createRouter({ history: createMemoryHistory(), routes: [
     { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }, { path: '/login', name: 'login', component: { render: () => null } },
     { path: '/:p(.*)*', component: { render: () => null } },
   ] });
-  await router.push(options.path ?? '/');
+  if (options.path || !options.router) await router.push(options.path ?? '/');
   const session = { ...options.session, state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' }, ...options.session?.state } };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(page, options.props)));
+  const Host = defineComponent(() => () => h(NNotificationProvider, () => h(NMessageProvider, () => h(NDialogProvider, () => h(page, options.props)))));
   const wrapper = mount(Host, {
     attachTo: options.attach ? document.body : undefined,
-    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } },
+    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: session } },
   });
   await flushPromises();
   return wrapper;

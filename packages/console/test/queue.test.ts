@@ -1,16 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
-import { flushPromises, mount } from '@vue/test-utils';
+import { defineComponent, type Component } from 'vue';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
-import { NDialogProvider, NMessageProvider, NSelect } from 'naive-ui';
+import { NSelect } from 'naive-ui';
 import type { SavedViewFieldsFragment } from '@reclaim/client/staff';
 import ComplaintListPage from '../src/pages/list/ComplaintListPage.vue';
 import QueueFilterBar from '../src/pages/queue/QueueFilterBar.vue';
 import { BoardCards } from '../src/pages/board/board-state.js';
 import { cardMatches, filterFromQuery, orderFromQuery, queryFromView } from '../src/pages/queue/queue-query.js';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
-import { complaint, reference } from './fixtures.js';
+import { complaint, FakeClient, mountPage, reference } from './fixtures.js';
 
 const Empty = defineComponent(() => () => null);
 
@@ -34,38 +32,19 @@ const VIEWS: SavedViewFieldsFragment[] = [
   { id: 'v-1', name: 'Urgent in service', builtIn: null, filter: { departmentId: 'd-service', priority: 'URGENT' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } },
 ];
 
-/** A client answering the list, reference and views queries; `mutate` answers what a test gives it. */
-function fakeClient(mutate = vi.fn()) {
-  const watched: Array<{ name: string; variables: Record<string, unknown> }> = [];
-  const answers: Record<string, unknown> = {
-    Reference: reference,
-    SavedViews: { savedViews: VIEWS },
-    ComplaintList: { complaints: { totalCount: 2, edges: ROWS.map((node) => ({ cursor: node.id, node })), pageInfo: { hasNextPage: false, endCursor: null } } },
-  };
-  const watchQuery = ({ query, variables }: { query: { definitions: Array<{ name?: { value: string } }> }; variables: Record<string, unknown> }) => {
-    const name = query.definitions.find((d) => d.name)!.name!.value;
-    watched.push({ name, variables });
-    return {
-      subscribe({ next }: { next: (r: unknown) => void }) {
-        next({ data: answers[name], dataState: 'complete', loading: false });
-        return { unsubscribe() {} };
-      },
-      refetch: async () => undefined,
-    };
-  };
-  return { client: { apollo: { watchQuery, mutate, query: vi.fn() } }, watched, mutate };
-}
+const ANSWERS = {
+  Reference: reference,
+  SavedViews: { savedViews: VIEWS },
+  ComplaintList: { complaints: { totalCount: 2, edges: ROWS.map((node) => ({ cursor: node.id, node })), pageInfo: { hasNextPage: false, endCursor: null } } },
+};
+const session = { state: { token: 't', user: { id: 'u-head', roles: ['HEAD'], departments: [{ id: 'd-service', name: 'Service' }] } } };
 
-const session = { state: { token: 't', user: { id: 'u-head', roles: ['HEAD'], departments: [{ id: 'd-service', name: 'Service' }] }, tenant: { timeZone: 'Europe/Moscow' } } };
-
-function mountPage(component: unknown, router: Router, client: unknown, props: Record<string, unknown> = {}) {
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(NDialogProvider, () => h(component as never, props))));
-  return mount(Host, {
-    global: { plugins: [createConsoleI18n('en'), router], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: session } },
-    attachTo: document.body,
-  });
-}
-const select = (w: ReturnType<typeof mount>, field: string) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === field)!;
+/** `component` at the route of `router`, over a client answering the list, reference and views queries. */
+const mountAt = (component: Component, router: Router, client: FakeClient, props: Record<string, unknown> = {}) =>
+  mountPage(component, client, 'en', { router, session, props, attach: true });
+/** The variables of the latest list query the page watched. */
+const listed = (client: FakeClient) => client.watched.filter((q) => q.name === 'ComplaintList').at(-1)!.variables;
+const select = (w: VueWrapper, field: string) => w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === field)!;
 
 describe('the queue in the URL', () => {
   it('reads every filter and the order, and writes a saved view back as the same keys', () => {
@@ -100,7 +79,7 @@ describe('the queue in the URL', () => {
 
   it('the filter bar writes assignee, priority and SLA state into the URL, keeping the others and leaving the picked view', async () => {
     const router = await routerAt('/list?department=mine&view=v-1&q=kettle');
-    const w = mountPage(QueueFilterBar, router, fakeClient().client, { users: reference.users });
+    const w = await mountAt(QueueFilterBar, router, new FakeClient(ANSWERS), { users: reference.users });
     const assignee = select(w, 'assignee');
     expect((assignee.props('options') as Array<{ value: string }>).map((o) => o.value)).toEqual(['me', 'none', 'u-spec', 'u-head', 'u-qual']);
     assignee.vm.$emit('update:value', 'me');
@@ -122,10 +101,9 @@ describe('the queue in the URL', () => {
 describe('the list', () => {
   it('asks the server for the URL\'s filter and order; a column header sorts, a view replaces the filters', async () => {
     const router = await routerAt('/list?assignee=me&sort=PRIORITY&dir=DESC');
-    const { client, watched } = fakeClient();
-    const w = mountPage(ComplaintListPage, router, client);
-    await flushPromises();
-    expect(watched.filter((q) => q.name === 'ComplaintList').at(-1)!.variables).toMatchObject({
+    const client = new FakeClient(ANSWERS);
+    const w = await mountAt(ComplaintListPage, router, client);
+    expect(listed(client)).toMatchObject({
       filter: { assignedToMe: true }, orderBy: { field: 'PRIORITY', direction: 'DESC' }, after: null,
     });
     const byNumber = w.get('button[data-sort=NUMBER]');
@@ -137,7 +115,7 @@ describe('the list', () => {
     await w.get('button[data-sort=NUMBER]').trigger('click');
     await flushPromises();
     expect(router.currentRoute.value.query).toMatchObject({ sort: 'NUMBER', dir: 'DESC' });
-    expect(watched.filter((q) => q.name === 'ComplaintList').at(-1)!.variables).toMatchObject({ orderBy: { field: 'NUMBER', direction: 'DESC' } });
+    expect(listed(client)).toMatchObject({ orderBy: { field: 'NUMBER', direction: 'DESC' } });
 
     select(w, 'view').vm.$emit('update:value', 'v-1');
     await flushPromises();
@@ -150,9 +128,7 @@ describe('the list', () => {
     const mutate = vi.fn(async () => ({
       data: { bulkSetComplaintPriority: { complaints: [], failures: [{ id: 'cmp-2', number: 'ACME-2026-000043', code: 'FORBIDDEN', reason: null, message: 'no' }] } },
     }));
-    const { client } = fakeClient(mutate);
-    const w = mountPage(ComplaintListPage, router, client);
-    await flushPromises();
+    const w = await mountAt(ComplaintListPage, router, new FakeClient(ANSWERS, { mutate }));
     const all = () => w.get('input[aria-label="Select all on this page"]').element as HTMLInputElement;
     const one = (number: string) => w.get(`input[aria-label="Select ${number}"]`);
     expect(w.find('[data-test=bulk-bar]').exists()).toBe(false);

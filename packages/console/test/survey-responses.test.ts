@@ -1,12 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defineComponent, h, nextTick } from 'vue';
-import { mount } from '@vue/test-utils';
-import { NMessageProvider } from 'naive-ui';
+import { nextTick } from 'vue';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import SurveyResponses from '../src/pages/complaint/SurveyResponses.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
-import { complaint } from './fixtures.js';
+import { complaint, FakeClient, mountPage, type PageOptions } from './fixtures.js';
 import type { SurveyResponseView } from '../src/pages/complaint/survey-response.js';
 
 const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
@@ -32,31 +29,16 @@ function response(over: Partial<SurveyResponseView> = {}): SurveyResponseView {
   } as SurveyResponseView;
 }
 
-/** A watched query's fake: every subscription and refetch answers with what `read()` gives now. */
-function watching(read: () => SurveyResponseView[]) {
-  return vi.fn((_options: { variables: unknown; query: unknown }) => {
-    let next: (r: unknown) => void = () => undefined;
-    const answer = () => next({ data: { complaintSurveyResponses: read() }, dataState: 'complete', loading: false });
-    return {
-      subscribe(o: { next: (r: unknown) => void }) { next = o.next; answer(); return { unsubscribe() {} }; },
-      refetch: async () => answer(),
-    };
-  });
-}
-
-function mountView(responses: SurveyResponseView[], apollo: { watchQuery?: unknown; mutate?: unknown }, locale: 'ru' | 'en', followUpSurveys = true) {
+/**
+ * The survey responses of a complaint, over a client whose responses query answers what `read()` gives at each
+ * (re)fetch; `followUpSurveys`: whether the reader may open a follow-up.
+ */
+async function mountView(read: () => SurveyResponseView[], locale: 'ru' | 'en', { mutate, followUpSurveys = true }: { mutate?: PageOptions['mutate']; followUpSurveys?: boolean } = {}) {
   const c = complaint({ abilities: { ...complaint().abilities, followUpSurveys } });
-  const query = apollo.watchQuery ?? watching(() => responses);
+  const client = new FakeClient({ ComplaintSurveyResponses: () => ({ complaintSurveyResponses: read() }) }, { mutate });
   const changed = vi.fn();
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(SurveyResponses, { complaint: c, onChanged: changed })));
-  const w = mount(Host, {
-    global: {
-      plugins: [createConsoleI18n(locale)],
-      provide: { [ClientKey as symbol]: { apollo: { ...apollo, watchQuery: query } }, [SessionKey as symbol]: { state: { token: 't', tenant: { timeZone: 'Europe/Moscow' } } } },
-    },
-    attachTo: document.body,
-  });
-  return { w, c, query, changed };
+  const w = await mountPage(SurveyResponses, client, locale, { props: { complaint: c, onChanged: changed }, session: { state: { token: 't' } }, attach: true });
+  return { w, c, client, changed };
 }
 
 describe("a complaint page's survey responses", () => {
@@ -73,9 +55,8 @@ describe("a complaint page's survey responses", () => {
         channel: 'Телефон; внесено: Olga Operator', caption: 'После решения, версия 2: ответы', detractor: 'Критик', at: '12:30',
       }],
     ] as const) {
-      const { w, c, query } = mountView([response()], {}, locale);
-      await flush();
-      expect(query).toHaveBeenCalledWith(expect.objectContaining({ variables: { id: c.id } }));
+      const { w, c, client } = await mountView(() => [response()], locale);
+      expect(client.watched).toEqual([{ name: 'ComplaintSurveyResponses', variables: { id: c.id } }]);
       const table = w.find('table');
       expect(table.find('caption').text()).toBe(expected.caption);
       expect(table.findAll('thead th').every((th) => th.attributes('scope') === 'col')).toBe(true);
@@ -92,15 +73,13 @@ describe("a complaint page's survey responses", () => {
   });
 
   it('name the portal and the mail link without anyone who entered them, and render nothing without responses', async () => {
-    const { w } = mountView([response({ id: 'r-2', channel: 'MAIL_LINK', enteredBy: null, detractor: false })], {}, 'en');
-    await flush();
+    const { w } = await mountView(() => [response({ id: 'r-2', channel: 'MAIL_LINK', enteredBy: null, detractor: false })], 'en');
     expect(w.find('[data-test=channel]').text()).toBe('The link in the mail');
     expect(w.find('[data-test=detractor]').exists()).toBe(false);
     // Not a detractor's: no follow-up offered.
     expect(w.find('[data-test=open-follow-up]').exists()).toBe(false);
     w.unmount();
-    const empty = mountView([], {}, 'en');
-    await flush();
+    const empty = await mountView(() => [], 'en');
     expect(empty.w.find('[data-test=survey-responses]').exists()).toBe(false);
     empty.w.unmount();
   });
@@ -108,13 +87,11 @@ describe("a complaint page's survey responses", () => {
   it('the follow-up button opens it with the reasons in words, then shows the follow-up in its place', async () => {
     const opened = { id: 'a-1', kind: 'CORRECTION' as const, description: 'Get back to the customer about their survey answers (NPS 3, chose RUDE)', dueDate: '2026-11-23', doneAt: null };
     let current = [response()];
-    const watchQuery = watching(() => current);
     const mutate = vi.fn(async () => {
       current = [response({ followUp: opened })];
       return { data: { openSurveyFollowUp: opened } };
     });
-    const { w, changed } = mountView([], { watchQuery, mutate }, 'en');
-    await flush();
+    const { w, changed } = await mountView(() => current, 'en', { mutate });
     await w.find('[data-test=open-follow-up]').trigger('click');
     await flush();
     expect(mutate).toHaveBeenCalledWith(expect.objectContaining({
@@ -127,15 +104,13 @@ describe("a complaint page's survey responses", () => {
   });
 
   it('without the right to open one, no button; a refusal is told and the button stays', async () => {
-    const plain = mountView([response()], {}, 'ru', false);
-    await flush();
+    const plain = await mountView(() => [response()], 'ru', { followUpSurveys: false });
     expect(plain.w.find('[data-test=open-follow-up]').exists()).toBe(false);
     expect(plain.w.find('[data-test=follow-up]').text()).toBe('Нет');
     plain.w.unmount();
 
     const mutate = vi.fn(async () => { throw new CombinedGraphQLErrors({ errors: [{ message: 'no', extensions: { code: 'FORBIDDEN' } }] }); });
-    const { w, changed } = mountView([response()], { mutate }, 'en');
-    await flush();
+    const { w, changed } = await mountView(() => [response()], 'en', { mutate });
     await w.find('[data-test=open-follow-up]').trigger('click');
     await flush();
     expect(changed).not.toHaveBeenCalled();
@@ -159,19 +134,12 @@ describe("the detractor toast's follow-up", () => {
 });
 
 describe('the detractor toast', () => {
-  async function mountToast(can: string[], mutate: unknown) {
-    const { NNotificationProvider } = await import('naive-ui');
-    const { RouterLinkStub } = await import('@vue/test-utils');
+  async function mountToast(can: string[], mutate: PageOptions['mutate']) {
     const DetractorAlerts = (await import('../src/layout/DetractorAlerts.vue')).default;
-    let emit: (value: unknown) => void = () => undefined;
-    const apollo = { mutate, subscribe: () => ({ subscribe: (o: { next: (v: unknown) => void }) => { emit = o.next; return { unsubscribe: () => undefined }; } }) };
-    const session = { state: { token: 't', user: { can }, tenant: { timeZone: 'Europe/Moscow' } }, may: (a: string) => can.includes(a) };
-    const Host = defineComponent(() => () => h(NNotificationProvider, () => h(DetractorAlerts)));
-    const w = mount(Host, {
-      global: { plugins: [createConsoleI18n('en')], stubs: { RouterLink: RouterLinkStub }, provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: session } },
-      attachTo: document.body,
-    });
-    emit({ data: { surveyDetractorAnswered: {
+    const client = new FakeClient({}, { mutate });
+    const session = { state: { token: 't', user: { can } }, may: (a: string) => can.includes(a) };
+    const w = await mountPage(DetractorAlerts, client, 'en', { session, attach: true });
+    client.push({ data: { surveyDetractorAnswered: {
       reasons: ['NPS 2'], at: '2026-11-20T09:30:00Z', complaint: { id: 'c-1', number: 'ACME-2026-000007', subject: 'Leaking kettle' },
       response: { id: 'r-7', channel: 'PORTAL', answers: [{ type: 'NPS', parameter: 'OVERALL', score: 2, optionCodes: null, text: null }] },
     } } });
