@@ -11,7 +11,8 @@ declare module 'vue-router' {
   }
 }
 
-const routes: RouteRecordRaw[] = [
+/** The console's pages by path and name (exported for tests, whose links resolve as the console's do). */
+export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
   // The pages the account mails link to (the token in the fragment), and "forgot password?".
   { path: '/forgot-password', name: 'forgot-password', component: () => import('./pages/account/ForgotPasswordPage.vue'), meta: { public: true } },

@@ -2,11 +2,12 @@ import { vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { defineComponent, h, type Component } from 'vue';
 import { NDialogProvider, NMessageProvider, NNotificationProvider } from 'naive-ui';
-import { createMemoryHistory, createRouter, type Router } from 'vue-router';
+import { createMemoryHistory, createRouter, type RouteRecordRaw, type Router } from 'vue-router';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import type { ComplaintDetailFragment, CorrectiveActionRowFragment, ReferenceQuery } from '@reclaim/client/staff';
 import { createConsoleI18n } from '../src/i18n/index.js';
 import { ClientKey, SessionKey } from '../src/apollo.js';
+import { routes } from '../src/router.js';
 
 export const reference: ReferenceQuery = {
   departments: [
@@ -142,16 +143,18 @@ export interface PageOptions {
   router?: Router;
 }
 
+/** The console's routes with each page left out (nothing is rendered), so that links resolve to the paths the console serves. */
+function withoutPages(records: readonly RouteRecordRaw[]): RouteRecordRaw[] {
+  return records.map((r) => ({ ...r, ...(r.component && { component: { render: () => null } }), ...(r.children && { children: withoutPages(r.children) }) }) as RouteRecordRaw);
+}
+
 /**
  * Mounts a page (or section) of the console as signed in to a company whose language is `locale`, over a FakeClient
- * (given, or made of `answers`); links to complaints resolve (or `options.router` routes).
+ * (given, or made of `answers`); its links resolve as the console's (or as `options.router`'s).
  */
 export async function mountPage(page: Component, answers: Answers | FakeClient, locale: 'ru' | 'en', options: PageOptions = {}): Promise<VueWrapper> {
   const client = answers instanceof FakeClient ? answers : new FakeClient(answers, options);
-  const router = options.router ?? createRouter({ history: createMemoryHistory(), routes: [
-    { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }, { path: '/login', name: 'login', component: { render: () => null } },
-    { path: '/:p(.*)*', component: { render: () => null } },
-  ] });
+  const router = options.router ?? createRouter({ history: createMemoryHistory(), routes: withoutPages(routes) });
   if (options.path || !options.router) await router.push(options.path ?? '/');
   const session = { ...options.session, state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' }, ...options.session?.state } };
   const Host = defineComponent(() => () => h(NNotificationProvider, () => h(NMessageProvider, () => h(NDialogProvider, () => h(page, options.props)))));

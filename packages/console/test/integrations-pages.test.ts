@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h, type Component } from 'vue';
-import { NDialogProvider, NMessageProvider } from 'naive-ui';
+import { flushPromises, type VueWrapper } from '@vue/test-utils';
+import { type Component } from 'vue';
 import IntegrationsPage from '../src/pages/admin/integrations/IntegrationsPage.vue';
 import WebhooksPage from '../src/pages/admin/integrations/WebhooksPage.vue';
 import DeliveryLog from '../src/pages/admin/integrations/DeliveryLog.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
-import { reference } from './fixtures.js';
+import { mountPage, reference } from './fixtures.js';
 
 const KEY = `rk_0123456789abcdef_${'A'.repeat(43)}`;
 const INTEGRATION = {
@@ -32,7 +29,10 @@ const REFUSED = {
     { id: 'a3', at: '2026-12-01T10:00:00Z', durationMs: 3, statusCode: null, errorCode: 'CONNECTION_REFUSED', errorDetail: 'connect ECONNREFUSED 203.0.113.9:443', responseBody: null },
   ],
 };
-const DATA = { ...reference, integrations: [INTEGRATION], webhookEndpoints: [ENDPOINT], webhookDeliveries: [DELIVERY, REFUSED] };
+const QUERIES = {
+  Reference: reference, Integrations: { integrations: [INTEGRATION] }, WebhookEndpoints: { webhookEndpoints: [ENDPOINT] },
+  WebhookDeliveries: { webhookDeliveries: [DELIVERY, REFUSED] },
+};
 
 let wrapper: VueWrapper | null = null;
 afterEach(() => {
@@ -41,26 +41,16 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-function mountPage(page: Component, locale: 'ru' | 'en', answers: Record<string, unknown>, props: Record<string, unknown> = {}) {
-  const mutate = vi.fn(async ({ variables }: { variables: unknown }) => ({ data: answers, variables }));
-  const apollo = {
-    watchQuery: () => ({
-      subscribe({ next }: { next: (r: unknown) => void }) { next({ data: DATA, dataState: 'complete', loading: false }); return { unsubscribe() {} }; },
-      refetch: async () => undefined,
-    }),
-    mutate,
-  };
-  const Host = defineComponent(() => () => h(NMessageProvider, null, { default: () => h(NDialogProvider, null, { default: () => h(page, props) }) }));
-  wrapper = mount(Host, {
-    attachTo: document.body,
-    global: { plugins: [createConsoleI18n(locale)], provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' } } } } },
-  });
+/** `page` over the integrations' queries, as an admin; a mutation answers `result`. */
+async function mountAdmin(page: Component, locale: 'ru' | 'en', result: Record<string, unknown>, props: Record<string, unknown> = {}) {
+  const mutate = vi.fn(async ({ variables }: { variables: unknown }) => ({ data: result, variables }));
+  wrapper = await mountPage(page, QUERIES, locale, { mutate, props, session: { state: { user: { id: 'admin' } } }, attach: true });
   return { mutate };
 }
 
 describe('the integrations page', () => {
   it('lists keys by their prefix and shows a new key once, after creating it', async () => {
-    const { mutate } = mountPage(IntegrationsPage, 'ru', { createIntegration: { key: KEY, integration: { ...INTEGRATION, name: 'CRM' } } });
+    const { mutate } = await mountAdmin(IntegrationsPage, 'ru', { createIntegration: { key: KEY, integration: { ...INTEGRATION, name: 'CRM' } } });
     await flushPromises();
     expect(document.body.textContent).toContain('rk_0123456789abcdef_…');
     expect(document.body.textContent).toContain('Читать обращения');
@@ -82,13 +72,13 @@ describe('the integrations page', () => {
 
 describe('the webhooks page', () => {
   it('says an endpoint was disabled for failing', async () => {
-    mountPage(WebhooksPage, 'en', {});
+    await mountAdmin(WebhooksPage, 'en', {});
     await flushPromises();
     expect(document.querySelector('[data-endpoint-state="https://shop.example.com/hooks"]')!.textContent).toBe('Disabled: it kept failing');
   });
 
   it('shows each delivery\'s last answer and sends one again on request', async () => {
-    const { mutate } = mountPage(DeliveryLog, 'ru', { replayWebhookDelivery: { id: 'del-2', status: 'PENDING' } }, { endpointId: 'ep-1' });
+    const { mutate } = await mountAdmin(DeliveryLog, 'ru', { replayWebhookDelivery: { id: 'del-2', status: 'PENDING' } }, { endpointId: 'ep-1' });
     await flushPromises();
     expect(document.body.textContent).toContain('Доставлено');
     expect(document.body.textContent).toContain('HTTP 200');
@@ -103,7 +93,7 @@ describe('the delivery log\'s errors', () => {
     ['ru', 'Соединение отклонено: по этому адресу никто не принимает', 'Техническая подробность'],
     ['en', 'Connection refused: nothing listens at this address', 'Technical detail'],
   ] as const)('are worded in the reader\'s language (%s), the technical detail kept as it came', async (locale, text, detail) => {
-    mountPage(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
     await flushPromises();
     const row = [...document.querySelectorAll('tbody tr')].find((r) => r.textContent?.includes(locale === 'ru' ? 'Ожидает' : 'Pending'))!;
     expect(row.textContent).toContain(text);
@@ -123,7 +113,7 @@ describe('the delivery log\'s expand column', () => {
     ['ru', 'Попытки и тело события', 'Показать попытки и тело события №2'],
     ['en', 'Attempts and body', 'Show the attempts and body of event 2'],
   ] as const)('has a named header and, on each row, a button the keyboard reaches that says whether it is open (%s)', async (locale, header, label) => {
-    mountPage(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
     await flushPromises();
     const th = document.querySelector('th[data-col-key="__n_expand__"]')!;
     expect(th.textContent?.trim()).toBe(header);
@@ -147,19 +137,11 @@ describe('the delivery log\'s expand column', () => {
 describe('the alert that a webhook endpoint was turned off', () => {
   it('tells, above every page, which endpoint stopped and since when, with a way to the webhooks page', async () => {
     const { default: WebhookAlert } = await import('../src/layout/WebhookAlert.vue');
-    const { createRouter, createMemoryHistory } = await import('vue-router');
-    const router = createRouter({ history: createMemoryHistory(), routes: [
-      { path: '/', component: { render: () => null } },
-      { path: '/admin/webhooks', name: 'admin-webhooks', component: { render: () => null } },
-    ] });
     for (const [locale, title, line] of [
       ['en', 'A webhook endpoint was turned off', 'https://shop.example.com/hooks: its deliveries kept failing since 26 Nov 2026'],
       ['ru', 'Адрес вебхуков выключен', 'https://shop.example.com/hooks: доставки не проходили с 26 нояб. 2026'],
     ] as const) {
-      const apollo = { watchQuery: () => ({ subscribe({ next }: { next: (r: unknown) => void }) { next({ data: DATA, dataState: 'complete', loading: false }); return { unsubscribe() {} }; }, refetch: async () => undefined }) };
-      wrapper = mount(WebhookAlert, { attachTo: document.body, global: { plugins: [createConsoleI18n(locale), router],
-        provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' }, tenant: { timeZone: 'Europe/London' } } } } } });
-      await flushPromises();
+      wrapper = await mountPage(WebhookAlert, QUERIES, locale, { session: { state: { user: { id: 'admin' }, tenant: { timeZone: 'Europe/London' } } }, attach: true });
       const alert = document.querySelector('[data-test="webhook-alert"]')!;
       expect(alert.getAttribute('role')).toBe('alert');
       expect(alert.textContent).toContain(title);
@@ -172,11 +154,8 @@ describe('the alert that a webhook endpoint was turned off', () => {
 
   it('says nothing while every endpoint works or was turned off by hand', async () => {
     const { default: WebhookAlert } = await import('../src/layout/WebhookAlert.vue');
-    const quiet = { ...DATA, webhookEndpoints: [{ ...ENDPOINT, enabled: true, disabledReason: null }, { ...ENDPOINT, id: 'ep-2', disabledReason: 'BY_ADMIN' }] };
-    const apollo = { watchQuery: () => ({ subscribe({ next }: { next: (r: unknown) => void }) { next({ data: quiet, dataState: 'complete', loading: false }); return { unsubscribe() {} }; }, refetch: async () => undefined }) };
-    wrapper = mount(WebhookAlert, { attachTo: document.body, global: { plugins: [createConsoleI18n('en')],
-      provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' } } } }, stubs: { RouterLink: true } } });
-    await flushPromises();
+    const quiet = { webhookEndpoints: [{ ...ENDPOINT, enabled: true, disabledReason: null }, { ...ENDPOINT, id: 'ep-2', disabledReason: 'BY_ADMIN' }] };
+    wrapper = await mountPage(WebhookAlert, { WebhookEndpoints: quiet }, 'en', { session: { state: { user: { id: 'admin' } } }, attach: true });
     expect(document.querySelector('[data-test="webhook-alert"]')).toBeNull();
   });
 });
