@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h, nextTick, type Component } from 'vue';
-import { NDialogProvider, NMessageProvider } from 'naive-ui';
+import { type VueWrapper } from '@vue/test-utils';
+import { nextTick, type Component } from 'vue';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { CalendarFieldsFragment, PolicyFieldsFragment, SlaSettingsQuery } from '@reclaim/client/staff';
 import DepartmentsPage from '../src/pages/admin/DepartmentsPage.vue';
@@ -13,9 +12,7 @@ import TemplatesPage from '../src/pages/admin/templates/TemplatesPage.vue';
 import PoliciesSection from '../src/pages/admin/sla/PoliciesSection.vue';
 import CalendarsSection from '../src/pages/admin/sla/CalendarsSection.vue';
 import LegalSection from '../src/pages/admin/sla/LegalSection.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
-import { reference } from './fixtures.js';
+import { mountPage, reference } from './fixtures.js';
 
 /** The server's refusal as it reaches the client (packages/server/src/graphql/errors.ts). */
 const refusal = (fields: Array<{ field: string; constraints?: string[]; reason?: string; messages?: string[] }>, extra: { code?: string; reason?: string } = {}) =>
@@ -29,10 +26,11 @@ const POLICY: PolicyFieldsFragment = {
   resolutionSeconds: null, warnPercent: 80, stageTargets: [{ stage: 'ANALYSIS', seconds: 3600 }], escalation: { notifyHead: true, raisePriority: false, reassignToDepartmentId: null },
 };
 const PRESETS: SlaSettingsQuery['legalPresets'] = [{ demand: 'REFUND', days: 10, penaltyPercentPerDay: 1 }, { demand: 'REPAIR', days: 45, penaltyPercentPerDay: 1 }];
-const QUERY_DATA = {
-  ...reference,
-  tenant: { id: 't', slug: 'acme', branding: { logoUrl: null, primaryColor: '#1f4e8c', accentColor: '#2bb3a3', intro: null } },
-  responseTemplates: [],
+const QUERIES = {
+  Reference: reference,
+  AdminDepartments: { departments: reference.allDepartments.map((d) => ({ ...d, createdAt: '2026-01-01T00:00:00Z' })) },
+  TenantBranding: { tenant: { id: 't', slug: 'acme', branding: { logoUrl: null, primaryColor: '#1f4e8c', accentColor: '#2bb3a3', intro: null } } },
+  ResponseTemplates: { responseTemplates: [] },
 };
 
 let wrapper: VueWrapper | null = null;
@@ -42,25 +40,12 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-/** The page with a client whose queries answer QUERY_DATA and whose mutations the server refuses with `error`. */
-function mountPage(page: Component, error: unknown, locale: 'ru' | 'en', props: Record<string, unknown> = {}) {
-  const apollo = {
-    watchQuery: () => ({
-      subscribe({ next }: { next: (r: unknown) => void }) { next({ data: QUERY_DATA, dataState: 'complete', loading: false }); return { unsubscribe() {} }; },
-      refetch: async () => undefined,
-    }),
-    mutate: vi.fn(async () => Promise.reject(error)),
-  };
+/** The page with a client whose queries answer QUERIES and whose mutations the server refuses with `error`. */
+async function mountAdmin(page: Component, error: unknown, locale: 'ru' | 'en', props: Record<string, unknown> = {}) {
+  const mutate = vi.fn(async (_options: unknown) => Promise.reject(error));
   const tenant = { id: 't', slug: 'acme', name: 'Acme', locale: 'ru', timeZone: 'Europe/Moscow', numberPrefix: 'ACME' };
-  const Host = defineComponent(() => () => h(NMessageProvider, null, { default: () => h(NDialogProvider, null, { default: () => h(page, props) }) }));
-  wrapper = mount(Host, {
-    global: {
-      plugins: [createConsoleI18n(locale)],
-      provide: { [ClientKey as symbol]: { apollo }, [SessionKey as symbol]: { state: { user: { id: 'admin' }, tenant }, setTenant() {} } },
-    },
-    attachTo: document.body,
-  });
-  return apollo;
+  wrapper = await mountPage(page, QUERIES, locale, { mutate, props, session: { state: { user: { id: 'admin' }, tenant }, setTenant() {} }, attach: true });
+  return { mutate };
 }
 
 const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); await nextTick(); };
@@ -91,7 +76,7 @@ const buttonNamed = (text: string) => [...document.querySelectorAll('button')].f
 
 describe('admin forms put the server\'s refusal on the field, in the user\'s language', () => {
   it('departments: a new name the server refuses stays in the field with the reason under it (Russian)', async () => {
-    const apollo = mountPage(DepartmentsPage, refusal([{ field: 'name', constraints: ['plainText'] }]), 'ru');
+    const apollo = await mountAdmin(DepartmentsPage, refusal([{ field: 'name', constraints: ['plainText'] }]), 'ru');
     await flush();
     await type('input[name=new-name]', 'Сервис\u200b');
     await submit();
@@ -102,7 +87,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('categories: a rename to a taken name keeps the field open with "This already exists." under it (English)', async () => {
-    const apollo = mountPage(CategoriesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'en');
+    const apollo = await mountAdmin(CategoriesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'en');
     await flush();
     buttonNamed('Rename').click();
     await flush();
@@ -119,7 +104,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('causes: a taken code stays in the new cause\'s code field with the reason under it (Russian), names in both languages are sent', async () => {
-    const apollo = mountPage(CausesPage, refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
+    const apollo = await mountAdmin(CausesPage, refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
     await flush();
     const causes = '[data-test=causes]';
     await type(`${causes} input[name=code]`, 'supplier_defect');
@@ -139,7 +124,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('company settings: the name\'s rule under the name', async () => {
-    mountPage(CompanyPage, refusal([{ field: 'name', constraints: ['maxLength'] }]), 'ru');
+    await mountAdmin(CompanyPage, refusal([{ field: 'name', constraints: ['maxLength'] }]), 'ru');
     await flush();
     await type('input[name=companyName]', 'А'.repeat(190));
     await submit('form.company');
@@ -147,7 +132,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('portal look: a colour and the intro each get their own problem', async () => {
-    mountPage(BrandingSection, refusal([{ field: 'branding.primaryColor', constraints: ['matches'] }, { field: 'branding.intro', constraints: ['plainText'] }]), 'en');
+    await mountAdmin(BrandingSection, refusal([{ field: 'branding.primaryColor', constraints: ['matches'] }, { field: 'branding.intro', constraints: ['plainText'] }]), 'en');
     await flush();
     await submit('form[data-test=branding]');
     expect(feedbackOf('input[name=primaryColor]').text).toBe('wrong format');
@@ -156,7 +141,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('response templates: a taken name under the name, in Russian', async () => {
-    mountPage(TemplatesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
+    await mountAdmin(TemplatesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
     await flush();
     await click('[data-test=template-new]');
     await type('input[name=template-name]', 'Приветствие');
@@ -169,7 +154,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   it('SLA policy: a target shorter than the service allows, under that target', async () => {
     const refused = refusal([{ field: 'firstResponseSeconds', messages: ['a target must be at least 60 seconds'] }, { field: 'stageTargets.ANALYSIS', messages: ['a target must be at least 60 seconds'] }],
       { reason: 'TARGET_TOO_SHORT' });
-    mountPage(PoliciesSection, refused, 'ru', { policies: [POLICY], calendars: [CALENDAR], reference });
+    await mountAdmin(PoliciesSection, refused, 'ru', { policies: [POLICY], calendars: [CALENDAR], reference });
     await flush();
     buttonNamed('Изменить').click();
     await flush();
@@ -181,7 +166,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('business calendar: a holiday in the wrong form, under the holidays', async () => {
-    mountPage(CalendarsSection, refusal([{ field: 'holidays', constraints: ['matches'] }]), 'en', { calendars: [CALENDAR] });
+    await mountAdmin(CalendarsSection, refusal([{ field: 'holidays', constraints: ['matches'] }]), 'en', { calendars: [CALENDAR] });
     await flush();
     await click('[data-test=new-calendar]');
     await type('input[name=calendarName]', 'Office 2');
@@ -191,7 +176,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('legal presets: the refused number under the row that was saved', async () => {
-    mountPage(LegalSection, refusal([{ field: 'days', constraints: ['max'] }]), 'ru', { presets: PRESETS });
+    await mountAdmin(LegalSection, refusal([{ field: 'days', constraints: ['max'] }]), 'ru', { presets: PRESETS });
     await flush();
     await type('input[name=days-REFUND]', '400');
     field('input[name=days-REFUND]').dispatchEvent(new Event('blur'));

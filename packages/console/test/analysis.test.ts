@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createMemoryHistory, createRouter } from 'vue-router';
-import { NAlert, NMessageProvider, NSelect } from 'naive-ui';
+import { NAlert, NSelect } from 'naive-ui';
 import { CombinedGraphQLErrors } from '@apollo/client';
 import type { AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisRepeatsQuery, AnalysisSurveysQuery, AnalysisTimesQuery } from '@reclaim/client/staff';
 import AnalysisPage from '../src/pages/analysis/AnalysisPage.vue';
@@ -12,9 +11,8 @@ import {
 import { fishboneFigure, funnelFigure, funnelTotals, paretoFigure, type Words } from '../src/pages/analysis/analysis-figures.js';
 import { filterFromQuery } from '../src/pages/queue/queue-query.js';
 import DrillDownFilters from '../src/pages/list/DrillDownFilters.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
-import { reference } from './fixtures.js';
+import { FakeClient, mountPage, PENDING, reference } from './fixtures.js';
 
 const ZONE = 'Asia/Yekaterinburg'; // UTC+5, no clock changes
 const NOW = Date.parse('2026-12-02T20:30:00Z'); // 3 December already, in Yekaterinburg
@@ -129,57 +127,24 @@ const SURVEYS: AnalysisSurveysQuery = {
   ],
 };
 
-/** An answer that has not come yet. */
-const PENDING = Symbol('pending');
-
-function fakeClient(by: AnalysisParetoQuery['pareto']['by'] = 'CATEGORY', override: Record<string, unknown> = {}) {
-  const calls: Record<string, Array<Record<string, unknown>>> = {};
-  const refetches = vi.fn(async () => undefined);
-  const live: Array<() => void> = [];
-  const answers: Record<string, unknown> = { Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(by), AnalysisSurveys: SURVEYS, ...override };
-  const watchQuery = ({ query, variables }: { query: { definitions: Array<{ name?: { value: string } }> }; variables: Record<string, unknown> }) => {
-    const name = query.definitions[0]!.name!.value;
-    (calls[name] ??= []).push(variables);
-    return {
-      subscribe({ next }: { next: (r: unknown) => void }) {
-        const answer = answers[name];
-        if (answer instanceof Error) next({ data: undefined, dataState: 'empty', loading: false, error: answer });
-        else if (answer === PENDING) next({ data: undefined, dataState: 'empty', loading: true });
-        else next({ data: answer, dataState: 'complete', loading: false });
-        return { unsubscribe() {} };
-      },
-      refetch: refetches,
-    };
-  };
-  const subscribe = () => ({ subscribe: ({ next }: { next: () => void }) => (live.push(next), { unsubscribe() {} }) });
-  return { client: { apollo: { watchQuery, subscribe }, socket: { onReady: () => () => undefined } }, calls, refetches, live };
-}
-
 interface Options { by?: AnalysisParetoQuery['pareto']['by']; answers?: Record<string, unknown>; user?: { id: string; roles: string[]; departments: { id: string; name: string }[] } }
-async function mountPage(url: string, locale: 'ru' | 'en' = 'en', options: Options = {}) {
-  const fake = fakeClient(options.by, options.answers);
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [
-      { path: '/analysis', name: 'analysis', component: { render: () => null } },
-      { path: '/complaints', name: 'complaints', component: { render: () => null } },
-    ],
+
+/** The Analysis page at `url`, its charts stubbed, over a client answering its five queries (`options.answers` replacing some). */
+async function mountAnalysis(url: string, locale: 'ru' | 'en' = 'en', options: Options = {}) {
+  const client = new FakeClient({
+    Reference: reference, AnalysisOverview: OVERVIEW, AnalysisTimes: TIMES, AnalysisRepeats: REPEATS, AnalysisPareto: PARETO(options.by ?? 'CATEGORY'),
+    AnalysisSurveys: SURVEYS, ...options.answers,
   });
-  await router.push(url);
   const session = {
     state: { token: 'token', tenant: { timeZone: ZONE, currency: 'RUB' }, user: options.user ?? { id: 'u-qm', roles: ['QUALITY_MANAGER'], departments: [] } },
     may: () => true,
   };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(AnalysisPage)));
-  const w = mount(Host, {
-    global: {
-      plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: fake.client, [SessionKey as symbol]: session },
-      stubs: { AnalysisChart: { props: ['option'], template: '<div class="chart-stub" />' } },
-    },
-    attachTo: document.body,
+  const w = await mountPage(AnalysisPage, client, locale, {
+    path: url, session, attach: true, stubs: { AnalysisChart: { props: ['option'], template: '<div class="chart-stub" />' } },
   });
-  await flushPromises();
-  return { w, router, ...fake };
+  /** The variables of each query `name` the page watched, in order. */
+  const calls = (name: string) => client.watched.filter((q) => q.name === name).map((q) => q.variables);
+  return { w, client, calls };
 }
 
 afterEach(() => {
@@ -189,16 +154,16 @@ afterEach(() => {
 
 describe('the Analysis page', { timeout: 20_000 }, () => {
   it('asks for the URL\'s period and filters: totals without grouping, the overview\'s series by it', async () => {
-    const { calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY');
+    const { calls } = await mountAnalysis('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY');
     const filter = { from: '2026-10-31T19:00:00.000Z', to: '2026-11-30T19:00:00.000Z', categoryId: 'c-defect' };
-    expect(calls.AnalysisOverview!.at(-1)).toEqual({ filter: { ...filter, grouping: 'WEEK' } });
-    expect(calls.AnalysisTimes!.at(-1)).toEqual({ filter });
-    expect(calls.AnalysisPareto!.at(-1)).toEqual({ filter, by: 'CATEGORY', measure: 'PENALTY' });
-    expect(calls.AnalysisRepeats!.at(-1)).toEqual({ filter, by: 'CUSTOMER', withinDays: 90 });
+    expect(calls('AnalysisOverview').at(-1)).toEqual({ filter: { ...filter, grouping: 'WEEK' } });
+    expect(calls('AnalysisTimes').at(-1)).toEqual({ filter });
+    expect(calls('AnalysisPareto').at(-1)).toEqual({ filter, by: 'CATEGORY', measure: 'PENALTY' });
+    expect(calls('AnalysisRepeats').at(-1)).toEqual({ filter, by: 'CUSTOMER', withinDays: 90 });
   });
 
   it('gives every chart a table with a caption, header cells and the figures in the locale (Russian)', async () => {
-    const { w } = await mountPage('/analysis?by=CATEGORY', 'ru');
+    const { w } = await mountAnalysis('/analysis?by=CATEGORY', 'ru');
     const tables = w.findAll('table');
     expect(tables.map((t) => t.find('caption').text())).toEqual([
       'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Ответы на опросы', 'Оценки в опросах',
@@ -216,9 +181,9 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
   });
 
   it('shows the survey figures in words, with the warning when too few answers back one, in both languages', async () => {
-    const { w, calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=MONTH', 'en');
+    const { w, calls } = await mountAnalysis('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=MONTH', 'en');
     const filter = { from: '2026-10-31T19:00:00.000Z', to: '2026-11-30T19:00:00.000Z' };
-    expect(calls.AnalysisSurveys!.at(-1)).toEqual({ series: { ...filter, grouping: 'MONTH' }, filter, by: 'COMPANY' });
+    expect(calls('AnalysisSurveys').at(-1)).toEqual({ series: { ...filter, grouping: 'MONTH' }, filter, by: 'COMPANY' });
     const responses = w.find('[data-test=survey-responses]');
     expect(responses.find('caption').text()).toBe('Survey responses');
     expect(responses.find('[data-column=invited]').text()).toBe('120');
@@ -235,7 +200,7 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
     expect(scores.find('.note').text()).toContain('Figures marked “Too few answers” rest on fewer than 30 answers');
     expect(scores.find('footer').exists()).toBe(true);
 
-    const ru = await mountPage('/analysis', 'ru', { answers: { AnalysisSurveys: { ...SURVEYS, surveyResponseRates: [{ ...SURVEYS.surveyResponseRates[0]!, invited: 9, lowSample: true }] } } });
+    const ru = await mountAnalysis('/analysis', 'ru', { answers: { AnalysisSurveys: { ...SURVEYS, surveyResponseRates: [{ ...SURVEYS.surveyResponseRates[0]!, invited: 9, lowSample: true }] } } });
     const ruScores = ru.w.find('[data-test=survey-scores]');
     expect(ruScores.find('caption').text()).toBe('Оценки в опросах');
     expect(ruScores.find('tr[data-row=all-STAFF-CSAT]').text()).toContain('Сотрудники');
@@ -246,28 +211,29 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
 
   it('asks the survey scores by department when chosen, naming each', async () => {
     const byDepartment: AnalysisSurveysQuery = { ...SURVEYS, surveyScores: [score({ key: 'd-service', label: 'Service', lowSample: true, answers: 3 })] };
-    const { w, calls } = await mountPage('/analysis', 'en', { answers: { AnalysisSurveys: byDepartment } });
+    const { w, calls } = await mountAnalysis('/analysis', 'en', { answers: { AnalysisSurveys: byDepartment } });
     const select = w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'survey-by')!;
     select.vm.$emit('update:value', 'DEPARTMENT');
     await flushPromises();
-    expect(calls.AnalysisSurveys!.at(-1)).toMatchObject({ by: 'DEPARTMENT' });
+    expect(calls('AnalysisSurveys').at(-1)).toMatchObject({ by: 'DEPARTMENT' });
     const scores = w.find('[data-test=survey-scores]');
     expect(scores.find('thead th').text()).toBe('Department');
     expect(scores.find('tbody th').text()).toBe('Service');
   });
 
   it('links each Pareto row to the list', async () => {
-    const { w } = await mountPage('/analysis?period=last30&by=CATEGORY');
+    const { w } = await mountAnalysis('/analysis?period=last30&by=CATEGORY');
     const link = w.find('[data-test=pareto] tr[data-row=c-defect] a');
     expect(link.attributes('href')).toMatch(/^\/complaints\?from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}&category=c-defect$/);
-    const causes = await mountPage('/analysis?by=CAUSE', 'en', { by: 'CAUSE' });
+    const causes = await mountAnalysis('/analysis?by=CAUSE', 'en', { by: 'CAUSE' });
     expect(causes.w.find('[data-test=pareto] tr[data-row=c-defect] a').attributes('href')).toMatch(/&cause=c-defect$/);
   });
 
   it('refreshes on complaint events at most once per three seconds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    const { live, refetches } = await mountPage('/analysis');
-    const fire = () => live.forEach((next) => next());
+    const { client } = await mountAnalysis('/analysis');
+    const refetches = client.refetched;
+    const fire = () => client.push(undefined);
     fire();
     await vi.advanceTimersByTimeAsync(0);
     expect(refetches).toHaveBeenCalledTimes(5); // the five queries, at once for the first change
@@ -282,16 +248,16 @@ describe('the Analysis page', { timeout: 20_000 }, () => {
   it('offers a head only their departments, and a quality manager every one', async () => {
     const options = (w: ReturnType<typeof mount>) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'department')!
       .props('options') as { label: string }[]).map((o) => o.label);
-    const head = await mountPage('/analysis', 'en', { user: { id: 'u-head', roles: ['HEAD'], departments: [{ id: 'd-service', name: 'Service' }] } });
+    const head = await mountAnalysis('/analysis', 'en', { user: { id: 'u-head', roles: ['HEAD'], departments: [{ id: 'd-service', name: 'Service' }] } });
     expect(options(head.w)).toEqual(['Service']);
-    const qm = await mountPage('/analysis');
+    const qm = await mountAnalysis('/analysis');
     expect(options(qm.w)).toEqual(['Service', 'Quality', 'Old returns desk (archived)']);
   });
 
   it('says a refusal in words, and shows loading and empty charts as such', async () => {
     const refused = new CombinedGraphQLErrors({ errors: [{ message: 'not yours', extensions: { code: 'FORBIDDEN' } }] });
     const empty: AnalysisTimesQuery = { slaCompliance: [], stageDurations: [] };
-    const { w } = await mountPage('/analysis', 'en', { answers: { AnalysisPareto: refused, AnalysisOverview: PENDING, AnalysisTimes: empty } });
+    const { w } = await mountAnalysis('/analysis', 'en', { answers: { AnalysisPareto: refused, AnalysisOverview: PENDING, AnalysisTimes: empty } });
     expect(w.findComponent(NAlert).text()).toBe('Your role does not allow this action.');
     expect(w.find('[data-test=funnel]').text()).toContain('Loading…');
     expect(w.find('[data-test=sla]').text()).toContain('Nothing to show for this period and these filters.');
@@ -344,7 +310,7 @@ describe('the cause-and-effect chart', () => {
 
 describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
   it('offer every card as CSV and Excel, named for screen readers, each with the arguments its query was given', async () => {
-    const { w, calls } = await mountPage('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY', 'ru');
+    const { w, calls } = await mountAnalysis('/analysis?period=custom&from=2026-11-01&to=2026-11-30&grouping=WEEK&category=c-defect&by=CATEGORY&measure=PENALTY', 'ru');
     const groups = w.findAll('.figure-card [role=group]');
     expect(groups.map((g) => g.attributes('aria-label'))).toEqual([
       'Воронка', 'Соблюдение SLA', 'Парето', 'Причины и следствие', 'Время на стадии', 'Удовлетворённость', 'Ответы на опросы', 'Оценки в опросах',
@@ -365,8 +331,8 @@ describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
       const url = new URL(path, 'http://x');
       return { path: url.pathname, params: Object.fromEntries([...url.searchParams].map(([k, v]) => [k, k === 'filter' ? JSON.parse(v) : v])) };
     };
-    const series = calls.AnalysisOverview!.at(-1)!.filter;
-    const whole = calls.AnalysisTimes!.at(-1)!.filter;
+    const series = calls('AnalysisOverview').at(-1)!.filter;
+    const whole = calls('AnalysisTimes').at(-1)!.filter;
     expect(await asked('funnel', 'csv')).toEqual({ path: '/exports/analysis/funnel.csv', params: { filter: series, lang: 'ru' } });
     expect(await asked('fishbone', 'xlsx')).toEqual({ path: '/exports/analysis/cause-effect.xlsx', params: { filter: series, lang: 'ru' } });
     expect(await asked('sla', 'csv')).toEqual({ path: '/exports/analysis/sla-compliance.csv', params: { filter: whole, lang: 'ru' } });
@@ -382,7 +348,7 @@ describe('the Analysis page\'s downloads', { timeout: 20_000 }, () => {
   it('are buttons a keyboard reaches, and say a refusal in words', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify({ error: { code: 'FORBIDDEN', message: 'VIEW_ANALYSIS needs one of the roles' } }),
       { status: 403, headers: { 'content-type': 'application/json' } })));
-    const { w } = await mountPage('/analysis');
+    const { w } = await mountAnalysis('/analysis');
     const button = w.find('[data-test=legal] [data-test=export-xlsx]');
     expect(button.element.tagName).toBe('BUTTON');
     expect(button.attributes('tabindex') ?? '0').not.toBe('-1');

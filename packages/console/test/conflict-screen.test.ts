@@ -1,13 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mount, type VueWrapper } from '@vue/test-utils';
-import { defineComponent, h, nextTick } from 'vue';
-import { NDialogProvider, NMessageProvider, NNotificationProvider, NSelect } from 'naive-ui';
+import { type VueWrapper } from '@vue/test-utils';
+import { nextTick } from 'vue';
+import { NSelect } from 'naive-ui';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { ComplaintDocument, ReferenceDocument, type ComplaintDetailFragment } from '@reclaim/client/staff';
+import { type ComplaintDetailFragment } from '@reclaim/client/staff';
 import ComplaintPage from '../src/pages/complaint/ComplaintPage.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
-import { complaint, reference } from './fixtures.js';
+import { complaint, FakeClient, mountPage, reference } from './fixtures.js';
 
 const conflictError = () => new CombinedGraphQLErrors({ errors: [{ message: 'version conflict', extensions: { code: 'CONFLICT', currentVersion: 4 } }] });
 const ABILITIES = { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false };
@@ -17,45 +15,20 @@ const ABILITIES = { assign: false, assignOnlySelf: false, update: false, reply: 
  * afresh (after the conflict), and `after` from then on, as Apollo's cache
  * would show it; the first transition is refused with CONFLICT.
  */
-function mountPage(before: ComplaintDetailFragment, after: ComplaintDetailFragment) {
-  const complaintWatchers: Array<(r: unknown) => void> = [];
-  const answer = (c: ComplaintDetailFragment) => ({ data: { complaint: c }, dataState: 'complete', loading: false });
-  const apollo = {
-    watchQuery: ({ query }: { query: unknown }) => ({
-      subscribe({ next }: { next: (r: unknown) => void }) {
-        if (query === ComplaintDocument) {
-          complaintWatchers.push(next);
-          next(answer(before));
-        } else if (query === ReferenceDocument) next({ data: reference, dataState: 'complete', loading: false });
-        else next({ data: {}, dataState: 'complete', loading: false });
-        return { unsubscribe() {} };
-      },
-      refetch: async () => undefined,
-    }),
-    query: vi.fn(async () => {
-      for (const next of complaintWatchers) next(answer(after));
-      return { data: { complaint: after } };
-    }),
-    subscribe: () => ({ subscribe: () => ({ unsubscribe() {} }) }),
-    mutate: vi.fn()
-      .mockImplementationOnce(async () => Promise.reject(conflictError()))
-      .mockImplementation(async () => ({ data: { transitionComplaint: { ...after, version: after.version + 1 } } })),
-  };
-  const socket = { onReady: () => () => undefined };
-  const Host = defineComponent(() => () => h(NNotificationProvider, null, {
-    default: () => h(NMessageProvider, null, { default: () => h(NDialogProvider, null, { default: () => h(ComplaintPage, { number: before.number }) }) }),
-  }));
-  const w = mount(Host, {
-    global: {
-      plugins: [createConsoleI18n('ru')],
-      provide: {
-        [ClientKey as symbol]: { apollo, socket },
-        [SessionKey as symbol]: { state: { user: { id: 'u-head' }, tenant: { timeZone: 'Europe/Moscow', locale: 'ru' } }, may: () => true },
-      },
-    },
-    attachTo: document.body,
+async function mountComplaint(before: ComplaintDetailFragment, after: ComplaintDetailFragment) {
+  let current = before;
+  const mutate = vi.fn()
+    .mockImplementationOnce(async () => Promise.reject(conflictError()))
+    .mockImplementation(async () => ({ data: { transitionComplaint: { ...after, version: after.version + 1 } } }));
+  const query = vi.fn(async () => {
+    current = after;
+    client.answerAgain('Complaint');
+    return { data: { complaint: after } };
   });
-  return { w, apollo };
+  const client: FakeClient = new FakeClient({ Complaint: () => ({ complaint: current }), Reference: reference }, { mutate, query });
+  const session = { state: { user: { id: 'u-head' }, tenant: { timeZone: 'Europe/Moscow', locale: 'ru' } }, may: () => true };
+  const w = await mountPage(ComplaintPage, client, 'ru', { props: { number: before.number }, session, attach: true });
+  return { w, mutate };
 }
 
 const flush = async () => { for (let i = 0; i < 6; i++) { await nextTick(); await new Promise((r) => setTimeout(r, 0)); } };
@@ -90,7 +63,7 @@ describe('the edit-conflict screen', () => {
   const opened = complaint({ stage: 'ANALYSIS', version: 3, allowedTransitions: ['DECISION', 'REJECTED'], abilities: ABILITIES });
 
   it('when someone else already took the step: says so, offers no re-apply, and keeps what was typed in the form', async () => {
-    const { w, apollo } = mountPage(opened, { ...opened, version: 4, stage: 'REJECTED', rejectionReason: 'Дубликат', allowedTransitions: ['ANALYSIS'] });
+    const { w, mutate } = await mountComplaint(opened, { ...opened, version: 4, stage: 'REJECTED', rejectionReason: 'Дубликат', allowedTransitions: ['ANALYSIS'] });
     wrapper = w;
     await flush();
     await rejectIntoConflict(w);
@@ -103,7 +76,7 @@ describe('the edit-conflict screen', () => {
     expect(el<HTMLButtonElement>('[data-test=stage-submit]')!.disabled).toBe(true);
     (el('form[data-stage-form=REJECTED]') as HTMLFormElement).dispatchEvent(new Event('submit'));
     await flush();
-    expect(apollo.mutate).toHaveBeenCalledOnce();
+    expect(mutate).toHaveBeenCalledOnce();
     // Closing the form is the user's choice.
     (el('[data-test=conflict-close]') as HTMLButtonElement).click();
     await flush();
@@ -111,7 +84,7 @@ describe('the edit-conflict screen', () => {
   });
 
   it('when the step is no longer open to this user (same stage, reassigned): says why, keeps the text', async () => {
-    const { w } = mountPage(opened, { ...opened, version: 4, assignee: { id: 'u-qual', name: 'Quinn Quality' }, allowedTransitions: [] });
+    const { w } = await mountComplaint(opened, { ...opened, version: 4, assignee: { id: 'u-qual', name: 'Quinn Quality' }, allowedTransitions: [] });
     wrapper = w;
     await flush();
     await rejectIntoConflict(w);
@@ -121,7 +94,7 @@ describe('the edit-conflict screen', () => {
   });
 
   it('when the step is still allowed: re-applies the same input against the new version', async () => {
-    const { w, apollo } = mountPage(opened, { ...opened, version: 4, assignee: { id: 'u-spec', name: 'Sam Specialist' } });
+    const { w, mutate } = await mountComplaint(opened, { ...opened, version: 4, assignee: { id: 'u-spec', name: 'Sam Specialist' } });
     wrapper = w;
     await flush();
     await rejectIntoConflict(w);
@@ -129,8 +102,8 @@ describe('the edit-conflict screen', () => {
     expect(el('[data-changed=assignee]')!.textContent).toContain('Sam Specialist');
     (el('[data-test=conflict-redo]') as HTMLButtonElement).click();
     await flush();
-    expect(apollo.mutate).toHaveBeenCalledTimes(2);
-    expect(apollo.mutate.mock.calls[1]![0]).toMatchObject({
+    expect(mutate).toHaveBeenCalledTimes(2);
+    expect(mutate.mock.calls[1]![0]).toMatchObject({
       variables: { input: { id: 'cmp-1', to: 'REJECTED', expectedVersion: 4, rejectionReasonId: 'r-misuse', rejectionReason: 'Клиент отказался от претензии', note: 'Звонил клиенту 1 декабря, он согласен' } },
     });
   });

@@ -73,10 +73,14 @@ export type Answers = Record<string, unknown>;
 
 const operationName = (query: DocumentNode) => (query.definitions.find((d) => (d as OperationDefinitionNode).name) as OperationDefinitionNode | undefined)?.name?.value ?? '';
 
+/** An answer that has not come yet: the query shows as loading. */
+export const PENDING = Symbol('pending');
+
 /**
  * The console's client as a page under test sees it. Each query the page watches is answered with
- * `answers[its operation name]` (a function is called with the variables, again at each refetch; an absent answer
- * leaves the query loading); what it watched and refetched is recorded; live events are the test's to push.
+ * `answers[its operation name]`: data, a function of the variables (called again at each refetch), an Error (the
+ * query failed) or PENDING; an absent answer leaves the query loading. What it watched and refetched is recorded;
+ * live events are the test's to push.
  */
 export class FakeClient {
   /** Each query watched, in order: its operation name and variables. */
@@ -84,6 +88,8 @@ export class FakeClient {
   /** Called with the operation name at each refetch. */
   readonly refetched = vi.fn((_name: string) => undefined);
   private readonly live: Array<(event: unknown) => void> = [];
+  /** Each open watch's way to answer again, by operation name. */
+  private readonly answering = new Map<string, Set<() => void>>();
   readonly socket = { onReady: () => () => undefined };
   readonly apollo: Record<string, unknown>;
 
@@ -95,13 +101,19 @@ export class FakeClient {
         let next: ((result: unknown) => void) | undefined;
         const answer = () => {
           const data = answers[name];
-          if (data !== undefined) next?.({ data: typeof data === 'function' ? data(variables) : data, dataState: 'complete', loading: false });
+          if (data === undefined) return;
+          if (data === PENDING) next?.({ data: undefined, dataState: 'empty', loading: true });
+          else if (data instanceof Error) next?.({ data: undefined, dataState: 'empty', loading: false, error: data });
+          else next?.({ data: typeof data === 'function' ? data(variables) : data, dataState: 'complete', loading: false });
         };
         return {
-          subscribe(observer: { next: (result: unknown) => void }) {
+          subscribe: (observer: { next: (result: unknown) => void }) => {
             next = observer.next;
+            let open = this.answering.get(name);
+            if (!open) this.answering.set(name, (open = new Set()));
+            open.add(answer);
             answer();
-            return { unsubscribe: () => (next = undefined) };
+            return { unsubscribe: () => { next = undefined; open.delete(answer); } };
           },
           refetch: async () => {
             this.refetched(name);
@@ -118,6 +130,11 @@ export class FakeClient {
   /** How many live subscriptions the page opened. */
   get subscriptions(): number {
     return this.live.length;
+  }
+
+  /** Answers every open watch of `name` again, as Apollo's cache does when a fetch elsewhere brings that data. */
+  answerAgain(name: string): void {
+    for (const answer of this.answering.get(name) ?? []) answer();
   }
 
   /** Sends a live event to every subscription the page holds. */
@@ -141,6 +158,8 @@ export interface PageOptions {
   attach?: boolean;
   /** The router the page reads its route from (a queue's filters in the URL, say). */
   router?: Router;
+  /** Components rendered as stubs (a chart, say). */
+  stubs?: Record<string, unknown>;
 }
 
 /** The console's routes with each page left out (nothing is rendered), so that links resolve to the paths the console serves. */
@@ -160,7 +179,7 @@ export async function mountPage(page: Component, answers: Answers | FakeClient, 
   const Host = defineComponent(() => () => h(NNotificationProvider, () => h(NMessageProvider, () => h(NDialogProvider, () => h(page, options.props)))));
   const wrapper = mount(Host, {
     attachTo: options.attach ? document.body : undefined,
-    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: session } },
+    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: session }, stubs: options.stubs as never },
   });
   await flushPromises();
   return wrapper;
