@@ -84,7 +84,7 @@ describe('actions register page', { timeout: 20_000 }, () => {
     vi.useFakeTimers();
     try {
       const { w, client } = await mountRegister(['MANAGE_CORRECTIVE_ACTIONS']);
-      expect(client.subscriptions).toBe(1);
+      expect(client.subscribed).toEqual(['CorrectiveActionUpdates']);
       client.push({ data: { correctiveActionsChanged: { at: '2026-12-01T10:00:00Z' } } });
       client.push({ data: { correctiveActionsChanged: { at: '2026-12-01T10:00:00Z' } } });
       await vi.advanceTimersByTimeAsync(200);

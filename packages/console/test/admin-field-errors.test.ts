@@ -76,43 +76,43 @@ const buttonNamed = (text: string) => [...document.querySelectorAll('button')].f
 
 describe('admin forms put the server\'s refusal on the field, in the user\'s language', () => {
   it('departments: a new name the server refuses stays in the field with the reason under it (Russian)', async () => {
-    const apollo = await mountAdmin(DepartmentsPage, refusal([{ field: 'name', constraints: ['plainText'] }]), 'ru');
+    const { mutate } = await mountAdmin(DepartmentsPage, refusal([{ field: 'name', constraints: ['plainText'] }]), 'ru');
     await flush();
     await type('input[name=new-name]', 'Сервис\u200b');
     await submit();
-    expect(apollo.mutate).toHaveBeenCalledOnce();
+    expect(mutate).toHaveBeenCalledOnce();
     expect(feedbackOf('input[name=new-name]').text).toBe('недопустимая длина или символы');
     expect(field('input[name=new-name]').value).toBe('Сервис\u200b');
     expect(document.body.textContent).not.toContain('the server\'s English');
   });
 
   it('categories: a rename to a taken name keeps the field open with "This already exists." under it (English)', async () => {
-    const apollo = await mountAdmin(CategoriesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'en');
+    const { mutate } = await mountAdmin(CategoriesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'en');
     await flush();
     buttonNamed('Rename').click();
     await flush();
     await type('input[name=rename]', 'Retired');
     field('input[name=rename]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
     await flush();
-    expect(apollo.mutate).toHaveBeenCalledOnce();
+    expect(mutate).toHaveBeenCalledOnce();
     expect(field('input[name=rename]').value).toBe('Retired');
     expect(feedbackOf('input[name=rename]').text).toBe('This already exists.');
     // Leaving the refused name unchanged does not send it again.
     field('input[name=rename]').dispatchEvent(new Event('blur'));
     await flush();
-    expect(apollo.mutate).toHaveBeenCalledOnce();
+    expect(mutate).toHaveBeenCalledOnce();
   });
 
   it('causes: a taken code stays in the new cause\'s code field with the reason under it (Russian), names in both languages are sent', async () => {
-    const apollo = await mountAdmin(CausesPage, refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
+    const { mutate } = await mountAdmin(CausesPage, refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
     await flush();
     const causes = '[data-test=causes]';
     await type(`${causes} input[name=code]`, 'supplier_defect');
     await type(`${causes} input[name=nameRu]`, 'Брак поставщика');
     await type(`${causes} input[name=nameEn]`, 'Supplier defect');
     await submit(`${causes} form`);
-    expect(apollo.mutate).toHaveBeenCalledOnce();
-    expect((apollo.mutate.mock.calls[0] as unknown as [{ variables: unknown }])[0].variables).toEqual({
+    expect(mutate).toHaveBeenCalledOnce();
+    expect((mutate.mock.calls[0] as unknown as [{ variables: unknown }])[0].variables).toEqual({
       input: { group: 'MATERIAL', code: 'supplier_defect', nameRu: 'Брак поставщика', nameEn: 'Supplier defect' },
     });
     expect(feedbackOf(`${causes} input[name=code]`).error).toBe(true);

@@ -87,6 +87,8 @@ export class FakeClient {
   readonly watched: Array<{ name: string; variables: Variables }> = [];
   /** Called with the operation name at each refetch. */
   readonly refetched = vi.fn((_name: string) => undefined);
+  /** Each live subscription the page opened: its operation name. */
+  readonly subscribed: string[] = [];
   private readonly live: Array<(event: unknown) => void> = [];
   /** Each open watch's way to answer again, by operation name. */
   private readonly answering = new Map<string, Set<() => void>>();
@@ -121,15 +123,13 @@ export class FakeClient {
           },
         };
       },
-      subscribe: () => ({ subscribe: ({ next }: { next: (event: unknown) => void }) => (this.live.push(next), { unsubscribe() {} }) }),
+      subscribe: ({ query: document }: { query: DocumentNode }) => {
+        this.subscribed.push(operationName(document));
+        return { subscribe: ({ next }: { next: (event: unknown) => void }) => (this.live.push(next), { unsubscribe() {} }) };
+      },
       mutate: mutate ?? (async () => { throw new Error('this page was not expected to send anything'); }),
       query: query ?? (async () => { throw new Error('this page was not expected to query once'); }),
     };
-  }
-
-  /** How many live subscriptions the page opened. */
-  get subscriptions(): number {
-    return this.live.length;
   }
 
   /** Answers every open watch of `name` again, as Apollo's cache does when a fetch elsewhere brings that data. */
@@ -172,6 +172,7 @@ function withoutPages(records: readonly RouteRecordRaw[]): RouteRecordRaw[] {
  * (given, or made of `answers`); its links resolve as the console's (or as `options.router`'s).
  */
 export async function mountPage(page: Component, answers: Answers | FakeClient, locale: 'ru' | 'en', options: PageOptions = {}): Promise<VueWrapper> {
+  if (answers instanceof FakeClient && (options.mutate || options.query)) throw new Error('give mutate and query to the FakeClient, not to mountPage');
   const client = answers instanceof FakeClient ? answers : new FakeClient(answers, options);
   const router = options.router ?? createRouter({ history: createMemoryHistory(), routes: withoutPages(routes) });
   if (options.path || !options.router) await router.push(options.path ?? '/');

@@ -1,45 +1,23 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineComponent, h, nextTick } from 'vue';
-import { flushPromises, mount } from '@vue/test-utils';
-import { createMemoryHistory, createRouter } from 'vue-router';
-import { NNotificationProvider } from 'naive-ui';
+import { nextTick } from 'vue';
+import { flushPromises } from '@vue/test-utils';
 import type { MyNotificationsSubscription } from '@reclaim/client/staff';
 import NotificationBell from '../src/layout/NotificationBell.vue';
-import { ClientKey, SessionKey } from '../src/apollo.js';
-import { createConsoleI18n } from '../src/i18n/index.js';
+import { FakeClient, mountPage } from './fixtures.js';
 import { announceArrivalOnce } from '../src/components/arrivals.js';
 
 type Item = MyNotificationsSubscription['myNotifications'];
 
-/** A client whose one live feed the test fires, recording which subscription the bell opened. */
-function fakeClient() {
-  const live: Array<(result: unknown) => void> = [];
-  const opened: string[] = [];
-  const subscribe = ({ query }: { query: { definitions: Array<{ name?: { value: string } }> } }) => {
-    opened.push(query.definitions[0]!.name!.value);
-    return { subscribe: ({ next }: { next: (r: unknown) => void }) => (live.push(next), { unsubscribe() {} }) };
-  };
-  return { client: { apollo: { subscribe }, socket: { onReady: () => () => undefined } }, live, opened };
-}
-
+/** The bell over a client whose live feed the test fires, in Yekaterinburg (UTC+5). */
 async function mountBell(locale: 'ru' | 'en' = 'en') {
-  const fake = fakeClient();
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/', component: { render: () => null } }, { path: '/complaints/:number', name: 'complaint', component: { render: () => null } }],
-  });
+  const client = new FakeClient({});
   const session = { state: { token: 'token', tenant: { timeZone: 'Asia/Yekaterinburg' } } };
-  const Host = defineComponent(() => () => h(NNotificationProvider, () => h(NotificationBell)));
-  const w = mount(Host, {
-    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: fake.client, [SessionKey as symbol]: session } },
-    attachTo: document.body,
-  });
-  await router.isReady();
+  const w = await mountPage(NotificationBell, client, locale, { session, attach: true });
   const fire = async (n: Item) => {
-    for (const next of fake.live) next({ data: { myNotifications: n } });
+    client.push({ data: { myNotifications: n } });
     await flushPromises();
   };
-  return { w, router, fire, ...fake };
+  return { w, router: w.vm.$router, fire, opened: client.subscribed };
 }
 
 const note = (over: Partial<Item>): Item => ({

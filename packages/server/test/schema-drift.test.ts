@@ -35,7 +35,7 @@ describe('entities and migrations', () => {
       // TypeORM's schema builder reads the catalogue with several statements at once on one connection.
       const pool = (db.dataSource.driver as PostgresDriver).master as pg.Pool;
       const undo = new Map<pg.PoolClient, () => void>();
-      pool.on('acquire', (client) => undo.set(client, oneStatementAtATime(client as never)));
+      pool.on('acquire', (client) => undo.set(client, oneStatementAtATime(client)));
       pool.on('release', (_err, client) => {
         undo.get(client)?.();
         undo.delete(client);

@@ -1,5 +1,3 @@
-type Query = (...args: unknown[]) => Promise<unknown>;
-
 /**
  * Makes `client`'s statements run one after another, each sent once the one
  * before it has answered, whoever sends them (resolvers running side by
@@ -7,15 +5,16 @@ type Query = (...args: unknown[]) => Promise<unknown>;
  * while another runs (pg 9 refuses it). Returns what undoes it, for a
  * connection going back to its pool.
  */
-export function oneStatementAtATime(client: { query: Query }): () => void {
-  const query = client.query;
+export function oneStatementAtATime(client: { query: (...args: never[]) => unknown }): () => void {
+  const target = client as { query: (...args: unknown[]) => unknown };
+  const query = target.query;
   let tail: Promise<unknown> = Promise.resolve();
-  client.query = (...args: unknown[]) => {
+  target.query = (...args: unknown[]) => {
     const run = tail.then(() => query.apply(client, args));
     tail = run.catch(() => undefined);
     return run;
   };
   return () => {
-    client.query = query;
+    target.query = query;
   };
 }

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { AppError } from '../graphql/errors.js';
 import type { ComplaintEvent } from '../realtime/events.js';
@@ -281,9 +282,9 @@ const undoSerial = new WeakMap<QueryRunner, () => void>();
  * the connection, and pg no longer queues for them.
  */
 async function connect(runner: QueryRunner): Promise<void> {
-  let client: { query: (...args: unknown[]) => Promise<unknown> };
+  let client: pg.PoolClient;
   try {
-    client = (await runner.connect()) as typeof client;
+    client = (await runner.connect()) as pg.PoolClient;
   } catch (err) {
     if (/timeout exceeded when trying to connect|connection timeout/i.test((err as Error).message)) throw poolBusy();
     throw err;

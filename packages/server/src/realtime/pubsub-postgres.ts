@@ -104,7 +104,7 @@ export class PostgresPubSub implements PubSub {
   private dedicatedClient(name: string): pg.Client {
     const client = new pg.Client({ connectionString: this.connectionString, application_name: name, keepAlive: true, query_timeout: 10_000 });
     // LISTEN, UNLISTEN and the health check come from different callers at once.
-    oneStatementAtATime(client as unknown as Parameters<typeof oneStatementAtATime>[0]);
+    oneStatementAtATime(client);
     return client;
   }
 
