@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import request from 'supertest';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
-import { adminQuery, templateDb, withDatabase } from './global-setup.js';
+import { adminQuery, copyPrefix, EMPTY_TABLES, SCHEMA_FINGERPRINT, templateDb, templateFingerprint, withDatabase } from './global-setup.js';
 
 export interface GqlResult<T = any> {
   status: number;
@@ -76,14 +77,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh migrated database: a copy of the template on PostgreSQL (DATABASE_URL), an in-memory PGlite otherwise. */
+/**
+ * A migrated database as the template left it: on PostgreSQL (DATABASE_URL) one this worker used and emptied
+ * before (`giveBack`), or else a copy of the template; an in-memory PGlite otherwise.
+ */
 export async function testDatabase(database: DatabaseOptions = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   let databaseUrl: string | undefined;
   let name: string | undefined;
   if (url) {
-    name = `reclaim_test_${randomBytes(6).toString('hex')}`;
-    await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}${await fileCopy(url)}`);
+    name = emptied.pop() ?? await copyTemplate(url);
     databaseUrl = withDatabase(url, name);
   }
   // A request waits up to 30 s for its share of the pool (5 s in production): on a loaded 2-core machine a fixture's
@@ -95,9 +98,47 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
     dataSource, mode, databaseUrl,
     async drop() {
       await dataSource.destroy();
-      if (url && name) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (url && name) await giveBack(url, name);
     },
   };
+}
+
+/**
+ * Databases this worker's earlier test files used and emptied, for its next ones. Copying the template creates
+ * about a thousand files and, as a file copy, forces two checkpoints; dropping the copy removes them again: under
+ * a full run that was 0.5–1.5 s a file and a tenth of the machine's CPU (docs/benchmarks.md). Emptying the tables
+ * a file wrote takes a tenth of that. Global teardown drops what is left.
+ */
+const emptied: string[] = [];
+
+const copyTemplate = async (url: string): Promise<string> => {
+  const name = `${copyPrefix()}${randomBytes(6).toString('hex')}`;
+  await adminQuery(url, `CREATE DATABASE ${name} TEMPLATE ${templateDb()}${await fileCopy(url)}`);
+  return name;
+};
+
+/**
+ * Empties database `name` for this worker's next file, or drops it if its schema is no longer the template's
+ * (a test undid a migration, added a table). It is renamed first, so that anything a test left connected to
+ * it, or reconnecting (a server not closed), finds it gone, as it would a dropped one.
+ */
+async function giveBack(url: string, name: string): Promise<void> {
+  const renamed = `${copyPrefix()}${randomBytes(6).toString('hex')}`;
+  try {
+    await adminQuery(url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`);
+    await adminQuery(url, `ALTER DATABASE ${name} RENAME TO ${renamed}`);
+  } catch {
+    await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    return;
+  }
+  const client = new pg.Client({ connectionString: withDatabase(url, renamed) });
+  const same = await client.connect()
+    .then(() => client.query(EMPTY_TABLES))
+    .then(() => client.query<{ fingerprint: string }>(`SELECT ${SCHEMA_FINGERPRINT} AS fingerprint`))
+    .then((result) => result.rows[0]?.fingerprint === templateFingerprint(), () => false)
+    .finally(() => client.end());
+  if (same) emptied.push(renamed);
+  else await adminQuery(url, `DROP DATABASE IF EXISTS ${renamed} WITH (FORCE)`);
 }
 
 /**
