@@ -136,7 +136,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       maxLockoutSeconds: config.loginMaxLockoutSeconds ?? 900,
       failuresPerAddressPerHour: config.loginFailuresPerAddressPerHour ?? 0,
     }),
-    passwords: new PasswordHashing(config.passwordHashConcurrency ?? 0, config.passwordHashWaitMs ?? 500),
+    passwords: new PasswordHashing(config.passwordHashConcurrency ?? 0, config.passwordHashWaitMs ?? 500, config.passwordHashCost),
     files: new FileLinks(config.jwtSecret),
     uploads: {
       slots: new UploadSlots({

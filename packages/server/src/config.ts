@@ -1,6 +1,7 @@
 import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RESET_DEFAULTS } from './modules/account/reset-limits.js';
+import { DEFAULT_HASH_COST } from './auth/password.js';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './realtime/index.js';
@@ -122,6 +123,11 @@ export interface Config {
   passwordHashConcurrency: number;
   /** How long a request may wait for a hashing slot before RATE_LIMITED. */
   passwordHashWaitMs: number;
+  /**
+   * The exponent of scrypt's N for the hashes this node writes (PASSWORD_HASH_COST, 15 to 20; 15: 32 MiB and about
+   * 60 ms a hash). Hashes keep their own, so it can be raised at any time. The test servers use 10 (see test/harness.ts).
+   */
+  passwordHashCost: number;
   /** Companies signed up per client address per hour; 0 turns it off. */
   signUpsPerHourPerAddress: number;
   /** How long the links of account mails work: an invitation, a password reset, an address confirmation. */
@@ -288,6 +294,7 @@ export const SETTINGS = z.object({
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: whole(),
   PASSWORD_HASH_CONCURRENCY: whole(),
   PASSWORD_HASH_WAIT_MS: whole(),
+  PASSWORD_HASH_COST: whole(DEFAULT_HASH_COST, 20),
   SIGN_UPS_PER_HOUR_PER_ADDRESS: whole(),
   INVITATION_TTL_HOURS: whole(1, 24 * 90),
   PASSWORD_RESET_TTL_MINUTES: whole(5, 24 * 60),
@@ -448,6 +455,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginFailuresPerAddressPerHour: s.LOGIN_FAILURES_PER_ADDRESS_PER_HOUR ?? 100,
     passwordHashConcurrency: s.PASSWORD_HASH_CONCURRENCY ?? 2 * availableParallelism(),
     passwordHashWaitMs: s.PASSWORD_HASH_WAIT_MS ?? 500,
+    passwordHashCost: s.PASSWORD_HASH_COST ?? DEFAULT_HASH_COST,
     signUpsPerHourPerAddress: s.SIGN_UPS_PER_HOUR_PER_ADDRESS ?? 3,
     invitationTtlSeconds: (s.INVITATION_TTL_HOURS ?? 7 * 24) * 3600,
     passwordResetTtlSeconds: (s.PASSWORD_RESET_TTL_MINUTES ?? 60) * 60,

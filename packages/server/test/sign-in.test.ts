@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App, type AppConfig } from '../src/app.js';
+import { DEFAULT_HASH_COST } from '../src/auth/password.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, PASSWORD, expectError, type TenantFixture } from './fixtures.js';
 
@@ -85,7 +86,8 @@ describe('password hashing, capped per node', () => {
   let server: TestServer;
   let t: TenantFixture;
   beforeAll(async () => {
-    server = await startTestServer({ trustedProxies: 1, passwordHashConcurrency: 3, passwordHashWaitMs: 1000 });
+    // At the production cost: the burst must find the slots busy.
+    server = await startTestServer({ trustedProxies: 1, passwordHashConcurrency: 3, passwordHashWaitMs: 1000, passwordHashCost: DEFAULT_HASH_COST });
     t = await new Fixtures(server).tenant();
   });
   afterAll(() => server?.close());

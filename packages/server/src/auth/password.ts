@@ -4,34 +4,37 @@ import { rateLimited } from '../graphql/errors.js';
 /**
  * Passwords are hashed with scrypt (memory-hard): N=2^15, r=8, p=1 uses
  * 32 MiB and about 60 ms per hash on the reference machine. The parameters
- * are stored with the hash so that they can be raised later.
+ * are stored with the hash, so that the cost can be raised later
+ * (PASSWORD_HASH_COST, the exponent of N) and older hashes still verify.
  */
-const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+export const DEFAULT_HASH_COST = 15;
 const KEY_LENGTH = 32;
+
+/** scrypt's parameters at cost `cost` (N = 2^cost), with room for the memory they take (128 · N · r bytes). */
+const paramsFor = (N: number, r = 8, p = 1): ScryptOptions => ({ N, r, p, maxmem: 256 * N * r });
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost = DEFAULT_HASH_COST): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const params = paramsFor(2 ** cost);
+  const key = await scrypt(password, salt, params);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), {
-    N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem,
-  });
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), paramsFor(Number(n), Number(r), Number(p)));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-/** A hash of nothing, verified against when a login names an unknown user, so that timing does not tell. */
-export const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** A hash of nothing at `cost`, verified against when a login names an unknown user, so that timing does not tell. */
+const dummyHash = (cost: number) => `scrypt$${2 ** cost}$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`;
 
 interface Waiter {
   address: string;
@@ -39,7 +42,7 @@ interface Waiter {
 }
 
 /**
- * Caps the password hashes this node computes at once (each holds a thread
+ * Hashes and checks passwords at the node's cost, and caps the hashes this node computes at once (each holds a thread
  * of libuv's pool and 32 MiB for about 60 ms), fairly: a client address
  * holds at most one slot or one place in the queue; when every slot is
  * busy a request waits at most `waitMs` in a queue as long as the slots,
@@ -51,7 +54,22 @@ export class PasswordHashing {
   private readonly queue: Waiter[] = [];
   private readonly addresses = new Set<string>();
 
-  constructor(private readonly slots: number, private readonly waitMs: number) {}
+  private readonly dummy: string;
+
+  /** `cost`: of the hashes this node writes (N = 2^cost), and of the dummy a login of nobody is checked against. */
+  constructor(private readonly slots: number, private readonly waitMs: number, private readonly cost = DEFAULT_HASH_COST) {
+    this.dummy = dummyHash(cost);
+  }
+
+  /** A new password's hash, at this node's cost. */
+  hash(password: string): Promise<string> {
+    return hashPassword(password, this.cost);
+  }
+
+  /** Whether `password` is the one `stored` was hashed from; with nothing stored, false, after as long as a check takes. */
+  verify(password: string, stored: string | null | undefined): Promise<boolean> {
+    return verifyPassword(password, stored ?? this.dummy).then((matches) => matches && !!stored);
+  }
 
   /** Runs `work` (a hash) in a slot for `address`; RATE_LIMITED when none is free in time. */
   async run<T>(address: string, work: () => Promise<T>): Promise<T> {

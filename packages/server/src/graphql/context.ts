@@ -263,7 +263,7 @@ export class GraphQLContext {
     return this.deps.passwords.run(this.clientAddress, work);
   }
 
-  private readonly hashPasswordInSlot = (password: string) => this.withHashingSlot(() => scryptHash(password));
+  private readonly hashPasswordInSlot = (password: string) => this.withHashingSlot(() => this.deps.passwords.hash(password));
 
   private async loadStaff(): Promise<RequestContext> {
     const token = bearer(this.authorization);

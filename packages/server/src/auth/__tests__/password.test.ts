@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { PasswordHashing } from '../password.js';
+import { hashPassword, PasswordHashing } from '../password.js';
 
 describe('PasswordHashing', () => {
   /** A hash that finishes when the test says so. */
@@ -41,5 +41,32 @@ describe('PasswordHashing', () => {
     const gate = new PasswordHashing(0, 500);
     const all = await Promise.all(Array.from({ length: 10 }, () => gate.run('1.1.1.1', async () => 'hash')));
     expect(all).toHaveLength(10);
+  });
+});
+
+describe('password hashes', () => {
+  it('are written at the node\'s cost and checked at their own, so that the cost can be raised later', async () => {
+    const cheap = new PasswordHashing(0, 500, 10);
+    const stored = await cheap.hash('correct horse battery');
+    expect(stored).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(await hashPassword('correct horse battery')).toMatch(/^scrypt\$32768\$8\$1\$/); // DEFAULT_HASH_COST
+    const raised = new PasswordHashing(0, 500, 16);
+    expect(await raised.verify('correct horse battery', stored)).toBe(true);
+    expect(await raised.verify('wrong horse battery', stored)).toBe(false);
+    expect(await raised.hash('x'.repeat(12))).toMatch(/^scrypt\$65536\$/);
+  });
+
+  it('check a login of nobody against a dummy of the node\'s cost, which nothing matches', async () => {
+    const spent = async (gate: PasswordHashing) => {
+      const started = performance.now();
+      expect(await gate.verify('', undefined)).toBe(false);
+      return performance.now() - started;
+    };
+    // A 2^15 check costs 32 times the work of a 2^10 one: the dummy is not checked at a fixed cost (the fastest of three
+    // cheap checks, so that a pause of the process does not make one look dear).
+    const cheap = new PasswordHashing(0, 500, 10);
+    const cheapest = Math.min(await spent(cheap), await spent(cheap), await spent(cheap));
+    expect(await spent(new PasswordHashing(0, 500, 15))).toBeGreaterThan(cheapest);
+    expect(await new PasswordHashing(0, 500, 10).verify('anything', null)).toBe(false);
   });
 });

@@ -155,7 +155,7 @@ export class TenantResolver {
     const account = `${tenantSlug.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
     await gql.limitAnonymous();
     const session = await gql.deps.logins.attempt(gql.clientAddress, account,
-      () => gql.withHashingSlot(async () => checkCredentials(await gql.forSlug(tenantSlug), email, password)));
+      () => gql.withHashingSlot(async () => checkCredentials(await gql.forSlug(tenantSlug), email, password, gql.deps.passwords)));
     if (!session) throw new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
     return withToken(gql, session);
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { badInput, notFound } from '../../graphql/errors.js';
-import { DUMMY_HASH, verifyPassword } from '../../auth/password.js';
+import type { PasswordHashing } from '../../auth/password.js';
 import { checkPassword } from '../../auth/password-policy.js';
 import { Role } from '../../auth/roles.js';
 import { Tenant } from './tenant.entity.js';
@@ -94,12 +94,14 @@ export async function insertUser(ctx: RequestContext, u: { email: string; name: 
  * The session of `email` in the company of `ctx` if `password` is theirs,
  * else null. An unknown company (`ctx` null), an unknown or deactivated
  * user and a wrong password take the same time: a password is checked in
- * each case (against a dummy hash when there is no user). An invited user
+ * each case (against a dummy hash of the node's cost when there is no user). An invited user
  * who has not set a password yet cannot sign in.
  */
-export async function checkCredentials(ctx: RequestContext | null, email: string, password: string): Promise<Session | null> {
+export async function checkCredentials(
+  ctx: RequestContext | null, email: string, password: string, passwords: Pick<PasswordHashing, 'verify'>,
+): Promise<Session | null> {
   const user = ctx ? await ctx.manager.findOneBy(User, { email: email.trim().toLowerCase() }) : null;
-  const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  const matches = await passwords.verify(password, user?.passwordHash);
   if (!ctx || !user?.active || !user.passwordHash || !matches) return null;
   return { user, tenant: await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId }) };
 }
