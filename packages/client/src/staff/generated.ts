@@ -585,7 +585,7 @@ export type SaveSurveyScheduleInput = {
   /** 0-365; 0 for none */
   cooldownDays?: number;
   departmentIds?: Array<string | number>;
-  /** 1-100 */
+  /** The share of the eligible customers invited on each run, 1-100 %: exactly that share of them, and a fraction of a customer left over is one more with that probability (30 % of 200 is 60; 30 % of one is one, on 30 % of runs); the same run always draws the same customers */
   sharePercent?: number;
   surveyId: string | number;
   /** "HH:MM" in the company's time zone */

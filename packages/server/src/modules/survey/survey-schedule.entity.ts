@@ -7,6 +7,11 @@ export enum ScheduleCadence {
 }
 registerEnumType(ScheduleCadence, { name: 'SurveyScheduleCadence', description: 'Every day, or one day a week, at a time of the company\'s day' });
 
+/** What sharePercent means, in the SDL (the schedule's field and its input's). */
+export const SHARE_PERCENT = 'The share of the eligible customers invited on each run, 1-100 %: exactly that share of them, '
+  + 'and a fraction of a customer left over is one more with that probability (30 % of 200 is 60; 30 % of one is one, '
+  + 'on 30 % of runs); the same run always draws the same customers';
+
 @ObjectType({ description: 'A survey sent on a schedule to the customers whose complaints closed lately (docs/surveys.md#schedules)' })
 @Entity('survey_schedules')
 export class SurveySchedule {
@@ -53,7 +58,7 @@ export class SurveySchedule {
   @Column('uuid', { array: true })
   categoryIds!: string[];
 
-  @Field(() => Int, { description: 'The share of the eligible customers invited on each run, 1-100 %' })
+  @Field(() => Int, { description: SHARE_PERCENT })
   @Column('integer')
   sharePercent!: number;
 

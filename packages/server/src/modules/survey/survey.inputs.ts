@@ -2,7 +2,7 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
 import { QuestionType, SurveyParameter } from './survey.entity.js';
-import { ScheduleCadence } from './survey-schedule.entity.js';
+import { SHARE_PERCENT, ScheduleCadence } from './survey-schedule.entity.js';
 
 export const MAX_QUESTIONS = 30;
 export const MAX_OPTIONS = 20;
@@ -237,7 +237,7 @@ export class SaveSurveyScheduleInput {
   @IsEntityId({ each: true })
   categoryIds!: string[];
 
-  @Field(() => Int, { defaultValue: 100, description: '1-100' })
+  @Field(() => Int, { defaultValue: 100, description: SHARE_PERCENT })
   @IsInt()
   @Min(1)
   @Max(100)
