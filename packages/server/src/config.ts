@@ -125,7 +125,7 @@ export interface Config {
   passwordHashWaitMs: number;
   /**
    * The exponent of scrypt's N for the hashes this node writes (PASSWORD_HASH_COST, 15 to 20; 15: 32 MiB and about
-   * 60 ms a hash). Hashes keep their own, so it can be raised at any time. The test servers use 10 (see test/harness.ts).
+   * 60 ms a hash). Hashes keep their own, so it can be raised at any time. Tests use 10 (TEST_HASH_COST, test/harness.ts).
    */
   passwordHashCost: number;
   /** Companies signed up per client address per hour; 0 turns it off. */

@@ -8,6 +8,7 @@ import { Complaint } from '../src/modules/complaint/complaint.entity.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { nextComplaintNumber } from '../src/modules/complaint/numbering.js';
 import { PASSWORD, complaintInput, pathTo } from './fixtures.js';
+import { TEST_HASH_COST } from './harness.js';
 
 /** A staff member: whom the service tier acts for, and whom the HTTP tier's fixtures sign tokens for. */
 export interface Member {
@@ -98,7 +99,7 @@ export class Builders {
   async newUser(tenantId: string, slug: string, roles: Role[], departmentIds: string[] = [], email?: string): Promise<Member> {
     const id = randomUUID();
     const address = email ?? `${roles.join('-').toLowerCase()}-${randomBytes(3).toString('hex')}@${slug}.test`;
-    passwordHash ??= hashPassword(PASSWORD);
+    passwordHash ??= hashPassword(PASSWORD, TEST_HASH_COST);
     const hash = await passwordHash;
     await this.inTenant(tenantId, async (m) => {
       await m.query(`INSERT INTO users (tenant_id, id, email, name, password_hash, roles, active, credentials_version, created_at)

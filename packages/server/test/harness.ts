@@ -30,18 +30,23 @@ export interface TestServer {
 }
 
 /**
+ * The cost (scrypt's N = 2^cost) at which test servers, the service tier and the builders hash passwords: 2^10, a
+ * thirty-second of the production cost's work, as test runners commonly use a fast hasher; at 2^15 the hashes
+ * took a fifteenth of the suite's CPU. The test of the hashing slots sets the production cost.
+ */
+export const TEST_HASH_COST = 10;
+
+/**
  * A real server on a random port over a fresh database of its own: a copy
  * of the migrated template on PostgreSQL, or an in-memory PGlite;
  * `database` sets the pool and its limits.
  */
 export async function startTestServer(options: Partial<AppConfig> = {}, database: DatabaseOptions = {}): Promise<TestServer> {
   const { dataSource, mode, databaseUrl, drop } = await testDatabase(database);
-  // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1. Passwords are hashed at
-  // 2^10 instead of 2^15 (a thirty-second of the work), as Django's test runners do with a fast hasher: at 2^15 the
-  // suite's 250 hashes and checks took a fifteenth of its CPU. The test of the hashing slots sets the real cost.
+  // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
   const app = await createApp(dataSource, {
     jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false,
-    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, passwordHashCost: 10,
+    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, passwordHashCost: TEST_HASH_COST,
     // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
     pubsub: mode === 'postgres' ? 'postgres' : 'memory', databaseUrl, ...options,
   });

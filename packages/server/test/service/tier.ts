@@ -5,10 +5,13 @@ import { UnitOfWork } from '../../src/db/unit-of-work.js';
 import { enterAsStaff, RequestContext } from '../../src/graphql/context.js';
 import { AppError } from '../../src/graphql/errors.js';
 import { buildStaffSchema } from '../../src/graphql/schema.js';
-import { testDatabase, type GqlResult, type TestDatabase } from '../harness.js';
+import { TEST_HASH_COST, testDatabase, type GqlResult, type TestDatabase } from '../harness.js';
+import { hashPassword } from '../../src/auth/password.js';
 import { expectNoWritesIn } from '../fixtures.js';
 import { Builders, type Member } from '../builders.js';
 import { MailLinks } from '../../src/modules/mail/mail-links.js';
+
+const hashAtTestCost = (password: string) => hashPassword(password, TEST_HASH_COST);
 
 /** The tracking links of the mail that operations write, as a node signs them. */
 const MAIL_LINKS = new MailLinks('a service-tier secret of at least 32 characters', 'http://localhost:4000');
@@ -76,7 +79,7 @@ export async function asStaff<T>(dataSource: DataSource, user: Member, operation
   try {
     const actor = await enterAsStaff(uow, { tenantId: user.tenantId, userId: user.id });
     if (allowance !== PUBLIC) admit(allowance, actor);
-    const result = await work(new RequestContext(user.tenantId, actor, await uow.manager(), uow, undefined, MAIL_LINKS));
+    const result = await work(new RequestContext(user.tenantId, actor, await uow.manager(), uow, hashAtTestCost, MAIL_LINKS));
     await uow.finish(true);
     return result;
   } catch (err) {
