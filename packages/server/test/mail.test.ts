@@ -236,10 +236,14 @@ describe('sending', () => {
   it('never sends one mail twice, and a node that died holding one loses nothing', async () => {
     const second = new MailWorker(server.dataSource, { smtpUrl: sink.url, domain: DOMAIN, tagSecret: TAG_SECRET }, undefined,
       { ...DEFAULT_MAIL_WORKER, pollMs: 50, retryDelaysMs: [RETRY_MS] });
-    second.start();
     try {
+      // Fifteen mails waiting, then both nodes start at once: each claims its turns (4 mails) from the same rows. (Written
+      // while both ran, the node that committed them, woken by its commit, could send all fifteen before the other polled.)
       const { c, to } = await registered(a);
+      await server.app.mail.stop();
       for (let i = 0; i < 15; i++) ok(await reply(a, c.id, `Reply ${i}`));
+      server.app.mail.start();
+      second.start();
       await eventually(() => mails(to, REPLY).length >= 15, 10_000, '15 mails');
       await new Promise((r) => setTimeout(r, 500));
       expect(mails(to, REPLY)).toHaveLength(15);
