@@ -1,7 +1,7 @@
 import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RESET_DEFAULTS } from './modules/account/reset-limits.js';
-import { DEFAULT_HASH_COST } from './auth/password.js';
+import { DEFAULT_HASH_COST, MAX_HASH_COST } from './auth/password.js';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { PubSubKind } from './realtime/index.js';
@@ -294,7 +294,7 @@ export const SETTINGS = z.object({
   LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: whole(),
   PASSWORD_HASH_CONCURRENCY: whole(),
   PASSWORD_HASH_WAIT_MS: whole(),
-  PASSWORD_HASH_COST: whole(DEFAULT_HASH_COST, 17),
+  PASSWORD_HASH_COST: whole(DEFAULT_HASH_COST, MAX_HASH_COST),
   SIGN_UPS_PER_HOUR_PER_ADDRESS: whole(),
   INVITATION_TTL_HOURS: whole(1, 24 * 90),
   PASSWORD_RESET_TTL_MINUTES: whole(5, 24 * 60),

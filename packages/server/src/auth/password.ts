@@ -8,10 +8,16 @@ import { rateLimited } from '../graphql/errors.js';
  * (PASSWORD_HASH_COST, the exponent of N) and older hashes still verify.
  */
 export const DEFAULT_HASH_COST = 15;
+/** The highest PASSWORD_HASH_COST: 2^17 with r = 8 is 128 MiB a hash, and a node computes several at once. */
+export const MAX_HASH_COST = 17;
 const KEY_LENGTH = 32;
+/**
+ * What one hash or check may take (scrypt needs 128 · N · r bytes, and a little more): that of the highest cost.
+ * A stored hash that asks for more (written elsewhere, or tampered with) fails to check instead of taking it.
+ */
+const MAX_MEMORY = 128 * 2 ** MAX_HASH_COST * 8 + 1024 * 1024;
 
-/** scrypt's parameters at cost `cost` (N = 2^cost), with room for the memory they take (128 · N · r bytes). */
-const paramsFor = (N: number, r = 8, p = 1): ScryptOptions => ({ N, r, p, maxmem: 256 * N * r });
+const paramsFor = (N: number, r = 8, p = 1): ScryptOptions => ({ N, r, p, maxmem: MAX_MEMORY });
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -29,8 +35,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), paramsFor(Number(n), Number(r), Number(p)));
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), paramsFor(Number(n), Number(r), Number(p))).catch(() => null);
+  return !!actual && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** A hash of nothing at `cost`, verified against when a login names an unknown user, so that timing does not tell. */

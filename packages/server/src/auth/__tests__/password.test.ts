@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { hashPassword, PasswordHashing } from '../password.js';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { hashPassword, MAX_HASH_COST, PasswordHashing, verifyPassword } from '../password.js';
 
 describe('PasswordHashing', () => {
   /** A hash that finishes when the test says so. */
@@ -54,6 +55,14 @@ describe('password hashes', () => {
     expect(await raised.verify('correct horse battery', stored)).toBe(true);
     expect(await raised.verify('wrong horse battery', stored)).toBe(false);
     expect(await raised.hash('x'.repeat(12))).toMatch(/^scrypt\$65536\$/);
+  });
+
+  it('are not checked when they ask for more memory than any node may use (above 2^MAX_HASH_COST), whoever wrote them', async () => {
+    const salt = randomBytes(16);
+    const key = scryptSync('correct horse battery', salt, 32, { N: 2 ** (MAX_HASH_COST + 1), r: 8, p: 1, maxmem: 512 * 1024 * 1024 });
+    const stored = ['scrypt', 2 ** (MAX_HASH_COST + 1), 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+    expect(await verifyPassword('correct horse battery', stored)).toBe(false);
+    expect(await verifyPassword('correct horse battery', stored.replace(/^scrypt\$\d+\$8/, 'scrypt$1024$4096'))).toBe(false); // r as large
   });
 
   it('check a login of nobody against a dummy of the node\'s cost, which nothing matches', async () => {
