@@ -57,40 +57,80 @@ describe('one company flooding live delivery', () => {
     const watchId = watcher.subscribe(STAGE_SUB);
     await watcher.settle();
 
-    // Each hostile intake is two queue events, each executed for 200 groups; four staff keep taking calls.
-    let flooding = true;
-    const intakes = Promise.all(Array.from({ length: 4 }, async () => {
-      while (flooding) await fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile));
+    // Two hostile intakes: four events, each executed for the 200 groups, 800 executions that the company's
+    // budget (50 a second) spreads over sixteen seconds; meanwhile its staff keep reading complaints.
+    const [seen] = await Promise.all([0, 1].map(() => fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile))));
+    let reading = true;
+    const reads = Promise.all(Array.from({ length: 4 }, async () => {
+      while (reading) await fx.get(hostile.staff.OPERATOR.token, seen.id);
     }));
-    const started = Date.now();
-    while (hub.stats.executions < 400 && Date.now() - started < 30_000) await pause(10);
-    let backlog = 0;
-    const sampler = setInterval(() => (backlog = Math.max(backlog, hub.pending)), 5);
+    for (const until = Date.now() + 30_000; hub.pending < 400 && Date.now() < until;) await pause(10);
+    expect(hub.pending).toBeGreaterThanOrEqual(400);
     const c = await fx.register(victim.staff.OPERATOR.token, phoneIntake(victim));
     const arrived = await watcher.waitFor((m) => m.id === watchId && m.payload?.data?.complaintStageChanged?.complaint?.id === c.id, 30_000);
-    clearInterval(sampler);
+    // The victim's event overtook the backlog: the hostile company's executions were still waiting, its subscribers all there.
+    const waiting = hub.pending;
+    expect(hub.size).toBe(201);
+    expect(waiting).toBeGreaterThan(0);
     // From the moment the change was written (the database's clock, on this machine) to the moment it arrived.
     const lag = watcher.arrivals[watcher.messages.indexOf(arrived)]! - Date.parse(arrived.payload.data.complaintStageChanged.at);
-    flooding = false;
-    await intakes;
-    console.log(`victim event lag under the flood: ${lag} ms; up to ${backlog} hostile executions waiting meanwhile; executed ${hub.stats.executions}, dropped ${hub.stats.dropped}`);
+    reading = false;
+    await reads;
+    console.log(`victim event lag under the flood: ${lag} ms, with ${waiting} hostile executions still waiting; executed ${hub.stats.executions}, dropped ${hub.stats.dropped}`);
     expect(lag).toBeLessThan(1000);
+    expect(hub.stats.dropped).toBe(0);
 
-    // More hostile events, then every hostile socket closes while their executions wait.
-    await Promise.all(Array.from({ length: 6 }, () => fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile))));
+    // Every hostile socket closes while hundreds of their executions wait.
+    expect(hub.pending).toBeGreaterThan(100);
     await closeAndWait(flood);
     // The server has seen every close: only the victim's watcher is left in the hub.
     for (const until = Date.now() + 5000; hub.size > 1 && Date.now() < until;) await pause(20);
     expect(hub.size).toBe(1);
     const atClose = hub.stats.executions;
     await pause(1000);
-    // At most the turns already running when the sockets closed (4 slots of 8).
+    // At most the turns already running when the sockets closed (4 slots of 8); nothing waits any more.
     expect(hub.stats.executions - atClose).toBeLessThanOrEqual(32);
+    expect(hub.pending).toBe(0);
     const quiet = hub.stats.executions;
     await fx.register(hostile.staff.OPERATOR.token, phoneIntake(hostile));
     await pause(500);
     expect(hub.stats.executions).toBe(quiet);
   }, 300_000);
+
+  it('ends the subscriptions of a company whose queue is full (LIVE_QUEUE_FULL); subscribed again at once, they get the next events', async () => {
+    // Two waiting executions at most, one a second: three intakes at once (six events) overflow the company's queue.
+    const node = await startTestServer({ slaScheduler: false, live: { pendingExecutionsPerTenant: 2, executionsPerSecondPerTenant: 1 } });
+    const clients: WsClient[] = [];
+    try {
+      const nfx = new Fixtures(node);
+      const [w, other] = await Promise.all([nfx.world(), nfx.world()]);
+      const hub = node.app.realtime.hub!;
+      const [client, watcher] = await Promise.all([WsClient.staff(node.url, w.staff.HEAD.token), WsClient.staff(node.url, other.staff.HEAD.token)]);
+      clients.push(client, watcher);
+      const first = client.subscribe(STAGE_SUB);
+      const watchId = watcher.subscribe(STAGE_SUB);
+      await Promise.all([client.settle(), watcher.settle()]);
+      await Promise.all([0, 1, 2].map(() => nfx.register(w.staff.OPERATOR.token, phoneIntake(w))));
+      const ended = await client.waitFor((m) => m.id === first && !!m.payload?.errors, 10_000);
+      expect(ended.payload.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', reason: 'LIVE_QUEUE_FULL' });
+      expect(hub.stats.dropped).toBeGreaterThan(0);
+      // Nobody waits for the ended subscription's executions: they no longer hold the company's places.
+      expect(hub.pending).toBe(0);
+      // Subscribed again, as the error says: the next intake's events arrive, not another refusal.
+      const again = client.subscribe(STAGE_SUB);
+      await client.settle();
+      const c = await nfx.register(w.staff.OPERATOR.token, phoneIntake(w));
+      const caught = await client.waitForResults(again, 2, 10_000);
+      expect(caught.map((r) => r.errors)).toEqual([undefined, undefined]);
+      expect(caught.map((r) => r.data.complaintStageChanged.complaint.id)).toEqual([c.id, c.id]);
+      // Another company's events were never held back by it.
+      const theirs = await nfx.register(other.staff.OPERATOR.token, phoneIntake(other));
+      await watcher.waitFor((m) => m.id === watchId && m.payload?.data?.complaintStageChanged?.complaint?.id === theirs.id, 5000);
+    } finally {
+      await closeAndWait(clients);
+      await node.close();
+    }
+  });
 
   it('shares one group among documents that differ only in formatting, comments or operation name; alias variants get their own shape', async () => {
     const hub = server.app.realtime.hub!;

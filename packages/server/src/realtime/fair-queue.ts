@@ -41,6 +41,22 @@ export class FairQueue<J> {
     return true;
   }
 
+  /** Takes out and returns the company's waiting jobs that `which` picks (work nobody waits for any more). */
+  discard(tenantId: string, which: (job: J) => boolean): J[] {
+    const queue = this.queues.get(tenantId);
+    if (!queue) return [];
+    const kept = queue.filter((job) => !which(job));
+    if (kept.length === queue.length) return [];
+    const taken = queue.filter(which);
+    if (kept.length) this.queues.set(tenantId, kept);
+    else {
+      this.queues.delete(tenantId);
+      const at = this.ring.indexOf(tenantId);
+      if (at >= 0) this.ring.splice(at, 1);
+    }
+    return taken;
+  }
+
   /** Jobs waiting (not running) in all companies. */
   get pending(): number {
     let n = 0;

@@ -358,6 +358,11 @@ export class SubscriptionHub {
     ownGroups?.add(group.key, -1);
     if (ownGroups && !ownGroups.size) this.ownerGroups.delete(who);
     if (group.subscribers.size) return;
+    // Its waiting executions go at once: they would spend the company's budget and hold its queue's places for nobody.
+    for (const job of this.queue.discard(tenantId, (j) => j.group === group)) {
+      this.stats.skipped++;
+      job.done();
+    }
     if (group.feed.actor) this.staffGroups.add(tenantId, -1);
     const groups = this.byTenant.get(tenantId);
     groups?.delete(group.key);

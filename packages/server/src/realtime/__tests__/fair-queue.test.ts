@@ -24,6 +24,20 @@ describe('FairQueue', () => {
     expect(queue.pending).toBe(3);
   });
 
+  it('discards waiting jobs nobody waits for: their places and budget go to what is still wanted', async () => {
+    const started: number[] = [];
+    const queue = new FairQueue<number>({ slots: 0, quantum: 8, maxPending: 4 }, async (_tenant, jobs) => {
+      started.push(...jobs);
+    });
+    for (let i = 0; i < 4; i++) queue.offer('a', i);
+    expect(queue.offer('a', 4)).toBe(false);
+    expect(queue.discard('a', (j) => j % 2 === 0)).toEqual([0, 2]);
+    expect(queue.discard('b', () => true)).toEqual([]);
+    expect([queue.offer('a', 5), queue.offer('a', 6), queue.offer('a', 7)]).toEqual([true, true, false]);
+    expect(queue.discard('a', () => true)).toEqual([1, 3, 5, 6]);
+    expect(queue.pending).toBe(0);
+  });
+
   it('starts at most perSecond jobs a second per company; another company keeps its own budget', async () => {
     let now = 0;
     const started: string[] = [];
