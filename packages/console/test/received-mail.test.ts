@@ -27,6 +27,7 @@ describe('the received mail', () => {
       mail({ id: 'm1', outcome: 'THREADED', threadedBy: 'REFERENCES', afterClosing: true }),
       mail({ id: 'm2', outcome: 'NEW_COMPLAINT', spf: 'fail', dkim: 'fail', dmarc: 'fail', complaintNumber: 'ACME-2026-000043' }),
       mail({ id: 'm3', outcome: 'AUTOMATIC', complaintNumber: null, spf: null, dkim: null, dmarc: null, dmarcPolicy: null }),
+      mail({ id: 'm4', outcome: 'TOO_LARGE', complaintNumber: null, spf: null, dkim: null, dmarc: null, dmarcPolicy: null }),
     ], 'ru');
     expect(rows[0]).toEqual([expect.stringContaining('2026'), 'olga@kettle-owner.test', 'Broken kettle',
       'Добавлено к обращению (как ответ на наше письмо) · после закрытия', 'ACME-2026-000042', 'SPF pass · DKIM pass · DMARC pass (reject)']);
@@ -34,12 +35,14 @@ describe('the received mail', () => {
     expect(rows[1]![5]).toBe('SPF fail · DKIM fail · DMARC fail (reject)');
     expect(wrapper!.findAll('tbody tr')[1]!.find('.warn').exists()).toBe(true);
     expect(rows[2]!.slice(3)).toEqual(['Автоматическое, пропущено', '—', 'не проверялось']);
+    expect(rows[3]!.slice(3)).toEqual(['Слишком большое, оставлено непрочитанным в ящике', '—', 'не проверялось']);
     expect(wrapper!.get('a[href="/complaints/ACME-2026-000043"]').text()).toBe('ACME-2026-000043');
   });
 
   it('reads in English too', async () => {
-    const rows = await render([mail({ outcome: 'THREADED', threadedBy: 'REPLY_ADDRESS' })], 'en');
+    const rows = await render([mail({ outcome: 'THREADED', threadedBy: 'REPLY_ADDRESS' }), mail({ id: 'm2', outcome: 'TOO_LARGE', complaintNumber: null })], 'en');
     expect(rows[0]![3]).toBe('Added to the complaint (by the reply address)');
+    expect(rows[1]![3]).toBe('Too large, left unread in the mailbox');
     expect(wrapper!.get('h2').text()).toBe('Received mail');
   });
 });

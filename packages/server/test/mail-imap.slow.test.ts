@@ -28,6 +28,7 @@ const TAG_SECRET = randomBytes(32).toString('hex');
 const MAILBOX = `{ mailbox { host port security username folder enabled failures lastErrorCode lastErrorDetail lastPolledAt fetched nextPollAt } }`;
 const SAVE = `mutation($input: MailboxInput!) { saveMailbox(input: $input) { host port security username folder enabled fetched lastErrorCode } }`;
 const READ_NOW = `mutation { readMailboxNow { fetched } }`;
+const INBOUND = `{ inboundMails(first: 100) { messageId fromAddress subject outcome complaintNumber } }`;
 
 /** A Dovecot account of its own for each test: a mailbox no other test writes to. */
 function account() {
@@ -72,7 +73,7 @@ async function seen(user: string, password: string, messageId: string): Promise<
 suite('the company\'s own mailbox over IMAP', () => {
   beforeAll(async () => {
     dovecot = await new Dovecot().start();
-    server = await startTestServer({ mailDomain: DOMAIN, mailTagSecret: TAG_SECRET, mailboxesAllowInsecure: true, mailbox: { pollMs: 100, intervalMs: 400 }, mail: { pollMs: 100 } });
+    server = await startTestServer({ mailDomain: DOMAIN, mailTagSecret: TAG_SECRET, mailboxesAllowInsecure: true, mailMaxBytes: 200 * 1024, mailbox: { pollMs: 100, intervalMs: 400 }, mail: { pollMs: 100 } });
     fx = new Fixtures(server);
     [a, b] = await Promise.all([fx.world(), fx.world()]);
   }, 60_000);
@@ -148,6 +149,30 @@ suite('the company\'s own mailbox over IMAP', () => {
     expect(await bySubject(a, later.subject)).toHaveLength(1);
     // The mail someone had read in the mailbox before it was connected becomes a complaint only now that it is unseen again.
     expect(await bySubject(a, read.subject)).toHaveLength(1);
+  });
+
+  it('leaves a mail larger than MAIL_MAX_MB unread in the mailbox, and shows the admin who wrote it and about what, once', async () => {
+    const { user, password, input } = account();
+    const big = mail('A video of the fault');
+    const raw = big.raw + `${'The lid cracked again, see the video. '.repeat(25)}\r\n`.repeat(300); // about 280 kB, over the 200 kB limit
+    const after = mail('Sent after the video');
+    await dovecot.deliver(user, password, raw);
+    await dovecot.deliver(user, password, after.raw);
+    ok(await server.staff(SAVE, { input }, a.t.adminToken));
+    await eventually(async () => (await bySubject(a, after.subject)).length > 0, 10_000, 'the mail after the large one');
+    const received = async () => ok(await server.staff(INBOUND, {}, a.t.adminToken)).inboundMails
+      .filter((m: { messageId: string }) => m.messageId === big.id);
+    expect(await received()).toEqual([{ messageId: big.id, fromAddress: big.from, subject: big.subject, outcome: 'TOO_LARGE', complaintNumber: null }]);
+    expect(await bySubject(a, big.subject)).toHaveLength(0);
+    expect(await seen(user, password, big.id)).toBe(false);
+    expect(ok(await server.staff(MAILBOX, {}, a.t.adminToken)).mailbox).toMatchObject({ fetched: 1, failures: 0 });
+    // Read again from the start (a node that died before recording how far it got): still one record.
+    await fx.asTenant(a.t.tenantId, (m) => m.query('UPDATE mail_mailboxes SET last_uid = NULL, uid_validity = NULL'));
+    ok(await server.staff(READ_NOW, {}, a.t.adminToken));
+    await eventually(async () => (await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT 1 FROM mail_mailboxes WHERE uid_validity IS NOT NULL'))).length > 0,
+      10_000, 'the second read');
+    expect(await received()).toHaveLength(1);
+    expect(ok(await server.staff(INBOUND, {}, b.t.adminToken)).inboundMails.filter((m: { messageId: string }) => m.messageId === big.id)).toEqual([]);
   });
 
   it('is read by one node at a time, and no mail is taken twice by two nodes', async () => {

@@ -371,7 +371,7 @@ export const en = {
   received: {
     title: 'Received mail', at: 'Received', from: 'From', outcomeTitle: 'What became of it', checks: 'SPF · DKIM · DMARC',
     notChecked: 'not checked', afterClosing: 'after closing',
-    outcome: { THREADED: 'Added to the complaint', NEW_COMPLAINT: 'New complaint', AUTOMATIC: 'Automatic, ignored', BOUNCE: 'Delivery report' },
+    outcome: { THREADED: 'Added to the complaint', NEW_COMPLAINT: 'New complaint', AUTOMATIC: 'Automatic, ignored', BOUNCE: 'Delivery report', TOO_LARGE: 'Too large, left unread in the mailbox' },
     threadedBy: { REPLY_ADDRESS: 'by the reply address', REFERENCES: 'as a reply to our mail', SUBJECT: 'by the number in the subject' },
   },
   myNotifications: {

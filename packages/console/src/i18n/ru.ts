@@ -373,7 +373,7 @@ export const ru: Messages = {
   received: {
     title: 'Полученные письма', at: 'Получено', from: 'От кого', outcomeTitle: 'Что с ним стало', checks: 'SPF · DKIM · DMARC',
     notChecked: 'не проверялось', afterClosing: 'после закрытия',
-    outcome: { THREADED: 'Добавлено к обращению', NEW_COMPLAINT: 'Новое обращение', AUTOMATIC: 'Автоматическое, пропущено', BOUNCE: 'Отчёт о недоставке' },
+    outcome: { THREADED: 'Добавлено к обращению', NEW_COMPLAINT: 'Новое обращение', AUTOMATIC: 'Автоматическое, пропущено', BOUNCE: 'Отчёт о недоставке', TOO_LARGE: 'Слишком большое, оставлено непрочитанным в ящике' },
     threadedBy: { REPLY_ADDRESS: 'по адресу для ответа', REFERENCES: 'как ответ на наше письмо', SUBJECT: 'по номеру в теме' },
   },
   myNotifications: {

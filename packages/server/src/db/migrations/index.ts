@@ -28,6 +28,7 @@ import { SurveySchedules1764700000000 } from './1764700000000-survey-schedules.j
 import { SurveyFigures1764710000000 } from './1764710000000-survey-figures.js';
 import { SurveyFollowUp1764720000000 } from './1764720000000-survey-follow-up.js';
 import { MailErrors1764730000000 } from './1764730000000-mail-errors.js';
+import { InboundTooLarge1764740000000 } from './1764740000000-inbound-too-large.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { Surveys1764680000000 } from './1764680000000-surveys.js';
@@ -73,4 +74,5 @@ export const migrations = [
   SurveyFigures1764710000000,
   SurveyFollowUp1764720000000,
   MailErrors1764730000000,
+  InboundTooLarge1764740000000,
 ];

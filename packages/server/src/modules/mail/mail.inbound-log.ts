@@ -16,7 +16,7 @@ export class InboundMailView {
   @Field()
   subject!: string;
 
-  @Field({ description: 'THREADED, NEW_COMPLAINT, AUTOMATIC or BOUNCE' })
+  @Field({ description: 'THREADED, NEW_COMPLAINT, AUTOMATIC, BOUNCE, or TOO_LARGE: in the company\'s own mailbox, larger than MAIL_MAX_MB, left unread there' })
   outcome!: string;
 
   @Field(() => String, { nullable: true, description: 'How it found its complaint: REPLY_ADDRESS, REFERENCES or SUBJECT' })

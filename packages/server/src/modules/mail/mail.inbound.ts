@@ -20,7 +20,7 @@ import { NotificationEvent } from './notification-texts.js';
 import { notifyCustomer } from './notifications.js';
 
 /** What became of a mail. */
-export type InboundOutcome = 'THREADED' | 'NEW_COMPLAINT' | 'AUTOMATIC' | 'BOUNCE' | 'DUPLICATE';
+export type InboundOutcome = 'THREADED' | 'NEW_COMPLAINT' | 'AUTOMATIC' | 'BOUNCE' | 'TOO_LARGE' | 'DUPLICATE';
 
 export interface InboundMail {
   tenantId: string;
@@ -132,6 +132,27 @@ export async function receiveMail(dataSource: DataSource, publisher: CommittedEv
   } catch (err) {
     await uow.finish(false).catch(() => undefined);
     await dropFiles(dataSource, mail.tenantId, mail.files);
+    throw err;
+  }
+}
+
+/**
+ * Records, in the company's received mail, a mail of its own mailbox that is
+ * too large to take (left unread there): the admin sees who wrote and about
+ * what. Once per Message-ID, as every received mail.
+ */
+export async function recordTooLarge(dataSource: DataSource, tenantId: string, mail: { messageId: string; from: string; subject: string }): Promise<InboundOutcome> {
+  const uow = new UnitOfWork(dataSource, undefined, { job: 'mail' });
+  try {
+    await uow.enterTenant(tenantId);
+    const rows = await (await uow.manager()).query(
+      `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
+       VALUES (app_tenant_id(), $1, $2, $3, $4, 'TOO_LARGE') ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING id`,
+      [randomUUID(), mail.messageId.slice(0, 1000), mail.from.toLowerCase(), oneLine(mail.subject, 200)]);
+    await uow.finish(true);
+    return rows.length ? 'TOO_LARGE' : 'DUPLICATE';
+  } catch (err) {
+    await uow.finish(false).catch(() => undefined);
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claimi
 import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
 import type { RateLimiter } from '../../http/rate-limiter.js';
 import type { MailLinks } from './mail-links.js';
-import { receiveFiles, receiveMail } from './mail.inbound.js';
+import { receiveFiles, receiveMail, recordTooLarge } from './mail.inbound.js';
 import type { MailSettings } from './mail.worker.js';
 import { closeMailbox, MailboxFailure, mailboxFailure, openMailbox, type MailboxPolicy } from './mailbox.connection.js';
 import { MailboxError, type MailboxSecurity } from './mailbox.entity.js';
@@ -146,9 +146,8 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
             complete = false;
             break;
           }
-          await this.take(tenantId, m, client, uid);
+          if (await this.take(tenantId, m, client, uid)) done.taken++;
           if (!first) done.lastUid = uid;
-          done.taken++;
         }
         if (first) {
           done.uidValidity = complete ? validity : null;
@@ -165,18 +164,27 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
     return done;
   }
 
-  /** One mail: fetched, received in the company's transaction, then marked seen. */
-  private async take(tenantId: string, m: ClaimedMailbox, client: Awaited<ReturnType<typeof openMailbox>>, uid: number): Promise<void> {
-    const head = await client.fetchOne(String(uid), { size: true }, { uid: true });
-    if (head && head.size !== undefined && head.size > this.policy.maxBytes) return;
+  /** One mail: fetched, received in the company's transaction, then marked seen; false when it was not taken (too large, gone). */
+  private async take(tenantId: string, m: ClaimedMailbox, client: Awaited<ReturnType<typeof openMailbox>>, uid: number): Promise<boolean> {
+    const head = await client.fetchOne(String(uid), { size: true, envelope: true }, { uid: true });
+    if (head && head.size !== undefined && head.size > this.policy.maxBytes) {
+      // Left unread in the mailbox, and shown to the admin among the received mail.
+      const envelope = head.envelope;
+      await recordTooLarge(this.dataSource, tenantId, {
+        messageId: envelope?.messageId || `<imap.${client.mailbox ? client.mailbox.uidValidity : 0}.${uid}@${m.slug}.reclaim.invalid>`,
+        from: envelope?.from?.[0]?.address ?? '', subject: envelope?.subject ?? '',
+      });
+      return false;
+    }
     const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
-    if (!message || !message.source) return;
+    if (!message || !message.source) return false;
     const raw = message.source;
     const parsed = await simpleParser(raw);
     const files = await receiveFiles(this.dataSource, tenantId, parsed);
     // SPF needs the address that delivered the mail, which only the company's own mail server saw: its checks stand, none are made here.
     await receiveMail(this.dataSource, this.publisher, this.links, { tenantId, taggedNumber: this.taggedNumber(m.slug, parsed), parsed, raw, files, auth: null });
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
+    return true;
   }
 
   /** A verified reply address of this company among the mail's recipients (a customer who wrote to both). */
