@@ -192,7 +192,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   });
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.
-  const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler }) : null;
+  const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler, mailReceiver }) : null;
   // The analysis, asked again by every open Analysis page of a company when a complaint moves, is computed once a moment.
   const shared = new SharedResults(config.sharedResultsMs ?? 0);
   const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(shared), buildPortalSchema(), limits.ready()]);
@@ -238,6 +238,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
         mailboxes: { inFlight: mailboxReader.inFlightCount, ...mailboxReader.stats },
         surveySchedules: surveyScheduler.stats,
+        smtpReceiver: mailReceiver?.state ?? null,
       });
     }
     if (serveFiles(req, res, path) || serveExports(req, res, path)) return;

@@ -30,12 +30,7 @@ export async function run(prepare?: (app: App) => void): Promise<void> {
   prepare?.(app);
   await new Promise<void>((resolve) => app.server.listen(config.port, resolve));
   log.info(`Reclaim listening on http://localhost:${config.port}  (staff API /graphql, portal API /portal/graphql, subscriptions on both over graphql-ws; pub/sub: ${config.pubsub})`);
-  if (app.mailReceiver) {
-    // Without its receiver the node still serves everything else (a taken port in embedded mode must not stop the start).
-    await app.mailReceiver.listen().then(
-      (port) => log.info(`mail received over SMTP on ${config.smtpHost}:${port} for *@${config.mailDomain}`),
-      (err: Error) => log.error(`mail receiver not started: ${err.message}`));
-  }
+  await app.mailReceiver?.start();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -52,7 +52,8 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const smtpPort = app.mailReceiver ? await app.mailReceiver.listen() : undefined;
+  // As a node starts it: a port it cannot have is logged, and the server serves the rest (smtpPort undefined).
+  const smtpPort = (await app.mailReceiver?.start()) ?? undefined;
 
   const post = async (path: string, query: string, variables?: Record<string, unknown>, token?: string) => {
     let req = request(base).post(path).set('content-type', 'application/json');

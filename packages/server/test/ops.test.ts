@@ -192,3 +192,30 @@ describe('metrics', () => {
     expect(invalid(after) - invalid(before)).toBe(1);
   });
 });
+
+describe('the SMTP receiver', () => {
+  const details = async (url: string) => (await request(url).get('/healthz/details').set('authorization', `Bearer ${OPERATOR}`)).body;
+  const listening = async (url: string) => (parsePrometheus((await request(url).get('/metrics').set('authorization', `Bearer ${OPERATOR}`)).text) as
+    Array<{ name: string; metrics: Array<{ value?: string }> }>).find((f) => f.name === 'reclaim_smtp_receiver_listening')?.metrics[0]?.value;
+
+  it('tells the operators whether it listens, and why not when its port was taken; the node serves the rest', async () => {
+    const mail = { operatorToken: OPERATOR, mailDomain: 'mail.reclaim.test', smtpHost: '127.0.0.1' };
+    const first = await startTestServer({ ...mail, smtpPort: 0 });
+    // A second node asked for the first one's port: its receiver cannot start, the node does.
+    const second = await startTestServer({ ...mail, smtpPort: first.smtpPort });
+    try {
+      expect((await details(first.url)).smtpReceiver).toEqual({ listening: true, port: first.smtpPort, error: null });
+      expect(await listening(first.url)).toBe('1');
+      expect(second.smtpPort).toBeUndefined();
+      expect((await details(second.url)).smtpReceiver).toEqual({ listening: false, port: null, error: expect.stringMatching(/EADDRINUSE/) });
+      expect(await listening(second.url)).toBe('0');
+      expect(lines.some((l) => l.level >= 50 && /mail receiver not started: .*EADDRINUSE/.test(l.msg))).toBe(true);
+      expect((await request(second.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status).toBe(200);
+      // A node without a receiver (no SMTP_PORT) has neither.
+      expect(await details(server.url)).toMatchObject({ smtpReceiver: null });
+      expect(await listening(server.url)).toBeUndefined();
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { unitLimitsOf } from '../db/unit-of-work.js';
 import type { Realtime } from '../realtime/index.js';
 import type { SlaScheduler } from '../modules/sla/sla.scheduler.js';
+import type { MailReceiver } from '../modules/mail/mail.receiver.js';
 
 /** Where a request went: bounded, so that the label set stays small. */
 export type Endpoint = 'staff' | 'portal' | 'files' | 'app' | 'ops';
@@ -11,6 +12,8 @@ export interface MetricSources {
   dataSource: DataSource;
   realtime: Realtime;
   scheduler: SlaScheduler | null;
+  /** The SMTP receiver, when the node has one (SMTP_PORT). */
+  mailReceiver: MailReceiver | null;
 }
 
 /**
@@ -89,6 +92,15 @@ export class Metrics {
         this.set(sources.realtime.hub?.size ?? 0);
       },
     });
+    const receiver = sources.mailReceiver;
+    if (receiver) {
+      new Gauge({
+        name: 'reclaim_smtp_receiver_listening', help: 'Whether this node\'s SMTP receiver listens (1) or could not start, e.g. its port was taken (0).', registers,
+        collect() {
+          this.set(receiver.state.listening ? 1 : 0);
+        },
+      });
+    }
     new Gauge({
       name: 'reclaim_websockets_open', help: 'Open WebSocket connections on this node.', registers,
       collect() {

@@ -77,19 +77,45 @@ export class MailReceiver {
     this.server.on('error', (err) => log.error(`mail receiver: ${err.message}`));
   }
 
-  /** Starts listening; the port it listens on (rejects when it cannot, e.g. the port is taken). */
+  /** Whether it listens, on which port, and why not when it could not (operators: /healthz/details, reclaim_smtp_receiver_listening). */
+  state: { listening: boolean; port: number | null; error: string | null } = { listening: false, port: null, error: null };
+
+  /**
+   * Starts listening as a node does: a port it cannot have is logged and shown in `state`, not thrown, since
+   * the node serves everything else without its receiver (a taken port in embedded mode must not stop the start).
+   */
+  async start(): Promise<number | null> {
+    try {
+      const port = await this.listen();
+      log.info(`mail received over SMTP on ${this.options.host}:${port} for *@${this.settings.domain}`);
+      return port;
+    } catch (err) {
+      log.error(`mail receiver not started: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /** Starts listening; the port it listens on (rejects when it cannot, e.g. the port is taken, and says so in `state`). */
   async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.host, () => {
-        this.server.server.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.server.server.once('error', reject);
+        this.server.listen(this.options.port, this.options.host, () => {
+          this.server.server.off('error', reject);
+          resolve();
+        });
       });
-    });
-    return (this.server.server.address() as AddressInfo).port;
+    } catch (err) {
+      this.state = { listening: false, port: null, error: (err as Error).message };
+      throw err;
+    }
+    const { port } = this.server.server.address() as AddressInfo;
+    this.state = { listening: true, port, error: null };
+    return port;
   }
 
   close(): Promise<void> {
+    this.state = { ...this.state, listening: false };
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
