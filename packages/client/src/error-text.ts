@@ -97,6 +97,10 @@ export const REASON_TEXTS = {
     en: 'Confirm the company admin\'s address first, with the link in the mail.',
   },
   NOT_INVITED: { ru: 'Этот сотрудник уже принял приглашение.', en: 'This staff member has accepted the invitation already.' },
+  INVITATION_LIMIT: {
+    ru: 'Компания уже отправила столько приглашений, сколько можно за час. Повторите позже.',
+    en: 'Your company has sent as many invitations as it may this hour. Try again later.',
+  },
   UNSAFE_URL: { ru: 'Адрес не подходит: нужен HTTPS-адрес в интернете, не во внутренней сети.', en: 'This address cannot be used: it must be an HTTPS address on the internet, not in a private network.' },
   ALREADY_LINKED: { ru: 'Эти обращения уже связаны по-другому; сначала уберите связь.', en: 'These complaints are already linked another way; remove that link first.' },
   SURVEY_ANSWERED: { ru: 'На этот опрос уже ответили. Спасибо!', en: 'This survey has already been answered. Thank you!' },

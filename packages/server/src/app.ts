@@ -161,6 +161,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       invitationTtlSeconds: config.invitationTtlSeconds ?? ACCOUNT_DEFAULTS.invitationTtlSeconds,
       passwordResetTtlSeconds: config.passwordResetTtlSeconds ?? ACCOUNT_DEFAULTS.passwordResetTtlSeconds,
       addressConfirmationTtlSeconds: config.addressConfirmationTtlSeconds ?? ACCOUNT_DEFAULTS.addressConfirmationTtlSeconds,
+      invitations: limits.limiter('invitations-tenant', config.invitationsPerHour ?? 0, 3600),
     },
     passwordResets: new PasswordResetLimits(limits, {
       perAccountPerHour: config.passwordResetsPerAccountPerHour ?? 0,

@@ -1,6 +1,6 @@
 import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { RESET_DEFAULTS } from './modules/account/reset-limits.js';
+import { INVITATIONS_PER_HOUR, RESET_DEFAULTS } from './modules/account/reset-limits.js';
 import { DEFAULT_HASH_COST, MAX_HASH_COST } from './auth/password.js';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
@@ -134,6 +134,8 @@ export interface Config {
   invitationTtlSeconds: number;
   passwordResetTtlSeconds: number;
   addressConfirmationTtlSeconds: number;
+  /** Invitation mails (new and sent again) a company may send per hour; 0 turns it off. */
+  invitationsPerHour: number;
   /** "Forgot password?" requests per account (company and e-mail) and per client address, per hour; 0 turns one off. */
   passwordResetsPerAccountPerHour: number;
   passwordResetsPerAddressPerHour: number;
@@ -299,6 +301,7 @@ export const SETTINGS = z.object({
   INVITATION_TTL_HOURS: whole(1, 24 * 90),
   PASSWORD_RESET_TTL_MINUTES: whole(5, 24 * 60),
   ADDRESS_CONFIRMATION_TTL_HOURS: whole(1, 24 * 90),
+  INVITATIONS_PER_HOUR: whole(),
   PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR: whole(),
   PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: whole(),
   PASSWORD_RESET_MIN_ANSWER_MS: whole(0, 5000),
@@ -460,6 +463,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationTtlSeconds: (s.INVITATION_TTL_HOURS ?? 7 * 24) * 3600,
     passwordResetTtlSeconds: (s.PASSWORD_RESET_TTL_MINUTES ?? 60) * 60,
     addressConfirmationTtlSeconds: (s.ADDRESS_CONFIRMATION_TTL_HOURS ?? 7 * 24) * 3600,
+    invitationsPerHour: s.INVITATIONS_PER_HOUR ?? INVITATIONS_PER_HOUR,
     passwordResetsPerAccountPerHour: s.PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR ?? RESET_DEFAULTS.perAccountPerHour,
     passwordResetsPerAddressPerHour: s.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR ?? RESET_DEFAULTS.perAddressPerHour,
     passwordResetMinAnswerMs: s.PASSWORD_RESET_MIN_ANSWER_MS ?? RESET_DEFAULTS.minAnswerMs,

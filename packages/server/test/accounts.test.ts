@@ -329,6 +329,32 @@ describe('password reset limits', () => {
   });
 });
 
+describe('invitation limits', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({
+      redisUrl: process.env.REDIS_URL, rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`, publicUrl: PUBLIC_URL, invitationsPerHour: 2,
+    });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('count a company\'s invitation mails, new and sent again, per hour: past its share one is refused and writes nothing; another company invites on', async () => {
+    const lfx = new Fixtures(limited);
+    const [t, other] = await Promise.all([lfx.tenant(), lfx.tenant()]);
+    const inviteIn = (tenant: TenantFixture) => limited.staff(INVITE, { input: { email: address(), name: 'Irina Invited', roles: ['SPECIALIST'] } }, tenant.adminToken);
+    const first = ok(await inviteIn(t)).inviteUser;
+    ok(await limited.staff(RESEND, { id: first.id }, t.adminToken));
+    const refused = expectError(await lfx.expectNoWrites(() => inviteIn(t)), 'RATE_LIMITED', 'INVITATION_LIMIT');
+    expect(refused.extensions?.retryAfterSeconds).toBeGreaterThan(3000);
+    expectError(await lfx.expectNoWrites(() => limited.staff(RESEND, { id: first.id }, t.adminToken)), 'RATE_LIMITED', 'INVITATION_LIMIT');
+    ok(await inviteIn(other));
+    // Mail of another kind is not counted: the admin's own password reset still goes.
+    ok(await limited.staff(REQUEST_RESET, { input: { tenantSlug: t.slug, email: `admin@${t.slug}.test` } }));
+  });
+});
+
 describe('without SMTP_URL', () => {
   let embedded: TestServer;
   beforeAll(async () => {

@@ -90,6 +90,7 @@ export const ERROR_REASONS = {
   LINK_REVOKED: 'BAD_USER_INPUT',
   ADDRESS_UNCONFIRMED: 'FORBIDDEN',
   NOT_INVITED: 'BAD_USER_INPUT',
+  INVITATION_LIMIT: 'RATE_LIMITED',
 } as const satisfies Record<string, ErrorCode>;
 
 export type ErrorReason = keyof typeof ERROR_REASONS;

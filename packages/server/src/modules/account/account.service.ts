@@ -9,18 +9,22 @@ import { User } from '../user/user.entity.js';
 import { refuseTakenEmail, setDepartments } from '../user/user.service.js';
 import { accountMail, type AccountMailKind } from './account-mail.js';
 import { issueLink, LinkPurpose, redeemLink, revokeLinks, useUpLinks } from './account-links.js';
+import { RateLimiter } from '../../http/rate-limiter.js';
 
 /** How long each kind of link works (INVITATION_TTL_HOURS, PASSWORD_RESET_TTL_MINUTES, ADDRESS_CONFIRMATION_TTL_HOURS). */
 export interface AccountSettings {
   invitationTtlSeconds: number;
   passwordResetTtlSeconds: number;
   addressConfirmationTtlSeconds: number;
+  /** Invitation mails per company per hour (INVITATIONS_PER_HOUR), new and sent again. */
+  invitations: RateLimiter;
 }
 
 export const ACCOUNT_DEFAULTS: AccountSettings = {
   invitationTtlSeconds: 7 * 24 * 3600,
   passwordResetTtlSeconds: 3600,
   addressConfirmationTtlSeconds: 7 * 24 * 3600,
+  invitations: RateLimiter.off,
 };
 
 /** The console's page for each link, under PUBLIC_URL; the company's slug in the path, the token in the fragment. */
@@ -72,11 +76,21 @@ async function mailLink(ctx: RequestContext, user: User, purpose: LinkPurpose, t
 export async function inviteUser(ctx: RequestContext, input: Invitation, settings: AccountSettings): Promise<User> {
   await requireConfirmedAddress(ctx);
   await refuseTakenEmail(ctx, input.email);
+  await spendInvitation(ctx, settings);
   const user = await insertUser(ctx, { ...input, password: null });
   await setDepartments(ctx, user.id, input.departmentIds ?? []);
   const inviter = await ctx.manager.findOneBy(User, { id: ctx.staff.userId });
   await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, inviter?.name);
   return user;
+}
+
+/** Counts one invitation mail of the company; RATE_LIMITED, reason INVITATION_LIMIT, past its hourly share. */
+async function spendInvitation(ctx: RequestContext, settings: AccountSettings): Promise<void> {
+  const spent = await settings.invitations.spend(ctx.tenantId);
+  if (!spent.allowed) {
+    throw new AppError('RATE_LIMITED', 'this company has sent as many invitations as it may this hour; try again later',
+      { reason: 'INVITATION_LIMIT', retryAfterSeconds: Math.max(1, Math.ceil(spent.retryAfterMs / 1000)) });
+  }
 }
 
 /** The invited user `userId`, locked; NOT_INVITED once they have set a password. */
@@ -91,6 +105,7 @@ async function invitedUser(ctx: RequestContext, userId: string): Promise<User> {
 export async function resendInvitation(ctx: RequestContext, userId: string, settings: AccountSettings): Promise<User> {
   await requireConfirmedAddress(ctx);
   const user = await invitedUser(ctx, userId);
+  await spendInvitation(ctx, settings);
   if (!user.active) await ctx.manager.update(User, { id: user.id }, { active: true });
   const inviter = await ctx.manager.findOneBy(User, { id: ctx.staff.userId });
   await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, inviter?.name);

@@ -13,6 +13,12 @@ export interface ResetLimits {
 export const RESET_DEFAULTS: ResetLimits = { perAccountPerHour: 3, perAddressPerHour: 20, minAnswerMs: 400 };
 
 /**
+ * Invitation mails (new ones and ones sent again) a company may send per hour (INVITATIONS_PER_HOUR): enough to
+ * bring a team of fifty in within the hour, too few for an admin's account to be used to mail strangers at scale.
+ */
+export const INVITATIONS_PER_HOUR = 50;
+
+/**
  * "Forgot password?" requests, counted with the limits' store (Redis with
  * REDIS_URL: every node counts together) before any look-up, per address
  * and per account, whether the account exists or not: a refusal says
