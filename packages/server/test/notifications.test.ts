@@ -86,12 +86,14 @@ describe('myNotifications', () => {
     const c = await fx.advance(a, await fx.register(a.staff.OPERATOR.token), Stage.REGISTERED);
     const assigned = ok(await server.staff(Q.assign, { input: { id: c.id, expectedVersion: c.version, assigneeId: a.staff.SPECIALIST.id } },
       a.staff.HEAD.token)).assignComplaint;
-    expect(await received(c.id, { specialist: ['ASSIGNED_TO_ME'] })).toEqual({ operator2: ['NEW_IN_INBOX'], specialist: ['ASSIGNED_TO_ME'] });
+    // Registered into the department by its head: new in its members' inbox; then assigned.
+    expect(await received(c.id, { specialist: ['NEW_IN_INBOX', 'ASSIGNED_TO_ME'] }))
+      .toEqual({ operator2: ['NEW_IN_INBOX'], specialist: ['NEW_IN_INBOX', 'ASSIGNED_TO_ME'], colleague: ['NEW_IN_INBOX'] });
     const [n] = listener('specialist').client.results(listener('specialist').id).map((r) => r.data.myNotifications).filter((x) => x.complaint.id === c.id);
     expect(n).toMatchObject({ actor: { id: a.staff.HEAD.id }, complaint: { number: c.number } });
 
     ok(await server.staff(Q.assign, { input: { id: c.id, expectedVersion: assigned.version, assigneeId: a.staff.HEAD.id } }, a.staff.HEAD.token));
-    expect(await received(c.id, {})).toEqual({ operator2: ['NEW_IN_INBOX'], specialist: ['ASSIGNED_TO_ME'] });
+    expect(await received(c.id, {})).toEqual({ operator2: ['NEW_IN_INBOX'], specialist: ['NEW_IN_INBOX', 'ASSIGNED_TO_ME'], colleague: ['NEW_IN_INBOX'] });
   });
 
   it('tells the assignee and the author of the last question that the customer answered, nobody else', async () => {
@@ -100,10 +102,10 @@ describe('myNotifications', () => {
     await fx.advance(a, registered, Stage.ANALYSIS, { assigneeId: extra.colleague.id });
     ok(await server.staff(Q.addMessage, { input: { complaintId: p.id, body: 'Could you send a photo?', visibility: 'PUBLIC', awaitCustomer: true } },
       a.staff.SPECIALIST.token));
-    await received(p.id, { operator: ['NEW_IN_INBOX'], colleague: ['ASSIGNED_TO_ME'] });
+    await received(p.id, { operator: ['NEW_IN_INBOX'], colleague: ['NEW_IN_INBOX', 'ASSIGNED_TO_ME'] });
     ok(await server.portal(Q.reply, { number: p.number, token: p.accessToken, body: 'Here it is' }));
-    expect(await received(p.id, { specialist: ['CUSTOMER_REPLIED'], colleague: ['ASSIGNED_TO_ME', 'CUSTOMER_REPLIED'] })).toEqual({
-      operator: ['NEW_IN_INBOX'], operator2: ['NEW_IN_INBOX'], specialist: ['CUSTOMER_REPLIED'], colleague: ['ASSIGNED_TO_ME', 'CUSTOMER_REPLIED'],
+    expect(await received(p.id, { specialist: ['NEW_IN_INBOX', 'CUSTOMER_REPLIED'], colleague: ['NEW_IN_INBOX', 'ASSIGNED_TO_ME', 'CUSTOMER_REPLIED'] })).toEqual({
+      operator: ['NEW_IN_INBOX'], operator2: ['NEW_IN_INBOX'], specialist: ['NEW_IN_INBOX', 'CUSTOMER_REPLIED'], colleague: ['NEW_IN_INBOX', 'ASSIGNED_TO_ME', 'CUSTOMER_REPLIED'],
     });
   });
 
@@ -115,6 +117,15 @@ describe('myNotifications', () => {
     ok(await server.staff(Q.addMessage, {
       input: { complaintId: c.id, visibility: 'INTERNAL', body: `@${name(a.staff.SPECIALIST)}, please check; cc @${name(a.staff.HEAD)} (me) and ${extra.operator.email}.` },
     }, a.staff.HEAD.token));
-    expect(await received(c.id, { specialist: ['MENTIONED'] })).toEqual({ operator2: ['NEW_IN_INBOX'], specialist: ['MENTIONED'] });
+    expect(await received(c.id, { specialist: ['NEW_IN_INBOX', 'MENTIONED'] }))
+      .toEqual({ operator2: ['NEW_IN_INBOX'], specialist: ['NEW_IN_INBOX', 'MENTIONED'], colleague: ['NEW_IN_INBOX'] });
+  });
+
+  it('tells the members of the department a complaint is moved into, not those of the one it left nor who moved it', async () => {
+    const c = await fx.register(extra.operator.token, { channel: 'PHONE', departmentId: a.dept, categoryId: a.cat, demand: 'REFUND' });
+    await received(c.id, { specialist: ['NEW_IN_INBOX'], colleague: ['NEW_IN_INBOX'], head: ['NEW_IN_INBOX'] });
+    ok(await server.staff(Q.assign, { input: { id: c.id, expectedVersion: c.version, departmentId: a.otherDept } }, a.staff.HEAD.token));
+    expect(await received(c.id, { outsider: ['NEW_IN_INBOX'] }))
+      .toEqual({ specialist: ['NEW_IN_INBOX'], colleague: ['NEW_IN_INBOX'], head: ['NEW_IN_INBOX'], outsider: ['NEW_IN_INBOX'] });
   });
 });

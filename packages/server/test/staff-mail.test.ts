@@ -152,6 +152,22 @@ describe('new complaints', () => {
     expect(await outbox(c.id)).toEqual([`STAFF_NEW_IN_INBOX ${member.email}`]);
     expect(sink.to(quiet.email)).toEqual([]);
   });
+
+  it('moved into another department: its members who opted in, not those of the one it left, nor the one who moved it; the new assignee is told it is theirs', async () => {
+    const [from, to] = await Promise.all([fx.department(a.t), fx.department(a.t)]);
+    const [left, member, assignee, mover] = await Promise.all([
+      fx.staff(a.t, [Role.SPECIALIST], [from]), fx.staff(a.t, [Role.SPECIALIST], [to]), fx.staff(a.t, [Role.SPECIALIST], [to]), fx.staff(a.t, [Role.HEAD], [from, to]),
+    ]);
+    for (const u of [left, member, assignee, mover]) ok(await optIn(u, 'STAFF_NEW_IN_INBOX'));
+    const c = await fx.register(a.staff.OPERATOR.token, { channel: 'PHONE', departmentId: from, categoryId: a.cat, demand: 'REFUND' });
+    await eventually(async () => (await outbox(c.id)).length >= 2, 10_000, 'the new-complaint mails');
+    ok(await server.staff(Q.assign, { input: { id: c.id, expectedVersion: c.version, departmentId: to, assigneeId: assignee.id } }, mover.token));
+    await eventually(() => about(member.email, c.number).length >= 1, 10_000, 'the mail about the move');
+    await pause(300);
+    expect(await outbox(c.id)).toEqual([
+      `STAFF_ASSIGNED ${assignee.email}`, `STAFF_NEW_IN_INBOX ${left.email}`, `STAFF_NEW_IN_INBOX ${member.email}`, `STAFF_NEW_IN_INBOX ${mover.email}`,
+    ].sort());
+  });
 });
 
 describe('texts', () => {

@@ -445,7 +445,7 @@ export type NotificationAudience =
   | 'CUSTOMER'
   | 'STAFF';
 
-/** To the customer: REGISTERED: received (with the tracking link); QUESTION / PUBLIC_REPLY: a public reply that asks something or not; DECISION: decided (remedy, amount); FEEDBACK: carried out, please rate (rating link); CLOSED: closed or rejected. To staff: STAFF_ASSIGNED: a complaint is assigned to them by someone else; STAFF_SLA: a deadline of a complaint of their department is at risk or breached; STAFF_NEW_IN_INBOX: a new complaint in their inbox */
+/** To the customer: REGISTERED: received (with the tracking link); QUESTION / PUBLIC_REPLY: a public reply that asks something or not; DECISION: decided (remedy, amount); FEEDBACK: carried out, please rate (rating link); CLOSED: closed or rejected. To staff: STAFF_ASSIGNED: a complaint is assigned to them by someone else; STAFF_SLA: a deadline of a complaint of their department is at risk or breached; STAFF_NEW_IN_INBOX: a complaint new in their inbox: received, or moved into their department */
 export type NotificationEvent =
   | 'CLOSED'
   | 'DECISION'

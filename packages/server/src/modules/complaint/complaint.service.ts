@@ -18,7 +18,7 @@ import { assignScope, mayUpdate } from './abilities.js';
 import { newTrackingToken, trackingLink, type WithTrackingLink } from './tracking.js';
 import { NotificationEvent, type CustomerEvent } from '../mail/notification-texts.js';
 import { notifyCustomer } from '../mail/notifications.js';
-import { notifyAssigned, notifyNewComplaint } from '../mail/staff-notifications.js';
+import { notifyNewComplaint, notifyReassigned } from '../mail/staff-notifications.js';
 import { requireReachable } from '../integration/integration.service.js';
 import { Cause, RejectionReason } from '../cause/cause.entity.js';
 import { requireActiveEntry } from '../cause/cause.service.js';
@@ -192,7 +192,10 @@ export async function transitionComplaint(ctx: RequestContext, input: Transition
   const plan = await planTransition(ctx, complaint, input);
   await applyTransition(ctx, complaint, plan, input);
   const moved = await withClocks(ctx, { ...complaint, ...plan.update } as Complaint);
-  await notifyAssigned(ctx, complaint.id, input.assigneeId ?? null, complaint.assigneeId);
+  await notifyReassigned(ctx, complaint.id, {
+    assigneeId: input.assigneeId ?? null, previousAssigneeId: complaint.assigneeId,
+    departmentId: moved.departmentId, previousDepartmentId: complaint.departmentId,
+  });
   return moved;
 }
 
@@ -322,7 +325,7 @@ export async function applyAssignment(ctx: RequestContext, complaint: Complaint,
     data: { departmentId, assigneeId, previousDepartmentId: complaint.departmentId, previousAssigneeId: complaint.assigneeId },
     detail: { assigneeId, previousAssigneeId: complaint.assigneeId },
   });
-  await notifyAssigned(ctx, complaint.id, assigneeId, complaint.assigneeId);
+  await notifyReassigned(ctx, complaint.id, { assigneeId, previousAssigneeId: complaint.assigneeId, departmentId, previousDepartmentId: complaint.departmentId });
   return { ...complaint, ...update };
 }
 

@@ -22,7 +22,7 @@ registerEnumType(NotificationEvent, {
   description: 'To the customer: REGISTERED: received (with the tracking link); QUESTION / PUBLIC_REPLY: a public reply that asks something or not; '
     + 'DECISION: decided (remedy, amount); FEEDBACK: carried out, please rate (rating link); CLOSED: closed or rejected. '
     + 'To staff: STAFF_ASSIGNED: a complaint is assigned to them by someone else; STAFF_SLA: a deadline of a complaint of their department is at risk or breached; '
-    + 'STAFF_NEW_IN_INBOX: a new complaint in their inbox',
+    + 'STAFF_NEW_IN_INBOX: a complaint new in their inbox: received, or moved into their department',
 });
 
 export type StaffEvent = NotificationEvent.STAFF_ASSIGNED | NotificationEvent.STAFF_SLA | NotificationEvent.STAFF_NEW_IN_INBOX;

@@ -129,3 +129,23 @@ export async function notifyNewComplaint(ctx: RequestContext, complaintId: strin
   const told = await notifyAssigned(ctx, complaintId, assigneeId, null);
   await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && assigneeId ? [assigneeId] : [] });
 }
+
+/** Where a change left a complaint, and where it was. */
+export interface Reassignment {
+  assigneeId: string | null;
+  previousAssigneeId: string | null;
+  departmentId: string | null;
+  previousDepartmentId: string | null;
+}
+
+/**
+ * A change of assignee or department (assignComplaint, a transition, an SLA
+ * escalation): the new assignee is told it is theirs (notifyAssigned); when
+ * it moved into another department, that department's members are told it
+ * is in their inbox, as of a new complaint.
+ */
+export async function notifyReassigned(ctx: RequestContext, complaintId: string, r: Reassignment): Promise<void> {
+  const told = await notifyAssigned(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
+  if (!r.departmentId || r.departmentId === r.previousDepartmentId) return;
+  await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && r.assigneeId ? [r.assigneeId] : [] });
+}

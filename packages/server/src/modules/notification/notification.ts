@@ -41,6 +41,8 @@ export function notificationFor(user: Actor, e: ComplaintEvent): NotificationKin
     const inbox = e.departmentId ? user.departmentIds.includes(e.departmentId) : user.roles.includes(Role.OPERATOR);
     if (inbox) return NotificationKind.NEW_IN_INBOX;
   }
+  // Moved into another department (an assignment, a transition, an SLA escalation): new in that department's inbox.
+  if (e.departmentId && e.departmentId !== e.previousDepartmentId && user.departmentIds.includes(e.departmentId)) return NotificationKind.NEW_IN_INBOX;
   return null;
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../graphql/context.js';
 import { ActorKind, OPEN_STAGES, type Stage } from '../complaint/complaint.enums.js';
 import { appendTimeline } from '../complaint/timeline.js';
-import { notifyStaff } from '../mail/staff-notifications.js';
+import { notifyReassigned, notifyStaff } from '../mail/staff-notifications.js';
 import { NotificationEvent } from '../mail/notification-texts.js';
 import { BusinessCalendar, calendarRules } from './business-calendar.entity.js';
 import { LegalPreset } from './legal-preset.entity.js';
@@ -354,6 +354,7 @@ async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarge
         complaintId: c.id, type: 'ASSIGNED', previousDepartmentId: c.department_id, at,
         data: { departmentId: target, assigneeId: null, previousDepartmentId: c.department_id, previousAssigneeId: before?.assignee_id ?? null, reason: 'SLA_ESCALATION' },
       }, ActorKind.SYSTEM);
+      await notifyReassigned(ctx, c.id, { assigneeId: null, previousAssigneeId: before?.assignee_id ?? null, departmentId: target, previousDepartmentId: c.department_id });
       outcome.reassignedToDepartmentId = target;
     }
   }
