@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import request from 'supertest';
@@ -154,6 +154,14 @@ async function giveBack(url: string, name: string): Promise<void> {
  * `migration` undone, where `test` writes the old rows through `runner`,
  * runs `migration.up(runner)` and checks; the database is dropped after.
  */
+/** A company row written straight through `runner` (a migration test's old data), with the columns every migration since has; its id. */
+export async function insertOldTenant(runner: QueryRunner): Promise<string> {
+  const tenant = randomUUID();
+  await runner.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
+    VALUES ($1, $2, $3, 'Old Co', 'en', 'UTC', 'GB', 'GBP', '{}', now())`, [tenant, `old-${tenant.slice(0, 8)}`, `OLD${tenant.slice(0, 4)}`]);
+  return tenant;
+}
+
 export async function withMigrationUndone(migration: MigrationInterface, test: (runner: QueryRunner) => Promise<void>): Promise<void> {
   const db = await testDatabase();
   const runner = db.dataSource.createQueryRunner();

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { withMigrationUndone } from './harness.js';
+import { insertOldTenant, withMigrationUndone } from './harness.js';
 import { InboundTooLarge1764740000000 } from '../src/db/migrations/1764740000000-inbound-too-large.js';
 
 describe('migration 1764740000000: received mail TOO_LARGE', () => {
   const migration = new InboundTooLarge1764740000000();
   it('is refused before it and accepted after; undone, it forgets those records (the mails are still unread in their mailboxes) and keeps the rest', () => withMigrationUndone(migration, async (runner) => {
-    const tenant = randomUUID();
-    await runner.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
-      VALUES ($1, $2, $3, 'Mail Co', 'en', 'UTC', 'GB', 'GBP', '{}', now())`, [tenant, `mail-${tenant.slice(0, 8)}`, `ML${tenant.slice(0, 4)}`]);
+    const tenant = await insertOldTenant(runner);
     const insert = (outcome: string) => runner.query(`INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
       VALUES ($1, gen_random_uuid(), $2, 'c@example.com', 'S', $3)`, [tenant, `<${randomUUID()}@example.com>`, outcome]);
     await expect(insert('TOO_LARGE')).rejects.toThrow(/inbound_mails_outcome_check/);

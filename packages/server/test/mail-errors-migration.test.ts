@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
-import { withMigrationUndone } from './harness.js';
+import { insertOldTenant, withMigrationUndone } from './harness.js';
 import { MailErrors1764730000000 } from '../src/db/migrations/1764730000000-mail-errors.js';
 
 describe('migration 1764730000000: the mails that failed before errors had codes', () => {
   const migration = new MailErrors1764730000000();
   it('get the code their English text names; a bounce drops the service\'s own text; other texts stay as the detail', () => withMigrationUndone(migration, async (runner) => {
-    const tenant = randomUUID();
-    await runner.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
-      VALUES ($1, $2, $3, 'Old Co', 'en', 'UTC', 'GB', 'GBP', '{}', now())`, [tenant, `old-${tenant.slice(0, 8)}`, `OLD${tenant.slice(0, 4)}`]);
+    const tenant = await insertOldTenant(runner);
     const old: Array<[string | null, string | null, string | null]> = [
       ['bounced: the receiving server reported it undeliverable', 'BOUNCED', null],
       ['Can\'t send mail - all recipients were rejected: 550 5.1.1 <x@example.com>: User unknown', 'REFUSED', null],

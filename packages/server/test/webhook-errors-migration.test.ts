@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { withMigrationUndone } from './harness.js';
+import { insertOldTenant, withMigrationUndone } from './harness.js';
 import { WebhookAttemptErrors1764630000000 } from '../src/db/migrations/1764630000000-webhook-attempt-errors.js';
 
 describe('migration 1764630000000: the attempts logged before errors had codes', () => {
   const migration = new WebhookAttemptErrors1764630000000();
   it('get the code their English text names, and keep the text as the detail', () => withMigrationUndone(migration, async (runner) => {
-    const tenant = randomUUID();
     const endpoint = randomUUID();
     const delivery = randomUUID();
-    await runner.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
-      VALUES ($1, $2, $3, 'Old Co', 'en', 'UTC', 'GB', 'GBP', '{}', now())`, [tenant, `old-${tenant.slice(0, 8)}`, `OLD${tenant.slice(0, 4)}`]);
+    const tenant = await insertOldTenant(runner);
     await runner.query(`INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, secret) VALUES ($1, $2, 'https://shop.example/hook', '{}', 'whsec_x')`,
       [tenant, endpoint]);
     await runner.query(`INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, complaint_id, seq, event_type, payload)
