@@ -1,5 +1,5 @@
 import { PassThrough, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -90,9 +90,11 @@ async function writeCsv<R>(out: Writable, { columns, batches, separator = ',' }:
  * once the client has taken what is buffered.
  */
 async function writeXlsx<R>(out: Writable, { columns, batches, sheetName = 'Sheet1' }: Table<R>): Promise<void> {
+  // Loaded on the first spreadsheet, not at the node's start (docs/architecture.md, "Loaded when first used").
+  const { default: excel } = await import('exceljs');
   const zip = new PassThrough({ highWaterMark: 256 * 1024 });
   zip.pipe(out);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: zip, useStyles: false, useSharedStrings: false });
+  const workbook = new excel.stream.xlsx.WorkbookWriter({ stream: zip, useStyles: false, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
   sheet.columns = columns.map((c) => ({ width: c.width ?? 16 }));
   sheet.addRow(columns.map((c) => c.header)).commit();

@@ -1,5 +1,4 @@
 import { Resolver } from 'node:dns/promises';
-import { authenticate } from 'mailauth';
 import { log } from '../../ops/log.js';
 
 /** What SPF, DKIM and DMARC said of a received mail (mailauth's result words: pass, fail, softfail, none, temperror, …). */
@@ -50,6 +49,7 @@ export class MailAuthenticator {
     const late = new Promise<'late'>((resolve) => {
       timer = setTimeout(() => resolve('late'), this.options.timeoutMs * 4);
     });
+    const { authenticate } = await import('mailauth');
     const checked = authenticate(raw, {
       ip: session.ip, helo: session.helo, sender: session.sender, mta: 'reclaim', resolver: this.resolve, disableArc: true, disableBimi: true,
     }).then((r): MailAuth => {

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 import type { CommittedEvents } from '../../db/unit-of-work.js';
@@ -135,6 +134,7 @@ export class MailReceiver {
   private async deliver(session: Session, raw: Buffer): Promise<void> {
     const recipients = session.recipients ?? [];
     const sender = (session.envelope.mailFrom && session.envelope.mailFrom.address.toLowerCase()) || '<>';
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(raw);
     // Checked once for all recipients, before any transaction: DNS time never holds a database connection.
     const auth = await this.options.authenticator?.check(raw, {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { isForbiddenAddress, type Resolver } from '../webhook/ssrf.js';
 import { MailboxError, MailboxSecurity } from './mailbox.entity.js';
 import { ERROR_DETAIL_CHARS } from './mail-error.js';
@@ -73,7 +73,8 @@ export async function openMailbox(a: MailboxAddress, policy: MailboxPolicy): Pro
     throw new MailboxFailure(MailboxError.ADDRESS_NOT_ALLOWED, `${a.host} is a private, loopback or link-local address`);
   }
   const servername = isIP(a.host) ? undefined : a.host;
-  const client = new ImapFlow({
+  const { ImapFlow: Client } = await import('imapflow');
+  const client = new Client({
     host: address, port: a.port, secure: a.security === MailboxSecurity.TLS,
     doSTARTTLS: a.security === MailboxSecurity.STARTTLS ? true : undefined,
     servername, tls: { servername, rejectUnauthorized: true, minVersion: 'TLSv1.2' },

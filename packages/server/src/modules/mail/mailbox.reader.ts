@@ -1,4 +1,4 @@
-import { simpleParser } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../auth/secret-box.js';
 import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
@@ -179,6 +179,7 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
     const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
     if (!message || !message.source) return false;
     const raw = message.source;
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(raw);
     const files = await receiveFiles(this.dataSource, tenantId, parsed);
     // SPF needs the address that delivered the mail, which only the company's own mail server saw: its checks stand, none are made here.
@@ -188,7 +189,7 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
   }
 
   /** A verified reply address of this company among the mail's recipients (a customer who wrote to both). */
-  private taggedNumber(slug: string, parsed: Awaited<ReturnType<typeof simpleParser>>): string | null {
+  private taggedNumber(slug: string, parsed: ParsedMail): string | null {
     const lists = [parsed.to, parsed.cc].flat().filter((a) => a !== undefined);
     for (const list of lists) {
       for (const a of list.value) {
