@@ -102,16 +102,20 @@ describe('assignment', () => {
 });
 
 describe('deadlines', () => {
-  it('a breach mails the department\'s head once, though two nodes run the scheduler and pass again and again', async () => {
+  /** `w`'s only policy: around the clock, REGISTERED within 2 s (at risk after 1 s), escalating as `escalation` says. */
+  async function breachingPolicy(w: World, escalation: Record<string, unknown>): Promise<void> {
     const calendarId = ok(await server.staff(CREATE_CALENDAR, { input: { name: `24/7 ${randomUUID().slice(0, 6)}`, timeZone: 'UTC', alwaysOpen: true } },
-      a.t.adminToken)).createBusinessCalendar.id;
-    const policies = ok(await server.staff(POLICIES, {}, a.t.adminToken)).slaPolicies;
+      w.t.adminToken)).createBusinessCalendar.id;
+    const policies = ok(await server.staff(POLICIES, {}, w.t.adminToken)).slaPolicies;
     const policy = policies.find((p: { isDefault: boolean }) => p.isDefault);
     ok(await server.staff(UPDATE_POLICY, { id: policy.id, input: {
-      name: policy.name, calendarId, warnPercent: 50, stageTargets: [{ stage: 'REGISTERED', seconds: 2 }], escalation: { notifyHead: true, raisePriority: true },
-    } }, a.t.adminToken));
-    for (const p of policies.filter((x: { isDefault: boolean }) => !x.isDefault)) ok(await server.staff('mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: p.id }, a.t.adminToken));
+      name: policy.name, calendarId, warnPercent: 50, stageTargets: [{ stage: 'REGISTERED', seconds: 2 }], escalation,
+    } }, w.t.adminToken));
+    for (const p of policies.filter((x: { isDefault: boolean }) => !x.isDefault)) ok(await server.staff('mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: p.id }, w.t.adminToken));
+  }
 
+  it('a breach mails the department\'s head once, though two nodes run the scheduler and pass again and again', async () => {
+    await breachingPolicy(a, { notifyHead: true, raisePriority: true });
     const c = await registered(a);
     const head = a.staff.HEAD.email;
     await eventually(() => about(head, c.number).some((m) => m.parsed.subject?.includes('Deadline breached')), 15_000, 'the breach mail');
@@ -122,6 +126,19 @@ describe('deadlines', () => {
     expect(subjects.filter((s) => s?.includes('Deadline at risk'))).toHaveLength(1);
     // An operator (not a recipient of deadlines) and the other department's members: nothing.
     expect((await outbox(c.id)).filter((m) => m.startsWith('STAFF_SLA')).sort()).toEqual([`STAFF_SLA ${head}`, `STAFF_SLA ${head}`]);
+  });
+
+  it('a breach that moves the complaint to another department tells that department\'s members who opted in that it is in their inbox', async () => {
+    const w = await english();
+    const [member, left] = await Promise.all([fx.staff(w.t, [Role.SPECIALIST], [w.otherDept]), fx.staff(w.t, [Role.SPECIALIST], [w.dept])]);
+    await breachingPolicy(w, { notifyHead: false, reassignToDepartmentId: w.otherDept });
+    for (const u of [member, left]) ok(await optIn(u, 'STAFF_NEW_IN_INBOX'));
+    const c = await registered(w);
+    await eventually(() => about(member.email, c.number).length >= 1, 15_000, 'the mail about the move');
+    await pause(500);
+    // `left` heard of it when it was registered into their department; `member` when the breach moved it into theirs.
+    expect((await outbox(c.id)).filter((m) => m.startsWith('STAFF_NEW_IN_INBOX')))
+      .toEqual([`STAFF_NEW_IN_INBOX ${left.email}`, `STAFF_NEW_IN_INBOX ${member.email}`].sort());
   });
 });
 

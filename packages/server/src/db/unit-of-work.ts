@@ -260,8 +260,9 @@ export class UnitOfWork {
  * Runs `work` in its own unit of work for `tenantId` and commits it; rolls
  * back if `work` throws. For code outside a GraphQL request (seeding, jobs, tests).
  */
-export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>): Promise<T> {
-  const uow = new UnitOfWork(dataSource);
+export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>,
+  turn: { job?: string } = {}): Promise<T> {
+  const uow = new UnitOfWork(dataSource, undefined, turn);
   try {
     await uow.enterTenant(tenantId);
     const result = await work(await uow.manager(), uow);

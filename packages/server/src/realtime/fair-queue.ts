@@ -45,9 +45,10 @@ export class FairQueue<J> {
   discard(tenantId: string, which: (job: J) => boolean): J[] {
     const queue = this.queues.get(tenantId);
     if (!queue) return [];
-    const kept = queue.filter((job) => !which(job));
-    if (kept.length === queue.length) return [];
-    const taken = queue.filter(which);
+    const kept: J[] = [];
+    const taken: J[] = [];
+    for (const job of queue) (which(job) ? taken : kept).push(job);
+    if (!taken.length) return [];
     if (kept.length) this.queues.set(tenantId, kept);
     else {
       this.queues.delete(tenantId);

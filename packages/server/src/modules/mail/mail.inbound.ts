@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import EmailReplyParser from 'email-reply-parser';
 import type { DataSource } from 'typeorm';
-import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { inTenant, UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { ActorKind, Channel, ComplaintKind, Stage, Visibility } from '../complaint/complaint.enums.js';
 import { createComplaint } from '../complaint/complaint.service.js';
@@ -20,7 +20,7 @@ import { NotificationEvent } from './notification-texts.js';
 import { notifyCustomer } from './notifications.js';
 
 /** What became of a mail. */
-export type InboundOutcome = 'THREADED' | 'NEW_COMPLAINT' | 'AUTOMATIC' | 'BOUNCE' | 'TOO_LARGE' | 'DUPLICATE';
+export type InboundOutcome = 'THREADED' | 'NEW_COMPLAINT' | 'AUTOMATIC' | 'BOUNCE' | 'DUPLICATE';
 
 export interface InboundMail {
   tenantId: string;
@@ -141,20 +141,11 @@ export async function receiveMail(dataSource: DataSource, publisher: CommittedEv
  * too large to take (left unread there): the admin sees who wrote and about
  * what. Once per Message-ID, as every received mail.
  */
-export async function recordTooLarge(dataSource: DataSource, tenantId: string, mail: { messageId: string; from: string; subject: string }): Promise<InboundOutcome> {
-  const uow = new UnitOfWork(dataSource, undefined, { job: 'mail' });
-  try {
-    await uow.enterTenant(tenantId);
-    const rows = await (await uow.manager()).query(
-      `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
-       VALUES (app_tenant_id(), $1, $2, $3, $4, 'TOO_LARGE') ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING id`,
-      [randomUUID(), mail.messageId.slice(0, 1000), mail.from.toLowerCase(), oneLine(mail.subject, 200)]);
-    await uow.finish(true);
-    return rows.length ? 'TOO_LARGE' : 'DUPLICATE';
-  } catch (err) {
-    await uow.finish(false).catch(() => undefined);
-    throw err;
-  }
+export async function recordTooLarge(dataSource: DataSource, tenantId: string, mail: { messageId: string; from: string; subject: string }): Promise<void> {
+  await inTenant(dataSource, tenantId, (manager) => manager.query(
+    `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
+     VALUES (app_tenant_id(), $1, $2, $3, $4, 'TOO_LARGE') ON CONFLICT (tenant_id, message_id) DO NOTHING`,
+    [randomUUID(), mail.messageId.slice(0, 1000), mail.from.toLowerCase(), oneLine(mail.subject, 200)]), { job: 'mail' });
 }
 
 async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<{ outcome: InboundOutcome; kept: Set<string> }> {

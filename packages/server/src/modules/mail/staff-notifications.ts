@@ -125,8 +125,13 @@ export async function notifyAssigned(ctx: RequestContext, complaintId: string, a
  * A new complaint, from any channel: its assignee, if it was registered with
  * one, is told it is theirs; the others whose inbox it lands in, that it is there.
  */
-export async function notifyNewComplaint(ctx: RequestContext, complaintId: string, assigneeId: string | null): Promise<void> {
-  const told = await notifyAssigned(ctx, complaintId, assigneeId, null);
+export function notifyNewComplaint(ctx: RequestContext, complaintId: string, assigneeId: string | null): Promise<void> {
+  return notifyInInbox(ctx, complaintId, assigneeId, null);
+}
+
+/** The assignee, if the change gave it one, is told it is theirs; the others whose inbox it is now in, that it is there. */
+async function notifyInInbox(ctx: RequestContext, complaintId: string, assigneeId: string | null, previousAssigneeId: string | null): Promise<void> {
+  const told = await notifyAssigned(ctx, complaintId, assigneeId, previousAssigneeId);
   await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && assigneeId ? [assigneeId] : [] });
 }
 
@@ -145,7 +150,6 @@ export interface Reassignment {
  * is in their inbox, as of a new complaint.
  */
 export async function notifyReassigned(ctx: RequestContext, complaintId: string, r: Reassignment): Promise<void> {
-  const told = await notifyAssigned(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
-  if (!r.departmentId || r.departmentId === r.previousDepartmentId) return;
-  await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && r.assigneeId ? [r.assigneeId] : [] });
+  if (r.departmentId && r.departmentId !== r.previousDepartmentId) await notifyInInbox(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
+  else await notifyAssigned(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
 }

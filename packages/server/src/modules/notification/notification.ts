@@ -37,12 +37,11 @@ export function notificationFor(user: Actor, e: ComplaintEvent): NotificationKin
   if (e.type === 'MESSAGE_ADDED' && e.actorKind === ActorKind.CUSTOMER && detailIds(e, 'answeredUserIds').includes(user.userId)) {
     return NotificationKind.CUSTOMER_REPLIED;
   }
-  if (e.type === 'RECEIVED') {
+  // Received, or moved into another department (an assignment, a transition, an SLA escalation): new in that inbox.
+  if (e.type === 'RECEIVED' || (e.departmentId && e.departmentId !== e.previousDepartmentId)) {
     const inbox = e.departmentId ? user.departmentIds.includes(e.departmentId) : user.roles.includes(Role.OPERATOR);
     if (inbox) return NotificationKind.NEW_IN_INBOX;
   }
-  // Moved into another department (an assignment, a transition, an SLA escalation): new in that department's inbox.
-  if (e.departmentId && e.departmentId !== e.previousDepartmentId && user.departmentIds.includes(e.departmentId)) return NotificationKind.NEW_IN_INBOX;
   return null;
 }
 
