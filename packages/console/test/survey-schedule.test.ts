@@ -27,6 +27,7 @@ describe('the survey schedule\'s draft', () => {
     const draft = fromSchedule({
       id: 'x', surveyId: 's-1', active: false, cadence: 'DAILY', weekday: null, time: '09:30', closedWithinDays: 14,
       departmentIds: [], categoryIds: ['c-1'], sharePercent: 30, cooldownDays: 60, nextRunAt: null, lastRunAt: null, lastRunInvited: null,
+      failures: 0, lastErrorCode: null, lastErrorDetail: null, lastFailedAt: null,
     });
     expect(draft).toEqual({
       active: false, cadence: 'DAILY', weekday: 1, time: '09:30', closedWithinDays: 14, departmentIds: [], categoryIds: ['c-1'], sharePercent: 30, cooldownDays: 60,
@@ -63,5 +64,20 @@ describe('the schedule form', () => {
     expect(w.find('label[for=schedule-weekday]').exists()).toBe(true);
     expect(w.find('[data-test=schedule-next]').text()).toBe('Next run: 07.12.2026, 10:00');
     w.unmount();
+  });
+
+  it('says when the last run failed, why, and that it is tried again, in both languages; nothing while the runs succeed', async () => {
+    const failure = { count: 3, at: '05.12.2026, 09:00', code: 'TIMEOUT', detail: 'canceling statement due to lock timeout' };
+    const en = mountIt(newSchedule());
+    expect(en.find('[data-test=schedule-failure]').exists()).toBe(false);
+    await en.setProps({ failure } as never);
+    expect(en.find('[data-test=schedule-failure]').text()).toBe('The last run failed (05.12.2026, 09:00); it is tried again by itself, later after each '
+      + 'failure (failed runs in a row: 3). The database was busy and the run waited too long. (canceling statement due to lock timeout)');
+    en.unmount();
+    const ru = mountIt(newSchedule(), 'ru');
+    await ru.setProps({ failure: { ...failure, code: 'OTHER', detail: null } } as never);
+    expect(ru.find('[data-test=schedule-failure]').text()).toBe('Последний запуск не удался (05.12.2026, 09:00); он повторится сам, после каждой '
+      + 'неудачи всё реже (неудачных запусков подряд: 3). Ошибка на сервере.');
+    ru.unmount();
   });
 });

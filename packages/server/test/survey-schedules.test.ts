@@ -23,7 +23,7 @@ let sink: SmtpSink;
 let secondNode: SurveyScheduler;
 const TAG_SECRET = randomBytes(32).toString('hex');
 const PUBLIC_URL = 'https://reclaim.example.com';
-const FAST = { ...DEFAULT_SURVEY_SCHEDULER, pollMs: 50, leaseMs: 60_000 };
+const FAST = { ...DEFAULT_SURVEY_SCHEDULER, pollMs: 50, leaseMs: 60_000, retryMs: 1000 };
 
 const CREATE = `mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { id } }`;
 const SAVE = `mutation($input: SaveSurveyScheduleInput!) { saveSurveySchedule(input: $input) {
@@ -32,6 +32,7 @@ const LIST = '{ surveySchedules { id surveyId active lastRunInvited } }';
 const READ = `query($slug: String!, $token: String!) { surveyInvitation(slug: $slug, token: $token) { title complaintNumber tenant { slug } } }`;
 const QUESTIONS = [{ type: 'CSAT', parameter: 'OVERALL', textRu: 'Довольны ли вы?', textEn: 'Are you satisfied?' }];
 
+const postgres = Boolean(process.env.DATABASE_URL);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const surveyMails = (to: string) => sink.to(to).filter((m) => m.parsed.subject?.includes('Quarterly check'));
 /** Makes a schedule due now (past row-level security, as the suite's owner). */
@@ -125,6 +126,38 @@ describe('a scheduled survey on two nodes', () => {
     // Another company neither sees nor changes it.
     expect(ok(await server.staff(LIST, {}, a.staff.QUALITY_MANAGER.token)).surveySchedules.some((x: { id: string }) => x.id === s.id)).toBe(false);
     expectError(await server.staff(SAVE, { input: { surveyId: s.surveyId, cadence: 'DAILY', time: '10:00', closedWithinDays: 30 } }, a.staff.QUALITY_MANAGER.token), 'NOT_FOUND');
+  });
+
+  // PostgreSQL only: a second transaction holding a lock needs a second connection (PGlite has one).
+  it.runIf(postgres)('a run that fails writes nothing, shows its admin why, and is tried again after the back-off', async () => {
+    const w = await fx.world(await fx.tenant(undefined, 'Test Company', undefined, { locale: 'en' }));
+    const customers = await closedFor(w, 2);
+    const s = await scheduled(w);
+    const STATE = '{ surveySchedules { id failures lastErrorCode lastErrorDetail lastFailedAt nextRunAt lastRunAt lastRunInvited } }';
+    const state = async () => (ok(await server.staff(STATE, {}, w.staff.ADMIN.token)).surveySchedules as Array<Record<string, any>>).find((x) => x.id === s.id)!;
+    // Another transaction holds the invitations' table: the run waits past its lock timeout and rolls back.
+    const blocker = server.dataSource.createQueryRunner();
+    await blocker.connect();
+    try {
+      await blocker.startTransaction();
+      await blocker.query('LOCK TABLE survey_invitations IN EXCLUSIVE MODE');
+      await dueNow(s.id);
+      await eventually(async () => (await state()).failures >= 1, 15_000, 'the failure');
+      const failed = await state();
+      expect(failed).toMatchObject({ failures: 1, lastErrorCode: 'TIMEOUT', lastRunAt: null, lastRunInvited: null });
+      expect(failed.lastErrorDetail).toContain('lock timeout');
+      expect(new Date(failed.nextRunAt).getTime() - new Date(failed.lastFailedAt).getTime()).toBe(1000);
+      const [{ n }] = await server.dataSource.query(
+        `SELECT (SELECT count(*) FROM survey_invitations WHERE survey_id = $1) + (SELECT count(*) FROM outbound_mails WHERE kind = 'SURVEY_INVITATION' AND to_address = ANY($2))::int AS n`,
+        [s.surveyId, customers.map((c) => c.email)]);
+      expect(Number(n)).toBe(0);
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    // The retry a second later runs: each customer is invited once, and the schedule is clear again.
+    await eventually(() => customers.every((c) => surveyMails(c.email).length === 1), 15_000, 'the invitations');
+    expect(await state()).toMatchObject({ failures: 0, lastErrorCode: null, lastErrorDetail: null, lastRunInvited: 2 });
   });
 
   it('is refused to staff who do not manage surveys', async () => {

@@ -3,7 +3,7 @@ import { Stage } from '../../src/modules/complaint/complaint.enums.js';
 import { QuestionType, SurveyParameter } from '../../src/modules/survey/survey.entity.js';
 import { ScheduleCadence } from '../../src/modules/survey/survey-schedule.entity.js';
 import { createSurvey } from '../../src/modules/survey/survey.service.js';
-import { listSchedules, runSchedule, sampleShare, saveSchedule } from '../../src/modules/survey/survey.schedules.js';
+import { listSchedules, recordScheduleFailure, runSchedule, sampleShare, saveSchedule } from '../../src/modules/survey/survey.schedules.js';
 import { RequestContext } from '../../src/graphql/context.js';
 import { UnitOfWork } from '../../src/db/unit-of-work.js';
 import { expectError } from '../fixtures.js';
@@ -167,6 +167,61 @@ describe('a scheduled run', () => {
     expect(owner).toBe(other.t.tenantId);
     // Another company sees none of its schedules.
     expect((await listSchedulesOf(w)).some((x) => x.id === s.id)).toBe(false);
+  });
+});
+
+describe('a run that failed', () => {
+  const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+  /** Records `err` as the failure of the run leased until `lease`, as the scheduler does after the run's transaction rolled back. */
+  const fail = (world: ServiceWorld, scheduleId: string, lease: string, err: unknown, retryMs = 60_000) => tier.build.inTenant(world.t.tenantId,
+    (m) => recordScheduleFailure(new RequestContext(world.t.tenantId, null, m), scheduleId, lease, err, retryMs));
+  const state = async (world: ServiceWorld, id: string) => (await tier.build.inTenant(world.t.tenantId, (m) => m.query(
+    `SELECT failures, last_error_code, last_error_detail, next_run_at::text AS lease,
+            (extract(epoch FROM next_run_at - last_failed_at) * 1000)::float8 AS wait_ms FROM survey_schedules WHERE id = $1`, [id])))[0];
+  /** Leases the schedule as a node's claim does, until `minutes` from now. */
+  const leased = async (world: ServiceWorld, id: string, minutes = 1) => (await tier.build.inTenant(world.t.tenantId, (m) => m.query(
+    `UPDATE survey_schedules SET next_run_at = now() + make_interval(mins => $2) WHERE id = $1 RETURNING next_run_at::text AS lease`,
+    [id, minutes])))[0][0].lease as string;
+
+  it('is recorded on the schedule and tried again after a minute, twice as long each time in a row, up to an hour; a run that succeeds clears it', async () => {
+    const surveyId = await newSurvey(w);
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
+    expect(await fail(w, s.id, await leased(w, s.id), lockTimeout)).toBe(1);
+    expect(await state(w, s.id)).toMatchObject({ failures: 1, last_error_code: 'TIMEOUT', last_error_detail: 'canceling statement due to lock timeout', wait_ms: 60_000 });
+    expect(await fail(w, s.id, (await state(w, s.id)).lease, new Error('x'.repeat(600)))).toBe(2);
+    const second = await state(w, s.id);
+    expect(second).toMatchObject({ failures: 2, last_error_code: 'OTHER', wait_ms: 120_000 });
+    expect(second.last_error_detail).toHaveLength(500);
+    for (let i = 3; i <= 9; i++) await fail(w, s.id, (await state(w, s.id)).lease, lockTimeout);
+    // 2^6 minutes would be over the hour.
+    expect(await state(w, s.id)).toMatchObject({ failures: 9, wait_ms: 3_600_000 });
+    // The next run that succeeds starts the count again; the admin sees the last failure's time still.
+    await runNow(w, s.id);
+    const after = (await tier.as(w.staff.ADMIN, 'surveySchedules', (ctx) => listSchedules(ctx))).find((x) => x.id === s.id);
+    expect(after).toMatchObject({ id: s.id, failures: 0, lastErrorCode: null, lastErrorDetail: null, lastRunInvited: 0 });
+    expect(after!.lastFailedAt).toBeInstanceOf(Date);
+  });
+
+  it('is not recorded when the run\'s lease is no longer its own (another node took it, or the schedule was saved or paused)', async () => {
+    const surveyId = await newSurvey(w);
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
+    const lease = await leased(w, s.id);
+    await leased(w, s.id, 2);
+    const before = await state(w, s.id);
+    expect(await fail(w, s.id, lease, lockTimeout)).toBeNull();
+    expect(await state(w, s.id)).toEqual(before);
+    // Nor by another company, whose row-level security hides the schedule.
+    expect(await fail(other, s.id, before.lease, lockTimeout)).toBeNull();
+    expect(await state(w, s.id)).toEqual(before);
+  });
+
+  it('is cleared when the admin saves the schedule again', async () => {
+    const surveyId = await newSurvey(w);
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
+    await fail(w, s.id, await leased(w, s.id), lockTimeout);
+    const saved = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { time: '10:00' })));
+    expect(saved).toMatchObject({ failures: 0, lastErrorCode: null, lastErrorDetail: null });
+    expect((await state(w, s.id)).failures).toBe(0);
   });
 });
 

@@ -7,6 +7,15 @@ export enum ScheduleCadence {
 }
 registerEnumType(ScheduleCadence, { name: 'SurveyScheduleCadence', description: 'Every day, or one day a week, at a time of the company\'s day' });
 
+export enum SurveyScheduleError {
+  TIMEOUT = 'TIMEOUT', OTHER = 'OTHER',
+}
+registerEnumType(SurveyScheduleError, {
+  name: 'SurveyScheduleError',
+  description: 'Why the last run failed: TIMEOUT (it waited too long for the database: other work held what it had to write, or a statement ran '
+    + 'past its limit), OTHER',
+});
+
 /** What sharePercent means, in the SDL (the schedule's field and its input's). */
 export const SHARE_PERCENT = 'The share of the eligible customers invited on each run, 1-100 %: exactly that share of them, '
   + 'and a fraction of a customer left over is one more with that probability (30 % of 200 is 60; 30 % of one is one, '
@@ -77,6 +86,22 @@ export class SurveySchedule {
   @Field(() => Int, { nullable: true, description: 'Customers invited by the last run' })
   @Column('integer', { nullable: true })
   lastRunInvited!: number | null;
+
+  @Field(() => Int, { description: 'Runs that failed in a row (each is tried again later: after a minute, then twice as long each time, up to an hour); 0 after a run that succeeded' })
+  @Column('integer', { default: 0 })
+  failures!: number;
+
+  @Field(() => SurveyScheduleError, { nullable: true, description: 'Why the last run failed; null when it succeeded' })
+  @Column('text', { nullable: true })
+  lastErrorCode!: SurveyScheduleError | null;
+
+  @Field(() => String, { nullable: true, description: 'What the failure said (as the database or the server said it)' })
+  @Column('text', { nullable: true })
+  lastErrorDetail!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'When a run last failed' })
+  @Column('timestamptz', { nullable: true })
+  lastFailedAt!: Date | null;
 
   @Column('timestamptz')
   createdAt!: Date;

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
-import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { UnitOfWork, inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
+import { log } from '../../ops/log.js';
 import { RequestContext } from '../../graphql/context.js';
 import type { MailLinks } from '../mail/mail-links.js';
-import { runSchedule } from './survey.schedules.js';
+import { recordScheduleFailure, runSchedule } from './survey.schedules.js';
 
 export interface SurveySchedulerOptions {
   /** How often a node looks for schedules due. */
@@ -12,9 +13,11 @@ export interface SurveySchedulerOptions {
   leaseMs: number;
   /** Runs at once on this node. */
   perNode: number;
+  /** A failed run is tried again after this, twice as long after each failure in a row (up to an hour). */
+  retryMs: number;
 }
 
-export const DEFAULT_SURVEY_SCHEDULER: SurveySchedulerOptions = { pollMs: 30_000, leaseMs: 10 * 60_000, perNode: 2 };
+export const DEFAULT_SURVEY_SCHEDULER: SurveySchedulerOptions = { pollMs: 30_000, leaseMs: 10 * 60_000, perNode: 2, retryMs: 60_000 };
 
 interface ClaimedSchedule {
   id: string;
@@ -30,7 +33,9 @@ interface ClaimedSchedule {
  * runs it in one transaction of the company that checks the lease is still
  * its own and writes the invitations, their mails (outbox) and the next
  * run together. A node that dies mid-run wrote nothing; when the lease runs
- * out another node runs the schedule.
+ * out another node runs the schedule. A run that fails wrote nothing either:
+ * the failure is recorded on the schedule for its admin and the run tried
+ * again after a back-off (`recordScheduleFailure`).
  */
 export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
   constructor(
@@ -70,7 +75,12 @@ export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
       return invited === null ? null : 'delivered';
     } catch (err) {
       await uow.finish(false).catch(() => undefined);
-      throw err;
+      const failures = await inTenant(this.dataSource, tenantId,
+        (manager, failed) => recordScheduleFailure(new RequestContext(tenantId, null, manager, failed), s.id, s.lease, err, this.options.retryMs),
+        { job: 'survey-schedule' });
+      if (failures === null) throw err;
+      log.warn({ tenantId, scheduleId: s.id, failures, err: (err as Error).message }, 'survey schedule: the run failed; it is tried again later');
+      return 'failed';
     }
   }
 }

@@ -8,7 +8,7 @@ import { Department } from '../department/department.entity.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { MailKind, queueMail } from '../mail/mail.outbox.js';
 import { Survey, SurveyInvitation, SurveyVersion } from './survey.entity.js';
-import { ScheduleCadence, SurveySchedule } from './survey-schedule.entity.js';
+import { ScheduleCadence, SurveySchedule, SurveyScheduleError } from './survey-schedule.entity.js';
 import type { SaveSurveyScheduleInput } from './survey.inputs.js';
 import { surveyPath } from './survey.responses.js';
 
@@ -48,6 +48,8 @@ export async function saveSchedule(ctx: RequestContext, input: SaveSurveySchedul
   const fields = {
     active: input.active, cadence: input.cadence, weekday, atMinute, closedWithinDays: input.closedWithinDays, departmentIds, categoryIds,
     sharePercent: input.sharePercent, cooldownDays: input.cooldownDays, nextRunAt: input.active ? new Date(next) : null, updatedAt: now,
+    // Saved anew, it starts afresh (as a mailbox does): the next run is the regular one.
+    failures: 0, lastErrorCode: null, lastErrorDetail: null,
   };
   const existing = await ctx.manager.findOne(SurveySchedule, { where: { surveyId: survey.id }, lock: { mode: 'pessimistic_write' } });
   if (existing) {
@@ -164,6 +166,34 @@ export async function runSchedule(ctx: RequestContext, scheduleId: string, lease
   const [{ next }] = await ctx.query<{ next: Date }>(
     'SELECT survey_schedule_next(t.time_zone, $1::int, $2::int, greatest(now(), $3::timestamptz)) AS next FROM tenants t WHERE t.id = app_tenant_id()',
     [schedule.weekday, schedule.atMinute, lease]) as [{ next: Date }];
-  await ctx.manager.update(SurveySchedule, { id: schedule.id }, { nextRunAt: new Date(next), lastRunAt: new Date(), lastRunInvited: invited });
+  await ctx.manager.update(SurveySchedule, { id: schedule.id }, {
+    nextRunAt: new Date(next), lastRunAt: new Date(), lastRunInvited: invited, failures: 0, lastErrorCode: null, lastErrorDetail: null,
+  });
   return invited;
+}
+
+/** PostgreSQL's codes for a statement cancelled by statement_timeout, and for a lock not had within lock_timeout. */
+const TIMEOUT_CODES = new Set(['57014', '55P03']);
+const MAX_RETRY_MS = 3_600_000;
+
+/**
+ * A run leased until `lease` failed with `err` (its transaction rolled back:
+ * nothing of it was written): records why on the schedule, unless the lease
+ * is no longer this one, and makes it due again after `retryMs`, twice as
+ * long after each failure in a row, up to an hour. Returns the failures in a
+ * row, or null when the lease was lost.
+ */
+export async function recordScheduleFailure(ctx: RequestContext, scheduleId: string, lease: string, err: unknown, retryMs: number): Promise<number | null> {
+  const code = TIMEOUT_CODES.has((err as { code?: string }).code ?? '') ? SurveyScheduleError.TIMEOUT : SurveyScheduleError.OTHER;
+  const detail = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+  const rows = await ctx.query<{ failures: number }>(
+    `WITH failed AS (
+       UPDATE survey_schedules SET failures = failures + 1, last_error_code = $3, last_error_detail = $4, last_failed_at = now(),
+              next_run_at = now() + make_interval(secs => least($5::float8 * 2 ^ least(failures, 20), $6::float8) / 1000)
+        WHERE id = $1 AND active AND next_run_at = $2::timestamptz
+        RETURNING failures
+     )
+     SELECT failures FROM failed`,
+    [scheduleId, lease, code, detail, retryMs, MAX_RETRY_MS]);
+  return rows[0]?.failures ?? null;
 }
