@@ -351,7 +351,7 @@ describe('survey figures exports', () => {
     expect(data.surveyScores.map((r: any) => r.answers)).toEqual([2, 2, 2]);
   });
 
-  it('give an API key limited to a department that department\'s figures only (the files are for staff sign-ins)', async () => {
+  it('give an API key limited to a department that department\'s figures only, in its queries and in its files', async () => {
     const made = await gql(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
       { input: { name: 'BI', scopes: ['READ_ANALYSIS'], departmentIds: [w.otherDept] } }, w.t.adminToken);
     const key = made.createIntegration.key;
@@ -359,6 +359,9 @@ describe('survey figures exports', () => {
     expect(data.surveyScores.map((r: any) => [r.parameter, r.type, r.answers, r.average])).toEqual([
       ['OVERALL', 'CSAT', 1, 4], ['OVERALL', 'NPS', 1, 8], ['SUPPORT_LINE', 'CES', 1, 5]]);
     expect(data.surveyResponseRates.map((r: any) => r.responses)).toEqual([1]);
-    expect((await download('/exports/analysis/survey-scores.csv', key, { filter: f })).status).toBe(401);
+    // The key's file: the same figures as its query, the department's answers only (the company has three).
+    const scores = await csv('survey-scores', { filter: f, by: 'COMPANY' }, key);
+    expect(body(scores.rows).map((r) => [r[2], r[3], r[4], r[5]])).toEqual([
+      [PARAMETER_RU.OVERALL, SCALE.CSAT, 1, 4], [PARAMETER_RU.OVERALL, SCALE.NPS, 1, 8], [PARAMETER_RU.SUPPORT_LINE, SCALE.CES, 1, 5]]);
   });
 });

@@ -211,6 +211,39 @@ describe('complaint export', () => {
     expect((await download('/exports/complaints.xlsx', leaver.token)).json.error.code).toBe('UNAUTHENTICATED');
   });
 
+  it('opens to an integration\'s API key as the complaints and analysis queries do: its scopes, its departments, its company; revoked, it opens nothing', async () => {
+    const key = async (input: Record<string, unknown>) => ok(await server.staff(
+      `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
+      { input: { name: `Shop ${Math.random().toString(36).slice(2, 8)}`, ...input } }, ru.t.adminToken)).createIntegration as { key: string; integration: { id: string } };
+    const reader = await key({ scopes: ['READ_COMPLAINTS'] });
+    const staffRows = (await csv(ru.staff.ADMIN.token)).rows;
+    const keyRows = (await csv(reader.key)).rows;
+    expect(keyRows).toEqual(staffRows);
+    expect(keyRows.flat().join(' ')).not.toContain('Other company secret');
+    // Limited to a department: the rows its complaints query gives, in its order.
+    const limited = await key({ scopes: ['READ_COMPLAINTS'], departmentIds: [ru.dept] });
+    const expected = await listed(limited.key, null);
+    expect(expected.total).toBeGreaterThan(0);
+    expect(expected.total).toBeLessThan(staffRows.length - 1);
+    expect((await csv(limited.key)).rows.slice(1).map((r) => r[0])).toEqual(expected.numbers);
+    // The analysis tables need READ_ANALYSIS, as their queries do.
+    const f = { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
+    const refused = await download('/exports/analysis/funnel.csv', reader.key, { filter: f });
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE_MISSING' });
+    const analyst = await key({ scopes: ['READ_ANALYSIS'] });
+    expect((await download('/exports/analysis/funnel.xlsx', analyst.key, { filter: f })).status).toBe(200);
+    expect((await download('/exports/complaints.csv', analyst.key)).json.error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE_MISSING' });
+    // Revoked, unknown or malformed: 401.
+    ok(await server.staff('mutation($id: ID!) { revokeIntegration(id: $id) { revokedAt } }', { id: reader.integration.id }, ru.t.adminToken));
+    const revoked = await download('/exports/complaints.csv', reader.key);
+    expect(revoked.status).toBe(401);
+    expect(revoked.json.error).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'KEY_REVOKED' });
+    const unknown = `rk_${'0'.repeat(16)}_${'A'.repeat(43)}`;
+    expect((await download('/exports/complaints.csv', unknown)).json.error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'unknown API key' });
+    expect((await download('/exports/complaints.csv', 'rk_short')).status).toBe(401);
+  });
+
   it('refuses bad input with a typed error and writes nothing', async () => {
     const token = ru.staff.OPERATOR.token;
     const attempts: Array<[Record<string, unknown>, string]> = [

@@ -8,7 +8,9 @@ import { clientAddress, sendError, sendJson } from '../../http/http-util.js';
 import { log } from '../../ops/log.js';
 import { complaintSource, localDateTime } from './complaint-export.js';
 import { ANALYSIS_SOURCES } from './analysis-export.js';
-import { allowanceOf, type ExportSource } from './export.source.js';
+import { allowanceOf, type ExportCaller, type ExportSource } from './export.source.js';
+import { looksLikeApiKey } from '../integration/api-key.js';
+import { companyOfApiKey } from '../integration/integration.service.js';
 import { CONTENT_TYPES, writeTable, type TableFormat } from './table-writer.js';
 
 /** Every downloadable table, by its path under /exports/ (docs/api.md, "Exports"). */
@@ -21,10 +23,11 @@ const ROUTE = /^\/exports\/([a-z]+(?:\/[a-z-]+)?)\.(csv|xlsx)$/;
 /**
  * `GET /exports/<table>.csv|.xlsx` (docs/api.md, "Exports"): the staff
  * complaint list and every analysis table, streamed. Each is authorised as
- * its staff query (the bearer token, the query's `@Allow`, row-level
- * security in every unit of work), takes that query's arguments, counts as
- * one request against the user's request limit and holds one of the
- * company's export slots on this node while it streams.
+ * its staff query (the bearer token, a staff member's or an integration's
+ * API key; the query's `@Allow`, row-level security in every unit of work),
+ * takes that query's arguments, counts as one request against the user's
+ * (or the key's) request limit and holds one of the company's export slots
+ * on this node while it streams.
  */
 export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema, limits: { perCompany: number }) {
   const allowance = new Map([...SOURCES.values()].map((s) => [s.query, allowanceOf(staffSchema, s.query)]));
@@ -48,15 +51,29 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
     res.once('finish', release).once('close', release);
   }
 
+  /**
+   * A staff token or an integration's API key, as the GraphQL endpoint takes
+   * them: counted against the user's or the key's request limit first, and
+   * the company found (for its export slots) before anything is read.
+   */
+  async function callerOf(token: string): Promise<{ caller: ExportCaller; tenantId: string }> {
+    if (looksLikeApiKey(token)) {
+      await deps.integrationLimiter?.take(token.slice(0, 19));
+      return { caller: { apiKey: token }, tenantId: (await companyOfApiKey(deps.dataSource, token)).tenantId };
+    }
+    const claims = await deps.tokens.verify(token);
+    await deps.staffLimiter.take(claims.userId);
+    return { caller: { staff: claims }, tenantId: claims.tenantId };
+  }
+
   async function exportTable(req: IncomingMessage, res: ServerResponse, source: ExportSource<never>, format: TableFormat, url: URL): Promise<void> {
     const token = bearer(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
-    const claims = await deps.tokens.verify(token);
-    await deps.staffLimiter.take(claims.userId);
-    takeSlot(claims.tenantId, res);
+    const { caller, tenantId } = await callerOf(token);
+    takeSlot(tenantId, res);
     const ask = await source.parse(staffSchema, url.searchParams);
-    // The first rows are read (and the member authorised) before a byte is sent: a refusal is a plain error answer.
-    const reader = { dataSource: deps.dataSource, claims, clientAddress: clientAddress(req, deps.trustedProxies), allowance: allowance.get(source.query)! };
+    // The first rows are read (and the member or key authorised) before a byte is sent: a refusal is a plain error answer.
+    const reader = { dataSource: deps.dataSource, caller, clientAddress: clientAddress(req, deps.trustedProxies), allowance: allowance.get(source.query)! };
     const table = await source.read(reader, ask);
     const day = localDateTime(new Date(), table.company.timeZone)!.slice(0, 10);
     res.statusCode = 200;

@@ -4,6 +4,7 @@ import { RequestContext, enterAsStaff } from '../../graphql/context.js';
 import type { TokenClaims } from '../../auth/token.js';
 import { PUBLIC, admit, allowances, type Allowance } from '../../auth/allow.js';
 import { UnitOfWork } from '../../db/unit-of-work.js';
+import { enterAsIntegration } from '../integration/integration.service.js';
 import type { ExportLanguage } from './export.params.js';
 import type { TableColumn } from './table-writer.js';
 
@@ -12,10 +13,17 @@ export interface CompanySettings {
   timeZone: string;
 }
 
+/**
+ * Who asks for an export: a staff member (their verified token's claims) or
+ * an integration (its API key, checked again in every unit of work as the
+ * GraphQL endpoint checks it in every request: revoked, expired, address).
+ */
+export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string };
+
 /** Who reads an export, and under which declaration: the staff query's own `@Allow`. */
 export interface ExportReader {
   dataSource: DataSource;
-  claims: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'>;
+  caller: ExportCaller;
   clientAddress: string;
   allowance: Exclude<Allowance, typeof PUBLIC>;
 }
@@ -48,17 +56,20 @@ export function allowanceOf(schema: GraphQLSchema, query: string): Exclude<Allow
 
 /**
  * Runs `work` in one short unit of work of the reader's company, as the
- * staff endpoint runs the query: the member loaded again (a member
- * deactivated or signed out is UNAUTHENTICATED), the query's declaration
- * applied by the guard's own rule (FORBIDDEN), row-level security through
- * the company's role; committed when it succeeds.
+ * staff endpoint runs the query: the member (or the integration's key)
+ * loaded again (a member deactivated or signed out, a key revoked or
+ * expired, is UNAUTHENTICATED), the query's declaration applied by the
+ * guard's own rule (roles for staff, scopes for a key: FORBIDDEN), row-level
+ * security through the company's role; committed when it succeeds.
  */
 export async function inStaffUnit<T>(reader: ExportReader, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
   const uow = new UnitOfWork(reader.dataSource, undefined, { clientAddress: reader.clientAddress });
   try {
-    const actor = await enterAsStaff(uow, reader.claims);
+    const actor = 'apiKey' in reader.caller
+      ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress)
+      : await enterAsStaff(uow, reader.caller.staff);
     admit(reader.allowance, actor);
-    const result = await work(new RequestContext(reader.claims.tenantId, actor, await uow.manager(), uow));
+    const result = await work(new RequestContext(actor.tenantId, actor, await uow.manager(), uow));
     await uow.finish(true);
     return result;
   } catch (err) {

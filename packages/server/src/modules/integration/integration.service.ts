@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import type { Actor } from '../../auth/actor.js';
 import { secretMatches } from '../../auth/secret.js';
 import type { IntegrationScope } from '../../auth/scopes.js';
@@ -71,6 +71,20 @@ interface KeyRow {
 }
 
 /**
+ * The company an API key's prefix names (before its transaction: the key's
+ * row is under row-level security), and the prefix; UNAUTHENTICATED for a
+ * malformed key or an unknown prefix. The key itself is checked by
+ * `enterAsIntegration`.
+ */
+export async function companyOfApiKey(db: Pick<EntityManager, 'query'>, key: string): Promise<{ tenantId: string; prefix: string }> {
+  const prefix = apiKeyPrefix(key);
+  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
+  const [found] = await db.query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
+  if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+  return { tenantId: found.id, prefix };
+}
+
+/**
  * Opens `uow` in the company of an API key and gives the integration as
  * the actor: UNAUTHENTICATED for an unknown, revoked or expired key,
  * FORBIDDEN from an address outside its allowlist. Read on every request,
@@ -78,12 +92,9 @@ interface KeyRow {
  * once a minute, in the request's transaction).
  */
 export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string): Promise<Actor> {
-  const prefix = apiKeyPrefix(key);
-  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
-  const [found] = await (await uow.manager()).query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
-  if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
-  // The prefix is 16 hex digits (checked above): inlining it saves a round trip.
-  const [row] = await uow.enterTenant<KeyRow>(found.id, {
+  const { tenantId, prefix } = await companyOfApiKey(await uow.manager(), key);
+  // The prefix is 16 hex digits (checked by companyOfApiKey): inlining it saves a round trip.
+  const [row] = await uow.enterTenant<KeyRow>(tenantId, {
     then: `SELECT id, name, scopes, department_ids, ip_allowlist, expires_at, revoked_at, key_hash,
              (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale_use
         FROM integrations WHERE key_prefix = '${prefix}'`,
@@ -101,7 +112,7 @@ export async function enterAsIntegration(uow: UnitOfWork, key: string, address: 
         WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.id, address]);
   }
   return {
-    userId: row.id, tenantId: found.id, roles: [], departmentIds: row.department_ids,
+    userId: row.id, tenantId, roles: [], departmentIds: row.department_ids,
     integration: { id: row.id, name: row.name, scopes: row.scopes },
   };
 }
