@@ -97,4 +97,18 @@ describe('the notification bell', { timeout: 20_000 }, () => {
     expect(boardToasts).toBe(1);
     w.unmount();
   });
+
+  it('says a complaint moved into the department was moved, not that it is new, in both languages', async () => {
+    const moved = { kind: 'MOVED_TO_INBOX' as const, actor: null, complaint: { id: 'c-moved', number: 'ACME-2026-000060', subject: 'Moved' } };
+    const en = await mountBell();
+    await en.fire(note({ id: '20', ...moved }));
+    expect(document.querySelector('.n-notification')!.textContent).toContain('Moved to your department: ACME-2026-000060');
+    en.w.unmount();
+    const ru = await mountBell('ru');
+    await ru.fire(note({ id: '21', ...moved, complaint: { ...moved.complaint, id: 'c-moved-2' } }));
+    bell().click();
+    await nextTick();
+    expect(document.querySelector('[data-test="notifications-panel"] a')!.textContent).toBe('Передано в ваше подразделение: ACME-2026-000060');
+    ru.w.unmount();
+  });
 });

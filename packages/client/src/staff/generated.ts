@@ -462,6 +462,7 @@ export type NotificationKind =
   | 'ASSIGNED_TO_ME'
   | 'CUSTOMER_REPLIED'
   | 'MENTIONED'
+  | 'MOVED_TO_INBOX'
   | 'NEW_IN_INBOX';
 
 export type NotificationTemplateInput = {

@@ -14,7 +14,7 @@ export const en = {
   notifications: {
     title: 'Notifications', unread: 'Notifications, {n} unread', empty: 'Nothing yet: assignments, mentions, customers\' answers and new complaints appear here while the console is open',
     ASSIGNED_TO_ME: '{number} is assigned to you', MENTIONED: 'You were mentioned on {number}',
-    CUSTOMER_REPLIED: 'The customer answered on {number}', NEW_IN_INBOX: 'New complaint: {number}', by: 'by {name}',
+    CUSTOMER_REPLIED: 'The customer answered on {number}', NEW_IN_INBOX: 'New complaint: {number}', MOVED_TO_INBOX: 'Moved to your department: {number}', by: 'by {name}',
   },
   notFound: { title: 'Page not found', text: 'There is no page at {path} in the console.', back: 'Go to the board' },
   account: {

@@ -16,7 +16,7 @@ export const ru: Messages = {
   notifications: {
     title: 'Уведомления', unread: 'Уведомления, непрочитанных: {n}', empty: 'Пока ничего: назначения, упоминания, ответы клиентов и новые обращения появятся здесь, пока консоль открыта',
     ASSIGNED_TO_ME: 'Обращение {number} назначено вам', MENTIONED: 'Вас упомянули в обращении {number}',
-    CUSTOMER_REPLIED: 'Клиент ответил по обращению {number}', NEW_IN_INBOX: 'Новое обращение: {number}', by: '{name}',
+    CUSTOMER_REPLIED: 'Клиент ответил по обращению {number}', NEW_IN_INBOX: 'Новое обращение: {number}', MOVED_TO_INBOX: 'Передано в ваше подразделение: {number}', by: '{name}',
   },
   notFound: { title: 'Страница не найдена', text: 'В консоли нет страницы по адресу {path}.', back: 'Перейти к доске' },
   account: {

@@ -10,6 +10,7 @@ export enum NotificationKind {
   MENTIONED = 'MENTIONED',
   CUSTOMER_REPLIED = 'CUSTOMER_REPLIED',
   NEW_IN_INBOX = 'NEW_IN_INBOX',
+  MOVED_TO_INBOX = 'MOVED_TO_INBOX',
 }
 registerEnumType(NotificationKind, {
   name: 'NotificationKind',
@@ -37,10 +38,11 @@ export function notificationFor(user: Actor, e: ComplaintEvent): NotificationKin
   if (e.type === 'MESSAGE_ADDED' && e.actorKind === ActorKind.CUSTOMER && detailIds(e, 'answeredUserIds').includes(user.userId)) {
     return NotificationKind.CUSTOMER_REPLIED;
   }
-  // Received, or moved into another department (an assignment, a transition, an SLA escalation): new in that inbox.
+  // Received, or given its first department (registered into it): new in that inbox. Moved from another department
+  // (an assignment, a transition, an SLA escalation): moved into it.
   if (e.type === 'RECEIVED' || (e.departmentId && e.departmentId !== e.previousDepartmentId)) {
     const inbox = e.departmentId ? user.departmentIds.includes(e.departmentId) : user.roles.includes(Role.OPERATOR);
-    if (inbox) return NotificationKind.NEW_IN_INBOX;
+    if (inbox) return e.type !== 'RECEIVED' && e.previousDepartmentId ? NotificationKind.MOVED_TO_INBOX : NotificationKind.NEW_IN_INBOX;
   }
   return null;
 }
