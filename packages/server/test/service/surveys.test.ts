@@ -131,3 +131,32 @@ async function csatByParameter(): Promise<Record<string, { n: number; sum: numbe
     `SELECT parameter, count(*)::int AS n, sum(score)::int AS sum FROM survey_answers WHERE type = 'CSAT' GROUP BY parameter`));
   return Object.fromEntries(rows.map((r: { parameter: string; n: number; sum: number }) => [r.parameter, { n: r.n, sum: r.sum }]));
 }
+
+describe('answers entered at the same moment', () => {
+  it('are stored once for a complaint without an invitation: the second waits for the first and is refused as answered', async () => {
+    const c = await tier.build.newComplaint(w, Stage.FEEDBACK);
+    const questions: Array<{ id: string }> = await tier.build.inTenant(w.t.tenantId, (m) => m.query(
+      `SELECT q.id FROM survey_questions q JOIN survey_versions v ON v.id = q.version_id JOIN surveys s ON s.id = v.survey_id
+        WHERE s.id = $1 AND v.number = s.current_version`, [surveyId]));
+    const input = { complaintId: c.id, answers: questions.map((x) => ({ questionId: x.id, score: 4 })) } as never;
+    let stored!: () => void;
+    let commit!: () => void;
+    const firstStored = new Promise<void>((resolve) => (stored = resolve));
+    const firstMayCommit = new Promise<void>((resolve) => (commit = resolve));
+    // The first entry stores its answers and holds its transaction open; the second comes meanwhile, by another member.
+    const first = tier.as(w.staff.SPECIALIST, 'enterPhoneSurveyResponse', async (ctx) => {
+      const response = await enterPhoneResponse(ctx, input);
+      stored();
+      await firstMayCommit;
+      return response;
+    });
+    await firstStored;
+    const second = tier.attempt(w.staff.OPERATOR, 'enterPhoneSurveyResponse', (ctx) => enterPhoneResponse(ctx, input));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    commit();
+    await first;
+    expectError(await second, 'CONFLICT', 'SURVEY_ANSWERED');
+    const responses = await tier.build.inTenant(w.t.tenantId, (m) => m.query('SELECT channel FROM survey_responses WHERE complaint_id = $1', [c.id]));
+    expect(responses).toEqual([{ channel: 'PHONE' }]);
+  });
+});

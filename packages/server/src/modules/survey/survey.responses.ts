@@ -103,6 +103,10 @@ async function targetOf(ctx: RequestContext, complaintId: string, lock: boolean)
   });
   const survey = latest ? await ctx.manager.findOneByOrFail(Survey, { id: latest.surveyId }) : await ctx.manager.findOneBy(Survey, { afterResolution: true });
   if (!survey || survey.currentVersion === 0) return null;
+  // Answering: the complaint is locked (after its invitation, in the order the link's answer takes them) before asking
+  // whether it was answered, so that two answers at once without an invitation (by phone, on the page) are stored once:
+  // the second waits for the first to commit and then sees it.
+  if (lock) await ctx.query('SELECT 1 FROM complaints WHERE id = $1 FOR UPDATE', [complaintId]);
   const answered = Boolean(latest?.answeredAt)
     || await ctx.manager.existsBy(SurveyResponse, { complaintId, surveyId: survey.id, ...(latest && { invitationId: latest.id }) });
   const invitation = latest && !latest.answeredAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
