@@ -274,9 +274,13 @@ export class Fixtures {
     return toCounts(await this.asTenant(tenantId, (m) => m.query(COUNT_SQL)));
   }
 
-  /** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
-  expectNoWrites<T>(attempt: () => Promise<T>): Promise<T> {
-    return expectNoWritesIn(this.server.dataSource, attempt);
+  /**
+   * Runs `attempt` and checks that it inserted, updated or deleted no row of any table; with `tenantId`, no row of
+   * that company (where the server's background work for other companies, an SLA clock of an earlier test firing,
+   * may write meanwhile).
+   */
+  expectNoWrites<T>(attempt: () => Promise<T>, scope: { tenantId?: string } = {}): Promise<T> {
+    return expectNoWritesIn(this.server.dataSource, attempt, scope.tenantId);
   }
 }
 
@@ -291,16 +295,17 @@ export async function startWorld(options: Parameters<typeof startTestServer>[0] 
   return { server, fx, w: await fx.world() };
 }
 
-export async function dbState(dataSource: DataSource): Promise<Record<string, string>> {
-  const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x) AS ${t}`);
-  const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`);
+export async function dbState(dataSource: DataSource, tenantId?: string): Promise<Record<string, string>> {
+  const of = (t: string) => (tenantId ? ` WHERE x.${t === 'tenants' ? 'id' : 'tenant_id'} = $1::uuid` : '');
+  const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(md5(string_agg(${ROW(t)}, '|' ORDER BY ${ROW(t)})), '') FROM ${t} x${of(t)}) AS ${t}`);
+  const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`, tenantId ? [tenantId] : []);
   return row;
 }
 
-/** Runs `attempt` and checks that it inserted, updated or deleted no row of any table. */
-export async function expectNoWritesIn<T>(dataSource: DataSource, attempt: () => Promise<T>): Promise<T> {
-  const before = await dbState(dataSource);
+/** Runs `attempt` and checks that it inserted, updated or deleted no row of any table (of one company, with `tenantId`). */
+export async function expectNoWritesIn<T>(dataSource: DataSource, attempt: () => Promise<T>, tenantId?: string): Promise<T> {
+  const before = await dbState(dataSource, tenantId);
   const result = await attempt();
-  expect(await dbState(dataSource)).toEqual(before);
+  expect(await dbState(dataSource, tenantId)).toEqual(before);
   return result;
 }

@@ -202,7 +202,8 @@ describe('texts', () => {
       .toEqual({ subject: 'Yours now: ACME-2026-000042', body: 'Open https://reclaim.example/complaints/ACME-2026-000042 (Service, Analysis)' });
     // A customer's link in a staff text, and the console's link in a customer's text: unknown there.
     for (const bad of [{ ...input, body: 'Track {{trackingLink}}' }, { event: 'REGISTERED', locale: 'en', subject: 'Hi', body: 'See {{complaintLink}}' }]) {
-      const r = await fx.expectNoWrites(() => server.staff(SAVE, { input: bad }, w.t.adminToken));
+      // The company's rows: the breaches of the tests above keep firing (and escalating) in theirs meanwhile.
+      const r = await fx.expectNoWrites(() => server.staff(SAVE, { input: bad }, w.t.adminToken), { tenantId: w.t.tenantId });
       expectError(r, 'BAD_USER_INPUT');
       expect((r.errors![0]!.extensions as any).fields[0].field).toBe('body');
     }
