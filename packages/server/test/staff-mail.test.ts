@@ -184,6 +184,12 @@ describe('new complaints', () => {
     expect(await outbox(c.id)).toEqual([
       `STAFF_ASSIGNED ${assignee.email}`, `STAFF_NEW_IN_INBOX ${left.email}`, `STAFF_NEW_IN_INBOX ${member.email}`, `STAFF_NEW_IN_INBOX ${mover.email}`,
     ].sort());
+    // The mail says it was moved, and from where; the one about the registration, that it was new.
+    const [{ name }] = await server.dataSource.query('SELECT name FROM departments WHERE id = $1', [from]);
+    const [moved] = about(member.email, c.number);
+    expect(moved!.parsed.subject).toBe(`[${c.number}] Moved to your department from "${name}": Cracked kettle lid`);
+    expect(moved!.parsed.text).toContain(`Moved to your department from "${name}": ${c.number} "Cracked kettle lid"`);
+    expect(about(left.email, c.number).map((m: SunkMail) => m.parsed.subject)).toEqual([`[${c.number}] New complaint: Cracked kettle lid`]);
   });
 });
 

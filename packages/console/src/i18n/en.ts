@@ -368,6 +368,7 @@ export const en = {
       agentName: 'who replied', message: 'the reply\'s text', remedy: 'the decision in words, with its amount',
       amount: 'the amount alone', trackingLink: 'the complaint\'s page', ratingLink: 'where to rate it',
       changedBy: 'who made the change', complaintLink: 'the complaint in the console', slaState: 'at risk / breached', dueAt: 'when the deadline is due',
+      arrival: 'new complaint, or moved to your department from another',
     },
   },
   received: {

@@ -370,6 +370,7 @@ export const ru: Messages = {
       agentName: 'кто ответил', message: 'текст ответа', remedy: 'решение словами, с суммой',
       amount: 'только сумма', trackingLink: 'страница обращения', ratingLink: 'где поставить оценку',
       changedBy: 'кто внёс изменение', complaintLink: 'обращение в консоли', slaState: 'под угрозой / нарушен', dueAt: 'когда истекает срок',
+      arrival: 'новое обращение или передано в ваше подразделение из другого',
     },
   },
   received: {

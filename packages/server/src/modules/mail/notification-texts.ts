@@ -128,14 +128,20 @@ export const DEFAULT_NOTIFICATION_TEXTS: Record<NotificationEvent, Record<Notifi
   },
   STAFF_NEW_IN_INBOX: {
     en: {
-      subject: 'New complaint: {{subject}}',
-      body: 'A new complaint {{number}} "{{subject}}" from {{customer.name}} has arrived.\nDepartment: {{department.name}}\n\n{{complaintLink}}',
+      subject: '{{arrival}}: {{subject}}',
+      body: '{{arrival}}: {{number}} "{{subject}}" from {{customer.name}}.\nDepartment: {{department.name}}\n\n{{complaintLink}}',
     },
     ru: {
-      subject: 'Новое обращение: {{subject}}',
-      body: 'Поступило новое обращение {{number}} «{{subject}}» от клиента {{customer.name}}.\nПодразделение: {{department.name}}\n\n{{complaintLink}}',
+      subject: '{{arrival}}: {{subject}}',
+      body: '{{arrival}}: {{number}} «{{subject}}» от клиента {{customer.name}}.\nПодразделение: {{department.name}}\n\n{{complaintLink}}',
     },
   },
+};
+
+/** `{{arrival}}`: how a complaint came into the inbox: new, or moved from another department (`{from}`, its name). */
+export const ARRIVAL_PHRASES: Record<NotificationLocale, { new: string; moved: string }> = {
+  en: { new: 'New complaint', moved: 'Moved to your department from "{from}"' },
+  ru: { new: 'Новое обращение', moved: 'Передано в ваше подразделение из «{from}»' },
 };
 
 /** `{{slaState}}`: how a deadline stands when it fires. */

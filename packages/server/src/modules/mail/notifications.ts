@@ -6,7 +6,7 @@ import { formatTemplateDate } from '../template/template.service.js';
 import { MailKind, queueComplaintMail, queueMail } from './mail.outbox.js';
 import { inviteAfterResolution, surveyPath } from '../survey/survey.responses.js';
 import {
-  DEFAULT_NOTIFICATION_TEXTS, NotificationEvent, REMEDY_PHRASES, SLA_STATE_PHRASES, STAFF_STAGE_LABELS, isStaffEvent, type CustomerEvent,
+  ARRIVAL_PHRASES, DEFAULT_NOTIFICATION_TEXTS, NotificationEvent, REMEDY_PHRASES, SLA_STATE_PHRASES, STAFF_STAGE_LABELS, isStaffEvent, type CustomerEvent,
   type NotificationLocale, type NotificationText,
 } from './notification-texts.js';
 
@@ -43,6 +43,7 @@ export function sampleValues(locale: NotificationLocale, company: string, staff 
     trackingLink: 'https://reclaim.example/p/acme/track/ACME-2026-000042#…', ratingLink: 'https://reclaim.example/p/acme/track/ACME-2026-000042#…',
     complaintLink: 'https://reclaim.example/complaints/ACME-2026-000042', slaState: SLA_STATE_PHRASES[locale].AT_RISK,
     dueAt: formatTemplateDateTime(new Date(Date.now() + 4 * 3600_000), locale, 'UTC'),
+    arrival: ARRIVAL_PHRASES[locale].new,
   };
 }
 

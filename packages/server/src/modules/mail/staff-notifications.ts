@@ -5,7 +5,7 @@ import { formatTemplateDate } from '../template/template.service.js';
 import type { PlaceholderValues } from '../template/placeholders.js';
 import { MailKind, queueMail, queueMailOnce } from './mail.outbox.js';
 import {
-  DEFAULT_NOTIFICATION_TEXTS, NO_DEPARTMENT, NotificationEvent, SLA_STATE_PHRASES, STAFF_STAGE_LABELS,
+  ARRIVAL_PHRASES, DEFAULT_NOTIFICATION_TEXTS, NO_DEPARTMENT, NotificationEvent, SLA_STATE_PHRASES, STAFF_STAGE_LABELS,
   type NotificationLocale, type NotificationText, type StaffEvent,
 } from './notification-texts.js';
 import { STAFF_NOTIFICATION_KNOWN, formatTemplateDateTime, renderNotification } from './notifications.js';
@@ -25,6 +25,8 @@ export interface SlaFiring {
 interface Facts {
   number: string; subject: string; customer_name: string; stage: string; legal_due_at: Date | null; sla_due_at: Date | null;
   locale: string; time_zone: string; company: string; department: string | null; agent: string | null; custom: NotificationText | null;
+  /** The department a complaint new in an inbox was moved from; null when it is new there. */
+  moved_from: string | null;
 }
 
 interface Candidate { id: string; email: string; roles: Role[]; enabled: boolean | null }
@@ -69,7 +71,7 @@ async function candidates(ctx: RequestContext, event: StaffEvent, complaintId: s
  * many mails it wrote.
  */
 export async function notifyStaff(ctx: RequestContext, complaintId: string, event: StaffEvent,
-  { sla, except = [] }: { sla?: SlaFiring; except?: readonly string[] } = {}): Promise<number> {
+  { sla, except = [], movedFrom = null }: { sla?: SlaFiring; except?: readonly string[]; movedFrom?: string | null } = {}): Promise<number> {
   const publicUrl = ctx.mailLinks?.publicUrl;
   if (!publicUrl) return 0;
   const actorId = ctx.actor && !ctx.actor.integration ? ctx.actor.userId : null;
@@ -82,10 +84,11 @@ export async function notifyStaff(ctx: RequestContext, complaintId: string, even
            t.locale, t.time_zone, t.name AS company,
            (SELECT d.name FROM departments d WHERE d.id = CASE WHEN $5 THEN $4::uuid ELSE c.department_id END) AS department,
            (SELECT u.name FROM users u WHERE u.id = $3) AS agent,
+           (SELECT d.name FROM departments d WHERE d.id = $6::uuid) AS moved_from,
            (SELECT jsonb_build_object('subject', n.subject, 'body', n.body) FROM notification_templates n
              WHERE n.event = $2 AND n.locale = t.locale) AS custom
       FROM complaints c JOIN tenants t ON t.id = c.tenant_id
-     WHERE c.id = $1`, [complaintId, event, actorId, sla?.departmentId ?? null, !!sla]);
+     WHERE c.id = $1`, [complaintId, event, actorId, sla?.departmentId ?? null, !!sla, movedFrom]);
   if (!f) return 0;
 
   const locale: NotificationLocale = f.locale === 'en' ? 'en' : 'ru';
@@ -96,6 +99,7 @@ export async function notifyStaff(ctx: RequestContext, complaintId: string, even
     'agent.name': f.agent ?? '', 'company.name': f.company, 'department.name': f.department ?? NO_DEPARTMENT[locale],
     complaintLink: new URL(`/complaints/${encodeURIComponent(f.number)}`, publicUrl).toString(),
     slaState: sla ? SLA_STATE_PHRASES[locale][sla.state] : '', dueAt: sla ? formatTemplateDateTime(sla.dueAt, locale, f.time_zone) : '',
+    arrival: f.moved_from !== null ? ARRIVAL_PHRASES[locale].moved.replace('{from}', f.moved_from) : ARRIVAL_PHRASES[locale].new,
   };
   const mail = renderNotification(f.custom ?? DEFAULT_NOTIFICATION_TEXTS[event][locale], values, STAFF_NOTIFICATION_KNOWN);
   const kind = MailKind[event];
@@ -126,13 +130,17 @@ export async function notifyAssigned(ctx: RequestContext, complaintId: string, a
  * one, is told it is theirs; the others whose inbox it lands in, that it is there.
  */
 export function notifyNewComplaint(ctx: RequestContext, complaintId: string, assigneeId: string | null): Promise<void> {
-  return notifyInInbox(ctx, complaintId, assigneeId, null);
+  return notifyInInbox(ctx, complaintId, assigneeId, null, null);
 }
 
-/** The assignee, if the change gave it one, is told it is theirs; the others whose inbox it is now in, that it is there. */
-async function notifyInInbox(ctx: RequestContext, complaintId: string, assigneeId: string | null, previousAssigneeId: string | null): Promise<void> {
+/**
+ * The assignee, if the change gave it one, is told it is theirs; the others whose inbox it is now in, that it is there
+ * (new, or moved from `movedFrom`, the department it left).
+ */
+async function notifyInInbox(ctx: RequestContext, complaintId: string, assigneeId: string | null, previousAssigneeId: string | null,
+  movedFrom: string | null): Promise<void> {
   const told = await notifyAssigned(ctx, complaintId, assigneeId, previousAssigneeId);
-  await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && assigneeId ? [assigneeId] : [] });
+  await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && assigneeId ? [assigneeId] : [], movedFrom });
 }
 
 /** Where a change left a complaint, and where it was. */
@@ -147,9 +155,11 @@ export interface Reassignment {
  * A change of assignee or department (assignComplaint, a transition, an SLA
  * escalation): the new assignee is told it is theirs (notifyAssigned); when
  * it moved into another department, that department's members are told it
- * is in their inbox, as of a new complaint.
+ * is in their inbox ("moved to your department" when it left another one).
  */
 export async function notifyReassigned(ctx: RequestContext, complaintId: string, r: Reassignment): Promise<void> {
-  if (r.departmentId && r.departmentId !== r.previousDepartmentId) await notifyInInbox(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
+  if (r.departmentId && r.departmentId !== r.previousDepartmentId) {
+    await notifyInInbox(ctx, complaintId, r.assigneeId, r.previousAssigneeId, r.previousDepartmentId);
+  }
   else await notifyAssigned(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
 }

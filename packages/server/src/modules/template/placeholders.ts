@@ -11,11 +11,12 @@ export const PLACEHOLDERS = [
 /** Customer notifications by mail (modules/mail) know a few more: the decision, and the portal links. */
 export const NOTIFICATION_PLACEHOLDERS = [...PLACEHOLDERS, 'message', 'remedy', 'amount', 'trackingLink', 'ratingLink'] as const;
 /**
- * Staff notifications by mail know the complaint's page in the console, and
- * for deadlines how the deadline stands and when it is due; `agent.name` is
- * whoever made the change (empty for the system).
+ * Staff notifications by mail know the complaint's page in the console, for
+ * deadlines how the deadline stands and when it is due, and for a complaint
+ * new in an inbox how it came there (`arrival`: new, or moved from another
+ * department); `agent.name` is whoever made the change (empty for the system).
  */
-export const STAFF_NOTIFICATION_PLACEHOLDERS = [...PLACEHOLDERS, 'complaintLink', 'slaState', 'dueAt'] as const;
+export const STAFF_NOTIFICATION_PLACEHOLDERS = [...PLACEHOLDERS, 'complaintLink', 'slaState', 'dueAt', 'arrival'] as const;
 export type Placeholder = (typeof NOTIFICATION_PLACEHOLDERS)[number] | (typeof STAFF_NOTIFICATION_PLACEHOLDERS)[number];
 export type PlaceholderValues = Partial<Record<Placeholder, string>>;
 
