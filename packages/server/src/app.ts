@@ -13,7 +13,10 @@ import { PasswordHashing } from './auth/password.js';
 import { FileLinks } from './modules/attachment/file-links.js';
 import { createFileRoutes } from './modules/attachment/attachment.http.js';
 import { createExportRoutes } from './modules/export/export.http.js';
-import { PendingUploadPurge } from './modules/attachment/attachment.purge.js';
+import { uploadPurgeJob } from './modules/attachment/attachment.purge.js';
+import { Purge } from './db/purge.js';
+import { mailLogPurgeJob } from './modules/mail/mail.purge.js';
+import { webhookLogPurgeJob } from './modules/webhook/webhook.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
 import { UPLOAD_DEFAULTS, type Config } from './config.js';
@@ -43,7 +46,8 @@ export interface App {
   /** Fires SLA warnings and breaches; null when SLA_SCHEDULER=0. */
   scheduler: SlaScheduler | null;
   /** Deletes uploads never linked in time. */
-  uploadPurge: PendingUploadPurge;
+  /** Deletes what outlived its time: uploads never linked, old mail and webhook logs. */
+  purge: Purge;
   /** Sends webhook deliveries (docs/integrations.md). */
   webhooks: WebhookWorker;
   /** Sends outbound mail, or keeps it in the development mailbox without SMTP_URL (docs/email.md). */
@@ -185,12 +189,15 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
       perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,
     }, mailLinks);
-  const uploadPurge = new PendingUploadPurge(dataSource, {
-    pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs,
-    unfinishedAfterMs: uploadDeadlineMs + 60_000,
-    intervalMs: 60_000,
-    batchSize: 200,
-  });
+  // What outlives its time is deleted (docs/operations.md, "What is deleted, and when"); a retention of 0 days keeps it.
+  const DAY = 86_400_000;
+  const mailLogDays = config.mailLogRetentionDays ?? 180;
+  const webhookLogDays = config.webhookLogRetentionDays ?? 30;
+  const purge = new Purge(dataSource, [
+    uploadPurgeJob({ pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs, unfinishedAfterMs: uploadDeadlineMs + 60_000 }),
+    ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
+    ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
+  ], { intervalMs: 60_000, batchSize: 200 });
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.
   const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler, mailReceiver }) : null;
@@ -239,6 +246,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
         mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
         mailboxes: { inFlight: mailboxReader.inFlightCount, ...mailboxReader.stats },
         surveySchedules: surveyScheduler.stats,
+        purge: purge.stats,
         smtpReceiver: mailReceiver?.state ?? null,
       });
     }
@@ -270,7 +278,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
   scheduler?.start();
-  uploadPurge.start();
+  purge.start();
   webhooks.start();
   mail.start();
   mailboxReader.start();
@@ -281,7 +289,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     tokens,
     realtime,
     scheduler,
-    uploadPurge,
+    purge,
     webhooks,
     mail,
     mailReceiver,
@@ -303,7 +311,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       await Promise.all([staff.apollo.stop(), portal.apollo.stop()]);
       // Before the publisher is flushed: what a last pass fires is published too.
       await scheduler?.stop();
-      await uploadPurge.stop();
+      await purge.stop();
       await webhooks.stop();
       await mail.close();
       await mailboxReader.stop();

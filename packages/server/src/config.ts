@@ -107,6 +107,9 @@ export interface Config {
   uploadPendingBytesPerTenant: number;
   /** Exports (GET /exports/…) streaming at once per company, per node; 0 turns the cap off. */
   exportsPerCompany: number;
+  /** Days the mail logs (sent and received) and the webhook deliveries are kept; 0 keeps them for good. */
+  mailLogRetentionDays: number;
+  webhookLogRetentionDays: number;
   /** How long (ms) a node shares the answer of a `@Shared` query (the analysis) between callers who see the same; 0: never. */
   sharedResultsMs?: number;
   /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
@@ -288,6 +291,8 @@ export const SETTINGS = z.object({
   UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
   UPLOAD_PENDING_MB_PER_TENANT: whole(),
   EXPORTS_PER_COMPANY: whole(),
+  MAIL_LOG_RETENTION_DAYS: whole(0, 36_500),
+  WEBHOOK_LOG_RETENTION_DAYS: whole(0, 36_500),
   SHARED_RESULTS_SECONDS: whole(0, 60),
   RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
   LOGIN_FAILURES_PER_ACCOUNT: whole(),
@@ -450,6 +455,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
     exportsPerCompany: s.EXPORTS_PER_COMPANY ?? 2,
+    mailLogRetentionDays: s.MAIL_LOG_RETENTION_DAYS ?? 180,
+    webhookLogRetentionDays: s.WEBHOOK_LOG_RETENTION_DAYS ?? 30,
     sharedResultsMs: (s.SHARED_RESULTS_SECONDS ?? 2) * 1000,
     rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
     loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,

@@ -58,9 +58,9 @@ describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
 
     const second = await secondNode(server);
     try {
-      const purged = await Promise.all([server.app.uploadPurge.purgeAll(), second.app.uploadPurge.purgeAll()]);
+      const purged = await Promise.all([server.app.purge.purgeAll(), second.app.purge.purgeAll()]);
       expect(purged[0] + purged[1]).toBe(401);
-      expect(await Promise.all([server.app.uploadPurge.purgeAll(), second.app.uploadPurge.purgeAll()])).toEqual([0, 0]);
+      expect(await Promise.all([server.app.purge.purgeAll(), second.app.purge.purgeAll()])).toEqual([0, 0]);
     } finally {
       await second.close();
     }

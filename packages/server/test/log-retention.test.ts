@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Purge } from '../src/db/purge.js';
+import { mailLogPurgeJob } from '../src/modules/mail/mail.purge.js';
+import { webhookLogPurgeJob } from '../src/modules/webhook/webhook.purge.js';
+import { startTestServer, type TestServer } from './harness.js';
+import { Fixtures } from './fixtures.js';
+
+/**
+ * The mail logs and the webhook deliveries are kept for their retention
+ * (MAIL_LOG_RETENTION_DAYS 180, WEBHOOK_LOG_RETENTION_DAYS 30 by default)
+ * and then deleted by the nodes' purge, each row once, company by company
+ * under row-level security; nothing still to be sent or tried goes, nor
+ * anything younger.
+ */
+let server: TestServer;
+let fx: Fixtures;
+const DAY = 86_400_000;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  fx = new Fixtures(server);
+});
+afterAll(() => server?.close());
+
+const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => server.dataSource.query(text, params);
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+
+/** A company's log rows of every kind, `days` old, written straight into the tables (as the workers would have). */
+async function logRows(tenantId: string, days: number, status: { mail: string; delivery: string }): Promise<void> {
+  await sql(`INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, created_at)
+             VALUES ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', $2, $3)`, [tenantId, status.mail, ago(days)]);
+  await sql(`INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome, received_at)
+             VALUES ($1, gen_random_uuid(), $2, 'anna@example.com', 'Re: Received', 'THREADED', $3)`, [tenantId, `<${randomUUID()}@example.com>`, ago(days)]);
+  const [endpoint] = await sql(`SELECT id FROM webhook_endpoints WHERE tenant_id = $1`, [tenantId]);
+  const delivery = randomUUID();
+  await sql(`INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, complaint_id, seq, event_type, payload, status, created_at)
+             VALUES ($1, $2, $3, 1, gen_random_uuid(), 1, 'complaint.received', '{}', $4, $5)`, [tenantId, delivery, endpoint.id, status.delivery, ago(days)]);
+  await sql(`INSERT INTO webhook_attempts (tenant_id, id, delivery_id, at, duration_ms, status_code) VALUES ($1, gen_random_uuid(), $2, $3, 12, 200)`,
+    [tenantId, delivery, ago(days)]);
+}
+
+/** What is left of a company's logs written here: per table, the ages in whole days (and the statuses where they have one). */
+async function left(tenantId: string) {
+  // Younger than a day: the company's own mails since it signed up, not this test's rows.
+  const ages = (table: string, at: string, status = 'NULL') => sql(
+    `SELECT round(extract(epoch FROM now() - ${at}) / 86400)::int AS days, ${status} AS status FROM ${table}
+      WHERE tenant_id = $1 AND ${at} < now() - interval '1 day' ORDER BY 1, 2`, [tenantId]);
+  return {
+    sent: await ages('outbound_mails', 'created_at', 'status'), received: await ages('inbound_mails', 'received_at'),
+    deliveries: await ages('webhook_deliveries', 'created_at', 'status'), attempts: await ages('webhook_attempts', 'at'),
+  };
+}
+
+describe('the log retention', () => {
+  it('deletes the mail log after 180 days and the webhook log after 30, never what is still to be sent, in every company, each row once', async () => {
+    const companies = await Promise.all([fx.tenant(), fx.tenant()]);
+    for (const t of companies) {
+      await sql(`INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, secret) VALUES ($1, gen_random_uuid(), 'https://hooks.example.com/in', '{}', 's')`,
+        [t.tenantId]);
+      await logRows(t.tenantId, 200, { mail: 'SENT', delivery: 'DELIVERED' });
+      await logRows(t.tenantId, 190, { mail: 'FAILED', delivery: 'FAILED' });
+      // Still to be sent or tried, however old: kept.
+      await logRows(t.tenantId, 195, { mail: 'PENDING', delivery: 'PENDING' });
+      // Past the webhook log's 30 days, within the mail log's 180.
+      await logRows(t.tenantId, 40, { mail: 'SENT', delivery: 'DELIVERED' });
+      await logRows(t.tenantId, 5, { mail: 'SENT', delivery: 'FAILED' });
+    }
+    // Two nodes purging at once (the server's purge, and another over the same database).
+    const other = new Purge(server.dataSource, [mailLogPurgeJob(180 * DAY), webhookLogPurgeJob(30 * DAY)], { intervalMs: 60_000, batchSize: 2 });
+    const deleted = await Promise.all([server.app.purge.purgeAll(), other.purgeAll()]);
+    // Per company: 2 mails sent and 3 received past 180 days (a received mail is never pending); 3 deliveries past 30 days
+    // (their attempts go with them).
+    expect(deleted[0] + deleted[1]).toBe(2 * (5 + 3));
+    for (const t of companies) {
+      expect(await left(t.tenantId)).toEqual({
+        sent: [{ days: 5, status: 'SENT' }, { days: 40, status: 'SENT' }, { days: 195, status: 'PENDING' }],
+        received: [{ days: 5, status: null }, { days: 40, status: null }],
+        deliveries: [{ days: 5, status: 'FAILED' }, { days: 195, status: 'PENDING' }],
+        attempts: [{ days: 5, status: null }, { days: 195, status: null }],
+      });
+    }
+    expect(await Promise.all([server.app.purge.purgeAll(), other.purgeAll()])).toEqual([0, 0]);
+    expect(server.app.purge.stats.byJob['mail log']! + other.stats.byJob['mail log']!).toBe(10);
+  });
+
+  it('keeps everything with a retention of 0 days (the job is not run)', async () => {
+    const keep = await startTestServer({ mailLogRetentionDays: 0, webhookLogRetentionDays: 0 });
+    try {
+      const t = await new Fixtures(keep).tenant();
+      await keep.dataSource.query(`INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, created_at)
+        VALUES ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'SENT', $2)`, [t.tenantId, ago(5000)]);
+      expect(await keep.app.purge.purgeAll()).toBe(0);
+      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload']);
+      const [{ n }] = await keep.dataSource.query(`SELECT count(*)::int AS n FROM outbound_mails WHERE tenant_id = $1 AND created_at < now() - interval '1000 days'`,
+        [t.tenantId]);
+      expect(n).toBe(1);
+    } finally {
+      await keep.close();
+    }
+  });
+});
