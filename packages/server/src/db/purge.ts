@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/context.js';
 import { log } from '../ops/log.js';
-import { UnitOfWork } from './unit-of-work.js';
+import { inTenant } from './unit-of-work.js';
 
 /** One kind of row that is deleted once its time is past (docs/operations.md, "What is deleted, and when"). */
 export interface PurgeJob {
@@ -92,14 +92,11 @@ export class Purge {
     let total = 0;
     for (const tenantId of tenants) {
       for (;;) {
-        const uow = new UnitOfWork(this.dataSource);
         let deleted: number;
         try {
-          await uow.enterTenant(tenantId);
-          deleted = await job.purge(new RequestContext(tenantId, null, await uow.manager(), uow), now, this.options.batchSize);
-          await uow.finish(true);
+          deleted = await inTenant(this.dataSource, tenantId,
+            (manager, uow) => job.purge(new RequestContext(tenantId, null, manager, uow), now, this.options.batchSize));
         } catch (err) {
-          await uow.finish(false).catch(() => undefined);
           this.failed(job, tenantId, err);
           break;
         }

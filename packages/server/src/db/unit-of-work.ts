@@ -257,16 +257,19 @@ export class UnitOfWork {
 }
 
 /**
- * Runs `work` in its own unit of work for `tenantId` and commits it; rolls
- * back if `work` throws. For code outside a GraphQL request (seeding, jobs, tests).
+ * Runs `work` in its own unit of work for `tenantId` and commits it, unless
+ * `work` marked it failed (`uow.failed`: rolled back, its result still
+ * returned); rolls back if `work` throws. The one way code outside a GraphQL
+ * request opens one (jobs, seeding, tests): `job` names whose turn it takes
+ * for a connection, `publisher` hands its events on after COMMIT.
  */
 export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>,
-  turn: { job?: string } = {}): Promise<T> {
-  const uow = new UnitOfWork(dataSource, undefined, turn);
+  { job, publisher }: { job?: string; publisher?: CommittedEvents } = {}): Promise<T> {
+  const uow = new UnitOfWork(dataSource, publisher, job === undefined ? {} : { job });
   try {
     await uow.enterTenant(tenantId);
     const result = await work(await uow.manager(), uow);
-    await uow.finish(true);
+    await uow.finish(!uow.failed);
     return result;
   } catch (err) {
     await uow.finish(false).catch(() => undefined);

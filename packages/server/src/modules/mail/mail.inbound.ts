@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ParsedMail } from 'mailparser';
 import EmailReplyParser from 'email-reply-parser';
 import type { DataSource } from 'typeorm';
-import { inTenant, UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { ActorKind, Channel, ComplaintKind, Stage, Visibility } from '../complaint/complaint.enums.js';
 import { createComplaint } from '../complaint/complaint.service.js';
@@ -121,19 +121,20 @@ const oneLine = (s: string, max: number) => s.replace(/[\s\u0000-\u001f\u007f]+/
  * bounce marks the mail it reports on as failed.
  */
 export async function receiveMail(dataSource: DataSource, publisher: CommittedEvents | undefined, links: MailLinks, mail: InboundMail): Promise<InboundOutcome> {
-  const uow = new UnitOfWork(dataSource, publisher, { job: 'mail' });
+  let received: Awaited<ReturnType<typeof receiveIn>>;
   try {
-    await uow.enterTenant(mail.tenantId);
-    const ctx = new RequestContext(mail.tenantId, null, await uow.manager(), uow, undefined, links);
-    const { outcome, kept } = await receiveIn(ctx, mail);
-    await uow.finish(outcome !== 'DUPLICATE');
-    await dropFiles(dataSource, mail.tenantId, mail.files.filter((f) => f.received && !kept.has(f.received.id)));
-    return outcome;
+    received = await inTenant(dataSource, mail.tenantId, async (manager, uow) => {
+      const r = await receiveIn(new RequestContext(mail.tenantId, null, manager, uow, undefined, links), mail);
+      // A mail received before writes nothing: what this one wrote on the way is rolled back.
+      if (r.outcome === 'DUPLICATE') uow.failed = true;
+      return r;
+    }, { job: 'mail', publisher });
   } catch (err) {
-    await uow.finish(false).catch(() => undefined);
     await dropFiles(dataSource, mail.tenantId, mail.files);
     throw err;
   }
+  await dropFiles(dataSource, mail.tenantId, mail.files.filter((f) => f.received && !received.kept.has(f.received.id)));
+  return received.outcome;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
-import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import { appendTimeline } from '../complaint/timeline.js';
@@ -139,10 +139,8 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
 
   /** The attempt's outcome, unless the lease was lost meanwhile (another node took the mail); a final failure goes on the timeline. */
   private async record(tenantId: string, m: ClaimedMail, result: MailResult, retryInMs: number | undefined): Promise<SendOutcome> {
-    const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'mail' });
-    try {
-      await uow.enterTenant(tenantId);
-      const ctx = new RequestContext(tenantId, null, await uow.manager(), uow);
+    return inTenant(this.dataSource, tenantId, async (manager, uow) => {
+      const ctx = new RequestContext(tenantId, null, manager, uow);
       const [row] = await ctx.query<{ status: string }>(
         `WITH u AS (
          UPDATE outbound_mails
@@ -162,11 +160,7 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
           complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, code: result.failure?.code, detail: result.failure?.detail },
         }, ActorKind.SYSTEM);
       }
-      await uow.finish(true);
       return !row ? null : result.ok ? 'delivered' : 'failed';
-    } catch (err) {
-      await uow.finish(false).catch(() => undefined);
-      throw err;
-    }
+    }, { job: 'mail', publisher: this.publisher });
   }
 }

@@ -2,7 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../auth/secret-box.js';
 import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
-import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import type { RateLimiter } from '../../http/rate-limiter.js';
 import type { MailLinks } from './mail-links.js';
 import { receiveFiles, receiveMail, recordTooLarge } from './mail.inbound.js';
@@ -209,19 +209,12 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
   private async record(tenantId: string, m: ClaimedMailbox, o: ReadOutcome): Promise<void> {
     const failures = o.failure ? m.failures + 1 : 0;
     const waitMs = o.failure ? Math.min(this.options.intervalMs * 2 ** Math.min(failures - 1, 10), 3600 * SECOND) : o.more ? 0 : this.options.intervalMs;
-    const uow = new UnitOfWork(this.dataSource, undefined, { job: 'mailbox' });
-    try {
-      await uow.enterTenant(tenantId);
-      await (await uow.manager()).query(
-        `UPDATE mail_mailboxes
-            SET uid_validity = $2::numeric, last_uid = $3::bigint, fetched = fetched + $4, failures = $5, last_error_code = $6, last_error_detail = $7,
-                last_polled_at = now(), next_poll_at = now() + make_interval(secs => $8::float8 / 1000)
-          WHERE tenant_id = $1 AND next_poll_at = $9::timestamptz`,
-        [tenantId, o.uidValidity, o.lastUid, o.taken, failures, o.failure?.code ?? null, o.failure?.detail ?? null, waitMs, m.lease]);
-      await uow.finish(true);
-    } catch (err) {
-      await uow.finish(false).catch(() => undefined);
-      throw err;
-    }
+    await inTenant(this.dataSource, tenantId, (manager) => manager.query(
+      `UPDATE mail_mailboxes
+          SET uid_validity = $2::numeric, last_uid = $3::bigint, fetched = fetched + $4, failures = $5, last_error_code = $6, last_error_detail = $7,
+              last_polled_at = now(), next_poll_at = now() + make_interval(secs => $8::float8 / 1000)
+        WHERE tenant_id = $1 AND next_poll_at = $9::timestamptz`,
+      [tenantId, o.uidValidity, o.lastUid, o.taken, failures, o.failure?.code ?? null, o.failure?.detail ?? null, waitMs, m.lease]),
+      { job: 'mailbox' });
   }
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { UnitOfWork, type CommittedEvents } from '../../db/unit-of-work.js';
+import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import { RequestContext } from '../../graphql/context.js';
 import { fireDueClocks } from './sla.service.js';
 import { log } from '../../ops/log.js';
@@ -179,14 +179,11 @@ export class SlaScheduler {
 
   /** One transaction of `tenantId` that fires up to `perCompany` of its due clocks; how many it claimed. */
   private async fireTenant(tenantId: string): Promise<number> {
-    const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'sla-scheduler' });
     try {
-      await uow.enterTenant(tenantId);
-      const claimed = await fireDueClocks(new RequestContext(tenantId, null, await uow.manager(), uow, undefined, this.mailLinks), this.options.perCompany);
-      await uow.finish(true);
-      return claimed;
+      return await inTenant(this.dataSource, tenantId,
+        (manager, uow) => fireDueClocks(new RequestContext(tenantId, null, manager, uow, undefined, this.mailLinks), this.options.perCompany),
+        { job: 'sla-scheduler', publisher: this.publisher });
     } catch (err) {
-      await uow.finish(false).catch(() => undefined);
       this.stats.errors++;
       if (!this.stopped) log.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);
       return 0;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
-import { UnitOfWork, inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
+import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import { log } from '../../ops/log.js';
 import { RequestContext } from '../../graphql/context.js';
 import type { MailLinks } from '../mail/mail-links.js';
@@ -67,14 +67,12 @@ export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
   }
 
   protected async send(tenantId: string, s: ClaimedSchedule): Promise<SendOutcome> {
-    const uow = new UnitOfWork(this.dataSource, this.publisher, { job: 'survey-schedule' });
     try {
-      await uow.enterTenant(tenantId);
-      const invited = await runSchedule(new RequestContext(tenantId, null, await uow.manager(), uow, undefined, this.links), s.id, s.lease, this.links.publicUrl);
-      await uow.finish(true);
+      const invited = await inTenant(this.dataSource, tenantId,
+        (manager, uow) => runSchedule(new RequestContext(tenantId, null, manager, uow, undefined, this.links), s.id, s.lease, this.links.publicUrl),
+        { job: 'survey-schedule', publisher: this.publisher });
       return invited === null ? null : 'delivered';
     } catch (err) {
-      await uow.finish(false).catch(() => undefined);
       const failures = await inTenant(this.dataSource, tenantId,
         (manager, failed) => recordScheduleFailure(new RequestContext(tenantId, null, manager, failed), s.id, s.lease, err, this.options.retryMs),
         { job: 'survey-schedule' });

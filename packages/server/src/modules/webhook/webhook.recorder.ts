@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { UnitOfWork } from '../../db/unit-of-work.js';
+import { inTenant } from '../../db/unit-of-work.js';
 import { log } from '../../ops/log.js';
 import { delivered, type AttemptResult } from './sender.js';
 
@@ -55,11 +55,9 @@ export class DeliveryRecorder {
   }
 
   private async write(tenantId: string, attempts: FinishedAttempt[]): Promise<Set<string>> {
-    const uow = new UnitOfWork(this.dataSource, undefined, { job: 'webhooks' });
-    try {
-      await uow.enterTenant(tenantId);
+    return inTenant(this.dataSource, tenantId, async (manager) => {
       const column = <T>(f: (a: FinishedAttempt) => T) => attempts.map(f);
-      const rows: Array<{ id: string }> = await (await uow.manager()).query(
+      const rows: Array<{ id: string }> = await manager.query(
         `WITH r AS (
            SELECT * FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::float8[], $5::int[], $6::int[], $7::text[], $8::text[], $10::text[])
              AS r(id, attempts, ok, retry_ms, duration_ms, status_code, error_detail, body, error_code)
@@ -95,11 +93,7 @@ export class DeliveryRecorder {
           column((a) => (delivered(a.result) ? null : a.retryInMs ?? null)), column((a) => a.result.durationMs), column((a) => a.result.statusCode),
           column((a) => a.result.errorDetail), column((a) => a.result.responseBody), this.disableAfterMs,
           column((a) => a.result.errorCode)]);
-      await uow.finish(true);
       return new Set(rows.map((r) => r.id));
-    } catch (err) {
-      await uow.finish(false).catch(() => undefined);
-      throw err;
-    }
+    }, { job: 'webhooks' });
   }
 }
