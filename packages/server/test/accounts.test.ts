@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import { Role } from '../src/auth/roles.js';
@@ -352,6 +352,17 @@ describe('invitation limits', () => {
     ok(await inviteIn(other));
     // Mail of another kind is not counted: the admin's own password reset still goes.
     ok(await limited.staff(REQUEST_RESET, { input: { tenantSlug: t.slug, email: `admin@${t.slug}.test` } }));
+  });
+
+  it('count only the invitations sent: one refused on the way (a department the company does not have) is not counted', async () => {
+    const lfx = new Fixtures(limited);
+    const t = await lfx.tenant();
+    const invite = (departmentIds: string[] = []) => limited.staff(INVITE, {
+      input: { email: address(), name: 'Irina Invited', roles: ['SPECIALIST'], departmentIds } }, t.adminToken);
+    for (let i = 0; i < 3; i++) expectError(await lfx.expectNoWrites(() => invite([randomUUID()])), 'NOT_FOUND');
+    ok(await invite());
+    ok(await invite());
+    expectError(await invite(), 'RATE_LIMITED', 'INVITATION_LIMIT');
   });
 });
 

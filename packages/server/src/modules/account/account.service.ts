@@ -76,15 +76,20 @@ async function mailLink(ctx: RequestContext, user: User, purpose: LinkPurpose, t
 export async function inviteUser(ctx: RequestContext, input: Invitation, settings: AccountSettings): Promise<User> {
   await requireConfirmedAddress(ctx);
   await refuseTakenEmail(ctx, input.email);
-  await spendInvitation(ctx, settings);
   const user = await insertUser(ctx, { ...input, password: null });
   await setDepartments(ctx, user.id, input.departmentIds ?? []);
   const inviter = await ctx.manager.findOneBy(User, { id: ctx.staff.userId });
   await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, inviter?.name);
+  await spendInvitation(ctx, settings);
   return user;
 }
 
-/** Counts one invitation mail of the company; RATE_LIMITED, reason INVITATION_LIMIT, past its hourly share. */
+/**
+ * Counts one invitation mail of the company, once everything else of it was
+ * written (an invitation refused on the way is not counted); RATE_LIMITED,
+ * reason INVITATION_LIMIT, past its hourly share, and then the transaction
+ * rolls back what it wrote.
+ */
 async function spendInvitation(ctx: RequestContext, settings: AccountSettings): Promise<void> {
   const spent = await settings.invitations.spend(ctx.tenantId);
   if (!spent.allowed) {
@@ -105,10 +110,10 @@ async function invitedUser(ctx: RequestContext, userId: string): Promise<User> {
 export async function resendInvitation(ctx: RequestContext, userId: string, settings: AccountSettings): Promise<User> {
   await requireConfirmedAddress(ctx);
   const user = await invitedUser(ctx, userId);
-  await spendInvitation(ctx, settings);
   if (!user.active) await ctx.manager.update(User, { id: user.id }, { active: true });
   const inviter = await ctx.manager.findOneBy(User, { id: ctx.staff.userId });
   await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, inviter?.name);
+  await spendInvitation(ctx, settings);
   return { ...user, active: true };
 }
 
