@@ -291,7 +291,8 @@ export const SETTINGS = z.object({
   UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
   UPLOAD_PENDING_MB_PER_TENANT: whole(),
   EXPORTS_PER_COMPANY: whole(),
-  MAIL_LOG_RETENTION_DAYS: whole(0, 36_500),
+  // At least 30 days: a received mail's record is what recognises the same mail sent again (servers retry for days).
+  MAIL_LOG_RETENTION_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 30, { error: 'expected 0 (kept for good) or at least 30 days' }),
   WEBHOOK_LOG_RETENTION_DAYS: whole(0, 36_500),
   SHARED_RESULTS_SECONDS: whole(0, 60),
   RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),

@@ -9,9 +9,9 @@ import { Fixtures } from './fixtures.js';
 /**
  * The mail logs and the webhook deliveries are kept for their retention
  * (MAIL_LOG_RETENTION_DAYS 180, WEBHOOK_LOG_RETENTION_DAYS 30 by default)
- * and then deleted by the nodes' purge, each row once, company by company
- * under row-level security; nothing still to be sent or tried goes, nor
- * anything younger.
+ * and then deleted by the nodes' purge, company by company under row-level
+ * security, a batch a transaction until none is left; nothing still to be
+ * sent or tried goes, nor anything younger.
  */
 let server: TestServer;
 let fx: Fixtures;
@@ -53,35 +53,50 @@ async function left(tenantId: string) {
 }
 
 describe('the log retention', () => {
-  it('deletes the mail log after 180 days and the webhook log after 30, never what is still to be sent, in every company, each row once', async () => {
+  it('deletes the mail log after 180 days and the webhook log after 30, never what is still to be sent, in every company', async () => {
     const companies = await Promise.all([fx.tenant(), fx.tenant()]);
     for (const t of companies) {
       await sql(`INSERT INTO webhook_endpoints (tenant_id, id, url, event_types, secret) VALUES ($1, gen_random_uuid(), 'https://hooks.example.com/in', '{}', 's')`,
         [t.tenantId]);
-      await logRows(t.tenantId, 200, { mail: 'SENT', delivery: 'DELIVERED' });
-      await logRows(t.tenantId, 190, { mail: 'FAILED', delivery: 'FAILED' });
-      // Still to be sent or tried, however old: kept.
-      await logRows(t.tenantId, 195, { mail: 'PENDING', delivery: 'PENDING' });
-      // Past the webhook log's 30 days, within the mail log's 180.
-      await logRows(t.tenantId, 40, { mail: 'SENT', delivery: 'DELIVERED' });
-      await logRows(t.tenantId, 5, { mail: 'SENT', delivery: 'FAILED' });
     }
-    // Two nodes purging at once (the server's purge, and another over the same database).
-    const other = new Purge(server.dataSource, [mailLogPurgeJob(180 * DAY), webhookLogPurgeJob(30 * DAY)], { intervalMs: 60_000, batchSize: 2 });
-    const deleted = await Promise.all([server.app.purge.purgeAll(), other.purgeAll()]);
+    const seed = async () => {
+      for (const t of companies) {
+        await logRows(t.tenantId, 200, { mail: 'SENT', delivery: 'DELIVERED' });
+        await logRows(t.tenantId, 190, { mail: 'FAILED', delivery: 'FAILED' });
+        // Still to be sent or tried, however old: kept.
+        await logRows(t.tenantId, 195, { mail: 'PENDING', delivery: 'PENDING' });
+        // Past the webhook log's 30 days, within the mail log's 180.
+        await logRows(t.tenantId, 40, { mail: 'SENT', delivery: 'DELIVERED' });
+        await logRows(t.tenantId, 5, { mail: 'SENT', delivery: 'FAILED' });
+      }
+    };
+    const kept = (times: number) => {
+      const twice = <T>(rows: T[]) => rows.flatMap((r) => Array.from({ length: times }, () => r));
+      return {
+        sent: twice([{ days: 5, status: 'SENT' }, { days: 40, status: 'SENT' }, { days: 195, status: 'PENDING' }]),
+        received: twice([{ days: 5, status: null }, { days: 40, status: null }]),
+        deliveries: twice([{ days: 5, status: 'FAILED' }, { days: 195, status: 'PENDING' }]),
+        attempts: twice([{ days: 5, status: null }, { days: 195, status: null }]),
+      };
+    };
     // Per company: 2 mails sent and 3 received past 180 days (a received mail is never pending); 3 deliveries past 30 days
     // (their attempts go with them).
-    expect(deleted[0] + deleted[1]).toBe(2 * (5 + 3));
-    for (const t of companies) {
-      expect(await left(t.tenantId)).toEqual({
-        sent: [{ days: 5, status: 'SENT' }, { days: 40, status: 'SENT' }, { days: 195, status: 'PENDING' }],
-        received: [{ days: 5, status: null }, { days: 40, status: null }],
-        deliveries: [{ days: 5, status: 'FAILED' }, { days: 195, status: 'PENDING' }],
-        attempts: [{ days: 5, status: null }, { days: 195, status: null }],
-      });
-    }
+    const due = 2 * (5 + 3);
+
+    // One node deleting two rows a transaction goes on until none is left.
+    await seed();
+    const other = new Purge(server.dataSource, [mailLogPurgeJob(180 * DAY), webhookLogPurgeJob(30 * DAY)], { intervalMs: 60_000, batchSize: 2 });
+    expect(await other.purgeAll()).toBe(due);
+    for (const t of companies) expect(await left(t.tenantId)).toEqual(kept(1));
+
+    // Two nodes at once (the server's purge and the other) over as many rows again: together they delete exactly those, neither failing.
+    await seed();
+    const deleted = await Promise.all([server.app.purge.purgeAll(), other.purgeAll()]);
+    expect(deleted[0] + deleted[1]).toBe(due);
+    expect([server.app.purge.stats.errors, other.stats.errors]).toEqual([0, 0]);
+    for (const t of companies) expect(await left(t.tenantId)).toEqual(kept(2));
     expect(await Promise.all([server.app.purge.purgeAll(), other.purgeAll()])).toEqual([0, 0]);
-    expect(server.app.purge.stats.byJob['mail log']! + other.stats.byJob['mail log']!).toBe(10);
+    expect(server.app.purge.stats.byJob['mail log']! + other.stats.byJob['mail log']!).toBe(2 * 10);
   });
 
   it('keeps everything with a retention of 0 days (the job is not run)', async () => {

@@ -24,10 +24,17 @@ describe('settings', () => {
     ['PUBSUB', 'kafka'], ['JWT_SECRET', 'short'], ['OPERATOR_TOKEN', 'abc'], ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'prod'], ['TRUSTED_PROXIES', '11'], ['RATE_LIMIT_PREFIX', 'has space'], ['METRICS_PORT', 'x'],
     ['SMTP_URL', 'http://mail.example.com'], ['MAIL_DOMAIN', 'not a domain'], ['MAIL_DOMAIN', "x'; DROP TABLE t; --"], ['MAIL_TAG_SECRET', 'short'], ['PUBLIC_URL', 'ftp://example.com'],
+    ['MAIL_LOG_RETENTION_DAYS', '7'], ['WEBHOOK_LOG_RETENTION_DAYS', '-1'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = refusal({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('keeps the logs 180 and 30 days unless told, for good at 0', () => {
+    expect(loadConfig({})).toMatchObject({ mailLogRetentionDays: 180, webhookLogRetentionDays: 30 });
+    expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '0', WEBHOOK_LOG_RETENTION_DAYS: '0' })).toMatchObject({ mailLogRetentionDays: 0, webhookLogRetentionDays: 0 });
+    expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '30', WEBHOOK_LOG_RETENTION_DAYS: '1' })).toMatchObject({ mailLogRetentionDays: 30, webhookLogRetentionDays: 1 });
   });
 
   it('never repeats a secret in its refusal', () => {

@@ -35,6 +35,8 @@ export class Purge {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = true;
+  /** Set by stop(): a pass in progress ends after its current batch. */
+  private closing = false;
   private readonly lastRun = new Map<string, number>();
   readonly stats = { purged: 0, passes: 0, errors: 0, byJob: {} as Record<string, number> };
 
@@ -45,11 +47,13 @@ export class Purge {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.closing = false;
     this.schedule(this.options.intervalMs);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closing = true;
     clearTimeout(this.timer);
     await this.running;
   }
@@ -94,14 +98,15 @@ export class Purge {
       for (;;) {
         let deleted: number;
         try {
+          // The purge's own turn for a connection: a company using its whole share does not hold it up for every other.
           deleted = await inTenant(this.dataSource, tenantId,
-            (manager, uow) => job.purge(new RequestContext(tenantId, null, manager, uow), now, this.options.batchSize));
+            (manager, uow) => job.purge(new RequestContext(tenantId, null, manager, uow), now, this.options.batchSize), { job: 'purge' });
         } catch (err) {
           this.failed(job, tenantId, err);
           break;
         }
         total += deleted;
-        if (deleted < this.options.batchSize || this.stopped) break;
+        if (deleted < this.options.batchSize || this.closing) break;
       }
     }
     return total;
@@ -109,6 +114,6 @@ export class Purge {
 
   private failed(job: PurgeJob, tenantId: string | null, err: unknown): void {
     this.stats.errors++;
-    if (!this.stopped) log.error(`${job.name} purge${tenantId ? `, tenant ${tenantId}` : ''}: ${(err as Error).message}`);
+    if (!this.closing) log.error(`${job.name} purge${tenantId ? `, tenant ${tenantId}` : ''}: ${(err as Error).message}`);
   }
 }

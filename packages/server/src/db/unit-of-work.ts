@@ -256,25 +256,42 @@ export class UnitOfWork {
   }
 }
 
+/** Whose turn a unit of work takes for a connection (see UnitOfWork's constructor), and where its events go after COMMIT. */
+export interface UnitTurn {
+  job?: string;
+  clientAddress?: string;
+  publisher?: CommittedEvents;
+}
+
 /**
- * Runs `work` in its own unit of work for `tenantId` and commits it, unless
- * `work` marked it failed (`uow.failed`: rolled back, its result still
- * returned); rolls back if `work` throws. The one way code outside a GraphQL
- * request opens one (jobs, seeding, tests): `job` names whose turn it takes
- * for a connection, `publisher` hands its events on after COMMIT.
+ * Runs `work` in its own unit of work and commits it, unless `work` marked
+ * it failed (`uow.failed`: rolled back, its result still returned); rolls
+ * back if `work` throws. Where the company is not known yet (an API key's
+ * lookup) or is entered by `work` itself (as staff, as an integration).
  */
-export async function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>,
-  { job, publisher }: { job?: string; publisher?: CommittedEvents } = {}): Promise<T> {
-  const uow = new UnitOfWork(dataSource, publisher, job === undefined ? {} : { job });
+export async function inUnit<T>(dataSource: DataSource, work: (uow: UnitOfWork) => Promise<T>, { publisher, ...turn }: UnitTurn = {}): Promise<T> {
+  const uow = new UnitOfWork(dataSource, publisher, turn);
   try {
-    await uow.enterTenant(tenantId);
-    const result = await work(await uow.manager(), uow);
+    const result = await work(uow);
     await uow.finish(!uow.failed);
     return result;
   } catch (err) {
     await uow.finish(false).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * `inUnit` in the company `tenantId`: the one way code outside a GraphQL
+ * request works in a company (jobs, seeding, tests); `job` names whose turn
+ * it takes for a connection, `publisher` hands its events on after COMMIT.
+ */
+export function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>,
+  turn: Pick<UnitTurn, 'job' | 'publisher'> = {}): Promise<T> {
+  return inUnit(dataSource, async (uow) => {
+    await uow.enterTenant(tenantId);
+    return work(await uow.manager(), uow);
+  }, turn);
 }
 
 const undoSerial = new WeakMap<QueryRunner, () => void>();

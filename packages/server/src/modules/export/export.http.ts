@@ -10,6 +10,7 @@ import { complaintSource, localDateTime } from './complaint-export.js';
 import { ANALYSIS_SOURCES } from './analysis-export.js';
 import { allowanceOf, type ExportCaller, type ExportSource } from './export.source.js';
 import { looksLikeApiKey } from '../integration/api-key.js';
+import { inUnit } from '../../db/unit-of-work.js';
 import { companyOfApiKey } from '../integration/integration.service.js';
 import { CONTENT_TYPES, writeTable, type TableFormat } from './table-writer.js';
 
@@ -56,10 +57,12 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
    * them: counted against the user's or the key's request limit first, and
    * the company found (for its export slots) before anything is read.
    */
-  async function callerOf(token: string): Promise<{ caller: ExportCaller; tenantId: string }> {
+  async function callerOf(token: string, address: string): Promise<{ caller: ExportCaller; tenantId: string }> {
     if (looksLikeApiKey(token)) {
       await deps.integrationLimiter?.take(token.slice(0, 19));
-      return { caller: { apiKey: token }, tenantId: (await companyOfApiKey(deps.dataSource, token)).tenantId };
+      // In a unit of work of the caller's address, as an anonymous caller's: its share of the pool, its timeouts.
+      const { tenantId } = await inUnit(deps.dataSource, async (uow) => companyOfApiKey(await uow.manager(), token), { clientAddress: address });
+      return { caller: { apiKey: token, tenantId }, tenantId };
     }
     const claims = await deps.tokens.verify(token);
     await deps.staffLimiter.take(claims.userId);
@@ -69,11 +72,12 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
   async function exportTable(req: IncomingMessage, res: ServerResponse, source: ExportSource<never>, format: TableFormat, url: URL): Promise<void> {
     const token = bearer(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
-    const { caller, tenantId } = await callerOf(token);
+    const address = clientAddress(req, deps.trustedProxies);
+    const { caller, tenantId } = await callerOf(token, address);
     takeSlot(tenantId, res);
     const ask = await source.parse(staffSchema, url.searchParams);
     // The first rows are read (and the member or key authorised) before a byte is sent: a refusal is a plain error answer.
-    const reader = { dataSource: deps.dataSource, caller, clientAddress: clientAddress(req, deps.trustedProxies), allowance: allowance.get(source.query)! };
+    const reader = { dataSource: deps.dataSource, caller, clientAddress: address, allowance: allowance.get(source.query)! };
     const table = await source.read(reader, ask);
     const day = localDateTime(new Date(), table.company.timeZone)!.slice(0, 10);
     res.statusCode = 200;

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { RequestContext, enterAsStaff } from '../../graphql/context.js';
 import type { TokenClaims } from '../../auth/token.js';
 import { PUBLIC, admit, allowances, type Allowance } from '../../auth/allow.js';
-import { UnitOfWork } from '../../db/unit-of-work.js';
+import { inUnit } from '../../db/unit-of-work.js';
 import { enterAsIntegration } from '../integration/integration.service.js';
 import type { ExportLanguage } from './export.params.js';
 import type { TableColumn } from './table-writer.js';
@@ -18,7 +18,7 @@ export interface CompanySettings {
  * an integration (its API key, checked again in every unit of work as the
  * GraphQL endpoint checks it in every request: revoked, expired, address).
  */
-export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string };
+export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string; tenantId: string };
 
 /** Who reads an export, and under which declaration: the staff query's own `@Allow`. */
 export interface ExportReader {
@@ -62,20 +62,14 @@ export function allowanceOf(schema: GraphQLSchema, query: string): Exclude<Allow
  * guard's own rule (roles for staff, scopes for a key: FORBIDDEN), row-level
  * security through the company's role; committed when it succeeds.
  */
-export async function inStaffUnit<T>(reader: ExportReader, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-  const uow = new UnitOfWork(reader.dataSource, undefined, { clientAddress: reader.clientAddress });
-  try {
+export function inStaffUnit<T>(reader: ExportReader, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+  return inUnit(reader.dataSource, async (uow) => {
     const actor = 'apiKey' in reader.caller
-      ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress)
+      ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress, reader.caller.tenantId)
       : await enterAsStaff(uow, reader.caller.staff);
     admit(reader.allowance, actor);
-    const result = await work(new RequestContext(actor.tenantId, actor, await uow.manager(), uow));
-    await uow.finish(true);
-    return result;
-  } catch (err) {
-    await uow.finish(false).catch(() => undefined);
-    throw err;
-  }
+    return work(new RequestContext(actor.tenantId, actor, await uow.manager(), uow));
+  }, { clientAddress: reader.clientAddress });
 }
 
 /** The company's language and time zone, which the headers and times follow. */

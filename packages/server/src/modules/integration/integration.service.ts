@@ -89,11 +89,14 @@ export async function companyOfApiKey(db: Pick<EntityManager, 'query'>, key: str
  * the actor: UNAUTHENTICATED for an unknown, revoked or expired key,
  * FORBIDDEN from an address outside its allowlist. Read on every request,
  * so a revocation holds from the next one. Records the last use (at most
- * once a minute, in the request's transaction).
+ * once a minute, in the request's transaction). `known`: the company the
+ * key's prefix named a moment ago (an export's pages): entered at once, so
+ * the connection comes from that company's share; a key not of it is unknown.
  */
-export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string): Promise<Actor> {
-  const { tenantId, prefix } = await companyOfApiKey(await uow.manager(), key);
-  // The prefix is 16 hex digits (checked by companyOfApiKey): inlining it saves a round trip.
+export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, known?: string): Promise<Actor> {
+  const { tenantId, prefix } = known ? { tenantId: known, prefix: apiKeyPrefix(key) } : await companyOfApiKey(await uow.manager(), key);
+  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
+  // The prefix is 16 hex digits (apiKeyPrefix checks it): inlining it saves a round trip.
   const [row] = await uow.enterTenant<KeyRow>(tenantId, {
     then: `SELECT id, name, scopes, department_ids, ip_allowlist, expires_at, revoked_at, key_hash,
              (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale_use

@@ -106,7 +106,8 @@ async function targetOf(ctx: RequestContext, complaintId: string, lock: boolean)
   // Answering: the complaint is locked (after its invitation, in the order the link's answer takes them) before asking
   // whether it was answered, so that two answers at once without an invitation (by phone, on the page) are stored once:
   // the second waits for the first to commit and then sees it.
-  if (lock) await ctx.query('SELECT 1 FROM complaints WHERE id = $1 FOR UPDATE', [complaintId]);
+  // NO KEY: the timeline's and messages' inserts referring to the complaint are not held up meanwhile.
+  if (lock) await ctx.query('SELECT 1 FROM complaints WHERE id = $1 FOR NO KEY UPDATE', [complaintId]);
   const answered = Boolean(latest?.answeredAt)
     || await ctx.manager.existsBy(SurveyResponse, { complaintId, surveyId: survey.id, ...(latest && { invitationId: latest.id }) });
   const invitation = latest && !latest.answeredAt && latest.expiresAt.getTime() > Date.now() ? latest : null;

@@ -75,7 +75,11 @@ export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
     } catch (err) {
       const failures = await inTenant(this.dataSource, tenantId,
         (manager, failed) => recordScheduleFailure(new RequestContext(tenantId, null, manager, failed), s.id, s.lease, err, this.options.retryMs),
-        { job: 'survey-schedule' });
+        { job: 'survey-schedule' }).catch((recording: unknown) => {
+        // The run's own failure is what the log must keep; the record's is said beside it.
+        log.error({ tenantId, scheduleId: s.id, err: (err as Error).message }, `survey schedule: the run failed, and so did recording it (${(recording as Error).message})`);
+        return null;
+      });
       if (failures === null) throw err;
       log.warn({ tenantId, scheduleId: s.id, failures, err: (err as Error).message }, 'survey schedule: the run failed; it is tried again later');
       return 'failed';
