@@ -159,4 +159,28 @@ describe('answers entered at the same moment', () => {
     const responses = await tier.build.inTenant(w.t.tenantId, (m) => m.query('SELECT channel FROM survey_responses WHERE complaint_id = $1', [c.id]));
     expect(responses).toEqual([{ channel: 'PHONE' }]);
   });
+
+  // PostgreSQL only: a second transaction needs a second connection (PGlite has one).
+  it.runIf(Boolean(process.env.DATABASE_URL))('wait for a re-resolution that holds the complaint, rather than deadlocking with it', async () => {
+    const c = await tier.build.newComplaint(w, Stage.IMPLEMENTATION);
+    ok(await toFeedback(c));
+    const token = await tokenOf(c.id);
+    const read = await tier.as(w.staff.OPERATOR, 'complaint', (ctx) => readInvitation(ctx, token, 'en'));
+    // As a FEEDBACK transition does: the complaint first, then the earlier invitations.
+    const transition = tier.dataSource.createQueryRunner();
+    await transition.connect();
+    try {
+      await transition.startTransaction();
+      await transition.query('UPDATE complaints SET updated_at = now() WHERE id = $1', [c.id]);
+      const answered = tier.as(w.staff.OPERATOR, 'complaint', (ctx) => answerInvitation(ctx, token, read.questions.map((x) => ({ questionId: x.id, score: 4 }))));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Before: the answer held the invitation and waited for the complaint, and this waited for the answer (a deadlock).
+      await transition.query('UPDATE survey_invitations SET expires_at = expires_at WHERE complaint_id = $1', [c.id]);
+      await transition.commitTransaction();
+      expect((await answered).answeredAt).toBeInstanceOf(Date);
+    } finally {
+      if (transition.isTransactionActive) await transition.rollbackTransaction();
+      await transition.release();
+    }
+  });
 });

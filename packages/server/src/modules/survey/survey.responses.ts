@@ -40,14 +40,27 @@ export async function inviteAfterResolution(ctx: RequestContext, complaintId: st
 }
 
 /**
- * The invitation behind a token, locked for answering when `lock`. A wrong
- * token, one answered and one expired are each refused with their reason;
- * none of them reads anything of the survey or the complaint.
+ * Answering locks the complaint, then its invitation, in the order a
+ * FEEDBACK transition takes them (it updates the complaint, then ends the
+ * earlier invitations), so that two answers at once, or an answer and a
+ * re-resolution, wait for each other instead of deadlocking. NO KEY: the
+ * timeline's and messages' inserts referring to the complaint are not held up.
+ */
+const lockComplaint = (ctx: RequestContext, complaintId: string) =>
+  ctx.query('SELECT 1 FROM complaints WHERE id = $1 FOR NO KEY UPDATE', [complaintId]);
+
+/**
+ * The invitation behind a token, locked for answering when `lock` (after its
+ * complaint). A wrong token, one answered and one expired are each refused
+ * with their reason; none of them reads anything of the survey or the complaint.
  */
 async function invitationByToken(ctx: RequestContext, token: string, lock: boolean): Promise<SurveyInvitation> {
-  const invitation = token.length >= 20 && token.length <= 200
-    ? await ctx.manager.findOne(SurveyInvitation, { where: { tokenHash: hashSecret(token) }, ...(lock && { lock: { mode: 'pessimistic_write' as const } }) })
-    : null;
+  const byToken = { tokenHash: hashSecret(token) };
+  let invitation = token.length >= 20 && token.length <= 200 ? await ctx.manager.findOneBy(SurveyInvitation, byToken) : null;
+  if (invitation && lock) {
+    await lockComplaint(ctx, invitation.complaintId);
+    invitation = await ctx.manager.findOne(SurveyInvitation, { where: byToken, lock: { mode: 'pessimistic_write' } });
+  }
   if (!invitation) throw new AppError('NOT_FOUND', 'this survey link is not valid', { reason: 'SURVEY_LINK_INVALID' });
   if (invitation.answeredAt) throw new AppError('CONFLICT', 'this survey was answered already; thank you', { reason: 'SURVEY_ANSWERED' });
   if (invitation.expiresAt.getTime() <= Date.now()) throw new AppError('NOT_FOUND', 'this survey link has expired', { reason: 'SURVEY_LINK_EXPIRED' });
@@ -98,16 +111,14 @@ interface Target {
 }
 
 async function targetOf(ctx: RequestContext, complaintId: string, lock: boolean): Promise<Target | null> {
+  // Answering: the complaint, then its invitation, locked before asking whether it was answered, so that two answers at
+  // once without an invitation (by phone, on the page) are stored once: the second waits for the first and then sees it.
+  if (lock) await lockComplaint(ctx, complaintId);
   const [latest] = await ctx.manager.find(SurveyInvitation, {
     where: { complaintId }, order: { createdAt: 'DESC' }, take: 1, ...(lock && { lock: { mode: 'pessimistic_write' as const } }),
   });
   const survey = latest ? await ctx.manager.findOneByOrFail(Survey, { id: latest.surveyId }) : await ctx.manager.findOneBy(Survey, { afterResolution: true });
   if (!survey || survey.currentVersion === 0) return null;
-  // Answering: the complaint is locked (after its invitation, in the order the link's answer takes them) before asking
-  // whether it was answered, so that two answers at once without an invitation (by phone, on the page) are stored once:
-  // the second waits for the first to commit and then sees it.
-  // NO KEY: the timeline's and messages' inserts referring to the complaint are not held up meanwhile.
-  if (lock) await ctx.query('SELECT 1 FROM complaints WHERE id = $1 FOR NO KEY UPDATE', [complaintId]);
   const answered = Boolean(latest?.answeredAt)
     || await ctx.manager.existsBy(SurveyResponse, { complaintId, surveyId: survey.id, ...(latest && { invitationId: latest.id }) });
   const invitation = latest && !latest.answeredAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
