@@ -183,4 +183,37 @@ describe('answers entered at the same moment', () => {
       await transition.release();
     }
   });
+
+  // PostgreSQL only, as above.
+  it.runIf(Boolean(process.env.DATABASE_URL))('hold the complaint only against other answers and changes: rows referring to it are written meanwhile', async () => {
+    const c = await tier.build.newComplaint(w, Stage.FEEDBACK);
+    const questions: Array<{ id: string }> = await tier.build.inTenant(w.t.tenantId, (m) => m.query(
+      `SELECT q.id FROM survey_questions q JOIN survey_versions v ON v.id = q.version_id JOIN surveys s ON s.id = v.survey_id
+        WHERE s.id = $1 AND v.number = s.current_version`, [surveyId]));
+    let stored!: () => void;
+    let commit!: () => void;
+    const firstStored = new Promise<void>((resolve) => (stored = resolve));
+    const mayCommit = new Promise<void>((resolve) => (commit = resolve));
+    const entry = tier.as(w.staff.SPECIALIST, 'enterPhoneSurveyResponse', async (ctx) => {
+      const response = await enterPhoneResponse(ctx, { complaintId: c.id, answers: questions.map((x) => ({ questionId: x.id, score: 4 })) } as never);
+      stored();
+      await mayCommit;
+      return response;
+    });
+    await firstStored;
+    // What a foreign key takes to insert a row referring to the complaint (a note, a timeline entry): not held up.
+    const other = tier.dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      await other.startTransaction();
+      await other.query(`SET LOCAL lock_timeout = '500ms'`);
+      expect(await other.query('SELECT 1 AS held FROM complaints WHERE id = $1 FOR KEY SHARE', [c.id])).toEqual([{ held: 1 }]);
+      await other.commitTransaction();
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+      commit();
+      await entry;
+    }
+  });
 });

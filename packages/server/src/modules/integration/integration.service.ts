@@ -70,6 +70,13 @@ interface KeyRow {
   stale_use: boolean;
 }
 
+/** An API key's prefix; UNAUTHENTICATED for a malformed key. */
+function wellFormedPrefix(key: string): string {
+  const prefix = apiKeyPrefix(key);
+  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
+  return prefix;
+}
+
 /**
  * The company an API key's prefix names (before its transaction: the key's
  * row is under row-level security), and the prefix; UNAUTHENTICATED for a
@@ -77,8 +84,7 @@ interface KeyRow {
  * `enterAsIntegration`.
  */
 export async function companyOfApiKey(db: Pick<EntityManager, 'query'>, key: string): Promise<{ tenantId: string; prefix: string }> {
-  const prefix = apiKeyPrefix(key);
-  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
+  const prefix = wellFormedPrefix(key);
   const [found] = await db.query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
   if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
   return { tenantId: found.id, prefix };
@@ -94,9 +100,8 @@ export async function companyOfApiKey(db: Pick<EntityManager, 'query'>, key: str
  * the connection comes from that company's share; a key not of it is unknown.
  */
 export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, known?: string): Promise<Actor> {
-  const { tenantId, prefix } = known ? { tenantId: known, prefix: apiKeyPrefix(key) } : await companyOfApiKey(await uow.manager(), key);
-  if (!prefix) throw new AppError('UNAUTHENTICATED', 'malformed API key (expected rk_<prefix>_<secret>)');
-  // The prefix is 16 hex digits (apiKeyPrefix checks it): inlining it saves a round trip.
+  const { tenantId, prefix } = known ? { tenantId: known, prefix: wellFormedPrefix(key) } : await companyOfApiKey(await uow.manager(), key);
+  // The prefix is 16 hex digits (wellFormedPrefix checks it): inlining it saves a round trip.
   const [row] = await uow.enterTenant<KeyRow>(tenantId, {
     then: `SELECT id, name, scopes, department_ids, ip_allowlist, expires_at, revoked_at, key_hash,
              (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale_use

@@ -158,8 +158,7 @@ export interface Reassignment {
  * is in their inbox ("moved to your department" when it left another one).
  */
 export async function notifyReassigned(ctx: RequestContext, complaintId: string, r: Reassignment): Promise<void> {
-  if (r.departmentId && r.departmentId !== r.previousDepartmentId) {
-    await notifyInInbox(ctx, complaintId, r.assigneeId, r.previousAssigneeId, r.previousDepartmentId);
-  }
+  const moved = r.departmentId && r.departmentId !== r.previousDepartmentId;
+  if (moved) await notifyInInbox(ctx, complaintId, r.assigneeId, r.previousAssigneeId, r.previousDepartmentId);
   else await notifyAssigned(ctx, complaintId, r.assigneeId, r.previousAssigneeId);
 }
