@@ -15,6 +15,21 @@ export interface ClaimingSlots {
   perKey?: number;
 }
 
+/** The longest a failing row waits for its next try (backoffMs). */
+export const MAX_BACKOFF_MS = 3_600_000;
+
+/**
+ * How long a row that failed `failuresInARow` times in a row (1 for the
+ * first) waits before it is tried again: `baseMs`, twice as long after each
+ * failure in a row, up to an hour. The mailboxes' reads and the survey
+ * schedules' runs back off this way; outbound mail and webhook deliveries
+ * follow their fixed schedules of retries instead (MAIL_RETRY_DELAYS_MS,
+ * RETRY_DELAYS_MS), as a sender's receiver expects.
+ */
+export function backoffMs(baseMs: number, failuresInARow: number): number {
+  return Math.min(baseMs * 2 ** Math.min(Math.max(failuresInARow - 1, 0), 20), MAX_BACKOFF_MS);
+}
+
 /** What a send came to: recorded as delivered or failed (for now or for good), or nothing recorded (its lease was lost). */
 export type SendOutcome = 'delivered' | 'failed' | null;
 

@@ -1,7 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import type { DataSource } from 'typeorm';
 import type { SecretBox } from '../../auth/secret-box.js';
-import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
+import { ClaimingWorker, backoffMs, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
 import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import type { RateLimiter } from '../../http/rate-limiter.js';
 import type { MailLinks } from './mail-links.js';
@@ -208,7 +208,7 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
    */
   private async record(tenantId: string, m: ClaimedMailbox, o: ReadOutcome): Promise<void> {
     const failures = o.failure ? m.failures + 1 : 0;
-    const waitMs = o.failure ? Math.min(this.options.intervalMs * 2 ** Math.min(failures - 1, 10), 3600 * SECOND) : o.more ? 0 : this.options.intervalMs;
+    const waitMs = o.failure ? backoffMs(this.options.intervalMs, failures) : o.more ? 0 : this.options.intervalMs;
     await inTenant(this.dataSource, tenantId, (manager) => manager.query(
       `UPDATE mail_mailboxes
           SET uid_validity = $2::numeric, last_uid = $3::bigint, fetched = fetched + $4, failures = $5, last_error_code = $6, last_error_detail = $7,
