@@ -48,7 +48,8 @@ describe('the company\'s own mailbox', () => {
     const w = await render(SAVED, 'en', mutate);
     await flushPromises();
     expect(w.get('[data-test=mailbox-status]').text()).toMatch(/Last read .+; 41 mails taken so far\. Next read /);
-    expect(w.get('[data-test=mailbox-error]').text()).toBe('The last read failed: the server refused the user name or password. (Authentication failed.)');
+    expect(w.get('[data-test=mailbox-error]').text()).toBe('The last read failed: the server refused the user name or password. (Technical detail: Authentication failed.)');
+    expect(w.get('[data-test=mailbox-error] code').attributes('lang')).toBe('en');
     expect((w.get('input[name=host]').element as HTMLInputElement).value).toBe('imap.acme.ru');
     expect(w.text()).toContain('Leave empty to keep the saved password.');
     await w.get('form').trigger('submit');

@@ -58,7 +58,7 @@ export const en = {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…', none: '—',
     all: 'All', yes: 'Yes', no: 'No', required: 'Required', retry: 'Try again', search: 'Search', reset: 'Reset',
     next: 'Next', previous: 'Previous', saved: 'Saved', open: 'Open', offline: 'Connection lost, reconnecting…',
-    name: 'Name', active: 'Active', inactive: 'Inactive', createdAt: 'Created', actions: 'Actions',
+    name: 'Name', active: 'Active', inactive: 'Inactive', createdAt: 'Created', actions: 'Actions', technicalDetail: 'Technical detail',
   },
   stage: {
     RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Analysis', DECISION: 'Decision',
@@ -408,7 +408,7 @@ export const en = {
     mailboxHint: 'No SMTP server is set (SMTP_URL), so mail is not sent: it is kept here, exactly as it would go out.',
     smtpHint: 'Mail to customers and staff as sent through the SMTP server, newest first; a failed mail is also written on its complaint.',
     to: 'To', subject: 'Subject', complaint: 'Complaint', kindTitle: 'Why', statusTitle: 'Status', attempts: 'Attempts',
-    messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', errorDetail: 'Technical detail', refresh: 'Refresh',
+    messageId: 'Message-ID', sentAt: 'Sent', lastError: 'Last error', refresh: 'Refresh',
     error: {
       REFUSED: 'the receiving mail server refused it', DEFERRED: 'the receiving mail server asked to try later',
       CONNECTION: 'no connection to the mail server', AUTH: 'the mail server refused this service\'s sign-in (SMTP_URL)',
@@ -438,7 +438,6 @@ export const en = {
       ADDRESS_NOT_ALLOWED: 'The address is in a private network: webhooks may not reach it', HTTP_STATUS: 'Answered with an error status',
       OTHER: 'Sending failed',
     },
-    errorDetail: 'Technical detail',
     expandTitle: 'Attempts and body', expand: 'Show the attempts and body of event {seq}',
     event: {
       title: 'Event', COMPLAINT_RECEIVED: 'Complaint received', STAGE_CHANGED: 'Stage changed', ASSIGNED: 'Assigned', PUBLIC_MESSAGE: 'Public message',

@@ -60,7 +60,7 @@ export const ru: Messages = {
     save: 'Сохранить', cancel: 'Отмена', create: 'Создать', edit: 'Изменить', close: 'Закрыть', loading: 'Загрузка…', none: '—',
     all: 'Все', yes: 'Да', no: 'Нет', required: 'Обязательно', retry: 'Повторить', search: 'Найти', reset: 'Сбросить',
     next: 'Далее', previous: 'Назад', saved: 'Сохранено', open: 'Открыть', offline: 'Связь потеряна, переподключаемся…',
-    name: 'Название', active: 'Активен', inactive: 'Неактивен', createdAt: 'Создан', actions: 'Действия',
+    name: 'Название', active: 'Активен', inactive: 'Неактивен', createdAt: 'Создан', actions: 'Действия', technicalDetail: 'Техническая подробность',
   },
   stage: {
     RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', ANALYSIS: 'Анализ', DECISION: 'Решение',
@@ -410,7 +410,7 @@ export const ru: Messages = {
     mailboxHint: 'SMTP-сервер не задан (SMTP_URL), поэтому письма не отправляются: они хранятся здесь в том виде, в каком ушли бы.',
     smtpHint: 'Письма клиентам и сотрудникам, отправленные через SMTP-сервер, сначала новые; о недоставленном письме есть запись и в обращении.',
     to: 'Кому', subject: 'Тема', complaint: 'Обращение', kindTitle: 'Повод', statusTitle: 'Статус', attempts: 'Попытки',
-    messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', errorDetail: 'Техническая подробность', refresh: 'Обновить',
+    messageId: 'Message-ID', sentAt: 'Отправлено', lastError: 'Последняя ошибка', refresh: 'Обновить',
     error: {
       REFUSED: 'почтовый сервер получателя отказался его принять', DEFERRED: 'почтовый сервер получателя попросил повторить позже',
       CONNECTION: 'нет соединения с почтовым сервером', AUTH: 'почтовый сервер не принял вход этого сервиса (SMTP_URL)',
@@ -440,7 +440,6 @@ export const ru: Messages = {
       ADDRESS_NOT_ALLOWED: 'Адрес во внутренней сети: вебхуки туда не отправляются', HTTP_STATUS: 'Ответ с кодом ошибки',
       OTHER: 'Отправка не удалась',
     },
-    errorDetail: 'Техническая подробность',
     expandTitle: 'Попытки и тело события', expand: 'Показать попытки и тело события №{seq}',
     event: {
       title: 'Событие', COMPLAINT_RECEIVED: 'Обращение получено', STAGE_CHANGED: 'Смена стадии', ASSIGNED: 'Назначение', PUBLIC_MESSAGE: 'Публичное сообщение',
