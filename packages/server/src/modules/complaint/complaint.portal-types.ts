@@ -1,10 +1,9 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Matches, MaxLength } from 'class-validator';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
 import { ActorKind, ComplaintKind, Demand, Remedy, Stage } from './complaint.enums.js';
-import { LocalDate } from '../../graphql/scalars.js';
-import { IsEntityId, PlainText } from '../../graphql/validation.js';
-import { CustomerInput } from './dto/customer.input.js';
+import { IsEntityId } from '../../graphql/validation.js';
+import { ComplaintFactsInput } from './dto/complaint-facts.input.js';
 import { TenantBranding } from '../tenant/branding.js';
 
 @ObjectType({ simpleResolvers: true, description: 'A file the customer may see: one of theirs, or one attached to a public reply' })
@@ -157,44 +156,7 @@ export class SubmittedComplaint {
 }
 
 @InputType()
-export class SubmitComplaintInput {
-  @Field(() => ComplaintKind)
-  kind!: ComplaintKind;
-
-  @Field()
-  @PlainText({ max: 200, singleLine: true })
-  subject!: string;
-
-  @Field()
-  @PlainText({ max: 10_000 })
-  description!: string;
-
-  @Field(() => CustomerInput)
-  @ValidateNested()
-  customer!: CustomerInput;
-
-  @Field(() => Demand, { nullable: true })
-  demand?: Demand | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @PlainText({ max: 200, singleLine: true })
-  product?: string | null;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @PlainText({ max: 100, singleLine: true })
-  orderRef?: string | null;
-
-  @Field(() => LocalDate, { nullable: true })
-  purchaseDate?: string | null;
-
-  @Field(() => Float, { nullable: true, description: 'The price paid (the legal penalty for a late answer is a percentage of it)' })
-  @IsOptional()
-  @Min(0)
-  @Max(1_000_000_000)
-  productPrice?: number | null;
-
+export class SubmitComplaintInput extends ComplaintFactsInput {
   @Field(() => [ID], { nullable: true, description: `Files uploaded to /portal/uploads for this submission; at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT}` })
   @IsOptional()
   @ArrayMaxSize(MAX_CUSTOMER_FILES_PER_COMPLAINT, { message: `attachmentIds: at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} files` })
