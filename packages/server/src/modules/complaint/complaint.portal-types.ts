@@ -1,8 +1,8 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { ArrayMaxSize, IsOptional, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
 import { ActorKind, ComplaintKind, Demand, Remedy, Stage } from './complaint.enums.js';
-import { IsEntityId } from '../../graphql/validation.js';
+import { IdempotencyKey, IsEntityId } from '../../graphql/validation.js';
 import { ComplaintFactsInput } from './dto/complaint-facts.input.js';
 import { TenantBranding } from '../tenant/branding.js';
 
@@ -170,7 +170,7 @@ export class SubmitComplaintInput extends ComplaintFactsInput {
 
   @Field(() => String, { nullable: true, description: 'The same key twice returns the first submission' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'idempotencyKey must be 8 to 128 letters, digits, or . _ : -' })
+  @IdempotencyKey()
   idempotencyKey?: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { Channel, Priority } from '../complaint.enums.js';
-import { IsEntityId } from '../../../graphql/validation.js';
+import { IdempotencyKey, IsEntityId } from '../../../graphql/validation.js';
 import { ComplaintFactsInput } from './complaint-facts.input.js';
 
 @InputType()
@@ -29,6 +29,6 @@ export class RegisterComplaintInput extends ComplaintFactsInput {
 
   @Field(() => String, { nullable: true, description: 'The same key twice returns the first complaint instead of a second one' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'idempotencyKey must be 8 to 128 letters, digits, or . _ : -' })
+  @IdempotencyKey()
   idempotencyKey?: string | null;
 }
