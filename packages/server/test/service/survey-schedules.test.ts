@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Stage } from '../../src/modules/complaint/complaint.enums.js';
 import { QuestionType, SurveyParameter } from '../../src/modules/survey/survey.entity.js';
 import { ScheduleCadence } from '../../src/modules/survey/survey-schedule.entity.js';
 import { createSurvey } from '../../src/modules/survey/survey.service.js';
 import { listSchedules, recordScheduleFailure, runSchedule, sampleShare, saveSchedule } from '../../src/modules/survey/survey.schedules.js';
 import { RequestContext } from '../../src/graphql/context.js';
+import { MailLinks } from '../../src/modules/mail/mail-links.js';
+import { DEFAULT_SURVEY_SCHEDULER, SurveyScheduler } from '../../src/modules/survey/survey.scheduler.js';
+import { log } from '../../src/ops/log.js';
 import { UnitOfWork } from '../../src/db/unit-of-work.js';
 import { expectError } from '../fixtures.js';
 import { startServiceTier, type ServiceTier, type ServiceWorld } from './tier.js';
@@ -212,6 +215,22 @@ describe('a run that failed', () => {
     expect(await state(w, s.id)).toEqual(before);
     // Nor by another company, whose row-level security hides the schedule.
     expect(await fail(other, s.id, before.lease, lockTimeout)).toBeNull();
+    expect(await state(w, s.id)).toEqual(before);
+  });
+
+  it('when recording it fails as well, both are logged, nothing is written and the run stays the node\'s until its lease ends', async () => {
+    const surveyId = await newSurvey(w);
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
+    const before = await state(w, s.id);
+    const scheduler = new SurveyScheduler(tier.dataSource, undefined, new MailLinks('a service-tier secret of at least 32 characters', PUBLIC_URL),
+      DEFAULT_SURVEY_SCHEDULER) as unknown as { send(tenantId: string, s: { id: string; lease: string }): Promise<unknown> };
+    const errors = vi.spyOn(log, 'error').mockImplementation(() => undefined);
+    // A lease the database cannot read fails the run and the record of its failure alike.
+    await expect(scheduler.send(w.t.tenantId, { id: s.id, lease: 'not a time' })).rejects.toThrow(/invalid input syntax/);
+    expect(errors).toHaveBeenCalledTimes(1);
+    const [fields, message] = errors.mock.calls[0] as unknown as [Record<string, unknown>, string];
+    expect(fields).toMatchObject({ tenantId: w.t.tenantId, scheduleId: s.id, err: expect.stringMatching(/invalid input syntax/) });
+    expect(message).toMatch(/^survey schedule: the run failed, and so did recording it \(.*invalid input syntax/);
     expect(await state(w, s.id)).toEqual(before);
   });
 
