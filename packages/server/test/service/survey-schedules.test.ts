@@ -218,7 +218,7 @@ describe('a run that failed', () => {
     expect(await state(w, s.id)).toEqual(before);
   });
 
-  it('when recording it fails as well, both are logged, nothing is written and the run stays the node\'s until its lease ends', async () => {
+  it('when recording it fails as well, both errors are logged in one line, the run\'s error is passed on and the schedule is left as it was', async () => {
     const surveyId = await newSurvey(w);
     const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
     const before = await state(w, s.id);
