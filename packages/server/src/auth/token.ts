@@ -1,5 +1,6 @@
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { AppError } from '../graphql/errors.js';
+import { CANONICAL_UUID } from '../ids.js';
 
 export interface TokenClaims {
   userId: string;
@@ -10,7 +11,6 @@ export interface TokenClaims {
   expiresAt?: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Signs and verifies staff tokens (HS256, expiring). The tenant comes from here and nowhere else. */
 export class TokenService {
@@ -50,7 +50,7 @@ export class TokenService {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], audience: 'reclaim-staff' });
       const userId = payload.sub;
       const tenantId = payload.tid;
-      if (typeof userId !== 'string' || typeof tenantId !== 'string' || !UUID.test(userId) || !UUID.test(tenantId)) {
+      if (typeof userId !== 'string' || typeof tenantId !== 'string' || !CANONICAL_UUID.test(userId) || !CANONICAL_UUID.test(tenantId)) {
         throw new AppError('UNAUTHENTICATED', 'malformed token');
       }
       // Tokens signed before credentials had versions carry none: version 0, as every user had then.

@@ -5,6 +5,7 @@ import type { ComplaintEvent } from '../realtime/events.js';
 import { log, outsideRequest, requestScope } from '../ops/log.js';
 import { poolBusy, type ConnectionShares, type Holder } from './connection-shares.js';
 import { oneStatementAtATime } from './one-at-a-time.js';
+import { CANONICAL_UUID } from '../ids.js';
 
 /** What a unit of work tells its node once it has committed. */
 export interface CommittedEvents {
@@ -15,7 +16,6 @@ export interface CommittedEvents {
 }
 
 export const APP_ROLE = 'reclaim_app';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What every unit of work over a data source is held to (docs/security.md, "Queries and the connection pool"). */
 export interface UnitLimits {
@@ -111,7 +111,7 @@ export class UnitOfWork {
    * the actor); `userId`, the user it works for, whose share of the pool it takes.
    */
   async enterTenant<T = Record<string, unknown>>(tenantId: string, { then, userId }: { then?: string; userId?: string } = {}): Promise<T[]> {
-    if (!UUID.test(tenantId)) throw new AppError('UNAUTHENTICATED', 'invalid tenant');
+    if (!CANONICAL_UUID.test(tenantId)) throw new AppError('UNAUTHENTICATED', 'invalid tenant');
     if (this.tenant && this.tenant !== tenantId) throw new AppError('BAD_USER_INPUT', 'one request can address only one company');
     // Already set in this transaction (or being set, by the statement that opens it): nothing to send.
     if (this.tenant === tenantId && !then) {
@@ -123,7 +123,7 @@ export class UnitOfWork {
       scope.company ??= tenantId;
       if (userId) scope.user ??= userId;
     }
-    if (userId !== undefined && !UUID.test(userId)) throw new AppError('UNAUTHENTICATED', 'invalid user');
+    if (userId !== undefined && !CANONICAL_UUID.test(userId)) throw new AppError('UNAUTHENTICATED', 'invalid user');
     // The staff member it works for: row-level security keeps their own rows (saved views) to them.
     const setTenant = `SELECT set_config('app.tenant_id', '${tenantId}', true)${userId ? `, set_config('app.user_id', '${userId}', true)` : ''}`;
     if (this.runner || this.opening) {

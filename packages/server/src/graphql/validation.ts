@@ -1,6 +1,7 @@
 import { Matches, registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
 import { Kind, visit, type DocumentNode } from 'graphql';
 import { badInput } from './errors.js';
+import { UUID_PATTERN } from '../ids.js';
 
 /** Markup that a browser would treat as a tag, comment or entity-encoded tag. */
 const MARKUP = /<\s*[a-z!/?]|&lt;\s*[a-z!/]|javascript:/i;
@@ -92,8 +93,6 @@ export function PlainText(rules: TextRules, options?: ValidationOptions) {
 
 /** class-validator decorator for a client's idempotency key: 8 to 128 letters, digits, or . _ : - (absent is allowed with @IsOptional). */
 export const IdempotencyKey = () => Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'idempotencyKey must be 8 to 128 letters, digits, or . _ : -' });
-
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Ids are checked one way: `@IsEntityId()` on the fields of input classes

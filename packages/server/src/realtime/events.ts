@@ -1,4 +1,5 @@
 import type { ActorKind, Stage } from '../modules/complaint/complaint.enums.js';
+import { CANONICAL_UUID } from '../ids.js';
 
 /**
  * What a subscriber can learn happened to a complaint: one row of the
@@ -88,7 +89,6 @@ export function eventFromRow(row: OutboxRow): ComplaintEvent {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A message from pub/sub back into an event; null for anything malformed (it is logged and dropped). */
 export function parseEvent(message: string): ComplaintEvent | null {
@@ -98,7 +98,7 @@ export function parseEvent(message: string): ComplaintEvent | null {
   } catch {
     return null;
   }
-  if (!e || typeof e !== 'object' || typeof e.id !== 'string' || !UUID.test(e.tenantId) || !UUID.test(e.complaintId)
+  if (!e || typeof e !== 'object' || typeof e.id !== 'string' || !CANONICAL_UUID.test(e.tenantId) || !CANONICAL_UUID.test(e.complaintId)
     || !Number.isInteger(e.seq) || typeof e.type !== 'string' || typeof e.stage !== 'string') return null;
   return e;
 }

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { UUID_PATTERN } from '../../graphql/validation.js';
+import { UUID_PATTERN } from '../../ids.js';
 
 const HOUR_MS = 3600_000;
 

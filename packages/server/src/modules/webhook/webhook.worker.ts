@@ -1,4 +1,4 @@
-import { UUID_PATTERN } from '../../graphql/validation.js';
+import { CANONICAL_UUID } from '../../ids.js';
 import type { DataSource } from 'typeorm';
 import { ClaimingWorker, claimInTenant, type SendOutcome } from '../../db/claiming-worker.js';
 import { delivered, postWebhook } from './sender.js';
@@ -97,7 +97,7 @@ export class WebhookWorker extends ClaimingWorker<Claimed> {
   protected claim(tenantId: string, limit: number): Promise<Claimed[]> {
     const used = this.keysInUse();
     const uuids = (ids: string[]) => `ARRAY[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
-    if (!used.every(([id]) => UUID_PATTERN.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
+    if (!used.every(([id]) => CANONICAL_UUID.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
     return claimInTenant<Claimed>(this.dataSource, tenantId, 'webhooks', `WITH due AS (
                  SELECT d.id, d.endpoint_id, d.next_attempt_at, d.seq FROM webhook_deliveries d
                    JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
