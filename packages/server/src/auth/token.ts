@@ -11,7 +11,6 @@ export interface TokenClaims {
   expiresAt?: number;
 }
 
-
 /** Signs and verifies staff tokens (HS256, expiring). The tenant comes from here and nowhere else. */
 export class TokenService {
   private readonly key: Uint8Array;

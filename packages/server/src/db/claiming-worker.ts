@@ -16,7 +16,7 @@ export interface ClaimingSlots {
 }
 
 /** The longest a failing row waits for its next try (backoffMs). */
-export const MAX_BACKOFF_MS = 3_600_000;
+const MAX_BACKOFF_MS = 3_600_000;
 
 /**
  * How long a row that failed `failuresInARow` times in a row (1 for the

@@ -92,7 +92,9 @@ export function PlainText(rules: TextRules, options?: ValidationOptions) {
 }
 
 /** class-validator decorator for a client's idempotency key: 8 to 128 letters, digits, or . _ : - (absent is allowed with @IsOptional). */
-export const IdempotencyKey = () => Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'idempotencyKey must be 8 to 128 letters, digits, or . _ : -' });
+export function IdempotencyKey() {
+  return Matches(/^[A-Za-z0-9._:-]{8,128}$/, { message: 'idempotencyKey must be 8 to 128 letters, digits, or . _ : -' });
+}
 
 /**
  * Ids are checked one way: `@IsEntityId()` on the fields of input classes

@@ -89,7 +89,6 @@ export function eventFromRow(row: OutboxRow): ComplaintEvent {
   };
 }
 
-
 /** A message from pub/sub back into an event; null for anything malformed (it is logged and dropped). */
 export function parseEvent(message: string): ComplaintEvent | null {
   let e: ComplaintEvent;

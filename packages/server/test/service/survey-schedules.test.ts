@@ -177,7 +177,11 @@ describe('a run that failed', () => {
   const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
   /** Records `err` as the failure of the run leased until `lease`, as the scheduler does after the run's transaction rolled back. */
   const fail = (world: ServiceWorld, scheduleId: string, lease: string, err: unknown, retryMs = 60_000) => tier.build.inTenant(world.t.tenantId,
-    (m) => recordScheduleFailure(new RequestContext(world.t.tenantId, null, m), scheduleId, lease, err, retryMs));
+    async (m) => {
+      // The count the schedule had when leased, as a node's claim reads it (none where row-level security hides it).
+      const [row] = await m.query('SELECT failures FROM survey_schedules WHERE id = $1', [scheduleId]);
+      return recordScheduleFailure(new RequestContext(world.t.tenantId, null, m), { id: scheduleId, lease, failures: row?.failures ?? 0 }, err, retryMs);
+    });
   const state = async (world: ServiceWorld, id: string) => (await tier.build.inTenant(world.t.tenantId, (m) => m.query(
     `SELECT failures, last_error_code, last_error_detail, next_run_at::text AS lease,
             (extract(epoch FROM next_run_at - last_failed_at) * 1000)::float8 AS wait_ms FROM survey_schedules WHERE id = $1`, [id])))[0];
@@ -223,10 +227,10 @@ describe('a run that failed', () => {
     const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
     const before = await state(w, s.id);
     const scheduler = new SurveyScheduler(tier.dataSource, undefined, new MailLinks('a service-tier secret of at least 32 characters', PUBLIC_URL),
-      DEFAULT_SURVEY_SCHEDULER) as unknown as { send(tenantId: string, s: { id: string; lease: string }): Promise<unknown> };
+      DEFAULT_SURVEY_SCHEDULER) as unknown as { send(tenantId: string, s: { id: string; lease: string; failures: number }): Promise<unknown> };
     const errors = vi.spyOn(log, 'error').mockImplementation(() => undefined);
     // A lease the database cannot read fails the run and the record of its failure alike.
-    await expect(scheduler.send(w.t.tenantId, { id: s.id, lease: 'not a time' })).rejects.toThrow(/invalid input syntax/);
+    await expect(scheduler.send(w.t.tenantId, { id: s.id, lease: 'not a time', failures: 0 })).rejects.toThrow(/invalid input syntax/);
     expect(errors).toHaveBeenCalledTimes(1);
     const [fields, message] = errors.mock.calls[0] as unknown as [Record<string, unknown>, string];
     expect(fields).toMatchObject({ tenantId: w.t.tenantId, scheduleId: s.id, err: expect.stringMatching(/invalid input syntax/) });

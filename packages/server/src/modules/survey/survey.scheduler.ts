@@ -4,7 +4,7 @@ import { inTenant, type CommittedEvents } from '../../db/unit-of-work.js';
 import { log } from '../../ops/log.js';
 import { RequestContext } from '../../graphql/context.js';
 import type { MailLinks } from '../mail/mail-links.js';
-import { recordScheduleFailure, runSchedule } from './survey.schedules.js';
+import { recordScheduleFailure, runSchedule, type LeasedSchedule } from './survey.schedules.js';
 
 export interface SurveySchedulerOptions {
   /** How often a node looks for schedules due. */
@@ -19,12 +19,6 @@ export interface SurveySchedulerOptions {
 
 export const DEFAULT_SURVEY_SCHEDULER: SurveySchedulerOptions = { pollMs: 30_000, leaseMs: 10 * 60_000, perNode: 2, retryMs: 60_000 };
 
-interface ClaimedSchedule {
-  id: string;
-  /** The lease as the database wrote it: the run happens only while it holds. */
-  lease: string;
-}
-
 /**
  * Runs scheduled surveys (docs/surveys.md#schedules) on every node, with
  * the outbox workers' machinery: the companies with a run due come from
@@ -37,7 +31,7 @@ interface ClaimedSchedule {
  * the failure is recorded on the schedule for its admin and the run tried
  * again after a back-off (`recordScheduleFailure`).
  */
-export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
+export class SurveyScheduler extends ClaimingWorker<LeasedSchedule> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: CommittedEvents | undefined,
@@ -52,21 +46,21 @@ export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
     return rows.map((r) => r.tenant_id);
   }
 
-  protected describe(s: ClaimedSchedule): string {
+  protected describe(s: LeasedSchedule): string {
     return `survey schedule ${s.id}`;
   }
 
-  protected claim(tenantId: string, limit: number): Promise<ClaimedSchedule[]> {
-    return claimInTenant<ClaimedSchedule>(this.dataSource, tenantId, 'survey-schedule', `WITH due AS (
+  protected claim(tenantId: string, limit: number): Promise<LeasedSchedule[]> {
+    return claimInTenant<LeasedSchedule>(this.dataSource, tenantId, 'survey-schedule', `WITH due AS (
         SELECT s.id FROM survey_schedules s WHERE s.active AND s.next_run_at <= now()
          ORDER BY s.next_run_at LIMIT ${Math.trunc(limit)} FOR UPDATE SKIP LOCKED
       )
       UPDATE survey_schedules s SET next_run_at = now() + make_interval(secs => ${Math.trunc(this.options.leaseMs)}::float8 / 1000)
         FROM due WHERE s.id = due.id
-      RETURNING s.id, s.next_run_at::text AS lease`);
+      RETURNING s.id, s.next_run_at::text AS lease, s.failures`);
   }
 
-  protected async send(tenantId: string, s: ClaimedSchedule): Promise<SendOutcome> {
+  protected async send(tenantId: string, s: LeasedSchedule): Promise<SendOutcome> {
     try {
       const invited = await inTenant(this.dataSource, tenantId,
         (manager, uow) => runSchedule(new RequestContext(tenantId, null, manager, uow, undefined, this.links), s.id, s.lease, this.links.publicUrl),
@@ -74,7 +68,7 @@ export class SurveyScheduler extends ClaimingWorker<ClaimedSchedule> {
       return invited === null ? null : 'delivered';
     } catch (err) {
       const failures = await inTenant(this.dataSource, tenantId,
-        (manager, failed) => recordScheduleFailure(new RequestContext(tenantId, null, manager, failed), s.id, s.lease, err, this.options.retryMs),
+        (manager, failed) => recordScheduleFailure(new RequestContext(tenantId, null, manager, failed), s, err, this.options.retryMs),
         { job: 'survey-schedule' }).catch((recording: unknown) => {
         // The run's own failure is what the log must keep; the record's is said beside it.
         log.error({ tenantId, scheduleId: s.id, err: (err as Error).message }, `survey schedule: the run failed, and so did recording it (${(recording as Error).message})`);

@@ -176,24 +176,35 @@ export async function runSchedule(ctx: RequestContext, scheduleId: string, lease
 /** PostgreSQL's codes for a statement cancelled by statement_timeout, and for a lock not had within lock_timeout. */
 const TIMEOUT_CODES = new Set(['57014', '55P03']);
 
+/** A schedule as a node leased it: until `lease`, with the `failures` in a row it had then. */
+export interface LeasedSchedule {
+  id: string;
+  lease: string;
+  failures: number;
+}
+
 /**
- * A run leased until `lease` failed with `err` (its transaction rolled back:
+ * The run of schedule `s` failed with `err` (its transaction rolled back:
  * nothing of it was written): records why on the schedule, unless the lease
  * is no longer this one, and makes it due again after `retryMs`, twice as
- * long after each failure in a row, up to an hour (backoffMs). Returns the
- * failures in a row, or null when the lease was lost.
+ * long after each failure in a row, up to an hour (backoffMs). Under the
+ * lease nobody else writes the schedule, so the count it was leased with is
+ * still its count, as a mailbox's read counts. Returns the failures in a
+ * row, or null when the lease was lost.
  */
-export async function recordScheduleFailure(ctx: RequestContext, scheduleId: string, lease: string, err: unknown, retryMs: number): Promise<number | null> {
+export async function recordScheduleFailure(ctx: RequestContext, s: LeasedSchedule, err: unknown, retryMs: number): Promise<number | null> {
   const code = TIMEOUT_CODES.has((err as { code?: string }).code ?? '') ? SurveyScheduleError.TIMEOUT : SurveyScheduleError.OTHER;
   const detail = (err instanceof Error ? err.message : String(err)).slice(0, 500);
-  const [held] = await ctx.query<{ failures: number }>(
-    'SELECT failures FROM survey_schedules WHERE id = $1 AND active AND next_run_at = $2::timestamptz FOR NO KEY UPDATE', [scheduleId, lease]);
-  if (!held) return null;
-  const failures = held.failures + 1;
-  await ctx.query(
-    `UPDATE survey_schedules SET failures = $2, last_error_code = $3, last_error_detail = $4, last_failed_at = now(),
-            next_run_at = now() + make_interval(secs => $5::float8 / 1000)
-      WHERE id = $1`,
-    [scheduleId, failures, code, detail, backoffMs(retryMs, failures)]);
-  return failures;
+  const failures = s.failures + 1;
+  // A SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
+  const rows = await ctx.query<{ failures: number }>(
+    `WITH failed AS (
+       UPDATE survey_schedules SET failures = $3, last_error_code = $4, last_error_detail = $5, last_failed_at = now(),
+              next_run_at = now() + make_interval(secs => $6::float8 / 1000)
+        WHERE id = $1 AND active AND next_run_at = $2::timestamptz
+        RETURNING failures
+     )
+     SELECT failures FROM failed`,
+    [s.id, s.lease, failures, code, detail, backoffMs(retryMs, failures)]);
+  return rows[0]?.failures ?? null;
 }
