@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_REASONS } from '../../packages/server/src/graphql/errors.js';
+import { ERROR_CODES as SERVER_CODES, ERROR_REASONS } from '../../packages/server/src/graphql/errors.js';
+import { ERROR_CODES } from '../../packages/client/src/errors.js';
 import { CONSTRAINT_TEXTS, REASON_TEXTS } from '../../packages/client/src/error-text.js';
 
 describe('error reasons, between the server and the clients', () => {
@@ -9,6 +10,10 @@ describe('error reasons, between the server and the clients', () => {
       expect(texts.ru, reason).toMatch(/[а-яё]/i);
       expect(texts.en, reason).toMatch(/^[\x20-\x7e]+$/);
     }
+  });
+
+  it('the clients know the codes the server sends, and no other', () => {
+    expect([...ERROR_CODES].sort()).toEqual([...SERVER_CODES].sort());
   });
 
   it('every validation rule the server declares has a text', async () => {

@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldProblem, RequestProblem } from './errors.js';
+import { networkProblem, routeProblem, type RequestProblem } from './errors.js';
 
 /**
  * Downloads of staff tables as spreadsheets (docs/api.md, "Exports"):
@@ -44,21 +44,6 @@ export class ExportError extends Error {
   }
 }
 
-const CODES = new Set<ErrorCode>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
-
-/** The route's `{ error: { code, message, reason?, fields?, retryAfterSeconds? } }` as the clients describe any failure. */
-export function exportProblem(status: number, body: unknown): RequestProblem {
-  const error = (body as { error?: Record<string, unknown> } | null)?.error ?? {};
-  const code = String(error.code ?? '') as ErrorCode;
-  return {
-    code: CODES.has(code) ? code : status === 429 ? 'RATE_LIMITED' : 'INTERNAL_SERVER_ERROR',
-    message: typeof error.message === 'string' ? error.message : `HTTP ${status}`,
-    reason: typeof error.reason === 'string' ? error.reason : undefined,
-    fields: Array.isArray(error.fields) ? (error.fields as FieldProblem[]) : [],
-    retryAfterSeconds: typeof error.retryAfterSeconds === 'number' ? error.retryAfterSeconds : undefined,
-  };
-}
-
 /** Fetches an export with the staff token; ExportError (with the server's code) when refused or cut off. */
 export async function downloadExport(request: ExportRequest & { token: string }, fetchImpl: typeof fetch = fetch): Promise<{ blob: Blob; fileName: string }> {
   let res: Response;
@@ -67,12 +52,12 @@ export async function downloadExport(request: ExportRequest & { token: string },
     res = await fetchImpl(exportPath(request), { headers: { authorization: `Bearer ${request.token}` } });
     if (!res.ok) {
       const body = await res.json().catch(() => null);
-      throw new ExportError(exportProblem(res.status, body));
+      throw new ExportError(routeProblem(res.status, body));
     }
     blob = await res.blob();
   } catch (err) {
     if (err instanceof ExportError) throw err;
-    throw new ExportError({ code: 'NETWORK', message: err instanceof Error ? err.message : String(err), fields: [] });
+    throw new ExportError(networkProblem(err));
   }
   const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '');
   return { blob, fileName: named?.[1] ?? `${(request.table ?? 'complaints').replace('/', '-')}.${request.format}` };

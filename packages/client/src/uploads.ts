@@ -3,6 +3,7 @@
  * and the portal: the limits checked before sending (the server checks
  * again, from the bytes) and the upload itself.
  */
+import { networkProblem, routeProblem, type RequestProblem } from './errors.js';
 
 /** What an upload route answers with 201. */
 export interface UploadedFile {
@@ -36,15 +37,19 @@ export function checkFile(file: Pick<File, 'name' | 'size' | 'type'>): FileRefus
   return typeOk ? null : 'type';
 }
 
-export type UploadFailure = FileRefusal | 'rateLimited' | 'unauthenticated' | 'failed';
-
+/**
+ * A refused or failed upload: what the server (or the network) said, to be put into words as any
+ * failed request is (`errorText`), and `refusal` where it refused the file itself, as `checkFile` would have.
+ */
 export class UploadError extends Error {
-  constructor(readonly failure: UploadFailure, message: string) {
-    super(message);
+  constructor(readonly problem: RequestProblem, readonly refusal: FileRefusal | null = null) {
+    super(problem.message);
   }
 }
 
-const FAILURE_BY_STATUS: Record<number, UploadFailure> = { 401: 'unauthenticated', 413: 'tooLarge', 415: 'type', 429: 'rateLimited' };
+const REFUSAL_BY_REASON: Record<string, FileRefusal> = { FILE_TOO_LARGE: 'tooLarge', UNSUPPORTED_TYPE: 'type', EMPTY_FILE: 'empty' };
+/** A proxy in front of the server may refuse a body by its status alone. */
+const REFUSAL_BY_STATUS: Record<number, FileRefusal> = { 413: 'tooLarge', 415: 'type' };
 
 export interface UploadRequest {
   /** `/portal/uploads?tenant=<slug>` or `/uploads`. */
@@ -70,21 +75,22 @@ export function uploadFile({ url, file, headers = {}, onProgress }: UploadReques
       if (event.lengthComputable) onProgress?.(event.loaded / event.total);
     };
     xhr.onload = () => {
-      let body: { id?: string; error?: { code?: string; message?: string } } & Partial<UploadedFile> = {};
+      let body: unknown = null;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
         // a proxy's HTML error page: the status says enough
       }
-      if (xhr.status === 201 && body.id) {
+      const uploaded = body as Partial<UploadedFile> | null;
+      if (xhr.status === 201 && uploaded?.id) {
         onProgress?.(1);
-        resolve(body as UploadedFile);
+        resolve(uploaded as UploadedFile);
         return;
       }
-      const failure = FAILURE_BY_STATUS[xhr.status] ?? (xhr.status === 400 && file.size === 0 ? 'empty' : 'failed');
-      reject(new UploadError(failure, body.error?.message ?? `upload answered ${xhr.status}`));
+      const problem = routeProblem(xhr.status, body);
+      reject(new UploadError(problem, REFUSAL_BY_REASON[problem.reason ?? ''] ?? REFUSAL_BY_STATUS[xhr.status] ?? null));
     };
-    xhr.onerror = () => reject(new UploadError('failed', 'the upload did not reach the server'));
+    xhr.onerror = () => reject(new UploadError(networkProblem(new Error('the upload did not reach the server'))));
     xhr.send(file);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { createReclaimClient, describeError, exportPath, wsUrlFor } from '../src/index.js';
+import { ExportError, UploadError, createReclaimClient, describeError, downloadExport, exportPath, uploadFile, wsUrlFor } from '../src/index.js';
 import { SessionDocument } from '../src/staff/index.js';
 
 /** Records the sockets the client opens (Node 20 has no WebSocket of its own). */
@@ -99,5 +99,64 @@ describe('exportPath', () => {
     const params: Record<string, string> = {};
     url.searchParams.forEach((value, key) => { params[key] = value; });
     expect(params).toEqual({ filter: '{"from":"a","to":"b"}', by: 'CAUSE', measure: 'COUNT', lang: 'en' });
+  });
+});
+
+/** An XMLHttpRequest that answers every request with `status` and `body` (Node has none of its own). */
+function answeringXhr(status: number, body: string | null) {
+  return class {
+    status = 0;
+    responseText = '';
+    upload: { onprogress?: unknown } = {};
+    onload: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    open() {}
+    setRequestHeader() {}
+    send() {
+      queueMicrotask(() => {
+        if (body === null) return this.onerror?.();
+        this.status = status;
+        this.responseText = body;
+        this.onload?.();
+      });
+    }
+  };
+}
+
+describe('refusals of the routes beside GraphQL, read as GraphQL errors are', () => {
+  const photo = new File([new Uint8Array(10)], 'photo.jpg', { type: 'image/jpeg' });
+  const refusal = async (status: number, body: string | null) => {
+    vi.stubGlobal('XMLHttpRequest', answeringXhr(status, body));
+    try {
+      return await uploadFile({ url: '/uploads', file: photo }).then(() => null, (e: unknown) => e as UploadError);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  };
+
+  it('an upload refused for a limit gives its code and reason, not only its status', async () => {
+    const e = await refusal(429, JSON.stringify({ error: { code: 'RATE_LIMITED', reason: 'PENDING_UPLOADS', message: 'too many files uploaded and not yet sent', retryAfterSeconds: 30 } }));
+    expect(e).toBeInstanceOf(UploadError);
+    expect(e!.problem).toMatchObject({ code: 'RATE_LIMITED', reason: 'PENDING_UPLOADS', retryAfterSeconds: 30 });
+    expect(e!.refusal).toBeNull();
+  });
+
+  it('an upload refused for the file itself says which refusal, from the reason or, behind a proxy, the status', async () => {
+    expect((await refusal(415, JSON.stringify({ error: { code: 'BAD_USER_INPUT', reason: 'UNSUPPORTED_TYPE', message: 'not accepted' } })))!.refusal).toBe('type');
+    expect((await refusal(400, JSON.stringify({ error: { code: 'BAD_USER_INPUT', reason: 'EMPTY_FILE', message: 'the file is empty' } })))!.refusal).toBe('empty');
+    const proxied = await refusal(413, '<html>413 Request Entity Too Large</html>');
+    expect(proxied).toMatchObject({ refusal: 'tooLarge', problem: { code: 'BAD_USER_INPUT', message: 'HTTP 413' } });
+  });
+
+  it('an upload that reaches no server is a network problem', async () => {
+    expect((await refusal(0, null))!.problem.code).toBe('NETWORK');
+  });
+
+  it('an export refused gives the same problem; an unknown code falls back on the status', async () => {
+    const refused = (status: number, body: unknown) => downloadExport({ format: 'csv', token: 't' },
+      (async () => new Response(JSON.stringify(body), { status })) as typeof fetch).catch((e: unknown) => (e as ExportError).problem);
+    expect(await refused(429, { error: { code: 'RATE_LIMITED', reason: 'CONCURRENT_EXPORTS', message: 'wait' } })).toMatchObject({ code: 'RATE_LIMITED', reason: 'CONCURRENT_EXPORTS' });
+    expect(await refused(403, { error: { code: 'SOMETHING_NEW', message: 'no' } })).toMatchObject({ code: 'FORBIDDEN', message: 'no' });
+    expect(await refused(502, null)).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', message: 'HTTP 502' });
   });
 });

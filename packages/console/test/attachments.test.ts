@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises } from '@vue/test-utils';
 import type { AttachmentViewFragment } from '@reclaim/client/staff';
 import ComplaintAttachments from '../src/pages/complaint/ComplaintAttachments.vue';
 import ComplaintMessages from '../src/pages/complaint/ComplaintMessages.vue';
@@ -44,6 +45,42 @@ describe('the complaint\'s files', () => {
     const input = w.get('input[type=file][name=attachments]');
     expect(input.attributes('accept')).toContain('application/pdf');
     expect(input.attributes('multiple')).toBeDefined();
+  });
+});
+
+describe('a file the server refuses', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+  });
+
+  /** The upload route answering 429 for files uploaded and not yet sent. */
+  class RefusingXhr {
+    status = 0;
+    responseText = '';
+    upload = {};
+    onload: (() => void) | null = null;
+    open() {}
+    setRequestHeader() {}
+    send() {
+      queueMicrotask(() => {
+        this.status = 429;
+        this.responseText = JSON.stringify({ error: { code: 'RATE_LIMITED', reason: 'PENDING_UPLOADS', message: 'too many files uploaded and not yet sent' } });
+        this.onload?.();
+      });
+    }
+  }
+
+  it('is named with the reason in the reader\'s language, not the server\'s English', async () => {
+    vi.stubGlobal('XMLHttpRequest', RefusingXhr);
+    const w = await mountPage(ComplaintMessages, {}, 'ru', { props: { complaint: complaint({}), canWrite: true }, session: { state: { token: 't' } }, attach: true });
+    const input = w.get<HTMLInputElement>('input[type=file][name=attachments]');
+    Object.defineProperty(input.element, 'files', { value: [new File([new Uint8Array(10)], 'photo.jpg', { type: 'image/jpeg' })], configurable: true });
+    await input.trigger('change');
+    await flushPromises();
+    await vi.waitFor(() => expect(document.body.textContent).toContain('photo.jpg: Слишком много загруженных и не отправленных файлов; отправьте их или подождите.'));
+    expect(document.body.textContent).not.toContain('too many files uploaded');
+    w.unmount();
   });
 });
 

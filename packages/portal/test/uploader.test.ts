@@ -10,12 +10,12 @@ let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
 
 /** The uploader inside a parent that holds the list, as the form and the reply box do. */
-function setup(upload: ReturnType<typeof vi.fn>) {
+function setup(upload: ReturnType<typeof vi.fn>, locale: 'ru' | 'en' = 'en') {
   const items = ref<UploadItem[]>([]);
   const Parent = defineComponent(() => () => h(FileUploader, {
     slug: 'northwind', inputId: 'files', modelValue: items.value, 'onUpdate:modelValue': (v: UploadItem[]) => (items.value = v),
   }));
-  ({ wrapper } = mountWith(Parent, { api: fakeApi({ upload: upload as never }) }));
+  ({ wrapper } = mountWith(Parent, { api: fakeApi({ upload: upload as never }), locale }));
   const picker = wrapper.find<HTMLInputElement>('[data-test=file-input]').element;
   return { items, picker };
 }
@@ -45,12 +45,31 @@ describe('the uploader', () => {
   });
 
   it('shows the server’s refusal on the file and keeps it out of the ids', async () => {
-    const upload = vi.fn(async () => Promise.reject(new UploadError('type', 'this kind of file is not accepted')));
+    const upload = vi.fn(async () => Promise.reject(new UploadError(
+      { code: 'BAD_USER_INPUT', reason: 'UNSUPPORTED_TYPE', message: 'this kind of file is not accepted', fields: [] }, 'type')));
     const { items, picker } = setup(upload);
     await choose(picker, [file('fake.jpg', 500, 'image/jpeg')]);
     expect(row('fake.jpg').attributes('data-state')).toBe('error');
     expect(row('fake.jpg').find('[data-test=upload-error]').text()).toBe('This type of file is not accepted.');
     expect(uploadedIds(items.value)).toEqual([]);
+  });
+
+  it.each([
+    ['en', 'Too many files uploaded and not yet sent; send them or wait.'],
+    ['ru', 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.'],
+  ] as const)('says which limit refused a file, in the reader\'s language (%s)', async (locale, text) => {
+    const upload = vi.fn(async () => Promise.reject(new UploadError(
+      { code: 'RATE_LIMITED', reason: 'PENDING_UPLOADS', message: 'too many files uploaded and not yet sent', fields: [] })));
+    setup(upload, locale);
+    await choose(wrapper.find<HTMLInputElement>('[data-test=file-input]').element, [file('a.jpg', 500, 'image/jpeg')]);
+    expect(row('a.jpg').find('[data-test=upload-error]').text()).toBe(text);
+  });
+
+  it('calls an upload that failed otherwise failed', async () => {
+    const upload = vi.fn(async () => Promise.reject(new UploadError({ code: 'NETWORK', message: 'the upload did not reach the server', fields: [] })));
+    setup(upload, 'ru');
+    await choose(wrapper.find<HTMLInputElement>('[data-test=file-input]').element, [file('a.jpg', 500, 'image/jpeg')]);
+    expect(row('a.jpg').find('[data-test=upload-error]').text()).toBe('Загрузка не удалась. Уберите файл и попробуйте снова.');
   });
 
   it('lets a file be removed, which frees its place', async () => {

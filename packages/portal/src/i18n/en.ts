@@ -80,7 +80,6 @@ export const en = {
     type: 'This type of file is not accepted.',
     empty: 'The file is empty.',
     tooMany: 'At most {count} files: {name} was not added.',
-    rateLimited: 'Too many uploads. Please wait a minute.',
     failed: 'The upload failed. Remove the file and try again.',
   },
   submitted: {

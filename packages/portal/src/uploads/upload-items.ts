@@ -1,3 +1,4 @@
+import type { RequestProblem } from '@reclaim/client';
 import type { MessageKey, Params } from '../i18n/index.js';
 
 /** One file the customer added, from the moment it is chosen until it is sent with the complaint or reply. */
@@ -9,7 +10,8 @@ export interface UploadItem {
   /** 0..1 */
   progress: number;
   id: string | null;
-  error: { key: MessageKey; params?: Params } | null;
+  /** The portal's own text (a refused file), or the server's refusal, put into words by `errorText`. */
+  error: { key: MessageKey; params?: Params } | { problem: RequestProblem } | null;
 }
 
 export function uploadedIds(items: readonly UploadItem[]): string[] {

@@ -1,14 +1,10 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { log } from '../ops/log.js';
 
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'INTERNAL_SERVER_ERROR';
+/** Every `extensions.code` the server sends (packages/client/src/errors.ts holds the same list; test/contracts/error-reasons.test.ts keeps them equal). */
+export const ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR'] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * Every `extensions.reason` the server sends, each with the one code it
