@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryRunner } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
+import { inTenant } from '../src/db/unit-of-work.js';
 import { startTestServer, ok, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, expectError, type StaffFixture, type World } from './fixtures.js';
 
@@ -218,5 +219,40 @@ describe.runIf(postgres)('waiting for a connection', () => {
       await Promise.all(taken.map((r) => r.release()));
     }
     ok(await small.staff(ME, {}, t.adminToken));
+  });
+});
+
+describe.runIf(postgres)('an integration\'s requests', () => {
+  let shared: TestServer;
+  let open = () => undefined as void;
+  afterAll(async () => {
+    open();
+    await shared?.close();
+  });
+
+  it('take their company\'s share of the pool, not the one anonymous visitors share: with the company\'s share held, its key is refused (BUSY) while the portal answers', async () => {
+    // Each company may hold two of the pool's connections; a unit of work waits a second at most for its turn.
+    shared = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbPoolWaitMs: 1000 });
+    const sfx = new Fixtures(shared);
+    const t = await sfx.tenant();
+    const made = ok(await shared.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+      { input: { name: 'Web shop', scopes: ['READ_COMPLAINTS'] } }, t.adminToken)).createIntegration;
+    const COUNT = '{ complaints(first: 1) { totalCount } }';
+    expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
+    // Two of the company's own units of work (its staff's requests, say) hold its share until the test lets them go.
+    const gate = new Promise<void>((resolve) => { open = resolve; });
+    let entered = 0;
+    const holding = [1, 2].map(() => inTenant(shared.dataSource, t.tenantId, async () => {
+      entered++;
+      await gate;
+    }));
+    await expect.poll(() => entered, { timeout: 5000 }).toBe(2);
+    // The key finds its company in the anonymous turn, then waits for its company's and is refused when the wait runs out…
+    expectError(await shared.staff(COUNT, {}, made.key), 'RATE_LIMITED', 'BUSY');
+    // …while anonymous visitors, whose turn it only passed through, are served.
+    expect(ok(await shared.portal('query($slug: String!) { portalTenant(slug: $slug) { name } }', { slug: t.slug })).portalTenant).not.toBeNull();
+    open();
+    await Promise.all(holding);
+    expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
   });
 });

@@ -17,7 +17,7 @@ import type { UploadPolicy } from '../modules/attachment/attachment.http.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 import type { QueryLimits } from './limits.js';
 import { looksLikeApiKey } from '../modules/integration/api-key.js';
-import { enterAsIntegration } from '../modules/integration/integration.service.js';
+import { companyOfApiKey, enterAsIntegration } from '../modules/integration/integration.service.js';
 import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
 import type { AccountSettings } from '../modules/account/account.service.js';
 import type { PasswordResetLimits } from '../modules/account/reset-limits.js';
@@ -275,10 +275,11 @@ export class GraphQLContext {
     return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
 
-  /** An integration's request: its key's budget first (by the key's prefix, before the database), then the key itself. */
+  /** An integration's request: its key's budget first (by the key's prefix, before the database), then its company, then the key itself. */
   private async loadIntegration(key: string): Promise<RequestContext> {
     await this.deps.integrationLimiter?.take(key.slice(0, 19));
-    const actor = await enterAsIntegration(this.uow, key, this.clientAddress);
+    const tenantId = await companyOfApiKey(this.deps.dataSource, key, this.clientAddress);
+    const actor = await enterAsIntegration(this.uow, key, this.clientAddress, tenantId);
     return new RequestContext(actor.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
 }

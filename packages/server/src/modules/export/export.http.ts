@@ -10,7 +10,6 @@ import { complaintSource, localDateTime } from './complaint-export.js';
 import { ANALYSIS_SOURCES } from './analysis-export.js';
 import { allowanceOf, type ExportCaller, type ExportSource } from './export.source.js';
 import { looksLikeApiKey } from '../integration/api-key.js';
-import { inUnit } from '../../db/unit-of-work.js';
 import { companyOfApiKey } from '../integration/integration.service.js';
 import { CONTENT_TYPES, writeTable, type TableFormat } from './table-writer.js';
 
@@ -60,8 +59,7 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
   async function callerOf(token: string, address: string): Promise<{ caller: ExportCaller; tenantId: string }> {
     if (looksLikeApiKey(token)) {
       await deps.integrationLimiter?.take(token.slice(0, 19));
-      // In a unit of work of the caller's address, as an anonymous caller's: its share of the pool, its timeouts.
-      const { tenantId } = await inUnit(deps.dataSource, async (uow) => companyOfApiKey(await uow.manager(), token), { clientAddress: address });
+      const tenantId = await companyOfApiKey(deps.dataSource, token, address);
       return { caller: { apiKey: token, tenantId }, tenantId };
     }
     const claims = await deps.tokens.verify(token);

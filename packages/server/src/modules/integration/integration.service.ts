@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import type { Actor } from '../../auth/actor.js';
 import { secretMatches } from '../../auth/secret.js';
 import type { IntegrationScope } from '../../auth/scopes.js';
-import type { UnitOfWork } from '../../db/unit-of-work.js';
+import { inUnit, type UnitOfWork } from '../../db/unit-of-work.js';
 import type { RequestContext } from '../../graphql/context.js';
 import { AppError, badInput, notFound, unlessTaken } from '../../graphql/errors.js';
 import { apiKeyPrefix, newApiKey } from './api-key.js';
@@ -78,29 +78,32 @@ function wellFormedPrefix(key: string): string {
 }
 
 /**
- * The company an API key's prefix names (before its transaction: the key's
- * row is under row-level security), and the prefix; UNAUTHENTICATED for a
- * malformed key or an unknown prefix. The key itself is checked by
- * `enterAsIntegration`.
+ * The company an API key's prefix names; UNAUTHENTICATED for a malformed
+ * key or an unknown prefix. Looked up before the request's own transaction
+ * (the key's row is under row-level security), in a unit of work of its own
+ * that takes the turn anonymous callers share, as the caller at `address`:
+ * the request's unit then takes its company's share of the pool, and its
+ * cost counts there, as a staff member's does (docs/security.md). The key
+ * itself is checked by `enterAsIntegration`.
  */
-export async function companyOfApiKey(db: Pick<EntityManager, 'query'>, key: string): Promise<{ tenantId: string; prefix: string }> {
+export async function companyOfApiKey(dataSource: DataSource, key: string, address: string): Promise<string> {
   const prefix = wellFormedPrefix(key);
-  const [found] = await db.query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
+  const [found] = await inUnit(dataSource, async (uow) => (await uow.manager())
+    .query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]), { clientAddress: address });
   if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
-  return { tenantId: found.id, prefix };
+  return found.id;
 }
 
 /**
- * Opens `uow` in the company of an API key and gives the integration as
- * the actor: UNAUTHENTICATED for an unknown, revoked or expired key,
- * FORBIDDEN from an address outside its allowlist. Read on every request,
- * so a revocation holds from the next one. Records the last use (at most
- * once a minute, in the request's transaction). `known`: the company the
- * key's prefix named a moment ago (an export's pages): entered at once, so
- * the connection comes from that company's share; a key not of it is unknown.
+ * Opens `uow` in `tenantId`, the company the key's prefix named
+ * (`companyOfApiKey`), and gives the integration as the actor:
+ * UNAUTHENTICATED for an unknown, revoked or expired key (a key not of that
+ * company is unknown), FORBIDDEN from an address outside its allowlist.
+ * Read on every request, so a revocation holds from the next one. Records
+ * the last use (at most once a minute, in the request's transaction).
  */
-export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, known?: string): Promise<Actor> {
-  const { tenantId, prefix } = known ? { tenantId: known, prefix: wellFormedPrefix(key) } : await companyOfApiKey(await uow.manager(), key);
+export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, tenantId: string): Promise<Actor> {
+  const prefix = wellFormedPrefix(key);
   // The prefix is 16 hex digits (wellFormedPrefix checks it): inlining it saves a round trip.
   const [row] = await uow.enterTenant<KeyRow>(tenantId, {
     then: `SELECT id, name, scopes, department_ids, ip_allowlist, expires_at, revoked_at, key_hash,
