@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryRunner } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
-import { inTenant } from '../src/db/unit-of-work.js';
-import { startTestServer, ok, type GqlResult, type TestServer } from './harness.js';
+import { holdShare, startTestServer, ok, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, expectError, type StaffFixture, type World } from './fixtures.js';
 
 /**
@@ -224,9 +223,9 @@ describe.runIf(postgres)('waiting for a connection', () => {
 
 describe.runIf(postgres)('an integration\'s requests', () => {
   let shared: TestServer;
-  let open = () => undefined as void;
+  let held: { release: () => Promise<void> } | undefined;
   afterAll(async () => {
-    open();
+    await held?.release();
     await shared?.close();
   });
 
@@ -240,19 +239,12 @@ describe.runIf(postgres)('an integration\'s requests', () => {
     const COUNT = '{ complaints(first: 1) { totalCount } }';
     expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
     // Two of the company's own units of work (its staff's requests, say) hold its share until the test lets them go.
-    const gate = new Promise<void>((resolve) => { open = resolve; });
-    let entered = 0;
-    const holding = [1, 2].map(() => inTenant(shared.dataSource, t.tenantId, async () => {
-      entered++;
-      await gate;
-    }));
-    await expect.poll(() => entered, { timeout: 5000 }).toBe(2);
+    held = await holdShare(shared.dataSource, t.tenantId, 2);
     // The key finds its company in the anonymous turn, then waits for its company's and is refused when the wait runs out…
     expectError(await shared.staff(COUNT, {}, made.key), 'RATE_LIMITED', 'BUSY');
     // …while anonymous visitors, whose turn it only passed through, are served.
     expect(ok(await shared.portal('query($slug: String!) { portalTenant(slug: $slug) { name } }', { slug: t.slug })).portalTenant).not.toBeNull();
-    open();
-    await Promise.all(holding);
+    await held.release();
     expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
   });
 });

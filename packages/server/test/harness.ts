@@ -5,6 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
+import { inTenant } from '../src/db/unit-of-work.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
 import { adminQuery, copyPrefix, EMPTY_TABLES, SCHEMA_FINGERPRINT, templateDb, templateFingerprint, withDatabase } from './global-setup.js';
 
@@ -183,6 +184,25 @@ const fileCopy = (url: string) => strategy ??= adminQuery<{ v: number }>(url, `S
   .then(([row]) => (row!.v >= 150000 ? ' STRATEGY FILE_COPY' : ''));
 
 /** The data of a result that must have succeeded; fails with the errors otherwise. */
+/**
+ * `count` units of work of the company (its staff's requests, say) inside their transactions, holding
+ * connections of its share of the pool until `release` is called; resolves once all are inside.
+ */
+export async function holdShare(dataSource: DataSource, tenantId: string, count: number): Promise<{ release: () => Promise<void> }> {
+  let open = () => undefined as void;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  let entered = 0;
+  const holding = Array.from({ length: count }, () => inTenant(dataSource, tenantId, async () => {
+    entered++;
+    await gate;
+  }));
+  const inside = (async () => {
+    while (entered < count) await new Promise((resolve) => setTimeout(resolve, 10));
+  })();
+  await Promise.race([inside, Promise.all(holding)]);
+  return { release: async () => { open(); await Promise.all(holding); } };
+}
+
 export function ok<T>(result: GqlResult<T>): T {
   if (result.errors?.length || !result.data) {
     throw new Error(`expected success, got ${result.status}: ${JSON.stringify(result.errors)}`);

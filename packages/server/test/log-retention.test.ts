@@ -4,7 +4,7 @@ import { Purge } from '../src/db/purge.js';
 import { inTenant } from '../src/db/unit-of-work.js';
 import { mailLogPurgeJob } from '../src/modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from '../src/modules/webhook/webhook.purge.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { holdShare, startTestServer, type TestServer } from './harness.js';
 import { Fixtures } from './fixtures.js';
 
 /**
@@ -121,28 +121,20 @@ describe.runIf(process.env.DATABASE_URL)('the purge\'s turn for a connection', (
   it('comes from a share of its own: a company holding its whole share of the pool does not hold up the deleting of its old rows', async () => {
     // Each company may hold two of the pool's connections; a unit of work waits a second at most for its turn.
     const busy = await startTestServer({}, { dbPoolSize: 10, dbCompanyConnections: 2, dbPoolWaitMs: 1000 });
-    let open = () => undefined as void;
+    let held: { release: () => Promise<void> } | undefined;
     try {
       const t = await new Fixtures(busy).tenant();
       await busy.dataSource.query(`INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, created_at)
         VALUES ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'SENT', $2)`, [t.tenantId, ago(200)]);
       // Two of the company's own units of work (its requests, say) hold its share until the test lets them go.
-      const gate = new Promise<void>((resolve) => { open = resolve; });
-      let entered = 0;
-      const holding = [1, 2].map(() => inTenant(busy.dataSource, t.tenantId, async () => {
-        entered++;
-        await gate;
-      }));
-      await expect.poll(() => entered, { timeout: 5000 }).toBe(2);
+      held = await holdShare(busy.dataSource, t.tenantId, 2);
       // The company itself waits for its turn, and is refused when the wait runs out…
       await expect(inTenant(busy.dataSource, t.tenantId, () => Promise.resolve())).rejects.toMatchObject({ extensions: { reason: 'BUSY' } });
       // …while the purge, taking the purge's turn, deletes the company's old mail meanwhile.
       expect(await busy.app.purge.purgeAll()).toBe(1);
       expect(busy.app.purge.stats.errors).toBe(0);
-      open();
-      await Promise.all(holding);
     } finally {
-      open();
+      await held?.release();
       await busy.close();
     }
   });
