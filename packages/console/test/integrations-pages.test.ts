@@ -31,7 +31,7 @@ const REFUSED = {
 };
 const QUERIES = {
   Reference: reference, Integrations: { integrations: [INTEGRATION] }, WebhookEndpoints: { webhookEndpoints: [ENDPOINT] },
-  WebhookDeliveries: { webhookDeliveries: [DELIVERY, REFUSED] },
+  WebhookDeliveries: { webhookDeliveries: [DELIVERY, REFUSED] }, LogRetention: { logRetention: { mailDays: 180, webhookDays: 30 } },
 };
 
 let wrapper: VueWrapper | null = null;
@@ -105,6 +105,17 @@ describe('the delivery log\'s errors', () => {
     expect(expanded.textContent).toContain(text);
     expect(expanded.textContent).toContain(detail);
     expect(expanded.querySelector('code[lang=en]')!.textContent).toBe('connect ECONNREFUSED 203.0.113.9:443');
+  });
+});
+
+describe('the delivery log\'s retention', () => {
+  it.each([
+    ['ru', 'Доставленные и недоставленные события удаляются вместе с попытками через 30 дн. после создания.'],
+    ['en', 'Deliveries, delivered or given up on, are deleted with their attempts 30 days after they were made.'],
+  ] as const)('is said above the log (%s)', async (locale, text) => {
+    await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    await flushPromises();
+    expect(document.querySelector('[data-test=retention]')!.textContent!.trim()).toBe(text);
   });
 });
 

@@ -18,8 +18,11 @@ afterEach(() => {
 });
 
 /** The page with its sent mail; the mailbox and received-mail sections get nothing. */
-async function render(mails: Mail[], locale: 'ru' | 'en') {
-  wrapper = await mountPage(MailPage, { OutboundMails: { outboundMails: { transport: 'SMTP', mails } }, Mailbox: { mailbox: null }, InboundMails: { inboundMails: [] } }, locale);
+async function render(mails: Mail[], locale: 'ru' | 'en', mailDays: number | null = 180) {
+  wrapper = await mountPage(MailPage, {
+    OutboundMails: { outboundMails: { transport: 'SMTP', mails } }, Mailbox: { mailbox: null }, InboundMails: { inboundMails: [] },
+    LogRetention: { logRetention: { mailDays, webhookDays: 30 } },
+  }, locale);
   for (const button of wrapper.findAll('.mail-log .n-data-table-expand-trigger')) await button.trigger('click');
   await flushPromises();
   return wrapper.findAll('.mail-log .mail dl').map((dl) => dl.text());
@@ -44,5 +47,17 @@ describe('the sent mail log', () => {
     const [details] = await render([mail({ lastErrorCode: 'CONNECTION', lastErrorDetail: 'connect ECONNREFUSED 127.0.0.1:25' })], 'en');
     expect(details).toContain('Last errorno connection to the mail server');
     expect(details).toContain('Technical detailconnect ECONNREFUSED 127.0.0.1:25');
+  });
+});
+
+describe('the mail log\'s retention', () => {
+  it.each([
+    ['ru', 180, 'Отправленные письма, письма, которые не удалось отправить, и записи о полученной почте удаляются через 180 дн. после создания.'],
+    ['en', 180, 'Sent mail, mail that could not be sent and the record of mail received are deleted 180 days after they were written.'],
+    ['ru', null, 'Отправленные письма, письма, которые не удалось отправить, и записи о полученной почте хранятся бессрочно.'],
+    ['en', null, 'Sent mail, mail that could not be sent and the record of mail received are kept for good.'],
+  ] as const)('is said under the log (%s, %s days)', async (locale, days, text) => {
+    await render([], locale, days);
+    expect(wrapper!.get('[data-test=retention]').text()).toBe(text);
   });
 });

@@ -122,6 +122,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
+  // How long the logs are kept: the purge deletes by it (below), and admins read it beside the logs.
+  const mailLogDays = config.mailLogRetentionDays ?? 180;
+  const webhookLogDays = config.webhookLogRetentionDays ?? 30;
   const deps = {
     dataSource,
     tokens,
@@ -167,6 +170,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       addressConfirmationTtlSeconds: config.addressConfirmationTtlSeconds ?? ACCOUNT_DEFAULTS.addressConfirmationTtlSeconds,
       invitations: limits.limiter('invitations-tenant', config.invitationsPerHour ?? 0, 3600),
     },
+    logRetention: { mailDays: mailLogDays, webhookDays: webhookLogDays },
     passwordResets: new PasswordResetLimits(limits, {
       perAccountPerHour: config.passwordResetsPerAccountPerHour ?? 0,
       perAddressPerHour: config.passwordResetsPerAddressPerHour ?? 0,
@@ -191,8 +195,6 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     }, mailLinks);
   // What outlives its time is deleted (docs/operations.md, "What is deleted, and when"); a retention of 0 days keeps it.
   const DAY = 86_400_000;
-  const mailLogDays = config.mailLogRetentionDays ?? 180;
-  const webhookLogDays = config.webhookLogRetentionDays ?? 30;
   const purge = new Purge(dataSource, [
     uploadPurgeJob({ pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs, unfinishedAfterMs: uploadDeadlineMs + 60_000 }),
     ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),

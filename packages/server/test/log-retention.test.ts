@@ -4,8 +4,9 @@ import { Purge } from '../src/db/purge.js';
 import { inTenant } from '../src/db/unit-of-work.js';
 import { mailLogPurgeJob } from '../src/modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from '../src/modules/webhook/webhook.purge.js';
-import { holdShare, startTestServer, type TestServer } from './harness.js';
-import { Fixtures } from './fixtures.js';
+import { Role } from '../src/auth/roles.js';
+import { holdShare, ok, startTestServer, type TestServer } from './harness.js';
+import { Fixtures, expectError } from './fixtures.js';
 
 /**
  * The mail logs and the webhook deliveries are kept for their retention
@@ -54,6 +55,22 @@ async function left(tenantId: string) {
 }
 
 describe('the log retention', () => {
+  const RETENTION = '{ logRetention { mailDays webhookDays } }';
+
+  it('is told to the company\'s admin as the service applies it (null: kept for good), and to no other role', async () => {
+    const t = await fx.tenant();
+    expect(ok(await server.staff(RETENTION, {}, t.adminToken)).logRetention).toEqual({ mailDays: 180, webhookDays: 30 });
+    const operator = await fx.staff(t, [Role.OPERATOR]);
+    expectError(await server.staff(RETENTION, {}, operator.token), 'FORBIDDEN');
+    const other = await startTestServer({ mailLogRetentionDays: 90, webhookLogRetentionDays: 0 });
+    try {
+      const u = await new Fixtures(other).tenant();
+      expect(ok(await other.staff(RETENTION, {}, u.adminToken)).logRetention).toEqual({ mailDays: 90, webhookDays: null });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('deletes the mail log after 180 days and the webhook log after 30, never what is still to be sent, in every company', async () => {
     const companies = await Promise.all([fx.tenant(), fx.tenant()]);
     for (const t of companies) {

@@ -52,6 +52,12 @@ export const en = {
     expired: 'Your session has ended. Please sign in again.',
     wait: 'Too many attempts. Try again in {seconds} s.',
   },
+  retention: {
+    mail: 'Sent mail, mail that could not be sent and the record of mail received are deleted {days} days after they were written.',
+    mailKept: 'Sent mail, mail that could not be sent and the record of mail received are kept for good.',
+    webhook: 'Deliveries, delivered or given up on, are deleted with their attempts {days} days after they were made.',
+    webhookKept: 'Deliveries, delivered or given up on, are kept for good with their attempts.',
+  },
   common: {
     downloadCsv: 'Download CSV', downloadXlsx: 'Download Excel', preparingFile: 'Preparing the file…', downloaded: '{file} downloaded',
     increase: 'Increase', decrease: 'Decrease', stars: '{n} of 5',

@@ -18,6 +18,7 @@ import type { ComplaintEvent } from '../realtime/events.js';
 import type { QueryLimits } from './limits.js';
 import { looksLikeApiKey } from '../modules/integration/api-key.js';
 import { companyOfApiKey, enterAsIntegration } from '../modules/integration/integration.service.js';
+import type { LogRetentionSettings } from '../modules/tenant/log-retention.resolver.js';
 import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
 import type { AccountSettings } from '../modules/account/account.service.js';
 import type { PasswordResetLimits } from '../modules/account/reset-limits.js';
@@ -108,6 +109,8 @@ export interface ServerDeps {
   mailboxes?: MailboxAccess;
   /** How long account links work (invitations, password resets, address confirmations). */
   accounts: AccountSettings;
+  /** How long the mail and webhook logs are kept (MAIL_LOG_RETENTION_DAYS, WEBHOOK_LOG_RETENTION_DAYS). */
+  logRetention: LogRetentionSettings;
   /** "Forgot password?" requests per account and per address, and the answer's minimum time. */
   passwordResets: PasswordResetLimits;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */

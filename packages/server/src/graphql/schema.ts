@@ -4,6 +4,7 @@ import { shareResults, type SharedResults } from './shared-results.js';
 import type { GraphQLSchema } from 'graphql';
 import { DateTime } from './scalars.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
+import { LogRetentionResolver } from '../modules/tenant/log-retention.resolver.js';
 import { DepartmentResolver } from '../modules/department/department.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import { AccountResolver } from '../modules/account/account.resolver.js';
@@ -62,7 +63,7 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
       ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
       WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
       AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
-      NotificationTemplateResolver, MailboxResolver,
+      NotificationTemplateResolver, MailboxResolver, LogRetentionResolver,
       NotificationSettingsResolver, SurveyResolver, SurveyVersionResolver, SurveyResponseResolver, SurveyAnswerResolver, SurveySubscriptionResolver,
     ],
   }), shared));
