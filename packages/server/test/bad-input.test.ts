@@ -341,3 +341,11 @@ describe('ids read by hand', () => {
     }
   });
 });
+
+describe('a page of a list', () => {
+  it.each(['complaints', 'correctiveActions'])('%s: a cursor over 200 characters is BAD_USER_INPUT on `after`', async (list) => {
+    const r = await server.staff(`query($after: String) { ${list}(after: $after) { pageInfo { hasNextPage } } }`, { after: 'x'.repeat(201) }, a.staff.HEAD.token);
+    expect(expectError(r, 'BAD_USER_INPUT').extensions?.fields).toEqual([expect.objectContaining({ field: 'after', constraints: ['maxLength'] })]);
+    ok(await server.staff(`query($after: String) { ${list}(after: $after) { pageInfo { hasNextPage } } }`, { after: null }, a.staff.HEAD.token));
+  });
+});

@@ -1,4 +1,4 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { Allow, STAFF } from '../../auth/allow.js';
 import { IsOptional, MaxLength } from 'class-validator';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -14,7 +14,7 @@ import { Customer } from './customer.entity.js';
 import { TimelineEvent } from './timeline-event.entity.js';
 import { CorrectiveAction } from './corrective-action.entity.js';
 import { Message } from '../message/message.entity.js';
-import { ComplaintConnection } from './complaint.types.js';
+import { ComplaintConnection, PageArgs } from './complaint.types.js';
 import { ComplaintFilter, ComplaintOrder } from './dto/complaint-filter.input.js';
 import { RegisterComplaintInput } from './dto/register-complaint.input.js';
 import { AssignComplaintInput, TransitionComplaintInput, UpdateComplaintInput } from './dto/transition-complaint.input.js';
@@ -60,20 +60,12 @@ class ComplaintArgs {
 }
 
 @ArgsType()
-class ComplaintsArgs {
+class ComplaintsArgs extends PageArgs {
   @Field(() => ComplaintFilter, { nullable: true })
   filter?: ComplaintFilter | null;
 
   @Field(() => ComplaintOrder, { nullable: true, description: 'By deadline, soonest first, when absent' })
   orderBy?: ComplaintOrder | null;
-
-  @Field(() => Int, { defaultValue: 50 })
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(200)
-  after?: string | null;
 }
 
 @Resolver(() => Complaint)

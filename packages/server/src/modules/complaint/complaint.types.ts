@@ -1,4 +1,5 @@
-import { Field, Int, ObjectType } from 'type-graphql';
+import { ArgsType, Field, Int, ObjectType } from 'type-graphql';
+import { IsOptional, MaxLength } from 'class-validator';
 import { Complaint } from './complaint.entity.js';
 
 @ObjectType({ simpleResolvers: true })
@@ -8,6 +9,18 @@ export class ComplaintEdge {
 
   @Field(() => Complaint)
   node!: Complaint;
+}
+
+/** A page of a connection (complaints, corrective actions): how many, after which cursor; a list's own arguments extend it. */
+@ArgsType()
+export abstract class PageArgs {
+  @Field(() => Int, { defaultValue: 50 })
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  after?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })

@@ -1,5 +1,4 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
-import { IsOptional, MaxLength } from 'class-validator';
 import { Action } from '../../auth/permissions.js';
 import { Allow } from '../../auth/allow.js';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -7,7 +6,7 @@ import { IsEntityId } from '../../graphql/validation.js';
 import { Department } from '../department/department.entity.js';
 import { User } from '../user/user.entity.js';
 import { Complaint } from './complaint.entity.js';
-import { PageInfo } from './complaint.types.js';
+import { PageArgs, PageInfo } from './complaint.types.js';
 import { CorrectiveAction, EffectivenessCheck, statusOf } from './corrective-action.entity.js';
 import { CorrectiveActionStatus } from './corrective-action.enums.js';
 import { AddCorrectiveActionInput, CheckEffectivenessInput, CorrectiveActionFilter } from './dto/corrective-action.input.js';
@@ -22,17 +21,9 @@ class CorrectiveActionArgs {
 }
 
 @ArgsType()
-class CorrectiveActionsArgs {
+class CorrectiveActionsArgs extends PageArgs {
   @Field(() => CorrectiveActionFilter, { nullable: true })
   filter?: CorrectiveActionFilter | null;
-
-  @Field(() => Int, { defaultValue: 50 })
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(200)
-  after?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })
