@@ -229,7 +229,7 @@ describe.runIf(postgres)('an integration\'s requests', () => {
     await shared?.close();
   });
 
-  it('take their company\'s share of the pool, not the one anonymous visitors share: with the company\'s share held, its key is refused (BUSY) while the portal answers', async () => {
+  it('take their company\'s share of the pool once the key is checked: with that share held, a valid key is refused BUSY, a wrong secret UNAUTHENTICATED without waiting for that turn', async () => {
     // Each company may hold two of the pool's connections; a unit of work waits a second at most for its turn.
     shared = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbPoolWaitMs: 1000 });
     const sfx = new Fixtures(shared);
@@ -240,10 +240,11 @@ describe.runIf(postgres)('an integration\'s requests', () => {
     expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
     // Two of the company's own units of work (its staff's requests, say) hold its share until the test lets them go.
     held = await holdShare(shared.dataSource, t.tenantId, 2);
-    // The key finds its company in the anonymous turn, then waits for its company's and is refused when the wait runs out…
+    // The key is checked in the anonymous turn, then its request waits for its company's turn and is refused when the wait runs out…
     expectError(await shared.staff(COUNT, {}, made.key), 'RATE_LIMITED', 'BUSY');
-    // …while anonymous visitors, whose turn it only passed through, are served.
-    expect(ok(await shared.portal('query($slug: String!) { portalTenant(slug: $slug) { name } }', { slug: t.slug })).portalTenant).not.toBeNull();
+    // …while a wrong secret for the same prefix (the console shows prefixes) is refused in the anonymous turn, not after waiting for the company's.
+    const wrong = `${made.key.slice(0, -4)}${made.key.endsWith('0000') ? '1111' : '0000'}`;
+    expectError(await shared.staff(COUNT, {}, wrong), 'UNAUTHENTICATED');
     await held.release();
     expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
   });

@@ -183,12 +183,12 @@ let strategy: Promise<string> | undefined;
 const fileCopy = (url: string) => strategy ??= adminQuery<{ v: number }>(url, `SELECT current_setting('server_version_num')::int AS v`)
   .then(([row]) => (row!.v >= 150000 ? ' STRATEGY FILE_COPY' : ''));
 
-/** The data of a result that must have succeeded; fails with the errors otherwise. */
 /**
  * `count` units of work of the company (its staff's requests, say) inside their transactions, holding
- * connections of its share of the pool until `release` is called; resolves once all are inside.
+ * connections of its share of the pool until `release` is called; resolves once all are inside, and
+ * fails (letting go of those that got in) when one is refused or they are not all inside within `withinMs`.
  */
-export async function holdShare(dataSource: DataSource, tenantId: string, count: number): Promise<{ release: () => Promise<void> }> {
+export async function holdShare(dataSource: DataSource, tenantId: string, count: number, withinMs = 5000): Promise<{ release: () => Promise<void> }> {
   let open = () => undefined as void;
   const gate = new Promise<void>((resolve) => { open = resolve; });
   let entered = 0;
@@ -196,13 +196,25 @@ export async function holdShare(dataSource: DataSource, tenantId: string, count:
     entered++;
     await gate;
   }));
-  const inside = (async () => {
-    while (entered < count) await new Promise((resolve) => setTimeout(resolve, 10));
-  })();
-  await Promise.race([inside, Promise.all(holding)]);
-  return { release: async () => { open(); await Promise.all(holding); } };
+  const release = async () => {
+    open();
+    await Promise.allSettled(holding);
+  };
+  // A unit settles before the gate opens only when it was refused.
+  let settled = false;
+  void Promise.allSettled(holding.map((h) => h.catch(() => { settled = true; })));
+  const deadline = Date.now() + withinMs;
+  while (entered < count) {
+    if (settled || Date.now() > deadline) {
+      await release();
+      throw new Error(`holdShare: ${entered} of ${count} units of work got in`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { release };
 }
 
+/** The data of a result that must have succeeded; fails with the errors otherwise. */
 export function ok<T>(result: GqlResult<T>): T {
   if (result.errors?.length || !result.data) {
     throw new Error(`expected success, got ${result.status}: ${JSON.stringify(result.errors)}`);

@@ -17,7 +17,7 @@ import type { UploadPolicy } from '../modules/attachment/attachment.http.js';
 import type { ComplaintEvent } from '../realtime/events.js';
 import type { QueryLimits } from './limits.js';
 import { looksLikeApiKey } from '../modules/integration/api-key.js';
-import { companyOfApiKey, enterAsIntegration } from '../modules/integration/integration.service.js';
+import { recordKeyUse, verifyApiKey } from '../modules/integration/integration.service.js';
 import type { LogRetentionSettings } from '../modules/tenant/log-retention.resolver.js';
 import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
 import type { AccountSettings } from '../modules/account/account.service.js';
@@ -278,11 +278,16 @@ export class GraphQLContext {
     return new RequestContext(claims.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
 
-  /** An integration's request: its key's budget first (by the key's prefix, before the database), then its company, then the key itself. */
+  /**
+   * An integration's request: its key's budget first (by the key's prefix, before the database), then the key
+   * checked in the anonymous turn, then the request's own unit in the key's company (its share of the pool).
+   */
   private async loadIntegration(key: string): Promise<RequestContext> {
     await this.deps.integrationLimiter?.take(key.slice(0, 19));
-    const tenantId = await companyOfApiKey(this.deps.dataSource, key, this.clientAddress);
-    const actor = await enterAsIntegration(this.uow, key, this.clientAddress, tenantId);
+    const checked = await verifyApiKey(this.deps.dataSource, key, this.clientAddress);
+    const { actor } = checked;
+    await this.uow.enterTenant(actor.tenantId);
+    await recordKeyUse(this.uow, checked, this.clientAddress);
     return new RequestContext(actor.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
 }

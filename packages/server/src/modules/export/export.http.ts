@@ -10,7 +10,7 @@ import { complaintSource, localDateTime } from './complaint-export.js';
 import { ANALYSIS_SOURCES } from './analysis-export.js';
 import { allowanceOf, type ExportCaller, type ExportSource } from './export.source.js';
 import { looksLikeApiKey } from '../integration/api-key.js';
-import { companyOfApiKey } from '../integration/integration.service.js';
+import { verifyApiKey } from '../integration/integration.service.js';
 import { CONTENT_TYPES, writeTable, type TableFormat } from './table-writer.js';
 
 /** Every downloadable table, by its path under /exports/ (docs/api.md, "Exports"). */
@@ -54,12 +54,13 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
   /**
    * A staff token or an integration's API key, as the GraphQL endpoint takes
    * them: counted against the user's or the key's request limit first, and
-   * the company found (for its export slots) before anything is read.
+   * the company found (for its export slots) before anything is read; a key
+   * is checked whole, in the anonymous turn, before its company's slot is taken.
    */
   async function callerOf(token: string, address: string): Promise<{ caller: ExportCaller; tenantId: string }> {
     if (looksLikeApiKey(token)) {
       await deps.integrationLimiter?.take(token.slice(0, 19));
-      const tenantId = await companyOfApiKey(deps.dataSource, token, address);
+      const { tenantId } = (await verifyApiKey(deps.dataSource, token, address)).actor;
       return { caller: { apiKey: token, tenantId }, tenantId };
     }
     const claims = await deps.tokens.verify(token);

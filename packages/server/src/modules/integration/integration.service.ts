@@ -77,32 +77,40 @@ function wellFormedPrefix(key: string): string {
   return prefix;
 }
 
-/**
- * The company an API key's prefix names; UNAUTHENTICATED for a malformed
- * key or an unknown prefix. Looked up before the request's own transaction
- * (the key's row is under row-level security), in a unit of work of its own
- * that takes the turn anonymous callers share, as the caller at `address`:
- * the request's unit then takes its company's share of the pool, and its
- * cost counts there, as a staff member's does (docs/security.md). The key
- * itself is checked by `enterAsIntegration`.
- */
-export async function companyOfApiKey(dataSource: DataSource, key: string, address: string): Promise<string> {
-  const prefix = wellFormedPrefix(key);
-  const [found] = await inUnit(dataSource, async (uow) => (await uow.manager())
-    .query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]), { clientAddress: address });
-  if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
-  return found.id;
+/** A key found valid: the integration as the actor, and whether its last use is a minute old or more (to be recorded). */
+export interface CheckedKey {
+  actor: Actor;
+  staleUse: boolean;
 }
 
 /**
- * Opens `uow` in `tenantId`, the company the key's prefix named
- * (`companyOfApiKey`), and gives the integration as the actor:
- * UNAUTHENTICATED for an unknown, revoked or expired key (a key not of that
- * company is unknown), FORBIDDEN from an address outside its allowlist.
- * Read on every request, so a revocation holds from the next one. Records
- * the last use (at most once a minute, in the request's transaction).
+ * An API key checked before the request's own transaction, in a unit of
+ * work of its own that takes the turn anonymous callers share, as the
+ * caller at `address`: its company found by the key's prefix (the key's row
+ * is under row-level security), then the key itself (`checkKey`). A
+ * malformed, unknown, revoked or expired key or a wrong secret is refused
+ * there, so that only a valid key's request reaches its company's share of
+ * the pool, where its cost then counts as a staff member's does
+ * (docs/security.md). Writes nothing: the request records the use
+ * (`recordKeyUse`), in its own transaction.
  */
-export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, tenantId: string): Promise<Actor> {
+export function verifyApiKey(dataSource: DataSource, key: string, address: string): Promise<CheckedKey> {
+  const prefix = wellFormedPrefix(key);
+  return inUnit(dataSource, async (uow) => {
+    const [found] = await (await uow.manager()).query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
+    if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+    return checkKey(uow, key, address, found.id);
+  }, { clientAddress: address });
+}
+
+/**
+ * Opens `uow` in `tenantId`, the company the key's prefix named, and
+ * checks the key: UNAUTHENTICATED for an unknown, revoked or expired key (a
+ * key not of that company is unknown), FORBIDDEN from an address outside
+ * its allowlist. Read on every request (and every page of an export), so a
+ * revocation holds from the next one.
+ */
+async function checkKey(uow: UnitOfWork, key: string, address: string, tenantId: string): Promise<CheckedKey> {
   const prefix = wellFormedPrefix(key);
   // The prefix is 16 hex digits (wellFormedPrefix checks it): inlining it saves a round trip.
   const [row] = await uow.enterTenant<KeyRow>(tenantId, {
@@ -116,16 +124,27 @@ export async function enterAsIntegration(uow: UnitOfWork, key: string, address: 
   if (!addressAllowed(row.ip_allowlist, address)) {
     throw new AppError('FORBIDDEN', 'this API key may not be used from this address', { reason: 'ADDRESS_NOT_ALLOWED' });
   }
-  // Only when it changes something: most requests of a busy key send no statement for it.
-  if (row.stale_use) {
-    await (await uow.manager()).query(
-      `UPDATE integrations SET last_used_at = now(), last_used_address = $2
-        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [row.id, address]);
-  }
-  return {
-    userId: row.id, tenantId, roles: [], departmentIds: row.department_ids,
-    integration: { id: row.id, name: row.name, scopes: row.scopes },
-  };
+  const actor = { userId: row.id, tenantId, roles: [], departmentIds: row.department_ids, integration: { id: row.id, name: row.name, scopes: row.scopes } };
+  return { actor, staleUse: row.stale_use };
+}
+
+/**
+ * Records a key's use (at most once a minute) in `uow`, the request's transaction: a request that fails,
+ * refused for a missing scope say, writes nothing. Only when it changes something: most requests of a busy
+ * key send no statement for it.
+ */
+export async function recordKeyUse(uow: UnitOfWork, { actor, staleUse }: CheckedKey, address: string): Promise<void> {
+  if (!staleUse) return;
+  await (await uow.manager()).query(
+    `UPDATE integrations SET last_used_at = now(), last_used_address = $2
+      WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [actor.userId, address]);
+}
+
+/** `checkKey` and `recordKeyUse` in one unit of work already in the key's company (an export's page): the integration as the actor. */
+export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, tenantId: string): Promise<Actor> {
+  const checked = await checkKey(uow, key, address, tenantId);
+  await recordKeyUse(uow, checked, address);
+  return checked.actor;
 }
 
 /**
