@@ -68,6 +68,8 @@ export function describeError(error: unknown): RequestProblem {
 
 /** What a status says where the body does not (a proxy's own page, say). */
 const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'BAD_USER_INPUT', 415: 'BAD_USER_INPUT', 429: 'RATE_LIMITED' };
+/** The statuses the server gives these reasons (packages/server/src/http/http-util.ts), for a proxy that answers them alone. */
+const REASON_BY_STATUS: Record<number, string> = { 413: 'FILE_TOO_LARGE', 415: 'UNSUPPORTED_TYPE' };
 
 /**
  * A refusal by one of the routes beside GraphQL (uploads, exports): its
@@ -76,5 +78,6 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'BAD_USER_INPUT', 401: 
  */
 export function routeProblem(status: number, body: unknown): RequestProblem {
   const error = (body as { error?: Record<string, unknown> } | null)?.error ?? {};
-  return problemOf(error, typeof error.message === 'string' ? error.message : `HTTP ${status}`, CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR');
+  const problem = problemOf(error, typeof error.message === 'string' ? error.message : `HTTP ${status}`, CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR');
+  return problem.reason || !REASON_BY_STATUS[status] ? problem : { ...problem, reason: REASON_BY_STATUS[status] };
 }

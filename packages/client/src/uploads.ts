@@ -48,8 +48,6 @@ export class UploadError extends Error {
 }
 
 const REFUSAL_BY_REASON: Record<string, FileRefusal> = { FILE_TOO_LARGE: 'tooLarge', UNSUPPORTED_TYPE: 'type', EMPTY_FILE: 'empty' };
-/** A proxy in front of the server may refuse a body by its status alone. */
-const REFUSAL_BY_STATUS: Record<number, FileRefusal> = { 413: 'tooLarge', 415: 'type' };
 
 export interface UploadRequest {
   /** `/portal/uploads?tenant=<slug>` or `/uploads`. */
@@ -88,7 +86,7 @@ export function uploadFile({ url, file, headers = {}, onProgress }: UploadReques
         return;
       }
       const problem = routeProblem(xhr.status, body);
-      reject(new UploadError(problem, REFUSAL_BY_REASON[problem.reason ?? ''] ?? REFUSAL_BY_STATUS[xhr.status] ?? null));
+      reject(new UploadError(problem, REFUSAL_BY_REASON[problem.reason ?? ''] ?? null));
     };
     xhr.onerror = () => reject(new UploadError(networkProblem(new Error('the upload did not reach the server'))));
     xhr.send(file);

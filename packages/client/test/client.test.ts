@@ -145,7 +145,7 @@ describe('refusals of the routes beside GraphQL, read as GraphQL errors are', ()
     expect((await refusal(415, JSON.stringify({ error: { code: 'BAD_USER_INPUT', reason: 'UNSUPPORTED_TYPE', message: 'not accepted' } })))!.refusal).toBe('type');
     expect((await refusal(400, JSON.stringify({ error: { code: 'BAD_USER_INPUT', reason: 'EMPTY_FILE', message: 'the file is empty' } })))!.refusal).toBe('empty');
     const proxied = await refusal(413, '<html>413 Request Entity Too Large</html>');
-    expect(proxied).toMatchObject({ refusal: 'tooLarge', problem: { code: 'BAD_USER_INPUT', message: 'HTTP 413' } });
+    expect(proxied).toMatchObject({ refusal: 'tooLarge', problem: { code: 'BAD_USER_INPUT', reason: 'FILE_TOO_LARGE', message: 'HTTP 413' } });
   });
 
   it('an upload that reaches no server is a network problem', async () => {

@@ -110,10 +110,13 @@ describe('the delivery log\'s errors', () => {
 
 describe('the delivery log\'s retention', () => {
   it.each([
-    ['ru', 'Доставленные и недоставленные события удаляются вместе с попытками через 30 дн. после создания.'],
-    ['en', 'Deliveries, delivered or given up on, are deleted with their attempts 30 days after they were made.'],
-  ] as const)('is said above the log (%s)', async (locale, text) => {
-    await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+    ['ru', 30, 'Доставки со статусом «Доставлено» или «Не доставлено» удаляются вместе с попытками через 30 дн. после создания.'],
+    ['en', 30, 'Deliveries marked “Delivered” or “Failed” are deleted with their attempts 30 days after they were made.'],
+    ['en', 1, 'Deliveries marked “Delivered” or “Failed” are deleted with their attempts 1 day after they were made.'],
+  ] as const)('is said above the log (%s, %s days)', async (locale, webhookDays, text) => {
+    const mutate = vi.fn();
+    wrapper = await mountPage(DeliveryLog, { ...QUERIES, LogRetention: { logRetention: { mailDays: 180, webhookDays } } }, locale,
+      { mutate, props: { endpointId: 'ep-1' }, session: { state: { user: { id: 'admin' } } }, attach: true });
     await flushPromises();
     expect(document.querySelector('[data-test=retention]')!.textContent!.trim()).toBe(text);
   });

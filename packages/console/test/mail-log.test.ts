@@ -52,11 +52,11 @@ describe('the sent mail log', () => {
 
 describe('the mail log\'s retention', () => {
   it.each([
-    ['ru', 180, 'Отправленные письма, письма, которые не удалось отправить, и записи о полученной почте удаляются через 180 дн. после создания.'],
-    ['en', 180, 'Sent mail, mail that could not be sent and the record of mail received are deleted 180 days after they were written.'],
-    ['ru', null, 'Отправленные письма, письма, которые не удалось отправить, и записи о полученной почте хранятся бессрочно.'],
-    ['en', null, 'Sent mail, mail that could not be sent and the record of mail received are kept for good.'],
-  ] as const)('is said under the log (%s, %s days)', async (locale, days, text) => {
+    ['ru', 180, 'Письма со статусом «Отправлено» или «Не доставлено» и записи о полученной почте удаляются через 180 дн. после создания.'],
+    ['en', 180, 'Mail marked “Sent” or “Failed”, and the record of mail received, is deleted 180 days after it was written.'],
+    ['ru', null, 'Письма со статусом «Отправлено» или «Не доставлено» и записи о полученной почте хранятся бессрочно.'],
+    ['en', null, 'Mail marked “Sent” or “Failed”, and the record of mail received, is kept for good.'],
+  ] as const)('is said above the log (%s, %s days)', async (locale, days, text) => {
     await render([], locale, days);
     expect(wrapper!.get('[data-test=retention]').text()).toBe(text);
   });

@@ -65,7 +65,7 @@ describe('the uploader', () => {
     expect(row('a.jpg').find('[data-test=upload-error]').text()).toBe(text);
   });
 
-  it('calls an upload that failed otherwise failed', async () => {
+  it('says an upload failed for any other reason (here the network) as failed', async () => {
     const upload = vi.fn(async () => Promise.reject(new UploadError({ code: 'NETWORK', message: 'the upload did not reach the server', fields: [] })));
     setup(upload, 'ru');
     await choose(wrapper.find<HTMLInputElement>('[data-test=file-input]').element, [file('a.jpg', 500, 'image/jpeg')]);

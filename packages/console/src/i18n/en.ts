@@ -53,10 +53,10 @@ export const en = {
     wait: 'Too many attempts. Try again in {seconds} s.',
   },
   retention: {
-    mail: 'Sent mail, mail that could not be sent and the record of mail received are deleted {days} days after they were written.',
-    mailKept: 'Sent mail, mail that could not be sent and the record of mail received are kept for good.',
-    webhook: 'Deliveries, delivered or given up on, are deleted with their attempts {days} days after they were made.',
-    webhookKept: 'Deliveries, delivered or given up on, are kept for good with their attempts.',
+    mail: 'Mail marked “Sent” or “Failed”, and the record of mail received, is deleted {days} day after it was written. | Mail marked “Sent” or “Failed”, and the record of mail received, is deleted {days} days after it was written.',
+    mailKept: 'Mail marked “Sent” or “Failed”, and the record of mail received, is kept for good.',
+    webhook: 'Deliveries marked “Delivered” or “Failed” are deleted with their attempts {days} day after they were made. | Deliveries marked “Delivered” or “Failed” are deleted with their attempts {days} days after they were made.',
+    webhookKept: 'Deliveries marked “Delivered” or “Failed” are kept for good, with their attempts.',
   },
   common: {
     downloadCsv: 'Download CSV', downloadXlsx: 'Download Excel', preparingFile: 'Preparing the file…', downloaded: '{file} downloaded',
