@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryRunner } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
 import { holdShare, startTestServer, ok, type GqlResult, type TestServer } from './harness.js';
-import { Fixtures, expectError, type StaffFixture, type World } from './fixtures.js';
+import { Fixtures, Q, expectError, type StaffFixture, type World } from './fixtures.js';
 
 /**
  * Heavy but allowed work of one company (here: twenty requests each held up
@@ -246,6 +246,40 @@ describe.runIf(postgres)('an integration\'s requests', () => {
     const wrong = `${made.key.slice(0, -4)}${made.key.endsWith('0000') ? '1111' : '0000'}`;
     expectError(await shared.staff(COUNT, {}, wrong), 'UNAUTHENTICATED');
     await held.release();
+    held = undefined;
     expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
+  });
+});
+
+describe.runIf(postgres)('an integration key', () => {
+  let small: TestServer;
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('holds no more of its company\'s share than a staff member: its requests stuck on a lock leave the company\'s staff a connection', async () => {
+    // A company may hold two connections, each user (and each key) one; a unit of work waits a second at most for its turn.
+    small = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 });
+    const sfx = new Fixtures(small);
+    const w = await sfx.world();
+    const { key } = ok(await small.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+      { input: { name: 'CRM', scopes: ['READ_COMPLAINTS', 'ADD_MESSAGES'] } }, w.t.adminToken)).createIntegration;
+    const id = await complaintOf(small, { token: w.staff.OPERATOR.token });
+    const locker = await lockComplaint(small, id);
+    try {
+      // Two of the key's requests at once, each writing to the locked complaint: the first holds a connection while it waits on the lock.
+      const stuck = [1, 2].map((n) => small.staff(Q.addMessage, { input: { complaintId: id, body: `Sync ${n}`, visibility: 'INTERNAL' } }, key));
+      const waitingOnLocks = async () => Number((await small.dataSource.query(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n);
+      await expect.poll(waitingOnLocks, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Only one of them is inside; the company's staff member still gets the share's other connection.
+      expect(await waitingOnLocks()).toBe(1);
+      ok(await small.staff(ME, {}, w.staff.HEAD.token));
+      await unlock(locker);
+      await Promise.all(stuck);
+    } finally {
+      await unlock(locker);
+    }
   });
 });

@@ -286,7 +286,8 @@ export class GraphQLContext {
     await this.deps.integrationLimiter?.take(key.slice(0, 19));
     const checked = await verifyApiKey(this.deps.dataSource, key, this.clientAddress);
     const { actor } = checked;
-    await this.uow.enterTenant(actor.tenantId);
+    // The key is one more user of its company: its requests together hold no more of the company's share than a staff member's.
+    await this.uow.enterTenant(actor.tenantId, { userId: actor.userId });
     await recordKeyUse(this.uow, checked, this.clientAddress);
     return new RequestContext(actor.tenantId, actor, await this.uow.manager(), this.uow, this.hashPasswordInSlot, this.deps.mailLinks);
   }
