@@ -202,7 +202,7 @@ export async function holdShare(dataSource: DataSource, tenantId: string, count:
   };
   // A unit settles before the gate opens only when it was refused.
   let settled = false;
-  void Promise.allSettled(holding.map((h) => h.catch(() => { settled = true; })));
+  for (const h of holding) h.catch(() => { settled = true; });
   const deadline = Date.now() + withinMs;
   while (entered < count) {
     if (settled || Date.now() > deadline) {
