@@ -153,6 +153,28 @@ describe('the complaint form', () => {
     expect(wrapper.emitted('submitted')).toEqual([[{ number: 'NORTHWIND-2026-000124', accessToken: 'tok-124' }]]);
   });
 
+  it('says why the server did not take it, in the visitor’s language: its reason (busy, too slow), a limit as a limit', async () => {
+    // Each of these reasons comes as RATE_LIMITED (the server's ERROR_REASONS).
+    const refusal = (reason?: string) => new CombinedGraphQLErrors({ errors: [{ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason } }] });
+    const cases: Array<[string, 'en' | 'ru', string]> = [
+      ['BUSY', 'en', 'The service is busy; try again in a few seconds.'],
+      ['BUSY', 'ru', 'Сервис сейчас загружен; повторите через несколько секунд.'],
+      ['QUERY_TIMEOUT', 'en', 'The request took too long; ask for less or try again later.'],
+      ['', 'en', 'Too many attempts. Please wait a minute and try again.'],
+      ['', 'ru', 'Слишком много попыток. Подождите минуту и попробуйте снова.'],
+    ];
+    for (const [reason, locale, text] of cases) {
+      ({ wrapper } = mountWith(ComplaintForm, {
+        props: { slug: 'northwind' }, locale,
+        api: fakeApi({ submit: vi.fn(async () => Promise.reject(refusal(reason || undefined))) }),
+      }));
+      await fill({ ...minimal, email: 'priya@example.net' });
+      await submit();
+      expect({ reason, locale, text: wrapper.find('[data-test=form-problem]').text() }).toEqual({ reason, locale, text });
+      wrapper.unmount();
+    }
+  });
+
   it('puts the server’s field problems on the fields, in the visitor’s words rather than the server’s', async () => {
     const refused = new CombinedGraphQLErrors({
       errors: [{ message: 'bad input', extensions: { code: 'BAD_USER_INPUT',

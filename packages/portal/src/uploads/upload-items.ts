@@ -10,7 +10,7 @@ export interface UploadItem {
   /** 0..1 */
   progress: number;
   id: string | null;
-  /** The portal's own text (a refused file), or the server's refusal, put into words by `errorText`. */
+  /** The portal's own text (a refused file), or the server's refusal, put into words by `failureText`. */
   error: { key: MessageKey; params?: Params } | { problem: RequestProblem } | null;
 }
 
