@@ -19,7 +19,7 @@ import { mailLogPurgeJob } from './modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from './modules/webhook/webhook.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
-import { UPLOAD_DEFAULTS, type Config } from './config.js';
+import { LOG_RETENTION_DEFAULTS, UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
@@ -123,8 +123,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
   // How long the logs are kept: the purge deletes by it (below), and admins read it beside the logs.
-  const mailLogDays = config.mailLogRetentionDays ?? 180;
-  const webhookLogDays = config.webhookLogRetentionDays ?? 30;
+  const mailLogDays = config.mailLogRetentionDays ?? LOG_RETENTION_DEFAULTS.mailLogRetentionDays;
+  const webhookLogDays = config.webhookLogRetentionDays ?? LOG_RETENTION_DEFAULTS.webhookLogRetentionDays;
   const deps = {
     dataSource,
     tokens,

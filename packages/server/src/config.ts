@@ -197,6 +197,12 @@ export const UPLOAD_DEFAULTS = {
   uploadPendingBytesPerTenant: 2000 * MB,
 } satisfies Partial<Config>;
 
+/** How long the logs are kept by default, in days (docs/operations.md, "What is deleted, and when"). */
+export const LOG_RETENTION_DEFAULTS = {
+  mailLogRetentionDays: 180,
+  webhookLogRetentionDays: 30,
+} satisfies Partial<Config>;
+
 /** A setting's value is refused: each problem names its variable. */
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
@@ -456,8 +462,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
     exportsPerCompany: s.EXPORTS_PER_COMPANY ?? 2,
-    mailLogRetentionDays: s.MAIL_LOG_RETENTION_DAYS ?? 180,
-    webhookLogRetentionDays: s.WEBHOOK_LOG_RETENTION_DAYS ?? 30,
+    mailLogRetentionDays: s.MAIL_LOG_RETENTION_DAYS ?? LOG_RETENTION_DEFAULTS.mailLogRetentionDays,
+    webhookLogRetentionDays: s.WEBHOOK_LOG_RETENTION_DAYS ?? LOG_RETENTION_DEFAULTS.webhookLogRetentionDays,
     sharedResultsMs: (s.SHARED_RESULTS_SECONDS ?? 2) * 1000,
     rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
     loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,
