@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
 import type { QueryRunner } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
 import { holdShare, startTestServer, ok, type GqlResult, type TestServer } from './harness.js';
@@ -280,6 +281,26 @@ describe.runIf(postgres)('an integration key', () => {
       await Promise.all(stuck);
     } finally {
       await unlock(locker);
+    }
+  });
+
+  it('reads the pages of an export in its own share of the pool too: with that held, its export is refused BUSY and a staff member\'s is served', async () => {
+    const node = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 });
+    let held: { release: () => Promise<void> } | undefined;
+    try {
+      const w = await new Fixtures(node).world();
+      const { key, integration } = ok(await node.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
+        { input: { name: 'BI', scopes: ['READ_COMPLAINTS'] } }, w.t.adminToken)).createIntegration;
+      const exportAs = (token: string) => request(node.url).get('/exports/complaints.csv').set('authorization', `Bearer ${token}`);
+      expect((await exportAs(key)).status).toBe(200);
+      // One unit of work of the key (another of its requests, stuck) holds all a user may hold of the company's share.
+      held = await holdShare(node.dataSource, w.t.tenantId, 1, { userId: integration.id });
+      const refused = await exportAs(key);
+      expect({ status: refused.status, error: refused.body.error }).toMatchObject({ status: 429, error: { code: 'RATE_LIMITED', reason: 'BUSY' } });
+      expect((await exportAs(w.staff.HEAD.token)).status).toBe(200);
+    } finally {
+      await held?.release();
+      await node.close();
     }
   });
 });

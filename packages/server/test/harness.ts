@@ -5,7 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
-import { inTenant } from '../src/db/unit-of-work.js';
+import { inUnit } from '../src/db/unit-of-work.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
 import { adminQuery, copyPrefix, EMPTY_TABLES, SCHEMA_FINGERPRINT, templateDb, templateFingerprint, withDatabase } from './global-setup.js';
 
@@ -184,15 +184,18 @@ const fileCopy = (url: string) => strategy ??= adminQuery<{ v: number }>(url, `S
   .then(([row]) => (row!.v >= 150000 ? ' STRATEGY FILE_COPY' : ''));
 
 /**
- * `count` units of work of the company (its staff's requests, say) inside their transactions, holding
- * connections of its share of the pool until `release` is called; resolves once all are inside, and
- * fails (letting go of those that got in) when one is refused or they are not all inside within `withinMs`.
+ * `count` units of work of the company (its staff's requests, say; of one user or key with `userId`) inside
+ * their transactions, holding connections of its share of the pool until `release` is called; resolves once
+ * all are inside, and fails (letting go of those that got in) when one is refused or they are not all inside
+ * within `withinMs`.
  */
-export async function holdShare(dataSource: DataSource, tenantId: string, count: number, withinMs = 5000): Promise<{ release: () => Promise<void> }> {
+export async function holdShare(dataSource: DataSource, tenantId: string, count: number,
+  { userId, withinMs = 5000 }: { userId?: string; withinMs?: number } = {}): Promise<{ release: () => Promise<void> }> {
   let open = () => undefined as void;
   const gate = new Promise<void>((resolve) => { open = resolve; });
   let entered = 0;
-  const holding = Array.from({ length: count }, () => inTenant(dataSource, tenantId, async () => {
+  const holding = Array.from({ length: count }, () => inUnit(dataSource, async (uow) => {
+    await uow.enterTenant(tenantId, { userId });
     entered++;
     await gate;
   }));

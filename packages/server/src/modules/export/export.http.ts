@@ -60,8 +60,8 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
   async function callerOf(token: string, address: string): Promise<{ caller: ExportCaller; tenantId: string }> {
     if (looksLikeApiKey(token)) {
       await deps.integrationLimiter?.take(token.slice(0, 19));
-      const { tenantId } = (await verifyApiKey(deps.dataSource, token, address)).actor;
-      return { caller: { apiKey: token, tenantId }, tenantId };
+      const { tenantId, userId } = (await verifyApiKey(deps.dataSource, token, address)).actor;
+      return { caller: { apiKey: token, integration: { tenantId, userId } }, tenantId };
     }
     const claims = await deps.tokens.verify(token);
     await deps.staffLimiter.take(claims.userId);

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
 import { RequestContext, enterAsStaff } from '../../graphql/context.js';
 import type { TokenClaims } from '../../auth/token.js';
+import type { Actor } from '../../auth/actor.js';
 import { PUBLIC, admit, allowances, type Allowance } from '../../auth/allow.js';
 import { inUnit } from '../../db/unit-of-work.js';
 import { enterAsIntegration } from '../integration/integration.service.js';
@@ -18,7 +19,8 @@ export interface CompanySettings {
  * an integration (its API key, checked again in every unit of work as the
  * GraphQL endpoint checks it in every request: revoked, expired, address).
  */
-export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string; tenantId: string };
+/** A staff member's token, or an integration's key with the company and the integration (its user) `verifyApiKey` found. */
+export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string; integration: Pick<Actor, 'tenantId' | 'userId'> };
 
 /** Who reads an export, and under which declaration: the staff query's own `@Allow`. */
 export interface ExportReader {
@@ -65,7 +67,7 @@ export function allowanceOf(schema: GraphQLSchema, query: string): Exclude<Allow
 export function inStaffUnit<T>(reader: ExportReader, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
   return inUnit(reader.dataSource, async (uow) => {
     const actor = 'apiKey' in reader.caller
-      ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress, reader.caller.tenantId)
+      ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress, reader.caller.integration)
       : await enterAsStaff(uow, reader.caller.staff);
     admit(reader.allowance, actor);
     return work(new RequestContext(actor.tenantId, actor, await uow.manager(), uow));

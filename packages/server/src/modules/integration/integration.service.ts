@@ -106,19 +106,22 @@ export function verifyApiKey(dataSource: DataSource, key: string, address: strin
 /**
  * Opens `uow` in `tenantId`, the company the key's prefix named, and
  * checks the key: UNAUTHENTICATED for an unknown, revoked or expired key (a
- * key not of that company is unknown), FORBIDDEN from an address outside
- * its allowlist. Read on every request (and every page of an export), so a
- * revocation holds from the next one.
+ * key not of that company, or not `integrationId` when one is given, is
+ * unknown), FORBIDDEN from an address outside its allowlist. Read on every
+ * request (and every page of an export), so a revocation holds from the
+ * next one. With `integrationId` (a key checked before), the unit works for
+ * it: it takes the key's share of the pool, as a staff member's does.
  */
-async function checkKey(uow: UnitOfWork, key: string, address: string, tenantId: string): Promise<CheckedKey> {
+async function checkKey(uow: UnitOfWork, key: string, address: string, tenantId: string, integrationId?: string): Promise<CheckedKey> {
   const prefix = wellFormedPrefix(key);
   // The prefix is 16 hex digits (wellFormedPrefix checks it): inlining it saves a round trip.
   const [row] = await uow.enterTenant<KeyRow>(tenantId, {
+    userId: integrationId,
     then: `SELECT id, name, scopes, department_ids, ip_allowlist, expires_at, revoked_at, key_hash,
              (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale_use
         FROM integrations WHERE key_prefix = '${prefix}'`,
   });
-  if (!row || !secretMatches(key, row.key_hash)) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+  if (!row || !secretMatches(key, row.key_hash) || (integrationId && row.id !== integrationId)) throw new AppError('UNAUTHENTICATED', 'unknown API key');
   if (row.revoked_at) throw new AppError('UNAUTHENTICATED', 'this API key was revoked', { reason: 'KEY_REVOKED' });
   if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new AppError('UNAUTHENTICATED', 'this API key has expired', { reason: 'KEY_EXPIRED' });
   if (!addressAllowed(row.ip_allowlist, address)) {
@@ -140,9 +143,12 @@ export async function recordKeyUse(uow: UnitOfWork, { actor, staleUse }: Checked
       WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [actor.userId, address]);
 }
 
-/** `checkKey` and `recordKeyUse` in one unit of work already in the key's company (an export's page): the integration as the actor. */
-export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, tenantId: string): Promise<Actor> {
-  const checked = await checkKey(uow, key, address, tenantId);
+/**
+ * `checkKey` and `recordKeyUse` in one unit of work entering the key's company, for the integration
+ * `verifyApiKey` found (an export's page): the integration as the actor, holding its share of the pool.
+ */
+export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, { tenantId, userId }: Pick<Actor, 'tenantId' | 'userId'>): Promise<Actor> {
+  const checked = await checkKey(uow, key, address, tenantId, userId);
   await recordKeyUse(uow, checked, address);
   return checked.actor;
 }
