@@ -263,7 +263,8 @@ export class DemoComplaint {
     const m = texts.messages;
     const reg = path.indexOf(Stage.REGISTERED);
     const staff = () => this.assignee ?? this.operator;
-    if (reg > 0 && rng.chance(0.45)) this.message(this.within(reg, 0.02, 0.2, true), this.operator, rng.pick(m.staffAcknowledgements));
+    // Most complaints are answered once registered (the first-response clock stops there); those past registration nearly all.
+    if (reg > 0 && rng.chance(path.length - 1 > reg ? 0.97 : 0.75)) this.message(this.within(reg, 0.02, 0.2, true), this.operator, rng.pick(m.staffAcknowledgements));
     if (reg > 0 && rng.chance(0.3)) {
       const asked = this.message(this.within(reg, 0.3, 0.6, false), null, rng.pick(m.customerQuestions));
       if (rng.chance(0.75)) this.message(this.within(reg, 0.65, 0.95, true, asked + 10 * MINUTE), staff(), rng.pick(m.staffAnswers));

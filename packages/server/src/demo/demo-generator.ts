@@ -9,7 +9,7 @@ import { formatComplaintNumber } from '../modules/complaint/numbering.js';
 import { DAY, Rng, localYear } from './demo-random.js';
 import { buildOrganization, type Organization, type Row } from './demo-organization.js';
 import { DemoComplaint, type CustomerRef, type Draft, type Generation } from './demo-complaint.js';
-import { STAFF_CHANNELS, defaultCalendar, planChannel, planPaths, planTiming } from './demo-plan.js';
+import { STAFF_CHANNELS, defaultCalendar, legalDays, planChannel, planPaths, planTiming } from './demo-plan.js';
 import type { DemoTexts } from './demo-texts.js';
 
 export interface TenantData {
@@ -73,10 +73,10 @@ function draft(gen: Generation, path: Stage[]): Draft {
   const priority = registered
     ? rng.weighted([[Priority.LOW, 15], [Priority.NORMAL, 55], [Priority.HIGH, 22], [Priority.URGENT, 8]] as const)
     : Priority.NORMAL;
-  const timing = planTiming(path, priority, registeredAtOnce, gen.now, gen.calendar, rng);
   const scenario = rng.pick(texts.scenarios);
   const fitting = texts.products.filter((p) => scenario.productTypes.includes('any') || scenario.productTypes.includes(p.type));
   const demand = registered || rng.chance(0.6) ? rng.pick(scenario.demands) : null;
+  const timing = planTiming(path, priority, registeredAtOnce, gen.now, gen.calendar, rng, legalDays(texts.country, demand));
   return {
     path, channel, registeredAtOnce, priority, scenario, demand, product: rng.pick(fitting),
     times: timing.times, slaDueAt: timing.slaDueAt, slaState: timing.slaState,

@@ -2,7 +2,7 @@
  * The shape of each demo complaint before any text: which stages it went
  * through, when, and how its SLA clock stands now. Pure functions of a PRNG.
  */
-import { Channel, Priority, SlaState, Stage } from '../modules/complaint/complaint.enums.js';
+import { Channel, Demand, Priority, SlaState, Stage } from '../modules/complaint/complaint.enums.js';
 import { localDate, workingTimeBetween, type BusinessCalendar } from '../modules/sla/business-time.js';
 import { countryDays, type Language } from '../modules/sla/public-holidays.js';
 import { DAY, HOUR, MINUTE, toOfficeHours, type Rng } from './demo-random.js';
@@ -97,6 +97,16 @@ export const DEFAULT_STAGE_TARGET_HOURS: Readonly<Record<Priority, Readonly<Part
   [Priority.LOW]: STANDARD_TARGET_HOURS,
 };
 
+/**
+ * The calendar days the law gives a company of `country` to meet a customer's demand, counted from receipt (the
+ * presets reset_legal_presets installs: Russia's consumer protection law; none elsewhere). The seed test holds
+ * these to what the database installs.
+ */
+export function legalDays(country: string, demand: Demand | null): number | null {
+  if (country !== 'RU' || !demand) return null;
+  return ({ REFUND: 10, PRICE_REDUCTION: 10, COMPENSATION: 10, REPLACEMENT: 7, REPAIR: 45, OTHER: null } as const)[demand];
+}
+
 export interface Timing {
   /** When each stage of the path was entered; times[0] is when the complaint was received. */
   times: number[];
@@ -105,48 +115,59 @@ export interface Timing {
 }
 
 /**
- * When each step happened. Open complaints are timed back from now (time in
- * the current stage is drawn so that SLA states mix); finished ones are
- * spread over the last ~90 days. Staff steps fall in office hours.
- *
- * "At risk" is a narrow band (the last fifth of a target) of a clock that
- * runs in working time, which calendar hours miss at some hours of the day
- * (at 10:00, say, when little working time has passed since the night). So
- * a complaint drawn at risk enters its stage at the instant from which that
- * share of the stage's target in `calendar` has passed by now, within
- * working hours by construction, and that entry is not moved.
+ * When each step happened. Open complaints are timed back from now in the
+ * working time of `calendar`, as their SLA clocks count it: the current
+ * stage was entered a drawn share of its target ago (so that states mix:
+ * mostly on track, some at risk, the last fifth of a target, some
+ * breached), each earlier stage took a share of its own target (now and
+ * then more), and, unless drawn breached, it was received within most of
+ * the `legal` days the law gives for its demand (a company keeps to those
+ * first). Finished ones are spread over the last ~90 days in calendar
+ * time. Staff steps fall in office hours.
  */
-export function planTiming(path: readonly Stage[], priority: Priority, registeredAtOnce: boolean, now: number, calendar: BusinessCalendar, rng: Rng): Timing {
+export function planTiming(path: readonly Stage[], priority: Priority, registeredAtOnce: boolean, now: number, calendar: BusinessCalendar,
+  rng: Rng, legal: number | null = null): Timing {
   const current = path.at(-1)!;
-  const durations = path.slice(0, -1).map((stage, i) => stepDuration(stage, i, priority, registeredAtOnce, rng));
-  let total = durations.reduce((a, b) => a + b, 0);
-  let end: number;
-  let atRisk = false;
+  const steps = path.slice(0, -1).map((stage, i) => stepDraw(stage, i, registeredAtOnce, rng));
+  let times: number[];
   if (isFinal(current)) {
+    const durations = steps.map((step, i) => ('ms' in step ? step.ms : Math.max(20 * MINUTE, step.share * stageBudget(path[i]!, priority))));
+    let total = durations.reduce((a, b) => a + b, 0);
     if (total > MAX_AGE - DAY) durations.forEach((d, i) => (durations[i] = (d * (MAX_AGE - DAY)) / total));
     total = Math.min(total, MAX_AGE - DAY);
-    end = now - rng.between(2 * HOUR, MAX_AGE - total);
+    times = [now - rng.between(2 * HOUR, MAX_AGE - total)];
+    for (let i = durations.length - 1; i >= 0; i--) times.unshift(times[0]! - durations[i]!);
   } else {
-    const budget = stageBudget(current, priority);
-    const elapsed = rng.weighted([[0, 55], [1, 20], [2, 25]] as const);
+    const target = (stage: Stage) => (DEFAULT_STAGE_TARGET_HOURS[priority][stage] ?? 0) * HOUR;
+    const elapsed = rng.weighted([[0, 65], [1, 17], [2, 18]] as const);
     const fraction = [rng.between(0.05, 0.75), rng.between(0.8, 0.97), rng.between(1.05, 2.5)][elapsed]!;
-    atRisk = elapsed === 1;
-    end = atRisk ? workingTimeBack(calendar, now, fraction * (DEFAULT_STAGE_TARGET_HOURS[priority][current] ?? 0) * HOUR)
-      : now - Math.min(fraction * budget, MAX_AGE / 2);
-    if (end - total < now - MAX_AGE) durations.forEach((d, i) => (durations[i] = (d * (end - now + MAX_AGE)) / total));
+    times = [workingTimeBack(calendar, now, fraction * target(current))];
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const step = steps[i]!;
+      const next = times[0]!;
+      times.unshift('ms' in step ? next - step.ms : Math.min(next - 20 * MINUTE, workingTimeBack(calendar, next, step.share * target(path[i]!))));
+    }
+    const entered = times.at(-1)!;
+    const received = now - 0.85 * (legal ?? Infinity) * DAY;
+    if (elapsed !== 2 && times[0]! < received && entered > received) {
+      times = times.map((t) => entered - ((entered - t) * (entered - received)) / (entered - times[0]!));
+    }
   }
-  const times = [end];
-  for (let i = durations.length - 1; i >= 0; i--) times.unshift(times[0]! - durations[i]!);
-  const officeTimes = inOfficeHours(times, registeredAtOnce, now, calendar.timeZone, atRisk);
+  const officeTimes = inOfficeHours(times, registeredAtOnce, now, calendar.timeZone, !isFinal(current));
   return { times: officeTimes, ...slaNow(current, priority, officeTimes.at(-1)!, now, rng) };
 }
 
-/** How long a complaint stayed in `stage` (the i-th of its path) before moving on. */
-function stepDuration(stage: Stage, i: number, priority: Priority, registeredAtOnce: boolean, rng: Rng): number {
-  if (i === 0 && registeredAtOnce) return 0;
-  if (stage === Stage.CLOSED) return rng.between(1, 6) * DAY;
-  const late = rng.chance(0.15);
-  return Math.max(20 * MINUTE, stageBudget(stage, priority) * (late ? rng.between(1.05, 1.8) : rng.between(0.15, 0.9)));
+/**
+ * How long a complaint stayed in `stage` (the i-th of its path) before moving on: a share of the stage's target
+ * (mostly within it, now and then late), or a time of its own (none for a complaint registered as it came in;
+ * days between a closing and its reopening).
+ */
+function stepDraw(stage: Stage, i: number, registeredAtOnce: boolean, rng: Rng): { share: number } | { ms: number } {
+  if (i === 0 && registeredAtOnce) return { ms: 0 };
+  if (stage === Stage.CLOSED) return { ms: rng.between(1, 6) * DAY };
+  // Rarely late: a late stage escalates (the policies raise the priority), and every later target is the tighter one.
+  const late = rng.chance(0.06);
+  return { share: late ? rng.between(1.05, 1.8) : rng.between(0.15, 0.9) };
 }
 
 /**
@@ -168,7 +189,10 @@ function inOfficeHours(times: readonly number[], registeredAtOnce: boolean, now:
 /** The latest instant from which `ms` of working time in `calendar` has passed by `now` (to the second). */
 function workingTimeBack(calendar: BusinessCalendar, now: number, ms: number): number {
   const until = new Date(now);
-  let [lo, hi] = [now - 60 * DAY, now];
+  // Nine working hours a day and weekends: four times the span, plus a fortnight of days off, holds it.
+  let lo = now - 4 * ms - 14 * DAY;
+  while (workingTimeBetween(calendar, new Date(lo), until) < ms) lo -= 30 * DAY;
+  let hi = now;
   while (hi - lo > 1000) {
     const mid = Math.floor((lo + hi) / 2);
     if (workingTimeBetween(calendar, new Date(mid), until) >= ms) lo = mid;

@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from '../../../test/harness.js';
 import { inTenant } from '../../db/unit-of-work.js';
 import { Role } from '../../auth/roles.js';
-import { Priority, Stage, Validity, type Demand, type Remedy } from '../../modules/complaint/complaint.enums.js';
+import { Demand, Priority, Stage, Validity, type Remedy } from '../../modules/complaint/complaint.enums.js';
 import { findEdge, missingFields, refuseTransition } from '../../modules/complaint/lifecycle.js';
 import { legalDueAt } from '../../modules/sla/sla-clock.js';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemoData } from '../seed.js';
-import { DEFAULT_STAGE_TARGET_HOURS, defaultCalendar } from '../demo-plan.js';
+import { DEFAULT_STAGE_TARGET_HOURS, defaultCalendar, legalDays } from '../demo-plan.js';
 import { templateProblems } from '../../modules/template/placeholders.js';
 
 type Row = Record<string, any>;
@@ -172,8 +172,11 @@ describe('demo data', () => {
         for (const c of s.complaints.filter((x) => !open.includes(x))) expect(c.sla_state).toBe('NONE');
       });
 
-      // The plan places at-risk entries by the calendar and stage targets a company is given; they must be the database's.
-      it('plans with the business calendar and stage targets the database installs', async () => {
+      // The plan places open complaints by the calendar, stage targets and legal terms a company is given; they must be the database's.
+      it('plans with the business calendar, stage targets and legal terms the database installs', async () => {
+        const presets = await read(texts.slug, 'SELECT demand, days FROM legal_presets ORDER BY demand');
+        expect(presets.map((p) => [p.demand, p.days])).toEqual(presets.map((p) => [p.demand, legalDays(texts.country, p.demand)]));
+        expect(presets.length).toBe(Object.keys(Demand).length);
         const [calendar] = await read(texts.slug, 'SELECT time_zone, periods, holidays, working_days FROM business_calendars');
         const planned = defaultCalendar(texts.timeZone, texts.country, texts.locale, Date.now());
         expect({ timeZone: calendar!.time_zone, periods: calendar!.periods, holidays: calendar!.holidays, workingDays: calendar!.working_days })
