@@ -298,7 +298,9 @@ const undoSerial = new WeakMap<QueryRunner, () => void>();
 
 /**
  * Takes the runner's connection from the pool (RATE_LIMITED, reason BUSY,
- * if none comes in time) and makes its statements run one after another:
+ * if none comes in time, or if the database refuses a new one: too many
+ * clients, or starting or stopping; logged, as the pools' sizes or
+ * `max_connections` need looking at) and makes its statements run one after another:
  * resolvers running side by side (data loaders of one level of a query) share
  * the connection, and pg no longer queues for them.
  */
@@ -308,6 +310,11 @@ async function connect(runner: QueryRunner): Promise<void> {
     client = (await runner.connect()) as pg.PoolClient;
   } catch (err) {
     if (/timeout exceeded when trying to connect|connection timeout/i.test((err as Error).message)) throw poolBusy();
+    const code = (err as { code?: string }).code;
+    if (code === '53300' || code === '57P03') {
+      log.error({ err }, 'the database refused a connection');
+      throw poolBusy();
+    }
     throw err;
   }
   undoSerial.set(runner, oneStatementAtATime(client));

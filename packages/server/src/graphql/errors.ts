@@ -182,12 +182,6 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
   if (pgCode === '55P03') {
     return { message: 'a record is being changed by someone else; retry shortly', path: formatted.path, extensions: reasoned('LOCK_TIMEOUT') };
   }
-  // The database refused a connection (max_connections reached, or starting up or shutting down): busy, as when
-  // the pool's wait runs out, so the caller retries; still logged, for the operators to raise the limit or the pool.
-  if (pgCode === '53300' || pgCode === '57P03') {
-    report(original);
-    return { message: 'the service is busy; retry shortly', path: formatted.path, extensions: reasoned('BUSY') };
-  }
   if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: reasoned('DUPLICATE') };
   if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: reasoned('REFERENCE') };
   report(original);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource } from '../../src/db/data-source.js';
-import { UnitOfWork } from '../../src/db/unit-of-work.js';
+import { UnitOfWork, inTenant } from '../../src/db/unit-of-work.js';
 import { Stage } from '../../src/modules/complaint/complaint.enums.js';
 import { transitionComplaint } from '../../src/modules/complaint/complaint.service.js';
 import { Health } from '../../src/ops/health.js';
@@ -127,6 +127,32 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
       expect(row.companies).toBe(1);
     } finally {
       await uow.finish(false);
+    }
+  });
+
+  it('is refused RATE_LIMITED (BUSY), not an internal error, when the database refuses it a connection (too many clients)', async () => {
+    // A role allowed one connection: the data source's first is it, a second unit of work at once needs another.
+    const limited = `${role}_one`;
+    await admin(`CREATE ROLE ${limited} LOGIN IN ROLE reclaim_node CONNECTION LIMIT 1`);
+    const url = new URL(tier.db.databaseUrl!);
+    url.username = limited;
+    const one = (await createDataSource({ databaseUrl: url.toString(), dbPoolSize: 4 })).dataSource;
+    try {
+      let entered = () => undefined as void;
+      let leave = () => undefined as void;
+      const inside = new Promise<void>((resolve) => { entered = resolve; });
+      const gate = new Promise<void>((resolve) => { leave = resolve; });
+      const first = inTenant(one, w.t.tenantId, async () => {
+        entered();
+        await gate;
+      });
+      await inside;
+      await expect(inTenant(one, w.t.tenantId, async () => 'served')).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } });
+      leave();
+      await first;
+    } finally {
+      await one.destroy();
+      await admin(`DROP ROLE IF EXISTS ${limited}`);
     }
   });
 });

@@ -28,16 +28,6 @@ describe('formatError', () => {
     expect(log).toHaveBeenCalledOnce();
   });
 
-  it('a connection the database refuses (too many clients, starting up) is RATE_LIMITED with reason BUSY, and logged', () => {
-    const log = vi.fn();
-    // As pg gives it when connecting: the code on the error itself.
-    const refused = (code: string) => new GraphQLError('sorry, too many clients already', { originalError: Object.assign(new Error('sorry, too many clients already'), { code }) });
-    for (const code of ['53300', '57P03']) {
-      expect(formatError(refused(code).toJSON(), refused(code), log)).toMatchObject({ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } });
-    }
-    expect(log).toHaveBeenCalledTimes(2);
-  });
-
   it('a unique value taken is CONFLICT with reason DUPLICATE, as when a service finds it first', () => {
     expect(formatError(pgError('23505').toJSON(), pgError('23505'), vi.fn()).extensions).toEqual({ code: 'CONFLICT', reason: 'DUPLICATE' });
     expect(ERROR_REASONS.DUPLICATE).toBe('CONFLICT');
