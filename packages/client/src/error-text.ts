@@ -139,7 +139,8 @@ export const CONSTRAINT_TEXTS: Record<string, Texts> = {
 const fill = (text: string, detail: string, count?: number) =>
   (detail ? text.replace('{detail}', detail) : text.replace(/: \{detail\}\.?$/, '.')).replace('{count}', String(count ?? '?'));
 
-const isReason = (reason: string | undefined): reason is ErrorReason => !!reason && reason in REASON_TEXTS;
+/** Whether the server's `reason` is one the clients have texts for (an own key: not `constructor`, say). */
+export const isReason = (reason: string | undefined): reason is ErrorReason => !!reason && Object.hasOwn(REASON_TEXTS, reason);
 
 const constraintsText = (f: FieldProblem, locale: Locale) =>
   (f.constraints ?? []).map((c) => (CONSTRAINT_TEXTS[c] ?? CONSTRAINT_TEXTS.matches!)[locale]).join(', ');

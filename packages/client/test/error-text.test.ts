@@ -34,6 +34,12 @@ describe('errorText: a failed request in the reader\'s language', () => {
     expect(errorText(problem({ code: 'FORBIDDEN', message: 'you may not assign this complaint' }), 'ru')).toBe('Ваша роль не позволяет это действие.');
   });
 
+  it('a reason the clients do not know, even one named like an object\'s own property, falls back to the code\'s text', () => {
+    for (const reason of ['SOMETHING_NEW', 'constructor', 'toString']) {
+      expect(errorText(problem({ code: 'CONFLICT', reason }), 'en')).toBe('Someone else changed this in the meantime.');
+    }
+  });
+
   it('a code without a reason or fields falls back to the code\'s text, with the server\'s message as the detail', () => {
     expect(errorText(problem({ code: 'NETWORK', message: 'Failed to fetch' }), 'ru')).toBe('Сервер недоступен. Проверьте соединение и повторите.');
     expect(errorText(problem({ message: 'invalid input value' }), 'en')).toBe('Please check the form: invalid input value');

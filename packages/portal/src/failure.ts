@@ -1,4 +1,4 @@
-import { REASON_TEXTS, errorText, type RequestProblem } from '@reclaim/client';
+import { errorText, isReason, type RequestProblem } from '@reclaim/client';
 import type { MessageKey, PortalI18n } from './i18n/index.js';
 
 /**
@@ -8,7 +8,7 @@ import type { MessageKey, PortalI18n } from './i18n/index.js';
  * such, and otherwise the page's own words (`fallback`: could not be sent, please try again).
  */
 export function failureText(problem: RequestProblem, i18n: Pick<PortalI18n, 't' | 'locale'>, fallback: MessageKey): string {
-  if (problem.reason && problem.reason in REASON_TEXTS) return errorText(problem, i18n.locale.value);
+  if (isReason(problem.reason)) return errorText(problem, i18n.locale.value);
   return i18n.t(problem.code === 'RATE_LIMITED' ? 'form.rateLimited' : fallback);
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import ComplaintForm from '../src/pages/form/ComplaintForm.vue';
+import { createPortalI18n } from '../src/i18n/index.js';
 import { choose, fakeApi, file, mountWith } from './helpers.js';
 
 let wrapper: VueWrapper;
@@ -173,6 +174,18 @@ describe('the complaint form', () => {
       expect({ reason, locale, text: wrapper.find('[data-test=form-problem]').text() }).toEqual({ reason, locale, text });
       wrapper.unmount();
     }
+  });
+
+  it('says it again in the language the visitor then picks', async () => {
+    const i18n = createPortalI18n('en');
+    const busy = new CombinedGraphQLErrors({ errors: [{ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } }] });
+    ({ wrapper } = mountWith(ComplaintForm, { props: { slug: 'northwind' }, i18n, api: fakeApi({ submit: vi.fn(async () => Promise.reject(busy)) }) }));
+    await fill({ ...minimal, email: 'priya@example.net' });
+    await submit();
+    expect(wrapper.find('[data-test=form-problem]').text()).toBe('The service is busy; try again in a few seconds.');
+    i18n.setLocale('ru');
+    await flushPromises();
+    expect(wrapper.find('[data-test=form-problem]').text()).toBe('Сервис сейчас загружен; повторите через несколько секунд.');
   });
 
   it('puts the server’s field problems on the fields, in the visitor’s words rather than the server’s', async () => {

@@ -2,7 +2,7 @@ import { ref, shallowRef } from 'vue';
 import { vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { ApiKey, type PortalApi, type PortalComplaint } from '../src/api.js';
-import { I18nKey, createPortalI18n, type Locale } from '../src/i18n/index.js';
+import { I18nKey, createPortalI18n, type Locale, type PortalI18n } from '../src/i18n/index.js';
 import { RouterKey, type PortalRouter, type Route } from '../src/router.js';
 
 export function fakeApi(overrides: Partial<PortalApi> = {}): PortalApi {
@@ -29,7 +29,7 @@ export function fakeRouter(route: Route = { name: 'none' }): PortalRouter {
   return { route: shallowRef(route), push: vi.fn<(path: string) => void>() };
 }
 
-export function mountWith<C>(component: C, options: { props?: Record<string, unknown>; api?: PortalApi; locale?: Locale; router?: PortalRouter } = {}) {
+export function mountWith<C>(component: C, options: { props?: Record<string, unknown>; api?: PortalApi; locale?: Locale; i18n?: PortalI18n; router?: PortalRouter } = {}) {
   const api = options.api ?? fakeApi();
   const wrapper = mount(component as never, {
     props: options.props as never,
@@ -37,7 +37,7 @@ export function mountWith<C>(component: C, options: { props?: Record<string, unk
     global: {
       provide: {
         [ApiKey as symbol]: api,
-        [I18nKey as symbol]: createPortalI18n(options.locale ?? 'en'),
+        [I18nKey as symbol]: options.i18n ?? createPortalI18n(options.locale ?? 'en'),
         [RouterKey as symbol]: options.router ?? fakeRouter(),
       },
     },

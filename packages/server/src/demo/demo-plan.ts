@@ -201,7 +201,10 @@ function workingTimeBack(calendar: BusinessCalendar, now: number, ms: number): n
   return lo;
 }
 
-/** The SLA clock of the current stage: most open complaints have one; finished ones stop it. */
+/**
+ * The row's first SLA fields (the current stage's clock, in calendar hours: most open complaints have one;
+ * finished ones stop it). The seed's replay (`syncSla`) sets them again from the company's clocks.
+ */
 function slaNow(stage: Stage, priority: Priority, enteredAt: number, now: number, rng: Rng): Pick<Timing, 'slaDueAt' | 'slaState'> {
   if (isFinal(stage) || rng.chance(0.12)) return { slaDueAt: null, slaState: SlaState.NONE };
   const budget = stageBudget(stage, priority);

@@ -16,10 +16,10 @@ export interface CompanySettings {
 
 /**
  * Who asks for an export: a staff member (their verified token's claims) or
- * an integration (its API key, checked again in every unit of work as the
+ * an integration (its API key, with the company and the integration, its
+ * user, that `verifyApiKey` found; checked again in every unit of work as the
  * GraphQL endpoint checks it in every request: revoked, expired, address).
  */
-/** A staff member's token, or an integration's key with the company and the integration (its user) `verifyApiKey` found. */
 export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string; integration: Pick<Actor, 'tenantId' | 'userId'> };
 
 /** Who reads an export, and under which declaration: the staff query's own `@Allow`. */
