@@ -30,8 +30,6 @@ export interface Draft {
   channel: Channel;
   registeredAtOnce: boolean;
   priority: Priority;
-  slaDueAt: number | null;
-  slaState: SlaState;
   scenario: Scenario;
   product: ProductSpec;
   demand: Demand | null;
@@ -86,9 +84,6 @@ export class DemoComplaint {
     for (let i = 1; i < path.length; i++) this.enter(path[i - 1]!, path[i]!, times[i]!);
     if (path.at(-1) === Stage.IMPLEMENTATION) this.finishSomeActions(path.length - 1, 0.4);
     this.addMessages();
-    Object.assign(this.row, {
-      sla_due_at: this.draft.slaDueAt === null ? null : iso(this.draft.slaDueAt), sla_state: this.draft.slaState,
-    });
     return this;
   }
 

@@ -76,11 +76,8 @@ function draft(gen: Generation, path: Stage[]): Draft {
   const scenario = rng.pick(texts.scenarios);
   const fitting = texts.products.filter((p) => scenario.productTypes.includes('any') || scenario.productTypes.includes(p.type));
   const demand = registered || rng.chance(0.6) ? rng.pick(scenario.demands) : null;
-  const timing = planTiming(path, priority, registeredAtOnce, gen.now, gen.calendar, rng, legalDays(texts.country, demand));
-  return {
-    path, channel, registeredAtOnce, priority, scenario, demand, product: rng.pick(fitting),
-    times: timing.times, slaDueAt: timing.slaDueAt, slaState: timing.slaState,
-  };
+  const times = planTiming(path, priority, registeredAtOnce, gen.now, gen.calendar, rng, legalDays(texts.country, demand));
+  return { path, times, channel, registeredAtOnce, priority, scenario, demand, product: rng.pick(fitting) };
 }
 
 /** Customers, created as their first complaint arrives; about one complaint in five is from a returning customer. */

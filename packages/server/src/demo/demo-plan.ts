@@ -1,8 +1,8 @@
 /**
  * The shape of each demo complaint before any text: which stages it went
- * through, when, and how its SLA clock stands now. Pure functions of a PRNG.
+ * through and when (timed so that their SLA clocks mix on track, at risk and breached). Pure functions of a PRNG.
  */
-import { Channel, Demand, Priority, SlaState, Stage } from '../modules/complaint/complaint.enums.js';
+import { Channel, Demand, Priority, Stage } from '../modules/complaint/complaint.enums.js';
 import { localDate, workingTimeBetween, type BusinessCalendar } from '../modules/sla/business-time.js';
 import { countryDays, type Language } from '../modules/sla/public-holidays.js';
 import { DAY, HOUR, MINUTE, toOfficeHours, type Rng } from './demo-random.js';
@@ -107,15 +107,8 @@ export function legalDays(country: string, demand: Demand | null): number | null
   return ({ REFUND: 10, PRICE_REDUCTION: 10, COMPENSATION: 10, REPLACEMENT: 7, REPAIR: 45, OTHER: null } as const)[demand];
 }
 
-export interface Timing {
-  /** When each stage of the path was entered; times[0] is when the complaint was received. */
-  times: number[];
-  slaDueAt: number | null;
-  slaState: SlaState;
-}
-
 /**
- * When each step happened. Open complaints are timed back from now in the
+ * When each stage of the path was entered (the first: when the complaint was received). Open complaints are timed back from now in the
  * working time of `calendar`, as their SLA clocks count it: the current
  * stage was entered a drawn share of its target ago (so that states mix:
  * mostly on track, some at risk, the last fifth of a target, some
@@ -126,7 +119,7 @@ export interface Timing {
  * time. Staff steps fall in office hours.
  */
 export function planTiming(path: readonly Stage[], priority: Priority, registeredAtOnce: boolean, now: number, calendar: BusinessCalendar,
-  rng: Rng, legal: number | null = null): Timing {
+  rng: Rng, legal: number | null = null): number[] {
   const current = path.at(-1)!;
   const steps = path.slice(0, -1).map((stage, i) => stepDraw(stage, i, registeredAtOnce, rng));
   let times: number[];
@@ -153,8 +146,7 @@ export function planTiming(path: readonly Stage[], priority: Priority, registere
       times = times.map((t) => entered - ((entered - t) * (entered - received)) / (entered - times[0]!));
     }
   }
-  const officeTimes = inOfficeHours(times, registeredAtOnce, now, calendar.timeZone, !isFinal(current));
-  return { times: officeTimes, ...slaNow(current, priority, officeTimes.at(-1)!, now, rng) };
+  return inOfficeHours(times, registeredAtOnce, now, calendar.timeZone, !isFinal(current));
 }
 
 /**
@@ -199,16 +191,4 @@ function workingTimeBack(calendar: BusinessCalendar, now: number, ms: number): n
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * The row's first SLA fields (the current stage's clock, in calendar hours: most open complaints have one;
- * finished ones stop it). The seed's replay (`syncSla`) sets them again from the company's clocks.
- */
-function slaNow(stage: Stage, priority: Priority, enteredAt: number, now: number, rng: Rng): Pick<Timing, 'slaDueAt' | 'slaState'> {
-  if (isFinal(stage) || rng.chance(0.12)) return { slaDueAt: null, slaState: SlaState.NONE };
-  const budget = stageBudget(stage, priority);
-  const used = (now - enteredAt) / budget;
-  const slaState = used >= 1 ? SlaState.BREACHED : used >= 0.8 ? SlaState.AT_RISK : SlaState.ON_TRACK;
-  return { slaDueAt: enteredAt + budget, slaState };
 }
