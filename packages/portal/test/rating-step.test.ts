@@ -70,6 +70,7 @@ describe('the rating step', () => {
     await wrapper.find('form').trigger('submit');
     expect(wrapper.emitted('rate')).toEqual([[{ score: 2, comment: null }]]);
   });
+
   it('says why a rating was not taken: the server’s reason when it gave one, else that it could not be sent', async () => {
     const failure = (code: string, reason?: string) => ({ code, reason, message: 'a record is being changed by someone else; retry shortly', fields: [] });
     render({ canRate: true, satisfaction: null, failure: failure('RATE_LIMITED', 'LOCK_TIMEOUT') });

@@ -254,13 +254,15 @@ describe.runIf(postgres)('an integration\'s requests', () => {
 
 describe.runIf(postgres)('an integration key', () => {
   let small: TestServer;
+  beforeAll(async () => {
+    // A company may hold two connections, each user (and each key) one; a unit of work waits a second at most for its turn.
+    small = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 });
+  });
   afterAll(async () => {
     await small?.close();
   });
 
   it('holds no more of its company\'s share than a staff member: its requests stuck on a lock leave the company\'s staff a connection', async () => {
-    // A company may hold two connections, each user (and each key) one; a unit of work waits a second at most for its turn.
-    small = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 });
     const sfx = new Fixtures(small);
     const w = await sfx.world();
     const { key } = ok(await small.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
@@ -285,22 +287,20 @@ describe.runIf(postgres)('an integration key', () => {
   });
 
   it('reads the pages of an export in its own share of the pool too: with that held, its export is refused BUSY and a staff member\'s is served', async () => {
-    const node = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 });
     let held: { release: () => Promise<void> } | undefined;
     try {
-      const w = await new Fixtures(node).world();
-      const { key, integration } = ok(await node.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
+      const w = await new Fixtures(small).world();
+      const { key, integration } = ok(await small.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
         { input: { name: 'BI', scopes: ['READ_COMPLAINTS'] } }, w.t.adminToken)).createIntegration;
-      const exportAs = (token: string) => request(node.url).get('/exports/complaints.csv').set('authorization', `Bearer ${token}`);
+      const exportAs = (token: string) => request(small.url).get('/exports/complaints.csv').set('authorization', `Bearer ${token}`);
       expect((await exportAs(key)).status).toBe(200);
       // One unit of work of the key (another of its requests, stuck) holds all a user may hold of the company's share.
-      held = await holdShare(node.dataSource, w.t.tenantId, 1, { userId: integration.id });
+      held = await holdShare(small.dataSource, w.t.tenantId, 1, { userId: integration.id });
       const refused = await exportAs(key);
       expect({ status: refused.status, error: refused.body.error }).toMatchObject({ status: 429, error: { code: 'RATE_LIMITED', reason: 'BUSY' } });
       expect((await exportAs(w.staff.HEAD.token)).status).toBe(200);
     } finally {
       await held?.release();
-      await node.close();
     }
   });
 });

@@ -80,8 +80,8 @@ describe('one company flooding live delivery', () => {
     reading = false;
     await reads;
     console.log(`victim event lag under the flood: ${lag} ms, with ${waiting} hostile executions still waiting; executed ${hub.stats.executions}, dropped ${hub.stats.dropped}`);
-    // Behind the backlog it would have waited at least backlog / 50 a second (8 s or more); it must come in well
-    // under half of that. The 1-second target is measured on a machine of its own by `pnpm bench:neighbours`
+    // Behind the backlog it would have waited at least backlog / 50 a second (8 s or more); it must come in under
+    // half of that. The 1-second target is measured on a machine of its own by `pnpm bench:neighbours`
     // (docs/benchmarks.md): here other test files share the two cores (1,278 ms seen with the slow tier alone).
     expect(lag).toBeLessThan(backlog / DEFAULT_LIVE_LIMITS.executionsPerSecondPerTenant * 1000 / 2);
     expect(hub.stats.dropped).toBe(0);
