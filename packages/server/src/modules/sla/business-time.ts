@@ -154,15 +154,28 @@ export function localDate(timeZone: string, instant: number): [number, number, n
   return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
 }
 
-/** Working spans of the calendar that end after `from`, in order, clipped to start no earlier than `from`. */
-export function* workingSpans(c: BusinessCalendar, from: number): Generator<Span> {
-  if (c.alwaysOpen) {
-    yield { start: from, end: Infinity };
-    return;
-  }
+interface CompiledCalendar {
+  holidays: ReadonlySet<string>;
+  /** Working periods per ISO weekday, in minutes after local midnight (end past 1440 for a period into the next day), in order. */
+  byWeekday: ReadonlyMap<number, ReadonlyArray<{ start: number; end: number }>>;
+  workingDays: ReadonlySet<string>;
+  /** The weekday whose periods a transferred working day has. */
+  firstWorkingWeekday: number;
+}
+
+/**
+ * A calendar checked and put in the form `workingSpans` reads, once per calendar object: a clock, a plan or
+ * a report asks the same calendar again and again, and checking a calendar of a few hundred holidays took
+ * longer than the spans themselves (a profile of the demo's seed). Calendars are not changed after they are
+ * built (their fields are read-only); a changed calendar is a new object.
+ */
+const compiledCalendars = new WeakMap<BusinessCalendar, CompiledCalendar>();
+
+function compiled(c: BusinessCalendar): CompiledCalendar {
+  let known = compiledCalendars.get(c);
+  if (known) return known;
   const problems = calendarProblems(c);
   if (problems.length) throw new RangeError(problems.map((p) => p.message).join('; '));
-  const holidays = new Set(c.holidays ?? []);
   const byWeekday = new Map<number, Array<{ start: number; end: number }>>();
   for (const p of c.periods) {
     const start = minutesOf(p.start)!;
@@ -173,8 +186,23 @@ export function* workingSpans(c: BusinessCalendar, from: number): Generator<Span
     byWeekday.set(p.weekday, list);
   }
   for (const list of byWeekday.values()) list.sort((a, b) => a.start - b.start);
-  const workingDays = new Set(c.workingDays ?? []);
-  const firstWorkingWeekday = [1, 2, 3, 4, 5, 6, 7].find((w) => byWeekday.has(w)) ?? 1;
+  known = {
+    holidays: new Set(c.holidays ?? []),
+    byWeekday,
+    workingDays: new Set(c.workingDays ?? []),
+    firstWorkingWeekday: [1, 2, 3, 4, 5, 6, 7].find((w) => byWeekday.has(w)) ?? 1,
+  };
+  compiledCalendars.set(c, known);
+  return known;
+}
+
+/** Working spans of the calendar that end after `from`, in order, clipped to start no earlier than `from`. */
+export function* workingSpans(c: BusinessCalendar, from: number): Generator<Span> {
+  if (c.alwaysOpen) {
+    yield { start: from, end: Infinity };
+    return;
+  }
+  const { holidays, byWeekday, workingDays, firstWorkingWeekday } = compiled(c);
   // From the day before: a period of yesterday may run past midnight into `from`.
   const [y, m, d] = localDate(c.timeZone, from);
   let pending: Span[] = [];
