@@ -3,6 +3,8 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { Builders } from './builders.js';
+import { inTenant } from '../src/db/unit-of-work.js';
+import { expectNoWritesIn } from './fixtures.js';
 import { testDatabase, type TestDatabase } from './harness.js';
 
 const postgres = !!process.env.DATABASE_URL;
@@ -60,5 +62,33 @@ describe.runIf(postgres)('a test database given back', () => {
     expect((await ended).message).toMatch(/terminat/);
     const again = new pg.Client({ connectionString: db.databaseUrl });
     await expect(again.connect()).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('the check that an attempt writes nothing (expectNoWritesIn)', () => {
+  it('sees an insert, a delete and an update, even one that writes the same values; not a rolled-back one', async () => {
+    const db = await testDatabase({ dbPoolSize: 2 });
+    try {
+      const w = await new Builders(db.dataSource).world();
+      const { id } = await new Builders(db.dataSource).newComplaint(w, Stage.RECEIVED);
+      const other = await new Builders(db.dataSource).world();
+      // Each write checked to have touched the rows it should (an UPDATE's or DELETE's count).
+      const write = (tenantId: string, sql: string, rows?: number) => () => inTenant(db.dataSource, tenantId, async (m) => {
+        const result = await m.query(sql);
+        if (rows !== undefined) expect(result[1]).toBe(rows);
+      });
+      const fails = (attempt: () => Promise<unknown>) => expect(expectNoWritesIn(db.dataSource, attempt)).rejects.toThrow(/to deeply equal/);
+      await fails(write(w.t.tenantId, `UPDATE complaints SET subject = subject WHERE id = '${id}'`, 1));
+      await fails(write(w.t.tenantId, `INSERT INTO departments (tenant_id, id, name) VALUES (app_tenant_id(), gen_random_uuid(), 'Returns')`));
+      await fails(write(w.t.tenantId, `DELETE FROM departments WHERE name = 'Returns'`, 1));
+      await expectNoWritesIn(db.dataSource, () => inTenant(db.dataSource, w.t.tenantId, async (m) => {
+        await m.query(`UPDATE complaints SET subject = 'Other' WHERE id = $1`, [id]);
+        await m.query(`SELECT 1/0`);
+      }).catch(() => undefined));
+      // Another company's writes are not the company's, with its id given.
+      await expectNoWritesIn(db.dataSource, write(other.t.tenantId, `UPDATE departments SET name = name`, 2), w.t.tenantId);
+    } finally {
+      await db.drop();
+    }
   });
 });

@@ -32,12 +32,13 @@ export async function renameDepartment(ctx: RequestContext, id: string, name: st
  * into it (IN_USE). Archiving an archived department changes nothing.
  */
 export async function archiveDepartment(ctx: RequestContext, id: string): Promise<Department> {
-  // The update locks the row first: work that is bringing a complaint into it (requireActiveDepartment) has
-  // committed by then and is counted below, and work that comes later sees it archived.
-  // (Inside WITH: a bare UPDATE's result comes back through TypeORM as [rows, count].)
-  const [updated] = await ctx.query<{ id: string }>(
-    'WITH d AS (UPDATE departments SET archived_at = coalesce(archived_at, now()) WHERE id = $1 RETURNING id) SELECT id FROM d', [id]);
-  if (!updated) throw notFound('department');
+  // The row is locked first, as an update would: work that is bringing a complaint into it (requireActiveDepartment)
+  // has committed by then and is counted below, and work that comes later sees it archived. An archived one is not
+  // written again.
+  const [department] = await ctx.query<{ archived: boolean }>(
+    'SELECT archived_at IS NOT NULL AS archived FROM departments WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  if (!department) throw notFound('department');
+  if (!department.archived) await ctx.query('UPDATE departments SET archived_at = now() WHERE id = $1', [id]);
   const [open] = await ctx.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM complaints WHERE department_id = $1 AND stage = ANY($2)', [id, OPEN_STAGES]);
   if (open!.n > 0) {
