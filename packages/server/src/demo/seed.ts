@@ -26,6 +26,10 @@ import { generateTenantData, type TenantData } from './demo-generator.js';
 import type { Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
+import { Role } from '../auth/roles.js';
+import { createSurvey, questionsOf } from '../modules/survey/survey.service.js';
+import { DEMO_SURVEY, DEMO_SURVEY_DAYS, planSurveyRows, type FeedbackVisit } from './demo-survey.js';
+import { DAY } from './demo-random.js';
 import { fireDueClocks, syncSla } from '../modules/sla/sla.service.js';
 import { newTrackingToken, trackingPath } from '../modules/complaint/tracking.js';
 import { installSlaDefaults } from '../modules/sla/sla-settings.service.js';
@@ -61,6 +65,11 @@ const COLUMNS = {
   timeline_events: `complaint_id uuid, type text, from_stage text, to_stage text, actor_kind text, actor_user_id uuid,
     data jsonb, at timestamptz`,
   response_templates: 'id uuid, name text, locale text, body text, created_at timestamptz, updated_at timestamptz',
+  survey_invitations: `id uuid, survey_id uuid, version_id uuid, complaint_id uuid, token_hash bytea, expires_at timestamptz,
+    answered_at timestamptz, created_at timestamptz`,
+  survey_responses: `id uuid, survey_id uuid, version_id uuid, complaint_id uuid, invitation_id uuid, channel text,
+    entered_by_user_id uuid, detractor boolean, created_at timestamptz`,
+  survey_answers: 'id uuid, response_id uuid, question_id uuid, type text, parameter text, score int, option_codes text[], text text',
 } as const;
 
 interface Seeded {
@@ -122,8 +131,43 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
   await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
   await seedSla(ctx, data.timeline_events, new Date(now));
   await seedAnalysis(ctx);
+  await seedSurvey(ctx, now);
   return true;
 }
+
+/**
+ * The company's survey (DEMO_SURVEY), created by its quality manager the
+ * way the console does (`createSurvey`), dated to when it began to be sent
+ * after resolution; its invitations and answers over the quarter it was
+ * sent (planSurveyRows). It is paused now: the survey's own moves (invited at
+ * FEEDBACK, answered) are those of its invitations, which the customers'
+ * ratings already decided.
+ */
+async function seedSurvey(ctx: RequestContext, now: number): Promise<void> {
+  const { manager } = ctx;
+  const staffWith = async (role: Role) => (await manager.query<Array<{ id: string; roles: Role[] }>>(
+    'SELECT id, roles FROM users WHERE $1 = ANY(roles) ORDER BY email LIMIT 1', [role]))[0]!;
+  const qm = await staffWith(Role.QUALITY_MANAGER);
+  const author = new RequestContext(ctx.tenantId, { userId: qm.id, tenantId: ctx.tenantId, roles: qm.roles, departmentIds: [] }, manager);
+  const survey = await createSurvey(author, DEMO_SURVEY);
+  const from = now - DEMO_SURVEY_DAYS.from * DAY;
+  const to = now - DEMO_SURVEY_DAYS.to * DAY;
+  await manager.query('UPDATE surveys SET created_at = $2, updated_at = $2 WHERE id = $1', [survey.id, new Date(from)]);
+  await manager.query('UPDATE survey_versions SET published_at = $2 WHERE survey_id = $1', [survey.id, new Date(from)]);
+  const [version] = await manager.query<Array<{ id: string }>>('SELECT id FROM survey_versions WHERE survey_id = $1', [survey.id]);
+  const visits = await manager.query<FeedbackVisit[]>(
+    `SELECT DISTINCT ON (v.complaint_id) v.complaint_id, v.entered_at, v.left_at, c.satisfaction, c.satisfaction_comment, c.customer_email
+       FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
+      WHERE v.stage = 'FEEDBACK' ORDER BY v.complaint_id, v.seq DESC`);
+  const rows = planSurveyRows(visits.map((v) => ({ ...v, entered_at: iso(v.entered_at), left_at: v.left_at && iso(v.left_at) })),
+    await questionsOf(ctx, version!.id), { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from, to },
+    (await staffWith(Role.OPERATOR)).id);
+  await insertRows(manager, 'survey_invitations', rows.survey_invitations);
+  await insertRows(manager, 'survey_responses', rows.survey_responses);
+  await insertRows(manager, 'survey_answers', rows.survey_answers);
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
 
 /**
  * The tenant's default SLA settings and every complaint's clocks, then the

@@ -8,6 +8,8 @@ import { legalDueAt } from '../../modules/sla/sla-clock.js';
 import { DEMO_PASSWORD, DEMO_TENANTS, seedDemoData } from '../seed.js';
 import { DEFAULT_STAGE_TARGET_HOURS, defaultCalendar, legalDays } from '../demo-plan.js';
 import { templateProblems } from '../../modules/template/placeholders.js';
+import { DEMO_SURVEY, DEMO_SURVEY_DAYS } from '../demo-survey.js';
+import { DAY } from '../demo-random.js';
 
 type Row = Record<string, any>;
 
@@ -210,6 +212,63 @@ describe('demo data', () => {
         // (Legal terms and penalties are those of Russian consumer law: the English company has none.)
         if (texts.slug === 'acme') expect(legal!.late).toBeGreaterThan(0);
         expect(legal!.priced).toBe(legal!.late);
+      });
+
+      it('has the survey it sent after resolution for a quarter, paused now, its answers those of the ratings', async () => {
+        const now = Date.now();
+        const [survey] = await read(texts.slug, `SELECT s.id, s.after_resolution, s.created_at, s.current_version,
+          (SELECT count(*)::int FROM survey_questions q JOIN survey_versions v ON v.id = q.version_id WHERE v.survey_id = s.id) AS questions FROM surveys s`);
+        expect(survey).toMatchObject({ after_resolution: false, current_version: 1, questions: DEMO_SURVEY.questions.length });
+        expect(Math.round((now - survey!.created_at.getTime()) / DAY)).toBe(DEMO_SURVEY_DAYS.from);
+        // Every complaint that reached FEEDBACK while it was sent was invited then; the invitations answered are
+        // those whose customers rated the outcome within the survey's 14 days, and nothing else was answered.
+        const invitations = await read(texts.slug, `SELECT i.created_at, i.expires_at, i.answered_at, c.satisfaction,
+            (SELECT max(v.entered_at) FROM stage_visits v WHERE v.complaint_id = c.id AND v.stage = 'FEEDBACK') AS feedback,
+            r.channel, r.entered_by_user_id, r.detractor, r.created_at AS responded,
+            (SELECT a.score FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id
+              WHERE a.response_id = r.id AND q.position = 1) AS outcome,
+            (SELECT a.score FROM survey_answers a WHERE a.response_id = r.id AND a.type = 'NPS') AS nps,
+            (SELECT count(*)::int FROM survey_answers a WHERE a.response_id = r.id AND 'OUTCOME' = ANY(a.option_codes)) AS disagrees
+          FROM survey_invitations i JOIN complaints c ON c.id = i.complaint_id LEFT JOIN survey_responses r ON r.invitation_id = i.id`);
+        const [reached] = await read(texts.slug, `SELECT count(DISTINCT complaint_id)::int AS n FROM stage_visits WHERE stage = 'FEEDBACK'
+          AND entered_at >= $1 AND entered_at < $2 AND (complaint_id, seq) IN (SELECT complaint_id, max(seq) FROM stage_visits WHERE stage = 'FEEDBACK' GROUP BY 1)`,
+        [new Date(now - DEMO_SURVEY_DAYS.from * DAY), new Date(now - DEMO_SURVEY_DAYS.to * DAY)]);
+        expect(invitations).toHaveLength(reached!.n);
+        expect(invitations.length).toBeGreaterThan(20);
+        for (const i of invitations) {
+          expect(i.created_at).toEqual(i.feedback);
+          expect(i.expires_at.getTime() - i.created_at.getTime()).toBe(DEMO_SURVEY.answerDays * DAY);
+          expect(i.answered_at === null).toBe(i.responded === null);
+          if (i.responded === null) continue;
+          expect(i.responded).toEqual(i.answered_at);
+          expect(i.answered_at.getTime()).toBeLessThan(i.expires_at.getTime());
+          expect(i.outcome).toBe(i.satisfaction);
+          expect(i.detractor).toBe(i.nps <= 6 || i.outcome <= 2 || i.disagrees > 0);
+          expect(i.entered_by_user_id !== null).toBe(i.channel === 'PHONE');
+        }
+        const answered = invitations.filter((i) => i.responded !== null);
+        expect(answered.length / invitations.length).toBeGreaterThan(0.5);
+        expect(new Set(answered.map((i) => i.channel))).toEqual(new Set(['MAIL_LINK', 'PORTAL', 'PHONE']));
+        // Promoters, passives and detractors all answered, most of them satisfied.
+        const nps = answered.map((i) => i.nps);
+        expect(nps.some((n) => n >= 9) && nps.some((n) => n === 7 || n === 8) && nps.some((n) => n <= 6)).toBe(true);
+        expect(answered.filter((i) => i.detractor).length / answered.length).toBeLessThan(0.5);
+      });
+
+      it('shows the survey\'s figures in Analysis to its quality manager', async () => {
+        const token = await login(texts.slug, `quality.manager@${texts.slug}.demo`);
+        const filter = { from: new Date(Date.now() - 365 * DAY).toISOString(), to: new Date(Date.now() + DAY).toISOString() };
+        const data = ok(await server.staff(`query($f: AnalysisFilterInput!) {
+          surveyResponseRates(filter: $f, by: COMPANY) { invited answered responseRate }
+          surveyScores(filter: $f, by: COMPANY) { parameter type answers average promoterShare } }`, { f: filter }, token));
+        const [rates] = data.surveyResponseRates;
+        const [{ n }] = await read(texts.slug, 'SELECT count(*)::int AS n FROM survey_invitations');
+        expect(rates).toMatchObject({ invited: n });
+        expect(rates.responseRate).toBeGreaterThan(0.5);
+        const kinds = data.surveyScores.map((r: Row) => `${r.type} ${r.parameter}`);
+        expect(kinds).toEqual(expect.arrayContaining(['CSAT OVERALL', 'NPS OVERALL', 'CES RESOLUTION_SPEED', 'CSAT STAFF', 'CSAT COMMUNICATION']));
+        const nps = data.surveyScores.find((r: Row) => r.type === 'NPS');
+        expect(nps.promoterShare).toBeGreaterThan(0.2);
       });
     });
   }

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { hashSecret } from '../auth/secret.js';
+import type { CreateSurveyInput } from '../modules/survey/survey.inputs.js';
+import { QuestionType, ResponseChannel, SurveyParameter, type SurveyQuestion } from '../modules/survey/survey.entity.js';
+import { checkAnswers, detractorReasons, type GivenAnswer } from '../modules/survey/survey.rules.js';
+import { DAY, Rng } from './demo-random.js';
+import type { Row } from './demo-organization.js';
+
+/**
+ * The demo companies' satisfaction survey, as their quality managers would
+ * write it: the outcome (CSAT, which fills the complaint's satisfaction), the
+ * recommendation (NPS), the effort (CES), the staff and the updates (CSAT),
+ * what could be better (CHOICE; "the decision itself" alerts) and a comment.
+ */
+export const DEMO_SURVEY: CreateSurveyInput = {
+  nameRu: 'Как мы решили ваш вопрос?', nameEn: 'How did we handle your case?', answerDays: 14,
+  questions: [
+    { type: QuestionType.CSAT, parameter: SurveyParameter.OVERALL, required: true, multiple: false,
+      textRu: 'Насколько вы довольны решением по обращению?', textEn: 'How satisfied are you with the outcome of your case?' },
+    { type: QuestionType.NPS, parameter: SurveyParameter.OVERALL, required: true, multiple: false,
+      textRu: 'Насколько вероятно, что вы порекомендуете нас друзьям?', textEn: 'How likely are you to recommend us to a friend?' },
+    { type: QuestionType.CES, parameter: SurveyParameter.RESOLUTION_SPEED, required: false, multiple: false,
+      textRu: 'Насколько легко было добиться решения?', textEn: 'How easy was it to get your case resolved?' },
+    { type: QuestionType.CSAT, parameter: SurveyParameter.STAFF, required: false, multiple: false,
+      textRu: 'Как вы оцениваете работу наших сотрудников?', textEn: 'How would you rate our staff?' },
+    { type: QuestionType.CSAT, parameter: SurveyParameter.COMMUNICATION, required: false, multiple: false,
+      textRu: 'Достаточно ли мы сообщали о ходе рассмотрения?', textEn: 'Did we keep you informed along the way?' },
+    { type: QuestionType.CHOICE, parameter: SurveyParameter.SUPPORT_LINE, required: false, multiple: true,
+      textRu: 'Что нам стоит улучшить?', textEn: 'What should we do better?', options: [
+        { code: 'SPEED', labelRu: 'Решать быстрее', labelEn: 'Resolve faster', alerting: false },
+        { code: 'UPDATES', labelRu: 'Чаще сообщать о ходе дела', labelEn: 'Keep me updated more often', alerting: false },
+        { code: 'CLARITY', labelRu: 'Понятнее объяснять решение', labelEn: 'Explain the decision more clearly', alerting: false },
+        { code: 'OUTCOME', labelRu: 'Я не согласен с решением', labelEn: 'I disagree with the decision', alerting: true },
+      ] },
+    { type: QuestionType.TEXT, parameter: SurveyParameter.OVERALL, required: false, multiple: false,
+      textRu: 'Что-нибудь ещё?', textEn: 'Anything else you would like to tell us?' },
+  ],
+};
+
+/**
+ * When the survey was sent after resolution, in days before seeding: for a
+ * quarter, then paused a week before, so that the portal's tracking page
+ * asks for the single rating as a new company's does, and Analysis has a
+ * quarter of survey figures beside the ratings. A quality manager resumes it
+ * in Settings → Surveys.
+ */
+export const DEMO_SURVEY_DAYS = { from: 90, to: 7 } as const;
+
+/** A complaint's last stay in FEEDBACK, where the survey invited its customer, and how it ended. */
+export interface FeedbackVisit {
+  complaint_id: string;
+  entered_at: string;
+  /** When the customer answered: moved on from FEEDBACK (closed, or reopened by a poor rating); null while still there. */
+  left_at: string | null;
+  satisfaction: number | null;
+  satisfaction_comment: string | null;
+  customer_email: string | null;
+}
+
+export interface SurveyRows {
+  survey_invitations: Row[];
+  survey_responses: Row[];
+  survey_answers: Row[];
+}
+
+/**
+ * Invitations for the complaints that reached FEEDBACK while the survey was
+ * sent, and the answers of those whose customers rated the outcome then:
+ * the outcome's CSAT is the rating they gave (the complaint's
+ * satisfaction), the other scores follow it with some spread, poor ones say
+ * what to do better, and the rating's comment is the survey's. Checked by
+ * the survey's own rules (`checkAnswers`), detractors marked by them. The
+ * same visits give the same answers on every seed (drawn from each
+ * complaint's id).
+ */
+export function planSurveyRows(visits: readonly FeedbackVisit[], questions: readonly SurveyQuestion[],
+  survey: { id: string; versionId: string; answerDays: number }, window: { from: number; to: number },
+  /** Who entered the answers given by phone (an operator). */
+  operatorId: string): SurveyRows {
+  const rows: SurveyRows = { survey_invitations: [], survey_responses: [], survey_answers: [] };
+  const byKind = (type: QuestionType, parameter: SurveyParameter) => questions.find((q) => q.type === type && q.parameter === parameter);
+  for (const v of visits) {
+    const invited = Date.parse(v.entered_at);
+    if (invited < window.from || invited >= window.to) continue;
+    const rng = new Rng(`survey:${v.complaint_id}`);
+    const expires = invited + survey.answerDays * DAY;
+    const answeredAt = v.left_at !== null && v.satisfaction !== null && Date.parse(v.left_at) < expires ? Date.parse(v.left_at) : null;
+    const invitation = {
+      id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id,
+      token_hash: `\\x${hashSecret(randomBytes(32).toString('base64url')).toString('hex')}`,
+      expires_at: new Date(expires).toISOString(), answered_at: answeredAt === null ? null : new Date(answeredAt).toISOString(),
+      created_at: new Date(invited).toISOString(),
+    };
+    rows.survey_invitations.push(invitation);
+    if (answeredAt === null) continue;
+    const given = answersOf(v.satisfaction!, v.satisfaction_comment, rng, byKind);
+    const { answers, problems } = checkAnswers(questions, given);
+    if (problems.length) throw new Error(`demo survey answers: ${JSON.stringify(problems)}`);
+    // By the mailed link mostly; on the tracking page; or told an operator on the phone, who entered them.
+    const channel = rng.weighted<ResponseChannel>(v.customer_email
+      ? [[ResponseChannel.MAIL_LINK, 65], [ResponseChannel.PORTAL, 15], [ResponseChannel.PHONE, 20]]
+      : [[ResponseChannel.PORTAL, 60], [ResponseChannel.PHONE, 40]]);
+    const response = {
+      id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id, invitation_id: invitation.id,
+      channel, entered_by_user_id: channel === ResponseChannel.PHONE ? operatorId : null,
+      detractor: detractorReasons(answers).length > 0, created_at: invitation.answered_at,
+    };
+    rows.survey_responses.push(response);
+    for (const a of answers) {
+      rows.survey_answers.push({
+        id: rng.uuid(), response_id: response.id, question_id: a.question.id, type: a.question.type, parameter: a.question.parameter,
+        score: a.score, option_codes: a.optionCodes, text: a.text,
+      });
+    }
+  }
+  return rows;
+}
+
+/** Scores drawn around the outcome's rating (1–5): NPS (0–10), CES (1–7, higher is easier), the staff and the updates (1–5). */
+function answersOf(satisfaction: number, comment: string | null, rng: Rng,
+  question: (type: QuestionType, parameter: SurveyParameter) => SurveyQuestion | undefined): GivenAnswer[] {
+  const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(v)));
+  const near = (v: number, spread: number, min: number, max: number) => clamp(v + rng.between(-spread, spread), min, max);
+  const answers: Array<[SurveyQuestion | undefined, Omit<GivenAnswer, 'questionId'> | null]> = [
+    [question(QuestionType.CSAT, SurveyParameter.OVERALL), { score: satisfaction }],
+    [question(QuestionType.NPS, SurveyParameter.OVERALL), { score: near(satisfaction * 2.2 - 0.3, 1.2, 0, 10) }],
+    [question(QuestionType.CES, SurveyParameter.RESOLUTION_SPEED), rng.chance(0.85) ? { score: near(satisfaction * 1.4, 1, 1, 7) } : null],
+    [question(QuestionType.CSAT, SurveyParameter.STAFF), rng.chance(0.8) ? { score: near(satisfaction + 0.4, 1, 1, 5) } : null],
+    [question(QuestionType.CSAT, SurveyParameter.COMMUNICATION), rng.chance(0.8) ? { score: near(satisfaction - 0.2, 1, 1, 5) } : null],
+    [question(QuestionType.CHOICE, SurveyParameter.SUPPORT_LINE), satisfaction <= 3 || rng.chance(0.2) ? { optionCodes: improvements(satisfaction, rng) } : null],
+    [question(QuestionType.TEXT, SurveyParameter.OVERALL), comment ? { text: comment } : null],
+  ];
+  return answers.flatMap(([q, a]) => (q && a ? [{ questionId: q.id, ...a }] : []));
+}
+
+function improvements(satisfaction: number, rng: Rng): string[] {
+  const chosen = ['SPEED', 'UPDATES', 'CLARITY'].filter(() => rng.chance(satisfaction <= 2 ? 0.5 : 0.3));
+  if (satisfaction <= 2 && rng.chance(0.6)) chosen.push('OUTCOME');
+  return chosen.length ? chosen : [rng.pick(['SPEED', 'UPDATES', 'CLARITY'])];
+}
