@@ -49,10 +49,7 @@ export function generateTenantData(options: GenerateOptions): TenantData {
     const number = formatComplaintNumber(texts.slug.toUpperCase(), year, i + 1);
     return new DemoComplaint({ ...gen, rng: d.rng }, d, number, customers.next(d.times[0]!, d.customerRng)).build();
   });
-  const timeline = complaints.flatMap((c) => c.events)
-    .map((e, i) => ({ e, i, at: Date.parse(e.at as string) }))
-    .sort((a, b) => a.at - b.at || a.i - b.i)
-    .map(({ e }, seq) => ({ ...e, seq }));
+  const timeline = inTimeOrder(complaints.flatMap((c) => c.events));
   return {
     organization: org,
     customers: customers.rows,
@@ -63,6 +60,12 @@ export function generateTenantData(options: GenerateOptions): TenantData {
     counter: { year, lastValue: complaints.length },
   };
 }
+
+/** Timeline rows in time order (their order kept among equal times), with `seq` numbering it (the identity column follows it). */
+export const inTimeOrder = (rows: Row[]): Row[] => rows
+  .map((e, i) => ({ e, i, at: Date.parse(e.at as string) }))
+  .sort((a, b) => a.at - b.at || a.i - b.i)
+  .map(({ e }, seq) => ({ ...e, seq }));
 
 /** Decides a complaint's channel, priority, timing, scenario and product. */
 function draft(gen: Generation, path: Stage[]): Draft {

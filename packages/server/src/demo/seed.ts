@@ -22,13 +22,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../auth/password.js';
 import { inTenant } from '../db/unit-of-work.js';
 import { Channel, Stage } from '../modules/complaint/complaint.enums.js';
-import { generateTenantData, type TenantData } from './demo-generator.js';
+import { generateTenantData, inTimeOrder, type TenantData } from './demo-generator.js';
 import type { Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
 import { Role } from '../auth/roles.js';
 import { createSurvey, questionsOf } from '../modules/survey/survey.service.js';
-import { DEMO_SURVEY, DEMO_SURVEY_DAYS, planSurveyRows, type FeedbackVisit } from './demo-survey.js';
+import { DEMO_SURVEY, DEMO_SURVEY_DAYS, feedbackVisits, planSurveyRows } from './demo-survey.js';
 import { DAY } from './demo-random.js';
 import { fireDueClocks, syncSla } from '../modules/sla/sla.service.js';
 import { newTrackingToken, trackingPath } from '../modules/complaint/tracking.js';
@@ -129,9 +129,9 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
   await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
     [data.counter.year, data.counter.lastValue]);
   await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
-  await seedSla(ctx, data.timeline_events, new Date(now));
+  const survey = await seedSurvey(ctx, data, now);
+  await seedSla(ctx, inTimeOrder([...data.timeline_events, ...survey.timeline_events]), new Date(now));
   await seedAnalysis(ctx);
-  await seedSurvey(ctx, now);
   return true;
 }
 
@@ -139,11 +139,11 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
  * The company's survey (DEMO_SURVEY), created by its quality manager the
  * way the console does (`createSurvey`), dated to when it began to be sent
  * after resolution; its invitations and answers over the quarter it was
- * sent (planSurveyRows). It is paused now: the survey's own moves (invited at
- * FEEDBACK, answered) are those of its invitations, which the customers'
- * ratings already decided.
+ * sent (planSurveyRows), from the complaints' stays in FEEDBACK. It is
+ * paused now. Returns the answers' timeline entries, for the timeline's
+ * replay to write in their place.
  */
-async function seedSurvey(ctx: RequestContext, now: number): Promise<void> {
+async function seedSurvey(ctx: RequestContext, data: TenantData, now: number): Promise<{ timeline_events: Row[] }> {
   const { manager } = ctx;
   const staffWith = async (role: Role) => (await manager.query<Array<{ id: string; roles: Role[] }>>(
     'SELECT id, roles FROM users WHERE $1 = ANY(roles) ORDER BY email LIMIT 1', [role]))[0]!;
@@ -155,19 +155,14 @@ async function seedSurvey(ctx: RequestContext, now: number): Promise<void> {
   await manager.query('UPDATE surveys SET created_at = $2, updated_at = $2 WHERE id = $1', [survey.id, new Date(from)]);
   await manager.query('UPDATE survey_versions SET published_at = $2 WHERE survey_id = $1', [survey.id, new Date(from)]);
   const [version] = await manager.query<Array<{ id: string }>>('SELECT id FROM survey_versions WHERE survey_id = $1', [survey.id]);
-  const visits = await manager.query<FeedbackVisit[]>(
-    `SELECT DISTINCT ON (v.complaint_id) v.complaint_id, v.entered_at, v.left_at, c.satisfaction, c.satisfaction_comment, c.customer_email
-       FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
-      WHERE v.stage = 'FEEDBACK' ORDER BY v.complaint_id, v.seq DESC`);
-  const rows = planSurveyRows(visits.map((v) => ({ ...v, entered_at: iso(v.entered_at), left_at: v.left_at && iso(v.left_at) })),
-    await questionsOf(ctx, version!.id), { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from, to },
-    (await staffWith(Role.OPERATOR)).id);
+  const rows = planSurveyRows(feedbackVisits(data.complaints, data.timeline_events), await questionsOf(ctx, version!.id),
+    { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from, to }, (await staffWith(Role.OPERATOR)).id);
   await insertRows(manager, 'survey_invitations', rows.survey_invitations);
   await insertRows(manager, 'survey_responses', rows.survey_responses);
   await insertRows(manager, 'survey_answers', rows.survey_answers);
+  return rows;
 }
 
-const iso = (d: Date | string) => new Date(d).toISOString();
 
 /**
  * The tenant's default SLA settings and every complaint's clocks, then the

@@ -228,7 +228,11 @@ describe('demo data', () => {
             (SELECT a.score FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id
               WHERE a.response_id = r.id AND q.position = 1) AS outcome,
             (SELECT a.score FROM survey_answers a WHERE a.response_id = r.id AND a.type = 'NPS') AS nps,
-            (SELECT count(*)::int FROM survey_answers a WHERE a.response_id = r.id AND 'OUTCOME' = ANY(a.option_codes)) AS disagrees
+            (SELECT min(a.score) FROM survey_answers a WHERE a.response_id = r.id AND a.type = 'CSAT') AS lowest_csat,
+            (SELECT count(*)::int FROM survey_answers a WHERE a.response_id = r.id AND 'OUTCOME' = ANY(a.option_codes)) AS disagrees,
+            (SELECT min(v.left_at) FROM stage_visits v WHERE v.complaint_id = c.id AND v.stage = 'FEEDBACK' AND v.entered_at = i.created_at) AS moved_on,
+            (SELECT json_agg(json_build_object('at', e.at, 'data', e.data, 'actor', e.actor_kind, 'user', e.actor_user_id))
+               FROM timeline_events e WHERE e.complaint_id = c.id AND e.type = 'SURVEY_ANSWERED') AS entries
           FROM survey_invitations i JOIN complaints c ON c.id = i.complaint_id LEFT JOIN survey_responses r ON r.invitation_id = i.id`);
         const [reached] = await read(texts.slug, `SELECT count(DISTINCT complaint_id)::int AS n FROM stage_visits WHERE stage = 'FEEDBACK'
           AND entered_at >= $1 AND entered_at < $2 AND (complaint_id, seq) IN (SELECT complaint_id, max(seq) FROM stage_visits WHERE stage = 'FEEDBACK' GROUP BY 1)`,
@@ -239,11 +243,18 @@ describe('demo data', () => {
           expect(i.created_at).toEqual(i.feedback);
           expect(i.expires_at.getTime() - i.created_at.getTime()).toBe(DEMO_SURVEY.answerDays * DAY);
           expect(i.answered_at === null).toBe(i.responded === null);
-          if (i.responded === null) continue;
+          if (i.responded === null) {
+            expect(i.entries).toBeNull();
+            continue;
+          }
           expect(i.responded).toEqual(i.answered_at);
-          expect(i.answered_at.getTime()).toBeLessThan(i.expires_at.getTime());
+          // Answered while the complaint awaited feedback, within the survey's days; written on its timeline as answering writes it.
+          expect(i.answered_at.getTime()).toBeLessThan(Math.min(i.expires_at.getTime(), i.moved_on.getTime()));
+          expect(i.answered_at.getTime()).toBeGreaterThan(i.created_at.getTime());
+          expect(i.entries.map((e: Row) => ({ ...e, at: new Date(e.at) }))).toEqual([{ at: i.answered_at, actor: i.channel === 'PHONE' ? 'STAFF' : 'CUSTOMER',
+            user: i.entered_by_user_id, data: { channel: i.channel, satisfaction: i.satisfaction, detractor: i.detractor } }]);
           expect(i.outcome).toBe(i.satisfaction);
-          expect(i.detractor).toBe(i.nps <= 6 || i.outcome <= 2 || i.disagrees > 0);
+          expect(i.detractor).toBe(i.nps <= 6 || i.lowest_csat <= 2 || i.disagrees > 0);
           expect(i.entered_by_user_id !== null).toBe(i.channel === 'PHONE');
         }
         const answered = invitations.filter((i) => i.responded !== null);
