@@ -77,6 +77,8 @@ describe('archiving a department', () => {
     const again = await fx.expectNoWrites(async () => ok(await server.staff(ARCHIVE, { id: dept }, admin())).archiveDepartment);
     expect(again.archivedAt).toBe(archived.archivedAt);
     expect(ok(await server.staff(RESTORE, { id: dept }, admin())).restoreDepartment).toEqual({ id: dept, name: 'Returns desk', archivedAt: null });
+    // Restoring again changes nothing either.
+    await fx.expectNoWrites(async () => expect(ok(await server.staff(RESTORE, { id: dept }, admin())).restoreDepartment.archivedAt).toBeNull());
     expect(await listed(false)).toContain(dept);
     const registered = await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE', departmentId: dept, categoryId: w.cat, demand: 'REFUND' });
     expect(registered.department).toEqual({ id: dept });

@@ -292,7 +292,7 @@ export async function startWorld(options: Parameters<typeof startTestServer>[0] 
  */
 export async function dbState(dataSource: DataSource, tenantId?: string): Promise<Record<string, string>> {
   const of = (t: string) => (tenantId ? ` WHERE x.${t === 'tenants' ? 'id' : 'tenant_id'} = $1::uuid` : '');
-  const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(${ROW(t)}, 0)::numeric), 0) FROM ${t} x${of(t)}) AS ${t}`);
+  const sql = TABLES.map((t) => `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(${ROW(t)}, 0)), 0) FROM ${t} x${of(t)}) AS ${t}`);
   const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`, tenantId ? [tenantId] : []);
   return row;
 }

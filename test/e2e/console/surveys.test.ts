@@ -56,11 +56,13 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await page.locator('[data-test=save-survey]').click();
     await builder.waitFor({ state: 'detached' });
 
-    await page.locator('[data-test=activate]').click();
+    // Its row (the demo company's own survey, paused, is listed too).
+    const row = page.locator('tr', { hasText: 'After resolution' });
+    await row.locator('[data-test=activate]').click();
     await page.locator('.n-dialog .n-button--warning-type').click();
-    await page.locator('[data-test=deactivate]').waitFor();
+    await row.locator('[data-test=deactivate]').waitFor();
 
-    await page.locator('[data-test=edit-questions]').click();
+    await row.locator('[data-test=edit-questions]').click();
     await builder.waitFor();
     expect(await page.inputValue('[data-test=question-0] input[name=textEn]')).toBe('How satisfied are you?');
     await page.fill('[data-test=question-0] input[name=textEn]', 'How satisfied are you with the outcome?');
@@ -68,7 +70,7 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await builder.waitFor({ state: 'detached' });
 
     // A weekly schedule: a time that is not HH:MM is held back; saved, the survey is marked scheduled.
-    await page.locator('[data-test=schedule]').click();
+    await row.locator('[data-test=schedule]').click();
     const form = page.locator('[data-test=survey-schedule]');
     await form.waitFor();
     await page.fill('input[name=time]', '9:5');
@@ -80,23 +82,26 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await page.fill('input[name=sharePercent]', '30');
     await page.locator('[data-test=save-schedule]').click();
     await form.waitFor({ state: 'detached' });
-    await page.locator('.n-tag', { hasText: 'scheduled' }).waitFor();
+    await row.locator('.n-tag', { hasText: 'scheduled' }).waitFor();
     await context.close();
 
     const token = await demoToken(demo.server.base, TENANT, 'quality.manager');
     const { surveys } = await staffData(demo.server, `{ surveys { id nameEn currentVersion afterResolution versions { number questions { textEn } } } }`, {}, token);
-    expect(surveys).toHaveLength(1);
-    expect(surveys[0]).toMatchObject({ nameEn: 'After resolution', currentVersion: 2, afterResolution: true });
-    expect(surveys[0].versions[0].questions[0].textEn).toBe('How satisfied are you?');
+    // Beside the demo's own survey, still paused.
+    expect(surveys).toHaveLength(2);
+    const built = surveys.find((x: { nameEn: string }) => x.nameEn === 'After resolution');
+    expect(built).toMatchObject({ currentVersion: 2, afterResolution: true });
+    expect(surveys.find((x: { id: string }) => x.id !== built.id)).toMatchObject({ afterResolution: false });
+    expect(built.versions[0].questions[0].textEn).toBe('How satisfied are you?');
     const { survey } = await staffData(demo.server, `query($id: ID!) { survey(id: $id) { questions { type parameter textEn options { code alerting } } } }`,
-      { id: surveys[0].id }, token);
+      { id: built.id }, token);
     expect(survey.questions.map((q: { type: string; parameter: string; textEn: string }) => [q.type, q.parameter, q.textEn])).toEqual([
       ['CSAT', 'OVERALL', 'How satisfied are you with the outcome?'], ['NPS', 'OVERALL', 'Would you recommend us?'],
       ['CHOICE', 'DELIVERY', 'What went wrong with delivery?'],
     ]);
     expect(survey.questions[2].options).toEqual([{ code: 'LATE', alerting: false }, { code: 'RUDE', alerting: true }]);
     const { surveySchedules } = await staffData(demo.server, '{ surveySchedules { surveyId active cadence weekday time sharePercent nextRunAt } }', {}, token);
-    expect(surveySchedules).toEqual([expect.objectContaining({ surveyId: surveys[0].id, active: true, cadence: 'WEEKLY', weekday: 1, time: '09:30', sharePercent: 30 })]);
+    expect(surveySchedules).toEqual([expect.objectContaining({ surveyId: built.id, active: true, cadence: 'WEEKLY', weekday: 1, time: '09:30', sharePercent: 30 })]);
     expect(surveySchedules[0].nextRunAt).not.toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import type { CreateSurveyInput } from '../modules/survey/survey.inputs.js';
 import { QuestionType, ResponseChannel, SurveyParameter, type SurveyQuestion } from '../modules/survey/survey.entity.js';
 import { checkAnswers, detractorReasons, satisfactionOf, type GivenAnswer } from '../modules/survey/survey.rules.js';
 import { ActorKind, Stage } from '../modules/complaint/complaint.enums.js';
-import { DAY, MINUTE, Rng } from './demo-random.js';
+import { DAY, MINUTE, Rng, toOfficeHours } from './demo-random.js';
 import type { Row } from './demo-organization.js';
 
 /**
@@ -47,12 +47,13 @@ export const DEMO_SURVEY: CreateSurveyInput = {
  */
 export const DEMO_SURVEY_DAYS = { from: 90, to: 7 } as const;
 
-/** A complaint's last stay in FEEDBACK, where the survey invited its customer, and how it ended. */
+/** A complaint's last stay in FEEDBACK, where the survey invited its customer, and the rating given when it closed. */
 export interface FeedbackVisit {
   complaint_id: string;
   entered_at: number;
-  /** When it moved on from FEEDBACK (closed, or reopened by a poor rating); null while still there. */
+  /** When it was closed from FEEDBACK; null while still there. */
   left_at: number | null;
+  /** The rating the close recorded (its transition's data), null without one (feedback unavailable). */
   satisfaction: number | null;
   satisfaction_comment: string | null;
   customer_email: string | null;
@@ -60,20 +61,20 @@ export interface FeedbackVisit {
 
 /** Each complaint's last stay in FEEDBACK, from the generated complaints and their timeline (in time order). */
 export function feedbackVisits(complaints: readonly Row[], timeline: readonly Row[]): FeedbackVisit[] {
-  const stays = new Map<string, { entered: number; left: number | null }>();
+  const stays = new Map<string, Pick<FeedbackVisit, 'entered_at' | 'left_at' | 'satisfaction' | 'satisfaction_comment'>>();
   for (const e of timeline) {
     if (e.type !== 'TRANSITIONED') continue;
     const at = Date.parse(e.at as string);
     const id = e.complaint_id as string;
-    if (e.to_stage === Stage.FEEDBACK) stays.set(id, { entered: at, left: null });
-    else if (e.from_stage === Stage.FEEDBACK) stays.get(id)!.left = at;
+    const data = e.data as { satisfaction?: number; satisfactionComment?: string };
+    if (e.to_stage === Stage.FEEDBACK) stays.set(id, { entered_at: at, left_at: null, satisfaction: null, satisfaction_comment: null });
+    else if (e.from_stage === Stage.FEEDBACK) {
+      Object.assign(stays.get(id)!, { left_at: at, satisfaction: data.satisfaction ?? null, satisfaction_comment: data.satisfactionComment ?? null });
+    }
   }
   return complaints.flatMap((c) => {
     const stay = stays.get(c.id as string);
-    return stay ? [{
-      complaint_id: c.id as string, entered_at: stay.entered, left_at: stay.left, satisfaction: (c.satisfaction as number | null) ?? null,
-      satisfaction_comment: (c.satisfaction_comment as string | null) ?? null, customer_email: (c.customer_email as string | null) ?? null,
-    }] : [];
+    return stay ? [{ complaint_id: c.id as string, ...stay, customer_email: (c.customer_email as string | null) ?? null }] : [];
   });
 }
 
@@ -88,18 +89,17 @@ export interface SurveyRows {
 /**
  * Invitations for the complaints that reached FEEDBACK while the survey was
  * sent, and the answers of those whose customers rated the outcome then,
- * given before the complaint moved on (closed, or reopened by a poor
- * rating) and within the survey's days: the outcome's CSAT is the rating
- * they gave (the complaint's satisfaction), the other scores follow it with
- * some spread, poor ones say what to do better, and the rating's comment is
+ * given before the complaint was closed and within the survey's days
+ * (those told to an operator by phone, in office hours): the outcome's CSAT
+ * is the rating the close recorded, the other scores follow it with some
+ * spread, poor ones say what to do better, and the rating's comment is
  * the survey's. Checked by the survey's own rules (`checkAnswers`),
  * detractors marked by them. The same visits give the same answers on
  * every seed (drawn from each complaint's id).
  */
 export function planSurveyRows(visits: readonly FeedbackVisit[], questions: readonly SurveyQuestion[],
   survey: { id: string; versionId: string; answerDays: number }, window: { from: number; to: number },
-  /** Who entered the answers given by phone (an operator). */
-  operatorId: string): SurveyRows {
+  company: { timeZone: string; /** Who may enter answers given by phone. */ operatorIds: readonly string[] }): SurveyRows {
   const rows: SurveyRows = { survey_invitations: [], survey_responses: [], survey_answers: [], timeline_events: [] };
   const byKind = (type: QuestionType, parameter: SurveyParameter) => questions.find((q) => q.type === type && q.parameter === parameter);
   for (const v of visits) {
@@ -107,28 +107,32 @@ export function planSurveyRows(visits: readonly FeedbackVisit[], questions: read
     if (invited < window.from || invited >= window.to) continue;
     const rng = new Rng(`survey:${v.complaint_id}`);
     const expires = invited + survey.answerDays * DAY;
-    // Answered some minutes to a day before the move on, and not before the invitation.
+    // Answered some minutes to a day before the close, and not before the invitation.
     const answeredAt = v.left_at !== null && v.satisfaction !== null && v.left_at < expires
       ? Math.max(invited + MINUTE, v.left_at - Math.round(rng.between(5 * MINUTE, Math.min(DAY, (v.left_at - invited) / 2)))) : null;
-    const invitation = {
-      id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id,
-      token_hash: `\\x${hashSecret(randomBytes(32).toString('base64url')).toString('hex')}`,
-      expires_at: new Date(expires).toISOString(), answered_at: answeredAt === null ? null : new Date(answeredAt).toISOString(),
-      created_at: new Date(invited).toISOString(),
-    };
-    rows.survey_invitations.push(invitation);
-    if (answeredAt === null) continue;
-    const given = answersOf(v.satisfaction!, v.satisfaction_comment, rng, byKind);
-    const { answers, problems } = checkAnswers(questions, given);
-    if (problems.length) throw new Error(`demo survey answers: ${JSON.stringify(problems)}`);
     // By the mailed link mostly; on the tracking page; or told an operator on the phone, who entered them.
     const channel = rng.weighted<ResponseChannel>(v.customer_email
       ? [[ResponseChannel.MAIL_LINK, 65], [ResponseChannel.PORTAL, 15], [ResponseChannel.PHONE, 20]]
       : [[ResponseChannel.PORTAL, 60], [ResponseChannel.PHONE, 40]]);
+    const phoned = channel === ResponseChannel.PHONE;
+    const answered = answeredAt !== null && phoned
+      ? Math.min(Math.max(toOfficeHours(answeredAt, company.timeZone), invited + MINUTE), v.left_at! - MINUTE) : answeredAt;
+    const invitation = {
+      id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id,
+      token_hash: `\\x${hashSecret(randomBytes(32).toString('base64url')).toString('hex')}`,
+      expires_at: new Date(expires).toISOString(), answered_at: answered === null ? null : new Date(answered).toISOString(),
+      created_at: new Date(invited).toISOString(),
+    };
+    rows.survey_invitations.push(invitation);
+    if (answered === null) continue;
+    const given = answersOf(v.satisfaction!, v.satisfaction_comment, rng, byKind);
+    const { answers, problems } = checkAnswers(questions, given);
+    if (problems.length) throw new Error(`demo survey answers: ${JSON.stringify(problems)}`);
     const detractor = detractorReasons(answers).length > 0;
+    const operatorId = phoned ? rng.pick(company.operatorIds) : null;
     const response = {
       id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id, invitation_id: invitation.id,
-      channel, entered_by_user_id: channel === ResponseChannel.PHONE ? operatorId : null, detractor, created_at: invitation.answered_at,
+      channel, entered_by_user_id: operatorId, detractor, created_at: invitation.answered_at,
     };
     rows.survey_responses.push(response);
     for (const a of answers) {
@@ -137,10 +141,9 @@ export function planSurveyRows(visits: readonly FeedbackVisit[], questions: read
         score: a.score, option_codes: a.optionCodes, text: a.text,
       });
     }
-    const phoned = channel === ResponseChannel.PHONE;
     rows.timeline_events.push({
       complaint_id: v.complaint_id, type: 'SURVEY_ANSWERED', from_stage: null, to_stage: null,
-      actor_kind: phoned ? ActorKind.STAFF : ActorKind.CUSTOMER, actor_user_id: phoned ? operatorId : null,
+      actor_kind: phoned ? ActorKind.STAFF : ActorKind.CUSTOMER, actor_user_id: operatorId,
       data: { channel, satisfaction: satisfactionOf(answers), detractor }, at: invitation.answered_at,
     });
   }

@@ -15,7 +15,9 @@
  *   specialist.<department>     SPECIALIST in quality, service, logistics, sales, care
  *   specialist2.service         SPECIALIST (Service centre)
  *
- * Each tenant also gets a few response templates in its language (demo-templates.ts).
+ * Each tenant also gets a few response templates in its language (demo-templates.ts) and a
+ * satisfaction survey, sent after resolution over the last quarter and paused now, with its
+ * invitations and answers (demo-survey.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -23,7 +25,7 @@ import { hashPassword } from '../auth/password.js';
 import { inTenant } from '../db/unit-of-work.js';
 import { Channel, Stage } from '../modules/complaint/complaint.enums.js';
 import { generateTenantData, inTimeOrder, type TenantData } from './demo-generator.js';
-import type { Row } from './demo-organization.js';
+import { staffWith, type Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
 import { Role } from '../auth/roles.js';
@@ -129,7 +131,7 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
   await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
     [data.counter.year, data.counter.lastValue]);
   await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
-  const survey = await seedSurvey(ctx, data, now);
+  const survey = await seedSurvey(ctx, texts, data, now);
   await seedSla(ctx, inTimeOrder([...data.timeline_events, ...survey.timeline_events]), new Date(now));
   await seedAnalysis(ctx);
   return true;
@@ -143,26 +145,24 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
  * paused now. Returns the answers' timeline entries, for the timeline's
  * replay to write in their place.
  */
-async function seedSurvey(ctx: RequestContext, data: TenantData, now: number): Promise<{ timeline_events: Row[] }> {
+async function seedSurvey(ctx: RequestContext, texts: DemoTexts, data: TenantData, now: number): Promise<{ timeline_events: Row[] }> {
   const { manager } = ctx;
-  const staffWith = async (role: Role) => (await manager.query<Array<{ id: string; roles: Role[] }>>(
-    'SELECT id, roles FROM users WHERE $1 = ANY(roles) ORDER BY email LIMIT 1', [role]))[0]!;
-  const qm = await staffWith(Role.QUALITY_MANAGER);
+  const qm = staffWith(data.organization, Role.QUALITY_MANAGER)[0]!;
   const author = new RequestContext(ctx.tenantId, { userId: qm.id, tenantId: ctx.tenantId, roles: qm.roles, departmentIds: [] }, manager);
   const survey = await createSurvey(author, DEMO_SURVEY);
-  const from = now - DEMO_SURVEY_DAYS.from * DAY;
-  const to = now - DEMO_SURVEY_DAYS.to * DAY;
-  await manager.query('UPDATE surveys SET created_at = $2, updated_at = $2 WHERE id = $1', [survey.id, new Date(from)]);
-  await manager.query('UPDATE survey_versions SET published_at = $2 WHERE survey_id = $1', [survey.id, new Date(from)]);
+  const from = new Date(now - DEMO_SURVEY_DAYS.from * DAY);
+  const paused = new Date(now - DEMO_SURVEY_DAYS.to * DAY);
+  await manager.query('UPDATE surveys SET created_at = $2, updated_at = $3 WHERE id = $1', [survey.id, from, paused]);
+  await manager.query('UPDATE survey_versions SET published_at = $2 WHERE survey_id = $1', [survey.id, from]);
   const [version] = await manager.query<Array<{ id: string }>>('SELECT id FROM survey_versions WHERE survey_id = $1', [survey.id]);
   const rows = planSurveyRows(feedbackVisits(data.complaints, data.timeline_events), await questionsOf(ctx, version!.id),
-    { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from, to }, (await staffWith(Role.OPERATOR)).id);
+    { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from: from.getTime(), to: paused.getTime() },
+    { timeZone: texts.timeZone, operatorIds: staffWith(data.organization, Role.OPERATOR).map((u) => u.id) });
   await insertRows(manager, 'survey_invitations', rows.survey_invitations);
   await insertRows(manager, 'survey_responses', rows.survey_responses);
   await insertRows(manager, 'survey_answers', rows.survey_answers);
   return rows;
 }
-
 
 /**
  * The tenant's default SLA settings and every complaint's clocks, then the

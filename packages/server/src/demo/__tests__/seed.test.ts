@@ -16,11 +16,14 @@ type Row = Record<string, any>;
 let server: TestServer;
 let summary: string | null;
 let seedMs: number;
+/** The instant the demo was seeded as of (what "90 days before seeding" counts from). */
+let seededAt: number;
 
 beforeAll(async () => {
   server = await startTestServer();
   const started = performance.now();
-  summary = await seedDemoData(server.dataSource);
+  seededAt = Date.now();
+  summary = await seedDemoData(server.dataSource, seededAt);
   seedMs = performance.now() - started;
   console.log(`demo seed on ${server.mode}: ${Math.round(seedMs)} ms\n${summary}`);
 });
@@ -215,11 +218,12 @@ describe('demo data', () => {
       });
 
       it('has the survey it sent after resolution for a quarter, paused now, its answers those of the ratings', async () => {
-        const now = Date.now();
-        const [survey] = await read(texts.slug, `SELECT s.id, s.after_resolution, s.created_at, s.current_version,
+        const now = seededAt;
+        const [survey] = await read(texts.slug, `SELECT s.id, s.after_resolution, s.created_at, s.updated_at, s.current_version,
           (SELECT count(*)::int FROM survey_questions q JOIN survey_versions v ON v.id = q.version_id WHERE v.survey_id = s.id) AS questions FROM surveys s`);
         expect(survey).toMatchObject({ after_resolution: false, current_version: 1, questions: DEMO_SURVEY.questions.length });
-        expect(Math.round((now - survey!.created_at.getTime()) / DAY)).toBe(DEMO_SURVEY_DAYS.from);
+        expect(now - survey!.created_at.getTime()).toBe(DEMO_SURVEY_DAYS.from * DAY);
+        expect(now - survey!.updated_at.getTime()).toBe(DEMO_SURVEY_DAYS.to * DAY); // paused then
         // Every complaint that reached FEEDBACK while it was sent was invited then; the invitations answered are
         // those whose customers rated the outcome within the survey's 14 days, and nothing else was answered.
         const invitations = await read(texts.slug, `SELECT i.created_at, i.expires_at, i.answered_at, c.satisfaction,

@@ -35,10 +35,7 @@ export async function archiveDepartment(ctx: RequestContext, id: string): Promis
   // The row is locked first, as an update would: work that is bringing a complaint into it (requireActiveDepartment)
   // has committed by then and is counted below, and work that comes later sees it archived. An archived one is not
   // written again.
-  const [department] = await ctx.query<{ archived: boolean }>(
-    'SELECT archived_at IS NOT NULL AS archived FROM departments WHERE id = $1 FOR NO KEY UPDATE', [id]);
-  if (!department) throw notFound('department');
-  if (!department.archived) await ctx.query('UPDATE departments SET archived_at = now() WHERE id = $1', [id]);
+  if (!(await lockDepartment(ctx, id)).archived) await ctx.query('UPDATE departments SET archived_at = now() WHERE id = $1', [id]);
   const [open] = await ctx.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM complaints WHERE department_id = $1 AND stage = ANY($2)', [id, OPEN_STAGES]);
   if (open!.n > 0) {
@@ -54,10 +51,16 @@ export async function archiveDepartment(ctx: RequestContext, id: string): Promis
   return ctx.manager.findOneByOrFail(Department, { id });
 }
 
-/** Offers an archived department for new work again. */
+/** Offers an archived department for new work again; restoring one that is not archived changes nothing. */
 export async function restoreDepartment(ctx: RequestContext, id: string): Promise<Department> {
-  const [updated] = await ctx.query<{ id: string }>(
-    'WITH d AS (UPDATE departments SET archived_at = NULL WHERE id = $1 RETURNING id) SELECT id FROM d', [id]);
-  if (!updated) throw notFound('department');
+  if ((await lockDepartment(ctx, id)).archived) await ctx.query('UPDATE departments SET archived_at = NULL WHERE id = $1', [id]);
   return ctx.manager.findOneByOrFail(Department, { id });
+}
+
+/** Locks the department's row as an update of it would (NOT_FOUND when there is none); whether it is archived. */
+async function lockDepartment(ctx: RequestContext, id: string): Promise<{ archived: boolean }> {
+  const [department] = await ctx.query<{ archived: boolean }>(
+    'SELECT archived_at IS NOT NULL AS archived FROM departments WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  if (!department) throw notFound('department');
+  return department;
 }
