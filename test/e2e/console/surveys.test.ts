@@ -57,7 +57,7 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await builder.waitFor({ state: 'detached' });
 
     // Its row (the demo company's own survey, paused, is listed too).
-    const row = page.locator('tr', { hasText: 'After resolution' });
+    const row = page.locator('.n-data-table-tbody .n-data-table-tr', { has: page.getByRole('cell', { name: 'After resolution', exact: true }) });
     await row.locator('[data-test=activate]').click();
     await page.locator('.n-dialog .n-button--warning-type').click();
     await row.locator('[data-test=deactivate]').waitFor();
