@@ -81,6 +81,9 @@ describe('the check that an attempt writes nothing (expectNoWritesIn)', () => {
       await fails(write(w.t.tenantId, `UPDATE complaints SET subject = subject WHERE id = '${id}'`, 1));
       await fails(write(w.t.tenantId, `INSERT INTO departments (tenant_id, id, name) VALUES (app_tenant_id(), gen_random_uuid(), 'Returns')`));
       await fails(write(w.t.tenantId, `DELETE FROM departments WHERE name = 'Returns'`, 1));
+      // Of the tables only requests write, beyond those the isolation tests list (a survey, say).
+      await fails(write(w.t.tenantId, `INSERT INTO surveys (tenant_id, id, name_ru, name_en, created_at, updated_at)
+        VALUES (app_tenant_id(), gen_random_uuid(), 'Опрос', 'Survey', now(), now())`));
       await expectNoWritesIn(db.dataSource, () => inTenant(db.dataSource, w.t.tenantId, async (m) => {
         await m.query(`UPDATE complaints SET subject = 'Other' WHERE id = $1`, [id]);
         await m.query(`SELECT 1/0`);
