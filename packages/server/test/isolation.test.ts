@@ -65,6 +65,23 @@ beforeAll(async () => {
     ok(await server.staff(`mutation($input: LinkComplaintsInput!) { linkComplaints(input: $input) { id } }`,
       { input: { complaintId: one, otherComplaintId: other, kind: 'DUPLICATE' } }, w.staff.HEAD.token));
   }
+  // A survey in each tenant, sent for the complaint and answered (by phone), as the survey service writes them.
+  for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
+    await fx.asTenant(w.t.tenantId, (m) => m.query(
+      `WITH s AS (INSERT INTO surveys (tenant_id, id, name_ru, name_en, current_version, after_resolution, created_at, updated_at)
+                  VALUES (app_tenant_id(), gen_random_uuid(), 'Опрос', 'Survey', 1, true, now(), now()) RETURNING id),
+            v AS (INSERT INTO survey_versions (tenant_id, id, survey_id, number, published_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), s.id, 1, now() FROM s RETURNING id, survey_id),
+            q AS (INSERT INTO survey_questions (tenant_id, id, version_id, position, type, parameter, text_ru, text_en, required)
+                  SELECT app_tenant_id(), gen_random_uuid(), v.id, 1, 'CSAT', 'OVERALL', 'Довольны?', 'Satisfied?', true FROM v RETURNING id),
+            i AS (INSERT INTO survey_invitations (tenant_id, id, survey_id, version_id, complaint_id, token_hash, expires_at, answered_at, created_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), v.survey_id, v.id, $1, sha256(gen_random_uuid()::text::bytea), now() + interval '14 days', now(), now()
+                    FROM v RETURNING id, survey_id, version_id),
+            r AS (INSERT INTO survey_responses (tenant_id, id, survey_id, version_id, complaint_id, invitation_id, channel, entered_by_user_id, detractor, created_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), i.survey_id, i.version_id, $1, i.id, 'PHONE', $2, false, now() FROM i RETURNING id)
+       INSERT INTO survey_answers (tenant_id, id, response_id, question_id, type, parameter, score)
+       SELECT app_tenant_id(), gen_random_uuid(), r.id, q.id, 'CSAT', 'OVERALL', 4 FROM r, q`, [id, w.staff.OPERATOR.id]));
+  }
   // A warning in each tenant's SLA history, as the scheduler records one.
   for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
     await fx.asTenant(w.t.tenantId, (m) => m.query(
