@@ -97,8 +97,9 @@ const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.compl
   : t === 'outbound_mails' ? '(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, CASE WHEN x.body_secret THEN \'\' ELSE x.body_text END, x.created_at)::text'
     : '(x.ctid, x.xmin)::text');
 /**
- * What "writes nothing" compares besides TABLES: tables of a company whose rows no worker changes after the write
- * that made them (a user's own rows, which the isolation tests' world has none of). Not here: the
+ * What "writes nothing" compares besides TABLES: tables whose rows no worker changes after the write that made them,
+ * but that are one user's (their policies admit only their owner, so the row-level security tests over TABLES, which
+ * read as a company, cannot list them). Not here: the
  * webhook tables (the worker's deliveries and attempts), integrations (a key's use is recorded), mailboxes and
  * inbound mail (the reader's), upload receipts (the purge's), survey schedules (the scheduler's leases).
  */

@@ -107,16 +107,18 @@ export function planSurveyRows(visits: readonly FeedbackVisit[], questions: read
     if (invited < window.from || invited >= window.to) continue;
     const rng = new Rng(`survey:${v.complaint_id}`);
     const expires = invited + survey.answerDays * DAY;
-    // Answered some minutes to a day before the close, and not before the invitation.
-    const answeredAt = v.left_at !== null && v.satisfaction !== null && v.left_at < expires
-      ? Math.max(invited + MINUTE, v.left_at - Math.round(rng.between(5 * MINUTE, Math.min(DAY, (v.left_at - invited) / 2)))) : null;
     // By the mailed link mostly; on the tracking page; or told an operator on the phone, who entered them.
     const channel = rng.weighted<ResponseChannel>(v.customer_email
       ? [[ResponseChannel.MAIL_LINK, 65], [ResponseChannel.PORTAL, 15], [ResponseChannel.PHONE, 20]]
       : [[ResponseChannel.PORTAL, 60], [ResponseChannel.PHONE, 40]]);
     const phoned = channel === ResponseChannel.PHONE;
-    const answered = answeredAt !== null && phoned
-      ? Math.min(Math.max(toOfficeHours(answeredAt, company.timeZone), invited + MINUTE), v.left_at! - MINUTE) : answeredAt;
+    // Answered, if the close recorded a rating within the survey's days: some minutes to a day before the close, after
+    // the invitation; by phone, in office hours.
+    let answered: number | null = null;
+    if (v.left_at !== null && v.satisfaction !== null && v.left_at < expires) {
+      answered = Math.max(invited + MINUTE, v.left_at - Math.round(rng.between(5 * MINUTE, Math.min(DAY, (v.left_at - invited) / 2))));
+      if (phoned) answered = Math.min(Math.max(toOfficeHours(answered, company.timeZone), invited + MINUTE), v.left_at - MINUTE);
+    }
     const invitation = {
       id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id,
       token_hash: `\\x${hashSecret(randomBytes(32).toString('base64url')).toString('hex')}`,

@@ -29,7 +29,7 @@ import { staffWith, type Row } from './demo-organization.js';
 import type { DemoTexts } from './demo-texts.js';
 import { RequestContext } from '../graphql/context.js';
 import { Role } from '../auth/roles.js';
-import { createSurvey, questionsOf } from '../modules/survey/survey.service.js';
+import { createSurvey, questionsOf, versionsOf } from '../modules/survey/survey.service.js';
 import { DEMO_SURVEY, DEMO_SURVEY_DAYS, feedbackVisits, planSurveyRows } from './demo-survey.js';
 import { DAY } from './demo-random.js';
 import { fireDueClocks, syncSla } from '../modules/sla/sla.service.js';
@@ -154,7 +154,7 @@ async function seedSurvey(ctx: RequestContext, texts: DemoTexts, data: TenantDat
   const paused = new Date(now - DEMO_SURVEY_DAYS.to * DAY);
   await manager.query('UPDATE surveys SET created_at = $2, updated_at = $3 WHERE id = $1', [survey.id, from, paused]);
   await manager.query('UPDATE survey_versions SET published_at = $2 WHERE survey_id = $1', [survey.id, from]);
-  const [version] = await manager.query<Array<{ id: string }>>('SELECT id FROM survey_versions WHERE survey_id = $1', [survey.id]);
+  const [version] = await versionsOf(ctx, survey.id);
   const rows = planSurveyRows(feedbackVisits(data.complaints, data.timeline_events), await questionsOf(ctx, version!.id),
     { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from: from.getTime(), to: paused.getTime() },
     { timeZone: texts.timeZone, operatorIds: staffWith(data.organization, Role.OPERATOR).map((u) => u.id) });

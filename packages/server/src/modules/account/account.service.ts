@@ -184,6 +184,6 @@ export async function resendAddressConfirmation(ctx: RequestContext, settings: A
 /** Confirms the company's admin address with the link of its mail (once). */
 export async function confirmAddress(ctx: RequestContext, token: string): Promise<boolean> {
   await redeemLink(ctx, LinkPurpose.ADDRESS_CONFIRMATION, token);
-  await ctx.query('UPDATE tenants SET address_confirmed_at = now() WHERE id = app_tenant_id() AND address_confirmed_at IS NULL');
+  await ctx.query('UPDATE tenants SET address_confirmed_at = coalesce(address_confirmed_at, now()) WHERE id = app_tenant_id()');
   return true;
 }
