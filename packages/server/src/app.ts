@@ -17,6 +17,7 @@ import { uploadPurgeJob } from './modules/attachment/attachment.purge.js';
 import { Purge } from './db/purge.js';
 import { mailLogPurgeJob } from './modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from './modules/webhook/webhook.purge.js';
+import { outboxPurgeJob } from './realtime/outbox.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
 import { LOG_RETENTION_DEFAULTS, UPLOAD_DEFAULTS, type Config } from './config.js';
@@ -199,6 +200,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     uploadPurgeJob({ pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs, unfinishedAfterMs: uploadDeadlineMs + 60_000 }),
     ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
     ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
+    outboxPurgeJob(),
   ], { intervalMs: 60_000, batchSize: 200 });
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.

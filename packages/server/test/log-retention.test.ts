@@ -4,6 +4,7 @@ import { Purge } from '../src/db/purge.js';
 import { inTenant } from '../src/db/unit-of-work.js';
 import { mailLogPurgeJob } from '../src/modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from '../src/modules/webhook/webhook.purge.js';
+import { outboxPurgeJob } from '../src/realtime/outbox.purge.js';
 import { Role } from '../src/auth/roles.js';
 import { holdShare, ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, expectError } from './fixtures.js';
@@ -124,13 +125,53 @@ describe('the log retention', () => {
       await keep.dataSource.query(`INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, created_at)
         VALUES ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'SENT', $2)`, [t.tenantId, ago(5000)]);
       expect(await keep.app.purge.purgeAll()).toBe(0);
-      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload']);
+      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload', 'outbox']);
       const [{ n }] = await keep.dataSource.query(`SELECT count(*)::int AS n FROM outbound_mails WHERE tenant_id = $1 AND created_at < now() - interval '1000 days'`,
         [t.tenantId]);
       expect(n).toBe(1);
     } finally {
       await keep.close();
     }
+  });
+});
+
+describe('the outbox', () => {
+  it('loses a company\'s events a day after they were published, by the same purge, never one still to be published', async () => {
+    const companies = await Promise.all([fx.tenant(), fx.tenant()]);
+    const HOUR = 3_600_000;
+    const event = (tenantId: string, label: string, createdAgo: number, publishedAgo: number | null) => sql(
+      `INSERT INTO outbox_events (tenant_id, complaint_id, seq, type, stage, public, actor_kind, detail, created_at, published_at)
+       VALUES ($1, gen_random_uuid(), 1, 'COMPLAINT_UPDATED', 'RECEIVED', true, 'SYSTEM', $2, $3, $4)`,
+      [tenantId, { label }, new Date(Date.now() - createdAgo), publishedAgo === null ? null : new Date(Date.now() - publishedAgo)]);
+    const seed = async () => {
+      for (const t of companies) {
+        await event(t.tenantId, 'old', 50 * HOUR, 49 * HOUR);
+        await event(t.tenantId, 'older', 80 * HOUR, 79 * HOUR);
+        await event(t.tenantId, 'recent', 3 * HOUR, 2 * HOUR);
+        // Written three days ago and not published yet (its node died): the relay's to publish, not the purge's to delete.
+        await event(t.tenantId, 'unpublished', 72 * HOUR, null);
+      }
+    };
+    await seed();
+    const left = async (tenantId: string) => (await sql<{ label: string }>(
+      `SELECT detail->>'label' AS label FROM outbox_events WHERE tenant_id = $1 AND detail ? 'label' ORDER BY 1`, [tenantId])).map((r) => r.label);
+
+    // One event a transaction, until none past its day is left, company by company.
+    const purge = new Purge(server.dataSource, [outboxPurgeJob()], { intervalMs: 60_000, batchSize: 1 });
+    expect(await purge.purgeAll()).toBe(2 * 2);
+    expect(purge.stats.errors).toBe(0);
+    for (const t of companies) expect(await left(t.tenantId)).toEqual(['recent', 'unpublished']);
+    expect(await purge.purgeAll()).toBe(0);
+
+    // Two nodes at once over as many again: together they delete exactly those, neither failing.
+    await seed();
+    const other = new Purge(server.dataSource, [outboxPurgeJob()], { intervalMs: 60_000, batchSize: 1 });
+    const deleted = await Promise.all([purge.purgeAll(), other.purgeAll()]);
+    expect(deleted[0] + deleted[1]).toBe(2 * 2);
+    expect([purge.stats.errors, other.stats.errors]).toEqual([0, 0]);
+    for (const t of companies) expect(await left(t.tenantId)).toEqual(['recent', 'recent', 'unpublished', 'unpublished']);
+    // The server's own purge runs the same job.
+    expect(Object.keys(server.app.purge.stats.byJob)).toContain('outbox');
   });
 });
 

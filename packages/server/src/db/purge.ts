@@ -24,8 +24,9 @@ export interface PurgeOptions {
 
 /**
  * Deletes what has outlived its time (uploads never linked, old mail and
- * webhook logs), on every node, the way the SLA scheduler fires clocks:
- * each job names the companies with work, and each company's rows are
+ * webhook logs, published outbox events), on every node, the way the SLA
+ * scheduler fires clocks: each job names the companies with work, and each
+ * company's rows are
  * deleted in its own short transactions under row-level security, claimed
  * with FOR UPDATE SKIP LOCKED, so each row is deleted once whichever nodes
  * run at the same moment, and one company's backlog is worked off a batch

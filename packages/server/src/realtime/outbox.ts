@@ -45,12 +45,10 @@ export interface RelayOptions {
   graceMs: number;
   /** How often the relay looks for unpublished events. */
   intervalMs: number;
-  /** How long published events are kept (for replay after a transport outage), then deleted. */
-  retentionMs: number;
   batchSize: number;
 }
 
-export const DEFAULT_RELAY: RelayOptions = { graceMs: 2000, intervalMs: 500, retentionMs: 24 * 3600_000, batchSize: 500 };
+export const DEFAULT_RELAY: RelayOptions = { graceMs: 2000, intervalMs: 500, batchSize: 500 };
 
 /**
  * Runs on every node: publishes events that stayed unpublished past the
@@ -58,13 +56,13 @@ export const DEFAULT_RELAY: RelayOptions = { graceMs: 2000, intervalMs: 500, ret
  * publish failed), oldest first. Rows are claimed with FOR UPDATE SKIP
  * LOCKED, so nodes never publish the same rows at the same time; a row
  * published twice (its node marked it late) is dropped by subscribers, who
- * deduplicate by complaint and sequence number.
+ * deduplicate by complaint and sequence number. Published events are
+ * deleted by the purge a day later (outbox.purge.ts).
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = false;
-  private lastPurge = 0;
 
   constructor(private readonly dataSource: DataSource, private readonly pubsub: PubSub, private readonly options: RelayOptions = DEFAULT_RELAY) {}
 
@@ -102,19 +100,6 @@ export class OutboxRelay {
     }
   }
 
-  /** Deletes published events past the retention period, 10,000 at a time until none are left. */
-  async purge(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const rows = await this.dataSource.query(
-        `DELETE FROM outbox_events WHERE id IN (
-           SELECT id FROM outbox_events WHERE published_at < now() - make_interval(secs => $1::float8 / 1000) LIMIT 10000)
-         RETURNING id`, [this.options.retentionMs]);
-      total += rows.length;
-      if (rows.length < 10000 || this.stopped) return total;
-    }
-  }
-
   private schedule(delay: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -127,10 +112,6 @@ export class OutboxRelay {
     try {
       // A full batch means there may be more: keep going before sleeping.
       while (!this.stopped && (await this.runOnce()) === this.options.batchSize);
-      if (Date.now() - this.lastPurge > 600_000) {
-        this.lastPurge = Date.now();
-        await this.purge();
-      }
     } catch (err) {
       log.error(`outbox relay: ${(err as Error).message}`);
     }

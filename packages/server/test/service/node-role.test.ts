@@ -9,6 +9,8 @@ import { transitionComplaint } from '../../src/modules/complaint/complaint.servi
 import { Health } from '../../src/ops/health.js';
 import { MemoryPubSub } from '../../src/realtime/pubsub-memory.js';
 import { OutboxRelay } from '../../src/realtime/outbox.js';
+import { outboxPurgeJob } from '../../src/realtime/outbox.purge.js';
+import { Purge } from '../../src/db/purge.js';
 import { topicOf } from '../../src/realtime/events.js';
 import { stageFields } from '../fixtures.js';
 import { asStaff, startServiceTier, type ServiceTier, type ServiceWorld } from './tier.js';
@@ -18,8 +20,9 @@ import { asStaff, startServiceTier, type ServiceTier, type ServiceWorld } from '
  * (docs/operations.md, "Database roles"): it owns nothing, sees no
  * company's rows outside a unit of work, cannot change the schema or
  * escape to the owner, and still does all a node does: serve a company in
- * a unit of work, publish and purge the outbox, run the SLA scheduler's
- * and the upload purge's queries, answer readiness.
+ * a unit of work, publish the outbox and purge its published events (as
+ * each company), run the SLA scheduler's and the upload purge's queries,
+ * answer readiness.
  */
 describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns nothing', () => {
   let tier: ServiceTier;
@@ -81,20 +84,25 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
       .toMatch(/row-level security/);
   });
 
-  it('serves a company in a unit of work, and the outbox relay publishes and purges its events', async () => {
+  it('serves a company in a unit of work; the outbox relay publishes its events, and the purge deletes them as that company alone', async () => {
     const c = await tier.build.newComplaint(w, Stage.RECEIVED);
     await asStaff(node, w.staff.HEAD, 'transitionComplaint', (ctx) =>
       transitionComplaint(ctx, { id: c.id, expectedVersion: c.version, to: Stage.REGISTERED, ...stageFields(w, c, Stage.REGISTERED) } as never));
     const heard: string[] = [];
     const pubsub = new MemoryPubSub({ message: (_topic, payload) => heard.push(payload), gap: () => undefined });
     await pubsub.listen(topicOf(w.t.tenantId));
-    const relay = new OutboxRelay(node, pubsub, { graceMs: 0, intervalMs: 1000, retentionMs: 0, batchSize: 500 });
+    const relay = new OutboxRelay(node, pubsub, { graceMs: 0, intervalMs: 1000, batchSize: 500 });
     expect(await relay.runOnce()).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(heard.some((p) => p.includes(c.id))).toBe(true);
     const [left] = await tier.dataSource.query('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
     expect(left.n).toBe(0);
-    expect(await relay.purge()).toBeGreaterThan(0);
+    // Outside a company the node reads and marks every company's events, but deletes none of them.
+    const [bare] = await node.query('WITH gone AS (DELETE FROM outbox_events RETURNING 1) SELECT count(*)::int AS n FROM gone');
+    expect(bare.n).toBe(0);
+    const purge = new Purge(node, [outboxPurgeJob(0)], { intervalMs: 60_000, batchSize: 500 });
+    expect(await purge.purgeAll()).toBeGreaterThan(0);
+    expect(purge.stats.errors).toBe(0);
     const [kept] = await tier.dataSource.query('SELECT count(*)::int AS n FROM outbox_events');
     expect(kept.n).toBe(0);
   });
