@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { EDGES } from '../src/modules/complaint/lifecycle.js';
-import { inTenant } from '../src/db/unit-of-work.js';
+import { inUnit } from '../src/db/unit-of-work.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Builders } from './builders.js';
 
@@ -79,12 +79,36 @@ export const Q = {
     rateComplaint(number: $number, accessToken: $token, score: $score, comment: $comment) { stage satisfaction } }`,
 } as const;
 
-/** Every table that holds tenant data, and the tenants themselves. */
+/**
+ * The tenants and the tables of tenant data that "writes nothing" compares (ROW: what of a row) and `counts()` and
+ * `tenantCounts()` count; a company sees all of its rows in them. Every table of tenant data is in TENANT_TABLES.
+ */
 export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
   'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
   'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
   'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates', 'account_links',
-  'surveys', 'survey_versions', 'survey_questions', 'survey_invitations', 'survey_responses', 'survey_answers'] as const;
+  'surveys', 'survey_versions', 'survey_questions', 'survey_invitations', 'survey_responses', 'survey_answers',
+  'staff_notification_settings'] as const;
+/**
+ * What "writes nothing" compares besides TABLES: tables whose rows no worker changes after the write that made them,
+ * but that are one user's (their policy admits only their owner, `app.user_id`, so a company's counts never see them).
+ */
+const REQUEST_WRITTEN = ['saved_views'] as const;
+/**
+ * Tables of tenant data that workers write after the commit that made their rows, so that "writes nothing" cannot
+ * compare them: the webhook tables (the worker's deliveries and attempts, an endpoint failing), integrations (a key's
+ * use is recorded), mailboxes and inbound mail (the reader's), upload receipts (the purge's), survey schedules (the
+ * scheduler's leases).
+ */
+const WORKER_WRITTEN = ['webhook_endpoints', 'webhook_deliveries', 'webhook_attempts', 'integrations', 'mail_mailboxes',
+  'inbound_mails', 'upload_receipts', 'survey_schedules'] as const;
+/**
+ * Every table of tenant data, and the tenants: what the row-level security tests read as a company (isolation.test.ts
+ * checks that the schema has no other). More than TABLES, as "writes nothing" cannot compare what workers write.
+ */
+export const TENANT_TABLES = [...TABLES, ...REQUEST_WRITTEN, ...WORKER_WRITTEN] as const;
+/** Of TENANT_TABLES, those whose policy admits only the row's owner within the company (`user_id = app_user_id()`). */
+export const OWNER_TABLES: readonly string[] = ['saved_views'];
 /**
  * What the checksum of "writes nothing" covers of a row: its version (where it lies, `ctid`, and the transaction that
  * wrote it, `xmin`), which any insert, update or delete that commits changes, even one that writes the same values;
@@ -96,14 +120,6 @@ const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.compl
   // A mail's delivery (its status, attempts and, for a one-time link, its blanked body) is the mail worker's write, not the attempt's.
   : t === 'outbound_mails' ? '(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, CASE WHEN x.body_secret THEN \'\' ELSE x.body_text END, x.created_at)::text'
     : '(x.ctid, x.xmin)::text');
-/**
- * What "writes nothing" compares besides TABLES: tables whose rows no worker changes after the write that made them,
- * but that are one user's (their policies admit only their owner, so the row-level security tests over TABLES, which
- * read as a company, cannot list them). Not here: the
- * webhook tables (the worker's deliveries and attempts), integrations (a key's use is recorded), mailboxes and
- * inbound mail (the reader's), upload receipts (the purge's), survey schedules (the scheduler's leases).
- */
-const REQUEST_WRITTEN = ['saved_views', 'staff_notification_settings'] as const;
 export type Counts = Record<(typeof TABLES)[number], number>;
 const COUNT_SQL = `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
 const toCounts = (rows: Array<Record<string, unknown>>) => Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])])) as Counts;
@@ -268,9 +284,15 @@ export class Fixtures {
     return toCounts(await this.server.dataSource.query(COUNT_SQL));
   }
 
-  /** Runs `work` inside a tenant's unit of work (role reclaim_app, app.tenant_id set). */
-  asTenant<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return inTenant(this.server.dataSource, tenantId, work);
+  /**
+   * Runs `work` inside a tenant's unit of work (role reclaim_app, app.tenant_id set), and with `userId` as that
+   * staff member (app.user_id set too, as for a signed-in request: their own rows, saved views, are visible).
+   */
+  asTenant<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>, userId?: string): Promise<T> {
+    return inUnit(this.server.dataSource, async (uow) => {
+      await uow.enterTenant(tenantId, { userId });
+      return work(await uow.manager());
+    });
   }
 
   /** Rows per table that tenant `tenantId` sees through row-level security. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnitOfWork } from '../src/db/unit-of-work.js';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
-import { Fixtures, PASSWORD, Q, TABLES, complaintInput, expectError, type ComplaintView, type World } from './fixtures.js';
+import { Fixtures, OWNER_TABLES, PASSWORD, Q, TENANT_TABLES, complaintInput, expectError, type ComplaintView, type World } from './fixtures.js';
 
 let server: TestServer;
 let fx: Fixtures;
@@ -87,6 +87,45 @@ beforeAll(async () => {
     await fx.asTenant(w.t.tenantId, (m) => m.query(
       `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id)
        VALUES (app_tenant_id(), gen_random_uuid(), $1, 'RESOLUTION', 'IMPLEMENTATION', 'AT_RISK', now(), now(), $2)`, [id, w.dept]));
+  }
+  // Each tenant's integration, its HEAD's mail settings, and saved views of two of its staff (each sees only their own).
+  for (const w of [a, b]) {
+    ok(await server.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+      { input: { name: 'ERP', scopes: ['READ_COMPLAINTS'] } }, w.t.adminToken));
+    ok(await server.staff(`mutation($input: StaffNotificationSettingsInput!) { setMyNotificationSettings(input: $input) { event } }`,
+      { input: { settings: [{ event: 'STAFF_SLA', enabled: false }] } }, w.staff.HEAD.token));
+    for (const [token, name] of [[w.staff.HEAD.token, 'Urgent kettles'], [w.staff.OPERATOR.token, 'Kettles by phone']]) {
+      ok(await server.staff(`mutation($input: SaveViewInput!) { saveView(input: $input) { id } }`,
+        { input: { name, filter: { search: 'kettle' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } } }, token));
+    }
+  }
+  // What the workers write in each tenant, as they write it: a webhook endpoint (since disabled by the admin) with a
+  // delivery of the complaint's last event and its attempt, a reply received by mail, the company's mailbox (paused),
+  // a weekly schedule of its survey (paused), and an upload still being received (its receipt and first part).
+  for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
+    await fx.asTenant(w.t.tenantId, (m) => m.query(
+      `WITH e AS (INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret, enabled, disabled_reason)
+                  VALUES (app_tenant_id(), gen_random_uuid(), 'https://erp.example.com/reclaim', 'ERP', ARRAY['complaint.stage_changed'], $2, false, 'BY_ADMIN')
+                  RETURNING id),
+            d AS (INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, complaint_id, seq, event_type, payload, status, attempts, delivered_at, created_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), e.id, o.id, o.complaint_id, o.seq, 'complaint.stage_changed',
+                         jsonb_build_object('type', 'complaint.stage_changed', 'data', jsonb_build_object(
+                           'eventId', o.id::text, 'complaintId', o.complaint_id, 'sequence', o.seq, 'stage', o.stage))::text,
+                         'DELIVERED', 1, now(), now()
+                    FROM e, (SELECT * FROM outbox_events WHERE complaint_id = $1 ORDER BY seq DESC LIMIT 1) o RETURNING id),
+            x AS (INSERT INTO webhook_attempts (tenant_id, id, delivery_id, at, duration_ms, status_code)
+                  SELECT app_tenant_id(), gen_random_uuid(), d.id, now(), 85, 200 FROM d),
+            i AS (INSERT INTO inbound_mails (tenant_id, id, message_id, complaint_id, from_address, subject, outcome, threaded_by, spf, dkim, dmarc)
+                  VALUES (app_tenant_id(), gen_random_uuid(), $3, $1, 'customer@example.com', 'Re: the kettle', 'THREADED', 'REFERENCES', 'pass', 'pass', 'pass')),
+            mb AS (INSERT INTO mail_mailboxes (tenant_id, host, port, security, username, password_sealed, enabled)
+                   VALUES (app_tenant_id(), 'imap.example.com', 993, 'TLS', 'complaints@example.com', $4, false)),
+            s AS (INSERT INTO survey_schedules (tenant_id, id, survey_id, active, cadence, weekday, at_minute, closed_within_days,
+                                                share_percent, cooldown_days, created_at, updated_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), id, false, 'WEEKLY', 1, 600, 7, 50, 90, now(), now() FROM surveys),
+            r AS (INSERT INTO upload_receipts (tenant_id, attachment_id) VALUES (app_tenant_id(), $5))
+       INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES (app_tenant_id(), $5, 0, $6)`,
+      [id, `whsec_${randomBytes(24).toString('base64')}`, `<${randomUUID()}@example.com>`, randomBytes(48), randomUUID(),
+        Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)])]));
   }
 });
 afterAll(() => server?.close());
@@ -198,16 +237,50 @@ describe('writes with another tenant\'s ids', () => {
 });
 
 describe('row-level security in the database', () => {
-  const scopedTables = TABLES.filter((t) => t !== 'tenants');
+  const scopedTables = TENANT_TABLES.filter((t) => t !== 'tenants');
+  /** Whom a table's rows are read as: a company's HEAD, whose own rows (saved views) the owner-only tables show. */
+  const reader = (table: string, w: World) => (OWNER_TABLES.includes(table) ? w.staff.HEAD.id : undefined);
 
   it.each(scopedTables)('SELECT * FROM %s without WHERE returns only the tenant\'s rows', async (table) => {
     for (const tenant of [a, b]) {
-      const rows = await fx.asTenant(tenant.t.tenantId, (m) => m.query(`SELECT * FROM ${table}`));
-      const [{ n }] = await server.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1`, [tenant.t.tenantId]);
+      const user = reader(table, tenant);
+      const rows = await fx.asTenant(tenant.t.tenantId, (m) => m.query(`SELECT * FROM ${table}`), user);
+      const [{ n }] = await server.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant_id = $1${user ? ' AND user_id = $2' : ''}`,
+        user ? [tenant.t.tenantId, user] : [tenant.t.tenantId]);
       expect(rows.length).toBe(Number(n));
       expect(rows.length).toBeGreaterThan(0);
       expect(new Set(rows.map((r: { tenant_id: string }) => r.tenant_id))).toEqual(new Set([tenant.t.tenantId]));
+      if (user) expect(new Set(rows.map((r: { user_id: string }) => r.user_id))).toEqual(new Set([user]));
     }
+  });
+
+  it('saved views show only their owner: not another user of the company, nor a user of another company', async () => {
+    const views = (w: World, userId?: string) => fx.asTenant(w.t.tenantId, (m) => m.query('SELECT id, user_id FROM saved_views'), userId);
+    const [headsA, operatorsA, headsB] = [await views(a, a.staff.HEAD.id), await views(a, a.staff.OPERATOR.id), await views(b, b.staff.HEAD.id)];
+    expect(headsA.map((v: { user_id: string }) => v.user_id)).toEqual([a.staff.HEAD.id]);
+    expect(operatorsA.map((v: { user_id: string }) => v.user_id)).toEqual([a.staff.OPERATOR.id]);
+    expect(headsB.map((v: { user_id: string }) => v.user_id)).toEqual([b.staff.HEAD.id]);
+    // A's staff member named in B's company (no session has both) sees nothing either, and the company alone sees no one's.
+    expect(await views(b, a.staff.HEAD.id)).toEqual([]);
+    expect(await views(a)).toEqual([]);
+    const [{ n }] = await server.dataSource.query('SELECT count(*)::int AS n FROM saved_views WHERE tenant_id = $1', [a.t.tenantId]);
+    expect(Number(n)).toBe(2);
+  });
+
+  it('every table with a tenant_id has row-level security with a policy, and the tests above read it', async () => {
+    const tables: Array<{ name: string; tenant: boolean; rls: boolean; policies: number }> = await server.dataSource.query(
+      `SELECT c.relname AS name, c.relrowsecurity AS rls,
+              EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS tenant,
+              (SELECT count(*)::int FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+         FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
+        WHERE s.nspname = 'public' AND c.relkind IN ('r', 'p')`);
+    const named = (rows: typeof tables) => rows.map((t) => t.name).sort();
+    // Of the tenant data, and the tenants themselves (keyed by id): none without a policy, none the sweep leaves out.
+    const scoped = tables.filter((t) => t.tenant || t.name === 'tenants');
+    expect(named(scoped.filter((t) => !t.rls || t.policies === 0))).toEqual([]);
+    expect(named(scoped)).toEqual([...TENANT_TABLES].sort());
+    // Every other table holds no company's data: the migrations' record alone.
+    expect(named(tables.filter((t) => !scoped.includes(t)))).toEqual(['migrations']);
   });
 
   it('tenants shows only the own row', async () => {
@@ -220,7 +293,7 @@ describe('row-level security in the database', () => {
     try {
       const m = await uow.manager();
       expect((await m.query('SELECT current_user AS u'))[0].u).toBe('reclaim_app');
-      for (const table of TABLES) expect(await m.query(`SELECT * FROM ${table}`), table).toEqual([]);
+      for (const table of TENANT_TABLES) expect(await m.query(`SELECT * FROM ${table}`), table).toEqual([]);
     } finally {
       await uow.finish(false);
     }
