@@ -18,9 +18,10 @@ import { Purge } from './db/purge.js';
 import { mailLogPurgeJob } from './modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from './modules/webhook/webhook.purge.js';
 import { outboxPurgeJob } from './realtime/outbox.purge.js';
+import { unconfirmedCompanyPurgeJob } from './modules/tenant/tenant.purge.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
-import { LOG_RETENTION_DEFAULTS, UPLOAD_DEFAULTS, type Config } from './config.js';
+import { RETENTION_DEFAULTS, UPLOAD_DEFAULTS, type Config } from './config.js';
 import type { LiveLimits } from './realtime/live-limits.js';
 import { DEFAULT_SCHEDULER, SlaScheduler } from './modules/sla/sla.scheduler.js';
 import { DEFAULT_WEBHOOK_WORKER, WebhookWorker, type WebhookWorkerOptions } from './modules/webhook/webhook.worker.js';
@@ -124,8 +125,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
   const limits = new RateLimitStore({ redisUrl: config.redisUrl, prefix: config.rateLimitPrefix });
   // How long the logs are kept: the purge deletes by it (below), and admins read it beside the logs.
-  const mailLogDays = config.mailLogRetentionDays ?? LOG_RETENTION_DEFAULTS.mailLogRetentionDays;
-  const webhookLogDays = config.webhookLogRetentionDays ?? LOG_RETENTION_DEFAULTS.webhookLogRetentionDays;
+  const mailLogDays = config.mailLogRetentionDays ?? RETENTION_DEFAULTS.mailLogRetentionDays;
+  const webhookLogDays = config.webhookLogRetentionDays ?? RETENTION_DEFAULTS.webhookLogRetentionDays;
+  const unconfirmedCompanyDays = config.unconfirmedCompanyDays ?? RETENTION_DEFAULTS.unconfirmedCompanyDays;
   const deps = {
     dataSource,
     tokens,
@@ -169,6 +171,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       invitationTtlSeconds: config.invitationTtlSeconds ?? ACCOUNT_DEFAULTS.invitationTtlSeconds,
       passwordResetTtlSeconds: config.passwordResetTtlSeconds ?? ACCOUNT_DEFAULTS.passwordResetTtlSeconds,
       addressConfirmationTtlSeconds: config.addressConfirmationTtlSeconds ?? ACCOUNT_DEFAULTS.addressConfirmationTtlSeconds,
+      unconfirmedCompanyDays,
       invitations: limits.limiter('invitations-tenant', config.invitationsPerHour ?? 0, 3600),
     },
     logRetention: { mailDays: mailLogDays, webhookDays: webhookLogDays },
@@ -201,6 +204,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
     ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
     outboxPurgeJob(),
+    ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays * DAY)] : []),
   ], { intervalMs: 60_000, batchSize: 200 });
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.

@@ -110,6 +110,8 @@ export interface Config {
   /** Days the mail logs (sent and received) and the webhook deliveries are kept; 0 keeps them for good. */
   mailLogRetentionDays: number;
   webhookLogRetentionDays: number;
+  /** Days after signing up that a company whose admin never confirmed the address is deleted with all it holds; 0 keeps it. */
+  unconfirmedCompanyDays: number;
   /** How long (ms) a node shares the answer of a `@Shared` query (the analysis) between callers who see the same; 0: never. */
   sharedResultsMs?: number;
   /** Prefix of the limits' keys in Redis (with REDIS_URL every limit is shared by all nodes). */
@@ -197,10 +199,11 @@ export const UPLOAD_DEFAULTS = {
   uploadPendingBytesPerTenant: 2000 * MB,
 } satisfies Partial<Config>;
 
-/** How long the logs are kept by default, in days (docs/operations.md, "What is deleted, and when"). */
-export const LOG_RETENTION_DEFAULTS = {
+/** How long what the purge deletes is kept by default, in days (docs/operations.md, "What is deleted, and when"). */
+export const RETENTION_DEFAULTS = {
   mailLogRetentionDays: 180,
   webhookLogRetentionDays: 30,
+  unconfirmedCompanyDays: 30,
 } satisfies Partial<Config>;
 
 /** A setting's value is refused: each problem names its variable. */
@@ -300,6 +303,8 @@ export const SETTINGS = z.object({
   // At least 30 days: a received mail's record is what recognises the same mail sent again (servers retry for days).
   MAIL_LOG_RETENTION_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 30, { error: 'expected 0 (kept for good) or at least 30 days' }),
   WEBHOOK_LOG_RETENTION_DAYS: whole(0, 36_500),
+  // At least 8 days: an address confirmation link works for 7 (ADDRESS_CONFIRMATION_TTL_HOURS), and the first must be usable.
+  UNCONFIRMED_COMPANY_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 8, { error: 'expected 0 (kept for good) or at least 8 days' }),
   SHARED_RESULTS_SECONDS: whole(0, 60),
   RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
   LOGIN_FAILURES_PER_ACCOUNT: whole(),
@@ -462,8 +467,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadPendingBytesPerAddress: (s.UPLOAD_PENDING_MB_PER_ADDRESS ?? UPLOAD_DEFAULTS.uploadPendingBytesPerAddress / MB) * MB,
     uploadPendingBytesPerTenant: (s.UPLOAD_PENDING_MB_PER_TENANT ?? UPLOAD_DEFAULTS.uploadPendingBytesPerTenant / MB) * MB,
     exportsPerCompany: s.EXPORTS_PER_COMPANY ?? 2,
-    mailLogRetentionDays: s.MAIL_LOG_RETENTION_DAYS ?? LOG_RETENTION_DEFAULTS.mailLogRetentionDays,
-    webhookLogRetentionDays: s.WEBHOOK_LOG_RETENTION_DAYS ?? LOG_RETENTION_DEFAULTS.webhookLogRetentionDays,
+    mailLogRetentionDays: s.MAIL_LOG_RETENTION_DAYS ?? RETENTION_DEFAULTS.mailLogRetentionDays,
+    webhookLogRetentionDays: s.WEBHOOK_LOG_RETENTION_DAYS ?? RETENTION_DEFAULTS.webhookLogRetentionDays,
+    unconfirmedCompanyDays: s.UNCONFIRMED_COMPANY_DAYS ?? RETENTION_DEFAULTS.unconfirmedCompanyDays,
     sharedResultsMs: (s.SHARED_RESULTS_SECONDS ?? 2) * 1000,
     rateLimitPrefix: s.RATE_LIMIT_PREFIX ?? 'reclaim',
     loginFailuresPerAccount: s.LOGIN_FAILURES_PER_ACCOUNT ?? 5,

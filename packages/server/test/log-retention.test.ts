@@ -125,7 +125,7 @@ describe('the log retention', () => {
       await keep.dataSource.query(`INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, created_at)
         VALUES ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'SENT', $2)`, [t.tenantId, ago(5000)]);
       expect(await keep.app.purge.purgeAll()).toBe(0);
-      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload', 'outbox']);
+      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload', 'outbox', 'unconfirmed company']);
       const [{ n }] = await keep.dataSource.query(`SELECT count(*)::int AS n FROM outbound_mails WHERE tenant_id = $1 AND created_at < now() - interval '1000 days'`,
         [t.tenantId]);
       expect(n).toBe(1);

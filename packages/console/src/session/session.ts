@@ -15,6 +15,8 @@ export interface TenantInfo {
   numberPrefix: string;
   /** Whether the first admin confirmed their address (until then: no invitations, no mail in). */
   addressConfirmed: boolean;
+  /** While unconfirmed: when the company is deleted with everything it holds if it still is (null: kept). */
+  deletionIfUnconfirmedAt?: string | null;
   /** Days after closing within which a customer's mail is attached to the complaint and flagged. */
   mailAfterClosingDays?: number;
 }

@@ -24,7 +24,7 @@ describe('settings', () => {
     ['PUBSUB', 'kafka'], ['JWT_SECRET', 'short'], ['OPERATOR_TOKEN', 'abc'], ['LOG_LEVEL', 'verbose'],
     ['NODE_ENV', 'prod'], ['TRUSTED_PROXIES', '11'], ['RATE_LIMIT_PREFIX', 'has space'], ['METRICS_PORT', 'x'],
     ['SMTP_URL', 'http://mail.example.com'], ['MAIL_DOMAIN', 'not a domain'], ['MAIL_DOMAIN', "x'; DROP TABLE t; --"], ['MAIL_TAG_SECRET', 'short'], ['PUBLIC_URL', 'ftp://example.com'],
-    ['MAIL_LOG_RETENTION_DAYS', '7'], ['WEBHOOK_LOG_RETENTION_DAYS', '-1'],
+    ['MAIL_LOG_RETENTION_DAYS', '7'], ['WEBHOOK_LOG_RETENTION_DAYS', '-1'], ['UNCONFIRMED_COMPANY_DAYS', '7'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = refusal({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -35,6 +35,12 @@ describe('settings', () => {
     expect(loadConfig({})).toMatchObject({ mailLogRetentionDays: 180, webhookLogRetentionDays: 30 });
     expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '0', WEBHOOK_LOG_RETENTION_DAYS: '0' })).toMatchObject({ mailLogRetentionDays: 0, webhookLogRetentionDays: 0 });
     expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '30', WEBHOOK_LOG_RETENTION_DAYS: '1' })).toMatchObject({ mailLogRetentionDays: 30, webhookLogRetentionDays: 1 });
+  });
+
+  it('deletes companies still unconfirmed 30 days after signing up unless told, never at 0, and not before their first link expires', () => {
+    expect(loadConfig({})).toMatchObject({ unconfirmedCompanyDays: 30 });
+    expect(loadConfig({ UNCONFIRMED_COMPANY_DAYS: '0' })).toMatchObject({ unconfirmedCompanyDays: 0 });
+    expect(loadConfig({ UNCONFIRMED_COMPANY_DAYS: '8' })).toMatchObject({ unconfirmedCompanyDays: 8 });
   });
 
   it('never repeats a secret in its refusal', () => {

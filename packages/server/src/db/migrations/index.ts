@@ -32,6 +32,7 @@ import { InboundTooLarge1764740000000 } from './1764740000000-inbound-too-large.
 import { SurveyScheduleFailures1764750000000 } from './1764750000000-survey-schedule-failures.js';
 import { LogRetention1764760000000 } from './1764760000000-log-retention.js';
 import { OutboxPurge1764770000000 } from './1764770000000-outbox-purge.js';
+import { UnconfirmedCompanies1764780000000 } from './1764780000000-unconfirmed-companies.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { Surveys1764680000000 } from './1764680000000-surveys.js';
@@ -81,4 +82,5 @@ export const migrations = [
   SurveyScheduleFailures1764750000000,
   LogRetention1764760000000,
   OutboxPurge1764770000000,
+  UnconfirmedCompanies1764780000000,
 ];

@@ -10,12 +10,15 @@ import { refuseTakenEmail, setDepartments } from '../user/user.service.js';
 import { accountMail, type AccountMailKind } from './account-mail.js';
 import { issueLink, LinkPurpose, redeemLink, revokeLinks, useUpLinks } from './account-links.js';
 import { RateLimiter } from '../../http/rate-limiter.js';
+import { RETENTION_DEFAULTS } from '../../config.js';
 
 /** How long each kind of link works (INVITATION_TTL_HOURS, PASSWORD_RESET_TTL_MINUTES, ADDRESS_CONFIRMATION_TTL_HOURS). */
 export interface AccountSettings {
   invitationTtlSeconds: number;
   passwordResetTtlSeconds: number;
   addressConfirmationTtlSeconds: number;
+  /** Days after signing up that a company still unconfirmed is deleted (UNCONFIRMED_COMPANY_DAYS); 0 keeps it. */
+  unconfirmedCompanyDays: number;
   /** Invitation mails per company per hour (INVITATIONS_PER_HOUR), new and sent again. */
   invitations: RateLimiter;
 }
@@ -24,6 +27,7 @@ export const ACCOUNT_DEFAULTS: AccountSettings = {
   invitationTtlSeconds: 7 * 24 * 3600,
   passwordResetTtlSeconds: 3600,
   addressConfirmationTtlSeconds: 7 * 24 * 3600,
+  unconfirmedCompanyDays: RETENTION_DEFAULTS.unconfirmedCompanyDays,
   invitations: RateLimiter.off,
 };
 

@@ -180,6 +180,17 @@ export class TenantResolver {
     return t.addressConfirmedAt !== null && t.addressConfirmedAt !== undefined;
   }
 
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: 'When the company is deleted, with everything it holds, if its first admin has not confirmed the address by then '
+      + '(UNCONFIRMED_COMPANY_DAYS after signing up); null once confirmed, or where this service keeps unconfirmed companies',
+  })
+  deletionIfUnconfirmedAt(@Root() t: Tenant, @Ctx() gql: GraphQLContext): Date | null {
+    const days = gql.deps.accounts.unconfirmedCompanyDays;
+    if (t.addressConfirmedAt || !days) return null;
+    return new Date(t.createdAt.getTime() + days * 86_400_000);
+  }
+
   @Allow(STAFF)
   @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })
   async tenant(@Ctx() gql: GraphQLContext): Promise<Tenant> {
