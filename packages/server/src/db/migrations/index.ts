@@ -33,6 +33,7 @@ import { SurveyScheduleFailures1764750000000 } from './1764750000000-survey-sche
 import { LogRetention1764760000000 } from './1764760000000-log-retention.js';
 import { OutboxPurge1764770000000 } from './1764770000000-outbox-purge.js';
 import { UnconfirmedCompanies1764780000000 } from './1764780000000-unconfirmed-companies.js';
+import { DefinerReads1764790000000 } from './1764790000000-definer-reads.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
 import { Surveys1764680000000 } from './1764680000000-surveys.js';
@@ -83,4 +84,5 @@ export const migrations = [
   LogRetention1764760000000,
   OutboxPurge1764770000000,
   UnconfirmedCompanies1764780000000,
+  DefinerReads1764790000000,
 ];
