@@ -22,14 +22,14 @@ async function banner(locale: 'ru' | 'en', deletionAt: string | null) {
 }
 
 describe('the unconfirmed company\'s banner', () => {
-  it('says in Russian on which day, in the company\'s time zone, the company is deleted if the address is still unconfirmed', async () => {
+  it('says in Russian by when, in the company\'s time zone, the address must be confirmed or the company is deleted', async () => {
     const el = await banner('ru', '2026-12-31T15:30:00Z');
-    expect(el.querySelector('[data-test=deletion-date]')!.textContent).toBe('Если адрес не будет подтверждён к 1 янв. 2027 г., компания будет удалена со всеми данными.');
+    expect(el.querySelector('[data-test=deletion-date]')!.textContent).toBe('Если адрес не подтвердить до 1 янв. 2027 г., 01:30, компания будет удалена со всеми данными.');
   });
 
   it('says it in English', async () => {
     const el = await banner('en', '2026-12-31T15:30:00Z');
-    expect(el.querySelector('[data-test=deletion-date]')!.textContent).toBe('If the address is still unconfirmed on 1 Jan 2027, the company is deleted with everything in it.');
+    expect(el.querySelector('[data-test=deletion-date]')!.textContent).toBe('If the address is not confirmed by 1 Jan 2027, 01:30, the company will be deleted with everything in it.');
   });
 
   it('says nothing of a deletion where the service keeps unconfirmed companies', async () => {

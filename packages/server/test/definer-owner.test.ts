@@ -3,6 +3,8 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource, migrate } from '../src/db/data-source.js';
+import { Purge } from '../src/db/purge.js';
+import { unconfirmedCompanyPurgeJob } from '../src/modules/tenant/tenant.purge.js';
 import { adminQuery, withDatabase } from './global-setup.js';
 
 /**
@@ -76,5 +78,26 @@ describe.runIf(process.env.DATABASE_URL)('a database owned by a role that is not
     // Outside a unit of work the node itself still reads no company's rows.
     expect((await node.query('SELECT (SELECT count(*) FROM outbound_mails)::int AS mails, (SELECT count(*) FROM integrations)::int AS keys'))[0])
       .toEqual({ mails: 0, keys: 0 });
+  });
+
+  it('lets the node delete a company never confirmed, with its rows in tables of every kind of key, and retire its slug', async () => {
+    const tenantId = randomUUID();
+    const userId = randomUUID();
+    await admin.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at)
+      VALUES ($1, 'never-confirmed', 'NEVERCONFIRMED', 'Never Co', 'en', 'UTC', 'GB', '{}', now() - interval '40 days')`, [tenantId]);
+    await admin.query(`INSERT INTO users (tenant_id, id, email, name, roles, invited_at) VALUES ($1, $2, 'admin@never.test', 'Admin', '{ADMIN}', now())`, [tenantId, userId]);
+    // A saved view is its owner's alone (the policies admit no company role without the user), and goes with the user;
+    // the integration names its creator by a key that does not cascade.
+    await admin.query(`INSERT INTO saved_views (tenant_id, id, user_id, name) VALUES ($1, gen_random_uuid(), $2, 'Mine')`, [tenantId, userId]);
+    await admin.query(`INSERT INTO integrations (tenant_id, id, name, scopes, key_prefix, key_hash, created_by)
+      VALUES ($1, gen_random_uuid(), 'ERP', '{}', 'rk_never', '\\x00', $2)`, [tenantId, userId]);
+    const purge = new Purge(node, [unconfirmedCompanyPurgeJob(30)], { intervalMs: 60_000, batchSize: 200 });
+    expect(await purge.purgeAll()).toBe(1);
+    expect(purge.stats.errors).toBe(0);
+    const { rows: [left] } = await admin.query(`SELECT (SELECT count(*) FROM tenants WHERE id = $1)::int AS tenants,
+        (SELECT count(*) FROM users WHERE tenant_id = $1)::int AS users, (SELECT count(*) FROM saved_views WHERE tenant_id = $1)::int AS views,
+        (SELECT count(*) FROM integrations WHERE tenant_id = $1)::int AS integrations,
+        (SELECT count(*) FROM retired_slugs WHERE slug = 'never-confirmed')::int AS retired`, [tenantId]);
+    expect(left).toEqual({ tenants: 0, users: 0, views: 0, integrations: 0, retired: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { DataSource, EntityManager } from 'typeorm';
 import { Role } from '../src/auth/roles.js';
@@ -277,6 +277,56 @@ export class Fixtures {
     let c = await this.register(w.staff.OPERATOR.token, options.input);
     for (const next of pathTo(stage)) c = await this.advance(w, c, next, options.fields?.[next]);
     return c;
+  }
+
+  /** A survey of `w`'s company, sent for complaint `complaintId` and answered by phone (entered by its OPERATOR), as the survey service writes them. */
+  surveyAnswered(w: World, complaintId: string): Promise<unknown> {
+    return this.asTenant(w.t.tenantId, (m) => m.query(
+      `WITH s AS (INSERT INTO surveys (tenant_id, id, name_ru, name_en, current_version, after_resolution, created_at, updated_at)
+                  VALUES (app_tenant_id(), gen_random_uuid(), 'Опрос', 'Survey', 1, true, now(), now()) RETURNING id),
+            v AS (INSERT INTO survey_versions (tenant_id, id, survey_id, number, published_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), s.id, 1, now() FROM s RETURNING id, survey_id),
+            q AS (INSERT INTO survey_questions (tenant_id, id, version_id, position, type, parameter, text_ru, text_en, required)
+                  SELECT app_tenant_id(), gen_random_uuid(), v.id, 1, 'CSAT', 'OVERALL', 'Довольны?', 'Satisfied?', true FROM v RETURNING id),
+            i AS (INSERT INTO survey_invitations (tenant_id, id, survey_id, version_id, complaint_id, token_hash, expires_at, answered_at, created_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), v.survey_id, v.id, $1, sha256(gen_random_uuid()::text::bytea), now() + interval '14 days', now(), now()
+                    FROM v RETURNING id, survey_id, version_id),
+            r AS (INSERT INTO survey_responses (tenant_id, id, survey_id, version_id, complaint_id, invitation_id, channel, entered_by_user_id, detractor, created_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), i.survey_id, i.version_id, $1, i.id, 'PHONE', $2, false, now() FROM i RETURNING id)
+       INSERT INTO survey_answers (tenant_id, id, response_id, question_id, type, parameter, score)
+       SELECT app_tenant_id(), gen_random_uuid(), r.id, q.id, 'CSAT', 'OVERALL', 4 FROM r, q`, [complaintId, w.staff.OPERATOR.id]));
+  }
+
+  /**
+   * What the workers write in `w`'s company, as they write it, in states no worker picks up: a webhook endpoint (since
+   * disabled by the admin) with a delivery of complaint `complaintId`'s last event and its attempt, a reply received by
+   * mail, the company's mailbox (paused), a weekly schedule of each of its surveys (paused), and an upload still being
+   * received (its receipt and first part).
+   */
+  workerRows(w: World, complaintId: string): Promise<unknown> {
+    return this.asTenant(w.t.tenantId, (m) => m.query(
+      `WITH e AS (INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret, enabled, disabled_reason)
+                  VALUES (app_tenant_id(), gen_random_uuid(), 'https://erp.example.com/reclaim', 'ERP', ARRAY['complaint.stage_changed'], $2, false, 'BY_ADMIN')
+                  RETURNING id),
+            d AS (INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, complaint_id, seq, event_type, payload, status, attempts, delivered_at, created_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), e.id, o.id, o.complaint_id, o.seq, 'complaint.stage_changed',
+                         jsonb_build_object('type', 'complaint.stage_changed', 'data', jsonb_build_object(
+                           'eventId', o.id::text, 'complaintId', o.complaint_id, 'sequence', o.seq, 'stage', o.stage))::text,
+                         'DELIVERED', 1, now(), now()
+                    FROM e, (SELECT * FROM outbox_events WHERE complaint_id = $1 ORDER BY seq DESC LIMIT 1) o RETURNING id),
+            x AS (INSERT INTO webhook_attempts (tenant_id, id, delivery_id, at, duration_ms, status_code)
+                  SELECT app_tenant_id(), gen_random_uuid(), d.id, now(), 85, 200 FROM d),
+            i AS (INSERT INTO inbound_mails (tenant_id, id, message_id, complaint_id, from_address, subject, outcome, threaded_by, spf, dkim, dmarc)
+                  VALUES (app_tenant_id(), gen_random_uuid(), $3, $1, 'customer@example.com', 'Re: the kettle', 'THREADED', 'REFERENCES', 'pass', 'pass', 'pass')),
+            mb AS (INSERT INTO mail_mailboxes (tenant_id, host, port, security, username, password_sealed, enabled)
+                   VALUES (app_tenant_id(), 'imap.example.com', 993, 'TLS', 'complaints@example.com', $4, false)),
+            s AS (INSERT INTO survey_schedules (tenant_id, id, survey_id, active, cadence, weekday, at_minute, closed_within_days,
+                                                share_percent, cooldown_days, created_at, updated_at)
+                  SELECT app_tenant_id(), gen_random_uuid(), id, false, 'WEEKLY', 1, 600, 7, 50, 90, now(), now() FROM surveys),
+            r AS (INSERT INTO upload_receipts (tenant_id, attachment_id) VALUES (app_tenant_id(), $5))
+       INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES (app_tenant_id(), $5, 0, $6)`,
+      [complaintId, `whsec_${randomBytes(24).toString('base64')}`, `<${randomUUID()}@example.com>`, randomBytes(48), randomUUID(),
+        Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)])]));
   }
 
   /** Rows per table over all tenants, read as the connecting (superuser) role, which bypasses row-level security. */

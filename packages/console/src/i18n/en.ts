@@ -38,7 +38,7 @@ export const en = {
     confirmed: 'Your address is confirmed: the company can now invite staff and receive mail.',
     toConsole: 'Open the console',
     unconfirmedBanner: 'Confirm your address: open the link in the mail we sent when the company signed up. Until then you cannot invite staff and the company receives no mail.',
-    unconfirmedDeletion: 'If the address is still unconfirmed on {day}, the company is deleted with everything in it.',
+    unconfirmedDeletion: 'If the address is not confirmed by {moment}, the company will be deleted with everything in it.',
     sendAgain: 'Send again',
     sentAgain: 'Sent again. The earlier link no longer works.',
   },

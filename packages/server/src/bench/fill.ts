@@ -191,8 +191,8 @@ async function fill(benchUrl: string, log: (s: string) => void): Promise<void> {
 
 /** Everything but complaints, for every tenant of bench_plan. $1: the password hash of every user. */
 const referenceDataSql = [`
-  INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country)
-  SELECT id, slug, upper(replace(slug, '-', '')), 'Bench company ' || idx, CASE WHEN idx % 3 = 0 THEN 'en' ELSE 'ru' END, 'Europe/Moscow', 'RU'
+  INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, address_confirmed_at)
+  SELECT id, slug, upper(replace(slug, '-', '')), 'Bench company ' || idx, CASE WHEN idx % 3 = 0 THEN 'en' ELSE 'ru' END, 'Europe/Moscow', 'RU', now()
     FROM bench_plan`,
   `INSERT INTO departments (tenant_id, id, name)
   SELECT p.id, md5(p.id || ':d:' || k)::uuid,

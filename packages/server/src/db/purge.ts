@@ -11,7 +11,7 @@ export interface PurgeJob {
   everyMs: number;
   /** The companies with rows past their time: ids only, from a SECURITY DEFINER function (the node reads no company's rows). */
   tenants(dataSource: DataSource, now: number): Promise<string[]>;
-  /** Deletes up to `limit` of the company's rows past their time, in the caller's transaction (claimed SKIP LOCKED); how many. */
+  /** Deletes up to `limit` of the company's rows past their time, in the caller's transaction (claimed SKIP LOCKED where it can); how many. */
   purge(ctx: RequestContext, now: number, limit: number): Promise<number>;
 }
 
@@ -24,13 +24,14 @@ export interface PurgeOptions {
 
 /**
  * Deletes what has outlived its time (uploads never linked, old mail and
- * webhook logs, published outbox events), on every node, the way the SLA
- * scheduler fires clocks: each job names the companies with work, and each
- * company's rows are
- * deleted in its own short transactions under row-level security, claimed
- * with FOR UPDATE SKIP LOCKED, so each row is deleted once whichever nodes
- * run at the same moment, and one company's backlog is worked off a batch
- * at a time.
+ * webhook logs, published outbox events, companies never confirmed), on
+ * every node, the way the SLA scheduler fires clocks: each job names the
+ * companies with work, and each company's rows are deleted in its own
+ * transactions under row-level security, claimed with FOR UPDATE SKIP
+ * LOCKED where the job can (outbox.purge.ts, tenant.purge.ts say how the
+ * others keep to once), so each row is deleted once whichever nodes run at
+ * the same moment, and one company's backlog is worked off a batch at a
+ * time.
  */
 export class Purge {
   private timer?: NodeJS.Timeout;

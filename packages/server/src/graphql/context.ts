@@ -217,6 +217,13 @@ export class GraphQLContext {
     return this.lookUpTenant('tenant_id_by_slug', slug.trim().toLowerCase());
   }
 
+  /** Whether a company has `slug`, or had it and was deleted (docs/operations.md, "What is deleted, and when"): sign-up refuses it. */
+  async slugInUse(slug: string): Promise<boolean> {
+    await this.limitAnonymous();
+    const [row] = await (await this.uow.manager()).query('SELECT slug_in_use($1) AS used', [slug.trim().toLowerCase()]);
+    return row.used;
+  }
+
   /** The tenant whose complaint numbers start with `prefix`, or null. */
   tenantIdByNumberPrefix(prefix: string): Promise<string | null> {
     return this.lookUpTenant('tenant_id_by_number_prefix', prefix);

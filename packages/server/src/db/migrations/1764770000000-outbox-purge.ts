@@ -17,6 +17,8 @@ export class OutboxPurge1764770000000 implements MigrationInterface {
       DROP POLICY node_purges ON outbox_events;
       REVOKE DELETE ON outbox_events FROM reclaim_node;
       GRANT DELETE ON outbox_events TO reclaim_app;
+      -- Only what was published: an event still to be published is the relay's, whatever a company's unit of work does.
+      CREATE POLICY published_only ON outbox_events AS RESTRICTIVE FOR DELETE TO reclaim_app USING (published_at IS NOT NULL);
       DROP INDEX outbox_events_published;
       CREATE INDEX outbox_events_published ON outbox_events (tenant_id, published_at) WHERE published_at IS NOT NULL;
       CREATE FUNCTION expired_outbox_tenants(published_before timestamptz)
@@ -35,6 +37,7 @@ export class OutboxPurge1764770000000 implements MigrationInterface {
       DROP FUNCTION expired_outbox_tenants(timestamptz);
       DROP INDEX outbox_events_published;
       CREATE INDEX outbox_events_published ON outbox_events (published_at) WHERE published_at IS NOT NULL;
+      DROP POLICY published_only ON outbox_events;
       REVOKE DELETE ON outbox_events FROM reclaim_app;
       GRANT DELETE ON outbox_events TO reclaim_node;
       CREATE POLICY node_purges ON outbox_events FOR DELETE TO reclaim_node USING (true);

@@ -6,6 +6,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * by every node's purge: its slug and number prefix are free again, and a
  * sign-up with someone else's address leaves nothing behind.
  *
+ * - `retired_slugs`: the slugs of companies deleted so, never signed up
+ *   again: a customer's reply to an old mail is addressed by slug and
+ *   complaint number, which a new company of the same slug would number
+ *   again (`slug_in_use` answers sign-up);
  * - `expired_unconfirmed_tenants`: the node's list of such companies (ids only);
  * - `delete_unconfirmed_tenant`: called in the company's own unit of work,
  *   deletes that company, and only if it is still unconfirmed and old enough,
@@ -18,6 +22,13 @@ export class UnconfirmedCompanies1764780000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
+      CREATE TABLE retired_slugs (slug text PRIMARY KEY, retired_at timestamptz NOT NULL DEFAULT now());
+      CREATE FUNCTION slug_in_use(p_slug text) RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+          SELECT EXISTS (SELECT 1 FROM tenants WHERE slug = p_slug) OR EXISTS (SELECT 1 FROM retired_slugs WHERE slug = p_slug)
+        $$;
+      REVOKE ALL ON FUNCTION slug_in_use(text) FROM PUBLIC;
+      GRANT EXECUTE ON FUNCTION slug_in_use(text) TO reclaim_app;
       CREATE INDEX tenants_unconfirmed ON tenants (created_at) WHERE address_confirmed_at IS NULL;
       CREATE FUNCTION expired_unconfirmed_tenants(created_before timestamptz)
         RETURNS TABLE (tenant_id uuid)
@@ -62,6 +73,7 @@ export class UnconfirmedCompanies1764780000000 implements MigrationInterface {
             END IF;
             tables := refused;
           END LOOP;
+          INSERT INTO retired_slugs (slug) SELECT slug FROM tenants WHERE id = doomed;
           DELETE FROM tenants WHERE id = doomed;
           RETURN true;
         END
@@ -76,6 +88,8 @@ export class UnconfirmedCompanies1764780000000 implements MigrationInterface {
       DROP FUNCTION delete_unconfirmed_tenant(timestamptz);
       DROP FUNCTION expired_unconfirmed_tenants(timestamptz);
       DROP INDEX tenants_unconfirmed;
+      DROP FUNCTION slug_in_use(text);
+      DROP TABLE retired_slugs;
     `);
   }
 }

@@ -11,6 +11,7 @@ import { accountMail, type AccountMailKind } from './account-mail.js';
 import { issueLink, LinkPurpose, redeemLink, revokeLinks, useUpLinks } from './account-links.js';
 import { RateLimiter } from '../../http/rate-limiter.js';
 import { RETENTION_DEFAULTS } from '../../config.js';
+import { deletionIfUnconfirmed } from '../tenant/tenant.purge.js';
 
 /** How long each kind of link works (INVITATION_TTL_HOURS, PASSWORD_RESET_TTL_MINUTES, ADDRESS_CONFIRMATION_TTL_HOURS). */
 export interface AccountSettings {
@@ -170,11 +171,16 @@ export async function requestPasswordReset(ctx: RequestContext | null, email: st
   await mailLink(ctx, user, LinkPurpose.PASSWORD_RESET, settings.passwordResetTtlSeconds);
 }
 
-/** Writes the mail that asks `admin` to confirm their address, unless the company's address is confirmed (false). */
+/**
+ * Writes the mail that asks `admin` to confirm their address, unless the company's address is confirmed (false).
+ * The link works no longer than the company lives unconfirmed (UNCONFIRMED_COMPANY_DAYS after signing up).
+ */
 export async function sendAddressConfirmation(ctx: RequestContext, admin: User, settings: AccountSettings): Promise<boolean> {
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
   if (!tenant || tenant.addressConfirmedAt) return false;
-  await mailLink(ctx, admin, LinkPurpose.ADDRESS_CONFIRMATION, settings.addressConfirmationTtlSeconds);
+  const deletion = deletionIfUnconfirmed(tenant.createdAt, settings.unconfirmedCompanyDays);
+  const ttlSeconds = Math.min(settings.addressConfirmationTtlSeconds, deletion ? Math.max(60, Math.floor((deletion.getTime() - Date.now()) / 1000)) : Infinity);
+  await mailLink(ctx, admin, LinkPurpose.ADDRESS_CONFIRMATION, ttlSeconds);
   return true;
 }
 
@@ -185,8 +191,13 @@ export async function resendAddressConfirmation(ctx: RequestContext, settings: A
   return sendAddressConfirmation(ctx, admin, settings);
 }
 
-/** Confirms the company's admin address with the link of its mail (once). */
+/**
+ * Confirms the company's admin address with the link of its mail (once). The company's row is locked first, as
+ * the purge of unconfirmed companies locks it before the links it deletes: taken the other way round, the two waited
+ * on each other.
+ */
 export async function confirmAddress(ctx: RequestContext, token: string): Promise<boolean> {
+  await ctx.query('SELECT 1 FROM tenants WHERE id = app_tenant_id() FOR UPDATE');
   await redeemLink(ctx, LinkPurpose.ADDRESS_CONFIRMATION, token);
   await ctx.query('UPDATE tenants SET address_confirmed_at = coalesce(address_confirmed_at, now()) WHERE id = app_tenant_id()');
   return true;

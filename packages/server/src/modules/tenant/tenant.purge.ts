@@ -1,27 +1,38 @@
 import type { PurgeJob } from '../../db/purge.js';
 import { log } from '../../ops/log.js';
 
+const DAY_MS = 86_400_000;
+
+/** When a company signed up at `createdAt` is deleted if its address is still unconfirmed then, `days` (UNCONFIRMED_COMPANY_DAYS) later; null with 0 days (kept). */
+export function deletionIfUnconfirmed(createdAt: Date, days: number): Date | null {
+  return days ? new Date(createdAt.getTime() + days * DAY_MS) : null;
+}
+
 /**
- * Companies whose first admin has not confirmed the address `afterMs` after
+ * Companies whose first admin has not confirmed the address `days` after
  * signing up (UNCONFIRMED_COMPANY_DAYS), deleted with everything they hold
  * (docs/operations.md, "What is deleted, and when"). Each is deleted in its
  * own unit of work by `delete_unconfirmed_tenant`, which checks again, under
  * the row's lock, that it is still unconfirmed: an admin confirming at that
- * moment either comes first and keeps the company, or finds it gone.
- * Looked for every hour.
+ * moment either comes first and keeps the company, or finds it gone. The
+ * company's slug is retired with it. Looked for every hour; a company of
+ * many rows takes more than a request's statement timeout, so the deletion
+ * has minutes.
  */
-export function unconfirmedCompanyPurgeJob(afterMs: number): PurgeJob {
+export function unconfirmedCompanyPurgeJob(days: number): PurgeJob {
+  const signedUpBefore = (now: number) => new Date(now - days * DAY_MS);
   return {
     name: 'unconfirmed company',
     everyMs: 3600_000,
     async tenants(dataSource, now) {
       const rows: Array<{ tenant_id: string }> = await dataSource.query(
-        'SELECT tenant_id FROM expired_unconfirmed_tenants($1)', [new Date(now - afterMs)]);
+        'SELECT tenant_id FROM expired_unconfirmed_tenants($1)', [signedUpBefore(now)]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now) {
-      const [{ deleted }] = await ctx.query<{ deleted: boolean }>('SELECT delete_unconfirmed_tenant($1) AS deleted', [new Date(now - afterMs)]);
-      if (deleted) log.info(`deleted company ${ctx.tenantId}: its address was not confirmed within ${Math.round(afterMs / 86_400_000)} days of signing up`);
+      await ctx.query(`SET LOCAL statement_timeout = '15min'`);
+      const [{ deleted }] = await ctx.query<{ deleted: boolean }>('SELECT delete_unconfirmed_tenant($1) AS deleted', [signedUpBefore(now)]);
+      if (deleted) log.info(`deleted company ${ctx.tenantId}: its address was not confirmed within ${days} days of signing up`);
       return deleted ? 1 : 0;
     },
   };

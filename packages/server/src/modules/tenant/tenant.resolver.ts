@@ -8,6 +8,7 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { AppError, notFound, taken } from '../../graphql/errors.js';
 import { PlainText } from '../../graphql/validation.js';
 import { Tenant } from './tenant.entity.js';
+import { deletionIfUnconfirmed } from './tenant.purge.js';
 import { User } from '../user/user.entity.js';
 import { checkCredentials, checkSignUp, createTenant, updateTenant, type Session } from './tenant.service.js';
 
@@ -137,7 +138,7 @@ export class TenantResolver {
   @Mutation(() => AuthPayload, { description: 'A company signs up; its first user is an admin' })
   async signUpTenant(@Arg('input') input: SignUpTenantInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const signUp = checkSignUp(input);
-    if (await gql.tenantIdBySlug(signUp.slug)) throw taken('slug', 'this slug is taken');
+    if (await gql.slugInUse(signUp.slug)) throw taken('slug', 'this slug is taken');
     await gql.deps.signUps.take(gql.clientAddress);
     return withToken(gql, await createTenant(await gql.forTenant(randomUUID()), signUp, gql.deps.accounts));
   }
@@ -186,9 +187,7 @@ export class TenantResolver {
       + '(UNCONFIRMED_COMPANY_DAYS after signing up); null once confirmed, or where this service keeps unconfirmed companies',
   })
   deletionIfUnconfirmedAt(@Root() t: Tenant, @Ctx() gql: GraphQLContext): Date | null {
-    const days = gql.deps.accounts.unconfirmedCompanyDays;
-    if (t.addressConfirmedAt || !days) return null;
-    return new Date(t.createdAt.getTime() + days * 86_400_000);
+    return t.addressConfirmedAt ? null : deletionIfUnconfirmed(t.createdAt, gql.deps.accounts.unconfirmedCompanyDays);
   }
 
   @Allow(STAFF)
