@@ -1,5 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The code a failed mail's text names (also written again by 1764800000000). */
+export const MAIL_ERROR_CODE = `CASE
+  WHEN last_error_detail ~ '^bounced: ' THEN 'BOUNCED'
+  WHEN last_error_detail ~* 'invalid login|missing credentials|authentication' THEN 'AUTH'
+  WHEN last_error_detail ~ '(^|[^0-9.])5[0-9][0-9]([^0-9]|$)' THEN 'REFUSED'
+  WHEN last_error_detail ~ '(^|[^0-9.])4[0-9][0-9]([^0-9]|$)' THEN 'DEFERRED'
+  WHEN last_error_detail ~* 'ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|connection|timeout|greeting|certificate|tls' THEN 'CONNECTION'
+  ELSE 'OTHER' END`;
+
 /**
  * Outbound mails say why they failed as a code (`last_error_code`, worded in
  * the reader's language by the console) beside the technical detail
@@ -16,13 +25,7 @@ export class MailErrors1764730000000 implements MigrationInterface {
       ALTER TABLE outbound_mails RENAME COLUMN last_error TO last_error_detail;
       ALTER TABLE outbound_mails ADD COLUMN last_error_code text CONSTRAINT outbound_mails_last_error_code CHECK (last_error_code IN (
         'REFUSED', 'DEFERRED', 'CONNECTION', 'AUTH', 'BOUNCED', 'OTHER'));
-      UPDATE outbound_mails SET last_error_code = CASE
-          WHEN last_error_detail ~ '^bounced: ' THEN 'BOUNCED'
-          WHEN last_error_detail ~* 'invalid login|missing credentials|authentication' THEN 'AUTH'
-          WHEN last_error_detail ~ '(^|[^0-9.])5[0-9][0-9]([^0-9]|$)' THEN 'REFUSED'
-          WHEN last_error_detail ~ '(^|[^0-9.])4[0-9][0-9]([^0-9]|$)' THEN 'DEFERRED'
-          WHEN last_error_detail ~* 'ECONNREFUSED|ETIMEDOUT|ENOTFOUND|ECONNRESET|connection|timeout|greeting|certificate|tls' THEN 'CONNECTION'
-          ELSE 'OTHER' END,
+      UPDATE outbound_mails SET last_error_code = ${MAIL_ERROR_CODE},
         last_error_detail = CASE WHEN last_error_detail ~ '^bounced: ' THEN NULL ELSE last_error_detail END
         WHERE last_error_detail IS NOT NULL;
     `);
