@@ -204,7 +204,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
     ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
     outboxPurgeJob(),
-    ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays)] : []),
+    ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays, realtime)] : []),
   ], { intervalMs: 60_000, batchSize: 200 });
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.

@@ -11,6 +11,7 @@ import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { unconfirmedCompanyPurgeJob } from '../src/modules/tenant/tenant.purge.js';
 import { ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, Q, TENANT_TABLES, expectError, type World } from './fixtures.js';
+import { OpenSockets, WsClient } from './ws-client.js';
 
 /**
  * A company whose first admin never confirmed the address is deleted, with
@@ -29,7 +30,11 @@ beforeAll(async () => {
   server = await startTestServer({ unconfirmedCompanyDays: 0 });
   fx = new Fixtures(server);
 });
-afterAll(() => server?.close());
+const sockets = new OpenSockets();
+afterAll(async () => {
+  sockets.closeAll();
+  await server?.close();
+});
 
 const sql = <T = any>(text: string, params: unknown[] = []): Promise<T[]> => server.dataSource.query(text, params);
 
@@ -137,6 +142,20 @@ describe('a company that never confirmed its address', () => {
     }
     expect(await job().purgeAll()).toBe(0);
     expect((await sql('SELECT address_confirmed_at IS NOT NULL AS confirmed FROM tenants WHERE id = $1', [late.t.tenantId]))[0].confirmed).toBe(true);
+  });
+
+  it('closes its staff\'s open sockets once it is gone (4403), and no one else\'s', async () => {
+    const doomed = await company({ unconfirmed: true, daysAgo: 35 });
+    const kept = await company({ unconfirmed: false, daysAgo: 35 });
+    const [gone, bystander] = await Promise.all([sockets.track(WsClient.staff(server.url, doomed.staff.HEAD.token)),
+      sockets.track(WsClient.staff(server.url, kept.staff.HEAD.token))]);
+    gone.subscribe('subscription { complaintStageChanged { to complaint { id } } }');
+    await gone.settle();
+    const purge = new Purge(server.dataSource, [unconfirmedCompanyPurgeJob(30, server.app.realtime)], { intervalMs: 60_000, batchSize: 200 });
+    expect(await purge.purgeAll()).toBe(1);
+    expect((await gone.closed).code).toBe(4403);
+    await bystander.settle(50);
+    expect(bystander.socket.readyState).toBe(bystander.socket.OPEN);
   });
 
   it('is deleted once when two nodes look at the same moment', async () => {

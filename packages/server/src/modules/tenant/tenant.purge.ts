@@ -1,4 +1,5 @@
 import type { PurgeJob } from '../../db/purge.js';
+import type { SessionEnder } from '../../graphql/context.js';
 import { log } from '../../ops/log.js';
 
 const DAY_MS = 86_400_000;
@@ -15,11 +16,12 @@ export function deletionIfUnconfirmed(createdAt: Date, days: number): Date | nul
  * own unit of work by `delete_unconfirmed_tenant`, which checks again, under
  * the row's lock, that it is still unconfirmed: an admin confirming at that
  * moment either comes first and keeps the company, or finds it gone. The
- * company's slug is retired with it. Looked for every hour; a company of
- * many rows takes more than a request's statement timeout, so the deletion
- * has minutes.
+ * company's slug is retired with it, and its staff's open sockets on every
+ * node are closed once it is gone (`sessions`). Looked for every hour; a
+ * company of many rows takes more than a request's statement timeout, so
+ * the deletion has minutes.
  */
-export function unconfirmedCompanyPurgeJob(days: number): PurgeJob {
+export function unconfirmedCompanyPurgeJob(days: number, sessions?: SessionEnder): PurgeJob {
   const signedUpBefore = (now: number) => new Date(now - days * DAY_MS);
   return {
     name: 'unconfirmed company',
@@ -31,9 +33,14 @@ export function unconfirmedCompanyPurgeJob(days: number): PurgeJob {
     },
     async purge(ctx, now) {
       await ctx.query(`SET LOCAL statement_timeout = '15min'`);
+      const staff = await ctx.query<{ id: string; credentials_version: number }>('SELECT id, credentials_version FROM users');
       const [{ deleted }] = await ctx.query<{ deleted: boolean }>('SELECT delete_unconfirmed_tenant($1) AS deleted', [signedUpBefore(now)]);
-      if (deleted) log.info(`deleted company ${ctx.tenantId}: its address was not confirmed within ${days} days of signing up`);
-      return deleted ? 1 : 0;
+      if (!deleted) return 0;
+      log.info(`deleted company ${ctx.tenantId}: its address was not confirmed within ${days} days of signing up`);
+      ctx.afterCommit(() => {
+        for (const user of staff) sessions?.ended(ctx.tenantId, user.id, user.credentials_version + 1);
+      });
+      return 1;
     },
   };
 }
