@@ -279,6 +279,29 @@ export class Fixtures {
     return c;
   }
 
+  /**
+   * What `w`'s staff set up in their company, each through its operation: a notification text and a response template,
+   * an integration, its HEAD's mail settings, saved views of its HEAD and its OPERATOR (each sees only their own); and
+   * a warning in its SLA history on complaint `complaintId`, as the scheduler records one.
+   */
+  async companyRows(w: World, complaintId: string): Promise<void> {
+    const run = async (query: string, input: Record<string, unknown>, token: string) => ok(await this.server.staff(query, { input }, token));
+    await run('mutation($input: NotificationTemplateInput!) { saveNotificationTemplate(input: $input) { custom } }',
+      { event: 'CLOSED', locale: 'ru', subject: 'Закрыто: {{number}}', body: 'Обращение {{number}} закрыто.' }, w.t.adminToken);
+    await run('mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }',
+      { name: 'Acknowledgement', body: 'We received {{number}}.' }, w.t.adminToken);
+    await run('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }', { name: 'ERP', scopes: ['READ_COMPLAINTS'] }, w.t.adminToken);
+    await run('mutation($input: StaffNotificationSettingsInput!) { setMyNotificationSettings(input: $input) { event } }',
+      { settings: [{ event: 'STAFF_SLA', enabled: false }] }, w.staff.HEAD.token);
+    for (const [token, name] of [[w.staff.HEAD.token, 'Urgent kettles'], [w.staff.OPERATOR.token, 'Kettles by phone']] as const) {
+      await run('mutation($input: SaveViewInput!) { saveView(input: $input) { id } }',
+        { name, filter: { search: 'kettle' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } }, token);
+    }
+    await this.asTenant(w.t.tenantId, (m) => m.query(
+      `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id)
+       SELECT app_tenant_id(), gen_random_uuid(), id, 'RESOLUTION', stage, 'AT_RISK', now(), now(), $2 FROM complaints WHERE id = $1`, [complaintId, w.dept]));
+  }
+
   /** A survey of `w`'s company, sent for complaint `complaintId` and answered by phone (entered by its OPERATOR), as the survey service writes them. */
   surveyAnswered(w: World, complaintId: string): Promise<unknown> {
     return this.asTenant(w.t.tenantId, (m) => m.query(

@@ -49,15 +49,6 @@ beforeAll(async () => {
     attachmentIds: [await uploadPhoto('/uploads', b.staff.HEAD.token)] } }, b.staff.HEAD.token));
   // A public reply of B's, so that B has outbound mail too.
   ok(await server.staff(Q.addMessage, { input: { complaintId: own.id, body: 'B reply', visibility: 'PUBLIC' } }, b.staff.HEAD.token));
-  // Each company's own text of a notification.
-  for (const w of [a, b]) {
-    ok(await server.staff(`mutation($input: NotificationTemplateInput!) { saveNotificationTemplate(input: $input) { custom } }`,
-      { input: { event: 'CLOSED', locale: 'ru', subject: 'Закрыто: {{number}}', body: 'Обращение {{number}} закрыто.' } }, w.t.adminToken));
-  }
-  for (const w of [a, b]) {
-    ok(await server.staff(`mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }`,
-      { input: { name: 'Acknowledgement', body: 'We received {{number}}.' } }, w.t.adminToken));
-  }
   // A link between two complaints in each tenant.
   const [a2] = await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT id FROM complaints WHERE number = $1', [portalA2.number]));
   const b2 = await fx.register(b.staff.OPERATOR.token);
@@ -67,23 +58,9 @@ beforeAll(async () => {
   }
   // A survey in each tenant, sent for the complaint and answered (by phone), as the survey service writes them.
   for (const [w, id] of [[a, secret.id], [b, own.id]] as const) await fx.surveyAnswered(w, id);
-  // A warning in each tenant's SLA history, as the scheduler records one.
-  for (const [w, id] of [[a, secret.id], [b, own.id]] as const) {
-    await fx.asTenant(w.t.tenantId, (m) => m.query(
-      `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id)
-       VALUES (app_tenant_id(), gen_random_uuid(), $1, 'RESOLUTION', 'IMPLEMENTATION', 'AT_RISK', now(), now(), $2)`, [id, w.dept]));
-  }
-  // Each tenant's integration, its HEAD's mail settings, and saved views of two of its staff (each sees only their own).
-  for (const w of [a, b]) {
-    ok(await server.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
-      { input: { name: 'ERP', scopes: ['READ_COMPLAINTS'] } }, w.t.adminToken));
-    ok(await server.staff(`mutation($input: StaffNotificationSettingsInput!) { setMyNotificationSettings(input: $input) { event } }`,
-      { input: { settings: [{ event: 'STAFF_SLA', enabled: false }] } }, w.staff.HEAD.token));
-    for (const [token, name] of [[w.staff.HEAD.token, 'Urgent kettles'], [w.staff.OPERATOR.token, 'Kettles by phone']]) {
-      ok(await server.staff(`mutation($input: SaveViewInput!) { saveView(input: $input) { id } }`,
-        { input: { name, filter: { search: 'kettle' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } } }, token));
-    }
-  }
+  // What each company's staff set up (texts, an integration, mail settings, saved views of two of its staff, each seeing
+  // only their own) and a warning in its SLA history (fx.companyRows).
+  for (const [w, id] of [[a, secret.id], [b, own.id]] as const) await fx.companyRows(w, id);
   // What the workers write in each tenant, as they write it (fx.workerRows).
   for (const [w, id] of [[a, secret.id], [b, own.id]] as const) await fx.workerRows(w, id);
 });

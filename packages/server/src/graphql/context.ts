@@ -214,26 +214,24 @@ export class GraphQLContext {
 
   /** The tenant behind a public slug (sign-up, login, the portal), or null. */
   tenantIdBySlug(slug: string): Promise<string | null> {
-    return this.lookUpTenant('tenant_id_by_slug', slug.trim().toLowerCase());
+    return this.lookUp('tenant_id_by_slug', slug.trim().toLowerCase());
   }
 
   /** Whether a company has `slug`, or had it and was deleted (docs/operations.md, "What is deleted, and when"): sign-up refuses it. */
   async slugInUse(slug: string): Promise<boolean> {
-    await this.limitAnonymous();
-    const [row] = await (await this.uow.manager()).query('SELECT slug_in_use($1) AS used', [slug.trim().toLowerCase()]);
-    return row.used;
+    return (await this.lookUp<boolean>('slug_in_use', slug.trim().toLowerCase()))!;
   }
 
   /** The tenant whose complaint numbers start with `prefix`, or null. */
   tenantIdByNumberPrefix(prefix: string): Promise<string | null> {
-    return this.lookUpTenant('tenant_id_by_number_prefix', prefix);
+    return this.lookUp('tenant_id_by_number_prefix', prefix);
   }
 
-  /** Runs before any tenant is set, through the two SECURITY DEFINER functions that return an id only. */
-  private async lookUpTenant(fn: 'tenant_id_by_slug' | 'tenant_id_by_number_prefix', key: string): Promise<string | null> {
+  /** Runs before any tenant is set, through the SECURITY DEFINER functions that answer an id or a yes, never a row. */
+  private async lookUp<T = string>(fn: 'tenant_id_by_slug' | 'tenant_id_by_number_prefix' | 'slug_in_use', key: string): Promise<T | null> {
     await this.limitAnonymous();
-    const [row] = await (await this.uow.manager()).query(`SELECT ${fn}($1) AS id`, [key]);
-    return row?.id ?? null;
+    const [row] = await (await this.uow.manager()).query(`SELECT ${fn}($1) AS answer`, [key]);
+    return row?.answer ?? null;
   }
 
   private anonymousCounted = false;

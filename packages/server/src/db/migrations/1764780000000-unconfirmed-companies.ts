@@ -3,8 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * A company whose first admin never confirmed the address is deleted, with
  * everything it holds, some days after it signed up (UNCONFIRMED_COMPANY_DAYS),
- * by every node's purge: its slug and number prefix are free again, and a
- * sign-up with someone else's address leaves nothing behind.
+ * by every node's purge: a sign-up with someone else's address leaves
+ * nothing behind.
  *
  * - `retired_slugs`: the slugs of companies deleted so, never signed up
  *   again: a customer's reply to an old mail is addressed by slug and

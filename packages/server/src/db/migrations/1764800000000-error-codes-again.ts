@@ -8,19 +8,19 @@ import { MAIL_ERROR_CODE } from './1764730000000-mail-errors.js';
  * they are missing. Those migrations updated tables that force row-level
  * security on their owner; an owner that is not a superuser (production)
  * saw no row through the policies, so the update changed nothing there.
- * Here the policies are lifted for the update, as 1764460000000 does, and
- * restored where they were forced. Rows that have their code keep it.
+ * Here the policies are lifted for the update, as 1764460000000 does (the
+ * mails' table forces them no more since 1764790000000). Rows that have
+ * their code keep it.
  */
 export class ErrorCodesAgain1764800000000 implements MigrationInterface {
   name = 'ErrorCodesAgain1764800000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const [{ forced }] = await q.query(`SELECT relforcerowsecurity AS forced FROM pg_class WHERE oid = 'webhook_attempts'::regclass`);
     await q.query(`
       ALTER TABLE webhook_attempts NO FORCE ROW LEVEL SECURITY;
       UPDATE webhook_attempts SET error_code = ${ATTEMPT_ERROR_CODE}
         WHERE error_code IS NULL AND ((status_code IS NOT NULL AND status_code NOT BETWEEN 200 AND 299) OR (status_code IS NULL AND error_detail IS NOT NULL));
-      ${forced ? 'ALTER TABLE webhook_attempts FORCE ROW LEVEL SECURITY;' : ''}
+      ALTER TABLE webhook_attempts FORCE ROW LEVEL SECURITY;
       UPDATE outbound_mails SET last_error_code = ${MAIL_ERROR_CODE},
         last_error_detail = CASE WHEN last_error_detail ~ '^bounced: ' THEN NULL ELSE last_error_detail END
         WHERE last_error_code IS NULL AND last_error_detail IS NOT NULL;
