@@ -15,14 +15,7 @@ import vueParser from 'vue-eslint-parser';
 
 export default defineConfig(
   {
-    ignores: [
-      '**/node_modules/**',
-      '**/dist/**',
-      '**/dist-check/**',
-      '**/coverage/**',
-      '**/.data/**',
-      'packages/client/src/**/generated*',
-    ],
+    ignores: ['**/node_modules/**', '**/dist/**', '**/dist-check/**', '**/coverage/**', '**/.data/**', 'packages/client/src/**/generated*'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -38,9 +31,15 @@ export default defineConfig(
     },
     rules: {
       // A leading underscore marks a value left unused on purpose (e.g. a key taken out of an object by a rest destructuring).
-      '@typescript-eslint/no-unused-vars': ['error', {
-        argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_',
-      }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+        },
+      ],
     },
   },
   {

@@ -36,7 +36,10 @@ export function builtApp(name, prefix = '') {
 /** The built server in embedded mode with demo data on a free port; `gql(path, query, variables, token)`. */
 export async function startServer(extraEnv = {}) {
   const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
   const base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, PORT: String(port), RATE_LIMIT_PER_MINUTE: '100000', ...extraEnv };
@@ -45,7 +48,13 @@ export async function startServer(extraEnv = {}) {
   const stop = () => server.exitCode === null && server.kill('SIGTERM');
   process.on('exit', stop);
   for (let i = 0; ; i++) {
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 300) throw new Error('server did not start');
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -65,7 +74,16 @@ export async function startServer(extraEnv = {}) {
 export function launchChromium() {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

@@ -13,19 +13,47 @@ const app = builtApp('portal', '/p');
 
 // 2. The server, with one portal complaint that has MESSAGES public messages, half from each side.
 const { base, gql, stop } = await startServer({ ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000' });
-const { number, accessToken } = (await gql('/portal/graphql', 'mutation($i: SubmitComplaintInput!) { submitComplaint(tenantSlug: "northwind", input: $i) { number accessToken } }', {
-  i: { kind: 'CLAIM', subject: 'Fridge door seal leaks cold air', description: 'Seeded for the portal measurement.', demand: 'REPAIR',
-    customer: { name: 'Bench Customer', email: 'bench@example.net' } },
-})).submitComplaint;
-const operator = (await gql('/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: 'northwind', email: 'operator@northwind.demo', password: 'demo-password' } })).login.token;
+const { number, accessToken } = (
+  await gql(
+    '/portal/graphql',
+    'mutation($i: SubmitComplaintInput!) { submitComplaint(tenantSlug: "northwind", input: $i) { number accessToken } }',
+    {
+      i: {
+        kind: 'CLAIM',
+        subject: 'Fridge door seal leaks cold air',
+        description: 'Seeded for the portal measurement.',
+        demand: 'REPAIR',
+        customer: { name: 'Bench Customer', email: 'bench@example.net' },
+      },
+    },
+  )
+).submitComplaint;
+const operator = (
+  await gql('/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }', {
+    i: { tenantSlug: 'northwind', email: 'operator@northwind.demo', password: 'demo-password' },
+  })
+).login.token;
 const { id } = (await gql('/graphql', 'query($n: String!) { complaint(number: $n) { id } }', { n: number }, operator)).complaint;
 for (let i = 0; i < MESSAGES; i++) {
   if (i % 2 === 0) {
-    await gql('/graphql', 'mutation($i: AddMessageInput!) { addMessage(input: $i) { id } }',
-      { i: { complaintId: id, visibility: 'PUBLIC', body: `Question ${i / 2 + 1}: could you tell us more about when the seal started to leak?` } }, operator);
+    await gql(
+      '/graphql',
+      'mutation($i: AddMessageInput!) { addMessage(input: $i) { id } }',
+      {
+        i: {
+          complaintId: id,
+          visibility: 'PUBLIC',
+          body: `Question ${i / 2 + 1}: could you tell us more about when the seal started to leak?`,
+        },
+      },
+      operator,
+    );
   } else {
-    await gql('/portal/graphql', 'mutation($n: String!, $t: String!, $b: String!) { replyToComplaint(number: $n, accessToken: $t, body: $b) { id } }',
-      { n: number, t: accessToken, b: `Answer ${(i + 1) / 2}: about two weeks after delivery, mostly at night.` });
+    await gql(
+      '/portal/graphql',
+      'mutation($n: String!, $t: String!, $b: String!) { replyToComplaint(number: $n, accessToken: $t, body: $b) { id } }',
+      { n: number, t: accessToken, b: `Answer ${(i + 1) / 2}: about two weeks after delivery, mostly at night.` },
+    );
   }
 }
 const path = `/p/northwind/track/${encodeURIComponent(number)}#${accessToken}`;
@@ -75,15 +103,21 @@ for (let run = 0; run < RUNS; run++) {
 await browser.close();
 stop();
 
-console.log(JSON.stringify({
-  machine: machine(),
-  entryJsGzip: kb(app.entryJs),
-  entryCssGzip: kb(app.entryCss),
-  trackingPageJsGzip: kb(loadedJs),
-  trackingPageJsFiles: loadedFiles.length,
-  messages: results[0].messages,
-  readyMs: results.map((r) => Math.round(r.ready)),
-  interactiveMs: results.map((r) => Math.round(r.interactive)),
-  medianInteractiveMs: Math.round(median(results.map((r) => r.interactive))),
-  typeMs: results.map((r) => r.typeMs),
-}, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      machine: machine(),
+      entryJsGzip: kb(app.entryJs),
+      entryCssGzip: kb(app.entryCss),
+      trackingPageJsGzip: kb(loadedJs),
+      trackingPageJsFiles: loadedFiles.length,
+      messages: results[0].messages,
+      readyMs: results.map((r) => Math.round(r.ready)),
+      interactiveMs: results.map((r) => Math.round(r.interactive)),
+      medianInteractiveMs: Math.round(median(results.map((r) => r.interactive))),
+      typeMs: results.map((r) => r.typeMs),
+    },
+    null,
+    2,
+  ),
+);

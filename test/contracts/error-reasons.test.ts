@@ -19,11 +19,17 @@ describe('error reasons, between the server and the clients', () => {
   it('every validation rule the server declares has a text', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-      .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-    const source = files(new URL('../../packages/server/src', import.meta.url).pathname).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+      );
+    const source = files(new URL('../../packages/server/src', import.meta.url).pathname)
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     // class-validator's decorators in use, by the rule names they report (IsEmail -> isEmail), and the custom ones.
-    const used = new Set([...source.matchAll(/@(Is[A-Z]\w*|Max\w*|Min\w*|Matches|Array\w+)\(/g)].map((m) => m[1]![0]!.toLowerCase() + m[1]!.slice(1)));
+    const used = new Set(
+      [...source.matchAll(/@(Is[A-Z]\w*|Max\w*|Min\w*|Matches|Array\w+)\(/g)].map((m) => m[1]![0]!.toLowerCase() + m[1]!.slice(1)),
+    );
     for (const m of source.matchAll(/registerDecorator\(\{\s*name: '(\w+)'/g)) used.add(m[1]!);
     used.delete('isOptional');
     expect([...used].filter((rule) => !CONSTRAINT_TEXTS[rule]).sort()).toEqual([]);

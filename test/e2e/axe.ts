@@ -22,7 +22,10 @@ export async function violations(page: Page): Promise<Violation[]> {
   const found = await page.evaluate(async (tags) => {
     const run = await (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } });
     return run.violations.map((v) => ({
-      id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')),
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.map(String).join(' ')),
     }));
   }, TAGS);
   return found.filter((v) => BLOCKING.has(v.impact));
@@ -30,10 +33,12 @@ export async function violations(page: Page): Promise<Violation[]> {
 
 /** One line per rule: impact, rule id, what it asks, and the elements (the first eight) that break it. */
 export function describe(found: Violation[]): string {
-  return found.map((v) => {
-    const more = v.targets.length > 8 ? ` … and ${v.targets.length - 8} more` : '';
-    return `${v.impact} ${v.id} (${v.targets.length}): ${v.help}\n    ${v.targets.slice(0, 8).join('\n    ')}${more}`;
-  }).join('\n');
+  return found
+    .map((v) => {
+      const more = v.targets.length > 8 ? ` … and ${v.targets.length - 8} more` : '';
+      return `${v.impact} ${v.id} (${v.targets.length}): ${v.help}\n    ${v.targets.slice(0, 8).join('\n    ')}${more}`;
+    })
+    .join('\n');
 }
 
 /** How many elements break each rule, by impact: the figure a report quotes. */

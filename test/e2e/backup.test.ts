@@ -41,18 +41,31 @@ function urlOf(database: string, user: string): string {
 }
 
 async function startNode(database: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const node = await startServerProcess({
-    ...process.env, DATABASE_URL: urlOf(database, nodeRole), REDIS_URL: '', PUBSUB: 'postgres', MIGRATE_ON_START: '0',
-    JWT_SECRET: randomBytes(32).toString('hex'), LOG_PRETTY: '0', RATE_LIMIT_PREFIX: run, ...env,
-  }, 120_000);
+  const node = await startServerProcess(
+    {
+      ...process.env,
+      DATABASE_URL: urlOf(database, nodeRole),
+      REDIS_URL: '',
+      PUBSUB: 'postgres',
+      MIGRATE_ON_START: '0',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      LOG_PRETTY: '0',
+      RATE_LIMIT_PREFIX: run,
+      ...env,
+    },
+    120_000,
+  );
   nodes.push(node);
   return node;
 }
 
-
 const REGISTER = `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`;
 const complaint = (subject: string) => ({
-  kind: 'CLAIM', channel: 'PHONE', subject, description: 'The seam came apart', customer: { name: 'Anna Smirnova', email: 'anna@example.com' },
+  kind: 'CLAIM',
+  channel: 'PHONE',
+  subject,
+  description: 'The seam came apart',
+  customer: { name: 'Anna Smirnova', email: 'anna@example.com' },
 });
 const COUNTS = '{ complaints(first: 1) { totalCount } correctiveActions(first: 1) { totalCount } }';
 
@@ -72,18 +85,23 @@ describe.skipIf(!available())('backup and restore', () => {
     await admin(`CREATE ROLE ${nodeRole} LOGIN IN ROLE reclaim_node`);
     await admin(`CREATE ROLE ${backupRole} LOGIN BYPASSRLS IN ROLE pg_read_all_data`);
     await admin(`CREATE DATABASE ${run} OWNER ${owner}`);
-    await exec(process.execPath, [`${serverDist}db/migrate.js`], { env: { ...process.env, DATABASE_URL: urlOf(run, owner), LOG_PRETTY: '0' } });
+    await exec(process.execPath, [`${serverDist}db/migrate.js`], {
+      env: { ...process.env, DATABASE_URL: urlOf(run, owner), LOG_PRETTY: '0' },
+    });
 
     const before = await startNode(run, { DEMO_DATA: '1' });
     const token = await demoToken(before.base, 'acme', 'quality.manager');
-    const last = (await gql(before, REGISTER, { input: complaint('Before the backup') }, await demoToken(before.base, 'acme', 'operator'))).registerComplaint;
+    const last = (await gql(before, REGISTER, { input: complaint('Before the backup') }, await demoToken(before.base, 'acme', 'operator')))
+      .registerComplaint;
     const counts = await gql(before, COUNTS, {}, token);
     expect(counts.complaints.totalCount).toBeGreaterThan(100);
     await before.stop();
 
     const dump = join(dir, 'reclaim.dump');
     // The owner cannot read past the forced policies: backups take a role that reads everything and bypasses them.
-    await expect(exec('pg_dump', ['--format=custom', `--file=${dump}`, `--dbname=${urlOf(run, owner)}`])).rejects.toThrow(/row-level security/);
+    await expect(exec('pg_dump', ['--format=custom', `--file=${dump}`, `--dbname=${urlOf(run, owner)}`])).rejects.toThrow(
+      /row-level security/,
+    );
     await exec('pg_dump', ['--format=custom', `--file=${dump}`, `--dbname=${urlOf(run, backupRole)}`]);
     await admin(`CREATE DATABASE ${run}_restored OWNER ${owner}`);
     await exec('pg_restore', ['--no-owner', '--exit-on-error', `--dbname=${urlOf(`${run}_restored`, owner)}`, dump]);
@@ -93,7 +111,8 @@ describe.skipIf(!available())('backup and restore', () => {
     expect(await gql(after, COUNTS, {}, again)).toEqual(counts);
     const found = await gql(after, 'query($id: ID!) { complaint(id: $id) { number subject } }', { id: last.id }, again);
     expect(found.complaint).toEqual({ number: last.number, subject: 'Before the backup' });
-    const next = (await gql(after, REGISTER, { input: complaint('After the restore') }, await demoToken(after.base, 'acme', 'operator'))).registerComplaint;
+    const next = (await gql(after, REGISTER, { input: complaint('After the restore') }, await demoToken(after.base, 'acme', 'operator')))
+      .registerComplaint;
     const serial = (n: string) => Number(/(\d+)$/.exec(n)![1]);
     expect(serial(next.number)).toBe(serial(last.number) + 1);
     // The restored tables are owned by the owner, and row-level security is forced again.

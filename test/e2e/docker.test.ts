@@ -11,14 +11,30 @@ const root = new URL('../../', import.meta.url);
 
 describe('docker/compose.yaml', () => {
   const compose = parse(readFileSync(new URL('docker/compose.yaml', root), 'utf8'), { merge: true }) as {
-    services: Record<string, {
-      build?: { dockerfile: string }; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>;
-      image?: string; command?: string[]; restart?: string; deploy?: { resources?: { limits?: object } };
-    }>;
+    services: Record<
+      string,
+      {
+        build?: { dockerfile: string };
+        environment?: Record<string, string>;
+        depends_on?: Record<string, { condition: string }>;
+        image?: string;
+        command?: string[];
+        restart?: string;
+        deploy?: { resources?: { limits?: object } };
+      }
+    >;
   };
 
   it('runs the balancer, two nodes built from docker/Dockerfile, PgBouncer, PostgreSQL, Redis and a migration job', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['balancer', 'migrate', 'pgbouncer', 'postgres', 'reclaim-1', 'reclaim-2', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'balancer',
+      'migrate',
+      'pgbouncer',
+      'postgres',
+      'reclaim-1',
+      'reclaim-2',
+      'redis',
+    ]);
     expect(compose.services.postgres!.image).toMatch(/^postgres:1[5-9]/);
     expect(compose.services.migrate!.command).toEqual(['node', '--enable-source-maps', 'dist/db/migrate.js']);
     expect(compose.services.migrate!.environment!.DATABASE_URL).toMatch(/@postgres:5432\//);

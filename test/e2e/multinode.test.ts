@@ -29,26 +29,40 @@ const admin = (sql: string) => adminQuery(DATABASE_URL!, sql);
 const limitsPrefix = `test-${randomBytes(6).toString('hex')}`;
 
 async function startNode(env: Record<string, string>, script?: string): Promise<ServerProcess> {
-  const node = await startServerProcess({
-    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0',
-    OUTBOX_GRACE_MS: '500', OUTBOX_RELAY_INTERVAL_MS: '200', REDIS_URL: '', RATE_LIMIT_PREFIX: limitsPrefix, ...env,
-  }, undefined, script);
+  const node = await startServerProcess(
+    {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET,
+      DEMO_DATA: '0',
+      OUTBOX_GRACE_MS: '500',
+      OUTBOX_RELAY_INTERVAL_MS: '200',
+      REDIS_URL: '',
+      RATE_LIMIT_PREFIX: limitsPrefix,
+      ...env,
+    },
+    undefined,
+    script,
+  );
   nodes.push(node);
   return node;
 }
 
-
 const REGISTER = `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`;
 const STAGE_SUB = 'subscription { complaintStageChanged { from to complaint { id number stage } } }';
 const complaint = (subject: string) => ({
-  kind: 'CLAIM', channel: 'API', subject, description: 'It broke on the second day',
+  kind: 'CLAIM',
+  channel: 'API',
+  subject,
+  description: 'It broke on the second day',
   customer: { name: 'Ivan Petrov', email: 'ivan@example.com' },
 });
 
 async function signUp(node: ServerProcess) {
   const slug = `mn-${randomBytes(4).toString('hex')}`;
-  const data = await gql(node, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`,
-    { input: { slug, name: 'Multi Node Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'correct horse battery', adminName: 'Admin' } });
+  const data = await gql(node, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
+    input: { slug, name: 'Multi Node Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'correct horse battery', adminName: 'Admin' },
+  });
   return data.signUpTenant.token as string;
 }
 
@@ -75,10 +89,7 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
     if (database) await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
-  const transports = [
-    { pubsub: 'postgres', env: {} },
-    ...(REDIS_URL ? [{ pubsub: 'redis', env: { REDIS_URL } }] : []),
-  ];
+  const transports = [{ pubsub: 'postgres', env: {} }, ...(REDIS_URL ? [{ pubsub: 'redis', env: { REDIS_URL } }] : [])];
 
   for (const { pubsub, env } of transports) {
     it(`carries a change made on node A to a subscriber on node B (${pubsub})`, async () => {
@@ -89,7 +100,11 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
       const started = Date.now();
       const made = (await gql(a, REGISTER, { input: complaint(`via ${pubsub}`) }, token)).registerComplaint;
       const [change] = await socket.waitForResults(id, 1, 5000);
-      expect(change.data.complaintStageChanged).toEqual({ from: null, to: 'RECEIVED', complaint: { id: made.id, number: made.number, stage: 'RECEIVED' } });
+      expect(change.data.complaintStageChanged).toEqual({
+        from: null,
+        to: 'RECEIVED',
+        complaint: { id: made.id, number: made.number, stage: 'RECEIVED' },
+      });
       // Well inside the relay's grace period: this came through pub/sub, not through the relay.
       expect(Date.now() - started).toBeLessThan(500);
       expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
@@ -112,11 +127,18 @@ describe.skipIf(!DATABASE_URL)('several server processes on one database', () =>
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    await gql(survivor, 'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }',
-      { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventTypes: ['COMPLAINT_RECEIVED'] } }, token);
+    await gql(
+      survivor,
+      'mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }',
+      { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventTypes: ['COMPLAINT_RECEIVED'] } },
+      token,
+    );
 
     const exited = new Promise((resolve) => doomed.child.once('exit', (code, signal) => resolve(signal)));
-    const response = await gql(doomed, REGISTER, { input: complaint('lost in a crash?') }, token).then(() => 'answered', (e: Error) => e.message);
+    const response = await gql(doomed, REGISTER, { input: complaint('lost in a crash?') }, token).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
     expect(await exited).toBe('SIGKILL');
     expect(response).not.toBe('answered'); // it died before answering…
 

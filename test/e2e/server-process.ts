@@ -36,7 +36,13 @@ export async function startServerProcess(env: NodeJS.ProcessEnv, timeoutMs = 60_
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return server;
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return server;
     await new Promise((r) => setTimeout(r, 200));
   }
   child.kill('SIGKILL');
@@ -79,7 +85,8 @@ export const startDemoServer = (extra: NodeJS.ProcessEnv = {}) => startServerPro
 
 /** A demo staff member's token (`<login>@<tenant>.demo`, the demo password), signed in over the API. */
 export async function demoToken(base: string, tenant: string, login: string): Promise<string> {
-  const res = await gql(base, '/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }',
-    { i: { tenantSlug: tenant, email: `${login}@${tenant}.demo`, password: 'demo-password' } });
+  const res = await gql(base, '/graphql', 'mutation($i: LoginInput!) { login(input: $i) { token } }', {
+    i: { tenantSlug: tenant, email: `${login}@${tenant}.demo`, password: 'demo-password' },
+  });
   return res.data.login.token;
 }

@@ -13,7 +13,8 @@ const embedded = () => embeddedEnv({ DEMO_DATA: '0', LOG_LEVEL: 'info', LOG_PRET
 describe('start', () => {
   it('refuses wrong settings, naming each variable, before anything starts', async () => {
     const child = spawn(process.execPath, [`${serverDist}main.js`], {
-      env: { ...embedded(), PORT: 'eighty', DB_POOL_SIZE: '0', SLA_SCHEDULER: 'perhaps' }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...embedded(), PORT: 'eighty', DB_POOL_SIZE: '0', SLA_SCHEDULER: 'perhaps' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
     child.stderr!.on('data', (d) => (err += d));
@@ -38,7 +39,10 @@ describe('SIGTERM', () => {
     // Within the 1.5 s before the drain: red, yet live and serving.
     while (Date.now() - signalled < 1200) {
       await new Promise((r) => setTimeout(r, 50));
-      const ready = await fetch(`${node.base}/readyz`).then((r) => r.status, () => 0);
+      const ready = await fetch(`${node.base}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (ready === 503) {
         red++;
         // Live, and still answering requests the balancer sent before it noticed.

@@ -33,12 +33,19 @@ const OPERATOR_TOKEN = 'sla-nodes-operator';
 
 async function startNode(env: Record<string, string> = {}): Promise<ServerProcess> {
   const node = await startServerProcess({
-    ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET, DEMO_DATA: '0', PUBSUB: 'postgres', REDIS_URL: '', SLA_MIN_TARGET_SECONDS: '1', OPERATOR_TOKEN, ...env,
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET,
+    DEMO_DATA: '0',
+    PUBSUB: 'postgres',
+    REDIS_URL: '',
+    SLA_MIN_TARGET_SECONDS: '1',
+    OPERATOR_TOKEN,
+    ...env,
   });
   nodes.push(node);
   return node;
 }
-
 
 const SLA_SUB = 'subscription { slaBreached { kind target dueAt at complaint { id } } }';
 
@@ -55,33 +62,73 @@ interface Company {
  */
 async function company(node: ServerProcess, seconds: number): Promise<Company> {
   const slug = `sla-${randomBytes(4).toString('hex')}`;
-  const admin = (await gql(node, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`,
-    { input: { slug, name: 'Deadline Ltd', adminEmail: `admin@${slug}.test`, adminPassword: PASSWORD, adminName: 'Admin' } })).signUpTenant.token;
+  const admin = (
+    await gql(node, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
+      input: { slug, name: 'Deadline Ltd', adminEmail: `admin@${slug}.test`, adminPassword: PASSWORD, adminName: 'Admin' },
+    })
+  ).signUpTenant.token;
   // The admin's address confirmed, as the link in the sign-up mail does: only then may the company invite staff.
   await sql(databaseUrl, 'UPDATE tenants SET address_confirmed_at = now() WHERE slug = $1', [slug]);
   const departmentId = (await gql(node, `mutation { createDepartment(input: { name: "Quality" }) { id } }`, {}, admin)).createDepartment.id;
   const categoryId = (await gql(node, `mutation { createCategory(input: { name: "Defects" }) { id } }`, {}, admin)).createCategory.id;
   const email = `qm@${slug}.test`;
-  await gql(node, `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
-    { input: { email, name: 'Quality Manager', password: PASSWORD, roles: ['QUALITY_MANAGER'] } }, admin);
-  const watcher = (await gql(node, `mutation($input: LoginInput!) { login(input: $input) { token } }`,
-    { input: { tenantSlug: slug, email, password: PASSWORD } })).login.token;
-  const calendarId = (await gql(node, `mutation { createBusinessCalendar(input: { name: "24/7", timeZone: "UTC", alwaysOpen: true }) { id } }`, {}, admin)).createBusinessCalendar.id;
+  await gql(
+    node,
+    `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+    { input: { email, name: 'Quality Manager', password: PASSWORD, roles: ['QUALITY_MANAGER'] } },
+    admin,
+  );
+  const watcher = (
+    await gql(node, `mutation($input: LoginInput!) { login(input: $input) { token } }`, {
+      input: { tenantSlug: slug, email, password: PASSWORD },
+    })
+  ).login.token;
+  const calendarId = (
+    await gql(node, `mutation { createBusinessCalendar(input: { name: "24/7", timeZone: "UTC", alwaysOpen: true }) { id } }`, {}, admin)
+  ).createBusinessCalendar.id;
   const policies = (await gql(node, '{ slaPolicies { id name isDefault } }', {}, admin)).slaPolicies;
-  for (const p of policies.filter((x: any) => !x.isDefault)) await gql(node, 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: p.id }, admin);
+  for (const p of policies.filter((x: any) => !x.isDefault))
+    await gql(node, 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: p.id }, admin);
   const fallback = policies.find((x: any) => x.isDefault);
-  await gql(node, 'mutation($id: ID!, $input: SlaPolicyInput!) { updateSlaPolicy(id: $id, input: $input) { id } }', {
-    id: fallback.id,
-    input: { name: fallback.name, calendarId, warnPercent: 50, firstResponseSeconds: seconds, stageTargets: [{ stage: 'REGISTERED', seconds }], escalation: { notifyHead: true } },
-  }, admin);
+  await gql(
+    node,
+    'mutation($id: ID!, $input: SlaPolicyInput!) { updateSlaPolicy(id: $id, input: $input) { id } }',
+    {
+      id: fallback.id,
+      input: {
+        name: fallback.name,
+        calendarId,
+        warnPercent: 50,
+        firstResponseSeconds: seconds,
+        stageTargets: [{ stage: 'REGISTERED', seconds }],
+        escalation: { notifyHead: true },
+      },
+    },
+    admin,
+  );
   return { admin, watcher, departmentId, categoryId };
 }
 
 async function register(node: ServerProcess, c: Company, subject: string): Promise<string> {
-  return (await gql(node, 'mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }', { input: {
-    kind: 'CLAIM', channel: 'PHONE', subject, description: 'Stopped working', departmentId: c.departmentId, categoryId: c.categoryId,
-    demand: 'REPAIR', customer: { name: 'Ivan Petrov', phone: '+7 900 000-00-00' },
-  } }, c.admin)).registerComplaint.id;
+  return (
+    await gql(
+      node,
+      'mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }',
+      {
+        input: {
+          kind: 'CLAIM',
+          channel: 'PHONE',
+          subject,
+          description: 'Stopped working',
+          departmentId: c.departmentId,
+          categoryId: c.categoryId,
+          demand: 'REPAIR',
+          customer: { name: 'Ivan Petrov', phone: '+7 900 000-00-00' },
+        },
+      },
+      c.admin,
+    )
+  ).registerComplaint.id;
 }
 
 async function watch(node: ServerProcess, token: string) {
@@ -145,12 +192,20 @@ describe.skipIf(!DATABASE_URL)('the SLA scheduler on server processes sharing on
       // bench:neighbours on a quiet machine; here, with browsers and other suites on the same two cores, the bound
       // is one that holds under load and still catches a breach left for a later look or another node's restart.
       const times = w.socket.resultTimes(w.id);
-      const lags = results.flatMap((r, i) => (r.data.slaBreached.kind === 'BREACHED' ? [times[i]! - Date.parse(r.data.slaBreached.dueAt)] : []));
+      const lags = results.flatMap((r, i) =>
+        r.data.slaBreached.kind === 'BREACHED' ? [times[i]! - Date.parse(r.data.slaBreached.dueAt)] : [],
+      );
       expect(Math.max(...lags)).toBeLessThan(5000);
       expect(Math.min(...lags)).toBeGreaterThanOrEqual(0);
     }
-    const history = await sql(databaseUrl, `SELECT kind, count(*)::int AS n, count(DISTINCT (complaint_id, clock, kind))::int AS distinct_n FROM sla_breaches GROUP BY kind ORDER BY kind`);
-    expect(history).toEqual([{ kind: 'AT_RISK', n: 60, distinct_n: 60 }, { kind: 'BREACHED', n: 60, distinct_n: 60 }]);
+    const history = await sql(
+      databaseUrl,
+      `SELECT kind, count(*)::int AS n, count(DISTINCT (complaint_id, clock, kind))::int AS distinct_n FROM sla_breaches GROUP BY kind ORDER BY kind`,
+    );
+    expect(history).toEqual([
+      { kind: 'AT_RISK', n: 60, distinct_n: 60 },
+      { kind: 'BREACHED', n: 60, distinct_n: 60 },
+    ]);
     // Both nodes took part in firing.
     const details = (n: ServerProcess) => fetch(`${n.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
     const claimed = await Promise.all([a, b].map(async (n) => (await (await details(n)).json()).sla.claimed));
@@ -167,7 +222,11 @@ describe.skipIf(!DATABASE_URL)('the SLA scheduler on server processes sharing on
     // Every deadline passes while no scheduler runs (a node without one serves the subscriber).
     const listener = await startNode({ SLA_SCHEDULER: '0' });
     const w = await watch(listener, c.watcher);
-    const due = await sql<{ last: Date }>(databaseUrl, "SELECT max(due_at) AS last FROM sla_deadlines WHERE clock <> 'LEGAL' AND complaint_id = ANY($1)", [ids]);
+    const due = await sql<{ last: Date }>(
+      databaseUrl,
+      "SELECT max(due_at) AS last FROM sla_deadlines WHERE clock <> 'LEGAL' AND complaint_id = ANY($1)",
+      [ids],
+    );
     await new Promise((r) => setTimeout(r, Math.max(0, due[0]!.last.getTime() - Date.now() + 500)));
     expect(w.socket.results(w.id)).toEqual([]);
 
@@ -183,6 +242,8 @@ describe.skipIf(!DATABASE_URL)('the SLA scheduler on server processes sharing on
       expect([...(alerts.get(id) ?? [])].sort()).toEqual(EXPECTED);
       expect(warnedFirst(alerts.get(id)!)).toBe(true);
     }
-    expect(await sql(databaseUrl, `SELECT count(*)::int AS n FROM sla_breaches WHERE complaint_id = ANY($1)`, [ids])).toEqual([{ n: ids.length * 4 }]);
+    expect(await sql(databaseUrl, `SELECT count(*)::int AS n FROM sla_breaches WHERE complaint_id = ANY($1)`, [ids])).toEqual([
+      { n: ids.length * 4 },
+    ]);
   });
 });

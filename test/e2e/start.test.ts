@@ -18,10 +18,18 @@ afterAll(() => {
 
 describe('the start command (embedded mode, demo data)', () => {
   it('serves the demo tenant to its admin', async () => {
-    const login = await gql('/graphql', 'mutation { login(input: { tenantSlug: "acme", email: "admin@acme.demo", password: "demo-password" }) { token tenant { name } } }');
+    const login = await gql(
+      '/graphql',
+      'mutation { login(input: { tenantSlug: "acme", email: "admin@acme.demo", password: "demo-password" }) { token tenant { name } } }',
+    );
     expect(login.errors).toBeUndefined();
     const token = login.data.login.token as string;
-    const list = await gql('/graphql', '{ complaints(first: 5) { totalCount edges { node { number stage } } } departments { name } }', {}, token);
+    const list = await gql(
+      '/graphql',
+      '{ complaints(first: 5) { totalCount edges { node { number stage } } } departments { name } }',
+      {},
+      token,
+    );
     expect(list.errors).toBeUndefined();
     expect(list.data.complaints.totalCount).toBeGreaterThan(100);
     expect(list.data.complaints.edges[0].node.number).toMatch(/^ACME-\d{4}-\d{6}$/);
@@ -29,7 +37,10 @@ describe('the start command (embedded mode, demo data)', () => {
   });
 
   it('answers the portal endpoint with its own schema', async () => {
-    const res = await gql('/portal/graphql', '{ complaintStatus(number: "ACME-2026-000001", accessToken: "not-the-token-of-this-complaint") { stage } }');
+    const res = await gql(
+      '/portal/graphql',
+      '{ complaintStatus(number: "ACME-2026-000001", accessToken: "not-the-token-of-this-complaint") { stage } }',
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.complaintStatus).toBeNull();
     const staffOnly = await gql('/portal/graphql', '{ complaints(first: 1) { totalCount } }');

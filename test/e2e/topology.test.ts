@@ -14,17 +14,21 @@ import { staffData as gql } from './server-process.js';
 const REGISTER = `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`;
 const STAGE_SUB = 'subscription { complaintStageChanged { to complaint { id } } }';
 const complaint = (subject: string) => ({
-  kind: 'CLAIM', channel: 'API', subject, description: 'It broke on the second day', customer: { name: 'Ivan Petrov', email: 'ivan@example.com' },
+  kind: 'CLAIM',
+  channel: 'API',
+  subject,
+  description: 'It broke on the second day',
+  customer: { name: 'Ivan Petrov', email: 'ivan@example.com' },
 });
 
 let topology: Topology;
 const sockets: WsClient[] = [];
 
-
 async function signUp(): Promise<string> {
   const slug = `topo-${Math.random().toString(36).slice(2, 8)}`;
-  const data = await gql(topology.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`,
-    { input: { slug, name: 'Topology Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'correct horse battery', adminName: 'Admin' } });
+  const data = await gql(topology.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
+    input: { slug, name: 'Topology Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'correct horse battery', adminName: 'Admin' },
+  });
   return data.signUpTenant.token;
 }
 
@@ -64,7 +68,8 @@ describe.skipIf(!available())('HAProxy, two nodes, PgBouncer in transaction mode
       const { rows } = await client.query(
         `SELECT DISTINCT a.usename AS name, r.rolsuper AS super, (SELECT count(*) FROM pg_class WHERE relowner = r.oid)::int AS owned
            FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
-          WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`);
+          WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()`,
+      );
       expect(rows).toEqual([{ name: topology.nodeRole, super: false, owned: 0 }]);
     } finally {
       await client.end();
@@ -84,8 +89,10 @@ describe.skipIf(!available())('HAProxy, two nodes, PgBouncer in transaction mode
     const failures: string[] = [];
     const worker = async (w: number) => {
       for (let i = 0; running; i++) {
-        await gql(topology.base, REGISTER, { input: complaint(`load ${w}.${i}`) }, token)
-          .then((d) => registered.push(d.registerComplaint.id), (e: Error) => failures.push(e.message));
+        await gql(topology.base, REGISTER, { input: complaint(`load ${w}.${i}`) }, token).then(
+          (d) => registered.push(d.registerComplaint.id),
+          (e: Error) => failures.push(e.message),
+        );
       }
     };
     const workers = [0, 1, 2, 3].map(worker);
@@ -97,7 +104,11 @@ describe.skipIf(!available())('HAProxy, two nodes, PgBouncer in transaction mode
     // Readiness goes red at once, before the drain, while the node still answers.
     let red = false;
     while (!red && Date.now() - signalled < 1000) {
-      red = (await fetch(`${doomed!.base}/readyz`).then((r) => r.status, () => 0)) === 503;
+      red =
+        (await fetch(`${doomed!.base}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 503;
     }
     expect(red).toBe(true);
     expect(await exited).toBe(0);
@@ -126,6 +137,8 @@ describe.skipIf(!available())('HAProxy, two nodes, PgBouncer in transaction mode
     const next = (await gql(topology.base, REGISTER, { input: complaint('after the stop') }, token)).registerComplaint;
     const [heard] = await again.socket.waitForResults(again.id, 1, 5000);
     expect(heard.data.complaintStageChanged.complaint.id).toBe(next.id);
-    console.log(`topology: ${registered.length} registrations through the balancer, 0 failed; SIGTERM to exit ${stopMs} ms (readiness delay 1500 ms)`);
+    console.log(
+      `topology: ${registered.length} registrations through the balancer, 0 failed; SIGTERM to exit ${stopMs} ms (readiness delay 1500 ms)`,
+    );
   });
 });

@@ -66,14 +66,28 @@ export async function startTopology(options: { nodeEnv?: Record<string, string> 
 
     // Two nodes through PgBouncer; LISTEN directly; both as the role that owns nothing.
     for (let i = 0; i < 2; i++) {
-      nodes.push(await startServerProcess({
-        ...process.env, DATABASE_URL: bouncer.url, DATABASE_LISTEN_URL: asNode.toString(), PUBSUB: 'postgres', REDIS_URL: '',
-        MIGRATE_ON_START: '0', DEMO_DATA: '0', JWT_SECRET, TRUSTED_PROXIES: '1', LOG_PRETTY: '0',
-        RATE_LIMIT_PREFIX: `topology-${randomBytes(4).toString('hex')}`, ...options.nodeEnv,
-      }));
+      nodes.push(
+        await startServerProcess({
+          ...process.env,
+          DATABASE_URL: bouncer.url,
+          DATABASE_LISTEN_URL: asNode.toString(),
+          PUBSUB: 'postgres',
+          REDIS_URL: '',
+          MIGRATE_ON_START: '0',
+          DEMO_DATA: '0',
+          JWT_SECRET,
+          TRUSTED_PROXIES: '1',
+          LOG_PRETTY: '0',
+          RATE_LIMIT_PREFIX: `topology-${randomBytes(4).toString('hex')}`,
+          ...options.nodeEnv,
+        }),
+      );
     }
 
-    const balancer = await startHaproxy(dir, nodes.map((n) => n.base));
+    const balancer = await startHaproxy(
+      dir,
+      nodes.map((n) => n.base),
+    );
     daemons.push(balancer);
     const base = balancer.url;
     return { base, nodes, databaseUrl, nodeRole, stop };

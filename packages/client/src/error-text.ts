@@ -10,11 +10,20 @@ export const CODE_TEXTS: Record<ErrorCode, Texts> = {
   BAD_USER_INPUT: { ru: 'Проверьте форму: {detail}', en: 'Please check the form: {detail}' },
   UNAUTHENTICATED: { ru: 'Сеанс завершён. Войдите снова.', en: 'Your session has ended. Please sign in again.' },
   FORBIDDEN: { ru: 'Ваша роль не позволяет это действие.', en: 'Your role does not allow this action.' },
-  NOT_FOUND: { ru: 'Не найдено: возможно, запись удалена или относится к другому отделу.', en: 'Not found: it may have been removed or belongs to another department.' },
+  NOT_FOUND: {
+    ru: 'Не найдено: возможно, запись удалена или относится к другому отделу.',
+    en: 'Not found: it may have been removed or belongs to another department.',
+  },
   CONFLICT: { ru: 'Кто-то другой уже изменил эту запись.', en: 'Someone else changed this in the meantime.' },
   RATE_LIMITED: { ru: 'Слишком много запросов. Подождите немного и повторите.', en: 'Too many requests. Wait a moment and try again.' },
-  INTERNAL_SERVER_ERROR: { ru: 'Сервер не смог выполнить действие. Повторите позже.', en: 'The server could not do this. Try again later.' },
-  NETWORK: { ru: 'Сервер недоступен. Проверьте соединение и повторите.', en: 'The server cannot be reached. Check the connection and try again.' },
+  INTERNAL_SERVER_ERROR: {
+    ru: 'Сервер не смог выполнить действие. Повторите позже.',
+    en: 'The server could not do this. Try again later.',
+  },
+  NETWORK: {
+    ru: 'Сервер недоступен. Проверьте соединение и повторите.',
+    en: 'The server cannot be reached. Check the connection and try again.',
+  },
 };
 
 /** The password rule (packages/server/src/auth/password-policy.ts), for forms to show before saving and for the refusal. */
@@ -42,13 +51,31 @@ export const REASON_TEXTS = {
     ru: 'В тексте есть невидимые или управляющие символы (например, пробелы нулевой ширины или метки направления, часто попадающие при вставке). Удалите их и сохраните снова.',
     en: 'The text contains invisible or control characters (for example, zero-width spaces or direction marks, often pasted by accident). Remove them and save again.',
   },
-  TARGET_TOO_SHORT: { ru: 'Срок короче, чем допускает сервис (по умолчанию одна минута).', en: 'A target is shorter than this service allows (by default, one minute).' },
-  DEFAULT_POLICY: { ru: 'Политику по умолчанию нельзя удалить; измените её сроки.', en: 'The default policy cannot be deleted; change its targets instead.' },
-  IN_USE: { ru: 'Запись используется в других настройках; сначала уберите её оттуда.', en: 'This is in use elsewhere in the settings; remove it there first.' },
-  REFERENCE: { ru: 'Запись связана с другими или ссылается на несуществующую.', en: 'This is referenced elsewhere, or refers to something that does not exist.' },
-  ASSIGNEE_UNAVAILABLE: { ru: 'Этому сотруднику нельзя поручить работу: он отключён, ещё не принял приглашение или не состоит в этом отделе.', en: 'This staff member cannot be given work: they are deactivated, have not accepted their invitation yet, or are not in this department.' },
+  TARGET_TOO_SHORT: {
+    ru: 'Срок короче, чем допускает сервис (по умолчанию одна минута).',
+    en: 'A target is shorter than this service allows (by default, one minute).',
+  },
+  DEFAULT_POLICY: {
+    ru: 'Политику по умолчанию нельзя удалить; измените её сроки.',
+    en: 'The default policy cannot be deleted; change its targets instead.',
+  },
+  IN_USE: {
+    ru: 'Запись используется в других настройках; сначала уберите её оттуда.',
+    en: 'This is in use elsewhere in the settings; remove it there first.',
+  },
+  REFERENCE: {
+    ru: 'Запись связана с другими или ссылается на несуществующую.',
+    en: 'This is referenced elsewhere, or refers to something that does not exist.',
+  },
+  ASSIGNEE_UNAVAILABLE: {
+    ru: 'Этому сотруднику нельзя поручить работу: он отключён, ещё не принял приглашение или не состоит в этом отделе.',
+    en: 'This staff member cannot be given work: they are deactivated, have not accepted their invitation yet, or are not in this department.',
+  },
   AUTOMATED: { ru: 'Обращение похоже на автоматическое и не принято.', en: 'This submission looks automated and was not accepted.' },
-  ACTION_NOT_DONE: { ru: 'Результативность проверяют после выполнения мероприятия.', en: 'Effectiveness is checked after the action is done.' },
+  ACTION_NOT_DONE: {
+    ru: 'Результативность проверяют после выполнения мероприятия.',
+    en: 'Effectiveness is checked after the action is done.',
+  },
   FOLLOW_UP_REQUIRED: {
     ru: 'Мероприятие нерезультативно: назначьте повторное мероприятие (описание, отдел, срок).',
     en: 'The action was not effective: set a follow-up action (description, department, due date).',
@@ -61,8 +88,14 @@ export const REASON_TEXTS = {
     en: 'The department still has open complaints ({count}). Move them to other departments or finish them, then archive it.',
   },
   SELF_LINK: { ru: 'Обращение нельзя связать с самим собой.', en: 'A complaint cannot be linked to itself.' },
-  ENDPOINT_LIMIT: { ru: 'Адресов вебхуков уже 20: удалите ненужный и добавьте снова.', en: 'The company already has 20 webhook endpoints: delete one you no longer need and add again.' },
-  VIEW_LIMIT: { ru: 'Сохранённых видов слишком много: удалите ненужный и сохраните снова.', en: 'You have too many saved views: delete one you no longer need and save again.' },
+  ENDPOINT_LIMIT: {
+    ru: 'Адресов вебхуков уже 20: удалите ненужный и добавьте снова.',
+    en: 'The company already has 20 webhook endpoints: delete one you no longer need and add again.',
+  },
+  VIEW_LIMIT: {
+    ru: 'Сохранённых видов слишком много: удалите ненужный и сохраните снова.',
+    en: 'You have too many saved views: delete one you no longer need and save again.',
+  },
   FILE_TOO_LARGE: { ru: 'Файл больше 10 МБ.', en: 'The file is larger than 10 MB.' },
   UNSUPPORTED_TYPE: {
     ru: 'Такой тип файла не принимается: прикрепите фото (JPEG, PNG, WebP, GIF, HEIC), PDF или видео (MP4, WebM, MOV).',
@@ -71,48 +104,117 @@ export const REASON_TEXTS = {
   EMPTY_FILE: { ru: 'Файл пуст.', en: 'The file is empty.' },
   QUERY_LIMIT: { ru: 'Запрос слишком велик. Запросите меньше за раз.', en: 'The request is too large. Ask for less at a time.' },
   GRAPHQL_PARSE_FAILED: { ru: 'Запрос не разобран: обновите страницу.', en: 'The request could not be read: reload the page.' },
-  GRAPHQL_VALIDATION_FAILED: { ru: 'Запрос не подходит к серверу: обновите страницу.', en: 'The request does not fit the server: reload the page.' },
+  GRAPHQL_VALIDATION_FAILED: {
+    ru: 'Запрос не подходит к серверу: обновите страницу.',
+    en: 'The request does not fit the server: reload the page.',
+  },
   BAD_REQUEST: { ru: 'Неверный запрос: обновите страницу.', en: 'A malformed request: reload the page.' },
-  PERSISTED_QUERY_NOT_FOUND: { ru: 'Запрос не найден на сервере: обновите страницу.', en: 'The server does not know this request: reload the page.' },
-  PERSISTED_QUERY_NOT_SUPPORTED: { ru: 'Сервер не принимает сохранённые запросы: обновите страницу.', en: 'The server does not take stored requests: reload the page.' },
-  OPERATION_RESOLUTION_FAILURE: { ru: 'Неясно, какую операцию выполнить: обновите страницу.', en: 'It is not clear which operation to run: reload the page.' },
+  PERSISTED_QUERY_NOT_FOUND: {
+    ru: 'Запрос не найден на сервере: обновите страницу.',
+    en: 'The server does not know this request: reload the page.',
+  },
+  PERSISTED_QUERY_NOT_SUPPORTED: {
+    ru: 'Сервер не принимает сохранённые запросы: обновите страницу.',
+    en: 'The server does not take stored requests: reload the page.',
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    ru: 'Неясно, какую операцию выполнить: обновите страницу.',
+    en: 'It is not clear which operation to run: reload the page.',
+  },
   DUPLICATE: { ru: 'Такая запись уже есть.', en: 'This already exists.' },
   RETRY: { ru: 'Помешало другое изменение. Повторите.', en: 'Another change got in the way. Try again.' },
-  IDEMPOTENCY_KEY_REUSED: { ru: 'Этот ключ уже использован для другого обращения.', en: 'This key was already used for a different complaint.' },
-  SCOPE_MISSING: { ru: 'У ключа интеграции нет права на это действие.', en: 'The integration\'s key does not have the scope for this action.' },
-  ADDRESS_NOT_ALLOWED: { ru: 'С этого адреса ключ интеграции использовать нельзя.', en: 'The integration\'s key may not be used from this address.' },
-  KEY_EXPIRED: { ru: 'Срок действия ключа интеграции истёк.', en: 'The integration\'s key has expired.' },
-  KEY_REVOKED: { ru: 'Ключ интеграции отозван.', en: 'The integration\'s key has been revoked.' },
-  MAILBOX_UNREACHABLE: { ru: 'Не удалось подключиться к почтовому серверу: проверьте адрес и порт.', en: 'Could not connect to the mail server: check its address and port.' },
-  MAILBOX_ADDRESS_NOT_ALLOWED: { ru: 'Этот адрес во внутренней сети: подключаться к нему нельзя.', en: 'This address is in a private network: it cannot be used.' },
-  MAILBOX_TLS: { ru: 'Не удалось установить защищённое соединение: проверьте вид шифрования и сертификат сервера.', en: 'Could not set up an encrypted connection: check the encryption setting and the server\'s certificate.' },
-  MAILBOX_LOGIN_FAILED: { ru: 'Почтовый сервер не принял имя пользователя или пароль.', en: 'The mail server did not accept the user name or password.' },
+  IDEMPOTENCY_KEY_REUSED: {
+    ru: 'Этот ключ уже использован для другого обращения.',
+    en: 'This key was already used for a different complaint.',
+  },
+  SCOPE_MISSING: {
+    ru: 'У ключа интеграции нет права на это действие.',
+    en: "The integration's key does not have the scope for this action.",
+  },
+  ADDRESS_NOT_ALLOWED: {
+    ru: 'С этого адреса ключ интеграции использовать нельзя.',
+    en: "The integration's key may not be used from this address.",
+  },
+  KEY_EXPIRED: { ru: 'Срок действия ключа интеграции истёк.', en: "The integration's key has expired." },
+  KEY_REVOKED: { ru: 'Ключ интеграции отозван.', en: "The integration's key has been revoked." },
+  MAILBOX_UNREACHABLE: {
+    ru: 'Не удалось подключиться к почтовому серверу: проверьте адрес и порт.',
+    en: 'Could not connect to the mail server: check its address and port.',
+  },
+  MAILBOX_ADDRESS_NOT_ALLOWED: {
+    ru: 'Этот адрес во внутренней сети: подключаться к нему нельзя.',
+    en: 'This address is in a private network: it cannot be used.',
+  },
+  MAILBOX_TLS: {
+    ru: 'Не удалось установить защищённое соединение: проверьте вид шифрования и сертификат сервера.',
+    en: "Could not set up an encrypted connection: check the encryption setting and the server's certificate.",
+  },
+  MAILBOX_LOGIN_FAILED: {
+    ru: 'Почтовый сервер не принял имя пользователя или пароль.',
+    en: 'The mail server did not accept the user name or password.',
+  },
   MAILBOX_FOLDER_MISSING: { ru: 'В ящике нет такой папки.', en: 'The mailbox has no such folder.' },
-  LINK_INVALID: { ru: 'Ссылка неверна. Проверьте, что она скопирована целиком.', en: 'This link is not valid. Check that it was copied in full.' },
+  LINK_INVALID: {
+    ru: 'Ссылка неверна. Проверьте, что она скопирована целиком.',
+    en: 'This link is not valid. Check that it was copied in full.',
+  },
   LINK_EXPIRED: { ru: 'Срок действия ссылки истёк. Попросите новую.', en: 'This link has expired. Ask for a new one.' },
   LINK_USED: { ru: 'Ссылка уже использована: каждая действует один раз.', en: 'This link has been used already: each works once.' },
-  LINK_REVOKED: { ru: 'Ссылка больше не действует: её заменила новая или её отозвали.', en: 'This link no longer works: a newer one replaced it, or it was revoked.' },
+  LINK_REVOKED: {
+    ru: 'Ссылка больше не действует: её заменила новая или её отозвали.',
+    en: 'This link no longer works: a newer one replaced it, or it was revoked.',
+  },
   ADDRESS_UNCONFIRMED: {
     ru: 'Сначала подтвердите адрес администратора компании по ссылке из письма.',
-    en: 'Confirm the company admin\'s address first, with the link in the mail.',
+    en: "Confirm the company admin's address first, with the link in the mail.",
   },
   NOT_INVITED: { ru: 'Этот сотрудник уже принял приглашение.', en: 'This staff member has accepted the invitation already.' },
   INVITATION_LIMIT: {
     ru: 'Компания уже отправила столько приглашений, сколько можно за час. Повторите позже.',
     en: 'Your company has sent as many invitations as it may this hour. Try again later.',
   },
-  UNSAFE_URL: { ru: 'Адрес не подходит: нужен HTTPS-адрес в интернете, не во внутренней сети.', en: 'This address cannot be used: it must be an HTTPS address on the internet, not in a private network.' },
-  ALREADY_LINKED: { ru: 'Эти обращения уже связаны по-другому; сначала уберите связь.', en: 'These complaints are already linked another way; remove that link first.' },
+  UNSAFE_URL: {
+    ru: 'Адрес не подходит: нужен HTTPS-адрес в интернете, не во внутренней сети.',
+    en: 'This address cannot be used: it must be an HTTPS address on the internet, not in a private network.',
+  },
+  ALREADY_LINKED: {
+    ru: 'Эти обращения уже связаны по-другому; сначала уберите связь.',
+    en: 'These complaints are already linked another way; remove that link first.',
+  },
   SURVEY_ANSWERED: { ru: 'На этот опрос уже ответили. Спасибо!', en: 'This survey has already been answered. Thank you!' },
-  SURVEY_LINK_INVALID: { ru: 'Ссылка на опрос неверна. Проверьте, что она скопирована целиком.', en: 'This survey link is not valid. Check that it was copied in full.' },
+  SURVEY_LINK_INVALID: {
+    ru: 'Ссылка на опрос неверна. Проверьте, что она скопирована целиком.',
+    en: 'This survey link is not valid. Check that it was copied in full.',
+  },
   SURVEY_LINK_EXPIRED: { ru: 'Срок ответа на этот опрос истёк.', en: 'The time to answer this survey has passed.' },
-  NO_SURVEY: { ru: 'Компания не проводит опрос после решения; сначала включите опрос.', en: 'The company sends no survey after resolution; activate one first.' },
-  CONCURRENT_UPLOADS: { ru: 'Слишком много файлов загружается одновременно; дождитесь окончания.', en: 'Too many files are uploading at once; wait for one to finish.' },
-  CONCURRENT_EXPORTS: { ru: 'Ваша компания уже скачивает несколько списков; дождитесь, пока один из них загрузится.', en: 'Your company is already downloading several lists; wait for one to finish.' },
-  PENDING_UPLOADS: { ru: 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.', en: 'Too many files uploaded and not yet sent; send them or wait.' },
-  QUERY_TIMEOUT: { ru: 'Запрос выполнялся слишком долго; запросите меньше или повторите позже.', en: 'The request took too long; ask for less or try again later.' },
-  LOCK_TIMEOUT: { ru: 'Запись сейчас меняет кто-то другой; повторите через минуту.', en: 'Someone else is changing this right now; try again shortly.' },
-  LIVE_QUEUE_FULL: { ru: 'Обновления в реальном времени отстали; страница переподключится.', en: 'Live updates fell behind; the page reconnects.' },
+  NO_SURVEY: {
+    ru: 'Компания не проводит опрос после решения; сначала включите опрос.',
+    en: 'The company sends no survey after resolution; activate one first.',
+  },
+  CONCURRENT_UPLOADS: {
+    ru: 'Слишком много файлов загружается одновременно; дождитесь окончания.',
+    en: 'Too many files are uploading at once; wait for one to finish.',
+  },
+  CONCURRENT_EXPORTS: {
+    ru: 'Ваша компания уже скачивает несколько списков; дождитесь, пока один из них загрузится.',
+    en: 'Your company is already downloading several lists; wait for one to finish.',
+  },
+  PENDING_UPLOADS: {
+    ru: 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.',
+    en: 'Too many files uploaded and not yet sent; send them or wait.',
+  },
+  QUERY_TIMEOUT: {
+    ru: 'Запрос выполнялся слишком долго; запросите меньше или повторите позже.',
+    en: 'The request took too long; ask for less or try again later.',
+  },
+  LOCK_TIMEOUT: {
+    ru: 'Запись сейчас меняет кто-то другой; повторите через минуту.',
+    en: 'Someone else is changing this right now; try again shortly.',
+  },
+  LIVE_QUEUE_FULL: {
+    ru: 'Обновления в реальном времени отстали; страница переподключится.',
+    en: 'Live updates fell behind; the page reconnects.',
+  },
   LIVE_LIMIT: { ru: 'Открыто слишком много live-подписок; закройте лишние вкладки.', en: 'Too many live views are open; close some tabs.' },
   BUSY: { ru: 'Сервис сейчас загружен; повторите через несколько секунд.', en: 'The service is busy; try again in a few seconds.' },
 } as const satisfies Record<string, Texts>;
@@ -167,12 +269,16 @@ export function fieldText(f: FieldProblem, locale: Locale, requestReason?: strin
  */
 export function errorText(problem: RequestProblem, locale: Locale, labels: Record<string, string> = {}): string {
   const detail = problem.fields.length
-    ? problem.fields.map((f) => {
-      const label = labels[f.field] ?? labels[f.field.split('.').pop()!] ?? f.field;
-      const rules = constraintsText(f, locale);
-      return rules ? `${label} (${rules})` : label;
-    }).join('; ')
-    : locale === 'en' ? problem.message : '';
+    ? problem.fields
+        .map((f) => {
+          const label = labels[f.field] ?? labels[f.field.split('.').pop()!] ?? f.field;
+          const rules = constraintsText(f, locale);
+          return rules ? `${label} (${rules})` : label;
+        })
+        .join('; ')
+    : locale === 'en'
+      ? problem.message
+      : '';
   if (isReason(problem.reason)) return fill(REASON_TEXTS[problem.reason][locale], detail, problem.count);
   return fill(CODE_TEXTS[problem.code][locale], detail);
 }

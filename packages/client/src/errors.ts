@@ -4,7 +4,15 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
  * The codes the server sends (its `ERROR_CODES`, in packages/server/src/graphql/errors.ts;
  * test/contracts/error-reasons.test.ts keeps the two lists equal).
  */
-export const ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR'] as const;
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
 
 /** A server's code, or NETWORK: the request got no answer from the server. */
 export type ErrorCode = (typeof ERROR_CODES)[number] | 'NETWORK';
@@ -54,8 +62,11 @@ function problemOf(details: Record<string, unknown>, message: string, fallback: 
 }
 
 /** A request that got no answer (the server down, the connection cut). */
-export const networkProblem = (error: unknown): RequestProblem =>
-  ({ code: 'NETWORK', message: error instanceof Error ? error.message : String(error), fields: [] });
+export const networkProblem = (error: unknown): RequestProblem => ({
+  code: 'NETWORK',
+  message: error instanceof Error ? error.message : String(error),
+  fields: [],
+});
 
 /** A failed GraphQL request: its first error, or a network problem. */
 export function describeError(error: unknown): RequestProblem {
@@ -67,7 +78,15 @@ export function describeError(error: unknown): RequestProblem {
 }
 
 /** What a status says where the body does not (a proxy's own page, say). */
-const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'BAD_USER_INPUT', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 413: 'BAD_USER_INPUT', 415: 'BAD_USER_INPUT', 429: 'RATE_LIMITED' };
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_USER_INPUT',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  413: 'BAD_USER_INPUT',
+  415: 'BAD_USER_INPUT',
+  429: 'RATE_LIMITED',
+};
 /** The statuses the server gives these reasons (packages/server/src/http/http-util.ts), for a proxy that answers them alone. */
 const REASON_BY_STATUS: Record<number, string> = { 413: 'FILE_TOO_LARGE', 415: 'UNSUPPORTED_TYPE' };
 
@@ -78,6 +97,10 @@ const REASON_BY_STATUS: Record<number, string> = { 413: 'FILE_TOO_LARGE', 415: '
  */
 export function routeProblem(status: number, body: unknown): RequestProblem {
   const error = (body as { error?: Record<string, unknown> } | null)?.error ?? {};
-  const problem = problemOf(error, typeof error.message === 'string' ? error.message : `HTTP ${status}`, CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR');
+  const problem = problemOf(
+    error,
+    typeof error.message === 'string' ? error.message : `HTTP ${status}`,
+    CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR',
+  );
   return problem.reason || !REASON_BY_STATUS[status] ? problem : { ...problem, reason: REASON_BY_STATUS[status] };
 }

@@ -11,8 +11,16 @@ import { networkProblem, routeProblem, type RequestProblem } from './errors.js';
 export type ExportFormat = 'csv' | 'xlsx';
 
 export type AnalysisExportTable =
-  'funnel' | 'pareto' | 'cause-effect' | 'sla-compliance' | 'stage-durations' | 'satisfaction-trend' | 'legal-compliance' | 'repeats'
-  | 'survey-responses' | 'survey-scores';
+  | 'funnel'
+  | 'pareto'
+  | 'cause-effect'
+  | 'sla-compliance'
+  | 'stage-durations'
+  | 'satisfaction-trend'
+  | 'legal-compliance'
+  | 'repeats'
+  | 'survey-responses'
+  | 'survey-scores';
 export type ExportTable = 'complaints' | `analysis/${AnalysisExportTable}`;
 
 export interface ExportRequest {
@@ -45,7 +53,10 @@ export class ExportError extends Error {
 }
 
 /** Fetches an export with the staff token; ExportError (with the server's code) when refused or cut off. */
-export async function downloadExport(request: ExportRequest & { token: string }, fetchImpl: typeof fetch = fetch): Promise<{ blob: Blob; fileName: string }> {
+export async function downloadExport(
+  request: ExportRequest & { token: string },
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ blob: Blob; fileName: string }> {
   let res: Response;
   let blob: Blob;
   try {

@@ -18,8 +18,16 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES = 5;
 
 export const ACCEPTED_TYPES = [
-  'image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/heic', 'image/heif',
-  'application/pdf', 'video/mp4', 'video/webm', 'video/quicktime',
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/heic',
+  'image/heif',
+  'application/pdf',
+  'video/mp4',
+  'video/webm',
+  'video/quicktime',
 ] as const;
 /** Browsers often give HEIC and some videos no type: the extension decides then. */
 const ACCEPTED_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'heic', 'heif', 'pdf', 'mp4', 'webm', 'mov'];
@@ -42,7 +50,10 @@ export function checkFile(file: Pick<File, 'name' | 'size' | 'type'>): FileRefus
  * failed request is (`errorText`), and `refusal` where it refused the file itself, as `checkFile` would have.
  */
 export class UploadError extends Error {
-  constructor(readonly problem: RequestProblem, readonly refusal: FileRefusal | null = null) {
+  constructor(
+    readonly problem: RequestProblem,
+    readonly refusal: FileRefusal | null = null,
+  ) {
     super(problem.message);
   }
 }

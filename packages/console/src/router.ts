@@ -15,18 +15,32 @@ declare module 'vue-router' {
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
   // The pages the account mails link to (the token in the fragment), and "forgot password?".
-  { path: '/forgot-password', name: 'forgot-password', component: () => import('./pages/account/ForgotPasswordPage.vue'), meta: { public: true } },
   {
-    path: '/invitation/:tenant', name: 'invitation', component: () => import('./pages/account/SetPasswordPage.vue'),
-    props: (to) => ({ purpose: 'invitation', tenant: String(to.params.tenant) }), meta: { public: true },
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('./pages/account/ForgotPasswordPage.vue'),
+    meta: { public: true },
   },
   {
-    path: '/reset-password/:tenant', name: 'reset-password', component: () => import('./pages/account/SetPasswordPage.vue'),
-    props: (to) => ({ purpose: 'reset', tenant: String(to.params.tenant) }), meta: { public: true },
+    path: '/invitation/:tenant',
+    name: 'invitation',
+    component: () => import('./pages/account/SetPasswordPage.vue'),
+    props: (to) => ({ purpose: 'invitation', tenant: String(to.params.tenant) }),
+    meta: { public: true },
   },
   {
-    path: '/confirm-address/:tenant', name: 'confirm-address', component: () => import('./pages/account/ConfirmAddressPage.vue'),
-    props: true, meta: { public: true },
+    path: '/reset-password/:tenant',
+    name: 'reset-password',
+    component: () => import('./pages/account/SetPasswordPage.vue'),
+    props: (to) => ({ purpose: 'reset', tenant: String(to.params.tenant) }),
+    meta: { public: true },
+  },
+  {
+    path: '/confirm-address/:tenant',
+    name: 'confirm-address',
+    component: () => import('./pages/account/ConfirmAddressPage.vue'),
+    props: true,
+    meta: { public: true },
   },
   {
     path: '/',
@@ -38,20 +52,28 @@ export const routes: RouteRecordRaw[] = [
       { path: 'me/notifications', name: 'my-notifications', component: () => import('./pages/me/MyNotificationsPage.vue') },
       { path: 'complaints/:number', name: 'complaint', component: () => import('./pages/complaint/ComplaintPage.vue'), props: true },
       {
-        path: 'escalations', name: 'escalations', component: () => import('./pages/escalations/EscalationsPage.vue'),
+        path: 'escalations',
+        name: 'escalations',
+        component: () => import('./pages/escalations/EscalationsPage.vue'),
         meta: { allowed: ['HANDLE_ESCALATIONS'] },
       },
       {
-        path: 'actions', name: 'actions', component: () => import('./pages/actions/ActionsRegisterPage.vue'),
+        path: 'actions',
+        name: 'actions',
+        component: () => import('./pages/actions/ActionsRegisterPage.vue'),
         meta: { allowed: ['MANAGE_CORRECTIVE_ACTIONS'] },
       },
       {
         // Its own chunk (ECharts with it): loaded when the page is opened, never with the console's first load.
-        path: 'analysis', name: 'analysis', component: () => import('./pages/analysis/AnalysisPage.vue'),
+        path: 'analysis',
+        name: 'analysis',
+        component: () => import('./pages/analysis/AnalysisPage.vue'),
         meta: { allowed: ['VIEW_ANALYSIS'] },
       },
       {
-        path: 'register', name: 'register', component: () => import('./pages/register/RegisterPage.vue'),
+        path: 'register',
+        name: 'register',
+        component: () => import('./pages/register/RegisterPage.vue'),
         meta: { allowed: ['REGISTER_COMPLAINT'] },
       },
       {
@@ -60,27 +82,78 @@ export const routes: RouteRecordRaw[] = [
         meta: { allowed: ['MANAGE_USERS', 'MANAGE_CATEGORIES', 'MANAGE_TEMPLATES'] },
         children: [
           { path: '', name: 'admin', redirect: { name: 'admin-users' } },
-          { path: 'users', name: 'admin-users', component: () => import('./pages/admin/UsersPage.vue'), meta: { allowed: ['MANAGE_USERS'] } },
-          { path: 'departments', name: 'admin-departments', component: () => import('./pages/admin/DepartmentsPage.vue'), meta: { allowed: ['MANAGE_DEPARTMENTS'] } },
-          { path: 'categories', name: 'admin-categories', component: () => import('./pages/admin/CategoriesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
-          { path: 'causes', name: 'admin-causes', component: () => import('./pages/admin/CausesPage.vue'), meta: { allowed: ['MANAGE_CATEGORIES'] } },
-          { path: 'templates', name: 'admin-templates', component: () => import('./pages/admin/templates/TemplatesPage.vue'), meta: { allowed: ['MANAGE_TEMPLATES'] } },
-          { path: 'sla', name: 'admin-sla', component: () => import('./pages/admin/sla/SlaPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
-          { path: 'company', name: 'admin-company', component: () => import('./pages/admin/CompanyPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
           {
-            path: 'integrations', name: 'admin-integrations', component: () => import('./pages/admin/integrations/IntegrationsPage.vue'),
-            meta: { allowed: ['MANAGE_SETTINGS'] },
+            path: 'users',
+            name: 'admin-users',
+            component: () => import('./pages/admin/UsersPage.vue'),
+            meta: { allowed: ['MANAGE_USERS'] },
           },
           {
-            path: 'webhooks', name: 'admin-webhooks', component: () => import('./pages/admin/integrations/WebhooksPage.vue'),
-            meta: { allowed: ['MANAGE_SETTINGS'] },
+            path: 'departments',
+            name: 'admin-departments',
+            component: () => import('./pages/admin/DepartmentsPage.vue'),
+            meta: { allowed: ['MANAGE_DEPARTMENTS'] },
           },
           {
-            path: 'notifications', name: 'admin-notifications', component: () => import('./pages/admin/templates/NotificationsPage.vue'),
+            path: 'categories',
+            name: 'admin-categories',
+            component: () => import('./pages/admin/CategoriesPage.vue'),
+            meta: { allowed: ['MANAGE_CATEGORIES'] },
+          },
+          {
+            path: 'causes',
+            name: 'admin-causes',
+            component: () => import('./pages/admin/CausesPage.vue'),
+            meta: { allowed: ['MANAGE_CATEGORIES'] },
+          },
+          {
+            path: 'templates',
+            name: 'admin-templates',
+            component: () => import('./pages/admin/templates/TemplatesPage.vue'),
             meta: { allowed: ['MANAGE_TEMPLATES'] },
           },
-          { path: 'surveys', name: 'admin-surveys', component: () => import('./pages/admin/surveys/SurveysPage.vue'), meta: { allowed: ['MANAGE_SURVEYS'] } },
-          { path: 'mail', name: 'admin-mail', component: () => import('./pages/admin/MailPage.vue'), meta: { allowed: ['MANAGE_SETTINGS'] } },
+          {
+            path: 'sla',
+            name: 'admin-sla',
+            component: () => import('./pages/admin/sla/SlaPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
+          {
+            path: 'company',
+            name: 'admin-company',
+            component: () => import('./pages/admin/CompanyPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
+          {
+            path: 'integrations',
+            name: 'admin-integrations',
+            component: () => import('./pages/admin/integrations/IntegrationsPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
+          {
+            path: 'webhooks',
+            name: 'admin-webhooks',
+            component: () => import('./pages/admin/integrations/WebhooksPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
+          {
+            path: 'notifications',
+            name: 'admin-notifications',
+            component: () => import('./pages/admin/templates/NotificationsPage.vue'),
+            meta: { allowed: ['MANAGE_TEMPLATES'] },
+          },
+          {
+            path: 'surveys',
+            name: 'admin-surveys',
+            component: () => import('./pages/admin/surveys/SurveysPage.vue'),
+            meta: { allowed: ['MANAGE_SURVEYS'] },
+          },
+          {
+            path: 'mail',
+            name: 'admin-mail',
+            component: () => import('./pages/admin/MailPage.vue'),
+            meta: { allowed: ['MANAGE_SETTINGS'] },
+          },
         ],
       },
       // An address the console does not know says so, instead of sending the user elsewhere without a word.
@@ -110,7 +183,9 @@ export function createConsoleRouter(session: Session) {
     if (mayOpen(session, to.matched)) return true;
     // An admin page this user may not open: the admin pages they may, else the board.
     const inAdmin = to.matched.some((record) => record.path === '/admin');
-    return inAdmin && mayOpen(session, router.resolve({ name: 'admin-categories' }).matched) ? { name: 'admin-categories' } : { name: 'board' };
+    return inAdmin && mayOpen(session, router.resolve({ name: 'admin-categories' }).matched)
+      ? { name: 'admin-categories' }
+      : { name: 'board' };
   });
   return router;
 }

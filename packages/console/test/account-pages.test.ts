@@ -8,8 +8,12 @@ import SetPasswordPage from '../src/pages/account/SetPasswordPage.vue';
 import ForgotPasswordPage from '../src/pages/account/ForgotPasswordPage.vue';
 import { mountPage } from './fixtures.js';
 
-const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
-const refusal = (code: string, reason: string) => new CombinedGraphQLErrors({ errors: [{ message: 'the server\'s English', extensions: { code, reason } }] });
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await nextTick();
+  await new Promise((r) => setTimeout(r, 0));
+};
+const refusal = (code: string, reason: string) =>
+  new CombinedGraphQLErrors({ errors: [{ message: "the server's English", extensions: { code, reason } }] });
 const input = (name: string) => document.querySelector(`input[name=${name}]`) as HTMLInputElement;
 function type(name: string, value: string) {
   input(name).value = value;
@@ -30,12 +34,18 @@ type Mutate = ReturnType<typeof vi.fn<(options: { mutation: unknown; variables?:
 const firstCall = (mutate: Mutate) => mutate.mock.calls[0]![0] as { mutation: unknown; variables: { input: Record<string, unknown> } };
 
 async function mountAccountPage(page: Component, mutate: Mutate, locale: 'ru' | 'en', path = '/', props: Record<string, unknown> = {}) {
-  wrapper = await mountPage(page, {}, locale, { mutate, path, props, session: { state: { user: { id: 'admin' } }, adopt: vi.fn() }, attach: true });
+  wrapper = await mountPage(page, {}, locale, {
+    mutate,
+    path,
+    props,
+    session: { state: { user: { id: 'admin' } }, adopt: vi.fn() },
+    attach: true,
+  });
   await flush();
 }
 
 describe('accounts by mail in the console', () => {
-  it('invites without a password, and says in the user\'s language why an unconfirmed company may not', async () => {
+  it("invites without a password, and says in the user's language why an unconfirmed company may not", async () => {
     const mutate: Mutate = vi.fn(async () => Promise.reject(refusal('FORBIDDEN', 'ADDRESS_UNCONFIRMED')));
     await mountAccountPage(UsersPage, mutate, 'ru');
     (document.querySelector('[data-test=invite-user]') as HTMLElement).click();
@@ -54,7 +64,7 @@ describe('accounts by mail in the console', () => {
     await vi.waitFor(() => expect(body()).toContain('Сначала подтвердите адрес администратора'));
   });
 
-  it('sets a password with the token of the link\'s fragment, and words a link that no longer works', async () => {
+  it("sets a password with the token of the link's fragment, and words a link that no longer works", async () => {
     const mutate: Mutate = vi.fn(async () => Promise.reject(refusal('BAD_USER_INPUT', 'LINK_EXPIRED')));
     await mountAccountPage(SetPasswordPage, mutate, 'en', '/invitation/acme#tok3n', { purpose: 'invitation', tenant: 'acme' });
     type('password', 'a long passphrase');
@@ -72,8 +82,14 @@ describe('accounts by mail in the console', () => {
     expect(document.querySelector('[role=alert]')?.textContent).toBe('This link has expired. Ask for a new one.');
   });
 
-  it('without a token says to open the mail\'s link again', async () => {
-    await mountAccountPage(SetPasswordPage, vi.fn(async () => undefined), 'ru', '/reset-password/acme', { purpose: 'reset', tenant: 'acme' });
+  it("without a token says to open the mail's link again", async () => {
+    await mountAccountPage(
+      SetPasswordPage,
+      vi.fn(async () => undefined),
+      'ru',
+      '/reset-password/acme',
+      { purpose: 'reset', tenant: 'acme' },
+    );
     expect(document.querySelector('[role=alert]')?.textContent).toContain('Эта страница открывается по ссылке из письма');
     expect(input('password')).toBeNull();
   });

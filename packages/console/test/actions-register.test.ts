@@ -8,25 +8,45 @@ import { action, FakeClient, mountPage, reference } from './fixtures.js';
 type Node = CorrectiveActionRegisterQuery['correctiveActions']['edges'][number]['node'];
 const complaintRef = { id: 'cmp-1', number: 'ACME-2026-000042', subject: 'Kettle leaks', stage: 'CLOSED' as const };
 const ROWS: Node[] = [
-  { ...action({ id: 'a-late', kind: 'CORRECTIVE', description: 'Change the seal supplier', dueDate: '2026-11-28', overdue: true }), complaint: complaintRef },
+  {
+    ...action({ id: 'a-late', kind: 'CORRECTIVE', description: 'Change the seal supplier', dueDate: '2026-11-28', overdue: true }),
+    complaint: complaintRef,
+  },
   {
     ...action({
-      id: 'a-done', kind: 'PREVENTIVE', description: 'Check every lid of the batch', dueDate: '2026-12-10', status: 'DONE',
-      doneAt: '2026-11-30T21:30:00Z', doneBy: { name: 'Quinn Quality' }, owner: { id: 'u-qual', name: 'Quinn Quality' },
+      id: 'a-done',
+      kind: 'PREVENTIVE',
+      description: 'Check every lid of the batch',
+      dueDate: '2026-12-10',
+      status: 'DONE',
+      doneAt: '2026-11-30T21:30:00Z',
+      doneBy: { name: 'Quinn Quality' },
+      owner: { id: 'u-qual', name: 'Quinn Quality' },
     }),
     complaint: complaintRef,
   },
   {
     ...action({
-      id: 'a-checked', description: 'Replace the kettle', dueDate: '2026-12-20', status: 'VERIFIED_EFFECTIVE', doneAt: '2026-11-25T08:00:00Z',
+      id: 'a-checked',
+      description: 'Replace the kettle',
+      dueDate: '2026-12-20',
+      status: 'VERIFIED_EFFECTIVE',
+      doneAt: '2026-11-25T08:00:00Z',
       doneBy: { name: 'Sam Specialist' },
-      effectivenessCheck: { result: 'EFFECTIVE', checkedAt: '2026-11-29T19:15:00Z', note: 'No repeats', checkedBy: { name: 'Vera Quality' } },
+      effectivenessCheck: {
+        result: 'EFFECTIVE',
+        checkedAt: '2026-11-29T19:15:00Z',
+        note: 'No repeats',
+        checkedBy: { name: 'Vera Quality' },
+      },
     }),
     complaint: complaintRef,
   },
 ];
 
-const REGISTER = { correctiveActions: { totalCount: ROWS.length, edges: ROWS.map((node) => ({ node })), pageInfo: { hasNextPage: false, endCursor: null } } };
+const REGISTER = {
+  correctiveActions: { totalCount: ROWS.length, edges: ROWS.map((node) => ({ node })), pageInfo: { hasNextPage: false, endCursor: null } },
+};
 
 /** The page for a user who may take `can`, over a client whose register query answers ROWS; in Yekaterinburg (UTC+5). */
 async function mountRegister(can: StaffAction[], locale: 'ru' | 'en' = 'en') {
@@ -61,8 +81,9 @@ describe('actions register page', { timeout: 20_000 }, () => {
     // Completed at 21:30 UTC on 30 November: 1 December in the company's time zone (UTC+5).
     expect(done.text()).toContain('Done 1 Dec 2026, 02:30 by Quinn Quality');
     expect(done.text()).toContain('Quality · Quinn Quality');
-    expect(rowOf(w, 'Replace the kettle').get('[data-test=action-check]').text())
-      .toBe('Effective: checked by Vera Quality, 30 Nov 2026, 00:15 — No repeats');
+    expect(rowOf(w, 'Replace the kettle').get('[data-test=action-check]').text()).toBe(
+      'Effective: checked by Vera Quality, 30 Nov 2026, 00:15 — No repeats',
+    );
     w.unmount();
   });
 
@@ -72,10 +93,14 @@ describe('actions register page', { timeout: 20_000 }, () => {
     select(w, 'owner').vm.$emit('update:value', 'd-quality');
     select(w, 'statuses').vm.$emit('update:value', ['OPEN', 'DONE']);
     select(w, 'kinds').vm.$emit('update:value', ['CORRECTIVE']);
-    w.findAllComponents(NCheckbox).find((c) => c.attributes('data-test') === 'overdue-only')!.vm.$emit('update:checked', true);
+    w.findAllComponents(NCheckbox)
+      .find((c) => c.attributes('data-test') === 'overdue-only')!
+      .vm.$emit('update:checked', true);
     await flushPromises();
     expect(registerCalls().at(-1)).toEqual({
-      filter: { ownerDepartmentId: 'd-quality', statuses: ['OPEN', 'DONE'], kinds: ['CORRECTIVE'], overdue: true }, first: 50, after: null,
+      filter: { ownerDepartmentId: 'd-quality', statuses: ['OPEN', 'DONE'], kinds: ['CORRECTIVE'], overdue: true },
+      first: 50,
+      after: null,
     });
     w.unmount();
   });
@@ -107,19 +132,33 @@ describe('actions register page', { timeout: 20_000 }, () => {
     form().dispatchEvent(new Event('submit'));
     await flushPromises();
     expect(mutate).not.toHaveBeenCalled();
-    expect([...form().querySelectorAll('.n-form-item-feedback')].map((f) => f.textContent).filter(Boolean)).toEqual(['Required', 'Required', 'Required']);
+    expect([...form().querySelectorAll('.n-form-item-feedback')].map((f) => f.textContent).filter(Boolean)).toEqual([
+      'Required',
+      'Required',
+      'Required',
+    ]);
 
     const description = form().querySelector('input[name=follow-up-description]') as HTMLInputElement;
     description.value = 'Check three more batches';
     description.dispatchEvent(new Event('input'));
     select(w, 'follow-up-owner').vm.$emit('update:value', 'd-service');
-    w.findAllComponents(NDatePicker).at(-1)!.vm.$emit('update:value', new Date(2026, 11, 31).getTime());
+    w.findAllComponents(NDatePicker)
+      .at(-1)!
+      .vm.$emit('update:value', new Date(2026, 11, 31).getTime());
     await flushPromises();
     form().dispatchEvent(new Event('submit'));
     await flushPromises();
-    expect(mutate).toHaveBeenCalledWith(expect.objectContaining({
-      variables: { input: { id: 'a-done', result: 'NOT_EFFECTIVE', followUp: { description: 'Check three more batches', ownerDepartmentId: 'd-service', dueDate: '2026-12-31' } } },
-    }));
+    expect(mutate).toHaveBeenCalledWith(
+      expect.objectContaining({
+        variables: {
+          input: {
+            id: 'a-done',
+            result: 'NOT_EFFECTIVE',
+            followUp: { description: 'Check three more batches', ownerDepartmentId: 'd-service', dueDate: '2026-12-31' },
+          },
+        },
+      }),
+    );
     w.unmount();
   });
 

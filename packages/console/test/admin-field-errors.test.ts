@@ -15,21 +15,50 @@ import LegalSection from '../src/pages/admin/sla/LegalSection.vue';
 import { mountPage, reference } from './fixtures.js';
 
 /** The server's refusal as it reaches the client (packages/server/src/graphql/errors.ts). */
-const refusal = (fields: Array<{ field: string; constraints?: string[]; reason?: string; messages?: string[] }>, extra: { code?: string; reason?: string } = {}) =>
-  new CombinedGraphQLErrors({ errors: [{ message: 'refused (the server\'s English)', extensions: { code: extra.code ?? 'BAD_USER_INPUT', reason: extra.reason, fields } }] });
+const refusal = (
+  fields: Array<{ field: string; constraints?: string[]; reason?: string; messages?: string[] }>,
+  extra: { code?: string; reason?: string } = {},
+) =>
+  new CombinedGraphQLErrors({
+    errors: [
+      { message: "refused (the server's English)", extensions: { code: extra.code ?? 'BAD_USER_INPUT', reason: extra.reason, fields } },
+    ],
+  });
 
 const CALENDAR: CalendarFieldsFragment = {
-  id: 'cal-1', name: 'Office', timeZone: 'Europe/Moscow', alwaysOpen: false, holidays: [], workingDays: [], periods: [{ weekday: 1, start: '09:00', end: '18:00' }], createdAt: '2026-01-01T00:00:00Z',
+  id: 'cal-1',
+  name: 'Office',
+  timeZone: 'Europe/Moscow',
+  alwaysOpen: false,
+  holidays: [],
+  workingDays: [],
+  periods: [{ weekday: 1, start: '09:00', end: '18:00' }],
+  createdAt: '2026-01-01T00:00:00Z',
 };
 const POLICY: PolicyFieldsFragment = {
-  id: 'pol-1', name: 'Standard', position: 1, isDefault: false, calendarId: 'cal-1', priorities: [], categoryIds: [], firstResponseSeconds: 7200,
-  resolutionSeconds: null, warnPercent: 80, stageTargets: [{ stage: 'ANALYSIS', seconds: 3600 }], escalation: { notifyHead: true, raisePriority: false, reassignToDepartmentId: null },
+  id: 'pol-1',
+  name: 'Standard',
+  position: 1,
+  isDefault: false,
+  calendarId: 'cal-1',
+  priorities: [],
+  categoryIds: [],
+  firstResponseSeconds: 7200,
+  resolutionSeconds: null,
+  warnPercent: 80,
+  stageTargets: [{ stage: 'ANALYSIS', seconds: 3600 }],
+  escalation: { notifyHead: true, raisePriority: false, reassignToDepartmentId: null },
 };
-const PRESETS: SlaSettingsQuery['legalPresets'] = [{ demand: 'REFUND', days: 10, penaltyPercentPerDay: 1 }, { demand: 'REPAIR', days: 45, penaltyPercentPerDay: 1 }];
+const PRESETS: SlaSettingsQuery['legalPresets'] = [
+  { demand: 'REFUND', days: 10, penaltyPercentPerDay: 1 },
+  { demand: 'REPAIR', days: 45, penaltyPercentPerDay: 1 },
+];
 const QUERIES = {
   Reference: reference,
   AdminDepartments: { departments: reference.allDepartments.map((d) => ({ ...d, createdAt: '2026-01-01T00:00:00Z' })) },
-  TenantBranding: { tenant: { id: 't', slug: 'acme', branding: { logoUrl: null, primaryColor: '#1f4e8c', accentColor: '#2bb3a3', intro: null } } },
+  TenantBranding: {
+    tenant: { id: 't', slug: 'acme', branding: { logoUrl: null, primaryColor: '#1f4e8c', accentColor: '#2bb3a3', intro: null } },
+  },
   ResponseTemplates: { responseTemplates: [] },
 };
 
@@ -44,11 +73,20 @@ afterEach(() => {
 async function mountAdmin(page: Component, error: unknown, locale: 'ru' | 'en', props: Record<string, unknown> = {}) {
   const mutate = vi.fn(async (_options: unknown) => Promise.reject(error));
   const tenant = { id: 't', slug: 'acme', name: 'Acme', locale: 'ru', timeZone: 'Europe/Moscow', numberPrefix: 'ACME' };
-  wrapper = await mountPage(page, QUERIES, locale, { mutate, props, session: { state: { user: { id: 'admin' }, tenant }, setTenant() {} }, attach: true });
+  wrapper = await mountPage(page, QUERIES, locale, {
+    mutate,
+    props,
+    session: { state: { user: { id: 'admin' }, tenant }, setTenant() {} },
+    attach: true,
+  });
   return { mutate };
 }
 
-const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); await nextTick(); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await nextTick();
+  await new Promise((r) => setTimeout(r, 0));
+  await nextTick();
+};
 const field = (selector: string) => document.querySelector(selector) as HTMLInputElement | HTMLTextAreaElement;
 async function type(selector: string, value: string) {
   field(selector).value = value;
@@ -74,7 +112,7 @@ async function click(selector: string) {
 }
 const buttonNamed = (text: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)!;
 
-describe('admin forms put the server\'s refusal on the field, in the user\'s language', () => {
+describe("admin forms put the server's refusal on the field, in the user's language", () => {
   it('departments: a new name the server refuses stays in the field with the reason under it (Russian)', async () => {
     const { mutate } = await mountAdmin(DepartmentsPage, refusal([{ field: 'name', constraints: ['plainText'] }]), 'ru');
     await flush();
@@ -83,11 +121,15 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
     expect(mutate).toHaveBeenCalledOnce();
     expect(feedbackOf('input[name=new-name]').text).toBe('недопустимая длина или символы');
     expect(field('input[name=new-name]').value).toBe('Сервис\u200b');
-    expect(document.body.textContent).not.toContain('the server\'s English');
+    expect(document.body.textContent).not.toContain("the server's English");
   });
 
   it('categories: a rename to a taken name keeps the field open with "This already exists." under it (English)', async () => {
-    const { mutate } = await mountAdmin(CategoriesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'en');
+    const { mutate } = await mountAdmin(
+      CategoriesPage,
+      refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }),
+      'en',
+    );
     await flush();
     buttonNamed('Rename').click();
     await flush();
@@ -103,8 +145,12 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
     expect(mutate).toHaveBeenCalledOnce();
   });
 
-  it('causes: a taken code stays in the new cause\'s code field with the reason under it (Russian), names in both languages are sent', async () => {
-    const { mutate } = await mountAdmin(CausesPage, refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
+  it("causes: a taken code stays in the new cause's code field with the reason under it (Russian), names in both languages are sent", async () => {
+    const { mutate } = await mountAdmin(
+      CausesPage,
+      refusal([{ field: 'input.code', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }),
+      'ru',
+    );
     await flush();
     const causes = '[data-test=causes]';
     await type(`${causes} input[name=code]`, 'supplier_defect');
@@ -123,7 +169,7 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
     expect(document.querySelector(causes)!.textContent).toContain('архив');
   });
 
-  it('company settings: the name\'s rule under the name', async () => {
+  it("company settings: the name's rule under the name", async () => {
     await mountAdmin(CompanyPage, refusal([{ field: 'name', constraints: ['maxLength'] }]), 'ru');
     await flush();
     await type('input[name=companyName]', 'А'.repeat(190));
@@ -132,7 +178,14 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('portal look: a colour and the intro each get their own problem', async () => {
-    await mountAdmin(BrandingSection, refusal([{ field: 'branding.primaryColor', constraints: ['matches'] }, { field: 'branding.intro', constraints: ['plainText'] }]), 'en');
+    await mountAdmin(
+      BrandingSection,
+      refusal([
+        { field: 'branding.primaryColor', constraints: ['matches'] },
+        { field: 'branding.intro', constraints: ['plainText'] },
+      ]),
+      'en',
+    );
     await flush();
     await submit('form[data-test=branding]');
     expect(feedbackOf('input[name=primaryColor]').text).toBe('wrong format');
@@ -141,7 +194,11 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('response templates: a taken name under the name, in Russian', async () => {
-    await mountAdmin(TemplatesPage, refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }), 'ru');
+    await mountAdmin(
+      TemplatesPage,
+      refusal([{ field: 'name', reason: 'DUPLICATE', messages: ['is taken'] }], { code: 'CONFLICT', reason: 'DUPLICATE' }),
+      'ru',
+    );
     await flush();
     await click('[data-test=template-new]');
     await type('input[name=template-name]', 'Приветствие');
@@ -152,8 +209,13 @@ describe('admin forms put the server\'s refusal on the field, in the user\'s lan
   });
 
   it('SLA policy: a target shorter than the service allows, under that target', async () => {
-    const refused = refusal([{ field: 'firstResponseSeconds', messages: ['a target must be at least 60 seconds'] }, { field: 'stageTargets.ANALYSIS', messages: ['a target must be at least 60 seconds'] }],
-      { reason: 'TARGET_TOO_SHORT' });
+    const refused = refusal(
+      [
+        { field: 'firstResponseSeconds', messages: ['a target must be at least 60 seconds'] },
+        { field: 'stageTargets.ANALYSIS', messages: ['a target must be at least 60 seconds'] },
+      ],
+      { reason: 'TARGET_TOO_SHORT' },
+    );
     await mountAdmin(PoliciesSection, refused, 'ru', { policies: [POLICY], calendars: [CALENDAR], reference });
     await flush();
     buttonNamed('Изменить').click();

@@ -4,8 +4,10 @@ import { changesBetween } from '../src/pages/complaint/conflict.js';
 import { complaint } from './fixtures.js';
 
 const service = { id: 'd-service', name: 'Service' };
-const card = (id: string, version: number, extra: Partial<Card> = {}): Card =>
-  ({ ...complaint({ id, number: `ACME-2026-${id.padStart(6, '0')}`, version, department: service, stage: 'ANALYSIS' }), ...extra });
+const card = (id: string, version: number, extra: Partial<Card> = {}): Card => ({
+  ...complaint({ id, number: `ACME-2026-${id.padStart(6, '0')}`, version, department: service, stage: 'ANALYSIS' }),
+  ...extra,
+});
 
 describe('BoardCards', () => {
   it('keeps the highest version whichever arrives first', () => {

@@ -7,7 +7,7 @@ import { datePattern } from '../src/components/format.js';
 import { countryOptions } from '../src/components/countries.js';
 
 describe('the holiday editor of a business calendar', () => {
-  it('shows the dates in the user\'s format, in order, and picks new ones in that format', async () => {
+  it("shows the dates in the user's format, in order, and picks new ones in that format", async () => {
     const w = mount(DateListEditor, {
       props: { modelValue: ['2027-01-08', '2027-01-01'], label: 'Нерабочие дни', name: 'holidays' },
       global: { plugins: [createConsoleI18n('ru')] },
@@ -36,8 +36,8 @@ describe('the holiday editor of a business calendar', () => {
   });
 });
 
-describe('dates and countries in the user\'s language', () => {
-  it('gives the date picker the locale\'s pattern', () => {
+describe("dates and countries in the user's language", () => {
+  it("gives the date picker the locale's pattern", () => {
     expect(datePattern('ru')).toBe('dd.MM.yyyy');
     expect(datePattern('en-US')).toBe('MM/dd/yyyy');
     expect(datePattern('en-GB')).toBe('dd/MM/yyyy');

@@ -10,7 +10,9 @@ describe('ClassificationPanel', () => {
     const w = mountWithI18n(ClassificationPanel, { complaint: c, reference });
     const submit = w.get('[data-test=edit-submit]');
     expect(submit.attributes('disabled')).toBeDefined();
-    w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'edit-priority')!.vm.$emit('update:value', 'URGENT');
+    w.findAllComponents(NSelect)
+      .find((s) => s.attributes('data-field') === 'edit-priority')!
+      .vm.$emit('update:value', 'URGENT');
     w.findComponent(NInputNumber).vm.$emit('update:value', 449);
     await nextTick();
     await w.get('form').trigger('submit');
@@ -20,7 +22,9 @@ describe('ClassificationPanel', () => {
 
   it('takes the complaint’s new values when someone else changes it', async () => {
     const w = mountWithI18n(ClassificationPanel, { complaint: complaint({ priority: 'NORMAL' }), reference });
-    w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'edit-priority')!.vm.$emit('update:value', 'LOW');
+    w.findAllComponents(NSelect)
+      .find((s) => s.attributes('data-field') === 'edit-priority')!
+      .vm.$emit('update:value', 'LOW');
     await w.setProps({ complaint: complaint({ priority: 'HIGH', version: 9 }) } as never);
     const priority = w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'edit-priority')!;
     expect(priority.props('value')).toBe('HIGH');

@@ -4,21 +4,38 @@ import CompanyPage from '../src/pages/admin/CompanyPage.vue';
 import { mountPage } from './fixtures.js';
 
 async function render(currency: string | null) {
-  const tenant = { id: 't', slug: 'acme', name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency, numberPrefix: 'ACME', mailAfterClosingDays: 45 };
-  const mutate = vi.fn(async ({ variables }: { variables: { input: Record<string, unknown> } }) => ({ data: { updateTenant: { ...tenant, ...variables.input } } }));
+  const tenant = {
+    id: 't',
+    slug: 'acme',
+    name: 'ООО «Акме»',
+    locale: 'ru',
+    timeZone: 'Europe/Moscow',
+    currency,
+    numberPrefix: 'ACME',
+    mailAfterClosingDays: 45,
+  };
+  const mutate = vi.fn(async ({ variables }: { variables: { input: Record<string, unknown> } }) => ({
+    data: { updateTenant: { ...tenant, ...variables.input } },
+  }));
   const session = { state: { tenant }, setTenant: vi.fn() };
   const wrapper = await mountPage(CompanyPage, {}, 'ru', { mutate, session, attach: true });
   return { wrapper, mutate, session };
 }
 
 describe('the company settings', () => {
-  it('show the company\'s currency by its code and name, and keep it on saving', async () => {
+  it("show the company's currency by its code and name, and keep it on saving", async () => {
     const { wrapper, mutate, session } = await render('RUB');
     expect(wrapper.get('[data-field=currency]').text()).toContain('RUB — российский рубль');
     expect(wrapper.text()).toContain('в ней портал для клиентов показывает суммы');
     await wrapper.get('form.company').trigger('submit');
     await flushPromises();
-    expect(mutate.mock.calls[0]![0].variables.input).toEqual({ name: 'ООО «Акме»', locale: 'ru', timeZone: 'Europe/Moscow', currency: 'RUB', mailAfterClosingDays: 45 });
+    expect(mutate.mock.calls[0]![0].variables.input).toEqual({
+      name: 'ООО «Акме»',
+      locale: 'ru',
+      timeZone: 'Europe/Moscow',
+      currency: 'RUB',
+      mailAfterClosingDays: 45,
+    });
     expect(session.setTenant).toHaveBeenCalledWith(expect.objectContaining({ currency: 'RUB' }));
     wrapper.unmount();
   });

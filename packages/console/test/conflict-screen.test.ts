@@ -7,8 +7,16 @@ import { type ComplaintDetailFragment } from '@reclaim/client/staff';
 import ComplaintPage from '../src/pages/complaint/ComplaintPage.vue';
 import { complaint, FakeClient, mountPage, reference } from './fixtures.js';
 
-const conflictError = () => new CombinedGraphQLErrors({ errors: [{ message: 'version conflict', extensions: { code: 'CONFLICT', currentVersion: 4 } }] });
-const ABILITIES = { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false };
+const conflictError = () =>
+  new CombinedGraphQLErrors({ errors: [{ message: 'version conflict', extensions: { code: 'CONFLICT', currentVersion: 4 } }] });
+const ABILITIES = {
+  assign: false,
+  assignOnlySelf: false,
+  update: false,
+  reply: false,
+  manageCorrectiveActions: false,
+  followUpSurveys: false,
+};
 
 /**
  * The page with a client whose complaint is `before` until the page fetches it
@@ -17,7 +25,8 @@ const ABILITIES = { assign: false, assignOnlySelf: false, update: false, reply: 
  */
 async function mountComplaint(before: ComplaintDetailFragment, after: ComplaintDetailFragment) {
   let current = before;
-  const mutate = vi.fn()
+  const mutate = vi
+    .fn()
     .mockImplementationOnce(async () => Promise.reject(conflictError()))
     .mockImplementation(async () => ({ data: { transitionComplaint: { ...after, version: after.version + 1 } } }));
   const query = vi.fn(async () => {
@@ -31,7 +40,12 @@ async function mountComplaint(before: ComplaintDetailFragment, after: ComplaintD
   return { w, mutate };
 }
 
-const flush = async () => { for (let i = 0; i < 6; i++) { await nextTick(); await new Promise((r) => setTimeout(r, 0)); } };
+const flush = async () => {
+  for (let i = 0; i < 6; i++) {
+    await nextTick();
+    await new Promise((r) => setTimeout(r, 0));
+  }
+};
 const el = <T extends Element = HTMLElement>(selector: string) => document.querySelector(selector) as T | null;
 async function type(selector: string, value: string) {
   const input = el<HTMLTextAreaElement>(selector)!;
@@ -44,7 +58,9 @@ async function type(selector: string, value: string) {
 async function rejectIntoConflict(w: VueWrapper) {
   (el('[data-transition=REJECTED]') as HTMLButtonElement).click();
   await flush();
-  w.findAllComponents(NSelect).find((s) => s.attributes('data-field') === 'rejectionReasonId')!.vm.$emit('update:value', 'r-misuse');
+  w.findAllComponents(NSelect)
+    .find((s) => s.attributes('data-field') === 'rejectionReasonId')!
+    .vm.$emit('update:value', 'r-misuse');
   await type('textarea[name=rejectionReason]', 'Клиент отказался от претензии');
   await type('textarea[name=note]', 'Звонил клиенту 1 декабря, он согласен');
   (el('form[data-stage-form=REJECTED]') as HTMLFormElement).dispatchEvent(new Event('submit'));
@@ -63,7 +79,13 @@ describe('the edit-conflict screen', () => {
   const opened = complaint({ stage: 'ANALYSIS', version: 3, allowedTransitions: ['DECISION', 'REJECTED'], abilities: ABILITIES });
 
   it('when someone else already took the step: says so, offers no re-apply, and keeps what was typed in the form', async () => {
-    const { w, mutate } = await mountComplaint(opened, { ...opened, version: 4, stage: 'REJECTED', rejectionReason: 'Дубликат', allowedTransitions: ['ANALYSIS'] });
+    const { w, mutate } = await mountComplaint(opened, {
+      ...opened,
+      version: 4,
+      stage: 'REJECTED',
+      rejectionReason: 'Дубликат',
+      allowedTransitions: ['ANALYSIS'],
+    });
     wrapper = w;
     await flush();
     await rejectIntoConflict(w);
@@ -84,7 +106,12 @@ describe('the edit-conflict screen', () => {
   });
 
   it('when the step is no longer open to this user (same stage, reassigned): says why, keeps the text', async () => {
-    const { w } = await mountComplaint(opened, { ...opened, version: 4, assignee: { id: 'u-qual', name: 'Quinn Quality' }, allowedTransitions: [] });
+    const { w } = await mountComplaint(opened, {
+      ...opened,
+      version: 4,
+      assignee: { id: 'u-qual', name: 'Quinn Quality' },
+      allowedTransitions: [],
+    });
     wrapper = w;
     await flush();
     await rejectIntoConflict(w);
@@ -104,7 +131,16 @@ describe('the edit-conflict screen', () => {
     await flush();
     expect(mutate).toHaveBeenCalledTimes(2);
     expect(mutate.mock.calls[1]![0]).toMatchObject({
-      variables: { input: { id: 'cmp-1', to: 'REJECTED', expectedVersion: 4, rejectionReasonId: 'r-misuse', rejectionReason: 'Клиент отказался от претензии', note: 'Звонил клиенту 1 декабря, он согласен' } },
+      variables: {
+        input: {
+          id: 'cmp-1',
+          to: 'REJECTED',
+          expectedVersion: 4,
+          rejectionReasonId: 'r-misuse',
+          rejectionReason: 'Клиент отказался от претензии',
+          note: 'Звонил клиенту 1 декабря, он согласен',
+        },
+      },
     });
   });
 });

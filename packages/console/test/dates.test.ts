@@ -18,7 +18,10 @@ const NEW_YORK = { ...LONDON, timeZone: 'America/New_York' };
 const AT = '2026-12-01T20:59:00Z';
 
 let wrapper: VueWrapper | null = null;
-afterEach(() => { wrapper?.unmount(); wrapper = null; });
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+});
 
 function mountAs(component: Component, props: Record<string, unknown>, locale: 'ru' | 'en', tenant: typeof LONDON) {
   wrapper = mount(component as never, {
@@ -29,7 +32,7 @@ function mountAs(component: Component, props: Record<string, unknown>, locale: '
   return wrapper;
 }
 
-describe('dates in the company\'s time zone and locale', () => {
+describe("dates in the company's time zone and locale", () => {
   it('English is written as in Britain, Russian as in Russia, whatever the browser', () => {
     expect(dateLocale('en')).toBe('en-GB');
     expect(dateLocale('ru')).toBe('ru-RU');
@@ -45,29 +48,39 @@ describe('dates in the company\'s time zone and locale', () => {
     expect(w.text()).not.toMatch(/PM|AM/);
   });
 
-  it('the timeline is in the company\'s time zone, whatever the browser\'s', () => {
-    const timeline = [{ id: 'e1', type: 'RECEIVED', at: AT, actorKind: 'SYSTEM', actor: null, fromStage: null, toStage: 'RECEIVED', data: {} }];
+  it("the timeline is in the company's time zone, whatever the browser's", () => {
+    const timeline = [
+      { id: 'e1', type: 'RECEIVED', at: AT, actorKind: 'SYSTEM', actor: null, fromStage: null, toStage: 'RECEIVED', data: {} },
+    ];
     expect(mountAs(ComplaintTimeline, { timeline, reference }, 'ru', MOSCOW).text()).toContain('1 дек. 2026 г., 23:59');
     wrapper!.unmount();
     expect(mountAs(ComplaintTimeline, { timeline, reference }, 'en', NEW_YORK).text()).toContain('1 Dec 2026, 15:59');
   });
 
-  it('the countdown\'s spoken deadline too', () => {
+  it("the countdown's spoken deadline too", () => {
     const w = mountAs(SlaCountdown, { dueAt: AT, state: 'ON_TRACK' }, 'en', LONDON);
     expect(w.get('.sla-countdown').attributes('aria-label')).toContain('(1 Dec 2026, 20:59)');
   });
 });
 
-describe('date pickers in the user\'s locale', () => {
+describe("date pickers in the user's locale", () => {
   it('numeric patterns per locale', () => {
     expect(datePattern('ru-RU')).toBe('dd.MM.yyyy');
     expect(datePattern('en-GB')).toBe('dd/MM/yyyy');
     expect(datePattern('en-US')).toBe('MM/dd/yyyy');
   });
 
-  for (const [locale, tenant, shown] of [['ru', MOSCOW, '20.12.2026'], ['en', LONDON, '20/12/2026']] as const) {
+  for (const [locale, tenant, shown] of [
+    ['ru', MOSCOW, '20.12.2026'],
+    ['en', LONDON, '20/12/2026'],
+  ] as const) {
     it(`a corrective action's due date reads ${shown} (${locale}, ${tenant.timeZone}), not 2026-12-20`, async () => {
-      const w = mountAs(StageForm, { target: 'IMPLEMENTATION', complaint: complaint({ stage: 'DECISION' }), reference, userId: 'u-head' }, locale, tenant);
+      const w = mountAs(
+        StageForm,
+        { target: 'IMPLEMENTATION', complaint: complaint({ stage: 'DECISION' }), reference, userId: 'u-head' },
+        locale,
+        tenant,
+      );
       await w.get('[data-test=add-action]').trigger('click');
       w.findComponent(NDatePicker).vm.$emit('update:value', new Date(2026, 11, 20).getTime());
       await nextTick();

@@ -23,11 +23,23 @@ function mountIn(locale: 'ru' | 'en', render: () => ReturnType<typeof h>) {
   return wrapper;
 }
 
-const clock = (target: 'FIRST_RESPONSE' | 'RESOLUTION', usedSeconds: number, budgetSeconds: number): ComplaintDetailFragment['slaClocks'][number] => ({
-  target, stage: null, state: 'ON_TRACK', dueAt: '2026-12-01T10:00:00Z', warnAt: null, startedAt: '2026-11-20T10:00:00Z', breachedAt: null, budgetSeconds, usedSeconds,
+const clock = (
+  target: 'FIRST_RESPONSE' | 'RESOLUTION',
+  usedSeconds: number,
+  budgetSeconds: number,
+): ComplaintDetailFragment['slaClocks'][number] => ({
+  target,
+  stage: null,
+  state: 'ON_TRACK',
+  dueAt: '2026-12-01T10:00:00Z',
+  warnAt: null,
+  startedAt: '2026-11-20T10:00:00Z',
+  breachedAt: null,
+  budgetSeconds,
+  usedSeconds,
 });
 
-describe('the complaint\'s deadlines table', () => {
+describe("the complaint's deadlines table", () => {
   const clocks = [clock('FIRST_RESPONSE', 0, 2 * HOUR), clock('RESOLUTION', 1.5 * HOUR, 27 * HOUR)];
   const used = (w: VueWrapper, target: string) => w.get(`tr[data-clock="${target}"] td:last-child`).text();
 
@@ -44,14 +56,35 @@ describe('the complaint\'s deadlines table', () => {
   });
 });
 
-describe('an SLA policy\'s summary on the admin page', () => {
+describe("an SLA policy's summary on the admin page", () => {
   const calendar: CalendarFieldsFragment = {
-    id: 'cal-1', name: 'Офис', timeZone: 'Europe/Moscow', alwaysOpen: true, holidays: [], workingDays: [], periods: [], createdAt: '2026-01-01T00:00:00Z',
+    id: 'cal-1',
+    name: 'Офис',
+    timeZone: 'Europe/Moscow',
+    alwaysOpen: true,
+    holidays: [],
+    workingDays: [],
+    periods: [],
+    createdAt: '2026-01-01T00:00:00Z',
   };
   const policy: PolicyFieldsFragment = {
-    id: 'pol-1', name: 'Стандарт', position: 1, isDefault: false, calendarId: 'cal-1', priorities: [], categoryIds: [], firstResponseSeconds: 2 * HOUR,
-    resolutionSeconds: null, warnPercent: 80, escalation: { notifyHead: true, raisePriority: false, reassignToDepartmentId: null },
-    stageTargets: [{ stage: 'RECEIVED', seconds: HOUR }, { stage: 'ANALYSIS', seconds: 1.5 * HOUR }, { stage: 'DECISION', seconds: 50 * HOUR }, { stage: 'FEEDBACK', seconds: 45 * 60 }],
+    id: 'pol-1',
+    name: 'Стандарт',
+    position: 1,
+    isDefault: false,
+    calendarId: 'cal-1',
+    priorities: [],
+    categoryIds: [],
+    firstResponseSeconds: 2 * HOUR,
+    resolutionSeconds: null,
+    warnPercent: 80,
+    escalation: { notifyHead: true, raisePriority: false, reassignToDepartmentId: null },
+    stageTargets: [
+      { stage: 'RECEIVED', seconds: HOUR },
+      { stage: 'ANALYSIS', seconds: 1.5 * HOUR },
+      { stage: 'DECISION', seconds: 50 * HOUR },
+      { stage: 'FEEDBACK', seconds: 45 * 60 },
+    ],
   };
 
   it('names each stage\'s target with the same units ("Получено 1 h" was English)', async () => {
@@ -63,7 +96,7 @@ describe('an SLA policy\'s summary on the admin page', () => {
 
 describe('formatDuration, the one way the console writes a length of time', () => {
   it('takes the two largest units, dropping a zero one', () => {
-    expect(formatDuration((2 * 86_400 + 4 * HOUR + 59) , 'ru')).toBe('2 д 4 ч');
+    expect(formatDuration(2 * 86_400 + 4 * HOUR + 59, 'ru')).toBe('2 д 4 ч');
     expect(formatDuration(3 * 86_400 + 20 * 60, 'ru')).toBe('3 д');
     expect(formatDuration(HOUR + 65, 'en')).toBe('1 h 1 min');
     expect(formatDuration(45, 'ru')).toBe('45 с');

@@ -6,9 +6,12 @@ import { mountWithI18n } from './fixtures.js';
 
 /** A refusal naming the fields a staff form sends, as the server names them (its input's paths). */
 const problem: RequestProblem = {
-  code: 'BAD_USER_INPUT', message: 'refused', count: null,
-  fields: ['input.subject', 'input.productPrice', 'input.purchaseDate', 'input.departmentId', 'input.customer.phone', 'input.dueDate']
-    .map((field) => ({ field, constraints: [], messages: [] })),
+  code: 'BAD_USER_INPUT',
+  message: 'refused',
+  count: null,
+  fields: ['input.subject', 'input.productPrice', 'input.purchaseDate', 'input.departmentId', 'input.customer.phone', 'input.dueDate'].map(
+    (field) => ({ field, constraints: [], messages: [] }),
+  ),
 } as unknown as RequestProblem;
 
 function said(locale: 'ru' | 'en'): string {
@@ -21,8 +24,8 @@ function said(locale: 'ru' | 'en'): string {
   return text;
 }
 
-describe('a refusal\'s fields named in the user\'s language', () => {
-  it('says «Тема», «Цена товара», «Отдел» in Russian, never the server\'s names (productPrice, departmentId)', () => {
+describe("a refusal's fields named in the user's language", () => {
+  it("says «Тема», «Цена товара», «Отдел» in Russian, never the server's names (productPrice, departmentId)", () => {
     const ru = said('ru');
     for (const label of ['Тема', 'Цена товара', 'Дата покупки', 'Отдел', 'Телефон', 'Срок']) expect(ru).toContain(label);
     expect(ru).not.toMatch(/[A-Za-z]{3,}/);

@@ -24,8 +24,22 @@ export const reference: ReferenceQuery = {
     { id: 'c-old', name: 'Retired', active: false, createdAt: '2026-01-01T00:00:00Z' },
   ],
   causes: [
-    { id: 'k-supplier', group: 'MATERIAL', code: 'SUPPLIER_DEFECT', nameRu: 'Дефект материала поставщика', nameEn: 'Supplier material defect', archivedAt: null },
-    { id: 'k-transport', group: 'ENVIRONMENT', code: 'TRANSPORT_DAMAGE', nameRu: 'Повреждение при перевозке', nameEn: 'Damaged in transit', archivedAt: null },
+    {
+      id: 'k-supplier',
+      group: 'MATERIAL',
+      code: 'SUPPLIER_DEFECT',
+      nameRu: 'Дефект материала поставщика',
+      nameEn: 'Supplier material defect',
+      archivedAt: null,
+    },
+    {
+      id: 'k-transport',
+      group: 'ENVIRONMENT',
+      code: 'TRANSPORT_DAMAGE',
+      nameRu: 'Повреждение при перевозке',
+      nameEn: 'Damaged in transit',
+      archivedAt: null,
+    },
     { id: 'k-old', group: 'PEOPLE', code: 'OLD', nameRu: 'Старое', nameEn: 'Old', archivedAt: '2026-11-01T00:00:00Z' },
   ],
   rejectionReasons: [
@@ -33,23 +47,98 @@ export const reference: ReferenceQuery = {
     { id: 'r-old', code: 'OLD', nameRu: 'Старое', nameEn: 'Old', archivedAt: '2026-11-01T00:00:00Z' },
   ],
   users: [
-    { id: 'u-spec', name: 'Sam Specialist', email: 's@x', roles: ['SPECIALIST'], active: true, invited: false, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
-    { id: 'u-head', name: 'Hanna Head', email: 'h@x', roles: ['HEAD'], active: true, invited: false, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-service', name: 'Service', archivedAt: null }] },
-    { id: 'u-qual', name: 'Quinn Quality', email: 'q@x', roles: ['SPECIALIST'], active: true, invited: false, createdAt: '2026-01-01T00:00:00Z', departments: [{ id: 'd-quality', name: 'Quality', archivedAt: null }] },
+    {
+      id: 'u-spec',
+      name: 'Sam Specialist',
+      email: 's@x',
+      roles: ['SPECIALIST'],
+      active: true,
+      invited: false,
+      createdAt: '2026-01-01T00:00:00Z',
+      departments: [{ id: 'd-service', name: 'Service', archivedAt: null }],
+    },
+    {
+      id: 'u-head',
+      name: 'Hanna Head',
+      email: 'h@x',
+      roles: ['HEAD'],
+      active: true,
+      invited: false,
+      createdAt: '2026-01-01T00:00:00Z',
+      departments: [{ id: 'd-service', name: 'Service', archivedAt: null }],
+    },
+    {
+      id: 'u-qual',
+      name: 'Quinn Quality',
+      email: 'q@x',
+      roles: ['SPECIALIST'],
+      active: true,
+      invited: false,
+      createdAt: '2026-01-01T00:00:00Z',
+      departments: [{ id: 'd-quality', name: 'Quality', archivedAt: null }],
+    },
   ],
 };
 
 export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): ComplaintDetailFragment {
   return {
-    id: 'cmp-1', number: 'ACME-2026-000042', subject: 'Kettle leaks', stage: 'RECEIVED', priority: 'NORMAL', channel: 'PHONE',
-    version: 3, slaDueAt: null, slaState: 'NONE', legalDueAt: null, receivedAt: '2026-11-20T10:00:00Z', stageEnteredAt: '2026-11-20T10:00:00Z', mailAfterClosingAt: null,
-    customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' }, hasTrackingLink: true, department: null, assignee: null,
-    kind: 'CLAIM', description: 'Water under the base', demand: null, product: 'KT-1720', orderRef: null, purchaseDate: null,
-    category: null, validity: null, cause: null, codedRejectionReason: null, rootCause: null, remedy: null, remedyAmount: null, decisionNote: null, rejectionReason: null,
-    satisfaction: null, satisfactionComment: null, closedAt: null, createdAt: '2026-11-20T10:00:00Z', updatedAt: '2026-11-20T10:00:00Z',
-    allowedTransitions: [], abilities: { assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false },
-    correctiveActions: [], messages: [], timeline: [], attachments: [], customerComplaints: [], links: [],
-    productPrice: null, awaitingCustomerSince: null, firstRespondedAt: null, penaltyExposure: null, slaClocks: [],
+    id: 'cmp-1',
+    number: 'ACME-2026-000042',
+    subject: 'Kettle leaks',
+    stage: 'RECEIVED',
+    priority: 'NORMAL',
+    channel: 'PHONE',
+    version: 3,
+    slaDueAt: null,
+    slaState: 'NONE',
+    legalDueAt: null,
+    receivedAt: '2026-11-20T10:00:00Z',
+    stageEnteredAt: '2026-11-20T10:00:00Z',
+    mailAfterClosingAt: null,
+    customer: { id: 'cu-1', name: 'Daria', email: null, phone: '+7 900' },
+    hasTrackingLink: true,
+    department: null,
+    assignee: null,
+    kind: 'CLAIM',
+    description: 'Water under the base',
+    demand: null,
+    product: 'KT-1720',
+    orderRef: null,
+    purchaseDate: null,
+    category: null,
+    validity: null,
+    cause: null,
+    codedRejectionReason: null,
+    rootCause: null,
+    remedy: null,
+    remedyAmount: null,
+    decisionNote: null,
+    rejectionReason: null,
+    satisfaction: null,
+    satisfactionComment: null,
+    closedAt: null,
+    createdAt: '2026-11-20T10:00:00Z',
+    updatedAt: '2026-11-20T10:00:00Z',
+    allowedTransitions: [],
+    abilities: {
+      assign: false,
+      assignOnlySelf: false,
+      update: false,
+      reply: false,
+      manageCorrectiveActions: false,
+      followUpSurveys: false,
+    },
+    correctiveActions: [],
+    messages: [],
+    timeline: [],
+    attachments: [],
+    customerComplaints: [],
+    links: [],
+    productPrice: null,
+    awaitingCustomerSince: null,
+    firstRespondedAt: null,
+    penaltyExposure: null,
+    slaClocks: [],
     ...overrides,
   };
 }
@@ -57,9 +146,19 @@ export function complaint(overrides: Partial<ComplaintDetailFragment> = {}): Com
 /** An open CORRECTION of the Quality department, due on 1 December 2026; `overrides` change it. */
 export function action(overrides: Partial<CorrectiveActionRowFragment> = {}): CorrectiveActionRowFragment {
   return {
-    id: 'ca-1', kind: 'CORRECTION', description: 'New seal', dueDate: '2026-12-01', doneAt: null,
-    status: 'OPEN', overdue: false, followUpOfId: null, ownerDepartment: { id: 'd-quality', name: 'Quality' }, owner: null, doneBy: null,
-    effectivenessCheck: null, ...overrides,
+    id: 'ca-1',
+    kind: 'CORRECTION',
+    description: 'New seal',
+    dueDate: '2026-12-01',
+    doneAt: null,
+    status: 'OPEN',
+    overdue: false,
+    followUpOfId: null,
+    ownerDepartment: { id: 'd-quality', name: 'Quality' },
+    owner: null,
+    doneBy: null,
+    effectivenessCheck: null,
+    ...overrides,
   };
 }
 
@@ -71,7 +170,8 @@ type Variables = Record<string, unknown>;
 /** What a query is answered with, by its operation name: data, or a function of its variables read at each (re)fetch. */
 export type Answers = Record<string, unknown>;
 
-const operationName = (query: DocumentNode) => (query.definitions.find((d) => (d as OperationDefinitionNode).name) as OperationDefinitionNode | undefined)?.name?.value ?? '';
+const operationName = (query: DocumentNode) =>
+  (query.definitions.find((d) => (d as OperationDefinitionNode).name) as OperationDefinitionNode | undefined)?.name?.value ?? '';
 
 /** An answer that has not come yet: the query shows as loading. */
 export const PENDING = Symbol('pending');
@@ -115,7 +215,12 @@ export class FakeClient {
             if (!open) this.answering.set(name, (open = new Set()));
             open.add(answer);
             answer();
-            return { unsubscribe: () => { next = undefined; open.delete(answer); } };
+            return {
+              unsubscribe: () => {
+                next = undefined;
+                open.delete(answer);
+              },
+            };
           },
           refetch: async () => {
             this.refetched(name);
@@ -127,8 +232,16 @@ export class FakeClient {
         this.subscribed.push(operationName(document));
         return { subscribe: ({ next }: { next: (event: unknown) => void }) => (this.live.push(next), { unsubscribe() {} }) };
       },
-      mutate: mutate ?? (async () => { throw new Error('this page was not expected to send anything'); }),
-      query: query ?? (async () => { throw new Error('this page was not expected to query once'); }),
+      mutate:
+        mutate ??
+        (async () => {
+          throw new Error('this page was not expected to send anything');
+        }),
+      query:
+        query ??
+        (async () => {
+          throw new Error('this page was not expected to query once');
+        }),
     };
   }
 
@@ -164,23 +277,45 @@ export interface PageOptions {
 
 /** The console's routes with each page left out (nothing is rendered), so that links resolve to the paths the console serves. */
 function withoutPages(records: readonly RouteRecordRaw[]): RouteRecordRaw[] {
-  return records.map((r) => ({ ...r, ...(r.component && { component: { render: () => null } }), ...(r.children && { children: withoutPages(r.children) }) }) as RouteRecordRaw);
+  return records.map(
+    (r) =>
+      ({
+        ...r,
+        ...(r.component && { component: { render: () => null } }),
+        ...(r.children && { children: withoutPages(r.children) }),
+      }) as RouteRecordRaw,
+  );
 }
 
 /**
  * Mounts a page (or section) of the console as signed in to a company whose language is `locale`, over a FakeClient
  * (given, or made of `answers`); its links resolve as the console's (or as `options.router`'s).
  */
-export async function mountPage(page: Component, answers: Answers | FakeClient, locale: 'ru' | 'en', options: PageOptions = {}): Promise<VueWrapper> {
-  if (answers instanceof FakeClient && (options.mutate || options.query)) throw new Error('give mutate and query to the FakeClient, not to mountPage');
+export async function mountPage(
+  page: Component,
+  answers: Answers | FakeClient,
+  locale: 'ru' | 'en',
+  options: PageOptions = {},
+): Promise<VueWrapper> {
+  if (answers instanceof FakeClient && (options.mutate || options.query))
+    throw new Error('give mutate and query to the FakeClient, not to mountPage');
   const client = answers instanceof FakeClient ? answers : new FakeClient(answers, options);
   const router = options.router ?? createRouter({ history: createMemoryHistory(), routes: withoutPages(routes) });
   if (options.path || !options.router) await router.push(options.path ?? '/');
-  const session = { ...options.session, state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' }, ...options.session?.state } };
-  const Host = defineComponent(() => () => h(NNotificationProvider, () => h(NMessageProvider, () => h(NDialogProvider, () => h(page, options.props)))));
+  const session = {
+    ...options.session,
+    state: { tenant: { id: 't', slug: 'acme', locale, timeZone: 'Europe/Moscow' }, ...options.session?.state },
+  };
+  const Host = defineComponent(
+    () => () => h(NNotificationProvider, () => h(NMessageProvider, () => h(NDialogProvider, () => h(page, options.props)))),
+  );
   const wrapper = mount(Host, {
     attachTo: options.attach ? document.body : undefined,
-    global: { plugins: [createConsoleI18n(locale), router], provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: session }, stubs: options.stubs as never },
+    global: {
+      plugins: [createConsoleI18n(locale), router],
+      provide: { [ClientKey as symbol]: client, [SessionKey as symbol]: session },
+      stubs: options.stubs as never,
+    },
   });
   await flushPromises();
   return wrapper;

@@ -8,30 +8,80 @@ import { mountPage, reference } from './fixtures.js';
 
 const KEY = `rk_0123456789abcdef_${'A'.repeat(43)}`;
 const INTEGRATION = {
-  id: 'int-1', name: 'Web shop', scopes: ['READ_COMPLAINTS'], departmentIds: [], ipAllowlist: [], expiresAt: null, keyPrefix: '0123456789abcdef',
-  createdAt: '2026-12-01T10:00:00Z', revokedAt: null, lastUsedAt: null, lastUsedAddress: null,
+  id: 'int-1',
+  name: 'Web shop',
+  scopes: ['READ_COMPLAINTS'],
+  departmentIds: [],
+  ipAllowlist: [],
+  expiresAt: null,
+  keyPrefix: '0123456789abcdef',
+  createdAt: '2026-12-01T10:00:00Z',
+  revokedAt: null,
+  lastUsedAt: null,
+  lastUsedAddress: null,
 };
 const ENDPOINT = {
-  id: 'ep-1', url: 'https://shop.example.com/hooks', description: '', eventTypes: ['COMPLAINT_RECEIVED'], enabled: false, disabledReason: 'FAILING',
-  failingSince: '2026-11-26T10:00:00Z', previousSecretUntil: null, createdAt: '2026-11-20T10:00:00Z',
+  id: 'ep-1',
+  url: 'https://shop.example.com/hooks',
+  description: '',
+  eventTypes: ['COMPLAINT_RECEIVED'],
+  enabled: false,
+  disabledReason: 'FAILING',
+  failingSince: '2026-11-26T10:00:00Z',
+  previousSecretUntil: null,
+  createdAt: '2026-11-20T10:00:00Z',
 };
 const DELIVERY = {
-  id: 'del-1', eventType: 'COMPLAINT_RECEIVED', status: 'DELIVERED', attempts: 2, seq: 1, complaintId: 'c-1', createdAt: '2026-12-01T10:00:00Z',
-  deliveredAt: '2026-12-01T10:00:06Z', nextAttemptAt: null, replayOf: null, payload: '{"type":"complaint.received"}',
+  id: 'del-1',
+  eventType: 'COMPLAINT_RECEIVED',
+  status: 'DELIVERED',
+  attempts: 2,
+  seq: 1,
+  complaintId: 'c-1',
+  createdAt: '2026-12-01T10:00:00Z',
+  deliveredAt: '2026-12-01T10:00:06Z',
+  nextAttemptAt: null,
+  replayOf: null,
+  payload: '{"type":"complaint.received"}',
   attemptLog: [
-    { id: 'a1', at: '2026-12-01T10:00:00Z', durationMs: 40, statusCode: 500, errorCode: 'HTTP_STATUS', errorDetail: null, responseBody: 'boom' },
+    {
+      id: 'a1',
+      at: '2026-12-01T10:00:00Z',
+      durationMs: 40,
+      statusCode: 500,
+      errorCode: 'HTTP_STATUS',
+      errorDetail: null,
+      responseBody: 'boom',
+    },
     { id: 'a2', at: '2026-12-01T10:00:05Z', durationMs: 30, statusCode: 200, errorCode: null, errorDetail: null, responseBody: 'ok' },
   ],
 };
 const REFUSED = {
-  ...DELIVERY, id: 'del-3', status: 'PENDING', attempts: 1, seq: 2, deliveredAt: null, nextAttemptAt: '2026-12-01T10:05:00Z',
+  ...DELIVERY,
+  id: 'del-3',
+  status: 'PENDING',
+  attempts: 1,
+  seq: 2,
+  deliveredAt: null,
+  nextAttemptAt: '2026-12-01T10:05:00Z',
   attemptLog: [
-    { id: 'a3', at: '2026-12-01T10:00:00Z', durationMs: 3, statusCode: null, errorCode: 'CONNECTION_REFUSED', errorDetail: 'connect ECONNREFUSED 203.0.113.9:443', responseBody: null },
+    {
+      id: 'a3',
+      at: '2026-12-01T10:00:00Z',
+      durationMs: 3,
+      statusCode: null,
+      errorCode: 'CONNECTION_REFUSED',
+      errorDetail: 'connect ECONNREFUSED 203.0.113.9:443',
+      responseBody: null,
+    },
   ],
 };
 const QUERIES = {
-  Reference: reference, Integrations: { integrations: [INTEGRATION] }, WebhookEndpoints: { webhookEndpoints: [ENDPOINT] },
-  WebhookDeliveries: { webhookDeliveries: [DELIVERY, REFUSED] }, LogRetention: { logRetention: { mailDays: 180, webhookDays: 30 } },
+  Reference: reference,
+  Integrations: { integrations: [INTEGRATION] },
+  WebhookEndpoints: { webhookEndpoints: [ENDPOINT] },
+  WebhookDeliveries: { webhookDeliveries: [DELIVERY, REFUSED] },
+  LogRetention: { logRetention: { mailDays: 180, webhookDays: 30 } },
 };
 
 let wrapper: VueWrapper | null = null;
@@ -50,7 +100,9 @@ async function mountAdmin(page: Component, locale: 'ru' | 'en', result: Record<s
 
 describe('the integrations page', () => {
   it('lists keys by their prefix and shows a new key once, after creating it', async () => {
-    const { mutate } = await mountAdmin(IntegrationsPage, 'ru', { createIntegration: { key: KEY, integration: { ...INTEGRATION, name: 'CRM' } } });
+    const { mutate } = await mountAdmin(IntegrationsPage, 'ru', {
+      createIntegration: { key: KEY, integration: { ...INTEGRATION, name: 'CRM' } },
+    });
     await flushPromises();
     expect(document.body.textContent).toContain('rk_0123456789abcdef_…');
     expect(document.body.textContent).toContain('Читать обращения');
@@ -63,7 +115,9 @@ describe('the integrations page', () => {
     await flushPromises();
     document.querySelector<HTMLFormElement>('[data-test=integration-form]')!.dispatchEvent(new Event('submit'));
     await flushPromises();
-    expect(mutate.mock.calls[0]![0].variables).toEqual({ input: { name: 'CRM', scopes: ['REGISTER_COMPLAINTS', 'READ_COMPLAINTS'], departmentIds: [], ipAllowlist: [] } });
+    expect(mutate.mock.calls[0]![0].variables).toEqual({
+      input: { name: 'CRM', scopes: ['REGISTER_COMPLAINTS', 'READ_COMPLAINTS'], departmentIds: [], ipAllowlist: [] },
+    });
     const shown = document.querySelector('[data-test=shown-once]')!;
     expect(shown.textContent).toContain('показывается только один раз');
     expect(shown.querySelector<HTMLInputElement>('input')!.value).toBe(KEY);
@@ -77,8 +131,13 @@ describe('the webhooks page', () => {
     expect(document.querySelector('[data-endpoint-state="https://shop.example.com/hooks"]')!.textContent).toBe('Disabled: it kept failing');
   });
 
-  it('shows each delivery\'s last answer and sends one again on request', async () => {
-    const { mutate } = await mountAdmin(DeliveryLog, 'ru', { replayWebhookDelivery: { id: 'del-2', status: 'PENDING' } }, { endpointId: 'ep-1' });
+  it("shows each delivery's last answer and sends one again on request", async () => {
+    const { mutate } = await mountAdmin(
+      DeliveryLog,
+      'ru',
+      { replayWebhookDelivery: { id: 'del-2', status: 'PENDING' } },
+      { endpointId: 'ep-1' },
+    );
     await flushPromises();
     expect(document.body.textContent).toContain('Доставлено');
     expect(document.body.textContent).toContain('HTTP 200');
@@ -88,11 +147,11 @@ describe('the webhooks page', () => {
   });
 });
 
-describe('the delivery log\'s errors', () => {
+describe("the delivery log's errors", () => {
   it.each([
     ['ru', 'Соединение отклонено: по этому адресу никто не принимает', 'Техническая подробность'],
     ['en', 'Connection refused: nothing listens at this address', 'Technical detail'],
-  ] as const)('are worded in the reader\'s language (%s), the technical detail kept as it came', async (locale, text, detail) => {
+  ] as const)("are worded in the reader's language (%s), the technical detail kept as it came", async (locale, text, detail) => {
     await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
     await flushPromises();
     const row = [...document.querySelectorAll('tbody tr')].find((r) => r.textContent?.includes(locale === 'ru' ? 'Ожидает' : 'Pending'))!;
@@ -108,44 +167,51 @@ describe('the delivery log\'s errors', () => {
   });
 });
 
-describe('the delivery log\'s retention', () => {
+describe("the delivery log's retention", () => {
   it.each([
     ['ru', 30, 'Доставки со статусом «Доставлено» или «Не доставлено» удаляются вместе с попытками через 30 дн. после создания.'],
     ['en', 30, 'Deliveries marked “Delivered” or “Failed” are deleted with their attempts 30 days after they were made.'],
     ['en', 1, 'Deliveries marked “Delivered” or “Failed” are deleted with their attempts 1 day after they were made.'],
   ] as const)('is said above the log (%s, %s days)', async (locale, webhookDays, text) => {
     const mutate = vi.fn();
-    wrapper = await mountPage(DeliveryLog, { ...QUERIES, LogRetention: { logRetention: { mailDays: 180, webhookDays } } }, locale,
-      { mutate, props: { endpointId: 'ep-1' }, session: { state: { user: { id: 'admin' } } }, attach: true });
+    wrapper = await mountPage(DeliveryLog, { ...QUERIES, LogRetention: { logRetention: { mailDays: 180, webhookDays } } }, locale, {
+      mutate,
+      props: { endpointId: 'ep-1' },
+      session: { state: { user: { id: 'admin' } } },
+      attach: true,
+    });
     await flushPromises();
     expect(document.querySelector('[data-test=retention]')!.textContent!.trim()).toBe(text);
   });
 });
 
-describe('the delivery log\'s expand column', () => {
+describe("the delivery log's expand column", () => {
   it.each([
     ['ru', 'Попытки и тело события', 'Показать попытки и тело события №2'],
     ['en', 'Attempts and body', 'Show the attempts and body of event 2'],
-  ] as const)('has a named header and, on each row, a button the keyboard reaches that says whether it is open (%s)', async (locale, header, label) => {
-    await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
-    await flushPromises();
-    const th = document.querySelector('th[data-col-key="__n_expand__"]')!;
-    expect(th.textContent?.trim()).toBe(header);
-    const toggles = [...document.querySelectorAll<HTMLButtonElement>('tbody button[aria-expanded]')];
-    expect(toggles).toHaveLength(2);
-    const toggle = toggles.find((b) => b.getAttribute('aria-label') === label)!;
-    expect(toggle.type).toBe('button');
-    expect(toggle.tabIndex).toBe(0);
-    expect(toggle.getAttribute('aria-expanded')).toBe('false');
-    toggle.focus();
-    toggle.click();
-    await flushPromises();
-    expect(document.querySelector('.n-data-table-tr--expanded')!.nextElementSibling!.textContent).toContain('complaint.received');
-    // The same button, still focused, now says it is open.
-    expect(toggle.isConnected).toBe(true);
-    expect(document.activeElement).toBe(toggle);
-    expect(toggle.getAttribute('aria-expanded')).toBe('true');
-  });
+  ] as const)(
+    'has a named header and, on each row, a button the keyboard reaches that says whether it is open (%s)',
+    async (locale, header, label) => {
+      await mountAdmin(DeliveryLog, locale, {}, { endpointId: 'ep-1' });
+      await flushPromises();
+      const th = document.querySelector('th[data-col-key="__n_expand__"]')!;
+      expect(th.textContent?.trim()).toBe(header);
+      const toggles = [...document.querySelectorAll<HTMLButtonElement>('tbody button[aria-expanded]')];
+      expect(toggles).toHaveLength(2);
+      const toggle = toggles.find((b) => b.getAttribute('aria-label') === label)!;
+      expect(toggle.type).toBe('button');
+      expect(toggle.tabIndex).toBe(0);
+      expect(toggle.getAttribute('aria-expanded')).toBe('false');
+      toggle.focus();
+      toggle.click();
+      await flushPromises();
+      expect(document.querySelector('.n-data-table-tr--expanded')!.nextElementSibling!.textContent).toContain('complaint.received');
+      // The same button, still focused, now says it is open.
+      expect(toggle.isConnected).toBe(true);
+      expect(document.activeElement).toBe(toggle);
+      expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    },
+  );
 });
 
 describe('the alert that a webhook endpoint was turned off', () => {
@@ -155,7 +221,10 @@ describe('the alert that a webhook endpoint was turned off', () => {
       ['en', 'A webhook endpoint was turned off', 'https://shop.example.com/hooks: its deliveries kept failing since 26 Nov 2026'],
       ['ru', 'Адрес вебхуков выключен', 'https://shop.example.com/hooks: доставки не проходили с 26 нояб. 2026'],
     ] as const) {
-      wrapper = await mountPage(WebhookAlert, QUERIES, locale, { session: { state: { user: { id: 'admin' }, tenant: { timeZone: 'Europe/London' } } }, attach: true });
+      wrapper = await mountPage(WebhookAlert, QUERIES, locale, {
+        session: { state: { user: { id: 'admin' }, tenant: { timeZone: 'Europe/London' } } },
+        attach: true,
+      });
       const alert = document.querySelector('[data-test="webhook-alert"]')!;
       expect(alert.getAttribute('role')).toBe('alert');
       expect(alert.textContent).toContain(title);
@@ -168,8 +237,16 @@ describe('the alert that a webhook endpoint was turned off', () => {
 
   it('says nothing while every endpoint works or was turned off by hand', async () => {
     const { default: WebhookAlert } = await import('../src/layout/WebhookAlert.vue');
-    const quiet = { webhookEndpoints: [{ ...ENDPOINT, enabled: true, disabledReason: null }, { ...ENDPOINT, id: 'ep-2', disabledReason: 'BY_ADMIN' }] };
-    wrapper = await mountPage(WebhookAlert, { WebhookEndpoints: quiet }, 'en', { session: { state: { user: { id: 'admin' } } }, attach: true });
+    const quiet = {
+      webhookEndpoints: [
+        { ...ENDPOINT, enabled: true, disabledReason: null },
+        { ...ENDPOINT, id: 'ep-2', disabledReason: 'BY_ADMIN' },
+      ],
+    };
+    wrapper = await mountPage(WebhookAlert, { WebhookEndpoints: quiet }, 'en', {
+      session: { state: { user: { id: 'admin' } } },
+      attach: true,
+    });
     expect(document.querySelector('[data-test="webhook-alert"]')).toBeNull();
   });
 });

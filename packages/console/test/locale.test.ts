@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { browserLocale, resolveLocale } from '../src/i18n/index.js';
 
-describe('the console\'s language', () => {
-  it('follows the user\'s choice, else the company\'s language, else the browser\'s', () => {
+describe("the console's language", () => {
+  it("follows the user's choice, else the company's language, else the browser's", () => {
     // head.service@northwind with an English browser and no choice made: English, the company's language.
     expect(resolveLocale('en', null, ['en-GB', 'en'])).toBe('en');
     // An English company seen from a Russian browser: still the company's language until the user chooses.

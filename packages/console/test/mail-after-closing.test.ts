@@ -8,21 +8,29 @@ import { ClientKey, SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 import { complaint } from './fixtures.js';
 
-const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await nextTick();
+  await new Promise((r) => setTimeout(r, 0));
+};
 
 function mountNotice(at: string | null, actions: StaffAction[], locale: 'ru' | 'en') {
   const mutate = vi.fn(async () => ({ data: { clearMailAfterClosing: complaint({ mailAfterClosingAt: null }) } }));
   const session = { state: { token: 't', tenant: { timeZone: 'Europe/Moscow' } }, may: (a: StaffAction) => actions.includes(a) };
-  const Host = defineComponent(() => () => h(NMessageProvider, () => h(MailAfterClosingNotice, { complaint: complaint({ mailAfterClosingAt: at }) })));
+  const Host = defineComponent(
+    () => () => h(NMessageProvider, () => h(MailAfterClosingNotice, { complaint: complaint({ mailAfterClosingAt: at }) })),
+  );
   const wrapper = mount(Host, {
-    global: { plugins: [createConsoleI18n(locale)], provide: { [ClientKey as symbol]: { apollo: { mutate } }, [SessionKey as symbol]: session } },
+    global: {
+      plugins: [createConsoleI18n(locale)],
+      provide: { [ClientKey as symbol]: { apollo: { mutate } }, [SessionKey as symbol]: session },
+    },
     attachTo: document.body,
   });
   return { wrapper, mutate };
 }
 
 describe('a mail after closing on the complaint page', () => {
-  it('says when the customer wrote, in the company\'s time zone, and a quality manager marks it looked at', async () => {
+  it("says when the customer wrote, in the company's time zone, and a quality manager marks it looked at", async () => {
     const { wrapper, mutate } = mountNotice('2026-11-20T09:30:00Z', ['HANDLE_ESCALATIONS'], 'ru');
     const notice = wrapper.get('[data-test=mail-after-closing]');
     expect(notice.text()).toContain('Клиент написал после закрытия');

@@ -15,12 +15,16 @@ async function render(locale: 'ru' | 'en') {
     data: { setMyNotificationSettings: SETTINGS.map((s) => ({ ...s, ...variables.input.settings.find((x) => x.event === s.event) })) },
   }));
   const session = { state: { token: 't', user: { id: 'u', email: 'anna@acme.test', name: 'Anna' } } };
-  const w = await mountPage(MyNotificationsPage, { MyNotificationSettings: { myNotificationSettings: SETTINGS } }, locale, { mutate, session, attach: true });
+  const w = await mountPage(MyNotificationsPage, { MyNotificationSettings: { myNotificationSettings: SETTINGS } }, locale, {
+    mutate,
+    session,
+    attach: true,
+  });
   return { w, mutate };
 }
 
-describe('the user\'s own mail notifications', () => {
-  it('show a named switch per staff event, as set, with the roles\' default', async () => {
+describe("the user's own mail notifications", () => {
+  it("show a named switch per staff event, as set, with the roles' default", async () => {
     const { w } = await render('ru');
     await flushPromises();
     expect(w.get('h1').text()).toBe('Уведомления по почте');

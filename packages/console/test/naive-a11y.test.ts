@@ -17,12 +17,15 @@ describe('what naive-ui leaves out for assistive technology', () => {
     installNaiveA11y(host, texts);
     const Page = defineComponent({
       props: { more: Boolean },
-      setup: (props) => () => h(NConfigProvider, null, () => h(NCard, { title: 'Customer' }, () => [
-        h(NFormItem, { label: 'Subject' }, () => h(NInput, { inputProps: { name: 'subject' } })),
-        h(NFormItem, { label: 'Price' }, () => h(NInputNumber, { inputProps: { name: 'price' } })),
-        h(NSelect, { 'aria-label': 'Department', filterable: true, options: [{ label: 'Service', value: 's' }] }),
-        props.more ? h(NFormItem, { label: 'Later' }, () => h(NInput, { type: 'textarea', inputProps: { name: 'later' } })) : null,
-      ])),
+      setup: (props) => () =>
+        h(NConfigProvider, null, () =>
+          h(NCard, { title: 'Customer' }, () => [
+            h(NFormItem, { label: 'Subject' }, () => h(NInput, { inputProps: { name: 'subject' } })),
+            h(NFormItem, { label: 'Price' }, () => h(NInputNumber, { inputProps: { name: 'price' } })),
+            h(NSelect, { 'aria-label': 'Department', filterable: true, options: [{ label: 'Service', value: 's' }] }),
+            props.more ? h(NFormItem, { label: 'Later' }, () => h(NInput, { type: 'textarea', inputProps: { name: 'later' } })) : null,
+          ]),
+        ),
     });
     const w = mount(Page, { attachTo: host });
     await settle();

@@ -7,9 +7,13 @@ import { naiveLocale } from '../src/naive-locale.js';
 describe('naive-ui texts in the console (issue 14, item 13)', () => {
   it('fields carry no generic placeholder ("Ввести", "Выбрать") for screen readers to read as their name', () => {
     for (const lang of ['ru', 'en'] as const) {
-      const Host = defineComponent(() => () => h(NConfigProvider, { locale: naiveLocale(lang) }, () => [
-        h(NInput, { inputProps: { name: 'a' } }), h(NSelect, { options: [], value: null }),
-      ]));
+      const Host = defineComponent(
+        () => () =>
+          h(NConfigProvider, { locale: naiveLocale(lang) }, () => [
+            h(NInput, { inputProps: { name: 'a' } }),
+            h(NSelect, { options: [], value: null }),
+          ]),
+      );
       const w = mount(Host, { attachTo: document.body });
       expect(w.get('input[name=a]').attributes('placeholder') ?? '').toBe('');
       expect(w.text()).not.toMatch(/Ввести|Выбрать|Please/);

@@ -15,16 +15,17 @@ describe('an address the console does not know', () => {
     expect(router.currentRoute.value.fullPath).toBe('/complaintz/ACME-2026-000001');
   });
 
-  it.each([['en', 'Page not found', 'There is no page at /nope in the console.', 'Go to the board'],
-    ['ru', 'Страница не найдена', 'В консоли нет страницы по адресу /nope.', 'Перейти к доске']] as const)(
-    'names the address and links to the board (%s)', async (locale, title, text, back) => {
-      const router = createConsoleRouter(signedIn);
-      await router.push('/nope');
-      const w = mount(NotFoundPage, { global: { plugins: [createConsoleI18n(locale), router] } });
-      await flushPromises();
-      expect(w.find('h1').text()).toBe(title);
-      expect(w.find('p').text()).toBe(text);
-      const link = w.find('[data-test=not-found-board]');
-      expect({ text: link.text(), href: link.attributes('href') }).toEqual({ text: back, href: '/board' });
-    });
+  it.each([
+    ['en', 'Page not found', 'There is no page at /nope in the console.', 'Go to the board'],
+    ['ru', 'Страница не найдена', 'В консоли нет страницы по адресу /nope.', 'Перейти к доске'],
+  ] as const)('names the address and links to the board (%s)', async (locale, title, text, back) => {
+    const router = createConsoleRouter(signedIn);
+    await router.push('/nope');
+    const w = mount(NotFoundPage, { global: { plugins: [createConsoleI18n(locale), router] } });
+    await flushPromises();
+    expect(w.find('h1').text()).toBe(title);
+    expect(w.find('p').text()).toBe(text);
+    const link = w.find('[data-test=not-found-board]');
+    expect({ text: link.text(), href: link.attributes('href') }).toEqual({ text: back, href: '/board' });
+  });
 });

@@ -20,12 +20,15 @@ async function mountBell(locale: 'ru' | 'en' = 'en') {
   return { w, router: w.vm.$router, fire, opened: client.subscribed };
 }
 
-const note = (over: Partial<Item>): Item => ({
-  id: '1', kind: 'ASSIGNED_TO_ME', at: '2026-12-01T19:30:00Z',
-  actor: { id: 'u-head', name: 'Hanna Head' },
-  complaint: { id: 'c-1', number: 'ACME-2026-000042', subject: 'Kettle leaks' },
-  ...over,
-} as Item);
+const note = (over: Partial<Item>): Item =>
+  ({
+    id: '1',
+    kind: 'ASSIGNED_TO_ME',
+    at: '2026-12-01T19:30:00Z',
+    actor: { id: 'u-head', name: 'Hanna Head' },
+    complaint: { id: 'c-1', number: 'ACME-2026-000042', subject: 'Kettle leaks' },
+    ...over,
+  }) as Item;
 
 const bell = () => document.querySelector<HTMLButtonElement>('[data-test="notifications"]')!;
 
@@ -34,7 +37,7 @@ afterEach(() => {
 });
 
 describe('the notification bell', { timeout: 20_000 }, () => {
-  it('counts what arrives on the user\'s feed, toasts each once, and lists them with links to the complaints', async () => {
+  it("counts what arrives on the user's feed, toasts each once, and lists them with links to the complaints", async () => {
     const { w, fire, opened, router } = await mountBell();
     expect(opened).toEqual(['MyNotifications']);
     expect(bell().getAttribute('aria-label')).toBe('Notifications, 0 unread');
@@ -87,10 +90,16 @@ describe('the notification bell', { timeout: 20_000 }, () => {
     const { w, fire } = await mountBell();
     let boardToasts = 0;
     announceArrivalOnce('c-board', () => boardToasts++);
-    await fire(note({ id: '10', kind: 'NEW_IN_INBOX', actor: null, complaint: { id: 'c-board', number: 'ACME-2026-000050', subject: 'Seen' } }));
-    await fire(note({ id: '11', kind: 'NEW_IN_INBOX', actor: null, complaint: { id: 'c-new', number: 'ACME-2026-000051', subject: 'Unseen' } }));
+    await fire(
+      note({ id: '10', kind: 'NEW_IN_INBOX', actor: null, complaint: { id: 'c-board', number: 'ACME-2026-000050', subject: 'Seen' } }),
+    );
+    await fire(
+      note({ id: '11', kind: 'NEW_IN_INBOX', actor: null, complaint: { id: 'c-new', number: 'ACME-2026-000051', subject: 'Unseen' } }),
+    );
     expect(boardToasts).toBe(1);
-    expect([...document.querySelectorAll('.n-notification')].map((n) => n.textContent)).toEqual([expect.stringContaining('New complaint: ACME-2026-000051')]);
+    expect([...document.querySelectorAll('.n-notification')].map((n) => n.textContent)).toEqual([
+      expect.stringContaining('New complaint: ACME-2026-000051'),
+    ]);
     expect(bell().getAttribute('aria-label')).toBe('Notifications, 2 unread');
     // …and the board, in turn, does not announce what the bell has.
     announceArrivalOnce('c-new', () => boardToasts++);
@@ -99,7 +108,11 @@ describe('the notification bell', { timeout: 20_000 }, () => {
   });
 
   it('says a complaint moved into the department was moved, not that it is new, in both languages', async () => {
-    const moved = { kind: 'MOVED_TO_INBOX' as const, actor: null, complaint: { id: 'c-moved', number: 'ACME-2026-000060', subject: 'Moved' } };
+    const moved = {
+      kind: 'MOVED_TO_INBOX' as const,
+      actor: null,
+      complaint: { id: 'c-moved', number: 'ACME-2026-000060', subject: 'Moved' },
+    };
     const en = await mountBell();
     await en.fire(note({ id: '20', ...moved }));
     expect(document.querySelector('.n-notification')!.textContent).toContain('Moved to your department: ACME-2026-000060');
@@ -108,7 +121,9 @@ describe('the notification bell', { timeout: 20_000 }, () => {
     await ru.fire(note({ id: '21', ...moved, complaint: { ...moved.complaint, id: 'c-moved-2' } }));
     bell().click();
     await nextTick();
-    expect(document.querySelector('[data-test="notifications-panel"] a')!.textContent).toBe('Передано в ваше подразделение: ACME-2026-000060');
+    expect(document.querySelector('[data-test="notifications-panel"] a')!.textContent).toBe(
+      'Передано в ваше подразделение: ACME-2026-000060',
+    );
     ru.w.unmount();
   });
 });

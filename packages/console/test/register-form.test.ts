@@ -7,7 +7,9 @@ import { mountPage } from './fixtures.js';
 const mountRegister = (mutate: () => Promise<unknown>) =>
   mountPage(RegisterPage, {}, 'en', { mutate, session: { state: { user: { id: 'u1', departments: [] } } }, attach: true });
 
-const flush = async () => { for (let i = 0; i < 3; i++) await nextTick(); };
+const flush = async () => {
+  for (let i = 0; i < 3; i++) await nextTick();
+};
 
 describe('the registration form (issue 14, item 16)', () => {
   it('a field filled in after a refused submit is no longer marked, and nothing was sent', async () => {

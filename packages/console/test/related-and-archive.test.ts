@@ -8,7 +8,10 @@ import DepartmentsPage from '../src/pages/admin/DepartmentsPage.vue';
 import { createConsoleI18n } from '../src/i18n/index.js';
 import { complaint, FakeClient, mountPage, type PageOptions } from './fixtures.js';
 
-const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await nextTick();
+  await new Promise((r) => setTimeout(r, 0));
+};
 const body = () => document.body.textContent ?? '';
 /** Naive UI's popconfirm: its positive button, once open. */
 const confirm = async () => {
@@ -18,11 +21,26 @@ const confirm = async () => {
 };
 
 const other = (n: number, over: Partial<ComplaintDetailFragment['customerComplaints'][number]> = {}) => ({
-  id: `c-${n}`, number: `ACME-2026-00000${n}`, subject: `Earlier problem ${n}`, stage: 'CLOSED' as const, receivedAt: '2026-10-0' + n + 'T09:30:00Z', ...over,
+  id: `c-${n}`,
+  number: `ACME-2026-00000${n}`,
+  subject: `Earlier problem ${n}`,
+  stage: 'CLOSED' as const,
+  receivedAt: '2026-10-0' + n + 'T09:30:00Z',
+  ...over,
 });
 
-const mountRelated = (c: ComplaintDetailFragment, canLink: boolean, client: Pick<PageOptions, 'mutate' | 'query'>, locale: 'ru' | 'en' = 'en') =>
-  mountPage(RelatedComplaints, {}, locale, { ...client, props: { complaint: c, canLink }, session: { state: { token: 't' } }, attach: true });
+const mountRelated = (
+  c: ComplaintDetailFragment,
+  canLink: boolean,
+  client: Pick<PageOptions, 'mutate' | 'query'>,
+  locale: 'ru' | 'en' = 'en',
+) =>
+  mountPage(RelatedComplaints, {}, locale, {
+    ...client,
+    props: { complaint: c, canLink },
+    session: { state: { token: 't' } },
+    attach: true,
+  });
 
 describe("a complaint page's related section", () => {
   it("lists the customer's other complaints with number, subject, stage and received date, each a link to its page", async () => {
@@ -61,14 +79,18 @@ describe("a complaint page's related section", () => {
     expect(repeat.attributes('aria-label')).toBe('Link ACME-2026-000001 as a repeat');
     await repeat.trigger('click');
     await flush();
-    expect(mutate).toHaveBeenLastCalledWith(expect.objectContaining({ variables: { input: { complaintId: 'cmp-1', otherComplaintId: 'c-1', kind: 'REPEAT' } } }));
+    expect(mutate).toHaveBeenLastCalledWith(
+      expect.objectContaining({ variables: { input: { complaintId: 'cmp-1', otherComplaintId: 'c-1', kind: 'REPEAT' } } }),
+    );
 
     const number = w.get('input[name=link-number]');
     await number.setValue(' acme-2026-000009 ');
     await w.get('form').trigger('submit');
     await flush();
     expect(query).toHaveBeenCalledWith(expect.objectContaining({ variables: { number: 'ACME-2026-000009' } }));
-    expect(mutate).toHaveBeenLastCalledWith(expect.objectContaining({ variables: { input: { complaintId: 'cmp-1', otherComplaintId: 'c-9', kind: 'REPEAT' } } }));
+    expect(mutate).toHaveBeenLastCalledWith(
+      expect.objectContaining({ variables: { input: { complaintId: 'cmp-1', otherComplaintId: 'c-9', kind: 'REPEAT' } } }),
+    );
 
     // Removing asks first.
     const calls = mutate.mock.calls.length;
@@ -77,7 +99,9 @@ describe("a complaint page's related section", () => {
     expect(body()).toContain('Remove the link to ACME-2026-000003?');
     expect(mutate.mock.calls.length).toBe(calls);
     await confirm();
-    expect(mutate).toHaveBeenLastCalledWith(expect.objectContaining({ variables: { input: { complaintId: 'cmp-1', otherComplaintId: 'c-3' } } }));
+    expect(mutate).toHaveBeenLastCalledWith(
+      expect.objectContaining({ variables: { input: { complaintId: 'cmp-1', otherComplaintId: 'c-3' } } }),
+    );
     w.unmount();
   });
 
@@ -96,8 +120,20 @@ describe("a complaint page's related section", () => {
   it('names the other complaint of a link in the timeline, as a link', async () => {
     const { default: ComplaintTimeline } = await import('../src/pages/complaint/ComplaintTimeline.vue');
     const w = mount(ComplaintTimeline as never, {
-      props: { timeline: [{ id: '1', type: 'LINKED', at: '2026-12-01T10:00:00Z', actorKind: 'STAFF', actor: { id: 'u', name: 'Olga' }, fromStage: null, toStage: null,
-        data: { kind: 'REPEAT', complaintId: 'c-1', number: 'ACME-2026-000001' } }] } as never,
+      props: {
+        timeline: [
+          {
+            id: '1',
+            type: 'LINKED',
+            at: '2026-12-01T10:00:00Z',
+            actorKind: 'STAFF',
+            actor: { id: 'u', name: 'Olga' },
+            fromStage: null,
+            toStage: null,
+            data: { kind: 'REPEAT', complaintId: 'c-1', number: 'ACME-2026-000001' },
+          },
+        ],
+      } as never,
       global: { plugins: [createConsoleI18n('ru')], stubs: { RouterLink: RouterLinkStub } },
     });
     expect(w.get('[data-test=link-event]').text()).toBe('— Повторное: ACME-2026-000001');
@@ -140,10 +176,23 @@ describe('the departments page', () => {
     w.unmount();
   });
 
-  it('a refusal for open complaints says how many, in the reader\'s language, with a way to them', async () => {
-    const refused = new CombinedGraphQLErrors({ errors: [{ message: 'the department has 3 open complaint(s)', extensions: {
-      code: 'BAD_USER_INPUT', reason: 'OPEN_COMPLAINTS', openComplaints: 3 } }] });
-    const { w } = await mountDepartments(vi.fn(async () => Promise.reject(refused)), 'ru');
+  it("a refusal for open complaints says how many, in the reader's language, with a way to them", async () => {
+    const refused = new CombinedGraphQLErrors({
+      errors: [
+        {
+          message: 'the department has 3 open complaint(s)',
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            reason: 'OPEN_COMPLAINTS',
+            openComplaints: 3,
+          },
+        },
+      ],
+    });
+    const { w } = await mountDepartments(
+      vi.fn(async () => Promise.reject(refused)),
+      'ru',
+    );
     await w.get('[data-archive="Service"]').trigger('click');
     await flush();
     await confirm();
@@ -151,7 +200,9 @@ describe('the departments page', () => {
     expect(alert.text()).toContain('Service:');
     expect(alert.text()).toContain('В отделе есть открытые обращения (3)');
     expect(alert.text()).not.toContain('open complaint(s)');
-    expect(alert.get('a').attributes('href')).toBe('/complaints?department=d-1&stages=RECEIVED,REGISTERED,ANALYSIS,DECISION,IMPLEMENTATION,FEEDBACK');
+    expect(alert.get('a').attributes('href')).toBe(
+      '/complaints?department=d-1&stages=RECEIVED,REGISTERED,ANALYSIS,DECISION,IMPLEMENTATION,FEEDBACK',
+    );
     w.unmount();
   });
 });

@@ -22,7 +22,11 @@ function select(w: VueWrapper, field: string, value: unknown) {
   if (!s) throw new Error(`no select ${field}`);
   s.vm.$emit('update:value', value);
 }
-const requiredErrors = (w: VueWrapper) => w.findAll('.n-form-item-feedback').map((f) => f.text()).filter(Boolean);
+const requiredErrors = (w: VueWrapper) =>
+  w
+    .findAll('.n-form-item-feedback')
+    .map((f) => f.text())
+    .filter(Boolean);
 /** The labels of the form's fields, to check that a stage shows exactly its own. */
 const labels = (w: VueWrapper) => w.findAll('.n-form-item-label__text').map((l) => l.text());
 
@@ -38,13 +42,26 @@ describe('stage forms', () => {
     select(w, 'assigneeId', 'u-spec');
     select(w, 'priority', 'HIGH');
     await nextTick();
-    expect(await submit(w)).toEqual({ kind: 'CLAIM', categoryId: 'c-defect', priority: 'HIGH', demand: 'REFUND', departmentId: 'd-service', assigneeId: 'u-spec' });
+    expect(await submit(w)).toEqual({
+      kind: 'CLAIM',
+      categoryId: 'c-defect',
+      priority: 'HIGH',
+      demand: 'REFUND',
+      departmentId: 'd-service',
+      assigneeId: 'u-spec',
+    });
     w.unmount();
   });
 
   it('register: offers only active categories and the chosen department’s people', async () => {
     const w = form('REGISTERED', complaint({ stage: 'RECEIVED' }));
-    const options = (field: string) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === field)!.props('options') as { value: string }[]).map((o) => o.value);
+    const options = (field: string) =>
+      (
+        w
+          .findAllComponents(NSelect)
+          .find((c) => c.attributes('data-field') === field)!
+          .props('options') as { value: string }[]
+      ).map((o) => o.value);
     expect(options('categoryId')).toEqual(['c-defect']);
     select(w, 'departmentId', 'd-quality');
     await nextTick();
@@ -54,11 +71,22 @@ describe('stage forms', () => {
 
   it('offers as assignee nobody who cannot work: not a deactivated member, nor one invited who has not set a password yet', async () => {
     const quality = reference.users.find((u) => u.id === 'u-qual')!;
-    const withUnavailable = { ...reference, users: [...reference.users,
-      { ...quality, id: 'u-invited', name: 'Ivy Invited', invited: true },
-      { ...quality, id: 'u-gone', name: 'Gus Gone', active: false }] };
+    const withUnavailable = {
+      ...reference,
+      users: [
+        ...reference.users,
+        { ...quality, id: 'u-invited', name: 'Ivy Invited', invited: true },
+        { ...quality, id: 'u-gone', name: 'Gus Gone', active: false },
+      ],
+    };
     const w = form('REGISTERED', complaint({ stage: 'RECEIVED' }), 'u-spec', withUnavailable);
-    const options = (field: string) => (w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === field)!.props('options') as { value: string }[]).map((o) => o.value);
+    const options = (field: string) =>
+      (
+        w
+          .findAllComponents(NSelect)
+          .find((c) => c.attributes('data-field') === field)!
+          .props('options') as { value: string }[]
+      ).map((o) => o.value);
     select(w, 'departmentId', 'd-quality');
     await nextTick();
     expect(options('assigneeId')).toEqual(['u-qual']);
@@ -92,8 +120,14 @@ describe('stage forms', () => {
     expect(labels(w)).toEqual(['Validity', 'Cause (coded)', 'Root cause', 'Comment (optional)']);
     expect(w.findAll('input[type=radio]').map((r) => r.attributes('value'))).toEqual(['OBJECTIVE', 'SUBJECTIVE']);
     // Active causes only, under their cause-and-effect groups.
-    const groups = w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'causeId')!.props('options') as Array<{ label: string; children: Array<{ value: string }> }>;
-    expect(groups.map((g) => [g.label, g.children.map((c) => c.value)])).toEqual([['Material', ['k-supplier']], ['Environment', ['k-transport']]]);
+    const groups = w
+      .findAllComponents(NSelect)
+      .find((c) => c.attributes('data-field') === 'causeId')!
+      .props('options') as Array<{ label: string; children: Array<{ value: string }> }>;
+    expect(groups.map((g) => [g.label, g.children.map((c) => c.value)])).toEqual([
+      ['Material', ['k-supplier']],
+      ['Environment', ['k-transport']],
+    ]);
     expect(await submit(w)).toBeUndefined();
     expect(requiredErrors(w)).toEqual(['Required', 'Required', 'Required']);
     await w.get('input[value=OBJECTIVE]').setValue(true);
@@ -117,13 +151,16 @@ describe('stage forms', () => {
     w.findComponent(NDatePicker).vm.$emit('update:value', new Date(2026, 11, 15).getTime());
     await nextTick();
     expect(await submit(w)).toEqual({
-      remedy: 'REFUND', remedyAmount: 1999.9,
-      correctiveActions: [{ kind: 'CORRECTION', description: 'Change the seal supplier', ownerDepartmentId: 'd-service', dueDate: '2026-12-15' }],
+      remedy: 'REFUND',
+      remedyAmount: 1999.9,
+      correctiveActions: [
+        { kind: 'CORRECTION', description: 'Change the seal supplier', ownerDepartmentId: 'd-service', dueDate: '2026-12-15' },
+      ],
     });
     // A long-term action is marked as such: it will not hold the feedback.
     select(w, 'action-0-kind', 'CORRECTIVE');
     await nextTick();
-    expect((await submit(w) as { correctiveActions: Array<{ kind: string }> }).correctiveActions[0]!.kind).toBe('CORRECTIVE');
+    expect(((await submit(w)) as { correctiveActions: Array<{ kind: string }> }).correctiveActions[0]!.kind).toBe('CORRECTIVE');
     w.unmount();
   });
 
@@ -180,8 +217,15 @@ describe('stage forms', () => {
     expect(w.text()).toContain('The customer rated it 5 of 5.');
     expect(await submit(w)).toEqual({});
     // The customer's stars are shown, not changeable.
-    expect(w.findAll('input[name=satisfaction]').map((i) => [(i.element as HTMLInputElement).checked, (i.element as HTMLInputElement).disabled]))
-      .toEqual([[false, true], [false, true], [false, true], [false, true], [true, true]]);
+    expect(
+      w.findAll('input[name=satisfaction]').map((i) => [(i.element as HTMLInputElement).checked, (i.element as HTMLInputElement).disabled]),
+    ).toEqual([
+      [false, true],
+      [false, true],
+      [false, true],
+      [false, true],
+      [true, true],
+    ]);
     w.unmount();
   });
 
@@ -190,7 +234,10 @@ describe('stage forms', () => {
     expect(labels(w)).toEqual(['Reason (coded)', 'Explanation (optional)', 'Comment (optional)']);
     expect(await submit(w)).toBeUndefined();
     expect(requiredErrors(w)).toEqual(['Required']);
-    const options = w.findAllComponents(NSelect).find((c) => c.attributes('data-field') === 'rejectionReasonId')!.props('options') as Array<{ value: string }>;
+    const options = w
+      .findAllComponents(NSelect)
+      .find((c) => c.attributes('data-field') === 'rejectionReasonId')!
+      .props('options') as Array<{ value: string }>;
     expect(options.map((o) => o.value)).toEqual(['r-misuse']);
     select(w, 'rejectionReasonId', 'r-misuse');
     await nextTick();

@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import QuestionEditor from '../src/pages/admin/surveys/QuestionEditor.vue';
-import { addOption, draftProblems, fromVersion, moved, newQuestion, toInput, withType, type QuestionDraft } from '../src/pages/admin/surveys/survey-draft.js';
+import {
+  addOption,
+  draftProblems,
+  fromVersion,
+  moved,
+  newQuestion,
+  toInput,
+  withType,
+  type QuestionDraft,
+} from '../src/pages/admin/surveys/survey-draft.js';
 import { mountWithI18n } from './fixtures.js';
 
 const worded = (q: QuestionDraft, ru = 'Довольны?', en = 'Satisfied?'): QuestionDraft => ({ ...q, textRu: ru, textEn: en });
 
-describe('the survey builder\'s draft', () => {
+describe("the survey builder's draft", () => {
   it('sends trimmed wording, upper-case option codes, and options only for a choice', () => {
     const choice = {
-      ...worded(newQuestion('CHOICE'), ' Что не так? ', ' What went wrong? '), parameter: 'DELIVERY' as const, multiple: true,
+      ...worded(newQuestion('CHOICE'), ' Что не так? ', ' What went wrong? '),
+      parameter: 'DELIVERY' as const,
+      multiple: true,
       options: [
         { code: ' late ', labelRu: 'Поздно', labelEn: 'Late', causeId: null, alerting: false },
         { code: 'rude', labelRu: 'Грубо', labelEn: 'Rude', causeId: 'k-1', alerting: true },
@@ -18,7 +29,12 @@ describe('the survey builder\'s draft', () => {
     expect(toInput([csat, choice])).toEqual([
       { type: 'CSAT', parameter: 'OVERALL', textRu: 'Довольны?', textEn: 'Satisfied?', required: true, multiple: false },
       {
-        type: 'CHOICE', parameter: 'DELIVERY', textRu: 'Что не так?', textEn: 'What went wrong?', required: true, multiple: true,
+        type: 'CHOICE',
+        parameter: 'DELIVERY',
+        textRu: 'Что не так?',
+        textEn: 'What went wrong?',
+        required: true,
+        multiple: true,
         options: [
           { code: 'LATE', labelRu: 'Поздно', labelEn: 'Late', causeId: null, alerting: false },
           { code: 'RUDE', labelRu: 'Грубо', labelEn: 'Rude', causeId: 'k-1', alerting: true },
@@ -34,14 +50,36 @@ describe('the survey builder\'s draft', () => {
     expect(draftProblems([choice])).toEqual(['surveys.needOptionTexts', 'surveys.optionCodesUnique']);
     const filled = { ...choice, options: choice.options.map((o, i) => ({ ...o, code: `c${i}`, labelRu: 'а', labelEn: 'a' })) };
     expect(draftProblems([filled])).toEqual([]);
-    expect(draftProblems([{ ...filled, options: filled.options.map((o) => ({ ...o, code: 'same' })) }])).toEqual(['surveys.optionCodesUnique']);
+    expect(draftProblems([{ ...filled, options: filled.options.map((o) => ({ ...o, code: 'same' })) }])).toEqual([
+      'surveys.optionCodesUnique',
+    ]);
     expect(draftProblems([{ ...filled, options: filled.options.slice(0, 1) }])).toEqual(['surveys.needOptions']);
   });
 
   it('starts a new version from the current questions in order, and keeps wording across a change of type', () => {
     const draft = fromVersion([
-      { id: 'q2', position: 2, type: 'TEXT', parameter: 'OVERALL', textRu: 'Ещё?', textEn: 'More?', required: false, multiple: false, options: [] },
-      { id: 'q1', position: 1, type: 'CSAT', parameter: 'STAFF', textRu: 'Персонал?', textEn: 'Staff?', required: true, multiple: false, options: [] },
+      {
+        id: 'q2',
+        position: 2,
+        type: 'TEXT',
+        parameter: 'OVERALL',
+        textRu: 'Ещё?',
+        textEn: 'More?',
+        required: false,
+        multiple: false,
+        options: [],
+      },
+      {
+        id: 'q1',
+        position: 1,
+        type: 'CSAT',
+        parameter: 'STAFF',
+        textRu: 'Персонал?',
+        textEn: 'Staff?',
+        required: true,
+        multiple: false,
+        options: [],
+      },
     ]);
     expect(draft.map((q) => q.textEn)).toEqual(['Staff?', 'More?']);
     const asChoice = withType(draft[0]!, 'CHOICE');
@@ -55,7 +93,7 @@ describe('the survey builder\'s draft', () => {
 });
 
 describe('a question in the builder', () => {
-  it('edits its wording and a choice\'s options, each field labelled, in Russian too', async () => {
+  it("edits its wording and a choice's options, each field labelled, in Russian too", async () => {
     const question = worded(newQuestion('CHOICE'));
     const w = mountWithI18n(QuestionEditor, { question, index: 0, count: 1, causes: [{ id: 'k-1', label: 'SUPPLIER_DEFECT' }] }, 'ru');
     expect(w.find('legend').text()).toBe('Вопрос 1');

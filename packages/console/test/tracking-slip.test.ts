@@ -6,14 +6,19 @@ import { SessionKey } from '../src/apollo.js';
 import { createConsoleI18n } from '../src/i18n/index.js';
 
 const link = {
-  number: 'ACME-2026-000042', accessToken: 'tok_3kT9-xQ', path: '/p/acme/track/ACME-2026-000042#tok_3kT9-xQ',
+  number: 'ACME-2026-000042',
+  accessToken: 'tok_3kT9-xQ',
+  path: '/p/acme/track/ACME-2026-000042#tok_3kT9-xQ',
   issuedAt: '2026-12-02T09:30:00Z',
 };
 
 function mountSlip(locale: 'ru' | 'en') {
   return mount(TrackingSlip, {
     props: { link, companyName: 'ООО «Акме»' },
-    global: { plugins: [createConsoleI18n(locale)], provide: { [SessionKey as symbol]: { state: { tenant: { timeZone: 'Europe/Moscow' } } } } },
+    global: {
+      plugins: [createConsoleI18n(locale)],
+      provide: { [SessionKey as symbol]: { state: { tenant: { timeZone: 'Europe/Moscow' } } } },
+    },
     attachTo: document.body,
   });
 }
@@ -45,7 +50,7 @@ describe('the tracking slip for a customer', () => {
     w.unmount();
   });
 
-  it('is in Russian for a Russian console, with the issue time in the company\'s zone', async () => {
+  it("is in Russian for a Russian console, with the issue time in the company's zone", async () => {
     const w = mountSlip('ru');
     await flushPromises();
     expect(w.find('[data-test=slip-number]').text()).toBe('Обращение № ACME-2026-000042');

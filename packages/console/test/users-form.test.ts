@@ -4,12 +4,25 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import UsersPage from '../src/pages/admin/UsersPage.vue';
 import { mountPage } from './fixtures.js';
 
-const flush = async () => { for (let i = 0; i < 5; i++) await nextTick(); await new Promise((r) => setTimeout(r, 0)); };
+const flush = async () => {
+  for (let i = 0; i < 5; i++) await nextTick();
+  await new Promise((r) => setTimeout(r, 0));
+};
 
 describe('the user form (issue 14, item 12)', () => {
-  it('says the password rule before saving, and puts the server\'s refusal on the field in the user\'s language', async () => {
-    const refused = new CombinedGraphQLErrors({ errors: [{ message: 'password is too common', extensions: {
-      code: 'BAD_USER_INPUT', reason: 'WEAK_PASSWORD', fields: [{ field: 'password', messages: ['is too common'] }] } }] });
+  it("says the password rule before saving, and puts the server's refusal on the field in the user's language", async () => {
+    const refused = new CombinedGraphQLErrors({
+      errors: [
+        {
+          message: 'password is too common',
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            reason: 'WEAK_PASSWORD',
+            fields: [{ field: 'password', messages: ['is too common'] }],
+          },
+        },
+      ],
+    });
     const mutate = vi.fn(async () => Promise.reject(refused));
     const w = await mountPage(UsersPage, {}, 'ru', { mutate, session: { state: { user: { id: 'admin' } } }, attach: true });
     await w.find('[data-test=new-user]').trigger('click');
@@ -18,7 +31,11 @@ describe('the user form (issue 14, item 12)', () => {
     expect(body()).toContain('Не короче 10 символов');
 
     const input = (name: string) => document.querySelector(`input[name=${name}]`) as HTMLInputElement;
-    for (const [name, value] of [['name', 'Анна'], ['email', 'anna@example.com'], ['password', 'password123']]) {
+    for (const [name, value] of [
+      ['name', 'Анна'],
+      ['email', 'anna@example.com'],
+      ['password', 'password123'],
+    ]) {
       input(name!).value = value!;
       input(name!).dispatchEvent(new Event('input'));
     }

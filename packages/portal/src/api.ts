@@ -1,10 +1,22 @@
 import { inject, ref, type InjectionKey, type Ref } from 'vue';
 import { createReclaimClient, uploadFile, type ReclaimClient, type UploadedFile } from '@reclaim/client';
 import {
-  AnswerComplaintSurveyDocument, AnswerSurveyDocument, ComplaintStatusChangedDocument, ComplaintStatusDocument, ComplaintSurveyDocument,
-  PortalTenantDocument, RateComplaintDocument, ReplyToComplaintDocument, SubmitComplaintDocument, SurveyInvitationDocument,
-  type PortalComplaintViewFragment, type PortalMessageViewFragment, type PortalSurveyViewFragment, type PortalTenantViewFragment,
-  type SubmitComplaintInput, type SurveyAnswerInput,
+  AnswerComplaintSurveyDocument,
+  AnswerSurveyDocument,
+  ComplaintStatusChangedDocument,
+  ComplaintStatusDocument,
+  ComplaintSurveyDocument,
+  PortalTenantDocument,
+  RateComplaintDocument,
+  ReplyToComplaintDocument,
+  SubmitComplaintDocument,
+  SurveyInvitationDocument,
+  type PortalComplaintViewFragment,
+  type PortalMessageViewFragment,
+  type PortalSurveyViewFragment,
+  type PortalTenantViewFragment,
+  type SubmitComplaintInput,
+  type SurveyAnswerInput,
 } from '@reclaim/client/portal';
 
 export type PortalComplaint = PortalComplaintViewFragment;

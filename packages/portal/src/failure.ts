@@ -16,4 +16,4 @@ export function failureText(problem: RequestProblem, i18n: Pick<PortalI18n, 't' 
 export type Notice = MessageKey | RequestProblem;
 
 export const noticeText = (notice: Notice, i18n: Pick<PortalI18n, 't' | 'locale'>, fallback: MessageKey): string =>
-  (typeof notice === 'string' ? i18n.t(notice) : failureText(notice, i18n, fallback));
+  typeof notice === 'string' ? i18n.t(notice) : failureText(notice, i18n, fallback);

@@ -34,9 +34,16 @@ describe('routes', () => {
   it('reads the company, the complaint and the token from the fragment', () => {
     expect(parseRoute('/p/northwind/', '')).toEqual({ name: 'form', slug: 'northwind' });
     expect(parseRoute('/p/northwind/track/NORTHWIND-2026-000001', '#abc_DEF-1')).toEqual({
-      name: 'track', slug: 'northwind', number: 'NORTHWIND-2026-000001', token: 'abc_DEF-1',
+      name: 'track',
+      slug: 'northwind',
+      number: 'NORTHWIND-2026-000001',
+      token: 'abc_DEF-1',
     });
-    expect(parseRoute('/p/northwind/track/NORTHWIND-2026-000001', '')).toEqual({ name: 'lookup', slug: 'northwind', number: 'NORTHWIND-2026-000001' });
+    expect(parseRoute('/p/northwind/track/NORTHWIND-2026-000001', '')).toEqual({
+      name: 'lookup',
+      slug: 'northwind',
+      number: 'NORTHWIND-2026-000001',
+    });
     expect(parseRoute('/p/', '')).toEqual({ name: 'none' });
   });
 

@@ -23,7 +23,11 @@ async function submit() {
 /** The error text a screen reader reads for the field: what aria-describedby points at. */
 function describedErrors(name: string): string {
   const ids = (input(name).attributes('aria-describedby') ?? '').split(' ').filter(Boolean);
-  return ids.map((id) => document.getElementById(id)).filter((el) => el?.classList.contains('field-error')).map((el) => el!.textContent).join(' ');
+  return ids
+    .map((id) => document.getElementById(id))
+    .filter((el) => el?.classList.contains('field-error'))
+    .map((el) => el!.textContent)
+    .join(' ');
 }
 const minimal = { subject: 'Kettle leaks', description: 'Water under the kettle after a week.', name: 'Priya Shah' };
 
@@ -76,8 +80,14 @@ describe('the complaint form', () => {
   it('sends exactly what was filled in, trimmed, with the uploaded files and the honeypot', async () => {
     const api = setup();
     await fill({
-      subject: '  Kettle leaks  ', description: 'Water under the kettle.', product: 'Aqua 1.7 L', orderRef: 'NW-1001',
-      purchaseDate: '2026-11-01', name: 'Priya Shah', email: ' priya@example.net ', website: 'http://spam.example',
+      subject: '  Kettle leaks  ',
+      description: 'Water under the kettle.',
+      product: 'Aqua 1.7 L',
+      orderRef: 'NW-1001',
+      purchaseDate: '2026-11-01',
+      name: 'Priya Shah',
+      email: ' priya@example.net ',
+      website: 'http://spam.example',
     });
     await wrapper.find('[name=demand]').setValue('REFUND');
     await wrapper.find('input[name=kind][value=COMPLAINT]').setValue(true);
@@ -87,10 +97,17 @@ describe('the complaint form', () => {
     const [slug, sent] = vi.mocked(api.submit).mock.calls[0]!;
     expect(slug).toBe('northwind');
     expect(sent).toEqual({
-      kind: 'COMPLAINT', subject: 'Kettle leaks', description: 'Water under the kettle.',
+      kind: 'COMPLAINT',
+      subject: 'Kettle leaks',
+      description: 'Water under the kettle.',
       customer: { name: 'Priya Shah', email: 'priya@example.net' },
-      demand: 'REFUND', product: 'Aqua 1.7 L', orderRef: 'NW-1001', purchaseDate: '2026-11-01',
-      attachmentIds: ['id-photo.jpg'], website: 'http://spam.example', idempotencyKey: expect.stringMatching(/^[0-9a-f]{32}$/),
+      demand: 'REFUND',
+      product: 'Aqua 1.7 L',
+      orderRef: 'NW-1001',
+      purchaseDate: '2026-11-01',
+      attachmentIds: ['id-photo.jpg'],
+      website: 'http://spam.example',
+      idempotencyKey: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     expect(wrapper.emitted('submitted')).toEqual([[{ number: 'NORTHWIND-2026-000123', accessToken: 'tok-123' }]]);
   });
@@ -101,8 +118,12 @@ describe('the complaint form', () => {
     await submit();
     const sent = vi.mocked(api.submit).mock.calls[0]![1];
     expect(sent).toEqual({
-      kind: 'CLAIM', subject: 'Kettle leaks', description: 'Water under the kettle after a week.',
-      customer: { name: 'Priya Shah', phone: '+7 495 000-00-00' }, website: '', idempotencyKey: expect.any(String),
+      kind: 'CLAIM',
+      subject: 'Kettle leaks',
+      description: 'Water under the kettle after a week.',
+      customer: { name: 'Priya Shah', phone: '+7 495 000-00-00' },
+      website: '',
+      idempotencyKey: expect.any(String),
     });
   });
 
@@ -121,7 +142,12 @@ describe('the complaint form', () => {
     expect(api.upload).not.toHaveBeenCalled();
     const errors = wrapper.findAll('[data-test=upload-error]').map((e) => e.text());
     expect(errors).toEqual(['Too large: at most 10 MB a file.', 'This type of file is not accepted.']);
-    await choose(picker, ['1.jpg', '2.png', '3.pdf', '4.webp', '5.gif', '6.jpg'].map((n) => file(n, 100, n.endsWith('.pdf') ? 'application/pdf' : `image/${n.split('.')[1] === 'jpg' ? 'jpeg' : n.split('.')[1]}`)));
+    await choose(
+      picker,
+      ['1.jpg', '2.png', '3.pdf', '4.webp', '5.gif', '6.jpg'].map((n) =>
+        file(n, 100, n.endsWith('.pdf') ? 'application/pdf' : `image/${n.split('.')[1] === 'jpg' ? 'jpeg' : n.split('.')[1]}`),
+      ),
+    );
     expect(api.upload).toHaveBeenCalledTimes(5);
     expect(wrapper.find('[data-test=upload-notice]').text()).toBe('At most 5 files: 6.jpg was not added.');
     await fill({ ...minimal, email: 'priya@example.net' });
@@ -139,7 +165,8 @@ describe('the complaint form', () => {
   });
 
   it('retries with the same idempotency key, so that a lost answer does not file it twice', async () => {
-    const submitMock = vi.fn()
+    const submitMock = vi
+      .fn()
       .mockRejectedValueOnce(new Error('network down'))
       .mockResolvedValue({ number: 'NORTHWIND-2026-000124', accessToken: 'tok-124' });
     const api = setup(fakeApi({ submit: submitMock }));
@@ -156,7 +183,10 @@ describe('the complaint form', () => {
 
   it('says why the server did not take it, in the visitor’s language: its reason (busy, too slow), a limit as a limit', async () => {
     // Each of these reasons comes as RATE_LIMITED (the server's ERROR_REASONS).
-    const refusal = (reason?: string) => new CombinedGraphQLErrors({ errors: [{ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason } }] });
+    const refusal = (reason?: string) =>
+      new CombinedGraphQLErrors({
+        errors: [{ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason } }],
+      });
     const cases: Array<[string, 'en' | 'ru', string]> = [
       ['BUSY', 'en', 'The service is busy; try again in a few seconds.'],
       ['BUSY', 'ru', 'Сервис сейчас загружен; повторите через несколько секунд.'],
@@ -166,7 +196,8 @@ describe('the complaint form', () => {
     ];
     for (const [reason, locale, text] of cases) {
       ({ wrapper } = mountWith(ComplaintForm, {
-        props: { slug: 'northwind' }, locale,
+        props: { slug: 'northwind' },
+        locale,
         api: fakeApi({ submit: vi.fn(async () => Promise.reject(refusal(reason || undefined))) }),
       }));
       await fill({ ...minimal, email: 'priya@example.net' });
@@ -178,8 +209,14 @@ describe('the complaint form', () => {
 
   it('says it again in the language the visitor then picks', async () => {
     const i18n = createPortalI18n('en');
-    const busy = new CombinedGraphQLErrors({ errors: [{ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } }] });
-    ({ wrapper } = mountWith(ComplaintForm, { props: { slug: 'northwind' }, i18n, api: fakeApi({ submit: vi.fn(async () => Promise.reject(busy)) }) }));
+    const busy = new CombinedGraphQLErrors({
+      errors: [{ message: 'the service is busy; retry shortly', extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } }],
+    });
+    ({ wrapper } = mountWith(ComplaintForm, {
+      props: { slug: 'northwind' },
+      i18n,
+      api: fakeApi({ submit: vi.fn(async () => Promise.reject(busy)) }),
+    }));
     await fill({ ...minimal, email: 'priya@example.net' });
     await submit();
     expect(wrapper.find('[data-test=form-problem]').text()).toBe('The service is busy; try again in a few seconds.');
@@ -190,8 +227,15 @@ describe('the complaint form', () => {
 
   it('puts the server’s field problems on the fields, in the visitor’s words rather than the server’s', async () => {
     const refused = new CombinedGraphQLErrors({
-      errors: [{ message: 'bad input', extensions: { code: 'BAD_USER_INPUT',
-        fields: [{ field: 'customer.email', messages: ['email is not a valid e-mail address'], constraints: ['isEmail'] }] } }],
+      errors: [
+        {
+          message: 'bad input',
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            fields: [{ field: 'customer.email', messages: ['email is not a valid e-mail address'], constraints: ['isEmail'] }],
+          },
+        },
+      ],
     });
     setup(fakeApi({ submit: vi.fn(async () => Promise.reject(refused)) }));
     await fill({ ...minimal, email: 'priya@example.net' });
@@ -203,8 +247,16 @@ describe('the complaint form', () => {
 
   it('says in the visitor’s language that pasted text carries invisible characters, on that field', async () => {
     const refused = new CombinedGraphQLErrors({
-      errors: [{ message: '$input.description contains control or invisible characters', extensions: {
-        code: 'BAD_USER_INPUT', reason: 'INVISIBLE_CHARACTERS', fields: [{ field: 'input.description', reason: 'INVISIBLE_CHARACTERS' }] } }],
+      errors: [
+        {
+          message: '$input.description contains control or invisible characters',
+          extensions: {
+            code: 'BAD_USER_INPUT',
+            reason: 'INVISIBLE_CHARACTERS',
+            fields: [{ field: 'input.description', reason: 'INVISIBLE_CHARACTERS' }],
+          },
+        },
+      ],
     });
     setup(fakeApi({ submit: vi.fn(async () => Promise.reject(refused)) }));
     await fill({ ...minimal, email: 'priya@example.net' });
@@ -221,7 +273,7 @@ describe('the purchase date', () => {
     process.env.TZ = zone;
   });
 
-  it('may be today in the customer\'s own day, also just after their midnight', async () => {
+  it("may be today in the customer's own day, also just after their midnight", async () => {
     process.env.TZ = 'Europe/Moscow';
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-01T22:30:00Z')); // 01:30 on 2 December in Moscow

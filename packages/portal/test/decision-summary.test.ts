@@ -8,16 +8,27 @@ import { complaint, fakeApi, mountWith } from './helpers.js';
 let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
 type Decision = NonNullable<PortalComplaint['decision']>;
-const decision = (d: Partial<Decision> = {}): Decision => ({ remedy: 'REFUND', amount: 1499.5, currency: 'RUB', finding: 'DEFECT_CONFIRMED', measuresTaken: 2, ...d });
+const decision = (d: Partial<Decision> = {}): Decision => ({
+  remedy: 'REFUND',
+  amount: 1499.5,
+  currency: 'RUB',
+  finding: 'DEFECT_CONFIRMED',
+  measuresTaken: 2,
+  ...d,
+});
 /** Text as read, with the no-break spaces of number formats made plain. */
-const text = (selector: string) => wrapper.find(selector).text().replace(/[\u00a0\u202f]/g, ' ');
+const text = (selector: string) =>
+  wrapper
+    .find(selector)
+    .text()
+    .replace(/[\u00a0\u202f]/g, ' ');
 
 function render(d: Decision, locale: 'en' | 'ru' = 'en', done = true) {
   ({ wrapper } = mountWith(DecisionSummary, { props: { decision: d, done }, locale }));
 }
 
 describe('the decision the customer is told', () => {
-  it('says what was done, with the sum in the company\'s currency, what the check found and the measures taken', () => {
+  it("says what was done, with the sum in the company's currency, what the check found and the measures taken", () => {
     render(decision({ currency: 'GBP', amount: 39 }));
     expect(wrapper.find('h2').text()).toBe('What we did');
     expect(text('[data-test=decision-remedy]')).toBe('We refunded you £39.00.');
@@ -66,7 +77,15 @@ describe('the decision the customer is told', () => {
         return () => undefined;
       }) as PortalApi['watch'],
     });
-    const tenant = { slug: 'northwind', name: 'Northwind Appliances Ltd', locale: 'en', logoUrl: null, primaryColor: null, accentColor: null, intro: null };
+    const tenant = {
+      slug: 'northwind',
+      name: 'Northwind Appliances Ltd',
+      locale: 'en',
+      logoUrl: null,
+      primaryColor: null,
+      accentColor: null,
+      intro: null,
+    };
     ({ wrapper } = mountWith(TrackPage, { api, props: { tenant, number: 'NORTHWIND-2026-000123', token: 'tok-123' } }));
     ready();
     await flushPromises();

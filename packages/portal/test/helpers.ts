@@ -20,7 +20,12 @@ export function fakeApi(overrides: Partial<PortalApi> = {}): PortalApi {
     answerSurvey: vi.fn(async () => undefined),
     complaintSurvey: vi.fn(async () => null),
     answerComplaintSurvey: vi.fn(async () => undefined),
-    upload: vi.fn(async (_slug: string, file: File) => ({ id: `id-${file.name}`, fileName: file.name, contentType: file.type, size: file.size })),
+    upload: vi.fn(async (_slug: string, file: File) => ({
+      id: `id-${file.name}`,
+      fileName: file.name,
+      contentType: file.type,
+      size: file.size,
+    })),
     ...overrides,
   };
 }
@@ -29,7 +34,10 @@ export function fakeRouter(route: Route = { name: 'none' }): PortalRouter {
   return { route: shallowRef(route), push: vi.fn<(path: string) => void>() };
 }
 
-export function mountWith<C>(component: C, options: { props?: Record<string, unknown>; api?: PortalApi; locale?: Locale; i18n?: PortalI18n; router?: PortalRouter } = {}) {
+export function mountWith<C>(
+  component: C,
+  options: { props?: Record<string, unknown>; api?: PortalApi; locale?: Locale; i18n?: PortalI18n; router?: PortalRouter } = {},
+) {
   const api = options.api ?? fakeApi();
   const wrapper = mount(component as never, {
     props: options.props as never,
@@ -61,9 +69,22 @@ export async function choose(input: HTMLInputElement, files: File[]) {
 
 export function complaint(overrides: Partial<PortalComplaint> = {}): PortalComplaint {
   return {
-    number: 'NORTHWIND-2026-000123', companySlug: 'northwind', kind: 'CLAIM', subject: 'Kettle leaks', demand: 'REFUND', stage: 'ANALYSIS', stageLabel: 'Under investigation',
-    submittedAt: '2026-11-20T10:00:00Z', expectedBy: '2026-11-30T10:00:00Z', awaitingReply: false, satisfaction: null,
-    satisfactionComment: null, canRate: false, decision: null, messages: [], attachments: [],
+    number: 'NORTHWIND-2026-000123',
+    companySlug: 'northwind',
+    kind: 'CLAIM',
+    subject: 'Kettle leaks',
+    demand: 'REFUND',
+    stage: 'ANALYSIS',
+    stageLabel: 'Under investigation',
+    submittedAt: '2026-11-20T10:00:00Z',
+    expectedBy: '2026-11-30T10:00:00Z',
+    awaitingReply: false,
+    satisfaction: null,
+    satisfactionComment: null,
+    canRate: false,
+    decision: null,
+    messages: [],
+    attachments: [],
     ...overrides,
   };
 }

@@ -72,7 +72,12 @@ describe('the rating step', () => {
   });
 
   it('says why a rating was not taken: the server’s reason when it gave one, else that it could not be sent', async () => {
-    const failure = (code: string, reason?: string) => ({ code, reason, message: 'a record is being changed by someone else; retry shortly', fields: [] });
+    const failure = (code: string, reason?: string) => ({
+      code,
+      reason,
+      message: 'a record is being changed by someone else; retry shortly',
+      fields: [],
+    });
     render({ canRate: true, satisfaction: null, failure: failure('RATE_LIMITED', 'LOCK_TIMEOUT') });
     expect(wrapper.find('[role=alert]').text()).toBe('Someone else is changing this right now; try again shortly.');
     await wrapper.setProps({ failure: failure('INTERNAL_SERVER_ERROR') });

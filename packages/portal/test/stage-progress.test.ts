@@ -9,7 +9,10 @@ afterEach(() => wrapper?.unmount());
 function render(stage: string, locale: 'en' | 'ru' = 'en') {
   ({ wrapper } = mountWith(StageProgress, { props: { stage }, locale }));
   return wrapper.findAll('li.step').map((li) => ({
-    stage: li.attributes('data-stage'), state: li.attributes('data-state'), current: li.attributes('aria-current') ?? null, text: li.find('.step-label').text(),
+    stage: li.attributes('data-stage'),
+    state: li.attributes('data-state'),
+    current: li.attributes('aria-current') ?? null,
+    text: li.find('.step-label').text(),
   }));
 }
 
@@ -17,8 +20,13 @@ describe('the progress line', () => {
   it('marks the stages before the current one done and the ones after it to come', () => {
     const steps = render('ANALYSIS');
     expect(steps.map((s) => [s.stage, s.state])).toEqual([
-      ['RECEIVED', 'done'], ['REGISTERED', 'done'], ['ANALYSIS', 'current'], ['DECISION', 'upcoming'],
-      ['IMPLEMENTATION', 'upcoming'], ['FEEDBACK', 'upcoming'], ['CLOSED', 'upcoming'],
+      ['RECEIVED', 'done'],
+      ['REGISTERED', 'done'],
+      ['ANALYSIS', 'current'],
+      ['DECISION', 'upcoming'],
+      ['IMPLEMENTATION', 'upcoming'],
+      ['FEEDBACK', 'upcoming'],
+      ['CLOSED', 'upcoming'],
     ]);
     expect(steps.filter((s) => s.current === 'step').map((s) => s.stage)).toEqual(['ANALYSIS']);
     expect(wrapper.find('[data-test=current-stage]').text()).toBe('Under investigation');
@@ -30,7 +38,13 @@ describe('the progress line', () => {
   it('says in plain words what a stage means for the customer', () => {
     const steps = render('FEEDBACK');
     expect(steps.map((s) => s.text)).toEqual([
-      'Received', 'Registered, being checked', 'Under investigation', 'Decision being made', 'Being carried out', 'Waiting for your rating', 'Closed',
+      'Received',
+      'Registered, being checked',
+      'Under investigation',
+      'Decision being made',
+      'Being carried out',
+      'Waiting for your rating',
+      'Closed',
     ]);
     expect(steps.find((s) => s.stage === 'FEEDBACK')!.state).toBe('current');
   });
@@ -58,8 +72,13 @@ describe('the progress line', () => {
       return copy.textContent;
     });
     expect(read).toEqual([
-      'Получено (пройден)', 'Зарегистрировано, проверяется (пройден)', 'Проводится проверка (пройден)', 'Принимается решение (пройден)',
-      'Решение исполняется (пройден)', 'Ждём вашей оценки (текущий этап)', 'Закрыто (впереди)',
+      'Получено (пройден)',
+      'Зарегистрировано, проверяется (пройден)',
+      'Проводится проверка (пройден)',
+      'Принимается решение (пройден)',
+      'Решение исполняется (пройден)',
+      'Ждём вашей оценки (текущий этап)',
+      'Закрыто (впереди)',
     ]);
   });
 

@@ -9,23 +9,79 @@ import { complaint, fakeApi, mountWith } from './helpers.js';
 
 let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
-const tenant = { slug: 'northwind', name: 'Northwind Appliances Ltd', locale: 'en', logoUrl: null, primaryColor: null, accentColor: null, intro: null };
+const tenant = {
+  slug: 'northwind',
+  name: 'Northwind Appliances Ltd',
+  locale: 'en',
+  logoUrl: null,
+  primaryColor: null,
+  accentColor: null,
+  intro: null,
+};
 
 function survey(overrides: Partial<PortalSurvey> = {}): PortalSurvey {
   return {
-    locale: 'en', title: 'How did we do?', complaintNumber: 'NORTHWIND-2026-000123', complaintSubject: 'Kettle leaks',
-    expiresAt: '2026-12-16T10:00:00Z', answered: false, tenant,
+    locale: 'en',
+    title: 'How did we do?',
+    complaintNumber: 'NORTHWIND-2026-000123',
+    complaintSubject: 'Kettle leaks',
+    expiresAt: '2026-12-16T10:00:00Z',
+    answered: false,
+    tenant,
     questions: [
-      { id: 'q1', type: 'CSAT', parameter: 'OVERALL', text: 'How satisfied are you?', required: true, multiple: false, min: 1, max: 5, options: [] },
-      { id: 'q2', type: 'NPS', parameter: 'OVERALL', text: 'Would you recommend us?', required: true, multiple: false, min: 0, max: 10, options: [] },
-      { id: 'q3', type: 'CHOICE', parameter: 'DELIVERY', text: 'What went wrong?', required: false, multiple: true, min: null, max: null,
-        options: [{ code: 'LATE', label: 'Late' }, { code: 'RUDE', label: 'Rude courier' }] },
-      { id: 'q4', type: 'TEXT', parameter: 'OVERALL', text: 'Anything else?', required: false, multiple: false, min: null, max: null, options: [] },
+      {
+        id: 'q1',
+        type: 'CSAT',
+        parameter: 'OVERALL',
+        text: 'How satisfied are you?',
+        required: true,
+        multiple: false,
+        min: 1,
+        max: 5,
+        options: [],
+      },
+      {
+        id: 'q2',
+        type: 'NPS',
+        parameter: 'OVERALL',
+        text: 'Would you recommend us?',
+        required: true,
+        multiple: false,
+        min: 0,
+        max: 10,
+        options: [],
+      },
+      {
+        id: 'q3',
+        type: 'CHOICE',
+        parameter: 'DELIVERY',
+        text: 'What went wrong?',
+        required: false,
+        multiple: true,
+        min: null,
+        max: null,
+        options: [
+          { code: 'LATE', label: 'Late' },
+          { code: 'RUDE', label: 'Rude courier' },
+        ],
+      },
+      {
+        id: 'q4',
+        type: 'TEXT',
+        parameter: 'OVERALL',
+        text: 'Anything else?',
+        required: false,
+        multiple: false,
+        min: null,
+        max: null,
+        options: [],
+      },
     ],
     ...overrides,
   };
 }
-const refusal = (reason: string, code = 'NOT_FOUND') => new CombinedGraphQLErrors({ errors: [{ message: reason, extensions: { code, reason } }] });
+const refusal = (reason: string, code = 'NOT_FOUND') =>
+  new CombinedGraphQLErrors({ errors: [{ message: reason, extensions: { code, reason } }] });
 
 async function open(api: PortalApi, token = 'tok-survey') {
   ({ wrapper } = mountWith(SurveyPage, { api, props: { tenant, token } }));
@@ -42,7 +98,13 @@ describe('the survey link', () => {
     await open(api);
     expect(api.survey).toHaveBeenCalledWith({ slug: 'northwind', token: 'tok-survey' }, 'en');
     expect(wrapper.find('h1').text()).toBe('How did we do?');
-    expect(wrapper.findAll('[data-question=q1] input[type=radio]').map((i) => i.element.getAttribute('value'))).toEqual(['1', '2', '3', '4', '5']);
+    expect(wrapper.findAll('[data-question=q1] input[type=radio]').map((i) => i.element.getAttribute('value'))).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
     expect(wrapper.findAll('[data-question=q2] input[type=radio]')).toHaveLength(11);
     expect(wrapper.findAll('[data-question=q3] input[type=checkbox]')).toHaveLength(2);
     await wrapper.find('[data-question=q1] input[value="4"]').setValue(true);
@@ -52,7 +114,10 @@ describe('the survey link', () => {
     await wrapper.find('form').trigger('submit');
     await flushPromises();
     expect(api.answerSurvey).toHaveBeenCalledWith({ slug: 'northwind', token: 'tok-survey' }, [
-      { questionId: 'q1', score: 4 }, { questionId: 'q2', score: 9 }, { questionId: 'q3', optionCodes: ['LATE'] }, { questionId: 'q4', text: 'Thanks' },
+      { questionId: 'q1', score: 4 },
+      { questionId: 'q2', score: 9 },
+      { questionId: 'q3', optionCodes: ['LATE'] },
+      { questionId: 'q4', text: 'Thanks' },
     ]);
     expect(wrapper.find('[data-test=survey-thanks]').text()).toContain('Thank you!');
   });
@@ -92,15 +157,16 @@ describe('the complaint page at FEEDBACK', () => {
   const at = (api: PortalApi) => {
     ({ wrapper } = mountWith(TrackPage, { api, props: { tenant, number: 'NORTHWIND-2026-000123', token: 'tok-123' } }));
   };
-  const feedback = () => fakeApi({
-    status: vi.fn(async () => complaint({ stage: 'FEEDBACK', canRate: true })),
-    watch: vi.fn((_key, _onChange, onReady) => {
-      onReady();
-      return () => undefined;
-    }) as PortalApi['watch'],
-  });
+  const feedback = () =>
+    fakeApi({
+      status: vi.fn(async () => complaint({ stage: 'FEEDBACK', canRate: true })),
+      watch: vi.fn((_key, _onChange, onReady) => {
+        onReady();
+        return () => undefined;
+      }) as PortalApi['watch'],
+    });
 
-  it('asks the company\'s survey instead of the single rating, and thanks once answered', async () => {
+  it("asks the company's survey instead of the single rating, and thanks once answered", async () => {
     const api = feedback();
     let answered = false;
     api.complaintSurvey = vi.fn(async () => survey({ answered }));
@@ -114,8 +180,10 @@ describe('the complaint page at FEEDBACK', () => {
     await wrapper.find('[data-question=q2] input[value="10"]').setValue(true);
     await wrapper.find('[data-test=survey-step] form').trigger('submit');
     await flushPromises();
-    expect(api.answerComplaintSurvey).toHaveBeenCalledWith({ number: 'NORTHWIND-2026-000123', accessToken: 'tok-123' },
-      [{ questionId: 'q1', score: 5 }, { questionId: 'q2', score: 10 }]);
+    expect(api.answerComplaintSurvey).toHaveBeenCalledWith({ number: 'NORTHWIND-2026-000123', accessToken: 'tok-123' }, [
+      { questionId: 'q1', score: 5 },
+      { questionId: 'q2', score: 10 },
+    ]);
     expect(wrapper.find('[data-test=survey-answered]').exists()).toBe(true);
   });
 

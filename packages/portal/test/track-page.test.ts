@@ -6,7 +6,15 @@ import { complaint, fakeApi, mountWith } from './helpers.js';
 
 let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
-const tenant = { slug: 'northwind', name: 'Northwind Appliances Ltd', locale: 'en', logoUrl: null, primaryColor: null, accentColor: null, intro: null };
+const tenant = {
+  slug: 'northwind',
+  name: 'Northwind Appliances Ltd',
+  locale: 'en',
+  logoUrl: null,
+  primaryColor: null,
+  accentColor: null,
+  intro: null,
+};
 
 /** A fake socket: the page's subscription is recorded, and the test says when the socket is up. */
 function live(found: PortalComplaint | null) {
@@ -24,14 +32,27 @@ function live(found: PortalComplaint | null) {
       ready = onReady;
       return () => events.push('unsubscribe');
     }) as PortalApi['watch'],
-    rate: vi.fn(async (_key, score, comment) => complaint({ stage: 'FEEDBACK', canRate: true, satisfaction: score, satisfactionComment: comment })),
+    rate: vi.fn(async (_key, score, comment) =>
+      complaint({ stage: 'FEEDBACK', canRate: true, satisfaction: score, satisfactionComment: comment }),
+    ),
   });
   ({ wrapper } = mountWith(TrackPage, { api, props: { tenant, number: 'NORTHWIND-2026-000123', token: 'tok-123' } }));
-  return { api, events, push: async (c: PortalComplaint) => { push(c); await flushPromises(); }, ready: async () => { ready(); await flushPromises(); } };
+  return {
+    api,
+    events,
+    push: async (c: PortalComplaint) => {
+      push(c);
+      await flushPromises();
+    },
+    ready: async () => {
+      ready();
+      await flushPromises();
+    },
+  };
 }
 
 describe('the tracking page', () => {
-  it('sends a valid link opened under another company\'s address to that company\'s portal, showing nothing here', async () => {
+  it("sends a valid link opened under another company's address to that company's portal, showing nothing here", async () => {
     const router = { route: { value: null }, push: vi.fn() };
     const api = fakeApi({
       status: vi.fn(async () => complaint({ companySlug: 'acme', number: 'ACME-2026-000007' })),
@@ -40,7 +61,11 @@ describe('the tracking page', () => {
         return () => undefined;
       }) as PortalApi['watch'],
     });
-    ({ wrapper } = mountWith(TrackPage, { api, router: router as never, props: { tenant, number: 'ACME-2026-000007', token: 'tok-acme' } }));
+    ({ wrapper } = mountWith(TrackPage, {
+      api,
+      router: router as never,
+      props: { tenant, number: 'ACME-2026-000007', token: 'tok-acme' },
+    }));
     await flushPromises();
     expect(router.push).toHaveBeenCalledWith('/p/acme/track/ACME-2026-000007#tok-acme');
     expect(wrapper.find('[data-test=complaint-number]').exists()).toBe(false);
@@ -61,10 +86,14 @@ describe('the tracking page', () => {
     const { ready, push } = live(complaint());
     await ready();
     expect(wrapper.find('[data-test=awaiting]').exists()).toBe(false);
-    await push(complaint({
-      awaitingReply: true,
-      messages: [{ id: 'm1', author: 'STAFF', body: 'Could you send a photo of the label?', createdAt: '2026-11-21T09:00:00Z', attachments: [] }],
-    }));
+    await push(
+      complaint({
+        awaitingReply: true,
+        messages: [
+          { id: 'm1', author: 'STAFF', body: 'Could you send a photo of the label?', createdAt: '2026-11-21T09:00:00Z', attachments: [] },
+        ],
+      }),
+    );
     expect(wrapper.find('[data-test=awaiting]').exists()).toBe(true);
     expect(wrapper.find('[data-test=message]').text()).toContain('Northwind Appliances Ltd');
     expect(wrapper.find('[data-test=message]').text()).toContain('Could you send a photo of the label?');
@@ -97,8 +126,24 @@ describe('the tracking page', () => {
 
   it('shows images as thumbnails with their signed address, other files as links', async () => {
     const attachments = [
-      { id: 'a1', fileName: 'label.jpg', contentType: 'image/jpeg', size: 2048, url: '/files/a1?sig=x', author: 'CUSTOMER' as const, createdAt: '2026-11-20T10:00:00Z' },
-      { id: 'a2', fileName: 'receipt.pdf', contentType: 'application/pdf', size: 4096, url: '/files/a2?sig=y', author: 'CUSTOMER' as const, createdAt: '2026-11-20T10:00:00Z' },
+      {
+        id: 'a1',
+        fileName: 'label.jpg',
+        contentType: 'image/jpeg',
+        size: 2048,
+        url: '/files/a1?sig=x',
+        author: 'CUSTOMER' as const,
+        createdAt: '2026-11-20T10:00:00Z',
+      },
+      {
+        id: 'a2',
+        fileName: 'receipt.pdf',
+        contentType: 'application/pdf',
+        size: 4096,
+        url: '/files/a2?sig=y',
+        author: 'CUSTOMER' as const,
+        createdAt: '2026-11-20T10:00:00Z',
+      },
     ];
     const { ready } = live(complaint({ attachments }));
     await ready();

@@ -12,9 +12,15 @@ afterEach(() => wrapper?.unmount());
 /** The uploader inside a parent that holds the list, as the form and the reply box do. */
 function setup(upload: ReturnType<typeof vi.fn>, locale: 'ru' | 'en' = 'en') {
   const items = ref<UploadItem[]>([]);
-  const Parent = defineComponent(() => () => h(FileUploader, {
-    slug: 'northwind', inputId: 'files', modelValue: items.value, 'onUpdate:modelValue': (v: UploadItem[]) => (items.value = v),
-  }));
+  const Parent = defineComponent(
+    () => () =>
+      h(FileUploader, {
+        slug: 'northwind',
+        inputId: 'files',
+        modelValue: items.value,
+        'onUpdate:modelValue': (v: UploadItem[]) => (items.value = v),
+      }),
+  );
   ({ wrapper } = mountWith(Parent, { api: fakeApi({ upload: upload as never }), locale }));
   const picker = wrapper.find<HTMLInputElement>('[data-test=file-input]').element;
   return { items, picker };
@@ -24,11 +30,16 @@ const row = (name: string) => wrapper.find(`[data-file="${name}"]`);
 describe('the uploader', () => {
   it('shows each file’s progress, then done, and gives the parent the ids', async () => {
     const pending: { progress: (f: number) => void; resolve: (f: UploadedFile) => void }[] = [];
-    const upload = vi.fn((_slug: string, _file: File, onProgress: (f: number) => void) =>
-      new Promise<UploadedFile>((resolve) => pending.push({ progress: onProgress, resolve })));
+    const upload = vi.fn(
+      (_slug: string, _file: File, onProgress: (f: number) => void) =>
+        new Promise<UploadedFile>((resolve) => pending.push({ progress: onProgress, resolve })),
+    );
     const { items, picker } = setup(upload);
     await choose(picker, [file('a.jpg', 500, 'image/jpeg'), file('b.pdf', 800, 'application/pdf')]);
-    expect(upload.mock.calls.map((c) => [c[0], (c[1] as File).name])).toEqual([['northwind', 'a.jpg'], ['northwind', 'b.pdf']]);
+    expect(upload.mock.calls.map((c) => [c[0], (c[1] as File).name])).toEqual([
+      ['northwind', 'a.jpg'],
+      ['northwind', 'b.pdf'],
+    ]);
     expect(row('a.jpg').attributes('data-state')).toBe('uploading');
     pending[0]!.progress(0.42);
     await flushPromises();
@@ -45,8 +56,14 @@ describe('the uploader', () => {
   });
 
   it('shows the server’s refusal on the file and keeps it out of the ids', async () => {
-    const upload = vi.fn(async () => Promise.reject(new UploadError(
-      { code: 'BAD_USER_INPUT', reason: 'UNSUPPORTED_TYPE', message: 'this kind of file is not accepted', fields: [] }, 'type')));
+    const upload = vi.fn(async () =>
+      Promise.reject(
+        new UploadError(
+          { code: 'BAD_USER_INPUT', reason: 'UNSUPPORTED_TYPE', message: 'this kind of file is not accepted', fields: [] },
+          'type',
+        ),
+      ),
+    );
     const { items, picker } = setup(upload);
     await choose(picker, [file('fake.jpg', 500, 'image/jpeg')]);
     expect(row('fake.jpg').attributes('data-state')).toBe('error');
@@ -57,16 +74,26 @@ describe('the uploader', () => {
   it.each([
     ['en', 'Too many files uploaded and not yet sent; send them or wait.'],
     ['ru', 'Слишком много загруженных и не отправленных файлов; отправьте их или подождите.'],
-  ] as const)('says which limit refused a file, in the reader\'s language (%s)', async (locale, text) => {
-    const upload = vi.fn(async () => Promise.reject(new UploadError(
-      { code: 'RATE_LIMITED', reason: 'PENDING_UPLOADS', message: 'too many files uploaded and not yet sent', fields: [] })));
+  ] as const)("says which limit refused a file, in the reader's language (%s)", async (locale, text) => {
+    const upload = vi.fn(async () =>
+      Promise.reject(
+        new UploadError({
+          code: 'RATE_LIMITED',
+          reason: 'PENDING_UPLOADS',
+          message: 'too many files uploaded and not yet sent',
+          fields: [],
+        }),
+      ),
+    );
     setup(upload, locale);
     await choose(wrapper.find<HTMLInputElement>('[data-test=file-input]').element, [file('a.jpg', 500, 'image/jpeg')]);
     expect(row('a.jpg').find('[data-test=upload-error]').text()).toBe(text);
   });
 
   it('says an upload failed for any other reason (here the network) as failed', async () => {
-    const upload = vi.fn(async () => Promise.reject(new UploadError({ code: 'NETWORK', message: 'the upload did not reach the server', fields: [] })));
+    const upload = vi.fn(async () =>
+      Promise.reject(new UploadError({ code: 'NETWORK', message: 'the upload did not reach the server', fields: [] })),
+    );
     setup(upload, 'ru');
     await choose(wrapper.find<HTMLInputElement>('[data-test=file-input]').element, [file('a.jpg', 500, 'image/jpeg')]);
     expect(row('a.jpg').find('[data-test=upload-error]').text()).toBe('Загрузка не удалась. Уберите файл и попробуйте снова.');
@@ -75,7 +102,10 @@ describe('the uploader', () => {
   it('lets a file be removed, which frees its place', async () => {
     const upload = vi.fn(async (_s: string, f: File) => ({ id: `id-${f.name}`, fileName: f.name, contentType: f.type, size: f.size }));
     const { items, picker } = setup(upload);
-    await choose(picker, ['1', '2', '3', '4', '5'].map((n) => file(`${n}.png`, 10, 'image/png')));
+    await choose(
+      picker,
+      ['1', '2', '3', '4', '5'].map((n) => file(`${n}.png`, 10, 'image/png')),
+    );
     expect(picker.disabled).toBe(true);
     await row('3.png').find('button').trigger('click');
     expect(row('3.png').exists()).toBe(false);
@@ -87,7 +117,10 @@ describe('the uploader', () => {
   it('does not count refused files toward the five', async () => {
     const upload = vi.fn(async (_s: string, f: File) => ({ id: `id-${f.name}`, fileName: f.name, contentType: f.type, size: f.size }));
     const { items, picker } = setup(upload);
-    await choose(picker, [file('big.mov', 11 * 1024 * 1024, 'video/quicktime'), ...['1', '2', '3', '4', '5'].map((n) => file(`${n}.heic`, 10, ''))]);
+    await choose(picker, [
+      file('big.mov', 11 * 1024 * 1024, 'video/quicktime'),
+      ...['1', '2', '3', '4', '5'].map((n) => file(`${n}.heic`, 10, '')),
+    ]);
     expect(upload).toHaveBeenCalledTimes(5);
     expect(row('big.mov').attributes('data-state')).toBe('error');
     expect(uploadedIds(items.value)).toHaveLength(5);

@@ -77,10 +77,16 @@ export interface App {
  * (graphql-ws, same port and paths). It does not listen yet and does not
  * own the DataSource (the caller opens and closes it).
  */
-export type AppConfig = Pick<Config, 'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'>
-  & Partial<Omit<Config, 'live'>> & {
-    live?: Partial<LiveLimits>; webhooks?: Partial<WebhookWorkerOptions>; mail?: Partial<MailWorkerOptions>;
-    mailbox?: Partial<MailboxReaderOptions>; surveySchedules?: Partial<SurveySchedulerOptions>;
+export type AppConfig = Pick<
+  Config,
+  'jwtSecret' | 'tokenTtlSeconds' | 'production' | 'rateLimitPerMinute' | 'anonymousRateLimitPerMinute'
+> &
+  Partial<Omit<Config, 'live'>> & {
+    live?: Partial<LiveLimits>;
+    webhooks?: Partial<WebhookWorkerOptions>;
+    mail?: Partial<MailWorkerOptions>;
+    mailbox?: Partial<MailboxReaderOptions>;
+    surveySchedules?: Partial<SurveySchedulerOptions>;
   };
 
 export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
@@ -97,7 +103,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     limits: config.live,
   });
   const webhookOptions: WebhookWorkerOptions = {
-    ...DEFAULT_WEBHOOK_WORKER, rules: { allowInsecure: config.webhooksAllowInsecure ?? false }, ...config.webhooks,
+    ...DEFAULT_WEBHOOK_WORKER,
+    rules: { allowInsecure: config.webhooksAllowInsecure ?? false },
+    ...config.webhooks,
   };
   const webhooks = new WebhookWorker(dataSource, webhookOptions);
   /**
@@ -113,13 +121,21 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     deadlineWritten: (at) => scheduler?.expect(at),
   };
   const mailSettings = {
-    smtpUrl: config.smtpUrl, domain: config.mailDomain ?? 'localhost', tagSecret: config.mailTagSecret ?? config.jwtSecret, dkim: config.mailDkim,
+    smtpUrl: config.smtpUrl,
+    domain: config.mailDomain ?? 'localhost',
+    tagSecret: config.mailTagSecret ?? config.jwtSecret,
+    dkim: config.mailDkim,
   };
   const mail = new MailWorker(dataSource, mailSettings, afterCommit, { ...DEFAULT_MAIL_WORKER, ...config.mail });
   const mailLinks = new MailLinks(mailSettings.tagSecret, config.publicUrl ?? `http://localhost:${config.port ?? 4000}`);
   const mailboxes: MailboxAccess = {
     box: new SecretBox(mailSettings.tagSecret, 'mailbox password'),
-    policy: { allowInsecure: config.mailboxesAllowInsecure ?? false, resolve: systemResolver, timeoutMs: 15_000, maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024 },
+    policy: {
+      allowInsecure: config.mailboxesAllowInsecure ?? false,
+      resolve: systemResolver,
+      timeoutMs: 15_000,
+      maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
+    },
   };
   const uploadDeadlineMs = config.uploadDeadlineMs ?? UPLOAD_DEFAULTS.uploadDeadlineMs;
   // Limits left out of `config` are off (tests turn on the ones they exercise); loadConfig gives them all.
@@ -181,31 +197,62 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       minAnswerMs: config.passwordResetMinAnswerMs ?? 0,
     }),
   };
-  const mailReceiver = config.smtpPort === undefined ? null : new MailReceiver(dataSource, afterCommit, mailLinks, mailSettings, {
-    port: config.smtpPort, host: config.smtpHost ?? '127.0.0.1', maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
-    perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
-    perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
-    authenticator: config.mailAuth ? new MailAuthenticator({ timeoutMs: config.mailAuthTimeoutMs ?? 2000, servers: config.mailAuthDns ?? [] }) : null,
-  });
-  const mailboxReader = new MailboxReader(dataSource, afterCommit, mailLinks, mailSettings, mailboxes.box, mailboxes.policy,
+  const mailReceiver =
+    config.smtpPort === undefined
+      ? null
+      : new MailReceiver(dataSource, afterCommit, mailLinks, mailSettings, {
+          port: config.smtpPort,
+          host: config.smtpHost ?? '127.0.0.1',
+          maxBytes: config.mailMaxBytes ?? 25 * 1024 * 1024,
+          perSender: limits.limiter('mail-sender', config.mailPerSenderPerHour ?? 0, 3600),
+          perCompany: limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
+          authenticator: config.mailAuth
+            ? new MailAuthenticator({ timeoutMs: config.mailAuthTimeoutMs ?? 2000, servers: config.mailAuthDns ?? [] })
+            : null,
+        });
+  const mailboxReader = new MailboxReader(
+    dataSource,
+    afterCommit,
+    mailLinks,
+    mailSettings,
+    mailboxes.box,
+    mailboxes.policy,
     limits.limiter('mail-company', config.mailPerCompanyPerHour ?? 0, 3600),
-    { ...DEFAULT_MAILBOX_READER, intervalMs: (config.imapPollSeconds ?? 60) * 1000, ...config.mailbox });
-  const surveyScheduler = new SurveyScheduler(dataSource, afterCommit, mailLinks, { ...DEFAULT_SURVEY_SCHEDULER, ...config.surveySchedules });
-  const scheduler = config.slaScheduler === false ? null
-    : new SlaScheduler(dataSource, afterCommit, {
-      ...DEFAULT_SCHEDULER,
-      pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
-      perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,
-    }, mailLinks);
+    { ...DEFAULT_MAILBOX_READER, intervalMs: (config.imapPollSeconds ?? 60) * 1000, ...config.mailbox },
+  );
+  const surveyScheduler = new SurveyScheduler(dataSource, afterCommit, mailLinks, {
+    ...DEFAULT_SURVEY_SCHEDULER,
+    ...config.surveySchedules,
+  });
+  const scheduler =
+    config.slaScheduler === false
+      ? null
+      : new SlaScheduler(
+          dataSource,
+          afterCommit,
+          {
+            ...DEFAULT_SCHEDULER,
+            pollMs: config.slaPollMs ?? DEFAULT_SCHEDULER.pollMs,
+            perCompany: config.slaClaimsPerCompany ?? DEFAULT_SCHEDULER.perCompany,
+          },
+          mailLinks,
+        );
   // What outlives its time is deleted (docs/operations.md, "What is deleted, and when"); a retention of 0 days keeps it.
   const DAY = 86_400_000;
-  const purge = new Purge(dataSource, [
-    uploadPurgeJob({ pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs, unfinishedAfterMs: uploadDeadlineMs + 60_000 }),
-    ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
-    ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
-    outboxPurgeJob(),
-    ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays, realtime)] : []),
-  ], { intervalMs: 60_000, batchSize: 200 });
+  const purge = new Purge(
+    dataSource,
+    [
+      uploadPurgeJob({
+        pendingTtlMs: config.uploadPendingTtlMs ?? UPLOAD_DEFAULTS.uploadPendingTtlMs,
+        unfinishedAfterMs: uploadDeadlineMs + 60_000,
+      }),
+      ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
+      ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
+      outboxPurgeJob(),
+      ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays, realtime)] : []),
+    ],
+    { intervalMs: 60_000, batchSize: 200 },
+  );
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.
   const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler, mailReceiver }) : null;
@@ -217,7 +264,10 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true, countErrors });
   // The public endpoint takes text only (files go to /portal/uploads): a quarter of the staff limit.
   const portal = await createGraphQLEndpoint(portalSchema, deps, {
-    ...config, countErrors, maxBodyBytes: 256 * 1024, limits: { maxRootFields: config.portalMaxRootFields ?? PORTAL_LIMITS.maxRootFields },
+    ...config,
+    countErrors,
+    maxBodyBytes: 256 * 1024,
+    limits: { maxRootFields: config.portalMaxRootFields ?? PORTAL_LIMITS.maxRootFields },
   });
 
   const httpLog = accessLog();
@@ -231,7 +281,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     if (route) {
       route.handle(req, res).catch((err: unknown) => {
         log.error({ err }, 'request failed');
-        if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        if (!res.headersSent)
+          sendJson(res, 500, { errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
         else res.end();
       });
       return;
@@ -247,8 +298,12 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       if (!isOperator(req, config.operatorToken)) return sendJson(res, 404, { error: 'not found' });
       if (path === '/metrics') return metrics ? void serveMetrics(metrics, res) : sendJson(res, 404, { error: 'not found' });
       return sendJson(res, 200, {
-        status: 'ok', pubsub: realtime.pubsub.kind, sockets: realtime.socketCount(), subscriptions: realtime.hub?.size ?? 0,
-        ...realtime.hub?.stats, rssBytes: process.memoryUsage.rss(),
+        status: 'ok',
+        pubsub: realtime.pubsub.kind,
+        sockets: realtime.socketCount(),
+        subscriptions: realtime.hub?.size ?? 0,
+        ...realtime.hub?.stats,
+        rssBytes: process.memoryUsage.rss(),
         sla: scheduler ? { held: scheduler.held, ...scheduler.stats } : null,
         webhooks: { inFlight: webhooks.inFlightCount, ...webhooks.stats },
         mail: { transport: mail.sender.kind, inFlight: mail.inFlightCount, ...mail.stats },
@@ -266,22 +321,27 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     res.setHeader('content-type', metrics.contentType);
     res.end(await metrics.exposition());
   };
-  const server = createServer((req, res) => serveInScope(req, res, () => {
-    const started = performance.now();
-    const scope = requestScope();
-    httpLog(req, res);
-    if (metrics) {
-      res.once('finish', () => {
-        metrics.observeRequest(endpointOf(req.url ?? '/'), scope?.operation, res.statusCode, (performance.now() - started) / 1000);
-      });
-    }
-    serve(req, res);
-  }));
+  const server = createServer((req, res) =>
+    serveInScope(req, res, () => {
+      const started = performance.now();
+      const scope = requestScope();
+      httpLog(req, res);
+      if (metrics) {
+        res.once('finish', () => {
+          metrics.observeRequest(endpointOf(req.url ?? '/'), scope?.operation, res.statusCode, (performance.now() - started) / 1000);
+        });
+      }
+      serve(req, res);
+    }),
+  );
   // A second port with the figures only, for a scraper on a private network (METRICS_PORT): no token there.
-  const metricsServer = metrics && config.metricsPort ? createServer((req, res) => {
-    if ((req.url ?? '/').split('?')[0] === '/metrics') void serveMetrics(metrics, res);
-    else sendJson(res, 404, { error: 'not found' });
-  }) : null;
+  const metricsServer =
+    metrics && config.metricsPort
+      ? createServer((req, res) => {
+          if ((req.url ?? '/').split('?')[0] === '/metrics') void serveMetrics(metrics, res);
+          else sendJson(res, 404, { error: 'not found' });
+        })
+      : null;
   if (metricsServer) metricsServer.listen(config.metricsPort);
   server.keepAliveTimeout = 65_000;
   realtime.attach(server, deps, { staff: staffSchema, portal: portalSchema });
@@ -330,12 +390,12 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   };
 }
 
-
 function endpointOf(url: string): Endpoint {
   const path = url.split('?')[0]!;
   if (path === '/graphql') return 'staff';
   if (path === '/portal/graphql') return 'portal';
-  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads') || path.startsWith('/exports/')) return 'files';
+  if (path.startsWith('/files') || path.startsWith('/uploads') || path.startsWith('/portal/uploads') || path.startsWith('/exports/'))
+    return 'files';
   if (/^\/(livez|readyz|healthz|metrics)(\/|$)/.test(path)) return 'ops';
   return 'app';
 }

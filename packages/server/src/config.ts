@@ -215,26 +215,38 @@ export class SettingsError extends Error {
 }
 
 /** A whole number from `min` to `max`. */
-const whole = (min = 0, max = 2 ** 31 - 1) => z.string()
-  .regex(/^\s*\d+\s*$/, { error: min === 0 ? 'expected a whole number, 0 or more' : `expected a whole number from ${min}` })
-  .transform(Number)
-  .pipe(z.number().min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }));
+const whole = (min = 0, max = 2 ** 31 - 1) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, { error: min === 0 ? 'expected a whole number, 0 or more' : `expected a whole number from ${min}` })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}` })
+        .max(max, { error: `must be at most ${max}` }),
+    );
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
 /** A switch: 1/0, true/false, yes/no, on/off, any case. */
-const flag = z.string()
+const flag = z
+  .string()
   .transform((v) => v.trim().toLowerCase())
   .refine((v) => TRUE.includes(v) || FALSE.includes(v), { error: 'expected true or false (1 or 0)' })
   .transform((v) => TRUE.includes(v));
 
-const url = (...protocols: string[]) => z.string().refine((v) => {
-  try {
-    return protocols.includes(new URL(v).protocol);
-  } catch {
-    return false;
-  }
-}, { error: `expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} address` });
+const url = (...protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `expected a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} address` },
+  );
 
 const postgresUrl = url('postgres:', 'postgresql:');
 const text = z.string();
@@ -243,119 +255,127 @@ const text = z.string();
  * Every environment variable the server reads, with its type and range.
  * docs/operations.md lists exactly these (test/settings.test.ts checks it).
  */
-export const SETTINGS = z.object({
-  NODE_ENV: z.enum(['production', 'development', 'test']),
-  PORT: whole(1, 65535),
-  DATABASE_URL: postgresUrl,
-  DATABASE_LISTEN_URL: postgresUrl,
-  PGLITE_DATA_DIR: text,
-  DB_POOL_SIZE: whole(1, 1000),
-  DB_STATEMENT_TIMEOUT_MS: whole(),
-  DB_LOCK_TIMEOUT_MS: whole(),
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: whole(),
-  DB_POOL_WAIT_MS: whole(),
-  DB_COMPANY_CONNECTIONS: whole(1),
-  DB_USER_CONNECTIONS: whole(1),
-  DB_COMPANY_COST: whole(),
-  REDIS_URL: url('redis:', 'rediss:'),
-  PUBSUB: z.enum(['memory', 'postgres', 'redis'], { error: 'expected memory, postgres or redis' }),
-  OUTBOX_GRACE_MS: whole(),
-  OUTBOX_RELAY_INTERVAL_MS: whole(10),
-  SLA_SCHEDULER: flag,
-  SLA_POLL_MS: whole(10),
-  SLA_CLAIMS_PER_COMPANY: whole(1),
-  SLA_MIN_TARGET_SECONDS: whole(1),
-  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
-  TOKEN_TTL_SECONDS: whole(60),
-  DEMO_DATA: flag,
-  MIGRATE_ON_START: flag,
-  RATE_LIMIT_PER_MINUTE: whole(),
-  ANONYMOUS_RATE_LIMIT_PER_MINUTE: whole(),
-  INTEGRATION_RATE_LIMIT_PER_MINUTE: whole(),
-  WEBHOOKS_ALLOW_INSECURE: flag,
-  SMTP_URL: url('smtp:', 'smtps:'),
-  MAIL_DOMAIN: z.string().regex(MAIL_DOMAIN_PATTERN, { error: 'expected a domain name, e.g. mail.example.com' }),
-  PUBLIC_URL: url('http:', 'https:'),
-  SMTP_PORT: whole(1, 65535),
-  SMTP_HOST: text,
-  MAIL_MAX_MB: whole(1, 100),
-  MAIL_PER_SENDER_PER_HOUR: whole(),
-  MAIL_PER_COMPANY_PER_HOUR: whole(),
-  MAIL_DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, { error: 'expected a DNS label, e.g. reclaim2026' }),
-  MAIL_DKIM_KEY_FILE: text,
-  IMAP_POLL_SECONDS: whole(10, 86400),
-  MAILBOXES_ALLOW_INSECURE: flag,
-  MAIL_AUTH: flag,
-  MAIL_AUTH_TIMEOUT_MS: whole(100, 30_000),
-  MAIL_AUTH_DNS: text,
-  MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
-  PORTAL_SUBMISSIONS_PER_HOUR: whole(),
-  PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
-  PORTAL_UPLOADS_PER_HOUR: whole(),
-  UPLOAD_DEADLINE_SECONDS: whole(1),
-  UPLOADS_PER_ADDRESS: whole(),
-  UPLOADS_PER_USER: whole(),
-  UPLOADS_PER_NODE: whole(),
-  UPLOAD_PENDING_TTL_SECONDS: whole(60),
-  UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
-  UPLOAD_PENDING_MB_PER_TENANT: whole(),
-  EXPORTS_PER_COMPANY: whole(),
-  // At least 30 days: a received mail's record is what recognises the same mail sent again (servers retry for days).
-  MAIL_LOG_RETENTION_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 30, { error: 'expected 0 (kept for good) or at least 30 days' }),
-  WEBHOOK_LOG_RETENTION_DAYS: whole(0, 36_500),
-  // At least 8 days: an address confirmation link works for 7 (ADDRESS_CONFIRMATION_TTL_HOURS), and the first must be usable.
-  UNCONFIRMED_COMPANY_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 8, { error: 'expected 0 (kept for good) or at least 8 days' }),
-  SHARED_RESULTS_SECONDS: whole(0, 60),
-  RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
-  LOGIN_FAILURES_PER_ACCOUNT: whole(),
-  LOGIN_LOCKOUT_SECONDS: whole(1),
-  LOGIN_MAX_LOCKOUT_SECONDS: whole(1),
-  LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: whole(),
-  PASSWORD_HASH_CONCURRENCY: whole(),
-  PASSWORD_HASH_WAIT_MS: whole(),
-  PASSWORD_HASH_COST: whole(DEFAULT_HASH_COST, MAX_HASH_COST),
-  SIGN_UPS_PER_HOUR_PER_ADDRESS: whole(),
-  INVITATION_TTL_HOURS: whole(1, 24 * 90),
-  PASSWORD_RESET_TTL_MINUTES: whole(5, 24 * 60),
-  ADDRESS_CONFIRMATION_TTL_HOURS: whole(1, 24 * 90),
-  INVITATIONS_PER_HOUR: whole(),
-  PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR: whole(),
-  PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: whole(),
-  PASSWORD_RESET_MIN_ANSWER_MS: whole(0, 5000),
-  TRUSTED_PROXIES: whole(0, 10),
-  CONSOLE_DIST_DIR: text,
-  PORTAL_DIST_DIR: text,
-  GRAPHQL_MAX_DEPTH: whole(1),
-  GRAPHQL_MAX_ALIASES: whole(),
-  GRAPHQL_MAX_FIELDS: whole(1),
-  GRAPHQL_MAX_COST: whole(1),
-  GRAPHQL_MAX_FRAGMENT_SPREADS: whole(),
-  PORTAL_MAX_ROOT_FIELDS: whole(1),
-  GRAPHQL_INTROSPECTION: flag,
-  GRAPHQL_BODY_TIMEOUT_MS: whole(1000),
-  OPERATOR_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
-  METRICS_PORT: whole(1, 65535),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected fatal, error, warn, info, debug, trace or silent' }),
-  LOG_PRETTY: flag,
-  SHUTDOWN_READY_DELAY_MS: whole(),
-  SHUTDOWN_DEADLINE_MS: whole(1000),
-  WS_SOCKETS_PER_ADDRESS: whole(),
-  WS_SOCKETS_PER_USER: whole(),
-  WS_SOCKETS_PER_TENANT: whole(),
-  WS_SUBSCRIPTIONS_PER_SOCKET: whole(),
-  WS_SUBSCRIPTIONS_PER_USER: whole(),
-  WS_SUBSCRIPTIONS_PER_ADDRESS: whole(),
-  WS_SUBSCRIPTIONS_PER_TENANT: whole(),
-  WS_GROUPS_PER_TENANT: whole(),
-  WS_GROUPS_PER_ADDRESS: whole(),
-  WS_PENDING_EXECUTIONS_PER_TENANT: whole(),
-  WS_EXECUTIONS_PER_SECOND_PER_TENANT: whole(),
-  WS_UNSENT_BYTES_PER_SOCKET: whole(),
-  WS_UNSENT_BYTES_PER_ADDRESS: whole(),
-  WS_SENT_BYTES_PER_SECOND_PER_ADDRESS: whole(),
-  WS_UNSENT_BYTES_TOTAL: whole(),
-  WS_STALL_MS: whole(),
-}).partial();
+export const SETTINGS = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']),
+    PORT: whole(1, 65535),
+    DATABASE_URL: postgresUrl,
+    DATABASE_LISTEN_URL: postgresUrl,
+    PGLITE_DATA_DIR: text,
+    DB_POOL_SIZE: whole(1, 1000),
+    DB_STATEMENT_TIMEOUT_MS: whole(),
+    DB_LOCK_TIMEOUT_MS: whole(),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: whole(),
+    DB_POOL_WAIT_MS: whole(),
+    DB_COMPANY_CONNECTIONS: whole(1),
+    DB_USER_CONNECTIONS: whole(1),
+    DB_COMPANY_COST: whole(),
+    REDIS_URL: url('redis:', 'rediss:'),
+    PUBSUB: z.enum(['memory', 'postgres', 'redis'], { error: 'expected memory, postgres or redis' }),
+    OUTBOX_GRACE_MS: whole(),
+    OUTBOX_RELAY_INTERVAL_MS: whole(10),
+    SLA_SCHEDULER: flag,
+    SLA_POLL_MS: whole(10),
+    SLA_CLAIMS_PER_COMPANY: whole(1),
+    SLA_MIN_TARGET_SECONDS: whole(1),
+    JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
+    TOKEN_TTL_SECONDS: whole(60),
+    DEMO_DATA: flag,
+    MIGRATE_ON_START: flag,
+    RATE_LIMIT_PER_MINUTE: whole(),
+    ANONYMOUS_RATE_LIMIT_PER_MINUTE: whole(),
+    INTEGRATION_RATE_LIMIT_PER_MINUTE: whole(),
+    WEBHOOKS_ALLOW_INSECURE: flag,
+    SMTP_URL: url('smtp:', 'smtps:'),
+    MAIL_DOMAIN: z.string().regex(MAIL_DOMAIN_PATTERN, { error: 'expected a domain name, e.g. mail.example.com' }),
+    PUBLIC_URL: url('http:', 'https:'),
+    SMTP_PORT: whole(1, 65535),
+    SMTP_HOST: text,
+    MAIL_MAX_MB: whole(1, 100),
+    MAIL_PER_SENDER_PER_HOUR: whole(),
+    MAIL_PER_COMPANY_PER_HOUR: whole(),
+    MAIL_DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, { error: 'expected a DNS label, e.g. reclaim2026' }),
+    MAIL_DKIM_KEY_FILE: text,
+    IMAP_POLL_SECONDS: whole(10, 86400),
+    MAILBOXES_ALLOW_INSECURE: flag,
+    MAIL_AUTH: flag,
+    MAIL_AUTH_TIMEOUT_MS: whole(100, 30_000),
+    MAIL_AUTH_DNS: text,
+    MAIL_TAG_SECRET: z.string().min(32, { error: 'must be at least 32 characters (e.g. `openssl rand -hex 32`)' }),
+    PORTAL_SUBMISSIONS_PER_HOUR: whole(),
+    PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT: whole(),
+    PORTAL_UPLOADS_PER_HOUR: whole(),
+    UPLOAD_DEADLINE_SECONDS: whole(1),
+    UPLOADS_PER_ADDRESS: whole(),
+    UPLOADS_PER_USER: whole(),
+    UPLOADS_PER_NODE: whole(),
+    UPLOAD_PENDING_TTL_SECONDS: whole(60),
+    UPLOAD_PENDING_MB_PER_ADDRESS: whole(),
+    UPLOAD_PENDING_MB_PER_TENANT: whole(),
+    EXPORTS_PER_COMPANY: whole(),
+    // At least 30 days: a received mail's record is what recognises the same mail sent again (servers retry for days).
+    MAIL_LOG_RETENTION_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 30, {
+      error: 'expected 0 (kept for good) or at least 30 days',
+    }),
+    WEBHOOK_LOG_RETENTION_DAYS: whole(0, 36_500),
+    // At least 8 days: an address confirmation link works for 7 (ADDRESS_CONFIRMATION_TTL_HOURS), and the first must be usable.
+    UNCONFIRMED_COMPANY_DAYS: whole(0, 36_500).refine((days) => days === 0 || days >= 8, {
+      error: 'expected 0 (kept for good) or at least 8 days',
+    }),
+    SHARED_RESULTS_SECONDS: whole(0, 60),
+    RATE_LIMIT_PREFIX: z.string().regex(/^[\w.:-]{1,64}$/, { error: 'expected 1 to 64 letters, digits, _ . : or -' }),
+    LOGIN_FAILURES_PER_ACCOUNT: whole(),
+    LOGIN_LOCKOUT_SECONDS: whole(1),
+    LOGIN_MAX_LOCKOUT_SECONDS: whole(1),
+    LOGIN_FAILURES_PER_ADDRESS_PER_HOUR: whole(),
+    PASSWORD_HASH_CONCURRENCY: whole(),
+    PASSWORD_HASH_WAIT_MS: whole(),
+    PASSWORD_HASH_COST: whole(DEFAULT_HASH_COST, MAX_HASH_COST),
+    SIGN_UPS_PER_HOUR_PER_ADDRESS: whole(),
+    INVITATION_TTL_HOURS: whole(1, 24 * 90),
+    PASSWORD_RESET_TTL_MINUTES: whole(5, 24 * 60),
+    ADDRESS_CONFIRMATION_TTL_HOURS: whole(1, 24 * 90),
+    INVITATIONS_PER_HOUR: whole(),
+    PASSWORD_RESETS_PER_ACCOUNT_PER_HOUR: whole(),
+    PASSWORD_RESETS_PER_ADDRESS_PER_HOUR: whole(),
+    PASSWORD_RESET_MIN_ANSWER_MS: whole(0, 5000),
+    TRUSTED_PROXIES: whole(0, 10),
+    CONSOLE_DIST_DIR: text,
+    PORTAL_DIST_DIR: text,
+    GRAPHQL_MAX_DEPTH: whole(1),
+    GRAPHQL_MAX_ALIASES: whole(),
+    GRAPHQL_MAX_FIELDS: whole(1),
+    GRAPHQL_MAX_COST: whole(1),
+    GRAPHQL_MAX_FRAGMENT_SPREADS: whole(),
+    PORTAL_MAX_ROOT_FIELDS: whole(1),
+    GRAPHQL_INTROSPECTION: flag,
+    GRAPHQL_BODY_TIMEOUT_MS: whole(1000),
+    OPERATOR_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }),
+    METRICS_PORT: whole(1, 65535),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected fatal, error, warn, info, debug, trace or silent',
+    }),
+    LOG_PRETTY: flag,
+    SHUTDOWN_READY_DELAY_MS: whole(),
+    SHUTDOWN_DEADLINE_MS: whole(1000),
+    WS_SOCKETS_PER_ADDRESS: whole(),
+    WS_SOCKETS_PER_USER: whole(),
+    WS_SOCKETS_PER_TENANT: whole(),
+    WS_SUBSCRIPTIONS_PER_SOCKET: whole(),
+    WS_SUBSCRIPTIONS_PER_USER: whole(),
+    WS_SUBSCRIPTIONS_PER_ADDRESS: whole(),
+    WS_SUBSCRIPTIONS_PER_TENANT: whole(),
+    WS_GROUPS_PER_TENANT: whole(),
+    WS_GROUPS_PER_ADDRESS: whole(),
+    WS_PENDING_EXECUTIONS_PER_TENANT: whole(),
+    WS_EXECUTIONS_PER_SECOND_PER_TENANT: whole(),
+    WS_UNSENT_BYTES_PER_SOCKET: whole(),
+    WS_UNSENT_BYTES_PER_ADDRESS: whole(),
+    WS_SENT_BYTES_PER_SECOND_PER_ADDRESS: whole(),
+    WS_UNSENT_BYTES_TOTAL: whole(),
+    WS_STALL_MS: whole(),
+  })
+  .partial();
 
 export type Settings = z.infer<typeof SETTINGS>;
 
@@ -364,21 +384,28 @@ export type Settings = z.infer<typeof SETTINGS>;
  * each with its variable's name (SettingsError). An empty variable counts as unset.
  */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const given = Object.fromEntries(Object.keys(SETTINGS.shape)
-    .filter((name) => env[name] !== undefined && env[name] !== '')
-    .map((name) => [name, env[name]]));
+  const given = Object.fromEntries(
+    Object.keys(SETTINGS.shape)
+      .filter((name) => env[name] !== undefined && env[name] !== '')
+      .map((name) => [name, env[name]]),
+  );
   const parsed = SETTINGS.safeParse(given);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => {
-    const name = String(issue.path[0]);
-    const secret = name === 'JWT_SECRET' || name === 'OPERATOR_TOKEN' || name === 'MAIL_TAG_SECRET' || name.endsWith('_URL');
-    return `${name}: ${issue.message}${secret ? '' : `, got ${JSON.stringify(given[name])}`}`;
-  });
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const secret = name === 'JWT_SECRET' || name === 'OPERATOR_TOKEN' || name === 'MAIL_TAG_SECRET' || name.endsWith('_URL');
+        return `${name}: ${issue.message}${secret ? '' : `, got ${JSON.stringify(given[name])}`}`;
+      });
   const s = parsed.success ? parsed.data : ({} as Settings);
   if (parsed.success) {
-    if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE) problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
-    if (s.NODE_ENV === 'production' && s.MAILBOXES_ALLOW_INSECURE) problems.push('MAILBOXES_ALLOW_INSECURE: must be off when NODE_ENV=production');
+    if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE)
+      problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
+    if (s.NODE_ENV === 'production' && s.MAILBOXES_ALLOW_INSECURE)
+      problems.push('MAILBOXES_ALLOW_INSECURE: must be off when NODE_ENV=production');
     if (s.SMTP_URL && !s.MAIL_DOMAIN) problems.push('MAIL_DOMAIN: must be set with SMTP_URL (the domain the companies send from)');
-    if (s.NODE_ENV === 'production' && !s.JWT_SECRET) problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
+    if (s.NODE_ENV === 'production' && !s.JWT_SECRET)
+      problems.push('JWT_SECRET: must be set when NODE_ENV=production (the same on every node)');
     const pubsub = s.PUBSUB;
     if (pubsub === 'postgres' && !s.DATABASE_URL) problems.push('PUBSUB: postgres needs DATABASE_URL');
     if (pubsub === 'redis' && !s.REDIS_URL) problems.push('PUBSUB: redis needs REDIS_URL');
@@ -387,7 +414,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       problems.push('LOGIN_MAX_LOCKOUT_SECONDS: must be at least LOGIN_LOCKOUT_SECONDS');
     }
     if (s.METRICS_PORT !== undefined && s.METRICS_PORT === (s.PORT ?? 4000)) problems.push('METRICS_PORT: must differ from PORT');
-    if (Boolean(s.MAIL_DKIM_SELECTOR) !== Boolean(s.MAIL_DKIM_KEY_FILE)) problems.push('MAIL_DKIM_SELECTOR: set it together with MAIL_DKIM_KEY_FILE');
+    if (Boolean(s.MAIL_DKIM_SELECTOR) !== Boolean(s.MAIL_DKIM_KEY_FILE))
+      problems.push('MAIL_DKIM_SELECTOR: set it together with MAIL_DKIM_KEY_FILE');
     if (s.MAIL_DKIM_KEY_FILE) {
       const problem = dkimKeyProblem(s.MAIL_DKIM_KEY_FILE);
       if (problem) problems.push(`MAIL_DKIM_KEY_FILE: ${problem}`);
@@ -401,7 +429,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 function dkimKeyProblem(path: string): string | null {
   try {
     const key = createPrivateKey(readFileSync(path, 'utf8'));
-    return key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'ed25519' ? null : `expected an RSA or Ed25519 key, got ${key.asymmetricKeyType}`;
+    return key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'ed25519'
+      ? null
+      : `expected an RSA or Ed25519 key, got ${key.asymmetricKeyType}`;
   } catch (err) {
     return `cannot read a PEM private key from ${path} (${(err as NodeJS.ErrnoException).code ?? 'invalid'})`;
   }
@@ -449,12 +479,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
     mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
     mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,
-    ...(s.MAIL_DKIM_SELECTOR && s.MAIL_DKIM_KEY_FILE && { mailDkim: { selector: s.MAIL_DKIM_SELECTOR, privateKey: readFileSync(s.MAIL_DKIM_KEY_FILE, 'utf8') } }),
+    ...(s.MAIL_DKIM_SELECTOR &&
+      s.MAIL_DKIM_KEY_FILE && { mailDkim: { selector: s.MAIL_DKIM_SELECTOR, privateKey: readFileSync(s.MAIL_DKIM_KEY_FILE, 'utf8') } }),
     imapPollSeconds: s.IMAP_POLL_SECONDS ?? 60,
     mailboxesAllowInsecure: s.MAILBOXES_ALLOW_INSECURE ?? false,
     mailAuth: s.MAIL_AUTH ?? !!databaseUrl,
     mailAuthTimeoutMs: s.MAIL_AUTH_TIMEOUT_MS ?? 2000,
-    mailAuthDns: (s.MAIL_AUTH_DNS ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+    mailAuthDns: (s.MAIL_AUTH_DNS ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
     mailTagSecret: s.MAIL_TAG_SECRET ?? createHmac('sha256', jwtSecret).update('reclaim mail reply tags').digest('hex'),
     portalSubmissionsPerHour: s.PORTAL_SUBMISSIONS_PER_HOUR ?? 30,
     portalSubmissionsPerHourPerTenant: s.PORTAL_SUBMISSIONS_PER_HOUR_PER_TENANT ?? 1000,

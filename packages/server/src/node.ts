@@ -29,7 +29,9 @@ export async function run(prepare?: (app: App) => void): Promise<void> {
   const app = await createApp(dataSource, config);
   prepare?.(app);
   await new Promise<void>((resolve) => app.server.listen(config.port, resolve));
-  log.info(`Reclaim listening on http://localhost:${config.port}  (staff API /graphql, portal API /portal/graphql, subscriptions on both over graphql-ws; pub/sub: ${config.pubsub})`);
+  log.info(
+    `Reclaim listening on http://localhost:${config.port}  (staff API /graphql, portal API /portal/graphql, subscriptions on both over graphql-ws; pub/sub: ${config.pubsub})`,
+  );
   await app.mailReceiver?.start();
 
   let stopping = false;
@@ -73,4 +75,3 @@ export function runAsMain(prepare?: (app: App) => void): void {
     process.exit(err instanceof SettingsError ? 2 : 1);
   });
 }
-

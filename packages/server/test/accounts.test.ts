@@ -33,7 +33,8 @@ const USERS = `{ users { id email invited active } }`;
 const ME = `{ me { id } }`;
 
 const address = () => `u-${randomBytes(4).toString('hex')}@example.com`;
-const login = (t: TenantFixture, email: string, password: string) => server.staff(LOGIN, { input: { tenantSlug: t.slug, email, password } });
+const login = (t: TenantFixture, email: string, password: string) =>
+  server.staff(LOGIN, { input: { tenantSlug: t.slug, email, password } });
 
 /** The one-time link in a mail: the page, the company's slug (path) and the token (fragment). */
 function linkIn(m: SunkMail): { page: string; slug: string; token: string } {
@@ -58,14 +59,22 @@ async function invite(t: TenantFixture, email = address(), name = 'Irina Invited
 }
 
 /** Until the worker has recorded every mail to `to` as sent (so that a check of no writes that follows is not disturbed by it). */
-const recorded = (to: string, n = 1) => eventually(async () => (await server.dataSource.query(
-  `SELECT 1 FROM outbound_mails WHERE to_address = $1 AND status = 'SENT'`, [to])).length >= n, 5000, 'the recorded sending');
+const recorded = (to: string, n = 1) =>
+  eventually(
+    async () => (await server.dataSource.query(`SELECT 1 FROM outbound_mails WHERE to_address = $1 AND status = 'SENT'`, [to])).length >= n,
+    5000,
+    'the recorded sending',
+  );
 
 beforeAll(async () => {
   sink = await new SmtpSink().start();
   server = await startTestServer({
-    smtpUrl: sink.url, mailDomain: 'mail.reclaim.test', publicUrl: PUBLIC_URL, passwordResetMinAnswerMs: MIN_ANSWER_MS,
-    smtpPort: 0, smtpHost: '127.0.0.1',
+    smtpUrl: sink.url,
+    mailDomain: 'mail.reclaim.test',
+    publicUrl: PUBLIC_URL,
+    passwordResetMinAnswerMs: MIN_ANSWER_MS,
+    smtpPort: 0,
+    smtpHost: '127.0.0.1',
     mail: { pollMs: 100, timeoutMs: 5000, leaseMs: 5000 },
   });
   fx = new Fixtures(server);
@@ -89,14 +98,18 @@ describe('invitations', () => {
     // No password yet: no sign-in, whatever is tried.
     expectError(await login(a, email, ''), 'UNAUTHENTICATED');
 
-    const accepted = ok(await server.staff(ACCEPT, { input: { tenantSlug: link.slug, token: link.token, password: NEW_PASSWORD } })).acceptInvitation;
+    const accepted = ok(
+      await server.staff(ACCEPT, { input: { tenantSlug: link.slug, token: link.token, password: NEW_PASSWORD } }),
+    ).acceptInvitation;
     expect(accepted.user).toMatchObject({ id: user.id, invited: false });
     expect(ok(await server.staff(ME, {}, accepted.token)).me.id).toBe(user.id);
     ok(await login(a, email, NEW_PASSWORD));
     // Only the token's hash is kept, and the sent mail's body is blanked.
     const [row] = await server.dataSource.query(`SELECT body_text, body_secret FROM outbound_mails WHERE to_address = $1`, [email]);
     expect(row).toEqual({ body_text: '', body_secret: true });
-    const hashes = await server.dataSource.query(`SELECT encode(token_hash, 'base64') AS h FROM account_links WHERE user_id = $1`, [user.id]);
+    const hashes = await server.dataSource.query(`SELECT encode(token_hash, 'base64') AS h FROM account_links WHERE user_id = $1`, [
+      user.id,
+    ]);
     expect(hashes).toHaveLength(1);
     expect(JSON.stringify(hashes)).not.toContain(link.token);
   });
@@ -111,8 +124,11 @@ describe('invitations', () => {
 
   it('answer once also when used twice at the same moment', async () => {
     const { link } = await invite(a);
-    const tries = await Promise.all([NEW_PASSWORD, 'a second good passphrase', 'a third good passphrase'].map((password) =>
-      server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password } })));
+    const tries = await Promise.all(
+      [NEW_PASSWORD, 'a second good passphrase', 'a third good passphrase'].map((password) =>
+        server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password } }),
+      ),
+    );
     expect(tries.filter((r) => !r.errors)).toHaveLength(1);
     for (const refused of tries.filter((r) => r.errors)) expect(refused.errors![0]!.extensions?.reason).toBe('LINK_USED');
   });
@@ -120,13 +136,18 @@ describe('invitations', () => {
   it('expire', async () => {
     const { user, link } = await invite(a);
     await server.dataSource.query(`UPDATE account_links SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [user.id]);
-    const result = await fx.expectNoWrites(() => server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }));
+    const result = await fx.expectNoWrites(() =>
+      server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }),
+    );
     expectError(result, 'BAD_USER_INPUT', 'LINK_EXPIRED');
   });
 
   it('by default work for 7 days', async () => {
     const { user } = await invite(a);
-    const [row] = await server.dataSource.query(`SELECT round(extract(epoch FROM expires_at - created_at)) AS s FROM account_links WHERE user_id = $1`, [user.id]);
+    const [row] = await server.dataSource.query(
+      `SELECT round(extract(epoch FROM expires_at - created_at)) AS s FROM account_links WHERE user_id = $1`,
+      [user.id],
+    );
     expect(Number(row.s)).toBe(7 * 24 * 3600);
   });
 
@@ -135,7 +156,11 @@ describe('invitations', () => {
     ok(await server.staff(RESEND, { id: user.id }, a.adminToken));
     const second = linkIn(await mailTo(email, 2));
     expect(second.token).not.toBe(first.token);
-    expectError(await server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: first.token, password: NEW_PASSWORD } }), 'BAD_USER_INPUT', 'LINK_REVOKED');
+    expectError(
+      await server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: first.token, password: NEW_PASSWORD } }),
+      'BAD_USER_INPUT',
+      'LINK_REVOKED',
+    );
     ok(await server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: second.token, password: NEW_PASSWORD } }));
     expectError(await server.staff(RESEND, { id: user.id }, a.adminToken), 'BAD_USER_INPUT', 'NOT_INVITED');
   });
@@ -143,30 +168,49 @@ describe('invitations', () => {
   it('revoked: the link is refused and the user deactivated', async () => {
     const { user, link } = await invite(a);
     expect(ok(await server.staff(REVOKE, { id: user.id }, a.adminToken)).revokeInvitation).toMatchObject({ invited: true, active: false });
-    expectError(await server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }), 'BAD_USER_INPUT', 'LINK_REVOKED');
+    expectError(
+      await server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }),
+      'BAD_USER_INPUT',
+      'LINK_REVOKED',
+    );
   });
 
   it('refuse a weak password and change nothing', async () => {
     const { link } = await invite(a);
-    const weak = await fx.expectNoWrites(() => server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: 'short' } }));
+    const weak = await fx.expectNoWrites(() =>
+      server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: 'short' } }),
+    );
     expectError(weak, 'BAD_USER_INPUT', 'WEAK_PASSWORD');
     ok(await server.staff(ACCEPT, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }));
   });
 
   it('are for admins only, and an address in use is DUPLICATE', async () => {
     const specialist = await fx.staff(a, [Role.SPECIALIST]);
-    expectError(await server.staff(INVITE, { input: { email: address(), name: 'X', roles: ['SPECIALIST'] } }, specialist.token), 'FORBIDDEN');
-    expectError(await server.staff(INVITE, { input: { email: `admin@${a.slug}.test`, name: 'X', roles: ['SPECIALIST'] } }, a.adminToken), 'CONFLICT', 'DUPLICATE');
+    expectError(
+      await server.staff(INVITE, { input: { email: address(), name: 'X', roles: ['SPECIALIST'] } }, specialist.token),
+      'FORBIDDEN',
+    );
+    expectError(
+      await server.staff(INVITE, { input: { email: `admin@${a.slug}.test`, name: 'X', roles: ['SPECIALIST'] } }, a.adminToken),
+      'CONFLICT',
+      'DUPLICATE',
+    );
   });
 
   it('of one company are never usable in another (row-level security)', async () => {
     const { link } = await invite(a);
-    const other = await fx.expectNoWrites(() => server.staff(ACCEPT, { input: { tenantSlug: b.slug, token: link.token, password: NEW_PASSWORD } }));
+    const other = await fx.expectNoWrites(() =>
+      server.staff(ACCEPT, { input: { tenantSlug: b.slug, token: link.token, password: NEW_PASSWORD } }),
+    );
     expectError(other, 'BAD_USER_INPUT', 'LINK_INVALID');
     const seen = (tenantId: string) => fx.asTenant(tenantId, (m) => m.query(`SELECT tenant_id FROM account_links`));
     expect((await seen(a.tenantId)).length).toBeGreaterThan(0);
     expect((await seen(b.tenantId)).every((r: { tenant_id: string }) => r.tenant_id === b.tenantId)).toBe(true);
-    expectError(await server.staff(ACCEPT, { input: { tenantSlug: 'no-such-company', token: link.token, password: NEW_PASSWORD } }), 'BAD_USER_INPUT', 'LINK_INVALID');
+    expectError(
+      await server.staff(ACCEPT, { input: { tenantSlug: 'no-such-company', token: link.token, password: NEW_PASSWORD } }),
+      'BAD_USER_INPUT',
+      'LINK_INVALID',
+    );
   });
 });
 
@@ -179,7 +223,11 @@ describe('password reset', () => {
     const times: Record<string, number[]> = { member: [], stranger: [], company: [] };
     const answers = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      for (const [who, slug, email] of [['member', a.slug, member.email], ['stranger', a.slug, stranger], ['company', 'no-such-company', member.email]] as const) {
+      for (const [who, slug, email] of [
+        ['member', a.slug, member.email],
+        ['stranger', a.slug, stranger],
+        ['company', 'no-such-company', member.email],
+      ] as const) {
         const started = performance.now();
         const res = await request(slug, email);
         times[who]!.push(performance.now() - started);
@@ -189,7 +237,9 @@ describe('password reset', () => {
     expect([...answers]).toEqual([JSON.stringify({ status: 200, data: { requestPasswordReset: true } })]);
     for (const list of Object.values(times)) for (const ms of list) expect(ms).toBeGreaterThanOrEqual(MIN_ANSWER_MS - 5);
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[1]!;
-    console.log(`requestPasswordReset, median ms: account ${median(times.member!).toFixed(0)}, no account ${median(times.stranger!).toFixed(0)}, no company ${median(times.company!).toFixed(0)}`);
+    console.log(
+      `requestPasswordReset, median ms: account ${median(times.member!).toFixed(0)}, no account ${median(times.stranger!).toFixed(0)}, no company ${median(times.company!).toFixed(0)}`,
+    );
     expect(Math.abs(median(times.member!) - median(times.stranger!))).toBeLessThan(100);
     await mailTo(member.email, 3);
     await new Promise((r) => setTimeout(r, 500));
@@ -197,7 +247,7 @@ describe('password reset', () => {
     expect(sink.to(member.email).map((m) => m.parsed.subject)).toEqual(Array(3).fill('A new password for Alpha Ltd'));
   });
 
-  it('commits an account\'s reset mail within the floor, so that the commit\'s flush does not tell an account from none', async () => {
+  it("commits an account's reset mail within the floor, so that the commit's flush does not tell an account from none", async () => {
     const member = await fx.staff(a, [Role.OPERATOR]);
     // When the mail's transaction commits, as the database's clock reads it (a deferred trigger fires at COMMIT).
     await server.dataSource.query(`
@@ -209,7 +259,10 @@ describe('password reset', () => {
     try {
       const [{ now: started }] = await server.dataSource.query('SELECT clock_timestamp() AS now');
       ok(await request(a.slug, member.email));
-      const [{ after }] = await server.dataSource.query('SELECT extract(epoch FROM (max(at) - $1::timestamptz)) * 1000 AS after FROM reset_commits', [started]);
+      const [{ after }] = await server.dataSource.query(
+        'SELECT extract(epoch FROM (max(at) - $1::timestamptz)) * 1000 AS after FROM reset_commits',
+        [started],
+      );
       // Committed before the floor ran out; after it, the commit's time would be the account's alone.
       expect(Number(after)).toBeLessThan(MIN_ANSWER_MS);
     } finally {
@@ -230,36 +283,61 @@ describe('password reset', () => {
     expectError(await server.staff(ME, {}, member.token), 'UNAUTHENTICATED');
     expectError(await login(a, member.email, PASSWORD), 'UNAUTHENTICATED');
     ok(await login(a, member.email, NEW_PASSWORD));
-    expectError(await server.staff(RESET, { input: { tenantSlug: a.slug, token: link.token, password: 'yet another passphrase' } }), 'BAD_USER_INPUT', 'LINK_USED');
+    expectError(
+      await server.staff(RESET, { input: { tenantSlug: a.slug, token: link.token, password: 'yet another passphrase' } }),
+      'BAD_USER_INPUT',
+      'LINK_USED',
+    );
   });
 
   it('expires after an hour by default; a newer request replaces the earlier link', async () => {
     const member = await fx.staff(a, [Role.OPERATOR]);
     ok(await request(a.slug, member.email));
     const first = linkIn(await mailTo(member.email));
-    const [row] = await server.dataSource.query(`SELECT round(extract(epoch FROM expires_at - created_at)) AS s FROM account_links
-      WHERE purpose = 'PASSWORD_RESET' AND user_id = $1`, [member.id]);
+    const [row] = await server.dataSource.query(
+      `SELECT round(extract(epoch FROM expires_at - created_at)) AS s FROM account_links
+      WHERE purpose = 'PASSWORD_RESET' AND user_id = $1`,
+      [member.id],
+    );
     expect(Number(row.s)).toBe(3600);
     ok(await request(a.slug, member.email));
     const second = linkIn(await mailTo(member.email, 2));
-    expectError(await server.staff(RESET, { input: { tenantSlug: a.slug, token: first.token, password: NEW_PASSWORD } }), 'BAD_USER_INPUT', 'LINK_REVOKED');
+    expectError(
+      await server.staff(RESET, { input: { tenantSlug: a.slug, token: first.token, password: NEW_PASSWORD } }),
+      'BAD_USER_INPUT',
+      'LINK_REVOKED',
+    );
     await server.dataSource.query(`UPDATE account_links SET expires_at = now() - interval '1 second' WHERE user_id = $1`, [member.id]);
-    expectError(await server.staff(RESET, { input: { tenantSlug: a.slug, token: second.token, password: NEW_PASSWORD } }), 'BAD_USER_INPUT', 'LINK_EXPIRED');
+    expectError(
+      await server.staff(RESET, { input: { tenantSlug: a.slug, token: second.token, password: NEW_PASSWORD } }),
+      'BAD_USER_INPUT',
+      'LINK_EXPIRED',
+    );
   });
 
   it('sends nothing to a deactivated user, and refuses a link sent before the deactivation', async () => {
     const member = await fx.staff(a, [Role.OPERATOR]);
     ok(await request(a.slug, member.email));
     const link = linkIn(await mailTo(member.email));
-    ok(await server.staff(`mutation($input: UpdateUserInput!) { updateUser(input: $input) { id } }`, { input: { id: member.id, active: false } }, a.adminToken));
-    expectError(await server.staff(RESET, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }), 'BAD_USER_INPUT', 'LINK_REVOKED');
+    ok(
+      await server.staff(
+        `mutation($input: UpdateUserInput!) { updateUser(input: $input) { id } }`,
+        { input: { id: member.id, active: false } },
+        a.adminToken,
+      ),
+    );
+    expectError(
+      await server.staff(RESET, { input: { tenantSlug: a.slug, token: link.token, password: NEW_PASSWORD } }),
+      'BAD_USER_INPUT',
+      'LINK_REVOKED',
+    );
     expect(ok(await request(a.slug, member.email)).requestPasswordReset).toBe(true);
     await new Promise((r) => setTimeout(r, 600));
     expect(sink.to(member.email)).toHaveLength(1);
   });
 });
 
-describe('a new company\'s admin address', () => {
+describe("a new company's admin address", () => {
   it('must be confirmed before the company invites or creates staff; the mailed link confirms it once', async () => {
     const email = address();
     const t = await fx.tenant(undefined, 'Gamma', email, { locale: 'ru' }, { unconfirmed: true });
@@ -267,14 +345,24 @@ describe('a new company\'s admin address', () => {
     expect(await confirmed()).toBe(false);
     const mail = await mailTo(email);
     await recorded(email);
-    const refused = await fx.expectNoWrites(() => server.staff(INVITE, { input: { email: address(), name: 'X', roles: ['SPECIALIST'] } }, t.adminToken));
+    const refused = await fx.expectNoWrites(() =>
+      server.staff(INVITE, { input: { email: address(), name: 'X', roles: ['SPECIALIST'] } }, t.adminToken),
+    );
     expectError(refused, 'FORBIDDEN', 'ADDRESS_UNCONFIRMED');
-    expectError(await server.staff(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
-      { input: { email: address(), name: 'X', password: NEW_PASSWORD, roles: ['SPECIALIST'] } }, t.adminToken), 'FORBIDDEN', 'ADDRESS_UNCONFIRMED');
+    expectError(
+      await server.staff(
+        `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+        { input: { email: address(), name: 'X', password: NEW_PASSWORD, roles: ['SPECIALIST'] } },
+        t.adminToken,
+      ),
+      'FORBIDDEN',
+      'ADDRESS_UNCONFIRMED',
+    );
 
     // Nor can it receive mail: its address is refused at RCPT TO, as an unknown one.
     const customer = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort!, secure: false, ignoreTLS: true });
-    const write = () => customer.sendMail({ from: 'ivan@example.com', to: `${t.slug}@mail.reclaim.test`, subject: 'Broken kettle', text: 'It leaks.' });
+    const write = () =>
+      customer.sendMail({ from: 'ivan@example.com', to: `${t.slug}@mail.reclaim.test`, subject: 'Broken kettle', text: 'It leaks.' });
     await expect(write()).rejects.toThrow(/550/);
 
     expect(mail.parsed.subject).toBe('Подтвердите адрес для Gamma');
@@ -282,7 +370,11 @@ describe('a new company\'s admin address', () => {
     expect(ok(await server.staff('mutation { resendAddressConfirmation }', {}, t.adminToken)).resendAddressConfirmation).toBe(true);
     const link = linkIn(await mailTo(email, 2));
     expect(link).toMatchObject({ page: 'confirm-address', slug: t.slug });
-    expectError(await server.staff(CONFIRM, { input: { tenantSlug: t.slug, token: linkIn(mail).token } }), 'BAD_USER_INPUT', 'LINK_REVOKED');
+    expectError(
+      await server.staff(CONFIRM, { input: { tenantSlug: t.slug, token: linkIn(mail).token } }),
+      'BAD_USER_INPUT',
+      'LINK_REVOKED',
+    );
     expectError(await server.staff(CONFIRM, { input: { tenantSlug: a.slug, token: link.token } }), 'BAD_USER_INPUT', 'LINK_INVALID');
     expect(ok(await server.staff(CONFIRM, { input: { tenantSlug: t.slug, token: link.token } })).confirmAddress).toBe(true);
     expectError(await server.staff(CONFIRM, { input: { tenantSlug: t.slug, token: link.token } }), 'BAD_USER_INPUT', 'LINK_USED');
@@ -297,14 +389,19 @@ describe('a new company\'s admin address', () => {
 describe('password reset limits', () => {
   let limited: TestServer;
   let t: TenantFixture;
-  const from = (ip: string, slug: string, email: string) => fetch(`${limited.url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ query: REQUEST_RESET, variables: { input: { tenantSlug: slug, email } } }),
-  }).then((r) => r.json() as Promise<GqlResult>);
+  const from = (ip: string, slug: string, email: string) =>
+    fetch(`${limited.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify({ query: REQUEST_RESET, variables: { input: { tenantSlug: slug, email } } }),
+    }).then((r) => r.json() as Promise<GqlResult>);
   beforeAll(async () => {
     limited = await startTestServer({
-      redisUrl: process.env.REDIS_URL, rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`, trustedProxies: 1,
-      passwordResetsPerAccountPerHour: 2, passwordResetsPerAddressPerHour: 4,
+      redisUrl: process.env.REDIS_URL,
+      rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`,
+      trustedProxies: 1,
+      passwordResetsPerAccountPerHour: 2,
+      passwordResetsPerAddressPerHour: 4,
     });
     t = await new Fixtures(limited).tenant();
   });
@@ -333,17 +430,21 @@ describe('invitation limits', () => {
   let limited: TestServer;
   beforeAll(async () => {
     limited = await startTestServer({
-      redisUrl: process.env.REDIS_URL, rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`, publicUrl: PUBLIC_URL, invitationsPerHour: 2,
+      redisUrl: process.env.REDIS_URL,
+      rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`,
+      publicUrl: PUBLIC_URL,
+      invitationsPerHour: 2,
     });
   });
   afterAll(async () => {
     await limited?.close();
   });
 
-  it('count a company\'s invitation mails, new and sent again, per hour: past its share one is refused and writes nothing; another company invites on', async () => {
+  it("count a company's invitation mails, new and sent again, per hour: past its share one is refused and writes nothing; another company invites on", async () => {
     const lfx = new Fixtures(limited);
     const [t, other] = await Promise.all([lfx.tenant(), lfx.tenant()]);
-    const inviteIn = (tenant: TenantFixture) => limited.staff(INVITE, { input: { email: address(), name: 'Irina Invited', roles: ['SPECIALIST'] } }, tenant.adminToken);
+    const inviteIn = (tenant: TenantFixture) =>
+      limited.staff(INVITE, { input: { email: address(), name: 'Irina Invited', roles: ['SPECIALIST'] } }, tenant.adminToken);
     const first = ok(await inviteIn(t)).inviteUser;
     ok(await limited.staff(RESEND, { id: first.id }, t.adminToken));
     const refused = expectError(await lfx.expectNoWrites(() => inviteIn(t)), 'RATE_LIMITED', 'INVITATION_LIMIT');
@@ -357,8 +458,14 @@ describe('invitation limits', () => {
   it('count only the invitations sent: one refused on the way (a department the company does not have) is not counted', async () => {
     const lfx = new Fixtures(limited);
     const t = await lfx.tenant();
-    const invite = (departmentIds: string[] = []) => limited.staff(INVITE, {
-      input: { email: address(), name: 'Irina Invited', roles: ['SPECIALIST'], departmentIds } }, t.adminToken);
+    const invite = (departmentIds: string[] = []) =>
+      limited.staff(
+        INVITE,
+        {
+          input: { email: address(), name: 'Irina Invited', roles: ['SPECIALIST'], departmentIds },
+        },
+        t.adminToken,
+      );
     for (let i = 0; i < 3; i++) expectError(await lfx.expectNoWrites(() => invite([randomUUID()])), 'NOT_FOUND');
     ok(await invite());
     ok(await invite());
@@ -375,12 +482,18 @@ describe('without SMTP_URL', () => {
     await embedded?.close();
   });
 
-  it('the development mailbox keeps an invitation\'s link readable for the admin, who reads the mail there', async () => {
+  it("the development mailbox keeps an invitation's link readable for the admin, who reads the mail there", async () => {
     const t = await new Fixtures(embedded).tenant();
     const email = address();
     ok(await embedded.staff(INVITE, { input: { email, name: 'Mila Mailbox', roles: ['OPERATOR'] } }, t.adminToken));
-    const mail = await eventually(async () => ok(await embedded.staff(`{ outboundMails { mails { kind toAddress status transport bodyText } } }`, {}, t.adminToken))
-      .outboundMails.mails.find((m: { toAddress: string; status: string }) => m.toAddress === email && m.status === 'SENT'), 10_000, 'the invitation in the mailbox');
+    const mail = await eventually(
+      async () =>
+        ok(
+          await embedded.staff(`{ outboundMails { mails { kind toAddress status transport bodyText } } }`, {}, t.adminToken),
+        ).outboundMails.mails.find((m: { toAddress: string; status: string }) => m.toAddress === email && m.status === 'SENT'),
+      10_000,
+      'the invitation in the mailbox',
+    );
     expect(mail).toMatchObject({ kind: 'INVITATION', transport: 'MAILBOX' });
     const token = new RegExp(`${PUBLIC_URL.replace(/\./g, '\\.')}/invitation/${t.slug}#([A-Za-z0-9_-]{43})`).exec(mail.bodyText)?.[1];
     expect(token, mail.bodyText).toBeDefined();

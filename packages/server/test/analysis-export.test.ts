@@ -29,22 +29,46 @@ beforeAll(async () => {
   await fx.complaintAt(w, Stage.IMPLEMENTATION, { input: { product: HYPERLINK } });
   await fx.complaintAt(w, Stage.REJECTED);
   // In the other department: the head of the first one does not see it.
-  await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE', departmentId: w.otherDept, categoryId: w.cat, demand: 'REFUND', product: 'Другой отдел' });
-  for (let i = 0; i < 3; i++) await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE', departmentId: w.dept, categoryId: w.cat, demand: 'REFUND', product: 'Утюг' });
+  await fx.register(w.staff.OPERATOR.token, {
+    channel: 'PHONE',
+    departmentId: w.otherDept,
+    categoryId: w.cat,
+    demand: 'REFUND',
+    product: 'Другой отдел',
+  });
+  for (let i = 0; i < 3; i++)
+    await fx.register(w.staff.OPERATOR.token, {
+      channel: 'PHONE',
+      departmentId: w.dept,
+      categoryId: w.cat,
+      demand: 'REFUND',
+      product: 'Утюг',
+    });
   // One clock missed, so that compliance is not all or nothing.
   // (As the connecting role: the application's may not change an outcome.)
-  await server.dataSource.query(`UPDATE clock_outcomes SET met = false
-    WHERE ctid = (SELECT ctid FROM clock_outcomes WHERE tenant_id = $1 AND clock = 'STAGE' ORDER BY ended_at LIMIT 1)`, [w.t.tenantId]);
+  await server.dataSource.query(
+    `UPDATE clock_outcomes SET met = false
+    WHERE ctid = (SELECT ctid FROM clock_outcomes WHERE tenant_id = $1 AND clock = 'STAGE' ORDER BY ended_at LIMIT 1)`,
+    [w.t.tenantId],
+  );
   await fx.complaintAt(other, Stage.CLOSED, { input: { product: 'Other company secret' } });
 });
 afterAll(() => server?.close());
 
-interface Download { status: number; type: string; disposition: string; body: Buffer; json: any }
+interface Download {
+  status: number;
+  type: string;
+  disposition: string;
+  body: Buffer;
+  json: any;
+}
 
 async function download(path: string, token: string | undefined, query: Record<string, unknown>): Promise<Download> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) params.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
-  let req = request(server.url).get(`${path}?${params}`).buffer(true)
+  let req = request(server.url)
+    .get(`${path}?${params}`)
+    .buffer(true)
     .parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -54,7 +78,13 @@ async function download(path: string, token: string | undefined, query: Record<s
   const res = await req;
   const body = res.body as Buffer;
   const type = String(res.headers['content-type'] ?? '');
-  return { status: res.status, type, disposition: String(res.headers['content-disposition'] ?? ''), body, json: type.includes('json') ? JSON.parse(body.toString('utf8')) : null };
+  return {
+    status: res.status,
+    type,
+    disposition: String(res.headers['content-disposition'] ?? ''),
+    body,
+    json: type.includes('json') ? JSON.parse(body.toString('utf8')) : null,
+  };
 }
 
 /** RFC 4180 with `;` (the company is Russian-language), as a spreadsheet reads it. */
@@ -66,17 +96,35 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ';') { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field); rows.push(row); row = []; field = ''; i++;
+    else if (ch === ';') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += ch;
   }
-  if (field || row.length) { row.push(field); rows.push(row); }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
-async function csv(table: string, query: Record<string, unknown>, token = w.staff.QUALITY_MANAGER.token): Promise<{ raw: Buffer; rows: string[][] }> {
+async function csv(
+  table: string,
+  query: Record<string, unknown>,
+  token = w.staff.QUALITY_MANAGER.token,
+): Promise<{ raw: Buffer; rows: string[][] }> {
   const d = await download(`/exports/analysis/${table}.csv`, token, query);
   expect(d.status, d.body.toString()).toBe(200);
   expect(d.disposition).toMatch(new RegExp(`^attachment; filename="analysis-${table}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
@@ -95,99 +143,178 @@ async function xlsx(table: string, query: Record<string, unknown>, token = w.sta
 }
 
 /** A CSV cell of a Russian-language company's file as a number (decimal comma), or its text. */
-const cell = (text: string): number | string | null => (text === '' ? null : /^-?\d+(,\d+)?$/.test(text) ? Number(text.replace(',', '.')) : text);
+const cell = (text: string): number | string | null =>
+  text === '' ? null : /^-?\d+(,\d+)?$/.test(text) ? Number(text.replace(',', '.')) : text;
 const body = (rows: string[][]) => rows.slice(1).map((r) => r.map(cell));
 const share = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
 const hours = (s: number | null) => (s === null ? null : Math.round(s / 36) / 100);
 /** A period as the file writes it: the day it starts in the company's zone (Europe/Moscow, UTC+3), or the whole period. */
 const period = (iso: string | null) => (iso ? new Date(Date.parse(iso) + 3 * 3600_000).toISOString().slice(0, 10) : 'Весь период');
 const STAGE_RU: Record<string, string> = {
-  RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', ANALYSIS: 'Анализ', DECISION: 'Решение',
-  IMPLEMENTATION: 'Исполнение', FEEDBACK: 'Обратная связь', CLOSED: 'Закрыто', REJECTED: 'Отклонено',
+  RECEIVED: 'Получено',
+  REGISTERED: 'Зарегистрировано',
+  ANALYSIS: 'Анализ',
+  DECISION: 'Решение',
+  IMPLEMENTATION: 'Исполнение',
+  FEEDBACK: 'Обратная связь',
+  CLOSED: 'Закрыто',
+  REJECTED: 'Отклонено',
 };
 const CLOCK_RU: Record<string, string> = { FIRST_RESPONSE: 'Первый ответ', RESOLUTION: 'Решение', STAGE: 'Стадия' };
 
-const gql = async (query: string, variables: Record<string, unknown>, token = w.staff.QUALITY_MANAGER.token) => ok(await server.staff(query, variables, token));
+const gql = async (query: string, variables: Record<string, unknown>, token = w.staff.QUALITY_MANAGER.token) =>
+  ok(await server.staff(query, variables, token));
 
 describe('analysis exports', () => {
   it('give the funnel, the compliance, the durations, satisfaction and legal deadlines of the queries, by period and for the whole period', async () => {
     for (const filter of [f, { ...f, grouping: 'MONTH' }, { ...f, departmentId: w.dept, grouping: 'WEEK' }]) {
-      const data = await gql(`query($f: AnalysisFilterInput!) {
+      const data = await gql(
+        `query($f: AnalysisFilterInput!) {
         funnel(filter: $f) { period stage entered rejected rejectedBy { count rejectionReason { code nameRu } } }
         slaCompliance(filter: $f) { period clock departmentId total met missed compliance }
         stageDurations(filter: $f) { period stage visits medianWorkingSeconds p90WorkingSeconds medianCalendarSeconds p90CalendarSeconds }
         satisfactionTrend(filter: $f) { period closed rated average satisfiedShare responseRate }
-        legalCompliance(filter: $f) { period total met late penaltyAccrued } }`, { f: filter });
+        legalCompliance(filter: $f) { period total met late penaltyAccrued } }`,
+        { f: filter },
+      );
       const label = JSON.stringify(filter);
 
       const funnel = await csv('funnel', { filter });
       expect(funnel.rows[0]).toEqual(['Период', 'Стадия', 'Вошло', 'Отклонено', 'Причины отклонения']);
-      expect(body(funnel.rows), label).toEqual(data.funnel.map((s: any) => [
-        period(s.period), STAGE_RU[s.stage], s.entered, s.rejected,
-        s.rejectedBy.map((r: any) => `${r.rejectionReason.code} — ${r.rejectionReason.nameRu}: ${r.count}`).join('; ') || null,
-      ]));
+      expect(body(funnel.rows), label).toEqual(
+        data.funnel.map((s: any) => [
+          period(s.period),
+          STAGE_RU[s.stage],
+          s.entered,
+          s.rejected,
+          s.rejectedBy.map((r: any) => `${r.rejectionReason.code} — ${r.rejectionReason.nameRu}: ${r.count}`).join('; ') || null,
+        ]),
+      );
       expect(data.funnel.find((s: any) => s.stage === 'RECEIVED').entered).toBeGreaterThan(0);
 
-      const departments = new Map([[w.dept, expect.stringMatching(/^Dept /)], [w.otherDept, expect.stringMatching(/^Dept /)]]);
+      const departments = new Map([
+        [w.dept, expect.stringMatching(/^Dept /)],
+        [w.otherDept, expect.stringMatching(/^Dept /)],
+      ]);
       const sla = await csv('sla-compliance', { filter });
       expect(sla.rows[0]).toEqual(['Период', 'Срок', 'Отдел', 'Остановлено сроков', 'Соблюдено', 'Нарушено', 'Соблюдение']);
       expect(data.slaCompliance.some((r: any) => r.met > 0 && r.missed > 0)).toBe(true);
-      expect(body(sla.rows), label).toEqual(data.slaCompliance.map((r: any) => [
-        period(r.period), CLOCK_RU[r.clock], r.departmentId ? departments.get(r.departmentId) : 'без отдела', r.total, r.met, r.missed, share(r.compliance),
-      ]));
+      expect(body(sla.rows), label).toEqual(
+        data.slaCompliance.map((r: any) => [
+          period(r.period),
+          CLOCK_RU[r.clock],
+          r.departmentId ? departments.get(r.departmentId) : 'без отдела',
+          r.total,
+          r.met,
+          r.missed,
+          share(r.compliance),
+        ]),
+      );
 
       const durations = await csv('stage-durations', { filter });
       expect(durations.rows[0]!.slice(0, 4)).toEqual(['Период', 'Стадия', 'Пребываний', 'Медиана, рабочее, ч']);
       expect(data.stageDurations.length).toBeGreaterThan(0);
-      expect(body(durations.rows), label).toEqual(data.stageDurations.map((r: any) => [
-        period(r.period), STAGE_RU[r.stage], r.visits, hours(r.medianWorkingSeconds), hours(r.p90WorkingSeconds), hours(r.medianCalendarSeconds), hours(r.p90CalendarSeconds),
-      ]));
+      expect(body(durations.rows), label).toEqual(
+        data.stageDurations.map((r: any) => [
+          period(r.period),
+          STAGE_RU[r.stage],
+          r.visits,
+          hours(r.medianWorkingSeconds),
+          hours(r.p90WorkingSeconds),
+          hours(r.medianCalendarSeconds),
+          hours(r.p90CalendarSeconds),
+        ]),
+      );
 
       const satisfaction = await csv('satisfaction-trend', { filter });
       expect(satisfaction.rows[0]).toEqual(['Период', 'Закрыто', 'Оценено', 'Средняя оценка', 'Оценки 4–5', 'Доля ответивших']);
-      expect(body(satisfaction.rows), label).toEqual(data.satisfactionTrend.map((p: any) => [
-        period(p.period), p.closed, p.rated, p.average, share(p.satisfiedShare), share(p.responseRate),
-      ]));
+      expect(body(satisfaction.rows), label).toEqual(
+        data.satisfactionTrend.map((p: any) => [
+          period(p.period),
+          p.closed,
+          p.rated,
+          p.average,
+          share(p.satisfiedShare),
+          share(p.responseRate),
+        ]),
+      );
       expect(data.satisfactionTrend[0].average).toBe(3);
 
       const legal = await csv('legal-compliance', { filter });
       expect(legal.rows[0]).toEqual(['Период', 'Сроков', 'Соблюдено', 'С опозданием', 'Начисленная неустойка']);
-      expect(body(legal.rows), label).toEqual(data.legalCompliance.map((r: any) => [period(r.period), r.total, r.met, r.late, r.penaltyAccrued]));
+      expect(body(legal.rows), label).toEqual(
+        data.legalCompliance.map((r: any) => [period(r.period), r.total, r.met, r.late, r.penaltyAccrued]),
+      );
     }
   });
 
   it('give the Pareto bars, the fishbone and the repeats of the queries, causes by name with their code beside', async () => {
-    const cases = [{ by: 'CAUSE' }, { by: 'PRODUCT', measure: 'COUNT' }, { by: 'DEPARTMENT', measure: 'REMEDY_AMOUNT' }, { by: 'CAUSE_GROUP' },
-      { by: 'REJECTION_REASON' }, { by: 'CATEGORY' }];
+    const cases = [
+      { by: 'CAUSE' },
+      { by: 'PRODUCT', measure: 'COUNT' },
+      { by: 'DEPARTMENT', measure: 'REMEDY_AMOUNT' },
+      { by: 'CAUSE_GROUP' },
+      { by: 'REJECTION_REASON' },
+      { by: 'CATEGORY' },
+    ];
     for (const args of cases) {
-      const { pareto } = await gql(`query($f: AnalysisFilterInput!, $by: ParetoDimension!, $measure: ParetoMeasure) {
+      const { pareto } = await gql(
+        `query($f: AnalysisFilterInput!, $by: ParetoDimension!, $measure: ParetoMeasure) {
         pareto(filter: $f, by: $by, measure: $measure) { measure bars { label complaints value share cumulativeShare vital cause { code nameRu } group rejectionReason { code nameRu } } } }`,
-      { f, ...args });
+        { f, ...args },
+      );
       const { rows } = await csv('pareto', { filter: f, ...args });
       const coded = ['CAUSE', 'CAUSE_GROUP', 'REJECTION_REASON'].includes(args.by);
       expect(rows[0]!.length, args.by).toBe(coded ? 7 : 6);
       expect(pareto.bars.length, args.by).toBeGreaterThan(0);
       const groupRu: Record<string, string> = { MATERIAL: 'Материал' };
-      expect(body(rows), args.by).toEqual(pareto.bars.map((b: any) => [
-        b.cause?.nameRu ?? b.rejectionReason?.nameRu ?? (b.group ? groupRu[b.group] : b.label),
-        ...(coded ? [b.cause?.code ?? b.rejectionReason?.code ?? b.group] : []),
-        b.complaints, b.value, share(b.share), share(b.cumulativeShare), b.vital ? 'да' : null,
-      ].map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v))));
+      expect(body(rows), args.by).toEqual(
+        pareto.bars.map((b: any) =>
+          [
+            b.cause?.nameRu ?? b.rejectionReason?.nameRu ?? (b.group ? groupRu[b.group] : b.label),
+            ...(coded ? [b.cause?.code ?? b.rejectionReason?.code ?? b.group] : []),
+            b.complaints,
+            b.value,
+            share(b.share),
+            share(b.cumulativeShare),
+            b.vital ? 'да' : null,
+          ].map((v) => (typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : v)),
+        ),
+      );
     }
-    expect((await csv('pareto', { filter: f, by: 'CAUSE' })).rows[0]).toEqual(['Причина', 'Код', 'Обращения', 'Обращения', 'Доля', 'Накопленная доля', 'В пределах 80 %']);
+    expect((await csv('pareto', { filter: f, by: 'CAUSE' })).rows[0]).toEqual([
+      'Причина',
+      'Код',
+      'Обращения',
+      'Обращения',
+      'Доля',
+      'Накопленная доля',
+      'В пределах 80 %',
+    ]);
 
-    const { causeEffect } = await gql(`query($f: AnalysisFilterInput!) { causeEffect(filter: $f) { group count causes { count cause { code } } } }`, { f });
+    const { causeEffect } = await gql(
+      `query($f: AnalysisFilterInput!) { causeEffect(filter: $f) { group count causes { count cause { code } } } }`,
+      { f },
+    );
     const fishbone = body((await csv('cause-effect', { filter: f })).rows);
-    expect(fishbone.map((r) => [r[1], r[3]])).toEqual(causeEffect.flatMap((b: any) => [[b.group, b.count], ...b.causes.map((c: any) => [c.cause.code, c.count])]));
+    expect(fishbone.map((r) => [r[1], r[3]])).toEqual(
+      causeEffect.flatMap((b: any) => [[b.group, b.count], ...b.causes.map((c: any) => [c.cause.code, c.count])]),
+    );
     expect(fishbone.find((r) => r[1] === 'SUPPLIER_DEFECT')).toEqual(['Материал', 'SUPPLIER_DEFECT', `'${HYPERLINK}`, 3]);
 
     for (const args of [{ by: 'PRODUCT' }, { by: 'CAUSE', withinDays: 30 }, { by: 'CUSTOMER', withinDays: 730 }]) {
-      const { repeats } = await gql(`query($f: AnalysisFilterInput!, $by: RepeatKey!, $withinDays: Int) {
-        repeats(filter: $f, by: $by, withinDays: $withinDays) { complaints repeats top { label complaints repeats } } }`, { f, ...args });
+      const { repeats } = await gql(
+        `query($f: AnalysisFilterInput!, $by: RepeatKey!, $withinDays: Int) {
+        repeats(filter: $f, by: $by, withinDays: $withinDays) { complaints repeats top { label complaints repeats } } }`,
+        { f, ...args },
+      );
       const rows = body((await csv('repeats', { filter: f, ...args })).rows);
       if (args.by !== 'CUSTOMER') expect(repeats.repeats, args.by).toBeGreaterThan(0);
       const numbers = (r: unknown[]) => r.slice(-2);
-      expect(rows.map(numbers), args.by).toEqual([...repeats.top.map((g: any) => [g.complaints, g.repeats]), [repeats.complaints, repeats.repeats]]);
+      expect(rows.map(numbers), args.by).toEqual([
+        ...repeats.top.map((g: any) => [g.complaints, g.repeats]),
+        [repeats.complaints, repeats.repeats],
+      ]);
       expect(rows.at(-1)![0]).toBe('Итого');
       if (args.by === 'CAUSE') expect(rows[0]!.slice(0, 2)).toEqual([`'${HYPERLINK}`, 'SUPPLIER_DEFECT']);
       if (args.by === 'PRODUCT') expect(rows.map((r) => r[0])).toContain(KETTLE);
@@ -219,7 +346,11 @@ describe('analysis exports', () => {
   it('show a HEAD their departments only, and another company nothing of this one', async () => {
     const head = w.staff.HEAD.token;
     const byDepartment = body((await csv('pareto', { filter: f, by: 'DEPARTMENT' }, head)).rows);
-    const { pareto } = await gql(`query($f: AnalysisFilterInput!) { pareto(filter: $f, by: DEPARTMENT) { bars { key complaints } } }`, { f }, head);
+    const { pareto } = await gql(
+      `query($f: AnalysisFilterInput!) { pareto(filter: $f, by: DEPARTMENT) { bars { key complaints } } }`,
+      { f },
+      head,
+    );
     expect(pareto.bars).toEqual([{ key: w.dept, complaints: 6 }]);
     expect(byDepartment.map((r) => r[1])).toEqual([6]);
     const all = body((await csv('pareto', { filter: f, by: 'DEPARTMENT' })).rows);
@@ -284,7 +415,11 @@ describe('analysis exports', () => {
       }
     });
     // The same arguments over GraphQL get the same code.
-    const bad = await server.staff(`query($f: AnalysisFilterInput!) { repeats(filter: $f, by: CUSTOMER, withinDays: 0) { complaints } }`, { f }, token);
+    const bad = await server.staff(
+      `query($f: AnalysisFilterInput!) { repeats(filter: $f, by: CUSTOMER, withinDays: 0) { complaints } }`,
+      { f },
+      token,
+    );
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
@@ -296,13 +431,34 @@ describe('survey figures exports', () => {
   /** A survey of the company, active, answered by phone for a complaint of each department with `scores` (CSAT, NPS, CES). */
   async function answered(world: World, answers: Array<{ departmentId: string; scores: number[] }>) {
     const token = world.staff.QUALITY_MANAGER.token;
-    const survey = (await gql(SURVEY, { input: { nameRu: 'Опрос', nameEn: 'Survey', questions: [
-      Q('CSAT', 'OVERALL', 'Satisfied?'), Q('NPS', 'OVERALL', 'Recommend?'), Q('CES', 'SUPPORT_LINE', 'Easy?')] } }, token)).createSurvey;
+    const survey = (
+      await gql(
+        SURVEY,
+        {
+          input: {
+            nameRu: 'Опрос',
+            nameEn: 'Survey',
+            questions: [Q('CSAT', 'OVERALL', 'Satisfied?'), Q('NPS', 'OVERALL', 'Recommend?'), Q('CES', 'SUPPORT_LINE', 'Easy?')],
+          },
+        },
+        token,
+      )
+    ).createSurvey;
     await gql(`mutation($id: ID!) { activateSurvey(id: $id) { id } }`, { id: survey.id }, world.staff.ADMIN.token);
     const questions = survey.versions[0].questions.map((q: { id: string }) => q.id);
     for (const a of answers) {
-      const c = await fx.register(world.staff.OPERATOR.token, { channel: 'PHONE', departmentId: a.departmentId, categoryId: world.cat, demand: 'REFUND', product: 'Опрос' });
-      await gql(PHONE, { input: { complaintId: c.id, answers: questions.map((questionId: string, i: number) => ({ questionId, score: a.scores[i] })) } }, token);
+      const c = await fx.register(world.staff.OPERATOR.token, {
+        channel: 'PHONE',
+        departmentId: a.departmentId,
+        categoryId: world.cat,
+        demand: 'REFUND',
+        product: 'Опрос',
+      });
+      await gql(
+        PHONE,
+        { input: { complaintId: c.id, answers: questions.map((questionId: string, i: number) => ({ questionId, score: a.scores[i] })) } },
+        token,
+      );
     }
   }
   const FIGURES = `query($f: AnalysisFilterInput!, $by: SurveyBreakdown!) {
@@ -310,37 +466,96 @@ describe('survey figures exports', () => {
     surveyScores(filter: $f, by: $by) { period key label parameter type answers average satisfiedShare promoterShare passiveShare detractorShare nps lowSample } }`;
   const PARAMETER_RU: Record<string, string> = { OVERALL: 'В целом', SUPPORT_LINE: 'Линия поддержки' };
   const SCALE: Record<string, string> = { CSAT: 'CSAT (1–5)', NPS: 'NPS (0–10)', CES: 'CES (1–7)' };
-  const whose = (by: string, r: { label: string | null }) => (by === 'COMPANY' ? 'Вся компания' : r.label ?? 'без отдела');
+  const whose = (by: string, r: { label: string | null }) => (by === 'COMPANY' ? 'Вся компания' : (r.label ?? 'без отдела'));
 
   beforeAll(async () => {
-    await answered(w, [{ departmentId: w.dept, scores: [5, 10, 7] }, { departmentId: w.dept, scores: [2, 3, 2] }, { departmentId: w.otherDept, scores: [4, 8, 5] }]);
+    await answered(w, [
+      { departmentId: w.dept, scores: [5, 10, 7] },
+      { departmentId: w.dept, scores: [2, 3, 2] },
+      { departmentId: w.otherDept, scores: [4, 8, 5] },
+    ]);
     await answered(other, [{ departmentId: other.dept, scores: [1, 0, 1] }]);
   });
 
   it('are the response rates and the scores of the queries, for the company, by department and by category, in CSV and XLSX', async () => {
-    for (const [filter, by] of [[f, 'COMPANY'], [{ ...f, grouping: 'MONTH' }, 'DEPARTMENT'], [f, 'CATEGORY']] as const) {
+    for (const [filter, by] of [
+      [f, 'COMPANY'],
+      [{ ...f, grouping: 'MONTH' }, 'DEPARTMENT'],
+      [f, 'CATEGORY'],
+    ] as const) {
       const data = await gql(FIGURES, { f: filter, by });
       const label = `${JSON.stringify(filter)} ${by}`;
       expect(data.surveyScores.length, label).toBeGreaterThan(0);
       const rates = await csv('survey-responses', { filter, by });
-      expect(rates.rows[0]).toEqual(['Период', by === 'COMPANY' ? 'Вся компания' : by === 'DEPARTMENT' ? 'Отдел' : 'Категория',
-        'Приглашено', 'Ответило', 'Доля ответивших', 'Получено ответов', 'Мало ответов']);
-      expect(body(rates.rows), label).toEqual(data.surveyResponseRates.map((r: any) => [
-        period(r.period), whose(by, r), r.invited, r.answered, share(r.responseRate), r.responses, r.lowSample ? 'да' : null]));
+      expect(rates.rows[0]).toEqual([
+        'Период',
+        by === 'COMPANY' ? 'Вся компания' : by === 'DEPARTMENT' ? 'Отдел' : 'Категория',
+        'Приглашено',
+        'Ответило',
+        'Доля ответивших',
+        'Получено ответов',
+        'Мало ответов',
+      ]);
+      expect(body(rates.rows), label).toEqual(
+        data.surveyResponseRates.map((r: any) => [
+          period(r.period),
+          whose(by, r),
+          r.invited,
+          r.answered,
+          share(r.responseRate),
+          r.responses,
+          r.lowSample ? 'да' : null,
+        ]),
+      );
       const scores = await csv('survey-scores', { filter, by });
-      expect(scores.rows[0]!.slice(2)).toEqual(['Параметр', 'Шкала', 'Ответов', 'Средний балл', 'Оценки 4–5', 'Сторонники', 'Нейтральные', 'Критики', 'NPS', 'Мало ответов']);
+      expect(scores.rows[0]!.slice(2)).toEqual([
+        'Параметр',
+        'Шкала',
+        'Ответов',
+        'Средний балл',
+        'Оценки 4–5',
+        'Сторонники',
+        'Нейтральные',
+        'Критики',
+        'NPS',
+        'Мало ответов',
+      ]);
       const expected = data.surveyScores.map((r: any) => [
-        period(r.period), whose(by, r), PARAMETER_RU[r.parameter], SCALE[r.type], r.answers, r.average,
-        share(r.satisfiedShare), share(r.promoterShare), share(r.passiveShare), share(r.detractorShare), r.nps, r.lowSample ? 'да' : null]);
+        period(r.period),
+        whose(by, r),
+        PARAMETER_RU[r.parameter],
+        SCALE[r.type],
+        r.answers,
+        r.average,
+        share(r.satisfiedShare),
+        share(r.promoterShare),
+        share(r.passiveShare),
+        share(r.detractorShare),
+        r.nps,
+        r.lowSample ? 'да' : null,
+      ]);
       expect(body(scores.rows), label).toEqual(expected);
-      expect(await xlsx('survey-scores', { filter, by }), label).toEqual([scores.rows[0], ...expected.map((r: unknown[]) => r.map((x) => x ?? undefined))]
-        .map((r) => { const row = [...r]; while (row.length && row[row.length - 1] === undefined) row.pop(); return row; }));
+      expect(await xlsx('survey-scores', { filter, by }), label).toEqual(
+        [scores.rows[0], ...expected.map((r: unknown[]) => r.map((x) => x ?? undefined))].map((r) => {
+          const row = [...r];
+          while (row.length && row[row.length - 1] === undefined) row.pop();
+          return row;
+        }),
+      );
     }
     // The company's three phone answers (the other company's never), whole period.
     const company = await gql(FIGURES, { f, by: 'COMPANY' });
     expect(company.surveyScores.map((r: any) => [r.parameter, r.type, r.answers, r.average])).toEqual([
-      ['OVERALL', 'CSAT', 3, 3.67], ['OVERALL', 'NPS', 3, 7], ['SUPPORT_LINE', 'CES', 3, 4.67]]);
-    expect(company.surveyScores.find((r: any) => r.type === 'NPS')).toMatchObject({ nps: 0, promoterShare: 1 / 3, detractorShare: 1 / 3, lowSample: true });
+      ['OVERALL', 'CSAT', 3, 3.67],
+      ['OVERALL', 'NPS', 3, 7],
+      ['SUPPORT_LINE', 'CES', 3, 4.67],
+    ]);
+    expect(company.surveyScores.find((r: any) => r.type === 'NPS')).toMatchObject({
+      nps: 0,
+      promoterShare: 1 / 3,
+      detractorShare: 1 / 3,
+      lowSample: true,
+    });
   });
 
   it('show a HEAD their departments only', async () => {
@@ -351,17 +566,26 @@ describe('survey figures exports', () => {
     expect(data.surveyScores.map((r: any) => r.answers)).toEqual([2, 2, 2]);
   });
 
-  it('give an API key limited to a department that department\'s figures only, in its queries and in its files', async () => {
-    const made = await gql(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
-      { input: { name: 'BI', scopes: ['READ_ANALYSIS'], departmentIds: [w.otherDept] } }, w.t.adminToken);
+  it("give an API key limited to a department that department's figures only, in its queries and in its files", async () => {
+    const made = await gql(
+      `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+      { input: { name: 'BI', scopes: ['READ_ANALYSIS'], departmentIds: [w.otherDept] } },
+      w.t.adminToken,
+    );
     const key = made.createIntegration.key;
     const data = await gql(FIGURES, { f, by: 'COMPANY' }, key);
     expect(data.surveyScores.map((r: any) => [r.parameter, r.type, r.answers, r.average])).toEqual([
-      ['OVERALL', 'CSAT', 1, 4], ['OVERALL', 'NPS', 1, 8], ['SUPPORT_LINE', 'CES', 1, 5]]);
+      ['OVERALL', 'CSAT', 1, 4],
+      ['OVERALL', 'NPS', 1, 8],
+      ['SUPPORT_LINE', 'CES', 1, 5],
+    ]);
     expect(data.surveyResponseRates.map((r: any) => r.responses)).toEqual([1]);
     // The key's file: the same figures as its query, the department's answers only (the company has three).
     const scores = await csv('survey-scores', { filter: f, by: 'COMPANY' }, key);
     expect(body(scores.rows).map((r) => [r[2], r[3], r[4], r[5]])).toEqual([
-      [PARAMETER_RU.OVERALL, SCALE.CSAT, 1, 4], [PARAMETER_RU.OVERALL, SCALE.NPS, 1, 8], [PARAMETER_RU.SUPPORT_LINE, SCALE.CES, 1, 5]]);
+      [PARAMETER_RU.OVERALL, SCALE.CSAT, 1, 4],
+      [PARAMETER_RU.OVERALL, SCALE.NPS, 1, 8],
+      [PARAMETER_RU.SUPPORT_LINE, SCALE.CES, 1, 5],
+    ]);
   });
 });

@@ -28,15 +28,25 @@ const FIGURES = `query($f: AnalysisFilterInput!) {
 const period = () => ({ from: new Date(Date.now() - 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() });
 
 describe('analysis over the API', () => {
-  it('the quality manager counts the company\'s complaints, a HEAD their department\'s, another company none of them', async () => {
+  it("the quality manager counts the company's complaints, a HEAD their department's, another company none of them", async () => {
     await fx.complaintAt(w, Stage.DECISION);
     await fx.complaintAt(w, Stage.REJECTED);
     const f = period();
     const mine = ok(await server.staff(FIGURES, { f }, w.staff.QUALITY_MANAGER.token));
     const entered = (data: typeof mine, stage: string) => data.funnel.find((r: { stage: string }) => r.stage === stage);
     expect(entered(mine, 'RECEIVED').entered).toBe(2);
-    expect(entered(mine, 'RECEIVED')).toMatchObject({ rejected: 1, rejectedBy: [{ count: 1, rejectionReason: { code: 'MISUSE', nameRu: 'Нарушение правил эксплуатации', nameEn: 'Used against the manual' } }] });
-    expect(mine.pareto).toEqual({ total: 1, bars: [{ label: 'SUPPLIER_DEFECT', value: 1, cumulativeShare: 1, vital: true, cause: { code: 'SUPPLIER_DEFECT', group: 'MATERIAL' } }] });
+    expect(entered(mine, 'RECEIVED')).toMatchObject({
+      rejected: 1,
+      rejectedBy: [
+        { count: 1, rejectionReason: { code: 'MISUSE', nameRu: 'Нарушение правил эксплуатации', nameEn: 'Used against the manual' } },
+      ],
+    });
+    expect(mine.pareto).toEqual({
+      total: 1,
+      bars: [
+        { label: 'SUPPLIER_DEFECT', value: 1, cumulativeShare: 1, vital: true, cause: { code: 'SUPPLIER_DEFECT', group: 'MATERIAL' } },
+      ],
+    });
     // The head of the complaints' department sees the one that reached it (the other was rejected before it had one).
     const head = ok(await server.staff(FIGURES, { f }, w.staff.HEAD.token));
     expect(entered(head, 'RECEIVED').entered).toBe(1);
@@ -56,14 +66,18 @@ describe('shared answers (SHARED_RESULTS_SECONDS)', () => {
       const { fx: sfx, w: a } = sharing;
       const b = await sfx.world();
       const f = period();
-      const received = async (token: string) => ok(await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage entered } }`, { f }, token))
-        .funnel.find((r: { stage: string }) => r.stage === 'RECEIVED').entered as number;
+      const received = async (token: string) =>
+        ok(
+          await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage entered } }`, { f }, token),
+        ).funnel.find((r: { stage: string }) => r.stage === 'RECEIVED').entered as number;
       const moved = await sfx.complaintAt(a, Stage.DECISION);
       expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
       expect(await received(b.staff.QUALITY_MANAGER.token)).toBe(0);
       // Rows changed behind the history's back (no timeline event, as no product path does): the quality manager is
       // answered what was computed for the same history; the head, who sees less, computes their own.
-      await sfx.asTenant(a.t.tenantId, (m) => m.query(`UPDATE complaints SET received_at = received_at - interval '1 day' WHERE id = $1`, [moved.id]));
+      await sfx.asTenant(a.t.tenantId, (m) =>
+        m.query(`UPDATE complaints SET received_at = received_at - interval '1 day' WHERE id = $1`, [moved.id]),
+      );
       expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
       expect(await received(a.staff.HEAD.token)).toBe(0);
       // A change of the company's history: the next caller is answered anew, well within the minute.
@@ -75,40 +89,72 @@ describe('shared answers (SHARED_RESULTS_SECONDS)', () => {
       expect(await received(b.staff.QUALITY_MANAGER.token)).toBe(1);
       expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
       // A caller refused by the guard is refused, shared answer or not.
-      expectError(await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage } }`, { f }, a.staff.SPECIALIST.token), 'FORBIDDEN');
+      expectError(
+        await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage } }`, { f }, a.staff.SPECIALIST.token),
+        'FORBIDDEN',
+      );
     } finally {
       await sharing.server.close();
     }
   });
 });
 
-describe('the migration\'s backfill', () => {
+describe("the migration's backfill", () => {
   /** Stage visits and legal outcomes of `ids`, as the comparison needs them. */
-  const kept = (ids: string[]) => fx.asTenant(w.t.tenantId, async (m) => ({
-    visits: await m.query(`SELECT complaint_id, seq, stage, next_stage, left_at IS NULL AS open FROM stage_visits WHERE complaint_id = ANY($1) ORDER BY complaint_id, seq`, [ids]),
-    legal: await m.query(`SELECT complaint_id, met, penalty::float8 AS penalty FROM clock_outcomes WHERE clock = 'LEGAL' AND complaint_id = ANY($1) ORDER BY complaint_id`, [ids]),
-    bits: await m.query(`SELECT id, stages_entered, rejected_from FROM complaints WHERE id = ANY($1) ORDER BY id`, [ids]),
-  }));
+  const kept = (ids: string[]) =>
+    fx.asTenant(w.t.tenantId, async (m) => ({
+      visits: await m.query(
+        `SELECT complaint_id, seq, stage, next_stage, left_at IS NULL AS open FROM stage_visits WHERE complaint_id = ANY($1) ORDER BY complaint_id, seq`,
+        [ids],
+      ),
+      legal: await m.query(
+        `SELECT complaint_id, met, penalty::float8 AS penalty FROM clock_outcomes WHERE clock = 'LEGAL' AND complaint_id = ANY($1) ORDER BY complaint_id`,
+        [ids],
+      ),
+      bits: await m.query(`SELECT id, stages_entered, rejected_from FROM complaints WHERE id = ANY($1) ORDER BY id`, [ids]),
+    }));
 
-  it('rebuilds from the timeline the visits the transitions wrote, the funnel\'s bit sets, and the legal outcome of each closed complaint, late ones with their penalty', async () => {
+  it("rebuilds from the timeline the visits the transitions wrote, the funnel's bit sets, and the legal outcome of each closed complaint, late ones with their penalty", async () => {
     const open = await fx.complaintAt(w, Stage.IMPLEMENTATION);
     const rejected = await fx.complaintAt(w, Stage.REJECTED);
     const reopened = await fx.advance(w, await fx.complaintAt(w, Stage.CLOSED), Stage.ANALYSIS);
     // Received 12 days ago with a 10-day legal deadline, then closed: late by two or three started days.
     const late = await fx.complaintAt(w, Stage.FEEDBACK, { input: { productPrice: 20_000 } });
-    await fx.asTenant(w.t.tenantId, (m) => m.query(`UPDATE complaints SET received_at = received_at - interval '12 days' WHERE id = $1`, [late.id]));
-    ok(await server.staff(`mutation($i: UpdateComplaintInput!) { updateComplaint(input: $i) { version } }`,
-      { i: { id: late.id, expectedVersion: late.version, priority: 'HIGH' } }, w.staff.HEAD.token));
+    await fx.asTenant(w.t.tenantId, (m) =>
+      m.query(`UPDATE complaints SET received_at = received_at - interval '12 days' WHERE id = $1`, [late.id]),
+    );
+    ok(
+      await server.staff(
+        `mutation($i: UpdateComplaintInput!) { updateComplaint(input: $i) { version } }`,
+        { i: { id: late.id, expectedVersion: late.version, priority: 'HIGH' } },
+        w.staff.HEAD.token,
+      ),
+    );
     // (The scheduler may escalate the now breached clocks meanwhile: the version is read again.)
-    const current = async () => (await fx.get(w.staff.HEAD.token, late.id));
-    await expect.poll(async () => (await fx.transition(w.staff.HEAD.token, await current(), Stage.CLOSED, { satisfaction: 3 })).errors, { timeout: 5000 }).toBeUndefined();
+    const current = async () => await fx.get(w.staff.HEAD.token, late.id);
+    await expect
+      .poll(async () => (await fx.transition(w.staff.HEAD.token, await current(), Stage.CLOSED, { satisfaction: 3 })).errors, {
+        timeout: 5000,
+      })
+      .toBeUndefined();
     const ids = [open.id, reopened.id, late.id, rejected.id];
     const live = await kept(ids);
     const bit = (...stages: Stage[]) => stages.reduce((n, stage) => n | (1 << Object.values(Stage).indexOf(stage)), 0);
     expect(live.bits.find((b: { id: string }) => b.id === reopened.id)).toMatchObject({
-      stages_entered: bit(Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK, Stage.CLOSED), rejected_from: 0,
+      stages_entered: bit(
+        Stage.RECEIVED,
+        Stage.REGISTERED,
+        Stage.ANALYSIS,
+        Stage.DECISION,
+        Stage.IMPLEMENTATION,
+        Stage.FEEDBACK,
+        Stage.CLOSED,
+      ),
+      rejected_from: 0,
     });
-    const rejectedFrom = live.visits.find((v: { complaint_id: string; next_stage: string }) => v.complaint_id === rejected.id && v.next_stage === Stage.REJECTED);
+    const rejectedFrom = live.visits.find(
+      (v: { complaint_id: string; next_stage: string }) => v.complaint_id === rejected.id && v.next_stage === Stage.REJECTED,
+    );
     expect(live.bits.find((b: { id: string }) => b.id === rejected.id)?.rejected_from).toBe(bit(rejectedFrom.stage));
     expect(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id)).toMatchObject({ met: false });
     expect([200 * 2, 200 * 3]).toContain(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id).penalty);
@@ -138,8 +184,12 @@ describe('the migration\'s backfill', () => {
     expect(rebuilt.bits).toEqual(live.bits);
     // Complaints closed now get theirs; a reopened complaint's earlier closing left nothing on the complaint to rebuild it from.
     expect(rebuilt.legal).toEqual(live.legal.filter((o: { complaint_id: string }) => o.complaint_id === late.id));
-    const [{ unworked }] = await fx.asTenant(w.t.tenantId, (m) => m.query(
-      `SELECT count(*)::int AS unworked FROM stage_visits WHERE complaint_id = ANY($1) AND left_at IS NOT NULL AND working_ms IS NULL`, [ids]));
+    const [{ unworked }] = await fx.asTenant(w.t.tenantId, (m) =>
+      m.query(
+        `SELECT count(*)::int AS unworked FROM stage_visits WHERE complaint_id = ANY($1) AND left_at IS NOT NULL AND working_ms IS NULL`,
+        [ids],
+      ),
+    );
     expect(unworked).toBeGreaterThan(0);
   });
 });

@@ -41,17 +41,27 @@ describe('kinds of actions recorded before kinds existed', () => {
 
     // Closed: one action ticked in the move to FEEDBACK, and one completed only after closing (an action that outlived the case).
     const closed = await fx.complaintAt(w, Stage.IMPLEMENTATION, {
-      fields: { [Stage.IMPLEMENTATION]: { correctiveActions: [action('ticked at feedback'), { ...action('done after closing'), kind: 'CORRECTIVE' }] } },
+      fields: {
+        [Stage.IMPLEMENTATION]: {
+          correctiveActions: [action('ticked at feedback'), { ...action('done after closing'), kind: 'CORRECTIVE' }],
+        },
+      },
     });
     const [ticked, later] = closed.correctiveActions;
-    const feedback = ok(await fx.transition(w.staff.HEAD.token, closed, Stage.FEEDBACK, { completedCorrectiveActionIds: [ticked!.id] })).transitionComplaint;
+    const feedback = ok(
+      await fx.transition(w.staff.HEAD.token, closed, Stage.FEEDBACK, { completedCorrectiveActionIds: [ticked!.id] }),
+    ).transitionComplaint;
     ok(await fx.transition(w.staff.HEAD.token, feedback, Stage.CLOSED, { satisfaction: 4 }));
-    await fx.asTenant(w.t.tenantId, (m) => m.query(`UPDATE corrective_actions SET done_at = now() + interval '1 day' WHERE id = $1`, [later!.id]));
+    await fx.asTenant(w.t.tenantId, (m) =>
+      m.query(`UPDATE corrective_actions SET done_at = now() + interval '1 day' WHERE id = $1`, [later!.id]),
+    );
 
     await remigrate();
-    const rows: Array<{ description: string; kind: string; done_by_user_id: string | null }> = await fx.asTenant(w.t.tenantId,
-      (m) => m.query('SELECT description, kind, done_by_user_id FROM corrective_actions WHERE complaint_id = ANY($1) ORDER BY created_at',
-        [[implementing.id, closed.id]]));
+    const rows: Array<{ description: string; kind: string; done_by_user_id: string | null }> = await fx.asTenant(w.t.tenantId, (m) =>
+      m.query('SELECT description, kind, done_by_user_id FROM corrective_actions WHERE complaint_id = ANY($1) ORDER BY created_at', [
+        [implementing.id, closed.id],
+      ]),
+    );
     expect(rows).toEqual([
       { description: 'done early', kind: 'CORRECTION', done_by_user_id: w.staff.SPECIALIST.id },
       { description: 'still open', kind: 'CORRECTIVE', done_by_user_id: null },

@@ -24,8 +24,17 @@ const CHECK = `mutation($input: CheckEffectivenessInput!) { checkCorrectiveActio
 const ACTIONS_OF = `query($id: ID) { complaint(id: $id) { stage correctiveActions { ${ACTION} } } }`;
 
 interface ActionView {
-  id: string; kind: string; description: string; dueDate: string; doneAt: string | null; status: string; overdue: boolean;
-  followUpOfId: string | null; ownerDepartment: { id: string }; owner: { id: string } | null; doneBy: { id: string } | null;
+  id: string;
+  kind: string;
+  description: string;
+  dueDate: string;
+  doneAt: string | null;
+  status: string;
+  overdue: boolean;
+  followUpOfId: string | null;
+  ownerDepartment: { id: string };
+  owner: { id: string } | null;
+  doneBy: { id: string } | null;
   complaint: { id: string; number: string };
   effectivenessCheck: { result: string; checkedAt: string; note: string | null; checkedBy: { id: string } } | null;
 }
@@ -40,10 +49,13 @@ function companyDate(days: number): string {
 
 const register = async (token: string, filter: Record<string, unknown> = {}, first = 200, after?: string) =>
   ok(await server.staff(REGISTER, { filter, first, after }, token)).correctiveActions as {
-    totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ cursor: string; node: ActionView }>;
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{ cursor: string; node: ActionView }>;
   };
 const ids = (page: { edges: Array<{ node: ActionView }> }) => page.edges.map((e) => e.node.id);
-const actionsOf = async (token: string, id: string) => ok(await server.staff(ACTIONS_OF, { id }, token)).complaint as { stage: Stage; correctiveActions: ActionView[] };
+const actionsOf = async (token: string, id: string) =>
+  ok(await server.staff(ACTIONS_OF, { id }, token)).complaint as { stage: Stage; correctiveActions: ActionView[] };
 
 /** A complaint of `w.dept` in IMPLEMENTATION (subjective, so no action is required), with the given actions. */
 async function implementing(actions: Array<Record<string, unknown>>): Promise<ComplaintView> {
@@ -51,7 +63,12 @@ async function implementing(actions: Array<Record<string, unknown>>): Promise<Co
     input: { departmentId: w.dept },
     fields: {
       [Stage.DECISION]: { validity: 'SUBJECTIVE' },
-      [Stage.IMPLEMENTATION]: { remedy: 'REPAIR', remedyAmount: undefined, decisionNote: undefined, correctiveActions: actions.length ? actions : undefined },
+      [Stage.IMPLEMENTATION]: {
+        remedy: 'REPAIR',
+        remedyAmount: undefined,
+        decisionNote: undefined,
+        correctiveActions: actions.length ? actions : undefined,
+      },
     },
   });
 }
@@ -80,14 +97,17 @@ describe('what holds a complaint before FEEDBACK', () => {
     const refused = expectError(await fx.transition(w.staff.HEAD.token, c, Stage.FEEDBACK), 'BAD_USER_INPUT', 'STAGE_REQUIREMENTS');
     expect((refused.extensions!.fields as Array<{ field: string }>).map((f) => f.field)).toEqual(['completedCorrectiveActionIds']);
 
-    const feedback = ok(await fx.transition(w.staff.HEAD.token, c, Stage.FEEDBACK, { completedCorrectiveActionIds: [correction!.id] })).transitionComplaint;
+    const feedback = ok(
+      await fx.transition(w.staff.HEAD.token, c, Stage.FEEDBACK, { completedCorrectiveActionIds: [correction!.id] }),
+    ).transitionComplaint;
     expect(feedback.stage).toBe('FEEDBACK');
     const closed = ok(await fx.transition(w.staff.HEAD.token, feedback, Stage.CLOSED, { satisfaction: 5 })).transitionComplaint;
     expect(closed.stage).toBe('CLOSED');
 
     const after = await actionsOf(w.staff.HEAD.token, c.id);
     expect(after.correctiveActions.map((a) => [a.kind, a.status, a.doneBy?.id ?? null])).toEqual([
-      ['CORRECTION', 'DONE', w.staff.HEAD.id], ['CORRECTIVE', 'OPEN', null],
+      ['CORRECTION', 'DONE', w.staff.HEAD.id],
+      ['CORRECTIVE', 'OPEN', null],
     ]);
     // The corrective action is completed after closing, by its owner department's head.
     const done = ok(await server.staff(COMPLETE, { id: corrective!.id }, otherHead.token)).completeCorrectiveAction as ActionView;
@@ -102,10 +122,21 @@ describe('what holds a complaint before FEEDBACK', () => {
 
   it('names an owner person only from the owner department', async () => {
     const c = await implementing([]);
-    const input = { complaintId: c.id, kind: 'PREVENTIVE', description: 'Audit the other lines', ownerDepartmentId: w.otherDept, dueDate: companyDate(40) };
-    await fx.expectNoWrites(async () => expectError(
-      await server.staff(ADD, { input: { ...input, ownerUserId: w.staff.SPECIALIST.id } }, w.staff.HEAD.token), 'BAD_USER_INPUT'));
-    const added = ok(await server.staff(ADD, { input: { ...input, ownerUserId: otherHead.id } }, w.staff.HEAD.token)).addCorrectiveAction as ActionView;
+    const input = {
+      complaintId: c.id,
+      kind: 'PREVENTIVE',
+      description: 'Audit the other lines',
+      ownerDepartmentId: w.otherDept,
+      dueDate: companyDate(40),
+    };
+    await fx.expectNoWrites(async () =>
+      expectError(
+        await server.staff(ADD, { input: { ...input, ownerUserId: w.staff.SPECIALIST.id } }, w.staff.HEAD.token),
+        'BAD_USER_INPUT',
+      ),
+    );
+    const added = ok(await server.staff(ADD, { input: { ...input, ownerUserId: otherHead.id } }, w.staff.HEAD.token))
+      .addCorrectiveAction as ActionView;
     expect([added.kind, added.owner?.id, added.status, added.complaint.id]).toEqual(['PREVENTIVE', otherHead.id, 'OPEN', c.id]);
   });
 });
@@ -119,16 +150,25 @@ describe('the actions register', () => {
   beforeAll(async () => {
     rw = await fx.world();
     rwOtherHead = await fx.staff(rw.t, [Role.HEAD], [rw.otherDept]);
-    const at = (complaintDept: string) => fx.complaintAt(rw, Stage.IMPLEMENTATION, {
-      input: { departmentId: complaintDept },
-      fields: { [Stage.DECISION]: { validity: 'SUBJECTIVE' }, [Stage.IMPLEMENTATION]: { remedy: 'REPAIR', remedyAmount: undefined, correctiveActions: undefined } },
-    });
+    const at = (complaintDept: string) =>
+      fx.complaintAt(rw, Stage.IMPLEMENTATION, {
+        input: { departmentId: complaintDept },
+        fields: {
+          [Stage.DECISION]: { validity: 'SUBJECTIVE' },
+          [Stage.IMPLEMENTATION]: { remedy: 'REPAIR', remedyAmount: undefined, correctiveActions: undefined },
+        },
+      });
     // Complaints of rw.dept (moved along by its head); one is then moved to rw.otherDept.
     const mine = await at(rw.dept);
     const theirs = await at(rw.dept);
     const add = async (name: string, complaintId: string, kind: string, owner: string, dueDate: string) => {
-      made[name] = ok(await server.staff(ADD, { input: { complaintId, kind, description: name, ownerDepartmentId: owner, dueDate } },
-        rw.staff.QUALITY_MANAGER.token)).addCorrectiveAction.id;
+      made[name] = ok(
+        await server.staff(
+          ADD,
+          { input: { complaintId, kind, description: name, ownerDepartmentId: owner, dueDate } },
+          rw.staff.QUALITY_MANAGER.token,
+        ),
+      ).addCorrectiveAction.id;
     };
     await add('late', mine.id, 'CORRECTIVE', rw.dept, companyDate(-3));
     await add('yesterday', mine.id, 'CORRECTION', rw.dept, companyDate(-1));
@@ -138,8 +178,13 @@ describe('the actions register', () => {
     ok(await server.staff(COMPLETE, { id: made['done-late'] }, rw.staff.QUALITY_MANAGER.token));
     // `theirs` now belongs to rw.otherDept: its action owned by rw.otherDept is no business of rw.dept's head.
     const current = await fx.get(rw.staff.HEAD.token, theirs.id);
-    ok(await server.staff(`mutation($input: AssignComplaintInput!) { assignComplaint(input: $input) { id } }`,
-      { input: { id: theirs.id, expectedVersion: current.version, departmentId: rw.otherDept } }, rw.staff.HEAD.token));
+    ok(
+      await server.staff(
+        `mutation($input: AssignComplaintInput!) { assignComplaint(input: $input) { id } }`,
+        { input: { id: theirs.id, expectedVersion: current.version, departmentId: rw.otherDept } },
+        rw.staff.HEAD.token,
+      ),
+    );
   });
 
   it('lists every action of the company by due date for a quality manager', async () => {
@@ -149,13 +194,19 @@ describe('the actions register', () => {
     expect(page.edges.map((e) => e.node.dueDate)).toEqual([...page.edges.map((e) => e.node.dueDate)].sort());
   });
 
-  it('marks overdue what is not done and past its due date in the company\'s time zone', async () => {
+  it("marks overdue what is not done and past its due date in the company's time zone", async () => {
     const page = await register(rw.staff.QUALITY_MANAGER.token);
     expect(Object.fromEntries(page.edges.map((e) => [e.node.description, e.node.overdue]))).toEqual({
-      'done-late': false, late: true, yesterday: true, today: false, later: false,
+      'done-late': false,
+      late: true,
+      yesterday: true,
+      today: false,
+      later: false,
     });
     expect(ids(await register(rw.staff.QUALITY_MANAGER.token, { overdue: true }))).toEqual([made.late, made.yesterday]);
-    expect(ids(await register(rw.staff.QUALITY_MANAGER.token, { overdue: false }))).toEqual(['done-late', 'today', 'later'].map((n) => made[n]));
+    expect(ids(await register(rw.staff.QUALITY_MANAGER.token, { overdue: false }))).toEqual(
+      ['done-late', 'today', 'later'].map((n) => made[n]),
+    );
   });
 
   it('filters by owner department, status and kind, together', async () => {
@@ -193,14 +244,17 @@ describe('the actions register', () => {
     for (const role of [Role.OPERATOR, Role.ADMIN]) expectError(await server.staff(REGISTER, {}, rw.staff[role].token), 'FORBIDDEN');
   });
 
-  it('shows another company nothing of it, and another company\'s ids are not found', async () => {
+  it("shows another company nothing of it, and another company's ids are not found", async () => {
     const stranger = await fx.world();
     const page = await register(stranger.staff.QUALITY_MANAGER.token);
     expect([page.totalCount, page.edges]).toEqual([0, []]);
     expect((await register(stranger.staff.QUALITY_MANAGER.token, { ownerDepartmentId: rw.dept })).edges).toEqual([]);
     await fx.expectNoWrites(async () => {
       expectError(await server.staff(COMPLETE, { id: made.late }, stranger.staff.QUALITY_MANAGER.token), 'NOT_FOUND');
-      expectError(await server.staff(CHECK, { input: { id: made['done-late'], result: 'EFFECTIVE' } }, stranger.staff.QUALITY_MANAGER.token), 'NOT_FOUND');
+      expectError(
+        await server.staff(CHECK, { input: { id: made['done-late'], result: 'EFFECTIVE' } }, stranger.staff.QUALITY_MANAGER.token),
+        'NOT_FOUND',
+      );
     });
   });
 });
@@ -209,7 +263,9 @@ describe('the effectiveness check', () => {
   const check = (token: string, input: Record<string, unknown>): Promise<GqlResult> => server.staff(CHECK, { input }, token);
 
   it('comes after completion, from a quality manager, once', async () => {
-    const c = await implementing([{ kind: 'CORRECTIVE', description: 'Retrain the packers', ownerDepartmentId: w.dept, dueDate: companyDate(14) }]);
+    const c = await implementing([
+      { kind: 'CORRECTIVE', description: 'Retrain the packers', ownerDepartmentId: w.dept, dueDate: companyDate(14) },
+    ]);
     const [action] = (await actionsOf(w.staff.HEAD.token, c.id)).correctiveActions;
     const qm = w.staff.QUALITY_MANAGER;
     await fx.expectNoWrites(async () => {
@@ -219,8 +275,9 @@ describe('the effectiveness check', () => {
     ok(await server.staff(COMPLETE, { id: action!.id }, w.staff.SPECIALIST.token));
     await fx.expectNoWrites(async () => {
       for (const role of [Role.HEAD, Role.SPECIALIST, Role.OPERATOR, Role.ADMIN]) {
-        expect(expectError(await check(w.staff[role].token, { id: action!.id, result: 'EFFECTIVE' }), 'FORBIDDEN').message)
-          .toContain('VERIFY_CORRECTIVE_ACTIONS');
+        expect(expectError(await check(w.staff[role].token, { id: action!.id, result: 'EFFECTIVE' }), 'FORBIDDEN').message).toContain(
+          'VERIFY_CORRECTIVE_ACTIONS',
+        );
       }
     });
     const checked = ok(await check(qm.token, { id: action!.id, result: 'EFFECTIVE', note: '  No repeats for a month  ' }))
@@ -229,7 +286,8 @@ describe('the effectiveness check', () => {
     expect(checked.effectivenessCheck).toMatchObject({ result: 'EFFECTIVE', note: 'No repeats for a month', checkedBy: { id: qm.id } });
     expect(Date.now() - Date.parse(checked.effectivenessCheck!.checkedAt)).toBeLessThan(60_000);
     await fx.expectNoWrites(async () =>
-      expectError(await check(qm.token, { id: action!.id, result: 'NOT_EFFECTIVE' }), 'CONFLICT', 'ALREADY_CHECKED'));
+      expectError(await check(qm.token, { id: action!.id, result: 'NOT_EFFECTIVE' }), 'CONFLICT', 'ALREADY_CHECKED'),
+    );
     const stored = (await fx.get(w.staff.HEAD.token, c.id)).timeline.at(-1)!;
     expect([stored.type, stored.data.result, stored.actor?.id]).toEqual(['CORRECTIVE_ACTION_CHECKED', 'EFFECTIVE', qm.id]);
   });
@@ -240,12 +298,19 @@ describe('the effectiveness check', () => {
       { kind: 'PREVENTIVE', description: 'Check every lid of the batch', ownerDepartmentId: w.dept, dueDate: companyDate(10) },
     ]);
     const [correction, preventive] = (await actionsOf(w.staff.HEAD.token, c.id)).correctiveActions;
-    const fb = ok(await fx.transition(w.staff.HEAD.token, c, Stage.FEEDBACK, { completedCorrectiveActionIds: [correction!.id] })).transitionComplaint;
+    const fb = ok(
+      await fx.transition(w.staff.HEAD.token, c, Stage.FEEDBACK, { completedCorrectiveActionIds: [correction!.id] }),
+    ).transitionComplaint;
     ok(await fx.transition(w.staff.HEAD.token, fb, Stage.CLOSED, { feedbackUnavailable: true }));
     ok(await server.staff(COMPLETE, { id: preventive!.id }, w.staff.HEAD.token));
 
     const qm = w.staff.QUALITY_MANAGER.token;
-    const followUp = { description: 'Check the lids of three more batches', ownerDepartmentId: w.otherDept, ownerUserId: otherHead.id, dueDate: companyDate(30) };
+    const followUp = {
+      description: 'Check the lids of three more batches',
+      ownerDepartmentId: w.otherDept,
+      ownerUserId: otherHead.id,
+      dueDate: companyDate(30),
+    };
     await fx.expectNoWrites(async () => {
       expectError(await check(qm, { id: preventive!.id, result: 'NOT_EFFECTIVE' }), 'BAD_USER_INPUT', 'FOLLOW_UP_REQUIRED');
       expectError(await check(qm, { id: preventive!.id, result: 'EFFECTIVE', followUp }), 'BAD_USER_INPUT');
@@ -257,14 +322,22 @@ describe('the effectiveness check', () => {
     const after = await actionsOf(w.staff.HEAD.token, c.id);
     expect(after.stage).toBe('CLOSED');
     const next = after.correctiveActions.find((a) => a.followUpOfId === preventive!.id)!;
-    expect([next.kind, next.status, next.description, next.ownerDepartment.id, next.owner?.id, next.dueDate])
-      .toEqual(['PREVENTIVE', 'OPEN', followUp.description, w.otherDept, otherHead.id, followUp.dueDate]);
+    expect([next.kind, next.status, next.description, next.ownerDepartment.id, next.owner?.id, next.dueDate]).toEqual([
+      'PREVENTIVE',
+      'OPEN',
+      followUp.description,
+      w.otherDept,
+      otherHead.id,
+      followUp.dueDate,
+    ]);
   });
 });
 
 describe('live changes of actions', () => {
   it('reach the register of those whose scope covers them, and the open complaint page', async () => {
-    const c = await implementing([{ kind: 'CORRECTIVE', description: 'Fix the press', ownerDepartmentId: w.dept, dueDate: companyDate(14) }]);
+    const c = await implementing([
+      { kind: 'CORRECTIVE', description: 'Fix the press', ownerDepartmentId: w.dept, dueDate: companyDate(14) },
+    ]);
     const [action] = (await actionsOf(w.staff.HEAD.token, c.id)).correctiveActions;
     const SUB = `subscription($d: ID) { correctiveActionsChanged(ownerDepartmentId: $d) { at complaint { id } actions { id status doneBy { id } } } }`;
     const quality = await sockets.track(WsClient.staff(server.url, w.staff.QUALITY_MANAGER.token));
@@ -274,14 +347,17 @@ describe('live changes of actions', () => {
     const owned = quality.subscribe(SUB, { d: w.dept });
     const elsewhere = quality.subscribe(SUB, { d: w.otherDept });
     const notTheirs = outsider.subscribe(SUB, {});
-    const updated = page.subscribe(`subscription($id: ID!) { complaintUpdated(id: $id) { correctiveActions { id status } } }`, { id: c.id });
+    const updated = page.subscribe(`subscription($id: ID!) { complaintUpdated(id: $id) { correctiveActions { id status } } }`, {
+      id: c.id,
+    });
     await Promise.all([quality.settle(), outsider.settle(), page.settle()]);
 
     ok(await server.staff(COMPLETE, { id: action!.id }, w.staff.SPECIALIST.token));
     for (const id of [all, owned]) {
       const [event] = await quality.waitForResults(id, 1);
       expect(event.data.correctiveActionsChanged).toMatchObject({
-        complaint: { id: c.id }, actions: [{ id: action!.id, status: 'DONE', doneBy: { id: w.staff.SPECIALIST.id } }],
+        complaint: { id: c.id },
+        actions: [{ id: action!.id, status: 'DONE', doneBy: { id: w.staff.SPECIALIST.id } }],
       });
     }
     const [pageEvent] = await page.waitForResults(updated, 1);

@@ -40,10 +40,22 @@ afterAll(async () => {
 });
 
 async function complaintOf(s: TestServer, w: { token: string; dept?: string }) {
-  return ok(await s.staff(REGISTER, { input: {
-    kind: 'CLAIM', channel: 'API', subject: 'Kettle', description: 'Leaks', customer: { name: 'Ivan', email: 'ivan@example.com' },
-    ...(w.dept && { departmentId: w.dept }),
-  } }, w.token)).registerComplaint.id as string;
+  return ok(
+    await s.staff(
+      REGISTER,
+      {
+        input: {
+          kind: 'CLAIM',
+          channel: 'API',
+          subject: 'Kettle',
+          description: 'Leaks',
+          customer: { name: 'Ivan', email: 'ivan@example.com' },
+          ...(w.dept && { departmentId: w.dept }),
+        },
+      },
+      w.token,
+    ),
+  ).registerComplaint.id as string;
 }
 
 /** Locks a complaint row from outside the application (as a long transaction of another node would). */
@@ -68,9 +80,12 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
 
 describe.runIf(postgres)('the connection pool, shared between companies', () => {
   it('every unit of work runs under a statement timeout, a lock timeout and an idle-in-transaction timeout', async () => {
-    const [row] = await fx.asTenant(victim.t.tenantId, (m) => m.query(
-      `SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock,
-              current_setting('idle_in_transaction_session_timeout') AS idle`));
+    const [row] = await fx.asTenant(victim.t.tenantId, (m) =>
+      m.query(
+        `SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock,
+              current_setting('idle_in_transaction_session_timeout') AS idle`,
+      ),
+    );
     expect(row).toEqual({ statement: '5s', lock: '2s', idle: '30s' });
   });
 
@@ -80,8 +95,11 @@ describe.runIf(postgres)('the connection pool, shared between companies', () => 
     const release = setTimeout(() => void unlock(locker), 5000);
     try {
       // Only the request is timed: the checksums around it take seconds of their own on a loaded machine.
-      const { ms, result } = await fx.expectNoWrites(() => timed(() => server.staff(ADD_MESSAGE,
-        { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, victim.staff.OPERATOR.token)));
+      const { ms, result } = await fx.expectNoWrites(() =>
+        timed(() =>
+          server.staff(ADD_MESSAGE, { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, victim.staff.OPERATOR.token),
+        ),
+      );
       expectError(result, 'RATE_LIMITED', 'LOCK_TIMEOUT');
       expect(ms).toBeGreaterThan(1500);
       expect(ms).toBeLessThan(4000);
@@ -109,12 +127,18 @@ describe.runIf(postgres)('the connection pool, shared between companies', () => 
     let waitingOnLock: number;
     const started = performance.now();
     try {
-      attack = Array.from({ length: 20 }, (_, i) => server.staff(ADD_MESSAGE,
-        { input: { complaintId: target, body: `flood ${i}`, visibility: 'INTERNAL' } }, hostileStaff[i % hostileStaff.length]!.token));
+      attack = Array.from({ length: 20 }, (_, i) =>
+        server.staff(
+          ADD_MESSAGE,
+          { input: { complaintId: target, body: `flood ${i}`, visibility: 'INTERNAL' } },
+          hostileStaff[i % hostileStaff.length]!.token,
+        ),
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Through the locking session's own connection: the pool is what is under attack.
       const [row] = await locker.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
       waitingOnLock = row.n;
       for (let i = 0; i < 10; i++) {
         const { ms, result } = await me();
@@ -129,7 +153,9 @@ describe.runIf(postgres)('the connection pool, shared between companies', () => 
     }
     const results = await Promise.all(attack);
     const worst = Math.max(...underAttack);
-    console.info(`victim me: quiet median ${quietMs.toFixed(1)} ms; under attack worst ${worst.toFixed(1)} ms; hostile connections waiting on the lock: ${waitingOnLock}`);
+    console.info(
+      `victim me: quiet median ${quietMs.toFixed(1)} ms; under attack worst ${worst.toFixed(1)} ms; hostile connections waiting on the lock: ${waitingOnLock}`,
+    );
     // The hostile company held its share (half the pool of 6), not all of it.
     expect(waitingOnLock).toBeGreaterThan(0);
     expect(waitingOnLock).toBeLessThanOrEqual(3);
@@ -155,10 +181,13 @@ describe.runIf(postgres)('the cost share', () => {
       let held: Array<Promise<GqlResult>> = [];
       let waitingOnLock = -1;
       try {
-        held = writers.map((w, i) => costly.staff(ADD_MESSAGE, { input: { complaintId: target, body: `held ${i}`, visibility: 'INTERNAL' } }, w.token));
+        held = writers.map((w, i) =>
+          costly.staff(ADD_MESSAGE, { input: { complaintId: target, body: `held ${i}`, visibility: 'INTERNAL' } }, w.token),
+        );
         await new Promise((resolve) => setTimeout(resolve, 300));
         const [row] = await locker.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
         waitingOnLock = row.n;
         expect(ok(await costly.staff(ME, {}, theirs.staff.OPERATOR.token)).me.id).toBe(theirs.staff.OPERATOR.id);
       } finally {
@@ -188,8 +217,9 @@ describe.runIf(postgres)('the statement timeout', () => {
     const release = setTimeout(() => void unlock(locker), 5000);
     try {
       // Only the request is timed: the checksums around it take seconds of their own on a loaded machine.
-      const { ms, result } = await sfx.expectNoWrites(() => timed(() => slow.staff(ADD_MESSAGE,
-        { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, operator.token)));
+      const { ms, result } = await sfx.expectNoWrites(() =>
+        timed(() => slow.staff(ADD_MESSAGE, { input: { complaintId: id, body: 'hello', visibility: 'PUBLIC' } }, operator.token)),
+      );
       expectError(result, 'RATE_LIMITED', 'QUERY_TIMEOUT');
       expect(ms).toBeLessThan(2000);
     } finally {
@@ -222,7 +252,7 @@ describe.runIf(postgres)('waiting for a connection', () => {
   });
 });
 
-describe.runIf(postgres)('an integration\'s requests', () => {
+describe.runIf(postgres)("an integration's requests", () => {
   let shared: TestServer;
   let held: { release: () => Promise<void> } | undefined;
   afterAll(async () => {
@@ -230,13 +260,18 @@ describe.runIf(postgres)('an integration\'s requests', () => {
     await shared?.close();
   });
 
-  it('take their company\'s share of the pool once the key is checked: with that share held, a valid key is refused BUSY, a wrong secret UNAUTHENTICATED without waiting for that turn', async () => {
+  it("take their company's share of the pool once the key is checked: with that share held, a valid key is refused BUSY, a wrong secret UNAUTHENTICATED without waiting for that turn", async () => {
     // Each company may hold two of the pool's connections; a unit of work waits a second at most for its turn.
     shared = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbPoolWaitMs: 1000 });
     const sfx = new Fixtures(shared);
     const t = await sfx.tenant();
-    const made = ok(await shared.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
-      { input: { name: 'Web shop', scopes: ['READ_COMPLAINTS'] } }, t.adminToken)).createIntegration;
+    const made = ok(
+      await shared.staff(
+        `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+        { input: { name: 'Web shop', scopes: ['READ_COMPLAINTS'] } },
+        t.adminToken,
+      ),
+    ).createIntegration;
     const COUNT = '{ complaints(first: 1) { totalCount } }';
     expect(ok(await shared.staff(COUNT, {}, made.key)).complaints.totalCount).toBe(0);
     // Two of the company's own units of work (its staff's requests, say) hold its share until the test lets them go.
@@ -256,24 +291,40 @@ describe.runIf(postgres)('an integration key', () => {
   let small: TestServer;
   beforeAll(async () => {
     // A company may hold two connections, each user (and each key) one; a unit of work waits a second at most for its turn.
-    small = await startTestServer({ slaScheduler: false }, { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 });
+    small = await startTestServer(
+      { slaScheduler: false },
+      { dbPoolSize: 10, dbCompanyConnections: 2, dbUserConnections: 1, dbPoolWaitMs: 1000 },
+    );
   });
   afterAll(async () => {
     await small?.close();
   });
 
-  it('holds no more of its company\'s share than a staff member: its requests stuck on a lock leave the company\'s staff a connection', async () => {
+  it("holds no more of its company's share than a staff member: its requests stuck on a lock leave the company's staff a connection", async () => {
     const sfx = new Fixtures(small);
     const w = await sfx.world();
-    const { key } = ok(await small.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
-      { input: { name: 'CRM', scopes: ['READ_COMPLAINTS', 'ADD_MESSAGES'] } }, w.t.adminToken)).createIntegration;
+    const { key } = ok(
+      await small.staff(
+        `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }`,
+        { input: { name: 'CRM', scopes: ['READ_COMPLAINTS', 'ADD_MESSAGES'] } },
+        w.t.adminToken,
+      ),
+    ).createIntegration;
     const id = await complaintOf(small, { token: w.staff.OPERATOR.token });
     const locker = await lockComplaint(small, id);
     try {
       // Two of the key's requests at once, each writing to the locked complaint: the first holds a connection while it waits on the lock.
-      const stuck = [1, 2].map((n) => small.staff(Q.addMessage, { input: { complaintId: id, body: `Sync ${n}`, visibility: 'INTERNAL' } }, key));
-      const waitingOnLocks = async () => Number((await small.dataSource.query(
-        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`))[0].n);
+      const stuck = [1, 2].map((n) =>
+        small.staff(Q.addMessage, { input: { complaintId: id, body: `Sync ${n}`, visibility: 'INTERNAL' } }, key),
+      );
+      const waitingOnLocks = async () =>
+        Number(
+          (
+            await small.dataSource.query(
+              `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+            )
+          )[0].n,
+        );
       await expect.poll(waitingOnLocks, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Only one of them is inside; the company's staff member still gets the share's other connection.
@@ -286,18 +337,26 @@ describe.runIf(postgres)('an integration key', () => {
     }
   });
 
-  it('reads the pages of an export in its own share of the pool too: with that held, its export is refused BUSY and a staff member\'s is served', async () => {
+  it("reads the pages of an export in its own share of the pool too: with that held, its export is refused BUSY and a staff member's is served", async () => {
     let held: { release: () => Promise<void> } | undefined;
     try {
       const w = await new Fixtures(small).world();
-      const { key, integration } = ok(await small.staff(`mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
-        { input: { name: 'BI', scopes: ['READ_COMPLAINTS'] } }, w.t.adminToken)).createIntegration;
+      const { key, integration } = ok(
+        await small.staff(
+          `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
+          { input: { name: 'BI', scopes: ['READ_COMPLAINTS'] } },
+          w.t.adminToken,
+        ),
+      ).createIntegration;
       const exportAs = (token: string) => request(small.url).get('/exports/complaints.csv').set('authorization', `Bearer ${token}`);
       expect((await exportAs(key)).status).toBe(200);
       // One unit of work of the key (another of its requests, stuck) holds all a user may hold of the company's share.
       held = await holdShare(small.dataSource, w.t.tenantId, 1, { userId: integration.id });
       const refused = await exportAs(key);
-      expect({ status: refused.status, error: refused.body.error }).toMatchObject({ status: 429, error: { code: 'RATE_LIMITED', reason: 'BUSY' } });
+      expect({ status: refused.status, error: refused.body.error }).toMatchObject({
+        status: 429,
+        error: { code: 'RATE_LIMITED', reason: 'BUSY' },
+      });
       expect((await exportAs(w.staff.HEAD.token)).status).toBe(200);
     } finally {
       await held?.release();

@@ -50,7 +50,7 @@ describe.runIf(process.env.DATABASE_URL)('a database owned by a role that is not
     await adminQuery(url, `DROP ROLE IF EXISTS ${owner}`);
   });
 
-  it('has no SECURITY DEFINER function reading a table whose policies hold the owner, but those run in a company\'s unit of work', async () => {
+  it("has no SECURITY DEFINER function reading a table whose policies hold the owner, but those run in a company's unit of work", async () => {
     // delete_unconfirmed_tenant deletes the rows of the unit of work's own company, which the policies admit.
     const { rows } = await admin.query(`SELECT p.proname || ' reads ' || c.relname AS found FROM pg_proc p
         CROSS JOIN pg_class c
@@ -63,41 +63,72 @@ describe.runIf(process.env.DATABASE_URL)('a database owned by a role that is not
 
   it('lets the node find which companies have mail due and old logs, and which company an API key names', async () => {
     const tenantId = randomUUID();
-    await admin.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, address_confirmed_at)
-      VALUES ($1, 'owned-co', 'OWN', 'Owned Co', 'en', 'UTC', 'GB', '{}', now(), now())`, [tenantId]);
-    await admin.query(`INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, next_attempt_at, created_at)
+    await admin.query(
+      `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, address_confirmed_at)
+      VALUES ($1, 'owned-co', 'OWN', 'Owned Co', 'en', 'UTC', 'GB', '{}', now(), now())`,
+      [tenantId],
+    );
+    await admin.query(
+      `INSERT INTO outbound_mails (tenant_id, id, kind, to_address, subject, body_text, status, next_attempt_at, created_at)
       VALUES ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'PENDING', now() - interval '1 minute', now()),
-             ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'SENT', NULL, now() - interval '200 days')`, [tenantId]);
-    await admin.query(`INSERT INTO integrations (tenant_id, id, name, scopes, key_prefix, key_hash) VALUES ($1, gen_random_uuid(), 'ERP', '{}', $2, '\\x00')`,
-      [tenantId, `rk_${run}`]);
+             ($1, gen_random_uuid(), 'REGISTERED', 'anna@example.com', 'Received', 'Text', 'SENT', NULL, now() - interval '200 days')`,
+      [tenantId],
+    );
+    await admin.query(
+      `INSERT INTO integrations (tenant_id, id, name, scopes, key_prefix, key_hash) VALUES ($1, gen_random_uuid(), 'ERP', '{}', $2, '\\x00')`,
+      [tenantId, `rk_${run}`],
+    );
 
-    expect((await node.query('SELECT tenant_id FROM mail_due_tenants(10)')).map((r: { tenant_id: string }) => r.tenant_id)).toEqual([tenantId]);
-    expect((await node.query(`SELECT tenant_id FROM expired_log_tenants(now() - interval '180 days', '-infinity')`))
-      .map((r: { tenant_id: string }) => r.tenant_id)).toEqual([tenantId]);
+    expect((await node.query('SELECT tenant_id FROM mail_due_tenants(10)')).map((r: { tenant_id: string }) => r.tenant_id)).toEqual([
+      tenantId,
+    ]);
+    expect(
+      (await node.query(`SELECT tenant_id FROM expired_log_tenants(now() - interval '180 days', '-infinity')`)).map(
+        (r: { tenant_id: string }) => r.tenant_id,
+      ),
+    ).toEqual([tenantId]);
     expect((await node.query('SELECT tenant_id_by_api_key_prefix($1) AS id', [`rk_${run}`]))[0].id).toBe(tenantId);
     // Outside a unit of work the node itself still reads no company's rows.
-    expect((await node.query('SELECT (SELECT count(*) FROM outbound_mails)::int AS mails, (SELECT count(*) FROM integrations)::int AS keys'))[0])
-      .toEqual({ mails: 0, keys: 0 });
+    expect(
+      (await node.query('SELECT (SELECT count(*) FROM outbound_mails)::int AS mails, (SELECT count(*) FROM integrations)::int AS keys'))[0],
+    ).toEqual({ mails: 0, keys: 0 });
   });
 
   it('lets the node delete a company never confirmed, with its rows in tables of every kind of key, and retire its slug', async () => {
     const tenantId = randomUUID();
     const userId = randomUUID();
-    await admin.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at)
-      VALUES ($1, 'never-confirmed', 'NEVERCONFIRMED', 'Never Co', 'en', 'UTC', 'GB', '{}', now() - interval '40 days')`, [tenantId]);
-    await admin.query(`INSERT INTO users (tenant_id, id, email, name, roles, invited_at) VALUES ($1, $2, 'admin@never.test', 'Admin', '{ADMIN}', now())`, [tenantId, userId]);
+    await admin.query(
+      `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at)
+      VALUES ($1, 'never-confirmed', 'NEVERCONFIRMED', 'Never Co', 'en', 'UTC', 'GB', '{}', now() - interval '40 days')`,
+      [tenantId],
+    );
+    await admin.query(
+      `INSERT INTO users (tenant_id, id, email, name, roles, invited_at) VALUES ($1, $2, 'admin@never.test', 'Admin', '{ADMIN}', now())`,
+      [tenantId, userId],
+    );
     // A saved view is its owner's alone (the policies admit no company role without the user), and goes with the user;
     // the integration names its creator by a key that does not cascade.
-    await admin.query(`INSERT INTO saved_views (tenant_id, id, user_id, name) VALUES ($1, gen_random_uuid(), $2, 'Mine')`, [tenantId, userId]);
-    await admin.query(`INSERT INTO integrations (tenant_id, id, name, scopes, key_prefix, key_hash, created_by)
-      VALUES ($1, gen_random_uuid(), 'ERP', '{}', 'rk_never', '\\x00', $2)`, [tenantId, userId]);
+    await admin.query(`INSERT INTO saved_views (tenant_id, id, user_id, name) VALUES ($1, gen_random_uuid(), $2, 'Mine')`, [
+      tenantId,
+      userId,
+    ]);
+    await admin.query(
+      `INSERT INTO integrations (tenant_id, id, name, scopes, key_prefix, key_hash, created_by)
+      VALUES ($1, gen_random_uuid(), 'ERP', '{}', 'rk_never', '\\x00', $2)`,
+      [tenantId, userId],
+    );
     const purge = new Purge(node, [unconfirmedCompanyPurgeJob(30)], { intervalMs: 60_000, batchSize: 200 });
     expect(await purge.purgeAll()).toBe(1);
     expect(purge.stats.errors).toBe(0);
-    const { rows: [left] } = await admin.query(`SELECT (SELECT count(*) FROM tenants WHERE id = $1)::int AS tenants,
+    const {
+      rows: [left],
+    } = await admin.query(
+      `SELECT (SELECT count(*) FROM tenants WHERE id = $1)::int AS tenants,
         (SELECT count(*) FROM users WHERE tenant_id = $1)::int AS users, (SELECT count(*) FROM saved_views WHERE tenant_id = $1)::int AS views,
         (SELECT count(*) FROM integrations WHERE tenant_id = $1)::int AS integrations,
-        (SELECT count(*) FROM retired_slugs WHERE slug = 'never-confirmed')::int AS retired`, [tenantId]);
+        (SELECT count(*) FROM retired_slugs WHERE slug = 'never-confirmed')::int AS retired`,
+      [tenantId],
+    );
     expect(left).toEqual({ tenants: 0, users: 0, views: 0, integrations: 0, retired: 1 });
   });
 });

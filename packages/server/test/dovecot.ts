@@ -40,12 +40,19 @@ export class Dovecot {
     for (const sub of ['run', 'state', 'mail']) mkdirSync(join(this.dir, sub));
     chmodSync(this.dir, 0o755);
     chmodSync(join(this.dir, 'mail'), 0o777);
-    for (let i = 0; i < accounts; i++) this.accounts.push({ user: `claims-${i}-${randomBytes(3).toString('hex')}@acme.test`, password: `pw-${randomBytes(8).toString('hex')}` });
+    for (let i = 0; i < accounts; i++)
+      this.accounts.push({
+        user: `claims-${i}-${randomBytes(3).toString('hex')}@acme.test`,
+        password: `pw-${randomBytes(8).toString('hex')}`,
+      });
     writeFileSync(join(this.dir, 'users'), this.accounts.map((a) => `${a.user}:{PLAIN}${a.password}\n`).join(''));
     // As root, mail is kept as Dovecot's own user (it never runs a mail process as root); otherwise as whoever runs the test.
     const owner = process.getuid?.() === 0 ? 'uid=dovecot gid=dovecot' : `uid=${userInfo().uid} gid=${userInfo().gid}`;
-    const login = process.getuid?.() === 0 ? '' : `default_login_user = ${userInfo().username}\ndefault_internal_user = ${userInfo().username}\n`;
-    writeFileSync(join(this.dir, 'dovecot.conf'), `protocols = imap
+    const login =
+      process.getuid?.() === 0 ? '' : `default_login_user = ${userInfo().username}\ndefault_internal_user = ${userInfo().username}\n`;
+    writeFileSync(
+      join(this.dir, 'dovecot.conf'),
+      `protocols = imap
 listen = 127.0.0.1
 base_dir = ${this.dir}/run
 state_dir = ${this.dir}/state
@@ -87,15 +94,25 @@ service stats {
     port = 0
   }
 }
-`);
+`,
+    );
     this.process = spawn(BINARY, ['-F', '-c', join(this.dir, 'dovecot.conf')], { stdio: 'ignore' });
     const until = Date.now() + 10_000;
     for (;;) {
       const up = await new Promise<boolean>((resolve) => {
-        const probe = new ImapFlow({ host: '127.0.0.1', port: this.port, secure: false, logger: false, auth: { user: 'nobody', pass: 'x' } });
+        const probe = new ImapFlow({
+          host: '127.0.0.1',
+          port: this.port,
+          secure: false,
+          logger: false,
+          auth: { user: 'nobody', pass: 'x' },
+        });
         probe.on('error', () => undefined);
         // A refused sign-in means the server is up.
-        probe.connect().then(() => resolve(true), (err: { authenticationFailed?: boolean }) => resolve(Boolean(err.authenticationFailed)));
+        probe.connect().then(
+          () => resolve(true),
+          (err: { authenticationFailed?: boolean }) => resolve(Boolean(err.authenticationFailed)),
+        );
       });
       if (up) return this;
       if (Date.now() > until) throw new Error(`dovecot did not start on ${this.port}`);

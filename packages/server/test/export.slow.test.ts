@@ -33,7 +33,13 @@ beforeAll(async () => {
   const specialist = await fx.staff(t, [Role.SPECIALIST], [departmentId]);
   token = specialist.token;
   await fillComplaints((sql, params) => server.dataSource.query(sql, params), {
-    tenantId: t.tenantId, prefix: t.slug.toUpperCase(), customerId: randomUUID(), departmentId, categoryId, assigneeId: specialist.id, count: ROWS,
+    tenantId: t.tenantId,
+    prefix: t.slug.toUpperCase(),
+    customerId: randomUUID(),
+    departmentId,
+    categoryId,
+    assigneeId: specialist.id,
+    count: ROWS,
   });
 }, 300_000);
 afterAll(() => server?.close());
@@ -43,7 +49,10 @@ afterAll(() => server?.close());
  * client's buffers are not counted), sampling this process's RSS (the
  * server runs in it) meanwhile.
  */
-async function measure(format: 'csv' | 'xlsx', filter?: object): Promise<{ bytes: number; lines: number; seconds: number; growthMb: number; keptMb: number }> {
+async function measure(
+  format: 'csv' | 'xlsx',
+  filter?: object,
+): Promise<{ bytes: number; lines: number; seconds: number; growthMb: number; keptMb: number }> {
   gc();
   const heapBefore = process.memoryUsage().heapUsed;
   const before = process.memoryUsage.rss();
@@ -53,15 +62,35 @@ async function measure(format: 'csv' | 'xlsx', filter?: object): Promise<{ bytes
   const file = join(tmpdir(), `export-${randomUUID()}.${format}`);
   const query = filter ? `?filter=${encodeURIComponent(JSON.stringify(filter))}` : '';
   try {
-    const status = await new Promise<string>((resolve, reject) => execFile('curl', ['-s', '-o', file, '-w', '%{http_code}', '-H', `authorization: Bearer ${token}`,
-      `${server.url}/exports/complaints.${format}${query}`], (err, stdout) => (err ? reject(err) : resolve(stdout))));
+    const status = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'curl',
+        [
+          '-s',
+          '-o',
+          file,
+          '-w',
+          '%{http_code}',
+          '-H',
+          `authorization: Bearer ${token}`,
+          `${server.url}/exports/complaints.${format}${query}`,
+        ],
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
+    );
     const seconds = (performance.now() - started) / 1000;
     expect(status).toBe('200');
     const body = await readFile(file);
     let lines = 0;
     if (format === 'csv') for (let i = body.indexOf(10); i !== -1; i = body.indexOf(10, i + 1)) lines++;
     gc();
-    return { bytes: body.length, lines, seconds, growthMb: (peak - before) / MB, keptMb: (process.memoryUsage().heapUsed - heapBefore) / MB };
+    return {
+      bytes: body.length,
+      lines,
+      seconds,
+      growthMb: (peak - before) / MB,
+      keptMb: (process.memoryUsage().heapUsed - heapBefore) / MB,
+    };
   } finally {
     clearInterval(sampler);
     await rm(file, { force: true });
@@ -80,9 +109,11 @@ it(`streams ${ROWS.toLocaleString('en')} rows as CSV and as XLSX with flat memor
   expect(csv.lines).toBe(ROWS + 1);
   const xlsx = await measure('xlsx');
   expect(xlsx.bytes).toBeGreaterThan(1 * MB);
-  console.log(`export: CSV of ${ROWS / 4} rows RSS +${quarter.growthMb.toFixed(0)} MB; of ${ROWS} rows ${(csv.bytes / MB).toFixed(1)} MB in `
-    + `${csv.seconds.toFixed(1)} s, RSS +${csv.growthMb.toFixed(0)} MB (kept ${csv.keptMb.toFixed(1)}); XLSX ${(xlsx.bytes / MB).toFixed(1)} MB in `
-    + `${xlsx.seconds.toFixed(1)} s, RSS +${xlsx.growthMb.toFixed(0)} MB (kept ${xlsx.keptMb.toFixed(1)})`);
+  console.log(
+    `export: CSV of ${ROWS / 4} rows RSS +${quarter.growthMb.toFixed(0)} MB; of ${ROWS} rows ${(csv.bytes / MB).toFixed(1)} MB in ` +
+      `${csv.seconds.toFixed(1)} s, RSS +${csv.growthMb.toFixed(0)} MB (kept ${csv.keptMb.toFixed(1)}); XLSX ${(xlsx.bytes / MB).toFixed(1)} MB in ` +
+      `${xlsx.seconds.toFixed(1)} s, RSS +${xlsx.growthMb.toFixed(0)} MB (kept ${xlsx.keptMb.toFixed(1)})`,
+  );
   // Nothing of the rows is kept once a download ends; the peak is garbage awaiting the collector (docs/benchmarks.md, "Export").
   for (const run of [quarter, csv, xlsx]) expect(run.keptMb).toBeLessThan(5);
   // CSV: under the 100-MB target with room to spare. XLSX: exceljs copies every sheet byte through 64-KB buffers that the
@@ -97,13 +128,14 @@ it(`streams ${ROWS.toLocaleString('en')} rows as CSV and as XLSX with flat memor
 it('streams one export of a company at a time on a node (EXPORTS_PER_COMPANY=1), whatever other companies do', async () => {
   const other = await fx.tenant();
   const otherToken = (await fx.staff(other, [Role.OPERATOR])).token;
-  const status = (path: string, bearer: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
-    get(`${server.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
+  const status = (path: string, bearer: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      get(`${server.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      }).on('error', reject);
+    });
   // A client that takes the first bytes and then stops reading: its export waits on it, holding the company's one slot.
   const held = await new Promise<ClientRequest>((resolve, reject) => {
     const req = get(`${server.url}/exports/complaints.csv`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
@@ -142,7 +174,9 @@ it('cuts a download when its member is deactivated mid-way: every page loads the
         if (deactivated) return;
         deactivated = true;
         res.pause();
-        void fx.asTenant(company.tenantId, (m) => m.query('UPDATE users SET active = false WHERE id = $1', [leaver.id])).then(() => res.resume(), reject);
+        void fx
+          .asTenant(company.tenantId, (m) => m.query('UPDATE users SET active = false WHERE id = $1', [leaver.id]))
+          .then(() => res.resume(), reject);
       });
       res.on('end', () => resolve({ ended: res.complete, lines }));
       res.on('error', () => resolve({ ended: false, lines }));

@@ -18,7 +18,11 @@ const HYPERLINK = '=HYPERLINK("http://x","y")';
 beforeAll(async () => {
   server = await startTestServer();
   fx = new Fixtures(server);
-  const enTenant: TenantFixture = await fx.tenant(undefined, 'English Co', undefined, { locale: 'en', timeZone: 'Europe/London', country: 'GB' });
+  const enTenant: TenantFixture = await fx.tenant(undefined, 'English Co', undefined, {
+    locale: 'en',
+    timeZone: 'Europe/London',
+    country: 'GB',
+  });
   [ru, en] = await Promise.all([fx.world(), fx.world(enTenant)]);
   const op = ru.staff.OPERATOR.token;
   await fx.register(op, { subject: HYPERLINK, customer: { name: '@Мария Иванова', email: 'maria@example.com' } });
@@ -31,12 +35,19 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-interface Download { status: number; type: string; body: Buffer; json: any }
+interface Download {
+  status: number;
+  type: string;
+  body: Buffer;
+  json: any;
+}
 
 async function download(path: string, token?: string, query: Record<string, unknown> = {}): Promise<Download> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) params.set(k, typeof v === 'string' ? v : JSON.stringify(v));
-  let req = request(server.url).get(`${path}${params.size ? `?${params}` : ''}`).buffer(true)
+  let req = request(server.url)
+    .get(`${path}${params.size ? `?${params}` : ''}`)
+    .buffer(true)
     .parse((res, done) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -58,13 +69,27 @@ function parseCsv(text: string, separator: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === separator) { row.push(field); field = ''; } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field); rows.push(row); row = []; field = ''; i++;
+    else if (ch === separator) {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
     } else field += ch;
   }
-  if (field || row.length) { row.push(field); rows.push(row); }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -121,7 +146,19 @@ describe('complaint export', () => {
   it('keeps Cyrillic, quotes and separators through a round trip, with a BOM and the headers in the asked language', async () => {
     const { raw, rows } = await csv(ru.staff.OPERATOR.token);
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(rows[0]).toEqual(['Номер', 'Тема', 'Клиент', 'Стадия', 'Приоритет', 'Канал', 'Категория', 'Отдел', 'Исполнитель', 'Срок', 'Получено']);
+    expect(rows[0]).toEqual([
+      'Номер',
+      'Тема',
+      'Клиент',
+      'Стадия',
+      'Приоритет',
+      'Канал',
+      'Категория',
+      'Отдел',
+      'Исполнитель',
+      'Срок',
+      'Получено',
+    ]);
     const subjects = rows.map((r) => r[1]);
     expect(subjects).toContain('Треснула крышка чайника; «гарантия», ёлка');
     expect(subjects).toContain('Line "one", two');
@@ -143,7 +180,9 @@ describe('complaint export', () => {
     const ruText = (await download('/exports/complaints.csv', ru.staff.OPERATOR.token)).body.toString('utf8');
     expect(ruText.split('\r\n')[0]).toBe('\uFEFFНомер;Тема;Клиент;Стадия;Приоритет;Канал;Категория;Отдел;Исполнитель;Срок;Получено');
     const enText = (await download('/exports/complaints.csv', en.staff.OPERATOR.token)).body.toString('utf8');
-    expect(enText.split('\r\n')[0]).toBe('\uFEFFNumber,Subject,Customer,Stage,Priority,Channel,Category,Department,Assignee,Deadline,Received');
+    expect(enText.split('\r\n')[0]).toBe(
+      '\uFEFFNumber,Subject,Customer,Stage,Priority,Channel,Category,Department,Assignee,Deadline,Received',
+    );
     expect(parseCsv(enText.slice(1), ',').length).toBe(2);
   });
 
@@ -167,12 +206,15 @@ describe('complaint export', () => {
       expect(numbers.length, JSON.stringify(c)).toBe(expected.total);
       expect(numbers, JSON.stringify(c)).toEqual(expected.numbers);
       const sheet = await xlsx(token, query);
-      expect(sheet.slice(1).map((r) => r[0]), JSON.stringify(c)).toEqual(expected.numbers);
+      expect(
+        sheet.slice(1).map((r) => r[0]),
+        JSON.stringify(c),
+      ).toEqual(expected.numbers);
     }
     expect((await listed(token, null)).total).toBe(8);
   });
 
-  it('never shows another company\'s complaints, and the names of the row\'s department and assignee', async () => {
+  it("never shows another company's complaints, and the names of the row's department and assignee", async () => {
     const { rows } = await csv(ru.staff.HEAD.token);
     expect(rows.flat().join(' ')).not.toContain('Other company secret');
     expect(rows.length).toBe(1 + 8);
@@ -195,7 +237,10 @@ describe('complaint export', () => {
       for (const format of ['csv', 'xlsx']) {
         const refused = await download(`/exports/complaints.${format}`, token);
         expect(refused.status).toBe(403);
-        expect(refused.json.error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('READ_COMPLAINTS needs one of the roles') });
+        expect(refused.json.error).toMatchObject({
+          code: 'FORBIDDEN',
+          message: expect.stringContaining('READ_COMPLAINTS needs one of the roles'),
+        });
       }
     } finally {
       grants[Action.READ_COMPLAINTS] = before;
@@ -211,10 +256,15 @@ describe('complaint export', () => {
     expect((await download('/exports/complaints.xlsx', leaver.token)).json.error.code).toBe('UNAUTHENTICATED');
   });
 
-  it('opens to an integration\'s API key as the complaints and analysis queries do: its scopes, its departments, its company; revoked, it opens nothing', async () => {
-    const key = async (input: Record<string, unknown>) => ok(await server.staff(
-      `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
-      { input: { name: `Shop ${Math.random().toString(36).slice(2, 8)}`, ...input } }, ru.t.adminToken)).createIntegration as { key: string; integration: { id: string } };
+  it("opens to an integration's API key as the complaints and analysis queries do: its scopes, its departments, its company; revoked, it opens nothing", async () => {
+    const key = async (input: Record<string, unknown>) =>
+      ok(
+        await server.staff(
+          `mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key integration { id } } }`,
+          { input: { name: `Shop ${Math.random().toString(36).slice(2, 8)}`, ...input } },
+          ru.t.adminToken,
+        ),
+      ).createIntegration as { key: string; integration: { id: string } };
     const reader = await key({ scopes: ['READ_COMPLAINTS'] });
     const staffRows = (await csv(ru.staff.ADMIN.token)).rows;
     const keyRows = (await csv(reader.key)).rows;
@@ -233,14 +283,22 @@ describe('complaint export', () => {
     expect(refused.json.error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE_MISSING' });
     const analyst = await key({ scopes: ['READ_ANALYSIS'] });
     expect((await download('/exports/analysis/funnel.xlsx', analyst.key, { filter: f })).status).toBe(200);
-    expect((await download('/exports/complaints.csv', analyst.key)).json.error).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE_MISSING' });
+    expect((await download('/exports/complaints.csv', analyst.key)).json.error).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'SCOPE_MISSING',
+    });
     // Revoked, unknown or malformed: 401.
-    ok(await server.staff('mutation($id: ID!) { revokeIntegration(id: $id) { revokedAt } }', { id: reader.integration.id }, ru.t.adminToken));
+    ok(
+      await server.staff('mutation($id: ID!) { revokeIntegration(id: $id) { revokedAt } }', { id: reader.integration.id }, ru.t.adminToken),
+    );
     const revoked = await download('/exports/complaints.csv', reader.key);
     expect(revoked.status).toBe(401);
     expect(revoked.json.error).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'KEY_REVOKED' });
     const unknown = `rk_${'0'.repeat(16)}_${'A'.repeat(43)}`;
-    expect((await download('/exports/complaints.csv', unknown)).json.error).toMatchObject({ code: 'UNAUTHENTICATED', message: 'unknown API key' });
+    expect((await download('/exports/complaints.csv', unknown)).json.error).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'unknown API key',
+    });
     expect((await download('/exports/complaints.csv', 'rk_short')).status).toBe(401);
   });
 
@@ -268,15 +326,23 @@ describe('complaint export', () => {
   });
   it('pages the list and the export without repeating rows whose times share a millisecond', async () => {
     // Times written by now() carry microseconds; a cursor that kept only milliseconds started the next page before them.
-    await fx.asTenant(ru.t.tenantId, (m) => m.query(`UPDATE complaints c SET received_at = timestamptz '2026-11-30 10:00:00.123' + make_interval(secs => n / 1e6)
-      FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM complaints) r WHERE r.id = c.id`));
+    await fx.asTenant(ru.t.tenantId, (m) =>
+      m.query(`UPDATE complaints c SET received_at = timestamptz '2026-11-30 10:00:00.123' + make_interval(secs => n / 1e6)
+      FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM complaints) r WHERE r.id = c.id`),
+    );
     const token = ru.staff.OPERATOR.token;
     const orderBy = { field: 'RECEIVED_AT', direction: 'DESC' };
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const page: any = ok(await server.staff(`query($orderBy: ComplaintOrder, $after: String) {
-        complaints(orderBy: $orderBy, first: 3, after: $after) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`, { orderBy, after }, token)).complaints;
+      const page: any = ok(
+        await server.staff(
+          `query($orderBy: ComplaintOrder, $after: String) {
+        complaints(orderBy: $orderBy, first: 3, after: $after) { edges { node { number } } pageInfo { hasNextPage endCursor } } }`,
+          { orderBy, after },
+          token,
+        ),
+      ).complaints;
       seen.push(...page.edges.map((e: any) => e.node.number));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);

@@ -48,7 +48,14 @@ export interface ComplaintView {
   closedAt: string | null;
   department: { id: string } | null;
   assignee: { id: string } | null;
-  timeline: Array<{ type: string; fromStage: Stage | null; toStage: Stage | null; actorKind: string; actor: { id: string } | null; data: Record<string, unknown> }>;
+  timeline: Array<{
+    type: string;
+    fromStage: Stage | null;
+    toStage: Stage | null;
+    actorKind: string;
+    actor: { id: string } | null;
+    data: Record<string, unknown>;
+  }>;
   correctiveActions: Array<{ id: string; description: string; doneAt: string | null }>;
 }
 
@@ -83,12 +90,43 @@ export const Q = {
  * The tenants and the tables of tenant data that "writes nothing" compares (ROW: what of a row) and `counts()` and
  * `tenantCounts()` count; a company sees all of its rows in them. Every table of tenant data is in TENANT_TABLES.
  */
-export const TABLES = ['tenants', 'departments', 'users', 'user_departments', 'categories', 'customers',
-  'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events', 'outbox_events',
-  'business_calendars', 'sla_policies', 'legal_presets', 'sla_deadlines', 'sla_breaches', 'response_templates', 'attachments', 'attachment_blobs',
-  'complaint_links', 'causes', 'rejection_reasons', 'stage_visits', 'clock_outcomes', 'outbound_mails', 'notification_templates', 'account_links',
-  'surveys', 'survey_versions', 'survey_questions', 'survey_invitations', 'survey_responses', 'survey_answers',
-  'staff_notification_settings'] as const;
+export const TABLES = [
+  'tenants',
+  'departments',
+  'users',
+  'user_departments',
+  'categories',
+  'customers',
+  'complaint_counters',
+  'complaints',
+  'corrective_actions',
+  'messages',
+  'timeline_events',
+  'outbox_events',
+  'business_calendars',
+  'sla_policies',
+  'legal_presets',
+  'sla_deadlines',
+  'sla_breaches',
+  'response_templates',
+  'attachments',
+  'attachment_blobs',
+  'complaint_links',
+  'causes',
+  'rejection_reasons',
+  'stage_visits',
+  'clock_outcomes',
+  'outbound_mails',
+  'notification_templates',
+  'account_links',
+  'surveys',
+  'survey_versions',
+  'survey_questions',
+  'survey_invitations',
+  'survey_responses',
+  'survey_answers',
+  'staff_notification_settings',
+] as const;
 /**
  * What "writes nothing" compares besides TABLES: tables whose rows no worker changes after the write that made them,
  * but that are one user's (their policy admits only their owner, `app.user_id`, so a company's counts never see them).
@@ -100,8 +138,16 @@ const REQUEST_WRITTEN = ['saved_views'] as const;
  * use is recorded), mailboxes and inbound mail (the reader's), upload receipts (the purge's), survey schedules (the
  * scheduler's leases).
  */
-const WORKER_WRITTEN = ['webhook_endpoints', 'webhook_deliveries', 'webhook_attempts', 'integrations', 'mail_mailboxes',
-  'inbound_mails', 'upload_receipts', 'survey_schedules'] as const;
+const WORKER_WRITTEN = [
+  'webhook_endpoints',
+  'webhook_deliveries',
+  'webhook_attempts',
+  'integrations',
+  'mail_mailboxes',
+  'inbound_mails',
+  'upload_receipts',
+  'survey_schedules',
+] as const;
 /**
  * Every table of tenant data, and the tenants: what the row-level security tests read as a company (isolation.test.ts
  * checks that the schema has no other). More than TABLES, as "writes nothing" cannot compare what workers write.
@@ -116,10 +162,13 @@ export const OWNER_TABLES: readonly string[] = ['saved_views'];
  * asynchronously after commit, the values that are the attempt's own instead (not the outbox's publication time,
  * not an outbound mail's sending state).
  */
-const ROW = (t: string) => (t === 'outbox_events' ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text'
-  // A mail's delivery (its status, attempts and, for a one-time link, its blanked body) is the mail worker's write, not the attempt's.
-  : t === 'outbound_mails' ? '(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, CASE WHEN x.body_secret THEN \'\' ELSE x.body_text END, x.created_at)::text'
-    : '(x.ctid, x.xmin)::text');
+const ROW = (t: string) =>
+  t === 'outbox_events'
+    ? '(x.id, x.tenant_id, x.complaint_id, x.seq, x.type)::text'
+    : // A mail's delivery (its status, attempts and, for a one-time link, its blanked body) is the mail worker's write, not the attempt's.
+      t === 'outbound_mails'
+      ? "(x.tenant_id, x.id, x.complaint_id, x.kind, x.to_address, x.subject, CASE WHEN x.body_secret THEN '' ELSE x.body_text END, x.created_at)::text"
+      : '(x.ctid, x.xmin)::text';
 export type Counts = Record<(typeof TABLES)[number], number>;
 const COUNT_SQL = `SELECT ${TABLES.map((t) => `(SELECT count(*) FROM ${t}) AS ${t}`).join(', ')}`;
 const toCounts = (rows: Array<Record<string, unknown>>) => Object.fromEntries(TABLES.map((t) => [t, Number(rows[0]![t])])) as Counts;
@@ -127,8 +176,12 @@ const toCounts = (rows: Array<Record<string, unknown>>) => Object.fromEntries(TA
 /** A valid RegisterComplaintInput; `overrides` replace (or, with undefined, drop) fields. */
 export function complaintInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const input: Record<string, unknown> = {
-    kind: 'CLAIM', channel: 'API', subject: 'Cracked kettle lid', description: 'The lid cracked on first use',
-    customer: { name: 'Ivan Petrov', email: 'ivan@example.com' }, ...overrides,
+    kind: 'CLAIM',
+    channel: 'API',
+    subject: 'Cracked kettle lid',
+    description: 'The lid cracked on first use',
+    customer: { name: 'Ivan Petrov', email: 'ivan@example.com' },
+    ...overrides,
   };
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   return input;
@@ -172,17 +225,27 @@ export function stageFields(
   to: Stage,
 ): Record<string, unknown> {
   switch (to) {
-    case Stage.REGISTERED: return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
-    case Stage.ANALYSIS: return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
-    case Stage.DECISION: return { validity: 'OBJECTIVE', causeId: w.cause, rootCause: 'a faulty seal batch' };
-    case Stage.IMPLEMENTATION: return {
-      remedy: 'REFUND', remedyAmount: 1500, decisionNote: 'full refund',
-      correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
-    };
-    case Stage.FEEDBACK: return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
-    case Stage.CLOSED: return { satisfaction: 4, satisfactionComment: 'fine' };
-    case Stage.REJECTED: return { rejectionReasonId: w.rejectionReason, rejectionReason: 'the product was used against its manual' };
-    default: return {};
+    case Stage.REGISTERED:
+      return { departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' };
+    case Stage.ANALYSIS:
+      return c.stage === Stage.CLOSED ? { note: 'the customer is not satisfied' } : { assigneeId: w.staff.SPECIALIST.id };
+    case Stage.DECISION:
+      return { validity: 'OBJECTIVE', causeId: w.cause, rootCause: 'a faulty seal batch' };
+    case Stage.IMPLEMENTATION:
+      return {
+        remedy: 'REFUND',
+        remedyAmount: 1500,
+        decisionNote: 'full refund',
+        correctiveActions: [{ description: 'replace the seal supplier', ownerDepartmentId: w.dept, dueDate: '2030-01-31' }],
+      };
+    case Stage.FEEDBACK:
+      return { completedCorrectiveActionIds: c.correctiveActions.filter((a) => !a.doneAt).map((a) => a.id) };
+    case Stage.CLOSED:
+      return { satisfaction: 4, satisfactionComment: 'fine' };
+    case Stage.REJECTED:
+      return { rejectionReasonId: w.rejectionReason, rejectionReason: 'the product was used against its manual' };
+    default:
+      return {};
   }
 }
 
@@ -204,11 +267,18 @@ export class Fixtures {
    * A company signed up with `extra` fields of SignUpTenantInput (locale, timeZone, country), its admin address
    * confirmed (`unconfirmed`: left as sign-up leaves it).
    */
-  async tenant(slug = `t-${randomBytes(4).toString('hex')}`, name = 'Test Company', adminEmail = `admin@${slug}.test`, extra: Record<string, unknown> = {},
-    options: { unconfirmed?: boolean } = {}): Promise<TenantFixture> {
-    const data = ok(await this.server.staff(
-      `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token user { id } tenant { id } } }`,
-      { input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin', ...extra } }));
+  async tenant(
+    slug = `t-${randomBytes(4).toString('hex')}`,
+    name = 'Test Company',
+    adminEmail = `admin@${slug}.test`,
+    extra: Record<string, unknown> = {},
+    options: { unconfirmed?: boolean } = {},
+  ): Promise<TenantFixture> {
+    const data = ok(
+      await this.server.staff(`mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token user { id } tenant { id } } }`, {
+        input: { slug, name, adminEmail, adminPassword: PASSWORD, adminName: 'Admin', ...extra },
+      }),
+    );
     if (!options.unconfirmed) await this.build.confirmAddress(data.signUpTenant.tenant.id);
     return { slug, tenantId: data.signUpTenant.tenant.id, adminToken: data.signUpTenant.token, adminId: data.signUpTenant.user.id };
   }
@@ -233,18 +303,28 @@ export class Fixtures {
   }
 
   async login(tenantSlug: string, email: string, password = PASSWORD): Promise<string> {
-    return ok(await this.server.staff(`mutation($input: LoginInput!) { login(input: $input) { token } }`,
-      { input: { tenantSlug, email, password } })).login.token;
+    return ok(
+      await this.server.staff(`mutation($input: LoginInput!) { login(input: $input) { token } }`, {
+        input: { tenantSlug, email, password },
+      }),
+    ).login.token;
   }
 
   /** A tenant with departments, a category and one single-role member of each role. */
   async world(t?: TenantFixture): Promise<World> {
-    const tenant = t ?? await this.tenant();
+    const tenant = t ?? (await this.tenant());
     const [dept, otherDept, cat] = await Promise.all([this.department(tenant), this.department(tenant), this.category(tenant)]);
     const member = (role: Role) => (role === Role.SPECIALIST || role === Role.HEAD ? [dept] : []);
     const roles = Object.values(Role);
     const staff = await Promise.all(roles.map((r) => this.staff(tenant, [r], member(r))));
-    return { t: tenant, dept, otherDept, cat, ...await this.build.codes(tenant.tenantId), staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, StaffFixture> };
+    return {
+      t: tenant,
+      dept,
+      otherDept,
+      cat,
+      ...(await this.build.codes(tenant.tenantId)),
+      staff: Object.fromEntries(roles.map((r, i) => [r, staff[i]])) as Record<Role, StaffFixture>,
+    };
   }
 
   async register(token: string, overrides: Record<string, unknown> = {}): Promise<ComplaintView> {
@@ -273,7 +353,11 @@ export class Fixtures {
    * A new complaint of `w` (received over the API, `input` overriding the registration) moved along
    * EDGES to `stage`; `fields` adds to the fields of a step.
    */
-  async complaintAt(w: World, stage: Stage, options: { input?: Record<string, unknown>; fields?: Partial<Record<Stage, Record<string, unknown>>> } = {}): Promise<ComplaintView> {
+  async complaintAt(
+    w: World,
+    stage: Stage,
+    options: { input?: Record<string, unknown>; fields?: Partial<Record<Stage, Record<string, unknown>>> } = {},
+  ): Promise<ComplaintView> {
     let c = await this.register(w.staff.OPERATOR.token, options.input);
     for (const next of pathTo(stage)) c = await this.advance(w, c, next, options.fields?.[next]);
     return c;
@@ -285,27 +369,52 @@ export class Fixtures {
    * a warning in its SLA history on complaint `complaintId`, as the scheduler records one.
    */
   async companyRows(w: World, complaintId: string): Promise<void> {
-    const run = async (query: string, input: Record<string, unknown>, token: string) => ok(await this.server.staff(query, { input }, token));
-    await run('mutation($input: NotificationTemplateInput!) { saveNotificationTemplate(input: $input) { custom } }',
-      { event: 'CLOSED', locale: 'ru', subject: 'Закрыто: {{number}}', body: 'Обращение {{number}} закрыто.' }, w.t.adminToken);
-    await run('mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }',
-      { name: 'Acknowledgement', body: 'We received {{number}}.' }, w.t.adminToken);
-    await run('mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }', { name: 'ERP', scopes: ['READ_COMPLAINTS'] }, w.t.adminToken);
-    await run('mutation($input: StaffNotificationSettingsInput!) { setMyNotificationSettings(input: $input) { event } }',
-      { settings: [{ event: 'STAFF_SLA', enabled: false }] }, w.staff.HEAD.token);
-    for (const [token, name] of [[w.staff.HEAD.token, 'Urgent kettles'], [w.staff.OPERATOR.token, 'Kettles by phone']] as const) {
-      await run('mutation($input: SaveViewInput!) { saveView(input: $input) { id } }',
-        { name, filter: { search: 'kettle' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } }, token);
+    const run = async (query: string, input: Record<string, unknown>, token: string) =>
+      ok(await this.server.staff(query, { input }, token));
+    await run(
+      'mutation($input: NotificationTemplateInput!) { saveNotificationTemplate(input: $input) { custom } }',
+      { event: 'CLOSED', locale: 'ru', subject: 'Закрыто: {{number}}', body: 'Обращение {{number}} закрыто.' },
+      w.t.adminToken,
+    );
+    await run(
+      'mutation($input: CreateResponseTemplateInput!) { createResponseTemplate(input: $input) { id } }',
+      { name: 'Acknowledgement', body: 'We received {{number}}.' },
+      w.t.adminToken,
+    );
+    await run(
+      'mutation($input: CreateIntegrationInput!) { createIntegration(input: $input) { key } }',
+      { name: 'ERP', scopes: ['READ_COMPLAINTS'] },
+      w.t.adminToken,
+    );
+    await run(
+      'mutation($input: StaffNotificationSettingsInput!) { setMyNotificationSettings(input: $input) { event } }',
+      { settings: [{ event: 'STAFF_SLA', enabled: false }] },
+      w.staff.HEAD.token,
+    );
+    for (const [token, name] of [
+      [w.staff.HEAD.token, 'Urgent kettles'],
+      [w.staff.OPERATOR.token, 'Kettles by phone'],
+    ] as const) {
+      await run(
+        'mutation($input: SaveViewInput!) { saveView(input: $input) { id } }',
+        { name, filter: { search: 'kettle' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } },
+        token,
+      );
     }
-    await this.asTenant(w.t.tenantId, (m) => m.query(
-      `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id)
-       SELECT app_tenant_id(), gen_random_uuid(), id, 'RESOLUTION', stage, 'AT_RISK', now(), now(), $2 FROM complaints WHERE id = $1`, [complaintId, w.dept]));
+    await this.asTenant(w.t.tenantId, (m) =>
+      m.query(
+        `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id)
+       SELECT app_tenant_id(), gen_random_uuid(), id, 'RESOLUTION', stage, 'AT_RISK', now(), now(), $2 FROM complaints WHERE id = $1`,
+        [complaintId, w.dept],
+      ),
+    );
   }
 
   /** A survey of `w`'s company, sent for complaint `complaintId` and answered by phone (entered by its OPERATOR), as the survey service writes them. */
   surveyAnswered(w: World, complaintId: string): Promise<unknown> {
-    return this.asTenant(w.t.tenantId, (m) => m.query(
-      `WITH s AS (INSERT INTO surveys (tenant_id, id, name_ru, name_en, current_version, after_resolution, created_at, updated_at)
+    return this.asTenant(w.t.tenantId, (m) =>
+      m.query(
+        `WITH s AS (INSERT INTO surveys (tenant_id, id, name_ru, name_en, current_version, after_resolution, created_at, updated_at)
                   VALUES (app_tenant_id(), gen_random_uuid(), 'Опрос', 'Survey', 1, true, now(), now()) RETURNING id),
             v AS (INSERT INTO survey_versions (tenant_id, id, survey_id, number, published_at)
                   SELECT app_tenant_id(), gen_random_uuid(), s.id, 1, now() FROM s RETURNING id, survey_id),
@@ -317,7 +426,10 @@ export class Fixtures {
             r AS (INSERT INTO survey_responses (tenant_id, id, survey_id, version_id, complaint_id, invitation_id, channel, entered_by_user_id, detractor, created_at)
                   SELECT app_tenant_id(), gen_random_uuid(), i.survey_id, i.version_id, $1, i.id, 'PHONE', $2, false, now() FROM i RETURNING id)
        INSERT INTO survey_answers (tenant_id, id, response_id, question_id, type, parameter, score)
-       SELECT app_tenant_id(), gen_random_uuid(), r.id, q.id, 'CSAT', 'OVERALL', 4 FROM r, q`, [complaintId, w.staff.OPERATOR.id]));
+       SELECT app_tenant_id(), gen_random_uuid(), r.id, q.id, 'CSAT', 'OVERALL', 4 FROM r, q`,
+        [complaintId, w.staff.OPERATOR.id],
+      ),
+    );
   }
 
   /**
@@ -327,8 +439,9 @@ export class Fixtures {
    * received (its receipt and first part).
    */
   workerRows(w: World, complaintId: string): Promise<unknown> {
-    return this.asTenant(w.t.tenantId, (m) => m.query(
-      `WITH e AS (INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret, enabled, disabled_reason)
+    return this.asTenant(w.t.tenantId, (m) =>
+      m.query(
+        `WITH e AS (INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, secret, enabled, disabled_reason)
                   VALUES (app_tenant_id(), gen_random_uuid(), 'https://erp.example.com/reclaim', 'ERP', ARRAY['complaint.stage_changed'], $2, false, 'BY_ADMIN')
                   RETURNING id),
             d AS (INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, complaint_id, seq, event_type, payload, status, attempts, delivered_at, created_at)
@@ -348,8 +461,16 @@ export class Fixtures {
                   SELECT app_tenant_id(), gen_random_uuid(), id, false, 'WEEKLY', 1, 600, 7, 50, 90, now(), now() FROM surveys),
             r AS (INSERT INTO upload_receipts (tenant_id, attachment_id) VALUES (app_tenant_id(), $5))
        INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES (app_tenant_id(), $5, 0, $6)`,
-      [complaintId, `whsec_${randomBytes(24).toString('base64')}`, `<${randomUUID()}@example.com>`, randomBytes(48), randomUUID(),
-        Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)])]));
+        [
+          complaintId,
+          `whsec_${randomBytes(24).toString('base64')}`,
+          `<${randomUUID()}@example.com>`,
+          randomBytes(48),
+          randomUUID(),
+          Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(64)]),
+        ],
+      ),
+    );
   }
 
   /** Rows per table over all tenants, read as the connecting (superuser) role, which bypasses row-level security. */
@@ -384,7 +505,9 @@ export class Fixtures {
 }
 
 /** A test server with its Fixtures and one World in it, as most suites start: `({ server, fx, w } = await startWorld())`. */
-export async function startWorld(options: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; fx: Fixtures; w: World }> {
+export async function startWorld(
+  options: Parameters<typeof startTestServer>[0] = {},
+): Promise<{ server: TestServer; fx: Fixtures; w: World }> {
   const server = await startTestServer(options);
   const fx = new Fixtures(server);
   return { server, fx, w: await fx.world() };
@@ -396,7 +519,9 @@ export async function startWorld(options: Parameters<typeof startTestServer>[0] 
  */
 export async function dbState(dataSource: DataSource, tenantId?: string): Promise<Record<string, string>> {
   const of = (t: string) => (tenantId ? ` WHERE x.${t === 'tenants' ? 'id' : 'tenant_id'} = $1::uuid` : '');
-  const sql = [...TABLES, ...REQUEST_WRITTEN].map((t) => `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(${ROW(t)}, 0)), 0) FROM ${t} x${of(t)}) AS ${t}`);
+  const sql = [...TABLES, ...REQUEST_WRITTEN].map(
+    (t) => `(SELECT count(*) || ':' || coalesce(sum(hashtextextended(${ROW(t)}, 0)), 0) FROM ${t} x${of(t)}) AS ${t}`,
+  );
   const [row] = await dataSource.query(`SELECT ${sql.join(', ')}`, tenantId ? [tenantId] : []);
   return row;
 }

@@ -32,7 +32,10 @@ async function migrateTemplate(url: string): Promise<void> {
 export async function teardown() {
   const url = process.env.DATABASE_URL;
   if (!url) return;
-  const copies = await adminQuery<{ name: string }>(url, `SELECT datname AS name FROM pg_database WHERE starts_with(datname, '${copyPrefix()}')`);
+  const copies = await adminQuery<{ name: string }>(
+    url,
+    `SELECT datname AS name FROM pg_database WHERE starts_with(datname, '${copyPrefix()}')`,
+  );
   for (const { name } of copies) await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await adminQuery(url, `DROP DATABASE IF EXISTS ${templateDb()} WITH (FORCE)`);
 }

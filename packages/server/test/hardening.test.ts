@@ -43,7 +43,9 @@ describe('in production', () => {
     const open = await startTestServer({ production: true, graphqlIntrospection: true });
     try {
       expect(ok(await open.staff(INTROSPECTION)).__schema.queryType.name).toBe('Query');
-      expect(expectError(await open.portal('{ complaintStatu(number: "x", accessToken: "y") { stage } }'), 'BAD_USER_INPUT').message).toMatch(/Did you mean/);
+      expect(
+        expectError(await open.portal('{ complaintStatu(number: "x", accessToken: "y") { stage } }'), 'BAD_USER_INPUT').message,
+      ).toMatch(/Did you mean/);
     } finally {
       await open.close();
     }
@@ -54,7 +56,9 @@ describe('in production', () => {
 describe('requests that are wrong, not the server', () => {
   it('a persisted query whose hash does not match its text is BAD_USER_INPUT, and nothing is logged', async () => {
     const logged = vi.spyOn(console, 'error');
-    const res = await request(server.url).post('/graphql').set('content-type', 'application/json')
+    const res = await request(server.url)
+      .post('/graphql')
+      .set('content-type', 'application/json')
       .send({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
     expect(res.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' });
     expect(logged).not.toHaveBeenCalled();
@@ -62,7 +66,9 @@ describe('requests that are wrong, not the server', () => {
 
   it('a cursor dated year 275760 is BAD_USER_INPUT, and nothing is logged', async () => {
     const logged = vi.spyOn(console, 'error');
-    const cursor = Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    const cursor = Buffer.from(JSON.stringify(['+275760-09-13T00:00:00.000Z', '00000000-0000-4000-8000-000000000000'])).toString(
+      'base64url',
+    );
     const res = await server.staff('query($after: String) { complaints(after: $after) { totalCount } }', { after: cursor }, t.adminToken);
     expect(expectError(res, 'BAD_USER_INPUT').message).toBe('invalid cursor');
     expect(logged).not.toHaveBeenCalled();
@@ -74,16 +80,28 @@ describe('text with hidden characters', () => {
 
   it('is refused in every input, from variables or literals, and nothing is written', async () => {
     const before = await count();
-    for (const [field, text] of [['subject', 'Refund\u200B please'], ['description', 'total \u202Eexe.fdp'], ['product', 'Kettle\u2066K-2\u2069'],
-      ['orderRef', '\uFEFFSO-17']] as const) {
+    for (const [field, text] of [
+      ['subject', 'Refund\u200B please'],
+      ['description', 'total \u202Eexe.fdp'],
+      ['product', 'Kettle\u2066K-2\u2069'],
+      ['orderRef', '\uFEFFSO-17'],
+    ] as const) {
       const res = await server.staff(Q.register, { input: complaintInput({ [field]: text }) }, t.adminToken);
       expect(expectError(res, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').message).toContain(`$input.${field}`);
-      expect(expectError(res, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').extensions?.fields).toEqual([{ field: `input.${field}`, reason: 'INVISIBLE_CHARACTERS' }]);
+      expect(expectError(res, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').extensions?.fields).toEqual([
+        { field: `input.${field}`, reason: 'INVISIBLE_CHARACTERS' },
+      ]);
     }
     const literal = await server.staff('mutation { createDepartment(input: { name: "Sales\u200D" }) { id } }', {}, t.adminToken);
     expect(expectError(literal, 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS').message).toContain('a string literal');
-    expectError(await server.portal(Q.submit, { slug: t.slug, input: { kind: 'CLAIM', subject: 'Broken', description: 'It broke\u2067',
-      customer: { name: 'Vera', email: 'vera@example.com' } } }), 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS');
+    expectError(
+      await server.portal(Q.submit, {
+        slug: t.slug,
+        input: { kind: 'CLAIM', subject: 'Broken', description: 'It broke\u2067', customer: { name: 'Vera', email: 'vera@example.com' } },
+      }),
+      'BAD_USER_INPUT',
+      'INVISIBLE_CHARACTERS',
+    );
     expect(await count()).toBe(before);
   });
 
@@ -98,17 +116,29 @@ describe('an idempotency key', () => {
     const key = `key-${Date.now()}`;
     const first = ok(await server.staff(Q.register, { input: complaintInput({ idempotencyKey: key }) }, t.adminToken)).registerComplaint;
     // The same complaint, written differently (padding, key order, a null for an absent field).
-    const same = { customer: { email: 'ivan@example.com', name: ' Ivan Petrov' }, ...complaintInput({ idempotencyKey: key, product: null }) };
+    const same = {
+      customer: { email: 'ivan@example.com', name: ' Ivan Petrov' },
+      ...complaintInput({ idempotencyKey: key, product: null }),
+    };
     expect(ok(await server.staff(Q.register, { input: same }, t.adminToken)).registerComplaint.id).toBe(first.id);
     const before = await fx.asTenant(t.tenantId, (m) => m.query('SELECT count(*)::int AS n FROM complaints'));
-    const other = await server.staff(Q.register, { input: complaintInput({ idempotencyKey: key, subject: 'A different problem' }) }, t.adminToken);
+    const other = await server.staff(
+      Q.register,
+      { input: complaintInput({ idempotencyKey: key, subject: 'A different problem' }) },
+      t.adminToken,
+    );
     expectError(other, 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED');
     expect(await fx.asTenant(t.tenantId, (m) => m.query('SELECT count(*)::int AS n FROM complaints'))).toEqual(before);
   });
 
   it('on the portal, too', async () => {
-    const input = (description: string) => ({ kind: 'CLAIM', subject: 'Broken zipper', description, idempotencyKey: 'portal-key-1',
-      customer: { name: 'Vera', email: 'vera@example.com' } });
+    const input = (description: string) => ({
+      kind: 'CLAIM',
+      subject: 'Broken zipper',
+      description,
+      idempotencyKey: 'portal-key-1',
+      customer: { name: 'Vera', email: 'vera@example.com' },
+    });
     ok(await server.portal(Q.submit, { slug: t.slug, input: input('It broke') }));
     expectError(await server.portal(Q.submit, { slug: t.slug, input: input('It broke') }), 'BAD_USER_INPUT');
     expectError(await server.portal(Q.submit, { slug: t.slug, input: input('Something else') }), 'CONFLICT', 'IDEMPOTENCY_KEY_REUSED');
@@ -122,12 +152,17 @@ describe('/healthz', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it('gives the figures at /healthz/details to the operators\' token only', async () => {
+  it("gives the figures at /healthz/details to the operators' token only", async () => {
     expect((await request(server.url).get('/healthz/details')).status).toBe(404);
     expect((await request(server.url).get('/healthz/details').set('authorization', 'Bearer wrong')).status).toBe(404);
     const res = await request(server.url).get('/healthz/details').set('authorization', 'Bearer operator-secret');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', sockets: expect.any(Number), subscriptions: expect.any(Number), rssBytes: expect.any(Number) });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      sockets: expect.any(Number),
+      subscriptions: expect.any(Number),
+      rssBytes: expect.any(Number),
+    });
   });
 
   it('has no details without OPERATOR_TOKEN', async () => {

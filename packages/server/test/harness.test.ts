@@ -12,11 +12,13 @@ const postgres = !!process.env.DATABASE_URL;
 /** Rows in every table but the migrations', and where each sequence stands. */
 async function contents(db: TestDatabase): Promise<{ rows: Record<string, number>; sequences: Record<string, string | null> }> {
   const tables: Array<{ name: string }> = await db.dataSource.query(
-    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`);
+    `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations' ORDER BY 1`,
+  );
   const rows: Record<string, number> = {};
   for (const { name } of tables) rows[name] = Number((await db.dataSource.query(`SELECT count(*) AS n FROM "${name}"`))[0].n);
   const sequences: Array<{ name: string; last: string | null }> = await db.dataSource.query(
-    `SELECT sequencename AS name, last_value::text AS last FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`);
+    `SELECT sequencename AS name, last_value::text AS last FROM pg_sequences WHERE schemaname = 'public' ORDER BY 1`,
+  );
   return { rows, sequences: Object.fromEntries(sequences.map((s) => [s.name, s.last])) };
 }
 
@@ -73,21 +75,32 @@ describe('the check that an attempt writes nothing (expectNoWritesIn)', () => {
       const { id } = await new Builders(db.dataSource).newComplaint(w, Stage.RECEIVED);
       const other = await new Builders(db.dataSource).world();
       // Each write checked to have touched the rows it should (an UPDATE's or DELETE's count).
-      const write = (tenantId: string, sql: string, rows?: number) => () => inTenant(db.dataSource, tenantId, async (m) => {
-        const result = await m.query(sql);
-        if (rows !== undefined) expect(result[1]).toBe(rows);
-      });
-      const fails = (attempt: () => Promise<unknown>) => expect(expectNoWritesIn(db.dataSource, attempt)).rejects.toThrow(/to deeply equal/);
+      const write = (tenantId: string, sql: string, rows?: number) => () =>
+        inTenant(db.dataSource, tenantId, async (m) => {
+          const result = await m.query(sql);
+          if (rows !== undefined) expect(result[1]).toBe(rows);
+        });
+      const fails = (attempt: () => Promise<unknown>) =>
+        expect(expectNoWritesIn(db.dataSource, attempt)).rejects.toThrow(/to deeply equal/);
       await fails(write(w.t.tenantId, `UPDATE complaints SET subject = subject WHERE id = '${id}'`, 1));
-      await fails(write(w.t.tenantId, `INSERT INTO departments (tenant_id, id, name) VALUES (app_tenant_id(), gen_random_uuid(), 'Returns')`));
+      await fails(
+        write(w.t.tenantId, `INSERT INTO departments (tenant_id, id, name) VALUES (app_tenant_id(), gen_random_uuid(), 'Returns')`),
+      );
       await fails(write(w.t.tenantId, `DELETE FROM departments WHERE name = 'Returns'`, 1));
       // Of the tables only requests write, beyond those the isolation tests list (a survey, say).
-      await fails(write(w.t.tenantId, `INSERT INTO surveys (tenant_id, id, name_ru, name_en, created_at, updated_at)
-        VALUES (app_tenant_id(), gen_random_uuid(), 'Опрос', 'Survey', now(), now())`));
-      await expectNoWritesIn(db.dataSource, () => inTenant(db.dataSource, w.t.tenantId, async (m) => {
-        await m.query(`UPDATE complaints SET subject = 'Other' WHERE id = $1`, [id]);
-        await m.query(`SELECT 1/0`);
-      }).catch(() => undefined));
+      await fails(
+        write(
+          w.t.tenantId,
+          `INSERT INTO surveys (tenant_id, id, name_ru, name_en, created_at, updated_at)
+        VALUES (app_tenant_id(), gen_random_uuid(), 'Опрос', 'Survey', now(), now())`,
+        ),
+      );
+      await expectNoWritesIn(db.dataSource, () =>
+        inTenant(db.dataSource, w.t.tenantId, async (m) => {
+          await m.query(`UPDATE complaints SET subject = 'Other' WHERE id = $1`, [id]);
+          await m.query(`SELECT 1/0`);
+        }).catch(() => undefined),
+      );
       // Another company's writes are not the company's, with its id given.
       await expectNoWritesIn(db.dataSource, write(other.t.tenantId, `UPDATE departments SET name = name`, 2), w.t.tenantId);
     } finally {

@@ -46,10 +46,16 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
   const { dataSource, mode, databaseUrl, drop } = await testDatabase(database);
   // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
   const app = await createApp(dataSource, {
-    jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false,
-    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, passwordHashCost: TEST_HASH_COST,
+    jwtSecret: randomBytes(32).toString('hex'),
+    tokenTtlSeconds: 3600,
+    production: false,
+    rateLimitPerMinute: 0,
+    anonymousRateLimitPerMinute: 0,
+    passwordHashCost: TEST_HASH_COST,
     // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
-    pubsub: mode === 'postgres' ? 'postgres' : 'memory', databaseUrl, ...options,
+    pubsub: mode === 'postgres' ? 'postgres' : 'memory',
+    databaseUrl,
+    ...options,
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -95,7 +101,7 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
   let databaseUrl: string | undefined;
   let name: string | undefined;
   if (url) {
-    name = emptied.pop() ?? await copyTemplate(url);
+    name = emptied.pop() ?? (await copyTemplate(url));
     databaseUrl = withDatabase(url, name);
   }
   // A request waits up to 30 s for its share of the pool (5 s in production): on a loaded 2-core machine a fixture's
@@ -104,7 +110,9 @@ export async function testDatabase(database: DatabaseOptions = {}): Promise<Test
   const { dataSource, mode } = await createDataSource({ dbPoolSize: 40, dbPoolWaitMs: 30_000, ...database, databaseUrl });
   if (mode === 'embedded') await migrate(dataSource, mode);
   return {
-    dataSource, mode, databaseUrl,
+    dataSource,
+    mode,
+    databaseUrl,
     async drop() {
       await dataSource.destroy();
       if (url && name) await giveBack(url, name);
@@ -141,10 +149,14 @@ async function giveBack(url: string, name: string): Promise<void> {
     return;
   }
   const client = new pg.Client({ connectionString: withDatabase(url, renamed) });
-  const same = await client.connect()
+  const same = await client
+    .connect()
     .then(() => client.query(EMPTY_TABLES))
     .then(() => client.query<{ fingerprint: string }>(`SELECT ${SCHEMA_FINGERPRINT} AS fingerprint`))
-    .then((result) => result.rows[0]?.fingerprint === templateFingerprint(), () => false)
+    .then(
+      (result) => result.rows[0]?.fingerprint === templateFingerprint(),
+      () => false,
+    )
     .finally(() => client.end());
   if (same) emptied.push(renamed);
   else await adminQuery(url, `DROP DATABASE IF EXISTS ${renamed} WITH (FORCE)`);
@@ -158,8 +170,11 @@ async function giveBack(url: string, name: string): Promise<void> {
 /** A company row written straight through `runner` (a migration test's old data), with the columns every migration since has; its id. */
 export async function insertOldTenant(runner: QueryRunner): Promise<string> {
   const tenant = randomUUID();
-  await runner.query(`INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
-    VALUES ($1, $2, $3, 'Old Co', 'en', 'UTC', 'GB', 'GBP', '{}', now())`, [tenant, `old-${tenant.slice(0, 8)}`, `OLD${tenant.slice(0, 4)}`]);
+  await runner.query(
+    `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, currency, branding, created_at)
+    VALUES ($1, $2, $3, 'Old Co', 'en', 'UTC', 'GB', 'GBP', '{}', now())`,
+    [tenant, `old-${tenant.slice(0, 8)}`, `OLD${tenant.slice(0, 4)}`],
+  );
   return tenant;
 }
 
@@ -180,8 +195,10 @@ export async function withMigrationUndone(migration: MigrationInterface, test: (
  * (with a checkpoint) takes a third of the time for a database this small.
  */
 let strategy: Promise<string> | undefined;
-const fileCopy = (url: string) => strategy ??= adminQuery<{ v: number }>(url, `SELECT current_setting('server_version_num')::int AS v`)
-  .then(([row]) => (row!.v >= 150000 ? ' STRATEGY FILE_COPY' : ''));
+const fileCopy = (url: string) =>
+  (strategy ??= adminQuery<{ v: number }>(url, `SELECT current_setting('server_version_num')::int AS v`).then(([row]) =>
+    row!.v >= 150000 ? ' STRATEGY FILE_COPY' : '',
+  ));
 
 /**
  * `count` units of work of the company (its staff's requests, say; of one user or key with `userId`) inside
@@ -189,23 +206,34 @@ const fileCopy = (url: string) => strategy ??= adminQuery<{ v: number }>(url, `S
  * all are inside, and fails (letting go of those that got in) when one is refused or they are not all inside
  * within `withinMs`.
  */
-export async function holdShare(dataSource: DataSource, tenantId: string, count: number,
-  { userId, withinMs = 5000 }: { userId?: string; withinMs?: number } = {}): Promise<{ release: () => Promise<void> }> {
+export async function holdShare(
+  dataSource: DataSource,
+  tenantId: string,
+  count: number,
+  { userId, withinMs = 5000 }: { userId?: string; withinMs?: number } = {},
+): Promise<{ release: () => Promise<void> }> {
   let open = () => undefined as void;
-  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
   let entered = 0;
-  const holding = Array.from({ length: count }, () => inUnit(dataSource, async (uow) => {
-    await uow.enterTenant(tenantId, { userId });
-    entered++;
-    await gate;
-  }));
+  const holding = Array.from({ length: count }, () =>
+    inUnit(dataSource, async (uow) => {
+      await uow.enterTenant(tenantId, { userId });
+      entered++;
+      await gate;
+    }),
+  );
   const release = async () => {
     open();
     await Promise.allSettled(holding);
   };
   // A unit settles before the gate opens only when it was refused.
   let settled = false;
-  for (const h of holding) h.catch(() => { settled = true; });
+  for (const h of holding)
+    h.catch(() => {
+      settled = true;
+    });
   const deadline = Date.now() + withinMs;
   while (entered < count) {
     if (settled || Date.now() > deadline) {

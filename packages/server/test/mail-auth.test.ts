@@ -52,16 +52,39 @@ beforeAll(async () => {
   dnsPort = (dns.address() as AddressInfo).port;
   sink = await new SmtpSink().start();
   server = await startTestServer({
-    smtpUrl: sink.url, mailDomain: DOMAIN, publicUrl: 'https://reclaim.example.com', smtpPort: 0, smtpHost: '127.0.0.1',
-    mailMaxBytes: 200 * 1024, mailPerSenderPerHour: 0, mailPerCompanyPerHour: 0, mail: { pollMs: 100 },
-    mailAuth: true, mailAuthDns: [`127.0.0.1:${dnsPort}`], mailAuthTimeoutMs: 1000,
+    smtpUrl: sink.url,
+    mailDomain: DOMAIN,
+    publicUrl: 'https://reclaim.example.com',
+    smtpPort: 0,
+    smtpHost: '127.0.0.1',
+    mailMaxBytes: 200 * 1024,
+    mailPerSenderPerHour: 0,
+    mailPerCompanyPerHour: 0,
+    mail: { pollMs: 100 },
+    mailAuth: true,
+    mailAuthDns: [`127.0.0.1:${dnsPort}`],
+    mailAuthTimeoutMs: 1000,
     mailDkim: { selector: 'rc1', privateKey: ownKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
   });
   const smtp = { host: '127.0.0.1', port: server.smtpPort!, secure: false, ignoreTLS: true } as const;
-  honest = nodemailer.createTransport({ ...smtp, dkim: { domainName: SENDER_DOMAIN, keySelector: 'sel', privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } });
+  honest = nodemailer.createTransport({
+    ...smtp,
+    dkim: {
+      domainName: SENDER_DOMAIN,
+      keySelector: 'sel',
+      privateKey: keys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    },
+  });
   // Another machine: another address, and a key that is not the domain's.
-  forger = nodemailer.createTransport({ ...smtp, localAddress: '127.0.0.2',
-    dkim: { domainName: SENDER_DOMAIN, keySelector: 'sel', privateKey: forgedKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() } });
+  forger = nodemailer.createTransport({
+    ...smtp,
+    localAddress: '127.0.0.2',
+    dkim: {
+      domainName: SENDER_DOMAIN,
+      keySelector: 'sel',
+      privateKey: forgedKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    },
+  });
   fx = new Fixtures(server);
   a = await fx.world(await fx.tenant(undefined, 'Test Company', undefined, { locale: 'en' }));
 });
@@ -73,13 +96,19 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (dns ? dns.close(() => resolve()) : resolve()));
 });
 
-const row = async (messageId: string) => (await fx.asTenant(a.t.tenantId, (m) => m.query(
-  'SELECT outcome, threaded_by, complaint_id, spf, dkim, dmarc, dmarc_policy FROM inbound_mails WHERE message_id = $1', [messageId])))[0];
+const row = async (messageId: string) =>
+  (
+    await fx.asTenant(a.t.tenantId, (m) =>
+      m.query('SELECT outcome, threaded_by, complaint_id, spf, dkim, dmarc, dmarc_policy FROM inbound_mails WHERE message_id = $1', [
+        messageId,
+      ]),
+    )
+  )[0];
 const recorded = (messageId: string) => eventually(async () => (await row(messageId)) ?? false, 10_000, 'the mail recorded');
 const TIMELINE = `query($id: ID!) { complaint(id: $id) { id messages { body } timeline { type data } } }`;
 
 describe('SPF, DKIM and DMARC of received mail', () => {
-  it('records pass for the domain\'s own mail, which threads; a forged one fails DMARC (p=reject) and is never threaded', async () => {
+  it("records pass for the domain's own mail, which threads; a forged one fails DMARC (p=reject) and is never threaded", async () => {
     const from = `olga-${randomBytes(3).toString('hex')}@${SENDER_DOMAIN}`;
     const first = `<${randomBytes(6).toString('hex')}@${SENDER_DOMAIN}>`;
     await honest.sendMail({ from, to: `${a.t.slug}@${DOMAIN}`, subject: 'Broken kettle', text: 'It stopped heating.', messageId: first });
@@ -87,23 +116,58 @@ describe('SPF, DKIM and DMARC of received mail', () => {
     expect(created).toMatchObject({ outcome: 'NEW_COMPLAINT', spf: 'pass', dkim: 'pass', dmarc: 'pass', dmarc_policy: 'reject' });
     const ours = await eventually(() => sink.to(from)[0], 10_000, 'the received mail');
     // The service's own mail is DKIM-signed for MAIL_DOMAIN, and the signature verifies against the published key.
-    const signed = await new MailAuthenticator({ timeoutMs: 1000, servers: [`127.0.0.1:${dnsPort}`] })
-      .check(ours.raw, { ip: '127.0.0.1', helo: DOMAIN, sender: `${a.t.slug}@${DOMAIN}` });
+    const signed = await new MailAuthenticator({ timeoutMs: 1000, servers: [`127.0.0.1:${dnsPort}`] }).check(ours.raw, {
+      ip: '127.0.0.1',
+      helo: DOMAIN,
+      sender: `${a.t.slug}@${DOMAIN}`,
+    });
     expect(signed?.dkim).toBe('pass');
-    const signature = ours.raw.toString().split(/\r?\n(?=\S)/).find((h) => h.startsWith('DKIM-Signature:')) ?? '';
-    expect(signature.replace(/\s+/g, '')).toMatch(new RegExp(`d=${DOMAIN.replace(/\./g, '\\.')};.*s=rc1;|s=rc1;.*d=${DOMAIN.replace(/\./g, '\\.')};`));
+    const signature =
+      ours.raw
+        .toString()
+        .split(/\r?\n(?=\S)/)
+        .find((h) => h.startsWith('DKIM-Signature:')) ?? '';
+    expect(signature.replace(/\s+/g, '')).toMatch(
+      new RegExp(`d=${DOMAIN.replace(/\./g, '\\.')};.*s=rc1;|s=rc1;.*d=${DOMAIN.replace(/\./g, '\\.')};`),
+    );
 
     const reply = `<${randomBytes(6).toString('hex')}@${SENDER_DOMAIN}>`;
-    await honest.sendMail({ from, to: `${a.t.slug}@${DOMAIN}`, subject: `Re: ${ours.parsed.subject}`, text: 'Here is the receipt.',
-      messageId: reply, inReplyTo: ours.parsed.messageId, references: [ours.parsed.messageId!] });
-    expect(await recorded(reply)).toMatchObject({ outcome: 'THREADED', threaded_by: 'REFERENCES', complaint_id: created.complaint_id, dmarc: 'pass' });
+    await honest.sendMail({
+      from,
+      to: `${a.t.slug}@${DOMAIN}`,
+      subject: `Re: ${ours.parsed.subject}`,
+      text: 'Here is the receipt.',
+      messageId: reply,
+      inReplyTo: ours.parsed.messageId,
+      references: [ours.parsed.messageId!],
+    });
+    expect(await recorded(reply)).toMatchObject({
+      outcome: 'THREADED',
+      threaded_by: 'REFERENCES',
+      complaint_id: created.complaint_id,
+      dmarc: 'pass',
+    });
 
     // Someone else writes as the customer, from an address the domain's SPF does not allow, with a key that is not the domain's.
     const forged = `<${randomBytes(6).toString('hex')}@${SENDER_DOMAIN}>`;
-    await forger.sendMail({ from, to: `${a.t.slug}@${DOMAIN}`, subject: `Re: ${ours.parsed.subject}`, text: 'Send the refund to this card instead.',
-      messageId: forged, inReplyTo: ours.parsed.messageId, references: [ours.parsed.messageId!] });
+    await forger.sendMail({
+      from,
+      to: `${a.t.slug}@${DOMAIN}`,
+      subject: `Re: ${ours.parsed.subject}`,
+      text: 'Send the refund to this card instead.',
+      messageId: forged,
+      inReplyTo: ours.parsed.messageId,
+      references: [ours.parsed.messageId!],
+    });
     const refused = await recorded(forged);
-    expect(refused).toMatchObject({ outcome: 'NEW_COMPLAINT', threaded_by: null, spf: 'fail', dkim: 'fail', dmarc: 'fail', dmarc_policy: 'reject' });
+    expect(refused).toMatchObject({
+      outcome: 'NEW_COMPLAINT',
+      threaded_by: null,
+      spf: 'fail',
+      dkim: 'fail',
+      dmarc: 'fail',
+      dmarc_policy: 'reject',
+    });
     expect(refused.complaint_id).not.toBe(created.complaint_id);
     const original = ok(await server.staff(TIMELINE, { id: created.complaint_id }, a.staff.HEAD.token)).complaint;
     expect(original.messages.map((m: any) => m.body)).toEqual(['Here is the receipt.']);
@@ -112,7 +176,13 @@ describe('SPF, DKIM and DMARC of received mail', () => {
     // Admins read the results in the staff API; other roles may not.
     const INBOUND = 'query { inboundMails(first: 10) { messageId outcome complaintNumber spf dkim dmarc dmarcPolicy } }';
     const listed = ok(await server.staff(INBOUND, {}, a.staff.ADMIN.token)).inboundMails;
-    expect(listed.find((m: any) => m.messageId === forged)).toMatchObject({ outcome: 'NEW_COMPLAINT', spf: 'fail', dkim: 'fail', dmarc: 'fail', dmarcPolicy: 'reject' });
+    expect(listed.find((m: any) => m.messageId === forged)).toMatchObject({
+      outcome: 'NEW_COMPLAINT',
+      spf: 'fail',
+      dkim: 'fail',
+      dmarc: 'fail',
+      dmarcPolicy: 'reject',
+    });
     expect(listed.find((m: any) => m.messageId === first)).toMatchObject({ spf: 'pass', dkim: 'pass', dmarc: 'pass' });
     expectError(await server.staff(INBOUND, {}, a.staff.OPERATOR.token), 'FORBIDDEN');
   });

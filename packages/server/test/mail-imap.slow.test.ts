@@ -33,7 +33,11 @@ const INBOUND = `{ inboundMails(first: 100) { messageId fromAddress subject outc
 /** A Dovecot account of its own for each test: a mailbox no other test writes to. */
 function account() {
   const { user, password } = dovecot.account();
-  return { user, password, input: { host: '127.0.0.1', port: dovecot.port, security: 'NONE', username: user, password, folder: 'INBOX', enabled: true } };
+  return {
+    user,
+    password,
+    input: { host: '127.0.0.1', port: dovecot.port, security: 'NONE', username: user, password, folder: 'INBOX', enabled: true },
+  };
 }
 
 let sequence = 0;
@@ -41,9 +45,12 @@ let sequence = 0;
 function mail(subject: string, from = `customer-${randomBytes(3).toString('hex')}@example.com`, extra = '') {
   const id = `<imap-${Date.now()}-${sequence++}-${randomBytes(4).toString('hex')}@example.com>`;
   return {
-    id, from, subject,
-    raw: `From: Ivan Petrov <${from}>\r\nTo: claims@acme.test\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\nDate: ${new Date().toUTCString()}\r\n`
-      + `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n${extra}\r\nThe kettle's lid cracked on the second day.\r\n`,
+    id,
+    from,
+    subject,
+    raw:
+      `From: Ivan Petrov <${from}>\r\nTo: claims@acme.test\r\nSubject: ${subject}\r\nMessage-ID: ${id}\r\nDate: ${new Date().toUTCString()}\r\n` +
+      `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n${extra}\r\nThe kettle's lid cracked on the second day.\r\n`,
   };
 }
 
@@ -70,10 +77,17 @@ async function seen(user: string, password: string, messageId: string): Promise<
   }
 }
 
-suite('the company\'s own mailbox over IMAP', () => {
+suite("the company's own mailbox over IMAP", () => {
   beforeAll(async () => {
     dovecot = await new Dovecot().start();
-    server = await startTestServer({ mailDomain: DOMAIN, mailTagSecret: TAG_SECRET, mailboxesAllowInsecure: true, mailMaxBytes: 200 * 1024, mailbox: { pollMs: 100, intervalMs: 400 }, mail: { pollMs: 100 } });
+    server = await startTestServer({
+      mailDomain: DOMAIN,
+      mailTagSecret: TAG_SECRET,
+      mailboxesAllowInsecure: true,
+      mailMaxBytes: 200 * 1024,
+      mailbox: { pollMs: 100, intervalMs: 400 },
+      mail: { pollMs: 100 },
+    });
     fx = new Fixtures(server);
     [a, b] = await Promise.all([fx.world(), fx.world()]);
   }, 60_000);
@@ -86,7 +100,9 @@ suite('the company\'s own mailbox over IMAP', () => {
     const { input } = account();
     const refused = async (change: object, reason: string, field: string) => {
       const error = expectError(await server.staff(SAVE, { input: { ...input, ...change } }, a.t.adminToken), 'BAD_USER_INPUT', reason);
-      expect((error.extensions as { fields: Array<{ field: string; reason: string }> }).fields).toEqual([expect.objectContaining({ field, reason })]);
+      expect((error.extensions as { fields: Array<{ field: string; reason: string }> }).fields).toEqual([
+        expect.objectContaining({ field, reason }),
+      ]);
     };
     await refused({ password: 'wrong' }, 'MAILBOX_LOGIN_FAILED', 'password');
     await refused({ folder: 'Complaints' }, 'MAILBOX_FOLDER_MISSING', 'folder');
@@ -118,11 +134,22 @@ suite('the company\'s own mailbox over IMAP', () => {
     await client.logout();
 
     const saved = ok(await server.staff(SAVE, { input }, a.t.adminToken)).saveMailbox;
-    expect(saved).toMatchObject({ host: '127.0.0.1', port: dovecot.port, security: 'NONE', username: user, folder: 'INBOX', enabled: true });
-    const [complaint] = await eventually(async () => {
-      const rows = await bySubject(a, early.subject);
-      return rows.length > 0 && rows;
-    }, 10_000, 'the complaint from the unseen mail');
+    expect(saved).toMatchObject({
+      host: '127.0.0.1',
+      port: dovecot.port,
+      security: 'NONE',
+      username: user,
+      folder: 'INBOX',
+      enabled: true,
+    });
+    const [complaint] = await eventually(
+      async () => {
+        const rows = await bySubject(a, early.subject);
+        return rows.length > 0 && rows;
+      },
+      10_000,
+      'the complaint from the unseen mail',
+    );
     expect(complaint).toMatchObject({ channel: 'EMAIL', customer_email: early.from });
     expect(await seen(user, password, early.id)).toBe(true);
     expect(await bySubject(a, read.subject)).toHaveLength(0);
@@ -130,10 +157,14 @@ suite('the company\'s own mailbox over IMAP', () => {
     const later = mail('Second mail, after the first read');
     await dovecot.deliver(user, password, later.raw);
     await eventually(async () => (await bySubject(a, later.subject)).length > 0, 10_000, 'the mail that arrived later');
-    const box = await eventually(async () => {
-      const m = ok(await server.staff(MAILBOX, {}, a.t.adminToken)).mailbox;
-      return m.fetched >= 2 && m;
-    }, 5000, 'the count');
+    const box = await eventually(
+      async () => {
+        const m = ok(await server.staff(MAILBOX, {}, a.t.adminToken)).mailbox;
+        return m.fetched >= 2 && m;
+      },
+      5000,
+      'the count',
+    );
     expect(box).toMatchObject({ fetched: 2, failures: 0, lastErrorCode: null });
     expect(new Date(box.lastPolledAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
@@ -160,27 +191,42 @@ suite('the company\'s own mailbox over IMAP', () => {
     await dovecot.deliver(user, password, after.raw);
     ok(await server.staff(SAVE, { input }, a.t.adminToken));
     await eventually(async () => (await bySubject(a, after.subject)).length > 0, 10_000, 'the mail after the large one');
-    const received = async () => ok(await server.staff(INBOUND, {}, a.t.adminToken)).inboundMails
-      .filter((m: { messageId: string }) => m.messageId === big.id);
-    expect(await received()).toEqual([{ messageId: big.id, fromAddress: big.from, subject: big.subject, outcome: 'TOO_LARGE', complaintNumber: null }]);
+    const received = async () =>
+      ok(await server.staff(INBOUND, {}, a.t.adminToken)).inboundMails.filter((m: { messageId: string }) => m.messageId === big.id);
+    expect(await received()).toEqual([
+      { messageId: big.id, fromAddress: big.from, subject: big.subject, outcome: 'TOO_LARGE', complaintNumber: null },
+    ]);
     expect(await bySubject(a, big.subject)).toHaveLength(0);
     expect(await seen(user, password, big.id)).toBe(false);
     expect(ok(await server.staff(MAILBOX, {}, a.t.adminToken)).mailbox).toMatchObject({ fetched: 1, failures: 0 });
     // Read again from the start (a node that died before recording how far it got): still one record.
     await fx.asTenant(a.t.tenantId, (m) => m.query('UPDATE mail_mailboxes SET last_uid = NULL, uid_validity = NULL'));
     ok(await server.staff(READ_NOW, {}, a.t.adminToken));
-    await eventually(async () => (await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT 1 FROM mail_mailboxes WHERE uid_validity IS NOT NULL'))).length > 0,
-      10_000, 'the second read');
+    await eventually(
+      async () =>
+        (await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT 1 FROM mail_mailboxes WHERE uid_validity IS NOT NULL'))).length > 0,
+      10_000,
+      'the second read',
+    );
     expect(await received()).toHaveLength(1);
-    expect(ok(await server.staff(INBOUND, {}, b.t.adminToken)).inboundMails.filter((m: { messageId: string }) => m.messageId === big.id)).toEqual([]);
+    expect(
+      ok(await server.staff(INBOUND, {}, b.t.adminToken)).inboundMails.filter((m: { messageId: string }) => m.messageId === big.id),
+    ).toEqual([]);
   });
 
   it('is read by one node at a time, and no mail is taken twice by two nodes', async () => {
     const { user, password, input } = account();
     // Another node: its own reader over the same database, with the same settings.
-    const second = new MailboxReader(server.dataSource, undefined, new MailLinks(TAG_SECRET, 'http://localhost'), { domain: DOMAIN, tagSecret: TAG_SECRET },
-      new SecretBox(TAG_SECRET, 'mailbox password'), { allowInsecure: true, resolve: systemResolver, timeoutMs: 5000, maxBytes: 25 * 1024 * 1024 },
-      { spend: async () => ({ allowed: true }) } as never, { ...DEFAULT_MAILBOX_READER, pollMs: 50, intervalMs: 200 });
+    const second = new MailboxReader(
+      server.dataSource,
+      undefined,
+      new MailLinks(TAG_SECRET, 'http://localhost'),
+      { domain: DOMAIN, tagSecret: TAG_SECRET },
+      new SecretBox(TAG_SECRET, 'mailbox password'),
+      { allowInsecure: true, resolve: systemResolver, timeoutMs: 5000, maxBytes: 25 * 1024 * 1024 },
+      { spend: async () => ({ allowed: true }) } as never,
+      { ...DEFAULT_MAILBOX_READER, pollMs: 50, intervalMs: 200 },
+    );
     second.start();
     try {
       ok(await server.staff(SAVE, { input }, a.t.adminToken));
@@ -200,10 +246,14 @@ suite('the company\'s own mailbox over IMAP', () => {
     const { input } = account();
     ok(await server.staff(SAVE, { input }, a.t.adminToken));
     await fx.asTenant(a.t.tenantId, (m) => m.query(`UPDATE mail_mailboxes SET username = 'nobody@acme.test', next_poll_at = now()`));
-    const box = await eventually(async () => {
-      const m = ok(await server.staff(MAILBOX, {}, a.t.adminToken)).mailbox;
-      return m.failures >= 1 && m;
-    }, 10_000, 'the failure');
+    const box = await eventually(
+      async () => {
+        const m = ok(await server.staff(MAILBOX, {}, a.t.adminToken)).mailbox;
+        return m.failures >= 1 && m;
+      },
+      10_000,
+      'the failure',
+    );
     expect(box.lastErrorCode).toBe('LOGIN_FAILED');
     expect(new Date(box.nextPollAt).getTime() - new Date(box.lastPolledAt).getTime()).toBeGreaterThanOrEqual(350);
     // Saving it again (here: the right account) clears the failure and reads at once.
@@ -216,15 +266,24 @@ suite('the company\'s own mailbox over IMAP', () => {
     ok(await server.staff(SAVE, { input }, a.t.adminToken));
     const [row] = await fx.asTenant(a.t.tenantId, (m) => m.query('SELECT password_sealed FROM mail_mailboxes'));
     expect((row.password_sealed as Buffer).includes(Buffer.from(password))).toBe(false);
-    const fields = ok(await server.staff(`{ __type(name: "MailMailbox") { fields { name } } }`, {}, a.t.adminToken)).__type.fields.map((f: { name: string }) => f.name);
+    const fields = ok(await server.staff(`{ __type(name: "MailMailbox") { fields { name } } }`, {}, a.t.adminToken)).__type.fields.map(
+      (f: { name: string }) => f.name,
+    );
     expect(fields.some((f: string) => /password/i.test(f))).toBe(false);
     expect(ok(await server.staff(MAILBOX, {}, b.t.adminToken)).mailbox).toBeNull();
     expect(await fx.asTenant(b.t.tenantId, (m) => m.query('SELECT tenant_id FROM mail_mailboxes'))).toEqual([]);
     // A sealed password copied onto another company's row does not open there.
-    await fx.asTenant(b.t.tenantId, (m) => m.query(
-      `INSERT INTO mail_mailboxes (tenant_id, host, port, security, username, password_sealed, next_poll_at) VALUES (app_tenant_id(), '127.0.0.1', $1, 'NONE', $2, $3, now())`,
-      [dovecot.port, input.username, row.password_sealed]));
-    const theirs = await eventually(async () => ok(await server.staff(MAILBOX, {}, b.t.adminToken)).mailbox.lastErrorCode, 10_000, 'B\'s read');
+    await fx.asTenant(b.t.tenantId, (m) =>
+      m.query(
+        `INSERT INTO mail_mailboxes (tenant_id, host, port, security, username, password_sealed, next_poll_at) VALUES (app_tenant_id(), '127.0.0.1', $1, 'NONE', $2, $3, now())`,
+        [dovecot.port, input.username, row.password_sealed],
+      ),
+    );
+    const theirs = await eventually(
+      async () => ok(await server.staff(MAILBOX, {}, b.t.adminToken)).mailbox.lastErrorCode,
+      10_000,
+      "B's read",
+    );
     expect(theirs).toBe('KEY_CHANGED');
     expectError(await server.staff(READ_NOW, {}, (await fx.world()).t.adminToken), 'NOT_FOUND');
   });

@@ -30,13 +30,26 @@ const CLEAR = `mutation($id: ID!) { clearMailAfterClosing(id: $id) { id mailAfte
 const WINDOW = `mutation($days: Int) { updateTenant(input: { mailAfterClosingDays: $days }) { mailAfterClosingDays } }`;
 
 const view = async (w: World, id: string) => ok(await server.staff(VIEW, { id }, w.staff.HEAD.token)).complaint;
-const inboundRow = async (w: World, messageId: string) => (await fx.asTenant(w.t.tenantId, (m) => m.query(
-  'SELECT outcome, threaded_by, complaint_id, after_closing FROM inbound_mails WHERE message_id = $1', [messageId])))[0];
+const inboundRow = async (w: World, messageId: string) =>
+  (
+    await fx.asTenant(w.t.tenantId, (m) =>
+      m.query('SELECT outcome, threaded_by, complaint_id, after_closing FROM inbound_mails WHERE message_id = $1', [messageId]),
+    )
+  )[0];
 
 /** A complaint of `from` moved to `stage` (CLOSED or REJECTED) `ago` closed, and our last mail to its customer. */
-async function closedComplaint(w: World, from: string, stage: 'CLOSED' | 'REJECTED', ago: string): Promise<{ c: ComplaintView; last: SunkMail }> {
+async function closedComplaint(
+  w: World,
+  from: string,
+  stage: 'CLOSED' | 'REJECTED',
+  ago: string,
+): Promise<{ c: ComplaintView; last: SunkMail }> {
   const c = await fx.complaintAt(w, stage as never, { input: { customer: { name: 'Olga', email: from } } });
-  const last = await eventually(() => sink.to(from).find((m) => /closed|rejected/i.test(m.parsed.subject ?? '')), 10_000, 'the closing mail');
+  const last = await eventually(
+    () => sink.to(from).find((m) => /closed|rejected/i.test(m.parsed.subject ?? '')),
+    10_000,
+    'the closing mail',
+  );
   // As if the complaint had been closed `ago`: the window is counted from closed_at.
   await fx.asTenant(w.t.tenantId, (m) => m.query(`UPDATE complaints SET closed_at = now() - $2::interval WHERE id = $1`, [c.id, ago]));
   return { c, last };
@@ -52,8 +65,15 @@ async function send(from: string, to: string, subject: string, text: string, ref
 beforeAll(async () => {
   sink = await new SmtpSink().start();
   server = await startTestServer({
-    smtpUrl: sink.url, mailDomain: DOMAIN, publicUrl: 'https://reclaim.example.com', smtpPort: 0, smtpHost: '127.0.0.1',
-    mailMaxBytes: 200 * 1024, mailPerSenderPerHour: 0, mailPerCompanyPerHour: 0, mail: { pollMs: 100 },
+    smtpUrl: sink.url,
+    mailDomain: DOMAIN,
+    publicUrl: 'https://reclaim.example.com',
+    smtpPort: 0,
+    smtpHost: '127.0.0.1',
+    mailMaxBytes: 200 * 1024,
+    mailPerSenderPerHour: 0,
+    mailPerCompanyPerHour: 0,
+    mail: { pollMs: 100 },
   });
   client = nodemailer.createTransport({ host: '127.0.0.1', port: server.smtpPort!, secure: false, ignoreTLS: true });
   fx = new Fixtures(server);
@@ -66,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('a reply to a closed complaint', () => {
-  it('within the window (its last hour too) is the customer\'s message, flagged for the staff; the complaint stays closed', async () => {
+  it("within the window (its last hour too) is the customer's message, flagged for the staff; the complaint stays closed", async () => {
     const from = customer();
     const { c, last } = await closedComplaint(a, from, 'CLOSED', '29 days 23 hours');
     const messageId = await send(from, company(a), 'Re: your complaint is closed', 'It broke again the same way.', last.parsed.messageId!);
@@ -75,9 +95,15 @@ describe('a reply to a closed complaint', () => {
     expect(got.messages.filter((m: any) => m.authorKind === 'CUSTOMER').map((m: any) => m.body)).toEqual(['It broke again the same way.']);
     expect(got.mailAfterClosingAt).not.toBeNull();
     expect(got.timeline).toContainEqual({ type: 'MAIL_AFTER_CLOSING', data: { stage: 'CLOSED' } });
-    expect(await inboundRow(a, messageId)).toEqual({ outcome: 'THREADED', threaded_by: 'REFERENCES', complaint_id: c.id, after_closing: true });
+    expect(await inboundRow(a, messageId)).toEqual({
+      outcome: 'THREADED',
+      threaded_by: 'REFERENCES',
+      complaint_id: c.id,
+      after_closing: true,
+    });
     // The console's filter finds it; the quality manager clears the mark (on the timeline), an operator may not.
-    const flagged = () => server.staff(FLAGGED, {}, a.staff.QUALITY_MANAGER.token).then((r) => ok(r).complaints.edges.map((e: any) => e.node.id));
+    const flagged = () =>
+      server.staff(FLAGGED, {}, a.staff.QUALITY_MANAGER.token).then((r) => ok(r).complaints.edges.map((e: any) => e.node.id));
     expect(await flagged()).toContain(c.id);
     expectError(await server.staff(CLEAR, { id: c.id }, a.staff.OPERATOR.token), 'FORBIDDEN');
     expect(ok(await server.staff(CLEAR, { id: c.id }, a.staff.QUALITY_MANAGER.token)).clearMailAfterClosing.mailAfterClosingAt).toBeNull();
@@ -103,7 +129,7 @@ describe('a reply to a closed complaint', () => {
     expect(old.timeline.some((e: any) => e.type === 'LINKED')).toBe(true);
   });
 
-  it('follows the company\'s window: with 0 days a reply an hour after closing, even to the reply address, is a REPEAT', async () => {
+  it("follows the company's window: with 0 days a reply an hour after closing, even to the reply address, is a REPEAT", async () => {
     const w = await english();
     expectError(await server.staff(WINDOW, { days: 400 }, w.staff.ADMIN.token), 'BAD_USER_INPUT');
     expectError(await server.staff(WINDOW, { days: 0 }, w.staff.QUALITY_MANAGER.token), 'FORBIDDEN');
@@ -111,9 +137,23 @@ describe('a reply to a closed complaint', () => {
     const from = customer();
     const { c, last } = await closedComplaint(w, from, 'CLOSED', '1 hour');
     const messageId = `<${marker()}@mail.example.com>`;
-    await client.sendMail({ from, to: last.parsed.replyTo!.value[0]!.address!, subject: 'one more thing', text: 'One more thing.', messageId });
-    const row = await eventually(async () => (await fx.asTenant(w.t.tenantId, (m) => m.query(
-      'SELECT outcome, threaded_by, complaint_id, after_closing FROM inbound_mails WHERE message_id = $1', [messageId])))[0], 10_000, 'the mail recorded');
+    await client.sendMail({
+      from,
+      to: last.parsed.replyTo!.value[0]!.address!,
+      subject: 'one more thing',
+      text: 'One more thing.',
+      messageId,
+    });
+    const row = await eventually(
+      async () =>
+        (
+          await fx.asTenant(w.t.tenantId, (m) =>
+            m.query('SELECT outcome, threaded_by, complaint_id, after_closing FROM inbound_mails WHERE message_id = $1', [messageId]),
+          )
+        )[0],
+      10_000,
+      'the mail recorded',
+    );
     expect(row).toMatchObject({ outcome: 'NEW_COMPLAINT', threaded_by: 'REPLY_ADDRESS', after_closing: true });
     expect((await view(w, row.complaint_id)).links).toEqual([{ kind: 'REPEAT', complaint: { id: c.id, number: c.number } }]);
   });

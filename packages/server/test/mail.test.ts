@@ -34,7 +34,8 @@ const reply = (w: World, complaintId: string, body: string, visibility = 'PUBLIC
 const customer = () => `c-${randomBytes(4).toString('hex')}@example.com`;
 const header = (m: SunkMail, name: string) => m.parsed.headers.get(name);
 /** The mails to `to` whose subject says `what` (the built-in English subjects). */
-const mails = (to: string, what: string | RegExp) => sink.to(to).filter((m) => (typeof what === 'string' ? m.parsed.subject?.includes(what) : what.test(m.parsed.subject ?? '')));
+const mails = (to: string, what: string | RegExp) =>
+  sink.to(to).filter((m) => (typeof what === 'string' ? m.parsed.subject?.includes(what) : what.test(m.parsed.subject ?? '')));
 const REPLY = 'Reply to your complaint';
 /** A complaint of `w` for a new address, once its "received" mail has arrived (so that what a test counts next is only what it caused). */
 async function registered(w: World, to = customer()) {
@@ -54,7 +55,10 @@ const STATUS = `query($number: String!, $token: String!) { complaintStatus(numbe
 beforeAll(async () => {
   sink = await new SmtpSink().start();
   server = await startTestServer({
-    smtpUrl: sink.url, mailDomain: DOMAIN, mailTagSecret: TAG_SECRET, publicUrl: PUBLIC_URL,
+    smtpUrl: sink.url,
+    mailDomain: DOMAIN,
+    mailTagSecret: TAG_SECRET,
+    publicUrl: PUBLIC_URL,
     mail: { pollMs: 100, retryDelaysMs: [RETRY_MS, RETRY_MS], timeoutMs: 5000, leaseMs: 5000 },
   });
   fx = new Fixtures(server);
@@ -68,7 +72,7 @@ afterAll(async () => {
 });
 
 describe('customer notifications', () => {
-  it('tell a new complaint\'s customer its number and a tracking link that opens it on the portal', async () => {
+  it("tell a new complaint's customer its number and a tracking link that opens it on the portal", async () => {
     const { c, received } = await registered(a);
     expect(received.parsed.subject).toBe(`[${c.number}] Your complaint is received: Cracked kettle lid`);
     expect(received.parsed.text).toContain(c.number);
@@ -95,13 +99,25 @@ describe('customer notifications', () => {
     expect(mail.references).toBe(received.parsed.messageId);
 
     // The SMTP server has it; its outcome is recorded a moment later.
-    const log = await eventually(async () => {
-      const l = ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails;
-      return l.mails.some((m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY' && m.status !== 'PENDING') && l;
-    }, 10_000, 'the recorded outcome');
+    const log = await eventually(
+      async () => {
+        const l = ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails;
+        return l.mails.some((m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY' && m.status !== 'PENDING') && l;
+      },
+      10_000,
+      'the recorded outcome',
+    );
     expect(log.transport).toBe('SMTP');
     const entry = log.mails.find((m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY');
-    expect(entry).toMatchObject({ toAddress: to, status: 'SENT', attempts: 1, transport: 'SMTP', complaintNumber: c.number, lastErrorCode: null, lastErrorDetail: null });
+    expect(entry).toMatchObject({
+      toAddress: to,
+      status: 'SENT',
+      attempts: 1,
+      transport: 'SMTP',
+      complaintNumber: c.number,
+      lastErrorCode: null,
+      lastErrorDetail: null,
+    });
     expect(mail.messageId).toBe(entry.messageId);
     expect(entry.messageId).toMatch(new RegExp(`^<${entry.id}@${DOMAIN.replace(/\./g, '\\.')}>$`));
 
@@ -124,8 +140,13 @@ describe('customer notifications', () => {
   it('ask a question, tell the decision with its remedy and amount, ask for a rating with a link that rates, and tell the closing', async () => {
     const to = customer();
     const c = await fx.complaintAt(a, Stage.FEEDBACK, { input: { customer: { name: 'Ivan Petrov', email: to } } });
-    ok(await server.staff(Q.addMessage, { input: { complaintId: c.id, body: 'Is the lid still under warranty?', visibility: 'PUBLIC', awaitCustomer: true } },
-      a.staff.SPECIALIST.token));
+    ok(
+      await server.staff(
+        Q.addMessage,
+        { input: { complaintId: c.id, body: 'Is the lid still under warranty?', visibility: 'PUBLIC', awaitCustomer: true } },
+        a.staff.SPECIALIST.token,
+      ),
+    );
     const decision = await eventually(() => mails(to, 'Decision on your complaint')[0], 10_000, 'the decision');
     // The company has no currency set: the amount alone.
     expect(decision.parsed.text).toContain('"Cracked kettle lid": we will refund you 1,500.00.');
@@ -140,7 +161,7 @@ describe('customer notifications', () => {
     expect(closed.parsed.text).toContain('(Closed)');
   });
 
-  it('are written in the company\'s language', async () => {
+  it("are written in the company's language", async () => {
     const t = await fx.tenant(undefined, 'ООО Ромашка', undefined, { locale: 'ru' });
     const w = await fx.world(t);
     const { c, to, received } = await registered(w);
@@ -157,11 +178,19 @@ describe('customer notifications', () => {
     ok(await reply(a, c.id, 'Internal: check the supplier.', 'INTERNAL'));
     const anonymous = await fx.register(a.staff.OPERATOR.token, { customer: { name: 'Walk-in', phone: '+7 900 000-00-00' } });
     ok(await reply(a, anonymous.id, 'Thank you.'));
-    await fx.expectNoWrites(async () => expectError(await server.staff(Q.addMessage, {
-      input: { complaintId: c.id, body: 'with a file that does not exist', visibility: 'PUBLIC', attachmentIds: [randomUUID()] },
-    }, a.staff.OPERATOR.token), 'BAD_USER_INPUT'));
-    const rows = await server.dataSource.query(
-      `SELECT kind FROM outbound_mails WHERE complaint_id = ANY($1)`, [[c.id, anonymous.id]]);
+    await fx.expectNoWrites(async () =>
+      expectError(
+        await server.staff(
+          Q.addMessage,
+          {
+            input: { complaintId: c.id, body: 'with a file that does not exist', visibility: 'PUBLIC', attachmentIds: [randomUUID()] },
+          },
+          a.staff.OPERATOR.token,
+        ),
+        'BAD_USER_INPUT',
+      ),
+    );
+    const rows = await server.dataSource.query(`SELECT kind FROM outbound_mails WHERE complaint_id = ANY($1)`, [[c.id, anonymous.id]]);
     expect(rows).toEqual([{ kind: 'REGISTERED' }]);
   });
 });
@@ -170,15 +199,25 @@ describe('notification texts', () => {
   const SAVE = `mutation($input: NotificationTemplateInput!) { saveNotificationTemplate(input: $input) { event locale subject body custom } }`;
   const LIST = '{ notificationTemplates { event locale subject body custom } }';
 
-  it('are the company\'s own once saved, checked like response templates, previewed, and reset', async () => {
+  it("are the company's own once saved, checked like response templates, previewed, and reset", async () => {
     const w = await english();
     const list = ok(await server.staff(LIST, {}, w.t.adminToken)).notificationTemplates;
     // Six customer events and three staff ones (test/staff-mail.test.ts), each in both languages.
     expect(list).toHaveLength(18);
     expect(list.every((t: any) => !t.custom)).toBe(true);
-    const input = { event: 'REGISTERED', locale: 'en', subject: 'We got it: {{ number }}', body: 'Dear {{customer.name}}, follow {{trackingLink}} — {{company.name}}' };
-    const preview = ok(await server.staff(`query($input: NotificationTemplateInput!) { previewNotificationTemplate(input: $input) { subject body } }`,
-      { input }, w.staff.QUALITY_MANAGER.token)).previewNotificationTemplate;
+    const input = {
+      event: 'REGISTERED',
+      locale: 'en',
+      subject: 'We got it: {{ number }}',
+      body: 'Dear {{customer.name}}, follow {{trackingLink}} — {{company.name}}',
+    };
+    const preview = ok(
+      await server.staff(
+        `query($input: NotificationTemplateInput!) { previewNotificationTemplate(input: $input) { subject body } }`,
+        { input },
+        w.staff.QUALITY_MANAGER.token,
+      ),
+    ).previewNotificationTemplate;
     expect(preview).toEqual({ subject: 'We got it: ACME-2026-000042', body: expect.stringContaining('Dear Ivan Petrov, follow https://') });
     for (const bad of [{ body: 'Hello {{customer.phone}}' }, { subject: 'Number {{number' }]) {
       const r = await fx.expectNoWrites(() => server.staff(SAVE, { input: { ...input, ...bad } }, w.t.adminToken));
@@ -194,7 +233,9 @@ describe('notification texts', () => {
     // Another company still has the built-in texts.
     expect(ok(await server.staff(LIST, {}, b.t.adminToken)).notificationTemplates.every((t: any) => !t.custom)).toBe(true);
 
-    const reset = ok(await server.staff(`mutation { resetNotificationTemplate(event: REGISTERED, locale: "en") { custom subject } }`, {}, w.t.adminToken));
+    const reset = ok(
+      await server.staff(`mutation { resetNotificationTemplate(event: REGISTERED, locale: "en") { custom subject } }`, {}, w.t.adminToken),
+    );
     expect(reset.resetNotificationTemplate).toEqual({ custom: false, subject: 'Your complaint is received: {{subject}}' });
   });
 });
@@ -205,27 +246,41 @@ describe('sending', () => {
     sink.answer(to, 451, 451);
     ok(await reply(a, c.id, 'Third time lucky.'));
     await eventually(() => mails(to, REPLY).length >= 1, 10_000, 'the mail after two refusals');
-    const entry = await eventually(async () => ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails.mails
-      .find((m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY' && m.status === 'SENT'), 10_000, 'the recorded outcome');
+    const entry = await eventually(
+      async () =>
+        ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails.mails.find(
+          (m: any) => m.complaintId === c.id && m.kind === 'PUBLIC_REPLY' && m.status === 'SENT',
+        ),
+      10_000,
+      'the recorded outcome',
+    );
     expect(entry).toMatchObject({ status: 'SENT', attempts: 3, lastErrorCode: 'DEFERRED' });
     expect(entry.lastErrorDetail).toMatch(/451/);
     expect(mails(to, REPLY)).toHaveLength(1);
   });
 
-  it('records a final failure (a 5xx at once, or the retries run out) on the complaint\'s timeline', async () => {
+  it("records a final failure (a 5xx at once, or the retries run out) on the complaint's timeline", async () => {
     const { c: c1, to: gone } = await registered(a);
     const { c: c2, to: busy } = await registered(a);
     sink.answer(gone, 550);
     sink.answer(busy, 451, 451, 451);
     ok(await reply(a, c1.id, 'To an address that does not exist.'));
     ok(await reply(a, c2.id, 'To a mailbox that is always busy.'));
-    for (const [c, attempts, status, code] of [[c1, 1, /550/, 'REFUSED'], [c2, 3, /451/, 'DEFERRED']] as const) {
-      const failed = await eventually(async () => (await fx.get(a.staff.OPERATOR.token, c.id)).timeline.find((e) => e.type === 'MAIL_FAILED'),
-        10_000, 'the failure on the timeline');
+    for (const [c, attempts, status, code] of [
+      [c1, 1, /550/, 'REFUSED'],
+      [c2, 3, /451/, 'DEFERRED'],
+    ] as const) {
+      const failed = await eventually(
+        async () => (await fx.get(a.staff.OPERATOR.token, c.id)).timeline.find((e) => e.type === 'MAIL_FAILED'),
+        10_000,
+        'the failure on the timeline',
+      );
       expect(failed.actorKind).toBe('SYSTEM');
       expect(failed.data.code).toBe(code);
       expect(failed.data.detail).toMatch(status);
-      const entry = ok(await server.staff(LOG, { status: 'FAILED' }, a.t.adminToken)).outboundMails.mails.find((m: any) => m.complaintId === c.id);
+      const entry = ok(await server.staff(LOG, { status: 'FAILED' }, a.t.adminToken)).outboundMails.mails.find(
+        (m: any) => m.complaintId === c.id,
+      );
       expect(entry).toMatchObject({ kind: 'PUBLIC_REPLY', status: 'FAILED', attempts, sentAt: null, lastErrorCode: code });
       expect(entry.lastErrorDetail).toMatch(status);
     }
@@ -234,8 +289,11 @@ describe('sending', () => {
   });
 
   it('never sends one mail twice, and a node that died holding one loses nothing', async () => {
-    const second = new MailWorker(server.dataSource, { smtpUrl: sink.url, domain: DOMAIN, tagSecret: TAG_SECRET }, undefined,
-      { ...DEFAULT_MAIL_WORKER, pollMs: 50, retryDelaysMs: [RETRY_MS] });
+    const second = new MailWorker(server.dataSource, { smtpUrl: sink.url, domain: DOMAIN, tagSecret: TAG_SECRET }, undefined, {
+      ...DEFAULT_MAIL_WORKER,
+      pollMs: 50,
+      retryDelaysMs: [RETRY_MS],
+    });
     try {
       // Fifteen mails waiting, then both nodes start at once: each claims its turns (4 mails) from the same rows. (Written
       // while both ran, the node that committed them, woken by its commit, could send all fifteen before the other polled.)
@@ -255,7 +313,9 @@ describe('sending', () => {
       ok(await reply(a, c.id, 'The one a dead node held.'));
       await server.dataSource.query(
         `UPDATE outbound_mails SET attempts = 1, message_id = '<' || id || '@${DOMAIN}>', next_attempt_at = now() + interval '800 milliseconds'
-          WHERE complaint_id = $1 AND status = 'PENDING'`, [c.id]);
+          WHERE complaint_id = $1 AND status = 'PENDING'`,
+        [c.id],
+      );
       const claimedAt = Date.now();
       server.app.mail.start();
       const got = await eventually(() => mails(to, REPLY).length >= 16 && mails(to, REPLY)[15], 5000, 'the lost mail');
@@ -263,10 +323,17 @@ describe('sending', () => {
       expect(got.parsed.text).toContain('The one a dead node held.');
       await new Promise((r) => setTimeout(r, 300));
       expect(mails(to, REPLY)).toHaveLength(16);
-      const [row] = await eventually(async () => {
-        const rows = await server.dataSource.query(`SELECT status, attempts, message_id FROM outbound_mails WHERE complaint_id = $1 ORDER BY created_at DESC LIMIT 1`, [c.id]);
-        return rows[0]?.status !== 'PENDING' && rows;
-      }, 5000, 'the recorded outcome');
+      const [row] = await eventually(
+        async () => {
+          const rows = await server.dataSource.query(
+            `SELECT status, attempts, message_id FROM outbound_mails WHERE complaint_id = $1 ORDER BY created_at DESC LIMIT 1`,
+            [c.id],
+          );
+          return rows[0]?.status !== 'PENDING' && rows;
+        },
+        5000,
+        'the recorded outcome',
+      );
       expect(row).toMatchObject({ status: 'SENT', attempts: 2 });
       expect(got.parsed.messageId).toBe(row.message_id);
     } finally {
@@ -274,22 +341,34 @@ describe('sending', () => {
       server.app.mail.start();
     }
   });
-  it('sends mail that is about no complaint from the company\'s address, and blanks a one-time link once it is sent', async () => {
+  it("sends mail that is about no complaint from the company's address, and blanks a one-time link once it is sent", async () => {
     const to = `staff-${randomBytes(4).toString('hex')}@example.com`;
     const uow = new UnitOfWork(server.dataSource);
     await uow.enterTenant(a.t.tenantId);
     const ctx = new RequestContext(a.t.tenantId, null, await uow.manager(), uow);
-    const id = await queueMail(ctx, { kind: MailKind.PASSWORD_RESET, to, subject: 'Reset\r\nBcc: x@example.com', text: 'https://reclaim.example.com/reset#secret-token', secret: true });
-    await expect(queueMail(ctx, { kind: MailKind.INVITATION, to: 'not an address', subject: 's', text: 't' })).rejects.toThrow(/not an address/);
+    const id = await queueMail(ctx, {
+      kind: MailKind.PASSWORD_RESET,
+      to,
+      subject: 'Reset\r\nBcc: x@example.com',
+      text: 'https://reclaim.example.com/reset#secret-token',
+      secret: true,
+    });
+    await expect(queueMail(ctx, { kind: MailKind.INVITATION, to: 'not an address', subject: 's', text: 't' })).rejects.toThrow(
+      /not an address/,
+    );
     await uow.finish(true);
     const [got] = await eventually(() => sink.to(to).length >= 1 && sink.to(to), 10_000, 'the mail');
     expect(got!.parsed.subject).toBe('Reset Bcc: x@example.com');
     expect(got!.parsed.text).toContain('secret-token');
     expect(header(got!, 'reply-to')).toMatchObject({ value: [{ address: expect.stringMatching(new RegExp(`@${DOMAIN}$`)) }] });
-    const row = await eventually(async () => {
-      const [r] = await server.dataSource.query(`SELECT status, body_text, kind FROM outbound_mails WHERE id = $1`, [id]);
-      return r.status === 'SENT' && r;
-    }, 5000, 'the recorded outcome');
+    const row = await eventually(
+      async () => {
+        const [r] = await server.dataSource.query(`SELECT status, body_text, kind FROM outbound_mails WHERE id = $1`, [id]);
+        return r.status === 'SENT' && r;
+      },
+      5000,
+      'the recorded outcome',
+    );
     expect(row).toEqual({ status: 'SENT', body_text: '', kind: 'PASSWORD_RESET' });
     const entry = ok(await server.staff(LOG, {}, a.t.adminToken)).outboundMails.mails.find((m: any) => m.id === id);
     expect(entry).toMatchObject({ kind: 'PASSWORD_RESET', complaintId: null, complaintNumber: null, bodyText: '' });
@@ -297,7 +376,7 @@ describe('sending', () => {
 });
 
 describe('the mail log', () => {
-  it('is the admin\'s, and a company sees only its own mail', async () => {
+  it("is the admin's, and a company sees only its own mail", async () => {
     const { c, to } = await registered(a);
     expectError(await server.staff(LOG, {}, a.staff.HEAD.token), 'FORBIDDEN');
     const theirs = ok(await server.staff(LOG, {}, b.t.adminToken)).outboundMails.mails;
@@ -320,11 +399,21 @@ describe('without SMTP_URL', () => {
     const w = await efx.world();
     const to = customer();
     const c = await efx.register(w.staff.OPERATOR.token, { customer: { name: 'Ivan Petrov', email: to } });
-    ok(await embedded.staff(Q.addMessage, { input: { complaintId: c.id, body: 'Seen in the mailbox.', visibility: 'PUBLIC' } }, w.staff.OPERATOR.token));
-    const log = await eventually(async () => {
-      const l = ok(await embedded.staff(LOG, {}, w.t.adminToken)).outboundMails;
-      return l.mails.length >= 2 && l.mails.every((m: any) => m.status === 'SENT') && l;
-    }, 10_000, 'the mail in the mailbox');
+    ok(
+      await embedded.staff(
+        Q.addMessage,
+        { input: { complaintId: c.id, body: 'Seen in the mailbox.', visibility: 'PUBLIC' } },
+        w.staff.OPERATOR.token,
+      ),
+    );
+    const log = await eventually(
+      async () => {
+        const l = ok(await embedded.staff(LOG, {}, w.t.adminToken)).outboundMails;
+        return l.mails.length >= 2 && l.mails.every((m: any) => m.status === 'SENT') && l;
+      },
+      10_000,
+      'the mail in the mailbox',
+    );
     expect(log.transport).toBe('MAILBOX');
     expect(log.mails[0]).toMatchObject({ kind: 'PUBLIC_REPLY', toAddress: to, transport: 'MAILBOX', complaintNumber: c.number });
     expect(log.mails[1]).toMatchObject({ kind: 'REGISTERED', toAddress: to, transport: 'MAILBOX', status: 'SENT' });

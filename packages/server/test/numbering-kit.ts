@@ -32,7 +32,9 @@ export function numberingKit(): NumberingKit {
 export const register = (kit: NumberingKit, w: World, overrides: Record<string, unknown> = {}) =>
   kit.server.staff<{ registerComplaint: { id: string; number: string } }>(
     `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number } }`,
-    { input: complaintInput(overrides) }, w.staff.OPERATOR.token);
+    { input: complaintInput(overrides) },
+    w.staff.OPERATOR.token,
+  );
 
 /** The parts of ACME-2026-000042: prefix, year, sequence. */
 export function parse(number: string): { prefix: string; year: number; seq: number } {

@@ -10,9 +10,13 @@ const rowCount = (w: World, sql: string, params: unknown[] = []) => rowCountIn(k
 
 describe('complaint numbers', () => {
   it('100 concurrent registrations in each of two tenants get 1..100, per tenant, without gaps', async () => {
-    const [resultsA, resultsB] = await Promise.all([kit.a, kit.b].map((w) =>
-      Promise.all(range(100).map((i) => register(w, { subject: `Concurrent ${i}` })))));
-    for (const [w, results] of [[kit.a, resultsA], [kit.b, resultsB]] as const) {
+    const [resultsA, resultsB] = await Promise.all(
+      [kit.a, kit.b].map((w) => Promise.all(range(100).map((i) => register(w, { subject: `Concurrent ${i}` })))),
+    );
+    for (const [w, results] of [
+      [kit.a, resultsA],
+      [kit.b, resultsB],
+    ] as const) {
       const numbers = results!.map((r) => ok(r).registerComplaint.number);
       expect(new Set(numbers).size).toBe(100);
       const parts = numbers.map(parse);

@@ -11,7 +11,12 @@ const rowCount = (w: World, sql: string, params: unknown[] = []) => rowCountIn(k
 describe('complaint numbers', () => {
   it('continues after the last number, and a refused registration uses none', async () => {
     const before = parse(ok(await register(kit.a)).registerComplaint.number).seq;
-    const refused = await register(kit.a, { departmentId: '00000000-0000-4000-8000-000000000000', channel: 'PHONE', categoryId: kit.a.cat, demand: 'REFUND' });
+    const refused = await register(kit.a, {
+      departmentId: '00000000-0000-4000-8000-000000000000',
+      channel: 'PHONE',
+      categoryId: kit.a.cat,
+      demand: 'REFUND',
+    });
     expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(parse(ok(await register(kit.a)).registerComplaint.number).seq).toBe(before + 1);
   });
@@ -51,7 +56,9 @@ describe('idempotency keys', () => {
   });
 
   it('different keys give different complaints', async () => {
-    const [x, y] = await Promise.all([`k1-${randomBytes(6).toString('hex')}`, `k2-${randomBytes(6).toString('hex')}`].map((k) => register(kit.a, { idempotencyKey: k })));
+    const [x, y] = await Promise.all(
+      [`k1-${randomBytes(6).toString('hex')}`, `k2-${randomBytes(6).toString('hex')}`].map((k) => register(kit.a, { idempotencyKey: k })),
+    );
     expect(ok(x).registerComplaint.id).not.toBe(ok(y).registerComplaint.id);
   });
 });

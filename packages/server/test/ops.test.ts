@@ -65,12 +65,13 @@ describe('health', () => {
   it('asks the database once per freshness period, however often and however many at once ask it', async () => {
     let looks = 0;
     const counted = new Proxy(server.dataSource, {
-      get: (target, key) => key === 'query'
-        ? (sql: string, ...rest: unknown[]) => {
-          if (sql === 'SELECT 1') looks++;
-          return target.query(sql, ...(rest as []));
-        }
-        : Reflect.get(target, key),
+      get: (target, key) =>
+        key === 'query'
+          ? (sql: string, ...rest: unknown[]) => {
+              if (sql === 'SELECT 1') looks++;
+              return target.query(sql, ...(rest as []));
+            }
+          : Reflect.get(target, key),
     });
     const health = new Health(counted, () => new MemoryPubSub({ message: () => undefined, gap: () => undefined }), 300);
     const answers = await Promise.all(Array.from({ length: 50 }, () => health.readiness()));
@@ -118,7 +119,14 @@ describe('logs', () => {
     const res = await gql('{ me { id } }', t.adminToken, 'probe-42');
     expect(res.headers['x-request-id']).toBe('probe-42');
     const access = lines.find((l) => l.reqId === 'probe-42' && l.res);
-    expect(access).toMatchObject({ level: 30, company: t.tenantId, user: t.adminId, operation: 'query me', req: { method: 'POST', path: '/graphql' }, res: { status: 200 } });
+    expect(access).toMatchObject({
+      level: 30,
+      company: t.tenantId,
+      user: t.adminId,
+      operation: 'query me',
+      req: { method: 'POST', path: '/graphql' },
+      res: { status: 200 },
+    });
     expect(access!.responseTime).toEqual(expect.any(Number));
 
     const made = await gql('{ me { id } }', t.adminToken, 'not a sane id <script>');
@@ -136,8 +144,15 @@ describe('logs', () => {
     }
     const errors = lines.filter((l) => l.level >= 50);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ reqId: 'forced-error', company: t.tenantId, operation: 'query categories', err: { message: expect.stringMatching(/permission denied/) } });
-    const login = await gql(`mutation { login(input: { tenantSlug: "${t.slug}", email: "admin@${t.slug}.test", password: "${PASSWORD}" }) { token } }`);
+    expect(errors[0]).toMatchObject({
+      reqId: 'forced-error',
+      company: t.tenantId,
+      operation: 'query categories',
+      err: { message: expect.stringMatching(/permission denied/) },
+    });
+    const login = await gql(
+      `mutation { login(input: { tenantSlug: "${t.slug}", email: "admin@${t.slug}.test", password: "${PASSWORD}" }) { token } }`,
+    );
     const text = JSON.stringify(lines);
     expect(text).not.toContain(t.adminToken);
     expect(text).not.toContain(PASSWORD);
@@ -152,15 +167,25 @@ describe('metrics', () => {
     const res = await request(server.url).get('/metrics').set('authorization', `Bearer ${OPERATOR}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    const families = parsePrometheus(res.text) as Array<{ name: string; type: string; help: string; metrics: Array<{ labels?: Record<string, string>; value?: string }> }>;
+    const families = parsePrometheus(res.text) as Array<{
+      name: string;
+      type: string;
+      help: string;
+      metrics: Array<{ labels?: Record<string, string>; value?: string }>;
+    }>;
     return Object.assign(families, { text: res.text });
   };
   const family = (all: Awaited<ReturnType<typeof scrape>>, name: string) => all.find((f) => f.name === name);
   // The parser keeps no labels of histogram series: the count is read off its line.
-  const requests = (all: Awaited<ReturnType<typeof scrape>>, operation: string) => Number(new RegExp(
-    `^reclaim_http_request_duration_seconds_count\\{endpoint="staff",operation="${operation}",status="2xx"\\} (\\d+)$`, 'm').exec(all.text)?.[1] ?? 0);
+  const requests = (all: Awaited<ReturnType<typeof scrape>>, operation: string) =>
+    Number(
+      new RegExp(
+        `^reclaim_http_request_duration_seconds_count\\{endpoint="staff",operation="${operation}",status="2xx"\\} (\\d+)$`,
+        'm',
+      ).exec(all.text)?.[1] ?? 0,
+    );
 
-  it('exists for the operators\' token only', async () => {
+  it("exists for the operators' token only", async () => {
     expect((await request(server.url).get('/metrics')).status).toBe(404);
     expect((await request(server.url).get('/metrics').set('authorization', 'Bearer wrong')).status).toBe(404);
   });
@@ -170,7 +195,9 @@ describe('metrics', () => {
     try {
       expect(closed.app.metrics).toBeNull();
       expect((await request(closed.url).get('/metrics')).status).toBe(404);
-      expect((await request(closed.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status).toBe(200);
+      expect(
+        (await request(closed.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status,
+      ).toBe(200);
     } finally {
       await closed.close();
     }
@@ -179,24 +206,41 @@ describe('metrics', () => {
   it('parses as Prometheus text, with help texts, and its counters move with requests', async () => {
     const before = await scrape();
     for (const f of before) expect(f.help, f.name).not.toBe('');
-    for (const name of ['reclaim_db_pool_connections', 'reclaim_db_pool_waiting', 'reclaim_outbox_backlog_events', 'reclaim_outbox_oldest_age_seconds',
-      'reclaim_sla_scheduler_lag_seconds', 'reclaim_live_executions_total', 'reclaim_live_queue_pending', 'reclaim_websockets_open', 'reclaim_graphql_errors_total']) {
+    for (const name of [
+      'reclaim_db_pool_connections',
+      'reclaim_db_pool_waiting',
+      'reclaim_outbox_backlog_events',
+      'reclaim_outbox_oldest_age_seconds',
+      'reclaim_sla_scheduler_lag_seconds',
+      'reclaim_live_executions_total',
+      'reclaim_live_queue_pending',
+      'reclaim_websockets_open',
+      'reclaim_graphql_errors_total',
+    ]) {
       expect(family(before, name), name).toBeDefined();
     }
-    expect(Number(family(before, 'reclaim_db_pool_connections')!.metrics.find((m) => m.labels?.state === 'size')!.value)).toBeGreaterThan(0);
+    expect(Number(family(before, 'reclaim_db_pool_connections')!.metrics.find((m) => m.labels?.state === 'size')!.value)).toBeGreaterThan(
+      0,
+    );
     for (let i = 0; i < 3; i++) await gql('{ me { id } }', t.adminToken);
     await gql('{ nosuchfield }', t.adminToken);
     const after = await scrape();
     expect(requests(after, 'query me') - requests(before, 'query me')).toBe(3);
-    const invalid = (all: typeof before) => Number(family(all, 'reclaim_graphql_errors_total')?.metrics.find((m) => m.labels?.code === 'BAD_USER_INPUT')?.value ?? 0);
+    const invalid = (all: typeof before) =>
+      Number(family(all, 'reclaim_graphql_errors_total')?.metrics.find((m) => m.labels?.code === 'BAD_USER_INPUT')?.value ?? 0);
     expect(invalid(after) - invalid(before)).toBe(1);
   });
 });
 
 describe('the SMTP receiver', () => {
   const details = async (url: string) => (await request(url).get('/healthz/details').set('authorization', `Bearer ${OPERATOR}`)).body;
-  const listening = async (url: string) => (parsePrometheus((await request(url).get('/metrics').set('authorization', `Bearer ${OPERATOR}`)).text) as
-    Array<{ name: string; metrics: Array<{ value?: string }> }>).find((f) => f.name === 'reclaim_smtp_receiver_listening')?.metrics[0]?.value;
+  const listening = async (url: string) =>
+    (
+      parsePrometheus((await request(url).get('/metrics').set('authorization', `Bearer ${OPERATOR}`)).text) as Array<{
+        name: string;
+        metrics: Array<{ value?: string }>;
+      }>
+    ).find((f) => f.name === 'reclaim_smtp_receiver_listening')?.metrics[0]?.value;
 
   it('tells the operators whether it listens, and why not when its port was taken; the node serves the rest', async () => {
     const mail = { operatorToken: OPERATOR, mailDomain: 'mail.reclaim.test', smtpHost: '127.0.0.1' };
@@ -207,10 +251,16 @@ describe('the SMTP receiver', () => {
       expect((await details(first.url)).smtpReceiver).toEqual({ listening: true, port: first.smtpPort, error: null });
       expect(await listening(first.url)).toBe('1');
       expect(second.smtpPort).toBeUndefined();
-      expect((await details(second.url)).smtpReceiver).toEqual({ listening: false, port: null, error: expect.stringMatching(/EADDRINUSE/) });
+      expect((await details(second.url)).smtpReceiver).toEqual({
+        listening: false,
+        port: null,
+        error: expect.stringMatching(/EADDRINUSE/),
+      });
       expect(await listening(second.url)).toBe('0');
       expect(lines.some((l) => l.level >= 50 && /mail receiver not started: .*EADDRINUSE/.test(l.msg))).toBe(true);
-      expect((await request(second.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status).toBe(200);
+      expect(
+        (await request(second.url).post('/graphql').set('content-type', 'application/json').send({ query: '{ __typename }' })).status,
+      ).toBe(200);
       // A node without a receiver (no SMTP_PORT) has neither.
       expect(await details(server.url)).toMatchObject({ smtpReceiver: null });
       expect(await listening(server.url)).toBeUndefined();

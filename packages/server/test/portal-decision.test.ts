@@ -33,9 +33,17 @@ const DECISION_NOTE = 'Approved by Morozova over the limit; do not repeat';
 const ACTION = 'Retrain line 3 operator Sidorov on torque settings';
 
 async function filed(world: World) {
-  return ok(await server.portal(Q.submit, { slug: world.t.slug, input: {
-    kind: 'CLAIM', subject: 'Kettle leaks', description: 'A puddle under it', customer: { name: 'Olga', email: 'olga@example.com' },
-  } })).submitComplaint as { number: string; accessToken: string };
+  return ok(
+    await server.portal(Q.submit, {
+      slug: world.t.slug,
+      input: {
+        kind: 'CLAIM',
+        subject: 'Kettle leaks',
+        description: 'A puddle under it',
+        customer: { name: 'Olga', email: 'olga@example.com' },
+      },
+    }),
+  ).submitComplaint as { number: string; accessToken: string };
 }
 
 async function staffView(world: World, number: string): Promise<ComplaintView> {
@@ -46,13 +54,15 @@ async function staffView(world: World, number: string): Promise<ComplaintView> {
 const status = async (number: string, token: string) => ok(await server.portal(STATUS, { number, token })).complaintStatus;
 
 describe('the decision on the portal', () => {
-  it('is told from IMPLEMENTATION (when the decision mail tells it) through CLOSED in the customer\'s terms, with the company\'s currency, and nothing of staff\'s own words', async () => {
+  it("is told from IMPLEMENTATION (when the decision mail tells it) through CLOSED in the customer's terms, with the company's currency, and nothing of staff's own words", async () => {
     const { number, accessToken } = await filed(w);
     let c = await staffView(w, number);
     for (const to of [Stage.REGISTERED, Stage.ANALYSIS]) c = await fx.advance(w, c, to);
     c = await fx.advance(w, c, Stage.DECISION, { validity: 'OBJECTIVE', rootCause: ROOT_CAUSE });
     c = await fx.advance(w, c, Stage.IMPLEMENTATION, {
-      remedy: 'REFUND', remedyAmount: 1499.5, decisionNote: DECISION_NOTE,
+      remedy: 'REFUND',
+      remedyAmount: 1499.5,
+      decisionNote: DECISION_NOTE,
       correctiveActions: [
         { description: ACTION, ownerDepartmentId: w.dept, dueDate: '2030-01-31' },
         { description: 'Change the seal supplier', ownerDepartmentId: w.otherDept, dueDate: '2030-02-28' },
@@ -60,26 +70,48 @@ describe('the decision on the portal', () => {
     });
     // Decided: the customer is told by mail, and the page the mail links to shows it while it is being carried out.
     expect(await status(number, accessToken)).toMatchObject({
-      stage: 'IMPLEMENTATION', decision: { remedy: 'REFUND', amount: 1499.5, currency: 'RUB', finding: 'DEFECT_CONFIRMED', measuresTaken: 0 },
+      stage: 'IMPLEMENTATION',
+      decision: { remedy: 'REFUND', amount: 1499.5, currency: 'RUB', finding: 'DEFECT_CONFIRMED', measuresTaken: 0 },
     });
 
     await fx.advance(w, c, Stage.FEEDBACK);
     expect(await status(number, accessToken)).toEqual({
-      number, stage: 'FEEDBACK', canRate: true,
+      number,
+      stage: 'FEEDBACK',
+      canRate: true,
       // A company signed up in Russian deals in roubles.
       decision: { remedy: 'REFUND', amount: 1499.5, currency: 'RUB', finding: 'DEFECT_CONFIRMED', measuresTaken: 2 },
     });
 
     const everything = JSON.stringify(ok(await server.portal(EVERYTHING, { number, token: accessToken })));
-    for (const internal of [ROOT_CAUSE, 'RC-042', 'Kovalev', DECISION_NOTE, 'Morozova', ACTION, 'Sidorov', 'Change the seal supplier',
-      'OBJECTIVE', 'Staff HEAD', 'Staff SPECIALIST', w.staff.HEAD.email, w.dept]) {
+    for (const internal of [
+      ROOT_CAUSE,
+      'RC-042',
+      'Kovalev',
+      DECISION_NOTE,
+      'Morozova',
+      ACTION,
+      'Sidorov',
+      'Change the seal supplier',
+      'OBJECTIVE',
+      'Staff HEAD',
+      'Staff SPECIALIST',
+      w.staff.HEAD.email,
+      w.dept,
+    ]) {
       expect(everything).not.toContain(internal);
     }
 
     ok(await server.portal(Q.rate, { number, token: accessToken, score: 5 }));
     c = await staffView(w, number);
     c = await fx.advance(w, c, Stage.CLOSED, { satisfaction: undefined, satisfactionComment: undefined });
-    expect((await status(number, accessToken)).decision).toEqual({ remedy: 'REFUND', amount: 1499.5, currency: 'RUB', finding: 'DEFECT_CONFIRMED', measuresTaken: 2 });
+    expect((await status(number, accessToken)).decision).toEqual({
+      remedy: 'REFUND',
+      amount: 1499.5,
+      currency: 'RUB',
+      finding: 'DEFECT_CONFIRMED',
+      measuresTaken: 2,
+    });
 
     // Reopened: the old decision no longer stands, so the customer is not shown it while it is looked at again.
     await fx.advance(w, c, Stage.ANALYSIS);
@@ -91,22 +123,35 @@ describe('the decision on the portal', () => {
     let s = await staffView(w, number);
     for (const to of [Stage.REGISTERED, Stage.ANALYSIS]) s = await fx.advance(w, s, to);
     s = await fx.advance(w, s, Stage.DECISION, { validity: 'SUBJECTIVE' });
-    s = await fx.advance(w, s, Stage.IMPLEMENTATION, { remedy: 'REPAIR', remedyAmount: 300, decisionNote: undefined, correctiveActions: undefined });
+    s = await fx.advance(w, s, Stage.IMPLEMENTATION, {
+      remedy: 'REPAIR',
+      remedyAmount: 300,
+      decisionNote: undefined,
+      correctiveActions: undefined,
+    });
     await fx.advance(w, s, Stage.FEEDBACK);
     expect((await status(number, accessToken)).decision).toEqual({
-      remedy: 'REPAIR', amount: null, currency: null, finding: 'EXPECTATIONS_NOT_MET', measuresTaken: 0,
+      remedy: 'REPAIR',
+      amount: null,
+      currency: null,
+      finding: 'EXPECTATIONS_NOT_MET',
+      measuresTaken: 0,
     });
   });
 
-  it('is not reached with another company\'s token, nor with a token on another company\'s number', async () => {
+  it("is not reached with another company's token, nor with a token on another company's number", async () => {
     ok(await server.staff(SET_CURRENCY, { i: { currency: 'EUR' } }, w.t.adminToken));
     const mine = await filed(w);
     const theirs = await filed(other);
     let c = await staffView(w, mine.number);
-    for (const to of [Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK]) c = await fx.advance(w, c, to);
+    for (const to of [Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK])
+      c = await fx.advance(w, c, to);
     expect((await status(mine.number, mine.accessToken)).decision).toMatchObject({ remedy: 'REFUND', amount: 1500, currency: 'EUR' });
 
-    for (const [number, token] of [[mine.number, theirs.accessToken], [theirs.number, mine.accessToken]] as const) {
+    for (const [number, token] of [
+      [mine.number, theirs.accessToken],
+      [theirs.number, mine.accessToken],
+    ] as const) {
       const res = await server.portal(EVERYTHING, { number, token });
       expect(res.errors).toBeUndefined();
       expect(res.data).toEqual({ complaintStatus: null });
@@ -116,10 +161,20 @@ describe('the decision on the portal', () => {
   });
 });
 
-describe('a company\'s currency', () => {
+describe("a company's currency", () => {
   it('is RUB for a company signed up in Russian and unset for one in English, until an admin sets it', async () => {
-    const en = ok(await server.staff(`mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { tenant { currency } } }`,
-      { input: { slug: `en-${Date.now()}`, name: 'English Co', adminEmail: 'admin@en.test', adminPassword: 'correct horse battery', adminName: 'A', locale: 'en' } }));
+    const en = ok(
+      await server.staff(`mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { tenant { currency } } }`, {
+        input: {
+          slug: `en-${Date.now()}`,
+          name: 'English Co',
+          adminEmail: 'admin@en.test',
+          adminPassword: 'correct horse battery',
+          adminName: 'A',
+          locale: 'en',
+        },
+      }),
+    );
     expect(en.signUpTenant.tenant.currency).toBeNull();
     const ru = ok(await server.staff('{ tenant { currency } }', {}, other.t.adminToken));
     expect(ru.tenant.currency).toBe('RUB');

@@ -6,14 +6,23 @@ import { Fixtures, expectError } from './fixtures.js';
 import { WsClient } from './ws-client.js';
 
 /** `fragment F1 on Query { ...F0 ...F0 }` … `Fn`, used once: 2^n fields when expanded, about 1 KB at n = 30. */
-const doubling = (n: number) => ['query Q { ...F' + n + ' }', 'fragment F0 on Query { __typename }',
-  ...Array.from({ length: n }, (_, i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`)].join('\n');
+const doubling = (n: number) =>
+  [
+    'query Q { ...F' + n + ' }',
+    'fragment F0 on Query { __typename }',
+    ...Array.from({ length: n }, (_, i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`),
+  ].join('\n');
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
   // Warm: the first requests of a process compile code paths that the budgets below are not about.
-  await Promise.all([server.staff('{ __typename }'), server.portal('{ __typename }'), server.staff('{ nosuchfield }'), request(server.url).get('/healthz')]);
+  await Promise.all([
+    server.staff('{ __typename }'),
+    server.portal('{ __typename }'),
+    server.staff('{ nosuchfield }'),
+    request(server.url).get('/healthz'),
+  ]);
 });
 afterAll(() => server?.close());
 
@@ -32,7 +41,9 @@ const BUDGET_MS = 1000;
 describe('the doubling-fragment document (2^30 fields when expanded)', () => {
   it('is refused with QUERY_LIMIT within the budget on both endpoints, /healthz answering meanwhile', async () => {
     const attacks = Promise.all([
-      timed(() => server.staff(doubling(30))), timed(() => server.portal(doubling(30))), timed(() => server.staff(doubling(30))),
+      timed(() => server.staff(doubling(30))),
+      timed(() => server.portal(doubling(30))),
+      timed(() => server.staff(doubling(30))),
     ]);
     const [health, healthMs] = await timed(() => request(server.url).get('/healthz'));
     expect(health.status).toBe(200);
@@ -58,7 +69,7 @@ describe('the doubling-fragment document (2^30 fields when expanded)', () => {
 });
 
 describe('requests refused before they run', () => {
-  it('count against the client address\'s limit: after three invalid documents a fourth request is RATE_LIMITED', async () => {
+  it("count against the client address's limit: after three invalid documents a fourth request is RATE_LIMITED", async () => {
     const limited = await startTestServer({ anonymousRateLimitPerMinute: 3 });
     try {
       expectError(await limited.staff('{ nosuchfield }'), 'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED');
@@ -72,7 +83,7 @@ describe('requests refused before they run', () => {
     }
   });
 
-  it('count against the staff user\'s limit when a valid token is present', async () => {
+  it("count against the staff user's limit when a valid token is present", async () => {
     const limited = await startTestServer({ rateLimitPerMinute: 6 });
     try {
       const t = await new Fixtures(limited).tenant();
@@ -92,7 +103,7 @@ describe('the portal', () => {
     expectError(await server.portal(`{ ${[1, 2, 3, 4].map(status).join(' ')} }`), 'BAD_USER_INPUT', 'QUERY_LIMIT');
   });
 
-  it('counts every lookup of a request against the client address\'s limit', async () => {
+  it("counts every lookup of a request against the client address's limit", async () => {
     const limited = await startTestServer({ anonymousRateLimitPerMinute: 3 });
     try {
       const three = await limited.portal(`{ ${[1, 2, 3].map(status).join(' ')} }`);

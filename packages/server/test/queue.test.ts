@@ -19,7 +19,14 @@ const RESULT = `complaints { id version priority department { id } assignee { id
 const BULK_ASSIGN = `mutation($input: BulkAssignComplaintsInput!) { bulkAssignComplaints(input: $input) { ${RESULT} } }`;
 const BULK_PRIORITY = `mutation($input: BulkSetComplaintPriorityInput!) { bulkSetComplaintPriority(input: $input) { ${RESULT} } }`;
 
-interface Row { id: string; number: string; priority: string; stage: string; receivedAt: string; assignee: { name: string } | null }
+interface Row {
+  id: string;
+  number: string;
+  priority: string;
+  stage: string;
+  receivedAt: string;
+  assignee: { name: string } | null;
+}
 
 describe('the queue', () => {
   let server: TestServer;
@@ -93,7 +100,12 @@ describe('the queue', () => {
       return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     };
 
-    it.each(Object.keys(key).flatMap((field) => [[field, 'ASC'], [field, 'DESC']]))('by %s %s, page after page, ties broken by id', async (field, direction) => {
+    it.each(
+      Object.keys(key).flatMap((field) => [
+        [field, 'ASC'],
+        [field, 'DESC'],
+      ]),
+    )('by %s %s, page after page, ties broken by id', async (field, direction) => {
       const token = w.staff.QUALITY_MANAGER.token;
       const orderBy = { field, direction };
       const all: Row[] = (await list(token, {}, orderBy)).edges.map((e: { node: Row }) => e.node);
@@ -115,14 +127,23 @@ describe('the queue', () => {
       // The SQL the list runs (captured, not run), planned in the company's transaction with sorting made a last resort.
       let captured: { sql: string; params: unknown[] } | undefined;
       const ctx = {
-        manager: server.dataSource.manager, staff: { userId: w.staff.HEAD.id, departmentIds: [w.dept] },
-        query: async (sql: string, params: unknown[]) => { captured = { sql, params }; return []; },
+        manager: server.dataSource.manager,
+        staff: { userId: w.staff.HEAD.id, departmentIds: [w.dept] },
+        query: async (sql: string, params: unknown[]) => {
+          captured = { sql, params };
+          return [];
+        },
       } as unknown as RequestContext;
-      await listComplaints(ctx, { stages: [...OPEN_STAGES] }, 50, null, { field: field as ComplaintSortField, direction: SortDirection.DESC });
+      await listComplaints(ctx, { stages: [...OPEN_STAGES] }, 50, null, {
+        field: field as ComplaintSortField,
+        direction: SortDirection.DESC,
+      });
       const plan = await fx.asTenant(w.t.tenantId, async (m) => {
         await m.query('SET LOCAL enable_sort = off');
         await m.query('SET LOCAL enable_seqscan = off');
-        return (await m.query(`EXPLAIN ${captured!.sql}`, captured!.params)).map((r: Record<string, string>) => Object.values(r)[0]).join('\n');
+        return (await m.query(`EXPLAIN ${captured!.sql}`, captured!.params))
+          .map((r: Record<string, string>) => Object.values(r)[0])
+          .join('\n');
       });
       expect(plan).toMatch(/Index Scan/);
       // NUMBER is unique: an incremental sort of its equal keys by id costs nothing.
@@ -134,7 +155,11 @@ describe('the queue', () => {
       const plain = await list(token, {}, undefined, 2);
       const byDue = await list(token, {}, { field: 'DUE_AT', direction: 'ASC' }, 2);
       expect(plain.edges).toEqual(byDue.edges);
-      const res = await server.staff(LIST, { filter: {}, orderBy: { field: 'NUMBER', direction: 'ASC' }, first: 2, after: plain.pageInfo.endCursor }, token);
+      const res = await server.staff(
+        LIST,
+        { filter: {}, orderBy: { field: 'NUMBER', direction: 'ASC' }, first: 2, after: plain.pageInfo.endCursor },
+        token,
+      );
       expect(expectError(res, 'BAD_USER_INPUT').message).toBe('invalid cursor');
     });
   });
@@ -153,7 +178,11 @@ describe('the queue', () => {
 
     it('saved, renamed and deleted by their owner; nobody else sees or touches them', async () => {
       const head = w.staff.HEAD.token;
-      const input = { name: 'Urgent kettles', filter: { priority: 'URGENT', search: 'kettle', receivedFrom: '2026-01-01T00:00:00.000Z' }, orderBy: { field: 'PRIORITY', direction: 'DESC' } };
+      const input = {
+        name: 'Urgent kettles',
+        filter: { priority: 'URGENT', search: 'kettle', receivedFrom: '2026-01-01T00:00:00.000Z' },
+        orderBy: { field: 'PRIORITY', direction: 'DESC' },
+      };
       const saved = ok(await server.staff(SAVE, { input }, head)).saveView;
       expect(saved).toMatchObject({ name: 'Urgent kettles', builtIn: null, filter: input.filter, orderBy: input.orderBy });
       expect(ok(await server.staff(VIEWS, {}, head)).savedViews.map((v: { id: string }) => v.id)).toContain(saved.id);
@@ -175,7 +204,9 @@ describe('the queue', () => {
       // Row-level security itself: the company's transaction without a signed-in user sees no view at all.
       expect(await fx.asTenant(w.t.tenantId, (m) => m.query('SELECT count(*)::int AS n FROM saved_views'))).toEqual([{ n: 0 }]);
 
-      expect(ok(await server.staff(RENAME, { input: { id: saved.id, name: 'Burning kettles' } }, head)).renameView.name).toBe('Burning kettles');
+      expect(ok(await server.staff(RENAME, { input: { id: saved.id, name: 'Burning kettles' } }, head)).renameView.name).toBe(
+        'Burning kettles',
+      );
       expectError(await server.staff(RENAME, { input: { id: 'MY_QUEUE', name: 'x' } }, head), 'BAD_USER_INPUT');
       expect(ok(await server.staff(DELETE, { id: saved.id }, head)).deleteView).toBe(true);
       expect(ok(await server.staff(VIEWS, {}, head)).savedViews.map((v: { id: string }) => v.id)).not.toContain(saved.id);
@@ -185,13 +216,22 @@ describe('the queue', () => {
   describe('bulk changes', () => {
     const refs = async (...keys: Array<keyof typeof c>) =>
       Promise.all(keys.map(async (k) => ({ id: c[k].id, expectedVersion: await version(c[k].id) })));
-    const outbox = async (ids: string[], type: string) => Number((await server.dataSource.query(
-      'SELECT count(*) AS n FROM outbox_events WHERE complaint_id = ANY($1::uuid[]) AND type = $2', [ids, type]))[0].n);
+    const outbox = async (ids: string[], type: string) =>
+      Number(
+        (
+          await server.dataSource.query('SELECT count(*) AS n FROM outbox_events WHERE complaint_id = ANY($1::uuid[]) AND type = $2', [
+            ids,
+            type,
+          ])
+        )[0].n,
+      );
 
     it('assigns all, each as assignComplaint would: timeline entry, live event, new version', async () => {
       const complaints = await refs('mine', 'open');
       const before = await outbox([c.mine.id, c.open.id], 'ASSIGNED');
-      const res = ok(await server.staff(BULK_ASSIGN, { input: { complaints, assigneeId: w.staff.HEAD.id } }, w.staff.HEAD.token)).bulkAssignComplaints;
+      const res = ok(
+        await server.staff(BULK_ASSIGN, { input: { complaints, assigneeId: w.staff.HEAD.id } }, w.staff.HEAD.token),
+      ).bulkAssignComplaints;
       expect(res.failures).toEqual([]);
       expect(res.complaints.map((x: { id: string }) => x.id)).toEqual([c.mine.id, c.open.id]);
       for (const [i, x] of res.complaints.entries()) {
@@ -206,24 +246,47 @@ describe('the queue', () => {
     it('one refused: nothing changes, and the answer says which and why', async () => {
       // HEAD of dept is no member of otherDept ('away'): the single action says FORBIDDEN too.
       const complaints = await refs('open', 'away');
-      const res = await fx.expectNoWrites(async () =>
-        ok(await server.staff(BULK_ASSIGN, { input: { complaints, assigneeId: null } }, w.staff.HEAD.token)).bulkAssignComplaints);
+      const res = await fx.expectNoWrites(
+        async () =>
+          ok(await server.staff(BULK_ASSIGN, { input: { complaints, assigneeId: null } }, w.staff.HEAD.token)).bulkAssignComplaints,
+      );
       expect(res.complaints).toEqual([]);
       expect(res.failures).toEqual([expect.objectContaining({ id: c.away.id, number: c.away.number, code: 'FORBIDDEN' })]);
     });
 
-    it('a stale version, another company\'s complaint or one given twice is refused, and nothing changes', async () => {
+    it("a stale version, another company's complaint or one given twice is refused, and nothing changes", async () => {
       const [open] = await refs('open');
       const foreign = await fx.register(other.staff.OPERATOR.token, { subject: 'Not yours' });
-      const res = await fx.expectNoWrites(async () => ok(await server.staff(BULK_PRIORITY, {
-        input: { complaints: [open, { id: c.loose.id, expectedVersion: 1_000 }, { id: foreign.id, expectedVersion: foreign.version }], priority: 'LOW' },
-      }, w.staff.OPERATOR.token)).bulkSetComplaintPriority);
-      expect(res.failures.map((f: { id: string; code: string }) => [f.id, f.code])).toEqual([[c.loose.id, 'CONFLICT'], [foreign.id, 'NOT_FOUND']]);
+      const res = await fx.expectNoWrites(
+        async () =>
+          ok(
+            await server.staff(
+              BULK_PRIORITY,
+              {
+                input: {
+                  complaints: [open, { id: c.loose.id, expectedVersion: 1_000 }, { id: foreign.id, expectedVersion: foreign.version }],
+                  priority: 'LOW',
+                },
+              },
+              w.staff.OPERATOR.token,
+            ),
+          ).bulkSetComplaintPriority,
+      );
+      expect(res.failures.map((f: { id: string; code: string }) => [f.id, f.code])).toEqual([
+        [c.loose.id, 'CONFLICT'],
+        [foreign.id, 'NOT_FOUND'],
+      ]);
       expect(res.failures[1].number).toBeNull();
       await fx.expectNoWrites(async () => {
-        expectError(await server.staff(BULK_PRIORITY, { input: { complaints: [open, open], priority: 'LOW' } }, w.staff.OPERATOR.token), 'BAD_USER_INPUT');
+        expectError(
+          await server.staff(BULK_PRIORITY, { input: { complaints: [open, open], priority: 'LOW' } }, w.staff.OPERATOR.token),
+          'BAD_USER_INPUT',
+        );
         const many = Array.from({ length: 101 }, () => open);
-        expectError(await server.staff(BULK_PRIORITY, { input: { complaints: many, priority: 'LOW' } }, w.staff.OPERATOR.token), 'BAD_USER_INPUT');
+        expectError(
+          await server.staff(BULK_PRIORITY, { input: { complaints: many, priority: 'LOW' } }, w.staff.OPERATOR.token),
+          'BAD_USER_INPUT',
+        );
         // Not even one complaint for a role that may not assign (the guard, as for assignComplaint).
         expectError(await server.staff(BULK_ASSIGN, { input: { complaints: [open] } }, w.staff.QUALITY_MANAGER.token), 'FORBIDDEN');
       });
@@ -231,12 +294,20 @@ describe('the queue', () => {
 
     it('sets the priority of all, with the SLA clocks recomputed, and moves them to another department', async () => {
       const complaints = await refs('away', 'loose');
-      const res = ok(await server.staff(BULK_PRIORITY, { input: { complaints, priority: 'URGENT' } }, w.staff.OPERATOR.token)).bulkSetComplaintPriority;
+      const res = ok(
+        await server.staff(BULK_PRIORITY, { input: { complaints, priority: 'URGENT' } }, w.staff.OPERATOR.token),
+      ).bulkSetComplaintPriority;
       expect(res.failures).toEqual([]);
       expect(res.complaints.map((x: { priority: string }) => x.priority)).toEqual(['URGENT', 'URGENT']);
       expect(res.complaints.map((x: { timeline: Array<{ type: string }> }) => x.timeline.at(-1)!.type)).toEqual(['UPDATED', 'UPDATED']);
       // The operator routes RECEIVED complaints anywhere: both to dept, unassigned.
-      const moved = ok(await server.staff(BULK_ASSIGN, { input: { complaints: await refs('away', 'loose'), departmentId: w.dept } }, w.staff.OPERATOR.token)).bulkAssignComplaints;
+      const moved = ok(
+        await server.staff(
+          BULK_ASSIGN,
+          { input: { complaints: await refs('away', 'loose'), departmentId: w.dept } },
+          w.staff.OPERATOR.token,
+        ),
+      ).bulkAssignComplaints;
       expect(moved.failures).toEqual([]);
       expect(moved.complaints.map((x: { department: { id: string } }) => x.department.id)).toEqual([w.dept, w.dept]);
       expect(await numbers(w.staff.HEAD.token, { inMyDepartments: true, priority: 'URGENT' })).toEqual(sorted('open', 'away', 'loose'));

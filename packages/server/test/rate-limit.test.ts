@@ -13,7 +13,9 @@ describe('rate limits', () => {
     const login = 'mutation { login(input: { tenantSlug: "nobody", email: "a@b.cd", password: "wrong-password" }) { token } }';
     for (let i = 0; i < 3; i++) expect(errorCode(await server.staff(login))).toBe('UNAUTHENTICATED');
     expect(errorCode(await server.staff(login))).toBe('RATE_LIMITED');
-    expect(errorCode(await server.portal('{ complaintStatus(number: "X-2026-000001", accessToken: "aaaaaaaaaaaaaaaaaaaaaaaa") { stage } }'))).toBe('RATE_LIMITED');
+    expect(
+      errorCode(await server.portal('{ complaintStatus(number: "X-2026-000001", accessToken: "aaaaaaaaaaaaaaaaaaaaaaaa") { stage } }')),
+    ).toBe('RATE_LIMITED');
   });
 
   it('limits each staff user separately', async () => {

@@ -45,7 +45,10 @@ async function asStaff(w: World, role: Role, departmentIds: string[] = []) {
   const uow = new UnitOfWork(server.dataSource, server.app.realtime.publisher);
   await uow.enterTenant(w.t.tenantId);
   const actor = { userId: w.staff[role].id, tenantId: w.t.tenantId, roles: [role], departmentIds };
-  return { uow, ctx: new RequestContext(w.t.tenantId, actor, await uow.manager(), uow, undefined, new MailLinks('x'.repeat(32), server.url)) };
+  return {
+    uow,
+    ctx: new RequestContext(w.t.tenantId, actor, await uow.manager(), uow, undefined, new MailLinks('x'.repeat(32), server.url)),
+  };
 }
 
 async function registered(w: World): Promise<ComplaintView> {
@@ -127,7 +130,7 @@ describe('the graphql-ws protocol', () => {
 });
 
 describe('delivery', () => {
-  it('announces every stage change of a complaint, in order, to the department\'s queue', async () => {
+  it("announces every stage change of a complaint, in order, to the department's queue", async () => {
     const client = await staffSocket(a.staff.SPECIALIST.token);
     const id = client.subscribe(STAGE_SUB, { d: a.dept });
     await client.settle();
@@ -138,7 +141,13 @@ describe('delivery', () => {
     const mine = results.map((r) => r.data.complaintStageChanged).filter((s) => s.complaint.id === c.id);
     expect(mine.map((s) => s.to)).toEqual(path);
     expect(mine.map((s) => s.from)).toEqual([Stage.RECEIVED, ...path.slice(0, -1)]);
-    expect(mine[0]).toMatchObject({ change: 'MOVED', actorKind: 'STAFF', actor: { id: a.staff.HEAD.id }, departmentId: a.dept, previousDepartmentId: null });
+    expect(mine[0]).toMatchObject({
+      change: 'MOVED',
+      actorKind: 'STAFF',
+      actor: { id: a.staff.HEAD.id },
+      departmentId: a.dept,
+      previousDepartmentId: null,
+    });
     // The payload is the complaint as it is when delivered, seen with the subscriber's permissions.
     expect(mine.at(-1).complaint).toMatchObject({ stage: 'CLOSED', department: { id: a.dept } });
     expect(results.every((r) => !r.errors)).toBe(true);
@@ -152,7 +161,13 @@ describe('delivery', () => {
     const c = await registered(a);
     ok(await server.staff(Q.assign, { input: { id: c.id, expectedVersion: c.version, departmentId: a.otherDept } }, a.staff.HEAD.token));
     const moved = (await joined.waitForResults(joinedId, 1))[0].data.complaintStageChanged;
-    expect(moved).toMatchObject({ change: 'ASSIGNED', from: 'REGISTERED', to: 'REGISTERED', departmentId: a.otherDept, previousDepartmentId: a.dept });
+    expect(moved).toMatchObject({
+      change: 'ASSIGNED',
+      from: 'REGISTERED',
+      to: 'REGISTERED',
+      departmentId: a.otherDept,
+      previousDepartmentId: a.dept,
+    });
     await left.waitFor((m) => m.id === leftId && m.payload?.data?.complaintStageChanged?.change === 'ASSIGNED');
   });
 
@@ -161,7 +176,13 @@ describe('delivery', () => {
     const client = await staffSocket(a.staff.QUALITY_MANAGER.token);
     const id = client.subscribe(UPDATED_SUB, { id: c.id });
     await client.settle();
-    ok(await server.staff(Q.addMessage, { input: { complaintId: c.id, body: 'check the batch', visibility: 'INTERNAL' } }, a.staff.HEAD.token));
+    ok(
+      await server.staff(
+        Q.addMessage,
+        { input: { complaintId: c.id, body: 'check the batch', visibility: 'INTERNAL' } },
+        a.staff.HEAD.token,
+      ),
+    );
     const [update] = await client.waitForResults(id, 1);
     expect(update.data.complaintUpdated.messages).toEqual([{ body: 'check the batch', visibility: 'INTERNAL' }]);
   });
@@ -174,7 +195,12 @@ describe('delivery', () => {
     const before = Number((await server.dataSource.query('SELECT count(*) AS n FROM outbox_events'))[0].n);
 
     const { uow, ctx } = await asStaff(a, Role.HEAD, [a.dept]);
-    await transitionComplaint(ctx, { id: c.id, expectedVersion: c.version, to: Stage.ANALYSIS, assigneeId: a.staff.SPECIALIST.id } as never);
+    await transitionComplaint(ctx, {
+      id: c.id,
+      expectedVersion: c.version,
+      to: Stage.ANALYSIS,
+      assigneeId: a.staff.SPECIALIST.id,
+    } as never);
     const [written] = await ctx.query('SELECT count(*) AS n FROM outbox_events WHERE complaint_id = $1', [c.id]);
     expect(Number(written!.n)).toBeGreaterThan(0); // the event row was written inside the transaction…
     await uow.finish(false); // …and goes with it
@@ -192,11 +218,14 @@ describe('delivery', () => {
     expect(analysis()).toHaveLength(1);
   });
 
-  it('delivers SLA alerts to the department\'s members and quality managers, not to other departments', async () => {
+  it("delivers SLA alerts to the department's members and quality managers, not to other departments", async () => {
     const c = await registered(a);
     const outsider = await fx.staff(a.t, [Role.SPECIALIST], [a.otherDept]);
     const [member, overseer, other] = await Promise.all([
-      staffSocket(a.staff.SPECIALIST.token), staffSocket(a.staff.QUALITY_MANAGER.token), staffSocket(outsider.token)]);
+      staffSocket(a.staff.SPECIALIST.token),
+      staffSocket(a.staff.QUALITY_MANAGER.token),
+      staffSocket(outsider.token),
+    ]);
     const ids = [member.subscribe(SLA_SUB, {}), overseer.subscribe(SLA_SUB, {}), other.subscribe(SLA_SUB, {})];
     await Promise.all([member.settle(), overseer.settle(), other.settle()]);
 
@@ -205,7 +234,10 @@ describe('delivery', () => {
     await appendTimeline(ctx, { complaintId: c.id, type: 'SLA_BREACHED', data: { clock: 'SLA', dueAt }, detail: { clock: 'SLA', dueAt } });
     await uow.finish(true);
 
-    for (const [client, id] of [[member, ids[0]], [overseer, ids[1]]] as const) {
+    for (const [client, id] of [
+      [member, ids[0]],
+      [overseer, ids[1]],
+    ] as const) {
       const [alert] = await client.waitForResults(id!, 1);
       expect(alert.data.slaBreached).toMatchObject({ kind: 'BREACHED', clock: 'SLA', dueAt, complaint: { id: c.id, number: c.number } });
     }
@@ -230,7 +262,7 @@ describe('delivery', () => {
 });
 
 describe('the portal subscription', () => {
-  it('refuses a wrong token or another complaint\'s token, and shows the right one only public changes', async () => {
+  it("refuses a wrong token or another complaint's token, and shows the right one only public changes", async () => {
     const input = { ...complaintInput({ channel: undefined }), customer: { name: 'Anna', email: 'anna@example.com' } };
     const mine = ok(await server.portal(Q.submit, { slug: a.t.slug, input })).submitComplaint;
     const theirs = ok(await server.portal(Q.submit, { slug: a.t.slug, input })).submitComplaint;
@@ -243,10 +275,26 @@ describe('the portal subscription', () => {
     await customer.settle();
     const [complaint] = await server.dataSource.query('SELECT id, version FROM complaints WHERE number = $1', [mine.number]);
 
-    ok(await server.staff(Q.addMessage, { input: { complaintId: complaint.id, body: 'SECRET supplier issue', visibility: 'INTERNAL' } }, a.staff.HEAD.token));
-    ok(await server.staff(Q.addMessage, { input: { complaintId: complaint.id, body: 'Could you send a photo?', visibility: 'PUBLIC' } }, a.staff.OPERATOR.token));
+    ok(
+      await server.staff(
+        Q.addMessage,
+        { input: { complaintId: complaint.id, body: 'SECRET supplier issue', visibility: 'INTERNAL' } },
+        a.staff.HEAD.token,
+      ),
+    );
+    ok(
+      await server.staff(
+        Q.addMessage,
+        { input: { complaintId: complaint.id, body: 'Could you send a photo?', visibility: 'PUBLIC' } },
+        a.staff.OPERATOR.token,
+      ),
+    );
     const [reply] = await customer.waitForResults(id, 1);
-    expect(reply.data.complaintStatusChanged).toMatchObject({ number: mine.number, stage: 'RECEIVED', messages: [{ body: 'Could you send a photo?', author: 'STAFF' }] });
+    expect(reply.data.complaintStatusChanged).toMatchObject({
+      number: mine.number,
+      stage: 'RECEIVED',
+      messages: [{ body: 'Could you send a photo?', author: 'STAFF' }],
+    });
 
     await fx.advance(a, { id: complaint.id, version: complaint.version, stage: Stage.RECEIVED } as ComplaintView, Stage.REGISTERED);
     const results = await customer.waitForResults(id, 2);
@@ -269,7 +317,10 @@ describe('the portal subscription under the anonymous request limit', () => {
     const input = { ...complaintInput({ channel: undefined }), customer: { name: 'Anna', email: 'anna@example.com' } };
     // From an address of its own: two requests, the submission and the subscription.
     const headers = { 'x-forwarded-for': '203.0.113.40' };
-    const submitted = await request(limited.url).post('/portal/graphql').set(headers).send({ query: Q.submit, variables: { slug: w.t.slug, input } });
+    const submitted = await request(limited.url)
+      .post('/portal/graphql')
+      .set(headers)
+      .send({ query: Q.submit, variables: { slug: w.t.slug, input } });
     const mine = submitted.body.data.submitComplaint;
     const customer = await track(WsClient.open(limited.url, '/portal/graphql', null, headers));
     const id = customer.subscribe(PORTAL_SUB, { n: mine.number, t: mine.accessToken });
@@ -278,7 +329,13 @@ describe('the portal subscription under the anonymous request limit', () => {
     // More changes than any one address may make requests in a minute.
     const changes = 35;
     for (let i = 1; i <= changes; i++) {
-      ok(await limited.staff(Q.addMessage, { input: { complaintId: complaint.id, body: `Answer ${i}`, visibility: 'PUBLIC' } }, w.staff.OPERATOR.token));
+      ok(
+        await limited.staff(
+          Q.addMessage,
+          { input: { complaintId: complaint.id, body: `Answer ${i}`, visibility: 'PUBLIC' } },
+          w.staff.OPERATOR.token,
+        ),
+      );
     }
     const results = await customer.waitForResults(id, changes);
     expect(results.filter((r) => r.errors)).toEqual([]);
@@ -292,12 +349,23 @@ describe('tenant isolation', () => {
     const c = await registered(a);
     const watchA = await staffSocket(a.staff.QUALITY_MANAGER.token);
     const aId = watchA.subscribe(UPDATED_SUB, { id: c.id });
-    const clients = await Promise.all([staffSocket(b.staff.QUALITY_MANAGER.token), staffSocket(b.staff.HEAD.token), staffSocket(b.t.adminToken)]);
+    const clients = await Promise.all([
+      staffSocket(b.staff.QUALITY_MANAGER.token),
+      staffSocket(b.staff.HEAD.token),
+      staffSocket(b.t.adminToken),
+    ]);
     const [bqm, bhead, badmin] = clients;
-    const open = [bqm!.subscribe(STAGE_SUB, {}), bqm!.subscribe(SLA_SUB, {}), bhead!.subscribe(STAGE_SUB, { d: b.dept }), badmin!.subscribe(STAGE_SUB, {})];
+    const open = [
+      bqm!.subscribe(STAGE_SUB, {}),
+      bqm!.subscribe(SLA_SUB, {}),
+      bhead!.subscribe(STAGE_SUB, { d: b.dept }),
+      badmin!.subscribe(STAGE_SUB, {}),
+    ];
     const guessed = [
-      bqm!.subscribe(STAGE_SUB, { d: a.dept }), bqm!.subscribe(SLA_SUB, { d: a.dept }),
-      bhead!.subscribe(UPDATED_SUB, { id: c.id }), badmin!.subscribe(STAGE_SUB, { d: randomUUID() }),
+      bqm!.subscribe(STAGE_SUB, { d: a.dept }),
+      bqm!.subscribe(SLA_SUB, { d: a.dept }),
+      bhead!.subscribe(UPDATED_SUB, { id: c.id }),
+      badmin!.subscribe(STAGE_SUB, { d: randomUUID() }),
     ];
     for (const [i, id] of guessed.entries()) {
       const client = [bqm, bqm, bhead, badmin][i]!;
@@ -322,20 +390,23 @@ describe('tenant isolation', () => {
 });
 
 describe('transport outages', () => {
-  it.skipIf(server?.mode === 'embedded' || !process.env.DATABASE_URL)('replays from the outbox what LISTEN/NOTIFY dropped while its connection was down, once', async () => {
-    const client = await staffSocket(a.staff.QUALITY_MANAGER.token);
-    const id = client.subscribe(STAGE_SUB, {});
-    await client.settle();
-    const [killed] = await server.dataSource.query(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
+  it.skipIf(server?.mode === 'embedded' || !process.env.DATABASE_URL)(
+    'replays from the outbox what LISTEN/NOTIFY dropped while its connection was down, once',
+    async () => {
+      const client = await staffSocket(a.staff.QUALITY_MANAGER.token);
+      const id = client.subscribe(STAGE_SUB, {});
+      await client.settle();
+      const [killed] = await server.dataSource.query(`SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
       WHERE application_name = 'reclaim-listen' AND datname = current_database()`);
-    expect(Number(killed.n)).toBe(1);
-    // Committed and notified while this node is not listening.
-    const c = await fx.register(a.staff.OPERATOR.token);
-    const [change] = await client.waitForResults(id, 1, 10_000);
-    expect(change.data.complaintStageChanged.complaint.id).toBe(c.id);
-    await pause(500);
-    expect(client.results(id)).toHaveLength(1);
-  });
+      expect(Number(killed.n)).toBe(1);
+      // Committed and notified while this node is not listening.
+      const c = await fx.register(a.staff.OPERATOR.token);
+      const [change] = await client.waitForResults(id, 1, 10_000);
+      expect(change.data.complaintStageChanged.complaint.id).toBe(c.id);
+      await pause(500);
+      expect(client.results(id)).toHaveLength(1);
+    },
+  );
 });
 
 describe('socket lifetime', () => {

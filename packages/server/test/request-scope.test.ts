@@ -19,13 +19,16 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-const count = (t: TenantFixture) => inTenant(server.dataSource, t.tenantId, async (m) => Number((await m.query('SELECT count(*) AS n FROM complaints'))[0].n));
+const count = (t: TenantFixture) =>
+  inTenant(server.dataSource, t.tenantId, async (m) => Number((await m.query('SELECT count(*) AS n FROM complaints'))[0].n));
 
 describe('one mutation, one company per request', () => {
   it('counts mutations inside fragments, and writes nothing', async () => {
     const inline = await server.portal(`mutation { ... on Mutation { ${SUBMIT(alpha.slug, 'a')} ${SUBMIT(beta.slug, 'b')} } }`);
     expect(inline.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_LIMIT' });
-    const spread = await server.portal(`mutation { ...Both } fragment Both on Mutation { ${SUBMIT(alpha.slug, 'a')} ${SUBMIT(beta.slug, 'b')} }`);
+    const spread = await server.portal(
+      `mutation { ...Both } fragment Both on Mutation { ${SUBMIT(alpha.slug, 'a')} ${SUBMIT(beta.slug, 'b')} }`,
+    );
     expect(spread.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_LIMIT' });
     expect([await count(alpha), await count(beta)]).toEqual([0, 0]);
   });
@@ -39,11 +42,16 @@ describe('one mutation, one company per request', () => {
 });
 
 describe('field resolvers follow the session being created', () => {
-  it('signUpTenant and login can select the user\'s departments, whatever token is sent', async () => {
-    const up = await server.staff(`mutation { signUpTenant(input: { slug: "gamma-co", name: "Gamma", adminEmail: "a@gamma.test", adminPassword: "${PASSWORD}", adminName: "A" }) { user { departments { id } } } }`);
+  it("signUpTenant and login can select the user's departments, whatever token is sent", async () => {
+    const up = await server.staff(
+      `mutation { signUpTenant(input: { slug: "gamma-co", name: "Gamma", adminEmail: "a@gamma.test", adminPassword: "${PASSWORD}", adminName: "A" }) { user { departments { id } } } }`,
+    );
     expect(ok(up).signUpTenant.user.departments).toEqual([]);
-    const login = await server.staff(`mutation { login(input: { tenantSlug: "${beta.slug}", email: "admin@${beta.slug}.test", password: "${PASSWORD}" }) { tenant { id } user { departments { id } } } }`,
-      {}, alpha.adminToken);
+    const login = await server.staff(
+      `mutation { login(input: { tenantSlug: "${beta.slug}", email: "admin@${beta.slug}.test", password: "${PASSWORD}" }) { tenant { id } user { departments { id } } } }`,
+      {},
+      alpha.adminToken,
+    );
     expect(ok(login).login.tenant.id).toBe(beta.tenantId);
   });
 });
@@ -51,7 +59,8 @@ describe('field resolvers follow the session being created', () => {
 describe('errors', () => {
   it('an unknown or ambiguous operation is BAD_USER_INPUT', async () => {
     const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'query A { __typename } query B { __typename }' }),
     });
     expect(((await res.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
@@ -59,10 +68,20 @@ describe('errors', () => {
 });
 
 describe('idempotency keys', () => {
-  it('staff and portal keys never return each other\'s complaint', async () => {
+  it("staff and portal keys never return each other's complaint", async () => {
     const op = await fx.staff(alpha, ['OPERATOR' as never]);
-    const portal = ok(await server.portal(`mutation { s: submitComplaint(tenantSlug: "${alpha.slug}", input: { kind: COMPLAINT, subject: "Portal", description: "x", customer: { name: "P", email: "p@example.com" }, idempotencyKey: "key-12345" }) { number } }`)).s;
-    const staff = ok(await server.staff(`mutation { registerComplaint(input: { kind: CLAIM, channel: API, subject: "Staff", description: "x", customer: { name: "S", email: "s@example.com" }, idempotencyKey: "key-12345" }) { number subject } }`, {}, op.token)).registerComplaint;
+    const portal = ok(
+      await server.portal(
+        `mutation { s: submitComplaint(tenantSlug: "${alpha.slug}", input: { kind: COMPLAINT, subject: "Portal", description: "x", customer: { name: "P", email: "p@example.com" }, idempotencyKey: "key-12345" }) { number } }`,
+      ),
+    ).s;
+    const staff = ok(
+      await server.staff(
+        `mutation { registerComplaint(input: { kind: CLAIM, channel: API, subject: "Staff", description: "x", customer: { name: "S", email: "s@example.com" }, idempotencyKey: "key-12345" }) { number subject } }`,
+        {},
+        op.token,
+      ),
+    ).registerComplaint;
     expect(staff.subject).toBe('Staff');
     expect(staff.number).not.toBe(portal.number);
   });

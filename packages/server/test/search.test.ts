@@ -9,20 +9,35 @@ describe('search finds what people type (issue 14, item 4)', () => {
   let w: World;
   let target: string;
   let other: string;
-  const find = async (s: string) => ok(await server.staff(SEARCH, { s }, w.staff.OPERATOR.token)).complaints.edges.map((e: any) => e.node.number);
+  const find = async (s: string) =>
+    ok(await server.staff(SEARCH, { s }, w.staff.OPERATOR.token)).complaints.edges.map((e: any) => e.node.number);
 
   beforeAll(async () => {
     server = await startTestServer();
     w = await new Fixtures(server).world();
     const fx = new Fixtures(server);
-    target = (await fx.register(w.staff.OPERATOR.token, complaintInput({
-      subject: 'Чайник протекает', orderRef: 'ORD-777', product: 'Чайник VX-200',
-      customer: { name: 'Пётр Иванов', email: 'petr.ivanov@example.com', phone: '+7 (916) 555-12-34' },
-    }))).number;
-    other = (await fx.register(w.staff.OPERATOR.token, complaintInput({
-      subject: 'Другой чайник', orderRef: 'ORD-778', product: 'Чайник VX-300',
-      customer: { name: 'Анна Смирнова', email: 'anna@example.com', phone: '+7 (903) 111-22-33' },
-    }))).number;
+    target = (
+      await fx.register(
+        w.staff.OPERATOR.token,
+        complaintInput({
+          subject: 'Чайник протекает',
+          orderRef: 'ORD-777',
+          product: 'Чайник VX-200',
+          customer: { name: 'Пётр Иванов', email: 'petr.ivanov@example.com', phone: '+7 (916) 555-12-34' },
+        }),
+      )
+    ).number;
+    other = (
+      await fx.register(
+        w.staff.OPERATOR.token,
+        complaintInput({
+          subject: 'Другой чайник',
+          orderRef: 'ORD-778',
+          product: 'Чайник VX-300',
+          customer: { name: 'Анна Смирнова', email: 'anna@example.com', phone: '+7 (903) 111-22-33' },
+        }),
+      )
+    ).number;
   });
   afterAll(() => server?.close());
 

@@ -42,7 +42,13 @@ describe('tokens end when credentials change', () => {
 
   it('ends the token on a role or department change, not on a change of name or a repeat of the same roles', async () => {
     const user = await fx.staff(w.t, [Role.SPECIALIST], [w.dept]);
-    ok(await server.staff(Q.updateUser, { input: { id: user.id, name: 'Renamed', roles: [Role.SPECIALIST], departmentIds: [w.dept] } }, w.t.adminToken));
+    ok(
+      await server.staff(
+        Q.updateUser,
+        { input: { id: user.id, name: 'Renamed', roles: [Role.SPECIALIST], departmentIds: [w.dept] } },
+        w.t.adminToken,
+      ),
+    );
     ok(await server.staff(ME, {}, user.token));
     ok(await server.staff(Q.updateUser, { input: { id: user.id, departmentIds: [w.otherDept] } }, w.t.adminToken));
     expect(errorCode(await server.staff(ME, {}, user.token))).toBe('UNAUTHENTICATED');
@@ -75,8 +81,14 @@ describe.skipIf(!process.env.DATABASE_URL)('on two nodes over LISTEN/NOTIFY', ()
 
   beforeAll(async () => {
     second = await createApp(server.dataSource, {
-      jwtSecret, tokenTtlSeconds: 3600, production: false, rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0,
-      pubsub: 'postgres', databaseUrl: server.databaseUrl, slaScheduler: false,
+      jwtSecret,
+      tokenTtlSeconds: 3600,
+      production: false,
+      rateLimitPerMinute: 0,
+      anonymousRateLimitPerMinute: 0,
+      pubsub: 'postgres',
+      databaseUrl: server.databaseUrl,
+      slaScheduler: false,
     });
     await new Promise<void>((resolve) => second.server.listen(0, '127.0.0.1', resolve));
     secondUrl = `http://127.0.0.1:${(second.server.address() as AddressInfo).port}`;
@@ -86,7 +98,7 @@ describe.skipIf(!process.env.DATABASE_URL)('on two nodes over LISTEN/NOTIFY', ()
     await second?.close();
   });
 
-  it('closes a deactivated user\'s subscription socket on the other node', async () => {
+  it("closes a deactivated user's subscription socket on the other node", async () => {
     const user = await fx.staff(w.t, [Role.OPERATOR]);
     const client = await socket(secondUrl, user.token);
     const id = client.subscribe(STAGE_SUB);

@@ -13,9 +13,11 @@ const SIGN_UP = 'mutation($input: SignUpTenantInput!) { signUpTenant(input: $inp
 /** A staff request from `address` (the address a trusted load balancer saw, as X-Forwarded-For). */
 async function post(url: string, query: string, variables: Record<string, unknown>, address: string): Promise<GqlResult> {
   const res = await fetch(`${url}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify({ query, variables }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, ...(await res.json() as object) };
+  return { status: res.status, ...((await res.json()) as object) };
 }
 
 const login = (url: string, t: TenantFixture, password: string, address: string, email = `admin@${t.slug}.test`) =>
@@ -24,7 +26,12 @@ const login = (url: string, t: TenantFixture, password: string, address: string,
 /** A second node on the same database as `server`, listening. */
 async function secondNode(server: TestServer, config: Partial<AppConfig>): Promise<{ url: string; app: App }> {
   const app = await createApp(server.dataSource, {
-    jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false, rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, ...config,
+    jwtSecret: randomBytes(32).toString('hex'),
+    tokenTtlSeconds: 3600,
+    production: false,
+    rateLimitPerMinute: 0,
+    anonymousRateLimitPerMinute: 0,
+    ...config,
   });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, app };
@@ -32,8 +39,13 @@ async function secondNode(server: TestServer, config: Partial<AppConfig>): Promi
 
 describe('password guessing, across two nodes sharing their limits through Redis', () => {
   const limits: Partial<AppConfig> = {
-    redisUrl: process.env.REDIS_URL, rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`, trustedProxies: 1,
-    loginFailuresPerAccount: 5, loginLockoutSeconds: 30, loginMaxLockoutSeconds: 600, loginFailuresPerAddressPerHour: 8,
+    redisUrl: process.env.REDIS_URL,
+    rateLimitPrefix: `test-${randomBytes(6).toString('hex')}`,
+    trustedProxies: 1,
+    loginFailuresPerAccount: 5,
+    loginLockoutSeconds: 30,
+    loginMaxLockoutSeconds: 600,
+    loginFailuresPerAddressPerHour: 8,
   };
   let first: TestServer;
   let second: { url: string; app: App };
@@ -64,7 +76,7 @@ describe('password guessing, across two nodes sharing their limits through Redis
     expect(ok(await login(second.url, t, PASSWORD, '192.0.2.3', other.email)).login.token).toBeTruthy();
   });
 
-  it.skipIf(!process.env.REDIS_URL)('forgets an account\'s failures when it signs in', async () => {
+  it.skipIf(!process.env.REDIS_URL)("forgets an account's failures when it signs in", async () => {
     const user = await new Fixtures(first).staff(t, ['OPERATOR' as never]);
     for (let i = 0; i < 4; i++) expectError(await login(first.url, t, 'wrong password', '192.0.2.10', user.email), 'UNAUTHENTICATED');
     ok(await login(second.url, t, PASSWORD, '192.0.2.11', user.email));
@@ -75,7 +87,10 @@ describe('password guessing, across two nodes sharing their limits through Redis
   it.skipIf(!process.env.REDIS_URL)('refuses an address that fails too often, whatever account it tries', async () => {
     const address = '192.0.2.20';
     for (let i = 0; i < 8; i++) {
-      expectError(await login([first.url, second.url][i % 2]!, t, 'wrong password', address, `nobody-${i}@${t.slug}.test`), 'UNAUTHENTICATED');
+      expectError(
+        await login([first.url, second.url][i % 2]!, t, 'wrong password', address, `nobody-${i}@${t.slug}.test`),
+        'UNAUTHENTICATED',
+      );
     }
     expectError(await login(first.url, t, 'wrong password', address, `nobody-9@${t.slug}.test`), 'RATE_LIMITED');
     expectError(await login(second.url, t, PASSWORD, address), 'RATE_LIMITED');
@@ -87,14 +102,20 @@ describe('password hashing, capped per node', () => {
   let t: TenantFixture;
   beforeAll(async () => {
     // At the production cost: the burst must find the slots busy.
-    server = await startTestServer({ trustedProxies: 1, passwordHashConcurrency: 3, passwordHashWaitMs: 1000, passwordHashCost: DEFAULT_HASH_COST });
+    server = await startTestServer({
+      trustedProxies: 1,
+      passwordHashConcurrency: 3,
+      passwordHashWaitMs: 1000,
+      passwordHashCost: DEFAULT_HASH_COST,
+    });
     t = await new Fixtures(server).tenant();
   });
   afterAll(() => server?.close());
 
   it('refuses a burst from two addresses beyond its share, while another address still signs in', async () => {
     const burst = Array.from({ length: 40 }, (_, i) =>
-      login(server.url, t, 'wrong password', i % 2 ? '203.0.113.50' : '198.51.100.60', `guess-${i}@${t.slug}.test`));
+      login(server.url, t, 'wrong password', i % 2 ? '203.0.113.50' : '198.51.100.60', `guess-${i}@${t.slug}.test`),
+    );
     const legitimate = login(server.url, t, PASSWORD, '192.0.2.70');
     const results = await Promise.all(burst);
     expect(ok(await legitimate).login.token).toBeTruthy();
@@ -113,8 +134,13 @@ describe('sign-up', () => {
   });
   afterAll(() => server?.close());
 
-  const signUp = (slug: string, address: string, overrides: Record<string, unknown> = {}) => post(server.url, SIGN_UP,
-    { input: { slug, name: 'Spam Co', adminEmail: `boss@${slug}.test`, adminPassword: PASSWORD, adminName: 'Boss', ...overrides } }, address);
+  const signUp = (slug: string, address: string, overrides: Record<string, unknown> = {}) =>
+    post(
+      server.url,
+      SIGN_UP,
+      { input: { slug, name: 'Spam Co', adminEmail: `boss@${slug}.test`, adminPassword: PASSWORD, adminName: 'Boss', ...overrides } },
+      address,
+    );
   const slug = () => `s-${randomBytes(4).toString('hex')}`;
 
   it('takes a few companies an hour from one address', async () => {
@@ -136,7 +162,7 @@ describe('sign-up', () => {
     ['1234567890', () => ({ adminPassword: '1234567890' })],
     ['a common password, in capitals', () => ({ adminPassword: 'QWERTYUIOP' })],
     ['the e-mail, in other case', (s) => ({ adminPassword: `Boss@${s}.test` })],
-    ['the e-mail\'s local part', (s) => ({ adminEmail: `chief-officer@${s}.test`, adminPassword: 'Chief-Officer' })],
+    ["the e-mail's local part", (s) => ({ adminEmail: `chief-officer@${s}.test`, adminPassword: 'Chief-Officer' })],
   ] as Array<[string, (slug: string) => Record<string, unknown>]>)('refuses a weak password: %s', async (_label, overrides) => {
     const s = slug();
     const error = expectError(await fx.expectNoWrites(() => signUp(s, '203.0.113.91', overrides(s))), 'BAD_USER_INPUT', 'WEAK_PASSWORD');
@@ -149,7 +175,11 @@ describe('sign-up', () => {
     ['a control character', 'long enough\u0007'],
   ])('refuses a password with %s', async (_label, adminPassword) => {
     const s = slug();
-    const error = expectError(await fx.expectNoWrites(() => signUp(s, '203.0.113.91', { adminPassword })), 'BAD_USER_INPUT', 'INVISIBLE_CHARACTERS');
+    const error = expectError(
+      await fx.expectNoWrites(() => signUp(s, '203.0.113.91', { adminPassword })),
+      'BAD_USER_INPUT',
+      'INVISIBLE_CHARACTERS',
+    );
     expect(error.message).toContain('adminPassword');
   });
 
@@ -158,12 +188,23 @@ describe('sign-up', () => {
     const createUser = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
     const updateUser = 'mutation($input: UpdateUserInput!) { updateUser(input: $input) { id } }';
     const email = `clerk@${t.slug}.test`;
-    const weak = await fx.expectNoWrites(() => server.staff(createUser, { input: { email, name: 'Clerk', password: email, roles: ['OPERATOR'] } }, t.adminToken));
+    const weak = await fx.expectNoWrites(() =>
+      server.staff(createUser, { input: { email, name: 'Clerk', password: email, roles: ['OPERATOR'] } }, t.adminToken),
+    );
     expect(expectError(weak, 'BAD_USER_INPUT', 'WEAK_PASSWORD').extensions?.fields).toMatchObject([{ field: 'password' }]);
-    const user = ok(await server.staff(createUser, { input: { email, name: 'Clerk', password: 'a sound passphrase', roles: ['OPERATOR'] } }, t.adminToken));
+    const user = ok(
+      await server.staff(
+        createUser,
+        { input: { email, name: 'Clerk', password: 'a sound passphrase', roles: ['OPERATOR'] } },
+        t.adminToken,
+      ),
+    );
     for (const password of ['', 'password123', ' '.repeat(12)]) {
-      expectError(await fx.expectNoWrites(() => server.staff(updateUser, { input: { id: user.createUser.id, password } }, t.adminToken)),
-        'BAD_USER_INPUT', 'WEAK_PASSWORD');
+      expectError(
+        await fx.expectNoWrites(() => server.staff(updateUser, { input: { id: user.createUser.id, password } }, t.adminToken)),
+        'BAD_USER_INPUT',
+        'WEAK_PASSWORD',
+      );
     }
     ok(await server.staff(updateUser, { input: { id: user.createUser.id, password: 'another sound one' } }, t.adminToken));
   });

@@ -28,8 +28,14 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * targets this short, and a flood needs many complaints at once. Returns their ids.
  */
 async function clocksDueAt(w: World, count: number, dueMs: number): Promise<string[]> {
-  const template = await fx.register(w.staff.OPERATOR.token, { channel: 'PHONE', departmentId: w.dept, categoryId: w.cat, demand: 'REFUND' });
-  const rows = await sql<{ id: string }>(`
+  const template = await fx.register(w.staff.OPERATOR.token, {
+    channel: 'PHONE',
+    departmentId: w.dept,
+    categoryId: w.cat,
+    demand: 'REFUND',
+  });
+  const rows = await sql<{ id: string }>(
+    `
     WITH c AS (
       INSERT INTO complaints (tenant_id, id, number, kind, channel, stage, priority, demand, subject, description,
                               customer_id, customer_name, category_id, department_id, sla_state, version,
@@ -41,18 +47,24 @@ async function clocksDueAt(w: World, count: number, dueMs: number): Promise<stri
     )
     INSERT INTO sla_deadlines (tenant_id, complaint_id, clock, stage, started_at, budget_ms, consumed_ms, running_since, due_at)
     SELECT tenant_id, id, 'STAGE', stage, now(), 60000, 0, now(), to_timestamp($3::float8 / 1000) FROM c
-    RETURNING complaint_id AS id`, [template.id, count, dueMs]);
+    RETURNING complaint_id AS id`,
+    [template.id, count, dueMs],
+  );
   return rows.map((r) => r.id);
 }
 
 /** Each BREACHED history row of `ids`: complaint id and how long after its deadline it fired (ms, database time). */
-const breaches = (ids: string[]) => sql<{ complaint_id: string; late_ms: number }>(
-  `SELECT complaint_id, extract(epoch FROM fired_at - due_at) * 1000 AS late_ms FROM sla_breaches
-    WHERE kind = 'BREACHED' AND complaint_id = ANY($1::uuid[])`, [ids]);
+const breaches = (ids: string[]) =>
+  sql<{ complaint_id: string; late_ms: number }>(
+    `SELECT complaint_id, extract(epoch FROM fired_at - due_at) * 1000 AS late_ms FROM sla_breaches
+    WHERE kind = 'BREACHED' AND complaint_id = ANY($1::uuid[])`,
+    [ids],
+  );
 
 const POLICIES = '{ slaPolicies { id name isDefault calendarId firstResponseSeconds stageTargets { stage seconds } } }';
 const CREATE_POLICY = 'mutation($input: SlaPolicyInput!) { createSlaPolicy(input: $input) { id firstResponseSeconds } }';
-const UPDATE_POLICY = 'mutation($id: ID!, $input: SlaPolicyInput!) { updateSlaPolicy(id: $id, input: $input) { id stageTargets { stage seconds } } }';
+const UPDATE_POLICY =
+  'mutation($id: ID!, $input: SlaPolicyInput!) { updateSlaPolicy(id: $id, input: $input) { id stageTargets { stage seconds } } }';
 
 describe('the shortest SLA target', () => {
   it('a target under a minute (SLA_MIN_TARGET_SECONDS) is refused with reason TARGET_TOO_SHORT, writing nothing; a minute is accepted', async () => {
@@ -64,18 +76,47 @@ describe('the shortest SLA target', () => {
       ['first response of 59 s', CREATE_POLICY, { input: { ...base, firstResponseSeconds: 59 } }, 'firstResponseSeconds'],
       ['resolution of 1 s', CREATE_POLICY, { input: { ...base, resolutionSeconds: 1 } }, 'resolutionSeconds'],
       ['a stage of 2 s', CREATE_POLICY, { input: { ...base, stageTargets: [{ stage: 'ANALYSIS', seconds: 2 }] } }, 'stageTargets.ANALYSIS'],
-      ['the default policy, 1 s', UPDATE_POLICY, { id: policy.id, input: { name: policy.name, calendarId: policy.calendarId,
-        stageTargets: [{ stage: 'REGISTERED', seconds: 3600 }, { stage: 'ANALYSIS', seconds: 1 }] } }, 'stageTargets.ANALYSIS'],
+      [
+        'the default policy, 1 s',
+        UPDATE_POLICY,
+        {
+          id: policy.id,
+          input: {
+            name: policy.name,
+            calendarId: policy.calendarId,
+            stageTargets: [
+              { stage: 'REGISTERED', seconds: 3600 },
+              { stage: 'ANALYSIS', seconds: 1 },
+            ],
+          },
+        },
+        'stageTargets.ANALYSIS',
+      ],
     ];
     for (const [name, query, variables, field] of refused) {
       const result = await fx.expectNoWrites(() => server.staff(query, variables, admin));
       const error = expectError(result, 'BAD_USER_INPUT', 'TARGET_TOO_SHORT');
-      expect({ name, min: error.extensions?.minSeconds, fields: (error.extensions?.fields as Array<{ field: string }>).map((f) => f.field) })
-        .toEqual({ name, min: 60, fields: [field] });
+      expect({
+        name,
+        min: error.extensions?.minSeconds,
+        fields: (error.extensions?.fields as Array<{ field: string }>).map((f) => f.field),
+      }).toEqual({ name, min: 60, fields: [field] });
     }
-    expect(ok(await server.staff(CREATE_POLICY, { input: { ...base, firstResponseSeconds: 60 } }, admin)).createSlaPolicy.firstResponseSeconds).toBe(60);
-    expect(ok(await server.staff(UPDATE_POLICY, { id: policy.id, input: { name: policy.name, calendarId: policy.calendarId,
-      stageTargets: [{ stage: 'ANALYSIS', seconds: 60 }] } }, admin)).updateSlaPolicy.stageTargets).toEqual([{ stage: 'ANALYSIS', seconds: 60 }]);
+    expect(
+      ok(await server.staff(CREATE_POLICY, { input: { ...base, firstResponseSeconds: 60 } }, admin)).createSlaPolicy.firstResponseSeconds,
+    ).toBe(60);
+    expect(
+      ok(
+        await server.staff(
+          UPDATE_POLICY,
+          {
+            id: policy.id,
+            input: { name: policy.name, calendarId: policy.calendarId, stageTargets: [{ stage: 'ANALYSIS', seconds: 60 }] },
+          },
+          admin,
+        ),
+      ).updateSlaPolicy.stageTargets,
+    ).toEqual([{ stage: 'ANALYSIS', seconds: 60 }]);
   });
 });
 
@@ -108,7 +149,10 @@ describe('the SLA scheduler shares its passes between companies', () => {
     const perComplaint = new Map<string, number>();
     for (const b of fired) perComplaint.set(b.complaint_id, (perComplaint.get(b.complaint_id) ?? 0) + 1);
     expect(flood.filter((id) => perComplaint.get(id) !== 1)).toEqual([]);
-    const [{ open }] = await sql(`SELECT count(*)::int AS open FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[]) AND breached_at IS NULL`, [all]);
+    const [{ open }] = await sql(
+      `SELECT count(*)::int AS open FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[]) AND breached_at IS NULL`,
+      [all],
+    );
     expect(open).toBe(0);
   }, 240_000);
 });

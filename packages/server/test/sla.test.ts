@@ -44,7 +44,8 @@ const staff = (w: World, query: string, variables: Record<string, unknown> = {},
 const getComplaint = async (w: World, id: string) => ok(await staff(w, GET, { id }, Role.HEAD)).complaint;
 
 async function alwaysOpenCalendar(w: World): Promise<string> {
-  return ok(await staff(w, CREATE_CALENDAR, { input: { name: `24/7 ${randomUUID().slice(0, 6)}`, timeZone: 'UTC', alwaysOpen: true } })).createBusinessCalendar.id;
+  return ok(await staff(w, CREATE_CALENDAR, { input: { name: `24/7 ${randomUUID().slice(0, 6)}`, timeZone: 'UTC', alwaysOpen: true } }))
+    .createBusinessCalendar.id;
 }
 
 async function defaultPolicy(w: World) {
@@ -72,20 +73,42 @@ async function registered(w: World, overrides: Record<string, unknown> = {}) {
 describe('SLA settings', () => {
   it('a new company starts with business hours, three policies (the default last) and the consumer-law presets', async () => {
     const t = await fx.tenant();
-    const calendars = ok(await server.staff(`{ businessCalendars { name timeZone alwaysOpen periods { weekday start end } } }`, {}, t.adminToken)).businessCalendars;
-    expect(calendars).toEqual([{ name: 'Рабочие часы', timeZone: 'Europe/Moscow', alwaysOpen: false,
-      periods: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })) }]);
+    const calendars = ok(
+      await server.staff(`{ businessCalendars { name timeZone alwaysOpen periods { weekday start end } } }`, {}, t.adminToken),
+    ).businessCalendars;
+    expect(calendars).toEqual([
+      {
+        name: 'Рабочие часы',
+        timeZone: 'Europe/Moscow',
+        alwaysOpen: false,
+        periods: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),
+      },
+    ]);
     const policies = ok(await server.staff(POLICIES, {}, t.adminToken)).slaPolicies;
-    expect(policies.map((p: any) => [p.position, p.isDefault, p.priorities])).toEqual([[1, false, ['URGENT']], [2, false, ['HIGH']], [3, true, []]]);
+    expect(policies.map((p: any) => [p.position, p.isDefault, p.priorities])).toEqual([
+      [1, false, ['URGENT']],
+      [2, false, ['HIGH']],
+      [3, true, []],
+    ]);
     const presets = ok(await server.staff(`{ legalPresets { demand days penaltyPercentPerDay } }`, {}, t.adminToken)).legalPresets;
     expect(Object.fromEntries(presets.map((p: any) => [p.demand, p.days]))).toEqual({
-      COMPENSATION: 10, OTHER: null, PRICE_REDUCTION: 10, REFUND: 10, REPAIR: 45, REPLACEMENT: 7,
+      COMPENSATION: 10,
+      OTHER: null,
+      PRICE_REDUCTION: 10,
+      REFUND: 10,
+      REPAIR: 45,
+      REPLACEMENT: 7,
     });
     expect(new Set(presets.map((p: any) => p.penaltyPercentPerDay))).toEqual(new Set([1]));
   });
 
   it('refuses invalid calendars, policies and presets with typed errors, writing nothing', async () => {
-    const calendar = (over: Record<string, unknown>) => ({ name: `Hours ${randomUUID().slice(0, 6)}`, timeZone: 'Europe/Moscow', periods: [{ weekday: 1, start: '09:00', end: '18:00' }], ...over });
+    const calendar = (over: Record<string, unknown>) => ({
+      name: `Hours ${randomUUID().slice(0, 6)}`,
+      timeZone: 'Europe/Moscow',
+      periods: [{ weekday: 1, start: '09:00', end: '18:00' }],
+      ...over,
+    });
     const policy = await defaultPolicy(a);
     const { calendarId } = { calendarId: policy.calendarId as string };
     const good = { name: `P ${randomUUID().slice(0, 6)}`, calendarId, priorities: ['LOW'] };
@@ -100,24 +123,72 @@ describe('SLA settings', () => {
       ['unknown calendar', CREATE_POLICY, { input: { ...good, calendarId: randomUUID() } }, 'NOT_FOUND'],
       ["another company's calendar", CREATE_POLICY, { input: { ...good, calendarId: bForeignCalendar } }, 'NOT_FOUND'],
       ["another company's category", CREATE_POLICY, { input: { ...good, categoryIds: [b.cat] } }, 'NOT_FOUND'],
-      ["another company's department to escalate to", CREATE_POLICY, { input: { ...good, escalation: { reassignToDepartmentId: b.dept } } }, 'NOT_FOUND'],
+      [
+        "another company's department to escalate to",
+        CREATE_POLICY,
+        { input: { ...good, escalation: { reassignToDepartmentId: b.dept } } },
+        'NOT_FOUND',
+      ],
       ['warning at 0 %', CREATE_POLICY, { input: { ...good, warnPercent: 0 } }, 'BAD_USER_INPUT'],
       ['warning at 100 %', CREATE_POLICY, { input: { ...good, warnPercent: 100 } }, 'BAD_USER_INPUT'],
       ['a target of 0 s', CREATE_POLICY, { input: { ...good, firstResponseSeconds: 0 } }, 'BAD_USER_INPUT'],
-      ['a target for a final stage', CREATE_POLICY, { input: { ...good, stageTargets: [{ stage: 'CLOSED', seconds: 60 }] } }, 'BAD_USER_INPUT'],
-      ['a stage twice', CREATE_POLICY, { input: { ...good, stageTargets: [{ stage: 'ANALYSIS', seconds: 60 }, { stage: 'ANALYSIS', seconds: 90 }] } }, 'BAD_USER_INPUT'],
+      [
+        'a target for a final stage',
+        CREATE_POLICY,
+        { input: { ...good, stageTargets: [{ stage: 'CLOSED', seconds: 60 }] } },
+        'BAD_USER_INPUT',
+      ],
+      [
+        'a stage twice',
+        CREATE_POLICY,
+        {
+          input: {
+            ...good,
+            stageTargets: [
+              { stage: 'ANALYSIS', seconds: 60 },
+              { stage: 'ANALYSIS', seconds: 90 },
+            ],
+          },
+        },
+        'BAD_USER_INPUT',
+      ],
       ['conditions on the default policy', UPDATE_POLICY, { id: policy.id, input: { ...good, priorities: ['HIGH'] } }, 'BAD_USER_INPUT'],
       ['an unknown policy', UPDATE_POLICY, { id: randomUUID(), input: good }, 'NOT_FOUND'],
-      ['deleting the default policy', 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: policy.id }, 'BAD_USER_INPUT', 'DEFAULT_POLICY'],
-      ['deleting a calendar in use', 'mutation($id: ID!) { deleteBusinessCalendar(id: $id) }', { id: calendarId }, 'BAD_USER_INPUT', 'IN_USE'],
+      [
+        'deleting the default policy',
+        'mutation($id: ID!) { deleteSlaPolicy(id: $id) }',
+        { id: policy.id },
+        'BAD_USER_INPUT',
+        'DEFAULT_POLICY',
+      ],
+      [
+        'deleting a calendar in use',
+        'mutation($id: ID!) { deleteBusinessCalendar(id: $id) }',
+        { id: calendarId },
+        'BAD_USER_INPUT',
+        'IN_USE',
+      ],
       ['a reorder that leaves one out', 'mutation($ids: [ID!]!) { reorderSlaPolicies(ids: $ids) { id } }', { ids: [] }, 'BAD_USER_INPUT'],
-      ['a legal deadline of 0 days', 'mutation($input: LegalPresetInput!) { setLegalPreset(input: $input) { demand } }', { input: { demand: 'REFUND', days: 0 } }, 'BAD_USER_INPUT'],
-      ['a penalty of 101 %', 'mutation($input: LegalPresetInput!) { setLegalPreset(input: $input) { demand } }', { input: { demand: 'REFUND', days: 10, penaltyPercentPerDay: 101 } }, 'BAD_USER_INPUT'],
+      [
+        'a legal deadline of 0 days',
+        'mutation($input: LegalPresetInput!) { setLegalPreset(input: $input) { demand } }',
+        { input: { demand: 'REFUND', days: 0 } },
+        'BAD_USER_INPUT',
+      ],
+      [
+        'a penalty of 101 %',
+        'mutation($input: LegalPresetInput!) { setLegalPreset(input: $input) { demand } }',
+        { input: { demand: 'REFUND', days: 10, penaltyPercentPerDay: 101 } },
+        'BAD_USER_INPUT',
+      ],
     ];
     for (const [name, query, variables, code, reason] of cases) {
       const result = await fx.expectNoWrites(() => staff(a, query, variables));
-      expect({ name, code: result.errors?.[0]?.extensions?.code, reason: reason ? result.errors?.[0]?.extensions?.reason : undefined })
-        .toEqual({ name, code, reason });
+      expect({
+        name,
+        code: result.errors?.[0]?.extensions?.code,
+        reason: reason ? result.errors?.[0]?.extensions?.reason : undefined,
+      }).toEqual({ name, code, reason });
     }
     // A calendar's problems name the field they are about, so that the console shows each under its input.
     const fieldsOf = async (input: Record<string, unknown>) =>
@@ -133,15 +204,26 @@ describe('SLA settings', () => {
   it('tries policies in order, first match wins; reordering recomputes open complaints', async () => {
     const w = await fx.world();
     const calendarId = await alwaysOpenCalendar(w);
-    const high = ok(await staff(w, CREATE_POLICY, { input: { name: 'High first', calendarId, priorities: ['HIGH'], firstResponseSeconds: 600 } })).createSlaPolicy;
-    const byCategory = ok(await staff(w, CREATE_POLICY, { input: { name: 'By category', calendarId, categoryIds: [w.cat], firstResponseSeconds: 1200 } })).createSlaPolicy;
+    const high = ok(
+      await staff(w, CREATE_POLICY, { input: { name: 'High first', calendarId, priorities: ['HIGH'], firstResponseSeconds: 600 } }),
+    ).createSlaPolicy;
+    const byCategory = ok(
+      await staff(w, CREATE_POLICY, { input: { name: 'By category', calendarId, categoryIds: [w.cat], firstResponseSeconds: 1200 } }),
+    ).createSlaPolicy;
     const c = await registered(w, { priority: 'HIGH' });
     // The default tenant policies "Urgent" and "High priority" come first: HIGH matches "High priority".
-    const ids = ok(await staff(w, POLICIES)).slaPolicies.filter((p: any) => !p.isDefault).map((p: any) => p.id);
+    const ids = ok(await staff(w, POLICIES))
+      .slaPolicies.filter((p: any) => !p.isDefault)
+      .map((p: any) => p.id);
     expect((await getComplaint(w, c.id)).slaPolicy.name).toBe('Высокий приоритет');
     const order = [byCategory.id, high.id, ...ids.filter((id: string) => id !== byCategory.id && id !== high.id)];
-    const reordered = ok(await staff(w, 'mutation($ids: [ID!]!) { reorderSlaPolicies(ids: $ids) { id position } }', { ids: order })).reorderSlaPolicies;
-    expect(reordered.slice(0, 2).map((p: any) => [p.id, p.position])).toEqual([[byCategory.id, 1], [high.id, 2]]);
+    const reordered = ok(
+      await staff(w, 'mutation($ids: [ID!]!) { reorderSlaPolicies(ids: $ids) { id position } }', { ids: order }),
+    ).reorderSlaPolicies;
+    expect(reordered.slice(0, 2).map((p: any) => [p.id, p.position])).toEqual([
+      [byCategory.id, 1],
+      [high.id, 2],
+    ]);
     const after = await getComplaint(w, c.id);
     expect(after.slaPolicy.id).toBe(byCategory.id);
     expect(after.slaClocks.find((k: any) => k.target === 'FIRST_RESPONSE').budgetSeconds).toBe(1200);
@@ -153,14 +235,28 @@ describe('the clocks of a complaint', () => {
   beforeAll(async () => {
     w = await fx.world();
     await setDefaultPolicy(w, {
-      warnPercent: 80, firstResponseSeconds: 3600, resolutionSeconds: 36_000,
-      stageTargets: [{ stage: 'REGISTERED', seconds: 7200 }, { stage: 'ANALYSIS', seconds: 14_400 }],
+      warnPercent: 80,
+      firstResponseSeconds: 3600,
+      resolutionSeconds: 36_000,
+      stageTargets: [
+        { stage: 'REGISTERED', seconds: 7200 },
+        { stage: 'ANALYSIS', seconds: 14_400 },
+      ],
     });
     // Urgent complaints get a tighter stage target.
     const urgent = ok(await staff(w, POLICIES)).slaPolicies.find((p: any) => p.priorities.includes('URGENT'));
-    ok(await staff(w, UPDATE_POLICY, { id: urgent.id, input: {
-      name: urgent.name, calendarId: (await defaultPolicy(w)).calendarId, priorities: ['URGENT'], resolutionSeconds: 3600,
-      stageTargets: [{ stage: 'REGISTERED', seconds: 600 }] } }));
+    ok(
+      await staff(w, UPDATE_POLICY, {
+        id: urgent.id,
+        input: {
+          name: urgent.name,
+          calendarId: (await defaultPolicy(w)).calendarId,
+          priorities: ['URGENT'],
+          resolutionSeconds: 3600,
+          stageTargets: [{ stage: 'REGISTERED', seconds: 600 }],
+        },
+      }),
+    );
   });
 
   it('registering starts first-response, resolution, stage and legal clocks', async () => {
@@ -180,21 +276,46 @@ describe('the clocks of a complaint', () => {
   });
 
   it('waiting for the customer pauses the SLA clocks, not the legal one; the answer resumes them, later by the pause', async () => {
-    const submitted = ok(await server.portal(Q.submit, { slug: w.t.slug, input: { kind: 'CLAIM', subject: 'Broken hinge', description: 'It broke', demand: 'REFUND', customer: { name: 'Olga', email: 'olga@example.com' } } })).submitComplaint;
-    const received = ok(await staff(w, 'query($n: String) { complaint(number: $n) { id version stage } }', { n: submitted.number }, Role.OPERATOR)).complaint;
+    const submitted = ok(
+      await server.portal(Q.submit, {
+        slug: w.t.slug,
+        input: {
+          kind: 'CLAIM',
+          subject: 'Broken hinge',
+          description: 'It broke',
+          demand: 'REFUND',
+          customer: { name: 'Olga', email: 'olga@example.com' },
+        },
+      }),
+    ).submitComplaint;
+    const received = ok(
+      await staff(w, 'query($n: String) { complaint(number: $n) { id version stage } }', { n: submitted.number }, Role.OPERATOR),
+    ).complaint;
     const c = await fx.advance(w, received as never, Stage.REGISTERED);
     const start = await getComplaint(w, c.id);
     const dueOf = (x: any, target: string) => Date.parse(x.slaClocks.find((k: any) => k.target === target).dueAt);
 
     const asked = Date.now();
-    ok(await staff(w, Q.addMessage, { input: { complaintId: c.id, body: 'Which model is it?', visibility: 'PUBLIC', awaitCustomer: true } }, Role.SPECIALIST));
+    ok(
+      await staff(
+        w,
+        Q.addMessage,
+        { input: { complaintId: c.id, body: 'Which model is it?', visibility: 'PUBLIC', awaitCustomer: true } },
+        Role.SPECIALIST,
+      ),
+    );
     // The message says it is a question (issue 14, item 14); a plain reply does not.
-    const said = ok(await staff(w, 'query($id: ID) { complaint(id: $id) { messages { body asksCustomer } } }', { id: c.id }, Role.SPECIALIST));
+    const said = ok(
+      await staff(w, 'query($id: ID) { complaint(id: $id) { messages { body asksCustomer } } }', { id: c.id }, Role.SPECIALIST),
+    );
     expect(said.complaint.messages).toEqual([{ body: 'Which model is it?', asksCustomer: true }]);
     const paused = await getComplaint(w, c.id);
     expect(paused).toMatchObject({ slaState: 'PAUSED', slaDueAt: null, legalDueAt: start.legalDueAt });
     expect(paused.awaitingCustomerSince).not.toBeNull();
-    expect(paused.slaClocks.filter((k: any) => k.target !== 'LEGAL').map((k: any) => [k.state, k.dueAt])).toEqual([['PAUSED', null], ['PAUSED', null]]);
+    expect(paused.slaClocks.filter((k: any) => k.target !== 'LEGAL').map((k: any) => [k.state, k.dueAt])).toEqual([
+      ['PAUSED', null],
+      ['PAUSED', null],
+    ]);
 
     await pause(1500);
     ok(await server.portal(Q.reply, { number: submitted.number, token: submitted.accessToken, body: 'Model K-200' }));
@@ -212,15 +333,37 @@ describe('the clocks of a complaint', () => {
     expect(resumed.timeline.map((e: any) => e.type)).toEqual(expect.arrayContaining(['SLA_PAUSED', 'SLA_RESUMED']));
 
     // Staff can also resume: the customer answered by phone.
-    ok(await staff(w, Q.addMessage, { input: { complaintId: c.id, body: 'Can you send a photo?', visibility: 'PUBLIC', awaitCustomer: true } }, Role.SPECIALIST));
+    ok(
+      await staff(
+        w,
+        Q.addMessage,
+        { input: { complaintId: c.id, body: 'Can you send a photo?', visibility: 'PUBLIC', awaitCustomer: true } },
+        Role.SPECIALIST,
+      ),
+    );
     expect((await getComplaint(w, c.id)).slaState).toBe('PAUSED');
-    const byStaff = ok(await staff(w, 'mutation($id: ID!) { stopAwaitingCustomer(id: $id) { slaState awaitingCustomerSince } }', { id: c.id }, Role.SPECIALIST));
+    const byStaff = ok(
+      await staff(
+        w,
+        'mutation($id: ID!) { stopAwaitingCustomer(id: $id) { slaState awaitingCustomerSince } }',
+        { id: c.id },
+        Role.SPECIALIST,
+      ),
+    );
     expect(byStaff.stopAwaitingCustomer).toEqual({ slaState: 'ON_TRACK', awaitingCustomerSince: null });
   });
 
   it('an internal note neither answers the customer nor waits for them', async () => {
     const c = await registered(w);
-    expectError(await staff(w, Q.addMessage, { input: { complaintId: c.id, body: 'note', visibility: 'INTERNAL', awaitCustomer: true } }, Role.SPECIALIST), 'BAD_USER_INPUT');
+    expectError(
+      await staff(
+        w,
+        Q.addMessage,
+        { input: { complaintId: c.id, body: 'note', visibility: 'INTERNAL', awaitCustomer: true } },
+        Role.SPECIALIST,
+      ),
+      'BAD_USER_INPUT',
+    );
     ok(await staff(w, Q.addMessage, { input: { complaintId: c.id, body: 'note', visibility: 'INTERNAL' } }, Role.SPECIALIST));
     const after = await getComplaint(w, c.id);
     expect(after.firstRespondedAt).toBeNull();
@@ -230,7 +373,9 @@ describe('the clocks of a complaint', () => {
   it('a new priority recomputes the deadlines from the time already used; a stale version is a CONFLICT', async () => {
     const c = await getComplaint(w, (await registered(w)).id);
     const stageDue = Date.parse(c.slaClocks.find((k: any) => k.target === 'STAGE').dueAt);
-    const urgent = ok(await staff(w, UPDATE_COMPLAINT, { input: { id: c.id, expectedVersion: c.version, priority: 'URGENT' } }, Role.SPECIALIST)).updateComplaint;
+    const urgent = ok(
+      await staff(w, UPDATE_COMPLAINT, { input: { id: c.id, expectedVersion: c.version, priority: 'URGENT' } }, Role.SPECIALIST),
+    ).updateComplaint;
     expect(urgent.priority).toBe('URGENT');
     const after = await getComplaint(w, c.id);
     const newDue = Date.parse(after.slaClocks.find((k: any) => k.target === 'STAGE').dueAt);
@@ -239,11 +384,16 @@ describe('the clocks of a complaint', () => {
     expect(stageDue - newDue).toBeLessThanOrEqual(6_600_000);
     expect(after.slaPolicy.name).toBe('Срочные');
     expect(after.timeline.at(-1)).toMatchObject({ type: 'UPDATED', data: { priority: 'URGENT', previous: { priority: 'NORMAL' } } });
-    const stale = await fx.expectNoWrites(() => staff(w, UPDATE_COMPLAINT, { input: { id: c.id, expectedVersion: c.version, priority: 'LOW' } }, Role.SPECIALIST));
+    const stale = await fx.expectNoWrites(() =>
+      staff(w, UPDATE_COMPLAINT, { input: { id: c.id, expectedVersion: c.version, priority: 'LOW' } }, Role.SPECIALIST),
+    );
     expectError(stale, 'CONFLICT');
     // A specialist of another department may not.
     const outsider = await fx.staff(w.t, [Role.SPECIALIST], [w.otherDept]);
-    expectError(await server.staff(UPDATE_COMPLAINT, { input: { id: c.id, expectedVersion: after.version, priority: 'LOW' } }, outsider.token), 'FORBIDDEN');
+    expectError(
+      await server.staff(UPDATE_COMPLAINT, { input: { id: c.id, expectedVersion: after.version, priority: 'LOW' } }, outsider.token),
+      'FORBIDDEN',
+    );
   });
 
   it('closing stops every clock; the penalty exposure follows from the price and the legal deadline', async () => {
@@ -260,10 +410,15 @@ describe('the clocks of a complaint', () => {
 describe('breaches', () => {
   it('warns, then breaches, each pushed within a second and once; escalates as the policy says', async () => {
     const w = await fx.world();
-    await setDefaultPolicy(w, {
-      warnPercent: 50, stageTargets: [{ stage: 'REGISTERED', seconds: 2 }],
-      escalation: { notifyHead: true, raisePriority: true },
-    }, true);
+    await setDefaultPolicy(
+      w,
+      {
+        warnPercent: 50,
+        stageTargets: [{ stage: 'REGISTERED', seconds: 2 }],
+        escalation: { notifyHead: true, raisePriority: true },
+      },
+      true,
+    );
     const [member, overseer] = await Promise.all([socket(w.staff.SPECIALIST.token), socket(w.staff.QUALITY_MANAGER.token)]);
     const ids = [member.subscribe(SLA_SUB, {}), overseer.subscribe(SLA_SUB, { d: w.dept })];
     await Promise.all([member.settle(), overseer.settle()]);
@@ -272,7 +427,10 @@ describe('breaches', () => {
     const [warning, breach] = await member.waitForResults(ids[0]!, 2, 6000);
     expect(warning.data.slaBreached).toMatchObject({ kind: 'AT_RISK', clock: 'SLA', target: 'STAGE', complaint: { id: c.id } });
     expect(breach.data.slaBreached).toMatchObject({
-      kind: 'BREACHED', clock: 'SLA', target: 'STAGE', complaint: { id: c.id },
+      kind: 'BREACHED',
+      clock: 'SLA',
+      target: 'STAGE',
+      complaint: { id: c.id },
       breach: { kind: 'BREACHED', notifiedHeads: [{ id: w.staff.HEAD.id }], priorityRaisedTo: 'HIGH' },
     });
     const dueAt = Date.parse(breach.data.slaBreached.dueAt);
@@ -290,8 +448,13 @@ describe('breaches', () => {
 
     const after = await getComplaint(w, c.id);
     expect(after).toMatchObject({ priority: 'HIGH', slaState: 'BREACHED' });
-    expect(after.slaBreaches.map((h: any) => [h.clock, h.kind])).toEqual([['STAGE', 'AT_RISK'], ['STAGE', 'BREACHED']]);
-    expect(after.timeline.map((e: any) => e.type)).toEqual(expect.arrayContaining(['SLA_AT_RISK', 'SLA_BREACHED', 'PRIORITY_CHANGED', 'ESCALATED']));
+    expect(after.slaBreaches.map((h: any) => [h.clock, h.kind])).toEqual([
+      ['STAGE', 'AT_RISK'],
+      ['STAGE', 'BREACHED'],
+    ]);
+    expect(after.timeline.map((e: any) => e.type)).toEqual(
+      expect.arrayContaining(['SLA_AT_RISK', 'SLA_BREACHED', 'PRIORITY_CHANGED', 'ESCALATED']),
+    );
     const types = after.timeline.map((e: any) => e.type);
     expect(types.indexOf('SLA_AT_RISK')).toBeLessThan(types.indexOf('SLA_BREACHED'));
 
@@ -300,8 +463,9 @@ describe('breaches', () => {
     expect(list.map((e: any) => e.complaint.id)).toEqual([c.id]);
     ok(await staff(w, 'mutation($id: ID!) { acknowledgeEscalation(id: $id) { acknowledgedAt } }', { id: list[0].id }, Role.HEAD));
     expect(ok(await staff(w, '{ escalations { id } }', {}, Role.HEAD)).escalations).toEqual([]);
-    expect(ok(await staff(w, '{ escalations(includeAcknowledged: true) { id acknowledgedBy { id } } }', {}, Role.HEAD)).escalations)
-      .toEqual([{ id: list[0].id, acknowledgedBy: { id: w.staff.HEAD.id } }]);
+    expect(
+      ok(await staff(w, '{ escalations(includeAcknowledged: true) { id acknowledgedBy { id } } }', {}, Role.HEAD)).escalations,
+    ).toEqual([{ id: list[0].id, acknowledgedBy: { id: w.staff.HEAD.id } }]);
   });
 
   it('a settings change that does not concern an overdue complaint leaves its due time and the board order as they were', async () => {
@@ -319,10 +483,20 @@ describe('breaches', () => {
       before = await overdue();
     }
     expect(before).not.toBeNull();
-    const dues = (list: any[]) => list.map((c) => ({ slaDueAt: c.slaDueAt, clocks: c.slaClocks.map((k: any) => [k.target, k.dueAt, k.warnAt]) }));
+    const dues = (list: any[]) =>
+      list.map((c) => ({ slaDueAt: c.slaDueAt, clocks: c.slaClocks.map((k: any) => [k.target, k.dueAt, k.warnAt]) }));
     // A policy that matches only a new, empty category, then its deletion: each recomputes every open complaint.
     const category = await fx.category(w.t, `Empty ${randomUUID().slice(0, 6)}`);
-    const policy = ok(await staff(w, CREATE_POLICY, { input: { name: 'Only the empty category', calendarId: (await defaultPolicy(w)).calendarId, categoryIds: [category], resolutionSeconds: 60 } })).createSlaPolicy;
+    const policy = ok(
+      await staff(w, CREATE_POLICY, {
+        input: {
+          name: 'Only the empty category',
+          calendarId: (await defaultPolicy(w)).calendarId,
+          categoryIds: [category],
+          resolutionSeconds: 60,
+        },
+      }),
+    ).createSlaPolicy;
     await pause(1100);
     const afterCreate = await Promise.all([first.id, second.id].map((id) => getComplaint(w, id)));
     ok(await staff(w, 'mutation($id: ID!) { deleteSlaPolicy(id: $id) }', { id: policy.id }));
@@ -342,7 +516,10 @@ describe('breaches', () => {
       for (const until = Date.now() + 10_000; other.app.scheduler!.stats.polls < 1 && Date.now() < until;) await pause(20);
       const before = { mine: server.app.scheduler!.held, theirs: other.app.scheduler!.held };
       await registered(w);
-      expect({ mine: server.app.scheduler!.held > before.mine, theirs: other.app.scheduler!.held }).toEqual({ mine: true, theirs: before.theirs });
+      expect({ mine: server.app.scheduler!.held > before.mine, theirs: other.app.scheduler!.held }).toEqual({
+        mine: true,
+        theirs: before.theirs,
+      });
     } finally {
       await other.close();
     }
@@ -350,14 +527,25 @@ describe('breaches', () => {
 
   it('moves a breached complaint to the department the policy names; both departments hear of it', async () => {
     const w = await fx.world();
-    await setDefaultPolicy(w, { stageTargets: [{ stage: 'REGISTERED', seconds: 1 }], escalation: { notifyHead: false, reassignToDepartmentId: w.otherDept } });
+    await setDefaultPolicy(w, {
+      stageTargets: [{ stage: 'REGISTERED', seconds: 1 }],
+      escalation: { notifyHead: false, reassignToDepartmentId: w.otherDept },
+    });
     const head = await fx.staff(w.t, [Role.HEAD], [w.otherDept]);
     const client = await socket(head.token);
-    const id = client.subscribe(`subscription($d: ID) { complaintStageChanged(departmentId: $d) { change departmentId previousDepartmentId complaint { id } } }`, { d: w.otherDept });
+    const id = client.subscribe(
+      `subscription($d: ID) { complaintStageChanged(departmentId: $d) { change departmentId previousDepartmentId complaint { id } } }`,
+      { d: w.otherDept },
+    );
     await client.settle();
     const c = await registered(w);
     const [moved] = await client.waitForResults(id, 1, 5000);
-    expect(moved.data.complaintStageChanged).toMatchObject({ change: 'ASSIGNED', departmentId: w.otherDept, previousDepartmentId: w.dept, complaint: { id: c.id } });
+    expect(moved.data.complaintStageChanged).toMatchObject({
+      change: 'ASSIGNED',
+      departmentId: w.otherDept,
+      previousDepartmentId: w.dept,
+      complaint: { id: c.id },
+    });
     const after = await getComplaint(w, c.id);
     expect(after.slaBreaches.at(-1)).toMatchObject({ kind: 'BREACHED', reassignedTo: { id: w.otherDept } });
   });
@@ -366,7 +554,11 @@ describe('breaches', () => {
     const w = await fx.world();
     await setDefaultPolicy(w, { warnPercent: 50, stageTargets: [{ stage: 'REGISTERED', seconds: 1 }] });
     const other = await fx.world();
-    const watchers = await Promise.all([socket(other.staff.QUALITY_MANAGER.token), socket(other.staff.SPECIALIST.token), socket(w.staff.SPECIALIST.token)]);
+    const watchers = await Promise.all([
+      socket(other.staff.QUALITY_MANAGER.token),
+      socket(other.staff.SPECIALIST.token),
+      socket(w.staff.SPECIALIST.token),
+    ]);
     const ids = [watchers[0]!.subscribe(SLA_SUB, {}), watchers[1]!.subscribe(SLA_SUB, {}), watchers[2]!.subscribe(SLA_SUB, {})];
     // Guessing tenant A's department id is refused.
     const guess = watchers[0]!.subscribe(SLA_SUB, { d: w.dept });
@@ -378,12 +570,16 @@ describe('breaches', () => {
     expect(watchers[1]!.results(ids[1]!)).toEqual([]);
     expect(watchers[0]!.messages.find((m) => m.id === guess && m.type === 'error')).toBeDefined();
     // Row-level security: inside tenant B's transaction, A's SLA rows do not exist.
-    const seen = await fx.asTenant(other.t.tenantId, (m) => m.query(
-      `SELECT (SELECT count(*) FROM sla_deadlines WHERE tenant_id = $1)::int AS deadlines,
+    const seen = await fx.asTenant(other.t.tenantId, (m) =>
+      m.query(
+        `SELECT (SELECT count(*) FROM sla_deadlines WHERE tenant_id = $1)::int AS deadlines,
               (SELECT count(*) FROM sla_breaches WHERE tenant_id = $1)::int AS breaches,
               (SELECT count(*) FROM sla_policies WHERE tenant_id = $1)::int AS policies,
               (SELECT count(*) FROM business_calendars WHERE tenant_id = $1)::int AS calendars,
-              (SELECT count(*) FROM legal_presets WHERE tenant_id = $1)::int AS presets`, [w.t.tenantId]));
+              (SELECT count(*) FROM legal_presets WHERE tenant_id = $1)::int AS presets`,
+        [w.t.tenantId],
+      ),
+    );
     expect(seen).toEqual([{ deadlines: 0, breaches: 0, policies: 0, calendars: 0, presets: 0 }]);
     const all = await server.dataSource.query('SELECT count(*)::int AS n FROM sla_breaches WHERE tenant_id = $1', [w.t.tenantId]);
     expect(all[0].n).toBeGreaterThan(0);
@@ -391,7 +587,9 @@ describe('breaches', () => {
     const bPolicies = ok(await staff(other, POLICIES)).slaPolicies.map((p: any) => p.id);
     const aPolicies = ok(await staff(w, POLICIES)).slaPolicies.map((p: any) => p.id);
     expect(bPolicies.filter((id: string) => aPolicies.includes(id))).toEqual([]);
-    expectError(await staff(other, UPDATE_POLICY, { id: aPolicies[0], input: { name: 'x', calendarId: (await defaultPolicy(other)).calendarId } }), 'NOT_FOUND');
+    expectError(
+      await staff(other, UPDATE_POLICY, { id: aPolicies[0], input: { name: 'x', calendarId: (await defaultPolicy(other)).calendarId } }),
+      'NOT_FOUND',
+    );
   });
 });
-

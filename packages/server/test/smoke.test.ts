@@ -17,12 +17,33 @@ describe('smoke', () => {
     const dept = await fx.department(t, 'Quality');
     const cat = await fx.category(t, 'Packaging');
     const op = await fx.staff(t, [Role.OPERATOR]);
-    const reg = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number stage version legalDueAt department { name } customer { name } timeline { type toStage } } }`, {
-      input: { kind: 'CLAIM', channel: 'PHONE', subject: 'Разбитая упаковка', description: 'Коробка пришла смятой', customer: { name: 'Иван Петров', phone: '+7 900 000-00-00' }, departmentId: dept, categoryId: cat, demand: 'REFUND' },
-    }, op.token));
+    const reg = ok(
+      await server.staff(
+        `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id number stage version legalDueAt department { name } customer { name } timeline { type toStage } } }`,
+        {
+          input: {
+            kind: 'CLAIM',
+            channel: 'PHONE',
+            subject: 'Разбитая упаковка',
+            description: 'Коробка пришла смятой',
+            customer: { name: 'Иван Петров', phone: '+7 900 000-00-00' },
+            departmentId: dept,
+            categoryId: cat,
+            demand: 'REFUND',
+          },
+        },
+        op.token,
+      ),
+    );
     expect(reg.registerComplaint.number).toMatch(/^ACME-\d{4}-000001$/);
     expect(reg.registerComplaint.stage).toBe('REGISTERED');
-    const list = ok(await server.staff(`{ complaints(filter: { departmentId: "${dept}" }) { totalCount edges { node { number subject } } } }`, {}, op.token));
+    const list = ok(
+      await server.staff(
+        `{ complaints(filter: { departmentId: "${dept}" }) { totalCount edges { node { number subject } } } }`,
+        {},
+        op.token,
+      ),
+    );
     expect(list.complaints.totalCount).toBe(1);
   });
 });

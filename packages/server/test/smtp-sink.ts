@@ -26,7 +26,9 @@ export class SmtpSink {
 
   async start(): Promise<this> {
     this.server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
       onRcptTo: (address, _session, callback) => {
         const answer = this.answers.get(address.address.toLowerCase())?.shift() ?? 'accept';
         if (answer === 'accept') return callback();

@@ -14,7 +14,10 @@ import { countStatements, type StatementCounter } from './statement-counter.js';
  * field that queries once per parent row (N+1) makes the count grow.
  */
 const STAFF_DOCS = new URL('../../client/src/staff/', import.meta.url);
-const SOURCES = readdirSync(STAFF_DOCS).filter((f) => f.endsWith('.graphql')).map((f) => readFileSync(new URL(f, STAFF_DOCS), 'utf8')).join('\n');
+const SOURCES = readdirSync(STAFF_DOCS)
+  .filter((f) => f.endsWith('.graphql'))
+  .map((f) => readFileSync(new URL(f, STAFF_DOCS), 'utf8'))
+  .join('\n');
 /** One operation of the console's documents with the fragments it uses. */
 const doc = (name: string, extra = '') => {
   const operation = separateOperations(parse(`${SOURCES}\n${extra}`))[name];
@@ -22,10 +25,13 @@ const doc = (name: string, extra = '') => {
   return print(operation);
 };
 /** The heaviest reading the console allows, on a whole page: every complaint with its detail, and who wrote each row. */
-const DETAIL_PAGE = doc('DetailPage', `query DetailPage($first: Int!) { complaints(first: $first) { totalCount edges { node {
+const DETAIL_PAGE = doc(
+  'DetailPage',
+  `query DetailPage($first: Int!) { complaints(first: $first) { totalCount edges { node {
   ...ComplaintDetail slaPolicy { id name calendar { id name } categories { id } }
   slaBreaches { id kind department { id } notifiedHeads { ...StaffUser } acknowledgedBy { id } complaint { id number } }
-  timeline { id actor { ...StaffUser } } messages { id author { ...StaffUser } attachments { id } } } } } }`);
+  timeline { id actor { ...StaffUser } } messages { id author { ...StaffUser } attachments { id } } } } } }`,
+);
 
 const PAGE = 50;
 let server: TestServer;
@@ -42,37 +48,77 @@ beforeAll(async () => {
   counter = countStatements(server.dataSource);
   const operator = w.staff.OPERATOR.token;
   for (let i = 0; i < PAGE + 5; i++) {
-    const c = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`, {
-      input: complaintInput({
-        departmentId: i % 2 ? w.dept : w.otherDept, categoryId: w.cat, assigneeId: i % 2 ? w.staff.SPECIALIST.id : null,
-        demand: 'REFUND', productPrice: 1000 + i, priority: 'HIGH',
-      }),
-    }, operator)).registerComplaint;
+    const c = ok(
+      await server.staff(
+        `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+        {
+          input: complaintInput({
+            departmentId: i % 2 ? w.dept : w.otherDept,
+            categoryId: w.cat,
+            assigneeId: i % 2 ? w.staff.SPECIALIST.id : null,
+            demand: 'REFUND',
+            productPrice: 1000 + i,
+            priority: 'HIGH',
+          }),
+        },
+        operator,
+      ),
+    ).registerComplaint;
     complaints.push(c);
-    ok(await server.staff(`mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`,
-      { input: { complaintId: c.id, body: `reply ${i}`, visibility: 'PUBLIC' } }, i % 3 ? w.staff.SPECIALIST.token : w.staff.HEAD.token));
+    ok(
+      await server.staff(
+        `mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`,
+        { input: { complaintId: c.id, body: `reply ${i}`, visibility: 'PUBLIC' } },
+        i % 3 ? w.staff.SPECIALIST.token : w.staff.HEAD.token,
+      ),
+    );
   }
   // A warning and an escalated breach per complaint, as the scheduler would have written them.
-  await fx.asTenant(w.t.tenantId, (m) => m.query(
-    `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id, escalation)
+  await fx.asTenant(w.t.tenantId, (m) =>
+    m.query(
+      `INSERT INTO sla_breaches (tenant_id, id, complaint_id, clock, stage, kind, due_at, fired_at, department_id, escalation)
      SELECT c.tenant_id, gen_random_uuid(), c.id, 'RESOLUTION', c.stage, k.kind, now(), now() - (k.n || ' minutes')::interval,
             c.department_id, jsonb_build_object('notifiedUserIds', jsonb_build_array($1::text))
-       FROM complaints c CROSS JOIN (VALUES ('AT_RISK', 2), ('BREACHED', 1)) AS k (kind, n)`, [w.staff.HEAD.id]));
+       FROM complaints c CROSS JOIN (VALUES ('AT_RISK', 2), ('BREACHED', 1)) AS k (kind, n)`,
+      [w.staff.HEAD.id],
+    ),
+  );
   // An action per complaint, done and checked, with its owner, for the actions register (not on complaints[4], whose
   // page below counts what its messages cost: its users would be found in the loader's cache or not by chance).
-  await fx.asTenant(w.t.tenantId, (m) => m.query(
-    `INSERT INTO corrective_actions (tenant_id, id, complaint_id, kind, description, owner_department_id, owner_user_id, due_date,
+  await fx.asTenant(w.t.tenantId, (m) =>
+    m.query(
+      `INSERT INTO corrective_actions (tenant_id, id, complaint_id, kind, description, owner_department_id, owner_user_id, due_date,
                                      done_at, done_by_user_id, effectiveness, effectiveness_checked_at, effectiveness_checked_by_user_id, created_at)
      SELECT c.tenant_id, gen_random_uuid(), c.id, 'CORRECTIVE', 'check the seals', c.department_id, $1, current_date,
             now(), $1, 'EFFECTIVE', now(), $2, now() FROM complaints c WHERE c.id <> $3`,
-    [w.staff.SPECIALIST.id, w.staff.QUALITY_MANAGER.id, complaints[4]!.id]));
+      [w.staff.SPECIALIST.id, w.staff.QUALITY_MANAGER.id, complaints[4]!.id],
+    ),
+  );
   // More policies (each with its calendar) for the SLA settings page.
   for (let i = 0; i < 4; i++) {
-    const calendar = ok(await server.staff(`mutation($input: BusinessCalendarInput!) { createBusinessCalendar(input: $input) { id } }`,
-      { input: { name: `Calendar ${i}`, timeZone: 'UTC', alwaysOpen: true } }, w.staff.ADMIN.token)).createBusinessCalendar.id;
-    ok(await server.staff(`mutation($input: SlaPolicyInput!) { createSlaPolicy(input: $input) { id } }`, {
-      input: { name: `Policy ${i}`, calendarId: calendar, priorities: ['LOW'], categoryIds: [w.cat], warnPercent: 80, resolutionSeconds: 86_400 },
-    }, w.staff.ADMIN.token));
+    const calendar = ok(
+      await server.staff(
+        `mutation($input: BusinessCalendarInput!) { createBusinessCalendar(input: $input) { id } }`,
+        { input: { name: `Calendar ${i}`, timeZone: 'UTC', alwaysOpen: true } },
+        w.staff.ADMIN.token,
+      ),
+    ).createBusinessCalendar.id;
+    ok(
+      await server.staff(
+        `mutation($input: SlaPolicyInput!) { createSlaPolicy(input: $input) { id } }`,
+        {
+          input: {
+            name: `Policy ${i}`,
+            calendarId: calendar,
+            priorities: ['LOW'],
+            categoryIds: [w.cat],
+            warnPercent: 80,
+            resolutionSeconds: 86_400,
+          },
+        },
+        w.staff.ADMIN.token,
+      ),
+    );
   }
 }, 240_000);
 afterAll(async () => {
@@ -108,7 +154,9 @@ describe('SQL statements per request of the console documents', () => {
     const large = await statements(doc('CorrectiveActionRegister'), { first: PAGE });
     expect(small.data.correctiveActions.edges).toHaveLength(10);
     expect(large.data.correctiveActions.edges).toHaveLength(PAGE);
-    expect(large.data.correctiveActions.edges.every((e: any) => e.node.complaint.number && e.node.owner && e.node.effectivenessCheck.checkedBy)).toBe(true);
+    expect(
+      large.data.correctiveActions.edges.every((e: any) => e.node.complaint.number && e.node.owner && e.node.effectivenessCheck.checkedBy),
+    ).toBe(true);
     expect(large.count, large.texts.join('\n')).toBe(small.count);
   });
 
@@ -118,7 +166,9 @@ describe('SQL statements per request of the console documents', () => {
     const nodes = large.data.complaints.edges.map((e: { node: any }) => e.node);
     expect(nodes).toHaveLength(PAGE);
     // The page really holds what the count is about.
-    expect(nodes.every((n: any) => n.timeline.length > 0 && n.messages.length === 1 && n.slaClocks.length > 0 && n.slaBreaches.length === 2)).toBe(true);
+    expect(
+      nodes.every((n: any) => n.timeline.length > 0 && n.messages.length === 1 && n.slaClocks.length > 0 && n.slaBreaches.length === 2),
+    ).toBe(true);
     expect(nodes.every((n: any) => n.penaltyExposure && n.slaPolicy?.calendar && n.allowedTransitions)).toBe(true);
     expect(nodes.some((n: any) => n.messages[0].author.departments.length === 1)).toBe(true);
     expect(large.count, large.texts.join('\n')).toBe(small.count);
@@ -129,8 +179,13 @@ describe('SQL statements per request of the console documents', () => {
     const c = complaints[4]!;
     const one = await statements(doc('Complaint'), { id: c.id });
     for (let i = 0; i < 12; i++) {
-      ok(await server.staff(`mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`,
-        { input: { complaintId: c.id, body: `note ${i}`, visibility: 'INTERNAL' } }, i % 2 ? w.staff.HEAD.token : w.staff.QUALITY_MANAGER.token));
+      ok(
+        await server.staff(
+          `mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`,
+          { input: { complaintId: c.id, body: `note ${i}`, visibility: 'INTERNAL' } },
+          i % 2 ? w.staff.HEAD.token : w.staff.QUALITY_MANAGER.token,
+        ),
+      );
     }
     const many = await statements(doc('Complaint'), { id: c.id });
     expect(many.data.complaint.messages.length).toBeGreaterThan(10);
@@ -150,7 +205,8 @@ describe('SQL statements per request of the console documents', () => {
 
   it('the staff list: the same count with more users', async () => {
     const before = await statements(doc('Reference'), {}, Role.ADMIN);
-    for (let i = 0; i < 6; i++) await fx.staff(w.t, [Role.SPECIALIST], [w.dept, w.otherDept], `more-${randomUUID().slice(0, 8)}@${w.t.slug}.test`);
+    for (let i = 0; i < 6; i++)
+      await fx.staff(w.t, [Role.SPECIALIST], [w.dept, w.otherDept], `more-${randomUUID().slice(0, 8)}@${w.t.slug}.test`);
     const after = await statements(doc('Reference'), {}, Role.ADMIN);
     expect(after.data.users.length).toBe(before.data.users.length + 6);
     expect(after.data.users.some((u: any) => u.departments.length === 2)).toBe(true);

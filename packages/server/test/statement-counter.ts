@@ -20,7 +20,11 @@ interface PgClient {
  * (the outbox relay's polling) are not counted.
  */
 export function countStatements(dataSource: DataSource): StatementCounter {
-  const pool = (dataSource.driver as unknown as { master: { on(e: string, f: (c: PgClient) => void): void; off(e: string, f: (c: PgClient) => void): void } }).master;
+  const pool = (
+    dataSource.driver as unknown as {
+      master: { on(e: string, f: (c: PgClient) => void): void; off(e: string, f: (c: PgClient) => void): void };
+    }
+  ).master;
   let count = 0;
   let texts: string[] = [];
   const wrapped = new WeakSet<PgClient>();
@@ -31,7 +35,7 @@ export function countStatements(dataSource: DataSource): StatementCounter {
     wrapped.add(client);
     const original = client.query;
     client.query = function (this: unknown, ...args: unknown[]) {
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text ?? '';
+      const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
       // A unit of work is a transaction whose first statement switches the role (other jobs open theirs through TypeORM too).
       const opened = opening.get(client);
       opening.delete(client);

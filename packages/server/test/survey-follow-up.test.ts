@@ -33,9 +33,21 @@ let questions: Array<{ id: string }> = [];
 /** A complaint of company A at FEEDBACK with a detractor's answers entered by phone. */
 async function answered() {
   const c = await fx.complaintAt(a, Stage.FEEDBACK);
-  const response = ok(await server.staff(PHONE, {
-    input: { complaintId: c.id, answers: [{ questionId: questions[0]!.id, score: 1 }, { questionId: questions[1]!.id, score: 3 }] },
-  }, a.staff.OPERATOR.token)).enterPhoneSurveyResponse;
+  const response = ok(
+    await server.staff(
+      PHONE,
+      {
+        input: {
+          complaintId: c.id,
+          answers: [
+            { questionId: questions[0]!.id, score: 1 },
+            { questionId: questions[1]!.id, score: 3 },
+          ],
+        },
+      },
+      a.staff.OPERATOR.token,
+    ),
+  ).enterPhoneSurveyResponse;
   expect(response.detractor).toBe(true);
   return { c, responseId: response.id as string };
 }
@@ -46,7 +58,9 @@ beforeAll(async () => {
   server = await startTestServer();
   fx = new Fixtures(server);
   [a, b] = await Promise.all([fx.world(), fx.world()]);
-  const survey = ok(await server.staff(CREATE, { input: { nameRu: 'Опрос', nameEn: 'Survey', questions: QUESTIONS } }, a.staff.QUALITY_MANAGER.token)).createSurvey;
+  const survey = ok(
+    await server.staff(CREATE, { input: { nameRu: 'Опрос', nameEn: 'Survey', questions: QUESTIONS } }, a.staff.QUALITY_MANAGER.token),
+  ).createSurvey;
   questions = survey.questions;
   ok(await server.staff(ACTIVATE, { id: survey.id }, a.staff.QUALITY_MANAGER.token));
 });
@@ -55,12 +69,15 @@ afterAll(async () => {
 });
 
 describe('the follow-up of a survey response', () => {
-  it('the quality manager opens a CORRECTION owned by the complaint\'s department, on the timeline; once per response', async () => {
+  it("the quality manager opens a CORRECTION owned by the complaint's department, on the timeline; once per response", async () => {
     const { c, responseId } = await answered();
     const action = ok(await open(a.staff.QUALITY_MANAGER.token, responseId)).openSurveyFollowUp;
     expect(action).toMatchObject({
-      kind: 'CORRECTION', description: 'Call the customer back about their answers', doneAt: null,
-      ownerDepartment: { id: a.dept }, complaint: { id: c.id },
+      kind: 'CORRECTION',
+      description: 'Call the customer back about their answers',
+      doneAt: null,
+      ownerDepartment: { id: a.dept },
+      complaint: { id: c.id },
     });
     expect(action.dueDate > new Date().toISOString().slice(0, 10)).toBe(true);
 
@@ -72,7 +89,10 @@ describe('the follow-up of a survey response', () => {
     expect(after.correctiveActions.filter((x) => x.id === action.id)).toHaveLength(1);
     const entries = after.timeline.filter((e) => e.type === 'CORRECTIVE_ACTION_ADDED' && e.data.surveyResponseId === responseId);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ actor: { id: a.staff.QUALITY_MANAGER.id }, data: { correctiveActionId: action.id, kind: 'CORRECTION' } });
+    expect(entries[0]).toMatchObject({
+      actor: { id: a.staff.QUALITY_MANAGER.id },
+      data: { correctiveActionId: action.id, kind: 'CORRECTION' },
+    });
 
     const [response] = ok(await server.staff(RESPONSES, { id: c.id }, a.staff.OPERATOR.token)).complaintSurveyResponses;
     expect(response).toMatchObject({ id: responseId, followUp: { id: action.id, kind: 'CORRECTION' } });
@@ -83,12 +103,13 @@ describe('the follow-up of a survey response', () => {
     const { c, responseId } = await answered();
     const [one, two] = await Promise.all([open(a.staff.QUALITY_MANAGER.token, responseId), open(a.staff.HEAD.token, responseId)]);
     expect(ok(one).openSurveyFollowUp.id).toBe(ok(two).openSurveyFollowUp.id);
-    const count = await fx.asTenant(a.t.tenantId, (m) => m.query(
-      'SELECT count(*)::int AS n FROM corrective_actions WHERE complaint_id = $1 AND survey_response_id = $2', [c.id, responseId]));
+    const count = await fx.asTenant(a.t.tenantId, (m) =>
+      m.query('SELECT count(*)::int AS n FROM corrective_actions WHERE complaint_id = $1 AND survey_response_id = $2', [c.id, responseId]),
+    );
     expect(count[0].n).toBe(1);
   });
 
-  it('the department\'s head opens it; the other roles and a head of another department are refused and nothing is written', async () => {
+  it("the department's head opens it; the other roles and a head of another department are refused and nothing is written", async () => {
     const { responseId } = await answered();
     const otherHead = await fx.staff(a.t, [Role.HEAD], [a.otherDept]);
     for (const token of [a.staff.OPERATOR.token, a.staff.SPECIALIST.token, a.staff.ADMIN.token, otherHead.token]) {
@@ -97,7 +118,7 @@ describe('the follow-up of a survey response', () => {
     expect(ok(await open(a.staff.HEAD.token, responseId)).openSurveyFollowUp.kind).toBe('CORRECTION');
   });
 
-  it('another company\'s quality manager cannot reach the response; bad input changes nothing', async () => {
+  it("another company's quality manager cannot reach the response; bad input changes nothing", async () => {
     const { c, responseId } = await answered();
     expectError(await fx.expectNoWrites(() => open(b.staff.QUALITY_MANAGER.token, responseId)), 'NOT_FOUND');
     expectError(await fx.expectNoWrites(() => open(a.staff.QUALITY_MANAGER.token, responseId, '  ')), 'BAD_USER_INPUT');

@@ -27,13 +27,21 @@ const D = {
 const EVERY = `{{number}}|{{subject}}|{{customer.name}}|{{stage}}|{{expectedBy}}|{{agent.name}}|{{company.name}}|{{department.name}}`;
 const hex = () => randomBytes(3).toString('hex');
 
-interface Template { id: string; name: string; locale: string | null; body: string; createdAt: string; updatedAt: string }
+interface Template {
+  id: string;
+  name: string;
+  locale: string | null;
+  body: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 async function create(token: string, input: Record<string, unknown>): Promise<Template> {
   return ok(await server.staff(D.create, { input }, token)).createResponseTemplate;
 }
 const render = (token: string, t: string, c: string) => server.staff(D.render, { t, c }, token);
-const list = async (token: string, locale?: string): Promise<Template[]> => ok(await server.staff(D.list, { locale }, token)).responseTemplates;
+const list = async (token: string, locale?: string): Promise<Template[]> =>
+  ok(await server.staff(D.list, { locale }, token)).responseTemplates;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -48,7 +56,11 @@ afterAll(() => server?.close());
 describe('response templates', () => {
   it('are created, listed by name, filtered by language, updated and deleted', async () => {
     const token = a.staff.QUALITY_MANAGER.token;
-    const ru = await create(token, { name: `  Ответ ${hex()}  `, locale: 'ru', body: '  Здравствуйте, {{customer.name}}!\nВаше обращение {{ number }} принято.  ' });
+    const ru = await create(token, {
+      name: `  Ответ ${hex()}  `,
+      locale: 'ru',
+      body: '  Здравствуйте, {{customer.name}}!\nВаше обращение {{ number }} принято.  ',
+    });
     expect(ru.name).toMatch(/^Ответ [0-9a-f]{6}$/);
     expect(ru.body).toBe('Здравствуйте, {{customer.name}}!\nВаше обращение {{ number }} принято.');
     const en = await create(token, { name: `Answer ${hex()}`, locale: 'en', body: 'Dear {{customer.name}},' });
@@ -63,8 +75,20 @@ describe('response templates', () => {
     expect(english).toEqual(expect.arrayContaining([en.id, any.id]));
     expect(english).not.toContain(ru.id);
 
-    const updated = ok(await server.staff(D.update, { input: { id: en.id, name: 'Answer, revised', locale: null, body: 'Hello {{agent.name}}' } }, a.t.adminToken)).updateResponseTemplate;
-    expect(updated).toMatchObject({ id: en.id, name: 'Answer, revised', locale: null, body: 'Hello {{agent.name}}', createdAt: en.createdAt });
+    const updated = ok(
+      await server.staff(
+        D.update,
+        { input: { id: en.id, name: 'Answer, revised', locale: null, body: 'Hello {{agent.name}}' } },
+        a.t.adminToken,
+      ),
+    ).updateResponseTemplate;
+    expect(updated).toMatchObject({
+      id: en.id,
+      name: 'Answer, revised',
+      locale: null,
+      body: 'Hello {{agent.name}}',
+      createdAt: en.createdAt,
+    });
     expect(new Date(updated.updatedAt).getTime()).toBeGreaterThanOrEqual(new Date(en.updatedAt).getTime());
     expect((await list(a.staff.HEAD.token)).find((t) => t.id === en.id)).toEqual(updated);
     // Keeping its own name (in another case) is not a duplicate.
@@ -93,7 +117,12 @@ describe('bad input', () => {
     ['a body of 5001 characters', () => ({ ...valid(), body: 'x'.repeat(5001) }), 'BAD_USER_INPUT'],
     ['a script in the body', () => ({ ...valid(), body: `Hi ${SCRIPT}` }), 'BAD_USER_INPUT'],
     ['a NUL byte in the body', () => ({ ...valid(), body: 'a\u0000b' }), 'BAD_USER_INPUT'],
-    ['an unknown placeholder', () => ({ ...valid(), body: 'Call {{customer.phone}} about {{number}}' }), 'BAD_USER_INPUT', '{{customer.phone}}'],
+    [
+      'an unknown placeholder',
+      () => ({ ...valid(), body: 'Call {{customer.phone}} about {{number}}' }),
+      'BAD_USER_INPUT',
+      '{{customer.phone}}',
+    ],
     ['a placeholder in the wrong case', () => ({ ...valid(), body: '{{Number}}' }), 'BAD_USER_INPUT', '{{Number}}'],
     ['an unclosed placeholder', () => ({ ...valid(), body: 'Your number is {{number' }), 'BAD_USER_INPUT', '{{number'],
     ['a placeholder opened twice', () => ({ ...valid(), body: '{{ {{stage}}' }), 'BAD_USER_INPUT', '{{ '],
@@ -113,7 +142,7 @@ describe('bad input', () => {
     if (mentions) expect(error.message).toContain(mentions);
   });
 
-  it('the unchanged input succeeds, so each refusal above is its value\'s doing', async () => {
+  it("the unchanged input succeeds, so each refusal above is its value's doing", async () => {
     const target = await create(a.t.adminToken, valid());
     ok(await server.staff(D.update, { input: { ...valid(), id: target.id } }, a.t.adminToken));
   });
@@ -175,21 +204,31 @@ describe('roles', () => {
 
 describe('rendering', () => {
   async function facts(w: World, c: ComplaintView) {
-    const data = ok(await server.staff(`query($id: ID!) { complaint(id: $id) { number subject legalDueAt customer { name } department { name } } tenant { name } }`,
-      { id: c.id }, w.t.adminToken));
+    const data = ok(
+      await server.staff(
+        `query($id: ID!) { complaint(id: $id) { number subject legalDueAt customer { name } department { name } } tenant { name } }`,
+        { id: c.id },
+        w.t.adminToken,
+      ),
+    );
     return { ...data.complaint, company: data.tenant.name };
   }
 
-  it('fills every placeholder in the company\'s language and time zone', async () => {
+  it("fills every placeholder in the company's language and time zone", async () => {
     const f = await facts(a, complaintA);
     expect(f.legalDueAt).toBeTruthy();
     const at = new Date(f.legalDueAt);
     const rendered = (r: GqlResult) => ok(r).renderResponseTemplate.split('|');
     // A new company speaks Russian.
     expect(rendered(await render(a.staff.SPECIALIST.token, everyA, complaintA.id))).toEqual([
-      f.number, 'Cracked kettle lid', 'Ivan Petrov', 'Зарегистрирована',
+      f.number,
+      'Cracked kettle lid',
+      'Ivan Petrov',
+      'Зарегистрирована',
       new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'Europe/Moscow' }).format(at),
-      'Staff SPECIALIST', f.company, f.department.name,
+      'Staff SPECIALIST',
+      f.company,
+      f.department.name,
     ]);
     expect(f.department.name).toMatch(/^Dept /);
 
@@ -218,14 +257,14 @@ describe('rendering', () => {
 });
 
 describe('tenant isolation', () => {
-  it('B lists none of A\'s templates, and A none of B\'s', async () => {
+  it("B lists none of A's templates, and A none of B's", async () => {
     const seenByB = (await list(b.t.adminToken)).map((t) => t.id);
     expect(seenByB).toContain(everyB);
     expect(seenByB).not.toContain(everyA);
     expect((await list(a.t.adminToken)).map((t) => t.id)).not.toContain(everyB);
   });
 
-  it('B cannot render A\'s template, nor its own against A\'s complaint: NOT_FOUND', async () => {
+  it("B cannot render A's template, nor its own against A's complaint: NOT_FOUND", async () => {
     expectError(await render(b.staff.OPERATOR.token, everyA, complaintB.id), 'NOT_FOUND');
     expectError(await render(b.staff.OPERATOR.token, everyB, complaintA.id), 'NOT_FOUND');
     // The same calls within each tenant work, so the refusals are the tenant boundary's doing.
@@ -240,8 +279,13 @@ describe('tenant isolation', () => {
   });
 
   it('the database refuses a row written for another tenant', async () => {
-    await expect(fx.asTenant(b.t.tenantId, (m) => m.query(
-      `INSERT INTO response_templates (tenant_id, id, name, body) VALUES ($1, $2, 'Smuggled', 'x')`, [a.t.tenantId, randomUUID()])))
-      .rejects.toThrow(/row-level security/);
+    await expect(
+      fx.asTenant(b.t.tenantId, (m) =>
+        m.query(`INSERT INTO response_templates (tenant_id, id, name, body) VALUES ($1, $2, 'Smuggled', 'x')`, [
+          a.t.tenantId,
+          randomUUID(),
+        ]),
+      ),
+    ).rejects.toThrow(/row-level security/);
   });
 });

@@ -14,7 +14,11 @@ const REGISTER = `mutation($input: RegisterComplaintInput!) {
 const ISSUE = `mutation($id: ID!) {
   issueTrackingLink(id: $id) { id hasTrackingLink trackingLink { number accessToken path } timeline { type actor { id } data } } }`;
 
-interface Link { number: string; accessToken: string; path: string }
+interface Link {
+  number: string;
+  accessToken: string;
+  path: string;
+}
 
 const status = async (number: string, token: string) =>
   ok(await server.portal(Q.status, { number, token })).complaintStatus as { number: string; stage: string } | null;
@@ -28,10 +32,21 @@ afterAll(() => server?.close());
 
 describe('tracking links for complaints registered by staff', () => {
   it('a complaint taken on the phone can be followed on the portal with the link the registration returned', async () => {
-    const registered = ok(await server.staff(REGISTER, { input: complaintInput({
-      channel: 'PHONE', customer: { name: 'Olga', phone: '+7 900 000-00-01' },
-      departmentId: a.dept, categoryId: a.cat, demand: 'REPAIR',
-    }) }, a.staff.OPERATOR.token)).registerComplaint;
+    const registered = ok(
+      await server.staff(
+        REGISTER,
+        {
+          input: complaintInput({
+            channel: 'PHONE',
+            customer: { name: 'Olga', phone: '+7 900 000-00-01' },
+            departmentId: a.dept,
+            categoryId: a.cat,
+            demand: 'REPAIR',
+          }),
+        },
+        a.staff.OPERATOR.token,
+      ),
+    ).registerComplaint;
     const link: Link = registered.trackingLink;
     expect(registered.hasTrackingLink).toBe(true);
     expect(link.number).toBe(registered.number);
@@ -40,13 +55,20 @@ describe('tracking links for complaints registered by staff', () => {
     // The customer can answer through it too.
     ok(await server.portal(Q.reply, { number: link.number, token: link.accessToken, body: 'Thank you' }));
     // Shown once: reading the complaint again gives no token.
-    const again = ok(await server.staff(`query($id: ID!) { complaint(id: $id) { hasTrackingLink trackingLink { accessToken } } }`,
-      { id: registered.id }, a.staff.OPERATOR.token)).complaint;
+    const again = ok(
+      await server.staff(
+        `query($id: ID!) { complaint(id: $id) { hasTrackingLink trackingLink { accessToken } } }`,
+        { id: registered.id },
+        a.staff.OPERATOR.token,
+      ),
+    ).complaint;
     expect(again).toEqual({ hasTrackingLink: true, trackingLink: null });
   });
 
   it('a new link replaces the old one, which stops working, and the timeline records it', async () => {
-    const registered = ok(await server.staff(REGISTER, { input: complaintInput({ channel: 'IN_PERSON' }) }, a.staff.OPERATOR.token)).registerComplaint;
+    const registered = ok(
+      await server.staff(REGISTER, { input: complaintInput({ channel: 'IN_PERSON' }) }, a.staff.OPERATOR.token),
+    ).registerComplaint;
     const old: Link = registered.trackingLink;
     expect(await status(old.number, old.accessToken)).not.toBeNull();
     const issued = ok(await server.staff(ISSUE, { id: registered.id }, a.staff.SPECIALIST.token)).issueTrackingLink;
@@ -54,14 +76,20 @@ describe('tracking links for complaints registered by staff', () => {
     expect(fresh.accessToken).not.toBe(old.accessToken);
     expect(await status(fresh.number, fresh.accessToken)).toMatchObject({ number: registered.number });
     expect(await status(old.number, old.accessToken)).toBeNull();
-    expect(issued.timeline.at(-1)).toEqual({ type: 'TRACKING_LINK_ISSUED', actor: { id: a.staff.SPECIALIST.id }, data: { replaced: true } });
+    expect(issued.timeline.at(-1)).toEqual({
+      type: 'TRACKING_LINK_ISSUED',
+      actor: { id: a.staff.SPECIALIST.id },
+      data: { replaced: true },
+    });
     expect(JSON.stringify(issued.timeline)).not.toContain(fresh.accessToken);
   });
 
   it('gives a link to a complaint that had none', async () => {
     const registered = await fx.register(a.staff.OPERATOR.token, { channel: 'EMAIL' });
     await fx.asTenant(a.t.tenantId, (m) => m.query('UPDATE complaints SET access_token_hash = NULL WHERE id = $1', [registered.id]));
-    const before = ok(await server.staff(`query($id: ID!) { complaint(id: $id) { hasTrackingLink } }`, { id: registered.id }, a.staff.HEAD.token));
+    const before = ok(
+      await server.staff(`query($id: ID!) { complaint(id: $id) { hasTrackingLink } }`, { id: registered.id }, a.staff.HEAD.token),
+    );
     expect(before.complaint.hasTrackingLink).toBe(false);
     const issued = ok(await server.staff(ISSUE, { id: registered.id }, a.staff.QUALITY_MANAGER.token)).issueTrackingLink;
     expect(issued.hasTrackingLink).toBe(true);
@@ -70,7 +98,9 @@ describe('tracking links for complaints registered by staff', () => {
   });
 
   it("another company's staff cannot issue a link, and change nothing trying", async () => {
-    const registered = ok(await server.staff(REGISTER, { input: complaintInput({ channel: 'PHONE' }) }, a.staff.OPERATOR.token)).registerComplaint;
+    const registered = ok(
+      await server.staff(REGISTER, { input: complaintInput({ channel: 'PHONE' }) }, a.staff.OPERATOR.token),
+    ).registerComplaint;
     await fx.expectNoWrites(async () => {
       for (const role of ['OPERATOR', 'HEAD', 'QUALITY_MANAGER'] as const) {
         expectError(await server.staff(ISSUE, { id: registered.id }, b.staff[role].token), 'NOT_FOUND');

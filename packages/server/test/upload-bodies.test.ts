@@ -18,8 +18,15 @@ function pngOf(size: number, fill?: Buffer): Buffer {
   return data;
 }
 
-interface Answer { status: number; body: any; at: number }
-interface Sent { req: ClientRequest; answer: Promise<Answer | 'cut'> }
+interface Answer {
+  status: number;
+  body: any;
+  at: number;
+}
+interface Sent {
+  req: ClientRequest;
+  answer: Promise<Answer | 'cut'>;
+}
 
 /** A raw upload: headers, then `body` (if any) without ending the request unless `end`. */
 function send(server: TestServer, path: string, headers: OutgoingHttpHeaders, body?: Buffer, end = false): Sent {
@@ -65,7 +72,14 @@ describe.runIf(process.env.DATABASE_URL)('bodies that never finish', () => {
 
   it('30 uploads declaring 10 MB that stall one byte short: the excess is refused at once, memory stays bounded, nothing is stored', async () => {
     // Warm up the path, so that the baseline includes the code and the pool.
-    expect((await request(server.url).post(`/portal/uploads?tenant=${slug}`).set('x-file-name', 'w.png').send(pngOf(600 * 1024))).status).toBe(201);
+    expect(
+      (
+        await request(server.url)
+          .post(`/portal/uploads?tenant=${slug}`)
+          .set('x-file-name', 'w.png')
+          .send(pngOf(600 * 1024))
+      ).status,
+    ).toBe(201);
     await server.dataSource.query('DELETE FROM attachments');
     expect(await storedCounts(server)).toEqual({ attachments: 0, blobs: 0, receipts: 0 });
 
@@ -73,7 +87,9 @@ describe.runIf(process.env.DATABASE_URL)('bodies that never finish', () => {
     const senders = stallingSenders(`${server.url}/portal/uploads?tenant=${slug}`, 30);
     const baseline = process.memoryUsage.rss();
     let peak = baseline;
-    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 20);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+    }, 20);
     try {
       // The default cap is 4 uploads at once per address: 26 are refused before their bodies are read.
       const refused = await senders.answers(26, DEADLINE_MS);
@@ -95,7 +111,9 @@ describe.runIf(process.env.DATABASE_URL)('bodies that never finish', () => {
     } finally {
       clearInterval(sampler);
       senders.stop();
-      console.log(`RSS growth under 30 stalled 10 MB uploads: ${((peak - baseline) / MB).toFixed(1)} MB (baseline ${(baseline / MB).toFixed(0)} MB)`);
+      console.log(
+        `RSS growth under 30 stalled 10 MB uploads: ${((peak - baseline) / MB).toFixed(1)} MB (baseline ${(baseline / MB).toFixed(0)} MB)`,
+      );
     }
     // Held: four uploads in flight, one 256 KiB part each and its encodings for the driver (about 1.5 MB each;
     // 30 in flight measured +44 MB). Not held: of the 26 refused bodies, at most 1 MiB each is read off its socket
@@ -104,11 +122,18 @@ describe.runIf(process.env.DATABASE_URL)('bodies that never finish', () => {
     expect(peak - baseline).toBeLessThan(96 * MB);
 
     // The slots were given back.
-    expect((await request(server.url).post(`/portal/uploads?tenant=${slug}`).set('x-file-name', 'p.png').send(pngOf(1000))).status).toBe(201);
+    expect((await request(server.url).post(`/portal/uploads?tenant=${slug}`).set('x-file-name', 'p.png').send(pngOf(1000))).status).toBe(
+      201,
+    );
   });
 });
 
-interface SenderAnswer { i: number; status: number; body: any; ms: number }
+interface SenderAnswer {
+  i: number;
+  status: number;
+  body: any;
+  ms: number;
+}
 
 /**
  * `n` uploads from a child process, each declaring 10 MB and sending one byte
@@ -142,7 +167,11 @@ function stallingSenders(url: string, n: number) {
   });
   const until = async <T>(get: () => T, done: (v: T) => boolean, ms: number): Promise<T> => {
     const end = Date.now() + ms;
-    while (!done(get()) && Date.now() < end) await new Promise<void>((r) => { changed = r; setTimeout(r, 50); });
+    while (!done(get()) && Date.now() < end)
+      await new Promise<void>((r) => {
+        changed = r;
+        setTimeout(r, 50);
+      });
     return get();
   };
   const answers = () => events.filter((e): e is SenderAnswer => 'status' in e);
@@ -178,14 +207,33 @@ describe('uploads streamed in parts', () => {
     if (answer === 'cut') throw new Error('upload cut');
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({ contentType: 'image/png', size: file.length });
-    const [{ parts }] = await server.dataSource.query('SELECT count(*)::int AS parts FROM attachment_blobs WHERE attachment_id = $1', [answer.body.id]);
+    const [{ parts }] = await server.dataSource.query('SELECT count(*)::int AS parts FROM attachment_blobs WHERE attachment_id = $1', [
+      answer.body.id,
+    ]);
     expect(parts).toBeGreaterThan(4);
 
-    const cid = ok(await server.staff(`mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`, {
-      input: { kind: 'CLAIM', channel: 'API', subject: 'Dent', description: 'A dent', customer: { name: 'Ivan', email: 'ivan@example.com' } },
-    }, a.staff.OPERATOR.token)).registerComplaint.id;
-    ok(await server.staff(`mutation($id: ID!, $ids: [ID!]) { addMessage(input: { complaintId: $id, body: "photo", visibility: INTERNAL, attachmentIds: $ids }) { id } }`,
-      { id: cid, ids: [answer.body.id] }, a.staff.OPERATOR.token));
+    const cid = ok(
+      await server.staff(
+        `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+        {
+          input: {
+            kind: 'CLAIM',
+            channel: 'API',
+            subject: 'Dent',
+            description: 'A dent',
+            customer: { name: 'Ivan', email: 'ivan@example.com' },
+          },
+        },
+        a.staff.OPERATOR.token,
+      ),
+    ).registerComplaint.id;
+    ok(
+      await server.staff(
+        `mutation($id: ID!, $ids: [ID!]) { addMessage(input: { complaintId: $id, body: "photo", visibility: INTERNAL, attachmentIds: $ids }) { id } }`,
+        { id: cid, ids: [answer.body.id] },
+        a.staff.OPERATOR.token,
+      ),
+    );
     const url = ok(await server.staff(`query($id: ID) { complaint(id: $id) { attachments { url } } }`, { id: cid }, a.staff.OPERATOR.token))
       .complaint.attachments[0].url;
 
@@ -196,9 +244,17 @@ describe('uploads streamed in parts', () => {
     };
     const whole = await request(server.url).get(url).buffer(true).parse(binary);
     expect(whole.status).toBe(200);
-    expect(createHash('sha256').update(whole.body as Buffer).digest('hex')).toBe(createHash('sha256').update(file).digest('hex'));
+    expect(
+      createHash('sha256')
+        .update(whole.body as Buffer)
+        .digest('hex'),
+    ).toBe(createHash('sha256').update(file).digest('hex'));
     // Ranges inside one part, across several, and the tail.
-    for (const [start, end] of [[10, 20], [200_000, 700_000], [file.length - 1000, file.length - 1]] as const) {
+    for (const [start, end] of [
+      [10, 20],
+      [200_000, 700_000],
+      [file.length - 1000, file.length - 1],
+    ] as const) {
       const part = await request(server.url).get(url).set('range', `bytes=${start}-${end}`).buffer(true).parse(binary);
       expect(part.status).toBe(206);
       expect(Buffer.compare(part.body as Buffer, file.subarray(start, end + 1))).toBe(0);
@@ -247,7 +303,13 @@ describe('caps on uploads receiving at once', () => {
   let server: TestServer;
   let a: World;
   beforeAll(async () => {
-    server = await startTestServer({ trustedProxies: 1, uploadsPerAddress: 2, uploadsPerUser: 2, uploadsPerNode: 5, rateLimitPerMinute: 0 });
+    server = await startTestServer({
+      trustedProxies: 1,
+      uploadsPerAddress: 2,
+      uploadsPerUser: 2,
+      uploadsPerNode: 5,
+      rateLimitPerMinute: 0,
+    });
     a = await new Fixtures(server).world();
   });
   afterAll(() => server?.close());
@@ -279,8 +341,10 @@ describe('caps on uploads receiving at once', () => {
     const open = [stall(as('OPERATOR', '198.51.100.1'), '/uploads'), stall(as('OPERATOR', '198.51.100.2'), '/uploads')];
     try {
       await settle();
-      expect(await within(1000, stall(as('OPERATOR', '198.51.100.3'), '/uploads').answer))
-        .toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED', reason: 'CONCURRENT_UPLOADS' } } });
+      expect(await within(1000, stall(as('OPERATOR', '198.51.100.3'), '/uploads').answer)).toMatchObject({
+        status: 429,
+        body: { error: { code: 'RATE_LIMITED', reason: 'CONCURRENT_UPLOADS' } },
+      });
       expect(await finished(as('SPECIALIST', '198.51.100.3'), '/uploads')).toMatchObject({ status: 201 });
     } finally {
       for (const s of open) s.req.destroy();
@@ -291,8 +355,10 @@ describe('caps on uploads receiving at once', () => {
     const open = Array.from({ length: 5 }, (_, i) => stall({ 'x-forwarded-for': `192.0.2.${i + 1}` }));
     try {
       await settle();
-      expect(await within(1000, stall({ 'x-forwarded-for': '192.0.2.99' }).answer))
-        .toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED', reason: 'CONCURRENT_UPLOADS' } } });
+      expect(await within(1000, stall({ 'x-forwarded-for': '192.0.2.99' }).answer)).toMatchObject({
+        status: 429,
+        body: { error: { code: 'RATE_LIMITED', reason: 'CONCURRENT_UPLOADS' } },
+      });
     } finally {
       for (const s of open) s.req.destroy();
     }
@@ -321,7 +387,10 @@ describe('the staff limit comes before the body', () => {
     try {
       const t = await new Fixtures(limited).tenant();
       for (let i = 0; i < 3; i++) ok(await limited.staff('{ me { id } }', {}, t.adminToken));
-      const answer = await within(1500, send(limited, '/uploads', { authorization: `Bearer ${t.adminToken}`, 'content-length': String(MB) }, pngOf(20)).answer);
+      const answer = await within(
+        1500,
+        send(limited, '/uploads', { authorization: `Bearer ${t.adminToken}`, 'content-length': String(MB) }, pngOf(20)).answer,
+      );
       expect(answer).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
     } finally {
       await limited.close();

@@ -23,7 +23,13 @@ const upload = (server: TestServer, slug: string, size: number, from?: string) =
 
 const submission = (slug: string, attachmentIds: string[]) => ({
   slug,
-  input: { kind: 'COMPLAINT', subject: 'Late delivery', description: 'Two weeks late', customer: { name: 'Ann', phone: '+44 20 7946 0000' }, attachmentIds },
+  input: {
+    kind: 'COMPLAINT',
+    subject: 'Late delivery',
+    description: 'Two weeks late',
+    customer: { name: 'Ann', phone: '+44 20 7946 0000' },
+    attachmentIds,
+  },
 });
 
 describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
@@ -43,18 +49,25 @@ describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
     const expiring = (await upload(server, t.slug, 3000)).body;
     ok(await server.portal(Q.submit, submission(t.slug, [linked.id])));
     // 400 more pending uploads of an earlier hour, each with two parts, and the parts of a body that never finished.
-    await server.dataSource.query(`
+    await server.dataSource.query(
+      `
       WITH made AS (
         INSERT INTO attachments (tenant_id, id, file_name, content_type, size_bytes, sha256, author_kind, created_at)
         SELECT $1, gen_random_uuid(), 'old.png', 'image/png', 2, '\\x00', 'CUSTOMER', now() - interval '2 hours' FROM generate_series(1, 400)
         RETURNING id)
       INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data)
-      SELECT $1, id, o, '\\x01' FROM made, generate_series(0, 1) o`, [t.tenantId]);
-    await server.dataSource.query(`
+      SELECT $1, id, o, '\\x01' FROM made, generate_series(0, 1) o`,
+      [t.tenantId],
+    );
+    await server.dataSource.query(
+      `
       WITH receipt AS (INSERT INTO upload_receipts (tenant_id, attachment_id, started_at) VALUES ($1, $2, now() - interval '2 hours'))
       INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES ($1, $2, 0, '\\x01'), ($1, $2, 1, '\\x02')`,
-    [t.tenantId, randomUUID()]);
-    await server.dataSource.query(`UPDATE attachments SET created_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [[linked.id, expiring.id]]);
+      [t.tenantId, randomUUID()],
+    );
+    await server.dataSource.query(`UPDATE attachments SET created_at = now() - interval '2 hours' WHERE id = ANY($1::uuid[])`, [
+      [linked.id, expiring.id],
+    ]);
 
     const second = await secondNode(server);
     try {
@@ -80,8 +93,12 @@ describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
 async function secondNode(server: TestServer) {
   const { dataSource } = await createDataSource({ databaseUrl: (server.dataSource.options as { url: string }).url, dbPoolSize: 5 });
   const app = await createApp(dataSource, {
-    jwtSecret: randomBytes(32).toString('hex'), tokenTtlSeconds: 3600, production: false,
-    rateLimitPerMinute: 0, anonymousRateLimitPerMinute: 0, slaScheduler: false,
+    jwtSecret: randomBytes(32).toString('hex'),
+    tokenTtlSeconds: 3600,
+    production: false,
+    rateLimitPerMinute: 0,
+    anonymousRateLimitPerMinute: 0,
+    slaScheduler: false,
   });
   return {
     app,
@@ -117,12 +134,20 @@ describe('the quota of pending bytes', () => {
     // A body that declares more than is left is refused before it is read.
     const { port } = new URL(server.url);
     const declared = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: `/portal/uploads?tenant=${t1.slug}`,
-        headers: { 'content-length': '1500', 'x-file-name': 'p.png', 'x-forwarded-for': '203.0.113.7' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-        req.destroy();
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/portal/uploads?tenant=${t1.slug}`,
+          headers: { 'content-length': '1500', 'x-file-name': 'p.png', 'x-forwarded-for': '203.0.113.7' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+          req.destroy();
+        },
+      );
       req.on('error', reject);
       req.write(png(16));
     });

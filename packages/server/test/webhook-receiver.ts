@@ -68,7 +68,11 @@ export class WebhookReceiver {
 }
 
 /** Waits until `check` gives a value (not undefined, null or false), polling; fails after `ms`. */
-export async function eventually<T>(check: () => T | Promise<T>, ms = 10_000, what = 'the condition'): Promise<Exclude<NonNullable<T>, false>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  ms = 10_000,
+  what = 'the condition',
+): Promise<Exclude<NonNullable<T>, false>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -24,14 +24,21 @@ export class WsClient {
       this.arrivals.push(Date.now());
       for (const l of this.listeners) l();
     });
-    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => {
-      resolve({ code, reason: String(reason) });
-      for (const l of this.listeners) l();
-    }));
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => {
+        resolve({ code, reason: String(reason) });
+        for (const l of this.listeners) l();
+      }),
+    );
   }
 
   /** Opens a socket; with `init`, sends connection_init and waits for the ack. */
-  static async open(baseUrl: string, path: string, init?: Record<string, unknown> | null, headers?: Record<string, string>): Promise<WsClient> {
+  static async open(
+    baseUrl: string,
+    path: string,
+    init?: Record<string, unknown> | null,
+    headers?: Record<string, string>,
+  ): Promise<WsClient> {
     const socket = new WebSocket(baseUrl.replace(/^http/, 'ws') + path, 'graphql-transport-ws', { headers });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());

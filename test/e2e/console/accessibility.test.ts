@@ -23,7 +23,11 @@ async function settled(page: Page, ready: string) {
   // A page's heading can draw before its data is asked for: wait for the requests, then for the spinners,
   // then for naive-ui's fade-in (a table fading in is measured at part opacity otherwise).
   await page.waitForLoadState('networkidle');
-  await page.locator('.n-spin-content--spinning, .n-base-loading').first().waitFor({ state: 'detached', timeout: 5000 }).catch(() => undefined);
+  await page
+    .locator('.n-spin-content--spinning, .n-base-loading')
+    .first()
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
   await page.waitForTimeout(400);
   await page.evaluate(() => document.fonts.ready);
 }
@@ -121,7 +125,20 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
 
     it(`administration pages (${locale})`, async () => {
       const { page, context } = await signedIn(chromium.browser, 'admin', locale);
-      for (const section of ['users', 'departments', 'categories', 'causes', 'templates', 'notifications', 'sla', 'company', 'integrations', 'webhooks', 'mail', 'surveys']) {
+      for (const section of [
+        'users',
+        'departments',
+        'categories',
+        'causes',
+        'templates',
+        'notifications',
+        'sla',
+        'company',
+        'integrations',
+        'webhooks',
+        'mail',
+        'surveys',
+      ]) {
         await page.goto(`/admin/${section}`);
         await settled(page, 'main h1, main h2');
         await expectClean(page, `/admin/${section}`);
@@ -163,7 +180,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
     });
   }
 
-  it('opens a webhook delivery\'s attempts with the keyboard alone, and the open log is clean', async () => {
+  it("opens a webhook delivery's attempts with the keyboard alone, and the open log is clean", async () => {
     // A port nobody listens on: the delivery's attempts fail, so the log has rows (and errors) to show.
     const port = await new Promise<number>((resolve) => {
       const probe = createServer().listen(0, '127.0.0.1', () => {
@@ -172,11 +189,26 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       });
     });
     const url = `http://127.0.0.1:${port}/hook`;
-    await staffData(server, `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
-      { input: { url, eventTypes: ['COMPLAINT_RECEIVED'] } }, await demoToken(server.base, TENANT, 'admin'));
-    await staffData(server, 'mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }', { input: {
-      kind: 'CLAIM', channel: 'PHONE', subject: 'Webhook check', description: 'For the delivery log', customer: { name: 'Anna Smirnova', email: 'anna@example.com' },
-    } }, await demoToken(server.base, TENANT, 'operator'));
+    await staffData(
+      server,
+      `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+      { input: { url, eventTypes: ['COMPLAINT_RECEIVED'] } },
+      await demoToken(server.base, TENANT, 'admin'),
+    );
+    await staffData(
+      server,
+      'mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }',
+      {
+        input: {
+          kind: 'CLAIM',
+          channel: 'PHONE',
+          subject: 'Webhook check',
+          description: 'For the delivery log',
+          customer: { name: 'Anna Smirnova', email: 'anna@example.com' },
+        },
+      },
+      await demoToken(server.base, TENANT, 'operator'),
+    );
     for (const locale of ['en', 'ru'] as const) {
       const { page, context } = await signedIn(chromium.browser, 'admin', locale);
       await page.goto('/admin/webhooks');
@@ -195,7 +227,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
     }
   });
 
-  it('turns one\'s own mail notification on with the keyboard alone, and it stays on', async () => {
+  it("turns one's own mail notification on with the keyboard alone, and it stays on", async () => {
     const { page, context } = await signedIn(chromium.browser, 'operator', 'en');
     await tabTo(page, '[data-test=user-name]');
     await page.keyboard.press('Enter');

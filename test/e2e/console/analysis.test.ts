@@ -28,14 +28,21 @@ afterAll(async () => {
 const figure = async (page: Page, chart: string, row: string, column: string) =>
   Number((await page.locator(`[data-test=${chart}] tr[data-row="${row}"] [data-column=${column}]`).textContent())!.replace(/\D/g, ''));
 
-interface ScoreRow { parameter: string; type: string; answers: number; lowSample: boolean }
+interface ScoreRow {
+  parameter: string;
+  type: string;
+  answers: number;
+  lowSample: boolean;
+}
 
 /** The company's survey scores by the API, over a span that holds every answer of the demo (the last year). */
 async function surveyScores(tenant: string): Promise<ScoreRow[]> {
   const day = 86_400_000;
-  const res = await gql(`query($f: AnalysisFilterInput!) { surveyScores(filter: $f, by: COMPANY) { parameter type answers lowSample } }`,
+  const res = await gql(
+    `query($f: AnalysisFilterInput!) { surveyScores(filter: $f, by: COMPANY) { parameter type answers lowSample } }`,
     { f: { from: new Date(Date.now() - 365 * day).toISOString(), to: new Date(Date.now() + day).toISOString() } },
-    await demoToken(server.base, tenant, 'quality.manager'));
+    await demoToken(server.base, tenant, 'quality.manager'),
+  );
   expect(res.errors).toBeUndefined();
   return res.data.surveyScores;
 }
@@ -74,16 +81,32 @@ describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
     const head = await demoToken(server.base, 'acme', 'head.service');
     const me = (await gql('{ me { id departments { id } } }', {}, head)).data.me;
     const category = (await gql('{ categories { id } }', {}, head)).data.categories[0].id;
-    const registered = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id version } }`, {
-      i: { kind: 'CLAIM', channel: 'PHONE', subject: 'Чайник течёт', description: 'Вода под основанием.', departmentId: me.departments[0].id, categoryId: category, demand: 'REPAIR',
-        customer: { name: 'Дарья', phone: '+7 900 000-00-01' } },
-    }, await demoToken(server.base, 'acme', 'operator'));
+    const registered = await gql(
+      `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id version } }`,
+      {
+        i: {
+          kind: 'CLAIM',
+          channel: 'PHONE',
+          subject: 'Чайник течёт',
+          description: 'Вода под основанием.',
+          departmentId: me.departments[0].id,
+          categoryId: category,
+          demand: 'REPAIR',
+          customer: { name: 'Дарья', phone: '+7 900 000-00-01' },
+        },
+      },
+      await demoToken(server.base, 'acme', 'operator'),
+    );
     expect(registered.errors).toBeUndefined();
     const { id, version } = registered.data.registerComplaint;
     const started = Date.now();
-    const moved = await gql('mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { __typename } }', {
-      i: { id, to: 'ANALYSIS', expectedVersion: version, assigneeId: me.id },
-    }, head);
+    const moved = await gql(
+      'mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { __typename } }',
+      {
+        i: { id, to: 'ANALYSIS', expectedVersion: version, assigneeId: me.id },
+      },
+      head,
+    );
     expect(moved.errors).toBeUndefined();
     await expect.poll(() => figure(page, 'funnel', 'ANALYSIS', 'entered'), { timeout: 5000, interval: 100 }).toBe(before + 1);
     console.log(`funnel followed the move in ${Date.now() - started} ms`);
@@ -113,9 +136,13 @@ describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
     // The card's table downloads with the page's choice, in the reader's language.
     const [file] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=pareto] [data-test=export-csv]').click()]);
     expect(file.suggestedFilename()).toMatch(/^analysis-pareto-\d{4}-\d{2}-\d{2}\.csv$/);
-    const lines = (await readFile((await file.path())!)).toString('utf8').replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
+    const lines = (await readFile((await file.path())!))
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .filter(Boolean);
     expect(lines[0]).toBe('Category,Complaints,Complaints,Share,Cumulative share,Within 80 %');
-    expect(lines.length).toBe(1 + await page.locator('[data-test=pareto] tbody tr').count());
+    expect(lines.length).toBe(1 + (await page.locator('[data-test=pareto] tbody tr').count()));
     expect(Number(lines[1]!.split(',').at(-5))).toBe(complaints);
 
     // The table's row links where the bar leads.
@@ -162,10 +189,12 @@ describe.skipIf(!hasChromium)('the Analysis page in Chromium', () => {
 /** The centre of the tallest bar of the Pareto chart (SVG paths of the bar series), in page coordinates. */
 async function largestBar(page: Page): Promise<{ x: number; y: number }> {
   await page.locator('[data-test=pareto] .chart').scrollIntoViewIfNeeded();
-  const boxes = await page.locator('[data-test=pareto] .chart svg path').evaluateAll((paths) => paths.map((p) => {
-    const r = p.getBoundingClientRect();
-    return { x: r.x + r.width / 2, y: r.y + r.height / 2, width: r.width, height: r.height, fill: p.getAttribute('fill') };
-  }));
+  const boxes = await page.locator('[data-test=pareto] .chart svg path').evaluateAll((paths) =>
+    paths.map((p) => {
+      const r = p.getBoundingClientRect();
+      return { x: r.x + r.width / 2, y: r.y + r.height / 2, width: r.width, height: r.height, fill: p.getAttribute('fill') };
+    }),
+  );
   const bars = boxes.filter((b) => b.fill?.toLowerCase() === '#2f5bd3' && b.width > 4 && b.height > 4);
   bars.sort((a, b) => b.height - a.height);
   return bars[0]!;

@@ -21,8 +21,16 @@ export async function launch(): Promise<ConsoleBrowser> {
   // launch() gives every run a fresh temporary profile of its own.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     browser,
@@ -66,8 +74,18 @@ export interface StaffPage {
 }
 
 /** A fresh context (its own storage, so its own session) signed in through the sign-in page. */
-export async function signIn(browser: Browser, base: string, tenant: string, email: string, locale: 'ru' | 'en' = 'en'): Promise<StaffPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: base, locale: locale === 'ru' ? 'ru-RU' : 'en-GB' });
+export async function signIn(
+  browser: Browser,
+  base: string,
+  tenant: string,
+  email: string,
+  locale: 'ru' | 'en' = 'en',
+): Promise<StaffPage> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    baseURL: base,
+    locale: locale === 'ru' ? 'ru-RU' : 'en-GB',
+  });
   await context.addInitScript((l) => localStorage.getItem('reclaim.locale') || localStorage.setItem('reclaim.locale', l), locale);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[${email}] page error:`, e.message));
@@ -83,7 +101,10 @@ export async function signIn(browser: Browser, base: string, tenant: string, ema
 /** Picks an option of a Naive UI select marked with data-field. */
 export async function choose(page: Page, field: string, option: string) {
   await page.locator(`[data-field="${field}"]`).click();
-  await page.locator('.n-base-select-option:visible', { has: page.getByText(option, { exact: true }) }).first().click();
+  await page
+    .locator('.n-base-select-option:visible', { has: page.getByText(option, { exact: true }) })
+    .first()
+    .click();
 }
 
 export async function screenshot(page: Page, name: string) {

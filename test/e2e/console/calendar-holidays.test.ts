@@ -58,7 +58,7 @@ describe.skipIf(!hasChromium)('holidays of a business calendar in the console', 
     await context.close();
   });
 
-  it('shows a British admin the company\'s country, and its Christmas, not the Russian New Year', async () => {
+  it("shows a British admin the company's country, and its Christmas, not the Russian New Year", async () => {
     const { context, page } = await signIn(chromium.browser, server.base, 'northwind', 'admin@northwind.demo', 'en');
     await page.goto('/admin/company');
     await page.locator('[data-test=company-country]').getByText('United Kingdom').waitFor();

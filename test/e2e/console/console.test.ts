@@ -20,7 +20,11 @@ const gql = (query: string, variables?: object, token?: string) => request(serve
 const token = (login: string) => demoToken(server.base, TENANT, login);
 async function reference(tok: string) {
   const res = await gql('{ departments { id name } categories { id name } users { id name email } }', {}, tok);
-  return res.data as { departments: { id: string; name: string }[]; categories: { id: string; name: string }[]; users: { id: string; name: string; email: string }[] };
+  return res.data as {
+    departments: { id: string; name: string }[];
+    categories: { id: string; name: string }[];
+    users: { id: string; name: string; email: string }[];
+  };
 }
 const stageOf = (page: Page) => page.locator('[data-test=stage]');
 const cardOn = (page: Page, stage: string, number: string) => page.locator(`[data-column=${stage}] [data-number="${number}"]`);
@@ -77,7 +81,12 @@ describe('the console as the server serves it', () => {
   });
 
   it('never leaves the build directory, and a missing asset is a 404', async () => {
-    for (const path of ['/../../package.json', '/..%2f..%2fpackage.json', '/assets/../../../server/package.json', '/%2e%2e/%2e%2e/%2e%2e/etc/passwd']) {
+    for (const path of [
+      '/../../package.json',
+      '/..%2f..%2fpackage.json',
+      '/assets/../../../server/package.json',
+      '/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+    ]) {
       const res = await raw(path);
       expect(res.body.toString()).not.toContain('"name"');
       expect(res.body.toString()).not.toContain('root:');
@@ -197,38 +206,58 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
       latencies[target] = Date.now() - t0;
       await expect.poll(() => stageOf(h).textContent()).toBe(label);
     }
-    await move('ANALYSIS', async () => {
-      await choose(h, 'assigneeId', 'Daniel Price');
-    }, 'Analysis');
-    await move('DECISION', async () => {
-      await h.locator('.n-radio', { hasText: 'Objective' }).click();
-      // The coded cause: typed to filter the grouped list (the list scrolls virtually).
-      await h.locator('[data-field="causeId"]').click();
-      await h.keyboard.type('SUPPLIER');
-      await h.locator('.n-base-select-option:visible', { hasText: 'SUPPLIER_DEFECT — Supplier material defect' }).first().click();
-      await h.fill('textarea[name=rootCause]', 'The switch spring is out of tolerance in batch 42.');
-    }, 'Decision');
+    await move(
+      'ANALYSIS',
+      async () => {
+        await choose(h, 'assigneeId', 'Daniel Price');
+      },
+      'Analysis',
+    );
+    await move(
+      'DECISION',
+      async () => {
+        await h.locator('.n-radio', { hasText: 'Objective' }).click();
+        // The coded cause: typed to filter the grouped list (the list scrolls virtually).
+        await h.locator('[data-field="causeId"]').click();
+        await h.keyboard.type('SUPPLIER');
+        await h.locator('.n-base-select-option:visible', { hasText: 'SUPPLIER_DEFECT — Supplier material defect' }).first().click();
+        await h.fill('textarea[name=rootCause]', 'The switch spring is out of tolerance in batch 42.');
+      },
+      'Decision',
+    );
     await screenshot(h, 'complaint');
-    await move('IMPLEMENTATION', async () => {
-      await choose(h, 'remedy', 'Refund');
-      await h.fill('input[name=remedyAmount]', '39');
-      await h.click('[data-test=add-action]');
-      await h.fill('input[name=action-0-description]', 'Reject batch 42 springs at incoming inspection');
-      // The picker takes dates as the company writes them (British: day/month/year).
-      await h.locator('[data-action-row="0"] .n-date-picker input').fill('31/01/2030');
-      await h.locator('[data-action-row="0"] .n-date-picker input').press('Enter');
-      await h.keyboard.press('Escape');
-    }, 'Implementation');
+    await move(
+      'IMPLEMENTATION',
+      async () => {
+        await choose(h, 'remedy', 'Refund');
+        await h.fill('input[name=remedyAmount]', '39');
+        await h.click('[data-test=add-action]');
+        await h.fill('input[name=action-0-description]', 'Reject batch 42 springs at incoming inspection');
+        // The picker takes dates as the company writes them (British: day/month/year).
+        await h.locator('[data-action-row="0"] .n-date-picker input').fill('31/01/2030');
+        await h.locator('[data-action-row="0"] .n-date-picker input').press('Enter');
+        await h.keyboard.press('Escape');
+      },
+      'Implementation',
+    );
     await h.locator('td', { hasText: /^31 Jan 2030$/ }).waitFor({ timeout: 5000 });
-    await move('FEEDBACK', async () => {
-      await h.locator('[data-stage-form=FEEDBACK] .n-checkbox').first().click();
-    }, 'Feedback');
+    await move(
+      'FEEDBACK',
+      async () => {
+        await h.locator('[data-stage-form=FEEDBACK] .n-checkbox').first().click();
+      },
+      'Feedback',
+    );
     await screenshot(watcher.page, 'board');
-    await move('CLOSED', async () => {
-      // The stars are a radio group: reached and chosen with the keyboard.
-      await h.locator('[data-stage-form=CLOSED] input[name=satisfaction][value="1"]').focus();
-      for (let i = 0; i < 3; i++) await h.keyboard.press('ArrowRight');
-    }, 'Closed');
+    await move(
+      'CLOSED',
+      async () => {
+        // The stars are a radio group: reached and chosen with the keyboard.
+        await h.locator('[data-stage-form=CLOSED] input[name=satisfaction][value="1"]').focus();
+        for (let i = 0; i < 3; i++) await h.keyboard.press('ArrowRight');
+      },
+      'Closed',
+    );
 
     const timeline = await h.locator('.n-timeline-item').allTextContents();
     for (const stage of ['Received', 'Registered', 'Analysis', 'Decision', 'Implementation', 'Feedback', 'Closed']) {
@@ -248,13 +277,22 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     const operatorToken = await token('operator');
     const ref = await reference(operatorToken);
     const service = ref.departments.find((d) => d.name === 'Service Centre')!;
-    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id number version } }`, {
-      i: {
-        kind: 'CLAIM', channel: 'PHONE', subject: 'Toaster burns one side', description: 'Left slot stays cold.',
-        customer: { name: 'Ella Brown', phone: '+44 161 496 0000' }, departmentId: service.id,
-        categoryId: ref.categories[0]!.id, demand: 'REPAIR',
+    const created = await gql(
+      `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id number version } }`,
+      {
+        i: {
+          kind: 'CLAIM',
+          channel: 'PHONE',
+          subject: 'Toaster burns one side',
+          description: 'Left slot stays cold.',
+          customer: { name: 'Ella Brown', phone: '+44 161 496 0000' },
+          departmentId: service.id,
+          categoryId: ref.categories[0]!.id,
+          demand: 'REPAIR',
+        },
       },
-    }, operatorToken);
+      operatorToken,
+    );
     expect(created.errors).toBeUndefined();
     const { id, number, version } = created.data.registerComplaint;
 
@@ -263,8 +301,11 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await head.page.click('[data-transition=ANALYSIS]');
     // Meanwhile another head assigns it.
     const specialist = ref.users.find((u) => u.email === at('specialist2.service'))!;
-    const assigned = await gql(`mutation($i: AssignComplaintInput!) { assignComplaint(input: $i) { version } }`,
-      { i: { id, expectedVersion: version, assigneeId: specialist.id } }, await token('head.service'));
+    const assigned = await gql(
+      `mutation($i: AssignComplaintInput!) { assignComplaint(input: $i) { version } }`,
+      { i: { id, expectedVersion: version, assigneeId: specialist.id } },
+      await token('head.service'),
+    );
     expect(assigned.errors).toBeUndefined();
     await head.page.click('[data-test=stage-submit]');
     const conflict = head.page.locator('[data-test=conflict]');
@@ -283,13 +324,23 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     const operatorToken = await token('operator');
     const ref = await reference(operatorToken);
     const service = ref.departments.find((d) => d.name === 'Service Centre')!;
-    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`, {
-      i: {
-        kind: 'CLAIM', channel: 'IN_PERSON', subject: 'Microwave door will not close', description: 'The latch is bent.',
-        customer: { name: 'Lucy Wilson', email: 'lucy@example.net' }, departmentId: service.id,
-        categoryId: ref.categories[0]!.id, demand: 'REPAIR', priority: 'HIGH',
+    const created = await gql(
+      `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`,
+      {
+        i: {
+          kind: 'CLAIM',
+          channel: 'IN_PERSON',
+          subject: 'Microwave door will not close',
+          description: 'The latch is bent.',
+          customer: { name: 'Lucy Wilson', email: 'lucy@example.net' },
+          departmentId: service.id,
+          categoryId: ref.categories[0]!.id,
+          demand: 'REPAIR',
+          priority: 'HIGH',
+        },
       },
-    }, operatorToken);
+      operatorToken,
+    );
     expect(created.errors).toBeUndefined();
     const head = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
     const h = head.page;
@@ -298,7 +349,10 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await h.locator('.n-radio-button', { hasText: 'Public reply' }).click();
     await h.fill('textarea[name=message]', 'Could you send a photo of the latch?');
     await h.locator('[data-field=awaitCustomer]').click();
-    await h.locator('form', { has: h.locator('textarea[name=message]') }).locator('button[type=submit]').click();
+    await h
+      .locator('form', { has: h.locator('textarea[name=message]') })
+      .locator('button[type=submit]')
+      .click();
     await h.locator('[data-test=awaiting]').waitFor();
     await expect.poll(() => h.locator('[data-clock=STAGE] [data-sla]').getAttribute('data-sla')).toBe('paused');
     expect(await h.locator('[data-visibility=PUBLIC]', { hasText: 'photo of the latch' }).count()).toBe(1);
@@ -311,13 +365,22 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
   it('fills a reply from a response template and sends it with a file, shown on the message and among the files', async () => {
     const operatorToken = await token('operator');
     const ref = await reference(operatorToken);
-    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`, {
-      i: {
-        kind: 'CLAIM', channel: 'PHONE', subject: 'Toaster sparks', description: 'Sparks from the slot.',
-        customer: { name: 'Omar Hale', email: 'omar@example.net' }, departmentId: ref.departments.find((d) => d.name === 'Service Centre')!.id,
-        categoryId: ref.categories[0]!.id, demand: 'REFUND',
+    const created = await gql(
+      `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`,
+      {
+        i: {
+          kind: 'CLAIM',
+          channel: 'PHONE',
+          subject: 'Toaster sparks',
+          description: 'Sparks from the slot.',
+          customer: { name: 'Omar Hale', email: 'omar@example.net' },
+          departmentId: ref.departments.find((d) => d.name === 'Service Centre')!.id,
+          categoryId: ref.categories[0]!.id,
+          demand: 'REFUND',
+        },
       },
-    }, operatorToken);
+      operatorToken,
+    );
     const number = created.data.registerComplaint.number as string;
     const specialist = await signIn(chromium.browser, server.base, TENANT, at('head.service'));
     const p = specialist.page;
@@ -328,11 +391,16 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await expect.poll(() => p.inputValue('textarea[name=message]')).toContain(number);
     expect(await p.inputValue('textarea[name=message]')).not.toContain('{{');
     await p.setInputFiles('input[type=file][name=attachments]', {
-      name: 'care-instructions.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
+      name: 'care-instructions.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n%%EOF\n'),
     });
     await p.locator('[data-test=chosen-files]', { hasText: 'care-instructions.pdf' }).waitFor();
     await p.locator('.n-radio-button', { hasText: 'Public reply' }).click();
-    await p.locator('form', { has: p.locator('textarea[name=message]') }).locator('button[type=submit]').click();
+    await p
+      .locator('form', { has: p.locator('textarea[name=message]') })
+      .locator('button[type=submit]')
+      .click();
     const message = p.locator('[data-visibility=PUBLIC]', { hasText: number });
     await message.locator('.message-files a', { hasText: 'care-instructions.pdf' }).waitFor();
     await p.locator('[data-test=attachments]', { hasText: 'care-instructions.pdf' }).waitFor();
@@ -384,17 +452,26 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await q.click('[data-test=overdue-only]');
     // The demo's long-term corrective actions of older complaints are past their due dates.
     // The unfiltered list has overdue rows too: wait for the filtered one, which has nothing else.
-    await expect.poll(async () => [
-      await q.locator('.actions-page tbody tr:not(.overdue)').count(), (await q.locator('.actions-page tbody tr.overdue').count()) > 0,
-    ]).toEqual([0, true]);
+    await expect
+      .poll(async () => [
+        await q.locator('.actions-page tbody tr:not(.overdue)').count(),
+        (await q.locator('.actions-page tbody tr.overdue').count()) > 0,
+      ])
+      .toEqual([0, true]);
     await screenshot(q, 'actions');
 
     // The earliest overdue action, completed elsewhere, leaves the overdue list on this page by itself.
-    const found = await gql(`{ correctiveActions(filter: { overdue: true }, first: 1) { edges { node { id description complaint { number } } } } }`, {}, qmToken);
+    const found = await gql(
+      `{ correctiveActions(filter: { overdue: true }, first: 1) { edges { node { id description complaint { number } } } } }`,
+      {},
+      qmToken,
+    );
     const target = found.data.correctiveActions.edges[0].node as { id: string; description: string; complaint: { number: string } };
     const row = q.locator('.actions-page tbody tr', { hasText: target.complaint.number }).filter({ hasText: target.description });
     await row.first().waitFor();
-    expect((await gql(`mutation($id: ID!) { completeCorrectiveAction(id: $id) { id } }`, { id: target.id }, qmToken)).errors).toBeUndefined();
+    expect(
+      (await gql(`mutation($id: ID!) { completeCorrectiveAction(id: $id) { id } }`, { id: target.id }, qmToken)).errors,
+    ).toBeUndefined();
     await row.first().waitFor({ state: 'detached', timeout: 5000 });
 
     // On the complaint page the done action waits for its check; the quality manager records it.
@@ -440,13 +517,22 @@ describe.skipIf(!hasChromium)('staff console in Chromium', () => {
     await watcher.page.locator('.board[data-ready=true]').waitFor();
     const operatorToken = await token('operator');
     const service = (await reference(operatorToken)).departments.find((d) => d.name === 'Service Centre')!;
-    const created = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number slaDueAt } }`, {
-      i: {
-        kind: 'COMPLAINT', channel: 'PHONE', subject: 'Engineer did not come', description: 'Nobody came for the repair visit.',
-        customer: { name: 'Arthur Jones', phone: '+44 113 496 0000' }, departmentId: service.id,
-        categoryId: category.data.createCategory.id, demand: 'OTHER',
+    const created = await gql(
+      `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number slaDueAt } }`,
+      {
+        i: {
+          kind: 'COMPLAINT',
+          channel: 'PHONE',
+          subject: 'Engineer did not come',
+          description: 'Nobody came for the repair visit.',
+          customer: { name: 'Arthur Jones', phone: '+44 113 496 0000' },
+          departmentId: service.id,
+          categoryId: category.data.createCategory.id,
+          demand: 'OTHER',
+        },
       },
-    }, operatorToken);
+      operatorToken,
+    );
     expect(created.errors).toBeUndefined();
     const { number, slaDueAt } = created.data.registerComplaint;
     expect(slaDueAt).not.toBeNull();

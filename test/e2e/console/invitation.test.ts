@@ -28,7 +28,9 @@ const MAILBOX = `{ outboundMails { mails { kind toAddress bodyText status } } }`
 /** The invitation to `to` in the development mailbox, once the worker has put it there. */
 async function mailboxMail(token: string, to: string): Promise<{ bodyText: string }> {
   for (let i = 0; i < 50; i++) {
-    const mails: Array<{ kind: string; toAddress: string; bodyText: string; status: string }> = (await staffData(server.base, MAILBOX, {}, token)).outboundMails.mails;
+    const mails: Array<{ kind: string; toAddress: string; bodyText: string; status: string }> = (
+      await staffData(server.base, MAILBOX, {}, token)
+    ).outboundMails.mails;
     const found = mails.find((m) => m.kind === 'INVITATION' && m.toAddress === to && m.status === 'SENT');
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -37,7 +39,11 @@ async function mailboxMail(token: string, to: string): Promise<{ bodyText: strin
 }
 
 async function newPage(locale: 'ru' | 'en') {
-  const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.base, locale: locale === 'ru' ? 'ru-RU' : 'en-GB' });
+  const context = await chromium.browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    baseURL: server.base,
+    locale: locale === 'ru' ? 'ru-RU' : 'en-GB',
+  });
   await context.addInitScript((l) => localStorage.setItem('reclaim.locale', l), locale);
   return { context, page: await context.newPage() };
 }

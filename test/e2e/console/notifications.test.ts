@@ -42,12 +42,23 @@ describe.skipIf(!hasChromium)('the notification bell in Chromium', () => {
     // The bell subscribes before the board does, and the board is ready once its own subscription and first load are done.
     await p.locator('.board[data-ready=true]').waitFor();
 
-    const registered = await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`, {
-      i: {
-        kind: 'CLAIM', channel: 'PHONE', subject: 'Grinder stops after a minute', description: 'It stops and will not restart.', demand: 'REPAIR',
-        customer: { name: 'Mark Evans', phone: '+44 20 7946 0958' }, departmentId: service, categoryId: ref.categories[0].id, assigneeId: assignee,
+    const registered = await gql(
+      `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`,
+      {
+        i: {
+          kind: 'CLAIM',
+          channel: 'PHONE',
+          subject: 'Grinder stops after a minute',
+          description: 'It stops and will not restart.',
+          demand: 'REPAIR',
+          customer: { name: 'Mark Evans', phone: '+44 20 7946 0958' },
+          departmentId: service,
+          categoryId: ref.categories[0].id,
+          assigneeId: assignee,
+        },
       },
-    }, head);
+      head,
+    );
     expect(registered.errors).toBeUndefined();
     const number = registered.data.registerComplaint.number as string;
 

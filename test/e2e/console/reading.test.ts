@@ -21,7 +21,13 @@ afterAll(async () => {
 /** A complaint of `tenant` that has reached a decision (so its details show the validity). */
 async function decidedComplaint(tenant: string): Promise<string> {
   const token = await demoToken(server.base, tenant, 'admin');
-  const res = await request(server.base, '/graphql', '{ complaints(first: 50, filter: { stages: [IMPLEMENTATION, FEEDBACK, CLOSED] }) { edges { node { number validity } } } }', {}, token);
+  const res = await request(
+    server.base,
+    '/graphql',
+    '{ complaints(first: 50, filter: { stages: [IMPLEMENTATION, FEEDBACK, CLOSED] }) { edges { node { number validity } } } }',
+    {},
+    token,
+  );
   const found = (res.data.complaints.edges as Array<{ node: { number: string; validity: string | null } }>).find((e) => e.node.validity);
   if (!found) throw new Error(`no decided complaint in ${tenant}'s demo data`);
   return found.node.number;

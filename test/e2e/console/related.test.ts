@@ -30,13 +30,23 @@ describe.skipIf(!hasChromium)('related complaints and archived departments in Ch
 
   it("lists the customer's other complaint, links it as a repeat, and the other complaint's open page shows the link live", async () => {
     const operator = await token('operator');
-    const register = async (subject: string, phone: string) => (await gql(`mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`, {
-      i: { kind: 'CLAIM', channel: 'PHONE', subject, description: 'It happened again.', customer: { name: 'Mark Evans', phone } },
-    }, operator)).data.registerComplaint.number as string;
+    const register = async (subject: string, phone: string) =>
+      (
+        await gql(
+          `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { number } }`,
+          {
+            i: { kind: 'CLAIM', channel: 'PHONE', subject, description: 'It happened again.', customer: { name: 'Mark Evans', phone } },
+          },
+          operator,
+        )
+      ).data.registerComplaint.number as string;
     const first = await register('Kettle switch sticks', '+44 20 7946 0958');
     const again = await register('Kettle switch sticks again', '020 7946 0958');
 
-    const [watching, acting] = [await signIn(chromium.browser, server.base, TENANT, at('head.service')), await signIn(chromium.browser, server.base, TENANT, at('operator'))];
+    const [watching, acting] = [
+      await signIn(chromium.browser, server.base, TENANT, at('head.service')),
+      await signIn(chromium.browser, server.base, TENANT, at('operator')),
+    ];
     await watching.page.goto(`/complaints/${first}`);
     await watching.page.locator('[data-test=no-links]').waitFor();
     const a = acting.page;
@@ -65,7 +75,8 @@ describe.skipIf(!hasChromium)('related complaints and archived departments in Ch
     await p.locator(`[data-archive="${name}"]`).click();
     await p.locator('.n-popconfirm__action button').last().click();
     await p.locator(`[data-archived="${name}"]`).waitFor();
-    const offered = async () => (await gql('{ departments { name } }', {}, await token('operator'))).data.departments.map((d: { name: string }) => d.name);
+    const offered = async () =>
+      (await gql('{ departments { name } }', {}, await token('operator'))).data.departments.map((d: { name: string }) => d.name);
     expect(await offered()).not.toContain(name);
     // The operator's registration form does not offer it.
     const operator = await signIn(chromium.browser, server.base, TENANT, at('operator'));

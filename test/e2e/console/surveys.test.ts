@@ -46,7 +46,10 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await page.locator('.n-base-select-option', { hasText: 'Delivery' }).click();
     await choice.locator('input[name=textRu]').fill('Что не так с доставкой?');
     await choice.locator('input[name=textEn]').fill('What went wrong with delivery?');
-    for (const [i, code, ru, en] of [[0, 'late', 'Опоздали', 'Late'], [1, 'rude', 'Грубый курьер', 'Rude courier']] as const) {
+    for (const [i, code, ru, en] of [
+      [0, 'late', 'Опоздали', 'Late'],
+      [1, 'rude', 'Грубый курьер', 'Rude courier'],
+    ] as const) {
       const row = choice.locator(`[data-test=option-${i}]`);
       await row.locator('input[name=code]').fill(code);
       await row.locator('input[name=labelRu]').fill(ru);
@@ -57,7 +60,9 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await builder.waitFor({ state: 'detached' });
 
     // Its row (the demo company's own survey, paused, is listed too).
-    const row = page.locator('.n-data-table-tbody .n-data-table-tr', { has: page.getByRole('cell', { name: 'After resolution', exact: true }) });
+    const row = page.locator('.n-data-table-tbody .n-data-table-tr', {
+      has: page.getByRole('cell', { name: 'After resolution', exact: true }),
+    });
     await row.locator('[data-test=activate]').click();
     await page.locator('.n-dialog .n-button--warning-type').click();
     await row.locator('[data-test=deactivate]').waitFor();
@@ -86,22 +91,42 @@ describe.skipIf(!hasChromium || !consoleBuilt)('the survey builder', () => {
     await context.close();
 
     const token = await demoToken(demo.server.base, TENANT, 'quality.manager');
-    const { surveys } = await staffData(demo.server, `{ surveys { id nameEn currentVersion afterResolution versions { number questions { textEn } } } }`, {}, token);
+    const { surveys } = await staffData(
+      demo.server,
+      `{ surveys { id nameEn currentVersion afterResolution versions { number questions { textEn } } } }`,
+      {},
+      token,
+    );
     // Beside the demo's own survey, still paused.
     expect(surveys).toHaveLength(2);
     const built = surveys.find((x: { nameEn: string }) => x.nameEn === 'After resolution');
     expect(built).toMatchObject({ currentVersion: 2, afterResolution: true });
     expect(surveys.find((x: { id: string }) => x.id !== built.id)).toMatchObject({ afterResolution: false });
     expect(built.versions[0].questions[0].textEn).toBe('How satisfied are you?');
-    const { survey } = await staffData(demo.server, `query($id: ID!) { survey(id: $id) { questions { type parameter textEn options { code alerting } } } }`,
-      { id: built.id }, token);
+    const { survey } = await staffData(
+      demo.server,
+      `query($id: ID!) { survey(id: $id) { questions { type parameter textEn options { code alerting } } } }`,
+      { id: built.id },
+      token,
+    );
     expect(survey.questions.map((q: { type: string; parameter: string; textEn: string }) => [q.type, q.parameter, q.textEn])).toEqual([
-      ['CSAT', 'OVERALL', 'How satisfied are you with the outcome?'], ['NPS', 'OVERALL', 'Would you recommend us?'],
+      ['CSAT', 'OVERALL', 'How satisfied are you with the outcome?'],
+      ['NPS', 'OVERALL', 'Would you recommend us?'],
       ['CHOICE', 'DELIVERY', 'What went wrong with delivery?'],
     ]);
-    expect(survey.questions[2].options).toEqual([{ code: 'LATE', alerting: false }, { code: 'RUDE', alerting: true }]);
-    const { surveySchedules } = await staffData(demo.server, '{ surveySchedules { surveyId active cadence weekday time sharePercent nextRunAt } }', {}, token);
-    expect(surveySchedules).toEqual([expect.objectContaining({ surveyId: built.id, active: true, cadence: 'WEEKLY', weekday: 1, time: '09:30', sharePercent: 30 })]);
+    expect(survey.questions[2].options).toEqual([
+      { code: 'LATE', alerting: false },
+      { code: 'RUDE', alerting: true },
+    ]);
+    const { surveySchedules } = await staffData(
+      demo.server,
+      '{ surveySchedules { surveyId active cadence weekday time sharePercent nextRunAt } }',
+      {},
+      token,
+    );
+    expect(surveySchedules).toEqual([
+      expect.objectContaining({ surveyId: built.id, active: true, cadence: 'WEEKLY', weekday: 1, time: '09:30', sharePercent: 30 }),
+    ]);
     expect(surveySchedules[0].nextRunAt).not.toBeNull();
   });
 });

@@ -45,7 +45,11 @@ describe.skipIf(!hasChromium || !portalBuilt)('portal accessibility (axe-core, W
 
   for (const locale of ['en', 'ru'] as const) {
     it(`the form, the tracking look-up and the rating step (${locale})`, async () => {
-      const context = await chromium.browser.newContext({ viewport: { width: 1280, height: 720 }, baseURL: server.base, locale: locale === 'ru' ? 'ru-RU' : 'en-GB' });
+      const context = await chromium.browser.newContext({
+        viewport: { width: 1280, height: 720 },
+        baseURL: server.base,
+        locale: locale === 'ru' ? 'ru-RU' : 'en-GB',
+      });
       const page = await context.newPage();
       await page.goto(`/p/${TENANT}/`);
       await page.locator('[data-test=tenant-name]').waitFor();

@@ -6,17 +6,36 @@ import { gql as request, type ServerProcess } from '../server-process.js';
  * `email` and moved by its staff to FEEDBACK (the customer's rating step):
  * its number and tracking token.
  */
-export async function demoComplaintAtFeedback(server: ServerProcess, tenant: string, email: string): Promise<{ number: string; accessToken: string }> {
+export async function demoComplaintAtFeedback(
+  server: ServerProcess,
+  tenant: string,
+  email: string,
+): Promise<{ number: string; accessToken: string }> {
   const staff = async (query: string, variables?: object, token?: string) => {
     const res = await request(server.base, '/graphql', query, variables, token);
     expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     return res.data;
   };
-  const login = async (who: string) => (await staff('mutation($i: LoginInput!) { login(input: $i) { token } }',
-    { i: { tenantSlug: tenant, email: `${who}@${tenant}.demo`, password: 'demo-password' } })).login.token as string;
-  const filed = await request(server.base, '/portal/graphql', `mutation($s: String!, $i: SubmitComplaintInput!) { submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`, {
-    s: tenant, i: { kind: 'COMPLAINT', subject: 'Toaster burns one side', description: 'The left slot stays pale.', customer: { name: 'Ana Costa', email } },
-  });
+  const login = async (who: string) =>
+    (
+      await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', {
+        i: { tenantSlug: tenant, email: `${who}@${tenant}.demo`, password: 'demo-password' },
+      })
+    ).login.token as string;
+  const filed = await request(
+    server.base,
+    '/portal/graphql',
+    `mutation($s: String!, $i: SubmitComplaintInput!) { submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`,
+    {
+      s: tenant,
+      i: {
+        kind: 'COMPLAINT',
+        subject: 'Toaster burns one side',
+        description: 'The left slot stays pale.',
+        customer: { name: 'Ana Costa', email },
+      },
+    },
+  );
   expect(filed.errors).toBeUndefined();
   const { number, accessToken } = filed.data.submitComplaint as { number: string; accessToken: string };
   const head = await login('head.service');
@@ -33,7 +52,11 @@ export async function demoComplaintAtFeedback(server: ServerProcess, tenant: str
   ];
   for (const [to, token, fields] of moves) {
     const { id, version } = (await staff('query($n: String!) { complaint(number: $n) { id version } }', { n: number }, head)).complaint;
-    await staff('mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }', { i: { id, to, expectedVersion: version, ...fields } }, token);
+    await staff(
+      'mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }',
+      { i: { id, to, expectedVersion: version, ...fields } },
+      token,
+    );
   }
   return { number, accessToken };
 }

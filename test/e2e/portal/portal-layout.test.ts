@@ -25,14 +25,30 @@ async function staff(query: string, variables: object, token?: string) {
 
 /** A complaint filed on `tenant`'s portal and moved to FEEDBACK by its staff; its tracking path. */
 async function complaintAtFeedback(tenant: string, subject: string): Promise<string> {
-  const filed = await request(server.base, '/portal/graphql', `mutation($s: String!, $i: SubmitComplaintInput!) {
-    submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`, {
-    s: tenant, i: { kind: 'CLAIM', subject, description: 'It leaks from the base.', demand: 'REFUND', customer: { name: 'Priya Shah', email: 'priya@example.net' } },
-  });
+  const filed = await request(
+    server.base,
+    '/portal/graphql',
+    `mutation($s: String!, $i: SubmitComplaintInput!) {
+    submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`,
+    {
+      s: tenant,
+      i: {
+        kind: 'CLAIM',
+        subject,
+        description: 'It leaks from the base.',
+        demand: 'REFUND',
+        customer: { name: 'Priya Shah', email: 'priya@example.net' },
+      },
+    },
+  );
   expect(filed.errors).toBeUndefined();
   const { number, accessToken } = filed.data.submitComplaint;
-  const login = async (who: string) => (await staff('mutation($i: LoginInput!) { login(input: $i) { token } }',
-    { i: { tenantSlug: tenant, email: `${who}@${tenant}.demo`, password: 'demo-password' } })).login.token as string;
+  const login = async (who: string) =>
+    (
+      await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', {
+        i: { tenantSlug: tenant, email: `${who}@${tenant}.demo`, password: 'demo-password' },
+      })
+    ).login.token as string;
   const head = await login('head.service');
   const ref = await staff('{ me { departments { id } } categories { id } users { id email } causes { id } }', {}, head);
   const specialist = ref.users.find((u: { email: string }) => u.email === `specialist.service@${tenant}.demo`).id;
@@ -40,15 +56,31 @@ async function complaintAtFeedback(tenant: string, subject: string): Promise<str
     ['REGISTERED', { departmentId: ref.me.departments[0].id, categoryId: ref.categories[0].id, demand: 'REFUND' }],
     ['ANALYSIS', { assigneeId: specialist }],
     ['DECISION', { validity: 'OBJECTIVE', causeId: ref.causes[0].id, rootCause: 'Seal batch SB-7731, cause code RC-042' }],
-    ['IMPLEMENTATION', { remedy: 'REFUND', remedyAmount: 1499.5, decisionNote: 'Approved over the limit',
-      correctiveActions: [{ description: 'Retrain line 3 on torque settings', ownerDepartmentId: ref.me.departments[0].id, dueDate: '2030-01-31' }] }],
+    [
+      'IMPLEMENTATION',
+      {
+        remedy: 'REFUND',
+        remedyAmount: 1499.5,
+        decisionNote: 'Approved over the limit',
+        correctiveActions: [
+          { description: 'Retrain line 3 on torque settings', ownerDepartmentId: ref.me.departments[0].id, dueDate: '2030-01-31' },
+        ],
+      },
+    ],
     ['FEEDBACK', {}],
   ];
   for (const [to, fields] of moves) {
-    const { complaint } = await staff('query($n: String!) { complaint(number: $n) { id version correctiveActions { id } } }', { n: number }, head);
+    const { complaint } = await staff(
+      'query($n: String!) { complaint(number: $n) { id version correctiveActions { id } } }',
+      { n: number },
+      head,
+    );
     const done = to === 'FEEDBACK' ? { completedCorrectiveActionIds: complaint.correctiveActions.map((a: { id: string }) => a.id) } : {};
-    await staff('mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }',
-      { i: { id: complaint.id, to, expectedVersion: complaint.version, ...fields, ...done } }, head);
+    await staff(
+      'mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }',
+      { i: { id: complaint.id, to, expectedVersion: complaint.version, ...fields, ...done } },
+      head,
+    );
   }
   return `/p/${tenant}/track/${number}#${accessToken}`;
 }
@@ -66,13 +98,14 @@ async function trackingPage(path: string, viewport: { width: number; height: num
 }
 
 /** Elements wider than the page's own width (what makes a page scroll sideways), for the failure message. */
-const overflowing = (page: Page) => page.evaluate(() => {
-  const width = document.documentElement.clientWidth;
-  return [...document.querySelectorAll<HTMLElement>('body *')]
-    .filter((el) => el.getBoundingClientRect().right > width + 0.5)
-    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} → ${Math.round(el.getBoundingClientRect().right)}px`)
-    .slice(0, 10);
-});
+const overflowing = (page: Page) =>
+  page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 0.5)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} → ${Math.round(el.getBoundingClientRect().right)}px`)
+      .slice(0, 10);
+  });
 
 beforeAll(async () => {
   server = await startDemoServer({ RATE_LIMIT_PER_MINUTE: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000' });
@@ -99,7 +132,10 @@ describe.skipIf(!hasChromium || !portalBuilt)('the tracking page’s layout in C
     it(`fits a phone at the rating step, with the company’s name whole (${locale})`, async () => {
       const page = await trackingPage(paths[locale], PHONE, locale);
       await page.locator('[data-test=decision]').waitFor();
-      const sizes = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const sizes = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
       expect(sizes.scroll, `wider than the screen: ${(await overflowing(page)).join(', ')}`).toBeLessThanOrEqual(sizes.client);
       // Each rating tile within the rating card.
       const card = (await page.locator('[data-test=rating]').boundingBox())!;
@@ -113,7 +149,8 @@ describe.skipIf(!hasChromium || !portalBuilt)('the tracking page’s layout in C
       const name = page.locator('[data-test=tenant-name]');
       expect(await name.textContent()).toBe(company[locale]);
       const clipped = await name.evaluate((el) => ({
-        wide: el.scrollWidth > el.clientWidth, tall: el.scrollHeight > el.clientHeight,
+        wide: el.scrollWidth > el.clientWidth,
+        tall: el.scrollHeight > el.clientHeight,
         ellipsis: getComputedStyle(el).textOverflow === 'ellipsis' && getComputedStyle(el).overflow !== 'visible',
         right: el.getBoundingClientRect().right,
       }));
@@ -132,20 +169,33 @@ describe.skipIf(!hasChromium || !portalBuilt)('the tracking page’s layout in C
     expect(await steps.count()).toBe(7);
     await screenshot(page, 'portal-tracking-ru');
     // On screen: no label runs out of its own step or into the next one.
-    const boxes = await page.locator('.progress .step-label').evaluateAll((labels) => labels.map((el) => {
-      const r = el.getBoundingClientRect();
-      const li = el.closest('li')!.getBoundingClientRect();
-      // A word broken across two lines has two boxes.
-      const text = el.firstChild!;
-      const broken = [...el.textContent!.matchAll(/\S+/g)].filter((word) => {
-        const range = document.createRange();
-        range.setStart(text, word.index);
-        range.setEnd(text, word.index + word[0].length);
-        return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1;
-      }).map((word) => word[0]);
-      return { text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom, liLeft: li.left, liRight: li.right,
-        overflow: el.scrollWidth > el.clientWidth, broken };
-    }));
+    const boxes = await page.locator('.progress .step-label').evaluateAll((labels) =>
+      labels.map((el) => {
+        const r = el.getBoundingClientRect();
+        const li = el.closest('li')!.getBoundingClientRect();
+        // A word broken across two lines has two boxes.
+        const text = el.firstChild!;
+        const broken = [...el.textContent!.matchAll(/\S+/g)]
+          .filter((word) => {
+            const range = document.createRange();
+            range.setStart(text, word.index);
+            range.setEnd(text, word.index + word[0].length);
+            return new Set([...range.getClientRects()].map((box) => Math.round(box.top))).size > 1;
+          })
+          .map((word) => word[0]);
+        return {
+          text: el.textContent,
+          left: r.left,
+          right: r.right,
+          top: r.top,
+          bottom: r.bottom,
+          liLeft: li.left,
+          liRight: li.right,
+          overflow: el.scrollWidth > el.clientWidth,
+          broken,
+        };
+      }),
+    );
     for (const [i, b] of boxes.entries()) {
       expect(b.overflow, b.text!).toBe(false);
       expect(b.broken, b.text!).toEqual([]);
@@ -156,7 +206,12 @@ describe.skipIf(!hasChromium || !portalBuilt)('the tracking page’s layout in C
     }
     // For screen readers: one list item per stage, each read as its name and its state.
     const snapshot = await page.locator('.progress ol').ariaSnapshot();
-    expect(snapshot.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('- listitem'))).toEqual([
+    expect(
+      snapshot
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('- listitem')),
+    ).toEqual([
       '- listitem: Получено (пройден)',
       '- listitem: Зарегистрировано, проверяется (пройден)',
       '- listitem: Проводится проверка (пройден)',

@@ -23,7 +23,11 @@ const staff = async (query: string, variables?: object, token?: string) => {
   return res.data;
 };
 const login = async (who: string) =>
-  (await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: `${who}@${TENANT}.demo`, password: 'demo-password' } })).login.token as string;
+  (
+    await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', {
+      i: { tenantSlug: TENANT, email: `${who}@${TENANT}.demo`, password: 'demo-password' },
+    })
+  ).login.token as string;
 
 async function customerPage(viewport = { width: 1280, height: 720 }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.browser.newContext({ viewport, baseURL: server.base, locale: 'en-GB' });
@@ -84,11 +88,20 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     // Staff find it, with the photo, in RECEIVED.
     const head = await login('head.service');
     const operator = await login('operator');
-    const byNumber = async () => (await staff(`query($n: String!) { complaint(number: $n) {
-      id version stage satisfaction satisfactionComment attachments { fileName contentType size messageId } messages { body visibility attachments { fileName } } } }`, { n: number }, head)).complaint;
+    const byNumber = async () =>
+      (
+        await staff(
+          `query($n: String!) { complaint(number: $n) {
+      id version stage satisfaction satisfactionComment attachments { fileName contentType size messageId } messages { body visibility attachments { fileName } } } }`,
+          { n: number },
+          head,
+        )
+      ).complaint;
     let complaint = await byNumber();
     expect(complaint.stage).toBe('RECEIVED');
-    expect(complaint.attachments).toEqual([expect.objectContaining({ fileName: 'kettle-base.png', contentType: 'image/png', messageId: null })]);
+    expect(complaint.attachments).toEqual([
+      expect.objectContaining({ fileName: 'kettle-base.png', contentType: 'image/png', messageId: null }),
+    ]);
 
     await page.click('[data-test=open-tracking]');
     const tracking = page.locator('[data-test=tracking][data-status=ready][data-live=true]');
@@ -108,9 +121,14 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     await c.locator('.n-radio-button', { hasText: 'Public reply' }).click();
     await c.fill('textarea[name=message]', 'Could you tell us the batch number printed under the base?');
     await c.locator('[data-field=awaitCustomer]').click();
-    await c.locator('form', { has: c.locator('textarea[name=message]') }).locator('button[type=submit]').click();
+    await c
+      .locator('form', { has: c.locator('textarea[name=message]') })
+      .locator('button[type=submit]')
+      .click();
     await c.locator('[data-test=awaiting]').waitFor();
-    await page.locator('[data-test=message][data-author=STAFF]', { hasText: 'batch number printed under the base' }).waitFor({ timeout: 5000 });
+    await page
+      .locator('[data-test=message][data-author=STAFF]', { hasText: 'batch number printed under the base' })
+      .waitFor({ timeout: 5000 });
     await page.locator('[data-test=awaiting]').waitFor();
 
     // The customer answers, with a photo of the label.
@@ -123,23 +141,42 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     await answer.locator('img[alt="label.png"]').waitFor();
     await page.locator('[data-test=awaiting]').waitFor({ state: 'detached' });
     complaint = await byNumber();
-    expect(complaint.messages.map((m: { body: string; visibility: string; attachments: { fileName: string }[] }) => [m.visibility, m.body, m.attachments.map((a) => a.fileName)]))
-      .toContainEqual(['PUBLIC', 'The batch number is 42-B.', ['label.png']]);
+    expect(
+      complaint.messages.map((m: { body: string; visibility: string; attachments: { fileName: string }[] }) => [
+        m.visibility,
+        m.body,
+        m.attachments.map((a) => a.fileName),
+      ]),
+    ).toContainEqual(['PUBLIC', 'The batch number is 42-B.', ['label.png']]);
 
     // The company works it through; the customer's page follows each stage.
     const reference = await staff('{ departments { id name } categories { id name } users { id email } causes { id } }', {}, operator);
     const service = reference.departments.find((d: { name: string }) => d.name === 'Service Centre').id;
     const specialist = reference.users.find((u: { email: string }) => u.email === `specialist.service@${TENANT}.demo`).id;
     const moves: [string, string, object, string][] = [
-      ['REGISTERED', operator, { departmentId: service, categoryId: reference.categories[0].id, demand: 'REFUND' }, 'Registered, being checked'],
+      [
+        'REGISTERED',
+        operator,
+        { departmentId: service, categoryId: reference.categories[0].id, demand: 'REFUND' },
+        'Registered, being checked',
+      ],
       ['ANALYSIS', head, { assigneeId: specialist }, 'Under investigation'],
-      ['DECISION', head, { validity: 'SUBJECTIVE', causeId: reference.causes[0].id, rootCause: 'Limescale under the seal ring.' }, 'Decision being made'],
+      [
+        'DECISION',
+        head,
+        { validity: 'SUBJECTIVE', causeId: reference.causes[0].id, rootCause: 'Limescale under the seal ring.' },
+        'Decision being made',
+      ],
       ['IMPLEMENTATION', head, { remedy: 'REFUND', remedyAmount: 39 }, 'Being carried out'],
       ['FEEDBACK', head, {}, 'Waiting for your rating'],
     ];
     for (const [to, token, fields, label] of moves) {
       const { id, version } = await byNumber();
-      await staff('mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }', { i: { id, to, expectedVersion: version, ...fields } }, token);
+      await staff(
+        'mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { version } }',
+        { i: { id, to, expectedVersion: version, ...fields } },
+        token,
+      );
       await expect.poll(() => page.locator('[data-test=current-stage]').textContent(), { timeout: 5000 }).toBe(label);
       if (to === 'DECISION') {
         await page.evaluate(() => window.scrollTo(0, 0));
@@ -169,17 +206,33 @@ describe.skipIf(!hasChromium || !portalBuilt)('customer portal in Chromium', () 
     expect(complaint.satisfaction).toBe(4);
     expect(complaint.satisfactionComment).toBe('Refund came quickly, thank you.');
     // The console page, open all along, shows the customer's answer, its photo and the rating live.
-    await c.locator('[data-visibility=PUBLIC]', { hasText: 'The batch number is 42-B.' }).locator('.message-files a', { hasText: 'label.png' }).waitFor();
-    await expect.poll(async () => ((await c.locator('body').textContent()) ?? '').replace(/\s+/g, ' '), { timeout: 5000 }).toContain('★★★★☆ — Refund came quickly, thank you.');
+    await c
+      .locator('[data-visibility=PUBLIC]', { hasText: 'The batch number is 42-B.' })
+      .locator('.message-files a', { hasText: 'label.png' })
+      .waitFor();
+    await expect
+      .poll(async () => ((await c.locator('body').textContent()) ?? '').replace(/\s+/g, ' '), { timeout: 5000 })
+      .toContain('★★★★☆ — Refund came quickly, thank you.');
     await console_.context.close();
     await context.close();
   });
 
   it('shows nothing of the complaint for a wrong token or another complaint’s token', async () => {
     expect(number).not.toBe('');
-    const other = await request(server.base, '/portal/graphql', `mutation($s: String!, $i: SubmitComplaintInput!) { submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`, {
-      s: TENANT, i: { kind: 'COMPLAINT', subject: 'Courier was rude', description: 'At the door.', customer: { name: 'Sam Lee', phone: '+44 20 7946 0001' } },
-    });
+    const other = await request(
+      server.base,
+      '/portal/graphql',
+      `mutation($s: String!, $i: SubmitComplaintInput!) { submitComplaint(tenantSlug: $s, input: $i) { number accessToken } }`,
+      {
+        s: TENANT,
+        i: {
+          kind: 'COMPLAINT',
+          subject: 'Courier was rude',
+          description: 'At the door.',
+          customer: { name: 'Sam Lee', phone: '+44 20 7946 0001' },
+        },
+      },
+    );
     expect(other.errors).toBeUndefined();
     const { context, page } = await customerPage();
     for (const token of ['not-the-token-of-this-complaint', other.data.submitComplaint.accessToken]) {

@@ -28,7 +28,11 @@ const staff = async (query: string, variables?: object, token?: string) => {
   return res.data;
 };
 const login = async (who: string) =>
-  (await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', { i: { tenantSlug: TENANT, email: `${who}@${TENANT}.demo`, password: 'demo-password' } })).login.token as string;
+  (
+    await staff('mutation($i: LoginInput!) { login(input: $i) { token } }', {
+      i: { tenantSlug: TENANT, email: `${who}@${TENANT}.demo`, password: 'demo-password' },
+    })
+  ).login.token as string;
 
 async function expectClean(page: Page, what: string) {
   await page.evaluate(() => document.fonts.ready);
@@ -38,16 +42,43 @@ async function expectClean(page: Page, what: string) {
 
 async function activateSurvey() {
   const qm = await login('quality.manager');
-  const { createSurvey } = await staff(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { id } }`, { input: {
-    nameRu: 'Как мы справились?', nameEn: 'How did we do?', questions: [
-      { type: 'CSAT', parameter: 'OVERALL', textRu: 'Насколько вы довольны решением?', textEn: 'How satisfied are you with the outcome?' },
-      { type: 'NPS', parameter: 'OVERALL', textRu: 'Порекомендуете ли вы нас друзьям?', textEn: 'How likely are you to recommend us to a friend?' },
-      { type: 'CHOICE', parameter: 'SUPPORT_LINE', required: false, multiple: true, textRu: 'Что можно улучшить?', textEn: 'What could we do better?', options: [
-        { code: 'SPEED', labelRu: 'Быстрее отвечать', labelEn: 'Answer faster' },
-        { code: 'CLARITY', labelRu: 'Понятнее объяснять', labelEn: 'Explain more clearly' },
-      ] },
-      { type: 'TEXT', parameter: 'OVERALL', required: false, textRu: 'Что-нибудь ещё?', textEn: 'Anything else?' },
-    ] } }, qm);
+  const { createSurvey } = await staff(
+    `mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { id } }`,
+    {
+      input: {
+        nameRu: 'Как мы справились?',
+        nameEn: 'How did we do?',
+        questions: [
+          {
+            type: 'CSAT',
+            parameter: 'OVERALL',
+            textRu: 'Насколько вы довольны решением?',
+            textEn: 'How satisfied are you with the outcome?',
+          },
+          {
+            type: 'NPS',
+            parameter: 'OVERALL',
+            textRu: 'Порекомендуете ли вы нас друзьям?',
+            textEn: 'How likely are you to recommend us to a friend?',
+          },
+          {
+            type: 'CHOICE',
+            parameter: 'SUPPORT_LINE',
+            required: false,
+            multiple: true,
+            textRu: 'Что можно улучшить?',
+            textEn: 'What could we do better?',
+            options: [
+              { code: 'SPEED', labelRu: 'Быстрее отвечать', labelEn: 'Answer faster' },
+              { code: 'CLARITY', labelRu: 'Понятнее объяснять', labelEn: 'Explain more clearly' },
+            ],
+          },
+          { type: 'TEXT', parameter: 'OVERALL', required: false, textRu: 'Что-нибудь ещё?', textEn: 'Anything else?' },
+        ],
+      },
+    },
+    qm,
+  );
   await staff(`mutation($id: ID!) { activateSurvey(id: $id) { id } }`, { id: createSurvey.id }, qm);
 }
 
@@ -66,7 +97,10 @@ describe.skipIf(!hasChromium || !portalBuilt)('the satisfaction survey in Chromi
   beforeAll(async () => {
     sink = await new SmtpSink().start();
     server = await startDemoServer({
-      RATE_LIMIT_PER_MINUTE: '100000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000', SMTP_URL: sink.url, MAIL_DOMAIN: 'mail.reclaim.test',
+      RATE_LIMIT_PER_MINUTE: '100000',
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000',
+      SMTP_URL: sink.url,
+      MAIL_DOMAIN: 'mail.reclaim.test',
     });
     chromium = await launch();
     await activateSurvey();
@@ -117,14 +151,22 @@ describe.skipIf(!hasChromium || !portalBuilt)('the satisfaction survey in Chromi
     const qm = await login('quality.manager');
     const { complaint } = await staff('query($n: String!) { complaint(number: $n) { id satisfaction } }', { n: number }, qm);
     expect(complaint.satisfaction).toBe(4);
-    const { complaintSurveyResponses } = await staff(`query($id: ID!) { complaintSurveyResponses(id: $id) { channel answers { parameter score optionCodes text } } }`,
-      { id: complaint.id }, qm);
-    expect(complaintSurveyResponses).toEqual([{ channel: 'MAIL_LINK', answers: [
-      { parameter: 'OVERALL', score: 4, optionCodes: null, text: null },
-      { parameter: 'OVERALL', score: 9, optionCodes: null, text: null },
-      { parameter: 'SUPPORT_LINE', score: null, optionCodes: ['CLARITY'], text: null },
-      { parameter: 'OVERALL', score: null, optionCodes: null, text: 'Quick and polite.' },
-    ] }]);
+    const { complaintSurveyResponses } = await staff(
+      `query($id: ID!) { complaintSurveyResponses(id: $id) { channel answers { parameter score optionCodes text } } }`,
+      { id: complaint.id },
+      qm,
+    );
+    expect(complaintSurveyResponses).toEqual([
+      {
+        channel: 'MAIL_LINK',
+        answers: [
+          { parameter: 'OVERALL', score: 4, optionCodes: null, text: null },
+          { parameter: 'OVERALL', score: 9, optionCodes: null, text: null },
+          { parameter: 'SUPPORT_LINE', score: null, optionCodes: ['CLARITY'], text: null },
+          { parameter: 'OVERALL', score: null, optionCodes: null, text: 'Quick and polite.' },
+        ],
+      },
+    ]);
 
     // The link answered once: opened again, it refuses, showing none of the questions.
     await page.goto('about:blank');
@@ -139,7 +181,7 @@ describe.skipIf(!hasChromium || !portalBuilt)('the satisfaction survey in Chromi
     await context.close();
   });
 
-  it('replaces the single rating on the complaint\'s page at FEEDBACK, in Russian too; a detractor\'s answer shows the QM a toast within 5 s', async () => {
+  it("replaces the single rating on the complaint's page at FEEDBACK, in Russian too; a detractor's answer shows the QM a toast within 5 s", async () => {
     const { number, accessToken } = await complaintAtFeedback(`ana-${randomBytes(4).toString('hex')}@example.net`);
     // The quality manager has the console open.
     const staffPage = consoleBuilt ? await signIn(chromium.browser, server.base, TENANT, `quality.manager@${TENANT}.demo`) : null;

@@ -25,11 +25,26 @@ export function formatDuration(seconds: number | null | undefined, language: str
     if (hours > 0) return `${hours} ${u.h} ${two(minutes)} ${u.min}`;
     return `${two(minutes)}:${two(secs)}`;
   }
-  const parts = days > 0 ? [[days, u.d], [hours, u.h]] as const
-    : hours > 0 ? [[hours, u.h], [minutes, u.min]] as const
-      : minutes > 0 ? [[minutes, u.min]] as const
-        : secs > 0 ? [[secs, u.s]] as const : [[0, u.h]] as const;
-  return parts.filter(([n], i) => i === 0 || n > 0).map(([n, unit]) => `${n} ${unit}`).join(' ');
+  const parts =
+    days > 0
+      ? ([
+          [days, u.d],
+          [hours, u.h],
+        ] as const)
+      : hours > 0
+        ? ([
+            [hours, u.h],
+            [minutes, u.min],
+          ] as const)
+        : minutes > 0
+          ? ([[minutes, u.min]] as const)
+          : secs > 0
+            ? ([[secs, u.s]] as const)
+            : ([[0, u.h]] as const);
+  return parts
+    .filter(([n], i) => i === 0 || n > 0)
+    .map(([n, unit]) => `${n} ${unit}`)
+    .join(' ');
 }
 
 /**
@@ -113,8 +128,11 @@ export function fromDateValue(isoDate: string | null): number | null {
 
 /** The calendar date (YYYY-MM-DD) of an instant in `timeZone`. */
 export function dayIn(instant: number, timeZone?: string): string {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone && { timeZone }) })
-    .formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', ...(timeZone && { timeZone }) })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
@@ -135,9 +153,20 @@ export function dayStartIn(isoDate: string, timeZone?: string, plusDays = 0): nu
 
 /** How far ahead of UTC the wall clock of `timeZone` is at `instant`, in ms. */
 function offsetAt(instant: number, timeZone: string): number {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(instant)).map((p) => [p.type, Number(p.value)]));
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, Number(p.value)]),
+  );
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
   return wall - Math.floor(instant / 1000) * 1000;
 }

@@ -10,11 +10,14 @@ export function useErrorText() {
   const { t, te, locale } = useI18n();
   const lang = () => (locale.value === 'en' ? 'en' : 'ru') as Locale;
   /** A field's label: `form.<name>`, a reference by the thing it names (departmentId: `form.department`). */
-  const labels = (p: RequestProblem) => Object.fromEntries(p.fields.map((f) => {
-    const name = f.field.split('.').pop()!;
-    const key = [name, name.replace(/Ids?$/, '')].find((k) => te(`form.${k}`));
-    return [f.field, key ? t(`form.${key}`) : name];
-  }));
+  const labels = (p: RequestProblem) =>
+    Object.fromEntries(
+      p.fields.map((f) => {
+        const name = f.field.split('.').pop()!;
+        const key = [name, name.replace(/Ids?$/, '')].find((k) => te(`form.${k}`));
+        return [f.field, key ? t(`form.${key}`) : name];
+      }),
+    );
   return {
     /** The whole problem as one sentence. */
     problemText: (p: RequestProblem) => errorText(p, lang(), labels(p)),

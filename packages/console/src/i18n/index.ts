@@ -13,7 +13,7 @@ export function chosenLocale(): Locale | null {
 }
 
 /** The first of the browser's preferred languages that the console speaks; English when none is. */
-export function browserLocale(languages: readonly string[] = typeof navigator !== 'undefined' ? navigator.languages ?? [] : []): Locale {
+export function browserLocale(languages: readonly string[] = typeof navigator !== 'undefined' ? (navigator.languages ?? []) : []): Locale {
   for (const language of languages) {
     const base = language.toLowerCase().split('-')[0];
     if (base === 'ru' || base === 'en') return base;
@@ -25,7 +25,11 @@ export function browserLocale(languages: readonly string[] = typeof navigator !=
  * The console's language: the user's own choice, else the company's
  * language (once someone is signed in), else the browser's.
  */
-export function resolveLocale(companyLocale?: string | null, chosen: Locale | null = chosenLocale(), languages?: readonly string[]): Locale {
+export function resolveLocale(
+  companyLocale?: string | null,
+  chosen: Locale | null = chosenLocale(),
+  languages?: readonly string[],
+): Locale {
   if (chosen) return chosen;
   if (companyLocale === 'ru' || companyLocale === 'en') return companyLocale;
   return browserLocale(languages);

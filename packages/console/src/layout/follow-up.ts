@@ -14,7 +14,12 @@ export function followUpDescription(t: Translate, reasons: readonly string[]): s
  * Opens the follow-up of a detractor's response (docs/surveys.md#follow-up).
  * The server opens one per response: a second click gets the same action.
  */
-export async function openFollowUp(apollo: ReclaimClient['apollo'], t: Translate, responseId: string, reasons: readonly string[]): Promise<FollowUp> {
+export async function openFollowUp(
+  apollo: ReclaimClient['apollo'],
+  t: Translate,
+  responseId: string,
+  reasons: readonly string[],
+): Promise<FollowUp> {
   const { data } = await apollo.mutate({
     mutation: OpenSurveyFollowUpDocument,
     variables: { input: { responseId, description: followUpDescription(t, reasons) } },

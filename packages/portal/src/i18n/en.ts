@@ -5,7 +5,8 @@ export const en = {
     language: 'Language',
     poweredBy: 'Complaints handled with Reclaim',
     noCompanyTitle: 'Open your company’s link',
-    noCompany: 'This is the complaints portal of the companies that use Reclaim. Open the link the company you bought from gave you, for example on its website or receipt.',
+    noCompany:
+      'This is the complaints portal of the companies that use Reclaim. Open the link the company you bought from gave you, for example on its website or receipt.',
     unknownCompanyTitle: 'Company not found',
     unknownCompany: 'There is no company at this address. Check the link, or ask the company for its complaints page.',
     failed: 'The page could not be loaded. Check your connection and try again.',
@@ -67,7 +68,8 @@ export const en = {
     email: 'This does not look like an e-mail address.',
     phone: 'Use digits, spaces, +, - or brackets (5 to 25 characters).',
     futureDate: 'The date of purchase cannot be in the future.',
-    invisible: 'This text contains invisible characters (for example, zero-width spaces or direction marks, often pasted by accident). Please retype or remove them.',
+    invisible:
+      'This text contains invisible characters (for example, zero-width spaces or direction marks, often pasted by accident). Please retype or remove them.',
     server: 'The company did not accept this value: {message}',
   },
   files: {
@@ -149,7 +151,8 @@ export const en = {
     },
     finding: {
       DEFECT_CONFIRMED: 'Our check confirmed the problem: the product did not meet its specification.',
-      EXPECTATIONS_NOT_MET: 'Our check found that the product meets its specification, but we understand that it did not meet your expectations.',
+      EXPECTATIONS_NOT_MET:
+        'Our check found that the product meets its specification, but we understand that it did not meet your expectations.',
     },
     measures: {
       one: 'So that this does not happen again, we also carried out {count} corrective measure.',

@@ -7,7 +7,8 @@ export const LOCALES: readonly Locale[] = ['ru', 'en'];
 const DICTIONARIES: Record<Locale, Messages> = { en, ru };
 const STORAGE_KEY = 'reclaim.portal.locale';
 
-type Paths<T> = { [K in keyof T & string]: T[K] extends string ? K : T[K] extends readonly string[] ? K : `${K}.${Paths<T[K]>}` }[keyof T & string];
+type Paths<T> = { [K in keyof T & string]: T[K] extends string ? K : T[K] extends readonly string[] ? K : `${K}.${Paths<T[K]>}` }[keyof T &
+  string];
 export type MessageKey = Paths<Messages>;
 export type Params = Record<string, string | number>;
 
@@ -38,7 +39,9 @@ export function companyLocale(tenantLocale: string | null | undefined): Locale {
 }
 
 function lookup(messages: Messages, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), messages);
+  return key
+    .split('.')
+    .reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), messages);
 }
 
 const regional = (locale: Locale) => (locale === 'ru' ? 'ru-RU' : 'en-GB');

@@ -17,14 +17,38 @@ const refusal = (env: Record<string, string>): string[] => {
 
 describe('settings', () => {
   it.each([
-    ['PORT', 'abc'], ['PORT', '70000'], ['PORT', '0'], ['PORT', '-1'], ['PORT', '4000.5'],
-    ['DB_POOL_SIZE', '0'], ['DB_STATEMENT_TIMEOUT_MS', '5s'], ['PASSWORD_HASH_COST', '12'], ['PASSWORD_HASH_COST', '18'], ['SLA_CLAIMS_PER_COMPANY', '0'],
-    ['SLA_SCHEDULER', 'maybe'], ['DEMO_DATA', '2'], ['GRAPHQL_INTROSPECTION', 'enabled'],
-    ['DATABASE_URL', 'mysql://localhost/x'], ['DATABASE_URL', 'not a url'], ['REDIS_URL', 'http://localhost'],
-    ['PUBSUB', 'kafka'], ['JWT_SECRET', 'short'], ['OPERATOR_TOKEN', 'abc'], ['LOG_LEVEL', 'verbose'],
-    ['NODE_ENV', 'prod'], ['TRUSTED_PROXIES', '11'], ['RATE_LIMIT_PREFIX', 'has space'], ['METRICS_PORT', 'x'],
-    ['SMTP_URL', 'http://mail.example.com'], ['MAIL_DOMAIN', 'not a domain'], ['MAIL_DOMAIN', "x'; DROP TABLE t; --"], ['MAIL_TAG_SECRET', 'short'], ['PUBLIC_URL', 'ftp://example.com'],
-    ['MAIL_LOG_RETENTION_DAYS', '7'], ['WEBHOOK_LOG_RETENTION_DAYS', '-1'], ['UNCONFIRMED_COMPANY_DAYS', '7'],
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '0'],
+    ['PORT', '-1'],
+    ['PORT', '4000.5'],
+    ['DB_POOL_SIZE', '0'],
+    ['DB_STATEMENT_TIMEOUT_MS', '5s'],
+    ['PASSWORD_HASH_COST', '12'],
+    ['PASSWORD_HASH_COST', '18'],
+    ['SLA_CLAIMS_PER_COMPANY', '0'],
+    ['SLA_SCHEDULER', 'maybe'],
+    ['DEMO_DATA', '2'],
+    ['GRAPHQL_INTROSPECTION', 'enabled'],
+    ['DATABASE_URL', 'mysql://localhost/x'],
+    ['DATABASE_URL', 'not a url'],
+    ['REDIS_URL', 'http://localhost'],
+    ['PUBSUB', 'kafka'],
+    ['JWT_SECRET', 'short'],
+    ['OPERATOR_TOKEN', 'abc'],
+    ['LOG_LEVEL', 'verbose'],
+    ['NODE_ENV', 'prod'],
+    ['TRUSTED_PROXIES', '11'],
+    ['RATE_LIMIT_PREFIX', 'has space'],
+    ['METRICS_PORT', 'x'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['MAIL_DOMAIN', 'not a domain'],
+    ['MAIL_DOMAIN', "x'; DROP TABLE t; --"],
+    ['MAIL_TAG_SECRET', 'short'],
+    ['PUBLIC_URL', 'ftp://example.com'],
+    ['MAIL_LOG_RETENTION_DAYS', '7'],
+    ['WEBHOOK_LOG_RETENTION_DAYS', '-1'],
+    ['UNCONFIRMED_COMPANY_DAYS', '7'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const problems = refusal({ [name]: value });
     expect(problems).toHaveLength(1);
@@ -33,8 +57,14 @@ describe('settings', () => {
 
   it('keeps the logs 180 and 30 days unless told, for good at 0', () => {
     expect(loadConfig({})).toMatchObject({ mailLogRetentionDays: 180, webhookLogRetentionDays: 30 });
-    expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '0', WEBHOOK_LOG_RETENTION_DAYS: '0' })).toMatchObject({ mailLogRetentionDays: 0, webhookLogRetentionDays: 0 });
-    expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '30', WEBHOOK_LOG_RETENTION_DAYS: '1' })).toMatchObject({ mailLogRetentionDays: 30, webhookLogRetentionDays: 1 });
+    expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '0', WEBHOOK_LOG_RETENTION_DAYS: '0' })).toMatchObject({
+      mailLogRetentionDays: 0,
+      webhookLogRetentionDays: 0,
+    });
+    expect(loadConfig({ MAIL_LOG_RETENTION_DAYS: '30', WEBHOOK_LOG_RETENTION_DAYS: '1' })).toMatchObject({
+      mailLogRetentionDays: 30,
+      webhookLogRetentionDays: 1,
+    });
   });
 
   it('deletes companies still unconfirmed 30 days after signing up unless told, never at 0, and not before their first link expires', () => {
@@ -78,10 +108,15 @@ describe('settings', () => {
     writeFileSync(good, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
     const notKey = join(dir, 'not-a-key.pem');
     writeFileSync(notKey, 'hello');
-    expect(loadConfig({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: good }).mailDkim).toMatchObject({ selector: 'reclaim1', privateKey: expect.stringContaining('PRIVATE KEY') });
+    expect(loadConfig({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: good }).mailDkim).toMatchObject({
+      selector: 'reclaim1',
+      privateKey: expect.stringContaining('PRIVATE KEY'),
+    });
     expect(loadConfig({}).mailDkim).toBeUndefined();
     expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1' })).toEqual(['MAIL_DKIM_SELECTOR: set it together with MAIL_DKIM_KEY_FILE']);
-    expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: notKey })[0]).toMatch(/^MAIL_DKIM_KEY_FILE: cannot read a PEM private key/);
+    expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: notKey })[0]).toMatch(
+      /^MAIL_DKIM_KEY_FILE: cannot read a PEM private key/,
+    );
     expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: join(dir, 'missing.pem') })[0]).toMatch(/ENOENT/);
     expect(refusal({ MAIL_DKIM_SELECTOR: 'has space', MAIL_DKIM_KEY_FILE: good })[0]).toMatch(/^MAIL_DKIM_SELECTOR: expected a DNS label/);
     rmSync(dir, { recursive: true });
@@ -105,8 +140,9 @@ describe('settings', () => {
   it('is documented in docs/operations.md, variable for variable', () => {
     const doc = readFileSync(new URL('../../../../docs/operations.md', import.meta.url), 'utf8');
     const section = doc.slice(doc.indexOf('## Settings'), doc.indexOf('\n## ', doc.indexOf('## Settings') + 1));
-    const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)]
-      .flatMap(([, cell]) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])));
+    const documented = new Set(
+      [...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap(([, cell]) => [...cell.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1])),
+    );
     expect([...documented].sort()).toEqual(Object.keys(SETTINGS.shape).sort());
   });
 });

@@ -27,7 +27,10 @@ export class LoginThrottle {
   private readonly lockouts: RateLimiter;
   private readonly failuresByAddress: RateLimiter;
 
-  constructor(store: RateLimitStore, private readonly limits: LoginLimits) {
+  constructor(
+    store: RateLimitStore,
+    private readonly limits: LoginLimits,
+  ) {
     const perAccount = limits.failuresPerAccount > 0;
     // Tries of an account are counted for a day from the first one (never refused by this counter itself).
     this.tries = store.limiter('login-tries', perAccount ? Number.MAX_SAFE_INTEGER : 0, DAY);

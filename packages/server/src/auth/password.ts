@@ -21,7 +21,8 @@ const paramsFor = (N: number, r = 8, p = 1): ScryptOptions => ({ N, r, p, maxmem
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+    scryptCb(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 export async function hashPassword(password: string, cost = DEFAULT_HASH_COST): Promise<string> {
@@ -63,7 +64,11 @@ export class PasswordHashing {
   private readonly dummy: string;
 
   /** `cost`: of the hashes this node writes (N = 2^cost), and of the dummy a login of nobody is checked against. */
-  constructor(private readonly slots: number, private readonly waitMs: number, private readonly cost = DEFAULT_HASH_COST) {
+  constructor(
+    private readonly slots: number,
+    private readonly waitMs: number,
+    private readonly cost = DEFAULT_HASH_COST,
+  ) {
     this.dummy = dummyHash(cost);
   }
 
@@ -98,7 +103,13 @@ export class PasswordHashing {
   private waitForSlot(address: string): Promise<void> {
     if (this.queue.length >= this.slots) return Promise.reject(rateLimited());
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { address, admit: () => { clearTimeout(timer); resolve(); } };
+      const waiter: Waiter = {
+        address,
+        admit: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
       const timer = setTimeout(() => {
         this.queue.splice(this.queue.indexOf(waiter), 1);
         reject(rateLimited(this.waitMs));

@@ -14,7 +14,10 @@ export enum IntegrationScope {
   /** The analysis queries (docs/api.md#analysis): the whole company, or the integration's departments when it is limited to some. */
   READ_ANALYSIS = 'READ_ANALYSIS',
 }
-registerEnumType(IntegrationScope, { name: 'IntegrationScope', description: 'What an integration\'s API key may do (docs/integrations.md)' });
+registerEnumType(IntegrationScope, {
+  name: 'IntegrationScope',
+  description: "What an integration's API key may do (docs/integrations.md)",
+});
 
 export const SCOPE_ACTIONS: Readonly<Record<IntegrationScope, readonly Action[]>> = {
   [IntegrationScope.REGISTER_COMPLAINTS]: [Action.REGISTER_COMPLAINT],
@@ -42,7 +45,9 @@ export const scopeFor = (action: Action): IntegrationScope | undefined =>
 export function authorizeScope(integration: IntegrationActor, action: Action | null): void {
   const scope = action ? scopeFor(action) : undefined;
   if (scope && integration.scopes.includes(scope)) return;
-  throw new AppError('FORBIDDEN', scope
-    ? `this API key lacks the scope ${scope}`
-    : 'this operation is for staff members; an API key cannot run it', { reason: 'SCOPE_MISSING', scope: scope ?? null });
+  throw new AppError(
+    'FORBIDDEN',
+    scope ? `this API key lacks the scope ${scope}` : 'this operation is for staff members; an API key cannot run it',
+    { reason: 'SCOPE_MISSING', scope: scope ?? null },
+  );
 }

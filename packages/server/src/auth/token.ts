@@ -23,7 +23,10 @@ export class TokenService {
   private readonly verified = new Map<string, { claims: TokenClaims; expiresAt: number }>();
   private static readonly CACHE_SIZE = 10_000;
 
-  constructor(secret: string, private readonly ttlSeconds: number) {
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+  ) {
     this.key = new TextEncoder().encode(secret);
   }
 

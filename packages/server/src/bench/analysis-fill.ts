@@ -35,8 +35,7 @@ const REASONS = [
   ['OTHER', 'Другое', 'Other'],
 ] as const;
 
-const values = (rows: readonly (readonly string[])[]) =>
-  rows.map((r, i) => `(${i}, ${r.map((v) => `'${v}'`).join(', ')})`).join(',\n    ');
+const values = (rows: readonly (readonly string[])[]) => rows.map((r, i) => `(${i}, ${r.map((v) => `'${v}'`).join(', ')})`).join(',\n    ');
 
 /** The stays of a complaint, by its stage now: the lifecycle's path to it (REJECTED from REGISTERED or ANALYSIS). */
 const PATH = `CASE c.stage
@@ -51,7 +50,9 @@ const PATH = `CASE c.stage
               ELSE ARRAY['RECEIVED', 'REGISTERED', 'ANALYSIS', 'REJECTED'] END END`;
 
 const STEPS: Array<[string, string]> = [
-  ['causes and rejection reasons', `
+  [
+    'causes and rejection reasons',
+    `
   INSERT INTO causes (tenant_id, id, cause_group, code, name_ru, name_en)
   SELECT p.id, md5(p.id || ':cause:' || d.n)::uuid, d.g, d.c, d.ru, d.en
     FROM bench_plan p, (VALUES
@@ -61,16 +62,22 @@ const STEPS: Array<[string, string]> = [
   SELECT p.id, md5(p.id || ':reason:' || d.n)::uuid, d.c, d.ru, d.en
     FROM bench_plan p, (VALUES
     ${values(REASONS)}) AS d (n, c, ru, en)
-  ON CONFLICT DO NOTHING`],
+  ON CONFLICT DO NOTHING`,
+  ],
   // random()^3 picks the first causes far more often: three of twelve make about 80 %.
-  ['cause codes and rejection reasons on complaints', `
+  [
+    'cause codes and rejection reasons on complaints',
+    `
   UPDATE complaints c SET
     cause_id = CASE WHEN c.stage IN ('DECISION', 'IMPLEMENTATION', 'FEEDBACK', 'CLOSED')
                     THEN md5(c.tenant_id || ':cause:' || floor(12 * random() ^ 3)::int)::uuid END,
     rejection_reason_id = CASE WHEN c.stage = 'REJECTED' THEN md5(c.tenant_id || ':reason:' || floor(6 * random() ^ 2)::int)::uuid END
-   WHERE c.stage IN ('DECISION', 'IMPLEMENTATION', 'FEEDBACK', 'CLOSED', 'REJECTED')`],
+   WHERE c.stage IN ('DECISION', 'IMPLEMENTATION', 'FEEDBACK', 'CLOSED', 'REJECTED')`,
+  ],
   // The stays share the time from receipt to the last stage's entry (closing, or the stage entered now) evenly.
-  ['stage visits', `
+  [
+    'stage visits',
+    `
   INSERT INTO stage_visits (tenant_id, complaint_id, seq, stage, entered_at, left_at, next_stage, working_ms, calendar_ms)
   SELECT tenant_id, id, k, path[k + 1], entered_at, left_at, path[k + 2],
          (extract(epoch FROM left_at - entered_at) * 1000 * (0.2 + 0.2 * random()))::bigint,
@@ -83,9 +90,12 @@ const STEPS: Array<[string, string]> = [
         FROM complaints c,
              LATERAL (SELECT ${PATH} AS path, coalesce(c.closed_at, greatest(c.stage_entered_at, c.received_at)) AS last_at) x,
              LATERAL generate_series(0, cardinality(x.path) - 1) k
-    ) v`],
+    ) v`,
+  ],
   // A first response within a working day (met 9 times in 10), resolution within ten days, the legal term where the demand has one.
-  ['clock outcomes', `
+  [
+    'clock outcomes',
+    `
   INSERT INTO clock_outcomes (tenant_id, id, complaint_id, clock, stage, started_at, ended_at, budget_ms, consumed_ms, due_at, breached_at, met, penalty)
   SELECT c.tenant_id, md5(c.id || ':o:' || o.clock)::uuid, c.id, o.clock, NULL, c.received_at, o.ended_at, o.budget_ms, o.consumed_ms,
          c.received_at + make_interval(secs => o.budget_ms / 1000), CASE WHEN NOT o.met THEN c.received_at + make_interval(secs => o.budget_ms / 1000) END,
@@ -103,9 +113,12 @@ const STEPS: Array<[string, string]> = [
          CASE WHEN c.closed_at > c.legal_due_at
               THEN round(coalesce(c.remedy_amount, 10000) * 0.01 * ceil(extract(epoch FROM c.closed_at - c.legal_due_at) / 86400)::numeric, 2) END
     FROM complaints c
-   WHERE c.stage IN ('CLOSED', 'REJECTED') AND c.legal_due_at IS NOT NULL`],
+   WHERE c.stage IN ('CLOSED', 'REJECTED') AND c.legal_due_at IS NOT NULL`,
+  ],
   // What enterStage keeps as complaints move, from the visits (the migration's own function).
-  ['stage bit sets', `
+  [
+    'stage bit sets',
+    `
   DO $$
   DECLARE t record;
   BEGIN
@@ -113,7 +126,8 @@ const STEPS: Array<[string, string]> = [
       PERFORM set_config('app.tenant_id', t.id::text, true);
       PERFORM refresh_stage_bits();
     END LOOP;
-  END $$`],
+  END $$`,
+  ],
   ['VACUUM ANALYZE', 'VACUUM ANALYZE complaints, stage_visits, clock_outcomes, causes, rejection_reasons'],
 ];
 

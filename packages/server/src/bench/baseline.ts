@@ -63,8 +63,15 @@ export function createBaseline(databaseUrl: string, poolSize: number, q: QueueSq
         const { rows } = await pool.query<Row>(q.sql, [stages, body.variables?.d, tenantId]);
         const page = rows.slice(0, first);
         const edges = page.map((r) => ({
-          node: { id: r.id, number: r.number, subject: r.subject, priority: r.priority, stage: r.stage,
-            slaDueAt: r.slaDueAt ? r.slaDueAt.toISOString() : null, slaState: r.slaState },
+          node: {
+            id: r.id,
+            number: r.number,
+            subject: r.subject,
+            priority: r.priority,
+            stage: r.stage,
+            slaDueAt: r.slaDueAt ? r.slaDueAt.toISOString() : null,
+            slaState: r.slaState,
+          },
         }));
         const pageInfo = { hasNextPage: rows.length > first, endCursor: page.length ? cursor(page.at(-1)!) : null };
         res.setHeader('content-type', 'application/json; charset=utf-8');

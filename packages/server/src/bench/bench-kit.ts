@@ -9,7 +9,10 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
-export interface Proc { child: ChildProcess; base: string }
+export interface Proc {
+  child: ChildProcess;
+  base: string;
+}
 
 /** The built server, as the product runs it. */
 export const SERVER_MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -17,7 +20,11 @@ export const SERVER_MAIN = fileURLToPath(new URL('../main.js', import.meta.url))
 export async function adminQuery(url: string, sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 const OPERATOR_TOKEN = 'bench-operator-token';
@@ -25,7 +32,8 @@ const OPERATOR_TOKEN = 'bench-operator-token';
 /** Starts `script` on `port` with `env` and waits until /healthz answers. */
 export async function spawnServer(script: string, env: Record<string, string>, port: number, flags: string[] = []): Promise<Proc> {
   const child = spawn(process.execPath, [...flags, script], {
-    env: { ...process.env, OPERATOR_TOKEN, LOG_LEVEL: 'warn', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, OPERATOR_TOKEN, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -33,7 +41,13 @@ export async function spawnServer(script: string, env: Record<string, string>, p
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(out);
-    if (await fetch(`${base}/healthz`).then((r) => r.ok, () => false)) return { child, base };
+    if (
+      await fetch(`${base}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base };
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`did not start: ${out}`);
@@ -49,7 +63,9 @@ export async function stopProc(p: Proc): Promise<void> {
 export const rssOf = (p: Proc) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))![1]) * 1024;
 /** The operators' figures of a server that spawnServer started (sockets, subscriptions, SLA counters, RSS). */
 export const health = async (p: Pick<Proc, 'base'>) =>
-  (await fetch(`${p.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).json() as Promise<Record<string, any>>;
+  (await fetch(`${p.base}/healthz/details`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } })).json() as Promise<
+    Record<string, any>
+  >;
 
 /**
  * Marks a bench company's admin address confirmed, as the link in its
@@ -68,7 +84,8 @@ export async function confirmCompany(databaseUrl: string, slug: string): Promise
 
 export async function gql(base: string, query: string, variables: object, token?: string) {
   const res = await fetch(`${base}/graphql`, {
-    method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as { data?: any; errors?: unknown };
@@ -76,7 +93,13 @@ export async function gql(base: string, query: string, variables: object, token?
   return body.data;
 }
 
-export interface Dist { p50: number; p99: number; max: number; samples: number; lost: number }
+export interface Dist {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  lost: number;
+}
 export function dist(values: number[], lost: number): Dist {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
@@ -99,5 +122,8 @@ export function writeDocsBlock(name: string, table: string): void {
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const block = `${start}\n${table}\n${end}`;
-  writeFileSync(path, doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block) : `${doc}\n## bench:${name}\n\n${block}\n`);
+  writeFileSync(
+    path,
+    doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*${end}`), () => block) : `${doc}\n## bench:${name}\n\n${block}\n`,
+  );
 }

@@ -35,7 +35,9 @@ export function backendsCpuMs(database: string): number {
     try {
       const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       if (title.startsWith('postgres:') && title.includes(` ${database} `)) total += ticks(pid);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return total * TICK_MS;
 }

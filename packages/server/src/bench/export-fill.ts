@@ -20,8 +20,11 @@ export interface ExportFill {
 type Query = (sql: string, params: unknown[]) => Promise<unknown>;
 
 export async function fillComplaints(query: Query, f: ExportFill): Promise<void> {
-  await query(`INSERT INTO customers (tenant_id, id, name, email, created_at) VALUES ($1, $2, 'Клиент', 'bulk@example.com', now())
-               ON CONFLICT DO NOTHING`, [f.tenantId, f.customerId]);
+  await query(
+    `INSERT INTO customers (tenant_id, id, name, email, created_at) VALUES ($1, $2, 'Клиент', 'bulk@example.com', now())
+               ON CONFLICT DO NOTHING`,
+    [f.tenantId, f.customerId],
+  );
   await query(
     `INSERT INTO complaints (tenant_id, id, number, kind, channel, stage, priority, subject, description, customer_id, customer_name,
        category_id, department_id, assignee_id, sla_due_at, sla_state, version, received_at, stage_entered_at, created_at, updated_at)
@@ -36,6 +39,7 @@ export async function fillComplaints(query: Query, f: ExportFill): Promise<void>
             CASE WHEN g % 5 > 0 THEN 'ON_TRACK' ELSE 'NONE' END,
             1, now() - make_interval(secs => g), now(), now(), now()
        FROM generate_series(1, $7::int) g`,
-    [f.tenantId, f.prefix, f.customerId, f.categoryId, f.departmentId, f.assigneeId, f.count]);
+    [f.tenantId, f.prefix, f.customerId, f.categoryId, f.departmentId, f.assigneeId, f.count],
+  );
   await query('ANALYZE complaints', []);
 }

@@ -21,7 +21,9 @@ import { withDatabase } from './fill.js';
 import { fillComplaints } from './export-fill.js';
 import { adminQuery, gql, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Proc } from './bench-kit.js';
 
-const { values: args } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, 'no-docs': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { rows: { type: 'string', default: '100000' }, 'no-docs': { type: 'boolean', default: false } },
+});
 const ROWS = Number(args.rows);
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = 'reclaim_bench_export';
@@ -31,22 +33,43 @@ const MB = 2 ** 20;
 const TARGET = { csvSeconds: 10, rssMb: 100 };
 const log = (s: string) => console.log(s);
 
-interface Run { label: string; bytes: number; seconds: number; rssMb: number | null }
+interface Run {
+  label: string;
+  bytes: number;
+  seconds: number;
+  rssMb: number | null;
+}
 
 async function setUp(server: Proc): Promise<string> {
   const slug = `export-${Date.now()}`;
-  const signUp = (await gql(server.base, `mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token user { id } tenant { id } } }`,
-    { i: { slug, name: 'Export bench', adminEmail: `admin@${slug}.test`, adminPassword: 'bench-password-1', adminName: 'Админ', locale: 'ru' } })).signUpTenant;
+  const signUp = (
+    await gql(server.base, `mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token user { id } tenant { id } } }`, {
+      i: {
+        slug,
+        name: 'Export bench',
+        adminEmail: `admin@${slug}.test`,
+        adminPassword: 'bench-password-1',
+        adminName: 'Админ',
+        locale: 'ru',
+      },
+    })
+  ).signUpTenant;
   const token = signUp.token as string;
-  const departmentId = (await gql(server.base, 'mutation { createDepartment(input: { name: "Отдел качества" }) { id } }', {}, token)).createDepartment.id;
+  const departmentId = (await gql(server.base, 'mutation { createDepartment(input: { name: "Отдел качества" }) { id } }', {}, token))
+    .createDepartment.id;
   const categoryId = (await gql(server.base, 'mutation { createCategory(input: { name: "Брак" }) { id } }', {}, token)).createCategory.id;
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
   try {
     const started = performance.now();
     await fillComplaints((sql, params) => c.query(sql, params), {
-      tenantId: signUp.tenant.id, prefix: slug.toUpperCase().replace('-', ''), customerId: randomUUID(), departmentId, categoryId,
-      assigneeId: signUp.user.id, count: ROWS,
+      tenantId: signUp.tenant.id,
+      prefix: slug.toUpperCase().replace('-', ''),
+      customerId: randomUUID(),
+      departmentId,
+      categoryId,
+      assigneeId: signUp.user.id,
+      count: ROWS,
     });
     log(`filled ${ROWS} complaints in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
@@ -85,19 +108,36 @@ function copyBaseline(): Promise<Run> {
     const psql = spawn('psql', [dbUrl, '-X', '-q', '-c', sql], { stdio: ['ignore', 'pipe', 'inherit'] });
     psql.stdout.on('data', (chunk: Buffer) => (bytes += chunk.length));
     psql.on('error', reject);
-    psql.on('exit', (code) => (code === 0
-      ? resolve({ label: 'baseline: PostgreSQL COPY … TO STDOUT (CSV), through psql', bytes, seconds: (performance.now() - started) / 1000, rssMb: null })
-      : reject(new Error(`psql exited with ${code}`))));
+    psql.on('exit', (code) =>
+      code === 0
+        ? resolve({
+            label: 'baseline: PostgreSQL COPY … TO STDOUT (CSV), through psql',
+            bytes,
+            seconds: (performance.now() - started) / 1000,
+            rssMb: null,
+          })
+        : reject(new Error(`psql exited with ${code}`)),
+    );
   });
 }
 
 async function main() {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await adminQuery(adminUrl, `CREATE DATABASE ${DB}`);
-  const server = await spawnServer(SERVER_MAIN, {
-    DATABASE_URL: dbUrl, PUBSUB: 'postgres', DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', PASSWORD_HASH_CONCURRENCY: '0',
-    SIGN_UPS_PER_HOUR_PER_ADDRESS: '0', NODE_ENV: 'production', JWT_SECRET: 'e'.repeat(64),
-  }, PORT);
+  const server = await spawnServer(
+    SERVER_MAIN,
+    {
+      DATABASE_URL: dbUrl,
+      PUBSUB: 'postgres',
+      DEMO_DATA: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      PASSWORD_HASH_CONCURRENCY: '0',
+      SIGN_UPS_PER_HOUR_PER_ADDRESS: '0',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'e'.repeat(64),
+    },
+    PORT,
+  );
   try {
     const token = await setUp(server);
     // Code loaded and the collector's young space grown once, by small exports (a quarter of the rows are URGENT).
@@ -114,10 +154,13 @@ async function main() {
       '',
       '| export | size | time | rows/s | server RSS growth (peak) |',
       '|---|--:|--:|--:|--:|',
-      ...runs.map((r) => `| ${r.label} | ${(r.bytes / MB).toFixed(1)} MB | ${r.seconds.toFixed(2)} s | ${Math.round(ROWS / r.seconds).toLocaleString('en')} | ${r.rssMb === null ? '—' : `${r.rssMb.toFixed(0)} MB`} |`),
+      ...runs.map(
+        (r) =>
+          `| ${r.label} | ${(r.bytes / MB).toFixed(1)} MB | ${r.seconds.toFixed(2)} s | ${Math.round(ROWS / r.seconds).toLocaleString('en')} | ${r.rssMb === null ? '—' : `${r.rssMb.toFixed(0)} MB`} |`,
+      ),
       '',
-      `CSV: ${(csv.seconds / baseline.seconds).toFixed(1)}× the COPY baseline; targets ${TARGET.csvSeconds} s and ${TARGET.rssMb} MB: `
-        + `${csv.seconds <= TARGET.csvSeconds && (csv.rssMb ?? 0) < TARGET.rssMb ? 'met' : 'NOT met'}.`,
+      `CSV: ${(csv.seconds / baseline.seconds).toFixed(1)}× the COPY baseline; targets ${TARGET.csvSeconds} s and ${TARGET.rssMb} MB: ` +
+        `${csv.seconds <= TARGET.csvSeconds && (csv.rssMb ?? 0) < TARGET.rssMb ? 'met' : 'NOT met'}.`,
     ].join('\n');
     log(table);
     if (!args['no-docs']) writeDocsBlock('export', table);

@@ -17,7 +17,21 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { withDatabase } from './fill.js';
-import { adminQuery, confirmCompany, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
+import {
+  adminQuery,
+  confirmCompany,
+  dist,
+  gql,
+  health,
+  machineLine,
+  rssOf,
+  SERVER_MAIN,
+  spawnServer,
+  stopProc,
+  writeDocsBlock,
+  type Dist,
+  type Proc,
+} from './bench-kit.js';
 import { Batcher } from '../realtime/pubsub.js';
 
 const { values: args } = parseArgs({
@@ -62,7 +76,10 @@ class Sub {
 
 async function connect(url: string, init: object | null, subscribe: object | null): Promise<Sub> {
   const ws = new WebSocket(url, init ? 'graphql-transport-ws' : undefined);
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   const sub = new Sub(ws);
   if (init) {
     const acked = new Promise<void>((resolve) => ws.once('message', () => resolve()));
@@ -106,27 +123,52 @@ const SETUP_LIMITS_OFF = { PASSWORD_HASH_CONCURRENCY: '0', SIGN_UPS_PER_HOUR_PER
 
 async function setUp(server: Proc) {
   const slug = `fanout-${Date.now()}`;
-  const signUp = await gql(server.base, `mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token } }`,
-    { i: { slug, name: 'Fanout Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'bench-password-1', adminName: 'Admin' } });
+  const signUp = await gql(server.base, `mutation($i: SignUpTenantInput!) { signUpTenant(input: $i) { token } }`, {
+    i: { slug, name: 'Fanout Ltd', adminEmail: `admin@${slug}.test`, adminPassword: 'bench-password-1', adminName: 'Admin' },
+  });
   const adminToken = signUp.signUpTenant.token;
   await confirmCompany(dbUrl, slug);
-  const dept = (await gql(server.base, `mutation { createDepartment(input: { name: "Quality" }) { id } }`, {}, adminToken)).createDepartment.id;
+  const dept = (await gql(server.base, `mutation { createDepartment(input: { name: "Quality" }) { id } }`, {}, adminToken)).createDepartment
+    .id;
   const cat = (await gql(server.base, `mutation { createCategory(input: { name: "Defect" }) { id } }`, {}, adminToken)).createCategory.id;
   const user = async (role: string, i: number) => {
     const email = `${role.toLowerCase()}${i}@${slug}.test`;
-    const created = await gql(server.base, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
-      { i: { email, name: `${role} ${i}`, password: 'bench-password-1', roles: [role], departmentIds: [dept] } }, adminToken);
-    const login = await gql(server.base, `mutation($i: LoginInput!) { login(input: $i) { token } }`, { i: { tenantSlug: slug, email, password: 'bench-password-1' } });
+    const created = await gql(
+      server.base,
+      `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`,
+      { i: { email, name: `${role} ${i}`, password: 'bench-password-1', roles: [role], departmentIds: [dept] } },
+      adminToken,
+    );
+    const login = await gql(server.base, `mutation($i: LoginInput!) { login(input: $i) { token } }`, {
+      i: { tenantSlug: slug, email, password: 'bench-password-1' },
+    });
     return { id: created.createUser.id as string, token: login.login.token as string };
   };
   const head = await user('HEAD', 0);
   const specialists = await Promise.all(Array.from({ length: 20 }, (_, i) => user('SPECIALIST', i)));
   const complaints: Array<{ id: string; version: number }> = [];
   for (let i = 0; i < ROUNDS * (SIZES.length + 1) + CALIBRATION; i++) {
-    complaints.push((await gql(server.base, `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id version } }`, {
-      i: { kind: 'CLAIM', channel: 'PHONE', subject: `Kettle lid cracked #${i}`, description: 'Cracked on first use',
-        customer: { name: 'Ivan Petrov', email: 'ivan@example.com' }, departmentId: dept, categoryId: cat, demand: 'REFUND' },
-    }, head.token)).registerComplaint);
+    complaints.push(
+      (
+        await gql(
+          server.base,
+          `mutation($i: RegisterComplaintInput!) { registerComplaint(input: $i) { id version } }`,
+          {
+            i: {
+              kind: 'CLAIM',
+              channel: 'PHONE',
+              subject: `Kettle lid cracked #${i}`,
+              description: 'Cracked on first use',
+              customer: { name: 'Ivan Petrov', email: 'ivan@example.com' },
+              departmentId: dept,
+              categoryId: cat,
+              demand: 'REFUND',
+            },
+          },
+          head.token,
+        )
+      ).registerComplaint,
+    );
   }
   return { dept, head, specialists, complaints, adminToken };
 }
@@ -134,17 +176,40 @@ async function setUp(server: Proc) {
 async function fanout() {
   await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${DB}`);
-  const server = await spawnServer(main, {
-    DATABASE_URL: dbUrl, PUBSUB: 'postgres', DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', ...SETUP_LIMITS_OFF, NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
-  }, 4711, args.profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/reclaim-fanout-profile'] : []);
+  const server = await spawnServer(
+    main,
+    {
+      DATABASE_URL: dbUrl,
+      PUBSUB: 'postgres',
+      DEMO_DATA: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...SETUP_LIMITS_OFF,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'b'.repeat(64),
+    },
+    4711,
+    args.profile ? ['--cpu-prof', '--cpu-prof-dir=/tmp/reclaim-fanout-profile'] : [],
+  );
   const world = await setUp(server);
   const baseline = await spawnServer(baselineMain, {}, 4712);
-  const results: Array<{ n: number; reclaim: Dist; raw: Dist; reclaimKb: number; rawKb: number; executionsPerEvent: number; bytes: number }> = [];
+  const results: Array<{
+    n: number;
+    reclaim: Dist;
+    raw: Dist;
+    reclaimKb: number;
+    rawKb: number;
+    executionsPerEvent: number;
+    bytes: number;
+  }> = [];
   let next = 0;
   const transition = async () => {
     const c = world.complaints[next++]!;
-    await gql(server.base, `mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { id } }`,
-      { i: { id: c.id, expectedVersion: c.version, to: 'ANALYSIS', assigneeId: world.specialists[0]!.id } }, world.head.token);
+    await gql(
+      server.base,
+      `mutation($i: TransitionComplaintInput!) { transitionComplaint(input: $i) { id } }`,
+      { i: { id: c.id, expectedVersion: c.version, to: 'ANALYSIS', assigneeId: world.specialists[0]!.id } },
+      world.head.token,
+    );
   };
   let message = '';
   const broadcast = async () => {
@@ -162,12 +227,19 @@ async function fanout() {
   const mutationMs = await timed(transition);
   message = 'x'.repeat(600);
   const broadcastMs = await timed(broadcast);
-  log(`calibration: the stage-change mutation takes ${mutationMs.toFixed(1)} ms (p50) with nobody subscribed; the raw broadcast request ${broadcastMs.toFixed(1)} ms`);
+  log(
+    `calibration: the stage-change mutation takes ${mutationMs.toFixed(1)} ms (p50) with nobody subscribed; the raw broadcast request ${broadcastMs.toFixed(1)} ms`,
+  );
   for (const n of SIZES) {
     log(`\n${n} subscribers`);
     const rss0 = rssOf(server);
-    const subs = await connectAll(n, (i) => connect(`${server.base.replace('http', 'ws')}/graphql`,
-      { authorization: `Bearer ${world.specialists[i % world.specialists.length]!.token}` }, { query: STAGE_SUB, variables: { d: world.dept } }));
+    const subs = await connectAll(n, (i) =>
+      connect(
+        `${server.base.replace('http', 'ws')}/graphql`,
+        { authorization: `Bearer ${world.specialists[i % world.specialists.length]!.token}` },
+        { query: STAGE_SUB, variables: { d: world.dept } },
+      ),
+    );
     for (let i = 0; i < 100 && (await health(server)).subscriptions < n; i++) await new Promise((r) => setTimeout(r, 100));
     await new Promise((r) => setTimeout(r, 1000));
     const reclaimKb = (rssOf(server) - rss0) / n / 1024;
@@ -185,8 +257,12 @@ async function fanout() {
     for (const s of rawSubs) s.ws.terminate();
     const executionsPerEvent = (after.executions! - before.executions!) / Math.max(1, after.events! - before.events!);
     results.push({ n, reclaim, raw, reclaimKb, rawKb, executionsPerEvent, bytes: Buffer.byteLength(message) });
-    log(`  reclaim p50 ${reclaim.p50.toFixed(1)} ms, p99 ${reclaim.p99.toFixed(1)} ms, max ${reclaim.max.toFixed(1)} ms, lost ${reclaim.lost}; ${reclaimKb.toFixed(1)} KB/connection; ${executionsPerEvent} execution(s) per event`);
-    log(`  raw ws  p50 ${raw.p50.toFixed(1)} ms, p99 ${raw.p99.toFixed(1)} ms, max ${raw.max.toFixed(1)} ms, lost ${raw.lost}; ${rawKb.toFixed(1)} KB/connection`);
+    log(
+      `  reclaim p50 ${reclaim.p50.toFixed(1)} ms, p99 ${reclaim.p99.toFixed(1)} ms, max ${reclaim.max.toFixed(1)} ms, lost ${reclaim.lost}; ${reclaimKb.toFixed(1)} KB/connection; ${executionsPerEvent} execution(s) per event`,
+    );
+    log(
+      `  raw ws  p50 ${raw.p50.toFixed(1)} ms, p99 ${raw.p99.toFixed(1)} ms, max ${raw.max.toFixed(1)} ms, lost ${raw.lost}; ${rawKb.toFixed(1)} KB/connection`,
+    );
     await new Promise((r) => setTimeout(r, 2000));
   }
   await stopProc(baseline);
@@ -206,8 +282,14 @@ async function writes() {
     await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
     await admin(`CREATE DATABASE ${DB}`);
     const env: Record<string, string> = {
-      DATABASE_URL: dbUrl, PUBSUB: pubsub === 'postgres-in-transaction' ? 'postgres' : pubsub, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
-      DEMO_DATA: '0', RATE_LIMIT_PER_MINUTE: '0', ...SETUP_LIMITS_OFF, NODE_ENV: 'production', JWT_SECRET: 'b'.repeat(64),
+      DATABASE_URL: dbUrl,
+      PUBSUB: pubsub === 'postgres-in-transaction' ? 'postgres' : pubsub,
+      REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+      DEMO_DATA: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...SETUP_LIMITS_OFF,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'b'.repeat(64),
     };
     const server = await spawnServer(main, env, 4713);
     if (pubsub === 'postgres-in-transaction') {
@@ -223,23 +305,33 @@ async function writes() {
     }
     const world = await setUp(server);
     // A listener on another node, so that NOTIFY has somewhere to go.
-    const listener = await connect(`${server.base.replace('http', 'ws')}/graphql`, { authorization: `Bearer ${world.specialists[0]!.token}` },
-      { query: 'subscription($d: ID) { complaintStageChanged(departmentId: $d) { to } }', variables: { d: world.dept } });
-    const body = (i: number) => ({ query: `mutation($i: AddMessageInput!) { addMessage(input: $i) { id } }`,
-      variables: { i: { complaintId: world.complaints[i % world.complaints.length]!.id, body: `note ${i}`, visibility: 'INTERNAL' } } });
+    const listener = await connect(
+      `${server.base.replace('http', 'ws')}/graphql`,
+      { authorization: `Bearer ${world.specialists[0]!.token}` },
+      { query: 'subscription($d: ID) { complaintStageChanged(departmentId: $d) { to } }', variables: { d: world.dept } },
+    );
+    const body = (i: number) => ({
+      query: `mutation($i: AddMessageInput!) { addMessage(input: $i) { id } }`,
+      variables: { i: { complaintId: world.complaints[i % world.complaints.length]!.id, body: `note ${i}`, visibility: 'INTERNAL' } },
+    });
     const times: number[] = [];
     let done = 0;
     const end = performance.now() + 1000 + seconds * 1000;
     const warm = performance.now() + 1000;
-    await Promise.all(Array.from({ length: concurrency }, async (_, w) => {
-      let i = w;
-      while (performance.now() < end) {
-        const t = performance.now();
-        await gql(server.base, body(i).query, body(i).variables, world.specialists[w % world.specialists.length]!.token);
-        i += concurrency;
-        if (t > warm) { done++; times.push(performance.now() - t); }
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, w) => {
+        let i = w;
+        while (performance.now() < end) {
+          const t = performance.now();
+          await gql(server.base, body(i).query, body(i).variables, world.specialists[w % world.specialists.length]!.token);
+          i += concurrency;
+          if (t > warm) {
+            done++;
+            times.push(performance.now() - t);
+          }
+        }
+      }),
+    );
     listener.ws.terminate();
     await stopProc(server);
     for (const c of cleanups.splice(0)) await c();
@@ -271,21 +363,30 @@ async function notifyLock() {
   setup.on('notification', () => undefined);
   const writers = await Promise.all(Array.from({ length: concurrency }, open));
   const notifier = await open();
-  const batcher = new Batcher<string>((payloads) => notifier.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', ['bench', payloads]).then(() => undefined));
-  const payload = JSON.stringify({ id: '123456', tenantId: '11111111-1111-4111-8111-111111111111', type: 'TRANSITIONED', stage: 'ANALYSIS' });
+  const batcher = new Batcher<string>((payloads) =>
+    notifier.query('SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p', ['bench', payloads]).then(() => undefined),
+  );
+  const payload = JSON.stringify({
+    id: '123456',
+    tenantId: '11111111-1111-4111-8111-111111111111',
+    type: 'TRANSITIONED',
+    stage: 'ANALYSIS',
+  });
   const out: Array<{ variant: string; perSecond: number }> = [];
   const sent: Array<Promise<void>> = [];
   for (const variant of ['no NOTIFY', 'NOTIFY inside the transaction', 'NOTIFY after commit, batched']) {
     let count = 0;
     const end = performance.now() + seconds * 1000;
-    await Promise.all(writers.map(async (c) => {
-      while (performance.now() < end) {
-        const notify = variant === 'NOTIFY inside the transaction' ? `; SELECT pg_notify('bench', '${payload}')` : '';
-        await c.query(`BEGIN; INSERT INTO bench_writes (payload) VALUES ('${payload}')${notify}; COMMIT`);
-        if (variant === 'NOTIFY after commit, batched') sent.push(batcher.add([payload]));
-        count++;
-      }
-    }));
+    await Promise.all(
+      writers.map(async (c) => {
+        while (performance.now() < end) {
+          const notify = variant === 'NOTIFY inside the transaction' ? `; SELECT pg_notify('bench', '${payload}')` : '';
+          await c.query(`BEGIN; INSERT INTO bench_writes (payload) VALUES ('${payload}')${notify}; COMMIT`);
+          if (variant === 'NOTIFY after commit, batched') sent.push(batcher.add([payload]));
+          count++;
+        }
+      }),
+    );
     await Promise.all(sent.splice(0));
     out.push({ variant, perSecond: count / seconds });
     log(`database alone, ${variant}: ${(count / seconds).toFixed(0)} transactions/s`);
@@ -318,19 +419,37 @@ async function run() {
     const ratio = reclaimP99 / rawP99;
     const target = TARGETS[r.n];
     const ok = target !== undefined && reclaimP99 <= target && ratio <= 2 && r.reclaim.lost === 0;
-    lines.push(`| ${r.n} | Reclaim | ${ms(r.reclaim.p50)} | ${ms(r.reclaim.p99)} | ${ms(r.reclaim.max)} | ${ms(reclaimP99)} | ${r.reclaim.lost} | ${r.reclaimKb.toFixed(1)} KB | ${r.executionsPerEvent} | p99 ≤ ${target ?? '?'} ms and ≤ 2× raw: **${ok ? 'PASS' : 'FAIL'}** (${ratio.toFixed(2)}×) |`);
-    lines.push(`| ${r.n} | raw ws | ${ms(r.raw.p50)} | ${ms(r.raw.p99)} | ${ms(r.raw.max)} | ${ms(rawP99)} | ${r.raw.lost} | ${r.rawKb.toFixed(1)} KB | – | same ${r.bytes}-byte message |`);
+    lines.push(
+      `| ${r.n} | Reclaim | ${ms(r.reclaim.p50)} | ${ms(r.reclaim.p99)} | ${ms(r.reclaim.max)} | ${ms(reclaimP99)} | ${r.reclaim.lost} | ${r.reclaimKb.toFixed(1)} KB | ${r.executionsPerEvent} | p99 ≤ ${target ?? '?'} ms and ≤ 2× raw: **${ok ? 'PASS' : 'FAIL'}** (${ratio.toFixed(2)}×) |`,
+    );
+    lines.push(
+      `| ${r.n} | raw ws | ${ms(r.raw.p50)} | ${ms(r.raw.p99)} | ${ms(r.raw.max)} | ${ms(rawP99)} | ${r.raw.lost} | ${r.rawKb.toFixed(1)} KB | – | same ${r.bytes}-byte message |`,
+    );
   }
   const runs = (pubsub: string) => w.filter((x) => x.pubsub === pubsub);
   const mean = (pubsub: string) => runs(pubsub).reduce((a, x) => a + x.perSecond, 0) / runs(pubsub).length;
   const memory = mean('memory');
-  lines.push('', `| writes through the server (internal notes, ${args['write-concurrency']} concurrent, ${args['write-seconds']} s × 2 interleaved runs) | mutations/s (runs) | mean vs in-process | p99 ms (runs) |`, '|---|--:|--:|--:|');
+  lines.push(
+    '',
+    `| writes through the server (internal notes, ${args['write-concurrency']} concurrent, ${args['write-seconds']} s × 2 interleaved runs) | mutations/s (runs) | mean vs in-process | p99 ms (runs) |`,
+    '|---|--:|--:|--:|',
+  );
   for (const pubsub of new Set(w.map((x) => x.pubsub))) {
     const label = pubsub === 'postgres-in-transaction' ? 'postgres, plus NOTIFY inside each transaction (the design avoided)' : pubsub;
-    lines.push(`| ${label} | ${runs(pubsub).map((x) => x.perSecond.toFixed(0)).join(' / ')} | ${((mean(pubsub) / memory) * 100).toFixed(0)} % | ${runs(pubsub).map((x) => ms(x.p99)).join(' / ')} |`);
+    lines.push(
+      `| ${label} | ${runs(pubsub)
+        .map((x) => x.perSecond.toFixed(0))
+        .join(' / ')} | ${((mean(pubsub) / memory) * 100).toFixed(0)} % | ${runs(pubsub)
+        .map((x) => ms(x.p99))
+        .join(' / ')} |`,
+    );
   }
   const none = lock[0]!.perSecond;
-  lines.push('', `| the database alone (${args['write-concurrency']} writers: BEGIN; INSERT; COMMIT) | transactions/s | vs no NOTIFY |`, '|---|--:|--:|');
+  lines.push(
+    '',
+    `| the database alone (${args['write-concurrency']} writers: BEGIN; INSERT; COMMIT) | transactions/s | vs no NOTIFY |`,
+    '|---|--:|--:|',
+  );
   for (const x of lock) lines.push(`| ${x.variant} | ${x.perSecond.toFixed(0)} | ${((x.perSecond / none) * 100).toFixed(0)} % |`);
   const table = lines.join('\n');
   log(`\n${table}`);

@@ -78,7 +78,7 @@ export async function ensureBenchDatabase(adminUrl: string, fresh: boolean, log:
   await admin.connect();
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DB])).rowCount === 1;
-    if (exists && !fresh && await holdsSpec(benchUrl)) {
+    if (exists && !fresh && (await holdsSpec(benchUrl))) {
       await migrateBench(benchUrl); // a migration added since the fill applies to the filled data
       return { reused: true, ...(await readMarker(benchUrl)) };
     }
@@ -121,16 +121,25 @@ async function holdsSpec(benchUrl: string): Promise<boolean> {
   return withClient(benchUrl, async (c) => {
     const marker = await c.query(`SELECT spec FROM bench_fill WHERE seconds IS NOT NULL`).catch(() => null);
     if (marker?.rows[0]?.spec !== JSON.stringify(SPEC)) return false;
-    const { rows } = await c.query(`SELECT (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM tenants)::int AS tenants`);
+    const { rows } = await c.query(
+      `SELECT (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM tenants)::int AS tenants`,
+    );
     return rows[0].complaints === SPEC.complaints && rows[0].tenants === SPEC.tenants;
   });
 }
 
 async function readMarker(benchUrl: string): Promise<Omit<FillResult, 'reused'>> {
   return withClient(benchUrl, async (c) => {
-    const { rows: [m] } = await c.query(`SELECT seconds FROM bench_fill`);
-    const { rows: [t] } = await c.query(`SELECT id, slug, complaints FROM bench_plan ORDER BY complaints DESC, idx LIMIT 1`);
-    return { seconds: Number(m.seconds), largest: { id: t.id, slug: t.slug, complaints: t.complaints, userEmail: `user0@${t.slug}.example` } };
+    const {
+      rows: [m],
+    } = await c.query(`SELECT seconds FROM bench_fill`);
+    const {
+      rows: [t],
+    } = await c.query(`SELECT id, slug, complaints FROM bench_plan ORDER BY complaints DESC, idx LIMIT 1`);
+    return {
+      seconds: Number(m.seconds),
+      largest: { id: t.id, slug: t.slug, complaints: t.complaints, userEmail: `user0@${t.slug}.example` },
+    };
   });
 }
 
@@ -158,8 +167,16 @@ async function fill(benchUrl: string, log: (s: string) => void): Promise<void> {
       INSERT INTO bench_fill (spec) VALUES ('${JSON.stringify(SPEC)}');`);
 
     for (const t of plan()) {
-      await c1.query(`INSERT INTO bench_plan VALUES ($1, md5('bench:t:' || $1::int)::uuid, $2, $3, $4, $5, $6, $7, $8)`,
-        [t.idx, t.slug, t.complaints, t.departments, 3 * t.departments + 2, Math.max(200, Math.floor(t.complaints / 4)), 8, t.bucket]);
+      await c1.query(`INSERT INTO bench_plan VALUES ($1, md5('bench:t:' || $1::int)::uuid, $2, $3, $4, $5, $6, $7, $8)`, [
+        t.idx,
+        t.slug,
+        t.complaints,
+        t.departments,
+        3 * t.departments + 2,
+        Math.max(200, Math.floor(t.complaints / 4)),
+        8,
+        t.bucket,
+      ]);
     }
     await step('tenants, departments, categories, users, customers', async () => {
       for (const sql of referenceDataSql) await c1.query(sql, sql.includes('$1') ? [passwordHash] : []);
@@ -170,19 +187,25 @@ async function fill(benchUrl: string, log: (s: string) => void): Promise<void> {
       SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'complaints'
          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'complaints'::regclass)`);
     for (const i of indexes) await c1.query(`DROP INDEX ${i.indexname}`);
-    await step('1,000,000 complaints (two connections)', () => Promise.all([
-      c1.query(`SELECT setseed(0.25)`).then(() => c1.query(complaintsSql, [0])),
-      c2.query(`SELECT setseed(0.75)`).then(() => c2.query(complaintsSql, [1])),
-    ]));
+    await step('1,000,000 complaints (two connections)', () =>
+      Promise.all([
+        c1.query(`SELECT setseed(0.25)`).then(() => c1.query(complaintsSql, [0])),
+        c2.query(`SELECT setseed(0.75)`).then(() => c2.query(complaintsSql, [1])),
+      ]),
+    );
     await step(`indexes (${indexes.map((i) => i.indexname).join(', ')})`, async () => {
       const queue = [...indexes];
-      await Promise.all([c1, c2].map(async (c) => {
-        for (let i = queue.shift(); i; i = queue.shift()) await c.query(i.indexdef);
-      }));
+      await Promise.all(
+        [c1, c2].map(async (c) => {
+          for (let i = queue.shift(); i; i = queue.shift()) await c.query(i.indexdef);
+        }),
+      );
     });
-    await step('complaint counters', () => c1.query(`
+    await step('complaint counters', () =>
+      c1.query(`
       INSERT INTO complaint_counters (tenant_id, year, last_value)
-      SELECT p.id, extract(year FROM now())::int, p.complaints FROM bench_plan p`));
+      SELECT p.id, extract(year FROM now())::int, p.complaints FROM bench_plan p`),
+    );
     await step('VACUUM ANALYZE', () => c1.query('VACUUM ANALYZE'));
   } finally {
     await Promise.all([c1.end(), c2.end()]);
@@ -190,7 +213,8 @@ async function fill(benchUrl: string, log: (s: string) => void): Promise<void> {
 }
 
 /** Everything but complaints, for every tenant of bench_plan. $1: the password hash of every user. */
-const referenceDataSql = [`
+const referenceDataSql = [
+  `
   INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, address_confirmed_at)
   SELECT id, slug, upper(replace(slug, '-', '')), 'Bench company ' || idx, CASE WHEN idx % 3 = 0 THEN 'en' ELSE 'ru' END, 'Europe/Moscow', 'RU', now()
     FROM bench_plan`,
@@ -218,7 +242,8 @@ const referenceDataSql = [`
   SELECT p.id, md5(p.id || ':c:' || k)::uuid, 'Customer ' || k,
          CASE WHEN k % 5 <> 0 THEN 'customer' || k || '@mail.example' END,
          CASE WHEN k % 3 = 0 THEN '+7 900 ' || lpad((k % 10000000)::text, 7, '0') END
-    FROM bench_plan p, generate_series(0, p.customers - 1) k`];
+    FROM bench_plan p, generate_series(0, p.customers - 1) k`,
+];
 
 /**
  * The complaints of one bucket of tenants ($1). Stages: 20 % open (RECEIVED 3, REGISTERED 4,

@@ -25,20 +25,24 @@ export interface Target {
 
 /** Forks target.js (Reclaim or baseline) and waits until it listens. `execArgv`: e.g. --cpu-prof. */
 export async function startTarget(options: TargetOptions, execArgv: string[] = []): Promise<Target> {
-  const child = fork(fileURLToPath(new URL('./target.js', import.meta.url)), [JSON.stringify(options)],
+  const child = fork(
+    fileURLToPath(new URL('./target.js', import.meta.url)),
+    [JSON.stringify(options)],
     // NODE_ENV=production as in the Docker image (graphql-js, for one, skips its development checks then).
-    { execArgv: ['--enable-source-maps', ...execArgv], env: { ...process.env, NODE_ENV: 'production' } });
-  const next = <T extends TargetMessage['type']>(type: T) => new Promise<Extract<TargetMessage, { type: T }>>((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(`${options.mode} server exited with ${code}`));
-    const onMessage = (m: TargetMessage) => {
-      if (m.type !== type) return;
-      child.off('exit', onExit);
-      child.off('message', onMessage);
-      resolve(m as Extract<TargetMessage, { type: T }>);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+    { execArgv: ['--enable-source-maps', ...execArgv], env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  const next = <T extends TargetMessage['type']>(type: T) =>
+    new Promise<Extract<TargetMessage, { type: T }>>((resolve, reject) => {
+      const onExit = (code: number) => reject(new Error(`${options.mode} server exited with ${code}`));
+      const onMessage = (m: TargetMessage) => {
+        if (m.type !== type) return;
+        child.off('exit', onExit);
+        child.off('message', onMessage);
+        resolve(m as Extract<TargetMessage, { type: T }>);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
   const ready = await next('ready');
   return {
     name: options.mode,
@@ -50,17 +54,19 @@ export async function startTarget(options: TargetOptions, execArgv: string[] = [
       return reply;
     },
     resetStats: () => child.send({ type: 'reset-stats' }),
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.send({ type: 'stop' });
-    }),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' });
+      }),
   };
 }
 
 export async function post(url: string, body: unknown, token?: string): Promise<string> {
   const res = await fetch(url, {
-    method: 'POST', body: JSON.stringify(body),
+    method: 'POST',
+    body: JSON.stringify(body),
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   const text = await res.text();
@@ -121,7 +127,12 @@ function emptySamples(): Samples {
 async function run(load: Load, connections: number, seconds: number, database: string, into?: Samples, rate?: number): Promise<void> {
   const cpu = cpuMeter(load.target.pid, database);
   const instance = autocannon({
-    url: load.target.url, method: 'POST', body: load.body, connections, duration: seconds, expectBody: load.expectBody,
+    url: load.target.url,
+    method: 'POST',
+    body: load.body,
+    connections,
+    duration: seconds,
+    expectBody: load.expectBody,
     ...(rate ? { overallRate: rate } : {}),
     headers: { 'content-type': 'application/json', ...load.headers },
   });
@@ -143,8 +154,14 @@ async function run(load: Load, connections: number, seconds: number, database: s
  * Warms each target up for `warmup` s, then measures them alternately in two
  * rounds of `seconds / 2` each; every target gets `seconds` of measurement.
  */
-export async function measureHttp(loads: Load[], connections: number, warmup: number, seconds: number, database: string,
-  log: (s: string) => void): Promise<HttpFigures[]> {
+export async function measureHttp(
+  loads: Load[],
+  connections: number,
+  warmup: number,
+  seconds: number,
+  database: string,
+  log: (s: string) => void,
+): Promise<HttpFigures[]> {
   for (const load of loads) await run(load, connections, warmup, database);
   const samples: Samples[] = loads.map(emptySamples);
   for (let round = 0; round < 2; round++) {
@@ -178,18 +195,19 @@ export async function measureAtRate(load: Load, connections: number, rate: numbe
   const url = new URL(load.target.url);
   const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(load.body), ...load.headers };
   const latencies: number[] = [];
-  const one = () => new Promise<void>((resolve) => {
-    const started = performance.now();
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        if (res.statusCode === 200) latencies.push(performance.now() - started);
-        resolve();
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - started);
+          resolve();
+        });
       });
+      req.on('error', () => resolve());
+      req.end(load.body);
     });
-    req.on('error', () => resolve());
-    req.end(load.body);
-  });
   const inFlight: Promise<void>[] = [];
   const t0 = performance.now();
   for (let i = 0; i < rate * seconds; i++) {

@@ -52,11 +52,17 @@ const log = (s: string) => console.log(s);
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-interface Sunk { to: string; subject: string; at: number }
+interface Sunk {
+  to: string;
+  subject: string;
+  at: number;
+}
 
 function sink(received: Sunk[]): Promise<{ server: SMTPServer; port: number }> {
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
@@ -69,7 +75,9 @@ function sink(received: Sunk[]): Promise<{ server: SMTPServer; port: number }> {
       });
     },
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port })),
+  );
 }
 
 async function main() {
@@ -78,22 +86,57 @@ async function main() {
   await adminQuery(adminUrl, `CREATE DATABASE ${DB}`);
   const received: Sunk[] = [];
   const out = await sink(received);
-  const server = await spawnServer(SERVER_MAIN, {
-    DATABASE_URL: withDatabase(adminUrl, DB), PUBSUB: 'postgres', DEMO_DATA: '0', SMTP_URL: `smtp://127.0.0.1:${out.port}`, MAIL_DOMAIN: DOMAIN,
-    SMTP_PORT: String(SMTP_PORT), SMTP_HOST: '127.0.0.1', MAIL_PER_SENDER_PER_HOUR: '0', MAIL_PER_COMPANY_PER_HOUR: '0',
-    SIGN_UPS_PER_HOUR_PER_ADDRESS: '0', RATE_LIMIT_PER_MINUTE: '0', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
-  }, PORT);
-  const client = nodemailer.createTransport({ host: '127.0.0.1', port: SMTP_PORT, secure: false, ignoreTLS: true, pool: true, maxConnections: 8, maxMessages: Infinity });
+  const server = await spawnServer(
+    SERVER_MAIN,
+    {
+      DATABASE_URL: withDatabase(adminUrl, DB),
+      PUBSUB: 'postgres',
+      DEMO_DATA: '0',
+      SMTP_URL: `smtp://127.0.0.1:${out.port}`,
+      MAIL_DOMAIN: DOMAIN,
+      SMTP_PORT: String(SMTP_PORT),
+      SMTP_HOST: '127.0.0.1',
+      MAIL_PER_SENDER_PER_HOUR: '0',
+      MAIL_PER_COMPANY_PER_HOUR: '0',
+      SIGN_UPS_PER_HOUR_PER_ADDRESS: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+    },
+    PORT,
+  );
+  const client = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: SMTP_PORT,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 8,
+    maxMessages: Infinity,
+  });
   const db = new pg.Client({ connectionString: withDatabase(adminUrl, DB) });
   await db.connect();
   try {
-    const { token } = (await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
-      input: { slug: 'bench-mail', name: 'Bench Mail', locale: 'en', adminEmail: 'admin@bench-mail.test', adminPassword: 'bench-password-1', adminName: 'Admin' },
-    })).signUpTenant;
+    const { token } = (
+      await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
+        input: {
+          slug: 'bench-mail',
+          name: 'Bench Mail',
+          locale: 'en',
+          adminEmail: 'admin@bench-mail.test',
+          adminPassword: 'bench-password-1',
+          adminName: 'Admin',
+        },
+      })
+    ).signUpTenant;
     await confirmCompany(withDatabase(adminUrl, DB), 'bench-mail');
     const send = async (i: number): Promise<number> => {
       const t0 = Date.now();
-      await client.sendMail({ from: `c${i}@customers.example`, to: `bench-mail@${DOMAIN}`, subject: `Broken kettle ${i}`, text: `Mail ${i}: the kettle broke.` });
+      await client.sendMail({
+        from: `c${i}@customers.example`,
+        to: `bench-mail@${DOMAIN}`,
+        subject: `Broken kettle ${i}`,
+        text: `Mail ${i}: the kettle broke.`,
+      });
       return Date.now() - t0;
     };
 
@@ -117,7 +160,9 @@ async function main() {
     const receivedMails = () => received.filter((r) => r.subject.includes('is received')).length;
     while (receivedMails() < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     await new Promise((r) => setTimeout(r, 1000));
-    const { rows: [counts] } = await db.query(`SELECT (SELECT count(*) FROM complaints)::int AS complaints,
+    const {
+      rows: [counts],
+    } = await db.query(`SELECT (SELECT count(*) FROM complaints)::int AS complaints,
       (SELECT count(DISTINCT customer_email) FROM complaints)::int AS customers, (SELECT count(*) FROM inbound_mails)::int AS inbound`);
     const receivedTo = new Set(received.filter((r) => r.subject.includes('is received')).map((r) => r.to));
 
@@ -129,8 +174,14 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
       const marker = `reply-${k}`;
       sentAt.set(marker, Date.now());
-      replyRequests.push(gql(server.base, `mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`,
-        { input: { complaintId: t.id, body: `Answer ${marker}`, visibility: 'PUBLIC' } }, token).then(() => undefined));
+      replyRequests.push(
+        gql(
+          server.base,
+          `mutation($input: AddMessageInput!) { addMessage(input: $input) { id } }`,
+          { input: { complaintId: t.id, body: `Answer ${marker}`, visibility: 'PUBLIC' } },
+          token,
+        ).then(() => undefined),
+      );
     }
     await Promise.all(replyRequests);
     const replyDeadline = Date.now() + 60_000;
@@ -155,10 +206,10 @@ async function main() {
       `| burst of ${BURST}: sent → 250 (ms) | ${quantile(b, 0.5)} | ${quantile(b, 0.95)} | ${quantile(b, 0.99)} | ${b.at(-1)} | |`,
       `| staff reply request sent → the sink has the mail (ms, ${replyLatency.length} replies) | ${quantile(replyLatency, 0.5)} | ${quantile(replyLatency, 0.95)} | ${quantile(replyLatency, 0.99)} | ${replyLatency.at(-1)} | p95 ≤ 5000 ${quantile(replyLatency, 0.95) <= 5000 ? '✓' : '✗'} |`,
       '',
-      `Burst: ${BURST} mails accepted in ${burstSeconds.toFixed(1)} s, ${(BURST / burstSeconds).toFixed(0)} mails/s. `
-        + `Mails sent ${total}; inbound rows ${counts.inbound}; complaints ${counts.complaints} (lost ${total - counts.complaints}, twice ${Math.max(0, counts.complaints - counts.customers)}); `
-        + `"received" mails at the sink ${receivedMails()} to ${receivedTo.size} customers (lost ${total - receivedTo.size}, twice ${receivedMails() - receivedTo.size}); `
-        + `reply mails ${replies().length} of ${targets.length}.`,
+      `Burst: ${BURST} mails accepted in ${burstSeconds.toFixed(1)} s, ${(BURST / burstSeconds).toFixed(0)} mails/s. ` +
+        `Mails sent ${total}; inbound rows ${counts.inbound}; complaints ${counts.complaints} (lost ${total - counts.complaints}, twice ${Math.max(0, counts.complaints - counts.customers)}); ` +
+        `"received" mails at the sink ${receivedMails()} to ${receivedTo.size} customers (lost ${total - receivedTo.size}, twice ${receivedMails() - receivedTo.size}); ` +
+        `reply mails ${replies().length} of ${targets.length}.`,
     ].join('\n');
     log(table);
     if (!args['no-docs']) writeDocsBlock('mail', table);

@@ -23,11 +23,19 @@ export async function machine(client: pg.Client): Promise<Machine> {
   let cpu = cpus()[0]?.model ?? 'unknown';
   try {
     cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
-  } catch { /* not Linux */ }
-  const { rows: [v] } = await client.query<{ server_version: string }>('SHOW server_version');
+  } catch {
+    /* not Linux */
+  }
+  const {
+    rows: [v],
+  } = await client.query<{ server_version: string }>('SHOW server_version');
   return {
-    cpu, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version,
-    postgres: v!.server_version, os: `${process.platform} ${release()}`,
+    cpu,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: v!.server_version,
+    os: `${process.platform} ${release()}`,
   };
 }
 
@@ -59,20 +67,30 @@ export const TARGETS = { throughputRatio: 0.4, p99Ms: 25, rlsOverheadPercent: 10
 const ms = (v: number) => v.toFixed(1);
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
 const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-const cpu = (c: CpuSplit | undefined, noServer = false) => (c
-  ? [...(noServer ? [] : [c.server]), c.postgres, c.client].map((v) => v.toFixed(2)).join(' / ') : '');
+const cpu = (c: CpuSplit | undefined, noServer = false) =>
+  c ? [...(noServer ? [] : [c.server]), c.postgres, c.client].map((v) => v.toFixed(2)).join(' / ') : '';
 
 export function verdicts(r: Report): Array<{ target: string; measured: string; ok: boolean }> {
   const ratio = r.reclaim.perSecond / r.baseline.perSecond;
   return [
-    { target: `Reclaim throughput >= ${TARGETS.throughputRatio * 100} % of baseline`, measured: `${(ratio * 100).toFixed(1)} %`, ok: ratio >= TARGETS.throughputRatio },
+    {
+      target: `Reclaim throughput >= ${TARGETS.throughputRatio * 100} % of baseline`,
+      measured: `${(ratio * 100).toFixed(1)} %`,
+      ok: ratio >= TARGETS.throughputRatio,
+    },
     { target: `Reclaim p99 <= ${TARGETS.p99Ms} ms`, measured: `${ms(r.reclaim.p99)} ms`, ok: r.reclaim.p99 <= TARGETS.p99Ms },
-    { target: `RLS overhead <= ${TARGETS.rlsOverheadPercent} %`, measured: `${r.rls.overheadPercent.toFixed(1)} %`, ok: r.rls.overheadPercent <= TARGETS.rlsOverheadPercent },
+    {
+      target: `RLS overhead <= ${TARGETS.rlsOverheadPercent} %`,
+      measured: `${r.rls.overheadPercent.toFixed(1)} %`,
+      ok: r.rls.overheadPercent <= TARGETS.rlsOverheadPercent,
+    },
   ];
 }
 
 function statements(f: HttpFigures): string {
-  return Object.entries(f.byStatement).map(([k, n]) => `${(n / f.count).toFixed(2)}× \`${k}…\``).join(', ');
+  return Object.entries(f.byStatement)
+    .map(([k, n]) => `${(n / f.count).toFixed(2)}× \`${k}…\``)
+    .join(', ');
 }
 
 /** The tables (Markdown), for the console and for the docs. */
@@ -89,8 +107,8 @@ export function tables(r: Report): string {
     `| **Reclaim / baseline** | **${(ratio * 100).toFixed(1)} %** | | | | | |`,
     `| Reclaim at a fixed ${int(r.reclaimAtHalf.rate)} req/s, evenly spaced (half its throughput; for context, not a target) | ${int(r.reclaimAtHalf.perSecond)} | ${ms(r.reclaimAtHalf.p50)} | ${ms(r.reclaimAtHalf.p99)} | | | |`,
     '',
-    `Reclaim's statements per request: ${statements(r.reclaim)}. CPU ms / request: CPU time (from /proc) of the server`
-      + ' process, of the PostgreSQL backends of the bench database, and of the load generator, divided by the requests served.',
+    `Reclaim's statements per request: ${statements(r.reclaim)}. CPU ms / request: CPU time (from /proc) of the server` +
+      ' process, of the PostgreSQL backends of the bench database, and of the load generator, divided by the requests served.',
     '',
     `PostgreSQL directly (pg, no HTTP), ${connections} connections, each unit = BEGIN + settings, the queue query, COMMIT:`,
     '',
@@ -99,8 +117,13 @@ export function tables(r: Report): string {
     `| RLS: \`SET LOCAL ROLE reclaim_app\` + \`app.tenant_id\`, no tenant predicate | ${int(r.rls.rls.perSecond)} | ${ms(r.rls.rls.p50)} | ${ms(r.rls.rls.p99)} | ${cpu(r.rls.rls.cpu, true)} |`,
     `| Superuser (RLS bypassed), explicit \`WHERE tenant_id = $n\` | ${int(r.rls.explicit.perSecond)} | ${ms(r.rls.explicit.p50)} | ${ms(r.rls.explicit.p99)} | ${cpu(r.rls.explicit.cpu, true)} |`,
     `| **RLS overhead (throughput)** | **${r.rls.overheadPercent.toFixed(1)} %** | | | |`,
-    ...(r.rls.serverMs ? ['', `PostgreSQL's own planning + execution time of the query (median of 300, EXPLAIN ANALYZE, TIMING OFF): `
-      + `RLS ${r.rls.serverMs.rls.toFixed(3)} ms, explicit tenant ${r.rls.serverMs.explicit.toFixed(3)} ms.`] : []),
+    ...(r.rls.serverMs
+      ? [
+          '',
+          `PostgreSQL's own planning + execution time of the query (median of 300, EXPLAIN ANALYZE, TIMING OFF): ` +
+            `RLS ${r.rls.serverMs.rls.toFixed(3)} ms, explicit tenant ${r.rls.serverMs.explicit.toFixed(3)} ms.`,
+        ]
+      : []),
     '',
     '| target | measured | |',
     '|---|---:|---|',
@@ -161,11 +184,12 @@ Query plan under RLS (\`EXPLAIN (ANALYZE, BUFFERS)\`, warm):
 ${r.explain}
 \`\`\`
 ${END}`;
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\nPerformance figures of Reclaim, each section produced by its benchmark script.\n';
+  const current = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\nPerformance figures of Reclaim, each section produced by its benchmark script.\n';
   const from = current.indexOf(START);
   const to = current.indexOf(END);
-  const next = from >= 0 && to > from
-    ? current.slice(0, from) + section + current.slice(to + END.length)
-    : `${current.trimEnd()}\n\n${section}\n`;
+  const next =
+    from >= 0 && to > from ? current.slice(0, from) + section + current.slice(to + END.length) : `${current.trimEnd()}\n\n${section}\n`;
   writeFileSync(path, next);
 }

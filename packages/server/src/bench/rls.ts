@@ -34,18 +34,25 @@ export function figures(latencies: number[], seconds: number): Figures {
 type Unit = (client: pg.Client, sink?: (rows: Array<{ id: string }>) => void) => Promise<unknown>;
 
 /** Runs `unit` in a loop on each of `clients` for `seconds`; returns the latency of every unit in ms. */
-async function loop(clients: pg.Client[], seconds: number, unit: Unit, database: string): Promise<{ latencies: number[]; seconds: number; cpu: CpuSplit }> {
+async function loop(
+  clients: pg.Client[],
+  seconds: number,
+  unit: Unit,
+  database: string,
+): Promise<{ latencies: number[]; seconds: number; cpu: CpuSplit }> {
   const latencies: number[] = [];
   const cpu = cpuMeter(undefined, database);
   const started = performance.now();
   const end = started + seconds * 1000;
-  await Promise.all(clients.map(async (client) => {
-    while (performance.now() < end) {
-      const t = performance.now();
-      await unit(client);
-      latencies.push(performance.now() - t);
-    }
-  }));
+  await Promise.all(
+    clients.map(async (client) => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await unit(client);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
   return { latencies, seconds: (performance.now() - started) / 1000, cpu: cpu() };
 }
 
@@ -64,8 +71,16 @@ export interface RlsResult {
  * of measurement split into two alternating halves (ABAB), so that drift
  * (autovacuum, cache, the other processes on the machine) hits both alike.
  */
-export async function measureRls(databaseUrl: string, database: string, tenantId: string, rls: QueueSql, explicit: QueueSql,
-  concurrency: number, warmup: number, seconds: number): Promise<RlsResult> {
+export async function measureRls(
+  databaseUrl: string,
+  database: string,
+  tenantId: string,
+  rls: QueueSql,
+  explicit: QueueSql,
+  concurrency: number,
+  warmup: number,
+  seconds: number,
+): Promise<RlsResult> {
   const clients = Array.from({ length: concurrency }, () => new pg.Client({ connectionString: databaseUrl }));
   await Promise.all(clients.map((c) => c.connect()));
   const withRls: Unit = async (c, sink) => {
@@ -84,7 +99,9 @@ export async function measureRls(databaseUrl: string, database: string, tenantId
     // Both must return the same rows, or the comparison means nothing.
     const ids = async (unit: Unit) => {
       let found: string[] = [];
-      await unit(clients[0]!, (rows) => { found = rows.map((r) => r.id); });
+      await unit(clients[0]!, (rows) => {
+        found = rows.map((r) => r.id);
+      });
       return found;
     };
     const [a, b] = [await ids(withRls), await ids(withWhere)];
@@ -94,7 +111,10 @@ export async function measureRls(databaseUrl: string, database: string, tenantId
     const empty = () => ({ latencies: [] as number[], seconds: 0, cpu: { server: 0, postgres: 0, client: 0 } });
     const samples = { rls: empty(), explicit: empty() };
     for (let round = 0; round < 2; round++) {
-      for (const [key, unit] of [['rls', withRls], ['explicit', withWhere]] as const) {
+      for (const [key, unit] of [
+        ['rls', withRls],
+        ['explicit', withWhere],
+      ] as const) {
         const r = await loop(clients, seconds / 2, unit, database);
         samples[key].latencies.push(...r.latencies);
         samples[key].seconds += r.seconds;
@@ -144,7 +164,9 @@ export async function serverTimes(databaseUrl: string, tenantId: string, q: Queu
     for (let i = 0; i < n; i++) {
       await client.query(`BEGIN; ${underRls ? 'SET LOCAL ROLE reclaim_app;' : ''} SELECT set_config('app.tenant_id', '${tenantId}', true)`);
       const r = await client.query<{ 'QUERY PLAN': Array<{ 'Planning Time': number; 'Execution Time': number }> }>(
-        `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${q.sql}`, q.params);
+        `EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${q.sql}`,
+        q.params,
+      );
       await client.query('COMMIT');
       const [p] = r.rows[0]!['QUERY PLAN'];
       times.push(p!['Planning Time'] + p!['Execution Time']);

@@ -23,7 +23,21 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { withDatabase } from './fill.js';
-import { adminQuery, confirmCompany, dist, gql, health, machineLine, rssOf, SERVER_MAIN, spawnServer, stopProc, writeDocsBlock, type Dist, type Proc } from './bench-kit.js';
+import {
+  adminQuery,
+  confirmCompany,
+  dist,
+  gql,
+  health,
+  machineLine,
+  rssOf,
+  SERVER_MAIN,
+  spawnServer,
+  stopProc,
+  writeDocsBlock,
+  type Dist,
+  type Proc,
+} from './bench-kit.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -54,31 +68,61 @@ const GAP_S = 10;
 
 const SLA_SUB = 'subscription { slaBreached { kind dueAt complaint { id } } }';
 
-interface Tenant { tenantId: string; departmentId: string; categoryId: string; customerId: string; watcher: string }
+interface Tenant {
+  tenantId: string;
+  departmentId: string;
+  categoryId: string;
+  customerId: string;
+  watcher: string;
+}
 
 async function setUp(server: Proc): Promise<Tenant> {
-  const signUp = (await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token tenant { id } } }`, {
-    input: { slug: 'bench-sla', name: 'Bench SLA', adminEmail: 'admin@bench-sla.test', adminPassword: 'bench-password-1', adminName: 'Admin' },
-  })).signUpTenant;
+  const signUp = (
+    await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token tenant { id } } }`, {
+      input: {
+        slug: 'bench-sla',
+        name: 'Bench SLA',
+        adminEmail: 'admin@bench-sla.test',
+        adminPassword: 'bench-password-1',
+        adminName: 'Admin',
+      },
+    })
+  ).signUpTenant;
   const token = signUp.token;
   await confirmCompany(dbUrl, 'bench-sla');
-  const departmentId = (await gql(server.base, 'mutation { createDepartment(input: { name: "Quality" }) { id } }', {}, token)).createDepartment.id;
-  const categoryId = (await gql(server.base, 'mutation { createCategory(input: { name: "Defects" }) { id } }', {}, token)).createCategory.id;
-  await gql(server.base, `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
-    input: { email: 'qm@bench-sla.test', name: 'Quality Manager', password: 'bench-password-1', roles: ['QUALITY_MANAGER'] },
-  }, token);
-  const watcher = (await gql(server.base, `mutation($input: LoginInput!) { login(input: $input) { token } }`, {
-    input: { tenantSlug: 'bench-sla', email: 'qm@bench-sla.test', password: 'bench-password-1' },
-  })).login.token;
+  const departmentId = (await gql(server.base, 'mutation { createDepartment(input: { name: "Quality" }) { id } }', {}, token))
+    .createDepartment.id;
+  const categoryId = (await gql(server.base, 'mutation { createCategory(input: { name: "Defects" }) { id } }', {}, token)).createCategory
+    .id;
+  await gql(
+    server.base,
+    `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+    {
+      input: { email: 'qm@bench-sla.test', name: 'Quality Manager', password: 'bench-password-1', roles: ['QUALITY_MANAGER'] },
+    },
+    token,
+  );
+  const watcher = (
+    await gql(server.base, `mutation($input: LoginInput!) { login(input: $input) { token } }`, {
+      input: { tenantSlug: 'bench-sla', email: 'qm@bench-sla.test', password: 'bench-password-1' },
+    })
+  ).login.token;
   const customerId = randomUUID();
-  await query(`INSERT INTO customers (tenant_id, id, name, email) VALUES ($1, $2, 'Bench Customer', 'bench@example.com')`, [signUp.tenant.id, customerId]);
+  await query(`INSERT INTO customers (tenant_id, id, name, email) VALUES ($1, $2, 'Bench Customer', 'bench@example.com')`, [
+    signUp.tenant.id,
+    customerId,
+  ]);
   return { tenantId: signUp.tenant.id, departmentId, categoryId, customerId, watcher };
 }
 
 async function query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
-  try { return (await c.query(sql, params)).rows; } finally { await c.end(); }
+  try {
+    return (await c.query(sql, params)).rows;
+  } finally {
+    await c.end();
+  }
 }
 
 /**
@@ -90,7 +134,8 @@ async function fill(t: Tenant, tag: string, count: number, fromMs: number, spanM
   const due = new Map<string, number>();
   for (let done = 0; done < count; done += 100_000) {
     const n = Math.min(100_000, count - done);
-    const rows = await query<{ id: string; due: string }>(`
+    const rows = await query<{ id: string; due: string }>(
+      `
       WITH c AS (
         INSERT INTO complaints (tenant_id, id, number, kind, channel, stage, priority, demand, subject, description,
                                 customer_id, customer_name, category_id, department_id, sla_state, sla_due_at, version,
@@ -104,7 +149,8 @@ async function fill(t: Tenant, tag: string, count: number, fromMs: number, spanM
       INSERT INTO sla_deadlines (tenant_id, complaint_id, clock, stage, started_at, budget_ms, consumed_ms, running_since, due_at)
       SELECT $1, id, 'STAGE', 'REGISTERED', now(), 3600000, 0, now(), sla_due_at FROM c
       RETURNING complaint_id AS id, ${keep ? '(extract(epoch FROM due_at) * 1000)::float8' : 'NULL'} AS due`,
-      [t.tenantId, tag, done, t.customerId, t.categoryId, t.departmentId, fromMs, spanMs, n]);
+      [t.tenantId, tag, done, t.customerId, t.categoryId, t.departmentId, fromMs, spanMs, n],
+    );
     if (keep) for (const r of rows) due.set(r.id, Number(r.due));
   }
   return due;
@@ -117,7 +163,10 @@ async function dbNow(): Promise<number> {
 /** A subscriber that timestamps each alert: complaint id → arrival (Date.now()). */
 async function subscriber(base: string, token: string): Promise<{ ws: WebSocket; arrivals: Map<string, number>; duplicates: number[] }> {
   const ws = new WebSocket(base.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
-  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
   const arrivals = new Map<string, number>();
   const duplicates: number[] = [];
   const acked = new Promise<void>((resolve) => ws.once('message', () => resolve()));
@@ -143,10 +192,13 @@ function timerFloor(instants: number[], offsetMs: number): Promise<number[]> {
     if (!instants.length) resolve(late);
     for (const at of instants) {
       const local = at - offsetMs;
-      setTimeout(() => {
-        late.push(Date.now() - local);
-        if (late.length === instants.length) resolve(late);
-      }, Math.max(0, local - Date.now()));
+      setTimeout(
+        () => {
+          late.push(Date.now() - local);
+          if (late.length === instants.length) resolve(late);
+        },
+        Math.max(0, local - Date.now()),
+      );
     }
   });
 }
@@ -192,10 +244,12 @@ async function latency(t: Tenant, server: Proc) {
   sub.ws.close();
   const floorLate = await floor;
   // Of the lag, the part until the scheduler claimed the clock (the database's clock at the claim).
-  const [claim] = await query(`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+  const [claim] =
+    await query(`SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
     FROM (SELECT extract(epoch FROM fired_at - due_at) * 1000 AS ms FROM sla_breaches) x`);
   return {
-    claimP50: Number(claim.p50), claimP99: Number(claim.p99),
+    claimP50: Number(claim.p50),
+    claimP99: Number(claim.p99),
     isolated: lags(isolated, sub.arrivals, offset, t0, isolatedEnd),
     burst: lags(burst, sub.arrivals, offset, burstStart, burstEnd),
     isolatedDuringBurst: lags(isolated, sub.arrivals, offset, burstStart, burstEnd),
@@ -228,7 +282,11 @@ function timersRss(n: number): Promise<number> {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', () => {
-      try { resolve(JSON.parse(out.trim().split('\n').pop()!).rss / MB); } catch (e) { reject(e); }
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop()!).rss / MB);
+      } catch (e) {
+        reject(e);
+      }
     });
   });
 }
@@ -276,7 +334,12 @@ async function run() {
     '| deadlines | alerts | p50 ms | p99 ms | max ms | lost | target |',
     '|---|--:|--:|--:|--:|--:|---|',
     row('isolated', lat.isolated, `p99 ≤ ${TARGET.isolatedP99Ms} ms`, lat.isolated.p99 <= TARGET.isolatedP99Ms && lat.isolated.lost === 0),
-    row(`the burst (${BURST.toLocaleString('en')} in one minute)`, lat.burst, `p99 ≤ ${TARGET.burstP99Ms} ms`, lat.burst.p99 <= TARGET.burstP99Ms && lat.burst.lost === 0),
+    row(
+      `the burst (${BURST.toLocaleString('en')} in one minute)`,
+      lat.burst,
+      `p99 ≤ ${TARGET.burstP99Ms} ms`,
+      lat.burst.p99 <= TARGET.burstP99Ms && lat.burst.lost === 0,
+    ),
     row('isolated, during the burst minute', lat.isolatedDuringBurst, '–', null),
     row('baseline: a bare setTimeout per isolated deadline, this process', lat.floor, 'the floor', null),
     '',

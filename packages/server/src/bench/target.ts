@@ -25,9 +25,7 @@ export interface TargetOptions {
   first?: number;
 }
 
-export type TargetMessage =
-  | { type: 'ready'; port: number }
-  | { type: 'stats'; roundTrips: number; byStatement: Record<string, number> };
+export type TargetMessage = { type: 'ready'; port: number } | { type: 'stats'; roundTrips: number; byStatement: Record<string, number> };
 
 /** Round trips to PostgreSQL, by the first two words of each statement sent in one. */
 const byStatement: Record<string, number> = {};
@@ -36,11 +34,21 @@ const keys = new Map<string, string>();
 const originalQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function countedQuery(this: pg.Client, ...args: unknown[]) {
   const first = args[0];
-  const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text ?? '?';
+  const text = typeof first === 'string' ? first : ((first as { text?: string } | undefined)?.text ?? '?');
   let key = keys.get(text);
   if (key === undefined) {
     // 'SET LOCAL ROLE reclaim_app; SELECT set_config(...)' -> 'SET LOCAL; SELECT set_config'
-    key = text.split(';').map((stmt) => stmt.trim().split(/[\s(]+/).slice(0, 2).join(' ')).filter(Boolean).join('; ');
+    key = text
+      .split(';')
+      .map((stmt) =>
+        stmt
+          .trim()
+          .split(/[\s(]+/)
+          .slice(0, 2)
+          .join(' '),
+      )
+      .filter(Boolean)
+      .join('; ');
     if (keys.size < 1000) keys.set(text, key);
   }
   roundTrips += 1;
@@ -55,8 +63,13 @@ async function start(options: TargetOptions): Promise<{ server: Server; close():
   const { dataSource } = await createDataSource({ databaseUrl: options.databaseUrl, dbPoolSize: options.poolSize });
   // Production settings, except that the rate limits (per user and per address) are out of reach: one
   // benchmark user makes far more requests than a person would. The limiter's code still runs.
-  const config = { ...loadConfig({}), jwtSecret: randomBytes(32).toString('hex'), production: true,
-    rateLimitPerMinute: 1e9, anonymousRateLimitPerMinute: 1e9 };
+  const config = {
+    ...loadConfig({}),
+    jwtSecret: randomBytes(32).toString('hex'),
+    production: true,
+    rateLimitPerMinute: 1e9,
+    anonymousRateLimitPerMinute: 1e9,
+  };
   const app = await createApp(dataSource, config);
   return {
     server: app.server,

@@ -41,28 +41,47 @@ const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432
 const log = (s: string) => console.log(s);
 const QUEUE_QUERY = `query Queue($d: ID!) { complaints(filter: { departmentId: $d, stages: [RECEIVED, REGISTERED, ANALYSIS, DECISION, IMPLEMENTATION, FEEDBACK] }, first: 50) { edges { node { id number subject priority stage slaDueAt slaState } } pageInfo { hasNextPage endCursor } } }`;
 
-interface Setup { name: string; urls: string[] }
-interface Round { perSecond: number; p50: number; p99: number; errors: number; detail: string }
+interface Setup {
+  name: string;
+  urls: string[];
+}
+interface Round {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  detail: string;
+}
 
 /** One measurement: `CONNECTIONS` closed-loop clients split evenly over `setup.urls`, for `seconds`. */
 async function load(setup: Setup, body: string, token: string, expectBody: string, seconds: number): Promise<Round> {
   const latencies: number[] = [];
-  const results = await Promise.all(setup.urls.map((url) => {
-    const instance = autocannon({
-      url: `${url}/graphql`, method: 'POST', body, connections: Math.max(1, Math.round(CONNECTIONS / setup.urls.length)),
-      duration: seconds, expectBody, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    });
-    instance.on('response', (_c: unknown, status: number, _b: number, time: number) => {
-      if (status >= 200 && status < 300) latencies.push(time);
-    });
-    return instance;
-  }));
+  const results = await Promise.all(
+    setup.urls.map((url) => {
+      const instance = autocannon({
+        url: `${url}/graphql`,
+        method: 'POST',
+        body,
+        connections: Math.max(1, Math.round(CONNECTIONS / setup.urls.length)),
+        duration: seconds,
+        expectBody,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
+      instance.on('response', (_c: unknown, status: number, _b: number, time: number) => {
+        if (status >= 200 && status < 300) latencies.push(time);
+      });
+      return instance;
+    }),
+  );
   const d = dist(latencies, 0);
   return {
     perSecond: results.reduce((n, r) => n + r['2xx'] / r.duration, 0),
-    p50: d.p50, p99: d.p99,
+    p50: d.p50,
+    p99: d.p99,
     errors: results.reduce((n, r) => n + r.errors + r.non2xx + r.mismatches + r.timeouts, 0),
-    detail: ['errors', 'non2xx', 'mismatches', 'timeouts'].map((k) => `${k} ${results.reduce((n, r) => n + (r[k as 'errors'] ?? 0), 0)}`).join(', '),
+    detail: ['errors', 'non2xx', 'mismatches', 'timeouts']
+      .map((k) => `${k} ${results.reduce((n, r) => n + (r[k as 'errors'] ?? 0), 0)}`)
+      .join(', '),
   };
 }
 
@@ -80,10 +99,15 @@ async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: benchUrl });
   await admin.connect();
   await admin.query(`DO $$ BEGIN CREATE ROLE ${role} LOGIN IN ROLE reclaim_node; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
-  const { rows: [dept] } = await admin.query<{ id: string }>(`
+  const {
+    rows: [dept],
+  } = await admin.query<{ id: string }>(
+    `
     SELECT department_id AS id FROM complaints
      WHERE tenant_id = $1 AND stage NOT IN ('CLOSED', 'REJECTED') AND department_id IS NOT NULL
-     GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`, [fill.largest.id]);
+     GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    [fill.largest.id],
+  );
   await admin.end();
   const asNode = new URL(benchUrl);
   asNode.username = role;
@@ -95,11 +119,21 @@ async function main(): Promise<void> {
     const bouncer = await startPgBouncer(dir, benchUrl, role);
     daemons.push(bouncer);
     const env = (databaseUrl: string) => ({
-      DATABASE_URL: databaseUrl, DATABASE_LISTEN_URL: asNode.toString(), PUBSUB: 'postgres', REDIS_URL: '',
-      MIGRATE_ON_START: '0', DEMO_DATA: '0', JWT_SECRET: JWT, TRUSTED_PROXIES: '1', NODE_ENV: 'production',
-      DB_POOL_SIZE: String(NODE_POOL), SHUTDOWN_READY_DELAY_MS: String(READY_DELAY_MS), SHUTDOWN_DEADLINE_MS: '20000',
+      DATABASE_URL: databaseUrl,
+      DATABASE_LISTEN_URL: asNode.toString(),
+      PUBSUB: 'postgres',
+      REDIS_URL: '',
+      MIGRATE_ON_START: '0',
+      DEMO_DATA: '0',
+      JWT_SECRET: JWT,
+      TRUSTED_PROXIES: '1',
+      NODE_ENV: 'production',
+      DB_POOL_SIZE: String(NODE_POOL),
+      SHUTDOWN_READY_DELAY_MS: String(READY_DELAY_MS),
+      SHUTDOWN_DEADLINE_MS: '20000',
       // One benchmark user makes far more requests than a person would (as in bench:queue); the limiter's code still runs.
-      RATE_LIMIT_PER_MINUTE: '1000000000', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000000',
+      RATE_LIMIT_PER_MINUTE: '1000000000',
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '1000000000',
       RATE_LIMIT_PREFIX: `bench-topology-${randomBytes(4).toString('hex')}`,
     });
     for (const url of [asNode.toString(), asNode.toString(), bouncer.url, bouncer.url]) {
@@ -114,20 +148,32 @@ async function main(): Promise<void> {
       { name: 'through PgBouncer and HAProxy', urls: [balancer.url] },
     ];
 
-    const login = await (await fetch(`${balancer.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($i: LoginInput!) { login(input: $i) { token } }',
-        variables: { i: { tenantSlug: fill.largest.slug, email: fill.largest.userEmail, password: BENCH_PASSWORD } } }),
-    })).json() as { data?: { login?: { token: string } } };
+    const login = (await (
+      await fetch(`${balancer.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation($i: LoginInput!) { login(input: $i) { token } }',
+          variables: { i: { tenantSlug: fill.largest.slug, email: fill.largest.userEmail, password: BENCH_PASSWORD } },
+        }),
+      })
+    ).json()) as { data?: { login?: { token: string } } };
     const token = login.data?.login?.token;
     if (!token) throw new Error(`login failed: ${JSON.stringify(login)}`);
     const body = JSON.stringify({ query: QUEUE_QUERY, variables: { d: dept!.id } });
-    const probe = async (base: string) => (await fetch(`${base}/graphql`, {
-      method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    })).text();
+    const probe = async (base: string) =>
+      (
+        await fetch(`${base}/graphql`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        })
+      ).text();
     const expectBody = await probe(direct1.base);
-    if (JSON.parse(expectBody).data?.complaints?.edges?.length !== 50) throw new Error(`unexpected queue page: ${expectBody.slice(0, 300)}`);
-    for (const s of setups) for (const url of s.urls) if (await probe(url) !== expectBody) throw new Error(`${s.name} serves a different page`);
+    if (JSON.parse(expectBody).data?.complaints?.edges?.length !== 50)
+      throw new Error(`unexpected queue page: ${expectBody.slice(0, 300)}`);
+    for (const s of setups)
+      for (const url of s.urls) if ((await probe(url)) !== expectBody) throw new Error(`${s.name} serves a different page`);
     log(`largest company ${fill.largest.slug} (${fill.largest.complaints} complaints); the same page of 50 from every set-up`);
 
     log(`warm-up: ${Math.min(3, DURATION)} s each`);
@@ -139,7 +185,9 @@ async function main(): Promise<void> {
         const k = (i + r) % setups.length; // rotate which set-up goes first
         const figures = await load(setups[k]!, body, token, expectBody, DURATION);
         rounds[k]!.push(figures);
-        log(`  round ${r + 1}, ${setups[k]!.name}: ${figures.perSecond.toFixed(0)} req/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, errors ${figures.errors}${figures.errors ? ` (${figures.detail})` : ''}`);
+        log(
+          `  round ${r + 1}, ${setups[k]!.name}: ${figures.perSecond.toFixed(0)} req/s, p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, errors ${figures.errors}${figures.errors ? ` (${figures.detail})` : ''}`,
+        );
       }
     }
     const summary = setups.map((s, i) => ({
@@ -162,7 +210,9 @@ async function main(): Promise<void> {
     const stopMs = performance.now() - signalled;
     const during = await running;
     nodes.splice(nodes.indexOf(pooled1), 1);
-    log(`  exit after ${stopMs.toFixed(0)} ms (readiness delay ${READY_DELAY_MS} ms); through the balancer meanwhile: ${during.perSecond.toFixed(0)} req/s, errors ${during.errors}${during.errors ? ` (${during.detail})` : ''}`);
+    log(
+      `  exit after ${stopMs.toFixed(0)} ms (readiness delay ${READY_DELAY_MS} ms); through the balancer meanwhile: ${during.perSecond.toFixed(0)} req/s, errors ${during.errors}${during.errors ? ` (${during.detail})` : ''}`,
+    );
 
     const table = [
       `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${versionOf(PGBOUNCER, '--version', /PgBouncer ([\d.]+)/)} (transaction mode, pool 20) and ${versionOf(HAPROXY, '-v', /version ([\d.]+)/)} from Debian's packages on the same machine.`,
@@ -170,7 +220,10 @@ async function main(): Promise<void> {
       '',
       '| set-up | req/s | vs direct | p50 ms | p99 ms | errors |',
       '|---|---|---|---|---|---|',
-      ...summary.map((s) => `| ${s.name} | ${s.perSecond.toFixed(0)} | ${(s.perSecond / base * 100).toFixed(0)} % | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.errors} |`),
+      ...summary.map(
+        (s) =>
+          `| ${s.name} | ${s.perSecond.toFixed(0)} | ${((s.perSecond / base) * 100).toFixed(0)} % | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${s.errors} |`,
+      ),
       '',
       `SIGTERM to one of the two nodes behind HAProxy under that load: exit after ${(stopMs / 1000).toFixed(2)} s (SHUTDOWN_READY_DELAY_MS=${READY_DELAY_MS}); the balancer served ${during.perSecond.toFixed(0)} req/s over those 6 s with ${during.errors} failed requests.`,
     ].join('\n');

@@ -40,16 +40,25 @@ export async function startPgBouncer(dir: string, databaseUrl: string, user: str
   const target = new URL(databaseUrl);
   const port = await freePort();
   writeFileSync(join(dir, 'users.txt'), `"${user}" ""\n`);
-  writeFileSync(join(dir, 'pgbouncer.ini'), [
-    '[databases]',
-    `reclaim = host=${target.hostname} port=${target.port || 5432} dbname=${target.pathname.slice(1)}`,
-    '[pgbouncer]',
-    `listen_addr = 127.0.0.1`, `listen_port = ${port}`, 'unix_socket_dir =',
-    'auth_type = trust', `auth_file = ${join(dir, 'users.txt')}`,
-    'pool_mode = transaction', `default_pool_size = ${poolSize}`, 'max_client_conn = 1000',
-    'ignore_startup_parameters = extra_float_digits,idle_in_transaction_session_timeout',
-    `logfile = ${join(dir, 'pgbouncer.log')}`, `pidfile = ${join(dir, 'pgbouncer.pid')}`,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'pgbouncer.ini'),
+    [
+      '[databases]',
+      `reclaim = host=${target.hostname} port=${target.port || 5432} dbname=${target.pathname.slice(1)}`,
+      '[pgbouncer]',
+      `listen_addr = 127.0.0.1`,
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'users.txt')}`,
+      'pool_mode = transaction',
+      `default_pool_size = ${poolSize}`,
+      'max_client_conn = 1000',
+      'ignore_startup_parameters = extra_float_digits,idle_in_transaction_session_timeout',
+      `logfile = ${join(dir, 'pgbouncer.log')}`,
+      `pidfile = ${join(dir, 'pgbouncer.pid')}`,
+    ].join('\n'),
+  );
   chmodSync(dir, 0o777);
   for (const f of ['users.txt', 'pgbouncer.ini']) chmodSync(join(dir, f), 0o644);
   // PgBouncer will not run as root: it drops to the PostgreSQL user then.
@@ -57,11 +66,15 @@ export async function startPgBouncer(dir: string, databaseUrl: string, user: str
   const child = spawn(PGBOUNCER, [...(asRoot ? ['-u', 'postgres'] : []), join(dir, 'pgbouncer.ini')], { stdio: 'ignore' });
   const url = `postgres://${user}@127.0.0.1:${port}/reclaim`;
   const daemon = { url, child, stop: () => stopChild(child) };
-  await waitFor(async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.end();
-  }, 'PgBouncer', () => readIf(join(dir, 'pgbouncer.log'))).catch(async (err) => {
+  await waitFor(
+    async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.end();
+    },
+    'PgBouncer',
+    () => readIf(join(dir, 'pgbouncer.log')),
+  ).catch(async (err) => {
     await daemon.stop();
     throw err;
   });
@@ -78,15 +91,33 @@ export async function startPgBouncer(dir: string, databaseUrl: string, user: str
  */
 export async function startHaproxy(dir: string, nodes: string[]): Promise<Daemon> {
   const port = await freePort();
-  writeFileSync(join(dir, 'haproxy.cfg'), [
-    'global', '  maxconn 4000',
-    'defaults', '  mode http', '  timeout connect 2s', '  timeout client 60s', '  timeout server 60s', '  timeout tunnel 1h',
-    '  option forwardfor', '  retries 3', '  option redispatch 1', '  retry-on conn-failure empty-response 503',
-    'frontend reclaim', `  bind 127.0.0.1:${port}`, '  default_backend nodes',
-    'backend nodes', '  balance roundrobin', '  option httpchk GET /readyz', '  http-check expect status 200',
-    '  timeout check 3s', '  default-server inter 200ms fall 2 rise 2',
-    ...nodes.map((n, i) => `  server node${i + 1} ${new URL(n).host} check`),
-  ].join('\n') + '\n');
+  writeFileSync(
+    join(dir, 'haproxy.cfg'),
+    [
+      'global',
+      '  maxconn 4000',
+      'defaults',
+      '  mode http',
+      '  timeout connect 2s',
+      '  timeout client 60s',
+      '  timeout server 60s',
+      '  timeout tunnel 1h',
+      '  option forwardfor',
+      '  retries 3',
+      '  option redispatch 1',
+      '  retry-on conn-failure empty-response 503',
+      'frontend reclaim',
+      `  bind 127.0.0.1:${port}`,
+      '  default_backend nodes',
+      'backend nodes',
+      '  balance roundrobin',
+      '  option httpchk GET /readyz',
+      '  http-check expect status 200',
+      '  timeout check 3s',
+      '  default-server inter 200ms fall 2 rise 2',
+      ...nodes.map((n, i) => `  server node${i + 1} ${new URL(n).host} check`),
+    ].join('\n') + '\n',
+  );
   const child = spawn(HAPROXY, ['-f', join(dir, 'haproxy.cfg'), '-db'], { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   const daemon = { url, child, stop: () => stopChild(child) };

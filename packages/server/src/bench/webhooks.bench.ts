@@ -40,7 +40,12 @@ const PORT = 4741;
 const TARGET_P95_MS = 1000;
 const log = (s: string) => console.log(s);
 
-interface Arrival { path: string; id: string; complaintId: string; at: number }
+interface Arrival {
+  path: string;
+  id: string;
+  complaintId: string;
+  at: number;
+}
 
 function receiver(hang: boolean, arrivals: Arrival[]): Promise<{ server: Server; base: string }> {
   const server = createServer((req, res) => {
@@ -54,7 +59,9 @@ function receiver(hang: boolean, arrivals: Arrival[]): Promise<{ server: Server;
       res.writeHead(204).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })),
+  );
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -66,22 +73,37 @@ async function main() {
   const arrivals: Arrival[] = [];
   const healthy = await receiver(false, arrivals);
   const hanging = await receiver(true, []);
-  const server = await spawnServer(SERVER_MAIN, {
-    DATABASE_URL: withDatabase(adminUrl, DB), PUBSUB: 'postgres', DEMO_DATA: '0', WEBHOOKS_ALLOW_INSECURE: '1',
-    SIGN_UPS_PER_HOUR_PER_ADDRESS: '0', RATE_LIMIT_PER_MINUTE: '0', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
-  }, PORT);
+  const server = await spawnServer(
+    SERVER_MAIN,
+    {
+      DATABASE_URL: withDatabase(adminUrl, DB),
+      PUBSUB: 'postgres',
+      DEMO_DATA: '0',
+      WEBHOOKS_ALLOW_INSECURE: '1',
+      SIGN_UPS_PER_HOUR_PER_ADDRESS: '0',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ANONYMOUS_RATE_LIMIT_PER_MINUTE: '0',
+    },
+    PORT,
+  );
   try {
     const tokens: string[] = [];
     for (let c = 0; c < COMPANIES; c++) {
       const slug = `bench-wh-${c}`;
-      const { token } = (await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
-        input: { slug, name: `Bench ${c}`, adminEmail: `admin@${slug}.test`, adminPassword: 'bench-password-1', adminName: 'Admin' },
-      })).signUpTenant;
+      const { token } = (
+        await gql(server.base, `mutation($input: SignUpTenantInput!) { signUpTenant(input: $input) { token } }`, {
+          input: { slug, name: `Bench ${c}`, adminEmail: `admin@${slug}.test`, adminPassword: 'bench-password-1', adminName: 'Admin' },
+        })
+      ).signUpTenant;
       tokens.push(token);
       for (let e = 0; e < 10; e++) {
         const url = e < HEALTHY_PER_COMPANY ? `${healthy.base}/c${c}/e${e}` : `${hanging.base}/c${c}`;
-        await gql(server.base, `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
-          { input: { url, eventTypes: ['COMPLAINT_RECEIVED'] } }, token);
+        await gql(
+          server.base,
+          `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret } }`,
+          { input: { url, eventTypes: ['COMPLAINT_RECEIVED'] } },
+          token,
+        );
       }
     }
     const sentAt = new Map<string, number>();
@@ -91,14 +113,27 @@ async function main() {
     for (let i = 0; i < COMPLAINTS; i++) {
       const due = started + (i * 1000) / RATE;
       await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
-      pending.push((async () => {
-        const t0 = Date.now();
-        const { registerComplaint } = await gql(server.base, `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`, {
-          input: { kind: 'CLAIM', channel: 'API', subject: `Bench ${i}`, description: 'Webhook bench', customer: { name: 'Bench', email: 'bench@example.com' } },
-        }, tokens[i % COMPANIES]);
-        requestMs.push(Date.now() - t0);
-        sentAt.set(registerComplaint.id, t0);
-      })());
+      pending.push(
+        (async () => {
+          const t0 = Date.now();
+          const { registerComplaint } = await gql(
+            server.base,
+            `mutation($input: RegisterComplaintInput!) { registerComplaint(input: $input) { id } }`,
+            {
+              input: {
+                kind: 'CLAIM',
+                channel: 'API',
+                subject: `Bench ${i}`,
+                description: 'Webhook bench',
+                customer: { name: 'Bench', email: 'bench@example.com' },
+              },
+            },
+            tokens[i % COMPANIES],
+          );
+          requestMs.push(Date.now() - t0);
+          sentAt.set(registerComplaint.id, t0);
+        })(),
+      );
     }
     await Promise.all(pending);
     const expected = COMPLAINTS * HEALTHY_PER_COMPANY;

@@ -56,7 +56,10 @@ export abstract class ClaimingWorker<Row> {
   private readonly byKey = new Map<string, number>();
   readonly stats = { claimed: 0, delivered: 0, failed: 0, errors: 0 };
 
-  constructor(private readonly name: string, private readonly slots: ClaimingSlots) {}
+  constructor(
+    private readonly name: string,
+    private readonly slots: ClaimingSlots,
+  ) {}
 
   /** The companies with rows due now, the longest waiting first. */
   protected abstract dueTenants(): Promise<string[]>;
@@ -133,13 +136,15 @@ export abstract class ClaimingWorker<Row> {
         this.again = false;
         await this.claimAll();
       } while (this.again && !this.stopped);
-    })().catch((err) => {
-      this.stats.errors++;
-      if (!this.stopped) log.error(`${this.name}: ${(err as Error).message}`);
-    }).finally(() => {
-      this.looking = undefined;
-      this.schedule(this.slots.pollMs);
-    });
+    })()
+      .catch((err) => {
+        this.stats.errors++;
+        if (!this.stopped) log.error(`${this.name}: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        this.looking = undefined;
+        this.schedule(this.slots.pollMs);
+      });
   }
 
   /** One turn for every company with due rows. */
@@ -170,17 +175,20 @@ export abstract class ClaimingWorker<Row> {
       count(this.byTenant, tenantId, -1);
       if (key !== undefined) count(this.byKey, key, -1);
     };
-    const sending = this.send(tenantId, row, release).then((outcome) => {
-      if (outcome === 'delivered') this.stats.delivered++;
-      else if (outcome === 'failed') this.stats.failed++;
-    }).catch((err) => {
-      this.stats.errors++;
-      log.error(`${this.name}: ${this.describe(row)}: ${(err as Error).message}`);
-    }).finally(() => {
-      release();
-      this.inFlight.delete(sending);
-      this.wake();
-    });
+    const sending = this.send(tenantId, row, release)
+      .then((outcome) => {
+        if (outcome === 'delivered') this.stats.delivered++;
+        else if (outcome === 'failed') this.stats.failed++;
+      })
+      .catch((err) => {
+        this.stats.errors++;
+        log.error(`${this.name}: ${this.describe(row)}: ${(err as Error).message}`);
+      })
+      .finally(() => {
+        release();
+        this.inFlight.delete(sending);
+        this.wake();
+      });
     this.inFlight.add(sending);
   }
 }

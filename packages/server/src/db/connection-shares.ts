@@ -197,4 +197,5 @@ export class ConnectionShares {
 
 const companyKey = (company: string) => `c:${company}`;
 const userKey = (company: string, user: string) => `u:${company}/${user}`;
-const keysOf = (holder: Holder) => holder.user ? [companyKey(holder.company), userKey(holder.company, holder.user)] : [companyKey(holder.company)];
+const keysOf = (holder: Holder) =>
+  holder.user ? [companyKey(holder.company), userKey(holder.company, holder.user)] : [companyKey(holder.company)];

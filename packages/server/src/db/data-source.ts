@@ -21,22 +21,41 @@ const PG_TYPES = {
   },
 };
 
-export type DatabaseOptions = Partial<Pick<Config, 'databaseUrl' | 'pgliteDataDir' | 'dbPoolSize' | 'dbStatementTimeoutMs'
-  | 'dbLockTimeoutMs' | 'dbIdleInTransactionTimeoutMs' | 'dbPoolWaitMs' | 'dbCompanyConnections' | 'dbUserConnections' | 'dbCompanyCost'>>;
+export type DatabaseOptions = Partial<
+  Pick<
+    Config,
+    | 'databaseUrl'
+    | 'pgliteDataDir'
+    | 'dbPoolSize'
+    | 'dbStatementTimeoutMs'
+    | 'dbLockTimeoutMs'
+    | 'dbIdleInTransactionTimeoutMs'
+    | 'dbPoolWaitMs'
+    | 'dbCompanyConnections'
+    | 'dbUserConnections'
+    | 'dbCompanyCost'
+  >
+>;
 
 export type DatabaseMode = 'postgres' | 'embedded';
 
 export async function createDataSource(options: DatabaseOptions): Promise<{ dataSource: DataSource; mode: DatabaseMode }> {
   const common = {
-    type: 'postgres' as const, entities, migrations, synchronize: false,
-    migrationsTransactionMode: 'each' as const, namingStrategy: new SnakeNamingStrategy(),
+    type: 'postgres' as const,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsTransactionMode: 'each' as const,
+    namingStrategy: new SnakeNamingStrategy(),
   };
   const size = options.dbPoolSize ?? DB_DEFAULTS.dbPoolSize;
   const waitMs = options.dbPoolWaitMs ?? DB_DEFAULTS.dbPoolWaitMs;
   const idleMs = options.dbIdleInTransactionTimeoutMs ?? DB_DEFAULTS.dbIdleInTransactionTimeoutMs;
   if (options.databaseUrl) {
     const dataSource = new DataSource({
-      ...common, url: options.databaseUrl, poolSize: size,
+      ...common,
+      url: options.databaseUrl,
+      poolSize: size,
       // Sent when each connection starts: SET LOCAL ROLE does not apply a role's own settings.
       extra: { types: PG_TYPES, connectionTimeoutMillis: waitMs, ...(idleMs > 0 && { idle_in_transaction_session_timeout: idleMs }) },
     });
@@ -59,7 +78,8 @@ function unitLimits(options: DatabaseOptions, size: number, waitMs: number) {
   const shares = sharesOf(size);
   return {
     shares: new ConnectionShares({
-      size, waitMs,
+      size,
+      waitMs,
       perCompany: Math.min(size, options.dbCompanyConnections || shares.perCompany),
       perUser: Math.min(size, options.dbUserConnections || shares.perUser),
       costPerCompany: options.dbCompanyCost ?? DB_DEFAULTS.dbCompanyCost,

@@ -41,7 +41,11 @@ export class PGlitePool extends EventEmitter {
 
   end(callback?: (err: Error | null) => void) {
     const done = this.db.close();
-    if (callback) done.then(() => callback(null), (err: Error) => callback(err));
+    if (callback)
+      done.then(
+        () => callback(null),
+        (err: Error) => callback(err),
+      );
     return done;
   }
 
@@ -64,7 +68,10 @@ export class PGlitePool extends EventEmitter {
 export class PGliteClient extends EventEmitter {
   private released = false;
 
-  constructor(private readonly db: PGlite, private readonly unlock: () => void) {
+  constructor(
+    private readonly db: PGlite,
+    private readonly unlock: () => void,
+  ) {
     super();
   }
 
@@ -72,14 +79,18 @@ export class PGliteClient extends EventEmitter {
     if (this.released) throw new Error('query on a released PGlite client');
     const callback = typeof params === 'function' ? params : undefined;
     const values = Array.isArray(params) ? params : undefined;
-    const run = values && values.length > 0
-      ? this.db.query(text, values).then((r) => toPgResult(text, r))
-      : this.db.exec(text).then((all) => {
-          const results = all.map((r) => toPgResult(text, r));
-          return results.length === 1 ? results[0] : results;
-        });
+    const run =
+      values && values.length > 0
+        ? this.db.query(text, values).then((r) => toPgResult(text, r))
+        : this.db.exec(text).then((all) => {
+            const results = all.map((r) => toPgResult(text, r));
+            return results.length === 1 ? results[0] : results;
+          });
     if (!callback) return run;
-    run.then((r) => callback(null, r), (err: Error) => callback(err));
+    run.then(
+      (r) => callback(null, r),
+      (err: Error) => callback(err),
+    );
     return undefined;
   }
 

@@ -42,7 +42,11 @@ export class Purge {
   private readonly lastRun = new Map<string, number>();
   readonly stats = { purged: 0, passes: 0, errors: 0, byJob: {} as Record<string, number> };
 
-  constructor(private readonly dataSource: DataSource, private readonly jobs: readonly PurgeJob[], private readonly options: PurgeOptions) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: readonly PurgeJob[],
+    private readonly options: PurgeOptions,
+  ) {
     for (const job of jobs) this.stats.byJob[job.name] = 0;
   }
 
@@ -101,8 +105,12 @@ export class Purge {
         let deleted: number;
         try {
           // The purge's own turn for a connection: a company using its whole share does not hold it up for every other.
-          deleted = await inTenant(this.dataSource, tenantId,
-            (manager, uow) => job.purge(new RequestContext(tenantId, null, manager, uow), now, this.options.batchSize), { job: 'purge' });
+          deleted = await inTenant(
+            this.dataSource,
+            tenantId,
+            (manager, uow) => job.purge(new RequestContext(tenantId, null, manager, uow), now, this.options.batchSize),
+            { job: 'purge' },
+          );
         } catch (err) {
           this.failed(job, tenantId, err);
           break;

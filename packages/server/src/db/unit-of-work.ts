@@ -110,7 +110,10 @@ export class UnitOfWork {
    * `then` is an optional statement run in the same round trip (e.g. loading
    * the actor); `userId`, the user it works for, whose share of the pool it takes.
    */
-  async enterTenant<T = Record<string, unknown>>(tenantId: string, { then, userId }: { then?: string; userId?: string } = {}): Promise<T[]> {
+  async enterTenant<T = Record<string, unknown>>(
+    tenantId: string,
+    { then, userId }: { then?: string; userId?: string } = {},
+  ): Promise<T[]> {
     if (!CANONICAL_UUID.test(tenantId)) throw new AppError('UNAUTHENTICATED', 'invalid tenant');
     if (this.tenant && this.tenant !== tenantId) throw new AppError('BAD_USER_INPUT', 'one request can address only one company');
     // Already set in this transaction (or being set, by the statement that opens it): nothing to send.
@@ -208,10 +211,12 @@ export class UnitOfWork {
   private async begin(extra: string): Promise<{ runner: QueryRunner; rows: unknown[] }> {
     if (this.finished) throw new Error('unit of work already finished');
     const limits = limitsOf.get(this.dataSource);
-    const holder: Holder = this.turn.job ? { company: `job:${this.turn.job}` }
-      : this.tenant ? { company: this.tenant, user: this.user, weight: this.weight }
-        // Not weighed: callers not yet known to a company share it, and one address's costly request must not hold up every other's.
-        : { company: 'anonymous', user: this.turn.clientAddress };
+    const holder: Holder = this.turn.job
+      ? { company: `job:${this.turn.job}` }
+      : this.tenant
+        ? { company: this.tenant, user: this.user, weight: this.weight }
+        : // Not weighed: callers not yet known to a company share it, and one address's costly request must not hold up every other's.
+          { company: 'anonymous', user: this.turn.clientAddress };
     this.giveBack = await limits?.shares?.acquire(holder);
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -221,7 +226,9 @@ export class UnitOfWork {
       throw err;
     }
     try {
-      const timeouts = limits ? `; SET LOCAL statement_timeout = ${limits.statementTimeoutMs}; SET LOCAL lock_timeout = ${limits.lockTimeoutMs}` : '';
+      const timeouts = limits
+        ? `; SET LOCAL statement_timeout = ${limits.statementTimeoutMs}; SET LOCAL lock_timeout = ${limits.lockTimeoutMs}`
+        : '';
       await runner.startTransaction();
       const rows = await this.rawOn(runner, `SET LOCAL ROLE ${APP_ROLE}${timeouts}${extra ? `; ${extra}` : ''}`);
       this.runner = runner;
@@ -269,7 +276,11 @@ export interface UnitTurn {
  * back if `work` throws. Where the company is not known yet (an API key's
  * lookup) or is entered by `work` itself (as staff, as an integration).
  */
-export async function inUnit<T>(dataSource: DataSource, work: (uow: UnitOfWork) => Promise<T>, { publisher, ...turn }: UnitTurn = {}): Promise<T> {
+export async function inUnit<T>(
+  dataSource: DataSource,
+  work: (uow: UnitOfWork) => Promise<T>,
+  { publisher, ...turn }: UnitTurn = {},
+): Promise<T> {
   const uow = new UnitOfWork(dataSource, publisher, turn);
   try {
     const result = await work(uow);
@@ -286,12 +297,20 @@ export async function inUnit<T>(dataSource: DataSource, work: (uow: UnitOfWork) 
  * request works in a company (jobs, seeding, tests); `job` names whose turn
  * it takes for a connection, `publisher` hands its events on after COMMIT.
  */
-export function inTenant<T>(dataSource: DataSource, tenantId: string, work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>,
-  turn: Pick<UnitTurn, 'job' | 'publisher'> = {}): Promise<T> {
-  return inUnit(dataSource, async (uow) => {
-    await uow.enterTenant(tenantId);
-    return work(await uow.manager(), uow);
-  }, turn);
+export function inTenant<T>(
+  dataSource: DataSource,
+  tenantId: string,
+  work: (manager: EntityManager, uow: UnitOfWork) => Promise<T>,
+  turn: Pick<UnitTurn, 'job' | 'publisher'> = {},
+): Promise<T> {
+  return inUnit(
+    dataSource,
+    async (uow) => {
+      await uow.enterTenant(tenantId);
+      return work(await uow.manager(), uow);
+    },
+    turn,
+  );
 }
 
 const undoSerial = new WeakMap<QueryRunner, () => void>();

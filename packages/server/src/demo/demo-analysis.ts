@@ -8,12 +8,26 @@ import { fillWorkingTimes } from '../modules/analysis/stage-visits.js';
  * its id, so the seed is the same on every start.
  */
 const CAUSE_WEIGHTS: ReadonlyArray<[string, number]> = [
-  ['SUPPLIER_DEFECT', 31], ['TRANSPORT_DAMAGE', 22], ['PROCESS_VIOLATION', 14], ['PACKAGING', 8], ['INSPECTION_MISSED', 6],
-  ['STAFF_ERROR', 5], ['EQUIPMENT_FAILURE', 4], ['INSTRUCTION_GAP', 3], ['STORAGE_CONDITIONS', 3], ['TRAINING', 2], ['TOOL_WEAR', 1],
+  ['SUPPLIER_DEFECT', 31],
+  ['TRANSPORT_DAMAGE', 22],
+  ['PROCESS_VIOLATION', 14],
+  ['PACKAGING', 8],
+  ['INSPECTION_MISSED', 6],
+  ['STAFF_ERROR', 5],
+  ['EQUIPMENT_FAILURE', 4],
+  ['INSTRUCTION_GAP', 3],
+  ['STORAGE_CONDITIONS', 3],
+  ['TRAINING', 2],
+  ['TOOL_WEAR', 1],
   ['GAUGE_ERROR', 1],
 ];
 const REJECTION_WEIGHTS: ReadonlyArray<[string, number]> = [
-  ['MISUSE', 44], ['WARRANTY_EXPIRED', 26], ['DEFECT_NOT_CONFIRMED', 15], ['DUPLICATE', 8], ['NOT_OUR_PRODUCT', 4], ['OTHER', 3],
+  ['MISUSE', 44],
+  ['WARRANTY_EXPIRED', 26],
+  ['DEFECT_NOT_CONFIRMED', 15],
+  ['DUPLICATE', 8],
+  ['NOT_OUR_PRODUCT', 4],
+  ['OTHER', 3],
 ];
 
 /** `CASE` picking a code by cumulative weight from a number 0..99. */

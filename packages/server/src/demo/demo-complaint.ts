@@ -6,7 +6,15 @@
  */
 import { Role } from '../auth/roles.js';
 import {
-  ActorKind, Channel, Demand, Priority, Remedy, SlaState, Stage, Validity, Visibility,
+  ActorKind,
+  Channel,
+  Demand,
+  Priority,
+  Remedy,
+  SlaState,
+  Stage,
+  Validity,
+  Visibility,
 } from '../modules/complaint/complaint.enums.js';
 import { CorrectiveActionKind } from '../modules/complaint/corrective-action.enums.js';
 import { DAY, MINUTE, localDate, toOfficeHours, type Rng } from './demo-random.js';
@@ -44,8 +52,12 @@ export interface CustomerRef {
 }
 
 const REMEDY_FOR: Readonly<Record<Demand, Remedy>> = {
-  REPLACEMENT: Remedy.REPLACE, REFUND: Remedy.REFUND, REPAIR: Remedy.REPAIR,
-  PRICE_REDUCTION: Remedy.DISCOUNT, COMPENSATION: Remedy.COMPENSATION, OTHER: Remedy.EXPLANATION,
+  REPLACEMENT: Remedy.REPLACE,
+  REFUND: Remedy.REFUND,
+  REPAIR: Remedy.REPAIR,
+  PRICE_REDUCTION: Remedy.DISCOUNT,
+  COMPENSATION: Remedy.COMPENSATION,
+  OTHER: Remedy.EXPLANATION,
 };
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -58,7 +70,12 @@ export class DemoComplaint {
   private readonly customerFirstName: string;
   private assignee: DemoUser | null = null;
 
-  constructor(private readonly gen: Generation, private readonly draft: Draft, number: string, customer: CustomerRef) {
+  constructor(
+    private readonly gen: Generation,
+    private readonly draft: Draft,
+    number: string,
+    customer: CustomerRef,
+  ) {
     const { rng } = gen;
     this.customerFirstName = customer.firstName;
     this.operator = rng.pick(staffWith(gen.org, Role.OPERATOR));
@@ -66,21 +83,39 @@ export class DemoComplaint {
     const purchase = localDate(received - rng.int(2, 150) * DAY, gen.texts.timeZone);
     const orderRef = `${gen.texts.orderPrefix}${rng.int(1_000_000, 9_999_999)}`;
     this.row = {
-      id: rng.uuid(), number, kind: draft.scenario.kind, channel: draft.channel, stage: Stage.RECEIVED,
-      priority: Priority.NORMAL, demand: draft.demand, subject: rng.pick(draft.scenario.subjects),
-      description: this.describe(orderRef, purchase), product: draft.product.name, product_price: draft.product.price, order_ref: orderRef,
-      purchase_date: purchase, customer_id: customer.id, customer_name: customer.name,
-      customer_email: customer.email, customer_phone: customer.phone,
-      sla_state: SlaState.NONE, legal_due_at: null, version: 1,
-      received_at: iso(received), stage_entered_at: iso(received), created_at: iso(received), updated_at: iso(received),
+      id: rng.uuid(),
+      number,
+      kind: draft.scenario.kind,
+      channel: draft.channel,
+      stage: Stage.RECEIVED,
+      priority: Priority.NORMAL,
+      demand: draft.demand,
+      subject: rng.pick(draft.scenario.subjects),
+      description: this.describe(orderRef, purchase),
+      product: draft.product.name,
+      product_price: draft.product.price,
+      order_ref: orderRef,
+      purchase_date: purchase,
+      customer_id: customer.id,
+      customer_name: customer.name,
+      customer_email: customer.email,
+      customer_phone: customer.phone,
+      sla_state: SlaState.NONE,
+      legal_due_at: null,
+      version: 1,
+      received_at: iso(received),
+      stage_entered_at: iso(received),
+      created_at: iso(received),
+      updated_at: iso(received),
     };
   }
 
   /** Runs the whole path, then adds messages; returns this. */
   build(): this {
     const { path, times } = this.draft;
-    this.event(times[0]!, 'RECEIVED', null, Stage.RECEIVED, this.draft.registeredAtOnce ? this.operator : null,
-      { channel: this.draft.channel });
+    this.event(times[0]!, 'RECEIVED', null, Stage.RECEIVED, this.draft.registeredAtOnce ? this.operator : null, {
+      channel: this.draft.channel,
+    });
     for (let i = 1; i < path.length; i++) this.enter(path[i - 1]!, path[i]!, times[i]!);
     if (path.at(-1) === Stage.IMPLEMENTATION) this.finishSomeActions(path.length - 1, 0.4);
     this.addMessages();
@@ -90,7 +125,12 @@ export class DemoComplaint {
   private describe(orderRef: string, purchase: string): string {
     const { rng, texts } = this.gen;
     const s = this.draft.scenario;
-    const values = { product: this.draft.product.name, order: orderRef, date: texts.formatDate(purchase), days: rng.pick([36, 38, 40, 47, 50, 55]) };
+    const values = {
+      product: this.draft.product.name,
+      order: orderRef,
+      date: texts.formatDate(purchase),
+      days: rng.pick([36, 38, 40, 47, 50, 55]),
+    };
     const details = rng.shuffle([...s.details]).slice(0, rng.chance(0.35) ? 2 : 1);
     const closing = rng.pick(texts.demandSentences[this.draft.demand ?? Demand.OTHER]);
     return [rng.pick(s.openings), ...details, closing].map((t) => fill(t, values)).join(' ');
@@ -101,7 +141,9 @@ export class DemoComplaint {
     const actor = this.actorFor(from, to);
     if (!(to === Stage.REGISTERED && this.draft.registeredAtOnce)) this.row.version = (this.row.version as number) + 1;
     Object.assign(this.row, {
-      stage: to, stage_entered_at: iso(at), updated_at: iso(at),
+      stage: to,
+      stage_entered_at: iso(at),
+      updated_at: iso(at),
       closed_at: to === Stage.CLOSED || to === Stage.REJECTED ? iso(at) : null,
     });
     // Corrections ticked in the move to FEEDBACK were completed by whoever moved it.
@@ -112,14 +154,22 @@ export class DemoComplaint {
   /** Sets what the stage requires on arrival; returns the transition's data (its input fields). */
   private arrive(from: Stage, to: Stage, at: number): Record<string, unknown> {
     switch (to) {
-      case Stage.REGISTERED: return this.register();
-      case Stage.ANALYSIS: return from === Stage.CLOSED ? { note: this.gen.rng.pick(this.gen.texts.reopenReasons) } : this.takeOwnership();
-      case Stage.DECISION: return this.findCause();
-      case Stage.IMPLEMENTATION: return this.decide(at);
-      case Stage.FEEDBACK: return this.completeActions(at);
-      case Stage.CLOSED: return this.close();
-      case Stage.REJECTED: return this.reject(from);
-      default: throw new Error(`no arrival in ${to}`);
+      case Stage.REGISTERED:
+        return this.register();
+      case Stage.ANALYSIS:
+        return from === Stage.CLOSED ? { note: this.gen.rng.pick(this.gen.texts.reopenReasons) } : this.takeOwnership();
+      case Stage.DECISION:
+        return this.findCause();
+      case Stage.IMPLEMENTATION:
+        return this.decide(at);
+      case Stage.FEEDBACK:
+        return this.completeActions(at);
+      case Stage.CLOSED:
+        return this.close();
+      case Stage.REJECTED:
+        return this.reject(from);
+      default:
+        throw new Error(`no arrival in ${to}`);
     }
   }
 
@@ -129,12 +179,20 @@ export class DemoComplaint {
     const demand = this.draft.demand ?? rng.pick(scenario.demands);
     if (rng.chance(0.5)) this.assignee = this.pickOwner();
     const fields = {
-      kind: scenario.kind, categoryId: org.categoryIds[scenario.category]!, priority, demand,
-      departmentId: org.departmentIds[scenario.department], ...(this.assignee ? { assigneeId: this.assignee.id } : {}),
+      kind: scenario.kind,
+      categoryId: org.categoryIds[scenario.category]!,
+      priority,
+      demand,
+      departmentId: org.departmentIds[scenario.department],
+      ...(this.assignee ? { assigneeId: this.assignee.id } : {}),
     };
     Object.assign(this.row, {
-      category_id: fields.categoryId, priority, demand, department_id: fields.departmentId,
-      assignee_id: this.assignee?.id ?? null, legal_due_at: null,
+      category_id: fields.categoryId,
+      priority,
+      demand,
+      department_id: fields.departmentId,
+      assignee_id: this.assignee?.id ?? null,
+      legal_due_at: null,
     });
     return fields;
   }
@@ -156,7 +214,9 @@ export class DemoComplaint {
   private findCause(): Record<string, unknown> {
     const { rng, texts } = this.gen;
     const validity = rng.chance(0.65) ? Validity.OBJECTIVE : Validity.SUBJECTIVE;
-    const rootCause = rng.pick(validity === Validity.OBJECTIVE ? this.draft.scenario.causes : texts.subjectiveCauses[this.draft.scenario.kind]);
+    const rootCause = rng.pick(
+      validity === Validity.OBJECTIVE ? this.draft.scenario.causes : texts.subjectiveCauses[this.draft.scenario.kind],
+    );
     Object.assign(this.row, { validity, root_cause: rootCause });
     return { validity, rootCause };
   }
@@ -165,27 +225,45 @@ export class DemoComplaint {
     const { rng, texts } = this.gen;
     const objective = this.row.validity === Validity.OBJECTIVE;
     const mapped = REMEDY_FOR[this.row.demand as Demand];
-    const remedy = objective ? mapped : rng.weighted([[Remedy.EXPLANATION, 45], [Remedy.DISCOUNT, 25], [mapped, 30]] as const);
+    const remedy = objective
+      ? mapped
+      : rng.weighted([
+          [Remedy.EXPLANATION, 45],
+          [Remedy.DISCOUNT, 25],
+          [mapped, 30],
+        ] as const);
     const remedyAmount = this.amountFor(remedy);
     const decisionNote = rng.pick(texts.decisionNotes[remedy]);
-    const count = objective ? (rng.chance(0.35) ? 2 : 1) : (rng.chance(0.5) ? 1 : 0);
+    const count = objective ? (rng.chance(0.35) ? 2 : 1) : rng.chance(0.5) ? 1 : 0;
     // The first puts this customer's case right (done before feedback); a second, the quality department's,
     // removes the cause and runs on for weeks after the complaint is closed.
-    const correctiveActions = rng.shuffle([...this.draft.scenario.actions]).slice(0, count).map((description, i) => ({
-      kind: i === 0 ? CorrectiveActionKind.CORRECTION : CorrectiveActionKind.CORRECTIVE,
-      description,
-      ownerDepartmentId: this.gen.org.departmentIds[i === 0 ? this.draft.scenario.department : 'quality'],
-      dueDate: localDate(at + (i === 0 ? 0 : 14) * DAY + rng.int(7, 30) * DAY, texts.timeZone),
-    }));
+    const correctiveActions = rng
+      .shuffle([...this.draft.scenario.actions])
+      .slice(0, count)
+      .map((description, i) => ({
+        kind: i === 0 ? CorrectiveActionKind.CORRECTION : CorrectiveActionKind.CORRECTIVE,
+        description,
+        ownerDepartmentId: this.gen.org.departmentIds[i === 0 ? this.draft.scenario.department : 'quality'],
+        dueDate: localDate(at + (i === 0 ? 0 : 14) * DAY + rng.int(7, 30) * DAY, texts.timeZone),
+      }));
     for (const a of correctiveActions) {
       this.actions.push({
-        id: rng.uuid(), complaint_id: this.row.id, kind: a.kind, description: a.description, owner_department_id: a.ownerDepartmentId,
-        due_date: a.dueDate, done_at: null, done_by_user_id: null, created_at: iso(at),
+        id: rng.uuid(),
+        complaint_id: this.row.id,
+        kind: a.kind,
+        description: a.description,
+        owner_department_id: a.ownerDepartmentId,
+        due_date: a.dueDate,
+        done_at: null,
+        done_by_user_id: null,
+        created_at: iso(at),
       });
     }
     Object.assign(this.row, { remedy, remedy_amount: remedyAmount, decision_note: decisionNote });
     return {
-      remedy, ...(remedyAmount === null ? {} : { remedyAmount }), decisionNote,
+      remedy,
+      ...(remedyAmount === null ? {} : { remedyAmount }),
+      decisionNote,
       ...(correctiveActions.length ? { correctiveActions } : {}),
     };
   }
@@ -225,7 +303,15 @@ export class DemoComplaint {
     const { rng, texts } = this.gen;
     const reopens = this.draft.path.at(-1) === Stage.ANALYSIS;
     if (!reopens && rng.chance(0.12)) return { feedbackUnavailable: true };
-    const satisfaction = reopens ? rng.int(1, 2) : rng.weighted([[5, 35], [4, 30], [3, 15], [2, 12], [1, 8]] as const);
+    const satisfaction = reopens
+      ? rng.int(1, 2)
+      : rng.weighted([
+          [5, 35],
+          [4, 30],
+          [3, 15],
+          [2, 12],
+          [1, 8],
+        ] as const);
     const bucket = satisfaction <= 2 ? 0 : satisfaction === 3 ? 1 : 2;
     const comment = reopens || rng.chance(0.5) ? rng.pick(texts.satisfactionComments[bucket]) : null;
     Object.assign(this.row, { satisfaction, satisfaction_comment: comment });
@@ -259,13 +345,15 @@ export class DemoComplaint {
     const reg = path.indexOf(Stage.REGISTERED);
     const staff = () => this.assignee ?? this.operator;
     // Most complaints are answered once registered (the first-response clock stops there); those past registration nearly all.
-    if (reg > 0 && rng.chance(path.length - 1 > reg ? 0.97 : 0.75)) this.message(this.within(reg, 0.02, 0.2, true), this.operator, rng.pick(m.staffAcknowledgements));
+    if (reg > 0 && rng.chance(path.length - 1 > reg ? 0.97 : 0.75))
+      this.message(this.within(reg, 0.02, 0.2, true), this.operator, rng.pick(m.staffAcknowledgements));
     if (reg > 0 && rng.chance(0.3)) {
       const asked = this.message(this.within(reg, 0.3, 0.6, false), null, rng.pick(m.customerQuestions));
       if (rng.chance(0.75)) this.message(this.within(reg, 0.65, 0.95, true, asked + 10 * MINUTE), staff(), rng.pick(m.staffAnswers));
     }
     const analysis = path.indexOf(Stage.ANALYSIS);
-    if (analysis > 0 && rng.chance(0.4)) this.message(this.within(analysis, 0.2, 0.8, true), staff(), rng.pick(m.internalNotes), Visibility.INTERNAL);
+    if (analysis > 0 && rng.chance(0.4))
+      this.message(this.within(analysis, 0.2, 0.8, true), staff(), rng.pick(m.internalNotes), Visibility.INTERNAL);
     const feedback = path.indexOf(Stage.FEEDBACK);
     if (feedback > 0 && rng.chance(0.5)) this.message(this.within(feedback, 0.01, 0.1, true), staff(), rng.pick(m.staffUpdates));
     if (path.at(-1) === Stage.REJECTED && rng.chance(0.7)) {
@@ -290,19 +378,37 @@ export class DemoComplaint {
     const body = fill(template, { name: this.customerFirstName, number: this.row.number as string, product: this.draft.product.name });
     const id = this.gen.rng.uuid();
     this.messages.push({
-      id, complaint_id: this.row.id, visibility, author_kind: author ? ActorKind.STAFF : ActorKind.CUSTOMER,
-      author_user_id: author?.id ?? null, body, created_at: iso(at),
+      id,
+      complaint_id: this.row.id,
+      visibility,
+      author_kind: author ? ActorKind.STAFF : ActorKind.CUSTOMER,
+      author_user_id: author?.id ?? null,
+      body,
+      created_at: iso(at),
     });
     if (at > Date.parse(this.row.updated_at as string)) this.row.updated_at = iso(at);
     this.event(at, 'MESSAGE_ADDED', null, null, author, { messageId: id, visibility }, author ? ActorKind.STAFF : ActorKind.CUSTOMER);
     return at;
   }
 
-  private event(at: number, type: string, from: Stage | null, to: Stage | null, actor: DemoUser | null,
-    data: Record<string, unknown>, kind: ActorKind = actor ? ActorKind.STAFF : ActorKind.SYSTEM): void {
+  private event(
+    at: number,
+    type: string,
+    from: Stage | null,
+    to: Stage | null,
+    actor: DemoUser | null,
+    data: Record<string, unknown>,
+    kind: ActorKind = actor ? ActorKind.STAFF : ActorKind.SYSTEM,
+  ): void {
     this.events.push({
-      complaint_id: this.row.id, type, from_stage: from, to_stage: to, actor_kind: kind,
-      actor_user_id: actor?.id ?? null, data, at: iso(at),
+      complaint_id: this.row.id,
+      type,
+      from_stage: from,
+      to_stage: to,
+      actor_kind: kind,
+      actor_user_id: actor?.id ?? null,
+      data,
+      at: iso(at),
     });
   }
 }

@@ -62,10 +62,11 @@ export function generateTenantData(options: GenerateOptions): TenantData {
 }
 
 /** Timeline rows in time order (their order kept among equal times), with `seq` numbering it (the identity column follows it). */
-export const inTimeOrder = (rows: Row[]): Row[] => rows
-  .map((e, i) => ({ e, i, at: Date.parse(e.at as string) }))
-  .sort((a, b) => a.at - b.at || a.i - b.i)
-  .map(({ e }, seq) => ({ ...e, seq }));
+export const inTimeOrder = (rows: Row[]): Row[] =>
+  rows
+    .map((e, i) => ({ e, i, at: Date.parse(e.at as string) }))
+    .sort((a, b) => a.at - b.at || a.i - b.i)
+    .map(({ e }, seq) => ({ ...e, seq }));
 
 /** Decides a complaint's channel, priority, timing, scenario and product. */
 function draft(gen: Generation, path: Stage[]): Draft {
@@ -74,7 +75,12 @@ function draft(gen: Generation, path: Stage[]): Draft {
   const registeredAtOnce = path[1] === Stage.REGISTERED && STAFF_CHANNELS.includes(channel);
   const registered = path.includes(Stage.REGISTERED);
   const priority = registered
-    ? rng.weighted([[Priority.LOW, 15], [Priority.NORMAL, 55], [Priority.HIGH, 22], [Priority.URGENT, 8]] as const)
+    ? rng.weighted([
+        [Priority.LOW, 15],
+        [Priority.NORMAL, 55],
+        [Priority.HIGH, 22],
+        [Priority.URGENT, 8],
+      ] as const)
     : Priority.NORMAL;
   const scenario = rng.pick(texts.scenarios);
   const fitting = texts.products.filter((p) => scenario.productTypes.includes('any') || scenario.productTypes.includes(p.type));

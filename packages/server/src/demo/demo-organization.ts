@@ -34,7 +34,11 @@ export function buildOrganization(texts: DemoTexts, passwordHash: string, create
     return { id: categoryIds[key], name, active: true, created_at: at };
   });
   const users: DemoUser[] = texts.staff.map((s) => ({
-    id: rng.uuid(), email: `${s.login}@${texts.slug}.demo`, name: s.name, roles: s.roles, departments: s.departments,
+    id: rng.uuid(),
+    email: `${s.login}@${texts.slug}.demo`,
+    name: s.name,
+    roles: s.roles,
+    departments: s.departments,
   }));
   return {
     departmentIds,
@@ -44,7 +48,13 @@ export function buildOrganization(texts: DemoTexts, passwordHash: string, create
       departments,
       categories,
       users: users.map((u) => ({
-        id: u.id, email: u.email, name: u.name, password_hash: passwordHash, roles: u.roles, active: true, created_at: at,
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        password_hash: passwordHash,
+        roles: u.roles,
+        active: true,
+        created_at: at,
       })),
       user_departments: users.flatMap((u) => u.departments.map((d) => ({ user_id: u.id, department_id: departmentIds[d] }))),
     },

@@ -7,22 +7,42 @@ import { localDate, workingTimeBetween, type BusinessCalendar } from '../modules
 import { countryDays, type Language } from '../modules/sla/public-holidays.js';
 import { DAY, HOUR, MINUTE, toOfficeHours, type Rng } from './demo-random.js';
 
-const MAIN_PATH: readonly Stage[] = [Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION,
-  Stage.IMPLEMENTATION, Stage.FEEDBACK, Stage.CLOSED];
+const MAIN_PATH: readonly Stage[] = [
+  Stage.RECEIVED,
+  Stage.REGISTERED,
+  Stage.ANALYSIS,
+  Stage.DECISION,
+  Stage.IMPLEMENTATION,
+  Stage.FEEDBACK,
+  Stage.CLOSED,
+];
 
 /** Share of complaints (in %) by their stage now; every stage gets at least two. */
 const STAGE_SHARES: ReadonlyArray<readonly [Stage, number]> = [
-  [Stage.RECEIVED, 7], [Stage.REGISTERED, 9], [Stage.ANALYSIS, 14], [Stage.DECISION, 8],
-  [Stage.IMPLEMENTATION, 9], [Stage.FEEDBACK, 7], [Stage.CLOSED, 37], [Stage.REJECTED, 9],
+  [Stage.RECEIVED, 7],
+  [Stage.REGISTERED, 9],
+  [Stage.ANALYSIS, 14],
+  [Stage.DECISION, 8],
+  [Stage.IMPLEMENTATION, 9],
+  [Stage.FEEDBACK, 7],
+  [Stage.CLOSED, 37],
+  [Stage.REJECTED, 9],
 ];
 
 /** Demo operational SLA: allowed hours in each open stage at NORMAL priority (24/7 clock). */
 const STAGE_HOURS: Readonly<Partial<Record<Stage, number>>> = {
-  [Stage.RECEIVED]: 8, [Stage.REGISTERED]: 24, [Stage.ANALYSIS]: 96,
-  [Stage.DECISION]: 48, [Stage.IMPLEMENTATION]: 120, [Stage.FEEDBACK]: 72,
+  [Stage.RECEIVED]: 8,
+  [Stage.REGISTERED]: 24,
+  [Stage.ANALYSIS]: 96,
+  [Stage.DECISION]: 48,
+  [Stage.IMPLEMENTATION]: 120,
+  [Stage.FEEDBACK]: 72,
 };
 const PRIORITY_FACTOR: Readonly<Record<Priority, number>> = {
-  [Priority.URGENT]: 0.25, [Priority.HIGH]: 0.5, [Priority.NORMAL]: 1, [Priority.LOW]: 1.5,
+  [Priority.URGENT]: 0.25,
+  [Priority.HIGH]: 0.5,
+  [Priority.NORMAL]: 1,
+  [Priority.LOW]: 1.5,
 };
 /** Channels on which staff take the complaint and register it at once (as the application does). */
 export const STAFF_CHANNELS: readonly Channel[] = [Channel.PHONE, Channel.IN_PERSON, Channel.EMAIL, Channel.CHAT];
@@ -55,7 +75,12 @@ export function planPaths(n: number, rng: Rng): Stage[][] {
 
 function pathTo(stage: Stage, rng: Rng): Stage[] {
   if (stage !== Stage.REJECTED) return MAIN_PATH.slice(0, MAIN_PATH.indexOf(stage) + 1);
-  const from = rng.weighted([[Stage.RECEIVED, 2], [Stage.REGISTERED, 1.5], [Stage.ANALYSIS, 5], [Stage.DECISION, 1.5]] as const);
+  const from = rng.weighted([
+    [Stage.RECEIVED, 2],
+    [Stage.REGISTERED, 1.5],
+    [Stage.ANALYSIS, 5],
+    [Stage.DECISION, 1.5],
+  ] as const);
   return [...MAIN_PATH.slice(0, MAIN_PATH.indexOf(from) + 1), Stage.REJECTED];
 }
 
@@ -66,9 +91,19 @@ export function isFinal(stage: Stage): boolean {
 /** The channel: portal and API complaints wait in RECEIVED; staff channels are registered at once. */
 export function planChannel(path: readonly Stage[], rng: Rng): Channel {
   const neverRegistered = path[1] !== Stage.REGISTERED;
-  if (neverRegistered) return rng.weighted([[Channel.WEB, 4], [Channel.API, 1]] as const);
-  return rng.weighted([[Channel.WEB, 30], [Channel.PHONE, 25], [Channel.EMAIL, 20], [Channel.CHAT, 10],
-    [Channel.IN_PERSON, 8], [Channel.API, 7]] as const);
+  if (neverRegistered)
+    return rng.weighted([
+      [Channel.WEB, 4],
+      [Channel.API, 1],
+    ] as const);
+  return rng.weighted([
+    [Channel.WEB, 30],
+    [Channel.PHONE, 25],
+    [Channel.EMAIL, 20],
+    [Channel.CHAT, 10],
+    [Channel.IN_PERSON, 8],
+    [Channel.API, 7],
+  ] as const);
 }
 
 export function stageBudget(stage: Stage, priority: Priority): number {
@@ -88,11 +123,30 @@ export function defaultCalendar(timeZone: string, country: string, language: Lan
 }
 
 const STANDARD_TARGET_HOURS: Readonly<Partial<Record<Stage, number>>> = {
-  [Stage.RECEIVED]: 4, [Stage.REGISTERED]: 8, [Stage.ANALYSIS]: 27, [Stage.DECISION]: 18, [Stage.IMPLEMENTATION]: 45, [Stage.FEEDBACK]: 27,
+  [Stage.RECEIVED]: 4,
+  [Stage.REGISTERED]: 8,
+  [Stage.ANALYSIS]: 27,
+  [Stage.DECISION]: 18,
+  [Stage.IMPLEMENTATION]: 45,
+  [Stage.FEEDBACK]: 27,
 };
 export const DEFAULT_STAGE_TARGET_HOURS: Readonly<Record<Priority, Readonly<Partial<Record<Stage, number>>>>> = {
-  [Priority.URGENT]: { [Stage.RECEIVED]: 1, [Stage.REGISTERED]: 2, [Stage.ANALYSIS]: 9, [Stage.DECISION]: 4, [Stage.IMPLEMENTATION]: 9, [Stage.FEEDBACK]: 9 },
-  [Priority.HIGH]: { [Stage.RECEIVED]: 2, [Stage.REGISTERED]: 4, [Stage.ANALYSIS]: 18, [Stage.DECISION]: 9, [Stage.IMPLEMENTATION]: 18, [Stage.FEEDBACK]: 18 },
+  [Priority.URGENT]: {
+    [Stage.RECEIVED]: 1,
+    [Stage.REGISTERED]: 2,
+    [Stage.ANALYSIS]: 9,
+    [Stage.DECISION]: 4,
+    [Stage.IMPLEMENTATION]: 9,
+    [Stage.FEEDBACK]: 9,
+  },
+  [Priority.HIGH]: {
+    [Stage.RECEIVED]: 2,
+    [Stage.REGISTERED]: 4,
+    [Stage.ANALYSIS]: 18,
+    [Stage.DECISION]: 9,
+    [Stage.IMPLEMENTATION]: 18,
+    [Stage.FEEDBACK]: 18,
+  },
   [Priority.NORMAL]: STANDARD_TARGET_HOURS,
   [Priority.LOW]: STANDARD_TARGET_HOURS,
 };
@@ -118,13 +172,22 @@ export function legalDays(country: string, demand: Demand | null): number | null
  * first). Finished ones are spread over the last ~90 days in calendar
  * time. Staff steps fall in office hours.
  */
-export function planTiming(path: readonly Stage[], priority: Priority, registeredAtOnce: boolean, now: number, calendar: BusinessCalendar,
-  rng: Rng, legal: number | null = null): number[] {
+export function planTiming(
+  path: readonly Stage[],
+  priority: Priority,
+  registeredAtOnce: boolean,
+  now: number,
+  calendar: BusinessCalendar,
+  rng: Rng,
+  legal: number | null = null,
+): number[] {
   const current = path.at(-1)!;
   const steps = path.slice(0, -1).map((stage, i) => stepDraw(stage, i, registeredAtOnce, rng));
   let times: number[];
   if (isFinal(current)) {
-    const durations = steps.map((step, i) => ('ms' in step ? step.ms : Math.max(20 * MINUTE, step.share * stageBudget(path[i]!, priority))));
+    const durations = steps.map((step, i) =>
+      'ms' in step ? step.ms : Math.max(20 * MINUTE, step.share * stageBudget(path[i]!, priority)),
+    );
     let total = durations.reduce((a, b) => a + b, 0);
     if (total > MAX_AGE - DAY) durations.forEach((d, i) => (durations[i] = (d * (MAX_AGE - DAY)) / total));
     total = Math.min(total, MAX_AGE - DAY);
@@ -132,13 +195,19 @@ export function planTiming(path: readonly Stage[], priority: Priority, registere
     for (let i = durations.length - 1; i >= 0; i--) times.unshift(times[0]! - durations[i]!);
   } else {
     const target = (stage: Stage) => (DEFAULT_STAGE_TARGET_HOURS[priority][stage] ?? 0) * HOUR;
-    const elapsed = rng.weighted([[0, 65], [1, 17], [2, 18]] as const);
+    const elapsed = rng.weighted([
+      [0, 65],
+      [1, 17],
+      [2, 18],
+    ] as const);
     const fraction = [rng.between(0.05, 0.75), rng.between(0.8, 0.97), rng.between(1.05, 2.5)][elapsed]!;
     times = [workingTimeBack(calendar, now, fraction * target(current))];
     for (let i = steps.length - 1; i >= 0; i--) {
       const step = steps[i]!;
       const next = times[0]!;
-      times.unshift('ms' in step ? next - step.ms : Math.min(next - 20 * MINUTE, workingTimeBack(calendar, next, step.share * target(path[i]!))));
+      times.unshift(
+        'ms' in step ? next - step.ms : Math.min(next - 20 * MINUTE, workingTimeBack(calendar, next, step.share * target(path[i]!))),
+      );
     }
     const entered = times.at(-1)!;
     const received = now - 0.85 * (legal ?? Infinity) * DAY;

@@ -14,27 +14,72 @@ import type { Row } from './demo-organization.js';
  * what could be better (CHOICE; "the decision itself" alerts) and a comment.
  */
 export const DEMO_SURVEY: CreateSurveyInput = {
-  nameRu: 'Как мы решили ваш вопрос?', nameEn: 'How did we handle your case?', answerDays: 14,
+  nameRu: 'Как мы решили ваш вопрос?',
+  nameEn: 'How did we handle your case?',
+  answerDays: 14,
   questions: [
-    { type: QuestionType.CSAT, parameter: SurveyParameter.OVERALL, required: true, multiple: false,
-      textRu: 'Насколько вы довольны решением по обращению?', textEn: 'How satisfied are you with the outcome of your case?' },
-    { type: QuestionType.NPS, parameter: SurveyParameter.OVERALL, required: true, multiple: false,
-      textRu: 'Насколько вероятно, что вы порекомендуете нас друзьям?', textEn: 'How likely are you to recommend us to a friend?' },
-    { type: QuestionType.CES, parameter: SurveyParameter.RESOLUTION_SPEED, required: false, multiple: false,
-      textRu: 'Насколько легко было добиться решения?', textEn: 'How easy was it to get your case resolved?' },
-    { type: QuestionType.CSAT, parameter: SurveyParameter.STAFF, required: false, multiple: false,
-      textRu: 'Как вы оцениваете работу наших сотрудников?', textEn: 'How would you rate our staff?' },
-    { type: QuestionType.CSAT, parameter: SurveyParameter.COMMUNICATION, required: false, multiple: false,
-      textRu: 'Достаточно ли мы сообщали о ходе рассмотрения?', textEn: 'Did we keep you informed along the way?' },
-    { type: QuestionType.CHOICE, parameter: SurveyParameter.SUPPORT_LINE, required: false, multiple: true,
-      textRu: 'Что нам стоит улучшить?', textEn: 'What should we do better?', options: [
+    {
+      type: QuestionType.CSAT,
+      parameter: SurveyParameter.OVERALL,
+      required: true,
+      multiple: false,
+      textRu: 'Насколько вы довольны решением по обращению?',
+      textEn: 'How satisfied are you with the outcome of your case?',
+    },
+    {
+      type: QuestionType.NPS,
+      parameter: SurveyParameter.OVERALL,
+      required: true,
+      multiple: false,
+      textRu: 'Насколько вероятно, что вы порекомендуете нас друзьям?',
+      textEn: 'How likely are you to recommend us to a friend?',
+    },
+    {
+      type: QuestionType.CES,
+      parameter: SurveyParameter.RESOLUTION_SPEED,
+      required: false,
+      multiple: false,
+      textRu: 'Насколько легко было добиться решения?',
+      textEn: 'How easy was it to get your case resolved?',
+    },
+    {
+      type: QuestionType.CSAT,
+      parameter: SurveyParameter.STAFF,
+      required: false,
+      multiple: false,
+      textRu: 'Как вы оцениваете работу наших сотрудников?',
+      textEn: 'How would you rate our staff?',
+    },
+    {
+      type: QuestionType.CSAT,
+      parameter: SurveyParameter.COMMUNICATION,
+      required: false,
+      multiple: false,
+      textRu: 'Достаточно ли мы сообщали о ходе рассмотрения?',
+      textEn: 'Did we keep you informed along the way?',
+    },
+    {
+      type: QuestionType.CHOICE,
+      parameter: SurveyParameter.SUPPORT_LINE,
+      required: false,
+      multiple: true,
+      textRu: 'Что нам стоит улучшить?',
+      textEn: 'What should we do better?',
+      options: [
         { code: 'SPEED', labelRu: 'Решать быстрее', labelEn: 'Resolve faster', alerting: false },
         { code: 'UPDATES', labelRu: 'Чаще сообщать о ходе дела', labelEn: 'Keep me updated more often', alerting: false },
         { code: 'CLARITY', labelRu: 'Понятнее объяснять решение', labelEn: 'Explain the decision more clearly', alerting: false },
         { code: 'OUTCOME', labelRu: 'Я не согласен с решением', labelEn: 'I disagree with the decision', alerting: true },
-      ] },
-    { type: QuestionType.TEXT, parameter: SurveyParameter.OVERALL, required: false, multiple: false,
-      textRu: 'Что-нибудь ещё?', textEn: 'Anything else you would like to tell us?' },
+      ],
+    },
+    {
+      type: QuestionType.TEXT,
+      parameter: SurveyParameter.OVERALL,
+      required: false,
+      multiple: false,
+      textRu: 'Что-нибудь ещё?',
+      textEn: 'Anything else you would like to tell us?',
+    },
   ],
 };
 
@@ -69,7 +114,11 @@ export function feedbackVisits(complaints: readonly Row[], timeline: readonly Ro
     const data = e.data as { satisfaction?: number; satisfactionComment?: string };
     if (e.to_stage === Stage.FEEDBACK) stays.set(id, { entered_at: at, left_at: null, satisfaction: null, satisfaction_comment: null });
     else if (e.from_stage === Stage.FEEDBACK) {
-      Object.assign(stays.get(id)!, { left_at: at, satisfaction: data.satisfaction ?? null, satisfaction_comment: data.satisfactionComment ?? null });
+      Object.assign(stays.get(id)!, {
+        left_at: at,
+        satisfaction: data.satisfaction ?? null,
+        satisfaction_comment: data.satisfactionComment ?? null,
+      });
     }
   }
   return complaints.flatMap((c) => {
@@ -97,9 +146,13 @@ export interface SurveyRows {
  * detractors marked by them. The same visits give the same answers on
  * every seed (drawn from each complaint's id).
  */
-export function planSurveyRows(visits: readonly FeedbackVisit[], questions: readonly SurveyQuestion[],
-  survey: { id: string; versionId: string; answerDays: number }, window: { from: number; to: number },
-  company: { timeZone: string; /** Who may enter answers given by phone. */ operatorIds: readonly string[] }): SurveyRows {
+export function planSurveyRows(
+  visits: readonly FeedbackVisit[],
+  questions: readonly SurveyQuestion[],
+  survey: { id: string; versionId: string; answerDays: number },
+  window: { from: number; to: number },
+  company: { timeZone: string; /** Who may enter answers given by phone. */ operatorIds: readonly string[] },
+): SurveyRows {
   const rows: SurveyRows = { survey_invitations: [], survey_responses: [], survey_answers: [], timeline_events: [] };
   const byKind = (type: QuestionType, parameter: SurveyParameter) => questions.find((q) => q.type === type && q.parameter === parameter);
   for (const v of visits) {
@@ -108,9 +161,18 @@ export function planSurveyRows(visits: readonly FeedbackVisit[], questions: read
     const rng = new Rng(`survey:${v.complaint_id}`);
     const expires = invited + survey.answerDays * DAY;
     // By the mailed link mostly; on the tracking page; or told an operator on the phone, who entered them.
-    const channel = rng.weighted<ResponseChannel>(v.customer_email
-      ? [[ResponseChannel.MAIL_LINK, 65], [ResponseChannel.PORTAL, 15], [ResponseChannel.PHONE, 20]]
-      : [[ResponseChannel.PORTAL, 60], [ResponseChannel.PHONE, 40]]);
+    const channel = rng.weighted<ResponseChannel>(
+      v.customer_email
+        ? [
+            [ResponseChannel.MAIL_LINK, 65],
+            [ResponseChannel.PORTAL, 15],
+            [ResponseChannel.PHONE, 20],
+          ]
+        : [
+            [ResponseChannel.PORTAL, 60],
+            [ResponseChannel.PHONE, 40],
+          ],
+    );
     const phoned = channel === ResponseChannel.PHONE;
     // Answered, if the close recorded a rating within the survey's days: some minutes to a day before the close, after
     // the invitation; by phone, in office hours.
@@ -120,9 +182,13 @@ export function planSurveyRows(visits: readonly FeedbackVisit[], questions: read
       if (phoned) answered = Math.min(Math.max(toOfficeHours(answered, company.timeZone), invited + MINUTE), v.left_at - MINUTE);
     }
     const invitation = {
-      id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id,
+      id: rng.uuid(),
+      survey_id: survey.id,
+      version_id: survey.versionId,
+      complaint_id: v.complaint_id,
       token_hash: `\\x${hashSecret(randomBytes(32).toString('base64url')).toString('hex')}`,
-      expires_at: new Date(expires).toISOString(), answered_at: answered === null ? null : new Date(answered).toISOString(),
+      expires_at: new Date(expires).toISOString(),
+      answered_at: answered === null ? null : new Date(answered).toISOString(),
       created_at: new Date(invited).toISOString(),
     };
     rows.survey_invitations.push(invitation);
@@ -133,28 +199,50 @@ export function planSurveyRows(visits: readonly FeedbackVisit[], questions: read
     const detractor = detractorReasons(answers).length > 0;
     const operatorId = phoned ? rng.pick(company.operatorIds) : null;
     const response = {
-      id: rng.uuid(), survey_id: survey.id, version_id: survey.versionId, complaint_id: v.complaint_id, invitation_id: invitation.id,
-      channel, entered_by_user_id: operatorId, detractor, created_at: invitation.answered_at,
+      id: rng.uuid(),
+      survey_id: survey.id,
+      version_id: survey.versionId,
+      complaint_id: v.complaint_id,
+      invitation_id: invitation.id,
+      channel,
+      entered_by_user_id: operatorId,
+      detractor,
+      created_at: invitation.answered_at,
     };
     rows.survey_responses.push(response);
     for (const a of answers) {
       rows.survey_answers.push({
-        id: rng.uuid(), response_id: response.id, question_id: a.question.id, type: a.question.type, parameter: a.question.parameter,
-        score: a.score, option_codes: a.optionCodes, text: a.text,
+        id: rng.uuid(),
+        response_id: response.id,
+        question_id: a.question.id,
+        type: a.question.type,
+        parameter: a.question.parameter,
+        score: a.score,
+        option_codes: a.optionCodes,
+        text: a.text,
       });
     }
     rows.timeline_events.push({
-      complaint_id: v.complaint_id, type: 'SURVEY_ANSWERED', from_stage: null, to_stage: null,
-      actor_kind: phoned ? ActorKind.STAFF : ActorKind.CUSTOMER, actor_user_id: operatorId,
-      data: { channel, satisfaction: satisfactionOf(answers), detractor }, at: invitation.answered_at,
+      complaint_id: v.complaint_id,
+      type: 'SURVEY_ANSWERED',
+      from_stage: null,
+      to_stage: null,
+      actor_kind: phoned ? ActorKind.STAFF : ActorKind.CUSTOMER,
+      actor_user_id: operatorId,
+      data: { channel, satisfaction: satisfactionOf(answers), detractor },
+      at: invitation.answered_at,
     });
   }
   return rows;
 }
 
 /** Scores drawn around the outcome's rating (1–5): NPS (0–10), CES (1–7, higher is easier), the staff and the updates (1–5). */
-function answersOf(satisfaction: number, comment: string | null, rng: Rng,
-  question: (type: QuestionType, parameter: SurveyParameter) => SurveyQuestion | undefined): GivenAnswer[] {
+function answersOf(
+  satisfaction: number,
+  comment: string | null,
+  rng: Rng,
+  question: (type: QuestionType, parameter: SurveyParameter) => SurveyQuestion | undefined,
+): GivenAnswer[] {
   const clamp = (v: number, min: number, max: number) => Math.min(max, Math.max(min, Math.round(v)));
   const near = (v: number, spread: number, min: number, max: number) => clamp(v + rng.between(-spread, spread), min, max);
   const answers: Array<[SurveyQuestion | undefined, Omit<GivenAnswer, 'questionId'> | null]> = [
@@ -163,7 +251,10 @@ function answersOf(satisfaction: number, comment: string | null, rng: Rng,
     [question(QuestionType.CES, SurveyParameter.RESOLUTION_SPEED), rng.chance(0.85) ? { score: near(satisfaction * 1.4, 1, 1, 7) } : null],
     [question(QuestionType.CSAT, SurveyParameter.STAFF), rng.chance(0.8) ? { score: near(satisfaction + 0.4, 1, 1, 5) } : null],
     [question(QuestionType.CSAT, SurveyParameter.COMMUNICATION), rng.chance(0.8) ? { score: near(satisfaction - 0.2, 1, 1, 5) } : null],
-    [question(QuestionType.CHOICE, SurveyParameter.SUPPORT_LINE), satisfaction <= 3 || rng.chance(0.2) ? { optionCodes: improvements(satisfaction, rng) } : null],
+    [
+      question(QuestionType.CHOICE, SurveyParameter.SUPPORT_LINE),
+      satisfaction <= 3 || rng.chance(0.2) ? { optionCodes: improvements(satisfaction, rng) } : null,
+    ],
     [question(QuestionType.TEXT, SurveyParameter.OVERALL), comment ? { text: comment } : null],
   ];
   return answers.flatMap(([q, a]) => (q && a ? [{ questionId: q.id, ...a }] : []));

@@ -4,13 +4,13 @@ import { demoStaff, type DemoTexts } from './demo-texts.js';
 
 const { CLAIM, COMPLAINT } = ComplaintKind;
 const { REPLACEMENT, REFUND, REPAIR, PRICE_REDUCTION, COMPENSATION, OTHER } = Demand;
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October',
-  'November', 'December'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 export const EN_TEXTS: DemoTexts = {
   slug: 'northwind',
   branding: {
-    logoUrl: 'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTQiIGZpbGw9IiMwYjNkOTEiLz48dGV4dCB4PSIzMiIgeT0iNDQiIGZvbnQtZmFtaWx5PSJBcmlhbCxIZWx2ZXRpY2Esc2Fucy1zZXJpZiIgZm9udC1zaXplPSIzNiIgZm9udC13ZWlnaHQ9IjcwMCIgdGV4dC1hbmNob3I9Im1pZGRsZSIgZmlsbD0iI2ZmZmZmZiI+TjwvdGV4dD48L3N2Zz4=',
+    logoUrl:
+      'data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCA2NCA2NCI+PHJlY3Qgd2lkdGg9IjY0IiBoZWlnaHQ9IjY0IiByeD0iMTQiIGZpbGw9IiMwYjNkOTEiLz48dGV4dCB4PSIzMiIgeT0iNDQiIGZvbnQtZmFtaWx5PSJBcmlhbCxIZWx2ZXRpY2Esc2Fucy1zZXJpZiIgZm9udC1zaXplPSIzNiIgZm9udC13ZWlnaHQ9IjcwMCIgdGV4dC1hbmNob3I9Im1pZGRsZSIgZmlsbD0iI2ZmZmZmZiI+TjwvdGV4dD48L3N2Zz4=',
     primaryColor: '#0b3d91',
     accentColor: '#2bb3a3',
     intro: 'Tell us what went wrong with your purchase. You get a reference number at once and can follow every step here.',
@@ -40,9 +40,21 @@ export const EN_TEXTS: DemoTexts = {
     payment: 'Payments and refunds',
   },
   staff: demoStaff([
-    'Helen Carter', 'Oliver Bennett', 'Amelia Hughes', 'Grace Whitfield', 'James Thornton',
-    'Sophie Walsh', 'Thomas Reid', 'Daniel Price', 'Chloe Fraser', 'Mark Ellison',
-    'Emily Shaw', 'Richard Doyle', 'Hannah Moore', 'Laura Fenwick', 'Ben Harper',
+    'Helen Carter',
+    'Oliver Bennett',
+    'Amelia Hughes',
+    'Grace Whitfield',
+    'James Thornton',
+    'Sophie Walsh',
+    'Thomas Reid',
+    'Daniel Price',
+    'Chloe Fraser',
+    'Mark Ellison',
+    'Emily Shaw',
+    'Richard Doyle',
+    'Hannah Moore',
+    'Laura Fenwick',
+    'Ben Harper',
   ]),
   products: [
     { type: 'kettle', name: 'Northwind Aqua 1.7 L Kettle', price: 39 },
@@ -57,19 +69,58 @@ export const EN_TEXTS: DemoTexts = {
     { type: 'blender', name: 'Northwind PowerBlend Blender', price: 69 },
   ],
   customers: {
-    maleFirst: [['James', 'james'], ['Oliver', 'oliver'], ['Harry', 'harry'], ['George', 'george'], ['Jack', 'jack'],
-      ['William', 'william'], ['Thomas', 'thomas'], ['Daniel', 'daniel'], ['Samuel', 'samuel'], ['Arthur', 'arthur'],
-      ['Ravi', 'ravi'], ['Connor', 'connor']],
-    femaleFirst: [['Olivia', 'olivia'], ['Amelia', 'amelia'], ['Isla', 'isla'], ['Emily', 'emily'], ['Sophie', 'sophie'],
-      ['Charlotte', 'charlotte'], ['Lucy', 'lucy'], ['Grace', 'grace'], ['Priya', 'priya'], ['Megan', 'megan'],
-      ['Freya', 'freya'], ['Ella', 'ella']],
-    surnames: [['Smith', 'Smith', 'smith'], ['Jones', 'Jones', 'jones'], ['Taylor', 'Taylor', 'taylor'],
-      ['Brown', 'Brown', 'brown'], ['Williams', 'Williams', 'williams'], ['Wilson', 'Wilson', 'wilson'],
-      ['Johnson', 'Johnson', 'johnson'], ['Davies', 'Davies', 'davies'], ['Robinson', 'Robinson', 'robinson'],
-      ['Wright', 'Wright', 'wright'], ['Thompson', 'Thompson', 'thompson'], ['Evans', 'Evans', 'evans'],
-      ['Walker', 'Walker', 'walker'], ['White', 'White', 'white'], ['Roberts', 'Roberts', 'roberts'],
-      ['Green', 'Green', 'green'], ['Hall', 'Hall', 'hall'], ['Patel', 'Patel', 'patel'], ['Khan', 'Khan', 'khan'],
-      ['Murphy', 'Murphy', 'murphy'], ['Campbell', 'Campbell', 'campbell'], ['Clarke', 'Clarke', 'clarke']],
+    maleFirst: [
+      ['James', 'james'],
+      ['Oliver', 'oliver'],
+      ['Harry', 'harry'],
+      ['George', 'george'],
+      ['Jack', 'jack'],
+      ['William', 'william'],
+      ['Thomas', 'thomas'],
+      ['Daniel', 'daniel'],
+      ['Samuel', 'samuel'],
+      ['Arthur', 'arthur'],
+      ['Ravi', 'ravi'],
+      ['Connor', 'connor'],
+    ],
+    femaleFirst: [
+      ['Olivia', 'olivia'],
+      ['Amelia', 'amelia'],
+      ['Isla', 'isla'],
+      ['Emily', 'emily'],
+      ['Sophie', 'sophie'],
+      ['Charlotte', 'charlotte'],
+      ['Lucy', 'lucy'],
+      ['Grace', 'grace'],
+      ['Priya', 'priya'],
+      ['Megan', 'megan'],
+      ['Freya', 'freya'],
+      ['Ella', 'ella'],
+    ],
+    surnames: [
+      ['Smith', 'Smith', 'smith'],
+      ['Jones', 'Jones', 'jones'],
+      ['Taylor', 'Taylor', 'taylor'],
+      ['Brown', 'Brown', 'brown'],
+      ['Williams', 'Williams', 'williams'],
+      ['Wilson', 'Wilson', 'wilson'],
+      ['Johnson', 'Johnson', 'johnson'],
+      ['Davies', 'Davies', 'davies'],
+      ['Robinson', 'Robinson', 'robinson'],
+      ['Wright', 'Wright', 'wright'],
+      ['Thompson', 'Thompson', 'thompson'],
+      ['Evans', 'Evans', 'evans'],
+      ['Walker', 'Walker', 'walker'],
+      ['White', 'White', 'white'],
+      ['Roberts', 'Roberts', 'roberts'],
+      ['Green', 'Green', 'green'],
+      ['Hall', 'Hall', 'hall'],
+      ['Patel', 'Patel', 'patel'],
+      ['Khan', 'Khan', 'khan'],
+      ['Murphy', 'Murphy', 'murphy'],
+      ['Campbell', 'Campbell', 'campbell'],
+      ['Clarke', 'Clarke', 'clarke'],
+    ],
     emailDomains: ['example.com', 'example.net', 'example.org'],
     // Ofcom reserves 07700 900000-900999 for fiction.
     phone: (d) => `+44 7700 900${d.slice(0, 3)}`,
@@ -77,7 +128,11 @@ export const EN_TEXTS: DemoTexts = {
   formatDate: (iso) => `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]} ${iso.slice(0, 4)}`,
   scenarios: [
     {
-      category: 'defect', department: 'service', kind: CLAIM, productTypes: ['kettle'], demands: [REPLACEMENT, REFUND],
+      category: 'defect',
+      department: 'service',
+      kind: CLAIM,
+      productTypes: ['kettle'],
+      demands: [REPLACEMENT, REFUND],
       subjects: ['Kettle leaks from the base', 'New kettle is leaking', 'Water leaking from kettle'],
       openings: [
         'I bought the {product} on {date} (order {order}). Within a week it started leaving a puddle on the worktop.',
@@ -89,12 +144,18 @@ export const EN_TEXTS: DemoTexts = {
         'It feels unsafe, because the water runs onto the power base.',
         'I have attached photos of the leak.',
       ],
-      causes: ['Faulty heating element seal in batch 2409', 'Element flange under-tightened on the supplier\'s assembly line'],
-      actions: ['Leak-test the remaining stock of batch 2409', 'Raise a supplier complaint and request an 8D report on the seals',
-        'Add a sample leak test to goods-in inspection'],
+      causes: ['Faulty heating element seal in batch 2409', "Element flange under-tightened on the supplier's assembly line"],
+      actions: [
+        'Leak-test the remaining stock of batch 2409',
+        'Raise a supplier complaint and request an 8D report on the seals',
+        'Add a sample leak test to goods-in inspection',
+      ],
     },
     {
-      category: 'delivery', department: 'logistics', kind: CLAIM, productTypes: ['washer', 'fridge', 'dishwasher'],
+      category: 'delivery',
+      department: 'logistics',
+      kind: CLAIM,
+      productTypes: ['washer', 'fridge', 'dishwasher'],
       demands: [REPLACEMENT, PRICE_REDUCTION],
       subjects: ['Dented on delivery', 'Appliance delivered damaged', 'Large dent in the side panel'],
       openings: [
@@ -107,12 +168,19 @@ export const EN_TEXTS: DemoTexts = {
         'It has not been plugged in and is still in its packaging.',
         'Photos of the box and the damage are attached.',
       ],
-      causes: ['Shipped without corner protectors', 'Damaged while loading at the carrier\'s depot: stacking plan not followed'],
-      actions: ['Brief warehouse staff on loading large appliances', 'Make a corner-protector check mandatory at dispatch',
-        'Raise a claim with the carrier'],
+      causes: ['Shipped without corner protectors', "Damaged while loading at the carrier's depot: stacking plan not followed"],
+      actions: [
+        'Brief warehouse staff on loading large appliances',
+        'Make a corner-protector check mandatory at dispatch',
+        'Raise a claim with the carrier',
+      ],
     },
     {
-      category: 'payment', department: 'sales', kind: COMPLAINT, productTypes: ['any'], demands: [REFUND, COMPENSATION],
+      category: 'payment',
+      department: 'sales',
+      kind: COMPLAINT,
+      productTypes: ['any'],
+      demands: [REFUND, COMPENSATION],
       subjects: ['Refund not received', 'Still waiting for my refund', 'Money for cancelled order not returned'],
       openings: [
         'I returned the {product} (order {order}) two weeks ago and the refund still has not reached my card.',
@@ -124,12 +192,18 @@ export const EN_TEXTS: DemoTexts = {
         'Your helpline promised twice to call me back and never did.',
         'It has now been well over the ten days I was told to expect.',
       ],
-      causes: ['Refund stuck in the payment gateway after a reconciliation error',
-        'Return not passed to finance after the warehouse received the goods'],
+      causes: [
+        'Refund stuck in the payment gateway after a reconciliation error',
+        'Return not passed to finance after the warehouse received the goods',
+      ],
       actions: ['Set up a daily reconciliation of pending refunds', 'Notify finance automatically when a return is received'],
     },
     {
-      category: 'staff', department: 'logistics', kind: COMPLAINT, productTypes: ['any'], demands: [OTHER, COMPENSATION],
+      category: 'staff',
+      department: 'logistics',
+      kind: COMPLAINT,
+      productTypes: ['any'],
+      demands: [OTHER, COMPENSATION],
       subjects: ['Rude delivery driver', 'Complaint about the courier', 'Courier refused to carry item upstairs'],
       openings: [
         'The driver who delivered order {order} was rude and raised his voice at me.',
@@ -141,12 +215,18 @@ export const EN_TEXTS: DemoTexts = {
         'Please speak to the driver and make sure this does not happen again.',
         'The delivery was in the evening; the order number is above.',
       ],
-      causes: ['Subcontracted driver had not completed the service standards induction',
-        'Route overloaded: the driver had twice the standard number of drops'],
-      actions: ['Retrain the subcontractor\'s drivers on service standards', 'Review route loading limits for peak days'],
+      causes: [
+        'Subcontracted driver had not completed the service standards induction',
+        'Route overloaded: the driver had twice the standard number of drops',
+      ],
+      actions: ["Retrain the subcontractor's drivers on service standards", 'Review route loading limits for peak days'],
     },
     {
-      category: 'defect', department: 'service', kind: CLAIM, productTypes: ['fridge'], demands: [REPAIR, REPLACEMENT, REFUND],
+      category: 'defect',
+      department: 'service',
+      kind: CLAIM,
+      productTypes: ['fridge'],
+      demands: [REPAIR, REPLACEMENT, REFUND],
       subjects: ['Fridge does not cool', 'Freezer stopped freezing', 'Fridge running warm'],
       openings: [
         'The {product} (order {order}, bought on {date}) has stopped cooling: the fridge is at 15 °C.',
@@ -162,7 +242,11 @@ export const EN_TEXTS: DemoTexts = {
       actions: ['Tighten brazing inspection at the compressor supplier', 'Check evaporator sensors in the batch by serial number'],
     },
     {
-      category: 'wrongItem', department: 'logistics', kind: CLAIM, productTypes: ['any'], demands: [REPLACEMENT, REFUND],
+      category: 'wrongItem',
+      department: 'logistics',
+      kind: CLAIM,
+      productTypes: ['any'],
+      demands: [REPLACEMENT, REFUND],
       subjects: ['Wrong item delivered', 'Received a different model', 'Not what I ordered'],
       openings: [
         'Order {order} was for the {product}, but a different model was delivered.',
@@ -175,10 +259,13 @@ export const EN_TEXTS: DemoTexts = {
         'I needed it for a specific date, so time is short.',
       ],
       causes: ['Picking error: neighbouring bins hold similar product codes', 'Box mislabelled by the supplier'],
-      actions: ['Move products with similar codes to separate warehouse zones', 'Scan each item\'s barcode when picking'],
+      actions: ['Move products with similar codes to separate warehouse zones', "Scan each item's barcode when picking"],
     },
     {
-      category: 'warranty', department: 'service', kind: COMPLAINT, productTypes: ['washer', 'fridge', 'dishwasher', 'coffee', 'vacuum'],
+      category: 'warranty',
+      department: 'service',
+      kind: COMPLAINT,
+      productTypes: ['washer', 'fridge', 'dishwasher', 'coffee', 'vacuum'],
       demands: [REFUND, REPLACEMENT, COMPENSATION],
       subjects: ['Warranty repair taking too long', 'Repair still not done after a month', 'No news about my repair'],
       openings: [
@@ -195,7 +282,11 @@ export const EN_TEXTS: DemoTexts = {
       actions: ['Keep a safety stock of fast-moving spare parts', 'Review open job sheets weekly against their target dates'],
     },
     {
-      category: 'packaging', department: 'quality', kind: CLAIM, productTypes: ['any'], demands: [REPLACEMENT, PRICE_REDUCTION],
+      category: 'packaging',
+      department: 'quality',
+      kind: CLAIM,
+      productTypes: ['any'],
+      demands: [REPLACEMENT, PRICE_REDUCTION],
       subjects: ['Damaged packaging', 'Box arrived torn', 'Product arrived in a crushed box'],
       openings: [
         'Order {order} arrived in a torn, wet box.',
@@ -211,7 +302,11 @@ export const EN_TEXTS: DemoTexts = {
       actions: ['Go back to the previous board grade for large items', 'Stop reselling opened stock without a markdown'],
     },
     {
-      category: 'incomplete', department: 'quality', kind: CLAIM, productTypes: ['any'], demands: [REPLACEMENT, OTHER],
+      category: 'incomplete',
+      department: 'quality',
+      kind: CLAIM,
+      productTypes: ['any'],
+      demands: [REPLACEMENT, OTHER],
       subjects: ['Parts missing from the box', 'No warranty card in the box', 'Accessories missing'],
       openings: [
         'The box of the {product} was missing some of the parts listed in the manual.',
@@ -223,11 +318,15 @@ export const EN_TEXTS: DemoTexts = {
         'Please send the missing parts or replace it with a complete set.',
         'The box was factory sealed, so the parts were never packed.',
       ],
-      causes: ['Packing line skipped the accessories step', 'Supplier\'s bill of materials was wrong'],
+      causes: ['Packing line skipped the accessories step', "Supplier's bill of materials was wrong"],
       actions: ['Add a check-weigh of boxes at the end of the packing line', 'Correct the bill of materials and inform the warehouse'],
     },
     {
-      category: 'delivery', department: 'logistics', kind: COMPLAINT, productTypes: ['any'], demands: [COMPENSATION, OTHER, REFUND],
+      category: 'delivery',
+      department: 'logistics',
+      kind: COMPLAINT,
+      productTypes: ['any'],
+      demands: [COMPENSATION, OTHER, REFUND],
       subjects: ['Missed delivery slot', 'Delivery rescheduled without notice', 'Order not delivered on time'],
       openings: [
         'Order {order} was due last Friday, but nobody came and nobody called.',
@@ -243,8 +342,11 @@ export const EN_TEXTS: DemoTexts = {
       actions: ['Alert on orders missing from route sheets', 'Contract a back-up carrier for peak periods'],
     },
     {
-      category: 'defect', department: 'quality', kind: CLAIM,
-      productTypes: ['vacuum', 'microwave', 'iron', 'blender', 'toaster', 'coffee'], demands: [REPAIR, REPLACEMENT, REFUND],
+      category: 'defect',
+      department: 'quality',
+      kind: CLAIM,
+      productTypes: ['vacuum', 'microwave', 'iron', 'blender', 'toaster', 'coffee'],
+      demands: [REPAIR, REPLACEMENT, REFUND],
       subjects: ['Stopped working after two weeks', 'Overheats and smells of burning', 'Faulty within the first month'],
       openings: [
         'The {product} (bought on {date}) stopped switching on after two weeks of use.',
@@ -260,7 +362,11 @@ export const EN_TEXTS: DemoTexts = {
       actions: ['Require 100 % functional testing of control boards at the supplier', 'Quarantine the remaining batch until checked'],
     },
     {
-      category: 'payment', department: 'sales', kind: COMPLAINT, productTypes: ['any'], demands: [PRICE_REDUCTION, REFUND],
+      category: 'payment',
+      department: 'sales',
+      kind: COMPLAINT,
+      productTypes: ['any'],
+      demands: [PRICE_REDUCTION, REFUND],
       subjects: ['Promotion discount not applied', 'Charged more than the order total', 'Price at checkout differed from the website'],
       openings: [
         'When I placed order {order} for the {product} there was 15 % off, but I was charged the full price.',
@@ -276,7 +382,11 @@ export const EN_TEXTS: DemoTexts = {
       actions: ['Reconcile website and till prices every 15 minutes', 'Test promotion rules automatically before launch'],
     },
     {
-      category: 'staff', department: 'care', kind: COMPLAINT, productTypes: ['any'], demands: [OTHER],
+      category: 'staff',
+      department: 'care',
+      kind: COMPLAINT,
+      productTypes: ['any'],
+      demands: [OTHER],
       subjects: ['Cannot get through to the helpline', 'Agent hung up on me', 'No reply in live chat'],
       openings: [
         'For three days I have tried to call about order {order}: after 20 minutes on hold the call drops.',
@@ -302,18 +412,18 @@ export const EN_TEXTS: DemoTexts = {
   },
   subjectiveCauses: {
     CLAIM: [
-      'Fault not confirmed on inspection; the customer\'s expectations came from an unclear product page',
+      "Fault not confirmed on inspection; the customer's expectations came from an unclear product page",
       'The product meets its specification; the customer was not shown how to use it',
-      'Within the manufacturer\'s tolerances, but this was not made clear at the point of sale',
+      "Within the manufacturer's tolerances, but this was not made clear at the point of sale",
     ],
     COMPLAINT: [
       'No breach of procedure found, but the customer was not kept informed of timescales and status',
-      'Contractual timescales were met; the customer\'s expectations came from an agent\'s verbal promise',
+      "Contractual timescales were met; the customer's expectations came from an agent's verbal promise",
     ],
   },
   decisionNotes: {
     REPLACE: ['Replacement unit from stock.', 'Replacement delivered free of charge.'],
-    REFUND: ['Full refund to the customer\'s card.', 'Refund issued within ten days of the request.'],
+    REFUND: ["Full refund to the customer's card.", 'Refund issued within ten days of the request.'],
     REPAIR: ['Warranty repair at an authorised service centre.', 'Engineer visit, repair at our cost.'],
     DISCOUNT: ['Partial refund agreed with the customer.'],
     COMPENSATION: ['Delivery charge refunded plus a goodwill payment.', 'Costs reimbursed against receipts.'],
@@ -329,7 +439,7 @@ export const EN_TEXTS: DemoTexts = {
   ],
   reopenReasons: [
     'Customer reports the fault came back after the repair',
-    'Customer disputes the decision and sent an independent engineer\'s report',
+    "Customer disputes the decision and sent an independent engineer's report",
   ],
   satisfactionComments: [
     ['It took far too long.', 'I had to chase you again and again.', 'Not happy with the outcome.'],
@@ -363,8 +473,6 @@ export const EN_TEXTS: DemoTexts = {
       'Checked the call log: the customer called twice without an answer.',
       'Similar complaints about this model came in last month.',
     ],
-    rejectionNotices: [
-      'Sorry {name}, we cannot uphold complaint {number}. We have e-mailed you the reasons and how to appeal.',
-    ],
+    rejectionNotices: ['Sorry {name}, we cannot uphold complaint {number}. We have e-mailed you the reasons and how to appeal.'],
   },
 };

@@ -91,7 +91,8 @@ export async function seedDemoData(dataSource: DataSource, now = Date.now()): Pr
     const portal = issueTrackingTokens(data);
     const tenantId = randomUUID();
     const written = await inTenant(dataSource, tenantId, (manager, uow) =>
-      writeTenant(new RequestContext(tenantId, null, manager, uow), texts, data, now));
+      writeTenant(new RequestContext(tenantId, null, manager, uow), texts, data, now),
+    );
     if (written) seeded.push({ texts, complaints: data.complaints.length, portal });
   }
   return seeded.length ? summary(seeded, performance.now() - started) : null;
@@ -101,7 +102,8 @@ export async function seedDemoData(dataSource: DataSource, now = Date.now()): Pr
 async function anyTenantExists(dataSource: DataSource): Promise<boolean> {
   const [row] = await dataSource.query(
     `SELECT any_tenant_exists() OR tenant_id_by_slug($1) IS NOT NULL OR tenant_id_by_slug($2) IS NOT NULL AS taken`,
-    DEMO_TENANTS.map((t) => t.texts.slug));
+    DEMO_TENANTS.map((t) => t.texts.slug),
+  );
   return row?.taken === true || row?.taken === 't';
 }
 
@@ -117,7 +119,18 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
     // The demo companies' addresses count as confirmed: they can invite staff and receive mail at once.
     `INSERT INTO tenants (id, slug, number_prefix, name, locale, time_zone, country, branding, created_at, currency, address_confirmed_at)
      VALUES (app_tenant_id(), $1, $2, $3, $4, $5, $8, $7, $6, $9, $6) ON CONFLICT DO NOTHING RETURNING id`,
-    [texts.slug, texts.slug.toUpperCase(), texts.tenantName, texts.locale, texts.timeZone, created, JSON.stringify(texts.branding), texts.country, texts.currency]);
+    [
+      texts.slug,
+      texts.slug.toUpperCase(),
+      texts.tenantName,
+      texts.locale,
+      texts.timeZone,
+      created,
+      JSON.stringify(texts.branding),
+      texts.country,
+      texts.currency,
+    ],
+  );
   if (inserted.length === 0) return false;
   const org = data.organization.rows;
   await insertRows(manager, 'departments', org.departments);
@@ -128,9 +141,15 @@ async function writeTenant(ctx: RequestContext, texts: DemoTexts, data: TenantDa
   await insertRows(manager, 'complaints', data.complaints);
   await insertRows(manager, 'corrective_actions', data.corrective_actions);
   await insertRows(manager, 'messages', data.messages);
-  await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)',
-    [data.counter.year, data.counter.lastValue]);
-  await insertRows(manager, 'response_templates', DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })));
+  await manager.query('INSERT INTO complaint_counters (tenant_id, year, last_value) VALUES (app_tenant_id(), $1, $2)', [
+    data.counter.year,
+    data.counter.lastValue,
+  ]);
+  await insertRows(
+    manager,
+    'response_templates',
+    DEMO_TEMPLATES[texts.locale].map((t) => ({ id: randomUUID(), ...t, created_at: created, updated_at: created })),
+  );
   const survey = await seedSurvey(ctx, texts, data, now);
   await seedSla(ctx, inTimeOrder([...data.timeline_events, ...survey.timeline_events]), new Date(now));
   await seedAnalysis(ctx);
@@ -155,9 +174,13 @@ async function seedSurvey(ctx: RequestContext, texts: DemoTexts, data: TenantDat
   await manager.query('UPDATE surveys SET created_at = $2, updated_at = $3 WHERE id = $1', [survey.id, from, paused]);
   await manager.query('UPDATE survey_versions SET published_at = $2 WHERE survey_id = $1', [survey.id, from]);
   const [version] = await versionsOf(ctx, survey.id);
-  const rows = planSurveyRows(feedbackVisits(data.complaints, data.timeline_events), await questionsOf(ctx, version!.id),
-    { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays }, { from: from.getTime(), to: paused.getTime() },
-    { timeZone: texts.timeZone, operatorIds: staffWith(data.organization, Role.OPERATOR).map((u) => u.id) });
+  const rows = planSurveyRows(
+    feedbackVisits(data.complaints, data.timeline_events),
+    await questionsOf(ctx, version!.id),
+    { id: survey.id, versionId: version!.id, answerDays: DEMO_SURVEY.answerDays },
+    { from: from.getTime(), to: paused.getTime() },
+    { timeZone: texts.timeZone, operatorIds: staffWith(data.organization, Role.OPERATOR).map((u) => u.id) },
+  );
   await insertRows(manager, 'survey_invitations', rows.survey_invitations);
   await insertRows(manager, 'survey_responses', rows.survey_responses);
   await insertRows(manager, 'survey_answers', rows.survey_answers);
@@ -180,12 +203,19 @@ async function seedSla(ctx: RequestContext, timeline: Row[], now: Date): Promise
   await manager.query(`UPDATE complaints c SET first_responded_at = (SELECT min(m.created_at) FROM messages m
      WHERE m.complaint_id = c.id AND m.visibility = 'PUBLIC' AND m.author_kind = 'STAFF')`);
   const ids: Array<{ id: string }> = await manager.query('SELECT id FROM complaints ORDER BY id');
-  for (let i = 0; i < ids.length; i += 500) await syncSla(ctx, ids.slice(i, i + 500).map((c) => c.id), { now });
+  for (let i = 0; i < ids.length; i += 500)
+    await syncSla(
+      ctx,
+      ids.slice(i, i + 500).map((c) => c.id),
+      { now },
+    );
   let written = 0;
   let last = 0;
   for (;;) {
     const [next] = await manager.query<Array<{ at: Date | null }>>(
-      'SELECT min(next_fire_at) AS at FROM sla_deadlines WHERE next_fire_at <= $1', [now]);
+      'SELECT min(next_fire_at) AS at FROM sla_deadlines WHERE next_fire_at <= $1',
+      [now],
+    );
     // An escalation's recompute may leave a deadline already passed: live, it fires at once, i.e. now in the replay.
     const until = next?.at ? Math.max(next.at.getTime(), last) : Infinity;
     let end = written;
@@ -194,7 +224,8 @@ async function seedSla(ctx: RequestContext, timeline: Row[], now: Date): Promise
     await insertRows(manager, 'timeline_events', timeline.slice(written, end), 'seq');
     written = end;
     if (!next?.at) break;
-    if (await fireDueClocks(ctx, 1000, { asOf: new Date(until) }) === 0) throw new Error(`SLA replay: nothing fired at ${new Date(until).toISOString()}`);
+    if ((await fireDueClocks(ctx, 1000, { asOf: new Date(until) })) === 0)
+      throw new Error(`SLA replay: nothing fired at ${new Date(until).toISOString()}`);
     last = until;
   }
 }
@@ -203,13 +234,17 @@ async function seedSla(ctx: RequestContext, timeline: Row[], now: Date): Promise
 async function insertRows(manager: EntityManager, table: keyof typeof COLUMNS, rows: Row[], orderBy?: string): Promise<void> {
   if (rows.length === 0) return;
   const spec = COLUMNS[table].replace(/\s+/g, ' ');
-  const names = spec.split(', ').map((c) => c.split(' ')[0]).join(', ');
+  const names = spec
+    .split(', ')
+    .map((c) => c.split(' ')[0])
+    .join(', ');
   const order = orderBy ? `, ${orderBy} int` : '';
   await manager.query(
     `INSERT INTO ${table} (tenant_id, ${names})
      SELECT app_tenant_id(), ${names} FROM json_to_recordset($1::json) AS r(${spec}${order})
      ${orderBy ? `ORDER BY r.${orderBy}` : ''}`,
-    [JSON.stringify(rows)]);
+    [JSON.stringify(rows)],
+  );
 }
 
 /**

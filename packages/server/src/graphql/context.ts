@@ -136,7 +136,12 @@ export class GraphQLContext {
   private tenantCtx?: Promise<RequestContext>;
   private tenantCtxId?: string;
 
-  constructor(readonly deps: ServerDeps, readonly authorization: string | undefined, readonly clientAddress: string, uow?: UnitOfWork) {
+  constructor(
+    readonly deps: ServerDeps,
+    readonly authorization: string | undefined,
+    readonly clientAddress: string,
+    uow?: UnitOfWork,
+  ) {
     this.uow = uow ?? new UnitOfWork(deps.dataSource, deps.publisher, { clientAddress });
   }
 
@@ -303,7 +308,10 @@ export class GraphQLContext {
  * staff member they name (roles, departments); UNAUTHENTICATED for an
  * unknown or deactivated account, or a session older than its credentials.
  */
-export async function enterAsStaff(uow: UnitOfWork, claims: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'>): Promise<Actor> {
+export async function enterAsStaff(
+  uow: UnitOfWork,
+  claims: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'>,
+): Promise<Actor> {
   // The ids are UUIDs checked by the token service; inlining them saves a round trip.
   const [row] = await uow.enterTenant<ActorRow>(claims.tenantId, {
     userId: claims.userId,

@@ -2,7 +2,15 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { log } from '../ops/log.js';
 
 /** Every `extensions.code` the server sends (packages/client/src/errors.ts holds the same list; test/contracts/error-reasons.test.ts keeps them equal). */
-export const ERROR_CODES = ['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR'] as const;
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -111,7 +119,11 @@ export const reasoned = (reason: ErrorReason) => ({ code: ERROR_REASONS[reason],
 
 /** An expected failure: its code and message reach the client as they are. */
 export class AppError extends GraphQLError {
-  constructor(readonly code: ErrorCode, message: string, details?: ErrorDetails) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details?: ErrorDetails,
+  ) {
     if (details?.reason && ERROR_REASONS[details.reason] !== code) {
       throw new Error(`reason ${details.reason} comes under ${ERROR_REASONS[details.reason]}, not ${code}`);
     }
@@ -137,16 +149,23 @@ export async function unlessTaken<T>(field: string, message: string, write: () =
     throw error;
   }
 }
-export const badInput = (message: string, details?: ErrorDetails) =>
-  new AppError('BAD_USER_INPUT', message, details);
+export const badInput = (message: string, details?: ErrorDetails) => new AppError('BAD_USER_INPUT', message, details);
 /** Over a limit; `retryAfterMs` becomes `extensions.retryAfterSeconds` (at least 1). */
-export const rateLimited = (retryAfterMs = 1000) => new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly',
-  { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+export const rateLimited = (retryAfterMs = 1000) =>
+  new AppError('RATE_LIMITED', 'too many requests; slow down and retry shortly', {
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  });
 
 const PASS_THROUGH = new Set<string>(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED']);
 /** Codes that graphql-js and Apollo give to malformed requests: the caller's input is wrong. */
-const INPUT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+const INPUT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
 
 /** An unexpected error goes to the log once, with the request's id, company and operation (its scope). */
 const unexpected = (err: unknown) => log.error({ err }, 'unexpected error');
@@ -155,18 +174,24 @@ const unexpected = (err: unknown) => log.error({ err }, 'unexpected error');
  * Maps every error to one of the contract's codes. Unexpected errors become
  * INTERNAL_SERVER_ERROR with a generic message; their detail goes to the log only.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, report: (e: unknown) => void = unexpected): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  report: (e: unknown) => void = unexpected,
+): GraphQLFormattedError {
   const code = String(formatted.extensions?.code ?? '');
   if (code === 'BAD_USER_INPUT' && Array.isArray(formatted.extensions?.validationErrors)) return validationSummary(formatted);
   if (PASS_THROUGH.has(code)) return withoutStack(formatted);
   if (INPUT_CODES.has(code) || isRequestError(error)) {
     // A rule's own reason (e.g. QUERY_LIMIT from the limits rule) is more precise than graphql-js's code.
-    const reason = typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : INPUT_CODES.has(code) ? code : 'BAD_REQUEST';
+    const reason =
+      typeof formatted.extensions?.reason === 'string' ? formatted.extensions.reason : INPUT_CODES.has(code) ? code : 'BAD_REQUEST';
     return { ...withoutStack(formatted), extensions: { code: 'BAD_USER_INPUT', reason } };
   }
-  const original = error instanceof GraphQLError ? error.originalError ?? error : error;
-  const pgCode = (original as { driverError?: { code?: string }; code?: string } | undefined)?.driverError?.code
-    ?? (original as { code?: string } | undefined)?.code;
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const pgCode =
+    (original as { driverError?: { code?: string }; code?: string } | undefined)?.driverError?.code ??
+    (original as { code?: string } | undefined)?.code;
   if (pgCode?.startsWith('22')) {
     // Class 22, data exception (invalid text representation, too long, bad date/time, out of range, a NUL
     // or invalid byte...): input that slipped past validation, not a fault of the server.
@@ -177,13 +202,27 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
   }
   // The unit of work's statement_timeout and lock_timeout (docs/security.md): the transaction is rolled back.
   if (pgCode === '57014') {
-    return { message: 'the request took longer than the service allows; ask for fewer rows or retry later', path: formatted.path, extensions: reasoned('QUERY_TIMEOUT') };
+    return {
+      message: 'the request took longer than the service allows; ask for fewer rows or retry later',
+      path: formatted.path,
+      extensions: reasoned('QUERY_TIMEOUT'),
+    };
   }
   if (pgCode === '55P03') {
-    return { message: 'a record is being changed by someone else; retry shortly', path: formatted.path, extensions: reasoned('LOCK_TIMEOUT') };
+    return {
+      message: 'a record is being changed by someone else; retry shortly',
+      path: formatted.path,
+      extensions: reasoned('LOCK_TIMEOUT'),
+    };
   }
-  if (pgCode === '23505') return { message: 'a record with this value already exists', path: formatted.path, extensions: reasoned('DUPLICATE') };
-  if (pgCode === '23503') return { message: 'the record is referenced elsewhere or references one that does not exist', path: formatted.path, extensions: reasoned('REFERENCE') };
+  if (pgCode === '23505')
+    return { message: 'a record with this value already exists', path: formatted.path, extensions: reasoned('DUPLICATE') };
+  if (pgCode === '23503')
+    return {
+      message: 'the record is referenced elsewhere or references one that does not exist',
+      path: formatted.path,
+      extensions: reasoned('REFERENCE'),
+    };
   report(original);
   return { message: 'internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
@@ -193,7 +232,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, re
  * would get over HTTP (formatError): for errors that graphql-ws serialises.
  */
 export function codedError(err: unknown): GraphQLError {
-  const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
+  const error =
+    err instanceof GraphQLError ? err : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
   const f = formatError(error.toJSON(), error);
   return new GraphQLError(f.message, { path: f.path, extensions: f.extensions });
 }

@@ -1,7 +1,23 @@
 import {
-  GraphQLError, Kind, getNamedType, getVariableValues, getNullableType, isInterfaceType, isListType, isObjectType,
-  type ASTVisitor, type FieldNode, type OperationDefinitionNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
-  type DocumentNode, type SelectionSetNode, type ValidationContext, type ValidationRule,
+  GraphQLError,
+  Kind,
+  getNamedType,
+  getVariableValues,
+  getNullableType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  type ASTVisitor,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type DocumentNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 import { badInput, reasoned } from './errors.js';
 
@@ -28,7 +44,14 @@ export function checkFirst(first: number): void {
 /** What a list without a `first` argument (a complaint's timeline, a user's departments) is assumed to hold. */
 export const LIST_SIZE = 10;
 
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 30, maxFields: 400, maxCost: 10_000, maxSpreads: 100, maxRootFields: 30 };
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 10,
+  maxAliases: 30,
+  maxFields: 400,
+  maxCost: 10_000,
+  maxSpreads: 100,
+  maxRootFields: 30,
+};
 
 /** The public endpoint: three root fields per request, so that thirty aliased guesses of a tracking number are not one request. */
 export const PORTAL_LIMITS: Partial<QueryLimits> = { maxRootFields: 3 };
@@ -87,7 +110,7 @@ export class OperationMeter {
       let part: Measure;
       if (s.kind === Kind.FIELD) part = this.field(s, parent);
       else if (s.kind === Kind.INLINE_FRAGMENT) {
-        part = this.selection(s.selectionSet, s.typeCondition ? this.schema.getType(s.typeCondition.name.value) ?? null : parent);
+        part = this.selection(s.selectionSet, s.typeCondition ? (this.schema.getType(s.typeCondition.name.value) ?? null) : parent);
       } else {
         if (++this.spreads > this.limits.maxSpreads) throw refuse(`more than ${this.limits.maxSpreads} fragment spreads`);
         part = this.named(s.name.value);
@@ -117,8 +140,11 @@ export class OperationMeter {
     const inner = this.selection(node.selectionSet, definition ? getNamedType(definition.type) : null);
     const times = definition ? multiplier(definition, node, parent!, this.pages, this.variables) : 1;
     return this.check({
-      fields: own.fields + inner.fields, aliases: own.aliases + inner.aliases, depth: 1 + inner.depth,
-      cost: own.cost + times * inner.cost, roots: own.roots,
+      fields: own.fields + inner.fields,
+      aliases: own.aliases + inner.aliases,
+      depth: 1 + inner.depth,
+      cost: own.cost + times * inner.cost,
+      roots: own.roots,
     });
   }
 
@@ -137,7 +163,8 @@ export class OperationMeter {
     if (m.depth > l.maxDepth) throw refuse(`query is deeper than ${l.maxDepth} levels`);
     if (m.aliases > l.maxAliases) throw refuse(`more than ${l.maxAliases} aliases`);
     if (m.fields > l.maxFields) throw refuse(`more than ${l.maxFields} fields`);
-    if (m.cost > l.maxCost) throw refuse(`the query would cost more than ${l.maxCost} (each list counts as many times as it may hold items)`);
+    if (m.cost > l.maxCost)
+      throw refuse(`the query would cost more than ${l.maxCost} (each list counts as many times as it may hold items)`);
     return m;
   }
 }
@@ -155,7 +182,8 @@ function pagesOf(schema: GraphQLSchema): ReadonlySet<string> {
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type)) continue;
       for (const field of Object.values(type.getFields())) {
-        if (field.args.some((a) => a.name === 'first') && !isListType(getNullableType(field.type))) pages.add(getNamedType(field.type).name);
+        if (field.args.some((a) => a.name === 'first') && !isListType(getNullableType(field.type)))
+          pages.add(getNamedType(field.type).name);
       }
     }
     pageTypes.set(schema, pages);
@@ -168,14 +196,26 @@ function pagesOf(schema: GraphQLSchema): ReadonlySet<string> {
  * the argument's default; a variable counts at the ceiling), LIST_SIZE for
  * other lists except those of a page (its `first` counted already), else once.
  */
-function multiplier(definition: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLNamedType, pages: ReadonlySet<string>, variables?: Readonly<Record<string, unknown>>): number {
+function multiplier(
+  definition: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  parent: GraphQLNamedType,
+  pages: ReadonlySet<string>,
+  variables?: Readonly<Record<string, unknown>>,
+): number {
   const first = definition.args.find((a) => a.name === 'first');
   if (first) {
     const given = node.arguments?.find((a) => a.name.value === 'first')?.value;
     const known = given?.kind === Kind.VARIABLE && variables ? variables[given.name.value] : undefined;
-    const value = !given ? Number(first.defaultValue ?? LIST_SIZE)
-      : given.kind === Kind.INT ? Number(given.value)
-        : typeof known === 'number' ? known : known === null ? Number(first.defaultValue ?? LIST_SIZE) : FIRST_CEILING;
+    const value = !given
+      ? Number(first.defaultValue ?? LIST_SIZE)
+      : given.kind === Kind.INT
+        ? Number(given.value)
+        : typeof known === 'number'
+          ? known
+          : known === null
+            ? Number(first.defaultValue ?? LIST_SIZE)
+            : FIRST_CEILING;
     return Math.min(Math.max(Number.isFinite(value) ? value : FIRST_CEILING, 1), FIRST_CEILING);
   }
   if (!isListType(getNullableType(definition.type))) return 1;
@@ -210,7 +250,12 @@ export function queryLimits(overrides: Partial<QueryLimits> = {}): ValidationRul
 }
 
 const UNBOUNDED: QueryLimits = {
-  maxDepth: Infinity, maxAliases: Infinity, maxFields: Infinity, maxCost: Infinity, maxSpreads: Infinity, maxRootFields: Infinity,
+  maxDepth: Infinity,
+  maxAliases: Infinity,
+  maxFields: Infinity,
+  maxCost: Infinity,
+  maxSpreads: Infinity,
+  maxRootFields: Infinity,
 };
 
 /**
@@ -221,7 +266,10 @@ const UNBOUNDED: QueryLimits = {
  * hold only so much cost at once. A walk of the document, without limits.
  */
 export function operationCost(
-  schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables?: Readonly<Record<string, unknown>>,
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables?: Readonly<Record<string, unknown>>,
 ): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);

@@ -59,13 +59,17 @@ export class Loaders {
   readonly customerComplaints: DataLoader<string, Complaint[]>;
 
   constructor(manager: EntityManager, tenantId: string) {
-    const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) => new DataLoader<string, T | null>(async (ids) => {
-      const rows = await manager.find(entity, { where: { tenantId, id: In([...ids]) } as never });
-      const found = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => found.get(id) ?? null);
-    });
+    const byId = <T extends ObjectLiteral & { id: string }>(entity: EntityTarget<T>) =>
+      new DataLoader<string, T | null>(async (ids) => {
+        const rows = await manager.find(entity, { where: { tenantId, id: In([...ids]) } as never });
+        const found = new Map(rows.map((r) => [r.id, r]));
+        return ids.map((id) => found.get(id) ?? null);
+      });
     const byComplaint = <T extends ObjectLiteral & { complaintId: string | null }>(entity: EntityTarget<T>, order: Order) =>
-      grouped<T>((ids) => manager.find(entity, { where: { tenantId, complaintId: In([...ids]) } as never, order: order as never }), (r) => r.complaintId);
+      grouped<T>(
+        (ids) => manager.find(entity, { where: { tenantId, complaintId: In([...ids]) } as never, order: order as never }),
+        (r) => r.complaintId,
+      );
 
     this.department = byId(Department);
     this.user = byId(User);
@@ -77,22 +81,40 @@ export class Loaders {
     this.calendar = byId(BusinessCalendar);
     this.slaPolicy = byId(SlaPolicy);
     this.integration = byId(Integration);
-    this.webhookAttempts = grouped((ids) => manager.find(WebhookAttempt, { where: { tenantId, deliveryId: In(ids) }, order: { at: 'ASC' } }), (r) => r.deliveryId);
-    this.userDepartments = grouped((ids) => manager.query(
-      `SELECT ud.user_id AS "userId", d.id, d.name, d.created_at AS "createdAt", d.archived_at AS "archivedAt" FROM departments d
+    this.webhookAttempts = grouped(
+      (ids) => manager.find(WebhookAttempt, { where: { tenantId, deliveryId: In(ids) }, order: { at: 'ASC' } }),
+      (r) => r.deliveryId,
+    );
+    this.userDepartments = grouped(
+      (ids) =>
+        manager.query(
+          `SELECT ud.user_id AS "userId", d.id, d.name, d.created_at AS "createdAt", d.archived_at AS "archivedAt" FROM departments d
          JOIN user_departments ud ON ud.tenant_id = d.tenant_id AND ud.department_id = d.id
-        WHERE ud.tenant_id = $1 AND ud.user_id = ANY($2::uuid[]) ORDER BY d.name, d.id`, [tenantId, ids]) as Promise<Array<Department & { userId: string }>>,
-    (r) => r.userId);
+        WHERE ud.tenant_id = $1 AND ud.user_id = ANY($2::uuid[]) ORDER BY d.name, d.id`,
+          [tenantId, ids],
+        ) as Promise<Array<Department & { userId: string }>>,
+      (r) => r.userId,
+    );
     this.timeline = byComplaint(TimelineEvent, { id: 'ASC' });
     this.messages = byComplaint(Message, { createdAt: 'ASC', id: 'ASC' });
     this.correctiveActions = byComplaint(CorrectiveAction, { createdAt: 'ASC', id: 'ASC' });
     this.attachments = byComplaint(Attachment, { createdAt: 'ASC', id: 'ASC' });
     this.slaBreaches = byComplaint(SlaBreach, { firedAt: 'ASC', id: 'ASC' });
-    this.slaDeadlines = grouped((ids) => manager.query(
-      'SELECT * FROM sla_deadlines WHERE tenant_id = $1 AND complaint_id = ANY($2::uuid[])', [tenantId, ids]) as Promise<DeadlineRecord[]>,
-    (r) => r.complaint_id);
-    this.links = grouped((ids) => linksOf(manager, ids), (r) => r.forId);
-    this.customerComplaints = grouped<Complaint & { forId: string }>((ids) => customerComplaintsOf(manager, ids), (r) => r.forId);
+    this.slaDeadlines = grouped(
+      (ids) =>
+        manager.query('SELECT * FROM sla_deadlines WHERE tenant_id = $1 AND complaint_id = ANY($2::uuid[])', [tenantId, ids]) as Promise<
+          DeadlineRecord[]
+        >,
+      (r) => r.complaint_id,
+    );
+    this.links = grouped(
+      (ids) => linksOf(manager, ids),
+      (r) => r.forId,
+    );
+    this.customerComplaints = grouped<Complaint & { forId: string }>(
+      (ids) => customerComplaintsOf(manager, ids),
+      (r) => r.forId,
+    );
   }
 }
 

@@ -15,7 +15,12 @@ import { ComplaintLinkResolver, RelatedComplaintsResolver } from '../modules/com
 import { MessageResolver } from '../modules/message/message.resolver.js';
 import { ComplaintPortalResolver, PortalAttachmentResolver } from '../modules/complaint/complaint.portal-resolver.js';
 import { AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver } from '../modules/attachment/attachment.resolver.js';
-import { ComplaintSubscriptionResolver, PortalSubscriptionResolver, StaffNotificationResolver, StageChangeResolver } from '../modules/complaint/complaint.subscriptions.js';
+import {
+  ComplaintSubscriptionResolver,
+  PortalSubscriptionResolver,
+  StaffNotificationResolver,
+  StageChangeResolver,
+} from '../modules/complaint/complaint.subscriptions.js';
 
 /**
  * type-graphql insists on a pub/sub for schemas with subscriptions. Ours
@@ -52,24 +57,63 @@ const common = {
 
 /** Staff and integrations: /graphql. `shared`: where the `@Shared` queries share their answers (none: not shared). */
 export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLSchema> {
-  return guardOperations(shareResults(await buildSchema({
-    ...common,
-    resolvers: [
-      TenantResolver, DepartmentResolver, UserResolver, AccountResolver, CategoryResolver,
-      ComplaintResolver, CorrectiveActionResolver, EffectivenessCheckResolver, TimelineEventResolver, MessageResolver,
-      RelatedComplaintsResolver, ComplaintLinkResolver,
-      ComplaintSubscriptionResolver, StageChangeResolver, StaffNotificationResolver,
-      SlaSettingsResolver, SlaPolicyViewResolver, SlaBreachResolver, ComplaintSlaResolver,
-      ResponseTemplateResolver, SavedViewResolver, ComplaintBulkResolver, IntegrationResolver,
-      WebhookResolver, WebhookDeliveryResolver, CauseResolver, RejectionReasonResolver, AnalysisResolver,
-      AttachmentResolver, ComplaintAttachmentsResolver, MessageAttachmentsResolver, MailResolver,
-      NotificationTemplateResolver, MailboxResolver, LogRetentionResolver,
-      NotificationSettingsResolver, SurveyResolver, SurveyVersionResolver, SurveyResponseResolver, SurveyAnswerResolver, SurveySubscriptionResolver,
-    ],
-  }), shared));
+  return guardOperations(
+    shareResults(
+      await buildSchema({
+        ...common,
+        resolvers: [
+          TenantResolver,
+          DepartmentResolver,
+          UserResolver,
+          AccountResolver,
+          CategoryResolver,
+          ComplaintResolver,
+          CorrectiveActionResolver,
+          EffectivenessCheckResolver,
+          TimelineEventResolver,
+          MessageResolver,
+          RelatedComplaintsResolver,
+          ComplaintLinkResolver,
+          ComplaintSubscriptionResolver,
+          StageChangeResolver,
+          StaffNotificationResolver,
+          SlaSettingsResolver,
+          SlaPolicyViewResolver,
+          SlaBreachResolver,
+          ComplaintSlaResolver,
+          ResponseTemplateResolver,
+          SavedViewResolver,
+          ComplaintBulkResolver,
+          IntegrationResolver,
+          WebhookResolver,
+          WebhookDeliveryResolver,
+          CauseResolver,
+          RejectionReasonResolver,
+          AnalysisResolver,
+          AttachmentResolver,
+          ComplaintAttachmentsResolver,
+          MessageAttachmentsResolver,
+          MailResolver,
+          NotificationTemplateResolver,
+          MailboxResolver,
+          LogRetentionResolver,
+          NotificationSettingsResolver,
+          SurveyResolver,
+          SurveyVersionResolver,
+          SurveyResponseResolver,
+          SurveyAnswerResolver,
+          SurveySubscriptionResolver,
+        ],
+      }),
+      shared,
+    ),
+  );
 }
 
 /** Customers: /portal/graphql. Only portal types are reachable from here. */
 export function buildPortalSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ ...common, resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver, SurveyPortalResolver] });
+  return buildSchema({
+    ...common,
+    resolvers: [ComplaintPortalResolver, PortalAttachmentResolver, PortalSubscriptionResolver, SurveyPortalResolver],
+  });
 }

@@ -22,7 +22,11 @@ export class SharedResults {
   computed = 0;
   shared = 0;
 
-  constructor(readonly ttlMs: number, private readonly maxEntries = 1000, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly ttlMs: number,
+    private readonly maxEntries = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get(key: string, compute: () => Promise<unknown>): Promise<unknown> {
     const hit = this.entries.get(key);
@@ -64,7 +68,9 @@ export function shareResults(schema: GraphQLSchema, results: SharedResults | und
       const actor = ctx.staff;
       const sees = [actor.integration?.id ?? null, [...actor.roles].sort(), [...actor.departmentIds].sort()];
       const [history] = await ctx.query<{ last: string | null }>('SELECT max(id)::text AS last FROM timeline_events');
-      return results.get(JSON.stringify([ctx.tenantId, history?.last ?? null, sees, name, args]), async () => resolve(root, args, gql, info));
+      return results.get(JSON.stringify([ctx.tenantId, history?.last ?? null, sees, name, args]), async () =>
+        resolve(root, args, gql, info),
+      );
     };
   }
   return schema;

@@ -68,7 +68,8 @@ export interface TextRules {
 export function plainTextProblem(value: unknown, rules: TextRules): string | null {
   if (typeof value !== 'string') return 'must be text';
   const trimmed = value.trim();
-  if (trimmed.length < (rules.min ?? 1)) return rules.min && rules.min > 1 ? `must be at least ${rules.min} characters` : 'must not be empty';
+  if (trimmed.length < (rules.min ?? 1))
+    return rules.min && rules.min > 1 ? `must be at least ${rules.min} characters` : 'must not be empty';
   if (value.length > rules.max) return `must be at most ${rules.max} characters`;
   if (hasHiddenCharacters(value, { lineBreaks: true })) return 'must not contain control or invisible characters';
   if (rules.singleLine && /[\r\n]/.test(value)) return 'must be a single line';

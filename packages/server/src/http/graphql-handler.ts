@@ -55,7 +55,9 @@ const refuseHiddenText: ApolloServerPlugin<GraphQLContext> = {
           // A variable's path names the field, so that forms can show the problem on it.
           const fields = where.startsWith('$') ? [{ field: where.slice(1), reason: 'INVISIBLE_CHARACTERS' }] : [];
           throw badInput(`${where} contains control or invisible characters (zero-width, bidi controls); remove them`, {
-            reason: 'INVISIBLE_CHARACTERS', fields, http: { status: 400 },
+            reason: 'INVISIBLE_CHARACTERS',
+            fields,
+            http: { status: 400 },
           });
         }
       },
@@ -112,8 +114,12 @@ export interface GraphQLEndpoint {
  * committed after execution if there were no errors, rolled back otherwise.
  */
 export async function createGraphQLEndpoint(
-  schema: GraphQLSchema, deps: ServerDeps, options: {
-    production: boolean; maxBodyBytes?: number; limits?: Partial<QueryLimits>;
+  schema: GraphQLSchema,
+  deps: ServerDeps,
+  options: {
+    production: boolean;
+    maxBodyBytes?: number;
+    limits?: Partial<QueryLimits>;
     /** Introspection and "did you mean" suggestions (GRAPHQL_INTROSPECTION); default: outside production. */
     graphqlIntrospection?: boolean;
     /** GRAPHQL_BODY_TIMEOUT_MS. */
@@ -138,7 +144,14 @@ export async function createGraphQLEndpoint(
     // main.ts handles SIGTERM/SIGINT (drain, close the pool); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Cache hints are unused (responses are per user); the default plugin wraps every field resolver.
-    plugins: [observe(options.countErrors), rollbackOnError, countRefusals, refuseHiddenText, ...(options.weighed ? [weighRequests] : []), ApolloServerPluginCacheControlDisabled()],
+    plugins: [
+      observe(options.countErrors),
+      rollbackOnError,
+      countRefusals,
+      refuseHiddenText,
+      ...(options.weighed ? [weighRequests] : []),
+      ApolloServerPluginCacheControlDisabled(),
+    ],
   });
   await apollo.start();
 
@@ -177,7 +190,9 @@ export async function createGraphQLEndpoint(
       await context.uow.finish(!context.uow.failed);
     } catch (err) {
       log.error({ err }, 'commit failed');
-      return sendJson(res, 500, { errors: [{ message: 'the change could not be saved; try again', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      return sendJson(res, 500, {
+        errors: [{ message: 'the change could not be saved; try again', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
     }
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);

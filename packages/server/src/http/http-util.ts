@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -98,7 +101,10 @@ export function clientAddress(req: IncomingMessage, trustedProxies: number): str
   const peer = req.socket.remoteAddress ?? '';
   if (trustedProxies <= 0) return peer;
   const header = req.headers['x-forwarded-for'];
-  const forwarded = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const chain = [...forwarded, peer];
   return chain[Math.max(0, chain.length - 1 - trustedProxies)]!;
 }
@@ -133,7 +139,10 @@ export function sendError(res: ServerResponse, err: unknown): boolean {
   const retryAfterSeconds = err instanceof GraphQLError ? err.extensions?.retryAfterSeconds : undefined;
   sendJson(res, (typeof reason === 'string' && REASON_STATUS[reason]) || status, {
     error: {
-      code, message: (err as Error).message, ...(reason ? { reason } : {}), ...(fields ? { fields } : {}),
+      code,
+      message: (err as Error).message,
+      ...(reason ? { reason } : {}),
+      ...(fields ? { fields } : {}),
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     },
   });

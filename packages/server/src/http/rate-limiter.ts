@@ -26,10 +26,16 @@ export class RateLimitStore {
     if (points <= 0) return RateLimiter.off;
     const memory = new RateLimiterMemory({ points, duration: durationSeconds });
     if (!this.options.redisUrl) return new RateLimiter(memory);
-    return new RateLimiter(new RateLimiterRedis({
-      storeClient: this.client(), keyPrefix: `${this.options.prefix ?? 'reclaim'}:${name}`,
-      points, duration: durationSeconds, rejectIfRedisNotReady: true, insuranceLimiter: memory,
-    }));
+    return new RateLimiter(
+      new RateLimiterRedis({
+        storeClient: this.client(),
+        keyPrefix: `${this.options.prefix ?? 'reclaim'}:${name}`,
+        points,
+        duration: durationSeconds,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory,
+      }),
+    );
   }
 
   /** Waits (briefly) for Redis, so that the first requests are counted across nodes too. */
@@ -37,7 +43,11 @@ export class RateLimitStore {
     const redis = this.redis;
     if (!redis || redis.status === 'ready') return;
     await new Promise<void>((resolve) => {
-      const done = () => { clearTimeout(timer); redis.off('ready', done); resolve(); };
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        resolve();
+      };
       const timer = setTimeout(done, timeoutMs);
       redis.on('ready', done);
     });
@@ -50,7 +60,11 @@ export class RateLimitStore {
   private client(): Redis {
     if (!this.redis) {
       // Without an offline queue a command fails at once while Redis is away, and the insurance limiter answers.
-      this.redis = new Redis(this.options.redisUrl!, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: 'reclaim-limits' });
+      this.redis = new Redis(this.options.redisUrl!, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectionName: 'reclaim-limits',
+      });
       this.redis.on('error', () => undefined); // reconnects by itself; counted in memory meanwhile
     }
     return this.redis;
@@ -102,7 +116,11 @@ export class RateLimiter {
   }
 
   private spent(res: RateLimiterRes): Spent {
-    return { allowed: res.consumedPoints <= this.counter!.points, consumed: res.consumedPoints, retryAfterMs: Math.max(0, res.msBeforeNext) };
+    return {
+      allowed: res.consumedPoints <= this.counter!.points,
+      consumed: res.consumedPoints,
+      retryAfterMs: Math.max(0, res.msBeforeNext),
+    };
   }
 }
 

@@ -25,7 +25,11 @@ export class Health {
    * (public, and asked by each balancer every second or faster), so that
    * those calls cost the database one statement per node per `freshMs`.
    */
-  constructor(private readonly dataSource: DataSource, private readonly pubsub: () => PubSub, private readonly freshMs = 1000) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: () => PubSub,
+    private readonly freshMs = 1000,
+  ) {}
 
   /** Readiness goes red from now on (the first step of a shutdown), so that the load balancer stops sending work here. */
   beginShutdown(): void {
@@ -54,10 +58,14 @@ export class Health {
   private async lookAtDatabase(): Promise<{ database: string; migrations: string }> {
     const [database, migrations] = await Promise.all([
       within(this.dataSource.query('SELECT 1').then(() => 'ok')),
-      this.migrated ? 'ok' : within(this.dataSource.showMigrations().then((pending) => {
-        this.migrated = !pending;
-        return pending ? 'pending migrations' : 'ok';
-      })),
+      this.migrated
+        ? 'ok'
+        : within(
+            this.dataSource.showMigrations().then((pending) => {
+              this.migrated = !pending;
+              return pending ? 'pending migrations' : 'ok';
+            }),
+          ),
     ]);
     return { database, migrations };
   }

@@ -63,10 +63,14 @@ function createLogger({ level, pretty, destination }: LogOptions): Logger {
     mixin: scopeFields,
     serializers: { err: safeError },
     // Never a secret in a line, whatever an error object or a caller hands in.
-    redact: { paths: ['authorization', '*.authorization', 'password', '*.password', 'token', '*.token', 'secret', '*.secret'], censor: '[hidden]' },
+    redact: {
+      paths: ['authorization', '*.authorization', 'password', '*.password', 'token', '*.token', 'secret', '*.secret'],
+      censor: '[hidden]',
+    },
   };
   if (destination) return pino(options, destination);
-  if (pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+  if (pretty)
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
   return pino(options);
 }
 

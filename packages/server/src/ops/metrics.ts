@@ -33,17 +33,23 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'reclaim_' });
     this.requestSeconds = new Histogram({
       name: 'reclaim_http_request_duration_seconds',
-      help: 'Time from a request\'s arrival to its answer being sent, in seconds, by endpoint, GraphQL root field (operation) and status class.',
-      labelNames: ['endpoint', 'operation', 'status'], registers,
+      help: "Time from a request's arrival to its answer being sent, in seconds, by endpoint, GraphQL root field (operation) and status class.",
+      labelNames: ['endpoint', 'operation', 'status'],
+      registers,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
     this.graphqlErrors = new Counter({
-      name: 'reclaim_graphql_errors_total', help: 'GraphQL errors answered, by error code (the contract\'s codes).', labelNames: ['code'], registers,
+      name: 'reclaim_graphql_errors_total',
+      help: "GraphQL errors answered, by error code (the contract's codes).",
+      labelNames: ['code'],
+      registers,
     });
     const shares = () => unitLimitsOf(sources.dataSource)?.shares;
     new Gauge({
-      name: 'reclaim_db_pool_connections', help: 'Pooled database connections by state: in use by units of work, and the pool\'s size.',
-      labelNames: ['state'], registers,
+      name: 'reclaim_db_pool_connections',
+      help: "Pooled database connections by state: in use by units of work, and the pool's size.",
+      labelNames: ['state'],
+      registers,
       collect() {
         const s = shares();
         this.set({ state: 'in_use' }, s?.holding ?? 0);
@@ -51,43 +57,80 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: 'reclaim_db_pool_waiting', help: 'Units of work waiting for a pooled connection (their company\'s or user\'s share).', registers,
+      name: 'reclaim_db_pool_waiting',
+      help: "Units of work waiting for a pooled connection (their company's or user's share).",
+      registers,
       collect() {
         this.set(shares()?.waiting ?? 0);
       },
     });
     const figures = () => this.databaseFigures();
     new Gauge({
-      name: 'reclaim_outbox_backlog_events', help: 'Committed events not yet published to the other nodes.', registers,
+      name: 'reclaim_outbox_backlog_events',
+      help: 'Committed events not yet published to the other nodes.',
+      registers,
       async collect() {
         this.set((await figures()).backlog);
       },
     });
     new Gauge({
-      name: 'reclaim_outbox_oldest_age_seconds', help: 'Age of the oldest unpublished event, in seconds (0 when none).', registers,
+      name: 'reclaim_outbox_oldest_age_seconds',
+      help: 'Age of the oldest unpublished event, in seconds (0 when none).',
+      registers,
       async collect() {
         this.set((await figures()).oldestSeconds);
       },
     });
     new Gauge({
-      name: 'reclaim_sla_scheduler_lag_seconds', help: 'How long the most overdue SLA warning or breach has been waiting to fire, in seconds (0 when none is due).', registers,
+      name: 'reclaim_sla_scheduler_lag_seconds',
+      help: 'How long the most overdue SLA warning or breach has been waiting to fire, in seconds (0 when none is due).',
+      registers,
       async collect() {
         this.set((await figures()).slaLagSeconds);
       },
     });
-    mirror(this.registry, 'reclaim_sla_clocks_fired_total', 'SLA warnings and breaches fired by this node.', () => sources.scheduler?.stats.claimed ?? 0);
-    mirror(this.registry, 'reclaim_sla_scheduler_errors_total', 'Failed passes of this node\'s SLA scheduler.', () => sources.scheduler?.stats.errors ?? 0);
-    mirror(this.registry, 'reclaim_live_events_total', 'Committed events received by this node\'s subscription hub.', () => sources.realtime.hub?.stats.events ?? 0);
-    mirror(this.registry, 'reclaim_live_executions_total', 'Subscription executions run by this node (one per group of subscribers per event).', () => sources.realtime.hub?.stats.executions ?? 0);
-    mirror(this.registry, 'reclaim_live_pushed_total', 'Subscription results sent to subscribers by this node.', () => sources.realtime.hub?.stats.pushed ?? 0);
+    mirror(
+      this.registry,
+      'reclaim_sla_clocks_fired_total',
+      'SLA warnings and breaches fired by this node.',
+      () => sources.scheduler?.stats.claimed ?? 0,
+    );
+    mirror(
+      this.registry,
+      'reclaim_sla_scheduler_errors_total',
+      "Failed passes of this node's SLA scheduler.",
+      () => sources.scheduler?.stats.errors ?? 0,
+    );
+    mirror(
+      this.registry,
+      'reclaim_live_events_total',
+      "Committed events received by this node's subscription hub.",
+      () => sources.realtime.hub?.stats.events ?? 0,
+    );
+    mirror(
+      this.registry,
+      'reclaim_live_executions_total',
+      'Subscription executions run by this node (one per group of subscribers per event).',
+      () => sources.realtime.hub?.stats.executions ?? 0,
+    );
+    mirror(
+      this.registry,
+      'reclaim_live_pushed_total',
+      'Subscription results sent to subscribers by this node.',
+      () => sources.realtime.hub?.stats.pushed ?? 0,
+    );
     new Gauge({
-      name: 'reclaim_live_queue_pending', help: 'Subscription executions waiting in this node\'s per-company queues.', registers,
+      name: 'reclaim_live_queue_pending',
+      help: "Subscription executions waiting in this node's per-company queues.",
+      registers,
       collect() {
         this.set(sources.realtime.hub?.pending ?? 0);
       },
     });
     new Gauge({
-      name: 'reclaim_live_subscriptions', help: 'Open subscriptions on this node.', registers,
+      name: 'reclaim_live_subscriptions',
+      help: 'Open subscriptions on this node.',
+      registers,
       collect() {
         this.set(sources.realtime.hub?.size ?? 0);
       },
@@ -95,14 +138,18 @@ export class Metrics {
     const receiver = sources.mailReceiver;
     if (receiver) {
       new Gauge({
-        name: 'reclaim_smtp_receiver_listening', help: 'Whether this node\'s SMTP receiver listens (1) or could not start, e.g. its port was taken (0).', registers,
+        name: 'reclaim_smtp_receiver_listening',
+        help: "Whether this node's SMTP receiver listens (1) or could not start, e.g. its port was taken (0).",
+        registers,
         collect() {
           this.set(receiver.state.listening ? 1 : 0);
         },
       });
     }
     new Gauge({
-      name: 'reclaim_websockets_open', help: 'Open WebSocket connections on this node.', registers,
+      name: 'reclaim_websockets_open',
+      help: 'Open WebSocket connections on this node.',
+      registers,
       collect() {
         this.set(sources.realtime.socketCount());
       },
@@ -140,9 +187,14 @@ export class Metrics {
         const [row] = await runner.query(
           `SELECT (SELECT count(*) FROM outbox_events WHERE published_at IS NULL)::int AS backlog,
                   coalesce((SELECT extract(epoch FROM clock_timestamp() - min(created_at)) FROM outbox_events WHERE published_at IS NULL), 0)::float8 AS oldest,
-                  coalesce((SELECT extract(epoch FROM clock_timestamp() - min(fire_at)) FROM sla_fire_times(clock_timestamp(), 1)), 0)::float8 AS lag`);
+                  coalesce((SELECT extract(epoch FROM clock_timestamp() - min(fire_at)) FROM sla_fire_times(clock_timestamp(), 1)), 0)::float8 AS lag`,
+        );
         await runner.commitTransaction();
-        return { backlog: Number(row.backlog), oldestSeconds: Math.max(0, Number(row.oldest)), slaLagSeconds: Math.max(0, Number(row.lag)) };
+        return {
+          backlog: Number(row.backlog),
+          oldestSeconds: Math.max(0, Number(row.oldest)),
+          slaLagSeconds: Math.max(0, Number(row.lag)),
+        };
       } catch {
         if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
         return { backlog: NaN, oldestSeconds: NaN, slaLagSeconds: NaN };
@@ -158,7 +210,9 @@ export class Metrics {
 function mirror(registry: Registry, name: string, help: string, read: () => number): void {
   let seen = 0;
   new Counter({
-    name, help, registers: [registry],
+    name,
+    help,
+    registers: [registry],
     collect() {
       const now = read();
       if (now > seen) this.inc(now - seen);

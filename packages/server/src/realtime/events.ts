@@ -97,7 +97,16 @@ export function parseEvent(message: string): ComplaintEvent | null {
   } catch {
     return null;
   }
-  if (!e || typeof e !== 'object' || typeof e.id !== 'string' || !CANONICAL_UUID.test(e.tenantId) || !CANONICAL_UUID.test(e.complaintId)
-    || !Number.isInteger(e.seq) || typeof e.type !== 'string' || typeof e.stage !== 'string') return null;
+  if (
+    !e ||
+    typeof e !== 'object' ||
+    typeof e.id !== 'string' ||
+    !CANONICAL_UUID.test(e.tenantId) ||
+    !CANONICAL_UUID.test(e.complaintId) ||
+    !Number.isInteger(e.seq) ||
+    typeof e.type !== 'string' ||
+    typeof e.stage !== 'string'
+  )
+    return null;
   return e;
 }

@@ -102,10 +102,13 @@ export class FairQueue<J> {
     }
     // Work is waiting only for budgets to refill: look again when one job's worth has.
     if (passed && this.running < this.options.slots && !this.wake) {
-      this.wake = setTimeout(() => {
-        this.wake = undefined;
-        this.pump();
-      }, Math.ceil(1000 / this.options.perSecond!));
+      this.wake = setTimeout(
+        () => {
+          this.wake = undefined;
+          this.pump();
+        },
+        Math.ceil(1000 / this.options.perSecond!),
+      );
       this.wake.unref();
     }
   }

@@ -49,7 +49,11 @@ const QUANTUM = 8;
  */
 class Group {
   readonly subscribers = new Set<Subscriber>();
-  constructor(readonly key: string, readonly request: SubscriptionRequest, readonly feed: Feed) {}
+  constructor(
+    readonly key: string,
+    readonly request: SubscriptionRequest,
+    readonly feed: Feed,
+  ) {}
 }
 
 /** One execution waiting for its company's turn: a group's payload for one event. */
@@ -81,7 +85,11 @@ export class Subscriber implements AsyncGenerator<ExecutionResult, undefined> {
   private waiting?: (r: IteratorResult<ExecutionResult, undefined>) => void;
   private done = false;
 
-  constructor(private readonly leave: (s: Subscriber) => void, private readonly sink: DirectSink, private readonly unsent: UnsentBytes) {
+  constructor(
+    private readonly leave: (s: Subscriber) => void,
+    private readonly sink: DirectSink,
+    private readonly unsent: UnsentBytes,
+  ) {
     this.prefix = Buffer.from(`{"id":${JSON.stringify(sink.id)},"type":"next","payload":`);
   }
 
@@ -176,8 +184,10 @@ export class SubscriptionHub {
   ) {
     this.queue = new FairQueue<Job>(
       {
-        slots: MAX_CONCURRENT_DELIVERIES, quantum: QUANTUM,
-        maxPending: limits.pendingExecutionsPerTenant, perSecond: limits.executionsPerSecondPerTenant,
+        slots: MAX_CONCURRENT_DELIVERIES,
+        quantum: QUANTUM,
+        maxPending: limits.pendingExecutionsPerTenant,
+        perSecond: limits.executionsPerSecondPerTenant,
       },
       (tenantId, jobs) => this.runTurn(jobs),
     );
@@ -204,7 +214,12 @@ export class SubscriptionHub {
    * Joins the subscriber to its group at once (RATE_LIMITED past a cap);
    * `ready` resolves once this node receives the tenant's events.
    */
-  subscribe(request: SubscriptionRequest, feed: Feed, sink: DirectSink, owner: SubscriptionOwner): { subscriber: Subscriber; ready: Promise<Subscriber> } {
+  subscribe(
+    request: SubscriptionRequest,
+    feed: Feed,
+    sink: DirectSink,
+    owner: SubscriptionOwner,
+  ): { subscriber: Subscriber; ready: Promise<Subscriber> } {
     const { tenantId } = feed;
     const key = JSON.stringify([request.normalised, request.coercedVariables, feed.audience]);
     const who = ownerKey(owner);
@@ -259,14 +274,21 @@ export class SubscriptionHub {
   async deliver(event: ComplaintEvent): Promise<void> {
     const groups = [...(this.byTenant.get(event.tenantId)?.values() ?? [])].filter((g) => g.feed.matches(event));
     this.stats.events++;
-    await Promise.all(groups.map((group) => new Promise<void>((done) => {
-      if (this.queue.offer(event.tenantId, { group, event, done })) return;
-      // Refused rather than silently lost: the subscribers learn that they missed events and resubscribe to catch up.
-      this.stats.dropped++;
-      const behind = new AppError('RATE_LIMITED', 'live updates of this company are too far behind; subscribe again to catch up', { reason: 'LIVE_QUEUE_FULL' });
-      for (const s of [...group.subscribers]) s.end(behind);
-      done();
-    })));
+    await Promise.all(
+      groups.map(
+        (group) =>
+          new Promise<void>((done) => {
+            if (this.queue.offer(event.tenantId, { group, event, done })) return;
+            // Refused rather than silently lost: the subscribers learn that they missed events and resubscribe to catch up.
+            this.stats.dropped++;
+            const behind = new AppError('RATE_LIMITED', 'live updates of this company are too far behind; subscribe again to catch up', {
+              reason: 'LIVE_QUEUE_FULL',
+            });
+            for (const s of [...group.subscribers]) s.end(behind);
+            done();
+          }),
+      ),
+    );
   }
 
   /** Ends every subscription (shutdown): their clients get `complete` and may resubscribe elsewhere. */
@@ -295,17 +317,21 @@ export class SubscriptionHub {
     }
     if (over(l.subscriptionsPerAddress, mine)) throw tooMany('subscriptions', l.subscriptionsPerAddress, 'per client address');
     const groups = (this.ownerGroups.get(who)?.size ?? 0) + (this.openingOwnerGroups.get(who)?.size ?? 0);
-    if (newToOwner && over(l.groupsPerAddress, groups)) throw tooMany('distinct subscription documents', l.groupsPerAddress, 'per client address');
+    if (newToOwner && over(l.groupsPerAddress, groups))
+      throw tooMany('distinct subscription documents', l.groupsPerAddress, 'per client address');
   }
 
   private openGroup(key: string, request: SubscriptionRequest, feed: Feed): Group {
     let groups = this.byTenant.get(feed.tenantId);
     if (!groups) {
       this.byTenant.set(feed.tenantId, (groups = new Map()));
-      this.listening.set(feed.tenantId, this.hooks.watch(feed.tenantId).catch((err) => {
-        // Not fatal: the transport retries, and replays what it missed once it listens.
-        log.error(`listening for tenant events failed: ${(err as Error).message}`);
-      }));
+      this.listening.set(
+        feed.tenantId,
+        this.hooks.watch(feed.tenantId).catch((err) => {
+          // Not fatal: the transport retries, and replays what it missed once it listens.
+          log.error(`listening for tenant events failed: ${(err as Error).message}`);
+        }),
+      );
     }
     const group = new Group(key, request, feed);
     groups.set(key, group);

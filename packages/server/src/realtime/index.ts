@@ -50,7 +50,10 @@ export class Realtime implements SessionEnder {
   hub?: SubscriptionHub;
   private sockets?: ReturnType<typeof attachSubscriptions>;
 
-  constructor(private readonly dataSource: DataSource, readonly config: RealtimeConfig) {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly config: RealtimeConfig,
+  ) {
     this.limits = { ...DEFAULT_LIVE_LIMITS, ...config.limits };
     this.unsent = new UnsentBytes(this.limits);
     const listener: PubSubListener = {
@@ -84,17 +87,25 @@ export class Realtime implements SessionEnder {
   attach(server: Server, deps: ServerDeps, schemas: { staff: GraphQLSchema; portal: GraphQLSchema }): void {
     // Payloads are computed for many subscribers at once: no per-request rate limits there.
     const hubDeps: ServerDeps = { ...deps, staffLimiter: RateLimiter.off, anonymousLimiter: RateLimiter.off };
-    this.hub = new SubscriptionHub(hubDeps, {
-      watch: (tenantId) => this.pubsub.listen(topicOf(tenantId)),
-      unwatch: (tenantId) => {
-        // Events missed while not listening must not be waited for when the tenant is watched again.
-        this.dispatcher.forget(tenantId);
-        this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
+    this.hub = new SubscriptionHub(
+      hubDeps,
+      {
+        watch: (tenantId) => this.pubsub.listen(topicOf(tenantId)),
+        unwatch: (tenantId) => {
+          // Events missed while not listening must not be waited for when the tenant is watched again.
+          this.dispatcher.forget(tenantId);
+          this.pubsub.unlisten(topicOf(tenantId)).catch(() => undefined);
+        },
       },
-    }, this.limits, this.unsent);
+      this.limits,
+      this.unsent,
+    );
     this.pubsub.listen(SESSIONS_TOPIC).catch((err) => log.error(`listening for ended sessions failed: ${(err as Error).message}`));
     this.sockets = attachSubscriptions(server, {
-      deps, hub: this.hub, limits: this.limits, unsent: this.unsent,
+      deps,
+      hub: this.hub,
+      limits: this.limits,
+      unsent: this.unsent,
       endpoints: [
         { path: '/graphql', schema: schemas.staff, staff: true },
         { path: '/portal/graphql', schema: schemas.portal, staff: false },
@@ -106,7 +117,8 @@ export class Realtime implements SessionEnder {
   /** A user's credentials changed (committed): their sockets on every node are closed with 4403. */
   ended(tenantId: string, userId: string, credentialsVersion: number): void {
     const message: SessionEnded = { tenantId, userId, credentialsVersion };
-    this.pubsub.publish([{ topic: SESSIONS_TOPIC, payload: JSON.stringify(message) }])
+    this.pubsub
+      .publish([{ topic: SESSIONS_TOPIC, payload: JSON.stringify(message) }])
       .catch((err) => log.error(`announcing an ended session failed: ${(err as Error).message}`));
   }
 

@@ -16,15 +16,19 @@ export function outboxPurgeJob(retentionMs = OUTBOX_RETENTION_MS): PurgeJob {
     name: 'outbox',
     everyMs: 600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query(
-        'SELECT tenant_id FROM expired_outbox_tenants($1)', [new Date(now - retentionMs)]);
+      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_outbox_tenants($1)', [
+        new Date(now - retentionMs),
+      ]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now, limit) {
-      const [{ deleted }] = await ctx.query<{ deleted: number }>(`
+      const [{ deleted }] = await ctx.query<{ deleted: number }>(
+        `
         WITH old AS (SELECT id FROM outbox_events WHERE published_at < $1 ORDER BY published_at LIMIT $2),
              gone AS (DELETE FROM outbox_events e USING old WHERE e.id = old.id RETURNING 1)
-        SELECT count(*)::int AS deleted FROM gone`, [new Date(now - retentionMs), limit]);
+        SELECT count(*)::int AS deleted FROM gone`,
+        [new Date(now - retentionMs), limit],
+      );
       return deleted;
     },
   };

@@ -17,13 +17,17 @@ export class OutboxPublisher implements CommittedEvents {
   /** Called after COMMIT, before publishing (fault injection in tests). */
   beforePublish?: () => void;
 
-  constructor(private readonly dataSource: DataSource, private readonly pubsub: PubSub) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+  ) {
     this.marker = new Batcher<string>((ids) => markPublished(this.dataSource, ids), 5000);
   }
 
   committed(events: readonly ComplaintEvent[]): void {
     this.beforePublish?.();
-    const done = this.pubsub.publish(events.map(asMessage))
+    const done = this.pubsub
+      .publish(events.map(asMessage))
       .then(() => this.marker.add(events.map((e) => e.id)))
       .catch((err) => log.error(`publishing ${events.length} event(s) failed; the outbox relay will retry: ${(err as Error).message}`))
       .finally(() => this.inFlight.delete(done));
@@ -64,7 +68,11 @@ export class OutboxRelay {
   private running?: Promise<unknown>;
   private stopped = false;
 
-  constructor(private readonly dataSource: DataSource, private readonly pubsub: PubSub, private readonly options: RelayOptions = DEFAULT_RELAY) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: PubSub,
+    private readonly options: RelayOptions = DEFAULT_RELAY,
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -85,7 +93,9 @@ export class OutboxRelay {
       const rows: OutboxRow[] = await runner.query(
         `SELECT * FROM outbox_events
           WHERE published_at IS NULL AND created_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
-          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`, [this.options.graceMs, this.options.batchSize]);
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [this.options.graceMs, this.options.batchSize],
+      );
       if (rows.length) {
         await this.pubsub.publish(rows.map(eventFromRow).map(asMessage));
         await runner.query('UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => String(r.id))]);
@@ -131,7 +141,9 @@ export async function* recentEvents(dataSource: DataSource, tenantIds: string[],
     const rows: OutboxRow[] = await dataSource.query(
       `SELECT * FROM outbox_events WHERE tenant_id = ANY($1::uuid[]) AND id > $3::bigint
           AND (published_at IS NULL OR published_at >= now() - make_interval(secs => $2::float8))
-        ORDER BY id LIMIT 5000`, [tenantIds, seconds, after]);
+        ORDER BY id LIMIT 5000`,
+      [tenantIds, seconds, after],
+    );
     for (const row of rows) yield eventFromRow(row);
     if (rows.length < 5000) return;
     after = String(rows[rows.length - 1]!.id);

@@ -29,7 +29,10 @@ export class PostgresPubSub implements PubSub {
   private lostAt?: Date;
   private retry?: NodeJS.Timeout;
 
-  constructor(private readonly connectionString: string, private readonly sink: PubSubListener) {}
+  constructor(
+    private readonly connectionString: string,
+    private readonly sink: PubSubListener,
+  ) {}
 
   /** No LISTEN connection lost and not yet back (before the first LISTEN there is nothing to lose). */
   get connected(): boolean {
@@ -38,7 +41,8 @@ export class PostgresPubSub implements PubSub {
 
   publish(messages: readonly PubSubMessage[]): Promise<void> {
     for (const m of messages) {
-      if (Buffer.byteLength(m.payload) > MAX_PAYLOAD) return Promise.reject(new Error(`a NOTIFY payload is limited to ${MAX_PAYLOAD} bytes`));
+      if (Buffer.byteLength(m.payload) > MAX_PAYLOAD)
+        return Promise.reject(new Error(`a NOTIFY payload is limited to ${MAX_PAYLOAD} bytes`));
     }
     return this.batcher.add(messages);
   }
@@ -72,8 +76,10 @@ export class PostgresPubSub implements PubSub {
   private async notify(batch: PubSubMessage[]): Promise<void> {
     const client = await this.notifying();
     try {
-      await client.query('SELECT pg_notify(t, p) FROM unnest($1::text[], $2::text[]) AS m(t, p)',
-        [batch.map((m) => m.topic), batch.map((m) => m.payload)]);
+      await client.query('SELECT pg_notify(t, p) FROM unnest($1::text[], $2::text[]) AS m(t, p)', [
+        batch.map((m) => m.topic),
+        batch.map((m) => m.payload),
+      ]);
     } catch (err) {
       // A broken connection is replaced on the next batch; the caller leaves the events to the relay.
       if (this.notifier === client) this.notifier = undefined;
@@ -102,7 +108,12 @@ export class PostgresPubSub implements PubSub {
 
   /** A connection outside the pool; a hung query fails after 10 s (the relay then publishes) instead of blocking forever. */
   private dedicatedClient(name: string): pg.Client {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: name, keepAlive: true, query_timeout: 10_000 });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: name,
+      keepAlive: true,
+      query_timeout: 10_000,
+    });
     // LISTEN, UNLISTEN and the health check come from different callers at once.
     oneStatementAtATime(client);
     return client;

@@ -21,7 +21,10 @@ export class RedisPubSub implements PubSub {
   private lostAt?: Date;
   private wasReady = false;
 
-  constructor(url: string, private readonly sink: PubSubListener) {
+  constructor(
+    url: string,
+    private readonly sink: PubSubListener,
+  ) {
     const options = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
     this.sub = new Redis(url, { ...options, connectionName: 'reclaim-sub' });
     this.pub = new Redis(url, { ...options, connectionName: 'reclaim-pub' });

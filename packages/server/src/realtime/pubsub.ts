@@ -42,7 +42,10 @@ export class Batcher<T> {
   private queue: Array<{ item: T; done: () => void; fail: (e: unknown) => void }> = [];
   private sending = false;
 
-  constructor(private readonly send: (items: T[]) => Promise<void>, private readonly maxBatch = 500) {}
+  constructor(
+    private readonly send: (items: T[]) => Promise<void>,
+    private readonly maxBatch = 500,
+  ) {}
 
   add(items: readonly T[]): Promise<void> {
     if (!items.length) return Promise.resolve();
@@ -55,12 +58,14 @@ export class Batcher<T> {
     if (this.sending || !this.queue.length) return;
     this.sending = true;
     const batch = this.queue.splice(0, this.maxBatch);
-    this.send(batch.map((b) => b.item)).then(
-      () => batch.forEach((b) => b.done()),
-      (err) => batch.forEach((b) => b.fail(err)),
-    ).finally(() => {
-      this.sending = false;
-      this.pump();
-    });
+    this.send(batch.map((b) => b.item))
+      .then(
+        () => batch.forEach((b) => b.done()),
+        (err) => batch.forEach((b) => b.fail(err)),
+      )
+      .finally(() => {
+        this.sending = false;
+        this.pump();
+      });
   }
 }

@@ -7,7 +7,10 @@
 export class RateBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rate: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly rate: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Takes up to `want` whole units now and returns how many it took (0 when the bucket holds less than one). */
   takeUpTo(key: string, want: number): number {

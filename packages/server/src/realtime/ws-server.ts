@@ -1,8 +1,21 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
-  GraphQLError, Kind, getArgumentValues, getOperationAST, getVariableValues, parse, print, specifiedRules, validate,
-  type DocumentNode, type ExecutionArgs, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode,
+  GraphQLError,
+  Kind,
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  parse,
+  print,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -148,85 +161,105 @@ export function attachSubscriptions(server: Server, options: SubscriptionServerO
       return s;
     };
     const addressOf = (ctx: { extra: { request: IncomingMessage } }) => clientAddress(ctx.extra.request, deps.trustedProxies);
-    const disposable = useServer<Record<string, unknown>>({
-      schema: endpoint.schema,
-      connectionInitWaitTimeout: 5000,
-      onConnect: async (ctx) => {
-        if (!endpoint.staff) return true;
-        const params = ctx.connectionParams ?? {};
-        const token = bearer(typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : null)
-          ?? (typeof params.token === 'string' ? params.token : null);
-        return token ? signIn(ctx.extra.socket, addressOf(ctx), token, stateOf(ctx)) : false;
-      },
-      onSubscribe: async (ctx, id, payload) => {
-        const state = stateOf(ctx);
-        const maxPerSocket = limits.subscriptionsPerSocket;
-        if (over(maxPerSocket, state.open)) return [tooMany('subscriptions', maxPerSocket, 'per connection')];
-        // The slot is taken before any waiting, so that a burst of subscribe messages cannot pass the limit together.
-        state.open++;
-        let release = () => {};
-        const refuse = (errors: readonly GraphQLError[]) => {
-          state.open--;
+    const disposable = useServer<Record<string, unknown>>(
+      {
+        schema: endpoint.schema,
+        connectionInitWaitTimeout: 5000,
+        onConnect: async (ctx) => {
+          if (!endpoint.staff) return true;
+          const params = ctx.connectionParams ?? {};
+          const token =
+            bearer(
+              typeof params.authorization === 'string'
+                ? params.authorization
+                : typeof params.Authorization === 'string'
+                  ? params.Authorization
+                  : null,
+            ) ?? (typeof params.token === 'string' ? params.token : null);
+          return token ? signIn(ctx.extra.socket, addressOf(ctx), token, stateOf(ctx)) : false;
+        },
+        onSubscribe: async (ctx, id, payload) => {
+          const state = stateOf(ctx);
+          const maxPerSocket = limits.subscriptionsPerSocket;
+          if (over(maxPerSocket, state.open)) return [tooMany('subscriptions', maxPerSocket, 'per connection')];
+          // The slot is taken before any waiting, so that a burst of subscribe messages cannot pass the limit together.
+          state.open++;
+          let release = () => {};
+          const refuse = (errors: readonly GraphQLError[]) => {
+            state.open--;
+            release();
+            return errors;
+          };
+          const address = addressOf(ctx);
+          await new Promise<void>((turn) => preparing.offer(state.staff?.tenantId ?? `address:${address}`, turn));
+          // Closed while it waited (a client that sent a burst and left): nothing to prepare, nobody to answer.
+          const gone = () => ctx.extra.socket.readyState !== ctx.extra.socket.OPEN;
+          if (gone()) return refuse([new AppError('BAD_USER_INPUT', 'the connection closed')]);
+          const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, address);
+          const prepared = prepare(endpoint.schema, rules, payload.query, payload.operationName, payload.variables);
+          if ('errors' in prepared) {
+            await gql.countRefused();
+            return refuse(prepared.errors.map(codedError));
+          }
+          const opener = feeds[prepared.field];
+          if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
+          try {
+            // Past a cap, refused before the feed is opened: a flood of refused subscriptions does no database work.
+            // Its place under the caps is held while the feed opens (released just before joining, or on refusal).
+            release = hub.precheck(
+              { userId: state.staff?.userId ?? null, address },
+              state.staff?.tenantId ?? null,
+              prepared.normalised,
+              prepared.coerced,
+            );
+          } catch (err) {
+            await gql.countRefused();
+            return refuse([codedError(err)]);
+          }
+          let feed: Feed;
+          try {
+            feed = await opener(gql, prepared.args);
+            await gql.uow.finish(true);
+          } catch (err) {
+            await gql.uow.finish(false).catch(() => undefined);
+            return refuse([codedError(err)]);
+          }
+          if (!accepting) return refuse([new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')]);
+          if (gone()) return refuse([new AppError('BAD_USER_INPUT', 'the connection closed')]);
+          const request: SubscriptionRequest = {
+            schema: endpoint.schema,
+            document: prepared.document,
+            normalised: prepared.normalised,
+            variables: payload.variables,
+            coercedVariables: prepared.coerced,
+          };
+          let joined: ReturnType<SubscriptionHub['subscribe']>;
           release();
-          return errors;
-        };
-        const address = addressOf(ctx);
-        await new Promise<void>((turn) => preparing.offer(state.staff?.tenantId ?? `address:${address}`, turn));
-        // Closed while it waited (a client that sent a burst and left): nothing to prepare, nobody to answer.
-        const gone = () => ctx.extra.socket.readyState !== ctx.extra.socket.OPEN;
-        if (gone()) return refuse([new AppError('BAD_USER_INPUT', 'the connection closed')]);
-        const gql = new GraphQLContext(deps, state.token ? `Bearer ${state.token}` : undefined, address);
-        const prepared = prepare(endpoint.schema, rules, payload.query, payload.operationName, payload.variables);
-        if ('errors' in prepared) {
-          await gql.countRefused();
-          return refuse(prepared.errors.map(codedError));
-        }
-        const opener = feeds[prepared.field];
-        if (!opener) return refuse([new AppError('BAD_USER_INPUT', `no such subscription: ${prepared.field}`)]);
-        try {
-          // Past a cap, refused before the feed is opened: a flood of refused subscriptions does no database work.
-          // Its place under the caps is held while the feed opens (released just before joining, or on refusal).
-          release = hub.precheck({ userId: state.staff?.userId ?? null, address }, state.staff?.tenantId ?? null, prepared.normalised, prepared.coerced);
-        } catch (err) {
-          await gql.countRefused();
-          return refuse([codedError(err)]);
-        }
-        let feed: Feed;
-        try {
-          feed = await opener(gql, prepared.args);
-          await gql.uow.finish(true);
-        } catch (err) {
-          await gql.uow.finish(false).catch(() => undefined);
-          return refuse([codedError(err)]);
-        }
-        if (!accepting) return refuse([new AppError('INTERNAL_SERVER_ERROR', 'this server is shutting down; reconnect')]);
-        if (gone()) return refuse([new AppError('BAD_USER_INPUT', 'the connection closed')]);
-        const request: SubscriptionRequest = {
-          schema: endpoint.schema, document: prepared.document, normalised: prepared.normalised,
-          variables: payload.variables, coercedVariables: prepared.coerced,
-        };
-        let joined: ReturnType<SubscriptionHub['subscribe']>;
-        release();
-        try {
-          // Results are written to the socket as `next` frames by the hub, serialised once per group.
-          joined = hub.subscribe(request, feed, { id, socket: ctx.extra.socket }, { userId: feed.actor?.userId ?? null, address });
-        } catch (err) {
-          return refuse([codedError(err)]);
-        }
-        const hubArgs: HubArgs = { ready: joined.ready };
-        return {
-          schema: endpoint.schema, document: prepared.document,
-          variableValues: payload.variables, contextValue: hubArgs,
-        } satisfies ExecutionArgs;
+          try {
+            // Results are written to the socket as `next` frames by the hub, serialised once per group.
+            joined = hub.subscribe(request, feed, { id, socket: ctx.extra.socket }, { userId: feed.actor?.userId ?? null, address });
+          } catch (err) {
+            return refuse([codedError(err)]);
+          }
+          const hubArgs: HubArgs = { ready: joined.ready };
+          return {
+            schema: endpoint.schema,
+            document: prepared.document,
+            variableValues: payload.variables,
+            contextValue: hubArgs,
+          } satisfies ExecutionArgs;
+        },
+        subscribe: (args) => (args.contextValue as HubArgs).ready,
+        onComplete: (ctx) => {
+          stateOf(ctx).open--;
+        },
+        onClose: (ctx) => {
+          clearTimeout(states.get(ctx)?.expiry);
+        },
       },
-      subscribe: (args) => (args.contextValue as HubArgs).ready,
-      onComplete: (ctx) => {
-        stateOf(ctx).open--;
-      },
-      onClose: (ctx) => {
-        clearTimeout(states.get(ctx)?.expiry);
-      },
-    }, wss, 12_000);
+      wss,
+      12_000,
+    );
     byPath.set(endpoint.path, wss);
     disposables.push(disposable);
   }
@@ -287,7 +320,13 @@ type Prepared =
   | { errors: readonly GraphQLError[] };
 
 /** Parses and validates a subscription, reads its one root field's arguments, and normalises it (see normalise). */
-function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query: string, operationName?: string | null, variables?: Record<string, unknown> | null): Prepared {
+function prepare(
+  schema: GraphQLSchema,
+  rules: readonly ValidationRule[],
+  query: string,
+  operationName?: string | null,
+  variables?: Record<string, unknown> | null,
+): Prepared {
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: 5000 });
@@ -297,7 +336,14 @@ function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query:
   const invalid = validate(schema, document, rules);
   if (invalid.length) {
     // No "did you mean" hints here in any mode: subscriptions come from our clients, exploring goes over HTTP.
-    return { errors: invalid.map((e) => new GraphQLError(e.message.replace(/ ?Did you mean(.+?)\?$/, ''), { extensions: { code: 'BAD_USER_INPUT', reason: e.extensions?.reason ?? 'GRAPHQL_VALIDATION_FAILED' } })) };
+    return {
+      errors: invalid.map(
+        (e) =>
+          new GraphQLError(e.message.replace(/ ?Did you mean(.+?)\?$/, ''), {
+            extensions: { code: 'BAD_USER_INPUT', reason: e.extensions?.reason ?? 'GRAPHQL_VALIDATION_FAILED' },
+          }),
+      ),
+    };
   }
   const operation = getOperationAST(document, operationName) as OperationDefinitionNode | null;
   if (!operation) return { errors: [new AppError('BAD_USER_INPUT', 'name the operation to run (operationName)')] };
@@ -313,7 +359,9 @@ function prepare(schema: GraphQLSchema, rules: readonly ValidationRule[], query:
   const definition = schema.getSubscriptionType()?.getFields()[field];
   if (!definition) return { errors: [new AppError('BAD_USER_INPUT', `no such subscription: ${field}`)] };
   return {
-    ...normalise(document, operation), field, coerced: coerced.coerced,
+    ...normalise(document, operation),
+    field,
+    coerced: coerced.coerced,
     args: getArgumentValues(definition, node as FieldNode, coerced.coerced),
   };
 }

@@ -23,7 +23,9 @@ afterAll(() => tier?.close());
 const STAGES = Object.values(Stage);
 const edgeName = (e: { from: Stage; to: Stage }) => `${e.from} -> ${e.to}`;
 const transition = (u: Member, c: ComplaintRow, to: Stage, fields: Record<string, unknown>) =>
-  tier.attempt(u, 'transitionComplaint', (ctx) => transitionComplaint(ctx, { id: c.id, expectedVersion: c.version, to, ...fields } as never));
+  tier.attempt(u, 'transitionComplaint', (ctx) =>
+    transitionComplaint(ctx, { id: c.id, expectedVersion: c.version, to, ...fields } as never),
+  );
 
 /** A complaint at `stage`, with its timeline as built. */
 async function at(stage: Stage): Promise<ComplaintRow & { timeline: unknown[] }> {
@@ -33,9 +35,15 @@ async function at(stage: Stage): Promise<ComplaintRow & { timeline: unknown[] }>
 
 /** Checks that `c` is still exactly as it was: same stage, version and timeline. */
 async function expectUnchanged(c: ComplaintRow & { timeline: unknown[] }) {
-  const now = await tier.build.inTenant(w.t.tenantId, async (m) => ({ ...(await tier.build.complaint(m, c.id)), timeline: await timelineOf(m, c.id) }));
-  expect({ stage: now.stage, version: now.version, timeline: now.timeline.length })
-    .toEqual({ stage: c.stage, version: c.version, timeline: c.timeline.length });
+  const now = await tier.build.inTenant(w.t.tenantId, async (m) => ({
+    ...(await tier.build.complaint(m, c.id)),
+    timeline: await timelineOf(m, c.id),
+  }));
+  expect({ stage: now.stage, version: now.version, timeline: now.timeline.length }).toEqual({
+    stage: c.stage,
+    version: c.version,
+    timeline: c.timeline.length,
+  });
 }
 
 describe('disallowed edges', () => {
@@ -60,11 +68,25 @@ describe('disallowed edges', () => {
 
 describe('fields of another stage', () => {
   const values = (): Record<string, unknown> => ({
-    kind: 'COMPLAINT', categoryId: w.cat, priority: 'HIGH', demand: 'REPAIR', departmentId: w.dept, assigneeId: w.staff.SPECIALIST.id,
-    validity: 'SUBJECTIVE', rootCause: 'handling', remedy: 'REPAIR', remedyAmount: 10, decisionNote: 'repair it',
+    kind: 'COMPLAINT',
+    categoryId: w.cat,
+    priority: 'HIGH',
+    demand: 'REPAIR',
+    departmentId: w.dept,
+    assigneeId: w.staff.SPECIALIST.id,
+    validity: 'SUBJECTIVE',
+    rootCause: 'handling',
+    remedy: 'REPAIR',
+    remedyAmount: 10,
+    decisionNote: 'repair it',
     correctiveActions: [{ description: 'train couriers', ownerDepartmentId: w.dept, dueDate: '2030-01-01' }],
-    completedCorrectiveActionIds: [randomUUID()], satisfaction: 5, satisfactionComment: 'ok', feedbackUnavailable: true, rejectionReason: 'no',
-    causeId: w.cause, rejectionReasonId: w.rejectionReason,
+    completedCorrectiveActionIds: [randomUUID()],
+    satisfaction: 5,
+    satisfactionComment: 'ok',
+    feedbackUnavailable: true,
+    rejectionReason: 'no',
+    causeId: w.cause,
+    rejectionReasonId: w.rejectionReason,
   });
   const allFields = [...new Set(Object.values(TRANSITION_FIELDS).flat())];
 

@@ -38,7 +38,11 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
       await client.end();
     }
   };
-  const refusal = (sql: string) => node.query(sql).then(() => 'allowed', (err: Error) => err.message);
+  const refusal = (sql: string) =>
+    node.query(sql).then(
+      () => 'allowed',
+      (err: Error) => err.message,
+    );
 
   beforeAll(async () => {
     tier = await startServiceTier();
@@ -60,14 +64,16 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
     const [me] = await node.query(
       `SELECT current_user AS name, r.rolsuper AS super, r.rolbypassrls AS bypass,
               (SELECT count(*) FROM pg_class WHERE relowner = r.oid)::int AS owned
-         FROM pg_roles r WHERE r.rolname = current_user`);
+         FROM pg_roles r WHERE r.rolname = current_user`,
+    );
     expect(me).toEqual({ name: role, super: false, bypass: false, owned: 0 });
   });
 
-  it('sees no company\'s rows outside a unit of work', async () => {
+  it("sees no company's rows outside a unit of work", async () => {
     const [rows] = await node.query(
       `SELECT (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM tenants)::int AS tenants,
-              (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM messages)::int AS messages`);
+              (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM messages)::int AS messages`,
+    );
     expect(rows).toEqual({ complaints: 0, tenants: 0, users: 0, messages: 0 });
     const [owner] = await tier.dataSource.query('SELECT (SELECT count(*) FROM tenants)::int AS tenants');
     expect(owner.tenants).toBeGreaterThan(0);
@@ -80,14 +86,23 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
     expect(await refusal('ALTER TABLE outbox_events DISABLE ROW LEVEL SECURITY')).toMatch(/must be owner/);
     expect(await refusal('DROP POLICY node_reads ON outbox_events')).toMatch(/must be owner/);
     expect(await refusal('SET ROLE postgres')).toMatch(/permission denied/);
-    expect(await refusal("INSERT INTO outbox_events (tenant_id, complaint_id, seq, type, stage, public, actor_kind, created_at) VALUES (gen_random_uuid(), gen_random_uuid(), 1, 'X', 'RECEIVED', true, 'SYSTEM', now())"))
-      .toMatch(/row-level security/);
+    expect(
+      await refusal(
+        "INSERT INTO outbox_events (tenant_id, complaint_id, seq, type, stage, public, actor_kind, created_at) VALUES (gen_random_uuid(), gen_random_uuid(), 1, 'X', 'RECEIVED', true, 'SYSTEM', now())",
+      ),
+    ).toMatch(/row-level security/);
   });
 
   it('serves a company in a unit of work; the outbox relay publishes its events, and the purge deletes them as that company alone', async () => {
     const c = await tier.build.newComplaint(w, Stage.RECEIVED);
     await asStaff(node, w.staff.HEAD, 'transitionComplaint', (ctx) =>
-      transitionComplaint(ctx, { id: c.id, expectedVersion: c.version, to: Stage.REGISTERED, ...stageFields(w, c, Stage.REGISTERED) } as never));
+      transitionComplaint(ctx, {
+        id: c.id,
+        expectedVersion: c.version,
+        to: Stage.REGISTERED,
+        ...stageFields(w, c, Stage.REGISTERED),
+      } as never),
+    );
     const heard: string[] = [];
     const pubsub = new MemoryPubSub({ message: (_topic, payload) => heard.push(payload), gap: () => undefined });
     await pubsub.listen(topicOf(w.t.tenantId));
@@ -107,12 +122,12 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
     expect(kept.n).toBe(0);
   });
 
-  it('runs the scheduler\'s, the webhook and mail workers\' and the mailbox reader\'s, the upload purge\'s and the demo data\'s queries across companies', async () => {
+  it("runs the scheduler's, the webhook and mail workers' and the mailbox reader's, the upload purge's and the demo data's queries across companies", async () => {
     await expect(node.query('SELECT * FROM webhook_due_tenants(10, $1)', [[]])).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM mail_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM mailbox_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM survey_schedule_due_tenants(10)')).resolves.toBeDefined();
-    await expect(node.query('SELECT * FROM sla_fire_times(now() + interval \'1 year\', 10)')).resolves.not.toHaveLength(0);
+    await expect(node.query("SELECT * FROM sla_fire_times(now() + interval '1 year', 10)")).resolves.not.toHaveLength(0);
     await expect(node.query('SELECT * FROM sla_due_tenants(10)')).resolves.toBeDefined();
     await expect(node.query('SELECT * FROM expired_upload_tenants(now(), now())')).resolves.toBeDefined();
     const [row] = await node.query('SELECT any_tenant_exists() AS any');
@@ -148,14 +163,20 @@ describe.runIf(process.env.DATABASE_URL)('a node connected as a role that owns n
     try {
       let entered = () => undefined as void;
       let leave = () => undefined as void;
-      const inside = new Promise<void>((resolve) => { entered = resolve; });
-      const gate = new Promise<void>((resolve) => { leave = resolve; });
+      const inside = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      const gate = new Promise<void>((resolve) => {
+        leave = resolve;
+      });
       const first = inTenant(one, w.t.tenantId, async () => {
         entered();
         await gate;
       });
       await inside;
-      await expect(inTenant(one, w.t.tenantId, async () => 'served')).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED', reason: 'BUSY' } });
+      await expect(inTenant(one, w.t.tenantId, async () => 'served')).rejects.toMatchObject({
+        extensions: { code: 'RATE_LIMITED', reason: 'BUSY' },
+      });
       leave();
       await first;
     } finally {

@@ -36,23 +36,42 @@ afterAll(async () => {
   await tier?.close();
 });
 
-interface Sent { kind: string; to: string; subject: string; body: string }
+interface Sent {
+  kind: string;
+  to: string;
+  subject: string;
+  body: string;
+}
 /** The staff mails written about a complaint, by recipient. */
-const staffMails = (complaintId: string, tenantId = w.t.tenantId): Promise<Sent[]> => tier.build.inTenant(tenantId, (m) => m.query(
-  `SELECT kind, to_address AS "to", subject, body_text AS body FROM outbound_mails
-    WHERE complaint_id = $1 AND kind LIKE 'STAFF\\_%' ORDER BY to_address, created_at`, [complaintId]));
-const to = (mails: Sent[], kind: string) => mails.filter((m) => m.kind === kind).map((m) => m.to).sort();
+const staffMails = (complaintId: string, tenantId = w.t.tenantId): Promise<Sent[]> =>
+  tier.build.inTenant(tenantId, (m) =>
+    m.query(
+      `SELECT kind, to_address AS "to", subject, body_text AS body FROM outbound_mails
+    WHERE complaint_id = $1 AND kind LIKE 'STAFF\\_%' ORDER BY to_address, created_at`,
+      [complaintId],
+    ),
+  );
+const to = (mails: Sent[], kind: string) =>
+  mails
+    .filter((m) => m.kind === kind)
+    .map((m) => m.to)
+    .sort();
 
 /** Registered by `by` on the phone into `departmentId` (or received without one over the API). */
-const register = (by: Member, overrides: Record<string, unknown> = {}) => tier.as(by, 'registerComplaint', (ctx) => registerComplaint(ctx,
-  complaintInput({ channel: 'PHONE', departmentId: w.dept, categoryId: w.cat, demand: 'REFUND', ...overrides }) as never));
+const register = (by: Member, overrides: Record<string, unknown> = {}) =>
+  tier.as(by, 'registerComplaint', (ctx) =>
+    registerComplaint(
+      ctx,
+      complaintInput({ channel: 'PHONE', departmentId: w.dept, categoryId: w.cat, demand: 'REFUND', ...overrides }) as never,
+    ),
+  );
 const assign = (by: Member, c: { id: string; version: number }, assigneeId: string) =>
   tier.as(by, 'assignComplaint', (ctx) => assignComplaint(ctx, { id: c.id, expectedVersion: c.version, assigneeId }));
 const setting = (user: Member, event: NotificationEvent, enabled: boolean) =>
   tier.as(user, 'setMyNotificationSettings', (ctx) => setMyNotificationSettings(ctx, { settings: [{ event, enabled }] }));
 
 describe('assignment', () => {
-  it('mails the assignee once, in the company\'s language, with the number and the console link; not the one who assigned', async () => {
+  it("mails the assignee once, in the company's language, with the number and the console link; not the one who assigned", async () => {
     const c = await register(w.staff.OPERATOR);
     await assign(w.staff.HEAD, c, w.staff.SPECIALIST.id);
     const mails = (await staffMails(c.id)).filter((m) => m.kind === 'STAFF_ASSIGNED');
@@ -81,10 +100,12 @@ describe('assignment', () => {
 
   it('a change that is rolled back writes no mail', async () => {
     const c = await register(w.staff.OPERATOR);
-    await expect(tier.as(w.staff.HEAD, 'assignComplaint', async (ctx) => {
-      await assignComplaint(ctx, { id: c.id, expectedVersion: c.version, assigneeId: w.staff.SPECIALIST.id });
-      throw new Error('a later step of the same change failed');
-    })).rejects.toThrow('a later step');
+    await expect(
+      tier.as(w.staff.HEAD, 'assignComplaint', async (ctx) => {
+        await assignComplaint(ctx, { id: c.id, expectedVersion: c.version, assigneeId: w.staff.SPECIALIST.id });
+        throw new Error('a later step of the same change failed');
+      }),
+    ).rejects.toThrow('a later step');
     expect(await staffMails(c.id)).toEqual([]);
   });
 
@@ -101,29 +122,42 @@ describe('assignment', () => {
 
 describe('settings', () => {
   it('default by role: assigned for everyone, deadlines for heads, quality managers and specialists, new complaints for nobody', async () => {
-    const of = async (u: Member) => Object.fromEntries((await tier.as(u, 'myNotificationSettings', myNotificationSettings)).map((s) => [s.event, s.enabled]));
+    const of = async (u: Member) =>
+      Object.fromEntries((await tier.as(u, 'myNotificationSettings', myNotificationSettings)).map((s) => [s.event, s.enabled]));
     expect(await of(w.staff.OPERATOR)).toEqual({ STAFF_ASSIGNED: true, STAFF_SLA: false, STAFF_NEW_IN_INBOX: false });
     expect(await of(qm)).toEqual({ STAFF_ASSIGNED: true, STAFF_SLA: true, STAFF_NEW_IN_INBOX: false });
     expect(await of(w.staff.SPECIALIST)).toEqual({ STAFF_ASSIGNED: true, STAFF_SLA: true, STAFF_NEW_IN_INBOX: false });
   });
 
-  it('each user\'s own: a choice is theirs alone, and a customer event is refused without a change', async () => {
+  it("each user's own: a choice is theirs alone, and a customer event is refused without a change", async () => {
     const user = await tier.build.newUser(w.t.tenantId, w.t.slug, [Role.OPERATOR]);
     const after = await setting(user, NotificationEvent.STAFF_NEW_IN_INBOX, true);
-    expect(after.find((s) => s.event === NotificationEvent.STAFF_NEW_IN_INBOX)).toEqual({ event: 'STAFF_NEW_IN_INBOX', enabled: true, defaultEnabled: false, custom: true });
+    expect(after.find((s) => s.event === NotificationEvent.STAFF_NEW_IN_INBOX)).toEqual({
+      event: 'STAFF_NEW_IN_INBOX',
+      enabled: true,
+      defaultEnabled: false,
+      custom: true,
+    });
     const other = await tier.as(w.staff.OPERATOR, 'myNotificationSettings', myNotificationSettings);
     expect(other.find((s) => s.event === NotificationEvent.STAFF_NEW_IN_INBOX)!.enabled).toBe(false);
-    const refused = await tier.expectNoWrites(() => tier.attempt(user, 'setMyNotificationSettings',
-      (ctx) => setMyNotificationSettings(ctx, { settings: [{ event: NotificationEvent.REGISTERED, enabled: true }] })));
+    const refused = await tier.expectNoWrites(() =>
+      tier.attempt(user, 'setMyNotificationSettings', (ctx) =>
+        setMyNotificationSettings(ctx, { settings: [{ event: NotificationEvent.REGISTERED, enabled: true }] }),
+      ),
+    );
     expectError(refused, 'BAD_USER_INPUT');
   });
 });
 
 /** Makes the STAGE clock of a complaint due a minute ago (warned already), so the next pass breaches it. */
 async function makeDue(complaintId: string) {
-  await tier.build.inTenant(w.t.tenantId, (m) => m.query(
-    `UPDATE sla_deadlines SET warn_at = now() - interval '2 minutes', warned_at = now() - interval '2 minutes',
-            due_at = now() - interval '1 minute', breached_at = NULL WHERE complaint_id = $1 AND clock = 'STAGE'`, [complaintId]));
+  await tier.build.inTenant(w.t.tenantId, (m) =>
+    m.query(
+      `UPDATE sla_deadlines SET warn_at = now() - interval '2 minutes', warned_at = now() - interval '2 minutes',
+            due_at = now() - interval '1 minute', breached_at = NULL WHERE complaint_id = $1 AND clock = 'STAGE'`,
+      [complaintId],
+    ),
+  );
 }
 const links = new MailLinks('a service-tier secret of at least 32 characters', 'http://localhost:4000');
 /** A node's scheduler, started (it looks at the database on its own too), over the same database as every other node's. */
@@ -140,12 +174,22 @@ function node(): SlaScheduler {
 async function fireBreach(complaintId: string) {
   await makeDue(complaintId);
   await node().fireAll();
-  await eventually(async () => (await tier.build.inTenant(w.t.tenantId, (m) => m.query(
-    `SELECT 1 FROM timeline_events WHERE complaint_id = $1 AND type = 'SLA_BREACHED' AND data->>'clock' = 'STAGE'`, [complaintId]))).length > 0, 5000, 'the breach');
+  await eventually(
+    async () =>
+      (
+        await tier.build.inTenant(w.t.tenantId, (m) =>
+          m.query(`SELECT 1 FROM timeline_events WHERE complaint_id = $1 AND type = 'SLA_BREACHED' AND data->>'clock' = 'STAGE'`, [
+            complaintId,
+          ]),
+        )
+      ).length > 0,
+    5000,
+    'the breach',
+  );
 }
 
 describe('deadlines', () => {
-  it('a breach mails the department\'s heads, its quality managers and the assignee once, across passes and two nodes', async () => {
+  it("a breach mails the department's heads, its quality managers and the assignee once, across passes and two nodes", async () => {
     const c = await register(w.staff.OPERATOR, { assigneeId: w.staff.SPECIALIST.id });
     await makeDue(c.id);
     const [one, two] = [node(), node()];

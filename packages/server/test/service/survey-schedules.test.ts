@@ -22,21 +22,47 @@ let tier: ServiceTier;
 let w: ServiceWorld;
 let other: ServiceWorld;
 const PUBLIC_URL = 'https://reclaim.example.com';
-const question = { type: QuestionType.CSAT, parameter: SurveyParameter.OVERALL, textRu: 'Довольны?', textEn: 'Satisfied?', required: true, multiple: false };
+const question = {
+  type: QuestionType.CSAT,
+  parameter: SurveyParameter.OVERALL,
+  textRu: 'Довольны?',
+  textEn: 'Satisfied?',
+  required: true,
+  multiple: false,
+};
 
 async function newSurvey(world: ServiceWorld): Promise<string> {
-  return (await tier.as(world.staff.QUALITY_MANAGER, 'createSurvey', (ctx) => createSurvey(ctx, {
-    nameRu: 'Ежемесячный опрос', nameEn: 'Monthly survey', answerDays: 10, questions: [question],
-  } as never))).id;
+  return (
+    await tier.as(world.staff.QUALITY_MANAGER, 'createSurvey', (ctx) =>
+      createSurvey(ctx, {
+        nameRu: 'Ежемесячный опрос',
+        nameEn: 'Monthly survey',
+        answerDays: 10,
+        questions: [question],
+      } as never),
+    )
+  ).id;
 }
 const schedule = (surveyId: string, extra: Record<string, unknown> = {}) => ({
-  surveyId, active: true, cadence: ScheduleCadence.DAILY, weekday: null, time: '09:30', closedWithinDays: 30,
-  departmentIds: [], categoryIds: [], sharePercent: 100, cooldownDays: 30, ...extra,
+  surveyId,
+  active: true,
+  cadence: ScheduleCadence.DAILY,
+  weekday: null,
+  time: '09:30',
+  closedWithinDays: 30,
+  departmentIds: [],
+  categoryIds: [],
+  sharePercent: 100,
+  cooldownDays: 30,
+  ...extra,
 });
 /** Makes the schedule due now and runs it as a node would (leased, then run in one transaction of the company). */
 async function runNow(world: ServiceWorld, scheduleId: string): Promise<number | null> {
-  const [[row]] = await tier.build.inTenant(world.t.tenantId, (m) => m.query(
-    `UPDATE survey_schedules SET next_run_at = now() + interval '1 minute' WHERE id = $1 RETURNING next_run_at::text AS lease`, [scheduleId]));
+  const [[row]] = await tier.build.inTenant(world.t.tenantId, (m) =>
+    m.query(`UPDATE survey_schedules SET next_run_at = now() + interval '1 minute' WHERE id = $1 RETURNING next_run_at::text AS lease`, [
+      scheduleId,
+    ]),
+  );
   return runWithLease(world, scheduleId, row.lease);
 }
 async function runWithLease(world: ServiceWorld, scheduleId: string, lease: string): Promise<number | null> {
@@ -51,11 +77,18 @@ async function runWithLease(world: ServiceWorld, scheduleId: string, lease: stri
     throw err;
   }
 }
-const invitedOf = (world: ServiceWorld, surveyId: string) => tier.build.inTenant(world.t.tenantId, (m) => m.query(
-  `SELECT c.customer_id, c.customer_email, i.complaint_id, (i.expires_at - i.created_at)::text AS window
-     FROM survey_invitations i JOIN complaints c ON c.id = i.complaint_id WHERE i.survey_id = $1`, [surveyId]));
-const mailsOf = (world: ServiceWorld) => tier.build.inTenant(world.t.tenantId, (m) => m.query(
-  `SELECT to_address, complaint_id, body_text, body_secret FROM outbound_mails WHERE kind = 'SURVEY_INVITATION'`));
+const invitedOf = (world: ServiceWorld, surveyId: string) =>
+  tier.build.inTenant(world.t.tenantId, (m) =>
+    m.query(
+      `SELECT c.customer_id, c.customer_email, i.complaint_id, (i.expires_at - i.created_at)::text AS window
+     FROM survey_invitations i JOIN complaints c ON c.id = i.complaint_id WHERE i.survey_id = $1`,
+      [surveyId],
+    ),
+  );
+const mailsOf = (world: ServiceWorld) =>
+  tier.build.inTenant(world.t.tenantId, (m) =>
+    m.query(`SELECT to_address, complaint_id, body_text, body_secret FROM outbound_mails WHERE kind = 'SURVEY_INVITATION'`),
+  );
 
 beforeAll(async () => {
   tier = await startServiceTier();
@@ -101,8 +134,11 @@ describe('a scheduled run', () => {
     const later = await tier.build.newComplaint(w, Stage.CLOSED);
     const old = await tier.build.newComplaint(w, Stage.CLOSED);
     await tier.build.inTenant(w.t.tenantId, async (m) => {
-      await m.query(`UPDATE complaints SET customer_id = $1, customer_email = $2, closed_at = now() - interval '1 minute' WHERE id = $3`,
-        [closed[0]!.customerId, closed[0]!.customerEmail, later.id]);
+      await m.query(`UPDATE complaints SET customer_id = $1, customer_email = $2, closed_at = now() - interval '1 minute' WHERE id = $3`, [
+        closed[0]!.customerId,
+        closed[0]!.customerEmail,
+        later.id,
+      ]);
       await m.query(`UPDATE complaints SET closed_at = now() - interval '1 hour' WHERE id = $1`, [closed[0]!.id]);
       await m.query(`UPDATE complaints SET closed_at = now() - interval '40 days' WHERE id = $1`, [old.id]);
     });
@@ -112,7 +148,9 @@ describe('a scheduled run', () => {
     expect(invited.map((r: { complaint_id: string }) => r.complaint_id).sort()).toEqual([later.id, closed[1]!.id, closed[2]!.id].sort());
     expect(invited[0].window).toBe('10 days');
     expect(invited.some((r: { complaint_id: string }) => r.complaint_id === open.id || r.complaint_id === old.id)).toBe(false);
-    const mails = (await mailsOf(w)).filter((m: { complaint_id: string }) => invited.some((r: { complaint_id: string }) => r.complaint_id === m.complaint_id));
+    const mails = (await mailsOf(w)).filter((m: { complaint_id: string }) =>
+      invited.some((r: { complaint_id: string }) => r.complaint_id === m.complaint_id),
+    );
     expect(mails).toHaveLength(3);
     for (const m of mails) {
       expect(m.body_secret).toBe(true);
@@ -130,7 +168,9 @@ describe('a scheduled run', () => {
     const world = await tier.build.world();
     const surveyId = await newSurvey(world);
     const [bad, good] = await Promise.all([tier.build.newComplaint(world, Stage.CLOSED), tier.build.newComplaint(world, Stage.CLOSED)]);
-    await tier.build.inTenant(world.t.tenantId, (m) => m.query(`UPDATE complaints SET customer_email = 'ivan petrov@example.com' WHERE id = $1`, [bad.id]));
+    await tier.build.inTenant(world.t.tenantId, (m) =>
+      m.query(`UPDATE complaints SET customer_email = 'ivan petrov@example.com' WHERE id = $1`, [bad.id]),
+    );
     const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
     expect(await runNow(world, s.id)).toBe(1);
     expect((await invitedOf(world, surveyId)).map((r: { complaint_id: string }) => r.complaint_id)).toEqual([good.id]);
@@ -140,9 +180,12 @@ describe('a scheduled run', () => {
     const world = await tier.build.world();
     const surveyId = await newSurvey(world);
     const department = await tier.build.newDepartment(world.t.tenantId);
-    for (let i = 0; i < 200; i += 20) await Promise.all(Array.from({ length: 20 }, () => tier.build.newComplaint(world, Stage.CLOSED, { departmentId: department })));
+    for (let i = 0; i < 200; i += 20)
+      await Promise.all(Array.from({ length: 20 }, () => tier.build.newComplaint(world, Stage.CLOSED, { departmentId: department })));
     const elsewhere = await tier.build.newComplaint(world, Stage.CLOSED);
-    const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { sharePercent: 30, departmentIds: [department] }) as never));
+    const s = await tier.as(world.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) =>
+      saveSchedule(ctx, schedule(surveyId, { sharePercent: 30, departmentIds: [department] }) as never),
+    );
     const n = await runNow(world, s.id);
     expect(n).toBe(60);
     const invited = await invitedOf(world, surveyId);
@@ -152,7 +195,7 @@ describe('a scheduled run', () => {
     expect(await mailsOf(world)).toHaveLength(n!);
   });
 
-  it('runs only under its own lease, never while paused, and never reaches another company\'s customers', async () => {
+  it("runs only under its own lease, never while paused, and never reaches another company's customers", async () => {
     const surveyId = await newSurvey(other);
     await tier.build.newComplaint(other, Stage.CLOSED);
     const s = await tier.as(other.staff.ADMIN, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId) as never));
@@ -176,25 +219,48 @@ describe('a scheduled run', () => {
 describe('a run that failed', () => {
   const lockTimeout = Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
   /** Records `err` as the failure of the run leased until `lease`, as the scheduler does after the run's transaction rolled back. */
-  const fail = (world: ServiceWorld, scheduleId: string, lease: string, err: unknown, retryMs = 60_000) => tier.build.inTenant(world.t.tenantId,
-    async (m) => {
+  const fail = (world: ServiceWorld, scheduleId: string, lease: string, err: unknown, retryMs = 60_000) =>
+    tier.build.inTenant(world.t.tenantId, async (m) => {
       // The count the schedule had when leased, as a node's claim reads it (none where row-level security hides it).
       const [row] = await m.query('SELECT failures FROM survey_schedules WHERE id = $1', [scheduleId]);
-      return recordScheduleFailure(new RequestContext(world.t.tenantId, null, m), { id: scheduleId, lease, failures: row?.failures ?? 0 }, err, retryMs);
+      return recordScheduleFailure(
+        new RequestContext(world.t.tenantId, null, m),
+        { id: scheduleId, lease, failures: row?.failures ?? 0 },
+        err,
+        retryMs,
+      );
     });
-  const state = async (world: ServiceWorld, id: string) => (await tier.build.inTenant(world.t.tenantId, (m) => m.query(
-    `SELECT failures, last_error_code, last_error_detail, next_run_at::text AS lease,
-            (extract(epoch FROM next_run_at - last_failed_at) * 1000)::float8 AS wait_ms FROM survey_schedules WHERE id = $1`, [id])))[0];
+  const state = async (world: ServiceWorld, id: string) =>
+    (
+      await tier.build.inTenant(world.t.tenantId, (m) =>
+        m.query(
+          `SELECT failures, last_error_code, last_error_detail, next_run_at::text AS lease,
+            (extract(epoch FROM next_run_at - last_failed_at) * 1000)::float8 AS wait_ms FROM survey_schedules WHERE id = $1`,
+          [id],
+        ),
+      )
+    )[0];
   /** Leases the schedule as a node's claim does, until `minutes` from now. */
-  const leased = async (world: ServiceWorld, id: string, minutes = 1) => (await tier.build.inTenant(world.t.tenantId, (m) => m.query(
-    `UPDATE survey_schedules SET next_run_at = now() + make_interval(mins => $2) WHERE id = $1 RETURNING next_run_at::text AS lease`,
-    [id, minutes])))[0][0].lease as string;
+  const leased = async (world: ServiceWorld, id: string, minutes = 1) =>
+    (
+      await tier.build.inTenant(world.t.tenantId, (m) =>
+        m.query(
+          `UPDATE survey_schedules SET next_run_at = now() + make_interval(mins => $2) WHERE id = $1 RETURNING next_run_at::text AS lease`,
+          [id, minutes],
+        ),
+      )
+    )[0][0].lease as string;
 
   it('is recorded on the schedule and tried again after a minute, twice as long each time in a row, up to an hour; a run that succeeds clears it', async () => {
     const surveyId = await newSurvey(w);
     const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
     expect(await fail(w, s.id, await leased(w, s.id), lockTimeout)).toBe(1);
-    expect(await state(w, s.id)).toMatchObject({ failures: 1, last_error_code: 'TIMEOUT', last_error_detail: 'canceling statement due to lock timeout', wait_ms: 60_000 });
+    expect(await state(w, s.id)).toMatchObject({
+      failures: 1,
+      last_error_code: 'TIMEOUT',
+      last_error_detail: 'canceling statement due to lock timeout',
+      wait_ms: 60_000,
+    });
     expect(await fail(w, s.id, (await state(w, s.id)).lease, new Error('x'.repeat(600)))).toBe(2);
     const second = await state(w, s.id);
     expect(second).toMatchObject({ failures: 2, last_error_code: 'OTHER', wait_ms: 120_000 });
@@ -209,7 +275,7 @@ describe('a run that failed', () => {
     expect(after!.lastFailedAt).toBeInstanceOf(Date);
   });
 
-  it('is not recorded when the run\'s lease is no longer its own (another node took it, or the schedule was saved or paused)', async () => {
+  it("is not recorded when the run's lease is no longer its own (another node took it, or the schedule was saved or paused)", async () => {
     const surveyId = await newSurvey(w);
     const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
     const lease = await leased(w, s.id);
@@ -222,12 +288,16 @@ describe('a run that failed', () => {
     expect(await state(w, s.id)).toEqual(before);
   });
 
-  it('when recording it fails as well, both errors are logged in one line, the run\'s error is passed on and the schedule is left as it was', async () => {
+  it("when recording it fails as well, both errors are logged in one line, the run's error is passed on and the schedule is left as it was", async () => {
     const surveyId = await newSurvey(w);
     const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
     const before = await state(w, s.id);
-    const scheduler = new SurveyScheduler(tier.dataSource, undefined, new MailLinks('a service-tier secret of at least 32 characters', PUBLIC_URL),
-      DEFAULT_SURVEY_SCHEDULER) as unknown as { send(tenantId: string, s: { id: string; lease: string; failures: number }): Promise<unknown> };
+    const scheduler = new SurveyScheduler(
+      tier.dataSource,
+      undefined,
+      new MailLinks('a service-tier secret of at least 32 characters', PUBLIC_URL),
+      DEFAULT_SURVEY_SCHEDULER,
+    ) as unknown as { send(tenantId: string, s: { id: string; lease: string; failures: number }): Promise<unknown> };
     const errors = vi.spyOn(log, 'error').mockImplementation(() => undefined);
     // A lease the database cannot read fails the run and the record of its failure alike.
     await expect(scheduler.send(w.t.tenantId, { id: s.id, lease: 'not a time', failures: 0 })).rejects.toThrow(/invalid input syntax/);
@@ -242,7 +312,9 @@ describe('a run that failed', () => {
     const surveyId = await newSurvey(w);
     const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId)));
     await fail(w, s.id, await leased(w, s.id), lockTimeout);
-    const saved = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { time: '10:00' })));
+    const saved = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) =>
+      saveSchedule(ctx, schedule(surveyId, { time: '10:00' })),
+    );
     expect(saved).toMatchObject({ failures: 0, lastErrorCode: null, lastErrorDetail: null });
     expect((await state(w, s.id)).failures).toBe(0);
   });
@@ -252,19 +324,26 @@ describe('saving a schedule', () => {
   it('refuses a weekly schedule without its weekday, a foreign department and an unknown survey, writing nothing', async () => {
     const surveyId = await newSurvey(w);
     const foreign = await tier.build.newDepartment(other.t.tenantId);
-    const save = (input: Record<string, unknown>) => tier.expectNoWrites(() => tier.attempt(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, input as never)));
+    const save = (input: Record<string, unknown>) =>
+      tier.expectNoWrites(() => tier.attempt(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, input as never)));
     expectError(await save(schedule(surveyId, { cadence: ScheduleCadence.WEEKLY })), 'BAD_USER_INPUT');
     expectError(await save(schedule(surveyId, { departmentIds: [foreign] })), 'BAD_USER_INPUT');
     expectError(await save(schedule('00000000-0000-4000-8000-000000000000')), 'NOT_FOUND');
   });
 
-  it('sets the next run at the time of the company\'s day, on the weekday when weekly', async () => {
+  it("sets the next run at the time of the company's day, on the weekday when weekly", async () => {
     const surveyId = await newSurvey(w);
-    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) => saveSchedule(ctx, schedule(surveyId, { cadence: ScheduleCadence.WEEKLY, weekday: 3, time: '07:15' }) as never));
-    const [row] = await tier.build.inTenant(w.t.tenantId, (m) => m.query(
-      `SELECT extract(isodow FROM s.next_run_at AT TIME ZONE t.time_zone) AS dow, to_char(s.next_run_at AT TIME ZONE t.time_zone, 'HH24:MI') AS at,
+    const s = await tier.as(w.staff.QUALITY_MANAGER, 'saveSurveySchedule', (ctx) =>
+      saveSchedule(ctx, schedule(surveyId, { cadence: ScheduleCadence.WEEKLY, weekday: 3, time: '07:15' }) as never),
+    );
+    const [row] = await tier.build.inTenant(w.t.tenantId, (m) =>
+      m.query(
+        `SELECT extract(isodow FROM s.next_run_at AT TIME ZONE t.time_zone) AS dow, to_char(s.next_run_at AT TIME ZONE t.time_zone, 'HH24:MI') AS at,
               s.next_run_at > now() AND s.next_run_at <= now() + interval '7 days' AS within
-         FROM survey_schedules s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1`, [s.id]));
+         FROM survey_schedules s JOIN tenants t ON t.id = s.tenant_id WHERE s.id = $1`,
+        [s.id],
+      ),
+    );
     expect(row).toMatchObject({ at: '07:15', within: true });
     expect(Number(row.dow)).toBe(3);
     expect(s.time).toBe('07:15');

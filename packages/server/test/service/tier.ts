@@ -43,7 +43,9 @@ export async function startServiceTier(): Promise<ServiceTier> {
   const db = await testDatabase({ dbPoolSize: 4 });
   const { dataSource } = db;
   return {
-    db, dataSource, build: new Builders(dataSource),
+    db,
+    dataSource,
+    build: new Builders(dataSource),
     as: (user, operation, work) => asStaff(dataSource, user, operation, work),
     attempt: async (user, operation, work) => {
       try {
@@ -72,7 +74,12 @@ export function declaredAllowances(): Promise<Record<string, Allowance>> {
  * the guard's rule (FORBIDDEN before `work` runs), then `work` with the
  * request's RequestContext; committed if it returns, rolled back if it throws.
  */
-export async function asStaff<T>(dataSource: DataSource, user: Member, operation: string, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+export async function asStaff<T>(
+  dataSource: DataSource,
+  user: Member,
+  operation: string,
+  work: (ctx: RequestContext) => Promise<T>,
+): Promise<T> {
   const allowance = (await declaredAllowances())[operation];
   if (!allowance) throw new Error(`the staff schema has no operation ${operation}`);
   const uow = new UnitOfWork(dataSource);

@@ -41,6 +41,8 @@ export function useAdminAction() {
     validationStatus: fields.value[name] ? ('error' as const) : undefined,
   });
   /** Forgets what the server said (a form opened afresh). */
-  const clearFields = () => { fields.value = {}; };
+  const clearFields = () => {
+    fields.value = {};
+  };
   return { busy, run, fields, onField, clearFields };
 }

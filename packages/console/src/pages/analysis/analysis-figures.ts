@@ -1,6 +1,16 @@
 import type { RouteLocationRaw } from 'vue-router';
 import type {
-  AnalysisGrouping, AnalysisOverviewQuery, AnalysisParetoQuery, AnalysisSurveysQuery, SurveyBreakdown, AnalysisRepeatsQuery, AnalysisTimesQuery, CauseGroup, CodedCauseFragment, CodedReasonFragment, SlaTarget,
+  AnalysisGrouping,
+  AnalysisOverviewQuery,
+  AnalysisParetoQuery,
+  AnalysisSurveysQuery,
+  SurveyBreakdown,
+  AnalysisRepeatsQuery,
+  AnalysisTimesQuery,
+  CauseGroup,
+  CodedCauseFragment,
+  CodedReasonFragment,
+  SlaTarget,
 } from '@reclaim/client/staff';
 import { ALL_STAGES } from '@reclaim/client/staff';
 import { CAUSE_GROUPS } from '../../components/use-coded-names.js';
@@ -12,10 +22,24 @@ import { escapeHtml, fishboneOption, funnelOption, paretoOption, seriesOption, t
  * a reader copies). Texts come translated, numbers and dates formatted in the
  * company's locale and time zone.
  */
-export interface Cell { text: string; to?: RouteLocationRaw | null }
-export interface Column { key: string; label: string; numeric?: boolean }
-export interface Table { columns: Column[]; rows: { key: string; cells: Record<string, Cell> }[] }
-export interface Figure { option: ChartOption; table: Table; empty: boolean }
+export interface Cell {
+  text: string;
+  to?: RouteLocationRaw | null;
+}
+export interface Column {
+  key: string;
+  label: string;
+  numeric?: boolean;
+}
+export interface Table {
+  columns: Column[];
+  rows: { key: string; cells: Record<string, Cell> }[];
+}
+export interface Figure {
+  option: ChartOption;
+  table: Table;
+  empty: boolean;
+}
 
 export interface Words {
   t(key: string, values?: Record<string, unknown>): string;
@@ -61,14 +85,19 @@ export function funnelTotals(funnel: AnalysisOverviewQuery['funnel']) {
 
 export function funnelFigure(funnel: AnalysisOverviewQuery['funnel'], w: Words): Figure {
   const stages = funnelTotals(funnel);
-  const reasons = (s: (typeof stages)[number]) => s.rejectedBy.map((r) => `${w.reasonName(r.rejectionReason)}: ${w.count(r.count)}`).join('; ');
+  const reasons = (s: (typeof stages)[number]) =>
+    s.rejectedBy.map((r) => `${w.reasonName(r.rejectionReason)}: ${w.count(r.count)}`).join('; ');
   const flow = stages.filter((s) => s.stage !== 'REJECTED');
-  const option = funnelOption(flow.map((s) => {
-    const label = `${w.t(`stage.${s.stage}`)}: ${w.count(s.entered)}`;
-    // The tooltip is HTML: reasons' names (typed by people) are escaped.
-    const rejected = s.rejected ? `<br>${escapeHtml(`${w.t('analysis.rejectedHere', { n: w.count(s.rejected) })}${reasons(s) ? ` — ${reasons(s)}` : ''}`)}` : '';
-    return { name: s.stage, value: s.entered, label, tooltip: `${escapeHtml(label)}${rejected}` };
-  }));
+  const option = funnelOption(
+    flow.map((s) => {
+      const label = `${w.t(`stage.${s.stage}`)}: ${w.count(s.entered)}`;
+      // The tooltip is HTML: reasons' names (typed by people) are escaped.
+      const rejected = s.rejected
+        ? `<br>${escapeHtml(`${w.t('analysis.rejectedHere', { n: w.count(s.rejected) })}${reasons(s) ? ` — ${reasons(s)}` : ''}`)}`
+        : '';
+      return { name: s.stage, value: s.entered, label, tooltip: `${escapeHtml(label)}${rejected}` };
+    }),
+  );
   return {
     option,
     empty: stages.every((s) => s.entered === 0),
@@ -81,7 +110,12 @@ export function funnelFigure(funnel: AnalysisOverviewQuery['funnel'], w: Words):
       ],
       rows: stages.map((s) => ({
         key: s.stage,
-        cells: { stage: text(w.t(`stage.${s.stage}`)), entered: text(w.count(s.entered)), rejected: text(w.count(s.rejected)), reasons: text(reasons(s) || '—') },
+        cells: {
+          stage: text(w.t(`stage.${s.stage}`)),
+          entered: text(w.count(s.entered)),
+          rejected: text(w.count(s.rejected)),
+          reasons: text(reasons(s) || '—'),
+        },
       })),
     },
   };
@@ -104,15 +138,19 @@ export function barShortName(bar: Bar, w: Words): string {
   return barName(bar, w);
 }
 
-export function paretoFigure(
-  pareto: AnalysisParetoQuery['pareto'], w: Words, linkOf: (key: string) => RouteLocationRaw | null,
-): Figure {
+export function paretoFigure(pareto: AnalysisParetoQuery['pareto'], w: Words, linkOf: (key: string) => RouteLocationRaw | null): Figure {
   const value = pareto.measure === 'COUNT' ? w.count : w.money;
   const names = pareto.bars.map((b) => barName(b, w));
   const option = paretoOption({
-    names: pareto.bars.map((b) => barShortName(b, w)), titles: names, values: pareto.bars.map((b) => b.value), cumulative: pareto.bars.map((b) => Math.round(b.cumulativeShare * 1000) / 10),
-    vital: pareto.bars.map((b) => b.vital), valueLabel: w.t(`analysis.measure.${pareto.measure}`), cumulativeLabel: w.t('analysis.cumulative'),
-    markLabel: '80 %', format: value,
+    names: pareto.bars.map((b) => barShortName(b, w)),
+    titles: names,
+    values: pareto.bars.map((b) => b.value),
+    cumulative: pareto.bars.map((b) => Math.round(b.cumulativeShare * 1000) / 10),
+    vital: pareto.bars.map((b) => b.vital),
+    valueLabel: w.t(`analysis.measure.${pareto.measure}`),
+    cumulativeLabel: w.t('analysis.cumulative'),
+    markLabel: '80 %',
+    format: value,
   });
   return {
     option,
@@ -129,8 +167,12 @@ export function paretoFigure(
       rows: pareto.bars.map((b, i) => ({
         key: b.key,
         cells: {
-          name: text(names[i]!, linkOf(b.key)), complaints: text(w.count(b.complaints)), value: text(value(b.value)),
-          share: text(w.percent(b.share)), cumulative: text(w.percent(b.cumulativeShare)), vital: text(b.vital ? w.t('analysis.yes') : ''),
+          name: text(names[i]!, linkOf(b.key)),
+          complaints: text(w.count(b.complaints)),
+          value: text(value(b.value)),
+          share: text(w.percent(b.share)),
+          cumulative: text(w.percent(b.cumulativeShare)),
+          vital: text(b.vital ? w.t('analysis.yes') : ''),
         },
       })),
     },
@@ -140,7 +182,12 @@ export function paretoFigure(
 /** `name` cut to `max` characters with an ellipsis: the fishbone's ribs have little room; the table beside it names them whole. */
 export function shorten(name: string, max: number): string {
   const chars = [...name.trim()];
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? chars.join('')
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 export function fishboneFigure(branches: AnalysisOverviewQuery['causeEffect'], w: Words): Figure {
@@ -166,11 +213,20 @@ export function fishboneFigure(branches: AnalysisOverviewQuery['causeEffect'], w
         { key: 'count', label: w.t('analysis.complaints'), numeric: true },
       ],
       rows: ordered.flatMap((b) => [
-        { key: b.group, cells: { group: text(w.t(`causeGroup.${b.group}`)), cause: text(w.t('analysis.allCauses')), count: text(w.count(b.count)) } },
-        ...b.causes.filter((c) => c.count > 0).map((c) => ({
-          key: c.cause.id,
-          cells: { group: text(w.t(`causeGroup.${b.group}`)), cause: text(`${c.cause.code} — ${w.causeName(c.cause)}`), count: text(w.count(c.count)) },
-        })),
+        {
+          key: b.group,
+          cells: { group: text(w.t(`causeGroup.${b.group}`)), cause: text(w.t('analysis.allCauses')), count: text(w.count(b.count)) },
+        },
+        ...b.causes
+          .filter((c) => c.count > 0)
+          .map((c) => ({
+            key: c.cause.id,
+            cells: {
+              group: text(w.t(`causeGroup.${b.group}`)),
+              cause: text(`${c.cause.code} — ${w.causeName(c.cause)}`),
+              count: text(w.count(c.count)),
+            },
+          })),
       ]),
     },
   };
@@ -182,7 +238,8 @@ export function slaFigure(rows: AnalysisTimesQuery['slaCompliance'], w: Words): 
   const option = seriesOption(
     clocks.map((c) => w.t(`slaPanel.${c}`)),
     departments.map((d) => ({
-      name: w.departmentName(d), kind: 'bar' as const,
+      name: w.departmentName(d),
+      kind: 'bar' as const,
       values: clocks.map((c) => {
         const row = rows.find((r) => r.clock === c && r.departmentId === d);
         return row ? Math.round(row.compliance * 1000) / 10 : null;
@@ -195,15 +252,22 @@ export function slaFigure(rows: AnalysisTimesQuery['slaCompliance'], w: Words): 
     empty: rows.length === 0,
     table: {
       columns: [
-        { key: 'clock', label: w.t('analysis.clock') }, { key: 'department', label: w.t('analysis.department') },
-        { key: 'total', label: w.t('analysis.stopped'), numeric: true }, { key: 'met', label: w.t('analysis.met'), numeric: true },
-        { key: 'missed', label: w.t('analysis.missed'), numeric: true }, { key: 'compliance', label: w.t('analysis.compliance'), numeric: true },
+        { key: 'clock', label: w.t('analysis.clock') },
+        { key: 'department', label: w.t('analysis.department') },
+        { key: 'total', label: w.t('analysis.stopped'), numeric: true },
+        { key: 'met', label: w.t('analysis.met'), numeric: true },
+        { key: 'missed', label: w.t('analysis.missed'), numeric: true },
+        { key: 'compliance', label: w.t('analysis.compliance'), numeric: true },
       ],
       rows: rows.map((r) => ({
         key: `${r.clock}-${r.departmentId ?? ''}`,
         cells: {
-          clock: text(w.t(`slaPanel.${r.clock}`)), department: text(w.departmentName(r.departmentId)), total: text(w.count(r.total)),
-          met: text(w.count(r.met)), missed: text(w.count(r.missed)), compliance: text(w.percent(r.compliance)),
+          clock: text(w.t(`slaPanel.${r.clock}`)),
+          department: text(w.departmentName(r.departmentId)),
+          total: text(w.count(r.total)),
+          met: text(w.count(r.met)),
+          missed: text(w.count(r.missed)),
+          compliance: text(w.percent(r.compliance)),
         },
       })),
     },
@@ -229,18 +293,24 @@ export function durationsFigure(rows: AnalysisTimesQuery['stageDurations'], time
     empty: rows.length === 0,
     table: {
       columns: [
-        { key: 'stage', label: w.t('analysis.stage') }, { key: 'visits', label: w.t('analysis.visits'), numeric: true },
-        { key: 'medianWorking', label: w.t('analysis.medianWorking'), numeric: true }, { key: 'p90Working', label: w.t('analysis.p90Working'), numeric: true },
-        { key: 'medianCalendar', label: w.t('analysis.medianCalendar'), numeric: true }, { key: 'p90Calendar', label: w.t('analysis.p90Calendar'), numeric: true },
+        { key: 'stage', label: w.t('analysis.stage') },
+        { key: 'visits', label: w.t('analysis.visits'), numeric: true },
+        { key: 'medianWorking', label: w.t('analysis.medianWorking'), numeric: true },
+        { key: 'p90Working', label: w.t('analysis.p90Working'), numeric: true },
+        { key: 'medianCalendar', label: w.t('analysis.medianCalendar'), numeric: true },
+        { key: 'p90Calendar', label: w.t('analysis.p90Calendar'), numeric: true },
       ],
       rows: stages.map((s) => {
         const r = row(s);
         return {
           key: s,
           cells: {
-            stage: text(w.t(`stage.${s}`)), visits: text(w.count(r.visits)),
-            medianWorking: text(w.duration(r.medianWorkingSeconds)), p90Working: text(w.duration(r.p90WorkingSeconds)),
-            medianCalendar: text(w.duration(r.medianCalendarSeconds)), p90Calendar: text(w.duration(r.p90CalendarSeconds)),
+            stage: text(w.t(`stage.${s}`)),
+            visits: text(w.count(r.visits)),
+            medianWorking: text(w.duration(r.medianWorkingSeconds)),
+            p90Working: text(w.duration(r.p90WorkingSeconds)),
+            medianCalendar: text(w.duration(r.medianCalendarSeconds)),
+            p90Calendar: text(w.duration(r.p90CalendarSeconds)),
           },
         };
       }),
@@ -264,15 +334,22 @@ export function satisfactionFigure(points: AnalysisOverviewQuery['satisfactionTr
     empty: points.every((p) => p.closed === 0),
     table: {
       columns: [
-        { key: 'period', label: w.t('analysis.period') }, { key: 'closed', label: w.t('analysis.closed'), numeric: true },
-        { key: 'rated', label: w.t('analysis.rated'), numeric: true }, { key: 'average', label: w.t('analysis.average'), numeric: true },
-        { key: 'satisfied', label: w.t('analysis.satisfied'), numeric: true }, { key: 'responseRate', label: w.t('analysis.responseRate'), numeric: true },
+        { key: 'period', label: w.t('analysis.period') },
+        { key: 'closed', label: w.t('analysis.closed'), numeric: true },
+        { key: 'rated', label: w.t('analysis.rated'), numeric: true },
+        { key: 'average', label: w.t('analysis.average'), numeric: true },
+        { key: 'satisfied', label: w.t('analysis.satisfied'), numeric: true },
+        { key: 'responseRate', label: w.t('analysis.responseRate'), numeric: true },
       ],
       rows: points.map((p) => ({
         key: p.period ?? 'all',
         cells: {
-          period: text(w.period(p.period, grouping)), closed: text(w.count(p.closed)), rated: text(w.count(p.rated)),
-          average: text(w.rating(p.average)), satisfied: text(w.percent(p.satisfiedShare)), responseRate: text(w.percent(p.responseRate)),
+          period: text(w.period(p.period, grouping)),
+          closed: text(w.count(p.closed)),
+          rated: text(w.count(p.rated)),
+          average: text(w.rating(p.average)),
+          satisfied: text(w.percent(p.satisfiedShare)),
+          responseRate: text(w.percent(p.responseRate)),
         },
       })),
     },
@@ -294,15 +371,20 @@ export function legalFigure(rows: AnalysisOverviewQuery['legalCompliance'], grou
     empty: rows.every((r) => r.total === 0),
     table: {
       columns: [
-        { key: 'period', label: w.t('analysis.period') }, { key: 'total', label: w.t('analysis.legalTotal'), numeric: true },
-        { key: 'met', label: w.t('analysis.met'), numeric: true }, { key: 'late', label: w.t('analysis.late'), numeric: true },
+        { key: 'period', label: w.t('analysis.period') },
+        { key: 'total', label: w.t('analysis.legalTotal'), numeric: true },
+        { key: 'met', label: w.t('analysis.met'), numeric: true },
+        { key: 'late', label: w.t('analysis.late'), numeric: true },
         { key: 'penalty', label: w.t('analysis.penalty'), numeric: true },
       ],
       rows: rows.map((r) => ({
         key: r.period ?? 'all',
         cells: {
-          period: text(w.period(r.period, grouping)), total: text(w.count(r.total)), met: text(w.count(r.met)),
-          late: text(w.count(r.late)), penalty: text(w.money(r.penaltyAccrued)),
+          period: text(w.period(r.period, grouping)),
+          total: text(w.count(r.total)),
+          met: text(w.count(r.met)),
+          late: text(w.count(r.late)),
+          penalty: text(w.money(r.penaltyAccrued)),
         },
       })),
     },
@@ -329,7 +411,8 @@ export function repeatsFigure(repeats: AnalysisRepeatsQuery['repeats'], w: Words
         { key: 'repeats', label: w.t('analysis.repeatsCount'), numeric: true },
       ],
       rows: repeats.top.map((g) => ({
-        key: g.key, cells: { label: text(g.label), complaints: text(w.count(g.complaints)), repeats: text(w.count(g.repeats)) },
+        key: g.key,
+        cells: { label: text(g.label), complaints: text(w.count(g.complaints)), repeats: text(w.count(g.repeats)) },
       })),
     },
   };
@@ -346,7 +429,12 @@ export function surveyResponsesFigure(rows: AnalysisSurveysQuery['surveyResponse
       { name: w.t('analysis.invited'), kind: 'bar', values: rows.map((r) => r.invited) },
       { name: w.t('analysis.answered'), kind: 'bar', values: rows.map((r) => r.answered) },
       { name: w.t('analysis.responses'), kind: 'bar', values: rows.map((r) => r.responses) },
-      { name: w.t('analysis.responseRate'), kind: 'line', axis: 1, values: rows.map((r) => (r.responseRate === null ? null : Math.round(r.responseRate * 1000) / 10)) },
+      {
+        name: w.t('analysis.responseRate'),
+        kind: 'line',
+        axis: 1,
+        values: rows.map((r) => (r.responseRate === null ? null : Math.round(r.responseRate * 1000) / 10)),
+      },
     ],
     [{ format: (v) => w.count(v) }, { format: (v) => `${v} %` }],
   );
@@ -355,15 +443,22 @@ export function surveyResponsesFigure(rows: AnalysisSurveysQuery['surveyResponse
     empty: rows.every((r) => r.invited === 0 && r.responses === 0),
     table: {
       columns: [
-        { key: 'period', label: w.t('analysis.period') }, { key: 'invited', label: w.t('analysis.invited'), numeric: true },
-        { key: 'answered', label: w.t('analysis.answered'), numeric: true }, { key: 'responseRate', label: w.t('analysis.responseRate'), numeric: true },
-        { key: 'responses', label: w.t('analysis.responses'), numeric: true }, { key: 'lowSample', label: w.t('analysis.lowSample') },
+        { key: 'period', label: w.t('analysis.period') },
+        { key: 'invited', label: w.t('analysis.invited'), numeric: true },
+        { key: 'answered', label: w.t('analysis.answered'), numeric: true },
+        { key: 'responseRate', label: w.t('analysis.responseRate'), numeric: true },
+        { key: 'responses', label: w.t('analysis.responses'), numeric: true },
+        { key: 'lowSample', label: w.t('analysis.lowSample') },
       ],
       rows: rows.map((r) => ({
         key: r.period ?? 'all',
         cells: {
-          period: text(w.period(r.period, grouping)), invited: text(w.count(r.invited)), answered: text(w.count(r.answered)),
-          responseRate: text(w.percent(r.responseRate)), responses: text(w.count(r.responses)), lowSample: text(r.lowSample ? w.t('analysis.yes') : ''),
+          period: text(w.period(r.period, grouping)),
+          invited: text(w.count(r.invited)),
+          answered: text(w.count(r.answered)),
+          responseRate: text(w.percent(r.responseRate)),
+          responses: text(w.count(r.responses)),
+          lowSample: text(r.lowSample ? w.t('analysis.yes') : ''),
         },
       })),
     },
@@ -375,10 +470,13 @@ export function surveyResponsesFigure(rows: AnalysisSurveysQuery['surveyResponse
  * bar; the table adds CSAT's share of 4–5 and NPS with its three shares.
  */
 export function surveyScoresFigure(rows: AnalysisSurveysQuery['surveyScores'], by: SurveyBreakdown, w: Words): Figure {
-  const whose = (r: (typeof rows)[number]) => (by === 'COMPANY' ? '' : r.label ?? (by === 'DEPARTMENT' ? w.departmentName(null) : '—'));
+  const whose = (r: (typeof rows)[number]) => (by === 'COMPANY' ? '' : (r.label ?? (by === 'DEPARTMENT' ? w.departmentName(null) : '—')));
   const name = (r: (typeof rows)[number]) => [whose(r), w.t(`surveys.parameterName.${r.parameter}`), r.type].filter(Boolean).join(' · ');
-  const option = seriesOption(rows.map(name), [{ name: w.t('analysis.scoreAverage'), kind: 'bar', values: rows.map((r) => r.average) }],
-    [{ format: (v) => w.rating(v), fractional: true }]);
+  const option = seriesOption(
+    rows.map(name),
+    [{ name: w.t('analysis.scoreAverage'), kind: 'bar', values: rows.map((r) => r.average) }],
+    [{ format: (v) => w.rating(v), fractional: true }],
+  );
   const nps = (v: number | null) => (v === null ? '—' : w.rating(v));
   return {
     option,
@@ -386,19 +484,31 @@ export function surveyScoresFigure(rows: AnalysisSurveysQuery['surveyScores'], b
     table: {
       columns: [
         ...(by === 'COMPANY' ? [] : [{ key: 'whose', label: w.t(`analysis.surveyBy.${by}`) }]),
-        { key: 'parameter', label: w.t('analysis.parameter') }, { key: 'scale', label: w.t('analysis.scale') },
-        { key: 'answers', label: w.t('analysis.answers'), numeric: true }, { key: 'average', label: w.t('analysis.scoreAverage'), numeric: true },
-        { key: 'satisfied', label: w.t('analysis.csatSatisfied'), numeric: true }, { key: 'promoters', label: w.t('analysis.promoters'), numeric: true },
-        { key: 'passives', label: w.t('analysis.passives'), numeric: true }, { key: 'detractors', label: w.t('analysis.detractors'), numeric: true },
-        { key: 'nps', label: w.t('analysis.nps'), numeric: true }, { key: 'lowSample', label: w.t('analysis.lowSample') },
+        { key: 'parameter', label: w.t('analysis.parameter') },
+        { key: 'scale', label: w.t('analysis.scale') },
+        { key: 'answers', label: w.t('analysis.answers'), numeric: true },
+        { key: 'average', label: w.t('analysis.scoreAverage'), numeric: true },
+        { key: 'satisfied', label: w.t('analysis.csatSatisfied'), numeric: true },
+        { key: 'promoters', label: w.t('analysis.promoters'), numeric: true },
+        { key: 'passives', label: w.t('analysis.passives'), numeric: true },
+        { key: 'detractors', label: w.t('analysis.detractors'), numeric: true },
+        { key: 'nps', label: w.t('analysis.nps'), numeric: true },
+        { key: 'lowSample', label: w.t('analysis.lowSample') },
       ],
       rows: rows.map((r) => ({
         key: `${r.key ?? 'all'}-${r.parameter}-${r.type}`,
         cells: {
-          whose: text(whose(r)), parameter: text(w.t(`surveys.parameterName.${r.parameter}`)), scale: text(w.t(`analysis.scaleName.${r.type}`)),
-          answers: text(w.count(r.answers)), average: text(w.rating(r.average)), satisfied: text(w.percent(r.satisfiedShare)),
-          promoters: text(w.percent(r.promoterShare)), passives: text(w.percent(r.passiveShare)), detractors: text(w.percent(r.detractorShare)),
-          nps: text(nps(r.nps)), lowSample: text(r.lowSample ? w.t('analysis.yes') : ''),
+          whose: text(whose(r)),
+          parameter: text(w.t(`surveys.parameterName.${r.parameter}`)),
+          scale: text(w.t(`analysis.scaleName.${r.type}`)),
+          answers: text(w.count(r.answers)),
+          average: text(w.rating(r.average)),
+          satisfied: text(w.percent(r.satisfiedShare)),
+          promoters: text(w.percent(r.promoterShare)),
+          passives: text(w.percent(r.passiveShare)),
+          detractors: text(w.percent(r.detractorShare)),
+          nps: text(nps(r.nps)),
+          lowSample: text(r.lowSample ? w.t('analysis.yes') : ''),
         },
       })),
     },

@@ -87,12 +87,18 @@ export function presetDays(preset: PeriodPreset, today: string): { from: string;
   const [y, m] = today.split('-').map(Number) as [number, number];
   const monthStart = (year: number, month: number) => new Date(Date.UTC(year, month - 1, 1)).toISOString().slice(0, 10);
   switch (preset) {
-    case 'last30': return { from: addDays(today, -29), to: today };
-    case 'last90': return { from: addDays(today, -89), to: today };
-    case 'thisMonth': return { from: monthStart(y, m), to: today };
-    case 'lastMonth': return { from: monthStart(y, m - 1), to: addDays(monthStart(y, m), -1) };
-    case 'last12m': return { from: monthStart(y, m - 11), to: today };
-    case 'thisYear': return { from: `${y}-01-01`, to: today };
+    case 'last30':
+      return { from: addDays(today, -29), to: today };
+    case 'last90':
+      return { from: addDays(today, -89), to: today };
+    case 'thisMonth':
+      return { from: monthStart(y, m), to: today };
+    case 'lastMonth':
+      return { from: monthStart(y, m - 1), to: addDays(monthStart(y, m), -1) };
+    case 'last12m':
+      return { from: monthStart(y, m - 11), to: today };
+    case 'thisYear':
+      return { from: `${y}-01-01`, to: today };
   }
 }
 
@@ -121,7 +127,12 @@ export function analysisFilter(choice: AnalysisChoice, now: number, timeZone?: s
 
 /** The complaint list's URL key (queue-query.ts) of each Pareto dimension. */
 const LIST_KEY: Record<ParetoDimension, string> = {
-  CAUSE: 'cause', CAUSE_GROUP: 'causeGroup', CATEGORY: 'category', PRODUCT: 'product', DEPARTMENT: 'department', REJECTION_REASON: 'reason',
+  CAUSE: 'cause',
+  CAUSE_GROUP: 'causeGroup',
+  CATEGORY: 'category',
+  PRODUCT: 'product',
+  DEPARTMENT: 'department',
+  REJECTION_REASON: 'reason',
 };
 
 /**

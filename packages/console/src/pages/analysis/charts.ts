@@ -25,18 +25,32 @@ const base = { color: COLORS, textStyle: { color: TEXT, fontFamily: FONT }, anim
 /** Category labels turn when there are more than a few, so that long names do not run into each other. */
 const categoryLabels = (count: number) => ({ interval: 0, rotate: count > 4 ? 30 : 0, width: 110, overflow: 'truncate' });
 
-export interface Named { name: string; value: number; label: string; tooltip?: string }
+export interface Named {
+  name: string;
+  value: number;
+  label: string;
+  tooltip?: string;
+}
 
 /** Entered per stage in lifecycle order (not sorted by size): the funnel's width is the count. */
 export function funnelOption(stages: readonly Named[]): ChartOption {
   return {
     ...base,
     tooltip: { trigger: 'item', formatter: (p: { data: Named }) => p.data.tooltip ?? p.data.label },
-    series: [{
-      type: 'funnel', sort: 'none', left: '8%', width: '84%', top: 8, bottom: 8, minSize: '6%', gap: 2,
-      label: { position: 'inside', color: '#fff', formatter: (p: { data: Named }) => p.data.label },
-      data: stages,
-    }],
+    series: [
+      {
+        type: 'funnel',
+        sort: 'none',
+        left: '8%',
+        width: '84%',
+        top: 8,
+        bottom: 8,
+        minSize: '6%',
+        gap: 2,
+        label: { position: 'inside', color: '#fff', formatter: (p: { data: Named }) => p.data.label },
+        data: stages,
+      },
+    ],
   };
 }
 
@@ -60,12 +74,16 @@ export function paretoOption(p: ParetoBars): ChartOption {
   return {
     ...base,
     tooltip: {
-      trigger: 'axis', axisPointer: { type: 'shadow' },
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
       // The tooltip is HTML: the names (typed by people) are escaped.
-      formatter: (items: ReadonlyArray<{ dataIndex: number; seriesIndex: number; marker: string; seriesName: string; value: number }>) => [
-        escapeHtml(p.titles[items[0]?.dataIndex ?? 0] ?? ''),
-        ...items.map((it) => `${it.marker}${escapeHtml(it.seriesName)}: ${it.seriesIndex === 0 ? p.format(it.value) : `${it.value.toFixed(1)} %`}`),
-      ].join('<br>'),
+      formatter: (items: ReadonlyArray<{ dataIndex: number; seriesIndex: number; marker: string; seriesName: string; value: number }>) =>
+        [
+          escapeHtml(p.titles[items[0]?.dataIndex ?? 0] ?? ''),
+          ...items.map(
+            (it) => `${it.marker}${escapeHtml(it.seriesName)}: ${it.seriesIndex === 0 ? p.format(it.value) : `${it.value.toFixed(1)} %`}`,
+          ),
+        ].join('<br>'),
     },
     legend: { top: 0, type: 'scroll', data: [p.valueLabel, p.cumulativeLabel] },
     grid: { left: 64, right: 48, top: 36, bottom: 84 },
@@ -76,21 +94,35 @@ export function paretoOption(p: ParetoBars): ChartOption {
     ],
     series: [
       {
-        name: p.valueLabel, type: 'bar', cursor: 'pointer',
+        name: p.valueLabel,
+        type: 'bar',
+        cursor: 'pointer',
         data: p.values.map((value, i) => ({ value, itemStyle: { color: p.vital[i] ? COLORS[0] : '#94a3b8' } })),
       },
       {
-        name: p.cumulativeLabel, type: 'line', yAxisIndex: 1, data: p.cumulative, symbolSize: 6, itemStyle: { color: COLORS[1] },
+        name: p.cumulativeLabel,
+        type: 'line',
+        yAxisIndex: 1,
+        data: p.cumulative,
+        symbolSize: 6,
+        itemStyle: { color: COLORS[1] },
         markLine: {
-          silent: true, symbol: 'none', lineStyle: { color: COLORS[4], type: 'dashed' },
-          label: { formatter: p.markLabel, color: COLORS[4], position: 'insideStartTop' }, data: [{ yAxis: 80 }],
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: COLORS[4], type: 'dashed' },
+          label: { formatter: p.markLabel, color: COLORS[4], position: 'insideStartTop' },
+          data: [{ yAxis: 80 }],
         },
       },
     ],
   };
 }
 
-export interface Bone { name: string; label: string; causes: readonly { label: string }[] }
+export interface Bone {
+  name: string;
+  label: string;
+  causes: readonly { label: string }[];
+}
 
 /**
  * The fishbone: a spine to the effect on the right, three bones above and
@@ -100,14 +132,34 @@ export interface Bone { name: string; label: string; causes: readonly { label: s
  * template, where `{b}` or `{a|…}` in a cause's name would not print as written.
  */
 export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel: (n: number) => string, perBone = 4): ChartOption {
-  type Node = { name: string; x: number; y: number; symbolSize: number; label: Record<string, unknown>; itemStyle?: Record<string, unknown> };
+  type Node = {
+    name: string;
+    x: number;
+    y: number;
+    symbolSize: number;
+    label: Record<string, unknown>;
+    itemStyle?: Record<string, unknown>;
+  };
   const nodes: Node[] = [];
   const links: { source: string; target: string; lineStyle?: Record<string, unknown> }[] = [];
   const hidden = (name: string, x: number, y: number) => nodes.push({ name, x, y, symbolSize: 0, label: { show: false } });
   hidden('tail', 0, 0);
   nodes.push({
-    name: 'effect', x: 108, y: 0, symbolSize: 0,
-    label: { show: true, position: 'right', formatter: effect, fontWeight: 'bold', fontSize: 13, color: TEXT, backgroundColor: '#e8eefc', padding: [6, 8], borderRadius: 4 },
+    name: 'effect',
+    x: 108,
+    y: 0,
+    symbolSize: 0,
+    label: {
+      show: true,
+      position: 'right',
+      formatter: effect,
+      fontWeight: 'bold',
+      fontSize: 13,
+      color: TEXT,
+      backgroundColor: '#e8eefc',
+      padding: [6, 8],
+      borderRadius: 4,
+    },
   });
   let previous = 'tail';
   [0, 1, 2].forEach((column) => {
@@ -124,7 +176,9 @@ export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel
     const join = { x: 30 + column * 32, y: 0 };
     const top = `bone-${i}`;
     nodes.push({
-      name: top, ...head, symbolSize: 0,
+      name: top,
+      ...head,
+      symbolSize: 0,
       label: { show: true, position: side < 0 ? 'top' : 'bottom', formatter: () => bone.label, fontWeight: 'bold', color: TEXT },
     });
     links.push({ source: top, target: `spine-${column}`, lineStyle: { width: 2 } });
@@ -136,24 +190,50 @@ export function fishboneOption(effect: string, bones: readonly Bone[], moreLabel
       const at = { x: head.x + (join.x - head.x) * t, y: head.y + (join.y - head.y) * t };
       const rib = `rib-${i}-${k}`;
       const point = `cause-${i}-${k}`;
-      nodes.push({ name: rib, x: at.x - 6, y: at.y, symbolSize: 0, label: { show: true, position: 'left', formatter: () => cause.label, fontSize: 11, color: TEXT } });
+      nodes.push({
+        name: rib,
+        x: at.x - 6,
+        y: at.y,
+        symbolSize: 0,
+        label: { show: true, position: 'left', formatter: () => cause.label, fontSize: 11, color: TEXT },
+      });
       nodes.push({ name: point, ...at, symbolSize: 4, itemStyle: { color: '#475569' }, label: { show: false } });
       links.push({ source: rib, target: point, lineStyle: { width: 1, color: '#94a3b8' } });
     });
   });
   return {
     ...base,
-    series: [{
-      type: 'graph', layout: 'none', silent: true, left: 130, right: 230, top: 40, bottom: 40,
-      lineStyle: { color: '#334155', width: 3, opacity: 1 }, data: nodes, links,
-    }],
+    series: [
+      {
+        type: 'graph',
+        layout: 'none',
+        silent: true,
+        left: 130,
+        right: 230,
+        top: 40,
+        bottom: 40,
+        lineStyle: { color: '#334155', width: 3, opacity: 1 },
+        data: nodes,
+        links,
+      },
+    ],
   };
 }
 
-export interface Series { name: string; values: readonly (number | null)[]; kind: 'bar' | 'line'; axis?: 0 | 1; stack?: string }
+export interface Series {
+  name: string;
+  values: readonly (number | null)[];
+  kind: 'bar' | 'line';
+  axis?: 0 | 1;
+  stack?: string;
+}
 
 /** Bars and lines over categories (stages, clocks, periods); a second axis for shares when asked. */
-export function seriesOption(categories: readonly string[], series: readonly Series[], axes: { format(v: number): string; fractional?: boolean }[]): ChartOption {
+export function seriesOption(
+  categories: readonly string[],
+  series: readonly Series[],
+  axes: { format(v: number): string; fractional?: boolean }[],
+): ChartOption {
   return {
     ...base,
     tooltip: { trigger: 'axis' },
@@ -161,10 +241,17 @@ export function seriesOption(categories: readonly string[], series: readonly Ser
     grid: { left: 72, right: axes.length > 1 ? 72 : 16, top: 36, bottom: categories.length > 4 ? 80 : 40 },
     xAxis: { type: 'category', data: categories, axisLabel: categoryLabels(categories.length) },
     yAxis: axes.map((axis, i) => ({
-      type: 'value', minInterval: axis.fractional ? 0 : 1, axisLabel: { formatter: (v: number) => axis.format(v) }, splitLine: { show: i === 0 },
+      type: 'value',
+      minInterval: axis.fractional ? 0 : 1,
+      axisLabel: { formatter: (v: number) => axis.format(v) },
+      splitLine: { show: i === 0 },
     })),
     series: series.map((s) => ({
-      name: s.name, type: s.kind, data: s.values, yAxisIndex: s.axis ?? 0, connectNulls: true,
+      name: s.name,
+      type: s.kind,
+      data: s.values,
+      yAxisIndex: s.axis ?? 0,
+      connectNulls: true,
       ...(s.stack && { stack: s.stack }),
       tooltip: { valueFormatter: (v: number | null) => (v === null || v === undefined ? '—' : axes[s.axis ?? 0]!.format(v)) },
     })),

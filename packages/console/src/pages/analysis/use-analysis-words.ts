@@ -44,8 +44,10 @@ export function useAnalysisWords(departments: () => readonly { id: string; name:
       },
       causeName: nameOf,
       reasonName: (r) => (r ? `${r.code} — ${nameOf(r)}` : t('analysis.uncodedReason')),
-      departmentName: (id: string | null) => (id === null ? t('complaint.noDepartment')
-        : departments().find((d) => d.id === id)?.name ?? session.state.user?.departments.find((d) => d.id === id)?.name ?? id),
+      departmentName: (id: string | null) =>
+        id === null
+          ? t('complaint.noDepartment')
+          : (departments().find((d) => d.id === id)?.name ?? session.state.user?.departments.find((d) => d.id === id)?.name ?? id),
       /** An instant's time of day in the company's zone ("14:05:09"). */
       time: (ms: number) => clock.format(new Date(ms)),
     } satisfies Words & { time(ms: number): string };

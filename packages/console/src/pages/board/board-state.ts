@@ -12,10 +12,15 @@ export class BoardCards {
   private readonly versions = new Map<string, number>();
 
   /** `matches`: the board's other filters (assignee, priority, SLA state), which live changes are checked against too. */
-  constructor(readonly departmentId: string | null, private readonly matches: (card: Card) => boolean = () => true) {}
+  constructor(
+    readonly departmentId: string | null,
+    private readonly matches: (card: Card) => boolean = () => true,
+  ) {}
 
   belongs(card: Card): boolean {
-    return OPEN_STAGES.includes(card.stage) && (this.departmentId === null || card.department?.id === this.departmentId) && this.matches(card);
+    return (
+      OPEN_STAGES.includes(card.stage) && (this.departmentId === null || card.department?.id === this.departmentId) && this.matches(card)
+    );
   }
 
   /** Applies one complaint as it is now; says what happened to the board. */
@@ -59,7 +64,10 @@ export function byDeadline(a: Card, b: Card): number {
  * complaints arrive without one) and for a user in no department (archived
  * ones aside: their queues are empty); else their first department.
  */
-export function defaultBoard(user: { roles: readonly string[]; departments: readonly { id: string; archivedAt?: string | null }[] }): string | null {
+export function defaultBoard(user: {
+  roles: readonly string[];
+  departments: readonly { id: string; archivedAt?: string | null }[];
+}): string | null {
   const current = user.departments.filter((d) => !d.archivedAt);
   if (user.roles.includes('OPERATOR') || !current.length) return null;
   return current[0]!.id;

@@ -5,7 +5,11 @@ export type SurveyAnswerView = SurveyResponseView['answers'][number];
 type Translate = (key: string, values?: Record<string, unknown>) => string;
 
 /** The scales of the scored question types (docs/surveys.md). */
-export const SCALES: Readonly<Record<string, { min: number; max: number }>> = { CSAT: { min: 1, max: 5 }, NPS: { min: 0, max: 10 }, CES: { min: 1, max: 7 } };
+export const SCALES: Readonly<Record<string, { min: number; max: number }>> = {
+  CSAT: { min: 1, max: 5 },
+  NPS: { min: 0, max: 10 },
+  CES: { min: 1, max: 7 },
+};
 
 /** The question's wording in the reader's language. */
 export const questionText = (a: SurveyAnswerView, locale: string): string => (locale === 'en' ? a.question.textEn : a.question.textRu);
@@ -15,10 +19,12 @@ export function answerText(t: Translate, a: SurveyAnswerView, locale: string): s
   const scale = SCALES[a.type];
   if (a.score !== null && a.score !== undefined && scale) return t('surveys.scoreOf', { score: a.score, type: a.type, ...scale });
   if (a.optionCodes?.length) {
-    return a.optionCodes.map((code) => {
-      const o = a.question.options.find((x) => x.code === code);
-      return o ? (locale === 'en' ? o.labelEn : o.labelRu) : code;
-    }).join(', ');
+    return a.optionCodes
+      .map((code) => {
+        const o = a.question.options.find((x) => x.code === code);
+        return o ? (locale === 'en' ? o.labelEn : o.labelRu) : code;
+      })
+      .join(', ');
   }
   return a.text ?? '';
 }

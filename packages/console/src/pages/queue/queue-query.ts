@@ -1,7 +1,15 @@
 import type { LocationQuery, LocationQueryRaw } from 'vue-router';
 import { dayIn, dayStartIn, toDateValue } from '../../components/format.js';
 import type {
-  CauseGroup, Channel, ComplaintCardFragment, ComplaintFilter, ComplaintOrder, ComplaintSortField, Priority, SlaState, Stage,
+  CauseGroup,
+  Channel,
+  ComplaintCardFragment,
+  ComplaintFilter,
+  ComplaintOrder,
+  ComplaintSortField,
+  Priority,
+  SlaState,
+  Stage,
 } from '@reclaim/client/staff';
 
 /**
@@ -23,8 +31,24 @@ export const NOBODY = 'none';
 export const MY_DEPARTMENTS = 'mine';
 export const ALL_DEPARTMENTS = 'all';
 export const FILTER_KEYS = [
-  'view', 'assignee', 'department', 'priority', 'sla', 'channel', 'category', 'stages', 'q', 'from', 'to', 'sort', 'dir',
-  'cause', 'causeGroup', 'reason', 'product', 'afterClosing',
+  'view',
+  'assignee',
+  'department',
+  'priority',
+  'sla',
+  'channel',
+  'category',
+  'stages',
+  'q',
+  'from',
+  'to',
+  'sort',
+  'dir',
+  'cause',
+  'causeGroup',
+  'reason',
+  'product',
+  'afterClosing',
 ] as const;
 export const SORT_FIELDS: readonly ComplaintSortField[] = ['NUMBER', 'RECEIVED_AT', 'PRIORITY', 'DUE_AT', 'ASSIGNEE', 'STAGE'];
 export const PRIORITIES: readonly Priority[] = ['LOW', 'NORMAL', 'HIGH', 'URGENT'];
@@ -54,13 +78,21 @@ export function filterFromQuery(q: LocationQuery, timeZone?: string): ComplaintF
   const to = queryDay(q.to);
   return {
     ...(stages && { stages: stages.split(',') as Stage[] }),
-    ...(department === MY_DEPARTMENTS ? { inMyDepartments: true } : department && department !== ALL_DEPARTMENTS ? { departmentId: department } : {}),
+    ...(department === MY_DEPARTMENTS
+      ? { inMyDepartments: true }
+      : department && department !== ALL_DEPARTMENTS
+        ? { departmentId: department }
+        : {}),
     ...(assignee === ME ? { assignedToMe: true } : assignee === NOBODY ? { unassigned: true } : assignee ? { assigneeId: assignee } : {}),
     ...(s('sla') && { slaState: s('sla') as SlaState }),
     ...(s('channel') && { channel: s('channel') as Channel }),
     ...(s('category') && { categoryId: s('category') }),
     ...(s('priority') && { priority: s('priority') as Priority }),
-    ...(from && to && { receivedFrom: new Date(dayStartIn(from, timeZone)).toISOString(), receivedTo: new Date(dayStartIn(to, timeZone, 1)).toISOString() }),
+    ...(from &&
+      to && {
+        receivedFrom: new Date(dayStartIn(from, timeZone)).toISOString(),
+        receivedTo: new Date(dayStartIn(to, timeZone, 1)).toISOString(),
+      }),
     ...(s('q') && { search: s('q') }),
     ...(s('cause') && { causeId: s('cause') }),
     ...(s('causeGroup') && { causeGroup: s('causeGroup') as CauseGroup }),
@@ -79,14 +111,17 @@ export function orderFromQuery(q: LocationQuery): ComplaintOrder {
 }
 
 /** The URL keys of a saved view (its filter as the server keeps it, and its order); `view` remembers which one. */
-export function queryFromView(view: { id: string; filter: Record<string, unknown>; orderBy: ComplaintOrder }, timeZone?: string): LocationQueryRaw {
+export function queryFromView(
+  view: { id: string; filter: Record<string, unknown>; orderBy: ComplaintOrder },
+  timeZone?: string,
+): LocationQueryRaw {
   const f = view.filter as ComplaintFilter;
   const query: LocationQueryRaw = { view: view.id };
   const set = (key: string, value: unknown) => {
     if (value !== null && value !== undefined && value !== '') query[key] = String(value);
   };
   set('assignee', f.assignedToMe ? ME : f.unassigned ? NOBODY : f.assigneeId);
-  set('department', f.inMyDepartments ? MY_DEPARTMENTS : f.departmentId ?? ALL_DEPARTMENTS);
+  set('department', f.inMyDepartments ? MY_DEPARTMENTS : (f.departmentId ?? ALL_DEPARTMENTS));
   set('priority', f.priority);
   set('sla', f.slaState);
   set('channel', f.channel);
@@ -130,7 +165,11 @@ export function withoutFilters(q: LocationQuery): LocationQueryRaw {
  * server applied it to the fetch; live changes are checked here). Search,
  * channel, category and dates are not offered on the board.
  */
-export function cardMatches(filter: ComplaintFilter, card: ComplaintCardFragment, user: { id: string; departmentIds: readonly string[] }): boolean {
+export function cardMatches(
+  filter: ComplaintFilter,
+  card: ComplaintCardFragment,
+  user: { id: string; departmentIds: readonly string[] },
+): boolean {
   if (filter.assignedToMe && card.assignee?.id !== user.id) return false;
   if (filter.unassigned && card.assignee) return false;
   if (filter.assigneeId && card.assignee?.id !== filter.assigneeId) return false;

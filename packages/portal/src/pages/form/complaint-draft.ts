@@ -26,13 +26,29 @@ export interface FieldError {
 export type FieldErrors = Partial<Record<DraftField, FieldError>>;
 
 /** The order of the fields on the page: focus goes to the first that is wrong. */
-export const FIELD_ORDER: readonly DraftField[] = ['subject', 'description', 'product', 'orderRef', 'purchaseDate', 'name', 'email', 'phone'];
+export const FIELD_ORDER: readonly DraftField[] = [
+  'subject',
+  'description',
+  'product',
+  'orderRef',
+  'purchaseDate',
+  'name',
+  'email',
+  'phone',
+];
 
 export const DEMANDS: readonly Demand[] = ['REPLACEMENT', 'REFUND', 'REPAIR', 'PRICE_REDUCTION', 'COMPENSATION', 'OTHER'];
 
 /** The server's limits, so that the customer hears of them before sending. */
 const MAX_LENGTH: Record<DraftField, number> = {
-  subject: 200, description: 10_000, product: 200, orderRef: 100, purchaseDate: 10, name: 200, email: 254, phone: 25,
+  subject: 200,
+  description: 10_000,
+  product: 200,
+  orderRef: 100,
+  purchaseDate: 10,
+  name: 200,
+  email: 254,
+  phone: 25,
 };
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[0-9 ()-]{5,25}$/;
@@ -43,7 +59,19 @@ export function newIdempotencyKey(): string {
 }
 
 export function emptyDraft(): ComplaintDraft {
-  return { kind: 'CLAIM', subject: '', description: '', product: '', orderRef: '', purchaseDate: '', demand: '', name: '', email: '', phone: '', website: '' };
+  return {
+    kind: 'CLAIM',
+    subject: '',
+    description: '',
+    product: '',
+    orderRef: '',
+    purchaseDate: '',
+    demand: '',
+    name: '',
+    email: '',
+    phone: '',
+    website: '',
+  };
 }
 
 /** The calendar day (YYYY-MM-DD) of `date` in the customer's own time zone, as a date input gives it. */
@@ -58,7 +86,8 @@ export function validateDraft(draft: ComplaintDraft, today: Date = new Date()): 
     if (!value(field)) errors[field] = { key: 'error.required' };
   }
   for (const field of FIELD_ORDER) {
-    if (!errors[field] && value(field).length > MAX_LENGTH[field]) errors[field] = { key: 'error.tooLong', params: { max: MAX_LENGTH[field] } };
+    if (!errors[field] && value(field).length > MAX_LENGTH[field])
+      errors[field] = { key: 'error.tooLong', params: { max: MAX_LENGTH[field] } };
   }
   const email = value('email');
   const phone = value('phone');
@@ -102,9 +131,10 @@ export function serverErrors(fields: FieldProblem[], locale: Locale): FieldError
     const name = problem.field.split('.').pop() as DraftField;
     if (FIELD_ORDER.includes(name)) {
       // What the company refused, in the customer's language (never the server's English).
-      errors[name] = problem.reason === 'INVISIBLE_CHARACTERS'
-        ? { key: 'error.invisible' }
-        : { key: 'error.server', params: { message: fieldText(problem, locale) } };
+      errors[name] =
+        problem.reason === 'INVISIBLE_CHARACTERS'
+          ? { key: 'error.invisible' }
+          : { key: 'error.server', params: { message: fieldText(problem, locale) } };
     }
   }
   return errors;

@@ -10,8 +10,13 @@ const retryAfter = (err: { extensions?: Record<string, unknown> }) => {
 describe('LoginThrottle', () => {
   beforeEach(() => vi.useFakeTimers({ now: 0 }));
   afterEach(() => vi.useRealTimers());
-  const throttle = () => new LoginThrottle(new RateLimitStore(),
-    { failuresPerAccount: 3, lockoutSeconds: 2, maxLockoutSeconds: 10, failuresPerAddressPerHour: 0 });
+  const throttle = () =>
+    new LoginThrottle(new RateLimitStore(), {
+      failuresPerAccount: 3,
+      lockoutSeconds: 2,
+      maxLockoutSeconds: 10,
+      failuresPerAddressPerHour: 0,
+    });
   const fail = async () => null;
 
   it('lets the first tries through, then makes each further try wait twice as long, up to the maximum', async () => {
@@ -31,7 +36,7 @@ describe('LoginThrottle', () => {
     expect(waits).toEqual([2, 4, 8, 10, 10].flatMap((wait) => [wait, 1, 1, 1, 1, 1]));
   });
 
-  it('forgets an account\'s failures when it signs in, and keeps accounts apart', async () => {
+  it("forgets an account's failures when it signs in, and keeps accounts apart", async () => {
     const t = throttle();
     for (let i = 0; i < 3; i++) await t.attempt('1.1.1.1', 'acme:a@b.c', fail);
     expect(await t.attempt('1.1.1.1', 'acme:other@b.c', async () => 'session')).toBe('session');
@@ -42,7 +47,12 @@ describe('LoginThrottle', () => {
   });
 
   it('counts failures per address whatever the account, and not its successes', async () => {
-    const t = new LoginThrottle(new RateLimitStore(), { failuresPerAccount: 0, lockoutSeconds: 2, maxLockoutSeconds: 10, failuresPerAddressPerHour: 2 });
+    const t = new LoginThrottle(new RateLimitStore(), {
+      failuresPerAccount: 0,
+      lockoutSeconds: 2,
+      maxLockoutSeconds: 10,
+      failuresPerAddressPerHour: 2,
+    });
     await t.attempt('1.1.1.1', 'acme:x@b.c', async () => 'session');
     await t.attempt('1.1.1.1', 'acme:a@b.c', fail);
     await t.attempt('1.1.1.1', 'acme:b@b.c', fail);
@@ -54,7 +64,9 @@ describe('LoginThrottle', () => {
   it('does not count a try whose password was never checked', async () => {
     const t = throttle();
     for (let i = 0; i < 5; i++) {
-      await expect(t.attempt('1.1.1.1', 'acme:a@b.c', () => Promise.reject(new Error('no hashing slot')))).rejects.toThrow('no hashing slot');
+      await expect(t.attempt('1.1.1.1', 'acme:a@b.c', () => Promise.reject(new Error('no hashing slot')))).rejects.toThrow(
+        'no hashing slot',
+      );
     }
     for (let i = 0; i < 3; i++) expect(await t.attempt('1.1.1.1', 'acme:a@b.c', fail)).toBeNull();
   });

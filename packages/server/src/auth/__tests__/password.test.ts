@@ -6,10 +6,16 @@ describe('PasswordHashing', () => {
   /** A hash that finishes when the test says so. */
   function hash() {
     let finish!: () => void;
-    const done = new Promise<string>((resolve) => { finish = () => resolve('hash'); });
+    const done = new Promise<string>((resolve) => {
+      finish = () => resolve('hash');
+    });
     return { work: () => done, finish };
   }
-  const code = (p: Promise<unknown>) => p.then(() => 'done', (err) => err.extensions?.code);
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => 'done',
+      (err) => err.extensions?.code,
+    );
 
   it('gives an address one slot at a time, makes others wait a bounded time in a bounded queue', async () => {
     vi.useFakeTimers();
@@ -46,7 +52,7 @@ describe('PasswordHashing', () => {
 });
 
 describe('password hashes', () => {
-  it('are written at the node\'s cost and checked at their own, so that the cost can be raised later', async () => {
+  it("are written at the node's cost and checked at their own, so that the cost can be raised later", async () => {
     const cheap = new PasswordHashing(0, 500, 10);
     const stored = await cheap.hash('correct horse battery');
     expect(stored).toMatch(/^scrypt\$1024\$8\$1\$/);
@@ -65,7 +71,7 @@ describe('password hashes', () => {
     expect(await verifyPassword('correct horse battery', stored.replace(/^scrypt\$\d+\$8/, 'scrypt$1024$4096'))).toBe(false); // r as large
   });
 
-  it('check a login of nobody against a dummy of the node\'s cost, which nothing matches', async () => {
+  it("check a login of nobody against a dummy of the node's cost, which nothing matches", async () => {
     const spent = async (gate: PasswordHashing) => {
       const started = performance.now();
       expect(await gate.verify('', undefined)).toBe(false);

@@ -13,7 +13,9 @@ describe('TokenService', () => {
     expect(verified.expiresAt! - Date.now()).toBeLessThanOrEqual(60_000);
     expect(await tokens.verify(token)).toEqual(verified); // from the cache
     const [h, p, sig] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), tid: '33333333-3333-4333-8333-333333333333' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), tid: '33333333-3333-4333-8333-333333333333' }),
+    ).toString('base64url');
     await expect(tokens.verify(`${h}.${forged}.${sig}`)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     const other = new TokenService('b'.repeat(64), 60);
     await expect(other.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });

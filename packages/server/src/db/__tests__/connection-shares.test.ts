@@ -21,10 +21,12 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 /** Queues `holders` in order and records the order in which they are granted, releasing each at once. */
 async function grantOrder(gate: ConnectionShares, holders: Array<Holder & { name: string }>, release: () => void): Promise<string[]> {
   const order: string[] = [];
-  const done = holders.map((h) => gate.acquire(h).then((giveBack) => {
-    order.push(h.name);
-    setImmediate(giveBack);
-  }));
+  const done = holders.map((h) =>
+    gate.acquire(h).then((giveBack) => {
+      order.push(h.name);
+      setImmediate(giveBack);
+    }),
+  );
   await tick();
   release();
   await Promise.all(done);
@@ -35,29 +37,44 @@ describe('ConnectionShares', () => {
   it('serves waiting companies round-robin, not first come first served', async () => {
     const gate = shares(1);
     const first = await gate.acquire({ company: 'A' });
-    const order = await grantOrder(gate, [
-      { name: 'A1', company: 'A' }, { name: 'A2', company: 'A' }, { name: 'A3', company: 'A' }, { name: 'A4', company: 'A' },
-      { name: 'B1', company: 'B' }, { name: 'C1', company: 'C' }, { name: 'B2', company: 'B' },
-    ], first);
+    const order = await grantOrder(
+      gate,
+      [
+        { name: 'A1', company: 'A' },
+        { name: 'A2', company: 'A' },
+        { name: 'A3', company: 'A' },
+        { name: 'A4', company: 'A' },
+        { name: 'B1', company: 'B' },
+        { name: 'C1', company: 'C' },
+        { name: 'B2', company: 'B' },
+      ],
+      first,
+    );
     expect(order).toEqual(['A1', 'B1', 'C1', 'A2', 'B2', 'A3', 'A4']);
   });
 
-  it('within a company, users waiting take turns, so one user\'s backlog does not hold up a colleague', async () => {
+  it("within a company, users waiting take turns, so one user's backlog does not hold up a colleague", async () => {
     const gate = shares(1);
     const first = await gate.acquire({ company: 'A', user: 'crowd' });
-    const order = await grantOrder(gate, [
-      ...[1, 2, 3, 4].map((i) => ({ name: `crowd${i}`, company: 'A', user: 'crowd' })),
-      { name: 'colleague', company: 'A', user: 'colleague' },
-    ], first);
+    const order = await grantOrder(
+      gate,
+      [
+        ...[1, 2, 3, 4].map((i) => ({ name: `crowd${i}`, company: 'A', user: 'crowd' })),
+        { name: 'colleague', company: 'A', user: 'colleague' },
+      ],
+      first,
+    );
     expect(order).toEqual(['crowd1', 'colleague', 'crowd2', 'crowd3', 'crowd4']);
   });
 
-  it('a user at their share does not stop the same company\'s other users behind them in the queue', async () => {
+  it("a user at their share does not stop the same company's other users behind them in the queue", async () => {
     const gate = shares(4, 4, 1);
     const held = await gate.acquire({ company: 'A', user: 'u1' });
     const waiting = [1, 2, 3].map(() => gate.acquire({ company: 'A', user: 'u1' }));
     let other = false;
-    void gate.acquire({ company: 'A', user: 'u2' }).then(() => { other = true; });
+    void gate.acquire({ company: 'A', user: 'u2' }).then(() => {
+      other = true;
+    });
     await tick();
     expect(other).toBe(true);
     expect(gate.waiting).toBe(3);
@@ -69,13 +86,17 @@ describe('ConnectionShares', () => {
     (await waiting[2]!)();
   });
 
-  it('holds a company to its cost share: costly requests one after another, another company\'s at once', async () => {
+  it("holds a company to its cost share: costly requests one after another, another company's at once", async () => {
     const gate = newGate({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
     const first = await gate.acquire({ company: 'A', user: 'u1', weight: 800 });
     let second = false;
-    void gate.acquire({ company: 'A', user: 'u2', weight: 800 }).then(() => { second = true; });
+    void gate.acquire({ company: 'A', user: 'u2', weight: 800 }).then(() => {
+      second = true;
+    });
     let other = false;
-    void gate.acquire({ company: 'B', user: 'v1', weight: 800 }).then(() => { other = true; });
+    void gate.acquire({ company: 'B', user: 'v1', weight: 800 }).then(() => {
+      other = true;
+    });
     await tick();
     expect({ second, other }).toEqual({ second: false, other: true });
     first();
@@ -87,8 +108,14 @@ describe('ConnectionShares', () => {
     const gate = newGate({ size: 10, perCompany: 10, perUser: 10, waitMs: 60_000, costPerCompany: 1000 });
     const light = await gate.acquire({ company: 'A', user: 'u1', weight: 100 });
     const order: string[] = [];
-    const huge = gate.acquire({ company: 'A', user: 'u2', weight: 5000 }).then((r) => { order.push('huge'); return r; });
-    const later = gate.acquire({ company: 'A', user: 'u3', weight: 100 }).then((r) => { order.push('later'); return r; });
+    const huge = gate.acquire({ company: 'A', user: 'u2', weight: 5000 }).then((r) => {
+      order.push('huge');
+      return r;
+    });
+    const later = gate.acquire({ company: 'A', user: 'u3', weight: 100 }).then((r) => {
+      order.push('later');
+      return r;
+    });
     await tick();
     // Not overtaken by lighter work that came after it, though that would fit.
     expect(order).toEqual([]);
@@ -98,13 +125,21 @@ describe('ConnectionShares', () => {
     expect(order).toEqual(['huge', 'later']);
   });
 
-  it('a company that arrives late is served within one round, ahead of the earlier company\'s backlog', async () => {
+  it("a company that arrives late is served within one round, ahead of the earlier company's backlog", async () => {
     const gate = shares(1);
     const held = await gate.acquire({ company: 'A' });
     const order: string[] = [];
-    const backlog = [1, 2, 3, 4, 5].map((i) => gate.acquire({ company: 'A' }).then((r) => { order.push(`A${i}`); setImmediate(r); }));
+    const backlog = [1, 2, 3, 4, 5].map((i) =>
+      gate.acquire({ company: 'A' }).then((r) => {
+        order.push(`A${i}`);
+        setImmediate(r);
+      }),
+    );
     await tick();
-    const late = gate.acquire({ company: 'B' }).then((r) => { order.push('B'); setImmediate(r); });
+    const late = gate.acquire({ company: 'B' }).then((r) => {
+      order.push('B');
+      setImmediate(r);
+    });
     held();
     await Promise.all([...backlog, late]);
     expect(order.indexOf('B')).toBeLessThanOrEqual(1);
@@ -112,17 +147,27 @@ describe('ConnectionShares', () => {
 
   it('holds a company to its share and a user to theirs, even with connections free', async () => {
     const gate = shares(8, 3, 1);
-    const a = await Promise.all([gate.acquire({ company: 'A', user: 'u1' }), gate.acquire({ company: 'A', user: 'u2' }), gate.acquire({ company: 'A', user: 'u3' })]);
+    const a = await Promise.all([
+      gate.acquire({ company: 'A', user: 'u1' }),
+      gate.acquire({ company: 'A', user: 'u2' }),
+      gate.acquire({ company: 'A', user: 'u3' }),
+    ]);
     let fourth = false;
-    void gate.acquire({ company: 'A', user: 'u4' }).then(() => { fourth = true; });
+    void gate.acquire({ company: 'A', user: 'u4' }).then(() => {
+      fourth = true;
+    });
     let secondOfU1: (() => void) | undefined;
-    void gate.acquire({ company: 'B', user: 'u1' }).then((release) => { secondOfU1 = release; });
+    void gate.acquire({ company: 'B', user: 'u1' }).then((release) => {
+      secondOfU1 = release;
+    });
     await tick();
     expect(gate.holding).toBe(4); // A's three and B's u1 (another company's user of that id)
     expect(fourth).toBe(false);
     expect(secondOfU1).toBeDefined();
     let sameUser = false;
-    void gate.acquire({ company: 'B', user: 'u1' }).then(() => { sameUser = true; });
+    void gate.acquire({ company: 'B', user: 'u1' }).then(() => {
+      sameUser = true;
+    });
     await tick();
     expect(sameUser).toBe(false);
     a[0]!();
@@ -137,7 +182,10 @@ describe('ConnectionShares', () => {
     const gate = shares(4, 2, 4);
     const [held] = await Promise.all([gate.acquire({ company: 'A' }), gate.acquire({ company: 'A' })]);
     const waiting = gate.acquire({ company: 'A' });
-    const other = await Promise.race([gate.acquire({ company: 'B' }).then(() => 'granted'), new Promise((r) => setTimeout(() => r('blocked'), 50))]);
+    const other = await Promise.race([
+      gate.acquire({ company: 'B' }).then(() => 'granted'),
+      new Promise((r) => setTimeout(() => r('blocked'), 50)),
+    ]);
     expect(other).toBe('granted');
     expect(gate.waiting).toBe(1);
     held!();

@@ -10,7 +10,8 @@ describe('PGlite parsers', () => {
     const db = await PGlite.create({ parsers: pgCompatibleParsers });
     try {
       const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT 9007199254740993::int8 AS big, 12.50::numeric AS price, '2026-12-01'::date AS day, '\\x0102ff'::bytea AS hash`);
+        `SELECT 9007199254740993::int8 AS big, 12.50::numeric AS price, '2026-12-01'::date AS day, '\\x0102ff'::bytea AS hash`,
+      );
       const row = rows[0]!;
       expect({ big: row.big, price: row.price, day: row.day }).toEqual({ big: '9007199254740993', price: '12.50', day: '2026-12-01' });
       expect(Buffer.isBuffer(row.hash)).toBe(true);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { createDataSource } from '../data-source.js';
 
 describe.runIf(process.env.DATABASE_URL)('the PostgreSQL pool', () => {
-  it('returns dates as YYYY-MM-DD, without changing pg\'s parsers for the rest of the process', async () => {
+  it("returns dates as YYYY-MM-DD, without changing pg's parsers for the rest of the process", async () => {
     const { dataSource } = await createDataSource({ databaseUrl: process.env.DATABASE_URL, dbPoolSize: 1 });
     try {
       const [row] = await dataSource.query(`SELECT '2026-12-01'::date AS day, 7::int8 AS big`);

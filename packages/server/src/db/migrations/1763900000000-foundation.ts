@@ -206,8 +206,18 @@ export class Foundation1763900000000 implements MigrationInterface {
       CREATE INDEX timeline_events_complaint ON timeline_events (tenant_id, complaint_id, id);
     `);
 
-    const tenantTables = ['departments', 'users', 'user_departments', 'categories', 'customers',
-      'complaint_counters', 'complaints', 'corrective_actions', 'messages', 'timeline_events'];
+    const tenantTables = [
+      'departments',
+      'users',
+      'user_departments',
+      'categories',
+      'customers',
+      'complaint_counters',
+      'complaints',
+      'corrective_actions',
+      'messages',
+      'timeline_events',
+    ];
     for (const table of tenantTables) {
       await q.query(`
         ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY;

@@ -9,7 +9,9 @@ export class IdempotencyPayload1764400000000 implements MigrationInterface {
   name = 'IdempotencyPayload1764400000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE complaints ADD COLUMN idempotency_hash bytea CHECK (idempotency_hash IS NULL OR idempotency_key IS NOT NULL)`);
+    await q.query(
+      `ALTER TABLE complaints ADD COLUMN idempotency_hash bytea CHECK (idempotency_hash IS NULL OR idempotency_key IS NOT NULL)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

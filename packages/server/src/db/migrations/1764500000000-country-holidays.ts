@@ -23,7 +23,10 @@ export class CountryHolidays1764500000000 implements MigrationInterface {
     await q.query('ALTER TABLE tenants ADD COLUMN country text');
     const tenants: Array<{ id: string; locale: string; time_zone: string }> = await q.query('SELECT id, locale, time_zone FROM tenants');
     for (const t of tenants) {
-      await q.query('UPDATE tenants SET country = $2 WHERE id = $1', [t.id, defaultCountry(t.locale, t.locale === 'ru' ? null : t.time_zone)]);
+      await q.query('UPDATE tenants SET country = $2 WHERE id = $1', [
+        t.id,
+        defaultCountry(t.locale, t.locale === 'ru' ? null : t.time_zone),
+      ]);
     }
     await q.query(`
       ALTER TABLE tenants ALTER COLUMN country SET NOT NULL,

@@ -73,4 +73,3 @@ export class AnalysisSpeed1764612000000 implements MigrationInterface {
     `);
   }
 }
-

@@ -16,7 +16,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * The company role is held by the policies either way (it owns nothing);
  * only the owner's own sessions read every company's rows of these tables.
  */
-const TABLES = ['attachments', 'inbound_mails', 'integrations', 'mail_mailboxes', 'outbound_mails', 'survey_schedules', 'upload_receipts', 'webhook_deliveries'];
+const TABLES = [
+  'attachments',
+  'inbound_mails',
+  'integrations',
+  'mail_mailboxes',
+  'outbound_mails',
+  'survey_schedules',
+  'upload_receipts',
+  'webhook_deliveries',
+];
 
 export class DefinerReads1764790000000 implements MigrationInterface {
   name = 'DefinerReads1764790000000';

@@ -11,7 +11,7 @@ function strings(value: unknown): string[] {
   return [];
 }
 
-describe('the Russian demo company\'s words', () => {
+describe("the Russian demo company's words", () => {
   it('call a complaint «обращение»: «жалоба» is only what a customer writes about the service', () => {
     expect(strings(DEMO_TEMPLATES.ru).filter((text) => /жалоб/i.test(text))).toEqual([]);
     const { scenarios, ...rest } = RU_TEXTS;

@@ -42,8 +42,11 @@ describe.each(INSTANTS)('demo data seeded at %s', (instant, breached) => {
 
   for (const { texts } of DEMO_TENANTS) {
     it(`has ${texts.slug}'s open complaints on track, at risk and breached`, async () => {
-      const rows = await read(texts.slug, `SELECT sla_state, count(*)::int AS n FROM complaints
-        WHERE stage NOT IN ('CLOSED', 'REJECTED') AND sla_due_at IS NOT NULL GROUP BY 1 ORDER BY 1`);
+      const rows = await read(
+        texts.slug,
+        `SELECT sla_state, count(*)::int AS n FROM complaints
+        WHERE stage NOT IN ('CLOSED', 'REJECTED') AND sla_due_at IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      );
       expect(rows.map((r) => r.sla_state)).toEqual(['AT_RISK', 'BREACHED', 'ON_TRACK']);
       const count = (state: string) => rows.find((r) => r.sla_state === state)?.n ?? 0;
       const open = rows.reduce((sum, r) => sum + r.n, 0);
@@ -51,10 +54,13 @@ describe.each(INSTANTS)('demo data seeded at %s', (instant, breached) => {
     });
 
     it(`spreads ${texts.slug}'s breach history over many instants, as a running scheduler would`, async () => {
-      const [h] = await read(texts.slug, `SELECT count(*)::int AS n, count(*) FILTER (WHERE fired_at = due_at)::int AS at_due,
+      const [h] = await read(
+        texts.slug,
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE fired_at = due_at)::int AS at_due,
           count(DISTINCT fired_at)::int AS instants,
           (SELECT max(k) FROM (SELECT count(*)::int AS k FROM sla_breaches WHERE kind = 'BREACHED' GROUP BY fired_at) g) AS largest
-        FROM sla_breaches WHERE kind = 'BREACHED'`);
+        FROM sla_breaches WHERE kind = 'BREACHED'`,
+      );
       expect(h!.n).toBeGreaterThan(10);
       expect(h!.at_due).toBeGreaterThan(h!.n / 2);
       expect(h!.largest).toBeLessThan(h!.n / 4);

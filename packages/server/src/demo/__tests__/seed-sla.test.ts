@@ -24,8 +24,11 @@ async function read(slug: string, sql: string, params: unknown[] = []): Promise<
 }
 
 async function login(slug: string, login: string): Promise<string> {
-  return ok(await server.staff(`mutation($input: LoginInput!) { login(input: $input) { token } }`,
-    { input: { tenantSlug: slug, email: `${login}@${slug}.demo`, password: DEMO_PASSWORD } })).login.token;
+  return ok(
+    await server.staff(`mutation($input: LoginInput!) { login(input: $input) { token } }`, {
+      input: { tenantSlug: slug, email: `${login}@${slug}.demo`, password: DEMO_PASSWORD },
+    }),
+  ).login.token;
 }
 
 const ESCALATIONS = `query($d: ID) { escalations(departmentId: $d, first: 200) {
@@ -37,14 +40,19 @@ describe('demo data through the SLA scheduler', () => {
       let overdue: Row[];
       beforeAll(async () => {
         // Open complaints with a department past an operational deadline: their heads must have been told.
-        overdue = await read(texts.slug, `SELECT c.number, c.department_id FROM complaints c
+        overdue = await read(
+          texts.slug,
+          `SELECT c.number, c.department_id FROM complaints c
           WHERE c.stage NOT IN ('CLOSED', 'REJECTED') AND c.department_id IS NOT NULL AND c.awaiting_customer_since IS NULL
-            AND EXISTS (SELECT 1 FROM sla_deadlines d WHERE d.complaint_id = c.id AND d.clock <> 'LEGAL' AND d.due_at <= now())`);
+            AND EXISTS (SELECT 1 FROM sla_deadlines d WHERE d.complaint_id = c.id AND d.clock <> 'LEGAL' AND d.due_at <= now())`,
+        );
       });
 
       it('has overdue complaints, each marked as breached', async () => {
         expect(overdue.length).toBeGreaterThan(10);
-        const states = await read(texts.slug, `SELECT number, sla_state FROM complaints WHERE number = ANY($1)`, [overdue.map((c) => c.number)]);
+        const states = await read(texts.slug, `SELECT number, sla_state FROM complaints WHERE number = ANY($1)`, [
+          overdue.map((c) => c.number),
+        ]);
         for (const c of states) expect(c.sla_state, c.number).toBe('BREACHED');
       });
 
@@ -83,9 +91,12 @@ describe('demo data through the SLA scheduler', () => {
       });
 
       it("records each breach at its clock's own instant, before now", async () => {
-        const clocks = await read(texts.slug, `SELECT c.number, d.clock, d.due_at, d.breached_at, d.warn_at, d.warned_at,
+        const clocks = await read(
+          texts.slug,
+          `SELECT c.number, d.clock, d.due_at, d.breached_at, d.warn_at, d.warned_at,
             (SELECT max(b.fired_at) FROM sla_breaches b WHERE b.complaint_id = d.complaint_id AND b.clock = d.clock AND b.kind = 'BREACHED') AS fired_at
-          FROM sla_deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE d.breached_at IS NOT NULL`);
+          FROM sla_deadlines d JOIN complaints c ON c.id = d.complaint_id WHERE d.breached_at IS NOT NULL`,
+        );
         expect(clocks.length).toBeGreaterThan(10);
         const now = Date.now();
         for (const d of clocks) {
@@ -108,7 +119,10 @@ describe('demo data through the SLA scheduler', () => {
         // Deadlines in working time gather where working days begin and end (a clock started overnight runs
         // out at the same hour as its neighbours'), so many breaches share an instant, as they would live;
         // none holds a quarter of them, as the one instant of seeding would.
-        const perInstant = history.reduce((m, b) => m.set(b.fired_at.getTime(), (m.get(b.fired_at.getTime()) ?? 0) + 1), new Map<number, number>());
+        const perInstant = history.reduce(
+          (m, b) => m.set(b.fired_at.getTime(), (m.get(b.fired_at.getTime()) ?? 0) + 1),
+          new Map<number, number>(),
+        );
         expect(Math.max(...perInstant.values())).toBeLessThan(history.length / 4);
         expect(perInstant.size).toBeGreaterThan(history.length / 3);
       });

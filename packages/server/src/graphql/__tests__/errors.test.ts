@@ -14,17 +14,23 @@ describe('formatError', () => {
     expect(log).not.toHaveBeenCalled();
   });
 
-  it('maps Apollo\'s refusals of the request itself (a 4xx status, no code) to BAD_USER_INPUT, without logging them', () => {
+  it("maps Apollo's refusals of the request itself (a 4xx status, no code) to BAD_USER_INPUT, without logging them", () => {
     const log = vi.fn();
     const error = new GraphQLError('provided sha does not match query', { extensions: { http: { status: 400 } } });
     const formatted = { message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] } };
-    expect(formatError(formatted, error, log)).toEqual({ message: error.message, extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' } });
+    expect(formatError(formatted, error, log)).toEqual({
+      message: error.message,
+      extensions: { code: 'BAD_USER_INPUT', reason: 'BAD_REQUEST' },
+    });
     expect(log).not.toHaveBeenCalled();
   });
 
   it('still hides and logs what is unexpected', () => {
     const log = vi.fn();
-    expect(formatError({ message: 'secret detail' }, new Error('secret detail'), log)).toEqual({ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatError({ message: 'secret detail' }, new Error('secret detail'), log)).toEqual({
+      message: 'internal server error',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(log).toHaveBeenCalledOnce();
   });
 

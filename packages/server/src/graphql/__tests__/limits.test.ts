@@ -18,8 +18,12 @@ const refusal = (query: string, limits: Partial<QueryLimits> = {}, schema = staf
 };
 
 /** `fragment F1 on Query { ...F0 ...F0 }` … `Fn`, used once: 2^n fields when expanded. */
-export const doubling = (n: number) => ['query Q { ...F' + n + ' }', 'fragment F0 on Query { __typename }',
-  ...Array.from({ length: n }, (_, i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`)].join('\n');
+export const doubling = (n: number) =>
+  [
+    'query Q { ...F' + n + ' }',
+    'fragment F0 on Query { __typename }',
+    ...Array.from({ length: n }, (_, i) => `fragment F${i + 1} on Query { ...F${i} ...F${i} }`),
+  ].join('\n');
 
 /** The largest cost a document may have: the limit itself is exact, one more is refused. */
 const costOf = (query: string) => {
@@ -34,14 +38,14 @@ const costOf = (query: string) => {
 };
 
 describe('the cost model', () => {
-  it('counts each field once, and a list field\'s selection as many times as its `first`', () => {
+  it("counts each field once, and a list field's selection as many times as its `first`", () => {
     expect(costOf('{ me { id name } }')).toBe(3);
     expect(costOf('{ complaints(first: 20) { totalCount } }')).toBe(1 + 20 * 1);
     // edges are the connection's page: counted by `first`, not again as a list.
     expect(costOf('{ complaints(first: 20) { edges { node { id } } } }')).toBe(1 + 20 * (1 + 1 + 1));
   });
 
-  it('takes the argument\'s default when `first` is absent, and the ceiling for a variable or a larger number', () => {
+  it("takes the argument's default when `first` is absent, and the ceiling for a variable or a larger number", () => {
     expect(costOf('{ complaints { totalCount } }')).toBe(1 + 50);
     expect(costOf('query($n: Int!) { complaints(first: $n) { totalCount } }')).toBe(1 + FIRST_CEILING);
     expect(costOf('{ complaints(first: 100000) { totalCount } }')).toBe(1 + FIRST_CEILING);
@@ -57,7 +61,9 @@ describe('the cost model', () => {
       timeline { actor { departments { id name } } } messages { id body } slaClocks { dueAt } allowedTransitions penaltyExposure { accrued } } } }`;
     const attack = `{ ${Array.from({ length: 26 }, (_, i) => page(`a${i}`)).join('\n')} }`;
     expect(refusal(attack)).toMatch(/cost/);
-    expect(errorsOf('query($f: ComplaintFilter) { complaints(filter: $f, first: 200) { edges { node { id number subject stage } } } }')).toEqual([]);
+    expect(
+      errorsOf('query($f: ComplaintFilter) { complaints(filter: $f, first: 200) { edges { node { id number subject stage } } } }'),
+    ).toEqual([]);
   });
 });
 
@@ -67,10 +73,12 @@ describe('structural limits', () => {
     expect(refusal('{ a: me { id } b: me { id } }', { maxAliases: 1 })).toMatch(/aliases/);
     expect(refusal('{ me { id name email } }', { maxFields: 3 })).toMatch(/fields/);
     expect(refusal('{ ...A ...A ...A } fragment A on Query { me { id } }', { maxSpreads: 2 })).toMatch(/spreads/);
-    expect(refusal('mutation { a: logout b: logout }'.replace(/logout/g, 'createCategory(input: { name: "x" }) { id }'))).toMatch(/one mutation/);
+    expect(refusal('mutation { a: logout b: logout }'.replace(/logout/g, 'createCategory(input: { name: "x" }) { id }'))).toMatch(
+      /one mutation/,
+    );
   });
 
-  it('counts a fragment\'s fields at every spread, measuring it once', () => {
+  it("counts a fragment's fields at every spread, measuring it once", () => {
     expect(errorsOf(doubling(8), { maxFields: 2 ** 8 })).toEqual([]);
     expect(refusal(doubling(9), { maxFields: 2 ** 8 })).toMatch(/fields/);
   });
@@ -84,7 +92,10 @@ describe('structural limits', () => {
   });
 
   it('survives fragment cycles (graphql-js refuses them)', () => {
-    const errors = validate(staff, parse('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A me { id } }'), [...specifiedRules, queryLimits()]);
+    const errors = validate(staff, parse('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A me { id } }'), [
+      ...specifiedRules,
+      queryLimits(),
+    ]);
     expect(errors.map((e) => e.message).join()).toMatch(/Cannot spread fragment "A" within itself/);
   });
 
@@ -96,10 +107,17 @@ describe('structural limits', () => {
 });
 
 describe('the documents the clients ship', () => {
-  const documents = (dir: string) => readdirSync(new URL(dir, repo)).filter((f) => f.endsWith('.graphql')).map((f) => read(`${dir}/${f}`)).join('\n');
-  const cases = [['staff', documents('packages/client/src/staff'), staff, {}], ['portal', documents('packages/client/src/portal'), portal, PORTAL_LIMITS]] as const;
+  const documents = (dir: string) =>
+    readdirSync(new URL(dir, repo))
+      .filter((f) => f.endsWith('.graphql'))
+      .map((f) => read(`${dir}/${f}`))
+      .join('\n');
+  const cases = [
+    ['staff', documents('packages/client/src/staff'), staff, {}],
+    ['portal', documents('packages/client/src/portal'), portal, PORTAL_LIMITS],
+  ] as const;
 
-  it.each(cases)('all pass the %s endpoint\'s limits, each with room to spare', (_name, source, schema, limits) => {
+  it.each(cases)("all pass the %s endpoint's limits, each with room to spare", (_name, source, schema, limits) => {
     const operations = Object.entries(separateOperations(parse(source)));
     expect(operations.length).toBeGreaterThan(3);
     for (const [name, document] of operations) {
@@ -111,7 +129,7 @@ describe('the documents the clients ship', () => {
   });
 });
 
-describe('operationCost: what a request weighs against its company\'s cost share', () => {
+describe("operationCost: what a request weighs against its company's cost share", () => {
   const doc = parse('query List($first: Int = 50) { complaints(first: $first) { edges { node { id number } } } }');
   const operation = doc.definitions[0] as Parameters<typeof operationCost>[2];
   const cost = (variables?: Record<string, unknown>) => operationCost(staff, doc, operation, variables);
@@ -123,7 +141,7 @@ describe('operationCost: what a request weighs against its company\'s cost share
     expect(cost({ first: 'many' })).toBe(cost({ first: FIRST_CEILING }));
   });
 
-  it('counts the list of a page (a connection\'s, the mail log\'s) at the page\'s `first`, not again at the list size', () => {
+  it("counts the list of a page (a connection's, the mail log's) at the page's `first`, not again at the list size", () => {
     const of = (source: string) => {
       const d = parse(source);
       return operationCost(staff, d, d.definitions[0] as Parameters<typeof operationCost>[2], {});

@@ -9,14 +9,29 @@ describe('SharedResults', () => {
     const shared = new SharedResults(2000, 10, now);
     let computed = 0;
     let release!: (v: number) => void;
-    const compute = () => { computed += 1; return new Promise<number>((r) => { release = r; }); };
+    const compute = () => {
+      computed += 1;
+      return new Promise<number>((r) => {
+        release = r;
+      });
+    };
     const asked = [shared.get('k', compute), shared.get('k', compute), shared.get('k', compute)];
     release(42);
     expect(await Promise.all(asked)).toEqual([42, 42, 42]);
     clock += 1999;
-    expect(await shared.get('k', async () => { computed += 1; return 43; })).toBe(42);
+    expect(
+      await shared.get('k', async () => {
+        computed += 1;
+        return 43;
+      }),
+    ).toBe(42);
     clock += 1;
-    expect(await shared.get('k', async () => { computed += 1; return 44; })).toBe(44);
+    expect(
+      await shared.get('k', async () => {
+        computed += 1;
+        return 44;
+      }),
+    ).toBe(44);
     expect(computed).toBe(2);
     expect([shared.computed, shared.shared]).toEqual([2, 3]);
   });
@@ -30,7 +45,11 @@ describe('SharedResults', () => {
 
   it('keeps no failure: the next caller computes again', async () => {
     const shared = new SharedResults(2000, 10, now);
-    await expect(shared.get('k', async () => { throw new Error('statement timeout'); })).rejects.toThrow('statement timeout');
+    await expect(
+      shared.get('k', async () => {
+        throw new Error('statement timeout');
+      }),
+    ).rejects.toThrow('statement timeout');
     expect(await shared.get('k', async () => 5)).toBe(5);
   });
 

@@ -4,10 +4,13 @@ import { clientAddress } from '../http-util.js';
 
 /** True when `key` may make one more request now (the limiters throw RATE_LIMITED otherwise). */
 async function allowed(limiter: RateLimiter, key: string): Promise<boolean> {
-  return limiter.take(key).then(() => true, (err) => {
-    expect(err.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
-    return false;
-  });
+  return limiter.take(key).then(
+    () => true,
+    (err) => {
+      expect(err.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+      return false;
+    },
+  );
 }
 
 // The memory store, on a clock the tests move (the Redis store is exercised in test/sign-in.test.ts).
@@ -82,7 +85,11 @@ describe('RateLimitStore with Redis', () => {
 describe('PortalLimits', () => {
   it('stops one address, and a company flooded from many addresses', async () => {
     const limits = new PortalLimits(store, { submissionsPerHour: 2, submissionsPerHourPerTenant: 3, uploadsPerHour: 1 });
-    const submission = (address: string, tenant: string) => limits.submission(address, tenant).then(() => true, () => false);
+    const submission = (address: string, tenant: string) =>
+      limits.submission(address, tenant).then(
+        () => true,
+        () => false,
+      );
     expect(await submission('1.1.1.1', 't1')).toBe(true);
     expect(await submission('1.1.1.1', 't1')).toBe(true);
     expect(await submission('1.1.1.1', 't1')).toBe(false);
@@ -103,7 +110,12 @@ describe('clientAddress', () => {
   it.each([
     ['no proxies: the peer, whatever the header says', req('10.0.0.5', '1.2.3.4'), 0, '10.0.0.5'],
     ['one load balancer: the address it saw', req('10.0.0.5', '203.0.113.7'), 1, '203.0.113.7'],
-    ['one load balancer, a header forged by the client: still the address the balancer saw', req('10.0.0.5', '6.6.6.6, 203.0.113.7'), 1, '203.0.113.7'],
+    [
+      'one load balancer, a header forged by the client: still the address the balancer saw',
+      req('10.0.0.5', '6.6.6.6, 203.0.113.7'),
+      1,
+      '203.0.113.7',
+    ],
     ['two proxies', req('10.0.0.5', '6.6.6.6, 203.0.113.7, 10.0.0.9'), 2, '203.0.113.7'],
     ['trusted proxies but no header (a direct request): the peer', req('10.0.0.5'), 1, '10.0.0.5'],
     ['more proxies trusted than hops: the leftmost there is', req('10.0.0.5', '203.0.113.7'), 3, '203.0.113.7'],

@@ -41,7 +41,7 @@ describe('the pages of the console and the portal', () => {
   });
 
   it('never echo a strange Host into the policy', async () => {
-    const csp = (await request(base).get('/p/').set('host', "evil; script-src *")).headers['content-security-policy'];
+    const csp = (await request(base).get('/p/').set('host', 'evil; script-src *')).headers['content-security-policy'];
     expect(csp).toContain("connect-src 'self';");
     expect(csp).not.toContain('evil');
   });

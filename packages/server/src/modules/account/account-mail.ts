@@ -21,41 +21,47 @@ const TEXTS: Record<'ru' | 'en', Record<AccountMailKind, Texts>> = {
   ru: {
     [MailKind.INVITATION]: {
       subject: (v) => `Приглашение в ${v.company}`,
-      body: (v, until) => `Здравствуйте, ${v.name}!\n\n${v.inviter ?? 'Администратор'} приглашает вас работать с жалобами клиентов `
-        + `компании «${v.company}» в Reclaim.\n\nЗадайте пароль по ссылке — она действует один раз, до ${until}:\n${v.link}\n\n`
-        + 'Если вы не ждали этого письма, ничего не делайте: без пароля войти в ваш аккаунт нельзя.\n',
+      body: (v, until) =>
+        `Здравствуйте, ${v.name}!\n\n${v.inviter ?? 'Администратор'} приглашает вас работать с жалобами клиентов ` +
+        `компании «${v.company}» в Reclaim.\n\nЗадайте пароль по ссылке — она действует один раз, до ${until}:\n${v.link}\n\n` +
+        'Если вы не ждали этого письма, ничего не делайте: без пароля войти в ваш аккаунт нельзя.\n',
     },
     [MailKind.PASSWORD_RESET]: {
       subject: (v) => `Новый пароль для ${v.company}`,
-      body: (v, until) => `Здравствуйте, ${v.name}!\n\nКто-то (возможно, вы) попросил сменить пароль вашего аккаунта `
-        + `в компании «${v.company}».\n\nЗадайте новый пароль по ссылке — она действует один раз, до ${until}:\n${v.link}\n\n`
-        + 'Если вы не просили сменить пароль, ничего не делайте: прежний пароль продолжает действовать.\n',
+      body: (v, until) =>
+        `Здравствуйте, ${v.name}!\n\nКто-то (возможно, вы) попросил сменить пароль вашего аккаунта ` +
+        `в компании «${v.company}».\n\nЗадайте новый пароль по ссылке — она действует один раз, до ${until}:\n${v.link}\n\n` +
+        'Если вы не просили сменить пароль, ничего не делайте: прежний пароль продолжает действовать.\n',
     },
     [MailKind.ADDRESS_CONFIRMATION]: {
       subject: (v) => `Подтвердите адрес для ${v.company}`,
-      body: (v, until) => `Здравствуйте, ${v.name}!\n\nКомпания «${v.company}» зарегистрирована в Reclaim с этим адресом администратора.\n\n`
-        + `Подтвердите адрес по ссылке (до ${until}):\n${v.link}\n\n`
-        + 'Пока адрес не подтверждён, компания не может приглашать сотрудников и получать почту.\n',
+      body: (v, until) =>
+        `Здравствуйте, ${v.name}!\n\nКомпания «${v.company}» зарегистрирована в Reclaim с этим адресом администратора.\n\n` +
+        `Подтвердите адрес по ссылке (до ${until}):\n${v.link}\n\n` +
+        'Пока адрес не подтверждён, компания не может приглашать сотрудников и получать почту.\n',
     },
   },
   en: {
     [MailKind.INVITATION]: {
       subject: (v) => `You are invited to ${v.company}`,
-      body: (v, until) => `Hello ${v.name},\n\n${v.inviter ?? 'An administrator'} invites you to handle customer complaints `
-        + `of ${v.company} in Reclaim.\n\nSet your password with this link; it works once, until ${until}:\n${v.link}\n\n`
-        + 'If you did not expect this mail, do nothing: nobody can sign in to your account without a password.\n',
+      body: (v, until) =>
+        `Hello ${v.name},\n\n${v.inviter ?? 'An administrator'} invites you to handle customer complaints ` +
+        `of ${v.company} in Reclaim.\n\nSet your password with this link; it works once, until ${until}:\n${v.link}\n\n` +
+        'If you did not expect this mail, do nothing: nobody can sign in to your account without a password.\n',
     },
     [MailKind.PASSWORD_RESET]: {
       subject: (v) => `A new password for ${v.company}`,
-      body: (v, until) => `Hello ${v.name},\n\nSomeone (perhaps you) asked to change the password of your account at ${v.company}.\n\n`
-        + `Set a new password with this link; it works once, until ${until}:\n${v.link}\n\n`
-        + 'If you did not ask for this, do nothing: your password stays as it is.\n',
+      body: (v, until) =>
+        `Hello ${v.name},\n\nSomeone (perhaps you) asked to change the password of your account at ${v.company}.\n\n` +
+        `Set a new password with this link; it works once, until ${until}:\n${v.link}\n\n` +
+        'If you did not ask for this, do nothing: your password stays as it is.\n',
     },
     [MailKind.ADDRESS_CONFIRMATION]: {
       subject: (v) => `Confirm your address for ${v.company}`,
-      body: (v, until) => `Hello ${v.name},\n\n${v.company} signed up to Reclaim with this address as its admin's.\n\n`
-        + `Confirm the address with this link (until ${until}):\n${v.link}\n\n`
-        + 'Until the address is confirmed the company cannot invite staff nor receive mail.\n',
+      body: (v, until) =>
+        `Hello ${v.name},\n\n${v.company} signed up to Reclaim with this address as its admin's.\n\n` +
+        `Confirm the address with this link (until ${until}):\n${v.link}\n\n` +
+        'Until the address is confirmed the company cannot invite staff nor receive mail.\n',
     },
   },
 };
@@ -64,7 +70,9 @@ const TEXTS: Record<'ru' | 'en', Record<AccountMailKind, Texts>> = {
 export function accountMail(kind: AccountMailKind, locale: string, v: AccountMailValues): { subject: string; text: string } {
   const lang = locale === 'en' ? 'en' : 'ru';
   const until = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
-    dateStyle: 'long', timeStyle: 'short', timeZone: v.timeZone,
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: v.timeZone,
   }).format(v.expiresAt);
   const texts = TEXTS[lang][kind];
   return { subject: texts.subject(v), text: texts.body(v, until) };

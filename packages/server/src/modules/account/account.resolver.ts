@@ -10,7 +10,14 @@ import { User } from '../user/user.entity.js';
 import { AuthPayload, withToken } from '../tenant/tenant.resolver.js';
 import type { Session } from '../tenant/tenant.service.js';
 import {
-  acceptInvitation, confirmAddress, inviteUser, requestPasswordReset, resendAddressConfirmation, resendInvitation, resetPassword, revokeInvitation,
+  acceptInvitation,
+  confirmAddress,
+  inviteUser,
+  requestPasswordReset,
+  resendAddressConfirmation,
+  resendInvitation,
+  resetPassword,
+  revokeInvitation,
 } from './account.service.js';
 
 @InputType()
@@ -88,7 +95,9 @@ function signedIn(gql: GraphQLContext, ctx: RequestContext, session: Session): P
 @Resolver()
 export class AccountResolver {
   @Allow(Action.MANAGE_USERS)
-  @Mutation(() => User, { description: 'Invites a staff member by mail; they set their password with the link (it expires) and cannot sign in before' })
+  @Mutation(() => User, {
+    description: 'Invites a staff member by mail; they set their password with the link (it expires) and cannot sign in before',
+  })
   async inviteUser(@Arg('input') input: InviteUserInput, @Ctx() gql: GraphQLContext): Promise<User> {
     return inviteUser(await gql.staff(), input, gql.deps.accounts);
   }
@@ -106,7 +115,7 @@ export class AccountResolver {
   }
 
   @Allow(PUBLIC)
-  @Mutation(() => AuthPayload, { description: 'The invited staff member sets their password with the invitation\'s link and is signed in' })
+  @Mutation(() => AuthPayload, { description: "The invited staff member sets their password with the invitation's link and is signed in" })
   async acceptInvitation(@Arg('input') input: SetPasswordInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const ctx = await linkCompany(gql, input.tenantSlug);
     return signedIn(gql, ctx, await acceptInvitation(ctx, input.token, input.password));
@@ -120,7 +129,9 @@ export class AccountResolver {
    * per address and per account before any look-up (RATE_LIMITED beyond).
    */
   @Allow(PUBLIC)
-  @Mutation(() => Boolean, { description: 'Mails a link to set a new password, if the address has an account; the answer is the same either way' })
+  @Mutation(() => Boolean, {
+    description: 'Mails a link to set a new password, if the address has an account; the answer is the same either way',
+  })
   async requestPasswordReset(@Arg('input') { tenantSlug, email }: PasswordResetRequestInput, @Ctx() gql: GraphQLContext): Promise<boolean> {
     await gql.limitAnonymous();
     await gql.deps.passwordResets.take(gql.clientAddress, `${tenantSlug.trim().toLowerCase()}:${email.trim().toLowerCase()}`);
@@ -133,20 +144,22 @@ export class AccountResolver {
   }
 
   @Allow(PUBLIC)
-  @Mutation(() => AuthPayload, { description: 'Sets a new password with a reset link and signs in; the user\'s other sessions end' })
+  @Mutation(() => AuthPayload, { description: "Sets a new password with a reset link and signs in; the user's other sessions end" })
   async resetPassword(@Arg('input') input: SetPasswordInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const ctx = await linkCompany(gql, input.tenantSlug);
     return signedIn(gql, ctx, await resetPassword(ctx, input.token, input.password));
   }
 
   @Allow(PUBLIC)
-  @Mutation(() => Boolean, { description: 'Confirms the company admin\'s address with the link of the mail sent at sign-up' })
+  @Mutation(() => Boolean, { description: "Confirms the company admin's address with the link of the mail sent at sign-up" })
   async confirmAddress(@Arg('input') input: AccountLinkInput, @Ctx() gql: GraphQLContext): Promise<boolean> {
     return confirmAddress(await linkCompany(gql, input.tenantSlug), input.token);
   }
 
   @Allow(Action.MANAGE_SETTINGS)
-  @Mutation(() => Boolean, { description: 'Sends the address confirmation again, to the signed-in admin; false when the address is confirmed already' })
+  @Mutation(() => Boolean, {
+    description: 'Sends the address confirmation again, to the signed-in admin; false when the address is confirmed already',
+  })
   async resendAddressConfirmation(@Ctx() gql: GraphQLContext): Promise<boolean> {
     return resendAddressConfirmation(await gql.staff(), gql.deps.accounts);
   }

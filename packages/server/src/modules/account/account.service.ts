@@ -54,9 +54,13 @@ async function tenantOf(ctx: RequestContext): Promise<Tenant> {
 
 /** FORBIDDEN, reason ADDRESS_UNCONFIRMED, until the company's admin address is confirmed. */
 export async function requireConfirmedAddress(ctx: RequestContext): Promise<void> {
-  const [row] = await ctx.query<{ confirmed: boolean }>('SELECT address_confirmed_at IS NOT NULL AS confirmed FROM tenants WHERE id = app_tenant_id()');
+  const [row] = await ctx.query<{ confirmed: boolean }>(
+    'SELECT address_confirmed_at IS NOT NULL AS confirmed FROM tenants WHERE id = app_tenant_id()',
+  );
   if (!row?.confirmed) {
-    throw new AppError('FORBIDDEN', 'confirm the company admin\'s address first (the link in the mail sent at sign-up)', { reason: 'ADDRESS_UNCONFIRMED' });
+    throw new AppError('FORBIDDEN', "confirm the company admin's address first (the link in the mail sent at sign-up)", {
+      reason: 'ADDRESS_UNCONFIRMED',
+    });
   }
 }
 
@@ -68,7 +72,14 @@ async function mailLink(ctx: RequestContext, user: User, purpose: LinkPurpose, t
   if (!base) throw new Error('account mail needs PUBLIC_URL (the request context carries no mail links)');
   const link = new URL(`/${PAGES[purpose]}/${encodeURIComponent(tenant.slug)}#${token}`, base).toString();
   const kind = MailKind[purpose] as AccountMailKind;
-  const { subject, text } = accountMail(kind, tenant.locale, { name: user.name, company: tenant.name, inviter, link, expiresAt, timeZone: tenant.timeZone });
+  const { subject, text } = accountMail(kind, tenant.locale, {
+    name: user.name,
+    company: tenant.name,
+    inviter,
+    link,
+    expiresAt,
+    timeZone: tenant.timeZone,
+  });
   await queueMail(ctx, { kind, to: user.email, subject, text, secret: true });
 }
 
@@ -98,8 +109,10 @@ export async function inviteUser(ctx: RequestContext, input: Invitation, setting
 async function spendInvitation(ctx: RequestContext, settings: AccountSettings): Promise<void> {
   const spent = await settings.invitations.spend(ctx.tenantId);
   if (!spent.allowed) {
-    throw new AppError('RATE_LIMITED', 'this company has sent as many invitations as it may this hour; try again later',
-      { reason: 'INVITATION_LIMIT', retryAfterSeconds: Math.max(1, Math.ceil(spent.retryAfterMs / 1000)) });
+    throw new AppError('RATE_LIMITED', 'this company has sent as many invitations as it may this hour; try again later', {
+      reason: 'INVITATION_LIMIT',
+      retryAfterSeconds: Math.max(1, Math.ceil(spent.retryAfterMs / 1000)),
+    });
   }
 }
 
@@ -107,7 +120,8 @@ async function spendInvitation(ctx: RequestContext, settings: AccountSettings): 
 async function invitedUser(ctx: RequestContext, userId: string): Promise<User> {
   const user = await ctx.manager.findOne(User, { where: { id: userId }, lock: { mode: 'pessimistic_write' } });
   if (!user) throw notFound('user');
-  if (!user.invitedAt || user.passwordHash) throw new AppError('BAD_USER_INPUT', 'this user has accepted the invitation already', { reason: 'NOT_INVITED' });
+  if (!user.invitedAt || user.passwordHash)
+    throw new AppError('BAD_USER_INPUT', 'this user has accepted the invitation already', { reason: 'NOT_INVITED' });
   return user;
 }
 
@@ -137,7 +151,11 @@ async function setPasswordWithLink(ctx: RequestContext, purpose: LinkPurpose, to
   // A user deactivated after the mail was sent (or whose invitation was revoked) cannot use it.
   if (!user?.active) throw new AppError('BAD_USER_INPUT', 'this link no longer works', { reason: 'LINK_REVOKED' });
   checkPassword(password, user.email);
-  const changes: Partial<User> = { passwordHash: await ctx.hashPassword(password), invitedAt: null, credentialsVersion: user.credentialsVersion + 1 };
+  const changes: Partial<User> = {
+    passwordHash: await ctx.hashPassword(password),
+    invitedAt: null,
+    credentialsVersion: user.credentialsVersion + 1,
+  };
   await ctx.manager.update(User, { id: user.id }, changes);
   // Every other reset link of the user stops working with the new password.
   await useUpLinks(ctx, LinkPurpose.PASSWORD_RESET, user.id);
@@ -179,7 +197,10 @@ export async function sendAddressConfirmation(ctx: RequestContext, admin: User, 
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
   if (!tenant || tenant.addressConfirmedAt) return false;
   const deletion = deletionIfUnconfirmed(tenant.createdAt, settings.unconfirmedCompanyDays);
-  const ttlSeconds = Math.min(settings.addressConfirmationTtlSeconds, deletion ? Math.max(60, Math.floor((deletion.getTime() - Date.now()) / 1000)) : Infinity);
+  const ttlSeconds = Math.min(
+    settings.addressConfirmationTtlSeconds,
+    deletion ? Math.max(60, Math.floor((deletion.getTime() - Date.now()) / 1000)) : Infinity,
+  );
   await mailLink(ctx, admin, LinkPurpose.ADDRESS_CONFIRMATION, ttlSeconds);
   return true;
 }

@@ -28,7 +28,10 @@ export class PasswordResetLimits {
   private readonly byAccount: RateLimiter;
   private readonly byAddress: RateLimiter;
 
-  constructor(store: RateLimitStore, readonly limits: ResetLimits) {
+  constructor(
+    store: RateLimitStore,
+    readonly limits: ResetLimits,
+  ) {
     this.byAccount = store.limiter('reset-account', limits.perAccountPerHour, 3600);
     this.byAddress = store.limiter('reset-address', limits.perAddressPerHour, 3600);
   }

@@ -4,8 +4,21 @@ import { Action } from '../../auth/permissions.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { Shared } from '../../graphql/shared-results.js';
 import {
-  AnalysisFilterInput, CauseEffectBranch, FunnelStage, LegalComplianceRow, Pareto, ParetoDimension, ParetoMeasure, RepeatKey, Repeats,
-  SatisfactionPoint, SlaComplianceRow, StageDurationRow, SurveyBreakdown, SurveyResponseRow, SurveyScoreRow,
+  AnalysisFilterInput,
+  CauseEffectBranch,
+  FunnelStage,
+  LegalComplianceRow,
+  Pareto,
+  ParetoDimension,
+  ParetoMeasure,
+  RepeatKey,
+  Repeats,
+  SatisfactionPoint,
+  SlaComplianceRow,
+  StageDurationRow,
+  SurveyBreakdown,
+  SurveyResponseRow,
+  SurveyScoreRow,
 } from './analysis.types.js';
 import * as analysis from './analysis.service.js';
 import * as surveys from './survey-figures.js';
@@ -26,7 +39,9 @@ export class AnalysisResolver {
 
   @Allow(Action.VIEW_ANALYSIS)
   @Shared()
-  @Query(() => Pareto, { description: 'Complaints received in the period by cause, group, category, product, department or rejection reason' })
+  @Query(() => Pareto, {
+    description: 'Complaints received in the period by cause, group, category, product, department or rejection reason',
+  })
   async pareto(
     @Arg('filter') filter: AnalysisFilterInput,
     @Arg('by', () => ParetoDimension) by: ParetoDimension,
@@ -38,21 +53,27 @@ export class AnalysisResolver {
 
   @Allow(Action.VIEW_ANALYSIS)
   @Shared()
-  @Query(() => [CauseEffectBranch], { description: 'The six cause-and-effect groups with their causes, counted over complaints received in the period' })
+  @Query(() => [CauseEffectBranch], {
+    description: 'The six cause-and-effect groups with their causes, counted over complaints received in the period',
+  })
   async causeEffect(@Arg('filter') filter: AnalysisFilterInput, @Ctx() gql: GraphQLContext): Promise<CauseEffectBranch[]> {
     return analysis.causeEffect(await gql.staff(), filter);
   }
 
   @Allow(Action.VIEW_ANALYSIS)
   @Shared()
-  @Query(() => [SlaComplianceRow], { description: 'Operational SLA clocks that stopped in the period: met and missed, by clock and department' })
+  @Query(() => [SlaComplianceRow], {
+    description: 'Operational SLA clocks that stopped in the period: met and missed, by clock and department',
+  })
   async slaCompliance(@Arg('filter') filter: AnalysisFilterInput, @Ctx() gql: GraphQLContext): Promise<SlaComplianceRow[]> {
     return analysis.slaCompliance(await gql.staff(), filter);
   }
 
   @Allow(Action.VIEW_ANALYSIS)
   @Shared()
-  @Query(() => [StageDurationRow], { description: 'Time in stage (median, 90th percentile; working and calendar) of stays that ended in the period' })
+  @Query(() => [StageDurationRow], {
+    description: 'Time in stage (median, 90th percentile; working and calendar) of stays that ended in the period',
+  })
   async stageDurations(@Arg('filter') filter: AnalysisFilterInput, @Ctx() gql: GraphQLContext): Promise<StageDurationRow[]> {
     return analysis.stageDurations(await gql.staff(), filter);
   }
@@ -85,7 +106,9 @@ export class AnalysisResolver {
 
   @Allow(Action.VIEW_ANALYSIS)
   @Shared()
-  @Query(() => [SurveyResponseRow], { description: 'Survey invitations written in the period, answered, response rate (docs/surveys.md#figures)' })
+  @Query(() => [SurveyResponseRow], {
+    description: 'Survey invitations written in the period, answered, response rate (docs/surveys.md#figures)',
+  })
   async surveyResponseRates(
     @Arg('filter') filter: AnalysisFilterInput,
     @Arg('by', () => SurveyBreakdown, { defaultValue: SurveyBreakdown.COMPANY }) by: SurveyBreakdown,
@@ -96,7 +119,9 @@ export class AnalysisResolver {
 
   @Allow(Action.VIEW_ANALYSIS)
   @Shared()
-  @Query(() => [SurveyScoreRow], { description: 'Survey scores (CSAT, NPS, CES) of responses received in the period, by parameter across versions' })
+  @Query(() => [SurveyScoreRow], {
+    description: 'Survey scores (CSAT, NPS, CES) of responses received in the period, by parameter across versions',
+  })
   async surveyScores(
     @Arg('filter') filter: AnalysisFilterInput,
     @Arg('by', () => SurveyBreakdown, { defaultValue: SurveyBreakdown.COMPANY }) by: SurveyBreakdown,

@@ -32,9 +32,12 @@ export interface Scope {
  * forward and at most three years long.
  */
 export async function analysisScope(ctx: RequestContext, filter: AnalysisFilterInput): Promise<Scope> {
-  if (!(filter.to > filter.from)) throw badInput('the period ends before it starts', { fields: [{ field: 'filter.to', messages: ['must be after from'] }] });
+  if (!(filter.to > filter.from))
+    throw badInput('the period ends before it starts', { fields: [{ field: 'filter.to', messages: ['must be after from'] }] });
   if (filter.to.getTime() - filter.from.getTime() > MAX_SPAN_MS) {
-    throw badInput('the period is longer than three years', { fields: [{ field: 'filter.to', messages: ['must be at most 3 years after from'] }] });
+    throw badInput('the period is longer than three years', {
+      fields: [{ field: 'filter.to', messages: ['must be at most 3 years after from'] }],
+    });
   }
   const actor = ctx.staff;
   const params = new Params();
@@ -53,7 +56,8 @@ export async function analysisScope(ctx: RequestContext, filter: AnalysisFilterI
   // For the rest of this transaction: sorts of a year's rows in memory rather than on disk, and no JIT compilation,
   // which costs these queries more than it saves them (docs/benchmarks.md, bench:analytics).
   const [tenant] = await ctx.query<{ time_zone: string }>(
-    `SELECT time_zone, set_config('work_mem', '32MB', true), set_config('jit', 'off', true) FROM tenants WHERE id = app_tenant_id()`);
+    `SELECT time_zone, set_config('work_mem', '32MB', true), set_config('jit', 'off', true) FROM tenants WHERE id = app_tenant_id()`,
+  );
   const zone = tenant?.time_zone ?? 'UTC';
   const unit = filter.grouping?.toLowerCase();
   return {
@@ -63,8 +67,9 @@ export async function analysisScope(ctx: RequestContext, filter: AnalysisFilterI
     from: `${params.add(filter.from)}::timestamptz`,
     to: `${params.add(filter.to)}::timestamptz`,
     // Parameters added where used: PostgreSQL refuses a parameter that no expression types.
-    bucket: (instant) => (unit
-      ? `(date_trunc(${params.add(unit)}::text, ${instant} AT TIME ZONE ${params.add(zone)}::text) AT TIME ZONE ${params.add(zone)}::text)`
-      : 'NULL::timestamptz'),
+    bucket: (instant) =>
+      unit
+        ? `(date_trunc(${params.add(unit)}::text, ${instant} AT TIME ZONE ${params.add(zone)}::text) AT TIME ZONE ${params.add(zone)}::text)`
+        : 'NULL::timestamptz',
   };
 }

@@ -12,14 +12,31 @@ import type { SlaTarget } from '../sla/sla-clock.js';
 import { badInput } from '../../graphql/errors.js';
 import { analysisScope } from './analysis.scope.js';
 import {
-  ParetoDimension, ParetoMeasure, RepeatKey,
-  type AnalysisFilterInput, type CauseEffectBranch, type FunnelStage, type LegalComplianceRow, type Pareto, type ParetoBar,
-  type Repeats, type SatisfactionPoint, type SlaComplianceRow, type StageDurationRow,
+  ParetoDimension,
+  ParetoMeasure,
+  RepeatKey,
+  type AnalysisFilterInput,
+  type CauseEffectBranch,
+  type FunnelStage,
+  type LegalComplianceRow,
+  type Pareto,
+  type ParetoBar,
+  type Repeats,
+  type SatisfactionPoint,
+  type SlaComplianceRow,
+  type StageDurationRow,
 } from './analysis.types.js';
 
 /** The funnel's stages, in lifecycle order. */
 const FUNNEL_STAGES: readonly Stage[] = [
-  Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK, Stage.CLOSED, Stage.REJECTED,
+  Stage.RECEIVED,
+  Stage.REGISTERED,
+  Stage.ANALYSIS,
+  Stage.DECISION,
+  Stage.IMPLEMENTATION,
+  Stage.FEEDBACK,
+  Stage.CLOSED,
+  Stage.REJECTED,
 ];
 const periodKey = (d: Date | null) => (d ? d.getTime() : 0);
 
@@ -31,25 +48,33 @@ const periodKey = (d: Date | null) => (d ? d.getTime() : 0);
  */
 export async function funnel(ctx: RequestContext, filter: AnalysisFilterInput): Promise<FunnelStage[]> {
   const s = await analysisScope(ctx, filter);
-  const counts = (set: string) => `ARRAY[${FUNNEL_STAGES.map((stage) => `count(*) FILTER (WHERE c.${set} & analysis_stage_bit('${stage}') <> 0)`).join(', ')}]::int[]`;
+  const counts = (set: string) =>
+    `ARRAY[${FUNNEL_STAGES.map((stage) => `count(*) FILTER (WHERE c.${set} & analysis_stage_bit('${stage}') <> 0)`).join(', ')}]::int[]`;
   const rows = await ctx.query<{ period: Date | null; reason: string | null; entered: number[]; rejected: number[] }>(
     `SELECT ${s.bucket('c.received_at')} AS period, CASE WHEN c.rejected_from <> 0 THEN c.rejection_reason_id END AS reason,
             ${counts('stages_entered')} AS entered, ${counts('rejected_from')} AS rejected
        FROM complaints c
       WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where}
-      GROUP BY 1, 2`, s.params.values);
+      GROUP BY 1, 2`,
+    s.params.values,
+  );
   const reasons = new Map((await ctx.manager.find(RejectionReason)).map((r) => [r.id, r]));
   const periods = [...new Map(rows.map((r) => [periodKey(r.period), r.period])).values()].sort((a, b) => periodKey(a) - periodKey(b));
-  return (periods.length ? periods : [null]).flatMap((period) => FUNNEL_STAGES.map((stage, i) => {
-    const mine = rows.filter((r) => periodKey(r.period) === periodKey(period));
-    return {
-      period, stage,
-      entered: mine.reduce((n, r) => n + r.entered[i]!, 0),
-      rejected: mine.reduce((n, r) => n + r.rejected[i]!, 0),
-      rejectedBy: mine.filter((r) => r.rejected[i]! > 0).sort((a, b) => b.rejected[i]! - a.rejected[i]!)
-        .map((r) => ({ rejectionReason: r.reason ? reasons.get(r.reason) ?? null : null, count: r.rejected[i]! })),
-    };
-  }));
+  return (periods.length ? periods : [null]).flatMap((period) =>
+    FUNNEL_STAGES.map((stage, i) => {
+      const mine = rows.filter((r) => periodKey(r.period) === periodKey(period));
+      return {
+        period,
+        stage,
+        entered: mine.reduce((n, r) => n + r.entered[i]!, 0),
+        rejected: mine.reduce((n, r) => n + r.rejected[i]!, 0),
+        rejectedBy: mine
+          .filter((r) => r.rejected[i]! > 0)
+          .sort((a, b) => b.rejected[i]! - a.rejected[i]!)
+          .map((r) => ({ rejectionReason: r.reason ? (reasons.get(r.reason) ?? null) : null, count: r.rejected[i]! })),
+      };
+    }),
+  );
 }
 
 /**
@@ -59,11 +84,26 @@ export async function funnel(ctx: RequestContext, filter: AnalysisFilterInput): 
  */
 const DIMENSIONS: Record<ParetoDimension, { id: string; key: string; label: string; join: string }> = {
   [ParetoDimension.CAUSE]: { id: 'c.cause_id', key: 'x.id::text', label: 'min(x.code)', join: 'JOIN causes x ON x.id = g.id' },
-  [ParetoDimension.CAUSE_GROUP]: { id: 'c.cause_id', key: 'x.cause_group', label: 'min(x.cause_group)', join: 'JOIN causes x ON x.id = g.id' },
+  [ParetoDimension.CAUSE_GROUP]: {
+    id: 'c.cause_id',
+    key: 'x.cause_group',
+    label: 'min(x.cause_group)',
+    join: 'JOIN causes x ON x.id = g.id',
+  },
   [ParetoDimension.CATEGORY]: { id: 'c.category_id', key: 'x.id::text', label: 'min(x.name)', join: 'JOIN categories x ON x.id = g.id' },
   [ParetoDimension.PRODUCT]: { id: 'lower(c.product)', key: 'g.id', label: 'min(g.product)', join: '' },
-  [ParetoDimension.DEPARTMENT]: { id: 'c.department_id', key: 'x.id::text', label: 'min(x.name)', join: 'JOIN departments x ON x.id = g.id' },
-  [ParetoDimension.REJECTION_REASON]: { id: 'c.rejection_reason_id', key: 'x.id::text', label: 'min(x.code)', join: 'JOIN rejection_reasons x ON x.id = g.id' },
+  [ParetoDimension.DEPARTMENT]: {
+    id: 'c.department_id',
+    key: 'x.id::text',
+    label: 'min(x.name)',
+    join: 'JOIN departments x ON x.id = g.id',
+  },
+  [ParetoDimension.REJECTION_REASON]: {
+    id: 'c.rejection_reason_id',
+    key: 'x.id::text',
+    label: 'min(x.code)',
+    join: 'JOIN rejection_reasons x ON x.id = g.id',
+  },
 };
 
 const MEASURES: Record<ParetoMeasure, string> = {
@@ -76,7 +116,12 @@ const LAST_PENALTY = `LEFT JOIN (SELECT DISTINCT ON (o.complaint_id) o.complaint
   ORDER BY o.complaint_id, o.ended_at DESC) lp ON lp.complaint_id = c.id`;
 
 /** Complaints received in the period with a value for `by`, grouped by it, largest first, with the cumulative share. */
-export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, by: ParetoDimension, measure: ParetoMeasure): Promise<Pareto> {
+export async function pareto(
+  ctx: RequestContext,
+  filter: AnalysisFilterInput,
+  by: ParetoDimension,
+  measure: ParetoMeasure,
+): Promise<Pareto> {
   const s = await analysisScope(ctx, filter);
   const d = DIMENSIONS[by];
   const product = by === ParetoDimension.PRODUCT ? `AND nullif(trim(c.product), '') IS NOT NULL` : '';
@@ -87,7 +132,9 @@ export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, b
                FROM complaints c ${measure === ParetoMeasure.PENALTY ? LAST_PENALTY : ''}
               WHERE c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where} AND ${d.id} IS NOT NULL ${product}
               GROUP BY 1) g ${d.join}
-      GROUP BY 1 HAVING sum(g.value) > 0 ORDER BY value DESC, label, key`, s.params.values);
+      GROUP BY 1 HAVING sum(g.value) > 0 ORDER BY value DESC, label, key`,
+    s.params.values,
+  );
   const total = rows.reduce((n, r) => n + r.value, 0);
   const causes = by === ParetoDimension.CAUSE ? new Map((await ctx.manager.find(Cause)).map((c) => [c.id, c])) : null;
   const reasons = by === ParetoDimension.REJECTION_REASON ? new Map((await ctx.manager.find(RejectionReason)).map((r) => [r.id, r])) : null;
@@ -95,9 +142,15 @@ export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, b
   const bars = rows.map((r): ParetoBar => {
     const cause = causes?.get(r.key) ?? null;
     const bar = {
-      key: r.key, label: r.label, complaints: r.complaints, value: round(r.value), share: r.value / total,
-      cumulativeShare: (before + r.value) / total, vital: before / total < 0.8,
-      cause, rejectionReason: reasons?.get(r.key) ?? null,
+      key: r.key,
+      label: r.label,
+      complaints: r.complaints,
+      value: round(r.value),
+      share: r.value / total,
+      cumulativeShare: (before + r.value) / total,
+      vital: before / total < 0.8,
+      cause,
+      rejectionReason: reasons?.get(r.key) ?? null,
       group: cause?.group ?? (by === ParetoDimension.CAUSE_GROUP ? (r.key as CauseGroup) : null),
     };
     before += r.value;
@@ -109,13 +162,20 @@ export async function pareto(ctx: RequestContext, filter: AnalysisFilterInput, b
 /** Complaints received in the period with a coded cause, on the six bones of the fishbone. */
 export async function causeEffect(ctx: RequestContext, filter: AnalysisFilterInput): Promise<CauseEffectBranch[]> {
   const s = await analysisScope(ctx, filter);
-  const counts = new Map((await ctx.query<{ cause_id: string; n: number }>(
-    `SELECT c.cause_id, count(*)::int AS n FROM complaints c
+  const counts = new Map(
+    (
+      await ctx.query<{ cause_id: string; n: number }>(
+        `SELECT c.cause_id, count(*)::int AS n FROM complaints c
       WHERE c.cause_id IS NOT NULL AND c.received_at >= ${s.from} AND c.received_at < ${s.to} AND ${s.where} GROUP BY 1`,
-    s.params.values)).map((r) => [r.cause_id, r.n]));
+        s.params.values,
+      )
+    ).map((r) => [r.cause_id, r.n]),
+  );
   const causes = (await ctx.manager.find(Cause, { order: { code: 'ASC' } })).filter((c) => !c.archivedAt || counts.has(c.id));
   return CAUSE_GROUPS.map((group) => {
-    const mine = causes.filter((c) => c.group === group).map((cause) => ({ cause, count: counts.get(cause.id) ?? 0 }))
+    const mine = causes
+      .filter((c) => c.group === group)
+      .map((cause) => ({ cause, count: counts.get(cause.id) ?? 0 }))
       .sort((a, b) => b.count - a.count);
     return { group, count: mine.reduce((n, c) => n + c.count, 0), causes: mine };
   });
@@ -128,9 +188,18 @@ export async function slaCompliance(ctx: RequestContext, filter: AnalysisFilterI
     `SELECT ${s.bucket('o.ended_at')} AS period, o.clock, c.department_id, count(*)::int AS total, count(*) FILTER (WHERE o.met)::int AS met
        FROM clock_outcomes o JOIN complaints c ON c.id = o.complaint_id
       WHERE o.clock <> 'LEGAL' AND o.ended_at >= ${s.from} AND o.ended_at < ${s.to} AND ${s.where}
-      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, s.params.values);
-  return rows.map((r) => ({ period: r.period, clock: r.clock, departmentId: r.department_id, total: r.total, met: r.met, missed: r.total - r.met,
-    compliance: r.met / r.total }));
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    s.params.values,
+  );
+  return rows.map((r) => ({
+    period: r.period,
+    clock: r.clock,
+    departmentId: r.department_id,
+    total: r.total,
+    met: r.met,
+    missed: r.total - r.met,
+    compliance: r.met / r.total,
+  }));
 }
 
 /** Stays in a stage that ended in the period: median and 90th percentile, in working and in calendar time. */
@@ -144,7 +213,9 @@ export async function stageDurations(ctx: RequestContext, filter: AnalysisFilter
             (percentile_cont(0.9) WITHIN GROUP (ORDER BY v.calendar_ms) / 1000)::float8 AS "p90CalendarSeconds"
        FROM stage_visits v ${s.filtered ? 'JOIN complaints c ON c.id = v.complaint_id' : ''}
       WHERE v.left_at >= ${s.from} AND v.left_at < ${s.to} AND v.stage NOT IN ('CLOSED', 'REJECTED') AND ${s.where}
-      GROUP BY 1, 2`, s.params.values);
+      GROUP BY 1, 2`,
+    s.params.values,
+  );
   return rows.sort((a, b) => periodKey(a.period) - periodKey(b.period) || FUNNEL_STAGES.indexOf(a.stage) - FUNNEL_STAGES.indexOf(b.stage));
 }
 
@@ -156,10 +227,16 @@ export async function satisfactionTrend(ctx: RequestContext, filter: AnalysisFil
             avg(c.satisfaction)::float8 AS average, count(*) FILTER (WHERE c.satisfaction >= 4)::int AS satisfied
        FROM complaints c
       WHERE c.stage = 'CLOSED' AND c.closed_at >= ${s.from} AND c.closed_at < ${s.to} AND ${s.where}
-      GROUP BY 1 ORDER BY 1`, s.params.values);
+      GROUP BY 1 ORDER BY 1`,
+    s.params.values,
+  );
   return rows.map((r) => ({
-    period: r.period, closed: r.closed, rated: r.rated, average: r.average === null ? null : round(r.average),
-    satisfiedShare: r.rated ? r.satisfied / r.rated : null, responseRate: r.closed ? r.rated / r.closed : null,
+    period: r.period,
+    closed: r.closed,
+    rated: r.rated,
+    average: r.average === null ? null : round(r.average),
+    satisfiedShare: r.rated ? r.satisfied / r.rated : null,
+    responseRate: r.closed ? r.rated / r.closed : null,
   }));
 }
 
@@ -173,7 +250,9 @@ export async function legalCompliance(ctx: RequestContext, filter: AnalysisFilte
                FROM clock_outcomes o ${s.filtered ? 'JOIN complaints c ON c.id = o.complaint_id' : ''}
               WHERE o.clock = 'LEGAL' AND o.ended_at >= ${s.from} AND o.ended_at < ${s.to} AND ${s.where}
               ORDER BY o.complaint_id, o.ended_at DESC) last
-      GROUP BY 1 ORDER BY 1`, s.params.values);
+      GROUP BY 1 ORDER BY 1`,
+    s.params.values,
+  );
 }
 
 /**
@@ -200,7 +279,14 @@ export async function repeats(ctx: RequestContext, filter: AnalysisFilterInput, 
   const s = await analysisScope(ctx, filter);
   const k = REPEAT_KEYS[by];
   const days = s.params.add(withinDays);
-  const rows = await ctx.query<{ key: string | null; label: string | null; complaints: number; repeats: number; all_complaints: number; all_repeats: number }>(
+  const rows = await ctx.query<{
+    key: string | null;
+    label: string | null;
+    complaints: number;
+    repeats: number;
+    all_complaints: number;
+    all_repeats: number;
+  }>(
     // The complaint just before, by receipt, of the same key: if any earlier one is within the window, that one is.
     // The totals ride on every row; a row with no key carries them when no key repeats.
     `WITH pool AS (
@@ -217,12 +303,17 @@ export async function repeats(ctx: RequestContext, filter: AnalysisFilterInput, 
         ORDER BY repeats DESC, complaints DESC, key LIMIT ${TOP_REPEATS}
      )
      SELECT t.key::text, ${k.label} AS label, t.complaints, t.repeats, t.all_complaints, t.all_repeats FROM top t
-      ORDER BY t.repeats DESC, t.complaints DESC, t.key`, s.params.values);
+      ORDER BY t.repeats DESC, t.complaints DESC, t.key`,
+    s.params.values,
+  );
   return {
-    by, withinDays,
+    by,
+    withinDays,
     complaints: rows[0]?.all_complaints ?? 0,
     repeats: rows[0]?.all_repeats ?? 0,
-    top: rows.filter((r) => r.repeats > 0).map((r) => ({ key: r.key!, complaints: r.complaints, repeats: r.repeats, label: r.label ?? r.key! })),
+    top: rows
+      .filter((r) => r.repeats > 0)
+      .map((r) => ({ key: r.key!, complaints: r.complaints, repeats: r.repeats, label: r.label ?? r.key! })),
   };
 }
 

@@ -6,16 +6,38 @@ import { SlaTarget } from '../sla/sla-clock.js';
 import { Cause, CauseGroup, RejectionReason } from '../cause/cause.entity.js';
 import { QuestionType, SurveyParameter } from '../survey/survey.entity.js';
 
-export enum AnalysisGrouping { WEEK = 'WEEK', MONTH = 'MONTH' }
-export enum ParetoDimension {
-  CAUSE = 'CAUSE', CAUSE_GROUP = 'CAUSE_GROUP', CATEGORY = 'CATEGORY', PRODUCT = 'PRODUCT', DEPARTMENT = 'DEPARTMENT', REJECTION_REASON = 'REJECTION_REASON',
+export enum AnalysisGrouping {
+  WEEK = 'WEEK',
+  MONTH = 'MONTH',
 }
-export enum ParetoMeasure { COUNT = 'COUNT', REMEDY_AMOUNT = 'REMEDY_AMOUNT', PENALTY = 'PENALTY' }
-export enum RepeatKey { CUSTOMER = 'CUSTOMER', PRODUCT = 'PRODUCT', CAUSE = 'CAUSE' }
+export enum ParetoDimension {
+  CAUSE = 'CAUSE',
+  CAUSE_GROUP = 'CAUSE_GROUP',
+  CATEGORY = 'CATEGORY',
+  PRODUCT = 'PRODUCT',
+  DEPARTMENT = 'DEPARTMENT',
+  REJECTION_REASON = 'REJECTION_REASON',
+}
+export enum ParetoMeasure {
+  COUNT = 'COUNT',
+  REMEDY_AMOUNT = 'REMEDY_AMOUNT',
+  PENALTY = 'PENALTY',
+}
+export enum RepeatKey {
+  CUSTOMER = 'CUSTOMER',
+  PRODUCT = 'PRODUCT',
+  CAUSE = 'CAUSE',
+}
 
-registerEnumType(AnalysisGrouping, { name: 'AnalysisGrouping', description: 'Periods of a series, in the company\'s time zone (weeks from Monday)' });
+registerEnumType(AnalysisGrouping, {
+  name: 'AnalysisGrouping',
+  description: "Periods of a series, in the company's time zone (weeks from Monday)",
+});
 registerEnumType(ParetoDimension, { name: 'ParetoDimension' });
-registerEnumType(ParetoMeasure, { name: 'ParetoMeasure', description: 'COUNT: complaints; REMEDY_AMOUNT: money paid out (the decision\'s amount); PENALTY: statutory penalty accrued by closing' });
+registerEnumType(ParetoMeasure, {
+  name: 'ParetoMeasure',
+  description: "COUNT: complaints; REMEDY_AMOUNT: money paid out (the decision's amount); PENALTY: statutory penalty accrued by closing",
+});
 registerEnumType(RepeatKey, { name: 'RepeatKey' });
 
 @InputType({ description: 'What an analysis covers (docs/api.md#analysis): a period, optionally split into weeks or months, and filters' })
@@ -26,7 +48,10 @@ export class AnalysisFilterInput {
   @Field({ description: 'To this instant (exclusive); at most 3 years after `from`' })
   to!: Date;
 
-  @Field(() => AnalysisGrouping, { nullable: true, description: 'Split the series into weeks or months; without it, one row per key for the whole period' })
+  @Field(() => AnalysisGrouping, {
+    nullable: true,
+    description: 'Split the series into weeks or months; without it, one row per key for the whole period',
+  })
   grouping?: AnalysisGrouping | null;
 
   @Field(() => ID, { nullable: true, description: 'A HEAD may name only one of their departments' })
@@ -149,7 +174,7 @@ export class SlaComplianceRow {
   @Field(() => SlaTarget)
   clock!: SlaTarget;
 
-  @Field(() => ID, { nullable: true, description: 'The complaint\'s department (null: none)' })
+  @Field(() => ID, { nullable: true, description: "The complaint's department (null: none)" })
   departmentId!: string | null;
 
   @Field(() => Int)
@@ -176,7 +201,10 @@ export class StageDurationRow {
   @Field(() => Int)
   visits!: number;
 
-  @Field(() => Float, { nullable: true, description: 'Working time in the SLA calendar; null if no visit has it (visits rebuilt from history)' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Working time in the SLA calendar; null if no visit has it (visits rebuilt from history)',
+  })
   medianWorkingSeconds!: number | null;
 
   @Field(() => Float, { nullable: true })
@@ -189,7 +217,7 @@ export class StageDurationRow {
   p90CalendarSeconds!: number;
 }
 
-@ObjectType({ description: 'Complaints closed in the period and their customers\' ratings' })
+@ObjectType({ description: "Complaints closed in the period and their customers' ratings" })
 export class SatisfactionPoint {
   @Field(() => Date, { nullable: true })
   period!: Date | null;
@@ -224,16 +252,16 @@ export class LegalComplianceRow {
   @Field(() => Int)
   late!: number;
 
-  @Field(() => Float, { description: 'Statutory penalty accrued by closing, in the company\'s currency' })
+  @Field(() => Float, { description: "Statutory penalty accrued by closing, in the company's currency" })
   penaltyAccrued!: number;
 }
 
 @ObjectType()
 export class RepeatGroup {
-  @Field({ description: 'The customer\'s id, the product as written (lower case), or the cause\'s id' })
+  @Field({ description: "The customer's id, the product as written (lower case), or the cause's id" })
   key!: string;
 
-  @Field({ description: 'The customer\'s name, the product, or the cause\'s code' })
+  @Field({ description: "The customer's name, the product, or the cause's code" })
   label!: string;
 
   @Field(() => Int, { description: 'Complaints of the period with this key' })
@@ -261,8 +289,15 @@ export class Repeats {
   top!: RepeatGroup[];
 }
 
-export enum SurveyBreakdown { COMPANY = 'COMPANY', DEPARTMENT = 'DEPARTMENT', CATEGORY = 'CATEGORY' }
-registerEnumType(SurveyBreakdown, { name: 'SurveyBreakdown', description: 'Survey figures for the whole company (within the filter), or per department or category of the complaint' });
+export enum SurveyBreakdown {
+  COMPANY = 'COMPANY',
+  DEPARTMENT = 'DEPARTMENT',
+  CATEGORY = 'CATEGORY',
+}
+registerEnumType(SurveyBreakdown, {
+  name: 'SurveyBreakdown',
+  description: 'Survey figures for the whole company (within the filter), or per department or category of the complaint',
+});
 
 /** Fewer answers (or invitations) than this back a survey figure too thinly to read it (docs/surveys.md, "Figures"). */
 export const SURVEY_LOW_SAMPLE = 30;
@@ -272,10 +307,13 @@ export class SurveyResponseRow {
   @Field(() => Date, { nullable: true, description: 'The start of the week or month (invitation written in it); null without grouping' })
   period!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'The department\'s or category\'s id; null for the company (or a complaint without one)' })
+  @Field(() => String, {
+    nullable: true,
+    description: "The department's or category's id; null for the company (or a complaint without one)",
+  })
   key!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The department\'s or category\'s name' })
+  @Field(() => String, { nullable: true, description: "The department's or category's name" })
   label!: string | null;
 
   @Field(() => Int, { description: 'Invitations written in the period (with the FEEDBACK mail that carries the link)' })
@@ -294,7 +332,9 @@ export class SurveyResponseRow {
   lowSample!: boolean;
 }
 
-@ObjectType({ description: 'Scored answers (CSAT, NPS, CES) of responses received in the period, for one parameter and type, across survey versions' })
+@ObjectType({
+  description: 'Scored answers (CSAT, NPS, CES) of responses received in the period, for one parameter and type, across survey versions',
+})
 export class SurveyScoreRow {
   @Field(() => Date, { nullable: true, description: 'The start of the week or month (response received in it); null without grouping' })
   period!: Date | null;

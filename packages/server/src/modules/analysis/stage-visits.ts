@@ -15,21 +15,25 @@ import type { SlaSettings } from '../sla/sla-clock.js';
 export async function enterStage(ctx: RequestContext, complaintId: string, stage: Stage, at: Date): Promise<void> {
   const [open] = await ctx.query<{ seq: number; stage: Stage; entered_at: Date; sla_policy_id: string | null }>(
     `SELECT v.seq, v.stage, v.entered_at, c.sla_policy_id FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
-      WHERE v.complaint_id = $1 ORDER BY v.seq DESC LIMIT 1`, [complaintId]);
+      WHERE v.complaint_id = $1 ORDER BY v.seq DESC LIMIT 1`,
+    [complaintId],
+  );
   if (open) {
     const from = new Date(open.entered_at);
     const working = workingMs(await loadSlaSettings(ctx), open.sla_policy_id, from, at);
     await ctx.query(
       `UPDATE stage_visits SET left_at = $3, next_stage = $4, working_ms = $5, calendar_ms = greatest(0, $6::bigint)
         WHERE complaint_id = $1 AND seq = $2 AND left_at IS NULL`,
-      [complaintId, open.seq, at, stage, working, at.getTime() - from.getTime()]);
+      [complaintId, open.seq, at, stage, working, at.getTime() - from.getTime()],
+    );
   }
   await ctx.query(
     `WITH visit AS (INSERT INTO stage_visits (tenant_id, complaint_id, seq, stage, entered_at) VALUES (app_tenant_id(), $1, $2, $3, $4))
      UPDATE complaints SET stages_entered = stages_entered | analysis_stage_bit($3),
             rejected_from = rejected_from | CASE WHEN $3 = 'REJECTED' THEN coalesce(analysis_stage_bit($5), 0) ELSE 0 END
       WHERE id = $1`,
-    [complaintId, (open?.seq ?? 0) + 1, stage, at, open?.stage ?? null]);
+    [complaintId, (open?.seq ?? 0) + 1, stage, at, open?.stage ?? null],
+  );
 }
 
 /**
@@ -55,14 +59,20 @@ export async function fillWorkingTimes(ctx: RequestContext, batch = 1000): Promi
   for (;;) {
     const visits = await ctx.query<{ complaint_id: string; seq: number; entered_at: Date; left_at: Date; sla_policy_id: string | null }>(
       `SELECT v.complaint_id, v.seq, v.entered_at, v.left_at, c.sla_policy_id FROM stage_visits v JOIN complaints c ON c.id = v.complaint_id
-        WHERE v.working_ms IS NULL AND v.left_at IS NOT NULL ORDER BY v.complaint_id, v.seq LIMIT $1`, [batch]);
+        WHERE v.working_ms IS NULL AND v.left_at IS NOT NULL ORDER BY v.complaint_id, v.seq LIMIT $1`,
+      [batch],
+    );
     if (!visits.length) return filled;
     const rows = visits.map((v) => ({
-      complaint_id: v.complaint_id, seq: v.seq, working_ms: workingMs(settings, v.sla_policy_id, new Date(v.entered_at), new Date(v.left_at)),
+      complaint_id: v.complaint_id,
+      seq: v.seq,
+      working_ms: workingMs(settings, v.sla_policy_id, new Date(v.entered_at), new Date(v.left_at)),
     }));
     await ctx.query(
       `UPDATE stage_visits v SET working_ms = x.working_ms FROM jsonb_to_recordset($1::jsonb) AS x (complaint_id uuid, seq int, working_ms bigint)
-        WHERE v.complaint_id = x.complaint_id AND v.seq = x.seq`, [JSON.stringify(rows)]);
+        WHERE v.complaint_id = x.complaint_id AND v.seq = x.seq`,
+      [JSON.stringify(rows)],
+    );
     filled += rows.length;
   }
 }

@@ -9,7 +9,11 @@ import type { RequestContext } from '../../graphql/context.js';
 import { QuestionType, SurveyParameter } from '../survey/survey.entity.js';
 import { analysisScope } from './analysis.scope.js';
 import {
-  SURVEY_LOW_SAMPLE, SurveyBreakdown, type AnalysisFilterInput, type SurveyResponseRow, type SurveyScoreRow,
+  SURVEY_LOW_SAMPLE,
+  SurveyBreakdown,
+  type AnalysisFilterInput,
+  type SurveyResponseRow,
+  type SurveyScoreRow,
 } from './analysis.types.js';
 
 /** A breakdown's key over `complaints c`, and the join and name of its label (over `x`). */
@@ -28,10 +32,21 @@ const byLabel = (a: { label: string | null; key: string | null }, b: { label: st
  * Invitations written in the period and how many of them were answered (the
  * response rate), beside the responses received in the period by any channel.
  */
-export async function surveyResponseRates(ctx: RequestContext, filter: AnalysisFilterInput, by: SurveyBreakdown): Promise<SurveyResponseRow[]> {
+export async function surveyResponseRates(
+  ctx: RequestContext,
+  filter: AnalysisFilterInput,
+  by: SurveyBreakdown,
+): Promise<SurveyResponseRow[]> {
   const s = await analysisScope(ctx, filter);
   const b = BREAKDOWNS[by];
-  const rows = await ctx.query<{ period: Date | null; key: string | null; label: string | null; invited: number; answered: number; responses: number }>(
+  const rows = await ctx.query<{
+    period: Date | null;
+    key: string | null;
+    label: string | null;
+    invited: number;
+    answered: number;
+    responses: number;
+  }>(
     `SELECT f.period, f.key::text AS key, min(f.label) AS label, sum(f.invited)::int AS invited, sum(f.answered)::int AS answered,
             sum(f.responses)::int AS responses
        FROM (SELECT ${s.bucket('i.created_at')} AS period, ${b.key} AS key, ${b.label} AS label,
@@ -42,10 +57,16 @@ export async function surveyResponseRates(ctx: RequestContext, filter: AnalysisF
              SELECT ${s.bucket('r.created_at')}, ${b.key}, ${b.label}, 0, 0, 1
                FROM survey_responses r JOIN complaints c ON c.id = r.complaint_id ${b.join}
               WHERE r.created_at >= ${s.from} AND r.created_at < ${s.to} AND ${s.where}) f
-      GROUP BY 1, 2`, s.params.values);
-  return rows.sort((x, y) => periodKey(x.period) - periodKey(y.period) || byLabel(x, y)).map((r) => ({
-    ...r, responseRate: r.invited ? r.answered / r.invited : null, lowSample: r.invited < SURVEY_LOW_SAMPLE,
-  }));
+      GROUP BY 1, 2`,
+    s.params.values,
+  );
+  return rows
+    .sort((x, y) => periodKey(x.period) - periodKey(y.period) || byLabel(x, y))
+    .map((r) => ({
+      ...r,
+      responseRate: r.invited ? r.answered / r.invited : null,
+      lowSample: r.invited < SURVEY_LOW_SAMPLE,
+    }));
 }
 
 /**
@@ -57,8 +78,15 @@ export async function surveyScores(ctx: RequestContext, filter: AnalysisFilterIn
   const s = await analysisScope(ctx, filter);
   const b = BREAKDOWNS[by];
   const rows = await ctx.query<{
-    period: Date | null; key: string | null; label: string | null; parameter: SurveyParameter; type: QuestionType;
-    answers: number; average: number; high: number; low: number;
+    period: Date | null;
+    key: string | null;
+    label: string | null;
+    parameter: SurveyParameter;
+    type: QuestionType;
+    answers: number;
+    average: number;
+    high: number;
+    low: number;
   }>(
     `SELECT ${s.bucket('r.created_at')} AS period, ${b.key}::text AS key, min(${b.label}) AS label, a.parameter, a.type,
             count(*)::int AS answers, avg(a.score)::float8 AS average,
@@ -67,14 +95,27 @@ export async function surveyScores(ctx: RequestContext, filter: AnalysisFilterIn
        FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id JOIN complaints c ON c.id = r.complaint_id ${b.join}
       WHERE r.created_at >= ${s.from} AND r.created_at < ${s.to} AND a.type = ANY(${s.params.add(SCORED)}::text[])
         AND a.score IS NOT NULL AND ${s.where}
-      GROUP BY 1, 2, 4, 5`, s.params.values);
+      GROUP BY 1, 2, 4, 5`,
+    s.params.values,
+  );
   return rows
-    .sort((x, y) => periodKey(x.period) - periodKey(y.period) || byLabel(x, y)
-      || PARAMETERS.indexOf(x.parameter) - PARAMETERS.indexOf(y.parameter) || SCORED.indexOf(x.type) - SCORED.indexOf(y.type))
+    .sort(
+      (x, y) =>
+        periodKey(x.period) - periodKey(y.period) ||
+        byLabel(x, y) ||
+        PARAMETERS.indexOf(x.parameter) - PARAMETERS.indexOf(y.parameter) ||
+        SCORED.indexOf(x.type) - SCORED.indexOf(y.type),
+    )
     .map((r) => {
       const nps = r.type === QuestionType.NPS;
       return {
-        period: r.period, key: r.key, label: r.label, parameter: r.parameter, type: r.type, answers: r.answers, average: round(r.average),
+        period: r.period,
+        key: r.key,
+        label: r.label,
+        parameter: r.parameter,
+        type: r.type,
+        answers: r.answers,
+        average: round(r.average),
         satisfiedShare: r.type === QuestionType.CSAT ? r.high / r.answers : null,
         promoterShare: nps ? r.high / r.answers : null,
         passiveShare: nps ? (r.answers - r.high - r.low) / r.answers : null,

@@ -8,7 +8,16 @@ import { inTenant } from '../../db/unit-of-work.js';
 import { HttpError, clientAddress, lingeringClose, sendError, sendJson } from '../../http/http-util.js';
 import { ActorKind } from '../complaint/complaint.enums.js';
 import type { Attachment } from './attachment.entity.js';
-import { checkPendingQuota, fileBytes, linkedFile, storeUpload, tooLarge, uploadedFileName, type PendingQuota, type Upload } from './attachment.service.js';
+import {
+  checkPendingQuota,
+  fileBytes,
+  linkedFile,
+  storeUpload,
+  tooLarge,
+  uploadedFileName,
+  type PendingQuota,
+  type Upload,
+} from './attachment.service.js';
 import { PART_BYTES, dropReceived, receiveFile } from './attachment.upload.js';
 import { contentDisposition, MAX_FILE_BYTES, showsInline } from './file-types.js';
 import type { UploadSlots } from './upload-slots.js';
@@ -49,7 +58,8 @@ export function createFileRoutes(deps: ServerDeps) {
         userId = (await deps.tokens.verify(token)).userId;
       }
       release = uploads.slots.take(address, userId);
-      if (!release) throw new AppError('RATE_LIMITED', 'too many uploads at once; wait for one to finish', { reason: 'CONCURRENT_UPLOADS' });
+      if (!release)
+        throw new AppError('RATE_LIMITED', 'too many uploads at once; wait for one to finish', { reason: 'CONCURRENT_UPLOADS' });
       const fileName = uploadedFileName(req.headers['x-file-name']);
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > MAX_FILE_BYTES) throw tooLarge();
@@ -77,7 +87,13 @@ export function createFileRoutes(deps: ServerDeps) {
    * quota of pending uploads. One short transaction, closed before the body
    * is read, so slow senders hold sockets, never pooled connections.
    */
-  async function admit(req: IncomingMessage, url: URL, side: ActorKind, address: string, declared: number): Promise<{ tenantId: string; actor: Actor | null }> {
+  async function admit(
+    req: IncomingMessage,
+    url: URL,
+    side: ActorKind,
+    address: string,
+    declared: number,
+  ): Promise<{ tenantId: string; actor: Actor | null }> {
     const gql = new GraphQLContext(deps, req.headers.authorization, address);
     try {
       let ctx: RequestContext;
@@ -161,11 +177,18 @@ export function createFileRoutes(deps: ServerDeps) {
    * download holds one part in memory and no pooled connection while a slow
    * client reads.
    */
-  async function sendBytes(res: ServerResponse, tenantId: string, attachmentId: string, range: { start: number; end: number }): Promise<void> {
+  async function sendBytes(
+    res: ServerResponse,
+    tenantId: string,
+    attachmentId: string,
+    range: { start: number; end: number },
+  ): Promise<void> {
     try {
       for (let at = range.start; at <= range.end && !res.destroyed; at += PART_BYTES) {
         const part = { start: at, end: Math.min(range.end, at + PART_BYTES - 1) };
-        const bytes = await inTenant(deps.dataSource, tenantId, (manager) => fileBytes(new RequestContext(tenantId, null, manager), attachmentId, part));
+        const bytes = await inTenant(deps.dataSource, tenantId, (manager) =>
+          fileBytes(new RequestContext(tenantId, null, manager), attachmentId, part),
+        );
         if (!res.write(bytes)) await drained(res);
       }
       res.end();

@@ -7,13 +7,19 @@ import { purgeExpiredUploads, purgeUnfinishedUploads } from './attachment.servic
  * began: their node stopped mid-body); looked for every minute.
  */
 export function uploadPurgeJob(options: { pendingTtlMs: number; unfinishedAfterMs: number }): PurgeJob {
-  const before = (now: number) => ({ pending: new Date(now - options.pendingTtlMs), unfinished: new Date(now - options.unfinishedAfterMs) });
+  const before = (now: number) => ({
+    pending: new Date(now - options.pendingTtlMs),
+    unfinished: new Date(now - options.unfinishedAfterMs),
+  });
   return {
     name: 'upload',
     everyMs: 60_000,
     async tenants(dataSource, now) {
       const { pending, unfinished } = before(now);
-      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_upload_tenants($1, $2)', [pending, unfinished]);
+      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_upload_tenants($1, $2)', [
+        pending,
+        unfinished,
+      ]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now, limit) {

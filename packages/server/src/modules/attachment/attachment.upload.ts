@@ -42,9 +42,14 @@ export async function receiveFile(dataSource: DataSource, tenantId: string, body
     if (written === 0) contentType = sniffContentType(data);
     if (!contentType) throw unsupportedType();
     // The first part opens a receipt, so that the purge finds the parts if this node stops before the end.
-    await inTenant(dataSource, tenantId, (m) => m.query(`
+    await inTenant(dataSource, tenantId, (m) =>
+      m.query(
+        `
       ${written === 0 ? 'WITH receipt AS (INSERT INTO upload_receipts (tenant_id, attachment_id) VALUES ($1, $2))' : ''}
-      INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES ($1, $2, $3, $4)`, [tenantId, id, written, data]));
+      INSERT INTO attachment_blobs (tenant_id, attachment_id, byte_offset, data) VALUES ($1, $2, $3, $4)`,
+        [tenantId, id, written, data],
+      ),
+    );
     written += data.length;
   };
   try {
@@ -67,7 +72,12 @@ export async function receiveFile(dataSource: DataSource, tenantId: string, body
 
 /** Deletes the bytes of a received file that is not going to be recorded. */
 export async function dropReceived(dataSource: DataSource, tenantId: string, id: string): Promise<void> {
-  await inTenant(dataSource, tenantId, (m) => m.query(`
+  await inTenant(dataSource, tenantId, (m) =>
+    m.query(
+      `
     WITH receipt AS (DELETE FROM upload_receipts WHERE attachment_id = $1)
-    DELETE FROM attachment_blobs WHERE attachment_id = $1`, [id]));
+    DELETE FROM attachment_blobs WHERE attachment_id = $1`,
+      [id],
+    ),
+  );
 }

@@ -15,12 +15,15 @@ const HOUR_MS = 3600_000;
 export class FileLinks {
   private readonly key: Buffer;
 
-  constructor(secret: string, private readonly now: () => number = Date.now) {
+  constructor(
+    secret: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.key = createHmac('sha256', secret).update('reclaim file links').digest();
   }
 
   url(tenantId: string, attachmentId: string): string {
-    const expires = (Math.ceil(this.now() / HOUR_MS) + 1) * HOUR_MS / 1000;
+    const expires = ((Math.ceil(this.now() / HOUR_MS) + 1) * HOUR_MS) / 1000;
     return `/files/${attachmentId}?t=${tenantId}&e=${expires}&s=${this.mac(tenantId, attachmentId, expires)}`;
   }
 

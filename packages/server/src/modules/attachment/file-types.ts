@@ -17,10 +17,25 @@ const at = (bytes: Uint8Array, offset: number, ascii: string) =>
 
 /** The ISO base media brands (ftyp box) we accept, and what they are. */
 const FTYP_BRANDS: Record<string, string> = {
-  heic: 'image/heic', heix: 'image/heic', mif1: 'image/heic', msf1: 'image/heic', avif: 'image/avif',
+  heic: 'image/heic',
+  heix: 'image/heic',
+  mif1: 'image/heic',
+  msf1: 'image/heic',
+  avif: 'image/avif',
   qt: 'video/quicktime',
-  isom: 'video/mp4', iso2: 'video/mp4', iso4: 'video/mp4', iso5: 'video/mp4', iso6: 'video/mp4', mp41: 'video/mp4', mp42: 'video/mp4',
-  avc1: 'video/mp4', dash: 'video/mp4', M4V: 'video/mp4', '3gp4': 'video/3gpp', '3gp5': 'video/3gpp', '3gp6': 'video/3gpp',
+  isom: 'video/mp4',
+  iso2: 'video/mp4',
+  iso4: 'video/mp4',
+  iso5: 'video/mp4',
+  iso6: 'video/mp4',
+  mp41: 'video/mp4',
+  mp42: 'video/mp4',
+  avc1: 'video/mp4',
+  dash: 'video/mp4',
+  M4V: 'video/mp4',
+  '3gp4': 'video/3gpp',
+  '3gp5': 'video/3gpp',
+  '3gp6': 'video/3gpp',
 };
 
 /** The content type of an accepted file, or null: not a photo, PDF or video we take. */

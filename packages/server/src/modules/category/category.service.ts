@@ -10,7 +10,13 @@ export function listCategories(ctx: RequestContext): Promise<Category[]> {
 }
 
 export async function createCategory(ctx: RequestContext, input: CreateCategoryInput): Promise<Category> {
-  const category = ctx.manager.create(Category, { tenantId: ctx.tenantId, id: randomUUID(), name: input.name.trim(), active: true, createdAt: new Date() });
+  const category = ctx.manager.create(Category, {
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    name: input.name.trim(),
+    active: true,
+    createdAt: new Date(),
+  });
   await ctx.manager.insert(Category, category);
   return category;
 }

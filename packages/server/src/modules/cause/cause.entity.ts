@@ -14,7 +14,8 @@ export const CAUSE_GROUPS: readonly CauseGroup[] = Object.values(CauseGroup);
 
 registerEnumType(CauseGroup, {
   name: 'CauseGroup',
-  description: 'Cause-and-effect groups: people, equipment, method, material, measurement, environment (человек, оборудование, метод, материал, измерение, среда)',
+  description:
+    'Cause-and-effect groups: people, equipment, method, material, measurement, environment (человек, оборудование, метод, материал, измерение, среда)',
 });
 
 /** Fields shared by the coded lists: a code unique in the company, names in both languages, archiving. */

@@ -43,7 +43,10 @@ export class CauseResolver {
 export class RejectionReasonResolver {
   @Allow(Action.READ_COMPLAINTS)
   @Query(() => [RejectionReason], { description: 'Coded rejection reasons by code; archived ones only with includeArchived' })
-  async rejectionReasons(@Arg('includeArchived', { defaultValue: false }) includeArchived: boolean, @Ctx() gql: GraphQLContext): Promise<RejectionReason[]> {
+  async rejectionReasons(
+    @Arg('includeArchived', { defaultValue: false }) includeArchived: boolean,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<RejectionReason[]> {
     return listRejectionReasons(await gql.staff(), includeArchived);
   }
 

@@ -17,12 +17,28 @@ export function listRejectionReasons(ctx: RequestContext, includeArchived: boole
   return ctx.manager.find(RejectionReason, { where: includeArchived ? {} : { archivedAt: IsNull() }, order: { code: 'ASC' } });
 }
 
-async function createEntry<T extends CodedEntry>(ctx: RequestContext, entity: EntityTarget<T> & Coded, input: CodedEntryInput, extra: Partial<T>): Promise<T> {
-  const row = ctx.manager.create(entity as EntityTarget<T>, {
-    tenantId: ctx.tenantId, id: randomUUID(), code: input.code.trim().toUpperCase(), nameRu: input.nameRu.trim(), nameEn: input.nameEn.trim(),
-    archivedAt: null, createdAt: new Date(), ...extra,
-  } as never);
-  await unlessTaken('input.code', `a ${what(entity)} with this code exists`, () => ctx.manager.insert(entity as EntityTarget<T>, row as never));
+async function createEntry<T extends CodedEntry>(
+  ctx: RequestContext,
+  entity: EntityTarget<T> & Coded,
+  input: CodedEntryInput,
+  extra: Partial<T>,
+): Promise<T> {
+  const row = ctx.manager.create(
+    entity as EntityTarget<T>,
+    {
+      tenantId: ctx.tenantId,
+      id: randomUUID(),
+      code: input.code.trim().toUpperCase(),
+      nameRu: input.nameRu.trim(),
+      nameEn: input.nameEn.trim(),
+      archivedAt: null,
+      createdAt: new Date(),
+      ...extra,
+    } as never,
+  );
+  await unlessTaken('input.code', `a ${what(entity)} with this code exists`, () =>
+    ctx.manager.insert(entity as EntityTarget<T>, row as never),
+  );
   return row;
 }
 
@@ -35,7 +51,11 @@ export function createRejectionReason(ctx: RequestContext, input: CodedEntryInpu
 }
 
 /** Renames an entry (its code and group stay: they are what reports have counted under). */
-export async function renameEntry<T extends CodedEntry>(ctx: RequestContext, entity: EntityTarget<T> & Coded, input: UpdateCodedEntryInput): Promise<T> {
+export async function renameEntry<T extends CodedEntry>(
+  ctx: RequestContext,
+  entity: EntityTarget<T> & Coded,
+  input: UpdateCodedEntryInput,
+): Promise<T> {
   const row = await ctx.manager.findOneBy(entity as EntityTarget<T>, { id: input.id } as never);
   if (!row) throw notFound(what(entity));
   const changes = { ...(input.nameRu && { nameRu: input.nameRu.trim() }), ...(input.nameEn && { nameEn: input.nameEn.trim() }) };
@@ -44,7 +64,12 @@ export async function renameEntry<T extends CodedEntry>(ctx: RequestContext, ent
 }
 
 /** Archives (or restores) an entry; doing it twice changes nothing. */
-export async function setArchived<T extends CodedEntry>(ctx: RequestContext, entity: EntityTarget<T> & Coded, id: string, archived: boolean): Promise<T> {
+export async function setArchived<T extends CodedEntry>(
+  ctx: RequestContext,
+  entity: EntityTarget<T> & Coded,
+  id: string,
+  archived: boolean,
+): Promise<T> {
   const row = await ctx.manager.findOneBy(entity as EntityTarget<T>, { id } as never);
   if (!row) throw notFound(what(entity));
   if ((row.archivedAt !== null) !== archived) {
@@ -62,6 +87,9 @@ export async function requireActiveEntry(ctx: RequestContext, entity: Coded, id:
   const row = await ctx.manager.findOneBy(entity, { id });
   if (!row) throw notFound(what(entity));
   if (row.archivedAt) {
-    throw badInput(`this ${what(entity)} is archived: choose another`, { reason: 'CODE_ARCHIVED', fields: [{ field, messages: ['is archived'], reason: 'CODE_ARCHIVED' }] });
+    throw badInput(`this ${what(entity)} is archived: choose another`, {
+      reason: 'CODE_ARCHIVED',
+      fields: [{ field, messages: ['is archived'], reason: 'CODE_ARCHIVED' }],
+    });
   }
 }

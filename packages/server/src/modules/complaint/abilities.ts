@@ -25,8 +25,13 @@ export function assignScope(actor: Who, c: ComplaintScope): 'ANYONE' | 'SELF' | 
   const inOwnDepartment = !c.departmentId || actor.departmentIds.includes(c.departmentId);
   if (actor.roles.includes(Role.HEAD) && inOwnDepartment) return 'ANYONE';
   if (actor.roles.includes(Role.OPERATOR) && (c.stage === Stage.RECEIVED || c.stage === Stage.REGISTERED)) return 'ANYONE';
-  if (actor.roles.includes(Role.SPECIALIST) && c.departmentId && inOwnDepartment
-    && (c.assigneeId === null || c.assigneeId === actor.userId)) return 'SELF';
+  if (
+    actor.roles.includes(Role.SPECIALIST) &&
+    c.departmentId &&
+    inOwnDepartment &&
+    (c.assigneeId === null || c.assigneeId === actor.userId)
+  )
+    return 'SELF';
   return null;
 }
 

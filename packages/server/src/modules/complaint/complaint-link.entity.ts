@@ -7,7 +7,10 @@ export enum ComplaintLinkKind {
   /** The same case filed twice. */
   DUPLICATE = 'DUPLICATE',
 }
-registerEnumType(ComplaintLinkKind, { name: 'ComplaintLinkKind', description: 'REPEAT: the same problem came back; DUPLICATE: the same case filed twice' });
+registerEnumType(ComplaintLinkKind, {
+  name: 'ComplaintLinkKind',
+  description: 'REPEAT: the same problem came back; DUPLICATE: the same case filed twice',
+});
 
 /** A link between two complaints of one company: one row a pair, the smaller id first. */
 @Entity('complaint_links')

@@ -68,13 +68,19 @@ export class RelatedComplaintsResolver {
   }
 
   @Allow(Action.LINK_COMPLAINTS)
-  @Mutation(() => Complaint, { description: 'Links two complaints as REPEAT or DUPLICATE (on both, and on both timelines); the same link again changes nothing. Returns the complaint of complaintId' })
+  @Mutation(() => Complaint, {
+    description:
+      'Links two complaints as REPEAT or DUPLICATE (on both, and on both timelines); the same link again changes nothing. Returns the complaint of complaintId',
+  })
   async linkComplaints(@Arg('input') input: LinkComplaintsInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return linkComplaints(await gql.staff(), input);
   }
 
   @Allow(Action.LINK_COMPLAINTS)
-  @Mutation(() => Complaint, { description: 'Removes the link between two complaints (recorded on both timelines); no link, no change. Returns the complaint of complaintId' })
+  @Mutation(() => Complaint, {
+    description:
+      'Removes the link between two complaints (recorded on both timelines); no link, no change. Returns the complaint of complaintId',
+  })
   async unlinkComplaints(@Arg('input') input: UnlinkComplaintsInput, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return unlinkComplaints(await gql.staff(), input);
   }

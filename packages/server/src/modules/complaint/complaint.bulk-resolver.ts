@@ -6,7 +6,10 @@ import { Complaint } from './complaint.entity.js';
 import { bulkAssignComplaints, bulkSetComplaintPriority, type BulkFailure, type BulkOutcome } from './complaint.bulk.js';
 import { BulkAssignComplaintsInput, BulkSetComplaintPriorityInput } from './dto/bulk.input.js';
 
-@ObjectType('BulkFailure', { simpleResolvers: true, description: 'One complaint of a bulk change that was refused, and why (as the single action would answer)' })
+@ObjectType('BulkFailure', {
+  simpleResolvers: true,
+  description: 'One complaint of a bulk change that was refused, and why (as the single action would answer)',
+})
 class BulkFailureView implements BulkFailure {
   @Field(() => ID)
   id!: string;
@@ -24,7 +27,11 @@ class BulkFailureView implements BulkFailure {
   message!: string;
 }
 
-@ObjectType('BulkComplaintsResult', { simpleResolvers: true, description: 'All or nothing: either `complaints` holds every complaint changed (failures empty), or `failures` says which were refused and nothing changed' })
+@ObjectType('BulkComplaintsResult', {
+  simpleResolvers: true,
+  description:
+    'All or nothing: either `complaints` holds every complaint changed (failures empty), or `failures` says which were refused and nothing changed',
+})
 class BulkComplaintsResult implements BulkOutcome {
   @Field(() => [Complaint])
   complaints!: Complaint[];
@@ -37,7 +44,9 @@ class BulkComplaintsResult implements BulkOutcome {
 @Resolver()
 export class ComplaintBulkResolver {
   @Allow(Action.ASSIGN_COMPLAINT)
-  @Mutation(() => BulkComplaintsResult, { description: 'assignComplaint for each complaint (to a person, to a department, or both), all or nothing' })
+  @Mutation(() => BulkComplaintsResult, {
+    description: 'assignComplaint for each complaint (to a person, to a department, or both), all or nothing',
+  })
   async bulkAssignComplaints(@Arg('input') input: BulkAssignComplaintsInput, @Ctx() gql: GraphQLContext): Promise<BulkOutcome> {
     return bulkAssignComplaints(await gql.staff(), input);
   }

@@ -23,7 +23,10 @@ export interface BulkOutcome {
 }
 
 const failure = (id: string, number: string | null, error: AppError): BulkFailure => ({
-  id, number, code: error.code, message: error.message,
+  id,
+  number,
+  code: error.code,
+  message: error.message,
   reason: typeof error.extensions.reason === 'string' ? error.extensions.reason : null,
 });
 
@@ -35,8 +38,11 @@ const failure = (id: string, number: string | null, error: AppError): BulkFailur
  * action's timeline entry and live event.
  */
 async function bulkChange<P>(
-  ctx: RequestContext, refs: BulkComplaintRef[],
-  plan: (c: Complaint) => Promise<P>, apply: (c: Complaint, p: P) => Promise<unknown>, recomputeClocks = false,
+  ctx: RequestContext,
+  refs: BulkComplaintRef[],
+  plan: (c: Complaint) => Promise<P>,
+  apply: (c: Complaint, p: P) => Promise<unknown>,
+  recomputeClocks = false,
 ): Promise<BulkOutcome> {
   const ids = refs.map((r) => r.id);
   if (new Set(ids).size !== ids.length) throw badInput('each complaint may be given once');
@@ -50,8 +56,16 @@ async function bulkChange<P>(
     if (!complaint) {
       failures.push(failure(ref.id, null, new AppError('NOT_FOUND', 'complaint not found')));
     } else if (complaint.version !== ref.expectedVersion) {
-      failures.push(failure(ref.id, complaint.number, new AppError('CONFLICT',
-        `the complaint was changed by someone else (version ${complaint.version}, you had ${ref.expectedVersion}); reload and redo`)));
+      failures.push(
+        failure(
+          ref.id,
+          complaint.number,
+          new AppError(
+            'CONFLICT',
+            `the complaint was changed by someone else (version ${complaint.version}, you had ${ref.expectedVersion}); reload and redo`,
+          ),
+        ),
+      );
     } else {
       try {
         plans.push([complaint, await plan(complaint)]);
@@ -70,12 +84,21 @@ async function bulkChange<P>(
 
 export function bulkAssignComplaints(ctx: RequestContext, input: BulkAssignComplaintsInput): Promise<BulkOutcome> {
   const target = { departmentId: input.departmentId ?? null, assigneeId: input.assigneeId ?? null };
-  return bulkChange<Assignment>(ctx, input.complaints, (c) => planAssignment(ctx, c, target), (c, a) => applyAssignment(ctx, c, a));
+  return bulkChange<Assignment>(
+    ctx,
+    input.complaints,
+    (c) => planAssignment(ctx, c, target),
+    (c, a) => applyAssignment(ctx, c, a),
+  );
 }
 
 export function bulkSetComplaintPriority(ctx: RequestContext, input: BulkSetComplaintPriorityInput): Promise<BulkOutcome> {
-  return bulkChange<Partial<Complaint>>(ctx, input.complaints,
+  return bulkChange<Partial<Complaint>>(
+    ctx,
+    input.complaints,
     (c) => planUpdate(ctx, c, { priority: input.priority }),
     // The same priority already: nothing to write, no timeline entry (as updateComplaint).
-    async (c, changes) => Object.keys(changes).length ? applyUpdate(ctx, c, changes) : undefined, true);
+    async (c, changes) => (Object.keys(changes).length ? applyUpdate(ctx, c, changes) : undefined),
+    true,
+  );
 }

@@ -62,7 +62,12 @@ export class Complaint {
   purchaseDate!: string | null;
 
   @Field(() => Float, { nullable: true, description: 'The price paid; the legal penalty is a percentage of it' })
-  @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  @Column('numeric', {
+    precision: 14,
+    scale: 2,
+    nullable: true,
+    transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) },
+  })
   productPrice!: number | null;
 
   @Column('uuid', { nullable: true })
@@ -116,7 +121,12 @@ export class Complaint {
   remedy!: Remedy | null;
 
   @Field(() => Float, { nullable: true })
-  @Column('numeric', { precision: 14, scale: 2, nullable: true, transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) } })
+  @Column('numeric', {
+    precision: 14,
+    scale: 2,
+    nullable: true,
+    transformer: { to: (v) => v, from: (v) => (v === null ? null : Number(v)) },
+  })
   remedyAmount!: number | null;
 
   @Field(() => String, { nullable: true })
@@ -150,7 +160,10 @@ export class Complaint {
   @Column('bytea', { nullable: true })
   accessTokenHash!: Buffer | null;
 
-  @Field(() => Date, { nullable: true, description: 'The soonest deadline of the operational SLA clocks (first response, resolution, current stage); null while paused' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'The soonest deadline of the operational SLA clocks (first response, resolution, current stage); null while paused',
+  })
   @Column('timestamptz', { nullable: true })
   slaDueAt!: Date | null;
 
@@ -180,7 +193,8 @@ export class Complaint {
 
   @Field(() => Date, {
     nullable: true,
-    description: 'When the customer wrote by mail after the complaint was closed or rejected (within the company\'s mailAfterClosingDays); set until the staff clear it',
+    description:
+      "When the customer wrote by mail after the complaint was closed or rejected (within the company's mailAfterClosingDays); set until the staff clear it",
   })
   @Column('timestamptz', { nullable: true })
   mailAfterClosingAt!: Date | null;

@@ -11,12 +11,32 @@ export enum Stage {
   REJECTED = 'REJECTED',
 }
 export const OPEN_STAGES: readonly Stage[] = [
-  Stage.RECEIVED, Stage.REGISTERED, Stage.ANALYSIS, Stage.DECISION, Stage.IMPLEMENTATION, Stage.FEEDBACK,
+  Stage.RECEIVED,
+  Stage.REGISTERED,
+  Stage.ANALYSIS,
+  Stage.DECISION,
+  Stage.IMPLEMENTATION,
+  Stage.FEEDBACK,
 ];
 
-export enum ComplaintKind { CLAIM = 'CLAIM', COMPLAINT = 'COMPLAINT' }
-export enum Channel { WEB = 'WEB', EMAIL = 'EMAIL', PHONE = 'PHONE', IN_PERSON = 'IN_PERSON', API = 'API', CHAT = 'CHAT' }
-export enum Priority { LOW = 'LOW', NORMAL = 'NORMAL', HIGH = 'HIGH', URGENT = 'URGENT' }
+export enum ComplaintKind {
+  CLAIM = 'CLAIM',
+  COMPLAINT = 'COMPLAINT',
+}
+export enum Channel {
+  WEB = 'WEB',
+  EMAIL = 'EMAIL',
+  PHONE = 'PHONE',
+  IN_PERSON = 'IN_PERSON',
+  API = 'API',
+  CHAT = 'CHAT',
+}
+export enum Priority {
+  LOW = 'LOW',
+  NORMAL = 'NORMAL',
+  HIGH = 'HIGH',
+  URGENT = 'URGENT',
+}
 export enum Demand {
   REPLACEMENT = 'REPLACEMENT',
   REFUND = 'REFUND',
@@ -25,9 +45,19 @@ export enum Demand {
   COMPENSATION = 'COMPENSATION',
   OTHER = 'OTHER',
 }
-export enum SlaState { ON_TRACK = 'ON_TRACK', AT_RISK = 'AT_RISK', BREACHED = 'BREACHED', PAUSED = 'PAUSED', NONE = 'NONE' }
+export enum SlaState {
+  ON_TRACK = 'ON_TRACK',
+  AT_RISK = 'AT_RISK',
+  BREACHED = 'BREACHED',
+  PAUSED = 'PAUSED',
+  NONE = 'NONE',
+}
 /** Objective: the product does not meet its documents; subjective: not the customer's expectation. */
-export enum Validity { OBJECTIVE = 'OBJECTIVE', SUBJECTIVE = 'SUBJECTIVE', UNFOUNDED = 'UNFOUNDED' }
+export enum Validity {
+  OBJECTIVE = 'OBJECTIVE',
+  SUBJECTIVE = 'SUBJECTIVE',
+  UNFOUNDED = 'UNFOUNDED',
+}
 export enum Remedy {
   REPLACE = 'REPLACE',
   REFUND = 'REFUND',
@@ -36,8 +66,16 @@ export enum Remedy {
   COMPENSATION = 'COMPENSATION',
   EXPLANATION = 'EXPLANATION',
 }
-export enum Visibility { PUBLIC = 'PUBLIC', INTERNAL = 'INTERNAL' }
-export enum ActorKind { STAFF = 'STAFF', CUSTOMER = 'CUSTOMER', SYSTEM = 'SYSTEM', INTEGRATION = 'INTEGRATION' }
+export enum Visibility {
+  PUBLIC = 'PUBLIC',
+  INTERNAL = 'INTERNAL',
+}
+export enum ActorKind {
+  STAFF = 'STAFF',
+  CUSTOMER = 'CUSTOMER',
+  SYSTEM = 'SYSTEM',
+  INTEGRATION = 'INTEGRATION',
+}
 
 registerEnumType(Stage, { name: 'Stage' });
 registerEnumType(ComplaintKind, { name: 'ComplaintKind' });

@@ -10,11 +10,15 @@ export enum ComplaintSortField {
   STAGE = 'STAGE',
   ASSIGNEE = 'ASSIGNEE',
 }
-export enum SortDirection { ASC = 'ASC', DESC = 'DESC' }
+export enum SortDirection {
+  ASC = 'ASC',
+  DESC = 'DESC',
+}
 
 registerEnumType(ComplaintSortField, {
   name: 'ComplaintSortField',
-  description: 'DUE_AT: the nearest deadline (SLA, else legal; none last); PRIORITY: LOW < NORMAL < HIGH < URGENT; STAGE: in lifecycle order; ASSIGNEE: by name, unassigned first',
+  description:
+    'DUE_AT: the nearest deadline (SLA, else legal; none last); PRIORITY: LOW < NORMAL < HIGH < URGENT; STAGE: in lifecycle order; ASSIGNEE: by name, unassigned first',
 });
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
@@ -60,9 +64,10 @@ export function orderSql(order: ComplaintOrdering, param: (v: unknown) => string
   }
   // A time is read back as text with its microseconds: as a JS Date it would lose them, and the next page would start
   // before rows that share the millisecond, repeating them (rows written with now() have microseconds).
-  const select = key.type === 'timestamp'
-    ? `CASE WHEN isfinite(${key.sql}) THEN to_char(${key.sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE 'infinity' END`
-    : key.sql;
+  const select =
+    key.type === 'timestamp'
+      ? `CASE WHEN isfinite(${key.sql}) THEN to_char(${key.sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') ELSE 'infinity' END`
+      : key.sql;
   return { select: `${select} AS "sortKey"`, join: key.join ?? '', orderBy: `${key.sql} ${dir}, c.id ${dir}`, condition };
 }
 
@@ -96,9 +101,18 @@ function decodeCursor(cursor: string, order: ComplaintOrdering): [unknown, strin
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch { /* refused below */ }
-  if (Array.isArray(value) && value.length === 4 && value[0] === order.field && value[1] === order.direction
-    && validKey(KEYS[order.field].type, value[2]) && typeof value[3] === 'string' && /^[0-9a-f-]{36}$/.test(value[3])) {
+  } catch {
+    /* refused below */
+  }
+  if (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    value[0] === order.field &&
+    value[1] === order.direction &&
+    validKey(KEYS[order.field].type, value[2]) &&
+    typeof value[3] === 'string' &&
+    /^[0-9a-f-]{36}$/.test(value[3])
+  ) {
     return [value[2], value[3]];
   }
   // A cursor of another order is as invalid as a forged one: the client starts again from the first page.

@@ -4,7 +4,14 @@ import { MAX_CUSTOMER_FILES_PER_COMPLAINT } from '../attachment/file-types.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { notFound } from '../../graphql/errors.js';
 import { IsEntityId, PlainText } from '../../graphql/validation.js';
-import { PortalAttachment, PortalComplaint, PortalMessage, PortalTenant, SubmitComplaintInput, SubmittedComplaint } from './complaint.portal-types.js';
+import {
+  PortalAttachment,
+  PortalComplaint,
+  PortalMessage,
+  PortalTenant,
+  SubmitComplaintInput,
+  SubmittedComplaint,
+} from './complaint.portal-types.js';
 import { complaintStatus, portalTenant, rateComplaint, replyToComplaint, submitComplaint } from './complaint.portal-service.js';
 
 @ArgsType()
@@ -24,7 +31,10 @@ class ReplyArgs extends TrackingArgs {
   @PlainText({ max: 10_000 })
   body!: string;
 
-  @Field(() => [ID], { nullable: true, description: `Files uploaded to /portal/uploads for this reply; a complaint has at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} from the customer` })
+  @Field(() => [ID], {
+    nullable: true,
+    description: `Files uploaded to /portal/uploads for this reply; a complaint has at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} from the customer`,
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_CUSTOMER_FILES_PER_COMPLAINT, { message: `attachmentIds: at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} files` })
   @IsEntityId({ each: true })
@@ -83,7 +93,10 @@ export class ComplaintPortalResolver {
     return replyToComplaint(await tracked(gql, number), number, accessToken, body, attachmentIds);
   }
 
-  @Query(() => PortalTenant, { nullable: true, description: 'The company\'s portal: its name, language and look; null for an unknown company' })
+  @Query(() => PortalTenant, {
+    nullable: true,
+    description: "The company's portal: its name, language and look; null for an unknown company",
+  })
   async portalTenant(@Arg('slug') slug: string, @Ctx() gql: GraphQLContext): Promise<PortalTenant | null> {
     const ctx = await gql.forSlug(slug);
     return ctx ? portalTenant(ctx) : null;
@@ -99,7 +112,7 @@ async function tracked(gql: GraphQLContext, number: string) {
 
 @Resolver(() => PortalAttachment)
 export class PortalAttachmentResolver {
-  @FieldResolver(() => String, { description: 'A download link of the customer\'s own, relative to the server, valid for at least an hour' })
+  @FieldResolver(() => String, { description: "A download link of the customer's own, relative to the server, valid for at least an hour" })
   url(@Root() a: PortalAttachment, @Ctx() gql: GraphQLContext): string {
     return gql.deps.files.url(a.tenantId, a.id);
   }

@@ -12,7 +12,15 @@ import { notifyCustomer } from '../mail/notifications.js';
 import { addMessage } from '../message/message.service.js';
 import { Message } from '../message/message.entity.js';
 import {
-  DecisionFinding, STAGE_LABELS, type PortalAttachment, type PortalDecision, type PortalComplaint, type PortalMessage, type PortalTenant, type SubmitComplaintInput, type SubmittedComplaint,
+  DecisionFinding,
+  STAGE_LABELS,
+  type PortalAttachment,
+  type PortalDecision,
+  type PortalComplaint,
+  type PortalMessage,
+  type PortalTenant,
+  type SubmitComplaintInput,
+  type SubmittedComplaint,
 } from './complaint.portal-types.js';
 import { Attachment } from '../attachment/attachment.entity.js';
 import { customerVisibleFiles, linkAttachments } from '../attachment/attachment.service.js';
@@ -37,10 +45,13 @@ export async function submitComplaint(ctx: RequestContext, input: SubmitComplain
   const { token: accessToken, hash } = newTrackingToken();
   const { attachmentIds, website: _honeypot, ...fields } = input;
   const complaint = await createComplaint(ctx, {
-    ...fields, channel: Channel.WEB, accessTokenHash: hash,
+    ...fields,
+    channel: Channel.WEB,
+    accessTokenHash: hash,
     // Scoped by the customer's contact, so a key reveals nothing about other customers' submissions.
     idempotencyKey: input.idempotencyKey
-      ? `portal:${(input.customer.email ?? input.customer.phone ?? '').trim().toLowerCase()}:${input.idempotencyKey}` : null,
+      ? `portal:${(input.customer.email ?? input.customer.phone ?? '').trim().toLowerCase()}:${input.idempotencyKey}`
+      : null,
   });
   if (!complaint.accessTokenHash?.equals(hash)) {
     // An idempotent replay: the first submission's token is not recoverable, so say so rather than hand out a dead one.
@@ -73,10 +84,20 @@ export async function complaintStatus(ctx: RequestContext, number: string, acces
   return complaint ? toPortal(ctx, complaint) : null;
 }
 
-export async function replyToComplaint(ctx: RequestContext, number: string, accessToken: string, body: string, attachmentIds?: string[] | null) {
+export async function replyToComplaint(
+  ctx: RequestContext,
+  number: string,
+  accessToken: string,
+  body: string,
+  attachmentIds?: string[] | null,
+) {
   const complaint = await requireByToken(ctx, number, accessToken);
   if (complaint.stage === Stage.REJECTED) throw badInput('this complaint was declined; file a new one if needed');
-  const { message, files } = await addMessage(ctx, { complaintId: complaint.id, body, visibility: Visibility.PUBLIC, attachmentIds }, ActorKind.CUSTOMER);
+  const { message, files } = await addMessage(
+    ctx,
+    { complaintId: complaint.id, body, visibility: Visibility.PUBLIC, attachmentIds },
+    ActorKind.CUSTOMER,
+  );
   return toPortalMessage(message, files.map(toPortalAttachment));
 }
 
@@ -91,7 +112,12 @@ export async function rateComplaint(ctx: RequestContext, number: string, accessT
   // Locked, so that a stage change by staff cannot slip in between the check and the update.
   const complaint = await ctx.manager.findOneOrFail(Complaint, { where: { id: found.id }, lock: { mode: 'pessimistic_write' } });
   if (complaint.stage !== Stage.FEEDBACK) throw badInput('the outcome can be rated once the complaint awaits your feedback');
-  const update = { satisfaction: score, satisfactionComment: comment?.trim() || null, version: complaint.version + 1, updatedAt: new Date() };
+  const update = {
+    satisfaction: score,
+    satisfactionComment: comment?.trim() || null,
+    version: complaint.version + 1,
+    updatedAt: new Date(),
+  };
   await ctx.manager.update(Complaint, { id: complaint.id }, update);
   await appendTimeline(ctx, { complaintId: complaint.id, type: 'RATED', data: { satisfaction: score } }, ActorKind.CUSTOMER);
   return toPortal(ctx, { ...complaint, ...update });
@@ -99,9 +125,11 @@ export async function rateComplaint(ctx: RequestContext, number: string, accessT
 
 export async function toPortal(ctx: RequestContext, c: Complaint): Promise<PortalComplaint> {
   const [tenant] = await ctx.query<{ locale: 'ru' | 'en'; slug: string; currency: string | null }>(
-    'SELECT locale, slug, currency FROM tenants WHERE id = app_tenant_id()');
+    'SELECT locale, slug, currency FROM tenants WHERE id = app_tenant_id()',
+  );
   const messages = await ctx.manager.find(Message, {
-    where: { complaintId: c.id, visibility: Visibility.PUBLIC }, order: { createdAt: 'ASC', id: 'ASC' },
+    where: { complaintId: c.id, visibility: Visibility.PUBLIC },
+    order: { createdAt: 'ASC', id: 'ASC' },
   });
   const files = (await customerVisibleFiles(ctx, c.id)).map(toPortalAttachment);
   return {
@@ -114,7 +142,12 @@ export async function toPortal(ctx: RequestContext, c: Complaint): Promise<Porta
     stageLabel: STAGE_LABELS[tenant?.locale ?? 'ru'][c.stage],
     submittedAt: c.receivedAt,
     expectedBy: c.legalDueAt,
-    messages: messages.map((m) => toPortalMessage(m, files.filter((f) => f.messageId === m.id))),
+    messages: messages.map((m) =>
+      toPortalMessage(
+        m,
+        files.filter((f) => f.messageId === m.id),
+      ),
+    ),
     attachments: files,
     awaitingReply: c.awaitingCustomerSince !== null,
     satisfaction: c.satisfaction,
@@ -142,7 +175,9 @@ const FINDINGS: Partial<Record<Validity, DecisionFinding>> = {
 async function toPortalDecision(ctx: RequestContext, c: Complaint, currency: string | null): Promise<PortalDecision | null> {
   if (!DECISION_TOLD.includes(c.stage) || !c.remedy) return null;
   const [{ done }] = await ctx.query<{ done: number }>(
-    'SELECT count(*)::int AS done FROM corrective_actions WHERE complaint_id = $1 AND done_at IS NOT NULL', [c.id]);
+    'SELECT count(*)::int AS done FROM corrective_actions WHERE complaint_id = $1 AND done_at IS NOT NULL',
+    [c.id],
+  );
   const monetary = MONETARY_REMEDIES.includes(c.remedy) && c.remedyAmount !== null;
   return {
     remedy: c.remedy,
@@ -161,7 +196,13 @@ function toPortalMessage(m: Message, attachments: PortalAttachment[]): PortalMes
 
 function toPortalAttachment(a: Attachment): PortalAttachment & { messageId: string | null } {
   return {
-    tenantId: a.tenantId, id: a.id, fileName: a.fileName, contentType: a.contentType, size: a.size,
-    author: asSide(a.authorKind), createdAt: a.createdAt, messageId: a.messageId,
+    tenantId: a.tenantId,
+    id: a.id,
+    fileName: a.fileName,
+    contentType: a.contentType,
+    size: a.size,
+    author: asSide(a.authorKind),
+    createdAt: a.createdAt,
+    messageId: a.messageId,
   };
 }

@@ -23,7 +23,7 @@ export class PortalAttachment {
   @Field(() => Int, { description: 'Bytes' })
   size!: number;
 
-  @Field(() => ActorKind, { description: 'CUSTOMER for the customer\'s own files, STAFF for the company\'s' })
+  @Field(() => ActorKind, { description: "CUSTOMER for the customer's own files, STAFF for the company's" })
   author!: ActorKind;
 
   @Field()
@@ -38,7 +38,7 @@ export class PortalMessage {
   @Field()
   body!: string;
 
-  @Field(() => ActorKind, { description: 'CUSTOMER for the customer\'s own replies, STAFF for the company\'s' })
+  @Field(() => ActorKind, { description: "CUSTOMER for the customer's own replies, STAFF for the company's" })
   author!: ActorKind;
 
   @Field()
@@ -55,12 +55,13 @@ export enum DecisionFinding {
   /** The product meets its documents, but not what the customer expected (validity SUBJECTIVE). */
   EXPECTATIONS_NOT_MET = 'EXPECTATIONS_NOT_MET',
 }
-registerEnumType(DecisionFinding, { name: 'DecisionFinding', description: 'What the company\'s check found' });
+registerEnumType(DecisionFinding, { name: 'DecisionFinding', description: "What the company's check found" });
 
 @ObjectType({
   simpleResolvers: true,
-  description: 'The company\'s decision as the customer is told it. Staff\'s own words (the root cause, the decision note, '
-    + 'the descriptions of corrective actions) and who decided stay with the company',
+  description:
+    "The company's decision as the customer is told it. Staff's own words (the root cause, the decision note, " +
+    'the descriptions of corrective actions) and who decided stay with the company',
 })
 export class PortalDecision {
   @Field(() => Remedy, { description: 'What the company did: replaced, refunded, repaired, reduced the price, compensated, or explained' })
@@ -69,7 +70,10 @@ export class PortalDecision {
   @Field(() => Float, { nullable: true, description: 'The sum refunded, the price reduction or the compensation; null for other remedies' })
   amount!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 code of the amount (the company\'s currency); null when the company has not set one' })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 4217 code of the amount (the company's currency); null when the company has not set one",
+  })
   currency!: string | null;
 
   @Field(() => DecisionFinding, { nullable: true })
@@ -84,7 +88,10 @@ export class PortalComplaint {
   @Field()
   number!: string;
 
-  @Field({ description: 'The slug of the company it was filed with: a portal opened under another company\'s address sends the customer to this one' })
+  @Field({
+    description:
+      "The slug of the company it was filed with: a portal opened under another company's address sends the customer to this one",
+  })
   companySlug!: string;
 
   @Field(() => ComplaintKind)
@@ -99,7 +106,7 @@ export class PortalComplaint {
   @Field(() => Stage)
   stage!: Stage;
 
-  @Field({ description: 'The stage in plain words, in the company\'s language' })
+  @Field({ description: "The stage in plain words, in the company's language" })
   stageLabel!: string;
 
   @Field()
@@ -117,13 +124,17 @@ export class PortalComplaint {
   @Field(() => String, { nullable: true })
   satisfactionComment!: string | null;
 
-  @Field(() => PortalDecision, { nullable: true, description: 'The decision and the measures taken, once the customer is told them (IMPLEMENTATION: decided, being carried out; FEEDBACK and CLOSED: carried out)' })
+  @Field(() => PortalDecision, {
+    nullable: true,
+    description:
+      'The decision and the measures taken, once the customer is told them (IMPLEMENTATION: decided, being carried out; FEEDBACK and CLOSED: carried out)',
+  })
   decision!: PortalDecision | null;
 
   @Field({ description: 'True while the customer can rate the outcome' })
   canRate!: boolean;
 
-  @Field({ description: 'True while the company waits for the customer\'s answer to a question' })
+  @Field({ description: "True while the company waits for the customer's answer to a question" })
   awaitingReply!: boolean;
 
   @Field(() => [PortalAttachment], { description: 'Every file the customer may see, oldest first (also listed on their messages)' })
@@ -139,7 +150,7 @@ export class PortalTenant extends TenantBranding {
   @Field()
   name!: string;
 
-  @Field({ description: 'The portal\'s default language: ru or en' })
+  @Field({ description: "The portal's default language: ru or en" })
   locale!: string;
 }
 
@@ -157,13 +168,19 @@ export class SubmittedComplaint {
 
 @InputType()
 export class SubmitComplaintInput extends ComplaintFactsInput {
-  @Field(() => [ID], { nullable: true, description: `Files uploaded to /portal/uploads for this submission; at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT}` })
+  @Field(() => [ID], {
+    nullable: true,
+    description: `Files uploaded to /portal/uploads for this submission; at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT}`,
+  })
   @IsOptional()
   @ArrayMaxSize(MAX_CUSTOMER_FILES_PER_COMPLAINT, { message: `attachmentIds: at most ${MAX_CUSTOMER_FILES_PER_COMPLAINT} files` })
   @IsEntityId({ each: true })
   attachmentIds?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Leave empty. The form hides this field from people; a value marks the submission as automated and refuses it' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Leave empty. The form hides this field from people; a value marks the submission as automated and refuses it',
+  })
   @IsOptional()
   @MaxLength(500)
   website?: string | null;
@@ -176,11 +193,23 @@ export class SubmitComplaintInput extends ComplaintFactsInput {
 
 export const STAGE_LABELS: Record<'ru' | 'en', Record<Stage, string>> = {
   en: {
-    RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Under investigation', DECISION: 'Decision being made',
-    IMPLEMENTATION: 'Being carried out', FEEDBACK: 'Awaiting your feedback', CLOSED: 'Closed', REJECTED: 'Declined',
+    RECEIVED: 'Received',
+    REGISTERED: 'Registered',
+    ANALYSIS: 'Under investigation',
+    DECISION: 'Decision being made',
+    IMPLEMENTATION: 'Being carried out',
+    FEEDBACK: 'Awaiting your feedback',
+    CLOSED: 'Closed',
+    REJECTED: 'Declined',
   },
   ru: {
-    RECEIVED: 'Получена', REGISTERED: 'Зарегистрирована', ANALYSIS: 'Проводится проверка', DECISION: 'Принимается решение',
-    IMPLEMENTATION: 'Решение исполняется', FEEDBACK: 'Ждём вашей оценки', CLOSED: 'Закрыта', REJECTED: 'Отклонена',
+    RECEIVED: 'Получена',
+    REGISTERED: 'Зарегистрирована',
+    ANALYSIS: 'Проводится проверка',
+    DECISION: 'Принимается решение',
+    IMPLEMENTATION: 'Решение исполняется',
+    FEEDBACK: 'Ждём вашей оценки',
+    CLOSED: 'Закрыта',
+    REJECTED: 'Отклонена',
   },
 };

@@ -10,17 +10,21 @@ import { DEFAULT_ORDER, orderSql, type ComplaintOrdering } from './complaint.ord
 /** SELECT list mapping complaint columns to entity property names, from the entity's own metadata. */
 let selectList: string | undefined;
 function complaintColumns(ctx: Pick<RequestContext, 'manager'>): string {
-  selectList ??= ctx.manager.connection.getMetadata(Complaint).columns
-    .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
+  selectList ??= ctx.manager.connection
+    .getMetadata(Complaint)
+    .columns.map((c) => `c.${c.databaseName} AS "${c.propertyName}"`)
+    .join(', ');
   return selectList;
 }
 
 /** A SELECT list of only `properties` (and the id), for readers that need a few columns of many rows (the export). */
 function someComplaintColumns(ctx: Pick<RequestContext, 'manager'>, properties: readonly (keyof Complaint)[]): string {
   const wanted = new Set<string>(['id', ...properties]);
-  return ctx.manager.connection.getMetadata(Complaint).columns
-    .filter((c) => wanted.has(c.propertyName))
-    .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`).join(', ');
+  return ctx.manager.connection
+    .getMetadata(Complaint)
+    .columns.filter((c) => wanted.has(c.propertyName))
+    .map((c) => `c.${c.databaseName} AS "${c.propertyName}"`)
+    .join(', ');
 }
 
 function toComplaint(row: Record<string, unknown>): Complaint {
@@ -39,8 +43,10 @@ export async function findComplaint(ctx: RequestContext, by: { id?: string | nul
   const within = limited ? ' AND c.department_id = ANY($2::uuid[])' : '';
   const [row] = by.id
     ? await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.id = $1${within}`, limited ? [by.id, limited] : [by.id])
-    : await ctx.query(`SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1${within}`,
-      limited ? [by.number!.trim().toUpperCase(), limited] : [by.number!.trim().toUpperCase()]);
+    : await ctx.query(
+        `SELECT ${complaintColumns(ctx)} FROM complaints c WHERE c.number = $1${within}`,
+        limited ? [by.number!.trim().toUpperCase(), limited] : [by.number!.trim().toUpperCase()],
+      );
   return row ? toComplaint(row) : null;
 }
 
@@ -84,7 +90,9 @@ export async function customerComplaintsOf(manager: EntityManager, ids: readonly
      SELECT r.for_id AS "forId", ${complaintColumns({ manager })}
        FROM ranked r JOIN complaints c ON c.id = r.id
       WHERE r.n <= ${CUSTOMER_COMPLAINTS_SHOWN}
-      ORDER BY r.for_id, r.n`, [ids]);
+      ORDER BY r.for_id, r.n`,
+    [ids],
+  );
   return rows.map(toComplaint);
 }
 
@@ -101,7 +109,11 @@ export interface ComplaintPage {
  * opaque to clients and belongs to its order.
  */
 export async function listComplaints(
-  ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after?: string | null, order: ComplaintOrdering = DEFAULT_ORDER,
+  ctx: RequestContext,
+  filter: ComplaintFilter | null | undefined,
+  first: number,
+  after?: string | null,
+  order: ComplaintOrdering = DEFAULT_ORDER,
 ): Promise<ComplaintPage> {
   checkFirst(first);
   return readComplaintPage(ctx, filter, first, after, order);
@@ -114,7 +126,11 @@ export async function listComplaints(
  * of the row is then absent).
  */
 export async function readComplaintPage(
-  ctx: RequestContext, filter: ComplaintFilter | null | undefined, first: number, after: string | null | undefined, order: ComplaintOrdering,
+  ctx: RequestContext,
+  filter: ComplaintFilter | null | undefined,
+  first: number,
+  after: string | null | undefined,
+  order: ComplaintOrdering,
   properties?: readonly (keyof Complaint)[],
 ): Promise<ComplaintPage> {
   const params: unknown[] = [];
@@ -128,7 +144,9 @@ export async function readComplaintPage(
   const rows = await ctx.query(
     `SELECT ${properties ? someComplaintColumns(ctx, properties) : complaintColumns(ctx)}, ${sort.select} FROM complaints c ${sort.join}
       WHERE ${where.length ? where.join(' AND ') : 'true'}
-      ORDER BY ${sort.orderBy} LIMIT ${first + 1}`, params);
+      ORDER BY ${sort.orderBy} LIMIT ${first + 1}`,
+    params,
+  );
   return {
     rows: rows.slice(0, first).map(toComplaint),
     hasNextPage: rows.length > first,
@@ -161,14 +179,17 @@ function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: un
   if (f.product?.trim()) where.push(`lower(c.product) = lower(${param(f.product.trim())})`);
   if (f.slaState) where.push(`c.sla_state = ${param(f.slaState)}`);
   if (f.channel) where.push(`c.channel = ${param(f.channel)}`);
-  if (f.mailAfterClosing !== null && f.mailAfterClosing !== undefined) where.push(`c.mail_after_closing_at IS ${f.mailAfterClosing ? 'NOT ' : ''}NULL`);
+  if (f.mailAfterClosing !== null && f.mailAfterClosing !== undefined)
+    where.push(`c.mail_after_closing_at IS ${f.mailAfterClosing ? 'NOT ' : ''}NULL`);
   if (f.priority) where.push(`c.priority = ${param(f.priority)}`);
   if (f.receivedFrom) where.push(`c.received_at >= ${param(f.receivedFrom)}`);
   if (f.receivedTo) where.push(`c.received_at < ${param(f.receivedTo)}`);
   if (f.search) {
     const query = toSearchQuery(f.search);
     const number = f.search.trim().toUpperCase();
-    where.push(query ? `(c.search @@ to_tsquery('simple', ${param(query)}) OR c.number = ${param(number)})` : `c.number = ${param(number)}`);
+    where.push(
+      query ? `(c.search @@ to_tsquery('simple', ${param(query)}) OR c.number = ${param(number)})` : `c.number = ${param(number)}`,
+    );
   }
   return where;
 }
@@ -179,9 +200,16 @@ function filterConditions(ctx: RequestContext, f: ComplaintFilter, param: (v: un
  */
 export function toSearchQuery(search: string): string | null {
   // As the stored text (search_text in the migrations): lower case, ё as е; words are runs of letters and digits.
-  const words = search.toLowerCase().replace(/ё/g, 'е').match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    search
+      .toLowerCase()
+      .replace(/ё/g, 'е')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   if (!words.length) return null;
-  const all = words.slice(0, 8).map((w) => `${w}:*`).join(' & ');
+  const all = words
+    .slice(0, 8)
+    .map((w) => `${w}:*`)
+    .join(' & ');
   // Something that looks like a phone number is also looked for by its last ten digits (+7 or 8 in front or not).
   const digits = search.replace(/\D/g, '');
   const phone = /^[\d\s()+\-.]+$/.test(search.trim()) && digits.length >= 7 ? `${digits.slice(-10)}:*` : null;

@@ -25,7 +25,10 @@ import { nextStages, refuseTransition } from './lifecycle.js';
 import { abilitiesOn, type ComplaintAbilities } from './abilities.js';
 import { issueTrackingLink, TrackingLink, type WithTrackingLink } from './tracking.js';
 
-@ObjectType('ComplaintAbilities', { simpleResolvers: true, description: 'What the signed-in user may do with a complaint now; the server applies the same rules when they do it' })
+@ObjectType('ComplaintAbilities', {
+  simpleResolvers: true,
+  description: 'What the signed-in user may do with a complaint now; the server applies the same rules when they do it',
+})
 class ComplaintAbilitiesView implements ComplaintAbilities {
   @Field({ description: 'Assign or reassign it (see assignOnlySelf)' })
   assign!: boolean;
@@ -78,13 +81,20 @@ export class ComplaintResolver {
   }
 
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => ComplaintConnection, { description: 'Complaints in the order asked for (by deadline, soonest first, by default), keyset-paged: a cursor belongs to its order' })
+  @Query(() => ComplaintConnection, {
+    description: 'Complaints in the order asked for (by deadline, soonest first, by default), keyset-paged: a cursor belongs to its order',
+  })
   async complaints(@Args() { filter, orderBy, first, after }: ComplaintsArgs, @Ctx() gql: GraphQLContext): Promise<ComplaintConnection> {
     const ctx = await gql.staff();
     const order = { ...DEFAULT_ORDER, ...orderBy };
     const page = await listComplaints(ctx, filter, first, after, order);
     // Cursors are encoded only when selected (a console usually asks for endCursor alone).
-    const edges = page.rows.map((node) => ({ node, get cursor() { return encodeCursor(order, node); } }));
+    const edges = page.rows.map((node) => ({
+      node,
+      get cursor() {
+        return encodeCursor(order, node);
+      },
+    }));
     const last = page.rows.at(-1);
     const connection = {
       edges,
@@ -102,7 +112,8 @@ export class ComplaintResolver {
 
   @Allow(Action.ADD_MESSAGE)
   @Mutation(() => Complaint, {
-    description: 'A new tracking link for the customer, returned once in trackingLink; the old link stops working (recorded on the timeline)',
+    description:
+      'A new tracking link for the customer, returned once in trackingLink; the old link stops working (recorded on the timeline)',
   })
   async issueTrackingLink(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return issueTrackingLink(await gql.staff(), entityId(id, 'id'));
@@ -165,17 +176,27 @@ export class ComplaintResolver {
     return c.causeId ? (await gql.staff()).loaders.cause.load(c.causeId) : null;
   }
 
-  @FieldResolver(() => RejectionReason, { nullable: true, description: 'The coded reason of a rejected complaint; `rejectionReason` explains it' })
+  @FieldResolver(() => RejectionReason, {
+    nullable: true,
+    description: 'The coded reason of a rejected complaint; `rejectionReason` explains it',
+  })
   async codedRejectionReason(@Root() c: Complaint, @Ctx() gql: GraphQLContext) {
     return c.rejectionReasonId ? (await gql.staff()).loaders.rejectionReason.load(c.rejectionReasonId) : null;
   }
 
-  @FieldResolver(() => Customer, { description: 'The customer as this complaint gave them (name, e-mail, phone when filed); `id` is their one record, shared by complaints with the same e-mail' })
+  @FieldResolver(() => Customer, {
+    description:
+      'The customer as this complaint gave them (name, e-mail, phone when filed); `id` is their one record, shared by complaints with the same e-mail',
+  })
   async customer(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<Customer> {
     const record = await (await gql.staff()).loaders.customer.load(c.customerId);
     return {
-      tenantId: c.tenantId, id: c.customerId, createdAt: record?.createdAt ?? c.createdAt,
-      name: c.customerName, email: c.customerEmail ?? record?.email ?? null, phone: c.customerPhone ?? record?.phone ?? null,
+      tenantId: c.tenantId,
+      id: c.customerId,
+      createdAt: record?.createdAt ?? c.createdAt,
+      name: c.customerName,
+      email: c.customerEmail ?? record?.email ?? null,
+      phone: c.customerPhone ?? record?.phone ?? null,
     };
   }
 
@@ -194,7 +215,9 @@ export class ComplaintResolver {
     return (await gql.staff()).loaders.correctiveActions.load(c.id);
   }
 
-  @FieldResolver(() => ComplaintAbilitiesView, { description: 'What the signed-in user may do with this complaint now (besides moving it: allowedTransitions)' })
+  @FieldResolver(() => ComplaintAbilitiesView, {
+    description: 'What the signed-in user may do with this complaint now (besides moving it: allowedTransitions)',
+  })
   async abilities(@Root() c: Complaint, @Ctx() gql: GraphQLContext): Promise<ComplaintAbilities> {
     return abilitiesOn((await gql.staff()).staff, c);
   }
@@ -215,6 +238,6 @@ export class TimelineEventResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'The integration that did it (actorKind INTEGRATION)' })
   async integrationName(@Root() e: TimelineEvent, @Ctx() gql: GraphQLContext): Promise<string | null> {
-    return e.actorIntegrationId ? (await (await gql.staff()).loaders.integration.load(e.actorIntegrationId))?.name ?? null : null;
+    return e.actorIntegrationId ? ((await (await gql.staff()).loaders.integration.load(e.actorIntegrationId))?.name ?? null) : null;
   }
 }

@@ -56,7 +56,8 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
   const register = Boolean(ctx.actor && input.departmentId && STAFF_CHANNELS.includes(input.channel));
   if (register) {
     const missing = missingFields(Stage.REGISTERED, { from: Stage.RECEIVED, correctiveActions: [], ...input });
-    if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
+    if (missing.length)
+      throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
   }
   const customer = await findOrCreateCustomer(ctx, input.customer);
   const stated = statedContact(input.customer);
@@ -98,12 +99,18 @@ export async function createComplaint(ctx: RequestContext, input: NewComplaint):
   await enterStage(ctx, complaint.id, Stage.RECEIVED, now);
   if (register) await enterStage(ctx, complaint.id, Stage.REGISTERED, now);
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'RECEIVED', toStage: Stage.RECEIVED, data: { channel: input.channel },
+    complaintId: complaint.id,
+    type: 'RECEIVED',
+    toStage: Stage.RECEIVED,
+    data: { channel: input.channel },
     ...(input.assigneeId && { detail: { assigneeId: input.assigneeId, previousAssigneeId: null } }),
   });
   if (register) {
     await appendTimeline(ctx, {
-      complaintId: complaint.id, type: 'TRANSITIONED', fromStage: Stage.RECEIVED, toStage: Stage.REGISTERED,
+      complaintId: complaint.id,
+      type: 'TRANSITIONED',
+      fromStage: Stage.RECEIVED,
+      toStage: Stage.REGISTERED,
       data: pick(input, ['kind', 'categoryId', 'priority', 'demand', 'departmentId', 'assigneeId']),
     });
   }
@@ -124,21 +131,32 @@ function payloadHash(input: NewComplaint): Buffer {
     if (Array.isArray(value)) return value.map(normalise);
     if (value instanceof Date) return value.toISOString();
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, normalise(v)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([, v]) => v !== null && v !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => [k, normalise(v)]),
+      );
     }
     return value;
   };
-  return createHash('sha256').update(JSON.stringify(normalise(payload))).digest();
+  return createHash('sha256')
+    .update(JSON.stringify(normalise(payload)))
+    .digest();
 }
 
 /** Recomputes a changed complaint's SLA clocks; returns it with the SLA columns as they now are. */
 async function withClocks(ctx: RequestContext, complaint: Complaint): Promise<Complaint> {
   await syncSla(ctx, [complaint.id]);
   const [sla] = await ctx.query<{ sla_due_at: Date | null; sla_state: SlaState; legal_due_at: Date | null; sla_policy_id: string | null }>(
-    'SELECT sla_due_at, sla_state, legal_due_at, sla_policy_id FROM complaints WHERE id = $1', [complaint.id]);
+    'SELECT sla_due_at, sla_state, legal_due_at, sla_policy_id FROM complaints WHERE id = $1',
+    [complaint.id],
+  );
   return Object.assign(complaint, {
-    slaDueAt: sla!.sla_due_at, slaState: sla!.sla_state, legalDueAt: sla!.legal_due_at, slaPolicyId: sla!.sla_policy_id,
+    slaDueAt: sla!.sla_due_at,
+    slaState: sla!.sla_state,
+    legalDueAt: sla!.legal_due_at,
+    slaPolicyId: sla!.sla_policy_id,
   });
 }
 
@@ -155,7 +173,9 @@ export async function registerComplaint(ctx: RequestContext, input: RegisterComp
   // Staff, portal and each integration's keys live in separate namespaces: none can replay another's.
   const namespace = integration ? `api:${integration.id}` : 'staff';
   const complaint = await createComplaint(ctx, {
-    ...input, accessTokenHash: hash, idempotencyKey: input.idempotencyKey ? `${namespace}:${input.idempotencyKey}` : null,
+    ...input,
+    accessTokenHash: hash,
+    idempotencyKey: input.idempotencyKey ? `${namespace}:${input.idempotencyKey}` : null,
   });
   if (!complaint.accessTokenHash?.equals(hash)) return complaint;
   await notifyCustomer(ctx, complaint.id, NotificationEvent.REGISTERED);
@@ -180,9 +200,13 @@ export async function lockComplaint(ctx: RequestContext, id: string, expectedVer
   const complaint = await ctx.manager.findOne(Complaint, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!complaint) throw notFound('complaint');
   if (complaint.version !== expectedVersion) {
-    throw new AppError('CONFLICT', `the complaint was changed by someone else (version ${complaint.version}, you had ${expectedVersion}); reload and redo`, {
-      currentVersion: complaint.version,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `the complaint was changed by someone else (version ${complaint.version}, you had ${expectedVersion}); reload and redo`,
+      {
+        currentVersion: complaint.version,
+      },
+    );
   }
   return complaint;
 }
@@ -193,8 +217,10 @@ export async function transitionComplaint(ctx: RequestContext, input: Transition
   await applyTransition(ctx, complaint, plan, input);
   const moved = await withClocks(ctx, { ...complaint, ...plan.update } as Complaint);
   await notifyReassigned(ctx, complaint.id, {
-    assigneeId: input.assigneeId ?? null, previousAssigneeId: complaint.assigneeId,
-    departmentId: moved.departmentId, previousDepartmentId: complaint.departmentId,
+    assigneeId: input.assigneeId ?? null,
+    previousAssigneeId: complaint.assigneeId,
+    departmentId: moved.departmentId,
+    previousDepartmentId: complaint.departmentId,
   });
   return moved;
 }
@@ -217,19 +243,27 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   const registering = to === Stage.REGISTERED;
   // A foreign or unknown department is NOT_FOUND, before it could decide the department scope.
   if (registering && input.departmentId) await requireActiveDepartment(ctx, input.departmentId);
-  const departmentId = registering ? input.departmentId ?? complaint.departmentId : complaint.departmentId;
+  const departmentId = registering ? (input.departmentId ?? complaint.departmentId) : complaint.departmentId;
   const refusal = refuseTransition(from, to, actor.roles, actor.departmentIds, departmentId);
-  if (refusal?.code === 'NOT_ALLOWED_EDGE') throw new AppError('BAD_USER_INPUT', refusal.message, { reason: 'TRANSITION_NOT_ALLOWED', from, to });
+  if (refusal?.code === 'NOT_ALLOWED_EDGE')
+    throw new AppError('BAD_USER_INPUT', refusal.message, { reason: 'TRANSITION_NOT_ALLOWED', from, to });
   if (refusal) throw new AppError('FORBIDDEN', refusal.message);
 
-  const given = (Object.keys(input) as Array<keyof TransitionComplaintInput>)
-    .filter((k) => input[k] !== null && input[k] !== undefined && !['id', 'to', 'expectedVersion', 'note'].includes(k));
+  const given = (Object.keys(input) as Array<keyof TransitionComplaintInput>).filter(
+    (k) => input[k] !== null && input[k] !== undefined && !['id', 'to', 'expectedVersion', 'note'].includes(k),
+  );
   const foreign = given.filter((k) => !TRANSITION_FIELDS[to].includes(k));
   if (foreign.length) {
-    throw badInput(`${foreign.join(', ')} cannot be set when moving to ${to} (allowed: ${TRANSITION_FIELDS[to].join(', ') || 'note only'})`);
+    throw badInput(
+      `${foreign.join(', ')} cannot be set when moving to ${to} (allowed: ${TRANSITION_FIELDS[to].join(', ') || 'note only'})`,
+    );
   }
-  const { correctiveActions: newActions, completedCorrectiveActionIds, feedbackUnavailable: _f, ...columns } =
-    pick(input, given) as Partial<Complaint> & TransitionComplaintInput;
+  const {
+    correctiveActions: newActions,
+    completedCorrectiveActionIds,
+    feedbackUnavailable: _f,
+    ...columns
+  } = pick(input, given) as Partial<Complaint> & TransitionComplaintInput;
   if (registering && input.categoryId) await requireCategory(ctx, input.categoryId);
   if (input.causeId) await requireActiveEntry(ctx, Cause, input.causeId, 'input.causeId');
   if (input.rejectionReasonId) await requireActiveEntry(ctx, RejectionReason, input.rejectionReasonId, 'input.rejectionReasonId');
@@ -240,18 +274,26 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   const completing = new Set(completedCorrectiveActionIds ?? []);
   if ([...completing].some((id) => !actions.some((a) => a.id === id))) throw notFound('corrective action');
   const missing = missingFields(to, {
-    ...complaint, ...columns, from, note: input.note, feedbackUnavailable: input.feedbackUnavailable,
+    ...complaint,
+    ...columns,
+    from,
+    note: input.note,
+    feedbackUnavailable: input.feedbackUnavailable,
     correctiveActions: [
       ...actions.map((a) => ({ kind: a.kind, done: Boolean(a.doneAt) || completing.has(a.id) })),
       ...(newActions ?? []).map((a) => ({ kind: a.kind ?? CorrectiveActionKind.CORRECTION, done: false })),
     ],
   });
-  if (missing.length) throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
+  if (missing.length)
+    throw badInput(missing.map((m) => `${m.field}: ${m.reason}`).join('; '), { reason: 'STAGE_REQUIREMENTS', fields: missing });
 
   const now = new Date();
   const update: Partial<Complaint> = {
     ...(columns as Partial<Complaint>),
-    stage: to, stageEnteredAt: now, updatedAt: now, version: complaint.version + 1,
+    stage: to,
+    stageEnteredAt: now,
+    updatedAt: now,
+    version: complaint.version + 1,
     closedAt: to === Stage.CLOSED || to === Stage.REJECTED ? now : null,
   };
   if (to === Stage.REJECTED && from === Stage.ANALYSIS) update.validity = Validity.UNFOUNDED;
@@ -260,7 +302,12 @@ async function planTransition(ctx: RequestContext, complaint: Complaint, input: 
   return { update, newActions, completing, completed: actions.filter((a) => completing.has(a.id) && !a.doneAt), given };
 }
 
-async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: TransitionPlan, input: TransitionComplaintInput): Promise<void> {
+async function applyTransition(
+  ctx: RequestContext,
+  complaint: Complaint,
+  plan: TransitionPlan,
+  input: TransitionComplaintInput,
+): Promise<void> {
   const now = plan.update.updatedAt!;
   await ctx.manager.update(Complaint, { id: complaint.id }, plan.update);
   await enterStage(ctx, complaint.id, input.to, now);
@@ -268,17 +315,23 @@ async function applyTransition(ctx: RequestContext, complaint: Complaint, plan: 
   const added: CorrectiveAction[] = [];
   for (const [i, a] of (plan.newActions ?? []).entries()) added.push(await insertAction(ctx, complaint.id, a, new Date(now.getTime() + i)));
   if (plan.completing.size) {
-    await ctx.query('UPDATE corrective_actions SET done_at = $2, done_by_user_id = $4 WHERE complaint_id = $1 AND id = ANY($3) AND done_at IS NULL',
-      [complaint.id, now, [...plan.completing], ctx.staff.userId]);
+    await ctx.query(
+      'UPDATE corrective_actions SET done_at = $2, done_by_user_id = $4 WHERE complaint_id = $1 AND id = ANY($3) AND done_at IS NULL',
+      [complaint.id, now, [...plan.completing], ctx.staff.userId],
+    );
   }
   const changedActions = [...added, ...plan.completed];
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'TRANSITIONED', fromStage: complaint.stage, toStage: input.to,
+    complaintId: complaint.id,
+    type: 'TRANSITIONED',
+    fromStage: complaint.stage,
+    toStage: input.to,
     previousDepartmentId: complaint.departmentId,
     data: { ...pick(input, plan.given), ...(input.note ? { note: input.note } : {}) },
     detail: {
       ...(changedActions.length > 0 && actionDetail(changedActions)),
-      ...(input.assigneeId && input.assigneeId !== complaint.assigneeId && { assigneeId: input.assigneeId, previousAssigneeId: complaint.assigneeId }),
+      ...(input.assigneeId &&
+        input.assigneeId !== complaint.assigneeId && { assigneeId: input.assigneeId, previousAssigneeId: complaint.assigneeId }),
     },
   });
   // The customer is told of the decision, asked to rate the outcome, and told the complaint is closed (docs/email.md).
@@ -304,7 +357,11 @@ export interface Assignment {
 }
 
 /** Every check of an assignment (throws the refusal); what the complaint's department and assignee become. */
-export async function planAssignment(ctx: RequestContext, complaint: Complaint, input: { departmentId?: string | null; assigneeId?: string | null }): Promise<Assignment> {
+export async function planAssignment(
+  ctx: RequestContext,
+  complaint: Complaint,
+  input: { departmentId?: string | null; assigneeId?: string | null },
+): Promise<Assignment> {
   if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) {
     throw badInput(`a ${complaint.stage} complaint cannot be reassigned`);
   }
@@ -316,16 +373,27 @@ export async function planAssignment(ctx: RequestContext, complaint: Complaint, 
   return { departmentId, assigneeId };
 }
 
-export async function applyAssignment(ctx: RequestContext, complaint: Complaint, { departmentId, assigneeId }: Assignment): Promise<Complaint> {
+export async function applyAssignment(
+  ctx: RequestContext,
+  complaint: Complaint,
+  { departmentId, assigneeId }: Assignment,
+): Promise<Complaint> {
   const now = new Date();
   const update = { departmentId, assigneeId, updatedAt: now, version: complaint.version + 1 };
   await ctx.manager.update(Complaint, { id: complaint.id }, update);
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'ASSIGNED', previousDepartmentId: complaint.departmentId,
+    complaintId: complaint.id,
+    type: 'ASSIGNED',
+    previousDepartmentId: complaint.departmentId,
     data: { departmentId, assigneeId, previousDepartmentId: complaint.departmentId, previousAssigneeId: complaint.assigneeId },
     detail: { assigneeId, previousAssigneeId: complaint.assigneeId },
   });
-  await notifyReassigned(ctx, complaint.id, { assigneeId, previousAssigneeId: complaint.assigneeId, departmentId, previousDepartmentId: complaint.departmentId });
+  await notifyReassigned(ctx, complaint.id, {
+    assigneeId,
+    previousAssigneeId: complaint.assigneeId,
+    departmentId,
+    previousDepartmentId: complaint.departmentId,
+  });
   return { ...complaint, ...update };
 }
 
@@ -354,18 +422,23 @@ type UpdateFields = Pick<UpdateComplaintInput, 'priority' | 'categoryId' | 'dema
 
 /** Every check of an update (throws the refusal); the fields that change. */
 export async function planUpdate(ctx: RequestContext, complaint: Complaint, input: UpdateFields): Promise<Partial<Complaint>> {
-  if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED) throw badInput(`a ${complaint.stage} complaint cannot be changed`);
+  if (complaint.stage === Stage.CLOSED || complaint.stage === Stage.REJECTED)
+    throw badInput(`a ${complaint.stage} complaint cannot be changed`);
   if (!mayUpdate(ctx.staff, complaint)) throw new AppError('FORBIDDEN', 'this complaint belongs to a department you are not a member of');
   if (input.categoryId) await requireCategory(ctx, input.categoryId);
   const fields = ['priority', 'categoryId', 'demand', 'productPrice'] as const;
-  return pick(input, fields.filter((f) => input[f] !== undefined && input[f] !== null && input[f] !== complaint[f])) as Partial<Complaint>;
+  return pick(
+    input,
+    fields.filter((f) => input[f] !== undefined && input[f] !== null && input[f] !== complaint[f]),
+  ) as Partial<Complaint>;
 }
 
 /** Writes an update's changes and its timeline entry; the caller recomputes the SLA clocks (syncSla). */
 export async function applyUpdate(ctx: RequestContext, complaint: Complaint, changes: Partial<Complaint>): Promise<void> {
   await ctx.manager.update(Complaint, { id: complaint.id }, { ...changes, version: complaint.version + 1, updatedAt: new Date() } as never);
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'UPDATED',
+    complaintId: complaint.id,
+    type: 'UPDATED',
     data: { ...changes, previous: Object.fromEntries(Object.keys(changes).map((k) => [k, complaint[k as keyof Complaint] ?? null])) },
   });
 }
@@ -377,11 +450,17 @@ export async function applyUpdate(ctx: RequestContext, complaint: Complaint, cha
  */
 export async function setAwaitingCustomer(ctx: RequestContext, complaintId: string, awaiting: boolean, reason: string): Promise<void> {
   const [c] = await ctx.query<{ stage: Stage; awaiting_customer_since: Date | null }>(
-    'SELECT stage, awaiting_customer_since FROM complaints WHERE id = $1 FOR UPDATE', [complaintId]);
+    'SELECT stage, awaiting_customer_since FROM complaints WHERE id = $1 FOR UPDATE',
+    [complaintId],
+  );
   if (!c) throw notFound('complaint');
   if (awaiting === (c.awaiting_customer_since !== null)) return;
-  if (awaiting && (c.stage === Stage.CLOSED || c.stage === Stage.REJECTED)) throw badInput(`a ${c.stage} complaint does not wait for anyone`);
-  await ctx.query('UPDATE complaints SET awaiting_customer_since = $2, updated_at = now() WHERE id = $1', [complaintId, awaiting ? new Date() : null]);
+  if (awaiting && (c.stage === Stage.CLOSED || c.stage === Stage.REJECTED))
+    throw badInput(`a ${c.stage} complaint does not wait for anyone`);
+  await ctx.query('UPDATE complaints SET awaiting_customer_since = $2, updated_at = now() WHERE id = $1', [
+    complaintId,
+    awaiting ? new Date() : null,
+  ]);
   await appendTimeline(ctx, { complaintId, type: awaiting ? 'SLA_PAUSED' : 'SLA_RESUMED', data: { reason } });
   await syncSla(ctx, [complaintId]);
 }

@@ -22,12 +22,20 @@ import { CorrectiveAction } from './corrective-action.entity.js';
 import { involves } from './corrective-action.service.js';
 import { NotificationKind, notificationFor } from '../notification/notification.js';
 
-export enum QueueChange { RECEIVED = 'RECEIVED', MOVED = 'MOVED', ASSIGNED = 'ASSIGNED' }
+export enum QueueChange {
+  RECEIVED = 'RECEIVED',
+  MOVED = 'MOVED',
+  ASSIGNED = 'ASSIGNED',
+}
 registerEnumType(QueueChange, { name: 'QueueChange', description: 'What moved the complaint on the board' });
 
-const QUEUE_CHANGES: Record<string, QueueChange> = { RECEIVED: QueueChange.RECEIVED, TRANSITIONED: QueueChange.MOVED, ASSIGNED: QueueChange.ASSIGNED };
+const QUEUE_CHANGES: Record<string, QueueChange> = {
+  RECEIVED: QueueChange.RECEIVED,
+  TRANSITIONED: QueueChange.MOVED,
+  ASSIGNED: QueueChange.ASSIGNED,
+};
 
-@ObjectType({ simpleResolvers: true, description: 'A complaint entered, left or moved within a department\'s queue' })
+@ObjectType({ simpleResolvers: true, description: "A complaint entered, left or moved within a department's queue" })
 export class StageChange {
   /** Loaded only when a subscriber selects `complaint` (StageChangeResolver). */
   complaintId!: string;
@@ -94,7 +102,7 @@ export class CorrectiveActionsChange {
 
 @ObjectType({ simpleResolvers: true, description: 'Something that happened to a complaint that concerns the signed-in staff member' })
 export class StaffNotification {
-  @Field(() => ID, { description: 'The event\'s id: the same change is never announced twice under one id' })
+  @Field(() => ID, { description: "The event's id: the same change is never announced twice under one id" })
   id!: string;
 
   @Field(() => NotificationKind)
@@ -174,8 +182,13 @@ const actionFeed: FeedOpener = async (gql, args) => {
   authorize(ctx.staff, Action.MANAGE_CORRECTIVE_ACTIONS);
   if (ownerDepartmentId) await requireDepartment(ctx, ownerDepartmentId);
   const actor = ctx.staff;
-  return staffFeed(gql, (e) => actionIdsOf(e).length > 0 && involves(actor, [e.departmentId, ...ownersOf(e)])
-    && (!ownerDepartmentId || ownersOf(e).includes(ownerDepartmentId)));
+  return staffFeed(
+    gql,
+    (e) =>
+      actionIdsOf(e).length > 0 &&
+      involves(actor, [e.departmentId, ...ownersOf(e)]) &&
+      (!ownerDepartmentId || ownersOf(e).includes(ownerDepartmentId)),
+  );
 };
 
 /**
@@ -184,7 +197,12 @@ const actionFeed: FeedOpener = async (gql, args) => {
  */
 const personalFeed: FeedOpener = async (gql) => {
   const actor = (await gql.staff()).staff;
-  return { tenantId: actor.tenantId, actor, audience: `user:${actor.userId}|${audienceOf(actor)}`, matches: (e) => notificationFor(actor, e) !== null };
+  return {
+    tenantId: actor.tenantId,
+    actor,
+    audience: `user:${actor.userId}|${audienceOf(actor)}`,
+    matches: (e) => notificationFor(actor, e) !== null,
+  };
 };
 
 /** Number and token, as for complaintStatus; then only changes the customer may see. */
@@ -220,7 +238,7 @@ export class ComplaintSubscriptionResolver {
     return {
       complaintId: e.complaintId,
       // A reassignment leaves the stage as it was.
-      from: e.type === 'RECEIVED' ? null : e.fromStage ?? e.stage,
+      from: e.type === 'RECEIVED' ? null : (e.fromStage ?? e.stage),
       to: e.stage,
       change: QUEUE_CHANGES[e.type] ?? QueueChange.MOVED,
       departmentId: e.departmentId,
@@ -245,22 +263,21 @@ export class ComplaintSubscriptionResolver {
       complaint: await currentComplaint(gql, e.complaintId),
       kind: e.type === 'SLA_AT_RISK' ? SlaEventKind.AT_RISK : SlaEventKind.BREACHED,
       clock: e.detail.clock === 'LEGAL' ? SlaClock.LEGAL : SlaClock.SLA,
-      target: Object.values(SlaTarget).includes(e.detail.target as SlaTarget) ? e.detail.target as SlaTarget
-        : e.detail.clock === 'LEGAL' ? SlaTarget.LEGAL : SlaTarget.STAGE,
+      target: Object.values(SlaTarget).includes(e.detail.target as SlaTarget)
+        ? (e.detail.target as SlaTarget)
+        : e.detail.clock === 'LEGAL'
+          ? SlaTarget.LEGAL
+          : SlaTarget.STAGE,
       dueAt: new Date(String(e.detail.dueAt ?? e.at)),
-      breach: typeof e.detail.breachId === 'string'
-        ? await (await gql.staff()).manager.findOneBy(SlaBreach, { id: e.detail.breachId }) : null,
+      breach:
+        typeof e.detail.breachId === 'string' ? await (await gql.staff()).manager.findOneBy(SlaBreach, { id: e.detail.breachId }) : null,
       at: new Date(e.at),
     };
   }
 
   @Subscription(() => Complaint, { subscribe: servedByHub, description: 'Every change to one complaint (the open complaint page)' })
   @LiveFeed(complaintFeed)
-  async complaintUpdated(
-    @Root() e: ComplaintEvent,
-    @Arg('id', () => ID) _id: string,
-    @Ctx() gql: GraphQLContext,
-  ): Promise<Complaint> {
+  async complaintUpdated(@Root() e: ComplaintEvent, @Arg('id', () => ID) _id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return currentComplaint(gql, e.complaintId);
   }
 
@@ -284,7 +301,8 @@ export class ComplaintSubscriptionResolver {
 export class StaffNotificationResolver {
   @Subscription(() => StaffNotification, {
     subscribe: servedByHub,
-    description: 'The signed-in user\'s notifications: assigned to them, mentioned in a note, a customer answered them, a new complaint in their inbox',
+    description:
+      "The signed-in user's notifications: assigned to them, mentioned in a note, a customer answered them, a new complaint in their inbox",
   })
   @LiveFeed(personalFeed)
   async myNotifications(@Root() e: ComplaintEvent, @Ctx() gql: GraphQLContext): Promise<StaffNotification> {

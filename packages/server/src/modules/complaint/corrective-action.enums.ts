@@ -5,10 +5,22 @@ import { registerEnumType } from 'type-graphql';
  * asked for feedback; CORRECTIVE removes the cause and PREVENTIVE keeps it
  * from happening elsewhere: those two go on after the complaint is closed.
  */
-export enum CorrectiveActionKind { CORRECTION = 'CORRECTION', CORRECTIVE = 'CORRECTIVE', PREVENTIVE = 'PREVENTIVE' }
+export enum CorrectiveActionKind {
+  CORRECTION = 'CORRECTION',
+  CORRECTIVE = 'CORRECTIVE',
+  PREVENTIVE = 'PREVENTIVE',
+}
 /** Where an action is: not done, done and waiting for its effectiveness check, or checked. */
-export enum CorrectiveActionStatus { OPEN = 'OPEN', DONE = 'DONE', VERIFIED_EFFECTIVE = 'VERIFIED_EFFECTIVE', NOT_EFFECTIVE = 'NOT_EFFECTIVE' }
-export enum Effectiveness { EFFECTIVE = 'EFFECTIVE', NOT_EFFECTIVE = 'NOT_EFFECTIVE' }
+export enum CorrectiveActionStatus {
+  OPEN = 'OPEN',
+  DONE = 'DONE',
+  VERIFIED_EFFECTIVE = 'VERIFIED_EFFECTIVE',
+  NOT_EFFECTIVE = 'NOT_EFFECTIVE',
+}
+export enum Effectiveness {
+  EFFECTIVE = 'EFFECTIVE',
+  NOT_EFFECTIVE = 'NOT_EFFECTIVE',
+}
 
 registerEnumType(CorrectiveActionKind, {
   name: 'CorrectiveActionKind',

@@ -30,7 +30,7 @@ export function companyToday(ctx: RequestContext): Promise<string> {
 }
 
 export async function isOverdue(ctx: RequestContext, a: Pick<CorrectiveAction, 'doneAt' | 'dueDate'>): Promise<boolean> {
-  return !a.doneAt && a.dueDate < await companyToday(ctx);
+  return !a.doneAt && a.dueDate < (await companyToday(ctx));
 }
 
 export interface ActionPage {
@@ -45,12 +45,16 @@ export interface ActionPage {
  * departments), by due date then id, keyset-paged with an opaque cursor.
  */
 export async function listCorrectiveActions(
-  ctx: RequestContext, filter: CorrectiveActionFilter | null | undefined, first: number, after?: string | null,
+  ctx: RequestContext,
+  filter: CorrectiveActionFilter | null | undefined,
+  first: number,
+  after?: string | null,
 ): Promise<ActionPage> {
   checkFirst(first);
   const f = filter ?? {};
   const scope = capaDepartments(ctx.staff);
-  const query = ctx.manager.createQueryBuilder(CorrectiveAction, 'a')
+  const query = ctx.manager
+    .createQueryBuilder(CorrectiveAction, 'a')
     .innerJoin('complaints', 'c', 'c.tenant_id = a.tenant_id AND c.id = a.complaint_id')
     .where(scope ? '(a.owner_department_id = ANY(:scope) OR c.department_id = ANY(:scope))' : 'TRUE', { scope });
   if (f.ownerDepartmentId) query.andWhere('a.owner_department_id = :owner', { owner: f.ownerDepartmentId });
@@ -63,7 +67,11 @@ export async function listCorrectiveActions(
     const [dueDate, id] = decodeActionCursor(after);
     query.andWhere('(a.due_date, a.id) > (CAST(:dueDate AS date), CAST(:id AS uuid))', { dueDate, id });
   }
-  const rows = await query.orderBy('a.due_date', 'ASC').addOrderBy('a.id', 'ASC').limit(first + 1).getMany();
+  const rows = await query
+    .orderBy('a.due_date', 'ASC')
+    .addOrderBy('a.id', 'ASC')
+    .limit(first + 1)
+    .getMany();
   return { rows: rows.slice(0, first), hasNextPage: rows.length > first, count: () => counted.getCount() };
 }
 
@@ -74,10 +82,19 @@ export function encodeActionCursor(a: Pick<CorrectiveAction, 'dueDate' | 'id'>):
 function decodeActionCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string'
-      && /^\d{4}-\d{2}-\d{2}$/.test(value[0]) && !Number.isNaN(Date.parse(value[0])) && /^[0-9a-f-]{36}$/.test(value[1])) {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(value[0]) &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      /^[0-9a-f-]{36}$/.test(value[1])
+    ) {
       return [value[0], value[1]];
     }
-  } catch { /* fall through */ }
+  } catch {
+    /* fall through */
+  }
   throw badInput('invalid cursor');
 }

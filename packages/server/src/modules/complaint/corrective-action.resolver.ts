@@ -52,9 +52,13 @@ export class CorrectiveActionConnection {
 export class CorrectiveActionResolver {
   @Allow(Action.MANAGE_CORRECTIVE_ACTIONS)
   @Query(() => CorrectiveActionConnection, {
-    description: 'The register of actions across complaints, by due date (QUALITY_MANAGER: all; others: of their departments), keyset-paged',
+    description:
+      'The register of actions across complaints, by due date (QUALITY_MANAGER: all; others: of their departments), keyset-paged',
   })
-  async correctiveActions(@Args() { filter, first, after }: CorrectiveActionsArgs, @Ctx() gql: GraphQLContext): Promise<CorrectiveActionConnection> {
+  async correctiveActions(
+    @Args() { filter, first, after }: CorrectiveActionsArgs,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<CorrectiveActionConnection> {
     const page = await listCorrectiveActions(await gql.staff(), filter, first, after);
     const last = page.rows.at(-1);
     const connection = {
@@ -81,7 +85,10 @@ export class CorrectiveActionResolver {
   @Mutation(() => CorrectiveAction, {
     description: 'Records whether a done action was effective; NOT_EFFECTIVE needs a follow-up action, which is created',
   })
-  async checkCorrectiveActionEffectiveness(@Arg('input') input: CheckEffectivenessInput, @Ctx() gql: GraphQLContext): Promise<CorrectiveAction> {
+  async checkCorrectiveActionEffectiveness(
+    @Arg('input') input: CheckEffectivenessInput,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<CorrectiveAction> {
     return checkEffectiveness(await gql.staff(), input);
   }
 
@@ -118,7 +125,12 @@ export class CorrectiveActionResolver {
   @FieldResolver(() => EffectivenessCheck, { nullable: true, description: 'Null until the quality manager has checked the done action' })
   effectivenessCheck(@Root() a: CorrectiveAction): EffectivenessCheck | null {
     if (!a.effectiveness || !a.effectivenessCheckedAt || !a.effectivenessCheckedByUserId) return null;
-    return { result: a.effectiveness, checkedAt: a.effectivenessCheckedAt, checkedByUserId: a.effectivenessCheckedByUserId, note: a.effectivenessNote };
+    return {
+      result: a.effectiveness,
+      checkedAt: a.effectivenessCheckedAt,
+      checkedByUserId: a.effectivenessCheckedByUserId,
+      note: a.effectivenessNote,
+    };
   }
 }
 

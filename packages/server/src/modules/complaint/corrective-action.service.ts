@@ -55,14 +55,31 @@ export async function requireActionOwner(ctx: RequestContext, a: NewCorrectiveAc
 
 /** Inserts one action (the owner checked by the caller); `createdAt` keeps the order of actions entered together. */
 export async function insertAction(
-  ctx: RequestContext, complaintId: string, a: NewCorrectiveAction, createdAt: Date, followUpOfId: string | null = null,
+  ctx: RequestContext,
+  complaintId: string,
+  a: NewCorrectiveAction,
+  createdAt: Date,
+  followUpOfId: string | null = null,
   surveyResponseId: string | null = null,
 ): Promise<CorrectiveAction> {
   const action = ctx.manager.create(CorrectiveAction, {
-    tenantId: ctx.tenantId, id: randomUUID(), complaintId, kind: a.kind ?? CorrectiveActionKind.CORRECTION,
-    description: a.description.trim(), ownerDepartmentId: a.ownerDepartmentId, ownerUserId: a.ownerUserId ?? null,
-    dueDate: a.dueDate, doneAt: null, doneByUserId: null, effectiveness: null, effectivenessCheckedAt: null,
-    effectivenessCheckedByUserId: null, effectivenessNote: null, followUpOfId, surveyResponseId, createdAt,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    complaintId,
+    kind: a.kind ?? CorrectiveActionKind.CORRECTION,
+    description: a.description.trim(),
+    ownerDepartmentId: a.ownerDepartmentId,
+    ownerUserId: a.ownerUserId ?? null,
+    dueDate: a.dueDate,
+    doneAt: null,
+    doneByUserId: null,
+    effectiveness: null,
+    effectivenessCheckedAt: null,
+    effectivenessCheckedByUserId: null,
+    effectivenessNote: null,
+    followUpOfId,
+    surveyResponseId,
+    createdAt,
   });
   await ctx.manager.insert(CorrectiveAction, action);
   return action;
@@ -74,13 +91,20 @@ export const actionDetail = (actions: ReadonlyArray<Pick<CorrectiveAction, 'id' 
   ownerDepartmentIds: [...new Set(actions.map((a) => a.ownerDepartmentId))],
 });
 
-export async function addCorrectiveAction(ctx: RequestContext, input: NewCorrectiveAction & { complaintId: string }): Promise<CorrectiveAction> {
+export async function addCorrectiveAction(
+  ctx: RequestContext,
+  input: NewCorrectiveAction & { complaintId: string },
+): Promise<CorrectiveAction> {
   const complaint = await lockForCapa(ctx, input.complaintId, [input.ownerDepartmentId]);
-  if (!ADD_STAGES.includes(complaint.stage)) throw badInput(`actions are added during IMPLEMENTATION (this complaint is ${complaint.stage})`);
+  if (!ADD_STAGES.includes(complaint.stage))
+    throw badInput(`actions are added during IMPLEMENTATION (this complaint is ${complaint.stage})`);
   await requireActionOwner(ctx, input);
   const action = await insertAction(ctx, complaint.id, input, new Date());
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'CORRECTIVE_ACTION_ADDED', data: { correctiveActionId: action.id, kind: action.kind }, detail: actionDetail([action]),
+    complaintId: complaint.id,
+    type: 'CORRECTIVE_ACTION_ADDED',
+    data: { correctiveActionId: action.id, kind: action.kind },
+    detail: actionDetail([action]),
   });
   return action;
 }
@@ -89,11 +113,17 @@ export async function completeCorrectiveAction(ctx: RequestContext, id: string):
   const action = await ctx.manager.findOneBy(CorrectiveAction, { id });
   if (!action) throw notFound('corrective action');
   const complaint = await lockForCapa(ctx, action.complaintId, [action.ownerDepartmentId]);
-  if (!COMPLETE_STAGES.includes(complaint.stage)) throw badInput(`a corrective action cannot be completed while the complaint is ${complaint.stage}`);
+  if (!COMPLETE_STAGES.includes(complaint.stage))
+    throw badInput(`a corrective action cannot be completed while the complaint is ${complaint.stage}`);
   if (action.doneAt) return action;
   Object.assign(action, { doneAt: new Date(), doneByUserId: ctx.staff.userId });
   await ctx.manager.update(CorrectiveAction, { id }, { doneAt: action.doneAt, doneByUserId: action.doneByUserId });
-  await appendTimeline(ctx, { complaintId: complaint.id, type: 'CORRECTIVE_ACTION_DONE', data: { correctiveActionId: id }, detail: actionDetail([action]) });
+  await appendTimeline(ctx, {
+    complaintId: complaint.id,
+    type: 'CORRECTIVE_ACTION_DONE',
+    data: { correctiveActionId: id },
+    detail: actionDetail([action]),
+  });
   return action;
 }
 
@@ -109,12 +139,14 @@ export async function checkEffectiveness(ctx: RequestContext, input: Effectivene
   const complaint = await lockForCapa(ctx, action.complaintId, [action.ownerDepartmentId]);
   // Read again under the complaint's lock: two checks of one action queue there.
   const current = (await ctx.manager.findOneBy(CorrectiveAction, { id: action.id }))!;
-  if (!current.doneAt) throw new AppError('BAD_USER_INPUT', 'effectiveness is checked after the action is done', { reason: 'ACTION_NOT_DONE' });
+  if (!current.doneAt)
+    throw new AppError('BAD_USER_INPUT', 'effectiveness is checked after the action is done', { reason: 'ACTION_NOT_DONE' });
   if (current.effectiveness) throw new AppError('CONFLICT', 'this action has been checked already', { reason: 'ALREADY_CHECKED' });
   const failed = input.result === Effectiveness.NOT_EFFECTIVE;
   if (failed && !input.followUp) {
     throw new AppError('BAD_USER_INPUT', 'an action found not effective needs a follow-up action', {
-      reason: 'FOLLOW_UP_REQUIRED', fields: [{ field: 'input.followUp', reason: 'FOLLOW_UP_REQUIRED' }],
+      reason: 'FOLLOW_UP_REQUIRED',
+      fields: [{ field: 'input.followUp', reason: 'FOLLOW_UP_REQUIRED' }],
     });
   }
   if (!failed && input.followUp) throw badInput('a follow-up is given only for an action found not effective');
@@ -122,14 +154,18 @@ export async function checkEffectiveness(ctx: RequestContext, input: Effectivene
 
   const now = new Date();
   const check = {
-    effectiveness: input.result, effectivenessCheckedAt: now, effectivenessCheckedByUserId: ctx.staff.userId,
+    effectiveness: input.result,
+    effectivenessCheckedAt: now,
+    effectivenessCheckedByUserId: ctx.staff.userId,
     effectivenessNote: input.note?.trim() || null,
   };
   await ctx.manager.update(CorrectiveAction, { id: current.id }, check);
   const followUp = input.followUp
-    ? await insertAction(ctx, complaint.id, { ...input.followUp, kind: current.kind }, now, current.id) : null;
+    ? await insertAction(ctx, complaint.id, { ...input.followUp, kind: current.kind }, now, current.id)
+    : null;
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'CORRECTIVE_ACTION_CHECKED',
+    complaintId: complaint.id,
+    type: 'CORRECTIVE_ACTION_CHECKED',
     data: { correctiveActionId: current.id, result: input.result, ...(followUp && { followUpId: followUp.id }) },
     detail: actionDetail(followUp ? [current, followUp] : [current]),
   });

@@ -96,29 +96,41 @@ export function missingFields(to: Stage, s: StageState): Array<{ field: string; 
       else need(s.assigneeId, 'assigneeId', 'analysis needs an owner');
       break;
     case Stage.DECISION:
-      need(s.validity && s.validity !== Validity.UNFOUNDED, 'validity',
-        'validity must be OBJECTIVE or SUBJECTIVE (an unfounded complaint is rejected instead)');
-      need(s.causeId, 'causeId', 'the cause is coded before a decision (one of the company\'s causes)');
+      need(
+        s.validity && s.validity !== Validity.UNFOUNDED,
+        'validity',
+        'validity must be OBJECTIVE or SUBJECTIVE (an unfounded complaint is rejected instead)',
+      );
+      need(s.causeId, 'causeId', "the cause is coded before a decision (one of the company's causes)");
       need(s.rootCause?.trim(), 'rootCause', 'the root cause is found before a decision');
       break;
     case Stage.IMPLEMENTATION:
       need(s.remedy, 'remedy', 'a decision names the remedy');
       if (s.remedy && MONETARY_REMEDIES.includes(s.remedy)) {
-        need(s.remedyAmount !== null && s.remedyAmount !== undefined && s.remedyAmount > 0, 'remedyAmount',
-          'a refund, discount or compensation needs its amount');
+        need(
+          s.remedyAmount !== null && s.remedyAmount !== undefined && s.remedyAmount > 0,
+          'remedyAmount',
+          'a refund, discount or compensation needs its amount',
+        );
       }
       break;
     case Stage.FEEDBACK:
       if (s.validity === Validity.OBJECTIVE) {
-        need(s.correctiveActions.length > 0, 'correctiveActions', 'an objective defect needs at least one action (a correction, corrective or preventive action)');
+        need(
+          s.correctiveActions.length > 0,
+          'correctiveActions',
+          'an objective defect needs at least one action (a correction, corrective or preventive action)',
+        );
       }
       // Only the correction of the customer's case comes before asking them; corrective and preventive actions go on after.
-      need(s.correctiveActions.every((a) => a.done || a.kind !== CorrectiveActionKind.CORRECTION), 'completedCorrectiveActionIds',
-        'every correction must be done (corrective and preventive actions may go on after closing)');
+      need(
+        s.correctiveActions.every((a) => a.done || a.kind !== CorrectiveActionKind.CORRECTION),
+        'completedCorrectiveActionIds',
+        'every correction must be done (corrective and preventive actions may go on after closing)',
+      );
       break;
     case Stage.CLOSED:
-      need(s.satisfaction || s.feedbackUnavailable, 'satisfaction',
-        "closing needs the customer's rating (1-5) or feedbackUnavailable");
+      need(s.satisfaction || s.feedbackUnavailable, 'satisfaction', "closing needs the customer's rating (1-5) or feedbackUnavailable");
       break;
     case Stage.REJECTED:
       need(s.rejectionReasonId, 'rejectionReasonId', 'a rejection states its coded reason');
@@ -130,9 +142,7 @@ export function missingFields(to: Stage, s: StageState): Array<{ field: string; 
 }
 
 export type TransitionRefusal =
-  | { code: 'NOT_ALLOWED_EDGE'; message: string }
-  | { code: 'ROLE'; message: string }
-  | { code: 'DEPARTMENT'; message: string };
+  { code: 'NOT_ALLOWED_EDGE'; message: string } | { code: 'ROLE'; message: string } | { code: 'DEPARTMENT'; message: string };
 
 /**
  * Whether an actor with `roles` (member of `actorDepartmentIds`) may move a
@@ -150,8 +160,8 @@ export function refuseTransition(
     const allowed = nextStages(from);
     return {
       code: 'NOT_ALLOWED_EDGE',
-      message: `a complaint in ${from} cannot move to ${to}` +
-        (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ` (${from} is final)`),
+      message:
+        `a complaint in ${from} cannot move to ${to}` + (allowed.length ? ` (allowed: ${allowed.join(', ')})` : ` (${from} is final)`),
     };
   }
   const granting = edge.roles.filter((r) => roles.includes(r));

@@ -21,7 +21,10 @@ export async function requireActiveDepartment(ctx: RequestContext, id: string, f
   const [row] = await ctx.query<{ archived_at: Date | null }>('SELECT archived_at FROM departments WHERE id = $1 FOR SHARE', [id]);
   if (!row) throw notFound('department');
   if (row.archived_at) {
-    throw new AppError('BAD_USER_INPUT', 'this department is archived; choose another', { reason: 'DEPARTMENT_ARCHIVED', fields: [{ field, reason: 'DEPARTMENT_ARCHIVED' }] });
+    throw new AppError('BAD_USER_INPUT', 'this department is archived; choose another', {
+      reason: 'DEPARTMENT_ARCHIVED',
+      fields: [{ field, reason: 'DEPARTMENT_ARCHIVED' }],
+    });
   }
 }
 
@@ -37,15 +40,20 @@ export async function requireCategory(ctx: RequestContext, id: string, forNewUse
  * cannot) and, when a department is given, a member of it. Any other is
  * refused on `field` with ASSIGNEE_UNAVAILABLE.
  */
-export async function requireAssignee(ctx: RequestContext, userId: string, departmentId: string | null, field = 'input.assigneeId'): Promise<void> {
+export async function requireAssignee(
+  ctx: RequestContext,
+  userId: string,
+  departmentId: string | null,
+  field = 'input.assigneeId',
+): Promise<void> {
   const user = await ctx.loaders.user.load(userId);
   if (!user) throw notFound('user');
-  const refuse = (message: string) => new AppError('BAD_USER_INPUT', message, { reason: 'ASSIGNEE_UNAVAILABLE', fields: [{ field, reason: 'ASSIGNEE_UNAVAILABLE' }] });
+  const refuse = (message: string) =>
+    new AppError('BAD_USER_INPUT', message, { reason: 'ASSIGNEE_UNAVAILABLE', fields: [{ field, reason: 'ASSIGNEE_UNAVAILABLE' }] });
   if (!user.active) throw refuse('this user is deactivated');
   if (!user.passwordHash) throw refuse('this user has not accepted the invitation yet');
   if (departmentId) {
-    const [member] = await ctx.query(
-      'SELECT 1 FROM user_departments WHERE user_id = $1 AND department_id = $2', [userId, departmentId]);
+    const [member] = await ctx.query('SELECT 1 FROM user_departments WHERE user_id = $1 AND department_id = $2', [userId, departmentId]);
     if (!member) throw refuse('this user is not a member of that department');
   }
 }

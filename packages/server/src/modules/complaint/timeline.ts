@@ -43,9 +43,11 @@ export interface TimelineEntry {
 export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, actorKind?: ActorKind): Promise<void> {
   const integration = ctx.actor?.integration;
   // What an integration does through the staff API is recorded under its name.
-  const kind = integration && actorKind !== ActorKind.CUSTOMER && actorKind !== ActorKind.SYSTEM ? ActorKind.INTEGRATION
-    : actorKind ?? (ctx.actor ? ActorKind.STAFF : ActorKind.SYSTEM);
-  const actorUserId = kind === ActorKind.STAFF ? ctx.actor?.userId ?? null : null;
+  const kind =
+    integration && actorKind !== ActorKind.CUSTOMER && actorKind !== ActorKind.SYSTEM
+      ? ActorKind.INTEGRATION
+      : (actorKind ?? (ctx.actor ? ActorKind.STAFF : ActorKind.SYSTEM));
+  const actorUserId = kind === ActorKind.STAFF ? (ctx.actor?.userId ?? null) : null;
   const actorIntegrationId = kind === ActorKind.INTEGRATION ? integration!.id : null;
   const moved = entry.previousDepartmentId !== undefined;
   const webhookEvent = webhookEventOf(entry.type, entry.data, entry.detail);
@@ -73,9 +75,22 @@ export async function appendTimeline(ctx: RequestContext, entry: TimelineEntry, 
         WHERE $14::text IS NOT NULL
      )
      SELECT * FROM o`,
-    [entry.complaintId, entry.type, entry.fromStage ?? null, entry.toStage ?? null, kind, actorUserId,
-      JSON.stringify(entry.data ?? {}), moved, entry.previousDepartmentId ?? null,
-      isPublicChange(entry.type, entry.data), JSON.stringify(entry.detail ?? {}), entry.at ?? null, actorIntegrationId, webhookEvent],
+    [
+      entry.complaintId,
+      entry.type,
+      entry.fromStage ?? null,
+      entry.toStage ?? null,
+      kind,
+      actorUserId,
+      JSON.stringify(entry.data ?? {}),
+      moved,
+      entry.previousDepartmentId ?? null,
+      isPublicChange(entry.type, entry.data),
+      JSON.stringify(entry.detail ?? {}),
+      entry.at ?? null,
+      actorIntegrationId,
+      webhookEvent,
+    ],
   );
   if (!row) throw new Error(`appendTimeline: complaint ${entry.complaintId} is not visible in this transaction`);
   ctx.recordEvent(eventFromRow(row));

@@ -33,7 +33,9 @@ class DepartmentsArgs {
 @Resolver(() => Department)
 export class DepartmentResolver {
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => [Department], { description: 'Departments of your company by name: those offered for new work, or with includeArchived all of them' })
+  @Query(() => [Department], {
+    description: 'Departments of your company by name: those offered for new work, or with includeArchived all of them',
+  })
   async departments(@Args() { includeArchived }: DepartmentsArgs, @Ctx() gql: GraphQLContext): Promise<Department[]> {
     return listDepartments(await gql.staff(), includeArchived);
   }
@@ -51,7 +53,10 @@ export class DepartmentResolver {
   }
 
   @Allow(Action.MANAGE_DEPARTMENTS)
-  @Mutation(() => Department, { description: 'Offered for no new work from now on; refused while it has open complaints (OPEN_COMPLAINTS, with openComplaints) or an SLA policy escalates into it (IN_USE)' })
+  @Mutation(() => Department, {
+    description:
+      'Offered for no new work from now on; refused while it has open complaints (OPEN_COMPLAINTS, with openComplaints) or an SLA policy escalates into it (IN_USE)',
+  })
   async archiveDepartment(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Department> {
     return archiveDepartment(await gql.staff(), entityId(id, 'id'));
   }

@@ -11,7 +11,13 @@ export function listDepartments(ctx: RequestContext, includeArchived: boolean): 
 }
 
 export async function createDepartment(ctx: RequestContext, name: string): Promise<Department> {
-  const department = ctx.manager.create(Department, { tenantId: ctx.tenantId, id: randomUUID(), name: name.trim(), createdAt: new Date(), archivedAt: null });
+  const department = ctx.manager.create(Department, {
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    name: name.trim(),
+    createdAt: new Date(),
+    archivedAt: null,
+  });
   await ctx.manager.insert(Department, department);
   return department;
 }
@@ -36,17 +42,30 @@ export async function archiveDepartment(ctx: RequestContext, id: string): Promis
   // has committed by then and is counted below, and work that comes later sees it archived. An archived one is not
   // written again.
   if (!(await lockDepartment(ctx, id)).archived) await ctx.query('UPDATE departments SET archived_at = now() WHERE id = $1', [id]);
-  const [open] = await ctx.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM complaints WHERE department_id = $1 AND stage = ANY($2)', [id, OPEN_STAGES]);
+  const [open] = await ctx.query<{ n: number }>('SELECT count(*)::int AS n FROM complaints WHERE department_id = $1 AND stage = ANY($2)', [
+    id,
+    OPEN_STAGES,
+  ]);
   if (open!.n > 0) {
-    throw new AppError('BAD_USER_INPUT', `the department has ${open!.n} open complaint(s); move them to another department or finish them first`, {
-      reason: 'OPEN_COMPLAINTS', openComplaints: open!.n,
-    });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `the department has ${open!.n} open complaint(s); move them to another department or finish them first`,
+      {
+        reason: 'OPEN_COMPLAINTS',
+        openComplaints: open!.n,
+      },
+    );
   }
   const policies = await ctx.query<{ name: string }>(
-    `SELECT name FROM sla_policies WHERE escalation->>'reassignToDepartmentId' = $1 ORDER BY name`, [id]);
+    `SELECT name FROM sla_policies WHERE escalation->>'reassignToDepartmentId' = $1 ORDER BY name`,
+    [id],
+  );
   if (policies.length) {
-    throw new AppError('BAD_USER_INPUT', `SLA policies escalate into this department: ${policies.map((p) => JSON.stringify(p.name)).join(', ')}`, { reason: 'IN_USE' });
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `SLA policies escalate into this department: ${policies.map((p) => JSON.stringify(p.name)).join(', ')}`,
+      { reason: 'IN_USE' },
+    );
   }
   return ctx.manager.findOneByOrFail(Department, { id });
 }
@@ -60,7 +79,9 @@ export async function restoreDepartment(ctx: RequestContext, id: string): Promis
 /** Locks the department's row as an update of it would (NOT_FOUND when there is none); whether it is archived. */
 async function lockDepartment(ctx: RequestContext, id: string): Promise<{ archived: boolean }> {
   const [department] = await ctx.query<{ archived: boolean }>(
-    'SELECT archived_at IS NOT NULL AS archived FROM departments WHERE id = $1 FOR NO KEY UPDATE', [id]);
+    'SELECT archived_at IS NOT NULL AS archived FROM departments WHERE id = $1 FOR NO KEY UPDATE',
+    [id],
+  );
   if (!department) throw notFound('department');
   return department;
 }

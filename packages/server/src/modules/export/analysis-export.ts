@@ -4,7 +4,12 @@ import { Cause, type CodedEntry } from '../cause/cause.entity.js';
 import * as analysis from '../analysis/analysis.service.js';
 import * as surveys from '../analysis/survey-figures.js';
 import {
-  AnalysisFilterInput, ParetoDimension, RepeatKey, SurveyBreakdown, type ParetoBar, type ParetoMeasure,
+  AnalysisFilterInput,
+  ParetoDimension,
+  RepeatKey,
+  SurveyBreakdown,
+  type ParetoBar,
+  type ParetoMeasure,
 } from '../analysis/analysis.types.js';
 import { LABELS, localDateTime } from './complaint-export.js';
 import { ANALYSIS_LABELS, ANALYSIS_TABLES, type AnalysisLabels, type AnalysisTable } from './analysis-export.labels.js';
@@ -44,8 +49,13 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       return {
         headers: [t.period, t.stage, t.entered, t.rejected, [t.reasons, 40]],
         rows: stages.map((s) => [
-          w.period(s.period), STAGE_WORDS[w.lang][s.stage], s.entered, s.rejected,
-          s.rejectedBy.map((r) => `${r.rejectionReason ? `${r.rejectionReason.code} — ${w.name(r.rejectionReason)}` : t.uncodedReason}: ${r.count}`).join('; ') || null,
+          w.period(s.period),
+          STAGE_WORDS[w.lang][s.stage],
+          s.entered,
+          s.rejected,
+          s.rejectedBy
+            .map((r) => `${r.rejectionReason ? `${r.rejectionReason.code} — ${w.name(r.rejectionReason)}` : t.uncodedReason}: ${r.count}`)
+            .join('; ') || null,
         ]),
       };
     },
@@ -61,8 +71,13 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       return {
         headers: [[w.l.dimension[by], 32], ...(coded ? [t.code] : []), t.complaints, w.l.measure[measure], t.share, t.cumulative, t.vital],
         rows: result.bars.map((b) => [
-          barName(b, w), ...(coded ? [b.cause?.code ?? b.rejectionReason?.code ?? b.group] : []),
-          b.complaints, b.value, share(b.share), share(b.cumulativeShare), b.vital ? t.yes : null,
+          barName(b, w),
+          ...(coded ? [b.cause?.code ?? b.rejectionReason?.code ?? b.group] : []),
+          b.complaints,
+          b.value,
+          share(b.share),
+          share(b.cumulativeShare),
+          b.vital ? t.yes : null,
         ]),
       };
     },
@@ -88,14 +103,22 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       const rows = await analysis.slaCompliance(ctx, filterOf(ask));
       const ids = [...new Set(rows.map((r) => r.departmentId).filter((id): id is string => id !== null))];
       const departments = await ctx.loaders.department.loadMany(ids);
-      const names = new Map(ids.map((id, i) => {
-        const d = departments[i];
-        return [id, d && !(d instanceof Error) ? d.name : id];
-      }));
+      const names = new Map(
+        ids.map((id, i) => {
+          const d = departments[i];
+          return [id, d && !(d instanceof Error) ? d.name : id];
+        }),
+      );
       return {
         headers: [t.period, t.clock, [t.department, 24], t.stopped, t.met, t.missed, t.compliance],
         rows: rows.map((r) => [
-          w.period(r.period), w.l.clock[r.clock], r.departmentId ? names.get(r.departmentId)! : t.noDepartment, r.total, r.met, r.missed, share(r.compliance),
+          w.period(r.period),
+          w.l.clock[r.clock],
+          r.departmentId ? names.get(r.departmentId)! : t.noDepartment,
+          r.total,
+          r.met,
+          r.missed,
+          share(r.compliance),
         ]),
       };
     },
@@ -109,8 +132,13 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       return {
         headers: [t.period, t.stage, t.visits, h(t.medianWorking), h(t.p90Working), h(t.medianCalendar), h(t.p90Calendar)],
         rows: rows.map((r) => [
-          w.period(r.period), STAGE_WORDS[w.lang][r.stage], r.visits,
-          hours(r.medianWorkingSeconds), hours(r.p90WorkingSeconds), hours(r.medianCalendarSeconds), hours(r.p90CalendarSeconds),
+          w.period(r.period),
+          STAGE_WORDS[w.lang][r.stage],
+          r.visits,
+          hours(r.medianWorkingSeconds),
+          hours(r.p90WorkingSeconds),
+          hours(r.medianCalendarSeconds),
+          hours(r.p90CalendarSeconds),
         ]),
       };
     },
@@ -167,7 +195,15 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       const rows = await surveys.surveyResponseRates(ctx, filterOf(ask), by);
       return {
         headers: [t.period, [w.l.surveyBy[by], 28], t.invited, t.answered, t.responseRate, t.responses, t.lowSample],
-        rows: rows.map((r) => [w.period(r.period), surveyKey(by, r, t), r.invited, r.answered, share(r.responseRate), r.responses, r.lowSample ? t.yes : null]),
+        rows: rows.map((r) => [
+          w.period(r.period),
+          surveyKey(by, r, t),
+          r.invited,
+          r.answered,
+          share(r.responseRate),
+          r.responses,
+          r.lowSample ? t.yes : null,
+        ]),
       };
     },
   },
@@ -178,11 +214,33 @@ const TABLES: Record<AnalysisTable, { query: string; read(ctx: RequestContext, a
       const by = ask.values.by as SurveyBreakdown;
       const rows = await surveys.surveyScores(ctx, filterOf(ask), by);
       return {
-        headers: [t.period, [w.l.surveyBy[by], 28], [t.parameter, 22], t.scale, t.answers, t.scoreAverage, t.csatSatisfied,
-          t.promoters, t.passives, t.detractors, t.nps, t.lowSample],
+        headers: [
+          t.period,
+          [w.l.surveyBy[by], 28],
+          [t.parameter, 22],
+          t.scale,
+          t.answers,
+          t.scoreAverage,
+          t.csatSatisfied,
+          t.promoters,
+          t.passives,
+          t.detractors,
+          t.nps,
+          t.lowSample,
+        ],
         rows: rows.map((r) => [
-          w.period(r.period), surveyKey(by, r, t), w.l.parameter[r.parameter], w.l.scale[r.type as 'CSAT'], r.answers, r.average,
-          share(r.satisfiedShare), share(r.promoterShare), share(r.passiveShare), share(r.detractorShare), r.nps, r.lowSample ? t.yes : null,
+          w.period(r.period),
+          surveyKey(by, r, t),
+          w.l.parameter[r.parameter],
+          w.l.scale[r.type as 'CSAT'],
+          r.answers,
+          r.average,
+          share(r.satisfiedShare),
+          share(r.promoterShare),
+          share(r.passiveShare),
+          share(r.detractorShare),
+          r.nps,
+          r.lowSample ? t.yes : null,
         ]),
       };
     },
@@ -219,7 +277,8 @@ function source(table: AnalysisTable): ExportSource<ExportRequest> {
         const lang = ask.lang ?? company.locale;
         const l = ANALYSIS_LABELS[lang];
         const words: Words = {
-          lang, l,
+          lang,
+          l,
           period: (at) => (at ? localDateTime(at, company.timeZone)!.slice(0, 10) : l.words.wholePeriod),
           name: (entry) => (lang === 'en' ? entry.nameEn : entry.nameRu),
         };
@@ -239,4 +298,7 @@ async function* once<R>(rows: R[]): AsyncGenerator<R[]> {
 }
 
 /** Every analysis table's export, by its path under /exports/analysis/. */
-export const ANALYSIS_SOURCES = Object.fromEntries(ANALYSIS_TABLES.map((table) => [table, source(table)])) as Record<AnalysisTable, ExportSource<ExportRequest>>;
+export const ANALYSIS_SOURCES = Object.fromEntries(ANALYSIS_TABLES.map((table) => [table, source(table)])) as Record<
+  AnalysisTable,
+  ExportSource<ExportRequest>
+>;

@@ -5,7 +5,14 @@ import { readComplaintPage } from '../complaint/complaint.queries.js';
 import { encodeCursor, type ComplaintOrdering } from '../complaint/complaint.order.js';
 import type { ComplaintFilter } from '../complaint/dto/complaint-filter.input.js';
 import { parseComplaintExport, type ComplaintExportRequest, type ExportLanguage } from './export.params.js';
-import { companySettings, inStaffUnit, type CompanySettings, type ExportReader, type ExportSource, type ExportedTable } from './export.source.js';
+import {
+  companySettings,
+  inStaffUnit,
+  type CompanySettings,
+  type ExportReader,
+  type ExportSource,
+  type ExportedTable,
+} from './export.source.js';
 import type { TableColumn } from './table-writer.js';
 import { wallClock } from '../sla/business-time.js';
 
@@ -21,7 +28,20 @@ export interface ComplaintExportRow {
 }
 
 type Labels = {
-  columns: Record<'number' | 'subject' | 'customer' | 'stage' | 'priority' | 'channel' | 'category' | 'department' | 'assignee' | 'deadline' | 'receivedAt', string>;
+  columns: Record<
+    | 'number'
+    | 'subject'
+    | 'customer'
+    | 'stage'
+    | 'priority'
+    | 'channel'
+    | 'category'
+    | 'department'
+    | 'assignee'
+    | 'deadline'
+    | 'receivedAt',
+    string
+  >;
   stage: Record<Stage, string>;
   priority: Record<Priority, string>;
   channel: Record<Channel, string>;
@@ -37,12 +57,27 @@ type Labels = {
 export const LABELS: Record<ExportLanguage, Labels> = {
   en: {
     columns: {
-      number: 'Number', subject: 'Subject', customer: 'Customer', stage: 'Stage', priority: 'Priority', channel: 'Channel',
-      category: 'Category', department: 'Department', assignee: 'Assignee', deadline: 'Deadline', receivedAt: 'Received',
+      number: 'Number',
+      subject: 'Subject',
+      customer: 'Customer',
+      stage: 'Stage',
+      priority: 'Priority',
+      channel: 'Channel',
+      category: 'Category',
+      department: 'Department',
+      assignee: 'Assignee',
+      deadline: 'Deadline',
+      receivedAt: 'Received',
     },
     stage: {
-      RECEIVED: 'Received', REGISTERED: 'Registered', ANALYSIS: 'Analysis', DECISION: 'Decision',
-      IMPLEMENTATION: 'Implementation', FEEDBACK: 'Feedback', CLOSED: 'Closed', REJECTED: 'Rejected',
+      RECEIVED: 'Received',
+      REGISTERED: 'Registered',
+      ANALYSIS: 'Analysis',
+      DECISION: 'Decision',
+      IMPLEMENTATION: 'Implementation',
+      FEEDBACK: 'Feedback',
+      CLOSED: 'Closed',
+      REJECTED: 'Rejected',
     },
     priority: { LOW: 'Low', NORMAL: 'Normal', HIGH: 'High', URGENT: 'Urgent' },
     channel: { WEB: 'Web', EMAIL: 'E-mail', PHONE: 'Phone', IN_PERSON: 'In person', API: 'API', CHAT: 'Chat' },
@@ -50,12 +85,27 @@ export const LABELS: Record<ExportLanguage, Labels> = {
   },
   ru: {
     columns: {
-      number: 'Номер', subject: 'Тема', customer: 'Клиент', stage: 'Стадия', priority: 'Приоритет', channel: 'Канал',
-      category: 'Категория', department: 'Отдел', assignee: 'Исполнитель', deadline: 'Срок', receivedAt: 'Получено',
+      number: 'Номер',
+      subject: 'Тема',
+      customer: 'Клиент',
+      stage: 'Стадия',
+      priority: 'Приоритет',
+      channel: 'Канал',
+      category: 'Категория',
+      department: 'Отдел',
+      assignee: 'Исполнитель',
+      deadline: 'Срок',
+      receivedAt: 'Получено',
     },
     stage: {
-      RECEIVED: 'Получено', REGISTERED: 'Зарегистрировано', ANALYSIS: 'Анализ', DECISION: 'Решение',
-      IMPLEMENTATION: 'Исполнение', FEEDBACK: 'Обратная связь', CLOSED: 'Закрыто', REJECTED: 'Отклонено',
+      RECEIVED: 'Получено',
+      REGISTERED: 'Зарегистрировано',
+      ANALYSIS: 'Анализ',
+      DECISION: 'Решение',
+      IMPLEMENTATION: 'Исполнение',
+      FEEDBACK: 'Обратная связь',
+      CLOSED: 'Закрыто',
+      REJECTED: 'Отклонено',
     },
     priority: { LOW: 'Низкий', NORMAL: 'Обычный', HIGH: 'Высокий', URGENT: 'Срочный' },
     channel: { WEB: 'Сайт', EMAIL: 'Эл. почта', PHONE: 'Телефон', IN_PERSON: 'Лично', API: 'API', CHAT: 'Чат' },
@@ -95,7 +145,17 @@ export function complaintColumns(lang: ExportLanguage, timeZone: string): Array<
 
 /** What the columns read of a complaint: only these are selected. */
 const SHOWN: ReadonlyArray<keyof Complaint> = [
-  'number', 'subject', 'customerName', 'stage', 'priority', 'channel', 'categoryId', 'departmentId', 'assigneeId', 'slaDueAt', 'receivedAt',
+  'number',
+  'subject',
+  'customerName',
+  'stage',
+  'priority',
+  'channel',
+  'categoryId',
+  'departmentId',
+  'assigneeId',
+  'slaDueAt',
+  'receivedAt',
 ];
 
 /**
@@ -108,17 +168,21 @@ const SHOWN: ReadonlyArray<keyof Complaint> = [
  * list's own keyset cursor.
  */
 export async function complaintPages(
-  reader: ExportReader, filter: ComplaintFilter | null, order: ComplaintOrdering, pageSize = EXPORT_PAGE,
+  reader: ExportReader,
+  filter: ComplaintFilter | null,
+  order: ComplaintOrdering,
+  pageSize = EXPORT_PAGE,
 ): Promise<{ company: CompanySettings; batches: AsyncIterable<ComplaintExportRow[]> }> {
   let company: CompanySettings | null = null;
   const names: Names = new Map();
-  const readPage = (after: string | null) => inStaffUnit(reader, async (ctx) => {
-    company ??= await companySettings(ctx);
-    const page = await readComplaintPage(ctx, filter, pageSize, after, order, SHOWN);
-    const rows = await withNames(ctx, page.rows, names);
-    const last = page.rows.at(-1);
-    return { rows, next: page.hasNextPage && last ? encodeCursor(order, last) : null };
-  });
+  const readPage = (after: string | null) =>
+    inStaffUnit(reader, async (ctx) => {
+      company ??= await companySettings(ctx);
+      const page = await readComplaintPage(ctx, filter, pageSize, after, order, SHOWN);
+      const rows = await withNames(ctx, page.rows, names);
+      const last = page.rows.at(-1);
+      return { rows, next: page.hasNextPage && last ? encodeCursor(order, last) : null };
+    });
   let first: Awaited<ReturnType<typeof readPage>> | null = await readPage(null);
   async function* batches(): AsyncGenerator<ComplaintExportRow[]> {
     let next = first!.next;
@@ -142,7 +206,13 @@ export const complaintSource: ExportSource<ComplaintExportRequest> = {
   async read(reader, ask) {
     const { company, batches } = await complaintPages(reader, ask.filter, ask.order);
     const lang = ask.lang ?? company.locale;
-    return { company, name: 'complaints', sheetName: LABELS[lang].sheet, columns: complaintColumns(lang, company.timeZone), batches } as ExportedTable;
+    return {
+      company,
+      name: 'complaints',
+      sheetName: LABELS[lang].sheet,
+      columns: complaintColumns(lang, company.timeZone),
+      batches,
+    } as ExportedTable;
   },
 };
 
@@ -154,8 +224,13 @@ type Names = Map<string, string | null>;
  * the departments, assignees and categories not met on an earlier page.
  */
 async function withNames(ctx: RequestContext, complaints: Complaint[], names: Names): Promise<ComplaintExportRow[]> {
-  const missing = (pick: (c: Complaint) => string | null) => [...new Set(complaints.map(pick).filter((id): id is string => !!id && !names.has(id)))];
-  const load = async (loader: { loadMany(keys: string[]): Promise<Array<{ id: string; name: string } | null | Error>> }, keys: string[]) => {
+  const missing = (pick: (c: Complaint) => string | null) => [
+    ...new Set(complaints.map(pick).filter((id): id is string => !!id && !names.has(id))),
+  ];
+  const load = async (
+    loader: { loadMany(keys: string[]): Promise<Array<{ id: string; name: string } | null | Error>> },
+    keys: string[],
+  ) => {
     const rows = await loader.loadMany(keys);
     keys.forEach((id, i) => {
       const row = rows[i];
@@ -163,11 +238,23 @@ async function withNames(ctx: RequestContext, complaints: Complaint[], names: Na
     });
   };
   // One after another: the statements of a unit of work share its one connection.
-  await load(ctx.loaders.department, missing((c) => c.departmentId));
-  await load(ctx.loaders.user, missing((c) => c.assigneeId));
-  await load(ctx.loaders.category, missing((c) => c.categoryId));
-  const name = (id: string | null) => (id ? names.get(id) ?? null : null);
+  await load(
+    ctx.loaders.department,
+    missing((c) => c.departmentId),
+  );
+  await load(
+    ctx.loaders.user,
+    missing((c) => c.assigneeId),
+  );
+  await load(
+    ctx.loaders.category,
+    missing((c) => c.categoryId),
+  );
+  const name = (id: string | null) => (id ? (names.get(id) ?? null) : null);
   return complaints.map((complaint) => ({
-    complaint, department: name(complaint.departmentId), assignee: name(complaint.assigneeId), category: name(complaint.categoryId),
+    complaint,
+    department: name(complaint.departmentId),
+    assignee: name(complaint.assigneeId),
+    category: name(complaint.categoryId),
   }));
 }

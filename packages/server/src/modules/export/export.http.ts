@@ -37,7 +37,8 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
     const now = running.get(tenantId);
     if (over(limits.perCompany, now)) {
       throw new AppError('RATE_LIMITED', `your company already runs ${now} exports at once; wait for one to finish`, {
-        reason: 'CONCURRENT_EXPORTS', retryAfterSeconds: 5,
+        reason: 'CONCURRENT_EXPORTS',
+        retryAfterSeconds: 5,
       });
     }
     running.add(tenantId);
@@ -68,7 +69,13 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
     return { caller: { staff: claims }, tenantId: claims.tenantId };
   }
 
-  async function exportTable(req: IncomingMessage, res: ServerResponse, source: ExportSource<never>, format: TableFormat, url: URL): Promise<void> {
+  async function exportTable(
+    req: IncomingMessage,
+    res: ServerResponse,
+    source: ExportSource<never>,
+    format: TableFormat,
+    url: URL,
+  ): Promise<void> {
     const token = bearer(req.headers.authorization);
     if (!token) throw new AppError('UNAUTHENTICATED', 'sign in first (Authorization: Bearer <token>)');
     const address = clientAddress(req, deps.trustedProxies);
@@ -116,7 +123,8 @@ export function createExportRoutes(deps: ServerDeps, staffSchema: GraphQLSchema,
         return;
       }
       // As the GraphQL endpoint words it: a statement timeout is QUERY_TIMEOUT, no connection in time BUSY; the unexpected is logged there.
-      if (!sendError(res, codedError(err))) sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal server error' } });
+      if (!sendError(res, codedError(err)))
+        sendJson(res, 500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal server error' } });
     });
     return true;
   };

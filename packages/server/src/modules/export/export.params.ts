@@ -1,6 +1,14 @@
 import {
-  GraphQLError, astFromValue, getNamedType, getVariableValues, isInputObjectType, parse, print,
-  type GraphQLArgument, type GraphQLSchema, type VariableDefinitionNode,
+  GraphQLError,
+  astFromValue,
+  getNamedType,
+  getVariableValues,
+  isInputObjectType,
+  parse,
+  print,
+  type GraphQLArgument,
+  type GraphQLSchema,
+  type VariableDefinitionNode,
 } from 'graphql';
 import { validate } from 'class-validator';
 import { badInput, formatError } from '../../graphql/errors.js';
@@ -30,7 +38,10 @@ export interface ExportArguments {
  * variable definitions with the query's types and defaults.
  */
 export function exportArguments(
-  schema: GraphQLSchema, query: string, inputs: Record<string, new () => object> = {}, only?: readonly string[],
+  schema: GraphQLSchema,
+  query: string,
+  inputs: Record<string, new () => object> = {},
+  only?: readonly string[],
 ): ExportArguments {
   const field = schema.getQueryType()?.getFields()[query];
   if (!field) throw new Error(`the staff schema has no query ${query}`);
@@ -60,10 +71,12 @@ export interface ExportRequest {
  */
 export async function readExportRequest(schema: GraphQLSchema, spec: ExportArguments, params: URLSearchParams): Promise<ExportRequest> {
   for (const key of params.keys()) {
-    if (key !== 'lang' && !spec.names.includes(key)) throw badInput(`unknown parameter ${key}; the export takes ${[...spec.names, 'lang'].join(', ')}`);
+    if (key !== 'lang' && !spec.names.includes(key))
+      throw badInput(`unknown parameter ${key}; the export takes ${[...spec.names, 'lang'].join(', ')}`);
   }
   const lang = params.get('lang');
-  if (lang !== null && lang !== 'ru' && lang !== 'en') throw badInput('lang must be ru or en', { fields: [{ field: 'lang', messages: ['must be ru or en'] }] });
+  if (lang !== null && lang !== 'ru' && lang !== 'en')
+    throw badInput('lang must be ru or en', { fields: [{ field: 'lang', messages: ['must be ru or en'] }] });
   const variables: Record<string, unknown> = {};
   for (const d of spec.definitions) {
     const name = d.variable.name.value;
@@ -76,7 +89,8 @@ export async function readExportRequest(schema: GraphQLSchema, spec: ExportArgum
   const hidden = hiddenTextIn(variables, spec.document);
   if (hidden) {
     throw badInput(`${hidden} contains control or invisible characters (zero-width, bidi controls); remove them`, {
-      reason: 'INVISIBLE_CHARACTERS', fields: [{ field: hidden.slice(1), reason: 'INVISIBLE_CHARACTERS' }],
+      reason: 'INVISIBLE_CHARACTERS',
+      fields: [{ field: hidden.slice(1), reason: 'INVISIBLE_CHARACTERS' }],
     });
   }
   const coerced = getVariableValues(schema, spec.definitions, variables, { maxErrors: 1 });
@@ -90,7 +104,10 @@ export async function readExportRequest(schema: GraphQLSchema, spec: ExportArgum
     const errors = await validate(input, { forbidUnknownValues: false });
     if (errors.length) {
       const nested = errors.map((e) => ({ ...e, property: `${name}.${e.property}` }));
-      const formatted = formatError(new GraphQLError('Argument Validation Error', { extensions: { code: 'BAD_USER_INPUT', validationErrors: nested } }).toJSON(), null);
+      const formatted = formatError(
+        new GraphQLError('Argument Validation Error', { extensions: { code: 'BAD_USER_INPUT', validationErrors: nested } }).toJSON(),
+        null,
+      );
       throw badInput(formatted.message, { fields: formatted.extensions?.fields as never });
     }
     values[name] = input;

@@ -20,7 +20,9 @@ export interface CompanySettings {
  * user, that `verifyApiKey` found; checked again in every unit of work as the
  * GraphQL endpoint checks it in every request: revoked, expired, address).
  */
-export type ExportCaller = { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> } | { apiKey: string; integration: Pick<Actor, 'tenantId' | 'userId'> };
+export type ExportCaller =
+  | { staff: Pick<TokenClaims, 'tenantId' | 'userId' | 'credentialsVersion'> }
+  | { apiKey: string; integration: Pick<Actor, 'tenantId' | 'userId'> };
 
 /** Who reads an export, and under which declaration: the staff query's own `@Allow`. */
 export interface ExportReader {
@@ -65,17 +67,24 @@ export function allowanceOf(schema: GraphQLSchema, query: string): Exclude<Allow
  * security through the company's role; committed when it succeeds.
  */
 export function inStaffUnit<T>(reader: ExportReader, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-  return inUnit(reader.dataSource, async (uow) => {
-    const actor = 'apiKey' in reader.caller
-      ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress, reader.caller.integration)
-      : await enterAsStaff(uow, reader.caller.staff);
-    admit(reader.allowance, actor);
-    return work(new RequestContext(actor.tenantId, actor, await uow.manager(), uow));
-  }, { clientAddress: reader.clientAddress });
+  return inUnit(
+    reader.dataSource,
+    async (uow) => {
+      const actor =
+        'apiKey' in reader.caller
+          ? await enterAsIntegration(uow, reader.caller.apiKey, reader.clientAddress, reader.caller.integration)
+          : await enterAsStaff(uow, reader.caller.staff);
+      admit(reader.allowance, actor);
+      return work(new RequestContext(actor.tenantId, actor, await uow.manager(), uow));
+    },
+    { clientAddress: reader.clientAddress },
+  );
 }
 
 /** The company's language and time zone, which the headers and times follow. */
 export async function companySettings(ctx: RequestContext): Promise<CompanySettings> {
-  const [row] = await ctx.query<{ locale: string; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [ctx.tenantId]);
+  const [row] = await ctx.query<{ locale: string; time_zone: string }>('SELECT locale, time_zone FROM tenants WHERE id = $1', [
+    ctx.tenantId,
+  ]);
   return { locale: row?.locale === 'en' ? 'en' : 'ru', timeZone: row?.time_zone ?? 'UTC' };
 }

@@ -109,7 +109,9 @@ async function writeXlsx<R>(out: Writable, { columns, batches, sheetName = 'Shee
   }
   sheet.commit();
   await workbook.commit();
-  await new Promise<void>((resolve) => (out.writableFinished || out.destroyed ? resolve() : out.once('finish', resolve).once('close', resolve)));
+  await new Promise<void>((resolve) =>
+    out.writableFinished || out.destroyed ? resolve() : out.once('finish', resolve).once('close', resolve),
+  );
 }
 
 /** Numbers stay numbers (a spreadsheet sums them); text is neutralised. */
@@ -130,7 +132,9 @@ async function send(out: Writable, text: string): Promise<void> {
  */
 function sheetPipes(sheet: ExcelJS.Worksheet): QueuedWriter[] {
   const pipes = (sheet as unknown as { stream?: { pipes?: unknown } }).stream?.pipes;
-  return Array.isArray(pipes) ? pipes.filter((p): p is QueuedWriter => typeof (p as QueuedWriter)?._writableState?.length === 'number') : [];
+  return Array.isArray(pipes)
+    ? pipes.filter((p): p is QueuedWriter => typeof (p as QueuedWriter)?._writableState?.length === 'number')
+    : [];
 }
 
 /** A writable of readable-stream 3 (archiver's), which has no writableLength or writableNeedDrain: its state says how much waits. */

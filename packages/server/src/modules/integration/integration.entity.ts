@@ -33,7 +33,7 @@ export class Integration {
   @Column('timestamptz', { nullable: true })
   expiresAt!: Date | null;
 
-  @Field({ description: 'The key\'s public part (rk_<prefix>_…), to tell keys apart' })
+  @Field({ description: "The key's public part (rk_<prefix>_…), to tell keys apart" })
   @Column('text')
   keyPrefix!: string;
 

@@ -25,22 +25,37 @@ export async function createIntegration(ctx: RequestContext, input: CreateIntegr
   const problems = input.ipAllowlist
     .map((entry, i) => ({ field: `ipAllowlist.${i}`, problem: allowlistEntryProblem(entry) }))
     .filter((p) => p.problem);
-  if (problems.length) throw badInput(problems.map((p) => `${p.field}: ${p.problem}`).join('; '), {
-    fields: problems.map((p) => ({ field: p.field, messages: [p.problem!] })),
-  });
+  if (problems.length)
+    throw badInput(problems.map((p) => `${p.field}: ${p.problem}`).join('; '), {
+      fields: problems.map((p) => ({ field: p.field, messages: [p.problem!] })),
+    });
   if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
     throw badInput('expiresAt must be in the future', { fields: [{ field: 'expiresAt', messages: ['must be in the future'] }] });
   }
   const departmentIds = [...new Set(input.departmentIds ?? [])];
   if (departmentIds.length) {
-    const [{ found }] = await ctx.query<{ found: number }>('SELECT count(*)::int AS found FROM departments WHERE id = ANY($1::uuid[])', [departmentIds]);
-    if (found !== departmentIds.length) throw badInput('a department does not exist', { reason: 'REFERENCE', fields: [{ field: 'departmentIds', reason: 'REFERENCE' }] });
+    const [{ found }] = await ctx.query<{ found: number }>('SELECT count(*)::int AS found FROM departments WHERE id = ANY($1::uuid[])', [
+      departmentIds,
+    ]);
+    if (found !== departmentIds.length)
+      throw badInput('a department does not exist', { reason: 'REFERENCE', fields: [{ field: 'departmentIds', reason: 'REFERENCE' }] });
   }
   const { key, prefix, hash } = newApiKey();
   const integration = ctx.manager.create(Integration, {
-    tenantId: ctx.tenantId, id: randomUUID(), name: input.name.trim(), scopes: [...new Set(input.scopes)], departmentIds,
-    ipAllowlist: input.ipAllowlist.map((e) => e.trim()), expiresAt: input.expiresAt ?? null, keyPrefix: prefix, keyHash: hash,
-    createdBy: ctx.staff.userId, createdAt: new Date(), revokedAt: null, lastUsedAt: null, lastUsedAddress: null,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    name: input.name.trim(),
+    scopes: [...new Set(input.scopes)],
+    departmentIds,
+    ipAllowlist: input.ipAllowlist.map((e) => e.trim()),
+    expiresAt: input.expiresAt ?? null,
+    keyPrefix: prefix,
+    keyHash: hash,
+    createdBy: ctx.staff.userId,
+    createdAt: new Date(),
+    revokedAt: null,
+    lastUsedAt: null,
+    lastUsedAddress: null,
   });
   await unlessTaken('name', 'an integration with this name exists', () => ctx.manager.insert(Integration, integration));
   return { integration, key };
@@ -96,11 +111,17 @@ export interface CheckedKey {
  */
 export function verifyApiKey(dataSource: DataSource, key: string, address: string): Promise<CheckedKey> {
   const prefix = wellFormedPrefix(key);
-  return inUnit(dataSource, async (uow) => {
-    const [found] = await (await uow.manager()).query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
-    if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
-    return checkKey(uow, key, address, found.id);
-  }, { clientAddress: address });
+  return inUnit(
+    dataSource,
+    async (uow) => {
+      const [found] = await (
+        await uow.manager()
+      ).query<Array<{ id: string | null }>>('SELECT tenant_id_by_api_key_prefix($1) AS id', [prefix]);
+      if (!found?.id) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+      return checkKey(uow, key, address, found.id);
+    },
+    { clientAddress: address },
+  );
 }
 
 /**
@@ -121,13 +142,21 @@ async function checkKey(uow: UnitOfWork, key: string, address: string, tenantId:
              (last_used_at IS NULL OR last_used_at < now() - interval '1 minute') AS stale_use
         FROM integrations WHERE key_prefix = '${prefix}'`,
   });
-  if (!row || !secretMatches(key, row.key_hash) || (integrationId && row.id !== integrationId)) throw new AppError('UNAUTHENTICATED', 'unknown API key');
+  if (!row || !secretMatches(key, row.key_hash) || (integrationId && row.id !== integrationId))
+    throw new AppError('UNAUTHENTICATED', 'unknown API key');
   if (row.revoked_at) throw new AppError('UNAUTHENTICATED', 'this API key was revoked', { reason: 'KEY_REVOKED' });
-  if (row.expires_at && row.expires_at.getTime() <= Date.now()) throw new AppError('UNAUTHENTICATED', 'this API key has expired', { reason: 'KEY_EXPIRED' });
+  if (row.expires_at && row.expires_at.getTime() <= Date.now())
+    throw new AppError('UNAUTHENTICATED', 'this API key has expired', { reason: 'KEY_EXPIRED' });
   if (!addressAllowed(row.ip_allowlist, address)) {
     throw new AppError('FORBIDDEN', 'this API key may not be used from this address', { reason: 'ADDRESS_NOT_ALLOWED' });
   }
-  const actor = { userId: row.id, tenantId, roles: [], departmentIds: row.department_ids, integration: { id: row.id, name: row.name, scopes: row.scopes } };
+  const actor = {
+    userId: row.id,
+    tenantId,
+    roles: [],
+    departmentIds: row.department_ids,
+    integration: { id: row.id, name: row.name, scopes: row.scopes },
+  };
   return { actor, staleUse: row.stale_use };
 }
 
@@ -138,16 +167,25 @@ async function checkKey(uow: UnitOfWork, key: string, address: string, tenantId:
  */
 export async function recordKeyUse(uow: UnitOfWork, { actor, staleUse }: CheckedKey, address: string): Promise<void> {
   if (!staleUse) return;
-  await (await uow.manager()).query(
+  await (
+    await uow.manager()
+  ).query(
     `UPDATE integrations SET last_used_at = now(), last_used_address = $2
-      WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, [actor.userId, address]);
+      WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+    [actor.userId, address],
+  );
 }
 
 /**
  * `checkKey` and `recordKeyUse` in one unit of work entering the key's company, for the integration
  * `verifyApiKey` found (an export's page): the integration as the actor, holding its share of the pool.
  */
-export async function enterAsIntegration(uow: UnitOfWork, key: string, address: string, { tenantId, userId }: Pick<Actor, 'tenantId' | 'userId'>): Promise<Actor> {
+export async function enterAsIntegration(
+  uow: UnitOfWork,
+  key: string,
+  address: string,
+  { tenantId, userId }: Pick<Actor, 'tenantId' | 'userId'>,
+): Promise<Actor> {
   const checked = await checkKey(uow, key, address, tenantId, userId);
   await recordKeyUse(uow, checked, address);
   return checked.actor;

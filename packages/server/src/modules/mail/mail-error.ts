@@ -24,7 +24,18 @@ registerEnumType(MailError, { name: 'MailError', description: 'Why an outbound m
 /** The technical detail kept with a failure (a mail's, a mailbox's), at most. */
 export const ERROR_DETAIL_CHARS = 500;
 
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROXY', 'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND']);
+const CONNECTION_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EREQUIRETLS',
+  'EPROXY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+]);
 const AUTH_CODES = new Set(['EAUTH', 'ENOAUTH']);
 
 export interface MailFailure {

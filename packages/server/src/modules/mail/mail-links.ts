@@ -14,12 +14,17 @@ const PREFIX = 'm1.';
 export class MailLinks {
   private readonly key: Buffer;
 
-  constructor(secret: string, readonly publicUrl: string) {
+  constructor(
+    secret: string,
+    readonly publicUrl: string,
+  ) {
     this.key = createHmac('sha256', secret).update('reclaim tracking links in mail').digest();
   }
 
   private mac(tenantId: string, number: string, accessTokenHash: Buffer): Buffer {
-    return createHmac('sha256', this.key).update(`${tenantId}|${number.toUpperCase()}|${accessTokenHash.toString('hex')}`).digest();
+    return createHmac('sha256', this.key)
+      .update(`${tenantId}|${number.toUpperCase()}|${accessTokenHash.toString('hex')}`)
+      .digest();
   }
 
   token(tenantId: string, number: string, accessTokenHash: Buffer): string {

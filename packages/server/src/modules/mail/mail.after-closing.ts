@@ -17,7 +17,9 @@ export const isClosed = (stage: Stage) => stage === Stage.CLOSED || stage === St
 export async function withinWindow(ctx: RequestContext, complaintId: string): Promise<boolean> {
   const [row] = await ctx.query<{ within: boolean }>(
     `SELECT now() <= coalesce(c.closed_at, c.stage_entered_at) + make_interval(days => t.mail_after_closing_days) AS within
-       FROM complaints c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1`, [complaintId]);
+       FROM complaints c JOIN tenants t ON t.id = c.tenant_id WHERE c.id = $1`,
+    [complaintId],
+  );
   return !!row?.within;
 }
 
@@ -39,7 +41,9 @@ export async function linkRepeat(ctx: RequestContext, newComplaintId: string, cl
 /** The staff have looked at the mail after closing: the mark goes (MAIL_AFTER_CLOSING_CLEARED); on an unmarked complaint nothing changes. */
 export async function clearMailAfterClosing(ctx: RequestContext, complaintId: string): Promise<Complaint> {
   const [row] = await ctx.query<{ marked: boolean }>(
-    'SELECT mail_after_closing_at IS NOT NULL AS marked FROM complaints WHERE id = $1 FOR UPDATE', [complaintId]);
+    'SELECT mail_after_closing_at IS NOT NULL AS marked FROM complaints WHERE id = $1 FOR UPDATE',
+    [complaintId],
+  );
   if (!row) throw notFound('complaint');
   if (row.marked) {
     await ctx.query('UPDATE complaints SET mail_after_closing_at = NULL, updated_at = now() WHERE id = $1', [complaintId]);

@@ -41,8 +41,7 @@ export class MailAuthenticator {
     if (options.servers.length) this.resolver.setServers(options.servers);
   }
 
-  private readonly resolve = (domain: string, rrtype: string): Promise<Answer> =>
-    this.resolver.resolve(domain, rrtype) as Promise<Answer>;
+  private readonly resolve = (domain: string, rrtype: string): Promise<Answer> => this.resolver.resolve(domain, rrtype) as Promise<Answer>;
 
   async check(raw: Buffer, session: { ip: string; helo: string; sender: string }): Promise<MailAuth | null> {
     let timer: NodeJS.Timeout | undefined;
@@ -51,19 +50,28 @@ export class MailAuthenticator {
     });
     const { authenticate } = await import('mailauth');
     const checked = authenticate(raw, {
-      ip: session.ip, helo: session.helo, sender: session.sender, mta: 'reclaim', resolver: this.resolve, disableArc: true, disableBimi: true,
-    }).then((r): MailAuth => {
-      const dkims = r.dkim.results.map((d) => d.status.result);
-      return {
-        spf: r.spf ? r.spf.status.result : null,
-        dkim: dkims.includes('pass') ? 'pass' : dkims[0] ?? 'none',
-        dmarc: r.dmarc ? r.dmarc.status.result : null,
-        dmarcPolicy: r.dmarc ? r.dmarc.policy || null : null,
-      };
-    }, (err: Error) => {
-      log.warn(`mail receiver: SPF/DKIM/DMARC not checked (${err.message})`);
-      return null;
-    });
+      ip: session.ip,
+      helo: session.helo,
+      sender: session.sender,
+      mta: 'reclaim',
+      resolver: this.resolve,
+      disableArc: true,
+      disableBimi: true,
+    }).then(
+      (r): MailAuth => {
+        const dkims = r.dkim.results.map((d) => d.status.result);
+        return {
+          spf: r.spf ? r.spf.status.result : null,
+          dkim: dkims.includes('pass') ? 'pass' : (dkims[0] ?? 'none'),
+          dmarc: r.dmarc ? r.dmarc.status.result : null,
+          dmarcPolicy: r.dmarc ? r.dmarc.policy || null : null,
+        };
+      },
+      (err: Error) => {
+        log.warn(`mail receiver: SPF/DKIM/DMARC not checked (${err.message})`);
+        return null;
+      },
+    );
     const result = await Promise.race([checked, late]);
     clearTimeout(timer);
     if (result !== 'late') return result;

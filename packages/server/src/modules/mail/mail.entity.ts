@@ -3,12 +3,23 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { MailKind } from './mail.outbox.js';
 import { MailError } from './mail-error.js';
 
-export enum OutboundMailStatus { PENDING = 'PENDING', SENT = 'SENT', FAILED = 'FAILED' }
-registerEnumType(OutboundMailStatus, { name: 'OutboundMailStatus', description: 'PENDING: to be sent or retried; FAILED: every retry failed' });
+export enum OutboundMailStatus {
+  PENDING = 'PENDING',
+  SENT = 'SENT',
+  FAILED = 'FAILED',
+}
+registerEnumType(OutboundMailStatus, {
+  name: 'OutboundMailStatus',
+  description: 'PENDING: to be sent or retried; FAILED: every retry failed',
+});
 
-export enum MailTransport { SMTP = 'SMTP', MAILBOX = 'MAILBOX' }
+export enum MailTransport {
+  SMTP = 'SMTP',
+  MAILBOX = 'MAILBOX',
+}
 registerEnumType(MailTransport, {
-  name: 'MailTransport', description: 'SMTP: handed to the SMTP server (SMTP_URL); MAILBOX: kept in the development mailbox (no SMTP_URL)',
+  name: 'MailTransport',
+  description: 'SMTP: handed to the SMTP server (SMTP_URL); MAILBOX: kept in the development mailbox (no SMTP_URL)',
 });
 
 /** A mail to a customer or a staff member, written with the change that causes it and sent by the mail worker (docs/email.md). */
@@ -73,7 +84,10 @@ export class OutboundMail {
   @Column('text', { nullable: true })
   lastErrorCode!: MailError | null;
 
-  @Field(() => String, { nullable: true, description: 'What the last failed attempt was told (in English, as the mail server or the system said it)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the last failed attempt was told (in English, as the mail server or the system said it)',
+  })
   @Column('text', { nullable: true })
   lastErrorDetail!: string | null;
 

@@ -16,7 +16,10 @@ export class InboundMailView {
   @Field()
   subject!: string;
 
-  @Field({ description: 'THREADED, NEW_COMPLAINT, AUTOMATIC, BOUNCE, or TOO_LARGE: in the company\'s own mailbox, larger than MAIL_MAX_MB, left unread there' })
+  @Field({
+    description:
+      "THREADED, NEW_COMPLAINT, AUTOMATIC, BOUNCE, or TOO_LARGE: in the company's own mailbox, larger than MAIL_MAX_MB, left unread there",
+  })
   outcome!: string;
 
   @Field(() => String, { nullable: true, description: 'How it found its complaint: REPLY_ADDRESS, REFERENCES or SUBJECT' })
@@ -28,7 +31,10 @@ export class InboundMailView {
   @Field({ description: 'It was a reply to a closed or rejected complaint (attached and flagged within the window, a REPEAT after it)' })
   afterClosing!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'SPF result (pass, fail, softfail, neutral, none, temperror, permerror); null: not checked' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'SPF result (pass, fail, softfail, neutral, none, temperror, permerror); null: not checked',
+  })
   spf!: string | null;
 
   @Field(() => String, { nullable: true, description: 'DKIM result (pass when any signature passes); null: not checked' })
@@ -37,7 +43,7 @@ export class InboundMailView {
   @Field(() => String, { nullable: true, description: 'DMARC result; null: not checked or no author domain' })
   dmarc!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The sender domain\'s DMARC policy: reject, quarantine or none' })
+  @Field(() => String, { nullable: true, description: "The sender domain's DMARC policy: reject, quarantine or none" })
   dmarcPolicy!: string | null;
 
   @Field()
@@ -52,5 +58,7 @@ export async function listInboundMails(ctx: RequestContext, first: number): Prom
             c.number AS "complaintNumber", m.after_closing AS "afterClosing", m.spf, m.dkim, m.dmarc, m.dmarc_policy AS "dmarcPolicy",
             m.received_at AS "receivedAt"
        FROM inbound_mails m LEFT JOIN complaints c ON c.tenant_id = m.tenant_id AND c.id = m.complaint_id
-      ORDER BY m.received_at DESC, m.id LIMIT $1`, [first]);
+      ORDER BY m.received_at DESC, m.id LIMIT $1`,
+    [first],
+  );
 }

@@ -54,7 +54,17 @@ export async function receiveFiles(dataSource: DataSource, tenantId: string, par
     if (a.size === 0 || a.content.length === 0) files.push({ fileName, refused: 'EMPTY_FILE' });
     else if (a.content.length > MAX_FILE_BYTES) files.push({ fileName, refused: 'FILE_TOO_LARGE' });
     else if (!sniffContentType(a.content)) files.push({ fileName, refused: 'UNSUPPORTED_TYPE' });
-    else files.push({ fileName, received: await receiveFile(dataSource, tenantId, (async function* () { yield a.content; })()) });
+    else
+      files.push({
+        fileName,
+        received: await receiveFile(
+          dataSource,
+          tenantId,
+          (async function* () {
+            yield a.content;
+          })(),
+        ),
+      });
   }
   return files;
 }
@@ -89,7 +99,8 @@ export function automaticKind(parsed: ParsedMail): 'AUTOMATIC' | 'BOUNCE' | null
   if (/^(bulk|junk|list|auto_reply)$/i.test(header(parsed, 'precedence').trim())) return 'AUTOMATIC';
   // By the raw header names: mailparser folds the List-* headers into one `list` entry.
   const names = new Set(parsed.headerLines.map((h) => h.key.toLowerCase()));
-  if (['x-loop', 'x-auto-response-suppress', 'list-id', 'list-unsubscribe', 'x-autoreply', 'x-autorespond'].some((n) => names.has(n))) return 'AUTOMATIC';
+  if (['x-loop', 'x-auto-response-suppress', 'list-id', 'list-unsubscribe', 'x-autoreply', 'x-autorespond'].some((n) => names.has(n)))
+    return 'AUTOMATIC';
   return null;
 }
 
@@ -106,8 +117,12 @@ export function writtenText(parsed: ParsedMail): string {
   return (visible.trim() || full.trim()).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').slice(0, 10_000);
 }
 
-// eslint-disable-next-line no-control-regex
-const oneLine = (s: string, max: number) => s.replace(/[\s\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, max);
+const oneLine = (s: string, max: number) =>
+  s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, max);
 
 /**
  * Receives one mail for a company, in one transaction of that company:
@@ -120,20 +135,34 @@ const oneLine = (s: string, max: number) => s.replace(/[\s\u0000-\u001f\u007f]+/
  * RECEIVED complaint on the EMAIL channel, flagged when it names a number. A
  * bounce marks the mail it reports on as failed.
  */
-export async function receiveMail(dataSource: DataSource, publisher: CommittedEvents | undefined, links: MailLinks, mail: InboundMail): Promise<InboundOutcome> {
+export async function receiveMail(
+  dataSource: DataSource,
+  publisher: CommittedEvents | undefined,
+  links: MailLinks,
+  mail: InboundMail,
+): Promise<InboundOutcome> {
   let received: Awaited<ReturnType<typeof receiveIn>>;
   try {
-    received = await inTenant(dataSource, mail.tenantId, async (manager, uow) => {
-      const r = await receiveIn(new RequestContext(mail.tenantId, null, manager, uow, undefined, links), mail);
-      // A mail received before writes nothing: what this one wrote on the way is rolled back.
-      if (r.outcome === 'DUPLICATE') uow.failed = true;
-      return r;
-    }, { job: 'mail', publisher });
+    received = await inTenant(
+      dataSource,
+      mail.tenantId,
+      async (manager, uow) => {
+        const r = await receiveIn(new RequestContext(mail.tenantId, null, manager, uow, undefined, links), mail);
+        // A mail received before writes nothing: what this one wrote on the way is rolled back.
+        if (r.outcome === 'DUPLICATE') uow.failed = true;
+        return r;
+      },
+      { job: 'mail', publisher },
+    );
   } catch (err) {
     await dropFiles(dataSource, mail.tenantId, mail.files);
     throw err;
   }
-  await dropFiles(dataSource, mail.tenantId, mail.files.filter((f) => f.received && !received.kept.has(f.received.id)));
+  await dropFiles(
+    dataSource,
+    mail.tenantId,
+    mail.files.filter((f) => f.received && !received.kept.has(f.received.id)),
+  );
   return received.outcome;
 }
 
@@ -142,11 +171,22 @@ export async function receiveMail(dataSource: DataSource, publisher: CommittedEv
  * too large to take (left unread there): the admin sees who wrote and about
  * what. Once per Message-ID, as every received mail.
  */
-export async function recordTooLarge(dataSource: DataSource, tenantId: string, mail: { messageId: string; from: string; subject: string }): Promise<void> {
-  await inTenant(dataSource, tenantId, (manager) => manager.query(
-    `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
+export async function recordTooLarge(
+  dataSource: DataSource,
+  tenantId: string,
+  mail: { messageId: string; from: string; subject: string },
+): Promise<void> {
+  await inTenant(
+    dataSource,
+    tenantId,
+    (manager) =>
+      manager.query(
+        `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome)
      VALUES (app_tenant_id(), $1, $2, $3, $4, 'TOO_LARGE') ON CONFLICT (tenant_id, message_id) DO NOTHING`,
-    [randomUUID(), mail.messageId.slice(0, 1000), mail.from.toLowerCase(), oneLine(mail.subject, 200)]), { job: 'mail' });
+        [randomUUID(), mail.messageId.slice(0, 1000), mail.from.toLowerCase(), oneLine(mail.subject, 200)],
+      ),
+    { job: 'mail' },
+  );
 }
 
 async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<{ outcome: InboundOutcome; kept: Set<string> }> {
@@ -158,7 +198,9 @@ async function receiveIn(ctx: RequestContext, mail: InboundMail): Promise<{ outc
 /** Records the files the complaint has room for as the customer's uploads; the ids to link, and the refused ones on its timeline. */
 async function attachFiles(ctx: RequestContext, complaintId: string, files: InboundFile[], kept: Set<string>): Promise<string[]> {
   const [{ count }] = await ctx.query<{ count: number }>(
-    `SELECT count(*)::int AS count FROM attachments WHERE complaint_id = $1 AND author_kind = 'CUSTOMER'`, [complaintId]);
+    `SELECT count(*)::int AS count FROM attachments WHERE complaint_id = $1 AND author_kind = 'CUSTOMER'`,
+    [complaintId],
+  );
   let room = MAX_CUSTOMER_FILES_PER_COMPLAINT - count;
   const ids: string[] = [];
   const refused = files.filter((f) => f.refused).map((f) => ({ fileName: f.fileName, reason: f.refused! }));
@@ -186,10 +228,17 @@ async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>)
   const [row] = await ctx.query<{ id: string }>(
     `INSERT INTO inbound_mails (tenant_id, id, message_id, from_address, subject, outcome, spf, dkim, dmarc, dmarc_policy)
      VALUES (app_tenant_id(), $1, $2, $3, $4, 'AUTOMATIC', $5, $6, $7, $8) ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING id`,
-    [id, messageId, fromAddress, subject, auth?.spf ?? null, auth?.dkim ?? null, auth?.dmarc ?? null, auth?.dmarcPolicy ?? null]);
+    [id, messageId, fromAddress, subject, auth?.spf ?? null, auth?.dkim ?? null, auth?.dmarc ?? null, auth?.dmarcPolicy ?? null],
+  );
   if (!row) return 'DUPLICATE';
-  const record = (outcome: InboundOutcome, complaintId: string | null, by: string | null, afterClosing = false) => ctx.query(
-    'UPDATE inbound_mails SET outcome = $2, complaint_id = $3, threaded_by = $4, after_closing = $5 WHERE id = $1', [id, outcome, complaintId, by, afterClosing]);
+  const record = (outcome: InboundOutcome, complaintId: string | null, by: string | null, afterClosing = false) =>
+    ctx.query('UPDATE inbound_mails SET outcome = $2, complaint_id = $3, threaded_by = $4, after_closing = $5 WHERE id = $1', [
+      id,
+      outcome,
+      complaintId,
+      by,
+      afterClosing,
+    ]);
 
   const automatic = automaticKind(parsed);
   if (automatic === 'BOUNCE') {
@@ -219,18 +268,34 @@ async function handle(ctx: RequestContext, mail: InboundMail, kept: Set<string>)
   if (mentioned && !late) {
     await appendTimeline(ctx, { complaintId, type: 'MAIL_MENTIONS', data: { number: mentioned.toUpperCase() } }, ActorKind.SYSTEM);
   }
-  if (unverified) await appendTimeline(ctx, { complaintId, type: 'MAIL_UNVERIFIED', data: { from: fromAddress, dmarc: auth!.dmarc, policy: auth!.dmarcPolicy } }, ActorKind.SYSTEM);
+  if (unverified)
+    await appendTimeline(
+      ctx,
+      { complaintId, type: 'MAIL_UNVERIFIED', data: { from: fromAddress, dmarc: auth!.dmarc, policy: auth!.dmarcPolicy } },
+      ActorKind.SYSTEM,
+    );
   await notifyCustomer(ctx, complaintId, NotificationEvent.REGISTERED);
   await record('NEW_COMPLAINT', complaintId, late ? target.by : null, !!late);
   return 'NEW_COMPLAINT';
 }
 
 /** A new RECEIVED complaint on the EMAIL channel from a mail, with the files it has room for; its id. */
-async function newComplaint(ctx: RequestContext, mail: InboundMail, fromAddress: string, subject: string, text: string, kept: Set<string>): Promise<string> {
+async function newComplaint(
+  ctx: RequestContext,
+  mail: InboundMail,
+  fromAddress: string,
+  subject: string,
+  text: string,
+  kept: Set<string>,
+): Promise<string> {
   const { hash } = newTrackingToken();
   const complaint = await createComplaint(ctx, {
-    kind: ComplaintKind.COMPLAINT, channel: Channel.EMAIL, subject: subject || text.slice(0, 80).replace(/\s+/g, ' '), description: text,
-    customer: { name: oneLine(mail.parsed.from?.value[0]?.name || fromAddress, 200), email: fromAddress }, accessTokenHash: hash,
+    kind: ComplaintKind.COMPLAINT,
+    channel: Channel.EMAIL,
+    subject: subject || text.slice(0, 80).replace(/\s+/g, ' '),
+    description: text,
+    customer: { name: oneLine(mail.parsed.from?.value[0]?.name || fromAddress, 200), email: fromAddress },
+    accessTokenHash: hash,
   });
   const fileIds = await attachFiles(ctx, complaint.id, mail.files, kept);
   await linkAttachments(ctx, fileIds, { complaintId: complaint.id, messageId: null, author: ActorKind.CUSTOMER });
@@ -247,7 +312,10 @@ export interface ThreadTarget {
 }
 
 /** Where the mail threads, and, when it does not, the number of a complaint it points at for the operator. */
-interface Threading { target: ThreadTarget | null; mentions: string | null }
+interface Threading {
+  target: ThreadTarget | null;
+  mentions: string | null;
+}
 
 const TARGET = 'SELECT id, number, stage, closed_at AS "closedAt" FROM complaints';
 
@@ -265,13 +333,17 @@ export async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddre
     if (c) return { target: { ...c, by: 'REPLY_ADDRESS' }, mentions: null };
   }
   let mentions: string | null = null;
-  const refs = [...new Set([mail.parsed.inReplyTo ?? '', ...[mail.parsed.references ?? []].flat()].flatMap((r) => r.split(/\s+/)).filter(Boolean))].slice(0, 50);
+  const refs = [
+    ...new Set([mail.parsed.inReplyTo ?? '', ...[mail.parsed.references ?? []].flat()].flatMap((r) => r.split(/\s+/)).filter(Boolean)),
+  ].slice(0, 50);
   if (refs.length) {
     const found = await ctx.query<Omit<ThreadTarget, 'by'> & { own: boolean }>(
       `${TARGET.replace(' FROM', ', lower(customer_email) = $2 AS own FROM')}
         WHERE id IN (SELECT complaint_id FROM outbound_mails WHERE message_id = ANY($1)
                      UNION SELECT complaint_id FROM inbound_mails WHERE message_id = ANY($1) AND complaint_id IS NOT NULL)
-        ORDER BY own DESC, created_at DESC LIMIT 1`, [refs, fromAddress]);
+        ORDER BY own DESC, created_at DESC LIMIT 1`,
+      [refs, fromAddress],
+    );
     const [c] = found;
     if (c?.own) return { target: { id: c.id, number: c.number, stage: c.stage, closedAt: c.closedAt, by: 'REFERENCES' }, mentions: null };
     if (c) mentions = c.number;
@@ -279,7 +351,10 @@ export async function threadOf(ctx: RequestContext, mail: InboundMail, fromAddre
   const number = NUMBER.exec(subject)?.[1];
   if (number) {
     // Only the complaint's own customer threads by the number: anyone can write a number in a subject.
-    const [c] = await ctx.query<Omit<ThreadTarget, 'by'>>(`${TARGET} WHERE number = $1 AND lower(customer_email) = $2`, [number.toUpperCase(), fromAddress]);
+    const [c] = await ctx.query<Omit<ThreadTarget, 'by'>>(`${TARGET} WHERE number = $1 AND lower(customer_email) = $2`, [
+      number.toUpperCase(),
+      fromAddress,
+    ]);
     if (c) return { target: { ...c, by: 'SUBJECT' }, mentions: null };
   }
   return { target: null, mentions };
@@ -299,12 +374,20 @@ async function markBounced(ctx: RequestContext, raw: string): Promise<void> {
        UPDATE outbound_mails SET status = 'FAILED', next_attempt_at = NULL, last_error_code = 'BOUNCED', last_error_detail = $2
         WHERE id = ANY($1::uuid[]) AND status <> 'FAILED'
        RETURNING id, complaint_id, to_address
-     ) SELECT * FROM f`, [[...new Set(ids)], detail]);
+     ) SELECT * FROM f`,
+    [[...new Set(ids)], detail],
+  );
   for (const m of failed) {
     if (m.complaint_id) {
-      await appendTimeline(ctx, {
-        complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, code: MailError.BOUNCED, detail },
-      }, ActorKind.SYSTEM);
+      await appendTimeline(
+        ctx,
+        {
+          complaintId: m.complaint_id,
+          type: 'MAIL_FAILED',
+          data: { mailId: m.id, to: m.to_address, code: MailError.BOUNCED, detail },
+        },
+        ActorKind.SYSTEM,
+      );
     }
   }
 }

@@ -17,8 +17,9 @@ export const MailKind = {
 export type MailKind = (typeof MailKind)[keyof typeof MailKind];
 registerEnumType(MailKind, {
   name: 'MailKind',
-  description: 'The notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; '
-    + 'SURVEY_INVITATION: a scheduled satisfaction survey',
+  description:
+    'The notifications (as NotificationEvent); INVITATION, PASSWORD_RESET, ADDRESS_CONFIRMATION: account mails; ' +
+    'SURVEY_INVITATION: a scheduled satisfaction survey',
 });
 
 export interface ComplaintMail {
@@ -42,7 +43,8 @@ export async function queueComplaintMail(ctx: RequestContext, mail: ComplaintMai
      SELECT c.tenant_id, gen_random_uuid(), c.id, $2, c.customer_email, left('[' || c.number || '] ' || $3, 998), $4, now(), now()
        FROM complaints c WHERE c.id = $1 AND c.customer_email LIKE '%_@_%'
      RETURNING id`,
-    [mail.complaintId, mail.kind, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text]);
+    [mail.complaintId, mail.kind, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text],
+  );
   return rows.length > 0;
 }
 
@@ -71,7 +73,8 @@ export async function queueMail(ctx: RequestContext, mail: StaffMail): Promise<s
      SELECT app_tenant_id(), gen_random_uuid(), $1::uuid, $2, $3,
             left(coalesce((SELECT '[' || c.number || '] ' FROM complaints c WHERE c.id = $1::uuid), '') || $4, 998), $5, $6, now(), now()
      RETURNING id`,
-    [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false]);
+    [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false],
+  );
   return row!.id;
 }
 
@@ -83,13 +86,15 @@ export async function queueMail(ctx: RequestContext, mail: StaffMail): Promise<s
  */
 export async function queueMailOnce(ctx: RequestContext, mail: StaffMail, onceKey: string): Promise<string | null> {
   const to = mail.to.trim();
-  if (!/^[^\s@]+@[^\s@]+$/.test(to) || to.length > 320) throw new Error(`queueMailOnce: ${JSON.stringify(to.slice(0, 40))} is not an address`);
+  if (!/^[^\s@]+@[^\s@]+$/.test(to) || to.length > 320)
+    throw new Error(`queueMailOnce: ${JSON.stringify(to.slice(0, 40))} is not an address`);
   const rows = await ctx.query<{ id: string }>(
     `INSERT INTO outbound_mails (tenant_id, id, complaint_id, kind, to_address, subject, body_text, body_secret, once_key, next_attempt_at, created_at)
      SELECT app_tenant_id(), gen_random_uuid(), $1::uuid, $2, $3,
             left(coalesce((SELECT '[' || c.number || '] ' FROM complaints c WHERE c.id = $1::uuid), '') || $4, 998), $5, $6, $7, now(), now()
      ON CONFLICT (tenant_id, once_key) WHERE once_key IS NOT NULL DO NOTHING
      RETURNING id`,
-    [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false, onceKey]);
+    [mail.complaintId ?? null, mail.kind, to, mail.subject.replace(/[\r\n]+/g, ' ').trim(), mail.text, mail.secret ?? false, onceKey],
+  );
   return rows[0]?.id ?? null;
 }

@@ -12,18 +12,22 @@ export function mailLogPurgeJob(retentionMs: number): PurgeJob {
     name: 'mail log',
     everyMs: 600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query(
-        `SELECT tenant_id FROM expired_log_tenants($1, '-infinity')`, [new Date(now - retentionMs)]);
+      const rows: Array<{ tenant_id: string }> = await dataSource.query(`SELECT tenant_id FROM expired_log_tenants($1, '-infinity')`, [
+        new Date(now - retentionMs),
+      ]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now, limit) {
-      const [{ deleted }] = await ctx.query<{ deleted: number }>(`
+      const [{ deleted }] = await ctx.query<{ deleted: number }>(
+        `
         WITH sent AS (
                SELECT id FROM outbound_mails WHERE status <> 'PENDING' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED),
              received AS (SELECT id FROM inbound_mails WHERE received_at < $1 ORDER BY received_at LIMIT $2 FOR UPDATE SKIP LOCKED),
              gone_sent AS (DELETE FROM outbound_mails m USING sent WHERE m.id = sent.id RETURNING 1),
              gone_received AS (DELETE FROM inbound_mails i USING received WHERE i.id = received.id RETURNING 1)
-        SELECT ((SELECT count(*) FROM gone_sent) + (SELECT count(*) FROM gone_received))::int AS deleted`, [new Date(now - retentionMs), limit]);
+        SELECT ((SELECT count(*) FROM gone_sent) + (SELECT count(*) FROM gone_received))::int AS deleted`,
+        [new Date(now - retentionMs), limit],
+      );
       return deleted;
     },
   };

@@ -23,7 +23,10 @@ export interface ReceiverOptions {
   authenticator: MailAuthenticator | null;
 }
 
-interface Recipient { tenantId: string; taggedNumber: string | null }
+interface Recipient {
+  tenantId: string;
+  taggedNumber: string | null;
+}
 type Session = SMTPServerSession & { recipients?: Recipient[] };
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
@@ -48,28 +51,40 @@ export class MailReceiver {
     private readonly options: ReceiverOptions,
   ) {
     this.server = new SMTPServer({
-      name: settings.domain, banner: 'Reclaim', size: options.maxBytes, authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false, socketTimeout: 60_000, closeTimeout: 5_000,
+      name: settings.domain,
+      banner: 'Reclaim',
+      size: options.maxBytes,
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      socketTimeout: 60_000,
+      closeTimeout: 5_000,
       onRcptTo: (address, session, callback) => {
-        this.recipient(address.address).then((r) => {
-          if (!r) return callback(smtpError(550, 'No such recipient here'));
-          const s = session as Session;
-          (s.recipients ??= []).push(r);
-          callback();
-        }, (err: Error) => callback(smtpError(451, `Try again later (${err.message})`)));
+        this.recipient(address.address).then(
+          (r) => {
+            if (!r) return callback(smtpError(550, 'No such recipient here'));
+            const s = session as Session;
+            (s.recipients ??= []).push(r);
+            callback();
+          },
+          (err: Error) => callback(smtpError(451, `Try again later (${err.message})`)),
+        );
       },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           if (stream.sizeExceeded) return callback(smtpError(552, `Message exceeds the limit of ${options.maxBytes} bytes`));
-          this.deliver(session as Session, Buffer.concat(chunks)).then(() => callback(), (err: Error & { responseCode?: number }) => {
-            if (!err.responseCode) {
-              this.stats.failed++;
-              log.error(`mail receiver: ${err.message}`);
-            }
-            callback(err.responseCode ? err : smtpError(451, 'Try again later'));
-          });
+          this.deliver(session as Session, Buffer.concat(chunks)).then(
+            () => callback(),
+            (err: Error & { responseCode?: number }) => {
+              if (!err.responseCode) {
+                this.stats.failed++;
+                log.error(`mail receiver: ${err.message}`);
+              }
+              callback(err.responseCode ? err : smtpError(451, 'Try again later'));
+            },
+          );
         });
       },
     });
@@ -137,16 +152,20 @@ export class MailReceiver {
     const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(raw);
     // Checked once for all recipients, before any transaction: DNS time never holds a database connection.
-    const auth = await this.options.authenticator?.check(raw, {
-      ip: session.remoteAddress, helo: session.hostNameAppearsAs ?? '', sender: sender === '<>' ? '' : sender,
-    }) ?? null;
+    const auth =
+      (await this.options.authenticator?.check(raw, {
+        ip: session.remoteAddress,
+        helo: session.hostNameAppearsAs ?? '',
+        sender: sender === '<>' ? '' : sender,
+      })) ?? null;
     // Each company counts once per mail; one sender's flood, or one company's, waits (451) without touching the others.
     const companies = [...new Map(recipients.map((r) => [r.tenantId, r])).values()];
     for (const r of companies) {
       // A refused sender spends nothing of the company's share; a refusal by the company gives the sender's point back.
       const key = `${r.tenantId}:${sender}`;
-      const refused = !(await this.options.perSender.spend(key)).allowed
-        || (!(await this.options.perCompany.spend(r.tenantId)).allowed && (await this.options.perSender.refund(key), true));
+      const refused =
+        !(await this.options.perSender.spend(key)).allowed ||
+        (!(await this.options.perCompany.spend(r.tenantId)).allowed && (await this.options.perSender.refund(key), true));
       if (refused) {
         this.stats.refused++;
         throw smtpError(451, 'Too many mails; try again later');
@@ -154,7 +173,14 @@ export class MailReceiver {
     }
     for (const r of companies) {
       const files = await receiveFiles(this.dataSource, r.tenantId, parsed);
-      await receiveMail(this.dataSource, this.publisher, this.links, { tenantId: r.tenantId, taggedNumber: r.taggedNumber, parsed, raw, files, auth });
+      await receiveMail(this.dataSource, this.publisher, this.links, {
+        tenantId: r.tenantId,
+        taggedNumber: r.taggedNumber,
+        parsed,
+        raw,
+        files,
+        auth,
+      });
     }
     this.stats.accepted++;
   }

@@ -33,14 +33,17 @@ export class MailResolver {
   }
 
   @Allow(Action.MANAGE_SETTINGS)
-  @Query(() => [InboundMailView], { description: 'Mail received for the company, newest first, with its SPF, DKIM and DMARC results (docs/email.md)' })
+  @Query(() => [InboundMailView], {
+    description: 'Mail received for the company, newest first, with its SPF, DKIM and DMARC results (docs/email.md)',
+  })
   async inboundMails(@Arg('first', () => Int, { defaultValue: 50 }) first: number, @Ctx() gql: GraphQLContext): Promise<InboundMailView[]> {
     return listInboundMails(await gql.staff(), first);
   }
 
   @Allow(Action.HANDLE_ESCALATIONS)
   @Mutation(() => Complaint, {
-    description: 'The mail the customer wrote after closing has been looked at: mailAfterClosingAt is cleared (on the timeline); on an unmarked complaint nothing changes',
+    description:
+      'The mail the customer wrote after closing has been looked at: mailAfterClosingAt is cleared (on the timeline); on an unmarked complaint nothing changes',
   })
   async clearMailAfterClosing(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<Complaint> {
     return clearMailAfterClosing(await gql.staff(), entityId(id, 'id'));

@@ -40,8 +40,14 @@ export class MailSender {
     const signing = dkim ? { dkim: { domainName: dkim.domainName, keySelector: dkim.keySelector, privateKey: dkim.privateKey } } : {};
     this.transporter = smtpUrl
       ? nodemailer.createTransport({
-        url: smtpUrl, pool: true, maxConnections: 5, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs, ...signing,
-      })
+          url: smtpUrl,
+          pool: true,
+          maxConnections: 5,
+          connectionTimeout: timeoutMs,
+          greetingTimeout: timeoutMs,
+          socketTimeout: timeoutMs,
+          ...signing,
+        })
       : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...signing });
   }
 

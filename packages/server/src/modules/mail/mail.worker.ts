@@ -29,7 +29,12 @@ export interface MailWorkerOptions {
 export const MAIL_RETRY_DELAYS_MS = [1 * MINUTE, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 6 * HOUR, 12 * HOUR];
 
 export const DEFAULT_MAIL_WORKER: MailWorkerOptions = {
-  pollMs: 1000, timeoutMs: 30 * SECOND, leaseMs: 5 * MINUTE, perTenant: 4, perNode: 32, retryDelaysMs: MAIL_RETRY_DELAYS_MS,
+  pollMs: 1000,
+  timeoutMs: 30 * SECOND,
+  leaseMs: 5 * MINUTE,
+  perTenant: 4,
+  perNode: 32,
+  retryDelaysMs: MAIL_RETRY_DELAYS_MS,
 };
 
 /** Where mail comes from and how it is sent (docs/email.md). */
@@ -78,8 +83,11 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
   ) {
     super('mail', { pollMs: options.pollMs, perTenant: options.perTenant, perNode: options.perNode });
     if (!MAIL_DOMAIN_PATTERN.test(settings.domain)) throw new Error(`mail: ${JSON.stringify(settings.domain)} is not a domain`);
-    this.sender = new MailSender(settings.smtpUrl, options.timeoutMs,
-      settings.dkim && { domainName: settings.domain, keySelector: settings.dkim.selector, privateKey: settings.dkim.privateKey });
+    this.sender = new MailSender(
+      settings.smtpUrl,
+      options.timeoutMs,
+      settings.dkim && { domainName: settings.domain, keySelector: settings.dkim.selector, privateKey: settings.dkim.privateKey },
+    );
   }
 
   /** Stops for good: waits for the sends in flight, then closes the SMTP connections (stop alone keeps them for a restart). */
@@ -100,7 +108,11 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
   /** Locks up to `limit` due mails (SKIP LOCKED) and leases them; the domain is checked and the integers truncated before inlining. */
   protected claim(tenantId: string, limit: number): Promise<ClaimedMail[]> {
     const domain = this.settings.domain.toLowerCase();
-    return claimInTenant<ClaimedMail>(this.dataSource, tenantId, 'mail', `WITH due AS (
+    return claimInTenant<ClaimedMail>(
+      this.dataSource,
+      tenantId,
+      'mail',
+      `WITH due AS (
         SELECT m.id FROM outbound_mails m
          WHERE m.status = 'PENDING' AND m.next_attempt_at <= now()
          ORDER BY m.next_attempt_at
@@ -116,7 +128,8 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
                 (SELECT c.number FROM complaints c WHERE c.id = m.complaint_id) AS number,
                 (SELECT array_agg(p.message_id ORDER BY p.created_at, p.id) FROM outbound_mails p
                   WHERE p.complaint_id = m.complaint_id AND p.message_id IS NOT NULL AND p.id <> m.id
-                    AND (p.created_at, p.id) < (m.created_at, m.id)) AS earlier`);
+                    AND (p.created_at, p.id) < (m.created_at, m.id)) AS earlier`,
+    );
   }
 
   protected async send(tenantId: string, m: ClaimedMail, release: () => void): Promise<SendOutcome> {
@@ -139,10 +152,13 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
 
   /** The attempt's outcome, unless the lease was lost meanwhile (another node took the mail); a final failure goes on the timeline. */
   private async record(tenantId: string, m: ClaimedMail, result: MailResult, retryInMs: number | undefined): Promise<SendOutcome> {
-    return inTenant(this.dataSource, tenantId, async (manager, uow) => {
-      const ctx = new RequestContext(tenantId, null, manager, uow);
-      const [row] = await ctx.query<{ status: string }>(
-        `WITH u AS (
+    return inTenant(
+      this.dataSource,
+      tenantId,
+      async (manager, uow) => {
+        const ctx = new RequestContext(tenantId, null, manager, uow);
+        const [row] = await ctx.query<{ status: string }>(
+          `WITH u AS (
          UPDATE outbound_mails
             SET status = CASE WHEN $3 THEN 'SENT' WHEN $4::float8 IS NULL THEN 'FAILED' ELSE 'PENDING' END,
                 sent_at = CASE WHEN $3 THEN now() END, transport = CASE WHEN $3 THEN $6 END,
@@ -154,13 +170,22 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
           RETURNING status
          )
          SELECT status FROM u`,
-        [m.id, m.attempts, result.ok, retryInMs ?? null, result.failure?.code ?? null, this.sender.kind, result.failure?.detail ?? null]);
-      if (row?.status === 'FAILED' && m.complaint_id) {
-        await appendTimeline(ctx, {
-          complaintId: m.complaint_id, type: 'MAIL_FAILED', data: { mailId: m.id, to: m.to_address, code: result.failure?.code, detail: result.failure?.detail },
-        }, ActorKind.SYSTEM);
-      }
-      return !row ? null : result.ok ? 'delivered' : 'failed';
-    }, { job: 'mail', publisher: this.publisher });
+          [m.id, m.attempts, result.ok, retryInMs ?? null, result.failure?.code ?? null, this.sender.kind, result.failure?.detail ?? null],
+        );
+        if (row?.status === 'FAILED' && m.complaint_id) {
+          await appendTimeline(
+            ctx,
+            {
+              complaintId: m.complaint_id,
+              type: 'MAIL_FAILED',
+              data: { mailId: m.id, to: m.to_address, code: result.failure?.code, detail: result.failure?.detail },
+            },
+            ActorKind.SYSTEM,
+          );
+        }
+        return !row ? null : result.ok ? 'delivered' : 'failed';
+      },
+      { job: 'mail', publisher: this.publisher },
+    );
   }
 }

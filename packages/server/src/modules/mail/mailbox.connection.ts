@@ -25,7 +25,10 @@ export interface MailboxAddress {
 
 /** Why a mailbox could not be read, in the terms the admin sees (MailboxError), with what the other side said. */
 export class MailboxFailure extends Error {
-  constructor(readonly code: MailboxError, readonly detail: string) {
+  constructor(
+    readonly code: MailboxError,
+    readonly detail: string,
+  ) {
     super(`${code}: ${detail}`);
   }
 }
@@ -37,9 +40,14 @@ export function mailboxFailure(err: unknown): MailboxFailure {
   if (err instanceof MailboxFailure) return err;
   const e = err as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; responseText?: string; message?: string };
   const detail = [e.code, e.responseText ?? e.message].filter(Boolean).join(': ').slice(0, ERROR_DETAIL_CHARS) || 'unknown error';
-  if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED') return new MailboxFailure(MailboxError.LOGIN_FAILED, detail);
-  if ((e.code && TLS_CODES.test(e.code)) || /STARTTLS|certificate|\bTLS\b|\bSSL\b/i.test(e.message ?? '')) return new MailboxFailure(MailboxError.TLS, detail);
-  if (e.serverResponseCode === 'NONEXISTENT' || /mailbox doesn't exist|unknown mailbox|no such mailbox/i.test(`${e.responseText} ${e.message}`)) {
+  if (e.authenticationFailed || e.serverResponseCode === 'AUTHENTICATIONFAILED')
+    return new MailboxFailure(MailboxError.LOGIN_FAILED, detail);
+  if ((e.code && TLS_CODES.test(e.code)) || /STARTTLS|certificate|\bTLS\b|\bSSL\b/i.test(e.message ?? ''))
+    return new MailboxFailure(MailboxError.TLS, detail);
+  if (
+    e.serverResponseCode === 'NONEXISTENT' ||
+    /mailbox doesn't exist|unknown mailbox|no such mailbox/i.test(`${e.responseText} ${e.message}`)
+  ) {
     return new MailboxFailure(MailboxError.FOLDER_MISSING, detail);
   }
   return new MailboxFailure(MailboxError.UNREACHABLE, detail);
@@ -75,13 +83,22 @@ export async function openMailbox(a: MailboxAddress, policy: MailboxPolicy): Pro
   const servername = isIP(a.host) ? undefined : a.host;
   const { ImapFlow: Client } = await import('imapflow');
   const client = new Client({
-    host: address, port: a.port, secure: a.security === MailboxSecurity.TLS,
+    host: address,
+    port: a.port,
+    secure: a.security === MailboxSecurity.TLS,
     doSTARTTLS: a.security === MailboxSecurity.STARTTLS ? true : undefined,
-    servername, tls: { servername, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
+    servername,
+    tls: { servername, rejectUnauthorized: true, minVersion: 'TLSv1.2' },
     auth: { user: a.username, pass: a.password },
-    logger: false, disableAutoIdle: true, disableCompression: true, clientInfo: { name: 'Reclaim' },
-    connectionTimeout: policy.timeoutMs, greetingTimeout: policy.timeoutMs, socketTimeout: 6 * policy.timeoutMs,
-    maxLiteralSize: policy.maxBytes + 64 * 1024, maxResponseSize: policy.maxBytes + 128 * 1024,
+    logger: false,
+    disableAutoIdle: true,
+    disableCompression: true,
+    clientInfo: { name: 'Reclaim' },
+    connectionTimeout: policy.timeoutMs,
+    greetingTimeout: policy.timeoutMs,
+    socketTimeout: 6 * policy.timeoutMs,
+    maxLiteralSize: policy.maxBytes + 64 * 1024,
+    maxResponseSize: policy.maxBytes + 128 * 1024,
   });
   // A socket that fails later reports here as well as to the command that was waiting.
   client.on('error', () => undefined);

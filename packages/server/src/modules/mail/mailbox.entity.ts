@@ -1,22 +1,33 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export enum MailboxSecurity { TLS = 'TLS', STARTTLS = 'STARTTLS', NONE = 'NONE' }
+export enum MailboxSecurity {
+  TLS = 'TLS',
+  STARTTLS = 'STARTTLS',
+  NONE = 'NONE',
+}
 registerEnumType(MailboxSecurity, {
   name: 'MailboxSecurity',
-  description: 'TLS: encrypted from the start (IMAPS, usually port 993); STARTTLS: plain, then encrypted before signing in (usually 143); '
-    + 'NONE: never encrypted (only where MAILBOXES_ALLOW_INSECURE allows it: development and tests)',
+  description:
+    'TLS: encrypted from the start (IMAPS, usually port 993); STARTTLS: plain, then encrypted before signing in (usually 143); ' +
+    'NONE: never encrypted (only where MAILBOXES_ALLOW_INSECURE allows it: development and tests)',
 });
 
 export enum MailboxError {
-  UNREACHABLE = 'UNREACHABLE', TLS = 'TLS', LOGIN_FAILED = 'LOGIN_FAILED', FOLDER_MISSING = 'FOLDER_MISSING',
-  ADDRESS_NOT_ALLOWED = 'ADDRESS_NOT_ALLOWED', KEY_CHANGED = 'KEY_CHANGED', OTHER = 'OTHER',
+  UNREACHABLE = 'UNREACHABLE',
+  TLS = 'TLS',
+  LOGIN_FAILED = 'LOGIN_FAILED',
+  FOLDER_MISSING = 'FOLDER_MISSING',
+  ADDRESS_NOT_ALLOWED = 'ADDRESS_NOT_ALLOWED',
+  KEY_CHANGED = 'KEY_CHANGED',
+  OTHER = 'OTHER',
 }
 registerEnumType(MailboxError, {
   name: 'MailboxError',
-  description: 'Why the last read failed: UNREACHABLE (no connection, or it timed out), TLS (no encryption, or a certificate not valid for the host), '
-    + 'LOGIN_FAILED, FOLDER_MISSING, ADDRESS_NOT_ALLOWED (a private or loopback address), KEY_CHANGED (the password must be entered again: '
-    + 'the nodes\' key changed), OTHER',
+  description:
+    'Why the last read failed: UNREACHABLE (no connection, or it timed out), TLS (no encryption, or a certificate not valid for the host), ' +
+    'LOGIN_FAILED, FOLDER_MISSING, ADDRESS_NOT_ALLOWED (a private or loopback address), KEY_CHANGED (the password must be entered again: ' +
+    "the nodes' key changed), OTHER",
 });
 
 /** A company's own mailbox, read over IMAP (docs/email.md#the-companys-own-mailbox-imap). Never carries the password. */

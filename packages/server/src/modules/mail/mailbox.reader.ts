@@ -27,7 +27,11 @@ export interface MailboxReaderOptions {
 }
 
 export const DEFAULT_MAILBOX_READER: MailboxReaderOptions = {
-  pollMs: 5 * SECOND, intervalMs: 60 * SECOND, leaseMs: 10 * 60 * SECOND, batch: 50, perNode: 4,
+  pollMs: 5 * SECOND,
+  intervalMs: 60 * SECOND,
+  leaseMs: 10 * 60 * SECOND,
+  batch: 50,
+  perNode: 4,
 };
 
 interface ClaimedMailbox {
@@ -89,14 +93,19 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
   }
 
   protected claim(tenantId: string): Promise<ClaimedMailbox[]> {
-    return claimInTenant<ClaimedMailbox>(this.dataSource, tenantId, 'mailbox', `WITH due AS (
+    return claimInTenant<ClaimedMailbox>(
+      this.dataSource,
+      tenantId,
+      'mailbox',
+      `WITH due AS (
         SELECT m.tenant_id FROM mail_mailboxes m WHERE m.enabled AND m.next_poll_at <= now() FOR UPDATE SKIP LOCKED
       )
       UPDATE mail_mailboxes m SET next_poll_at = now() + make_interval(secs => ${Math.trunc(this.options.leaseMs)}::float8 / 1000)
         FROM due, tenants t
        WHERE m.tenant_id = due.tenant_id AND t.id = m.tenant_id
       RETURNING m.host, m.port, m.security, m.username, m.password_sealed, m.folder, m.uid_validity::text, m.last_uid::text, m.failures,
-                m.next_poll_at::text AS lease, t.slug`);
+                m.next_poll_at::text AS lease, t.slug`,
+    );
   }
 
   protected async send(tenantId: string, m: ClaimedMailbox, release: () => void): Promise<SendOutcome> {
@@ -107,12 +116,17 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
   }
 
   private async read(tenantId: string, m: ClaimedMailbox): Promise<ReadOutcome> {
-    const done: ReadOutcome = { taken: 0, uidValidity: m.uid_validity, lastUid: m.last_uid === null ? null : Number(m.last_uid), more: false };
+    const done: ReadOutcome = {
+      taken: 0,
+      uidValidity: m.uid_validity,
+      lastUid: m.last_uid === null ? null : Number(m.last_uid),
+      more: false,
+    };
     let password: string;
     try {
       password = this.box.open(m.password_sealed, tenantId);
     } catch {
-      return { ...done, failure: new MailboxFailure(MailboxError.KEY_CHANGED, 'the saved password does not open with this server\'s key') };
+      return { ...done, failure: new MailboxFailure(MailboxError.KEY_CHANGED, "the saved password does not open with this server's key") };
     }
     let client;
     try {
@@ -133,9 +147,9 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
         // (marking it seen) until none is left, then goes on from the UID the folder had reached when it was opened.
         const first = validity !== m.uid_validity || done.lastUid === null;
         const after = first ? null : done.lastUid!;
-        const found = (first
-          ? await client.search({ seen: false }, { uid: true })
-          : await client.search({ uid: `${after! + 1}:*` }, { uid: true })) || [];
+        const found =
+          (first ? await client.search({ seen: false }, { uid: true }) : await client.search({ uid: `${after! + 1}:*` }, { uid: true })) ||
+          [];
         // `n:*` also names the last mail when there is nothing after n.
         const uids = found.filter((uid) => after === null || uid > after).sort((a, b) => a - b);
         done.more = uids.length > this.options.batch;
@@ -172,7 +186,8 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
       const envelope = head.envelope;
       await recordTooLarge(this.dataSource, tenantId, {
         messageId: envelope?.messageId || `<imap.${client.mailbox ? client.mailbox.uidValidity : 0}.${uid}@${m.slug}.reclaim.invalid>`,
-        from: envelope?.from?.[0]?.address ?? '', subject: envelope?.subject ?? '',
+        from: envelope?.from?.[0]?.address ?? '',
+        subject: envelope?.subject ?? '',
       });
       return false;
     }
@@ -183,7 +198,14 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
     const parsed = await simpleParser(raw);
     const files = await receiveFiles(this.dataSource, tenantId, parsed);
     // SPF needs the address that delivered the mail, which only the company's own mail server saw: its checks stand, none are made here.
-    await receiveMail(this.dataSource, this.publisher, this.links, { tenantId, taggedNumber: this.taggedNumber(m.slug, parsed), parsed, raw, files, auth: null });
+    await receiveMail(this.dataSource, this.publisher, this.links, {
+      tenantId,
+      taggedNumber: this.taggedNumber(m.slug, parsed),
+      parsed,
+      raw,
+      files,
+      auth: null,
+    });
     await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
     return true;
   }
@@ -209,12 +231,18 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
   private async record(tenantId: string, m: ClaimedMailbox, o: ReadOutcome): Promise<void> {
     const failures = o.failure ? m.failures + 1 : 0;
     const waitMs = o.failure ? backoffMs(this.options.intervalMs, failures) : o.more ? 0 : this.options.intervalMs;
-    await inTenant(this.dataSource, tenantId, (manager) => manager.query(
-      `UPDATE mail_mailboxes
+    await inTenant(
+      this.dataSource,
+      tenantId,
+      (manager) =>
+        manager.query(
+          `UPDATE mail_mailboxes
           SET uid_validity = $2::numeric, last_uid = $3::bigint, fetched = fetched + $4, failures = $5, last_error_code = $6, last_error_detail = $7,
               last_polled_at = now(), next_poll_at = now() + make_interval(secs => $8::float8 / 1000)
         WHERE tenant_id = $1 AND next_poll_at = $9::timestamptz`,
-      [tenantId, o.uidValidity, o.lastUid, o.taken, failures, o.failure?.code ?? null, o.failure?.detail ?? null, waitMs, m.lease]),
-      { job: 'mailbox' });
+          [tenantId, o.uidValidity, o.lastUid, o.taken, failures, o.failure?.code ?? null, o.failure?.detail ?? null, waitMs, m.lease],
+        ),
+      { job: 'mailbox' },
+    );
   }
 }

@@ -7,9 +7,9 @@ import { PlainText } from '../../graphql/validation.js';
 import { MailboxSecurity, MailMailbox } from './mailbox.entity.js';
 import { getMailbox, readMailboxNow, removeMailbox, saveMailbox, type MailboxAccess } from './mailbox.service.js';
 
-@InputType({ description: 'The company\'s own mailbox, read over IMAP' })
+@InputType({ description: "The company's own mailbox, read over IMAP" })
 export class MailboxInput {
-  @Field({ description: 'The IMAP server\'s host name (or address)' })
+  @Field({ description: "The IMAP server's host name (or address)" })
   @PlainText({ max: 253, singleLine: true })
   host!: string;
 
@@ -50,15 +50,16 @@ function access(gql: GraphQLContext): MailboxAccess {
 @Resolver()
 export class MailboxResolver {
   @Allow(Action.MANAGE_SETTINGS)
-  @Query(() => MailMailbox, { nullable: true, description: 'The company\'s own mailbox read over IMAP, if any (docs/email.md)' })
+  @Query(() => MailMailbox, { nullable: true, description: "The company's own mailbox read over IMAP, if any (docs/email.md)" })
   async mailbox(@Ctx() gql: GraphQLContext): Promise<MailMailbox | null> {
     return getMailbox(await gql.staff());
   }
 
   @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => MailMailbox, {
-    description: 'Saves the mailbox once a sign-in works and the folder opens; else BAD_USER_INPUT with MAILBOX_UNREACHABLE, MAILBOX_ADDRESS_NOT_ALLOWED, '
-      + 'MAILBOX_TLS, MAILBOX_LOGIN_FAILED or MAILBOX_FOLDER_MISSING on its field, and nothing is saved',
+    description:
+      'Saves the mailbox once a sign-in works and the folder opens; else BAD_USER_INPUT with MAILBOX_UNREACHABLE, MAILBOX_ADDRESS_NOT_ALLOWED, ' +
+      'MAILBOX_TLS, MAILBOX_LOGIN_FAILED or MAILBOX_FOLDER_MISSING on its field, and nothing is saved',
   })
   async saveMailbox(@Arg('input') input: MailboxInput, @Ctx() gql: GraphQLContext): Promise<MailMailbox> {
     return saveMailbox(await gql.staff(), input, access(gql));

@@ -45,7 +45,8 @@ export async function saveMailbox(ctx: RequestContext, input: MailboxChanges, ac
   const host = input.host.trim().toLowerCase();
   if (input.security === MailboxSecurity.NONE && !access.policy.allowInsecure) {
     throw badInput('this server allows only encrypted connections to mailboxes', {
-      reason: 'MAILBOX_TLS', fields: [{ field: 'security', messages: ['must be TLS or STARTTLS'], reason: 'MAILBOX_TLS' }],
+      reason: 'MAILBOX_TLS',
+      fields: [{ field: 'security', messages: ['must be TLS or STARTTLS'], reason: 'MAILBOX_TLS' }],
     });
   }
   const existing = await ctx.manager.findOne(MailMailbox, { where: { tenantId: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
@@ -57,13 +58,31 @@ export async function saveMailbox(ctx: RequestContext, input: MailboxChanges, ac
       password = null;
     }
   }
-  if (password === null) throw badInput('enter the mailbox\'s password', { fields: [{ field: 'password', messages: ['is required'] }] });
-  await checkMailbox({ host, port: input.port, security: input.security, username: input.username, password, folder: input.folder }, access.policy);
-  const moved = !existing || existing.host !== host || existing.port !== input.port || existing.username !== input.username || existing.folder !== input.folder;
+  if (password === null) throw badInput("enter the mailbox's password", { fields: [{ field: 'password', messages: ['is required'] }] });
+  await checkMailbox(
+    { host, port: input.port, security: input.security, username: input.username, password, folder: input.folder },
+    access.policy,
+  );
+  const moved =
+    !existing ||
+    existing.host !== host ||
+    existing.port !== input.port ||
+    existing.username !== input.username ||
+    existing.folder !== input.folder;
   const row: Partial<MailMailbox> = {
-    tenantId: ctx.tenantId, host, port: input.port, security: input.security, username: input.username, folder: input.folder,
-    passwordSealed: access.box.seal(password, ctx.tenantId), enabled: input.enabled,
-    nextPollAt: new Date(), failures: 0, lastErrorCode: null, lastErrorDetail: null, updatedAt: new Date(),
+    tenantId: ctx.tenantId,
+    host,
+    port: input.port,
+    security: input.security,
+    username: input.username,
+    folder: input.folder,
+    passwordSealed: access.box.seal(password, ctx.tenantId),
+    enabled: input.enabled,
+    nextPollAt: new Date(),
+    failures: 0,
+    lastErrorCode: null,
+    lastErrorDetail: null,
+    updatedAt: new Date(),
     ...(moved && { uidValidity: null, lastUid: null, fetched: 0 }),
   };
   if (existing) await ctx.manager.update(MailMailbox, { tenantId: ctx.tenantId }, row);
@@ -80,7 +99,9 @@ async function checkMailbox(a: Parameters<typeof openMailbox>[0] & { folder: str
     } catch (err) {
       const failure = mailboxFailure(err);
       // A server that answers NO to SELECT of a name has no such folder, whatever its wording.
-      throw failure.code === MailboxError.UNREACHABLE && client.usable ? mailboxFailure({ serverResponseCode: 'NONEXISTENT', responseText: failure.detail }) : failure;
+      throw failure.code === MailboxError.UNREACHABLE && client.usable
+        ? mailboxFailure({ serverResponseCode: 'NONEXISTENT', responseText: failure.detail })
+        : failure;
     } finally {
       await closeMailbox(client);
     }

@@ -9,14 +9,21 @@ import { myNotificationSettings, setMyNotificationSettings } from './staff-notif
 @Resolver()
 export class NotificationSettingsResolver {
   @Allow(STAFF)
-  @Query(() => [StaffNotificationSetting], { description: 'The signed-in user\'s mail settings for each staff event (docs/email.md#staff-notifications)' })
+  @Query(() => [StaffNotificationSetting], {
+    description: "The signed-in user's mail settings for each staff event (docs/email.md#staff-notifications)",
+  })
   async myNotificationSettings(@Ctx() gql: GraphQLContext): Promise<StaffNotificationSetting[]> {
     return myNotificationSettings(await gql.staff());
   }
 
   @Allow(STAFF)
-  @Mutation(() => [StaffNotificationSetting], { description: 'Turns the signed-in user\'s mail for staff events on or off; returns every setting' })
-  async setMyNotificationSettings(@Arg('input') input: StaffNotificationSettingsInput, @Ctx() gql: GraphQLContext): Promise<StaffNotificationSetting[]> {
+  @Mutation(() => [StaffNotificationSetting], {
+    description: "Turns the signed-in user's mail for staff events on or off; returns every setting",
+  })
+  async setMyNotificationSettings(
+    @Arg('input') input: StaffNotificationSettingsInput,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<StaffNotificationSetting[]> {
     return setMyNotificationSettings(await gql.staff(), input);
   }
 }

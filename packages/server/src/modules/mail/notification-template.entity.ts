@@ -32,10 +32,10 @@ export class NotificationTemplate {
   @Field(() => NotificationAudience, { description: 'Whom it is written for; each audience has its own placeholders (docs/email.md)' })
   audience!: NotificationAudience;
 
-  @Field({ description: 'ru or en: the company\'s language decides which is sent' })
+  @Field({ description: "ru or en: the company's language decides which is sent" })
   locale!: string;
 
-  @Field({ description: 'With placeholders; the complaint\'s number in brackets is put before it' })
+  @Field({ description: "With placeholders; the complaint's number in brackets is put before it" })
   subject!: string;
 
   @Field({ description: 'Plain text with placeholders' })

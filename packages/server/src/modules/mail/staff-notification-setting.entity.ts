@@ -21,7 +21,10 @@ export class StaffNotificationSettingRow {
   updatedAt!: Date;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'Whether the signed-in staff member gets mail for one staff event (docs/email.md#staff-notifications)' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Whether the signed-in staff member gets mail for one staff event (docs/email.md#staff-notifications)',
+})
 export class StaffNotificationSetting {
   @Field(() => NotificationEvent, { description: 'STAFF_ASSIGNED, STAFF_SLA or STAFF_NEW_IN_INBOX' })
   event!: StaffEvent;
@@ -29,7 +32,7 @@ export class StaffNotificationSetting {
   @Field({ description: 'Mail is written for this event' })
   enabled!: boolean;
 
-  @Field({ description: 'What the user\'s roles give without a choice of their own' })
+  @Field({ description: "What the user's roles give without a choice of their own" })
   defaultEnabled!: boolean;
 
   @Field({ description: 'false: the default of the roles applies' })

@@ -13,9 +13,12 @@ import type { StaffNotificationSettingsInput } from './dto/staff-notification-se
  */
 export function defaultEnabled(event: StaffEvent, roles: readonly Role[]): boolean {
   switch (event) {
-    case NotificationEvent.STAFF_ASSIGNED: return true;
-    case NotificationEvent.STAFF_SLA: return roles.some((r) => r === Role.HEAD || r === Role.QUALITY_MANAGER || r === Role.SPECIALIST);
-    case NotificationEvent.STAFF_NEW_IN_INBOX: return false;
+    case NotificationEvent.STAFF_ASSIGNED:
+      return true;
+    case NotificationEvent.STAFF_SLA:
+      return roles.some((r) => r === Role.HEAD || r === Role.QUALITY_MANAGER || r === Role.SPECIALIST);
+    case NotificationEvent.STAFF_NEW_IN_INBOX:
+      return false;
   }
 }
 
@@ -36,20 +39,37 @@ export async function myNotificationSettings(ctx: RequestContext): Promise<Staff
  * stays when the roles change. An event that is not a staff event is
  * BAD_USER_INPUT naming it, and nothing changes.
  */
-export async function setMyNotificationSettings(ctx: RequestContext, input: StaffNotificationSettingsInput): Promise<StaffNotificationSetting[]> {
+export async function setMyNotificationSettings(
+  ctx: RequestContext,
+  input: StaffNotificationSettingsInput,
+): Promise<StaffNotificationSetting[]> {
   const wrong = input.settings.map((s, i) => ({ s, i })).filter(({ s }) => !isStaffEvent(s.event));
   if (wrong.length) {
     throw badInput(`only the staff events (${STAFF_EVENTS.join(', ')}) can be chosen`, {
-      fields: wrong.map(({ i }) => ({ field: `settings.${i}.event`, messages: [`one of ${STAFF_EVENTS.join(', ')}`], constraints: ['isIn'] })),
+      fields: wrong.map(({ i }) => ({
+        field: `settings.${i}.event`,
+        messages: [`one of ${STAFF_EVENTS.join(', ')}`],
+        constraints: ['isIn'],
+      })),
     });
   }
   const events = input.settings.map((s) => s.event);
   if (new Set(events).size !== events.length) {
-    throw badInput('each event can be given once', { fields: [{ field: 'settings', messages: ['each event once'], constraints: ['isIn'] }] });
+    throw badInput('each event can be given once', {
+      fields: [{ field: 'settings', messages: ['each event once'], constraints: ['isIn'] }],
+    });
   }
   const updatedAt = new Date();
-  await ctx.manager.upsert(StaffNotificationSettingRow, input.settings.map((s) => ({
-    tenantId: ctx.tenantId, userId: ctx.staff.userId, event: s.event as StaffEvent, enabled: s.enabled, updatedAt,
-  })), ['tenantId', 'userId', 'event']);
+  await ctx.manager.upsert(
+    StaffNotificationSettingRow,
+    input.settings.map((s) => ({
+      tenantId: ctx.tenantId,
+      userId: ctx.staff.userId,
+      event: s.event as StaffEvent,
+      enabled: s.enabled,
+      updatedAt,
+    })),
+    ['tenantId', 'userId', 'event'],
+  );
   return myNotificationSettings(ctx);
 }

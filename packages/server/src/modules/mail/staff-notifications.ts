@@ -5,8 +5,15 @@ import { formatTemplateDate } from '../template/template.service.js';
 import type { PlaceholderValues } from '../template/placeholders.js';
 import { MailKind, queueMail, queueMailOnce } from './mail.outbox.js';
 import {
-  ARRIVAL_PHRASES, DEFAULT_NOTIFICATION_TEXTS, NO_DEPARTMENT, NotificationEvent, SLA_STATE_PHRASES, STAFF_STAGE_LABELS,
-  type NotificationLocale, type NotificationText, type StaffEvent,
+  ARRIVAL_PHRASES,
+  DEFAULT_NOTIFICATION_TEXTS,
+  NO_DEPARTMENT,
+  NotificationEvent,
+  SLA_STATE_PHRASES,
+  STAFF_STAGE_LABELS,
+  type NotificationLocale,
+  type NotificationText,
+  type StaffEvent,
 } from './notification-texts.js';
 import { STAFF_NOTIFICATION_KNOWN, formatTemplateDateTime, renderNotification } from './notifications.js';
 import { defaultEnabled } from './staff-notification-settings.js';
@@ -23,13 +30,28 @@ export interface SlaFiring {
 }
 
 interface Facts {
-  number: string; subject: string; customer_name: string; stage: string; legal_due_at: Date | null; sla_due_at: Date | null;
-  locale: string; time_zone: string; company: string; department: string | null; agent: string | null; custom: NotificationText | null;
+  number: string;
+  subject: string;
+  customer_name: string;
+  stage: string;
+  legal_due_at: Date | null;
+  sla_due_at: Date | null;
+  locale: string;
+  time_zone: string;
+  company: string;
+  department: string | null;
+  agent: string | null;
+  custom: NotificationText | null;
   /** The department a complaint new in an inbox was moved from; null when it is new there. */
   moved_from: string | null;
 }
 
-interface Candidate { id: string; email: string; roles: Role[]; enabled: boolean | null }
+interface Candidate {
+  id: string;
+  email: string;
+  roles: Role[];
+  enabled: boolean | null;
+}
 
 /**
  * Who may be told of `event` about a complaint (docs/email.md#staff-notifications):
@@ -42,19 +64,27 @@ interface Candidate { id: string; email: string; roles: Role[]; enabled: boolean
  * other company's user among them.
  */
 async function candidates(ctx: RequestContext, event: StaffEvent, complaintId: string, sla: SlaFiring | undefined): Promise<Candidate[]> {
-  const [ids, params] = event === NotificationEvent.STAFF_ASSIGNED
-    ? ['SELECT c.assignee_id FROM complaints c WHERE c.id = $2', [complaintId]]
-    : event === NotificationEvent.STAFF_SLA
-      ? [`SELECT ud.user_id FROM user_departments ud JOIN users m ON m.id = ud.user_id
+  const [ids, params] =
+    event === NotificationEvent.STAFF_ASSIGNED
+      ? ['SELECT c.assignee_id FROM complaints c WHERE c.id = $2', [complaintId]]
+      : event === NotificationEvent.STAFF_SLA
+        ? [
+            `SELECT ud.user_id FROM user_departments ud JOIN users m ON m.id = ud.user_id
            WHERE ud.department_id = $2::uuid AND m.roles && ARRAY['HEAD', 'QUALITY_MANAGER']
-          UNION SELECT $3::uuid`, [sla?.departmentId ?? null, sla?.assigneeId ?? null]]
-      : [`SELECT ud.user_id FROM complaints c JOIN user_departments ud ON ud.department_id = c.department_id WHERE c.id = $2
-          UNION SELECT m.id FROM complaints c JOIN users m ON 'OPERATOR' = ANY (m.roles) WHERE c.id = $2 AND c.department_id IS NULL`, [complaintId]];
+          UNION SELECT $3::uuid`,
+            [sla?.departmentId ?? null, sla?.assigneeId ?? null],
+          ]
+        : [
+            `SELECT ud.user_id FROM complaints c JOIN user_departments ud ON ud.department_id = c.department_id WHERE c.id = $2
+          UNION SELECT m.id FROM complaints c JOIN users m ON 'OPERATOR' = ANY (m.roles) WHERE c.id = $2 AND c.department_id IS NULL`,
+            [complaintId],
+          ];
   return ctx.query<Candidate>(
     `SELECT u.id, u.email, u.roles, s.enabled FROM users u
        LEFT JOIN staff_notification_settings s ON s.user_id = u.id AND s.event = $1
       WHERE u.active AND u.id IN (${ids}) ORDER BY u.id`,
-    [event, ...params]);
+    [event, ...params],
+  );
 }
 
 /**
@@ -70,16 +100,22 @@ async function candidates(ctx: RequestContext, event: StaffEvent, complaintId: s
  * told already by a more personal mail about the same change. Returns how
  * many mails it wrote.
  */
-export async function notifyStaff(ctx: RequestContext, complaintId: string, event: StaffEvent,
-  { sla, except = [], movedFrom = null }: { sla?: SlaFiring; except?: readonly string[]; movedFrom?: string | null } = {}): Promise<number> {
+export async function notifyStaff(
+  ctx: RequestContext,
+  complaintId: string,
+  event: StaffEvent,
+  { sla, except = [], movedFrom = null }: { sla?: SlaFiring; except?: readonly string[]; movedFrom?: string | null } = {},
+): Promise<number> {
   const publicUrl = ctx.mailLinks?.publicUrl;
   if (!publicUrl) return 0;
   const actorId = ctx.actor && !ctx.actor.integration ? ctx.actor.userId : null;
   // Whom first: most changes concern nobody who wants mail, and then this is the only statement.
-  const recipients = (await candidates(ctx, event, complaintId, sla)).filter((u) => u.id !== actorId && !except.includes(u.id)
-    && can(u, Action.READ_COMPLAINTS) && (u.enabled ?? defaultEnabled(event, u.roles)));
+  const recipients = (await candidates(ctx, event, complaintId, sla)).filter(
+    (u) => u.id !== actorId && !except.includes(u.id) && can(u, Action.READ_COMPLAINTS) && (u.enabled ?? defaultEnabled(event, u.roles)),
+  );
   if (!recipients.length) return 0;
-  const [f] = await ctx.query<Facts>(`
+  const [f] = await ctx.query<Facts>(
+    `
     SELECT c.number, c.subject, c.customer_name, c.stage, c.legal_due_at, c.sla_due_at,
            t.locale, t.time_zone, t.name AS company,
            (SELECT d.name FROM departments d WHERE d.id = CASE WHEN $5 THEN $4::uuid ELSE c.department_id END) AS department,
@@ -88,17 +124,24 @@ export async function notifyStaff(ctx: RequestContext, complaintId: string, even
            (SELECT jsonb_build_object('subject', n.subject, 'body', n.body) FROM notification_templates n
              WHERE n.event = $2 AND n.locale = t.locale) AS custom
       FROM complaints c JOIN tenants t ON t.id = c.tenant_id
-     WHERE c.id = $1`, [complaintId, event, actorId, sla?.departmentId ?? null, !!sla, movedFrom]);
+     WHERE c.id = $1`,
+    [complaintId, event, actorId, sla?.departmentId ?? null, !!sla, movedFrom],
+  );
   if (!f) return 0;
 
   const locale: NotificationLocale = f.locale === 'en' ? 'en' : 'ru';
   const values: PlaceholderValues = {
-    number: f.number, subject: f.subject, 'customer.name': f.customer_name,
+    number: f.number,
+    subject: f.subject,
+    'customer.name': f.customer_name,
     stage: STAFF_STAGE_LABELS[locale][sla?.stage ?? f.stage] ?? f.stage,
     expectedBy: formatTemplateDate(f.legal_due_at ?? f.sla_due_at, locale, f.time_zone),
-    'agent.name': f.agent ?? '', 'company.name': f.company, 'department.name': f.department ?? NO_DEPARTMENT[locale],
+    'agent.name': f.agent ?? '',
+    'company.name': f.company,
+    'department.name': f.department ?? NO_DEPARTMENT[locale],
     complaintLink: new URL(`/complaints/${encodeURIComponent(f.number)}`, publicUrl).toString(),
-    slaState: sla ? SLA_STATE_PHRASES[locale][sla.state] : '', dueAt: sla ? formatTemplateDateTime(sla.dueAt, locale, f.time_zone) : '',
+    slaState: sla ? SLA_STATE_PHRASES[locale][sla.state] : '',
+    dueAt: sla ? formatTemplateDateTime(sla.dueAt, locale, f.time_zone) : '',
     arrival: f.moved_from !== null ? ARRIVAL_PHRASES[locale].moved.replace('{from}', f.moved_from) : ARRIVAL_PHRASES[locale].new,
   };
   const mail = renderNotification(f.custom ?? DEFAULT_NOTIFICATION_TEXTS[event][locale], values, STAFF_NOTIFICATION_KNOWN);
@@ -120,7 +163,12 @@ export async function notifyStaff(ctx: RequestContext, complaintId: string, even
  * A change of assignee: the new assignee is told, unless they took it
  * themselves or already had it.
  */
-export async function notifyAssigned(ctx: RequestContext, complaintId: string, assigneeId: string | null, previousAssigneeId: string | null): Promise<number> {
+export async function notifyAssigned(
+  ctx: RequestContext,
+  complaintId: string,
+  assigneeId: string | null,
+  previousAssigneeId: string | null,
+): Promise<number> {
   if (!assigneeId || assigneeId === previousAssigneeId || assigneeId === ctx.actor?.userId) return 0;
   return notifyStaff(ctx, complaintId, NotificationEvent.STAFF_ASSIGNED);
 }
@@ -137,8 +185,13 @@ export function notifyNewComplaint(ctx: RequestContext, complaintId: string, ass
  * The assignee, if the change gave it one, is told it is theirs; the others whose inbox it is now in, that it is there
  * (new, or moved from `movedFrom`, the department it left).
  */
-async function notifyInInbox(ctx: RequestContext, complaintId: string, assigneeId: string | null, previousAssigneeId: string | null,
-  movedFrom: string | null): Promise<void> {
+async function notifyInInbox(
+  ctx: RequestContext,
+  complaintId: string,
+  assigneeId: string | null,
+  previousAssigneeId: string | null,
+  movedFrom: string | null,
+): Promise<void> {
   const told = await notifyAssigned(ctx, complaintId, assigneeId, previousAssigneeId);
   await notifyStaff(ctx, complaintId, NotificationEvent.STAFF_NEW_IN_INBOX, { except: told && assigneeId ? [assigneeId] : [], movedFrom });
 }

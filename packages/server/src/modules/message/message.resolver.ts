@@ -23,7 +23,10 @@ export class AddMessageInput {
   @Field(() => Visibility)
   visibility!: Visibility;
 
-  @Field(() => Boolean, { nullable: true, description: 'A public reply that asks the customer something: the SLA clocks pause until they answer (the legal deadline runs on)' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'A public reply that asks the customer something: the SLA clocks pause until they answer (the legal deadline runs on)',
+  })
   awaitCustomer?: boolean | null;
 
   @Field(() => [ID], { nullable: true, description: `Files uploaded to /uploads; at most ${MAX_FILES_PER_MESSAGE}` })
@@ -48,6 +51,6 @@ export class MessageResolver {
 
   @FieldResolver(() => String, { nullable: true, description: 'The integration that wrote it (authorKind INTEGRATION)' })
   async integrationName(@Root() m: Message, @Ctx() gql: GraphQLContext): Promise<string | null> {
-    return m.authorIntegrationId ? (await (await gql.staff()).loaders.integration.load(m.authorIntegrationId))?.name ?? null : null;
+    return m.authorIntegrationId ? ((await (await gql.staff()).loaders.integration.load(m.authorIntegrationId))?.name ?? null) : null;
   }
 }

@@ -7,7 +7,10 @@ import { ComplaintSortField, SortDirection } from '../complaint/complaint.order.
 import { RenameViewInput, SaveViewInput } from './dto/saved-view.input.js';
 import { BuiltInView, deleteView, listViews, renameView, saveView, type QueueView } from './saved-view.service.js';
 
-registerEnumType(BuiltInView, { name: 'BuiltInView', description: 'A view every staff member has; the console names it in the user\'s language' });
+registerEnumType(BuiltInView, {
+  name: 'BuiltInView',
+  description: "A view every staff member has; the console names it in the user's language",
+});
 
 @ObjectType('ComplaintOrdering', { simpleResolvers: true })
 class ComplaintOrderingView {
@@ -18,7 +21,10 @@ class ComplaintOrderingView {
   direction!: SortDirection;
 }
 
-@ObjectType('SavedView', { simpleResolvers: true, description: 'A named filter and order of the complaint queue: built in, or the signed-in user\'s own' })
+@ObjectType('SavedView', {
+  simpleResolvers: true,
+  description: "A named filter and order of the complaint queue: built in, or the signed-in user's own",
+})
 class SavedViewType implements QueueView {
   @Field(() => ID, { description: 'For a built-in view, its BuiltInView name' })
   id!: string;
@@ -40,25 +46,27 @@ class SavedViewType implements QueueView {
 @Resolver(() => SavedViewType)
 export class SavedViewResolver {
   @Allow(STAFF)
-  @Query(() => [SavedViewType], { description: 'The built-in views, then the signed-in user\'s own by name' })
+  @Query(() => [SavedViewType], { description: "The built-in views, then the signed-in user's own by name" })
   async savedViews(@Ctx() gql: GraphQLContext): Promise<QueueView[]> {
     return listViews(await gql.staff());
   }
 
   @Allow(STAFF)
-  @Mutation(() => SavedViewType, { description: 'CONFLICT (DUPLICATE) for a name the user has already; BAD_USER_INPUT (VIEW_LIMIT) past 50 views' })
+  @Mutation(() => SavedViewType, {
+    description: 'CONFLICT (DUPLICATE) for a name the user has already; BAD_USER_INPUT (VIEW_LIMIT) past 50 views',
+  })
   async saveView(@Arg('input') input: SaveViewInput, @Ctx() gql: GraphQLContext): Promise<QueueView> {
     return saveView(await gql.staff(), input);
   }
 
   @Allow(STAFF)
-  @Mutation(() => SavedViewType, { description: 'NOT_FOUND for another user\'s view; a built-in view\'s id is not one (BAD_USER_INPUT)' })
+  @Mutation(() => SavedViewType, { description: "NOT_FOUND for another user's view; a built-in view's id is not one (BAD_USER_INPUT)" })
   async renameView(@Arg('input') input: RenameViewInput, @Ctx() gql: GraphQLContext): Promise<QueueView> {
     return renameView(await gql.staff(), input);
   }
 
   @Allow(STAFF)
-  @Mutation(() => Boolean, { description: 'NOT_FOUND for another user\'s view; a built-in view\'s id is not one (BAD_USER_INPUT)' })
+  @Mutation(() => Boolean, { description: "NOT_FOUND for another user's view; a built-in view's id is not one (BAD_USER_INPUT)" })
   async deleteView(@Arg('id', () => ID) id: string, @Ctx() gql: GraphQLContext): Promise<boolean> {
     return deleteView(await gql.staff(), entityId(id, 'id'));
   }

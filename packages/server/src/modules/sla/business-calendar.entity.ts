@@ -14,7 +14,10 @@ export class WorkingPeriod implements PeriodRules {
   end!: string;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'When SLA time runs: a time zone, working periods per weekday, holidays and transferred working days; or 24/7' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'When SLA time runs: a time zone, working periods per weekday, holidays and transferred working days; or 24/7',
+})
 @Entity('business_calendars')
 export class BusinessCalendar {
   @PrimaryColumn('uuid')
@@ -44,7 +47,10 @@ export class BusinessCalendar {
   @Column('jsonb')
   holidays!: string[];
 
-  @Field(() => [String], { description: "Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days); they take the periods of the first weekday that has any" })
+  @Field(() => [String], {
+    description:
+      "Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days); they take the periods of the first weekday that has any",
+  })
   @Column('jsonb')
   workingDays!: string[];
 
@@ -53,5 +59,10 @@ export class BusinessCalendar {
   createdAt!: Date;
 }
 
-export const calendarRules = (c: BusinessCalendar): CalendarRules =>
-  ({ timeZone: c.timeZone, alwaysOpen: c.alwaysOpen, periods: c.periods, holidays: c.holidays, workingDays: c.workingDays });
+export const calendarRules = (c: BusinessCalendar): CalendarRules => ({
+  timeZone: c.timeZone,
+  alwaysOpen: c.alwaysOpen,
+  periods: c.periods,
+  holidays: c.holidays,
+  workingDays: c.workingDays,
+});

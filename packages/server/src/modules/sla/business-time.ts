@@ -65,11 +65,14 @@ export function calendarProblems(c: BusinessCalendar): CalendarProblem[] {
   if (c.alwaysOpen) return problems;
   if (!c.periods.length) add('periods', 'a calendar needs at least one working period, or alwaysOpen');
   for (const p of c.periods) {
-    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) add('periods', `weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
-    for (const t of [p.start, p.end]) if (minutesOf(t) === null) add('periods', `a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
+    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7)
+      add('periods', `weekday must be 1 (Monday) to 7 (Sunday), got ${p.weekday}`);
+    for (const t of [p.start, p.end])
+      if (minutesOf(t) === null) add('periods', `a time must be HH:MM (00:00 to 24:00), got ${JSON.stringify(t)}`);
   }
   for (const h of c.holidays ?? []) if (!isLocalDate(h)) add('holidays', `a holiday must be YYYY-MM-DD, got ${JSON.stringify(h)}`);
-  for (const w of c.workingDays ?? []) if (!isLocalDate(w)) add('workingDays', `a working day must be YYYY-MM-DD, got ${JSON.stringify(w)}`);
+  for (const w of c.workingDays ?? [])
+    if (!isLocalDate(w)) add('workingDays', `a working day must be YYYY-MM-DD, got ${JSON.stringify(w)}`);
   const holidays = new Set(c.holidays ?? []);
   for (const w of c.workingDays ?? []) if (holidays.has(w)) add('workingDays', `${w} cannot be both a holiday and a working day`);
   return problems;
@@ -93,7 +96,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     formatters.set(timeZone, f);
   }

@@ -57,7 +57,10 @@ export function publicYear(country: string, year: number, language: Language): P
 /** The public holidays and transferred working days of `country` in `years`, as a calendar keeps them (dates only). */
 export function countryDays(country: string, language: Language, years: readonly number[]): { holidays: string[]; workingDays: string[] } {
   const loaded = years.map((y) => publicYear(country, y, language));
-  return { holidays: loaded.flatMap((y) => y.holidays.map((h) => h.date)), workingDays: loaded.flatMap((y) => y.workingDays.map((w) => w.date)) };
+  return {
+    holidays: loaded.flatMap((y) => y.holidays.map((h) => h.date)),
+    workingDays: loaded.flatMap((y) => y.workingDays.map((w) => w.date)),
+  };
 }
 
 const byDate = (a: PublicDay, b: PublicDay) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
@@ -73,7 +76,8 @@ export function countryOfTimeZone(timeZone: string): string | null {
   if (!zones) {
     const found = new Map<string, string | null>();
     for (const country of Object.keys(new Holidays().getCountries())) {
-      for (const zone of new Holidays(country).getTimezones() ?? []) found.set(zone, found.has(zone) && found.get(zone) !== country ? null : country);
+      for (const zone of new Holidays(country).getTimezones() ?? [])
+        found.set(zone, found.has(zone) && found.get(zone) !== country ? null : country);
     }
     zones = new Map([...found].filter((e): e is [string, string] => e[1] !== null));
   }

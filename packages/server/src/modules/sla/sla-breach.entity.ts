@@ -11,7 +11,10 @@ export interface EscalationOutcome {
   reassignedToDepartmentId?: string;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'A warning or a breach of one clock, and the escalation it set off (append-only history)' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A warning or a breach of one clock, and the escalation it set off (append-only history)',
+})
 @Entity('sla_breaches')
 export class SlaBreach {
   @PrimaryColumn('uuid')

@@ -20,7 +20,12 @@
 import { addWorkingTime, localDate, workingTimeBetween, zonedInstant, type BusinessCalendar } from './business-time.js';
 import { OPEN_STAGES, Priority, SlaState, Stage } from '../complaint/complaint.enums.js';
 
-export enum SlaTarget { FIRST_RESPONSE = 'FIRST_RESPONSE', RESOLUTION = 'RESOLUTION', STAGE = 'STAGE', LEGAL = 'LEGAL' }
+export enum SlaTarget {
+  FIRST_RESPONSE = 'FIRST_RESPONSE',
+  RESOLUTION = 'RESOLUTION',
+  STAGE = 'STAGE',
+  LEGAL = 'LEGAL',
+}
 
 export interface EscalationRule {
   /** Record the breach for the department's heads (their escalations list). */
@@ -108,9 +113,14 @@ export const PRIORITY_ORDER: readonly Priority[] = [Priority.LOW, Priority.NORMA
 
 /** The first policy whose conditions the complaint meets (the default matches anything); null if there is none. */
 export function matchPolicy(policies: readonly PolicyRules[], s: Pick<ClockSubject, 'priority' | 'categoryId'>): PolicyRules | null {
-  return policies.find((p) => p.isDefault
-    || ((!p.priorities.length || p.priorities.includes(s.priority))
-      && (!p.categoryIds.length || (s.categoryId !== null && p.categoryIds.includes(s.categoryId))))) ?? null;
+  return (
+    policies.find(
+      (p) =>
+        p.isDefault ||
+        ((!p.priorities.length || p.priorities.includes(s.priority)) &&
+          (!p.categoryIds.length || (s.categoryId !== null && p.categoryIds.includes(s.categoryId)))),
+    ) ?? null
+  );
 }
 
 /**
@@ -161,9 +171,22 @@ export function planClocks(s: ClockSubject, existing: readonly ClockRow[], setti
   for (const [clock, seconds, startedAt] of budgets) {
     if (!seconds || !calendar || !policy) continue;
     const prev = existing.find((r) => r.clock === clock && (clock !== SlaTarget.STAGE || r.stage === s.stage));
-    rows.push(operationalClock(prev, {
-      clock, stage: clock === SlaTarget.STAGE ? s.stage : null, startedAt, budgetMs: seconds * 1000,
-    }, calendar, policy.warnPercent, s.awaitingCustomerSince, now, previous));
+    rows.push(
+      operationalClock(
+        prev,
+        {
+          clock,
+          stage: clock === SlaTarget.STAGE ? s.stage : null,
+          startedAt,
+          budgetMs: seconds * 1000,
+        },
+        calendar,
+        policy.warnPercent,
+        s.awaitingCustomerSince,
+        now,
+        previous,
+      ),
+    );
   }
   const legal = legalFor(s, settings);
   if (legal) {
@@ -171,8 +194,15 @@ export function planClocks(s: ClockSubject, existing: readonly ClockRow[], setti
     const warnPercent = policy?.warnPercent ?? 80;
     const warnAt = new Date(s.receivedAt.getTime() + Math.floor(((legal.getTime() - s.receivedAt.getTime()) * warnPercent) / 100));
     rows.push({
-      clock: SlaTarget.LEGAL, stage: null, startedAt: s.receivedAt, budgetMs: null, consumedMs: 0, runningSince: s.receivedAt,
-      warnAt, dueAt: legal, ...marks(prev, warnAt, legal, now),
+      clock: SlaTarget.LEGAL,
+      stage: null,
+      startedAt: s.receivedAt,
+      budgetMs: null,
+      consumedMs: 0,
+      runningSince: s.receivedAt,
+      warnAt,
+      dueAt: legal,
+      ...marks(prev, warnAt, legal, now),
     });
   }
   return { policy, rows, legalDueAt: legal };
@@ -197,17 +227,31 @@ function operationalClock(
   const until = pausedSince && pausedSince < now ? pausedSince : now;
   const consumed = prev
     ? consumedBy(prev, ranOn ?? calendar, until)
-    : until > fresh.startedAt ? workingTimeBetween(calendar, fresh.startedAt, until) : 0;
+    : until > fresh.startedAt
+      ? workingTimeBetween(calendar, fresh.startedAt, until)
+      : 0;
   const startedAt = prev?.startedAt ?? fresh.startedAt;
   if (pausedSince) {
-    return { ...fresh, startedAt, consumedMs: consumed, runningSince: null, warnAt: null, dueAt: null,
-      warnedAt: prev?.warnedAt ?? null, breachedAt: prev?.breachedAt ?? null };
+    return {
+      ...fresh,
+      startedAt,
+      consumedMs: consumed,
+      runningSince: null,
+      warnAt: null,
+      dueAt: null,
+      warnedAt: prev?.warnedAt ?? null,
+      breachedAt: prev?.breachedAt ?? null,
+    };
   }
   // Counted from the clock's last known point (its start, or where it last ran from), so that a
   // threshold already passed gets its true instant in the past, not "now".
   // A clock that ran on another calendar goes on on this one from now, with the time it used there.
-  const base = prev && ranOn ? { at: now, used: consumed }
-    : prev ? { at: prev.runningSince ?? now, used: prev.consumedMs } : { at: fresh.startedAt, used: 0 };
+  const base =
+    prev && ranOn
+      ? { at: now, used: consumed }
+      : prev
+        ? { at: prev.runningSince ?? now, used: prev.consumedMs }
+        : { at: fresh.startedAt, used: 0 };
   const sameBudget = prev?.budgetMs === budget;
   const at = (usedMs: number, known: Date | null | undefined): Date => {
     if (usedMs > base.used) return addWorkingTime(calendar, base.at, usedMs - base.used);
@@ -273,7 +317,13 @@ export interface PenaltyExposure {
  * The statutory penalty (art. 23: a percentage of the price per day late)
  * accrued by `now`, or by the time the complaint was closed.
  */
-export function penaltyExposure(price: number | null, percentPerDay: number, legalDue: Date | null, closedAt: Date | null, now: Date): PenaltyExposure | null {
+export function penaltyExposure(
+  price: number | null,
+  percentPerDay: number,
+  legalDue: Date | null,
+  closedAt: Date | null,
+  now: Date,
+): PenaltyExposure | null {
   if (price === null || !legalDue) return null;
   const end = closedAt ?? now;
   const daysOverdue = end > legalDue ? Math.ceil((end.getTime() - legalDue.getTime()) / DAY_MS) : 0;
@@ -315,16 +365,38 @@ export function stoppedClocks(
   legal: { price: number | null; percentPerDay: number },
 ): ClockOutcome[] {
   const stays = (r: ClockRow) => next.some((n) => n.clock === r.clock && n.stage === r.stage);
-  return existing.filter((r) => !stays(r)).map((r) => {
-    if (r.clock === SlaTarget.LEGAL) {
-      const late = r.dueAt !== null && now > r.dueAt;
-      const penalty = penaltyExposure(legal.price, legal.percentPerDay, r.dueAt, now, now);
-      return { clock: r.clock, stage: null, startedAt: r.startedAt, endedAt: now, budgetMs: null, consumedMs: null, dueAt: r.dueAt,
-        breachedAt: late ? r.breachedAt ?? r.dueAt : null, met: !late, penalty: penalty?.accrued ?? null };
-    }
-    const consumed = Math.round(consumedBy(r, calendar, now));
-    const met = !r.breachedAt && (r.budgetMs === null || consumed <= r.budgetMs);
-    return { clock: r.clock, stage: r.stage, startedAt: r.startedAt, endedAt: now, budgetMs: r.budgetMs, consumedMs: consumed, dueAt: r.dueAt,
-      breachedAt: met ? null : r.breachedAt ?? r.dueAt, met, penalty: null };
-  });
+  return existing
+    .filter((r) => !stays(r))
+    .map((r) => {
+      if (r.clock === SlaTarget.LEGAL) {
+        const late = r.dueAt !== null && now > r.dueAt;
+        const penalty = penaltyExposure(legal.price, legal.percentPerDay, r.dueAt, now, now);
+        return {
+          clock: r.clock,
+          stage: null,
+          startedAt: r.startedAt,
+          endedAt: now,
+          budgetMs: null,
+          consumedMs: null,
+          dueAt: r.dueAt,
+          breachedAt: late ? (r.breachedAt ?? r.dueAt) : null,
+          met: !late,
+          penalty: penalty?.accrued ?? null,
+        };
+      }
+      const consumed = Math.round(consumedBy(r, calendar, now));
+      const met = !r.breachedAt && (r.budgetMs === null || consumed <= r.budgetMs);
+      return {
+        clock: r.clock,
+        stage: r.stage,
+        startedAt: r.startedAt,
+        endedAt: now,
+        budgetMs: r.budgetMs,
+        consumedMs: consumed,
+        dueAt: r.dueAt,
+        breachedAt: met ? null : (r.breachedAt ?? r.dueAt),
+        met,
+        penalty: null,
+      };
+    });
 }

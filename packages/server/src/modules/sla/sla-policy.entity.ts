@@ -74,7 +74,10 @@ export class EscalationRuleView {
 }
 
 /** The GraphQL shape of a policy (the entity's JSON columns unfolded). */
-@ObjectType({ simpleResolvers: true, description: 'Targets for the complaints it matches; policies are tried in order, first match wins, the default last' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'Targets for the complaints it matches; policies are tried in order, first match wins, the default last',
+})
 export class SlaPolicyView {
   @Field(() => ID)
   id!: string;
@@ -115,12 +118,22 @@ export class SlaPolicyView {
 
 export function policyView(p: SlaPolicy): SlaPolicyView {
   return {
-    id: p.id, name: p.name, position: p.position, isDefault: p.isDefault, priorities: p.priorities, categoryIds: p.categoryIds,
-    calendarId: p.calendarId, warnPercent: p.warnPercent, firstResponseSeconds: p.firstResponseSeconds,
+    id: p.id,
+    name: p.name,
+    position: p.position,
+    isDefault: p.isDefault,
+    priorities: p.priorities,
+    categoryIds: p.categoryIds,
+    calendarId: p.calendarId,
+    warnPercent: p.warnPercent,
+    firstResponseSeconds: p.firstResponseSeconds,
     resolutionSeconds: p.resolutionSeconds,
-    stageTargets: Object.values(Stage).filter((s) => p.stageSeconds[s]).map((stage) => ({ stage, seconds: p.stageSeconds[stage]! })),
+    stageTargets: Object.values(Stage)
+      .filter((s) => p.stageSeconds[s])
+      .map((stage) => ({ stage, seconds: p.stageSeconds[stage]! })),
     escalation: {
-      notifyHead: Boolean(p.escalation.notifyHead), raisePriority: Boolean(p.escalation.raisePriority),
+      notifyHead: Boolean(p.escalation.notifyHead),
+      raisePriority: Boolean(p.escalation.raisePriority),
       reassignToDepartmentId: p.escalation.reassignToDepartmentId ?? null,
     },
   };

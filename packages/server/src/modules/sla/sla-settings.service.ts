@@ -26,7 +26,12 @@ const field = (name: string, messages: string[]) => ({ fields: [{ field: name, m
 async function recomputeOpen(ctx: RequestContext, before: SlaSettings): Promise<void> {
   forgetSlaSettings(ctx);
   const open = await ctx.query<{ id: string }>('SELECT id FROM complaints WHERE stage = ANY($1) ORDER BY id', [OPEN_STAGES]);
-  for (let i = 0; i < open.length; i += 500) await syncSla(ctx, open.slice(i, i + 500).map((c) => c.id), { ranUnder: before });
+  for (let i = 0; i < open.length; i += 500)
+    await syncSla(
+      ctx,
+      open.slice(i, i + 500).map((c) => c.id),
+      { ranUnder: before },
+    );
 }
 
 export function listCalendars(ctx: RequestContext): Promise<BusinessCalendar[]> {
@@ -53,15 +58,26 @@ export async function installSlaDefaults(ctx: RequestContext, now = Date.now()):
   await ctx.query('SELECT install_sla_defaults()');
   const tenant = await tenantOf(ctx);
   const days = tenantDays(tenant, thisAndNextYear(tenant, now));
-  await ctx.query('UPDATE business_calendars SET holidays = $1, working_days = $2',
-    [JSON.stringify(days.holidays.sort()), JSON.stringify(days.workingDays.sort())]);
+  await ctx.query('UPDATE business_calendars SET holidays = $1, working_days = $2', [
+    JSON.stringify(days.holidays.sort()),
+    JSON.stringify(days.workingDays.sort()),
+  ]);
 }
 
-function checkCalendar(values: { timeZone: string; alwaysOpen: boolean; periods: BusinessCalendarInput['periods']; holidays: string[]; workingDays: string[] }): void {
+function checkCalendar(values: {
+  timeZone: string;
+  alwaysOpen: boolean;
+  periods: BusinessCalendarInput['periods'];
+  holidays: string[];
+  workingDays: string[];
+}): void {
   const problems = calendarProblems(values);
   if (!problems.length) return;
   // Each problem on its own field (time zone, periods, holidays, working days), so that a form shows it there.
-  const fields = [...new Set(problems.map((p) => p.field))].map((name) => ({ field: name, messages: problems.filter((p) => p.field === name).map((p) => p.message) }));
+  const fields = [...new Set(problems.map((p) => p.field))].map((name) => ({
+    field: name,
+    messages: problems.filter((p) => p.field === name).map((p) => p.message),
+  }));
   throw badInput(problems.map((p) => p.message).join('; '), { fields });
 }
 
@@ -72,7 +88,9 @@ export async function saveCalendar(ctx: RequestContext, id: string | null, input
   const tenant = existing || (input.holidays && input.workingDays) ? null : await tenantOf(ctx);
   const preset = existing ?? (tenant ? tenantDays(tenant, thisAndNextYear(tenant)) : null);
   const values = {
-    name: input.name.trim(), timeZone: input.timeZone.trim(), alwaysOpen: input.alwaysOpen,
+    name: input.name.trim(),
+    timeZone: input.timeZone.trim(),
+    alwaysOpen: input.alwaysOpen,
     periods: input.periods.map((p) => ({ weekday: p.weekday, start: p.start, end: p.end })),
     holidays: [...new Set(input.holidays ?? preset!.holidays)].sort(),
     workingDays: [...new Set(input.workingDays ?? preset!.workingDays)].sort(),
@@ -112,7 +130,9 @@ export async function deleteCalendar(ctx: RequestContext, id: string): Promise<b
   if (!calendar) throw notFound('calendar');
   const users = await ctx.query<{ name: string }>('SELECT name FROM sla_policies WHERE calendar_id = $1 ORDER BY position', [id]);
   if (users.length) {
-    throw new AppError('BAD_USER_INPUT', `the calendar is used by ${users.map((u) => JSON.stringify(u.name)).join(', ')}`, { reason: 'IN_USE' });
+    throw new AppError('BAD_USER_INPUT', `the calendar is used by ${users.map((u) => JSON.stringify(u.name)).join(', ')}`, {
+      reason: 'IN_USE',
+    });
   }
   await ctx.query('DELETE FROM business_calendars WHERE id = $1', [id]);
   return true;
@@ -138,14 +158,19 @@ function checkTargets(input: SlaPolicyInput, minSeconds: number): void {
   if (!short.length) return;
   const message = `a target must be at least ${minSeconds} seconds`;
   throw new AppError('BAD_USER_INPUT', `${message}: ${short.join(', ')}`, {
-    reason: 'TARGET_TOO_SHORT', minSeconds, fields: short.map((name) => ({ field: name, messages: [message] })),
+    reason: 'TARGET_TOO_SHORT',
+    minSeconds,
+    fields: short.map((name) => ({ field: name, messages: [message] })),
   });
 }
 
 async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefault: boolean, minTargetSeconds: number) {
   checkTargets(input, minTargetSeconds);
   if (isDefault && (input.priorities.length || input.categoryIds.length)) {
-    throw badInput('the default policy matches every complaint; it takes no priorities or categories', field('priorities', ['must be empty for the default policy']));
+    throw badInput(
+      'the default policy matches every complaint; it takes no priorities or categories',
+      field('priorities', ['must be empty for the default policy']),
+    );
   }
   if (!(await ctx.manager.existsBy(BusinessCalendar, { id: input.calendarId }))) throw notFound('calendar');
   for (const id of new Set(input.categoryIds)) await requireCategory(ctx, id);
@@ -153,16 +178,23 @@ async function policyValues(ctx: RequestContext, input: SlaPolicyInput, isDefaul
   if (reassign) await requireActiveDepartment(ctx, reassign, 'input.escalation.reassignToDepartmentId');
   const stageSeconds: Record<string, number> = {};
   for (const t of input.stageTargets) {
-    if (!OPEN_STAGES.includes(t.stage)) throw badInput(`${t.stage} is final: no time runs in it`, field('stageTargets', [`${t.stage} is final`]));
+    if (!OPEN_STAGES.includes(t.stage))
+      throw badInput(`${t.stage} is final: no time runs in it`, field('stageTargets', [`${t.stage} is final`]));
     if (stageSeconds[t.stage]) throw badInput(`${t.stage} is given twice`, field('stageTargets', [`${t.stage} is given twice`]));
     stageSeconds[t.stage] = t.seconds;
   }
   return {
-    name: input.name.trim(), priorities: [...new Set(input.priorities)], categoryIds: [...new Set(input.categoryIds)],
-    calendarId: input.calendarId, warnPercent: input.warnPercent, firstResponseSeconds: input.firstResponseSeconds ?? null,
-    resolutionSeconds: input.resolutionSeconds ?? null, stageSeconds,
+    name: input.name.trim(),
+    priorities: [...new Set(input.priorities)],
+    categoryIds: [...new Set(input.categoryIds)],
+    calendarId: input.calendarId,
+    warnPercent: input.warnPercent,
+    firstResponseSeconds: input.firstResponseSeconds ?? null,
+    resolutionSeconds: input.resolutionSeconds ?? null,
+    stageSeconds,
     escalation: {
-      notifyHead: input.escalation?.notifyHead ?? true, raisePriority: input.escalation?.raisePriority ?? false,
+      notifyHead: input.escalation?.notifyHead ?? true,
+      raisePriority: input.escalation?.raisePriority ?? false,
       reassignToDepartmentId: reassign,
     },
   };
@@ -173,16 +205,28 @@ export async function createPolicy(ctx: RequestContext, input: SlaPolicyInput, m
   const values = await policyValues(ctx, input, false, minTargetSeconds);
   // Serialises concurrent creations, so positions stay distinct.
   await ctx.query('SELECT id FROM sla_policies WHERE is_default FOR UPDATE');
-  const [{ next }] = await ctx.query<{ next: number }>('SELECT coalesce(max(position), 0) + 1 AS next FROM sla_policies WHERE NOT is_default');
+  const [{ next }] = await ctx.query<{ next: number }>(
+    'SELECT coalesce(max(position), 0) + 1 AS next FROM sla_policies WHERE NOT is_default',
+  );
   const policy = ctx.manager.create(SlaPolicy, {
-    tenantId: ctx.tenantId, id: randomUUID(), position: Number(next), isDefault: false, ...values, createdAt: new Date(),
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    position: Number(next),
+    isDefault: false,
+    ...values,
+    createdAt: new Date(),
   });
   await ctx.manager.insert(SlaPolicy, policy);
   await recomputeOpen(ctx, before);
   return policyView(policy);
 }
 
-export async function updatePolicy(ctx: RequestContext, id: string, input: SlaPolicyInput, minTargetSeconds: number): Promise<SlaPolicyView> {
+export async function updatePolicy(
+  ctx: RequestContext,
+  id: string,
+  input: SlaPolicyInput,
+  minTargetSeconds: number,
+): Promise<SlaPolicyView> {
   const before = await loadSlaSettings(ctx);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
@@ -196,7 +240,8 @@ export async function deletePolicy(ctx: RequestContext, id: string): Promise<boo
   const before = await loadSlaSettings(ctx);
   const existing = await ctx.manager.findOne(SlaPolicy, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!existing) throw notFound('SLA policy');
-  if (existing.isDefault) throw new AppError('BAD_USER_INPUT', 'the default policy cannot be deleted; change its targets instead', { reason: 'DEFAULT_POLICY' });
+  if (existing.isDefault)
+    throw new AppError('BAD_USER_INPUT', 'the default policy cannot be deleted; change its targets instead', { reason: 'DEFAULT_POLICY' });
   await ctx.manager.delete(SlaPolicy, { id });
   // The open complaints move to another policy; those that ran under this one keep it until then, to be measured on its calendar.
   await recomputeOpen(ctx, before);
@@ -212,8 +257,7 @@ export async function reorderPolicies(ctx: RequestContext, ids: string[]): Promi
   if (ids.length !== known.size || new Set(ids).size !== ids.length || ids.some((id) => !known.has(id))) {
     throw badInput('list every policy except the default, each once', field('ids', [`expected the ${known.size} non-default policy ids`]));
   }
-  await ctx.query(
-    'UPDATE sla_policies p SET position = x.n FROM unnest($1::uuid[]) WITH ORDINALITY AS x (id, n) WHERE p.id = x.id', [ids]);
+  await ctx.query('UPDATE sla_policies p SET position = x.n FROM unnest($1::uuid[]) WITH ORDINALITY AS x (id, n) WHERE p.id = x.id', [ids]);
   await recomputeOpen(ctx, before);
   return listPolicies(ctx);
 }
@@ -224,7 +268,12 @@ export function listLegalPresets(ctx: RequestContext): Promise<LegalPreset[]> {
 
 export async function setLegalPreset(ctx: RequestContext, input: LegalPresetInput): Promise<LegalPreset> {
   const before = await loadSlaSettings(ctx);
-  const preset = { tenantId: ctx.tenantId, demand: input.demand, days: input.days ?? null, penaltyPercentPerDay: input.penaltyPercentPerDay };
+  const preset = {
+    tenantId: ctx.tenantId,
+    demand: input.demand,
+    days: input.days ?? null,
+    penaltyPercentPerDay: input.penaltyPercentPerDay,
+  };
   await ctx.manager.upsert(LegalPreset, preset, ['tenantId', 'demand']);
   await recomputeOpen(ctx, before);
   return preset;
@@ -256,11 +305,13 @@ export async function listEscalations(ctx: RequestContext, filter: EscalationFil
   if (departments && !overseer && departments.some((d) => !actor.departmentIds.includes(d))) {
     throw new AppError('FORBIDDEN', 'escalations of a department go to its heads and to quality managers');
   }
-  return ctx.manager.createQueryBuilder(SlaBreach, 'b')
+  return ctx.manager
+    .createQueryBuilder(SlaBreach, 'b')
     .where("b.kind = 'BREACHED' AND b.escalation ? 'notifiedUserIds'")
     .andWhere(departments ? 'b.department_id = ANY(:departments)' : 'TRUE', { departments })
     .andWhere(filter.includeAcknowledged ? 'TRUE' : 'b.acknowledged_at IS NULL')
-    .orderBy('b.fired_at', 'DESC').addOrderBy('b.id', 'DESC')
+    .orderBy('b.fired_at', 'DESC')
+    .addOrderBy('b.id', 'DESC')
     .limit(filter.first)
     .getMany();
 }

@@ -1,9 +1,15 @@
 import { registerEnumType } from 'type-graphql';
 import { SlaTarget } from './sla-clock.js';
 
-export enum SlaEventKind { AT_RISK = 'AT_RISK', BREACHED = 'BREACHED' }
+export enum SlaEventKind {
+  AT_RISK = 'AT_RISK',
+  BREACHED = 'BREACHED',
+}
 /** The contract's two clocks: SLA (the operational targets) and LEGAL. */
-export enum SlaClock { SLA = 'SLA', LEGAL = 'LEGAL' }
+export enum SlaClock {
+  SLA = 'SLA',
+  LEGAL = 'LEGAL',
+}
 
 registerEnumType(SlaEventKind, { name: 'SlaEventKind' });
 registerEnumType(SlaClock, { name: 'SlaClock', description: 'SLA: the operational clock; LEGAL: the statutory deadline' });

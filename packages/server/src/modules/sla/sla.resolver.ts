@@ -112,10 +112,12 @@ export class SlaSettingsResolver {
 
   @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => BusinessCalendar, {
-    description: "Adds the public holidays and transferred working days of the company's country in `year` (2000 to 2100) to the calendar; open complaints have their clocks recomputed",
+    description:
+      "Adds the public holidays and transferred working days of the company's country in `year` (2000 to 2100) to the calendar; open complaints have their clocks recomputed",
   })
   async loadPublicHolidays(@Arg('id', () => ID) id: string, @Arg('year', () => Int) year: number, @Ctx() gql: GraphQLContext) {
-    if (year < 2000 || year > 2100) throw badInput('year must be 2000 to 2100', { fields: [{ field: 'year', messages: ['must be 2000 to 2100'] }] });
+    if (year < 2000 || year > 2100)
+      throw badInput('year must be 2000 to 2100', { fields: [{ field: 'year', messages: ['must be 2000 to 2100'] }] });
     return settings.loadPublicHolidays(await gql.staff(), entityId(id, 'id'), year);
   }
 
@@ -126,7 +128,9 @@ export class SlaSettingsResolver {
   }
 
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => [SlaPolicyView], { description: 'In matching order: the first whose priorities and categories fit wins; the default is last' })
+  @Query(() => [SlaPolicyView], {
+    description: 'In matching order: the first whose priorities and categories fit wins; the default is last',
+  })
   async slaPolicies(@Ctx() gql: GraphQLContext) {
     return settings.listPolicies(await gql.staff());
   }
@@ -153,7 +157,10 @@ export class SlaSettingsResolver {
   @Mutation(() => [SlaPolicyView], { description: 'Every policy but the default, in the order they are tried' })
   async reorderSlaPolicies(@Arg('ids', () => [ID]) ids: string[], @Ctx() gql: GraphQLContext) {
     if (ids.length > 200) throw settingsInputError('ids', 'at most 200');
-    return settings.reorderPolicies(await gql.staff(), ids.map((id, i) => entityId(id, `ids.${i}`)));
+    return settings.reorderPolicies(
+      await gql.staff(),
+      ids.map((id, i) => entityId(id, `ids.${i}`)),
+    );
   }
 
   @Allow(Action.READ_COMPLAINTS)
@@ -169,13 +176,18 @@ export class SlaSettingsResolver {
   }
 
   @Allow(Action.MANAGE_SETTINGS)
-  @Mutation(() => [LegalPreset], { description: "Back to the law of the company's country: for RU, Russian consumer law (refund 10 days, replacement 7, repair 45; 1 % a day); elsewhere no legal deadline" })
+  @Mutation(() => [LegalPreset], {
+    description:
+      "Back to the law of the company's country: for RU, Russian consumer law (refund 10 days, replacement 7, repair 45; 1 % a day); elsewhere no legal deadline",
+  })
   async resetLegalPresets(@Ctx() gql: GraphQLContext) {
     return settings.resetLegalPresets(await gql.staff());
   }
 
   @Allow(Action.HANDLE_ESCALATIONS)
-  @Query(() => [SlaBreach], { description: "Breaches escalated to department heads, newest first (HEAD: own departments; QUALITY_MANAGER: all)" })
+  @Query(() => [SlaBreach], {
+    description: 'Breaches escalated to department heads, newest first (HEAD: own departments; QUALITY_MANAGER: all)',
+  })
   async escalations(@Args() args: EscalationsArgs, @Ctx() gql: GraphQLContext) {
     return settings.listEscalations(await gql.staff(), args);
   }
@@ -253,10 +265,16 @@ export class ComplaintSlaResolver {
         const row = clockRow(d);
         const legal = row.clock === SlaTarget.LEGAL;
         return {
-          target: row.clock, stage: row.stage, state: clockState(row), startedAt: row.startedAt, dueAt: row.dueAt, warnAt: row.warnAt,
+          target: row.clock,
+          stage: row.stage,
+          state: clockState(row),
+          startedAt: row.startedAt,
+          dueAt: row.dueAt,
+          warnAt: row.warnAt,
           budgetSeconds: row.budgetMs === null ? null : Math.round(row.budgetMs / 1000),
           usedSeconds: legal ? null : Math.floor(consumedBy(row, calendar, now) / 1000),
-          warnedAt: row.warnedAt, breachedAt: row.breachedAt,
+          warnedAt: row.warnedAt,
+          breachedAt: row.breachedAt,
         };
       });
   }
@@ -281,5 +299,5 @@ export class ComplaintSlaResolver {
   }
 }
 
-
-const settingsInputError = (name: string, message: string) => badInput(`${name} ${message}`, { fields: [{ field: name, messages: [message] }] });
+const settingsInputError = (name: string, message: string) =>
+  badInput(`${name} ${message}`, { fields: [{ field: name, messages: [message] }] });

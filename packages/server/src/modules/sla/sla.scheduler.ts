@@ -107,7 +107,8 @@ export class SlaScheduler {
         `SELECT extract(epoch FROM clock_timestamp()) * 1000 AS now,
                 ARRAY(SELECT extract(epoch FROM fire_at) * 1000
                         FROM sla_fire_times(clock_timestamp() + make_interval(secs => $1::float8 / 1000), $2)) AS times`,
-        [this.options.lookaheadMs, this.options.maxUpcoming]);
+        [this.options.lookaheadMs, this.options.maxUpcoming],
+      );
       this.offsetMs = Number(row.now) - (sent + Date.now()) / 2;
       this.upcoming = (row.times as Array<number | string>).map((t) => Number(t) - this.offsetMs);
       this.stats.polls++;
@@ -167,8 +168,9 @@ export class SlaScheduler {
   /** Companies with due clocks, the one whose clock has waited longest first. */
   private async dueTenants(): Promise<string[]> {
     try {
-      const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
-        'SELECT tenant_id FROM sla_due_tenants($1)', [this.options.maxUpcoming]);
+      const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM sla_due_tenants($1)', [
+        this.options.maxUpcoming,
+      ]);
       return rows.map((r) => r.tenant_id);
     } catch (err) {
       this.stats.errors++;
@@ -180,9 +182,13 @@ export class SlaScheduler {
   /** One transaction of `tenantId` that fires up to `perCompany` of its due clocks; how many it claimed. */
   private async fireTenant(tenantId: string): Promise<number> {
     try {
-      return await inTenant(this.dataSource, tenantId,
-        (manager, uow) => fireDueClocks(new RequestContext(tenantId, null, manager, uow, undefined, this.mailLinks), this.options.perCompany),
-        { job: 'sla-scheduler', publisher: this.publisher });
+      return await inTenant(
+        this.dataSource,
+        tenantId,
+        (manager, uow) =>
+          fireDueClocks(new RequestContext(tenantId, null, manager, uow, undefined, this.mailLinks), this.options.perCompany),
+        { job: 'sla-scheduler', publisher: this.publisher },
+      );
     } catch (err) {
       this.stats.errors++;
       if (!this.stopped) log.error(`SLA scheduler, tenant ${tenantId}: ${(err as Error).message}`);

@@ -9,8 +9,19 @@ import { LegalPreset } from './legal-preset.entity.js';
 import { SlaPolicy } from './sla-policy.entity.js';
 import type { EscalationOutcome } from './sla-breach.entity.js';
 import {
-  dueSteps, planClocks, raisedPriority, stoppedClocks, summarize, SlaTarget,
-  type ClockOutcome, type ClockRow, type ClockSubject, type EscalationRule, type PolicyRules, type RanOn, type SlaSettings,
+  dueSteps,
+  planClocks,
+  raisedPriority,
+  stoppedClocks,
+  summarize,
+  SlaTarget,
+  type ClockOutcome,
+  type ClockRow,
+  type ClockSubject,
+  type EscalationRule,
+  type PolicyRules,
+  type RanOn,
+  type SlaSettings,
 } from './sla-clock.js';
 import { clockOf } from './sla.enums.js';
 
@@ -46,9 +57,16 @@ async function readSettings(ctx: RequestContext): Promise<SlaSettings> {
 }
 
 export const policyRules = (p: SlaPolicy): PolicyRules => ({
-  id: p.id, isDefault: p.isDefault, priorities: p.priorities, categoryIds: p.categoryIds, calendarId: p.calendarId,
-  warnPercent: p.warnPercent, firstResponseSeconds: p.firstResponseSeconds, resolutionSeconds: p.resolutionSeconds,
-  stageSeconds: p.stageSeconds, escalation: p.escalation,
+  id: p.id,
+  isDefault: p.isDefault,
+  priorities: p.priorities,
+  categoryIds: p.categoryIds,
+  calendarId: p.calendarId,
+  warnPercent: p.warnPercent,
+  firstResponseSeconds: p.firstResponseSeconds,
+  resolutionSeconds: p.resolutionSeconds,
+  stageSeconds: p.stageSeconds,
+  escalation: p.escalation,
 });
 
 export interface DeadlineRecord {
@@ -66,9 +84,16 @@ export interface DeadlineRecord {
 }
 
 export const clockRow = (d: DeadlineRecord): ClockRow => ({
-  clock: d.clock, stage: d.stage, startedAt: d.started_at, budgetMs: d.budget_ms === null ? null : Number(d.budget_ms),
-  consumedMs: Number(d.consumed_ms), runningSince: d.running_since, warnAt: d.warn_at, dueAt: d.due_at,
-  warnedAt: d.warned_at, breachedAt: d.breached_at,
+  clock: d.clock,
+  stage: d.stage,
+  startedAt: d.started_at,
+  budgetMs: d.budget_ms === null ? null : Number(d.budget_ms),
+  consumedMs: Number(d.consumed_ms),
+  runningSince: d.running_since,
+  warnAt: d.warn_at,
+  dueAt: d.due_at,
+  warnedAt: d.warned_at,
+  breachedAt: d.breached_at,
 });
 
 interface SubjectRecord {
@@ -85,10 +110,17 @@ interface SubjectRecord {
   sla_policy_id: string | null;
 }
 
-const SUBJECT_COLUMNS = 'id, stage, priority, category_id, demand, received_at, stage_entered_at, first_responded_at, awaiting_customer_since, product_price, sla_policy_id';
+const SUBJECT_COLUMNS =
+  'id, stage, priority, category_id, demand, received_at, stage_entered_at, first_responded_at, awaiting_customer_since, product_price, sla_policy_id';
 const subject = (c: SubjectRecord): ClockSubject => ({
-  stage: c.stage, priority: c.priority, categoryId: c.category_id, demand: c.demand, receivedAt: c.received_at,
-  stageEnteredAt: c.stage_entered_at, firstRespondedAt: c.first_responded_at, awaitingCustomerSince: c.awaiting_customer_since,
+  stage: c.stage,
+  priority: c.priority,
+  categoryId: c.category_id,
+  demand: c.demand,
+  receivedAt: c.received_at,
+  stageEnteredAt: c.stage_entered_at,
+  firstRespondedAt: c.first_responded_at,
+  awaitingCustomerSince: c.awaiting_customer_since,
 });
 
 export interface SyncOptions {
@@ -134,10 +166,19 @@ export async function syncSla(ctx: RequestContext, complaintIds: readonly string
     const plan = planClocks(subject(c), mine, settings, now, ranOn);
     rows.push(...plan.rows.map((r) => ({ ...r, complaintId: c.id })));
     const calendar = ranOn?.calendar ?? (plan.policy ? settings.calendars.get(plan.policy.calendarId) : undefined);
-    const legal = { price: c.product_price === null ? null : Number(c.product_price), percentPerDay: (c.demand && ranUnder.legal.get(c.demand)?.penaltyPercentPerDay) || 0 };
+    const legal = {
+      price: c.product_price === null ? null : Number(c.product_price),
+      percentPerDay: (c.demand && ranUnder.legal.get(c.demand)?.penaltyPercentPerDay) || 0,
+    };
     outcomes.push(...stoppedClocks(mine, plan.rows, calendar, now, legal).map((o) => ({ ...o, complaintId: c.id })));
     const { slaDueAt, slaState } = summarize(plan.rows, c.awaiting_customer_since !== null);
-    summaries.push({ id: c.id, sla_due_at: slaDueAt, sla_state: slaState, legal_due_at: plan.legalDueAt, policy_id: plan.policy?.id ?? null });
+    summaries.push({
+      id: c.id,
+      sla_due_at: slaDueAt,
+      sla_state: slaState,
+      legal_due_at: plan.legalDueAt,
+      policy_id: plan.policy?.id ?? null,
+    });
   }
   await ctx.query(
     `WITH input AS (
@@ -171,9 +212,17 @@ function nextFire(r: ClockRow): number | null {
 
 function record(r: ClockRow & { complaintId: string }) {
   return {
-    complaint_id: r.complaintId, clock: r.clock, stage: r.stage, started_at: r.startedAt, budget_ms: r.budgetMs,
-    consumed_ms: Math.round(r.consumedMs), running_since: r.runningSince, warn_at: r.warnAt, due_at: r.dueAt,
-    warned_at: r.warnedAt, breached_at: r.breachedAt,
+    complaint_id: r.complaintId,
+    clock: r.clock,
+    stage: r.stage,
+    started_at: r.startedAt,
+    budget_ms: r.budgetMs,
+    consumed_ms: Math.round(r.consumedMs),
+    running_since: r.runningSince,
+    warn_at: r.warnAt,
+    due_at: r.dueAt,
+    warned_at: r.warnedAt,
+    breached_at: r.breachedAt,
   };
 }
 
@@ -185,10 +234,23 @@ async function insertOutcomes(ctx: RequestContext, outcomes: Array<ClockOutcome 
      SELECT app_tenant_id(), gen_random_uuid(), x.* FROM jsonb_to_recordset($1::jsonb) AS x (complaint_id uuid, clock text, stage text,
        started_at timestamptz, ended_at timestamptz, budget_ms bigint, consumed_ms bigint, due_at timestamptz, breached_at timestamptz,
        met boolean, penalty numeric)`,
-    [JSON.stringify(outcomes.map((o) => ({
-      complaint_id: o.complaintId, clock: o.clock, stage: o.stage, started_at: o.startedAt, ended_at: o.endedAt, budget_ms: o.budgetMs,
-      consumed_ms: o.consumedMs, due_at: o.dueAt, breached_at: o.breachedAt, met: o.met, penalty: o.penalty,
-    })))],
+    [
+      JSON.stringify(
+        outcomes.map((o) => ({
+          complaint_id: o.complaintId,
+          clock: o.clock,
+          stage: o.stage,
+          started_at: o.startedAt,
+          ended_at: o.endedAt,
+          budget_ms: o.budgetMs,
+          consumed_ms: o.consumedMs,
+          due_at: o.dueAt,
+          breached_at: o.breachedAt,
+          met: o.met,
+          penalty: o.penalty,
+        })),
+      ),
+    ],
   );
 }
 
@@ -253,13 +315,19 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
   const claimed = await ctx.query<ClaimedRecord>(
     `SELECT d.*, coalesce($2::timestamptz, clock_timestamp()) AS now FROM sla_deadlines d
       WHERE d.next_fire_at <= (SELECT coalesce($2::timestamptz, clock_timestamp())) ORDER BY d.next_fire_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-    [limit, options.asOf ?? null]);
+    [limit, options.asOf ?? null],
+  );
   const at = options.asOf;
   if (!claimed.length) return 0;
   const ids = [...new Set(claimed.map((d) => d.complaint_id))];
-  const complaints = new Map((await ctx.query<LockedComplaint>(
-    'SELECT id, stage, department_id, assignee_id, priority, sla_policy_id FROM complaints WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED', [ids],
-  )).map((c) => [c.id, c]));
+  const complaints = new Map(
+    (
+      await ctx.query<LockedComplaint>(
+        'SELECT id, stage, department_id, assignee_id, priority, sla_policy_id FROM complaints WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED',
+        [ids],
+      )
+    ).map((c) => [c.id, c]),
+  );
   const touched = new Set<string>();
   const history: Array<Record<string, unknown>> = [];
   for (const d of claimed) {
@@ -278,22 +346,36 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
       `UPDATE sla_deadlines SET warned_at = CASE WHEN $3 THEN coalesce(warned_at, $5) ELSE warned_at END,
               breached_at = CASE WHEN $4 THEN $5 ELSE breached_at END
         WHERE complaint_id = $1 AND clock = $2`,
-      [c.id, row.clock, steps.includes('AT_RISK'), steps.includes('BREACHED'), d.now]);
+      [c.id, row.clock, steps.includes('AT_RISK'), steps.includes('BREACHED'), d.now],
+    );
     for (const kind of steps) {
       const breachId = randomUUID();
-      await appendTimeline(ctx, {
-        complaintId: c.id, type: `SLA_${kind}`,
-        data: { clock: row.clock, stage: c.stage, dueAt: row.dueAt!.toISOString(), breachId },
-        detail: { clock: clockOf(row.clock), target: row.clock, dueAt: row.dueAt!.toISOString(), breachId }, at,
-      }, ActorKind.SYSTEM);
+      await appendTimeline(
+        ctx,
+        {
+          complaintId: c.id,
+          type: `SLA_${kind}`,
+          data: { clock: row.clock, stage: c.stage, dueAt: row.dueAt!.toISOString(), breachId },
+          detail: { clock: clockOf(row.clock), target: row.clock, dueAt: row.dueAt!.toISOString(), breachId },
+          at,
+        },
+        ActorKind.SYSTEM,
+      );
       // The department's heads and quality managers and the assignee, as they opted in; once per clock, stage and state.
       await notifyStaff(ctx, c.id, NotificationEvent.STAFF_SLA, {
         sla: { clock: row.clock, stage: c.stage, state: kind, dueAt: row.dueAt!, departmentId: c.department_id, assigneeId: c.assignee_id },
       });
       const escalation = kind === 'BREACHED' ? await escalate(ctx, c, row.clock, at) : {};
       history.push({
-        id: breachId, complaint_id: c.id, clock: row.clock, stage: c.stage, kind, due_at: row.dueAt, fired_at: d.now,
-        department_id: c.department_id, escalation,
+        id: breachId,
+        complaint_id: c.id,
+        clock: row.clock,
+        stage: c.stage,
+        kind,
+        due_at: row.dueAt,
+        fired_at: d.now,
+        department_id: c.department_id,
+        escalation,
       });
       // The department that breached is recorded; an escalation may have moved the complaint since.
       if (escalation.reassignedToDepartmentId) Object.assign(c, { department_id: escalation.reassignedToDepartmentId, assignee_id: null });
@@ -309,11 +391,18 @@ async function refreshSummaries(ctx: RequestContext, ids: string[]): Promise<voi
   if (!ids.length) return;
   const deadlines = await ctx.query<DeadlineRecord>('SELECT * FROM sla_deadlines WHERE complaint_id = ANY($1::uuid[])', [ids]);
   const paused = await ctx.query<{ id: string; legal_due_at: Date | null; sla_policy_id: string | null; paused: boolean }>(
-    'SELECT id, legal_due_at, sla_policy_id, awaiting_customer_since IS NOT NULL AS paused FROM complaints WHERE id = ANY($1::uuid[])', [ids]);
-  await writeSummaries(ctx, paused.map((c) => ({
-    id: c.id, legal_due_at: c.legal_due_at, policy_id: c.sla_policy_id,
-    ...toColumns(summarize(deadlines.filter((d) => d.complaint_id === c.id).map(clockRow), c.paused)),
-  })));
+    'SELECT id, legal_due_at, sla_policy_id, awaiting_customer_since IS NOT NULL AS paused FROM complaints WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
+  await writeSummaries(
+    ctx,
+    paused.map((c) => ({
+      id: c.id,
+      legal_due_at: c.legal_due_at,
+      policy_id: c.sla_policy_id,
+      ...toColumns(summarize(deadlines.filter((d) => d.complaint_id === c.id).map(clockRow), c.paused)),
+    })),
+  );
 }
 
 const toColumns = (s: ReturnType<typeof summarize>) => ({ sla_due_at: s.slaDueAt, sla_state: s.slaState });
@@ -331,15 +420,28 @@ async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarge
   if (rule.notifyHead && c.department_id) {
     const heads = await ctx.query<{ id: string }>(
       `SELECT u.id FROM users u JOIN user_departments ud ON ud.user_id = u.id
-        WHERE ud.department_id = $1 AND 'HEAD' = ANY (u.roles) AND u.active ORDER BY u.id`, [c.department_id]);
+        WHERE ud.department_id = $1 AND 'HEAD' = ANY (u.roles) AND u.active ORDER BY u.id`,
+      [c.department_id],
+    );
     outcome.notifiedUserIds = heads.map((h) => h.id);
   }
   const raised = rule.raisePriority ? raisedPriority(c.priority) : null;
   if (raised) {
-    await ctx.query('UPDATE complaints SET priority = $2, version = version + 1, updated_at = coalesce($3, now()) WHERE id = $1', [c.id, raised, at ?? null]);
-    await appendTimeline(ctx, {
-      complaintId: c.id, type: 'PRIORITY_CHANGED', data: { from: c.priority, to: raised, reason: 'SLA_ESCALATION', clock }, at,
-    }, ActorKind.SYSTEM);
+    await ctx.query('UPDATE complaints SET priority = $2, version = version + 1, updated_at = coalesce($3, now()) WHERE id = $1', [
+      c.id,
+      raised,
+      at ?? null,
+    ]);
+    await appendTimeline(
+      ctx,
+      {
+        complaintId: c.id,
+        type: 'PRIORITY_CHANGED',
+        data: { from: c.priority, to: raised, reason: 'SLA_ESCALATION', clock },
+        at,
+      },
+      ActorKind.SYSTEM,
+    );
     outcome.priorityRaisedTo = raised as EscalationOutcome['priorityRaisedTo'];
     c.priority = raised;
   }
@@ -348,13 +450,33 @@ async function escalate(ctx: RequestContext, c: LockedComplaint, clock: SlaTarge
     const [exists] = await ctx.query('SELECT 1 FROM departments WHERE id = $1', [target]);
     if (exists) {
       const [before] = await ctx.query<{ assignee_id: string | null }>('SELECT assignee_id FROM complaints WHERE id = $1', [c.id]);
-      await ctx.query('UPDATE complaints SET department_id = $2, assignee_id = NULL, version = version + 1, updated_at = coalesce($3, now()) WHERE id = $1',
-        [c.id, target, at ?? null]);
-      await appendTimeline(ctx, {
-        complaintId: c.id, type: 'ASSIGNED', previousDepartmentId: c.department_id, at,
-        data: { departmentId: target, assigneeId: null, previousDepartmentId: c.department_id, previousAssigneeId: before?.assignee_id ?? null, reason: 'SLA_ESCALATION' },
-      }, ActorKind.SYSTEM);
-      await notifyReassigned(ctx, c.id, { assigneeId: null, previousAssigneeId: before?.assignee_id ?? null, departmentId: target, previousDepartmentId: c.department_id });
+      await ctx.query(
+        'UPDATE complaints SET department_id = $2, assignee_id = NULL, version = version + 1, updated_at = coalesce($3, now()) WHERE id = $1',
+        [c.id, target, at ?? null],
+      );
+      await appendTimeline(
+        ctx,
+        {
+          complaintId: c.id,
+          type: 'ASSIGNED',
+          previousDepartmentId: c.department_id,
+          at,
+          data: {
+            departmentId: target,
+            assigneeId: null,
+            previousDepartmentId: c.department_id,
+            previousAssigneeId: before?.assignee_id ?? null,
+            reason: 'SLA_ESCALATION',
+          },
+        },
+        ActorKind.SYSTEM,
+      );
+      await notifyReassigned(ctx, c.id, {
+        assigneeId: null,
+        previousAssigneeId: before?.assignee_id ?? null,
+        departmentId: target,
+        previousDepartmentId: c.department_id,
+      });
       outcome.reassignedToDepartmentId = target;
     }
   }

@@ -5,21 +5,27 @@ export enum ScheduleCadence {
   DAILY = 'DAILY',
   WEEKLY = 'WEEKLY',
 }
-registerEnumType(ScheduleCadence, { name: 'SurveyScheduleCadence', description: 'Every day, or one day a week, at a time of the company\'s day' });
+registerEnumType(ScheduleCadence, {
+  name: 'SurveyScheduleCadence',
+  description: "Every day, or one day a week, at a time of the company's day",
+});
 
 export enum SurveyScheduleError {
-  TIMEOUT = 'TIMEOUT', OTHER = 'OTHER',
+  TIMEOUT = 'TIMEOUT',
+  OTHER = 'OTHER',
 }
 registerEnumType(SurveyScheduleError, {
   name: 'SurveyScheduleError',
-  description: 'Why the last run failed: TIMEOUT (it waited too long for the database: other work held what it had to write, or a statement ran '
-    + 'past its limit), OTHER',
+  description:
+    'Why the last run failed: TIMEOUT (it waited too long for the database: other work held what it had to write, or a statement ran ' +
+    'past its limit), OTHER',
 });
 
 /** What sharePercent means, in the SDL (the schedule's field and its input's). */
-export const SHARE_PERCENT = 'The share of the eligible customers invited on each run, 1-100 %: exactly that share of them, '
-  + 'and a fraction of a customer left over is one more with that probability (30 % of 200 is 60; 30 % of one is one, '
-  + 'on 30 % of runs); the same run always draws the same customers';
+export const SHARE_PERCENT =
+  'The share of the eligible customers invited on each run, 1-100 %: exactly that share of them, ' +
+  'and a fraction of a customer left over is one more with that probability (30 % of 200 is 60; 30 % of one is one, ' +
+  'on 30 % of runs); the same run always draws the same customers';
 
 @ObjectType({ description: 'A survey sent on a schedule to the customers whose complaints closed lately (docs/surveys.md#schedules)' })
 @Entity('survey_schedules')
@@ -87,7 +93,10 @@ export class SurveySchedule {
   @Column('integer', { nullable: true })
   lastRunInvited!: number | null;
 
-  @Field(() => Int, { description: 'Runs that failed in a row (each is tried again later: after a minute, then twice as long each time, up to an hour); 0 after a run that succeeded' })
+  @Field(() => Int, {
+    description:
+      'Runs that failed in a row (each is tried again later: after a minute, then twice as long each time, up to an hour); 0 after a run that succeeded',
+  })
   @Column('integer', { default: 0 })
   failures!: number;
 

@@ -13,7 +13,10 @@ export enum QuestionType {
   CHOICE = 'CHOICE',
   TEXT = 'TEXT',
 }
-registerEnumType(QuestionType, { name: 'SurveyQuestionType', description: 'CSAT 1-5, NPS 0-10, CES 1-7, CHOICE of coded options, free TEXT' });
+registerEnumType(QuestionType, {
+  name: 'SurveyQuestionType',
+  description: 'CSAT 1-5, NPS 0-10, CES 1-7, CHOICE of coded options, free TEXT',
+});
 
 /** The scale of each scored type: what an answer may be. */
 export const SCALES: Partial<Record<QuestionType, { min: number; max: number }>> = {
@@ -32,7 +35,10 @@ export enum SurveyParameter {
   RESOLUTION_SPEED = 'RESOLUTION_SPEED',
   COMMUNICATION = 'COMMUNICATION',
 }
-registerEnumType(SurveyParameter, { name: 'SurveyParameter', description: 'What a question measures; results are compared by it across versions' });
+registerEnumType(SurveyParameter, {
+  name: 'SurveyParameter',
+  description: 'What a question measures; results are compared by it across versions',
+});
 
 export enum ResponseChannel {
   /** On the complaint's portal page (tracking link). */
@@ -101,7 +107,7 @@ export class Survey {
   updatedAt!: Date;
 }
 
-@ObjectType({ description: 'One published set of a survey\'s questions; answers keep the version they answered' })
+@ObjectType({ description: "One published set of a survey's questions; answers keep the version they answered" })
 @Entity('survey_versions')
 export class SurveyVersion {
   @PrimaryColumn('uuid')
@@ -202,7 +208,7 @@ export class SurveyInvitation {
   createdAt!: Date;
 }
 
-@ObjectType({ description: 'A customer\'s answers to one survey version about one complaint' })
+@ObjectType({ description: "A customer's answers to one survey version about one complaint" })
 @Entity('survey_responses')
 export class SurveyResponse {
   @PrimaryColumn('uuid')

@@ -31,7 +31,10 @@ function addDays(date: string, days: number): string {
  * again, it returns the follow-up already opened and writes nothing. A HEAD
  * opens it only on complaints of their departments.
  */
-export async function openSurveyFollowUp(ctx: RequestContext, input: { responseId: string; description: string }): Promise<CorrectiveAction> {
+export async function openSurveyFollowUp(
+  ctx: RequestContext,
+  input: { responseId: string; description: string },
+): Promise<CorrectiveAction> {
   // The response's row is the lock two requests for one follow-up queue on.
   const response = await ctx.manager.findOne(SurveyResponse, { where: { id: input.responseId }, lock: { mode: 'pessimistic_write' } });
   if (!response) throw notFound('survey response');
@@ -43,13 +46,25 @@ export async function openSurveyFollowUp(ctx: RequestContext, input: { responseI
   const existing = await followUpOf(ctx, response.id);
   if (existing) return existing;
   if (!complaint.departmentId) throw badInput('the complaint has no department to own its follow-up; assign it first');
-  const action = await insertAction(ctx, complaint.id, {
-    kind: CorrectiveActionKind.CORRECTION, description: input.description, ownerDepartmentId: complaint.departmentId,
-    ownerUserId: null, dueDate: addDays(await companyToday(ctx), FOLLOW_UP_DAYS),
-  }, new Date(), null, response.id);
+  const action = await insertAction(
+    ctx,
+    complaint.id,
+    {
+      kind: CorrectiveActionKind.CORRECTION,
+      description: input.description,
+      ownerDepartmentId: complaint.departmentId,
+      ownerUserId: null,
+      dueDate: addDays(await companyToday(ctx), FOLLOW_UP_DAYS),
+    },
+    new Date(),
+    null,
+    response.id,
+  );
   await appendTimeline(ctx, {
-    complaintId: complaint.id, type: 'CORRECTIVE_ACTION_ADDED',
-    data: { correctiveActionId: action.id, kind: action.kind, surveyResponseId: response.id }, detail: actionDetail([action]),
+    complaintId: complaint.id,
+    type: 'CORRECTIVE_ACTION_ADDED',
+    data: { correctiveActionId: action.id, kind: action.kind, surveyResponseId: response.id },
+    detail: actionDetail([action]),
   });
   return action;
 }

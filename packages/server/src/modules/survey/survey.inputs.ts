@@ -75,14 +75,14 @@ export class CreateSurveyInput {
   @Max(365)
   answerDays!: number;
 
-  @Field(() => [SurveyQuestionInput], { description: 'Version 1\'s questions, in order' })
+  @Field(() => [SurveyQuestionInput], { description: "Version 1's questions, in order" })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_QUESTIONS)
   @ValidateNested()
   questions!: SurveyQuestionInput[];
 }
 
-@InputType({ description: 'A new set of questions: published as the survey\'s next version; earlier answers keep theirs' })
+@InputType({ description: "A new set of questions: published as the survey's next version; earlier answers keep theirs" })
 export class PublishSurveyVersionInput {
   @Field(() => ID)
   @IsEntityId()
@@ -101,14 +101,14 @@ export class SurveyAnswerInput {
   @IsEntityId()
   questionId!: string;
 
-  @Field(() => Int, { nullable: true, description: 'CSAT, NPS, CES: the score on the question\'s scale' })
+  @Field(() => Int, { nullable: true, description: "CSAT, NPS, CES: the score on the question's scale" })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(10)
   score?: number | null;
 
-  @Field(() => [String], { nullable: true, description: 'CHOICE: the chosen options\' codes' })
+  @Field(() => [String], { nullable: true, description: "CHOICE: the chosen options' codes" })
   @IsOptional()
   @ArrayMaxSize(MAX_OPTIONS)
   @MaxLength(32, { each: true })
@@ -134,11 +134,11 @@ export class EnterPhoneSurveyResponseInput {
 
 @ArgsType()
 export class InvitationArgs {
-  @Field({ description: 'The company\'s portal slug (in the link\'s path)' })
+  @Field({ description: "The company's portal slug (in the link's path)" })
   @MaxLength(60)
   slug!: string;
 
-  @Field({ description: 'The one-time token (in the link\'s fragment)' })
+  @Field({ description: "The one-time token (in the link's fragment)" })
   @MaxLength(200)
   token!: string;
 }
@@ -198,7 +198,7 @@ export class AnswerComplaintSurveyArgs {
   answers!: SurveyAnswerInput[];
 }
 
-@InputType({ description: 'A survey\'s schedule: whom it goes to, how often and to how many (docs/surveys.md#schedules)' })
+@InputType({ description: "A survey's schedule: whom it goes to, how often and to how many (docs/surveys.md#schedules)" })
 export class SaveSurveyScheduleInput {
   @Field(() => ID)
   @IsEntityId()

@@ -12,7 +12,9 @@ import { answerComplaintSurvey, answerInvitation, complaintSurvey, readInvitatio
  */
 @Resolver()
 export class SurveyPortalResolver {
-  @Query(() => PortalSurvey, { description: 'The survey behind a one-time invitation; a wrong, answered or expired link gets a typed error' })
+  @Query(() => PortalSurvey, {
+    description: 'The survey behind a one-time invitation; a wrong, answered or expired link gets a typed error',
+  })
   async surveyInvitation(@Args() { slug, token, locale }: SurveyLocaleArgs, @Ctx() gql: GraphQLContext): Promise<PortalSurvey> {
     return readInvitation(await companyOf(gql, slug), token, locale ?? null);
   }
@@ -24,18 +26,25 @@ export class SurveyPortalResolver {
 
   @Query(() => PortalSurvey, {
     nullable: true,
-    description: 'The survey on the complaint\'s page while it awaits feedback, in place of the single rating; null when none applies or for a wrong pair',
+    description:
+      "The survey on the complaint's page while it awaits feedback, in place of the single rating; null when none applies or for a wrong pair",
   })
-  async complaintSurvey(@Args() { number, accessToken, locale }: ComplaintSurveyArgs, @Ctx() gql: GraphQLContext): Promise<PortalSurvey | null> {
+  async complaintSurvey(
+    @Args() { number, accessToken, locale }: ComplaintSurveyArgs,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<PortalSurvey | null> {
     const ctx = await gql.forTrackingNumber(number);
-    const complaint = ctx && await findByToken(ctx, number, accessToken);
+    const complaint = ctx && (await findByToken(ctx, number, accessToken));
     return ctx && complaint ? complaintSurvey(ctx, complaint, locale ?? null) : null;
   }
 
-  @Mutation(() => SurveyAnswered, { description: 'Answers the complaint\'s survey on its page (PORTAL), once' })
-  async answerComplaintSurvey(@Args() { number, accessToken, answers }: AnswerComplaintSurveyArgs, @Ctx() gql: GraphQLContext): Promise<SurveyAnswered> {
+  @Mutation(() => SurveyAnswered, { description: "Answers the complaint's survey on its page (PORTAL), once" })
+  async answerComplaintSurvey(
+    @Args() { number, accessToken, answers }: AnswerComplaintSurveyArgs,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<SurveyAnswered> {
     const ctx = await gql.forTrackingNumber(number);
-    const complaint = ctx && await findByToken(ctx, number, accessToken);
+    const complaint = ctx && (await findByToken(ctx, number, accessToken));
     if (!ctx || !complaint) throw notFound('complaint');
     return answerComplaintSurvey(ctx, complaint, answers);
   }

@@ -31,10 +31,10 @@ export class PortalSurveyQuestion {
   @Field()
   multiple!: boolean;
 
-  @Field(() => Int, { nullable: true, description: 'The scale\'s lowest score (CSAT, NPS, CES)' })
+  @Field(() => Int, { nullable: true, description: "The scale's lowest score (CSAT, NPS, CES)" })
   min!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'The scale\'s highest score' })
+  @Field(() => Int, { nullable: true, description: "The scale's highest score" })
   max!: number | null;
 
   @Field(() => [PortalSurveyOption])
@@ -43,7 +43,7 @@ export class PortalSurveyQuestion {
 
 @ObjectType({ simpleResolvers: true, description: 'The survey behind a one-time invitation, as the customer answers it' })
 export class PortalSurvey {
-  @Field(() => PortalTenant, { description: 'The company\'s portal: name, language and look' })
+  @Field(() => PortalTenant, { description: "The company's portal: name, language and look" })
   tenant!: PortalTenant;
 
   @Field({ description: 'The language of the texts: ru or en' })
@@ -58,10 +58,10 @@ export class PortalSurvey {
   @Field()
   complaintSubject!: string;
 
-  @Field(() => Date, { nullable: true, description: 'Until when the link can be answered; null on the complaint\'s page without one' })
+  @Field(() => Date, { nullable: true, description: "Until when the link can be answered; null on the complaint's page without one" })
   expiresAt!: Date | null;
 
-  @Field({ description: 'Answered already (on the complaint\'s page; a link that was answered is refused instead)' })
+  @Field({ description: "Answered already (on the complaint's page; a link that was answered is refused instead)" })
   answered!: boolean;
 
   @Field(() => [PortalSurveyQuestion])

@@ -7,18 +7,34 @@ import { Complaint } from '../complaint/complaint.entity.js';
 import { findComplaint } from '../complaint/complaint.queries.js';
 import { User } from '../user/user.entity.js';
 import { Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, SurveyVersion } from './survey.entity.js';
-import { CreateSurveyInput, SurveyIdArgs, EnterPhoneSurveyResponseInput, OpenSurveyFollowUpInput, PublishSurveyVersionInput, SaveSurveyScheduleInput } from './survey.inputs.js';
+import {
+  CreateSurveyInput,
+  SurveyIdArgs,
+  EnterPhoneSurveyResponseInput,
+  OpenSurveyFollowUpInput,
+  PublishSurveyVersionInput,
+  SaveSurveyScheduleInput,
+} from './survey.inputs.js';
 import { SurveySchedule } from './survey-schedule.entity.js';
 import { listSchedules, saveSchedule } from './survey.schedules.js';
 import { followUpOf, openSurveyFollowUp } from './survey.follow-up.js';
 import { CorrectiveAction } from '../complaint/corrective-action.entity.js';
-import { createSurvey, currentQuestionsOf, findSurvey, listSurveys, publishSurveyVersion, questionsOf, setAfterResolution, versionsOf } from './survey.service.js';
+import {
+  createSurvey,
+  currentQuestionsOf,
+  findSurvey,
+  listSurveys,
+  publishSurveyVersion,
+  questionsOf,
+  setAfterResolution,
+  versionsOf,
+} from './survey.service.js';
 import { complaintSurveyResponses, enterPhoneResponse } from './survey.responses.js';
 
 @Resolver(() => Survey)
 export class SurveyResolver {
   @Allow(Action.MANAGE_SURVEYS)
-  @Query(() => [Survey], { description: 'The company\'s satisfaction surveys with their versions, newest first' })
+  @Query(() => [Survey], { description: "The company's satisfaction surveys with their versions, newest first" })
   async surveys(@Ctx() gql: GraphQLContext): Promise<Survey[]> {
     return listSurveys(await gql.staff());
   }
@@ -36,13 +52,15 @@ export class SurveyResolver {
   }
 
   @Allow(Action.MANAGE_SURVEYS)
-  @Mutation(() => Survey, { description: 'New questions as the survey\'s next version; answers given so far keep their version' })
+  @Mutation(() => Survey, { description: "New questions as the survey's next version; answers given so far keep their version" })
   async publishSurveyVersion(@Arg('input') input: PublishSurveyVersionInput, @Ctx() gql: GraphQLContext): Promise<Survey> {
     return publishSurveyVersion(await gql.staff(), input);
   }
 
   @Allow(Action.MANAGE_SURVEYS)
-  @Mutation(() => Survey, { description: 'Sends this survey when a complaint reaches FEEDBACK (instead of the single rating); any other stops being sent' })
+  @Mutation(() => Survey, {
+    description: 'Sends this survey when a complaint reaches FEEDBACK (instead of the single rating); any other stops being sent',
+  })
   async activateSurvey(@Args() { id }: SurveyIdArgs, @Ctx() gql: GraphQLContext): Promise<Survey> {
     return setAfterResolution(await gql.staff(), id, true);
   }
@@ -54,19 +72,19 @@ export class SurveyResolver {
   }
 
   @Allow(Action.MANAGE_SURVEYS)
-  @Query(() => [SurveySchedule], { description: 'The company\'s survey schedules (one per survey at most)' })
+  @Query(() => [SurveySchedule], { description: "The company's survey schedules (one per survey at most)" })
   async surveySchedules(@Ctx() gql: GraphQLContext): Promise<SurveySchedule[]> {
     return listSchedules(await gql.staff());
   }
 
   @Allow(Action.MANAGE_SURVEYS)
-  @Mutation(() => SurveySchedule, { description: 'Creates or changes a survey\'s schedule; active: false pauses it' })
+  @Mutation(() => SurveySchedule, { description: "Creates or changes a survey's schedule; active: false pauses it" })
   async saveSurveySchedule(@Arg('input') input: SaveSurveyScheduleInput, @Ctx() gql: GraphQLContext): Promise<SurveySchedule> {
     return saveSchedule(await gql.staff(), input);
   }
 
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => [SurveyResponse], { description: 'A complaint\'s survey responses, newest first' })
+  @Query(() => [SurveyResponse], { description: "A complaint's survey responses, newest first" })
   async complaintSurveyResponses(@Args() { id }: SurveyIdArgs, @Ctx() gql: GraphQLContext): Promise<SurveyResponse[]> {
     return complaintSurveyResponses(await gql.staff(), id);
   }
@@ -81,7 +99,8 @@ export class SurveyResolver {
   // Those who handle escalations react to a detractor: QUALITY_MANAGER on any complaint, HEAD on their departments'.
   @Allow(Action.HANDLE_ESCALATIONS)
   @Mutation(() => CorrectiveAction, {
-    description: 'Opens the follow-up of a survey response (a CORRECTION on its complaint); once per response: again, it returns the same action',
+    description:
+      'Opens the follow-up of a survey response (a CORRECTION on its complaint); once per response: again, it returns the same action',
   })
   async openSurveyFollowUp(@Arg('input') input: OpenSurveyFollowUpInput, @Ctx() gql: GraphQLContext): Promise<CorrectiveAction> {
     return openSurveyFollowUp(await gql.staff(), input);
@@ -92,7 +111,7 @@ export class SurveyResolver {
     return versionsOf(await gql.staff(), s.id);
   }
 
-  @FieldResolver(() => [SurveyQuestion], { description: 'The current version\'s questions, in order' })
+  @FieldResolver(() => [SurveyQuestion], { description: "The current version's questions, in order" })
   async questions(@Root() s: Survey, @Ctx() gql: GraphQLContext): Promise<SurveyQuestion[]> {
     return currentQuestionsOf(await gql.staff(), s);
   }
@@ -111,10 +130,13 @@ export class SurveyResponseResolver {
   @FieldResolver(() => [SurveyAnswer], { description: 'In question order' })
   async answers(@Root() r: SurveyResponse, @Ctx() gql: GraphQLContext): Promise<SurveyAnswer[]> {
     const ctx = await gql.staff();
-    return ctx.query<SurveyAnswer>(`
+    return ctx.query<SurveyAnswer>(
+      `
       SELECT a.id, a.question_id AS "questionId", a.type, a.parameter, a.score, a.option_codes AS "optionCodes", a.text
         FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id
-       WHERE a.response_id = $1 ORDER BY q.position`, [r.id]);
+       WHERE a.response_id = $1 ORDER BY q.position`,
+      [r.id],
+    );
   }
 
   @FieldResolver(() => Int, { description: 'The survey version answered' })

@@ -26,15 +26,25 @@ export function surveyPath(slug: string, token: string): string {
  */
 export async function inviteAfterResolution(ctx: RequestContext, complaintId: string): Promise<string | null> {
   const survey = await ctx.manager.findOneBy(Survey, { afterResolution: true });
-  const version = survey && await ctx.manager.findOneBy(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion });
+  const version = survey && (await ctx.manager.findOneBy(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion }));
   if (!survey || !version) return null;
   const token = randomBytes(32).toString('base64url');
   const now = new Date();
   // A reopened complaint asked again: the earlier, unanswered link ends, so one cycle is answered once.
-  await ctx.query('UPDATE survey_invitations SET expires_at = $2 WHERE complaint_id = $1 AND answered_at IS NULL AND expires_at > $2', [complaintId, now]);
+  await ctx.query('UPDATE survey_invitations SET expires_at = $2 WHERE complaint_id = $1 AND answered_at IS NULL AND expires_at > $2', [
+    complaintId,
+    now,
+  ]);
   await ctx.manager.insert(SurveyInvitation, {
-    tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, versionId: version.id, complaintId,
-    tokenHash: hashSecret(token), expiresAt: new Date(now.getTime() + survey.answerDays * 86_400_000), answeredAt: null, createdAt: now,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    surveyId: survey.id,
+    versionId: version.id,
+    complaintId,
+    tokenHash: hashSecret(token),
+    expiresAt: new Date(now.getTime() + survey.answerDays * 86_400_000),
+    answeredAt: null,
+    createdAt: now,
   });
   return token;
 }
@@ -63,7 +73,8 @@ async function invitationByToken(ctx: RequestContext, token: string, lock: boole
   }
   if (!invitation) throw new AppError('NOT_FOUND', 'this survey link is not valid', { reason: 'SURVEY_LINK_INVALID' });
   if (invitation.answeredAt) throw new AppError('CONFLICT', 'this survey was answered already; thank you', { reason: 'SURVEY_ANSWERED' });
-  if (invitation.expiresAt.getTime() <= Date.now()) throw new AppError('NOT_FOUND', 'this survey link has expired', { reason: 'SURVEY_LINK_EXPIRED' });
+  if (invitation.expiresAt.getTime() <= Date.now())
+    throw new AppError('NOT_FOUND', 'this survey link has expired', { reason: 'SURVEY_LINK_EXPIRED' });
   return invitation;
 }
 
@@ -75,17 +86,33 @@ export async function readInvitation(ctx: RequestContext, token: string, locale:
   return portalSurvey(ctx, survey, invitation.versionId, complaint, locale, { expiresAt: invitation.expiresAt, answered: false });
 }
 
-async function portalSurvey(ctx: RequestContext, survey: Survey, versionId: string, complaint: Complaint, locale: string | null,
-  state: { expiresAt: Date | null; answered: boolean }): Promise<PortalSurvey> {
+async function portalSurvey(
+  ctx: RequestContext,
+  survey: Survey,
+  versionId: string,
+  complaint: Complaint,
+  locale: string | null,
+  state: { expiresAt: Date | null; answered: boolean },
+): Promise<PortalSurvey> {
   const tenant = await portalTenant(ctx);
   const lang = locale === 'en' || locale === 'ru' ? locale : tenant.locale === 'en' ? 'en' : 'ru';
   const ru = lang === 'ru';
   return {
-    tenant, locale: lang, title: ru ? survey.nameRu : survey.nameEn, complaintNumber: complaint.number, complaintSubject: complaint.subject,
+    tenant,
+    locale: lang,
+    title: ru ? survey.nameRu : survey.nameEn,
+    complaintNumber: complaint.number,
+    complaintSubject: complaint.subject,
     ...state,
     questions: (await questionsOf(ctx, versionId)).map((q) => ({
-      id: q.id, type: q.type, parameter: q.parameter, text: ru ? q.textRu : q.textEn, required: q.required, multiple: q.multiple,
-      min: SCALES[q.type]?.min ?? null, max: SCALES[q.type]?.max ?? null,
+      id: q.id,
+      type: q.type,
+      parameter: q.parameter,
+      text: ru ? q.textRu : q.textEn,
+      required: q.required,
+      multiple: q.multiple,
+      min: SCALES[q.type]?.min ?? null,
+      max: SCALES[q.type]?.max ?? null,
       options: q.options.map((o) => ({ code: o.code, label: ru ? o.labelRu : o.labelEn })),
     })),
   };
@@ -95,8 +122,12 @@ async function portalSurvey(ctx: RequestContext, survey: Survey, versionId: stri
 export async function answerInvitation(ctx: RequestContext, token: string, answers: GivenAnswer[]): Promise<SurveyAnswered> {
   const invitation = await invitationByToken(ctx, token, true);
   const response = await recordResponse(ctx, {
-    invitation, surveyId: invitation.surveyId, versionId: invitation.versionId, complaintId: invitation.complaintId,
-    channel: ResponseChannel.MAIL_LINK, answers,
+    invitation,
+    surveyId: invitation.surveyId,
+    versionId: invitation.versionId,
+    complaintId: invitation.complaintId,
+    channel: ResponseChannel.MAIL_LINK,
+    answers,
   });
   return { answeredAt: response.createdAt };
 }
@@ -115,19 +146,25 @@ async function targetOf(ctx: RequestContext, complaintId: string, lock: boolean)
   // once without an invitation (by phone, on the page) are stored once: the second waits for the first and then sees it.
   if (lock) await lockComplaint(ctx, complaintId);
   const [latest] = await ctx.manager.find(SurveyInvitation, {
-    where: { complaintId }, order: { createdAt: 'DESC' }, take: 1, ...(lock && { lock: { mode: 'pessimistic_write' as const } }),
+    where: { complaintId },
+    order: { createdAt: 'DESC' },
+    take: 1,
+    ...(lock && { lock: { mode: 'pessimistic_write' as const } }),
   });
-  const survey = latest ? await ctx.manager.findOneByOrFail(Survey, { id: latest.surveyId }) : await ctx.manager.findOneBy(Survey, { afterResolution: true });
+  const survey = latest
+    ? await ctx.manager.findOneByOrFail(Survey, { id: latest.surveyId })
+    : await ctx.manager.findOneBy(Survey, { afterResolution: true });
   if (!survey || survey.currentVersion === 0) return null;
-  const answered = Boolean(latest?.answeredAt)
-    || await ctx.manager.existsBy(SurveyResponse, { complaintId, surveyId: survey.id, ...(latest && { invitationId: latest.id }) });
+  const answered =
+    Boolean(latest?.answeredAt) ||
+    (await ctx.manager.existsBy(SurveyResponse, { complaintId, surveyId: survey.id, ...(latest && { invitationId: latest.id }) }));
   const invitation = latest && !latest.answeredAt && latest.expiresAt.getTime() > Date.now() ? latest : null;
-  const versionId = latest?.versionId
-    ?? (await ctx.manager.findOneByOrFail(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion })).id;
+  const versionId =
+    latest?.versionId ?? (await ctx.manager.findOneByOrFail(SurveyVersion, { surveyId: survey.id, number: survey.currentVersion })).id;
   return { survey, versionId, invitation, answered };
 }
 
-const alreadyAnswered = () => new AppError('CONFLICT', 'this complaint\'s survey was answered already', { reason: 'SURVEY_ANSWERED' });
+const alreadyAnswered = () => new AppError('CONFLICT', "this complaint's survey was answered already", { reason: 'SURVEY_ANSWERED' });
 
 /**
  * Answers a customer gave by phone, entered by staff: to the complaint's
@@ -141,8 +178,12 @@ export async function enterPhoneResponse(ctx: RequestContext, input: EnterPhoneS
   if (!target) throw badInput('the company sends no survey after resolution; activate one first', { reason: 'NO_SURVEY' });
   if (target.answered) throw alreadyAnswered();
   return recordResponse(ctx, {
-    invitation: target.invitation, surveyId: target.survey.id, versionId: target.versionId, complaintId: complaint.id,
-    channel: ResponseChannel.PHONE, answers: input.answers,
+    invitation: target.invitation,
+    surveyId: target.survey.id,
+    versionId: target.versionId,
+    complaintId: complaint.id,
+    channel: ResponseChannel.PHONE,
+    answers: input.answers,
   });
 }
 
@@ -156,7 +197,8 @@ export async function complaintSurvey(ctx: RequestContext, complaint: Complaint,
   const target = await targetOf(ctx, complaint.id, false);
   if (!target) return null;
   return portalSurvey(ctx, target.survey, target.versionId, complaint, locale, {
-    expiresAt: target.invitation?.expiresAt ?? null, answered: target.answered,
+    expiresAt: target.invitation?.expiresAt ?? null,
+    answered: target.answered,
   });
 }
 
@@ -167,8 +209,12 @@ export async function answerComplaintSurvey(ctx: RequestContext, complaint: Comp
   if (!target) throw badInput('the company asks for no survey; rate the outcome instead', { reason: 'NO_SURVEY' });
   if (target.answered) throw alreadyAnswered();
   const response = await recordResponse(ctx, {
-    invitation: target.invitation, surveyId: target.survey.id, versionId: target.versionId, complaintId: complaint.id,
-    channel: ResponseChannel.PORTAL, answers,
+    invitation: target.invitation,
+    surveyId: target.survey.id,
+    versionId: target.versionId,
+    complaintId: complaint.id,
+    channel: ResponseChannel.PORTAL,
+    answers,
   });
   return { answeredAt: response.createdAt };
 }
@@ -195,27 +241,53 @@ async function recordResponse(ctx: RequestContext, r: NewResponse): Promise<Surv
   const reasons = detractorReasons(answers);
   const now = new Date();
   const response = ctx.manager.create(SurveyResponse, {
-    tenantId: ctx.tenantId, id: randomUUID(), surveyId: r.surveyId, versionId: r.versionId, complaintId: r.complaintId,
-    invitationId: r.invitation?.id ?? null, channel: r.channel,
-    enteredByUserId: r.channel === ResponseChannel.PHONE ? ctx.staff.userId : null, detractor: reasons.length > 0, createdAt: now,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    surveyId: r.surveyId,
+    versionId: r.versionId,
+    complaintId: r.complaintId,
+    invitationId: r.invitation?.id ?? null,
+    channel: r.channel,
+    enteredByUserId: r.channel === ResponseChannel.PHONE ? ctx.staff.userId : null,
+    detractor: reasons.length > 0,
+    createdAt: now,
   });
   await ctx.manager.insert(SurveyResponse, response);
   if (answers.length) {
-    await ctx.manager.insert(SurveyAnswer, answers.map((a) => ({
-      tenantId: ctx.tenantId, id: randomUUID(), responseId: response.id, questionId: a.question.id, type: a.question.type,
-      parameter: a.question.parameter, score: a.score, optionCodes: a.optionCodes, text: a.text,
-    })));
+    await ctx.manager.insert(
+      SurveyAnswer,
+      answers.map((a) => ({
+        tenantId: ctx.tenantId,
+        id: randomUUID(),
+        responseId: response.id,
+        questionId: a.question.id,
+        type: a.question.type,
+        parameter: a.question.parameter,
+        score: a.score,
+        optionCodes: a.optionCodes,
+        text: a.text,
+      })),
+    );
   }
   if (r.invitation) await ctx.manager.update(SurveyInvitation, { id: r.invitation.id }, { answeredAt: now });
   const satisfaction = satisfactionOf(answers);
   if (satisfaction !== null) {
-    await ctx.query('UPDATE complaints SET satisfaction = $2, version = version + 1, updated_at = $3 WHERE id = $1', [r.complaintId, satisfaction, now]);
+    await ctx.query('UPDATE complaints SET satisfaction = $2, version = version + 1, updated_at = $3 WHERE id = $1', [
+      r.complaintId,
+      satisfaction,
+      now,
+    ]);
   }
-  await appendTimeline(ctx, {
-    complaintId: r.complaintId, type: 'SURVEY_ANSWERED',
-    data: { channel: r.channel, satisfaction, detractor: reasons.length > 0 },
-    detail: { surveyResponseId: response.id, detractor: reasons.length > 0, reasons },
-  }, r.channel === ResponseChannel.PHONE ? ActorKind.STAFF : ActorKind.CUSTOMER);
+  await appendTimeline(
+    ctx,
+    {
+      complaintId: r.complaintId,
+      type: 'SURVEY_ANSWERED',
+      data: { channel: r.channel, satisfaction, detractor: reasons.length > 0 },
+      detail: { surveyResponseId: response.id, detractor: reasons.length > 0, reasons },
+    },
+    r.channel === ResponseChannel.PHONE ? ActorKind.STAFF : ActorKind.CUSTOMER,
+  );
   return response;
 }
 

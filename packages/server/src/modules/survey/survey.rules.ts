@@ -22,7 +22,10 @@ export interface CheckedAnswer {
 }
 
 /** The answers as stored, or the problems with them by field (`answers.<i>`); unanswered optional questions are left out. */
-export function checkAnswers(questions: readonly SurveyQuestion[], given: readonly GivenAnswer[]): { answers: CheckedAnswer[]; problems: FieldProblem[] } {
+export function checkAnswers(
+  questions: readonly SurveyQuestion[],
+  given: readonly GivenAnswer[],
+): { answers: CheckedAnswer[]; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const answers: CheckedAnswer[] = [];
   const byId = new Map(questions.map((q) => [q.id, q]));
@@ -58,18 +61,18 @@ function answerProblem(q: SurveyQuestion, a: GivenAnswer): string | null {
     return a.score >= scale.min && a.score <= scale.max ? null : `score must be ${scale.min} to ${scale.max}`;
   }
   if (q.type === QuestionType.CHOICE) {
-    if (a.score !== null && a.score !== undefined || a.text) return 'takes chosen options only';
+    if ((a.score !== null && a.score !== undefined) || a.text) return 'takes chosen options only';
     const codes = (a.optionCodes ?? []).map((c) => c.toUpperCase());
     if (codes.some((c) => !q.options.some((o) => o.code === c))) return 'names an option the question does not have';
     if (new Set(codes).size !== codes.length) return 'names an option twice';
     return !q.multiple && codes.length > 1 ? 'takes one option' : null;
   }
-  return a.score !== null && a.score !== undefined || a.optionCodes?.length ? 'takes text only' : null;
+  return (a.score !== null && a.score !== undefined) || a.optionCodes?.length ? 'takes text only' : null;
 }
 
 /** The answer as stored, or null for an empty one (a question left unanswered). */
 function normalised(q: SurveyQuestion, a: GivenAnswer): CheckedAnswer | null {
-  const score = SCALES[q.type] ? a.score ?? null : null;
+  const score = SCALES[q.type] ? (a.score ?? null) : null;
   const optionCodes = q.type === QuestionType.CHOICE && a.optionCodes?.length ? a.optionCodes.map((c) => c.toUpperCase()) : null;
   const text = q.type === QuestionType.TEXT ? a.text?.trim() || null : null;
   return score === null && !optionCodes && !text ? null : { question: q, score, optionCodes, text };
@@ -93,7 +96,8 @@ export function detractorReasons(answers: readonly CheckedAnswer[]): string[] {
  * CSAT answer on OVERALL, else the first CSAT answered; null without one.
  */
 export function satisfactionOf(answers: readonly CheckedAnswer[]): number | null {
-  const csat = answers.filter((a) => a.question.type === QuestionType.CSAT && a.score !== null)
+  const csat = answers
+    .filter((a) => a.question.type === QuestionType.CSAT && a.score !== null)
     .sort((x, y) => x.question.position - y.question.position);
   return (csat.find((a) => a.question.parameter === SurveyParameter.OVERALL) ?? csat[0])?.score ?? null;
 }

@@ -51,31 +51,49 @@ export class SurveyScheduler extends ClaimingWorker<LeasedSchedule> {
   }
 
   protected claim(tenantId: string, limit: number): Promise<LeasedSchedule[]> {
-    return claimInTenant<LeasedSchedule>(this.dataSource, tenantId, 'survey-schedule', `WITH due AS (
+    return claimInTenant<LeasedSchedule>(
+      this.dataSource,
+      tenantId,
+      'survey-schedule',
+      `WITH due AS (
         SELECT s.id FROM survey_schedules s WHERE s.active AND s.next_run_at <= now()
          ORDER BY s.next_run_at LIMIT ${Math.trunc(limit)} FOR UPDATE SKIP LOCKED
       )
       UPDATE survey_schedules s SET next_run_at = now() + make_interval(secs => ${Math.trunc(this.options.leaseMs)}::float8 / 1000)
         FROM due WHERE s.id = due.id
-      RETURNING s.id, s.next_run_at::text AS lease, s.failures`);
+      RETURNING s.id, s.next_run_at::text AS lease, s.failures`,
+    );
   }
 
   protected async send(tenantId: string, s: LeasedSchedule): Promise<SendOutcome> {
     try {
-      const invited = await inTenant(this.dataSource, tenantId,
-        (manager, uow) => runSchedule(new RequestContext(tenantId, null, manager, uow, undefined, this.links), s.id, s.lease, this.links.publicUrl),
-        { job: 'survey-schedule', publisher: this.publisher });
+      const invited = await inTenant(
+        this.dataSource,
+        tenantId,
+        (manager, uow) =>
+          runSchedule(new RequestContext(tenantId, null, manager, uow, undefined, this.links), s.id, s.lease, this.links.publicUrl),
+        { job: 'survey-schedule', publisher: this.publisher },
+      );
       return invited === null ? null : 'delivered';
     } catch (err) {
-      const failures = await inTenant(this.dataSource, tenantId,
+      const failures = await inTenant(
+        this.dataSource,
+        tenantId,
         (manager, failed) => recordScheduleFailure(new RequestContext(tenantId, null, manager, failed), s, err, this.options.retryMs),
-        { job: 'survey-schedule' }).catch((recording: unknown) => {
+        { job: 'survey-schedule' },
+      ).catch((recording: unknown) => {
         // The run's own failure is what the log must keep; the record's is said beside it.
-        log.error({ tenantId, scheduleId: s.id, err: (err as Error).message }, `survey schedule: the run failed, and so did recording it (${(recording as Error).message})`);
+        log.error(
+          { tenantId, scheduleId: s.id, err: (err as Error).message },
+          `survey schedule: the run failed, and so did recording it (${(recording as Error).message})`,
+        );
         return null;
       });
       if (failures === null) throw err;
-      log.warn({ tenantId, scheduleId: s.id, failures, err: (err as Error).message }, 'survey schedule: the run failed; it is tried again later');
+      log.warn(
+        { tenantId, scheduleId: s.id, failures, err: (err as Error).message },
+        'survey schedule: the run failed; it is tried again later',
+      );
       return 'failed';
     }
   }

@@ -32,10 +32,10 @@ export async function saveSchedule(ctx: RequestContext, input: SaveSurveySchedul
   if (!weekly && input.weekday) problems.push({ field: 'input.weekday', messages: ['only a weekly schedule has a weekday'] });
   const departmentIds = [...new Set(input.departmentIds.map((id) => id.toLowerCase()))];
   const categoryIds = [...new Set(input.categoryIds.map((id) => id.toLowerCase()))];
-  if (departmentIds.length && await ctx.manager.countBy(Department, { id: In(departmentIds) }) !== departmentIds.length) {
+  if (departmentIds.length && (await ctx.manager.countBy(Department, { id: In(departmentIds) })) !== departmentIds.length) {
     problems.push({ field: 'input.departmentIds', messages: ['a department the company does not have'], reason: 'REFERENCE' });
   }
-  if (categoryIds.length && await ctx.manager.countBy(Category, { id: In(categoryIds) }) !== categoryIds.length) {
+  if (categoryIds.length && (await ctx.manager.countBy(Category, { id: In(categoryIds) })) !== categoryIds.length) {
     problems.push({ field: 'input.categoryIds', messages: ['a category the company does not have'], reason: 'REFERENCE' });
   }
   if (problems.length) throw badInput(problems.map((p) => `${p.field}: ${p.messages?.join(', ')}`).join('; '), { fields: problems });
@@ -43,14 +43,27 @@ export async function saveSchedule(ctx: RequestContext, input: SaveSurveySchedul
   const [hours, minutes] = input.time.split(':').map(Number) as [number, number];
   const atMinute = hours * 60 + minutes;
   const weekday = weekly ? input.weekday! : null;
-  const [{ next }] = await ctx.query<{ next: Date }>(
-    'SELECT survey_schedule_next(t.time_zone, $1::int, $2::int, now()) AS next FROM tenants t WHERE t.id = app_tenant_id()', [weekday, atMinute]) as [{ next: Date }];
+  const [{ next }] = (await ctx.query<{ next: Date }>(
+    'SELECT survey_schedule_next(t.time_zone, $1::int, $2::int, now()) AS next FROM tenants t WHERE t.id = app_tenant_id()',
+    [weekday, atMinute],
+  )) as [{ next: Date }];
   const now = new Date();
   const fields = {
-    active: input.active, cadence: input.cadence, weekday, atMinute, closedWithinDays: input.closedWithinDays, departmentIds, categoryIds,
-    sharePercent: input.sharePercent, cooldownDays: input.cooldownDays, nextRunAt: input.active ? new Date(next) : null, updatedAt: now,
+    active: input.active,
+    cadence: input.cadence,
+    weekday,
+    atMinute,
+    closedWithinDays: input.closedWithinDays,
+    departmentIds,
+    categoryIds,
+    sharePercent: input.sharePercent,
+    cooldownDays: input.cooldownDays,
+    nextRunAt: input.active ? new Date(next) : null,
+    updatedAt: now,
     // Saved anew, it starts afresh (as a mailbox does): the next run is the regular one.
-    failures: 0, lastErrorCode: null, lastErrorDetail: null,
+    failures: 0,
+    lastErrorCode: null,
+    lastErrorDetail: null,
   };
   const existing = await ctx.manager.findOne(SurveySchedule, { where: { surveyId: survey.id }, lock: { mode: 'pessimistic_write' } });
   if (existing) {
@@ -58,7 +71,13 @@ export async function saveSchedule(ctx: RequestContext, input: SaveSurveySchedul
     return Object.assign(existing, fields);
   }
   const schedule = ctx.manager.create(SurveySchedule, {
-    tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, lastRunAt: null, lastRunInvited: null, createdAt: now, ...fields,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    surveyId: survey.id,
+    lastRunAt: null,
+    lastRunInvited: null,
+    createdAt: now,
+    ...fields,
   });
   await ctx.manager.insert(SurveySchedule, schedule);
   return schedule;
@@ -77,8 +96,13 @@ export function sampleShare<T extends { customer_id: string }>(customers: readon
   if (sharePercent >= 100) return [...customers];
   const exact = (customers.length * sharePercent) / 100;
   const count = Math.floor(exact) + (draw(runKey) < exact - Math.floor(exact) ? 1 : 0);
-  const picked = new Set(customers.map((c) => ({ c, at: draw(`${runKey}|${c.customer_id}`) }))
-    .sort((a, b) => a.at - b.at).slice(0, count).map((x) => x.c));
+  const picked = new Set(
+    customers
+      .map((c) => ({ c, at: draw(`${runKey}|${c.customer_id}`) }))
+      .sort((a, b) => a.at - b.at)
+      .slice(0, count)
+      .map((x) => x.c),
+  );
   return customers.filter((c) => picked.has(c));
 }
 
@@ -90,13 +114,15 @@ function draw(key: string): number {
 const TEXTS = {
   ru: (company: string, survey: string, link: string, days: number) => ({
     subject: `${company}: ${survey}`,
-    text: `Здравствуйте!\n\nНедавно мы рассмотрели ваше обращение. Пожалуйста, ответьте на несколько вопросов — это займёт пару минут:\n\n${link}\n\n`
-      + `Ссылка действует ${days} дн. и только для вас.\n\n${company}`,
+    text:
+      `Здравствуйте!\n\nНедавно мы рассмотрели ваше обращение. Пожалуйста, ответьте на несколько вопросов — это займёт пару минут:\n\n${link}\n\n` +
+      `Ссылка действует ${days} дн. и только для вас.\n\n${company}`,
   }),
   en: (company: string, survey: string, link: string, days: number) => ({
     subject: `${company}: ${survey}`,
-    text: `Hello,\n\nWe recently resolved your complaint. Please answer a few questions; it takes a couple of minutes:\n\n${link}\n\n`
-      + `The link is yours only and works for ${days} days.\n\n${company}`,
+    text:
+      `Hello,\n\nWe recently resolved your complaint. Please answer a few questions; it takes a couple of minutes:\n\n${link}\n\n` +
+      `The link is yours only and works for ${days} days.\n\n${company}`,
   }),
 };
 
@@ -122,7 +148,10 @@ interface Eligible {
  */
 export async function runSchedule(ctx: RequestContext, scheduleId: string, lease: string, publicUrl: string): Promise<number | null> {
   // The lease as the database wrote it (to the microsecond): the run is this node's only while it holds.
-  const held = await ctx.query('SELECT 1 FROM survey_schedules WHERE id = $1 AND active AND next_run_at = $2::timestamptz FOR UPDATE', [scheduleId, lease]);
+  const held = await ctx.query('SELECT 1 FROM survey_schedules WHERE id = $1 AND active AND next_run_at = $2::timestamptz FOR UPDATE', [
+    scheduleId,
+    lease,
+  ]);
   if (!held.length) return null;
   const schedule = await ctx.manager.findOneByOrFail(SurveySchedule, { id: scheduleId });
   const survey = await ctx.manager.findOneByOrFail(Survey, { id: schedule.surveyId });
@@ -145,7 +174,8 @@ export async function runSchedule(ctx: RequestContext, scheduleId: string, lease
           SELECT 1 FROM survey_invitations i JOIN complaints o ON o.tenant_id = i.tenant_id AND o.id = i.complaint_id
            WHERE o.customer_id = l.customer_id AND i.created_at > now() - make_interval(days => $4))
         ORDER BY l.customer_id`,
-      [schedule.closedWithinDays, schedule.departmentIds, schedule.categoryIds, schedule.cooldownDays]);
+      [schedule.closedWithinDays, schedule.departmentIds, schedule.categoryIds, schedule.cooldownDays],
+    );
     const runKey = `${schedule.id}|${lease}`;
     const locale = tenant.locale === 'en' ? 'en' : 'ru';
     const now = new Date();
@@ -155,21 +185,44 @@ export async function runSchedule(ctx: RequestContext, scheduleId: string, lease
     for (const customer of sampleShare(mailable, runKey, schedule.sharePercent)) {
       const token = randomBytes(32).toString('base64url');
       await ctx.manager.insert(SurveyInvitation, {
-        tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, versionId: version.id, complaintId: customer.complaint_id,
-        tokenHash: hashSecret(token), expiresAt, answeredAt: null, createdAt: now,
+        tenantId: ctx.tenantId,
+        id: randomUUID(),
+        surveyId: survey.id,
+        versionId: version.id,
+        complaintId: customer.complaint_id,
+        tokenHash: hashSecret(token),
+        expiresAt,
+        answeredAt: null,
+        createdAt: now,
       });
       const link = new URL(surveyPath(tenant.slug, token), publicUrl).toString();
       const mail = TEXTS[locale](tenant.name, locale === 'en' ? survey.nameEn : survey.nameRu, link, survey.answerDays);
-      await queueMail(ctx, { kind: MailKind.SURVEY_INVITATION, to: customer.customer_email, complaintId: customer.complaint_id, secret: true, ...mail });
+      await queueMail(ctx, {
+        kind: MailKind.SURVEY_INVITATION,
+        to: customer.customer_email,
+        complaintId: customer.complaint_id,
+        secret: true,
+        ...mail,
+      });
       invited++;
     }
   }
-  const [{ next }] = await ctx.query<{ next: Date }>(
+  const [{ next }] = (await ctx.query<{ next: Date }>(
     'SELECT survey_schedule_next(t.time_zone, $1::int, $2::int, greatest(now(), $3::timestamptz)) AS next FROM tenants t WHERE t.id = app_tenant_id()',
-    [schedule.weekday, schedule.atMinute, lease]) as [{ next: Date }];
-  await ctx.manager.update(SurveySchedule, { id: schedule.id }, {
-    nextRunAt: new Date(next), lastRunAt: new Date(), lastRunInvited: invited, failures: 0, lastErrorCode: null, lastErrorDetail: null,
-  });
+    [schedule.weekday, schedule.atMinute, lease],
+  )) as [{ next: Date }];
+  await ctx.manager.update(
+    SurveySchedule,
+    { id: schedule.id },
+    {
+      nextRunAt: new Date(next),
+      lastRunAt: new Date(),
+      lastRunInvited: invited,
+      failures: 0,
+      lastErrorCode: null,
+      lastErrorDetail: null,
+    },
+  );
   return invited;
 }
 
@@ -205,6 +258,7 @@ export async function recordScheduleFailure(ctx: RequestContext, s: LeasedSchedu
         RETURNING failures
      )
      SELECT failures FROM failed`,
-    [s.id, s.lease, failures, code, detail, backoffMs(retryMs, failures)]);
+    [s.id, s.lease, failures, code, detail, backoffMs(retryMs, failures)],
+  );
   return rows[0]?.failures ?? null;
 }

@@ -34,8 +34,15 @@ export async function createSurvey(ctx: RequestContext, input: CreateSurveyInput
   await checkQuestions(ctx, input.questions);
   const now = new Date();
   const survey = ctx.manager.create(Survey, {
-    tenantId: ctx.tenantId, id: randomUUID(), nameRu: input.nameRu.trim(), nameEn: input.nameEn.trim(),
-    currentVersion: 0, afterResolution: false, answerDays: input.answerDays, createdAt: now, updatedAt: now,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    nameRu: input.nameRu.trim(),
+    nameEn: input.nameEn.trim(),
+    currentVersion: 0,
+    afterResolution: false,
+    answerDays: input.answerDays,
+    createdAt: now,
+    updatedAt: now,
   });
   await ctx.manager.insert(Survey, survey);
   return publish(ctx, survey, input.questions);
@@ -52,17 +59,38 @@ export async function publishSurveyVersion(ctx: RequestContext, input: PublishSu
 async function publish(ctx: RequestContext, survey: Survey, questions: SurveyQuestionInput[]): Promise<Survey> {
   const now = new Date();
   const version = ctx.manager.create(SurveyVersion, {
-    tenantId: ctx.tenantId, id: randomUUID(), surveyId: survey.id, number: survey.currentVersion + 1,
-    publishedAt: now, publishedByUserId: ctx.staff.userId,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    surveyId: survey.id,
+    number: survey.currentVersion + 1,
+    publishedAt: now,
+    publishedByUserId: ctx.staff.userId,
   });
   await ctx.manager.insert(SurveyVersion, version);
-  await ctx.manager.insert(SurveyQuestion, questions.map((q, i) => ctx.manager.create(SurveyQuestion, {
-    tenantId: ctx.tenantId, id: randomUUID(), versionId: version.id, position: i + 1, type: q.type, parameter: q.parameter,
-    textRu: q.textRu.trim(), textEn: q.textEn.trim(), required: q.required, multiple: q.type === QuestionType.CHOICE && q.multiple,
-    options: (q.options ?? []).map((o): ChoiceOption => ({
-      code: o.code.toUpperCase(), labelRu: o.labelRu.trim(), labelEn: o.labelEn.trim(), causeId: o.causeId?.toLowerCase() ?? null, alerting: o.alerting,
-    })),
-  })));
+  await ctx.manager.insert(
+    SurveyQuestion,
+    questions.map((q, i) =>
+      ctx.manager.create(SurveyQuestion, {
+        tenantId: ctx.tenantId,
+        id: randomUUID(),
+        versionId: version.id,
+        position: i + 1,
+        type: q.type,
+        parameter: q.parameter,
+        textRu: q.textRu.trim(),
+        textEn: q.textEn.trim(),
+        required: q.required,
+        multiple: q.type === QuestionType.CHOICE && q.multiple,
+        options: (q.options ?? []).map((o): ChoiceOption => ({
+          code: o.code.toUpperCase(),
+          labelRu: o.labelRu.trim(),
+          labelEn: o.labelEn.trim(),
+          causeId: o.causeId?.toLowerCase() ?? null,
+          alerting: o.alerting,
+        })),
+      }),
+    ),
+  );
   const update = { currentVersion: version.number, updatedAt: now };
   await ctx.manager.update(Survey, { id: survey.id }, update);
   return Object.assign(survey, update);
@@ -83,7 +111,8 @@ async function checkQuestions(ctx: RequestContext, questions: SurveyQuestionInpu
   });
   if (causeIds.size) {
     const found = await ctx.manager.findBy(Cause, { id: In([...causeIds]) });
-    if (found.length !== causeIds.size) problems.push({ field: 'input.questions', messages: ['an option names a cause the company does not have'], reason: 'REFERENCE' });
+    if (found.length !== causeIds.size)
+      problems.push({ field: 'input.questions', messages: ['an option names a cause the company does not have'], reason: 'REFERENCE' });
   }
   if (problems.length) throw badInput(problems.map((p) => `${p.field}: ${p.messages?.join(', ')}`).join('; '), { fields: problems });
 }
@@ -96,7 +125,8 @@ export async function setAfterResolution(ctx: RequestContext, surveyId: string, 
   const survey = await ctx.manager.findOne(Survey, { where: { id: surveyId }, lock: { mode: 'pessimistic_write' } });
   if (!survey) throw notFound('survey');
   const now = new Date();
-  if (active) await ctx.query('UPDATE surveys SET after_resolution = false, updated_at = $2 WHERE after_resolution AND id <> $1', [surveyId, now]);
+  if (active)
+    await ctx.query('UPDATE surveys SET after_resolution = false, updated_at = $2 WHERE after_resolution AND id <> $1', [surveyId, now]);
   await ctx.manager.update(Survey, { id: surveyId }, { afterResolution: active, updatedAt: now });
   return Object.assign(survey, { afterResolution: active, updatedAt: now });
 }

@@ -10,7 +10,10 @@ import { Complaint } from '../complaint/complaint.entity.js';
 import { findComplaint } from '../complaint/complaint.queries.js';
 import { SurveyResponse } from './survey.entity.js';
 
-@ObjectType({ simpleResolvers: true, description: 'A customer answered a survey as a detractor (NPS 6 or less, CSAT 2 or less, or an alerting option)' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A customer answered a survey as a detractor (NPS 6 or less, CSAT 2 or less, or an alerting option)',
+})
 export class SurveyDetractorAlert {
   @Field(() => Complaint)
   complaint!: Complaint;
@@ -42,11 +45,13 @@ const detractorFeed: FeedOpener = async (gql, args) => {
   if (!overseer && !head) throw new AppError('FORBIDDEN', 'detractor alerts go to quality managers and department heads');
   if (departmentId) await requireDepartment(ctx, departmentId);
   if (departmentId && !overseer && !actor.departmentIds.includes(departmentId)) {
-    throw new AppError('FORBIDDEN', 'a department\'s detractor alerts go to its heads and to quality managers');
+    throw new AppError('FORBIDDEN', "a department's detractor alerts go to its heads and to quality managers");
   }
   const scope = departmentId ? [departmentId] : overseer ? null : actor.departmentIds;
   return {
-    tenantId: actor.tenantId, actor, audience: `${[...actor.roles].sort().join(',')}|${[...actor.departmentIds].sort().join(',')}`,
+    tenantId: actor.tenantId,
+    actor,
+    audience: `${[...actor.roles].sort().join(',')}|${[...actor.departmentIds].sort().join(',')}`,
     matches: (e) => isDetractorEvent(e) && (!scope || scope.includes(e.departmentId ?? '')),
   };
 };
@@ -55,7 +60,7 @@ const detractorFeed: FeedOpener = async (gql, args) => {
 export class SurveySubscriptionResolver {
   @Subscription(() => SurveyDetractorAlert, {
     subscribe: servedByHub,
-    description: 'Detractors\' survey answers, live: of one department, or all the subscriber oversees (QUALITY_MANAGER, HEAD)',
+    description: "Detractors' survey answers, live: of one department, or all the subscriber oversees (QUALITY_MANAGER, HEAD)",
   })
   @LiveFeed(detractorFeed)
   async surveyDetractorAnswered(
@@ -65,8 +70,8 @@ export class SurveySubscriptionResolver {
   ): Promise<SurveyDetractorAlert> {
     const ctx = await gql.staff();
     const complaint = await findComplaint(ctx, { id: e.complaintId });
-    const response = typeof e.detail.surveyResponseId === 'string'
-      ? await ctx.manager.findOneBy(SurveyResponse, { id: e.detail.surveyResponseId }) : null;
+    const response =
+      typeof e.detail.surveyResponseId === 'string' ? await ctx.manager.findOneBy(SurveyResponse, { id: e.detail.surveyResponseId }) : null;
     if (!complaint || !response) throw notFound('survey response');
     const reasons = Array.isArray(e.detail.reasons) ? e.detail.reasons.filter((r): r is string => typeof r === 'string') : [];
     return { complaint, response, reasons, at: new Date(e.at) };

@@ -6,7 +6,14 @@
  * so a stored template always renders.
  */
 export const PLACEHOLDERS = [
-  'number', 'subject', 'customer.name', 'stage', 'expectedBy', 'agent.name', 'company.name', 'department.name',
+  'number',
+  'subject',
+  'customer.name',
+  'stage',
+  'expectedBy',
+  'agent.name',
+  'company.name',
+  'department.name',
 ] as const;
 /** Customer notifications by mail (modules/mail) know a few more: the decision, and the portal links. */
 export const NOTIFICATION_PLACEHOLDERS = [...PLACEHOLDERS, 'message', 'remedy', 'amount', 'trackingLink', 'ratingLink'] as const;
@@ -35,7 +42,10 @@ const OPEN = '{{';
 const CLOSE = '}}';
 
 /** The body split into text and placeholders, and every problem found (none: the body is valid). */
-export function parseTemplate(body: string, known: ReadonlySet<string> = RESPONSE_KNOWN): { parts: TemplatePart[]; problems: TemplateProblem[] } {
+export function parseTemplate(
+  body: string,
+  known: ReadonlySet<string> = RESPONSE_KNOWN,
+): { parts: TemplatePart[]; problems: TemplateProblem[] } {
   const parts: TemplatePart[] = [];
   const problems: TemplateProblem[] = [];
   let text = '';

@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 
-@ObjectType({ simpleResolvers: true, description: 'A canned reply with placeholders such as {{number}}, rendered for a complaint with renderResponseTemplate' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A canned reply with placeholders such as {{number}}, rendered for a complaint with renderResponseTemplate',
+})
 @Entity('response_templates')
 export class ResponseTemplate {
   @PrimaryColumn('uuid')

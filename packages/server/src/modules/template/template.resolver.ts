@@ -44,7 +44,9 @@ export class ResponseTemplateResolver {
   }
 
   @Allow(Action.MANAGE_TEMPLATES)
-  @Mutation(() => ResponseTemplate, { description: 'Refused with BAD_USER_INPUT for an unknown or unclosed placeholder, CONFLICT for a name in use' })
+  @Mutation(() => ResponseTemplate, {
+    description: 'Refused with BAD_USER_INPUT for an unknown or unclosed placeholder, CONFLICT for a name in use',
+  })
   async createResponseTemplate(@Arg('input') input: CreateResponseTemplateInput, @Ctx() gql: GraphQLContext): Promise<ResponseTemplate> {
     return createTemplate(await gql.staff(), input);
   }
@@ -62,7 +64,9 @@ export class ResponseTemplateResolver {
   }
 
   @Allow(Action.READ_COMPLAINTS)
-  @Query(() => String, { description: 'The template\'s text for the complaint, placeholders filled in the company\'s language and time zone' })
+  @Query(() => String, {
+    description: "The template's text for the complaint, placeholders filled in the company's language and time zone",
+  })
   async renderResponseTemplate(@Args() { templateId, complaintId }: RenderTemplateArgs, @Ctx() gql: GraphQLContext): Promise<string> {
     return renderForComplaint(await gql.staff(), templateId, complaintId);
   }

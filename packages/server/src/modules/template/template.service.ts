@@ -78,11 +78,14 @@ export async function renderForComplaint(ctx: RequestContext, templateId: string
   if (!template) throw notFound('response template');
   const complaint = await ctx.manager.findOneBy(Complaint, { id: complaintId });
   if (!complaint) throw notFound('complaint');
-  const [facts] = await ctx.query<RenderFacts>(`
+  const [facts] = await ctx.query<RenderFacts>(
+    `
     SELECT t.locale, t.time_zone, t.name AS company,
            (SELECT u.name FROM users u WHERE u.id = $1) AS agent,
            (SELECT d.name FROM departments d WHERE d.id = $2) AS department
-      FROM tenants t WHERE t.id = app_tenant_id()`, [actor.userId, complaint.departmentId]);
+      FROM tenants t WHERE t.id = app_tenant_id()`,
+    [actor.userId, complaint.departmentId],
+  );
   if (!facts) throw notFound('company');
   const locale = facts.locale === 'en' ? 'en' : 'ru';
   const placeholders: PlaceholderValues = {

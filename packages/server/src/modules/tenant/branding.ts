@@ -18,7 +18,7 @@ const COLOR = /^#[0-9a-fA-F]{6}$/;
  */
 const LOGO = /^(?:https:\/\/[^\s"'<>]+|data:image\/(?:png|jpeg|webp|gif|svg\+xml);base64,[A-Za-z0-9+/]+={0,2})$/;
 
-@ObjectType({ simpleResolvers: true, description: 'How the company\'s public portal looks' })
+@ObjectType({ simpleResolvers: true, description: "How the company's public portal looks" })
 export class TenantBranding implements Branding {
   @Field(() => String, { nullable: true, description: 'An https: or data:image URL' })
   logoUrl!: string | null;
@@ -29,7 +29,7 @@ export class TenantBranding implements Branding {
   @Field(() => String, { nullable: true, description: '#rrggbb: highlights' })
   accentColor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'A short text shown above the portal\'s form' })
+  @Field(() => String, { nullable: true, description: "A short text shown above the portal's form" })
   intro!: string | null;
 }
 

@@ -9,12 +9,21 @@ export interface LogRetentionSettings {
   webhookDays: number;
 }
 
-@ObjectType({ simpleResolvers: true, description: 'How long the logs are kept before the service deletes them (docs/operations.md, "What is deleted, and when")' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'How long the logs are kept before the service deletes them (docs/operations.md, "What is deleted, and when")',
+})
 class LogRetention {
-  @Field(() => Int, { nullable: true, description: 'Days after which mails sent or given up on, and the record of mail received, are deleted; null: kept for good' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days after which mails sent or given up on, and the record of mail received, are deleted; null: kept for good',
+  })
   mailDays!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Days after which webhook deliveries delivered or given up on, with their attempts, are deleted; null: kept for good' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days after which webhook deliveries delivered or given up on, with their attempts, are deleted; null: kept for good',
+  })
   webhookDays!: number | null;
 }
 

@@ -33,11 +33,17 @@ export class Tenant {
   @Column('text')
   timeZone!: string;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 code of the currency amounts are in (remedy amounts, prices), e.g. RUB; null when not set' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO 4217 code of the currency amounts are in (remedy amounts, prices), e.g. RUB; null when not set',
+  })
   @Column('text', { nullable: true })
   currency!: string | null;
 
-  @Field(() => Int, { description: 'Days after closing (or rejection) within which a customer\'s reply by mail is still attached to the complaint and flagged; later it becomes a new complaint linked as a REPEAT' })
+  @Field(() => Int, {
+    description:
+      "Days after closing (or rejection) within which a customer's reply by mail is still attached to the complaint and flagged; later it becomes a new complaint linked as a REPEAT",
+  })
   @Column('int')
   mailAfterClosingDays!: number;
 

@@ -27,8 +27,9 @@ export function unconfirmedCompanyPurgeJob(days: number, sessions?: SessionEnder
     name: 'unconfirmed company',
     everyMs: 3600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query(
-        'SELECT tenant_id FROM expired_unconfirmed_tenants($1)', [signedUpBefore(now)]);
+      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_unconfirmed_tenants($1)', [
+        signedUpBefore(now),
+      ]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now) {

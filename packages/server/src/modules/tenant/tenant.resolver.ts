@@ -47,7 +47,10 @@ export class SignUpTenantInput {
   @MaxLength(64)
   timeZone?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency code of the company\'s amounts, e.g. RUB, EUR; RUB by default for ru, unset otherwise' })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 4217 currency code of the company's amounts, e.g. RUB, EUR; RUB by default for ru, unset otherwise",
+  })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB or EUR' })
   currency?: string | null;
@@ -104,7 +107,7 @@ export class UpdateTenantInput {
   @MaxLength(64)
   timeZone?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO 4217 currency code of the company\'s amounts, e.g. RUB, EUR' })
+  @Field(() => String, { nullable: true, description: "ISO 4217 currency code of the company's amounts, e.g. RUB, EUR" })
   @IsOptional()
   @Matches(/^[A-Z]{3}$/, { message: 'currency must be an ISO 4217 code such as RUB or EUR' })
   currency?: string | null;
@@ -113,14 +116,17 @@ export class UpdateTenantInput {
   @Matches(COUNTRY, { message: 'country must be a two-letter ISO 3166-1 code' })
   country?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Days after closing within which a reply by mail is attached to the complaint and flagged, 0 to 365' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Days after closing within which a reply by mail is attached to the complaint and flagged, 0 to 365',
+  })
   @IsOptional()
   @IsInt({ message: 'mailAfterClosingDays must be a whole number' })
   @Min(0)
   @Max(365)
   mailAfterClosingDays?: number | null;
 
-  @Field(() => BrandingInput, { nullable: true, description: 'The public portal\'s look' })
+  @Field(() => BrandingInput, { nullable: true, description: "The public portal's look" })
   @IsOptional()
   @ValidateNested()
   branding?: BrandingInput | null;
@@ -128,7 +134,7 @@ export class UpdateTenantInput {
 
 @Resolver(() => Tenant)
 export class TenantResolver {
-  @FieldResolver(() => TenantBranding, { description: 'The public portal\'s look' })
+  @FieldResolver(() => TenantBranding, { description: "The public portal's look" })
   branding(@Root() t: Tenant): TenantBranding {
     return brandingView(t.branding);
   }
@@ -155,8 +161,9 @@ export class TenantResolver {
   async login(@Arg('input') { tenantSlug, email, password }: LoginInput, @Ctx() gql: GraphQLContext): Promise<AuthPayload> {
     const account = `${tenantSlug.trim().toLowerCase()}:${email.trim().toLowerCase()}`;
     await gql.limitAnonymous();
-    const session = await gql.deps.logins.attempt(gql.clientAddress, account,
-      () => gql.withHashingSlot(async () => checkCredentials(await gql.forSlug(tenantSlug), email, password, gql.deps.passwords)));
+    const session = await gql.deps.logins.attempt(gql.clientAddress, account, () =>
+      gql.withHashingSlot(async () => checkCredentials(await gql.forSlug(tenantSlug), email, password, gql.deps.passwords)),
+    );
     if (!session) throw new AppError('UNAUTHENTICATED', 'wrong tenant, e-mail or password');
     return withToken(gql, session);
   }
@@ -176,22 +183,25 @@ export class TenantResolver {
     return updateTenant(await gql.staff(), input);
   }
 
-  @FieldResolver(() => Boolean, { description: 'Whether the first admin confirmed their address; until then the company cannot invite staff nor receive mail' })
+  @FieldResolver(() => Boolean, {
+    description: 'Whether the first admin confirmed their address; until then the company cannot invite staff nor receive mail',
+  })
   addressConfirmed(@Root() t: Tenant): boolean {
     return t.addressConfirmedAt !== null && t.addressConfirmedAt !== undefined;
   }
 
   @FieldResolver(() => Date, {
     nullable: true,
-    description: 'When the company is deleted, with everything it holds, if its first admin has not confirmed the address by then '
-      + '(UNCONFIRMED_COMPANY_DAYS after signing up); null once confirmed, or where this service keeps unconfirmed companies',
+    description:
+      'When the company is deleted, with everything it holds, if its first admin has not confirmed the address by then ' +
+      '(UNCONFIRMED_COMPANY_DAYS after signing up); null once confirmed, or where this service keeps unconfirmed companies',
   })
   deletionIfUnconfirmedAt(@Root() t: Tenant, @Ctx() gql: GraphQLContext): Date | null {
     return t.addressConfirmedAt ? null : deletionIfUnconfirmed(t.createdAt, gql.deps.accounts.unconfirmedCompanyDays);
   }
 
   @Allow(STAFF)
-  @Query(() => Tenant, { description: 'The signed-in staff member\'s company' })
+  @Query(() => Tenant, { description: "The signed-in staff member's company" })
   async tenant(@Ctx() gql: GraphQLContext): Promise<Tenant> {
     const ctx = await gql.staff();
     const [tenant] = await ctx.manager.find(Tenant, { where: { id: ctx.tenantId } });
@@ -201,5 +211,12 @@ export class TenantResolver {
 }
 
 export async function withToken(gql: GraphQLContext, session: Session): Promise<AuthPayload> {
-  return { ...session, token: await gql.deps.tokens.sign({ userId: session.user.id, tenantId: session.tenant.id, credentialsVersion: session.user.credentialsVersion }) };
+  return {
+    ...session,
+    token: await gql.deps.tokens.sign({
+      userId: session.user.id,
+      tenantId: session.tenant.id,
+      credentialsVersion: session.user.credentialsVersion,
+    }),
+  };
 }

@@ -42,7 +42,8 @@ export function checkSignUp(input: SignUp): CheckedSignUp {
   const timeZone = input.timeZone ?? 'Europe/Moscow';
   if (!isTimeZone(timeZone)) throw unknownTimeZone(timeZone);
   if (input.currency && !isCurrency(input.currency)) throw unknownCurrency(input.currency);
-  if (RESERVED_SLUGS.has(slug)) throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
+  if (RESERVED_SLUGS.has(slug))
+    throw badInput('this slug is reserved', { reason: 'SLUG_RESERVED', fields: [{ field: 'slug', messages: ['is reserved'] }] });
   const country = input.country ? checkCountry(input.country) : defaultCountry(input.locale ?? 'ru', input.timeZone);
   checkPassword(input.adminPassword, input.adminEmail, 'adminPassword');
   return { ...input, slug, timeZone, country };
@@ -51,7 +52,10 @@ export function checkSignUp(input: SignUp): CheckedSignUp {
 /** The country as stored (upper case), or BAD_USER_INPUT. */
 function checkCountry(country: string): string {
   const code = country.trim().toUpperCase();
-  if (!isCountryCode(code)) throw badInput(`unknown country ${JSON.stringify(country).slice(0, 20)}`, { fields: [{ field: 'country', messages: ['is not an ISO 3166-1 country code'] }] });
+  if (!isCountryCode(code))
+    throw badInput(`unknown country ${JSON.stringify(country).slice(0, 20)}`, {
+      fields: [{ field: 'country', messages: ['is not an ISO 3166-1 country code'] }],
+    });
   return code;
 }
 
@@ -61,8 +65,17 @@ function checkCountry(country: string): string {
  */
 export async function createTenant(ctx: RequestContext, input: CheckedSignUp, accounts: AccountSettings): Promise<Session> {
   const tenant = ctx.manager.create(Tenant, {
-    id: ctx.tenantId, slug: input.slug, numberPrefix: input.slug.toUpperCase(), name: input.name.trim(),
-    locale: input.locale ?? 'ru', timeZone: input.timeZone, country: input.country, branding: {}, createdAt: new Date(), addressConfirmedAt: null, mailAfterClosingDays: 30,
+    id: ctx.tenantId,
+    slug: input.slug,
+    numberPrefix: input.slug.toUpperCase(),
+    name: input.name.trim(),
+    locale: input.locale ?? 'ru',
+    timeZone: input.timeZone,
+    country: input.country,
+    branding: {},
+    createdAt: new Date(),
+    addressConfirmedAt: null,
+    mailAfterClosingDays: 30,
     // A company working in Russian deals in roubles unless it says otherwise; for others there is no safe guess.
     currency: input.currency ?? ((input.locale ?? 'ru') === 'ru' ? 'RUB' : null),
   });
@@ -72,19 +85,32 @@ export async function createTenant(ctx: RequestContext, input: CheckedSignUp, ac
   // The coded causes under the six cause-and-effect groups, and the rejection reasons, in both languages.
   await ctx.query('SELECT install_cause_defaults()');
   const user = await insertUser(ctx, {
-    email: input.adminEmail, name: input.adminName, password: input.adminPassword, roles: [Role.ADMIN, Role.HEAD],
+    email: input.adminEmail,
+    name: input.adminName,
+    password: input.adminPassword,
+    roles: [Role.ADMIN, Role.HEAD],
   });
   await sendAddressConfirmation(ctx, user, accounts);
   return { tenant, user };
 }
 
 /** A new active user; without a password (null) an invited one, who sets it through their invitation's link. */
-export async function insertUser(ctx: RequestContext, u: { email: string; name: string; password: string | null; roles: Role[] }): Promise<User> {
+export async function insertUser(
+  ctx: RequestContext,
+  u: { email: string; name: string; password: string | null; roles: Role[] },
+): Promise<User> {
   if (u.password !== null) checkPassword(u.password, u.email);
   const user = ctx.manager.create(User, {
-    tenantId: ctx.tenantId, id: randomUUID(), email: u.email.trim().toLowerCase(), name: u.name.trim(),
-    passwordHash: u.password === null ? null : await ctx.hashPassword(u.password), invitedAt: u.password === null ? new Date() : null,
-    roles: [...new Set(u.roles)], active: true, credentialsVersion: 0, createdAt: new Date(),
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    email: u.email.trim().toLowerCase(),
+    name: u.name.trim(),
+    passwordHash: u.password === null ? null : await ctx.hashPassword(u.password),
+    invitedAt: u.password === null ? new Date() : null,
+    roles: [...new Set(u.roles)],
+    active: true,
+    credentialsVersion: 0,
+    createdAt: new Date(),
   });
   await ctx.manager.insert(User, user);
   return user;
@@ -98,7 +124,10 @@ export async function insertUser(ctx: RequestContext, u: { email: string; name: 
  * who has not set a password yet cannot sign in.
  */
 export async function checkCredentials(
-  ctx: RequestContext | null, email: string, password: string, passwords: Pick<PasswordHashing, 'verify'>,
+  ctx: RequestContext | null,
+  email: string,
+  password: string,
+  passwords: Pick<PasswordHashing, 'verify'>,
 ): Promise<Session | null> {
   const user = ctx ? await ctx.manager.findOneBy(User, { email: email.trim().toLowerCase() }) : null;
   const matches = await passwords.verify(password, user?.passwordHash);
@@ -140,7 +169,8 @@ export async function updateTenant(ctx: RequestContext, input: TenantChanges): P
   if (input.timeZone) changes.timeZone = input.timeZone;
   if (input.currency) changes.currency = input.currency;
   if (country) changes.country = country;
-  if (input.mailAfterClosingDays !== null && input.mailAfterClosingDays !== undefined) changes.mailAfterClosingDays = input.mailAfterClosingDays;
+  if (input.mailAfterClosingDays !== null && input.mailAfterClosingDays !== undefined)
+    changes.mailAfterClosingDays = input.mailAfterClosingDays;
   if (input.branding) changes.branding = applyBranding(tenant.branding ?? {}, input.branding);
   if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
   return { ...tenant, ...changes };
@@ -152,4 +182,6 @@ function isCurrency(code: string): boolean {
 }
 
 const unknownCurrency = (code: string) =>
-  badInput(`unknown currency ${JSON.stringify(code).slice(0, 20)}`, { fields: [{ field: 'currency', messages: ['is not an ISO 4217 currency code'] }] });
+  badInput(`unknown currency ${JSON.stringify(code).slice(0, 20)}`, {
+    fields: [{ field: 'currency', messages: ['is not an ISO 4217 currency code'] }],
+  });

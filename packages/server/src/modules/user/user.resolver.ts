@@ -110,7 +110,9 @@ export class UserResolver {
     return u.roles;
   }
 
-  @FieldResolver(() => [Action], { description: 'What the roles allow across the company (docs/roles.md); per complaint, Complaint.abilities says more' })
+  @FieldResolver(() => [Action], {
+    description: 'What the roles allow across the company (docs/roles.md); per complaint, Complaint.abilities says more',
+  })
   async can(@Root() u: User, @Ctx() gql: GraphQLContext): Promise<Action[]> {
     await staffOnly(gql);
     return Object.values(Action).filter((action) => can(u, action));

@@ -10,7 +10,8 @@ import type { CreateUserInput, UpdateUserInput } from './user.resolver.js';
 
 export async function listUsers(ctx: RequestContext, departmentId: string | null): Promise<User[]> {
   if (!departmentId) return ctx.manager.find(User, { order: { name: 'ASC' } });
-  return ctx.manager.createQueryBuilder(User, 'u')
+  return ctx.manager
+    .createQueryBuilder(User, 'u')
     .innerJoin('user_departments', 'ud', 'ud.tenant_id = u.tenant_id AND ud.user_id = u.id')
     .where('ud.department_id = :departmentId', { departmentId })
     .orderBy('u.name', 'ASC')
@@ -41,8 +42,7 @@ export async function refuseTakenEmail(ctx: RequestContext, email: string): Prom
 export async function updateUser(ctx: RequestContext, input: UpdateUserInput): Promise<{ user: User; sessionEnded: boolean }> {
   const user = await ctx.manager.findOne(User, { where: { id: input.id }, lock: { mode: 'pessimistic_write' } });
   if (!user) throw notFound('user');
-  const removesOwnAdmin = input.id === ctx.staff.userId
-    && ((input.roles && !input.roles.includes(Role.ADMIN)) || input.active === false);
+  const removesOwnAdmin = input.id === ctx.staff.userId && ((input.roles && !input.roles.includes(Role.ADMIN)) || input.active === false);
   if (removesOwnAdmin) throw new AppError('BAD_USER_INPUT', 'you cannot remove your own admin role or deactivate yourself');
   const changes: Partial<User> = {};
   if (input.name) changes.name = input.name.trim();
@@ -58,9 +58,11 @@ export async function updateUser(ctx: RequestContext, input: UpdateUserInput): P
     }
   }
   const departmentsChanged = input.departmentIds ? !sameSet(input.departmentIds, await departmentIdsOf(ctx, user.id)) : false;
-  const sessionEnded = changes.passwordHash !== undefined || departmentsChanged
-    || (changes.roles !== undefined && !sameSet(changes.roles, user.roles))
-    || (changes.active !== undefined && changes.active !== user.active);
+  const sessionEnded =
+    changes.passwordHash !== undefined ||
+    departmentsChanged ||
+    (changes.roles !== undefined && !sameSet(changes.roles, user.roles)) ||
+    (changes.active !== undefined && changes.active !== user.active);
   // The row is locked: no other change can raise the version in between.
   if (sessionEnded) changes.credentialsVersion = user.credentialsVersion + 1;
   if (Object.keys(changes).length) await ctx.manager.update(User, { id: user.id }, changes);
@@ -87,8 +89,9 @@ export async function setDepartments(ctx: RequestContext, userId: string, depart
   }
   await ctx.query('DELETE FROM user_departments WHERE user_id = $1', [userId]);
   if (ids.length) {
-    await ctx.query(
-      'INSERT INTO user_departments (tenant_id, user_id, department_id) SELECT app_tenant_id(), $1, unnest($2::uuid[])',
-      [userId, ids]);
+    await ctx.query('INSERT INTO user_departments (tenant_id, user_id, department_id) SELECT app_tenant_id(), $1, unnest($2::uuid[])', [
+      userId,
+      ids,
+    ]);
   }
 }

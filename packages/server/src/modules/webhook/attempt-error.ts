@@ -31,11 +31,19 @@ registerEnumType(WebhookAttemptError, { name: 'WebhookAttemptError', description
 export const ERROR_DETAIL_CHARS = 500;
 
 const BY_CODE: Record<string, WebhookAttemptError> = {
-  ETIMEDOUT: WebhookAttemptError.TIMEOUT, ESOCKETTIMEDOUT: WebhookAttemptError.TIMEOUT,
+  ETIMEDOUT: WebhookAttemptError.TIMEOUT,
+  ESOCKETTIMEDOUT: WebhookAttemptError.TIMEOUT,
   ECONNREFUSED: WebhookAttemptError.CONNECTION_REFUSED,
-  ECONNRESET: WebhookAttemptError.CONNECTION_RESET, EPIPE: WebhookAttemptError.CONNECTION_RESET, ECONNABORTED: WebhookAttemptError.CONNECTION_RESET,
-  EHOSTUNREACH: WebhookAttemptError.UNREACHABLE, ENETUNREACH: WebhookAttemptError.UNREACHABLE, EHOSTDOWN: WebhookAttemptError.UNREACHABLE,
-  ENOTFOUND: WebhookAttemptError.DNS, EAI_AGAIN: WebhookAttemptError.DNS, EAI_FAIL: WebhookAttemptError.DNS, ENODATA: WebhookAttemptError.DNS,
+  ECONNRESET: WebhookAttemptError.CONNECTION_RESET,
+  EPIPE: WebhookAttemptError.CONNECTION_RESET,
+  ECONNABORTED: WebhookAttemptError.CONNECTION_RESET,
+  EHOSTUNREACH: WebhookAttemptError.UNREACHABLE,
+  ENETUNREACH: WebhookAttemptError.UNREACHABLE,
+  EHOSTDOWN: WebhookAttemptError.UNREACHABLE,
+  ENOTFOUND: WebhookAttemptError.DNS,
+  EAI_AGAIN: WebhookAttemptError.DNS,
+  EAI_FAIL: WebhookAttemptError.DNS,
+  ENODATA: WebhookAttemptError.DNS,
   EPROTO: WebhookAttemptError.TLS,
   EFORBIDDENADDRESS: WebhookAttemptError.ADDRESS_NOT_ALLOWED,
 };

@@ -22,8 +22,12 @@ export const RESPONSE_BODY_BYTES = 2048;
  * address checked at connect time, no redirect followed (a 3xx is a
  * failure), everything over within `timeoutMs`.
  */
-export function postWebhook(url: string, headers: Record<string, string>, body: string,
-  options: { timeoutMs: number; resolve: Resolver; rules: UrlRules }): Promise<AttemptResult> {
+export function postWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  options: { timeoutMs: number; resolve: Resolver; rules: UrlRules },
+): Promise<AttemptResult> {
   const started = Date.now();
   const result = (r: Omit<AttemptResult, 'durationMs'>): AttemptResult => ({ ...r, durationMs: Date.now() - started });
   return new Promise((done) => {
@@ -37,10 +41,20 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(target, {
-      method: 'POST', agent: false, lookup: guardedLookup(options.resolve, options.rules),
-      headers: { 'content-type': 'application/json', 'user-agent': 'Reclaim-Webhooks/1', ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      method: 'POST',
+      agent: false,
+      lookup: guardedLookup(options.resolve, options.rules),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Reclaim-Webhooks/1',
+        ...headers,
+        'content-length': String(Buffer.byteLength(body)),
+      },
     });
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })), options.timeoutMs);
+    const timer = setTimeout(
+      () => req.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      options.timeoutMs,
+    );
     req.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -5,22 +5,34 @@ import { badInput } from '../../graphql/errors.js';
 /** Resolves a host name to all its addresses (dns.lookup with `all`; tests give their own names). */
 export type Resolver = (host: string) => Promise<LookupAddress[]>;
 
-export const systemResolver: Resolver = (host) => new Promise((resolve, reject) => {
-  dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
-});
+export const systemResolver: Resolver = (host) =>
+  new Promise((resolve, reject) => {
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
+  });
 
 /** IPv4 ranges no webhook may reach: this host, private networks, link-local (cloud metadata), shared, reserved, multicast. */
 const V4_BLOCKED: Array<[number, number]> = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
-  ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ].map(([net, bits]) => [v4ToInt(net as string), bits as number]);
 
 function v4ToInt(ip: string): number {
   return ip.split('.').reduce((n, part) => (n << 8) + Number(part), 0) >>> 0;
 }
 
-const inV4 = (ip: number, [net, bits]: [number, number]) => bits === 0 || (ip >>> (32 - bits)) === (net >>> (32 - bits));
+const inV4 = (ip: number, [net, bits]: [number, number]) => bits === 0 || ip >>> (32 - bits) === net >>> (32 - bits);
 
 /** The eight 16-bit groups of an IPv6 address (with an embedded IPv4 tail, if written so). */
 function v6Groups(ip: string): number[] {
@@ -53,11 +65,13 @@ export function isForbiddenAddress(ip: string): boolean {
   if (zeros(6)) return true; // ::, ::1 and the deprecated ::a.b.c.d
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return V4_BLOCKED.some((r) => inV4(embeddedV4, r));
   const first = g[0]!;
-  return (first & 0xfe00) === 0xfc00 // fc00::/7 unique local
-    || (first & 0xffc0) === 0xfe80 // fe80::/10 link-local
-    || (first & 0xffc0) === 0xfec0 // fec0::/10 site-local (deprecated)
-    || (first & 0xff00) === 0xff00 // multicast
-    || (first === 0x2001 && g[1] === 0x0db8); // documentation
+  return (
+    (first & 0xfe00) === 0xfc00 || // fc00::/7 unique local
+    (first & 0xffc0) === 0xfe80 || // fe80::/10 link-local
+    (first & 0xffc0) === 0xfec0 || // fec0::/10 site-local (deprecated)
+    (first & 0xff00) === 0xff00 || // multicast
+    (first === 0x2001 && g[1] === 0x0db8)
+  ); // documentation
 }
 
 export interface UrlRules {
@@ -65,7 +79,8 @@ export interface UrlRules {
   allowInsecure: boolean;
 }
 
-const unsafe = (message: string) => badInput(message, { reason: 'UNSAFE_URL', fields: [{ field: 'url', messages: [message], reason: 'UNSAFE_URL' }] });
+const unsafe = (message: string) =>
+  badInput(message, { reason: 'UNSAFE_URL', fields: [{ field: 'url', messages: [message], reason: 'UNSAFE_URL' }] });
 
 /** The URL an endpoint may have: https (http only when allowed), no credentials, and a literal address that is allowed. */
 export function checkUrlForm(text: string, rules: UrlRules): URL {
@@ -111,13 +126,15 @@ export class ForbiddenAddressError extends Error {
  */
 export function guardedLookup(resolve: Resolver, rules: UrlRules): LookupFunction {
   return (hostname, options, callback) => {
-    resolve(hostname).then((addresses) => {
-      const bad = rules.allowInsecure ? undefined : addresses.find((a) => isForbiddenAddress(a.address));
-      if (bad) throw new ForbiddenAddressError(`${hostname} resolved to ${bad.address}, which webhooks may not reach`);
-      const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
-      if (!wanted.length) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
-      if (options.all) (callback as (err: null, addresses: LookupAddress[]) => void)(null, wanted);
-      else callback(null, wanted[0]!.address, wanted[0]!.family);
-    }).catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
+    resolve(hostname)
+      .then((addresses) => {
+        const bad = rules.allowInsecure ? undefined : addresses.find((a) => isForbiddenAddress(a.address));
+        if (bad) throw new ForbiddenAddressError(`${hostname} resolved to ${bad.address}, which webhooks may not reach`);
+        const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+        if (!wanted.length) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
+        if (options.all) (callback as (err: null, addresses: LookupAddress[]) => void)(null, wanted);
+        else callback(null, wanted[0]!.address, wanted[0]!.family);
+      })
+      .catch((err: NodeJS.ErrnoException) => callback(err, '', 0));
   };
 }

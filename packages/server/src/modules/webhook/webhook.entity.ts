@@ -3,11 +3,24 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { WebhookEventType } from './webhook.events.js';
 import { WebhookAttemptError } from './attempt-error.js';
 
-export enum WebhookDeliveryStatus { PENDING = 'PENDING', DELIVERED = 'DELIVERED', FAILED = 'FAILED' }
-registerEnumType(WebhookDeliveryStatus, { name: 'WebhookDeliveryStatus', description: 'PENDING: to be sent or retried; FAILED: every retry failed' });
+export enum WebhookDeliveryStatus {
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  FAILED = 'FAILED',
+}
+registerEnumType(WebhookDeliveryStatus, {
+  name: 'WebhookDeliveryStatus',
+  description: 'PENDING: to be sent or retried; FAILED: every retry failed',
+});
 
-export enum WebhookDisabledReason { BY_ADMIN = 'BY_ADMIN', FAILING = 'FAILING' }
-registerEnumType(WebhookDisabledReason, { name: 'WebhookDisabledReason', description: 'FAILING: disabled after failing for days without a success' });
+export enum WebhookDisabledReason {
+  BY_ADMIN = 'BY_ADMIN',
+  FAILING = 'FAILING',
+}
+registerEnumType(WebhookDisabledReason, {
+  name: 'WebhookDisabledReason',
+  description: 'FAILING: disabled after failing for days without a success',
+});
 
 /** An HTTPS address of the company's that receives signed events (Standard Webhooks). */
 @ObjectType({ simpleResolvers: true })
@@ -38,7 +51,10 @@ export class WebhookEndpoint {
   @Column('text', { nullable: true })
   previousSecret!: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'After a rotation, deliveries carry a signature with the previous secret too until then' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'After a rotation, deliveries carry a signature with the previous secret too until then',
+  })
   @Column('timestamptz', { nullable: true })
   previousSecretUntil!: Date | null;
 
@@ -85,7 +101,7 @@ export class WebhookDelivery {
   @Column('uuid')
   complaintId!: string;
 
-  @Field(() => Int, { description: 'The complaint\'s event sequence' })
+  @Field(() => Int, { description: "The complaint's event sequence" })
   @Column('integer')
   seq!: number;
 
@@ -148,11 +164,17 @@ export class WebhookAttempt {
   @Column('integer', { nullable: true })
   statusCode!: number | null;
 
-  @Field(() => WebhookAttemptError, { nullable: true, description: 'Why the attempt failed (HTTP_STATUS: an answer other than 2xx); null when it delivered' })
+  @Field(() => WebhookAttemptError, {
+    nullable: true,
+    description: 'Why the attempt failed (HTTP_STATUS: an answer other than 2xx); null when it delivered',
+  })
   @Column('text', { nullable: true })
   errorCode!: WebhookAttemptError | null;
 
-  @Field(() => String, { nullable: true, description: 'The technical detail of an error without an answer, as the system gave it (English, at most 500 characters)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The technical detail of an error without an answer, as the system gave it (English, at most 500 characters)',
+  })
   @Column('text', { nullable: true })
   errorDetail!: string | null;
 

@@ -18,14 +18,25 @@ registerEnumType(WebhookEventType, { name: 'WebhookEventType', description: 'Eve
  * breach is an event of its own; its warning comes as an SLA warning with
  * `clock: LEGAL`.
  */
-export function webhookEventOf(type: string, data: Record<string, unknown> | undefined, detail: Record<string, unknown> | undefined): WebhookEventType | null {
+export function webhookEventOf(
+  type: string,
+  data: Record<string, unknown> | undefined,
+  detail: Record<string, unknown> | undefined,
+): WebhookEventType | null {
   switch (type) {
-    case 'RECEIVED': return WebhookEventType.COMPLAINT_RECEIVED;
-    case 'TRANSITIONED': return WebhookEventType.STAGE_CHANGED;
-    case 'ASSIGNED': return WebhookEventType.ASSIGNED;
-    case 'MESSAGE_ADDED': return data?.visibility === 'PUBLIC' ? WebhookEventType.PUBLIC_MESSAGE : null;
-    case 'SLA_AT_RISK': return WebhookEventType.SLA_AT_RISK;
-    case 'SLA_BREACHED': return detail?.target === 'LEGAL' ? WebhookEventType.LEGAL_DEADLINE_BREACHED : WebhookEventType.SLA_BREACHED;
-    default: return null;
+    case 'RECEIVED':
+      return WebhookEventType.COMPLAINT_RECEIVED;
+    case 'TRANSITIONED':
+      return WebhookEventType.STAGE_CHANGED;
+    case 'ASSIGNED':
+      return WebhookEventType.ASSIGNED;
+    case 'MESSAGE_ADDED':
+      return data?.visibility === 'PUBLIC' ? WebhookEventType.PUBLIC_MESSAGE : null;
+    case 'SLA_AT_RISK':
+      return WebhookEventType.SLA_AT_RISK;
+    case 'SLA_BREACHED':
+      return detail?.target === 'LEGAL' ? WebhookEventType.LEGAL_DEADLINE_BREACHED : WebhookEventType.SLA_BREACHED;
+    default:
+      return null;
   }
 }

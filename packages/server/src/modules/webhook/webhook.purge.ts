@@ -10,16 +10,20 @@ export function webhookLogPurgeJob(retentionMs: number): PurgeJob {
     name: 'webhook log',
     everyMs: 600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query(
-        `SELECT tenant_id FROM expired_log_tenants('-infinity', $1)`, [new Date(now - retentionMs)]);
+      const rows: Array<{ tenant_id: string }> = await dataSource.query(`SELECT tenant_id FROM expired_log_tenants('-infinity', $1)`, [
+        new Date(now - retentionMs),
+      ]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now, limit) {
-      const [{ deleted }] = await ctx.query<{ deleted: number }>(`
+      const [{ deleted }] = await ctx.query<{ deleted: number }>(
+        `
         WITH done AS (
                SELECT id FROM webhook_deliveries WHERE status <> 'PENDING' AND created_at < $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED),
              gone AS (DELETE FROM webhook_deliveries d USING done WHERE d.id = done.id RETURNING 1)
-        SELECT count(*)::int AS deleted FROM gone`, [new Date(now - retentionMs), limit]);
+        SELECT count(*)::int AS deleted FROM gone`,
+        [new Date(now - retentionMs), limit],
+      );
       return deleted;
     },
   };

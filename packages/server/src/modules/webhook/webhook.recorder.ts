@@ -27,7 +27,10 @@ export class DeliveryRecorder {
   private readonly waiting = new Map<string, Array<{ attempt: FinishedAttempt; done: (recorded: boolean) => void }>>();
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly dataSource: DataSource, private readonly disableAfterMs: number) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly disableAfterMs: number,
+  ) {}
 
   /** Resolves once recorded: true, or false when the lease had been lost (or the recording failed: the lease then runs out and it is retried). */
   record(tenantId: string, attempt: FinishedAttempt): Promise<boolean> {
@@ -43,22 +46,30 @@ export class DeliveryRecorder {
     this.timer = undefined;
     const batches = [...this.waiting];
     this.waiting.clear();
-    await Promise.all(batches.map(async ([tenantId, items]) => {
-      try {
-        const recorded = await this.write(tenantId, items.map((i) => i.attempt));
-        for (const item of items) item.done(recorded.has(item.attempt.deliveryId));
-      } catch (err) {
-        log.error(`webhooks: recording ${items.length} attempt(s): ${(err as Error).message}`);
-        for (const item of items) item.done(false);
-      }
-    }));
+    await Promise.all(
+      batches.map(async ([tenantId, items]) => {
+        try {
+          const recorded = await this.write(
+            tenantId,
+            items.map((i) => i.attempt),
+          );
+          for (const item of items) item.done(recorded.has(item.attempt.deliveryId));
+        } catch (err) {
+          log.error(`webhooks: recording ${items.length} attempt(s): ${(err as Error).message}`);
+          for (const item of items) item.done(false);
+        }
+      }),
+    );
   }
 
   private async write(tenantId: string, attempts: FinishedAttempt[]): Promise<Set<string>> {
-    return inTenant(this.dataSource, tenantId, async (manager) => {
-      const column = <T>(f: (a: FinishedAttempt) => T) => attempts.map(f);
-      const rows: Array<{ id: string }> = await manager.query(
-        `WITH r AS (
+    return inTenant(
+      this.dataSource,
+      tenantId,
+      async (manager) => {
+        const column = <T>(f: (a: FinishedAttempt) => T) => attempts.map(f);
+        const rows: Array<{ id: string }> = await manager.query(
+          `WITH r AS (
            SELECT * FROM unnest($1::uuid[], $2::int[], $3::bool[], $4::float8[], $5::int[], $6::int[], $7::text[], $8::text[], $10::text[])
              AS r(id, attempts, ok, retry_ms, duration_ms, status_code, error_detail, body, error_code)
          ), d AS (
@@ -89,11 +100,22 @@ export class DeliveryRecorder {
               AND w.seq > d.seq AND w.status = 'PENDING'
          )
          SELECT id FROM d`,
-        [column((a) => a.deliveryId), column((a) => a.attempts), column((a) => delivered(a.result)),
-          column((a) => (delivered(a.result) ? null : a.retryInMs ?? null)), column((a) => a.result.durationMs), column((a) => a.result.statusCode),
-          column((a) => a.result.errorDetail), column((a) => a.result.responseBody), this.disableAfterMs,
-          column((a) => a.result.errorCode)]);
-      return new Set(rows.map((r) => r.id));
-    }, { job: 'webhooks' });
+          [
+            column((a) => a.deliveryId),
+            column((a) => a.attempts),
+            column((a) => delivered(a.result)),
+            column((a) => (delivered(a.result) ? null : (a.retryInMs ?? null))),
+            column((a) => a.result.durationMs),
+            column((a) => a.result.statusCode),
+            column((a) => a.result.errorDetail),
+            column((a) => a.result.responseBody),
+            this.disableAfterMs,
+            column((a) => a.result.errorCode),
+          ],
+        );
+        return new Set(rows.map((r) => r.id));
+      },
+      { job: 'webhooks' },
+    );
   }
 }

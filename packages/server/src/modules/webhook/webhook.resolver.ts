@@ -6,7 +6,14 @@ import { entityId } from '../../graphql/validation.js';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput } from './dto/webhook.input.js';
 import { WebhookAttempt, WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './webhook.entity.js';
 import {
-  createEndpoint, deleteEndpoint, listDeliveries, listEndpoints, replayDelivery, rotateSecret, updateEndpoint, type WebhookUrlPolicy,
+  createEndpoint,
+  deleteEndpoint,
+  listDeliveries,
+  listEndpoints,
+  replayDelivery,
+  rotateSecret,
+  updateEndpoint,
+  type WebhookUrlPolicy,
 } from './webhook.service.js';
 import { DEFAULT_WEBHOOK_WORKER } from './webhook.worker.js';
 
@@ -32,7 +39,10 @@ export class WebhookResolver {
 
   @Allow(Action.MANAGE_SETTINGS)
   @Mutation(() => WebhookEndpointWithSecret)
-  async createWebhookEndpoint(@Arg('input') input: CreateWebhookEndpointInput, @Ctx() gql: GraphQLContext): Promise<WebhookEndpointWithSecret> {
+  async createWebhookEndpoint(
+    @Arg('input') input: CreateWebhookEndpointInput,
+    @Ctx() gql: GraphQLContext,
+  ): Promise<WebhookEndpointWithSecret> {
     return createEndpoint(await gql.staff(), input, policyOf(gql));
   }
 

@@ -28,17 +28,33 @@ export function listEndpoints(ctx: RequestContext): Promise<WebhookEndpoint[]> {
   return ctx.manager.find(WebhookEndpoint, { order: { createdAt: 'ASC' } });
 }
 
-export async function createEndpoint(ctx: RequestContext, input: CreateWebhookEndpointInput, policy: WebhookUrlPolicy): Promise<EndpointWithSecret> {
+export async function createEndpoint(
+  ctx: RequestContext,
+  input: CreateWebhookEndpointInput,
+  policy: WebhookUrlPolicy,
+): Promise<EndpointWithSecret> {
   const url = await checkUrl(input.url, policy.rules, policy.resolve);
   // Serialises creations of one company, so the cap holds under concurrent requests.
   await ctx.query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || app_tenant_id()::text, 0))`);
   const [{ n }] = await ctx.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_endpoints');
-  if (n >= MAX_ENDPOINTS) throw badInput(`a company has at most ${MAX_ENDPOINTS} webhook endpoints; delete one first`, { reason: 'ENDPOINT_LIMIT' });
+  if (n >= MAX_ENDPOINTS)
+    throw badInput(`a company has at most ${MAX_ENDPOINTS} webhook endpoints; delete one first`, { reason: 'ENDPOINT_LIMIT' });
   const now = new Date();
   const secret = newWebhookSecret();
   const endpoint = ctx.manager.create(WebhookEndpoint, {
-    tenantId: ctx.tenantId, id: randomUUID(), url: url.toString(), description: input.description.trim(), eventTypes: [...new Set(input.eventTypes)],
-    secret, previousSecret: null, previousSecretUntil: null, enabled: true, disabledReason: null, failingSince: null, createdAt: now, updatedAt: now,
+    tenantId: ctx.tenantId,
+    id: randomUUID(),
+    url: url.toString(),
+    description: input.description.trim(),
+    eventTypes: [...new Set(input.eventTypes)],
+    secret,
+    previousSecret: null,
+    previousSecretUntil: null,
+    enabled: true,
+    disabledReason: null,
+    failingSince: null,
+    createdAt: now,
+    updatedAt: now,
   });
   await ctx.manager.insert(WebhookEndpoint, endpoint);
   return { endpoint, secret };
@@ -50,7 +66,11 @@ async function lockEndpoint(ctx: RequestContext, id: string): Promise<WebhookEnd
   return endpoint;
 }
 
-export async function updateEndpoint(ctx: RequestContext, input: UpdateWebhookEndpointInput, policy: WebhookUrlPolicy): Promise<WebhookEndpoint> {
+export async function updateEndpoint(
+  ctx: RequestContext,
+  input: UpdateWebhookEndpointInput,
+  policy: WebhookUrlPolicy,
+): Promise<WebhookEndpoint> {
   const endpoint = await lockEndpoint(ctx, input.id);
   const change: Partial<WebhookEndpoint> = { updatedAt: new Date() };
   if (input.url != null) change.url = (await checkUrl(input.url, policy.rules, policy.resolve)).toString();
@@ -68,7 +88,12 @@ export async function updateEndpoint(ctx: RequestContext, input: UpdateWebhookEn
 export async function rotateSecret(ctx: RequestContext, id: string): Promise<EndpointWithSecret> {
   const endpoint = await lockEndpoint(ctx, id);
   const secret = newWebhookSecret();
-  const change = { secret, previousSecret: endpoint.secret, previousSecretUntil: new Date(Date.now() + ROTATION_OVERLAP_MS), updatedAt: new Date() };
+  const change = {
+    secret,
+    previousSecret: endpoint.secret,
+    previousSecretUntil: new Date(Date.now() + ROTATION_OVERLAP_MS),
+    updatedAt: new Date(),
+  };
   await ctx.manager.update(WebhookEndpoint, { id }, change);
   return { endpoint: Object.assign(endpoint, change), secret };
 }
@@ -81,11 +106,18 @@ export async function deleteEndpoint(ctx: RequestContext, id: string): Promise<b
 }
 
 /** The delivery log of an endpoint, newest first. */
-export async function listDeliveries(ctx: RequestContext, endpointId: string, first: number, status?: WebhookDeliveryStatus | null): Promise<WebhookDelivery[]> {
+export async function listDeliveries(
+  ctx: RequestContext,
+  endpointId: string,
+  first: number,
+  status?: WebhookDeliveryStatus | null,
+): Promise<WebhookDelivery[]> {
   checkFirst(first);
-  if (!await ctx.manager.existsBy(WebhookEndpoint, { id: endpointId })) throw notFound('webhook endpoint');
+  if (!(await ctx.manager.existsBy(WebhookEndpoint, { id: endpointId }))) throw notFound('webhook endpoint');
   return ctx.manager.find(WebhookDelivery, {
-    where: { endpointId, ...(status ? { status } : {}) }, order: { createdAt: 'DESC', id: 'ASC' }, take: first,
+    where: { endpointId, ...(status ? { status } : {}) },
+    order: { createdAt: 'DESC', id: 'ASC' },
+    take: first,
   });
 }
 
@@ -97,8 +129,14 @@ export async function replayDelivery(ctx: RequestContext, id: string): Promise<W
   const original = await ctx.manager.findOneBy(WebhookDelivery, { id });
   if (!original) throw notFound('webhook delivery');
   const replay = ctx.manager.create(WebhookDelivery, {
-    ...original, id: randomUUID(), status: WebhookDeliveryStatus.PENDING, attempts: 0, nextAttemptAt: new Date(), deliveredAt: null,
-    replayOf: original.replayOf ?? original.id, createdAt: new Date(),
+    ...original,
+    id: randomUUID(),
+    status: WebhookDeliveryStatus.PENDING,
+    attempts: 0,
+    nextAttemptAt: new Date(),
+    deliveredAt: null,
+    replayOf: original.replayOf ?? original.id,
+    createdAt: new Date(),
   });
   await ctx.manager.insert(WebhookDelivery, replay);
   return replay;

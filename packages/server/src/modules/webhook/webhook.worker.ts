@@ -37,8 +37,16 @@ export interface WebhookWorkerOptions {
 export const RETRY_DELAYS_MS = [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR, 24 * HOUR, 24 * HOUR];
 
 export const DEFAULT_WEBHOOK_WORKER: WebhookWorkerOptions = {
-  pollMs: 500, timeoutMs: 15 * SECOND, leaseMs: 60 * SECOND, perTenant: 8, perEndpoint: 2, perNode: 64,
-  retryDelaysMs: RETRY_DELAYS_MS, disableAfterMs: 5 * 24 * HOUR, rules: { allowInsecure: false }, resolve: systemResolver,
+  pollMs: 500,
+  timeoutMs: 15 * SECOND,
+  leaseMs: 60 * SECOND,
+  perTenant: 8,
+  perEndpoint: 2,
+  perNode: 64,
+  retryDelaysMs: RETRY_DELAYS_MS,
+  disableAfterMs: 5 * 24 * HOUR,
+  rules: { allowInsecure: false },
+  resolve: systemResolver,
 };
 
 interface Claimed {
@@ -69,13 +77,19 @@ interface Claimed {
 export class WebhookWorker extends ClaimingWorker<Claimed> {
   private readonly recorder: DeliveryRecorder;
 
-  constructor(private readonly dataSource: DataSource, private readonly options: WebhookWorkerOptions = DEFAULT_WEBHOOK_WORKER) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: WebhookWorkerOptions = DEFAULT_WEBHOOK_WORKER,
+  ) {
     super('webhooks', { pollMs: options.pollMs, perTenant: options.perTenant, perNode: options.perNode, perKey: options.perEndpoint });
     this.recorder = new DeliveryRecorder(dataSource, options.disableAfterMs);
   }
 
   protected async dueTenants(): Promise<string[]> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1, $2)', [1000, this.busyKeys()]);
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1, $2)', [
+      1000,
+      this.busyKeys(),
+    ]);
     return rows.map((r) => r.tenant_id);
   }
 
@@ -98,7 +112,11 @@ export class WebhookWorker extends ClaimingWorker<Claimed> {
     const used = this.keysInUse();
     const uuids = (ids: string[]) => `ARRAY[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
     if (!used.every(([id]) => CANONICAL_UUID.test(id))) throw new Error('webhooks: an endpoint id is not a UUID');
-    return claimInTenant<Claimed>(this.dataSource, tenantId, 'webhooks', `WITH due AS (
+    return claimInTenant<Claimed>(
+      this.dataSource,
+      tenantId,
+      'webhooks',
+      `WITH due AS (
                  SELECT d.id, d.endpoint_id, d.next_attempt_at, d.seq FROM webhook_deliveries d
                    JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id AND e.enabled
                   WHERE d.status = 'PENDING' AND d.next_attempt_at <= now() AND d.endpoint_id <> ALL (${uuids(this.busyKeys())})
@@ -120,21 +138,31 @@ export class WebhookWorker extends ClaimingWorker<Claimed> {
                  FROM ranked k, webhook_endpoints e
                 WHERE d.id = k.id AND k.n <= k.room AND e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
                RETURNING d.id, d.endpoint_id, d.complaint_id, d.seq, d.event_id::text, d.payload, d.attempts,
-                         e.url, e.secret, e.previous_secret, e.previous_secret_until`);
+                         e.url, e.secret, e.previous_secret, e.previous_secret_until`,
+    );
   }
 
   protected async send(tenantId: string, d: Claimed, release: () => void): Promise<SendOutcome> {
     const id = `evt_${d.event_id}`;
     const timestamp = Math.floor(Date.now() / 1000);
-    const secrets = d.previous_secret && d.previous_secret_until && d.previous_secret_until.getTime() > Date.now()
-      ? [d.secret, d.previous_secret] : [d.secret];
-    const headers = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signatureHeader(secrets, id, timestamp, d.payload) };
+    const secrets =
+      d.previous_secret && d.previous_secret_until && d.previous_secret_until.getTime() > Date.now()
+        ? [d.secret, d.previous_secret]
+        : [d.secret];
+    const headers = {
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(secrets, id, timestamp, d.payload),
+    };
     const result = await postWebhook(d.url, headers, d.payload, this.options);
     // The slot is free once the endpoint answered: the delivery stays leased (and its complaint's next one
     // waits) until the outcome is recorded.
     release();
     const recorded = await this.recorder.record(tenantId, {
-      deliveryId: d.id, attempts: d.attempts, result, retryInMs: this.options.retryDelaysMs[d.attempts - 1],
+      deliveryId: d.id,
+      attempts: d.attempts,
+      result,
+      retryInMs: this.options.retryDelaysMs[d.attempts - 1],
     });
     return !recorded ? null : delivered(result) ? 'delivered' : 'failed';
   }

@@ -4,16 +4,30 @@ import type { ComplaintEvent } from '../events.js';
 
 const TENANT = '11111111-1111-4111-8111-111111111111';
 const event = (complaint: string, seq: number): ComplaintEvent => ({
-  id: `${complaint}-${seq}`, tenantId: TENANT, complaintId: complaint, seq, type: 'TRANSITIONED', stage: 'ANALYSIS' as never,
-  fromStage: null, departmentId: null, previousDepartmentId: null, public: true, actorKind: 'STAFF' as never, actorUserId: null,
-  detail: {}, at: new Date(0).toISOString(),
+  id: `${complaint}-${seq}`,
+  tenantId: TENANT,
+  complaintId: complaint,
+  seq,
+  type: 'TRANSITIONED',
+  stage: 'ANALYSIS' as never,
+  fromStage: null,
+  departmentId: null,
+  previousDepartmentId: null,
+  public: true,
+  actorKind: 'STAFF' as never,
+  actorUserId: null,
+  detail: {},
+  at: new Date(0).toISOString(),
 });
 
 function harness(holdMs = 1000) {
   const delivered: string[] = [];
-  const dispatcher = new EventDispatcher(async (e) => {
-    delivered.push(`${e.complaintId}:${e.seq}`);
-  }, { holdMs, idleMs: 60_000 });
+  const dispatcher = new EventDispatcher(
+    async (e) => {
+      delivered.push(`${e.complaintId}:${e.seq}`);
+    },
+    { holdMs, idleMs: 60_000 },
+  );
   return { delivered, dispatcher };
 }
 
@@ -58,7 +72,7 @@ describe('EventDispatcher', () => {
     dispatcher.close();
   });
 
-  it('starts a complaint\'s stream at the first event this node sees, and still takes earlier ones that arrive late', async () => {
+  it("starts a complaint's stream at the first event this node sees, and still takes earlier ones that arrive late", async () => {
     const { delivered, dispatcher } = harness();
     dispatcher.accept(event('a', 5));
     dispatcher.accept(event('a', 4));
@@ -69,13 +83,16 @@ describe('EventDispatcher', () => {
     dispatcher.close();
   });
 
-  it('delivers one complaint\'s events one after another even when delivery is slow', async () => {
+  it("delivers one complaint's events one after another even when delivery is slow", async () => {
     const log: string[] = [];
-    const dispatcher = new EventDispatcher(async (e) => {
-      log.push(`start ${e.seq}`);
-      await new Promise((resolve) => setTimeout(resolve, e.seq === 1 ? 30 : 1));
-      log.push(`end ${e.seq}`);
-    }, { holdMs: 1000, idleMs: 60_000 });
+    const dispatcher = new EventDispatcher(
+      async (e) => {
+        log.push(`start ${e.seq}`);
+        await new Promise((resolve) => setTimeout(resolve, e.seq === 1 ? 30 : 1));
+        log.push(`end ${e.seq}`);
+      },
+      { holdMs: 1000, idleMs: 60_000 },
+    );
     dispatcher.accept(event('a', 1));
     dispatcher.accept(event('a', 2));
     await dispatcher.idle();

@@ -18,7 +18,7 @@ describe('FairQueue', () => {
     expect(order).toEqual(['hostile:0', 'hostile:1', 'hostile:2', 'victim:x', 'hostile:3', 'hostile:4', 'hostile:5']);
   });
 
-  it('refuses a job beyond the company\'s pending cap, and only that company\'s', () => {
+  it("refuses a job beyond the company's pending cap, and only that company's", () => {
     const queue = new FairQueue<number>({ slots: 0, quantum: 1, maxPending: 2 }, async () => undefined);
     expect([queue.offer('a', 1), queue.offer('a', 2), queue.offer('a', 3), queue.offer('b', 1)]).toEqual([true, true, false, true]);
     expect(queue.pending).toBe(3);
@@ -39,9 +39,13 @@ describe('FairQueue', () => {
   it('starts at most perSecond jobs a second per company; another company keeps its own budget', async () => {
     let now = 0;
     const started: string[] = [];
-    const queue = new FairQueue<number>({ slots: 4, quantum: 8, maxPending: 0, perSecond: 3 }, async (tenant, jobs) => {
-      started.push(...jobs.map((j) => `${tenant}:${j}`));
-    }, () => now);
+    const queue = new FairQueue<number>(
+      { slots: 4, quantum: 8, maxPending: 0, perSecond: 3 },
+      async (tenant, jobs) => {
+        started.push(...jobs.map((j) => `${tenant}:${j}`));
+      },
+      () => now,
+    );
     for (let i = 0; i < 10; i++) queue.offer('hostile', i);
     queue.offer('victim', 0);
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -6,7 +6,14 @@ import { feedsOf } from '../feeds.js';
 
 describe('feedsOf: each subscription declares its feed where it is resolved', () => {
   it('finds the feed of every subscription of both schemas', async () => {
-    expect(Object.keys(feedsOf(await buildStaffSchema())).sort()).toEqual(['complaintStageChanged', 'complaintUpdated', 'correctiveActionsChanged', 'myNotifications', 'slaBreached', 'surveyDetractorAnswered']);
+    expect(Object.keys(feedsOf(await buildStaffSchema())).sort()).toEqual([
+      'complaintStageChanged',
+      'complaintUpdated',
+      'correctiveActionsChanged',
+      'myNotifications',
+      'slaBreached',
+      'surveyDetractorAnswered',
+    ]);
     expect(Object.keys(feedsOf(await buildPortalSchema()))).toEqual(['complaintStatusChanged']);
   });
 

@@ -23,7 +23,12 @@ describe.skipIf(!url)('PostgreSQL LISTEN/NOTIFY', () => {
     await Promise.all(topics.slice(10).map((t) => pubsub!.unlisten(t)));
     await pubsub.publish(topics.map((t) => ({ topic: t, payload: 'x' })));
     await vi.waitFor(() => expect(received).toHaveLength(10));
-    expect(received.sort()).toEqual(topics.slice(0, 10).map((t) => `${t}:x`).sort());
+    expect(received.sort()).toEqual(
+      topics
+        .slice(0, 10)
+        .map((t) => `${t}:x`)
+        .sort(),
+    );
     expect(overlapping).toBe(0);
   });
 });

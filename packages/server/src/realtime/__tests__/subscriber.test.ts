@@ -9,7 +9,11 @@ import { UnsentBytes } from '../unsent-bytes.js';
 function fakeSocket() {
   let fragments: Buffer[] = [];
   return {
-    OPEN: 1, readyState: 1, bufferedAmount: 0, sent: [] as string[], closedWith: undefined as number | undefined,
+    OPEN: 1,
+    readyState: 1,
+    bufferedAmount: 0,
+    sent: [] as string[],
+    closedWith: undefined as number | undefined,
     send(data: Buffer, options: { binary: boolean; fin: boolean }) {
       expect(options.binary).toBe(false);
       fragments.push(data);
@@ -18,8 +22,13 @@ function fakeSocket() {
         fragments = [];
       }
     },
-    close(code?: number) { this.closedWith = code; this.readyState = 2; },
-    terminate() { this.readyState = 3; },
+    close(code?: number) {
+      this.closedWith = code;
+      this.readyState = 2;
+    },
+    terminate() {
+      this.readyState = 3;
+    },
   };
 }
 
@@ -32,7 +41,7 @@ function budget(limits: Partial<typeof DEFAULT_LIVE_LIMITS> = {}) {
 afterEach(() => budgets.splice(0).forEach((b) => b.close()));
 
 describe('Subscriber', () => {
-  it('writes each result as a graphql-ws next frame around the group\'s serialised payload', () => {
+  it("writes each result as a graphql-ws next frame around the group's serialised payload", () => {
     const socket = fakeSocket();
     const s = new Subscriber(() => undefined, { id: 'q"1', socket }, budget());
     s.push(json('{"data":{"n":1}}'));
@@ -55,7 +64,7 @@ describe('Subscriber', () => {
     expect(unsent.closed).toBe(1);
   });
 
-  it('closes the socket whose write would pass its address\'s bytes per second, though the kernel took everything so far', () => {
+  it("closes the socket whose write would pass its address's bytes per second, though the kernel took everything so far", () => {
     const unsent = budget({ sentBytesPerSecondPerAddress: 1000 });
     const [a, b, elsewhere] = [fakeSocket(), fakeSocket(), fakeSocket()];
     unsent.track(a, '10.0.0.1');
@@ -80,7 +89,7 @@ describe('Subscriber', () => {
     expect(unsent.send(b, json('{'), json('x'.repeat(900)))).toBe(true);
   });
 
-  it('paces an address\'s writes evenly: no double budget around the edge of a second', () => {
+  it("paces an address's writes evenly: no double budget around the edge of a second", () => {
     vi.useFakeTimers();
     try {
       const unsent = budget({ sentBytesPerSecondPerAddress: 1000 });

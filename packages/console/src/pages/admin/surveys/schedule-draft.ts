@@ -19,15 +19,29 @@ export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 export function newSchedule(): ScheduleDraft {
   return {
-    active: true, cadence: 'WEEKLY', weekday: 1, time: '10:00', closedWithinDays: 30, departmentIds: [], categoryIds: [],
-    sharePercent: 100, cooldownDays: 30,
+    active: true,
+    cadence: 'WEEKLY',
+    weekday: 1,
+    time: '10:00',
+    closedWithinDays: 30,
+    departmentIds: [],
+    categoryIds: [],
+    sharePercent: 100,
+    cooldownDays: 30,
   };
 }
 
 export function fromSchedule(s: SurveyScheduleViewFragment): ScheduleDraft {
   return {
-    active: s.active, cadence: s.cadence, weekday: s.weekday ?? 1, time: s.time, closedWithinDays: s.closedWithinDays,
-    departmentIds: [...s.departmentIds], categoryIds: [...s.categoryIds], sharePercent: s.sharePercent, cooldownDays: s.cooldownDays,
+    active: s.active,
+    cadence: s.cadence,
+    weekday: s.weekday ?? 1,
+    time: s.time,
+    closedWithinDays: s.closedWithinDays,
+    departmentIds: [...s.departmentIds],
+    categoryIds: [...s.categoryIds],
+    sharePercent: s.sharePercent,
+    cooldownDays: s.cooldownDays,
   };
 }
 
@@ -46,8 +60,15 @@ export function scheduleProblems(d: ScheduleDraft): string[] {
 /** The mutation's input; a weekday only when weekly. Call only when scheduleProblems is empty. */
 export function toScheduleInput(surveyId: string, d: ScheduleDraft, active = d.active): SaveSurveyScheduleInput {
   return {
-    surveyId, active, cadence: d.cadence, weekday: d.cadence === 'WEEKLY' ? d.weekday : null, time: d.time.trim(),
-    closedWithinDays: d.closedWithinDays!, departmentIds: d.departmentIds, categoryIds: d.categoryIds,
-    sharePercent: d.sharePercent!, cooldownDays: d.cooldownDays!,
+    surveyId,
+    active,
+    cadence: d.cadence,
+    weekday: d.cadence === 'WEEKLY' ? d.weekday : null,
+    time: d.time.trim(),
+    closedWithinDays: d.closedWithinDays!,
+    departmentIds: d.departmentIds,
+    categoryIds: d.categoryIds,
+    sharePercent: d.sharePercent!,
+    cooldownDays: d.cooldownDays!,
   };
 }

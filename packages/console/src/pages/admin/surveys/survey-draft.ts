@@ -1,7 +1,13 @@
 import type { SurveyParameter, SurveyQuestionInput, SurveyQuestionType, SurveyQuestionViewFragment } from '@reclaim/client/staff';
 
 /** The builder's working copy of a survey's questions (docs/surveys.md). */
-export interface OptionDraft { code: string; labelRu: string; labelEn: string; causeId: string | null; alerting: boolean }
+export interface OptionDraft {
+  code: string;
+  labelRu: string;
+  labelEn: string;
+  causeId: string | null;
+  alerting: boolean;
+}
 export interface QuestionDraft {
   /** Stable across edits, for the list's keys and the inputs' ids. */
   key: number;
@@ -16,7 +22,13 @@ export interface QuestionDraft {
 
 export const QUESTION_TYPES: readonly SurveyQuestionType[] = ['CSAT', 'NPS', 'CES', 'CHOICE', 'TEXT'];
 export const PARAMETERS: readonly SurveyParameter[] = [
-  'OVERALL', 'PRODUCT_QUALITY', 'STAFF', 'DELIVERY', 'SUPPORT_LINE', 'RESOLUTION_SPEED', 'COMMUNICATION',
+  'OVERALL',
+  'PRODUCT_QUALITY',
+  'STAFF',
+  'DELIVERY',
+  'SUPPORT_LINE',
+  'RESOLUTION_SPEED',
+  'COMMUNICATION',
 ];
 
 let nextKey = 1;
@@ -24,17 +36,31 @@ const emptyOption = (): OptionDraft => ({ code: '', labelRu: '', labelEn: '', ca
 
 export function newQuestion(type: SurveyQuestionType = 'CSAT'): QuestionDraft {
   return {
-    key: nextKey++, type, parameter: 'OVERALL', textRu: '', textEn: '', required: type !== 'TEXT', multiple: false,
+    key: nextKey++,
+    type,
+    parameter: 'OVERALL',
+    textRu: '',
+    textEn: '',
+    required: type !== 'TEXT',
+    multiple: false,
     options: type === 'CHOICE' ? [emptyOption(), emptyOption()] : [],
   };
 }
 
 /** A published version's questions as a draft to change (publishing it makes the next version). */
 export function fromVersion(questions: readonly SurveyQuestionViewFragment[]): QuestionDraft[] {
-  return [...questions].sort((a, b) => a.position - b.position).map((q) => ({
-    key: nextKey++, type: q.type, parameter: q.parameter, textRu: q.textRu, textEn: q.textEn, required: q.required, multiple: q.multiple,
-    options: q.options.map((o) => ({ ...o })),
-  }));
+  return [...questions]
+    .sort((a, b) => a.position - b.position)
+    .map((q) => ({
+      key: nextKey++,
+      type: q.type,
+      parameter: q.parameter,
+      textRu: q.textRu,
+      textEn: q.textEn,
+      required: q.required,
+      multiple: q.multiple,
+      options: q.options.map((o) => ({ ...o })),
+    }));
 }
 
 /** A type change keeps the wording; a CHOICE gets two empty options to fill, other types lose theirs. */
@@ -57,11 +83,19 @@ export function moved<T>(list: readonly T[], index: number, by: -1 | 1): T[] {
 /** What the server takes: trimmed texts, codes in upper case, options only on a CHOICE. */
 export function toInput(questions: readonly QuestionDraft[]): SurveyQuestionInput[] {
   return questions.map((q) => ({
-    type: q.type, parameter: q.parameter, textRu: q.textRu.trim(), textEn: q.textEn.trim(), required: q.required,
+    type: q.type,
+    parameter: q.parameter,
+    textRu: q.textRu.trim(),
+    textEn: q.textEn.trim(),
+    required: q.required,
     multiple: q.type === 'CHOICE' && q.multiple,
     ...(q.type === 'CHOICE' && {
       options: q.options.map((o) => ({
-        code: o.code.trim().toUpperCase(), labelRu: o.labelRu.trim(), labelEn: o.labelEn.trim(), causeId: o.causeId, alerting: o.alerting,
+        code: o.code.trim().toUpperCase(),
+        labelRu: o.labelRu.trim(),
+        labelEn: o.labelEn.trim(),
+        causeId: o.causeId,
+        alerting: o.alerting,
       })),
     }),
   }));

@@ -4,7 +4,14 @@
  * flag mistakes while typing and for the preview; the server decides.
  */
 export const PLACEHOLDERS = [
-  'number', 'subject', 'customer.name', 'stage', 'expectedBy', 'agent.name', 'company.name', 'department.name',
+  'number',
+  'subject',
+  'customer.name',
+  'stage',
+  'expectedBy',
+  'agent.name',
+  'company.name',
+  'department.name',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 

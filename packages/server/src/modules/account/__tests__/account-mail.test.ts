@@ -3,12 +3,16 @@ import { MailKind } from '../../mail/mail.outbox.js';
 import { accountMail } from '../account-mail.js';
 
 const values = {
-  name: 'Irina', company: 'Acme', inviter: 'Anna Admin', link: 'https://reclaim.example.com/invitation/acme#token',
-  expiresAt: new Date('2026-12-09T21:30:00Z'), timeZone: 'Europe/Moscow',
+  name: 'Irina',
+  company: 'Acme',
+  inviter: 'Anna Admin',
+  link: 'https://reclaim.example.com/invitation/acme#token',
+  expiresAt: new Date('2026-12-09T21:30:00Z'),
+  timeZone: 'Europe/Moscow',
 };
 
 describe('account mails', () => {
-  it('are written in the company\'s language, with the link and its expiry in the company\'s time zone', () => {
+  it("are written in the company's language, with the link and its expiry in the company's time zone", () => {
     const ru = accountMail(MailKind.INVITATION, 'ru', values);
     expect(ru.subject).toBe('Приглашение в Acme');
     expect(ru.text).toContain('Anna Admin приглашает вас');

@@ -61,11 +61,13 @@ describe('fileNameProblem', () => {
 describe('contentDisposition', () => {
   it('gives an ASCII fallback and the exact UTF-8 name', () => {
     expect(contentDisposition('inline', 'Фото "1".jpg')).toBe(
-      `inline; filename="____ _1_.jpg"; filename*=UTF-8''${encodeURIComponent('Фото "1".jpg')}`);
+      `inline; filename="____ _1_.jpg"; filename*=UTF-8''${encodeURIComponent('Фото "1".jpg')}`,
+    );
   });
 
   it('escapes what RFC 8187 does not allow bare in filename*', () => {
     expect(contentDisposition('attachment', "it's (1)*!.pdf")).toBe(
-      `attachment; filename="it's (1)*!.pdf"; filename*=UTF-8''it%27s%20%281%29%2A%21.pdf`);
+      `attachment; filename="it's (1)*!.pdf"; filename*=UTF-8''it%27s%20%281%29%2A%21.pdf`,
+    );
   });
 });

@@ -6,7 +6,11 @@ import { abilitiesOn, assignScope, mayFollowUpSurvey, mayUpdate } from '../abili
 const D1 = 'd1';
 const D2 = 'd2';
 const who = (roles: Role[], departmentIds: string[] = [D1]) => ({ userId: 'u1', roles, departmentIds });
-const complaint = (stage: Stage, departmentId: string | null = D1, assigneeId: string | null = null) => ({ stage, departmentId, assigneeId });
+const complaint = (stage: Stage, departmentId: string | null = D1, assigneeId: string | null = null) => ({
+  stage,
+  departmentId,
+  assigneeId,
+});
 
 describe('what a staff member may do with a complaint (the services and Complaint.abilities share these rules)', () => {
   it('assigning: HEAD in their departments, OPERATOR while routing, SPECIALIST only themselves, nobody once it is closed', () => {
@@ -33,18 +37,29 @@ describe('what a staff member may do with a complaint (the services and Complain
 
   it('abilities put them together with the grants', () => {
     expect(abilitiesOn(who([Role.SPECIALIST]), complaint(Stage.ANALYSIS))).toEqual({
-      assign: true, assignOnlySelf: true, update: true, reply: true, manageCorrectiveActions: true, followUpSurveys: false,
+      assign: true,
+      assignOnlySelf: true,
+      update: true,
+      reply: true,
+      manageCorrectiveActions: true,
+      followUpSurveys: false,
     });
     expect(abilitiesOn(who([Role.ADMIN]), complaint(Stage.ANALYSIS))).toEqual({
-      assign: false, assignOnlySelf: false, update: false, reply: false, manageCorrectiveActions: false, followUpSurveys: false,
+      assign: false,
+      assignOnlySelf: false,
+      update: false,
+      reply: false,
+      manageCorrectiveActions: false,
+      followUpSurveys: false,
     });
   });
 
-  it('the follow-up of a survey response: QUALITY_MANAGER on any complaint, HEAD on their departments\', nobody else', () => {
+  it("the follow-up of a survey response: QUALITY_MANAGER on any complaint, HEAD on their departments', nobody else", () => {
     expect(mayFollowUpSurvey(who([Role.QUALITY_MANAGER], []), complaint(Stage.CLOSED, D2))).toBe(true);
     expect(mayFollowUpSurvey(who([Role.HEAD]), complaint(Stage.FEEDBACK, D1))).toBe(true);
     expect(mayFollowUpSurvey(who([Role.HEAD]), complaint(Stage.FEEDBACK, D2))).toBe(false);
     expect(mayFollowUpSurvey(who([Role.HEAD]), complaint(Stage.FEEDBACK, null))).toBe(false);
-    for (const role of [Role.OPERATOR, Role.SPECIALIST, Role.ADMIN]) expect(mayFollowUpSurvey(who([role]), complaint(Stage.FEEDBACK, D1))).toBe(false);
+    for (const role of [Role.OPERATOR, Role.SPECIALIST, Role.ADMIN])
+      expect(mayFollowUpSurvey(who([role]), complaint(Stage.FEEDBACK, D1))).toBe(false);
   });
 });

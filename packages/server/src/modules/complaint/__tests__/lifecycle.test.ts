@@ -3,7 +3,14 @@ import { Role } from '../../../auth/roles.js';
 import { CorrectiveActionKind } from '../corrective-action.enums.js';
 import { Remedy, Stage, Validity } from '../complaint.enums.js';
 import {
-  DEPARTMENT_SCOPED_ROLES, EDGES, TRANSITION_FIELDS, findEdge, missingFields, nextStages, refuseTransition, type StageState,
+  DEPARTMENT_SCOPED_ROLES,
+  EDGES,
+  TRANSITION_FIELDS,
+  findEdge,
+  missingFields,
+  nextStages,
+  refuseTransition,
+  type StageState,
 } from '../lifecycle.js';
 
 const STAGES = Object.values(Stage);
@@ -15,9 +22,16 @@ const OTHER = 'dept-b';
 
 /** The process of design.md section 2, written out independently of EDGES. */
 const DESIGN_EDGES = [
-  'RECEIVED>REGISTERED', 'REGISTERED>ANALYSIS', 'ANALYSIS>DECISION', 'DECISION>IMPLEMENTATION',
-  'IMPLEMENTATION>FEEDBACK', 'FEEDBACK>CLOSED',
-  'RECEIVED>REJECTED', 'REGISTERED>REJECTED', 'ANALYSIS>REJECTED', 'DECISION>REJECTED',
+  'RECEIVED>REGISTERED',
+  'REGISTERED>ANALYSIS',
+  'ANALYSIS>DECISION',
+  'DECISION>IMPLEMENTATION',
+  'IMPLEMENTATION>FEEDBACK',
+  'FEEDBACK>CLOSED',
+  'RECEIVED>REJECTED',
+  'REGISTERED>REJECTED',
+  'ANALYSIS>REJECTED',
+  'DECISION>REJECTED',
   'CLOSED>ANALYSIS',
 ];
 
@@ -68,11 +82,17 @@ describe('roles per edge', () => {
 
   it('are the roles docs/roles.md promises (a change here is a policy change)', () => {
     expect(Object.fromEntries(EDGES.map((e) => [`${e.from}>${e.to}`, [...e.roles].sort()]))).toEqual({
-      'RECEIVED>REGISTERED': ['HEAD', 'OPERATOR'], 'REGISTERED>ANALYSIS': ['HEAD', 'SPECIALIST'],
-      'ANALYSIS>DECISION': ['HEAD', 'SPECIALIST'], 'DECISION>IMPLEMENTATION': ['HEAD', 'SPECIALIST'],
-      'IMPLEMENTATION>FEEDBACK': ['HEAD', 'SPECIALIST'], 'FEEDBACK>CLOSED': ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
-      'RECEIVED>REJECTED': ['HEAD', 'OPERATOR'], 'REGISTERED>REJECTED': ['HEAD'], 'ANALYSIS>REJECTED': ['HEAD', 'SPECIALIST'],
-      'DECISION>REJECTED': ['HEAD'], 'CLOSED>ANALYSIS': ['HEAD', 'QUALITY_MANAGER'],
+      'RECEIVED>REGISTERED': ['HEAD', 'OPERATOR'],
+      'REGISTERED>ANALYSIS': ['HEAD', 'SPECIALIST'],
+      'ANALYSIS>DECISION': ['HEAD', 'SPECIALIST'],
+      'DECISION>IMPLEMENTATION': ['HEAD', 'SPECIALIST'],
+      'IMPLEMENTATION>FEEDBACK': ['HEAD', 'SPECIALIST'],
+      'FEEDBACK>CLOSED': ['HEAD', 'QUALITY_MANAGER', 'SPECIALIST'],
+      'RECEIVED>REJECTED': ['HEAD', 'OPERATOR'],
+      'REGISTERED>REJECTED': ['HEAD'],
+      'ANALYSIS>REJECTED': ['HEAD', 'SPECIALIST'],
+      'DECISION>REJECTED': ['HEAD'],
+      'CLOSED>ANALYSIS': ['HEAD', 'QUALITY_MANAGER'],
     });
   });
 
@@ -98,7 +118,9 @@ describe('department scoping', () => {
   });
 
   const scoped = EDGES.flatMap((edge) => edge.roles.filter((r) => DEPARTMENT_SCOPED_ROLES.includes(r)).map((role) => ({ ...edge, role })));
-  const unscoped = EDGES.flatMap((edge) => edge.roles.filter((r) => !DEPARTMENT_SCOPED_ROLES.includes(r)).map((role) => ({ ...edge, role })));
+  const unscoped = EDGES.flatMap((edge) =>
+    edge.roles.filter((r) => !DEPARTMENT_SCOPED_ROLES.includes(r)).map((role) => ({ ...edge, role })),
+  );
 
   it.each(scoped)('$from -> $to by $role: only for a department of theirs', ({ from, to, role }) => {
     expect(refuseTransition(from, to, [role], [DEPT], DEPT)).toBeNull();
@@ -126,9 +148,21 @@ describe('department scoping', () => {
 describe('missingFields', () => {
   /** A state that satisfies every stage; each case removes or spoils one thing. */
   const complete: StageState = {
-    from: Stage.RECEIVED, departmentId: DEPT, categoryId: 'cat', demand: 'REFUND', assigneeId: 'user',
-    validity: Validity.SUBJECTIVE, causeId: 'cause', rootCause: 'seal', remedy: Remedy.REPLACE, remedyAmount: null,
-    correctiveActions: [], satisfaction: 5, feedbackUnavailable: null, rejectionReasonId: 'misuse', note: null,
+    from: Stage.RECEIVED,
+    departmentId: DEPT,
+    categoryId: 'cat',
+    demand: 'REFUND',
+    assigneeId: 'user',
+    validity: Validity.SUBJECTIVE,
+    causeId: 'cause',
+    rootCause: 'seal',
+    remedy: Remedy.REPLACE,
+    remedyAmount: null,
+    correctiveActions: [],
+    satisfaction: 5,
+    feedbackUnavailable: null,
+    rejectionReasonId: 'misuse',
+    note: null,
   };
   const missing = (to: Stage, change: Partial<StageState> = {}) => missingFields(to, { ...complete, ...change }).map((m) => m.field);
 
@@ -147,7 +181,11 @@ describe('missingFields', () => {
     { to: Stage.REGISTERED, change: { departmentId: null }, fields: ['departmentId'] },
     { to: Stage.REGISTERED, change: { categoryId: null }, fields: ['categoryId'] },
     { to: Stage.REGISTERED, change: { demand: null }, fields: ['demand'] },
-    { to: Stage.REGISTERED, change: { departmentId: null, categoryId: undefined, demand: '' }, fields: ['departmentId', 'categoryId', 'demand'] },
+    {
+      to: Stage.REGISTERED,
+      change: { departmentId: null, categoryId: undefined, demand: '' },
+      fields: ['departmentId', 'categoryId', 'demand'],
+    },
     { to: Stage.ANALYSIS, change: { from: Stage.REGISTERED, assigneeId: null }, fields: ['assigneeId'] },
     { to: Stage.ANALYSIS, change: { from: Stage.CLOSED, assigneeId: 'user', note: null }, fields: ['note'] },
     { to: Stage.ANALYSIS, change: { from: Stage.CLOSED, note: '   ' }, fields: ['note'] },
@@ -162,15 +200,40 @@ describe('missingFields', () => {
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.DISCOUNT, remedyAmount: 0 }, fields: ['remedyAmount'] },
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.COMPENSATION, remedyAmount: undefined }, fields: ['remedyAmount'] },
     { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [] }, fields: ['correctiveActions'] },
-    { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTION, done: true }, { kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
-    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
-    { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTIVE, done: false }, { kind: CORRECTION, done: false }] }, fields: ['completedCorrectiveActionIds'] },
+    {
+      to: Stage.FEEDBACK,
+      change: {
+        correctiveActions: [
+          { kind: CORRECTION, done: true },
+          { kind: CORRECTION, done: false },
+        ],
+      },
+      fields: ['completedCorrectiveActionIds'],
+    },
+    {
+      to: Stage.FEEDBACK,
+      change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTION, done: false }] },
+      fields: ['completedCorrectiveActionIds'],
+    },
+    {
+      to: Stage.FEEDBACK,
+      change: {
+        correctiveActions: [
+          { kind: CORRECTIVE, done: false },
+          { kind: CORRECTION, done: false },
+        ],
+      },
+      fields: ['completedCorrectiveActionIds'],
+    },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: null }, fields: ['satisfaction'] },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: false }, fields: ['satisfaction'] },
     { to: Stage.REJECTED, change: { rejectionReasonId: null }, fields: ['rejectionReasonId'] },
-  ] as Array<{ to: Stage; change: Partial<StageState>; fields: string[] }>)('$to refuses $change: missing $fields', ({ to, change, fields }) => {
-    expect(missing(to, change)).toEqual(fields);
-  });
+  ] as Array<{ to: Stage; change: Partial<StageState>; fields: string[] }>)(
+    '$to refuses $change: missing $fields',
+    ({ to, change, fields }) => {
+      expect(missing(to, change)).toEqual(fields);
+    },
+  );
 
   it.each([
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.REFUND, remedyAmount: 0.01 } },
@@ -179,8 +242,25 @@ describe('missingFields', () => {
     { to: Stage.IMPLEMENTATION, change: { remedy: Remedy.REPLACE, remedyAmount: 0 } },
     { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTION, done: true }] } },
     // Corrective and preventive actions go on after closing: they hold nothing, and count as the action an objective defect needs.
-    { to: Stage.FEEDBACK, change: { validity: Validity.OBJECTIVE, correctiveActions: [{ kind: CORRECTIVE, done: false }, { kind: PREVENTIVE, done: false }] } },
-    { to: Stage.FEEDBACK, change: { correctiveActions: [{ kind: CORRECTION, done: true }, { kind: CORRECTIVE, done: false }] } },
+    {
+      to: Stage.FEEDBACK,
+      change: {
+        validity: Validity.OBJECTIVE,
+        correctiveActions: [
+          { kind: CORRECTIVE, done: false },
+          { kind: PREVENTIVE, done: false },
+        ],
+      },
+    },
+    {
+      to: Stage.FEEDBACK,
+      change: {
+        correctiveActions: [
+          { kind: CORRECTION, done: true },
+          { kind: CORRECTIVE, done: false },
+        ],
+      },
+    },
     { to: Stage.FEEDBACK, change: { validity: Validity.SUBJECTIVE, correctiveActions: [] } },
     { to: Stage.CLOSED, change: { satisfaction: null, feedbackUnavailable: true } },
     { to: Stage.CLOSED, change: { satisfaction: 1 } },
@@ -192,21 +272,36 @@ describe('missingFields', () => {
 
   it('looks only at what the target stage needs', () => {
     const empty: StageState = { from: Stage.RECEIVED, correctiveActions: [] };
-    const needs = Object.fromEntries(STAGES.map((to) => [to, missingFields(to, { ...empty, from: to === Stage.ANALYSIS ? Stage.REGISTERED : Stage.RECEIVED }).map((m) => m.field)]));
+    const needs = Object.fromEntries(
+      STAGES.map((to) => [
+        to,
+        missingFields(to, { ...empty, from: to === Stage.ANALYSIS ? Stage.REGISTERED : Stage.RECEIVED }).map((m) => m.field),
+      ]),
+    );
     expect(needs).toEqual({
-      RECEIVED: [], REGISTERED: ['departmentId', 'categoryId', 'demand'], ANALYSIS: ['assigneeId'],
-      DECISION: ['validity', 'causeId', 'rootCause'], IMPLEMENTATION: ['remedy'], FEEDBACK: [], CLOSED: ['satisfaction'],
+      RECEIVED: [],
+      REGISTERED: ['departmentId', 'categoryId', 'demand'],
+      ANALYSIS: ['assigneeId'],
+      DECISION: ['validity', 'causeId', 'rootCause'],
+      IMPLEMENTATION: ['remedy'],
+      FEEDBACK: [],
+      CLOSED: ['satisfaction'],
       REJECTED: ['rejectionReasonId'],
     });
   });
 
   it('lets each target stage carry the fields it requires', () => {
     const carriers: Partial<Record<Stage, string[]>> = {
-      REGISTERED: ['departmentId', 'categoryId', 'demand'], ANALYSIS: ['assigneeId'], DECISION: ['validity', 'causeId', 'rootCause'],
-      IMPLEMENTATION: ['remedy', 'remedyAmount', 'correctiveActions'], FEEDBACK: ['completedCorrectiveActionIds'],
-      CLOSED: ['satisfaction', 'feedbackUnavailable'], REJECTED: ['rejectionReasonId', 'rejectionReason'],
+      REGISTERED: ['departmentId', 'categoryId', 'demand'],
+      ANALYSIS: ['assigneeId'],
+      DECISION: ['validity', 'causeId', 'rootCause'],
+      IMPLEMENTATION: ['remedy', 'remedyAmount', 'correctiveActions'],
+      FEEDBACK: ['completedCorrectiveActionIds'],
+      CLOSED: ['satisfaction', 'feedbackUnavailable'],
+      REJECTED: ['rejectionReasonId', 'rejectionReason'],
     };
-    for (const [stage, fields] of Object.entries(carriers)) expect(TRANSITION_FIELDS[stage as Stage]).toEqual(expect.arrayContaining(fields!));
+    for (const [stage, fields] of Object.entries(carriers))
+      expect(TRANSITION_FIELDS[stage as Stage]).toEqual(expect.arrayContaining(fields!));
     expect(TRANSITION_FIELDS.RECEIVED).toEqual([]);
   });
 });

@@ -18,7 +18,10 @@ export class BulkComplaintRef {
   expectedVersion!: number;
 }
 
-@InputType({ description: 'Assigns each complaint as assignComplaint does: to a person, to a department (the assignee then cleared unless given), or both' })
+@InputType({
+  description:
+    'Assigns each complaint as assignComplaint does: to a person, to a department (the assignee then cleared unless given), or both',
+})
 export class BulkAssignComplaintsInput {
   @Field(() => [BulkComplaintRef], { description: '1 to 100 distinct complaints' })
   @ArrayMinSize(1)
@@ -31,7 +34,7 @@ export class BulkAssignComplaintsInput {
   @IsEntityId()
   assigneeId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'Moves them to this department; null keeps each one\'s own' })
+  @Field(() => ID, { nullable: true, description: "Moves them to this department; null keeps each one's own" })
   @IsOptional()
   @IsEntityId()
   departmentId?: string | null;

@@ -36,7 +36,7 @@ export class ComplaintFilter {
   @IsEntityId()
   categoryId?: string | null;
 
-  @Field(() => ID, { nullable: true, description: 'The coded cause (the analysis\'s drill-down)' })
+  @Field(() => ID, { nullable: true, description: "The coded cause (the analysis's drill-down)" })
   @IsOptional()
   @IsEntityId()
   causeId?: string | null;
@@ -60,7 +60,10 @@ export class ComplaintFilter {
   @Field(() => Channel, { nullable: true })
   channel?: Channel | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Only those the customer wrote to by mail after closing, not yet cleared (mailAfterClosingAt set)' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only those the customer wrote to by mail after closing, not yet cleared (mailAfterClosingAt set)',
+  })
   mailAfterClosing?: boolean | null;
 
   @Field(() => Priority, { nullable: true })

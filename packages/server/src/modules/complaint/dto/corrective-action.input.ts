@@ -28,7 +28,10 @@ export class CorrectiveActionFilter {
   @ArrayMaxSize(3)
   kinds?: CorrectiveActionKind[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: not done and the due date has passed (in the company\'s time zone); false: all others' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: not done and the due date has passed (in the company's time zone); false: all others",
+  })
   overdue?: boolean | null;
 }
 

@@ -19,4 +19,3 @@ export class CustomerInput {
   @Matches(/^\+?[0-9 ()-]{5,25}$/, { message: 'phone must be digits, spaces, +, - or brackets (5 to 25)' })
   phone?: string | null;
 }
-

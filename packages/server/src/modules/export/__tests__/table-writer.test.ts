@@ -7,7 +7,8 @@ import { ANALYSIS_LABELS } from '../analysis-export.labels.js';
 
 describe('neutralise', () => {
   it('prefixes what a spreadsheet would run as a formula, and nothing else', () => {
-    for (const text of ['=1+1', '+7 916', '-5%', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")']) expect(neutralise(text)).toBe(`'${text}`);
+    for (const text of ['=1+1', '+7 916', '-5%', '@SUM(A1)', '\tx', '\rx', '=HYPERLINK("http://x","y")'])
+      expect(neutralise(text)).toBe(`'${text}`);
     for (const text of ['', 'plain', 'a=b', "'quoted", ' =spaced', 'Треснула']) expect(neutralise(text)).toBe(text);
   });
 });
@@ -41,8 +42,13 @@ describe('writeTable', () => {
       yield [{ a: '=y', b: 'z;' }];
     }
     await writeTable(out, {
-      format: 'csv', separator: ';', batches: batches(),
-      columns: [{ header: 'A', value: (r: { a: string; b: string | null }) => r.a }, { header: 'B', value: (r) => r.b }],
+      format: 'csv',
+      separator: ';',
+      batches: batches(),
+      columns: [
+        { header: 'A', value: (r: { a: string; b: string | null }) => r.a },
+        { header: 'B', value: (r) => r.b },
+      ],
     });
     expect(Buffer.concat(chunks).toString('utf8')).toBe('\uFEFFA;B\r\nx;\r\n\'=y;"z;"\r\n');
   });
@@ -51,12 +57,28 @@ describe('writeTable', () => {
 describe('localDateTime', () => {
   it('gives the wall clock of the zone, across daylight-saving changes and in zones off the hour', () => {
     const intl = (at: Date, timeZone: string) => {
-      const p = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
-        timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-      }).formatToParts(at).map((x) => [x.type, x.value]));
+      const p = Object.fromEntries(
+        new Intl.DateTimeFormat('en-GB', {
+          timeZone,
+          year: 'numeric',
+          month: '2-digit',
+          day: '2-digit',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        })
+          .formatToParts(at)
+          .map((x) => [x.type, x.value]),
+      );
       return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
     };
-    const starts = [Date.UTC(2026, 2, 29, 0), Date.UTC(2026, 9, 25, 0), Date.UTC(2026, 2, 8, 4), Date.UTC(2026, 10, 1, 4), Date.UTC(2026, 3, 4, 14)];
+    const starts = [
+      Date.UTC(2026, 2, 29, 0),
+      Date.UTC(2026, 9, 25, 0),
+      Date.UTC(2026, 2, 8, 4),
+      Date.UTC(2026, 10, 1, 4),
+      Date.UTC(2026, 3, 4, 14),
+    ];
     for (const timeZone of ['Europe/Moscow', 'Europe/London', 'America/St_Johns', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'UTC']) {
       for (const start of starts) {
         for (let minutes = 0; minutes < 6 * 60; minutes += 7) {
@@ -71,7 +93,7 @@ describe('localDateTime', () => {
 });
 
 describe('LABELS', () => {
-  it('are the words the console\'s list shows', async () => {
+  it("are the words the console's list shows", async () => {
     for (const lang of ['en', 'ru'] as const) {
       const path = fileURLToPath(new URL(`../../../../../console/src/i18n/${lang}.ts`, import.meta.url));
       const console = (await import(/* @vite-ignore */ path))[lang];
@@ -87,20 +109,29 @@ describe('LABELS', () => {
 });
 
 describe('ANALYSIS_LABELS', () => {
-  it('are the words of the console\'s Analysis page, cause groups and clocks', async () => {
+  it("are the words of the console's Analysis page, cause groups and clocks", async () => {
     const pagePath = fileURLToPath(new URL('../../../../../console/src/pages/analysis/analysis-i18n.ts', import.meta.url));
     const page = await import(/* @vite-ignore */ pagePath);
     for (const lang of ['en', 'ru'] as const) {
-      const console = (await import(/* @vite-ignore */ fileURLToPath(new URL(`../../../../../console/src/i18n/${lang}.ts`, import.meta.url))))[lang];
+      const console = (
+        await import(/* @vite-ignore */ fileURLToPath(new URL(`../../../../../console/src/i18n/${lang}.ts`, import.meta.url)))
+      )[lang];
       const words = page[lang];
       const l = ANALYSIS_LABELS[lang];
       const { hours: _unit, code: _code, total: _total, noDepartment, ...shared } = l.words;
       for (const [key, label] of Object.entries(shared)) expect(label, key).toBe(words[key]);
       expect(noDepartment).toBe(console.complaint.noDepartment);
       expect(l.titles).toEqual({
-        funnel: words.funnel, pareto: words.pareto, 'cause-effect': words.fishbone, 'sla-compliance': words.sla, 'stage-durations': words.durations,
-        'satisfaction-trend': words.satisfaction, 'legal-compliance': words.legal, repeats: words.repeats,
-        'survey-responses': words.surveyResponses, 'survey-scores': words.surveyScores,
+        funnel: words.funnel,
+        pareto: words.pareto,
+        'cause-effect': words.fishbone,
+        'sla-compliance': words.sla,
+        'stage-durations': words.durations,
+        'satisfaction-trend': words.satisfaction,
+        'legal-compliance': words.legal,
+        repeats: words.repeats,
+        'survey-responses': words.surveyResponses,
+        'survey-scores': words.surveyScores,
       });
       expect(l.surveyBy).toEqual(words.surveyBy);
       expect(l.scale).toEqual(words.scaleName);

@@ -5,7 +5,7 @@ import { IsEntityId, PlainText } from '../../../graphql/validation.js';
 
 @InputType({ description: 'A new integration; its key is returned once' })
 export class CreateIntegrationInput {
-  @Field({ description: 'Shown on the timeline; unique among the company\'s active integrations' })
+  @Field({ description: "Shown on the timeline; unique among the company's active integrations" })
   @PlainText({ max: 80, singleLine: true })
   name!: string;
 

@@ -6,9 +6,20 @@ const smtp = (message: string, fields: { code?: string; responseCode?: number })
 
 describe('mailFailure: why a mail was not sent, as a code, the detail the server gave, and whether to try again', () => {
   it.each([
-    [smtp('Can\'t send mail - all recipients were rejected: 550 5.1.1 <x@example.com>: User unknown', { code: 'EENVELOPE', responseCode: 550 }), MailError.REFUSED, true],
+    [
+      smtp("Can't send mail - all recipients were rejected: 550 5.1.1 <x@example.com>: User unknown", {
+        code: 'EENVELOPE',
+        responseCode: 550,
+      }),
+      MailError.REFUSED,
+      true,
+    ],
     [smtp('Message failed: 554 5.7.1 Spam', { code: 'EMESSAGE', responseCode: 554 }), MailError.REFUSED, true],
-    [smtp('Can\'t send mail - all recipients were rejected: 451 4.7.1 Try again later', { code: 'EENVELOPE', responseCode: 451 }), MailError.DEFERRED, false],
+    [
+      smtp("Can't send mail - all recipients were rejected: 451 4.7.1 Try again later", { code: 'EENVELOPE', responseCode: 451 }),
+      MailError.DEFERRED,
+      false,
+    ],
     [smtp('connect ECONNREFUSED 127.0.0.1:25', { code: 'ESOCKET' }), MailError.CONNECTION, false],
     [smtp('Connection timeout', { code: 'ETIMEDOUT' }), MailError.CONNECTION, false],
     [smtp('Greeting never received', { code: 'ETIMEDOUT' }), MailError.CONNECTION, false],

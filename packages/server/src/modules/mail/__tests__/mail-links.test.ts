@@ -19,7 +19,9 @@ describe('tracking links in mail', () => {
     // A new tracking link (a new hash) ends every signed link of the complaint; a complaint without a token has none.
     expect(links.verify(TENANT, 'ACME-2026-000042', token, createHash('sha256').update('a new token').digest())).toBe(false);
     expect(links.verify(TENANT, 'ACME-2026-000042', token, null)).toBe(false);
-    expect(new MailLinks('another secret of at least 32 characters!', 'https://x.example').verify(TENANT, 'ACME-2026-000042', token, hash)).toBe(false);
+    expect(
+      new MailLinks('another secret of at least 32 characters!', 'https://x.example').verify(TENANT, 'ACME-2026-000042', token, hash),
+    ).toBe(false);
   });
 
   it('are absolute, with the token in the fragment', () => {
@@ -28,7 +30,7 @@ describe('tracking links in mail', () => {
 });
 
 describe('the built-in notification texts', () => {
-  it('use only the placeholders their audience knows (the customer\'s or the staff\'s), in both languages', () => {
+  it("use only the placeholders their audience knows (the customer's or the staff's), in both languages", () => {
     for (const event of Object.values(NotificationEvent)) {
       for (const locale of ['ru', 'en'] as const) {
         const text = DEFAULT_NOTIFICATION_TEXTS[event][locale];

@@ -3,9 +3,18 @@ import { MailboxFailure, mailboxFailure, openMailbox, type MailboxPolicy } from 
 import { MailboxError, MailboxSecurity } from '../mailbox.entity.js';
 
 const strict: MailboxPolicy = {
-  allowInsecure: false, timeoutMs: 2000, maxBytes: 1024 * 1024,
-  resolve: async (host) => (host === 'imap.inside.test' ? [{ address: '10.1.2.3', family: 4 }] : host === 'imap.mixed.test'
-    ? [{ address: '93.184.216.34', family: 4 }, { address: '::1', family: 6 }] : Promise.reject(Object.assign(new Error('nx'), { code: 'ENOTFOUND' }))),
+  allowInsecure: false,
+  timeoutMs: 2000,
+  maxBytes: 1024 * 1024,
+  resolve: async (host) =>
+    host === 'imap.inside.test'
+      ? [{ address: '10.1.2.3', family: 4 }]
+      : host === 'imap.mixed.test'
+        ? [
+            { address: '93.184.216.34', family: 4 },
+            { address: '::1', family: 6 },
+          ]
+        : Promise.reject(Object.assign(new Error('nx'), { code: 'ENOTFOUND' })),
 };
 const address = (host: string, security = MailboxSecurity.TLS) => ({ host, port: 993, security, username: 'u', password: 'p' });
 
@@ -31,11 +40,16 @@ describe('reaching a mailbox', () => {
     expect((await failure(openMailbox(address('imap.example.com', MailboxSecurity.NONE), strict))).code).toBe(MailboxError.TLS);
   });
 
-  it('names what went wrong in the admin\'s terms', () => {
+  it("names what went wrong in the admin's terms", () => {
     expect(mailboxFailure({ authenticationFailed: true, responseText: 'Authentication failed.' }).code).toBe(MailboxError.LOGIN_FAILED);
     expect(mailboxFailure({ code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate' }).code).toBe(MailboxError.TLS);
     expect(mailboxFailure({ code: 'ERR_TLS_CERT_ALTNAME_INVALID', message: 'Hostname/IP does not match' }).code).toBe(MailboxError.TLS);
-    expect(mailboxFailure({ serverResponseCode: 'NONEXISTENT', responseText: 'Mailbox doesn\'t exist: Complaints' }).code).toBe(MailboxError.FOLDER_MISSING);
-    expect(mailboxFailure({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })).toMatchObject({ code: MailboxError.UNREACHABLE, detail: 'ECONNREFUSED: connect ECONNREFUSED' });
+    expect(mailboxFailure({ serverResponseCode: 'NONEXISTENT', responseText: "Mailbox doesn't exist: Complaints" }).code).toBe(
+      MailboxError.FOLDER_MISSING,
+    );
+    expect(mailboxFailure({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' })).toMatchObject({
+      code: MailboxError.UNREACHABLE,
+      detail: 'ECONNREFUSED: connect ECONNREFUSED',
+    });
   });
 });

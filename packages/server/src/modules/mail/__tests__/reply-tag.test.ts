@@ -11,7 +11,7 @@ describe('reply addresses', () => {
     expect(verifyReplyAddress(SECRET, address.toLowerCase(), 'MAIL.example.com')).toEqual({ slug: 'acme', number: 'ACME-2026-000042' });
   });
 
-  it('refuse another complaint\'s number, another company, another secret, another domain and forged tags', () => {
+  it("refuse another complaint's number, another company, another secret, another domain and forged tags", () => {
     const address = replyAddress(SECRET, 'acme', 'ACME-2026-000042', 'mail.example.com');
     const tag = address.split('.')[1]!.split('@')[0]!;
     expect(verifyReplyAddress(SECRET, `acme+ACME-2026-000043.${tag}@mail.example.com`, 'mail.example.com')).toBeNull();

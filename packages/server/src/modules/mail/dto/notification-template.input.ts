@@ -20,4 +20,3 @@ export class NotificationTemplateInput {
   @PlainText({ min: 1, max: 10_000 })
   body!: string;
 }
-

@@ -5,7 +5,7 @@ import { IsEntityId, PlainText } from '../../../graphql/validation.js';
 
 @InputType({ description: 'The current filter and order of the queue, saved under a name' })
 export class SaveViewInput {
-  @Field({ description: 'Unique among the user\'s own views, regardless of case' })
+  @Field({ description: "Unique among the user's own views, regardless of case" })
   @PlainText({ max: 80, singleLine: true })
   name!: string;
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingTime, calendarProblems, workingTimeBetween, zonedInstant, type BusinessCalendar, type WorkingPeriod } from '../business-time.js';
+import {
+  addWorkingTime,
+  calendarProblems,
+  workingTimeBetween,
+  zonedInstant,
+  type BusinessCalendar,
+  type WorkingPeriod,
+} from '../business-time.js';
 
 const H = 3_600_000;
 const M = 60_000;
@@ -34,12 +41,36 @@ describe('addWorkingTime', () => {
     ['24-hour weekdays join at midnight', roundTheClockWeekdays, msk('2026-11-24T23:00'), 2 * H, msk('2026-11-25T01:00')],
     ['24-hour weekdays skip the weekend', roundTheClockWeekdays, msk('2026-11-20T23:00'), 2 * H, msk('2026-11-23T01:00')],
     // Spring forward in Berlin: 2026-03-29 02:00 → 03:00; 01:00–04:00 local is two real hours.
-    ['a period shortened by the clocks going forward', berlinSunday, new Date('2026-03-29T00:00:00+01:00'), 2 * H, new Date('2026-03-29T04:00:00+02:00')],
+    [
+      'a period shortened by the clocks going forward',
+      berlinSunday,
+      new Date('2026-03-29T00:00:00+01:00'),
+      2 * H,
+      new Date('2026-03-29T04:00:00+02:00'),
+    ],
     // Fall back: 2026-10-25 03:00 → 02:00; 01:00–04:00 local is four real hours.
-    ['a period lengthened by the clocks going back', berlinSunday, new Date('2026-10-25T00:00:00+02:00'), 4 * H, new Date('2026-10-25T04:00:00+01:00')],
-    ['24/7 counts real hours across the change', berlinAlways, new Date('2026-03-28T12:00:00+01:00'), 24 * H, new Date('2026-03-29T13:00:00+02:00')],
+    [
+      'a period lengthened by the clocks going back',
+      berlinSunday,
+      new Date('2026-10-25T00:00:00+02:00'),
+      4 * H,
+      new Date('2026-10-25T04:00:00+01:00'),
+    ],
+    [
+      '24/7 counts real hours across the change',
+      berlinAlways,
+      new Date('2026-03-28T12:00:00+01:00'),
+      24 * H,
+      new Date('2026-03-29T13:00:00+02:00'),
+    ],
     // New York: 09:00–17:00 local every day, the day after clocks go forward (2026-03-08) still starts at 09:00 local.
-    ['wall-clock hours after a change in New York', newYork, new Date('2026-03-07T16:00:00-05:00'), 2 * H, new Date('2026-03-08T10:00:00-04:00')],
+    [
+      'wall-clock hours after a change in New York',
+      newYork,
+      new Date('2026-03-07T16:00:00-05:00'),
+      2 * H,
+      new Date('2026-03-08T10:00:00-04:00'),
+    ],
   ];
   it.each(cases)('%s', (_name, calendar, start, ms, expected) => {
     expect(addWorkingTime(calendar, start, ms).toISOString()).toBe(expected.toISOString());
@@ -107,10 +138,16 @@ describe('local times', () => {
 
   it('reports what is wrong with a calendar', () => {
     expect(calendarProblems(moscow)).toEqual([]);
-    const problems = calendarProblems({ timeZone: 'Mars/Olympus', periods: [{ weekday: 8, start: '9:00', end: '25:00' }], holidays: ['2026-13-01'] });
+    const problems = calendarProblems({
+      timeZone: 'Mars/Olympus',
+      periods: [{ weekday: 8, start: '9:00', end: '25:00' }],
+      holidays: ['2026-13-01'],
+    });
     // Each on the field it is about, for the form to show it there.
     expect(problems.map((p) => p.field)).toEqual(['timeZone', 'periods', 'periods', 'periods', 'holidays']);
-    expect(calendarProblems({ ...moscow, holidays: ['2026-02-31'] }).map((p) => p.message)).toEqual(['a holiday must be YYYY-MM-DD, got "2026-02-31"']);
+    expect(calendarProblems({ ...moscow, holidays: ['2026-02-31'] }).map((p) => p.message)).toEqual([
+      'a holiday must be YYYY-MM-DD, got "2026-02-31"',
+    ]);
     expect(calendarProblems({ ...moscow, holidays: ['2028-02-29'] })).toEqual([]);
   });
 });

@@ -10,7 +10,8 @@ const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', en
 function russianCalendar(...years: number[]): BusinessCalendar {
   const loaded = years.map((y) => publicYear('RU', y, 'ru'));
   return {
-    timeZone: 'Europe/Moscow', periods: weekdays,
+    timeZone: 'Europe/Moscow',
+    periods: weekdays,
     holidays: loaded.flatMap((y) => y.holidays.map((h) => h.date)),
     workingDays: loaded.flatMap((y) => y.workingDays.map((w) => w.date)),
   };
@@ -37,14 +38,16 @@ describe('business time over the Russian New Year holidays', () => {
 });
 
 describe('public holidays by country', () => {
-  it('gives Russia 1 to 8 January, and the decrees\' days off', () => {
+  it("gives Russia 1 to 8 January, and the decrees' days off", () => {
     const dates = publicYear('RU', 2027, 'en').holidays.map((h) => h.date);
     for (let d = 1; d <= 8; d++) expect(dates).toContain(`2027-01-0${d}`);
-    expect(publicYear('RU', 2025, 'ru').holidays.map((h) => h.date)).toEqual(expect.arrayContaining(['2025-05-02', '2025-05-08', '2025-06-13', '2025-11-03', '2025-12-31']));
+    expect(publicYear('RU', 2025, 'ru').holidays.map((h) => h.date)).toEqual(
+      expect.arrayContaining(['2025-05-02', '2025-05-08', '2025-06-13', '2025-11-03', '2025-12-31']),
+    );
     expect(publicYear('RU', 2025, 'ru').workingDays).toEqual([{ date: '2025-11-01', name: 'Рабочий день (перенос)' }]);
   });
 
-  it('gives the United Kingdom its bank holidays, with substitute days, and none of Russia\'s', () => {
+  it("gives the United Kingdom its bank holidays, with substitute days, and none of Russia's", () => {
     const dates = publicYear('GB', 2026, 'en').holidays.map((h) => h.date);
     expect(dates).toEqual(expect.arrayContaining(['2026-12-25', '2026-12-26', '2026-12-28']));
     expect(dates).not.toContain('2026-01-02');
@@ -52,7 +55,13 @@ describe('public holidays by country', () => {
   });
 
   it('knows countries, and the country of a time zone', () => {
-    expect([isCountryCode('GB'), isCountryCode('RU'), isCountryCode('UK'), isCountryCode('XX'), isCountryCode('gb')]).toEqual([true, true, false, false, false]);
+    expect([isCountryCode('GB'), isCountryCode('RU'), isCountryCode('UK'), isCountryCode('XX'), isCountryCode('gb')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(countryOfTimeZone('Europe/London')).toBe('GB');
     expect(countryOfTimeZone('Asia/Yekaterinburg')).toBe('RU');
     expect(defaultCountry('en')).toBe('GB');
@@ -61,9 +70,15 @@ describe('public holidays by country', () => {
   });
 
   it('refuses a date that is both a holiday and a working day, and dates that do not exist', () => {
-    expect(calendarProblems({ timeZone: 'Europe/Moscow', periods: weekdays, holidays: ['2027-02-30'], workingDays: ['2027-01-09', 'soon'] }).map((p) => p.message))
-      .toEqual(['a holiday must be YYYY-MM-DD, got "2027-02-30"', 'a working day must be YYYY-MM-DD, got "soon"']);
-    expect(calendarProblems({ timeZone: 'Europe/Moscow', periods: weekdays, holidays: ['2027-01-09'], workingDays: ['2027-01-09'] }).map((p) => p.message))
-      .toEqual(['2027-01-09 cannot be both a holiday and a working day']);
+    expect(
+      calendarProblems({ timeZone: 'Europe/Moscow', periods: weekdays, holidays: ['2027-02-30'], workingDays: ['2027-01-09', 'soon'] }).map(
+        (p) => p.message,
+      ),
+    ).toEqual(['a holiday must be YYYY-MM-DD, got "2027-02-30"', 'a working day must be YYYY-MM-DD, got "soon"']);
+    expect(
+      calendarProblems({ timeZone: 'Europe/Moscow', periods: weekdays, holidays: ['2027-01-09'], workingDays: ['2027-01-09'] }).map(
+        (p) => p.message,
+      ),
+    ).toEqual(['2027-01-09 cannot be both a holiday and a working day']);
   });
 });

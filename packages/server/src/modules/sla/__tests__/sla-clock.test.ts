@@ -2,30 +2,65 @@ import { describe, expect, it } from 'vitest';
 import { SlaState, Stage } from '../../complaint/complaint.enums.js';
 import type { BusinessCalendar } from '../business-time.js';
 import {
-  consumedBy, dueSteps, legalDueAt, matchPolicy, penaltyExposure, planClocks, raisedPriority, stoppedClocks, summarize, SlaTarget,
-  type ClockRow, type ClockSubject, type PolicyRules, type SlaSettings,
+  consumedBy,
+  dueSteps,
+  legalDueAt,
+  matchPolicy,
+  penaltyExposure,
+  planClocks,
+  raisedPriority,
+  stoppedClocks,
+  summarize,
+  SlaTarget,
+  type ClockRow,
+  type ClockSubject,
+  type PolicyRules,
+  type SlaSettings,
 } from '../sla-clock.js';
 
 const H = 3600_000;
 const MOSCOW_HOURS: BusinessCalendar = {
-  timeZone: 'Europe/Moscow', periods: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),
+  timeZone: 'Europe/Moscow',
+  periods: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '18:00' })),
 };
 const ALWAYS: BusinessCalendar = { timeZone: 'UTC', alwaysOpen: true, periods: [] };
 
 const policy = (over: Partial<PolicyRules> = {}): PolicyRules => ({
-  id: 'default', isDefault: true, priorities: [], categoryIds: [], calendarId: 'hours', warnPercent: 80,
-  firstResponseSeconds: 4 * 3600, resolutionSeconds: 40 * 3600, stageSeconds: { [Stage.REGISTERED]: 8 * 3600, [Stage.ANALYSIS]: 16 * 3600 },
-  escalation: {}, ...over,
+  id: 'default',
+  isDefault: true,
+  priorities: [],
+  categoryIds: [],
+  calendarId: 'hours',
+  warnPercent: 80,
+  firstResponseSeconds: 4 * 3600,
+  resolutionSeconds: 40 * 3600,
+  stageSeconds: { [Stage.REGISTERED]: 8 * 3600, [Stage.ANALYSIS]: 16 * 3600 },
+  escalation: {},
+  ...over,
 });
 
 const settings = (over: Partial<SlaSettings> = {}): SlaSettings => ({
   policies: [
-    policy({ id: 'urgent', isDefault: false, priorities: ['URGENT'], firstResponseSeconds: 3600, resolutionSeconds: 8 * 3600, stageSeconds: { [Stage.REGISTERED]: 2 * 3600 } }),
+    policy({
+      id: 'urgent',
+      isDefault: false,
+      priorities: ['URGENT'],
+      firstResponseSeconds: 3600,
+      resolutionSeconds: 8 * 3600,
+      stageSeconds: { [Stage.REGISTERED]: 2 * 3600 },
+    }),
     policy({ id: 'packaging', isDefault: false, categoryIds: ['cat-packaging'], firstResponseSeconds: 2 * 3600 }),
     policy(),
   ],
-  calendars: new Map([['hours', MOSCOW_HOURS], ['always', ALWAYS]]),
-  legal: new Map([['REFUND', { days: 10, penaltyPercentPerDay: 1 }], ['REPAIR', { days: 45, penaltyPercentPerDay: 1 }], ['OTHER', { days: null, penaltyPercentPerDay: 1 }]]),
+  calendars: new Map([
+    ['hours', MOSCOW_HOURS],
+    ['always', ALWAYS],
+  ]),
+  legal: new Map([
+    ['REFUND', { days: 10, penaltyPercentPerDay: 1 }],
+    ['REPAIR', { days: 45, penaltyPercentPerDay: 1 }],
+    ['OTHER', { days: null, penaltyPercentPerDay: 1 }],
+  ]),
   timeZone: 'Europe/Moscow',
   ...over,
 });
@@ -33,8 +68,15 @@ const settings = (over: Partial<SlaSettings> = {}): SlaSettings => ({
 // Monday 2026-11-23 10:00 Moscow (07:00 UTC).
 const MON_10 = new Date('2026-11-23T07:00:00Z');
 const subject = (over: Partial<ClockSubject> = {}): ClockSubject => ({
-  stage: Stage.REGISTERED, priority: 'NORMAL', categoryId: null, demand: 'REFUND', receivedAt: MON_10, stageEnteredAt: MON_10,
-  firstRespondedAt: null, awaitingCustomerSince: null, ...over,
+  stage: Stage.REGISTERED,
+  priority: 'NORMAL',
+  categoryId: null,
+  demand: 'REFUND',
+  receivedAt: MON_10,
+  stageEnteredAt: MON_10,
+  firstRespondedAt: null,
+  awaitingCustomerSince: null,
+  ...over,
 });
 const at = (iso: string) => new Date(iso);
 const byClock = (rows: ClockRow[]) => Object.fromEntries(rows.map((r) => [r.clock, r]));
@@ -42,7 +84,11 @@ const byClock = (rows: ClockRow[]) => Object.fromEntries(rows.map((r) => [r.cloc
 describe('matchPolicy: in order, first match wins, the default last', () => {
   it.each([
     { name: 'priority listed', s: { priority: 'URGENT', categoryId: null }, expected: 'urgent' },
-    { name: 'priority and category both fit: the earlier wins', s: { priority: 'URGENT', categoryId: 'cat-packaging' }, expected: 'urgent' },
+    {
+      name: 'priority and category both fit: the earlier wins',
+      s: { priority: 'URGENT', categoryId: 'cat-packaging' },
+      expected: 'urgent',
+    },
     { name: 'category listed', s: { priority: 'NORMAL', categoryId: 'cat-packaging' }, expected: 'packaging' },
     { name: 'no category does not fit a category condition', s: { priority: 'LOW', categoryId: null }, expected: 'default' },
     { name: 'nothing fits: the default', s: { priority: 'HIGH', categoryId: 'other' }, expected: 'default' },
@@ -58,11 +104,41 @@ describe('matchPolicy: in order, first match wins, the default last', () => {
 describe('legalDueAt: calendar days from the day after the demand, ending at local midnight', () => {
   it.each([
     { name: 'Moscow, 10 days', presented: '2026-03-01T12:00:00+03:00', days: 10, tz: 'Europe/Moscow', due: '2026-03-12T00:00:00+03:00' },
-    { name: 'Moscow, presented at 23:30 local (20:30 UTC the same day)', presented: '2026-03-01T20:30:00Z', days: 7, tz: 'Europe/Moscow', due: '2026-03-09T00:00:00+03:00' },
-    { name: 'Moscow, presented at 00:30 local (21:30 UTC the day before)', presented: '2026-02-28T21:30:00Z', days: 7, tz: 'Europe/Moscow', due: '2026-03-09T00:00:00+03:00' },
-    { name: 'across a month and year end', presented: '2026-12-25T09:00:00+03:00', days: 10, tz: 'Europe/Moscow', due: '2027-01-05T00:00:00+03:00' },
-    { name: 'Berlin, across the spring daylight-saving change', presented: '2026-03-20T10:00:00+01:00', days: 10, tz: 'Europe/Berlin', due: '2026-03-31T00:00:00+02:00' },
-    { name: 'New York, across the autumn change', presented: '2026-10-30T10:00:00-04:00', days: 7, tz: 'America/New_York', due: '2026-11-07T00:00:00-05:00' },
+    {
+      name: 'Moscow, presented at 23:30 local (20:30 UTC the same day)',
+      presented: '2026-03-01T20:30:00Z',
+      days: 7,
+      tz: 'Europe/Moscow',
+      due: '2026-03-09T00:00:00+03:00',
+    },
+    {
+      name: 'Moscow, presented at 00:30 local (21:30 UTC the day before)',
+      presented: '2026-02-28T21:30:00Z',
+      days: 7,
+      tz: 'Europe/Moscow',
+      due: '2026-03-09T00:00:00+03:00',
+    },
+    {
+      name: 'across a month and year end',
+      presented: '2026-12-25T09:00:00+03:00',
+      days: 10,
+      tz: 'Europe/Moscow',
+      due: '2027-01-05T00:00:00+03:00',
+    },
+    {
+      name: 'Berlin, across the spring daylight-saving change',
+      presented: '2026-03-20T10:00:00+01:00',
+      days: 10,
+      tz: 'Europe/Berlin',
+      due: '2026-03-31T00:00:00+02:00',
+    },
+    {
+      name: 'New York, across the autumn change',
+      presented: '2026-10-30T10:00:00-04:00',
+      days: 7,
+      tz: 'America/New_York',
+      due: '2026-11-07T00:00:00-05:00',
+    },
     { name: '45 days for repair', presented: '2026-01-10T15:00:00+03:00', days: 45, tz: 'Europe/Moscow', due: '2026-02-25T00:00:00+03:00' },
   ])('$name', ({ presented, days, tz, due }) => {
     expect(legalDueAt(new Date(presented), days, tz).toISOString()).toBe(new Date(due).toISOString());
@@ -116,7 +192,8 @@ describe('planClocks', () => {
   });
 
   it('has no legal clock for a demand without a preset', () => {
-    for (const demand of ['OTHER', null]) expect(byClock(planClocks(subject({ demand }), [], settings(), MON_10).rows).LEGAL).toBeUndefined();
+    for (const demand of ['OTHER', null])
+      expect(byClock(planClocks(subject({ demand }), [], settings(), MON_10).rows).LEGAL).toBeUndefined();
   });
 
   it('pausing stops the SLA clocks, not the legal one; resuming shifts each deadline by the paused working time', () => {
@@ -137,7 +214,10 @@ describe('planClocks', () => {
     for (const clock of [SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION, SlaTarget.STAGE]) {
       // The shift is exactly the 10 working hours paused.
       const shift = resumed[clock]!.dueAt!.getTime() - before[clock]!.dueAt!.getTime();
-      expect({ clock, workingHoursLater: workingHours(before[clock]!.dueAt!, resumed[clock]!.dueAt!) }).toEqual({ clock, workingHoursLater: 10 });
+      expect({ clock, workingHoursLater: workingHours(before[clock]!.dueAt!, resumed[clock]!.dueAt!) }).toEqual({
+        clock,
+        workingHoursLater: 10,
+      });
       expect(shift).toBeGreaterThan(0);
     }
     expect(resumed.LEGAL!.dueAt).toEqual(before.LEGAL!.dueAt);
@@ -185,7 +265,11 @@ describe('planClocks', () => {
     const first = planClocks(subject(), fired, settings(), at('2026-12-07T08:00:00Z')).rows;
     const second = byClock(planClocks(subject(), first, settings(), at('2026-12-08T08:00:00Z')).rows);
     for (const clock of [SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION, SlaTarget.STAGE]) {
-      expect({ clock, dueAt: second[clock]!.dueAt, warnAt: second[clock]!.warnAt }).toEqual({ clock, dueAt: start[clock]!.dueAt, warnAt: start[clock]!.warnAt });
+      expect({ clock, dueAt: second[clock]!.dueAt, warnAt: second[clock]!.warnAt }).toEqual({
+        clock,
+        dueAt: start[clock]!.dueAt,
+        warnAt: start[clock]!.warnAt,
+      });
     }
     expect(summarize(Object.values(second), false).slaDueAt).toEqual(summarize(Object.values(start), false).slaDueAt);
   });
@@ -211,7 +295,7 @@ describe('planClocks', () => {
     expect(resumed.RESOLUTION!.dueAt).toEqual(start.RESOLUTION!.dueAt);
   });
 
-  it('a shorter target for a clock folded past it is due when the new target ran out, counted from the clock\'s start', () => {
+  it("a shorter target for a clock folded past it is due when the new target ran out, counted from the clock's start", () => {
     const start = planClocks(subject(), [], settings(), MON_10).rows;
     const folded = planClocks(subject(), start, settings(), at('2026-12-07T08:00:00Z')).rows;
     const urgent = byClock(planClocks(subject({ priority: 'URGENT' }), folded, settings(), at('2026-12-08T08:00:00Z')).rows);
@@ -240,7 +324,12 @@ describe('dueSteps: each step at most once, the warning first', () => {
     { name: 'before the warning', now: '2026-01-01T09:59:59Z', r: row, steps: [] },
     { name: 'at the warning', now: '2026-01-01T10:00:00Z', r: row, steps: ['AT_RISK'] },
     { name: 'warned, before the deadline', now: '2026-01-01T11:00:00Z', r: { ...row, warnedAt: at('2026-01-01T10:00:00Z') }, steps: [] },
-    { name: 'at the deadline, warned', now: '2026-01-01T12:00:00Z', r: { ...row, warnedAt: at('2026-01-01T10:00:00Z') }, steps: ['BREACHED'] },
+    {
+      name: 'at the deadline, warned',
+      now: '2026-01-01T12:00:00Z',
+      r: { ...row, warnedAt: at('2026-01-01T10:00:00Z') },
+      steps: ['BREACHED'],
+    },
     { name: 'both passed while nobody ran: warning, then breach', now: '2026-01-02T00:00:00Z', r: row, steps: ['AT_RISK', 'BREACHED'] },
     { name: 'already breached', now: '2026-01-02T00:00:00Z', r: { ...row, breachedAt: at('2026-01-01T12:00:00Z') }, steps: [] },
     { name: 'paused', now: '2026-01-02T00:00:00Z', r: { ...row, warnAt: null, dueAt: null }, steps: [] },
@@ -253,9 +342,27 @@ describe('summarize', () => {
   const base = planClocks(subject(), [], settings(), MON_10).rows;
   it.each([
     { name: 'on track, the soonest deadline', rows: base, paused: false, state: SlaState.ON_TRACK, due: '2026-11-23T11:00:00Z' },
-    { name: 'one clock warned', rows: base.map((r) => (r.clock === SlaTarget.STAGE ? { ...r, warnedAt: MON_10 } : r)), paused: false, state: SlaState.AT_RISK, due: '2026-11-23T11:00:00Z' },
-    { name: 'one breached beats one warned', rows: base.map((r, i) => (i === 0 ? { ...r, breachedAt: MON_10 } : { ...r, warnedAt: MON_10 })), paused: false, state: SlaState.BREACHED, due: '2026-11-23T11:00:00Z' },
-    { name: 'only the legal clock breached: the operational state stays', rows: base.map((r) => (r.clock === SlaTarget.LEGAL ? { ...r, breachedAt: MON_10 } : r)), paused: false, state: SlaState.ON_TRACK, due: '2026-11-23T11:00:00Z' },
+    {
+      name: 'one clock warned',
+      rows: base.map((r) => (r.clock === SlaTarget.STAGE ? { ...r, warnedAt: MON_10 } : r)),
+      paused: false,
+      state: SlaState.AT_RISK,
+      due: '2026-11-23T11:00:00Z',
+    },
+    {
+      name: 'one breached beats one warned',
+      rows: base.map((r, i) => (i === 0 ? { ...r, breachedAt: MON_10 } : { ...r, warnedAt: MON_10 })),
+      paused: false,
+      state: SlaState.BREACHED,
+      due: '2026-11-23T11:00:00Z',
+    },
+    {
+      name: 'only the legal clock breached: the operational state stays',
+      rows: base.map((r) => (r.clock === SlaTarget.LEGAL ? { ...r, breachedAt: MON_10 } : r)),
+      paused: false,
+      state: SlaState.ON_TRACK,
+      due: '2026-11-23T11:00:00Z',
+    },
     { name: 'no operational clock', rows: base.filter((r) => r.clock === SlaTarget.LEGAL), paused: false, state: SlaState.NONE, due: null },
   ])('$name', ({ rows, paused, state, due }) => {
     expect(summarize(rows, paused)).toEqual({ slaState: state, slaDueAt: due ? at(due) : null });
@@ -270,7 +377,13 @@ describe('penaltyExposure: 1 % of the price per started day late', () => {
     { name: 'ten days late', now: '2026-03-22T00:00:00+03:00', closed: null, days: 10, accrued: 1255 },
     { name: 'stops at closing', now: '2026-05-01T00:00:00+03:00', closed: '2026-03-14T12:00:00+03:00', days: 3, accrued: 376.5 },
   ])('$name', ({ now, closed, days, accrued }) => {
-    expect(penaltyExposure(12550, 1, due, closed ? at(closed) : null, at(now))).toEqual({ price: 12550, percentPerDay: 1, perDay: 125.5, daysOverdue: days, accrued });
+    expect(penaltyExposure(12550, 1, due, closed ? at(closed) : null, at(now))).toEqual({
+      price: 12550,
+      percentPerDay: 1,
+      perDay: 125.5,
+      daysOverdue: days,
+      accrued,
+    });
   });
   it('is null without a price or a legal deadline', () => {
     expect(penaltyExposure(null, 1, due, null, due)).toBeNull();
@@ -280,8 +393,16 @@ describe('penaltyExposure: 1 % of the price per started day late', () => {
 
 describe('the working time used by an instant', () => {
   const row: ClockRow = {
-    clock: SlaTarget.STAGE, stage: Stage.ANALYSIS, startedAt: MON_10, budgetMs: 8 * H, consumedMs: 3 * H,
-    runningSince: at('2026-11-23T10:00:00Z'), warnAt: null, dueAt: null, warnedAt: null, breachedAt: null,
+    clock: SlaTarget.STAGE,
+    stage: Stage.ANALYSIS,
+    startedAt: MON_10,
+    budgetMs: 8 * H,
+    consumedMs: 3 * H,
+    runningSince: at('2026-11-23T10:00:00Z'),
+    warnAt: null,
+    dueAt: null,
+    warnedAt: null,
+    breachedAt: null,
   };
 
   it('adds the working time since the clock last ran, and counts back for an earlier instant (a replay of the past)', () => {
@@ -316,10 +437,23 @@ describe('stoppedClocks (the outcomes kept for analysis)', () => {
   it('keeps nothing for clocks that go on, and the outcome of each clock that stops', () => {
     expect(stoppedClocks(running, running, MOSCOW_HOURS, at('2026-11-23T09:00:00Z'), legal)).toEqual([]);
     // Moved on to ANALYSIS two working hours later: the REGISTERED stage clock stops, met.
-    const next = planClocks(subject({ stage: Stage.ANALYSIS, stageEnteredAt: at('2026-11-23T09:00:00Z') }), running, settings(), at('2026-11-23T09:00:00Z')).rows;
-    expect(stoppedClocks(running, next, MOSCOW_HOURS, at('2026-11-23T09:00:00Z'), legal)).toEqual([expect.objectContaining({
-      clock: SlaTarget.STAGE, stage: Stage.REGISTERED, budgetMs: 8 * H, consumedMs: 2 * H, met: true, breachedAt: null, penalty: null,
-    })]);
+    const next = planClocks(
+      subject({ stage: Stage.ANALYSIS, stageEnteredAt: at('2026-11-23T09:00:00Z') }),
+      running,
+      settings(),
+      at('2026-11-23T09:00:00Z'),
+    ).rows;
+    expect(stoppedClocks(running, next, MOSCOW_HOURS, at('2026-11-23T09:00:00Z'), legal)).toEqual([
+      expect.objectContaining({
+        clock: SlaTarget.STAGE,
+        stage: Stage.REGISTERED,
+        budgetMs: 8 * H,
+        consumedMs: 2 * H,
+        met: true,
+        breachedAt: null,
+        penalty: null,
+      }),
+    ]);
   });
 
   it('at closing: a clock over its budget is missed, breached when it fell due; the legal deadline late with its penalty', () => {
@@ -329,12 +463,28 @@ describe('stoppedClocks (the outcomes kept for analysis)', () => {
     const stage = running.find((r) => r.clock === SlaTarget.STAGE)!;
     expect(outcomes.STAGE).toMatchObject({ met: false, breachedAt: stage.dueAt, budgetMs: 8 * H });
     expect(outcomes.STAGE!.consumedMs).toBeGreaterThan(8 * H);
-    expect(outcomes.LEGAL).toMatchObject({ met: false, breachedAt: legalDueAt(MON_10, 10, 'Europe/Moscow'), consumedMs: null, penalty: 200 });
+    expect(outcomes.LEGAL).toMatchObject({
+      met: false,
+      breachedAt: legalDueAt(MON_10, 10, 'Europe/Moscow'),
+      consumedMs: null,
+      penalty: 200,
+    });
   });
 
   it('a paused clock counts only the time it ran, whenever it stops', () => {
-    const paused = planClocks(subject({ awaitingCustomerSince: at('2026-11-23T08:00:00Z') }), running, settings(), at('2026-11-23T08:00:00Z')).rows;
-    const [resolution] = stoppedClocks(paused.filter((r) => r.clock === SlaTarget.RESOLUTION), [], MOSCOW_HOURS, at('2026-12-20T00:00:00Z'), legal);
+    const paused = planClocks(
+      subject({ awaitingCustomerSince: at('2026-11-23T08:00:00Z') }),
+      running,
+      settings(),
+      at('2026-11-23T08:00:00Z'),
+    ).rows;
+    const [resolution] = stoppedClocks(
+      paused.filter((r) => r.clock === SlaTarget.RESOLUTION),
+      [],
+      MOSCOW_HOURS,
+      at('2026-12-20T00:00:00Z'),
+      legal,
+    );
     expect(resolution).toMatchObject({ consumedMs: H, met: true });
   });
 });

@@ -44,7 +44,8 @@ export class BusinessCalendarInput {
 
   @Field(() => [String], {
     nullable: true,
-    description: "Local dates 'YYYY-MM-DD' without working time. Omitted: a new calendar gets the public holidays of the company's country for this year and next; a changed one keeps its own",
+    description:
+      "Local dates 'YYYY-MM-DD' without working time. Omitted: a new calendar gets the public holidays of the company's country for this year and next; a changed one keeps its own",
   })
   @IsOptional()
   @ArrayMaxSize(400)
@@ -53,7 +54,8 @@ export class BusinessCalendarInput {
 
   @Field(() => [String], {
     nullable: true,
-    description: "Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days). Omitted: as for holidays",
+    description:
+      "Local dates 'YYYY-MM-DD' that are working days whatever their weekday (transferred working days). Omitted: as for holidays",
   })
   @IsOptional()
   @ArrayMaxSize(100)

@@ -17,7 +17,7 @@ describe('attemptError: why an attempt got no answer, as a code and the detail t
     [errno('EAI_AGAIN', 'getaddrinfo EAI_AGAIN shop.example'), WebhookAttemptError.DNS],
     [errno('CERT_HAS_EXPIRED', 'certificate has expired'), WebhookAttemptError.TLS],
     [errno('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'), WebhookAttemptError.TLS],
-    [errno('ERR_TLS_CERT_ALTNAME_INVALID', 'Hostname/IP does not match certificate\'s altnames'), WebhookAttemptError.TLS],
+    [errno('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"), WebhookAttemptError.TLS],
     [errno('EPROTO', 'ssl3_get_record:wrong version number'), WebhookAttemptError.TLS],
     [new ForbiddenAddressError('rebind.test resolved to 127.0.0.1, which webhooks may not reach'), WebhookAttemptError.ADDRESS_NOT_ALLOWED],
     [new Error('something nobody expected'), WebhookAttemptError.OTHER],

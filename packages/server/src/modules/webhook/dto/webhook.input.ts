@@ -35,7 +35,10 @@ export class UpdateWebhookEndpointInput {
   @ArrayMinSize(1, { message: 'choose at least one event type' })
   eventTypes?: WebhookEventType[] | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Enabling again clears a FAILING state; deliveries waiting meanwhile are then sent' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Enabling again clears a FAILING state; deliveries waiting meanwhile are then sent',
+  })
   @IsOptional()
   enabled?: boolean | null;
 }
