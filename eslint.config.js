@@ -6,12 +6,16 @@
 //
 // Only rules that need no type information are enabled, so the whole repository lints
 // in seconds.
+//
+// Prettier lays the code out (`.prettierrc.json`); `pnpm lint` checks it after ESLint, and
+// `pnpm format` writes it.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
+import prettier from 'eslint-config-prettier/flat';
 
 export default defineConfig(
   {
@@ -58,18 +62,6 @@ export default defineConfig(
         sourceType: 'module',
       },
     },
-    rules: {
-      // Templates keep short elements and their attributes on one line (lines up to ~140 columns);
-      // these layout rules would reflow some 1,500 template lines without finding anything wrong.
-      'vue/max-attributes-per-line': 'off',
-      'vue/singleline-html-element-content-newline': 'off',
-      'vue/multiline-html-element-content-newline': 'off',
-      'vue/html-indent': 'off',
-      'vue/html-closing-bracket-newline': 'off',
-      'vue/first-attribute-linebreak': 'off',
-      // The templates write void elements as `<input />`, as Prettier does; keep that rather than `<input>`.
-      'vue/html-self-closing': ['warn', { html: { void: 'always', normal: 'always', component: 'always' }, svg: 'always', math: 'always' }],
-    },
   },
   {
     // The page measurements pass functions to page.evaluate(), which run in the browser.
@@ -85,4 +77,6 @@ export default defineConfig(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  // Layout is Prettier's (`.prettierrc.json`, checked by `pnpm lint`): the layout rules of the sets above are off.
+  prettier,
 );
