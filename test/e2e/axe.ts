@@ -13,10 +13,16 @@ export interface Violation {
 }
 
 /**
- * Runs axe-core on the page as it is now and returns its critical and serious
- * WCAG 2.1 AA violations (moderate and minor ones are not reported).
+ * Runs axe-core on the page once its transitions and animations have ended (up to 5 s; endless ones, a
+ * spinner's, are not waited for) and returns its critical and serious WCAG 2.1 AA violations (moderate and
+ * minor ones are not reported). Halfway through a toast's fade-in its text is too faint, which is not what
+ * a reader sees.
  */
 export async function violations(page: Page): Promise<Violation[]> {
+  await page.evaluate(async () => {
+    const ending = document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity);
+    await Promise.race([Promise.allSettled(ending.map((a) => a.finished)), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  });
   // Evaluated, not added as a <script>: the pages' Content-Security-Policy forbids inline scripts (rightly).
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
   const found = await page.evaluate(async (tags) => {
