@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoServer, type ServerProcess } from '../server-process.js';
 
@@ -9,7 +10,11 @@ export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`console e2e tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 export const consoleBuilt = existsSync(new URL('../../../packages/console/dist/index.html', import.meta.url));
-export const screenshotDir = new URL('../../../docs/screenshots/', import.meta.url).pathname;
+/**
+ * Where the tests' screenshots go: a temporary folder, so that a test run changes no file of the repository;
+ * `pnpm screenshots` at the root points it at docs/screenshots to take the docs' pictures again.
+ */
+export const screenshotDir = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : join(tmpdir(), 'reclaim-screenshots');
 
 export interface ConsoleBrowser {
   browser: Browser;
