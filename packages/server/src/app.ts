@@ -19,6 +19,7 @@ import { mailLogPurgeJob } from './modules/mail/mail.purge.js';
 import { webhookLogPurgeJob } from './modules/webhook/webhook.purge.js';
 import { outboxPurgeJob } from './realtime/outbox.purge.js';
 import { unconfirmedCompanyPurgeJob } from './modules/tenant/tenant.purge.js';
+import { deletionReminderJob } from './modules/account/deletion-reminder.js';
 import { UploadSlots } from './modules/attachment/upload-slots.js';
 import { Realtime } from './realtime/index.js';
 import { RETENTION_DEFAULTS, UPLOAD_DEFAULTS, type Config } from './config.js';
@@ -47,8 +48,7 @@ export interface App {
   realtime: Realtime;
   /** Fires SLA warnings and breaches; null when SLA_SCHEDULER=0. */
   scheduler: SlaScheduler | null;
-  /** Deletes uploads never linked in time. */
-  /** Deletes what outlived its time: uploads never linked, old mail and webhook logs. */
+  /** Deletes what outlived its time: uploads never linked, old mail and webhook logs, published outbox events, companies never confirmed (reminded a week before). */
   purge: Purge;
   /** Sends webhook deliveries (docs/integrations.md). */
   webhooks: WebhookWorker;
@@ -249,9 +249,9 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
       ...(mailLogDays ? [mailLogPurgeJob(mailLogDays * DAY)] : []),
       ...(webhookLogDays ? [webhookLogPurgeJob(webhookLogDays * DAY)] : []),
       outboxPurgeJob(),
-      ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays, realtime)] : []),
+      ...(unconfirmedCompanyDays ? [unconfirmedCompanyPurgeJob(unconfirmedCompanyDays, realtime), deletionReminderJob(deps.accounts)] : []),
     ],
-    { intervalMs: 60_000, batchSize: 200 },
+    { intervalMs: 60_000, batchSize: 200, mailLinks },
   );
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.

@@ -384,6 +384,42 @@ describe("a new company's admin address", () => {
     expect((await write()).accepted).toEqual([`${t.slug}@mail.reclaim.test`]);
     customer.close();
   });
+
+  it('is asked for again, once, a week before the company would be deleted, saying when, in its language and time zone', async () => {
+    const DAY = 86_400_000;
+    const [email, younger] = [address(), address()];
+    const t = await fx.tenant(undefined, 'Delta', email, { locale: 'en', timeZone: 'Asia/Tokyo' }, { unconfirmed: true });
+    const y = await fx.tenant(undefined, 'Epsilon', younger, { locale: 'ru' }, { unconfirmed: true });
+    const first = await mailTo(email);
+    await mailTo(younger);
+    await Promise.all([recorded(email), recorded(younger)]);
+    // Signed up 24 days ago: deleted in 6 days (UNCONFIRMED_COMPANY_DAYS, 30), due the reminder since its 23rd day; the other 22 days ago.
+    const signedUp = new Date(Date.now() - 24 * DAY);
+    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [t.tenantId, signedUp]);
+    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [y.tenantId, new Date(Date.now() - 22 * DAY)]);
+
+    // The node's purge looks twice at the same moment, as two nodes would, and then again: one reminder.
+    const reminders = () => server.app.purge.stats.byJob['unconfirmed company reminder'] ?? NaN;
+    const before = reminders();
+    await Promise.all([server.app.purge.purgeAll(), server.app.purge.purgeAll()]);
+    await server.app.purge.purgeAll();
+    expect(reminders() - before).toBe(1);
+    const reminder = await mailTo(email, 2);
+    await recorded(email, 2);
+    expect({ to: sink.to(email).length, younger: sink.to(younger).length }).toEqual({ to: 2, younger: 1 });
+    expect(reminder.parsed.subject).toBe('Reminder: confirm your address for Delta');
+    const moment = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Tokyo' });
+    expect(reminder.parsed.text).toContain(
+      `If the address is not confirmed by ${moment.format(new Date(signedUp.getTime() + 30 * DAY))}, the company will be deleted with everything in it.`,
+    );
+    // The mail at sign-up said when, too.
+    expect(first.parsed.text).toMatch(/If the address is not confirmed by .+, the company will be deleted with everything in it\./);
+    // Its link confirms the address, and the company is kept.
+    expect(ok(await server.staff(CONFIRM, { input: { tenantSlug: t.slug, token: linkIn(reminder).token } })).confirmAddress).toBe(true);
+    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [t.tenantId, new Date(Date.now() - 40 * DAY)]);
+    await server.app.purge.purgeAll();
+    expect(ok(await server.staff('{ tenant { addressConfirmed } }', {}, t.adminToken)).tenant.addressConfirmed).toBe(true);
+  });
 });
 
 describe('password reset limits', () => {

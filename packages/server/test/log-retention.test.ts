@@ -162,7 +162,7 @@ describe('the log retention', () => {
         [t.tenantId, ago(5000)],
       );
       expect(await keep.app.purge.purgeAll()).toBe(0);
-      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload', 'outbox', 'unconfirmed company']);
+      expect(Object.keys(keep.app.purge.stats.byJob)).toEqual(['upload', 'outbox', 'unconfirmed company', 'unconfirmed company reminder']);
       const [{ n }] = await keep.dataSource.query(
         `SELECT count(*)::int AS n FROM outbound_mails WHERE tenant_id = $1 AND created_at < now() - interval '1000 days'`,
         [t.tenantId],

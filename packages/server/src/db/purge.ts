@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { RequestContext } from '../graphql/context.js';
+import type { MailLinks } from '../modules/mail/mail-links.js';
 import { log } from '../ops/log.js';
 import { inTenant } from './unit-of-work.js';
 
@@ -20,6 +21,8 @@ export interface PurgeOptions {
   intervalMs: number;
   /** Rows deleted per transaction. */
   batchSize: number;
+  /** For jobs that write mail with links (deletion-reminder.ts). */
+  mailLinks?: MailLinks;
 }
 
 /**
@@ -108,7 +111,8 @@ export class Purge {
           deleted = await inTenant(
             this.dataSource,
             tenantId,
-            (manager, uow) => job.purge(new RequestContext(tenantId, null, manager, uow), now, this.options.batchSize),
+            (manager, uow) =>
+              job.purge(new RequestContext(tenantId, null, manager, uow, undefined, this.options.mailLinks), now, this.options.batchSize),
             { job: 'purge' },
           );
         } catch (err) {

@@ -34,6 +34,7 @@ import { LogRetention1764760000000 } from './1764760000000-log-retention.js';
 import { OutboxPurge1764770000000 } from './1764770000000-outbox-purge.js';
 import { UnconfirmedCompanies1764780000000 } from './1764780000000-unconfirmed-companies.js';
 import { DefinerReads1764790000000 } from './1764790000000-definer-reads.js';
+import { DeletionReminder1764810000000 } from './1764810000000-deletion-reminder.js';
 import { ErrorCodesAgain1764800000000 } from './1764800000000-error-codes-again.js';
 import { MailKinds1764645000000 } from './1764645000000-mail-kinds.js';
 import { StaffNotifications1764660000000 } from './1764660000000-staff-notifications.js';
@@ -87,4 +88,5 @@ export const migrations = [
   UnconfirmedCompanies1764780000000,
   DefinerReads1764790000000,
   ErrorCodesAgain1764800000000,
+  DeletionReminder1764810000000,
 ];

@@ -12,9 +12,13 @@ export interface AccountMailValues {
   link: string;
   expiresAt: Date;
   timeZone: string;
+  /** When the company is deleted if its address is still unconfirmed (address confirmations only). */
+  deletesAt?: Date;
+  /** Sent again by itself, a week before that deletion (address confirmations only). */
+  reminder?: boolean;
 }
 
-type Texts = { subject: (v: AccountMailValues) => string; body: (v: AccountMailValues, until: string) => string };
+type Texts = { subject: (v: AccountMailValues) => string; body: (v: AccountMailValues, until: string, deletes?: string) => string };
 
 /** The account mails' texts in both languages; the company's language picks one. */
 const TEXTS: Record<'ru' | 'en', Record<AccountMailKind, Texts>> = {
@@ -34,11 +38,12 @@ const TEXTS: Record<'ru' | 'en', Record<AccountMailKind, Texts>> = {
         'Если вы не просили сменить пароль, ничего не делайте: прежний пароль продолжает действовать.\n',
     },
     [MailKind.ADDRESS_CONFIRMATION]: {
-      subject: (v) => `Подтвердите адрес для ${v.company}`,
-      body: (v, until) =>
+      subject: (v) => `${v.reminder ? 'Напоминание: п' : 'П'}одтвердите адрес для ${v.company}`,
+      body: (v, until, deletes) =>
         `Здравствуйте, ${v.name}!\n\nКомпания «${v.company}» зарегистрирована в Reclaim с этим адресом администратора.\n\n` +
         `Подтвердите адрес по ссылке (до ${until}):\n${v.link}\n\n` +
-        'Пока адрес не подтверждён, компания не может приглашать сотрудников и получать почту.\n',
+        'Пока адрес не подтверждён, компания не может приглашать сотрудников и получать почту.\n' +
+        (deletes ? `Если адрес не подтвердить до ${deletes}, компания будет удалена со всеми данными.\n` : ''),
     },
   },
   en: {
@@ -57,23 +62,24 @@ const TEXTS: Record<'ru' | 'en', Record<AccountMailKind, Texts>> = {
         'If you did not ask for this, do nothing: your password stays as it is.\n',
     },
     [MailKind.ADDRESS_CONFIRMATION]: {
-      subject: (v) => `Confirm your address for ${v.company}`,
-      body: (v, until) =>
+      subject: (v) => `${v.reminder ? 'Reminder: c' : 'C'}onfirm your address for ${v.company}`,
+      body: (v, until, deletes) =>
         `Hello ${v.name},\n\n${v.company} signed up to Reclaim with this address as its admin's.\n\n` +
         `Confirm the address with this link (until ${until}):\n${v.link}\n\n` +
-        'Until the address is confirmed the company cannot invite staff nor receive mail.\n',
+        'Until the address is confirmed the company cannot invite staff nor receive mail.\n' +
+        (deletes ? `If the address is not confirmed by ${deletes}, the company will be deleted with everything in it.\n` : ''),
     },
   },
 };
 
-/** The subject and text of an account mail, in `locale` (ru unless en), the expiry in the company's time zone. */
+/** The subject and text of an account mail, in `locale` (ru unless en), its moments in the company's time zone. */
 export function accountMail(kind: AccountMailKind, locale: string, v: AccountMailValues): { subject: string; text: string } {
   const lang = locale === 'en' ? 'en' : 'ru';
-  const until = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
+  const moment = new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', {
     dateStyle: 'long',
     timeStyle: 'short',
     timeZone: v.timeZone,
-  }).format(v.expiresAt);
+  });
   const texts = TEXTS[lang][kind];
-  return { subject: texts.subject(v), text: texts.body(v, until) };
+  return { subject: texts.subject(v), text: texts.body(v, moment.format(v.expiresAt), v.deletesAt && moment.format(v.deletesAt)) };
 }

@@ -7,7 +7,7 @@ import { Tenant } from '../tenant/tenant.entity.js';
 import { insertUser, type Session } from '../tenant/tenant.service.js';
 import { User } from '../user/user.entity.js';
 import { refuseTakenEmail, setDepartments } from '../user/user.service.js';
-import { accountMail, type AccountMailKind } from './account-mail.js';
+import { accountMail, type AccountMailKind, type AccountMailValues } from './account-mail.js';
 import { issueLink, LinkPurpose, redeemLink, revokeLinks, useUpLinks } from './account-links.js';
 import { RateLimiter } from '../../http/rate-limiter.js';
 import { RETENTION_DEFAULTS } from '../../config.js';
@@ -65,7 +65,13 @@ export async function requireConfirmedAddress(ctx: RequestContext): Promise<void
 }
 
 /** Writes a one-time link of `purpose` for `user` and the mail that carries it (blanked once sent), in the caller's transaction. */
-async function mailLink(ctx: RequestContext, user: User, purpose: LinkPurpose, ttlSeconds: number, inviter?: string): Promise<void> {
+async function mailLink(
+  ctx: RequestContext,
+  user: User,
+  purpose: LinkPurpose,
+  ttlSeconds: number,
+  values: Pick<AccountMailValues, 'inviter' | 'deletesAt' | 'reminder'> = {},
+): Promise<void> {
   const tenant = await tenantOf(ctx);
   const { token, expiresAt } = await issueLink(ctx, purpose, user.id, ttlSeconds);
   const base = ctx.mailLinks?.publicUrl;
@@ -75,7 +81,7 @@ async function mailLink(ctx: RequestContext, user: User, purpose: LinkPurpose, t
   const { subject, text } = accountMail(kind, tenant.locale, {
     name: user.name,
     company: tenant.name,
-    inviter,
+    ...values,
     link,
     expiresAt,
     timeZone: tenant.timeZone,
@@ -95,7 +101,7 @@ export async function inviteUser(ctx: RequestContext, input: Invitation, setting
   const user = await insertUser(ctx, { ...input, password: null });
   await setDepartments(ctx, user.id, input.departmentIds ?? []);
   const inviter = await ctx.manager.findOneBy(User, { id: ctx.staff.userId });
-  await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, inviter?.name);
+  await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, { inviter: inviter?.name });
   await spendInvitation(ctx, settings);
   return user;
 }
@@ -131,7 +137,7 @@ export async function resendInvitation(ctx: RequestContext, userId: string, sett
   const user = await invitedUser(ctx, userId);
   if (!user.active) await ctx.manager.update(User, { id: user.id }, { active: true });
   const inviter = await ctx.manager.findOneBy(User, { id: ctx.staff.userId });
-  await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, inviter?.name);
+  await mailLink(ctx, user, LinkPurpose.INVITATION, settings.invitationTtlSeconds, { inviter: inviter?.name });
   await spendInvitation(ctx, settings);
   return { ...user, active: true };
 }
@@ -190,10 +196,16 @@ export async function requestPasswordReset(ctx: RequestContext | null, email: st
 }
 
 /**
- * Writes the mail that asks `admin` to confirm their address, unless the company's address is confirmed (false).
- * The link works no longer than the company lives unconfirmed (UNCONFIRMED_COMPANY_DAYS after signing up).
+ * Writes the mail that asks `admin` to confirm their address, unless the company's address is confirmed (false);
+ * it says when the company is deleted if it stays unconfirmed, and the link works no longer than that
+ * (UNCONFIRMED_COMPANY_DAYS after signing up). `reminder`: sent by itself, a week before (remindOfDeletion).
  */
-export async function sendAddressConfirmation(ctx: RequestContext, admin: User, settings: AccountSettings): Promise<boolean> {
+export async function sendAddressConfirmation(
+  ctx: RequestContext,
+  admin: User,
+  settings: AccountSettings,
+  reminder = false,
+): Promise<boolean> {
   const tenant = await ctx.manager.findOne(Tenant, { where: { id: ctx.tenantId }, lock: { mode: 'pessimistic_write' } });
   if (!tenant || tenant.addressConfirmedAt) return false;
   const deletion = deletionIfUnconfirmed(tenant.createdAt, settings.unconfirmedCompanyDays);
@@ -201,8 +213,34 @@ export async function sendAddressConfirmation(ctx: RequestContext, admin: User, 
     settings.addressConfirmationTtlSeconds,
     deletion ? Math.max(60, Math.floor((deletion.getTime() - Date.now()) / 1000)) : Infinity,
   );
-  await mailLink(ctx, admin, LinkPurpose.ADDRESS_CONFIRMATION, ttlSeconds);
+  await mailLink(ctx, admin, LinkPurpose.ADDRESS_CONFIRMATION, ttlSeconds, { deletesAt: deletion ?? undefined, reminder });
   return true;
+}
+
+/**
+ * Sends the admin of a company still unconfirmed, signed up before `signedUpBefore` and not yet due for deletion
+ * (`deletedBefore`), the confirmation again, saying when the company will be deleted (deletion-reminder.ts). Once:
+ * the company's row, locked first as by the confirmation and the deletion, records it, so a second node looking
+ * at the same moment waits and finds it done. False when there was nothing to send.
+ */
+export async function remindOfDeletion(
+  ctx: RequestContext,
+  { signedUpBefore, deletedBefore }: { signedUpBefore: Date; deletedBefore: Date },
+  settings: AccountSettings,
+): Promise<boolean> {
+  const due = await ctx.query<{ id: string }>(
+    `WITH told AS (
+       UPDATE tenants SET deletion_reminded_at = now()
+        WHERE id = app_tenant_id() AND address_confirmed_at IS NULL AND deletion_reminded_at IS NULL
+          AND created_at < $1 AND created_at >= $2
+        RETURNING id
+     ) SELECT id FROM told`,
+    [signedUpBefore, deletedBefore],
+  );
+  if (due.length === 0) return false;
+  // No one can be added to a company before its address is confirmed: its one user is the admin who signed it up.
+  const [admin] = await ctx.manager.find(User, { order: { createdAt: 'ASC' }, take: 1 });
+  return admin ? sendAddressConfirmation(ctx, admin, settings, true) : false;
 }
 
 /** Sends the confirmation again, to the signed-in admin's address; false when the address is confirmed already. */

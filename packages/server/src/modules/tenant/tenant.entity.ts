@@ -58,4 +58,8 @@ export class Tenant {
   /** When the first admin confirmed their address (ADDRESS_CONFIRMATION); until then the company cannot invite staff nor receive mail. */
   @Column('timestamptz', { nullable: true })
   addressConfirmedAt!: Date | null;
+
+  /** When the admin of a company still unconfirmed was reminded, a week before its deletion (sent once). */
+  @Column('timestamptz', { nullable: true })
+  deletionRemindedAt!: Date | null;
 }

@@ -24,4 +24,18 @@ describe('account mails', () => {
     expect(en.text).toMatch(/until 9 December 2026( at|,) 21:30/);
     expect(accountMail(MailKind.ADDRESS_CONFIRMATION, 'de', values).subject).toBe('Подтвердите адрес для Acme');
   });
+
+  it('ask to confirm the address saying when the company is deleted if it stays unconfirmed; a reminder says it is one', () => {
+    const deletesAt = new Date('2027-01-05T21:30:00Z');
+    const ru = accountMail(MailKind.ADDRESS_CONFIRMATION, 'ru', { ...values, deletesAt, reminder: true });
+    expect(ru.subject).toBe('Напоминание: подтвердите адрес для Acme');
+    expect(ru.text).toMatch(/Если адрес не подтвердить до 6 января 2027 г\.,? (в )?00:30, компания будет удалена со всеми данными\./);
+    const en = accountMail(MailKind.ADDRESS_CONFIRMATION, 'en', { ...values, timeZone: 'Europe/London', deletesAt });
+    expect(en.subject).toBe('Confirm your address for Acme');
+    expect(en.text).toMatch(
+      /If the address is not confirmed by 5 January 2027( at|,) 21:30, the company will be deleted with everything in it\./,
+    );
+    // Where the service keeps unconfirmed companies, no word of a deletion.
+    expect(accountMail(MailKind.ADDRESS_CONFIRMATION, 'en', values).text).not.toMatch(/deleted/);
+  });
 });
