@@ -37,7 +37,7 @@ describe("the unconfirmed company's banner", () => {
   it("says in Russian by when, in the company's time zone, the address must be confirmed or the company is deleted", async () => {
     const el = await banner('ru', '2026-12-31T15:30:00Z');
     expect(el.querySelector('[data-test=deletion-date]')!.textContent).toBe(
-      'Если адрес не подтвердить до 1 янв. 2027 г., 01:30, компания будет удалена со всеми данными.',
+      'Если адрес не будет подтверждён до 1 янв. 2027 г., 01:30, компания будет удалена вместе со всеми данными.',
     );
   });
 

@@ -390,23 +390,35 @@ describe("a new company's admin address", () => {
     const [email, younger] = [address(), address()];
     const t = await fx.tenant(undefined, 'Delta', email, { locale: 'en', timeZone: 'Asia/Tokyo' }, { unconfirmed: true });
     const y = await fx.tenant(undefined, 'Epsilon', younger, { locale: 'ru' }, { unconfirmed: true });
+    const lastMinute = address();
+    const z = await fx.tenant(undefined, 'Zeta', lastMinute, { locale: 'ru' }, { unconfirmed: true });
     const first = await mailTo(email);
-    await mailTo(younger);
-    await Promise.all([recorded(email), recorded(younger)]);
-    // Signed up 24 days ago: deleted in 6 days (UNCONFIRMED_COMPANY_DAYS, 30), due the reminder since its 23rd day; the other 22 days ago.
+    await Promise.all([mailTo(younger), mailTo(lastMinute)]);
+    await Promise.all([recorded(email), recorded(younger), recorded(lastMinute)]);
+    // Counted before either is due, so that a pass of the server's own timer counts too.
+    const reminders = () => server.app.purge.stats.byJob['unconfirmed company reminder'] ?? NaN;
+    const before = reminders();
+    // Signed up 24 days ago: deleted in 6 days (UNCONFIRMED_COMPANY_DAYS, 30), due the reminder since its 23rd day. Not reminded: one
+    // signed up 22 days ago, and one to be deleted in half an hour (a reminder could not be acted on).
     const signedUp = new Date(Date.now() - 24 * DAY);
     await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [t.tenantId, signedUp]);
     await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [y.tenantId, new Date(Date.now() - 22 * DAY)]);
+    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [
+      z.tenantId,
+      new Date(Date.now() - 30 * DAY + 1_800_000),
+    ]);
 
     // The node's purge looks twice at the same moment, as two nodes would, and then again: one reminder.
-    const reminders = () => server.app.purge.stats.byJob['unconfirmed company reminder'] ?? NaN;
-    const before = reminders();
     await Promise.all([server.app.purge.purgeAll(), server.app.purge.purgeAll()]);
     await server.app.purge.purgeAll();
     expect(reminders() - before).toBe(1);
     const reminder = await mailTo(email, 2);
     await recorded(email, 2);
-    expect({ to: sink.to(email).length, younger: sink.to(younger).length }).toEqual({ to: 2, younger: 1 });
+    expect({ to: sink.to(email).length, younger: sink.to(younger).length, lastMinute: sink.to(lastMinute).length }).toEqual({
+      to: 2,
+      younger: 1,
+      lastMinute: 1,
+    });
     expect(reminder.parsed.subject).toBe('Reminder: confirm your address for Delta');
     const moment = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Tokyo' });
     expect(reminder.parsed.text).toContain(

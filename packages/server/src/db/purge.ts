@@ -12,7 +12,10 @@ export interface PurgeJob {
   everyMs: number;
   /** The companies with rows past their time: ids only, from a SECURITY DEFINER function (the node reads no company's rows). */
   tenants(dataSource: DataSource, now: number): Promise<string[]>;
-  /** Deletes up to `limit` of the company's rows past their time, in the caller's transaction (claimed SKIP LOCKED where it can); how many. */
+  /**
+   * Deletes up to `limit` of the company's rows past their time, in the caller's transaction (claimed SKIP LOCKED where it can); how
+   * many. The deletion's reminder (deletion-reminder.ts) sends a mail instead, and counts it.
+   */
   purge(ctx: RequestContext, now: number, limit: number): Promise<number>;
 }
 
@@ -27,7 +30,8 @@ export interface PurgeOptions {
 
 /**
  * Deletes what has outlived its time (uploads never linked, old mail and
- * webhook logs, published outbox events, companies never confirmed), on
+ * webhook logs, published outbox events, companies never confirmed, whose
+ * admins it reminds a week before), on
  * every node, the way the SLA scheduler fires clocks: each job names the
  * companies with work, and each company's rows are deleted in its own
  * transactions under row-level security, claimed with FOR UPDATE SKIP

@@ -218,14 +218,14 @@ export async function sendAddressConfirmation(
 }
 
 /**
- * Sends the admin of a company still unconfirmed, signed up before `signedUpBefore` and not yet due for deletion
- * (`deletedBefore`), the confirmation again, saying when the company will be deleted (deletion-reminder.ts). Once:
- * the company's row, locked first as by the confirmation and the deletion, records it, so a second node looking
- * at the same moment waits and finds it done. False when there was nothing to send.
+ * Sends the admin of a company still unconfirmed, signed up between `signedUpAfter` and `signedUpBefore`, the
+ * confirmation again, saying when the company will be deleted (deletion-reminder.ts). Once: the company's row,
+ * locked first as by the confirmation and the deletion, records it in the same transaction as the mail, so a
+ * second node looking at the same moment waits and finds it done. False when there was nothing to send.
  */
 export async function remindOfDeletion(
   ctx: RequestContext,
-  { signedUpBefore, deletedBefore }: { signedUpBefore: Date; deletedBefore: Date },
+  { signedUpBefore, signedUpAfter }: { signedUpBefore: Date; signedUpAfter: Date },
   settings: AccountSettings,
 ): Promise<boolean> {
   const due = await ctx.query<{ id: string }>(
@@ -235,12 +235,14 @@ export async function remindOfDeletion(
           AND created_at < $1 AND created_at >= $2
         RETURNING id
      ) SELECT id FROM told`,
-    [signedUpBefore, deletedBefore],
+    [signedUpBefore, signedUpAfter],
   );
   if (due.length === 0) return false;
   // No one can be added to a company before its address is confirmed: its one user is the admin who signed it up.
   const [admin] = await ctx.manager.find(User, { order: { createdAt: 'ASC' }, take: 1 });
-  return admin ? sendAddressConfirmation(ctx, admin, settings, true) : false;
+  // Never recorded as reminded without the mail: the transaction is undone, and the purge logs and counts the failure.
+  if (!admin || !(await sendAddressConfirmation(ctx, admin, settings, true))) throw new Error('no admin to remind of the deletion');
+  return true;
 }
 
 /** Sends the confirmation again, to the signed-in admin's address; false when the address is confirmed already. */

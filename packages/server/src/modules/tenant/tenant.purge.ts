@@ -9,6 +9,11 @@ export function deletionIfUnconfirmed(createdAt: Date, days: number): Date | nul
   return days ? new Date(createdAt.getTime() + days * DAY_MS) : null;
 }
 
+/** The moment a company must have signed up before to be `days` old at `now` (ms). */
+export function signedUpBefore(now: number, days: number): Date {
+  return new Date(now - days * DAY_MS);
+}
+
 /**
  * Companies whose first admin has not confirmed the address `days` after
  * signing up (UNCONFIRMED_COMPANY_DAYS), deleted with everything they hold
@@ -22,20 +27,21 @@ export function deletionIfUnconfirmed(createdAt: Date, days: number): Date | nul
  * the deletion has minutes.
  */
 export function unconfirmedCompanyPurgeJob(days: number, sessions?: SessionEnder): PurgeJob {
-  const signedUpBefore = (now: number) => new Date(now - days * DAY_MS);
   return {
     name: 'unconfirmed company',
     everyMs: 3600_000,
     async tenants(dataSource, now) {
       const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_unconfirmed_tenants($1)', [
-        signedUpBefore(now),
+        signedUpBefore(now, days),
       ]);
       return rows.map((r) => r.tenant_id);
     },
     async purge(ctx, now) {
       await ctx.query(`SET LOCAL statement_timeout = '15min'`);
       const staff = await ctx.query<{ id: string; credentials_version: number }>('SELECT id, credentials_version FROM users');
-      const [{ deleted }] = await ctx.query<{ deleted: boolean }>('SELECT delete_unconfirmed_tenant($1) AS deleted', [signedUpBefore(now)]);
+      const [{ deleted }] = await ctx.query<{ deleted: boolean }>('SELECT delete_unconfirmed_tenant($1) AS deleted', [
+        signedUpBefore(now, days),
+      ]);
       if (!deleted) return 0;
       log.info(`deleted company ${ctx.tenantId}: its address was not confirmed within ${days} days of signing up`);
       ctx.afterCommit(() => {

@@ -29,7 +29,9 @@ describe('account mails', () => {
     const deletesAt = new Date('2027-01-05T21:30:00Z');
     const ru = accountMail(MailKind.ADDRESS_CONFIRMATION, 'ru', { ...values, deletesAt, reminder: true });
     expect(ru.subject).toBe('Напоминание: подтвердите адрес для Acme');
-    expect(ru.text).toMatch(/Если адрес не подтвердить до 6 января 2027 г\.,? (в )?00:30, компания будет удалена со всеми данными\./);
+    expect(ru.text).toMatch(
+      /Если адрес не будет подтверждён до 6 января 2027 г\.,? (в )?00:30, компания будет удалена вместе со всеми данными\./,
+    );
     const en = accountMail(MailKind.ADDRESS_CONFIRMATION, 'en', { ...values, timeZone: 'Europe/London', deletesAt });
     expect(en.subject).toBe('Confirm your address for Acme');
     expect(en.text).toMatch(
