@@ -148,8 +148,7 @@ describe.skipIf(!hasChromium)('console accessibility (axe-core, WCAG 2.1 AA)', (
       await settled(page, 'main h1, main h2');
       await page.locator('[data-test=new-integration]').click();
       await page.locator('[data-test=integration-form]').waitFor();
-      // Its hints fade in (naive-ui): measured mid-fade they read as too pale.
-      await page.waitForTimeout(400);
+      // Its hints fade in (naive-ui); the check waits for that.
       await expectClean(page, 'the new integration form');
       // A customer notification's editor with the server's preview.
       await page.goto('/admin/notifications');

@@ -4,8 +4,8 @@ import type { ServerProcess } from '../server-process.js';
 
 /**
  * The console in English, as the demo's London company sees it: board,
- * complaint list and a complaint page, written to docs/screenshots/*-en.png
- * (the Russian ones are written by console.test.ts). Each page is checked
+ * complaint list and a complaint page, the pictures of docs/screenshots/*-en.png
+ * (`pnpm screenshots`; the Russian ones are console.test.ts's). Each page is checked
  * to be in English with British dates before it is taken.
  */
 let server: ServerProcess;
