@@ -209,6 +209,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
           authenticator: config.mailAuth
             ? new MailAuthenticator({ timeoutMs: config.mailAuthTimeoutMs ?? 2000, servers: config.mailAuthDns ?? [] })
             : null,
+          tls: config.smtpTls,
         });
   const mailboxReader = new MailboxReader(
     dataSource,

@@ -1,5 +1,6 @@
 import { createHmac, createPrivateKey, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import { INVITATIONS_PER_HOUR, RESET_DEFAULTS } from './modules/account/reset-limits.js';
 import { DEFAULT_HASH_COST, MAX_HASH_COST } from './auth/password.js';
 import { availableParallelism } from 'node:os';
@@ -71,6 +72,8 @@ export interface Config {
   smtpPort?: number;
   /** The address the receiver listens on. */
   smtpHost: string;
+  /** The receiver's certificate and key (PEM, SMTP_TLS_CERT_FILE, SMTP_TLS_KEY_FILE): STARTTLS is offered with them, never without. */
+  smtpTls?: { cert: string; key: string };
   /** A received mail larger than this is refused. */
   mailMaxBytes: number;
   /** Check SPF, DKIM and DMARC of received mail (MAIL_AUTH; default on with DATABASE_URL, off embedded). */
@@ -291,6 +294,8 @@ export const SETTINGS = z
     PUBLIC_URL: url('http:', 'https:'),
     SMTP_PORT: whole(1, 65535),
     SMTP_HOST: text,
+    SMTP_TLS_CERT_FILE: text,
+    SMTP_TLS_KEY_FILE: text,
     MAIL_MAX_MB: whole(1, 100),
     MAIL_PER_SENDER_PER_HOUR: whole(),
     MAIL_PER_COMPANY_PER_HOUR: whole(),
@@ -420,6 +425,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       const problem = dkimKeyProblem(s.MAIL_DKIM_KEY_FILE);
       if (problem) problems.push(`MAIL_DKIM_KEY_FILE: ${problem}`);
     }
+    if (Boolean(s.SMTP_TLS_CERT_FILE) !== Boolean(s.SMTP_TLS_KEY_FILE))
+      problems.push('SMTP_TLS_CERT_FILE: set it together with SMTP_TLS_KEY_FILE');
+    else if (s.SMTP_TLS_CERT_FILE && s.SMTP_TLS_KEY_FILE) {
+      const problem = smtpTlsProblem(s.SMTP_TLS_CERT_FILE, s.SMTP_TLS_KEY_FILE);
+      if (problem) problems.push(`SMTP_TLS_CERT_FILE: ${problem}`);
+    }
   }
   if (problems.length) throw new SettingsError(problems);
   return s;
@@ -434,6 +445,17 @@ function dkimKeyProblem(path: string): string | null {
       : `expected an RSA or Ed25519 key, got ${key.asymmetricKeyType}`;
   } catch (err) {
     return `cannot read a PEM private key from ${path} (${(err as NodeJS.ErrnoException).code ?? 'invalid'})`;
+  }
+}
+
+/** Why the two files cannot be the receiver's certificate and its key (PEM, the key the certificate's), or null. */
+function smtpTlsProblem(certFile: string, keyFile: string): string | null {
+  try {
+    createSecureContext({ cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') });
+    return null;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return `cannot use ${certFile} with SMTP_TLS_KEY_FILE ${keyFile} as a PEM certificate and its key (${e.code ?? e.message})`;
   }
 }
 
@@ -476,6 +498,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: s.PUBLIC_URL ?? `http://localhost:${s.PORT ?? 4000}`,
     smtpPort: s.SMTP_PORT ?? (databaseUrl ? undefined : 2525),
     smtpHost: s.SMTP_HOST ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
+    ...(s.SMTP_TLS_CERT_FILE &&
+      s.SMTP_TLS_KEY_FILE && {
+        smtpTls: { cert: readFileSync(s.SMTP_TLS_CERT_FILE, 'utf8'), key: readFileSync(s.SMTP_TLS_KEY_FILE, 'utf8') },
+      }),
     mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
     mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
     mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,6 +120,51 @@ describe('settings', () => {
     );
     expect(refusal({ MAIL_DKIM_SELECTOR: 'reclaim1', MAIL_DKIM_KEY_FILE: join(dir, 'missing.pem') })[0]).toMatch(/ENOENT/);
     expect(refusal({ MAIL_DKIM_SELECTOR: 'has space', MAIL_DKIM_KEY_FILE: good })[0]).toMatch(/^MAIL_DKIM_SELECTOR: expected a DNS label/);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('offers STARTTLS on the receiver only with a certificate and its own key, both readable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'));
+    const pem = (name: string) => join(dir, name);
+    const make = (key: string, cert: string) =>
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=mail.example.com',
+          '-keyout',
+          pem(key),
+          '-out',
+          pem(cert),
+        ],
+        { stdio: 'ignore' },
+      );
+    make('key.pem', 'cert.pem');
+    make('other-key.pem', 'other-cert.pem');
+    expect(loadConfig({ SMTP_TLS_CERT_FILE: pem('cert.pem'), SMTP_TLS_KEY_FILE: pem('key.pem') }).smtpTls).toEqual({
+      cert: readFileSync(pem('cert.pem'), 'utf8'),
+      key: readFileSync(pem('key.pem'), 'utf8'),
+    });
+    expect(loadConfig({}).smtpTls).toBeUndefined();
+    expect(refusal({ SMTP_TLS_CERT_FILE: pem('cert.pem') })).toEqual(['SMTP_TLS_CERT_FILE: set it together with SMTP_TLS_KEY_FILE']);
+    expect(refusal({ SMTP_TLS_KEY_FILE: pem('key.pem') })).toEqual(['SMTP_TLS_CERT_FILE: set it together with SMTP_TLS_KEY_FILE']);
+    // Another certificate's key, a key where the certificate goes, a file that is not there.
+    expect(refusal({ SMTP_TLS_CERT_FILE: pem('cert.pem'), SMTP_TLS_KEY_FILE: pem('other-key.pem') })[0]).toMatch(
+      /^SMTP_TLS_CERT_FILE: cannot use/,
+    );
+    expect(refusal({ SMTP_TLS_CERT_FILE: pem('key.pem'), SMTP_TLS_KEY_FILE: pem('key.pem') })[0]).toMatch(
+      /^SMTP_TLS_CERT_FILE: cannot use/,
+    );
+    expect(refusal({ SMTP_TLS_CERT_FILE: pem('missing.pem'), SMTP_TLS_KEY_FILE: pem('key.pem') })[0]).toMatch(/ENOENT/);
     rmSync(dir, { recursive: true });
   });
 

@@ -21,6 +21,8 @@ export interface ReceiverOptions {
   perCompany: RateLimiter;
   /** SPF/DKIM/DMARC of each mail (MAIL_AUTH); null: not checked. */
   authenticator: MailAuthenticator | null;
+  /** Its certificate and key (SMTP_TLS_CERT_FILE, SMTP_TLS_KEY_FILE): STARTTLS is offered, not required (RFC 3207); without, not offered. */
+  tls?: { cert: string; key: string };
 }
 
 interface Recipient {
@@ -55,7 +57,9 @@ export class MailReceiver {
       banner: 'Reclaim',
       size: options.maxBytes,
       authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
+      // smtp-server would offer STARTTLS with a certificate of its own, which no sender could trust.
+      disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+      ...(options.tls && { cert: options.tls.cert, key: options.tls.key }),
       logger: false,
       socketTimeout: 60_000,
       closeTimeout: 5_000,
