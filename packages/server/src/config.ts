@@ -429,7 +429,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       problems.push('SMTP_TLS_CERT_FILE: set it together with SMTP_TLS_KEY_FILE');
     else if (s.SMTP_TLS_CERT_FILE && s.SMTP_TLS_KEY_FILE) {
       const problem = smtpTlsProblem(s.SMTP_TLS_CERT_FILE, s.SMTP_TLS_KEY_FILE);
-      if (problem) problems.push(`SMTP_TLS_CERT_FILE: ${problem}`);
+      if (problem) problems.push(problem);
     }
   }
   if (problems.length) throw new SettingsError(problems);
@@ -448,14 +448,24 @@ function dkimKeyProblem(path: string): string | null {
   }
 }
 
-/** Why the two files cannot be the receiver's certificate and its key (PEM, the key the certificate's), or null. */
+/** Why the two files cannot be the receiver's certificate and its key (PEM, the key the certificate's), named by the setting at fault, or null. */
 function smtpTlsProblem(certFile: string, keyFile: string): string | null {
+  const read = (name: string, path: string): string | Error => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (err) {
+      return new Error(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  };
+  const cert = read('SMTP_TLS_CERT_FILE', certFile);
+  const key = read('SMTP_TLS_KEY_FILE', keyFile);
+  if (cert instanceof Error) return cert.message;
+  if (key instanceof Error) return key.message;
   try {
-    createSecureContext({ cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') });
+    createSecureContext({ cert, key });
     return null;
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    return `cannot use ${certFile} with SMTP_TLS_KEY_FILE ${keyFile} as a PEM certificate and its key (${e.code ?? e.message})`;
+    return `SMTP_TLS_CERT_FILE: not a PEM certificate with its key in SMTP_TLS_KEY_FILE (${(err as Error).message})`;
   }
 }
 

@@ -1,8 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, startTestServer, type TestServer } from './harness.js';
@@ -13,41 +10,16 @@ import { eventually } from './webhook-receiver.js';
  * The SMTP receiver offers STARTTLS with the certificate it is given (SMTP_TLS_CERT_FILE, SMTP_TLS_KEY_FILE), so
  * that a customer's mail server can encrypt the mail on its way; it still takes mail sent in the clear, as a
  * public mail server must (RFC 3207). Without a certificate it offers no STARTTLS at all. A certificate made
- * here by Debian's openssl; nodemailer plays the sending server.
+ * for the tests (test/tls); nodemailer plays the sending server.
  */
 const DOMAIN = 'mail.reclaim.test';
-let dir: string;
 let cert: string;
 let secured: TestServer;
 let plain: TestServer;
 let w: World;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${DOMAIN}`,
-      '-addext',
-      `subjectAltName=DNS:${DOMAIN}`,
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+  cert = readFileSync(new URL('tls/cert.pem', import.meta.url), 'utf8');
   const mail = {
     mailDomain: DOMAIN,
     publicUrl: 'https://reclaim.example.com',
@@ -57,14 +29,13 @@ beforeAll(async () => {
     mailPerCompanyPerHour: 0,
   };
   [secured, plain] = await Promise.all([
-    startTestServer({ ...mail, smtpTls: { cert, key: readFileSync(join(dir, 'key.pem'), 'utf8') } }),
+    startTestServer({ ...mail, smtpTls: { cert, key: readFileSync(new URL('tls/key.pem', import.meta.url), 'utf8') } }),
     startTestServer(mail),
   ]);
   w = await new Fixtures(secured).world(await new Fixtures(secured).tenant(undefined, 'Test Company', undefined, { locale: 'en' }));
 });
 afterAll(async () => {
   await Promise.all([secured?.close(), plain?.close()]);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Sends a customer's mail to the company of `w` on `server`'s receiver; what nodemailer answers. */
