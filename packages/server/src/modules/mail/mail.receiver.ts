@@ -92,7 +92,11 @@ export class MailReceiver {
         });
       },
     });
-    this.server.on('error', (err) => log.error(`mail receiver: ${err.message}`));
+    this.server.on('error', (err: Error & { meta?: { stage?: string; remoteAddress?: string } }) => {
+      // A sender's TLS handshake that failed (a scanner, no cipher in common) is the sender's business, not the node's.
+      if (err.meta?.stage === 'connect') log.warn(`mail receiver: ${err.message} (${err.meta.remoteAddress ?? 'a sender'})`);
+      else log.error(`mail receiver: ${err.message}`);
+    });
   }
 
   /** Whether it listens, on which port, and why not when it could not (operators: /healthz/details, reclaim_smtp_receiver_listening). */
