@@ -7,6 +7,8 @@ import { startDemoServer, type ServerProcess } from '../server-process.js';
 /** Debian's chromium (toolchain.md); CI installs it, a machine without it skips the console tests. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && process.env.SCREENSHOT_DIR)
+  throw new Error(`pnpm screenshots needs Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 if (!hasChromium) console.warn(`console e2e tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
 
 export const consoleBuilt = existsSync(new URL('../../../packages/console/dist/index.html', import.meta.url));
