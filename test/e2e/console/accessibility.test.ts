@@ -20,15 +20,14 @@ let chromium: ConsoleBrowser;
 /** The page once it has drawn its data: no loading spinner left, fonts laid out. */
 async function settled(page: Page, ready: string) {
   await page.locator(ready).first().waitFor();
-  // A page's heading can draw before its data is asked for: wait for the requests, then for the spinners,
-  // then for naive-ui's fade-in (a table fading in is measured at part opacity otherwise).
+  // A page's heading can draw before its data is asked for: wait for the requests, then for the spinners
+  // (naive-ui's fade-ins are waited for by the check itself, violations()).
   await page.waitForLoadState('networkidle');
   await page
     .locator('.n-spin-content--spinning, .n-base-loading')
     .first()
     .waitFor({ state: 'detached', timeout: 5000 })
     .catch(() => undefined);
-  await page.waitForTimeout(400);
   await page.evaluate(() => document.fonts.ready);
 }
 

@@ -18,7 +18,6 @@ let chromium: ConsoleBrowser;
 
 async function expectClean(page: Page, what: string) {
   await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(300);
   const found = await violations(page);
   expect.soft(found, `${what}:\n${describeViolations(found)}`).toEqual([]);
 }

@@ -57,7 +57,7 @@ export class MailReceiver {
       banner: 'Reclaim',
       size: options.maxBytes,
       authOptional: true,
-      // smtp-server would offer STARTTLS with a certificate of its own, which no sender could trust.
+      // Without ours, smtp-server would offer STARTTLS with the certificate it ships, whose key is public.
       disabledCommands: options.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
       ...(options.tls && { cert: options.tls.cert, key: options.tls.key }),
       logger: false,
