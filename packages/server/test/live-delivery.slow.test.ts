@@ -173,30 +173,26 @@ describe('one company flooding live delivery', () => {
 });
 
 describe('a burst of subscribe messages', () => {
-  // The statements are counted on the pg pool's connections (embedded PGlite has none).
-  it.runIf(process.env.DATABASE_URL)(
-    'opens the feeds of only as many subscriptions as the caps admit, though all arrive before any has joined',
-    async () => {
-      const node = await startTestServer({ slaScheduler: false, live: { groupsPerTenant: 5 } });
-      try {
-        const w = await new Fixtures(node).world();
-        const client = await WsClient.staff(node.url, w.staff.HEAD.token);
-        const counter = countStatements(node.dataSource);
-        // Sent in one go: each feed opens in a unit of work, so none has joined the hub when the last one arrives.
-        for (let i = 0; i < 40; i++) client.subscribe(aliased(i));
-        const hub = node.app.realtime.hub!;
-        for (const until = Date.now() + 20_000; hub.size + errorsOf(client).length < 40 && Date.now() < until;) await pause(20);
-        expect({ joined: hub.size, refused: errorsOf(client).length }).toEqual({ joined: 5, refused: 35 });
-        // Units of work begun: one per feed opened (the five admitted), none for the refused.
-        const units = counter.texts.filter((t) => /^START TRANSACTION/.test(t)).length;
-        counter.stop();
-        expect(units).toBe(5);
-        client.close();
-      } finally {
-        await node.close();
-      }
-    },
-  );
+  it('opens the feeds of only as many subscriptions as the caps admit, though all arrive before any has joined', async () => {
+    const node = await startTestServer({ slaScheduler: false, live: { groupsPerTenant: 5 } });
+    try {
+      const w = await new Fixtures(node).world();
+      const client = await WsClient.staff(node.url, w.staff.HEAD.token);
+      const counter = countStatements(node.dataSource);
+      // Sent in one go: each feed opens in a unit of work, so none has joined the hub when the last one arrives.
+      for (let i = 0; i < 40; i++) client.subscribe(aliased(i));
+      const hub = node.app.realtime.hub!;
+      for (const until = Date.now() + 20_000; hub.size + errorsOf(client).length < 40 && Date.now() < until;) await pause(20);
+      expect({ joined: hub.size, refused: errorsOf(client).length }).toEqual({ joined: 5, refused: 35 });
+      // Units of work begun: one per feed opened (the five admitted), none for the refused.
+      const units = counter.texts.filter((t) => /^START TRANSACTION/.test(t)).length;
+      counter.stop();
+      expect(units).toBe(5);
+      client.close();
+    } finally {
+      await node.close();
+    }
+  });
 });
 
 describe('anonymous portal sockets', () => {

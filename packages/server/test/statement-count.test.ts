@@ -134,6 +134,8 @@ afterAll(async () => {
 async function statements(query: string, variables: Record<string, unknown>, role: Role = Role.QUALITY_MANAGER) {
   counter.reset();
   const data = ok(await server.staff(query, variables, w.staff[role].token));
+  // A request reads in a unit of work: none counted means the counter saw nothing, and every comparison below would hold.
+  expect(counter.count, 'statements counted').toBeGreaterThan(0);
   return { count: counter.count, texts: counter.texts, data };
 }
 

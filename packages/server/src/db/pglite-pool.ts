@@ -8,7 +8,8 @@ import { PGlite, types, type Results } from '@electric-sql/pglite';
  * PGlite is a single session, so a checked-out client holds the instance
  * exclusively until it is released: concurrent transactions queue instead of
  * interleaving their statements on the one session. Code must therefore never
- * hold a client while waiting for a second one.
+ * hold a client while waiting for a second one. It emits pg's pool events
+ * (`connect`, `acquire`, `release`), which tests use to watch a client's statements.
  */
 export class PGlitePool extends EventEmitter {
   private queue: Array<() => void> = [];
@@ -20,7 +21,13 @@ export class PGlitePool extends EventEmitter {
 
   connect(callback?: (err: Error | null, client?: PGliteClient, release?: () => void) => void): Promise<PGliteClient> | void {
     const acquired = this.acquire().then(() => {
-      const client = new PGliteClient(this.db, () => this.releaseLock());
+      const client: PGliteClient = new PGliteClient(this.db, () => {
+        this.emit('release', undefined, client);
+        this.releaseLock();
+      });
+      // As pg's pool: each checkout is a new client here, so each is a connect, then an acquire.
+      this.emit('connect', client);
+      this.emit('acquire', client);
       return client;
     });
     if (!callback) return acquired;
