@@ -384,11 +384,17 @@ export const SETTINGS = z
 
 export type Settings = z.infer<typeof SETTINGS>;
 
+/** The files the settings name, read once while they are checked. */
+interface SettingFiles {
+  dkimKey?: string;
+  smtpTls?: { cert: string; key: string };
+}
+
 /**
  * Reads and checks the environment: every wrong value is reported at once,
  * each with its variable's name (SettingsError). An empty variable counts as unset.
  */
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+function readSettings(env: NodeJS.ProcessEnv): { s: Settings; files: SettingFiles } {
   const given = Object.fromEntries(
     Object.keys(SETTINGS.shape)
       .filter((name) => env[name] !== undefined && env[name] !== '')
@@ -403,6 +409,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
         return `${name}: ${issue.message}${secret ? '' : `, got ${JSON.stringify(given[name])}`}`;
       });
   const s = parsed.success ? parsed.data : ({} as Settings);
+  const files: SettingFiles = {};
   if (parsed.success) {
     if (s.NODE_ENV === 'production' && s.WEBHOOKS_ALLOW_INSECURE)
       problems.push('WEBHOOKS_ALLOW_INSECURE: must be off when NODE_ENV=production');
@@ -422,34 +429,37 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     if (Boolean(s.MAIL_DKIM_SELECTOR) !== Boolean(s.MAIL_DKIM_KEY_FILE))
       problems.push('MAIL_DKIM_SELECTOR: set it together with MAIL_DKIM_KEY_FILE');
     if (s.MAIL_DKIM_KEY_FILE) {
-      const problem = dkimKeyProblem(s.MAIL_DKIM_KEY_FILE);
-      if (problem) problems.push(`MAIL_DKIM_KEY_FILE: ${problem}`);
+      const read = readDkimKey(s.MAIL_DKIM_KEY_FILE);
+      if (typeof read === 'string') files.dkimKey = read;
+      else problems.push(`MAIL_DKIM_KEY_FILE: ${read.problem}`);
     }
     if (Boolean(s.SMTP_TLS_CERT_FILE) !== Boolean(s.SMTP_TLS_KEY_FILE))
       problems.push('SMTP_TLS_CERT_FILE: set it together with SMTP_TLS_KEY_FILE');
     else if (s.SMTP_TLS_CERT_FILE && s.SMTP_TLS_KEY_FILE) {
-      const problem = smtpTlsProblem(s.SMTP_TLS_CERT_FILE, s.SMTP_TLS_KEY_FILE);
-      if (problem) problems.push(problem);
+      const read = readSmtpTls(s.SMTP_TLS_CERT_FILE, s.SMTP_TLS_KEY_FILE);
+      if ('problem' in read) problems.push(read.problem);
+      else files.smtpTls = read;
     }
   }
   if (problems.length) throw new SettingsError(problems);
-  return s;
+  return { s, files };
 }
 
-/** Why the file cannot be the DKIM private key (a PEM RSA or Ed25519 private key), or null. */
-function dkimKeyProblem(path: string): string | null {
+/** The DKIM private key (a PEM RSA or Ed25519 private key) in the file, or why it is not one. */
+function readDkimKey(path: string): string | { problem: string } {
   try {
-    const key = createPrivateKey(readFileSync(path, 'utf8'));
+    const pem = readFileSync(path, 'utf8');
+    const key = createPrivateKey(pem);
     return key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'ed25519'
-      ? null
-      : `expected an RSA or Ed25519 key, got ${key.asymmetricKeyType}`;
+      ? pem
+      : { problem: `expected an RSA or Ed25519 key, got ${key.asymmetricKeyType}` };
   } catch (err) {
-    return `cannot read a PEM private key from ${path} (${(err as NodeJS.ErrnoException).code ?? 'invalid'})`;
+    return { problem: `cannot read a PEM private key from ${path} (${(err as NodeJS.ErrnoException).code ?? 'invalid'})` };
   }
 }
 
-/** Why the two files cannot be the receiver's certificate and its key (PEM, the key the certificate's), named by the setting at fault, or null. */
-function smtpTlsProblem(certFile: string, keyFile: string): string | null {
+/** The receiver's certificate and its key (PEM, the key the certificate's), or why they are not, named by the setting at fault. */
+function readSmtpTls(certFile: string, keyFile: string): { cert: string; key: string } | { problem: string } {
   const read = (name: string, path: string): string | Error => {
     try {
       return readFileSync(path, 'utf8');
@@ -459,18 +469,18 @@ function smtpTlsProblem(certFile: string, keyFile: string): string | null {
   };
   const cert = read('SMTP_TLS_CERT_FILE', certFile);
   const key = read('SMTP_TLS_KEY_FILE', keyFile);
-  if (cert instanceof Error) return cert.message;
-  if (key instanceof Error) return key.message;
+  if (cert instanceof Error) return { problem: cert.message };
+  if (key instanceof Error) return { problem: key.message };
   try {
     createSecureContext({ cert, key });
-    return null;
+    return { cert, key };
   } catch (err) {
-    return `SMTP_TLS_CERT_FILE: not a PEM certificate with its key in SMTP_TLS_KEY_FILE (${(err as Error).message})`;
+    return { problem: `SMTP_TLS_CERT_FILE: not a PEM certificate with its key in SMTP_TLS_KEY_FILE (${(err as Error).message})` };
   }
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const s = readSettings(env);
+  const { s, files } = readSettings(env);
   const databaseUrl = s.DATABASE_URL;
   const production = s.NODE_ENV === 'production';
   const jwtSecret = s.JWT_SECRET ?? randomBytes(32).toString('hex');
@@ -508,15 +518,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: s.PUBLIC_URL ?? `http://localhost:${s.PORT ?? 4000}`,
     smtpPort: s.SMTP_PORT ?? (databaseUrl ? undefined : 2525),
     smtpHost: s.SMTP_HOST ?? (databaseUrl ? '0.0.0.0' : '127.0.0.1'),
-    ...(s.SMTP_TLS_CERT_FILE &&
-      s.SMTP_TLS_KEY_FILE && {
-        smtpTls: { cert: readFileSync(s.SMTP_TLS_CERT_FILE, 'utf8'), key: readFileSync(s.SMTP_TLS_KEY_FILE, 'utf8') },
-      }),
+    ...(files.smtpTls && { smtpTls: files.smtpTls }),
     mailMaxBytes: (s.MAIL_MAX_MB ?? 25) * MB,
     mailPerSenderPerHour: s.MAIL_PER_SENDER_PER_HOUR ?? 30,
     mailPerCompanyPerHour: s.MAIL_PER_COMPANY_PER_HOUR ?? 1000,
-    ...(s.MAIL_DKIM_SELECTOR &&
-      s.MAIL_DKIM_KEY_FILE && { mailDkim: { selector: s.MAIL_DKIM_SELECTOR, privateKey: readFileSync(s.MAIL_DKIM_KEY_FILE, 'utf8') } }),
+    ...(s.MAIL_DKIM_SELECTOR && files.dkimKey && { mailDkim: { selector: s.MAIL_DKIM_SELECTOR, privateKey: files.dkimKey } }),
     imapPollSeconds: s.IMAP_POLL_SECONDS ?? 60,
     mailboxesAllowInsecure: s.MAILBOXES_ALLOW_INSECURE ?? false,
     mailAuth: s.MAIL_AUTH ?? !!databaseUrl,
