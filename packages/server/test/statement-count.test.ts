@@ -46,6 +46,11 @@ beforeAll(async () => {
   fx = new Fixtures(server);
   w = await fx.world();
   counter = countStatements(server.dataSource);
+  // Open round the clock, so that each complaint's deadline follows its registration and the default order (DUE_AT)
+  // is the order of registration. In business hours, complaints registered out of them shared one deadline and the
+  // order fell back to their random ids: which rows, and so which users, a page of 10 held changed its count by one
+  // (the loaders find some users in their cache), at weekends and at night.
+  await fx.asTenant(w.t.tenantId, (m) => m.query('UPDATE business_calendars SET always_open = true'));
   const operator = w.staff.OPERATOR.token;
   for (let i = 0; i < PAGE + 5; i++) {
     const c = ok(
@@ -73,6 +78,13 @@ beforeAll(async () => {
       ),
     );
   }
+  const [order] = await fx.asTenant(w.t.tenantId, (m) =>
+    m.query('SELECT count(*)::int AS complaints, count(DISTINCT due_at)::int AS deadlines FROM complaints'),
+  );
+  expect(order, 'one deadline per complaint: the pages below hold the same complaints every run').toEqual({
+    complaints: PAGE + 5,
+    deadlines: PAGE + 5,
+  });
   // A warning and an escalated breach per complaint, as the scheduler would have written them.
   await fx.asTenant(w.t.tenantId, (m) =>
     m.query(
