@@ -14,7 +14,7 @@ interface PgClient {
 }
 
 /**
- * Counts what the pool's connections actually send to PostgreSQL inside
+ * Counts what the pool's connections actually send to the database (PostgreSQL, or embedded PGlite) inside
  * units of work (the request's transaction), by wrapping each client's
  * `query` as the pool hands it out. Jobs that do not open a unit of work
  * (the outbox relay's polling) are not counted.

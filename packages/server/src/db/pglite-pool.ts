@@ -9,7 +9,7 @@ import { PGlite, types, type Results } from '@electric-sql/pglite';
  * exclusively until it is released: concurrent transactions queue instead of
  * interleaving their statements on the one session. Code must therefore never
  * hold a client while waiting for a second one. It emits pg's pool events
- * (`connect`, `acquire`, `release`), which tests use to watch a client's statements.
+ * `acquire` and `release`, which tests use to watch a client's statements.
  */
 export class PGlitePool extends EventEmitter {
   private queue: Array<() => void> = [];
@@ -22,12 +22,19 @@ export class PGlitePool extends EventEmitter {
   connect(callback?: (err: Error | null, client?: PGliteClient, release?: () => void) => void): Promise<PGliteClient> | void {
     const acquired = this.acquire().then(() => {
       const client: PGliteClient = new PGliteClient(this.db, () => {
-        this.emit('release', undefined, client);
-        this.releaseLock();
+        try {
+          this.emit('release', undefined, client);
+        } finally {
+          this.releaseLock();
+        }
       });
-      // As pg's pool: each checkout is a new client here, so each is a connect, then an acquire.
-      this.emit('connect', client);
-      this.emit('acquire', client);
+      // As pg's pool does on each checkout. Not `connect`: there, a new session; here, one session for good.
+      try {
+        this.emit('acquire', client);
+      } catch (err) {
+        client.release();
+        throw err;
+      }
       return client;
     });
     if (!callback) return acquired;
