@@ -400,13 +400,12 @@ describe("a new company's admin address", () => {
     const before = reminders();
     // Signed up 24 days ago: deleted in 6 days (UNCONFIRMED_COMPANY_DAYS, 30), due the reminder since its 23rd day. Not reminded: one
     // signed up 22 days ago, and one to be deleted in half an hour (a reminder could not be acted on).
+    const signUp = (tenantId: string, at: Date) =>
+      server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [tenantId, at]);
     const signedUp = new Date(Date.now() - 24 * DAY);
-    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [t.tenantId, signedUp]);
-    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [y.tenantId, new Date(Date.now() - 22 * DAY)]);
-    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [
-      z.tenantId,
-      new Date(Date.now() - 30 * DAY + 1_800_000),
-    ]);
+    await signUp(t.tenantId, signedUp);
+    await signUp(y.tenantId, new Date(Date.now() - 22 * DAY));
+    await signUp(z.tenantId, new Date(Date.now() - 30 * DAY + 1_800_000));
 
     // The node's purge looks twice at the same moment, as two nodes would, and then again: one reminder.
     await Promise.all([server.app.purge.purgeAll(), server.app.purge.purgeAll()]);
@@ -428,7 +427,7 @@ describe("a new company's admin address", () => {
     expect(first.parsed.text).toMatch(/If the address is not confirmed by .+, the company will be deleted with everything in it\./);
     // Its link confirms the address, and the company is kept.
     expect(ok(await server.staff(CONFIRM, { input: { tenantSlug: t.slug, token: linkIn(reminder).token } })).confirmAddress).toBe(true);
-    await server.dataSource.query('UPDATE tenants SET created_at = $2 WHERE id = $1', [t.tenantId, new Date(Date.now() - 40 * DAY)]);
+    await signUp(t.tenantId, new Date(Date.now() - 40 * DAY));
     await server.app.purge.purgeAll();
     expect(ok(await server.staff('{ tenant { addressConfirmed } }', {}, t.adminToken)).tenant.addressConfirmed).toBe(true);
   });

@@ -228,6 +228,7 @@ export async function remindOfDeletion(
   { signedUpBefore, signedUpAfter }: { signedUpBefore: Date; signedUpAfter: Date },
   settings: AccountSettings,
 ): Promise<boolean> {
+  // A SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count].
   const due = await ctx.query<{ id: string }>(
     `WITH told AS (
        UPDATE tenants SET deletion_reminded_at = now()
