@@ -1,4 +1,5 @@
 import type { PurgeJob } from '../db/purge.js';
+import { companiesFrom } from '../db/companies.js';
 
 /** How long a published event is kept: replayed to nodes after a transport gap (seconds), never read after that. */
 export const OUTBOX_RETENTION_MS = 24 * 3600_000;
@@ -16,10 +17,7 @@ export function outboxPurgeJob(retentionMs = OUTBOX_RETENTION_MS): PurgeJob {
     name: 'outbox',
     everyMs: 600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_outbox_tenants($1)', [
-        new Date(now - retentionMs),
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return companiesFrom(dataSource, 'expired_outbox_tenants', new Date(now - retentionMs));
     },
     async purge(ctx, now, limit) {
       const [{ deleted }] = await ctx.query<{ deleted: number }>(

@@ -1,6 +1,7 @@
 import type { PurgeJob } from '../../db/purge.js';
 import { signedUpBefore } from '../tenant/tenant.purge.js';
 import { remindOfDeletion, type AccountSettings } from './account.service.js';
+import { companiesFrom } from '../../db/companies.js';
 
 /** How many days before a company never confirmed is deleted its admin is reminded. */
 export const DELETION_REMINDER_DAYS = 7;
@@ -26,11 +27,7 @@ export function deletionReminderJob(settings: AccountSettings): PurgeJob {
     everyMs: 3600_000,
     async tenants(dataSource, now) {
       const { signedUpBefore, signedUpAfter } = window(now);
-      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM unreminded_unconfirmed_tenants($1, $2)', [
-        signedUpBefore,
-        signedUpAfter,
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return companiesFrom(dataSource, 'unreminded_unconfirmed_tenants', signedUpBefore, signedUpAfter);
     },
     async purge(ctx, now) {
       return (await remindOfDeletion(ctx, window(now), settings)) ? 1 : 0;

@@ -1,5 +1,6 @@
 import type { PurgeJob } from '../../db/purge.js';
 import { purgeExpiredUploads, purgeUnfinishedUploads } from './attachment.service.js';
+import { companiesFrom } from '../../db/companies.js';
 
 /**
  * Uploads never linked to a complaint or message within `pendingTtlMs`, and
@@ -16,11 +17,7 @@ export function uploadPurgeJob(options: { pendingTtlMs: number; unfinishedAfterM
     everyMs: 60_000,
     async tenants(dataSource, now) {
       const { pending, unfinished } = before(now);
-      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_upload_tenants($1, $2)', [
-        pending,
-        unfinished,
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return companiesFrom(dataSource, 'expired_upload_tenants', pending, unfinished);
     },
     async purge(ctx, now, limit) {
       const { pending, unfinished } = before(now);

@@ -1,4 +1,5 @@
 import type { PurgeJob } from '../../db/purge.js';
+import { companiesFrom } from '../../db/companies.js';
 
 /**
  * The company's mail log past `retentionMs` (MAIL_LOG_RETENTION_DAYS): the
@@ -12,10 +13,7 @@ export function mailLogPurgeJob(retentionMs: number): PurgeJob {
     name: 'mail log',
     everyMs: 600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query(`SELECT tenant_id FROM expired_log_tenants($1, '-infinity')`, [
-        new Date(now - retentionMs),
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return companiesFrom(dataSource, 'expired_log_tenants', new Date(now - retentionMs), '-infinity');
     },
     async purge(ctx, now, limit) {
       const [{ deleted }] = await ctx.query<{ deleted: number }>(

@@ -6,6 +6,7 @@ import { ActorKind } from '../complaint/complaint.enums.js';
 import { appendTimeline } from '../complaint/timeline.js';
 import { MailSender, type MailResult } from './mail.transport.js';
 import { MAIL_DOMAIN_PATTERN, replyAddress } from './reply-tag.js';
+import { companiesFrom } from '../../db/companies.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -97,8 +98,7 @@ export class MailWorker extends ClaimingWorker<ClaimedMail> {
   }
 
   protected async dueTenants(): Promise<string[]> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM mail_due_tenants($1)', [1000]);
-    return rows.map((r) => r.tenant_id);
+    return companiesFrom(this.dataSource, 'mail_due_tenants', 1000);
   }
 
   protected describe(m: ClaimedMail): string {

@@ -10,6 +10,7 @@ import type { MailSettings } from './mail.worker.js';
 import { closeMailbox, MailboxFailure, mailboxFailure, openMailbox, type MailboxPolicy } from './mailbox.connection.js';
 import { MailboxError, type MailboxSecurity } from './mailbox.entity.js';
 import { verifyReplyAddress } from './reply-tag.js';
+import { companiesFrom } from '../../db/companies.js';
 
 const SECOND = 1000;
 
@@ -84,8 +85,7 @@ export class MailboxReader extends ClaimingWorker<ClaimedMailbox> {
   }
 
   protected async dueTenants(): Promise<string[]> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM mailbox_due_tenants($1)', [100]);
-    return rows.map((r) => r.tenant_id);
+    return companiesFrom(this.dataSource, 'mailbox_due_tenants', 100);
   }
 
   protected describe(m: ClaimedMailbox): string {

@@ -4,6 +4,7 @@ import { RequestContext } from '../../graphql/context.js';
 import { fireDueClocks } from './sla.service.js';
 import { log } from '../../ops/log.js';
 import type { MailLinks } from '../mail/mail-links.js';
+import { companiesFrom } from '../../db/companies.js';
 
 export interface SchedulerOptions {
   /** How far ahead the scheduler reads the instants at which clocks fire. */
@@ -168,10 +169,7 @@ export class SlaScheduler {
   /** Companies with due clocks, the one whose clock has waited longest first. */
   private async dueTenants(): Promise<string[]> {
     try {
-      const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM sla_due_tenants($1)', [
-        this.options.maxUpcoming,
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return await companiesFrom(this.dataSource, 'sla_due_tenants', this.options.maxUpcoming);
     } catch (err) {
       this.stats.errors++;
       if (!this.stopped) log.error(`SLA scheduler: ${(err as Error).message}`);

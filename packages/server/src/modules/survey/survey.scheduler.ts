@@ -5,6 +5,7 @@ import { log } from '../../ops/log.js';
 import { RequestContext } from '../../graphql/context.js';
 import type { MailLinks } from '../mail/mail-links.js';
 import { recordScheduleFailure, runSchedule, type LeasedSchedule } from './survey.schedules.js';
+import { companiesFrom } from '../../db/companies.js';
 
 export interface SurveySchedulerOptions {
   /** How often a node looks for schedules due. */
@@ -42,8 +43,7 @@ export class SurveyScheduler extends ClaimingWorker<LeasedSchedule> {
   }
 
   protected async dueTenants(): Promise<string[]> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM survey_schedule_due_tenants($1)', [100]);
-    return rows.map((r) => r.tenant_id);
+    return companiesFrom(this.dataSource, 'survey_schedule_due_tenants', 100);
   }
 
   protected describe(s: LeasedSchedule): string {

@@ -1,6 +1,7 @@
 import type { PurgeJob } from '../../db/purge.js';
 import type { SessionEnder } from '../../graphql/context.js';
 import { log } from '../../ops/log.js';
+import { companiesFrom } from '../../db/companies.js';
 
 const DAY_MS = 86_400_000;
 
@@ -31,10 +32,7 @@ export function unconfirmedCompanyPurgeJob(days: number, sessions?: SessionEnder
     name: 'unconfirmed company',
     everyMs: 3600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query('SELECT tenant_id FROM expired_unconfirmed_tenants($1)', [
-        signedUpBefore(now, days),
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return companiesFrom(dataSource, 'expired_unconfirmed_tenants', signedUpBefore(now, days));
     },
     async purge(ctx, now) {
       await ctx.query(`SET LOCAL statement_timeout = '15min'`);

@@ -1,4 +1,5 @@
 import type { PurgeJob } from '../../db/purge.js';
+import { companiesFrom } from '../../db/companies.js';
 
 /**
  * The company's webhook deliveries past `retentionMs` (WEBHOOK_LOG_RETENTION_DAYS),
@@ -10,10 +11,7 @@ export function webhookLogPurgeJob(retentionMs: number): PurgeJob {
     name: 'webhook log',
     everyMs: 600_000,
     async tenants(dataSource, now) {
-      const rows: Array<{ tenant_id: string }> = await dataSource.query(`SELECT tenant_id FROM expired_log_tenants('-infinity', $1)`, [
-        new Date(now - retentionMs),
-      ]);
-      return rows.map((r) => r.tenant_id);
+      return companiesFrom(dataSource, 'expired_log_tenants', '-infinity', new Date(now - retentionMs));
     },
     async purge(ctx, now, limit) {
       const [{ deleted }] = await ctx.query<{ deleted: number }>(

@@ -5,6 +5,7 @@ import { delivered, postWebhook } from './sender.js';
 import { DeliveryRecorder } from './webhook.recorder.js';
 import { signatureHeader } from './signature.js';
 import { systemResolver, type Resolver, type UrlRules } from './ssrf.js';
+import { companiesFrom } from '../../db/companies.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -86,11 +87,7 @@ export class WebhookWorker extends ClaimingWorker<Claimed> {
   }
 
   protected async dueTenants(): Promise<string[]> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query('SELECT tenant_id FROM webhook_due_tenants($1, $2)', [
-      1000,
-      this.busyKeys(),
-    ]);
-    return rows.map((r) => r.tenant_id);
+    return companiesFrom(this.dataSource, 'webhook_due_tenants', 1000, this.busyKeys());
   }
 
   protected keyOf(d: Claimed): string {
