@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { buildPortalSchema, buildStaffSchema } from './graphql/schema.js';
+import { buildSchemas, type Schemas } from './graphql/schema.js';
 import { SharedResults } from './graphql/shared-results.js';
 import { createGraphQLEndpoint } from './http/graphql-handler.js';
 import { isOperator, sendJson } from './http/http-util.js';
@@ -89,7 +89,11 @@ export type AppConfig = Pick<
     surveySchedules?: Partial<SurveySchedulerOptions>;
   };
 
-export async function createApp(dataSource: DataSource, config: AppConfig): Promise<App> {
+/**
+ * A node's server over `dataSource`. `schemas`: the endpoints' schemas, built here unless given (tests build them
+ * once for every server a worker starts: type-graphql takes about 70 ms a server, docs/benchmarks.md).
+ */
+export async function createApp(dataSource: DataSource, config: AppConfig, schemas: Promise<Schemas> = buildSchemas()): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
   const realtime = new Realtime(dataSource, {
     pubsub: config.pubsub ?? 'memory',
@@ -179,6 +183,8 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
     queryLimits: config.queryLimits,
     publisher: afterCommit,
     sessions: realtime,
+    // The analysis, asked again by every open Analysis page of a company when a complaint moves, is computed once a moment.
+    sharedResults: new SharedResults(config.sharedResultsMs ?? 0),
     webhookUrls: { rules: webhookOptions.rules, resolve: webhookOptions.resolve },
     mailTransport: mail.sender.kind,
     mailLinks,
@@ -257,9 +263,7 @@ export async function createApp(dataSource: DataSource, config: AppConfig): Prom
   const health = new Health(dataSource, () => realtime.pubsub);
   // Nothing is collected that no one can read: without an operators' token or a metrics port there is no /metrics.
   const metrics = config.operatorToken || config.metricsPort ? new Metrics({ dataSource, realtime, scheduler, mailReceiver }) : null;
-  // The analysis, asked again by every open Analysis page of a company when a complaint moves, is computed once a moment.
-  const shared = new SharedResults(config.sharedResultsMs ?? 0);
-  const [staffSchema, portalSchema] = await Promise.all([buildStaffSchema(shared), buildPortalSchema(), limits.ready()]);
+  const [{ staff: staffSchema, portal: portalSchema }] = await Promise.all([schemas, limits.ready()]);
   // Staff requests count their cost against their company's cost share (DB_COMPANY_COST); portal requests only their connections.
   const countErrors = metrics ? (codes: string[]) => metrics.countErrors(codes) : undefined;
   const staff = await createGraphQLEndpoint(staffSchema, deps, { ...config, weighed: true, countErrors });

@@ -66,10 +66,11 @@ describe('shared answers (SHARED_RESULTS_SECONDS)', () => {
       const { fx: sfx, w: a } = sharing;
       const b = await sfx.world();
       const f = period();
-      const received = async (token: string) =>
-        ok(
-          await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage entered } }`, { f }, token),
-        ).funnel.find((r: { stage: string }) => r.stage === 'RECEIVED').entered as number;
+      const receivedOn = async (on: TestServer, token: string) =>
+        ok(await on.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage entered } }`, { f }, token)).funnel.find(
+          (r: { stage: string }) => r.stage === 'RECEIVED',
+        ).entered as number;
+      const received = (token: string) => receivedOn(sharing.server, token);
       const moved = await sfx.complaintAt(a, Stage.DECISION);
       expect(await received(a.staff.QUALITY_MANAGER.token)).toBe(1);
       expect(await received(b.staff.QUALITY_MANAGER.token)).toBe(0);
@@ -93,6 +94,14 @@ describe('shared answers (SHARED_RESULTS_SECONDS)', () => {
         await sharing.server.staff(`query($f: AnalysisFilterInput!) { funnel(filter: $f) { stage } }`, { f }, a.staff.SPECIALIST.token),
         'FORBIDDEN',
       );
+      // This file's server, on the same schemas in this process, shares nothing (SHARED_RESULTS_SECONDS 0): the same change
+      // behind the history's back shows at once.
+      const own = await fx.complaintAt(w, Stage.DECISION);
+      const before = await receivedOn(server, w.staff.QUALITY_MANAGER.token);
+      await fx.asTenant(w.t.tenantId, (m) =>
+        m.query(`UPDATE complaints SET received_at = received_at - interval '1 day' WHERE id = $1`, [own.id]),
+      );
+      expect(await receivedOn(server, w.staff.QUALITY_MANAGER.token)).toBe(before - 1);
     } finally {
       await sharing.server.close();
     }

@@ -7,6 +7,7 @@ import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { createDataSource, migrate, type DatabaseOptions } from '../src/db/data-source.js';
 import { inUnit } from '../src/db/unit-of-work.js';
 import { createApp, type App, type AppConfig } from '../src/app.js';
+import { buildSchemas, type Schemas } from '../src/graphql/schema.js';
 import { adminQuery, copyPrefix, EMPTY_TABLES, SCHEMA_FINGERPRINT, templateDb, templateFingerprint, withDatabase } from './global-setup.js';
 
 export interface GqlResult<T = any> {
@@ -37,6 +38,10 @@ export interface TestServer {
  */
 export const TEST_HASH_COST = 10;
 
+/** The endpoints' schemas, built once for every server this worker starts: they hold no server's state. */
+let built: Promise<Schemas> | undefined;
+const schemas = () => (built ??= buildSchemas());
+
 /**
  * A real server on a random port over a fresh database of its own: a copy
  * of the migrated template on PostgreSQL, or an in-memory PGlite;
@@ -45,18 +50,22 @@ export const TEST_HASH_COST = 10;
 export async function startTestServer(options: Partial<AppConfig> = {}, database: DatabaseOptions = {}): Promise<TestServer> {
   const { dataSource, mode, databaseUrl, drop } = await testDatabase(database);
   // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
-  const app = await createApp(dataSource, {
-    jwtSecret: randomBytes(32).toString('hex'),
-    tokenTtlSeconds: 3600,
-    production: false,
-    rateLimitPerMinute: 0,
-    anonymousRateLimitPerMinute: 0,
-    passwordHashCost: TEST_HASH_COST,
-    // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
-    pubsub: mode === 'postgres' ? 'postgres' : 'memory',
-    databaseUrl,
-    ...options,
-  });
+  const app = await createApp(
+    dataSource,
+    {
+      jwtSecret: randomBytes(32).toString('hex'),
+      tokenTtlSeconds: 3600,
+      production: false,
+      rateLimitPerMinute: 0,
+      anonymousRateLimitPerMinute: 0,
+      passwordHashCost: TEST_HASH_COST,
+      // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
+      pubsub: mode === 'postgres' ? 'postgres' : 'memory',
+      databaseUrl,
+      ...options,
+    },
+    schemas(),
+  );
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // As a node starts it: a port it cannot have is logged, and the server serves the rest (smtpPort undefined).

@@ -22,6 +22,7 @@ import type { LogRetentionSettings } from '../modules/tenant/log-retention.resol
 import type { WebhookUrlPolicy } from '../modules/webhook/webhook.service.js';
 import type { AccountSettings } from '../modules/account/account.service.js';
 import type { PasswordResetLimits } from '../modules/account/reset-limits.js';
+import type { SharedResults } from './shared-results.js';
 
 /**
  * What every service method takes first: the tenant, the acting staff member
@@ -115,6 +116,8 @@ export interface ServerDeps {
   passwordResets: PasswordResetLimits;
   /** Closes, on every node, the sockets of a user whose credentials changed (after the change commits). */
   sessions?: SessionEnder;
+  /** Where this node's `@Shared` queries share their answers (SHARED_RESULTS_SECONDS); none: each computes its own. */
+  sharedResults?: SharedResults;
 }
 
 export interface SessionEnder {

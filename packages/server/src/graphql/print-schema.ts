@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { buildPortalSchema, buildStaffSchema } from './schema.js';
+import { buildSchemas } from './schema.js';
 
 /** The SDL of both endpoints, sorted, as committed under docs/api/. */
 export async function printSchemas(): Promise<{ staff: string; portal: string }> {
-  const [staff, portal] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
+  const { staff, portal } = await buildSchemas();
   return {
     staff: `${printSchema(lexicographicSortSchema(staff))}\n`,
     portal: `${printSchema(lexicographicSortSchema(portal))}\n`,

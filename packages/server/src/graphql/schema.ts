@@ -1,6 +1,6 @@
 import { buildSchema } from 'type-graphql';
 import { guardOperations } from '../auth/allow.js';
-import { shareResults, type SharedResults } from './shared-results.js';
+import { shareResults } from './shared-results.js';
 import type { GraphQLSchema } from 'graphql';
 import { DateTime } from './scalars.js';
 import { TenantResolver } from '../modules/tenant/tenant.resolver.js';
@@ -55,8 +55,19 @@ const common = {
   emitSchemaFile: false as const,
 };
 
-/** Staff and integrations: /graphql. `shared`: where the `@Shared` queries share their answers (none: not shared). */
-export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLSchema> {
+/** Both endpoints' schemas. They hold no node's state (what a resolver needs comes with its request's context), so apps in one process may share them. */
+export interface Schemas {
+  staff: GraphQLSchema;
+  portal: GraphQLSchema;
+}
+
+export async function buildSchemas(): Promise<Schemas> {
+  const [staff, portal] = await Promise.all([buildStaffSchema(), buildPortalSchema()]);
+  return { staff, portal };
+}
+
+/** Staff and integrations: /graphql. */
+export async function buildStaffSchema(): Promise<GraphQLSchema> {
   return guardOperations(
     shareResults(
       await buildSchema({
@@ -105,7 +116,6 @@ export async function buildStaffSchema(shared?: SharedResults): Promise<GraphQLS
           SurveySubscriptionResolver,
         ],
       }),
-      shared,
     ),
   );
 }

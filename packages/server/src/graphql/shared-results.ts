@@ -50,20 +50,22 @@ export class SharedResults {
 }
 
 /**
- * Shares the answers of the staff schema's `@Shared` queries through
- * `results` (none: every query computes its own) between callers whose
+ * Shares the answers of the staff schema's `@Shared` queries through the
+ * node's `SharedResults` (`ServerDeps.sharedResults`; none, or a time of 0:
+ * every query computes its own) between callers whose
  * transactions see the same company history: the key holds the company's
  * last timeline event (every change of a complaint writes one), so a caller
  * who sees a change never gets an answer computed before it. Applied before
  * the guard wraps the resolvers, so that a caller is admitted before any
  * answer is shared with them.
  */
-export function shareResults(schema: GraphQLSchema, results: SharedResults | undefined): GraphQLSchema {
-  if (!results?.ttlMs) return schema;
+export function shareResults(schema: GraphQLSchema): GraphQLSchema {
   for (const [name, field] of Object.entries(schema.getQueryType()?.getFields() ?? {})) {
     if (!field.extensions?.shared) continue;
     const resolve = field.resolve ?? defaultFieldResolver;
     field.resolve = async (root, args, gql: GraphQLContext, info) => {
+      const results = gql.deps.sharedResults;
+      if (!results?.ttlMs) return resolve(root, args, gql, info);
       const ctx = await gql.staff();
       const actor = ctx.staff;
       const sees = [actor.integration?.id ?? null, [...actor.roles].sort(), [...actor.departmentIds].sort()];
