@@ -90,8 +90,8 @@ export type AppConfig = Pick<
   };
 
 /**
- * A node's server over `dataSource`. `schemas`: the endpoints' schemas, built here unless given (tests build them
- * once for every server a worker starts: type-graphql takes about 70 ms a server, docs/benchmarks.md).
+ * A node's server over `dataSource`. `schemas`: the endpoints' schemas, built here unless given (the test harness's
+ * servers share one build per worker: type-graphql takes about 70 ms a build, docs/benchmarks.md).
  */
 export async function createApp(dataSource: DataSource, config: AppConfig, schemas: Promise<Schemas> = buildSchemas()): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);
