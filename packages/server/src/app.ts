@@ -91,7 +91,7 @@ export type AppConfig = Pick<
 
 /**
  * A node's server over `dataSource`. `schemas`: the endpoints' schemas, built here unless given (the test harness's
- * servers share one build per worker: type-graphql takes about 70 ms a build, docs/benchmarks.md).
+ * apps share one build per worker: type-graphql takes about 70 ms a build, docs/benchmarks.md).
  */
 export async function createApp(dataSource: DataSource, config: AppConfig, schemas: Promise<Schemas> = buildSchemas()): Promise<App> {
   const tokens = new TokenService(config.jwtSecret, config.tokenTtlSeconds);

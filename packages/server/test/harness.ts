@@ -49,23 +49,8 @@ const schemas = () => (built ??= buildSchemas());
  */
 export async function startTestServer(options: Partial<AppConfig> = {}, database: DatabaseOptions = {}): Promise<TestServer> {
   const { dataSource, mode, databaseUrl, drop } = await testDatabase(database);
-  // Rate limits are off unless a test asks for them: test traffic all comes from 127.0.0.1.
-  const app = await createApp(
-    dataSource,
-    {
-      jwtSecret: randomBytes(32).toString('hex'),
-      tokenTtlSeconds: 3600,
-      production: false,
-      rateLimitPerMinute: 0,
-      anonymousRateLimitPerMinute: 0,
-      passwordHashCost: TEST_HASH_COST,
-      // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
-      pubsub: mode === 'postgres' ? 'postgres' : 'memory',
-      databaseUrl,
-      ...options,
-    },
-    schemas(),
-  );
+  // As in production: LISTEN/NOTIFY on PostgreSQL, in-process when embedded.
+  const app = await createTestApp(dataSource, { pubsub: mode === 'postgres' ? 'postgres' : 'memory', databaseUrl, ...options });
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   // As a node starts it: a port it cannot have is logged, and the server serves the rest (smtpPort undefined).
@@ -91,6 +76,27 @@ export async function startTestServer(options: Partial<AppConfig> = {}, database
       await drop();
     },
   };
+}
+
+/**
+ * A node's app over `dataSource` as the tests run one (a test server's, or a second node's on the same database): rate
+ * limits off unless a test asks for them (test traffic all comes from 127.0.0.1), the tests' hash cost, the worker's
+ * one build of the schemas, and `options` over that. Not listening.
+ */
+export function createTestApp(dataSource: DataSource, options: Partial<AppConfig> = {}): Promise<App> {
+  return createApp(
+    dataSource,
+    {
+      jwtSecret: randomBytes(32).toString('hex'),
+      tokenTtlSeconds: 3600,
+      production: false,
+      rateLimitPerMinute: 0,
+      anonymousRateLimitPerMinute: 0,
+      passwordHashCost: TEST_HASH_COST,
+      ...options,
+    },
+    schemas(),
+  );
 }
 
 export interface TestDatabase {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { startTestServer, errorCode, ok, type TestServer } from './harness.js';
-import { createApp, type App } from '../src/app.js';
+import { createTestApp, startTestServer, errorCode, ok, type TestServer } from './harness.js';
+import type { App } from '../src/app.js';
 import { Role } from '../src/auth/roles.js';
 import { Fixtures, Q, type World } from './fixtures.js';
 import { OpenSockets, WsClient } from './ws-client.js';
@@ -80,12 +80,8 @@ describe.skipIf(!process.env.DATABASE_URL)('on two nodes over LISTEN/NOTIFY', ()
   let secondUrl: string;
 
   beforeAll(async () => {
-    second = await createApp(server.dataSource, {
+    second = await createTestApp(server.dataSource, {
       jwtSecret,
-      tokenTtlSeconds: 3600,
-      production: false,
-      rateLimitPerMinute: 0,
-      anonymousRateLimitPerMinute: 0,
       pubsub: 'postgres',
       databaseUrl: server.databaseUrl,
       slaScheduler: false,

@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type App, type AppConfig } from '../src/app.js';
+import type { App, AppConfig } from '../src/app.js';
 import { DEFAULT_HASH_COST } from '../src/auth/password.js';
-import { ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
+import { createTestApp, ok, startTestServer, type GqlResult, type TestServer } from './harness.js';
 import { Fixtures, PASSWORD, expectError, type TenantFixture } from './fixtures.js';
 
 const LOGIN = 'mutation($input: LoginInput!) { login(input: $input) { token } }';
@@ -25,14 +25,7 @@ const login = (url: string, t: TenantFixture, password: string, address: string,
 
 /** A second node on the same database as `server`, listening. */
 async function secondNode(server: TestServer, config: Partial<AppConfig>): Promise<{ url: string; app: App }> {
-  const app = await createApp(server.dataSource, {
-    jwtSecret: randomBytes(32).toString('hex'),
-    tokenTtlSeconds: 3600,
-    production: false,
-    rateLimitPerMinute: 0,
-    anonymousRateLimitPerMinute: 0,
-    ...config,
-  });
+  const app = await createTestApp(server.dataSource, config);
   await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, app };
 }

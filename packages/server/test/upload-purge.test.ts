@@ -3,9 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
 import { createDataSource } from '../src/db/data-source.js';
-import { ok, startTestServer, type TestServer } from './harness.js';
+import { createTestApp, ok, startTestServer, type TestServer } from './harness.js';
 import { Fixtures, Q, expectError, type TenantFixture } from './fixtures.js';
 
 /** Bytes that pass as a PNG; random, so that each upload differs. */
@@ -92,14 +91,7 @@ describe.runIf(process.env.DATABASE_URL)('uploads never linked', () => {
 /** Another node on the same database, not listening: its jobs are what is tested. */
 async function secondNode(server: TestServer) {
   const { dataSource } = await createDataSource({ databaseUrl: (server.dataSource.options as { url: string }).url, dbPoolSize: 5 });
-  const app = await createApp(dataSource, {
-    jwtSecret: randomBytes(32).toString('hex'),
-    tokenTtlSeconds: 3600,
-    production: false,
-    rateLimitPerMinute: 0,
-    anonymousRateLimitPerMinute: 0,
-    slaScheduler: false,
-  });
+  const app = await createTestApp(dataSource, { slaScheduler: false });
   return {
     app,
     async close() {
