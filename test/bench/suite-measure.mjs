@@ -118,7 +118,7 @@ const med = (pick, key) => median(rounds.map((r) => r[pick][key]));
 const line = (name, pick) => {
   const wall = med(pick, 'wall');
   const tests = rounds[0][pick].tests.length;
-  return `${name.padEnd(34)} ${String(tests).padStart(5)} tests  wall ${wall.toFixed(1).padStart(6)} s (${(wall / med('earlier', 'wall')).toFixed(2)}×)  busy ${med(pick, 'busy').toFixed(1).padStart(6)} s  ${((wall / tests) * 1000).toFixed(0)} ms a test`;
+  return `${name.padEnd(40)} ${String(tests).padStart(5)} tests  wall ${wall.toFixed(1).padStart(6)} s (${(wall / med('earlier', 'wall')).toFixed(2)}×)  busy ${med(pick, 'busy').toFixed(1).padStart(6)} s  ${((wall / tests) * 1000).toFixed(0)} ms a test`;
 };
 console.log('\nmedians');
 console.log(line(`${base}: vitest run`, 'earlier'));
