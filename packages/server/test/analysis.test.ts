@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stage } from '../src/modules/complaint/complaint.enums.js';
 import { Analysis1764600000000 } from '../src/db/migrations/1764600000000-analysis.js';
 import { AnalysisSpeed1764612000000 } from '../src/db/migrations/1764612000000-analysis-speed.js';
+import { wallClock } from '../src/modules/sla/business-time.js';
+import { isDayOff } from '../src/modules/sla/public-holidays.js';
 import { ok, type TestServer } from './harness.js';
 import { expectError, startWorld, type Fixtures, type World } from './fixtures.js';
 
@@ -127,10 +129,21 @@ describe("the migration's backfill", () => {
     const open = await fx.complaintAt(w, Stage.IMPLEMENTATION);
     const rejected = await fx.complaintAt(w, Stage.REJECTED);
     const reopened = await fx.advance(w, await fx.complaintAt(w, Stage.CLOSED), Stage.ANALYSIS);
-    // Received 12 days ago with a 10-day legal deadline, then closed: late by two or three started days.
+    // Received 12 days ago or a little more with a 10-day legal deadline, then closed: late by `age - 10` or
+    // `age - 9` started days. The age is the first from 12 whose last day was a working day in Moscow: a day off
+    // would move the deadline to the next working day (art. 193 of the Civil Code), whatever day the suite runs.
+    const age = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24].find(
+      (days) =>
+        !isDayOff(
+          'RU',
+          wallClock('Europe/Moscow', Date.now() - (days - 10) * 86_400_000)
+            .toISOString()
+            .slice(0, 10),
+        ),
+    )!;
     const late = await fx.complaintAt(w, Stage.FEEDBACK, { input: { productPrice: 20_000 } });
     await fx.asTenant(w.t.tenantId, (m) =>
-      m.query(`UPDATE complaints SET received_at = received_at - interval '12 days' WHERE id = $1`, [late.id]),
+      m.query(`UPDATE complaints SET received_at = received_at - make_interval(days => $2) WHERE id = $1`, [late.id, age]),
     );
     ok(
       await server.staff(
@@ -166,7 +179,9 @@ describe("the migration's backfill", () => {
     );
     expect(live.bits.find((b: { id: string }) => b.id === rejected.id)?.rejected_from).toBe(bit(rejectedFrom.stage));
     expect(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id)).toMatchObject({ met: false });
-    expect([200 * 2, 200 * 3]).toContain(live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id).penalty);
+    expect([200 * (age - 10), 200 * (age - 9)]).toContain(
+      live.legal.find((o: { complaint_id: string }) => o.complaint_id === late.id).penalty,
+    );
 
     // As on a database from before: the tables gone (and the codes and bit sets with them), then the migrations again,
     // with this node's background work paused (its SLA pass, mail and webhook claims take locks on those tables in

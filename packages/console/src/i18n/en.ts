@@ -638,7 +638,7 @@ export const en = {
     penaltyPerDay: 'Penalty, % of the price per day',
     resetLegal: 'Back to the law of the company’s country',
     legalHint:
-      'Russian companies start with the deadlines of the consumer protection law; companies elsewhere start without legal deadlines. Set days for a demand if your law has one.',
+      'Russian companies start with the deadlines of the consumer protection law; companies elsewhere start without legal deadlines. Set days for a demand if your law has one. Days are calendar days; in Russia a deadline whose last day is a day off ends on the next working day (art. 193 of the Civil Code).',
     noDeadline: 'no deadline',
     hoursHint: 'Working hours of the calendar; 0.5 = 30 minutes',
   },

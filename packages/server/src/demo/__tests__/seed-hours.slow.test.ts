@@ -13,21 +13,22 @@ import { DEMO_TENANTS, seedDemoData } from '../seed.js';
  * over many instants (working days' edges gather some), never the one of
  * seeding. Seeded at fixed instants, so the outcome does not depend on when
  * the suite runs. At most a third of the open complaints with a clock are
- * breached, but where `breached` says otherwise for a company's country.
+ * breached.
  */
-const INSTANTS: ReadonlyArray<readonly [string, Readonly<Record<string, number>>]> = [
-  ['2026-12-03T10:11:00Z', {}], // a Thursday morning, an hour into the working day
-  ['2026-12-05T23:00:00Z', {}], // a Saturday night
-  ['2027-01-05T09:00:00Z', {}], // the Russian New Year holidays
-  // The Monday morning after them: the law's calendar days ran through eleven days off, so the Russian company's
-  // refunds and replacements received before them are overdue.
-  ['2027-01-11T07:00:00Z', { RU: 0.6 }],
-  ['2026-12-03T15:36:00Z', {}], // a Thursday afternoon
+const INSTANTS: readonly string[] = [
+  '2026-12-03T10:11:00Z', // a Thursday morning, an hour into the working day
+  '2026-12-05T23:00:00Z', // a Saturday night
+  '2027-01-05T09:00:00Z', // the Russian New Year holidays
+  // The Monday morning after them: the Russian company's legal deadlines whose last day fell in those days off run
+  // to the end of this day (art. 193 of the Civil Code), not breached yet. Counted to the last day off instead,
+  // 39 of its 95 open complaints were breached (their legal breaches had raised the priorities).
+  '2027-01-11T07:00:00Z',
+  '2026-12-03T15:36:00Z', // a Thursday afternoon
 ];
 
 type Row = Record<string, any>;
 
-describe.each(INSTANTS)('demo data seeded at %s', (instant, breached) => {
+describe.each(INSTANTS)('demo data seeded at %s', (instant) => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await testDatabase();
@@ -50,7 +51,7 @@ describe.each(INSTANTS)('demo data seeded at %s', (instant, breached) => {
       expect(rows.map((r) => r.sla_state)).toEqual(['AT_RISK', 'BREACHED', 'ON_TRACK']);
       const count = (state: string) => rows.find((r) => r.sla_state === state)?.n ?? 0;
       const open = rows.reduce((sum, r) => sum + r.n, 0);
-      expect(count('BREACHED') / open).toBeLessThanOrEqual(breached[texts.country] ?? 1 / 3);
+      expect(count('BREACHED') / open).toBeLessThanOrEqual(1 / 3);
     });
 
     it(`spreads ${texts.slug}'s breach history over many instants, as a running scheduler would`, async () => {

@@ -57,6 +57,7 @@ interface Snapshot {
   users: Row[];
   legalDays: Map<Demand, number | null>;
   timeZone: string;
+  country: string;
 }
 
 async function snapshot(slug: string): Promise<Snapshot> {
@@ -69,8 +70,9 @@ async function snapshot(slug: string): Promise<Snapshot> {
     ARRAY(SELECT department_id FROM user_departments d WHERE d.user_id = u.id) AS departments FROM users u`,
   );
   const presets = await read(slug, 'SELECT demand, days FROM legal_presets');
-  const [tenant] = await read(slug, 'SELECT time_zone FROM tenants');
-  return { complaints, actions, events, users, legalDays: new Map(presets.map((p) => [p.demand, p.days])), timeZone: tenant!.time_zone };
+  const [tenant] = await read(slug, 'SELECT time_zone, country FROM tenants');
+  const legalDays = new Map(presets.map((p) => [p.demand, p.days]));
+  return { complaints, actions, events, users, legalDays, timeZone: tenant!.time_zone, country: tenant!.country };
 }
 
 describe('demo data', () => {
@@ -164,7 +166,7 @@ describe('demo data', () => {
           expect(missing, `${c.number} in ${c.stage}`).toEqual([]);
           checkStageFields(c, actions, last);
           const days = s.legalDays.get(c.demand as Demand);
-          expect(c.legal_due_at?.getTime() ?? null).toBe(days ? legalDueAt(c.received_at, days, s.timeZone).getTime() : null);
+          expect(c.legal_due_at?.getTime() ?? null).toBe(days ? legalDueAt(c.received_at, days, s.timeZone, s.country).getTime() : null);
         }
       });
 

@@ -63,6 +63,26 @@ export function countryDays(country: string, language: Language, years: readonly
   };
 }
 
+const daysOffByYear = new Map<string, { holidays: ReadonlySet<string>; workingDays: ReadonlySet<string> }>();
+
+/**
+ * Whether a local date ('YYYY-MM-DD') is a day off in `country`: a public
+ * holiday or a transferred day off, or a Saturday or Sunday that is not a
+ * transferred working day. Each country's year is read once.
+ */
+export function isDayOff(country: string, date: string): boolean {
+  const key = `${country}:${date.slice(0, 4)}`;
+  let year = daysOffByYear.get(key);
+  if (!year) {
+    const { holidays, workingDays } = publicYear(country, Number(date.slice(0, 4)), 'en');
+    year = { holidays: new Set(holidays.map((h) => h.date)), workingDays: new Set(workingDays.map((w) => w.date)) };
+    daysOffByYear.set(key, year);
+  }
+  if (year.holidays.has(date)) return true;
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return (weekday === 0 || weekday === 6) && !year.workingDays.has(date);
+}
+
 const byDate = (a: PublicDay, b: PublicDay) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
 function addDays(iso: string, n: number): string {

@@ -18,6 +18,7 @@
  * was stopped, and a new budget applies to the time already used.
  */
 import { addWorkingTime, localDate, workingTimeBetween, zonedInstant, type BusinessCalendar } from './business-time.js';
+import { isDayOff } from './public-holidays.js';
 import { OPEN_STAGES, Priority, SlaState, Stage } from '../complaint/complaint.enums.js';
 
 export enum SlaTarget {
@@ -63,6 +64,8 @@ export interface SlaSettings {
   legal: ReadonlyMap<string, LegalPresetRules>;
   /** The tenant's time zone: legal deadlines end at local midnight. */
   timeZone: string;
+  /** The tenant's country (ISO 3166-1 alpha-2): its law may move a legal deadline that ends on a day off. */
+  country: string;
 }
 
 /** What the clocks depend on. */
@@ -127,10 +130,17 @@ export function matchPolicy(policies: readonly PolicyRules[], s: Pick<ClockSubje
  * The legal deadline: `days` calendar days counted from the day after the
  * demand was presented, ending at midnight (in the tenant's zone) after the
  * last of them. Presented on 1 March with 10 days: due at the start of 12 March.
+ * In Russia a last day that is a day off moves to the next working day (art. 193
+ * of the Civil Code): presented on Thursday 5 March 2026 with 3 days, the last
+ * day is Sunday 8 March, a holiday too, and Monday 9 March its transferred day
+ * off, so due at the start of Wednesday 11 March. Elsewhere the days are counted
+ * as they fall: the product does not know each country's rule.
  */
-export function legalDueAt(presentedAt: Date, days: number, timeZone: string): Date {
+export function legalDueAt(presentedAt: Date, days: number, timeZone: string, country: string): Date {
   const [y, m, d] = localDate(timeZone, presentedAt.getTime());
-  return new Date(zonedInstant(timeZone, y, m, d + days + 1, 0));
+  let last = d + days;
+  if (country === 'RU') while (isDayOff(country, new Date(Date.UTC(y, m - 1, last)).toISOString().slice(0, 10))) last++;
+  return new Date(zonedInstant(timeZone, y, m, last + 1, 0));
 }
 
 /** The next priority up, or null at URGENT. */
@@ -210,7 +220,7 @@ export function planClocks(s: ClockSubject, existing: readonly ClockRow[], setti
 
 function legalFor(s: ClockSubject, settings: SlaSettings): Date | null {
   const days = s.demand ? settings.legal.get(s.demand)?.days : null;
-  return days ? legalDueAt(s.receivedAt, days, settings.timeZone) : null;
+  return days ? legalDueAt(s.receivedAt, days, settings.timeZone, settings.country) : null;
 }
 
 function operationalClock(

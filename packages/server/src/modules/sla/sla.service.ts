@@ -47,12 +47,15 @@ async function readSettings(ctx: RequestContext): Promise<SlaSettings> {
   const policies = await ctx.manager.find(SlaPolicy, { order: { isDefault: 'ASC', position: 'ASC' } });
   const calendars = await ctx.manager.find(BusinessCalendar);
   const presets = await ctx.manager.find(LegalPreset);
-  const [tenant] = await ctx.query<{ time_zone: string }>('SELECT time_zone FROM tenants WHERE id = app_tenant_id()');
+  const [tenant] = await ctx.query<{ time_zone: string; country: string }>(
+    'SELECT time_zone, country FROM tenants WHERE id = app_tenant_id()',
+  );
   return {
     policies: policies.map(policyRules),
     calendars: new Map(calendars.map((c) => [c.id, calendarRules(c)])),
     legal: new Map(presets.map((p) => [p.demand, { days: p.days, penaltyPercentPerDay: p.penaltyPercentPerDay }])),
     timeZone: tenant?.time_zone ?? 'Europe/Moscow',
+    country: tenant?.country ?? 'RU',
   };
 }
 

@@ -62,6 +62,7 @@ const settings = (over: Partial<SlaSettings> = {}): SlaSettings => ({
     ['OTHER', { days: null, penaltyPercentPerDay: 1 }],
   ]),
   timeZone: 'Europe/Moscow',
+  country: 'RU',
   ...over,
 });
 
@@ -106,30 +107,31 @@ describe('legalDueAt: calendar days from the day after the demand, ending at loc
     { name: 'Moscow, 10 days', presented: '2026-03-01T12:00:00+03:00', days: 10, tz: 'Europe/Moscow', due: '2026-03-12T00:00:00+03:00' },
     {
       name: 'Moscow, presented at 23:30 local (20:30 UTC the same day)',
-      presented: '2026-03-01T20:30:00Z',
+      presented: '2026-04-01T20:30:00Z',
       days: 7,
       tz: 'Europe/Moscow',
-      due: '2026-03-09T00:00:00+03:00',
+      due: '2026-04-09T00:00:00+03:00',
     },
     {
       name: 'Moscow, presented at 00:30 local (21:30 UTC the day before)',
-      presented: '2026-02-28T21:30:00Z',
+      presented: '2026-03-31T21:30:00Z',
       days: 7,
       tz: 'Europe/Moscow',
-      due: '2026-03-09T00:00:00+03:00',
+      due: '2026-04-09T00:00:00+03:00',
     },
     {
       name: 'across a month and year end',
-      presented: '2026-12-25T09:00:00+03:00',
-      days: 10,
+      presented: '2026-12-28T09:00:00+03:00',
+      days: 14,
       tz: 'Europe/Moscow',
-      due: '2027-01-05T00:00:00+03:00',
+      due: '2027-01-12T00:00:00+03:00',
     },
     {
       name: 'Berlin, across the spring daylight-saving change',
       presented: '2026-03-20T10:00:00+01:00',
       days: 10,
       tz: 'Europe/Berlin',
+      country: 'DE',
       due: '2026-03-31T00:00:00+02:00',
     },
     {
@@ -137,11 +139,53 @@ describe('legalDueAt: calendar days from the day after the demand, ending at loc
       presented: '2026-10-30T10:00:00-04:00',
       days: 7,
       tz: 'America/New_York',
+      country: 'US',
       due: '2026-11-07T00:00:00-05:00',
     },
     { name: '45 days for repair', presented: '2026-01-10T15:00:00+03:00', days: 45, tz: 'Europe/Moscow', due: '2026-02-25T00:00:00+03:00' },
-  ])('$name', ({ presented, days, tz, due }) => {
-    expect(legalDueAt(new Date(presented), days, tz).toISOString()).toBe(new Date(due).toISOString());
+  ])('$name', ({ presented, days, tz, country = 'RU', due }) => {
+    expect(legalDueAt(new Date(presented), days, tz, country).toISOString()).toBe(new Date(due).toISOString());
+  });
+});
+
+describe('legalDueAt in Russia: a last day that is a day off moves to the next working day (art. 193 of the Civil Code)', () => {
+  it.each([
+    { name: 'a Saturday: to Monday', presented: '2026-11-25T12:00:00+03:00', days: 10, due: '2026-12-08T00:00:00+03:00' },
+    { name: 'a Sunday: to Monday', presented: '2026-11-26T12:00:00+03:00', days: 10, due: '2026-12-08T00:00:00+03:00' },
+    {
+      name: 'a holiday on a Sunday, then its transferred day off (8 and 9 March 2026): to Tuesday',
+      presented: '2026-03-05T12:00:00+03:00',
+      days: 3,
+      due: '2026-03-11T00:00:00+03:00',
+    },
+    {
+      name: 'the New Year holidays and the weekend after them: to Monday 11 January',
+      presented: '2026-12-25T09:00:00+03:00',
+      days: 10,
+      due: '2027-01-12T00:00:00+03:00',
+    },
+    {
+      name: 'a Saturday made a working day (1 November 2025): stays',
+      presented: '2025-10-22T12:00:00+03:00',
+      days: 10,
+      due: '2025-11-02T00:00:00+03:00',
+    },
+    { name: 'a working day: stays', presented: '2026-11-23T10:00:00+03:00', days: 10, due: '2026-12-04T00:00:00+03:00' },
+  ])('$name', ({ presented, days, due }) => {
+    expect(legalDueAt(new Date(presented), days, 'Europe/Moscow', 'RU').toISOString()).toBe(new Date(due).toISOString());
+  });
+
+  it('counts the days as they fall elsewhere: the same Saturday in London stays', () => {
+    expect(legalDueAt(new Date('2026-11-25T12:00:00Z'), 10, 'Europe/London', 'GB').toISOString()).toBe('2026-12-06T00:00:00.000Z');
+  });
+
+  it("moves a complaint's legal clock by its company's country", () => {
+    const wednesday = at('2026-11-25T09:00:00Z');
+    const legal = (country: string) =>
+      byClock(planClocks(subject({ receivedAt: wednesday, stageEnteredAt: wednesday }), [], settings({ country }), wednesday).rows).LEGAL!
+        .dueAt;
+    expect(legal('RU')).toEqual(at('2026-12-07T21:00:00Z'));
+    expect(legal('BY')).toEqual(at('2026-12-05T21:00:00Z'));
   });
 });
 
@@ -465,7 +509,7 @@ describe('stoppedClocks (the outcomes kept for analysis)', () => {
     expect(outcomes.STAGE!.consumedMs).toBeGreaterThan(8 * H);
     expect(outcomes.LEGAL).toMatchObject({
       met: false,
-      breachedAt: legalDueAt(MON_10, 10, 'Europe/Moscow'),
+      breachedAt: legalDueAt(MON_10, 10, 'Europe/Moscow', 'RU'),
       consumedMs: null,
       penalty: 200,
     });
