@@ -802,7 +802,7 @@ export const en = {
     timeZone: 'Time zone',
     country: 'Country',
     countryHint:
-      'Decides the public holidays offered for business calendars and, in Russia, the consumer-law deadlines of new companies. Changing it does not change calendars or legal deadlines already set.',
+      'Decides the public holidays offered for business calendars and, in Russia, the consumer-law deadlines of new companies. Changing it does not change calendars or the days of legal deadlines already set; the deadlines of open complaints are recomputed (in Russia one that ends on a day off moves to the next working day).',
     currency: 'Currency',
     currencyUnset: 'Not set: amounts are shown without a currency',
     currencyHint: 'The currency of refunds, price reductions and compensation; the customer portal shows amounts in it.',

@@ -218,7 +218,8 @@ export function planClocks(s: ClockSubject, existing: readonly ClockRow[], setti
   return { policy, rows, legalDueAt: legal };
 }
 
-function legalFor(s: ClockSubject, settings: SlaSettings): Date | null {
+/** The legal deadline of a complaint's demand under the company's settings as they are; null without one. */
+export function legalFor(s: Pick<ClockSubject, 'demand' | 'receivedAt'>, settings: SlaSettings): Date | null {
   const days = s.demand ? settings.legal.get(s.demand)?.days : null;
   return days ? legalDueAt(s.receivedAt, days, settings.timeZone, settings.country) : null;
 }

@@ -18,12 +18,13 @@ import type { BusinessCalendarInput, LegalPresetInput, SlaPolicyInput } from './
 const field = (name: string, messages: string[]) => ({ fields: [{ field: name, messages }] });
 
 /**
- * After any change to the settings: every open complaint of the tenant gets
+ * After any change to the settings (the company's country and time zone,
+ * which legal deadlines depend on, among them): every open complaint of the tenant gets
  * its clocks recomputed in this transaction (time already used is kept).
  * `before` is the settings as they were before the change (`loadSlaSettings`
  * before it), so that a clock the change stops is measured as it ran.
  */
-async function recomputeOpen(ctx: RequestContext, before: SlaSettings): Promise<void> {
+export async function recomputeOpen(ctx: RequestContext, before: SlaSettings): Promise<void> {
   forgetSlaSettings(ctx);
   const open = await ctx.query<{ id: string }>('SELECT id FROM complaints WHERE stage = ANY($1) ORDER BY id', [OPEN_STAGES]);
   for (let i = 0; i < open.length; i += 500)

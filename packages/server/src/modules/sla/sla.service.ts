@@ -10,6 +10,7 @@ import { SlaPolicy } from './sla-policy.entity.js';
 import type { EscalationOutcome } from './sla-breach.entity.js';
 import {
   dueSteps,
+  legalFor,
   planClocks,
   raisedPriority,
   stoppedClocks,
@@ -295,6 +296,7 @@ export interface FireOptions {
 interface LockedComplaint {
   id: string;
   stage: Stage;
+  demand: string | null;
   department_id: string | null;
   assignee_id: string | null;
   priority: string;
@@ -326,7 +328,7 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
   const complaints = new Map(
     (
       await ctx.query<LockedComplaint>(
-        'SELECT id, stage, department_id, assignee_id, priority, sla_policy_id FROM complaints WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED',
+        'SELECT id, stage, demand, department_id, assignee_id, priority, sla_policy_id FROM complaints WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED',
         [ids],
       )
     ).map((c) => [c.id, c]),
@@ -344,6 +346,16 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
     const row = clockRow(current);
     const steps = dueSteps(row, d.now);
     if (!steps.length) continue;
+    // A legal deadline computed under other rules (a country or time zone changed since, or stored before a day
+    // off moved a last day in Russia) is recomputed instead of fired; the next pass fires it if it is still due.
+    if (
+      row.clock === SlaTarget.LEGAL &&
+      !sameInstant(legalFor({ demand: c.demand, receivedAt: row.startedAt }, await loadSlaSettings(ctx)), row.dueAt)
+    ) {
+      await syncSla(ctx, [c.id], { now: d.now });
+      touched.add(c.id);
+      continue;
+    }
     touched.add(c.id);
     await ctx.query(
       `UPDATE sla_deadlines SET warned_at = CASE WHEN $3 THEN coalesce(warned_at, $5) ELSE warned_at END,
@@ -388,6 +400,8 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
   await refreshSummaries(ctx, [...touched]);
   return claimed.length;
 }
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 
 /** Recomputes the summary columns from the clocks as they are (after firing). */
 async function refreshSummaries(ctx: RequestContext, ids: string[]): Promise<void> {

@@ -9,7 +9,8 @@ import { applyBranding, type Branding } from './branding.js';
 import { User } from '../user/user.entity.js';
 import { RESERVED_SLUGS } from './reserved-slugs.js';
 import { defaultCountry, isCountryCode } from '../sla/public-holidays.js';
-import { installSlaDefaults } from '../sla/sla-settings.service.js';
+import { installSlaDefaults, recomputeOpen } from '../sla/sla-settings.service.js';
+import { loadSlaSettings } from '../sla/sla.service.js';
 import { sendAddressConfirmation, type AccountSettings } from '../account/account.service.js';
 
 export interface SignUp {
@@ -172,7 +173,11 @@ export async function updateTenant(ctx: RequestContext, input: TenantChanges): P
   if (input.mailAfterClosingDays !== null && input.mailAfterClosingDays !== undefined)
     changes.mailAfterClosingDays = input.mailAfterClosingDays;
   if (input.branding) changes.branding = applyBranding(tenant.branding ?? {}, input.branding);
+  // Legal deadlines end at midnight in the company's zone, and in Russia move off days off: the open ones follow.
+  const deadlinesMove = (changes.country ?? tenant.country) !== tenant.country || (changes.timeZone ?? tenant.timeZone) !== tenant.timeZone;
+  const before = deadlinesMove ? await loadSlaSettings(ctx) : null;
   if (Object.keys(changes).length) await ctx.manager.update(Tenant, { id: tenant.id }, changes);
+  if (before) await recomputeOpen(ctx, before);
   return { ...tenant, ...changes };
 }
 
