@@ -217,7 +217,8 @@ describe('rendering', () => {
   it("fills every placeholder in the company's language and time zone", async () => {
     const f = await facts(a, complaintA);
     expect(f.legalDueAt).toBeTruthy();
-    const at = new Date(f.legalDueAt);
+    // The legal deadline falls due at the midnight after its last day: the text names the last day.
+    const lastDay = new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'Europe/Moscow' }).format(Date.parse(f.legalDueAt) - 1);
     const rendered = (r: GqlResult) => ok(r).renderResponseTemplate.split('|');
     // A new company speaks Russian.
     expect(rendered(await render(a.staff.SPECIALIST.token, everyA, complaintA.id))).toEqual([
@@ -225,7 +226,7 @@ describe('rendering', () => {
       'Cracked kettle lid',
       'Ivan Petrov',
       'Зарегистрирована',
-      new Intl.DateTimeFormat('ru-RU', { dateStyle: 'long', timeZone: 'Europe/Moscow' }).format(at),
+      lastDay,
       'Staff SPECIALIST',
       f.company,
       f.department.name,
@@ -237,7 +238,10 @@ describe('rendering', () => {
     try {
       const [number, , , stage, expectedBy, agent, company] = rendered(await render(a.staff.OPERATOR.token, everyA, complaintA.id));
       expect([number, stage, agent, company]).toEqual([f.number, 'Registered', 'Staff OPERATOR', 'Kettles & Co']);
-      expect(expectedBy).toBe(new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Pacific/Kiritimati' }).format(at));
+      // The company's new zone recomputed the deadline (its days counted from the day of receipt there, sla.md).
+      const moved = Date.parse((await facts(a, complaintA)).legalDueAt);
+      expect(moved).not.toBe(Date.parse(f.legalDueAt));
+      expect(expectedBy).toBe(new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'Pacific/Kiritimati' }).format(moved - 1));
       expect(expectedBy).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
     } finally {
       ok(await server.staff(update, { input: { locale: 'ru', timeZone: 'Europe/Moscow', name: 'Test Company' } }, a.t.adminToken));

@@ -7,7 +7,7 @@ import {
   renderTemplate,
   type PlaceholderValues,
 } from '../template/placeholders.js';
-import { formatTemplateDate } from '../template/template.service.js';
+import { formatExpectedBy, formatTemplateDate } from '../template/template.service.js';
 import { MailKind, queueComplaintMail, queueMail } from './mail.outbox.js';
 import { inviteAfterResolution, surveyPath } from '../survey/survey.responses.js';
 import {
@@ -140,7 +140,7 @@ export async function notifyCustomer(
     subject: f.subject,
     'customer.name': f.customer_name,
     stage: STAGE_LABELS[locale][f.stage],
-    expectedBy: formatTemplateDate(f.legal_due_at ?? f.sla_due_at, locale, f.time_zone),
+    expectedBy: formatExpectedBy(f.legal_due_at, f.sla_due_at, locale, f.time_zone),
     'agent.name': f.agent ?? '',
     'company.name': f.company,
     'department.name': f.department ?? '',

@@ -1,7 +1,7 @@
 import { Action, can } from '../../auth/permissions.js';
 import type { Role } from '../../auth/roles.js';
 import type { RequestContext } from '../../graphql/context.js';
-import { formatTemplateDate } from '../template/template.service.js';
+import { formatExpectedBy } from '../template/template.service.js';
 import type { PlaceholderValues } from '../template/placeholders.js';
 import { MailKind, queueMail, queueMailOnce } from './mail.outbox.js';
 import {
@@ -135,7 +135,7 @@ export async function notifyStaff(
     subject: f.subject,
     'customer.name': f.customer_name,
     stage: STAFF_STAGE_LABELS[locale][sla?.stage ?? f.stage] ?? f.stage,
-    expectedBy: formatTemplateDate(f.legal_due_at ?? f.sla_due_at, locale, f.time_zone),
+    expectedBy: formatExpectedBy(f.legal_due_at, f.sla_due_at, locale, f.time_zone),
     'agent.name': f.agent ?? '',
     'company.name': f.company,
     'department.name': f.department ?? NO_DEPARTMENT[locale],

@@ -67,6 +67,15 @@ export function formatTemplateDate(at: Date | null, locale: 'ru' | 'en', timeZon
 }
 
 /**
+ * `{{expectedBy}}`: the last day of the legal deadline (which falls due at the
+ * midnight ending that day), else the day of the soonest SLA deadline, on the
+ * company's calendar.
+ */
+export function formatExpectedBy(legalDueAt: Date | null, slaDueAt: Date | null, locale: 'ru' | 'en', timeZone: string): string {
+  return formatTemplateDate(legalDueAt ? new Date(legalDueAt.getTime() - 1) : slaDueAt, locale, timeZone);
+}
+
+/**
  * The template's text for one complaint, in the company's language and time
  * zone. `{{agent.name}}` is the staff member asking (the one who will send
  * the reply); `{{expectedBy}}` is the legal deadline, else the soonest SLA
@@ -93,7 +102,7 @@ export async function renderForComplaint(ctx: RequestContext, templateId: string
     subject: complaint.subject,
     'customer.name': complaint.customerName,
     stage: STAGE_LABELS[locale][complaint.stage],
-    expectedBy: formatTemplateDate(complaint.legalDueAt ?? complaint.slaDueAt, locale, facts.time_zone),
+    expectedBy: formatExpectedBy(complaint.legalDueAt, complaint.slaDueAt, locale, facts.time_zone),
     'agent.name': facts.agent ?? '',
     'company.name': facts.company,
     'department.name': facts.department ?? '',
