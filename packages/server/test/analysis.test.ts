@@ -132,16 +132,15 @@ describe("the migration's backfill", () => {
     // Received 12 days ago or a little more with a 10-day legal deadline, then closed: late by `age - 10` or
     // `age - 9` started days. The age is the first from 12 whose last day was a working day in Moscow: a day off
     // would move the deadline to the next working day (art. 193 of the Civil Code), whatever day the suite runs.
-    const age = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24].find(
-      (days) =>
-        !isDayOff(
-          'RU',
-          wallClock('Europe/Moscow', Date.now() - (days - 10) * 86_400_000)
-            .toISOString()
-            .slice(0, 10),
-        ),
-    )!;
     const late = await fx.complaintAt(w, Stage.FEEDBACK, { input: { productPrice: 20_000 } });
+    const [{ received }] = await fx.asTenant(w.t.tenantId, (m) =>
+      m.query('SELECT received_at AS received FROM complaints WHERE id = $1', [late.id]),
+    );
+    const lastDay = (age: number) =>
+      wallClock('Europe/Moscow', received.getTime() - (age - 10) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+    const age = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24].find((days) => !isDayOff('RU', lastDay(days)))!;
     await fx.asTenant(w.t.tenantId, (m) =>
       m.query(`UPDATE complaints SET received_at = received_at - make_interval(days => $2) WHERE id = $1`, [late.id, age]),
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addWorkingTime, calendarProblems, workingTimeBetween, type BusinessCalendar } from '../business-time.js';
-import { countryOfTimeZone, defaultCountry, isCountryCode, publicYear } from '../public-holidays.js';
+import { countryOfTimeZone, defaultCountry, isCountryCode, isDayOff, publicYear } from '../public-holidays.js';
 
 const H = 3_600_000;
 const msk = (local: string) => new Date(`${local}+03:00`);
@@ -80,5 +80,20 @@ describe('public holidays by country', () => {
         (p) => p.message,
       ),
     ).toEqual(['2027-01-09 cannot be both a holiday and a working day']);
+  });
+});
+
+describe('isDayOff: the days off of a country, as legal deadlines read them', () => {
+  it.each([
+    ['RU', '2026-12-05', true, 'a Saturday'],
+    ['RU', '2026-12-07', false, 'a Monday'],
+    ['RU', '2027-01-04', true, 'a weekday of the New Year holidays'],
+    ['RU', '2026-03-09', true, 'a Monday made a day off for the Sunday holiday before it'],
+    ['RU', '2025-11-01', false, 'a Saturday made a working day'],
+    ['RU', '2026-12-31', true, 'a Thursday made a day off'],
+    ['GB', '2026-12-25', true, 'Christmas Day in the United Kingdom'],
+    ['GB', '2026-03-09', false, 'a Monday off in Russia only'],
+  ])('%s %s: %s (%s)', (country, date, off) => {
+    expect(isDayOff(country, date)).toBe(off);
   });
 });

@@ -170,6 +170,12 @@ describe('legalDueAt in Russia: a last day that is a day off moves to the next w
       days: 10,
       due: '2025-11-02T00:00:00+03:00',
     },
+    {
+      name: 'the last day of the year, a transferred day off: into the next year, to Monday 11 January',
+      presented: '2026-12-21T12:00:00+03:00',
+      days: 10,
+      due: '2027-01-12T00:00:00+03:00',
+    },
     { name: 'a working day: stays', presented: '2026-11-23T10:00:00+03:00', days: 10, due: '2026-12-04T00:00:00+03:00' },
   ])('$name', ({ presented, days, due }) => {
     expect(legalDueAt(new Date(presented), days, 'Europe/Moscow', 'RU').toISOString()).toBe(new Date(due).toISOString());
