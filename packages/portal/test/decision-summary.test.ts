@@ -3,7 +3,7 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import DecisionSummary from '../src/pages/track/DecisionSummary.vue';
 import TrackPage from '../src/pages/track/TrackPage.vue';
 import type { PortalApi, PortalComplaint } from '../src/api.js';
-import { complaint, fakeApi, mountWith } from './helpers.js';
+import { complaint, fakeApi, mountWith, portalTenant } from './helpers.js';
 
 let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
@@ -77,15 +77,7 @@ describe('the decision the customer is told', () => {
         return () => undefined;
       }) as PortalApi['watch'],
     });
-    const tenant = {
-      slug: 'northwind',
-      name: 'Northwind Appliances Ltd',
-      locale: 'en',
-      logoUrl: null,
-      primaryColor: null,
-      accentColor: null,
-      intro: null,
-    };
+    const tenant = portalTenant();
     ({ wrapper } = mountWith(TrackPage, { api, props: { tenant, number: 'NORTHWIND-2026-000123', token: 'tok-123' } }));
     ready();
     await flushPromises();

@@ -1,7 +1,7 @@
 import { ref, shallowRef } from 'vue';
 import { vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
-import { ApiKey, type PortalApi, type PortalComplaint } from '../src/api.js';
+import { ApiKey, type PortalApi, type PortalComplaint, type PortalTenant } from '../src/api.js';
 import { I18nKey, createPortalI18n, type Locale, type PortalI18n } from '../src/i18n/index.js';
 import { RouterKey, type PortalRouter, type Route } from '../src/router.js';
 
@@ -65,6 +65,21 @@ export async function choose(input: HTMLInputElement, files: File[]) {
   Object.defineProperty(input, 'files', { value: files, configurable: true });
   input.dispatchEvent(new Event('change'));
   await flushPromises();
+}
+
+/** A company's portal, as the portal reads it: Northwind, in English, on London's clock. */
+export function portalTenant(overrides: Partial<PortalTenant> = {}): PortalTenant {
+  return {
+    slug: 'northwind',
+    name: 'Northwind Appliances Ltd',
+    locale: 'en',
+    timeZone: 'Europe/London',
+    logoUrl: null,
+    primaryColor: null,
+    accentColor: null,
+    intro: null,
+    ...overrides,
+  };
 }
 
 export function complaint(overrides: Partial<PortalComplaint> = {}): PortalComplaint {

@@ -5,19 +5,11 @@ import SurveyPage from '../src/pages/survey/SurveyPage.vue';
 import TrackPage from '../src/pages/track/TrackPage.vue';
 import type { PortalApi, PortalSurvey } from '../src/api.js';
 import { parseRoute } from '../src/router.js';
-import { complaint, fakeApi, mountWith } from './helpers.js';
+import { complaint, fakeApi, mountWith, portalTenant } from './helpers.js';
 
 let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
-const tenant = {
-  slug: 'northwind',
-  name: 'Northwind Appliances Ltd',
-  locale: 'en',
-  logoUrl: null,
-  primaryColor: null,
-  accentColor: null,
-  intro: null,
-};
+const tenant = portalTenant();
 
 function survey(overrides: Partial<PortalSurvey> = {}): PortalSurvey {
   return {

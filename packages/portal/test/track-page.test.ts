@@ -2,19 +2,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, type VueWrapper } from '@vue/test-utils';
 import TrackPage from '../src/pages/track/TrackPage.vue';
 import type { PortalApi, PortalComplaint } from '../src/api.js';
-import { complaint, fakeApi, mountWith } from './helpers.js';
+import { createPortalI18n } from '../src/i18n/index.js';
+import { complaint, fakeApi, mountWith, portalTenant } from './helpers.js';
 
 let wrapper: VueWrapper;
 afterEach(() => wrapper?.unmount());
-const tenant = {
-  slug: 'northwind',
-  name: 'Northwind Appliances Ltd',
-  locale: 'en',
-  logoUrl: null,
-  primaryColor: null,
-  accentColor: null,
-  intro: null,
-};
+const tenant = portalTenant();
 
 /** A fake socket: the page's subscription is recorded, and the test says when the socket is up. */
 function live(found: PortalComplaint | null) {
@@ -158,5 +151,28 @@ describe('the tracking page', () => {
     await ready();
     expect(wrapper.find('[data-test=reply-form]').exists()).toBe(false);
     expect(wrapper.find('[data-test=expected-by]').exists()).toBe(false);
+  });
+
+  it("names the legal deadline's last day on the company's clock, whatever the visitor's", async () => {
+    // Due at the start of Tuesday 8 December on the company's clock: the last day is Monday 7 December. In New York
+    // that midnight is 05:00 UTC on the 8th, a day later on a visitor's clock in UTC.
+    for (const [locale, timeZone, expectedBy, text] of [
+      ['en', 'Europe/Moscow', '2026-12-07T21:00:00Z', 'Expected answer by 7 December 2026'],
+      ['ru', 'Europe/Moscow', '2026-12-07T21:00:00Z', 'Ответ ожидается не позднее 7 декабря 2026 г.'],
+      ['en', 'America/New_York', '2026-12-08T05:00:00Z', 'Expected answer by 7 December 2026'],
+    ] as const) {
+      const found = complaint({ stage: 'ANALYSIS', expectedBy });
+      const i18n = createPortalI18n(locale);
+      i18n.timeZone.value = timeZone;
+      const api = fakeApi({ status: vi.fn(async () => found), watch: vi.fn((_key, _onChange, onReady) => (onReady(), () => undefined)) });
+      ({ wrapper } = mountWith(TrackPage, {
+        api,
+        i18n,
+        props: { tenant: portalTenant({ timeZone }), number: found.number, token: 'tok' },
+      }));
+      await flushPromises();
+      expect(wrapper.find('[data-test=expected-by]').text()).toBe(text);
+      wrapper.unmount();
+    }
   });
 });

@@ -19,6 +19,8 @@ export interface PortalI18n {
   t(key: MessageKey, params?: Params): string;
   list(key: MessageKey): readonly string[];
   setLocale(locale: Locale): void;
+  /** The company's time zone (IANA), once its portal is loaded: dates and times are shown on its clock. */
+  timeZone: Ref<string | undefined>;
   formatDate(iso: string, withTime?: boolean): string;
   /** An amount with its currency (ISO 4217), or as a plain number when the company set none. */
   formatMoney(amount: number, currency: string | null): string;
@@ -49,9 +51,11 @@ const regional = (locale: Locale) => (locale === 'ru' ? 'ru-RU' : 'en-GB');
 export function createPortalI18n(initial: Locale, chosenAlready = false): PortalI18n {
   const locale = ref<Locale>(initial);
   const chosen = ref(chosenAlready);
+  const timeZone = ref<string | undefined>();
   return {
     locale,
     chosen,
+    timeZone,
     t(key, params) {
       const found = lookup(DICTIONARIES[locale.value], key) ?? lookup(en, key);
       const text = typeof found === 'string' ? found : key;
@@ -70,7 +74,7 @@ export function createPortalI18n(initial: Locale, chosenAlready = false): Portal
       const options: Intl.DateTimeFormatOptions = withTime
         ? { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }
         : { day: 'numeric', month: 'long', year: 'numeric' };
-      return new Intl.DateTimeFormat(regional(locale.value), options).format(new Date(iso));
+      return new Intl.DateTimeFormat(regional(locale.value), { ...options, timeZone: timeZone.value }).format(new Date(iso));
     },
     formatMoney(amount, currency) {
       const options: Intl.NumberFormatOptions = currency

@@ -98,7 +98,7 @@ export const ru: Messages = {
   track: {
     title: 'Обращение {number}',
     submittedAt: 'Подано {date}',
-    expectedBy: 'Ответ ожидается до {date}',
+    expectedBy: 'Ответ ожидается не позднее {date}',
     progress: 'Ход рассмотрения',
     awaiting: 'Компания задала вам вопрос. Ответьте, пожалуйста, ниже.',
     messages: 'Сообщения',

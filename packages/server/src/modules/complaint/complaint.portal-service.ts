@@ -104,7 +104,7 @@ export async function replyToComplaint(
 /** The public face of the company's portal. */
 export async function portalTenant(ctx: RequestContext): Promise<PortalTenant> {
   const tenant = await ctx.manager.findOneByOrFail(Tenant, { id: ctx.tenantId });
-  return { slug: tenant.slug, name: tenant.name, locale: tenant.locale, ...brandingView(tenant.branding) };
+  return { slug: tenant.slug, name: tenant.name, locale: tenant.locale, timeZone: tenant.timeZone, ...brandingView(tenant.branding) };
 }
 
 export async function rateComplaint(ctx: RequestContext, number: string, accessToken: string, score: number, comment: string | null) {

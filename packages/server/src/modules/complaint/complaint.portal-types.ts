@@ -112,7 +112,10 @@ export class PortalComplaint {
   @Field()
   submittedAt!: Date;
 
-  @Field(() => Date, { nullable: true, description: 'When the company has to have answered' })
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the company has to have answered: the legal deadline, the midnight (in the company's zone) that ends its last day",
+  })
   expectedBy!: Date | null;
 
   @Field(() => [PortalMessage])
@@ -152,6 +155,9 @@ export class PortalTenant extends TenantBranding {
 
   @Field({ description: "The portal's default language: ru or en" })
   locale!: string;
+
+  @Field({ description: "The company's time zone (IANA): the portal shows dates and times on its clock" })
+  timeZone!: string;
 }
 
 @ObjectType({ simpleResolvers: true })
