@@ -71,7 +71,7 @@ async function run(label, tree, files = []) {
     f.assertionResults.map((t) => ({ file: relative(server, f.name), fullName: t.fullName, title: t.title })),
   );
   const steal = after.steal - before.steal;
-  const result = { label, code, wall, busy: after.busy - before.busy, idle: after.idle - before.idle, tests, failed: json.numFailedTests };
+  const result = { label, code, wall, busy: after.busy - before.busy, idle: after.idle - before.idle, tests };
   console.log(
     `${new Date().toISOString().slice(11, 16)} ${label.padEnd(24)} ${String(tests.length).padStart(5)} tests  ${wall.toFixed(1).padStart(6)} s wall  ` +
       `${result.busy.toFixed(1).padStart(6)} s busy  ${result.idle.toFixed(1).padStart(5)} s idle${steal >= 1 ? `  ${steal.toFixed(1)} s stolen` : ''}${code === 0 ? '' : `  FAILED (${json.numFailedTests})`}`,

@@ -346,8 +346,8 @@ export async function fireDueClocks(ctx: RequestContext, limit: number, options:
     const row = clockRow(current);
     const steps = dueSteps(row, d.now);
     if (!steps.length) continue;
-    // A legal deadline computed under other rules (a country or time zone changed since, or stored before a day
-    // off moved a last day in Russia) is recomputed instead of fired; the next pass fires it if it is still due.
+    // A legal deadline computed under other rules (stored before the days off in Russia moved last days, or before
+    // a release changed those days) is recomputed instead of fired; the next pass fires it if it is still due.
     if (
       row.clock === SlaTarget.LEGAL &&
       !sameInstant(legalFor({ demand: c.demand, receivedAt: row.startedAt }, await loadSlaSettings(ctx)), row.dueAt)
